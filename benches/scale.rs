@@ -1,0 +1,356 @@
+//! Benchmarks of issue #2, printed side by side with their baselines in one run (never
+//! asserted): (a) auditing a sample Manager dir vs one `openssl x509` process per file,
+//! (b) 10,000 certificates with chain verification, (c) peak memory for 100,000 certificates.
+//!
+//! Run: `cargo bench --bench scale` (add `-- --quick` to skip the 100k memory run).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use openssl::asn1::{Asn1Integer, Asn1Time};
+use openssl::bn::BigNum;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
+use openssl::x509::{X509Builder, X509NameBuilder, X509};
+
+use rhv_pki::audit::{self, AuditConfig};
+use rhv_pki::cert;
+use rhv_pki::verify::{ChainStatus, Issuer};
+
+const AT: i64 = 1_793_491_200; // 2026-11-01T00:00:00Z
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rhv-pki"))
+}
+
+/// (a) The sample Manager dir: our binary vs the runbook's one-openssl-per-file loop.
+fn bench_sample_dir(root: &Path) {
+    let pki = root.join("etc/pki/ovirt-engine");
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut p12s: Vec<PathBuf> = Vec::new();
+    for sub in ["", "certs", "certs-qemu", "keys"] {
+        let Ok(rd) = std::fs::read_dir(pki.join(sub)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let n = p.file_name().unwrap().to_string_lossy().to_string();
+            if !p.is_file() {
+                continue;
+            }
+            if n.ends_with(".cer") || (sub.is_empty() && n.ends_with(".pem")) {
+                files.push(p);
+            } else if n.ends_with(".p12") {
+                p12s.push(p);
+            }
+        }
+    }
+    // Baseline: what the runbook does, one process per certificate file (+ one per p12).
+    let mut base = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        for f in &files {
+            let _ = Command::new("openssl")
+                .args(["x509", "-noout", "-enddate", "-in"])
+                .arg(f)
+                .stdout(Stdio::null())
+                .status();
+        }
+        for f in &p12s {
+            let _ = Command::new("openssl")
+                .args([
+                    "pkcs12",
+                    "-nokeys",
+                    "-passin",
+                    "pass:mypass",
+                    "-legacy",
+                    "-in",
+                ])
+                .arg(f)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        base.push(t.elapsed());
+    }
+    let mut ours_proc = Vec::new();
+    for _ in 0..15 {
+        let t = Instant::now();
+        let _ = Command::new(bin())
+            .args(["audit", "--format", "json", "--at", "2026-11-01", "--root"])
+            .arg(root)
+            .stdout(Stdio::null())
+            .status();
+        ours_proc.push(t.elapsed());
+    }
+    let mut ours_lib = Vec::new();
+    let mut cfg = AuditConfig::new(&pki, AT);
+    cfg.engine_conf_dir = Some(root.join("etc/ovirt-engine/engine.conf.d"));
+    cfg.root = Some(root.to_path_buf());
+    let mut n = 0;
+    for _ in 0..30 {
+        let t = Instant::now();
+        let r = audit::run(&cfg).unwrap();
+        ours_lib.push(t.elapsed());
+        n = r.certificates.len();
+    }
+    let (b, p, l) = (median(base), median(ours_proc), median(ours_lib));
+    println!(
+        "(a) sample Manager dir {} ({} cert files + {} p12, {} certificates judged)",
+        root.display(),
+        files.len(),
+        p12s.len(),
+        n
+    );
+    println!(
+        "    baseline: openssl x509/pkcs12 per file ........ {:>9.1} ms",
+        ms(b)
+    );
+    println!(
+        "    rhv-pki audit, whole process (spawn+JSON) ..... {:>9.1} ms   ({:.0}x faster)",
+        ms(p),
+        b.as_secs_f64() / p.as_secs_f64()
+    );
+    println!(
+        "    rhv-pki audit, library call ................... {:>9.1} ms   ({:.0}x faster)",
+        ms(l),
+        b.as_secs_f64() / l.as_secs_f64()
+    );
+    println!("    targets: >= 100x faster and <= 30 ms");
+}
+
+fn ca() -> (X509, PKey<Private>) {
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("C", "US").unwrap();
+    name.append_entry_by_text("O", "bench.test").unwrap();
+    name.append_entry_by_text("CN", "engine.bench.test.12345")
+        .unwrap();
+    let name = name.build();
+    let mut b = X509Builder::new().unwrap();
+    b.set_version(2).unwrap();
+    b.set_serial_number(&Asn1Integer::from_bn(&BigNum::from_u32(0x1000).unwrap()).unwrap())
+        .unwrap();
+    b.set_subject_name(&name).unwrap();
+    b.set_issuer_name(&name).unwrap();
+    b.set_pubkey(&key).unwrap();
+    b.set_not_before(&Asn1Time::from_unix(AT - 400 * 86_400).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::from_unix(AT + 3000 * 86_400).unwrap())
+        .unwrap();
+    b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+        .unwrap();
+    b.sign(&key, MessageDigest::sha256()).unwrap();
+    (b.build(), key)
+}
+
+/// Host certificates signed by `ca`, all sharing one leaf key (signing is what costs).
+fn leaves(ca: &X509, ca_key: &PKey<Private>, n: usize) -> Vec<Vec<u8>> {
+    let leaf_key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let threads = 2;
+    std::thread::scope(|s| {
+        let hs: Vec<_> = (0..threads)
+            .map(|t| {
+                let leaf_key = &leaf_key;
+                s.spawn(move || {
+                    let mut out = Vec::new();
+                    for i in (t..n).step_by(threads) {
+                        let host = format!("host{i}.bench.test");
+                        let mut name = X509NameBuilder::new().unwrap();
+                        name.append_entry_by_text("O", "bench.test").unwrap();
+                        name.append_entry_by_text("CN", &host).unwrap();
+                        let name = name.build();
+                        let mut b = X509Builder::new().unwrap();
+                        b.set_version(2).unwrap();
+                        b.set_serial_number(
+                            &Asn1Integer::from_bn(&BigNum::from_u32(0x2000 + i as u32).unwrap())
+                                .unwrap(),
+                        )
+                        .unwrap();
+                        b.set_subject_name(&name).unwrap();
+                        b.set_issuer_name(ca.subject_name()).unwrap();
+                        b.set_pubkey(leaf_key).unwrap();
+                        b.set_not_before(&Asn1Time::from_unix(AT - 100 * 86_400).unwrap())
+                            .unwrap();
+                        b.set_not_after(&Asn1Time::from_unix(AT + 1700 * 86_400).unwrap())
+                            .unwrap();
+                        let san = SubjectAlternativeName::new()
+                            .dns(&host)
+                            .build(&b.x509v3_context(Some(ca), None))
+                            .unwrap();
+                        b.append_extension(san).unwrap();
+                        // Every tenth one SHA-1, like a half-migrated Manager.
+                        let md = if i % 10 == 0 {
+                            MessageDigest::sha1()
+                        } else {
+                            MessageDigest::sha256()
+                        };
+                        b.sign(ca_key, md).unwrap();
+                        out.push(b.build().to_pem().unwrap());
+                    }
+                    out
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// A Manager PKI dir with `n` host certificates in certs/, cached under target/bench-data.
+fn host_dir(n: usize) -> (PathBuf, Duration) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/hosts-{n}"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return (dir, Duration::ZERO);
+    }
+    let t = Instant::now();
+    let _ = std::fs::remove_dir_all(&dir);
+    let pki = dir.join("etc/pki/ovirt-engine");
+    std::fs::create_dir_all(pki.join("certs")).unwrap();
+    let (ca, key) = ca();
+    std::fs::write(pki.join("ca.pem"), ca.to_pem().unwrap()).unwrap();
+    for (i, pem) in leaves(&ca, &key, n).into_iter().enumerate() {
+        std::fs::write(pki.join(format!("certs/host{i}.bench.test.cer")), pem).unwrap();
+    }
+    std::fs::write(&done, "").unwrap();
+    (dir, t.elapsed())
+}
+
+/// (b) 10,000 certificates: the per-certificate path in memory, and the whole audit from disk.
+fn bench_10k() {
+    let (ca, key) = ca();
+    let pems = leaves(&ca, &key, 10_000);
+    let ders: Vec<Vec<u8>> = pems
+        .iter()
+        .map(|p| cert::first_certificate(Path::new("m"), p).unwrap())
+        .collect();
+    let ca_der = ca.to_der().unwrap();
+    let issuer = Issuer::new("ca", &ca_der).unwrap();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let valid: usize = std::thread::scope(|s| {
+            let hs: Vec<_> = ders
+                .chunks(ders.len().div_ceil(threads))
+                .map(|chunk| {
+                    let issuer = &issuer;
+                    s.spawn(move || {
+                        chunk
+                            .iter()
+                            .filter(|d| {
+                                let (x, _summary) = cert::parse(Path::new("m"), d).unwrap();
+                                issuer.check(&x, d) == ChainStatus::Valid
+                            })
+                            .count()
+                    })
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(valid, ders.len());
+        best = best.min(t.elapsed());
+    }
+    // Single-thread baseline of the same work through OpenSSL's own X509_verify.
+    let ca_pub = ca.public_key().unwrap();
+    let t = Instant::now();
+    for d in ders.iter().take(2000) {
+        let x = X509::from_der(d).unwrap();
+        assert!(x.verify(&ca_pub).unwrap());
+    }
+    let openssl_rate = 2000.0 / t.elapsed().as_secs_f64();
+
+    let (dir, gen) = host_dir(10_000);
+    let mut cfg = AuditConfig::new(dir.join("etc/pki/ovirt-engine"), AT);
+    cfg.root = Some(dir.clone());
+    let mut full = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = audit::run(&cfg).unwrap();
+        assert_eq!(r.certificates.len(), 10_001);
+        full.push(t.elapsed());
+    }
+    let full = median(full);
+    println!("(b) 10,000 host certificates (10% SHA-1), chain verification, {threads} threads");
+    println!(
+        "    parse + summary + verify, in memory ........... {:>9.0} certs/s",
+        10_000.0 / best.as_secs_f64()
+    );
+    println!(
+        "    baseline: openssl crate X509::verify, 1 thread  {:>9.0} certs/s",
+        openssl_rate
+    );
+    println!(
+        "    whole audit from disk (read+PEM+all checks) ... {:>9.0} certs/s ({:.0} ms)",
+        10_000.0 / full.as_secs_f64(),
+        ms(full)
+    );
+    println!(
+        "    target: >= 50,000 certs/s (RSA-verify ceiling here ~90,000/s on 2 cores){}",
+        if gen > Duration::ZERO {
+            format!("; generated in {:.1}s", gen.as_secs_f64())
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// (c) Peak memory of the real binary auditing 100,000 certificates (JSON to /dev/null).
+fn bench_100k_memory() {
+    let (dir, gen) = host_dir(100_000);
+    let t = Instant::now();
+    let status = Command::new(bin())
+        .args(["audit", "--format", "json", "--at", "2026-11-01", "--root"])
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    let wall = t.elapsed();
+    // SAFETY: getrusage only fills the struct we pass.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    println!("(c) 100,000 host certificates, whole process, JSON output");
+    println!(
+        "    peak RSS (max over child processes) ........... {:>9.1} MB",
+        ru.ru_maxrss as f64 / 1024.0
+    );
+    println!(
+        "    wall time ..................................... {:>9.0} ms ({:.0} certs/s), exit {:?}",
+        ms(wall),
+        100_000.0 / wall.as_secs_f64(),
+        status.code()
+    );
+    println!(
+        "    target: <= 64 MB{}",
+        if gen > Duration::ZERO {
+            format!("; generated in {:.1}s", gen.as_secs_f64())
+        } else {
+            String::new()
+        }
+    );
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pki/4.5-modern");
+    // The 100k memory run goes first: RUSAGE_CHILDREN reports the maximum over all children.
+    if !quick {
+        bench_100k_memory();
+    }
+    bench_sample_dir(&sample);
+    bench_10k();
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what rhv-pki's build and tests need, only when missing (idempotent).
+# Debian/Ubuntu: openssl CLI (the tests' independent judge), libssl-dev + pkg-config (the
+# openssl crate), a JDK's keytool (optional .truststore checks).
+set -euo pipefail
+need=()
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
+if [ ! -e /usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so ] && ! openssl list -providers -provider legacy >/dev/null 2>&1; then
+  need+=(openssl)
+fi
+command -v keytool >/dev/null 2>&1 || need+=(default-jre-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: please install: ${need[*]}" >&2
+    exit 1
+  fi
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${need[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v cargo >/dev/null 2>&1 || { echo "setup: cargo (Rust toolchain) is required" >&2; exit 1; }
+# Git keeps only the exec bit: restore the modes the sample PKIs are meant to have.
+here=$(cd "$(dirname "$0")/.." && pwd)
+for m in "$here"/testdata/pki/*/fixture-modes.txt; do
+  [ -e "$m" ] && bash "$here/scripts/apply-fixture-modes.sh" "$(dirname "$m")"
+done
+exit 0

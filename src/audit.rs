@@ -1,0 +1,1863 @@
+//! The audit: turns a Manager PKI directory into certificate records and findings with stable
+//! kebab-case codes. It reads only; one unreadable file becomes a finding, never an abort.
+//! The clock is an input (`AuditConfig::now`), so `--at DATE` and tests are deterministic.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+use x509_parser::prelude::X509Certificate;
+
+use crate::catalog::{self, CaKind, Era, Profile};
+use crate::cert::{self, CertSummary, Digest, KeyInfo};
+use crate::error::Error;
+use crate::ovirt_conf;
+use crate::p12format::{self, Pbe};
+use crate::verify::{ChainStatus, Issuer};
+
+/// Default location of the Manager's PKI.
+pub const DEFAULT_PKI_DIR: &str = "/etc/pki/ovirt-engine";
+/// Default location of the engine's configuration fragments.
+pub const DEFAULT_ENGINE_CONF_DIR: &str = "/etc/ovirt-engine/engine.conf.d";
+/// oVirt's PKCS#12 password on every installation.
+pub const DEFAULT_P12_PASSWORD: &str = "mypass";
+/// Default thresholds: warn when engine-setup would renew a web certificate (60 days),
+/// critical at the Manager's own alert period (`CertExpirationAlertPeriodInDays` = 30).
+pub const DEFAULT_WARN_DAYS: i64 = 60;
+pub const DEFAULT_CRIT_DAYS: i64 = 30;
+const DAY: i64 = 86_400;
+
+/// Everything the audit needs to know; built by the CLI or a test.
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    pub pki_dir: PathBuf,
+    /// `engine.conf.d` to read ENGINE_FQDN from; `None` when unknown.
+    pub engine_conf_dir: Option<PathBuf>,
+    /// Filesystem root the PKI belongs to (absolute symlinks are resolved under it).
+    pub root: Option<PathBuf>,
+    /// Unix seconds the certificates are judged at.
+    pub now: i64,
+    pub warn_days: i64,
+    pub crit_days: i64,
+    pub p12_password: String,
+    /// Worker threads (0 = available parallelism).
+    pub threads: usize,
+}
+
+impl AuditConfig {
+    pub fn new(pki_dir: impl Into<PathBuf>, now: i64) -> Self {
+        AuditConfig {
+            pki_dir: pki_dir.into(),
+            engine_conf_dir: None,
+            root: None,
+            now,
+            warn_days: DEFAULT_WARN_DAYS,
+            crit_days: DEFAULT_CRIT_DAYS,
+            p12_password: DEFAULT_P12_PASSWORD.into(),
+            threads: 0,
+        }
+    }
+}
+
+/// How bad a finding is. Ordered: `Info < Warning < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// What is wrong, with the evidence. The serde tag is the stable finding code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(
+    tag = "code",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum Problem {
+    /// Signed with SHA-1: rejected by RHEL 9's DEFAULT crypto policy.
+    Sha1Signature {
+        algorithm: String,
+    },
+    /// Signed with MD5.
+    Md5Signature {
+        algorithm: String,
+    },
+    Expired {
+        not_after: String,
+        now: String,
+    },
+    NotYetValid {
+        not_before: String,
+        now: String,
+    },
+    Expiring {
+        not_after: String,
+        days_left: i64,
+        threshold_days: i64,
+    },
+    /// No subjectAltName: engine-setup renews it, browsers and EL8 libvirt reject it.
+    MissingSan,
+    SanMismatch {
+        expected: String,
+        san: Vec<String>,
+    },
+    /// A web certificate valid longer than 398 days (Safari / CA/B rule).
+    WebValidityTooLong {
+        days: i64,
+        max_days: i64,
+    },
+    WeakKey {
+        key: String,
+        min_bits: usize,
+    },
+    /// Not an RSA key: oVirt's scripts and the engine assume RSA.
+    UnsupportedKey {
+        key: String,
+    },
+    ChainInvalid {
+        ca: String,
+        reason: String,
+    },
+    UnverifiableSignature {
+        algorithm: String,
+    },
+    /// `certs/<name>.cer` is not the certificate inside `keys/<name>.p12`.
+    CerP12Mismatch {
+        cer: String,
+        p12: String,
+    },
+    KeyMismatch {
+        key: String,
+        cert: String,
+    },
+    P12Unreadable {
+        reason: String,
+    },
+    /// RC2-40 cert bag: OpenSSL 3 (RHEL 9) cannot open it without the legacy provider.
+    P12LegacyRc2 {
+        format: String,
+    },
+    /// The key bag has a friendlyName: Java's alias would not be `1`.
+    P12FriendlyName,
+    OpensslConfSha1 {
+        line: usize,
+        value: String,
+    },
+    ApacheCaMismatch {
+        reason: String,
+    },
+    ThirdPartyCert {
+        issuer: String,
+    },
+    KeyPermissions {
+        mode: String,
+        expected: String,
+    },
+    KeyOwner {
+        uid: u32,
+        expected: String,
+    },
+    CaCopyMismatch {
+        copy: String,
+        ca: String,
+    },
+    Unreadable {
+        reason: String,
+    },
+    Missing {
+        what: String,
+    },
+    SymlinkOutsideTree {
+        target: String,
+    },
+    IndexInvalid {
+        line: usize,
+        reason: String,
+    },
+    SerialBehind {
+        serial_txt: String,
+        max_in_index: String,
+    },
+    EngineFqdnUnknown {
+        reason: String,
+    },
+}
+
+impl Problem {
+    /// The stable code (the JSON `code` field).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Sha1Signature { .. } => "sha1-signature",
+            Problem::Md5Signature { .. } => "md5-signature",
+            Problem::Expired { .. } => "expired",
+            Problem::NotYetValid { .. } => "not-yet-valid",
+            Problem::Expiring { .. } => "expiring",
+            Problem::MissingSan => "missing-san",
+            Problem::SanMismatch { .. } => "san-mismatch",
+            Problem::WebValidityTooLong { .. } => "web-validity-too-long",
+            Problem::WeakKey { .. } => "weak-key",
+            Problem::UnsupportedKey { .. } => "unsupported-key",
+            Problem::ChainInvalid { .. } => "chain-invalid",
+            Problem::UnverifiableSignature { .. } => "unverifiable-signature",
+            Problem::CerP12Mismatch { .. } => "cer-p12-mismatch",
+            Problem::KeyMismatch { .. } => "key-mismatch",
+            Problem::P12Unreadable { .. } => "p12-unreadable",
+            Problem::P12LegacyRc2 { .. } => "p12-legacy-rc2",
+            Problem::P12FriendlyName => "p12-friendly-name",
+            Problem::OpensslConfSha1 { .. } => "openssl-conf-sha1",
+            Problem::ApacheCaMismatch { .. } => "apache-ca-mismatch",
+            Problem::ThirdPartyCert { .. } => "third-party-cert",
+            Problem::KeyPermissions { .. } => "key-permissions",
+            Problem::KeyOwner { .. } => "key-owner",
+            Problem::CaCopyMismatch { .. } => "ca-copy-mismatch",
+            Problem::Unreadable { .. } => "unreadable",
+            Problem::Missing { .. } => "missing",
+            Problem::SymlinkOutsideTree { .. } => "symlink-outside-tree",
+            Problem::IndexInvalid { .. } => "index-invalid",
+            Problem::SerialBehind { .. } => "serial-behind",
+            Problem::EngineFqdnUnknown { .. } => "engine-fqdn-unknown",
+        }
+    }
+
+    /// One line for humans; the evidence is in the fields.
+    pub fn message(&self) -> String {
+        match self {
+            Problem::Sha1Signature { algorithm } => {
+                format!("signed with {algorithm}; RHEL 9 DEFAULT policy rejects SHA-1")
+            }
+            Problem::Md5Signature { algorithm } => {
+                format!("signed with {algorithm}; MD5 is broken")
+            }
+            Problem::Expired { not_after, .. } => format!("expired on {not_after}"),
+            Problem::NotYetValid { not_before, .. } => format!("not valid before {not_before}"),
+            Problem::Expiring {
+                not_after,
+                days_left,
+                threshold_days,
+            } => {
+                format!(
+                    "expires {not_after}, in {days_left} days (threshold {threshold_days} days)"
+                )
+            }
+            Problem::MissingSan => "no subjectAltName extension".into(),
+            Problem::SanMismatch { expected, san } => format!(
+                "subjectAltName {} does not contain {expected}",
+                san.join(",")
+            ),
+            Problem::WebValidityTooLong { days, max_days } => {
+                format!("web certificate valid {days} days, browsers accept at most {max_days}")
+            }
+            Problem::WeakKey { key, min_bits } => {
+                format!("{key} key, at least RSA-{min_bits} required")
+            }
+            Problem::UnsupportedKey { key } => format!("{key} key; oVirt expects RSA"),
+            Problem::ChainInvalid { ca, reason } => {
+                format!("does not verify against {ca}: {reason}")
+            }
+            Problem::UnverifiableSignature { algorithm } => {
+                format!("signature algorithm {algorithm} cannot be verified")
+            }
+            Problem::CerP12Mismatch { cer, p12 } => {
+                format!("{cer} is not the certificate inside {p12}")
+            }
+            Problem::KeyMismatch { key, cert } => {
+                format!("private key {key} does not belong to {cert}")
+            }
+            Problem::P12Unreadable { reason } => format!("PKCS#12 cannot be opened: {reason}"),
+            Problem::P12LegacyRc2 { format } => {
+                format!("PKCS#12 uses RC2-40 ({format}); OpenSSL 3 / RHEL 9 cannot read it without the legacy provider")
+            }
+            Problem::P12FriendlyName => {
+                "PKCS#12 key has a friendlyName; the engine expects alias 1".into()
+            }
+            Problem::OpensslConfSha1 { line, value } => {
+                format!("default_md = {value} at line {line}; new certificates would be SHA-1")
+            }
+            Problem::ApacheCaMismatch { reason } => reason.clone(),
+            Problem::ThirdPartyCert { issuer } => {
+                format!("issued by a third-party CA ({issuer}); rhv-pki will not re-sign it")
+            }
+            Problem::KeyPermissions { mode, expected } => {
+                format!("private key mode {mode}, expected {expected}")
+            }
+            Problem::KeyOwner { uid, expected } => {
+                format!("private key owned by uid {uid}, expected {expected}")
+            }
+            Problem::CaCopyMismatch { copy, ca } => format!("{copy} differs from {ca}"),
+            Problem::Unreadable { reason } => reason.clone(),
+            Problem::Missing { what } => format!("missing: {what}"),
+            Problem::SymlinkOutsideTree { target } => {
+                format!("symlink to {target} leaves the audited tree; not followed")
+            }
+            Problem::IndexInvalid { line, reason } => format!("line {line}: {reason}"),
+            Problem::SerialBehind {
+                serial_txt,
+                max_in_index,
+            } => {
+                format!("serial.txt is {serial_txt} but database.txt already holds serial {max_in_index}; the next issuance would clash")
+            }
+            Problem::EngineFqdnUnknown { reason } => {
+                format!("ENGINE_FQDN unknown ({reason}); SAN checks against it skipped")
+            }
+        }
+    }
+
+    /// The suggested fix, as an admin would type it.
+    fn action(&self, role: &Role) -> Option<String> {
+        let target = match role {
+            Role::Ca(n) => Some(n.to_string()),
+            Role::Entity(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let host = matches!(role, Role::Host | Role::HostQemu | Role::HostOther);
+        match self {
+            Problem::Sha1Signature { .. }
+            | Problem::Md5Signature { .. }
+            | Problem::MissingSan
+            | Problem::SanMismatch { .. }
+            | Problem::WebValidityTooLong { .. } => Some(match (&target, host) {
+                (Some(t), _) => format!("rhv-pki resign {t}"),
+                (None, true) => "enroll host certificate".into(),
+                _ => "re-issue".into(),
+            }),
+            Problem::Expired { .. } | Problem::Expiring { .. } => Some(match (&target, host) {
+                (Some(t), _) => format!("rhv-pki renew {t}"),
+                (None, true) => "enroll host certificate".into(),
+                _ => "re-issue".into(),
+            }),
+            Problem::KeyMismatch { .. } | Problem::CerP12Mismatch { .. } => {
+                Some("restore matching files from backup".into())
+            }
+            Problem::P12LegacyRc2 { .. } => target.map(|t| format!("rhv-pki resign {t}")),
+            Problem::KeyPermissions { .. } => Some("chmod go-rwx".into()),
+            Problem::ChainInvalid { .. } => Some(if host {
+                "enroll host certificate".into()
+            } else {
+                "investigate issuer".into()
+            }),
+            Problem::ThirdPartyCert { .. } => Some("renew at the external CA".into()),
+            _ => None,
+        }
+    }
+}
+
+/// One finding: a problem on a file.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub severity: Severity,
+    /// Path relative to the PKI dir (absolute when outside it).
+    pub path: String,
+    /// The role of the certificate or file (`ca`, `engine`, `host`, `pki`…).
+    pub role: String,
+    #[serde(flatten)]
+    pub problem: Problem,
+    pub message: String,
+}
+
+/// What a certificate is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    Ca(&'static str),
+    Entity(&'static str),
+    /// `keys/<name>.p12` of a name not in the catalog.
+    OtherEntity(String),
+    /// `certs/<host>.cer`: a host's vdsm certificate as signed by the Manager.
+    Host,
+    /// `certs-qemu/<host>.cer`.
+    HostQemu,
+    /// `<host>-ssh`, `<host>-ovn`, remote websocket-proxy/grafana…
+    HostOther,
+}
+
+impl Role {
+    pub fn name(&self) -> String {
+        match self {
+            Role::Ca(n) | Role::Entity(n) => n.to_string(),
+            Role::OtherEntity(n) => n.clone(),
+            Role::Host => "host".into(),
+            Role::HostQemu => "host-qemu".into(),
+            Role::HostOther => "host-other".into(),
+        }
+    }
+    pub fn scope(&self) -> &'static str {
+        match self {
+            Role::Host | Role::HostQemu | Role::HostOther => "host",
+            _ => "engine",
+        }
+    }
+}
+
+/// One certificate the audit judged.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertRecord {
+    pub role: String,
+    pub scope: &'static str,
+    /// Main file (relative to the PKI dir).
+    pub path: String,
+    /// Other files holding the very same certificate (e.g. the p12 of an extracted `.cer`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_in: Vec<String>,
+    #[serde(flatten)]
+    pub cert: Option<CertSummary>,
+    pub missing: bool,
+    /// `ok`, `warning`, `critical`, `expired` or `missing`.
+    pub status: &'static str,
+    pub residual_seconds: Option<i64>,
+    pub ca: Option<String>,
+    pub findings: Vec<&'static str>,
+    pub action: Option<String>,
+}
+
+/// Files that are certificates but not in service: `certs/<SERIAL>.pem` copies and backups.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryItem {
+    pub path: String,
+    /// `issued-copy`, `backup`, `ca-copy`.
+    pub kind: &'static str,
+    pub serial: Option<String>,
+    pub not_after: Option<i64>,
+}
+
+/// The whole result.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditReport {
+    pub pki_dir: String,
+    pub engine_fqdn: Option<String>,
+    pub era: Option<Era>,
+    pub now: i64,
+    pub warn_days: i64,
+    pub crit_days: i64,
+    pub certificates: Vec<CertRecord>,
+    pub findings: Vec<Finding>,
+    pub inventory: Vec<InventoryItem>,
+}
+
+impl AuditReport {
+    /// Worst severity of all findings (`None` = clean).
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// The audit could not run at all (as opposed to findings about files).
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("{path}: PKI directory {reason}")]
+    PkiDir { path: PathBuf, reason: String },
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context shared by the workers.
+
+struct Ctx<'a> {
+    cfg: &'a AuditConfig,
+    fqdn: Option<String>,
+    ca: Option<Issuer>,
+    qemu_ca: Option<Issuer>,
+    /// A real-file apache-ca.pem that is not the engine CA (third-party apache).
+    apache_ca: Option<Issuer>,
+    users: HashMap<String, u32>,
+    dir_uid: u32,
+}
+
+/// Collects the output of one unit of work.
+#[derive(Default)]
+struct Out {
+    records: Vec<CertRecord>,
+    findings: Vec<Finding>,
+    inventory: Vec<InventoryItem>,
+}
+
+impl Out {
+    fn finding(&mut self, sev: Severity, path: &str, role: &str, p: Problem) {
+        self.findings.push(Finding {
+            severity: sev,
+            path: path.to_string(),
+            role: role.to_string(),
+            message: p.message(),
+            problem: p,
+        });
+    }
+}
+
+use crate::cert::rfc3339;
+
+fn rel(cfg: &AuditConfig, p: &Path) -> String {
+    p.strip_prefix(&cfg.pki_dir)
+        .map(|r| r.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| p.to_string_lossy().into_owned())
+}
+
+/// Where a symlink inside the audited tree leads.
+pub enum Resolved {
+    File(PathBuf),
+    Dangling(String),
+    Outside(String),
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Resolves `path` without ever leaving the tree: absolute targets under the default PKI
+/// prefix map into `pki_dir`, other absolute targets into `root` (when known).
+pub fn resolve_in_tree(pki_dir: &Path, root: Option<&Path>, path: &Path) -> Resolved {
+    let mut cur = path.to_path_buf();
+    for _ in 0..8 {
+        let meta = match fs::symlink_metadata(&cur) {
+            Ok(m) => m,
+            Err(_) => return Resolved::Dangling(cur.to_string_lossy().into_owned()),
+        };
+        if !meta.file_type().is_symlink() {
+            return Resolved::File(cur);
+        }
+        let target = match fs::read_link(&cur) {
+            Ok(t) => t,
+            Err(_) => return Resolved::Dangling(cur.to_string_lossy().into_owned()),
+        };
+        let shown = target.to_string_lossy().into_owned();
+        let next = if target.is_absolute() {
+            if let Ok(rest) = target.strip_prefix(DEFAULT_PKI_DIR) {
+                pki_dir.join(rest)
+            } else if let Some(r) = root {
+                r.join(target.strip_prefix("/").unwrap_or(&target))
+            } else {
+                return Resolved::Outside(shown);
+            }
+        } else {
+            cur.parent().unwrap_or(Path::new("")).join(&target)
+        };
+        let next = normalize(&next);
+        let base = normalize(root.unwrap_or(pki_dir));
+        if !next.starts_with(&base) {
+            return Resolved::Outside(shown);
+        }
+        if fs::symlink_metadata(&next).is_err() {
+            return Resolved::Dangling(shown);
+        }
+        cur = next;
+    }
+    Resolved::Dangling(path.to_string_lossy().into_owned())
+}
+
+/// Local user names → uid (for owner checks), from /etc/passwd.
+fn local_users() -> HashMap<String, u32> {
+    let mut m = HashMap::new();
+    if let Ok(t) = fs::read_to_string("/etc/passwd") {
+        for l in t.lines() {
+            let f: Vec<&str> = l.split(':').collect();
+            if f.len() > 2 {
+                if let Ok(uid) = f[2].parse() {
+                    m.insert(f[0].to_string(), uid);
+                }
+            }
+        }
+    }
+    m
+}
+
+impl Ctx<'_> {
+    fn issuer(&self, kind: CaKind) -> Option<&Issuer> {
+        match kind {
+            CaKind::Engine => self.ca.as_ref(),
+            CaKind::Qemu => self.qemu_ca.as_ref(),
+        }
+    }
+
+    /// Reads a file, turning a failure into an `unreadable` finding.
+    fn read(&self, out: &mut Out, path: &Path, role: &str, sev: Severity) -> Option<Vec<u8>> {
+        let r = rel(self.cfg, path);
+        match resolve_in_tree(&self.cfg.pki_dir, self.cfg.root.as_deref(), path) {
+            Resolved::File(p) => match cert::read_limited(&p) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    out.finding(
+                        sev,
+                        &r,
+                        role,
+                        Problem::Unreadable {
+                            reason: e.to_string(),
+                        },
+                    );
+                    None
+                }
+            },
+            Resolved::Dangling(t) => {
+                out.finding(
+                    sev,
+                    &r,
+                    role,
+                    Problem::Unreadable {
+                        reason: format!("{r}: dangling symlink to {t}"),
+                    },
+                );
+                None
+            }
+            Resolved::Outside(t) => {
+                out.finding(
+                    Severity::Warning,
+                    &r,
+                    role,
+                    Problem::SymlinkOutsideTree { target: t },
+                );
+                None
+            }
+        }
+    }
+
+    /// Judges one certificate; returns its record (findings go to `out`).
+    fn judge(&self, out: &mut Out, role: &Role, path: &str, der: &[u8]) -> Option<CertRecord> {
+        let rname = role.name();
+        let (x, s) = match cert::parse(Path::new(path), der) {
+            Ok(v) => v,
+            Err(e) => {
+                out.finding(
+                    Severity::Critical,
+                    path,
+                    &rname,
+                    Problem::Unreadable {
+                        reason: e.to_string(),
+                    },
+                );
+                return None;
+            }
+        };
+        let before = out.findings.len();
+        let now = self.cfg.now;
+        // Signature digest, by algorithm only: a SHA-1 cert is weak whatever its issue date.
+        match s.signature.digest {
+            Digest::Sha1 => out.finding(
+                Severity::Warning,
+                path,
+                &rname,
+                Problem::Sha1Signature {
+                    algorithm: s.signature.name.to_string(),
+                },
+            ),
+            Digest::Md5 => out.finding(
+                Severity::Critical,
+                path,
+                &rname,
+                Problem::Md5Signature {
+                    algorithm: s.signature.name.to_string(),
+                },
+            ),
+            _ => {}
+        }
+        // Validity.
+        if now > s.not_after {
+            out.finding(
+                Severity::Critical,
+                path,
+                &rname,
+                Problem::Expired {
+                    not_after: rfc3339(s.not_after),
+                    now: rfc3339(now),
+                },
+            );
+        } else if now < s.not_before {
+            out.finding(
+                Severity::Critical,
+                path,
+                &rname,
+                Problem::NotYetValid {
+                    not_before: rfc3339(s.not_before),
+                    now: rfc3339(now),
+                },
+            );
+        } else {
+            let left = s.not_after - now;
+            let days_left = left / DAY;
+            for (sev, days) in [
+                (Severity::Critical, self.cfg.crit_days),
+                (Severity::Warning, self.cfg.warn_days),
+            ] {
+                if left <= days * DAY {
+                    out.finding(
+                        sev,
+                        path,
+                        &rname,
+                        Problem::Expiring {
+                            not_after: rfc3339(s.not_after),
+                            days_left,
+                            threshold_days: days,
+                        },
+                    );
+                    break;
+                }
+            }
+        }
+        // Key.
+        match &s.key {
+            KeyInfo::Rsa { bits } if bits < &2048 => out.finding(
+                Severity::Critical,
+                path,
+                &rname,
+                Problem::WeakKey {
+                    key: s.key.short(),
+                    min_bits: 2048,
+                },
+            ),
+            KeyInfo::Rsa { .. } => {}
+            other => out.finding(
+                Severity::Warning,
+                path,
+                &rname,
+                Problem::UnsupportedKey { key: other.short() },
+            ),
+        }
+        // SAN.
+        let entity = match role {
+            Role::Entity(n) => catalog::entity(n),
+            _ => None,
+        };
+        let wants_fqdn_san = entity.is_some_and(|e| e.profile == Profile::San);
+        let is_host = matches!(role, Role::Host | Role::HostQemu);
+        if wants_fqdn_san || is_host {
+            match &s.san {
+                None => out.finding(Severity::Warning, path, &rname, Problem::MissingSan),
+                Some(san) => {
+                    let expected = if is_host {
+                        s.cn.clone()
+                    } else {
+                        self.fqdn.clone()
+                    };
+                    if let Some(exp) = expected {
+                        let hit = san.iter().any(|n| {
+                            n.strip_prefix("DNS:")
+                                .or_else(|| n.strip_prefix("IP:"))
+                                .is_some_and(|v| v.eq_ignore_ascii_case(&exp))
+                        });
+                        if !hit {
+                            out.finding(
+                                Severity::Warning,
+                                path,
+                                &rname,
+                                Problem::SanMismatch {
+                                    expected: exp,
+                                    san: san.clone(),
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // Web certificates: at most 398 days; oVirt itself backdates one day, so allow 399.
+        if entity.is_some_and(|e| e.short_life) {
+            let span = s.not_after - s.not_before;
+            if span > (catalog::WEB_MAX_DAYS + 1) * DAY {
+                out.finding(
+                    Severity::Warning,
+                    path,
+                    &rname,
+                    Problem::WebValidityTooLong {
+                        days: span / DAY,
+                        max_days: catalog::WEB_MAX_DAYS,
+                    },
+                );
+            }
+        }
+        // Chain.
+        let ca_name = self.check_chain(out, role, path, &x, der, &s);
+        let mine = &out.findings[before..];
+        let worst = mine.iter().map(|f| f.severity).max();
+        let status = if mine.iter().any(|f| f.problem.code() == "expired") {
+            "expired"
+        } else {
+            match worst {
+                Some(Severity::Critical) => "critical",
+                Some(Severity::Warning) => "warning",
+                _ => "ok",
+            }
+        };
+        let action = mine
+            .iter()
+            .filter(|f| f.severity > Severity::Info)
+            .max_by_key(|f| f.severity)
+            .and_then(|f| f.problem.action(role))
+            .or_else(|| mine.iter().find_map(|f| f.problem.action(role)));
+        Some(CertRecord {
+            role: rname,
+            scope: role.scope(),
+            path: path.to_string(),
+            also_in: Vec::new(),
+            residual_seconds: Some(s.not_after - now),
+            findings: mine.iter().map(|f| f.problem.code()).collect(),
+            cert: Some(s),
+            missing: false,
+            status,
+            ca: ca_name,
+            action,
+        })
+    }
+
+    fn check_chain(
+        &self,
+        out: &mut Out,
+        role: &Role,
+        path: &str,
+        x: &X509Certificate<'_>,
+        der: &[u8],
+        s: &CertSummary,
+    ) -> Option<String> {
+        let rname = role.name();
+        let (issuer, ca_label) = match role {
+            Role::Ca(name) => {
+                // Self-signed: verify with its own key.
+                match Issuer::new(name, der) {
+                    Ok(i) => (Some(i), name.to_string()),
+                    Err(e) => {
+                        out.finding(
+                            Severity::Critical,
+                            path,
+                            &rname,
+                            Problem::ChainInvalid {
+                                ca: name.to_string(),
+                                reason: e,
+                            },
+                        );
+                        return None;
+                    }
+                }
+            }
+            Role::HostQemu => (None, "qemu-ca".to_string()),
+            Role::Entity(n) if catalog::entity(n).is_some_and(|e| e.ca == CaKind::Qemu) => {
+                (None, "qemu-ca".to_string())
+            }
+            _ => (None, "ca".to_string()),
+        };
+        let kind = if ca_label == "qemu-ca" {
+            CaKind::Qemu
+        } else {
+            CaKind::Engine
+        };
+        let issuer_ref = match &issuer {
+            Some(i) => Some(i),
+            None => self.issuer(kind),
+        };
+        let Some(iss) = issuer_ref else {
+            out.finding(
+                Severity::Critical,
+                path,
+                &rname,
+                Problem::ChainInvalid {
+                    ca: ca_label.clone(),
+                    reason: format!("{}.pem is missing or unreadable", ca_label),
+                },
+            );
+            return None;
+        };
+        match iss.check(x, der) {
+            ChainStatus::Valid => Some(ca_label),
+            ChainStatus::OtherIssuer => {
+                // Third-party apache (or another entity): judge against apache-ca.pem if it holds that issuer.
+                if let Some(ext) = &self.apache_ca {
+                    if ext.check(x, der) == ChainStatus::Valid {
+                        out.finding(
+                            Severity::Info,
+                            path,
+                            &rname,
+                            Problem::ThirdPartyCert {
+                                issuer: s.issuer.clone(),
+                            },
+                        );
+                        return Some("apache-ca".into());
+                    }
+                }
+                out.finding(
+                    Severity::Critical,
+                    path,
+                    &rname,
+                    Problem::ChainInvalid {
+                        ca: ca_label,
+                        reason: format!("issued by '{}', not by this CA", s.issuer),
+                    },
+                );
+                None
+            }
+            ChainStatus::BadSignature => {
+                out.finding(
+                    Severity::Critical,
+                    path,
+                    &rname,
+                    Problem::ChainInvalid {
+                        ca: ca_label,
+                        reason: "signature does not verify".into(),
+                    },
+                );
+                None
+            }
+            ChainStatus::Unverifiable => {
+                out.finding(
+                    Severity::Warning,
+                    path,
+                    &rname,
+                    Problem::UnverifiableSignature {
+                        algorithm: s.signature.name.to_string(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// Mode and owner of a private key file.
+    fn check_key_file(&self, out: &mut Out, path: &Path, role: &str, owner: &str, group_ok: bool) {
+        let r = rel(self.cfg, path);
+        let Ok(meta) = fs::metadata(path) else { return };
+        let mode = meta.mode() & 0o7777;
+        let expected = if group_ok { "0640 or stricter" } else { "0600" };
+        if mode & 0o007 != 0 {
+            out.finding(
+                Severity::Critical,
+                &r,
+                role,
+                Problem::KeyPermissions {
+                    mode: format!("{mode:04o}"),
+                    expected: expected.into(),
+                },
+            );
+        } else if mode & 0o020 != 0 || (!group_ok && mode & 0o040 != 0) {
+            out.finding(
+                Severity::Warning,
+                &r,
+                role,
+                Problem::KeyPermissions {
+                    mode: format!("{mode:04o}"),
+                    expected: expected.into(),
+                },
+            );
+        }
+        let uid = meta.uid();
+        let mut ok = vec![0, self.dir_uid];
+        if let Some(u) = self.users.get(owner) {
+            ok.push(*u);
+        }
+        if !ok.contains(&uid) {
+            out.finding(
+                Severity::Warning,
+                &r,
+                role,
+                Problem::KeyOwner {
+                    uid,
+                    expected: format!("root or {owner}"),
+                },
+            );
+        }
+    }
+
+    /// One catalog (or unknown) entity: p12, .cer, key.nopass.
+    fn entity(&self, out: &mut Out, name: &str) {
+        let def = catalog::entity(name);
+        let role = match def {
+            Some(d) => Role::Entity(d.name),
+            None => Role::OtherEntity(name.to_string()),
+        };
+        let rname = role.name();
+        let dir = &self.cfg.pki_dir;
+        let p12_path = dir.join("keys").join(format!("{name}.p12"));
+        let cer_path = dir.join("certs").join(format!("{name}.cer"));
+        let key_path = dir.join("keys").join(format!("{name}.key.nopass"));
+        let p12_rel = rel(self.cfg, &p12_path);
+        let cer_rel = rel(self.cfg, &cer_path);
+        let required = def.is_some_and(|d| d.required);
+        let miss_sev = if required {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
+
+        // keys/<name>.p12
+        let mut p12_cert: Option<Vec<u8>> = None;
+        let mut p12_key = None;
+        if fs::symlink_metadata(&p12_path).is_ok() {
+            let owner = def.map(|d| d.p12_owner).unwrap_or("root");
+            self.check_key_file(out, &p12_path, &rname, owner, false);
+            if let Some(data) = self.read(out, &p12_path, &rname, Severity::Critical) {
+                match p12format::detect(&data) {
+                    Ok(fmt) => {
+                        if matches!(fmt.cert_pbe, Pbe::Rc2_40)
+                            || matches!(fmt.key_pbe, Some(Pbe::Rc2_40))
+                        {
+                            out.finding(
+                                Severity::Warning,
+                                &p12_rel,
+                                &rname,
+                                Problem::P12LegacyRc2 {
+                                    format: fmt.short(),
+                                },
+                            );
+                        }
+                        if fmt.key_friendly_name {
+                            out.finding(
+                                Severity::Warning,
+                                &p12_rel,
+                                &rname,
+                                Problem::P12FriendlyName,
+                            );
+                        }
+                    }
+                    Err(e) => out.finding(
+                        Severity::Critical,
+                        &p12_rel,
+                        &rname,
+                        Problem::P12Unreadable {
+                            reason: format!("not PKCS#12: {e}"),
+                        },
+                    ),
+                }
+                match cert::open_p12(&p12_path, &data, &self.cfg.p12_password) {
+                    Ok(c) => {
+                        p12_key = c.key;
+                        p12_cert = c.cert_der;
+                        if p12_key.is_none() {
+                            out.finding(
+                                Severity::Critical,
+                                &p12_rel,
+                                &rname,
+                                Problem::Missing {
+                                    what: "private key inside the PKCS#12".into(),
+                                },
+                            );
+                        }
+                        if p12_cert.is_none() {
+                            out.finding(
+                                Severity::Critical,
+                                &p12_rel,
+                                &rname,
+                                Problem::Missing {
+                                    what: "certificate inside the PKCS#12".into(),
+                                },
+                            );
+                        }
+                    }
+                    Err(e) => {
+                        let reason = match e {
+                            Error::Pkcs12Open { reason, .. } => {
+                                format!("wrong password or corrupt file ({reason})")
+                            }
+                            other => other.to_string(),
+                        };
+                        // Only report it once if the DER walk already said it is not PKCS#12.
+                        if !out
+                            .findings
+                            .iter()
+                            .any(|f| f.path == p12_rel && f.problem.code() == "p12-unreadable")
+                        {
+                            out.finding(
+                                Severity::Critical,
+                                &p12_rel,
+                                &rname,
+                                Problem::P12Unreadable { reason },
+                            );
+                        }
+                    }
+                }
+            }
+        } else if def.is_some() {
+            out.finding(
+                miss_sev,
+                &p12_rel,
+                &rname,
+                Problem::Missing {
+                    what: format!("{p12_rel} (the entity's key store)"),
+                },
+            );
+        }
+
+        // certs/<name>.cer
+        let mut cer_der: Option<Vec<u8>> = None;
+        if fs::symlink_metadata(&cer_path).is_ok() {
+            if let Some(data) = self.read(out, &cer_path, &rname, Severity::Critical) {
+                match cert::first_certificate(&cer_path, &data) {
+                    Ok(d) => cer_der = Some(d),
+                    Err(e) => out.finding(
+                        Severity::Critical,
+                        &cer_rel,
+                        &rname,
+                        Problem::Unreadable {
+                            reason: e.to_string(),
+                        },
+                    ),
+                }
+            }
+        } else if def.is_some() {
+            out.finding(
+                miss_sev,
+                &cer_rel,
+                &rname,
+                Problem::Missing {
+                    what: cer_rel.clone(),
+                },
+            );
+        }
+
+        // Records: one per distinct certificate.
+        match (&p12_cert, &cer_der) {
+            (Some(a), Some(b)) if a == b => {
+                if let Some(mut r) = self.judge(out, &role, &cer_rel, b) {
+                    r.also_in.push(p12_rel.clone());
+                    out.records.push(r);
+                }
+            }
+            _ => {
+                if let Some(b) = &cer_der {
+                    if let Some(r) = self.judge(out, &role, &cer_rel, b) {
+                        out.records.push(r);
+                    }
+                }
+                if let Some(a) = &p12_cert {
+                    if let Some(r) = self.judge(out, &role, &p12_rel, a) {
+                        out.records.push(r);
+                    }
+                }
+                if let (Some(_), Some(_)) = (&p12_cert, &cer_der) {
+                    out.finding(
+                        Severity::Warning,
+                        &cer_rel,
+                        &rname,
+                        Problem::CerP12Mismatch {
+                            cer: cer_rel.clone(),
+                            p12: p12_rel.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        if let (Some(k), Some(c)) = (&p12_key, &p12_cert) {
+            if !cert::key_matches_cert(k, c) {
+                out.finding(
+                    Severity::Critical,
+                    &p12_rel,
+                    &rname,
+                    Problem::KeyMismatch {
+                        key: format!("{p12_rel} (key)"),
+                        cert: format!("{p12_rel} (certificate)"),
+                    },
+                );
+            }
+        }
+
+        // keys/<name>.key.nopass: what httpd & co. load together with the .cer.
+        let extract = def.map(|d| d.extract).unwrap_or(false);
+        let key_exists = fs::symlink_metadata(&key_path).is_ok();
+        if key_exists || (extract && p12_path.exists()) {
+            let key_rel = rel(self.cfg, &key_path);
+            if !key_exists {
+                out.finding(
+                    miss_sev,
+                    &key_rel,
+                    &rname,
+                    Problem::Missing {
+                        what: key_rel.clone(),
+                    },
+                );
+            } else {
+                let owner = def.map(|d| d.key_owner).unwrap_or("root");
+                let group_ok = def.is_some_and(|d| d.group_readable_key || d.name == "apache");
+                self.check_key_file(out, &key_path, &rname, owner, group_ok);
+                self.check_key_against(
+                    out,
+                    &key_path,
+                    &rname,
+                    cer_der.as_deref().or(p12_cert.as_deref()),
+                    &cer_rel,
+                );
+            }
+        }
+        if name == "engine" {
+            let id = dir.join("keys/engine_id_rsa");
+            if fs::symlink_metadata(&id).is_ok() {
+                self.check_key_file(out, &id, &rname, "ovirt", false);
+                self.check_key_against(
+                    out,
+                    &id,
+                    &rname,
+                    p12_cert.as_deref().or(cer_der.as_deref()),
+                    &p12_rel,
+                );
+            }
+        }
+    }
+
+    fn check_key_against(
+        &self,
+        out: &mut Out,
+        key_path: &Path,
+        role: &str,
+        cert_der: Option<&[u8]>,
+        cert_rel: &str,
+    ) {
+        let key_rel = rel(self.cfg, key_path);
+        let Some(data) = self.read(out, key_path, role, Severity::Critical) else {
+            return;
+        };
+        match cert::read_private_key(key_path, &data, Some(&self.cfg.p12_password)) {
+            Ok((k, _fmt)) => {
+                if let Some(c) = cert_der {
+                    if !cert::key_matches_cert(&k, c) {
+                        out.finding(
+                            Severity::Critical,
+                            &key_rel,
+                            role,
+                            Problem::KeyMismatch {
+                                key: key_rel.clone(),
+                                cert: cert_rel.to_string(),
+                            },
+                        );
+                    }
+                }
+            }
+            Err(e) => out.finding(
+                Severity::Critical,
+                &key_rel,
+                role,
+                Problem::Unreadable {
+                    reason: e.to_string(),
+                },
+            ),
+        }
+    }
+
+    /// `ca.pem` / `qemu-ca.pem`, their keys and copies.
+    fn ca(&self, out: &mut Out, def: &catalog::CaDef) {
+        let dir = &self.cfg.pki_dir;
+        let path = dir.join(def.cert);
+        let role = Role::Ca(def.name);
+        let Some(data) = self.read(out, &path, def.name, Severity::Critical) else {
+            return;
+        };
+        let der = match cert::first_certificate(&path, &data) {
+            Ok(d) => d,
+            Err(e) => {
+                out.finding(
+                    Severity::Critical,
+                    def.cert,
+                    def.name,
+                    Problem::Unreadable {
+                        reason: e.to_string(),
+                    },
+                );
+                return;
+            }
+        };
+        if let Some(r) = self.judge(out, &role, def.cert, &der) {
+            out.records.push(r);
+        }
+        let key = dir.join(def.key);
+        if fs::symlink_metadata(&key).is_ok() {
+            self.check_key_file(out, &key, def.name, "ovirt", true);
+            self.check_key_against(out, &key, def.name, Some(&der), def.cert);
+        } else {
+            out.finding(
+                Severity::Warning,
+                def.key,
+                def.name,
+                Problem::Missing {
+                    what: format!("{} (the CA's private key; nothing can be signed)", def.key),
+                },
+            );
+        }
+        let copy = dir.join(def.copy);
+        if fs::symlink_metadata(&copy).is_ok() {
+            if let Some(cd) = self.read(out, &copy, def.name, Severity::Warning) {
+                match cert::first_certificate(&copy, &cd) {
+                    Ok(c) if c == der => {}
+                    Ok(_) => out.finding(
+                        Severity::Warning,
+                        def.copy,
+                        def.name,
+                        Problem::CaCopyMismatch {
+                            copy: def.copy.into(),
+                            ca: def.cert.into(),
+                        },
+                    ),
+                    Err(e) => out.finding(
+                        Severity::Warning,
+                        def.copy,
+                        def.name,
+                        Problem::Unreadable {
+                            reason: e.to_string(),
+                        },
+                    ),
+                }
+                let serial = cert::parse(&copy, &der).ok().map(|(_, s)| s.serial);
+                out.inventory.push(InventoryItem {
+                    path: def.copy.into(),
+                    kind: "ca-copy",
+                    serial,
+                    not_after: None,
+                });
+            }
+        }
+    }
+
+    /// `apache-ca.pem`: a symlink to ca.pem, or (third-party apache) the external CA.
+    fn apache_ca(&self, out: &mut Out, apache_issuer_is_internal: Option<bool>) {
+        let p = self.cfg.pki_dir.join("apache-ca.pem");
+        let role = "apache";
+        let Ok(meta) = fs::symlink_metadata(&p) else {
+            out.finding(
+                Severity::Critical,
+                "apache-ca.pem",
+                role,
+                Problem::Missing {
+                    what: "apache-ca.pem (httpd's SSLCACertificateFile)".into(),
+                },
+            );
+            return;
+        };
+        let ca_path = self.cfg.pki_dir.join("ca.pem");
+        match resolve_in_tree(&self.cfg.pki_dir, self.cfg.root.as_deref(), &p) {
+            Resolved::Dangling(t) => out.finding(
+                Severity::Critical,
+                "apache-ca.pem",
+                role,
+                Problem::ApacheCaMismatch {
+                    reason: format!(
+                        "apache-ca.pem is a dangling symlink to {t}; httpd will not start"
+                    ),
+                },
+            ),
+            Resolved::Outside(t) => out.finding(
+                Severity::Warning,
+                "apache-ca.pem",
+                role,
+                Problem::SymlinkOutsideTree { target: t },
+            ),
+            Resolved::File(f) => {
+                if meta.file_type().is_symlink() && normalize(&f) == normalize(&ca_path) {
+                    return;
+                }
+                let same = match (cert::read_limited(&f), cert::read_limited(&ca_path)) {
+                    (Ok(a), Ok(b)) => match (
+                        cert::first_certificate(&f, &a),
+                        cert::first_certificate(&ca_path, &b),
+                    ) {
+                        (Ok(x), Ok(y)) => x == y,
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if !same && apache_issuer_is_internal == Some(true) {
+                    out.finding(
+                        Severity::Warning,
+                        "apache-ca.pem",
+                        role,
+                        Problem::ApacheCaMismatch { reason: "apache-ca.pem is neither ca.pem nor a link to it, yet the apache certificate is issued by the internal CA".into() },
+                    );
+                }
+            }
+        }
+    }
+
+    /// A certificate in certs/ or certs-qemu/ that is not an entity.
+    fn host_file(&self, out: &mut Out, path: &Path, role: Role) {
+        let r = rel(self.cfg, path);
+        let rname = role.name();
+        let Some(data) = self.read(out, path, &rname, Severity::Warning) else {
+            return;
+        };
+        match cert::first_certificate(path, &data) {
+            Ok(der) => {
+                if let Some(rec) = self.judge(out, &role, &r, &der) {
+                    out.records.push(rec);
+                }
+            }
+            Err(e) => out.finding(
+                Severity::Warning,
+                &r,
+                &rname,
+                Problem::Unreadable {
+                    reason: e.to_string(),
+                },
+            ),
+        }
+    }
+
+    fn inventory(&self, out: &mut Out, path: &Path, kind: &'static str) {
+        let r = rel(self.cfg, path);
+        let parsed = cert::read_limited(path)
+            .ok()
+            .and_then(|d| cert::first_certificate(path, &d).ok())
+            .and_then(|der| {
+                cert::parse(path, &der)
+                    .ok()
+                    .map(|(_, s)| (s.serial, s.not_after))
+            });
+        out.inventory.push(InventoryItem {
+            path: r,
+            kind,
+            serial: parsed.as_ref().map(|p| p.0.clone()),
+            not_after: parsed.map(|p| p.1),
+        });
+    }
+}
+
+/// What to do with one file (the unit of parallel work).
+enum Job {
+    Entity(String),
+    Host(PathBuf, Role),
+    Inventory(PathBuf, &'static str),
+}
+
+fn is_backup_name(name: &str) -> bool {
+    // engine-setup / pki scripts: `<file>.<YYYYmmddHHMMSS>`; engine-backup: `.backup.<ts>`.
+    if name.contains(".backup.") {
+        return true;
+    }
+    match name.rsplit_once('.') {
+        Some((_, ts)) => ts.len() == 14 && ts.bytes().all(|b| b.is_ascii_digit()),
+        None => false,
+    }
+}
+
+fn list(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = match fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    v.sort();
+    v
+}
+
+/// Classifies the files of `certs/`, `certs-qemu/` and `keys/` into jobs.
+fn plan_jobs(dir: &Path) -> Vec<Job> {
+    let mut entities: BTreeMap<String, ()> = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for (name, _) in list(&dir.join("keys")) {
+        if is_backup_name(&name) {
+            continue;
+        }
+        if let Some(base) = name.strip_suffix(".p12") {
+            entities.insert(base.to_string(), ());
+        }
+    }
+    for def in catalog::ENTITIES {
+        if dir.join("certs").join(format!("{}.cer", def.name)).exists() || def.required {
+            entities.insert(def.name.to_string(), ());
+        }
+    }
+    for (name, path) in list(&dir.join("certs")) {
+        if is_backup_name(&name) {
+            jobs.push(Job::Inventory(path, "backup"));
+            continue;
+        }
+        if matches!(name.as_str(), "ca.der" | "qemu-ca.der") || name.ends_with(".pub") {
+            continue;
+        }
+        if let Some(stem) = name.strip_suffix(".pem") {
+            if !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_hexdigit()) {
+                jobs.push(Job::Inventory(path, "issued-copy"));
+                continue;
+            }
+        }
+        let Some(stem) = name.strip_suffix(".cer") else {
+            continue;
+        };
+        if entities.contains_key(stem) {
+            continue;
+        }
+        let role = if stem.ends_with("-ssh")
+            || stem.ends_with("-ovn")
+            || stem.starts_with("websocket-proxy-")
+            || stem.starts_with("apache-grafana-")
+        {
+            Role::HostOther
+        } else {
+            Role::Host
+        };
+        jobs.push(Job::Host(path, role));
+    }
+    for (name, path) in list(&dir.join("certs-qemu")) {
+        if is_backup_name(&name) {
+            jobs.push(Job::Inventory(path, "backup"));
+        } else if name.ends_with(".cer") {
+            jobs.push(Job::Host(path, Role::HostQemu));
+        }
+    }
+    let mut all: Vec<Job> = entities.into_keys().map(Job::Entity).collect();
+    all.extend(jobs);
+    all
+}
+
+fn detect_era(dir: &Path, ca: Option<&Issuer>, ca_not_before: Option<i64>) -> Option<Era> {
+    let ca = ca?;
+    let has_qemu = dir.join("qemu-ca.pem").exists();
+    if !has_qemu {
+        return Some(Era::V42);
+    }
+    let span = ca_not_before.map(|nb| ca.not_after - nb).unwrap_or(0);
+    if span > 5000 * DAY {
+        Some(Era::V45)
+    } else {
+        Some(Era::V44)
+    }
+}
+
+/// Runs the audit. `Err` only when the PKI directory itself cannot be used.
+pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
+    let dir = &cfg.pki_dir;
+    let meta = fs::metadata(dir).map_err(|e| AuditError::PkiDir {
+        path: dir.clone(),
+        reason: format!("cannot be read: {e}"),
+    })?;
+    if !meta.is_dir() {
+        return Err(AuditError::PkiDir {
+            path: dir.clone(),
+            reason: "is not a directory".into(),
+        });
+    }
+    fs::read_dir(dir).map_err(|e| AuditError::PkiDir {
+        path: dir.clone(),
+        reason: format!("cannot be listed: {e}"),
+    })?;
+
+    let mut out = Out::default();
+    // ENGINE_FQDN.
+    let fqdn = match &cfg.engine_conf_dir {
+        Some(d) => match ovirt_conf::read_engine_conf(d) {
+            Ok(c) => match c.fqdn() {
+                Some(f) => Some(f.to_string()),
+                None => {
+                    out.finding(
+                        Severity::Info,
+                        &d.to_string_lossy(),
+                        "pki",
+                        Problem::EngineFqdnUnknown {
+                            reason: "no ENGINE_FQDN in engine.conf.d".into(),
+                        },
+                    );
+                    None
+                }
+            },
+            Err(e) => {
+                out.finding(
+                    Severity::Info,
+                    &d.to_string_lossy(),
+                    "pki",
+                    Problem::EngineFqdnUnknown {
+                        reason: e.to_string(),
+                    },
+                );
+                None
+            }
+        },
+        None => {
+            out.finding(
+                Severity::Info,
+                "engine.conf.d",
+                "pki",
+                Problem::EngineFqdnUnknown {
+                    reason: "no engine.conf.d given (--engine-conf-dir)".into(),
+                },
+            );
+            None
+        }
+    };
+
+    let load_issuer = |name: &str, file: &str| -> Option<(Issuer, i64)> {
+        let p = dir.join(file);
+        let data = cert::read_limited(&p).ok()?;
+        let der = cert::first_certificate(&p, &data).ok()?;
+        let (_, s) = cert::parse(&p, &der).ok()?;
+        Issuer::new(name, &der).ok().map(|i| (i, s.not_before))
+    };
+    let ca = load_issuer("ca", "ca.pem");
+    let qemu_ca = load_issuer("qemu-ca", "qemu-ca.pem").map(|x| x.0);
+    let era = detect_era(dir, ca.as_ref().map(|x| &x.0), ca.as_ref().map(|x| x.1));
+    let ca = ca.map(|x| x.0);
+    // A real-file apache-ca.pem holding another CA (third-party apache).
+    let apache_ca = {
+        let p = dir.join("apache-ca.pem");
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_file() => cert::read_limited(&p)
+                .ok()
+                .and_then(|d| cert::first_certificate(&p, &d).ok())
+                .and_then(|der| Issuer::new("apache-ca", &der).ok())
+                .filter(|i| ca.as_ref().is_none_or(|c| c.subject_raw != i.subject_raw)),
+            _ => None,
+        }
+    };
+    let ctx = Ctx {
+        cfg,
+        fqdn: fqdn.clone(),
+        ca,
+        qemu_ca,
+        apache_ca,
+        users: local_users(),
+        dir_uid: meta.uid(),
+    };
+
+    // CAs.
+    if fs::symlink_metadata(dir.join("ca.pem")).is_err() {
+        out.finding(
+            Severity::Critical,
+            "ca.pem",
+            "ca",
+            Problem::Missing {
+                what: "ca.pem (the engine CA; nothing can be verified)".into(),
+            },
+        );
+    }
+    for def in catalog::CAS {
+        if fs::symlink_metadata(dir.join(def.cert)).is_ok() {
+            ctx.ca(&mut out, def);
+        }
+    }
+
+    // openssl.conf.
+    let conf = dir.join("openssl.conf");
+    match fs::read_to_string(&conf) {
+        Ok(t) => {
+            if let Some(md) = ovirt_conf::openssl_default_md(&t) {
+                if md.value.eq_ignore_ascii_case("sha1") || md.value.eq_ignore_ascii_case("md5") {
+                    out.finding(
+                        Severity::Warning,
+                        "openssl.conf",
+                        "pki",
+                        Problem::OpensslConfSha1 {
+                            line: md.line,
+                            value: md.value,
+                        },
+                    );
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.finding(
+            Severity::Warning,
+            "openssl.conf",
+            "pki",
+            Problem::Missing {
+                what: "openssl.conf (the CA configuration)".into(),
+            },
+        ),
+        Err(e) => out.finding(
+            Severity::Warning,
+            "openssl.conf",
+            "pki",
+            Problem::Unreadable {
+                reason: format!("openssl.conf: {e}"),
+            },
+        ),
+    }
+
+    // database.txt / serial.txt.
+    check_index(&mut out, dir);
+
+    // Everything else, in parallel.
+    let jobs = plan_jobs(dir);
+    let threads = if cfg.threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        cfg.threads
+    }
+    .clamp(1, 64)
+    .min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Vec<(usize, Out)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        let mut o = Out::default();
+                        match job {
+                            Job::Entity(n) => ctx.entity(&mut o, n),
+                            Job::Host(p, r) => ctx.host_file(&mut o, p, r.clone()),
+                            Job::Inventory(p, k) => ctx.inventory(&mut o, p, k),
+                        }
+                        mine.push((i, o));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut results = results;
+    results.sort_by_key(|(i, _)| *i);
+    for (_, o) in results {
+        out.records.extend(o.records);
+        out.findings.extend(o.findings);
+        out.inventory.extend(o.inventory);
+    }
+
+    // apache-ca.pem, knowing whether apache is internal.
+    let apache_internal = out
+        .records
+        .iter()
+        .find(|r| r.role == "apache")
+        .map(|r| !r.findings.contains(&"third-party-cert"));
+    ctx.apache_ca(&mut out, apache_internal);
+
+    // Stable order: severity desc, then path, then code.
+    out.findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.problem.code().cmp(b.problem.code()))
+    });
+    Ok(AuditReport {
+        pki_dir: dir.to_string_lossy().into_owned(),
+        engine_fqdn: fqdn,
+        era,
+        now: cfg.now,
+        warn_days: cfg.warn_days,
+        crit_days: cfg.crit_days,
+        certificates: out.records,
+        findings: out.findings,
+        inventory: out.inventory,
+    })
+}
+
+fn check_index(out: &mut Out, dir: &Path) {
+    let db = dir.join("database.txt");
+    let index = match fs::read(&db) {
+        Ok(b) => {
+            let idx = ovirt_conf::parse_index(&String::from_utf8_lossy(&b));
+            for (line, reason) in &idx.problems {
+                out.finding(
+                    Severity::Warning,
+                    "database.txt",
+                    "pki",
+                    Problem::IndexInvalid {
+                        line: *line,
+                        reason: reason.clone(),
+                    },
+                );
+            }
+            Some(idx)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            out.finding(
+                Severity::Warning,
+                "database.txt",
+                "pki",
+                Problem::Missing {
+                    what: "database.txt (openssl ca cannot issue without it)".into(),
+                },
+            );
+            None
+        }
+        Err(e) => {
+            out.finding(
+                Severity::Warning,
+                "database.txt",
+                "pki",
+                Problem::Unreadable {
+                    reason: format!("database.txt: {e}"),
+                },
+            );
+            None
+        }
+    };
+    match fs::read_to_string(dir.join("serial.txt")) {
+        Ok(t) => match ovirt_conf::parse_serial(&t) {
+            Ok(next) => {
+                if let Some(max) = index.as_ref().and_then(|i| i.max_serial()) {
+                    if next <= max {
+                        out.finding(
+                            Severity::Critical,
+                            "serial.txt",
+                            "pki",
+                            Problem::SerialBehind {
+                                serial_txt: format!("{next:X}"),
+                                max_in_index: format!("{max:X}"),
+                            },
+                        );
+                    }
+                }
+            }
+            Err(reason) => out.finding(
+                Severity::Warning,
+                "serial.txt",
+                "pki",
+                Problem::IndexInvalid { line: 1, reason },
+            ),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.finding(
+            Severity::Warning,
+            "serial.txt",
+            "pki",
+            Problem::Missing {
+                what: "serial.txt (openssl ca cannot issue without it)".into(),
+            },
+        ),
+        Err(e) => out.finding(
+            Severity::Warning,
+            "serial.txt",
+            "pki",
+            Problem::Unreadable {
+                reason: format!("serial.txt: {e}"),
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_names() {
+        assert!(is_backup_name("apache.cer.20260601120000"));
+        assert!(is_backup_name("engine.p12.backup.20250101"));
+        assert!(!is_backup_name("apache.cer"));
+        assert!(!is_backup_name("host.example.test.cer"));
+    }
+
+    #[test]
+    fn codes_are_the_serde_tags() {
+        let p = Problem::Expiring {
+            not_after: "x".into(),
+            days_left: 3,
+            threshold_days: 30,
+        };
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["code"], p.code());
+        assert_eq!(v["daysLeft"], 3);
+        let p = Problem::MissingSan;
+        assert_eq!(serde_json::to_value(&p).unwrap()["code"], "missing-san");
+    }
+}

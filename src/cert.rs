@@ -1,0 +1,563 @@
+//! Readers for every on-disk format an oVirt PKI directory holds: PEM anywhere in a file (after
+//! an `openssl ca` text dump or `Bag Attributes`), DER, PKCS#1/PKCS#8/encrypted keys, PKCS#12
+//! of every era; plus a compact summary of a certificate that the audit judges.
+
+use std::borrow::Cow;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use base64::Engine as _;
+use openssl::pkcs12::Pkcs12;
+use openssl::pkey::{PKey, Private, Public};
+use x509_parser::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// Largest file we read as a certificate, key or PKCS#12 (real ones are a few KiB).
+pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Reads a file, refusing anything larger than [`MAX_FILE_SIZE`].
+pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    let f = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut buf = Vec::new();
+    f.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(path, e))?;
+    if buf.len() as u64 > MAX_FILE_SIZE {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_FILE_SIZE,
+        });
+    }
+    Ok(buf)
+}
+
+/// One `-----BEGIN X-----` … `-----END X-----` block found anywhere in a file.
+#[derive(Debug, Clone)]
+pub struct PemBlock {
+    pub label: String,
+    pub der: Vec<u8>,
+    /// Byte offset of the BEGIN line in the file.
+    pub offset: usize,
+    /// Legacy OpenSSL encryption headers (`Proc-Type: 4,ENCRYPTED`) were present.
+    pub proc_encrypted: bool,
+    /// The whole block as text, BEGIN to END line inclusive (for handing to OpenSSL).
+    pub text: String,
+}
+
+const BEGIN: &str = "-----BEGIN ";
+const END: &str = "-----END ";
+
+/// Finds every PEM block in `data`, skipping any text before, between or after them.
+/// A BEGIN without its END is an error: a truncated file must not pass as "no certificate".
+pub fn pem_blocks(path: &Path, data: &[u8]) -> Result<Vec<PemBlock>> {
+    let text = String::from_utf8_lossy(data);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(rel) = text[pos..].find(BEGIN) {
+        let start = pos + rel;
+        let after = start + BEGIN.len();
+        let Some(label_end_rel) = text[after..].find("-----") else {
+            return Err(Error::TruncatedPem {
+                path: path.to_path_buf(),
+                label: String::new(),
+                offset: start,
+            });
+        };
+        let label = text[after..after + label_end_rel].to_string();
+        if label.contains('\n') || label.len() > 64 {
+            // Not a real BEGIN line; keep scanning after it.
+            pos = after;
+            continue;
+        }
+        let body_start = after + label_end_rel + 5;
+        let end_marker = format!("{END}{label}-----");
+        let Some(end_rel) = text[body_start..].find(&end_marker) else {
+            return Err(Error::TruncatedPem {
+                path: path.to_path_buf(),
+                label,
+                offset: start,
+            });
+        };
+        let body = &text[body_start..body_start + end_rel];
+        let mut b64 = String::with_capacity(body.len());
+        let mut proc_encrypted = false;
+        for line in body.lines() {
+            let line = line.trim();
+            if line.contains(':') {
+                if line.starts_with("Proc-Type:") && line.contains("ENCRYPTED") {
+                    proc_encrypted = true;
+                }
+                continue;
+            }
+            b64.push_str(line);
+        }
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_bytes())
+            .map_err(|e| Error::BadBase64 {
+                path: path.to_path_buf(),
+                label: label.clone(),
+                reason: e.to_string(),
+            })?;
+        let block_end = body_start + end_rel + end_marker.len();
+        out.push(PemBlock {
+            text: format!("{}\n", &text[start..block_end]),
+            label,
+            der,
+            offset: start,
+            proc_encrypted,
+        });
+        pos = block_end;
+    }
+    Ok(out)
+}
+
+fn is_cert_label(label: &str) -> bool {
+    matches!(
+        label,
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
+    )
+}
+
+/// The DER certificates of a file: every certificate PEM block, or the whole file as DER.
+pub fn certificates_in(path: &Path, data: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let blocks = pem_blocks(path, data)?;
+    let certs: Vec<Vec<u8>> = blocks
+        .into_iter()
+        .filter(|b| is_cert_label(&b.label))
+        .map(|b| b.der)
+        .collect();
+    if !certs.is_empty() {
+        return Ok(certs);
+    }
+    if data.first() == Some(&0x30) && X509Certificate::from_der(data).is_ok() {
+        return Ok(vec![data.to_vec()]);
+    }
+    Err(Error::NoCertificate {
+        path: path.to_path_buf(),
+    })
+}
+
+/// The first certificate of a file.
+pub fn first_certificate(path: &Path, data: &[u8]) -> Result<Vec<u8>> {
+    Ok(certificates_in(path, data)?.swap_remove(0))
+}
+
+/// Digest used by a signature algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Digest {
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+    Unknown,
+}
+
+impl Digest {
+    /// Weak digests: collisions are practical and RHEL 9's DEFAULT policy rejects them.
+    pub fn is_weak(self) -> bool {
+        matches!(self, Digest::Md5 | Digest::Sha1)
+    }
+}
+
+/// A signature algorithm as found in a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SigAlg {
+    /// OpenSSL's long name where we know it (`sha256WithRSAEncryption`), else the dotted OID.
+    pub name: Cow<'static, str>,
+    pub oid: Cow<'static, str>,
+    pub digest: Digest,
+    /// Plain PKCS#1 v1.5 RSA: verified by the fast path.
+    #[serde(skip)]
+    pub rsa_pkcs1: bool,
+}
+
+impl SigAlg {
+    pub fn from_oid(oid: &str) -> SigAlg {
+        let (name, digest, rsa): (&'static str, Digest, bool) = match oid {
+            "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", Digest::Md5, true),
+            "1.2.840.113549.1.1.5" => ("sha1WithRSAEncryption", Digest::Sha1, true),
+            "1.2.840.113549.1.1.14" => ("sha224WithRSAEncryption", Digest::Sha224, true),
+            "1.2.840.113549.1.1.11" => ("sha256WithRSAEncryption", Digest::Sha256, true),
+            "1.2.840.113549.1.1.12" => ("sha384WithRSAEncryption", Digest::Sha384, true),
+            "1.2.840.113549.1.1.13" => ("sha512WithRSAEncryption", Digest::Sha512, true),
+            "1.2.840.113549.1.1.10" => ("rsassaPss", Digest::Unknown, false),
+            "1.2.840.10045.4.1" => ("ecdsa-with-SHA1", Digest::Sha1, false),
+            "1.2.840.10045.4.3.1" => ("ecdsa-with-SHA224", Digest::Sha224, false),
+            "1.2.840.10045.4.3.2" => ("ecdsa-with-SHA256", Digest::Sha256, false),
+            "1.2.840.10045.4.3.3" => ("ecdsa-with-SHA384", Digest::Sha384, false),
+            "1.2.840.10045.4.3.4" => ("ecdsa-with-SHA512", Digest::Sha512, false),
+            "1.2.840.10040.4.3" => ("dsaWithSHA1", Digest::Sha1, false),
+            "1.3.101.112" => ("ED25519", Digest::Unknown, false),
+            _ => ("", Digest::Unknown, false),
+        };
+        // Known algorithms borrow static text: one record per certificate stays small.
+        let (name, oid): (Cow<'static, str>, Cow<'static, str>) = if name.is_empty() {
+            (Cow::Owned(oid.to_string()), Cow::Owned(oid.to_string()))
+        } else {
+            (Cow::Borrowed(name), Cow::Borrowed(known_oid(name)))
+        };
+        SigAlg {
+            name,
+            oid,
+            digest,
+            rsa_pkcs1: rsa,
+        }
+    }
+}
+
+fn known_oid(name: &str) -> &'static str {
+    match name {
+        "md5WithRSAEncryption" => "1.2.840.113549.1.1.4",
+        "sha1WithRSAEncryption" => "1.2.840.113549.1.1.5",
+        "sha224WithRSAEncryption" => "1.2.840.113549.1.1.14",
+        "sha256WithRSAEncryption" => "1.2.840.113549.1.1.11",
+        "sha384WithRSAEncryption" => "1.2.840.113549.1.1.12",
+        "sha512WithRSAEncryption" => "1.2.840.113549.1.1.13",
+        "rsassaPss" => "1.2.840.113549.1.1.10",
+        "ecdsa-with-SHA1" => "1.2.840.10045.4.1",
+        "ecdsa-with-SHA224" => "1.2.840.10045.4.3.1",
+        "ecdsa-with-SHA256" => "1.2.840.10045.4.3.2",
+        "ecdsa-with-SHA384" => "1.2.840.10045.4.3.3",
+        "ecdsa-with-SHA512" => "1.2.840.10045.4.3.4",
+        "dsaWithSHA1" => "1.2.840.10040.4.3",
+        _ => "1.3.101.112",
+    }
+}
+
+/// The public key of a certificate, as far as the audit cares.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum KeyInfo {
+    Rsa { bits: usize },
+    Ec { bits: usize },
+    Other { oid: String, bits: usize },
+}
+
+impl KeyInfo {
+    pub fn short(&self) -> String {
+        match self {
+            KeyInfo::Rsa { bits } => format!("RSA-{bits}"),
+            KeyInfo::Ec { bits } => format!("EC-{bits}"),
+            KeyInfo::Other { oid, .. } => format!("other({oid})"),
+        }
+    }
+}
+
+/// What the audit keeps of one certificate: small, owned, no DER.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertSummary {
+    pub subject: String,
+    pub issuer: String,
+    pub cn: Option<String>,
+    /// Uppercase hex without leading zeros, as `serial.txt` / `database.txt` write it.
+    pub serial: String,
+    #[serde(serialize_with = "ser_time")]
+    pub not_before: i64,
+    #[serde(serialize_with = "ser_time")]
+    pub not_after: i64,
+    pub signature: SigAlg,
+    pub key: KeyInfo,
+    /// `None` when the certificate has no subjectAltName extension.
+    pub san: Option<Vec<String>>,
+    pub is_ca: bool,
+    pub self_issued: bool,
+    #[serde(serialize_with = "ser_hex")]
+    pub sha256: [u8; 32],
+}
+
+fn ser_hex<S: serde::Serializer>(v: &[u8; 32], s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(v))
+}
+
+/// RFC 3339 UTC text of a Unix time (the number itself if it is out of range).
+pub fn rfc3339(t: i64) -> String {
+    ::time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| {
+            d.format(&::time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| t.to_string())
+}
+
+fn ser_time<S: serde::Serializer>(t: &i64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*t))
+}
+
+/// Formats a serial number the way OpenSSL's index does: uppercase hex, at least two digits.
+pub fn serial_hex(raw: &[u8]) -> String {
+    let trimmed: &[u8] = {
+        let mut r = raw;
+        while r.len() > 1 && r[0] == 0 {
+            r = &r[1..];
+        }
+        r
+    };
+    let s = hex::encode_upper(trimmed);
+    if s.is_empty() {
+        "00".into()
+    } else {
+        s
+    }
+}
+
+fn general_name(g: &GeneralName<'_>) -> String {
+    match g {
+        GeneralName::DNSName(d) => format!("DNS:{d}"),
+        GeneralName::IPAddress(b) => match b.len() {
+            4 => format!("IP:{}", std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3])),
+            16 => {
+                let mut a = [0u8; 16];
+                a.copy_from_slice(b);
+                format!("IP:{}", std::net::Ipv6Addr::from(a))
+            }
+            _ => format!("IP:{}", hex::encode(b)),
+        },
+        GeneralName::RFC822Name(e) => format!("email:{e}"),
+        GeneralName::URI(u) => format!("URI:{u}"),
+        GeneralName::DirectoryName(n) => format!("DirName:{n}"),
+        other => format!("other:{other:?}"),
+    }
+}
+
+/// Parses DER and returns the certificate together with its summary.
+pub fn parse<'a>(path: &Path, der: &'a [u8]) -> Result<(X509Certificate<'a>, CertSummary)> {
+    let (rest, x) = X509Certificate::from_der(der).map_err(|e| Error::BadCertificate {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if !rest.is_empty() {
+        return Err(Error::BadCertificate {
+            path: path.to_path_buf(),
+            reason: format!("{} trailing bytes after the certificate", rest.len()),
+        });
+    }
+    let s = summarize(path, &x, der)?;
+    Ok((x, s))
+}
+
+fn summarize(path: &Path, x: &X509Certificate<'_>, der: &[u8]) -> Result<CertSummary> {
+    let bad = |reason: String| Error::BadCertificate {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let spki = x.public_key();
+    let key = match spki.parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(r)) => KeyInfo::Rsa { bits: r.key_size() },
+        Ok(k @ x509_parser::public_key::PublicKey::EC(_)) => KeyInfo::Ec { bits: k.key_size() },
+        Ok(k) => KeyInfo::Other {
+            oid: spki.algorithm.algorithm.to_id_string(),
+            bits: k.key_size(),
+        },
+        Err(e) => return Err(bad(format!("public key: {e}"))),
+    };
+    let san = match x.subject_alternative_name() {
+        Ok(Some(ext)) => Some(ext.value.general_names.iter().map(general_name).collect()),
+        Ok(None) => None,
+        Err(e) => return Err(bad(format!("subjectAltName: {e}"))),
+    };
+    let cn = x
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_string);
+    let subject_raw = x.subject().as_raw();
+    let issuer_raw = x.issuer().as_raw();
+    Ok(CertSummary {
+        subject: x.subject().to_string(),
+        issuer: x.issuer().to_string(),
+        cn,
+        serial: serial_hex(x.raw_serial()),
+        not_before: x.validity().not_before.timestamp(),
+        not_after: x.validity().not_after.timestamp(),
+        signature: SigAlg::from_oid(&x.signature_algorithm.algorithm.to_id_string()),
+        key,
+        san,
+        is_ca: x.is_ca(),
+        self_issued: subject_raw == issuer_raw,
+        sha256: openssl::sha::sha256(der),
+    })
+}
+
+/// How a private key file is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyFormat {
+    /// `BEGIN RSA PRIVATE KEY` (genrsa on OpenSSL 1.x, oVirt ≤ 4.4.3.4).
+    Pkcs1,
+    /// `BEGIN RSA PRIVATE KEY` with `Proc-Type: 4,ENCRYPTED`.
+    Pkcs1Encrypted,
+    /// `BEGIN PRIVATE KEY`.
+    Pkcs8,
+    /// `BEGIN ENCRYPTED PRIVATE KEY`.
+    Pkcs8Encrypted,
+    /// `BEGIN EC PRIVATE KEY`.
+    Sec1,
+}
+
+/// Reads the first private key of a file (any preamble allowed). `password` is tried for
+/// encrypted keys; an encrypted key without a password is an error naming the file.
+pub fn read_private_key(
+    path: &Path,
+    data: &[u8],
+    password: Option<&str>,
+) -> Result<(PKey<Private>, KeyFormat)> {
+    let blocks = pem_blocks(path, data)?;
+    let block = blocks
+        .iter()
+        .find(|b| b.label.ends_with("PRIVATE KEY"))
+        .ok_or_else(|| Error::NoKey {
+            path: path.to_path_buf(),
+        })?;
+    let format = match (block.label.as_str(), block.proc_encrypted) {
+        ("RSA PRIVATE KEY", false) => KeyFormat::Pkcs1,
+        ("RSA PRIVATE KEY", true) => KeyFormat::Pkcs1Encrypted,
+        ("PRIVATE KEY", _) => KeyFormat::Pkcs8,
+        ("ENCRYPTED PRIVATE KEY", _) => KeyFormat::Pkcs8Encrypted,
+        ("EC PRIVATE KEY", _) => KeyFormat::Sec1,
+        (other, _) => {
+            return Err(Error::BadKey {
+                path: path.to_path_buf(),
+                reason: format!("unsupported key type '{other}'"),
+            })
+        }
+    };
+    let encrypted = matches!(
+        format,
+        KeyFormat::Pkcs1Encrypted | KeyFormat::Pkcs8Encrypted
+    );
+    let key = if encrypted {
+        let pw = password.ok_or_else(|| Error::BadKey {
+            path: path.to_path_buf(),
+            reason: "key is encrypted and no password was given".into(),
+        })?;
+        PKey::private_key_from_pem_passphrase(block.text.as_bytes(), pw.as_bytes())
+    } else {
+        PKey::private_key_from_pem(block.text.as_bytes())
+    }
+    .map_err(|e| Error::BadKey {
+        path: path.to_path_buf(),
+        reason: first_openssl_reason(&e),
+    })?;
+    Ok((key, format))
+}
+
+/// A short, readable reason from an OpenSSL error stack.
+pub fn first_openssl_reason(e: &openssl::error::ErrorStack) -> String {
+    e.errors()
+        .first()
+        .map(|x| {
+            x.reason()
+                .map(str::to_string)
+                .unwrap_or_else(|| x.to_string())
+        })
+        .unwrap_or_else(|| "unknown OpenSSL error".into())
+}
+
+/// Does `key` belong to the certificate `cert_der`?
+pub fn key_matches_cert(key: &PKey<Private>, cert_der: &[u8]) -> bool {
+    let Ok(x) = openssl::x509::X509::from_der(cert_der) else {
+        return false;
+    };
+    let Ok(pubkey) = x.public_key() else {
+        return false;
+    };
+    key.public_eq(&pubkey)
+}
+
+/// Public key of a private key, for comparisons.
+pub fn public_of(key: &PKey<Private>) -> Option<PKey<Public>> {
+    let der = key.public_key_to_der().ok()?;
+    PKey::public_key_from_der(&der).ok()
+}
+
+static LEGACY: OnceLock<bool> = OnceLock::new();
+
+/// Loads OpenSSL's legacy provider (RC2-40 PKCS#12 of oVirt <= 4.3 / EL8) next to the default
+/// one, once per process. Returns false when the module is missing on this system.
+pub fn ensure_legacy_provider() -> bool {
+    *LEGACY.get_or_init(
+        || match openssl::provider::Provider::try_load(None, "legacy", true) {
+            Ok(p) => {
+                // Kept loaded for the life of the process on purpose: unloading it would make
+                // every later legacy PKCS#12 read fail.
+                std::mem::forget(p);
+                true
+            }
+            Err(_) => false,
+        },
+    )
+}
+
+/// What a PKCS#12 holds once opened.
+pub struct P12Contents {
+    pub cert_der: Option<Vec<u8>>,
+    pub key: Option<PKey<Private>>,
+    pub ca_count: usize,
+}
+
+/// Opens a PKCS#12 with `password`.
+pub fn open_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Contents> {
+    if password.contains('\0') {
+        return Err(Error::PasswordNul);
+    }
+    ensure_legacy_provider();
+    let p12 = Pkcs12::from_der(data).map_err(|e| Error::Pkcs12Format {
+        path: path.to_path_buf(),
+        reason: first_openssl_reason(&e),
+    })?;
+    let parsed = p12.parse2(password).map_err(|e| Error::Pkcs12Open {
+        path: path.to_path_buf(),
+        reason: first_openssl_reason(&e),
+    })?;
+    let cert_der = match parsed.cert {
+        Some(c) => Some(c.to_der().map_err(|e| Error::Pkcs12Format {
+            path: path.to_path_buf(),
+            reason: first_openssl_reason(&e),
+        })?),
+        None => None,
+    };
+    Ok(P12Contents {
+        cert_der,
+        key: parsed.pkey,
+        ca_count: parsed.ca.map(|s| s.len()).unwrap_or(0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serial_hex_matches_openssl_index() {
+        assert_eq!(serial_hex(&[0x10, 0x00]), "1000");
+        assert_eq!(serial_hex(&[0x00, 0x9f]), "9F");
+        assert_eq!(serial_hex(&[0x05]), "05");
+        assert_eq!(serial_hex(&[]), "00");
+    }
+
+    #[test]
+    fn truncated_pem_is_an_error_not_silence() {
+        let p = Path::new("x.cer");
+        let e = pem_blocks(p, b"Bag Attributes\n-----BEGIN CERTIFICATE-----\nMIIB\n").unwrap_err();
+        assert!(matches!(e, Error::TruncatedPem { .. }), "{e}");
+        assert!(e.to_string().contains("x.cer"));
+    }
+
+    #[test]
+    fn preamble_and_crlf_are_skipped() {
+        let p = Path::new("x");
+        let data = b"Certificate:\r\n  Data: junk -----\r\n-----BEGIN CERTIFICATE-----\r\nAAEC\r\n-----END CERTIFICATE-----\r\ntrailer";
+        let b = pem_blocks(p, data).unwrap();
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].der, vec![0, 1, 2]);
+    }
+}

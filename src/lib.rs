@@ -1,0 +1,16 @@
+//! rhv-pki: keep an oVirt / RHV Manager's X.509 PKI healthy — audit it, re-sign SHA-1
+//! certificates with SHA-256 keeping their keys, renew before expiry, re-enroll hosts.
+//!
+//! The library never reads the clock: every judgement takes `now` as an argument.
+
+pub mod audit;
+pub mod catalog;
+pub mod cert;
+pub mod cli;
+pub mod error;
+pub mod ovirt_conf;
+pub mod p12format;
+pub mod report;
+pub mod verify;
+
+pub use error::{Error, Result};

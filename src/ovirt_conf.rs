@@ -1,0 +1,245 @@
+//! Readers for the text files around the certificates: `engine.conf.d/*.conf` (ENGINE_FQDN),
+//! `openssl.conf` (`default_md`), and the OpenSSL CA index `database.txt` / `serial.txt`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Merged `KEY=value` settings of an `engine.conf.d` directory (later files win, as in oVirt).
+#[derive(Debug, Clone, Default)]
+pub struct EngineConf {
+    pub values: BTreeMap<String, String>,
+    /// Files read, in order.
+    pub files: Vec<PathBuf>,
+}
+
+impl EngineConf {
+    pub fn fqdn(&self) -> Option<&str> {
+        self.values
+            .get("ENGINE_FQDN")
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Parses one shell-style config line; `None` for blanks and comments.
+fn parse_assignment(line: &str) -> Option<(String, String)> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return None;
+    }
+    let (k, v) = line.split_once('=')?;
+    let k = k.trim();
+    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let v = v.trim();
+    let v = if v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+    {
+        &v[1..v.len() - 1]
+    } else {
+        v
+    };
+    Some((k.to_string(), v.to_string()))
+}
+
+/// Reads every `*.conf` of `dir` in name order.
+pub fn read_engine_conf(dir: &Path) -> Result<EngineConf> {
+    let rd = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "conf"))
+        .collect();
+    files.sort();
+    let mut conf = EngineConf::default();
+    for f in files {
+        let text = fs::read_to_string(&f).map_err(|e| Error::io(&f, e))?;
+        for line in text.lines() {
+            if let Some((k, v)) = parse_assignment(line) {
+                conf.values.insert(k, v);
+            }
+        }
+        conf.files.push(f);
+    }
+    Ok(conf)
+}
+
+/// Where `default_md` sits in an `openssl.conf` (the CA section named by `[ca] default_ca`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultMd {
+    pub value: String,
+    /// 1-based line number.
+    pub line: usize,
+    pub section: String,
+}
+
+/// Finds `default_md` of the default CA section. `None` when the file has no such setting.
+pub fn openssl_default_md(text: &str) -> Option<DefaultMd> {
+    let mut section = String::new();
+    let mut default_ca = "CA_default".to_string();
+    // First pass: which section is the default CA.
+    for line in text.lines() {
+        let l = strip_comment(line).trim();
+        if let Some(name) = section_name(l) {
+            section = name;
+        } else if section.eq_ignore_ascii_case("ca") {
+            if let Some((k, v)) = l.split_once('=') {
+                if k.trim() == "default_ca" {
+                    default_ca = v.trim().to_string();
+                }
+            }
+        }
+    }
+    section.clear();
+    for (i, line) in text.lines().enumerate() {
+        let l = strip_comment(line).trim();
+        if let Some(name) = section_name(l) {
+            section = name;
+        } else if section == default_ca {
+            if let Some((k, v)) = l.split_once('=') {
+                if k.trim() == "default_md" {
+                    return Some(DefaultMd {
+                        value: v.trim().to_string(),
+                        line: i + 1,
+                        section: section.clone(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+fn strip_comment(line: &str) -> &str {
+    match line.find('#') {
+        Some(i) => &line[..i],
+        None => line,
+    }
+}
+
+fn section_name(l: &str) -> Option<String> {
+    let inner = l.strip_prefix('[')?.strip_suffix(']')?;
+    Some(inner.trim().to_string())
+}
+
+/// One line of `database.txt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub status: char,
+    pub expiry: String,
+    pub revocation: String,
+    pub serial: String,
+    pub filename: String,
+    pub subject: String,
+}
+
+/// `database.txt` parsed; malformed lines are kept as problems, never a panic.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub entries: Vec<IndexEntry>,
+    pub problems: Vec<(usize, String)>,
+}
+
+impl Index {
+    /// Highest serial recorded, as a number (serials beyond u128 are reported as problems).
+    pub fn max_serial(&self) -> Option<u128> {
+        self.entries
+            .iter()
+            .filter_map(|e| u128::from_str_radix(&e.serial, 16).ok())
+            .max()
+    }
+}
+
+fn valid_index_time(t: &str) -> bool {
+    (t.len() == 13 || t.len() == 15)
+        && t.ends_with('Z')
+        && t[..t.len() - 1].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Parses the text of `database.txt` as `openssl ca` writes it.
+pub fn parse_index(text: &str) -> Index {
+    let mut idx = Index::default();
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if line.is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() != 6 {
+            idx.problems
+                .push((n, format!("{} tab-separated fields, expected 6", f.len())));
+            continue;
+        }
+        let status = f[0].chars().next().unwrap_or(' ');
+        if f[0].len() != 1 || !matches!(status, 'V' | 'R' | 'E') {
+            idx.problems
+                .push((n, format!("status '{}' is not V, R or E", f[0])));
+            continue;
+        }
+        if !valid_index_time(f[1]) {
+            idx.problems
+                .push((n, format!("expiry '{}' is not YYMMDDHHMMSSZ", f[1])));
+            continue;
+        }
+        if f[3].is_empty() || !f[3].bytes().all(|b| b.is_ascii_hexdigit()) {
+            idx.problems
+                .push((n, format!("serial '{}' is not hex", f[3])));
+            continue;
+        }
+        idx.entries.push(IndexEntry {
+            status,
+            expiry: f[1].into(),
+            revocation: f[2].into(),
+            serial: f[3].to_ascii_uppercase(),
+            filename: f[4].into(),
+            subject: f[5].into(),
+        });
+    }
+    idx
+}
+
+/// Parses `serial.txt` (one hex number and a newline).
+pub fn parse_serial(text: &str) -> std::result::Result<u128, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty".into());
+    }
+    u128::from_str_radix(t, 16).map_err(|_| format!("'{t}' is not a hex serial"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_md_in_default_ca_section() {
+        let conf = "default_md = md5\n[ ca ]\ndefault_ca = CA_default\n\n[ CA_default ]\ndir = .\ndefault_md = sha1 # old\n[ req ]\ndefault_md = sha256\n";
+        let md = openssl_default_md(conf).unwrap();
+        assert_eq!(md.value, "sha1");
+        assert_eq!(md.line, 7);
+        assert!(openssl_default_md("[ CA_default ]\n").is_none());
+    }
+
+    #[test]
+    fn index_lines() {
+        let idx = parse_index("V\t280311000000Z\t\t1000\tunknown\t/C=US/O=x/CN=y\nV\tbad\n\nV\t2050\t\tZZ\tunknown\t/CN=z\n");
+        assert_eq!(idx.entries.len(), 1);
+        assert_eq!(idx.problems.len(), 2);
+        assert_eq!(idx.max_serial(), Some(0x1000));
+        assert_eq!(parse_serial("100A\n"), Ok(0x100a));
+        assert!(parse_serial("xyz").is_err());
+    }
+
+    #[test]
+    fn assignments() {
+        assert_eq!(
+            parse_assignment(r#"ENGINE_FQDN="engine.example.test""#),
+            Some(("ENGINE_FQDN".into(), "engine.example.test".into()))
+        );
+        assert_eq!(parse_assignment("# ENGINE_FQDN=x"), None);
+        assert_eq!(parse_assignment("not an assignment"), None);
+    }
+}

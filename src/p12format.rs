@@ -1,0 +1,372 @@
+//! Tells which PKCS#12 flavour a file is (RC2-40 / 3DES / PBES2-AES, MAC digest, friendlyName
+//! on the key bag) without its password, by walking the DER. RHEL 9 readiness and re-emitting a
+//! p12 "in the same family" both need this, and neither may depend on knowing the password.
+
+use serde::Serialize;
+
+/// How one bag (or the whole certificate SafeContents) is protected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pbe {
+    /// Not encrypted at all.
+    None,
+    /// pbeWithSHAAnd40BitRC2-CBC: unreadable by OpenSSL 3 without the legacy provider.
+    Rc2_40,
+    Rc2_128,
+    /// pbeWithSHAAnd3-KeyTripleDES-CBC.
+    Des3,
+    /// PBES2 with PBKDF2; cipher and PRF as OpenSSL names them.
+    Pbes2 {
+        cipher: String,
+        prf: String,
+    },
+    Other {
+        oid: String,
+    },
+}
+
+impl Pbe {
+    pub fn short(&self) -> String {
+        match self {
+            Pbe::None => "none".into(),
+            Pbe::Rc2_40 => "RC2-40".into(),
+            Pbe::Rc2_128 => "RC2-128".into(),
+            Pbe::Des3 => "3DES".into(),
+            Pbe::Pbes2 { cipher, prf } => format!("PBES2/{cipher}/{prf}"),
+            Pbe::Other { oid } => oid.clone(),
+        }
+    }
+    fn is_legacy(&self) -> bool {
+        matches!(self, Pbe::Rc2_40 | Pbe::Rc2_128 | Pbe::Des3)
+    }
+}
+
+/// The format family of a PKCS#12 file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct P12Format {
+    /// Protection of the SafeContents holding the certificate(s).
+    pub cert_pbe: Pbe,
+    /// Protection of the (shrouded) key bag, when one is visible.
+    pub key_pbe: Option<Pbe>,
+    /// MAC digest (`sha1`, `sha256`, …) and iteration count, when a MAC is present.
+    pub mac: Option<(String, u64)>,
+    /// The key bag carries a friendlyName: Java would not call the entry alias `1`.
+    pub key_friendly_name: bool,
+}
+
+impl P12Format {
+    /// Any part uses an algorithm OpenSSL 3 only reads with the legacy provider.
+    pub fn needs_legacy_provider(&self) -> bool {
+        matches!(self.cert_pbe, Pbe::Rc2_40 | Pbe::Rc2_128)
+            || matches!(self.key_pbe, Some(Pbe::Rc2_40 | Pbe::Rc2_128))
+    }
+    /// "legacy" (PKCS#12 PBE, SHA-1 MAC) or "modern" (PBES2).
+    pub fn family(&self) -> &'static str {
+        let legacy = self.cert_pbe.is_legacy() || self.key_pbe.as_ref().is_some_and(Pbe::is_legacy);
+        if legacy {
+            "legacy"
+        } else {
+            "modern"
+        }
+    }
+    pub fn short(&self) -> String {
+        let key = self
+            .key_pbe
+            .as_ref()
+            .map(Pbe::short)
+            .unwrap_or_else(|| "-".into());
+        let mac = self
+            .mac
+            .as_ref()
+            .map(|m| m.0.clone())
+            .unwrap_or_else(|| "none".into());
+        format!("cert:{} key:{} mac:{}", self.cert_pbe.short(), key, mac)
+    }
+}
+
+struct Tlv<'a> {
+    tag: u8,
+    content: &'a [u8],
+}
+
+fn tlv(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), String> {
+    if input.len() < 2 {
+        return Err("truncated DER".into());
+    }
+    let tag = input[0];
+    if tag & 0x1f == 0x1f {
+        return Err("multi-byte tags are not used by PKCS#12".into());
+    }
+    let (len, hdr) = match input[1] {
+        l if l < 0x80 => (l as usize, 2),
+        0x80 => return Err("indefinite-length BER is not supported".into()),
+        l => {
+            let n = (l & 0x7f) as usize;
+            if n > 4 || input.len() < 2 + n {
+                return Err("bad DER length".into());
+            }
+            let mut v = 0usize;
+            for b in &input[2..2 + n] {
+                v = (v << 8) | *b as usize;
+            }
+            (v, 2 + n)
+        }
+    };
+    let end = hdr.checked_add(len).ok_or("bad DER length")?;
+    if input.len() < end {
+        return Err("DER element runs past the end of the file".into());
+    }
+    Ok((
+        Tlv {
+            tag,
+            content: &input[hdr..end],
+        },
+        &input[end..],
+    ))
+}
+
+fn expect<'a>(input: &'a [u8], tag: u8, what: &str) -> Result<(Tlv<'a>, &'a [u8]), String> {
+    let (t, rest) = tlv(input)?;
+    if t.tag != tag {
+        return Err(format!(
+            "expected {what} (tag {tag:#04x}), found tag {:#04x}",
+            t.tag
+        ));
+    }
+    Ok((t, rest))
+}
+
+fn items(mut content: &[u8]) -> Result<Vec<Tlv<'_>>, String> {
+    let mut out = Vec::new();
+    while !content.is_empty() {
+        let (t, rest) = tlv(content)?;
+        out.push(t);
+        content = rest;
+    }
+    Ok(out)
+}
+
+/// Dotted string of an OID's content octets.
+pub fn oid_string(c: &[u8]) -> String {
+    let mut parts: Vec<u64> = Vec::new();
+    let mut v: u64 = 0;
+    for (i, b) in c.iter().enumerate() {
+        v = (v << 7) | (*b & 0x7f) as u64;
+        if b & 0x80 == 0 {
+            if parts.is_empty() && i < c.len() {
+                let (a, b2) = if v < 40 {
+                    (0, v)
+                } else if v < 80 {
+                    (1, v - 40)
+                } else {
+                    (2, v - 80)
+                };
+                parts.push(a);
+                parts.push(b2);
+            } else {
+                parts.push(v);
+            }
+            v = 0;
+        }
+    }
+    parts
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn read_oid(input: &[u8]) -> Result<(String, &[u8]), String> {
+    let (t, rest) = expect(input, 0x06, "OID")?;
+    Ok((oid_string(t.content), rest))
+}
+
+/// Content of an OCTET STRING, also when it is BER-constructed from primitive pieces.
+fn octets(t: &Tlv<'_>) -> Result<Vec<u8>, String> {
+    match t.tag {
+        0x04 => Ok(t.content.to_vec()),
+        0x24 => {
+            let mut out = Vec::new();
+            for part in items(t.content)? {
+                out.extend(octets(&part)?);
+            }
+            Ok(out)
+        }
+        other => Err(format!("expected OCTET STRING, found tag {other:#04x}")),
+    }
+}
+
+fn cipher_name(oid: &str) -> String {
+    match oid {
+        "2.16.840.1.101.3.4.1.42" => "aes-256-cbc".into(),
+        "2.16.840.1.101.3.4.1.22" => "aes-192-cbc".into(),
+        "2.16.840.1.101.3.4.1.2" => "aes-128-cbc".into(),
+        "1.2.840.113549.3.7" => "des-ede3-cbc".into(),
+        o => o.into(),
+    }
+}
+
+fn digest_name(oid: &str) -> String {
+    match oid {
+        "1.3.14.3.2.26" => "sha1".into(),
+        "2.16.840.1.101.3.4.2.1" => "sha256".into(),
+        "2.16.840.1.101.3.4.2.2" => "sha384".into(),
+        "2.16.840.1.101.3.4.2.3" => "sha512".into(),
+        "1.2.840.113549.2.7" => "hmac-sha1".into(),
+        "1.2.840.113549.2.9" => "hmac-sha256".into(),
+        "1.2.840.113549.2.11" => "hmac-sha512".into(),
+        o => o.into(),
+    }
+}
+
+/// Reads an AlgorithmIdentifier (the whole SEQUENCE TLV content).
+fn pbe_of(alg_content: &[u8]) -> Result<Pbe, String> {
+    let (oid, rest) = read_oid(alg_content)?;
+    Ok(match oid.as_str() {
+        "1.2.840.113549.1.12.1.6" => Pbe::Rc2_40,
+        "1.2.840.113549.1.12.1.5" => Pbe::Rc2_128,
+        "1.2.840.113549.1.12.1.3" => Pbe::Des3,
+        "1.2.840.113549.1.5.13" => {
+            // PBES2-params ::= SEQUENCE { keyDerivationFunc AlgId, encryptionScheme AlgId }
+            let (params, _) = expect(rest, 0x30, "PBES2 parameters")?;
+            let (kdf, rest2) = expect(params.content, 0x30, "key derivation function")?;
+            let (enc, _) = expect(rest2, 0x30, "encryption scheme")?;
+            let (_kdf_oid, kdf_rest) = read_oid(kdf.content)?;
+            let mut prf = "hmac-sha1".to_string();
+            if let Ok((kp, _)) = expect(kdf_rest, 0x30, "PBKDF2 parameters") {
+                for it in items(kp.content)? {
+                    if it.tag == 0x30 {
+                        prf = digest_name(&read_oid(it.content)?.0);
+                    }
+                }
+            }
+            Pbe::Pbes2 {
+                cipher: cipher_name(&read_oid(enc.content)?.0),
+                prf,
+            }
+        }
+        _ => Pbe::Other { oid },
+    })
+}
+
+/// Walks a PKCS#12 file. Errors are plain text; the caller adds the path.
+pub fn detect(der: &[u8]) -> Result<P12Format, String> {
+    let (pfx, _) = expect(der, 0x30, "PFX SEQUENCE")?;
+    let (_version, rest) = expect(pfx.content, 0x02, "version")?;
+    let (auth_safe, rest) = expect(rest, 0x30, "authSafe ContentInfo")?;
+    let mac = match tlv(rest) {
+        Ok((mac_data, _)) if mac_data.tag == 0x30 => {
+            let (digest_info, rest) = expect(mac_data.content, 0x30, "MAC DigestInfo")?;
+            let (alg, _) = expect(digest_info.content, 0x30, "MAC algorithm")?;
+            let (oid, _) = read_oid(alg.content)?;
+            let (_salt, rest) = expect(rest, 0x04, "MAC salt")?;
+            let iterations = match tlv(rest) {
+                Ok((i, _)) if i.tag == 0x02 => i
+                    .content
+                    .iter()
+                    .fold(0u64, |a, b| a.saturating_mul(256).saturating_add(*b as u64)),
+                _ => 1,
+            };
+            Some((digest_name(&oid), iterations))
+        }
+        _ => None,
+    };
+    let (oid, rest) = read_oid(auth_safe.content)?;
+    if oid != "1.2.840.113549.1.7.1" {
+        return Err(format!("authSafe content type {oid} is not pkcs7-data (public-key integrity mode is not used by oVirt)"));
+    }
+    let (explicit, _) = expect(rest, 0xa0, "authSafe content")?;
+    let (os, _) = tlv(explicit.content)?;
+    let safe = octets(&os)?;
+    let (seq, _) = expect(&safe, 0x30, "AuthenticatedSafe")?;
+
+    let mut cert_pbe: Option<Pbe> = None;
+    let mut key_pbe = None;
+    let mut key_friendly_name = false;
+    for ci in items(seq.content)? {
+        let (ctype, rest) = read_oid(ci.content)?;
+        let (explicit, _) = expect(rest, 0xa0, "ContentInfo content")?;
+        match ctype.as_str() {
+            // encryptedData: the certificate SafeContents in every oVirt-era p12.
+            "1.2.840.113549.1.7.6" => {
+                let (ed, _) = expect(explicit.content, 0x30, "EncryptedData")?;
+                let (_v, rest) = expect(ed.content, 0x02, "EncryptedData version")?;
+                let (eci, _) = expect(rest, 0x30, "EncryptedContentInfo")?;
+                let (_ct, rest) = read_oid(eci.content)?;
+                let (alg, _) = expect(rest, 0x30, "content encryption algorithm")?;
+                cert_pbe.get_or_insert(pbe_of(alg.content)?);
+            }
+            // data: SafeContents in clear (the shrouded key bag lives here).
+            "1.2.840.113549.1.7.1" => {
+                let (os, _) = tlv(explicit.content)?;
+                let contents = octets(&os)?;
+                let (bags, _) = expect(&contents, 0x30, "SafeContents")?;
+                for bag in items(bags.content)? {
+                    let (bag_id, rest) = read_oid(bag.content)?;
+                    let (value, rest) = expect(rest, 0xa0, "bag value")?;
+                    let attrs = match tlv(rest) {
+                        Ok((a, _)) if a.tag == 0x31 => items(a.content)?,
+                        _ => Vec::new(),
+                    };
+                    let has_name = attrs.iter().any(|a| {
+                        read_oid(a.content)
+                            .map(|(o, _)| o == "1.2.840.113549.1.9.20")
+                            .unwrap_or(false)
+                    });
+                    match bag_id.as_str() {
+                        "1.2.840.113549.1.12.10.1.2" => {
+                            let (epki, _) = expect(value.content, 0x30, "EncryptedPrivateKeyInfo")?;
+                            let (alg, _) = expect(epki.content, 0x30, "key encryption algorithm")?;
+                            key_pbe = Some(pbe_of(alg.content)?);
+                            key_friendly_name |= has_name;
+                        }
+                        "1.2.840.113549.1.12.10.1.1" => {
+                            key_pbe = Some(Pbe::None);
+                            key_friendly_name |= has_name;
+                        }
+                        "1.2.840.113549.1.12.10.1.3" => {
+                            cert_pbe.get_or_insert(Pbe::None);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(P12Format {
+        cert_pbe: cert_pbe.unwrap_or(Pbe::None),
+        key_pbe,
+        mac,
+        key_friendly_name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oid_decoding() {
+        // 1.2.840.113549.1.12.1.6
+        assert_eq!(
+            oid_string(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x06]),
+            "1.2.840.113549.1.12.1.6"
+        );
+        assert_eq!(oid_string(&[0x55, 0x1d, 0x11]), "2.5.29.17");
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for input in [
+            &b""[..],
+            b"\x30",
+            b"\x30\x84\xff\xff\xff\xff",
+            b"\x30\x80",
+            b"hello world",
+        ] {
+            assert!(detect(input).is_err());
+        }
+    }
+}

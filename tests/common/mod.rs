@@ -1,0 +1,157 @@
+//! Shared helpers for integration tests: copy a sample PKI to a temp dir with its modes,
+//! run the real binary, and ask the openssl CLI for independent answers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const AT: &str = "2026-11-01T00:00:00Z";
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pki")
+}
+
+/// A private copy of a scenario root (symlinks kept as links, modes from fixture-modes.txt).
+pub fn scenario(name: &str) -> tempfile::TempDir {
+    let src = fixtures().join(name);
+    assert!(
+        src.is_dir(),
+        "missing fixture {}: run scripts/gen-fixtures.sh",
+        src.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let st = Command::new("cp")
+        .arg("-a")
+        .arg(format!("{}/.", src.display()))
+        .arg(tmp.path())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let modes = std::fs::read_to_string(tmp.path().join("fixture-modes.txt")).unwrap_or_default();
+    for line in modes.lines() {
+        let Some((mode, rel)) = line.trim().split_once(' ') else {
+            continue;
+        };
+        let p = tmp.path().join(rel.trim());
+        if std::fs::symlink_metadata(&p)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(true)
+        {
+            continue;
+        }
+        let m = u32::from_str_radix(mode, 8).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
+    }
+    tmp
+}
+
+pub fn pki(root: &Path) -> PathBuf {
+    root.join("etc/pki/ovirt-engine")
+}
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
+}
+
+pub fn run(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .env_remove("RHV_PKI_P12_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+/// `rhv-pki audit --root ROOT --at AT --format json [extra]` → (exit code, document).
+pub fn audit_json(root: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec![
+        "audit",
+        "--root",
+        root.to_str().unwrap(),
+        "--at",
+        AT,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    let code = out.status.code().unwrap_or(-1);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}); stdout={} stderr={}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, doc)
+}
+
+/// Findings with `code` on `path` (exact relative path).
+pub fn findings<'a>(
+    doc: &'a serde_json::Value,
+    code: &str,
+    path: &str,
+) -> Vec<&'a serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code && f["path"] == path)
+        .collect()
+}
+
+pub fn has(doc: &serde_json::Value, code: &str, path: &str) -> bool {
+    !findings(doc, code, path).is_empty()
+}
+
+pub fn severity_of(doc: &serde_json::Value, code: &str, path: &str) -> String {
+    let f = findings(doc, code, path);
+    assert!(
+        !f.is_empty(),
+        "no {code} on {path}; findings: {}",
+        codes(doc)
+    );
+    f[0]["severity"].as_str().unwrap().to_string()
+}
+
+pub fn codes(doc: &serde_json::Value) -> String {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}@{}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn openssl(args: &[&str]) -> Output {
+    Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl CLI")
+}
+
+pub fn openssl_text(args: &[&str]) -> String {
+    let o = openssl(args);
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+/// sha256 of every file under `dir` with mode, for "nothing changed" checks.
+pub fn tree_state(dir: &Path) -> Vec<(String, String)> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("find . -xdev \\( -type f -o -type l \\) -printf '%p %m %l\\n' | sort; find . -type f -print0 | sort -z | xargs -0 sha256sum")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| (l.to_string(), String::new()))
+        .collect()
+}
