@@ -351,6 +351,29 @@ impl Problem {
                 "investigate issuer".into()
             }),
             Problem::ThirdPartyCert { .. } => Some("renew at the external CA".into()),
+            Problem::WeakKey { .. } | Problem::UnsupportedKey { .. } => {
+                Some(match (&target, host) {
+                    // The engine key decrypts DB secrets and is the SSH key to hosts.
+                    (Some(t), _) if t == "engine" => {
+                        "manual: engine key rotation (see docs)".into()
+                    }
+                    (Some(t), _) => format!("rhv-pki renew --new-key {t}"),
+                    (None, true) => "enroll host certificate".into(),
+                    _ => "re-issue with a new key".into(),
+                })
+            }
+            Problem::P12Unreadable { .. } => {
+                Some("check --p12-password-file, else restore from backup".into())
+            }
+            Problem::Unreadable { .. } => Some("restore from backup".into()),
+            Problem::CaCopyMismatch { .. } => {
+                Some("rhv-pki resign ca (rewrites the copies)".into())
+            }
+            Problem::OpensslConfSha1 { .. } => Some("rhv-pki conf".into()),
+            Problem::ApacheCaMismatch { .. } => {
+                Some("ln -sfn /etc/pki/ovirt-engine/ca.pem apache-ca.pem".into())
+            }
+            Problem::KeyOwner { .. } => Some("chown to the expected owner".into()),
             _ => None,
         }
     }
@@ -488,6 +511,23 @@ struct Out {
 }
 
 impl Out {
+    /// A row for a certificate that should exist but does not (`missing: true`).
+    fn missing_record(&mut self, role: &Role, path: &str) {
+        self.records.push(CertRecord {
+            role: role.name(),
+            scope: role.scope(),
+            path: path.to_string(),
+            also_in: Vec::new(),
+            cert: None,
+            missing: true,
+            status: "missing",
+            residual_seconds: None,
+            ca: None,
+            findings: vec!["missing"],
+            action: None,
+        });
+    }
+
     fn finding(&mut self, sev: Severity, path: &str, role: &str, p: Problem) {
         self.findings.push(Finding {
             severity: sev,
@@ -1123,6 +1163,11 @@ impl Ctx<'_> {
         }
 
         // Records: one per distinct certificate.
+        let p12_exists = fs::symlink_metadata(&p12_path).is_ok();
+        let cer_exists = fs::symlink_metadata(&cer_path).is_ok();
+        if required && !p12_exists && !cer_exists {
+            out.missing_record(&role, &cer_rel);
+        }
         match (&p12_cert, &cer_der) {
             (Some(a), Some(b)) if a == b => {
                 if let Some(mut r) = self.judge(out, &role, &cer_rel, b) {
@@ -1730,6 +1775,7 @@ pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
         .find(|r| r.role == "apache")
         .map(|r| !r.findings.contains(&"third-party-cert"));
     ctx.apache_ca(&mut out, apache_internal);
+    attach_file_findings(&mut out);
 
     // Stable order: severity desc, then path, then code.
     out.findings.sort_by(|a, b| {
@@ -1749,6 +1795,58 @@ pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
         findings: out.findings,
         inventory: out.inventory,
     })
+}
+
+/// A Manager entity is more than its certificate: a key that does not match, an unreadable p12
+/// or a world-readable key make the entity unhealthy too. Fold such findings (same role, other
+/// file) into the first row of that role so its STATUS and ACTION tell the truth.
+fn attach_file_findings(out: &mut Out) {
+    let mut seen = std::collections::HashSet::new();
+    for rec in out.records.iter_mut() {
+        if rec.scope != "engine" || !seen.insert(rec.role.clone()) {
+            continue;
+        }
+        let role = catalog::CAS
+            .iter()
+            .find(|c| c.name == rec.role)
+            .map(|c| Role::Ca(c.name))
+            .or_else(|| catalog::entity(&rec.role).map(|e| Role::Entity(e.name)));
+        let extra: Vec<&Finding> = out
+            .findings
+            .iter()
+            .filter(|f| f.role == rec.role && f.path != rec.path)
+            .filter(|f| !rec.findings.contains(&f.problem.code()))
+            .collect();
+        let Some(worst) = extra.iter().map(|f| f.severity).max() else {
+            continue;
+        };
+        rec.findings.extend(extra.iter().map(|f| f.problem.code()));
+        let current = match rec.status {
+            "critical" | "expired" | "missing" => Severity::Critical,
+            "warning" => Severity::Warning,
+            _ => Severity::Info,
+        };
+        if worst > current {
+            rec.status = match worst {
+                Severity::Critical => "critical",
+                Severity::Warning => "warning",
+                _ => rec.status,
+            };
+            if let Some(role) = &role {
+                if let Some(a) = extra
+                    .iter()
+                    .filter(|f| f.severity == worst)
+                    .find_map(|f| f.problem.action(role))
+                {
+                    rec.action = Some(a);
+                }
+            }
+        } else if rec.action.is_none() {
+            if let Some(role) = &role {
+                rec.action = extra.iter().find_map(|f| f.problem.action(role));
+            }
+        }
+    }
 }
 
 fn check_index(out: &mut Out, dir: &Path) {

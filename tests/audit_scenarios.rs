@@ -247,16 +247,37 @@ fn broken_scenario_every_defect_named() {
     );
     let pw = &findings(&doc, "p12-unreadable", "keys/jboss.p12")[0];
     assert!(pw["message"].as_str().unwrap().contains("password"), "{pw}");
-    // Healthy neighbours stay healthy: one bad file never spreads.
-    for p in ["certs/engine.cer", "ca.pem"] {
-        let c = doc["certificates"]
+    let row = |p: &str| {
+        doc["certificates"]
             .as_array()
             .unwrap()
             .iter()
             .find(|c| c["path"] == p)
-            .unwrap();
+            .unwrap()
+            .clone()
+    };
+    // Healthy neighbours stay healthy: one bad file never spreads.
+    for p in ["certs/engine.cer", "certs/ovn-ndb.cer", "qemu-ca.pem"] {
+        let c = row(p);
         assert_eq!(c["status"], "ok", "{p}: {c}");
     }
+    // A defect on an entity's other file (key, p12, copy) makes that entity's row unhealthy,
+    // with only that entity's findings folded in (a dangling apache-ca.pem is apache's).
+    let apache = row("certs/apache.cer");
+    assert_eq!(apache["status"], "critical", "{apache}");
+    assert_eq!(
+        apache["findings"],
+        serde_json::json!(["key-mismatch", "apache-ca-mismatch"]),
+        "{apache}"
+    );
+    let ca = row("ca.pem");
+    assert_eq!(ca["status"], "warning", "{ca}");
+    assert_eq!(
+        ca["findings"],
+        serde_json::json!(["ca-copy-mismatch"]),
+        "{ca}"
+    );
+    assert_eq!(row("certs/jboss.cer")["status"], "critical");
 }
 
 #[test]

@@ -62,17 +62,18 @@ pub fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// `rhv-pki audit --root ROOT --at AT --format json [extra]` → (exit code, document).
+/// `rhv-pki audit --root ROOT --format json [--at AT unless extra has one] [extra]` → (exit code, document).
 pub fn audit_json(root: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let mut args = vec![
         "audit",
         "--root",
         root.to_str().unwrap(),
-        "--at",
-        AT,
         "--format",
         "json",
     ];
+    if !extra.contains(&"--at") {
+        args.extend_from_slice(&["--at", AT]);
+    }
     args.extend_from_slice(extra);
     let out = run(&args);
     let code = out.status.code().unwrap_or(-1);
