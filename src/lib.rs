@@ -11,6 +11,7 @@ pub mod error;
 pub mod ovirt_conf;
 pub mod p12format;
 pub mod report;
+pub mod txn;
 pub mod verify;
 
 pub use error::{Error, Result};

@@ -1,0 +1,1207 @@
+//! The only module that writes PKI files: locks, backups with a manifest, a write-ahead
+//! journal, atomic replacement that keeps modes and owners, and rollback.
+//!
+//! A change runs inside one [`Txn`]:
+//! 1. take the locks oVirt's own enrollment scripts take (flock on `ca.pem` / `qemu-ca.pem`,
+//!    and the 4.2–4.4 lock directory when asked), waiting at most a timeout;
+//! 2. copy the whole PKI dir and `engine.conf.d` into `<backup-root>/<ID>/` with a
+//!    `manifest.json` (path, kind, sha256, mode, owner, link target);
+//! 3. before every write, append what is about to happen to `<ID>/journal` and fsync it;
+//!    writes are temp file + fsync + rename + directory fsync;
+//! 4. `commit` marks the journal done; `rollback` undoes the journal in reverse.
+//!
+//! A run killed at any point leaves a journal without an end mark; the next change command
+//! (or `rhv-pki rollback`) finds it and restores the directory from the backup before
+//! doing anything else.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::io::AsRawFd;
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong while changing files.
+#[derive(Debug, thiserror::Error)]
+pub enum TxnError {
+    #[error("{path}: {op}: {source}")]
+    Io {
+        path: PathBuf,
+        op: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: still locked by another process after {waited_secs} s (an engine host enrollment or another rhv-pki run); nothing was changed")]
+    LockTimeout { path: PathBuf, waited_secs: u64 },
+    #[error("{path}: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+    #[error("injected fault at write step {step}")]
+    Injected { step: usize },
+    #[error("backup {id} not found under {root}")]
+    NoSuchBackup { id: String, root: PathBuf },
+}
+
+type Result<T, E = TxnError> = std::result::Result<T, E>;
+
+fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> TxnError + 'a {
+    move |source| TxnError::Io {
+        path: path.to_path_buf(),
+        op,
+        source,
+    }
+}
+
+/// A test hook: make the N-th mutating step fail (`Fail`) or kill the process there
+/// (`Abort`, like `kill -9`: no rollback, no unwinding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Fail(usize),
+    Abort(usize),
+}
+
+/// Where and how a transaction works.
+#[derive(Debug, Clone)]
+pub struct TxnConfig {
+    pub pki_dir: PathBuf,
+    /// `/etc/ovirt-engine/engine.conf.d`, backed up with the PKI dir when present.
+    pub engine_conf_dir: Option<PathBuf>,
+    /// Where `<ID>/` backup directories live.
+    pub backup_root: PathBuf,
+    /// Files to `flock` exclusively (ca.pem, qemu-ca.pem), as pki-enroll-request.sh 4.5 does.
+    pub lock_files: Vec<PathBuf>,
+    /// The 4.2–4.4 lock directory (`/tmp/ovirt-engine-pki.v2.lock`), when that era is seen.
+    pub legacy_lock_dir: Option<PathBuf>,
+    pub lock_timeout: Duration,
+    /// Backup id and `.YYYYmmddHHMMSS` suffix source (UTC seconds); the library never reads the clock.
+    pub now: i64,
+    /// What the backup is for (shown by `rhv-pki backups`).
+    pub reason: String,
+    pub fault: Option<Fault>,
+}
+
+/// Which tree a manifest entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tree {
+    Pki,
+    Conf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    File,
+    Dir,
+    Symlink,
+}
+
+/// One file as it was before the change.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub tree: Tree,
+    /// Relative to the tree's root.
+    pub path: String,
+    pub kind: Kind,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub target: Option<String>,
+}
+
+/// `manifest.json` of a backup.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    pub id: String,
+    pub created: String,
+    pub reason: String,
+    pub pki_dir: String,
+    pub engine_conf_dir: Option<String>,
+    pub entries: Vec<Entry>,
+}
+
+/// File metadata to give a written file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl Meta {
+    pub fn of(path: &Path) -> Result<Meta> {
+        let m = fs::symlink_metadata(path).map_err(io(path, "stat"))?;
+        Ok(Meta {
+            mode: m.mode() & 0o7777,
+            uid: m.uid(),
+            gid: m.gid(),
+        })
+    }
+}
+
+/// A running change. Dropping it without `commit` leaves the journal open, so the next run
+/// rolls it back: callers should call [`Txn::rollback`] on error.
+pub struct Txn {
+    cfg: TxnConfig,
+    pub id: String,
+    /// `YYYYmmddHHMMSS` for the `.TS` copies oVirt admins know.
+    pub ts: String,
+    dir: PathBuf,
+    journal: File,
+    step: usize,
+    _locks: Vec<File>,
+    /// Recovered (rolled back) interrupted runs found when starting.
+    pub recovered: Vec<String>,
+}
+
+/// `YYYYmmddHHMMSS` in UTC.
+pub fn timestamp(t: i64) -> String {
+    let dt =
+        time::OffsetDateTime::from_unix_timestamp(t).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}",
+        dt.year(),
+        dt.month() as u8,
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    )
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(openssl::sha::sha256(data))
+}
+
+/// A relative path that stays inside its tree.
+fn check_rel(rel: &str) -> Result<()> {
+    let p = Path::new(rel);
+    if rel.is_empty()
+        || p.is_absolute()
+        || p.components().any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(TxnError::Invalid {
+            path: PathBuf::from(rel),
+            reason: "path escapes the PKI directory".into(),
+        });
+    }
+    Ok(())
+}
+
+fn fsync_dir(dir: &Path) -> Result<()> {
+    let d = File::open(dir).map_err(io(dir, "open directory"))?;
+    d.sync_all().map_err(io(dir, "fsync directory"))
+}
+
+fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        // SAFETY: flock on a file descriptor we own.
+        let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if r == 0 {
+            return Ok(());
+        }
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return Err(TxnError::Io {
+                path: path.to_path_buf(),
+                op: "flock",
+                source: e,
+            });
+        }
+        if start.elapsed() >= timeout {
+            return Err(TxnError::LockTimeout {
+                path: path.to_path_buf(),
+                waited_secs: timeout.as_secs(),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Takes the locks of `cfg` (legacy dir first, then the CA files in order).
+fn take_locks(cfg: &TxnConfig) -> Result<Vec<File>> {
+    let mut locks = Vec::new();
+    if let Some(d) = &cfg.legacy_lock_dir {
+        if !d.is_dir() {
+            fs::create_dir_all(d).map_err(io(d, "create lock directory"))?;
+            let _ = fs::set_permissions(d, fs::Permissions::from_mode(0o700));
+        }
+        let f = File::open(d).map_err(io(d, "open lock directory"))?;
+        flock_wait(&f, d, cfg.lock_timeout)?;
+        locks.push(f);
+    }
+    for p in &cfg.lock_files {
+        let f = File::open(p).map_err(io(p, "open for locking"))?;
+        flock_wait(&f, p, cfg.lock_timeout)?;
+        locks.push(f);
+    }
+    Ok(locks)
+}
+
+/// Walks a tree (not following symlinks) into manifest entries and copies files into `dst`.
+fn snapshot(tree: Tree, root: &Path, dst: &Path, out: &mut Vec<Entry>) -> Result<()> {
+    fn walk(tree: Tree, root: &Path, rel: &Path, dst: &Path, out: &mut Vec<Entry>) -> Result<()> {
+        let dir = root.join(rel);
+        let mut names: Vec<_> = fs::read_dir(&dir)
+            .map_err(io(&dir, "read directory"))?
+            .filter_map(|e| e.ok().map(|e| e.file_name()))
+            .collect();
+        names.sort();
+        for n in names {
+            let r = rel.join(&n);
+            let p = root.join(&r);
+            let m = fs::symlink_metadata(&p).map_err(io(&p, "stat"))?;
+            let rs = r.to_string_lossy().into_owned();
+            let mut e = Entry {
+                tree,
+                path: rs,
+                kind: Kind::File,
+                mode: m.mode() & 0o7777,
+                uid: m.uid(),
+                gid: m.gid(),
+                sha256: None,
+                size: None,
+                target: None,
+            };
+            let ft = m.file_type();
+            if ft.is_symlink() {
+                e.kind = Kind::Symlink;
+                e.target = Some(
+                    fs::read_link(&p)
+                        .map_err(io(&p, "read link"))?
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+                out.push(e);
+            } else if ft.is_dir() {
+                e.kind = Kind::Dir;
+                fs::create_dir_all(dst.join(&r)).map_err(io(&dst.join(&r), "create backup dir"))?;
+                out.push(e);
+                walk(tree, root, &r, dst, out)?;
+            } else if ft.is_file() {
+                let data = fs::read(&p).map_err(io(&p, "read for backup"))?;
+                e.sha256 = Some(sha256_hex(&data));
+                e.size = Some(data.len() as u64);
+                let d = dst.join(&r);
+                let mut f = OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&d)
+                    .map_err(io(&d, "create backup copy"))?;
+                f.write_all(&data).map_err(io(&d, "write backup copy"))?;
+                out.push(e);
+            }
+            // Sockets, fifos, devices: not PKI material; ignored.
+        }
+        Ok(())
+    }
+    fs::create_dir_all(dst).map_err(io(dst, "create backup dir"))?;
+    walk(tree, root, Path::new(""), dst, out)
+}
+
+/// Journal records, one per line: `create <tree> <path>`, `replace <tree> <path>`,
+/// `remove <tree> <path>`, `chmod <tree> <path>`, then `commit` or `rolled-back`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Rec {
+    Create(Tree, String),
+    Replace(Tree, String),
+    Remove(Tree, String),
+    Commit,
+    RolledBack,
+}
+
+fn tree_str(t: Tree) -> &'static str {
+    match t {
+        Tree::Pki => "pki",
+        Tree::Conf => "conf",
+    }
+}
+
+fn parse_journal(text: &str) -> Vec<Rec> {
+    text.lines()
+        .filter_map(|l| {
+            let mut it = l.splitn(3, ' ');
+            let op = it.next()?;
+            if op == "commit" {
+                return Some(Rec::Commit);
+            }
+            if op == "rolled-back" {
+                return Some(Rec::RolledBack);
+            }
+            let tree = match it.next()? {
+                "pki" => Tree::Pki,
+                "conf" => Tree::Conf,
+                _ => return None,
+            };
+            let path = it.next()?.to_string();
+            match op {
+                "create" => Some(Rec::Create(tree, path)),
+                "replace" => Some(Rec::Replace(tree, path)),
+                "remove" => Some(Rec::Remove(tree, path)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+impl Txn {
+    /// Locks, recovers interrupted runs, and takes the backup. Nothing in the PKI dir is
+    /// written before this returns.
+    pub fn begin(cfg: TxnConfig) -> Result<Txn> {
+        let locks = take_locks(&cfg)?;
+        // Interrupted earlier runs are undone first, under the same locks.
+        let recovered = recover_incomplete(&cfg)?;
+        fs::create_dir_all(&cfg.backup_root).map_err(io(&cfg.backup_root, "create backup root"))?;
+        let _ = fs::set_permissions(&cfg.backup_root, fs::Permissions::from_mode(0o700));
+        let ts = timestamp(cfg.now);
+        let (id, dir) = {
+            let mut n = 0;
+            loop {
+                let id = if n == 0 {
+                    ts.clone()
+                } else {
+                    format!("{ts}-{n}")
+                };
+                let d = cfg.backup_root.join(&id);
+                match fs::create_dir(&d) {
+                    Ok(()) => break (id, d),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+                    Err(e) => {
+                        return Err(TxnError::Io {
+                            path: d,
+                            op: "create backup",
+                            source: e,
+                        })
+                    }
+                }
+            }
+        };
+        let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o700));
+        let mut entries = Vec::new();
+        snapshot(Tree::Pki, &cfg.pki_dir, &dir.join("pki"), &mut entries)?;
+        if let Some(c) = cfg.engine_conf_dir.as_ref().filter(|c| c.is_dir()) {
+            snapshot(Tree::Conf, c, &dir.join("conf"), &mut entries)?;
+        }
+        let manifest = Manifest {
+            id: id.clone(),
+            created: crate::cert::rfc3339(cfg.now),
+            reason: cfg.reason.clone(),
+            pki_dir: cfg.pki_dir.to_string_lossy().into_owned(),
+            engine_conf_dir: cfg
+                .engine_conf_dir
+                .as_ref()
+                .filter(|c| c.is_dir())
+                .map(|c| c.to_string_lossy().into_owned()),
+            entries,
+        };
+        let mpath = dir.join("manifest.json");
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| TxnError::Invalid {
+            path: mpath.clone(),
+            reason: e.to_string(),
+        })?;
+        write_new(&mpath, &json)?;
+        // SAFETY: syncfs on a descriptor we own flushes the backup copies in one call.
+        if let Ok(d) = File::open(&dir) {
+            unsafe { libc::syncfs(d.as_raw_fd()) };
+        }
+        let jpath = dir.join("journal");
+        let journal = OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&jpath)
+            .map_err(io(&jpath, "create journal"))?;
+        fsync_dir(&dir)?;
+        Ok(Txn {
+            cfg,
+            id,
+            ts,
+            dir,
+            journal,
+            step: 0,
+            _locks: locks,
+            recovered,
+        })
+    }
+
+    pub fn backup_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn root(&self, tree: Tree) -> Result<&Path> {
+        match tree {
+            Tree::Pki => Ok(&self.cfg.pki_dir),
+            Tree::Conf => self
+                .cfg
+                .engine_conf_dir
+                .as_deref()
+                .ok_or(TxnError::Invalid {
+                    path: PathBuf::from("engine.conf.d"),
+                    reason: "no engine.conf.d configured".into(),
+                }),
+        }
+    }
+
+    fn log(&mut self, line: &str) -> Result<()> {
+        let p = self.dir.join("journal");
+        self.journal
+            .write_all(format!("{line}\n").as_bytes())
+            .and_then(|_| self.journal.sync_data())
+            .map_err(io(&p, "write journal"))
+    }
+
+    /// Counts a mutating step and fires the injected fault there: `Fail` returns an error
+    /// before the step; `Abort` is reported back so the step dies at its worst moment
+    /// (journaled, temp file written, not yet renamed).
+    fn step(&mut self) -> Result<bool> {
+        self.step += 1;
+        match self.cfg.fault {
+            Some(Fault::Fail(n)) if n == self.step => Err(TxnError::Injected { step: n }),
+            Some(Fault::Abort(n)) if n == self.step => Ok(true),
+            _ => Ok(false),
+        }
+    }
+
+    /// Writes `data` to `rel` atomically. An existing file keeps its mode and owner unless
+    /// `meta` says otherwise; a new file gets `meta` (required then).
+    pub fn write(&mut self, tree: Tree, rel: &str, data: &[u8], meta: Option<Meta>) -> Result<()> {
+        check_rel(rel)?;
+        let path = self.root(tree)?.join(rel);
+        let existing = fs::symlink_metadata(&path).ok();
+        let meta = match (meta, &existing) {
+            (Some(m), _) => m,
+            (None, Some(_)) => Meta::of(&path)?,
+            (None, None) => {
+                return Err(TxnError::Invalid {
+                    path,
+                    reason: "new file without mode/owner".into(),
+                })
+            }
+        };
+        if existing.as_ref().is_some_and(|m| m.is_dir()) {
+            return Err(TxnError::Invalid {
+                path,
+                reason: "is a directory".into(),
+            });
+        }
+        let abort = self.step()?;
+        let op = if existing.is_some() {
+            "replace"
+        } else {
+            "create"
+        };
+        self.log(&format!("{op} {} {rel}", tree_str(tree)))?;
+        atomic_write(&path, data, meta, abort)
+    }
+
+    /// `cp -a FILE FILE.<ts>` the way oVirt's `common_backup` does (a new file).
+    pub fn backup_copy(&mut self, tree: Tree, rel: &str) -> Result<String> {
+        let src = self.root(tree)?.join(rel);
+        let data = fs::read(&src).map_err(io(&src, "read"))?;
+        let meta = Meta::of(&src)?;
+        let dst = format!("{rel}.{}", self.ts);
+        if self.root(tree)?.join(&dst).exists() {
+            return Ok(dst);
+        }
+        self.write(tree, &dst, &data, Some(meta))?;
+        // cp -a keeps the mtime too.
+        if let Ok(m) = fs::metadata(&src) {
+            set_mtime(&self.root(tree)?.join(&dst), m.mtime(), m.mtime_nsec());
+        }
+        Ok(dst)
+    }
+
+    /// Removes a file (restored by rollback from the backup).
+    pub fn remove(&mut self, tree: Tree, rel: &str) -> Result<()> {
+        check_rel(rel)?;
+        let path = self.root(tree)?.join(rel);
+        if fs::symlink_metadata(&path).is_err() {
+            return Ok(());
+        }
+        let abort = self.step()?;
+        self.log(&format!("remove {} {rel}", tree_str(tree)))?;
+        if abort {
+            std::process::abort();
+        }
+        fs::remove_file(&path).map_err(io(&path, "remove"))?;
+        fsync_dir(path.parent().unwrap_or(Path::new(".")))
+    }
+
+    /// Creates or replaces a symlink atomically.
+    pub fn symlink(&mut self, tree: Tree, rel: &str, target: &str) -> Result<()> {
+        check_rel(rel)?;
+        let path = self.root(tree)?.join(rel);
+        let exists = fs::symlink_metadata(&path).is_ok();
+        let abort = self.step()?;
+        let op = if exists { "replace" } else { "create" };
+        self.log(&format!("{op} {} {rel}", tree_str(tree)))?;
+        if abort {
+            std::process::abort();
+        }
+        let tmp = tmp_name(&path);
+        let _ = fs::remove_file(&tmp);
+        std::os::unix::fs::symlink(target, &tmp).map_err(io(&tmp, "symlink"))?;
+        fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
+        fsync_dir(path.parent().unwrap_or(Path::new(".")))
+    }
+
+    /// Sets mode and owner of an existing path (directories included).
+    pub fn chmod(&mut self, tree: Tree, rel: &str, meta: Meta) -> Result<()> {
+        let path = self.root(tree)?.join(rel);
+        if Meta::of(&path)? == meta {
+            return Ok(());
+        }
+        let abort = self.step()?;
+        self.log(&format!("replace {} {rel}", tree_str(tree)))?;
+        if abort {
+            std::process::abort();
+        }
+        set_meta_path(&path, meta)
+    }
+
+    /// Marks the change complete; the backup stays for `rhv-pki rollback`.
+    pub fn commit(mut self) -> Result<String> {
+        self.log("commit")?;
+        Ok(self.id)
+    }
+
+    /// Undoes everything this transaction did, restoring from its backup.
+    pub fn rollback(mut self) -> Result<String> {
+        undo(&self.cfg, &self.dir)?;
+        self.log("rolled-back")?;
+        Ok(self.id)
+    }
+}
+
+fn tmp_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.rhv-pki-{}.tmp", std::process::id()))
+}
+
+fn is_our_tmp(name: &str) -> bool {
+    name.starts_with('.') && name.contains(".rhv-pki-") && name.ends_with(".tmp")
+}
+
+fn set_mtime(path: &Path, sec: i64, nsec: i64) {
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()) else {
+        return;
+    };
+    let ts = [
+        libc::timespec {
+            tv_sec: sec as libc::time_t,
+            tv_nsec: nsec as libc::c_long,
+        },
+        libc::timespec {
+            tv_sec: sec as libc::time_t,
+            tv_nsec: nsec as libc::c_long,
+        },
+    ];
+    // SAFETY: valid NUL-terminated path and a two-element timespec array.
+    unsafe { libc::utimensat(libc::AT_FDCWD, c.as_ptr(), ts.as_ptr(), 0) };
+}
+
+fn set_meta_fd(f: &File, path: &Path, meta: Meta) -> Result<()> {
+    let cur = f.metadata().map_err(io(path, "stat"))?;
+    if cur.uid() != meta.uid || cur.gid() != meta.gid {
+        // SAFETY: fchown on a descriptor we own.
+        if unsafe { libc::fchown(f.as_raw_fd(), meta.uid, meta.gid) } != 0 {
+            return Err(TxnError::Io {
+                path: path.to_path_buf(),
+                op: "chown",
+                source: std::io::Error::last_os_error(),
+            });
+        }
+    }
+    f.set_permissions(fs::Permissions::from_mode(meta.mode))
+        .map_err(io(path, "chmod"))
+}
+
+fn set_meta_path(path: &Path, meta: Meta) -> Result<()> {
+    let f = File::open(path).map_err(io(path, "open"))?;
+    set_meta_fd(&f, path, meta)
+}
+
+/// temp file beside the target, mode/owner set, fsync, rename, directory fsync.
+fn atomic_write(path: &Path, data: &[u8], meta: Meta, abort_before_rename: bool) -> Result<()> {
+    let tmp = tmp_name(path);
+    let _ = fs::remove_file(&tmp);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(io(&tmp, "create temporary file"))?;
+    let r = (|| {
+        f.write_all(data).map_err(io(&tmp, "write"))?;
+        set_meta_fd(&f, &tmp, meta)?;
+        f.sync_all().map_err(io(&tmp, "fsync"))?;
+        // A kill between the temp file and the rename is the interesting case.
+        if abort_before_rename {
+            std::process::abort();
+        }
+        fs::rename(&tmp, path).map_err(io(path, "rename"))
+    })();
+    if r.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    r?;
+    fsync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+fn write_new(path: &Path, data: &[u8]) -> Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io(path, "create"))?;
+    f.write_all(data)
+        .and_then(|_| f.sync_all())
+        .map_err(io(path, "write"))
+}
+
+fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let p = dir.join("manifest.json");
+    let mut s = String::new();
+    File::open(&p)
+        .and_then(|mut f| f.read_to_string(&mut s))
+        .map_err(io(&p, "read"))?;
+    serde_json::from_str(&s).map_err(|e| TxnError::Invalid {
+        path: p,
+        reason: format!("not a valid backup manifest: {e}"),
+    })
+}
+
+/// Restores one manifest entry (file content, link, or just mode/owner) into `root`.
+fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
+    let path = root.join(&e.path);
+    let meta = Meta {
+        mode: e.mode,
+        uid: e.uid,
+        gid: e.gid,
+    };
+    match e.kind {
+        Kind::Dir => {
+            if !path.is_dir() {
+                fs::create_dir_all(&path).map_err(io(&path, "create directory"))?;
+            }
+            set_meta_path(&path, meta)
+        }
+        Kind::Symlink => {
+            let target = e.target.clone().unwrap_or_default();
+            let same = fs::read_link(&path)
+                .map(|t| t.to_string_lossy() == target.as_str())
+                .unwrap_or(false);
+            if same {
+                return Ok(());
+            }
+            let tmp = tmp_name(&path);
+            let _ = fs::remove_file(&tmp);
+            std::os::unix::fs::symlink(&target, &tmp).map_err(io(&tmp, "symlink"))?;
+            fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
+            // SAFETY: lchown on a valid path; failure is reported.
+            let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| {
+                TxnError::Invalid {
+                    path: path.clone(),
+                    reason: "NUL in path".into(),
+                }
+            })?;
+            unsafe { libc::lchown(c.as_ptr(), e.uid, e.gid) };
+            Ok(())
+        }
+        Kind::File => {
+            let src = copy_root.join(&e.path);
+            let data = fs::read(&src).map_err(io(&src, "read backup copy"))?;
+            if e.sha256.as_deref() != Some(sha256_hex(&data).as_str()) {
+                return Err(TxnError::Invalid {
+                    path: src,
+                    reason: "backup copy does not match its manifest checksum".into(),
+                });
+            }
+            let current = fs::read(&path).ok();
+            let cur_meta = Meta::of(&path).ok();
+            let is_file = fs::symlink_metadata(&path)
+                .map(|m| m.file_type().is_file())
+                .unwrap_or(false);
+            if is_file && current.as_deref() == Some(&data[..]) && cur_meta == Some(meta) {
+                return Ok(());
+            }
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(io(parent, "create directory"))?;
+            }
+            atomic_write(&path, &data, meta, false)
+        }
+    }
+}
+
+/// Undo a journal: removes what it created, restores what it replaced or removed.
+fn undo(cfg: &TxnConfig, dir: &Path) -> Result<()> {
+    let manifest = read_manifest(dir)?;
+    let jpath = dir.join("journal");
+    let text = fs::read_to_string(&jpath).unwrap_or_default();
+    let recs = parse_journal(&text);
+    let root_of = |t: Tree| -> Option<PathBuf> {
+        match t {
+            Tree::Pki => Some(cfg.pki_dir.clone()),
+            Tree::Conf => cfg.engine_conf_dir.clone(),
+        }
+    };
+    let mut touched_dirs = std::collections::BTreeSet::new();
+    for r in recs.iter().rev() {
+        match r {
+            Rec::Create(t, p) => {
+                let Some(root) = root_of(*t) else { continue };
+                let path = root.join(p);
+                touched_dirs.insert(path.parent().map(Path::to_path_buf));
+                // Created by us; but if the manifest had it (created after a remove), restore.
+                if let Some(e) = manifest
+                    .entries
+                    .iter()
+                    .find(|e| e.tree == *t && &e.path == p)
+                {
+                    restore_entry(e, &root, &dir.join(tree_str(*t)))?;
+                } else if fs::symlink_metadata(&path).is_ok() {
+                    fs::remove_file(&path).map_err(io(&path, "remove"))?;
+                }
+            }
+            Rec::Replace(t, p) | Rec::Remove(t, p) => {
+                let Some(root) = root_of(*t) else { continue };
+                touched_dirs.insert(root.join(p).parent().map(Path::to_path_buf));
+                if let Some(e) = manifest
+                    .entries
+                    .iter()
+                    .find(|e| e.tree == *t && &e.path == p)
+                {
+                    restore_entry(e, &root, &dir.join(tree_str(*t)))?;
+                }
+            }
+            Rec::Commit | Rec::RolledBack => {}
+        }
+    }
+    // Temp files of a run killed between write and rename.
+    for d in touched_dirs.into_iter().flatten() {
+        if let Ok(rd) = fs::read_dir(&d) {
+            for e in rd.flatten() {
+                if is_our_tmp(&e.file_name().to_string_lossy()) {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+        let _ = fsync_dir(&d);
+    }
+    Ok(())
+}
+
+/// Rolls back every journal under the backup root that has no end mark.
+/// Returns the ids it rolled back.
+pub fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
+    let mut done = Vec::new();
+    for b in list_backups(&cfg.backup_root)? {
+        if b.state != BackupState::Incomplete {
+            continue;
+        }
+        let dir = cfg.backup_root.join(&b.id);
+        // Only journals about this very PKI dir.
+        let m = read_manifest(&dir)?;
+        if Path::new(&m.pki_dir) != cfg.pki_dir {
+            continue;
+        }
+        undo(cfg, &dir)?;
+        let jpath = dir.join("journal");
+        let mut j = OpenOptions::new()
+            .append(true)
+            .open(&jpath)
+            .map_err(io(&jpath, "open journal"))?;
+        j.write_all(b"rolled-back\n")
+            .and_then(|_| j.sync_data())
+            .map_err(io(&jpath, "write journal"))?;
+        done.push(b.id);
+    }
+    Ok(done)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackupState {
+    /// The change completed.
+    Committed,
+    /// The change failed or was interrupted and was undone.
+    RolledBack,
+    /// A run was interrupted: the next change or `rollback` undoes it.
+    Incomplete,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupInfo {
+    pub id: String,
+    pub created: String,
+    pub reason: String,
+    pub pki_dir: String,
+    pub files: usize,
+    pub state: BackupState,
+}
+
+/// Backups under `root`, oldest first. A missing root is an empty list.
+pub fn list_backups(root: &Path) -> Result<Vec<BackupInfo>> {
+    let rd = match fs::read_dir(root) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(TxnError::Io {
+                path: root.to_path_buf(),
+                op: "read directory",
+                source: e,
+            })
+        }
+    };
+    let mut out = Vec::new();
+    for e in rd.flatten() {
+        let dir = e.path();
+        let Ok(m) = read_manifest(&dir) else { continue };
+        let recs = parse_journal(&fs::read_to_string(dir.join("journal")).unwrap_or_default());
+        let state = if recs.contains(&Rec::RolledBack) {
+            BackupState::RolledBack
+        } else if recs.contains(&Rec::Commit) {
+            BackupState::Committed
+        } else {
+            BackupState::Incomplete
+        };
+        out.push(BackupInfo {
+            id: m.id,
+            created: m.created,
+            reason: m.reason,
+            pki_dir: m.pki_dir,
+            files: m.entries.iter().filter(|e| e.kind == Kind::File).count(),
+            state,
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// What `rollback` did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreReport {
+    pub restored_from: String,
+    /// The backup taken of the state just before the rollback (so it can be undone too).
+    pub safety_backup: String,
+    pub restored: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// Restores the PKI dir (and engine.conf.d) to backup `id`: every file, link and directory of
+/// its manifest byte-identical with mode and owner, and the files that backup's own change
+/// created removed. Runs as a transaction itself, so a rollback can be rolled back.
+pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
+    let dir = cfg.backup_root.join(id);
+    if !dir.join("manifest.json").is_file() || id.contains('/') {
+        return Err(TxnError::NoSuchBackup {
+            id: id.to_string(),
+            root: cfg.backup_root.clone(),
+        });
+    }
+    let manifest = read_manifest(&dir)?;
+    if Path::new(&manifest.pki_dir) != cfg.pki_dir {
+        return Err(TxnError::Invalid {
+            path: dir,
+            reason: format!(
+                "backup is of {}, not of {}",
+                manifest.pki_dir,
+                cfg.pki_dir.display()
+            ),
+        });
+    }
+    let created: Vec<(Tree, String)> =
+        parse_journal(&fs::read_to_string(dir.join("journal")).unwrap_or_default())
+            .into_iter()
+            .filter_map(|r| match r {
+                Rec::Create(t, p) => Some((t, p)),
+                _ => None,
+            })
+            .collect();
+    let mut txn = Txn::begin(TxnConfig {
+        reason: format!("before rollback to {id}"),
+        ..cfg
+    })?;
+    let mut rep = RestoreReport {
+        restored_from: id.to_string(),
+        safety_backup: txn.id.clone(),
+        restored: Vec::new(),
+        removed: Vec::new(),
+    };
+    let r = (|| -> Result<()> {
+        for e in &manifest.entries {
+            let root = txn.root(e.tree)?.to_path_buf();
+            let path = root.join(&e.path);
+            let label = format!("{}:{}", tree_str(e.tree), e.path);
+            match e.kind {
+                Kind::Dir => {
+                    let meta = Meta {
+                        mode: e.mode,
+                        uid: e.uid,
+                        gid: e.gid,
+                    };
+                    if !path.is_dir() {
+                        fs::create_dir_all(&path).map_err(io(&path, "create directory"))?;
+                    }
+                    if Meta::of(&path)? != meta {
+                        txn.chmod(e.tree, &e.path, meta)?;
+                        rep.restored.push(label);
+                    }
+                }
+                Kind::Symlink => {
+                    let t = e.target.clone().unwrap_or_default();
+                    let same = fs::read_link(&path)
+                        .map(|x| x.to_string_lossy() == t.as_str())
+                        .unwrap_or(false);
+                    if !same {
+                        txn.symlink(e.tree, &e.path, &t)?;
+                        rep.restored.push(label);
+                    }
+                }
+                Kind::File => {
+                    let src = dir.join(tree_str(e.tree)).join(&e.path);
+                    let data = fs::read(&src).map_err(io(&src, "read backup copy"))?;
+                    if e.sha256.as_deref() != Some(sha256_hex(&data).as_str()) {
+                        return Err(TxnError::Invalid {
+                            path: src,
+                            reason: "backup copy does not match its manifest checksum".into(),
+                        });
+                    }
+                    let meta = Meta {
+                        mode: e.mode,
+                        uid: e.uid,
+                        gid: e.gid,
+                    };
+                    let same = fs::symlink_metadata(&path)
+                        .map(|m| m.file_type().is_file())
+                        .unwrap_or(false)
+                        && fs::read(&path).ok().as_deref() == Some(&data[..])
+                        && Meta::of(&path).ok() == Some(meta);
+                    if !same {
+                        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                            txn.remove(e.tree, &e.path)?;
+                        }
+                        txn.write(e.tree, &e.path, &data, Some(meta))?;
+                        rep.restored.push(label);
+                    }
+                }
+            }
+        }
+        for (t, p) in &created {
+            if manifest
+                .entries
+                .iter()
+                .any(|e| e.tree == *t && &e.path == p)
+            {
+                continue;
+            }
+            let root = txn.root(*t)?.to_path_buf();
+            if fs::symlink_metadata(root.join(p)).is_ok() {
+                txn.remove(*t, p)?;
+                rep.removed.push(format!("{}:{p}", tree_str(*t)));
+            }
+        }
+        Ok(())
+    })();
+    match r {
+        Ok(()) => {
+            txn.commit()?;
+            Ok(rep)
+        }
+        Err(e) => {
+            let _ = txn.rollback();
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(pki: &Path, backups: &Path) -> TxnConfig {
+        TxnConfig {
+            pki_dir: pki.to_path_buf(),
+            engine_conf_dir: None,
+            backup_root: backups.to_path_buf(),
+            lock_files: vec![],
+            legacy_lock_dir: None,
+            lock_timeout: Duration::from_secs(1),
+            now: 1_793_491_200,
+            reason: "test".into(),
+            fault: None,
+        }
+    }
+
+    fn tree_state(dir: &Path) -> Vec<Entry> {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut v = Vec::new();
+        snapshot(Tree::Pki, dir, &tmp.path().join("x"), &mut v).unwrap();
+        v
+    }
+
+    #[test]
+    fn timestamps_are_ovirt_style() {
+        assert_eq!(timestamp(1_793_491_200), "20261101000000");
+    }
+
+    #[test]
+    fn journal_round_trip() {
+        let r = parse_journal("create pki certs/1001.pem\nreplace conf a b\ncommit\nbogus\n");
+        assert_eq!(
+            r,
+            vec![
+                Rec::Create(Tree::Pki, "certs/1001.pem".into()),
+                Rec::Replace(Tree::Conf, "a b".into()),
+                Rec::Commit
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_cannot_escape() {
+        assert!(check_rel("../x").is_err());
+        assert!(check_rel("/etc/passwd").is_err());
+        assert!(check_rel("certs/../../a").is_err());
+        assert!(check_rel("certs/a.cer").is_ok());
+    }
+
+    #[test]
+    fn every_failing_step_rolls_back_byte_identical() {
+        for fail_at in 1..=4 {
+            let t = tempfile::tempdir().unwrap();
+            let pki = t.path().join("pki");
+            fs::create_dir_all(pki.join("certs")).unwrap();
+            fs::write(pki.join("a.txt"), b"old a").unwrap();
+            fs::set_permissions(pki.join("a.txt"), fs::Permissions::from_mode(0o640)).unwrap();
+            std::os::unix::fs::symlink("/nowhere", pki.join("link")).unwrap();
+            let before = tree_state(&pki);
+            let mut c = cfg(&pki, &t.path().join("b"));
+            c.fault = Some(Fault::Fail(fail_at));
+            let mut txn = Txn::begin(c).unwrap();
+            let r = (|| {
+                txn.write(Tree::Pki, "a.txt", b"new a", None)?;
+                txn.backup_copy(Tree::Pki, "a.txt")?;
+                txn.write(
+                    Tree::Pki,
+                    "certs/new",
+                    b"n",
+                    Some(
+                        Meta {
+                            mode: 0o644,
+                            uid: 0,
+                            gid: 0,
+                        }
+                        .with_current_owner(),
+                    ),
+                )?;
+                txn.symlink(Tree::Pki, "link", "/elsewhere")
+            })();
+            assert!(
+                matches!(r, Err(TxnError::Injected { .. })),
+                "step {fail_at}: {r:?}"
+            );
+            txn.rollback().unwrap();
+            assert_eq!(tree_state(&pki), before, "fail at {fail_at}");
+            assert_eq!(fs::read(pki.join("a.txt")).unwrap(), b"old a");
+        }
+    }
+
+    #[test]
+    fn interrupted_run_is_recovered_by_the_next() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("a"), b"1").unwrap();
+        let before = tree_state(&pki);
+        let c = cfg(&pki, &t.path().join("b"));
+        let mut txn = Txn::begin(c.clone()).unwrap();
+        txn.write(Tree::Pki, "a", b"2", None).unwrap();
+        txn.write(Tree::Pki, "b", b"x", Some(Meta::current(0o644)))
+            .unwrap();
+        std::mem::forget(txn); // as if killed: no commit, no rollback
+        fs::write(pki.join(".a.rhv-pki-1.tmp"), b"half").unwrap();
+        let list = list_backups(&t.path().join("b")).unwrap();
+        assert_eq!(list[0].state, BackupState::Incomplete);
+        let txn = Txn::begin(c).unwrap();
+        assert_eq!(txn.recovered.len(), 1);
+        txn.commit().unwrap();
+        assert_eq!(tree_state(&pki), before);
+    }
+
+    #[test]
+    fn rollback_to_restores_and_removes_created() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("a"), b"1").unwrap();
+        let before = tree_state(&pki);
+        let c = cfg(&pki, &t.path().join("b"));
+        let mut txn = Txn::begin(c.clone()).unwrap();
+        txn.write(Tree::Pki, "a", b"2", None).unwrap();
+        txn.write(Tree::Pki, "new", b"x", Some(Meta::current(0o600)))
+            .unwrap();
+        let id = txn.commit().unwrap();
+        fs::set_permissions(pki.join("a"), fs::Permissions::from_mode(0o600)).unwrap();
+        let rep = rollback_to(
+            TxnConfig {
+                now: c.now + 1,
+                ..c
+            },
+            &id,
+        )
+        .unwrap();
+        assert_eq!(tree_state(&pki), before);
+        assert_eq!(rep.removed, vec!["pki:new".to_string()]);
+        assert!(rollback_to(cfg(&pki, &t.path().join("b")), "nope").is_err());
+    }
+
+    #[test]
+    fn a_held_lock_times_out_without_touching_anything() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("ca.pem"), b"ca").unwrap();
+        let held = File::open(pki.join("ca.pem")).unwrap();
+        assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX) }, 0);
+        let mut c = cfg(&pki, &t.path().join("b"));
+        c.lock_files = vec![pki.join("ca.pem")];
+        c.lock_timeout = Duration::from_millis(200);
+        assert!(matches!(Txn::begin(c), Err(TxnError::LockTimeout { .. })));
+        assert!(
+            !t.path().join("b").exists(),
+            "no backup taken while locked out"
+        );
+    }
+}
+
+#[cfg(test)]
+impl Meta {
+    fn current(mode: u32) -> Meta {
+        // SAFETY: getuid/getgid cannot fail.
+        Meta {
+            mode,
+            uid: unsafe { libc::getuid() },
+            gid: unsafe { libc::getgid() },
+        }
+    }
+    fn with_current_owner(self) -> Meta {
+        Meta::current(self.mode)
+    }
+}
