@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod change;
+
 use crate::audit::{self, AuditConfig};
 use crate::report::{self, Status};
 
@@ -28,6 +30,19 @@ pub enum Command {
     /// Exit codes follow the Nagios plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
     /// (the audit could not run: bad arguments, missing or unreadable PKI directory).
     Audit(AuditArgs),
+    /// Set `default_md = sha256` in openssl.conf (backup kept, every other byte unchanged).
+    Conf(change::ConfArgs),
+    /// Re-sign certificates with SHA-256 keeping their keys (the SHA-1 -> SHA-256 runbook).
+    ///
+    /// Exit codes: 0 done (or nothing to do), 1 failed and rolled back, 2 refused (nothing
+    /// changed), 3 usage error.
+    Resign(change::ResignArgs),
+    /// Re-issue the certificates that expire soon (same exit codes as resign).
+    Renew(change::RenewArgs),
+    /// Restore the PKI directory and engine.conf.d from a backup, byte-identical.
+    Rollback(change::RollbackArgs),
+    /// List rhv-pki's backups.
+    Backups(change::BackupsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,6 +108,25 @@ pub enum CliError {
     Audit(#[from] audit::AuditError),
     #[error("writing the report: {0}")]
     Output(String),
+    #[error(transparent)]
+    Change(#[from] crate::change::ChangeError),
+}
+
+impl CliError {
+    /// The process exit code for this failure.
+    pub fn exit_code(&self) -> u8 {
+        use crate::change::ChangeError as C;
+        match self {
+            CliError::Change(C::Verify { .. } | C::RolledBack { .. }) => {
+                change::EXIT_FAILED_ROLLED_BACK
+            }
+            CliError::Change(C::Txn(crate::txn::TxnError::NoSuchBackup { .. })) => {
+                Status::Unknown.exit_code()
+            }
+            CliError::Change(_) => change::EXIT_REFUSED,
+            _ => Status::Unknown.exit_code(),
+        }
+    }
 }
 
 /// Parses `--at`: a date (midnight UTC) or an RFC 3339 time.
@@ -110,7 +144,7 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
 }
 
 /// The PKCS#12 password: a file, the environment, or oVirt's default — never argv.
-fn p12_password(file: Option<&Path>) -> Result<String, CliError> {
+pub(crate) fn p12_password(file: Option<&Path>) -> Result<String, CliError> {
     let pw = if let Some(f) = file {
         let t = std::fs::read_to_string(f).map_err(|e| {
             CliError::Usage(format!("{}: cannot read password file: {e}", f.display()))
@@ -183,13 +217,18 @@ pub fn locations(l: &LocationArgs) -> Locations {
 
 /// What `main` needs to decide the exit code.
 pub struct Outcome {
-    pub status: Status,
+    pub code: u8,
 }
 
 /// Runs a parsed command. `now` is the wall clock, read by `main`.
 pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Audit(a) => run_audit(a, now),
+        Command::Conf(a) => change::run_conf(a, now),
+        Command::Resign(a) => change::run_resign(a, now),
+        Command::Renew(a) => change::run_renew(a, now),
+        Command::Rollback(a) => change::run_rollback(a, now),
+        Command::Backups(a) => change::run_backups(a),
     }
 }
 
@@ -245,7 +284,9 @@ fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
                 .map_err(|e| CliError::Output(e.to_string()))?;
         }
     }
-    Ok(Outcome { status })
+    Ok(Outcome {
+        code: status.exit_code(),
+    })
 }
 
 #[cfg(test)]

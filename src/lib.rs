@@ -6,11 +6,13 @@
 pub mod audit;
 pub mod catalog;
 pub mod cert;
+pub mod change;
 pub mod cli;
 pub mod error;
 pub mod ovirt_conf;
 pub mod p12format;
 pub mod report;
+pub mod sign;
 pub mod txn;
 pub mod verify;
 

@@ -25,10 +25,10 @@ fn main() -> ExitCode {
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
     match cli::run(args, now) {
-        Ok(outcome) => ExitCode::from(outcome.status.exit_code()),
+        Ok(outcome) => ExitCode::from(outcome.code),
         Err(e) => {
             eprintln!("rhv-pki: error: {e}");
-            ExitCode::from(Status::Unknown.exit_code())
+            ExitCode::from(e.exit_code())
         }
     }
 }

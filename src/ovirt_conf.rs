@@ -113,6 +113,41 @@ pub fn openssl_default_md(text: &str) -> Option<DefaultMd> {
     None
 }
 
+/// `openssl.conf` with `default_md = sha1` (or md5) of the default CA section changed to
+/// `sha256`; every other byte (spacing, comments, line endings) unchanged. `None` when
+/// nothing needs fixing.
+pub fn fix_default_md(text: &str) -> Option<(String, DefaultMd)> {
+    let md = openssl_default_md(text)?;
+    if !matches!(
+        md.value.to_ascii_lowercase().as_str(),
+        "sha1" | "md5" | "md2" | "mdc2"
+    ) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == md.line {
+            let (body, comment) = match line.find('#') {
+                Some(p) => line.split_at(p),
+                None => (line, ""),
+            };
+            let eq = body.find('=')?;
+            let (k, v) = body.split_at(eq + 1);
+            let start = v.len() - v.trim_start().len();
+            let vt = v.trim_start();
+            let end = vt.find(|c: char| c.is_whitespace()).unwrap_or(vt.len());
+            out.push_str(k);
+            out.push_str(&v[..start]);
+            out.push_str("sha256");
+            out.push_str(&vt[end..]);
+            out.push_str(comment);
+        } else {
+            out.push_str(line);
+        }
+    }
+    Some((out, md))
+}
+
 fn strip_comment(line: &str) -> &str {
     match line.find('#') {
         Some(i) => &line[..i],
@@ -213,6 +248,22 @@ pub fn parse_serial(text: &str) -> std::result::Result<u128, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_md_fix_changes_one_value_only() {
+        let t = "# c\n[ca]\ndefault_ca = CA_default\n\n[CA_default]\ndefault_days = 365\ndefault_md\t=  sha1   # old\r\npreserve = no\n";
+        let (fixed, md) = fix_default_md(t).unwrap();
+        assert_eq!(md.line, 7);
+        assert_eq!(
+            fixed,
+            t.replace(
+                "default_md\t=  sha1   # old",
+                "default_md\t=  sha256   # old"
+            )
+        );
+        assert!(fix_default_md(&fixed).is_none());
+        assert!(fix_default_md("[CA_default]\ndefault_md = sha512\n").is_none());
+    }
 
     #[test]
     fn default_md_in_default_ca_section() {

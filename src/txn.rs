@@ -805,6 +805,12 @@ fn undo(cfg: &TxnConfig, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Takes the locks, rolls back interrupted runs, releases the locks.
+pub fn recover_locked(cfg: &TxnConfig) -> Result<Vec<String>> {
+    let _locks = take_locks(cfg)?;
+    recover_incomplete(cfg)
+}
+
 /// Rolls back every journal under the backup root that has no end mark.
 /// Returns the ids it rolled back.
 pub fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
@@ -1032,6 +1038,21 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
 }
 
 #[cfg(test)]
+impl Meta {
+    fn current(mode: u32) -> Meta {
+        // SAFETY: getuid/getgid cannot fail.
+        Meta {
+            mode,
+            uid: unsafe { libc::getuid() },
+            gid: unsafe { libc::getgid() },
+        }
+    }
+    fn with_current_owner(self) -> Meta {
+        Meta::current(self.mode)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -1191,17 +1212,3 @@ mod tests {
     }
 }
 
-#[cfg(test)]
-impl Meta {
-    fn current(mode: u32) -> Meta {
-        // SAFETY: getuid/getgid cannot fail.
-        Meta {
-            mode,
-            uid: unsafe { libc::getuid() },
-            gid: unsafe { libc::getgid() },
-        }
-    }
-    fn with_current_owner(self) -> Meta {
-        Meta::current(self.mode)
-    }
-}

@@ -1,0 +1,1224 @@
+//! `conf`, `resign` and `renew`: a planner turns the PKI directory into a [`Plan`] (plain
+//! data, what `--dry-run` prints), and [`apply`] executes that same plan inside one `txn`
+//! transaction, verifies the result, and rolls back on any failure.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::x509::X509;
+use serde::Serialize;
+
+use crate::catalog::{self, EntityDef, Profile};
+use crate::cert;
+use crate::ovirt_conf;
+use crate::p12format;
+use crate::sign::{self, LeafProfile, NameStyle, P12Family, DAY};
+use crate::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
+
+/// Default CA validity when re-signing (the upgrade guide's runbook: 3650 days).
+pub const DEFAULT_CA_DAYS: i64 = 3650;
+/// oVirt 4.5: 1827 days for entity certificates, 398 for web certificates.
+pub const ENTITY_DAYS: i64 = 1827;
+pub const WEB_DAYS: i64 = 398;
+/// `renew` windows as engine-setup uses them: 60 days for web certs, the Manager's
+/// `CertExpirationWarnPeriodInDays` (365) for everything else.
+pub const RENEW_WEB_DAYS: i64 = 60;
+pub const RENEW_OTHER_DAYS: i64 = 365;
+
+/// Everything a change needs to know; built by the CLI.
+#[derive(Debug, Clone)]
+pub struct ChangeConfig {
+    pub pki_dir: PathBuf,
+    pub engine_conf_dir: Option<PathBuf>,
+    pub now: i64,
+    pub p12_password: String,
+    pub ca_days: i64,
+    /// Overrides the per-entity validity (1827 / 398).
+    pub days: Option<i64>,
+    /// Overrides the p12 format family kept from the original.
+    pub p12_format: Option<P12Family>,
+    pub backup_root: PathBuf,
+    pub lock_timeout: Duration,
+    /// The 4.2–4.4 lock directory; taken when the detected era uses it.
+    pub legacy_lock_dir: Option<PathBuf>,
+    /// `keytool` to refresh `.truststore` (None = not installed: reported as a manual step).
+    pub keytool: Option<PathBuf>,
+    pub fault: Option<Fault>,
+}
+
+/// What the admin asked for.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Fix `openssl.conf` `default_md` only.
+    Conf,
+    /// Re-sign with SHA-256 keeping keys: everything (`all`) or the named entities / CAs.
+    Resign { all: bool, names: Vec<String> },
+    /// Re-issue what expires within the window (per-entity defaults when `within` is None).
+    Renew {
+        within: Option<i64>,
+        names: Vec<String>,
+        new_key: bool,
+    },
+}
+
+/// A refusal or bad input found while planning: nothing has been changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Read(#[from] crate::Error),
+    #[error(transparent)]
+    Txn(#[from] txn::TxnError),
+    #[error(transparent)]
+    Sign(#[from] sign::SignError),
+    #[error(
+        "the PKI directory changed since the plan was made ({0}); nothing was changed, run again"
+    )]
+    Stale(String),
+    #[error(
+        "verification failed after writing, everything was rolled back (backup {backup}): {reason}"
+    )]
+    Verify { backup: String, reason: String },
+    #[error("{reason}; everything was rolled back (backup {backup})")]
+    RolledBack { backup: String, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, ChangeError>;
+
+/// `openssl.conf` fix.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfChange {
+    pub path: String,
+    pub line: usize,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    Ca,
+    Entity,
+}
+
+/// One certificate to re-issue.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    pub name: String,
+    pub kind: ItemKind,
+    pub reason: String,
+    /// Files written (relative to the PKI dir), `.YYYYmmddHHMMSS` backups not included.
+    pub files: Vec<String>,
+    pub old_serial: String,
+    /// Same as `old_serial` for a CA (it must keep its serial).
+    pub new_serial: String,
+    pub old_signature: String,
+    pub new_signature: &'static str,
+    pub old_not_after: String,
+    pub new_not_before: String,
+    pub new_not_after: String,
+    /// `kept` or `new`.
+    pub key: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p12_format: Option<String>,
+}
+
+/// Something deliberately left alone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub name: String,
+    pub reason: String,
+}
+
+/// The plan: printed by `--dry-run`, executed as is by [`apply`].
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub command: String,
+    pub pki_dir: String,
+    pub engine_fqdn: Option<String>,
+    pub conf: Option<ConfChange>,
+    pub items: Vec<Item>,
+    pub skipped: Vec<Skipped>,
+    /// Services to restart once applied.
+    pub services: Vec<String>,
+    /// Follow-up work for the admin (host re-enrollment after a CA change…).
+    pub notes: Vec<String>,
+    /// sha256 of every input file at planning time; checked again under the lock.
+    #[serde(skip)]
+    pub inputs: Vec<(String, Option<String>)>,
+    #[serde(skip)]
+    pub new_key: bool,
+    #[serde(skip)]
+    pub legacy_lock: bool,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.conf.is_none() && self.items.is_empty()
+    }
+}
+
+/// What [`apply`] did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Applied {
+    pub changed: bool,
+    pub backup: Option<String>,
+    pub backup_dir: Option<String>,
+    pub files_written: Vec<String>,
+    /// Interrupted earlier runs rolled back before this one.
+    pub recovered: Vec<String>,
+    pub manual_steps: Vec<String>,
+}
+
+/// Progress reporting: only the binary knows how to show it.
+pub trait Progress {
+    fn step(&mut self, what: &str);
+}
+
+/// Ignores progress.
+pub struct Quiet;
+impl Progress for Quiet {
+    fn step(&mut self, _: &str) {}
+}
+
+fn sha(path: &Path) -> Option<String> {
+    fs::read(path)
+        .ok()
+        .map(|d| hex::encode(openssl::sha::sha256(&d)))
+}
+
+/// The state of one CA on disk.
+struct CaState {
+    def: &'static catalog::CaDef,
+    der: Vec<u8>,
+    x509: X509,
+    summary: cert::CertSummary,
+}
+
+fn load_ca(dir: &Path, def: &'static catalog::CaDef) -> Result<Option<CaState>> {
+    let p = dir.join(def.cert);
+    if !p.exists() {
+        return Ok(None);
+    }
+    let data = cert::read_limited(&p)?;
+    let der = cert::first_certificate(&p, &data)?;
+    let (_, summary) = cert::parse(&p, &der)?;
+    let x509 = X509::from_der(&der).map_err(|e| crate::Error::BadCertificate {
+        path: p.clone(),
+        reason: cert::first_openssl_reason(&e),
+    })?;
+    Ok(Some(CaState {
+        def,
+        der,
+        x509,
+        summary,
+    }))
+}
+
+fn load_ca_key(dir: &Path, ca: &CaState) -> Result<PKey<Private>> {
+    let p = dir.join(ca.def.key);
+    if !p.exists() {
+        return Err(ChangeError::Refused(format!(
+            "{}: the {} private key is missing; cannot sign anything (restore it from a backup)",
+            p.display(),
+            ca.def.name
+        )));
+    }
+    let data = cert::read_limited(&p)?;
+    let (key, _) = cert::read_private_key(&p, &data, None)?;
+    if !cert::key_matches_cert(&key, &ca.der) {
+        return Err(ChangeError::Refused(format!(
+            "{}: does not belong to {}; refusing to sign",
+            p.display(),
+            ca.def.cert
+        )));
+    }
+    Ok(key)
+}
+
+/// An entity read from disk.
+struct EntityState {
+    key: PKey<Private>,
+    cert: X509,
+    der: Vec<u8>,
+    summary: cert::CertSummary,
+    family: P12Family,
+    family_text: String,
+    /// Why it must not be touched (third-party, mismatched files).
+    hands_off: Option<String>,
+}
+
+fn load_entity(
+    dir: &Path,
+    def: &'static EntityDef,
+    pw: &str,
+    ca: &CaState,
+) -> Result<Option<EntityState>> {
+    let p12p = dir.join(format!("keys/{}.p12", def.name));
+    if !p12p.exists() {
+        return Ok(None);
+    }
+    let data = cert::read_limited(&p12p)?;
+    let fmt = p12format::detect(&data).map_err(|reason| crate::Error::Pkcs12Format {
+        path: p12p.clone(),
+        reason,
+    })?;
+    let c = cert::open_p12(&p12p, &data, pw)?;
+    let key = c.key.ok_or(crate::Error::Pkcs12Missing {
+        path: p12p.clone(),
+        what: "private key",
+    })?;
+    let der = c.cert_der.ok_or(crate::Error::Pkcs12Missing {
+        path: p12p.clone(),
+        what: "certificate",
+    })?;
+    let (_, summary) = cert::parse(&p12p, &der)?;
+    let cert = X509::from_der(&der).map_err(|e| crate::Error::BadCertificate {
+        path: p12p.clone(),
+        reason: cert::first_openssl_reason(&e),
+    })?;
+    let mut hands_off = None;
+    // engine-setup's "3rd-party protection": internal only if signed by ca.pem and the
+    // .cer is the p12's certificate.
+    let ca_pub = ca.x509.public_key().ok();
+    let signed_by_ca = cert.issuer_name().to_der().ok() == ca.x509.subject_name().to_der().ok()
+        && ca_pub.is_some_and(|k| cert.verify(&k).unwrap_or(false));
+    if !signed_by_ca {
+        hands_off = Some(format!(
+            "third-party certificate (issuer {}), not signed by {}; renew it at its CA",
+            summary.issuer, ca.def.cert
+        ));
+    } else if !cert::key_matches_cert(&key, &der) {
+        hands_off = Some(format!(
+            "keys/{}.p12: key and certificate do not match",
+            def.name
+        ));
+    } else {
+        let cer = dir.join(format!("certs/{}.cer", def.name));
+        if let Ok(d) = cert::read_limited(&cer) {
+            match cert::first_certificate(&cer, &d) {
+                Ok(cd) if cd == der => {}
+                Ok(_) => {
+                    hands_off = Some(format!(
+                        "certs/{}.cer is not the certificate inside keys/{}.p12 (engine-setup would not renew it either); restore matching files first",
+                        def.name, def.name
+                    ))
+                }
+                Err(e) => hands_off = Some(format!("{e}; restore it first")),
+            }
+        }
+        if hands_off.is_none() && def.extract {
+            let kp = dir.join(format!("keys/{}.key.nopass", def.name));
+            if let Ok(d) = cert::read_limited(&kp) {
+                match cert::read_private_key(&kp, &d, None) {
+                    Ok((k, _)) if k.public_eq(&key) => {}
+                    Ok(_) => {
+                        hands_off = Some(format!(
+                            "keys/{}.key.nopass does not belong to the certificate; restore matching files first",
+                            def.name
+                        ))
+                    }
+                    Err(e) => hands_off = Some(format!("{e}; restore it first")),
+                }
+            }
+        }
+    }
+    let family = if fmt.family() == "legacy" {
+        P12Family::Legacy3des
+    } else {
+        P12Family::Modern
+    };
+    Ok(Some(EntityState {
+        key,
+        cert,
+        der,
+        summary,
+        family,
+        family_text: fmt.short(),
+        hands_off,
+    }))
+}
+
+fn engine_fqdn(cfg: &ChangeConfig) -> Option<String> {
+    let d = cfg.engine_conf_dir.as_ref()?;
+    ovirt_conf::read_engine_conf(d)
+        .ok()
+        .and_then(|c| c.fqdn().map(str::to_string))
+}
+
+fn entity_days(cfg: &ChangeConfig, def: &EntityDef) -> i64 {
+    cfg.days.unwrap_or(if def.short_life {
+        WEB_DAYS
+    } else {
+        ENTITY_DAYS
+    })
+}
+
+fn entity_files(def: &EntityDef) -> Vec<String> {
+    let mut f = vec![
+        format!("requests/{}.req", def.name),
+        format!("certs/{}.cer", def.name),
+        format!("keys/{}.p12", def.name),
+    ];
+    if def.extract {
+        f.push(format!("keys/{}.key.nopass", def.name));
+    }
+    f
+}
+
+const CA_SERVICES: &[&str] = &[
+    "ovirt-engine",
+    "httpd",
+    "ovirt-websocket-proxy",
+    "ovirt-imageio",
+];
+
+/// Reads the PKI and decides what to do. Nothing is written.
+pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
+    let dir = &cfg.pki_dir;
+    if !dir.is_dir() {
+        return Err(ChangeError::Refused(format!(
+            "{}: not a directory (is this the Manager's PKI directory?)",
+            dir.display()
+        )));
+    }
+    let fqdn = engine_fqdn(cfg);
+    let mut plan = Plan {
+        command: match req {
+            Request::Conf => "conf",
+            Request::Resign { .. } => "resign",
+            Request::Renew { .. } => "renew",
+        }
+        .into(),
+        pki_dir: dir.to_string_lossy().into_owned(),
+        engine_fqdn: fqdn.clone(),
+        conf: None,
+        items: Vec::new(),
+        skipped: Vec::new(),
+        services: Vec::new(),
+        notes: Vec::new(),
+        inputs: Vec::new(),
+        new_key: matches!(req, Request::Renew { new_key: true, .. }),
+        legacy_lock: false,
+    };
+    let mut inputs: BTreeSet<String> = ["openssl.conf", "serial.txt", "database.txt"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+
+    // openssl.conf: conf always, resign always (so new certs are SHA-256), renew too.
+    let conf_path = dir.join("openssl.conf");
+    match fs::read(&conf_path) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            if let Some((_, md)) = ovirt_conf::fix_default_md(&text) {
+                plan.conf = Some(ConfChange {
+                    path: "openssl.conf".into(),
+                    line: md.line,
+                    from: md.value,
+                    to: "sha256".into(),
+                });
+            }
+        }
+        Err(e) if matches!(req, Request::Conf) => {
+            return Err(crate::Error::io(&conf_path, e).into());
+        }
+        Err(_) => {}
+    }
+    if matches!(req, Request::Conf) {
+        plan.inputs = inputs
+            .into_iter()
+            .map(|p| (p.clone(), sha(&dir.join(&p))))
+            .collect();
+        return Ok(plan);
+    }
+
+    let Some(ca) = load_ca(dir, &catalog::CAS[0])? else {
+        return Err(ChangeError::Refused(format!(
+            "{}: missing; nothing can be signed (restore ca.pem, e.g. from certs/ca.der)",
+            dir.join("ca.pem").display()
+        )));
+    };
+    let qemu = load_ca(dir, &catalog::CAS[1])?;
+    // 4.2–4.4: no qemu-ca (4.2/4.3) or a 3650-day CA (4.4) → the /tmp lock directory.
+    plan.legacy_lock =
+        qemu.is_none() || (ca.summary.not_after - ca.summary.not_before) < 5000 * DAY;
+
+    let (all, names, within, new_key) = match req {
+        Request::Resign { all, names } => (*all, names.clone(), None, false),
+        Request::Renew {
+            within,
+            names,
+            new_key,
+        } => (names.is_empty(), names.clone(), Some(*within), *new_key),
+        Request::Conf => unreachable!("handled above"),
+    };
+    // Names must exist in the catalog (or be a CA).
+    for n in &names {
+        if catalog::entity(n).is_none() && !catalog::CAS.iter().any(|c| c.name == n) {
+            let known: Vec<&str> = catalog::CAS
+                .iter()
+                .map(|c| c.name)
+                .chain(catalog::ENTITIES.iter().map(|e| e.name))
+                .collect();
+            return Err(ChangeError::Refused(format!(
+                "unknown certificate name '{n}'; known: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    if new_key && names.iter().any(|n| n == "engine") {
+        return Err(ChangeError::Refused(
+            "refusing to rotate the engine key: it decrypts the secrets in the engine database, is the SSH key to every host and signs console tickets; renew engine with --keep-key".into(),
+        ));
+    }
+    let wanted = |n: &str| all || names.iter().any(|x| x == n);
+    let due = |s: &cert::CertSummary, short: bool| -> Option<String> {
+        let w = within?;
+        let win = w.unwrap_or(if short {
+            RENEW_WEB_DAYS
+        } else {
+            RENEW_OTHER_DAYS
+        });
+        let left = s.not_after - cfg.now;
+        (left <= win * DAY).then(|| {
+            if left < 0 {
+                format!("expired {} days ago", -left / DAY)
+            } else {
+                format!("expires in {} days (window {win} d)", left / DAY)
+            }
+        })
+    };
+    let not_before = cfg.now - DAY;
+    let mut services = BTreeSet::new();
+
+    // CAs first in the plan (applied last, see apply()).
+    let mut cas_touched = false;
+    for st in [Some(&ca), qemu.as_ref()].into_iter().flatten() {
+        let name = st.def.name;
+        let reason = if within.is_some() {
+            if !wanted(name) {
+                continue;
+            }
+            match due(&st.summary, false) {
+                Some(r) => r,
+                None => {
+                    if !all {
+                        plan.skipped.push(Skipped {
+                            name: name.into(),
+                            reason: format!(
+                                "not due: expires {}",
+                                cert::rfc3339(st.summary.not_after)
+                            ),
+                        });
+                    }
+                    continue;
+                }
+            }
+        } else if wanted(name) {
+            format!("re-sign with SHA-256 (now {})", st.summary.signature.name)
+        } else {
+            continue;
+        };
+        load_ca_key(dir, st)?;
+        inputs.insert(st.def.cert.into());
+        inputs.insert(st.def.key.into());
+        inputs.insert(st.def.copy.into());
+        inputs.insert(".truststore".into());
+        let mut files = vec![st.def.cert.to_string(), st.def.copy.to_string()];
+        if dir.join(".truststore").exists() {
+            files.push(".truststore".into());
+        }
+        plan.items.push(Item {
+            name: name.into(),
+            kind: ItemKind::Ca,
+            reason,
+            files,
+            old_serial: st.summary.serial.clone(),
+            new_serial: st.summary.serial.clone(),
+            old_signature: st.summary.signature.name.to_string(),
+            new_signature: "sha256WithRSAEncryption",
+            old_not_after: cert::rfc3339(st.summary.not_after),
+            new_not_before: cert::rfc3339(not_before),
+            new_not_after: cert::rfc3339(cfg.now + cfg.ca_days * DAY),
+            key: "kept",
+            p12_format: None,
+        });
+        services.extend(CA_SERVICES.iter().map(|s| s.to_string()));
+        cas_touched = true;
+    }
+
+    // Entities, in catalog order.
+    let mut serial = {
+        let t = fs::read_to_string(dir.join("serial.txt"))
+            .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
+        ovirt_conf::parse_serial(&t).map_err(|reason| {
+            ChangeError::Refused(format!("{}: {reason}", dir.join("serial.txt").display()))
+        })?
+    };
+    let mut ca_key_needed = false;
+    for def in catalog::ENTITIES {
+        if !wanted(def.name) {
+            continue;
+        }
+        let Some(st) = load_entity(dir, def, &cfg.p12_password, &ca)? else {
+            if names.iter().any(|x| x == def.name) {
+                return Err(ChangeError::Refused(format!(
+                    "{}: no such file; {} is not enrolled on this Manager",
+                    dir.join(format!("keys/{}.p12", def.name)).display(),
+                    def.name
+                )));
+            }
+            continue;
+        };
+        let reason = match within {
+            Some(_) => match due(&st.summary, def.short_life) {
+                Some(r) => r,
+                None => {
+                    if !all {
+                        plan.skipped.push(Skipped {
+                            name: def.name.into(),
+                            reason: format!(
+                                "not due: expires {}",
+                                cert::rfc3339(st.summary.not_after)
+                            ),
+                        });
+                    }
+                    continue;
+                }
+            },
+            None => format!(
+                "re-sign with SHA-256 keeping the key (now {})",
+                st.summary.signature.name
+            ),
+        };
+        if let Some(why) = &st.hands_off {
+            if names.iter().any(|x| x == def.name) {
+                return Err(ChangeError::Refused(format!(
+                    "{}: {why}; refusing to touch it",
+                    def.name
+                )));
+            }
+            plan.skipped.push(Skipped {
+                name: def.name.into(),
+                reason: why.clone(),
+            });
+            continue;
+        }
+        if def.profile == Profile::San && fqdn.is_none() {
+            return Err(ChangeError::Refused(format!(
+                "ENGINE_FQDN not found in {}; needed for the subjectAltName of {}",
+                cfg.engine_conf_dir
+                    .as_ref()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_else(|| "engine.conf.d (none given)".into()),
+                def.name
+            )));
+        }
+        let rotate = new_key && !def.keep_key;
+        if new_key && def.keep_key {
+            return Err(ChangeError::Refused(
+                "refusing to rotate the engine key (engine is due): it decrypts the engine database secrets and is the SSH key to every host; run without --new-key, or name the other certificates explicitly".into(),
+            ));
+        }
+        let days = entity_days(cfg, def);
+        let family = cfg.p12_format.unwrap_or(st.family);
+        let serial_hex = sign::serial_text(serial);
+        serial += 1;
+        let mut files = entity_files(def);
+        files.push(format!("certs/{serial_hex}.pem"));
+        for f in entity_files(def) {
+            inputs.insert(f);
+        }
+        plan.items.push(Item {
+            name: def.name.into(),
+            kind: ItemKind::Entity,
+            reason,
+            files,
+            old_serial: st.summary.serial.clone(),
+            new_serial: serial_hex,
+            old_signature: st.summary.signature.name.to_string(),
+            new_signature: "sha256WithRSAEncryption",
+            old_not_after: cert::rfc3339(st.summary.not_after),
+            new_not_before: cert::rfc3339(not_before),
+            new_not_after: cert::rfc3339(cfg.now + days * DAY),
+            key: if rotate { "new" } else { "kept" },
+            p12_format: Some(format!("{} -> {}", st.family_text, family.as_str())),
+        });
+        services.extend(def.services.iter().map(|s| s.to_string()));
+        ca_key_needed = true;
+    }
+    if ca_key_needed {
+        load_ca_key(dir, &ca)?;
+        inputs.insert("private/ca.pem".into());
+        inputs.insert("ca.pem".into());
+    }
+    if cas_touched {
+        plan.notes.push(
+            "the CA was re-signed with its own key: existing host certificates stay valid, but every host keeps an old copy of the CA; re-enroll every host (Maintenance -> Enroll Certificate -> Activate) before the old CA's notAfter".into(),
+        );
+        plan.notes.push(
+            "restart ovirt-engine before re-enrolling hosts (the engine caches the CA)".into(),
+        );
+    }
+    plan.services = services.into_iter().collect();
+    plan.inputs = inputs
+        .into_iter()
+        .map(|p| (p.clone(), sha(&dir.join(&p))))
+        .collect();
+    Ok(plan)
+}
+
+/// Owner and mode of a new file: those of `like` when it exists, else `mode` with the
+/// owner of `dir_like` (oVirt's `chown --reference`).
+fn meta_like(like: &Path, dir_like: &Path, mode: u32) -> Result<Meta> {
+    if let Ok(m) = Meta::of(like) {
+        return Ok(m);
+    }
+    let d = Meta::of(dir_like)?;
+    Ok(Meta {
+        mode,
+        uid: d.uid,
+        gid: d.gid,
+    })
+}
+
+fn read_keytool_type(data: &[u8]) -> &'static str {
+    if data.starts_with(&[0xFE, 0xED, 0xFE, 0xED]) {
+        "JKS"
+    } else {
+        "PKCS12"
+    }
+}
+
+/// Runs keytool on a copy of `.truststore` in the backup's scratch dir, like
+/// pki-create-ca.sh's keystore(): delete the alias, import the CA again.
+fn refresh_truststore(
+    keytool: &Path,
+    scratch: &Path,
+    current: &[u8],
+    alias: &str,
+    ca_pem: &[u8],
+    password: &str,
+) -> std::result::Result<Vec<u8>, String> {
+    fs::create_dir_all(scratch).map_err(|e| e.to_string())?;
+    let ts = scratch.join("truststore");
+    let ca = scratch.join(format!("{alias}.pem"));
+    fs::write(&ts, current).map_err(|e| e.to_string())?;
+    fs::write(&ca, ca_pem).map_err(|e| e.to_string())?;
+    let ty = read_keytool_type(current);
+    let run = |args: &[&str]| -> std::result::Result<(), String> {
+        let out = Command::new(keytool)
+            .arg("-J-Dcom.redhat.fips=false")
+            .args(args)
+            .args(["-keystore"])
+            .arg(&ts)
+            .args([
+                "-storetype",
+                ty,
+                "-storepass:env",
+                "RHV_PKI_TRUSTSTORE_PASS",
+            ])
+            .env("RHV_PKI_TRUSTSTORE_PASS", password)
+            .output()
+            .map_err(|e| format!("{}: {e}", keytool.display()))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "keytool {}: {}",
+                args.first().unwrap_or(&""),
+                String::from_utf8_lossy(&out.stdout).trim()
+            ))
+        }
+    };
+    let _ = run(&["-delete", "-noprompt", "-alias", alias]);
+    let file = ca.to_string_lossy().into_owned();
+    run(&[
+        "-importcert",
+        "-noprompt",
+        "-trustcacerts",
+        "-alias",
+        alias,
+        "-file",
+        &file,
+    ])?;
+    fs::read(&ts).map_err(|e| e.to_string())
+}
+
+fn truststore_password(cfg: &ChangeConfig) -> String {
+    cfg.engine_conf_dir
+        .as_ref()
+        .and_then(|d| ovirt_conf::read_engine_conf(d).ok())
+        .and_then(|c| c.values.get("ENGINE_PKI_TRUST_STORE_PASSWORD").cloned())
+        .filter(|p| !p.is_empty() && !p.contains('$'))
+        .unwrap_or_else(|| crate::audit::DEFAULT_P12_PASSWORD.to_string())
+}
+
+/// Executes `plan` (made by [`plan`] with the same `cfg`) in one transaction.
+pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Result<Applied> {
+    let dir = &cfg.pki_dir;
+    let mut lock_files = vec![dir.join("ca.pem")];
+    if dir.join("qemu-ca.pem").exists() {
+        lock_files.push(dir.join("qemu-ca.pem"));
+    }
+    let tcfg = TxnConfig {
+        pki_dir: dir.clone(),
+        engine_conf_dir: cfg.engine_conf_dir.clone(),
+        backup_root: cfg.backup_root.clone(),
+        lock_files,
+        legacy_lock_dir: if plan.legacy_lock {
+            cfg.legacy_lock_dir.clone()
+        } else {
+            None
+        },
+        lock_timeout: cfg.lock_timeout,
+        now: cfg.now,
+        reason: format!("before rhv-pki {}", plan.command),
+        fault: cfg.fault,
+    };
+    if plan.is_empty() {
+        // Still undo an interrupted run if there is one.
+        let recovered = txn::recover_locked(&tcfg)?;
+        return Ok(Applied {
+            changed: !recovered.is_empty(),
+            backup: None,
+            backup_dir: None,
+            files_written: Vec::new(),
+            recovered,
+            manual_steps: Vec::new(),
+        });
+    }
+    progress.step("locking and backing up the PKI directory");
+    let mut txn = Txn::begin(tcfg)?;
+    let recovered = txn.recovered.clone();
+    // Under the lock: the inputs must be what the plan saw (a recovery may have changed them).
+    for (p, h) in &plan.inputs {
+        if &sha(&dir.join(p)) != h {
+            let id = txn.rollback()?;
+            let _ = id;
+            return Err(ChangeError::Stale(p.clone()));
+        }
+    }
+    let mut written = Vec::new();
+    let mut manual = Vec::new();
+    let r = execute(cfg, plan, &mut txn, &mut written, &mut manual, progress);
+    let r = r.and_then(|()| {
+        progress.step("verifying what was written");
+        verify(cfg, plan).map_err(|reason| ChangeError::Verify {
+            backup: txn.id.clone(),
+            reason,
+        })
+    });
+    match r {
+        Ok(()) => {
+            let backup_dir = txn.backup_dir().to_string_lossy().into_owned();
+            let id = txn.commit()?;
+            Ok(Applied {
+                changed: true,
+                backup: Some(id),
+                backup_dir: Some(backup_dir),
+                files_written: written,
+                recovered,
+                manual_steps: manual,
+            })
+        }
+        Err(e) => {
+            let id = txn.id.clone();
+            txn.rollback()?;
+            Err(match e {
+                ChangeError::Verify { .. } => e,
+                other => ChangeError::RolledBack {
+                    backup: id,
+                    reason: other.to_string(),
+                },
+            })
+        }
+    }
+}
+
+fn execute(
+    cfg: &ChangeConfig,
+    plan: &Plan,
+    txn: &mut Txn,
+    written: &mut Vec<String>,
+    manual: &mut Vec<String>,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let dir = &cfg.pki_dir;
+    // 1. openssl.conf
+    if let Some(c) = &plan.conf {
+        progress.step("openssl.conf: default_md -> sha256");
+        let text = String::from_utf8_lossy(
+            &fs::read(dir.join(&c.path)).map_err(|e| crate::Error::io(dir.join(&c.path), e))?,
+        )
+        .into_owned();
+        let (fixed, _) = ovirt_conf::fix_default_md(&text)
+            .ok_or_else(|| ChangeError::Stale("openssl.conf".into()))?;
+        txn.backup_copy(Tree::Pki, &c.path)?;
+        txn.write(Tree::Pki, &c.path, fixed.as_bytes(), None)?;
+        written.push(c.path.clone());
+    }
+    if plan.items.is_empty() {
+        return Ok(());
+    }
+    let ca = load_ca(dir, &catalog::CAS[0])?.ok_or_else(|| ChangeError::Stale("ca.pem".into()))?;
+    let fqdn = plan.engine_fqdn.clone();
+    let aia = fs::read_to_string(dir.join("cert.template"))
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                let (k, v) = l.split_once('=')?;
+                (k.trim() == "authorityInfoAccess")
+                    .then(|| v.trim().strip_prefix("caIssuers;URI:").map(str::to_string))
+                    .flatten()
+            })
+        });
+    let ca_has_ski = openssl_has_ski(&ca.der);
+
+    // 2. entities
+    let serial_path = dir.join("serial.txt");
+    let serial_before =
+        fs::read_to_string(&serial_path).map_err(|e| crate::Error::io(&serial_path, e))?;
+    let db_path = dir.join("database.txt");
+    let mut db = fs::read_to_string(&db_path).map_err(|e| crate::Error::io(&db_path, e))?;
+    let mut db_prev = db.clone();
+    let mut serial_prev = serial_before.clone();
+    let mut serial_now = serial_before.clone();
+    let entity_items: Vec<&Item> = plan
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Entity)
+        .collect();
+    if !entity_items.is_empty() {
+        let ca_key = load_ca_key(dir, &ca)?;
+        for item in entity_items {
+            progress.step(&format!(
+                "{}: issuing serial {}",
+                item.name, item.new_serial
+            ));
+            let def =
+                catalog::entity(&item.name).ok_or_else(|| ChangeError::Stale(item.name.clone()))?;
+            let st = load_entity(dir, def, &cfg.p12_password, &ca)?
+                .ok_or_else(|| ChangeError::Stale(format!("keys/{}.p12", def.name)))?;
+            // serial.txt must still say what the plan expected.
+            let expect = ovirt_conf::parse_serial(&serial_now)
+                .map_err(|r| ChangeError::Stale(format!("serial.txt: {r}")))?;
+            if sign::serial_text(expect) != item.new_serial {
+                return Err(ChangeError::Stale(format!(
+                    "serial.txt is {} but the plan issues {}",
+                    sign::serial_text(expect),
+                    item.new_serial
+                )));
+            }
+            let key = if item.key == "new" {
+                progress.step(&format!("{}: generating a new RSA-2048 key", item.name));
+                let rsa = Rsa::generate(2048).map_err(|e| sign::SignError {
+                    what: "key generation".into(),
+                    reason: cert::first_openssl_reason(&e),
+                })?;
+                PKey::from_rsa(rsa).map_err(|e| sign::SignError {
+                    what: "key generation".into(),
+                    reason: cert::first_openssl_reason(&e),
+                })?
+            } else {
+                st.key
+            };
+            let days = entity_days(cfg, def);
+            let profile = LeafProfile {
+                profile: def.profile,
+                san_dns: fqdn.as_ref().map(|f| format!("DNS:{f}")),
+                aia: aia.clone(),
+                ca_has_ski,
+            };
+            let cert = sign::issue_leaf(
+                st.cert.subject_name(),
+                &key,
+                &ca.x509,
+                &ca_key,
+                &item.new_serial,
+                cfg.now - DAY,
+                cfg.now + days * DAY,
+                &profile,
+            )?;
+            let csr = sign::request(&key)?.to_pem().map_err(|e| sign::SignError {
+                what: "request".into(),
+                reason: cert::first_openssl_reason(&e),
+            })?;
+            let family = cfg.p12_format.unwrap_or(st.family);
+            let p12 = sign::pkcs12(&cert, &key, &cfg.p12_password, family)?;
+            let text = sign::text_and_pem(&cert)?;
+            let n = def.name;
+            // requests/<name>.req
+            let req_rel = format!("requests/{n}.req");
+            if dir.join(&req_rel).exists() {
+                txn.backup_copy(Tree::Pki, &req_rel)?;
+            }
+            let m = meta_like(&dir.join(&req_rel), &dir.join("requests"), 0o644)?;
+            txn.write(Tree::Pki, &req_rel, &csr, Some(m))?;
+            // certs/<name>.cer
+            let cer_rel = format!("certs/{n}.cer");
+            let old_cer = fs::read(dir.join(&cer_rel)).ok();
+            if old_cer.is_some() {
+                txn.backup_copy(Tree::Pki, &cer_rel)?;
+            }
+            let cer = if def.extract {
+                sign::extracted_cer(
+                    &cert,
+                    old_cer
+                        .as_deref()
+                        .map(NameStyle::of)
+                        .unwrap_or(NameStyle::Oneline),
+                )?
+            } else {
+                text.clone()
+            };
+            let m = meta_like(&dir.join(&cer_rel), &dir.join("certs"), 0o644)?;
+            txn.write(Tree::Pki, &cer_rel, &cer, Some(m))?;
+            // keys/<name>.p12
+            let p12_rel = format!("keys/{n}.p12");
+            txn.backup_copy(Tree::Pki, &p12_rel)?;
+            txn.write(Tree::Pki, &p12_rel, &p12, None)?;
+            // keys/<name>.key.nopass
+            if def.extract {
+                let k_rel = format!("keys/{n}.key.nopass");
+                let m = meta_like(&dir.join(&k_rel), &dir.join(&p12_rel), 0o600)?;
+                txn.write(
+                    Tree::Pki,
+                    &k_rel,
+                    &sign::extracted_key(&key, &cert)?,
+                    Some(m),
+                )?;
+                written.push(k_rel);
+            }
+            // certs/<SERIAL>.pem, as openssl ca's new_certs_dir copy
+            let copy_rel = format!("certs/{}.pem", item.new_serial);
+            let m = meta_like(
+                &dir.join(format!("certs/{}.pem", item.old_serial)),
+                &dir.join("certs"),
+                0o644,
+            )?;
+            txn.write(Tree::Pki, &copy_rel, &text, Some(Meta { mode: 0o644, ..m }))?;
+            db_prev = db.clone();
+            db.push_str(&sign::index_line(
+                &item.new_serial,
+                cfg.now + days * DAY,
+                cert.subject_name(),
+            ));
+            serial_prev = serial_now.clone();
+            serial_now = format!(
+                "{}\n",
+                sign::next_serial(&item.new_serial).unwrap_or_default()
+            );
+            written.extend([req_rel, cer_rel, p12_rel, copy_rel]);
+        }
+        // database.txt / serial.txt and their .old / .attr companions, owned like the PKI dir.
+        progress.step("database.txt, serial.txt");
+        let owner = Meta::of(dir)?;
+        let like = |rel: &str| -> Result<Meta> {
+            let m = meta_like(&dir.join(rel), dir, 0o644)?;
+            Ok(Meta {
+                uid: owner.uid,
+                gid: owner.gid,
+                ..m
+            })
+        };
+        let attr_rel = "database.txt.attr";
+        let attr_old = fs::read(dir.join(attr_rel)).ok();
+        for (rel, data) in [
+            ("database.txt.old", db_prev.as_bytes().to_vec()),
+            ("database.txt", db.as_bytes().to_vec()),
+            ("serial.txt.old", serial_prev.as_bytes().to_vec()),
+            ("serial.txt", serial_now.as_bytes().to_vec()),
+        ] {
+            let m = like(rel)?;
+            txn.write(Tree::Pki, rel, &data, Some(m))?;
+            written.push(rel.into());
+        }
+        if let Some(a) = attr_old {
+            let m = like("database.txt.attr.old")?;
+            txn.write(Tree::Pki, "database.txt.attr.old", &a, Some(m))?;
+        }
+        let m = like(attr_rel)?;
+        txn.write(Tree::Pki, attr_rel, b"unique_subject = no\n", Some(m))?;
+    }
+
+    // 3. CAs, ca.pem itself last: replacing it changes the inode enrollment scripts lock.
+    let ts_pw = truststore_password(cfg);
+    let mut new_ca_files = Vec::new();
+    for item in plan.items.iter().filter(|i| i.kind == ItemKind::Ca) {
+        let def = catalog::CAS
+            .iter()
+            .find(|c| c.name == item.name)
+            .ok_or_else(|| ChangeError::Stale(item.name.clone()))?;
+        progress.step(&format!("{}: re-signing with its own key", def.name));
+        let st = load_ca(dir, def)?.ok_or_else(|| ChangeError::Stale(def.cert.into()))?;
+        let key = load_ca_key(dir, &st)?;
+        let new = sign::resign_ca(&st.der, &key, cfg.now - DAY, cfg.now + cfg.ca_days * DAY)?;
+        let pem = new.to_pem().map_err(|e| sign::SignError {
+            what: "PEM".into(),
+            reason: cert::first_openssl_reason(&e),
+        })?;
+        // certs/ca.der: a PEM copy despite its name, as pki-create-ca.sh writes it.
+        let m = meta_like(&dir.join(def.copy), &dir.join("certs"), 0o644)?;
+        txn.write(Tree::Pki, def.copy, &pem, Some(m))?;
+        written.push(def.copy.into());
+        let ts = dir.join(".truststore");
+        if let Ok(cur) = fs::read(&ts) {
+            match &cfg.keytool {
+                Some(kt) => {
+                    let scratch = txn.backup_dir().join("scratch");
+                    let data = refresh_truststore(kt, &scratch, &cur, def.truststore_alias, &pem, &ts_pw)
+                        .map_err(|reason| ChangeError::Refused(format!(".truststore: {reason}")))?;
+                    let _ = fs::remove_dir_all(&scratch);
+                    txn.write(Tree::Pki, ".truststore", &data, None)?;
+                    written.push(".truststore".into());
+                }
+                None => manual.push(format!(
+                    "keytool not found: refresh {} yourself: keytool -delete -alias {a} -keystore {t} ; keytool -importcert -noprompt -trustcacerts -alias {a} -file {c} -keystore {t}",
+                    ts.display(),
+                    a = def.truststore_alias,
+                    t = ts.display(),
+                    c = dir.join(def.cert).display()
+                )),
+            }
+        }
+        new_ca_files.push((def.cert, pem));
+    }
+    for (rel, pem) in new_ca_files {
+        txn.backup_copy(Tree::Pki, rel)?;
+        txn.write(Tree::Pki, rel, &pem, None)?;
+        written.push(rel.into());
+    }
+    Ok(())
+}
+
+fn openssl_has_ski(der: &[u8]) -> bool {
+    x509_parser::parse_x509_certificate(der)
+        .map(|(_, x)| {
+            x.extensions()
+                .iter()
+                .any(|e| e.oid.to_id_string() == "2.5.29.14")
+        })
+        .unwrap_or(false)
+}
+
+/// After writing: every re-issued file is consistent and SHA-256, chains verify (host
+/// certificates included, against a re-signed CA), keys match, p12s open.
+pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String> {
+    let dir = &cfg.pki_dir;
+    let ca = load_ca(dir, &catalog::CAS[0])
+        .map_err(|e| e.to_string())?
+        .ok_or("ca.pem vanished")?;
+    let sha256 = "sha256WithRSAEncryption";
+    for item in &plan.items {
+        match item.kind {
+            ItemKind::Ca => {
+                let def = catalog::CAS
+                    .iter()
+                    .find(|c| c.name == item.name)
+                    .ok_or("unknown CA")?;
+                let st = load_ca(dir, def)
+                    .map_err(|e| e.to_string())?
+                    .ok_or("CA vanished")?;
+                if st.summary.signature.name != sha256 {
+                    return Err(format!(
+                        "{}: signed {}",
+                        def.cert, st.summary.signature.name
+                    ));
+                }
+                if st.summary.serial != item.old_serial {
+                    return Err(format!("{}: serial changed", def.cert));
+                }
+                let k = st.x509.public_key().map_err(|e| e.to_string())?;
+                if !st.x509.verify(&k).unwrap_or(false) {
+                    return Err(format!("{}: self-signature does not verify", def.cert));
+                }
+                load_ca_key(dir, &st).map_err(|e| e.to_string())?;
+                let copy =
+                    fs::read(dir.join(def.copy)).map_err(|e| format!("{}: {e}", def.copy))?;
+                if cert::first_certificate(&dir.join(def.copy), &copy).ok() != Some(st.der.clone())
+                {
+                    return Err(format!("{} differs from {}", def.copy, def.cert));
+                }
+                // Existing certificates issued by this CA must still verify.
+                let sub = if def.name == "ca" {
+                    "certs"
+                } else {
+                    "certs-qemu"
+                };
+                if let Ok(rd) = fs::read_dir(dir.join(sub)) {
+                    for e in rd.flatten() {
+                        let p = e.path();
+                        if p.extension().is_none_or(|x| x != "cer") {
+                            continue;
+                        }
+                        let Ok(d) = cert::read_limited(&p) else {
+                            continue;
+                        };
+                        let Ok(der) = cert::first_certificate(&p, &d) else {
+                            continue;
+                        };
+                        let Ok(x) = X509::from_der(&der) else {
+                            continue;
+                        };
+                        if x.issuer_name().to_der().ok() != st.x509.subject_name().to_der().ok() {
+                            continue;
+                        }
+                        if !x.verify(&k).unwrap_or(false) {
+                            return Err(format!(
+                                "{}: no longer verifies against the re-signed {}",
+                                p.display(),
+                                def.cert
+                            ));
+                        }
+                    }
+                }
+            }
+            ItemKind::Entity => {
+                let def = catalog::entity(&item.name).ok_or("unknown entity")?;
+                let st = load_entity(dir, def, &cfg.p12_password, &ca)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("keys/{}.p12 vanished", def.name))?;
+                if let Some(h) = st.hands_off {
+                    return Err(format!("{}: {h}", def.name));
+                }
+                if st.summary.signature.name != sha256 {
+                    return Err(format!(
+                        "{}: signed {}",
+                        def.name, st.summary.signature.name
+                    ));
+                }
+                if st.summary.serial != item.new_serial {
+                    return Err(format!(
+                        "{}: serial {} instead of {}",
+                        def.name, st.summary.serial, item.new_serial
+                    ));
+                }
+                let copy = dir.join(format!("certs/{}.pem", item.new_serial));
+                let d = fs::read(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+                if cert::first_certificate(&copy, &d).ok() != Some(st.der.clone()) {
+                    return Err(format!("{}: not the issued certificate", copy.display()));
+                }
+                let fmt = p12format::detect(
+                    &fs::read(dir.join(format!("keys/{}.p12", def.name))).unwrap_or_default(),
+                )
+                .map_err(|e| format!("keys/{}.p12: {e}", def.name))?;
+                if fmt.needs_legacy_provider() || fmt.key_friendly_name {
+                    return Err(format!("keys/{}.p12: written as {}", def.name, fmt.short()));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,529 @@
+//! `conf`, `resign`, `renew`, `rollback`, `backups`: argument structs and their rendering.
+//! The plan printed by `--dry-run` is the very object `change::apply` executes.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::ValueEnum;
+
+use super::{locations, p12_password, CliError, Format, LocationArgs, Outcome};
+use crate::change::{self, Applied, ChangeConfig, Plan, Request};
+use crate::sign::P12Family;
+use crate::txn::{self, Fault, TxnConfig};
+
+/// Default location of rhv-pki's own backups (under `--root` when given).
+pub const DEFAULT_BACKUP_DIR: &str = "/var/lib/rhv-pki/backups";
+/// The 4.2–4.4 enrollment lock directory.
+pub const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
+
+/// Exit codes of the change commands (documented in the README).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED_ROLLED_BACK: u8 = 1;
+pub const EXIT_REFUSED: u8 = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum P12Choice {
+    /// PBE-SHA1-3DES + SHA-1 MAC (readable everywhere without the legacy provider).
+    Legacy3des,
+    /// PBES2/AES-256-CBC + HMAC-SHA256 (OpenSSL 3 default).
+    Modern,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CommonChangeArgs {
+    #[command(flatten)]
+    pub loc: LocationArgs,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups].
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How long to wait for the CA lock held by an engine enrollment.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_timeout: u64,
+    /// The 4.2–4.4 lock directory [default: /tmp/ovirt-engine-pki.v2.lock, under --root when given].
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub legacy_lock_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    /// CA validity in days when a CA is re-signed.
+    #[arg(long, value_name = "DAYS", default_value_t = change::DEFAULT_CA_DAYS)]
+    pub ca_days: i64,
+    /// Entity validity in days [default: 1827, web certificates 398, as oVirt 4.5].
+    #[arg(long, value_name = "DAYS")]
+    pub days: Option<i64>,
+    /// PKCS#12 format [default: the original's family; RC2-40 always becomes 3DES].
+    #[arg(long, value_enum)]
+    pub p12_format: Option<P12Choice>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfArgs {
+    #[command(flatten)]
+    pub common: CommonChangeArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResignArgs {
+    /// Certificates to re-sign: ca, qemu-ca, engine, apache, websocket-proxy, jboss, …
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub names: Vec<String>,
+    /// Every CA and entity present (third-party certificates are left alone and reported).
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub issue: IssueArgs,
+    #[command(flatten)]
+    pub common: CommonChangeArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenewArgs {
+    /// Only these certificates [default: every one that is due].
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Renew what expires within DAYS [default: 60 for web certificates, 365 otherwise, as engine-setup].
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<i64>,
+    /// Keep each key (default).
+    #[arg(long, conflicts_with = "new_key")]
+    pub keep_key: bool,
+    /// Generate new RSA-2048 keys (never for engine).
+    #[arg(long)]
+    pub new_key: bool,
+    #[command(flatten)]
+    pub issue: IssueArgs,
+    #[command(flatten)]
+    pub common: CommonChangeArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RollbackArgs {
+    /// Backup id (see `rhv-pki backups`) [default: the newest completed change].
+    #[arg(value_name = "BACKUP-ID")]
+    pub id: Option<String>,
+    #[command(flatten)]
+    pub common: CommonChangeArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackupsArgs {
+    #[command(flatten)]
+    pub loc: LocationArgs,
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
+    if let Some(d) = explicit {
+        return d.to_path_buf();
+    }
+    match &loc.root {
+        Some(r) => r.join(DEFAULT_BACKUP_DIR.trim_start_matches('/')),
+        None => PathBuf::from(DEFAULT_BACKUP_DIR),
+    }
+}
+
+/// Test hook: `RHV_PKI_FAULT=fail:N` or `abort:N` makes the N-th write step fail or die.
+fn fault_from_env() -> Result<Option<Fault>, CliError> {
+    let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
+        return Ok(None);
+    };
+    let bad = || CliError::Usage(format!("RHV_PKI_FAULT='{v}': expected fail:N or abort:N"));
+    let (k, n) = v.split_once(':').ok_or_else(bad)?;
+    let n: usize = n.parse().map_err(|_| bad())?;
+    match k {
+        "fail" => Ok(Some(Fault::Fail(n))),
+        "abort" => Ok(Some(Fault::Abort(n))),
+        _ => Err(bad()),
+    }
+}
+
+fn find_in_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join(name))
+            .find(|c| c.is_file())
+    })
+}
+
+fn config(
+    common: &CommonChangeArgs,
+    issue: Option<&IssueArgs>,
+    now: i64,
+) -> Result<ChangeConfig, CliError> {
+    let loc = locations(&common.loc);
+    if let Some(i) = issue {
+        if i.ca_days <= 0 || i.ca_days > 36_500 {
+            return Err(CliError::Usage(format!(
+                "--ca-days {}: expected 1..36500",
+                i.ca_days
+            )));
+        }
+        if let Some(d) = i.days {
+            if d <= 0 || d > 36_500 {
+                return Err(CliError::Usage(format!("--days {d}: expected 1..36500")));
+            }
+        }
+    }
+    let legacy_lock_dir = common.legacy_lock_dir.clone().or_else(|| {
+        Some(match &common.loc.root {
+            Some(r) => r.join(LEGACY_LOCK_DIR.trim_start_matches('/')),
+            None => PathBuf::from(LEGACY_LOCK_DIR),
+        })
+    });
+    Ok(ChangeConfig {
+        pki_dir: loc.pki_dir,
+        engine_conf_dir: loc.engine_conf_dir,
+        now,
+        p12_password: p12_password(common.loc.p12_password_file.as_deref())?,
+        ca_days: issue.map(|i| i.ca_days).unwrap_or(change::DEFAULT_CA_DAYS),
+        days: issue.and_then(|i| i.days),
+        p12_format: issue.and_then(|i| i.p12_format).map(|p| match p {
+            P12Choice::Legacy3des => P12Family::Legacy3des,
+            P12Choice::Modern => P12Family::Modern,
+        }),
+        backup_root: backup_root(&common.loc, common.backup_dir.as_deref()),
+        lock_timeout: Duration::from_secs(common.lock_timeout),
+        legacy_lock_dir,
+        keytool: find_in_path("keytool"),
+        fault: fault_from_env()?,
+    })
+}
+
+/// Progress on stderr, one line per step (quiet when stderr is not a terminal).
+struct StderrProgress {
+    tty: bool,
+}
+
+impl change::Progress for StderrProgress {
+    fn step(&mut self, what: &str) {
+        if self.tty {
+            eprintln!("  .. {what}");
+        }
+    }
+}
+
+fn short_time(rfc: &str) -> &str {
+    rfc.get(..10).unwrap_or(rfc)
+}
+
+/// The plan as admins read it.
+pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
+    let mut s = String::new();
+    let fq = plan
+        .engine_fqdn
+        .as_deref()
+        .map(|f| format!(" (ENGINE_FQDN {f})"))
+        .unwrap_or_default();
+    s.push_str(&format!(
+        "rhv-pki {}{}: plan for {}{fq}\n",
+        plan.command,
+        if dry_run { " --dry-run" } else { "" },
+        plan.pki_dir
+    ));
+    if plan.is_empty() {
+        s.push_str("  nothing to do\n");
+    }
+    if let Some(c) = &plan.conf {
+        s.push_str(&format!(
+            "  {:<22} line {}: default_md {} -> {} (backup {}.YYYYmmddHHMMSS)\n",
+            c.path, c.line, c.from, c.to, c.path
+        ));
+    }
+    if !plan.items.is_empty() {
+        s.push_str(&format!(
+            "  {:<22} {:<13} {:<44} {:<24} {:<5} {}\n",
+            "NAME", "SERIAL", "SIGNATURE", "NOT AFTER", "KEY", "P12"
+        ));
+    }
+    for i in &plan.items {
+        s.push_str(&format!(
+            "  {:<22} {:<13} {:<44} {:<24} {:<5} {}\n",
+            i.name,
+            format!("{} -> {}", i.old_serial, i.new_serial),
+            format!("{} -> sha256", i.old_signature),
+            format!(
+                "{} -> {}",
+                short_time(&i.old_not_after),
+                short_time(&i.new_not_after)
+            ),
+            i.key,
+            i.p12_format.as_deref().unwrap_or("-")
+        ));
+        s.push_str(&format!("  {:<22} why: {}\n", "", i.reason));
+    }
+    for k in &plan.skipped {
+        s.push_str(&format!("  skipped {}: {}\n", k.name, k.reason));
+    }
+    if !plan.services.is_empty() {
+        s.push_str(&format!(
+            "  services to restart afterwards: {}\n",
+            plan.services.join(", ")
+        ));
+    }
+    for n in &plan.notes {
+        s.push_str(&format!("  note: {n}\n"));
+    }
+    s
+}
+
+fn render_applied(a: &Applied, plan: &Plan) -> String {
+    let mut s = String::new();
+    for r in &a.recovered {
+        s.push_str(&format!(
+            "recovered: an interrupted run (backup {r}) was rolled back first\n"
+        ));
+    }
+    if a.changed && a.backup.is_some() {
+        s.push_str(&format!(
+            "applied: {} files written; backup {} in {} (undo: rhv-pki rollback {})\n",
+            a.files_written.len(),
+            a.backup.as_deref().unwrap_or("-"),
+            a.backup_dir.as_deref().unwrap_or("-"),
+            a.backup.as_deref().unwrap_or("-"),
+        ));
+        if !plan.services.is_empty() {
+            s.push_str(&format!(
+                "restart now (under hosted-engine global maintenance if this is a hosted engine):\n  systemctl restart {}\n",
+                plan.services.join(" ")
+            ));
+        }
+    } else if plan.is_empty() {
+        s.push_str("nothing was due; nothing changed\n");
+    }
+    for m in &a.manual_steps {
+        s.push_str(&format!("manual step: {m}\n"));
+    }
+    s
+}
+
+fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
+    if common.yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(format!(
+            "refusing to {what} without --yes: stdin is not a terminal (use --dry-run to see the plan)"
+        )));
+    }
+    eprint!("Apply this plan? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES"))
+}
+
+fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
+    let out = std::io::stdout();
+    let mut w = out.lock();
+    serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
+    writeln!(w).map_err(|e| CliError::Output(e.to_string()))
+}
+
+fn run_change(
+    common: &CommonChangeArgs,
+    cfg: ChangeConfig,
+    req: Request,
+) -> Result<Outcome, CliError> {
+    let plan = change::plan(&cfg, &req)?;
+    let json = common.format == Format::Json;
+    if common.dry_run {
+        if json {
+            print_json(&serde_json::json!({
+                "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": true,
+                "plan": plan, "result": null
+            }))?;
+        } else {
+            print!("{}", render_plan(&plan, true));
+        }
+        return Ok(Outcome { code: EXIT_OK });
+    }
+    if !json {
+        print!("{}", render_plan(&plan, false));
+        let _ = std::io::stdout().flush();
+    }
+    if !plan.is_empty() && !confirm(common, &plan.command)? {
+        eprintln!("rhv-pki: not applied");
+        return Ok(Outcome { code: EXIT_REFUSED });
+    }
+    let mut progress = StderrProgress {
+        tty: std::io::stderr().is_terminal(),
+    };
+    let applied = change::apply(&cfg, &plan, &mut progress)?;
+    if json {
+        print_json(&serde_json::json!({
+            "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": false,
+            "plan": plan, "result": applied
+        }))?;
+    } else {
+        print!("{}", render_applied(&applied, &plan));
+    }
+    Ok(Outcome { code: EXIT_OK })
+}
+
+pub fn run_conf(a: ConfArgs, now: i64) -> Result<Outcome, CliError> {
+    let cfg = config(&a.common, None, now)?;
+    run_change(&a.common, cfg, Request::Conf)
+}
+
+pub fn run_resign(a: ResignArgs, now: i64) -> Result<Outcome, CliError> {
+    let cfg = config(&a.common, Some(&a.issue), now)?;
+    run_change(
+        &a.common,
+        cfg,
+        Request::Resign {
+            all: a.all,
+            names: a.names,
+        },
+    )
+}
+
+pub fn run_renew(a: RenewArgs, now: i64) -> Result<Outcome, CliError> {
+    if let Some(w) = a.within {
+        if !(0..=36_500).contains(&w) {
+            return Err(CliError::Usage(format!("--within {w}: expected 0..36500")));
+        }
+    }
+    let cfg = config(&a.common, Some(&a.issue), now)?;
+    run_change(
+        &a.common,
+        cfg,
+        Request::Renew {
+            within: a.within,
+            names: a.names,
+            new_key: a.new_key,
+        },
+    )
+}
+
+fn txn_config(common: &CommonChangeArgs, now: i64, reason: &str) -> Result<TxnConfig, CliError> {
+    let cfg = config(common, None, now)?;
+    let mut lock_files = vec![cfg.pki_dir.join("ca.pem")];
+    if cfg.pki_dir.join("qemu-ca.pem").exists() {
+        lock_files.push(cfg.pki_dir.join("qemu-ca.pem"));
+    }
+    lock_files.retain(|p| p.exists());
+    Ok(TxnConfig {
+        pki_dir: cfg.pki_dir,
+        engine_conf_dir: cfg.engine_conf_dir,
+        backup_root: cfg.backup_root,
+        lock_files,
+        legacy_lock_dir: None,
+        lock_timeout: cfg.lock_timeout,
+        now,
+        reason: reason.into(),
+        fault: cfg.fault,
+    })
+}
+
+pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
+    let tcfg = txn_config(&a.common, now, "rollback")?;
+    if !tcfg.pki_dir.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{}: not a directory",
+            tcfg.pki_dir.display()
+        )));
+    }
+    let list = txn::list_backups(&tcfg.backup_root).map_err(change::ChangeError::from)?;
+    let id = match &a.id {
+        Some(id) => id.clone(),
+        None => list
+            .iter()
+            .rev()
+            .find(|b| {
+                b.state == txn::BackupState::Committed
+                    && Path::new(&b.pki_dir) == tcfg.pki_dir
+                    && !b.reason.starts_with("before rollback")
+            })
+            .map(|b| b.id.clone())
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "no completed change to roll back under {}",
+                    tcfg.backup_root.display()
+                ))
+            })?,
+    };
+    if !list.iter().any(|b| b.id == id) {
+        return Err(change::ChangeError::from(txn::TxnError::NoSuchBackup {
+            id,
+            root: tcfg.backup_root.clone(),
+        })
+        .into());
+    }
+    if a.common.dry_run {
+        println!(
+            "rhv-pki rollback --dry-run: would restore {} from backup {id} in {}",
+            tcfg.pki_dir.display(),
+            tcfg.backup_root.display()
+        );
+        return Ok(Outcome { code: EXIT_OK });
+    }
+    if !confirm(&a.common, "roll back")? {
+        return Ok(Outcome { code: EXIT_REFUSED });
+    }
+    let rep = txn::rollback_to(tcfg, &id).map_err(change::ChangeError::from)?;
+    if a.common.format == Format::Json {
+        print_json(
+            &serde_json::json!({"kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "result": rep}),
+        )?;
+    } else {
+        println!(
+            "restored from backup {}: {} entries restored, {} files removed; the state before the rollback is backup {}",
+            rep.restored_from,
+            rep.restored.len(),
+            rep.removed.len(),
+            rep.safety_backup
+        );
+        println!("restart the services that use the restored files (ovirt-engine, httpd, ovirt-websocket-proxy, ovirt-imageio)");
+    }
+    Ok(Outcome { code: EXIT_OK })
+}
+
+pub fn run_backups(a: BackupsArgs) -> Result<Outcome, CliError> {
+    let root = backup_root(&a.loc, a.backup_dir.as_deref());
+    let list = txn::list_backups(&root).map_err(change::ChangeError::from)?;
+    if a.format == Format::Json {
+        print_json(
+            &serde_json::json!({"kind": "PkiBackups", "apiVersion": "rhv-pki/v1", "backupDir": root, "backups": list}),
+        )?;
+    } else {
+        println!(
+            "{:<20} {:<22} {:<12} {:>6}  REASON",
+            "ID", "CREATED", "STATE", "FILES"
+        );
+        for b in &list {
+            let state = match b.state {
+                txn::BackupState::Committed => "committed",
+                txn::BackupState::RolledBack => "rolled-back",
+                txn::BackupState::Incomplete => "incomplete",
+            };
+            println!(
+                "{:<20} {:<22} {:<12} {:>6}  {}",
+                b.id, b.created, state, b.files, b.reason
+            );
+        }
+        if list.is_empty() {
+            println!("(no backups under {})", root.display());
+        }
+    }
+    Ok(Outcome { code: EXIT_OK })
+}
