@@ -672,11 +672,42 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         );
     }
     plan.services = services.into_iter().collect();
+    if !plan.is_empty() {
+        check_writable(dir, &plan)?;
+    }
     plan.inputs = inputs
         .into_iter()
         .map(|p| (p.clone(), sha(&dir.join(&p))))
         .collect();
     Ok(plan)
+}
+
+/// Every directory the plan writes into must be writable (a read-only mount, wrong owner):
+/// refuse up front rather than fail halfway.
+fn check_writable(dir: &Path, plan: &Plan) -> Result<()> {
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    dirs.insert(dir.to_path_buf());
+    for i in &plan.items {
+        for f in &i.files {
+            if let Some(p) = dir.join(f).parent() {
+                dirs.insert(p.to_path_buf());
+            }
+        }
+    }
+    for d in dirs {
+        let Ok(c) = std::ffi::CString::new(d.as_os_str().as_encoded_bytes()) else {
+            continue;
+        };
+        // SAFETY: access(2) on a valid NUL-terminated path.
+        if unsafe { libc::access(c.as_ptr(), libc::W_OK) } != 0 {
+            let e = std::io::Error::last_os_error();
+            return Err(ChangeError::Refused(format!(
+                "{}: not writable ({e}); nothing was changed",
+                d.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Owner and mode of a new file: those of `like` when it exists, else `mode` with the
@@ -765,28 +796,54 @@ fn truststore_password(cfg: &ChangeConfig) -> String {
         .unwrap_or_else(|| crate::audit::DEFAULT_P12_PASSWORD.to_string())
 }
 
-/// Executes `plan` (made by [`plan`] with the same `cfg`) in one transaction.
-pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Result<Applied> {
+fn txn_config(cfg: &ChangeConfig, plan: Option<&Plan>) -> TxnConfig {
     let dir = &cfg.pki_dir;
     let mut lock_files = vec![dir.join("ca.pem")];
     if dir.join("qemu-ca.pem").exists() {
         lock_files.push(dir.join("qemu-ca.pem"));
     }
-    let tcfg = TxnConfig {
+    lock_files.retain(|p| p.exists());
+    TxnConfig {
         pki_dir: dir.clone(),
         engine_conf_dir: cfg.engine_conf_dir.clone(),
         backup_root: cfg.backup_root.clone(),
         lock_files,
-        legacy_lock_dir: if plan.legacy_lock {
+        legacy_lock_dir: if plan.is_none_or(|p| p.legacy_lock) {
             cfg.legacy_lock_dir.clone()
         } else {
             None
         },
         lock_timeout: cfg.lock_timeout,
         now: cfg.now,
-        reason: format!("before rhv-pki {}", plan.command),
+        reason: format!(
+            "before rhv-pki {}",
+            plan.map(|p| p.command.as_str()).unwrap_or("recovery")
+        ),
         fault: cfg.fault,
-    };
+    }
+}
+
+/// Backups of this PKI dir whose run was interrupted (their journals have no end mark).
+pub fn interrupted(cfg: &ChangeConfig) -> Result<Vec<String>> {
+    Ok(txn::list_backups(&cfg.backup_root)?
+        .into_iter()
+        .filter(|b| b.state == txn::BackupState::Incomplete && Path::new(&b.pki_dir) == cfg.pki_dir)
+        .map(|b| b.id)
+        .collect())
+}
+
+/// Rolls back interrupted runs (under the locks) so planning sees a consistent PKI.
+pub fn recover_interrupted(cfg: &ChangeConfig) -> Result<Vec<String>> {
+    if interrupted(cfg)?.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(txn::recover_locked(&txn_config(cfg, None))?)
+}
+
+/// Executes `plan` (made by [`plan`] with the same `cfg`) in one transaction.
+pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Result<Applied> {
+    let dir = &cfg.pki_dir;
+    let tcfg = txn_config(cfg, Some(plan));
     if plan.is_empty() {
         // Still undo an interrupted run if there is one.
         let recovered = txn::recover_locked(&tcfg)?;

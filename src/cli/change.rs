@@ -344,9 +344,21 @@ fn run_change(
     cfg: ChangeConfig,
     req: Request,
 ) -> Result<Outcome, CliError> {
-    let plan = change::plan(&cfg, &req)?;
     let json = common.format == Format::Json;
+    // An interrupted earlier run is undone first, so the plan is made on a consistent PKI.
+    let pending = change::interrupted(&cfg)?;
+    let recovered = if common.dry_run || pending.is_empty() {
+        Vec::new()
+    } else {
+        change::recover_interrupted(&cfg)?
+    };
+    let mut plan = change::plan(&cfg, &req)?;
     if common.dry_run {
+        for id in &pending {
+            plan.notes.push(format!(
+                "an interrupted run (backup {id}) left the PKI half-written: applying will roll it back first, so the plan above may change (or run: rhv-pki rollback {id})"
+            ));
+        }
         if json {
             print_json(&serde_json::json!({
                 "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": true,
@@ -368,7 +380,8 @@ fn run_change(
     let mut progress = StderrProgress {
         tty: std::io::stderr().is_terminal(),
     };
-    let applied = change::apply(&cfg, &plan, &mut progress)?;
+    let mut applied = change::apply(&cfg, &plan, &mut progress)?;
+    applied.recovered.splice(0..0, recovered);
     if json {
         print_json(&serde_json::json!({
             "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": false,
