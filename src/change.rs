@@ -1155,6 +1155,7 @@ fn execute(
     for (rel, pem) in new_ca_files {
         txn.backup_copy(Tree::Pki, rel)?;
         txn.write(Tree::Pki, rel, &pem, None)?;
+        txn.relock(Tree::Pki, rel)?;
         written.push(rel.into());
     }
     Ok(())

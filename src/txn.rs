@@ -569,6 +569,16 @@ impl Txn {
         set_meta_path(&path, meta)
     }
 
+    /// After replacing a locked file by rename (ca.pem), lock the new inode too: enrollment
+    /// scripts that open the path from now on must wait for us as well.
+    pub fn relock(&mut self, tree: Tree, rel: &str) -> Result<()> {
+        let path = self.root(tree)?.join(rel);
+        let f = File::open(&path).map_err(io(&path, "open for locking"))?;
+        flock_wait(&f, &path, self.cfg.lock_timeout)?;
+        self._locks.push(f);
+        Ok(())
+    }
+
     /// Marks the change complete; the backup stays for `rhv-pki rollback`.
     pub fn commit(mut self) -> Result<String> {
         self.log("commit")?;
