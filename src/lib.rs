@@ -3,6 +3,7 @@
 //!
 //! The library never reads the clock: every judgement takes `now` as an argument.
 
+pub mod alert;
 pub mod audit;
 pub mod catalog;
 pub mod cert;
