@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what rhv-pki's build and tests need, only when missing (idempotent).
 # Debian/Ubuntu: openssl CLI (the tests' independent judge), libssl-dev + pkg-config (the
-# openssl crate), a JDK's keytool (optional .truststore checks).
+# openssl crate), a JRE's keytool (.truststore and p12 alias checks), promtool, systemd-analyze.
 set -euo pipefail
 need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
@@ -11,6 +11,10 @@ if [ ! -e /usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so ] && ! openssl list -
   need+=(openssl)
 fi
 command -v keytool >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)   # promtool: metrics + rules tests
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd) # unit file verification
+command -v flock >/dev/null 2>&1 || need+=(util-linux)       # lock-contention tests
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: please install: ${need[*]}" >&2
@@ -20,7 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "setup: installing ${need[*]}" >&2
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo (Rust toolchain) is required" >&2; exit 1; }
 # Git keeps only the exec bit: restore the modes the sample PKIs are meant to have.

@@ -164,7 +164,18 @@ fn esc(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn labels(c: &CertRecord, host: &str) -> String {
+fn labels(c: &CertRecord, manager: &str) -> String {
+    // Host certificates are labelled with the host they belong to (certs/<host>.cer).
+    let stem;
+    let host = if c.scope == "host" {
+        stem = Path::new(&c.path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        stem.as_str()
+    } else {
+        manager
+    };
     let cn = c
         .cert
         .as_ref()
@@ -278,7 +289,10 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64
         "gauge",
     );
     for c in &certs {
-        let weak = c.cert.as_ref().is_some_and(|x| x.signature.digest.is_weak());
+        let weak = c
+            .cert
+            .as_ref()
+            .is_some_and(|x| x.signature.digest.is_weak());
         let _ = writeln!(
             s,
             "rhv_pki_cert_weak_signature{{{}}} {}",

@@ -45,6 +45,8 @@ pub struct AuditConfig {
     pub p12_password: String,
     /// Worker threads (0 = available parallelism).
     pub threads: usize,
+    /// Per-role-class expiry windows (config file); `None` = `warn_days`/`crit_days` for all.
+    pub role_windows: Option<crate::alert::Thresholds>,
 }
 
 impl AuditConfig {
@@ -58,6 +60,7 @@ impl AuditConfig {
             crit_days: DEFAULT_CRIT_DAYS,
             p12_password: DEFAULT_P12_PASSWORD.into(),
             threads: 0,
+            role_windows: None,
         }
     }
 }
@@ -737,10 +740,14 @@ impl Ctx<'_> {
         } else {
             let left = s.not_after - now;
             let days_left = left / DAY;
-            for (sev, days) in [
-                (Severity::Critical, self.cfg.crit_days),
-                (Severity::Warning, self.cfg.warn_days),
-            ] {
+            let (crit, warn) = match &self.cfg.role_windows {
+                Some(t) => {
+                    let w = t.for_role(&rname, role.scope());
+                    (w.crit_days, w.warn_days)
+                }
+                None => (self.cfg.crit_days, self.cfg.warn_days),
+            };
+            for (sev, days) in [(Severity::Critical, crit), (Severity::Warning, warn)] {
                 if left <= days * DAY {
                     out.finding(
                         sev,

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod change;
 
+use crate::alert;
 use crate::audit::{self, AuditConfig};
 use crate::report::{self, Status};
 
@@ -43,12 +44,60 @@ pub enum Command {
     Rollback(change::RollbackArgs),
     /// List rhv-pki's backups.
     Backups(change::BackupsArgs),
+    /// Print shell completions or the man page (generated from these definitions).
+    #[command(hide = true)]
+    Generate {
+        #[arg(value_enum)]
+        what: Generated,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generated {
+    Bash,
+    Zsh,
+    Fish,
+    Man,
+}
+
+fn generate(what: Generated) -> Result<Outcome, CliError> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = std::io::stdout();
+    match what {
+        Generated::Bash => {
+            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "rhv-pki", &mut out)
+        }
+        Generated::Zsh => {
+            clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, "rhv-pki", &mut out)
+        }
+        Generated::Fish => {
+            clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, "rhv-pki", &mut out)
+        }
+        Generated::Man => clap_mangen::Man::new(cmd)
+            .render(&mut out)
+            .map_err(|e| CliError::Output(e.to_string()))?,
+    }
+    Ok(Outcome { code: 0 })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
+}
+
+/// Output of `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// kubeadm-style table.
+    Table,
+    /// Versioned JSON document.
+    Json,
+    /// Prometheus text exposition (node_exporter textfile collector).
+    Prometheus,
+    /// One Nagios/NRPE/Icinga plugin line: `STATE: summary | perfdata`.
+    Nagios,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,14 +132,20 @@ pub struct AuditArgs {
     /// Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now.
     #[arg(long, value_name = "DATE")]
     pub at: Option<String>,
-    /// Warn when a certificate expires within this many days.
-    #[arg(long, value_name = "DAYS", default_value_t = audit::DEFAULT_WARN_DAYS)]
-    pub warn_days: i64,
-    /// Critical when a certificate expires within this many days.
-    #[arg(long, value_name = "DAYS", default_value_t = audit::DEFAULT_CRIT_DAYS)]
-    pub crit_days: i64,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Warn when a certificate expires within this many days [default: 60, or config.toml].
+    #[arg(long, value_name = "DAYS")]
+    pub warn_days: Option<i64>,
+    /// Critical when a certificate expires within this many days [default: 30, or config.toml].
+    #[arg(long, value_name = "DAYS")]
+    pub crit_days: Option<i64>,
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+    /// Also write Prometheus metrics atomically to DIR/rhv_pki.prom (node_exporter textfile collector).
+    #[arg(long, value_name = "DIR")]
+    pub textfile_dir: Option<PathBuf>,
+    /// Config file (TOML; thresholds per role class, default locations) [default: /etc/rhv-pki/config.toml if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Colour the table: auto = only on a terminal.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -229,40 +284,91 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
         Command::Renew(a) => change::run_renew(a, now),
         Command::Rollback(a) => change::run_rollback(a, now),
         Command::Backups(a) => change::run_backups(a),
+        Command::Generate { what } => generate(what),
     }
 }
 
-fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
-    if a.warn_days < 0 || a.crit_days < 0 {
-        return Err(CliError::Usage(
-            "--warn-days and --crit-days must not be negative".into(),
-        ));
+fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
+    let explicit = a.config.is_some();
+    let cpath = a
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
+    let conf = alert::read_config(&cpath, explicit).map_err(CliError::Usage)?;
+    for v in [a.warn_days, a.crit_days].into_iter().flatten() {
+        if v < 0 {
+            return Err(CliError::Usage(
+                "--warn-days and --crit-days must not be negative".into(),
+            ));
+        }
     }
-    if a.crit_days > a.warn_days {
+    let t = alert::Thresholds::resolve(
+        &conf.thresholds,
+        (a.warn_days, a.crit_days),
+        alert::Window {
+            warn_days: audit::DEFAULT_WARN_DAYS,
+            crit_days: audit::DEFAULT_CRIT_DAYS,
+        },
+    );
+    if t.default.crit_days > t.default.warn_days {
         return Err(CliError::Usage(format!(
             "--crit-days ({}) must not exceed --warn-days ({})",
-            a.crit_days, a.warn_days
+            t.default.crit_days, t.default.warn_days
         )));
     }
     let at = match &a.at {
         Some(s) => parse_time(s).map_err(CliError::Usage)?,
         None => now,
     };
+    // Locations from the config file unless given on the command line.
+    if a.loc.root.is_none() && a.loc.pki_dir.is_none() {
+        a.loc.pki_dir = conf.audit.pki_dir.clone();
+    }
+    if a.loc.engine_conf_dir.is_none() {
+        a.loc.engine_conf_dir = conf.audit.engine_conf_dir.clone();
+    }
+    if a.loc.p12_password_file.is_none() {
+        a.loc.p12_password_file = conf.audit.p12_password_file.clone();
+    }
+    let textfile_dir = a
+        .textfile_dir
+        .clone()
+        .or(conf.prometheus.textfile_dir.clone());
     let loc = locations(&a.loc);
     let cfg = AuditConfig {
         pki_dir: loc.pki_dir,
         engine_conf_dir: loc.engine_conf_dir,
         root: loc.root,
         now: at,
-        warn_days: a.warn_days,
-        crit_days: a.crit_days,
+        warn_days: t.default.warn_days,
+        crit_days: t.default.crit_days,
         p12_password: p12_password(a.loc.p12_password_file.as_deref())?,
         threads: a.threads,
+        role_windows: Some(t),
     };
     let rep = audit::run(&cfg)?;
     let status = Status::of(&rep);
+    let host = rep
+        .engine_fqdn
+        .clone()
+        .unwrap_or_else(|| "localhost".into());
+    if let Some(dir) = &textfile_dir {
+        let prev = std::fs::read_to_string(dir.join("rhv_pki.prom")).unwrap_or_default();
+        let text = alert::prometheus(&rep, &t, &host, alert::previous_errors_total(&prev));
+        alert::write_textfile(dir, &text).map_err(|e| {
+            CliError::Output(format!("{}: cannot write rhv_pki.prom: {e}", dir.display()))
+        })?;
+    }
+    let out = |s: &str| -> Result<(), CliError> {
+        use std::io::Write as _;
+        let stdout = std::io::stdout();
+        let mut w = stdout.lock();
+        w.write_all(s.as_bytes())
+            .and_then(|_| w.flush())
+            .map_err(|e| CliError::Output(e.to_string()))
+    };
     match a.format {
-        Format::Table => {
+        AuditFormat::Table => {
             let color = match a.color {
                 Color::Always => true,
                 Color::Never => false,
@@ -270,9 +376,9 @@ fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                 }
             };
-            print!("{}", report::table(&rep, color));
+            out(&report::table(&rep, color))?;
         }
-        Format::Json => {
+        AuditFormat::Json => {
             let doc = report::json(&rep);
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
@@ -282,6 +388,28 @@ fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
             writeln!(w)
                 .and_then(|_| w.flush())
                 .map_err(|e| CliError::Output(e.to_string()))?;
+        }
+        AuditFormat::Prometheus => {
+            let prev = textfile_dir
+                .as_ref()
+                .and_then(|d| std::fs::read_to_string(d.join("rhv_pki.prom")).ok())
+                .unwrap_or_default();
+            // With --textfile-dir the file already counts this run's errors.
+            let carried = if textfile_dir.is_some() {
+                alert::previous_errors_total(&prev).saturating_sub(
+                    rep.findings
+                        .iter()
+                        .filter(|f| matches!(f.problem.code(), "unreadable" | "p12-unreadable"))
+                        .count() as u64,
+                )
+            } else {
+                0
+            };
+            out(&alert::prometheus(&rep, &t, &host, carried))?;
+        }
+        AuditFormat::Nagios => {
+            let (line, _) = alert::nagios(&rep, &t);
+            out(&format!("{line}\n"))?;
         }
     }
     Ok(Outcome {

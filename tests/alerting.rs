@@ -1,0 +1,329 @@
+//! Alerting outputs judged by the real tools: promtool parses the textfile and tests the
+//! rules, systemd-analyze verifies the units, Nagios lines follow the plugin guidelines.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+fn audit(root: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["audit", "--root", root.to_str().unwrap(), "--at", AT];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+fn contrib() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib")
+}
+
+fn promtool(args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    use std::io::Write;
+    let mut c = Command::new("promtool");
+    c.args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut ch = c
+        .spawn()
+        .expect("promtool (scripts/setup.sh installs prometheus)");
+    if let Some(s) = stdin {
+        ch.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    } else {
+        drop(ch.stdin.take());
+    }
+    let o = ch.wait_with_output().unwrap();
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+#[test]
+fn textfile_is_valid_exposition_and_written_atomically() {
+    let root = scenario("expired");
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _) = audit(
+        root.path(),
+        &[
+            "--format",
+            "json",
+            "--textfile-dir",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["rhv_pki.prom"], "no temp file left behind");
+    let text = std::fs::read_to_string(dir.path().join("rhv_pki.prom")).unwrap();
+    let (ok, out) = promtool(&["check", "metrics"], Some(&text));
+    assert!(ok, "promtool check metrics: {out}");
+    // An expired certificate keeps its series (alerts must not vanish after expiry).
+    let engine = text
+        .lines()
+        .find(|l| {
+            l.starts_with("rhv_pki_cert_not_after_timestamp_seconds{")
+                && l.contains("path=\"certs/engine.cer\"")
+        })
+        .expect("expired engine cert still exported");
+    // notAfter 2026-09-01T00:00:00Z
+    assert!(engine.ends_with(" 1788220800"), "{engine}");
+    assert!(text.contains("rhv_pki_finding{host=\"engine-old.example.test\",role=\"engine\",path=\"certs/engine.cer\",code=\"expired\",severity=\"critical\"} 1"));
+    assert!(text
+        .contains("rhv_pki_finding_active{host=\"engine-old.example.test\",code=\"expired\"} 1"));
+    assert!(text.contains(
+        "rhv_pki_finding_active{host=\"engine-old.example.test\",code=\"sha1-signature\"} 0"
+    ));
+    assert!(text.contains(
+        "rhv_pki_last_success_timestamp_seconds{host=\"engine-old.example.test\"} 1793491200"
+    ));
+    // Host certificates are labelled with their host.
+    assert!(
+        text.contains("scope=\"host\",host=\"host1.example.test\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn scan_error_counter_accumulates_across_runs() {
+    let root = scenario("broken");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let total = |t: &str| -> u64 {
+        t.lines()
+            .find(|l| l.starts_with("rhv_pki_scan_errors_total{"))
+            .and_then(|l| l.rsplit(' ').next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    audit(root.path(), &["--format", "nagios", "--textfile-dir", d]);
+    let first = total(&std::fs::read_to_string(dir.path().join("rhv_pki.prom")).unwrap());
+    assert!(
+        first >= 3,
+        "truncated PEM, garbage, wrong password: {first}"
+    );
+    audit(root.path(), &["--format", "nagios", "--textfile-dir", d]);
+    let second = total(&std::fs::read_to_string(dir.path().join("rhv_pki.prom")).unwrap());
+    assert_eq!(second, 2 * first);
+}
+
+#[test]
+fn prometheus_on_stdout_passes_promtool_for_every_scenario() {
+    for s in [
+        "4.2-sha1",
+        "4.4-mixed",
+        "4.5-modern",
+        "expiring",
+        "expired-ca",
+        "third-party-apache",
+        "broken",
+    ] {
+        let root = scenario(s);
+        let (_, text) = audit(root.path(), &["--format", "prometheus"]);
+        let (ok, out) = promtool(&["check", "metrics"], Some(&text));
+        assert!(ok, "{s}: {out}");
+        let weak = text
+            .lines()
+            .filter(|l| l.starts_with("rhv_pki_cert_weak_signature{") && l.ends_with(" 1"))
+            .count();
+        match s {
+            "4.2-sha1" => assert_eq!(weak, 8, "{s}"),
+            "4.5-modern" => assert_eq!(weak, 0, "{s}"),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn rules_pass_promtool_check_and_unit_tests() {
+    let rules = contrib().join("prometheus/rhv-pki.rules.yml");
+    let (ok, out) = promtool(&["check", "rules", rules.to_str().unwrap()], None);
+    assert!(ok, "{out}");
+    let t = contrib().join("prometheus/rhv-pki.rules.test.yml");
+    let (ok, out) = promtool(&["test", "rules", t.to_str().unwrap()], None);
+    assert!(ok && out.contains("SUCCESS"), "{out}");
+}
+
+#[test]
+fn nagios_line_follows_the_plugin_guidelines() {
+    let re_ok = |l: &str| -> bool {
+        // STATE: text | 'label'=value;warn;crit;; ...
+        let Some((state, rest)) = l.split_once(": ") else {
+            return false;
+        };
+        if !["OK", "WARNING", "CRITICAL", "UNKNOWN"].contains(&state) {
+            return false;
+        }
+        let Some((_, perf)) = rest.split_once(" | ") else {
+            return false;
+        };
+        perf.split(' ').all(|p| {
+            let Some((label, vals)) = p.split_once('=') else {
+                return false;
+            };
+            let v: Vec<&str> = vals.split(';').collect();
+            label.starts_with('\'')
+                && label.ends_with('\'')
+                && v.len() == 5
+                && v[0].parse::<i64>().is_ok()
+                && v[1].parse::<i64>().is_ok()
+                && v[2].parse::<i64>().is_ok()
+        })
+    };
+    for (s, want_code, want_state) in [
+        ("4.5-modern", 0, "OK"),
+        ("4.2-sha1", 1, "WARNING"),
+        ("expiring", 2, "CRITICAL"),
+    ] {
+        let root = scenario(s);
+        let (code, out) = audit(root.path(), &["--format", "nagios"]);
+        assert_eq!(code, want_code, "{s}: {out}");
+        assert_eq!(out.lines().count(), 1, "{s}: one line: {out}");
+        let line = out.trim_end();
+        assert!(line.starts_with(&format!("{want_state}: ")), "{line}");
+        assert!(re_ok(line), "{s}: malformed: {line}");
+    }
+    let root = scenario("expiring");
+    let (_, out) = audit(root.path(), &["--format", "nagios"]);
+    assert!(
+        out.contains("'apache:certs/apache.cer'=20;60;30;;"),
+        "{out}"
+    );
+    // A missing PKI dir is UNKNOWN (3).
+    let o = run(&[
+        "audit",
+        "--pki-dir",
+        "/nonexistent/pki",
+        "--format",
+        "nagios",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+}
+
+#[test]
+fn config_file_sets_thresholds_per_role_class_and_flags_win() {
+    let root = scenario("expiring");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    // Web certificates: warn at 10 days, crit at 5 → apache (20 d) and websocket-proxy (45 d) are fine.
+    std::fs::write(&cfg, "[thresholds.web]\nwarn_days = 10\ncrit_days = 5\n").unwrap();
+    let c = cfg.to_str().unwrap();
+    let (_, doc) = audit_json(root.path(), &["--config", c]);
+    assert!(
+        !has(&doc, "expiring", "certs/apache.cer"),
+        "{}",
+        codes(&doc)
+    );
+    let (_, out) = audit(root.path(), &["--config", c, "--format", "nagios"]);
+    assert!(out.contains("'apache:certs/apache.cer'=20;10;5;;"), "{out}");
+    // The CA class can be stricter than the default: 7300-day CA, warn at 6000 days.
+    std::fs::write(&cfg, "[thresholds.ca]\nwarn_days = 6000\ncrit_days = 30\n").unwrap();
+    let (_, doc) = audit_json(root.path(), &["--config", c]);
+    assert_eq!(severity_of(&doc, "expiring", "ca.pem"), "warning");
+    // Flags win over the file's defaults.
+    std::fs::write(&cfg, "[thresholds]\nwarn_days = 10\ncrit_days = 5\n").unwrap();
+    let (_, doc) = audit_json(
+        root.path(),
+        &["--config", c, "--crit-days", "25", "--warn-days", "50"],
+    );
+    assert_eq!(
+        severity_of(&doc, "expiring", "certs/apache.cer"),
+        "critical"
+    );
+    // Bad files: clear error naming the file, exit 3.
+    for bad in [
+        "[thresholds]\nwarn = 3\n",
+        "not toml [",
+        "[thresholds.host]\nwarn_days = 1\ncrit_days = 9\n",
+    ] {
+        std::fs::write(&cfg, bad).unwrap();
+        let o = run(&[
+            "audit",
+            "--root",
+            root.path().to_str().unwrap(),
+            "--config",
+            c,
+        ]);
+        assert_eq!(o.status.code(), Some(3), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("config.toml"),
+            "{bad}"
+        );
+    }
+    let o = run(&[
+        "audit",
+        "--root",
+        root.path().to_str().unwrap(),
+        "--config",
+        "/nonexistent/c.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    // The shipped example is valid.
+    let ex = contrib().join("config.toml.example");
+    let (code, out) = audit(root.path(), &["--config", ex.to_str().unwrap()]);
+    assert!(code == 1 || code == 2, "{out}");
+}
+
+#[test]
+fn systemd_units_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    // The man page the units point at, generated from the clap definitions.
+    let man1 = dir.path().join("man/man1");
+    std::fs::create_dir_all(&man1).unwrap();
+    let o = run(&["generate", "man"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(".TH rhv-pki 1"));
+    std::fs::write(man1.join("rhv-pki.1"), &o.stdout).unwrap();
+    let exe = env!("CARGO_BIN_EXE_rhv-pki");
+    let mut units = Vec::new();
+    for u in [
+        "rhv-pki-audit.service",
+        "rhv-pki-audit.timer",
+        "rhv-pki-renew.service",
+        "rhv-pki-renew.timer",
+    ] {
+        let t = std::fs::read_to_string(contrib().join("systemd").join(u)).unwrap();
+        let p = dir.path().join(u);
+        std::fs::write(&p, t.replace("/usr/bin/rhv-pki", exe)).unwrap();
+        units.push(p);
+    }
+    let o = Command::new("systemd-analyze")
+        .arg("verify")
+        .args(&units)
+        .env("MANPATH", dir.path().join("man"))
+        .env("SYSTEMD_LOG_LEVEL", "warning")
+        .output()
+        .expect("systemd-analyze (scripts/setup.sh installs systemd)");
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && !out.contains("rhv-pki-"),
+        "systemd-analyze verify:\n{out}"
+    );
+    // Audit unit never mutates; renew is a separate unit.
+    let audit_unit =
+        std::fs::read_to_string(contrib().join("systemd/rhv-pki-audit.service")).unwrap();
+    assert!(audit_unit.contains("ExecStart=/usr/bin/rhv-pki audit "));
+    assert!(!audit_unit.contains("renew") && !audit_unit.contains("resign"));
+}
+
+#[test]
+fn completions_are_generated_from_the_cli() {
+    for (shell, needle) in [("bash", "resign"), ("zsh", "renew"), ("fish", "rollback")] {
+        let o = run(&["generate", shell]);
+        assert!(o.status.success(), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains(needle),
+            "{shell}"
+        );
+    }
+}
