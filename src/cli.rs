@@ -220,9 +220,10 @@ fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
         p12_password: p12_password(a.loc.p12_password_file.as_deref())?,
         threads: a.threads,
     };
-    let rep = audit::run(&cfg)?;
-    let status = Status::of(&rep);
-    match a.format {
+    // The report is written while the audit runs (constant memory for any number of hosts).
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let totals = match a.format {
         Format::Table => {
             let color = match a.color {
                 Color::Always => true,
@@ -231,20 +232,11 @@ fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                 }
             };
-            print!("{}", report::table(&rep, color));
+            audit::run_with(&cfg, &mut report::TableSink::new(out, color))?
         }
-        Format::Json => {
-            let doc = report::json(&rep);
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::new(stdout.lock());
-            serde_json::to_writer_pretty(&mut w, &doc)
-                .map_err(|e| CliError::Output(e.to_string()))?;
-            use std::io::Write as _;
-            writeln!(w)
-                .and_then(|_| w.flush())
-                .map_err(|e| CliError::Output(e.to_string()))?;
-        }
-    }
+        Format::Json => audit::run_with(&cfg, &mut report::JsonSink::new(out))?,
+    };
+    let status = Status::of_totals(&totals);
     Ok(Outcome { status })
 }
 
