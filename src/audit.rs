@@ -2,11 +2,14 @@
 //! kebab-case codes. It reads only; one unreadable file becomes a finding, never an abort.
 //! The clock is an input (`AuditConfig::now`), so `--at DATE` and tests are deterministic.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::{OsStr, OsString};
 use std::fs;
+use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 use serde::Serialize;
 use x509_parser::prelude::X509Certificate;
@@ -396,6 +399,28 @@ pub struct Finding {
     pub message: String,
 }
 
+/// A finding as the audit keeps it until the document is written: the message is derived
+/// from the problem, so it is made only when the finding is handed to a [`Sink`].
+#[derive(Debug, Clone)]
+struct Found {
+    severity: Severity,
+    path: String,
+    role: String,
+    problem: Problem,
+}
+
+impl Found {
+    fn into_finding(self) -> Finding {
+        Finding {
+            severity: self.severity,
+            path: self.path,
+            role: self.role,
+            message: self.problem.message(),
+            problem: self.problem,
+        }
+    }
+}
+
 /// What a certificate is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
@@ -482,6 +507,163 @@ impl AuditReport {
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
+
+    /// What a [`Sink`] is told before the first certificate.
+    pub fn head(&self) -> ReportHead {
+        ReportHead {
+            pki_dir: self.pki_dir.clone(),
+            engine_fqdn: self.engine_fqdn.clone(),
+            era: self.era,
+            now: self.now,
+            warn_days: self.warn_days,
+            crit_days: self.crit_days,
+        }
+    }
+
+    /// The totals a [`Sink`] is told at the end.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        for c in &self.certificates {
+            t.count_certificate(c);
+        }
+        for f in &self.findings {
+            t.count_finding(f.severity);
+        }
+        t.inventory = self.inventory.len();
+        t
+    }
+
+    /// Hands the whole report to `sink`, in the order [`run_with`] would.
+    pub fn replay(&self, sink: &mut dyn Sink) -> io::Result<()> {
+        sink.head(&self.head())?;
+        for c in &self.certificates {
+            sink.certificate(c)?;
+        }
+        for f in &self.findings {
+            sink.finding(f)?;
+        }
+        for i in &self.inventory {
+            sink.inventory(i)?;
+        }
+        sink.finish(&self.totals())
+    }
+}
+
+/// What is known before the first certificate (the `meta` block of the JSON document).
+#[derive(Debug, Clone)]
+pub struct ReportHead {
+    pub pki_dir: String,
+    pub engine_fqdn: Option<String>,
+    pub era: Option<Era>,
+    pub now: i64,
+    pub warn_days: i64,
+    pub crit_days: i64,
+}
+
+/// Certificates per status.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub total: usize,
+    pub ok: usize,
+    pub warning: usize,
+    /// Includes the expired ones.
+    pub critical: usize,
+    pub expired: usize,
+    pub missing: usize,
+}
+
+/// What a finished audit adds up to: the `summary` block and the exit status.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub certificates: Counts,
+    /// Findings per severity.
+    pub critical: usize,
+    pub warning: usize,
+    pub info: usize,
+    /// Inventory items (backups, issued copies, CA copies).
+    pub inventory: usize,
+}
+
+impl Totals {
+    fn count_certificate(&mut self, rec: &CertRecord) {
+        let c = &mut self.certificates;
+        c.total += 1;
+        match rec.status {
+            "ok" => c.ok += 1,
+            "warning" => c.warning += 1,
+            "expired" => {
+                c.expired += 1;
+                c.critical += 1
+            }
+            "missing" => c.missing += 1,
+            _ => c.critical += 1,
+        }
+    }
+
+    fn count_finding(&mut self, sev: Severity) {
+        match sev {
+            Severity::Critical => self.critical += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+
+    /// Worst severity of all findings (`None` = clean).
+    pub fn worst(&self) -> Option<Severity> {
+        if self.critical > 0 {
+            Some(Severity::Critical)
+        } else if self.warning > 0 {
+            Some(Severity::Warning)
+        } else if self.info > 0 {
+            Some(Severity::Info)
+        } else {
+            None
+        }
+    }
+}
+
+/// Receives an audit while it runs, in document order: `head`, every certificate (engine
+/// entities first, then host certificates in sorted directory order), every finding (sorted:
+/// severity, path, code), every inventory item, then `finish`. [`run_with`] keeps only what the
+/// order forces it to (findings, inventory, the few engine rows), so a sink that writes as it
+/// goes audits any number of host certificates in bounded memory.
+pub trait Sink {
+    fn head(&mut self, head: &ReportHead) -> io::Result<()>;
+    fn certificate(&mut self, rec: &CertRecord) -> io::Result<()>;
+    fn finding(&mut self, finding: &Finding) -> io::Result<()>;
+    fn inventory(&mut self, item: &InventoryItem) -> io::Result<()>;
+    fn finish(&mut self, totals: &Totals) -> io::Result<()>;
+}
+
+/// The sink behind [`run`]: keeps everything.
+struct Collect(AuditReport);
+
+impl Sink for Collect {
+    fn head(&mut self, h: &ReportHead) -> io::Result<()> {
+        let r = &mut self.0;
+        r.pki_dir.clone_from(&h.pki_dir);
+        r.engine_fqdn.clone_from(&h.engine_fqdn);
+        r.era = h.era;
+        r.now = h.now;
+        r.warn_days = h.warn_days;
+        r.crit_days = h.crit_days;
+        Ok(())
+    }
+    fn certificate(&mut self, rec: &CertRecord) -> io::Result<()> {
+        self.0.certificates.push(rec.clone());
+        Ok(())
+    }
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        self.0.findings.push(f.clone());
+        Ok(())
+    }
+    fn inventory(&mut self, item: &InventoryItem) -> io::Result<()> {
+        self.0.inventory.push(item.clone());
+        Ok(())
+    }
+    fn finish(&mut self, _: &Totals) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The audit could not run at all (as opposed to findings about files).
@@ -489,6 +671,9 @@ impl AuditReport {
 pub enum AuditError {
     #[error("{path}: PKI directory {reason}")]
     PkiDir { path: PathBuf, reason: String },
+    /// The sink failed (e.g. stdout closed); the audit stopped.
+    #[error("writing the report: {0}")]
+    Output(#[source] io::Error),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,7 +694,7 @@ struct Ctx<'a> {
 #[derive(Default)]
 struct Out {
     records: Vec<CertRecord>,
-    findings: Vec<Finding>,
+    findings: Vec<Found>,
     inventory: Vec<InventoryItem>,
 }
 
@@ -532,11 +717,10 @@ impl Out {
     }
 
     fn finding(&mut self, sev: Severity, path: &str, role: &str, p: Problem) {
-        self.findings.push(Finding {
+        self.findings.push(Found {
             severity: sev,
             path: path.to_string(),
             role: role.to_string(),
-            message: p.message(),
             problem: p,
         });
     }
@@ -1433,6 +1617,18 @@ impl Ctx<'_> {
         }
     }
 
+    /// One unit of work.
+    fn job(&self, job: &Job) -> Out {
+        let mut out = Out::default();
+        match job {
+            Job::Ca(def) => self.ca(&mut out, def),
+            Job::Entity(n) => self.entity(&mut out, n),
+            Job::Host(_, _, r) => self.host_file(&mut out, &job.path(&self.cfg.pki_dir), r.role()),
+            Job::Inventory(_, _, k) => self.inventory(&mut out, &job.path(&self.cfg.pki_dir), k),
+        }
+        out
+    }
+
     /// A certificate in certs/ or certs-qemu/ that is not an entity.
     fn host_file(&self, out: &mut Out, path: &Path, role: Role) {
         let r = rel(self.cfg, path);
@@ -1476,11 +1672,69 @@ impl Ctx<'_> {
     }
 }
 
-/// What to do with one file (the unit of parallel work).
+/// Sub-directories holding certificates that are not entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sub {
+    Certs,
+    CertsQemu,
+}
+
+impl Sub {
+    fn name(self) -> &'static str {
+        match self {
+            Sub::Certs => "certs",
+            Sub::CertsQemu => "certs-qemu",
+        }
+    }
+}
+
+/// A host certificate's role, one byte instead of a `Role` per queued file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HostRole {
+    Host,
+    HostQemu,
+    HostOther,
+}
+
+impl HostRole {
+    fn role(self) -> Role {
+        match self {
+            HostRole::Host => Role::Host,
+            HostRole::HostQemu => Role::HostQemu,
+            HostRole::HostOther => Role::HostOther,
+        }
+    }
+}
+
+/// What to do with one file (the unit of parallel work). Host and inventory jobs keep only the
+/// file name: a Manager with 100,000 hosts queues 100,000 of them.
 enum Job {
+    Ca(&'static catalog::CaDef),
     Entity(String),
-    Host(PathBuf, Role),
-    Inventory(PathBuf, &'static str),
+    Host(Sub, Box<OsStr>, HostRole),
+    Inventory(Sub, Box<OsStr>, &'static str),
+}
+
+impl Job {
+    fn path(&self, dir: &Path) -> PathBuf {
+        match self {
+            Job::Ca(def) => dir.join(def.cert),
+            Job::Entity(n) => dir.join("keys").join(format!("{n}.p12")),
+            Job::Host(sub, name, _) | Job::Inventory(sub, name, _) => {
+                dir.join(sub.name()).join(&**name)
+            }
+        }
+    }
+    fn role_name(&self) -> String {
+        match self {
+            Job::Ca(def) => def.name.to_string(),
+            Job::Entity(n) => catalog::entity(n)
+                .map(|d| d.name.to_string())
+                .unwrap_or_else(|| n.clone()),
+            Job::Host(_, _, r) => r.role().name(),
+            Job::Inventory(..) => "pki".into(),
+        }
+    }
 }
 
 fn is_backup_name(name: &str) -> bool {
@@ -1494,53 +1748,78 @@ fn is_backup_name(name: &str) -> bool {
     }
 }
 
-fn list(dir: &Path) -> Vec<(String, PathBuf)> {
-    let mut v: Vec<(String, PathBuf)> = match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok())
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-            .collect(),
+/// File names of `dir`, sorted by their (lossy UTF-8) text; empty when it cannot be listed.
+fn list(dir: &Path) -> Vec<OsString> {
+    let mut v: Vec<OsString> = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.file_name()).collect(),
         Err(_) => Vec::new(),
     };
-    v.sort();
+    v.sort_by(|a, b| {
+        a.to_string_lossy()
+            .cmp(&b.to_string_lossy())
+            .then_with(|| a.cmp(b))
+    });
     v
 }
 
+/// The jobs of one audit, engine side first (their rows lead the report).
+struct Plan {
+    jobs: Vec<Job>,
+    /// `jobs[..engine]` are CAs and entities.
+    engine: usize,
+}
+
 /// Classifies the files of `certs/`, `certs-qemu/` and `keys/` into jobs.
-fn plan_jobs(dir: &Path) -> Vec<Job> {
-    let mut entities: BTreeMap<String, ()> = BTreeMap::new();
-    let mut jobs = Vec::new();
-    for (name, _) in list(&dir.join("keys")) {
+fn plan_jobs(dir: &Path) -> Plan {
+    let mut entities: BTreeSet<String> = BTreeSet::new();
+    for name in list(&dir.join("keys")) {
+        let name = name.to_string_lossy();
         if is_backup_name(&name) {
             continue;
         }
         if let Some(base) = name.strip_suffix(".p12") {
-            entities.insert(base.to_string(), ());
+            entities.insert(base.to_string());
         }
     }
     for def in catalog::ENTITIES {
         if dir.join("certs").join(format!("{}.cer", def.name)).exists() || def.required {
-            entities.insert(def.name.to_string(), ());
+            entities.insert(def.name.to_string());
         }
     }
-    for (name, path) in list(&dir.join("certs")) {
+    let mut jobs: Vec<Job> = catalog::CAS
+        .iter()
+        .filter(|def| fs::symlink_metadata(dir.join(def.cert)).is_ok())
+        .map(Job::Ca)
+        .collect();
+    jobs.extend(entities.iter().cloned().map(Job::Entity));
+    let engine = jobs.len();
+    for raw in list(&dir.join("certs")) {
+        let name = raw.to_string_lossy();
         if is_backup_name(&name) {
-            jobs.push(Job::Inventory(path, "backup"));
+            jobs.push(Job::Inventory(
+                Sub::Certs,
+                raw.into_boxed_os_str(),
+                "backup",
+            ));
             continue;
         }
-        if matches!(name.as_str(), "ca.der" | "qemu-ca.der") || name.ends_with(".pub") {
+        if matches!(&*name, "ca.der" | "qemu-ca.der") || name.ends_with(".pub") {
             continue;
         }
         if let Some(stem) = name.strip_suffix(".pem") {
             if !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_hexdigit()) {
-                jobs.push(Job::Inventory(path, "issued-copy"));
+                jobs.push(Job::Inventory(
+                    Sub::Certs,
+                    raw.into_boxed_os_str(),
+                    "issued-copy",
+                ));
                 continue;
             }
         }
         let Some(stem) = name.strip_suffix(".cer") else {
             continue;
         };
-        if entities.contains_key(stem) {
+        if entities.contains(stem) {
             continue;
         }
         let role = if stem.ends_with("-ssh")
@@ -1548,22 +1827,29 @@ fn plan_jobs(dir: &Path) -> Vec<Job> {
             || stem.starts_with("websocket-proxy-")
             || stem.starts_with("apache-grafana-")
         {
-            Role::HostOther
+            HostRole::HostOther
         } else {
-            Role::Host
+            HostRole::Host
         };
-        jobs.push(Job::Host(path, role));
+        jobs.push(Job::Host(Sub::Certs, raw.into_boxed_os_str(), role));
     }
-    for (name, path) in list(&dir.join("certs-qemu")) {
+    for raw in list(&dir.join("certs-qemu")) {
+        let name = raw.to_string_lossy();
         if is_backup_name(&name) {
-            jobs.push(Job::Inventory(path, "backup"));
+            jobs.push(Job::Inventory(
+                Sub::CertsQemu,
+                raw.into_boxed_os_str(),
+                "backup",
+            ));
         } else if name.ends_with(".cer") {
-            jobs.push(Job::Host(path, Role::HostQemu));
+            jobs.push(Job::Host(
+                Sub::CertsQemu,
+                raw.into_boxed_os_str(),
+                HostRole::HostQemu,
+            ));
         }
     }
-    let mut all: Vec<Job> = entities.into_keys().map(Job::Entity).collect();
-    all.extend(jobs);
-    all
+    Plan { jobs, engine }
 }
 
 fn detect_era(dir: &Path, ca: Option<&Issuer>, ca_not_before: Option<i64>) -> Option<Era> {
@@ -1580,8 +1866,35 @@ fn detect_era(dir: &Path, ca: Option<&Issuer>, ca_not_before: Option<i64>) -> Op
     }
 }
 
-/// Runs the audit. `Err` only when the PKI directory itself cannot be used.
+/// Runs the audit and returns the whole report (fine for one Manager; for very large
+/// directories prefer [`run_with`] and a sink that writes as it goes).
+/// `Err` only when the PKI directory itself cannot be used.
 pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
+    let mut c = Collect(AuditReport {
+        pki_dir: String::new(),
+        engine_fqdn: None,
+        era: None,
+        now: cfg.now,
+        warn_days: cfg.warn_days,
+        crit_days: cfg.crit_days,
+        certificates: Vec::new(),
+        findings: Vec::new(),
+        inventory: Vec::new(),
+    });
+    run_with(cfg, &mut c)?;
+    Ok(c.0)
+}
+
+/// Finished results held back before the sink sees them (the reordering window), per worker
+/// pool; bounds memory whatever the number of files.
+const WINDOW: usize = 1024;
+/// Largest batch of cheap jobs a worker takes at once.
+const MAX_BATCH: usize = 64;
+
+/// Runs the audit, handing its output to `sink` as it is produced (see [`Sink`] for the
+/// order). `Err` when the PKI directory itself cannot be used (nothing was written) or when
+/// the sink fails.
+pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditError> {
     let dir = &cfg.pki_dir;
     let meta = fs::metadata(dir).map_err(|e| AuditError::PkiDir {
         path: dir.clone(),
@@ -1598,14 +1911,16 @@ pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
         reason: format!("cannot be listed: {e}"),
     })?;
 
-    let mut out = Out::default();
+    // Engine side: findings of the whole PKI, the CAs and the entities. Its rows are held
+    // until all of them are known (a key or p12 problem changes the entity's row).
+    let mut engine = Out::default();
     // ENGINE_FQDN.
     let fqdn = match &cfg.engine_conf_dir {
         Some(d) => match ovirt_conf::read_engine_conf(d) {
             Ok(c) => match c.fqdn() {
                 Some(f) => Some(f.to_string()),
                 None => {
-                    out.finding(
+                    engine.finding(
                         Severity::Info,
                         &d.to_string_lossy(),
                         "pki",
@@ -1617,7 +1932,7 @@ pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
                 }
             },
             Err(e) => {
-                out.finding(
+                engine.finding(
                     Severity::Info,
                     &d.to_string_lossy(),
                     "pki",
@@ -1629,7 +1944,7 @@ pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
             }
         },
         None => {
-            out.finding(
+            engine.finding(
                 Severity::Info,
                 "engine.conf.d",
                 "pki",
@@ -1674,9 +1989,8 @@ pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
         dir_uid: meta.uid(),
     };
 
-    // CAs.
     if fs::symlink_metadata(dir.join("ca.pem")).is_err() {
-        out.finding(
+        engine.finding(
             Severity::Critical,
             "ca.pem",
             "ca",
@@ -1685,53 +1999,24 @@ pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
             },
         );
     }
-    for def in catalog::CAS {
-        if fs::symlink_metadata(dir.join(def.cert)).is_ok() {
-            ctx.ca(&mut out, def);
-        }
-    }
+    check_openssl_conf(&mut engine, dir);
+    check_index(&mut engine, dir);
 
-    // openssl.conf.
-    let conf = dir.join("openssl.conf");
-    match fs::read_to_string(&conf) {
-        Ok(t) => {
-            if let Some(md) = ovirt_conf::openssl_default_md(&t) {
-                if md.value.eq_ignore_ascii_case("sha1") || md.value.eq_ignore_ascii_case("md5") {
-                    out.finding(
-                        Severity::Warning,
-                        "openssl.conf",
-                        "pki",
-                        Problem::OpensslConfSha1 {
-                            line: md.line,
-                            value: md.value,
-                        },
-                    );
-                }
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.finding(
-            Severity::Warning,
-            "openssl.conf",
-            "pki",
-            Problem::Missing {
-                what: "openssl.conf (the CA configuration)".into(),
-            },
-        ),
-        Err(e) => out.finding(
-            Severity::Warning,
-            "openssl.conf",
-            "pki",
-            Problem::Unreadable {
-                reason: format!("openssl.conf: {e}"),
-            },
-        ),
-    }
+    sink.head(&ReportHead {
+        pki_dir: dir.to_string_lossy().into_owned(),
+        engine_fqdn: fqdn,
+        era,
+        now: cfg.now,
+        warn_days: cfg.warn_days,
+        crit_days: cfg.crit_days,
+    })
+    .map_err(AuditError::Output)?;
 
-    // database.txt / serial.txt.
-    check_index(&mut out, dir);
-
-    // Everything else, in parallel.
-    let jobs = plan_jobs(dir);
+    // Every file, in parallel, results in plan order.
+    let Plan {
+        jobs,
+        engine: n_engine,
+    } = plan_jobs(dir);
     let threads = if cfg.threads == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -1739,74 +2024,218 @@ pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
     } else {
         cfg.threads
     }
-    .clamp(1, 64)
-    .min(jobs.len().max(1));
-    let next = AtomicUsize::new(0);
-    let results: Vec<(usize, Out)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
-                        let mut o = Out::default();
-                        match job {
-                            Job::Entity(n) => ctx.entity(&mut o, n),
-                            Job::Host(p, r) => ctx.host_file(&mut o, p, r.clone()),
-                            Job::Inventory(p, k) => ctx.inventory(&mut o, p, k),
-                        }
-                        mine.push((i, o));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    let mut results = results;
-    results.sort_by_key(|(i, _)| *i);
-    for (_, o) in results {
-        out.records.extend(o.records);
-        out.findings.extend(o.findings);
-        out.inventory.extend(o.inventory);
+    .clamp(1, 64);
+    let mut totals = Totals::default();
+    let mut findings: Vec<Found> = Vec::new();
+    let mut inventory: Vec<InventoryItem> = Vec::new();
+    let mut engine_done = false;
+    // The engine rows are complete once every engine job is in: judge apache-ca.pem, fold
+    // each entity's file findings into its row, and write the rows.
+    let finish_engine = |engine: &mut Out,
+                         findings: &mut Vec<Found>,
+                         totals: &mut Totals,
+                         sink: &mut dyn Sink|
+     -> io::Result<()> {
+        let apache_internal = engine
+            .records
+            .iter()
+            .find(|r| r.role == "apache")
+            .map(|r| !r.findings.contains(&"third-party-cert"));
+        ctx.apache_ca(engine, apache_internal);
+        attach_file_findings(engine);
+        for r in &engine.records {
+            totals.count_certificate(r);
+            sink.certificate(r)?;
+        }
+        engine.records = Vec::new();
+        findings.append(&mut engine.findings);
+        Ok(())
+    };
+    let work = |i: usize| -> Out {
+        let job = &jobs[i];
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ctx.job(job))).unwrap_or_else(
+            |panic| {
+                // A bug must not take the other files' results with it: report it on the file.
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let mut o = Out::default();
+                o.finding(
+                    Severity::Critical,
+                    &rel(cfg, &job.path(dir)),
+                    &job.role_name(),
+                    Problem::Unreadable {
+                        reason: format!("internal error while auditing this file: {why}"),
+                    },
+                );
+                o
+            },
+        )
+    };
+    let mut emit = |i: usize, mut o: Out| -> io::Result<()> {
+        if i < n_engine {
+            engine.records.append(&mut o.records);
+            engine.findings.append(&mut o.findings);
+            inventory.append(&mut o.inventory);
+            return Ok(());
+        }
+        if !engine_done {
+            engine_done = true;
+            finish_engine(&mut engine, &mut findings, &mut totals, sink)?;
+        }
+        for r in &o.records {
+            totals.count_certificate(r);
+            sink.certificate(r)?;
+        }
+        findings.append(&mut o.findings);
+        inventory.append(&mut o.inventory);
+        Ok(())
+    };
+    ordered_pool(threads, jobs.len(), n_engine, &work, &mut emit).map_err(AuditError::Output)?;
+    if !engine_done {
+        finish_engine(&mut engine, &mut findings, &mut totals, sink).map_err(AuditError::Output)?;
     }
 
-    // apache-ca.pem, knowing whether apache is internal.
-    let apache_internal = out
-        .records
-        .iter()
-        .find(|r| r.role == "apache")
-        .map(|r| !r.findings.contains(&"third-party-cert"));
-    ctx.apache_ca(&mut out, apache_internal);
-    attach_file_findings(&mut out);
-
     // Stable order: severity desc, then path, then code.
-    out.findings.sort_by(|a, b| {
+    findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.path.cmp(&b.path))
             .then_with(|| a.problem.code().cmp(b.problem.code()))
     });
-    Ok(AuditReport {
-        pki_dir: dir.to_string_lossy().into_owned(),
-        engine_fqdn: fqdn,
-        era,
-        now: cfg.now,
-        warn_days: cfg.warn_days,
-        crit_days: cfg.crit_days,
-        certificates: out.records,
-        findings: out.findings,
-        inventory: out.inventory,
+    for f in findings {
+        totals.count_finding(f.severity);
+        sink.finding(&f.into_finding())
+            .map_err(AuditError::Output)?;
+    }
+    totals.inventory = inventory.len();
+    for i in &inventory {
+        sink.inventory(i).map_err(AuditError::Output)?;
+    }
+    sink.finish(&totals).map_err(AuditError::Output)?;
+    Ok(totals)
+}
+
+/// Runs `work(i)` for every `i < n` on up to `threads` threads and hands each result to `emit`
+/// on the calling thread, in index order. Jobs below `singles` are handed out one at a time
+/// (they are few and heavy: PKCS#12 key derivation); the rest in batches that shrink towards
+/// the end, so workers rarely synchronise. A worker starts a batch only within [`WINDOW`] jobs
+/// of the next one `emit` wants: memory stays bounded whatever `n` is. An `emit` error stops
+/// the workers and is returned.
+fn ordered_pool<R: Send>(
+    threads: usize,
+    n: usize,
+    singles: usize,
+    work: &(dyn Fn(usize) -> R + Sync),
+    emit: &mut dyn FnMut(usize, R) -> io::Result<()>,
+) -> io::Result<()> {
+    let threads = threads.min(n);
+    if threads <= 1 {
+        for i in 0..n {
+            emit(i, work(i))?;
+        }
+        return Ok(());
+    }
+    let batch_at = |i: usize| -> usize {
+        if i < singles {
+            1
+        } else {
+            ((n - i) / (threads * 4)).clamp(1, MAX_BATCH)
+        }
+    };
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // Index of the next result `emit` wants; workers wait on `moved` to stay within WINDOW.
+    let emitted = AtomicUsize::new(0);
+    let waiting = AtomicUsize::new(0);
+    let lock = Mutex::new(());
+    let moved = Condvar::new();
+    let wake = || {
+        if waiting.load(Ordering::SeqCst) > 0 {
+            let _g = lock.lock().unwrap_or_else(|p| p.into_inner());
+            moved.notify_all();
+        }
+    };
+    std::thread::scope(|s| {
+        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<R>)>(WINDOW);
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, stop, emitted, waiting, lock, moved) =
+                (&next, &stop, &emitted, &waiting, &lock, &moved);
+            s.spawn(move || loop {
+                let mut start = next.load(Ordering::Relaxed);
+                let len = loop {
+                    if start >= n {
+                        return;
+                    }
+                    let len = batch_at(start).min(n - start);
+                    match next.compare_exchange_weak(
+                        start,
+                        start + len,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    ) {
+                        Ok(_) => break len,
+                        Err(now) => start = now,
+                    }
+                };
+                if start >= emitted.load(Ordering::SeqCst) + WINDOW {
+                    let mut g = lock.lock().unwrap_or_else(|p| p.into_inner());
+                    waiting.fetch_add(1, Ordering::SeqCst);
+                    while start >= emitted.load(Ordering::SeqCst) + WINDOW
+                        && !stop.load(Ordering::SeqCst)
+                    {
+                        g = moved.wait(g).unwrap_or_else(|p| p.into_inner());
+                    }
+                    waiting.fetch_sub(1, Ordering::SeqCst);
+                }
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let out: Vec<R> = (start..start + len).map(work).collect();
+                if tx.send((start, out)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, Vec<R>> = BTreeMap::new();
+        let mut want = 0usize;
+        let mut result = Ok(());
+        'recv: for (start, batch) in rx.iter() {
+            pending.insert(start, batch);
+            while let Some(batch) = pending.remove(&want) {
+                for r in batch {
+                    let i = want;
+                    want += 1;
+                    if let Err(e) = emit(i, r) {
+                        result = Err(e);
+                        break 'recv;
+                    }
+                }
+            }
+            emitted.store(want, Ordering::SeqCst);
+            wake();
+        }
+        if result.is_err() {
+            stop.store(true, Ordering::SeqCst);
+            let _g = lock.lock().unwrap_or_else(|p| p.into_inner());
+            moved.notify_all();
+        }
+        // Dropping the receiver releases workers blocked in `send`.
+        drop(rx);
+        result
     })
 }
 
 /// A Manager entity is more than its certificate: a key that does not match, an unreadable p12
 /// or a world-readable key make the entity unhealthy too. Fold such findings (same role, other
 /// file) into the first row of that role so its STATUS and ACTION tell the truth.
+/// `out` is the engine side only (PKI-wide checks, CAs, entities, apache-ca.pem): host
+/// certificates are never an entity's files, and leaving them out is what lets host rows be
+/// written before the audit ends.
 fn attach_file_findings(out: &mut Out) {
     let mut seen = std::collections::HashSet::new();
     for rec in out.records.iter_mut() {
@@ -1818,7 +2247,7 @@ fn attach_file_findings(out: &mut Out) {
             .find(|c| c.name == rec.role)
             .map(|c| Role::Ca(c.name))
             .or_else(|| catalog::entity(&rec.role).map(|e| Role::Entity(e.name)));
-        let extra: Vec<&Finding> = out
+        let extra: Vec<&Found> = out
             .findings
             .iter()
             .filter(|f| f.role == rec.role && f.path != rec.path)
@@ -1853,6 +2282,43 @@ fn attach_file_findings(out: &mut Out) {
                 rec.action = extra.iter().find_map(|f| f.problem.action(role));
             }
         }
+    }
+}
+
+fn check_openssl_conf(out: &mut Out, dir: &Path) {
+    let conf = dir.join("openssl.conf");
+    match fs::read_to_string(&conf) {
+        Ok(t) => {
+            if let Some(md) = ovirt_conf::openssl_default_md(&t) {
+                if md.value.eq_ignore_ascii_case("sha1") || md.value.eq_ignore_ascii_case("md5") {
+                    out.finding(
+                        Severity::Warning,
+                        "openssl.conf",
+                        "pki",
+                        Problem::OpensslConfSha1 {
+                            line: md.line,
+                            value: md.value,
+                        },
+                    );
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.finding(
+            Severity::Warning,
+            "openssl.conf",
+            "pki",
+            Problem::Missing {
+                what: "openssl.conf (the CA configuration)".into(),
+            },
+        ),
+        Err(e) => out.finding(
+            Severity::Warning,
+            "openssl.conf",
+            "pki",
+            Problem::Unreadable {
+                reason: format!("openssl.conf: {e}"),
+            },
+        ),
     }
 }
 

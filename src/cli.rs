@@ -346,6 +346,25 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
         threads: a.threads,
         role_windows: Some(t),
     };
+    let color = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    // Table and JSON without a textfile are written while the audit runs (constant memory
+    // for any number of hosts); the alerting formats need the whole report.
+    if textfile_dir.is_none() && matches!(a.format, AuditFormat::Table | AuditFormat::Json) {
+        let stdout = std::io::stdout();
+        let w = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+        let totals = if a.format == AuditFormat::Table {
+            audit::run_with(&cfg, &mut report::TableSink::new(w, color))?
+        } else {
+            audit::run_with(&cfg, &mut report::JsonSink::new(w))?
+        };
+        return Ok(Outcome {
+            code: Status::of_totals(&totals).exit_code(),
+        });
+    }
     let rep = audit::run(&cfg)?;
     let status = Status::of(&rep);
     let host = rep
@@ -368,16 +387,7 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
             .map_err(|e| CliError::Output(e.to_string()))
     };
     match a.format {
-        AuditFormat::Table => {
-            let color = match a.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            out(&report::table(&rep, color))?;
-        }
+        AuditFormat::Table => out(&report::table(&rep, color))?,
         AuditFormat::Json => {
             let doc = report::json(&rep);
             let stdout = std::io::stdout();

@@ -1,11 +1,13 @@
 //! Output formats of an audit: the kubeadm-style table admins already read, and a versioned
 //! JSON document for machines. Exit-code policy (Nagios) lives in `Status`.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use serde_json::json;
 
-use crate::audit::{AuditReport, Severity};
+use crate::audit::{
+    AuditReport, CertRecord, Finding, InventoryItem, ReportHead, Severity, Sink, Totals,
+};
 
 /// Overall state in Nagios terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,7 +20,13 @@ pub enum Status {
 
 impl Status {
     pub fn of(report: &AuditReport) -> Status {
-        match report.worst() {
+        Status::from_worst(report.worst())
+    }
+    pub fn of_totals(totals: &Totals) -> Status {
+        Status::from_worst(totals.worst())
+    }
+    fn from_worst(worst: Option<Severity>) -> Status {
+        match worst {
             Some(Severity::Critical) => Status::Critical,
             Some(Severity::Warning) => Status::Warning,
             _ => Status::Ok,
@@ -69,152 +77,201 @@ fn utc(t: i64) -> String {
 }
 
 /// Counts per certificate status.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Counts {
-    pub total: usize,
-    pub ok: usize,
-    pub warning: usize,
-    pub critical: usize,
-    pub expired: usize,
-    pub missing: usize,
-}
+pub use crate::audit::Counts;
 
 pub fn counts(r: &AuditReport) -> Counts {
-    let mut c = Counts::default();
-    for cert in &r.certificates {
-        c.total += 1;
-        match cert.status {
-            "ok" => c.ok += 1,
-            "warning" => c.warning += 1,
-            "expired" => {
-                c.expired += 1;
-                c.critical += 1
-            }
-            "missing" => c.missing += 1,
-            _ => c.critical += 1,
-        }
-    }
-    c
+    r.totals().certificates
 }
 
 /// The human table: one row per certificate, then the findings, then a summary line.
 pub fn table(r: &AuditReport, color: bool) -> String {
-    let headers = [
-        "ROLE",
-        "FILE",
-        "CN",
-        "NOT AFTER",
-        "RESIDUAL",
-        "SIGNATURE",
-        "KEY",
-        "STATUS",
-        "ACTION",
-    ];
-    let rows: Vec<[String; 9]> = r
-        .certificates
-        .iter()
-        .map(|c| {
-            let (cn, na, sig, key) = match &c.cert {
-                Some(s) => (
-                    s.cn.clone().unwrap_or_else(|| "-".into()),
-                    utc(s.not_after),
-                    s.signature.name.to_string(),
-                    s.key.short(),
-                ),
-                None => ("-".into(), "-".into(), "-".into(), "-".into()),
-            };
-            [
-                c.role.clone(),
-                c.path.clone(),
-                cn,
-                na,
-                c.residual_seconds
-                    .map(residual)
-                    .unwrap_or_else(|| "-".into()),
-                sig,
-                key,
-                c.status.to_string(),
-                c.action.clone().unwrap_or_else(|| "-".into()),
-            ]
-        })
-        .collect();
-    let mut w = headers.map(str::len);
-    for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
-            w[i] = w[i].max(cell.chars().count());
+    let mut t = TableSink::new(Vec::new(), color);
+    // Writing to a Vec cannot fail.
+    let _ = r.replay(&mut t);
+    String::from_utf8_lossy(&t.into_inner()).into_owned()
+}
+
+const HEADERS: [&str; 9] = [
+    "ROLE",
+    "FILE",
+    "CN",
+    "NOT AFTER",
+    "RESIDUAL",
+    "SIGNATURE",
+    "KEY",
+    "STATUS",
+    "ACTION",
+];
+/// Writes the table. Column widths need every row, so rows are buffered — compactly, all
+/// cells in one string — and written when the first finding or the end arrives; findings and the
+/// summary are written as they come.
+pub struct TableSink<W: Write> {
+    w: W,
+    color: bool,
+    head: Option<ReportHead>,
+    /// Every buffered cell, back to back; `ends` has the end offset of each (9 per row).
+    text: String,
+    ends: Vec<usize>,
+    widths: [usize; 9],
+    rows_written: bool,
+    findings_header: bool,
+    notes_header: bool,
+}
+
+impl<W: Write> TableSink<W> {
+    pub fn new(w: W, color: bool) -> Self {
+        TableSink {
+            w,
+            color,
+            head: None,
+            text: String::new(),
+            ends: Vec::new(),
+            widths: HEADERS.map(str::len),
+            rows_written: false,
+            findings_header: false,
+            notes_header: false,
         }
     }
-    let mut s = String::new();
-    let line = |cells: &[String], s: &mut String, status_col: Option<&str>| {
+
+    pub fn into_inner(self) -> W {
+        self.w
+    }
+
+    fn line(&mut self, cells: &[&str]) -> io::Result<()> {
+        let mut s = String::new();
         for (i, cell) in cells.iter().enumerate() {
-            let pad = w[i].saturating_sub(cell.chars().count());
-            let painted = match (i, status_col, color) {
-                (7, Some(st), true) => paint(st, cell),
-                _ => cell.clone(),
-            };
-            s.push_str(&painted);
+            let pad = self.widths[i].saturating_sub(cell.chars().count());
+            match (i, self.color) {
+                (7, true) => s.push_str(&paint(cell, cell)),
+                _ => s.push_str(cell),
+            }
             if i + 1 < cells.len() {
-                s.push_str(&" ".repeat(pad + 2));
+                s.extend(std::iter::repeat_n(' ', pad + 2));
             }
         }
         s.push('\n');
-    };
-    line(&headers.map(String::from), &mut s, None);
-    for row in &rows {
-        line(row, &mut s, Some(row[7].as_str()));
+        self.w.write_all(s.as_bytes())
     }
-    let shown: Vec<_> = r
-        .findings
-        .iter()
-        .filter(|f| f.severity > Severity::Info)
-        .collect();
-    if !shown.is_empty() {
-        s.push_str("\nFINDINGS\n");
-        for f in shown {
+
+    fn flush_rows(&mut self) -> io::Result<()> {
+        if self.rows_written {
+            return Ok(());
+        }
+        self.rows_written = true;
+        let color = std::mem::replace(&mut self.color, false);
+        self.line(&HEADERS)?;
+        self.color = color;
+        let text = std::mem::take(&mut self.text);
+        let ends = std::mem::take(&mut self.ends);
+        let mut start = 0;
+        for row in ends.chunks(HEADERS.len()) {
+            let mut cells = [""; 9];
+            for (cell, &end) in cells.iter_mut().zip(row) {
+                *cell = &text[start..end];
+                start = end;
+            }
+            self.line(&cells)?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Sink for TableSink<W> {
+    fn head(&mut self, head: &ReportHead) -> io::Result<()> {
+        self.head = Some(head.clone());
+        Ok(())
+    }
+
+    fn certificate(&mut self, c: &CertRecord) -> io::Result<()> {
+        let (cn, na, sig, key) = match &c.cert {
+            Some(s) => (
+                s.cn.clone().unwrap_or_else(|| "-".into()),
+                utc(s.not_after),
+                s.signature.name.to_string(),
+                s.key.short(),
+            ),
+            None => ("-".into(), "-".into(), "-".into(), "-".into()),
+        };
+        let cells = [
+            c.role.clone(),
+            c.path.clone(),
+            cn,
+            na,
+            c.residual_seconds
+                .map(residual)
+                .unwrap_or_else(|| "-".into()),
+            sig,
+            key,
+            c.status.to_string(),
+            c.action.clone().unwrap_or_else(|| "-".into()),
+        ];
+        for (i, cell) in cells.iter().enumerate() {
+            self.widths[i] = self.widths[i].max(cell.chars().count());
+            self.text.push_str(cell);
+            self.ends.push(self.text.len());
+        }
+        Ok(())
+    }
+
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        self.flush_rows()?;
+        if f.severity > Severity::Info {
+            if !self.findings_header {
+                self.findings_header = true;
+                self.w.write_all(b"\nFINDINGS\n")?;
+            }
             let sev = f.severity.as_str().to_uppercase();
-            let sev = if color {
+            let sev = if self.color {
                 paint(f.severity.as_str(), &sev)
             } else {
                 sev
             };
-            let _ = writeln!(
-                s,
+            writeln!(
+                self.w,
                 "{sev:<8}  {:<24}  {}: {}",
                 f.problem.code(),
                 f.path,
                 f.message
-            );
+            )
+        } else {
+            if !self.notes_header {
+                self.notes_header = true;
+                self.w.write_all(b"\n")?;
+            }
+            writeln!(self.w, "note: {}: {}", f.path, f.message)
         }
     }
-    let infos: Vec<_> = r
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Info)
-        .collect();
-    if !infos.is_empty() {
-        s.push('\n');
-        for f in infos {
-            let _ = writeln!(s, "note: {}: {}", f.path, f.message);
-        }
+
+    fn inventory(&mut self, _: &InventoryItem) -> io::Result<()> {
+        Ok(())
     }
-    let c = counts(r);
-    let st = Status::of(r);
-    let _ = writeln!(
-        s,
-        "\n{}: {} certificates: {} ok, {} warning, {} critical ({} expired){}; {} not checked (backups, issued copies); thresholds warn {}d, crit {}d; evaluated at {}",
-        st.as_str(),
-        c.total,
-        c.ok,
-        c.warning,
-        c.critical,
-        c.expired,
-        if c.missing > 0 { format!(", {} missing", c.missing) } else { String::new() },
-        r.inventory.len(),
-        r.warn_days,
-        r.crit_days,
-        crate::cert::rfc3339(r.now),
-    );
-    s
+
+    fn finish(&mut self, t: &Totals) -> io::Result<()> {
+        self.flush_rows()?;
+        let c = &t.certificates;
+        let st = Status::of_totals(t);
+        let (warn, crit, now) = self
+            .head
+            .as_ref()
+            .map(|h| (h.warn_days, h.crit_days, h.now))
+            .unwrap_or_default();
+        writeln!(
+            self.w,
+            "\n{}: {} certificates: {} ok, {} warning, {} critical ({} expired){}; {} not checked (backups, issued copies); thresholds warn {}d, crit {}d; evaluated at {}",
+            st.as_str(),
+            c.total,
+            c.ok,
+            c.warning,
+            c.critical,
+            c.expired,
+            if c.missing > 0 { format!(", {} missing", c.missing) } else { String::new() },
+            t.inventory,
+            warn,
+            crit,
+            crate::cert::rfc3339(now),
+        )?;
+        self.w.flush()
+    }
 }
 
 fn paint(status: &str, text: &str) -> String {
@@ -230,54 +287,174 @@ fn paint(status: &str, text: &str) -> String {
 /// API version of the JSON document; bump on incompatible changes.
 pub const API_VERSION: &str = "rhv-pki/v1";
 
-/// The versioned JSON document, serialized straight from the report (no intermediate copy:
-/// 100,000 certificates must fit in a small memory budget).
+fn meta(h: &ReportHead) -> serde_json::Value {
+    json!({
+        "checkedAt": crate::cert::rfc3339(h.now),
+        "pkiDir": h.pki_dir,
+        "engineFqdn": h.engine_fqdn,
+        "era": h.era,
+        "thresholds": { "warnDays": h.warn_days, "critDays": h.crit_days },
+        "tool": concat!("rhv-pki ", env!("CARGO_PKG_VERSION")),
+    })
+}
+
+fn summary(t: &Totals) -> serde_json::Value {
+    let c = &t.certificates;
+    let st = Status::of_totals(t);
+    json!({
+        "status": st.as_str(),
+        "exitCode": st.exit_code(),
+        "certificates": c.total,
+        "ok": c.ok,
+        "warning": c.warning,
+        "critical": c.critical,
+        "expired": c.expired,
+        "missing": c.missing,
+        "findings": {
+            "critical": t.critical,
+            "warning": t.warning,
+            "info": t.info,
+        },
+    })
+}
+
+/// The versioned JSON document of a collected report. Keys are in the order [`JsonSink`]
+/// writes them: `summary` comes last because a streamed audit only knows it at the end.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JsonDoc<'a> {
     kind: &'static str,
     api_version: &'static str,
     meta: serde_json::Value,
+    certificates: &'a [CertRecord],
+    findings: &'a [Finding],
+    inventory: &'a [InventoryItem],
     summary: serde_json::Value,
-    certificates: &'a [crate::audit::CertRecord],
-    findings: &'a [crate::audit::Finding],
-    inventory: &'a [crate::audit::InventoryItem],
 }
 
 pub fn json(r: &AuditReport) -> JsonDoc<'_> {
-    let c = counts(r);
-    let st = Status::of(r);
-    let count = |sev: Severity| r.findings.iter().filter(|f| f.severity == sev).count();
     JsonDoc {
         kind: "PkiAudit",
         api_version: API_VERSION,
-        meta: json!({
-            "checkedAt": crate::cert::rfc3339(r.now),
-            "pkiDir": r.pki_dir,
-            "engineFqdn": r.engine_fqdn,
-            "era": r.era,
-            "thresholds": { "warnDays": r.warn_days, "critDays": r.crit_days },
-            "tool": concat!("rhv-pki ", env!("CARGO_PKG_VERSION")),
-        }),
-        summary: json!({
-            "status": st.as_str(),
-            "exitCode": st.exit_code(),
-            "certificates": c.total,
-            "ok": c.ok,
-            "warning": c.warning,
-            "critical": c.critical,
-            "expired": c.expired,
-            "missing": c.missing,
-            "findings": {
-                "critical": count(Severity::Critical),
-                "warning": count(Severity::Warning),
-                "info": count(Severity::Info),
-            },
-        }),
+        meta: meta(&r.head()),
         certificates: &r.certificates,
         findings: &r.findings,
         inventory: &r.inventory,
+        summary: summary(&r.totals()),
     }
+}
+
+/// Writes the JSON document as the audit runs, byte for byte what `serde_json::to_writer_pretty`
+/// makes of [`json`], plus a final newline. Only one certificate is in memory at a time.
+pub struct JsonSink<W: Write> {
+    w: W,
+    buf: Vec<u8>,
+    /// Index in [`ARRAYS`] of the array being written (`None` before the first).
+    open: Option<usize>,
+    /// The open array has an element.
+    filled: bool,
+}
+
+/// The arrays of the document, in the order they are written.
+const ARRAYS: [&str; 3] = ["certificates", "findings", "inventory"];
+
+impl<W: Write> JsonSink<W> {
+    pub fn new(w: W) -> Self {
+        JsonSink {
+            w,
+            buf: Vec::new(),
+            open: None,
+            filled: false,
+        }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.w
+    }
+
+    /// `v` pretty-printed at nesting depth `depth`.
+    fn value<T: serde::Serialize + ?Sized>(&mut self, v: &T, depth: usize) -> io::Result<()> {
+        self.buf.clear();
+        serde_json::to_writer_pretty(&mut self.buf, v).map_err(io::Error::other)?;
+        // Raw newlines only occur between tokens (strings escape theirs): re-indent by depth.
+        let indent = "  ".repeat(depth);
+        let mut rest = &self.buf[..];
+        while let Some(nl) = rest.iter().position(|&b| b == b'\n') {
+            self.w.write_all(&rest[..=nl])?;
+            self.w.write_all(indent.as_bytes())?;
+            rest = &rest[nl + 1..];
+        }
+        self.w.write_all(rest)
+    }
+
+    /// Closes arrays up to `upto` (exclusive) and opens the ones before it, in order.
+    fn advance(&mut self, upto: usize) -> io::Result<()> {
+        while self.open.is_none_or(|o| o < upto) {
+            if self.open.is_some() {
+                self.close()?;
+            }
+            let next = self.open.map_or(0, |o| o + 1);
+            if next >= ARRAYS.len() {
+                break;
+            }
+            write!(self.w, ",\n  \"{}\": [", ARRAYS[next])?;
+            self.open = Some(next);
+            self.filled = false;
+            if next == upto {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn element<T: serde::Serialize + ?Sized>(&mut self, array: usize, item: &T) -> io::Result<()> {
+        self.advance(array)?;
+        self.w
+            .write_all(if self.filled { b",\n    " } else { b"\n    " })?;
+        self.filled = true;
+        self.value(item, 2)
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        if self.filled {
+            self.w.write_all(b"\n  ]")
+        } else {
+            self.w.write_all(b"]")
+        }
+    }
+}
+
+impl<W: Write> Sink for JsonSink<W> {
+    fn head(&mut self, h: &ReportHead) -> io::Result<()> {
+        write!(
+            self.w,
+            "{{\n  \"kind\": \"PkiAudit\",\n  \"apiVersion\": \"{API_VERSION}\",\n  \"meta\": "
+        )?;
+        self.value(&meta(h), 1)?;
+        self.advance(0)
+    }
+    fn certificate(&mut self, rec: &CertRecord) -> io::Result<()> {
+        self.element(0, rec)
+    }
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        self.element(1, f)
+    }
+    fn inventory(&mut self, item: &InventoryItem) -> io::Result<()> {
+        self.element(2, item)
+    }
+    fn finish(&mut self, t: &Totals) -> io::Result<()> {
+        self.advance(ARRAYS.len() - 1)?;
+        self.close()?;
+        self.w.write_all(b",\n  \"summary\": ")?;
+        self.value(&summary(t), 1)?;
+        self.w.write_all(b"\n}\n")?;
+        self.w.flush()
+    }
+}
+
+/// Writes the JSON document of a collected report (what `audit --format json` prints).
+pub fn write_json(r: &AuditReport, w: impl Write) -> io::Result<()> {
+    r.replay(&mut JsonSink::new(w))
 }
 
 #[cfg(test)]
