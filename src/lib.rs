@@ -12,6 +12,8 @@ pub mod cli;
 pub mod error;
 pub mod ovirt_conf;
 pub mod p12format;
+pub mod probe;
+pub mod remote;
 pub mod report;
 pub mod sign;
 pub mod txn;

@@ -1,0 +1,378 @@
+//! Where commands run and files live: this machine, or a host over SSH — behind one trait so
+//! the orchestration (maintenance cycle, host audit, host recovery) does not care which.
+//!
+//! Commands are argument vectors, never shell strings built by callers: the SSH side quotes
+//! them once ([`shell_quote`]), the local side runs them without a shell. Secrets never go
+//! into an argument vector; pass them on standard input.
+
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// What a command printed and how it ended.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    /// Exit status; `None` when killed by a signal or the channel closed without one.
+    pub status: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.status == Some(0)
+    }
+    /// The first line of stderr (or stdout), for error messages.
+    pub fn brief(&self) -> String {
+        let pick = if self.stderr.iter().any(|b| !b.is_ascii_whitespace()) {
+            &self.stderr
+        } else {
+            &self.stdout
+        };
+        String::from_utf8_lossy(pick)
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    }
+}
+
+/// Owner and mode to give a replaced file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileMeta {
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+/// A failure to reach or operate on a target.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    #[error("{target}: {what}: {reason}")]
+    Io {
+        target: String,
+        what: String,
+        reason: String,
+    },
+    #[error("{target}: connection: {reason}")]
+    Connect { target: String, reason: String },
+    #[error("{target}: host key: {reason}")]
+    HostKey { target: String, reason: String },
+    #[error("{target}: authentication failed: {reason}")]
+    Auth { target: String, reason: String },
+    #[error("{target}: '{command}' timed out after {secs} s")]
+    Timeout {
+        target: String,
+        command: String,
+        secs: u64,
+    },
+    #[error("{target}: '{command}' failed (exit {status}): {brief}")]
+    Failed {
+        target: String,
+        command: String,
+        status: String,
+        brief: String,
+    },
+}
+
+/// A machine we can run commands on and read/replace files of.
+pub trait Target: Send + Sync {
+    /// How this target is named in messages (`localhost`, `host1.example.test`).
+    fn name(&self) -> &str;
+    /// Runs `argv` (argv[0] is the program) with optional standard input.
+    fn exec(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError>;
+    /// Reads a file; `Ok(None)` when it does not exist.
+    fn read_file(&self, path: &Path) -> Result<Option<Vec<u8>>, RemoteError>;
+    /// Replaces a file atomically (temp file beside it, then rename), keeping the owner,
+    /// mode and SELinux label of the file it replaces unless `meta` says otherwise.
+    fn replace_file(
+        &self,
+        path: &Path,
+        data: &[u8],
+        meta: Option<FileMeta>,
+    ) -> Result<(), RemoteError>;
+
+    /// Runs `argv` and turns a non-zero exit into an error quoting its output.
+    fn run_ok(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
+        let out = self.exec(argv, stdin)?;
+        if out.success() {
+            Ok(out)
+        } else {
+            Err(RemoteError::Failed {
+                target: self.name().to_string(),
+                command: argv.join(" "),
+                status: out
+                    .status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "signal".into()),
+                brief: out.brief(),
+            })
+        }
+    }
+}
+
+/// Quotes one word for a POSIX shell.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@%+".contains(&b))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// A command line for a remote shell from an argument vector.
+pub fn shell_line(argv: &[&str]) -> String {
+    argv.iter()
+        .map(|a| shell_quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// This machine. `path_prefix` lets tests put a "host" under a directory (its `/etc/pki/vdsm`
+/// becomes `<prefix>/etc/pki/vdsm`); `bin_dir` puts stand-in commands (`systemctl`,
+/// `hosted-engine` shims) first in PATH.
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub path_prefix: Option<PathBuf>,
+    pub bin_dir: Option<PathBuf>,
+    pub timeout: Duration,
+}
+
+impl Default for Local {
+    fn default() -> Self {
+        Local {
+            name: "localhost".into(),
+            path_prefix: None,
+            bin_dir: None,
+            timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+impl Local {
+    /// Where `path` (absolute, as on the real machine) lives here.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        match &self.path_prefix {
+            Some(p) => p.join(path.strip_prefix("/").unwrap_or(path)),
+            None => path.to_path_buf(),
+        }
+    }
+
+    fn io_err(&self, what: String, e: impl std::fmt::Display) -> RemoteError {
+        RemoteError::Io {
+            target: self.name.clone(),
+            what,
+            reason: e.to_string(),
+        }
+    }
+}
+
+impl Target for Local {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn exec(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
+        let Some((prog, args)) = argv.split_first() else {
+            return Err(self.io_err("exec".into(), "empty command"));
+        };
+        let mut cmd = Command::new(prog);
+        cmd.args(args)
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(bin) = &self.bin_dir {
+            let path = std::env::var_os("PATH").unwrap_or_default();
+            let mut dirs = vec![bin.clone()];
+            dirs.extend(std::env::split_paths(&path));
+            if let Ok(joined) = std::env::join_paths(dirs) {
+                cmd.env("PATH", joined);
+            }
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| self.io_err(format!("cannot run {prog}"), e))?;
+        if let (Some(data), Some(mut si)) = (stdin, child.stdin.take()) {
+            si.write_all(data)
+                .map_err(|e| self.io_err(format!("{prog}: stdin"), e))?;
+        }
+        // Read both pipes on threads so a chatty command cannot dead-lock us, and enforce
+        // the timeout by polling the child.
+        let mut so = child.stdout.take();
+        let mut se = child.stderr.take();
+        let t_out = std::thread::spawn(move || {
+            let mut v = Vec::new();
+            if let Some(s) = so.as_mut() {
+                let _ = std::io::Read::read_to_end(s, &mut v);
+            }
+            v
+        });
+        let t_err = std::thread::spawn(move || {
+            let mut v = Vec::new();
+            if let Some(s) = se.as_mut() {
+                let _ = std::io::Read::read_to_end(s, &mut v);
+            }
+            v
+        });
+        let start = std::time::Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(s)) => break s,
+                Ok(None) if start.elapsed() > self.timeout => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(RemoteError::Timeout {
+                        target: self.name.clone(),
+                        command: argv.join(" "),
+                        secs: self.timeout.as_secs(),
+                    });
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) => return Err(self.io_err(format!("{prog}: wait"), e)),
+            }
+        };
+        Ok(Output {
+            status: status.code(),
+            stdout: t_out.join().unwrap_or_default(),
+            stderr: t_err.join().unwrap_or_default(),
+        })
+    }
+
+    fn read_file(&self, path: &Path) -> Result<Option<Vec<u8>>, RemoteError> {
+        let p = self.resolve(path);
+        match std::fs::read(&p) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io_err(format!("read {}", p.display()), e)),
+        }
+    }
+
+    fn replace_file(
+        &self,
+        path: &Path,
+        data: &[u8],
+        meta: Option<FileMeta>,
+    ) -> Result<(), RemoteError> {
+        let p = self.resolve(path);
+        let dir = p
+            .parent()
+            .ok_or_else(|| self.io_err(format!("replace {}", p.display()), "no parent"))?;
+        let existing = std::fs::metadata(&p).ok();
+        let meta = meta.or_else(|| {
+            existing.as_ref().map(|m| FileMeta {
+                mode: m.mode() & 0o7777,
+                uid: m.uid(),
+                gid: m.gid(),
+            })
+        });
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.rhv-pki-{}", std::process::id()));
+        let what = || format!("replace {}", p.display());
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode_compat(0o600)
+                .open(&tmp)?;
+            f.write_all(data)?;
+            if let Some(m) = meta {
+                std::os::unix::fs::fchown(&f, Some(m.uid), Some(m.gid))?;
+                f.set_permissions(std::fs::Permissions::from_mode(m.mode))?;
+            }
+            f.sync_all()?;
+            Ok(())
+        };
+        if let Err(e) = write() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(self.io_err(what(), e));
+        }
+        // Keep the SELinux label of the file we replace, where SELinux is present.
+        if existing.is_some() && Path::new("/usr/bin/chcon").exists() && selinux_enabled() {
+            let _ = Command::new("/usr/bin/chcon")
+                .arg("--reference")
+                .arg(&p)
+                .arg(&tmp)
+                .status();
+        }
+        std::fs::rename(&tmp, &p).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            self.io_err(what(), e)
+        })?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+fn selinux_enabled() -> bool {
+    Path::new("/sys/fs/selinux/enforce").exists()
+}
+
+/// `OpenOptions::mode` lives in an extension trait; this keeps the call site readable.
+trait ModeCompat {
+    fn mode_compat(&mut self, mode: u32) -> &mut Self;
+}
+
+impl ModeCompat for std::fs::OpenOptions {
+    fn mode_compat(&mut self, mode: u32) -> &mut Self {
+        std::os::unix::fs::OpenOptionsExt::mode(self, mode)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_survives_a_shell() {
+        let words = ["plain", "with space", "it's", "", "$(rm -rf /)", "a\"b"];
+        let line = format!("printf '%s\\n' {}", shell_line(&words));
+        let out = Command::new("sh").arg("-c").arg(&line).output().unwrap();
+        let got: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(got, words);
+    }
+
+    #[test]
+    fn local_replace_keeps_mode_and_reads_back() {
+        let d = tempfile::tempdir().unwrap();
+        let t = Local {
+            path_prefix: Some(d.path().to_path_buf()),
+            ..Local::default()
+        };
+        std::fs::create_dir_all(d.path().join("etc")).unwrap();
+        let f = d.path().join("etc/x.pem");
+        std::fs::write(&f, b"old").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o440)).unwrap();
+        t.replace_file(Path::new("/etc/x.pem"), b"new", None)
+            .unwrap();
+        assert_eq!(
+            t.read_file(Path::new("/etc/x.pem")).unwrap().unwrap(),
+            b"new"
+        );
+        assert_eq!(std::fs::metadata(&f).unwrap().mode() & 0o7777, 0o440);
+        assert!(t.read_file(Path::new("/etc/missing")).unwrap().is_none());
+        let out = t.run_ok(&["sh", "-c", "echo hi; exit 0"], None).unwrap();
+        assert_eq!(out.stdout, b"hi\n");
+        assert!(t
+            .run_ok(&["sh", "-c", "echo bad >&2; exit 4"], None)
+            .is_err());
+    }
+}
