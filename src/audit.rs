@@ -688,6 +688,9 @@ struct Ctx<'a> {
     apache_ca: Option<Issuer>,
     users: HashMap<String, u32>,
     dir_uid: u32,
+    /// The name a host certificate must carry in its SAN when judged from outside the PKI dir
+    /// (the host's address); `None` = its own CN, as for `certs/<host>.cer`.
+    expect_host: Option<String>,
 }
 
 /// Collects the output of one unit of work.
@@ -978,7 +981,7 @@ impl Ctx<'_> {
                 None => out.finding(Severity::Warning, path, &rname, Problem::MissingSan),
                 Some(san) => {
                     let expected = if is_host {
-                        s.cn.clone()
+                        self.expect_host.clone().or_else(|| s.cn.clone())
                     } else {
                         self.fqdn.clone()
                     };
@@ -1869,6 +1872,38 @@ fn detect_era(dir: &Path, ca: Option<&Issuer>, ca_not_before: Option<i64>) -> Op
 /// Runs the audit and returns the whole report (fine for one Manager; for very large
 /// directories prefer [`run_with`] and a sink that writes as it goes).
 /// `Err` only when the PKI directory itself cannot be used.
+/// Judges a certificate found outside the PKI directory — a host's vdsm certificate served
+/// over TLS or read over SSH — with exactly the audit's rules (signature, validity against
+/// `cfg.now` and the role's window, key, SAN, chain against `ca` / `qemu_ca`). `label` names it
+/// in findings (`host1.example.test:54321`, `host1:/etc/pki/vdsm/certs/vdsmcert.pem`);
+/// `expected_name` is the address its SAN must hold (`None`: its own CN).
+pub fn judge_external(
+    cfg: &AuditConfig,
+    ca: Option<Issuer>,
+    qemu_ca: Option<Issuer>,
+    role: Role,
+    label: &str,
+    der: &[u8],
+    expected_name: Option<&str>,
+) -> (Option<CertRecord>, Vec<Finding>) {
+    let ctx = Ctx {
+        cfg,
+        fqdn: None,
+        ca,
+        qemu_ca,
+        apache_ca: None,
+        users: HashMap::new(),
+        dir_uid: 0,
+        expect_host: expected_name.map(str::to_string),
+    };
+    let mut out = Out::default();
+    let rec = ctx.judge(&mut out, &role, label, der);
+    (
+        rec,
+        out.findings.into_iter().map(Found::into_finding).collect(),
+    )
+}
+
 pub fn run(cfg: &AuditConfig) -> Result<AuditReport, AuditError> {
     let mut c = Collect(AuditReport {
         pki_dir: String::new(),
@@ -1987,6 +2022,7 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
         apache_ca,
         users: local_users(),
         dir_uid: meta.uid(),
+        expect_host: None,
     };
 
     if fs::symlink_metadata(dir.join("ca.pem")).is_err() {

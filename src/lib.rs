@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cert;
 pub mod change;
 pub mod cli;
+pub mod engine;
 pub mod error;
 pub mod ovirt_conf;
 pub mod p12format;

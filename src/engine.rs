@@ -1,0 +1,1009 @@
+//! The Manager's REST API client: SSO login, hosts / VMs / clusters / events, and the host
+//! actions a rolling re-enrollment needs — over TLS pinned to the engine CA, because that CA is
+//! the only thing an oVirt admin's machine can be sure of (and the Manager's apache certificate
+//! may itself still be the SHA-1 one we are about to replace).
+//!
+//! Wire format: JSON (`Accept: application/json`, `Version: 4`), read leniently — the engine
+//! renders numbers and booleans as strings in some versions, as numbers in others.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{header, Method, Request, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::probe::{self, Observed, PinnedVerifier};
+
+/// How to reach and authenticate to a Manager.
+#[derive(Clone)]
+pub struct EngineConfig {
+    /// `https://<ENGINE_FQDN>[:port]` (a trailing `/ovirt-engine[/api]` is accepted).
+    pub url: String,
+    /// Connect here instead of resolving the URL's host (like curl's `--connect-to`); the URL's
+    /// host is still the TLS name that must appear in the certificate.
+    pub connect_to: Option<SocketAddr>,
+    /// The one CA certificate trusted (DER): `ca.pem`, or `apache-ca.pem` for a third-party
+    /// apache certificate.
+    pub ca_der: Vec<u8>,
+    /// `admin@internal`.
+    pub username: String,
+    /// Never logged, never in argv.
+    pub password: String,
+    /// Per request.
+    pub timeout: Duration,
+    /// Attempts for requests that failed with a connection error or HTTP 502/503/504.
+    pub retries: u32,
+    /// First back-off between attempts (doubles, capped at 10 s).
+    pub retry_delay: Duration,
+    /// The caller's clock (Unix seconds): token expiry and certificate validity.
+    pub now: Arc<dyn Fn() -> i64 + Send + Sync>,
+}
+
+impl std::fmt::Debug for EngineConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineConfig")
+            .field("url", &self.url)
+            .field("connect_to", &self.connect_to)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Everything that can go wrong talking to the Manager; each variant quotes the evidence.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{url}: bad Manager URL: {reason}")]
+    Url { url: String, reason: String },
+    #[error("{endpoint}: cannot connect: {reason}")]
+    Connect { endpoint: String, reason: String },
+    #[error("{endpoint}: TLS: {reason}")]
+    Tls { endpoint: String, reason: String },
+    #[error("login as {user} refused by the Manager's SSO: {code}: {message}")]
+    Sso {
+        user: String,
+        code: String,
+        message: String,
+    },
+    #[error("{method} {path}: HTTP {status}: {reason}{}", detail.as_deref().map(|d| format!(" — {d}")).unwrap_or_default())]
+    Fault {
+        method: String,
+        path: String,
+        status: u16,
+        reason: String,
+        detail: Option<String>,
+    },
+    #[error("{method} {path}: {reason}")]
+    Decode {
+        method: String,
+        path: String,
+        reason: String,
+    },
+    #[error("{method} {path}: no answer within {secs} s")]
+    Timeout {
+        method: String,
+        path: String,
+        secs: u64,
+    },
+}
+
+impl EngineError {
+    /// The HTTP status of a fault the Manager returned, if this is one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            EngineError::Fault { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    fn transient(&self) -> bool {
+        match self {
+            EngineError::Connect { .. } | EngineError::Timeout { .. } => true,
+            EngineError::Fault { status, .. } => matches!(status, 502..=504),
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+/// Host status as the API names it (`types/HostStatus.java`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostStatus {
+    Up,
+    Down,
+    Error,
+    Initializing,
+    Installing,
+    InstallFailed,
+    Maintenance,
+    NonOperational,
+    NonResponsive,
+    PendingApproval,
+    PreparingForMaintenance,
+    Connecting,
+    Reboot,
+    Unassigned,
+    InstallingOs,
+    Kdumping,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl HostStatus {
+    pub fn parse(s: &str) -> HostStatus {
+        serde_json::from_value(Value::String(s.to_string()))
+            .unwrap_or_else(|_| HostStatus::Other(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            HostStatus::Up => "up",
+            HostStatus::Down => "down",
+            HostStatus::Error => "error",
+            HostStatus::Initializing => "initializing",
+            HostStatus::Installing => "installing",
+            HostStatus::InstallFailed => "install_failed",
+            HostStatus::Maintenance => "maintenance",
+            HostStatus::NonOperational => "non_operational",
+            HostStatus::NonResponsive => "non_responsive",
+            HostStatus::PendingApproval => "pending_approval",
+            HostStatus::PreparingForMaintenance => "preparing_for_maintenance",
+            HostStatus::Connecting => "connecting",
+            HostStatus::Reboot => "reboot",
+            HostStatus::Unassigned => "unassigned",
+            HostStatus::InstallingOs => "installing_os",
+            HostStatus::Kdumping => "kdumping",
+            HostStatus::Other(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for HostStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `hosted_engine` of a host (only with `all_content=true`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HostedEngine {
+    pub configured: bool,
+    pub active: bool,
+    pub score: Option<i64>,
+    pub global_maintenance: bool,
+    pub local_maintenance: bool,
+}
+
+/// What rhv-pki needs of a host.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Host {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub status: HostStatus,
+    pub status_detail: Option<String>,
+    pub cluster_id: Option<String>,
+    /// `spm.status`: `none`, `contending` or `spm`.
+    pub spm_status: Option<String>,
+    pub spm_priority: Option<i64>,
+    pub memory: Option<u64>,
+    pub max_scheduling_memory: Option<u64>,
+    pub vms_active: Option<u64>,
+    pub vms_migrating: Option<u64>,
+    pub vms_total: Option<u64>,
+    pub hosted_engine: Option<HostedEngine>,
+    /// The synthesized `O=<org>,CN=<address>` (it carries no dates).
+    pub certificate_subject: Option<String>,
+}
+
+impl Host {
+    pub fn is_spm(&self) -> bool {
+        self.spm_status.as_deref() == Some("spm")
+    }
+    /// Configured as a hosted-engine host.
+    pub fn is_he(&self) -> bool {
+        self.hosted_engine.as_ref().is_some_and(|h| h.configured)
+    }
+}
+
+/// What rhv-pki needs of a VM (to judge whether a host can be emptied).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Vm {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub memory: u64,
+    pub guaranteed_memory: Option<u64>,
+    /// `migratable`, `user_migratable` or `pinned`.
+    pub affinity: Option<String>,
+    pub host_id: Option<String>,
+}
+
+impl Vm {
+    pub fn migratable(&self) -> bool {
+        self.affinity.as_deref() != Some("pinned")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cluster {
+    pub id: String,
+    pub name: String,
+    pub data_center_id: Option<String>,
+}
+
+/// An audit-log event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Event {
+    pub id: u64,
+    pub code: i64,
+    pub severity: String,
+    pub description: String,
+    /// Epoch milliseconds.
+    pub time: Option<i64>,
+    pub host_id: Option<String>,
+    pub custom_id: Option<i64>,
+}
+
+/// The answer to a host action.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ActionResult {
+    pub status: String,
+    pub job_id: Option<String>,
+}
+
+/// Host actions rhv-pki uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostAction {
+    Deactivate,
+    EnrollCertificate,
+    Activate,
+    ForceSelectSpm,
+}
+
+impl HostAction {
+    pub fn verb(self) -> &'static str {
+        match self {
+            HostAction::Deactivate => "deactivate",
+            HostAction::EnrollCertificate => "enrollcertificate",
+            HostAction::Activate => "activate",
+            HostAction::ForceSelectSpm => "forceselectspm",
+        }
+    }
+}
+
+/// A custom event to post into the Manager's audit log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NewEvent {
+    pub description: String,
+    /// `normal`, `warning`, `error` or `alert`.
+    pub severity: String,
+    pub origin: String,
+    /// The Manager refuses a second event with the same origin and custom id, so a per-day id
+    /// de-duplicates per day.
+    pub custom_id: i64,
+}
+
+struct Token {
+    access: String,
+    /// Unix seconds.
+    expires: i64,
+}
+
+/// A logged-in Manager session.
+pub struct Engine {
+    cfg: EngineConfig,
+    host: String,
+    port: u16,
+    base: String,
+    verifier: Arc<PinnedVerifier>,
+    tls: tokio_rustls::TlsConnector,
+    token: Mutex<Option<Token>>,
+    idle: Mutex<Vec<SendRequest<Full<Bytes>>>>,
+}
+
+/// Splits `https://host[:port][/ovirt-engine[/api]]` into host, port and the engine prefix.
+fn parse_url(url: &str) -> Result<(String, u16, String)> {
+    let bad = |reason: &str| EngineError::Url {
+        url: url.to_string(),
+        reason: reason.to_string(),
+    };
+    let rest = url.strip_prefix("https://").ok_or_else(|| {
+        bad("must start with https:// (plain HTTP would send the password in clear)")
+    })?;
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if authority.is_empty() || authority.contains('@') {
+        return Err(bad("no host (or user info, which is not accepted)"));
+    }
+    let (host, port) = if let Some(h) = authority.strip_prefix('[') {
+        let (h, p) = h.split_once(']').ok_or_else(|| bad("unclosed [IPv6]"))?;
+        (h.to_string(), p.strip_prefix(':').unwrap_or(""))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_string(), p),
+            None => (authority.to_string(), ""),
+        }
+    };
+    let port = if port.is_empty() {
+        443
+    } else {
+        port.parse().map_err(|_| bad("bad port"))?
+    };
+    let path = path.trim_end_matches('/');
+    let path = path.strip_suffix("/api").unwrap_or(path);
+    let prefix = if path.is_empty() {
+        "/ovirt-engine"
+    } else {
+        path
+    };
+    Ok((host, port, prefix.to_string()))
+}
+
+/// Percent-encodes a query value (the search grammar has spaces, `=` and `&`).
+pub fn query_escape(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+impl Engine {
+    /// Connects and logs in (password grant, scope `ovirt-app-api`).
+    pub async fn login(cfg: EngineConfig) -> Result<Engine> {
+        let (host, port, base) = parse_url(&cfg.url)?;
+        let verifier = Arc::new(PinnedVerifier::new(&cfg.ca_der, cfg.now.clone()).map_err(
+            |e| EngineError::Tls {
+                endpoint: cfg.url.clone(),
+                reason: format!("pinned CA certificate: {e}"),
+            },
+        )?);
+        let mut tls_cfg =
+            probe::pinned_client_config(verifier.clone(), None).map_err(|e| EngineError::Tls {
+                endpoint: cfg.url.clone(),
+                reason: e,
+            })?;
+        tls_cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let e = Engine {
+            host,
+            port,
+            base,
+            verifier,
+            tls: tokio_rustls::TlsConnector::from(Arc::new(tls_cfg)),
+            token: Mutex::new(None),
+            idle: Mutex::new(Vec::new()),
+            cfg,
+        };
+        e.refresh_token().await?;
+        Ok(e)
+    }
+
+    /// What the Manager's TLS certificate looked like (serial, signature, weakness).
+    pub fn server_certificate(&self) -> Option<Observed> {
+        self.verifier.observed()
+    }
+
+    fn endpoint(&self) -> String {
+        match self.cfg.connect_to {
+            Some(a) => format!("{}:{} (via {a})", self.host, self.port),
+            None => format!("{}:{}", self.host, self.port),
+        }
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>> {
+        let endpoint = self.endpoint();
+        let tcp = async {
+            match self.cfg.connect_to {
+                Some(a) => tokio::net::TcpStream::connect(a).await,
+                None => tokio::net::TcpStream::connect((self.host.as_str(), self.port)).await,
+            }
+        };
+        let tcp = tokio::time::timeout(self.cfg.timeout, tcp)
+            .await
+            .map_err(|_| EngineError::Connect {
+                endpoint: endpoint.clone(),
+                reason: format!("timed out after {} s", self.cfg.timeout.as_secs()),
+            })?
+            .map_err(|e| EngineError::Connect {
+                endpoint: endpoint.clone(),
+                reason: e.to_string(),
+            })?;
+        let _ = tcp.set_nodelay(true);
+        let name = rustls::pki_types::ServerName::try_from(self.host.clone()).map_err(|_| {
+            EngineError::Url {
+                url: self.cfg.url.clone(),
+                reason: "host is not a valid TLS name".into(),
+            }
+        })?;
+        let tls = tokio::time::timeout(self.cfg.timeout, self.tls.connect(name, tcp))
+            .await
+            .map_err(|_| EngineError::Tls {
+                endpoint: endpoint.clone(),
+                reason: "handshake timed out".into(),
+            })?
+            .map_err(|e| EngineError::Tls {
+                endpoint: endpoint.clone(),
+                reason: e.to_string(),
+            })?;
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .map_err(|e| EngineError::Connect {
+                endpoint: endpoint.clone(),
+                reason: e.to_string(),
+            })?;
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        Ok(sender)
+    }
+
+    /// One request on a kept-alive connection (a new one when none is idle).
+    async fn send_once(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &[(header::HeaderName, String)],
+        body: &Bytes,
+    ) -> Result<(StatusCode, Bytes)> {
+        let secs = self.cfg.timeout.as_secs();
+        let timeout_err = || EngineError::Timeout {
+            method: method.to_string(),
+            path: path.to_string(),
+            secs,
+        };
+        let mut sender = loop {
+            let cached = self.idle.lock().await.pop();
+            match cached {
+                Some(mut s) => {
+                    if s.ready().await.is_ok() {
+                        break s;
+                    }
+                }
+                None => break self.connect().await?,
+            }
+        };
+        let authority = if self.port == 443 {
+            self.host.clone()
+        } else {
+            format!("{}:{}", self.host, self.port)
+        };
+        let mut req = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(header::HOST, authority)
+            .header("Version", "4");
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        let req = req
+            .body(Full::new(body.clone()))
+            .map_err(|e| EngineError::Decode {
+                method: method.to_string(),
+                path: path.to_string(),
+                reason: e.to_string(),
+            })?;
+        let fut = async {
+            let resp = sender
+                .send_request(req)
+                .await
+                .map_err(|e| EngineError::Connect {
+                    endpoint: self.endpoint(),
+                    reason: e.to_string(),
+                })?;
+            let status = resp.status();
+            let keep = !resp
+                .headers()
+                .get(header::CONNECTION)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
+            let bytes = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| EngineError::Connect {
+                    endpoint: self.endpoint(),
+                    reason: format!("reading the answer: {e}"),
+                })?
+                .to_bytes();
+            Ok::<_, EngineError>((status, bytes, keep))
+        };
+        let (status, bytes, keep) = tokio::time::timeout(self.cfg.timeout, fut)
+            .await
+            .map_err(|_| timeout_err())??;
+        if keep {
+            self.idle.lock().await.push(sender);
+        }
+        Ok((status, bytes))
+    }
+
+    /// A request with retries on transient failures.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(header::HeaderName, String)],
+        body: Bytes,
+    ) -> Result<(StatusCode, Bytes)> {
+        let mut delay = self.cfg.retry_delay;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let r = self.send_once(&method, path, headers, &body).await;
+            let r = match r {
+                Ok((s, b)) if matches!(s.as_u16(), 502..=504) => Err(fault(&method, path, s, &b)),
+                other => other,
+            };
+            match r {
+                Err(e) if e.transient() && attempt <= self.cfg.retries => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(10));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn refresh_token(&self) -> Result<()> {
+        let form: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "password")
+            .append_pair("scope", "ovirt-app-api")
+            .append_pair("username", &self.cfg.username)
+            .append_pair("password", &self.cfg.password)
+            .finish();
+        let path = format!("{}/sso/oauth/token", self.base);
+        let (status, body) = self
+            .send(
+                Method::POST,
+                &path,
+                &[
+                    (header::ACCEPT, "application/json".into()),
+                    (
+                        header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded".into(),
+                    ),
+                ],
+                Bytes::from(form),
+            )
+            .await?;
+        let v: Value = serde_json::from_slice(&body).map_err(|e| EngineError::Decode {
+            method: "POST".into(),
+            path: path.clone(),
+            reason: format!("SSO answer (HTTP {status}) is not JSON: {e}"),
+        })?;
+        if !status.is_success() || v.get("access_token").is_none() {
+            // REST scope: {"error_code", "error"}; others: {"error", "error_description"}.
+            let (code, message) = match (v.get("error_code"), v.get("error_description")) {
+                (Some(c), _) => (text(c), v.get("error").map(text).unwrap_or_default()),
+                (None, Some(d)) => (v.get("error").map(text).unwrap_or_default(), text(d)),
+                (None, None) => (
+                    status.as_u16().to_string(),
+                    v.get("error").map(text).unwrap_or_default(),
+                ),
+            };
+            return Err(EngineError::Sso {
+                user: self.cfg.username.clone(),
+                code,
+                message,
+            });
+        }
+        let access = v.get("access_token").map(text).unwrap_or_default();
+        // `exp` is epoch milliseconds as a string; fall back to one hour.
+        let now = (self.cfg.now)();
+        let expires = v
+            .get("exp")
+            .and_then(num)
+            .map(|ms| ms / 1000)
+            .unwrap_or(now + 3600);
+        *self.token.lock().await = Some(Token { access, expires });
+        Ok(())
+    }
+
+    async fn bearer(&self) -> Result<String> {
+        let now = (self.cfg.now)();
+        let need = match &*self.token.lock().await {
+            Some(t) => t.expires - now < 60,
+            None => true,
+        };
+        if need {
+            self.refresh_token().await?;
+        }
+        Ok(self
+            .token
+            .lock()
+            .await
+            .as_ref()
+            .map(|t| t.access.clone())
+            .unwrap_or_default())
+    }
+
+    /// An authenticated API call returning JSON; re-logs in once on 401.
+    async fn api(&self, method: Method, rel: &str, body: Option<Value>) -> Result<Value> {
+        let path = format!("{}/api/{}", self.base, rel.trim_start_matches('/'));
+        let mut relogged = false;
+        loop {
+            let token = self.bearer().await?;
+            let mut headers = vec![
+                (header::ACCEPT, "application/json".to_string()),
+                (header::AUTHORIZATION, format!("Bearer {token}")),
+            ];
+            let bytes = match &body {
+                Some(b) => {
+                    headers.push((header::CONTENT_TYPE, "application/json".into()));
+                    Bytes::from(b.to_string())
+                }
+                None => Bytes::new(),
+            };
+            let (status, resp) = self.send(method.clone(), &path, &headers, bytes).await?;
+            if status == StatusCode::UNAUTHORIZED && !relogged {
+                relogged = true;
+                *self.token.lock().await = None;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(fault(&method, &path, status, &resp));
+            }
+            if resp.iter().all(|b| b.is_ascii_whitespace()) {
+                return Ok(Value::Null);
+            }
+            return serde_json::from_slice(&resp).map_err(|e| EngineError::Decode {
+                method: method.to_string(),
+                path,
+                reason: format!("answer is not JSON: {e}"),
+            });
+        }
+    }
+
+    /// Hosts matching a search (`cluster=Default`, `name=h1`), with `hosted_engine`.
+    pub async fn hosts(&self, search: Option<&str>) -> Result<Vec<Host>> {
+        let rel = match search {
+            Some(s) => format!("hosts?all_content=true&search={}", query_escape(s)),
+            None => "hosts?all_content=true".into(),
+        };
+        let v = self.api(Method::GET, &rel, None).await?;
+        list(&v, "host")
+            .iter()
+            .map(|h| host_from(h).map_err(|r| decode_err("GET", &rel, r)))
+            .collect()
+    }
+
+    pub async fn host(&self, id: &str) -> Result<Host> {
+        let rel = format!("hosts/{}?all_content=true", query_escape(id));
+        let v = self.api(Method::GET, &rel, None).await?;
+        host_from(&v).map_err(|r| decode_err("GET", &rel, r))
+    }
+
+    /// VMs running (or migrating) on a host.
+    pub async fn vms_on_host(&self, host_name: &str) -> Result<Vec<Vm>> {
+        let rel = format!("vms?search={}", query_escape(&format!("host={host_name}")));
+        let v = self.api(Method::GET, &rel, None).await?;
+        list(&v, "vm")
+            .iter()
+            .map(|x| vm_from(x).map_err(|r| decode_err("GET", &rel, r)))
+            .collect()
+    }
+
+    pub async fn clusters(&self) -> Result<Vec<Cluster>> {
+        let v = self.api(Method::GET, "clusters", None).await?;
+        list(&v, "cluster")
+            .iter()
+            .map(|c| {
+                Ok(Cluster {
+                    id: field(c, "id").ok_or_else(|| decode_err("GET", "clusters", "no id"))?,
+                    name: field(c, "name").unwrap_or_default(),
+                    data_center_id: c.get("data_center").and_then(|d| field(d, "id")),
+                })
+            })
+            .collect()
+    }
+
+    /// Events newer than `after` (an event id), oldest first; optionally a search.
+    pub async fn events_after(
+        &self,
+        after: Option<u64>,
+        search: Option<&str>,
+    ) -> Result<Vec<Event>> {
+        let mut rel = String::from("events?");
+        if let Some(a) = after {
+            rel.push_str(&format!("from={a}&"));
+        }
+        if let Some(s) = search {
+            rel.push_str(&format!("search={}&", query_escape(s)));
+        }
+        let rel = rel.trim_end_matches(['&', '?']).to_string();
+        let v = self.api(Method::GET, &rel, None).await?;
+        let mut evs: Vec<Event> = list(&v, "event")
+            .iter()
+            .filter_map(|e| event_from(e).ok())
+            .filter(|e| after.is_none_or(|a| e.id > a))
+            .collect();
+        evs.sort_by_key(|e| e.id);
+        Ok(evs)
+    }
+
+    /// The newest event id (where to start watching from).
+    pub async fn last_event_id(&self) -> Result<u64> {
+        let v = self.api(Method::GET, "events?max=1", None).await?;
+        Ok(list(&v, "event")
+            .iter()
+            .filter_map(|e| event_from(e).ok())
+            .map(|e| e.id)
+            .max()
+            .unwrap_or(0))
+    }
+
+    /// `POST /hosts/{id}/<verb>`; a refusal comes back as [`EngineError::Fault`] quoting the
+    /// Manager's reason.
+    pub async fn host_action(&self, id: &str, action: HostAction) -> Result<ActionResult> {
+        let rel = format!("hosts/{}/{}", query_escape(id), action.verb());
+        let v = self
+            .api(Method::POST, &rel, Some(serde_json::json!({})))
+            .await?;
+        let status = v.get("status").map(text).unwrap_or_default();
+        if status == "failed" {
+            let f = v.get("fault").cloned().unwrap_or(Value::Null);
+            return Err(EngineError::Fault {
+                method: "POST".into(),
+                path: rel,
+                status: 200,
+                reason: f.get("reason").map(text).unwrap_or("failed".into()),
+                detail: f.get("detail").map(text),
+            });
+        }
+        Ok(ActionResult {
+            status,
+            job_id: v.get("job").and_then(|j| field(j, "id")),
+        })
+    }
+
+    /// Posts a custom event into the audit log.
+    pub async fn post_event(&self, e: &NewEvent) -> Result<Event> {
+        let body = serde_json::json!({
+            "description": e.description,
+            "severity": e.severity,
+            "origin": e.origin,
+            "custom_id": e.custom_id.to_string(),
+        });
+        let v = self.api(Method::POST, "events", Some(body)).await?;
+        event_from(&v).map_err(|r| decode_err("POST", "events", r))
+    }
+
+    /// Ends the SSO session (what the SDKs do on close).
+    pub async fn logout(&self) {
+        let token = self.token.lock().await.take();
+        if let Some(t) = token {
+            let path = format!(
+                "{}/services/sso-logout?scope=&token={}",
+                self.base,
+                query_escape(&t.access)
+            );
+            let _ = self.send(Method::GET, &path, &[], Bytes::new()).await;
+        }
+    }
+}
+
+fn decode_err(method: &str, rel: &str, reason: impl Into<String>) -> EngineError {
+    EngineError::Decode {
+        method: method.into(),
+        path: rel.into(),
+        reason: reason.into(),
+    }
+}
+
+/// A non-2xx answer as an error quoting the Manager's `fault`.
+fn fault(method: &Method, path: &str, status: StatusCode, body: &[u8]) -> EngineError {
+    let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let (reason, detail) = if v.is_object() {
+        let f = v.get("fault").unwrap_or(&v);
+        (
+            f.get("reason").map(text),
+            f.get("detail").map(text).filter(|d| !d.is_empty()),
+        )
+    } else {
+        // XML or HTML from a proxy: quote the <reason>/<detail> or the first line.
+        let s = String::from_utf8_lossy(body);
+        (
+            xml_text(&s, "reason"),
+            xml_text(&s, "detail").or_else(|| {
+                s.lines()
+                    .map(str::trim)
+                    .find(|l| !l.is_empty())
+                    .map(|l| l.chars().take(200).collect())
+            }),
+        )
+    };
+    EngineError::Fault {
+        method: method.to_string(),
+        path: path.to_string(),
+        status: status.as_u16(),
+        reason: reason.unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string()),
+        detail,
+    }
+}
+
+fn xml_text(s: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let a = s.find(&open)? + open.len();
+    let b = s[a..].find(&close)? + a;
+    Some(s[a..b].trim().to_string())
+}
+
+/// A string field, whether rendered as a string, number or boolean.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn field(v: &Value, k: &str) -> Option<String> {
+    v.get(k).map(text).filter(|s| !s.is_empty())
+}
+
+fn num(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn unum(v: &Value, k: &str) -> Option<u64> {
+    v.get(k).and_then(num).and_then(|n| u64::try_from(n).ok())
+}
+
+fn boolean(v: &Value, k: &str) -> bool {
+    match v.get(k) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+/// The items of a collection: `{"host": [...]}` (or `{}` when empty).
+fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+fn host_from(h: &Value) -> Result<Host, String> {
+    let id = field(h, "id").ok_or("host without id")?;
+    let spm = h.get("spm");
+    let summary = h.get("summary");
+    let he = h.get("hosted_engine").map(|x| HostedEngine {
+        configured: boolean(x, "configured"),
+        active: boolean(x, "active"),
+        score: x.get("score").and_then(num),
+        global_maintenance: boolean(x, "global_maintenance"),
+        local_maintenance: boolean(x, "local_maintenance"),
+    });
+    Ok(Host {
+        name: field(h, "name").unwrap_or_else(|| id.clone()),
+        address: field(h, "address").unwrap_or_default(),
+        status: HostStatus::parse(&field(h, "status").unwrap_or_default()),
+        status_detail: field(h, "status_detail"),
+        cluster_id: h.get("cluster").and_then(|c| field(c, "id")),
+        spm_status: spm.and_then(|s| field(s, "status")),
+        spm_priority: spm.and_then(|s| s.get("priority")).and_then(num),
+        memory: unum(h, "memory"),
+        max_scheduling_memory: unum(h, "max_scheduling_memory"),
+        vms_active: summary.and_then(|s| unum(s, "active")),
+        vms_migrating: summary.and_then(|s| unum(s, "migrating")),
+        vms_total: summary.and_then(|s| unum(s, "total")),
+        hosted_engine: he,
+        certificate_subject: h.get("certificate").and_then(|c| field(c, "subject")),
+        id,
+    })
+}
+
+fn vm_from(v: &Value) -> Result<Vm, String> {
+    Ok(Vm {
+        id: field(v, "id").ok_or("vm without id")?,
+        name: field(v, "name").unwrap_or_default(),
+        status: field(v, "status").unwrap_or_default(),
+        memory: unum(v, "memory").unwrap_or(0),
+        guaranteed_memory: v.get("memory_policy").and_then(|m| unum(m, "guaranteed")),
+        affinity: v.get("placement_policy").and_then(|p| field(p, "affinity")),
+        host_id: v.get("host").and_then(|h| field(h, "id")),
+    })
+}
+
+fn event_from(e: &Value) -> Result<Event, String> {
+    Ok(Event {
+        id: unum(e, "id").ok_or("event without numeric id")?,
+        code: e.get("code").and_then(num).unwrap_or(0),
+        severity: field(e, "severity").unwrap_or_default(),
+        description: field(e, "description").unwrap_or_default(),
+        time: e.get("time").and_then(num),
+        host_id: e.get("host").and_then(|h| field(h, "id")),
+        custom_id: e.get("custom_id").and_then(num),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            parse_url("https://engine.example.test").unwrap(),
+            ("engine.example.test".into(), 443, "/ovirt-engine".into())
+        );
+        assert_eq!(
+            parse_url("https://engine.example.test:8443/ovirt-engine/api/").unwrap(),
+            ("engine.example.test".into(), 8443, "/ovirt-engine".into())
+        );
+        assert_eq!(
+            parse_url("https://[::1]:9/ovirt-engine").unwrap(),
+            ("::1".into(), 9, "/ovirt-engine".into())
+        );
+        assert!(parse_url("http://engine").is_err());
+        assert!(parse_url("https://user:pw@engine").is_err());
+        assert!(parse_url("https://engine:x").is_err());
+    }
+
+    #[test]
+    fn lenient_host_json() {
+        let v: Value = serde_json::from_str(
+            r#"{"id":"h1","name":"host1","address":"10.0.0.1","status":"preparing_for_maintenance",
+                "spm":{"priority":"5","status":"spm"},"memory":"1024","max_scheduling_memory":512,
+                "summary":{"active":"2","migrating":"0","total":"2"},
+                "hosted_engine":{"configured":"true","active":true,"score":"3400","global_maintenance":"false","local_maintenance":false},
+                "cluster":{"href":"/ovirt-engine/api/clusters/c1","id":"c1"}}"#,
+        )
+        .unwrap();
+        let h = host_from(&v).unwrap();
+        assert_eq!(h.status, HostStatus::PreparingForMaintenance);
+        assert!(h.is_spm() && h.is_he());
+        assert_eq!(h.memory, Some(1024));
+        assert_eq!(h.max_scheduling_memory, Some(512));
+        assert_eq!(h.vms_active, Some(2));
+        assert_eq!(h.cluster_id.as_deref(), Some("c1"));
+        assert_eq!(h.hosted_engine.unwrap().score, Some(3400));
+        assert_eq!(
+            HostStatus::parse("weird"),
+            HostStatus::Other("weird".into())
+        );
+    }
+
+    #[test]
+    fn faults_quote_the_manager() {
+        let e = fault(
+            &Method::POST,
+            "/x",
+            StatusCode::CONFLICT,
+            br#"{"reason":"Operation Failed","detail":"[Cannot enroll certificate. Host status is illegal.]"}"#,
+        );
+        let s = e.to_string();
+        assert!(
+            s.contains("409") && s.contains("Host status is illegal"),
+            "{s}"
+        );
+        let e = fault(
+            &Method::POST,
+            "/x",
+            StatusCode::BAD_REQUEST,
+            b"<fault><reason>Operation Failed</reason><detail>[bad]</detail></fault>",
+        );
+        assert!(e.to_string().contains("[bad]"));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            query_escape("cluster=My Cluster&x"),
+            "cluster%3DMy%20Cluster%26x"
+        );
+    }
+}
