@@ -16,6 +16,7 @@ pub mod p12format;
 pub mod probe;
 pub mod remote;
 pub mod report;
+pub mod rolling;
 pub mod sign;
 pub mod txn;
 pub mod verify;

@@ -1,0 +1,1503 @@
+//! Rolling host re-enrollment: Maintenance → Enroll Certificate → Activate for every host,
+//! in waves that never take out more hosts than the clusters can spare.
+//!
+//! Planner and executor are separate, as the change commands are: [`plan`] turns the
+//! Manager's state (hosts, VMs, what each host serves on vdsm) into a [`Plan`] that is plain
+//! data — `--dry-run` prints it — and [`execute`] consumes that very plan. Progress of a run is
+//! kept in a [`RunState`] written after every step, so an interrupted run resumes where it
+//! stopped without redoing finished hosts and without ever exceeding the wave size.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::cert::{self, Digest};
+use crate::engine::{Engine, EngineError, Host, HostAction, HostStatus, Vm};
+use crate::verify::{ChainStatus, Issuer};
+
+pub const EVENT_ENROLL_FINISHED: i64 = 881;
+pub const EVENT_ENROLL_FAILED: i64 = 882;
+
+/// What the engine-side view says about one host's served vdsm certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServedCert {
+    pub endpoint: String,
+    pub serial: Option<String>,
+    pub signature: Option<String>,
+    pub weak_signature: bool,
+    pub not_before: Option<i64>,
+    pub not_after: Option<i64>,
+    /// Verifies against the Manager's current `ca.pem`.
+    pub chain_ok: bool,
+    /// The SAN holds the host's address.
+    pub san_ok: bool,
+    /// Why nothing could be read, when nothing could.
+    pub error: Option<String>,
+}
+
+/// Judges a served certificate (leaf DER) for `address` against the current CA.
+pub fn judge_served(endpoint: &str, address: &str, der: &[u8], ca: &Issuer) -> ServedCert {
+    match x509_parser::parse_x509_certificate(der) {
+        Ok((_, x)) => {
+            let alg = cert::SigAlg::from_oid(&x.signature_algorithm.algorithm.to_id_string());
+            ServedCert {
+                endpoint: endpoint.into(),
+                serial: Some(cert::serial_hex(x.raw_serial())),
+                signature: Some(alg.name.to_string()),
+                weak_signature: matches!(alg.digest, Digest::Sha1 | Digest::Md5),
+                not_before: Some(x.validity().not_before.timestamp()),
+                not_after: Some(x.validity().not_after.timestamp()),
+                chain_ok: ca.check(&x, der) == ChainStatus::Valid,
+                san_ok: crate::probe::name_matches(&x, address),
+                error: None,
+            }
+        }
+        Err(e) => ServedCert {
+            endpoint: endpoint.into(),
+            serial: None,
+            signature: None,
+            weak_signature: false,
+            not_before: None,
+            not_after: None,
+            chain_ok: false,
+            san_ok: false,
+            error: Some(format!("served certificate does not parse: {e}")),
+        },
+    }
+}
+
+/// Where each host's vdsm listens (`<address>:54321` unless overridden).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VdsmEndpoints {
+    pub port: u16,
+    /// Host name or address → `HOST:PORT`.
+    pub overrides: BTreeMap<String, String>,
+}
+
+impl VdsmEndpoints {
+    pub fn new(port: u16) -> Self {
+        VdsmEndpoints {
+            port,
+            overrides: BTreeMap::new(),
+        }
+    }
+    pub fn of(&self, h: &Host) -> String {
+        if let Some(e) = self
+            .overrides
+            .get(&h.name)
+            .or_else(|| self.overrides.get(&h.address))
+        {
+            return e.clone();
+        }
+        if h.address.contains(':') && !h.address.starts_with('[') {
+            format!("[{}]:{}", h.address, self.port)
+        } else {
+            format!("{}:{}", h.address, self.port)
+        }
+    }
+}
+
+/// Probes a host's vdsm TLS endpoint (blocking; call from a blocking thread).
+pub fn probe_host(endpoint: &str, address: &str, ca: &Issuer, timeout: Duration) -> ServedCert {
+    let opts = crate::probe::ProbeOptions {
+        server_name: Some(address),
+        timeout,
+        client_auth: None,
+    };
+    match crate::probe::fetch_chain(endpoint, &opts) {
+        Ok(s) => match s.chain.first() {
+            Some(leaf) => judge_served(endpoint, address, leaf, ca),
+            None => ServedCert {
+                endpoint: endpoint.into(),
+                serial: None,
+                signature: None,
+                weak_signature: false,
+                not_before: None,
+                not_after: None,
+                chain_ok: false,
+                san_ok: false,
+                error: Some("no certificate presented".into()),
+            },
+        },
+        Err(e) => ServedCert {
+            endpoint: endpoint.into(),
+            serial: None,
+            signature: None,
+            weak_signature: false,
+            not_before: None,
+            not_after: None,
+            chain_ok: false,
+            san_ok: false,
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+/// Everything the planner needs to know about one host.
+#[derive(Debug, Clone)]
+pub struct HostFacts {
+    pub host: Host,
+    pub cluster_name: String,
+    pub vms: Vec<Vm>,
+    pub served: Option<ServedCert>,
+}
+
+/// Which hosts to consider and how many may be out at once.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Cluster names (empty = all).
+    pub clusters: Vec<String>,
+    /// Host names or addresses (empty = all in the clusters).
+    pub hosts: Vec<String>,
+    /// Only hosts whose served certificate needs it (SHA-1, expiring, other CA, no SAN,
+    /// issued before the current CA was signed).
+    pub only_needed: bool,
+    /// With `only_needed`: re-enroll certificates expiring within this many days.
+    pub within_days: i64,
+    /// Never more than this many hosts out at once.
+    pub max_parallel: usize,
+    /// Evaluation time (Unix seconds).
+    pub now: i64,
+    /// notBefore of the current `ca.pem` (a host cert issued before it still holds the old CA
+    /// copies on the host).
+    pub ca_not_before: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedHost {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub cluster: String,
+    pub cluster_id: String,
+    /// Status when planned.
+    pub status: String,
+    pub spm: bool,
+    pub hosted_engine: bool,
+    /// Memory of the VMs that must migrate away (bytes).
+    pub vm_memory: u64,
+    pub vm_count: usize,
+    /// Already in maintenance: enrolled and left in maintenance (no deactivate / activate).
+    pub keep_in_maintenance: bool,
+    /// Why it is enrolled.
+    pub reasons: Vec<String>,
+    pub served_serial: Option<String>,
+    pub vdsm_endpoint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedHost {
+    pub name: String,
+    pub reason: String,
+}
+
+/// The plan: plain data, printed by `--dry-run`, executed as is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub kind: String,
+    pub api_version: String,
+    pub created_at: i64,
+    pub max_parallel: usize,
+    pub hosts: Vec<PlannedHost>,
+    /// Host ids per wave; a wave's hosts are out together, the next wave starts when the
+    /// whole wave is back up.
+    pub waves: Vec<Vec<String>>,
+    pub skipped: Vec<SkippedHost>,
+}
+
+impl Plan {
+    pub fn host(&self, id: &str) -> Option<&PlannedHost> {
+        self.hosts.iter().find(|h| h.id == id)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.waves.is_empty()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("unknown cluster(s): {0}")]
+    UnknownCluster(String),
+    #[error("unknown host(s): {0}")]
+    UnknownHost(String),
+    #[error("--max-parallel must be at least 1")]
+    ZeroParallel,
+}
+
+const DAY: i64 = 86_400;
+
+/// Why a host's served certificate needs a re-enrollment (empty = it does not).
+pub fn needs(served: &ServedCert, sel: &Selection) -> Vec<String> {
+    let mut r = Vec::new();
+    if let Some(e) = &served.error {
+        r.push(format!("vdsm certificate could not be read ({e})"));
+        return r;
+    }
+    if served.weak_signature {
+        r.push(format!(
+            "sha1-signature: vdsm certificate signed with {}",
+            served.signature.as_deref().unwrap_or("?")
+        ));
+    }
+    if !served.chain_ok {
+        r.push("chain-invalid: not signed by the Manager's current CA".into());
+    }
+    if !served.san_ok {
+        r.push("san-mismatch: SAN lacks the host address".into());
+    }
+    if let Some(na) = served.not_after {
+        if na <= sel.now {
+            r.push(format!("expired: {}", cert::rfc3339(na)));
+        } else if na - sel.now <= sel.within_days * DAY {
+            r.push(format!(
+                "expiring: {} ({} days left)",
+                cert::rfc3339(na),
+                (na - sel.now) / DAY
+            ));
+        }
+    }
+    if let (Some(nb), Some(ca_nb)) = (served.not_before, sel.ca_not_before) {
+        if nb < ca_nb {
+            r.push(format!(
+                "issued-before-ca-renewal: host still holds the CA copy from before {}",
+                cert::rfc3339(ca_nb)
+            ));
+        }
+    }
+    r
+}
+
+/// Per-cluster accounting for wave building (bytes).
+#[derive(Debug, Clone, Default)]
+struct ClusterRoom {
+    /// Up hosts in the cluster (whether selected or not).
+    up: usize,
+    /// Σ max_scheduling_memory of Up hosts.
+    free: u64,
+    /// Up hosted-engine hosts.
+    he_up: usize,
+}
+
+/// Turns the Manager's state into a plan.
+pub fn plan(
+    facts: &[HostFacts],
+    sel: &Selection,
+    endpoints: &VdsmEndpoints,
+) -> Result<Plan, PlanError> {
+    if sel.max_parallel == 0 {
+        return Err(PlanError::ZeroParallel);
+    }
+    let unknown_clusters: Vec<&String> = sel
+        .clusters
+        .iter()
+        .filter(|c| !facts.iter().any(|f| &f.cluster_name == *c))
+        .collect();
+    if !unknown_clusters.is_empty() {
+        return Err(PlanError::UnknownCluster(
+            unknown_clusters
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    let unknown_hosts: Vec<&String> = sel
+        .hosts
+        .iter()
+        .filter(|n| {
+            !facts
+                .iter()
+                .any(|f| &f.host.name == *n || &f.host.address == *n)
+        })
+        .collect();
+    if !unknown_hosts.is_empty() {
+        return Err(PlanError::UnknownHost(
+            unknown_hosts
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+
+    let mut rooms: HashMap<String, ClusterRoom> = HashMap::new();
+    for f in facts {
+        let r = rooms
+            .entry(f.host.cluster_id.clone().unwrap_or_default())
+            .or_default();
+        if f.host.status == HostStatus::Up {
+            r.up += 1;
+            r.free += f.host.max_scheduling_memory.unwrap_or(0);
+            if f.host.is_he() {
+                r.he_up += 1;
+            }
+        }
+    }
+
+    let mut planned = Vec::new();
+    let mut skipped = Vec::new();
+    for f in facts {
+        let h = &f.host;
+        let in_cluster = sel.clusters.is_empty() || sel.clusters.contains(&f.cluster_name);
+        let named =
+            sel.hosts.is_empty() || sel.hosts.iter().any(|n| n == &h.name || n == &h.address);
+        if !in_cluster || !named {
+            continue;
+        }
+        let mut reasons = match (&f.served, sel.only_needed) {
+            (Some(s), true) => needs(s, sel),
+            (None, true) => vec!["vdsm certificate not probed".into()],
+            (_, false) => vec!["selected".into()],
+        };
+        if sel.only_needed && reasons.is_empty() {
+            continue;
+        }
+        if !sel.only_needed {
+            if let Some(s) = &f.served {
+                let n = needs(s, sel);
+                if !n.is_empty() {
+                    reasons = n;
+                }
+            }
+        }
+        let keep_in_maintenance = match &h.status {
+            HostStatus::Up => false,
+            HostStatus::Maintenance => true,
+            HostStatus::NonResponsive => {
+                skipped.push(SkippedHost {
+                    name: h.name.clone(),
+                    reason: "non_responsive: the Manager cannot reach it; its certificate has likely expired — use `rhv-pki hosts recover --ssh`".into(),
+                });
+                continue;
+            }
+            other => {
+                skipped.push(SkippedHost {
+                    name: h.name.clone(),
+                    reason: format!("status is {other}; only up or maintenance hosts are cycled"),
+                });
+                continue;
+            }
+        };
+        let moving: Vec<&Vm> = f
+            .vms
+            .iter()
+            .filter(|v| v.host_id.as_deref().is_none_or(|id| id == h.id))
+            .collect();
+        if !keep_in_maintenance {
+            if let Some(p) = moving.iter().find(|v| !v.migratable()) {
+                skipped.push(SkippedHost {
+                    name: h.name.clone(),
+                    reason: format!(
+                        "VM {} is pinned to this host (placement_policy.affinity=pinned): migrate or shut it down first",
+                        p.name
+                    ),
+                });
+                continue;
+            }
+        }
+        planned.push(PlannedHost {
+            id: h.id.clone(),
+            name: h.name.clone(),
+            address: h.address.clone(),
+            cluster: f.cluster_name.clone(),
+            cluster_id: h.cluster_id.clone().unwrap_or_default(),
+            status: h.status.to_string(),
+            spm: h.is_spm(),
+            hosted_engine: h.is_he(),
+            vm_memory: if keep_in_maintenance {
+                0
+            } else {
+                moving.iter().map(|v| v.memory).sum()
+            },
+            vm_count: if keep_in_maintenance { 0 } else { moving.len() },
+            keep_in_maintenance,
+            reasons,
+            served_serial: f.served.as_ref().and_then(|s| s.serial.clone()),
+            vdsm_endpoint: endpoints.of(h),
+        });
+    }
+    let free_of: HashMap<&str, u64> = facts
+        .iter()
+        .map(|f| {
+            (
+                f.host.id.as_str(),
+                f.host.max_scheduling_memory.unwrap_or(0),
+            )
+        })
+        .collect();
+
+    // Order: per cluster, SPM last; hosts already in maintenance first (they cost nothing);
+    // then interleave the clusters so a wave can take hosts from several of them.
+    let mut per_cluster: BTreeMap<String, Vec<PlannedHost>> = BTreeMap::new();
+    for p in planned {
+        per_cluster.entry(p.cluster_id.clone()).or_default().push(p);
+    }
+    for v in per_cluster.values_mut() {
+        v.sort_by_key(|p| {
+            (
+                p.spm,
+                !p.keep_in_maintenance,
+                p.hosted_engine,
+                p.name.clone(),
+            )
+        });
+    }
+    let mut ordered = Vec::new();
+    let mut idx = 0;
+    loop {
+        let mut any = false;
+        for v in per_cluster.values() {
+            if let Some(p) = v.get(idx) {
+                ordered.push(p.clone());
+                any = true;
+            }
+        }
+        if !any {
+            break;
+        }
+        idx += 1;
+    }
+
+    // Waves. Capacity (the N-1 rule): the VMs of the hosts going down must fit in what the
+    // remaining Up hosts of their cluster can schedule. Because migrations conserve memory,
+    // Σ(load+free) of the wave's hosts ≤ Σ free of the cluster's Up hosts holds whatever the
+    // scheduler did in earlier waves. At least one Up host per cluster; at least one
+    // hosted-engine host up; never more than max_parallel out.
+    let mut waves: Vec<Vec<String>> = Vec::new();
+    let mut remaining = ordered.clone();
+    while !remaining.is_empty() {
+        let mut wave: Vec<&PlannedHost> = Vec::new();
+        for p in &remaining {
+            if wave.len() == sel.max_parallel {
+                break;
+            }
+            // The SPM waits for the rest of its cluster (its role is moved first).
+            if p.spm
+                && remaining.iter().any(|o| {
+                    o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
+                })
+            {
+                continue;
+            }
+            let mut trial = wave.clone();
+            trial.push(p);
+            if fits(&trial, &rooms, &free_of) {
+                wave.push(p);
+            }
+        }
+        if wave.is_empty() {
+            // The first remaining host cannot go out even alone.
+            let p = remaining.remove(0);
+            let room = rooms.get(&p.cluster_id).cloned().unwrap_or_default();
+            skipped.push(SkippedHost {
+                name: p.name.clone(),
+                reason: if room.up <= 1 {
+                    format!("the only Up host of cluster {}: taking it out would leave none", p.cluster)
+                } else if p.hosted_engine && room.he_up <= 1 {
+                    "the only Up hosted-engine host: the engine VM would have nowhere to run".into()
+                } else {
+                    format!(
+                        "its VMs ({} MiB) do not fit in the other Up hosts of cluster {} ({} MiB schedulable)",
+                        p.vm_memory >> 20,
+                        p.cluster,
+                        room.free.saturating_sub(free_of.get(p.id.as_str()).copied().unwrap_or(0)) >> 20
+                    )
+                },
+            });
+            continue;
+        }
+        let ids: Vec<String> = wave.iter().map(|p| p.id.clone()).collect();
+        remaining.retain(|p| !ids.contains(&p.id));
+        waves.push(ids);
+    }
+    let skipped_names: Vec<&str> = skipped.iter().map(|s| s.name.as_str()).collect();
+    let hosts: Vec<PlannedHost> = ordered
+        .into_iter()
+        .filter(|p| !skipped_names.contains(&p.name.as_str()))
+        .collect();
+    Ok(Plan {
+        kind: "EnrollPlan".into(),
+        api_version: "rhv-pki/v1".into(),
+        created_at: sel.now,
+        max_parallel: sel.max_parallel,
+        hosts,
+        waves,
+        skipped,
+    })
+}
+
+/// Can these hosts be out together?
+fn fits(
+    wave: &[&PlannedHost],
+    rooms: &HashMap<String, ClusterRoom>,
+    free_of: &HashMap<&str, u64>,
+) -> bool {
+    let mut by_cluster: HashMap<&str, Vec<&PlannedHost>> = HashMap::new();
+    for p in wave {
+        by_cluster.entry(p.cluster_id.as_str()).or_default().push(p);
+    }
+    by_cluster.iter().all(|(cid, hs)| {
+        let room = rooms.get(*cid).cloned().unwrap_or_default();
+        let going: Vec<&&PlannedHost> = hs.iter().filter(|p| !p.keep_in_maintenance).collect();
+        if going.is_empty() {
+            return true;
+        }
+        if room.up <= going.len() {
+            return false;
+        }
+        let he = going.iter().filter(|p| p.hosted_engine).count();
+        if he > 0 && room.he_up <= he {
+            return false;
+        }
+        let need: u64 = going
+            .iter()
+            .map(|p| p.vm_memory + free_of.get(p.id.as_str()).copied().unwrap_or(0))
+            .sum();
+        need <= room.free
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Execution.
+
+/// Where a host is in its cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    Pending,
+    MovingSpm,
+    Deactivating,
+    Enrolling,
+    Activating,
+    Verifying,
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostProgress {
+    pub step: Step,
+    /// Last event id seen before the enroll action was sent.
+    pub enroll_after_event: Option<u64>,
+    pub error: Option<String>,
+    /// We put it in maintenance and it is not back up.
+    pub left_in_maintenance: bool,
+    pub new_serial: Option<String>,
+    pub status: Option<String>,
+}
+
+impl Default for HostProgress {
+    fn default() -> Self {
+        HostProgress {
+            step: Step::Pending,
+            enroll_after_event: None,
+            error: None,
+            left_in_maintenance: false,
+            new_serial: None,
+            status: None,
+        }
+    }
+}
+
+/// The resumable state of a run (the state file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunState {
+    pub kind: String,
+    pub api_version: String,
+    /// The Manager this run is for (a state file never drives another Manager).
+    pub engine_url: String,
+    pub plan: Plan,
+    pub hosts: BTreeMap<String, HostProgress>,
+    pub finished: bool,
+}
+
+impl RunState {
+    pub fn new(engine_url: &str, plan: Plan) -> RunState {
+        let hosts = plan
+            .hosts
+            .iter()
+            .map(|h| (h.id.clone(), HostProgress::default()))
+            .collect();
+        RunState {
+            kind: "EnrollRun".into(),
+            api_version: "rhv-pki/v1".into(),
+            engine_url: engine_url.into(),
+            plan,
+            hosts,
+            finished: false,
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Option<RunState>, String> {
+        match std::fs::read(path) {
+            Ok(b) => serde_json::from_slice(&b)
+                .map(Some)
+                .map_err(|e| format!("{}: not a rhv-pki enroll state file: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+        }
+    }
+
+    /// Writes atomically (temp file beside it, fsync, rename).
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let tmp = dir.join(format!(
+            ".{}.tmp",
+            path.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ));
+        let body = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
+        let w = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&body)?;
+            f.write_all(b"\n")?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, path)?;
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+            Ok(())
+        };
+        w().map_err(|e| format!("{}: cannot write state: {e}", path.display()))
+    }
+
+    /// Hosts we took out that are not back (mid-cycle or failed in maintenance).
+    pub fn out(&self) -> Vec<&str> {
+        self.hosts
+            .iter()
+            .filter(|(_, p)| {
+                p.left_in_maintenance
+                    || matches!(
+                        p.step,
+                        Step::MovingSpm | Step::Deactivating | Step::Enrolling | Step::Activating
+                    )
+            })
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+}
+
+/// Timeouts and polling of the executor.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    pub poll: Duration,
+    pub maintenance: Duration,
+    /// How long to wait for the enrollment to start (status installing or an 881/882 event).
+    pub install_start: Duration,
+    pub install: Duration,
+    pub activate: Duration,
+    pub spm: Duration,
+    pub probe: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            poll: Duration::from_secs(5),
+            maintenance: Duration::from_secs(30 * 60),
+            install_start: Duration::from_secs(120),
+            install: Duration::from_secs(20 * 60),
+            activate: Duration::from_secs(20 * 60),
+            spm: Duration::from_secs(5 * 60),
+            probe: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What the executor reports as it goes; only the binary knows terminals.
+pub trait Progress: Send + Sync {
+    fn wave(&self, index: usize, total: usize, hosts: &[String]);
+    fn step(&self, host: &str, step: Step, detail: &str);
+    fn done(&self, host: &str, ok: bool, detail: &str);
+}
+
+/// Progress that says nothing.
+pub struct Quiet;
+impl Progress for Quiet {
+    fn wave(&self, _: usize, _: usize, _: &[String]) {}
+    fn step(&self, _: &str, _: Step, _: &str) {}
+    fn done(&self, _: &str, _: bool, _: &str) {}
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    pub kind: &'static str,
+    pub api_version: &'static str,
+    pub completed: bool,
+    pub interrupted: bool,
+    pub hosts: Vec<HostReport>,
+    pub skipped: Vec<SkippedHost>,
+    /// Hosts we put in maintenance that are not back up: the admin must look at them.
+    pub left_in_maintenance: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostReport {
+    pub name: String,
+    pub step: Step,
+    pub status: Option<String>,
+    pub old_serial: Option<String>,
+    pub new_serial: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Executor settings.
+pub struct ExecConfig {
+    pub timing: Timing,
+    pub state_path: PathBuf,
+    /// The current engine CA (the new host certificates must verify against it).
+    pub ca_der: Vec<u8>,
+}
+
+struct Shared<'a> {
+    engine: &'a Engine,
+    state: Mutex<RunState>,
+    cfg: &'a ExecConfig,
+    progress: &'a dyn Progress,
+    stop: std::sync::atomic::AtomicBool,
+}
+
+impl Shared<'_> {
+    async fn update(&self, id: &str, f: impl FnOnce(&mut HostProgress)) -> Result<(), String> {
+        let mut st = self.state.lock().await;
+        let p = st.hosts.entry(id.to_string()).or_default();
+        f(p);
+        st.save(&self.cfg.state_path)
+    }
+}
+
+/// Runs (or resumes) the plan in `state`. Returns when every wave is done, a host failed (the
+/// rest of its wave finishes its cycle, no new wave starts), or `interrupt` resolves.
+pub async fn execute(
+    engine: &Engine,
+    state: RunState,
+    cfg: &ExecConfig,
+    progress: &dyn Progress,
+    interrupt: impl std::future::Future<Output = ()>,
+) -> Result<RunReport, String> {
+    let ca = Issuer::new("ca", &cfg.ca_der).map_err(|e| format!("ca.pem: {e}"))?;
+    let ca = Arc::new(ca);
+    let shared = Shared {
+        engine,
+        state: Mutex::new(state),
+        cfg,
+        progress,
+        stop: std::sync::atomic::AtomicBool::new(false),
+    };
+    let waves = shared.state.lock().await.plan.waves.clone();
+    let total = waves.len();
+    let run = async {
+        for (i, wave) in waves.iter().enumerate() {
+            let todo: Vec<String> = {
+                let st = shared.state.lock().await;
+                wave.iter()
+                    .filter(|id| st.hosts.get(*id).is_none_or(|p| p.step != Step::Done))
+                    .cloned()
+                    .collect()
+            };
+            if todo.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = {
+                let st = shared.state.lock().await;
+                todo.iter()
+                    .map(|id| {
+                        st.plan
+                            .host(id)
+                            .map(|h| h.name.clone())
+                            .unwrap_or(id.clone())
+                    })
+                    .collect()
+            };
+            progress.wave(i + 1, total, &names);
+            let futs = todo.iter().map(|id| cycle(&shared, id, ca.clone()));
+            let results = futures_join_all(futs).await;
+            if results.iter().any(|ok| !ok) || shared.stop.load(std::sync::atomic::Ordering::SeqCst)
+            {
+                return false;
+            }
+        }
+        true
+    };
+    let (completed, interrupted) = tokio::select! {
+        c = run => (c, false),
+        _ = interrupt => (false, true),
+    };
+    let mut st = shared.state.into_inner();
+    st.finished = completed;
+    st.save(&cfg.state_path)?;
+    Ok(report(&st, completed, interrupted))
+}
+
+/// Joins futures concurrently without another dependency.
+async fn futures_join_all<F: std::future::Future<Output = bool>>(
+    futs: impl Iterator<Item = F>,
+) -> Vec<bool> {
+    let mut v: Vec<std::pin::Pin<Box<F>>> = futs.map(Box::pin).collect();
+    let mut out = vec![None; v.len()];
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in v.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(r) => out[i] = Some(r),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(|r| r.unwrap_or(false)).collect()
+}
+
+fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
+    let hosts = st
+        .plan
+        .hosts
+        .iter()
+        .map(|h| {
+            let p = st.hosts.get(&h.id).cloned().unwrap_or_default();
+            HostReport {
+                name: h.name.clone(),
+                step: p.step,
+                status: p.status.clone(),
+                old_serial: h.served_serial.clone(),
+                new_serial: p.new_serial.clone(),
+                error: p.error.clone(),
+            }
+        })
+        .collect();
+    let left = st
+        .plan
+        .hosts
+        .iter()
+        .filter(|h| st.hosts.get(&h.id).is_some_and(|p| p.left_in_maintenance))
+        .map(|h| h.name.clone())
+        .collect();
+    RunReport {
+        kind: "EnrollReport",
+        api_version: "rhv-pki/v1",
+        completed,
+        interrupted,
+        hosts,
+        skipped: st.plan.skipped.clone(),
+        left_in_maintenance: left,
+    }
+}
+
+/// Waits until `want` says yes about the host, or the timeout; returns the last host seen.
+async fn wait_host(
+    sh: &Shared<'_>,
+    id: &str,
+    timeout: Duration,
+    mut want: impl FnMut(&Host) -> bool,
+) -> Result<(bool, Host), EngineError> {
+    let start = Instant::now();
+    loop {
+        let h = sh.engine.host(id).await?;
+        if want(&h) {
+            return Ok((true, h));
+        }
+        if start.elapsed() >= timeout {
+            return Ok((false, h));
+        }
+        tokio::time::sleep(sh.cfg.timing.poll).await;
+    }
+}
+
+/// One host's whole cycle; `true` when it ended Up with a verified new certificate.
+async fn cycle(sh: &Shared<'_>, id: &str, ca: Arc<Issuer>) -> bool {
+    let planned = sh.state.lock().await.plan.host(id).cloned();
+    let Some(ph) = planned else { return false };
+    match cycle_inner(sh, &ph, ca).await {
+        Ok(serial) => {
+            let _ = sh
+                .update(id, |p| {
+                    p.step = Step::Done;
+                    p.error = None;
+                    p.left_in_maintenance = false;
+                    p.new_serial = Some(serial.clone());
+                })
+                .await;
+            sh.progress
+                .done(&ph.name, true, &format!("serving serial {serial}"));
+            true
+        }
+        Err(e) => {
+            sh.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            // Where is it now? That decides whether we left it out.
+            let status = sh.engine.host(id).await.ok().map(|h| h.status);
+            let out =
+                status.as_ref().is_some_and(|s| *s != HostStatus::Up) && !ph.keep_in_maintenance;
+            let _ = sh
+                .update(id, |p| {
+                    p.step = Step::Failed;
+                    p.error = Some(e.clone());
+                    p.left_in_maintenance = out;
+                    p.status = status.as_ref().map(|s| s.to_string());
+                })
+                .await;
+            sh.progress.done(&ph.name, false, &e);
+            false
+        }
+    }
+}
+
+async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Result<String, String> {
+    let id = ph.id.as_str();
+    let eng = |e: EngineError| e.to_string();
+    let step_now = sh
+        .state
+        .lock()
+        .await
+        .hosts
+        .get(id)
+        .map(|p| p.step)
+        .unwrap_or(Step::Pending);
+    let mut h = sh.engine.host(id).await.map_err(eng)?;
+    let t = &sh.cfg.timing;
+
+    // 1. Into maintenance (unless it already is, or we are past that step).
+    let before_enroll = matches!(
+        step_now,
+        Step::Pending | Step::MovingSpm | Step::Deactivating | Step::Failed
+    );
+    if before_enroll
+        && h.status != HostStatus::Maintenance
+        && !matches!(h.status, HostStatus::InstallFailed)
+    {
+        if h.status != HostStatus::Up && h.status != HostStatus::PreparingForMaintenance {
+            return Err(format!(
+                "status is {} (expected up); not touching it",
+                h.status
+            ));
+        }
+        if h.is_spm() {
+            sh.update(id, |p| p.step = Step::MovingSpm).await?;
+            sh.progress
+                .step(&ph.name, Step::MovingSpm, "moving the SPM role first");
+            move_spm(sh, &h).await?;
+        }
+        sh.update(id, |p| p.step = Step::Deactivating).await?;
+        sh.progress.step(&ph.name, Step::Deactivating, "");
+        if h.status == HostStatus::Up {
+            sh.engine
+                .host_action(id, HostAction::Deactivate)
+                .await
+                .map_err(|e| format!("the Manager refused maintenance: {e}"))?;
+        }
+        let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
+            matches!(h.status, HostStatus::Maintenance)
+        })
+        .await
+        .map_err(eng)?;
+        if !ok {
+            // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
+            // it back to the cluster rather than leave it half-drained.
+            let reason = last.status_detail.clone().unwrap_or_default();
+            let back = sh.engine.host_action(id, HostAction::Activate).await;
+            return Err(format!(
+                "did not reach maintenance within {} s (status {}{}); {}",
+                t.maintenance.as_secs(),
+                last.status,
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {reason}")
+                },
+                match back {
+                    Ok(_) => "activated it again so it returns to up".to_string(),
+                    Err(e) => format!("activating it again failed too: {e}"),
+                }
+            ));
+        }
+        h = last;
+    }
+
+    // 2. Enroll: the action returns before the work starts, so wait for `installing` or the
+    // 881/882 event newer than what we saw before sending it.
+    if step_now != Step::Activating && step_now != Step::Verifying {
+        let resume_after = sh
+            .state
+            .lock()
+            .await
+            .hosts
+            .get(id)
+            .and_then(|p| p.enroll_after_event);
+        let resumed = step_now == Step::Enrolling && resume_after.is_some();
+        let after = match resume_after.filter(|_| resumed) {
+            Some(a) => a,
+            None => sh.engine.last_event_id().await.map_err(eng)?,
+        };
+        sh.update(id, |p| {
+            p.step = Step::Enrolling;
+            p.enroll_after_event = Some(after);
+        })
+        .await?;
+        sh.progress.step(&ph.name, Step::Enrolling, "");
+        let outcome = if resumed {
+            enroll_outcome(sh, id, after, t.install_start).await?
+        } else {
+            None
+        };
+        let outcome = match outcome {
+            Some(o) => o,
+            None => {
+                if !matches!(h.status, HostStatus::Installing) {
+                    sh.engine
+                        .host_action(id, HostAction::EnrollCertificate)
+                        .await
+                        .map_err(|e| format!("the Manager refused Enroll Certificate: {e}"))?;
+                }
+                match enroll_outcome(sh, id, after, t.install).await? {
+                    Some(o) => o,
+                    None => {
+                        return Err(format!(
+                            "Enroll Certificate did not finish within {} s",
+                            t.install.as_secs()
+                        ))
+                    }
+                }
+            }
+        };
+        if let Err(e) = outcome {
+            return Err(format!(
+                "Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {e}"
+            ));
+        }
+    }
+
+    // 3. Activate (hosts found in maintenance stay there).
+    if !ph.keep_in_maintenance {
+        sh.update(id, |p| p.step = Step::Activating).await?;
+        sh.progress.step(&ph.name, Step::Activating, "");
+        let cur = sh.engine.host(id).await.map_err(eng)?;
+        if cur.status == HostStatus::Maintenance {
+            sh.engine
+                .host_action(id, HostAction::Activate)
+                .await
+                .map_err(|e| format!("the Manager refused activation: {e}"))?;
+        }
+        let (ok, last) = wait_host(sh, id, t.activate, |h| {
+            matches!(
+                h.status,
+                HostStatus::Up
+                    | HostStatus::NonOperational
+                    | HostStatus::NonResponsive
+                    | HostStatus::InstallFailed
+            )
+        })
+        .await
+        .map_err(eng)?;
+        if !ok || last.status != HostStatus::Up {
+            return Err(format!(
+                "did not come back up after activation (status {}{})",
+                last.status,
+                last.status_detail
+                    .map(|d| format!(", {d}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+
+    // 4. Verify what vdsm now serves.
+    sh.update(id, |p| p.step = Step::Verifying).await?;
+    sh.progress
+        .step(&ph.name, Step::Verifying, &ph.vdsm_endpoint);
+    let (ep, addr, to) = (ph.vdsm_endpoint.clone(), ph.address.clone(), t.probe);
+    let served = tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, to))
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(e) = served.error {
+        return Err(format!("vdsm probe {}: {e}", ph.vdsm_endpoint));
+    }
+    if !served.chain_ok {
+        return Err(format!(
+            "vdsm at {} serves a certificate not signed by the current CA",
+            ph.vdsm_endpoint
+        ));
+    }
+    if served.weak_signature {
+        return Err(format!(
+            "vdsm at {} still serves a {} certificate",
+            ph.vdsm_endpoint,
+            served.signature.unwrap_or_default()
+        ));
+    }
+    let serial = served.serial.unwrap_or_default();
+    if ph.served_serial.as_deref() == Some(serial.as_str()) {
+        return Err(format!(
+            "vdsm at {} still serves the old certificate (serial {serial})",
+            ph.vdsm_endpoint
+        ));
+    }
+    Ok(serial)
+}
+
+/// `Some(Ok)` on 881 / back in maintenance after installing, `Some(Err)` on 882 /
+/// install_failed, `None` if nothing happened within `timeout`.
+async fn enroll_outcome(
+    sh: &Shared<'_>,
+    id: &str,
+    after: u64,
+    timeout: Duration,
+) -> Result<Option<Result<(), String>>, String> {
+    let start = Instant::now();
+    let mut saw_installing = false;
+    loop {
+        let evs = sh
+            .engine
+            .events_after(Some(after), None)
+            .await
+            .map_err(|e| e.to_string())?;
+        for e in evs.iter().filter(|e| e.host_id.as_deref() == Some(id)) {
+            if e.code == EVENT_ENROLL_FINISHED {
+                return Ok(Some(Ok(())));
+            }
+            if e.code == EVENT_ENROLL_FAILED {
+                return Ok(Some(Err(e.description.clone())));
+            }
+        }
+        let h = sh.engine.host(id).await.map_err(|e| e.to_string())?;
+        sh.update(id, |p| p.status = Some(h.status.to_string()))
+            .await?;
+        match h.status {
+            HostStatus::Installing => saw_installing = true,
+            HostStatus::InstallFailed => {
+                return Ok(Some(Err("host is install_failed".into())));
+            }
+            HostStatus::Maintenance if saw_installing => return Ok(Some(Ok(()))),
+            _ => {}
+        }
+        if start.elapsed() >= timeout {
+            return Ok(None);
+        }
+        tokio::time::sleep(sh.cfg.timing.poll).await;
+    }
+}
+
+/// Moves the SPM role to another Up host of the same cluster (prefer one already done).
+async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
+    let cluster = h.cluster_id.clone().unwrap_or_default();
+    let others = sh.engine.hosts(None).await.map_err(|e| e.to_string())?;
+    let done: Vec<String> = {
+        let st = sh.state.lock().await;
+        st.hosts
+            .iter()
+            .filter(|(_, p)| p.step == Step::Done)
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    let mut cands: Vec<&Host> = others
+        .iter()
+        .filter(|o| {
+            o.id != h.id
+                && o.status == HostStatus::Up
+                && o.cluster_id.as_deref() == Some(cluster.as_str())
+        })
+        .filter(|o| o.spm_priority.unwrap_or(5) > 0 || o.spm_priority.is_none())
+        .collect();
+    cands.sort_by_key(|o| (!done.contains(&o.id), -o.spm_priority.unwrap_or(5)));
+    let Some(target) = cands.first() else {
+        return Err("it is the SPM and no other Up host of its cluster can take the role".into());
+    };
+    sh.engine
+        .host_action(&target.id, HostAction::ForceSelectSpm)
+        .await
+        .map_err(|e| format!("moving the SPM role to {} was refused: {e}", target.name))?;
+    let (ok, _) = wait_host(sh, &target.id, sh.cfg.timing.spm, |t| t.is_spm())
+        .await
+        .map_err(|e| e.to_string())?;
+    if !ok {
+        return Err(format!(
+            "the SPM role did not move to {} within {} s",
+            target.name,
+            sh.cfg.timing.spm.as_secs()
+        ));
+    }
+    Ok(())
+}
+
+/// Reads hosts, clusters, VMs and (optionally) each host's served certificate.
+pub async fn gather(
+    engine: &Engine,
+    endpoints: &VdsmEndpoints,
+    ca_der: &[u8],
+    probe: bool,
+    probe_timeout: Duration,
+    max_parallel_probes: usize,
+) -> Result<Vec<HostFacts>, String> {
+    let clusters = engine.clusters().await.map_err(|e| e.to_string())?;
+    let names: HashMap<String, String> = clusters.into_iter().map(|c| (c.id, c.name)).collect();
+    let hosts = engine.hosts(None).await.map_err(|e| e.to_string())?;
+    let ca = Arc::new(Issuer::new("ca", ca_der).map_err(|e| format!("ca.pem: {e}"))?);
+    let sem = Arc::new(tokio::sync::Semaphore::new(max_parallel_probes.max(1)));
+    let mut facts = Vec::new();
+    let mut probes = Vec::new();
+    for h in &hosts {
+        if probe {
+            let (ep, addr, ca, sem) = (endpoints.of(h), h.address.clone(), ca.clone(), sem.clone());
+            probes.push(tokio::spawn(async move {
+                let _permit = sem.acquire_owned().await;
+                tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, probe_timeout))
+                    .await
+                    .ok()
+            }));
+        }
+    }
+    let mut served = Vec::new();
+    for p in probes {
+        served.push(p.await.ok().flatten());
+    }
+    for (i, h) in hosts.into_iter().enumerate() {
+        let vms = if h.status == HostStatus::Up || h.vms_total.unwrap_or(0) > 0 {
+            engine
+                .vms_on_host(&h.name)
+                .await
+                .map_err(|e| e.to_string())?
+        } else {
+            Vec::new()
+        };
+        let cluster_name = h
+            .cluster_id
+            .as_ref()
+            .and_then(|c| names.get(c).cloned())
+            .unwrap_or_default();
+        facts.push(HostFacts {
+            served: served.get(i).cloned().flatten(),
+            host: h,
+            cluster_name,
+            vms,
+        });
+    }
+    Ok(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(
+        id: &str,
+        cluster: &str,
+        status: HostStatus,
+        free_gib: u64,
+        spm: bool,
+        he: bool,
+    ) -> Host {
+        Host {
+            id: id.into(),
+            name: id.into(),
+            address: format!("{id}.example.test"),
+            status,
+            status_detail: None,
+            cluster_id: Some(cluster.into()),
+            spm_status: Some(if spm { "spm" } else { "none" }.into()),
+            spm_priority: Some(5),
+            memory: Some(64 << 30),
+            max_scheduling_memory: Some(free_gib << 30),
+            vms_active: None,
+            vms_migrating: None,
+            vms_total: None,
+            hosted_engine: he.then(|| crate::engine::HostedEngine {
+                configured: true,
+                active: true,
+                score: Some(3400),
+                global_maintenance: false,
+                local_maintenance: false,
+            }),
+            certificate_subject: None,
+        }
+    }
+
+    fn vm(name: &str, host: &str, gib: u64, pinned: bool) -> Vm {
+        Vm {
+            id: name.into(),
+            name: name.into(),
+            status: "up".into(),
+            memory: gib << 30,
+            guaranteed_memory: None,
+            affinity: Some(if pinned { "pinned" } else { "migratable" }.into()),
+            host_id: Some(host.into()),
+        }
+    }
+
+    fn facts(h: Host, vms: Vec<Vm>) -> HostFacts {
+        HostFacts {
+            cluster_name: h.cluster_id.clone().unwrap(),
+            host: h,
+            vms,
+            served: None,
+        }
+    }
+
+    fn sel(k: usize) -> Selection {
+        Selection {
+            clusters: vec![],
+            hosts: vec![],
+            only_needed: false,
+            within_days: 60,
+            max_parallel: k,
+            now: 1_800_000_000,
+            ca_not_before: None,
+        }
+    }
+
+    #[test]
+    fn spm_goes_last_and_waves_respect_k() {
+        let f: Vec<HostFacts> = (0..5)
+            .map(|i| {
+                facts(
+                    host(&format!("h{i}"), "c1", HostStatus::Up, 32, i == 0, false),
+                    vec![],
+                )
+            })
+            .collect();
+        let p = plan(&f, &sel(2), &VdsmEndpoints::new(54321)).unwrap();
+        assert!(p.waves.iter().all(|w| w.len() <= 2));
+        assert_eq!(p.waves.last().unwrap(), &vec!["h0".to_string()]);
+        assert_eq!(p.waves.iter().map(Vec::len).sum::<usize>(), 5);
+        // Never the whole cluster: with K = 5 one host always stays up.
+        let p = plan(&f, &sel(5), &VdsmEndpoints::new(54321)).unwrap();
+        assert!(p.waves[0].len() <= 4, "{:?}", p.waves);
+    }
+
+    #[test]
+    fn capacity_limits_the_wave() {
+        // Each host: 8 GiB of VMs, 8 GiB free; 4 hosts -> cluster free 32 GiB.
+        // A wave of n hosts needs 16n <= 32 -> n <= 2 even with K = 3.
+        let f: Vec<HostFacts> = (0..4)
+            .map(|i| {
+                let id = format!("h{i}");
+                facts(
+                    host(&id, "c1", HostStatus::Up, 8, false, false),
+                    vec![vm(&format!("vm{i}"), &id, 8, false)],
+                )
+            })
+            .collect();
+        let p = plan(&f, &sel(3), &VdsmEndpoints::new(54321)).unwrap();
+        assert_eq!(p.waves.iter().map(Vec::len).max(), Some(2), "{:?}", p.waves);
+    }
+
+    #[test]
+    fn refusals_are_reported_not_planned() {
+        let f = vec![
+            facts(
+                host("a", "c1", HostStatus::Up, 1, false, false),
+                vec![vm("big", "a", 100, false)],
+            ),
+            facts(
+                host("b", "c1", HostStatus::Up, 1, false, false),
+                vec![vm("pin", "b", 1, true)],
+            ),
+            facts(
+                host("c", "c1", HostStatus::NonResponsive, 1, false, false),
+                vec![],
+            ),
+            facts(host("d", "c2", HostStatus::Up, 10, false, false), vec![]),
+        ];
+        let p = plan(&f, &sel(3), &VdsmEndpoints::new(54321)).unwrap();
+        let why = |n: &str| {
+            p.skipped
+                .iter()
+                .find(|s| s.name == n)
+                .map(|s| s.reason.clone())
+                .unwrap()
+        };
+        assert!(why("a").contains("do not fit"), "{}", why("a"));
+        assert!(why("b").contains("pinned"));
+        assert!(why("c").contains("hosts recover"));
+        assert!(why("d").contains("only Up host"));
+        assert!(p.waves.is_empty());
+        assert!(plan(
+            &f,
+            &Selection {
+                hosts: vec!["zz".into()],
+                ..sel(1)
+            },
+            &VdsmEndpoints::new(1)
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn hosted_engine_hosts_never_all_out() {
+        let f: Vec<HostFacts> = (0..3)
+            .map(|i| {
+                facts(
+                    host(&format!("he{i}"), "c1", HostStatus::Up, 32, false, i < 2),
+                    vec![],
+                )
+            })
+            .collect();
+        let p = plan(&f, &sel(3), &VdsmEndpoints::new(54321)).unwrap();
+        for w in &p.waves {
+            assert!(
+                w.iter()
+                    .filter(|id| id.starts_with("he0") || id.starts_with("he1"))
+                    .count()
+                    <= 1,
+                "{:?}",
+                p.waves
+            );
+        }
+    }
+
+    #[test]
+    fn only_needed_reasons() {
+        let mut s = sel(1);
+        s.only_needed = true;
+        s.ca_not_before = Some(s.now - 10);
+        let good = ServedCert {
+            endpoint: "x:1".into(),
+            serial: Some("10".into()),
+            signature: Some("sha256WithRSAEncryption".into()),
+            weak_signature: false,
+            not_before: Some(s.now - 5),
+            not_after: Some(s.now + 400 * DAY),
+            chain_ok: true,
+            san_ok: true,
+            error: None,
+        };
+        assert!(needs(&good, &s).is_empty());
+        let old = ServedCert {
+            not_before: Some(s.now - 100),
+            ..good.clone()
+        };
+        assert!(needs(&old, &s)[0].starts_with("issued-before-ca-renewal"));
+        let weak = ServedCert {
+            weak_signature: true,
+            not_after: Some(s.now + 3 * DAY),
+            ..good
+        };
+        let r = needs(&weak, &s);
+        assert!(
+            r.iter().any(|x| x.starts_with("sha1")) && r.iter().any(|x| x.starts_with("expiring"))
+        );
+    }
+}
