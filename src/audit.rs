@@ -202,6 +202,11 @@ pub enum Problem {
     EngineFqdnUnknown {
         reason: String,
     },
+    /// A host endpoint (vdsm over TLS, SSH) could not be reached or showed no certificate.
+    Unreachable {
+        endpoint: String,
+        reason: String,
+    },
 }
 
 impl Problem {
@@ -237,6 +242,7 @@ impl Problem {
             Problem::IndexInvalid { .. } => "index-invalid",
             Problem::SerialBehind { .. } => "serial-behind",
             Problem::EngineFqdnUnknown { .. } => "engine-fqdn-unknown",
+            Problem::Unreachable { .. } => "unreachable",
         }
     }
 
@@ -320,6 +326,9 @@ impl Problem {
             Problem::EngineFqdnUnknown { reason } => {
                 format!("ENGINE_FQDN unknown ({reason}); SAN checks against it skipped")
             }
+            Problem::Unreachable { endpoint, reason } => {
+                format!("{endpoint} unreachable: {reason}")
+            }
         }
     }
 
@@ -380,6 +389,9 @@ impl Problem {
                 Some("ln -sfn /etc/pki/ovirt-engine/ca.pem apache-ca.pem".into())
             }
             Problem::KeyOwner { .. } => Some("chown to the expected owner".into()),
+            Problem::Unreachable { .. } => {
+                Some("check the host; expired certificates: rhv-pki hosts recover --ssh".into())
+            }
             _ => None,
         }
     }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod change;
+pub mod hosts;
 
 use crate::alert;
 use crate::audit::{self, AuditConfig};
@@ -44,6 +45,11 @@ pub enum Command {
     Rollback(change::RollbackArgs),
     /// List rhv-pki's backups.
     Backups(change::BackupsArgs),
+    /// Hosts: what each serves to the engine, and rolling re-enrollment through the Manager.
+    Hosts {
+        #[command(subcommand)]
+        cmd: hosts::HostsCommand,
+    },
     /// Print shell completions or the man page (generated from these definitions).
     #[command(hide = true)]
     Generate {
@@ -165,6 +171,9 @@ pub enum CliError {
     Output(String),
     #[error(transparent)]
     Change(#[from] crate::change::ChangeError),
+    /// Refused before anything was changed (exit 2 in the change commands' terms).
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl CliError {
@@ -178,7 +187,7 @@ impl CliError {
             CliError::Change(C::Txn(crate::txn::TxnError::NoSuchBackup { .. })) => {
                 Status::Unknown.exit_code()
             }
-            CliError::Change(_) => change::EXIT_REFUSED,
+            CliError::Change(_) | CliError::Refused(_) => change::EXIT_REFUSED,
             _ => Status::Unknown.exit_code(),
         }
     }
@@ -284,6 +293,7 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
         Command::Renew(a) => change::run_renew(a, now),
         Command::Rollback(a) => change::run_rollback(a, now),
         Command::Backups(a) => change::run_backups(a),
+        Command::Hosts { cmd } => hosts::run(cmd, now),
         Command::Generate { what } => generate(what),
     }
 }

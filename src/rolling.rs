@@ -1324,7 +1324,7 @@ mod tests {
             vms_active: None,
             vms_migrating: None,
             vms_total: None,
-            hosted_engine: he.then(|| crate::engine::HostedEngine {
+            hosted_engine: he.then_some(crate::engine::HostedEngine {
                 configured: true,
                 active: true,
                 score: Some(3400),
