@@ -488,6 +488,59 @@ pub fn nagios(r: &AuditReport, t: &Thresholds) -> (String, Status) {
     (line, st)
 }
 
+/// Origin of the events rhv-pki posts into the Manager's audit log.
+pub const EVENT_ORIGIN: &str = "rhv-pki";
+
+/// The summary event `audit --post-events` posts, or `None` when the audit is clean.
+///
+/// The engine refuses a second external event with the same origin and `custom_id`
+/// (`AddExternalEventCommand`: duplicate custom id), so the id — day number × 10 + severity
+/// rank — makes the Manager itself de-duplicate: one event per day and severity; a worsening
+/// during the day still gets through.
+pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::engine::NewEvent> {
+    let worst = r.worst().filter(|s| *s >= Severity::Warning)?;
+    let (severity, rank) = match worst {
+        Severity::Critical => ("alert", 2),
+        _ => ("warning", 1),
+    };
+    let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
+    let mut codes: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .map(|f| f.problem.code())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let soonest = r
+        .certificates
+        .iter()
+        .filter_map(|c| c.cert.as_ref().map(|s| (s.not_after, c)))
+        .min_by_key(|(t, _)| *t)
+        .map(|(t, c)| {
+            format!(
+                "; soonest expiry: {} ({}) {}",
+                c.role,
+                c.path,
+                crate::cert::rfc3339(t)
+            )
+        })
+        .unwrap_or_default();
+    let description = format!(
+        "rhv-pki audit of {host}: {} — {} critical, {} warning finding(s): {}{soonest}. Run `rhv-pki audit` on the Manager for details.",
+        Status::of(r).as_str(),
+        count(Severity::Critical),
+        count(Severity::Warning),
+        codes.join(", ")
+    );
+    Some(crate::engine::NewEvent {
+        description,
+        severity: severity.into(),
+        origin: EVENT_ORIGIN.into(),
+        custom_id: r.now.div_euclid(86_400) * 10 + rank,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

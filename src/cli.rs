@@ -158,6 +158,13 @@ pub struct AuditArgs {
     /// Worker threads (0 = one per CPU).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Post a summary event into the Manager's audit log when the audit finds a warning or
+    /// worse, so ovirt-engine-notifier mail/SNMP subscriptions carry it (one per day and
+    /// severity; the Manager de-duplicates by custom id).
+    #[arg(long)]
+    pub post_events: bool,
+    #[command(flatten, next_help_heading = "Manager API (--post-events)")]
+    pub engine: hosts::EngineArgs,
 }
 
 /// A failure before or outside the audit proper (always exit 3 in check mode).
@@ -363,7 +370,10 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
     };
     // Table and JSON without a textfile are written while the audit runs (constant memory
     // for any number of hosts); the alerting formats need the whole report.
-    if textfile_dir.is_none() && matches!(a.format, AuditFormat::Table | AuditFormat::Json) {
+    if textfile_dir.is_none()
+        && !a.post_events
+        && matches!(a.format, AuditFormat::Table | AuditFormat::Json)
+    {
         let stdout = std::io::stdout();
         let w = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
         let totals = if a.format == AuditFormat::Table {
@@ -432,8 +442,53 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
             out(&format!("{line}\n"))?;
         }
     }
+    // After the report is out: a Manager that cannot be reached must not hide the audit.
+    if a.post_events {
+        post_event(&a, &rep)?;
+    }
     Ok(Outcome {
         code: status.exit_code(),
+    })
+}
+
+/// Posts the audit's summary event (nothing when the audit is clean).
+fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
+    let host = rep
+        .engine_fqdn
+        .clone()
+        .unwrap_or_else(|| "the Manager".into());
+    let Some(ev) = alert::summary_event(rep, &host) else {
+        eprintln!("rhv-pki: audit is clean; no event posted");
+        return Ok(());
+    };
+    let (cfg, _) = hosts::engine_config(&a.engine, &a.loc)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    rt.block_on(async {
+        let e = crate::engine::Engine::login(cfg)
+            .await
+            .map_err(|e| CliError::Output(format!("--post-events: {e}")))?;
+        let r = e.post_event(&ev).await;
+        e.logout().await;
+        match r {
+            Ok(posted) => {
+                eprintln!("rhv-pki: posted event {} ({})", posted.id, ev.severity);
+                Ok(())
+            }
+            Err(err @ crate::engine::EngineError::Fault { .. })
+                if matches!(err.status(), Some(400 | 409))
+                    && err.to_string().to_ascii_lowercase().contains("custom") =>
+            {
+                eprintln!(
+                    "rhv-pki: today's {} event was already posted (custom id {})",
+                    ev.severity, ev.custom_id
+                );
+                Ok(())
+            }
+            Err(err) => Err(CliError::Output(format!("--post-events: {err}"))),
+        }
     })
 }
 
