@@ -16,6 +16,7 @@ pub mod probe;
 pub mod remote;
 pub mod report;
 pub mod sign;
+pub mod sim;
 pub mod txn;
 pub mod verify;
 
