@@ -18,6 +18,7 @@ pub mod remote;
 pub mod report;
 pub mod rolling;
 pub mod sign;
+pub mod sim;
 pub mod txn;
 pub mod verify;
 

@@ -1,0 +1,479 @@
+//! `rhv-manager-sim`: a stand-in for the oVirt Manager's REST API subset rhv-pki drives
+//! (SSO, hosts, VMs, clusters, events, jobs, the maintenance / enroll / activate cycle),
+//! served over HTTPS with the apache certificate of a real PKI dir, with one vdsm TLS port
+//! per simulated host. Tests and the README demo run against it because no real Manager is
+//! available; see docs/simulator.md for the wire details and what is approximated.
+
+pub mod api;
+pub mod pki;
+pub mod render;
+pub mod scenario;
+pub mod state;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+use http_body_util::BodyExt;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use scenario::Scenario;
+use state::{Effect, World};
+
+/// How to run a simulator.
+pub struct Config {
+    pub pki_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub scenario: Scenario,
+    pub time_scale: f64,
+    /// The `admin@internal` password (from a file or the environment, never argv).
+    pub password: String,
+    pub state_file: Option<PathBuf>,
+    /// Host name printed in the URL (default: the engine FQDN).
+    pub public_name: Option<String>,
+    pub token_lifetime_secs: Option<u64>,
+    /// Unix milliseconds; the binary passes the system clock.
+    pub now_ms: fn() -> i64,
+}
+
+/// Everything the request handlers and background tasks share.
+pub struct Shared {
+    world: Mutex<World>,
+    pub tokens: Mutex<HashMap<String, i64>>,
+    password: String,
+    ca: pki::Ca,
+    state_file: Option<PathBuf>,
+    backup_root: PathBuf,
+    vdsm: RwLock<HashMap<String, Arc<rustls::ServerConfig>>>,
+    pub now_ms: fn() -> i64,
+    pub wake: tokio::sync::Notify,
+}
+
+impl Shared {
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Persists the state (temp file + rename) when `--state` was given.
+    pub fn save(&self, w: &World) {
+        let Some(p) = &self.state_file else { return };
+        if let Err(e) = save_state(p, w) {
+            eprintln!("rhv-manager-sim: cannot save state to {}: {e}", p.display());
+        }
+    }
+}
+
+fn save_state(p: &Path, w: &World) -> Result<(), String> {
+    let data = serde_json::to_vec_pretty(w).map_err(|e| e.to_string())?;
+    let tmp = p.with_extension("tmp");
+    let mut f = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    f.write_all(&data).map_err(|e| e.to_string())?;
+    f.sync_all().map_err(|e| e.to_string())?;
+    std::fs::rename(&tmp, p).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+/// `KEY=value` from an oVirt conf file (quotes and `str:` prefix removed).
+fn conf_value(path: &Path, key: &str) -> Option<String> {
+    let t = std::fs::read_to_string(path).ok()?;
+    t.lines().rev().find_map(|l| {
+        let (k, v) = l.split_once('=')?;
+        (k.trim() == key).then(|| {
+            let v = v.trim().trim_matches('"');
+            v.strip_prefix("str:").unwrap_or(v).to_string()
+        })
+    })
+}
+
+/// The setup files live beside the PKI dir in a filesystem root (`<root>/etc/pki/ovirt-engine`).
+fn etc_of(pki_dir: &Path) -> Option<PathBuf> {
+    pki_dir.parent()?.parent().map(Path::to_path_buf)
+}
+
+fn engine_fqdn(pki_dir: &Path, apache_der: &[u8]) -> String {
+    if let Some(etc) = etc_of(pki_dir) {
+        let f = etc.join("ovirt-engine/engine.conf.d/10-setup-protocols.conf");
+        if let Some(v) = conf_value(&f, "ENGINE_FQDN") {
+            return v;
+        }
+    }
+    if let Ok((_, c)) = x509_parser::parse_x509_certificate(apache_der) {
+        if let Ok(Some(san)) = c.subject_alternative_name() {
+            for g in &san.value.general_names {
+                if let x509_parser::extensions::GeneralName::DNSName(d) = g {
+                    return d.to_string();
+                }
+            }
+        }
+    }
+    "localhost".into()
+}
+
+fn organization(pki_dir: &Path, ca: &pki::Ca) -> String {
+    if let Some(etc) = etc_of(pki_dir) {
+        let f = etc.join("ovirt-engine-setup.conf.d/20-setup-ovirt-post.conf");
+        if let Some(v) = conf_value(&f, "OVESETUP_PKI/organization") {
+            return v;
+        }
+    }
+    ca.organization().unwrap_or_else(|| "oVirt".into())
+}
+
+/// The apache certificate and key the Manager's httpd serves.
+fn apache_tls(pki_dir: &Path) -> Result<(rustls::ServerConfig, Vec<u8>), String> {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let cp = pki_dir.join("certs/apache.cer");
+    let kp = pki_dir.join("keys/apache.key.nopass");
+    let cdata = std::fs::read(&cp).map_err(|e| format!("{}: {e}", cp.display()))?;
+    let certs = crate::cert::certificates_in(&cp, &cdata).map_err(|e| e.to_string())?;
+    let leaf = certs
+        .first()
+        .cloned()
+        .ok_or_else(|| format!("{}: no certificate", cp.display()))?;
+    let kdata = std::fs::read(&kp).map_err(|e| format!("{}: {e}", kp.display()))?;
+    let (key, _) = crate::cert::read_private_key(&kp, &kdata, None).map_err(|e| e.to_string())?;
+    if !crate::cert::key_matches_cert(&key, &leaf) {
+        return Err(format!(
+            "{}: the key does not belong to {}",
+            kp.display(),
+            cp.display()
+        ));
+    }
+    let der = key.private_key_to_pkcs8().map_err(|e| {
+        format!(
+            "{}: {}",
+            kp.display(),
+            crate::cert::first_openssl_reason(&e)
+        )
+    })?;
+    let chain = certs.into_iter().map(CertificateDer::from).collect();
+    let cfg = crate::probe::server_config(chain, PrivateKeyDer::Pkcs8(der.into()))
+        .map_err(|e| format!("{}: {e}", cp.display()))?;
+    Ok((cfg, leaf))
+}
+
+/// Gives every host without one a key and its initial certificate (keygen in parallel).
+fn ensure_host_certs(
+    w: &mut World,
+    ca: &pki::Ca,
+    specs: &Scenario,
+    now: i64,
+) -> Result<(), String> {
+    let todo: Vec<usize> = (0..w.hosts.len())
+        .filter(|i| w.hosts[*i].cert_pem.is_empty())
+        .collect();
+    let keys: Vec<Result<openssl::pkey::PKey<openssl::pkey::Private>, String>> =
+        std::thread::scope(|s| {
+            let hs: Vec<_> = todo.iter().map(|_| s.spawn(pki::new_host_key)).collect();
+            hs.into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("key generation panicked".into()))
+                })
+                .collect()
+        });
+    for (i, key) in todo.into_iter().zip(keys) {
+        let key = key?;
+        let name = w.hosts[i].name.clone();
+        let spec = specs
+            .hosts
+            .iter()
+            .find(|h| h.name == name)
+            .map(|h| h.cert.clone())
+            .unwrap_or_default();
+        let serial = w.next_serial;
+        w.next_serial += 1;
+        let cert = pki::initial_host_cert(
+            ca,
+            &key,
+            &w.org,
+            &w.hosts[i].address,
+            &spec,
+            serial,
+            now / 1000,
+        )
+        .map_err(|e| format!("host {name}: {e}"))?;
+        let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>| {
+            r.map(|v| String::from_utf8_lossy(&v).into_owned())
+                .map_err(|e| format!("host {name}: {}", crate::cert::first_openssl_reason(&e)))
+        };
+        w.hosts[i].key_pem = pem(key.private_key_to_pem_pkcs8())?;
+        w.hosts[i].cert_pem = pem(cert.to_pem())?;
+    }
+    Ok(())
+}
+
+/// Starts the simulator and serves until the process is stopped. Prints one line on stdout
+/// once it listens: `listening https://<name>:<port>/ovirt-engine/api connect=127.0.0.1:<port>`.
+pub async fn run(cfg: Config) -> Result<(), String> {
+    if !cfg.listen.ip().is_loopback() {
+        return Err(format!(
+            "--listen {}: the simulator only listens on loopback addresses",
+            cfg.listen
+        ));
+    }
+    let pki_dir = cfg.pki_dir.clone();
+    if !pki_dir.join("ca.pem").is_file() {
+        return Err(format!(
+            "{}: not an oVirt PKI dir (no ca.pem)",
+            pki_dir.display()
+        ));
+    }
+    let ca = pki::Ca::load(&pki_dir)?;
+    let (api_tls, apache_der) = apache_tls(&pki_dir)?;
+    let now = (cfg.now_ms)();
+    let fqdn = cfg
+        .scenario
+        .engine_fqdn
+        .clone()
+        .unwrap_or_else(|| engine_fqdn(&pki_dir, &apache_der));
+    let org = cfg
+        .scenario
+        .organization
+        .clone()
+        .unwrap_or_else(|| organization(&pki_dir, &ca));
+    let mut world = match cfg.state_file.as_ref().filter(|p| p.exists()) {
+        Some(p) => {
+            let data = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let mut w: World = serde_json::from_slice(&data)
+                .map_err(|e| format!("{}: not a simulator state file: {e}", p.display()))?;
+            w.scale = cfg.time_scale;
+            if let Some(t) = cfg.token_lifetime_secs {
+                w.token_lifetime_secs = t;
+            }
+            w
+        }
+        None => World::from_scenario(
+            &cfg.scenario,
+            fqdn.clone(),
+            org,
+            cfg.time_scale,
+            cfg.token_lifetime_secs,
+        ),
+    };
+    ensure_host_certs(&mut world, &ca, &cfg.scenario, now)?;
+    // vdsm listeners: keep the ports of a previous run when they are free.
+    let mut vdsm_listeners = Vec::new();
+    let mut vdsm_cfgs = HashMap::new();
+    for h in &mut world.hosts {
+        let l = match TcpListener::bind(("127.0.0.1", h.vdsm_port)).await {
+            Ok(l) => l,
+            Err(_) => TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .map_err(|e| format!("host {}: cannot bind a vdsm port: {e}", h.name))?,
+        };
+        h.vdsm_port = l.local_addr().map_err(|e| e.to_string())?.port();
+        let c = pki::tls_config(&h.cert_pem, &h.key_pem)
+            .map_err(|e| format!("host {}: {e}", h.name))?;
+        vdsm_cfgs.insert(h.id.clone(), Arc::new(c));
+        vdsm_listeners.push((h.id.clone(), l));
+    }
+    let backup_root = match &cfg.state_file {
+        Some(p) => p.with_extension("txn"),
+        None => std::env::temp_dir().join(format!("rhv-manager-sim-{}", std::process::id())),
+    };
+    let sh = Arc::new(Shared {
+        world: Mutex::new(world),
+        tokens: Mutex::new(HashMap::new()),
+        password: cfg.password.clone(),
+        ca,
+        state_file: cfg.state_file.clone(),
+        backup_root,
+        vdsm: RwLock::new(vdsm_cfgs),
+        now_ms: cfg.now_ms,
+        wake: tokio::sync::Notify::new(),
+    });
+    {
+        let w = sh.world();
+        sh.save(&w);
+    }
+    let listener = TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| format!("--listen {}: {e}", cfg.listen))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    for (id, l) in vdsm_listeners {
+        tokio::spawn(vdsm_loop(sh.clone(), id, l));
+    }
+    tokio::spawn(ticker(sh.clone()));
+    let name = cfg.public_name.clone().unwrap_or(fqdn);
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "listening https://{name}:{port}/ovirt-engine/api connect=127.0.0.1:{port}"
+        );
+        let _ = out.flush();
+    }
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(api_tls));
+    loop {
+        let (sock, _) = match listener.accept().await {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("rhv-manager-sim: accept: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = sock.set_nodelay(true);
+        let acceptor = acceptor.clone();
+        let sh = sh.clone();
+        tokio::spawn(async move {
+            let Ok(tls) = acceptor.accept(sock).await else {
+                return;
+            };
+            let svc = hyper::service::service_fn(move |req| {
+                let sh = sh.clone();
+                async move { Ok::<_, std::convert::Infallible>(serve(sh, req).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(tls), svc)
+                .await;
+        });
+    }
+}
+
+const MAX_BODY: usize = 1 << 20;
+
+async fn serve(
+    sh: Arc<Shared>,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<http_body_util::Full<hyper::body::Bytes>> {
+    let (parts, body) = req.into_parts();
+    let limited = http_body_util::Limited::new(body, MAX_BODY);
+    let ans = match limited.collect().await {
+        Ok(b) => {
+            let query: HashMap<String, String> = parts
+                .uri
+                .query()
+                .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                .unwrap_or_default();
+            let r = api::Req {
+                method: parts.method,
+                path: parts.uri.path().to_string(),
+                query,
+                headers: parts.headers,
+                body: b.to_bytes().to_vec(),
+            };
+            let sh2 = sh.clone();
+            tokio::task::spawn_blocking(move || api::handle(&sh2, r))
+                .await
+                .unwrap_or_else(|_| api::Answer {
+                    status: 500,
+                    ctype: "text/plain",
+                    body: "internal error".into(),
+                    headers: Vec::new(),
+                })
+        }
+        Err(_) => api::Answer {
+            status: 413,
+            ctype: "text/plain",
+            body: "request body too large".into(),
+            headers: Vec::new(),
+        },
+    };
+    let r = ans.into_response();
+    let (p, b) = r.into_parts();
+    hyper::Response::from_parts(p, http_body_util::Full::new(hyper::body::Bytes::from(b)))
+}
+
+/// Applies due transitions and carries out their effects.
+async fn ticker(sh: Arc<Shared>) {
+    loop {
+        let now = (sh.now_ms)();
+        let (effects, next) = {
+            let mut w = sh.world();
+            let due = w.next_deadline().is_some_and(|d| d <= now);
+            let effects = w.tick(now);
+            if due {
+                sh.save(&w);
+            }
+            (effects, w.next_deadline())
+        };
+        for e in effects {
+            match e {
+                Effect::Issue(h) => {
+                    let sh2 = sh.clone();
+                    tokio::task::spawn_blocking(move || issue(&sh2, &h));
+                }
+                Effect::CertChanged(h) => {
+                    let pems = sh
+                        .world()
+                        .host(&h)
+                        .map(|x| (x.cert_pem.clone(), x.key_pem.clone()));
+                    if let Some((c, k)) = pems {
+                        match pki::tls_config(&c, &k) {
+                            Ok(cfg) => {
+                                sh.vdsm
+                                    .write()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .insert(h, Arc::new(cfg));
+                            }
+                            Err(e) => eprintln!("rhv-manager-sim: host {h}: {e}"),
+                        }
+                    }
+                }
+            }
+        }
+        let wait = next
+            .map(|d| (d - (sh.now_ms)()).clamp(1, 250))
+            .unwrap_or(250) as u64;
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(wait)) => {}
+            _ = sh.wake.notified() => {}
+        }
+    }
+}
+
+/// The enrollment's slow part: new host key, issuance, PKI files.
+fn issue(sh: &Shared, host: &str) {
+    let (org, addr) = {
+        let w = sh.world();
+        match w.host(host) {
+            Some(h) => (w.org.clone(), h.address.clone()),
+            None => return,
+        }
+    };
+    let now = (sh.now_ms)() / 1000;
+    let r = pki::enroll(&sh.ca, &org, &addr, now, &sh.backup_root);
+    let mut w = sh.world();
+    if let Some(h) = w.hosts.iter_mut().find(|h| h.id == host) {
+        h.issuing = false;
+        match r {
+            Ok(x) => h.issued = Some((x.key_pem, x.cert_pem)),
+            Err(e) => {
+                eprintln!("rhv-manager-sim: enrollment of {addr} failed: {e}");
+                h.issue_error = Some(e);
+            }
+        }
+    }
+    sh.save(&w);
+}
+
+/// One host's vdsm port: a TLS server presenting the host's current certificate.
+async fn vdsm_loop(sh: Arc<Shared>, host: String, l: TcpListener) {
+    loop {
+        let Ok((sock, _)) = l.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let cfg = sh
+            .vdsm
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&host)
+            .cloned();
+        let Some(cfg) = cfg else { continue };
+        tokio::spawn(async move {
+            let acc = tokio_rustls::TlsAcceptor::from(cfg);
+            if let Ok(Ok(mut tls)) =
+                tokio::time::timeout(Duration::from_secs(10), acc.accept(sock)).await
+            {
+                use tokio::io::AsyncWriteExt;
+                let _ = tls.shutdown().await;
+            }
+        });
+    }
+}

@@ -1,0 +1,301 @@
+//! The Manager's PKI as the simulated engine uses it: the CA that signs host certificates,
+//! the initial vdsm certificates hosts serve (SHA-1 / expired / SAN-less on request), and
+//! Enroll Certificate's real issuance — a new host key (`openssl req -newkey` on the host),
+//! `pki-enroll-request.sh`'s `openssl ca` via `sign.rs`, and the engine-side files
+//! (`requests/<addr>.req`, `certs/<addr>.cer`, `certs/<SERIAL>.pem`, `database.txt`,
+//! `serial.txt`) written through `txn.rs` under the `ca.pem` lock.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use openssl::asn1::{Asn1Integer, Asn1Time};
+use openssl::bn::BigNum;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::x509::extension::{
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
+    SubjectKeyIdentifier,
+};
+use openssl::x509::{X509Name, X509};
+
+use crate::catalog::Profile;
+use crate::sign::{self, LeafProfile, DAY};
+use crate::txn::{Meta, Tree, Txn, TxnConfig};
+
+use super::scenario::CertSpec;
+
+/// Host certificate validity the 4.5.1+ engine uses (`VdsCertificateValidityInDays`).
+pub const HOST_DAYS: i64 = 1827;
+
+/// The engine CA as read from the PKI dir.
+pub struct Ca {
+    pub pki_dir: PathBuf,
+    pub cert: X509,
+    pub key: PKey<Private>,
+    pub aia: Option<String>,
+    pub has_ski: bool,
+}
+
+fn e(what: &str) -> impl Fn(openssl::error::ErrorStack) -> String + '_ {
+    move |x| format!("{what}: {}", crate::cert::first_openssl_reason(&x))
+}
+
+impl Ca {
+    pub fn load(pki_dir: &Path) -> Result<Ca, String> {
+        let cpath = pki_dir.join("ca.pem");
+        let kpath = pki_dir.join("private/ca.pem");
+        let cdata = std::fs::read(&cpath).map_err(|x| format!("{}: {x}", cpath.display()))?;
+        let der = crate::cert::first_certificate(&cpath, &cdata).map_err(|x| x.to_string())?;
+        let cert = X509::from_der(&der).map_err(e(&cpath.display().to_string()))?;
+        let kdata = std::fs::read(&kpath).map_err(|x| format!("{}: {x}", kpath.display()))?;
+        let (key, _) =
+            crate::cert::read_private_key(&kpath, &kdata, None).map_err(|x| x.to_string())?;
+        let pubkey = cert.public_key().map_err(e("CA public key"))?;
+        if !pubkey.public_eq(&key) {
+            return Err(format!(
+                "{}: the key does not belong to {}",
+                kpath.display(),
+                cpath.display()
+            ));
+        }
+        let has_ski = cert.subject_key_id().is_some();
+        let aia = read_aia(pki_dir);
+        Ok(Ca {
+            pki_dir: pki_dir.to_path_buf(),
+            cert,
+            key,
+            aia,
+            has_ski,
+        })
+    }
+
+    /// O of the CA subject (fallback for `OrganizationName`).
+    pub fn organization(&self) -> Option<String> {
+        self.cert
+            .subject_name()
+            .entries_by_nid(openssl::nid::Nid::ORGANIZATIONNAME)
+            .next()
+            .and_then(|x| x.data().to_string().ok())
+    }
+}
+
+/// `authorityInfoAccess = caIssuers;URI:<x>` from `cert.template` (or `cert.conf`).
+fn read_aia(pki_dir: &Path) -> Option<String> {
+    for f in ["cert.template", "cert.conf"] {
+        if let Ok(t) = std::fs::read_to_string(pki_dir.join(f)) {
+            for l in t.lines() {
+                let l = l.trim();
+                if l.starts_with("authorityInfoAccess") {
+                    if let Some((_, uri)) = l.split_once("caIssuers;URI:") {
+                        return Some(uri.trim().to_string());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// RSA-2048, as `openssl req -newkey rsa:2048` on a host.
+pub fn new_host_key() -> Result<PKey<Private>, String> {
+    let rsa = Rsa::generate(2048).map_err(e("RSA key generation"))?;
+    PKey::from_rsa(rsa).map_err(e("RSA key"))
+}
+
+fn host_subject(org: &str, address: &str) -> Result<X509Name, String> {
+    let mut n = X509Name::builder().map_err(e("subject"))?;
+    n.append_entry_by_text("O", org).map_err(e("subject O"))?;
+    n.append_entry_by_text("CN", address)
+        .map_err(e("subject CN"))?;
+    Ok(n.build())
+}
+
+/// The certificate a host serves at start: issued by the CA the way its era did, with the
+/// defects the scenario asks for. Not recorded in the PKI dir (it predates the simulation).
+pub fn initial_host_cert(
+    ca: &Ca,
+    key: &PKey<Private>,
+    org: &str,
+    address: &str,
+    spec: &CertSpec,
+    serial: u64,
+    now: i64,
+) -> Result<X509, String> {
+    let what = "initial host certificate";
+    let mut b = X509::builder().map_err(e(what))?;
+    b.set_version(2).map_err(e(what))?;
+    let bn = BigNum::from_u32(serial as u32).map_err(e(what))?;
+    let serial = Asn1Integer::from_bn(&bn).map_err(e(what))?;
+    b.set_serial_number(&serial).map_err(e(what))?;
+    let subject = host_subject(org, address)?;
+    b.set_subject_name(&subject).map_err(e(what))?;
+    b.set_issuer_name(ca.cert.subject_name()).map_err(e(what))?;
+    b.set_pubkey(key).map_err(e(what))?;
+    let nb = Asn1Time::from_unix((now - spec.age_days * DAY) as libc::time_t).map_err(e(what))?;
+    let na = Asn1Time::from_unix((now + spec.days_left * DAY) as libc::time_t).map_err(e(what))?;
+    b.set_not_before(&nb).map_err(e(what))?;
+    b.set_not_after(&na).map_err(e(what))?;
+    let ski = SubjectKeyIdentifier::new()
+        .build(&b.x509v3_context(Some(&ca.cert), None))
+        .map_err(e(what))?;
+    b.append_extension(ski).map_err(e(what))?;
+    let aki = AuthorityKeyIdentifier::new()
+        .keyid(true)
+        .issuer(true)
+        .build(&b.x509v3_context(Some(&ca.cert), None))
+        .map_err(e(what))?;
+    b.append_extension(aki).map_err(e(what))?;
+    b.append_extension(BasicConstraints::new().build().map_err(e(what))?)
+        .map_err(e(what))?;
+    b.append_extension(
+        KeyUsage::new()
+            .critical()
+            .digital_signature()
+            .key_encipherment()
+            .build()
+            .map_err(e(what))?,
+    )
+    .map_err(e(what))?;
+    b.append_extension(
+        ExtendedKeyUsage::new()
+            .critical()
+            .server_auth()
+            .client_auth()
+            .build()
+            .map_err(e(what))?,
+    )
+    .map_err(e(what))?;
+    if !spec.no_san {
+        let san = SubjectAlternativeName::new()
+            .dns(address)
+            .build(&b.x509v3_context(Some(&ca.cert), None))
+            .map_err(e(what))?;
+        b.append_extension(san).map_err(e(what))?;
+    }
+    let md = if spec.sha1 {
+        MessageDigest::sha1()
+    } else {
+        MessageDigest::sha256()
+    };
+    b.sign(&ca.key, md).map_err(e(what))?;
+    Ok(b.build())
+}
+
+/// What an enrollment produced.
+pub struct Enrolled {
+    pub key_pem: String,
+    pub cert_pem: String,
+    pub serial: String,
+}
+
+/// Enroll Certificate's issuance for one host: new key, CSR, `openssl ca`-equivalent with
+/// the `v3_ca_san` profile, SAN `DNS:<address>`, subject `/O=<org>/CN=<address>`,
+/// notBefore now−1 day, notAfter now+1827 days; the engine's files written in one
+/// transaction under the `ca.pem` lock.
+pub fn enroll(
+    ca: &Ca,
+    org: &str,
+    address: &str,
+    now: i64,
+    backup_root: &Path,
+) -> Result<Enrolled, String> {
+    let key = new_host_key()?;
+    let req = sign::request(&key).map_err(|x| x.to_string())?;
+    let req_pem = req.to_pem().map_err(e("CSR PEM"))?;
+    let cfg = TxnConfig {
+        pki_dir: ca.pki_dir.clone(),
+        engine_conf_dir: None,
+        backup_root: backup_root.to_path_buf(),
+        lock_files: vec![ca.pki_dir.join("ca.pem")],
+        legacy_lock_dir: None,
+        lock_timeout: Duration::from_secs(30),
+        now,
+        reason: format!("rhv-manager-sim: Enroll Certificate for {address}"),
+        fault: None,
+    };
+    let mut txn = Txn::begin(cfg).map_err(|x| x.to_string())?;
+    let r = (|| -> Result<Enrolled, String> {
+        let serial_path = ca.pki_dir.join("serial.txt");
+        let serial_text = std::fs::read_to_string(&serial_path)
+            .map_err(|x| format!("{}: {x}", serial_path.display()))?;
+        let serial = serial_text.trim().to_uppercase();
+        let next = sign::next_serial(&serial).ok_or_else(|| {
+            format!(
+                "{}: not a hex serial: {:?}",
+                serial_path.display(),
+                serial_text
+            )
+        })?;
+        let db_path = ca.pki_dir.join("database.txt");
+        let db = std::fs::read(&db_path).unwrap_or_default();
+        let subject = host_subject(org, address)?;
+        let profile = LeafProfile {
+            profile: Profile::San,
+            san_dns: Some(format!("DNS:{address}")),
+            aia: ca.aia.clone(),
+            ca_has_ski: ca.has_ski,
+        };
+        let not_before = now - DAY;
+        let not_after = now + HOST_DAYS * DAY;
+        let cert = sign::issue_leaf(
+            &subject, &key, &ca.cert, &ca.key, &serial, not_before, not_after, &profile,
+        )
+        .map_err(|x| x.to_string())?;
+        let cer = sign::text_and_pem(&cert).map_err(|x| x.to_string())?;
+        let owner = Meta::of(&ca.pki_dir).map_err(|x| x.to_string())?;
+        let meta = Meta {
+            mode: 0o644,
+            uid: owner.uid,
+            gid: owner.gid,
+        };
+        let exists = |rel: &str| ca.pki_dir.join(rel).exists();
+        let m = |rel: &str| if exists(rel) { None } else { Some(meta) };
+        let w = |txn: &mut Txn, rel: &str, data: &[u8]| {
+            let mm = m(rel);
+            txn.write(Tree::Pki, rel, data, mm)
+                .map_err(|x| x.to_string())
+        };
+        w(&mut txn, &format!("requests/{address}.req"), &req_pem)?;
+        w(&mut txn, "database.txt.old", &db)?;
+        let mut db2 = db.clone();
+        db2.extend_from_slice(sign::index_line(&serial, not_after, cert.subject_name()).as_bytes());
+        w(&mut txn, "database.txt", &db2)?;
+        w(&mut txn, "serial.txt.old", serial_text.as_bytes())?;
+        w(&mut txn, "serial.txt", format!("{next}\n").as_bytes())?;
+        w(&mut txn, &format!("certs/{serial}.pem"), &cer)?;
+        w(&mut txn, &format!("certs/{address}.cer"), &cer)?;
+        let key_pem = key.private_key_to_pem_pkcs8().map_err(e("key PEM"))?;
+        let cert_pem = cert.to_pem().map_err(e("cert PEM"))?;
+        Ok(Enrolled {
+            key_pem: String::from_utf8_lossy(&key_pem).into_owned(),
+            cert_pem: String::from_utf8_lossy(&cert_pem).into_owned(),
+            serial,
+        })
+    })();
+    match r {
+        Ok(x) => {
+            txn.commit().map_err(|x| x.to_string())?;
+            Ok(x)
+        }
+        Err(err) => {
+            let _ = txn.rollback();
+            Err(err)
+        }
+    }
+}
+
+/// A rustls server config serving `cert_pem` with `key_pem` (the vdsm port).
+pub fn tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+        .collect::<Result<_, _>>()
+        .map_err(|x| format!("certificate PEM: {x}"))?;
+    if certs.is_empty() {
+        return Err("no certificate in PEM".into());
+    }
+    let key =
+        PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|x| format!("key PEM: {x}"))?;
+    crate::probe::server_config(certs, key)
+}

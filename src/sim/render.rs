@@ -1,0 +1,420 @@
+//! One representation tree, two wire formats: the simulator builds each answer once and
+//! writes it as the engine's XML (JAXB: elements, `href`/`id`/`rel` attributes) or as the
+//! engine's JSON (integers and booleans as *strings*, decimals as numbers, dates as epoch
+//! milliseconds, a collection as `{"host": [...]}` and an empty one as `{}`).
+
+use serde_json::{Map, Value};
+
+/// A value in a representation.
+#[derive(Debug, Clone)]
+pub enum V {
+    S(String),
+    B(bool),
+    I(i64),
+    /// `xs:decimal` (statistics datum, CPU speed): a JSON number.
+    D(f64),
+    /// A date, Unix milliseconds.
+    T(i64),
+    O(Obj),
+    /// Repeated element: XML repeats the element, JSON makes an array.
+    L(Vec<Obj>),
+}
+
+/// An element: XML attributes (`href`, `id`, `rel`) then child fields.
+#[derive(Debug, Clone, Default)]
+pub struct Obj {
+    pub attrs: Vec<(&'static str, String)>,
+    pub fields: Vec<(String, V)>,
+}
+
+impl Obj {
+    pub fn new() -> Obj {
+        Obj::default()
+    }
+    /// An identified object: `href` and `id` attributes.
+    pub fn ided(href: String, id: &str) -> Obj {
+        Obj {
+            attrs: vec![("href", href), ("id", id.to_string())],
+            fields: Vec::new(),
+        }
+    }
+    pub fn attr(mut self, k: &'static str, v: impl Into<String>) -> Obj {
+        self.attrs.push((k, v.into()));
+        self
+    }
+    pub fn s(mut self, k: &str, v: impl Into<String>) -> Obj {
+        self.fields.push((k.to_string(), V::S(v.into())));
+        self
+    }
+    pub fn b(mut self, k: &str, v: bool) -> Obj {
+        self.fields.push((k.to_string(), V::B(v)));
+        self
+    }
+    pub fn i(mut self, k: &str, v: i64) -> Obj {
+        self.fields.push((k.to_string(), V::I(v)));
+        self
+    }
+    pub fn d(mut self, k: &str, v: f64) -> Obj {
+        self.fields.push((k.to_string(), V::D(v)));
+        self
+    }
+    pub fn t(mut self, k: &str, ms: i64) -> Obj {
+        self.fields.push((k.to_string(), V::T(ms)));
+        self
+    }
+    pub fn o(mut self, k: &str, v: Obj) -> Obj {
+        self.fields.push((k.to_string(), V::O(v)));
+        self
+    }
+    pub fn l(mut self, k: &str, v: Vec<Obj>) -> Obj {
+        if !v.is_empty() {
+            self.fields.push((k.to_string(), V::L(v)));
+        }
+        self
+    }
+}
+
+/// A link `<link href="..." rel="..."/>`.
+pub fn link(href: String, rel: &str) -> Obj {
+    Obj::new().attr("href", href).attr("rel", rel)
+}
+
+/// The XML `dateTime` the engine writes: `2026-12-02T07:41:41.123Z` style with an offset.
+pub fn xml_date(ms: i64) -> String {
+    let dt = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+00:00",
+        dt.year(),
+        dt.month() as u8,
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second(),
+        dt.millisecond()
+    )
+}
+
+fn esc(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn xml_obj(name: &str, o: &Obj, depth: usize, out: &mut String) {
+    let pad = "    ".repeat(depth);
+    out.push_str(&pad);
+    out.push('<');
+    out.push_str(name);
+    for (k, v) in &o.attrs {
+        out.push(' ');
+        out.push_str(k);
+        out.push_str("=\"");
+        esc(v, out);
+        out.push('"');
+    }
+    if o.fields.is_empty() {
+        out.push_str("/>\n");
+        return;
+    }
+    out.push_str(">\n");
+    for (k, v) in &o.fields {
+        xml_field(k, v, depth + 1, out);
+    }
+    out.push_str(&pad);
+    out.push_str("</");
+    out.push_str(name);
+    out.push_str(">\n");
+}
+
+fn xml_leaf(name: &str, text: &str, depth: usize, out: &mut String) {
+    out.push_str(&"    ".repeat(depth));
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    esc(text, out);
+    out.push_str("</");
+    out.push_str(name);
+    out.push_str(">\n");
+}
+
+fn xml_field(name: &str, v: &V, depth: usize, out: &mut String) {
+    match v {
+        V::S(s) => xml_leaf(name, s, depth, out),
+        V::B(b) => xml_leaf(name, if *b { "true" } else { "false" }, depth, out),
+        V::I(i) => xml_leaf(name, &i.to_string(), depth, out),
+        V::D(d) => xml_leaf(name, &decimal(*d), depth, out),
+        V::T(t) => xml_leaf(name, &xml_date(*t), depth, out),
+        V::O(o) => xml_obj(name, o, depth, out),
+        V::L(items) => {
+            for o in items {
+                xml_obj(name, o, depth, out);
+            }
+        }
+    }
+}
+
+fn decimal(d: f64) -> String {
+    if d.fract() == 0.0 && d.abs() < 1e15 {
+        format!("{d:.1}")
+    } else {
+        format!("{d}")
+    }
+}
+
+const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+
+/// One object as an XML document.
+pub fn xml_doc(name: &str, o: &Obj) -> String {
+    let mut out = String::from(XML_DECL);
+    xml_obj(name, o, 0, &mut out);
+    out
+}
+
+/// A collection `<hosts><host>...</host></hosts>`.
+pub fn xml_collection(plural: &str, singular: &str, items: &[Obj]) -> String {
+    let mut out = String::from(XML_DECL);
+    if items.is_empty() {
+        out.push_str(&format!("<{plural}/>\n"));
+        return out;
+    }
+    out.push_str(&format!("<{plural}>\n"));
+    for o in items {
+        xml_obj(singular, o, 1, &mut out);
+    }
+    out.push_str(&format!("</{plural}>\n"));
+    out
+}
+
+fn json_value(v: &V) -> Value {
+    match v {
+        V::S(s) => Value::String(s.clone()),
+        V::B(b) => Value::String(if *b { "true" } else { "false" }.into()),
+        V::I(i) => Value::String(i.to_string()),
+        V::D(d) => serde_json::Number::from_f64(*d)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        V::T(t) => Value::Number((*t).into()),
+        V::O(o) => json_obj(o),
+        V::L(items) => Value::Array(items.iter().map(json_obj).collect()),
+    }
+}
+
+/// An object as JSON: fields first, then the attributes (`href`, `id`) as plain members.
+pub fn json_obj(o: &Obj) -> Value {
+    let mut m = Map::new();
+    for (k, v) in &o.fields {
+        m.insert(k.clone(), json_value(v));
+    }
+    for (k, v) in &o.attrs {
+        m.insert((*k).to_string(), Value::String(v.clone()));
+    }
+    Value::Object(m)
+}
+
+pub fn json_doc(o: &Obj) -> String {
+    serde_json::to_string_pretty(&json_obj(o)).unwrap_or_else(|_| "{}".into())
+}
+
+/// A collection `{"host": [...]}`; `{}` when empty, as the engine writes it.
+pub fn json_collection(singular: &str, items: &[Obj]) -> String {
+    let mut m = Map::new();
+    if !items.is_empty() {
+        m.insert(
+            singular.to_string(),
+            Value::Array(items.iter().map(json_obj).collect()),
+        );
+    }
+    serde_json::to_string_pretty(&Value::Object(m)).unwrap_or_else(|_| "{}".into())
+}
+
+/// Parses a request body (XML or JSON) into one JSON-like tree: XML elements become
+/// members, attributes too, leaf text becomes a string. The root element name is dropped
+/// (`<action>...</action>` and `{...}` read the same).
+pub fn parse_body(body: &[u8], content_type: &str) -> Result<Value, String> {
+    let text = std::str::from_utf8(body).map_err(|_| "request body is not UTF-8".to_string())?;
+    if text.trim().is_empty() {
+        return Ok(Value::Object(Map::new()));
+    }
+    let looks_json = text.trim_start().starts_with('{');
+    if content_type.contains("json") || looks_json {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("bad JSON body: {e}"))?;
+        if !v.is_object() {
+            return Err("JSON body is not an object".into());
+        }
+        return Ok(v);
+    }
+    parse_xml(text)
+}
+
+fn parse_xml(text: &str) -> Result<Value, String> {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_str(text);
+    // Stack of (name, members, text).
+    let mut stack: Vec<(String, Map<String, Value>, String)> = Vec::new();
+    let mut root: Option<Value> = None;
+    let attrs_of = |e: &quick_xml::events::BytesStart<'_>| -> Result<Map<String, Value>, String> {
+        let mut m = Map::new();
+        for a in e.attributes() {
+            let a = a.map_err(|e| format!("bad XML attribute: {e}"))?;
+            let k = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+            let v = a
+                .unescape_value()
+                .map_err(|e| format!("bad XML attribute value: {e}"))?
+                .into_owned();
+            m.insert(k, Value::String(v));
+        }
+        Ok(m)
+    };
+    loop {
+        let ev = r.read_event().map_err(|e| format!("bad XML body: {e}"))?;
+        match ev {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                stack.push((name, attrs_of(&e)?, String::new()));
+            }
+            Event::Empty(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let m = attrs_of(&e)?;
+                let v = Value::Object(m);
+                match stack.last_mut() {
+                    Some(parent) => insert(&mut parent.1, name, v),
+                    None => root = Some(v),
+                }
+            }
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    let s = t.decode().map_err(|e| format!("bad XML text: {e}"))?;
+                    let s = quick_xml::escape::unescape(&s)
+                        .map_err(|e| format!("bad XML text: {e}"))?;
+                    top.2.push_str(&s);
+                }
+            }
+            Event::GeneralRef(g) => {
+                if let Some(top) = stack.last_mut() {
+                    let name = g.decode().map_err(|e| format!("bad XML entity: {e}"))?;
+                    let s = match name.as_ref() {
+                        "lt" => "<",
+                        "gt" => ">",
+                        "amp" => "&",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => return Err(format!("unknown XML entity &{other};")),
+                    };
+                    top.2.push_str(s);
+                }
+            }
+            Event::End(_) => {
+                let Some((name, m, text)) = stack.pop() else {
+                    return Err("unbalanced XML".into());
+                };
+                let v = if m.is_empty() {
+                    Value::String(text.trim().to_string())
+                } else {
+                    Value::Object(m)
+                };
+                match stack.last_mut() {
+                    Some(parent) => insert(&mut parent.1, name, v),
+                    None => root = Some(v),
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !stack.is_empty() {
+        return Err("unterminated XML element".into());
+    }
+    match root {
+        Some(Value::Object(m)) => Ok(Value::Object(m)),
+        Some(Value::String(s)) if s.is_empty() => Ok(Value::Object(Map::new())),
+        Some(_) => Err("XML body has no elements".into()),
+        None => Err("empty XML body".into()),
+    }
+}
+
+fn insert(m: &mut Map<String, Value>, k: String, v: Value) {
+    match m.get_mut(&k) {
+        Some(Value::Array(a)) => a.push(v),
+        Some(existing) => {
+            let old = existing.take();
+            *existing = Value::Array(vec![old, v]);
+        }
+        None => {
+            m.insert(k, v);
+        }
+    }
+}
+
+/// A member of a parsed body as text (strings, numbers and booleans alike, since the
+/// engine's JSON quotes them and clients may or may not).
+pub fn text_of<'a>(v: &'a Value, path: &[&str]) -> Option<String> {
+    let mut cur: &'a Value = v;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    match cur {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_quotes_integers_and_booleans() {
+        let o = Obj::ided("/ovirt-engine/api/hosts/1".into(), "1")
+            .s("name", "h1")
+            .i("memory", 42)
+            .b("update_available", false)
+            .d("datum", 2.5)
+            .t("time", 1000);
+        let v = json_obj(&o);
+        assert_eq!(v["memory"], "42");
+        assert_eq!(v["update_available"], "false");
+        assert_eq!(v["datum"], 2.5);
+        assert_eq!(v["time"], 1000);
+        assert_eq!(v["id"], "1");
+        assert_eq!(json_collection("host", &[]), "{}");
+    }
+
+    #[test]
+    fn xml_attributes_and_lists() {
+        let o = Obj::ided("/h/1".into(), "1")
+            .s("name", "a<b")
+            .l("link", vec![link("/x".into(), "x"), link("/y".into(), "y")]);
+        let x = xml_doc("host", &o);
+        assert!(x.contains("<host href=\"/h/1\" id=\"1\">"), "{x}");
+        assert!(x.contains("<name>a&lt;b</name>"));
+        assert!(x.contains("<link href=\"/x\" rel=\"x\"/>"));
+        assert!(x.contains("<link href=\"/y\" rel=\"y\"/>"));
+    }
+
+    #[test]
+    fn bodies_parse_alike() {
+        let x = parse_body(
+            b"<action><async>false</async><reason>cert &amp; key</reason><host id=\"7\"/></action>",
+            "application/xml",
+        )
+        .unwrap();
+        assert_eq!(text_of(&x, &["async"]).as_deref(), Some("false"));
+        assert_eq!(text_of(&x, &["reason"]).as_deref(), Some("cert & key"));
+        assert_eq!(text_of(&x, &["host", "id"]).as_deref(), Some("7"));
+        let j = parse_body(b"{\"async\": false}", "application/json").unwrap();
+        assert_eq!(text_of(&j, &["async"]).as_deref(), Some("false"));
+        assert!(parse_body(b"<action>", "application/xml").is_err());
+        assert!(parse_body(b"<action/>", "application/xml").is_ok());
+        assert!(parse_body(b"", "").is_ok());
+        assert!(parse_body(b"[1]", "application/json").is_err());
+    }
+}

@@ -1,0 +1,433 @@
+//! The simulator's scenario file (TOML): clusters, hosts with memory and VMs, SPM,
+//! hosted-engine, initial host certificates, timings and injected faults. Without a file the
+//! simulator runs [`Scenario::default_scenario`]: one cluster, three Up hosts (host1 SPM),
+//! four VMs.
+
+use serde::{Deserialize, Serialize};
+
+const MIB: i64 = 1024 * 1024;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name the Manager is reached by (default: `ENGINE_FQDN` next to the PKI dir, else the
+    /// apache certificate's first DNS name).
+    #[serde(default)]
+    pub engine_fqdn: Option<String>,
+    /// `OrganizationName` used in host subjects (default: `OVESETUP_PKI/organization` of
+    /// the setup answers next to the PKI dir, else the CA's O).
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// `product_info.version.full_version` of the entry point.
+    #[serde(default = "default_version")]
+    pub version: String,
+    #[serde(default)]
+    pub timings: Timings,
+    #[serde(default)]
+    pub sso: Sso,
+    #[serde(default)]
+    pub hosted_engine: HostedEngine,
+    #[serde(default)]
+    pub clusters: Vec<ClusterSpec>,
+    #[serde(default)]
+    pub hosts: Vec<HostSpec>,
+    #[serde(default)]
+    pub vms: Vec<VmSpec>,
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
+}
+
+fn default_version() -> String {
+    "4.5.6-1.el9".into()
+}
+
+/// Nominal durations in seconds, multiplied by `--time-scale`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Timings {
+    /// Enroll Certificate accepted → host `installing` (the action returns before this).
+    pub enroll_start: f64,
+    /// `installing` → `maintenance` (or `install_failed`).
+    pub enroll: f64,
+    /// One VM live migration.
+    pub migration: f64,
+    /// Last migration done (or no VMs) → `maintenance`.
+    pub maintenance_settle: f64,
+    /// Activate: `unassigned` → `initializing`.
+    pub activate_unassigned: f64,
+    /// Activate: `initializing` → `up`.
+    pub activate_initializing: f64,
+    /// SPM stopped → a new SPM elected (`contending` meanwhile).
+    pub spm_election: f64,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            enroll_start: 2.0,
+            enroll: 30.0,
+            migration: 8.0,
+            maintenance_settle: 2.0,
+            activate_unassigned: 2.0,
+            activate_initializing: 8.0,
+            spm_election: 3.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Sso {
+    /// Lifetime of an access token in seconds (not scaled by `--time-scale`).
+    pub token_lifetime_secs: u64,
+    /// Accept HTTP Basic authentication on /ovirt-engine/api (the engine does).
+    pub basic_auth: bool,
+}
+
+impl Default for Sso {
+    fn default() -> Self {
+        Sso {
+            token_lifetime_secs: 1800,
+            basic_auth: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HostedEngine {
+    pub global_maintenance: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    pub name: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `memory_policy.over_commit.percent`.
+    #[serde(default = "hundred")]
+    pub overcommit_percent: i64,
+}
+
+fn hundred() -> i64 {
+    100
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSpec {
+    pub name: String,
+    /// DNS name (certificate CN and SAN); default `<name>.example.test`.
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Cluster name (default: the first cluster).
+    #[serde(default)]
+    pub cluster: Option<String>,
+    /// Initial status: up, maintenance, non_responsive, install_failed, non_operational.
+    #[serde(default = "up")]
+    pub status: String,
+    #[serde(default = "host_mem")]
+    pub memory_mib: i64,
+    /// Memory the scheduler may fill with VMs' guaranteed memory (default: `memory_mib`).
+    #[serde(default)]
+    pub schedulable_mib: Option<i64>,
+    #[serde(default = "five")]
+    pub spm_priority: i64,
+    /// This host is the SPM at start (default: the first Up host with priority > -1).
+    #[serde(default)]
+    pub spm: bool,
+    #[serde(default)]
+    pub hosted_engine: Option<HostHe>,
+    #[serde(default)]
+    pub cert: CertSpec,
+}
+
+fn up() -> String {
+    "up".into()
+}
+fn host_mem() -> i64 {
+    32 * 1024
+}
+fn five() -> i64 {
+    5
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HostHe {
+    pub configured: bool,
+    pub active: bool,
+    pub score: i64,
+    pub local_maintenance: bool,
+}
+
+impl Default for HostHe {
+    fn default() -> Self {
+        HostHe {
+            configured: true,
+            active: true,
+            score: 3400,
+            local_maintenance: false,
+        }
+    }
+}
+
+/// The vdsm certificate a host serves before any enrollment.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CertSpec {
+    /// Signed with SHA-1 (pre-4.1 Managers).
+    pub sha1: bool,
+    /// Without subjectAltName (enrolled before 4.4).
+    pub no_san: bool,
+    /// Days from "now" to notAfter; negative = already expired.
+    pub days_left: i64,
+    /// Days since notBefore.
+    pub age_days: i64,
+}
+
+impl Default for CertSpec {
+    fn default() -> Self {
+        CertSpec {
+            sha1: false,
+            no_san: false,
+            days_left: 1400,
+            age_days: 427,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VmSpec {
+    pub name: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Host name it runs on; none = down.
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default = "vm_mem")]
+    pub memory_mib: i64,
+    /// `memory_policy.guaranteed` (default: `memory_mib`).
+    #[serde(default)]
+    pub guaranteed_mib: Option<i64>,
+    /// `placement_policy.affinity`: migratable, user_migratable, pinned.
+    #[serde(default = "migratable")]
+    pub affinity: String,
+    /// This is the HostedEngine VM.
+    #[serde(default)]
+    pub hosted_engine: bool,
+}
+
+fn vm_mem() -> i64 {
+    4 * 1024
+}
+fn migratable() -> String {
+    "migratable".into()
+}
+
+/// Kinds: `stuck_preparing`, `install_failed`, `non_responsive_after_activate` (per host);
+/// `http_5xx` (optionally per host / path prefix); `crash` (the process exits).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    pub kind: String,
+    #[serde(default)]
+    pub host: Option<String>,
+    /// How many times the fault fires (0 = every time). `http_5xx`: failing requests.
+    #[serde(default)]
+    pub count: u32,
+    /// `http_5xx` / `crash`: matching API requests that pass before the fault fires.
+    #[serde(default)]
+    pub after: u32,
+    /// `http_5xx`: the status code (default 503).
+    #[serde(default = "s503")]
+    pub status: u16,
+    /// `http_5xx` / `crash`: only requests whose path starts with this (after /ovirt-engine/api).
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+fn s503() -> u16 {
+    503
+}
+
+pub const FAULT_KINDS: &[&str] = &[
+    "stuck_preparing",
+    "install_failed",
+    "non_responsive_after_activate",
+    "http_5xx",
+    "crash",
+];
+
+pub const HOST_STATUSES: &[&str] = &[
+    "up",
+    "maintenance",
+    "non_responsive",
+    "install_failed",
+    "non_operational",
+];
+
+impl Scenario {
+    pub fn parse(text: &str) -> Result<Scenario, String> {
+        let s: Scenario = toml::from_str(text).map_err(|e| e.to_string())?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// One cluster, three Up hosts (host1 is the SPM), four VMs.
+    pub fn default_scenario() -> Scenario {
+        let host = |n: &str, spm: bool| HostSpec {
+            name: n.into(),
+            address: None,
+            id: None,
+            cluster: None,
+            status: "up".into(),
+            memory_mib: host_mem(),
+            schedulable_mib: None,
+            spm_priority: 5,
+            spm,
+            hosted_engine: None,
+            cert: CertSpec::default(),
+        };
+        let vm = |n: &str, h: &str, mib: i64| VmSpec {
+            name: n.into(),
+            id: None,
+            host: Some(h.into()),
+            memory_mib: mib,
+            guaranteed_mib: None,
+            affinity: "migratable".into(),
+            hosted_engine: false,
+        };
+        Scenario {
+            engine_fqdn: None,
+            organization: None,
+            version: default_version(),
+            timings: Timings::default(),
+            sso: Sso::default(),
+            hosted_engine: HostedEngine::default(),
+            clusters: vec![ClusterSpec {
+                name: "Default".into(),
+                id: None,
+                overcommit_percent: 100,
+            }],
+            hosts: vec![
+                host("host1", true),
+                host("host2", false),
+                host("host3", false),
+            ],
+            vms: vec![
+                vm("vm1", "host1", 4096),
+                vm("vm2", "host1", 8192),
+                vm("vm3", "host2", 4096),
+                vm("vm4", "host3", 2048),
+            ],
+            faults: Vec::new(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.hosts.is_empty() {
+            return Err("scenario has no [[hosts]]".into());
+        }
+        let mut names = std::collections::HashSet::new();
+        for h in &self.hosts {
+            if !names.insert(h.name.as_str()) {
+                return Err(format!("host '{}' is defined twice", h.name));
+            }
+            if !HOST_STATUSES.contains(&h.status.as_str()) {
+                return Err(format!(
+                    "host '{}': status '{}' is not one of {}",
+                    h.name,
+                    h.status,
+                    HOST_STATUSES.join(", ")
+                ));
+            }
+            if let Some(c) = &h.cluster {
+                if !self.clusters.iter().any(|x| &x.name == c) {
+                    return Err(format!("host '{}': no cluster named '{c}'", h.name));
+                }
+            }
+            let addr = h.address.clone().unwrap_or_default();
+            if addr.parse::<std::net::IpAddr>().is_ok() {
+                return Err(format!(
+                    "host '{}': address must be a DNS name (host certificates carry DNS SANs)",
+                    h.name
+                ));
+            }
+            if h.memory_mib <= 0 {
+                return Err(format!("host '{}': memory_mib must be positive", h.name));
+            }
+        }
+        for v in &self.vms {
+            if let Some(hn) = &v.host {
+                if !self.hosts.iter().any(|h| &h.name == hn) {
+                    return Err(format!("vm '{}': no host named '{hn}'", v.name));
+                }
+            }
+            if !["migratable", "user_migratable", "pinned"].contains(&v.affinity.as_str()) {
+                return Err(format!(
+                    "vm '{}': affinity '{}' is not migratable, user_migratable or pinned",
+                    v.name, v.affinity
+                ));
+            }
+        }
+        for f in &self.faults {
+            if !FAULT_KINDS.contains(&f.kind.as_str()) {
+                return Err(format!(
+                    "fault kind '{}' is not one of {}",
+                    f.kind,
+                    FAULT_KINDS.join(", ")
+                ));
+            }
+            let per_host = matches!(
+                f.kind.as_str(),
+                "stuck_preparing" | "install_failed" | "non_responsive_after_activate"
+            );
+            if per_host && f.host.is_none() {
+                return Err(format!("fault '{}' needs host = \"<name>\"", f.kind));
+            }
+            if let Some(hn) = &f.host {
+                if !self.hosts.iter().any(|h| &h.name == hn) {
+                    return Err(format!("fault '{}': no host named '{hn}'", f.kind));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn mib(v: i64) -> i64 {
+    v * MIB
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects() {
+        let s = Scenario::parse(
+            "[[clusters]]\nname='A'\n[[hosts]]\nname='h1'\ncluster='A'\n[[vms]]\nname='v'\nhost='h1'\n",
+        )
+        .unwrap();
+        assert_eq!(s.hosts[0].memory_mib, 32 * 1024);
+        assert!(Scenario::parse("[[hosts]]\nname='h1'\nstatus='weird'\n")
+            .unwrap_err()
+            .contains("weird"));
+        assert!(
+            Scenario::parse("[[hosts]]\nname='h1'\n[[vms]]\nname='v'\nhost='nope'\n")
+                .unwrap_err()
+                .contains("nope")
+        );
+        assert!(Scenario::parse("bogus = 1\n[[hosts]]\nname='h1'\n").is_err());
+        assert!(
+            Scenario::parse("[[hosts]]\nname='h1'\n[[faults]]\nkind='install_failed'\n")
+                .unwrap_err()
+                .contains("needs host")
+        );
+    }
+}

@@ -1,0 +1,1332 @@
+//! The simulated engine's state and its host state machine: maintenance with VM
+//! migrations onto Up hosts with room, SPM stop and re-election, Enroll Certificate
+//! (`installing` only after the action returned), activation, hosted-engine flags, the
+//! audit log with increasing ids, jobs, injected faults — all serialisable so a restarted
+//! simulator continues where the previous one stopped (`--state FILE`).
+
+use serde::{Deserialize, Serialize};
+
+use super::scenario::{self, Scenario, Timings};
+
+/// The user the engine names in audit messages for `admin@internal`.
+pub const USER: &str = "admin@internal-authz";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostStatus {
+    Up,
+    PreparingForMaintenance,
+    Maintenance,
+    Installing,
+    InstallFailed,
+    NonResponsive,
+    NonOperational,
+    Unassigned,
+    Initializing,
+}
+
+impl HostStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostStatus::Up => "up",
+            HostStatus::PreparingForMaintenance => "preparing_for_maintenance",
+            HostStatus::Maintenance => "maintenance",
+            HostStatus::Installing => "installing",
+            HostStatus::InstallFailed => "install_failed",
+            HostStatus::NonResponsive => "non_responsive",
+            HostStatus::NonOperational => "non_operational",
+            HostStatus::Unassigned => "unassigned",
+            HostStatus::Initializing => "initializing",
+        }
+    }
+    fn parse(s: &str) -> HostStatus {
+        match s {
+            "maintenance" => HostStatus::Maintenance,
+            "non_responsive" => HostStatus::NonResponsive,
+            "install_failed" => HostStatus::InstallFailed,
+            "non_operational" => HostStatus::NonOperational,
+            _ => HostStatus::Up,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct He {
+    pub configured: bool,
+    pub active: bool,
+    pub score: i64,
+    pub local_maintenance: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Host {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub cluster: String,
+    pub status: HostStatus,
+    pub memory: i64,
+    pub schedulable: i64,
+    pub spm_priority: i64,
+    /// none | contending | spm
+    pub spm: String,
+    pub he: Option<He>,
+    pub vdsm_port: u16,
+    pub key_pem: String,
+    pub cert_pem: String,
+    pub job: Option<String>,
+    /// The current enrollment must end in install_failed (fault fired at its start).
+    pub enroll_fails: bool,
+    /// The enrollment's new key and certificate, waiting for the end of `installing`.
+    pub issued: Option<(String, String)>,
+    pub issue_error: Option<String>,
+    #[serde(skip)]
+    pub issuing: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Vm {
+    pub id: String,
+    pub name: String,
+    pub cluster: String,
+    pub host: Option<String>,
+    /// up | down | migrating
+    pub status: String,
+    pub memory: i64,
+    pub guaranteed: i64,
+    pub affinity: String,
+    pub he: bool,
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cluster {
+    pub id: String,
+    pub name: String,
+    pub overcommit: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Event {
+    pub id: i64,
+    pub code: i64,
+    pub severity: String,
+    pub description: String,
+    pub time: i64,
+    pub origin: String,
+    pub custom_id: i64,
+    pub flood_rate: i64,
+    pub host: Option<String>,
+    pub cluster: Option<String>,
+    pub vm: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub id: String,
+    pub description: String,
+    /// started | finished | failed
+    pub status: String,
+    pub start: i64,
+    pub end: Option<i64>,
+    pub updated: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Step {
+    Installing(String),
+    InstallDone(String),
+    VmMigrated(String),
+    MigrationFailed(String),
+    MaintenanceDone(String),
+    Initializing(String),
+    ActivateDone(String),
+    SpmElect(String),
+}
+
+impl Step {
+    fn host(&self) -> Option<&str> {
+        match self {
+            Step::Installing(h)
+            | Step::InstallDone(h)
+            | Step::MigrationFailed(h)
+            | Step::MaintenanceDone(h)
+            | Step::Initializing(h)
+            | Step::ActivateDone(h)
+            | Step::SpmElect(h) => Some(h),
+            Step::VmMigrated(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Timer {
+    pub at: i64,
+    pub step: Step,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FaultState {
+    pub kind: String,
+    pub host: Option<String>,
+    pub count: u32,
+    pub after: u32,
+    pub status: u16,
+    pub path: Option<String>,
+    pub seen: u32,
+    pub fired: u32,
+}
+
+/// Side effects the runner must carry out after a state change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Generate the host's new key and certificate (slow: RSA keygen).
+    Issue(String),
+    /// The host now serves another certificate.
+    CertChanged(String),
+}
+
+/// A refused request: HTTP status and the engine's fault body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub reason: String,
+    pub detail: String,
+}
+
+impl ApiError {
+    pub fn conflict(detail: String) -> ApiError {
+        ApiError {
+            status: 409,
+            reason: "Operation Failed".into(),
+            detail: format!("[{detail}]"),
+        }
+    }
+    pub fn bad(detail: String) -> ApiError {
+        ApiError {
+            status: 400,
+            reason: "Operation Failed".into(),
+            detail: format!("[{detail}]"),
+        }
+    }
+    pub fn not_found(what: &str, id: &str) -> ApiError {
+        ApiError {
+            status: 404,
+            reason: "Operation Failed".into(),
+            detail: format!("Entity not found: {what}: id={id}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct World {
+    pub fqdn: String,
+    pub org: String,
+    pub version: String,
+    pub instance_id: String,
+    pub timings: Timings,
+    pub scale: f64,
+    pub token_lifetime_secs: u64,
+    pub basic_auth: bool,
+    pub global_maintenance: bool,
+    pub clusters: Vec<Cluster>,
+    pub hosts: Vec<Host>,
+    pub vms: Vec<Vm>,
+    pub events: Vec<Event>,
+    pub jobs: Vec<Job>,
+    pub timers: Vec<Timer>,
+    pub faults: Vec<FaultState>,
+    pub next_event: i64,
+    pub next_serial: u64,
+}
+
+/// A stable UUID-shaped id from a name (so default scenarios have the same ids every run).
+pub fn uuid_of(kind: &str, name: &str) -> String {
+    let d = openssl::sha::sha256(format!("{kind}:{name}").as_bytes());
+    let h = hex::encode(&d[..16]);
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+/// A random UUID (jobs).
+pub fn uuid_random() -> String {
+    let mut b = [0u8; 16];
+    let _ = openssl::rand::rand_bytes(&mut b);
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+impl World {
+    /// Builds the world from a scenario; host keys/certificates are filled in by the caller.
+    pub fn from_scenario(
+        sc: &Scenario,
+        fqdn: String,
+        org: String,
+        scale: f64,
+        token_lifetime_override: Option<u64>,
+    ) -> World {
+        let mut clusters: Vec<Cluster> = sc
+            .clusters
+            .iter()
+            .map(|c| Cluster {
+                id: c.id.clone().unwrap_or_else(|| uuid_of("cluster", &c.name)),
+                name: c.name.clone(),
+                overcommit: c.overcommit_percent,
+            })
+            .collect();
+        if clusters.is_empty() {
+            clusters.push(Cluster {
+                id: uuid_of("cluster", "Default"),
+                name: "Default".into(),
+                overcommit: 100,
+            });
+        }
+        let cluster_id = |name: &Option<String>| -> String {
+            name.as_ref()
+                .and_then(|n| clusters.iter().find(|c| &c.name == n))
+                .unwrap_or(&clusters[0])
+                .id
+                .clone()
+        };
+        let mut hosts: Vec<Host> = sc
+            .hosts
+            .iter()
+            .map(|h| Host {
+                id: h.id.clone().unwrap_or_else(|| uuid_of("host", &h.name)),
+                name: h.name.clone(),
+                address: h
+                    .address
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.example.test", h.name)),
+                cluster: cluster_id(&h.cluster),
+                status: HostStatus::parse(&h.status),
+                memory: scenario::mib(h.memory_mib),
+                schedulable: scenario::mib(h.schedulable_mib.unwrap_or(h.memory_mib)),
+                spm_priority: h.spm_priority,
+                spm: if h.spm { "spm" } else { "none" }.into(),
+                he: h.hosted_engine.as_ref().map(|x| He {
+                    configured: x.configured,
+                    active: x.active,
+                    score: x.score,
+                    local_maintenance: x.local_maintenance,
+                }),
+                vdsm_port: 0,
+                key_pem: String::new(),
+                cert_pem: String::new(),
+                job: None,
+                enroll_fails: false,
+                issued: None,
+                issue_error: None,
+                issuing: false,
+            })
+            .collect();
+        if !hosts.iter().any(|h| h.spm == "spm") {
+            if let Some(h) = hosts
+                .iter_mut()
+                .find(|h| h.status == HostStatus::Up && h.spm_priority > -1)
+            {
+                h.spm = "spm".into();
+            }
+        }
+        let host_id = |n: &str| -> Option<String> {
+            sc.hosts
+                .iter()
+                .zip(hosts.iter())
+                .find(|(s, _)| s.name == n)
+                .map(|(_, h)| h.id.clone())
+        };
+        let vms = sc
+            .vms
+            .iter()
+            .map(|v| {
+                let host = v.host.as_deref().and_then(host_id);
+                let cluster = host
+                    .as_ref()
+                    .and_then(|id| hosts.iter().find(|h| &h.id == id))
+                    .map(|h| h.cluster.clone())
+                    .unwrap_or_else(|| clusters[0].id.clone());
+                Vm {
+                    id: v.id.clone().unwrap_or_else(|| uuid_of("vm", &v.name)),
+                    name: v.name.clone(),
+                    cluster,
+                    status: if host.is_some() { "up" } else { "down" }.into(),
+                    host,
+                    memory: scenario::mib(v.memory_mib),
+                    guaranteed: scenario::mib(v.guaranteed_mib.unwrap_or(v.memory_mib)),
+                    affinity: v.affinity.clone(),
+                    he: v.hosted_engine,
+                    target: None,
+                }
+            })
+            .collect();
+        let faults = sc
+            .faults
+            .iter()
+            .map(|f| FaultState {
+                kind: f.kind.clone(),
+                host: f.host.as_deref().and_then(host_id),
+                count: f.count,
+                after: f.after,
+                status: f.status,
+                path: f.path.clone(),
+                seen: 0,
+                fired: 0,
+            })
+            .collect();
+        World {
+            instance_id: uuid_of("instance", &fqdn),
+            fqdn,
+            org,
+            version: sc.version.clone(),
+            timings: sc.timings.clone(),
+            scale,
+            token_lifetime_secs: token_lifetime_override.unwrap_or(sc.sso.token_lifetime_secs),
+            basic_auth: sc.sso.basic_auth,
+            global_maintenance: sc.hosted_engine.global_maintenance,
+            clusters,
+            hosts,
+            vms,
+            events: Vec::new(),
+            jobs: Vec::new(),
+            timers: Vec::new(),
+            faults,
+            next_event: 1000,
+            next_serial: 0x5000,
+        }
+    }
+
+    fn at(&self, now: i64, secs: f64) -> i64 {
+        now + (secs * 1000.0 * self.scale).max(0.0) as i64
+    }
+
+    pub fn host(&self, id: &str) -> Option<&Host> {
+        self.hosts.iter().find(|h| h.id == id)
+    }
+    fn hidx(&self, id: &str) -> Result<usize, ApiError> {
+        self.hosts
+            .iter()
+            .position(|h| h.id == id)
+            .ok_or_else(|| ApiError::not_found("Host", id))
+    }
+    pub fn cluster(&self, id: &str) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| c.id == id)
+    }
+
+    pub fn event(
+        &mut self,
+        now: i64,
+        code: i64,
+        severity: &str,
+        description: String,
+        host: Option<&str>,
+        vm: Option<&str>,
+    ) -> i64 {
+        let id = self.next_event;
+        self.next_event += 1;
+        let cluster = host
+            .and_then(|h| self.host(h))
+            .map(|h| h.cluster.clone())
+            .or_else(|| {
+                vm.and_then(|v| self.vms.iter().find(|x| x.id == v))
+                    .map(|v| v.cluster.clone())
+            });
+        self.events.push(Event {
+            id,
+            code,
+            severity: severity.into(),
+            description,
+            time: now,
+            origin: "oVirt".into(),
+            custom_id: -1,
+            flood_rate: 30,
+            host: host.map(str::to_string),
+            cluster,
+            vm: vm.map(str::to_string),
+        });
+        id
+    }
+
+    fn job(&mut self, now: i64, description: String) -> String {
+        let id = uuid_random();
+        self.jobs.push(Job {
+            id: id.clone(),
+            description,
+            status: "started".into(),
+            start: now,
+            end: None,
+            updated: now,
+        });
+        id
+    }
+
+    fn end_job(&mut self, now: i64, id: Option<String>, ok: bool) {
+        if let Some(j) = id.and_then(|id| self.jobs.iter_mut().find(|j| j.id == id)) {
+            j.status = if ok { "finished" } else { "failed" }.into();
+            j.end = Some(now);
+            j.updated = now;
+        }
+    }
+
+    /// Does a per-host fault of `kind` fire now (and count it)?
+    pub fn host_fault(&mut self, kind: &str, host: &str) -> bool {
+        for f in &mut self.faults {
+            if f.kind == kind
+                && f.host.as_deref() == Some(host)
+                && (f.count == 0 || f.fired < f.count)
+            {
+                f.fired += 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// VMs running on (or migrating away from) a host.
+    pub fn vms_on(&self, host: &str) -> Vec<&Vm> {
+        self.vms
+            .iter()
+            .filter(|v| v.host.as_deref() == Some(host) && v.status != "down")
+            .collect()
+    }
+
+    /// Guaranteed memory already committed on a host (running VMs plus incoming migrations).
+    pub fn committed(&self, host: &str) -> i64 {
+        self.vms
+            .iter()
+            .filter(|v| {
+                v.status != "down"
+                    && (v.host.as_deref() == Some(host) || v.target.as_deref() == Some(host))
+            })
+            .map(|v| v.guaranteed)
+            .sum()
+    }
+
+    pub fn max_scheduling_memory(&self, h: &Host) -> i64 {
+        let overcommit = self
+            .cluster(&h.cluster)
+            .map(|c| c.overcommit)
+            .unwrap_or(100);
+        (h.schedulable * overcommit / 100 - self.committed(&h.id)).max(0)
+    }
+
+    fn busy(&self, host: &str) -> bool {
+        self.timers
+            .iter()
+            .any(|t| t.step.host() == Some(host) && !matches!(t.step, Step::SpmElect(_)))
+    }
+
+    // ---- actions ----
+
+    /// `POST /hosts/{id}/deactivate`.
+    pub fn deactivate(
+        &mut self,
+        id: &str,
+        reason: Option<String>,
+        now: i64,
+    ) -> Result<String, ApiError> {
+        let i = self.hidx(id)?;
+        let h = self.hosts[i].clone();
+        let act = "Cannot switch Host to Maintenance mode.";
+        match h.status {
+            HostStatus::Maintenance => {
+                return Err(ApiError::conflict(format!(
+                    "{act} Host is already in Maintenance mode."
+                )))
+            }
+            HostStatus::Installing
+            | HostStatus::Unassigned
+            | HostStatus::Initializing
+            | HostStatus::PreparingForMaintenance => {
+                return Err(ApiError::conflict(format!(
+                    "{act} Related operation is currently in progress. Please try again later."
+                )))
+            }
+            _ => {}
+        }
+        let running: Vec<Vm> = self.vms_on(id).into_iter().cloned().collect();
+        let pinned: Vec<&str> = running
+            .iter()
+            .filter(|v| v.affinity != "migratable")
+            .map(|v| v.name.as_str())
+            .collect();
+        if !pinned.is_empty() {
+            return Err(ApiError::conflict(format!(
+                "{act} The following Hosts include non-migratable VMs: {} (VMs: {}).",
+                h.name,
+                pinned.join(", ")
+            )));
+        }
+        // Placement: biggest VMs first, onto the Up host of the cluster with most room.
+        let mut plan: Vec<(String, String)> = Vec::new();
+        let mut extra: std::collections::HashMap<String, i64> = Default::default();
+        let mut missing: Vec<String> = Vec::new();
+        let mut order = running.clone();
+        order.sort_by_key(|v| std::cmp::Reverse(v.guaranteed));
+        for v in &order {
+            let best = self
+                .hosts
+                .iter()
+                .filter(|t| t.id != h.id && t.status == HostStatus::Up && t.cluster == h.cluster)
+                .filter(|t| {
+                    !v.he
+                        || t.he.as_ref().is_some_and(|e| {
+                            e.configured && e.active && e.score > 0 && !e.local_maintenance
+                        })
+                })
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        self.max_scheduling_memory(t) - extra.get(&t.id).copied().unwrap_or(0),
+                    )
+                })
+                .filter(|(_, free)| *free >= v.guaranteed)
+                .max_by_key(|(_, free)| *free);
+            match best {
+                Some((t, _)) => {
+                    *extra.entry(t.clone()).or_default() += v.guaranteed;
+                    plan.push((v.id.clone(), t));
+                }
+                None if v.he => {
+                    return Err(ApiError::conflict(format!(
+                        "{act} There is no other host available for the Hosted Engine VM {}.",
+                        v.name
+                    )))
+                }
+                None => missing.push(v.name.clone()),
+            }
+        }
+        let stuck = self.host_fault("stuck_preparing", id);
+        if !missing.is_empty() && !stuck {
+            return Err(ApiError::conflict(format!(
+                "{act} There is not enough memory on the other Up hosts of the cluster to migrate VM(s): {}.",
+                missing.join(", ")
+            )));
+        }
+        let job = self.job(now, format!("Moving Host {} to Maintenance", h.name));
+        {
+            let hm = &mut self.hosts[i];
+            hm.status = HostStatus::PreparingForMaintenance;
+            hm.job = Some(job.clone());
+            if let Some(he) = hm.he.as_mut() {
+                he.local_maintenance = true;
+            }
+        }
+        let why = reason
+            .filter(|r| !r.is_empty())
+            .map(|r| format!(" (Reason: {r})"))
+            .unwrap_or_default();
+        self.event(
+            now,
+            600,
+            "normal",
+            format!(
+                "Host {} was switched to Maintenance mode by {USER}{why}.",
+                h.name
+            ),
+            Some(id),
+            None,
+        );
+        if h.spm == "spm" {
+            self.hosts[i].spm = "none".into();
+            self.start_election(now, Some(id));
+        }
+        if stuck {
+            for v in &running {
+                self.event(
+                    now,
+                    62,
+                    "normal",
+                    format!(
+                        "Migration started (VM: {}, Source: {}, User: {USER}).",
+                        v.name, h.name
+                    ),
+                    Some(id),
+                    Some(&v.id),
+                );
+            }
+            let at = self.at(now, self.timings.migration);
+            self.timers.push(Timer {
+                at,
+                step: Step::MigrationFailed(id.to_string()),
+            });
+            return Ok(job);
+        }
+        let at = self.at(now, self.timings.migration);
+        for (vid, tid) in &plan {
+            let tname = self.host(tid).map(|t| t.name.clone()).unwrap_or_default();
+            let vname = if let Some(v) = self.vms.iter_mut().find(|v| &v.id == vid) {
+                v.status = "migrating".into();
+                v.target = Some(tid.clone());
+                v.name.clone()
+            } else {
+                continue;
+            };
+            self.event(
+                now,
+                62,
+                "normal",
+                format!(
+                    "Migration started (VM: {vname}, Source: {}, Destination: {tname}, User: {USER}). Reason: Host preparing for maintenance",
+                    h.name
+                ),
+                Some(id),
+                Some(vid),
+            );
+            self.timers.push(Timer {
+                at,
+                step: Step::VmMigrated(vid.clone()),
+            });
+        }
+        if plan.is_empty() {
+            let at = self.at(now, self.timings.maintenance_settle);
+            self.timers.push(Timer {
+                at,
+                step: Step::MaintenanceDone(id.to_string()),
+            });
+        }
+        Ok(job)
+    }
+
+    /// SPM stopped on `except` (or nobody is SPM): the best other Up host contends.
+    fn start_election(&mut self, now: i64, except: Option<&str>) {
+        if self
+            .hosts
+            .iter()
+            .any(|h| h.spm == "spm" || h.spm == "contending")
+        {
+            return;
+        }
+        let cand = self
+            .hosts
+            .iter()
+            .filter(|h| {
+                Some(h.id.as_str()) != except && h.status == HostStatus::Up && h.spm_priority > -1
+            })
+            .max_by_key(|h| h.spm_priority)
+            .map(|h| h.id.clone());
+        if let Some(c) = cand {
+            if let Some(h) = self.hosts.iter_mut().find(|h| h.id == c) {
+                h.spm = "contending".into();
+            }
+            let at = self.at(now, self.timings.spm_election);
+            self.timers.push(Timer {
+                at,
+                step: Step::SpmElect(c),
+            });
+        }
+    }
+
+    /// `POST /hosts/{id}/activate`.
+    pub fn activate(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
+        let i = self.hidx(id)?;
+        let act = "Cannot activate Host.";
+        match self.hosts[i].status {
+            HostStatus::Up => return Err(ApiError::conflict(format!("{act} Host is already Up."))),
+            HostStatus::NonResponsive => {
+                return Err(ApiError::conflict(format!("{act} Host is non responsive.")))
+            }
+            HostStatus::Installing | HostStatus::Unassigned | HostStatus::Initializing => {
+                return Err(ApiError::conflict(format!(
+                    "{act} Related operation is currently in progress. Please try again later."
+                )))
+            }
+            _ => {}
+        }
+        if self.busy(id) && !matches!(self.hosts[i].status, HostStatus::PreparingForMaintenance) {
+            return Err(ApiError::conflict(format!(
+                "{act} Related operation is currently in progress. Please try again later."
+            )));
+        }
+        // Activating a host that is still preparing for maintenance cancels it.
+        self.timers.retain(
+            |t| !matches!(&t.step, Step::MaintenanceDone(h) | Step::MigrationFailed(h) if h == id),
+        );
+        let name = self.hosts[i].name.clone();
+        let job = self.job(now, format!("Activating Host {name}"));
+        let h = &mut self.hosts[i];
+        h.status = HostStatus::Unassigned;
+        h.job = Some(job.clone());
+        if let Some(he) = h.he.as_mut() {
+            he.local_maintenance = false;
+        }
+        self.event(
+            now,
+            16,
+            "normal",
+            format!("Activation of host {name} initiated by {USER}."),
+            Some(id),
+            None,
+        );
+        let at = self.at(now, self.timings.activate_unassigned);
+        self.timers.push(Timer {
+            at,
+            step: Step::Initializing(id.to_string()),
+        });
+        Ok(job)
+    }
+
+    /// `POST /hosts/{id}/enrollcertificate`: validated and accepted; `installing` comes later.
+    pub fn enroll(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
+        let i = self.hidx(id)?;
+        let st = self.hosts[i].status;
+        if !matches!(
+            st,
+            HostStatus::Maintenance | HostStatus::InstallFailed | HostStatus::NonResponsive
+        ) {
+            return Err(ApiError::conflict(
+                "Cannot enroll certificate Host. Please switch Host to Maintenance mode first."
+                    .into(),
+            ));
+        }
+        if self.busy(id) {
+            return Err(ApiError::conflict(
+                "Cannot enroll certificate Host. Related operation is currently in progress. Please try again later.".into(),
+            ));
+        }
+        let name = self.hosts[i].name.clone();
+        let job = self.job(now, format!("Enrolling certificate for host {name}"));
+        self.hosts[i].job = Some(job.clone());
+        self.hosts[i].issued = None;
+        self.hosts[i].issue_error = None;
+        self.event(
+            now,
+            880,
+            "normal",
+            format!("Enrolling certificate for host {name} was started (User: {USER})."),
+            Some(id),
+            None,
+        );
+        let at = self.at(now, self.timings.enroll_start);
+        self.timers.push(Timer {
+            at,
+            step: Step::Installing(id.to_string()),
+        });
+        Ok(job)
+    }
+
+    /// `POST /hosts/{id}/forceselectspm`.
+    pub fn force_select_spm(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
+        let i = self.hidx(id)?;
+        let h = self.hosts[i].clone();
+        let act = "Cannot force select SPM.";
+        if h.status != HostStatus::Up {
+            return Err(ApiError::conflict(format!(
+                "{act} The Host {} is not active.",
+                h.name
+            )));
+        }
+        if h.spm_priority == -1 {
+            return Err(ApiError::conflict(format!(
+                "{act} The Host {} was marked to never be SPM.",
+                h.name
+            )));
+        }
+        if h.spm != "none" {
+            return Err(ApiError::conflict(format!(
+                "{act} The Host {} is already SPM or contending.",
+                h.name
+            )));
+        }
+        for o in &mut self.hosts {
+            if o.spm != "none" {
+                o.spm = "none".into();
+            }
+        }
+        self.timers.retain(|t| !matches!(t.step, Step::SpmElect(_)));
+        self.hosts[i].spm = "contending".into();
+        let job = self.job(now, format!("Force selecting {} as SPM", h.name));
+        self.event(
+            now,
+            159,
+            "normal",
+            format!("Host {} was force selected by {USER}", h.name),
+            Some(id),
+            None,
+        );
+        let at = self.at(now, self.timings.spm_election);
+        self.timers.push(Timer {
+            at,
+            step: Step::SpmElect(id.to_string()),
+        });
+        self.end_job(now, Some(job.clone()), true);
+        Ok(job)
+    }
+
+    /// `POST /vms/{id}/maintenance` on the HostedEngine VM: global maintenance.
+    pub fn he_maintenance(&mut self, vm: &str, enabled: bool, now: i64) -> Result<(), ApiError> {
+        let v = self
+            .vms
+            .iter()
+            .find(|v| v.id == vm)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("VM", vm))?;
+        let act = "Cannot set maintenance for VM.";
+        if !v.he {
+            return Err(ApiError::conflict(format!(
+                "{act} The VM {} is not a Hosted Engine VM.",
+                v.name
+            )));
+        }
+        let ok = v
+            .host
+            .as_deref()
+            .and_then(|h| self.host(h))
+            .is_some_and(|h| {
+                h.status == HostStatus::Up && h.he.as_ref().is_some_and(|e| e.configured)
+            });
+        if !ok {
+            return Err(ApiError::conflict(format!(
+                "{act} The host running the Hosted Engine VM is not Up or has no HA configured."
+            )));
+        }
+        self.global_maintenance = enabled;
+        self.event(
+            now,
+            if enabled { 10450 } else { 10451 },
+            "normal",
+            format!(
+                "Hosted Engine global maintenance was {} by {USER}.",
+                if enabled { "enabled" } else { "disabled" }
+            ),
+            v.host.as_deref(),
+            Some(vm),
+        );
+        Ok(())
+    }
+
+    /// `POST /events` (AddExternalEvent): origin must not be `oVirt`, (origin, custom_id)
+    /// must be new.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_external_event(
+        &mut self,
+        now: i64,
+        description: String,
+        severity: String,
+        origin: String,
+        custom_id: i64,
+        flood_rate: i64,
+        host: Option<String>,
+    ) -> Result<i64, ApiError> {
+        if origin.eq_ignore_ascii_case("ovirt") {
+            return Err(ApiError::bad(
+                "Cannot add External Event. Illegal origin for External Event : oVirt.".into(),
+            ));
+        }
+        if self
+            .events
+            .iter()
+            .any(|e| e.origin == origin && e.custom_id == custom_id)
+        {
+            return Err(ApiError::bad(format!(
+                "Cannot add External Event. Duplicate Custom ID {custom_id} for origin {origin}."
+            )));
+        }
+        if !["normal", "warning", "error", "alert"].contains(&severity.as_str()) {
+            return Err(ApiError {
+                status: 400,
+                reason: "Invalid value".into(),
+                detail: format!("'{severity}' is not a member of LogSeverity. Possible values for LogSeverity are: normal, warning, error, alert"),
+            });
+        }
+        if let Some(h) = &host {
+            self.hidx(h)?;
+        }
+        let code = match severity.as_str() {
+            "warning" => 12002,
+            "error" => 12003,
+            "alert" => 12004,
+            _ => 12001,
+        };
+        let id = self.event(now, code, &severity, description, host.as_deref(), None);
+        if let Some(e) = self.events.iter_mut().find(|e| e.id == id) {
+            e.origin = origin;
+            e.custom_id = custom_id;
+            e.flood_rate = flood_rate;
+        }
+        Ok(id)
+    }
+
+    // ---- time ----
+
+    /// Applies every transition due at `now`; returns the effects the runner must perform.
+    pub fn tick(&mut self, now: i64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        while let Some(pos) = self
+            .timers
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.at <= now)
+            .min_by_key(|(_, t)| t.at)
+            .map(|(i, _)| i)
+        {
+            let t = self.timers.remove(pos);
+            self.apply(t, now, &mut effects);
+        }
+        effects
+    }
+
+    pub fn next_deadline(&self) -> Option<i64> {
+        self.timers.iter().map(|t| t.at).min()
+    }
+
+    fn apply(&mut self, t: Timer, now: i64, effects: &mut Vec<Effect>) {
+        let when = t.at;
+        match t.step {
+            Step::Installing(h) => {
+                let Ok(i) = self.hidx(&h) else { return };
+                self.hosts[i].status = HostStatus::Installing;
+                let fails = self.host_fault("install_failed", &h);
+                self.hosts[i].enroll_fails = fails;
+                if !fails {
+                    self.hosts[i].issuing = true;
+                    effects.push(Effect::Issue(h.clone()));
+                }
+                let at = self.at(when, self.timings.enroll);
+                self.timers.push(Timer {
+                    at,
+                    step: Step::InstallDone(h),
+                });
+            }
+            Step::InstallDone(h) => {
+                let Ok(i) = self.hidx(&h) else { return };
+                let name = self.hosts[i].name.clone();
+                let job = self.hosts[i].job.clone();
+                let failure = if self.hosts[i].enroll_fails {
+                    Some("injected fault".to_string())
+                } else {
+                    self.hosts[i].issue_error.clone()
+                };
+                if failure.is_none() && self.hosts[i].issued.is_none() {
+                    // Key generation still running (or lost in a restart): wait for it.
+                    if !self.hosts[i].issuing {
+                        self.hosts[i].issuing = true;
+                        effects.push(Effect::Issue(h.clone()));
+                    }
+                    self.timers.push(Timer {
+                        at: now + 50,
+                        step: Step::InstallDone(h),
+                    });
+                    return;
+                }
+                let hm = &mut self.hosts[i];
+                hm.enroll_fails = false;
+                hm.job = None;
+                if let Some(why) = failure {
+                    hm.status = HostStatus::InstallFailed;
+                    hm.issue_error = None;
+                    self.event(
+                        now,
+                        882,
+                        "error",
+                        format!("Failed to enroll certificate for host {name} (User: {USER})."),
+                        Some(&h),
+                        None,
+                    );
+                    let _ = why;
+                    self.end_job(now, job, false);
+                } else if let Some((k, c)) = hm.issued.take() {
+                    hm.key_pem = k;
+                    hm.cert_pem = c;
+                    hm.status = HostStatus::Maintenance;
+                    effects.push(Effect::CertChanged(h.clone()));
+                    self.event(
+                        now,
+                        881,
+                        "normal",
+                        format!(
+                            "Enrolling certificate for host {name} was completed (User: {USER})."
+                        ),
+                        Some(&h),
+                        None,
+                    );
+                    self.end_job(now, job, true);
+                }
+            }
+            Step::VmMigrated(v) => {
+                let Some(vi) = self.vms.iter().position(|x| x.id == v) else {
+                    return;
+                };
+                let Some(target) = self.vms[vi].target.take() else {
+                    return;
+                };
+                let src = self.vms[vi].host.replace(target.clone());
+                self.vms[vi].status = "up".into();
+                let vname = self.vms[vi].name.clone();
+                let sname = src
+                    .as_deref()
+                    .and_then(|s| self.host(s))
+                    .map(|h| h.name.clone())
+                    .unwrap_or_default();
+                let tname = self
+                    .host(&target)
+                    .map(|h| h.name.clone())
+                    .unwrap_or_default();
+                let secs = ((self.timings.migration * self.scale).round() as i64).max(1);
+                self.event(
+                    now,
+                    63,
+                    "normal",
+                    format!("Migration completed (VM: {vname}, Source: {sname}, Destination: {tname}, Duration: {secs} seconds, Total: {secs} seconds, Actual downtime: 61ms)"),
+                    src.as_deref(),
+                    Some(&v),
+                );
+                if let Some(s) = src {
+                    let preparing = self
+                        .host(&s)
+                        .is_some_and(|h| h.status == HostStatus::PreparingForMaintenance);
+                    if preparing && self.vms_on(&s).is_empty() {
+                        let at = self.at(when, self.timings.maintenance_settle);
+                        self.timers.push(Timer {
+                            at,
+                            step: Step::MaintenanceDone(s),
+                        });
+                    }
+                }
+            }
+            Step::MigrationFailed(h) => {
+                let Ok(i) = self.hidx(&h) else { return };
+                let name = self.hosts[i].name.clone();
+                let vms: Vec<(String, String)> = self
+                    .vms_on(&h)
+                    .iter()
+                    .map(|v| (v.id.clone(), v.name.clone()))
+                    .collect();
+                for (vid, vname) in vms {
+                    self.event(
+                        now,
+                        65,
+                        "error",
+                        format!("Migration failed (VM: {vname}, Source: {name})."),
+                        Some(&h),
+                        Some(&vid),
+                    );
+                    self.event(
+                        now,
+                        140,
+                        "error",
+                        format!("Migration failed while Host is in 'preparing for maintenance' state.\n  Consider manual intervention: stopping/migrating Vms as Host's state will not\n  turn to maintenance while VMs are still running on it.(VM: {vname}, Source: {name})."),
+                        Some(&h),
+                        Some(&vid),
+                    );
+                }
+                self.event(
+                    now,
+                    17,
+                    "error",
+                    format!("Failed to switch Host {name} to Maintenance mode."),
+                    Some(&h),
+                    None,
+                );
+            }
+            Step::MaintenanceDone(h) => {
+                let Ok(i) = self.hidx(&h) else { return };
+                if self.hosts[i].status != HostStatus::PreparingForMaintenance {
+                    return;
+                }
+                self.hosts[i].status = HostStatus::Maintenance;
+                let name = self.hosts[i].name.clone();
+                let job = self.hosts[i].job.take();
+                self.event(
+                    now,
+                    15,
+                    "normal",
+                    format!("Host {name} was switched to Maintenance Mode."),
+                    Some(&h),
+                    None,
+                );
+                self.end_job(now, job, true);
+            }
+            Step::Initializing(h) => {
+                let Ok(i) = self.hidx(&h) else { return };
+                if self.hosts[i].status != HostStatus::Unassigned {
+                    return;
+                }
+                self.hosts[i].status = HostStatus::Initializing;
+                let at = self.at(when, self.timings.activate_initializing);
+                self.timers.push(Timer {
+                    at,
+                    step: Step::ActivateDone(h),
+                });
+            }
+            Step::ActivateDone(h) => {
+                let Ok(i) = self.hidx(&h) else { return };
+                if self.hosts[i].status != HostStatus::Initializing {
+                    return;
+                }
+                let name = self.hosts[i].name.clone();
+                let job = self.hosts[i].job.take();
+                if self.host_fault("non_responsive_after_activate", &h) {
+                    self.hosts[i].status = HostStatus::NonResponsive;
+                    self.event(
+                        now,
+                        12,
+                        "error",
+                        format!("Host {name} is non responsive."),
+                        Some(&h),
+                        None,
+                    );
+                    self.end_job(now, job, true);
+                    return;
+                }
+                self.hosts[i].status = HostStatus::Up;
+                self.event(
+                    now,
+                    13,
+                    "normal",
+                    format!("Status of host {name} was set to Up."),
+                    Some(&h),
+                    None,
+                );
+                self.end_job(now, job, true);
+                self.start_election(now, None);
+            }
+            Step::SpmElect(h) => {
+                let Ok(i) = self.hidx(&h) else { return };
+                if self.hosts[i].spm != "contending" {
+                    return;
+                }
+                if self.hosts[i].status != HostStatus::Up {
+                    self.hosts[i].spm = "none".into();
+                    self.start_election(now, Some(&h));
+                    return;
+                }
+                self.hosts[i].spm = "spm".into();
+                let (name, addr) = (self.hosts[i].name.clone(), self.hosts[i].address.clone());
+                self.event(
+                    now,
+                    204,
+                    "normal",
+                    format!("Storage Pool Manager runs on Host {name} (Address: {addr}), Data Center Default."),
+                    Some(&h),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// Counts an API request against the `http_5xx` faults; `Some(status)` = fail it.
+    pub fn http_fault(&mut self, rel_path: &str) -> Option<u16> {
+        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
+        for f in &mut self.faults {
+            if f.kind != "http_5xx" || !fault_matches(f, rel_path, &host_ids) {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
+                f.fired += 1;
+                return Some(f.status);
+            }
+        }
+        None
+    }
+
+    /// Counts an API request against the `crash` faults; true = the process must die now.
+    pub fn crash_fault(&mut self, rel_path: &str) -> bool {
+        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
+        for f in &mut self.faults {
+            if f.kind != "crash" || !fault_matches(f, rel_path, &host_ids) {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen > f.after && f.fired == 0 {
+                f.fired = 1;
+                return true;
+            }
+        }
+        false
+    }
+}
+
+fn fault_matches(f: &FaultState, rel_path: &str, _hosts: &[String]) -> bool {
+    if let Some(p) = &f.path {
+        if !rel_path.starts_with(p.as_str()) {
+            return false;
+        }
+    }
+    if let Some(h) = &f.host {
+        if !rel_path.contains(h.as_str()) {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> World {
+        let mut w = World::from_scenario(
+            &Scenario::default_scenario(),
+            "e.example.test".into(),
+            "example.test".into(),
+            0.001,
+            None,
+        );
+        for h in &mut w.hosts {
+            h.cert_pem = "x".into();
+        }
+        w
+    }
+
+    fn run(w: &mut World, from: i64, to: i64) -> Vec<Effect> {
+        let mut all = Vec::new();
+        let mut t = from;
+        while t <= to {
+            all.extend(w.tick(t));
+            t += 1;
+        }
+        all
+    }
+
+    #[test]
+    fn maintenance_migrates_and_moves_spm() {
+        let mut w = world();
+        let h1 = w.hosts[0].id.clone();
+        assert_eq!(w.hosts[0].spm, "spm");
+        w.deactivate(&h1, None, 0).unwrap();
+        assert_eq!(w.hosts[0].status, HostStatus::PreparingForMaintenance);
+        assert_eq!(w.hosts[0].spm, "none");
+        run(&mut w, 0, 100);
+        assert_eq!(w.hosts[0].status, HostStatus::Maintenance);
+        assert!(w.vms_on(&h1).is_empty());
+        assert_eq!(w.hosts.iter().filter(|h| h.spm == "spm").count(), 1);
+        let codes: Vec<i64> = w.events.iter().map(|e| e.code).collect();
+        assert!(
+            codes.contains(&600)
+                && codes.contains(&63)
+                && codes.contains(&15)
+                && codes.contains(&204),
+            "{codes:?}"
+        );
+        assert!(w.enroll(&w.hosts[1].id.clone(), 100).is_err());
+    }
+
+    #[test]
+    fn capacity_and_pinning_refuse() {
+        let mut w = world();
+        for h in &mut w.hosts[1..] {
+            h.schedulable = scenario::mib(1024);
+        }
+        let e = w.deactivate(&w.hosts[0].id.clone(), None, 0).unwrap_err();
+        assert_eq!(e.status, 409);
+        assert!(e.detail.contains("vm2"), "{}", e.detail);
+        let mut w = world();
+        w.vms[2].affinity = "pinned".into();
+        let e = w.deactivate(&w.hosts[1].id.clone(), None, 0).unwrap_err();
+        assert!(e.detail.contains("non-migratable"));
+    }
+}
