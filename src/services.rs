@@ -10,6 +10,16 @@ use serde::Serialize;
 use crate::catalog::Era;
 use crate::remote::{RemoteError, Target};
 
+/// The era as far as services care: no `qemu-ca.pem` means 4.2/4.3 (imageio-proxy, no
+/// engine-side ovirt-imageio); with it, 4.4 or later.
+pub fn era_of(pki_dir: &std::path::Path) -> Era {
+    if pki_dir.join("qemu-ca.pem").exists() {
+        Era::V44
+    } else {
+        Era::V42
+    }
+}
+
 /// Every unit rhv-pki may restart, in restart order.
 pub const ORDER: &[&str] = &[
     "httpd",
