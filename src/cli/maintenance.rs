@@ -642,7 +642,9 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
                 }
                 return Ok(Outcome { code: 0 });
             }
-            let (rep, _) = run_prepared(&p, || Ok::<(), String>(()));
+            let (mut rep, _) = run_prepared(&p, || Ok::<(), String>(()));
+            // No files in this sub-step: only maintenance, restarts, verify.
+            rep.events.retain(|e| e.step != "files");
             let pki_dir = locations(&r.loc).pki_dir;
             if r.format == Format::Json {
                 print_json(
