@@ -15,6 +15,8 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)   # promtool: metrics 
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd) # unit file verification
 command -v flock >/dev/null 2>&1 || need+=(util-linux)       # lock-contention tests
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+# apache2 + mod_ssl: the maintenance-cycle tests run a private, unprivileged-config instance.
+{ [ -x /usr/sbin/apache2 ] && [ -e /usr/lib/apache2/modules/mod_ssl.so ]; } || need+=(apache2)
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: please install: ${need[*]}" >&2

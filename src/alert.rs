@@ -228,6 +228,8 @@ pub const FINDING_CODES: &[&str] = &[
     "index-invalid",
     "serial-behind",
     "engine-fqdn-unknown",
+    "restart-needed",
+    "endpoint-unreachable",
 ];
 
 /// Prometheus text exposition of an audit. `host` labels the Manager (its FQDN);

@@ -202,9 +202,20 @@ pub enum Problem {
     EngineFqdnUnknown {
         reason: String,
     },
-    /// A host endpoint (vdsm over TLS, SSH) could not be reached or showed no certificate.
-    Unreachable {
+    /// A TLS endpoint serves another certificate than the file its service reads (the
+    /// service was not restarted after the change): `audit --probe`, the cycle's verify step.
+    RestartNeeded {
         endpoint: String,
+        address: String,
+        service: String,
+        served_serial: String,
+        on_disk_serial: String,
+    },
+    /// `audit --probe`: an endpoint the Manager is configured to serve showed no certificate.
+    EndpointUnreachable {
+        endpoint: String,
+        address: String,
+        service: String,
         reason: String,
     },
 }
@@ -242,7 +253,8 @@ impl Problem {
             Problem::IndexInvalid { .. } => "index-invalid",
             Problem::SerialBehind { .. } => "serial-behind",
             Problem::EngineFqdnUnknown { .. } => "engine-fqdn-unknown",
-            Problem::Unreachable { .. } => "unreachable",
+            Problem::RestartNeeded { .. } => "restart-needed",
+            Problem::EndpointUnreachable { .. } => "endpoint-unreachable",
         }
     }
 
@@ -326,9 +338,21 @@ impl Problem {
             Problem::EngineFqdnUnknown { reason } => {
                 format!("ENGINE_FQDN unknown ({reason}); SAN checks against it skipped")
             }
-            Problem::Unreachable { endpoint, reason } => {
-                format!("{endpoint} unreachable: {reason}")
-            }
+            Problem::RestartNeeded {
+                endpoint,
+                address,
+                service,
+                served_serial,
+                on_disk_serial,
+            } => format!(
+                "{endpoint} ({address}) serves serial {served_serial} but the file holds {on_disk_serial}: restart {service}"
+            ),
+            Problem::EndpointUnreachable {
+                endpoint,
+                address,
+                reason,
+                ..
+            } => format!("{endpoint} ({address}) showed no certificate: {reason}"),
         }
     }
 
@@ -389,8 +413,12 @@ impl Problem {
                 Some("ln -sfn /etc/pki/ovirt-engine/ca.pem apache-ca.pem".into())
             }
             Problem::KeyOwner { .. } => Some("chown to the expected owner".into()),
-            Problem::Unreachable { .. } => {
+            Problem::EndpointUnreachable { service, .. } if service == "vdsm" => {
                 Some("check the host; expired certificates: rhv-pki hosts recover --ssh".into())
+            }
+            Problem::RestartNeeded { service, .. } => Some(format!("systemctl restart {service}")),
+            Problem::EndpointUnreachable { service, .. } => {
+                Some(format!("systemctl status {service}"))
             }
             _ => None,
         }
@@ -1879,6 +1907,149 @@ fn detect_era(dir: &Path, ca: Option<&Issuer>, ca_not_before: Option<i64>) -> Op
     } else {
         Some(Era::V44)
     }
+}
+
+/// `audit --probe`: the findings of endpoint checks — `restart-needed` (an endpoint serves
+/// another certificate than its file) and `endpoint-unreachable` — on the file's path.
+pub fn probe_findings(cfg: &AuditConfig, checks: &[crate::endpoints::Check]) -> Vec<Finding> {
+    use crate::endpoints::CheckState;
+    let mut out = Vec::new();
+    for c in checks {
+        let problem = match c.state {
+            CheckState::Current | CheckState::DiskUnreadable => continue,
+            CheckState::Stale => Problem::RestartNeeded {
+                endpoint: c.endpoint.clone(),
+                address: c.address.clone(),
+                service: c.service.clone(),
+                served_serial: c.served_serial.clone().unwrap_or_else(|| "?".into()),
+                on_disk_serial: c.on_disk_serial.clone().unwrap_or_else(|| "?".into()),
+            },
+            CheckState::Unreachable => Problem::EndpointUnreachable {
+                endpoint: c.endpoint.clone(),
+                address: c.address.clone(),
+                service: c.service.clone(),
+                reason: c.detail.clone().unwrap_or_default(),
+            },
+        };
+        out.push(
+            Found {
+                severity: Severity::Warning,
+                path: rel(cfg, Path::new(&c.file)),
+                role: c.entity.clone(),
+                problem,
+            }
+            .into_finding(),
+        );
+    }
+    out
+}
+
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| a.path.cmp(&b.path))
+        .then_with(|| a.problem.code().cmp(b.problem.code()))
+}
+
+/// Adds findings found outside the PKI files (`audit --probe`) to a finished report.
+pub fn add_findings(rep: &mut AuditReport, extra: Vec<Finding>) {
+    rep.findings.extend(extra);
+    rep.findings.sort_by(finding_order);
+}
+
+/// A sink that merges extra findings into the sorted stream of another.
+struct Merge<'a> {
+    inner: &'a mut dyn Sink,
+    extra: std::collections::VecDeque<Finding>,
+}
+
+impl Merge<'_> {
+    fn flush_before(&mut self, next: Option<&Finding>) -> io::Result<()> {
+        while let Some(x) = self.extra.front() {
+            if next.is_some_and(|n| finding_order(x, n) == std::cmp::Ordering::Greater) {
+                break;
+            }
+            let x = self.extra.pop_front().expect("front exists");
+            self.inner.finding(&x)?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Merge<'_> {
+    fn head(&mut self, head: &ReportHead) -> io::Result<()> {
+        self.inner.head(head)
+    }
+    fn certificate(&mut self, rec: &CertRecord) -> io::Result<()> {
+        self.inner.certificate(rec)
+    }
+    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+        self.flush_before(Some(f))?;
+        self.inner.finding(f)
+    }
+    fn inventory(&mut self, item: &InventoryItem) -> io::Result<()> {
+        self.flush_before(None)?;
+        self.inner.inventory(item)
+    }
+    fn finish(&mut self, totals: &Totals) -> io::Result<()> {
+        self.flush_before(None)?;
+        self.inner.finish(totals)
+    }
+}
+
+/// [`run_with`] plus findings found outside the PKI files (`audit --probe`), merged into
+/// the sorted findings and counted in the totals.
+pub fn run_with_extra(
+    cfg: &AuditConfig,
+    sink: &mut dyn Sink,
+    mut extra: Vec<Finding>,
+) -> Result<Totals, AuditError> {
+    if extra.is_empty() {
+        return run_with(cfg, sink);
+    }
+    extra.sort_by(finding_order);
+    let mut add = Totals::default();
+    for f in &extra {
+        add.count_finding(f.severity);
+    }
+    // The inner sink must see totals that include the extra findings.
+    struct Adjust<'a> {
+        inner: Merge<'a>,
+        add: Totals,
+    }
+    impl Sink for Adjust<'_> {
+        fn head(&mut self, h: &ReportHead) -> io::Result<()> {
+            self.inner.head(h)
+        }
+        fn certificate(&mut self, r: &CertRecord) -> io::Result<()> {
+            self.inner.certificate(r)
+        }
+        fn finding(&mut self, f: &Finding) -> io::Result<()> {
+            self.inner.finding(f)
+        }
+        fn inventory(&mut self, i: &InventoryItem) -> io::Result<()> {
+            self.inner.inventory(i)
+        }
+        fn finish(&mut self, t: &Totals) -> io::Result<()> {
+            let mut t = *t;
+            t.critical += self.add.critical;
+            t.warning += self.add.warning;
+            t.info += self.add.info;
+            self.inner.finish(&t)
+        }
+    }
+    let mut s = Adjust {
+        inner: Merge {
+            inner: sink,
+            extra: extra.into(),
+        },
+        add,
+    };
+    let mut t = run_with(cfg, &mut s)?;
+    t.critical += add.critical;
+    t.warning += add.warning;
+    t.info += add.info;
+    Ok(t)
 }
 
 /// Runs the audit and returns the whole report (fine for one Manager; for very large

@@ -376,13 +376,6 @@ fn entity_files(def: &EntityDef) -> Vec<String> {
     f
 }
 
-const CA_SERVICES: &[&str] = &[
-    "ovirt-engine",
-    "httpd",
-    "ovirt-websocket-proxy",
-    "ovirt-imageio",
-];
-
 /// Reads the PKI and decides what to do. Nothing is written.
 pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
     let dir = &cfg.pki_dir;
@@ -500,7 +493,6 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         })
     };
     let not_before = cfg.now - DAY;
-    let mut services = BTreeSet::new();
 
     // CAs first in the plan (applied last, see apply()).
     let mut cas_touched = false;
@@ -554,7 +546,6 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             key: "kept",
             p12_format: None,
         });
-        services.extend(CA_SERVICES.iter().map(|s| s.to_string()));
         cas_touched = true;
     }
 
@@ -655,7 +646,6 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             key: if rotate { "new" } else { "kept" },
             p12_format: Some(format!("{} -> {}", st.family_text, family.as_str())),
         });
-        services.extend(def.services.iter().map(|s| s.to_string()));
         ca_key_needed = true;
     }
     if ca_key_needed {
@@ -671,7 +661,17 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             "restart ovirt-engine before re-enrolling hosts (the engine caches the CA)".into(),
         );
     }
-    plan.services = services.into_iter().collect();
+    // Which units read what changed, per era, in restart order (src/services.rs).
+    let era = if qemu.is_some() {
+        catalog::Era::V44
+    } else {
+        catalog::Era::V42
+    };
+    let changed: Vec<&str> = plan.items.iter().map(|i| i.name.as_str()).collect();
+    plan.services = crate::services::needed(&changed, era)
+        .into_iter()
+        .map(|n| n.unit)
+        .collect();
     if !plan.is_empty() {
         check_writable(dir, &plan)?;
     }

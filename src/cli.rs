@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod change;
 pub mod hosts;
+mod maintenance;
 
 use crate::alert;
 use crate::audit::{self, AuditConfig};
@@ -50,6 +51,9 @@ pub enum Command {
         #[command(subcommand)]
         cmd: hosts::HostsCommand,
     },
+    /// Hosted-engine global maintenance, service restarts and endpoint checks, one step at a
+    /// time (resign / renew run them all as one cycle).
+    Maintenance(maintenance::MaintenanceArgs),
     /// Print shell completions or the man page (generated from these definitions).
     #[command(hide = true)]
     Generate {
@@ -165,6 +169,8 @@ pub struct AuditArgs {
     pub post_events: bool,
     #[command(flatten, next_help_heading = "Manager API (--post-events)")]
     pub engine: hosts::EngineArgs,
+    #[command(flatten)]
+    pub probe: maintenance::ProbeArgs,
 }
 
 /// A failure before or outside the audit proper (always exit 3 in check mode).
@@ -301,6 +307,7 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
         Command::Rollback(a) => change::run_rollback(a, now),
         Command::Backups(a) => change::run_backups(a),
         Command::Hosts { cmd } => hosts::run(cmd, now),
+        Command::Maintenance(a) => maintenance::run(a),
         Command::Generate { what } => generate(what),
     }
 }
@@ -363,6 +370,12 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
         threads: a.threads,
         role_windows: Some(t),
     };
+    // --probe: what the endpoints really serve (restart-needed / endpoint-unreachable).
+    let probed = if a.probe.probe {
+        maintenance::probe_for_audit(&a.loc, &a.probe, &cfg)
+    } else {
+        Vec::new()
+    };
     let color = match a.color {
         Color::Always => true,
         Color::Never => false,
@@ -377,15 +390,16 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
         let stdout = std::io::stdout();
         let w = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
         let totals = if a.format == AuditFormat::Table {
-            audit::run_with(&cfg, &mut report::TableSink::new(w, color))?
+            audit::run_with_extra(&cfg, &mut report::TableSink::new(w, color), probed)?
         } else {
-            audit::run_with(&cfg, &mut report::JsonSink::new(w))?
+            audit::run_with_extra(&cfg, &mut report::JsonSink::new(w), probed)?
         };
         return Ok(Outcome {
             code: Status::of_totals(&totals).exit_code(),
         });
     }
-    let rep = audit::run(&cfg)?;
+    let mut rep = audit::run(&cfg)?;
+    audit::add_findings(&mut rep, probed);
     let status = Status::of(&rep);
     let host = rep
         .engine_fqdn

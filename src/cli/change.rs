@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 
+use super::maintenance::{self as maint, CycleArgs};
 use super::{locations, p12_password, CliError, Format, LocationArgs, Outcome};
 use crate::change::{self, Applied, ChangeConfig, Plan, Request};
 use crate::sign::P12Family;
@@ -88,6 +89,8 @@ pub struct ResignArgs {
     pub issue: IssueArgs,
     #[command(flatten)]
     pub common: CommonChangeArgs,
+    #[command(flatten)]
+    pub cycle: CycleArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -108,6 +111,8 @@ pub struct RenewArgs {
     pub issue: IssueArgs,
     #[command(flatten)]
     pub common: CommonChangeArgs,
+    #[command(flatten)]
+    pub cycle: CycleArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -283,7 +288,7 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
     s
 }
 
-fn render_applied(a: &Applied, plan: &Plan) -> String {
+fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool) -> String {
     let mut s = String::new();
     for r in &a.recovered {
         s.push_str(&format!(
@@ -298,7 +303,7 @@ fn render_applied(a: &Applied, plan: &Plan) -> String {
             a.backup_dir.as_deref().unwrap_or("-"),
             a.backup.as_deref().unwrap_or("-"),
         ));
-        if !plan.services.is_empty() {
+        if restart_hint && !plan.services.is_empty() {
             s.push_str(&format!(
                 "restart now (under hosted-engine global maintenance if this is a hosted engine):\n  systemctl restart {}\n",
                 plan.services.join(" ")
@@ -343,6 +348,7 @@ fn run_change(
     common: &CommonChangeArgs,
     cfg: ChangeConfig,
     req: Request,
+    cycle: Option<&CycleArgs>,
 ) -> Result<Outcome, CliError> {
     let json = common.format == Format::Json;
     // An interrupted earlier run is undone first, so the plan is made on a consistent PKI.
@@ -353,6 +359,19 @@ fn run_change(
         change::recover_interrupted(&cfg)?
     };
     let mut plan = change::plan(&cfg, &req)?;
+    // The maintenance cycle around the files (src/maintenance.rs): detection and unit states
+    // are read now, so the dry run shows the very cycle that would run.
+    let prepared = match cycle {
+        Some(c) if !plan.is_empty() => match maint::prepare(c, &common.loc, &changed_names(&plan))?
+        {
+            Ok(p) => Some(p),
+            Err(why) => {
+                plan.notes.push(why);
+                None
+            }
+        },
+        _ => None,
+    };
     if common.dry_run {
         for id in &pending {
             plan.notes.push(format!(
@@ -362,15 +381,21 @@ fn run_change(
         if json {
             print_json(&serde_json::json!({
                 "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": true,
-                "plan": plan, "result": null
+                "plan": plan, "cycle": prepared.as_ref().map(|p| p.plan_json()), "result": null
             }))?;
         } else {
             print!("{}", render_plan(&plan, true));
+            if let Some(p) = &prepared {
+                print!("{}", p.render());
+            }
         }
         return Ok(Outcome { code: EXIT_OK });
     }
     if !json {
         print!("{}", render_plan(&plan, false));
+        if let Some(p) = &prepared {
+            print!("{}", p.render());
+        }
         let _ = std::io::stdout().flush();
     }
     if !plan.is_empty() && !confirm(common, &plan.command)? {
@@ -380,22 +405,74 @@ fn run_change(
     let mut progress = StderrProgress {
         tty: std::io::stderr().is_terminal(),
     };
-    let mut applied = change::apply(&cfg, &plan, &mut progress)?;
-    applied.recovered.splice(0..0, recovered);
-    if json {
-        print_json(&serde_json::json!({
+    let Some(p) = prepared else {
+        let mut applied = change::apply(&cfg, &plan, &mut progress)?;
+        applied.recovered.splice(0..0, recovered);
+        if json {
+            print_json(&serde_json::json!({
+                "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": false,
+                "plan": plan, "result": applied
+            }))?;
+        } else {
+            print!("{}", render_applied(&applied, &plan, true));
+        }
+        return Ok(Outcome { code: EXIT_OK });
+    };
+    // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
+    let (report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
+    let findings = maint::cycle_findings(&cfg.pki_dir, &report);
+    let doc = |result: Option<&Applied>| {
+        serde_json::json!({
             "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": false,
-            "plan": plan, "result": applied
-        }))?;
-    } else {
-        print!("{}", render_applied(&applied, &plan));
+            "plan": plan, "result": result, "cycle": report, "findings": findings
+        })
+    };
+    match files {
+        // Global maintenance could not be set: nothing was changed.
+        None => {
+            if json {
+                print_json(&doc(None))?;
+            } else {
+                print!("{}", maint::render_report(&report));
+            }
+            eprintln!("rhv-pki: error: global maintenance could not be set; nothing was changed");
+            Ok(Outcome { code: EXIT_REFUSED })
+        }
+        // The transaction failed and rolled back; maintenance was cleared by the cycle.
+        Some(Err(e)) => {
+            if json {
+                print_json(&doc(None))?;
+            } else {
+                print!("{}", maint::render_report(&report));
+            }
+            Err(e.into())
+        }
+        Some(Ok(mut applied)) => {
+            applied.recovered.splice(0..0, recovered);
+            if json {
+                print_json(&doc(Some(&applied)))?;
+            } else {
+                print!("{}", render_applied(&applied, &plan, false));
+                print!("{}", maint::render_report(&report));
+                for f in &findings {
+                    println!("{} {}: {}", f.problem.code(), f.path, f.message);
+                }
+            }
+            Ok(Outcome {
+                code: maint::exit_code(&report),
+            })
+        }
     }
-    Ok(Outcome { code: EXIT_OK })
+}
+
+/// The certificates a plan re-issues (what the services read).
+fn changed_names(plan: &Plan) -> Vec<String> {
+    plan.items.iter().map(|i| i.name.clone()).collect()
 }
 
 pub fn run_conf(a: ConfArgs, now: i64) -> Result<Outcome, CliError> {
     let cfg = config(&a.common, None, now)?;
-    run_change(&a.common, cfg, Request::Conf)
+    run_change(&a.common, cfg, Request::Conf, None)
 }
 
 pub fn run_resign(a: ResignArgs, now: i64) -> Result<Outcome, CliError> {
@@ -407,6 +484,7 @@ pub fn run_resign(a: ResignArgs, now: i64) -> Result<Outcome, CliError> {
             all: a.all,
             names: a.names,
         },
+        Some(&a.cycle),
     )
 }
 
@@ -425,6 +503,7 @@ pub fn run_renew(a: RenewArgs, now: i64) -> Result<Outcome, CliError> {
             names: a.names,
             new_key: a.new_key,
         },
+        Some(&a.cycle),
     )
 }
 

@@ -427,9 +427,11 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
                 severity: audit::Severity::Critical,
                 path: label.clone(),
                 role: "host".into(),
-                message: format!("{ep} unreachable: {reason}"),
-                problem: audit::Problem::Unreachable {
-                    endpoint: ep.clone(),
+                message: format!("{name} ({ep}) showed no certificate: {reason}"),
+                problem: audit::Problem::EndpointUnreachable {
+                    endpoint: name.clone(),
+                    address: ep.clone(),
+                    service: "vdsm".into(),
                     reason,
                 },
             }),

@@ -1,0 +1,686 @@
+//! Hosted-engine global maintenance and the Manager maintenance cycle around a PKI change:
+//! maintenance on → files (the `txn` transaction) → service restarts → endpoint verification →
+//! maintenance off.
+//!
+//! Why: on a hosted engine the HA agents restart the engine VM (maybe elsewhere) after 300 s of
+//! bad engine health; restarting httpd / ovirt-engine mid-change can trigger that, and
+//! engine-setup itself refuses to run without global maintenance (shared/docs/ovirt-pki.md §7).
+//!
+//! Two ways to drive it, behind [`GlobalMaintenance`]:
+//! - [`HostedEngineCli`]: `hosted-engine --set-maintenance --mode=global|none` and
+//!   `--vm-status --json` on an HE host, through a [`Target`] (local, or SSH once wired);
+//! - [`RestMaintenance`]: the Manager's REST API (`POST /vms/{HostedEngine id}/maintenance`),
+//!   through the small [`HeRest`] trait the REST client implements.
+//!
+//! Detection (decided and documented in the README): an HE host given with `--he-host` (its
+//! `--vm-status --json` must answer), else the REST API's HostedEngine VM when a REST client is
+//! configured, else a local `hosted-engine` command; none of these → "not detected", which the
+//! plan says in so many words.
+//!
+//! The promise: maintenance is read back after setting it and the change refuses to start if
+//! it did not take; global maintenance is left as the run found it — if it was already on, it
+//! stays on — or, when clearing fails, that is reported loudly with the command to run.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::endpoints::{self, Check, CheckState, Endpoint};
+use crate::remote::{RemoteError, Target};
+use crate::services::{self, Step};
+
+/// A failure to read or change global maintenance.
+#[derive(Debug, thiserror::Error)]
+pub enum MaintError {
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    #[error("{host}: hosted-engine --vm-status --json: {reason}")]
+    BadStatus { host: String, reason: String },
+    #[error("{via}: {reason}")]
+    Rest { via: String, reason: String },
+    #[error("{via}: global maintenance is still {state} {secs} s after setting it {wanted}")]
+    DidNotTake {
+        via: String,
+        wanted: &'static str,
+        state: &'static str,
+        secs: u64,
+    },
+}
+
+/// Global maintenance, however it is reached.
+pub trait GlobalMaintenance {
+    /// `hosted-engine on host1.example.test`, `REST API (HostedEngine VM 1234…)`.
+    fn via(&self) -> String;
+    /// Is global maintenance on now?
+    fn status(&self) -> Result<bool, MaintError>;
+    /// Asks for it on or off (does not wait; see [`enter`] / [`leave`]).
+    fn set(&self, on: bool) -> Result<(), MaintError>;
+    /// The command an admin would type to do it by hand.
+    fn manual(&self, on: bool) -> String;
+}
+
+/// One HE host as `--vm-status --json` describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeHost {
+    pub host_id: String,
+    pub hostname: String,
+    pub score: Option<i64>,
+    /// `engine-status.vm`: up / down / unknown.
+    pub vm: Option<String>,
+    pub health: Option<String>,
+    /// Local maintenance of that host.
+    pub maintenance: Option<bool>,
+}
+
+/// `hosted-engine --vm-status --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VmStatus {
+    pub global_maintenance: bool,
+    pub hosts: Vec<HeHost>,
+}
+
+/// Parses `--vm-status --json` (HES `vm_status.py::print_status`): an object keyed by host
+/// id, plus the top-level boolean `global_maintenance`.
+pub fn parse_vm_status(text: &[u8]) -> Result<VmStatus, String> {
+    let v: serde_json::Value =
+        serde_json::from_slice(text).map_err(|e| format!("not JSON: {e}"))?;
+    let obj = v.as_object().ok_or("not a JSON object")?;
+    let gm = obj
+        .get("global_maintenance")
+        .ok_or("no top-level global_maintenance")?;
+    let global_maintenance = gm
+        .as_bool()
+        .or_else(|| gm.as_str().and_then(|s| s.parse().ok()))
+        .ok_or_else(|| format!("global_maintenance is {gm}, not a boolean"))?;
+    let mut hosts = Vec::new();
+    for (k, h) in obj {
+        if k == "global_maintenance" {
+            continue;
+        }
+        let Some(h) = h.as_object() else { continue };
+        let es = h.get("engine-status");
+        // engine-status is an object in newer versions, a JSON string in older ones.
+        let es: Option<serde_json::Value> = match es {
+            Some(serde_json::Value::String(s)) => serde_json::from_str(s).ok(),
+            other => other.cloned(),
+        };
+        hosts.push(HeHost {
+            host_id: k.clone(),
+            hostname: h
+                .get("hostname")
+                .and_then(|x| x.as_str())
+                .unwrap_or("")
+                .to_string(),
+            score: h.get("score").and_then(|x| x.as_i64()),
+            vm: es
+                .as_ref()
+                .and_then(|e| e.get("vm"))
+                .and_then(|x| x.as_str())
+                .map(str::to_string),
+            health: es
+                .as_ref()
+                .and_then(|e| e.get("health"))
+                .and_then(|x| x.as_str())
+                .map(str::to_string),
+            maintenance: h.get("maintenance").and_then(|x| x.as_bool()),
+        });
+    }
+    Ok(VmStatus {
+        global_maintenance,
+        hosts,
+    })
+}
+
+/// `hosted-engine` on an HE host.
+pub struct HostedEngineCli<'a> {
+    pub target: &'a dyn Target,
+}
+
+impl HostedEngineCli<'_> {
+    /// `--vm-status --json`; `Ok(None)` when the host is no (deployed) HE host: the command
+    /// is missing or says so.
+    pub fn vm_status(&self) -> Result<Option<VmStatus>, MaintError> {
+        let out = match self
+            .target
+            .exec(&["hosted-engine", "--vm-status", "--json"], None)
+        {
+            Ok(o) => o,
+            // `cannot run hosted-engine`: not installed there.
+            Err(RemoteError::Io { what, .. }) if what.contains("cannot run") => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        // 127: the remote shell did not find the command.
+        if out.status == Some(127) {
+            return Ok(None);
+        }
+        if !out.success() {
+            return Err(MaintError::BadStatus {
+                host: self.target.name().into(),
+                reason: format!(
+                    "exit {}: {}",
+                    out.status.map(|s| s.to_string()).unwrap_or("signal".into()),
+                    out.brief()
+                ),
+            });
+        }
+        parse_vm_status(&out.stdout)
+            .map(Some)
+            .map_err(|reason| MaintError::BadStatus {
+                host: self.target.name().into(),
+                reason,
+            })
+    }
+}
+
+impl GlobalMaintenance for HostedEngineCli<'_> {
+    fn via(&self) -> String {
+        format!("hosted-engine on {}", self.target.name())
+    }
+    fn status(&self) -> Result<bool, MaintError> {
+        self.vm_status()?
+            .map(|s| s.global_maintenance)
+            .ok_or_else(|| MaintError::BadStatus {
+                host: self.target.name().into(),
+                reason: "hosted-engine is not installed or not deployed there".into(),
+            })
+    }
+    fn set(&self, on: bool) -> Result<(), MaintError> {
+        let mode = if on { "--mode=global" } else { "--mode=none" };
+        self.target
+            .run_ok(&["hosted-engine", "--set-maintenance", mode], None)?;
+        Ok(())
+    }
+    fn manual(&self, on: bool) -> String {
+        format!(
+            "hosted-engine --set-maintenance --mode={}   # on {}",
+            if on { "global" } else { "none" },
+            self.target.name()
+        )
+    }
+}
+
+/// What the Manager's REST client offers for global maintenance (implemented by the REST
+/// client in `engine.rs`): the HostedEngine VM, its maintenance action, and the flag read
+/// back from a hosted-engine host (`hosted_engine.global_maintenance`, `all_content=true`).
+pub trait HeRest {
+    /// The HostedEngine VM's id; `None` when this Manager is not a hosted engine.
+    fn hosted_engine_vm(&self) -> Result<Option<String>, String>;
+    /// `POST /vms/{id}/maintenance` with `<maintenance_enabled>`.
+    fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<(), String>;
+    /// `global_maintenance` as the HE hosts report it.
+    fn global_maintenance(&self) -> Result<bool, String>;
+}
+
+/// Global maintenance through the REST API.
+pub struct RestMaintenance<'a> {
+    pub rest: &'a dyn HeRest,
+    pub vm_id: String,
+}
+
+impl<'a> RestMaintenance<'a> {
+    /// `Ok(None)` when the Manager has no HostedEngine VM.
+    pub fn detect(rest: &'a dyn HeRest) -> Result<Option<RestMaintenance<'a>>, MaintError> {
+        let id = rest.hosted_engine_vm().map_err(|reason| MaintError::Rest {
+            via: "REST API".into(),
+            reason,
+        })?;
+        Ok(id.map(|vm_id| RestMaintenance { rest, vm_id }))
+    }
+}
+
+impl GlobalMaintenance for RestMaintenance<'_> {
+    fn via(&self) -> String {
+        format!("REST API (HostedEngine VM {})", self.vm_id)
+    }
+    fn status(&self) -> Result<bool, MaintError> {
+        self.rest
+            .global_maintenance()
+            .map_err(|reason| MaintError::Rest {
+                via: self.via(),
+                reason,
+            })
+    }
+    fn set(&self, on: bool) -> Result<(), MaintError> {
+        self.rest
+            .set_global_maintenance(&self.vm_id, on)
+            .map_err(|reason| MaintError::Rest {
+                via: self.via(),
+                reason,
+            })
+    }
+    fn manual(&self, on: bool) -> String {
+        format!(
+            "POST /ovirt-engine/api/vms/{}/maintenance <action><maintenance_enabled>{on}</maintenance_enabled></action>",
+            self.vm_id
+        )
+    }
+}
+
+/// How long to wait for a maintenance change to show, and how often to look.
+#[derive(Debug, Clone, Copy)]
+pub struct Settle {
+    pub timeout: Duration,
+    pub interval: Duration,
+}
+
+impl Default for Settle {
+    fn default() -> Self {
+        Settle {
+            timeout: Duration::from_secs(60),
+            interval: Duration::from_secs(2),
+        }
+    }
+}
+
+fn wait_for(gm: &dyn GlobalMaintenance, on: bool, s: Settle) -> Result<(), MaintError> {
+    let start = Instant::now();
+    loop {
+        if gm.status()? == on {
+            return Ok(());
+        }
+        if start.elapsed() >= s.timeout {
+            return Err(MaintError::DidNotTake {
+                via: gm.via(),
+                wanted: if on { "on" } else { "off" },
+                state: if on { "off" } else { "on" },
+                secs: s.timeout.as_secs(),
+            });
+        }
+        std::thread::sleep(s.interval.min(s.timeout.saturating_sub(start.elapsed())));
+    }
+}
+
+/// What [`enter`] found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Held {
+    /// It was already on before us: we leave it on.
+    pub was_on: bool,
+    /// We turned it on (and so must turn it off).
+    pub we_set: bool,
+}
+
+/// Turns global maintenance on (unless it already is) and reads it back. On error nothing
+/// else may happen: the caller refuses the change.
+pub fn enter(gm: &dyn GlobalMaintenance, s: Settle) -> Result<Held, MaintError> {
+    if gm.status()? {
+        return Ok(Held {
+            was_on: true,
+            we_set: false,
+        });
+    }
+    gm.set(true)?;
+    if let Err(e) = wait_for(gm, true, s) {
+        // It did not take (or cannot be read): make sure we do not leave it half-set.
+        let _ = gm.set(false);
+        return Err(e);
+    }
+    Ok(Held {
+        was_on: false,
+        we_set: true,
+    })
+}
+
+/// Leaves global maintenance as we found it: off again if we set it, untouched otherwise.
+/// Returns whether it is off now (`false` when it was on before us and stays on).
+pub fn leave(gm: &dyn GlobalMaintenance, held: Held, s: Settle) -> Result<bool, MaintError> {
+    if !held.we_set {
+        return Ok(false);
+    }
+    gm.set(false)?;
+    wait_for(gm, false, s)?;
+    Ok(true)
+}
+
+/// What the cycle should do.
+#[derive(Debug, Clone)]
+pub struct CycleOptions {
+    pub restart: bool,
+    pub verify: bool,
+    pub settle: Settle,
+    /// How long endpoints may take to serve the new certificates after restarts.
+    pub verify_timeout: Duration,
+    pub verify_interval: Duration,
+    pub probe_timeout: Duration,
+}
+
+impl Default for CycleOptions {
+    fn default() -> Self {
+        CycleOptions {
+            restart: true,
+            verify: true,
+            settle: Settle::default(),
+            verify_timeout: Duration::from_secs(300),
+            verify_interval: Duration::from_secs(2),
+            probe_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Everything the cycle works on.
+pub struct Cycle<'a> {
+    /// `None`: not a hosted engine (or maintenance explicitly left to the admin).
+    pub maintenance: Option<&'a dyn GlobalMaintenance>,
+    /// The Manager, where `systemctl` runs.
+    pub manager: &'a dyn Target,
+    /// From [`services::plan`].
+    pub restarts: Vec<Step>,
+    /// Endpoints to verify (those of restarted services are checked).
+    pub endpoints: Vec<Endpoint>,
+    pub options: CycleOptions,
+}
+
+/// One thing the cycle did, in order.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    /// `maintenance-on`, `maintenance-already-on`, `files`, `restart`, `verify`,
+    /// `maintenance-off`, `maintenance-left-on`.
+    pub step: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// How the cycle ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CycleResult {
+    /// Everything done and verified (or nothing to verify).
+    Done,
+    /// Global maintenance could not be set: nothing was changed.
+    MaintenanceRefused,
+    /// The file step failed (and the transaction rolled itself back).
+    FilesFailed,
+    /// Files written, a restart failed.
+    RestartFailed,
+    /// Files written and restarted, but endpoints still serve old certificates.
+    Stale,
+    /// Everything else done, but global maintenance could not be cleared.
+    MaintenanceNotCleared,
+}
+
+/// The cycle's record: printed and put in the JSON document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CycleReport {
+    pub result: CycleResult,
+    pub maintenance_via: Option<String>,
+    pub held: Option<Held>,
+    /// Global maintenance state at the end: `off`, `on (was on before)`, `ON — clear it` …
+    pub maintenance_after: Option<String>,
+    pub events: Vec<Event>,
+    pub restarts: Vec<Step>,
+    pub checks: Vec<Check>,
+    /// Commands left for the admin.
+    pub manual: Vec<String>,
+}
+
+impl CycleReport {
+    /// Endpoints found still serving old certificates.
+    pub fn stale(&self) -> Vec<&Check> {
+        self.checks
+            .iter()
+            .filter(|c| c.state != CheckState::Current)
+            .collect()
+    }
+}
+
+/// Progress reporting from the cycle (only the binary shows it).
+pub trait CycleProgress {
+    fn step(&mut self, what: &str);
+}
+
+impl CycleProgress for () {
+    fn step(&mut self, _: &str) {}
+}
+
+impl Cycle<'_> {
+    /// Runs the cycle around `files` (the transaction). `files` is not called when global
+    /// maintenance cannot be set. Returns the report and `files`' own result when it ran.
+    pub fn run<T, E: std::fmt::Display>(
+        &self,
+        files: impl FnOnce() -> Result<T, E>,
+        progress: &mut dyn CycleProgress,
+    ) -> (CycleReport, Option<Result<T, E>>) {
+        let mut r = CycleReport {
+            result: CycleResult::Done,
+            maintenance_via: self.maintenance.map(|m| m.via()),
+            held: None,
+            maintenance_after: None,
+            events: Vec::new(),
+            restarts: self.restarts.clone(),
+            checks: Vec::new(),
+            manual: Vec::new(),
+        };
+        let ev = |r: &mut CycleReport,
+                  step: &str,
+                  unit: Option<&str>,
+                  ok: bool,
+                  detail: Option<String>| {
+            r.events.push(Event {
+                step: step.into(),
+                unit: unit.map(str::to_string),
+                ok,
+                detail,
+            })
+        };
+
+        // 1. maintenance on
+        let mut held = None;
+        if let Some(gm) = self.maintenance {
+            progress.step(&format!("global maintenance on ({})", gm.via()));
+            match enter(gm, self.options.settle) {
+                Ok(h) => {
+                    ev(
+                        &mut r,
+                        if h.was_on {
+                            "maintenance-already-on"
+                        } else {
+                            "maintenance-on"
+                        },
+                        None,
+                        true,
+                        None,
+                    );
+                    held = Some(h);
+                    r.held = Some(h);
+                }
+                Err(e) => {
+                    ev(&mut r, "maintenance-on", None, false, Some(e.to_string()));
+                    r.result = CycleResult::MaintenanceRefused;
+                    r.maintenance_after = Some(
+                        match gm.status() {
+                            Ok(true) => "ON (could not be cleared after the failed attempt)",
+                            Ok(false) => "off (as found)",
+                            Err(_) => "unknown (cannot be read)",
+                        }
+                        .into(),
+                    );
+                    return (r, None);
+                }
+            }
+        }
+
+        // 2. files
+        progress.step("writing the PKI files");
+        let files_result = files();
+        let files_ok = files_result.is_ok();
+        ev(
+            &mut r,
+            "files",
+            None,
+            files_ok,
+            files_result.as_ref().err().map(|e| e.to_string()),
+        );
+        if !files_ok {
+            r.result = CycleResult::FilesFailed;
+        }
+
+        // 3. restarts
+        let restarting: Vec<&Step> = self.restarts.iter().filter(|s| s.restarts()).collect();
+        let mut restarted = Vec::new();
+        if files_ok && self.options.restart {
+            for (i, s) in restarting.iter().enumerate() {
+                progress.step(&format!("systemctl restart {}", s.unit));
+                match services::restart(self.manager, &s.unit) {
+                    Ok(()) => {
+                        ev(&mut r, "restart", Some(&s.unit), true, None);
+                        restarted.push(s.unit.clone());
+                    }
+                    Err(e) => {
+                        ev(&mut r, "restart", Some(&s.unit), false, Some(e.to_string()));
+                        r.result = CycleResult::RestartFailed;
+                        r.manual.push(format!(
+                            "{} failed: see journalctl -u {} ; then systemctl restart {}",
+                            s.unit,
+                            s.unit,
+                            restarting[i..]
+                                .iter()
+                                .map(|s| s.unit.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        ));
+                        break;
+                    }
+                }
+            }
+        } else if files_ok && !restarting.is_empty() {
+            // --no-restart: the exact commands, in order, under maintenance.
+            if let Some(gm) = self.maintenance {
+                r.manual.push(gm.manual(true));
+            }
+            for s in &restarting {
+                r.manual.push(s.command());
+            }
+            r.manual.push("rhv-pki maintenance verify".into());
+            if let Some(gm) = self.maintenance {
+                r.manual.push(gm.manual(false));
+            }
+        }
+
+        // 4. verify the endpoints of what was restarted
+        if files_ok && self.options.restart && self.options.verify && r.result == CycleResult::Done
+        {
+            let eps: Vec<Endpoint> = self
+                .endpoints
+                .iter()
+                .filter(|e| restarted.contains(&e.service))
+                .cloned()
+                .collect();
+            if !eps.is_empty() {
+                progress.step(&format!("verifying {} endpoint(s)", eps.len()));
+                r.checks = endpoints::verify_until(
+                    &eps,
+                    self.options.verify_timeout,
+                    self.options.verify_interval,
+                    self.options.probe_timeout,
+                );
+                let bad: Vec<String> = r
+                    .checks
+                    .iter()
+                    .filter(|c| c.state != CheckState::Current)
+                    .map(|c| {
+                        format!(
+                            "{} ({}) serves {} but {} holds {}{}",
+                            c.endpoint,
+                            c.address,
+                            c.served_serial.as_deref().unwrap_or("nothing"),
+                            c.file,
+                            c.on_disk_serial.as_deref().unwrap_or("?"),
+                            c.detail
+                                .as_deref()
+                                .map(|d| format!(": {d}"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                ev(
+                    &mut r,
+                    "verify",
+                    None,
+                    bad.is_empty(),
+                    (!bad.is_empty()).then(|| bad.join("; ")),
+                );
+                if !bad.is_empty() {
+                    r.result = CycleResult::Stale;
+                    let units: Vec<&str> = r.stale().iter().map(|c| c.service.as_str()).collect();
+                    r.manual.push(format!(
+                        "restart-needed: systemctl restart {} ; then rhv-pki maintenance verify",
+                        units.join(" ")
+                    ));
+                }
+            }
+        }
+
+        // 5. maintenance off (always attempted once we set it)
+        if let (Some(gm), Some(h)) = (self.maintenance, held) {
+            if h.was_on {
+                ev(
+                    &mut r,
+                    "maintenance-left-on",
+                    None,
+                    true,
+                    Some("it was on before this run".into()),
+                );
+                r.maintenance_after = Some("on (it was on before this run; left on)".into());
+            } else {
+                progress.step("global maintenance off");
+                match leave(gm, h, self.options.settle) {
+                    Ok(_) => {
+                        ev(&mut r, "maintenance-off", None, true, None);
+                        r.maintenance_after = Some("off".into());
+                    }
+                    Err(e) => {
+                        ev(&mut r, "maintenance-off", None, false, Some(e.to_string()));
+                        r.maintenance_after = Some(format!("ON — clear it: {}", gm.manual(false)));
+                        r.manual.push(gm.manual(false));
+                        if r.result == CycleResult::Done {
+                            r.result = CycleResult::MaintenanceNotCleared;
+                        }
+                    }
+                }
+            }
+        }
+        (r, Some(files_result))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vm_status_json_as_hosted_engine_prints_it() {
+        // Shape of HES vm_status.py --json (engine-status as an object and as a string).
+        let j = br#"{"1": {"conf_on_shared_storage": true, "live-data": true, "extra": "metadata_parse_version=1\n", "hostname": "he1.example.test", "host-id": 1, "engine-status": {"vm": "up", "health": "good", "detail": "Up"}, "score": 3400, "stopped": false, "maintenance": false, "crc32": "6e4ec1c1", "local_conf_timestamp": 1, "host-ts": 2},
+                     "2": {"hostname": "he2.example.test", "host-id": 2, "engine-status": "{\"vm\": \"down\", \"health\": \"bad\"}", "score": 0, "maintenance": true},
+                     "global_maintenance": true}"#;
+        let s = parse_vm_status(j).unwrap();
+        assert!(s.global_maintenance);
+        assert_eq!(s.hosts.len(), 2);
+        let h1 = s.hosts.iter().find(|h| h.host_id == "1").unwrap();
+        assert_eq!(h1.hostname, "he1.example.test");
+        assert_eq!(h1.vm.as_deref(), Some("up"));
+        assert_eq!(h1.score, Some(3400));
+        let h2 = s.hosts.iter().find(|h| h.host_id == "2").unwrap();
+        assert_eq!(h2.vm.as_deref(), Some("down"));
+        assert_eq!(h2.maintenance, Some(true));
+        assert!(
+            !parse_vm_status(br#"{"global_maintenance": false}"#)
+                .unwrap()
+                .global_maintenance
+        );
+        assert!(parse_vm_status(br#"{"1": {}}"#)
+            .unwrap_err()
+            .contains("global_maintenance"));
+        assert!(
+            parse_vm_status(b"The hosted engine configuration has not been retrieved").is_err()
+        );
+        assert!(parse_vm_status(br#"{"global_maintenance": "maybe"}"#).is_err());
+    }
+}
