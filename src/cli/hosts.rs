@@ -341,7 +341,8 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
             e.logout().await;
             Ok::<_, crate::engine::EngineError>((clusters, hosts))
         });
-        let (clusters, hosts) = hosts.map_err(engine_err)?;
+        // The audit could not run: UNKNOWN (3) in Nagios terms.
+        let (clusters, hosts) = hosts.map_err(|e| CliError::Output(e.to_string()))?;
         let wanted: Vec<String> = clusters
             .iter()
             .filter(|c| a.cluster.is_empty() || a.cluster.contains(&c.name))

@@ -2,6 +2,8 @@
 //! run the real binary, and ask the openssl CLI for independent answers.
 #![allow(dead_code)]
 
+pub mod sim;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,669 @@
+//! `rhv-pki hosts enroll` / `hosts audit` driven as a user would, against the shipped Manager
+//! simulator on loopback: the real binary, real TLS, real certificates signed into a copy of
+//! a sample PKI; the openssl CLI judges what the hosts serve afterwards.
+
+mod common;
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::sim::Sim;
+
+/// Nominal timings × this = the simulated cycle (a host cycle ≈ 0.6 s).
+const SCALE: f64 = 0.01;
+
+fn rhv(sim: &Sim, args: &[&str]) -> Output {
+    let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    v.extend(sim.engine_args());
+    v.extend(["--probe-timeout".to_string(), "5".to_string()]);
+    if args.contains(&"enroll") {
+        v.extend(["--poll-interval".to_string(), "0.05".to_string()]);
+    }
+    Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
+        .args(&v)
+        .env_remove("RHV_PKI_ENGINE_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// What a vdsm endpoint serves, judged by the openssl CLI against the PKI's ca.pem.
+fn served_by_openssl(sim: &Sim, endpoint: &str, name: &str) -> (String, String) {
+    let out = Command::new("openssl")
+        .args(["s_client", "-connect", endpoint, "-servername", name])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let pem = String::from_utf8_lossy(&out.stdout).to_string();
+    let a = pem
+        .find("-----BEGIN CERTIFICATE-----")
+        .expect("no cert served");
+    let b = pem.find("-----END CERTIFICATE-----").unwrap() + 25;
+    let f = sim.root.path().join(format!("served-{name}.pem"));
+    std::fs::write(&f, &pem[a..b]).unwrap();
+    let verify = common::openssl_text(&[
+        "verify",
+        "-CAfile",
+        &sim.pki().join("ca.pem").display().to_string(),
+        &f.display().to_string(),
+    ]);
+    let info = common::openssl_text(&[
+        "x509",
+        "-noout",
+        "-serial",
+        "-ext",
+        "subjectAltName",
+        "-text",
+        "-in",
+        &f.display().to_string(),
+    ]);
+    (verify, info)
+}
+
+fn three_hosts(extra: &str) -> String {
+    format!(
+        r#"
+[[clusters]]
+name = "Default"
+
+[[hosts]]
+name = "host1"
+spm = true
+[[hosts]]
+name = "host2"
+[[hosts]]
+name = "host3"
+
+[[vms]]
+name = "vm1"
+host = "host1"
+memory_mib = 2048
+[[vms]]
+name = "vm2"
+host = "host2"
+memory_mib = 2048
+{extra}
+"#
+    )
+}
+
+#[test]
+fn happy_path_multi_cluster_spm_last_and_vdsm_serves_new_sha256_certs() {
+    let scenario = r#"
+[[clusters]]
+name = "Default"
+[[clusters]]
+name = "Edge"
+
+[[hosts]]
+name = "a1"
+cluster = "Default"
+spm = true
+cert = { sha1 = true }
+[[hosts]]
+name = "a2"
+cluster = "Default"
+[[hosts]]
+name = "a3"
+cluster = "Default"
+[[hosts]]
+name = "b1"
+cluster = "Edge"
+spm_priority = -1
+[[hosts]]
+name = "b2"
+cluster = "Edge"
+spm_priority = -1
+
+[[vms]]
+name = "vm-a1"
+host = "a1"
+memory_mib = 4096
+[[vms]]
+name = "vm-b1"
+host = "b1"
+memory_mib = 2048
+"#;
+    let sim = Sim::start("4.5-modern", scenario, SCALE);
+    let before = sim.vdsm_endpoints();
+    // hosts audit sees the SHA-1 host before.
+    let a = rhv(&sim, &["hosts", "audit", "--format", "json"]);
+    assert_eq!(a.status.code(), Some(1), "{}", text(&a));
+    let doc = json(&a);
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "sha1-signature" && f["path"].as_str().unwrap().starts_with("a1")),
+        "{doc}"
+    );
+
+    let dry = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--max-parallel",
+            "2",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let plan = json(&dry);
+    let waves = plan["waves"].as_array().unwrap();
+    let id_of = |n: &str| {
+        plan["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["name"] == n)
+            .unwrap()["id"]
+            .clone()
+    };
+    // K respected, SPM a1 in the last wave that has Default hosts, each cluster keeps one Up.
+    assert!(
+        waves.iter().all(|w| w.as_array().unwrap().len() <= 2),
+        "{plan}"
+    );
+    let wave_of = |n: &str| {
+        let id = id_of(n);
+        waves
+            .iter()
+            .position(|w| w.as_array().unwrap().contains(&id))
+            .unwrap()
+    };
+    assert!(
+        wave_of("a1") > wave_of("a2") && wave_of("a1") > wave_of("a3"),
+        "{plan}"
+    );
+    assert_ne!(
+        wave_of("b1"),
+        wave_of("b2"),
+        "a whole cluster out at once: {plan}"
+    );
+    // The dry run changed nothing.
+    assert!(sim.statuses().iter().all(|(_, s)| s == "up"));
+
+    let run = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--max-parallel",
+            "2",
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let rep = json(&run);
+    assert_eq!(rep["completed"], true);
+    assert!(rep["leftInMaintenance"].as_array().unwrap().is_empty());
+    for h in rep["hosts"].as_array().unwrap() {
+        assert_eq!(h["step"], "done", "{rep}");
+        assert_ne!(h["oldSerial"], h["newSerial"]);
+    }
+    assert!(
+        sim.statuses().iter().all(|(_, s)| s == "up"),
+        "{:?}",
+        sim.statuses()
+    );
+    // openssl judges every host's vdsm: verifies against ca.pem, SHA-256, SAN = address.
+    let db = std::fs::read_to_string(sim.pki().join("database.txt")).unwrap();
+    for (name, ep) in &before {
+        let addr = format!("{name}.example.test");
+        let (verify, info) = served_by_openssl(&sim, ep, &addr);
+        assert!(verify.contains(": OK"), "{name}: {verify}");
+        assert!(info.contains("sha256WithRSAEncryption"), "{name}: {info}");
+        assert!(info.contains(&format!("DNS:{addr}")), "{name}: {info}");
+        assert!(
+            db.contains(&format!("CN={addr}")),
+            "database.txt lacks {addr}:\n{db}"
+        );
+    }
+    // The state file says finished; re-running finds nothing to redo.
+    let again = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--only-needed",
+            "--within",
+            "30",
+            "--yes",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("Nothing to enroll"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
+fn capacity_and_pinned_vms_are_refused_in_the_plan() {
+    // host1 runs 30 GiB of VMs; the others can schedule 8 GiB each: host1 cannot go out.
+    let scenario = r#"
+[[clusters]]
+name = "Default"
+[[hosts]]
+name = "host1"
+memory_mib = 32768
+[[hosts]]
+name = "host2"
+memory_mib = 8192
+[[hosts]]
+name = "host3"
+memory_mib = 8192
+[[vms]]
+name = "big"
+host = "host1"
+memory_mib = 30720
+[[vms]]
+name = "pinned"
+host = "host2"
+memory_mib = 1024
+affinity = "pinned"
+"#;
+    let sim = Sim::start("4.5-modern", scenario, SCALE);
+    let dry = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--max-parallel",
+            "3",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let plan = json(&dry);
+    let skipped = plan["skipped"].as_array().unwrap();
+    let why = |n: &str| {
+        skipped
+            .iter()
+            .find(|s| s["name"] == n)
+            .map(|s| s["reason"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(why("host1").contains("do not fit"), "{plan}");
+    assert!(why("host2").contains("pinned"), "{plan}");
+    assert_eq!(plan["waves"].as_array().unwrap().len(), 1, "{plan}");
+}
+
+#[test]
+fn stuck_in_preparing_for_maintenance_stops_the_run_and_gives_the_host_back() {
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[[faults]]
+kind = "stuck_preparing"
+host = "host2"
+count = 0
+"#,
+        ),
+        SCALE,
+    );
+    let out = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--host",
+            "host2",
+            "--host",
+            "host3",
+            "--yes",
+            "--format",
+            "json",
+            "--maintenance-timeout",
+            "2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let rep = json(&out);
+    let h2 = rep["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "host2")
+        .unwrap();
+    assert_eq!(h2["step"], "failed");
+    assert!(
+        h2["error"]
+            .as_str()
+            .unwrap()
+            .contains("did not reach maintenance"),
+        "{rep}"
+    );
+    // Given back to the cluster; host3 (next wave) never touched.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let st = sim.statuses();
+        if st.iter().all(|(_, s)| s == "up") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not back up: {st:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let h3 = rep["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "host3")
+        .unwrap();
+    assert_eq!(h3["step"], "pending", "{rep}");
+}
+
+#[test]
+fn install_failed_is_reported_loudly_and_the_host_stays_out() {
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[[faults]]
+kind = "install_failed"
+host = "host3"
+count = 0
+"#,
+        ),
+        SCALE,
+    );
+    let out = rhv(
+        &sim,
+        &[
+            "hosts", "enroll", "--host", "host3", "--yes", "--format", "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let rep = json(&out);
+    assert_eq!(
+        rep["leftInMaintenance"],
+        serde_json::json!(["host3"]),
+        "{rep}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ATTENTION: host host3"), "{err}");
+    let st = sim.statuses();
+    assert!(
+        st.contains(&("host3".into(), "install_failed".into())),
+        "{st:?}"
+    );
+}
+
+#[test]
+fn non_responsive_after_activate_fails_the_host() {
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[[faults]]
+kind = "non_responsive_after_activate"
+host = "host3"
+"#,
+        ),
+        SCALE,
+    );
+    let out = rhv(&sim, &["hosts", "enroll", "--host", "host3", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("non_responsive"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn http_5xx_bursts_are_ridden_out() {
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[[faults]]
+kind = "http_5xx"
+status = 503
+after = 20
+count = 3
+"#,
+        ),
+        SCALE,
+    );
+    let out = rhv(&sim, &["hosts", "enroll", "--host", "host3", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn interrupted_run_resumes_without_redoing_finished_hosts() {
+    let sim = Sim::start("4.5-modern", &three_hosts(""), 0.03);
+    let mut args: Vec<String> = ["hosts", "enroll", "--yes", "--max-parallel", "1"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(sim.engine_args());
+    args.extend(["--poll-interval", "0.05"].iter().map(|s| s.to_string()));
+    let child = Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let state = sim.root.path().join("var/lib/rhv-pki/enroll-state.json");
+    // Interrupt once the first host is done and the second is underway.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "first host never finished");
+        if let Ok(b) = std::fs::read(&state) {
+            let v: serde_json::Value = serde_json::from_slice(&b).unwrap_or_default();
+            let steps: Vec<String> = v["hosts"]
+                .as_object()
+                .map(|m| {
+                    m.values()
+                        .map(|p| p["step"].as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if steps.iter().filter(|s| *s == "done").count() == 1
+                && steps.iter().any(|s| s != "done" && s != "pending")
+            {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out));
+    let db_before = std::fs::read_to_string(sim.pki().join("database.txt")).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let done_id = v["hosts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, p)| p["step"] == "done")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let done_name = v["plan"]["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == done_id.as_str())
+        .unwrap()["address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Never more than one host out, even across the interruption.
+    let out_now = sim.statuses().iter().filter(|(_, s)| s != "up").count();
+    assert!(out_now <= 1, "{:?}", sim.statuses());
+
+    let again = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--yes",
+            "--max-parallel",
+            "1",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("resuming"),
+        "{}",
+        text(&again)
+    );
+    let rep = json(&again);
+    assert!(
+        rep["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["step"] == "done"),
+        "{rep}"
+    );
+    // The host finished before the interruption was not enrolled again.
+    let db = std::fs::read_to_string(sim.pki().join("database.txt")).unwrap();
+    let count = |d: &str| {
+        d.lines()
+            .filter(|l| l.ends_with(&format!("CN={done_name}")))
+            .count()
+    };
+    assert_eq!(
+        count(&db),
+        count(&db_before),
+        "{done_name} re-enrolled:\n{db}"
+    );
+    assert!(sim.statuses().iter().all(|(_, s)| s == "up"));
+}
+
+#[test]
+fn hosted_engine_hosts_are_never_all_out_and_a_sha1_manager_is_handled() {
+    // The 4.2 sample: the Manager's own apache certificate is SHA-1.
+    let scenario = r#"
+[[clusters]]
+name = "Default"
+[[hosts]]
+name = "he1"
+hosted_engine = { configured = true, active = true, score = 3400 }
+[[hosts]]
+name = "he2"
+hosted_engine = { configured = true, active = true, score = 3400 }
+[[hosts]]
+name = "plain"
+[[vms]]
+name = "HostedEngine"
+host = "he1"
+memory_mib = 4096
+hosted_engine = true
+"#;
+    let sim = Sim::start("4.2-sha1", scenario, SCALE);
+    let dry = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--max-parallel",
+            "3",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let err = String::from_utf8_lossy(&dry.stderr);
+    assert!(
+        err.contains("sha1WithRSAEncryption"),
+        "SHA-1 apache not reported: {err}"
+    );
+    let plan = json(&dry);
+    let he: Vec<serde_json::Value> = plan["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["hostedEngine"] == true)
+        .map(|h| h["id"].clone())
+        .collect();
+    assert_eq!(he.len(), 2, "{plan}");
+    for w in plan["waves"].as_array().unwrap() {
+        let n = w
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|id| he.contains(id))
+            .count();
+        assert!(n <= 1, "both HE hosts in one wave: {plan}");
+    }
+    let run = rhv(&sim, &["hosts", "enroll", "--max-parallel", "3", "--yes"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+}
+
+#[test]
+fn bad_input_is_refused_clearly() {
+    let sim = Sim::start("4.5-modern", &three_hosts(""), SCALE);
+    // Wrong password: refused, nothing touched.
+    let bad = sim.root.path().join("bad-pw");
+    std::fs::write(&bad, "nope\n").unwrap();
+    let mut args: Vec<String> = vec!["hosts".into(), "enroll".into(), "--yes".into()];
+    args.extend(sim.engine_args());
+    let i = args.iter().position(|a| a == "--password-file").unwrap();
+    args[i + 1] = bad.display().to_string();
+    let o = Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("admin@internal"),
+        "{}",
+        text(&o)
+    );
+    // Unknown host name: usage error.
+    let o = rhv(&sim, &["hosts", "enroll", "--host", "nosuch", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nosuch"));
+    // No --yes without a terminal.
+    let o = rhv(&sim, &["hosts", "enroll"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    // A CA that is not the Manager's: TLS refused, not ignored.
+    let other = common::fixtures().join("4.2-sha1/etc/pki/ovirt-engine/ca.pem");
+    let o = rhv(
+        &sim,
+        &["hosts", "audit", "--ca-file", &other.display().to_string()],
+    );
+    assert_eq!(o.status.code(), Some(3), "UNKNOWN expected: {}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("TLS"),
+        "{}",
+        text(&o)
+    );
+    assert!(sim.statuses().iter().all(|(_, s)| s == "up"));
+}
