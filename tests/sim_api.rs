@@ -412,3 +412,102 @@ fn events_order_from_search_and_custom_events() {
     let jid = j["id"].as_str().unwrap();
     assert_eq!(c.getj(&format!("/jobs/{jid}"))["status"], "finished");
 }
+
+#[test]
+fn hostile_input_gets_answers_not_crashes() {
+    let sim = Sim::start("4.5-modern", None, &[]);
+    let mut c = sim.client();
+    c.login();
+    let h = c.host_id("host2");
+    let bodies: [&[u8]; 9] = [
+        b"\xff\xfe\x00garbage",
+        b"<action><reason>&unknown;</reason></action>",
+        b"<action><a><b></a></b></action>",
+        b"{\"reason\": [1, 2, {\"x\": null}]}",
+        b"[]",
+        b"<<<<",
+        b"{\"async\": true, \"reason\": 12}",
+        b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><action>&a;</action>",
+        b"",
+    ];
+    for b in bodies {
+        for verb in ["deactivate", "activate", "forceselectspm"] {
+            let auth = format!("Bearer {}", c.token.as_ref().unwrap());
+            let r = c.raw(
+                "POST",
+                &format!("/ovirt-engine/api/hosts/{h}/{verb}"),
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/xml"),
+                ],
+                b,
+            );
+            assert!(
+                [200, 400, 409].contains(&r.status),
+                "{verb} {:?}: {} {}",
+                String::from_utf8_lossy(b),
+                r.status,
+                r.body
+            );
+        }
+        let r = c.raw(
+            "POST",
+            "/ovirt-engine/api/events",
+            &[
+                (
+                    "Authorization",
+                    &format!("Bearer {}", c.token.as_ref().unwrap()),
+                ),
+                ("Content-Type", "application/json"),
+            ],
+            b,
+        );
+        assert_eq!(
+            r.status,
+            400,
+            "{:?}: {}",
+            String::from_utf8_lossy(b),
+            r.body
+        );
+        let r = c.raw(
+            "POST",
+            "/ovirt-engine/sso/oauth/token",
+            &[("Accept", "application/json")],
+            b,
+        );
+        assert_eq!(r.status, 400);
+    }
+    for q in [
+        "/hosts?search=%3D",
+        "/hosts?search=name%3D%3D%3D",
+        "/hosts?max=-1",
+        "/hosts?max=99999999999999999999999",
+        "/events?search=type%3Dabc",
+        "/events?from=-5",
+        "/hosts/%00/statistics",
+        "/vms?search=host%3D",
+        "/hosts/../../etc/passwd",
+    ] {
+        let r = c.get(q);
+        assert!(
+            [200, 400, 404].contains(&r.status),
+            "{q}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    for m in ["PUT", "DELETE", "PATCH"] {
+        let r = c.raw(
+            m,
+            "/ovirt-engine/api/hosts",
+            &[(
+                "Authorization",
+                &format!("Bearer {}", c.token.as_ref().unwrap()),
+            )],
+            b"{}",
+        );
+        assert_eq!(r.status, 405, "{m}");
+    }
+    // Still alive and consistent.
+    assert_eq!(c.getj("/hosts")["host"].as_array().unwrap().len(), 3);
+}
