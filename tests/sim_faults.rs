@@ -147,7 +147,7 @@ fn http_503_burst() {
 fn crash_and_restart_continue_from_the_state_file() {
     // The 4th GET of a host kills the simulator mid-maintenance.
     let s = faults("[[faults]]\nkind = \"crash\"\nafter = 3\npath = \"/hosts/\"\n");
-    let mut sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.05"]);
+    let mut sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.2"]);
     let mut c = sim.client();
     c.login();
     let h1 = c.host_id("host1");

@@ -32,7 +32,7 @@ fn official_python_sdk_runs_a_full_cycle() {
     let py = venv_python();
     let mut sim = Sim::start(
         "4.5-modern",
-        Some("[timings]\nenroll_start = 20.0\nenroll = 20.0\nmigration = 4.0\nmaintenance_settle = 2.0\nactivate_unassigned = 4.0\nactivate_initializing = 4.0\nspm_election = 4.0\n"),
+        Some("[timings]\nenroll_start = 40.0\nenroll = 20.0\nmigration = 4.0\nmaintenance_settle = 2.0\nactivate_unassigned = 4.0\nactivate_initializing = 4.0\nspm_election = 4.0\n"),
         &["--time-scale", "0.05", "--public-name", "localhost"],
     );
     // Re-issue certs/apache.cer for localhost with the same key, then restart on it.
