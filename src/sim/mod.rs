@@ -397,6 +397,8 @@ async fn serve(
                 .query()
                 .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
                 .unwrap_or_default();
+            let log = std::env::var_os("RHV_SIM_LOG").is_some();
+            let (m, p) = (parts.method.clone(), parts.uri.path().to_string());
             let r = api::Req {
                 method: parts.method,
                 path: parts.uri.path().to_string(),
@@ -405,14 +407,19 @@ async fn serve(
                 body: b.to_bytes().to_vec(),
             };
             let sh2 = sh.clone();
-            tokio::task::spawn_blocking(move || api::handle(&sh2, r))
+            let a = tokio::task::spawn_blocking(move || api::handle(&sh2, r))
                 .await
                 .unwrap_or_else(|_| api::Answer {
                     status: 500,
                     ctype: "text/plain",
                     body: "internal error".into(),
                     headers: Vec::new(),
-                })
+                });
+            if log {
+                // The path only: queries may carry tokens (sso-logout?token=).
+                eprintln!("rhv-manager-sim: {m} {p} -> {}", a.status);
+            }
+            a
         }
         Err(_) => api::Answer {
             status: 413,
