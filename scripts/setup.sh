@@ -34,4 +34,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 for m in "$here"/testdata/pki/*/fixture-modes.txt; do
   [ -e "$m" ] && bash "$here/scripts/apply-fixture-modes.sh" "$(dirname "$m")"
 done
+# The official oVirt Python SDK in a venv, for tests/sim_sdk.rs (rhv-manager-sim).
+bash "$here/scripts/setup-sdk.sh"
 exit 0

@@ -505,8 +505,13 @@ fn route(sh: &Arc<Shared>, r: &Req, rel: &str, fmt: Fmt, now: i64) -> Result<Ans
                 render::text_of(&body, &["host", "id"]),
             )?;
             sh.save(w);
-            let e = w.events.iter().find(|e| e.id == id).cloned();
-            let mut a = one(fmt, "event", &event_obj(e.as_ref().unwrap_or(&w.events[0])));
+            let e = w
+                .events
+                .iter()
+                .find(|e| e.id == id)
+                .cloned()
+                .ok_or_else(|| ApiError::not_found("Event", &id.to_string()))?;
+            let mut a = one(fmt, "event", &event_obj(&e));
             a.status = 201;
             a.headers.push(("Location", format!("{API}/events/{id}")));
             a

@@ -206,9 +206,47 @@ fn ensure_host_certs(
     Ok(())
 }
 
+/// A started simulator (in-process use); dropping it does not stop the tasks.
+pub struct Running {
+    /// The API port on 127.0.0.1.
+    pub port: u16,
+    /// Host name for the URL, SNI and certificate verification.
+    pub name: String,
+    /// `(host name, vdsm port)` per simulated host.
+    pub vdsm: Vec<(String, u16)>,
+    pub shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// `listening https://<name>:<port>/ovirt-engine/api connect=127.0.0.1:<port>`.
+    pub fn banner(&self) -> String {
+        format!(
+            "listening https://{}:{}/ovirt-engine/api connect=127.0.0.1:{}",
+            self.name, self.port, self.port
+        )
+    }
+    /// Serves until the task ends (it does not, short of a runtime shutdown).
+    pub async fn wait(self) -> Result<(), String> {
+        self.server.await.map_err(|e| e.to_string())
+    }
+}
+
 /// Starts the simulator and serves until the process is stopped. Prints one line on stdout
 /// once it listens: `listening https://<name>:<port>/ovirt-engine/api connect=127.0.0.1:<port>`.
 pub async fn run(cfg: Config) -> Result<(), String> {
+    let r = start(cfg).await?;
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", r.banner());
+        let _ = out.flush();
+    }
+    r.wait().await
+}
+
+/// Loads the PKI and state, binds every port and spawns the server tasks on the current
+/// tokio runtime. Note: a scenario `crash` fault exits the whole process.
+pub async fn start(cfg: Config) -> Result<Running, String> {
     if !cfg.listen.ip().is_loopback() {
         return Err(format!(
             "--listen {}: the simulator only listens on loopback addresses",
@@ -299,40 +337,49 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     }
     tokio::spawn(ticker(sh.clone()));
     let name = cfg.public_name.clone().unwrap_or(fqdn);
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(
-            out,
-            "listening https://{name}:{port}/ovirt-engine/api connect=127.0.0.1:{port}"
-        );
-        let _ = out.flush();
-    }
+    let vdsm = {
+        let w = sh.world();
+        w.hosts
+            .iter()
+            .map(|h| (h.name.clone(), h.vdsm_port))
+            .collect()
+    };
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(api_tls));
-    loop {
-        let (sock, _) = match listener.accept().await {
-            Ok(x) => x,
-            Err(e) => {
-                eprintln!("rhv-manager-sim: accept: {e}");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let _ = sock.set_nodelay(true);
-        let acceptor = acceptor.clone();
-        let sh = sh.clone();
-        tokio::spawn(async move {
-            let Ok(tls) = acceptor.accept(sock).await else {
-                return;
+    let sh2 = sh.clone();
+    let server = tokio::spawn(async move {
+        loop {
+            let (sock, _) = match listener.accept().await {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("rhv-manager-sim: accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
             };
-            let svc = hyper::service::service_fn(move |req| {
-                let sh = sh.clone();
-                async move { Ok::<_, std::convert::Infallible>(serve(sh, req).await) }
+            let _ = sock.set_nodelay(true);
+            let acceptor = acceptor.clone();
+            let sh = sh2.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(sock).await else {
+                    return;
+                };
+                let svc = hyper::service::service_fn(move |req| {
+                    let sh = sh.clone();
+                    async move { Ok::<_, std::convert::Infallible>(serve(sh, req).await) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(tls), svc)
+                    .await;
             });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(tls), svc)
-                .await;
-        });
-    }
+        }
+    });
+    Ok(Running {
+        port,
+        name,
+        vdsm,
+        shared: sh,
+        server,
+    })
 }
 
 const MAX_BODY: usize = 1 << 20;
@@ -350,6 +397,8 @@ async fn serve(
                 .query()
                 .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
                 .unwrap_or_default();
+            let log = std::env::var_os("RHV_SIM_LOG").is_some();
+            let (m, p) = (parts.method.clone(), parts.uri.path().to_string());
             let r = api::Req {
                 method: parts.method,
                 path: parts.uri.path().to_string(),
@@ -358,14 +407,19 @@ async fn serve(
                 body: b.to_bytes().to_vec(),
             };
             let sh2 = sh.clone();
-            tokio::task::spawn_blocking(move || api::handle(&sh2, r))
+            let a = tokio::task::spawn_blocking(move || api::handle(&sh2, r))
                 .await
                 .unwrap_or_else(|_| api::Answer {
                     status: 500,
                     ctype: "text/plain",
                     body: "internal error".into(),
                     headers: Vec::new(),
-                })
+                });
+            if log {
+                // The path only: queries may carry tokens (sso-logout?token=).
+                eprintln!("rhv-manager-sim: {m} {p} -> {}", a.status);
+            }
+            a
         }
         Err(_) => api::Answer {
             status: 413,

@@ -273,7 +273,14 @@ pub const HOST_STATUSES: &[&str] = &[
 
 impl Scenario {
     pub fn parse(text: &str) -> Result<Scenario, String> {
-        let s: Scenario = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut s: Scenario = toml::from_str(text).map_err(|e| e.to_string())?;
+        if s.hosts.is_empty() && s.vms.is_empty() && s.clusters.is_empty() {
+            // Only settings (timings, faults, ...): the default topology.
+            let d = Scenario::default_scenario();
+            s.clusters = d.clusters;
+            s.hosts = d.hosts;
+            s.vms = d.vms;
+        }
         s.validate()?;
         Ok(s)
     }
@@ -424,6 +431,14 @@ mod tests {
                 .contains("nope")
         );
         assert!(Scenario::parse("bogus = 1\n[[hosts]]\nname='h1'\n").is_err());
+        assert_eq!(
+            Scenario::parse("[timings]\nenroll = 1.0\n")
+                .unwrap()
+                .hosts
+                .len(),
+            3
+        );
+        assert!(Scenario::parse("[[vms]]\nname='v'\n").is_err());
         assert!(
             Scenario::parse("[[hosts]]\nname='h1'\n[[faults]]\nkind='install_failed'\n")
                 .unwrap_err()

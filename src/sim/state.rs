@@ -1329,4 +1329,36 @@ mod tests {
         let e = w.deactivate(&w.hosts[1].id.clone(), None, 0).unwrap_err();
         assert!(e.detail.contains("non-migratable"));
     }
+
+    #[test]
+    fn last_host_without_vms_may_go_and_takes_the_spm_with_it() {
+        let sc = Scenario::parse("[[hosts]]\nname='only'\n").unwrap();
+        let mut w = World::from_scenario(&sc, "e".into(), "o".into(), 0.001, None);
+        assert_eq!(w.hosts[0].spm, "spm");
+        let id = w.hosts[0].id.clone();
+        w.deactivate(&id, None, 0).unwrap();
+        run(&mut w, 0, 50);
+        assert_eq!(w.hosts[0].status, HostStatus::Maintenance);
+        assert_eq!(w.hosts[0].spm, "none");
+        assert!(!w.timers.iter().any(|t| matches!(t.step, Step::SpmElect(_))));
+        // Activation brings the SPM back.
+        w.activate(&id, 50).unwrap();
+        run(&mut w, 50, 200);
+        assert_eq!(w.hosts[0].status, HostStatus::Up);
+        run(&mut w, 200, 300);
+        assert_eq!(w.hosts[0].spm, "spm");
+    }
+
+    #[test]
+    fn state_round_trips_through_json() {
+        let mut w = world();
+        let h = w.hosts[2].id.clone();
+        w.deactivate(&h, Some("x".into()), 0).unwrap();
+        let text = serde_json::to_string(&w).unwrap();
+        let mut back: World = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.timers.len(), w.timers.len());
+        run(&mut back, 0, 100);
+        assert_eq!(back.hosts[2].status, HostStatus::Maintenance);
+        assert!(back.events.windows(2).all(|p| p[0].id < p[1].id));
+    }
 }

@@ -1,0 +1,410 @@
+//! Shared by the tests/sim_*.rs suites: start the real `rhv-manager-sim` binary on a copy of
+//! a sample PKI, talk HTTPS to it with rustls pinned to the sample's CA (the SNI and
+//! verification name is the engine FQDN, the socket goes to 127.0.0.1), restart it.
+#![allow(dead_code)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use common::{pki, scenario as copy_scenario};
+
+pub const PASSWORD: &str = "s3cret-Pw";
+
+pub struct Sim {
+    pub child: Option<Child>,
+    pub port: u16,
+    pub fqdn: String,
+    pub root: tempfile::TempDir,
+    pub pki: PathBuf,
+    pub args: Vec<String>,
+    pub state: PathBuf,
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_rhv-manager-sim")
+}
+
+impl Sim {
+    /// Starts the simulator on a copy of `fixture` with an optional scenario text.
+    pub fn start(fixture: &str, scenario: Option<&str>, extra: &[&str]) -> Sim {
+        let root = copy_scenario(fixture);
+        let pki = pki(root.path());
+        let pw = root.path().join("password");
+        std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
+        let state = root.path().join("sim-state.json");
+        let mut args = vec![
+            "--pki-dir".to_string(),
+            pki.display().to_string(),
+            "--listen".into(),
+            "127.0.0.1:0".into(),
+            "--password-file".into(),
+            pw.display().to_string(),
+            "--state".into(),
+            state.display().to_string(),
+        ];
+        if let Some(s) = scenario {
+            let p = root.path().join("scenario.toml");
+            std::fs::write(&p, s).unwrap();
+            args.push("--scenario".into());
+            args.push(p.display().to_string());
+        }
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let mut sim = Sim {
+            child: None,
+            port: 0,
+            fqdn: String::new(),
+            root,
+            pki,
+            args,
+            state,
+        };
+        sim.spawn();
+        sim
+    }
+
+    /// (Re)starts the process with the same arguments (same state file).
+    pub fn spawn(&mut self) {
+        let mut child = Command::new(bin())
+            .args(&self.args)
+            .env_remove("RHV_SIM_PASSWORD")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        // listening https://<fqdn>:<port>/ovirt-engine/api connect=127.0.0.1:<port>
+        let url = line
+            .strip_prefix("listening https://")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+        let (hostport, rest) = url.split_once('/').unwrap();
+        let (host, port) = hostport.rsplit_once(':').unwrap();
+        assert!(
+            rest.starts_with("ovirt-engine/api connect=127.0.0.1:"),
+            "{line}"
+        );
+        assert_eq!(rest.trim().rsplit(':').next().unwrap(), port);
+        self.fqdn = host.to_string();
+        self.port = port.parse().unwrap();
+        self.child = Some(child);
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Waits for the process to exit by itself (injected crash) and returns its code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let mut c = self.child.take()?;
+        let t0 = Instant::now();
+        loop {
+            if let Some(st) = c.try_wait().unwrap() {
+                return st.code();
+            }
+            if t0.elapsed() > timeout {
+                let _ = c.kill();
+                let _ = c.wait();
+                panic!("simulator did not exit within {timeout:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        let ca = std::fs::read(self.pki.join("ca.pem")).unwrap();
+        let der = rustls_pki_types::pem::PemObject::from_pem_slice(&ca)
+            .map(|c: rustls_pki_types::CertificateDer<'static>| c.to_vec())
+            .unwrap();
+        Client {
+            port: self.port,
+            name: self.fqdn.clone(),
+            ca_der: der,
+            token: None,
+            json: true,
+        }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub struct Client {
+    pub port: u16,
+    pub name: String,
+    pub ca_der: Vec<u8>,
+    pub token: Option<String>,
+    pub json: bool,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+impl Client {
+    /// One HTTP/1.1 request over a fresh TLS connection verified against the pinned CA.
+    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+        let verifier =
+            Arc::new(rhv_pki::probe::PinnedVerifier::new(&self.ca_der, Arc::new(now)).unwrap());
+        let cfg = rhv_pki::probe::pinned_client_config(verifier, None).unwrap();
+        let name = rustls_pki_types::ServerName::try_from(self.name.clone()).unwrap();
+        let conn = rustls::ClientConnection::new(Arc::new(cfg), name).unwrap();
+        let sock = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, sock);
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}:{}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.name,
+            self.port,
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        tls.write_all(req.as_bytes()).unwrap();
+        tls.write_all(body).unwrap();
+        tls.flush().unwrap();
+        let mut buf = Vec::new();
+        match tls.read_to_end(&mut buf) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {}
+            Err(e) => panic!("{method} {path}: {e}"),
+        }
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let (head, body) = text
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("{method} {path}: no HTTP response: {text:?}"));
+        let mut lines = head.lines();
+        let status: u16 = lines
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        Resp {
+            status,
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    pub fn login_with(&self, user: &str, password: &str, accept: &str) -> Resp {
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "password")
+            .append_pair("scope", "ovirt-app-api")
+            .append_pair("username", user)
+            .append_pair("password", password)
+            .finish();
+        self.raw(
+            "POST",
+            "/ovirt-engine/sso/oauth/token",
+            &[
+                ("Accept", accept),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            form.as_bytes(),
+        )
+    }
+
+    pub fn login(&mut self) {
+        let r = self.login_with("admin@internal", PASSWORD, "application/json");
+        assert_eq!(r.status, 200, "{}", r.body);
+        self.token = Some(r.json()["access_token"].as_str().unwrap().to_string());
+    }
+
+    fn auth(&self) -> Vec<(&'static str, String)> {
+        let mut h = vec![(
+            "Accept",
+            if self.json {
+                "application/json".to_string()
+            } else {
+                "application/xml".to_string()
+            },
+        )];
+        if let Some(t) = &self.token {
+            h.push(("Authorization", format!("Bearer {t}")));
+        }
+        h.push(("Version", "4".into()));
+        h
+    }
+
+    pub fn get(&self, rel: &str) -> Resp {
+        let h = self.auth();
+        let hr: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.raw("GET", &format!("/ovirt-engine/api{rel}"), &hr, b"")
+    }
+
+    pub fn post(&self, rel: &str, body: &str) -> Resp {
+        let mut h = self.auth();
+        h.push((
+            "Content-Type",
+            if body.trim_start().starts_with('<') {
+                "application/xml".into()
+            } else {
+                "application/json".into()
+            },
+        ));
+        let hr: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.raw(
+            "POST",
+            &format!("/ovirt-engine/api{rel}"),
+            &hr,
+            body.as_bytes(),
+        )
+    }
+
+    /// GET that must succeed, as JSON.
+    pub fn getj(&self, rel: &str) -> serde_json::Value {
+        let r = self.get(rel);
+        assert_eq!(r.status, 200, "GET {rel}: {}", r.body);
+        r.json()
+    }
+
+    pub fn host_id(&self, name: &str) -> String {
+        let v = self.getj(&format!("/hosts?search=name%3D{name}"));
+        v["host"][0]["id"].as_str().unwrap().to_string()
+    }
+
+    pub fn vm_id(&self, name: &str) -> String {
+        let v = self.getj(&format!("/vms?search=name%3D{name}"));
+        v["vm"][0]["id"].as_str().unwrap().to_string()
+    }
+
+    pub fn status(&self, host_id: &str) -> String {
+        self.getj(&format!("/hosts/{host_id}"))["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Polls until the host has `want`; returns every distinct status seen on the way.
+    pub fn wait_status(&self, host_id: &str, want: &str, timeout: Duration) -> Vec<String> {
+        let t0 = Instant::now();
+        let mut seen: Vec<String> = Vec::new();
+        loop {
+            let s = self.status(host_id);
+            if seen.last() != Some(&s) {
+                seen.push(s.clone());
+            }
+            if s == want {
+                return seen;
+            }
+            assert!(
+                t0.elapsed() < timeout,
+                "host {host_id} never reached {want}; saw {seen:?}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    pub fn events(&self, query: &str) -> Vec<serde_json::Value> {
+        let v = self.getj(&format!("/events{query}"));
+        v.get("event")
+            .and_then(|e| e.as_array())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Ports of the vdsm endpoints: name -> port.
+    pub fn vdsm_ports(&self) -> std::collections::HashMap<String, u16> {
+        let r = self.raw("GET", "/sim/hosts", &[], b"");
+        assert_eq!(r.status, 200);
+        r.json()["host"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["name"].as_str().unwrap().to_string(),
+                    h["vdsm_port"].as_u64().unwrap() as u16,
+                )
+            })
+            .collect()
+    }
+}
+
+/// The DER certificate served on a vdsm port.
+pub fn served_cert(port: u16, name: &str) -> Vec<u8> {
+    let opts = rhv_pki::probe::ProbeOptions {
+        server_name: Some(name),
+        ..Default::default()
+    };
+    let s = rhv_pki::probe::fetch_chain(&format!("127.0.0.1:{port}"), &opts).unwrap();
+    s.chain[0].clone()
+}
+
+/// `openssl <args>` with stdin, returning (success, stdout+stderr).
+pub fn openssl(args: &[&str], stdin: &[u8]) -> (bool, String) {
+    let mut c = Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(stdin).unwrap();
+    let o = c.wait_with_output().unwrap();
+    (
+        o.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+pub fn pem_of(der: &[u8]) -> Vec<u8> {
+    openssl::x509::X509::from_der(der)
+        .unwrap()
+        .to_pem()
+        .unwrap()
+}
+
+pub fn path_str(p: &Path) -> String {
+    p.display().to_string()
+}
