@@ -700,6 +700,63 @@ impl World {
         Ok(job)
     }
 
+    /// Migrates VM `vid`, now on `from` (preparing for maintenance), to the Up host of the
+    /// same cluster with most room; with none, the host's maintenance fails (events 65/140/17).
+    fn migrate_on(&mut self, vid: &str, from: &str, now: i64, when: i64) {
+        let Some(v) = self.vms.iter().find(|x| x.id == vid).cloned() else {
+            return;
+        };
+        let Some(src) = self.host(from).cloned() else {
+            return;
+        };
+        let best = self
+            .hosts
+            .iter()
+            .filter(|t| t.id != src.id && t.status == HostStatus::Up && t.cluster == src.cluster)
+            .filter(|t| {
+                !v.he
+                    || t.he.as_ref().is_some_and(|e| {
+                        e.configured && e.active && e.score > 0 && !e.local_maintenance
+                    })
+            })
+            // max_scheduling_memory already counts VMs migrating to a host.
+            .map(|t| (t.id.clone(), self.max_scheduling_memory(t)))
+            .filter(|(_, free)| *free >= v.guaranteed)
+            .max_by_key(|(_, free)| *free);
+        match best {
+            Some((tid, _)) => {
+                let tname = self.host(&tid).map(|t| t.name.clone()).unwrap_or_default();
+                if let Some(x) = self.vms.iter_mut().find(|x| x.id == vid) {
+                    x.status = "migrating".into();
+                    x.target = Some(tid.clone());
+                }
+                self.event(
+                    now,
+                    62,
+                    "normal",
+                    format!(
+                        "Migration started (VM: {}, Source: {}, Destination: {tname}, User: {USER}). Reason: Host preparing for maintenance",
+                        v.name, src.name
+                    ),
+                    Some(from),
+                    Some(vid),
+                );
+                let at = self.at(when, self.timings.migration);
+                self.timers.push(Timer {
+                    at,
+                    step: Step::VmMigrated(vid.to_string()),
+                });
+            }
+            None => {
+                let at = self.at(when, 0.0);
+                self.timers.push(Timer {
+                    at,
+                    step: Step::MigrationFailed(from.to_string()),
+                });
+            }
+        }
+    }
+
     /// SPM stopped on `except` (or nobody is SPM): the best other Up host contends.
     fn start_election(&mut self, now: i64, except: Option<&str>) {
         if self
@@ -1083,6 +1140,14 @@ impl World {
                     src.as_deref(),
                     Some(&v),
                 );
+                // The VM landed on a host that started preparing for maintenance while it
+                // was in flight: the engine migrates it on again (or the host gets stuck).
+                let landed_on_preparing = self
+                    .host(&target)
+                    .is_some_and(|h| h.status == HostStatus::PreparingForMaintenance);
+                if landed_on_preparing {
+                    self.migrate_on(&v, &target, now, when);
+                }
                 if let Some(s) = src {
                     let preparing = self
                         .host(&s)
@@ -1134,6 +1199,15 @@ impl World {
             Step::MaintenanceDone(h) => {
                 let Ok(i) = self.hidx(&h) else { return };
                 if self.hosts[i].status != HostStatus::PreparingForMaintenance {
+                    return;
+                }
+                // VMs still on it or on their way to it: not empty yet.
+                if !self.vms_on(&h).is_empty()
+                    || self
+                        .vms
+                        .iter()
+                        .any(|v| v.target.as_deref() == Some(h.as_str()))
+                {
                     return;
                 }
                 self.hosts[i].status = HostStatus::Maintenance;
@@ -1313,6 +1387,19 @@ mod tests {
             "{codes:?}"
         );
         assert!(w.enroll(&w.hosts[1].id.clone(), 100).is_err());
+    }
+
+    #[test]
+    fn a_vm_landing_on_a_host_that_went_preparing_is_migrated_on() {
+        // host2's VM may be sent to host3; host3 then starts preparing while it is in flight.
+        let mut w = world();
+        let (h2, h3) = (w.hosts[1].id.clone(), w.hosts[2].id.clone());
+        w.deactivate(&h2, None, 0).unwrap();
+        w.deactivate(&h3, None, 0).unwrap();
+        run(&mut w, 0, 200);
+        assert_eq!(w.hosts[1].status, HostStatus::Maintenance);
+        assert_eq!(w.hosts[2].status, HostStatus::Maintenance);
+        assert!(w.vms_on(&h2).is_empty() && w.vms_on(&h3).is_empty());
     }
 
     #[test]
