@@ -366,6 +366,20 @@ impl Lane {
         }
     }
 
+    /// The state a step starts from and the digest its block begins with.
+    fn step_input(&self) -> (&State, &State) {
+        match &self.kind {
+            LaneKind::Pbkdf2 {
+                ipad,
+                opad,
+                u,
+                inner,
+                ..
+            } => (if *inner { ipad } else { opad }, u),
+            LaneKind::Pkcs12 { a } => (&IV, a),
+        }
+    }
+
     fn absorb(&mut self, out: State) {
         self.left -= 1;
         match &mut self.kind {
@@ -390,13 +404,40 @@ impl Lane {
     }
 }
 
+/// `steps` steps of `N` lanes in lockstep (the hot loop: one compression per lane per step).
+fn run<const N: usize>(g: &mut [Lane], steps: u64) {
+    let Ok(g) = <&mut [Lane; N]>::try_from(g) else {
+        return;
+    };
+    // The padding words of a lane's block never change, only its first eight words.
+    let mut blocks: [Block; N] = core::array::from_fn(|j| g[j].input().1);
+    let hw = has_shani();
+    for _ in 0..steps {
+        let mut states: [State; N] = core::array::from_fn(|j| {
+            let (start, digest) = g[j].step_input();
+            blocks[j][..8].copy_from_slice(digest);
+            *start
+        });
+        #[cfg(target_arch = "x86_64")]
+        if hw {
+            // SAFETY: has_shani() checked the CPU features the function enables.
+            unsafe { shani::compress::<N>(&mut states, &blocks) };
+        }
+        if !hw {
+            for (s, b) in states.iter_mut().zip(&blocks) {
+                compress_soft(s, b);
+            }
+        }
+        for (l, s) in g.iter_mut().zip(states) {
+            l.absorb(s);
+        }
+    }
+}
+
 /// Runs every derivation, the independent chains side by side. `None` for a job with
 /// parameters outside what this module does (zero iterations, output longer than 32 bytes).
 pub(crate) fn derive(jobs: &[Kdf<'_>]) -> Vec<Option<Vec<u8>>> {
     let mut lanes: Vec<Option<Lane>> = jobs.iter().map(Lane::new).collect();
-    let mut states: Vec<State> = Vec::with_capacity(4);
-    let mut blocks: Vec<Block> = Vec::with_capacity(4);
-    let mut idx: Vec<usize> = Vec::with_capacity(4);
     loop {
         let active: Vec<usize> = lanes
             .iter()
@@ -414,24 +455,15 @@ pub(crate) fn derive(jobs: &[Kdf<'_>]) -> Vec<Option<Vec<u8>>> {
             .min()
             .unwrap_or(0);
         for group in active.chunks(4) {
-            for _ in 0..steps {
-                states.clear();
-                blocks.clear();
-                idx.clear();
-                for &i in group {
-                    if let Some(l) = &lanes[i] {
-                        let (s, b) = l.input();
-                        states.push(s);
-                        blocks.push(b);
-                        idx.push(i);
-                    }
-                }
-                compress_many(&mut states, &blocks);
-                for (k, &i) in idx.iter().enumerate() {
-                    if let Some(l) = &mut lanes[i] {
-                        l.absorb(states[k]);
-                    }
-                }
+            let mut g: Vec<Lane> = group.iter().filter_map(|&i| lanes[i].take()).collect();
+            match g.len() {
+                1 => run::<1>(&mut g, steps),
+                2 => run::<2>(&mut g, steps),
+                3 => run::<3>(&mut g, steps),
+                _ => run::<4>(&mut g, steps),
+            }
+            for (&i, l) in group.iter().zip(g) {
+                lanes[i] = Some(l);
             }
         }
     }

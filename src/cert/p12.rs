@@ -6,7 +6,7 @@
 //! wrong password, another algorithm, an unusual structure — returns `None` and the caller
 //! asks OpenSSL, whose answer (and error text) is then the one reported, exactly as before.
 
-use openssl::symm::{self, Cipher};
+use cbc::cipher::{block_padding::Pkcs7, BlockModeDecrypt, KeyIvInit};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::der::{self, oid, RsaPublic};
@@ -23,7 +23,6 @@ pub(crate) struct Opened {
 struct Pbes2<'a> {
     salt: &'a [u8],
     iterations: u32,
-    cipher: Cipher,
     key_len: usize,
     iv: &'a [u8],
     data: &'a [u8],
@@ -57,14 +56,14 @@ fn pbes2<'a>(alg: &'a [u8], data: &'a [u8]) -> Option<Pbes2<'a>> {
         return None;
     }
     let (o, rest) = der::take(enc, 0x06)?;
-    let cipher = match o {
-        x if x == oid::AES128_CBC => Cipher::aes_128_cbc(),
-        x if x == oid::AES192_CBC => Cipher::aes_192_cbc(),
-        x if x == oid::AES256_CBC => Cipher::aes_256_cbc(),
+    let cipher_key_len = match o {
+        x if x == oid::AES128_CBC => 16,
+        x if x == oid::AES192_CBC => 24,
+        x if x == oid::AES256_CBC => 32,
         _ => return None,
     };
     let iv = der::only(rest, 0x04)?;
-    if iv.len() != 16 || key_len.is_some_and(|l| l != cipher.key_len() as u64) {
+    if iv.len() != 16 || key_len.is_some_and(|l| l != cipher_key_len) {
         return None;
     }
     if iterations == 0 || iterations > u32::MAX as u64 {
@@ -73,8 +72,7 @@ fn pbes2<'a>(alg: &'a [u8], data: &'a [u8]) -> Option<Pbes2<'a>> {
     Some(Pbes2 {
         salt,
         iterations: iterations as u32,
-        cipher,
-        key_len: cipher.key_len(),
+        key_len: cipher_key_len as usize,
         iv,
         data,
     })
@@ -89,8 +87,25 @@ impl Pbes2<'_> {
             len: self.key_len,
         }
     }
+    /// AES-CBC with PKCS#7 padding checked as EVP_DecryptFinal does.
     fn decrypt(&self, key: &[u8]) -> Option<Vec<u8>> {
-        symm::decrypt(self.cipher, key, Some(self.iv), self.data).ok()
+        fn go<C>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Vec<u8>>
+        where
+            C: cbc::cipher::BlockCipherDecrypt,
+            cbc::Decryptor<C>: KeyIvInit + BlockModeDecrypt,
+        {
+            let mut buf = data.to_vec();
+            let d = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
+            let n = d.decrypt_padded::<Pkcs7>(&mut buf).ok()?.len();
+            buf.truncate(n);
+            Some(buf)
+        }
+        match key.len() {
+            16 => go::<aes::Aes128>(key, self.iv, self.data),
+            24 => go::<aes::Aes192>(key, self.iv, self.data),
+            32 => go::<aes::Aes256>(key, self.iv, self.data),
+            _ => None,
+        }
     }
 }
 
@@ -290,7 +305,7 @@ pub(crate) fn open(data: &[u8], password: &str) -> Option<Opened> {
     let mac_key = derived.next()??;
     // MAC first, as PKCS12_parse does: a wrong password ends here.
     let ok = kdf::hmac_sha256(&mac_key, auth_safe);
-    if !openssl::memcmp::eq(&ok, mac) {
+    if ok.iter().zip(mac).fold(0u8, |a, (x, y)| a | (x ^ y)) != 0 {
         return None;
     }
     let mut derived: Vec<Vec<u8>> = derived.collect::<Option<Vec<_>>>()?;
