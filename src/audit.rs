@@ -1310,7 +1310,7 @@ impl Ctx<'_> {
                         },
                     ),
                 }
-                match cert::open_p12(&p12_path, &data, &self.cfg.p12_password) {
+                match cert::inspect_p12(&p12_path, &data, &self.cfg.p12_password) {
                     Ok(c) => {
                         p12_key = c.key;
                         p12_cert = c.cert_der;
@@ -1434,7 +1434,7 @@ impl Ctx<'_> {
             }
         }
         if let (Some(k), Some(c)) = (&p12_key, &p12_cert) {
-            if !cert::key_matches_cert(k, c) {
+            if !k.matches_cert(c) {
                 out.finding(
                     Severity::Critical,
                     &p12_rel,
@@ -1501,10 +1501,10 @@ impl Ctx<'_> {
         let Some(data) = self.read(out, key_path, role, Severity::Critical) else {
             return;
         };
-        match cert::read_private_key(key_path, &data, Some(&self.cfg.p12_password)) {
-            Ok((k, _fmt)) => {
+        match cert::read_key_public(key_path, &data, Some(&self.cfg.p12_password)) {
+            Ok(k) => {
                 if let Some(c) = cert_der {
-                    if !cert::key_matches_cert(&k, c) {
+                    if !k.matches_cert(c) {
                         out.finding(
                             Severity::Critical,
                             &key_rel,

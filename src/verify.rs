@@ -3,12 +3,16 @@
 //! is what lets an audit verify tens of thousands of host certificates per second. SHA-1 and MD5
 //! signatures are verified too (we must judge exactly the certificates RHEL 9 would reject).
 
+use std::sync::OnceLock;
+
+use openssl::bn::BigNum;
 use openssl::pkey::{PKey, Public};
 use openssl::rsa::{Padding, Rsa};
 use openssl::x509::X509;
+use ring::signature::{self, RsaParameters, RsaPublicKeyComponents};
 use x509_parser::prelude::*;
 
-use crate::cert::Digest;
+use crate::cert::{Digest, RsaPublic};
 
 /// A certificate that signs others, prepared for fast verification.
 pub struct Issuer {
@@ -16,8 +20,15 @@ pub struct Issuer {
     pub name: String,
     pub subject_raw: Vec<u8>,
     pub not_after: i64,
-    rsa: Option<Rsa<Public>>,
-    pkey: PKey<Public>,
+    /// A plain rsaEncryption key's numbers: checked with ring first (no OpenSSL start-up).
+    simple: Option<RsaPublic>,
+    /// OpenSSL's RSA key, for what ring does not accept (made when first needed).
+    rsa: OnceLock<Option<Rsa<Public>>>,
+    /// The key as OpenSSL's EVP sees it, for algorithms other than RSA PKCS#1 v1.5. Made
+    /// when first needed: an OpenSSL 3 key decode costs ~0.2 ms, and almost no certificate
+    /// needs it.
+    pkey: OnceLock<Option<PKey<Public>>>,
+    spki: Vec<u8>,
 }
 
 /// Result of checking one certificate against one issuer.
@@ -38,14 +49,25 @@ impl Issuer {
     /// Prepares `der` (a CA certificate) as an issuer.
     pub fn new(name: &str, der: &[u8]) -> Result<Issuer, String> {
         let (_, x) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
-        let pkey = PKey::public_key_from_der(x.public_key().raw).map_err(|e| e.to_string())?;
-        let rsa = pkey.rsa().ok();
+        let spki = x.public_key().raw;
+        // A plain rsaEncryption key (strict DER, which OpenSSL's decoder accepts too) is built
+        // from its numbers; anything else is decoded by OpenSSL now, failing as it always did.
+        let simple = crate::cert::der::spki_rsa(spki);
+        let (rsa, pkey) = match simple {
+            Some(_) => (OnceLock::new(), OnceLock::new()),
+            None => {
+                let pkey = PKey::public_key_from_der(spki).map_err(|e| e.to_string())?;
+                (OnceLock::from(pkey.rsa().ok()), OnceLock::from(Some(pkey)))
+            }
+        };
         Ok(Issuer {
             name: name.to_string(),
             subject_raw: x.subject().as_raw().to_vec(),
             not_after: x.validity().not_after.timestamp(),
+            simple,
             rsa,
             pkey,
+            spki: spki.to_vec(),
         })
     }
 
@@ -57,7 +79,25 @@ impl Issuer {
         let oid = cert.signature_algorithm.algorithm.to_id_string();
         let sig = cert.signature_value.data.as_ref();
         let tbs = cert.tbs_certificate.as_ref();
-        if let (Some(rsa), Some(digest_info)) = (&self.rsa, rsa_digest_info(&oid, tbs)) {
+        // ring accepts only a correct PKCS#1 v1.5 signature, which OpenSSL's check below
+        // would accept too; whatever ring refuses (bad signature, key size or exponent it
+        // does not take) is decided by OpenSSL exactly as before.
+        if let (Some(k), Some(alg)) = (&self.simple, ring_alg(&oid)) {
+            let key = RsaPublicKeyComponents {
+                n: k.n.as_slice(),
+                e: k.e.as_slice(),
+            };
+            if key.verify(alg, tbs, sig).is_ok() {
+                return ChainStatus::Valid;
+            }
+        }
+        let rsa = self.rsa.get_or_init(|| {
+            let k = self.simple.as_ref()?;
+            let n = BigNum::from_slice(&k.n).ok()?;
+            let e = BigNum::from_slice(&k.e).ok()?;
+            Rsa::from_public_components(n, e).ok()
+        });
+        if let (Some(rsa), Some(digest_info)) = (rsa, rsa_digest_info(&oid, tbs)) {
             let mut buf = vec![0u8; rsa.size() as usize];
             return match rsa.public_decrypt(sig, &mut buf, Padding::PKCS1) {
                 Ok(n) if buf[..n] == digest_info[..] => ChainStatus::Valid,
@@ -65,12 +105,29 @@ impl Issuer {
             };
         }
         // Anything else (RSA-PSS, ECDSA/EC issuers): let OpenSSL do it.
-        match X509::from_der(der).and_then(|x| x.verify(&self.pkey)) {
+        let pkey = self
+            .pkey
+            .get_or_init(|| PKey::public_key_from_der(&self.spki).ok());
+        let Some(pkey) = pkey else {
+            return ChainStatus::Unverifiable;
+        };
+        match X509::from_der(der).and_then(|x| x.verify(pkey)) {
             Ok(true) => ChainStatus::Valid,
             Ok(false) => ChainStatus::BadSignature,
             Err(_) => ChainStatus::Unverifiable,
         }
     }
+}
+
+/// ring's parameters for a PKCS#1 v1.5 signature OID (the widest key-size range it has).
+fn ring_alg(oid: &str) -> Option<&'static RsaParameters> {
+    Some(match oid {
+        "1.2.840.113549.1.1.5" => &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        "1.2.840.113549.1.1.11" => &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        "1.2.840.113549.1.1.12" => &signature::RSA_PKCS1_2048_8192_SHA384,
+        "1.2.840.113549.1.1.13" => &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        _ => return None,
+    })
 }
 
 /// DER DigestInfo prefixes (RFC 8017 §9.2 note 1).
@@ -113,14 +170,103 @@ fn rsa_digest_info(oid: &str, tbs: &[u8]) -> Option<Vec<u8>> {
                 .ok()?
                 .to_vec(),
         ),
-        Digest::Sha1 => (SHA1_PREFIX, sha::sha1(tbs).to_vec()),
-        Digest::Sha224 => (SHA224_PREFIX, sha::sha224(tbs).to_vec()),
-        Digest::Sha256 => (SHA256_PREFIX, sha::sha256(tbs).to_vec()),
-        Digest::Sha384 => (SHA384_PREFIX, sha::sha384(tbs).to_vec()),
-        Digest::Sha512 => (SHA512_PREFIX, sha::sha512(tbs).to_vec()),
+        // The context types, not the one-shot functions: in OpenSSL 3 `SHA256()` & co. go
+        // through EVP_Q_digest, an algorithm fetch (locks, ~50 µs) per call.
+        Digest::Sha1 => (SHA1_PREFIX, {
+            let mut h = sha::Sha1::new();
+            h.update(tbs);
+            h.finish().to_vec()
+        }),
+        Digest::Sha224 => (SHA224_PREFIX, {
+            let mut h = sha::Sha224::new();
+            h.update(tbs);
+            h.finish().to_vec()
+        }),
+        Digest::Sha256 => (SHA256_PREFIX, crate::cert::sha256(tbs).to_vec()),
+        Digest::Sha384 => (SHA384_PREFIX, {
+            let mut h = sha::Sha384::new();
+            h.update(tbs);
+            h.finish().to_vec()
+        }),
+        Digest::Sha512 => (SHA512_PREFIX, {
+            let mut h = sha::Sha512::new();
+            h.update(tbs);
+            h.finish().to_vec()
+        }),
         Digest::Unknown => return None,
     };
     let mut v = prefix.to_vec();
     v.extend(hash);
     Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl::asn1::Asn1Time;
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::Private;
+    use openssl::x509::{X509Builder, X509NameBuilder};
+
+    fn cert(
+        cn: &str,
+        issuer: Option<(&X509, &PKey<Private>)>,
+        key: &PKey<Private>,
+        md: MessageDigest,
+    ) -> X509 {
+        let mut n = X509NameBuilder::new().unwrap();
+        n.append_entry_by_text("CN", cn).unwrap();
+        let n = n.build();
+        let mut b = X509Builder::new().unwrap();
+        b.set_version(2).unwrap();
+        b.set_subject_name(&n).unwrap();
+        b.set_issuer_name(issuer.map(|i| i.0.subject_name()).unwrap_or(&n))
+            .unwrap();
+        b.set_pubkey(key).unwrap();
+        b.set_not_before(&Asn1Time::from_unix(0).unwrap()).unwrap();
+        b.set_not_after(&Asn1Time::from_unix(2_000_000_000).unwrap())
+            .unwrap();
+        b.sign(issuer.map(|i| i.1).unwrap_or(key), md).unwrap();
+        b.build()
+    }
+
+    /// The ring fast path and OpenSSL's own X509_verify agree on every digest, on a 1024-bit
+    /// issuer (below ring's SHA-384 minimum) and on corrupted signatures.
+    #[test]
+    fn fast_paths_agree_with_openssl() {
+        for bits in [1024, 2048] {
+            let ca_key = PKey::from_rsa(Rsa::generate(bits).unwrap()).unwrap();
+            let ca = cert("ca", None, &ca_key, MessageDigest::sha256());
+            let issuer = Issuer::new("ca", &ca.to_der().unwrap()).unwrap();
+            let leaf_key = PKey::from_rsa(Rsa::generate(1024).unwrap()).unwrap();
+            for md in [
+                MessageDigest::md5(),
+                MessageDigest::sha1(),
+                MessageDigest::sha224(),
+                MessageDigest::sha256(),
+                MessageDigest::sha384(),
+                MessageDigest::sha512(),
+            ] {
+                let leaf = cert("leaf", Some((&ca, &ca_key)), &leaf_key, md);
+                let good = leaf.to_der().unwrap();
+                let mut bad = good.clone();
+                let last = bad.len() - 1;
+                bad[last] ^= 1;
+                for der in [good, bad] {
+                    let (_, x) = X509Certificate::from_der(&der).unwrap();
+                    let want = X509::from_der(&der)
+                        .unwrap()
+                        .verify(&ca.public_key().unwrap())
+                        .unwrap_or(false);
+                    let got = issuer.check(&x, &der);
+                    assert_eq!(
+                        got == ChainStatus::Valid,
+                        want,
+                        "RSA-{bits} issuer, {:?}: {got:?}",
+                        md.type_().long_name()
+                    );
+                }
+            }
+        }
+    }
 }
