@@ -762,6 +762,53 @@ impl Engine {
         })
     }
 
+    /// The HostedEngine VM's id (origin `managed_hosted_engine`, or the default name
+    /// `HostedEngine`); `None` on a Manager that is not a hosted engine.
+    pub async fn hosted_engine_vm(&self) -> Result<Option<String>> {
+        let v = self.api(Method::GET, "vms", None).await?;
+        Ok(list(&v, "vm")
+            .iter()
+            .find(|vm| {
+                field(vm, "origin").as_deref() == Some("managed_hosted_engine")
+                    || field(vm, "name").as_deref() == Some("HostedEngine")
+            })
+            .and_then(|vm| field(vm, "id")))
+    }
+
+    /// `POST /vms/{id}/maintenance`: hosted-engine global maintenance on or off.
+    pub async fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<()> {
+        let rel = format!("vms/{}/maintenance", query_escape(vm_id));
+        let v = self
+            .api(
+                Method::POST,
+                &rel,
+                Some(serde_json::json!({ "maintenance_enabled": on.to_string() })),
+            )
+            .await?;
+        if v.get("status").map(text).as_deref() == Some("failed") {
+            return Err(fault(
+                &Method::POST,
+                &rel,
+                StatusCode::OK,
+                v.to_string().as_bytes(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Global maintenance as the hosted-engine hosts report it (`None`: no HE host).
+    pub async fn global_maintenance(&self) -> Result<Option<bool>> {
+        let hosts = self.hosts(None).await?;
+        let he: Vec<&HostedEngine> = hosts
+            .iter()
+            .filter_map(|h| h.hosted_engine.as_ref().filter(|x| x.configured))
+            .collect();
+        if he.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(he.iter().any(|x| x.global_maintenance)))
+    }
+
     /// Posts a custom event into the audit log.
     pub async fn post_event(&self, e: &NewEvent) -> Result<Event> {
         let body = serde_json::json!({

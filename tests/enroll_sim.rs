@@ -667,3 +667,59 @@ fn bad_input_is_refused_clearly() {
     );
     assert!(sim.statuses().iter().all(|(_, s)| s == "up"));
 }
+
+#[test]
+fn global_maintenance_through_the_rest_api() {
+    let scenario = r#"
+[[clusters]]
+name = "Default"
+[[hosts]]
+name = "he1"
+hosted_engine = { configured = true, active = true, score = 3400 }
+[[hosts]]
+name = "he2"
+hosted_engine = { configured = true, active = true, score = 3400 }
+[[vms]]
+name = "HostedEngine"
+host = "he1"
+memory_mib = 4096
+hosted_engine = true
+"#;
+    let sim = Sim::start("4.5-modern", scenario, SCALE);
+    let api = |action: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
+            .args([
+                "maintenance",
+                action,
+                "--he-api",
+                "--engine-url",
+                &sim.url(),
+            ])
+            .args(["--connect-to", &format!("127.0.0.1:{}", sim.port)])
+            .args(["--ca-file", &sim.pki().join("ca.pem").display().to_string()])
+            .args(["--password-file", &sim.password_file.display().to_string()])
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        (o.status.code(), text(&o))
+    };
+    let gm = || {
+        sim.get("/ovirt-engine/api/hosts?all_content=true")["host"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["hosted_engine"]["global_maintenance"] == "true")
+    };
+    assert!(!gm());
+    let (code, out) = api("on");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(gm(), "global maintenance not set in the Manager: {out}");
+    let (code, out) = api("off");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!gm(), "{out}");
+    // Wrong password: refused before anything.
+    std::fs::write(&sim.password_file, "wrong\n").unwrap();
+    let (code, out) = api("on");
+    assert_eq!(code, Some(2), "{out}");
+    assert!(!gm());
+}

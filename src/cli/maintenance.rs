@@ -58,6 +58,12 @@ pub struct HeArgs {
     /// A hosted-engine host to drive global maintenance on (`localhost`: this machine).
     #[arg(long, value_name = "HOST")]
     pub he_host: Option<String>,
+    /// Drive global maintenance through the Manager's REST API (the HostedEngine VM's
+    /// maintenance action) instead of `hosted-engine` on a host.
+    #[arg(long, conflicts_with = "he_host")]
+    pub he_api: bool,
+    #[command(flatten, next_help_heading = "Manager API (--he-api)")]
+    pub engine: super::hosts::EngineArgs,
     /// Seconds global maintenance may take to show after setting it.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub maintenance_timeout: u64,
@@ -153,10 +159,58 @@ pub fn remote_target(host: &str) -> Result<Box<dyn Target>, CliError> {
     )))
 }
 
-/// The REST seam: the Manager REST client as [`HeRest`], when one is configured.
-// LEAD: return the engine.rs client here when its URL / credentials are configured.
-pub fn rest_client() -> Option<Box<dyn HeRest>> {
-    None
+/// The Manager REST client as [`HeRest`] (`--he-api`). The engine may be restarting during
+/// the cycle, so connection failures are retried for about a minute and a half.
+pub fn rest_client(he: &HeArgs) -> Result<Option<Box<dyn HeRest>>, CliError> {
+    if !he.he_api {
+        return Ok(None);
+    }
+    let loc = LocationArgs {
+        root: None,
+        pki_dir: None,
+        engine_conf_dir: None,
+        p12_password_file: None,
+    };
+    let (mut cfg, _) = super::hosts::engine_config(&he.engine, &loc)?;
+    cfg.retries = 12;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    let engine = rt
+        .block_on(crate::engine::Engine::login(cfg))
+        .map_err(|e| CliError::Refused(format!("--he-api: {e}")))?;
+    Ok(Some(Box::new(RestHe { rt, engine })))
+}
+
+struct RestHe {
+    rt: tokio::runtime::Runtime,
+    engine: crate::engine::Engine,
+}
+
+impl HeRest for RestHe {
+    fn hosted_engine_vm(&self) -> Result<Option<String>, String> {
+        self.rt
+            .block_on(self.engine.hosted_engine_vm())
+            .map_err(|e| e.to_string())
+    }
+    fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<(), String> {
+        self.rt
+            .block_on(self.engine.set_global_maintenance(vm_id, on))
+            .map_err(|e| e.to_string())
+    }
+    fn global_maintenance(&self) -> Result<bool, String> {
+        self.rt
+            .block_on(self.engine.global_maintenance())
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "the Manager lists no hosted-engine host".to_string())
+    }
+}
+
+impl Drop for RestHe {
+    fn drop(&mut self) {
+        self.rt.block_on(self.engine.logout());
+    }
 }
 
 fn is_this_machine(host: &str) -> bool {
@@ -239,7 +293,7 @@ pub fn resolve_he(he: &HeArgs) -> Result<HeAccess, CliError> {
         }
         return Ok(HeAccess::Cli(target));
     }
-    if let Some(rest) = rest_client() {
+    if let Some(rest) = rest_client(he)? {
         let id = rest.hosted_engine_vm().map_err(|reason| {
             CliError::Usage(format!(
                 "REST API: looking for the HostedEngine VM: {reason}"
