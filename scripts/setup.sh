@@ -15,6 +15,8 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)   # promtool: metrics 
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd) # unit file verification
 command -v flock >/dev/null 2>&1 || need+=(util-linux)       # lock-contention tests
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)            # private sshd for the SSH tests
+command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: please install: ${need[*]}" >&2

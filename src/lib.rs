@@ -10,12 +10,15 @@ pub mod cert;
 pub mod change;
 pub mod cli;
 pub mod error;
+pub mod hostfiles;
 pub mod ovirt_conf;
 pub mod p12format;
 pub mod probe;
+pub mod recover;
 pub mod remote;
 pub mod report;
 pub mod sign;
+pub mod ssh;
 pub mod txn;
 pub mod verify;
 

@@ -95,6 +95,13 @@ pub trait Target: Send + Sync {
         meta: Option<FileMeta>,
     ) -> Result<(), RemoteError>;
 
+    /// Where `path` (absolute, as on the real machine) is on this target: the same path,
+    /// unless the target relocates host paths under a prefix (tests, benchmarks). Use it for
+    /// paths passed to [`Target::exec`]; `read_file`/`replace_file` apply it themselves.
+    fn host_path(&self, path: &Path) -> PathBuf {
+        path.to_path_buf()
+    }
+
     /// Runs `argv` and turns a non-zero exit into an error quoting its output.
     fn run_ok(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
         let out = self.exec(argv, stdin)?;
@@ -176,6 +183,10 @@ impl Local {
 impl Target for Local {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn host_path(&self, path: &Path) -> PathBuf {
+        self.resolve(path)
     }
 
     fn exec(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
