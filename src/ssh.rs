@@ -491,7 +491,7 @@ impl SshTarget {
             while let Some(msg) = ch.wait().await {
                 match msg {
                     ChannelMsg::Data { data } => out.stdout.extend_from_slice(&data),
-                    ChannelMsg::ExtendedData { data, ext } if ext == 1 => {
+                    ChannelMsg::ExtendedData { data, ext: 1 } => {
                         out.stderr.extend_from_slice(&data)
                     }
                     ChannelMsg::ExitStatus { exit_status } => exit = Some(exit_status),
