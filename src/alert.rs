@@ -228,6 +228,12 @@ pub const FINDING_CODES: &[&str] = &[
     "index-invalid",
     "serial-behind",
     "engine-fqdn-unknown",
+    "host-unreachable",
+    "host-key-unverified",
+    "host-ca-stale",
+    "host-file-owner",
+    "host-file-mode",
+    "host-key-unreadable",
 ];
 
 /// Prometheus text exposition of an audit. `host` labels the Manager (its FQDN);

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod change;
+mod hosts;
 
 use crate::alert;
 use crate::audit::{self, AuditConfig};
@@ -44,6 +45,8 @@ pub enum Command {
     Rollback(change::RollbackArgs),
     /// List rhv-pki's backups.
     Backups(change::BackupsArgs),
+    /// Work on the hosts the Manager signed: audit their certificate files, recover them.
+    Hosts(hosts::HostsArgs),
     /// Print shell completions or the man page (generated from these definitions).
     #[command(hide = true)]
     Generate {
@@ -165,6 +168,8 @@ pub enum CliError {
     Output(String),
     #[error(transparent)]
     Change(#[from] crate::change::ChangeError),
+    #[error(transparent)]
+    Recover(#[from] crate::recover::RecoverError),
 }
 
 impl CliError {
@@ -179,6 +184,7 @@ impl CliError {
                 Status::Unknown.exit_code()
             }
             CliError::Change(_) => change::EXIT_REFUSED,
+            CliError::Recover(_) => change::EXIT_REFUSED,
             _ => Status::Unknown.exit_code(),
         }
     }
@@ -284,6 +290,7 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
         Command::Renew(a) => change::run_renew(a, now),
         Command::Rollback(a) => change::run_rollback(a, now),
         Command::Backups(a) => change::run_backups(a),
+        Command::Hosts(a) => hosts::run(a, now),
         Command::Generate { what } => generate(what),
     }
 }

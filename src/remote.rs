@@ -121,6 +121,29 @@ pub trait Target: Send + Sync {
     }
 }
 
+/// Atomic replacement: temp file beside the target, owner/mode/SELinux label of the file it
+/// replaces (`--reference`), then the requested mode/owner, then `mv -f`.
+/// `sh -c REPLACE_SCRIPT sh TARGET MODE OWNER` with the data on stdin: MODE octal or empty,
+/// OWNER `uid:gid` / `user:group` or empty (keep the replaced file's). Refuses symlinks.
+pub const REPLACE_SCRIPT: &str = r#"set -e
+t=$1
+if [ -L "$t" ]; then echo "$t is a symlink; refusing to replace it" >&2; exit 3; fi
+d=$(dirname -- "$t"); b=$(basename -- "$t")
+tmp="$d/.$b.rhv-pki.$$"
+trap 'rm -f -- "$tmp"' EXIT
+umask 077
+cat > "$tmp"
+if [ -e "$t" ]; then
+  chown --reference="$t" -- "$tmp"
+  chmod --reference="$t" -- "$tmp"
+  if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then chcon --reference="$t" -- "$tmp"; fi
+fi
+if [ -n "$2" ]; then chmod "$2" -- "$tmp"; fi
+if [ -n "$3" ]; then chown "$3" -- "$tmp"; fi
+sync -- "$tmp" 2>/dev/null || true
+mv -f -- "$tmp" "$t"
+"#;
+
 /// Quotes one word for a POSIX shell.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()

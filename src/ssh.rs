@@ -18,7 +18,7 @@ use russh::client;
 use russh::keys::{Algorithm, HashAlg, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate};
 use russh::ChannelMsg;
 
-use crate::remote::{shell_line, FileMeta, Output, RemoteError, Target};
+use crate::remote::{shell_line, FileMeta, Output, RemoteError, Target, REPLACE_SCRIPT};
 
 /// The default SSH port (known_hosts entries for other ports are `[host]:port`).
 pub const DEFAULT_PORT: u16 = 22;
@@ -606,28 +606,6 @@ async fn authenticate(
 
 /// Reads a file, exit 210 when it does not exist.
 const READ_SCRIPT: &str = r#"if [ -e "$1" ]; then exec cat -- "$1"; else exit 210; fi"#;
-
-/// Atomic replacement: temp file beside the target, owner/mode/SELinux label of the file it
-/// replaces (`--reference`), then the requested mode/owner, then `mv -f`.
-/// $1 target, $2 mode (octal or empty), $3 uid:gid (or empty). Data on stdin.
-const REPLACE_SCRIPT: &str = r#"set -e
-t=$1
-if [ -L "$t" ]; then echo "$t is a symlink; refusing to replace it" >&2; exit 3; fi
-d=$(dirname -- "$t"); b=$(basename -- "$t")
-tmp="$d/.$b.rhv-pki.$$"
-trap 'rm -f -- "$tmp"' EXIT
-umask 077
-cat > "$tmp"
-if [ -e "$t" ]; then
-  chown --reference="$t" -- "$tmp"
-  chmod --reference="$t" -- "$tmp"
-  if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then chcon --reference="$t" -- "$tmp"; fi
-fi
-if [ -n "$2" ]; then chmod "$2" -- "$tmp"; fi
-if [ -n "$3" ]; then chown "$3" -- "$tmp"; fi
-sync -- "$tmp" 2>/dev/null || true
-mv -f -- "$tmp" "$t"
-"#;
 
 impl Target for SshTarget {
     fn name(&self) -> &str {

@@ -1,0 +1,414 @@
+//! `rhv-pki hosts …`: work on the hosts the Manager signed. One enum variant and one `run_*`
+//! function per subcommand; shared argument groups (how to reach hosts, which hosts) are
+//! flattened into each, so adding a subcommand is adding a variant.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Subcommand;
+
+use super::{locations, parse_time, CliError, Color, LocationArgs, Outcome};
+use crate::alert;
+use crate::audit::{self, AuditConfig};
+use crate::hostfiles::{self, HostSpec, Reach};
+use crate::recover::{self, RecoverConfig};
+use crate::report::{self, Status};
+use crate::ssh::{self, SshOptions};
+
+#[derive(Debug, clap::Args)]
+pub struct HostsArgs {
+    #[command(subcommand)]
+    pub command: HostsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostsCommand {
+    /// Read every host's certificate set and judge it against the Manager's current CAs.
+    ///
+    /// Exit codes follow Nagios: 0 OK, 1 WARNING, 2 CRITICAL (an unreachable host is
+    /// critical), 3 UNKNOWN (bad arguments, unreadable PKI directory).
+    Audit(HostsAuditArgs),
+    /// Re-issue host certificates the Manager can no longer use (expired, CA changed) keeping
+    /// each host's keys, install them, restart the services and confirm what vdsm serves.
+    ///
+    /// Exit codes: 0 done (or nothing due), 1 a host or the Manager write failed (Manager
+    /// rolled back; the host's state is reported), 2 refused (nothing changed), 3 usage error.
+    Recover(RecoverArgs),
+}
+
+/// Which hosts, and how to reach them.
+#[derive(Debug, clap::Args)]
+pub struct ReachArgs {
+    /// Reach the hosts over SSH (the only mode so far).
+    #[arg(long)]
+    pub ssh: bool,
+    /// A host: NAME (its address as the Manager knows it) or NAME=ADDR[:PORT] to connect
+    /// elsewhere; ADDR `local` works on this machine. Repeatable [default: every host with a
+    /// certs/<host>.cer in the PKI directory].
+    #[arg(long = "host", value_name = "NAME[=ADDR[:PORT]]")]
+    pub hosts: Vec<String>,
+    #[arg(long, value_name = "USER", default_value = "root")]
+    pub ssh_user: String,
+    /// Private key file [default: ssh-agent via SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_rsa].
+    #[arg(long, value_name = "FILE")]
+    pub ssh_key: Option<PathBuf>,
+    /// known_hosts file to verify host keys with [default: ~/.ssh/known_hosts].
+    #[arg(long, value_name = "FILE")]
+    pub known_hosts: Option<PathBuf>,
+    #[arg(long, value_name = "PORT", default_value_t = ssh::DEFAULT_PORT)]
+    pub ssh_port: u16,
+    /// Record the key of a host known_hosts does not know yet (a changed key is never accepted).
+    #[arg(long)]
+    pub accept_new_host_key: bool,
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub command_timeout: u64,
+    /// Hosts worked on at the same time.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_parallel: usize,
+    /// Relocate host paths under DIR ({host} = the host name), e.g. for a test bed where
+    /// /etc/pki/vdsm of host h1 is DIR/h1/etc/pki/vdsm.
+    #[arg(long, value_name = "DIR")]
+    pub host_prefix: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HostsAuditArgs {
+    #[command(flatten)]
+    pub loc: LocationArgs,
+    #[command(flatten)]
+    pub reach: ReachArgs,
+    /// Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now.
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    #[arg(long, value_name = "DAYS")]
+    pub warn_days: Option<i64>,
+    #[arg(long, value_name = "DAYS")]
+    pub crit_days: Option<i64>,
+    #[arg(long, value_enum, default_value_t = super::AuditFormat::Table)]
+    pub format: super::AuditFormat,
+    /// Config file (TOML thresholds per role class) [default: /etc/rhv-pki/config.toml if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RecoverArgs {
+    #[command(flatten)]
+    pub loc: LocationArgs,
+    #[command(flatten)]
+    pub reach: ReachArgs,
+    /// Print the plan and change nothing (hosts are still read to make it).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[arg(long, value_enum, default_value_t = super::Format::Table)]
+    pub format: super::Format,
+    /// Validity of the new host certificates (VdsCertificateValidityInDays).
+    #[arg(long, value_name = "DAYS", default_value_t = recover::DEFAULT_DAYS)]
+    pub days: i64,
+    /// Also recover hosts whose certificates expire within DAYS.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub within: i64,
+    /// Re-issue even when nothing is due.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not restart services on the hosts: print the commands to run instead.
+    #[arg(long)]
+    pub no_restart: bool,
+    /// vdsm's TLS port, probed after the restart.
+    #[arg(long, value_name = "PORT", default_value_t = recover::VDSM_PORT)]
+    pub vdsm_port: u16,
+    /// How long to wait for vdsm to serve the new certificate after the restart.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub probe_timeout: u64,
+    /// Where backups of the Manager PKI are kept [default: /var/lib/rhv-pki/backups, under --root when given].
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How long to wait for the CA lock held by an engine enrollment.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_timeout: u64,
+}
+
+pub fn run(a: HostsArgs, now: i64) -> Result<Outcome, CliError> {
+    match a.command {
+        HostsCommand::Audit(a) => run_audit(a, now),
+        HostsCommand::Recover(a) => run_recover(a, now),
+    }
+}
+
+fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
+    if !r.ssh {
+        return Err(CliError::Usage(
+            "say how to reach the hosts: --ssh (SSH as --ssh-user, host keys checked against --known-hosts)".into(),
+        ));
+    }
+    if r.max_parallel == 0 || r.max_parallel > 256 {
+        return Err(CliError::Usage(format!(
+            "--max-parallel {}: expected 1..256",
+            r.max_parallel
+        )));
+    }
+    if let Some(k) = &r.ssh_key {
+        if !k.is_file() {
+            return Err(CliError::Usage(format!(
+                "{}: --ssh-key is not a readable file",
+                k.display()
+            )));
+        }
+    }
+    Ok(Reach {
+        ssh: SshOptions {
+            user: r.ssh_user.clone(),
+            identity: r.ssh_key.clone(),
+            known_hosts: r
+                .known_hosts
+                .clone()
+                .unwrap_or_else(ssh::default_known_hosts),
+            accept_new_host_key: r.accept_new_host_key,
+            connect_timeout: Duration::from_secs(r.connect_timeout.max(1)),
+            command_timeout: Duration::from_secs(r.command_timeout.max(1)),
+        },
+        host_prefix: r.host_prefix.clone(),
+        max_parallel: r.max_parallel,
+    })
+}
+
+fn hosts(r: &ReachArgs, pki_dir: &std::path::Path, now: i64) -> Result<Vec<HostSpec>, CliError> {
+    if r.hosts.is_empty() {
+        let names = hostfiles::manager_hosts(pki_dir, now)?;
+        if names.is_empty() {
+            return Err(CliError::Usage(format!(
+                "{}: no certs/<host>.cer found; name the hosts with --host",
+                pki_dir.display()
+            )));
+        }
+        return Ok(names
+            .into_iter()
+            .map(|n| HostSpec {
+                addr: n.clone(),
+                name: n,
+                port: r.ssh_port,
+            })
+            .collect());
+    }
+    r.hosts
+        .iter()
+        .map(|s| HostSpec::parse(s, r.ssh_port).map_err(CliError::Usage))
+        .collect()
+}
+
+fn check_pki_dir(p: &std::path::Path) -> Result<(), CliError> {
+    if !p.is_dir() {
+        return Err(CliError::Audit(audit::AuditError::PkiDir {
+            path: p.to_path_buf(),
+            reason: "is not a directory".into(),
+        }));
+    }
+    Ok(())
+}
+
+fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
+    let reach = reach(&a.reach)?;
+    let explicit = a.config.is_some();
+    let cpath = a
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
+    let conf = alert::read_config(&cpath, explicit).map_err(CliError::Usage)?;
+    if a.warn_days.is_some_and(|v| v < 0) || a.crit_days.is_some_and(|v| v < 0) {
+        return Err(CliError::Usage(
+            "--warn-days and --crit-days must not be negative".into(),
+        ));
+    }
+    let t = alert::Thresholds::resolve(
+        &conf.thresholds,
+        (a.warn_days, a.crit_days),
+        alert::Window {
+            warn_days: audit::DEFAULT_WARN_DAYS,
+            crit_days: audit::DEFAULT_CRIT_DAYS,
+        },
+    );
+    if t.default.crit_days > t.default.warn_days {
+        return Err(CliError::Usage(format!(
+            "--crit-days ({}) must not exceed --warn-days ({})",
+            t.default.crit_days, t.default.warn_days
+        )));
+    }
+    let at = match &a.at {
+        Some(s) => parse_time(s).map_err(CliError::Usage)?,
+        None => now,
+    };
+    let loc = locations(&a.loc);
+    check_pki_dir(&loc.pki_dir)?;
+    let hosts = hosts(&a.reach, &loc.pki_dir, at)?;
+    let cfg = AuditConfig {
+        pki_dir: loc.pki_dir,
+        engine_conf_dir: loc.engine_conf_dir,
+        root: loc.root,
+        now: at,
+        warn_days: t.default.warn_days,
+        crit_days: t.default.crit_days,
+        p12_password: String::new(),
+        threads: 1,
+        role_windows: Some(t),
+    };
+    let rep = hostfiles::audit_hosts(&cfg, &reach, &hosts);
+    let status = Status::of(&rep);
+    let color = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let res = match a.format {
+        super::AuditFormat::Table => rep.replay(&mut report::TableSink::new(&mut w, color)),
+        super::AuditFormat::Json => rep.replay(&mut report::JsonSink::new(&mut w)),
+        super::AuditFormat::Prometheus => {
+            w.write_all(alert::prometheus(&rep, &t, "hosts", 0).as_bytes())
+        }
+        super::AuditFormat::Nagios => {
+            let (line, _) = alert::nagios(&rep, &t);
+            writeln!(w, "{line}")
+        }
+    };
+    res.and_then(|_| w.flush())
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(Outcome {
+        code: status.exit_code(),
+    })
+}
+
+fn confirm(yes: bool) -> Result<bool, CliError> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)".into(),
+        ));
+    }
+    eprint!("Apply this plan? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES"))
+}
+
+fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
+    let out = std::io::stdout();
+    let mut w = out.lock();
+    serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
+    writeln!(w).map_err(|e| CliError::Output(e.to_string()))
+}
+
+/// Test hook shared with the change commands: `RHV_PKI_FAULT=fail:N` fails the N-th Manager write.
+fn fault_from_env() -> Result<Option<crate::txn::Fault>, CliError> {
+    let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
+        return Ok(None);
+    };
+    let bad = || CliError::Usage(format!("RHV_PKI_FAULT='{v}': expected fail:N or abort:N"));
+    let (k, n) = v.split_once(':').ok_or_else(bad)?;
+    let n: usize = n.parse().map_err(|_| bad())?;
+    match k {
+        "fail" => Ok(Some(crate::txn::Fault::Fail(n))),
+        "abort" => Ok(Some(crate::txn::Fault::Abort(n))),
+        _ => Err(bad()),
+    }
+}
+
+fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
+    let reach = reach(&a.reach)?;
+    if a.days <= 0 || a.days > 36_500 {
+        return Err(CliError::Usage(format!(
+            "--days {}: expected 1..36500",
+            a.days
+        )));
+    }
+    if !(0..=36_500).contains(&a.within) {
+        return Err(CliError::Usage(format!(
+            "--within {}: expected 0..36500",
+            a.within
+        )));
+    }
+    let loc = locations(&a.loc);
+    check_pki_dir(&loc.pki_dir)?;
+    let hosts = hosts(&a.reach, &loc.pki_dir, now)?;
+    let backup_root = a.backup_dir.clone().unwrap_or_else(|| match &a.loc.root {
+        Some(r) => r.join(super::change::DEFAULT_BACKUP_DIR.trim_start_matches('/')),
+        None => PathBuf::from(super::change::DEFAULT_BACKUP_DIR),
+    });
+    let cfg = RecoverConfig {
+        pki_dir: loc.pki_dir,
+        engine_conf_dir: loc.engine_conf_dir,
+        now,
+        days: a.days,
+        within_days: a.within,
+        force: a.force,
+        restart: !a.no_restart,
+        vdsm_port: a.vdsm_port,
+        probe_timeout: Duration::from_secs(a.probe_timeout),
+        backup_root,
+        lock_timeout: Duration::from_secs(a.lock_timeout),
+        fault: fault_from_env()?,
+    };
+    let json = a.format == super::Format::Json;
+    let plan = recover::plan(&cfg, &reach, &hosts)?;
+    if a.dry_run {
+        if json {
+            print_json(&serde_json::json!({
+                "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": true,
+                "plan": plan, "result": null
+            }))?;
+        } else {
+            print!("{}", recover::render_plan(&plan, true));
+        }
+        return Ok(Outcome {
+            code: if plan.unreachable.is_empty() { 0 } else { 1 },
+        });
+    }
+    if !json {
+        print!("{}", recover::render_plan(&plan, false));
+        let _ = std::io::stdout().flush();
+    }
+    if plan.hosts.is_empty() {
+        if !json {
+            println!("nothing was due; nothing changed");
+        } else {
+            print_json(&serde_json::json!({
+                "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": false,
+                "plan": plan, "result": null
+            }))?;
+        }
+        return Ok(Outcome {
+            code: if plan.unreachable.is_empty() { 0 } else { 1 },
+        });
+    }
+    if !confirm(a.yes)? {
+        eprintln!("rhv-pki: not applied");
+        return Ok(Outcome { code: 2 });
+    }
+    let result = recover::execute(&cfg, &reach, &plan)?;
+    if json {
+        print_json(&serde_json::json!({
+            "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": false,
+            "plan": plan, "result": result
+        }))?;
+    } else {
+        print!("{}", recover::render_result(&result));
+    }
+    let failed = result.hosts.iter().any(|h| !h.ok) || !plan.unreachable.is_empty();
+    Ok(Outcome {
+        code: if failed { 1 } else { 0 },
+    })
+}
