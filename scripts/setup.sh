@@ -19,6 +19,8 @@ command -v flock >/dev/null 2>&1 || need+=(util-linux)       # lock-contention t
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 # apache2 + mod_ssl: the maintenance-cycle tests run a private, unprivileged-config instance.
 { [ -x /usr/sbin/apache2 ] && [ -e /usr/lib/apache2/modules/mod_ssl.so ]; } || need+=(apache2)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)            # private sshd for the SSH tests
+command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: please install: ${need[*]}" >&2

@@ -230,6 +230,12 @@ pub const FINDING_CODES: &[&str] = &[
     "engine-fqdn-unknown",
     "restart-needed",
     "endpoint-unreachable",
+    "host-unreachable",
+    "host-key-unverified",
+    "host-ca-stale",
+    "host-file-owner",
+    "host-file-mode",
+    "host-key-unreadable",
 ];
 
 /// Prometheus text exposition of an audit. `host` labels the Manager (its FQDN);

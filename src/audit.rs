@@ -218,6 +218,37 @@ pub enum Problem {
         service: String,
         reason: String,
     },
+    /// A host could not be reached or logged into over SSH (the rest of the run goes on).
+    HostUnreachable {
+        reason: String,
+    },
+    /// The host's SSH key is unknown or changed in known_hosts: not contacted.
+    HostKeyUnverified {
+        reason: String,
+    },
+    /// A host's copy of a Manager CA is not the Manager's current CA certificate.
+    HostCaStale {
+        ca: String,
+        copy_serial: String,
+        copy_not_after: String,
+        ca_not_after: String,
+        /// Same subject and key (an old renewal of the same CA) or another CA altogether.
+        same_key: bool,
+    },
+    /// A host file's owner is not the one host-deploy gives it.
+    HostFileOwner {
+        owner: String,
+        expected: String,
+    },
+    /// A host file's mode is not the one host-deploy gives it.
+    HostFileMode {
+        mode: String,
+        expected: String,
+    },
+    /// A host key file cannot be read or is not a private key (checked on the host).
+    HostKeyUnreadable {
+        reason: String,
+    },
 }
 
 impl Problem {
@@ -255,6 +286,12 @@ impl Problem {
             Problem::EngineFqdnUnknown { .. } => "engine-fqdn-unknown",
             Problem::RestartNeeded { .. } => "restart-needed",
             Problem::EndpointUnreachable { .. } => "endpoint-unreachable",
+            Problem::HostUnreachable { .. } => "host-unreachable",
+            Problem::HostKeyUnverified { .. } => "host-key-unverified",
+            Problem::HostCaStale { .. } => "host-ca-stale",
+            Problem::HostFileOwner { .. } => "host-file-owner",
+            Problem::HostFileMode { .. } => "host-file-mode",
+            Problem::HostKeyUnreadable { .. } => "host-key-unreadable",
         }
     }
 
@@ -353,6 +390,28 @@ impl Problem {
                 reason,
                 ..
             } => format!("{endpoint} ({address}) showed no certificate: {reason}"),
+            Problem::HostUnreachable { reason } => format!("host not audited: {reason}"),
+            Problem::HostKeyUnverified { reason } => {
+                format!("host not contacted, its SSH host key is not trusted: {reason}")
+            }
+            Problem::HostCaStale {
+                ca,
+                copy_serial,
+                copy_not_after,
+                ca_not_after,
+                same_key,
+            } => {
+                if *same_key {
+                    format!("an older copy of {ca} (serial {copy_serial}, notAfter {copy_not_after}); the Manager's is valid until {ca_not_after}")
+                } else {
+                    format!("not the Manager's {ca} (this copy: serial {copy_serial}, notAfter {copy_not_after}, another key); certificates from the Manager will not verify here")
+                }
+            }
+            Problem::HostFileOwner { owner, expected } => {
+                format!("owned by {owner}, expected {expected}")
+            }
+            Problem::HostFileMode { mode, expected } => format!("mode {mode}, expected {expected}"),
+            Problem::HostKeyUnreadable { reason } => format!("private key unusable: {reason}"),
         }
     }
 
@@ -412,13 +471,20 @@ impl Problem {
             Problem::ApacheCaMismatch { .. } => {
                 Some("ln -sfn /etc/pki/ovirt-engine/ca.pem apache-ca.pem".into())
             }
-            Problem::KeyOwner { .. } => Some("chown to the expected owner".into()),
             Problem::EndpointUnreachable { service, .. } if service == "vdsm" => {
                 Some("check the host; expired certificates: rhv-pki hosts recover --ssh".into())
             }
             Problem::RestartNeeded { service, .. } => Some(format!("systemctl restart {service}")),
             Problem::EndpointUnreachable { service, .. } => {
                 Some(format!("systemctl status {service}"))
+            }
+            Problem::KeyOwner { .. } | Problem::HostFileOwner { .. } => {
+                Some("chown to the expected owner".into())
+            }
+            Problem::HostFileMode { .. } => Some("chmod to the expected mode".into()),
+            Problem::HostCaStale { .. } => Some("rhv-pki hosts recover --ssh".into()),
+            Problem::HostKeyUnverified { .. } => {
+                Some("verify the host key fingerprint, then --accept-new-host-key".into())
             }
             _ => None,
         }
@@ -1713,6 +1779,36 @@ impl Ctx<'_> {
             not_after: parsed.map(|p| p.1),
         });
     }
+}
+
+/// Judges one certificate that does not live in the PKI directory (a host's copy of its
+/// certificate, a CA copy on a host) with the very checks and codes of the audit: signature
+/// digest, validity against the thresholds, key, SAN, chain against `ca_der` / `qemu_ca_der`.
+/// `role` picks the rules ([`Role::Host`]: SAN must name the CN, chain to ca.pem;
+/// [`Role::HostQemu`]: chain to qemu-ca.pem; [`Role::Ca`]: self-signed). Returns the row (None
+/// when the bytes are not a certificate) and its findings, `path` used as given.
+pub fn judge_certificate(
+    cfg: &AuditConfig,
+    ca_der: Option<&[u8]>,
+    qemu_ca_der: Option<&[u8]>,
+    role: &Role,
+    path: &str,
+    der: &[u8],
+) -> (Option<CertRecord>, Vec<Finding>) {
+    judge_external(
+        cfg,
+        ca_der.and_then(|d| Issuer::new("ca", d).ok()),
+        qemu_ca_der.and_then(|d| Issuer::new("qemu-ca", d).ok()),
+        role.clone(),
+        path,
+        der,
+        None,
+    )
+}
+
+/// The suggested fix for `problem` on a certificate of `role` (as the audit's ACTION column).
+pub fn action_for(problem: &Problem, role: &Role) -> Option<String> {
+    problem.action(role)
 }
 
 /// Sub-directories holding certificates that are not entities.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod change;
+mod enroll;
 pub mod hosts;
 mod maintenance;
 
@@ -46,11 +47,9 @@ pub enum Command {
     Rollback(change::RollbackArgs),
     /// List rhv-pki's backups.
     Backups(change::BackupsArgs),
-    /// Hosts: what each serves to the engine, and rolling re-enrollment through the Manager.
-    Hosts {
-        #[command(subcommand)]
-        cmd: hosts::HostsCommand,
-    },
+    /// The hosts: audit what they serve (TLS) or hold (--ssh), recover expired ones over SSH,
+    /// re-enroll them in rolling maintenance waves through the Manager.
+    Hosts(hosts::HostsArgs),
     /// Hosted-engine global maintenance, service restarts and endpoint checks, one step at a
     /// time (resign / renew run them all as one cycle).
     Maintenance(maintenance::MaintenanceArgs),
@@ -187,6 +186,8 @@ pub enum CliError {
     /// Refused before anything was changed (exit 2 in the change commands' terms).
     #[error("{0}")]
     Refused(String),
+    #[error(transparent)]
+    Recover(#[from] crate::recover::RecoverError),
 }
 
 impl CliError {
@@ -200,7 +201,9 @@ impl CliError {
             CliError::Change(C::Txn(crate::txn::TxnError::NoSuchBackup { .. })) => {
                 Status::Unknown.exit_code()
             }
-            CliError::Change(_) | CliError::Refused(_) => change::EXIT_REFUSED,
+            CliError::Change(_) | CliError::Refused(_) | CliError::Recover(_) => {
+                change::EXIT_REFUSED
+            }
             _ => Status::Unknown.exit_code(),
         }
     }
@@ -306,7 +309,7 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
         Command::Renew(a) => change::run_renew(a, now),
         Command::Rollback(a) => change::run_rollback(a, now),
         Command::Backups(a) => change::run_backups(a),
-        Command::Hosts { cmd } => hosts::run(cmd, now),
+        Command::Hosts(a) => hosts::run(a, now),
         Command::Maintenance(a) => maintenance::run(a),
         Command::Generate { what } => generate(what),
     }

@@ -95,6 +95,13 @@ pub trait Target: Send + Sync {
         meta: Option<FileMeta>,
     ) -> Result<(), RemoteError>;
 
+    /// Where `path` (absolute, as on the real machine) is on this target: the same path,
+    /// unless the target relocates host paths under a prefix (tests, benchmarks). Use it for
+    /// paths passed to [`Target::exec`]; `read_file`/`replace_file` apply it themselves.
+    fn host_path(&self, path: &Path) -> PathBuf {
+        path.to_path_buf()
+    }
+
     /// Runs `argv` and turns a non-zero exit into an error quoting its output.
     fn run_ok(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
         let out = self.exec(argv, stdin)?;
@@ -113,6 +120,29 @@ pub trait Target: Send + Sync {
         }
     }
 }
+
+/// Atomic replacement: temp file beside the target, owner/mode/SELinux label of the file it
+/// replaces (`--reference`), then the requested mode/owner, then `mv -f`.
+/// `sh -c REPLACE_SCRIPT sh TARGET MODE OWNER` with the data on stdin: MODE octal or empty,
+/// OWNER `uid:gid` / `user:group` or empty (keep the replaced file's). Refuses symlinks.
+pub const REPLACE_SCRIPT: &str = r#"set -e
+t=$1
+if [ -L "$t" ]; then echo "$t is a symlink; refusing to replace it" >&2; exit 3; fi
+d=$(dirname -- "$t"); b=$(basename -- "$t")
+tmp="$d/.$b.rhv-pki.$$"
+trap 'rm -f -- "$tmp"' EXIT
+umask 077
+cat > "$tmp"
+if [ -e "$t" ]; then
+  chown --reference="$t" -- "$tmp"
+  chmod --reference="$t" -- "$tmp"
+  if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then chcon --reference="$t" -- "$tmp"; fi
+fi
+if [ -n "$2" ]; then chmod "$2" -- "$tmp"; fi
+if [ -n "$3" ]; then chown "$3" -- "$tmp"; fi
+sync -- "$tmp" 2>/dev/null || true
+mv -f -- "$tmp" "$t"
+"#;
 
 /// Quotes one word for a POSIX shell.
 pub fn shell_quote(s: &str) -> String {
@@ -176,6 +206,10 @@ impl Local {
 impl Target for Local {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn host_path(&self, path: &Path) -> PathBuf {
+        self.resolve(path)
     }
 
     fn exec(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {

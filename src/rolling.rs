@@ -87,6 +87,15 @@ impl VdsmEndpoints {
             overrides: BTreeMap::new(),
         }
     }
+    /// `<address>:<port>`, bracketing IPv6 addresses.
+    pub fn of_address(&self, address: &str) -> String {
+        if address.contains(':') && !address.starts_with('[') {
+            format!("[{address}]:{}", self.port)
+        } else {
+            format!("{address}:{}", self.port)
+        }
+    }
+
     pub fn of(&self, h: &Host) -> String {
         if let Some(e) = self
             .overrides
@@ -95,11 +104,7 @@ impl VdsmEndpoints {
         {
             return e.clone();
         }
-        if h.address.contains(':') && !h.address.starts_with('[') {
-            format!("[{}]:{}", h.address, self.port)
-        } else {
-            format!("{}:{}", h.address, self.port)
-        }
+        self.of_address(&h.address)
     }
 }
 

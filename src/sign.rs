@@ -145,7 +145,8 @@ fn aia_ext(uri: &str) -> Result<X509Extension> {
 #[derive(Debug, Clone)]
 pub struct LeafProfile {
     pub profile: Profile,
-    /// `subjectAltName` for the `v3_ca_san` profile, e.g. `DNS:engine.example.com`.
+    /// `subjectAltName` for the `v3_ca_san` profile, e.g. `DNS:engine.example.com` or
+    /// `IP:192.0.2.10`.
     pub san_dns: Option<String>,
     /// AIA caIssuers URI from `cert.template`; `None` when the template has none.
     pub aia: Option<String>,
@@ -234,9 +235,13 @@ pub fn issue_leaf<T: HasPublic>(
         }
         if p.profile == Profile::San {
             if let Some(dns) = p.san_dns.as_deref() {
-                let host = dns.strip_prefix("DNS:").unwrap_or(dns);
-                let san = SubjectAlternativeName::new()
-                    .dns(host)
+                // Hosts addressed by IP get `IP:<addr>` (oVirt's CertificateUtils.getSan).
+                let mut san = SubjectAlternativeName::new();
+                match dns.strip_prefix("IP:") {
+                    Some(ip) => san.ip(ip),
+                    None => san.dns(dns.strip_prefix("DNS:").unwrap_or(dns)),
+                };
+                let san = san
                     .build(&b.x509v3_context(Some(ca), None))
                     .map_err(err("subjectAltName"))?;
                 b.append_extension(san).map_err(err(what))?;

@@ -1,80 +1,89 @@
-//! `rhv-pki hosts …`: the hosts' side of the PKI — what each host serves to the engine
-//! (`hosts audit`, a TLS handshake to vdsm) and rolling re-enrollment through the Manager's
-//! REST API (`hosts enroll`). Arguments become library configurations here; the terminal
-//! (indicatif bars or plain log lines) is only known here.
+//! `rhv-pki hosts …`: work on the hosts the Manager signed. One enum variant and one `run_*`
+//! function per subcommand; shared argument groups (how to reach hosts, which hosts) are
+//! flattened into each, so adding a subcommand is adding a variant.
 
-use std::io::{IsTerminal, Write};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{locations, CliError, Format, LocationArgs, Outcome};
-use crate::audit::{self, AuditConfig, AuditReport, Role};
-use crate::engine::{Engine, EngineConfig};
+use clap::Subcommand;
+
+use super::{locations, parse_time, CliError, Color, LocationArgs, Outcome};
+use crate::alert;
+use crate::audit::{self, AuditConfig};
+use crate::hostfiles::{self, HostSpec, Reach};
+use crate::recover::{self, RecoverConfig};
 use crate::report::{self, Status};
-use crate::rolling::{self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints};
-use crate::verify::Issuer;
+use crate::ssh::{self, SshOptions};
 
-/// Exit codes of `hosts enroll` (documented in the README).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_HOST_FAILED: u8 = 1;
-pub const EXIT_REFUSED: u8 = 2;
-pub const EXIT_INTERRUPTED: u8 = 130;
+use super::enroll;
+pub use super::enroll::{engine_config, EngineArgs};
 
-#[derive(Debug, clap::Subcommand)]
+#[derive(Debug, clap::Args)]
+pub struct HostsArgs {
+    #[command(subcommand)]
+    pub command: HostsCommand,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum HostsCommand {
-    /// Check each host's vdsm certificate as the engine sees it (TLS handshake to 54321):
-    /// signature, expiry, SAN vs address, chain against the current CA. Nagios exit codes.
+    /// Read every host's certificate set and judge it against the Manager's current CAs.
+    ///
+    /// Exit codes follow Nagios: 0 OK, 1 WARNING, 2 CRITICAL (an unreachable host is
+    /// critical), 3 UNKNOWN (bad arguments, unreadable PKI directory).
     Audit(HostsAuditArgs),
+    /// Re-issue host certificates the Manager can no longer use (expired, CA changed) keeping
+    /// each host's keys, install them, restart the services and confirm what vdsm serves.
+    ///
+    /// Exit codes: 0 done (or nothing due), 1 a host or the Manager write failed (Manager
+    /// rolled back; the host's state is reported), 2 refused (nothing changed), 3 usage error.
+    Recover(RecoverArgs),
     /// Re-enroll host certificates in rolling maintenance waves through the Manager:
     /// Maintenance → Enroll Certificate → Activate, then prove vdsm serves the new certificate.
     ///
     /// Exit codes: 0 done (or nothing to do), 1 a host failed (see the report; hosts left in
     /// maintenance are listed), 2 refused before changing anything, 3 usage, 130 interrupted
     /// (re-run the same command to resume).
-    Enroll(HostsEnrollArgs),
+    Enroll(enroll::HostsEnrollArgs),
 }
 
-/// How to reach the Manager's REST API.
-#[derive(Debug, Clone, clap::Args)]
-pub struct EngineArgs {
-    /// Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d].
-    #[arg(long, value_name = "URL")]
-    pub engine_url: Option<String>,
-    /// Connect to this address instead of resolving the URL's host (the URL's host is still
-    /// the name the certificate must carry), like curl's --connect-to.
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub connect_to: Option<SocketAddr>,
-    /// The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem
-    /// when apache has a third-party certificate].
-    #[arg(long, value_name = "FILE")]
-    pub ca_file: Option<PathBuf>,
-    #[arg(long, value_name = "USER@PROFILE", default_value = "admin@internal")]
-    pub user: String,
-    /// File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line.
-    #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
-    /// Seconds per request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub api_timeout: u64,
-}
-
+/// Which hosts, and how to reach them.
 #[derive(Debug, clap::Args)]
-pub struct ProbeArgs {
-    /// vdsm's port on every host.
-    #[arg(long, value_name = "PORT", default_value_t = 54321)]
-    pub vdsm_port: u16,
-    /// Where one host's vdsm really listens: NAME=HOST:PORT (NAME is the host's name or
-    /// address); repeatable.
-    #[arg(long, value_name = "NAME=HOST:PORT")]
-    pub vdsm_endpoint: Vec<String>,
-    /// Seconds per TLS handshake.
+pub struct ReachArgs {
+    /// Reach the hosts over SSH and read their certificate files; without it, `hosts audit`
+    /// handshakes with each host's vdsm over TLS, as the engine does.
+    #[arg(long)]
+    pub ssh: bool,
+    /// A host: NAME (its address as the Manager knows it) or NAME=ADDR[:PORT] to connect
+    /// elsewhere (with --ssh: the SSH address, `local` = this machine; without: the vdsm
+    /// endpoint). Repeatable [default with --ssh: every host with a certs/<host>.cer in the PKI
+    /// directory; without: the Manager's hosts, through its REST API].
+    #[arg(long = "host", value_name = "NAME[=ADDR[:PORT]]")]
+    pub hosts: Vec<String>,
+    #[arg(long, value_name = "USER", default_value = "root")]
+    pub ssh_user: String,
+    /// Private key file [default: ssh-agent via SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_rsa].
+    #[arg(long, value_name = "FILE")]
+    pub ssh_key: Option<PathBuf>,
+    /// known_hosts file to verify host keys with [default: ~/.ssh/known_hosts].
+    #[arg(long, value_name = "FILE")]
+    pub known_hosts: Option<PathBuf>,
+    #[arg(long, value_name = "PORT", default_value_t = ssh::DEFAULT_PORT)]
+    pub ssh_port: u16,
+    /// Record the key of a host known_hosts does not know yet (a changed key is never accepted).
+    #[arg(long)]
+    pub accept_new_host_key: bool,
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
-    pub probe_timeout: u64,
-    /// Handshakes at once.
-    #[arg(long, value_name = "N", default_value_t = 16)]
-    pub probe_parallel: usize,
+    pub connect_timeout: u64,
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub command_timeout: u64,
+    /// Hosts worked on at the same time.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_parallel: usize,
+    /// Relocate host paths under DIR ({host} = the host name), e.g. for a test bed where
+    /// /etc/pki/vdsm of host h1 is DIR/h1/etc/pki/vdsm.
+    #[arg(long, value_name = "DIR")]
+    pub host_prefix: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,684 +91,359 @@ pub struct HostsAuditArgs {
     #[command(flatten)]
     pub loc: LocationArgs,
     #[command(flatten)]
-    pub engine: EngineArgs,
-    #[command(flatten)]
-    pub probe: ProbeArgs,
-    /// Probe these addresses directly, without asking the Manager for its hosts.
-    #[arg(long, value_name = "ADDRESS")]
-    pub host: Vec<String>,
-    /// Only hosts of these clusters (names; with the Manager).
-    #[arg(long, value_name = "NAME")]
-    pub cluster: Vec<String>,
-    /// Judge as of this time (YYYY-MM-DD or RFC 3339).
+    pub reach: ReachArgs,
+    /// Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now.
     #[arg(long, value_name = "DATE")]
     pub at: Option<String>,
-    #[arg(long, value_name = "DAYS", default_value_t = audit::DEFAULT_WARN_DAYS)]
-    pub warn_days: i64,
-    #[arg(long, value_name = "DAYS", default_value_t = audit::DEFAULT_CRIT_DAYS)]
-    pub crit_days: i64,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_name = "DAYS")]
+    pub warn_days: Option<i64>,
+    #[arg(long, value_name = "DAYS")]
+    pub crit_days: Option<i64>,
+    #[arg(long, value_enum, default_value_t = super::AuditFormat::Table)]
+    pub format: super::AuditFormat,
+    /// Config file (TOML thresholds per role class) [default: /etc/rhv-pki/config.toml if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Without --ssh: only hosts of these clusters (names).
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Vec<String>,
+    #[command(flatten, next_help_heading = "Manager API (without --ssh)")]
+    pub engine: EngineArgs,
+    #[command(flatten, next_help_heading = "vdsm TLS (without --ssh)")]
+    pub probe: enroll::ProbeArgs,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct HostsEnrollArgs {
+pub struct RecoverArgs {
     #[command(flatten)]
     pub loc: LocationArgs,
     #[command(flatten)]
-    pub engine: EngineArgs,
-    #[command(flatten)]
-    pub probe: ProbeArgs,
-    /// Only hosts of these clusters (names).
-    #[arg(long, value_name = "NAME")]
-    pub cluster: Vec<String>,
-    /// Only these hosts (names or addresses).
-    #[arg(long, value_name = "NAME")]
-    pub host: Vec<String>,
-    /// Only hosts whose served certificate needs it: SHA-1, expiring within --within, not
-    /// signed by the current CA, SAN without the address, issued before the CA was re-signed.
-    #[arg(long)]
-    pub only_needed: bool,
-    /// With --only-needed: certificates expiring within this many days.
-    #[arg(long, value_name = "DAYS", default_value_t = 365)]
-    pub within: i64,
-    /// Never more than this many hosts out of service at once.
-    #[arg(long, value_name = "K", default_value_t = 1)]
-    pub max_parallel: usize,
-    /// Print the plan and change nothing.
+    pub reach: ReachArgs,
+    /// Print the plan and change nothing (hosts are still read to make it).
     #[arg(long)]
     pub dry_run: bool,
-    /// Run without asking (required when stdin is not a terminal).
+    /// Apply without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// The run's state file (resume by re-running the same command)
-    /// [default: /var/lib/rhv-pki/enroll-state.json, under --root when given].
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
-    /// Seconds between status polls.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub poll_interval: f64,
-    /// Seconds a host may take to reach maintenance before it is given back and the run stops.
-    #[arg(long, value_name = "SECONDS", default_value_t = 1800.0)]
-    pub maintenance_timeout: f64,
-    /// Seconds for Enroll Certificate to start (installing / event 881).
-    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
-    pub install_start_timeout: f64,
-    /// Seconds for Enroll Certificate to finish.
-    #[arg(long, value_name = "SECONDS", default_value_t = 1200.0)]
-    pub install_timeout: f64,
-    /// Seconds for an activated host to come up.
-    #[arg(long, value_name = "SECONDS", default_value_t = 1200.0)]
-    pub activate_timeout: f64,
+    #[arg(long, value_enum, default_value_t = super::Format::Table)]
+    pub format: super::Format,
+    /// Validity of the new host certificates (VdsCertificateValidityInDays).
+    #[arg(long, value_name = "DAYS", default_value_t = recover::DEFAULT_DAYS)]
+    pub days: i64,
+    /// Also recover hosts whose certificates expire within DAYS.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub within: i64,
+    /// Re-issue even when nothing is due.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not restart services on the hosts: print the commands to run instead.
+    #[arg(long)]
+    pub no_restart: bool,
+    /// vdsm's TLS port, probed after the restart.
+    #[arg(long, value_name = "PORT", default_value_t = recover::VDSM_PORT)]
+    pub vdsm_port: u16,
+    /// How long to wait for vdsm to serve the new certificate after the restart.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub probe_timeout: u64,
+    /// Where backups of the Manager PKI are kept [default: /var/lib/rhv-pki/backups, under --root when given].
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How long to wait for the CA lock held by an engine enrollment.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_timeout: u64,
 }
 
-/// The Manager password: a file or the environment — never argv.
-fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
-    let pw = match file {
-        Some(f) => {
-            let t = std::fs::read_to_string(f).map_err(|e| {
-                CliError::Usage(format!("{}: cannot read password file: {e}", f.display()))
-            })?;
-            t.trim_end_matches(['\n', '\r']).to_string()
-        }
-        None => std::env::var("RHV_PKI_ENGINE_PASSWORD").map_err(|_| {
-            CliError::Usage(
-                "the Manager password is needed: --password-file FILE or $RHV_PKI_ENGINE_PASSWORD"
-                    .into(),
-            )
-        })?,
-    };
-    if pw.is_empty() {
-        return Err(CliError::Usage("the Manager password is empty".into()));
+pub fn run(a: HostsArgs, now: i64) -> Result<Outcome, CliError> {
+    match a.command {
+        HostsCommand::Audit(a) => run_audit(a, now),
+        HostsCommand::Recover(a) => run_recover(a, now),
+        HostsCommand::Enroll(a) => enroll::run_enroll(a, now),
     }
-    Ok(pw)
 }
 
-fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    let data = crate::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
-    let der =
-        crate::cert::first_certificate(path, &data).map_err(|e| CliError::Usage(e.to_string()))?;
-    Issuer::new("ca", &der).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
-    Ok(der)
-}
-
-fn wall_clock() -> Arc<dyn Fn() -> i64 + Send + Sync> {
-    Arc::new(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
+fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
+    if !r.ssh {
+        return Err(CliError::Usage(
+            "say how to reach the hosts: --ssh (SSH as --ssh-user, host keys checked against --known-hosts)".into(),
+        ));
+    }
+    if r.max_parallel == 0 || r.max_parallel > 256 {
+        return Err(CliError::Usage(format!(
+            "--max-parallel {}: expected 1..256",
+            r.max_parallel
+        )));
+    }
+    if let Some(k) = &r.ssh_key {
+        if !k.is_file() {
+            return Err(CliError::Usage(format!(
+                "{}: --ssh-key is not a readable file",
+                k.display()
+            )));
+        }
+    }
+    Ok(Reach {
+        ssh: SshOptions {
+            user: r.ssh_user.clone(),
+            identity: r.ssh_key.clone(),
+            known_hosts: r
+                .known_hosts
+                .clone()
+                .unwrap_or_else(ssh::default_known_hosts),
+            accept_new_host_key: r.accept_new_host_key,
+            connect_timeout: Duration::from_secs(r.connect_timeout.max(1)),
+            command_timeout: Duration::from_secs(r.command_timeout.max(1)),
+        },
+        host_prefix: r.host_prefix.clone(),
+        max_parallel: r.max_parallel,
     })
 }
 
-/// Builds the REST client configuration from the arguments.
-pub fn engine_config(
-    a: &EngineArgs,
-    loc: &LocationArgs,
-) -> Result<(EngineConfig, PathBuf), CliError> {
-    let l = locations(loc);
-    let url = match &a.engine_url {
-        Some(u) => u.clone(),
-        None => {
-            let fqdn = l
-                .engine_conf_dir
-                .as_deref()
-                .and_then(|d| crate::ovirt_conf::read_engine_conf(d).ok())
-                .and_then(|c| c.fqdn().map(str::to_string))
-                .ok_or_else(|| {
-                    CliError::Usage(
-                        "no ENGINE_FQDN found in engine.conf.d: give --engine-url".into(),
-                    )
-                })?;
-            format!("https://{fqdn}")
-        }
-    };
-    let ca_path = a
-        .ca_file
-        .clone()
-        .unwrap_or_else(|| l.pki_dir.join("ca.pem"));
-    let ca_der = read_ca(&ca_path)?;
-    Ok((
-        EngineConfig {
-            url,
-            connect_to: a.connect_to,
-            ca_der,
-            username: a.user.clone(),
-            password: engine_password(a.password_file.as_deref())?,
-            timeout: Duration::from_secs(a.api_timeout.max(1)),
-            retries: 5,
-            retry_delay: Duration::from_millis(500),
-            now: wall_clock(),
-        },
-        ca_path,
-    ))
-}
-
-fn endpoints(p: &ProbeArgs) -> Result<VdsmEndpoints, CliError> {
-    let mut e = VdsmEndpoints::new(p.vdsm_port);
-    for spec in &p.vdsm_endpoint {
-        let (name, ep) = spec.split_once('=').ok_or_else(|| {
-            CliError::Usage(format!("--vdsm-endpoint '{spec}': expected NAME=HOST:PORT"))
-        })?;
-        if name.is_empty() || !ep.contains(':') {
+fn hosts(r: &ReachArgs, pki_dir: &std::path::Path, now: i64) -> Result<Vec<HostSpec>, CliError> {
+    if r.hosts.is_empty() {
+        let names = hostfiles::manager_hosts(pki_dir, now)?;
+        if names.is_empty() {
             return Err(CliError::Usage(format!(
-                "--vdsm-endpoint '{spec}': expected NAME=HOST:PORT"
+                "{}: no certs/<host>.cer found; name the hosts with --host",
+                pki_dir.display()
             )));
         }
-        e.overrides.insert(name.to_string(), ep.to_string());
+        return Ok(names
+            .into_iter()
+            .map(|n| HostSpec {
+                addr: n.clone(),
+                name: n,
+                port: r.ssh_port,
+            })
+            .collect());
     }
-    Ok(e)
+    r.hosts
+        .iter()
+        .map(|s| HostSpec::parse(s, r.ssh_port).map_err(CliError::Usage))
+        .collect()
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Output(format!("cannot start the async runtime: {e}")))
-}
-
-fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {
-    if !(v.is_finite() && v > 0.0) {
-        return Err(CliError::Usage(format!(
-            "{flag} must be a positive number of seconds"
-        )));
+fn check_pki_dir(p: &std::path::Path) -> Result<(), CliError> {
+    if !p.is_dir() {
+        return Err(CliError::Audit(audit::AuditError::PkiDir {
+            path: p.to_path_buf(),
+            reason: "is not a directory".into(),
+        }));
     }
-    Ok(Duration::from_secs_f64(v))
+    Ok(())
 }
-
-fn engine_err(e: crate::engine::EngineError) -> CliError {
-    CliError::Refused(e.to_string())
-}
-
-pub fn run(cmd: HostsCommand, now: i64) -> Result<Outcome, CliError> {
-    match cmd {
-        HostsCommand::Audit(a) => run_audit(a, now),
-        HostsCommand::Enroll(a) => run_enroll(a, now),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// hosts audit (TLS)
 
 fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
-    if a.crit_days > a.warn_days || a.crit_days < 0 {
+    let explicit = a.config.is_some();
+    let cpath = a
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
+    let conf = alert::read_config(&cpath, explicit).map_err(CliError::Usage)?;
+    if a.warn_days.is_some_and(|v| v < 0) || a.crit_days.is_some_and(|v| v < 0) {
         return Err(CliError::Usage(
-            "--crit-days must be between 0 and --warn-days".into(),
+            "--warn-days and --crit-days must not be negative".into(),
         ));
     }
+    let t = alert::Thresholds::resolve(
+        &conf.thresholds,
+        (a.warn_days, a.crit_days),
+        alert::Window {
+            warn_days: audit::DEFAULT_WARN_DAYS,
+            crit_days: audit::DEFAULT_CRIT_DAYS,
+        },
+    );
+    if t.default.crit_days > t.default.warn_days {
+        return Err(CliError::Usage(format!(
+            "--crit-days ({}) must not exceed --warn-days ({})",
+            t.default.crit_days, t.default.warn_days
+        )));
+    }
     let at = match &a.at {
-        Some(s) => super::parse_time(s).map_err(CliError::Usage)?,
+        Some(s) => parse_time(s).map_err(CliError::Usage)?,
         None => now,
     };
-    let eps = endpoints(&a.probe)?;
-    let l = locations(&a.loc);
-    let timeout = Duration::from_secs(a.probe.probe_timeout.max(1));
-    let rt = runtime()?;
-    // (name, address, endpoint) per host.
-    let (targets, ca_der): (Vec<(String, String, String)>, Vec<u8>) = if !a.host.is_empty() {
-        let ca_path = a
-            .engine
-            .ca_file
-            .clone()
-            .unwrap_or_else(|| l.pki_dir.join("ca.pem"));
-        let ca = read_ca(&ca_path)?;
-        let t = a
-            .host
-            .iter()
-            .map(|h| {
-                let fake = crate::engine::Host {
-                    id: h.clone(),
-                    name: h.clone(),
-                    address: h.clone(),
-                    status: crate::engine::HostStatus::Up,
-                    status_detail: None,
-                    cluster_id: None,
-                    spm_status: None,
-                    spm_priority: None,
-                    memory: None,
-                    max_scheduling_memory: None,
-                    vms_active: None,
-                    vms_migrating: None,
-                    vms_total: None,
-                    hosted_engine: None,
-                    certificate_subject: None,
-                };
-                (h.clone(), h.clone(), eps.of(&fake))
-            })
-            .collect();
-        (t, ca)
+    let loc = locations(&a.loc);
+    let rep = if a.reach.ssh {
+        let reach = reach(&a.reach)?;
+        check_pki_dir(&loc.pki_dir)?;
+        let hosts = hosts(&a.reach, &loc.pki_dir, at)?;
+        let cfg = AuditConfig {
+            pki_dir: loc.pki_dir,
+            engine_conf_dir: loc.engine_conf_dir,
+            root: loc.root,
+            now: at,
+            warn_days: t.default.warn_days,
+            crit_days: t.default.crit_days,
+            p12_password: String::new(),
+            threads: 1,
+            role_windows: Some(t),
+        };
+        hostfiles::audit_hosts(&cfg, &reach, &hosts)
     } else {
-        let (cfg, _) = engine_config(&a.engine, &a.loc)?;
-        let ca = cfg.ca_der.clone();
-        let hosts = rt.block_on(async {
-            let e = Engine::login(cfg).await?;
-            let clusters = e.clusters().await?;
-            let hosts = e.hosts(None).await?;
-            e.logout().await;
-            Ok::<_, crate::engine::EngineError>((clusters, hosts))
-        });
-        // The audit could not run: UNKNOWN (3) in Nagios terms.
-        let (clusters, hosts) = hosts.map_err(|e| CliError::Output(e.to_string()))?;
-        let wanted: Vec<String> = clusters
-            .iter()
-            .filter(|c| a.cluster.is_empty() || a.cluster.contains(&c.name))
-            .map(|c| c.id.clone())
-            .collect();
-        for c in &a.cluster {
-            if !clusters.iter().any(|x| &x.name == c) {
-                return Err(CliError::Usage(format!("unknown cluster '{c}'")));
-            }
-        }
-        let t = hosts
-            .iter()
-            .filter(|h| h.cluster_id.as_ref().is_none_or(|c| wanted.contains(c)))
-            .map(|h| (h.name.clone(), h.address.clone(), eps.of(h)))
-            .collect();
-        (t, ca)
+        let mut cfg = AuditConfig::new(&loc.pki_dir, at);
+        cfg.warn_days = t.default.warn_days;
+        cfg.crit_days = t.default.crit_days;
+        cfg.role_windows = Some(t);
+        enroll::audit_tls(enroll::TlsAudit {
+            loc: &a.loc,
+            engine: &a.engine,
+            probe: &a.probe,
+            hosts: &a.reach.hosts,
+            clusters: &a.cluster,
+            cfg,
+        })?
     };
-    let probes = rt.block_on(async {
-        let sem = Arc::new(tokio::sync::Semaphore::new(a.probe.probe_parallel.max(1)));
-        let mut tasks = Vec::new();
-        for (_, addr, ep) in &targets {
-            let (addr, ep, sem) = (addr.clone(), ep.clone(), sem.clone());
-            tasks.push(tokio::spawn(async move {
-                let _permit = sem.acquire_owned().await;
-                tokio::task::spawn_blocking(move || {
-                    let opts = crate::probe::ProbeOptions {
-                        server_name: Some(&addr),
-                        timeout,
-                        client_auth: None,
-                    };
-                    crate::probe::fetch_chain(&ep, &opts)
-                        .map_err(|e| e.to_string())
-                        .and_then(|s| {
-                            s.chain
-                                .into_iter()
-                                .next()
-                                .ok_or_else(|| "no certificate presented".to_string())
-                        })
-                })
-                .await
-                .unwrap_or_else(|e| Err(e.to_string()))
-            }));
-        }
-        let mut out = Vec::new();
-        for t in tasks {
-            out.push(t.await.unwrap_or_else(|e| Err(e.to_string())));
-        }
-        out
-    });
-    let mut cfg = AuditConfig::new(&l.pki_dir, at);
-    cfg.warn_days = a.warn_days;
-    cfg.crit_days = a.crit_days;
-    let mut rep = AuditReport {
-        pki_dir: format!("{} (hosts' vdsm over TLS)", l.pki_dir.display()),
-        engine_fqdn: None,
-        era: None,
-        now: at,
-        warn_days: a.warn_days,
-        crit_days: a.crit_days,
-        certificates: Vec::new(),
-        findings: Vec::new(),
-        inventory: Vec::new(),
-    };
-    for ((name, addr, ep), res) in targets.iter().zip(probes) {
-        let label = format!("{name} ({ep})");
-        match res {
-            Ok(der) => {
-                let (rec, findings) = audit::judge_external(
-                    &cfg,
-                    Issuer::new("ca", &ca_der).ok(),
-                    None,
-                    Role::Host,
-                    &label,
-                    &der,
-                    Some(addr),
-                );
-                if let Some(r) = rec {
-                    rep.certificates.push(r);
-                }
-                rep.findings.extend(findings);
-            }
-            Err(reason) => rep.findings.push(audit::Finding {
-                severity: audit::Severity::Critical,
-                path: label.clone(),
-                role: "host".into(),
-                message: format!("{name} ({ep}) showed no certificate: {reason}"),
-                problem: audit::Problem::EndpointUnreachable {
-                    endpoint: name.clone(),
-                    address: ep.clone(),
-                    service: "vdsm".into(),
-                    reason,
-                },
-            }),
-        }
-    }
     let status = Status::of(&rep);
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let text = match a.format {
-        Format::Table => report::table(&rep, color),
-        Format::Json => {
-            let mut v = Vec::new();
-            report::write_json(&rep, &mut v).map_err(|e| CliError::Output(e.to_string()))?;
-            String::from_utf8_lossy(&v).into_owned()
+    let color = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let res = match a.format {
+        super::AuditFormat::Table => rep.replay(&mut report::TableSink::new(&mut w, color)),
+        super::AuditFormat::Json => rep.replay(&mut report::JsonSink::new(&mut w)),
+        super::AuditFormat::Prometheus => {
+            w.write_all(alert::prometheus(&rep, &t, "hosts", 0).as_bytes())
+        }
+        super::AuditFormat::Nagios => {
+            let (line, _) = alert::nagios(&rep, &t);
+            writeln!(w, "{line}")
         }
     };
-    out(&text)?;
+    res.and_then(|_| w.flush())
+        .map_err(|e| CliError::Output(e.to_string()))?;
     Ok(Outcome {
         code: status.exit_code(),
     })
 }
 
-fn out(s: &str) -> Result<(), CliError> {
-    let stdout = std::io::stdout();
-    let mut w = stdout.lock();
-    w.write_all(s.as_bytes())
-        .and_then(|_| w.flush())
-        .map_err(|e| CliError::Output(e.to_string()))
-}
-
-// ---------------------------------------------------------------------------------------------
-// hosts enroll
-
-/// Default state file (under `--root` when given).
-pub const DEFAULT_STATE: &str = "/var/lib/rhv-pki/enroll-state.json";
-
-fn plan_text(p: &Plan) -> String {
-    let mut s = String::new();
-    if p.is_empty() {
-        s.push_str("Nothing to enroll.\n");
-    } else {
-        s.push_str(&format!(
-            "Plan: {} host(s) in {} wave(s), at most {} out of service at once.\n",
-            p.hosts.len(),
-            p.waves.len(),
-            p.max_parallel
+fn confirm(yes: bool) -> Result<bool, CliError> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)".into(),
         ));
     }
-    for (i, w) in p.waves.iter().enumerate() {
-        s.push_str(&format!("  wave {}:\n", i + 1));
-        for id in w {
-            if let Some(h) = p.host(id) {
-                let mut tags = Vec::new();
-                if h.spm {
-                    tags.push("SPM: role moved first".to_string());
-                }
-                if h.hosted_engine {
-                    tags.push("hosted-engine".into());
-                }
-                if h.keep_in_maintenance {
-                    tags.push("already in maintenance: enrolled, left in maintenance".into());
-                } else {
-                    tags.push(format!(
-                        "{} VM(s), {} MiB to migrate",
-                        h.vm_count,
-                        h.vm_memory >> 20
-                    ));
-                }
-                s.push_str(&format!(
-                    "    {:<28} cluster {:<14} serial {:<8} {} — {}\n",
-                    h.name,
-                    h.cluster,
-                    h.served_serial.as_deref().unwrap_or("?"),
-                    tags.join(", "),
-                    h.reasons.join("; ")
-                ));
-            }
-        }
-    }
-    for k in &p.skipped {
-        s.push_str(&format!("  skipped {:<20} {}\n", k.name, k.reason));
-    }
-    s
+    eprint!("Apply this plan? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES"))
 }
 
-/// Progress on a terminal: one bar for the run, one spinner line per host out.
-struct Bars {
-    multi: indicatif::MultiProgress,
-    overall: indicatif::ProgressBar,
-    hosts: std::sync::Mutex<std::collections::HashMap<String, indicatif::ProgressBar>>,
+fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
+    let out = std::io::stdout();
+    let mut w = out.lock();
+    serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
+    writeln!(w).map_err(|e| CliError::Output(e.to_string()))
 }
 
-impl rolling::Progress for Bars {
-    fn wave(&self, index: usize, total: usize, hosts: &[String]) {
-        self.overall
-            .set_message(format!("wave {index}/{total}: {}", hosts.join(", ")));
-    }
-    fn step(&self, host: &str, step: Step, detail: &str) {
-        let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        let pb = m.entry(host.to_string()).or_insert_with(|| {
-            let pb = self.multi.add(indicatif::ProgressBar::new_spinner());
-            pb.enable_steady_tick(Duration::from_millis(200));
-            pb
-        });
-        pb.set_message(format!("{host}: {}{}", step_name(step), sep(detail)));
-    }
-    fn done(&self, host: &str, ok: bool, detail: &str) {
-        let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(pb) = m.remove(host) {
-            pb.finish_with_message(format!(
-                "{host}: {}{}",
-                if ok { "done" } else { "FAILED" },
-                sep(detail)
-            ));
-        }
-        self.overall.inc(1);
-    }
-}
-
-/// Progress without a terminal: one line per step on stderr.
-struct Lines;
-impl rolling::Progress for Lines {
-    fn wave(&self, index: usize, total: usize, hosts: &[String]) {
-        eprintln!("rhv-pki: wave {index}/{total}: {}", hosts.join(", "));
-    }
-    fn step(&self, host: &str, step: Step, detail: &str) {
-        eprintln!("rhv-pki: {host}: {}{}", step_name(step), sep(detail));
-    }
-    fn done(&self, host: &str, ok: bool, detail: &str) {
-        eprintln!(
-            "rhv-pki: {host}: {}{}",
-            if ok { "done" } else { "FAILED" },
-            sep(detail)
-        );
-    }
-}
-
-fn sep(d: &str) -> String {
-    if d.is_empty() {
-        String::new()
-    } else {
-        format!(" — {d}")
-    }
-}
-
-fn step_name(s: Step) -> &'static str {
-    match s {
-        Step::Pending => "pending",
-        Step::MovingSpm => "moving SPM",
-        Step::Deactivating => "maintenance",
-        Step::Enrolling => "enroll certificate",
-        Step::Activating => "activate",
-        Step::Verifying => "verifying vdsm",
-        Step::Done => "done",
-        Step::Failed => "failed",
-    }
-}
-
-fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
-    if a.max_parallel == 0 {
-        return Err(CliError::Usage("--max-parallel must be at least 1".into()));
-    }
-    let timing = Timing {
-        poll: secs(a.poll_interval, "--poll-interval")?,
-        maintenance: secs(a.maintenance_timeout, "--maintenance-timeout")?,
-        install_start: secs(a.install_start_timeout, "--install-start-timeout")?,
-        install: secs(a.install_timeout, "--install-timeout")?,
-        activate: secs(a.activate_timeout, "--activate-timeout")?,
-        spm: secs(a.maintenance_timeout, "--maintenance-timeout")?,
-        probe: Duration::from_secs(a.probe.probe_timeout.max(1)),
+/// Test hook shared with the change commands: `RHV_PKI_FAULT=fail:N` fails the N-th Manager write.
+fn fault_from_env() -> Result<Option<crate::txn::Fault>, CliError> {
+    let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
+        return Ok(None);
     };
-    let eps = endpoints(&a.probe)?;
-    let (cfg, _ca_path) = engine_config(&a.engine, &a.loc)?;
-    let l = locations(&a.loc);
-    let state_path = a.state.clone().unwrap_or_else(|| match &a.loc.root {
-        Some(r) => r.join(DEFAULT_STATE.trim_start_matches('/')),
-        None => PathBuf::from(DEFAULT_STATE),
+    let bad = || CliError::Usage(format!("RHV_PKI_FAULT='{v}': expected fail:N or abort:N"));
+    let (k, n) = v.split_once(':').ok_or_else(bad)?;
+    let n: usize = n.parse().map_err(|_| bad())?;
+    match k {
+        "fail" => Ok(Some(crate::txn::Fault::Fail(n))),
+        "abort" => Ok(Some(crate::txn::Fault::Abort(n))),
+        _ => Err(bad()),
+    }
+}
+
+fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
+    let reach = reach(&a.reach)?;
+    if a.days <= 0 || a.days > 36_500 {
+        return Err(CliError::Usage(format!(
+            "--days {}: expected 1..36500",
+            a.days
+        )));
+    }
+    if !(0..=36_500).contains(&a.within) {
+        return Err(CliError::Usage(format!(
+            "--within {}: expected 0..36500",
+            a.within
+        )));
+    }
+    let loc = locations(&a.loc);
+    check_pki_dir(&loc.pki_dir)?;
+    let hosts = hosts(&a.reach, &loc.pki_dir, now)?;
+    let backup_root = a.backup_dir.clone().unwrap_or_else(|| match &a.loc.root {
+        Some(r) => r.join(super::change::DEFAULT_BACKUP_DIR.trim_start_matches('/')),
+        None => PathBuf::from(super::change::DEFAULT_BACKUP_DIR),
     });
-    let previous = RunState::load(&state_path).map_err(CliError::Usage)?;
-    let ca_der = cfg.ca_der.clone();
-    // Host certificates must verify against the engine CA, even when the API is reached
-    // through a third-party apache certificate (--ca-file apache-ca.pem).
-    let engine_ca = read_ca(&l.pki_dir.join("ca.pem")).unwrap_or_else(|_| ca_der.clone());
-    let ca_not_before = x509_parser::parse_x509_certificate(&engine_ca)
-        .ok()
-        .map(|(_, c)| c.validity().not_before.timestamp());
-    let url = cfg.url.clone();
-    let rt = runtime()?;
-    let json = a.format == Format::Json;
-    rt.block_on(async move {
-        let engine = Engine::login(cfg).await.map_err(engine_err)?;
-        if let Some(o) = engine.server_certificate().filter(|o| o.weak_signature) {
-            eprintln!(
-                "rhv-pki: warning: the Manager's HTTPS certificate (serial {}) is signed with {}; re-sign it: rhv-pki resign apache",
-                o.serial, o.signature
-            );
-        }
-        let state = match previous.filter(|s| !s.finished) {
-            Some(s) if s.engine_url != url => {
-                engine.logout().await;
-                return Err(CliError::Refused(format!(
-                    "{}: an unfinished run for another Manager ({}); finish it there or remove the file",
-                    state_path.display(),
-                    s.engine_url
-                )));
-            }
-            Some(s) => {
-                let done = s.hosts.values().filter(|p| p.step == Step::Done).count();
-                eprintln!(
-                    "rhv-pki: resuming the run in {} ({done} of {} host(s) done{})",
-                    state_path.display(),
-                    s.plan.hosts.len(),
-                    if s.out().is_empty() { String::new() } else { format!(", {} out of service", s.out().len()) }
-                );
-                s
-            }
-            None => {
-                let facts = rolling::gather(
-                    &engine,
-                    &eps,
-                    &engine_ca,
-                    true,
-                    timing.probe,
-                    a.probe.probe_parallel,
-                )
-                .await
-                .map_err(CliError::Refused)?;
-                let sel = Selection {
-                    clusters: a.cluster.clone(),
-                    hosts: a.host.clone(),
-                    only_needed: a.only_needed,
-                    within_days: a.within,
-                    max_parallel: a.max_parallel,
-                    now,
-                    ca_not_before,
-                };
-                let plan = rolling::plan(&facts, &sel, &eps).map_err(|e| CliError::Usage(e.to_string()))?;
-                RunState::new(&url, plan)
-            }
-        };
-        if json && a.dry_run {
-            let s = serde_json::to_string_pretty(&state.plan).map_err(|e| CliError::Output(e.to_string()))?;
-            out(&format!("{s}\n"))?;
-        } else if !json {
-            out(&plan_text(&state.plan))?;
-        }
-        if a.dry_run || state.plan.is_empty() {
-            engine.logout().await;
-            return Ok(Outcome { code: EXIT_OK });
-        }
-        if !a.yes {
-            if !std::io::stdin().is_terminal() {
-                engine.logout().await;
-                return Err(CliError::Usage(
-                    "refusing to take hosts out of service without --yes (stdin is not a terminal)".into(),
-                ));
-            }
-            eprint!("Proceed with these waves? [y/N] ");
-            let mut line = String::new();
-            let _ = std::io::stdin().read_line(&mut line);
-            if !matches!(line.trim(), "y" | "Y" | "yes") {
-                engine.logout().await;
-                eprintln!("rhv-pki: nothing done");
-                return Ok(Outcome { code: EXIT_REFUSED });
-            }
-        }
-        state.save(&state_path).map_err(CliError::Output)?;
-        let exec = ExecConfig {
-            timing,
-            state_path: state_path.clone(),
-            ca_der: engine_ca,
-        };
-        let bars;
-        let lines = Lines;
-        let progress: &dyn rolling::Progress = if std::io::stderr().is_terminal() {
-            let multi = indicatif::MultiProgress::new();
-            let overall = multi.add(indicatif::ProgressBar::new(state.plan.hosts.len() as u64));
-            overall.set_style(
-                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bars = Bars {
-                multi,
-                overall,
-                hosts: Default::default(),
-            };
-            &bars
-        } else {
-            &lines
-        };
-        let interrupt = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        let rep = rolling::execute(&engine, state, &exec, progress, interrupt)
-            .await
-            .map_err(CliError::Output)?;
-        engine.logout().await;
+    let cfg = RecoverConfig {
+        pki_dir: loc.pki_dir,
+        engine_conf_dir: loc.engine_conf_dir,
+        now,
+        days: a.days,
+        within_days: a.within,
+        force: a.force,
+        restart: !a.no_restart,
+        vdsm_port: a.vdsm_port,
+        probe_timeout: Duration::from_secs(a.probe_timeout),
+        backup_root,
+        lock_timeout: Duration::from_secs(a.lock_timeout),
+        fault: fault_from_env()?,
+    };
+    let json = a.format == super::Format::Json;
+    let plan = recover::plan(&cfg, &reach, &hosts)?;
+    if a.dry_run {
         if json {
-            let s = serde_json::to_string_pretty(&rep).map_err(|e| CliError::Output(e.to_string()))?;
-            out(&format!("{s}\n"))?;
+            print_json(&serde_json::json!({
+                "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": true,
+                "plan": plan, "result": null
+            }))?;
         } else {
-            let mut t = String::from("\nResult:\n");
-            for h in &rep.hosts {
-                t.push_str(&format!(
-                    "  {:<28} {:<20} {} -> {}{}\n",
-                    h.name,
-                    step_name(h.step),
-                    h.old_serial.as_deref().unwrap_or("?"),
-                    h.new_serial.as_deref().unwrap_or("-"),
-                    h.error.as_deref().map(|e| format!("  {e}")).unwrap_or_default()
-                ));
-            }
-            out(&t)?;
+            print!("{}", recover::render_plan(&plan, true));
         }
-        for n in &rep.left_in_maintenance {
-            eprintln!("rhv-pki: ATTENTION: host {n} was put in maintenance by this run and is NOT back up");
-        }
-        let code = if rep.interrupted {
-            eprintln!(
-                "rhv-pki: interrupted; state kept in {} — re-run the same command to resume",
-                state_path.display()
-            );
-            EXIT_INTERRUPTED
-        } else if rep.completed {
-            EXIT_OK
+        return Ok(Outcome {
+            code: if plan.unreachable.is_empty() { 0 } else { 1 },
+        });
+    }
+    if !json {
+        print!("{}", recover::render_plan(&plan, false));
+        let _ = std::io::stdout().flush();
+    }
+    if plan.hosts.is_empty() {
+        if !json {
+            println!("nothing was due; nothing changed");
         } else {
-            EXIT_HOST_FAILED
-        };
-        Ok(Outcome { code })
+            print_json(&serde_json::json!({
+                "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": false,
+                "plan": plan, "result": null
+            }))?;
+        }
+        return Ok(Outcome {
+            code: if plan.unreachable.is_empty() { 0 } else { 1 },
+        });
+    }
+    if !confirm(a.yes)? {
+        eprintln!("rhv-pki: not applied");
+        return Ok(Outcome { code: 2 });
+    }
+    let result = recover::execute(&cfg, &reach, &plan)?;
+    if json {
+        print_json(&serde_json::json!({
+            "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": false,
+            "plan": plan, "result": result
+        }))?;
+    } else {
+        print!("{}", recover::render_result(&result));
+    }
+    let failed = result.hosts.iter().any(|h| !h.ok) || !plan.unreachable.is_empty();
+    Ok(Outcome {
+        code: if failed { 1 } else { 0 },
     })
 }

@@ -1,0 +1,689 @@
+//! `rhv-pki hosts enroll` and the TLS side of `hosts audit`: the Manager REST API options,
+//! what each host's vdsm serves, and rolling re-enrollment. Arguments become library
+//! configurations here; the terminal (indicatif bars or plain log lines) is only known here.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{locations, CliError, Format, LocationArgs, Outcome};
+use crate::audit::{self, AuditConfig, AuditReport, Role};
+use crate::engine::{Engine, EngineConfig};
+use crate::rolling::{self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints};
+use crate::verify::Issuer;
+
+/// Exit codes of `hosts enroll` (documented in the README).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_HOST_FAILED: u8 = 1;
+pub const EXIT_REFUSED: u8 = 2;
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// How to reach the Manager's REST API.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EngineArgs {
+    /// Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d].
+    #[arg(long, value_name = "URL")]
+    pub engine_url: Option<String>,
+    /// Connect to this address instead of resolving the URL's host (the URL's host is still
+    /// the name the certificate must carry), like curl's --connect-to.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub connect_to: Option<SocketAddr>,
+    /// The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem
+    /// when apache has a third-party certificate].
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    #[arg(long, value_name = "USER@PROFILE", default_value = "admin@internal")]
+    pub user: String,
+    /// File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Seconds per request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub api_timeout: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProbeArgs {
+    /// vdsm's port on every host.
+    #[arg(long, value_name = "PORT", default_value_t = 54321)]
+    pub vdsm_port: u16,
+    /// Where one host's vdsm really listens: NAME=HOST:PORT (NAME is the host's name or
+    /// address); repeatable.
+    #[arg(long, value_name = "NAME=HOST:PORT")]
+    pub vdsm_endpoint: Vec<String>,
+    /// Seconds per TLS handshake.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub probe_timeout: u64,
+    /// Handshakes at once.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub probe_parallel: usize,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HostsEnrollArgs {
+    #[command(flatten)]
+    pub loc: LocationArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+    /// Only hosts of these clusters (names).
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Vec<String>,
+    /// Only these hosts (names or addresses).
+    #[arg(long, value_name = "NAME")]
+    pub host: Vec<String>,
+    /// Only hosts whose served certificate needs it: SHA-1, expiring within --within, not
+    /// signed by the current CA, SAN without the address, issued before the CA was re-signed.
+    #[arg(long)]
+    pub only_needed: bool,
+    /// With --only-needed: certificates expiring within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub within: i64,
+    /// Never more than this many hosts out of service at once.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub max_parallel: usize,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run without asking (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// The run's state file (resume by re-running the same command)
+    /// [default: /var/lib/rhv-pki/enroll-state.json, under --root when given].
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Seconds between status polls.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub poll_interval: f64,
+    /// Seconds a host may take to reach maintenance before it is given back and the run stops.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800.0)]
+    pub maintenance_timeout: f64,
+    /// Seconds for Enroll Certificate to start (installing / event 881).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub install_start_timeout: f64,
+    /// Seconds for Enroll Certificate to finish.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1200.0)]
+    pub install_timeout: f64,
+    /// Seconds for an activated host to come up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1200.0)]
+    pub activate_timeout: f64,
+}
+
+/// The Manager password: a file or the environment — never argv.
+fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
+    let pw = match file {
+        Some(f) => {
+            let t = std::fs::read_to_string(f).map_err(|e| {
+                CliError::Usage(format!("{}: cannot read password file: {e}", f.display()))
+            })?;
+            t.trim_end_matches(['\n', '\r']).to_string()
+        }
+        None => std::env::var("RHV_PKI_ENGINE_PASSWORD").map_err(|_| {
+            CliError::Usage(
+                "the Manager password is needed: --password-file FILE or $RHV_PKI_ENGINE_PASSWORD"
+                    .into(),
+            )
+        })?,
+    };
+    if pw.is_empty() {
+        return Err(CliError::Usage("the Manager password is empty".into()));
+    }
+    Ok(pw)
+}
+
+fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
+    let data = crate::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
+    let der =
+        crate::cert::first_certificate(path, &data).map_err(|e| CliError::Usage(e.to_string()))?;
+    Issuer::new("ca", &der).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+    Ok(der)
+}
+
+fn wall_clock() -> Arc<dyn Fn() -> i64 + Send + Sync> {
+    Arc::new(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    })
+}
+
+/// Builds the REST client configuration from the arguments.
+pub fn engine_config(
+    a: &EngineArgs,
+    loc: &LocationArgs,
+) -> Result<(EngineConfig, PathBuf), CliError> {
+    let l = locations(loc);
+    let url = match &a.engine_url {
+        Some(u) => u.clone(),
+        None => {
+            let fqdn = l
+                .engine_conf_dir
+                .as_deref()
+                .and_then(|d| crate::ovirt_conf::read_engine_conf(d).ok())
+                .and_then(|c| c.fqdn().map(str::to_string))
+                .ok_or_else(|| {
+                    CliError::Usage(
+                        "no ENGINE_FQDN found in engine.conf.d: give --engine-url".into(),
+                    )
+                })?;
+            format!("https://{fqdn}")
+        }
+    };
+    let ca_path = a
+        .ca_file
+        .clone()
+        .unwrap_or_else(|| l.pki_dir.join("ca.pem"));
+    let ca_der = read_ca(&ca_path)?;
+    Ok((
+        EngineConfig {
+            url,
+            connect_to: a.connect_to,
+            ca_der,
+            username: a.user.clone(),
+            password: engine_password(a.password_file.as_deref())?,
+            timeout: Duration::from_secs(a.api_timeout.max(1)),
+            retries: 5,
+            retry_delay: Duration::from_millis(500),
+            now: wall_clock(),
+        },
+        ca_path,
+    ))
+}
+
+fn endpoints(p: &ProbeArgs) -> Result<VdsmEndpoints, CliError> {
+    let mut e = VdsmEndpoints::new(p.vdsm_port);
+    for spec in &p.vdsm_endpoint {
+        let (name, ep) = spec.split_once('=').ok_or_else(|| {
+            CliError::Usage(format!("--vdsm-endpoint '{spec}': expected NAME=HOST:PORT"))
+        })?;
+        if name.is_empty() || !ep.contains(':') {
+            return Err(CliError::Usage(format!(
+                "--vdsm-endpoint '{spec}': expected NAME=HOST:PORT"
+            )));
+        }
+        e.overrides.insert(name.to_string(), ep.to_string());
+    }
+    Ok(e)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Output(format!("cannot start the async runtime: {e}")))
+}
+
+fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {
+    if !(v.is_finite() && v > 0.0) {
+        return Err(CliError::Usage(format!(
+            "{flag} must be a positive number of seconds"
+        )));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+fn engine_err(e: crate::engine::EngineError) -> CliError {
+    CliError::Refused(e.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// hosts audit (TLS)
+
+/// The TLS mode of `hosts audit`: asks the Manager for its hosts (or takes `hosts`, each
+/// `ADDRESS` or `NAME=HOST:PORT`), handshakes with each vdsm and judges what it serves.
+pub struct TlsAudit<'a> {
+    pub loc: &'a LocationArgs,
+    pub engine: &'a EngineArgs,
+    pub probe: &'a ProbeArgs,
+    pub hosts: &'a [String],
+    pub clusters: &'a [String],
+    pub cfg: AuditConfig,
+}
+
+pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
+    let mut eps = endpoints(t.probe)?;
+    let l = locations(t.loc);
+    let timeout = Duration::from_secs(t.probe.probe_timeout.max(1));
+    let rt = runtime()?;
+    // (name, address, endpoint) per host.
+    let (targets, ca_der): (Vec<(String, String, String)>, Vec<u8>) = if !t.hosts.is_empty() {
+        let ca_path = t
+            .engine
+            .ca_file
+            .clone()
+            .unwrap_or_else(|| l.pki_dir.join("ca.pem"));
+        let ca = read_ca(&ca_path)?;
+        let mut v = Vec::new();
+        for h in t.hosts {
+            let (name, ep) = match h.split_once('=') {
+                Some((n, e)) => (n.to_string(), e.to_string()),
+                None => (h.clone(), eps.of_address(h)),
+            };
+            eps.overrides.entry(name.clone()).or_insert(ep.clone());
+            v.push((name.clone(), name, ep));
+        }
+        (v, ca)
+    } else {
+        let (cfg, _) = engine_config(t.engine, t.loc)?;
+        let ca = cfg.ca_der.clone();
+        let hosts = rt.block_on(async {
+            let e = Engine::login(cfg).await?;
+            let clusters = e.clusters().await?;
+            let hosts = e.hosts(None).await?;
+            e.logout().await;
+            Ok::<_, crate::engine::EngineError>((clusters, hosts))
+        });
+        // The audit could not run: UNKNOWN (3) in Nagios terms.
+        let (clusters, hosts) = hosts.map_err(|e| CliError::Output(e.to_string()))?;
+        for c in t.clusters {
+            if !clusters.iter().any(|x| &x.name == c) {
+                return Err(CliError::Usage(format!("unknown cluster '{c}'")));
+            }
+        }
+        let wanted: Vec<String> = clusters
+            .iter()
+            .filter(|c| t.clusters.is_empty() || t.clusters.contains(&c.name))
+            .map(|c| c.id.clone())
+            .collect();
+        let v = hosts
+            .iter()
+            .filter(|h| h.cluster_id.as_ref().is_none_or(|c| wanted.contains(c)))
+            .map(|h| (h.name.clone(), h.address.clone(), eps.of(h)))
+            .collect();
+        (v, ca)
+    };
+    let probes = rt.block_on(async {
+        let sem = Arc::new(tokio::sync::Semaphore::new(t.probe.probe_parallel.max(1)));
+        let mut tasks = Vec::new();
+        for (_, addr, ep) in &targets {
+            let (addr, ep, sem) = (addr.clone(), ep.clone(), sem.clone());
+            tasks.push(tokio::spawn(async move {
+                let _permit = sem.acquire_owned().await;
+                tokio::task::spawn_blocking(move || {
+                    let opts = crate::probe::ProbeOptions {
+                        server_name: Some(&addr),
+                        timeout,
+                        client_auth: None,
+                    };
+                    crate::probe::fetch_chain(&ep, &opts)
+                        .map_err(|e| e.to_string())
+                        .and_then(|s| {
+                            s.chain
+                                .into_iter()
+                                .next()
+                                .ok_or_else(|| "no certificate presented".to_string())
+                        })
+                })
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()))
+            }));
+        }
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap_or_else(|e| Err(e.to_string())));
+        }
+        out
+    });
+    let cfg = &t.cfg;
+    let mut rep = AuditReport {
+        pki_dir: format!("{} (hosts' vdsm over TLS)", l.pki_dir.display()),
+        engine_fqdn: None,
+        era: None,
+        now: cfg.now,
+        warn_days: cfg.warn_days,
+        crit_days: cfg.crit_days,
+        certificates: Vec::new(),
+        findings: Vec::new(),
+        inventory: Vec::new(),
+    };
+    for ((name, addr, ep), res) in targets.iter().zip(probes) {
+        let label = format!("{name} ({ep})");
+        match res {
+            Ok(der) => {
+                let (rec, findings) = audit::judge_external(
+                    cfg,
+                    Issuer::new("ca", &ca_der).ok(),
+                    None,
+                    Role::Host,
+                    &label,
+                    &der,
+                    Some(addr),
+                );
+                if let Some(r) = rec {
+                    rep.certificates.push(r);
+                }
+                rep.findings.extend(findings);
+            }
+            Err(reason) => rep.findings.push(audit::Finding {
+                severity: audit::Severity::Critical,
+                path: label.clone(),
+                role: "host".into(),
+                message: format!("{name} ({ep}) showed no certificate: {reason}"),
+                problem: audit::Problem::EndpointUnreachable {
+                    endpoint: name.clone(),
+                    address: ep.clone(),
+                    service: "vdsm".into(),
+                    reason,
+                },
+            }),
+        }
+    }
+    Ok(rep)
+}
+
+fn out(s: &str) -> Result<(), CliError> {
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    w.write_all(s.as_bytes())
+        .and_then(|_| w.flush())
+        .map_err(|e| CliError::Output(e.to_string()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// hosts enroll
+
+/// Default state file (under `--root` when given).
+pub const DEFAULT_STATE: &str = "/var/lib/rhv-pki/enroll-state.json";
+
+fn plan_text(p: &Plan) -> String {
+    let mut s = String::new();
+    if p.is_empty() {
+        s.push_str("Nothing to enroll.\n");
+    } else {
+        s.push_str(&format!(
+            "Plan: {} host(s) in {} wave(s), at most {} out of service at once.\n",
+            p.hosts.len(),
+            p.waves.len(),
+            p.max_parallel
+        ));
+    }
+    for (i, w) in p.waves.iter().enumerate() {
+        s.push_str(&format!("  wave {}:\n", i + 1));
+        for id in w {
+            if let Some(h) = p.host(id) {
+                let mut tags = Vec::new();
+                if h.spm {
+                    tags.push("SPM: role moved first".to_string());
+                }
+                if h.hosted_engine {
+                    tags.push("hosted-engine".into());
+                }
+                if h.keep_in_maintenance {
+                    tags.push("already in maintenance: enrolled, left in maintenance".into());
+                } else {
+                    tags.push(format!(
+                        "{} VM(s), {} MiB to migrate",
+                        h.vm_count,
+                        h.vm_memory >> 20
+                    ));
+                }
+                s.push_str(&format!(
+                    "    {:<28} cluster {:<14} serial {:<8} {} — {}\n",
+                    h.name,
+                    h.cluster,
+                    h.served_serial.as_deref().unwrap_or("?"),
+                    tags.join(", "),
+                    h.reasons.join("; ")
+                ));
+            }
+        }
+    }
+    for k in &p.skipped {
+        s.push_str(&format!("  skipped {:<20} {}\n", k.name, k.reason));
+    }
+    s
+}
+
+/// Progress on a terminal: one bar for the run, one spinner line per host out.
+struct Bars {
+    multi: indicatif::MultiProgress,
+    overall: indicatif::ProgressBar,
+    hosts: std::sync::Mutex<std::collections::HashMap<String, indicatif::ProgressBar>>,
+}
+
+impl rolling::Progress for Bars {
+    fn wave(&self, index: usize, total: usize, hosts: &[String]) {
+        self.overall
+            .set_message(format!("wave {index}/{total}: {}", hosts.join(", ")));
+    }
+    fn step(&self, host: &str, step: Step, detail: &str) {
+        let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        let pb = m.entry(host.to_string()).or_insert_with(|| {
+            let pb = self.multi.add(indicatif::ProgressBar::new_spinner());
+            pb.enable_steady_tick(Duration::from_millis(200));
+            pb
+        });
+        pb.set_message(format!("{host}: {}{}", step_name(step), sep(detail)));
+    }
+    fn done(&self, host: &str, ok: bool, detail: &str) {
+        let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(pb) = m.remove(host) {
+            pb.finish_with_message(format!(
+                "{host}: {}{}",
+                if ok { "done" } else { "FAILED" },
+                sep(detail)
+            ));
+        }
+        self.overall.inc(1);
+    }
+}
+
+/// Progress without a terminal: one line per step on stderr.
+struct Lines;
+impl rolling::Progress for Lines {
+    fn wave(&self, index: usize, total: usize, hosts: &[String]) {
+        eprintln!("rhv-pki: wave {index}/{total}: {}", hosts.join(", "));
+    }
+    fn step(&self, host: &str, step: Step, detail: &str) {
+        eprintln!("rhv-pki: {host}: {}{}", step_name(step), sep(detail));
+    }
+    fn done(&self, host: &str, ok: bool, detail: &str) {
+        eprintln!(
+            "rhv-pki: {host}: {}{}",
+            if ok { "done" } else { "FAILED" },
+            sep(detail)
+        );
+    }
+}
+
+fn sep(d: &str) -> String {
+    if d.is_empty() {
+        String::new()
+    } else {
+        format!(" — {d}")
+    }
+}
+
+fn step_name(s: Step) -> &'static str {
+    match s {
+        Step::Pending => "pending",
+        Step::MovingSpm => "moving SPM",
+        Step::Deactivating => "maintenance",
+        Step::Enrolling => "enroll certificate",
+        Step::Activating => "activate",
+        Step::Verifying => "verifying vdsm",
+        Step::Done => "done",
+        Step::Failed => "failed",
+    }
+}
+
+pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
+    if a.max_parallel == 0 {
+        return Err(CliError::Usage("--max-parallel must be at least 1".into()));
+    }
+    let timing = Timing {
+        poll: secs(a.poll_interval, "--poll-interval")?,
+        maintenance: secs(a.maintenance_timeout, "--maintenance-timeout")?,
+        install_start: secs(a.install_start_timeout, "--install-start-timeout")?,
+        install: secs(a.install_timeout, "--install-timeout")?,
+        activate: secs(a.activate_timeout, "--activate-timeout")?,
+        spm: secs(a.maintenance_timeout, "--maintenance-timeout")?,
+        probe: Duration::from_secs(a.probe.probe_timeout.max(1)),
+    };
+    let eps = endpoints(&a.probe)?;
+    let (cfg, _ca_path) = engine_config(&a.engine, &a.loc)?;
+    let l = locations(&a.loc);
+    let state_path = a.state.clone().unwrap_or_else(|| match &a.loc.root {
+        Some(r) => r.join(DEFAULT_STATE.trim_start_matches('/')),
+        None => PathBuf::from(DEFAULT_STATE),
+    });
+    let previous = RunState::load(&state_path).map_err(CliError::Usage)?;
+    let ca_der = cfg.ca_der.clone();
+    // Host certificates must verify against the engine CA, even when the API is reached
+    // through a third-party apache certificate (--ca-file apache-ca.pem).
+    let engine_ca = read_ca(&l.pki_dir.join("ca.pem")).unwrap_or_else(|_| ca_der.clone());
+    let ca_not_before = x509_parser::parse_x509_certificate(&engine_ca)
+        .ok()
+        .map(|(_, c)| c.validity().not_before.timestamp());
+    let url = cfg.url.clone();
+    let rt = runtime()?;
+    let json = a.format == Format::Json;
+    rt.block_on(async move {
+        let engine = Engine::login(cfg).await.map_err(engine_err)?;
+        if let Some(o) = engine.server_certificate().filter(|o| o.weak_signature) {
+            eprintln!(
+                "rhv-pki: warning: the Manager's HTTPS certificate (serial {}) is signed with {}; re-sign it: rhv-pki resign apache",
+                o.serial, o.signature
+            );
+        }
+        let state = match previous.filter(|s| !s.finished) {
+            Some(s) if s.engine_url != url => {
+                engine.logout().await;
+                return Err(CliError::Refused(format!(
+                    "{}: an unfinished run for another Manager ({}); finish it there or remove the file",
+                    state_path.display(),
+                    s.engine_url
+                )));
+            }
+            Some(s) => {
+                let done = s.hosts.values().filter(|p| p.step == Step::Done).count();
+                eprintln!(
+                    "rhv-pki: resuming the run in {} ({done} of {} host(s) done{})",
+                    state_path.display(),
+                    s.plan.hosts.len(),
+                    if s.out().is_empty() { String::new() } else { format!(", {} out of service", s.out().len()) }
+                );
+                s
+            }
+            None => {
+                let facts = rolling::gather(
+                    &engine,
+                    &eps,
+                    &engine_ca,
+                    true,
+                    timing.probe,
+                    a.probe.probe_parallel,
+                )
+                .await
+                .map_err(CliError::Refused)?;
+                let sel = Selection {
+                    clusters: a.cluster.clone(),
+                    hosts: a.host.clone(),
+                    only_needed: a.only_needed,
+                    within_days: a.within,
+                    max_parallel: a.max_parallel,
+                    now,
+                    ca_not_before,
+                };
+                let plan = rolling::plan(&facts, &sel, &eps).map_err(|e| CliError::Usage(e.to_string()))?;
+                RunState::new(&url, plan)
+            }
+        };
+        if json && a.dry_run {
+            let s = serde_json::to_string_pretty(&state.plan).map_err(|e| CliError::Output(e.to_string()))?;
+            out(&format!("{s}\n"))?;
+        } else if !json {
+            out(&plan_text(&state.plan))?;
+        }
+        if a.dry_run || state.plan.is_empty() {
+            engine.logout().await;
+            return Ok(Outcome { code: EXIT_OK });
+        }
+        if !a.yes {
+            if !std::io::stdin().is_terminal() {
+                engine.logout().await;
+                return Err(CliError::Usage(
+                    "refusing to take hosts out of service without --yes (stdin is not a terminal)".into(),
+                ));
+            }
+            eprint!("Proceed with these waves? [y/N] ");
+            let mut line = String::new();
+            let _ = std::io::stdin().read_line(&mut line);
+            if !matches!(line.trim(), "y" | "Y" | "yes") {
+                engine.logout().await;
+                eprintln!("rhv-pki: nothing done");
+                return Ok(Outcome { code: EXIT_REFUSED });
+            }
+        }
+        state.save(&state_path).map_err(CliError::Output)?;
+        let exec = ExecConfig {
+            timing,
+            state_path: state_path.clone(),
+            ca_der: engine_ca,
+        };
+        let bars;
+        let lines = Lines;
+        let progress: &dyn rolling::Progress = if std::io::stderr().is_terminal() {
+            let multi = indicatif::MultiProgress::new();
+            let overall = multi.add(indicatif::ProgressBar::new(state.plan.hosts.len() as u64));
+            overall.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bars = Bars {
+                multi,
+                overall,
+                hosts: Default::default(),
+            };
+            &bars
+        } else {
+            &lines
+        };
+        let interrupt = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let rep = rolling::execute(&engine, state, &exec, progress, interrupt)
+            .await
+            .map_err(CliError::Output)?;
+        engine.logout().await;
+        if json {
+            let s = serde_json::to_string_pretty(&rep).map_err(|e| CliError::Output(e.to_string()))?;
+            out(&format!("{s}\n"))?;
+        } else {
+            let mut t = String::from("\nResult:\n");
+            for h in &rep.hosts {
+                t.push_str(&format!(
+                    "  {:<28} {:<20} {} -> {}{}\n",
+                    h.name,
+                    step_name(h.step),
+                    h.old_serial.as_deref().unwrap_or("?"),
+                    h.new_serial.as_deref().unwrap_or("-"),
+                    h.error.as_deref().map(|e| format!("  {e}")).unwrap_or_default()
+                ));
+            }
+            out(&t)?;
+        }
+        for n in &rep.left_in_maintenance {
+            eprintln!("rhv-pki: ATTENTION: host {n} was put in maintenance by this run and is NOT back up");
+        }
+        let code = if rep.interrupted {
+            eprintln!(
+                "rhv-pki: interrupted; state kept in {} — re-run the same command to resume",
+                state_path.display()
+            );
+            EXIT_INTERRUPTED
+        } else if rep.completed {
+            EXIT_OK
+        } else {
+            EXIT_HOST_FAILED
+        };
+        Ok(Outcome { code })
+    })
+}

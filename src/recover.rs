@@ -1,0 +1,1352 @@
+//! `hosts recover`: hosts the Manager can no longer talk to (expired certificates, a CA that
+//! changed under them) get new certificates for their EXISTING keys — the CSR is made on the
+//! host, the key never leaves it — signed on the Manager with oVirt's host profile and recorded
+//! through `txn` exactly like pki-enroll-request.sh would, then installed atomically on the host,
+//! services restarted, and the new certificate confirmed on vdsm's TLS port.
+//!
+//! [`plan`] is plain data (what `--dry-run` prints); [`execute`] runs that very plan.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use openssl::pkey::PKey;
+use openssl::x509::{X509Name, X509NameBuilder, X509Req, X509};
+use serde::Serialize;
+
+use crate::audit::AuditConfig;
+use crate::catalog::{CaKind, Profile};
+use crate::cert;
+use crate::hostfiles::{self, FileKind, HostSpec, HostState, ManagerCas, Reach};
+use crate::ovirt_conf;
+use crate::probe;
+use crate::remote::{RemoteError, Target, REPLACE_SCRIPT};
+use crate::sign::{self, LeafProfile, DAY};
+use crate::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
+
+/// `VdsCertificateValidityInDays` default (4.5.1+).
+pub const DEFAULT_DAYS: i64 = 1827;
+/// vdsm's TLS port.
+pub const VDSM_PORT: u16 = 54321;
+
+/// Everything a recovery needs; built by the CLI.
+#[derive(Debug, Clone)]
+pub struct RecoverConfig {
+    pub pki_dir: PathBuf,
+    pub engine_conf_dir: Option<PathBuf>,
+    /// Unix seconds: judging, validity, `.YYYYmmddHHMMSS` suffixes.
+    pub now: i64,
+    pub days: i64,
+    /// Certificates expiring within this many days are due too.
+    pub within_days: i64,
+    pub force: bool,
+    /// Restart services on the host (else print the commands).
+    pub restart: bool,
+    pub vdsm_port: u16,
+    pub probe_timeout: Duration,
+    pub backup_root: PathBuf,
+    pub lock_timeout: Duration,
+    pub fault: Option<Fault>,
+}
+
+/// Refusals and failures outside a host (nothing changed).
+#[derive(Debug, thiserror::Error)]
+pub enum RecoverError {
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Read(#[from] crate::Error),
+    #[error(transparent)]
+    Txn(#[from] txn::TxnError),
+    #[error(transparent)]
+    Sign(#[from] sign::SignError),
+    #[error(
+        "the Manager PKI changed since the plan was made ({0}); nothing was changed, run again"
+    )]
+    Stale(String),
+}
+
+/// One certificate to issue for a host.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertPlan {
+    /// `vdsm`, `qemu` (libvirt-migrate) or `ovn`.
+    pub kind: &'static str,
+    /// `ca` or `qemu-ca`.
+    pub ca: &'static str,
+    pub subject: String,
+    pub san: String,
+    /// The existing key on the host (the CSR is made from it there).
+    pub key: String,
+    /// Host files receiving the certificate.
+    pub install: Vec<String>,
+    pub old_serial: Option<String>,
+    pub old_not_after: Option<String>,
+    pub new_serial: String,
+    /// Manager files written (besides database.txt / serial.txt).
+    pub manager_files: Vec<String>,
+    /// SubjectPublicKeyInfo of the host key as read at planning time.
+    #[serde(skip)]
+    pub public_der: Vec<u8>,
+}
+
+/// A host CA copy to refresh with the Manager's current CA.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaCopyPlan {
+    pub path: String,
+    pub ca: &'static str,
+    pub old_serial: Option<String>,
+}
+
+/// A file to write on the host.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstallFile {
+    pub path: String,
+    pub mode: String,
+    /// `keep` (owner of the file replaced) or `user:group` for a new file.
+    pub owner: String,
+}
+
+/// Everything about one host.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostPlan {
+    pub host: String,
+    pub addr: String,
+    pub port: u16,
+    pub reasons: Vec<String>,
+    pub certs: Vec<CertPlan>,
+    pub ca_copies: Vec<CaCopyPlan>,
+    pub files: Vec<InstallFile>,
+    pub services: Vec<String>,
+    pub vdsm_endpoint: String,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skip {
+    pub host: String,
+    pub reason: String,
+}
+
+/// The plan: printed by `--dry-run`, executed as is by [`execute`].
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoverPlan {
+    pub pki_dir: String,
+    pub organization: String,
+    pub days: i64,
+    pub not_before: String,
+    pub not_after: String,
+    pub hosts: Vec<HostPlan>,
+    /// Hosts read and found healthy, or not recoverable this way.
+    pub skipped: Vec<Skip>,
+    pub unreachable: Vec<Skip>,
+    /// serial.txt and database.txt as the plan saw them (checked again under the lock).
+    #[serde(skip)]
+    pub inputs: Vec<(String, Option<String>)>,
+}
+
+fn sha(path: &Path) -> Option<String> {
+    fs::read(path)
+        .ok()
+        .map(|d| hex::encode(openssl::sha::sha256(&d)))
+}
+
+fn ca_file(k: CaKind) -> &'static str {
+    match k {
+        CaKind::Engine => "ca.pem",
+        CaKind::Qemu => "qemu-ca.pem",
+    }
+}
+
+fn ca_name(k: CaKind) -> &'static str {
+    match k {
+        CaKind::Engine => "ca",
+        CaKind::Qemu => "qemu-ca",
+    }
+}
+
+/// `O=` of a certificate's subject.
+fn org_of(der: &[u8]) -> Option<String> {
+    let x = X509::from_der(der).ok()?;
+    let e = x
+        .subject_name()
+        .entries_by_nid(openssl::nid::Nid::ORGANIZATIONNAME)
+        .next()?;
+    e.data().to_string().ok()
+}
+
+fn read_cert(p: &Path) -> Option<Vec<u8>> {
+    cert::read_limited(p)
+        .ok()
+        .and_then(|d| cert::first_certificate(p, &d).ok())
+}
+
+/// Finding codes on certificate files that make a host due.
+const DUE_CODES: &[&str] = &[
+    "expired",
+    "expiring",
+    "not-yet-valid",
+    "chain-invalid",
+    "host-ca-stale",
+    "missing-san",
+    "san-mismatch",
+    "key-mismatch",
+    "sha1-signature",
+    "md5-signature",
+    "unreadable",
+    "missing",
+];
+
+/// Reads every host and decides what to issue. Nothing is written anywhere.
+pub fn plan(
+    cfg: &RecoverConfig,
+    reach: &Reach,
+    hosts: &[HostSpec],
+) -> Result<RecoverPlan, RecoverError> {
+    let dir = &cfg.pki_dir;
+    let cas = ManagerCas::load(dir);
+    let Some(ca_der) = cas.ca_der.clone() else {
+        return Err(RecoverError::Refused(format!(
+            "{}: ca.pem missing or unreadable; nothing can be signed",
+            dir.join("ca.pem").display()
+        )));
+    };
+    for k in [CaKind::Engine, CaKind::Qemu] {
+        if cas.der(k).is_some() && !dir.join(format!("private/{}", ca_file(k))).exists() {
+            return Err(RecoverError::Refused(format!(
+                "{}: the {} private key is missing; cannot sign host certificates",
+                dir.join(format!("private/{}", ca_file(k))).display(),
+                ca_name(k)
+            )));
+        }
+    }
+    let serial_txt = fs::read_to_string(dir.join("serial.txt"))
+        .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
+    let mut next = ovirt_conf::parse_serial(&serial_txt)
+        .map_err(|r| RecoverError::Refused(format!("{}: {r}", dir.join("serial.txt").display())))?;
+    let acfg = AuditConfig {
+        warn_days: cfg.within_days,
+        crit_days: 0,
+        ..AuditConfig::new(dir, cfg.now)
+    };
+    let read = hostfiles::parallel(hosts, reach.max_parallel, &|h: &HostSpec| {
+        reach
+            .connect(h)
+            .and_then(|t| hostfiles::collect(t.as_ref()))
+    });
+    let ca_org = org_of(&ca_der).unwrap_or_else(|| "oVirt".into());
+    let mut p = RecoverPlan {
+        pki_dir: dir.to_string_lossy().into_owned(),
+        organization: ca_org.clone(),
+        days: cfg.days,
+        not_before: cert::rfc3339(cfg.now - DAY),
+        not_after: cert::rfc3339(cfg.now + cfg.days * DAY),
+        hosts: Vec::new(),
+        skipped: Vec::new(),
+        unreachable: Vec::new(),
+        inputs: ["serial.txt", "database.txt"]
+            .iter()
+            .map(|f| (f.to_string(), sha(&dir.join(f))))
+            .collect(),
+    };
+    for (h, r) in hosts.iter().zip(read) {
+        let st = match r {
+            Ok(st) => st,
+            Err(e) => {
+                p.unreachable.push(Skip {
+                    host: h.name.clone(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let audit = hostfiles::judge_host(&acfg, &cas, h, &st);
+        match plan_host(cfg, &cas, h, &st, &audit, &ca_org, &mut next) {
+            Ok(Some(hp)) => p.hosts.push(hp),
+            Ok(None) => p.skipped.push(Skip {
+                host: h.name.clone(),
+                reason: "nothing due (certificates valid, CA copies current)".into(),
+            }),
+            Err(reason) => p.skipped.push(Skip {
+                host: h.name.clone(),
+                reason,
+            }),
+        }
+    }
+    Ok(p)
+}
+
+fn plan_host(
+    cfg: &RecoverConfig,
+    cas: &ManagerCas,
+    h: &HostSpec,
+    st: &HostState,
+    audit: &hostfiles::HostAudit,
+    ca_org: &str,
+    next: &mut u128,
+) -> Result<Option<HostPlan>, String> {
+    let prefix = format!("{}:", h.name);
+    let kind_of = |path: &str| {
+        hostfiles::all_files()
+            .find(|f| f.path == path)
+            .map(|f| f.kind)
+    };
+    let mut reasons: Vec<String> = Vec::new();
+    let mut notes = Vec::new();
+    for f in &audit.findings {
+        let path = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
+        match kind_of(path) {
+            Some(FileKind::Cert | FileKind::CaCopy) if DUE_CODES.contains(&f.problem.code()) => {
+                reasons.push(format!("{path}: {} ({})", f.problem.code(), f.message));
+            }
+            Some(FileKind::SshCert | FileKind::SshCaPub)
+                if f.severity > crate::audit::Severity::Info =>
+            {
+                notes.push(format!("{path}: {} — vmconsole certificates are renewed by Enroll Certificate once the host is back", f.message));
+            }
+            _ => {}
+        }
+    }
+    if reasons.is_empty() && !cfg.force {
+        return Ok(None);
+    }
+    if cfg.force && reasons.is_empty() {
+        reasons.push("--force".into());
+    }
+    let vdsm_key = "/etc/pki/vdsm/keys/vdsmkey.pem";
+    let Some(vk) = st.get(vdsm_key) else {
+        return Err(format!("{vdsm_key} is missing: no key to keep; re-install the host or use Enroll Certificate (new key)"));
+    };
+    let Some(vdsm_pub) = vk.public_der.clone() else {
+        return Err(format!(
+            "{vdsm_key} cannot be used on the host: {}",
+            vk.error.as_deref().unwrap_or("unknown error")
+        ));
+    };
+    let manager_cer = cfg.pki_dir.join(format!("certs/{}.cer", h.name));
+    let org = read_cert(&manager_cer)
+        .and_then(|d| org_of(&d))
+        .or_else(|| {
+            st.get("/etc/pki/vdsm/certs/vdsmcert.pem")
+                .and_then(|s| s.content.as_deref())
+                .and_then(|c| cert::first_certificate(Path::new("vdsmcert.pem"), c).ok())
+                .and_then(|d| org_of(&d))
+        })
+        .unwrap_or_else(|| ca_org.to_string());
+    let old = |path: &str| -> (Option<String>, Option<String>) {
+        st.get(path)
+            .and_then(|s| s.content.as_deref())
+            .and_then(|c| cert::first_certificate(Path::new(path), c).ok())
+            .and_then(|d| cert::parse(Path::new(path), &d).ok().map(|(_, s)| s))
+            .map(|s| (Some(s.serial), Some(cert::rfc3339(s.not_after))))
+            .unwrap_or((None, None))
+    };
+    // Places that hold the vdsm certificate, each with its own copy of the vdsm key.
+    let mut files = Vec::new();
+    let mut install = vec!["/etc/pki/vdsm/certs/vdsmcert.pem".to_string()];
+    for set in hostfiles::SETS {
+        if let Some(d) = set.when_dir {
+            if !st.dir_exists(d) {
+                continue;
+            }
+        }
+        for f in set
+            .files
+            .iter()
+            .filter(|f| f.kind == FileKind::Cert && f.ca == CaKind::Engine)
+        {
+            if f.path.starts_with("/etc/pki/vdsm/certs/") || set.name == "ovn" {
+                continue;
+            }
+            let key = f.key.unwrap_or_default();
+            match st.get(key).and_then(|k| k.public_der.as_ref()) {
+                Some(pk) if pk == &vdsm_pub => install.push(f.path.to_string()),
+                Some(_) => notes.push(format!("{}: left alone, {key} is not the vdsm key", f.path)),
+                None => notes.push(format!(
+                    "{}: left alone, {key} missing or unreadable",
+                    f.path
+                )),
+            }
+        }
+    }
+    let mut certs = Vec::new();
+    let alloc = |next: &mut u128| {
+        let s = sign::serial_text(*next);
+        *next += 1;
+        s
+    };
+    let (os, ona) = old("/etc/pki/vdsm/certs/vdsmcert.pem");
+    certs.push(CertPlan {
+        kind: "vdsm",
+        ca: "ca",
+        subject: format!("/O={org}/CN={}", h.name),
+        san: h.san(),
+        key: vdsm_key.into(),
+        install,
+        old_serial: os,
+        old_not_after: ona,
+        new_serial: alloc(next),
+        manager_files: vec![
+            format!("requests/{}.req", h.name),
+            format!("certs/{}.cer", h.name),
+        ],
+        public_der: vdsm_pub,
+    });
+    // libvirt-migrate: qemu-ca chain, its own key.
+    let mkey = "/etc/pki/vdsm/libvirt-migrate/server-key.pem";
+    if cas.qemu_der.is_some() && st.dir_exists("/etc/pki/vdsm/libvirt-migrate") {
+        match st.get(mkey).and_then(|k| k.public_der.clone()) {
+            Some(pk) => {
+                let mut install = vec!["/etc/pki/vdsm/libvirt-migrate/server-cert.pem".to_string()];
+                let client = "/etc/pki/vdsm/libvirt-migrate/client-cert.pem";
+                if st.get(client).is_some_and(|s| s.link.is_none()) {
+                    install.push(client.into());
+                }
+                let (os, ona) = old("/etc/pki/vdsm/libvirt-migrate/server-cert.pem");
+                certs.push(CertPlan {
+                    kind: "qemu",
+                    ca: "qemu-ca",
+                    subject: format!("/O={org}/OU=qemu/CN={}", h.name),
+                    san: h.san(),
+                    key: mkey.into(),
+                    install,
+                    old_serial: os,
+                    old_not_after: ona,
+                    new_serial: alloc(next),
+                    manager_files: vec![
+                        format!("requests-qemu/{}.req", h.name),
+                        format!("certs-qemu/{}.cer", h.name),
+                    ],
+                    public_der: pk,
+                });
+            }
+            None => notes.push(format!(
+                "{mkey} missing or unreadable: libvirt-migrate certificate not re-issued"
+            )),
+        }
+    }
+    // OVN, when configured.
+    let okey = "/etc/pki/vdsm/ovn/ovn-key.pem";
+    let ovn = st.dir_exists("/etc/pki/vdsm/ovn");
+    if ovn {
+        match st.get(okey).and_then(|k| k.public_der.clone()) {
+            Some(pk) => {
+                let (os, ona) = old("/etc/pki/vdsm/ovn/ovn-cert.pem");
+                certs.push(CertPlan {
+                    kind: "ovn",
+                    ca: "ca",
+                    subject: format!("/O={org}/CN={}", h.name),
+                    san: h.san(),
+                    key: okey.into(),
+                    install: vec!["/etc/pki/vdsm/ovn/ovn-cert.pem".into()],
+                    old_serial: os,
+                    old_not_after: ona,
+                    new_serial: alloc(next),
+                    manager_files: vec![
+                        format!("requests/{}-ovn.req", h.name),
+                        format!("certs/{}-ovn.cer", h.name),
+                    ],
+                    public_der: pk,
+                });
+            }
+            None => notes.push(format!(
+                "{okey} missing or unreadable: OVN certificate not re-issued"
+            )),
+        }
+    }
+    // CA copies that are not the Manager's current CA.
+    let mut ca_copies = Vec::new();
+    for set in hostfiles::SETS {
+        if let Some(d) = set.when_dir {
+            if !st.dir_exists(d) {
+                continue;
+            }
+        }
+        for f in set.files.iter().filter(|f| f.kind == FileKind::CaCopy) {
+            let Some(mgr) = cas.der(f.ca) else { continue };
+            let cur = st
+                .get(f.path)
+                .and_then(|s| s.content.as_deref())
+                .and_then(|c| cert::first_certificate(Path::new(f.path), c).ok());
+            if cur.as_deref() != Some(mgr) {
+                ca_copies.push(CaCopyPlan {
+                    path: f.path.into(),
+                    ca: ca_name(f.ca),
+                    old_serial: cur.and_then(|d| {
+                        cert::parse(Path::new(f.path), &d)
+                            .ok()
+                            .map(|(_, s)| s.serial)
+                    }),
+                });
+            }
+        }
+    }
+    let table = |path: &str| hostfiles::all_files().find(|f| f.path == path);
+    let mut push_file = |path: &str| {
+        let hf = table(path);
+        let mode = hf.map(|f| f.mode).unwrap_or(0o644);
+        files.push(InstallFile {
+            path: path.to_string(),
+            mode: format!("{mode:04o}"),
+            owner: if st.get(path).is_some() {
+                "keep".into()
+            } else {
+                hf.map(|f| f.owner).unwrap_or("root:root").into()
+            },
+        });
+    };
+    for c in &certs {
+        for p in &c.install {
+            push_file(p);
+        }
+    }
+    for c in &ca_copies {
+        push_file(&c.path);
+    }
+    let mut services = vec![
+        "libvirtd".to_string(),
+        "vdsmd".into(),
+        "ovirt-imageio".into(),
+    ];
+    if ovn {
+        services.push("ovn-controller".into());
+    }
+    let addr = if h.addr == "local" {
+        "127.0.0.1".to_string()
+    } else {
+        h.addr.clone()
+    };
+    let vdsm_endpoint = if addr.contains(':') {
+        format!("[{addr}]:{}", cfg.vdsm_port)
+    } else {
+        format!("{addr}:{}", cfg.vdsm_port)
+    };
+    Ok(Some(HostPlan {
+        host: h.name.clone(),
+        addr: h.addr.clone(),
+        port: h.port,
+        reasons,
+        certs,
+        ca_copies,
+        files,
+        services,
+        vdsm_endpoint,
+        notes,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Execution
+
+/// What happened on the Manager.
+#[derive(Debug, Clone, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagerResult {
+    pub backup: Option<String>,
+    pub backup_dir: Option<String>,
+    pub files_written: Vec<String>,
+    /// Set when the Manager transaction failed and was rolled back.
+    pub error: Option<String>,
+}
+
+/// What happened on one host — precise enough to finish by hand.
+#[derive(Debug, Clone, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct HostResult {
+    pub host: String,
+    pub ok: bool,
+    /// Files replaced on the host.
+    pub installed: Vec<String>,
+    /// `<file>.<YYYYmmddHHMMSS>` copies made on the host before replacing.
+    pub backups: Vec<String>,
+    /// Planned files not written (because of the failure).
+    pub not_installed: Vec<String>,
+    pub restarted: Vec<String>,
+    /// Commands to run by hand (`--no-restart`, or after a failure).
+    pub commands: Vec<String>,
+    pub served_serial: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoverResult {
+    pub manager: ManagerResult,
+    pub hosts: Vec<HostResult>,
+}
+
+fn x509_name(subject: &str) -> Result<X509Name, RecoverError> {
+    let mut b = X509NameBuilder::new().map_err(|e| sign::SignError {
+        what: "subject".into(),
+        reason: cert::first_openssl_reason(&e),
+    })?;
+    for part in subject.split('/').filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| RecoverError::Refused(format!("bad subject {subject}")))?;
+        b.append_entry_by_text(k, v).map_err(|e| sign::SignError {
+            what: format!("subject {k}"),
+            reason: cert::first_openssl_reason(&e),
+        })?;
+    }
+    Ok(b.build())
+}
+
+fn aia_from(dir: &Path, template: &str) -> Option<String> {
+    fs::read_to_string(dir.join(template)).ok().and_then(|t| {
+        t.lines().find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == "authorityInfoAccess")
+                .then(|| v.trim().strip_prefix("caIssuers;URI:").map(str::to_string))
+                .flatten()
+        })
+    })
+}
+
+fn has_ski(der: &[u8]) -> bool {
+    x509_parser::parse_x509_certificate(der)
+        .map(|(_, x)| {
+            x.extensions()
+                .iter()
+                .any(|e| e.oid.to_id_string() == "2.5.29.14")
+        })
+        .unwrap_or(false)
+}
+
+/// A CA ready to sign.
+struct Signer {
+    x509: X509,
+    der: Vec<u8>,
+    key: PKey<openssl::pkey::Private>,
+    aia: Option<String>,
+}
+
+fn load_signer(dir: &Path, k: CaKind) -> Result<Signer, RecoverError> {
+    let cp = dir.join(ca_file(k));
+    let data = cert::read_limited(&cp)?;
+    let der = cert::first_certificate(&cp, &data)?;
+    let x509 = X509::from_der(&der).map_err(|e| crate::Error::BadCertificate {
+        path: cp.clone(),
+        reason: cert::first_openssl_reason(&e),
+    })?;
+    let kp = dir.join(format!("private/{}", ca_file(k)));
+    let kd = cert::read_limited(&kp)?;
+    let (key, _) = cert::read_private_key(&kp, &kd, None)?;
+    if !cert::key_matches_cert(&key, &der) {
+        return Err(RecoverError::Refused(format!(
+            "{}: does not belong to {}; refusing to sign",
+            kp.display(),
+            cp.display()
+        )));
+    }
+    let template = match k {
+        CaKind::Engine => "cert.template",
+        CaKind::Qemu => "qemu-cert.template",
+    };
+    Ok(Signer {
+        aia: aia_from(dir, template),
+        x509,
+        der,
+        key,
+    })
+}
+
+/// CSRs made on the host from its existing keys (`openssl req -new -key KEY -subj /`).
+fn host_csrs(t: &dyn Target, hp: &HostPlan) -> Result<Vec<X509Req>, String> {
+    let mut v = Vec::new();
+    for c in &hp.certs {
+        let key = t
+            .host_path(Path::new(&c.key))
+            .to_string_lossy()
+            .into_owned();
+        let out = t
+            .run_ok(
+                &[
+                    "openssl", "req", "-new", "-key", &key, "-passin", "pass:", "-subj", "/",
+                ],
+                None,
+            )
+            .map_err(|e| format!("CSR from {}: {e}", c.key))?;
+        let req = X509Req::from_pem(&out.stdout)
+            .map_err(|e| format!("CSR from {}: {}", c.key, cert::first_openssl_reason(&e)))?;
+        let pk = req
+            .public_key()
+            .map_err(|e| cert::first_openssl_reason(&e))?;
+        if !req.verify(&pk).unwrap_or(false) {
+            return Err(format!(
+                "CSR from {}: self-signature does not verify",
+                c.key
+            ));
+        }
+        if pk.public_key_to_der().ok().as_deref() != Some(c.public_der.as_slice()) {
+            return Err(format!(
+                "{} changed on the host since the plan was made; nothing was changed, run again",
+                c.key
+            ));
+        }
+        v.push(req);
+    }
+    Ok(v)
+}
+
+fn meta_for(dir: &Path, rel: &str) -> Result<Option<Meta>, RecoverError> {
+    let p = dir.join(rel);
+    if p.exists() {
+        return Ok(None);
+    }
+    let parent = p.parent().unwrap_or(dir);
+    let m = Meta::of(parent).or_else(|_| Meta::of(dir))?;
+    Ok(Some(Meta { mode: 0o644, ..m }))
+}
+
+/// Issued certificates of one host: (plan index, text+PEM bytes).
+type Issued = Vec<(usize, Vec<u8>)>;
+
+/// Signs every CSR and records it in the Manager PKI in one transaction.
+fn manager_write(
+    cfg: &RecoverConfig,
+    plan: &RecoverPlan,
+    todo: &[(usize, Vec<X509Req>)],
+    result: &mut ManagerResult,
+) -> Result<Vec<(usize, Issued)>, RecoverError> {
+    let dir = &cfg.pki_dir;
+    let needs_qemu = todo
+        .iter()
+        .any(|(i, _)| plan.hosts[*i].certs.iter().any(|c| c.ca == "qemu-ca"));
+    let engine = load_signer(dir, CaKind::Engine)?;
+    let qemu = if needs_qemu {
+        Some(load_signer(dir, CaKind::Qemu)?)
+    } else {
+        None
+    };
+    let mut lock_files = vec![dir.join("ca.pem")];
+    if dir.join("qemu-ca.pem").exists() {
+        lock_files.push(dir.join("qemu-ca.pem"));
+    }
+    let tcfg = TxnConfig {
+        pki_dir: dir.clone(),
+        engine_conf_dir: cfg.engine_conf_dir.clone(),
+        backup_root: cfg.backup_root.clone(),
+        lock_files,
+        legacy_lock_dir: None,
+        lock_timeout: cfg.lock_timeout,
+        now: cfg.now,
+        reason: "before rhv-pki hosts recover".into(),
+        fault: cfg.fault,
+    };
+    let mut txn = Txn::begin(tcfg)?;
+    for (p, h) in &plan.inputs {
+        if &sha(&dir.join(p)) != h {
+            txn.rollback()?;
+            return Err(RecoverError::Stale(p.clone()));
+        }
+    }
+    let mut written = Vec::new();
+    let r = (|| -> Result<Vec<(usize, Issued)>, RecoverError> {
+        let mut db = fs::read_to_string(dir.join("database.txt"))
+            .map_err(|e| crate::Error::io(dir.join("database.txt"), e))?;
+        let db_before = db.clone();
+        let serial_before = fs::read_to_string(dir.join("serial.txt"))
+            .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
+        let mut last_serial = String::new();
+        let mut out = Vec::new();
+        for (hi, reqs) in todo {
+            let hp = &plan.hosts[*hi];
+            let mut issued = Vec::new();
+            for (ci, (c, req)) in hp.certs.iter().zip(reqs).enumerate() {
+                let signer = if c.ca == "qemu-ca" {
+                    qemu.as_ref()
+                        .ok_or_else(|| RecoverError::Stale("qemu-ca.pem".into()))?
+                } else {
+                    &engine
+                };
+                let subject = x509_name(&c.subject)?;
+                let public = req.public_key().map_err(|e| sign::SignError {
+                    what: "CSR".into(),
+                    reason: cert::first_openssl_reason(&e),
+                })?;
+                let profile = LeafProfile {
+                    profile: Profile::San,
+                    san_dns: Some(c.san.clone()),
+                    aia: signer.aia.clone(),
+                    ca_has_ski: has_ski(&signer.der),
+                };
+                let not_after = cfg.now + cfg.days * DAY;
+                let x = sign::issue_leaf(
+                    &subject,
+                    &public,
+                    &signer.x509,
+                    &signer.key,
+                    &c.new_serial,
+                    cfg.now - DAY,
+                    not_after,
+                    &profile,
+                )?;
+                let text = sign::text_and_pem(&x)?;
+                let req_pem = req.to_pem().map_err(|e| sign::SignError {
+                    what: "CSR".into(),
+                    reason: cert::first_openssl_reason(&e),
+                })?;
+                let (req_rel, cer_rel) = (&c.manager_files[0], &c.manager_files[1]);
+                for (rel, data) in [(req_rel, &req_pem), (cer_rel, &text)] {
+                    if dir.join(rel).exists() {
+                        txn.backup_copy(Tree::Pki, rel)?;
+                    }
+                    let m = meta_for(dir, rel)?;
+                    txn.write(Tree::Pki, rel, data, m)?;
+                    written.push(rel.clone());
+                }
+                let copy = format!("certs/{}.pem", c.new_serial);
+                let m = meta_for(dir, &copy)?;
+                txn.write(Tree::Pki, &copy, &text, m)?;
+                written.push(copy);
+                db.push_str(&sign::index_line(
+                    &c.new_serial,
+                    not_after,
+                    x.subject_name(),
+                ));
+                last_serial = c.new_serial.clone();
+                issued.push((ci, text));
+            }
+            out.push((*hi, issued));
+        }
+        // database.txt / serial.txt with openssl ca's .old / .attr companions, owned like the PKI dir.
+        let owner = Meta::of(dir)?;
+        let like = |rel: &str| -> Result<Meta, RecoverError> {
+            let m = Meta::of(&dir.join(rel)).unwrap_or(Meta {
+                mode: 0o644,
+                ..owner
+            });
+            Ok(Meta {
+                uid: owner.uid,
+                gid: owner.gid,
+                ..m
+            })
+        };
+        let serial_after = format!("{}\n", sign::next_serial(&last_serial).unwrap_or_default());
+        let attr_old = fs::read(dir.join("database.txt.attr")).ok();
+        for (rel, data) in [
+            ("database.txt.old", db_before.into_bytes()),
+            ("database.txt", db.clone().into_bytes()),
+            ("serial.txt.old", serial_before.into_bytes()),
+            ("serial.txt", serial_after.clone().into_bytes()),
+        ] {
+            txn.write(Tree::Pki, rel, &data, Some(like(rel)?))?;
+            written.push(rel.into());
+        }
+        if let Some(a) = attr_old {
+            txn.write(
+                Tree::Pki,
+                "database.txt.attr.old",
+                &a,
+                Some(like("database.txt.attr.old")?),
+            )?;
+        }
+        txn.write(
+            Tree::Pki,
+            "database.txt.attr",
+            b"unique_subject = no\n",
+            Some(like("database.txt.attr")?),
+        )?;
+        // After writing, read back and verify what the engine will use.
+        verify_written(dir, plan, &out, &engine, qemu.as_ref(), &serial_after)?;
+        Ok(out)
+    })();
+    match r {
+        Ok(out) => {
+            result.backup_dir = Some(txn.backup_dir().to_string_lossy().into_owned());
+            result.backup = Some(txn.commit()?);
+            written.sort();
+            written.dedup();
+            result.files_written = written;
+            Ok(out)
+        }
+        Err(e) => {
+            let id = txn.id.clone();
+            txn.rollback()?;
+            result.backup = Some(id.clone());
+            result.error = Some(format!(
+                "{e}; the Manager PKI was rolled back (backup {id})"
+            ));
+            Err(e)
+        }
+    }
+}
+
+fn verify_written(
+    dir: &Path,
+    plan: &RecoverPlan,
+    out: &[(usize, Issued)],
+    engine: &Signer,
+    qemu: Option<&Signer>,
+    serial_after: &str,
+) -> Result<(), RecoverError> {
+    let bad = |s: String| RecoverError::Refused(format!("verification after writing failed: {s}"));
+    let db = fs::read_to_string(dir.join("database.txt")).map_err(|e| bad(e.to_string()))?;
+    let index = ovirt_conf::parse_index(&db);
+    for (hi, issued) in out {
+        let hp = &plan.hosts[*hi];
+        for (ci, _) in issued {
+            let c = &hp.certs[*ci];
+            let p = dir.join(&c.manager_files[1]);
+            let der = read_cert(&p).ok_or_else(|| bad(format!("{} unreadable", p.display())))?;
+            let x = X509::from_der(&der).map_err(|e| bad(e.to_string()))?;
+            let signer = if c.ca == "qemu-ca" {
+                qemu.unwrap_or(engine)
+            } else {
+                engine
+            };
+            let ck = signer.x509.public_key().map_err(|e| bad(e.to_string()))?;
+            if !x.verify(&ck).unwrap_or(false) {
+                return Err(bad(format!(
+                    "{} does not verify against {}.pem",
+                    p.display(),
+                    c.ca
+                )));
+            }
+            let (_, s) = cert::parse(&p, &der).map_err(|e| bad(e.to_string()))?;
+            if s.serial != c.new_serial {
+                return Err(bad(format!(
+                    "{}: serial {} instead of {}",
+                    p.display(),
+                    s.serial,
+                    c.new_serial
+                )));
+            }
+            if x.public_key()
+                .ok()
+                .and_then(|k| k.public_key_to_der().ok())
+                .as_deref()
+                != Some(c.public_der.as_slice())
+            {
+                return Err(bad(format!("{}: not the host's key", p.display())));
+            }
+            if !index.entries.iter().any(|e| e.serial == c.new_serial) {
+                return Err(bad(format!(
+                    "database.txt has no line for serial {}",
+                    c.new_serial
+                )));
+            }
+        }
+    }
+    let st = fs::read_to_string(dir.join("serial.txt")).map_err(|e| bad(e.to_string()))?;
+    if st != serial_after {
+        return Err(bad(format!(
+            "serial.txt is {st:?}, expected {serial_after:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// Backs up, installs, restarts and probes one host.
+#[allow(clippy::too_many_arguments)]
+fn install_host(
+    cfg: &RecoverConfig,
+    t: &dyn Target,
+    hp: &HostPlan,
+    issued: &Issued,
+    ca_pem: &[u8],
+    qemu_pem: Option<&[u8]>,
+    ca_der: &[u8],
+    res: &mut HostResult,
+) -> Result<(), String> {
+    let ts = txn::timestamp(cfg.now);
+    // What goes where.
+    let mut data: Vec<(&InstallFile, Vec<u8>)> = Vec::new();
+    for f in &hp.files {
+        let bytes = if let Some((ci, text)) = issued
+            .iter()
+            .find(|(ci, _)| hp.certs[*ci].install.contains(&f.path))
+            .map(|(ci, t)| (*ci, t.clone()))
+        {
+            let _ = ci;
+            text
+        } else if let Some(c) = hp.ca_copies.iter().find(|c| c.path == f.path) {
+            match c.ca {
+                "qemu-ca" => qemu_pem.ok_or("qemu-ca.pem vanished")?.to_vec(),
+                _ => ca_pem.to_vec(),
+            }
+        } else {
+            return Err(format!(
+                "{}: nothing to install (plan inconsistent)",
+                f.path
+            ));
+        };
+        data.push((f, bytes));
+    }
+    res.not_installed = hp.files.iter().map(|f| f.path.clone()).collect();
+    // 1. `.YYYYmmddHHMMSS` copies on the host, as oVirt admins know them.
+    let mut argv: Vec<String> = vec![
+        "sh".into(),
+        "-c".into(),
+        r#"ts=$1; shift; for f in "$@"; do if [ -f "$f" ] && [ ! -L "$f" ]; then cp -a -- "$f" "$f.$ts" && echo "$f.$ts"; fi; done"#.into(),
+        "sh".into(),
+        ts.clone(),
+    ];
+    argv.extend(hp.files.iter().map(|f| {
+        t.host_path(Path::new(&f.path))
+            .to_string_lossy()
+            .into_owned()
+    }));
+    let a: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let out = t.run_ok(&a, None).map_err(|e| format!("backups: {e}"))?;
+    res.backups = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    // 2. Atomic replacement, file by file.
+    for (f, bytes) in &data {
+        let p = t
+            .host_path(Path::new(&f.path))
+            .to_string_lossy()
+            .into_owned();
+        let owner = if f.owner == "keep" {
+            ""
+        } else {
+            f.owner.as_str()
+        };
+        let out = t
+            .exec(
+                &["sh", "-c", REPLACE_SCRIPT, "sh", &p, &f.mode, owner],
+                Some(bytes),
+            )
+            .map_err(|e| format!("install {}: {e}", f.path))?;
+        if !out.success() {
+            return Err(format!("install {}: {}", f.path, out.brief()));
+        }
+        res.installed.push(f.path.clone());
+        res.not_installed.retain(|x| x != &f.path);
+    }
+    // 3. Services.
+    let cmds: Vec<String> = hp
+        .services
+        .iter()
+        .map(|s| format!("systemctl restart {s}"))
+        .collect();
+    if !cfg.restart {
+        res.commands = cmds;
+        return Ok(());
+    }
+    for s in &hp.services {
+        t.run_ok(&["systemctl", "restart", s], None).map_err(|e| {
+            res.commands = hp
+                .services
+                .iter()
+                .filter(|x| !res.restarted.contains(x))
+                .map(|x| format!("systemctl restart {x}"))
+                .collect();
+            format!("restart {s}: {e}")
+        })?;
+        res.restarted.push(s.clone());
+    }
+    // 4. vdsm must now serve the new certificate, for the same key, chaining to ca.pem.
+    let vdsm = &hp.certs[0];
+    let now = cfg.now;
+    let verifier = probe::PinnedVerifier::new(ca_der, Arc::new(move || now))
+        .map_err(|e| format!("ca.pem: {e}"))?;
+    let deadline = Instant::now() + cfg.probe_timeout;
+    let mut last;
+    loop {
+        let opts = probe::ProbeOptions {
+            server_name: Some(&hp.host),
+            timeout: Duration::from_secs(5),
+            client_auth: None,
+        };
+        match probe::fetch_chain(&hp.vdsm_endpoint, &opts) {
+            Ok(served) => {
+                let leaf = served.chain.first().cloned().unwrap_or_default();
+                let rest: Vec<&[u8]> = served.chain.iter().skip(1).map(|c| c.as_slice()).collect();
+                match verifier.check(&leaf, &rest, &hp.host) {
+                    Ok(o) => {
+                        res.served_serial = Some(o.serial.clone());
+                        let same_key =
+                            hostfiles_spki(&leaf).as_deref() == Some(vdsm.public_der.as_slice());
+                        if o.serial == vdsm.new_serial && same_key {
+                            return Ok(());
+                        }
+                        last = if o.serial != vdsm.new_serial {
+                            format!(
+                                "vdsm still serves serial {} (expected {})",
+                                o.serial, vdsm.new_serial
+                            )
+                        } else {
+                            "vdsm serves the new serial with another key".into()
+                        };
+                    }
+                    Err(e) => last = format!("vdsm's certificate is not accepted: {e}"),
+                }
+            }
+            Err(e) => last = e.to_string(),
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "{} did not serve the new certificate within {} s: {last}",
+                hp.vdsm_endpoint,
+                cfg.probe_timeout.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn hostfiles_spki(der: &[u8]) -> Option<Vec<u8>> {
+    x509_parser::parse_x509_certificate(der)
+        .ok()
+        .map(|(_, x)| x.public_key().raw.to_vec())
+}
+
+/// Executes `plan` (made by [`plan`] with the same configuration).
+pub fn execute(
+    cfg: &RecoverConfig,
+    reach: &Reach,
+    plan: &RecoverPlan,
+) -> Result<RecoverResult, RecoverError> {
+    let specs: Vec<HostSpec> = plan
+        .hosts
+        .iter()
+        .map(|h| HostSpec {
+            name: h.host.clone(),
+            addr: h.addr.clone(),
+            port: h.port,
+        })
+        .collect();
+    // 1. Connect and make the CSRs on every host (nothing written anywhere yet).
+    let conns = hostfiles::parallel(&specs, reach.max_parallel, &|h: &HostSpec| {
+        reach.connect(h).map_err(|e: RemoteError| e.to_string())
+    });
+    let mut results: Vec<HostResult> = plan
+        .hosts
+        .iter()
+        .map(|h| HostResult {
+            host: h.host.clone(),
+            not_installed: h.files.iter().map(|f| f.path.clone()).collect(),
+            ..Default::default()
+        })
+        .collect();
+    let idx: Vec<usize> = (0..plan.hosts.len()).collect();
+    let csrs = hostfiles::parallel(&idx, reach.max_parallel, &|&i: &usize| match &conns[i] {
+        Ok(t) => host_csrs(t.as_ref(), &plan.hosts[i]),
+        Err(e) => Err(e.clone()),
+    });
+    let mut todo = Vec::new();
+    for (i, r) in csrs.into_iter().enumerate() {
+        match r {
+            Ok(reqs) => todo.push((i, reqs)),
+            Err(e) => results[i].error = Some(format!("{e}; nothing was changed on this host")),
+        }
+    }
+    let mut manager = ManagerResult::default();
+    if todo.is_empty() {
+        return Ok(RecoverResult {
+            manager,
+            hosts: results,
+        });
+    }
+    // 2. Sign and record on the Manager, all or nothing.
+    let issued = match manager_write(cfg, plan, &todo, &mut manager) {
+        Ok(v) => v,
+        Err(e) => {
+            for (i, _) in &todo {
+                results[*i].error = Some(format!(
+                    "Manager PKI write failed ({e}); it was rolled back and nothing was installed on this host"
+                ));
+            }
+            return Ok(RecoverResult {
+                manager,
+                hosts: results,
+            });
+        }
+    };
+    // 3. Install, restart, probe — per host, in parallel.
+    let dir = &cfg.pki_dir;
+    let ca_pem =
+        fs::read(dir.join("ca.pem")).map_err(|e| crate::Error::io(dir.join("ca.pem"), e))?;
+    let qemu_pem = fs::read(dir.join("qemu-ca.pem")).ok();
+    let ca_der = cert::first_certificate(&dir.join("ca.pem"), &ca_pem)?;
+    let installed = hostfiles::parallel(&issued, reach.max_parallel, &|(i, iss): &(
+        usize,
+        Issued,
+    )| {
+        let mut res = HostResult {
+            host: plan.hosts[*i].host.clone(),
+            ..Default::default()
+        };
+        let t = match &conns[*i] {
+            Ok(t) => t,
+            Err(e) => {
+                res.error = Some(e.clone());
+                return (*i, res);
+            }
+        };
+        match install_host(
+            cfg,
+            t.as_ref(),
+            &plan.hosts[*i],
+            iss,
+            &ca_pem,
+            qemu_pem.as_deref(),
+            &ca_der,
+            &mut res,
+        ) {
+            Ok(()) => res.ok = true,
+            Err(e) => res.error = Some(e),
+        }
+        (*i, res)
+    });
+    for (i, r) in installed {
+        results[i] = r;
+    }
+    Ok(RecoverResult {
+        manager,
+        hosts: results,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+fn short(t: &Option<String>) -> String {
+    t.as_deref()
+        .map(|s| s.get(..10).unwrap_or(s).to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// The plan as admins read it.
+pub fn render_plan(p: &RecoverPlan, dry_run: bool) -> String {
+    let mut s = format!(
+        "rhv-pki hosts recover{}: plan for {} (O={}, valid {} -> {}, {} days)\n",
+        if dry_run { " --dry-run" } else { "" },
+        p.pki_dir,
+        p.organization,
+        p.not_before.get(..10).unwrap_or(&p.not_before),
+        p.not_after.get(..10).unwrap_or(&p.not_after),
+        p.days
+    );
+    if p.hosts.is_empty() {
+        s.push_str("  nothing to do\n");
+    }
+    for h in &p.hosts {
+        s.push_str(&format!("  host {} (ssh {}:{})\n", h.host, h.addr, h.port));
+        for r in &h.reasons {
+            s.push_str(&format!("    why: {r}\n"));
+        }
+        for c in &h.certs {
+            s.push_str(&format!(
+                "    {:<5} {} SAN {} serial {} -> {} (was valid until {}), key kept: {}\n",
+                c.kind,
+                c.subject,
+                c.san,
+                c.old_serial.as_deref().unwrap_or("-"),
+                c.new_serial,
+                short(&c.old_not_after),
+                c.key
+            ));
+            s.push_str(&format!("          install: {}\n", c.install.join(", ")));
+            s.push_str(&format!(
+                "          Manager: {}, certs/{}.pem, database.txt, serial.txt\n",
+                c.manager_files.join(", "),
+                c.new_serial
+            ));
+        }
+        for c in &h.ca_copies {
+            s.push_str(&format!(
+                "    ca copy {} <- Manager {}.pem (was serial {})\n",
+                c.path,
+                c.ca,
+                c.old_serial.as_deref().unwrap_or("missing")
+            ));
+        }
+        s.push_str(&format!(
+            "    then: systemctl restart {}; probe {}\n",
+            h.services.join(" "),
+            h.vdsm_endpoint
+        ));
+        for n in &h.notes {
+            s.push_str(&format!("    note: {n}\n"));
+        }
+    }
+    for k in &p.skipped {
+        s.push_str(&format!("  skipped {}: {}\n", k.host, k.reason));
+    }
+    for k in &p.unreachable {
+        s.push_str(&format!("  UNREACHABLE {}: {}\n", k.host, k.reason));
+    }
+    s
+}
+
+pub fn render_result(r: &RecoverResult) -> String {
+    let mut s = String::new();
+    let m = &r.manager;
+    match (&m.error, &m.backup) {
+        (Some(e), _) => s.push_str(&format!("Manager: FAILED: {e}\n")),
+        (None, Some(b)) => s.push_str(&format!(
+            "Manager: {} files written; backup {b} in {} (undo: rhv-pki rollback {b})\n",
+            m.files_written.len(),
+            m.backup_dir.as_deref().unwrap_or("-")
+        )),
+        _ => {}
+    }
+    for h in &r.hosts {
+        if h.ok {
+            s.push_str(&format!(
+                "host {}: recovered; vdsm serves serial {}; {} files installed, backups: {}\n",
+                h.host,
+                h.served_serial.as_deref().unwrap_or("-"),
+                h.installed.len(),
+                if h.backups.is_empty() {
+                    "none".into()
+                } else {
+                    h.backups.join(", ")
+                }
+            ));
+            if !h.commands.is_empty() {
+                s.push_str(&format!(
+                    "  services NOT restarted (--no-restart); run on {}:\n",
+                    h.host
+                ));
+                for c in &h.commands {
+                    s.push_str(&format!("    {c}\n"));
+                }
+                s.push_str("  then confirm with: rhv-pki hosts audit --ssh\n");
+            }
+        } else {
+            s.push_str(&format!(
+                "host {}: FAILED: {}\n",
+                h.host,
+                h.error.as_deref().unwrap_or("?")
+            ));
+            s.push_str(&format!(
+                "  installed: {}\n",
+                if h.installed.is_empty() {
+                    "nothing".into()
+                } else {
+                    h.installed.join(", ")
+                }
+            ));
+            if !h.not_installed.is_empty() {
+                s.push_str(&format!(
+                    "  not installed: {}\n",
+                    h.not_installed.join(", ")
+                ));
+            }
+            if !h.backups.is_empty() {
+                s.push_str(&format!(
+                    "  backups on the host: {}\n",
+                    h.backups.join(", ")
+                ));
+            }
+            if !h.restarted.is_empty() {
+                s.push_str(&format!("  restarted: {}\n", h.restarted.join(", ")));
+            }
+            for c in &h.commands {
+                s.push_str(&format!("  still to run: {c}\n"));
+            }
+        }
+    }
+    s
+}

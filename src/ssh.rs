@@ -1,0 +1,711 @@
+//! Hosts over SSH: [`SshTarget`] implements [`remote::Target`] with russh, so the host audit and
+//! host recovery run the same code over SSH as on this machine. Host keys are checked against
+//! known_hosts by default (unknown or changed keys are refused, naming host, port, key type and
+//! fingerprint); recording a *new* key needs an explicit opt-in, a *changed* one is never accepted.
+//!
+//! The `Target` trait is synchronous: russh runs on one shared tokio runtime and every call
+//! blocks on it, so callers parallelise hosts with ordinary (scoped) threads.
+
+use std::borrow::Cow;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use russh::client;
+use russh::keys::{Algorithm, HashAlg, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate};
+use russh::ChannelMsg;
+
+use crate::remote::{shell_line, FileMeta, Output, RemoteError, Target, REPLACE_SCRIPT};
+
+/// The default SSH port (known_hosts entries for other ports are `[host]:port`).
+pub const DEFAULT_PORT: u16 = 22;
+/// Exit status the read helper uses for "no such file".
+const MISSING_STATUS: u32 = 210;
+
+/// How to reach and trust hosts.
+#[derive(Debug, Clone)]
+pub struct SshOptions {
+    pub user: String,
+    /// Private key file; `None` = the ssh-agent at `$SSH_AUTH_SOCK`, else ~/.ssh/id_ed25519, id_rsa.
+    pub identity: Option<PathBuf>,
+    pub known_hosts: PathBuf,
+    /// Record the key of a host that known_hosts does not know yet (never a changed key).
+    pub accept_new_host_key: bool,
+    pub connect_timeout: Duration,
+    pub command_timeout: Duration,
+}
+
+impl SshOptions {
+    /// root, ~/.ssh/known_hosts, 10 s to connect, 120 s per command.
+    pub fn new() -> SshOptions {
+        SshOptions {
+            user: "root".into(),
+            identity: None,
+            known_hosts: default_known_hosts(),
+            accept_new_host_key: false,
+            connect_timeout: Duration::from_secs(10),
+            command_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+impl Default for SshOptions {
+    fn default() -> Self {
+        SshOptions::new()
+    }
+}
+
+/// `~/.ssh/known_hosts`.
+pub fn default_known_hosts() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/root"))
+        .join(".ssh/known_hosts")
+}
+
+/// The runtime every SSH connection of this process lives on.
+fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
+    static RT: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("rhv-pki-ssh")
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())
+    })
+    .as_ref()
+    .map_err(|e| e.clone())
+}
+
+// ---------------------------------------------------------------------------------------------
+// known_hosts
+
+/// What known_hosts says about a host key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostKeyStatus {
+    /// The key is recorded for this host.
+    Known,
+    /// Nothing is recorded for this host (or the file does not exist).
+    Unknown,
+    /// Another key is recorded for this host (line number, its type).
+    Changed { line: usize, recorded_type: String },
+    /// The key is marked `@revoked`.
+    Revoked { line: usize },
+}
+
+/// `host` as known_hosts names it: `host` on port 22, `[host]:port` otherwise.
+pub fn known_hosts_name(host: &str, port: u16) -> String {
+    if port == DEFAULT_PORT {
+        host.to_string()
+    } else {
+        format!("[{host}]:{port}")
+    }
+}
+
+/// OpenSSH `match_pattern`: `*` and `?` wildcards.
+fn glob(pattern: &[u8], s: &[u8]) -> bool {
+    match (pattern.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => glob(&pattern[1..], s) || (!s.is_empty() && glob(pattern, &s[1..])),
+        (Some(b'?'), Some(_)) => glob(&pattern[1..], &s[1..]),
+        (Some(p), Some(c)) if p.eq_ignore_ascii_case(c) => glob(&pattern[1..], &s[1..]),
+        _ => false,
+    }
+}
+
+/// `|1|salt|hash` entries: HMAC-SHA1 of the name keyed with the salt.
+fn hashed_matches(entry: &str, name: &str) -> bool {
+    use base64::Engine as _;
+    let mut parts = entry.trim_start_matches("|1|").split('|');
+    let (Some(salt), Some(hash)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (Ok(salt), Ok(hash)) = (b64.decode(salt), b64.decode(hash)) else {
+        return false;
+    };
+    let Ok(key) = openssl::pkey::PKey::hmac(&salt) else {
+        return false;
+    };
+    let Ok(mut signer) = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha1(), &key)
+    else {
+        return false;
+    };
+    signer
+        .sign_oneshot_to_vec(name.as_bytes())
+        .is_ok_and(|mac| openssl::memcmp::eq(&mac, &hash))
+}
+
+/// Does the host-pattern list of a known_hosts line cover `name`? (`!` negates.)
+fn hosts_match(patterns: &str, name: &str) -> bool {
+    let mut hit = false;
+    for p in patterns.split(',') {
+        if let Some(neg) = p.strip_prefix('!') {
+            if glob(neg.as_bytes(), name.as_bytes()) {
+                return false;
+            }
+        } else if p.starts_with("|1|") {
+            hit |= hashed_matches(p, name);
+        } else {
+            hit |= glob(p.as_bytes(), name.as_bytes());
+        }
+    }
+    hit
+}
+
+/// Checks `key` for `host`:`port` against the known_hosts file at `path`. Lines that cannot be
+/// parsed are skipped (as OpenSSH does); a missing file knows nothing.
+pub fn check_known_host(
+    path: &Path,
+    host: &str,
+    port: u16,
+    key: &PublicKey,
+) -> Result<HostKeyStatus, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HostKeyStatus::Unknown),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let name = known_hosts_name(host, port);
+    let mut known = false;
+    let mut changed = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut fields = line.split_whitespace();
+        let mut first = fields.next().unwrap_or("");
+        let mut revoked = false;
+        if first.starts_with('@') {
+            match first {
+                "@revoked" => revoked = true,
+                // Host certificates are not used by oVirt hosts; such lines say nothing about keys.
+                _ => continue,
+            }
+            first = fields.next().unwrap_or("");
+        }
+        let (Some(ktype), Some(b64)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        if !revoked && !hosts_match(first, &name) {
+            continue;
+        }
+        let Ok(recorded) = russh::keys::parse_public_key_base64(b64) else {
+            continue;
+        };
+        let same = recorded.key_data() == key.key_data();
+        if revoked {
+            if same {
+                return Ok(HostKeyStatus::Revoked { line: i + 1 });
+            }
+            continue;
+        }
+        if same {
+            known = true;
+        } else if changed.is_none() {
+            changed = Some(HostKeyStatus::Changed {
+                line: i + 1,
+                recorded_type: ktype.to_string(),
+            });
+        }
+    }
+    if known {
+        Ok(HostKeyStatus::Known)
+    } else {
+        Ok(changed.unwrap_or(HostKeyStatus::Unknown))
+    }
+}
+
+/// Appends `[host]:port type key` (0600 file, 0700 directory when created).
+pub fn learn_known_host(path: &Path, host: &str, port: u16, key: &PublicKey) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    let openssh = key
+        .to_openssh()
+        .map_err(|e| format!("cannot encode the host key: {e}"))?;
+    let mut line = format!("{} {}\n", known_hosts_name(host, port), openssh.trim());
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .read(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    // Keep the file line-oriented even if its last line has no newline.
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > 0 {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut last = [0u8; 1];
+        if f.seek(SeekFrom::End(-1)).is_ok() && f.read_exact(&mut last).is_ok() && last[0] != b'\n'
+        {
+            line.insert(0, '\n');
+        }
+    }
+    // One write with O_APPEND: parallel connections cannot interleave their lines.
+    f.write_all(line.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `SHA256:…` as `ssh-keygen -l` prints it.
+pub fn fingerprint(key: &PublicKey) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
+
+/// Host key algorithms, those already recorded for the host first (as OpenSSH orders them),
+/// so a host known by its RSA key is not asked for an unknown Ed25519 key.
+fn preferred_key_algorithms(path: &Path, host: &str, port: u16) -> Vec<Algorithm> {
+    let defaults: Vec<Algorithm> = russh::Preferred::DEFAULT.key.to_vec();
+    let name = known_hosts_name(host, port);
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return defaults;
+    };
+    let mut recorded: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let mut f = line.split_whitespace();
+        let (Some(h), Some(t)) = (f.next(), f.next()) else {
+            continue;
+        };
+        if !h.starts_with('@') && hosts_match(h, &name) {
+            recorded.push(t.to_string());
+        }
+    }
+    let mut first: Vec<Algorithm> = Vec::new();
+    for t in &recorded {
+        for a in &defaults {
+            let family = if t == "ssh-rsa" {
+                a.clone().is_rsa()
+            } else {
+                a.as_str() == t
+            };
+            if family && !first.contains(a) {
+                first.push(a.clone());
+            }
+        }
+    }
+    for a in defaults {
+        if !first.contains(&a) {
+            first.push(a);
+        }
+    }
+    first
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+
+struct Client {
+    host: String,
+    port: u16,
+    known_hosts: PathBuf,
+    accept_new: bool,
+    /// Why the key was refused, for the error message (russh only says "unknown key").
+    refusal: Arc<Mutex<Option<String>>>,
+}
+
+impl Client {
+    fn judge(&self, key: &PublicKey) -> Result<(), String> {
+        let what = format!(
+            "{} key {} of {} (port {})",
+            key.algorithm().as_str(),
+            fingerprint(key),
+            self.host,
+            self.port
+        );
+        let kh = self.known_hosts.display();
+        match check_known_host(&self.known_hosts, &self.host, self.port, key)? {
+            HostKeyStatus::Known => Ok(()),
+            HostKeyStatus::Unknown if self.accept_new => {
+                learn_known_host(&self.known_hosts, &self.host, self.port, key)?;
+                Ok(())
+            }
+            HostKeyStatus::Unknown => Err(format!(
+                "{what} is not in {kh}; refusing to connect (verify the fingerprint on the host with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`, then rerun with --accept-new-host-key to record it)"
+            )),
+            HostKeyStatus::Changed { line, recorded_type } => Err(format!(
+                "{what} does NOT match the {recorded_type} key recorded in {kh} line {line}: the host key changed (reinstalled host, or someone is intercepting the connection); refusing to connect. If the change is legitimate, remove the old entry with `ssh-keygen -R {} -f {kh}`",
+                known_hosts_name(&self.host, self.port)
+            )),
+            HostKeyStatus::Revoked { line } => Err(format!(
+                "{what} is marked @revoked in {kh} line {line}; refusing to connect"
+            )),
+        }
+    }
+}
+
+impl client::Handler for Client {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        server_public_key: &PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        let key = match server_public_key {
+            PublicKeyOrCertificate::PublicKey { key, .. } => key.clone(),
+            PublicKeyOrCertificate::Certificate(c) => c.public_key().clone().into(),
+        };
+        match self.judge(&key) {
+            Ok(()) => Ok(true),
+            Err(reason) => {
+                *self.refusal.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// One authenticated SSH connection to a host, used as a [`Target`].
+pub struct SshTarget {
+    name: String,
+    addr: String,
+    port: u16,
+    prefix: Option<PathBuf>,
+    command_timeout: Duration,
+    handle: client::Handle<Client>,
+}
+
+impl std::fmt::Debug for SshTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SshTarget")
+            .field("name", &self.name)
+            .field("addr", &self.addr)
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+impl SshTarget {
+    /// Connects to `addr`:`port` and authenticates. `name` is how the host is called in
+    /// messages (the Manager's host address); `prefix` relocates every host path (tests,
+    /// benchmarks: `/etc/pki/vdsm` becomes `<prefix>/etc/pki/vdsm`).
+    pub fn connect(
+        name: &str,
+        addr: &str,
+        port: u16,
+        opts: &SshOptions,
+        prefix: Option<PathBuf>,
+    ) -> Result<SshTarget, RemoteError> {
+        let rt = runtime().map_err(|reason| RemoteError::Connect {
+            target: name.to_string(),
+            reason: format!("cannot start the async runtime: {reason}"),
+        })?;
+        let refusal = Arc::new(Mutex::new(None));
+        let handler = Client {
+            host: addr.to_string(),
+            port,
+            known_hosts: opts.known_hosts.clone(),
+            accept_new: opts.accept_new_host_key,
+            refusal: refusal.clone(),
+        };
+        let config = Arc::new(client::Config {
+            nodelay: true,
+            inactivity_timeout: Some(opts.command_timeout + opts.connect_timeout),
+            preferred: russh::Preferred {
+                key: Cow::Owned(preferred_key_algorithms(&opts.known_hosts, addr, port)),
+                ..russh::Preferred::DEFAULT
+            },
+            ..Default::default()
+        });
+        let label = format!("{name} ({addr}:{port})");
+        let connect = async {
+            let mut handle = client::connect(config, (addr, port), handler)
+                .await
+                .map_err(|e| {
+                    if let Some(r) = refusal.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                        return RemoteError::HostKey {
+                            target: label.clone(),
+                            reason: r,
+                        };
+                    }
+                    RemoteError::Connect {
+                        target: label.clone(),
+                        reason: e.to_string(),
+                    }
+                })?;
+            authenticate(&mut handle, opts, &label).await?;
+            Ok::<_, RemoteError>(handle)
+        };
+        let handle = rt.block_on(async {
+            tokio::time::timeout(opts.connect_timeout, connect)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(RemoteError::Connect {
+                        target: label.clone(),
+                        reason: format!(
+                            "no SSH session within {} s",
+                            opts.connect_timeout.as_secs()
+                        ),
+                    })
+                })
+        })?;
+        Ok(SshTarget {
+            name: name.to_string(),
+            addr: addr.to_string(),
+            port,
+            prefix,
+            command_timeout: opts.command_timeout,
+            handle,
+        })
+    }
+
+    fn err(&self, what: &str, reason: impl std::fmt::Display) -> RemoteError {
+        RemoteError::Io {
+            target: self.name.clone(),
+            what: what.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Runs one shell command line; standard input is sent and closed first.
+    fn run_line(&self, line: &str, stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
+        let rt = runtime().map_err(|r| self.err("exec", r))?;
+        let timeout = self.command_timeout;
+        let job = async {
+            let mut ch = self
+                .handle
+                .channel_open_session()
+                .await
+                .map_err(|e| self.err("open a session channel", e))?;
+            ch.exec(true, line.as_bytes().to_vec())
+                .await
+                .map_err(|e| self.err("exec", e))?;
+            if let Some(data) = stdin {
+                ch.data_bytes(data.to_vec())
+                    .await
+                    .map_err(|e| self.err("send stdin", e))?;
+            }
+            // Without EOF, `cat > file` never ends.
+            ch.eof().await.map_err(|e| self.err("send EOF", e))?;
+            let mut out = Output::default();
+            let mut exit: Option<u32> = None;
+            // Keep reading after ExitStatus: data may still be in flight until Close.
+            while let Some(msg) = ch.wait().await {
+                match msg {
+                    ChannelMsg::Data { data } => out.stdout.extend_from_slice(&data),
+                    ChannelMsg::ExtendedData { data, ext: 1 } => {
+                        out.stderr.extend_from_slice(&data)
+                    }
+                    ChannelMsg::ExitStatus { exit_status } => exit = Some(exit_status),
+                    ChannelMsg::ExitSignal { signal_name, .. } => {
+                        out.stderr
+                            .extend_from_slice(format!("killed by {signal_name:?}").as_bytes());
+                    }
+                    _ => {}
+                }
+            }
+            out.status = exit.map(|s| s as i32);
+            Ok::<_, RemoteError>(out)
+        };
+        rt.block_on(async {
+            tokio::time::timeout(timeout, job)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(RemoteError::Timeout {
+                        target: self.name.clone(),
+                        command: line.chars().take(120).collect(),
+                        secs: timeout.as_secs(),
+                    })
+                })
+        })
+    }
+
+    /// Where the connection goes (`addr:port`).
+    pub fn endpoint(&self) -> String {
+        format!("{}:{}", self.addr, self.port)
+    }
+}
+
+async fn authenticate(
+    handle: &mut client::Handle<Client>,
+    opts: &SshOptions,
+    label: &str,
+) -> Result<(), RemoteError> {
+    let auth_err = |reason: String| RemoteError::Auth {
+        target: label.to_string(),
+        reason,
+    };
+    let rsa_hash = handle
+        .best_supported_rsa_hash()
+        .await
+        .map_err(|e| auth_err(e.to_string()))?
+        .flatten();
+    let mut tried = Vec::new();
+    let key_files: Vec<PathBuf> = match &opts.identity {
+        Some(p) => vec![p.clone()],
+        None => {
+            // The agent first, as ssh does.
+            if let Some(sock) = std::env::var_os("SSH_AUTH_SOCK") {
+                match russh::keys::agent::client::AgentClient::connect_uds(&sock).await {
+                    Ok(mut agent) => {
+                        let ids = agent.request_identities().await.unwrap_or_default();
+                        for id in ids {
+                            let key = match id {
+                                russh::keys::agent::AgentIdentity::PublicKey { key, .. } => key,
+                                _ => continue,
+                            };
+                            let hash = if key.algorithm().is_rsa() {
+                                rsa_hash
+                            } else {
+                                None
+                            };
+                            tried.push(format!("agent {}", fingerprint(&key)));
+                            match handle
+                                .authenticate_publickey_with(&opts.user, key, hash, &mut agent)
+                                .await
+                            {
+                                Ok(r) if r.success() => return Ok(()),
+                                _ => {}
+                            }
+                        }
+                    }
+                    Err(e) => tried.push(format!("agent at SSH_AUTH_SOCK unusable ({e})")),
+                }
+            }
+            let home = default_known_hosts();
+            let dir = home.parent().unwrap_or(Path::new("/root/.ssh"));
+            ["id_ed25519", "id_ecdsa", "id_rsa"]
+                .iter()
+                .map(|n| dir.join(n))
+                .filter(|p| p.exists())
+                .collect()
+        }
+    };
+    for path in key_files {
+        let key = russh::keys::load_secret_key(&path, None).map_err(|e| {
+            auth_err(format!(
+                "{}: cannot load the private key ({e}); an encrypted key must be loaded into ssh-agent",
+                path.display()
+            ))
+        })?;
+        tried.push(path.display().to_string());
+        let key = PrivateKeyWithHashAlg::new(Arc::new(key), rsa_hash);
+        match handle.authenticate_publickey(&opts.user, key).await {
+            Ok(r) if r.success() => return Ok(()),
+            Ok(_) => {}
+            Err(e) => return Err(auth_err(e.to_string())),
+        }
+    }
+    Err(auth_err(if tried.is_empty() {
+        format!(
+            "no key to offer as {} (give --ssh-key, or run an ssh-agent)",
+            opts.user
+        )
+    } else {
+        format!("user {} refused with {}", opts.user, tried.join(", "))
+    }))
+}
+
+/// Reads a file, exit 210 when it does not exist.
+const READ_SCRIPT: &str = r#"if [ -e "$1" ]; then exec cat -- "$1"; else exit 210; fi"#;
+
+impl Target for SshTarget {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn exec(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
+        if argv.is_empty() {
+            return Err(self.err("exec", "empty command"));
+        }
+        self.run_line(&shell_line(argv), stdin)
+    }
+
+    fn read_file(&self, path: &Path) -> Result<Option<Vec<u8>>, RemoteError> {
+        let p = self.host_path(path);
+        let ps = p.to_string_lossy();
+        let out = self.exec(&["sh", "-c", READ_SCRIPT, "sh", &ps], None)?;
+        match out.status {
+            Some(0) => Ok(Some(out.stdout)),
+            Some(s) if s == MISSING_STATUS as i32 => Ok(None),
+            _ => Err(self.err(&format!("read {ps}"), out.brief())),
+        }
+    }
+
+    fn replace_file(
+        &self,
+        path: &Path,
+        data: &[u8],
+        meta: Option<FileMeta>,
+    ) -> Result<(), RemoteError> {
+        let p = self.host_path(path);
+        let ps = p.to_string_lossy();
+        let mode = meta.map(|m| format!("{:o}", m.mode)).unwrap_or_default();
+        let owner = meta
+            .map(|m| format!("{}:{}", m.uid, m.gid))
+            .unwrap_or_default();
+        let out = self.exec(
+            &["sh", "-c", REPLACE_SCRIPT, "sh", &ps, &mode, &owner],
+            Some(data),
+        )?;
+        if out.success() {
+            Ok(())
+        } else {
+            Err(self.err(&format!("replace {ps}"), out.brief()))
+        }
+    }
+
+    fn host_path(&self, path: &Path) -> PathBuf {
+        match &self.prefix {
+            Some(p) => p.join(path.strip_prefix("/").unwrap_or(path)),
+            None => path.to_path_buf(),
+        }
+    }
+}
+
+impl Drop for SshTarget {
+    fn drop(&mut self) {
+        // Say goodbye politely when we can block; never from inside the runtime.
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return;
+        }
+        if let Ok(rt) = runtime() {
+            let h = &self.handle;
+            let _ = rt.block_on(async {
+                tokio::time::timeout(
+                    Duration::from_secs(2),
+                    h.disconnect(russh::Disconnect::ByApplication, "", "en"),
+                )
+                .await
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_like_openssh() {
+        assert!(glob(b"*.example.test", b"host1.example.test"));
+        assert!(glob(b"host?.example.test", b"host1.example.test"));
+        assert!(!glob(b"host?.example.test", b"host10.example.test"));
+        assert!(hosts_match("a,!b*,c", "a"));
+        assert!(!hosts_match("*,!bad", "bad"));
+        assert_eq!(known_hosts_name("h", 22), "h");
+        assert_eq!(known_hosts_name("127.0.0.1", 2222), "[127.0.0.1]:2222");
+    }
+
+    #[test]
+    fn hashed_entries_match() {
+        // `ssh-keygen -H` of "[127.0.0.1]:2222" with a fixed salt, recomputed here.
+        use base64::Engine as _;
+        let salt = [7u8; 20];
+        let key = openssl::pkey::PKey::hmac(&salt).unwrap();
+        let mut s = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha1(), &key).unwrap();
+        let mac = s.sign_oneshot_to_vec(b"[127.0.0.1]:2222").unwrap();
+        let b = base64::engine::general_purpose::STANDARD;
+        let entry = format!("|1|{}|{}", b.encode(salt), b.encode(mac));
+        assert!(hosts_match(&entry, "[127.0.0.1]:2222"));
+        assert!(!hosts_match(&entry, "[127.0.0.1]:2223"));
+    }
+}
