@@ -723,3 +723,127 @@ hosted_engine = true
     assert_eq!(code, Some(2), "{out}");
     assert!(!gm());
 }
+
+#[test]
+fn a_manager_that_restarts_mid_run_and_short_tokens_are_ridden_out() {
+    // The simulator dies after 60 API requests (with its state kept) and comes back on the
+    // same port a moment later; tokens live 2 s, so the client must log in again too.
+    let mut sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[sso]
+token_lifetime_secs = 2
+
+[[faults]]
+kind = "crash"
+after = 60
+count = 1
+"#,
+        ),
+        SCALE,
+    );
+    let mut args: Vec<String> = [
+        "hosts",
+        "enroll",
+        "--yes",
+        "--max-parallel",
+        "1",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(sim.engine_args());
+    args.extend(["--poll-interval", "0.05"].iter().map(|s| s.to_string()));
+    let child = Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut restarted = false;
+    while Instant::now() < deadline && !restarted {
+        if let Ok(Some(_)) = sim.child.try_wait() {
+            std::thread::sleep(Duration::from_millis(500));
+            sim.restart();
+            restarted = true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        restarted,
+        "the injected crash never happened: {}",
+        text(&out)
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let rep = json(&out);
+    assert!(
+        rep["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["step"] == "done"),
+        "{rep}"
+    );
+    assert!(sim.statuses().iter().all(|(_, s)| s == "up"));
+}
+
+#[test]
+fn audit_post_events_reaches_the_managers_audit_log_once_a_day() {
+    // The 4.2 sample has SHA-1 everywhere: a warning-or-worse audit.
+    let sim = Sim::start("4.2-sha1", &three_hosts(""), SCALE);
+    let post = || {
+        Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
+            .args(["audit", "--post-events", "--format", "nagios"])
+            .args(["--root", &sim.root.path().display().to_string()])
+            .args(["--engine-url", &sim.url()])
+            .args(["--connect-to", &format!("127.0.0.1:{}", sim.port)])
+            .args(["--password-file", &sim.password_file.display().to_string()])
+            .output()
+            .unwrap()
+    };
+    let ours = || -> Vec<serde_json::Value> {
+        sim.get("/ovirt-engine/api/events")["event"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e["origin"] == "rhv-pki")
+            .collect()
+    };
+    let o = post();
+    // The audit's own verdict is kept (CRITICAL or WARNING), and the event went in.
+    assert!(matches!(o.status.code(), Some(1 | 2)), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("posted event"),
+        "{}",
+        text(&o)
+    );
+    let evs = ours();
+    assert_eq!(evs.len(), 1, "{evs:?}");
+    let e = &evs[0];
+    assert!(
+        matches!(e["severity"].as_str(), Some("alert" | "warning")),
+        "{e}"
+    );
+    assert!(
+        e["description"]
+            .as_str()
+            .unwrap()
+            .contains("sha1-signature"),
+        "{e}"
+    );
+    // Same day, same severity: the Manager refuses the duplicate custom id; we say so.
+    let o = post();
+    assert!(matches!(o.status.code(), Some(1 | 2)), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("already posted"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(ours().len(), 1);
+}

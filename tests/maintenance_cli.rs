@@ -87,11 +87,16 @@ fn no_hosted_engine_found_is_said_plainly() {
         .unwrap();
     assert_ne!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot set global maintenance"));
-    // A remote --he-host needs the SSH transport: a clear error, not a silent local run.
+    // A remote --he-host is reached over SSH: nobody listening there is a clear error naming
+    // the host, not a silent local run.
     let out = maintenance_harness::common::bin()
-        .args(["maintenance", "status", "--he-host", "he7.example.test"])
+        .args(["maintenance", "status", "--he-host", "127.0.0.1:1"])
         .output()
         .unwrap();
     assert_ne!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("needs SSH"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--he-host 127.0.0.1:1") && err.contains("connect"),
+        "{err}"
+    );
 }

@@ -2,8 +2,8 @@
 //! and `audit --probe`: argument structs, choosing how global maintenance is reached, and
 //! rendering the cycle for admins.
 //!
-//! Two seams are left for the network side: [`remote_target`] (an SSH `Target` for
-//! `--he-host` on another machine) and [`rest_client`] (the Manager REST client's [`HeRest`]).
+//! Global maintenance is reached through [`remote_target`] (SSH to `--he-host`) or
+//! [`rest_client`] (`--he-api`, the Manager REST client as [`HeRest`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -151,12 +151,20 @@ pub struct RestartArgs {
     pub format: Format,
 }
 
-/// The SSH seam: a `Target` for an HE host that is not this machine.
-// LEAD: return `Box::new(ssh::SshTarget::connect(host, ...)?)` once src/ssh.rs lands.
+/// A `Target` for an HE host that is not this machine: SSH as root with the agent or
+/// ~/.ssh keys, its host key checked against ~/.ssh/known_hosts (`HOST` or `HOST:PORT`).
 pub fn remote_target(host: &str) -> Result<Box<dyn Target>, CliError> {
-    Err(CliError::Usage(format!(
-        "--he-host {host}: reaching another machine needs SSH, which this build does not have yet; run rhv-pki maintenance on/off on {host} itself, or use --he-host localhost there"
-    )))
+    let (name, port) = match host.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => (
+            h,
+            p.parse::<u16>()
+                .map_err(|_| CliError::Usage(format!("--he-host {host}: bad port")))?,
+        ),
+        _ => (host, crate::ssh::DEFAULT_PORT),
+    };
+    let t = crate::ssh::SshTarget::connect(name, name, port, &crate::ssh::SshOptions::new(), None)
+        .map_err(|e| CliError::Refused(format!("--he-host {host}: {e}")))?;
+    Ok(Box::new(t))
 }
 
 /// The Manager REST client as [`HeRest`] (`--he-api`). The engine may be restarting during
