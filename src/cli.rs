@@ -209,6 +209,34 @@ impl CliError {
     }
 }
 
+/// Warning / critical windows: flags, then config.toml, then the defaults (60 / 30 days).
+pub(crate) fn thresholds(
+    conf: &alert::ConfigFile,
+    warn_days: Option<i64>,
+    crit_days: Option<i64>,
+) -> Result<alert::Thresholds, CliError> {
+    if warn_days.is_some_and(|v| v < 0) || crit_days.is_some_and(|v| v < 0) {
+        return Err(CliError::Usage(
+            "--warn-days and --crit-days must not be negative".into(),
+        ));
+    }
+    let t = alert::Thresholds::resolve(
+        &conf.thresholds,
+        (warn_days, crit_days),
+        alert::Window {
+            warn_days: audit::DEFAULT_WARN_DAYS,
+            crit_days: audit::DEFAULT_CRIT_DAYS,
+        },
+    );
+    if t.default.crit_days > t.default.warn_days {
+        return Err(CliError::Usage(format!(
+            "--crit-days ({}) must not exceed --warn-days ({})",
+            t.default.crit_days, t.default.warn_days
+        )));
+    }
+    Ok(t)
+}
+
 /// Parses `--at`: a date (midnight UTC) or an RFC 3339 time.
 pub fn parse_time(s: &str) -> Result<i64, String> {
     use time::format_description::well_known::Rfc3339;
@@ -322,27 +350,7 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
     let conf = alert::read_config(&cpath, explicit).map_err(CliError::Usage)?;
-    for v in [a.warn_days, a.crit_days].into_iter().flatten() {
-        if v < 0 {
-            return Err(CliError::Usage(
-                "--warn-days and --crit-days must not be negative".into(),
-            ));
-        }
-    }
-    let t = alert::Thresholds::resolve(
-        &conf.thresholds,
-        (a.warn_days, a.crit_days),
-        alert::Window {
-            warn_days: audit::DEFAULT_WARN_DAYS,
-            crit_days: audit::DEFAULT_CRIT_DAYS,
-        },
-    );
-    if t.default.crit_days > t.default.warn_days {
-        return Err(CliError::Usage(format!(
-            "--crit-days ({}) must not exceed --warn-days ({})",
-            t.default.crit_days, t.default.warn_days
-        )));
-    }
+    let t = thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
         Some(s) => parse_time(s).map_err(CliError::Usage)?,
         None => now,

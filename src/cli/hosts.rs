@@ -241,25 +241,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
     let conf = alert::read_config(&cpath, explicit).map_err(CliError::Usage)?;
-    if a.warn_days.is_some_and(|v| v < 0) || a.crit_days.is_some_and(|v| v < 0) {
-        return Err(CliError::Usage(
-            "--warn-days and --crit-days must not be negative".into(),
-        ));
-    }
-    let t = alert::Thresholds::resolve(
-        &conf.thresholds,
-        (a.warn_days, a.crit_days),
-        alert::Window {
-            warn_days: audit::DEFAULT_WARN_DAYS,
-            crit_days: audit::DEFAULT_CRIT_DAYS,
-        },
-    );
-    if t.default.crit_days > t.default.warn_days {
-        return Err(CliError::Usage(format!(
-            "--crit-days ({}) must not exceed --warn-days ({})",
-            t.default.crit_days, t.default.warn_days
-        )));
-    }
+    let t = super::thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
         Some(s) => parse_time(s).map_err(CliError::Usage)?,
         None => now,
