@@ -275,6 +275,21 @@ pub fn fetch_chain(endpoint: &str, opts: &ProbeOptions<'_>) -> Result<Served, Pr
     })
 }
 
+/// The leaf certificate `endpoint` presents for `server_name` (DER), or why there is none.
+pub fn fetch_leaf(endpoint: &str, server_name: &str, timeout: Duration) -> Result<Vec<u8>, String> {
+    let opts = ProbeOptions {
+        server_name: Some(server_name),
+        timeout,
+        client_auth: None,
+    };
+    fetch_chain(endpoint, &opts)
+        .map_err(|e| e.to_string())?
+        .chain
+        .into_iter()
+        .next()
+        .ok_or_else(|| "no certificate presented".to_string())
+}
+
 /// What a pinned connection saw of the server certificate (for reporting weak ones).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {

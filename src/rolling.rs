@@ -58,7 +58,16 @@ pub fn judge_served(endpoint: &str, address: &str, der: &[u8], ca: &Issuer) -> S
                 error: None,
             }
         }
-        Err(e) => ServedCert {
+        Err(e) => {
+            ServedCert::unreadable(endpoint, format!("served certificate does not parse: {e}"))
+        }
+    }
+}
+
+impl ServedCert {
+    /// Nothing could be read from `endpoint`, for `reason`.
+    pub fn unreadable(endpoint: &str, reason: String) -> ServedCert {
+        ServedCert {
             endpoint: endpoint.into(),
             serial: None,
             signature: None,
@@ -67,8 +76,8 @@ pub fn judge_served(endpoint: &str, address: &str, der: &[u8], ca: &Issuer) -> S
             not_after: None,
             chain_ok: false,
             san_ok: false,
-            error: Some(format!("served certificate does not parse: {e}")),
-        },
+            error: Some(reason),
+        }
     }
 }
 
@@ -110,37 +119,9 @@ impl VdsmEndpoints {
 
 /// Probes a host's vdsm TLS endpoint (blocking; call from a blocking thread).
 pub fn probe_host(endpoint: &str, address: &str, ca: &Issuer, timeout: Duration) -> ServedCert {
-    let opts = crate::probe::ProbeOptions {
-        server_name: Some(address),
-        timeout,
-        client_auth: None,
-    };
-    match crate::probe::fetch_chain(endpoint, &opts) {
-        Ok(s) => match s.chain.first() {
-            Some(leaf) => judge_served(endpoint, address, leaf, ca),
-            None => ServedCert {
-                endpoint: endpoint.into(),
-                serial: None,
-                signature: None,
-                weak_signature: false,
-                not_before: None,
-                not_after: None,
-                chain_ok: false,
-                san_ok: false,
-                error: Some("no certificate presented".into()),
-            },
-        },
-        Err(e) => ServedCert {
-            endpoint: endpoint.into(),
-            serial: None,
-            signature: None,
-            weak_signature: false,
-            not_before: None,
-            not_after: None,
-            chain_ok: false,
-            san_ok: false,
-            error: Some(e.to_string()),
-        },
+    match crate::probe::fetch_leaf(endpoint, address, timeout) {
+        Ok(leaf) => judge_served(endpoint, address, &leaf, ca),
+        Err(e) => ServedCert::unreadable(endpoint, e),
     }
 }
 
@@ -575,9 +556,10 @@ fn fits(
 // Execution.
 
 /// Where a host is in its cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
+    #[default]
     Pending,
     MovingSpm,
     Deactivating,
@@ -588,7 +570,7 @@ pub enum Step {
     Failed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HostProgress {
     pub step: Step,
@@ -599,19 +581,6 @@ pub struct HostProgress {
     pub left_in_maintenance: bool,
     pub new_serial: Option<String>,
     pub status: Option<String>,
-}
-
-impl Default for HostProgress {
-    fn default() -> Self {
-        HostProgress {
-            step: Step::Pending,
-            enroll_after_event: None,
-            error: None,
-            left_in_maintenance: false,
-            new_serial: None,
-            status: None,
-        }
-    }
 }
 
 /// The resumable state of a run (the state file).

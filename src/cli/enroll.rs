@@ -306,23 +306,9 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             let (addr, ep, sem) = (addr.clone(), ep.clone(), sem.clone());
             tasks.push(tokio::spawn(async move {
                 let _permit = sem.acquire_owned().await;
-                tokio::task::spawn_blocking(move || {
-                    let opts = crate::probe::ProbeOptions {
-                        server_name: Some(&addr),
-                        timeout,
-                        client_auth: None,
-                    };
-                    crate::probe::fetch_chain(&ep, &opts)
-                        .map_err(|e| e.to_string())
-                        .and_then(|s| {
-                            s.chain
-                                .into_iter()
-                                .next()
-                                .ok_or_else(|| "no certificate presented".to_string())
-                        })
-                })
-                .await
-                .unwrap_or_else(|e| Err(e.to_string()))
+                tokio::task::spawn_blocking(move || crate::probe::fetch_leaf(&ep, &addr, timeout))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()))
             }));
         }
         let mut out = Vec::new();
