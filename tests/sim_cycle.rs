@@ -250,7 +250,11 @@ name = "pinned1"
 host = "b"
 memory_mib = 1024
 affinity = "pinned"
+[timings]
+spm_election = 300.0
 "#;
+    // spm_election 300 s × 0.01 = 3 s of `contending`: CI once took longer than the default
+    // 30 ms between the forceselectspm answer and the GET that must still see `contending`.
     let sim = Sim::start("4.5-modern", Some(scenario), &["--time-scale", "0.01"]);
     assert_eq!(sim.fqdn, "engine45.example.test");
     let mut c = sim.client();

@@ -97,8 +97,15 @@ fn install_failed_then_retry() {
 
 #[test]
 fn non_responsive_after_activate() {
+    // Activation's unassigned/initializing phases last 0.4 s each here, so the 25 ms poll
+    // cannot miss both on a loaded machine.
     let s = faults(
         "[[faults]]\nkind = \"non_responsive_after_activate\"\nhost = \"host3\"\ncount = 1\n",
+    )
+    .replace("activate_unassigned = 2.0", "activate_unassigned = 20.0")
+    .replace(
+        "activate_initializing = 2.0",
+        "activate_initializing = 20.0",
     );
     let sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.02"]);
     let mut c = sim.client();
