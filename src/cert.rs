@@ -27,7 +27,10 @@ pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 /// Reads a file, refusing anything larger than [`MAX_FILE_SIZE`].
 pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
     let f = fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut buf = Vec::new();
+    // Sized from fstat so a small file is one read (plus the one that sees EOF), not a
+    // 32-byte probe and a run of doublings.
+    let hint = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut buf = Vec::with_capacity(hint.min(MAX_FILE_SIZE) as usize + 1);
     f.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut buf)
         .map_err(|e| Error::io(path, e))?;
