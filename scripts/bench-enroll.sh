@@ -32,6 +32,8 @@ scenario() {
 
 enroll() { # $1 = run name, rest = extra args; prints "wall cpu"
   local name=$1; shift
+  # Runs in a subshell (process substitution): its simulator must not outlive a failure.
+  trap stop_sim EXIT
   scenario > "$work/scenario.toml"
   start_sim "$name" "$work/scenario.toml" "${RUN_SCALE:-$SCALE}"
   # shellcheck disable=SC2086

@@ -20,4 +20,9 @@ start_sim() {
   eps=$(curl -s --ciphers "DEFAULT:@SECLEVEL=0" --cacert "$work/$name/root/etc/pki/ovirt-engine/ca.pem" --resolve "$fqdn:$port:127.0.0.1" \
         "https://$fqdn:$port/sim/hosts" | python3 -c 'import json,sys; print(" ".join("--vdsm-endpoint %s=%s"%(h["name"],h["connect"]) for h in json.load(sys.stdin)["host"]))')
 }
-stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; }
+# Safe to call when no simulator was started in this shell (the EXIT trap of a script whose
+# simulators ran in subshells).
+stop_sim() {
+  [ -n "${sim_pid:-}" ] || return 0
+  kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=
+}
