@@ -16,8 +16,8 @@ enroll_start = 40.0
 enroll = 20.0
 migration = 4.0
 maintenance_settle = 2.0
-activate_unassigned = 4.0
-activate_initializing = 4.0
+activate_unassigned = 10.0
+activate_initializing = 10.0
 spm_election = 4.0
 "#;
 

@@ -57,7 +57,9 @@ fn stuck_in_preparing_for_maintenance() {
 
 #[test]
 fn install_failed_then_retry() {
-    let s = faults("[[faults]]\nkind = \"install_failed\"\nhost = \"host2\"\ncount = 1\n");
+    // `installing` lasts 0.5 s here, so the 25 ms poll cannot miss it on a loaded machine.
+    let s = faults("[[faults]]\nkind = \"install_failed\"\nhost = \"host2\"\ncount = 1\n")
+        .replace("enroll = 10.0", "enroll = 25.0");
     let sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.02"]);
     let mut c = sim.client();
     c.login();
