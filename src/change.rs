@@ -30,6 +30,24 @@ pub const WEB_DAYS: i64 = 398;
 pub const RENEW_WEB_DAYS: i64 = 60;
 pub const RENEW_OTHER_DAYS: i64 = 365;
 
+/// Why `resign` re-signs a certificate, true for SHA-1 and SHA-256 ones alike.
+fn resign_reason(sig: &cert::SigAlg, how: &str) -> String {
+    if sig.digest.is_weak() {
+        format!("re-sign with SHA-256{how} (now {})", sig.name)
+    } else {
+        format!("re-sign{how} (already {}; fresh validity)", sig.name)
+    }
+}
+
+/// The notAfter a re-signed CA gets: `--ca-days` from now when given, else the later of
+/// [`DEFAULT_CA_DAYS`] from now and the CA's current notAfter.
+fn ca_not_after(cfg: &ChangeConfig, current: i64) -> i64 {
+    match cfg.ca_days {
+        Some(d) => cfg.now + d * DAY,
+        None => (cfg.now + DEFAULT_CA_DAYS * DAY).max(current),
+    }
+}
+
 /// Everything a change needs to know; built by the CLI.
 #[derive(Debug, Clone)]
 pub struct ChangeConfig {
@@ -37,7 +55,9 @@ pub struct ChangeConfig {
     pub engine_conf_dir: Option<PathBuf>,
     pub now: i64,
     pub p12_password: String,
-    pub ca_days: i64,
+    /// CA validity from now when a CA is re-signed; `None`: [`DEFAULT_CA_DAYS`], but never
+    /// earlier than the CA's current notAfter (a re-sign must not shorten a 20-year CA).
+    pub ca_days: Option<i64>,
     /// Overrides the per-entity validity (1827 / 398).
     pub days: Option<i64>,
     /// Overrides the p12 format family kept from the original.
@@ -518,7 +538,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
                 }
             }
         } else if wanted(name) {
-            format!("re-sign with SHA-256 (now {})", st.summary.signature.name)
+            resign_reason(&st.summary.signature, "")
         } else {
             continue;
         };
@@ -542,7 +562,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             new_signature: "sha256WithRSAEncryption",
             old_not_after: cert::rfc3339(st.summary.not_after),
             new_not_before: cert::rfc3339(not_before),
-            new_not_after: cert::rfc3339(cfg.now + cfg.ca_days * DAY),
+            new_not_after: cert::rfc3339(ca_not_after(cfg, st.summary.not_after)),
             key: "kept",
             p12_format: None,
         });
@@ -588,10 +608,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
                     continue;
                 }
             },
-            None => format!(
-                "re-sign with SHA-256 keeping the key (now {})",
-                st.summary.signature.name
-            ),
+            None => resign_reason(&st.summary.signature, " keeping the key"),
         };
         if let Some(why) = &st.hands_off {
             if names.iter().any(|x| x == def.name) {
@@ -1121,7 +1138,12 @@ fn execute(
         progress.step(&format!("{}: re-signing with its own key", def.name));
         let st = load_ca(dir, def)?.ok_or_else(|| ChangeError::Stale(def.cert.into()))?;
         let key = load_ca_key(dir, &st)?;
-        let new = sign::resign_ca(&st.der, &key, cfg.now - DAY, cfg.now + cfg.ca_days * DAY)?;
+        let new = sign::resign_ca(
+            &st.der,
+            &key,
+            cfg.now - DAY,
+            ca_not_after(cfg, st.summary.not_after),
+        )?;
         let pem = new.to_pem().map_err(|e| sign::SignError {
             what: "PEM".into(),
             reason: cert::first_openssl_reason(&e),

@@ -1279,13 +1279,14 @@ pub fn render_plan(p: &RecoverPlan, dry_run: bool) -> String {
     s
 }
 
-pub fn render_result(r: &RecoverResult) -> String {
+/// `undo` is the rollback command for this run's locations (`rhv-pki rollback --root …`).
+pub fn render_result(r: &RecoverResult, undo: &str) -> String {
     let mut s = String::new();
     let m = &r.manager;
     match (&m.error, &m.backup) {
         (Some(e), _) => s.push_str(&format!("Manager: FAILED: {e}\n")),
         (None, Some(b)) => s.push_str(&format!(
-            "Manager: {} files written; backup {b} in {} (undo: rhv-pki rollback {b})\n",
+            "Manager: {} files written; backup {b} in {} (undo: {undo} {b})\n",
             m.files_written.len(),
             m.backup_dir.as_deref().unwrap_or("-")
         )),

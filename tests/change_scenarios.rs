@@ -562,9 +562,20 @@ fn rollback_restores_bytes_modes_and_owners() {
         }
     }
     let before = state(root.path());
-    ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
+    let applied = rhv(root.path(), &["resign", "--all", "--yes"]);
+    ok(&applied);
     let mid = state(root.path());
     assert_ne!(mid, before);
+    // The undo command printed names this tree, so it can be pasted as is.
+    let out = text(&applied);
+    let undo = out
+        .split("(undo: ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .unwrap_or_else(|| panic!("no undo hint in:\n{out}"))
+        .to_string();
+    let want = format!("rhv-pki rollback --root {} ", root.path().display());
+    assert!(undo.starts_with(&want), "{undo}");
     // Owners survived the change itself.
     for f in ["keys/websocket-proxy.p12", "serial.txt"] {
         let want = before
@@ -580,7 +591,12 @@ fn rollback_restores_bytes_modes_and_owners() {
             got.split(' ').take(4).collect::<Vec<_>>()
         );
     }
-    let o = rhv(root.path(), &["rollback", "--yes"]);
+    let o = bin()
+        .args(undo.split(' ').skip(1))
+        .arg("--yes")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     ok(&o);
     assert_eq!(state(root.path()), before);
     // And the rollback can itself be undone.
@@ -901,4 +917,49 @@ fn the_4_2_era_lock_directory_is_honoured() {
         text(&o)
     );
     assert_eq!(state(root.path()), before);
+}
+
+/// Re-signing a SHA-256 CA that outlives the default 3650 days keeps its notAfter (a 4.5 CA
+/// has 20 years); `--ca-days` is taken literally; the plan does not claim a SHA-1 → SHA-256
+/// change that is not one.
+#[test]
+fn resign_never_shortens_a_ca_unless_asked() {
+    let root = scenario("4.5-modern");
+    let p = pki(root.path());
+    let ca = p.join("ca.pem");
+    let before = cert_field(&ca, "-enddate");
+    let dry = rhv(root.path(), &["resign", "--all", "--dry-run"]);
+    ok(&dry);
+    let plan = text(&dry);
+    assert!(plan.contains("already sha256WithRSAEncryption"), "{plan}");
+    assert!(!plan.contains("re-sign with SHA-256"), "{plan}");
+    ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
+    assert_eq!(cert_field(&ca, "-enddate"), before);
+    assert_eq!(sig_alg(&ca), "sha256WithRSAEncryption");
+
+    ok(&rhv(
+        root.path(),
+        &["resign", "ca", "--ca-days", "100", "--yes"],
+    ));
+    let left = |days: i64| {
+        Command::new("openssl")
+            .args(["x509", "-noout", "-checkend"])
+            .arg((days * 86_400).to_string())
+            .arg("-in")
+            .arg(&ca)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(left(99), "valid for 99 more days");
+    assert!(!left(101), "but not 101: --ca-days 100 is taken as given");
+
+    // A SHA-1 CA is still said to move to SHA-256.
+    let old = scenario("4.2-sha1");
+    let plan = text(&rhv(old.path(), &["resign", "--all", "--dry-run"]));
+    assert!(
+        plan.contains("re-sign with SHA-256 (now sha1WithRSAEncryption)"),
+        "{plan}"
+    );
 }

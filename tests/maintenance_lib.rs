@@ -206,7 +206,7 @@ fn cycle_around_the_real_transaction() {
         engine_conf_dir: Some(m.root.path().join("etc/ovirt-engine/engine.conf.d")),
         now,
         p12_password: "mypass".into(),
-        ca_days: 3650,
+        ca_days: Some(3650),
         days: None,
         p12_format: None,
         backup_root: m.root.path().join("var/lib/rhv-pki/backups"),

@@ -56,9 +56,10 @@ pub struct CommonChangeArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct IssueArgs {
-    /// CA validity in days when a CA is re-signed.
-    #[arg(long, value_name = "DAYS", default_value_t = change::DEFAULT_CA_DAYS)]
-    pub ca_days: i64,
+    /// CA validity in days from now when a CA is re-signed [default: 3650, but never
+    /// earlier than the CA's current notAfter].
+    #[arg(long, value_name = "DAYS")]
+    pub ca_days: Option<i64>,
     /// Entity validity in days [default: 1827, web certificates 398, as oVirt 4.5].
     #[arg(long, value_name = "DAYS")]
     pub days: Option<i64>,
@@ -174,11 +175,10 @@ fn config(
 ) -> Result<ChangeConfig, CliError> {
     let loc = locations(&common.loc);
     if let Some(i) = issue {
-        if i.ca_days <= 0 || i.ca_days > 36_500 {
-            return Err(CliError::Usage(format!(
-                "--ca-days {}: expected 1..36500",
-                i.ca_days
-            )));
+        if let Some(d) = i.ca_days {
+            if d <= 0 || d > 36_500 {
+                return Err(CliError::Usage(format!("--ca-days {d}: expected 1..36500")));
+            }
         }
         if let Some(d) = i.days {
             if d <= 0 || d > 36_500 {
@@ -197,7 +197,7 @@ fn config(
         engine_conf_dir: loc.engine_conf_dir,
         now,
         p12_password: p12_password(common.loc.p12_password_file.as_deref())?,
-        ca_days: issue.map(|i| i.ca_days).unwrap_or(change::DEFAULT_CA_DAYS),
+        ca_days: issue.and_then(|i| i.ca_days),
         days: issue.and_then(|i| i.days),
         p12_format: issue.and_then(|i| i.p12_format).map(|p| match p {
             P12Choice::Legacy3des => P12Family::Legacy3des,
@@ -288,7 +288,37 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
     s
 }
 
-fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool) -> String {
+/// `rhv-pki rollback` with the location flags of this run, so the printed undo command acts
+/// on the tree that was changed (a `--root` copy, not the live /etc/pki/ovirt-engine).
+pub fn rollback_command(loc: &LocationArgs, backup_dir: Option<&Path>) -> String {
+    fn arg(s: &mut String, flag: &str, p: &Path) {
+        let v = p.to_string_lossy();
+        let plain = !v.is_empty()
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,".contains(&b));
+        if plain {
+            s.push_str(&format!(" {flag} {v}"));
+        } else {
+            s.push_str(&format!(" {flag} '{}'", v.replace('\'', "'\\''")));
+        }
+    }
+    let mut s = String::from("rhv-pki rollback");
+    if let Some(r) = &loc.root {
+        arg(&mut s, "--root", r);
+    }
+    if let Some(p) = &loc.pki_dir {
+        arg(&mut s, "--pki-dir", p);
+    }
+    if let Some(e) = &loc.engine_conf_dir {
+        arg(&mut s, "--engine-conf-dir", e);
+    }
+    if let Some(b) = backup_dir {
+        arg(&mut s, "--backup-dir", b);
+    }
+    s
+}
+
+fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> String {
     let mut s = String::new();
     for r in &a.recovered {
         s.push_str(&format!(
@@ -297,7 +327,7 @@ fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool) -> String {
     }
     if a.changed && a.backup.is_some() {
         s.push_str(&format!(
-            "applied: {} files written; backup {} in {} (undo: rhv-pki rollback {})\n",
+            "applied: {} files written; backup {} in {} (undo: {undo} {})\n",
             a.files_written.len(),
             a.backup.as_deref().unwrap_or("-"),
             a.backup_dir.as_deref().unwrap_or("-"),
@@ -351,6 +381,7 @@ fn run_change(
     cycle: Option<&CycleArgs>,
 ) -> Result<Outcome, CliError> {
     let json = common.format == Format::Json;
+    let undo = rollback_command(&common.loc, common.backup_dir.as_deref());
     // An interrupted earlier run is undone first, so the plan is made on a consistent PKI.
     let pending = change::interrupted(&cfg)?;
     let recovered = if common.dry_run || pending.is_empty() {
@@ -414,7 +445,7 @@ fn run_change(
                 "plan": plan, "result": applied
             }))?;
         } else {
-            print!("{}", render_applied(&applied, &plan, true));
+            print!("{}", render_applied(&applied, &plan, true, &undo));
         }
         return Ok(Outcome { code: EXIT_OK });
     };
@@ -452,7 +483,7 @@ fn run_change(
             if json {
                 print_json(&doc(Some(&applied)))?;
             } else {
-                print!("{}", render_applied(&applied, &plan, false));
+                print!("{}", render_applied(&applied, &plan, false, &undo));
                 print!("{}", maint::render_report(&report));
                 for f in &findings {
                     println!("{} {}: {}", f.problem.code(), f.path, f.message);

@@ -422,7 +422,10 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
             "plan": plan, "result": result
         }))?;
     } else {
-        print!("{}", recover::render_result(&result));
+        print!(
+            "{}",
+            recover::render_result(&result, &super::change::rollback_command(&a.loc, None))
+        );
     }
     let failed = result.hosts.iter().any(|h| !h.ok) || !plan.unreachable.is_empty();
     Ok(Outcome {
