@@ -482,7 +482,8 @@ pub fn nagios(r: &AuditReport, t: &Thresholds) -> (String, Status) {
         let days = (na - r.now).div_euclid(86_400);
         let w = t.for_role(&c.role, c.scope);
         perf.push(format!(
-            "{}={days};{};{};;",
+            // Ranges by the plugin guidelines: `60:` alerts below 60 (days left is bad when low).
+            "{}={days};{}:;{}:;;",
             nagios_label(c),
             w.warn_days,
             w.crit_days

@@ -176,9 +176,20 @@ fn nagios_line_follows_the_plugin_guidelines() {
                 && label.ends_with('\'')
                 && v.len() == 5
                 && v[0].parse::<i64>().is_ok()
-                && v[1].parse::<i64>().is_ok()
-                && v[2].parse::<i64>().is_ok()
+                && range_alerts(v[1], 0).is_some()
+                && range_alerts(v[2], 0).is_some()
         })
+    };
+    // Which perfdata values a grapher would flag, by the plugin guidelines' range rules.
+    let flagged = |line: &str, which: usize| -> Vec<String> {
+        let perf = line.split_once(" | ").map(|x| x.1).unwrap_or("");
+        perf.split(' ')
+            .filter(|p| {
+                let v: Vec<&str> = p.split_once('=').unwrap().1.split(';').collect();
+                range_alerts(v[which], v[0].parse().unwrap()).unwrap()
+            })
+            .map(str::to_string)
+            .collect()
     };
     for (s, want_code, want_state) in [
         ("4.5-modern", 0, "OK"),
@@ -192,11 +203,19 @@ fn nagios_line_follows_the_plugin_guidelines() {
         let line = out.trim_end();
         assert!(line.starts_with(&format!("{want_state}: ")), "{line}");
         assert!(re_ok(line), "{s}: malformed: {line}");
+        if want_state == "OK" {
+            // Days left is "bad when low": a healthy certificate is outside every range.
+            assert_eq!(flagged(line, 1), Vec::<String>::new(), "{line}");
+        }
     }
     let root = scenario("expiring");
     let (_, out) = audit(root.path(), &["--format", "nagios"]);
     assert!(
-        out.contains("'apache:certs/apache.cer'=20;60;30;;"),
+        out.contains("'apache:certs/apache.cer'=20;60:;30:;;"),
+        "{out}"
+    );
+    assert!(
+        flagged(out.trim_end(), 2).contains(&"'apache:certs/apache.cer'=20;60:;30:;;".to_string()),
         "{out}"
     );
     // A missing PKI dir is UNKNOWN (3).
@@ -326,4 +345,28 @@ fn completions_are_generated_from_the_cli() {
             "{shell}"
         );
     }
+}
+
+/// Nagios plugin range semantics (`10`, `10:`, `~:10`, `10:20`, `@10:20`): `Some(true)` when
+/// `v` raises the alert, `None` for a malformed range.
+fn range_alerts(r: &str, v: i64) -> Option<bool> {
+    let (inside, r) = match r.strip_prefix('@') {
+        Some(x) => (true, x),
+        None => (false, r),
+    };
+    let (lo, hi) = match r.split_once(':') {
+        Some((a, b)) => (a, b),
+        None => ("0", r),
+    };
+    let lo = match lo {
+        "~" => i64::MIN,
+        "" => 0,
+        x => x.parse().ok()?,
+    };
+    let hi = match hi {
+        "" => i64::MAX,
+        x => x.parse().ok()?,
+    };
+    let within = lo <= v && v <= hi;
+    Some(if inside { within } else { !within })
 }
