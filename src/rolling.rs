@@ -892,8 +892,15 @@ async fn wait_host(
     mut want: impl FnMut(&Host) -> bool,
 ) -> Result<(bool, Host), EngineError> {
     let start = Instant::now();
+    let mut last: Option<HostStatus> = None;
     loop {
         let h = sh.engine.host(id).await?;
+        // The state file (and the final report) tell the host's status as last seen.
+        if last.as_ref() != Some(&h.status) {
+            last = Some(h.status.clone());
+            let status = h.status.to_string();
+            let _ = sh.update(id, |p| p.status = Some(status)).await;
+        }
         if want(&h) {
             return Ok((true, h));
         }

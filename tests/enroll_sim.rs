@@ -223,6 +223,10 @@ memory_mib = 2048
     assert!(rep["leftInMaintenance"].as_array().unwrap().is_empty());
     for h in rep["hosts"].as_array().unwrap() {
         assert_eq!(h["step"], "done", "{rep}");
+        assert_eq!(
+            h["status"], "up",
+            "the status last seen, not a stale one: {rep}"
+        );
         assert_ne!(h["oldSerial"], h["newSerial"]);
     }
     assert!(
