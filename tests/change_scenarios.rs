@@ -963,3 +963,25 @@ fn resign_never_shortens_a_ca_unless_asked() {
         "{plan}"
     );
 }
+
+/// After a rollback, the units to restart are this era's: 4.2 has ovirt-imageio-proxy, not
+/// the 4.4+ ovirt-imageio.
+#[test]
+fn rollback_names_the_eras_services() {
+    let root = scenario("4.2-sha1");
+    ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
+    let o = rhv(root.path(), &["rollback", "--yes"]);
+    ok(&o);
+    let out = text(&o);
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("systemctl restart "))
+        .unwrap_or_else(|| panic!("no restart line:\n{out}"));
+    let units: Vec<&str> = line.split_whitespace().skip(2).collect();
+    assert!(units.contains(&"ovirt-imageio-proxy"), "{line}");
+    assert!(!units.contains(&"ovirt-imageio"), "{line}");
+    assert!(
+        units.contains(&"ovirt-engine") && units.contains(&"httpd"),
+        "{line}"
+    );
+}

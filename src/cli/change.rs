@@ -603,7 +603,25 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
     if !confirm(&a.common, "roll back")? {
         return Ok(Outcome { code: EXIT_REFUSED });
     }
+    let era = crate::services::era_of(&tcfg.pki_dir);
     let rep = txn::rollback_to(tcfg, &id).map_err(change::ChangeError::from)?;
+    // The units that read what came back, for this tree's era (ovirt-imageio-proxy on 4.2/4.3).
+    let names: std::collections::BTreeSet<String> = rep
+        .restored
+        .iter()
+        .chain(&rep.removed)
+        .filter_map(|p| {
+            let file = Path::new(p).file_name()?.to_str()?;
+            let stem = file.split('.').next()?;
+            let known = crate::catalog::entity(stem).is_some()
+                || crate::catalog::CAS.iter().any(|c| c.name == stem);
+            known.then(|| stem.to_string())
+        })
+        .collect();
+    let units: Vec<String> = crate::services::needed(&names.into_iter().collect::<Vec<_>>(), era)
+        .into_iter()
+        .map(|n| n.unit)
+        .collect();
     if a.common.format == Format::Json {
         print_json(
             &serde_json::json!({"kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "result": rep}),
@@ -616,7 +634,12 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
             rep.removed.len(),
             rep.safety_backup
         );
-        println!("restart the services that use the restored files (ovirt-engine, httpd, ovirt-websocket-proxy, ovirt-imageio)");
+        if !units.is_empty() {
+            println!(
+                "restart the services that use the restored files:\n  systemctl restart {}",
+                units.join(" ")
+            );
+        }
     }
     Ok(Outcome { code: EXIT_OK })
 }
