@@ -276,6 +276,8 @@ struct EntityState {
     family_text: String,
     /// Why it must not be touched (third-party, mismatched files).
     hands_off: Option<String>,
+    /// `hands_off` because a third-party CA issued it (skipped by design, unlike broken files).
+    third_party: bool,
 }
 
 fn load_entity(
@@ -313,6 +315,7 @@ fn load_entity(
     let ca_pub = ca.x509.public_key().ok();
     let signed_by_ca = cert.issuer_name().to_der().ok() == ca.x509.subject_name().to_der().ok()
         && ca_pub.is_some_and(|k| cert.verify(&k).unwrap_or(false));
+    let third_party = !signed_by_ca;
     if !signed_by_ca {
         hands_off = Some(format!(
             "third-party certificate (issuer {}), not signed by {}; renew it at its CA",
@@ -366,6 +369,7 @@ fn load_entity(
         family,
         family_text: fmt.short(),
         hands_off,
+        third_party,
     }))
 }
 
@@ -578,6 +582,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         })?
     };
     let mut ca_key_needed = false;
+    let mut broken: Vec<String> = Vec::new();
     for def in catalog::ENTITIES {
         if !wanted(def.name) {
             continue;
@@ -616,6 +621,11 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
                     "{}: {why}; refusing to touch it",
                     def.name
                 )));
+            }
+            if !st.third_party {
+                // `--all` promises the whole PKI: broken files are not quietly left behind.
+                broken.push(format!("{}: {why}", def.name));
+                continue;
             }
             plan.skipped.push(Skipped {
                 name: def.name.into(),
@@ -664,6 +674,12 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             p12_format: Some(format!("{} -> {}", st.family_text, family.as_str())),
         });
         ca_key_needed = true;
+    }
+    if !broken.is_empty() {
+        return Err(ChangeError::Refused(format!(
+            "not re-signing anything while files are broken (restore them, or name the other certificates explicitly): {}",
+            broken.join("; ")
+        )));
     }
     if ca_key_needed {
         load_ca_key(dir, &ca)?;

@@ -985,3 +985,23 @@ fn rollback_names_the_eras_services() {
         "{line}"
     );
 }
+
+/// `resign --all` refuses, changing nothing, while an entity's files are broken (it used to
+/// re-sign the rest and exit 0); naming the healthy ones still works.
+#[test]
+fn resign_all_refuses_while_files_are_broken() {
+    let root = scenario("4.5-modern");
+    let p = pki(root.path());
+    std::fs::write(p.join("certs/jboss.cer"), b"garbage\n").unwrap();
+    let before = state(root.path());
+    let o = rhv(root.path(), &["resign", "--all", "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = text(&o);
+    assert!(
+        err.contains("jboss") && err.contains("certs/jboss.cer"),
+        "{err}"
+    );
+    assert_eq!(state(root.path()), before, "nothing changed");
+    ok(&rhv(root.path(), &["resign", "apache", "--yes"]));
+    verify_ok(&p.join("ca.pem"), &p.join("certs/apache.cer"));
+}
