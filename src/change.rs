@@ -687,9 +687,17 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         inputs.insert("ca.pem".into());
     }
     if cas_touched {
-        plan.notes.push(
-            "the CA was re-signed with its own key: existing host certificates stay valid, but every host keeps an old copy of the CA; re-enroll every host (Maintenance -> Enroll Certificate -> Activate) before the old CA's notAfter".into(),
-        );
+        if ca.summary.not_after <= cfg.now {
+            plan.notes.push(format!(
+                "the CA had expired ({}): hosts still hold that copy and their certificates chain to it, so the Manager cannot reach them until they are re-enrolled; for hosts the Manager can no longer talk to, use `rhv-pki hosts recover --ssh`, then Enroll Certificate the rest",
+                cert::rfc3339(ca.summary.not_after)
+            ));
+        } else {
+            plan.notes.push(format!(
+                "the CA was re-signed with its own key: existing host certificates stay valid, but every host keeps an old copy of the CA; re-enroll every host (Maintenance -> Enroll Certificate -> Activate) before the old CA's notAfter ({})",
+                cert::rfc3339(ca.summary.not_after)
+            ));
+        }
         plan.notes.push(
             "restart ovirt-engine before re-enrolling hosts (the engine caches the CA)".into(),
         );

@@ -869,6 +869,10 @@ fn renew_of_an_expired_ca_keeps_its_key() {
     let orig = pki(&fixtures().join("expired-ca"));
     let o = rhv(root.path(), &["renew", "ca", "--yes"]);
     ok(&o);
+    // The advice fits a CA that already expired: not "before the old CA's notAfter".
+    let out = text(&o);
+    assert!(out.contains("hosts recover --ssh"), "{out}");
+    assert!(!out.contains("before the old CA's notAfter"), "{out}");
     assert_eq!(
         cert_field(&p.join("ca.pem"), "-modulus"),
         cert_field(&orig.join("ca.pem"), "-modulus")
