@@ -14,6 +14,7 @@ command -v keytool >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)   # promtool: metrics + rules tests
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd) # unit file verification
 command -v curl >/dev/null 2>&1 || need+=(curl)                 # demo / benchmark scripts
+command -v man >/dev/null 2>&1 || need+=(man-db)               # the generated man pages render
 command -v /usr/bin/time >/dev/null 2>&1 || need+=(time)
 command -v flock >/dev/null 2>&1 || need+=(util-linux)       # lock-contention tests
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)

@@ -53,11 +53,14 @@ pub enum Command {
     /// Hosted-engine global maintenance, service restarts and endpoint checks, one step at a
     /// time (resign / renew run them all as one cycle).
     Maintenance(maintenance::MaintenanceArgs),
-    /// Print shell completions or the man page (generated from these definitions).
-    #[command(hide = true)]
+    /// Print shell completions or the man page (generated from these definitions); with
+    /// `man --out-dir DIR`, write rhv-pki.1 and one page per subcommand (rhv-pki-audit.1, …).
     Generate {
         #[arg(value_enum)]
         what: Generated,
+        /// Write every man page into DIR instead of printing the top-level one (man only).
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -69,9 +72,23 @@ pub enum Generated {
     Man,
 }
 
-fn generate(what: Generated) -> Result<Outcome, CliError> {
+fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcome, CliError> {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
+    if let Some(dir) = out_dir {
+        if what != Generated::Man {
+            return Err(CliError::Usage("--out-dir: only for `generate man`".into()));
+        }
+        if !dir.is_dir() {
+            return Err(CliError::Usage(format!(
+                "--out-dir {}: not a directory",
+                dir.display()
+            )));
+        }
+        clap_mangen::generate_to(cmd, dir)
+            .map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
+        return Ok(Outcome { code: 0 });
+    }
     let mut out = std::io::stdout();
     match what {
         Generated::Bash => {
@@ -339,7 +356,7 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
         Command::Backups(a) => change::run_backups(a),
         Command::Hosts(a) => hosts::run(a, now),
         Command::Maintenance(a) => maintenance::run(a),
-        Command::Generate { what } => generate(what),
+        Command::Generate { what, out_dir } => generate(what, out_dir.as_deref()),
     }
 }
 

@@ -370,3 +370,45 @@ fn range_alerts(r: &str, v: i64) -> Option<bool> {
     let within = lo <= v && v <= hi;
     Some(if inside { within } else { !within })
 }
+
+#[test]
+fn man_pages_cover_every_subcommand_and_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["generate", "man", "--out-dir", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for page in [
+        "rhv-pki.1",
+        "rhv-pki-audit.1",
+        "rhv-pki-resign.1",
+        "rhv-pki-renew.1",
+        "rhv-pki-rollback.1",
+        "rhv-pki-hosts-enroll.1",
+        "rhv-pki-hosts-recover.1",
+        "rhv-pki-maintenance-on.1",
+    ] {
+        let p = dir.path().join(page);
+        assert!(p.is_file(), "{page} written");
+    }
+    // man(1) itself renders the audit page, options and all.
+    let o = Command::new("man")
+        .args(["-l", "-P", "cat"])
+        .arg(dir.path().join("rhv-pki-audit.1"))
+        .env("MANWIDTH", "100")
+        .output()
+        .expect("man");
+    let page = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && page.contains("--warn-days"), "{page}");
+    // --out-dir is for man pages, and must be a directory.
+    assert_eq!(
+        run(&["generate", "bash", "--out-dir", "/tmp"])
+            .status
+            .code(),
+        Some(3)
+    );
+    assert_eq!(
+        run(&["generate", "man", "--out-dir", "/nonexistent/dir"])
+            .status
+            .code(),
+        Some(3)
+    );
+}
