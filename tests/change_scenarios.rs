@@ -702,6 +702,13 @@ fn bad_input_is_refused_and_nothing_changes() {
         );
         assert_eq!(state(root.path()), before, "{args:?} changed something");
     }
+    // A mistyped --root is an error for `backups` too, not "(no backups)".
+    let o = bin()
+        .args(["backups", "--root", "/nonexistent/root"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("/nonexistent/root"), "{}", text(&o));
     // Missing CA key.
     std::fs::remove_file(pki(root.path()).join("private/ca.pem")).unwrap();
     let before = state(root.path());

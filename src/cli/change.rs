@@ -645,6 +645,14 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
 }
 
 pub fn run_backups(a: BackupsArgs) -> Result<Outcome, CliError> {
+    // A mistyped --root / --pki-dir is an error, not "no backups".
+    let pki_dir = locations(&a.loc).pki_dir;
+    if !pki_dir.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{}: not a directory (is this the Manager's PKI directory?)",
+            pki_dir.display()
+        )));
+    }
     let root = backup_root(&a.loc, a.backup_dir.as_deref());
     let list = txn::list_backups(&root).map_err(change::ChangeError::from)?;
     if a.format == Format::Json {
