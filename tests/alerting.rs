@@ -244,7 +244,10 @@ fn config_file_sets_thresholds_per_role_class_and_flags_win() {
         codes(&doc)
     );
     let (_, out) = audit(root.path(), &["--config", c, "--format", "nagios"]);
-    assert!(out.contains("'apache:certs/apache.cer'=20;10;5;;"), "{out}");
+    assert!(
+        out.contains("'apache:certs/apache.cer'=20;10:;5:;;"),
+        "{out}"
+    );
     // The CA class can be stricter than the default: 7300-day CA, warn at 6000 days.
     std::fs::write(&cfg, "[thresholds.ca]\nwarn_days = 6000\ncrit_days = 30\n").unwrap();
     let (_, doc) = audit_json(root.path(), &["--config", c]);
