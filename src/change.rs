@@ -274,10 +274,23 @@ struct EntityState {
     summary: cert::CertSummary,
     family: P12Family,
     family_text: String,
-    /// Why it must not be touched (third-party, mismatched files).
-    hands_off: Option<String>,
-    /// `hands_off` because a third-party CA issued it (skipped by design, unlike broken files).
-    third_party: bool,
+    /// Why it must not be touched.
+    hands_off: Option<HandsOff>,
+}
+
+/// Why an entity is left alone: a third-party certificate is skipped by design; broken
+/// files (mismatched or unreadable `.cer` / `.key.nopass`) stop an `--all` run.
+enum HandsOff {
+    ThirdParty(String),
+    Broken(String),
+}
+
+impl HandsOff {
+    fn reason(&self) -> &str {
+        match self {
+            HandsOff::ThirdParty(r) | HandsOff::Broken(r) => r,
+        }
+    }
 }
 
 fn load_entity(
@@ -309,20 +322,20 @@ fn load_entity(
         path: p12p.clone(),
         reason: cert::first_openssl_reason(&e),
     })?;
-    let mut hands_off = None;
+    let mut third_party = None;
+    let mut broken = None;
     // engine-setup's "3rd-party protection": internal only if signed by ca.pem and the
     // .cer is the p12's certificate.
     let ca_pub = ca.x509.public_key().ok();
     let signed_by_ca = cert.issuer_name().to_der().ok() == ca.x509.subject_name().to_der().ok()
         && ca_pub.is_some_and(|k| cert.verify(&k).unwrap_or(false));
-    let third_party = !signed_by_ca;
     if !signed_by_ca {
-        hands_off = Some(format!(
+        third_party = Some(format!(
             "third-party certificate (issuer {}), not signed by {}; renew it at its CA",
             summary.issuer, ca.def.cert
         ));
     } else if !cert::key_matches_cert(&key, &der) {
-        hands_off = Some(format!(
+        broken = Some(format!(
             "keys/{}.p12: key and certificate do not match",
             def.name
         ));
@@ -332,26 +345,26 @@ fn load_entity(
             match cert::first_certificate(&cer, &d) {
                 Ok(cd) if cd == der => {}
                 Ok(_) => {
-                    hands_off = Some(format!(
+                    broken = Some(format!(
                         "certs/{}.cer is not the certificate inside keys/{}.p12 (engine-setup would not renew it either); restore matching files first",
                         def.name, def.name
                     ))
                 }
-                Err(e) => hands_off = Some(format!("{e}; restore it first")),
+                Err(e) => broken = Some(format!("{e}; restore it first")),
             }
         }
-        if hands_off.is_none() && def.extract {
+        if broken.is_none() && def.extract {
             let kp = dir.join(format!("keys/{}.key.nopass", def.name));
             if let Ok(d) = cert::read_limited(&kp) {
                 match cert::read_private_key(&kp, &d, None) {
                     Ok((k, _)) if k.public_eq(&key) => {}
                     Ok(_) => {
-                        hands_off = Some(format!(
+                        broken = Some(format!(
                             "keys/{}.key.nopass does not belong to the certificate; restore matching files first",
                             def.name
                         ))
                     }
-                    Err(e) => hands_off = Some(format!("{e}; restore it first")),
+                    Err(e) => broken = Some(format!("{e}; restore it first")),
                 }
             }
         }
@@ -368,8 +381,9 @@ fn load_entity(
         summary,
         family,
         family_text: fmt.short(),
-        hands_off,
-        third_party,
+        hands_off: third_party
+            .map(HandsOff::ThirdParty)
+            .or(broken.map(HandsOff::Broken)),
     }))
 }
 
@@ -615,21 +629,22 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             },
             None => resign_reason(&st.summary.signature, " keeping the key"),
         };
-        if let Some(why) = &st.hands_off {
+        if let Some(h) = &st.hands_off {
+            let why = h.reason();
             if names.iter().any(|x| x == def.name) {
                 return Err(ChangeError::Refused(format!(
                     "{}: {why}; refusing to touch it",
                     def.name
                 )));
             }
-            if !st.third_party {
+            if let HandsOff::Broken(_) = h {
                 // `--all` promises the whole PKI: broken files are not quietly left behind.
                 broken.push(format!("{}: {why}", def.name));
                 continue;
             }
             plan.skipped.push(Skipped {
                 name: def.name.into(),
-                reason: why.clone(),
+                reason: why.to_string(),
             });
             continue;
         }
@@ -1295,7 +1310,7 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                     .map_err(|e| e.to_string())?
                     .ok_or_else(|| format!("keys/{}.p12 vanished", def.name))?;
                 if let Some(h) = st.hands_off {
-                    return Err(format!("{}: {h}", def.name));
+                    return Err(format!("{}: {}", def.name, h.reason()));
                 }
                 if st.summary.signature.name != sha256 {
                     return Err(format!(

@@ -1,6 +1,7 @@
 //! `conf`, `resign`, `renew`, `rollback`, `backups`: argument structs and their rendering.
 //! The plan printed by `--dry-run` is the very object `change::apply` executes.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,7 +10,9 @@ use clap::ValueEnum;
 
 use super::maintenance::{self as maint, CycleArgs};
 use super::{locations, p12_password, CliError, Format, LocationArgs, Outcome};
+use crate::catalog::{self, Era};
 use crate::change::{self, Applied, ChangeConfig, Plan, Request};
+use crate::services;
 use crate::sign::P12Family;
 use crate::txn::{self, Fault, TxnConfig};
 
@@ -558,14 +561,37 @@ fn txn_config(common: &CommonChangeArgs, now: i64, reason: &str) -> Result<TxnCo
     })
 }
 
+/// A mistyped --root / --pki-dir is a usage error before anything is looked up under it.
+fn require_pki_dir(dir: &Path) -> Result<(), CliError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{}: not a directory (is this the Manager's PKI directory?)",
+        dir.display()
+    )))
+}
+
+/// The units that read the files a rollback restored or removed, for the tree's era.
+fn units_for_files<'a>(files: impl Iterator<Item = &'a String>, era: Era) -> Vec<String> {
+    let names: BTreeSet<&str> = files
+        .filter_map(|p| {
+            let stem = Path::new(p).file_name()?.to_str()?.split('.').next()?;
+            let known =
+                catalog::entity(stem).is_some() || catalog::CAS.iter().any(|c| c.name == stem);
+            known.then_some(stem)
+        })
+        .collect();
+    let names: Vec<&str> = names.into_iter().collect();
+    services::needed(&names, era)
+        .into_iter()
+        .map(|n| n.unit)
+        .collect()
+}
+
 pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
     let tcfg = txn_config(&a.common, now, "rollback")?;
-    if !tcfg.pki_dir.is_dir() {
-        return Err(CliError::Usage(format!(
-            "{}: not a directory",
-            tcfg.pki_dir.display()
-        )));
-    }
+    require_pki_dir(&tcfg.pki_dir)?;
     let list = txn::list_backups(&tcfg.backup_root).map_err(change::ChangeError::from)?;
     let id = match &a.id {
         Some(id) => id.clone(),
@@ -603,25 +629,8 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
     if !confirm(&a.common, "roll back")? {
         return Ok(Outcome { code: EXIT_REFUSED });
     }
-    let era = crate::services::era_of(&tcfg.pki_dir);
+    let era = services::era_of(&tcfg.pki_dir);
     let rep = txn::rollback_to(tcfg, &id).map_err(change::ChangeError::from)?;
-    // The units that read what came back, for this tree's era (ovirt-imageio-proxy on 4.2/4.3).
-    let names: std::collections::BTreeSet<String> = rep
-        .restored
-        .iter()
-        .chain(&rep.removed)
-        .filter_map(|p| {
-            let file = Path::new(p).file_name()?.to_str()?;
-            let stem = file.split('.').next()?;
-            let known = crate::catalog::entity(stem).is_some()
-                || crate::catalog::CAS.iter().any(|c| c.name == stem);
-            known.then(|| stem.to_string())
-        })
-        .collect();
-    let units: Vec<String> = crate::services::needed(&names.into_iter().collect::<Vec<_>>(), era)
-        .into_iter()
-        .map(|n| n.unit)
-        .collect();
     if a.common.format == Format::Json {
         print_json(
             &serde_json::json!({"kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "result": rep}),
@@ -634,6 +643,8 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
             rep.removed.len(),
             rep.safety_backup
         );
+        // ovirt-imageio-proxy on 4.2/4.3, ovirt-imageio after.
+        let units = units_for_files(rep.restored.iter().chain(&rep.removed), era);
         if !units.is_empty() {
             println!(
                 "restart the services that use the restored files:\n  systemctl restart {}",
@@ -645,14 +656,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
 }
 
 pub fn run_backups(a: BackupsArgs) -> Result<Outcome, CliError> {
-    // A mistyped --root / --pki-dir is an error, not "no backups".
-    let pki_dir = locations(&a.loc).pki_dir;
-    if !pki_dir.is_dir() {
-        return Err(CliError::Usage(format!(
-            "{}: not a directory (is this the Manager's PKI directory?)",
-            pki_dir.display()
-        )));
-    }
+    require_pki_dir(&locations(&a.loc).pki_dir)?;
     let root = backup_root(&a.loc, a.backup_dir.as_deref());
     let list = txn::list_backups(&root).map_err(change::ChangeError::from)?;
     if a.format == Format::Json {
