@@ -252,6 +252,7 @@ fn padded_digest(d: &State, total: u64) -> Block {
 }
 
 /// One derivation to run.
+#[derive(Clone)]
 pub(crate) enum Kdf<'a> {
     /// PBKDF2-HMAC-SHA256 (RFC 8018 §5.2) with a raw password, `len` ≤ 32 bytes of output.
     Pbkdf2 {
@@ -434,52 +435,225 @@ fn run<const N: usize>(g: &mut [Lane], steps: u64) {
     }
 }
 
+/// Runs `lanes` to completion, up to [`SLOTS`] in lockstep: the longest first, and a slot
+/// that finishes takes the next waiting lane, so the SHA units stay busy until the tail.
+fn drive(lanes: &mut [Option<Lane>]) {
+    let mut queue: Vec<usize> = (0..lanes.len())
+        .filter(|&i| lanes[i].as_ref().is_some_and(|l| l.left > 0))
+        .collect();
+    queue.sort_by_key(|&i| std::cmp::Reverse(lanes[i].as_ref().map_or(0, |l| l.left)));
+    let mut queue = queue.into_iter();
+    let mut slots: Vec<usize> = Vec::with_capacity(SLOTS);
+    loop {
+        while slots.len() < SLOTS {
+            match queue.next() {
+                Some(i) => slots.push(i),
+                None => break,
+            }
+        }
+        let Some(steps) = slots
+            .iter()
+            .filter_map(|&i| lanes[i].as_ref().map(|l| l.left))
+            .min()
+        else {
+            return;
+        };
+        let mut g: Vec<Lane> = slots.iter().filter_map(|&i| lanes[i].take()).collect();
+        match g.len() {
+            1 => run::<1>(&mut g, steps),
+            2 => run::<2>(&mut g, steps),
+            3 => run::<3>(&mut g, steps),
+            _ => run::<SLOTS>(&mut g, steps),
+        }
+        for (&i, l) in slots.iter().zip(g) {
+            lanes[i] = Some(l);
+        }
+        slots.retain(|&i| lanes[i].as_ref().is_some_and(|l| l.left > 0));
+    }
+}
+
+/// Lanes run side by side: four keep SHA-NI's pipeline full (measured here: 24 ns per
+/// compression with four, 31 with three, 79 alone).
+const SLOTS: usize = 4;
+
+fn output(l: &Option<Lane>, job: &Kdf<'_>) -> Option<Vec<u8>> {
+    let out = l.as_ref()?.output();
+    let len = match job {
+        Kdf::Pbkdf2 { len, .. } => *len,
+        Kdf::Pkcs12 { .. } => 32,
+    };
+    Some(out[..len].to_vec())
+}
+
 /// Runs every derivation, the independent chains side by side. `None` for a job with
 /// parameters outside what this module does (zero iterations, output longer than 32 bytes).
 pub(crate) fn derive(jobs: &[Kdf<'_>]) -> Vec<Option<Vec<u8>>> {
     let mut lanes: Vec<Option<Lane>> = jobs.iter().map(Lane::new).collect();
-    loop {
-        let active: Vec<usize> = lanes
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.as_ref().is_some_and(|l| l.left > 0))
-            .map(|(i, _)| i)
-            .collect();
-        if active.is_empty() {
-            break;
+    drive(&mut lanes);
+    lanes.iter().zip(jobs).map(|(l, j)| output(l, j)).collect()
+}
+
+/// What identifies a derivation: its kind and every input, length-prefixed.
+fn cache_key(job: &Kdf<'_>) -> Vec<u8> {
+    let mut k = Vec::new();
+    let mut field = |b: &[u8]| {
+        k.extend_from_slice(&(b.len() as u64).to_be_bytes());
+        k.extend_from_slice(b);
+    };
+    match *job {
+        Kdf::Pbkdf2 {
+            password,
+            salt,
+            iterations,
+            len,
+        } => {
+            field(b"pbkdf2");
+            field(password);
+            field(salt);
+            field(&iterations.to_be_bytes());
+            field(&(len as u64).to_be_bytes());
         }
-        // Run the active lanes in groups of up to 4 until the shortest of them is done.
-        let steps = active
-            .iter()
-            .filter_map(|&i| lanes[i].as_ref().map(|l| l.left))
-            .min()
-            .unwrap_or(0);
-        for group in active.chunks(4) {
-            let mut g: Vec<Lane> = group.iter().filter_map(|&i| lanes[i].take()).collect();
-            match g.len() {
-                1 => run::<1>(&mut g, steps),
-                2 => run::<2>(&mut g, steps),
-                3 => run::<3>(&mut g, steps),
-                _ => run::<4>(&mut g, steps),
-            }
-            for (&i, l) in group.iter().zip(g) {
-                lanes[i] = Some(l);
-            }
+        Kdf::Pkcs12 {
+            id,
+            password_bmp,
+            salt,
+            iterations,
+        } => {
+            field(b"pkcs12");
+            field(&[id]);
+            field(password_bmp);
+            field(salt);
+            field(&iterations.to_be_bytes());
         }
     }
-    lanes
-        .iter()
-        .zip(jobs)
-        .map(|(l, job)| {
-            let l = l.as_ref()?;
-            let out = l.output();
-            let len = match job {
-                Kdf::Pbkdf2 { len, .. } => *len,
-                Kdf::Pkcs12 { .. } => 32,
+    k
+}
+
+/// Keys derived ahead of time for a batch of files, by their complete input: a lookup can
+/// only ever return what [`derive`] would compute for the same job.
+#[derive(Default)]
+pub(crate) struct Derived(std::collections::HashMap<Vec<u8>, Vec<u8>>);
+
+impl Derived {
+    pub(crate) fn get(&self, job: &Kdf<'_>) -> Option<&[u8]> {
+        self.0.get(&cache_key(job)).map(Vec::as_slice)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Many files' derivations at once, shared out in groups that any number of threads take
+/// in turn ([`Batch::work`]): all their chains share the lockstep slots instead of each file
+/// running its three alone (which leaves a slot idle, then two once the MAC chain is done).
+/// A batch owns everything it needs, so a helper thread can start on it while the caller
+/// does other work, and the caller joins in when it needs the keys ([`Batch::finish`]).
+pub(crate) struct Batch {
+    groups: Vec<std::sync::Mutex<Vec<Option<Lane>>>>,
+    /// Per group: (cache key, output length) of each of its lanes.
+    keys: Vec<Vec<(Vec<u8>, usize)>>,
+    next: std::sync::atomic::AtomicUsize,
+    done: std::sync::Mutex<usize>,
+    all_done: std::sync::Condvar,
+}
+
+impl Batch {
+    pub(crate) fn new(jobs: &[Kdf<'_>]) -> Batch {
+        let lanes: Vec<Option<Lane>> = jobs.iter().map(Lane::new).collect();
+        let left = |l: &Option<Lane>| l.as_ref().map_or(0, |l| l.left);
+        let longest = lanes.iter().map(left).max().unwrap_or(0).max(1);
+        let total: u64 = lanes.iter().map(left).sum();
+        // Groups of about SLOTS longest chains' worth of steps: full slots inside a group,
+        // and enough groups for the threads to share.
+        let n = (total.div_ceil(longest * SLOTS as u64) as usize).clamp(1, lanes.len().max(1));
+        let mut order: Vec<usize> = (0..lanes.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(left(&lanes[i])));
+        let mut load = vec![0u64; n];
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for i in order {
+            let g = (0..n).min_by_key(|&g| load[g]).unwrap_or(0);
+            load[g] += left(&lanes[i]);
+            members[g].push(i);
+        }
+        let mut lanes = lanes;
+        let groups = members
+            .iter()
+            .map(|m| std::sync::Mutex::new(m.iter().map(|&i| lanes[i].take()).collect()))
+            .collect();
+        let keys = members
+            .iter()
+            .map(|m| {
+                m.iter()
+                    .map(|&i| {
+                        let len = match &jobs[i] {
+                            Kdf::Pbkdf2 { len, .. } => *len,
+                            Kdf::Pkcs12 { .. } => 32,
+                        };
+                        (cache_key(&jobs[i]), len)
+                    })
+                    .collect()
+            })
+            .collect();
+        Batch {
+            groups,
+            keys,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            done: std::sync::Mutex::new(0),
+            all_done: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Groups not yet taken by a thread.
+    pub(crate) fn has_work(&self) -> bool {
+        self.next.load(std::sync::atomic::Ordering::Relaxed) < self.groups.len()
+    }
+
+    /// Runs groups until none is left to take.
+    pub(crate) fn work(&self) {
+        /// Counts the group as done even if running it panicked (its lanes are then lost:
+        /// the files derive their keys themselves), so `finish` never waits forever.
+        struct Done<'a>(&'a Batch);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                let mut d = self.0.done.lock().unwrap_or_else(|p| p.into_inner());
+                *d += 1;
+                self.0.all_done.notify_all();
+            }
+        }
+        loop {
+            let g = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(group) = self.groups.get(g) else {
+                return;
             };
-            Some(out[..len].to_vec())
-        })
-        .collect()
+            let _done = Done(self);
+            let mut lanes = group.lock().unwrap_or_else(|p| p.into_inner());
+            drive(&mut lanes);
+        }
+    }
+
+    /// Helps until no group is left, waits for the others' groups, and returns every key.
+    pub(crate) fn finish(&self) -> Derived {
+        self.work();
+        let mut d = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        while *d < self.groups.len() {
+            d = self.all_done.wait(d).unwrap_or_else(|p| p.into_inner());
+        }
+        drop(d);
+        let mut out = std::collections::HashMap::new();
+        for (group, keys) in self.groups.iter().zip(&self.keys) {
+            let lanes = group.lock().unwrap_or_else(|p| p.into_inner());
+            for (l, (key, len)) in lanes.iter().zip(keys) {
+                if let Some(l) = l {
+                    if l.left == 0 {
+                        out.insert(key.clone(), l.output()[..*len].to_vec());
+                    }
+                }
+            }
+        }
+        Derived(out)
+    }
 }
 
 /// A password as PKCS#12's BMPString (UTF-16BE plus a two-byte terminator), ASCII only:
@@ -603,5 +777,47 @@ mod tests {
         }
         assert_eq!(bmp_password("ab").unwrap(), vec![0, b'a', 0, b'b', 0, 0]);
         assert!(bmp_password("é").is_none());
+    }
+
+    /// The batch's groups and slot refills must give each job exactly what [`derive`] gives
+    /// it, whichever thread ran its group, including one-iteration jobs (no steps at all).
+    #[test]
+    fn batch_agrees_with_derive_for_mixed_lengths() {
+        let pw = bmp_password("mypass").unwrap();
+        let salts: Vec<Vec<u8>> = (0..13u8).map(|i| vec![i; 8 + i as usize]).collect();
+        let mut jobs = Vec::new();
+        for (i, salt) in salts.iter().enumerate() {
+            jobs.push(Kdf::Pbkdf2 {
+                password: b"mypass",
+                salt,
+                iterations: [1, 2, 97, 400, 2048][i % 5],
+                len: [16, 24, 32][i % 3],
+            });
+            jobs.push(Kdf::Pkcs12 {
+                id: 3,
+                password_bmp: &pw,
+                salt,
+                iterations: [1, 50, 1024][i % 3],
+            });
+        }
+        let b = Batch::new(&jobs);
+        let got = std::thread::scope(|s| {
+            s.spawn(|| b.work());
+            b.finish()
+        });
+        let want = derive(&jobs);
+        assert_eq!(got.len(), jobs.len());
+        for (j, w) in jobs.iter().zip(want) {
+            assert_eq!(got.get(j).map(<[u8]>::to_vec), w);
+        }
+        // Another salt is another job: not in the batch.
+        assert!(got
+            .get(&Kdf::Pbkdf2 {
+                password: b"mypass",
+                salt: b"elsewhere",
+                iterations: 2048,
+                len: 32,
+            })
+            .is_none());
     }
 }

@@ -237,8 +237,18 @@ pub(super) fn cert_key(cert: &[u8]) -> Option<Option<RsaPublic>> {
     }
 }
 
-/// Opens `data` with `password`, or `None` when OpenSSL must decide.
-pub(crate) fn open(data: &[u8], password: &str) -> Option<Opened> {
+/// A p12 of the flavour read here, parsed but not yet decrypted.
+struct Parsed<'a> {
+    password: &'a [u8],
+    bmp: Vec<u8>,
+    auth_safe: &'a [u8],
+    mac: &'a [u8],
+    mac_salt: &'a [u8],
+    mac_iter: u32,
+    parts: Vec<Part<'a>>,
+}
+
+fn parse<'a>(data: &'a [u8], password: &'a str) -> Option<Parsed<'a>> {
     let bmp = kdf::bmp_password(password)?;
     if password.is_empty() {
         return None;
@@ -272,36 +282,93 @@ pub(crate) fn open(data: &[u8], password: &str) -> Option<Opened> {
         i as u32
     };
     let parts = parts(auth_safe)?;
+    Some(Parsed {
+        password: password.as_bytes(),
+        bmp,
+        auth_safe,
+        mac,
+        mac_salt,
+        mac_iter,
+        parts,
+    })
+}
 
-    // Every key derivation known up front (the MAC's and each encrypted part's) runs at once.
-    let pw = password.as_bytes();
-    let mut jobs = vec![Kdf::Pkcs12 {
-        id: 3,
-        password_bmp: &bmp,
-        salt: mac_salt,
-        iterations: mac_iter,
-    }];
-    let mut keys_of: Vec<&Pbes2<'_>> = Vec::new();
-    let mut key_bags = 0;
-    for p in &parts {
-        match p {
-            Part::Encrypted(e) => keys_of.push(e),
-            Part::Clear(bags) => {
-                for b in bags {
-                    match b {
-                        Bag::ShroudedKey(e) => {
-                            key_bags += 1;
-                            keys_of.push(e);
+impl Parsed<'_> {
+    /// Every key derivation, known up front: the MAC's, then each encrypted part's in order.
+    fn jobs(&self) -> Vec<Kdf<'_>> {
+        let mut jobs = vec![Kdf::Pkcs12 {
+            id: 3,
+            password_bmp: &self.bmp,
+            salt: self.mac_salt,
+            iterations: self.mac_iter,
+        }];
+        for p in &self.parts {
+            match p {
+                Part::Encrypted(e) => jobs.push(e.job(self.password)),
+                Part::Clear(bags) => {
+                    for b in bags {
+                        if let Bag::ShroudedKey(e) = b {
+                            jobs.push(e.job(self.password));
                         }
-                        Bag::Key(_) => key_bags += 1,
-                        Bag::Cert(_) => {}
                     }
                 }
             }
         }
+        jobs
     }
-    jobs.extend(keys_of.iter().map(|e| e.job(pw)));
-    let mut derived = kdf::derive(&jobs).into_iter();
+}
+
+/// Opens `data` with `password`, or `None` when OpenSSL must decide.
+#[cfg(test)]
+pub(crate) fn open(data: &[u8], password: &str) -> Option<Opened> {
+    open_with(data, password, &kdf::Derived::default())
+}
+
+/// [`open`], taking keys from `pre` where it holds them (see [`prederive`]).
+pub(crate) fn open_with(data: &[u8], password: &str, pre: &kdf::Derived) -> Option<Opened> {
+    let p = parse(data, password)?;
+    let jobs = p.jobs();
+    let missing: Vec<usize> = (0..jobs.len())
+        .filter(|&i| pre.get(&jobs[i]).is_none())
+        .collect();
+    let mut fresh = if missing.is_empty() {
+        Vec::new()
+    } else {
+        let todo: Vec<Kdf<'_>> = missing.iter().map(|&i| jobs[i].clone()).collect();
+        kdf::derive(&todo)
+    }
+    .into_iter();
+    let derived: Vec<Option<Vec<u8>>> = jobs
+        .iter()
+        .map(|j| match pre.get(j) {
+            Some(k) => Some(k.to_vec()),
+            None => fresh.next().flatten(),
+        })
+        .collect();
+    finish(&p, derived)
+}
+
+/// The key derivations of every file of `files` of the flavour read here, as one batch
+/// (see [`kdf::Batch`]): [`open_with`] its keys then only decrypts.
+pub(crate) fn batch(files: &[&[u8]], password: &str) -> kdf::Batch {
+    let parsed: Vec<Parsed<'_>> = files.iter().filter_map(|d| parse(d, password)).collect();
+    let jobs: Vec<Kdf<'_>> = parsed.iter().flat_map(|p| p.jobs()).collect();
+    kdf::Batch::new(&jobs)
+}
+
+fn finish(p: &Parsed<'_>, derived: Vec<Option<Vec<u8>>>) -> Option<Opened> {
+    let (auth_safe, mac, parts) = (p.auth_safe, p.mac, &p.parts);
+    let key_bags = parts
+        .iter()
+        .map(|p| match p {
+            Part::Encrypted(_) => 0,
+            Part::Clear(bags) => bags
+                .iter()
+                .filter(|b| matches!(b, Bag::ShroudedKey(_) | Bag::Key(_)))
+                .count(),
+        })
+        .sum::<usize>();
+    let mut derived = derived.into_iter();
     let mac_key = derived.next()??;
     // MAC first, as PKCS12_parse does: a wrong password ends here.
     let ok = kdf::hmac_sha256(&mac_key, auth_safe);
@@ -320,7 +387,7 @@ pub(crate) fn open(data: &[u8], password: &str) -> Option<Opened> {
         Some(())
     };
     // Bags of encrypted parts, in order, after the clear ones are known to be acceptable.
-    for p in &parts {
+    for p in parts {
         match p {
             Part::Clear(bags) => {
                 for b in bags {
@@ -453,5 +520,37 @@ mod tests {
                 assert_eq!(o.cert_der, t.cert_der, "byte {i}");
             }
         }
+    }
+
+    /// The batch that the audit runs ahead of time, shared by two threads: every key of
+    /// every native file is in it, and opening with it is opening without it. A wrong
+    /// password finds nothing there (the keys are by full input) and is still refused.
+    #[test]
+    fn a_shared_batch_opens_every_fixture_as_one_at_a_time() {
+        let files: Vec<Vec<u8>> = p12s().iter().map(|p| std::fs::read(p).unwrap()).collect();
+        let refs: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+        let native = refs.iter().filter(|d| parse(d, "mypass").is_some()).count();
+        let b = batch(&refs, "mypass");
+        let keys = std::thread::scope(|s| {
+            s.spawn(|| b.work());
+            b.finish()
+        });
+        // One MAC key and two bag keys per OpenSSL 3 file (some of which then fail: a
+        // wrong-password fixture, a non-RSA key).
+        assert_eq!(keys.len(), 3 * native);
+        let mut hits = 0;
+        for d in &refs {
+            let alone = open(d, "mypass");
+            let shared = open_with(d, "mypass", &keys);
+            assert_eq!(alone.is_some(), shared.is_some());
+            if let (Some(a), Some(s)) = (alone, shared) {
+                hits += 1;
+                assert_eq!(a.cert_der, s.cert_der);
+                assert_eq!(a.key, s.key);
+                assert_eq!(a.ca_count, s.ca_count);
+            }
+            assert!(open_with(d, "wrong", &keys).is_none());
+        }
+        assert!(hits >= 10, "only {hits} files opened natively");
     }
 }
