@@ -486,6 +486,21 @@ impl Problem {
             Problem::HostKeyUnverified { .. } => {
                 Some("verify the host key fingerprint, then --accept-new-host-key".into())
             }
+            // Issued "in the future": most often this machine's or the issuer's clock.
+            Problem::NotYetValid { .. } => Some("check the clocks (chronyc tracking)".into()),
+            Problem::UnverifiableSignature { .. } => Some("investigate issuer".into()),
+            Problem::SymlinkOutsideTree { .. } => {
+                Some("check the link target (readlink -f)".into())
+            }
+            Problem::Missing { .. } => Some("restore from backup (rhv-pki backups)".into()),
+            Problem::IndexInvalid { .. } => {
+                Some("repair database.txt (openssl ca reads it on every signing)".into())
+            }
+            Problem::SerialBehind { .. } => {
+                Some("set serial.txt above the highest issued serial".into())
+            }
+            Problem::P12FriendlyName => target.map(|t| format!("rhv-pki resign {t}")),
+            Problem::HostUnreachable { .. } => Some("check SSH access to the host".into()),
             _ => None,
         }
     }
@@ -827,7 +842,14 @@ impl Out {
         });
     }
 
-    fn finding(&mut self, sev: Severity, path: &str, role: &str, p: Problem) {
+    fn finding(&mut self, sev: Severity, path: &str, role: &str, mut p: Problem) {
+        // Reader errors name their file; the finding names it already.
+        if let Problem::Unreadable { reason }
+        | Problem::P12Unreadable { reason }
+        | Problem::HostKeyUnreadable { reason } = &mut p
+        {
+            *reason = without_path_prefix(reason, path);
+        }
         self.findings.push(Found {
             severity: sev,
             path: path.to_string(),
@@ -838,6 +860,19 @@ impl Out {
 }
 
 use crate::cert::rfc3339;
+
+/// `reason` without a leading `<…path>: ` naming the file the finding is about.
+fn without_path_prefix(reason: &str, path: &str) -> String {
+    if !path.is_empty() {
+        if let Some(i) = reason.find(": ") {
+            let head = &reason[..i];
+            if head == path || head.ends_with(&format!("/{path}")) {
+                return reason[i + 2..].to_string();
+            }
+        }
+    }
+    reason.to_string()
+}
 
 fn rel(cfg: &AuditConfig, p: &Path) -> String {
     p.strip_prefix(&cfg.pki_dir)
@@ -2768,6 +2803,26 @@ fn check_index(out: &mut Out, dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_do_not_repeat_the_path() {
+        let full = "testdata/pki/broken/etc/pki/ovirt-engine/certs/reports.cer: PEM block x";
+        assert_eq!(
+            without_path_prefix(full, "certs/reports.cer"),
+            "PEM block x"
+        );
+        assert_eq!(without_path_prefix("certs/a.cer: y", "certs/a.cer"), "y");
+        // Another file, or a path that only ends alike, stays.
+        assert_eq!(
+            without_path_prefix("certs/b.cer: y", "certs/a.cer"),
+            "certs/b.cer: y"
+        );
+        assert_eq!(
+            without_path_prefix("xcerts/a.cer: y", "certs/a.cer"),
+            "xcerts/a.cer: y"
+        );
+        assert_eq!(without_path_prefix("no colon", "certs/a.cer"), "no colon");
+    }
 
     #[test]
     fn backup_names() {

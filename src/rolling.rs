@@ -37,6 +37,9 @@ pub struct ServedCert {
     pub chain_ok: bool,
     /// The SAN holds the host's address.
     pub san_ok: bool,
+    /// It has a subjectAltName at all (older state files lack the field: assume it has).
+    #[serde(default = "yes")]
+    pub has_san: bool,
     /// Why nothing could be read, when nothing could.
     pub error: Option<String>,
 }
@@ -55,6 +58,7 @@ pub fn judge_served(endpoint: &str, address: &str, der: &[u8], ca: &Issuer) -> S
                 not_after: Some(x.validity().not_after.timestamp()),
                 chain_ok: ca.check(&x, der) == ChainStatus::Valid,
                 san_ok: crate::probe::name_matches(&x, address),
+                has_san: x.subject_alternative_name().ok().flatten().is_some(),
                 error: None,
             }
         }
@@ -62,6 +66,10 @@ pub fn judge_served(endpoint: &str, address: &str, der: &[u8], ca: &Issuer) -> S
             ServedCert::unreadable(endpoint, format!("served certificate does not parse: {e}"))
         }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl ServedCert {
@@ -76,6 +84,7 @@ impl ServedCert {
             not_after: None,
             chain_ok: false,
             san_ok: false,
+            has_san: false,
             error: Some(reason),
         }
     }
@@ -237,7 +246,10 @@ pub fn needs(served: &ServedCert, sel: &Selection) -> Vec<String> {
     if !served.chain_ok {
         r.push("chain-invalid: not signed by the Manager's current CA".into());
     }
-    if !served.san_ok {
+    // The same codes as `audit` and `hosts audit` give the same certificate.
+    if !served.has_san {
+        r.push("missing-san: no subjectAltName extension".into());
+    } else if !served.san_ok {
         r.push("san-mismatch: SAN lacks the host address".into());
     }
     if let Some(na) = served.not_after {
@@ -1463,9 +1475,27 @@ mod tests {
             not_after: Some(s.now + 400 * DAY),
             chain_ok: true,
             san_ok: true,
+            has_san: true,
             error: None,
         };
         assert!(needs(&good, &s).is_empty());
+        let no_san = ServedCert {
+            san_ok: false,
+            has_san: false,
+            ..good.clone()
+        };
+        assert_eq!(
+            needs(&no_san, &s),
+            vec!["missing-san: no subjectAltName extension".to_string()]
+        );
+        let other_san = ServedCert {
+            san_ok: false,
+            ..good.clone()
+        };
+        assert_eq!(
+            needs(&other_san, &s),
+            vec!["san-mismatch: SAN lacks the host address".to_string()]
+        );
         let old = ServedCert {
             not_before: Some(s.now - 100),
             ..good.clone()

@@ -647,3 +647,46 @@ fn json_document_is_versioned_and_complete() {
         assert!(!c[k].is_null(), "field {k} missing in {c}");
     }
 }
+
+/// A row that is not ok tells the admin what to do, in every scenario; and a reader's error
+/// does not name its file twice (the finding's path already does).
+#[test]
+fn unhealthy_rows_carry_an_action_and_reasons_name_no_path_twice() {
+    let mut unhealthy = 0;
+    for name in [
+        "4.2-sha1",
+        "4.4-mixed",
+        "4.5-modern",
+        "expiring",
+        "expired",
+        "expired-ca",
+        "third-party-apache",
+        "broken",
+    ] {
+        let root = scenario(name);
+        let (_, doc) = audit_json(root.path(), &[]);
+        for c in doc["certificates"].as_array().unwrap() {
+            if c["status"] == "ok" {
+                continue;
+            }
+            unhealthy += 1;
+            let action = c["action"].as_str().unwrap_or("");
+            assert!(
+                !action.is_empty() && action != "-",
+                "{name}: {} is {} without an action",
+                c["path"],
+                c["status"]
+            );
+        }
+        for f in doc["findings"].as_array().unwrap() {
+            let path = f["path"].as_str().unwrap();
+            let msg = f["message"].as_str().unwrap();
+            assert!(
+                !msg.contains(&format!("{path}: ")),
+                "{name}: {path}: message repeats the path: {msg}"
+            );
+        }
+    }
+    // The scenarios include not-yet-valid, garbage and truncated files.
+    assert!(unhealthy >= 20, "only {unhealthy} unhealthy rows");
+}
