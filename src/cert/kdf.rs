@@ -567,7 +567,12 @@ impl Batch {
         let total: u64 = lanes.iter().map(left).sum();
         // Groups of about SLOTS longest chains' worth of steps: full slots inside a group,
         // and enough groups for the threads to share.
-        let n = (total.div_ceil(longest * SLOTS as u64) as usize).clamp(1, lanes.len().max(1));
+        // No lanes, no groups: nothing for a helper thread to start on.
+        let n = if lanes.is_empty() {
+            0
+        } else {
+            (total.div_ceil(longest * SLOTS as u64) as usize).clamp(1, lanes.len())
+        };
         let mut order: Vec<usize> = (0..lanes.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(left(&lanes[i])));
         let mut load = vec![0u64; n];
@@ -807,6 +812,9 @@ mod tests {
         });
         let want = derive(&jobs);
         assert_eq!(got.len(), jobs.len());
+        let empty = Batch::new(&[]);
+        assert!(!empty.has_work());
+        assert_eq!(empty.finish().len(), 0);
         for (j, w) in jobs.iter().zip(want) {
             assert_eq!(got.get(j).map(<[u8]>::to_vec), w);
         }
