@@ -802,8 +802,9 @@ pub enum AuditError {
 
 struct Ctx<'a> {
     cfg: &'a AuditConfig,
-    /// Keys of the entities' p12 files, derived before the jobs start.
-    p12_keys: cert::P12Keys,
+    /// Key derivations of the entities' p12 files: the first entity job on each thread
+    /// joins in, so they run side by side on every core before any file is decrypted.
+    p12_kdf: cert::P12Kdf,
     fqdn: Option<String>,
     ca: Option<Issuer>,
     qemu_ca: Option<Issuer>,
@@ -1417,7 +1418,7 @@ impl Ctx<'_> {
                     &p12_path,
                     &data,
                     &self.cfg.p12_password,
-                    &self.p12_keys,
+                    &self.p12_kdf,
                 ) {
                     Ok(c) => {
                         p12_key = c.key;
@@ -2209,7 +2210,7 @@ pub fn judge_external(
 ) -> (Option<CertRecord>, Vec<Finding>) {
     let ctx = Ctx {
         cfg,
-        p12_keys: cert::P12Keys::default(),
+        p12_kdf: cert::P12Kdf::new(&[], ""),
         fqdn: None,
         ca,
         qemu_ca,
@@ -2275,9 +2276,8 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
         cfg.threads
     }
     .clamp(1, 64);
-    // The entities' key stores hold most of the audit's CPU (PKCS#12 key derivation). Their
-    // keys are derived as one batch that a helper thread starts on now, while this one reads
-    // the configuration and the CAs; the entity jobs then only decrypt.
+    // The entities' key stores hold most of the audit's CPU (PKCS#12 key derivation): their
+    // chains are derived as one batch, shared by the worker threads (see `Ctx::p12_kdf`).
     let p12_kdf = {
         let data: Vec<Vec<u8>> = list(&dir.join("keys"))
             .iter()
@@ -2293,16 +2293,7 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
             })
             .collect();
         let refs: Vec<&[u8]> = data.iter().map(Vec::as_slice).collect();
-        std::sync::Arc::new(cert::P12Kdf::new(&refs, &cfg.p12_password))
-    };
-    let kdf_helper = if threads > 1 && p12_kdf.has_work() {
-        let k = std::sync::Arc::clone(&p12_kdf);
-        std::thread::Builder::new()
-            .name("p12-kdf".into())
-            .spawn(move || k.work())
-            .ok()
-    } else {
-        None
+        cert::P12Kdf::new(&refs, &cfg.p12_password)
     };
 
     // Engine side: findings of the whole PKI, the CAs and the entities. Its rows are held
@@ -2379,13 +2370,9 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
     } = plan_jobs(dir);
     // The entities' key stores hold most of the audit's CPU (PKCS#12 key derivation): derive
     // all their keys up front, side by side on every core; the entity jobs then only decrypt.
-    let p12_keys = p12_kdf.finish();
-    if let Some(h) = kdf_helper {
-        let _ = h.join();
-    }
     let ctx = Ctx {
         cfg,
-        p12_keys,
+        p12_kdf,
         fqdn: fqdn.clone(),
         ca,
         qemu_ca,

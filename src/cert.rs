@@ -662,17 +662,13 @@ pub struct P12Summary {
 /// flavour (PBES2/AES, SHA-256 MAC) with an RSA key is read natively, ~5x faster; anything
 /// else, including a wrong password, goes through OpenSSL (and the legacy provider).
 pub fn inspect_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Summary> {
-    inspect_p12_with(path, data, password, &P12Keys::default())
+    inspect_p12_with(path, data, password, &P12Kdf::new(&[], password))
 }
 
-/// Key derivations of many PKCS#12 files done together ([`prederive_p12`]); a file whose
-/// keys are not in it simply derives them itself.
-#[derive(Default)]
-pub(crate) struct P12Keys(kdf::Derived);
-
-/// The key derivations of many PKCS#12 files as one batch that several threads can share:
-/// start one on [`P12Kdf::work`] early, and [`P12Kdf::finish`] where the keys are needed.
-/// All the files' chains share SHA-NI's lockstep slots: ~30% less CPU than one file at a time.
+/// The key derivations of many PKCS#12 files as one batch that several threads share: each
+/// caller of [`P12Kdf::keys`] takes groups of chains until none is left, then waits for the
+/// others; all get the same keys. All the files' chains share SHA-NI's lockstep slots: ~30%
+/// less CPU than one file at a time. A file whose keys are not in it derives them itself.
 pub(crate) struct P12Kdf(kdf::Batch);
 
 impl P12Kdf {
@@ -684,19 +680,9 @@ impl P12Kdf {
         P12Kdf(p12::batch(files, password))
     }
 
-    /// Whether a helper thread would find anything to do.
-    pub(crate) fn has_work(&self) -> bool {
-        self.0.has_work()
-    }
-
-    /// Derives until nothing is left to take.
-    pub(crate) fn work(&self) {
-        self.0.work()
-    }
-
-    /// Helps, waits for the helpers, and returns the keys.
-    pub(crate) fn finish(&self) -> P12Keys {
-        P12Keys(self.0.finish())
+    /// Helps derive, waits for the other threads, and returns the keys.
+    pub(crate) fn keys(&self) -> &kdf::Derived {
+        self.0.finish()
     }
 }
 
@@ -705,12 +691,12 @@ pub(crate) fn inspect_p12_with(
     path: &Path,
     data: &[u8],
     password: &str,
-    keys: &P12Keys,
+    kdf: &P12Kdf,
 ) -> Result<P12Summary> {
     if password.contains('\0') {
         return Err(Error::PasswordNul);
     }
-    if let Some(o) = p12::open_with(data, password, &keys.0) {
+    if let Some(o) = p12::open_with(data, password, kdf.keys()) {
         return Ok(P12Summary {
             cert_der: o.cert_der,
             key: o

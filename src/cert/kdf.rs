@@ -548,8 +548,7 @@ impl Derived {
 /// Many files' derivations at once, shared out in groups that any number of threads take
 /// in turn ([`Batch::work`]): all their chains share the lockstep slots instead of each file
 /// running its three alone (which leaves a slot idle, then two once the MAC chain is done).
-/// A batch owns everything it needs, so a helper thread can start on it while the caller
-/// does other work, and the caller joins in when it needs the keys ([`Batch::finish`]).
+/// The audit's worker threads each join in with their first entity ([`Batch::finish`]).
 pub(crate) struct Batch {
     groups: Vec<std::sync::Mutex<Vec<Option<Lane>>>>,
     /// Per group: (cache key, output length) of each of its lanes.
@@ -557,6 +556,7 @@ pub(crate) struct Batch {
     next: std::sync::atomic::AtomicUsize,
     done: std::sync::Mutex<usize>,
     all_done: std::sync::Condvar,
+    result: std::sync::OnceLock<Derived>,
 }
 
 impl Batch {
@@ -607,12 +607,8 @@ impl Batch {
             next: std::sync::atomic::AtomicUsize::new(0),
             done: std::sync::Mutex::new(0),
             all_done: std::sync::Condvar::new(),
+            result: std::sync::OnceLock::new(),
         }
-    }
-
-    /// Groups not yet taken by a thread.
-    pub(crate) fn has_work(&self) -> bool {
-        self.next.load(std::sync::atomic::Ordering::Relaxed) < self.groups.len()
     }
 
     /// Runs groups until none is left to take.
@@ -638,26 +634,32 @@ impl Batch {
         }
     }
 
-    /// Helps until no group is left, waits for the others' groups, and returns every key.
-    pub(crate) fn finish(&self) -> Derived {
+    /// Helps until no group is left, waits for the others' groups, and returns every key
+    /// (any number of threads may call it; they all get the same keys).
+    pub(crate) fn finish(&self) -> &Derived {
+        if let Some(r) = self.result.get() {
+            return r;
+        }
         self.work();
         let mut d = self.done.lock().unwrap_or_else(|p| p.into_inner());
         while *d < self.groups.len() {
             d = self.all_done.wait(d).unwrap_or_else(|p| p.into_inner());
         }
         drop(d);
-        let mut out = std::collections::HashMap::new();
-        for (group, keys) in self.groups.iter().zip(&self.keys) {
-            let lanes = group.lock().unwrap_or_else(|p| p.into_inner());
-            for (l, (key, len)) in lanes.iter().zip(keys) {
-                if let Some(l) = l {
-                    if l.left == 0 {
-                        out.insert(key.clone(), l.output()[..*len].to_vec());
+        self.result.get_or_init(|| {
+            let mut out = std::collections::HashMap::new();
+            for (group, keys) in self.groups.iter().zip(&self.keys) {
+                let lanes = group.lock().unwrap_or_else(|p| p.into_inner());
+                for (l, (key, len)) in lanes.iter().zip(keys) {
+                    if let Some(l) = l {
+                        if l.left == 0 {
+                            out.insert(key.clone(), l.output()[..*len].to_vec());
+                        }
                     }
                 }
             }
-        }
-        Derived(out)
+            Derived(out)
+        })
     }
 }
 
@@ -813,7 +815,7 @@ mod tests {
         let want = derive(&jobs);
         assert_eq!(got.len(), jobs.len());
         let empty = Batch::new(&[]);
-        assert!(!empty.has_work());
+        assert!(empty.groups.is_empty());
         assert_eq!(empty.finish().len(), 0);
         for (j, w) in jobs.iter().zip(want) {
             assert_eq!(got.get(j).map(<[u8]>::to_vec), w);

@@ -541,7 +541,7 @@ mod tests {
         let mut hits = 0;
         for d in &refs {
             let alone = open(d, "mypass");
-            let shared = open_with(d, "mypass", &keys);
+            let shared = open_with(d, "mypass", keys);
             assert_eq!(alone.is_some(), shared.is_some());
             if let (Some(a), Some(s)) = (alone, shared) {
                 hits += 1;
@@ -549,7 +549,7 @@ mod tests {
                 assert_eq!(a.key, s.key);
                 assert_eq!(a.ca_count, s.ca_count);
             }
-            assert!(open_with(d, "wrong", &keys).is_none());
+            assert!(open_with(d, "wrong", keys).is_none());
         }
         assert!(hits >= 10, "only {hits} files opened natively");
     }
