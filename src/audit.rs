@@ -2668,9 +2668,9 @@ fn attach_file_findings(out: &mut Out) {
 
 fn check_openssl_conf(out: &mut Out, dir: &Path) {
     let conf = dir.join("openssl.conf");
-    match fs::read_to_string(&conf) {
-        Ok(t) => {
-            if let Some(md) = ovirt_conf::openssl_default_md(&t) {
+    match cert::read_regular(&conf, cert::MAX_FILE_SIZE) {
+        Ok(b) => {
+            if let Some(md) = ovirt_conf::openssl_default_md(&String::from_utf8_lossy(&b)) {
                 if md.value.eq_ignore_ascii_case("sha1") || md.value.eq_ignore_ascii_case("md5") {
                     out.finding(
                         Severity::Warning,
@@ -2705,7 +2705,8 @@ fn check_openssl_conf(out: &mut Out, dir: &Path) {
 
 fn check_index(out: &mut Out, dir: &Path) {
     let db = dir.join("database.txt");
-    let index = match fs::read(&db) {
+    // A busy Manager's index grows by a line per issued certificate: allow well past 4 MB.
+    let index = match cert::read_regular(&db, 16 * cert::MAX_FILE_SIZE) {
         Ok(b) => {
             let idx = ovirt_conf::parse_index(&String::from_utf8_lossy(&b));
             for (line, reason) in &idx.problems {
@@ -2744,8 +2745,8 @@ fn check_index(out: &mut Out, dir: &Path) {
             None
         }
     };
-    match fs::read_to_string(dir.join("serial.txt")) {
-        Ok(t) => match ovirt_conf::parse_serial(&t) {
+    match cert::read_regular(&dir.join("serial.txt"), cert::MAX_FILE_SIZE) {
+        Ok(t) => match ovirt_conf::parse_serial(&String::from_utf8_lossy(&t)) {
             Ok(next) => {
                 if let Some(max) = index.as_ref().and_then(|i| i.max_serial()) {
                     if next <= max {

@@ -26,19 +26,55 @@ pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// Reads a file, refusing anything larger than [`MAX_FILE_SIZE`].
 pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let f = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    read_regular(path, MAX_FILE_SIZE).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::FileTooLarge {
+            Error::TooLarge {
+                path: path.to_path_buf(),
+                limit: MAX_FILE_SIZE,
+            }
+        } else {
+            Error::io(path, e)
+        }
+    })
+}
+
+/// Reads a regular file of at most `limit` bytes. A FIFO, socket or device is refused
+/// without blocking (opened non-blocking, then checked): a stray FIFO in the PKI dir must
+/// not hang an audit run by a timer. `ErrorKind::FileTooLarge` past `limit`.
+pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        let t = meta.file_type();
+        let kind = if t.is_dir() {
+            "a directory"
+        } else if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_char_device() || t.is_block_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("is {kind}, not a regular file"),
+        ));
+    }
     // Sized from fstat so a small file is one read (plus the one that sees EOF), not a
     // 32-byte probe and a run of doublings.
-    let hint = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut buf = Vec::with_capacity(hint.min(MAX_FILE_SIZE) as usize + 1);
-    f.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::io(path, e))?;
-    if buf.len() as u64 > MAX_FILE_SIZE {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            limit: MAX_FILE_SIZE,
-        });
+    let mut buf = Vec::with_capacity(meta.len().min(limit) as usize + 1);
+    f.take(limit + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("larger than {limit} bytes"),
+        ));
     }
     Ok(buf)
 }

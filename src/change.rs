@@ -211,8 +211,20 @@ impl Progress for Quiet {
     fn step(&mut self, _: &str) {}
 }
 
+/// `fs::read` for PKI files: a FIFO or device is refused, not waited on (see
+/// [`cert::read_regular`]); 64 MB at most (database.txt of a busy Manager included).
+fn read_file(path: impl AsRef<Path>) -> std::io::Result<Vec<u8>> {
+    cert::read_regular(path.as_ref(), 16 * cert::MAX_FILE_SIZE)
+}
+
+/// [`read_file`] as UTF-8 text.
+fn read_text(path: impl AsRef<Path>) -> std::io::Result<String> {
+    String::from_utf8(read_file(path)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 fn sha(path: &Path) -> Option<String> {
-    fs::read(path)
+    read_file(path)
         .ok()
         .map(|d| hex::encode(openssl::sha::sha256(&d)))
 }
@@ -449,7 +461,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
 
     // openssl.conf: conf always, resign always (so new certs are SHA-256), renew too.
     let conf_path = dir.join("openssl.conf");
-    match fs::read(&conf_path) {
+    match read_file(&conf_path) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
             if let Some((_, md)) = ovirt_conf::fix_default_md(&text) {
@@ -461,7 +473,9 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
                 });
             }
         }
-        Err(e) if matches!(req, Request::Conf) => {
+        // Missing is tolerated when signing (the profile is built in); unreadable is not:
+        // the run promises SHA-256 in openssl.conf and could not keep it.
+        Err(e) if matches!(req, Request::Conf) || e.kind() != std::io::ErrorKind::NotFound => {
             return Err(crate::Error::io(&conf_path, e).into());
         }
         Err(_) => {}
@@ -589,7 +603,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
 
     // Entities, in catalog order.
     let mut serial = {
-        let t = fs::read_to_string(dir.join("serial.txt"))
+        let t = read_text(dir.join("serial.txt"))
             .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
         ovirt_conf::parse_serial(&t).map_err(|reason| {
             ChangeError::Refused(format!("{}: {reason}", dir.join("serial.txt").display()))
@@ -840,7 +854,7 @@ fn refresh_truststore(
         "-file",
         &file,
     ])?;
-    fs::read(&ts).map_err(|e| e.to_string())
+    read_file(&ts).map_err(|e| e.to_string())
 }
 
 fn truststore_password(cfg: &ChangeConfig) -> String {
@@ -973,7 +987,7 @@ fn execute(
     if let Some(c) = &plan.conf {
         progress.step("openssl.conf: default_md -> sha256");
         let text = String::from_utf8_lossy(
-            &fs::read(dir.join(&c.path)).map_err(|e| crate::Error::io(dir.join(&c.path), e))?,
+            &read_file(dir.join(&c.path)).map_err(|e| crate::Error::io(dir.join(&c.path), e))?,
         )
         .into_owned();
         let (fixed, _) = ovirt_conf::fix_default_md(&text)
@@ -987,24 +1001,21 @@ fn execute(
     }
     let ca = load_ca(dir, &catalog::CAS[0])?.ok_or_else(|| ChangeError::Stale("ca.pem".into()))?;
     let fqdn = plan.engine_fqdn.clone();
-    let aia = fs::read_to_string(dir.join("cert.template"))
-        .ok()
-        .and_then(|t| {
-            t.lines().find_map(|l| {
-                let (k, v) = l.split_once('=')?;
-                (k.trim() == "authorityInfoAccess")
-                    .then(|| v.trim().strip_prefix("caIssuers;URI:").map(str::to_string))
-                    .flatten()
-            })
-        });
+    let aia = read_text(dir.join("cert.template")).ok().and_then(|t| {
+        t.lines().find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == "authorityInfoAccess")
+                .then(|| v.trim().strip_prefix("caIssuers;URI:").map(str::to_string))
+                .flatten()
+        })
+    });
     let ca_has_ski = openssl_has_ski(&ca.der);
 
     // 2. entities
     let serial_path = dir.join("serial.txt");
-    let serial_before =
-        fs::read_to_string(&serial_path).map_err(|e| crate::Error::io(&serial_path, e))?;
+    let serial_before = read_text(&serial_path).map_err(|e| crate::Error::io(&serial_path, e))?;
     let db_path = dir.join("database.txt");
-    let mut db = fs::read_to_string(&db_path).map_err(|e| crate::Error::io(&db_path, e))?;
+    let mut db = read_text(&db_path).map_err(|e| crate::Error::io(&db_path, e))?;
     let mut db_prev = db.clone();
     let mut serial_prev = serial_before.clone();
     let mut serial_now = serial_before.clone();
@@ -1081,7 +1092,7 @@ fn execute(
             txn.write(Tree::Pki, &req_rel, &csr, Some(m))?;
             // certs/<name>.cer
             let cer_rel = format!("certs/{n}.cer");
-            let old_cer = fs::read(dir.join(&cer_rel)).ok();
+            let old_cer = read_file(dir.join(&cer_rel)).ok();
             if old_cer.is_some() {
                 txn.backup_copy(Tree::Pki, &cer_rel)?;
             }
@@ -1147,7 +1158,7 @@ fn execute(
             })
         };
         let attr_rel = "database.txt.attr";
-        let attr_old = fs::read(dir.join(attr_rel)).ok();
+        let attr_old = read_file(dir.join(attr_rel)).ok();
         for (rel, data) in [
             ("database.txt.old", db_prev.as_bytes().to_vec()),
             ("database.txt", db.as_bytes().to_vec()),
@@ -1192,7 +1203,7 @@ fn execute(
         txn.write(Tree::Pki, def.copy, &pem, Some(m))?;
         written.push(def.copy.into());
         let ts = dir.join(".truststore");
-        if let Ok(cur) = fs::read(&ts) {
+        if let Ok(cur) = read_file(&ts) {
             match &cfg.keytool {
                 Some(kt) => {
                     let scratch = txn.backup_dir().join("scratch");
@@ -1265,7 +1276,7 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                 }
                 load_ca_key(dir, &st).map_err(|e| e.to_string())?;
                 let copy =
-                    fs::read(dir.join(def.copy)).map_err(|e| format!("{}: {e}", def.copy))?;
+                    read_file(dir.join(def.copy)).map_err(|e| format!("{}: {e}", def.copy))?;
                 if cert::first_certificate(&dir.join(def.copy), &copy).ok() != Some(st.der.clone())
                 {
                     return Err(format!("{} differs from {}", def.copy, def.cert));
@@ -1325,12 +1336,12 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                     ));
                 }
                 let copy = dir.join(format!("certs/{}.pem", item.new_serial));
-                let d = fs::read(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+                let d = read_file(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
                 if cert::first_certificate(&copy, &d).ok() != Some(st.der.clone()) {
                     return Err(format!("{}: not the issued certificate", copy.display()));
                 }
                 let fmt = p12format::detect(
-                    &fs::read(dir.join(format!("keys/{}.p12", def.name))).unwrap_or_default(),
+                    &read_file(dir.join(format!("keys/{}.p12", def.name))).unwrap_or_default(),
                 )
                 .map_err(|e| format!("keys/{}.p12: {e}", def.name))?;
                 if fmt.needs_legacy_provider() || fmt.key_friendly_name {

@@ -56,7 +56,8 @@ pub fn read_engine_conf(dir: &Path) -> Result<EngineConf> {
     files.sort();
     let mut conf = EngineConf::default();
     for f in files {
-        let text = fs::read_to_string(&f).map_err(|e| Error::io(&f, e))?;
+        let bytes = crate::cert::read_limited(&f)?;
+        let text = String::from_utf8_lossy(&bytes);
         for line in text.lines() {
             if let Some((k, v)) = parse_assignment(line) {
                 conf.values.insert(k, v);

@@ -690,3 +690,80 @@ fn unhealthy_rows_carry_an_action_and_reasons_name_no_path_twice() {
     // The scenarios include not-yet-valid, garbage and truncated files.
     assert!(unhealthy >= 20, "only {unhealthy} unhealthy rows");
 }
+
+/// A FIFO (or a directory) where a key store, a certificate, openssl.conf, database.txt or
+/// serial.txt should be is reported, not read: opening a FIFO for reading blocks until a
+/// writer appears, which would hang an audit run by a timer forever.
+#[test]
+fn fifos_and_directories_are_reported_not_waited_on() {
+    let root = scenario("4.5-modern");
+    let dir = pki(root.path());
+    let fifo = |rel: &str| {
+        let p = dir.join(rel);
+        std::fs::remove_file(&p).unwrap();
+        let st = std::process::Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    };
+    for rel in [
+        "keys/apache.p12",
+        "certs/engine.cer",
+        "openssl.conf",
+        "database.txt",
+        "serial.txt",
+    ] {
+        fifo(rel);
+    }
+    std::fs::remove_file(dir.join("keys/jboss.p12")).unwrap();
+    std::fs::create_dir(dir.join("keys/jboss.p12")).unwrap();
+    std::fs::create_dir(dir.join("certs/dir-host.cer")).unwrap();
+
+    let mut child = bin()
+        .args(["audit", "--format", "json", "--at", AT, "--root"])
+        .arg(root.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("audit blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reason = |path: &str| -> String {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == path && f["code"] == "unreadable")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .next()
+            .unwrap_or_else(|| panic!("no unreadable finding on {path}"))
+    };
+    for (path, kind) in [
+        ("keys/apache.p12", "a FIFO"),
+        ("certs/engine.cer", "a FIFO"),
+        ("openssl.conf", "a FIFO"),
+        ("database.txt", "a FIFO"),
+        ("serial.txt", "a FIFO"),
+        ("keys/jboss.p12", "a directory"),
+        ("certs/dir-host.cer", "a directory"),
+    ] {
+        let r = reason(path);
+        assert!(r.contains(kind), "{path}: {r}");
+    }
+    // The other entities are still audited.
+    assert!(doc["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["path"] == "keys/engine.p12" || c["path"] == "certs/websocket-proxy.cer"));
+}

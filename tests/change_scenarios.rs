@@ -1018,3 +1018,47 @@ fn resign_all_refuses_while_files_are_broken() {
     ok(&rhv(root.path(), &["resign", "apache", "--yes"]));
     verify_ok(&p.join("ca.pem"), &p.join("certs/apache.cer"));
 }
+
+/// An openssl.conf that cannot be read (here a FIFO, which would block a plain read) makes
+/// `resign` and `conf` refuse, naming the file, with nothing changed; they do not hang, and
+/// `resign` does not go on to sign while its promise of SHA-256 in openssl.conf is unkept.
+#[test]
+fn unreadable_openssl_conf_refuses_without_hanging() {
+    let root = scenario("4.4-mixed");
+    let conf = pki(root.path()).join("openssl.conf");
+    std::fs::remove_file(&conf).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(&conf)
+        .status()
+        .unwrap()
+        .success());
+    let before = state(root.path());
+    for args in [&["resign", "--all"][..], &["conf"][..]] {
+        let mut child = bin()
+            .args(args)
+            .arg("--root")
+            .arg(root.path())
+            .env_remove("RHV_PKI_P12_PASSWORD")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("{args:?} blocked on the openssl.conf FIFO");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("openssl.conf") && err.contains("FIFO"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(state(root.path()), before, "{args:?} changed something");
+    }
+}
