@@ -2268,14 +2268,6 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
         path: dir.clone(),
         reason: format!("cannot be listed: {e}"),
     })?;
-    let threads = if cfg.threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        cfg.threads
-    }
-    .clamp(1, 64);
     // The entities' key stores hold most of the audit's CPU (PKCS#12 key derivation): their
     // chains are derived as one batch, shared by the worker threads (see `Ctx::p12_kdf`).
     let p12_kdf = {
@@ -2364,12 +2356,6 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
             _ => None,
         }
     };
-    let Plan {
-        jobs,
-        engine: n_engine,
-    } = plan_jobs(dir);
-    // The entities' key stores hold most of the audit's CPU (PKCS#12 key derivation): derive
-    // all their keys up front, side by side on every core; the entity jobs then only decrypt.
     let ctx = Ctx {
         cfg,
         p12_kdf,
@@ -2406,6 +2392,18 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
     .map_err(AuditError::Output)?;
 
     // Every file, in parallel, results in plan order.
+    let Plan {
+        jobs,
+        engine: n_engine,
+    } = plan_jobs(dir);
+    let threads = if cfg.threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        cfg.threads
+    }
+    .clamp(1, 64);
     let mut totals = Totals::default();
     let mut findings: Vec<Found> = Vec::new();
     let mut inventory: Vec<InventoryItem> = Vec::new();

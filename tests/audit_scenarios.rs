@@ -720,22 +720,12 @@ fn fifos_and_directories_are_reported_not_waited_on() {
     std::fs::create_dir(dir.join("keys/jboss.p12")).unwrap();
     std::fs::create_dir(dir.join("certs/dir-host.cer")).unwrap();
 
-    let mut child = bin()
-        .args(["audit", "--format", "json", "--at", AT, "--root"])
-        .arg(root.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("audit blocked on a FIFO");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = output_within_a_minute(
+        bin()
+            .args(["audit", "--format", "json", "--at", AT, "--root"])
+            .arg(root.path()),
+        "audit blocked on a FIFO",
+    );
     assert_eq!(out.status.code(), Some(2));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let reason = |path: &str| -> String {

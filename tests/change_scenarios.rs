@@ -1034,25 +1034,15 @@ fn unreadable_openssl_conf_refuses_without_hanging() {
         .success());
     let before = state(root.path());
     for args in [&["resign", "--all"][..], &["conf"][..]] {
-        let mut child = bin()
-            .args(args)
-            .arg("--root")
-            .arg(root.path())
-            .env_remove("RHV_PKI_P12_PASSWORD")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while child.try_wait().unwrap().is_none() {
-            if std::time::Instant::now() > deadline {
-                child.kill().unwrap();
-                panic!("{args:?} blocked on the openssl.conf FIFO");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let out = child.wait_with_output().unwrap();
+        let out = output_within_a_minute(
+            bin()
+                .args(args)
+                .arg("--root")
+                .arg(root.path())
+                .env_remove("RHV_PKI_P12_PASSWORD")
+                .stdin(Stdio::null()),
+            &format!("{args:?} blocked on the openssl.conf FIFO"),
+        );
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(

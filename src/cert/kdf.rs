@@ -271,6 +271,16 @@ pub(crate) enum Kdf<'a> {
     },
 }
 
+impl Kdf<'_> {
+    /// Bytes of output: PBKDF2's requested length, the PKCS#12 KDF's one SHA-256 block.
+    fn out_len(&self) -> usize {
+        match self {
+            Kdf::Pbkdf2 { len, .. } => *len,
+            Kdf::Pkcs12 { .. } => 32,
+        }
+    }
+}
+
 /// A derivation in progress: each step is one compression.
 struct Lane {
     /// Remaining steps.
@@ -477,12 +487,7 @@ fn drive(lanes: &mut [Option<Lane>]) {
 const SLOTS: usize = 4;
 
 fn output(l: &Option<Lane>, job: &Kdf<'_>) -> Option<Vec<u8>> {
-    let out = l.as_ref()?.output();
-    let len = match job {
-        Kdf::Pbkdf2 { len, .. } => *len,
-        Kdf::Pkcs12 { .. } => 32,
-    };
-    Some(out[..len].to_vec())
+    Some(l.as_ref()?.output()[..job.out_len()].to_vec())
 }
 
 /// Runs every derivation, the independent chains side by side. `None` for a job with
@@ -591,13 +596,7 @@ impl Batch {
             .iter()
             .map(|m| {
                 m.iter()
-                    .map(|&i| {
-                        let len = match &jobs[i] {
-                            Kdf::Pbkdf2 { len, .. } => *len,
-                            Kdf::Pkcs12 { .. } => 32,
-                        };
-                        (cache_key(&jobs[i]), len)
-                    })
+                    .map(|&i| (cache_key(&jobs[i]), jobs[i].out_len()))
                     .collect()
             })
             .collect();

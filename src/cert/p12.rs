@@ -328,19 +328,18 @@ pub(crate) fn open(data: &[u8], password: &str) -> Option<Opened> {
 pub(crate) fn open_with(data: &[u8], password: &str, pre: &kdf::Derived) -> Option<Opened> {
     let p = parse(data, password)?;
     let jobs = p.jobs();
-    let missing: Vec<usize> = (0..jobs.len())
-        .filter(|&i| pre.get(&jobs[i]).is_none())
-        .collect();
-    let mut fresh = if missing.is_empty() {
-        Vec::new()
-    } else {
-        let todo: Vec<Kdf<'_>> = missing.iter().map(|&i| jobs[i].clone()).collect();
-        kdf::derive(&todo)
-    }
-    .into_iter();
-    let derived: Vec<Option<Vec<u8>>> = jobs
+    // One lookup per job; whatever the batch lacks is derived here, side by side.
+    let pre_keys: Vec<Option<&[u8]>> = jobs.iter().map(|j| pre.get(j)).collect();
+    let todo: Vec<Kdf<'_>> = jobs
         .iter()
-        .map(|j| match pre.get(j) {
+        .zip(&pre_keys)
+        .filter(|(_, k)| k.is_none())
+        .map(|(j, _)| j.clone())
+        .collect();
+    let mut fresh = kdf::derive(&todo).into_iter();
+    let derived: Vec<Option<Vec<u8>>> = pre_keys
+        .into_iter()
+        .map(|k| match k {
             Some(k) => Some(k.to_vec()),
             None => fresh.next().flatten(),
         })

@@ -158,3 +158,22 @@ pub fn tree_state(dir: &Path) -> Vec<(String, String)> {
         .map(|l| (l.to_string(), String::new()))
         .collect()
 }
+
+/// Runs `cmd` with its output captured; kills it and fails as `what` if it has not ended
+/// within 60 s (for inputs that could make the binary block instead of failing).
+pub fn output_within_a_minute(cmd: &mut Command, what: &str) -> Output {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("{what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
