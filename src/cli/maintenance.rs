@@ -567,8 +567,7 @@ pub fn cycle_findings(pki_dir: &Path, r: &CycleReport) -> Vec<audit::Finding> {
 }
 
 fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let out = std::io::stdout();
-    let mut w = out.lock();
+    let mut w = super::out::stdout();
     serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
     writeln!(w).map_err(|e| CliError::Output(e.to_string()))
 }
