@@ -454,6 +454,7 @@ fn run_change(
     // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
     let (report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
     let findings = maint::cycle_findings(&cfg.pki_dir, &report);
+    maint::shout(&report);
     let doc = |result: Option<&Applied>| {
         serde_json::json!({
             "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": false,
