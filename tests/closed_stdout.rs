@@ -256,28 +256,47 @@ fn resign_with_the_cycle_restarts_clears_maintenance_and_exits_0() {
 }
 
 #[test]
-fn hosts_audit_against_the_simulator_exits_with_its_status() {
+fn hosts_audit_and_enroll_against_the_simulator_exit_with_their_status() {
     let sim = Sim::start(
         "4.5-modern",
-        "[[clusters]]\nname = \"Default\"\n[[hosts]]\nname = \"host1\"\n",
+        "[[clusters]]\nname = \"Default\"\n[[hosts]]\nname = \"host1\"\ncert = { sha1 = true }\n[[hosts]]\nname = \"host2\"\nspm = true\n",
         0.01,
     );
-    let mut args: Vec<String> = ["hosts", "audit", "--probe-timeout", "5"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    args.extend(sim.engine_args());
-    let want = rhv(&[])
-        .args(&args)
-        .env_remove("RHV_PKI_ENGINE_PASSWORD")
-        .output()
-        .unwrap();
-    assert!(matches!(code(&want), Some(0..=2)), "{want:?}");
-    let o = closed(rhv(&[]).args(&args).env_remove("RHV_PKI_ENGINE_PASSWORD"));
-    assert_eq!(
-        code(&o),
-        code(&want),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let hosts = |extra: &[&str]| -> Command {
+        let mut c = rhv(&["hosts"]);
+        c.args(extra)
+            .args(sim.engine_args())
+            .args(["--probe-timeout", "5"])
+            .env_remove("RHV_PKI_ENGINE_PASSWORD");
+        c
+    };
+    let sha1_host1 = || {
+        let o = hosts(&["audit", "--format", "json"]).output().unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (
+            o.status.code(),
+            doc["findings"].as_array().unwrap().iter().any(|f| {
+                f["code"] == "sha1-signature" && f["path"].as_str().unwrap().starts_with("host1")
+            }),
+        )
+    };
+    let (want, sha1) = sha1_host1();
+    assert!(sha1);
+    for format in ["table", "json", "nagios"] {
+        let o = closed(&mut hosts(&["audit", "--format", format]));
+        assert_eq!(code(&o), want, "hosts audit --format {format}: {o:?}");
+    }
+    let o = closed(&mut hosts(&["enroll", "--host", "host1", "--dry-run"]));
+    assert_eq!(code(&o), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    // The real run: host1 re-enrolled (no SHA-1 certificate any more), exit 0.
+    let o = closed(&mut hosts(&[
+        "enroll",
+        "--host",
+        "host1",
+        "--yes",
+        "--poll-interval",
+        "0.05",
+    ]));
+    assert_eq!(code(&o), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(sha1_host1().1, false, "host1 was not re-enrolled");
 }

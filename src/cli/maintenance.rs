@@ -59,7 +59,8 @@ pub struct HeArgs {
     #[arg(long, value_name = "HOST")]
     pub he_host: Option<String>,
     /// Drive global maintenance through the Manager's REST API (the HostedEngine VM's
-    /// maintenance action) instead of `hosted-engine` on a host.
+    /// maintenance action) instead of `hosted-engine` on a host (also done without this flag
+    /// when --password-file is given).
     #[arg(long, conflicts_with = "he_host")]
     pub he_api: bool,
     #[command(flatten, next_help_heading = "Manager API (--he-api)")]
@@ -181,8 +182,10 @@ fn live() -> LocationArgs {
 /// the cycle, so connection failures are retried for about a minute and a half. `loc` gives
 /// the defaults of `--ca-file` and `--engine-url` (`<root>/etc/pki/ovirt-engine/ca.pem` and
 /// the ENGINE_FQDN of `<root>/etc/ovirt-engine/engine.conf.d` with `--root`).
+/// Also without `--he-api` when credentials are configured (`--password-file`): the Manager
+/// then says itself whether it is a hosted engine.
 pub fn rest_client(he: &HeArgs, loc: &LocationArgs) -> Result<Option<Box<dyn HeRest>>, CliError> {
-    if !he.he_api {
+    if !he.he_api && he.engine.password_file.is_none() {
         return Ok(None);
     }
     let (mut cfg, _) = super::hosts::engine_config(&he.engine, loc)?;
