@@ -298,5 +298,5 @@ fn hosts_audit_and_enroll_against_the_simulator_exit_with_their_status() {
         "0.05",
     ]));
     assert_eq!(code(&o), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(sha1_host1().1, false, "host1 was not re-enrolled");
+    assert!(!sha1_host1().1, "host1 was not re-enrolled");
 }
