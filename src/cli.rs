@@ -217,6 +217,9 @@ pub enum CliError {
     Audit(#[from] audit::AuditError),
     #[error("writing the report: {0}")]
     Output(String),
+    /// A side job of the audit failed (the Manager for `--post-events`): exit 3.
+    #[error("{0}")]
+    SideJob(String),
     #[error(transparent)]
     Change(#[from] crate::change::ChangeError),
     /// Refused before anything was changed (exit 2 in the change commands' terms).
@@ -540,35 +543,28 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
             .and_then(|_| w.flush())
             .map_err(|e| CliError::Output(e.to_string()))
     };
-    // Nagios: one line, decided after every side job (textfile, --post-events), so a failed
-    // one turns it into UNKNOWN instead of a second answer.
-    if a.format == AuditFormat::Nagios {
-        let (line, _) = alert::nagios(&rep, &t);
-        let mut err = textfile_err;
-        if err.is_none() && a.post_events {
-            err = post_event(&a, &rep).err();
-        }
-        *printed = true;
-        return match err {
-            Some(e) => {
-                print_unknown(AuditFormat::Nagios, &e.to_string(), Some(&line));
-                Err(e)
-            }
-            None => {
-                write(&format!("{line}\n"))?;
-                Ok(Outcome {
-                    code: status.exit_code(),
-                })
-            }
-        };
+    // Nagios (one line) and JSON (one document) are decided after every side job (textfile,
+    // --post-events), so a failed one is in the answer: `UNKNOWN: …` / `"error"`. Table and
+    // Prometheus are printed first: a Manager that cannot be reached never hides them.
+    let whole = matches!(a.format, AuditFormat::Nagios | AuditFormat::Json);
+    let mut err = textfile_err;
+    if whole && err.is_none() && a.post_events {
+        err = post_event(&a, &rep).err();
     }
     *printed = true;
     match a.format {
+        AuditFormat::Nagios => {
+            let (line, _) = alert::nagios(&rep, &t);
+            match &err {
+                Some(e) => print_unknown(AuditFormat::Nagios, &e.to_string(), Some(&line)),
+                None => write(&format!("{line}\n"))?,
+            }
+        }
         AuditFormat::Table => write(&report::table(&rep, color))?,
         AuditFormat::Json => {
             let doc = report::json(&rep);
             let mut v = serde_json::to_value(&doc).map_err(|e| CliError::Output(e.to_string()))?;
-            if let (Some(e), Some(m)) = (&textfile_err, v.as_object_mut()) {
+            if let (Some(e), Some(m)) = (&err, v.as_object_mut()) {
                 m.insert("error".into(), e.to_string().into());
             }
             let mut w = std::io::BufWriter::new(out::stdout());
@@ -581,7 +577,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         }
         AuditFormat::Prometheus => {
             // With --textfile-dir the file already counts this run's errors.
-            let carried = if textfile_dir.is_some() && textfile_err.is_none() {
+            let carried = if textfile_dir.is_some() && err.is_none() {
                 let now_prev = textfile_dir
                     .as_ref()
                     .and_then(|d| std::fs::read_to_string(d.join("rhv_pki.prom")).ok())
@@ -597,13 +593,11 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
             };
             write(&alert::prometheus(&rep, &t, &host, carried))?;
         }
-        AuditFormat::Nagios => {}
     }
-    if let Some(e) = textfile_err {
+    if let Some(e) = err {
         return Err(e);
     }
-    // After the report is out: a Manager that cannot be reached must not hide the audit.
-    if a.post_events {
+    if !whole && a.post_events {
         post_event(&a, &rep)?;
     }
     Ok(Outcome {
@@ -629,7 +623,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
     rt.block_on(async {
         let e = crate::engine::Engine::login(cfg)
             .await
-            .map_err(|e| CliError::Output(format!("--post-events: {e}")))?;
+            .map_err(|e| CliError::SideJob(format!("--post-events: {e}")))?;
         let r = e.post_event(&ev).await;
         e.logout().await;
         match r {
@@ -647,7 +641,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
                 );
                 Ok(())
             }
-            Err(err) => Err(CliError::Output(format!("--post-events: {err}"))),
+            Err(err) => Err(CliError::SideJob(format!("--post-events: {err}"))),
         }
     })
 }

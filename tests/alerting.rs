@@ -498,6 +498,36 @@ fn unknown_always_answers_on_stdout_nagios_line_and_json_document() {
     assert!(out.contains("(audit: WARNING: "), "{out}");
     assert!(out.contains(" | 'ca:ca.pem'="), "perfdata kept: {out}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write rhv_pki.prom"));
+    // --post-events to a Manager that cannot be reached: the same single UNKNOWN line.
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "secret\n").unwrap();
+    let pw = pw.to_str().unwrap();
+    let unreachable = [
+        "audit",
+        "--root",
+        r,
+        "--at",
+        AT,
+        "--post-events",
+        "--engine-url",
+        "https://127.0.0.1:1",
+        "--password-file",
+        pw,
+        "--format",
+    ];
+    let o = run(&[&unreachable[..], &["nagios"]].concat());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("UNKNOWN: --post-events: "), "{out}");
+    assert!(out.contains("(audit: WARNING: "), "{out}");
+    let o = run(&[&unreachable[..], &["json"]].concat());
+    assert_eq!(o.status.code(), Some(3));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        doc["error"].as_str().unwrap().contains("--post-events"),
+        "{doc:#}"
+    );
     // JSON: the whole report plus the error.
     let o = run(&[
         "audit",
