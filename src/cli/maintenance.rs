@@ -74,7 +74,9 @@ pub struct HeArgs {
 pub struct CycleArgs {
     #[command(flatten)]
     pub he: HeArgs,
-    /// Do not touch hosted-engine global maintenance (you handle it).
+    /// Do not touch hosted-engine global maintenance: this Manager is not a hosted engine, or
+    /// you hold global maintenance yourself. Needed for restarts when no hosted engine is
+    /// detected and none can be ruled out (--he-host / --he-api / a local hosted-engine).
     #[arg(long)]
     pub no_maintenance: bool,
     /// Do not restart services: print the exact commands instead.
