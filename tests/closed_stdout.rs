@@ -52,6 +52,15 @@ fn generate_prints_nothing_and_exits_0() {
         let o = closed(&mut rhv(&["generate", what]));
         assert_eq!(code(&o), Some(0), "generate {what}: {o:?}");
     }
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["audit", "--help"],
+        &["hosts", "enroll", "-h"],
+    ] {
+        let o = closed(&mut rhv(args));
+        assert_eq!(code(&o), Some(0), "{args:?}: {o:?}");
+    }
 }
 
 #[test]
