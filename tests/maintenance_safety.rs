@@ -145,6 +145,30 @@ fn without_hosted_engine_detection_nothing_is_restarted_unless_no_maintenance() 
         "{t}"
     );
 
+    // hosted-engine-setup's answer file on the appliance.
+    std::fs::create_dir_all(m.root.path().join("root")).unwrap();
+    std::fs::write(
+        m.root.path().join("root/heanswers.conf"),
+        "[environment:default]\n",
+    )
+    .unwrap();
+    let out = run(
+        &path,
+        &[
+            "resign",
+            "apache",
+            "--root",
+            m.root_str(),
+            "--cycle",
+            "--dry-run",
+            "--endpoint",
+            &ep,
+        ],
+    );
+    let t = String::from_utf8_lossy(&out.stdout);
+    assert!(t.contains("root/heanswers.conf exists"), "{t}");
+    assert!(t.contains("RESTARTS REFUSED"), "{t}");
+
     // --no-maintenance, explicitly: the admin says it is not a hosted engine (or holds it).
     let out = run(
         &path,

@@ -304,8 +304,10 @@ fn maint_err(e: maintenance::MaintError) -> CliError {
 /// What under `root` marks a hosted engine. Evidence only, for the message: its absence
 /// rules nothing out (engine-setup keeps the hosted-engine facts in its database).
 fn he_evidence(root: &Path) -> Option<String> {
-    // A hosted-engine host's own configuration (the Manager's PKI on an HE host).
+    // hosted-engine-setup's answers for engine-setup on the appliance (cloud-init writes
+    // them on the engine VM), or a hosted-engine host's own configuration.
     for rel in [
+        "root/heanswers.conf",
         "etc/ovirt-hosted-engine/hosted-engine.conf",
         "etc/ovirt-hosted-engine-ha/agent.conf",
     ] {
