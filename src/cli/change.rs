@@ -371,8 +371,7 @@ fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
 }
 
 fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let out = std::io::stdout();
-    let mut w = out.lock();
+    let mut w = super::out::stdout();
     serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
     writeln!(w).map_err(|e| CliError::Output(e.to_string()))
 }
@@ -455,6 +454,7 @@ fn run_change(
     // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
     let (report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
     let findings = maint::cycle_findings(&cfg.pki_dir, &report);
+    maint::shout(&report);
     let doc = |result: Option<&Applied>| {
         serde_json::json!({
             "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": false,
