@@ -116,8 +116,15 @@ fn verify_ok(ca: &Path, cert: &Path) {
     );
 }
 
-/// The whole runbook on one era, judged by openssl and keytool.
-fn resign_all_and_judge(name: &str) {
+/// The whole runbook on one era, judged by openssl and keytool. `force`: `--all --force`,
+/// every CA and entity re-signed even when healthy (without it only a 4.2 PKI, all SHA-1
+/// with RC2-40 p12s, is re-signed whole).
+fn resign_all_and_judge(name: &str, force: bool) {
+    let all: &[&str] = if force {
+        &["resign", "--all", "--force"]
+    } else {
+        &["resign", "--all"]
+    };
     let root = scenario(name);
     let p = pki(root.path());
     let orig = pki(&fixtures().join(name));
@@ -128,15 +135,12 @@ fn resign_all_and_judge(name: &str) {
         .lines()
         .count();
 
-    let dry = rhv(root.path(), &["resign", "--all", "--dry-run"]);
+    let dry = rhv(root.path(), &[all, &["--dry-run"]].concat());
     ok(&dry);
     assert_eq!(state(root.path()), before, "--dry-run changed nothing");
     let plan = String::from_utf8_lossy(&dry.stdout).to_string();
 
-    let o = rhv(
-        root.path(),
-        &["resign", "--all", "--yes", "--format", "json"],
-    );
+    let o = rhv(root.path(), &[all, &["--yes", "--format", "json"]].concat());
     ok(&o);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(doc["result"]["changed"], true);
@@ -157,6 +161,17 @@ fn resign_all_and_judge(name: &str) {
         .map(|i| i["newSerial"].as_str().unwrap())
         .collect();
     assert_eq!(serials.len(), names.len(), "every entity re-signed");
+    let cas = doc["plan"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "ca")
+        .count();
+    let expect_cas = ["ca.pem", "qemu-ca.pem"]
+        .iter()
+        .filter(|c| orig.join(c).exists())
+        .count();
+    assert_eq!(cas, expect_cas, "every CA re-signed");
 
     // CA(s): SHA-256, same key, same serial and subject.
     for ca in ["ca.pem", "qemu-ca.pem"] {
@@ -365,17 +380,149 @@ fn resign_all_and_judge(name: &str) {
 
 #[test]
 fn resign_all_4_2_sha1() {
-    resign_all_and_judge("4.2-sha1");
+    resign_all_and_judge("4.2-sha1", false);
 }
 
 #[test]
 fn resign_all_4_4_mixed() {
-    resign_all_and_judge("4.4-mixed");
+    resign_all_and_judge("4.4-mixed", true);
 }
 
 #[test]
 fn resign_all_4_5_modern() {
-    resign_all_and_judge("4.5-modern");
+    resign_all_and_judge("4.5-modern", true);
+}
+
+fn plan_json(root: &Path, args: &[&str]) -> serde_json::Value {
+    let o = rhv(root, &[args, &["--dry-run", "--format", "json"]].concat());
+    ok(&o);
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn reason_of<'a>(doc: &'a serde_json::Value, list: &str, name: &str) -> Option<&'a str> {
+    doc["plan"][list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .map(|i| i["reason"].as_str().unwrap())
+}
+
+/// `resign --all` on a 4.4 PKI whose CAs are SHA-256 with years left re-signs only what is
+/// weak (SHA-1 apache / websocket-proxy, reports without SAN), says why each CA is skipped,
+/// asks no host re-enrollment, and leaves both CAs and the truststore byte-identical; with
+/// `--force` the CAs are re-signed too.
+#[test]
+fn resign_all_re_signs_only_what_is_weak_or_due() {
+    let root = scenario("4.4-mixed");
+    let p = pki(root.path());
+    let doc = plan_json(root.path(), &["resign", "--all"]);
+    for ca in ["ca", "qemu-ca"] {
+        assert!(
+            reason_of(&doc, "items", ca).is_none(),
+            "{ca} planned: {doc}"
+        );
+        let why = reason_of(&doc, "skipped", ca).unwrap_or_else(|| panic!("{ca} not skipped"));
+        assert!(
+            why.contains("already sha256WithRSAEncryption")
+                && why.contains("2030-05-30")
+                && why.contains("--force"),
+            "{ca}: {why}"
+        );
+    }
+    for n in ["apache", "websocket-proxy"] {
+        let why = reason_of(&doc, "items", n).unwrap_or_else(|| panic!("{n} not planned"));
+        assert!(
+            why.starts_with("re-sign with SHA-256") && why.contains("signed sha1WithRSAEncryption"),
+            "{n}: {why}"
+        );
+    }
+    let why = reason_of(&doc, "items", "reports").expect("reports planned");
+    assert!(why.contains("no subjectAltName"), "reports: {why}");
+    let notes = doc["plan"]["notes"].to_string();
+    assert!(
+        !notes.contains("re-enroll"),
+        "no CA change, no re-enrollment: {notes}"
+    );
+    let keep = [
+        "ca.pem",
+        "qemu-ca.pem",
+        "certs/ca.der",
+        "certs/qemu-ca.der",
+        ".truststore",
+    ]
+    .map(|f| std::fs::read(p.join(f)).unwrap());
+    let o = rhv(root.path(), &["resign", "--all", "--yes"]);
+    ok(&o);
+    assert_eq!(
+        [
+            "ca.pem",
+            "qemu-ca.pem",
+            "certs/ca.der",
+            "certs/qemu-ca.der",
+            ".truststore"
+        ]
+        .map(|f| std::fs::read(p.join(f)).unwrap()),
+        keep,
+        "CAs and truststore untouched"
+    );
+    assert_eq!(
+        sig_alg(&p.join("certs/apache.cer")),
+        "sha256WithRSAEncryption"
+    );
+    let o = openssl_text(&[
+        "x509",
+        "-noout",
+        "-ext",
+        "subjectAltName",
+        "-in",
+        p.join("certs/reports.cer").to_str().unwrap(),
+    ]);
+    assert!(o.contains("DNS:engine44.example.test"), "reports SAN: {o}");
+    // --force: the healthy CAs are re-signed (keeping key and serial), and the plan says so.
+    let forced = plan_json(root.path(), &["resign", "--all", "--force"]);
+    let why = reason_of(&forced, "items", "ca").expect("ca forced");
+    assert!(
+        why.starts_with("--force: already sha256WithRSAEncryption"),
+        "{why}"
+    );
+    assert!(why.contains("notAfter"), "{why}");
+}
+
+/// A plan with nothing to do exits 0, says so, and changes nothing (after a forced re-sign
+/// everything is fresh SHA-256).
+#[test]
+fn resign_all_with_nothing_to_do_exits_0_and_says_so() {
+    let root = scenario("4.5-modern");
+    ok(&rhv(root.path(), &["resign", "--all", "--force", "--yes"]));
+    let before = state(root.path());
+    for extra in [&["--dry-run"][..], &["--yes"][..]] {
+        let o = rhv(root.path(), &[&["resign", "--all"][..], extra].concat());
+        ok(&o);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("nothing to do"), "{extra:?}: {}", text(&o));
+        assert!(
+            out.contains("skipped ca: nothing to fix")
+                && out.contains("skipped engine: nothing to fix"),
+            "{extra:?}: {}",
+            text(&o)
+        );
+        assert!(
+            !out.contains("restart"),
+            "{extra:?}: nothing to restart: {}",
+            text(&o)
+        );
+        assert_eq!(state(root.path()), before, "{extra:?} changed something");
+    }
+    let o = rhv(
+        root.path(),
+        &["resign", "--all", "--yes", "--format", "json"],
+    );
+    ok(&o);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["result"]["changed"], false);
+    assert_eq!(doc["plan"]["items"].as_array().unwrap().len(), 0);
+    assert_eq!(state(root.path()), before);
 }
 
 #[test]
@@ -406,7 +553,7 @@ fn resigned_extensions_equal_what_openssl_ca_wrote() {
     // 4.5 sample entities were issued by `openssl ca` with oVirt's cert.conf: our re-issue
     // must carry byte-identical extensions (same key, same CA, same profile).
     let root = scenario("4.5-modern");
-    ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
+    ok(&rhv(root.path(), &["resign", "--all", "--force", "--yes"]));
     let p = pki(root.path());
     let orig = pki(&fixtures().join("4.5-modern"));
     let ext = |f: &Path| {
@@ -562,7 +709,7 @@ fn rollback_restores_bytes_modes_and_owners() {
         }
     }
     let before = state(root.path());
-    let applied = rhv(root.path(), &["resign", "--all", "--yes"]);
+    let applied = rhv(root.path(), &["resign", "--all", "--force", "--yes"]);
     ok(&applied);
     let mid = state(root.path());
     assert_ne!(mid, before);
@@ -628,7 +775,7 @@ fn a_held_ca_lock_makes_us_wait_or_time_out_untouched() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     let o = rhv(
         root.path(),
-        &["resign", "--all", "--yes", "--lock-timeout", "1"],
+        &["resign", "--all", "--force", "--yes", "--lock-timeout", "1"],
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
@@ -939,12 +1086,16 @@ fn resign_never_shortens_a_ca_unless_asked() {
     let p = pki(root.path());
     let ca = p.join("ca.pem");
     let before = cert_field(&ca, "-enddate");
-    let dry = rhv(root.path(), &["resign", "--all", "--dry-run"]);
+    let dry = rhv(root.path(), &["resign", "--all", "--force", "--dry-run"]);
     ok(&dry);
     let plan = text(&dry);
     assert!(plan.contains("already sha256WithRSAEncryption"), "{plan}");
     assert!(!plan.contains("re-sign with SHA-256"), "{plan}");
-    ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
+    assert!(
+        plan.contains("notAfter stays 2042-07-27") && !plan.contains("fresh validity"),
+        "{plan}"
+    );
+    ok(&rhv(root.path(), &["resign", "--all", "--force", "--yes"]));
     assert_eq!(cert_field(&ca, "-enddate"), before);
     assert_eq!(sig_alg(&ca), "sha256WithRSAEncryption");
 
@@ -972,7 +1123,7 @@ fn resign_never_shortens_a_ca_unless_asked() {
     let old = scenario("4.2-sha1");
     let plan = text(&rhv(old.path(), &["resign", "--all", "--dry-run"]));
     assert!(
-        plan.contains("re-sign with SHA-256 (now sha1WithRSAEncryption)"),
+        plan.contains("re-sign with SHA-256 keeping the key: signed sha1WithRSAEncryption"),
         "{plan}"
     );
 }
