@@ -1117,9 +1117,11 @@ pub fn preflight(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
                         "symlink to {target} does not resolve ({e}); refusing to write through it"
                     ))
                 }
-                Ok(real) if !real.starts_with(&real_dir) => return refuse(format!(
+                Ok(real) if !real.starts_with(&real_dir) => {
+                    return refuse(format!(
                     "symlink to {target}, outside the PKI directory; refusing to write through it"
-                )),
+                ))
+                }
                 Ok(_) => {}
             }
         }

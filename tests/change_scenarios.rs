@@ -1203,3 +1203,294 @@ fn unreadable_openssl_conf_refuses_without_hanging() {
         assert_eq!(state(root.path()), before, "{args:?} changed something");
     }
 }
+
+/// `apache-ca.pem` as a regular-file copy of ca.pem (not the usual symlink) is refreshed in
+/// the same transaction as ca.pem, so the next audit finds no apache-ca-mismatch; a
+/// third-party CA in it (apache issued externally) is kept, and the plan says why.
+#[test]
+fn apache_ca_copy_follows_a_re_signed_ca_and_a_third_party_one_stays() {
+    let root = scenario("4.2-sha1");
+    let p = pki(root.path());
+    std::fs::remove_file(p.join("apache-ca.pem")).unwrap();
+    std::fs::copy(p.join("ca.pem"), p.join("apache-ca.pem")).unwrap();
+    let o = rhv(
+        root.path(),
+        &["resign", "--all", "--yes", "--format", "json"],
+    );
+    ok(&o);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        doc["result"]["filesWritten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "apache-ca.pem"),
+        "{doc}"
+    );
+    assert!(
+        !std::fs::symlink_metadata(p.join("apache-ca.pem"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "still a regular file"
+    );
+    assert_eq!(
+        std::fs::read(p.join("apache-ca.pem")).unwrap(),
+        std::fs::read(p.join("ca.pem")).unwrap(),
+        "apache-ca.pem holds the re-signed CA"
+    );
+    assert_eq!(sig_alg(&p.join("apache-ca.pem")), "sha256WithRSAEncryption");
+    let (_, audit) = audit_json(root.path(), &["--at", "2026-11-23"]);
+    assert!(
+        !has(&audit, "apache-ca-mismatch", "apache-ca.pem"),
+        "{}",
+        codes(&audit)
+    );
+    // The rollback restores the old copy too.
+    ok(&rhv(root.path(), &["rollback", "--yes"]));
+    assert_eq!(
+        std::fs::read(p.join("apache-ca.pem")).unwrap(),
+        std::fs::read(pki(&fixtures().join("4.2-sha1")).join("ca.pem")).unwrap()
+    );
+
+    // Third-party apache: apache-ca.pem holds the external CA; re-signing ca keeps it.
+    let root = scenario("third-party-apache");
+    let p = pki(root.path());
+    let ext = std::fs::read(p.join("apache-ca.pem")).unwrap();
+    let plan = plan_json(root.path(), &["resign", "ca"]);
+    let why = reason_of(&plan, "skipped", "apache-ca.pem").expect("apache-ca.pem skipped");
+    assert!(
+        why.contains("Example Corp Issuing CA") && why.contains("third-party"),
+        "{why}"
+    );
+    ok(&rhv(root.path(), &["resign", "ca", "--yes"]));
+    assert_eq!(std::fs::read(p.join("apache-ca.pem")).unwrap(), ext);
+    assert_ne!(std::fs::read(p.join("ca.pem")).unwrap(), ext);
+    let (_, audit) = audit_json(root.path(), &[]);
+    assert!(
+        !has(&audit, "apache-ca-mismatch", "apache-ca.pem")
+            && has(&audit, "third-party-cert", "certs/apache.cer"),
+        "{}",
+        codes(&audit)
+    );
+}
+
+/// What the apply cannot do, the dry run does not promise: `--dry-run` and `--yes` run the one
+/// preflight and fail alike, with the same message naming the file, and nothing changes.
+#[test]
+fn dry_run_fails_where_the_apply_would() {
+    type Setup = fn(&Path);
+    let cases: &[(&str, &str, Setup)] = &[
+        ("database.txt", "larger than", |p| {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(p.join("database.txt"))
+                .unwrap();
+            f.set_len(200 << 20).unwrap();
+        }),
+        ("requests/apache.req", "directory", |p| {
+            std::fs::remove_file(p.join("requests/apache.req")).unwrap();
+            std::fs::create_dir(p.join("requests/apache.req")).unwrap();
+        }),
+        ("certs/apache.cer", "directory", |p| {
+            std::fs::remove_file(p.join("certs/apache.cer")).unwrap();
+            std::fs::create_dir(p.join("certs/apache.cer")).unwrap();
+        }),
+        ("certs/ca.der", "directory", |p| {
+            std::fs::remove_file(p.join("certs/ca.der")).unwrap();
+            std::fs::create_dir(p.join("certs/ca.der")).unwrap();
+        }),
+    ];
+    for (file, why, setup) in cases {
+        let root = scenario("4.2-sha1");
+        let p = pki(root.path());
+        setup(&p);
+        let before = state(root.path());
+        let mut errs = Vec::new();
+        for mode in ["--dry-run", "--yes"] {
+            let o = rhv(root.path(), &["resign", "--all", mode]);
+            assert_eq!(o.status.code(), Some(2), "{file} {mode}: {}", text(&o));
+            let err = String::from_utf8_lossy(&o.stderr).to_string();
+            assert!(
+                err.contains(&p.join(file).display().to_string()) && err.contains(why),
+                "{file} {mode}: {err}"
+            );
+            assert_eq!(
+                state(root.path()),
+                before,
+                "{file} {mode} changed something"
+            );
+            assert!(
+                !root.path().join("var/lib/rhv-pki/backups").exists(),
+                "{file} {mode}: no backup begun"
+            );
+            errs.push(err);
+        }
+        assert_eq!(
+            errs[0], errs[1],
+            "{file}: same message for the dry run and the apply"
+        );
+    }
+}
+
+/// README: a `.cer` that cannot be read is refused, never overwritten. `certs/engine.cer` as a
+/// FIFO or a 200 MB file: `resign --all` and `resign engine` refuse, naming it, nothing changed.
+#[test]
+fn unreadable_entity_cer_is_refused_not_overwritten() {
+    for kind in ["fifo", "huge"] {
+        let root = scenario("4.2-sha1");
+        let p = pki(root.path());
+        let cer = p.join("certs/engine.cer");
+        if kind == "fifo" {
+            std::fs::remove_file(&cer).unwrap();
+            assert!(Command::new("mkfifo").arg(&cer).status().unwrap().success());
+        } else {
+            let f = std::fs::OpenOptions::new().write(true).open(&cer).unwrap();
+            f.set_len(200 << 20).unwrap();
+        }
+        let before = state(root.path());
+        for args in [
+            &["resign", "--all", "--yes"][..],
+            &["resign", "engine", "--yes"][..],
+        ] {
+            let o = output_within_a_minute(
+                bin()
+                    .args(args)
+                    .arg("--root")
+                    .arg(root.path())
+                    .env_remove("RHV_PKI_P12_PASSWORD")
+                    .stdin(Stdio::null()),
+                &format!("{kind} {args:?} blocked"),
+            );
+            assert_eq!(o.status.code(), Some(2), "{kind} {args:?}: {}", text(&o));
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                err.contains(&cer.display().to_string())
+                    && (err.contains("FIFO") || err.contains("larger than")),
+                "{kind} {args:?}: {err}"
+            );
+            assert_eq!(
+                state(root.path()),
+                before,
+                "{kind} {args:?} changed something"
+            );
+        }
+    }
+}
+
+/// ENGINE_FQDN becomes the one dNSName of the web certificates: a value that is not a host
+/// name is refused before anything changes, naming the file and showing the value escaped;
+/// an IP address literal is accepted and written as `IP:`.
+#[test]
+fn engine_fqdn_is_validated_before_any_change() {
+    let bad: &[&[u8]] = &[
+        b"ENGINE_FQDN=engine.example.test,evil.example\n",
+        b"ENGINE_FQDN=\"$(touch /tmp/pwned).example\"\n",
+        b"ENGINE_FQDN=\"engine\nevil.example\"\n",
+        b"ENGINE_FQDN=engine\xff.example.test\n",
+        b"ENGINE_FQDN=-engine.example.test\n",
+    ];
+    for value in bad {
+        let root = scenario("4.2-sha1");
+        let conf = root
+            .path()
+            .join("etc/ovirt-engine/engine.conf.d/10-setup-protocols.conf");
+        std::fs::write(&conf, value).unwrap();
+        let before = state(root.path());
+        for mode in ["--dry-run", "--yes"] {
+            let o = rhv(root.path(), &["resign", "--all", mode]);
+            assert_eq!(o.status.code(), Some(2), "{value:?} {mode}: {}", text(&o));
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                err.contains(&conf.display().to_string()) && err.contains("not a valid host name"),
+                "{value:?} {mode}: {err}"
+            );
+            assert!(
+                !err.contains('\u{1b}') && err.trim_end().lines().count() == 1,
+                "{err:?}"
+            );
+            assert_eq!(
+                state(root.path()),
+                before,
+                "{value:?} {mode} changed something"
+            );
+        }
+        // The audit says so too, naming the file.
+        let (_, doc) = audit_json(root.path(), &[]);
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "engine-fqdn-unknown")
+            .unwrap_or_else(|| panic!("{value:?}: {}", codes(&doc)));
+        assert_eq!(f["severity"], "warning");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("10-setup-protocols.conf"),
+            "{f}"
+        );
+    }
+    // A Manager addressed by IP: IP:<addr> in the SAN, as oVirt writes it for hosts.
+    let root = scenario("4.2-sha1");
+    std::fs::write(
+        root.path()
+            .join("etc/ovirt-engine/engine.conf.d/10-setup-protocols.conf"),
+        "ENGINE_FQDN=192.0.2.10\n",
+    )
+    .unwrap();
+    ok(&rhv(root.path(), &["resign", "apache", "--yes"]));
+    let san = openssl_text(&[
+        "x509",
+        "-noout",
+        "-ext",
+        "subjectAltName",
+        "-in",
+        pki(root.path()).join("certs/apache.cer").to_str().unwrap(),
+    ]);
+    assert!(
+        san.contains("IP Address:192.0.2.10") && !san.contains("DNS:"),
+        "{san}"
+    );
+}
+
+/// A certificate whose dNSName is not a host name (as an unchecked ENGINE_FQDN produced) is an
+/// audit finding, `san-invalid`, on whatever certificate carries it.
+#[test]
+fn audit_flags_an_invalid_dns_san() {
+    let root = scenario("4.5-modern");
+    let p = pki(root.path());
+    let key = root.path().join("k.pem");
+    let out = p.join("certs/host7.example.test.cer");
+    let o = openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key.to_str().unwrap(),
+        "-subj",
+        "/O=example.test/CN=host7.example.test",
+        "-days",
+        "30",
+        "-addext",
+        "subjectAltName=DNS:host7.example.test;reboot,DNS:ok.example.test,DNS:*.wild.example.test",
+        "-out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, doc) = audit_json(root.path(), &[]);
+    let f = findings(&doc, "san-invalid", "certs/host7.example.test.cer");
+    assert_eq!(f.len(), 1, "{}", codes(&doc));
+    let m = f[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("host7.example.test;reboot") && m.contains("';'"),
+        "{m}"
+    );
+    // The healthy sample has none.
+    let clean = scenario("4.5-modern");
+    let (_, doc) = audit_json(clean.path(), &[]);
+    assert!(!codes(&doc).contains("san-invalid"), "{}", codes(&doc));
+}
