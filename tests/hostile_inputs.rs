@@ -73,7 +73,7 @@ fn replace_with(p: &Path, data: &[u8]) {
 fn truncated(p: &Path) {
     let t = std::fs::read_to_string(p).unwrap();
     let b = t.find("-----BEGIN CERTIFICATE-----").unwrap();
-    replace_with(p, t[..b + 120].as_bytes());
+    replace_with(p, &t.as_bytes()[..b + 120]);
 }
 
 fn truncated_engine_cer(r: &Path) {
@@ -310,10 +310,8 @@ fn check(row: &Row) -> Vec<String> {
             fail("killed by a signal".into());
         }
         let refused = cmd != "audit" && row.resign == Refused;
-        if cmd == "audit" || refused {
-            if !all.contains(row.names) {
-                fail(format!("does not name {}", row.names));
-            }
+        if (cmd == "audit" || refused) && !all.contains(row.names) {
+            fail(format!("does not name {}", row.names));
         }
         if cmd != "audit" {
             let want = if refused { 2 } else { 0 };
