@@ -298,6 +298,7 @@ fn check(row: &Row) -> Vec<String> {
         ("resign --dry-run", &["resign", "--all", "--dry-run"]),
         ("resign --yes", &["resign", "--all", "--yes"]),
     ];
+    let mut dry_err = String::new();
     for (cmd, args) in runs {
         let what = format!("{} × {cmd}", row.name);
         let o = run(root.path(), args, &what);
@@ -321,6 +322,15 @@ fn check(row: &Row) -> Vec<String> {
         }
         if (cmd != "resign --yes" || refused) && tree(root.path()) != before {
             fail("changed the disk".into());
+        }
+        // One preflight for both: the dry run refuses exactly as the apply does.
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        match cmd {
+            "resign --dry-run" => dry_err = err,
+            "resign --yes" if refused && err != dry_err => {
+                fail(format!("the dry run said otherwise:\n{dry_err}"))
+            }
+            _ => {}
         }
     }
     bad
