@@ -37,30 +37,37 @@ struct Row {
     names: &'static str,
     setup: fn(&Path),
     resign: Resign,
+    /// Run on the root after every command of the row: `Err(why)` fails the row (e.g. "no
+    /// file got a wider mode than it had"). `fine` when the row needs nothing more.
+    then: fn(&Path) -> Result<(), String>,
+}
+
+fn fine(_: &Path) -> Result<(), String> {
+    Ok(())
 }
 
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
-    Row { name: "truncated PEM entity .cer", scenario: "4.2-sha1", names: "certs/engine.cer", setup: truncated_engine_cer, resign: Refused },
-    Row { name: "truncated PEM ca.pem", scenario: "4.2-sha1", names: "ca.pem", setup: truncated_ca_pem, resign: Refused },
-    Row { name: "garbage DER entity .cer", scenario: "4.2-sha1", names: "certs/jboss.cer", setup: garbage_jboss_cer, resign: Refused },
-    Row { name: "garbage DER host .cer", scenario: "4.2-sha1", names: "certs/host1.example.test.cer", setup: garbage_host_cer, resign: Applies },
-    Row { name: "zero-byte p12", scenario: "4.2-sha1", names: "keys/jboss.p12", setup: empty_jboss_p12, resign: Refused },
-    Row { name: "wrong p12 password", scenario: "4.5-modern", names: "keys/jboss.p12", setup: wrong_password_jboss_p12, resign: Refused },
-    Row { name: "symlink loop", scenario: "4.2-sha1", names: "certs/engine.cer", setup: engine_cer_self_loop, resign: Refused },
-    Row { name: "symlink outside the tree", scenario: "4.2-sha1", names: "certs/engine.cer", setup: engine_cer_link_outside, resign: Refused },
-    Row { name: "dangling symlink", scenario: "4.2-sha1", names: "certs/engine.cer", setup: engine_cer_dangling, resign: Refused },
-    Row { name: "FIFO entity .cer", scenario: "4.2-sha1", names: "certs/engine.cer", setup: engine_cer_fifo, resign: Refused },
-    Row { name: "FIFO openssl.conf", scenario: "4.4-mixed", names: "openssl.conf", setup: openssl_conf_fifo, resign: Refused },
-    Row { name: "directory for an entity .cer", scenario: "4.2-sha1", names: "certs/apache.cer", setup: apache_cer_directory, resign: Refused },
-    Row { name: "directory for a CA copy", scenario: "4.2-sha1", names: "certs/ca.der", setup: ca_der_directory, resign: Refused },
-    Row { name: "non-UTF-8 file name", scenario: "4.2-sha1", names: "certs/host\u{fffd}.cer", setup: non_utf8_host_cer, resign: Applies },
-    Row { name: "200 MB entity .cer", scenario: "4.2-sha1", names: "certs/engine.cer", setup: huge_engine_cer, resign: Refused },
-    Row { name: "200 MB database.txt", scenario: "4.2-sha1", names: "database.txt", setup: huge_database_txt, resign: Refused },
-    Row { name: "200 MB p12", scenario: "4.2-sha1", names: "keys/jboss.p12", setup: huge_jboss_p12, resign: Refused },
-    Row { name: "invalid ENGINE_FQDN (comma, $(...))", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_shell, resign: Refused },
-    Row { name: "invalid ENGINE_FQDN (newline)", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_newline, resign: Refused },
-    Row { name: "invalid ENGINE_FQDN (non-UTF-8)", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_non_utf8, resign: Refused },
+    Row { name: "truncated PEM entity .cer", scenario: "4.2-sha1", names: "certs/engine.cer", setup: truncated_engine_cer, resign: Refused, then: fine },
+    Row { name: "truncated PEM ca.pem", scenario: "4.2-sha1", names: "ca.pem", setup: truncated_ca_pem, resign: Refused, then: fine },
+    Row { name: "garbage DER entity .cer", scenario: "4.2-sha1", names: "certs/jboss.cer", setup: garbage_jboss_cer, resign: Refused, then: fine },
+    Row { name: "garbage DER host .cer", scenario: "4.2-sha1", names: "certs/host1.example.test.cer", setup: garbage_host_cer, resign: Applies, then: fine },
+    Row { name: "zero-byte p12", scenario: "4.2-sha1", names: "keys/jboss.p12", setup: empty_jboss_p12, resign: Refused, then: fine },
+    Row { name: "wrong p12 password", scenario: "4.5-modern", names: "keys/jboss.p12", setup: wrong_password_jboss_p12, resign: Refused, then: fine },
+    Row { name: "symlink loop", scenario: "4.2-sha1", names: "certs/engine.cer", setup: engine_cer_self_loop, resign: Refused, then: fine },
+    Row { name: "symlink outside the tree", scenario: "4.2-sha1", names: "certs/engine.cer", setup: engine_cer_link_outside, resign: Refused, then: fine },
+    Row { name: "dangling symlink", scenario: "4.2-sha1", names: "certs/engine.cer", setup: engine_cer_dangling, resign: Refused, then: fine },
+    Row { name: "FIFO entity .cer", scenario: "4.2-sha1", names: "certs/engine.cer", setup: engine_cer_fifo, resign: Refused, then: fine },
+    Row { name: "FIFO openssl.conf", scenario: "4.4-mixed", names: "openssl.conf", setup: openssl_conf_fifo, resign: Refused, then: fine },
+    Row { name: "directory for an entity .cer", scenario: "4.2-sha1", names: "certs/apache.cer", setup: apache_cer_directory, resign: Refused, then: fine },
+    Row { name: "directory for a CA copy", scenario: "4.2-sha1", names: "certs/ca.der", setup: ca_der_directory, resign: Refused, then: fine },
+    Row { name: "non-UTF-8 file name", scenario: "4.2-sha1", names: "certs/host\u{fffd}.cer", setup: non_utf8_host_cer, resign: Applies, then: fine },
+    Row { name: "200 MB entity .cer", scenario: "4.2-sha1", names: "certs/engine.cer", setup: huge_engine_cer, resign: Refused, then: fine },
+    Row { name: "200 MB database.txt", scenario: "4.2-sha1", names: "database.txt", setup: huge_database_txt, resign: Refused, then: fine },
+    Row { name: "200 MB p12", scenario: "4.2-sha1", names: "keys/jboss.p12", setup: huge_jboss_p12, resign: Refused, then: fine },
+    Row { name: "invalid ENGINE_FQDN (comma, $(...))", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_shell, resign: Refused, then: fine },
+    Row { name: "invalid ENGINE_FQDN (newline)", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_newline, resign: Refused, then: fine },
+    Row { name: "invalid ENGINE_FQDN (non-UTF-8)", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_non_utf8, resign: Refused, then: fine },
 ];
 
 // ---- setups: each gets the scenario root ----
@@ -323,6 +330,9 @@ fn check(row: &Row) -> Vec<String> {
         if (cmd != "resign --yes" || refused) && tree(root.path()) != before {
             fail("changed the disk".into());
         }
+        if let Err(why) = (row.then)(root.path()) {
+            fail(why);
+        }
         // One preflight for both: the dry run refuses exactly as the apply does.
         let err = String::from_utf8_lossy(&o.stderr).into_owned();
         match cmd {
@@ -365,6 +375,7 @@ fn the_runner_catches_a_wrong_expectation() {
         names: "no-such-file-anywhere",
         setup: nothing,
         resign: Refused,
+        then: |_| Err("the row's own check failed".into()),
     };
     let bad = check(&row);
     assert!(
@@ -379,6 +390,10 @@ fn the_runner_catches_a_wrong_expectation() {
     );
     assert!(
         bad.iter().any(|b| b.contains("changed the disk")),
+        "{bad:?}"
+    );
+    assert!(
+        bad.iter().any(|b| b.contains("the row's own check failed")),
         "{bad:?}"
     );
 }
