@@ -634,6 +634,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         Err(_) => {}
     }
     if matches!(req, Request::Conf) {
+        preflight(cfg, &plan)?;
         plan.inputs = inputs
             .into_iter()
             .map(|p| (p.clone(), sha(&dir.join(&p))))

@@ -1331,6 +1331,31 @@ fn dry_run_fails_where_the_apply_would() {
             "{file}: same message for the dry run and the apply"
         );
     }
+    // `conf` too: an openssl.conf that is a link leaving the PKI dir is written through by
+    // neither the dry run nor the apply.
+    let root = scenario("4.2-sha1");
+    let p = pki(root.path());
+    let outside = root.path().join("outside-openssl.conf");
+    std::fs::copy(p.join("openssl.conf"), &outside).unwrap();
+    std::fs::remove_file(p.join("openssl.conf")).unwrap();
+    std::os::unix::fs::symlink(&outside, p.join("openssl.conf")).unwrap();
+    let before = state(root.path());
+    let outside_before = std::fs::read(&outside).unwrap();
+    let mut errs = Vec::new();
+    for mode in ["--dry-run", "--yes"] {
+        let o = rhv(root.path(), &["conf", mode]);
+        assert_eq!(o.status.code(), Some(2), "conf {mode}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(
+            err.contains(&p.join("openssl.conf").display().to_string())
+                && err.contains("outside the PKI directory"),
+            "conf {mode}: {err}"
+        );
+        assert_eq!(state(root.path()), before, "conf {mode} changed something");
+        errs.push(err);
+    }
+    assert_eq!(errs[0], errs[1]);
+    assert_eq!(std::fs::read(&outside).unwrap(), outside_before);
 }
 
 /// README: a `.cer` that cannot be read is refused, never overwritten. `certs/engine.cer` as a
