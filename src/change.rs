@@ -481,6 +481,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         Err(_) => {}
     }
     if matches!(req, Request::Conf) {
+        check_links(dir, &plan)?;
         plan.inputs = inputs
             .into_iter()
             .map(|p| (p.clone(), sha(&dir.join(&p))))
@@ -744,6 +745,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         .collect();
     if !plan.is_empty() {
         check_writable(dir, &plan)?;
+        check_links(dir, &plan)?;
     }
     plan.inputs = inputs
         .into_iter()
@@ -775,6 +777,51 @@ fn check_writable(dir: &Path, plan: &Plan) -> Result<()> {
                 "{}: not writable ({e}); nothing was changed",
                 d.display()
             )));
+        }
+    }
+    Ok(())
+}
+
+/// Every file the plan writes (`.YYYYmmddHHMMSS` copies aside, which are new files).
+fn planned_writes(plan: &Plan) -> Vec<String> {
+    let mut v: Vec<String> = plan.conf.iter().map(|c| c.path.clone()).collect();
+    for i in &plan.items {
+        v.extend(i.files.iter().cloned());
+    }
+    if plan.items.iter().any(|i| i.kind == ItemKind::Entity) {
+        v.extend(
+            [
+                "database.txt",
+                "database.txt.old",
+                "database.txt.attr",
+                "database.txt.attr.old",
+                "serial.txt",
+                "serial.txt.old",
+            ]
+            .map(String::from),
+        );
+    }
+    v
+}
+
+/// Symbolic links among the files the plan writes, decided by [`txn::resolve_write`] as
+/// the writes will be: a link that leaves the PKI directory, dangles or loops is refused
+/// here, before anything changes (the dry-run says the same), and so are two planned files
+/// that are one file through links.
+fn check_links(dir: &Path, plan: &Plan) -> Result<()> {
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    for rel in planned_writes(plan) {
+        let t = txn::resolve_write(dir, &rel)
+            .map_err(|e| ChangeError::Refused(format!("{e}; nothing was changed")))?;
+        if let Some(other) = seen.insert(t.rel.clone(), rel.clone()) {
+            if other != rel {
+                return Err(ChangeError::Refused(format!(
+                    "{} and {} are the same file ({}) through a symbolic link; each must be its own file, nothing was changed",
+                    dir.join(&other).display(),
+                    dir.join(&rel).display(),
+                    dir.join(&t.rel).display()
+                )));
+            }
         }
     }
     Ok(())
@@ -942,10 +989,12 @@ pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Re
     let r = execute(cfg, plan, &mut txn, &mut written, &mut manual, progress);
     let r = r.and_then(|()| {
         progress.step("verifying what was written");
-        verify(cfg, plan).map_err(|reason| ChangeError::Verify {
-            backup: txn.id.clone(),
-            reason,
-        })
+        verify(cfg, plan)
+            .and_then(|()| txn.verify_written().map_err(|e| e.to_string()))
+            .map_err(|reason| ChangeError::Verify {
+                backup: txn.id.clone(),
+                reason,
+            })
     });
     match r {
         Ok(()) => {
