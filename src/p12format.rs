@@ -4,6 +4,23 @@
 
 use serde::Serialize;
 
+/// The most iterations rhv-pki lets any key derivation of a PKCS#12 file run (the MAC's,
+/// and every PBE / PBKDF2 — or scrypt cost — of its encrypted parts). OpenSSL writes 2,048
+/// and keytool 10,000, so real key stores sit far below it; above it one file could keep
+/// `audit` (a Nagios check, a timer) or `resign` busy for minutes (2^31-1 MAC iterations:
+/// ~6 minutes). A store above the cap is reported (`p12-iterations-excessive`) and refused
+/// by `resign`, without deriving any key. The counts are read from the DER before the file
+/// goes near OpenSSL or the native reader.
+pub const MAX_P12_ITERATIONS: u64 = 1_000_000;
+
+/// One key derivation's iteration count, as the file states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Iterations {
+    /// `MAC`, `certificate encryption`, `key encryption`.
+    pub what: &'static str,
+    pub count: u64,
+}
+
 /// How one bag (or the whole certificate SafeContents) is protected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -53,9 +70,19 @@ pub struct P12Format {
     pub mac: Option<(String, u64)>,
     /// The key bag carries a friendlyName: Java would not call the entry alias `1`.
     pub key_friendly_name: bool,
+    /// Every iteration count visible without the password (MAC, each PBE / PBKDF2).
+    #[serde(skip)]
+    pub iterations: Vec<Iterations>,
 }
 
 impl P12Format {
+    /// The largest iteration count above [`MAX_P12_ITERATIONS`], if any.
+    pub fn excessive(&self) -> Option<&Iterations> {
+        self.iterations
+            .iter()
+            .filter(|i| i.count > MAX_P12_ITERATIONS)
+            .max_by_key(|i| i.count)
+    }
     /// Any part uses an algorithm OpenSSL 3 only reads with the legacy provider.
     pub fn needs_legacy_provider(&self) -> bool {
         matches!(self.cert_pbe, Pbe::Rc2_40 | Pbe::Rc2_128)
@@ -147,6 +174,16 @@ fn items(mut content: &[u8]) -> Result<Vec<Tlv<'_>>, String> {
     Ok(out)
 }
 
+/// An INTEGER's value as an iteration count: negative is 0, anything past u64 saturates.
+fn count(t: &Tlv<'_>) -> u64 {
+    if t.content.first().is_some_and(|b| b & 0x80 != 0) {
+        return 0;
+    }
+    t.content
+        .iter()
+        .fold(0u64, |a, b| a.saturating_mul(256).saturating_add(*b as u64))
+}
+
 /// Dotted string of an OID's content octets.
 pub fn oid_string(c: &[u8]) -> String {
     let mut parts: Vec<u64> = Vec::new();
@@ -220,9 +257,27 @@ fn digest_name(oid: &str) -> String {
     }
 }
 
-/// Reads an AlgorithmIdentifier (the whole SEQUENCE TLV content).
-fn pbe_of(alg_content: &[u8]) -> Result<Pbe, String> {
+/// Reads an AlgorithmIdentifier (the whole SEQUENCE TLV content), noting its iteration
+/// count in `work` as `what`.
+fn pbe_of(
+    alg_content: &[u8],
+    what: &'static str,
+    work: &mut Vec<Iterations>,
+) -> Result<Pbe, String> {
     let (oid, rest) = read_oid(alg_content)?;
+    // PKCS#12 PBE and PKCS#5 PBES1 parameters: SEQUENCE { salt OCTET STRING, iterations INTEGER }.
+    if oid != "1.2.840.113549.1.5.13" {
+        if let Ok((params, _)) = expect(rest, 0x30, "PBE parameters") {
+            if let [salt, it, ..] = items(params.content)?.as_slice() {
+                if salt.tag == 0x04 && it.tag == 0x02 {
+                    work.push(Iterations {
+                        what,
+                        count: count(it),
+                    });
+                }
+            }
+        }
+    }
     Ok(match oid.as_str() {
         "1.2.840.113549.1.12.1.6" => Pbe::Rc2_40,
         "1.2.840.113549.1.12.1.5" => Pbe::Rc2_128,
@@ -232,10 +287,23 @@ fn pbe_of(alg_content: &[u8]) -> Result<Pbe, String> {
             let (params, _) = expect(rest, 0x30, "PBES2 parameters")?;
             let (kdf, rest2) = expect(params.content, 0x30, "key derivation function")?;
             let (enc, _) = expect(rest2, 0x30, "encryption scheme")?;
-            let (_kdf_oid, kdf_rest) = read_oid(kdf.content)?;
+            let (kdf_oid, kdf_rest) = read_oid(kdf.content)?;
             let mut prf = "hmac-sha1".to_string();
             if let Ok((kp, _)) = expect(kdf_rest, 0x30, "PBKDF2 parameters") {
-                for it in items(kp.content)? {
+                let fields = items(kp.content)?;
+                // PBKDF2 { salt, iterationCount, .. }; scrypt { salt, costParameter N, .. }:
+                // either way the second field bounds the work.
+                match fields.get(1) {
+                    Some(it) if it.tag == 0x02 => work.push(Iterations {
+                        what,
+                        count: count(it),
+                    }),
+                    _ if kdf_oid == "1.2.840.113549.1.5.12" => {
+                        return Err("PBKDF2 parameters without an iteration count".into())
+                    }
+                    _ => {}
+                }
+                for it in fields {
                     if it.tag == 0x30 {
                         prf = digest_name(&read_oid(it.content)?.0);
                     }
@@ -252,6 +320,7 @@ fn pbe_of(alg_content: &[u8]) -> Result<Pbe, String> {
 
 /// Walks a PKCS#12 file. Errors are plain text; the caller adds the path.
 pub fn detect(der: &[u8]) -> Result<P12Format, String> {
+    let mut work = Vec::new();
     let (pfx, _) = expect(der, 0x30, "PFX SEQUENCE")?;
     let (_version, rest) = expect(pfx.content, 0x02, "version")?;
     let (auth_safe, rest) = expect(rest, 0x30, "authSafe ContentInfo")?;
@@ -262,12 +331,13 @@ pub fn detect(der: &[u8]) -> Result<P12Format, String> {
             let (oid, _) = read_oid(alg.content)?;
             let (_salt, rest) = expect(rest, 0x04, "MAC salt")?;
             let iterations = match tlv(rest) {
-                Ok((i, _)) if i.tag == 0x02 => i
-                    .content
-                    .iter()
-                    .fold(0u64, |a, b| a.saturating_mul(256).saturating_add(*b as u64)),
+                Ok((i, _)) if i.tag == 0x02 => count(&i),
                 _ => 1,
             };
+            work.push(Iterations {
+                what: "MAC",
+                count: iterations,
+            });
             Some((digest_name(&oid), iterations))
         }
         _ => None,
@@ -295,7 +365,8 @@ pub fn detect(der: &[u8]) -> Result<P12Format, String> {
                 let (eci, _) = expect(rest, 0x30, "EncryptedContentInfo")?;
                 let (_ct, rest) = read_oid(eci.content)?;
                 let (alg, _) = expect(rest, 0x30, "content encryption algorithm")?;
-                cert_pbe.get_or_insert(pbe_of(alg.content)?);
+                let pbe = pbe_of(alg.content, "certificate encryption", &mut work)?;
+                cert_pbe.get_or_insert(pbe);
             }
             // data: SafeContents in clear (the shrouded key bag lives here).
             "1.2.840.113549.1.7.1" => {
@@ -318,7 +389,7 @@ pub fn detect(der: &[u8]) -> Result<P12Format, String> {
                         "1.2.840.113549.1.12.10.1.2" => {
                             let (epki, _) = expect(value.content, 0x30, "EncryptedPrivateKeyInfo")?;
                             let (alg, _) = expect(epki.content, 0x30, "key encryption algorithm")?;
-                            key_pbe = Some(pbe_of(alg.content)?);
+                            key_pbe = Some(pbe_of(alg.content, "key encryption", &mut work)?);
                             key_friendly_name |= has_name;
                         }
                         "1.2.840.113549.1.12.10.1.1" => {
@@ -340,7 +411,27 @@ pub fn detect(der: &[u8]) -> Result<P12Format, String> {
         key_pbe,
         mac,
         key_friendly_name,
+        iterations: work,
     })
+}
+
+/// Why a PKCS#12 file is not handed to a key derivation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bound {
+    /// The DER walk failed: its work cannot be bounded (nor is it a PKCS#12 rhv-pki reads).
+    Unreadable(String),
+    /// An iteration count above [`MAX_P12_ITERATIONS`].
+    Excessive(Iterations),
+}
+
+/// Checks, from the DER alone, that opening `der` derives no key with more than
+/// [`MAX_P12_ITERATIONS`] iterations. Every reader of PKCS#12 files calls this first.
+pub fn check_work(der: &[u8]) -> Result<(), Bound> {
+    let fmt = detect(der).map_err(Bound::Unreadable)?;
+    match fmt.excessive() {
+        Some(i) => Err(Bound::Excessive(i.clone())),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -368,5 +459,49 @@ mod tests {
         ] {
             assert!(detect(input).is_err());
         }
+    }
+
+    /// Every fixture's counts are read (MAC and each PBE / PBKDF2) and all are ordinary;
+    /// a count above the cap, or an unwalkable file, is not handed to a key derivation.
+    #[test]
+    fn iteration_counts_are_read_and_bounded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pki");
+        let mut seen = 0;
+        for era in std::fs::read_dir(root).unwrap().flatten() {
+            let keys = era.path().join("etc/pki/ovirt-engine/keys");
+            for f in std::fs::read_dir(keys).into_iter().flatten().flatten() {
+                let p = f.path();
+                if !p.to_string_lossy().ends_with(".p12") {
+                    continue;
+                }
+                let data = std::fs::read(&p).unwrap();
+                let Ok(fmt) = detect(&data) else { continue };
+                seen += 1;
+                assert!(
+                    fmt.iterations.iter().any(|i| i.what == "MAC"),
+                    "{}",
+                    p.display()
+                );
+                assert!(
+                    fmt.iterations.iter().any(|i| i.what != "MAC"),
+                    "{}: no PBE count",
+                    p.display()
+                );
+                for i in &fmt.iterations {
+                    assert!((1..=10_000).contains(&i.count), "{}: {i:?}", p.display());
+                }
+                assert_eq!(check_work(&data), Ok(()), "{}", p.display());
+            }
+        }
+        assert!(seen >= 10, "{seen}");
+        assert!(matches!(check_work(b"\x30\x80"), Err(Bound::Unreadable(_))));
+    }
+
+    #[test]
+    fn a_negative_or_huge_integer_is_not_a_small_count() {
+        let t = |c: &'static [u8]| Tlv { tag: 2, content: c };
+        assert_eq!(count(&t(&[0x08, 0x00])), 2048);
+        assert_eq!(count(&t(&[0xff])), 0);
+        assert_eq!(count(&t(&[0x7f; 12])), u64::MAX);
     }
 }

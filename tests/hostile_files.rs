@@ -320,3 +320,164 @@ fn a_file_landing_with_a_wider_mode_fails_the_change_and_rolls_back() {
         assert_eq!(state(root.path()), before, "loosen:{n}");
     }
 }
+
+/// A DER element: (tag, content).
+fn der_parse(b: &[u8]) -> (u8, &[u8], &[u8]) {
+    let tag = b[0];
+    let (len, hdr) = if b[1] < 0x80 {
+        (b[1] as usize, 2)
+    } else {
+        let n = (b[1] & 0x7f) as usize;
+        let len = b[2..2 + n]
+            .iter()
+            .fold(0usize, |a, x| (a << 8) | *x as usize);
+        (len, 2 + n)
+    };
+    (tag, &b[hdr..hdr + len], &b[hdr + len..])
+}
+
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let bytes: Vec<u8> = n
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// `p12` with its MacData iteration INTEGER set to `count` (the MAC no longer verifies,
+/// which nothing may find out: finding it out is the minutes of work).
+fn with_mac_iterations(p12: &[u8], count: u32) -> Vec<u8> {
+    let (tag, pfx, _) = der_parse(p12);
+    assert_eq!(tag, 0x30);
+    let (_, _, after_version) = der_parse(pfx);
+    let version = &pfx[..pfx.len() - after_version.len()];
+    let (_, _, after_auth) = der_parse(after_version);
+    let auth = &after_version[..after_version.len() - after_auth.len()];
+    let (tag, mac_data, _) = der_parse(after_auth);
+    assert_eq!(tag, 0x30, "no MacData");
+    let (_, _, after_digest) = der_parse(mac_data);
+    let digest = &mac_data[..mac_data.len() - after_digest.len()];
+    let (tag, salt, _) = der_parse(after_digest);
+    assert_eq!(tag, 0x04);
+    let mut int = count.to_be_bytes().to_vec();
+    while int.len() > 1 && int[0] == 0 && int[1] & 0x80 == 0 {
+        int.remove(0);
+    }
+    let mut md = digest.to_vec();
+    md.extend(der(0x04, salt));
+    md.extend(der(0x02, &int));
+    let mut body = version.to_vec();
+    body.extend_from_slice(auth);
+    body.extend(der(0x30, &md));
+    der(0x30, &body)
+}
+
+/// A genuine `openssl pkcs12 -export -iter N -nomaciter` of apache's certificate and key.
+fn exported_with_pbe_iterations(p: &Path, n: u32, out: &Path) {
+    let o = openssl(&[
+        "pkcs12",
+        "-export",
+        "-in",
+        p.join("certs/apache.cer").to_str().unwrap(),
+        "-inkey",
+        p.join("keys/apache.key.nopass").to_str().unwrap(),
+        "-passout",
+        "pass:mypass",
+        "-iter",
+        &n.to_string(),
+        "-nomaciter",
+        "-out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+/// Two key stores whose work has no sensible bound: MAC iterations 2^31-1 (DER patched)
+/// and a genuine OpenSSL export with 2,000,000 PBKDF2 iterations. `audit` reports
+/// `p12-iterations-excessive` (critical, the file and the count) without deriving a key —
+/// it ends within the hang guard instead of after minutes — and `resign` (dry-run and
+/// apply) refuses with the same count, nothing changed.
+#[test]
+fn p12_iteration_counts_above_the_cap_are_reported_and_refused() {
+    let src = scenario("4.5-modern");
+    let sp = pki(src.path());
+    let fixture = std::fs::read(sp.join("keys/apache.p12")).unwrap();
+    let exported = src.path().join("exported.p12");
+    exported_with_pbe_iterations(&sp, 2_000_000, &exported);
+    let cases: [(&str, Vec<u8>, &str, u64); 2] = [
+        (
+            "mac",
+            with_mac_iterations(&fixture, i32::MAX as u32),
+            "MAC",
+            i32::MAX as u64,
+        ),
+        (
+            "pbe",
+            std::fs::read(&exported).unwrap(),
+            "encryption",
+            2_000_000,
+        ),
+    ];
+    for (name, data, what, count) in cases {
+        let root = scenario("4.5-modern");
+        let p = pki(root.path());
+        std::fs::write(p.join("keys/apache.p12"), &data).unwrap();
+        // The walker reads the count the test planted.
+        let fmt = rhv_pki::p12format::detect(&data).unwrap();
+        assert_eq!(fmt.excessive().map(|i| i.count), Some(count), "{name}");
+
+        let mut audit = bin();
+        audit
+            .args(["audit", "--format", "json", "--at", AT, "--root"])
+            .arg(root.path())
+            .env_remove("RHV_PKI_P12_PASSWORD");
+        let o = output_within_a_minute(&mut audit, &format!("{name}: audit hung on the p12"));
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {}", text(&o)));
+        let f = findings(&doc, "p12-iterations-excessive", "keys/apache.p12");
+        assert_eq!(f.len(), 1, "{name}: {}", codes(&doc));
+        assert_eq!(f[0]["severity"], "critical", "{name}");
+        assert_eq!(f[0]["count"], count, "{name}: {}", f[0]);
+        let msg = f[0]["message"].as_str().unwrap_or_default();
+        assert!(
+            msg.contains(&count.to_string()) && msg.contains(what) && msg.contains("1000000"),
+            "{name}: {}",
+            f[0]
+        );
+        assert!(
+            !has(&doc, "p12-unreadable", "keys/apache.p12"),
+            "{name}: {}",
+            codes(&doc)
+        );
+        assert_eq!(o.status.code(), Some(2), "{name}: critical: {}", text(&o));
+
+        let before = state(root.path());
+        for args in [
+            &["resign", "--all", "--dry-run"][..],
+            &["resign", "--all", "--yes"][..],
+            &["resign", "apache", "--yes"][..],
+        ] {
+            let o = rhv(root.path(), args);
+            assert_eq!(o.status.code(), Some(2), "{name} {args:?}: {}", text(&o));
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                err.contains(&p.join("keys/apache.p12").display().to_string())
+                    && err.contains(&format!("iteration count {count} is above"))
+                    && err.contains(what),
+                "{name} {args:?}: {err}"
+            );
+            assert_eq!(state(root.path()), before, "{name} {args:?}");
+            assert!(backups(root.path()).is_empty(), "{name} {args:?}");
+        }
+    }
+}
