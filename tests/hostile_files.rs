@@ -481,3 +481,30 @@ fn p12_iteration_counts_above_the_cap_are_reported_and_refused() {
         }
     }
 }
+
+/// Two files the plan writes that are one file through a link inside the PKI would have the
+/// second write clobber the first: refused up front, naming both.
+#[test]
+fn two_planned_files_sharing_one_target_are_refused() {
+    let root = scenario("4.5-modern");
+    let p = pki(root.path());
+    let old = p.join("database.txt.old");
+    let _ = std::fs::remove_file(&old);
+    std::os::unix::fs::symlink("database.txt", &old).unwrap();
+    let before = state(root.path());
+    for args in [
+        &["resign", "--all", "--dry-run"][..],
+        &["resign", "--all", "--yes"][..],
+    ] {
+        let o = rhv(root.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&p.join("database.txt").display().to_string())
+                && err.contains(&old.display().to_string())
+                && err.contains("same file"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(state(root.path()), before, "{args:?}");
+    }
+}
