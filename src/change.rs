@@ -481,7 +481,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         Err(_) => {}
     }
     if matches!(req, Request::Conf) {
-        check_links(dir, &plan)?;
+        check_links(dir, &mut plan)?;
         plan.inputs = inputs
             .into_iter()
             .map(|p| (p.clone(), sha(&dir.join(&p))))
@@ -745,7 +745,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         .collect();
     if !plan.is_empty() {
         check_writable(dir, &plan)?;
-        check_links(dir, &plan)?;
+        check_links(dir, &mut plan)?;
     }
     plan.inputs = inputs
         .into_iter()
@@ -807,12 +807,18 @@ fn planned_writes(plan: &Plan) -> Vec<String> {
 /// Symbolic links among the files the plan writes, decided by [`txn::resolve_write`] as
 /// the writes will be: a link that leaves the PKI directory, dangles or loops is refused
 /// here, before anything changes (the dry-run says the same), and so are two planned files
-/// that are one file through links.
-fn check_links(dir: &Path, plan: &Plan) -> Result<()> {
+/// that are one file through links. A link that is followed is named in the plan's notes.
+fn check_links(dir: &Path, plan: &mut Plan) -> Result<()> {
     let mut seen: std::collections::BTreeMap<String, String> = Default::default();
     for rel in planned_writes(plan) {
         let t = txn::resolve_write(dir, &rel)
             .map_err(|e| ChangeError::Refused(format!("{e}; nothing was changed")))?;
+        if t.via_link.is_some() {
+            plan.notes.push(format!(
+                "{rel} is a symbolic link: its target {} is replaced (owner, mode and SELinux label kept), the link stays",
+                t.rel
+            ));
+        }
         if let Some(other) = seen.insert(t.rel.clone(), rel.clone()) {
             if other != rel {
                 return Err(ChangeError::Refused(format!(

@@ -152,6 +152,12 @@ fn links_inside_the_pki_are_followed_and_rolled_back() {
 
     let dry = rhv(root.path(), &["resign", "--all", "--dry-run"]);
     ok(&dry);
+    assert!(
+        text(&dry).contains("keys/apache.key.nopass is a symbolic link: its target keys/apache.key.real is replaced"),
+        "{}",
+        text(&dry)
+    );
+    assert_eq!(state(root.path()), before, "the dry-run changed something");
     ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
 
     assert!(is_link(&key), "the key link was replaced by a file");
