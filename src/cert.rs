@@ -666,6 +666,17 @@ pub fn open_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Contents>
     }
     bounded_p12(path, data)?;
     ensure_legacy_provider();
+    // OpenSSL derives the keys of key bags inside encrypted parts too: their counts first.
+    if let Err(crate::p12format::Bound::Excessive(i)) =
+        crate::p12format::check_work_with_password(data, password)
+    {
+        return Err(Error::Pkcs12Iterations {
+            path: path.to_path_buf(),
+            what: i.what,
+            count: i.count,
+            limit: crate::p12format::MAX_P12_ITERATIONS,
+        });
+    }
     let p12 = Pkcs12::from_der(data).map_err(|e| Error::Pkcs12Format {
         path: path.to_path_buf(),
         reason: first_openssl_reason(&e),
