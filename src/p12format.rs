@@ -574,8 +574,11 @@ fn bag_work(sc: &[u8], depth: usize, work: &mut Vec<Iterations>) -> Result<(), S
     Ok(())
 }
 
-/// The encrypted parts of the AuthenticatedSafe: (algorithm content, ciphertext).
-fn encrypted_parts(der: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, String> {
+/// One encrypted part: its algorithm (AlgorithmIdentifier content) and ciphertext.
+type EncryptedPart = (Vec<u8>, Vec<u8>);
+
+/// The encrypted parts of the AuthenticatedSafe.
+fn encrypted_parts(der: &[u8]) -> Result<Vec<EncryptedPart>, String> {
     let (pfx, _) = expect(der, 0x30, "PFX SEQUENCE")?;
     let (_version, rest) = expect(pfx.content, 0x02, "version")?;
     let (auth_safe, _) = expect(rest, 0x30, "authSafe ContentInfo")?;
