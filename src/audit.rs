@@ -166,6 +166,12 @@ pub enum Problem {
     },
     /// The key bag has a friendlyName: Java's alias would not be `1`.
     P12FriendlyName,
+    /// An iteration count above `p12format::MAX_P12_ITERATIONS`: not opened, no key derived.
+    P12IterationsExcessive {
+        what: String,
+        count: u64,
+        limit: u64,
+    },
     OpensslConfSha1 {
         line: usize,
         value: String,
@@ -279,6 +285,7 @@ impl Problem {
             Problem::P12Unreadable { .. } => "p12-unreadable",
             Problem::P12LegacyRc2 { .. } => "p12-legacy-rc2",
             Problem::P12FriendlyName => "p12-friendly-name",
+            Problem::P12IterationsExcessive { .. } => "p12-iterations-excessive",
             Problem::OpensslConfSha1 { .. } => "openssl-conf-sha1",
             Problem::ApacheCaMismatch { .. } => "apache-ca-mismatch",
             Problem::ThirdPartyCert { .. } => "third-party-cert",
@@ -356,6 +363,9 @@ impl Problem {
             Problem::P12FriendlyName => {
                 "PKCS#12 key has a friendlyName; the engine expects alias 1".into()
             }
+            Problem::P12IterationsExcessive { what, count, limit } => format!(
+                "PKCS#12 {what} iteration count {count} is above the limit of {limit} (OpenSSL writes 2048, keytool 10000); not opened, no key derived"
+            ),
             Problem::OpensslConfSha1 { line, value } => {
                 format!("default_md = {value} at line {line}; new certificates would be SHA-1")
             }
@@ -473,6 +483,9 @@ impl Problem {
             }
             Problem::P12Unreadable { .. } => {
                 Some("check --p12-password-file, else restore from backup".into())
+            }
+            Problem::P12IterationsExcessive { .. } => {
+                Some("restore from backup, or re-export with ordinary iteration counts".into())
             }
             Problem::Unreadable { .. } => Some("restore from backup".into()),
             Problem::CaCopyMismatch { .. } => {
@@ -1471,6 +1484,18 @@ impl Ctx<'_> {
                             );
                         }
                     }
+                    Err(Error::Pkcs12Iterations {
+                        what, count, limit, ..
+                    }) => out.finding(
+                        Severity::Critical,
+                        &p12_rel,
+                        &rname,
+                        Problem::P12IterationsExcessive {
+                            what: what.into(),
+                            count,
+                            limit,
+                        },
+                    ),
                     Err(e) => {
                         let reason = match e {
                             Error::Pkcs12Open { reason, .. } => {

@@ -855,6 +855,8 @@ fn manager_write(
         )?;
         // After writing, read back and verify what the engine will use.
         verify_written(dir, plan, &out, &engine, qemu.as_ref(), &serial_after)?;
+        // And every written file's content, mode and owner on disk (txn's post-write check).
+        txn.verify_written()?;
         Ok(out)
     })();
     match r {

@@ -1348,7 +1348,7 @@ fn dry_run_fails_where_the_apply_would() {
         let err = String::from_utf8_lossy(&o.stderr).to_string();
         assert!(
             err.contains(&p.join("openssl.conf").display().to_string())
-                && err.contains("outside the PKI directory"),
+                && err.contains("leaves the PKI directory"),
             "conf {mode}: {err}"
         );
         assert_eq!(state(root.path()), before, "conf {mode} changed something");

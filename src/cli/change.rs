@@ -152,7 +152,8 @@ fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Test hook: `RHV_PKI_FAULT=fail:N` or `abort:N` makes the N-th write step fail or die.
+/// Test hook: `RHV_PKI_FAULT=fail:N` or `abort:N` makes the N-th write step fail or die;
+/// `loosen:N` makes the N-th written file come out mode 0666 (the post-write check's test).
 fn fault_from_env() -> Result<Option<Fault>, CliError> {
     let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
         return Ok(None);
@@ -163,6 +164,7 @@ fn fault_from_env() -> Result<Option<Fault>, CliError> {
     match k {
         "fail" => Ok(Some(Fault::Fail(n))),
         "abort" => Ok(Some(Fault::Abort(n))),
+        "loosen" => Ok(Some(Fault::Loosen(n))),
         _ => Err(bad()),
     }
 }
