@@ -226,6 +226,9 @@ pub enum PlanError {
     UnknownHost(String),
     #[error("--max-parallel must be at least 1")]
     ZeroParallel,
+    /// A hosted-engine host cannot be cycled in any order: nothing is started.
+    #[error("the plan cannot keep the HostedEngine VM safe, so nothing was started: {0}")]
+    HostedEngine(String),
 }
 
 const DAY: i64 = 86_400;
@@ -274,17 +277,6 @@ pub fn needs(served: &ServedCert, sel: &Selection) -> Vec<String> {
     r
 }
 
-/// Per-cluster accounting for wave building (bytes).
-#[derive(Debug, Clone, Default)]
-struct ClusterRoom {
-    /// Up hosts in the cluster (whether selected or not).
-    up: usize,
-    /// Σ max_scheduling_memory of Up hosts.
-    free: u64,
-    /// Up hosted-engine hosts.
-    he_up: usize,
-}
-
 /// Turns the Manager's state into a plan.
 pub fn plan(
     facts: &[HostFacts],
@@ -325,20 +317,6 @@ pub fn plan(
                 .collect::<Vec<_>>()
                 .join(", "),
         ));
-    }
-
-    let mut rooms: HashMap<String, ClusterRoom> = HashMap::new();
-    for f in facts {
-        let r = rooms
-            .entry(f.host.cluster_id.clone().unwrap_or_default())
-            .or_default();
-        if f.host.status == HostStatus::Up {
-            r.up += 1;
-            r.free += f.host.max_scheduling_memory.unwrap_or(0);
-            if f.host.is_he() {
-                r.he_up += 1;
-            }
-        }
     }
 
     let mut planned = Vec::new();
@@ -423,16 +401,6 @@ pub fn plan(
             vdsm_endpoint: endpoints.of(h),
         });
     }
-    let free_of: HashMap<&str, u64> = facts
-        .iter()
-        .map(|f| {
-            (
-                f.host.id.as_str(),
-                f.host.max_scheduling_memory.unwrap_or(0),
-            )
-        })
-        .collect();
-
     // Order: per cluster, SPM last; hosts already in maintenance first (they cost nothing);
     // then interleave the clusters so a wave can take hosts from several of them.
     let mut per_cluster: BTreeMap<String, Vec<PlannedHost>> = BTreeMap::new();
@@ -465,57 +433,52 @@ pub fn plan(
         idx += 1;
     }
 
-    // Waves. Capacity (the N-1 rule): the VMs of the hosts going down must fit in what the
-    // remaining Up hosts of their cluster can schedule. Because migrations conserve memory,
-    // Σ(load+free) of the wave's hosts ≤ Σ free of the cluster's Up hosts holds whatever the
-    // scheduler did in earlier waves. At least one Up host per cluster; at least one
-    // hosted-engine host up; never more than max_parallel out.
-    let mut waves: Vec<Vec<String>> = Vec::new();
-    let mut remaining = ordered.clone();
-    while !remaining.is_empty() {
-        let mut wave: Vec<&PlannedHost> = Vec::new();
-        for p in &remaining {
-            if wave.len() == sel.max_parallel {
+    // Waves, checked against a model of the clusters' memory (see `Model`): every VM of a
+    // wave must find a destination the way the engine's scheduler picks one, in whatever
+    // order the wave's hosts start their maintenance; the HostedEngine VM only onto another
+    // hosted-engine host whose HA agent is active with a positive score; while a
+    // hosted-engine host is out another such host with room for the HostedEngine VM stays
+    // up; at least one Up host per cluster; never more than max_parallel out. When the first
+    // order leaves hosts out, the orders that start with each of them are tried too.
+    let model = Model::new(facts);
+    let mut best = build_waves(&ordered, &model, sel.max_parallel);
+    if !best.1.is_empty() {
+        let stuck: Vec<String> = best.1.iter().map(|(p, _)| p.id.clone()).collect();
+        for id in stuck {
+            let mut order = ordered.clone();
+            if let Some(pos) = order.iter().position(|p| p.id == id) {
+                let p = order.remove(pos);
+                let at = order
+                    .iter()
+                    .position(|o| !o.keep_in_maintenance)
+                    .unwrap_or(order.len());
+                order.insert(at, p);
+            }
+            let attempt = build_waves(&order, &model, sel.max_parallel);
+            if attempt.1.len() < best.1.len()
+                || (attempt.1.len() == best.1.len() && attempt.0.len() < best.0.len())
+            {
+                best = attempt;
+            }
+            if best.1.is_empty() {
                 break;
             }
-            // The SPM waits for the rest of its cluster (its role is moved first).
-            if p.spm
-                && remaining.iter().any(|o| {
-                    o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
-                })
-            {
-                continue;
-            }
-            let mut trial = wave.clone();
-            trial.push(p);
-            if fits(&trial, &rooms, &free_of) {
-                wave.push(p);
-            }
         }
-        if wave.is_empty() {
-            // The first remaining host cannot go out even alone.
-            let p = remaining.remove(0);
-            let room = rooms.get(&p.cluster_id).cloned().unwrap_or_default();
-            skipped.push(SkippedHost {
-                name: p.name.clone(),
-                reason: if room.up <= 1 {
-                    format!("the only Up host of cluster {}: taking it out would leave none", p.cluster)
-                } else if p.hosted_engine && room.he_up <= 1 {
-                    "the only Up hosted-engine host: the engine VM would have nowhere to run".into()
-                } else {
-                    format!(
-                        "its VMs ({} MiB) do not fit in the other Up hosts of cluster {} ({} MiB schedulable)",
-                        p.vm_memory >> 20,
-                        p.cluster,
-                        room.free.saturating_sub(free_of.get(p.id.as_str()).copied().unwrap_or(0)) >> 20
-                    )
-                },
-            });
-            continue;
-        }
-        let ids: Vec<String> = wave.iter().map(|p| p.id.clone()).collect();
-        remaining.retain(|p| !ids.contains(&p.id));
-        waves.push(ids);
+    }
+    let (waves, unplanned) = best;
+    let he_blocked: Vec<String> = unplanned
+        .iter()
+        .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
+        .map(|(p, w)| format!("{}: {}", p.name, w.text(p, &model)))
+        .collect();
+    if !he_blocked.is_empty() {
+        return Err(PlanError::HostedEngine(he_blocked.join("; ")));
+    }
+    for (p, w) in &unplanned {
+        skipped.push(SkippedHost {
+            name: p.name.clone(),
+            reason: w.text(p, &model),
+        });
     }
     let skipped_names: Vec<&str> = skipped.iter().map(|s| s.name.as_str()).collect();
     let hosts: Vec<PlannedHost> = ordered
@@ -533,35 +496,429 @@ pub fn plan(
     })
 }
 
-/// Can these hosts be out together?
-fn fits(
-    wave: &[&PlannedHost],
-    rooms: &HashMap<String, ClusterRoom>,
-    free_of: &HashMap<&str, u64>,
-) -> bool {
-    let mut by_cluster: HashMap<&str, Vec<&PlannedHost>> = HashMap::new();
-    for p in wave {
-        by_cluster.entry(p.cluster_id.as_str()).or_default().push(p);
+/// Greedy waves in `ordered`'s order; returns the waves and the hosts that could not go.
+fn build_waves(
+    ordered: &[PlannedHost],
+    model: &Model,
+    max_parallel: usize,
+) -> (Vec<Vec<String>>, Vec<(PlannedHost, Why)>) {
+    let mut states = vec![model.initial()];
+    let mut waves: Vec<Vec<String>> = Vec::new();
+    let mut unplanned = Vec::new();
+    let mut remaining: Vec<PlannedHost> = ordered.to_vec();
+    while !remaining.is_empty() {
+        let mut wave: Vec<&PlannedHost> = Vec::new();
+        let mut after = states.clone();
+        for p in &remaining {
+            if wave.len() == max_parallel {
+                break;
+            }
+            // The SPM waits for the rest of its cluster (its role is moved first).
+            if p.spm
+                && remaining.iter().any(|o| {
+                    o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
+                })
+            {
+                continue;
+            }
+            let mut trial = wave.clone();
+            trial.push(p);
+            if let Ok(next) = model.wave_everywhere(&states, &trial) {
+                wave.push(p);
+                after = next;
+            }
+        }
+        if wave.is_empty() {
+            // The first remaining host cannot go out even alone.
+            let p = remaining.remove(0);
+            let why = model
+                .wave_everywhere(&states, &[&p])
+                .err()
+                .unwrap_or(Why::Capacity);
+            unplanned.push((p, why));
+            continue;
+        }
+        let ids: Vec<String> = wave.iter().map(|p| p.id.clone()).collect();
+        remaining.retain(|p| !ids.contains(&p.id));
+        waves.push(ids);
+        states = after;
     }
-    by_cluster.iter().all(|(cid, hs)| {
-        let room = rooms.get(*cid).cloned().unwrap_or_default();
-        let going: Vec<&&PlannedHost> = hs.iter().filter(|p| !p.keep_in_maintenance).collect();
-        if going.is_empty() {
-            return true;
+    (waves, unplanned)
+}
+
+/// Why a wave cannot go out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Why {
+    /// It would leave its cluster without an Up host.
+    LastUp,
+    /// VMs that do not fit in the other Up hosts of the cluster.
+    Capacity,
+    /// The HostedEngine VM (or the HA of it) would have nowhere to go; the detail says why.
+    HostedEngine(String),
+}
+
+impl Why {
+    fn text(&self, p: &PlannedHost, m: &Model) -> String {
+        match self {
+            Why::LastUp => format!(
+                "the only Up host of cluster {}: taking it out would leave none",
+                p.cluster
+            ),
+            Why::Capacity => {
+                let others: u64 = m
+                    .hosts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| h.up && h.cluster == p.cluster_id && h.id != p.id)
+                    .map(|(i, _)| m.free0(i))
+                    .sum();
+                format!(
+                    "its VMs ({} MiB) do not fit in the other Up hosts of cluster {} ({} MiB schedulable)",
+                    p.vm_memory >> 20,
+                    p.cluster,
+                    others >> 20
+                )
+            }
+            Why::HostedEngine(d) => d.clone(),
         }
-        if room.up <= going.len() {
-            return false;
+    }
+}
+
+/// One host as the planner's memory model sees it.
+#[derive(Debug, Clone)]
+struct MHost {
+    id: String,
+    name: String,
+    cluster: String,
+    up: bool,
+    /// Memory the scheduler may fill (max_scheduling_memory + what its VMs hold).
+    cap: u64,
+    /// A hosted-engine host.
+    he: bool,
+    /// May receive the HostedEngine VM: HA agent active, score > 0, not in local maintenance.
+    he_ok: bool,
+    /// Why it may not (for messages).
+    he_why: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct MVm {
+    mem: u64,
+    he: bool,
+    cluster: String,
+}
+
+/// Where each VM runs (index into `Model::hosts`).
+type State = Vec<Option<usize>>;
+
+/// The planner's model of the clusters' memory: each host's schedulable capacity, each
+/// VM's guaranteed memory and host. Placement follows the engine (and the simulator): a
+/// host going to maintenance sends its VMs, biggest first, each onto the Up host of its
+/// cluster with the most room left that can take it — the HostedEngine VM only onto
+/// another hosted-engine host with an active agent and a positive score; a VM sent to a
+/// host that then goes to maintenance too is sent on when it lands. The hosts of a wave
+/// start their maintenance in no fixed order, so every order is checked (all of them for up
+/// to six hosts, otherwise each rotation and its reverse), and the states every order
+/// leaves are all carried into the next wave (at most `MAX_STATES`).
+struct Model {
+    hosts: Vec<MHost>,
+    vms: Vec<MVm>,
+    initial: State,
+}
+
+const MAX_STATES: usize = 32;
+const FULL_ORDERS_UP_TO: usize = 6;
+
+impl Model {
+    fn new(facts: &[HostFacts]) -> Model {
+        let mut hosts = Vec::new();
+        let mut vms = Vec::new();
+        let mut initial = Vec::new();
+        for f in facts {
+            let h = &f.host;
+            let he = h.hosted_engine.as_ref().filter(|e| e.configured);
+            let he_why = he.and_then(|e| {
+                if !e.active {
+                    Some(format!("{}'s HA agent is not active", h.name))
+                } else if e.score.unwrap_or(0) <= 0 {
+                    Some(format!("{}'s HA score is {}", h.name, e.score.unwrap_or(0)))
+                } else if e.local_maintenance {
+                    Some(format!("{} is in hosted-engine local maintenance", h.name))
+                } else {
+                    None
+                }
+            });
+            let idx = hosts.len();
+            let cluster = h.cluster_id.clone().unwrap_or_default();
+            let mut held = 0u64;
+            for v in f
+                .vms
+                .iter()
+                .filter(|v| v.host_id.as_deref().is_none_or(|id| id == h.id))
+            {
+                let mem = v.guaranteed_memory.unwrap_or(v.memory);
+                held += mem;
+                vms.push(MVm {
+                    mem,
+                    he: v.hosted_engine,
+                    cluster: cluster.clone(),
+                });
+                initial.push(Some(idx));
+            }
+            hosts.push(MHost {
+                id: h.id.clone(),
+                name: h.name.clone(),
+                cluster,
+                up: h.status == HostStatus::Up,
+                cap: h.max_scheduling_memory.unwrap_or(0) + held,
+                he: he.is_some(),
+                he_ok: he.is_some() && he_why.is_none() && h.status == HostStatus::Up,
+                he_why,
+            });
         }
-        let he = going.iter().filter(|p| p.hosted_engine).count();
-        if he > 0 && room.he_up <= he {
-            return false;
+        Model {
+            hosts,
+            vms,
+            initial,
         }
-        let need: u64 = going
+    }
+
+    fn initial(&self) -> State {
+        self.initial.clone()
+    }
+
+    fn used(&self, st: &State) -> Vec<u64> {
+        let mut u = vec![0u64; self.hosts.len()];
+        for (v, h) in st.iter().enumerate() {
+            if let Some(h) = h {
+                u[*h] += self.vms[v].mem;
+            }
+        }
+        u
+    }
+
+    /// Room on host `i` at plan time.
+    fn free0(&self, i: usize) -> u64 {
+        self.hosts[i]
+            .cap
+            .saturating_sub(self.used(&self.initial)[i])
+    }
+
+    fn index(&self, id: &str) -> Option<usize> {
+        self.hosts.iter().position(|h| h.id == id)
+    }
+
+    /// The wave in every carried state; the states it leaves (deduplicated, capped).
+    fn wave_everywhere(&self, states: &[State], wave: &[&PlannedHost]) -> Result<Vec<State>, Why> {
+        let mut out: Vec<State> = Vec::new();
+        for st in states {
+            for s in self.wave(st, wave)? {
+                if out.len() < MAX_STATES && !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every order of the wave from one state.
+    fn wave(&self, st: &State, wave: &[&PlannedHost]) -> Result<Vec<State>, Why> {
+        let going: Vec<usize> = wave
             .iter()
-            .map(|p| p.vm_memory + free_of.get(p.id.as_str()).copied().unwrap_or(0))
-            .sum();
-        need <= room.free
-    })
+            .filter(|p| !p.keep_in_maintenance)
+            .filter_map(|p| self.index(&p.id))
+            .collect();
+        if going.is_empty() {
+            return Ok(vec![st.clone()]);
+        }
+        // At least one Up host left in each cluster.
+        for &g in &going {
+            let c = &self.hosts[g].cluster;
+            if !self
+                .hosts
+                .iter()
+                .enumerate()
+                .any(|(i, h)| h.up && &h.cluster == c && !going.contains(&i))
+            {
+                return Err(Why::LastUp);
+            }
+        }
+        let mut out = Vec::new();
+        for order in orders(&going) {
+            let s = self.one_order(st, &order)?;
+            self.he_stays_covered(&s, &going)?;
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The hosts of `order` go to maintenance one after the other.
+    fn one_order(&self, st: &State, order: &[usize]) -> Result<State, Why> {
+        let mut st = st.clone();
+        let mut used = self.used(&st);
+        let mut down: Vec<usize> = Vec::new();
+        // VMs on their way to a host that was still up when they were sent.
+        let mut in_flight: Vec<usize> = Vec::new();
+        for &x in order {
+            down.push(x);
+            let mut mine: Vec<usize> = (0..self.vms.len())
+                .filter(|v| st[*v] == Some(x) && !in_flight.contains(v))
+                .collect();
+            mine.sort_by_key(|v| std::cmp::Reverse(self.vms[*v].mem));
+            for v in mine {
+                let t = self.destination(v, &used, &down, x).ok_or_else(|| {
+                    if self.vms[v].he {
+                        Why::HostedEngine(self.he_detail(&used, &down, x))
+                    } else {
+                        Why::Capacity
+                    }
+                })?;
+                used[t] += self.vms[v].mem;
+                used[x] -= self.vms[v].mem;
+                st[v] = Some(t);
+                if order.contains(&t) {
+                    in_flight.push(v);
+                }
+            }
+        }
+        // Landing on a host that went to maintenance meanwhile: sent on, or it gets stuck.
+        for v in in_flight {
+            let Some(at) = st[v] else { continue };
+            if !down.contains(&at) {
+                continue;
+            }
+            let t = self.destination(v, &used, &down, at).ok_or_else(|| {
+                if self.vms[v].he {
+                    Why::HostedEngine(self.he_detail(&used, &down, at))
+                } else {
+                    Why::Capacity
+                }
+            })?;
+            used[t] += self.vms[v].mem;
+            used[at] -= self.vms[v].mem;
+            st[v] = Some(t);
+        }
+        Ok(st)
+    }
+
+    /// The Up host with the most room that can take VM `v` (the last of equals, as the
+    /// engine's and the simulator's `max` pick it).
+    fn destination(&self, v: usize, used: &[u64], down: &[usize], from: usize) -> Option<usize> {
+        let vm = &self.vms[v];
+        self.hosts
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| {
+                *i != from
+                    && h.up
+                    && !down.contains(i)
+                    && h.cluster == vm.cluster
+                    && (!vm.he || h.he_ok)
+            })
+            .map(|(i, h)| (i, h.cap.saturating_sub(used[i])))
+            .filter(|(_, free)| *free >= vm.mem)
+            .max_by_key(|(_, free)| *free)
+            .map(|(i, _)| i)
+    }
+
+    /// After the wave's migrations: while a hosted-engine host is out, another one that
+    /// can receive the HostedEngine VM (it runs there, or there is room for it) stays up.
+    fn he_stays_covered(&self, st: &State, going: &[usize]) -> Result<(), Why> {
+        let out_he: Vec<usize> = going
+            .iter()
+            .copied()
+            .filter(|g| self.hosts[*g].he)
+            .collect();
+        let Some(&first) = out_he.first() else {
+            return Ok(());
+        };
+        let used = self.used(st);
+        let he_vm = self.vms.iter().position(|v| v.he);
+        let cluster = he_vm
+            .map(|v| self.vms[v].cluster.clone())
+            .unwrap_or_else(|| self.hosts[first].cluster.clone());
+        let covered = self.hosts.iter().enumerate().any(|(i, h)| {
+            h.he_ok
+                && h.cluster == cluster
+                && !going.contains(&i)
+                && match he_vm {
+                    Some(v) => st[v] == Some(i) || h.cap.saturating_sub(used[i]) >= self.vms[v].mem,
+                    None => true,
+                }
+        });
+        if covered {
+            Ok(())
+        } else {
+            Err(Why::HostedEngine(self.he_detail(&used, going, first)))
+        }
+    }
+
+    /// Why no hosted-engine host can take the HostedEngine VM from `from` now.
+    fn he_detail(&self, used: &[u64], down: &[usize], from: usize) -> String {
+        let need = self.vms.iter().find(|v| v.he).map(|v| v.mem);
+        let mut why = Vec::new();
+        for (i, h) in self.hosts.iter().enumerate() {
+            if !h.he || i == from {
+                continue;
+            }
+            if let Some(w) = &h.he_why {
+                why.push(w.clone());
+            } else if !h.up {
+                why.push(format!("{} is not up", h.name));
+            } else if down.contains(&i) {
+                why.push(format!("{} would be out at the same time", h.name));
+            } else if let Some(n) = need {
+                let free = h.cap.saturating_sub(used[i]);
+                if free < n {
+                    why.push(format!(
+                        "{} would have {} MiB free, the HostedEngine VM needs {} MiB",
+                        h.name,
+                        free >> 20,
+                        n >> 20
+                    ));
+                }
+            }
+        }
+        if why.is_empty() {
+            why.push("there is no other hosted-engine host".into());
+        }
+        format!(
+            "no other hosted-engine host with an active HA agent (score > 0) and room for the HostedEngine VM would stay up while it is out ({}) — in no order of the waves; fix that first, or leave it out with --host",
+            why.join("; ")
+        )
+    }
+}
+
+/// The orders in which a wave's hosts may start their maintenance.
+fn orders(going: &[usize]) -> Vec<Vec<usize>> {
+    fn permute(rest: &mut Vec<usize>, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if rest.is_empty() {
+            out.push(cur.clone());
+            return;
+        }
+        for i in 0..rest.len() {
+            let x = rest.remove(i);
+            cur.push(x);
+            permute(rest, cur, out);
+            cur.pop();
+            rest.insert(i, x);
+        }
+    }
+    let mut out = Vec::new();
+    if going.len() <= FULL_ORDERS_UP_TO {
+        permute(&mut going.to_vec(), &mut Vec::new(), &mut out);
+    } else {
+        for r in 0..going.len() {
+            let mut o = going.to_vec();
+            o.rotate_left(r);
+            out.push(o.clone());
+            o.reverse();
+            out.push(o);
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1337,6 +1694,7 @@ mod tests {
             guaranteed_memory: None,
             affinity: Some(if pinned { "pinned" } else { "migratable" }.into()),
             host_id: Some(host.into()),
+            hosted_engine: false,
         }
     }
 

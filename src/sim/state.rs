@@ -82,6 +82,9 @@ pub struct Host {
     pub issue_error: Option<String>,
     #[serde(skip)]
     pub issuing: bool,
+    /// Put out of service by a `deactivate` and not back `up` since (the report's "out").
+    #[serde(default)]
+    pub taken_out: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -175,6 +178,12 @@ pub struct FaultState {
     pub path: Option<String>,
     pub seen: u32,
     pub fired: u32,
+    /// `outage`: how long it lasts (seconds, not scaled).
+    #[serde(default)]
+    pub seconds: f64,
+    /// `outage`: the current outage ends at (Unix ms).
+    #[serde(default)]
+    pub until: Option<i64>,
 }
 
 /// Side effects the runner must carry out after a state change.
@@ -238,6 +247,9 @@ pub struct World {
     pub faults: Vec<FaultState>,
     pub next_event: i64,
     pub next_serial: u64,
+    /// What was seen (GET /sim/report).
+    #[serde(default)]
+    pub report: super::report::Report,
 }
 
 /// A stable UUID-shaped id from a name (so default scenarios have the same ids every run).
@@ -331,6 +343,7 @@ impl World {
                 issued: None,
                 issue_error: None,
                 issuing: false,
+                taken_out: false,
             })
             .collect();
         if !hosts.iter().any(|h| h.spm == "spm") {
@@ -384,6 +397,8 @@ impl World {
                 path: f.path.clone(),
                 seen: 0,
                 fired: 0,
+                seconds: f.seconds,
+                until: None,
             })
             .collect();
         World {
@@ -405,6 +420,7 @@ impl World {
             faults,
             next_event: 1000,
             next_serial: 0x5000,
+            report: Default::default(),
         }
     }
 
@@ -488,10 +504,78 @@ impl World {
                 && (f.count == 0 || f.fired < f.count)
             {
                 f.fired += 1;
+                let name = self
+                    .hosts
+                    .iter()
+                    .find(|h| h.id == host)
+                    .map(|h| h.name.clone())
+                    .unwrap_or_default();
+                *self
+                    .report
+                    .faults_fired
+                    .entry(format!("{kind} {name}"))
+                    .or_default() += 1;
                 return true;
             }
         }
         false
+    }
+
+    /// Updates the report's "out of service" figures; call after every change.
+    pub fn observe(&mut self, now: i64) {
+        for h in &mut self.hosts {
+            if h.status == HostStatus::Up {
+                h.taken_out = false;
+            }
+        }
+        let out: Vec<String> = self
+            .hosts
+            .iter()
+            .filter(|h| h.taken_out)
+            .map(|h| h.name.clone())
+            .collect();
+        let not_up = self
+            .hosts
+            .iter()
+            .filter(|h| h.status != HostStatus::Up)
+            .count();
+        self.report.observe(out, not_up, now);
+    }
+
+    /// Counts an action on a host in the report (accepted or refused).
+    pub fn record_action(
+        &mut self,
+        id: &str,
+        verb: &str,
+        res: &Result<String, ApiError>,
+        now: i64,
+    ) {
+        let Some(name) = self.host(id).map(|h| h.name.clone()) else {
+            return;
+        };
+        match res {
+            Ok(_) => {
+                let c = self.report.host(&name);
+                match verb {
+                    "deactivate" => c.deactivate += 1,
+                    "activate" => c.activate += 1,
+                    "enrollcertificate" => c.enroll += 1,
+                    "forceselectspm" => c.force_select_spm += 1,
+                    _ => {}
+                }
+            }
+            Err(e) => {
+                self.report.host(&name).refused += 1;
+                self.report.refusals.push(super::report::Refusal {
+                    host: name,
+                    action: verb.to_string(),
+                    status: e.status,
+                    detail: e.detail.clone(),
+                    at: now,
+                });
+            }
+        }
+        self.observe(now);
     }
 
     /// VMs running on (or migrating away from) a host.
@@ -619,6 +703,7 @@ impl World {
         {
             let hm = &mut self.hosts[i];
             hm.status = HostStatus::PreparingForMaintenance;
+            hm.taken_out = true;
             hm.job = Some(job.clone());
             if let Some(he) = hm.he.as_mut() {
                 he.local_maintenance = true;
@@ -641,6 +726,7 @@ impl World {
         );
         if h.spm == "spm" {
             self.hosts[i].spm = "none".into();
+            self.report.host(&h.name).spm_lost_to_maintenance += 1;
             self.start_election(now, Some(id));
         }
         if stuck {
@@ -1032,6 +1118,7 @@ impl World {
             let t = self.timers.remove(pos);
             self.apply(t, now, &mut effects);
         }
+        self.observe(now);
         effects
     }
 
@@ -1083,6 +1170,8 @@ impl World {
                 hm.job = None;
                 if let Some(why) = failure {
                     hm.status = HostStatus::InstallFailed;
+                    self.report.host(&name).enroll_failed += 1;
+                    let hm = &mut self.hosts[i];
                     hm.issue_error = None;
                     self.event(
                         now,
@@ -1095,6 +1184,8 @@ impl World {
                     let _ = why;
                     self.end_job(now, job, false);
                 } else if let Some((k, c)) = hm.issued.take() {
+                    self.report.host(&name).enrolled += 1;
+                    let hm = &mut self.hosts[i];
                     hm.key_pem = k;
                     hm.cert_pem = c;
                     hm.status = HostStatus::Maintenance;
@@ -1301,10 +1392,53 @@ impl World {
             f.seen += 1;
             if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
                 f.fired += 1;
-                return Some(f.status);
+                let status = f.status;
+                *self
+                    .report
+                    .faults_fired
+                    .entry("http_5xx".into())
+                    .or_default() += 1;
+                return Some(status);
             }
         }
         None
+    }
+
+    /// The `outage` faults: the Manager answers every request (SSO included) with the
+    /// fault's status for `seconds` of wall time (not scaled) once `after` matching requests
+    /// passed; `count` outages (0 = one). `Some(status)` = this request falls in an outage.
+    pub fn outage(&mut self, rel_path: &str, now: i64) -> Option<u16> {
+        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
+        let mut started = false;
+        let mut answer = None;
+        for f in &mut self.faults {
+            if f.kind != "outage" {
+                continue;
+            }
+            if let Some(until) = f.until {
+                if now < until {
+                    answer = Some(f.status);
+                    break;
+                }
+                f.until = None;
+            }
+            if f.fired >= f.count.max(1) || !fault_matches(f, rel_path, &host_ids) {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen > f.after {
+                f.fired += 1;
+                f.seen = 0;
+                f.until = Some(now + (f.seconds * 1000.0).max(0.0) as i64);
+                started = true;
+                answer = Some(f.status);
+                break;
+            }
+        }
+        if started {
+            *self.report.faults_fired.entry("outage".into()).or_default() += 1;
+        }
+        answer
     }
 
     /// Counts an API request against the `crash` faults; true = the process must die now.
@@ -1317,6 +1451,7 @@ impl World {
             f.seen += 1;
             if f.seen > f.after && f.fired == 0 {
                 f.fired = 1;
+                *self.report.faults_fired.entry("crash".into()).or_default() += 1;
                 return true;
             }
         }
