@@ -469,7 +469,14 @@ pub fn plan(
     let he_blocked: Vec<String> = unplanned
         .iter()
         .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
-        .map(|(p, w)| format!("{}: {}", p.name, w.text(p, &model)))
+        .map(|(p, w)| {
+            format!(
+                "{}: {} — in no order of the waves; fix that first, or leave {} out with --host",
+                p.name,
+                w.text(p, &model),
+                p.name
+            )
+        })
         .collect();
     if !he_blocked.is_empty() {
         return Err(PlanError::HostedEngine(he_blocked.join("; ")));
@@ -728,11 +735,16 @@ impl Model {
             .filter(|p| !p.keep_in_maintenance)
             .filter_map(|p| self.index(&p.id))
             .collect();
+        self.wave_going(st, &going)
+    }
+
+    /// Every order of the hosts `going` (indices) from one state.
+    fn wave_going(&self, st: &State, going: &[usize]) -> Result<Vec<State>, Why> {
         if going.is_empty() {
             return Ok(vec![st.clone()]);
         }
         // At least one Up host left in each cluster.
-        for &g in &going {
+        for &g in going {
             let c = &self.hosts[g].cluster;
             if !self
                 .hosts
@@ -744,9 +756,9 @@ impl Model {
             }
         }
         let mut out = Vec::new();
-        for order in orders(&going) {
+        for order in orders(going) {
             let s = self.one_order(st, &order)?;
-            self.he_stays_covered(&s, &going)?;
+            self.he_stays_covered(&s, going)?;
             if !out.contains(&s) {
                 out.push(s);
             }
@@ -885,10 +897,41 @@ impl Model {
             why.push("there is no other hosted-engine host".into());
         }
         format!(
-            "no other hosted-engine host with an active HA agent (score > 0) and room for the HostedEngine VM would stay up while it is out ({}) — in no order of the waves; fix that first, or leave it out with --host",
+            "no other hosted-engine host with an active HA agent (score > 0) and room for the HostedEngine VM would stay up while it is out ({})",
             why.join("; ")
         )
     }
+}
+
+/// Can host `id` go to maintenance now, alone, in the Manager's current state (`facts`)?
+/// `Some(reason)` when the planner's model says the Manager would refuse it or the
+/// HostedEngine VM would be left without a place. The executor asks before it moves the SPM
+/// role off a host, so the role is never moved for a maintenance that cannot happen.
+pub fn blocker(facts: &[HostFacts], id: &str) -> Option<String> {
+    let model = Model::new(facts);
+    let i = model.index(id)?;
+    if !model.hosts[i].up {
+        return None;
+    }
+    let why = model.wave_going(&model.initial(), &[i]).err()?;
+    let f = facts.iter().find(|f| f.host.id == id)?;
+    let p = PlannedHost {
+        id: f.host.id.clone(),
+        name: f.host.name.clone(),
+        address: f.host.address.clone(),
+        cluster: f.cluster_name.clone(),
+        cluster_id: f.host.cluster_id.clone().unwrap_or_default(),
+        status: f.host.status.to_string(),
+        spm: f.host.is_spm(),
+        hosted_engine: f.host.is_he(),
+        vm_memory: f.vms.iter().map(|v| v.memory).sum(),
+        vm_count: f.vms.len(),
+        keep_in_maintenance: false,
+        reasons: Vec::new(),
+        served_serial: None,
+        vdsm_endpoint: String::new(),
+    };
+    Some(why.text(&p, &model))
 }
 
 /// The orders in which a wave's hosts may start their maintenance.
@@ -1348,6 +1391,10 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
             ));
         }
         if h.is_spm() {
+            // Only for a maintenance that can happen: never leave the role moved for nothing.
+            if let Some(why) = spm_move_blocker(sh, id).await {
+                return Err(format!("not moving the SPM role off it: {why}"));
+            }
             sh.update(id, |p| p.step = Step::MovingSpm).await?;
             sh.progress
                 .step(&ph.name, Step::MovingSpm, "moving the SPM role first");
@@ -1591,6 +1638,23 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Why host `id` cannot go to maintenance now (see [`blocker`]); `None` when it can, or
+/// when the Manager's state cannot be read (the actions then fail on their own).
+async fn spm_move_blocker(sh: &Shared<'_>, id: &str) -> Option<String> {
+    let eps = VdsmEndpoints::new(0);
+    let facts = gather(
+        sh.engine,
+        &eps,
+        &sh.cfg.ca_der,
+        false,
+        Duration::from_secs(1),
+        1,
+    )
+    .await
+    .ok()?;
+    blocker(&facts, id)
 }
 
 /// Reads hosts, clusters, VMs and (optionally) each host's served certificate.

@@ -364,3 +364,59 @@ seconds = 600
     assert!(token["503"].as_u64().unwrap_or(0) >= 1, "{rep}");
     assert_eq!(token["200"], Value::Null, "{rep}");
 }
+
+#[test]
+fn the_spm_role_is_not_moved_when_the_managers_state_no_longer_allows_the_maintenance() {
+    // The plan is sound (h3, then h2, then h1 — the SPM, running the HostedEngine VM —
+    // whose VM goes to h2). Then h2's HA agent stops right after h2 was activated (the
+    // sixth accepted action): h1 can no longer go to maintenance, so its SPM role must stay.
+    let scenario = r#"
+[[clusters]]
+name = "Default"
+[[hosts]]
+name = "h1"
+spm = true
+hosted_engine = { active = true, score = 3400 }
+[[hosts]]
+name = "h2"
+hosted_engine = { active = true, score = 3400 }
+[[hosts]]
+name = "h3"
+[[vms]]
+name = "HostedEngine"
+host = "h1"
+memory_mib = 8192
+hosted_engine = true
+[[faults]]
+kind = "ha_agent_inactive"
+host = "h2"
+after = 6
+"#;
+    let sim = Sim::start("4.5-modern", scenario, SCALE);
+    let out = rhv(&sim, &["hosts", "enroll", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let rep = report(&sim);
+    assert_eq!(
+        rep["faultsFired"]["ha_agent_inactive h2"].as_u64(),
+        Some(1),
+        "{rep}"
+    );
+    for h in ["h2", "h3"] {
+        assert_eq!(count(&rep, h, "enrolled"), 1, "{h}: {rep}");
+    }
+    // No role moved, no maintenance asked for, nothing refused by the Manager.
+    assert_eq!(
+        rep["requests"]["POST /hosts/{id}/forceselectspm"],
+        Value::Null,
+        "{rep}"
+    );
+    assert_eq!(count(&rep, "h1", "deactivate"), 0, "{rep}");
+    assert_eq!(rep["refusals"], serde_json::json!([]), "{rep}");
+    assert_eq!(rep["spm"], serde_json::json!(["h1"]), "{rep}");
+    assert_eq!(rep["outNow"], serde_json::json!([]), "{rep}");
+    let all = text(&out);
+    assert!(
+        all.contains("not moving the SPM role") && all.contains("h2's HA agent is not active"),
+        "{all}"
+    );
+}

@@ -232,7 +232,8 @@ fn migratable() -> String {
 /// Kinds: `stuck_preparing`, `install_failed`, `non_responsive_after_activate` (per host);
 /// `http_5xx` (optionally per host / path prefix); `outage` (every request, SSO included,
 /// answered with `status` for `seconds` of wall time: the engine restarting behind httpd);
-/// `crash` (the process exits).
+/// `ha_agent_inactive` (per host: its HA agent stops once `after` host actions were
+/// accepted); `crash` (the process exits).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
@@ -267,6 +268,7 @@ pub const FAULT_KINDS: &[&str] = &[
     "non_responsive_after_activate",
     "http_5xx",
     "outage",
+    "ha_agent_inactive",
     "crash",
 ];
 
@@ -399,7 +401,10 @@ impl Scenario {
             }
             let per_host = matches!(
                 f.kind.as_str(),
-                "stuck_preparing" | "install_failed" | "non_responsive_after_activate"
+                "stuck_preparing"
+                    | "install_failed"
+                    | "non_responsive_after_activate"
+                    | "ha_agent_inactive"
             );
             if per_host && f.host.is_none() {
                 return Err(format!("fault '{}' needs host = \"<name>\"", f.kind));

@@ -521,6 +521,38 @@ impl World {
         false
     }
 
+    /// `ha_agent_inactive`: once `after` host actions were accepted, the host's HA agent
+    /// stops (`hosted_engine.active` false, score 0 — it can no longer take the HE VM).
+    fn agent_faults(&mut self) {
+        let mut hit = Vec::new();
+        for f in &mut self.faults {
+            if f.kind != "ha_agent_inactive" || f.fired > 0 {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen >= f.after {
+                f.fired = 1;
+                if let Some(h) = &f.host {
+                    hit.push(h.clone());
+                }
+            }
+        }
+        for id in hit {
+            if let Some(h) = self.hosts.iter_mut().find(|h| h.id == id) {
+                if let Some(e) = h.he.as_mut() {
+                    e.active = false;
+                    e.score = 0;
+                }
+                let name = h.name.clone();
+                *self
+                    .report
+                    .faults_fired
+                    .entry(format!("ha_agent_inactive {name}"))
+                    .or_default() += 1;
+            }
+        }
+    }
+
     /// Updates the report's "out of service" figures; call after every change.
     pub fn observe(&mut self, now: i64) {
         for h in &mut self.hosts {
@@ -563,6 +595,7 @@ impl World {
                     "forceselectspm" => c.force_select_spm += 1,
                     _ => {}
                 }
+                self.agent_faults();
             }
             Err(e) => {
                 self.report.host(&name).refused += 1;
