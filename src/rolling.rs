@@ -439,33 +439,9 @@ pub fn plan(
     // hosted-engine host whose HA agent is active with a positive score; while a
     // hosted-engine host is out another such host with room for the HostedEngine VM stays
     // up; at least one Up host per cluster; never more than max_parallel out. When the first
-    // order leaves hosts out, the orders that start with each of them are tried too.
+    // order leaves hosts out, other orders are tried (see `search_waves`).
     let model = Model::new(facts);
-    let mut best = build_waves(&ordered, &model, sel.max_parallel);
-    if !best.1.is_empty() {
-        let stuck: Vec<String> = best.1.iter().map(|(p, _)| p.id.clone()).collect();
-        for id in stuck {
-            let mut order = ordered.clone();
-            if let Some(pos) = order.iter().position(|p| p.id == id) {
-                let p = order.remove(pos);
-                let at = order
-                    .iter()
-                    .position(|o| !o.keep_in_maintenance)
-                    .unwrap_or(order.len());
-                order.insert(at, p);
-            }
-            let attempt = build_waves(&order, &model, sel.max_parallel);
-            if attempt.1.len() < best.1.len()
-                || (attempt.1.len() == best.1.len() && attempt.0.len() < best.0.len())
-            {
-                best = attempt;
-            }
-            if best.1.is_empty() {
-                break;
-            }
-        }
-    }
-    let (waves, unplanned) = best;
+    let (waves, unplanned, ordered) = search_waves(ordered, &model, sel.max_parallel);
     let he_blocked: Vec<String> = unplanned
         .iter()
         .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
@@ -503,6 +479,68 @@ pub fn plan(
     })
 }
 
+/// Waves for `ordered`, or for another order of the same hosts that leaves fewer of them
+/// out: the hosts the greedy pass could not place are moved to the front — each alone, all
+/// of them in their order, and all of them reversed — for a few rounds. Returns the waves,
+/// the hosts left out with why, and the order used (hosts already in maintenance stay first).
+#[allow(clippy::type_complexity)]
+fn search_waves(
+    ordered: Vec<PlannedHost>,
+    model: &Model,
+    max_parallel: usize,
+) -> (Vec<Vec<String>>, Vec<(PlannedHost, Why)>, Vec<PlannedHost>) {
+    const ROUNDS: usize = 4;
+    let (w, u) = build_waves(&ordered, model, max_parallel);
+    let mut best = (w, u, ordered);
+    let mut tried: Vec<Vec<String>> = vec![best.2.iter().map(|p| p.id.clone()).collect()];
+    for _ in 0..ROUNDS {
+        if best.1.is_empty() {
+            break;
+        }
+        let stuck: Vec<String> = best.1.iter().map(|(p, _)| p.id.clone()).collect();
+        let mut fronts: Vec<Vec<String>> = stuck.iter().map(|s| vec![s.clone()]).collect();
+        if stuck.len() > 1 {
+            fronts.push(stuck.clone());
+            fronts.push(stuck.iter().rev().cloned().collect());
+        }
+        let base = best.2.clone();
+        let mut improved = false;
+        for front in fronts {
+            let mut order: Vec<PlannedHost> = base
+                .iter()
+                .filter(|p| !front.contains(&p.id))
+                .cloned()
+                .collect();
+            let at = order
+                .iter()
+                .position(|o| !o.keep_in_maintenance)
+                .unwrap_or(order.len());
+            for (k, id) in front.iter().enumerate() {
+                if let Some(p) = base.iter().find(|p| &p.id == id) {
+                    order.insert(at + k, p.clone());
+                }
+            }
+            let ids: Vec<String> = order.iter().map(|p| p.id.clone()).collect();
+            if tried.contains(&ids) {
+                continue;
+            }
+            tried.push(ids);
+            let (w, u) = build_waves(&order, model, max_parallel);
+            if u.len() < best.1.len() || (u.len() == best.1.len() && w.len() < best.0.len()) {
+                best = (w, u, order);
+                improved = true;
+                if best.1.is_empty() {
+                    break;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    best
+}
+
 /// Greedy waves in `ordered`'s order; returns the waves and the hosts that could not go.
 fn build_waves(
     ordered: &[PlannedHost],
@@ -516,23 +554,33 @@ fn build_waves(
     while !remaining.is_empty() {
         let mut wave: Vec<&PlannedHost> = Vec::new();
         let mut after = states.clone();
-        for p in &remaining {
-            if wave.len() == max_parallel {
+        // The SPM waits for the rest of its cluster (its role is moved first) — unless none
+        // of the rest can go now: then it goes first, and may make room for them.
+        for spm_waits in [true, false] {
+            for p in &remaining {
+                if wave.len() == max_parallel {
+                    break;
+                }
+                if spm_waits
+                    && p.spm
+                    && remaining.iter().any(|o| {
+                        o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
+                    })
+                {
+                    continue;
+                }
+                if wave.iter().any(|w| w.id == p.id) {
+                    continue;
+                }
+                let mut trial = wave.clone();
+                trial.push(p);
+                if let Ok(next) = model.wave_everywhere(&states, &trial) {
+                    wave.push(p);
+                    after = next;
+                }
+            }
+            if !wave.is_empty() {
                 break;
-            }
-            // The SPM waits for the rest of its cluster (its role is moved first).
-            if p.spm
-                && remaining.iter().any(|o| {
-                    o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
-                })
-            {
-                continue;
-            }
-            let mut trial = wave.clone();
-            trial.push(p);
-            if let Ok(next) = model.wave_everywhere(&states, &trial) {
-                wave.push(p);
-                after = next;
             }
         }
         if wave.is_empty() {
@@ -626,7 +674,8 @@ type State = Vec<Option<usize>>;
 /// host that then goes to maintenance too is sent on when it lands. The hosts of a wave
 /// start their maintenance in no fixed order, so every order is checked (all of them for up
 /// to six hosts, otherwise each rotation and its reverse), and the states every order
-/// leaves are all carried into the next wave (at most `MAX_STATES`).
+/// leaves are all carried into the next wave (at most `MAX_STATES`, and fewer are checked
+/// when a wave has many orders: `ORDER_BUDGET` (state, order) pairs per check).
 struct Model {
     hosts: Vec<MHost>,
     vms: Vec<MVm>,
@@ -635,6 +684,16 @@ struct Model {
 
 const MAX_STATES: usize = 32;
 const FULL_ORDERS_UP_TO: usize = 6;
+const ORDER_BUDGET: usize = 768;
+
+/// How many orders `orders` gives for `n` hosts.
+fn orders_count(n: usize) -> usize {
+    if n <= FULL_ORDERS_UP_TO {
+        (1..=n).product()
+    } else {
+        2 * n
+    }
+}
 
 impl Model {
     fn new(facts: &[HostFacts]) -> Model {
@@ -717,8 +776,11 @@ impl Model {
 
     /// The wave in every carried state; the states it leaves (deduplicated, capped).
     fn wave_everywhere(&self, states: &[State], wave: &[&PlannedHost]) -> Result<Vec<State>, Why> {
+        // Bounded work on big waves: at most ORDER_BUDGET (state, order) pairs per check.
+        let n_orders = orders_count(wave.iter().filter(|p| !p.keep_in_maintenance).count());
+        let keep = (ORDER_BUDGET / n_orders.max(1)).max(1);
         let mut out: Vec<State> = Vec::new();
-        for st in states {
+        for st in states.iter().take(keep) {
             for s in self.wave(st, wave)? {
                 if out.len() < MAX_STATES && !out.contains(&s) {
                     out.push(s);
@@ -1880,6 +1942,147 @@ mod tests {
                 "{:?}",
                 p.waves
             );
+        }
+    }
+
+    /// `host()` with hosted-engine agent state and memory in GiB (capacity, free).
+    fn he_host(id: &str, free_gib: u64, spm: bool, he: Option<(bool, i64)>) -> Host {
+        let mut h = host(id, "c1", HostStatus::Up, free_gib, spm, he.is_some());
+        if let (Some(e), Some((active, score))) = (h.hosted_engine.as_mut(), he) {
+            e.active = active;
+            e.score = Some(score);
+        }
+        h
+    }
+
+    fn he_vm(host: &str, gib: u64) -> Vm {
+        Vm {
+            hosted_engine: true,
+            ..vm("HostedEngine", host, gib, false)
+        }
+    }
+
+    fn wave_of(p: &Plan, id: &str) -> usize {
+        p.waves
+            .iter()
+            .position(|w| w.iter().any(|x| x == id))
+            .unwrap()
+    }
+
+    #[test]
+    fn the_he_vm_host_never_shares_a_wave_that_fills_its_only_destination() {
+        // Issue 20: h8's VMs would go onto h3 (most room) and leave no room for the
+        // HostedEngine VM of h2.
+        let mut f = vec![
+            facts(
+                he_host("h1", 4, true, None),
+                vec![vm("a1", "h1", 16, false), vm("a2", "h1", 12, false)],
+            ),
+            facts(
+                he_host("h2", 4, false, Some((true, 3400))),
+                vec![he_vm("h2", 16), vm("b1", "h2", 12, false)],
+            ),
+            facts(
+                he_host("h3", 24, false, Some((true, 3400))),
+                vec![vm("c1", "h3", 8, false)],
+            ),
+        ];
+        for i in 4..8 {
+            f.push(facts(he_host(&format!("h{i}"), 8, false, None), vec![]));
+        }
+        f.push(facts(
+            he_host("h8", 12, false, None),
+            vec![vm("k1", "h8", 12, false), vm("k2", "h8", 8, false)],
+        ));
+        let p = plan(&f, &sel(2), &VdsmEndpoints::new(1)).unwrap();
+        assert_eq!(p.hosts.len(), 8, "{p:?}");
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_ne!(wave_of(&p, "h8"), wave_of(&p, "h2"), "{:?}", p.waves);
+        assert_eq!(p.waves.last().unwrap(), &vec!["h1".to_string()]);
+    }
+
+    #[test]
+    fn an_order_is_searched_when_the_first_one_strands_the_he_vm() {
+        // The state a finished run left: h2 and h3 (HE VM) full; h8's VMs would fill h1,
+        // the only place for h2's; h2 must go before h8 and h3 after h2.
+        let mut f = vec![
+            facts(he_host("h1", 32, true, None), vec![]),
+            facts(
+                he_host("h2", 4, false, Some((true, 3400))),
+                vec![vm("a1", "h2", 16, false), vm("a2", "h2", 12, false)],
+            ),
+            facts(
+                he_host("h3", 4, false, Some((true, 3400))),
+                vec![he_vm("h3", 16), vm("b1", "h3", 12, false)],
+            ),
+        ];
+        for i in 4..8 {
+            f.push(facts(he_host(&format!("h{i}"), 8, false, None), vec![]));
+        }
+        f.push(facts(
+            he_host("h8", 4, false, None),
+            vec![
+                vm("c1", "h8", 8, false),
+                vm("k1", "h8", 12, false),
+                vm("k2", "h8", 8, false),
+            ],
+        ));
+        let p = plan(&f, &sel(2), &VdsmEndpoints::new(1)).unwrap();
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_eq!(p.hosts.len(), 8, "{p:?}");
+        assert!(wave_of(&p, "h2") < wave_of(&p, "h3"), "{:?}", p.waves);
+        // The same with the SPM role on h2 (where a finished run left it): h2 cannot wait
+        // for the rest of its cluster, since h3 can only go after it.
+        f[0].host.spm_status = Some("none".into());
+        f[1].host.spm_status = Some("spm".into());
+        let p = plan(&f, &sel(2), &VdsmEndpoints::new(1)).unwrap();
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_eq!(p.hosts.len(), 8, "{p:?}");
+        assert!(wave_of(&p, "h2") < wave_of(&p, "h3"), "{:?}", p.waves);
+    }
+
+    #[test]
+    fn an_inactive_agent_cannot_take_the_he_vm_and_the_plan_says_so() {
+        let f = vec![
+            facts(
+                he_host("h1", 24, true, Some((true, 3400))),
+                vec![he_vm("h1", 8)],
+            ),
+            facts(he_host("h2", 32, false, Some((false, 0))), vec![]),
+            facts(he_host("h3", 32, false, None), vec![]),
+        ];
+        let e = plan(&f, &sel(1), &VdsmEndpoints::new(1)).unwrap_err();
+        let t = e.to_string();
+        assert!(matches!(e, PlanError::HostedEngine(_)), "{t}");
+        assert!(
+            t.contains("h1:") && t.contains("h2's HA agent is not active"),
+            "{t}"
+        );
+        // Without h1 the others are planned, h2 included (h1 keeps the HE VM meanwhile).
+        let p = plan(
+            &f,
+            &Selection {
+                hosts: vec!["h2".into(), "h3".into()],
+                ..sel(1)
+            },
+            &VdsmEndpoints::new(1),
+        )
+        .unwrap();
+        assert_eq!(p.waves.len(), 2, "{p:?}");
+        assert_eq!(
+            blocker(&f, "h1").map(|b| b.contains("h2's HA agent")),
+            Some(true)
+        );
+        assert_eq!(blocker(&f, "h3"), None);
+    }
+
+    #[test]
+    fn every_start_order_of_a_wave_is_checked() {
+        assert_eq!(orders(&[1, 2, 3]).len(), 6);
+        assert_eq!(orders(&[0, 1, 2, 3, 4, 5, 6]).len(), 14);
+        for n in 0..9 {
+            let v: Vec<usize> = (0..n).collect();
+            assert_eq!(orders(&v).len(), orders_count(n).max(1), "{n}");
         }
     }
 
