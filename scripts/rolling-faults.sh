@@ -21,6 +21,7 @@
 #              20 s / 60 s simulator stops are wall-clock seconds whatever the scale
 #   --release  use target/release (built if needed) instead of target/debug
 #   --keep     keep the work directory (logs, scenario, state and report per case)
+#   RHV_FAULTS_BIN=DIR  use the rhv-pki and rhv-manager-sim binaries in DIR (no build)
 # Exit status: 0 when every selected row passes, 1 otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --release) profile=release ;;
     --keep) keep=1 ;;
     --list) list=1 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "rolling-faults: unknown argument $1" >&2; exit 3 ;;
   esac
   shift
@@ -53,9 +54,12 @@ for c in $cases; do
   case " $(echo $ALL_CASES) " in *" $c "*) ;; *) echo "rolling-faults: unknown case $c (see --list)" >&2; exit 3 ;; esac
 done
 
-if [ $profile = release ]; then cargo build --release -q --bins || exit 1
-else cargo build -q --bins || exit 1; fi
-BIN=target/$profile
+if [ -n "${RHV_FAULTS_BIN:-}" ]; then BIN=$RHV_FAULTS_BIN   # prebuilt binaries (no build)
+else
+  if [ $profile = release ]; then cargo build --release -q --bins || exit 1
+  else cargo build -q --bins || exit 1; fi
+  BIN=target/$profile
+fi
 work=$(mktemp -d /tmp/rolling-faults.XXXXXX)
 sim_pid=""; run_pid=""
 cleanup() {
@@ -189,23 +193,22 @@ sim_get() {
     --resolve "$fqdn:$port:127.0.0.1" "https://$fqdn:$port$2"
 }
 
-# wait_point DIR POINT: until a host is in that phase of its cycle (maint / install / activate).
+# wait_point DIR POINT: until the run has started that step on a host (its own progress lines:
+# maint = deactivate sent, install = Enroll Certificate, activate = activation), and the
+# simulator shows a host out of service.
 wait_point() {
   local d=$1 point=$2 want
   case $point in
-    maint) want="preparing_for_maintenance maintenance" ;;
-    install) want="installing" ;;
-    activate) want="unassigned initializing" ;;
+    maint) want=': maintenance' ;;
+    install) want=': enroll certificate' ;;
+    activate) want=': activate' ;;
   esac
-  for _ in $(seq 1 1200); do
+  for _ in $(seq 1 3000); do
     kill -0 "$run_pid" 2>/dev/null || return 1
-    if sim_get "$d" /sim/report | python3 -c '
-import json,sys
-want=sys.argv[1].split()
-try: st=json.load(sys.stdin)["status"]
-except Exception: sys.exit(1)
-sys.exit(0 if any(s in want for s in st.values()) else 1)' "$want"; then return 0; fi
-    sleep 0.05
+    if grep -q -- "$want" "$d/run1.err" 2>/dev/null && sim_get "$d" /sim/report | grep -q '"outNow":\["'; then
+      return 0
+    fi
+    sleep 0.02
   done
   return 1
 }
@@ -255,7 +258,7 @@ run_case() {
         stop_sim; sleep "${action#stop:}"; start_sim "$d" "$port"
       fi ;;
   esac
-  wait "$run_pid"; local code1=$?; run_pid=""
+  wait "$run_pid" 2>/dev/null; local code1=$?; run_pid=""
   sim_get "$d" /sim/report > "$d/report1.json"
   "${cmd[@]}" > "$d/run2.out" 2> "$d/run2.err"; local code2=$?
   sim_get "$d" /sim/report > "$d/report2.json"

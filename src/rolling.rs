@@ -645,6 +645,8 @@ struct MHost {
     id: String,
     name: String,
     cluster: String,
+    /// `cluster` as a number.
+    cl: usize,
     up: bool,
     /// Memory the scheduler may fill (max_scheduling_memory + what its VMs hold).
     cap: u64,
@@ -661,6 +663,7 @@ struct MVm {
     mem: u64,
     he: bool,
     cluster: String,
+    cl: usize,
 }
 
 /// Where each VM runs (index into `Model::hosts`).
@@ -684,7 +687,7 @@ struct Model {
 
 const MAX_STATES: usize = 32;
 const FULL_ORDERS_UP_TO: usize = 6;
-const ORDER_BUDGET: usize = 768;
+const ORDER_BUDGET: usize = 96;
 
 /// How many orders `orders` gives for `n` hosts.
 fn orders_count(n: usize) -> usize {
@@ -700,6 +703,7 @@ impl Model {
         let mut hosts = Vec::new();
         let mut vms = Vec::new();
         let mut initial = Vec::new();
+        let mut clusters: Vec<String> = Vec::new();
         for f in facts {
             let h = &f.host;
             let he = h.hosted_engine.as_ref().filter(|e| e.configured);
@@ -716,6 +720,13 @@ impl Model {
             });
             let idx = hosts.len();
             let cluster = h.cluster_id.clone().unwrap_or_default();
+            let cl = match clusters.iter().position(|c| c == &cluster) {
+                Some(c) => c,
+                None => {
+                    clusters.push(cluster.clone());
+                    clusters.len() - 1
+                }
+            };
             let mut held = 0u64;
             for v in f
                 .vms
@@ -728,6 +739,7 @@ impl Model {
                     mem,
                     he: v.hosted_engine,
                     cluster: cluster.clone(),
+                    cl,
                 });
                 initial.push(Some(idx));
             }
@@ -735,6 +747,7 @@ impl Model {
                 id: h.id.clone(),
                 name: h.name.clone(),
                 cluster,
+                cl,
                 up: h.status == HostStatus::Up,
                 cap: h.max_scheduling_memory.unwrap_or(0) + held,
                 he: he.is_some(),
@@ -833,16 +846,32 @@ impl Model {
         let mut st = st.clone();
         let mut used = self.used(&st);
         let mut down: Vec<usize> = Vec::new();
+        let mut is_down = vec![false; self.hosts.len()];
+        let mut in_order = vec![false; self.hosts.len()];
+        for &x in order {
+            in_order[x] = true;
+        }
         // VMs on their way to a host that was still up when they were sent.
         let mut in_flight: Vec<usize> = Vec::new();
+        let mut flying = vec![false; self.vms.len()];
+        let mut on: Vec<Vec<usize>> = vec![Vec::new(); self.hosts.len()];
+        for (v, h) in st.iter().enumerate() {
+            if let Some(h) = h {
+                if in_order[*h] {
+                    on[*h].push(v);
+                }
+            }
+        }
         for &x in order {
             down.push(x);
-            let mut mine: Vec<usize> = (0..self.vms.len())
-                .filter(|v| st[*v] == Some(x) && !in_flight.contains(v))
+            is_down[x] = true;
+            let mut mine: Vec<usize> = std::mem::take(&mut on[x])
+                .into_iter()
+                .filter(|v| !flying[*v])
                 .collect();
             mine.sort_by_key(|v| std::cmp::Reverse(self.vms[*v].mem));
             for v in mine {
-                let t = self.destination(v, &used, &down, x).ok_or_else(|| {
+                let t = self.destination(v, &used, &is_down, x).ok_or_else(|| {
                     if self.vms[v].he {
                         Why::HostedEngine(self.he_detail(&used, &down, x))
                     } else {
@@ -852,18 +881,19 @@ impl Model {
                 used[t] += self.vms[v].mem;
                 used[x] -= self.vms[v].mem;
                 st[v] = Some(t);
-                if order.contains(&t) {
+                if in_order[t] {
                     in_flight.push(v);
+                    flying[v] = true;
                 }
             }
         }
         // Landing on a host that went to maintenance meanwhile: sent on, or it gets stuck.
         for v in in_flight {
             let Some(at) = st[v] else { continue };
-            if !down.contains(&at) {
+            if !is_down[at] {
                 continue;
             }
-            let t = self.destination(v, &used, &down, at).ok_or_else(|| {
+            let t = self.destination(v, &used, &is_down, at).ok_or_else(|| {
                 if self.vms[v].he {
                     Why::HostedEngine(self.he_detail(&used, &down, at))
                 } else {
@@ -879,22 +909,19 @@ impl Model {
 
     /// The Up host with the most room that can take VM `v` (the last of equals, as the
     /// engine's and the simulator's `max` pick it).
-    fn destination(&self, v: usize, used: &[u64], down: &[usize], from: usize) -> Option<usize> {
+    fn destination(&self, v: usize, used: &[u64], down: &[bool], from: usize) -> Option<usize> {
         let vm = &self.vms[v];
-        self.hosts
-            .iter()
-            .enumerate()
-            .filter(|(i, h)| {
-                *i != from
-                    && h.up
-                    && !down.contains(i)
-                    && h.cluster == vm.cluster
-                    && (!vm.he || h.he_ok)
-            })
-            .map(|(i, h)| (i, h.cap.saturating_sub(used[i])))
-            .filter(|(_, free)| *free >= vm.mem)
-            .max_by_key(|(_, free)| *free)
-            .map(|(i, _)| i)
+        let mut best: Option<(usize, u64)> = None;
+        for (i, h) in self.hosts.iter().enumerate() {
+            if i == from || !h.up || down[i] || h.cl != vm.cl || (vm.he && !h.he_ok) {
+                continue;
+            }
+            let free = h.cap.saturating_sub(used[i]);
+            if free >= vm.mem && best.is_none_or(|(_, b)| free >= b) {
+                best = Some((i, free));
+            }
+        }
+        best.map(|(i, _)| i)
     }
 
     /// After the wave's migrations: while a hosted-engine host is out, another one that
@@ -2074,6 +2101,24 @@ mod tests {
             Some(true)
         );
         assert_eq!(blocker(&f, "h3"), None);
+    }
+
+    #[test]
+    fn a_big_cluster_is_planned() {
+        // 60 hosts, four VMs each, waves of 10: bounded work (orders × states per check).
+        let f: Vec<HostFacts> = (0..60)
+            .map(|i| {
+                let id = format!("h{i:02}");
+                let vms = (0..4)
+                    .map(|j| vm(&format!("v{i}-{j}"), &id, 2 + (i + j) as u64 % 5, false))
+                    .collect();
+                facts(he_host(&id, 24, i == 0, None), vms)
+            })
+            .collect();
+        let p = plan(&f, &sel(10), &VdsmEndpoints::new(1)).unwrap();
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_eq!(p.waves.iter().map(Vec::len).sum::<usize>(), 60);
+        assert!(p.waves.iter().all(|w| w.len() <= 10));
     }
 
     #[test]
