@@ -131,6 +131,10 @@ mod tests {
             "/hosts/{id}/deactivate"
         );
         assert_eq!(endpoint_of("/ovirt-engine/api/v4/hosts"), "/hosts");
+        assert_eq!(
+            endpoint_of("/hosts/1234-ab/enrollcertificate"),
+            "/hosts/{id}/enrollcertificate"
+        );
         assert_eq!(endpoint_of("/ovirt-engine/api"), "/");
         assert_eq!(
             endpoint_of("/ovirt-engine/sso/oauth/token"),
