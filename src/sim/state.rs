@@ -1611,6 +1611,45 @@ mod tests {
     }
 
     #[test]
+    fn outage_windows_and_the_report_of_who_is_out() {
+        let sc = Scenario::parse(
+            "[[hosts]]\nname='a'\n[[hosts]]\nname='b'\n[[faults]]\nkind='outage'\nafter=1\nseconds=2\ncount=2\n",
+        )
+        .unwrap();
+        let mut w = World::from_scenario(&sc, "e".into(), "o".into(), 0.001, None);
+        assert_eq!(w.outage("/hosts", 0), None);
+        assert_eq!(w.outage("/hosts", 10), Some(503));
+        assert_eq!(w.outage("/vms", 1_999), Some(503));
+        assert_eq!(w.outage("/hosts", 2_010), None);
+        assert_eq!(w.outage("/hosts", 2_020), Some(503));
+        assert_eq!(w.outage("/hosts", 5_000), None);
+        assert_eq!(w.outage("/hosts", 5_001), None);
+        assert_eq!(w.report.faults_fired.get("outage"), Some(&2));
+        // Out of service: from an accepted deactivate until up again.
+        let (a, b) = (w.hosts[0].id.clone(), w.hosts[1].id.clone());
+        let r = w.deactivate(&b, None, 0);
+        w.record_action(&b, "deactivate", &r, 0);
+        assert_eq!(w.report.out_now, vec!["b".to_string()]);
+        let r = w.deactivate(&a, None, 1);
+        w.record_action(&a, "deactivate", &r, 1);
+        assert_eq!(w.report.most_out, 2);
+        assert_eq!(w.report.hosts["a"].deactivate, 1);
+        run(&mut w, 1, 100);
+        let r = w.activate(&b, 100);
+        w.record_action(&b, "activate", &r, 100);
+        run(&mut w, 100, 300);
+        assert_eq!(w.report.out_now, vec!["a".to_string()]);
+        assert_eq!(w.report.most_out, 2);
+        // A refused action is recorded with the Manager's reason.
+        let r = w.deactivate(&a, None, 300);
+        w.record_action(&a, "deactivate", &r, 300);
+        assert_eq!(w.report.refusals.len(), 1);
+        assert!(w.report.refusals[0]
+            .detail
+            .contains("already in Maintenance"));
+    }
+
+    #[test]
     fn state_round_trips_through_json() {
         let mut w = world();
         let h = w.hosts[2].id.clone();
