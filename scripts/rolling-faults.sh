@@ -11,7 +11,8 @@
 #   exit      the first run's exit code (137 = SIGKILL)
 #   re-run    the plain re-run: its exit code, resumed or a fresh plan, enrollments it started
 #   twice     hosts enrolled (event 881) more than once over both runs
-#   verdict   FAIL when most-out > allowed or a host left out was not named
+#   verdict   FAIL when most-out > allowed or a host left out was not named, or when a case
+#             without a fault (baseline, he-pair) did not complete (exit ≠ 0)
 #
 # Faults come from the scenario file of each case (the simulator's stop is its `crash` fault
 # on the first Enroll Certificate); signals are sent when the run's own progress shows the
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --release) profile=release ;;
     --keep) keep=1 ;;
     --list) list=1 ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "rolling-faults: unknown argument $1" >&2; exit 3 ;;
   esac
   shift
@@ -299,7 +300,9 @@ rerun = f"exit {c2}, {how}, {delta('enroll')} enroll(s)"
 if "Nothing to enroll" in open(f"{d}/run2.out").read():
     rerun = f"exit {c2}, nothing to enroll"
 twice = sorted(h for h, c in r2["hosts"].items() if c.get("enrolled", 0) > 1)
-verdict = "FAIL" if most > k or named.endswith("no") else "ok"
+# Cases without an injected fault must complete.
+clean = name in ("baseline", "he-pair")
+verdict = "FAIL" if most > k or named.endswith("no") or (clean and c1 != "0") else "ok"
 print("|".join([name, str(k), str(most), ",".join(left) or "none", named, c1, rerun,
                 ",".join(twice) or "none", verdict]))
 PY
