@@ -447,7 +447,7 @@ pub fn plan(
         .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
         .map(|(p, w)| {
             format!(
-                "{}: {} — in no order of the waves; fix that first, or leave {} out with --host",
+                "{}: {} — in no order of the waves; fix that first, or leave {} out (name the other hosts with --host)",
                 p.name,
                 w.text(p, &model),
                 p.name
