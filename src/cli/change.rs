@@ -18,8 +18,6 @@ use crate::txn::{self, Fault, TxnConfig};
 
 /// Default location of rhv-pki's own backups (under `--root` when given).
 pub const DEFAULT_BACKUP_DIR: &str = "/var/lib/rhv-pki/backups";
-/// The 4.2–4.4 enrollment lock directory.
-pub const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
 
 /// Exit codes of the change commands (documented in the README).
 pub const EXIT_OK: u8 = 0;
@@ -149,7 +147,10 @@ fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
 }
 
 /// Test hook: `RHV_PKI_FAULT=fail:N` or `abort:N` makes the N-th write step fail or die.
-fn fault_from_env() -> Result<Option<Fault>, CliError> {
+/// Only builds with the `fault-injection` feature (the test suite's) read it; a release
+/// build ignores the variable and never fires a fault.
+#[cfg(feature = "fault-injection")]
+pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
     let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
         return Ok(None);
     };
@@ -161,6 +162,12 @@ fn fault_from_env() -> Result<Option<Fault>, CliError> {
         "abort" => Ok(Some(Fault::Abort(n))),
         _ => Err(bad()),
     }
+}
+
+/// Without the `fault-injection` feature there is no fault to inject.
+#[cfg(not(feature = "fault-injection"))]
+pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
+    Ok(None)
 }
 
 fn find_in_path(name: &str) -> Option<PathBuf> {
@@ -189,12 +196,12 @@ fn config(
             }
         }
     }
-    let legacy_lock_dir = common.legacy_lock_dir.clone().or_else(|| {
-        Some(match &common.loc.root {
-            Some(r) => r.join(LEGACY_LOCK_DIR.trim_start_matches('/')),
-            None => PathBuf::from(LEGACY_LOCK_DIR),
-        })
-    });
+    let legacy_lock_dir = Some(
+        common
+            .legacy_lock_dir
+            .clone()
+            .unwrap_or_else(|| txn::legacy_lock_dir(common.loc.root.as_deref())),
+    );
     Ok(ChangeConfig {
         pki_dir: loc.pki_dir,
         engine_conf_dir: loc.engine_conf_dir,
@@ -543,21 +550,20 @@ pub fn run_renew(a: RenewArgs, now: i64) -> Result<Outcome, CliError> {
 
 fn txn_config(common: &CommonChangeArgs, now: i64, reason: &str) -> Result<TxnConfig, CliError> {
     let cfg = config(common, None, now)?;
-    let mut lock_files = vec![cfg.pki_dir.join("ca.pem")];
-    if cfg.pki_dir.join("qemu-ca.pem").exists() {
-        lock_files.push(cfg.pki_dir.join("qemu-ca.pem"));
-    }
-    lock_files.retain(|p| p.exists());
+    let legacy = cfg
+        .legacy_lock_dir
+        .unwrap_or_else(|| txn::legacy_lock_dir(None));
     Ok(TxnConfig {
-        pki_dir: cfg.pki_dir,
         engine_conf_dir: cfg.engine_conf_dir,
-        backup_root: cfg.backup_root,
-        lock_files,
-        legacy_lock_dir: None,
-        lock_timeout: cfg.lock_timeout,
-        now,
-        reason: reason.into(),
         fault: cfg.fault,
+        ..TxnConfig::for_pki(
+            &cfg.pki_dir,
+            &legacy,
+            &cfg.backup_root,
+            cfg.lock_timeout,
+            now,
+            reason,
+        )
     })
 }
 
