@@ -1292,3 +1292,93 @@ fn ovirts_enroll_lock_logic_accepts_our_directory_and_waits_for_us() {
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "locked");
     assert_eq!(stat_f_u_g_a(&lock).1, inode);
 }
+
+/// After a kill mid-change, plain `rollback` does not answer "no completed change": it names
+/// the incomplete backup and prints the command that undoes it, and changes nothing itself
+/// (not even on the way to an older completed change). That command restores byte-identical.
+#[test]
+fn plain_rollback_names_an_interrupted_change_and_the_command_that_undoes_it() {
+    let root = scenario("4.2-sha1");
+    ok(&rhv(root.path(), &["conf", "--yes"]));
+    let after_conf = state(root.path());
+    let o = rhv_env(
+        root.path(),
+        &["resign", "--all", "--yes"],
+        &[("RHV_PKI_FAULT", "abort:9")],
+    );
+    assert!(o.status.code().is_none(), "killed: {}", text(&o));
+    let half = state(root.path());
+    assert_ne!(half, after_conf);
+    let ids = backup_ids(root.path());
+    assert_eq!(ids.len(), 2);
+    let incomplete = &ids[1];
+    let o = rhv(root.path(), &["rollback", "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains(&format!("backup {incomplete}")) && err.contains("incomplete"),
+        "{err}"
+    );
+    let cmd = format!(
+        "rhv-pki rollback --root {} {incomplete}",
+        root.path().display()
+    );
+    assert!(err.contains(&cmd), "{err}");
+    assert_eq!(state(root.path()), half, "the refusal changed nothing");
+    assert_eq!(backup_ids(root.path()), ids);
+    // The printed command, as printed, undoes the interrupted change.
+    let args: Vec<&str> = cmd.split(' ').skip(1).collect();
+    let o = bin()
+        .args(&args)
+        .arg("--yes")
+        .env_remove("RHV_PKI_FAULT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    ok(&o);
+    assert_eq!(state(root.path()), after_conf);
+}
+
+/// `audit` reports an interrupted change as a critical `interrupted-change` finding naming the
+/// backup and the command that undoes it; once undone, the finding is gone.
+#[test]
+fn audit_reports_an_interrupted_change_with_the_command_that_undoes_it() {
+    let root = scenario("4.2-sha1");
+    let (_, clean) = audit_json(root.path(), &[]);
+    assert!(
+        !codes(&clean).contains("interrupted-change"),
+        "{}",
+        codes(&clean)
+    );
+    let o = rhv_env(
+        root.path(),
+        &["resign", "--all", "--yes"],
+        &[("RHV_PKI_FAULT", "abort:20")],
+    );
+    assert!(o.status.code().is_none(), "killed: {}", text(&o));
+    let id = backup_ids(root.path()).pop().unwrap();
+    let backup = root.path().join("var/lib/rhv-pki/backups").join(&id);
+    let path = backup.to_str().unwrap();
+    let (code, doc) = audit_json(root.path(), &[]);
+    assert_eq!(code, 2, "critical");
+    assert_eq!(severity_of(&doc, "interrupted-change", path), "critical");
+    let f = findings(&doc, "interrupted-change", path)[0];
+    let cmd = format!("rhv-pki rollback --root {} {id}", root.path().display());
+    assert_eq!(f["command"], cmd.as_str(), "{f}");
+    assert_eq!(f["backup"], id.as_str());
+    assert!(f["message"].as_str().unwrap().contains(&cmd), "{f}");
+    // The table names it too.
+    let t = run(&["audit", "--root", root.path().to_str().unwrap(), "--at", AT]);
+    assert!(
+        String::from_utf8_lossy(&t.stdout).contains("interrupted-change"),
+        "{}",
+        text(&t)
+    );
+    ok(&rhv(root.path(), &["rollback", &id, "--yes"]));
+    let (_, after) = audit_json(root.path(), &[]);
+    assert!(
+        !codes(&after).contains("interrupted-change"),
+        "{}",
+        codes(&after)
+    );
+}

@@ -136,7 +136,7 @@ pub struct BackupsArgs {
     pub format: Format,
 }
 
-fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
+pub(crate) fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
     if let Some(d) = explicit {
         return d.to_path_buf();
     }
@@ -599,6 +599,31 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
     let tcfg = txn_config(&a.common, now, "rollback")?;
     require_pki_dir(&tcfg.pki_dir)?;
     let list = txn::list_backups(&tcfg.backup_root).map_err(change::ChangeError::from)?;
+    // An interrupted change is never hidden behind "nothing to roll back", nor undone
+    // silently on the way to an older backup: name it and the command that undoes it.
+    let interrupted: Vec<&txn::BackupInfo> = list
+        .iter()
+        .filter(|b| {
+            b.state == txn::BackupState::Incomplete && Path::new(&b.pki_dir) == tcfg.pki_dir
+        })
+        .collect();
+    if a.id.is_none() && !interrupted.is_empty() {
+        let undo = rollback_command(&a.common.loc, a.common.backup_dir.as_deref());
+        let mut msg = String::new();
+        for b in &interrupted {
+            msg.push_str(&format!(
+                "an interrupted change left {} half-written: backup {} ({}, {}) in {} is incomplete.\n  undo it (every file back as it was before that change): {undo} {}\n",
+                tcfg.pki_dir.display(),
+                b.id,
+                b.reason,
+                b.created,
+                tcfg.backup_root.display(),
+                b.id
+            ));
+        }
+        msg.push_str("  (the next resign, renew or conf also undoes it before it plans); nothing was changed");
+        return Err(CliError::Refused(msg));
+    }
     let id = match &a.id {
         Some(id) => id.clone(),
         None => list
