@@ -5,4 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
+# `cargo test` builds with the test-only fault-injection feature (dev-dependency on itself).
 cargo test --all-targets
+# SIGKILLs during resign --all on the shipped (no fault hook) binary; the seed is printed.
+bash scripts/crash-test.sh 4
