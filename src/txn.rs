@@ -1354,6 +1354,66 @@ mod tests {
     }
 
     #[test]
+    fn lock_era_follows_the_samples() {
+        let pki = |s: &str| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("testdata/pki/{s}/etc/pki/ovirt-engine"))
+        };
+        assert_eq!(LockEra::of(&pki("4.2-sha1")), LockEra::Legacy, "no qemu-ca");
+        assert_eq!(
+            LockEra::of(&pki("4.4-mixed")),
+            LockEra::Legacy,
+            "3650-day CA"
+        );
+        assert_eq!(
+            LockEra::of(&pki("4.5-modern")),
+            LockEra::Modern,
+            "7300-day CA"
+        );
+        let t = tempfile::tempdir().unwrap();
+        fs::write(t.path().join("qemu-ca.pem"), b"x").unwrap();
+        assert_eq!(LockEra::of(t.path()), LockEra::Legacy, "unreadable CA");
+        let c = TxnConfig::for_pki(
+            &pki("4.4-mixed"),
+            Path::new("/x/lock"),
+            Path::new("/b"),
+            Duration::from_secs(1),
+            0,
+            "r",
+        );
+        assert_eq!(c.legacy_lock_dir.as_deref(), Some(Path::new("/x/lock")));
+        assert_eq!(c.lock_files.len(), 2);
+        assert_eq!(
+            legacy_lock_dir(Some(Path::new("/r"))),
+            Path::new("/r/tmp/ovirt-engine-pki.v2.lock")
+        );
+    }
+
+    #[test]
+    fn a_lock_dir_unlike_private_is_made_again_like_it() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(pki.join("private")).unwrap();
+        fs::set_permissions(pki.join("private"), fs::Permissions::from_mode(0o2750)).unwrap();
+        let lock = t.path().join("tmp/lock");
+        // A regular file where the directory should be is removed too (rm -fr).
+        fs::create_dir_all(t.path().join("tmp")).unwrap();
+        fs::write(&lock, b"not a dir").unwrap();
+        let f = lock_legacy_dir(&lock, &pki, Duration::from_secs(1)).unwrap();
+        let m = fs::symlink_metadata(&lock).unwrap();
+        assert!(m.is_dir());
+        assert_eq!(
+            stat_key(&m),
+            stat_key(&fs::metadata(pki.join("private")).unwrap())
+        );
+        assert_eq!(f.metadata().unwrap().ino(), m.ino());
+        drop(f);
+        // Accepted as it is the next time: same inode.
+        let f = lock_legacy_dir(&lock, &pki, Duration::from_secs(1)).unwrap();
+        assert_eq!(f.metadata().unwrap().ino(), m.ino());
+    }
+
+    #[test]
     fn a_held_lock_times_out_without_touching_anything() {
         let t = tempfile::tempdir().unwrap();
         let pki = t.path().join("pki");
