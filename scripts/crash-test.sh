@@ -205,6 +205,9 @@ for i in range(n):
         committed = last is not None and "commit" in (last[1] or [])
         row["incomplete" if incomplete else "committed" if committed else "no-write"] += 1
         written = journaled(last[1]) if last else set()
+        # Written by the run and whole (judged now, before anything is rolled back).
+        new = {pa for pa in written if after.get(pa) != orig.get(pa)
+               and ".rhv-pki-" not in os.path.basename(pa) and whole(t, pa, after.get(pa))}
         # Private keys, as the engine would read them right now.
         changed = [k for k, v in keys0.items() if key_der(os.path.join(t, PKI, k)) != v]
         if changed:
@@ -250,11 +253,12 @@ for i in range(n):
         for path in sorted(set(orig) | set(after)):
             if after.get(path) == orig.get(path):
                 row["old"] += 1
-            elif path in written and ".rhv-pki-" not in os.path.basename(path) \
-                    and whole(t, path, after.get(path)):
+            elif path in new:
                 row["new"] += 1
             elif restored.get(path) == orig.get(path):
                 row["repaired"] += 1
+                if os.environ.get("CRASH_VERBOSE"):
+                    print(f"  repaired {where}: {path}: {orig.get(path)} -> {after.get(path)}")
             else:
                 row["broken"] += 1
                 problems.append(f"{where}: {path}: {orig.get(path)} -> {after.get(path)}")

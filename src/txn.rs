@@ -987,8 +987,12 @@ pub fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
         }
         undo(cfg, &dir)?;
         let jpath = dir.join("journal");
+        // Killed between the manifest and the journal: nothing was written, but the backup
+        // still needs its end mark (else every later run stops here).
         let mut j = OpenOptions::new()
             .append(true)
+            .create(true)
+            .mode(0o600)
             .open(&jpath)
             .map_err(io(&jpath, "open journal"))?;
         j.write_all(b"rolled-back\n")
@@ -1324,6 +1328,34 @@ mod tests {
         assert_eq!(txn.recovered.len(), 1);
         txn.commit().unwrap();
         assert_eq!(tree_state(&pki), before);
+    }
+
+    /// Killed after the manifest was written but before the journal was created: listed as
+    /// incomplete, and the next run (or `rollback`) closes it instead of failing on the
+    /// missing journal forever (found by scripts/crash-test.sh).
+    #[test]
+    fn a_backup_killed_before_its_journal_is_closed_by_the_next_run() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("a"), b"1").unwrap();
+        let c = cfg(&pki, &t.path().join("b"));
+        let txn = Txn::begin(c.clone()).unwrap();
+        let first = txn.id.clone();
+        fs::remove_file(txn.backup_dir().join("journal")).unwrap();
+        std::mem::forget(txn);
+        let list = list_backups(&t.path().join("b")).unwrap();
+        assert_eq!(list[0].state, BackupState::Incomplete);
+        let txn = Txn::begin(TxnConfig {
+            now: c.now + 1,
+            ..c
+        })
+        .unwrap();
+        assert_eq!(txn.recovered, vec![first]);
+        txn.commit().unwrap();
+        let list = list_backups(&t.path().join("b")).unwrap();
+        assert_eq!(list[0].state, BackupState::RolledBack);
+        assert_eq!(fs::read(pki.join("a")).unwrap(), b"1");
     }
 
     #[test]
