@@ -21,6 +21,12 @@ use crate::ovirt_conf;
 use crate::p12format::{self, Pbe};
 use crate::verify::{ChainStatus, Issuer};
 
+mod storepass;
+mod truststore;
+mod vmconsole;
+
+pub use storepass::{store_passwords, StorePasswords};
+
 /// Default location of the Manager's PKI.
 pub const DEFAULT_PKI_DIR: &str = "/etc/pki/ovirt-engine";
 /// Default location of the engine's configuration fragments.
@@ -261,6 +267,41 @@ pub enum Problem {
     HostKeyUnreadable {
         reason: String,
     },
+    /// A vmconsole OpenSSH certificate of the wrong kind (user vs host).
+    SshCertType {
+        found: String,
+        expected: String,
+    },
+    /// A vmconsole OpenSSH certificate not signed by the key of `ca.pem` (SHA-256 fingerprints).
+    SshCertSigner {
+        signer: String,
+        ca: String,
+    },
+    /// Names the CA key as signer but its signature does not verify.
+    SshCertSignature {
+        signer: String,
+    },
+    /// A vmconsole OpenSSH certificate without the principal oVirt gives it.
+    SshCertPrincipals {
+        expected: String,
+        principals: Vec<String>,
+    },
+    /// `.truststore` lacks the alias oVirt imports a CA under (`cacert`, `qemu-cacert`).
+    TruststoreAliasMissing {
+        alias: String,
+        ca: String,
+    },
+    /// A `.truststore` entry is not the current CA certificate.
+    TruststoreStale {
+        alias: String,
+        ca: String,
+        reason: String,
+    },
+    /// The PKCS#12 password opens none of the key stores; `source` is where it came from.
+    P12PasswordWrong {
+        source: String,
+        files: usize,
+    },
 }
 
 impl Problem {
@@ -306,6 +347,13 @@ impl Problem {
             Problem::HostFileOwner { .. } => "host-file-owner",
             Problem::HostFileMode { .. } => "host-file-mode",
             Problem::HostKeyUnreadable { .. } => "host-key-unreadable",
+            Problem::SshCertType { .. } => "ssh-cert-type",
+            Problem::SshCertSigner { .. } => "ssh-cert-signer",
+            Problem::SshCertSignature { .. } => "ssh-cert-signature",
+            Problem::SshCertPrincipals { .. } => "ssh-cert-principals",
+            Problem::TruststoreAliasMissing { .. } => "truststore-alias-missing",
+            Problem::TruststoreStale { .. } => "truststore-stale",
+            Problem::P12PasswordWrong { .. } => "p12-password-wrong",
         }
     }
 
@@ -432,6 +480,31 @@ impl Problem {
             }
             Problem::HostFileMode { mode, expected } => format!("mode {mode}, expected {expected}"),
             Problem::HostKeyUnreadable { reason } => format!("private key unusable: {reason}"),
+            Problem::SshCertType { found, expected } => {
+                format!("OpenSSH {found} certificate, expected a {expected} certificate")
+            }
+            Problem::SshCertSigner { signer, ca } => {
+                format!("OpenSSH certificate signed by {signer}, not by the CA key {ca}")
+            }
+            Problem::SshCertSignature { signer } => {
+                format!("OpenSSH certificate signature does not verify with {signer}")
+            }
+            Problem::SshCertPrincipals {
+                expected,
+                principals,
+            } => format!(
+                "principals [{}] do not include {expected}",
+                principals.join(", ")
+            ),
+            Problem::TruststoreAliasMissing { alias, ca } => {
+                format!("no alias '{alias}' (the engine cannot verify peers signed by {ca})")
+            }
+            Problem::TruststoreStale { alias, ca, reason } => {
+                format!("alias '{alias}' is not the current {ca}: {reason}")
+            }
+            Problem::P12PasswordWrong { source, files } => format!(
+                "the PKCS#12 password from {source} opens none of the {files} key store(s) (wrong password)"
+            ),
         }
     }
 
@@ -525,6 +598,14 @@ impl Problem {
             }
             Problem::P12FriendlyName => target.map(|t| format!("rhv-pki resign {t}")),
             Problem::HostUnreachable { .. } => Some("check SSH access to the host".into()),
+            Problem::TruststoreAliasMissing { .. } | Problem::TruststoreStale { .. } => Some(
+                "keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore"
+                    .into(),
+            ),
+            Problem::P12PasswordWrong { .. } => Some(
+                "set ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file to the stores' password"
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -2442,6 +2523,14 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
     }
     check_openssl_conf(&mut engine, dir);
     check_index(&mut engine, dir);
+    {
+        let tp = store_passwords(cfg.engine_conf_dir.as_deref()).trust_store;
+        let origin = tp.origin.as_ref().map_or_else(
+            || "oVirt's default".to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        truststore::check(&mut engine, dir, &tp.value, &origin);
+    }
 
     sink.head(&ReportHead {
         pki_dir: dir.to_string_lossy().into_owned(),
@@ -2483,6 +2572,8 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
             .find(|r| r.role == "apache")
             .map(|r| !r.findings.contains(&"third-party-cert"));
         ctx.apache_ca(engine, apache_internal);
+        ctx.vmconsole_ssh_certs(engine);
+        storepass::collapse_wrong_password(cfg, engine);
         attach_file_findings(engine);
         for r in &engine.records {
             totals.count_certificate(r);
