@@ -117,6 +117,27 @@ fn vmconsole_host_cert_signed_by_another_key_is_critical() {
     assert_eq!(row(&doc, USER_SSH)["status"], "ok");
     assert!(findings(&doc, "ssh-cert-signer", USER_SSH).is_empty());
     assert_eq!(code, 2);
+
+    // Prometheus: the OpenSSH certificates are series like the others, the finding is active.
+    let out = run(&[
+        "audit",
+        "--root",
+        t.path().to_str().unwrap(),
+        "--at",
+        AT,
+        "--format",
+        "prometheus",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(
+        "rhv_pki_cert_not_after_timestamp_seconds{scope=\"engine\",host=\"engine-cob.example.test\",role=\"vmconsole-proxy-host-ssh\",path=\"certs/vmconsole-proxy-host-cert.pub\""
+    ), "{text}");
+    assert!(
+        text.contains(
+            "rhv_pki_finding_active{host=\"engine-cob.example.test\",code=\"ssh-cert-signer\"} 1"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

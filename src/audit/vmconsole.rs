@@ -90,7 +90,8 @@ fn reissue(entity: &str, host: bool, fqdn: Option<&str>) -> String {
 impl Ctx<'_> {
     /// Audits the vmconsole OpenSSH certificates that exist (rows and findings into `out`).
     pub(super) fn vmconsole_ssh_certs(&self, out: &mut Out) {
-        let ca_key = ca_ssh_key(self);
+        // Made only when a certificate is there (most Managers audited have none).
+        let mut ca_key: Option<Option<KeyData>> = None;
         for (entity, file, host) in FILES {
             let p = self.cfg.pki_dir.join(file);
             let path = rel(self.cfg, &p);
@@ -127,6 +128,7 @@ impl Ctx<'_> {
                     continue;
                 }
             };
+            let ca_key = ca_key.get_or_insert_with(|| ca_ssh_key(self));
             self.judge_ssh_cert(out, &c, &path, &role, entity, host, ca_key.as_ref());
         }
     }
