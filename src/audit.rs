@@ -2523,14 +2523,8 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
     }
     check_openssl_conf(&mut engine, dir);
     check_index(&mut engine, dir);
-    {
-        let tp = store_passwords(cfg.engine_conf_dir.as_deref()).trust_store;
-        let origin = tp.origin.as_ref().map_or_else(
-            || "oVirt's default".to_string(),
-            |f| f.to_string_lossy().into_owned(),
-        );
-        truststore::check(&mut engine, dir, &tp.value, &origin);
-    }
+    // `.truststore` beside the other files (its PKCS#12 key derivations take a few ms).
+    let truststore = truststore::spawn(cfg);
 
     sink.head(&ReportHead {
         pki_dir: dir.to_string_lossy().into_owned(),
@@ -2630,6 +2624,7 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
         finish_engine(&mut engine, &mut findings, &mut totals, sink).map_err(AuditError::Output)?;
     }
 
+    findings.extend(truststore::join(truststore));
     // Stable order: severity desc, then path, then code.
     findings.sort_by(|a, b| {
         b.severity

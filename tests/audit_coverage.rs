@@ -330,10 +330,35 @@ fn truststore_missing_is_critical_and_wrong_password_names_its_file() {
     );
     assert!(!doc.to_string().contains("Trust-Pw-9"));
 
-    std::fs::remove_file(pki(t.path()).join(".truststore")).unwrap();
+    let store = pki(t.path()).join(".truststore");
+    std::fs::remove_file(&store).unwrap();
     let (code, doc) = audit_json(t.path(), &[]);
     assert_eq!(severity_of(&doc, "missing", ".truststore"), "critical");
     assert_eq!(code, 2);
+
+    // A link out of the audited tree is not followed; a FIFO is reported, never waited on.
+    std::os::unix::fs::symlink("../../../../outside/truststore", &store).unwrap();
+    let (_, doc) = audit_json(t.path(), &[]);
+    assert!(
+        has(&doc, "symlink-outside-tree", ".truststore"),
+        "{}",
+        codes(&doc)
+    );
+    std::fs::remove_file(&store).unwrap();
+    tool("mkfifo", &[store.to_str().unwrap()]);
+    let mut cmd = bin();
+    cmd.args([
+        "audit",
+        "--root",
+        t.path().to_str().unwrap(),
+        "--at",
+        AT,
+        "--format",
+        "json",
+    ]);
+    let out = output_within_a_minute(&mut cmd, "audit with a FIFO .truststore");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(severity_of(&doc, "unreadable", ".truststore"), "critical");
 }
 
 /// Re-exports every `keys/*.p12` (not the backups) with `password`.

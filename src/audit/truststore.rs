@@ -9,7 +9,7 @@ use std::path::Path;
 use openssl::pkcs12::Pkcs12;
 use sha1::{Digest as _, Sha1};
 
-use super::{Out, Problem, Severity};
+use super::{AuditConfig, Found, Out, Problem, Resolved, Severity};
 use crate::cert;
 
 const PATH: &str = ".truststore";
@@ -182,9 +182,35 @@ fn describe(der: &[u8]) -> String {
 
 /// Audits `.truststore` against `ca.pem` / `qemu-ca.pem` with the engine's trust store
 /// password.
-pub(super) fn check(out: &mut Out, dir: &Path, password: &str, origin: &str) {
+pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &str, origin: &str) {
     let p = dir.join(PATH);
-    let data = match cert::read_regular(&p, cert::MAX_FILE_SIZE) {
+    let exists = std::fs::symlink_metadata(&p).is_ok();
+    // Symlinks are followed inside the audited tree only, as for every other file.
+    let file = match super::resolve_in_tree(dir, root, &p) {
+        Resolved::File(f) => Ok(f),
+        Resolved::Dangling(t) if exists => {
+            out.finding(
+                Severity::Critical,
+                PATH,
+                "pki",
+                Problem::Unreadable {
+                    reason: format!("dangling symlink to {t}"),
+                },
+            );
+            return;
+        }
+        Resolved::Dangling(_) => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+        Resolved::Outside(t) => {
+            out.finding(
+                Severity::Warning,
+                PATH,
+                "pki",
+                Problem::SymlinkOutsideTree { target: t },
+            );
+            return;
+        }
+    };
+    let data = match file.and_then(|f| cert::read_regular(&f, cert::MAX_FILE_SIZE)) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             out.finding(
@@ -263,4 +289,37 @@ pub(super) fn check(out: &mut Out, dir: &Path, password: &str, origin: &str) {
             Some(_) => {}
         }
     }
+}
+
+/// Runs [`check`] on its own thread with the engine's trust store password.
+pub(super) fn spawn(cfg: &AuditConfig) -> std::thread::JoinHandle<Vec<Found>> {
+    let dir = cfg.pki_dir.clone();
+    let root = cfg.root.clone();
+    let conf = cfg.engine_conf_dir.clone();
+    std::thread::spawn(move || {
+        let tp = super::store_passwords(conf.as_deref()).trust_store;
+        let origin = tp.origin.as_ref().map_or_else(
+            || "oVirt's default".to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        let mut out = Out::default();
+        check(&mut out, &dir, root.as_deref(), &tp.value, &origin);
+        out.findings
+    })
+}
+
+/// The findings of [`spawn`]; a panic is reported on the file, never lost silently.
+pub(super) fn join(h: std::thread::JoinHandle<Vec<Found>>) -> Vec<Found> {
+    h.join().unwrap_or_else(|_| {
+        let mut out = Out::default();
+        out.finding(
+            Severity::Critical,
+            PATH,
+            "pki",
+            Problem::Unreadable {
+                reason: "internal error while auditing this file".into(),
+            },
+        );
+        out.findings
+    })
 }

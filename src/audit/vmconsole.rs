@@ -96,20 +96,12 @@ impl Ctx<'_> {
             let p = self.cfg.pki_dir.join(file);
             let path = rel(self.cfg, &p);
             let role = format!("{entity}-ssh");
-            let data = match cert::read_regular(&p, cert::MAX_FILE_SIZE) {
-                Ok(d) => d,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => {
-                    out.finding(
-                        Severity::Critical,
-                        &path,
-                        &role,
-                        Problem::Unreadable {
-                            reason: e.to_string(),
-                        },
-                    );
-                    continue;
-                }
+            if std::fs::symlink_metadata(&p).is_err() {
+                continue;
+            }
+            // Inside-the-tree symlinks followed, others reported (as for every PKI file).
+            let Some(data) = self.read(out, &p, &role, Severity::Critical) else {
+                continue;
             };
             let parsed = std::str::from_utf8(&data)
                 .map_err(|e| e.to_string())
