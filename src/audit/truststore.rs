@@ -323,3 +323,54 @@ pub(super) fn join(h: std::thread::JoinHandle<Vec<Found>>) -> Vec<Found> {
         out.findings
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn jks_sample() -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("testdata/pki/console/etc/pki/ovirt-engine/.truststore"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn keytool_jks_reads_with_its_password_only() {
+        let d = jks_sample();
+        let e = read_jks(&d, "mypass").unwrap();
+        let mut aliases: Vec<&str> = e.iter().map(|(a, _)| a.as_str()).collect();
+        aliases.sort();
+        assert_eq!(aliases, ["cacert", "qemu-cacert"]);
+        // Each entry is a certificate that parses.
+        for (_, der) in &e {
+            openssl::x509::X509::from_der(der).unwrap();
+        }
+        let err = read_jks(&d, "mypasS").unwrap_err();
+        assert!(err.contains("integrity"), "{err}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn jks_reader_never_panics(cut in 0usize..4096, flips in proptest::collection::vec((0usize..4096, any::<u8>()), 0..8)) {
+            let mut d = jks_sample();
+            for (i, b) in flips {
+                let n = d.len();
+                d[i % n] ^= b;
+            }
+            d.truncate(cut.min(d.len()));
+            let _ = read_truststore(Path::new(".truststore"), &d, "mypass");
+        }
+
+        #[test]
+        fn random_bytes_never_panic(d in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let mut m = vec![0xFE, 0xED, 0xFE, 0xED];
+            m.extend_from_slice(&d);
+            let _ = read_jks(&m, "mypass");
+            let _ = read_truststore(Path::new(".truststore"), &d, "mypass");
+        }
+    }
+}
