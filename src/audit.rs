@@ -296,6 +296,8 @@ pub enum Problem {
         alias: String,
         ca: String,
         reason: String,
+        /// Same public key (an older copy of the same CA: peers still verify) or another CA.
+        same_key: bool,
     },
     /// The PKCS#12 password opens none of the key stores; `source` is where it came from.
     P12PasswordWrong {
@@ -499,9 +501,19 @@ impl Problem {
             Problem::TruststoreAliasMissing { alias, ca } => {
                 format!("no alias '{alias}' (the engine cannot verify peers signed by {ca})")
             }
-            Problem::TruststoreStale { alias, ca, reason } => {
-                format!("alias '{alias}' is not the current {ca}: {reason}")
-            }
+            Problem::TruststoreStale {
+                alias,
+                ca,
+                reason,
+                same_key,
+            } => format!(
+                "alias '{alias}' is not the current {ca}{}: {reason}",
+                if *same_key {
+                    " (an older copy with the same key)"
+                } else {
+                    " (another key: peers signed by it do not verify)"
+                }
+            ),
             Problem::P12PasswordWrong { source, files } => format!(
                 "the PKCS#12 password from {source} opens none of the {files} key store(s) (wrong password)"
             ),

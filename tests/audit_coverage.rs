@@ -292,6 +292,52 @@ fn truststore_jks_missing_alias_and_stale_entry() {
         "critical"
     );
     assert!(findings(&doc, "truststore-alias-missing", ".truststore").is_empty());
+    assert_eq!(
+        findings(&doc, "truststore-stale", ".truststore")[0]["sameKey"],
+        false
+    );
+
+    // `cacert` an older copy of the same CA (same key, other dates): peers still verify, a
+    // warning.
+    let key = t.path().join("ca-key");
+    std::fs::copy(pki(t.path()).join("private/ca.pem"), &key).unwrap();
+    let old = t.path().join("old-ca.pem");
+    tool(
+        "openssl",
+        &[
+            "x509",
+            "-in",
+            pki(t.path()).join("ca.pem").to_str().unwrap(),
+            "-key",
+            key.to_str().unwrap(),
+            "-days",
+            "100",
+            "-out",
+            old.to_str().unwrap(),
+        ],
+    );
+    keytool(
+        &store,
+        &["-delete", "-alias", "cacert", "-storetype", "JKS"],
+    );
+    keytool(
+        &store,
+        &[
+            "-import",
+            "-trustcacerts",
+            "-alias",
+            "cacert",
+            "-storetype",
+            "JKS",
+            "-file",
+            old.to_str().unwrap(),
+        ],
+    );
+    let (_, doc) = audit_json(t.path(), &[]);
+    let f = findings(&doc, "truststore-stale", ".truststore");
+    assert_eq!(f.len(), 1, "{}", codes(&doc));
+    assert_eq!(f[0]["severity"], "warning");
+    assert_eq!(f[0]["sameKey"], true);
 
     // A flipped byte breaks the JKS integrity digest: unreadable, not trusted.
     let mut b = std::fs::read(&store).unwrap();

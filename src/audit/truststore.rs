@@ -156,6 +156,14 @@ fn ca_der(dir: &Path, file: &str) -> Option<Vec<u8>> {
     cert::first_certificate(&p, &data).ok()
 }
 
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    let key = |d: &[u8]| openssl::x509::X509::from_der(d).ok()?.public_key().ok();
+    match (key(a), key(b)) {
+        (Some(x), Some(y)) => x.public_eq(&y),
+        _ => false,
+    }
+}
+
 fn describe(der: &[u8]) -> String {
     match openssl::x509::X509::from_der(der) {
         Ok(x) => {
@@ -272,20 +280,25 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
                     ca: file.into(),
                 },
             ),
-            Some((_, der)) if *der != ca => out.finding(
-                sev,
-                PATH,
-                "pki",
-                Problem::TruststoreStale {
-                    alias: alias.into(),
-                    ca: file.into(),
-                    reason: format!(
-                        "the store holds {}, {file} is {}",
-                        describe(der),
-                        describe(&ca)
-                    ),
-                },
-            ),
+            Some((_, der)) if *der != ca => {
+                let same_key = same_key(der, &ca);
+                out.finding(
+                    // The engine verifies with the key: an older copy of the same CA still works.
+                    if same_key { Severity::Warning } else { sev },
+                    PATH,
+                    "pki",
+                    Problem::TruststoreStale {
+                        alias: alias.into(),
+                        ca: file.into(),
+                        reason: format!(
+                            "the store holds {}, {file} is {}",
+                            describe(der),
+                            describe(&ca)
+                        ),
+                        same_key,
+                    },
+                )
+            }
             Some(_) => {}
         }
     }
