@@ -178,6 +178,12 @@ fn vmconsole_cert_without_the_expected_principal_or_of_the_wrong_kind() {
     assert_eq!(f[0]["expected"], "host");
     assert!(findings(&doc, "ssh-cert-signer", HOST_SSH).is_empty());
 
+    // The user key is there but its certificate is not: a missing row and finding.
+    std::fs::remove_file(dir.join(USER_SSH)).unwrap();
+    let (_, doc) = audit_json(t.path(), &[]);
+    assert_eq!(severity_of(&doc, "missing", USER_SSH), "warning");
+    assert_eq!(row(&doc, USER_SSH)["status"], "missing");
+
     // Not an OpenSSH certificate at all: one `unreadable` naming the file, no panic.
     std::fs::write(
         dir.join(HOST_SSH),

@@ -10,7 +10,7 @@ use ssh_key::certificate::CertType;
 use ssh_key::public::{KeyData, RsaPublicKey};
 use ssh_key::{Certificate, HashAlg, Mpint};
 
-use super::{rel, CertRecord, Ctx, Out, Problem, Severity, DAY};
+use super::{rel, CertRecord, Ctx, Out, Problem, Role, Severity, DAY};
 use crate::cert::{self, rfc3339, CertSummary, Digest, KeyInfo, SigAlg};
 
 /// The principal of the user certificate (`ovirt-vmconsole-proxy`, the proxy's login).
@@ -97,6 +97,20 @@ impl Ctx<'_> {
             let path = rel(self.cfg, &p);
             let role = format!("{entity}-ssh");
             if std::fs::symlink_metadata(&p).is_err() {
+                // The proxy's public key is there (the proxy was set up) but not its
+                // certificate: the console cannot authenticate.
+                let pubkey = self.cfg.pki_dir.join(format!("certs/{entity}.pub"));
+                if std::fs::symlink_metadata(pubkey).is_ok() {
+                    out.missing_record(&Role::OtherEntity(role.clone()), &path);
+                    out.finding(
+                        Severity::Warning,
+                        &path,
+                        &role,
+                        Problem::Missing {
+                            what: format!("{file} (certs/{entity}.pub is there: the vmconsole proxy is set up)"),
+                        },
+                    );
+                }
                 continue;
             }
             // Inside-the-tree symlinks followed, others reported (as for every PKI file).
