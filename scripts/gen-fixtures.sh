@@ -14,7 +14,7 @@
 # Validity windows are fixed (notBefore = issue day - 1 day, notAfter = issue day + days, all at
 # 00:00:00 UTC), so every run yields the same dates; keys and serial-derived bytes are random.
 #
-# Needs: bash, openssl 3 (legacy provider for the RC2-40 era), coreutils; keytool optional.
+# Needs: bash, openssl 3 (legacy provider for the RC2-40 era), coreutils, ssh-keygen; keytool optional.
 set -euo pipefail
 export LC_ALL=C TZ=UTC
 umask 022
@@ -27,7 +27,7 @@ OUTDIR=$(cd "$OUTDIR" && pwd)
 
 PASS=mypass
 PKI_ABS=/etc/pki/ovirt-engine
-SCENARIOS=(4.2-sha1 4.4-mixed 4.5-modern expiring expired expired-ca third-party-apache broken)
+SCENARIOS=(4.2-sha1 4.4-mixed 4.5-modern expiring expired expired-ca third-party-apache broken console console-bad)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gen-fixtures.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -364,6 +364,33 @@ truststore() {
         run keytool -J-Dcom.redhat.fips=false -import -noprompt -trustcacerts -alias "$alias" \
             -keystore .truststore -file "$ca.pem" -storepass "$PASS" -storetype "$TSTYPE"
     done
+}
+
+# openssh_cert NAME ISSUE DAYS PRINCIPALS [host] [signer=KEYFILE]
+# Like pki-enroll-openssh-cert.sh: certs/NAME.pub from the entity's key, then
+# `ssh-keygen -s <copy of the CA key> -I <id> -n <principals> -V <from>:<to> [-h]` writing
+# certs/NAME-cert.pub (absolute dates: notBefore = ISSUE - 1 day, notAfter = ISSUE + DAYS).
+openssh_cert() {
+    local name=$1 issue=$2 days=$3 principals=$4
+    shift 4
+    local host=() signer=private/ca.pem kv id
+    for kv in "$@"; do
+        case "$kv" in
+            host) host=(-h) ;;
+            signer=*) signer=${kv#signer=} ;;
+            *) die "openssh_cert: bad option $kv" ;;
+        esac
+    done
+    id=$name
+    [[ ${#host[@]} -gt 0 ]] && id=$FQDN
+    local ca="$WORK/$SCN.$name.sshca"
+    cp "$signer" "$ca"
+    chmod 0600 "$ca"
+    ssh-keygen -y -f "$WORK/$SCN.$name.key" > "certs/$name.pub"
+    run ssh-keygen -q -s "$ca" -I "$id" -n "$principals" "${host[@]}" \
+        -V "$(date -u -d "$(day "$issue" -1)" +%Y%m%d%H%M%S):$(date -u -d "$(day "$issue" "$days")" +%Y%m%d%H%M%S)" \
+        "certs/$name.pub"
+    rm -f "$ca"
 }
 
 apache_ca_link() { ln -sfn "$PKI_ABS/ca.pem" apache-ca.pem; }
@@ -842,6 +869,78 @@ scn_broken() {
 
 Everything else healthy: CA/qemu-ca 2022-07-31 7300 d; engine, jboss, reports, OVN, vmconsole 2022-08-01 1827 d;
 apache/websocket-proxy 2026-06-01 398 d; host1/host2 (`certs/` + `certs-qemu/`) and host9 2025-03-01 1827 d.
+EOF
+)"
+}
+
+# vmconsole OpenSSH certificates and a healthy JKS trust store (made by Java 8 keytool).
+scn_console() {
+    begin console engine-con.example.test 4.5 sha256 rsa modern JKS
+    core_45 2022-08-01 7300 55120
+    local n
+    for n in engine jboss reports; do enroll "$n" 2022-08-01 1827; done
+    enroll apache 2026-06-01 398
+    enroll websocket-proxy 2026-06-01 398
+    enroll vmconsole-proxy-helper 2022-08-01 1827 ext=custom san= ku=digitalSignature \
+        eku=1.3.6.1.4.1.2312.13.1.2.1.1
+    enroll vmconsole-proxy-user 2022-08-01 1827 ext=v3_ca san= "subj=/C=US/O=${ORG}/CN=vmconsole-proxy-user"
+    enroll vmconsole-proxy-host 2022-08-01 1827 ext=v3_ca san= "subj=/C=US/O=${ORG}/CN=vmconsole-proxy-host"
+    openssh_cert vmconsole-proxy-host 2022-08-01 1827 "$FQDN" host
+    # the user certificate was made for 1520 days only: expired on 2026-09-29
+    openssh_cert vmconsole-proxy-user 2022-08-01 1520 ovirt-vmconsole-proxy
+    host host1.example.test 2025-03-01 1827
+    host host1.example.test 2025-03-01 1827 qemu
+    for n in reports apache websocket-proxy vmconsole-proxy-helper; do extract "$n"; done
+    engine_id_rsa
+    apache_ca_link
+    truststore
+    finish "$(cat <<'EOF'
+4.5 core with the vmconsole proxy configured; `.truststore` is **JKS** (aliases `cacert`, `qemu-cacert`).
+
+- `certs/vmconsole-proxy-host-cert.pub`: OpenSSH **host** certificate of `certs/vmconsole-proxy-host.pub`, signed
+  by the CA key (`ssh-keygen -s private/ca.pem -h -I engine-con.example.test -n engine-con.example.test`),
+  valid 2022-07-31 → 2027-08-02 — healthy.
+- `certs/vmconsole-proxy-user-cert.pub`: OpenSSH **user** certificate, principal `ovirt-vmconsole-proxy`, signed by
+  the CA key, valid 2022-07-31 → **2026-09-29** — **expired** at AT.
+- Everything else healthy: CA/qemu-ca 2022-07-31 7300 d, engine/jboss/reports/vmconsole 2022-08-01 1827 d,
+  apache/websocket-proxy 2026-06-01 398 d, host1 2025-03-01 1827 d.
+EOF
+)"
+}
+
+# A vmconsole host certificate signed by another key; a PKCS#12 trust store whose `cacert` is
+# another CA and without `qemu-cacert`.
+scn_console_bad() {
+    begin console-bad engine-cob.example.test 4.5 sha256 rsa modern PKCS12
+    core_45 2022-08-01 7300 66230
+    local n
+    for n in engine jboss reports; do enroll "$n" 2022-08-01 1827; done
+    enroll apache 2026-06-01 398
+    enroll websocket-proxy 2026-06-01 398
+    enroll vmconsole-proxy-user 2022-08-01 1827 ext=v3_ca san= "subj=/C=US/O=${ORG}/CN=vmconsole-proxy-user"
+    enroll vmconsole-proxy-host 2022-08-01 1827 ext=v3_ca san= "subj=/C=US/O=${ORG}/CN=vmconsole-proxy-host"
+    local o="$WORK/$SCN.otherca"
+    ext_ca "$o" "/C=US/O=${ORG}/CN=${FQDN}.66232" 2022-07-31 "$(day 2022-08-01 7300)" "$PKI/cacert.conf"
+    openssh_cert vmconsole-proxy-host 2022-08-01 1827 "$FQDN" host "signer=$o/private/ca.pem"
+    openssh_cert vmconsole-proxy-user 2022-08-01 1827 ovirt-vmconsole-proxy
+    for n in reports apache websocket-proxy; do extract "$n"; done
+    engine_id_rsa
+    apache_ca_link
+    if [[ $HAVE_KEYTOOL == yes ]]; then
+        run keytool -J-Dcom.redhat.fips=false -import -noprompt -trustcacerts -alias cacert \
+            -keystore .truststore -file "$o/ca.pem" -storepass "$PASS" -storetype PKCS12
+    fi
+    finish "$(cat <<'EOF'
+4.5 core with two defects the Manager depends on:
+
+| file | defect |
+|---|---|
+| `certs/vmconsole-proxy-host-cert.pub` | OpenSSH host certificate signed by **another key** (a CA `…CN=engine-cob.example.test.66232` outside the PKI dir), principals and dates as oVirt makes them (2022-07-31 → 2027-08-02) |
+| `.truststore` | PKCS12; alias `cacert` holds that **other CA** (stale entry), **no `qemu-cacert`** alias |
+
+`certs/vmconsole-proxy-user-cert.pub` is healthy (CA key, principal `ovirt-vmconsole-proxy`, 2022-07-31 → 2027-08-02).
+Everything else healthy: CA/qemu-ca 2022-07-31 7300 d, engine/jboss/reports/vmconsole 2022-08-01 1827 d,
+apache/websocket-proxy 2026-06-01 398 d.
 EOF
 )"
 }

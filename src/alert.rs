@@ -237,6 +237,13 @@ pub const FINDING_CODES: &[&str] = &[
     "host-file-owner",
     "host-file-mode",
     "host-key-unreadable",
+    "ssh-cert-type",
+    "ssh-cert-signer",
+    "ssh-cert-signature",
+    "ssh-cert-principals",
+    "truststore-alias-missing",
+    "truststore-stale",
+    "p12-password-wrong",
 ];
 
 /// Prometheus text exposition of an audit. `host` labels the Manager (its FQDN);

@@ -21,6 +21,12 @@ use crate::ovirt_conf;
 use crate::p12format::{self, Pbe};
 use crate::verify::{ChainStatus, Issuer};
 
+mod storepass;
+mod truststore;
+mod vmconsole;
+
+pub use storepass::{store_passwords, StorePasswords};
+
 /// Default location of the Manager's PKI.
 pub const DEFAULT_PKI_DIR: &str = "/etc/pki/ovirt-engine";
 /// Default location of the engine's configuration fragments.
@@ -268,6 +274,43 @@ pub enum Problem {
         reason: String,
         command: String,
     },
+    /// A vmconsole OpenSSH certificate of the wrong kind (user vs host).
+    SshCertType {
+        found: String,
+        expected: String,
+    },
+    /// A vmconsole OpenSSH certificate not signed by the key of `ca.pem` (SHA-256 fingerprints).
+    SshCertSigner {
+        signer: String,
+        ca: String,
+    },
+    /// Names the CA key as signer but its signature does not verify.
+    SshCertSignature {
+        signer: String,
+    },
+    /// A vmconsole OpenSSH certificate without the principal oVirt gives it.
+    SshCertPrincipals {
+        expected: String,
+        principals: Vec<String>,
+    },
+    /// `.truststore` lacks the alias oVirt imports a CA under (`cacert`, `qemu-cacert`).
+    TruststoreAliasMissing {
+        alias: String,
+        ca: String,
+    },
+    /// A `.truststore` entry is not the current CA certificate.
+    TruststoreStale {
+        alias: String,
+        ca: String,
+        reason: String,
+        /// Same public key (an older copy of the same CA: peers still verify) or another CA.
+        same_key: bool,
+    },
+    /// The PKCS#12 password opens none of the key stores; `source` is where it came from.
+    P12PasswordWrong {
+        source: String,
+        files: usize,
+    },
 }
 
 impl Problem {
@@ -314,6 +357,13 @@ impl Problem {
             Problem::HostFileMode { .. } => "host-file-mode",
             Problem::HostKeyUnreadable { .. } => "host-key-unreadable",
             Problem::InterruptedChange { .. } => "interrupted-change",
+            Problem::SshCertType { .. } => "ssh-cert-type",
+            Problem::SshCertSigner { .. } => "ssh-cert-signer",
+            Problem::SshCertSignature { .. } => "ssh-cert-signature",
+            Problem::SshCertPrincipals { .. } => "ssh-cert-principals",
+            Problem::TruststoreAliasMissing { .. } => "truststore-alias-missing",
+            Problem::TruststoreStale { .. } => "truststore-stale",
+            Problem::P12PasswordWrong { .. } => "p12-password-wrong",
         }
     }
 
@@ -447,6 +497,41 @@ impl Problem {
             } => format!(
                 "an interrupted rhv-pki change (backup {backup}, {reason}) may have left the PKI half-written; undo it: {command}"
             ),
+            Problem::SshCertType { found, expected } => {
+                format!("OpenSSH {found} certificate, expected a {expected} certificate")
+            }
+            Problem::SshCertSigner { signer, ca } => {
+                format!("OpenSSH certificate signed by {signer}, not by the CA key {ca}")
+            }
+            Problem::SshCertSignature { signer } => {
+                format!("OpenSSH certificate signature does not verify with {signer}")
+            }
+            Problem::SshCertPrincipals {
+                expected,
+                principals,
+            } => format!(
+                "principals [{}] do not include {expected}",
+                principals.join(", ")
+            ),
+            Problem::TruststoreAliasMissing { alias, ca } => {
+                format!("no alias '{alias}' (the engine cannot verify peers signed by {ca})")
+            }
+            Problem::TruststoreStale {
+                alias,
+                ca,
+                reason,
+                same_key,
+            } => format!(
+                "alias '{alias}' is not the current {ca}{}: {reason}",
+                if *same_key {
+                    " (an older copy with the same key)"
+                } else {
+                    " (another key: peers signed by it do not verify)"
+                }
+            ),
+            Problem::P12PasswordWrong { source, files } => format!(
+                "the PKCS#12 password from {source} opens none of the {files} key store(s) (wrong password)"
+            ),
         }
     }
 
@@ -541,6 +626,14 @@ impl Problem {
             Problem::P12FriendlyName => target.map(|t| format!("rhv-pki resign {t}")),
             Problem::HostUnreachable { .. } => Some("check SSH access to the host".into()),
             Problem::InterruptedChange { command, .. } => Some(command.clone()),
+            Problem::TruststoreAliasMissing { .. } | Problem::TruststoreStale { .. } => Some(
+                "keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore"
+                    .into(),
+            ),
+            Problem::P12PasswordWrong { .. } => Some(
+                "set ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file to the stores' password"
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -2484,6 +2577,8 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
     }
     check_openssl_conf(&mut engine, dir);
     check_index(&mut engine, dir);
+    // `.truststore` beside the other files (its PKCS#12 key derivations take a few ms).
+    let truststore = truststore::spawn(cfg);
 
     sink.head(&ReportHead {
         pki_dir: dir.to_string_lossy().into_owned(),
@@ -2525,6 +2620,8 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
             .find(|r| r.role == "apache")
             .map(|r| !r.findings.contains(&"third-party-cert"));
         ctx.apache_ca(engine, apache_internal);
+        ctx.vmconsole_ssh_certs(engine);
+        storepass::collapse_wrong_password(cfg, engine);
         attach_file_findings(engine);
         for r in &engine.records {
             totals.count_certificate(r);
@@ -2581,6 +2678,7 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
         finish_engine(&mut engine, &mut findings, &mut totals, sink).map_err(AuditError::Output)?;
     }
 
+    findings.extend(truststore::join(truststore));
     // Stable order: severity desc, then path, then code.
     findings.sort_by(|a, b| {
         b.severity

@@ -165,7 +165,8 @@ pub struct LocationArgs {
     /// auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d].
     #[arg(long, value_name = "DIR")]
     pub engine_conf_dir: Option<PathBuf>,
-    /// File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD, else oVirt's "mypass").
+    /// File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else
+    /// ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass").
     #[arg(long, value_name = "FILE")]
     pub p12_password_file: Option<PathBuf>,
 }
@@ -479,6 +480,16 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         .clone()
         .or(conf.prometheus.textfile_dir.clone());
     let loc = locations(&a.loc);
+    // The engine's own key store password (engine.conf.d) unless the operator overrides it.
+    let p12 = if a.loc.p12_password_file.is_none()
+        && std::env::var_os("RHV_PKI_P12_PASSWORD").is_none()
+    {
+        audit::store_passwords(loc.engine_conf_dir.as_deref())
+            .engine_store
+            .value
+    } else {
+        p12_password(a.loc.p12_password_file.as_deref())?
+    };
     let cfg = AuditConfig {
         pki_dir: loc.pki_dir,
         engine_conf_dir: loc.engine_conf_dir,
@@ -486,7 +497,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         now: at,
         warn_days: t.default.warn_days,
         crit_days: t.default.crit_days,
-        p12_password: p12_password(a.loc.p12_password_file.as_deref())?,
+        p12_password: p12,
         threads: a.threads,
         role_windows: Some(t),
     };

@@ -497,7 +497,13 @@ fn p12_password_from_file_or_env_never_argv() {
     std::fs::write(&pwf, "wrong-secret-xyz\n").unwrap();
     let (code, doc) = audit_json(root.path(), &["--p12-password-file", pwf.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(has(&doc, "p12-unreadable", "keys/engine.p12"));
+    // Wrong for every key store: one finding naming where the password came from (issue 15).
+    assert!(has(
+        &doc,
+        "p12-password-wrong",
+        "--p12-password-file / RHV_PKI_P12_PASSWORD"
+    ));
+    assert!(!has(&doc, "p12-unreadable", "keys/engine.p12"));
     assert!(
         !doc.to_string().contains("wrong-secret-xyz"),
         "password leaked into JSON"
