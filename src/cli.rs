@@ -314,6 +314,21 @@ pub(crate) fn p12_password(file: Option<&Path>) -> Result<String, CliError> {
     Ok(pw)
 }
 
+/// The PKCS#12 password of the entity key stores: the operator's override
+/// (`--p12-password-file`, `RHV_PKI_P12_PASSWORD`), else the engine's own
+/// `ENGINE_PKI_ENGINE_STORE_PASSWORD` from engine.conf.d, else oVirt's default. Audit and
+/// the change commands use this one rule, so what the audit opens is what resign re-writes.
+pub(crate) fn store_password(
+    loc: &LocationArgs,
+    engine_conf_dir: Option<&Path>,
+) -> Result<String, CliError> {
+    if loc.p12_password_file.is_none() && std::env::var_os("RHV_PKI_P12_PASSWORD").is_none() {
+        Ok(audit::store_passwords(engine_conf_dir).engine_store.value)
+    } else {
+        p12_password(loc.p12_password_file.as_deref())
+    }
+}
+
 /// Where the PKI and engine config are.
 pub struct Locations {
     pub pki_dir: PathBuf,
@@ -480,16 +495,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         .clone()
         .or(conf.prometheus.textfile_dir.clone());
     let loc = locations(&a.loc);
-    // The engine's own key store password (engine.conf.d) unless the operator overrides it.
-    let p12 = if a.loc.p12_password_file.is_none()
-        && std::env::var_os("RHV_PKI_P12_PASSWORD").is_none()
-    {
-        audit::store_passwords(loc.engine_conf_dir.as_deref())
-            .engine_store
-            .value
-    } else {
-        p12_password(a.loc.p12_password_file.as_deref())?
-    };
+    let p12 = store_password(&a.loc, loc.engine_conf_dir.as_deref())?;
     let cfg = AuditConfig {
         pki_dir: loc.pki_dir,
         engine_conf_dir: loc.engine_conf_dir,

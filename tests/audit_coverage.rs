@@ -542,3 +542,36 @@ fn wrong_p12_password_is_one_finding_naming_its_file() {
     );
     assert!(!codes(&doc).contains("p12-password-wrong"));
 }
+
+/// `resign` takes the key-store password the way `audit` does: the engine's own
+/// ENGINE_PKI_ENGINE_STORE_PASSWORD from engine.conf.d, without a password file. It re-writes
+/// the stores with that password (openssl opens them with it) and never prints it.
+#[test]
+fn resign_uses_the_engines_own_store_password_like_audit() {
+    let t = scenario("4.5-modern");
+    repassword_p12s(t.path(), "Eng-Store-7");
+    set_engine_store_password(t.path(), "Eng-Store-7");
+    let root = t.path().to_str().unwrap();
+    let out = run(&["resign", "apache", "--root", root, "--yes", "--no-restart"]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(!all.contains("Eng-Store-7"), "{all}");
+    let p12 = pki(t.path()).join("keys/apache.p12");
+    let o = Command::new("openssl")
+        .args(["pkcs12", "-noout", "-passin", "pass:Eng-Store-7", "-in"])
+        .arg(&p12)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // And the audit, with the same rule, opens every store.
+    let (_, doc) = audit_json(t.path(), &[]);
+    let c = codes(&doc);
+    assert!(
+        !c.contains("p12-unreadable") && !c.contains("p12-password-wrong"),
+        "{c}"
+    );
+}

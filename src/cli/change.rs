@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 
 use super::maintenance::{self as maint, CycleArgs};
-use super::{locations, p12_password, CliError, Format, LocationArgs, Outcome};
+use super::{locations, store_password, CliError, Format, LocationArgs, Outcome};
 use crate::catalog::{self, Era};
 use crate::change::{self, Applied, ChangeConfig, Plan, Request};
 use crate::services;
@@ -212,11 +212,12 @@ fn config(
             .clone()
             .unwrap_or_else(|| txn::legacy_lock_dir(common.loc.root.as_deref())),
     );
+    let p12_password = store_password(&common.loc, loc.engine_conf_dir.as_deref())?;
     Ok(ChangeConfig {
         pki_dir: loc.pki_dir,
         engine_conf_dir: loc.engine_conf_dir,
         now,
-        p12_password: p12_password(common.loc.p12_password_file.as_deref())?,
+        p12_password,
         ca_days: issue.and_then(|i| i.ca_days),
         days: issue.and_then(|i| i.days),
         p12_format: issue.and_then(|i| i.p12_format).map(|p| match p {
