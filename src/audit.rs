@@ -27,10 +27,11 @@ pub const DEFAULT_PKI_DIR: &str = "/etc/pki/ovirt-engine";
 pub const DEFAULT_ENGINE_CONF_DIR: &str = "/etc/ovirt-engine/engine.conf.d";
 /// oVirt's PKCS#12 password on every installation.
 pub const DEFAULT_P12_PASSWORD: &str = "mypass";
-/// Default thresholds: warn when engine-setup would renew a web certificate (60 days),
-/// critical at the Manager's own alert period (`CertExpirationAlertPeriodInDays` = 30).
-pub const DEFAULT_WARN_DAYS: i64 = 60;
-pub const DEFAULT_CRIT_DAYS: i64 = 30;
+/// Default thresholds of the "other certificates" class; per-class windows (web 60 days,
+/// everything else 365, critical 30, as engine-setup and the Manager) are in
+/// [`crate::alert::BUILTIN`], which [`AuditConfig::new`] uses.
+pub const DEFAULT_WARN_DAYS: i64 = crate::alert::BUILTIN.default.warn_days;
+pub const DEFAULT_CRIT_DAYS: i64 = crate::alert::BUILTIN.default.crit_days;
 const DAY: i64 = 86_400;
 
 /// Everything the audit needs to know; built by the CLI or a test.
@@ -63,7 +64,7 @@ impl AuditConfig {
             crit_days: DEFAULT_CRIT_DAYS,
             p12_password: DEFAULT_P12_PASSWORD.into(),
             threads: 0,
-            role_windows: None,
+            role_windows: Some(crate::alert::BUILTIN),
         }
     }
 }
@@ -542,6 +543,12 @@ pub struct Finding {
     #[serde(flatten)]
     pub problem: Problem,
     pub message: String,
+    /// `hosts audit`: the Manager's address for the host the finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `hosts audit`: the host's cluster, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 /// A finding as the audit keeps it until the document is written: the message is derived
@@ -562,6 +569,8 @@ impl Found {
             role: self.role,
             message: self.problem.message(),
             problem: self.problem,
+            host: None,
+            cluster: None,
         }
     }
 }
@@ -619,6 +628,12 @@ pub struct CertRecord {
     pub ca: Option<String>,
     pub findings: Vec<&'static str>,
     pub action: Option<String>,
+    /// `hosts audit`: the Manager's address for the host the certificate belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `hosts audit`: the host's cluster, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 /// Files that are certificates but not in service: `certs/<SERIAL>.pem` copies and backups.
@@ -629,7 +644,16 @@ pub struct InventoryItem {
     /// `issued-copy`, `backup`, `ca-copy`.
     pub kind: &'static str,
     pub serial: Option<String>,
+    /// RFC 3339 in JSON, like the certificates' `notAfter`.
+    #[serde(serialize_with = "ser_opt_time")]
     pub not_after: Option<i64>,
+}
+
+fn ser_opt_time<S: serde::Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339(*t)),
+        None => s.serialize_none(),
+    }
 }
 
 /// The whole result.
@@ -864,6 +888,8 @@ impl Out {
             ca: None,
             findings: vec!["missing"],
             action: None,
+            host: None,
+            cluster: None,
         });
     }
 
@@ -1236,6 +1262,8 @@ impl Ctx<'_> {
             status,
             ca: ca_name,
             action,
+            host: None,
+            cluster: None,
         })
     }
 

@@ -177,10 +177,10 @@ pub struct AuditArgs {
     /// Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now.
     #[arg(long, value_name = "DATE")]
     pub at: Option<String>,
-    /// Warn when a certificate expires within this many days [default: 60, or config.toml].
+    /// Warn when a certificate expires within this many days, every role [default: per role, as renew: 60 web, 365 others and CAs; or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub warn_days: Option<i64>,
-    /// Critical when a certificate expires within this many days [default: 30, or config.toml].
+    /// Critical when a certificate expires within this many days, every role [default: 30, or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
@@ -248,7 +248,7 @@ impl CliError {
     }
 }
 
-/// Warning / critical windows: flags, then config.toml, then the defaults (60 / 30 days).
+/// Warning / critical windows per role class: flags, then config.toml, then [`alert::BUILTIN`].
 pub(crate) fn thresholds(
     conf: &alert::ConfigFile,
     warn_days: Option<i64>,
@@ -259,18 +259,11 @@ pub(crate) fn thresholds(
             "--warn-days and --crit-days must not be negative".into(),
         ));
     }
-    let t = alert::Thresholds::resolve(
-        &conf.thresholds,
-        (warn_days, crit_days),
-        alert::Window {
-            warn_days: audit::DEFAULT_WARN_DAYS,
-            crit_days: audit::DEFAULT_CRIT_DAYS,
-        },
-    );
-    if t.default.crit_days > t.default.warn_days {
+    let t = alert::Thresholds::resolve(&conf.thresholds, (warn_days, crit_days), alert::BUILTIN);
+    if let Some((class, w)) = t.inverted() {
         return Err(CliError::Usage(format!(
-            "--crit-days ({}) must not exceed --warn-days ({})",
-            t.default.crit_days, t.default.warn_days
+            "{class}: critical window ({} days, --crit-days or crit_days) must not exceed the warning window ({} days, --warn-days or warn_days)",
+            w.crit_days, w.warn_days
         )));
     }
     Ok(t)
@@ -524,6 +517,11 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         .engine_fqdn
         .clone()
         .unwrap_or_else(|| "localhost".into());
+    let run = alert::Run {
+        manager: &host,
+        scope: "engine",
+        finished: now,
+    };
     let prev = textfile_dir
         .as_ref()
         .and_then(|d| std::fs::read_to_string(d.join("rhv_pki.prom")).ok())
@@ -531,7 +529,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     // The textfile is written before stdout (its error counter carries over), but a failure
     // to write it is reported after the report: the audit itself is never hidden.
     let textfile_err = textfile_dir.as_ref().and_then(|dir| {
-        let text = alert::prometheus(&rep, &t, &host, alert::previous_errors_total(&prev));
+        let text = alert::prometheus(&rep, &t, run, alert::previous_errors_total(&prev));
         alert::write_textfile(dir, &text)
             .err()
             .map(|e| CliError::Output(format!("{}: cannot write rhv_pki.prom: {e}", dir.display())))
@@ -591,7 +589,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
             } else {
                 alert::previous_errors_total(&prev)
             };
-            write(&alert::prometheus(&rep, &t, &host, carried))?;
+            write(&alert::prometheus(&rep, &t, run, carried))?;
         }
     }
     if let Some(e) = err {

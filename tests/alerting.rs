@@ -9,7 +9,11 @@ use std::process::Command;
 use common::*;
 
 fn audit(root: &Path, extra: &[&str]) -> (i32, String) {
-    let mut args = vec!["audit", "--root", root.to_str().unwrap(), "--at", AT];
+    audit_at(root, AT, extra)
+}
+
+fn audit_at(root: &Path, at: &str, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["audit", "--root", root.to_str().unwrap(), "--at", at];
     args.extend_from_slice(extra);
     let o = run(&args);
     (
@@ -191,13 +195,13 @@ fn nagios_line_follows_the_plugin_guidelines() {
             .map(str::to_string)
             .collect()
     };
-    for (s, want_code, want_state) in [
-        ("4.5-modern", 0, "OK"),
-        ("4.2-sha1", 1, "WARNING"),
-        ("expiring", 2, "CRITICAL"),
+    for (s, at, want_code, want_state) in [
+        ("4.5-modern", CLEAN_AT, 0, "OK"),
+        ("4.2-sha1", AT, 1, "WARNING"),
+        ("expiring", AT, 2, "CRITICAL"),
     ] {
         let root = scenario(s);
-        let (code, out) = audit(root.path(), &["--format", "nagios"]);
+        let (code, out) = audit_at(root.path(), at, &["--format", "nagios"]);
         assert_eq!(code, want_code, "{s}: {out}");
         assert_eq!(out.lines().count(), 1, "{s}: one line: {out}");
         let line = out.trim_end();
@@ -382,7 +386,7 @@ fn audit_unit_starts_without_node_exporter_and_takes_the_textfile_dir_from_confi
     .unwrap();
     let o = bin()
         .args(&argv[1..])
-        .args(["--config", cfg.to_str().unwrap(), "--at", AT])
+        .args(["--config", cfg.to_str().unwrap(), "--at", CLEAN_AT])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{o:?}");
@@ -400,7 +404,7 @@ fn audit_unit_starts_without_node_exporter_and_takes_the_textfile_dir_from_confi
     std::fs::remove_file(metrics.join("rhv_pki.prom")).unwrap();
     let o = bin()
         .args(&argv[1..])
-        .args(["--config", cfg.to_str().unwrap(), "--at", AT])
+        .args(["--config", cfg.to_str().unwrap(), "--at", CLEAN_AT])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{o:?}");
