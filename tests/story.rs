@@ -176,3 +176,165 @@ fn shipped_config_example_and_prometheus_rules_use_the_builtin_numbers() {
         }
     }
 }
+
+const SCENARIO: &str = r#"
+[[clusters]]
+name = "Default"
+[[clusters]]
+name = "Edge"
+
+[[hosts]]
+name = "a1"
+cluster = "Default"
+spm = true
+cert = { sha1 = true }
+[[hosts]]
+name = "b1"
+cluster = "Edge"
+"#;
+
+fn hosts_audit(sim: &common::sim::Sim, extra: &[&str]) -> std::process::Output {
+    let mut v: Vec<String> = ["hosts", "audit"].iter().map(|s| s.to_string()).collect();
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v.extend(sim.engine_args());
+    v.extend(["--probe-timeout".to_string(), "5".to_string()]);
+    bin()
+        .args(&v)
+        .env_remove("RHV_PKI_ENGINE_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+fn label<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+    let start = line.find(&format!("{name}=\""))? + name.len() + 2;
+    let rest = &line[start..];
+    Some(&rest[..rest.find('"')?])
+}
+
+#[test]
+fn hosts_audit_series_carry_host_cluster_and_manager_and_a_textfile() {
+    let sim = common::sim::Sim::start("4.5-modern", SCENARIO, 0.01);
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let dir = tempfile::tempdir().unwrap();
+    let o = hosts_audit(
+        &sim,
+        &[
+            "--format",
+            "prometheus",
+            "--at",
+            AT,
+            "--textfile-dir",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let prom = String::from_utf8(o.stdout).unwrap();
+    // The Manager's address for each host (the simulator's hosts' `address`).
+    let clusters = [("a1.example.test", "Default"), ("b1.example.test", "Edge")];
+    let mut seen = BTreeSet::new();
+    for l in prom.lines().filter(|l| !l.starts_with('#')) {
+        assert_eq!(
+            label(l, "manager"),
+            Some("engine45.example.test"),
+            "every series names the Manager: {l}"
+        );
+        if label(l, "scope") == Some("host") && !l.starts_with("rhv_pki_finding_active") {
+            let host = label(l, "host").unwrap();
+            if l.starts_with("rhv_pki_cert_") || l.starts_with("rhv_pki_finding{") {
+                let (_, c) = clusters
+                    .iter()
+                    .find(|(h, _)| *h == host)
+                    .unwrap_or_else(|| panic!("host label is not a host's address: {l}"));
+                assert_eq!(label(l, "cluster"), Some(*c), "{l}");
+                seen.insert(host.to_string());
+            }
+        }
+        if l.starts_with("rhv_pki_finding{") {
+            let host = label(l, "host").unwrap();
+            assert!(clusters.iter().any(|(h, _)| *h == host), "{l}");
+        }
+    }
+    assert_eq!(
+        seen,
+        BTreeSet::from(["a1.example.test".to_string(), "b1.example.test".to_string()])
+    );
+    // --at judges the certificates; the last-success time is the run's real time.
+    let last: i64 = prom
+        .lines()
+        .find(|l| l.starts_with("rhv_pki_last_success_timestamp_seconds{"))
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        last >= before,
+        "{last} < {before}: --at moved the run's time"
+    );
+    // promtool accepts it; the textfile is its own file, with the same series.
+    let check = |text: &str| {
+        use std::io::Write;
+        let mut c = std::process::Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}\n{text}");
+    };
+    check(&prom);
+    let file = std::fs::read_to_string(dir.path().join("rhv_pki_hosts.prom")).unwrap();
+    check(&file);
+    assert!(!dir.path().join("rhv_pki.prom").exists());
+    assert_eq!(
+        file.lines()
+            .filter(|l| l.contains("host=\"a1.example.test\""))
+            .count(),
+        prom.lines()
+            .filter(|l| l.contains("host=\"a1.example.test\""))
+            .count()
+    );
+
+    // JSON: each certificate and finding names its host and cluster.
+    let o = hosts_audit(&sim, &["--format", "json", "--at", AT]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let certs = doc["certificates"].as_array().unwrap();
+    assert_eq!(certs.len(), 2, "{doc}");
+    for c in certs {
+        let h = c["host"].as_str().unwrap_or_else(|| panic!("{c}"));
+        let (_, cl) = clusters.iter().find(|(x, _)| *x == h).unwrap();
+        assert_eq!(c["cluster"], *cl, "{c}");
+    }
+    for f in doc["findings"].as_array().unwrap() {
+        assert!(f["host"].is_string(), "{f}");
+    }
+    // Nagios perfdata labels do not carry the connect address (its port changes).
+    let o = hosts_audit(&sim, &["--format", "nagios", "--at", AT]);
+    let line = String::from_utf8(o.stdout).unwrap();
+    let perf = line.split_once(" | ").unwrap().1;
+    for (_, ep) in sim.vdsm_endpoints() {
+        assert!(!perf.contains(&ep), "{perf}");
+    }
+    assert!(!perf.contains("127.0.0.1"), "{perf}");
+    assert!(perf.contains("'a1.example.test:host'="), "{perf}");
+}
+
+#[test]
+fn json_inventory_times_are_rfc3339_like_the_certificates() {
+    let root = scenario("4.5-modern");
+    let (_, doc) = audit_json(root.path(), &[]);
+    let inv = doc["inventory"].as_array().unwrap();
+    assert!(!inv.is_empty(), "{doc}");
+    for i in inv.iter().filter(|i| !i["notAfter"].is_null()) {
+        let t = i["notAfter"].as_str().unwrap_or_else(|| panic!("{i}"));
+        assert!(t.ends_with('Z') && t.len() == 20, "{i}");
+    }
+    assert!(inv.iter().any(|i| i["notAfter"].is_string()), "{doc}");
+}
