@@ -81,15 +81,26 @@ fn textfile_is_valid_exposition_and_written_atomically() {
         .expect("expired engine cert still exported");
     // notAfter 2026-09-01T00:00:00Z
     assert!(engine.ends_with(" 1788220800"), "{engine}");
-    assert!(text.contains("rhv_pki_finding{host=\"engine-old.example.test\",role=\"engine\",path=\"certs/engine.cer\",code=\"expired\",severity=\"critical\"} 1"));
-    assert!(text
-        .contains("rhv_pki_finding_active{host=\"engine-old.example.test\",code=\"expired\"} 1"));
-    assert!(text.contains(
-        "rhv_pki_finding_active{host=\"engine-old.example.test\",code=\"sha1-signature\"} 0"
-    ));
-    assert!(text.contains(
-        "rhv_pki_last_success_timestamp_seconds{host=\"engine-old.example.test\"} 1793491200"
-    ));
+    assert!(text.contains("rhv_pki_finding{host=\"engine-old.example.test\",manager=\"engine-old.example.test\",role=\"engine\",path=\"certs/engine.cer\",code=\"expired\",severity=\"critical\"} 1"), "{text}");
+    let me =
+        "scope=\"engine\",host=\"engine-old.example.test\",manager=\"engine-old.example.test\"";
+    assert!(text.contains(&format!(
+        "rhv_pki_finding_active{{{me},code=\"expired\"}} 1"
+    )));
+    assert!(text.contains(&format!(
+        "rhv_pki_finding_active{{{me},code=\"sha1-signature\"}} 0"
+    )));
+    // --at judges the certificates; the last success is the run's real time.
+    let last: i64 = text
+        .lines()
+        .find(|l| l.starts_with(&format!("rhv_pki_last_success_timestamp_seconds{{{me}}} ")))
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(last > 1793491200, "{last}");
     // Host certificates are labelled with their host.
     assert!(
         text.contains("scope=\"host\",host=\"host1.example.test\""),
