@@ -437,6 +437,16 @@ impl Problem {
     }
 
     /// The suggested fix, as an admin would type it.
+    /// The host could not be read at all (SSH refused or untrusted, vdsm showed nothing).
+    pub fn host_not_reached(&self) -> bool {
+        matches!(
+            self,
+            Problem::HostUnreachable { .. }
+                | Problem::HostKeyUnverified { .. }
+                | Problem::EndpointUnreachable { .. }
+        )
+    }
+
     fn action(&self, role: &Role) -> Option<String> {
         let target = match role {
             Role::Ca(n) => Some(n.to_string()),
@@ -452,12 +462,19 @@ impl Problem {
             | Problem::SanInvalid { .. }
             | Problem::WebValidityTooLong { .. } => Some(match (&target, host) {
                 (Some(t), _) => format!("rhv-pki resign {t}"),
-                (None, true) => "enroll host certificate".into(),
+                (None, true) => HOST_ENROLL.into(),
                 _ => "re-issue".into(),
             }),
-            Problem::Expired { .. } | Problem::Expiring { .. } => Some(match (&target, host) {
+            // An expired host certificate cannot be enrolled through the Manager (it no
+            // longer talks to the host): recover it over SSH.
+            Problem::Expired { .. } => Some(match (&target, host) {
                 (Some(t), _) => format!("rhv-pki renew {t}"),
-                (None, true) => "enroll host certificate".into(),
+                (None, true) => HOST_RECOVER.into(),
+                _ => "re-issue".into(),
+            }),
+            Problem::Expiring { .. } => Some(match (&target, host) {
+                (Some(t), _) => format!("rhv-pki renew {t}"),
+                (None, true) => HOST_ENROLL.into(),
                 _ => "re-issue".into(),
             }),
             Problem::KeyMismatch { .. } | Problem::CerP12Mismatch { .. } => {
@@ -466,7 +483,7 @@ impl Problem {
             Problem::P12LegacyRc2 { .. } => target.map(|t| format!("rhv-pki resign {t}")),
             Problem::KeyPermissions { .. } => Some("chmod go-rwx".into()),
             Problem::ChainInvalid { .. } => Some(if host {
-                "enroll host certificate".into()
+                HOST_ENROLL.into()
             } else {
                 "investigate issuer".into()
             }),
@@ -478,7 +495,7 @@ impl Problem {
                         "manual: engine key rotation (see docs)".into()
                     }
                     (Some(t), _) => format!("rhv-pki renew --new-key {t}"),
-                    (None, true) => "enroll host certificate".into(),
+                    (None, true) => HOST_ENROLL.into(),
                     _ => "re-issue with a new key".into(),
                 })
             }
@@ -489,6 +506,9 @@ impl Problem {
                 Some("restore from backup, or re-export with ordinary iteration counts".into())
             }
             Problem::Unreadable { .. } => Some("restore from backup".into()),
+            // A host's copy of a CA is the host's to fix; the Manager's copies are rewritten
+            // by re-signing the CA.
+            Problem::CaCopyMismatch { .. } if host => Some(HOST_RECOVER.into()),
             Problem::CaCopyMismatch { .. } => {
                 Some("rhv-pki resign ca (rewrites the copies)".into())
             }
@@ -507,7 +527,7 @@ impl Problem {
                 Some("chown to the expected owner".into())
             }
             Problem::HostFileMode { .. } => Some("chmod to the expected mode".into()),
-            Problem::HostCaStale { .. } => Some("rhv-pki hosts recover --ssh".into()),
+            Problem::HostCaStale { .. } => Some(HOST_RECOVER.into()),
             Problem::HostKeyUnverified { .. } => {
                 Some("verify the host key fingerprint, then --accept-new-host-key".into())
             }
@@ -530,6 +550,11 @@ impl Problem {
         }
     }
 }
+
+/// The action for a host certificate the Manager can still re-enroll (valid, CA unchanged).
+pub const HOST_ENROLL: &str = "rhv-pki hosts enroll --only-needed";
+/// The action for a host the Manager can no longer enroll (expired certificate, stale CA copy).
+pub const HOST_RECOVER: &str = "rhv-pki hosts recover --ssh";
 
 /// One finding: a problem on a file.
 #[derive(Debug, Clone, Serialize)]
@@ -695,9 +720,14 @@ impl AuditReport {
         for c in &self.certificates {
             t.count_certificate(c);
         }
+        let mut unreached = std::collections::BTreeSet::new();
         for f in &self.findings {
             t.count_finding(f.severity);
+            if f.role == "host" && f.problem.host_not_reached() {
+                unreached.insert(f.host.clone().unwrap_or_else(|| f.path.clone()));
+            }
         }
+        t.hosts_unreachable = unreached.len();
         t.inventory = self.inventory.len();
         t
     }
@@ -751,6 +781,8 @@ pub struct Totals {
     pub info: usize,
     /// Inventory items (backups, issued copies, CA copies).
     pub inventory: usize,
+    /// `hosts audit`: hosts whose certificates could not be read at all.
+    pub hosts_unreachable: usize,
 }
 
 impl Totals {
@@ -2701,16 +2733,25 @@ fn ordered_pool<R: Send>(
 
 /// A Manager entity is more than its certificate: a key that does not match, an unreadable p12
 /// or a world-readable key make the entity unhealthy too. Fold such findings (same role, other
-/// file) into the first row of that role so its STATUS and ACTION tell the truth.
+/// file) into the first row of that role so its STATUS and ACTION tell the truth. Further rows
+/// of the role (a p12 holding another certificate than the `.cer`) get the entity's file
+/// findings too, and a `.cer`/p12 mismatch, which is about both: no row of an entity says ok
+/// while a finding on the entity is raised.
 /// `out` is the engine side only (PKI-wide checks, CAs, entities, apache-ca.pem): host
 /// certificates are never an entity's files, and leaving them out is what lets host rows be
 /// written before the audit ends.
 fn attach_file_findings(out: &mut Out) {
     let mut seen = std::collections::HashSet::new();
+    let row_paths: std::collections::HashSet<(String, String)> = out
+        .records
+        .iter()
+        .map(|r| (r.role.clone(), r.path.clone()))
+        .collect();
     for rec in out.records.iter_mut() {
-        if rec.scope != "engine" || !seen.insert(rec.role.clone()) {
+        if rec.scope != "engine" {
             continue;
         }
+        let first = seen.insert(rec.role.clone());
         let role = catalog::CAS
             .iter()
             .find(|c| c.name == rec.role)
@@ -2720,6 +2761,11 @@ fn attach_file_findings(out: &mut Out) {
             .findings
             .iter()
             .filter(|f| f.role == rec.role && f.path != rec.path)
+            .filter(|f| {
+                first
+                    || matches!(f.problem, Problem::CerP12Mismatch { .. })
+                    || !row_paths.contains(&(f.role.clone(), f.path.clone()))
+            })
             .filter(|f| !rec.findings.contains(&f.problem.code()))
             .collect();
         let Some(worst) = extra.iter().map(|f| f.severity).max() else {

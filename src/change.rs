@@ -700,6 +700,10 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
     let wanted = |n: &str| all || names.iter().any(|x| x == n);
     let due = |s: &cert::CertSummary, name: &str| -> Option<String> {
         let w = within?;
+        // `renew --new-key NAME` is how the audit says to replace a weak key: it acts.
+        if new_key && names.iter().any(|n| n == name) {
+            return Some("--new-key asked for it".into());
+        }
         let win = w.unwrap_or(cfg.windows.renew_days(name));
         let left = s.not_after - cfg.now;
         (left <= win * DAY).then(|| {

@@ -338,3 +338,172 @@ fn json_inventory_times_are_rfc3339_like_the_certificates() {
     }
     assert!(inv.iter().any(|i| i["notAfter"].is_string()), "{doc}");
 }
+
+#[test]
+fn hosts_audit_summary_counts_unreachable_hosts_and_names_each_endpoint_once() {
+    let sim = common::sim::Sim::start("4.5-modern", SCENARIO, 0.01);
+    // A port nothing listens on: bind, read the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let ep = format!("127.0.0.1:{port}");
+    let o = hosts_audit(
+        &sim,
+        &["--host", &format!("ghost.example.test={ep}"), "--at", AT],
+    );
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let t = String::from_utf8(o.stdout).unwrap();
+    let summary = t.lines().last().unwrap();
+    assert!(
+        summary.starts_with("CRITICAL: 1 host(s) not reached; 0 certificates"),
+        "{t}"
+    );
+    let finding = t
+        .lines()
+        .find(|l| l.contains("endpoint-unreachable"))
+        .unwrap_or_else(|| panic!("{t}"));
+    assert_eq!(finding.matches(&ep).count(), 1, "{finding}");
+    let o = hosts_audit(
+        &sim,
+        &[
+            "--host",
+            &format!("ghost.example.test={ep}"),
+            "--at",
+            AT,
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["summary"]["hostsUnreachable"], 1, "{doc}");
+    assert_eq!(doc["findings"][0]["host"], "ghost.example.test", "{doc}");
+}
+
+#[test]
+fn table_rows_agree_with_the_findings() {
+    let root = scenario("broken");
+    let (_, doc) = audit_json(root.path(), &[]);
+    let certs = doc["certificates"].as_array().unwrap();
+    // No row of an engine entity says ok while a warning or worse is raised on that entity.
+    for f in doc["findings"].as_array().unwrap() {
+        if f["severity"] == "info" {
+            continue;
+        }
+        for c in certs
+            .iter()
+            .filter(|c| c["scope"] == "engine" && c["role"] == f["role"])
+        {
+            assert_ne!(c["status"], "ok", "row {c}\nwhile {f}");
+        }
+    }
+    // The p12 holding another certificate than the .cer carries the mismatch.
+    let p12 = certs
+        .iter()
+        .find(|c| c["path"] == "keys/websocket-proxy.p12")
+        .unwrap();
+    assert!(
+        p12["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x == "cer-p12-mismatch"),
+        "{p12}"
+    );
+    // The summary counts what the rows say.
+    let ok = certs.iter().filter(|c| c["status"] == "ok").count();
+    assert_eq!(doc["summary"]["ok"], ok);
+    let o = run(&["audit", "--root", root.path().to_str().unwrap(), "--at", AT]);
+    let t = String::from_utf8(o.stdout).unwrap();
+    assert!(t.contains(&format!(" certificates: {ok} ok,")), "{t}");
+    let row = t
+        .lines()
+        .find(|l| l.contains("keys/websocket-proxy.p12"))
+        .unwrap();
+    assert!(!row.contains(" ok "), "{row}");
+}
+
+/// Runs a suggested action as printed (with `--root` and `--dry-run`), JSON plan names.
+fn planned_by(action: &str, root: &Path) -> BTreeSet<String> {
+    let argv: Vec<&str> = action.split_whitespace().collect();
+    assert_eq!(argv[0], "rhv-pki", "{action}");
+    let mut args: Vec<&str> = argv[1..].to_vec();
+    args.extend([
+        "--root",
+        root.to_str().unwrap(),
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{action}: {o:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    doc["plan"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn suggested_actions_work_as_printed() {
+    // An EC key on a certificate that is not due: re-sign it first (keeps the key, 1827 days).
+    let root = scenario("broken");
+    let bk = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "resign",
+        "ovirt-provider-ovn",
+        "--root",
+        root.path().to_str().unwrap(),
+        "--backup-dir",
+        bk.path().to_str().unwrap(),
+        "--yes",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let o = run(&[
+        "audit",
+        "--root",
+        root.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = doc["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "certs/ovirt-provider-ovn.cer")
+        .unwrap();
+    let action = row["action"].as_str().unwrap();
+    assert_eq!(action, "rhv-pki renew --new-key ovirt-provider-ovn");
+    assert_eq!(
+        planned_by(action, root.path()),
+        BTreeSet::from(["ovirt-provider-ovn".to_string()]),
+        "{action} must act on a certificate that is not due"
+    );
+
+    // Host certificates: expired → recover over SSH (the Manager cannot enroll it); still
+    // valid but due → enroll through the Manager.
+    let root = scenario("4.5-modern");
+    for (at, status, want) in [
+        ("2031-01-01", "expired", "rhv-pki hosts recover --ssh"),
+        (
+            "2029-12-01",
+            "warning",
+            "rhv-pki hosts enroll --only-needed",
+        ),
+    ] {
+        let (_, doc) = audit_json(root.path(), &["--at", at]);
+        for c in doc["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["scope"] == "host")
+        {
+            assert_eq!(c["status"], status, "{c}");
+            assert_eq!(c["action"], want, "{c}");
+        }
+    }
+}

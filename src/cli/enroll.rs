@@ -365,7 +365,11 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
                 severity: audit::Severity::Critical,
                 path: label.clone(),
                 role: "host".into(),
-                message: format!("{name} ({ep}) showed no certificate: {reason}"),
+                // The path names the host and endpoint already: say it once.
+                message: format!(
+                    "vdsm showed no certificate: {}",
+                    reason.strip_prefix(&format!("{ep}: ")).unwrap_or(&reason)
+                ),
                 problem: audit::Problem::EndpointUnreachable {
                     endpoint: name.clone(),
                     address: ep.clone(),
