@@ -507,3 +507,87 @@ fn suggested_actions_work_as_printed() {
         }
     }
 }
+
+/// What the generated bash completion offers for `words` (the last one being completed).
+fn bash_complete(script: &Path, words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let cur = words.last().unwrap();
+    let prev = words[words.len() - 2];
+    let prog = format!(
+        "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; _rhv__pki rhv-pki '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        quoted.join(" "),
+        words.len() - 1
+    );
+    let o = std::process::Command::new("bash")
+        .args(["-c", &prog])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completion_completes_subcommands_and_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("rhv-pki.bash");
+    let o = run(&["generate", "bash"]);
+    std::fs::write(&script, &o.stdout).unwrap();
+    let top = bash_complete(&script, &["rhv-pki", ""]);
+    assert!(top.contains(&"hosts".to_string()), "{top:?}");
+    let hosts = bash_complete(&script, &["rhv-pki", "hosts", ""]);
+    for s in ["audit", "recover", "enroll"] {
+        assert!(hosts.contains(&s.to_string()), "{hosts:?}");
+    }
+    let flags = bash_complete(&script, &["rhv-pki", "hosts", "audit", "--textf"]);
+    assert_eq!(flags, ["--textfile-dir"]);
+    let flags = bash_complete(&script, &["rhv-pki", "renew", "--new"]);
+    assert_eq!(flags, ["--new-key"]);
+    let flags = bash_complete(&script, &["rhv-pki", "maintenance", "verify", "--"]);
+    assert!(flags.len() > 2, "{flags:?}");
+}
+
+#[test]
+fn man_pages_render_without_groff_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["generate", "man", "--out-dir", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let stdout_page = dir.path().join("stdout.1");
+    std::fs::write(&stdout_page, run(&["generate", "man"]).stdout).unwrap();
+    pages.push(stdout_page);
+    assert!(pages.len() > 10, "{pages:?}");
+    for p in &pages {
+        let o = std::process::Command::new("groff")
+            .args(["-ww", "-man", "-Tutf8", "-z"])
+            .arg(p)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}: {o:?}", p.display());
+        assert_eq!(String::from_utf8_lossy(&o.stderr), "", "{}", p.display());
+        let o = std::process::Command::new("man")
+            .args(["--warnings", "-l"])
+            .arg(p)
+            .env("MANPAGER", "cat")
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}: {o:?}", p.display());
+        assert_eq!(String::from_utf8_lossy(&o.stderr), "", "{}", p.display());
+        // The text survives: the em dashes and arrows are escapes, not dropped.
+        assert!(!o.stdout.is_empty());
+    }
+    let page = std::fs::read_to_string(dir.path().join("rhv-pki-hosts-enroll.1")).unwrap();
+    assert!(page.is_ascii());
+    assert!(
+        page.contains("\\[u2192]"),
+        "the arrow of Maintenance → Enroll"
+    );
+}
