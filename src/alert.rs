@@ -282,6 +282,7 @@ pub const FINDING_CODES: &[&str] = &[
     "chain-invalid",
     "unverifiable-signature",
     "cer-p12-mismatch",
+    "issued-before-ca-renewal",
     "key-mismatch",
     "p12-unreadable",
     "p12-legacy-rc2",

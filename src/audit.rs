@@ -149,6 +149,12 @@ pub enum Problem {
     UnverifiableSignature {
         algorithm: String,
     },
+    /// A host certificate older than the Manager's CA: the CA was renewed since, the host
+    /// still holds the old CA copy (`hosts enroll --only-needed` selects it, same code).
+    IssuedBeforeCaRenewal {
+        ca: String,
+        ca_not_before: String,
+    },
     /// `certs/<name>.cer` is not the certificate inside `keys/<name>.p12`.
     CerP12Mismatch {
         cer: String,
@@ -282,6 +288,7 @@ impl Problem {
             Problem::ChainInvalid { .. } => "chain-invalid",
             Problem::UnverifiableSignature { .. } => "unverifiable-signature",
             Problem::CerP12Mismatch { .. } => "cer-p12-mismatch",
+            Problem::IssuedBeforeCaRenewal { .. } => "issued-before-ca-renewal",
             Problem::KeyMismatch { .. } => "key-mismatch",
             Problem::P12Unreadable { .. } => "p12-unreadable",
             Problem::P12LegacyRc2 { .. } => "p12-legacy-rc2",
@@ -351,6 +358,9 @@ impl Problem {
             Problem::UnverifiableSignature { algorithm } => {
                 format!("signature algorithm {algorithm} cannot be verified")
             }
+            Problem::IssuedBeforeCaRenewal { ca, ca_not_before } => format!(
+                "issued before {ca} was renewed ({ca_not_before}): the host still holds the old CA copy"
+            ),
             Problem::CerP12Mismatch { cer, p12 } => {
                 format!("{cer} is not the certificate inside {p12}")
             }
@@ -528,6 +538,7 @@ impl Problem {
             }
             Problem::HostFileMode { .. } => Some("chmod to the expected mode".into()),
             Problem::HostCaStale { .. } => Some(HOST_RECOVER.into()),
+            Problem::IssuedBeforeCaRenewal { .. } => Some(HOST_ENROLL.into()),
             Problem::HostKeyUnverified { .. } => {
                 Some("verify the host key fingerprint, then --accept-new-host-key".into())
             }
@@ -1356,7 +1367,20 @@ impl Ctx<'_> {
             return None;
         };
         match iss.check(x, der) {
-            ChainStatus::Valid => Some(ca_label),
+            ChainStatus::Valid => {
+                if matches!(role, Role::Host | Role::HostQemu) && s.not_before < iss.not_before {
+                    out.finding(
+                        Severity::Warning,
+                        path,
+                        &rname,
+                        Problem::IssuedBeforeCaRenewal {
+                            ca: format!("{ca_label}.pem"),
+                            ca_not_before: rfc3339(iss.not_before),
+                        },
+                    );
+                }
+                Some(ca_label)
+            }
             ChainStatus::OtherIssuer => {
                 // Third-party apache (or another entity): judge against apache-ca.pem if it holds that issuer.
                 if let Some(ext) = &self.apache_ca {

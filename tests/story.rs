@@ -591,3 +591,48 @@ fn man_pages_render_without_groff_warnings() {
         "the arrow of Maintenance → Enroll"
     );
 }
+
+#[test]
+fn host_certificates_older_than_a_renewed_ca_get_the_enroll_code_and_action() {
+    let root = scenario("4.5-modern");
+    let bk = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "resign",
+        "ca",
+        "--root",
+        root.path().to_str().unwrap(),
+        "--backup-dir",
+        bk.path().to_str().unwrap(),
+        "--yes",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let o = run(&[
+        "audit",
+        "--root",
+        root.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The code `hosts enroll --only-needed` selects such a host with, and its command.
+    for p in [
+        "certs/host1.example.test.cer",
+        "certs/host2.example.test.cer",
+    ] {
+        assert_eq!(severity_of(&doc, "issued-before-ca-renewal", p), "warning");
+        let row = doc["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["path"] == p)
+            .unwrap();
+        assert_eq!(row["status"], "warning", "{row}");
+        assert_eq!(row["action"], "rhv-pki hosts enroll --only-needed", "{row}");
+    }
+    // The untouched qemu-ca's host certificates are not affected.
+    assert!(!has(
+        &doc,
+        "issued-before-ca-renewal",
+        "certs-qemu/host1.example.test.cer"
+    ));
+}
