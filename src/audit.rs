@@ -268,6 +268,13 @@ pub enum Problem {
     HostKeyUnreadable {
         reason: String,
     },
+    /// An rhv-pki change was interrupted (its backup's journal has no end mark): the PKI may
+    /// be half-written until `command` (or the next change) undoes it.
+    InterruptedChange {
+        backup: String,
+        reason: String,
+        command: String,
+    },
 }
 
 impl Problem {
@@ -314,6 +321,7 @@ impl Problem {
             Problem::HostFileOwner { .. } => "host-file-owner",
             Problem::HostFileMode { .. } => "host-file-mode",
             Problem::HostKeyUnreadable { .. } => "host-key-unreadable",
+            Problem::InterruptedChange { .. } => "interrupted-change",
         }
     }
 
@@ -443,6 +451,13 @@ impl Problem {
             }
             Problem::HostFileMode { mode, expected } => format!("mode {mode}, expected {expected}"),
             Problem::HostKeyUnreadable { reason } => format!("private key unusable: {reason}"),
+            Problem::InterruptedChange {
+                backup,
+                reason,
+                command,
+            } => format!(
+                "an interrupted rhv-pki change (backup {backup}, {reason}) may have left the PKI half-written; undo it: {command}"
+            ),
         }
     }
 
@@ -557,6 +572,7 @@ impl Problem {
             }
             Problem::P12FriendlyName => target.map(|t| format!("rhv-pki resign {t}")),
             Problem::HostUnreachable { .. } => Some("check SSH access to the host".into()),
+            Problem::InterruptedChange { command, .. } => Some(command.clone()),
             _ => None,
         }
     }
@@ -2230,6 +2246,32 @@ fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 pub fn add_findings(rep: &mut AuditReport, extra: Vec<Finding>) {
     rep.findings.extend(extra);
     rep.findings.sort_by(finding_order);
+}
+
+/// `interrupted-change` (critical) for every backup of `pki_dir` under `backup_root` whose
+/// change was interrupted; `undo` is the `rhv-pki rollback …` command for this tree (the
+/// backup id is appended). An unreadable backup root is no finding here.
+pub fn interrupted_changes(pki_dir: &Path, backup_root: &Path, undo: &str) -> Vec<Finding> {
+    crate::txn::list_backups(backup_root)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|b| {
+            b.state == crate::txn::BackupState::Incomplete && Path::new(&b.pki_dir) == pki_dir
+        })
+        .map(|b| {
+            Found {
+                severity: Severity::Critical,
+                path: backup_root.join(&b.id).to_string_lossy().into_owned(),
+                role: "pki".into(),
+                problem: Problem::InterruptedChange {
+                    command: format!("{undo} {}", b.id),
+                    backup: b.id,
+                    reason: b.reason,
+                },
+            }
+            .into_finding()
+        })
+        .collect()
 }
 
 /// A sink that merges extra findings into the sorted stream of another.

@@ -161,7 +161,8 @@ pub struct ChangeConfig {
     pub p12_format: Option<P12Family>,
     pub backup_root: PathBuf,
     pub lock_timeout: Duration,
-    /// The 4.2–4.4 lock directory; taken when the detected era uses it.
+    /// The 4.2–4.4 lock directory (`None`: the live [`txn::LEGACY_LOCK_DIR`]); taken when
+    /// [`txn::LockEra::of`] the PKI dir says so, by every change and recovery alike.
     pub legacy_lock_dir: Option<PathBuf>,
     /// `keytool` to refresh `.truststore` (None = not installed: reported as a manual step).
     pub keytool: Option<PathBuf>,
@@ -284,8 +285,6 @@ pub struct Plan {
     pub inputs: Vec<(String, Option<String>)>,
     #[serde(skip)]
     pub new_key: bool,
-    #[serde(skip)]
-    pub legacy_lock: bool,
 }
 
 impl Plan {
@@ -614,7 +613,6 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         notes: Vec::new(),
         inputs: Vec::new(),
         new_key: matches!(req, Request::Renew { new_key: true, .. }),
-        legacy_lock: false,
     };
     let mut inputs: BTreeSet<String> = ["openssl.conf", "serial.txt", "database.txt"]
         .iter()
@@ -659,9 +657,6 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         )));
     };
     let qemu = load_ca(dir, &catalog::CAS[1])?;
-    // 4.2–4.4: no qemu-ca (4.2/4.3) or a 3650-day CA (4.4) → the /tmp lock directory.
-    plan.legacy_lock =
-        qemu.is_none() || (ca.summary.not_after - ca.summary.not_before) < 5000 * DAY;
 
     let (all, names, within, new_key, force) = match req {
         Request::Resign { all, names, force } => (*all, names.clone(), None, false, *force),
@@ -1300,29 +1295,24 @@ fn truststore_password(cfg: &ChangeConfig) -> String {
 }
 
 fn txn_config(cfg: &ChangeConfig, plan: Option<&Plan>) -> TxnConfig {
-    let dir = &cfg.pki_dir;
-    let mut lock_files = vec![dir.join("ca.pem")];
-    if dir.join("qemu-ca.pem").exists() {
-        lock_files.push(dir.join("qemu-ca.pem"));
-    }
-    lock_files.retain(|p| p.exists());
+    let legacy = cfg
+        .legacy_lock_dir
+        .clone()
+        .unwrap_or_else(|| txn::legacy_lock_dir(None));
     TxnConfig {
-        pki_dir: dir.clone(),
         engine_conf_dir: cfg.engine_conf_dir.clone(),
-        backup_root: cfg.backup_root.clone(),
-        lock_files,
-        legacy_lock_dir: if plan.is_none_or(|p| p.legacy_lock) {
-            cfg.legacy_lock_dir.clone()
-        } else {
-            None
-        },
-        lock_timeout: cfg.lock_timeout,
-        now: cfg.now,
-        reason: format!(
-            "before rhv-pki {}",
-            plan.map(|p| p.command.as_str()).unwrap_or("recovery")
-        ),
         fault: cfg.fault,
+        ..TxnConfig::for_pki(
+            &cfg.pki_dir,
+            &legacy,
+            &cfg.backup_root,
+            cfg.lock_timeout,
+            cfg.now,
+            format!(
+                "before rhv-pki {}",
+                plan.map(|p| p.command.as_str()).unwrap_or("recovery")
+            ),
+        )
     }
 }
 

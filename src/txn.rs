@@ -16,7 +16,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -93,6 +93,78 @@ pub struct TxnConfig {
     /// What the backup is for (shown by `rhv-pki backups`).
     pub reason: String,
     pub fault: Option<Fault>,
+}
+
+/// The lock directory of oVirt 4.2–4.4's `pki-enroll-request.sh`.
+pub const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
+
+/// [`LEGACY_LOCK_DIR`] of a tree: under `root` when the PKI is a copy (`--root`).
+pub fn legacy_lock_dir(root: Option<&Path>) -> PathBuf {
+    match root {
+        Some(r) => r.join(LEGACY_LOCK_DIR.trim_start_matches('/')),
+        None => PathBuf::from(LEGACY_LOCK_DIR),
+    }
+}
+
+/// Which locks the Manager's own enrollment script takes on a PKI dir.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockEra {
+    /// 4.2–4.4: the `/tmp` lock directory (and, harmlessly, the CA files too).
+    Legacy,
+    /// 4.5+: `flock` on `ca.pem` / `qemu-ca.pem` only.
+    Modern,
+}
+
+impl LockEra {
+    /// No `qemu-ca.pem` (4.2/4.3) or a CA made for less than 5000 days (4.4's 3650; 4.5.1+
+    /// makes 7300) is the legacy era. When `ca.pem` cannot be read the legacy lock is taken
+    /// too: a lock nobody else uses costs nothing, a missed one lets two writers sign at once.
+    pub fn of(pki_dir: &Path) -> LockEra {
+        if !pki_dir.join("qemu-ca.pem").exists() {
+            return LockEra::Legacy;
+        }
+        let span = fs::read(pki_dir.join("ca.pem"))
+            .ok()
+            .and_then(|pem| openssl::x509::X509::from_pem(&pem).ok())
+            .and_then(|ca| ca.not_before().diff(ca.not_after()).ok());
+        match span {
+            Some(d) if d.days >= 5000 => LockEra::Modern,
+            _ => LockEra::Legacy,
+        }
+    }
+}
+
+impl TxnConfig {
+    /// The one way every writer of a Manager PKI sets up its transaction: the era's locks
+    /// (the `/tmp` lock directory in 4.2–4.4, see [`LockEra::of`]; `ca.pem` and
+    /// `qemu-ca.pem` when present), so every change waits for an engine enrollment the same
+    /// way. `engine_conf_dir` and `fault` start empty (struct update syntax sets them).
+    pub fn for_pki(
+        pki_dir: &Path,
+        legacy_lock_dir: &Path,
+        backup_root: &Path,
+        lock_timeout: Duration,
+        now: i64,
+        reason: impl Into<String>,
+    ) -> TxnConfig {
+        let lock_files = ["ca.pem", "qemu-ca.pem"]
+            .iter()
+            .map(|n| pki_dir.join(n))
+            .filter(|p| p.exists())
+            .collect();
+        TxnConfig {
+            pki_dir: pki_dir.to_path_buf(),
+            engine_conf_dir: None,
+            backup_root: backup_root.to_path_buf(),
+            lock_files,
+            legacy_lock_dir: (LockEra::of(pki_dir) == LockEra::Legacy)
+                .then(|| legacy_lock_dir.to_path_buf()),
+            lock_timeout,
+            now,
+            reason: reason.into(),
+            fault: None,
+        }
+    }
 }
 
 /// Which tree a manifest entry belongs to.
@@ -376,7 +448,11 @@ fn fsync_dir(dir: &Path) -> Result<()> {
 }
 
 fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
-    let start = Instant::now();
+    flock_until(file, path, Instant::now(), timeout)
+}
+
+/// `flock -e -w` on `file` until `timeout` after `start`.
+fn flock_until(file: &File, path: &Path, start: Instant, timeout: Duration) -> Result<()> {
     loop {
         // SAFETY: flock on a file descriptor we own.
         let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
@@ -401,17 +477,88 @@ fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
     }
 }
 
+/// `stat -c %F-%u-%g-%a` as a value: file type, owner, group, permission bits.
+fn stat_key(m: &fs::Metadata) -> (u32, u32, u32, u32) {
+    (m.mode() & libc::S_IFMT, m.uid(), m.gid(), m.mode() & 0o7777)
+}
+
+/// What 4.2–4.4's pki-enroll-request.sh does to its lock directory before locking it: it
+/// accepts the directory only when type, owner, group and mode equal those of `private/`;
+/// otherwise it removes it (`rm -fr`), makes it again with `mkdir -m 700` and gives it
+/// `private/`'s owner, group and mode (`chown`/`chmod --reference`). A directory made any
+/// other way would be deleted under our feet by the next enrollment, which would then lock
+/// a new inode and sign beside us. Without a readable `private/` (no reference) a missing
+/// directory is made 0700 and an existing one is left alone.
+fn repair_legacy_lock_dir(dir: &Path, pki_dir: &Path) -> Result<()> {
+    // `stat private/` follows a symlinked private; `stat $LOCK` does not follow.
+    let Ok(reference) = fs::metadata(pki_dir.join("private")) else {
+        if fs::symlink_metadata(dir).is_err() {
+            fs::create_dir_all(dir).map_err(io(dir, "create lock directory"))?;
+            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+        }
+        return Ok(());
+    };
+    let want = stat_key(&reference);
+    match fs::symlink_metadata(dir) {
+        Ok(m) if stat_key(&m) == want => return Ok(()),
+        Ok(m) if m.is_dir() => fs::remove_dir_all(dir).map_err(io(dir, "remove lock directory"))?,
+        Ok(_) => fs::remove_file(dir).map_err(io(dir, "remove lock directory"))?,
+        Err(_) => {}
+    }
+    if let Some(parent) = dir.parent() {
+        fs::create_dir_all(parent).map_err(io(parent, "create directory"))?;
+    }
+    match fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        // Made by a concurrent enrollment meanwhile: checked again after locking.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(io(dir, "create lock directory")(e)),
+    }
+    set_meta_path(
+        dir,
+        Meta {
+            mode: reference.mode() & 0o7777,
+            uid: reference.uid(),
+            gid: reference.gid(),
+        },
+    )
+}
+
+/// Repairs and flocks the 4.2–4.4 lock directory. Once locked, the directory must still be
+/// the one at the path, as the script wants it; if an enrollment replaced it meanwhile, the
+/// check and the lock are done again (within the same timeout).
+fn lock_legacy_dir(dir: &Path, pki_dir: &Path, timeout: Duration) -> Result<File> {
+    let start = Instant::now();
+    loop {
+        repair_legacy_lock_dir(dir, pki_dir)?;
+        let f = File::open(dir).map_err(io(dir, "open lock directory"))?;
+        flock_until(&f, dir, start, timeout)?;
+        let held = f.metadata().map_err(io(dir, "stat"))?;
+        let now_at_path = fs::symlink_metadata(dir).ok();
+        let accepted = now_at_path.as_ref().is_some_and(|m| {
+            m.dev() == held.dev()
+                && m.ino() == held.ino()
+                && fs::metadata(pki_dir.join("private"))
+                    .map(|r| stat_key(&r) == stat_key(m))
+                    .unwrap_or(true)
+        });
+        if accepted {
+            return Ok(f);
+        }
+        if start.elapsed() >= timeout {
+            return Err(TxnError::LockTimeout {
+                path: dir.to_path_buf(),
+                waited_secs: timeout.as_secs(),
+            });
+        }
+    }
+}
+
 /// Takes the locks of `cfg` (legacy dir first, then the CA files in order).
 fn take_locks(cfg: &TxnConfig) -> Result<Vec<File>> {
     let mut locks = Vec::new();
     if let Some(d) = &cfg.legacy_lock_dir {
-        if !d.is_dir() {
-            fs::create_dir_all(d).map_err(io(d, "create lock directory"))?;
-            let _ = fs::set_permissions(d, fs::Permissions::from_mode(0o700));
-        }
-        let f = File::open(d).map_err(io(d, "open lock directory"))?;
-        flock_wait(&f, d, cfg.lock_timeout)?;
-        locks.push(f);
+        locks.push(lock_legacy_dir(d, &cfg.pki_dir, cfg.lock_timeout)?);
     }
     for p in &cfg.lock_files {
         let f = File::open(p).map_err(io(p, "open for locking"))?;
@@ -641,11 +788,14 @@ impl Txn {
     /// (journaled, temp file written, not yet renamed).
     fn step(&mut self) -> Result<bool> {
         self.step += 1;
+        // Only test builds (the `fault-injection` feature) ever fire a fault.
+        #[cfg(any(test, feature = "fault-injection"))]
         match self.cfg.fault {
-            Some(Fault::Fail(n)) if n == self.step => Err(TxnError::Injected { step: n }),
-            Some(Fault::Abort(n)) if n == self.step => Ok(true),
-            _ => Ok(false),
+            Some(Fault::Fail(n)) if n == self.step => return Err(TxnError::Injected { step: n }),
+            Some(Fault::Abort(n)) if n == self.step => return Ok(true),
+            _ => {}
         }
+        Ok(false)
     }
 
     /// Writes `data` to `rel` atomically. An existing file keeps its mode and owner unless
@@ -1111,8 +1261,12 @@ pub fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
         }
         undo(cfg, &dir)?;
         let jpath = dir.join("journal");
+        // Killed between the manifest and the journal: nothing was written, but the backup
+        // still needs its end mark (else every later run stops here).
         let mut j = OpenOptions::new()
             .append(true)
+            .create(true)
+            .mode(0o600)
             .open(&jpath)
             .map_err(io(&jpath, "open journal"))?;
         j.write_all(b"rolled-back\n")
@@ -1450,6 +1604,34 @@ mod tests {
         assert_eq!(tree_state(&pki), before);
     }
 
+    /// Killed after the manifest was written but before the journal was created: listed as
+    /// incomplete, and the next run (or `rollback`) closes it instead of failing on the
+    /// missing journal forever (found by scripts/crash-test.sh).
+    #[test]
+    fn a_backup_killed_before_its_journal_is_closed_by_the_next_run() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("a"), b"1").unwrap();
+        let c = cfg(&pki, &t.path().join("b"));
+        let txn = Txn::begin(c.clone()).unwrap();
+        let first = txn.id.clone();
+        fs::remove_file(txn.backup_dir().join("journal")).unwrap();
+        std::mem::forget(txn);
+        let list = list_backups(&t.path().join("b")).unwrap();
+        assert_eq!(list[0].state, BackupState::Incomplete);
+        let txn = Txn::begin(TxnConfig {
+            now: c.now + 1,
+            ..c
+        })
+        .unwrap();
+        assert_eq!(txn.recovered, vec![first]);
+        txn.commit().unwrap();
+        let list = list_backups(&t.path().join("b")).unwrap();
+        assert_eq!(list[0].state, BackupState::RolledBack);
+        assert_eq!(fs::read(pki.join("a")).unwrap(), b"1");
+    }
+
     #[test]
     fn rollback_to_restores_and_removes_created() {
         let t = tempfile::tempdir().unwrap();
@@ -1475,6 +1657,66 @@ mod tests {
         assert_eq!(tree_state(&pki), before);
         assert_eq!(rep.removed, vec!["pki:new".to_string()]);
         assert!(rollback_to(cfg(&pki, &t.path().join("b")), "nope").is_err());
+    }
+
+    #[test]
+    fn lock_era_follows_the_samples() {
+        let pki = |s: &str| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("testdata/pki/{s}/etc/pki/ovirt-engine"))
+        };
+        assert_eq!(LockEra::of(&pki("4.2-sha1")), LockEra::Legacy, "no qemu-ca");
+        assert_eq!(
+            LockEra::of(&pki("4.4-mixed")),
+            LockEra::Legacy,
+            "3650-day CA"
+        );
+        assert_eq!(
+            LockEra::of(&pki("4.5-modern")),
+            LockEra::Modern,
+            "7300-day CA"
+        );
+        let t = tempfile::tempdir().unwrap();
+        fs::write(t.path().join("qemu-ca.pem"), b"x").unwrap();
+        assert_eq!(LockEra::of(t.path()), LockEra::Legacy, "unreadable CA");
+        let c = TxnConfig::for_pki(
+            &pki("4.4-mixed"),
+            Path::new("/x/lock"),
+            Path::new("/b"),
+            Duration::from_secs(1),
+            0,
+            "r",
+        );
+        assert_eq!(c.legacy_lock_dir.as_deref(), Some(Path::new("/x/lock")));
+        assert_eq!(c.lock_files.len(), 2);
+        assert_eq!(
+            legacy_lock_dir(Some(Path::new("/r"))),
+            Path::new("/r/tmp/ovirt-engine-pki.v2.lock")
+        );
+    }
+
+    #[test]
+    fn a_lock_dir_unlike_private_is_made_again_like_it() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(pki.join("private")).unwrap();
+        fs::set_permissions(pki.join("private"), fs::Permissions::from_mode(0o2750)).unwrap();
+        let lock = t.path().join("tmp/lock");
+        // A regular file where the directory should be is removed too (rm -fr).
+        fs::create_dir_all(t.path().join("tmp")).unwrap();
+        fs::write(&lock, b"not a dir").unwrap();
+        let f = lock_legacy_dir(&lock, &pki, Duration::from_secs(1)).unwrap();
+        let m = fs::symlink_metadata(&lock).unwrap();
+        assert!(m.is_dir());
+        assert_eq!(
+            stat_key(&m),
+            stat_key(&fs::metadata(pki.join("private")).unwrap())
+        );
+        assert_eq!(f.metadata().unwrap().ino(), m.ino());
+        drop(f);
+        // Accepted as it is the next time: same inode.
+        let f = lock_legacy_dir(&lock, &pki, Duration::from_secs(1)).unwrap();
+        assert_eq!(f.metadata().unwrap().ino(), m.ino());
     }
 
     #[test]

@@ -595,7 +595,10 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                     now,
                     ca_not_before,
                 };
-                let plan = rolling::plan(&facts, &sel, &eps).map_err(|e| CliError::Usage(e.to_string()))?;
+                let plan = rolling::plan(&facts, &sel, &eps).map_err(|e| match e {
+                    rolling::PlanError::HostedEngine(_) => CliError::Refused(e.to_string()),
+                    _ => CliError::Usage(e.to_string()),
+                })?;
                 RunState::new(&url, plan)
             }
         };

@@ -230,7 +230,10 @@ fn migratable() -> String {
 }
 
 /// Kinds: `stuck_preparing`, `install_failed`, `non_responsive_after_activate` (per host);
-/// `http_5xx` (optionally per host / path prefix); `crash` (the process exits).
+/// `http_5xx` (optionally per host / path prefix); `outage` (every request, SSO included,
+/// answered with `status` for `seconds` of wall time: the engine restarting behind httpd);
+/// `ha_agent_inactive` (per host: its HA agent stops once `after` host actions were
+/// accepted); `crash` (the process exits).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
@@ -249,6 +252,10 @@ pub struct FaultSpec {
     /// `http_5xx` / `crash`: only requests whose path starts with this (after /ovirt-engine/api).
     #[serde(default)]
     pub path: Option<String>,
+    /// `outage`: its length in seconds of wall time (not scaled by `--time-scale`, because
+    /// what it tests is the client's own retry window).
+    #[serde(default)]
+    pub seconds: f64,
 }
 
 fn s503() -> u16 {
@@ -260,6 +267,8 @@ pub const FAULT_KINDS: &[&str] = &[
     "install_failed",
     "non_responsive_after_activate",
     "http_5xx",
+    "outage",
+    "ha_agent_inactive",
     "crash",
 ];
 
@@ -392,7 +401,10 @@ impl Scenario {
             }
             let per_host = matches!(
                 f.kind.as_str(),
-                "stuck_preparing" | "install_failed" | "non_responsive_after_activate"
+                "stuck_preparing"
+                    | "install_failed"
+                    | "non_responsive_after_activate"
+                    | "ha_agent_inactive"
             );
             if per_host && f.host.is_none() {
                 return Err(format!("fault '{}' needs host = \"<name>\"", f.kind));
@@ -401,6 +413,9 @@ impl Scenario {
                 if !self.hosts.iter().any(|h| &h.name == hn) {
                     return Err(format!("fault '{}': no host named '{hn}'", f.kind));
                 }
+            }
+            if f.kind == "outage" && !(f.seconds.is_finite() && f.seconds > 0.0) {
+                return Err("fault 'outage' needs seconds = <positive number>".into());
             }
         }
         Ok(())
