@@ -537,7 +537,11 @@ fn nagios_label(c: &CertRecord) -> String {
     // is named by the host and role (over TLS its path holds the connect address and port).
     let l = match &c.host {
         Some(h) if c.path.contains(" (") => format!("{h}:{}", c.role),
-        Some(h) => format!("{h}:{}:{}", c.role, c.path),
+        Some(h) => {
+            // Over SSH the path is "HOST:/etc/pki/vdsm/…" already: say the host once.
+            let file = c.path.strip_prefix(&format!("{h}:")).unwrap_or(&c.path);
+            format!("{h}:{}:{file}", c.role)
+        }
         None => format!("{}:{}", c.role, c.path),
     }
     .replace(['\'', '='], "_");
