@@ -95,8 +95,10 @@ pub struct HostsAuditArgs {
     /// Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now.
     #[arg(long, value_name = "DATE")]
     pub at: Option<String>,
+    /// Warn when a certificate expires within this many days [default: 365 for host certificates, as the Manager and hosts enroll --only-needed; or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub warn_days: Option<i64>,
+    /// Critical when a certificate expires within this many days [default: 30, or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
     #[arg(long, value_enum, default_value_t = super::AuditFormat::Table)]
