@@ -111,40 +111,96 @@ pub fn read_config(path: &Path, explicit: bool) -> Result<ConfigFile, String> {
     Ok(c)
 }
 
-/// Effective thresholds: the default window and per-class overrides.
+/// Effective thresholds per role class. The warning window of a class is at the same time
+/// when `audit` starts warning, when `rhv_pki_cert_renewal_due_timestamp_seconds` is reached
+/// and when `renew` (without `--within`) re-issues the certificate: one setting, one story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Thresholds {
+    /// Engine-side entities that are neither web certificates nor CAs (engine, jboss, OVN,
+    /// vmconsole, ...).
     pub default: Window,
     pub web: Window,
     pub ca: Window,
     pub host: Window,
 }
 
+/// Built-in windows, as engine-setup and the Manager use them (shared/docs §2.8, §4):
+/// engine-setup renews web certificates (apache, websocket-proxy) within 60 days and every
+/// other certificate and the CAs within `CertExpirationWarnPeriodInDays` (365, reset by every
+/// engine-setup); the Manager warns at 365 days and alerts at `CertExpirationAlertPeriodInDays`
+/// (30) for its CA, its certificates and the hosts' certificates.
+pub const BUILTIN: Thresholds = Thresholds {
+    default: Window {
+        warn_days: 365,
+        crit_days: 30,
+    },
+    web: Window {
+        warn_days: 60,
+        crit_days: 30,
+    },
+    ca: Window {
+        warn_days: 365,
+        crit_days: 30,
+    },
+    host: Window {
+        warn_days: 365,
+        crit_days: 30,
+    },
+};
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        BUILTIN
+    }
+}
+
 impl Thresholds {
-    /// `flags` (CLI) win over the file, which wins over the built-in defaults; a class
-    /// override only replaces what it names.
+    /// Per class: `flags` (CLI, every class) win over the file's `[thresholds.<class>]`,
+    /// which wins over the file's top-level `[thresholds]`, which wins over `builtin`'s
+    /// window for that class.
     pub fn resolve(
         file: &ThresholdsFile,
         flags: (Option<i64>, Option<i64>),
-        builtin: Window,
+        builtin: Thresholds,
     ) -> Thresholds {
-        let default = Window {
-            warn_days: flags.0.or(file.warn_days).unwrap_or(builtin.warn_days),
-            crit_days: flags.1.or(file.crit_days).unwrap_or(builtin.crit_days),
-        };
-        let class = |p: Option<PartialWindow>| {
+        let class = |p: Option<PartialWindow>, b: Window| {
             let p = p.unwrap_or_default();
             Window {
-                warn_days: p.warn_days.unwrap_or(default.warn_days),
-                crit_days: p.crit_days.unwrap_or(default.crit_days),
+                warn_days: flags
+                    .0
+                    .or(p.warn_days)
+                    .or(file.warn_days)
+                    .unwrap_or(b.warn_days),
+                crit_days: flags
+                    .1
+                    .or(p.crit_days)
+                    .or(file.crit_days)
+                    .unwrap_or(b.crit_days),
             }
         };
         Thresholds {
-            default,
-            web: class(file.web),
-            ca: class(file.ca),
-            host: class(file.host),
+            default: class(None, builtin.default),
+            web: class(file.web, builtin.web),
+            ca: class(file.ca, builtin.ca),
+            host: class(file.host, builtin.host),
         }
+    }
+
+    /// `renew`'s window for an engine-side entity or CA (the warning window of its class).
+    pub fn renew_days(&self, name: &str) -> i64 {
+        self.for_role(name, "engine").warn_days
+    }
+
+    /// The classes whose critical window exceeds the warning window (a config error).
+    pub fn inverted(&self) -> Option<(&'static str, Window)> {
+        [
+            ("[thresholds]", self.default),
+            ("[thresholds.web]", self.web),
+            ("[thresholds.ca]", self.ca),
+            ("[thresholds.host]", self.host),
+        ]
+        .into_iter()
+        .find(|(_, w)| w.crit_days > w.warn_days)
     }
 
     /// The window that applies to a certificate row.
@@ -164,18 +220,42 @@ fn esc(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn labels(c: &CertRecord, manager: &str) -> String {
-    // Host certificates are labelled with the host they belong to (certs/<host>.cer).
-    let stem;
-    let host = if c.scope == "host" {
-        stem = Path::new(&c.path)
+/// `host="…"[,cluster="…"],manager="…"`: a host's own series are labelled with the
+/// Manager's address for the host (and its cluster when known), the Manager's with its FQDN.
+fn where_labels(host: Option<&str>, cluster: Option<&str>, manager: &str) -> String {
+    let mut s = format!("host=\"{}\"", esc(host.unwrap_or(manager)));
+    if let Some(c) = cluster {
+        let _ = write!(s, ",cluster=\"{}\"", esc(c));
+    }
+    let _ = write!(s, ",manager=\"{}\"", esc(manager));
+    s
+}
+
+/// The host a host-scope row belongs to: the tag `hosts audit` set, else (a `certs/<host>.cer`
+/// row of the Manager's own audit) the file stem.
+fn row_host(c: &CertRecord) -> Option<String> {
+    if c.scope != "host" {
+        return None;
+    }
+    c.host.clone().or_else(|| {
+        Path::new(&c.path)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        stem.as_str()
+    })
+}
+
+/// The `path` label: over TLS a host's row is "NAME (ADDR:PORT)", whose port changes from run
+/// to run in a test bed and would make a new series; the served certificate is vdsm's.
+fn path_label<'a>(host: Option<&str>, path: &'a str) -> &'a str {
+    if host.is_some() && path.contains(" (") {
+        "vdsm"
     } else {
-        manager
-    };
+        path
+    }
+}
+
+fn labels(c: &CertRecord, manager: &str) -> String {
+    let host = row_host(c);
     let cn = c
         .cert
         .as_ref()
@@ -187,11 +267,11 @@ fn labels(c: &CertRecord, manager: &str) -> String {
         .map(|s| s.serial.clone())
         .unwrap_or_default();
     format!(
-        "scope=\"{}\",host=\"{}\",role=\"{}\",path=\"{}\",cn=\"{}\",serial=\"{}\"",
+        "scope=\"{}\",{},role=\"{}\",path=\"{}\",cn=\"{}\",serial=\"{}\"",
         c.scope,
-        esc(host),
+        where_labels(host.as_deref(), c.cluster.as_deref(), manager),
         esc(&c.role),
-        esc(&c.path),
+        esc(path_label(c.host.as_deref(), &c.path)),
         esc(&cn),
         esc(&serial)
     )
@@ -212,6 +292,7 @@ pub const FINDING_CODES: &[&str] = &[
     "chain-invalid",
     "unverifiable-signature",
     "cer-p12-mismatch",
+    "issued-before-ca-renewal",
     "key-mismatch",
     "p12-unreadable",
     "p12-legacy-rc2",
@@ -246,10 +327,23 @@ pub const FINDING_CODES: &[&str] = &[
     "p12-password-wrong",
 ];
 
-/// Prometheus text exposition of an audit. `host` labels the Manager (its FQDN);
-/// `errors_total` is the running count of scan errors (carried over from the previous file).
-pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64) -> String {
+/// What a Prometheus exposition is about: the Manager (its FQDN, the `manager` label of every
+/// series), which audit wrote it (`scope` of the run's own series: `engine` for `audit`,
+/// `host` for `hosts audit`, so both textfiles can sit side by side) and when the run really
+/// happened (`rhv_pki_last_success_timestamp_seconds`; `--at` only moves the judging time).
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    pub manager: &'a str,
+    pub scope: &'a str,
+    pub finished: i64,
+}
+
+/// Prometheus text exposition of an audit; `errors_total` is the running count of scan errors
+/// (carried over from the previous file).
+pub fn prometheus(r: &AuditReport, t: &Thresholds, run: Run<'_>, errors_total: u64) -> String {
+    let host = run.manager;
     let mut s = String::new();
+    let me = format!("scope=\"{}\",{}", run.scope, where_labels(None, None, host));
     let family = |s: &mut String, name: &str, help: &str, ty: &str| {
         let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} {ty}");
     };
@@ -325,11 +419,11 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64
     for c in r.certificates.iter().filter(|c| c.missing) {
         let _ = writeln!(
             s,
-            "rhv_pki_cert_missing{{scope=\"{}\",host=\"{}\",role=\"{}\",path=\"{}\"}} 1",
+            "rhv_pki_cert_missing{{scope=\"{}\",{},role=\"{}\",path=\"{}\"}} 1",
             c.scope,
-            esc(host),
+            where_labels(row_host(c).as_deref(), c.cluster.as_deref(), host),
             esc(&c.role),
-            esc(&c.path)
+            esc(path_label(c.host.as_deref(), &c.path))
         );
     }
     family(
@@ -341,10 +435,10 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64
     for f in &r.findings {
         let _ = writeln!(
             s,
-            "rhv_pki_finding{{host=\"{}\",role=\"{}\",path=\"{}\",code=\"{}\",severity=\"{}\"}} 1",
-            esc(host),
+            "rhv_pki_finding{{{},role=\"{}\",path=\"{}\",code=\"{}\",severity=\"{}\"}} 1",
+            where_labels(f.host.as_deref(), f.cluster.as_deref(), host),
             esc(&f.role),
-            esc(&f.path),
+            esc(path_label(f.host.as_deref(), &f.path)),
             f.problem.code(),
             f.severity.as_str()
         );
@@ -360,11 +454,7 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64
         active.insert(f.problem.code(), 1);
     }
     for (code, v) in active {
-        let _ = writeln!(
-            s,
-            "rhv_pki_finding_active{{host=\"{}\",code=\"{code}\"}} {v}",
-            esc(host)
-        );
+        let _ = writeln!(s, "rhv_pki_finding_active{{{me},code=\"{code}\"}} {v}");
     }
     let errors = r
         .findings
@@ -377,7 +467,7 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64
         "Files that could not be read in this run.",
         "gauge",
     );
-    let _ = writeln!(s, "rhv_pki_scan_errors{{host=\"{}\"}} {errors}", esc(host));
+    let _ = writeln!(s, "rhv_pki_scan_errors{{{me}}} {errors}");
     family(
         &mut s,
         "rhv_pki_scan_errors_total",
@@ -386,8 +476,7 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64
     );
     let _ = writeln!(
         s,
-        "rhv_pki_scan_errors_total{{host=\"{}\"}} {}",
-        esc(host),
+        "rhv_pki_scan_errors_total{{{me}}} {}",
         errors_total + errors
     );
     let st = Status::of(r);
@@ -397,12 +486,7 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64
         "Overall state: 0 OK, 1 WARNING, 2 CRITICAL.",
         "gauge",
     );
-    let _ = writeln!(
-        s,
-        "rhv_pki_status{{host=\"{}\"}} {}",
-        esc(host),
-        st.exit_code()
-    );
+    let _ = writeln!(s, "rhv_pki_status{{{me}}} {}", st.exit_code());
     family(
         &mut s,
         "rhv_pki_last_success_timestamp_seconds",
@@ -411,9 +495,8 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, host: &str, errors_total: u64
     );
     let _ = writeln!(
         s,
-        "rhv_pki_last_success_timestamp_seconds{{host=\"{}\"}} {}",
-        esc(host),
-        r.now
+        "rhv_pki_last_success_timestamp_seconds{{{me}}} {}",
+        run.finished
     );
     s
 }
@@ -428,11 +511,21 @@ pub fn previous_errors_total(text: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The textfile `audit` writes.
+pub const TEXTFILE: &str = "rhv_pki.prom";
+/// The textfile `hosts audit` writes (its own, so both can be collected side by side).
+pub const HOSTS_TEXTFILE: &str = "rhv_pki_hosts.prom";
+
 /// Writes `content` as `DIR/rhv_pki.prom` atomically (temp file in the same dir + rename),
 /// mode 0644, so node_exporter never reads half a file.
 pub fn write_textfile(dir: &Path, content: &str) -> std::io::Result<PathBuf> {
-    let target = dir.join("rhv_pki.prom");
-    let tmp = dir.join(format!(".rhv_pki.prom.{}.tmp", std::process::id()));
+    write_textfile_named(dir, TEXTFILE, content)
+}
+
+/// [`write_textfile`] under another file name.
+pub fn write_textfile_named(dir: &Path, name: &str, content: &str) -> std::io::Result<PathBuf> {
+    let target = dir.join(name);
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let r = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(content.as_bytes())?;
@@ -447,8 +540,18 @@ pub fn write_textfile(dir: &Path, content: &str) -> std::io::Result<PathBuf> {
 }
 
 fn nagios_label(c: &CertRecord) -> String {
-    // Nagios perfdata labels: quote with single quotes, no '=' or quotes inside.
-    let l = format!("{}:{}", c.role, c.path).replace(['\'', '='], "_");
+    // Nagios perfdata labels: quote with single quotes, no '=' or quotes inside. A host's row
+    // is named by the host and role (over TLS its path holds the connect address and port).
+    let l = match &c.host {
+        Some(h) if c.path.contains(" (") => format!("{h}:{}", c.role),
+        Some(h) => {
+            // Over SSH the path is "HOST:/etc/pki/vdsm/…" already: say the host once.
+            let file = c.path.strip_prefix(&format!("{h}:")).unwrap_or(&c.path);
+            format!("{h}:{}:{file}", c.role)
+        }
+        None => format!("{}:{}", c.role, c.path),
+    }
+    .replace(['\'', '='], "_");
     format!("'{l}'")
 }
 
@@ -577,14 +680,7 @@ mod tests {
                 crit_days: Some(7),
             }),
         };
-        let t = Thresholds::resolve(
-            &f,
-            (None, Some(20)),
-            Window {
-                warn_days: 60,
-                crit_days: 30,
-            },
-        );
+        let t = Thresholds::resolve(&f, (None, Some(20)), BUILTIN);
         assert_eq!(
             t.default,
             Window {
@@ -596,17 +692,24 @@ mod tests {
             t.for_role("apache", "engine"),
             Window {
                 warn_days: 30,
-                crit_days: 14
+                crit_days: 20
             }
         );
         assert_eq!(
             t.for_role("host", "host"),
             Window {
                 warn_days: 90,
-                crit_days: 7
+                crit_days: 20
             }
         );
         assert_eq!(t.for_role("ca", "engine"), t.default);
+        // Nothing configured: engine-setup's and the Manager's numbers.
+        let b = Thresholds::resolve(&ThresholdsFile::default(), (None, None), BUILTIN);
+        assert_eq!(b, BUILTIN);
+        assert_eq!(b.renew_days("apache"), 60);
+        assert_eq!(b.renew_days("websocket-proxy"), 60);
+        assert_eq!(b.renew_days("jboss"), 365);
+        assert_eq!(b.renew_days("qemu-ca"), 365);
     }
 
     #[test]

@@ -33,10 +33,11 @@ pub const DEFAULT_PKI_DIR: &str = "/etc/pki/ovirt-engine";
 pub const DEFAULT_ENGINE_CONF_DIR: &str = "/etc/ovirt-engine/engine.conf.d";
 /// oVirt's PKCS#12 password on every installation.
 pub const DEFAULT_P12_PASSWORD: &str = "mypass";
-/// Default thresholds: warn when engine-setup would renew a web certificate (60 days),
-/// critical at the Manager's own alert period (`CertExpirationAlertPeriodInDays` = 30).
-pub const DEFAULT_WARN_DAYS: i64 = 60;
-pub const DEFAULT_CRIT_DAYS: i64 = 30;
+/// Default thresholds of the "other certificates" class; per-class windows (web 60 days,
+/// everything else 365, critical 30, as engine-setup and the Manager) are in
+/// [`crate::alert::BUILTIN`], which [`AuditConfig::new`] uses.
+pub const DEFAULT_WARN_DAYS: i64 = crate::alert::BUILTIN.default.warn_days;
+pub const DEFAULT_CRIT_DAYS: i64 = crate::alert::BUILTIN.default.crit_days;
 const DAY: i64 = 86_400;
 
 /// Everything the audit needs to know; built by the CLI or a test.
@@ -69,7 +70,7 @@ impl AuditConfig {
             crit_days: DEFAULT_CRIT_DAYS,
             p12_password: DEFAULT_P12_PASSWORD.into(),
             threads: 0,
-            role_windows: None,
+            role_windows: Some(crate::alert::BUILTIN),
         }
     }
 }
@@ -153,6 +154,12 @@ pub enum Problem {
     },
     UnverifiableSignature {
         algorithm: String,
+    },
+    /// A host certificate older than the Manager's CA: the CA was renewed since, the host
+    /// still holds the old CA copy (`hosts enroll --only-needed` selects it, same code).
+    IssuedBeforeCaRenewal {
+        ca: String,
+        ca_not_before: String,
     },
     /// `certs/<name>.cer` is not the certificate inside `keys/<name>.p12`.
     CerP12Mismatch {
@@ -331,6 +338,7 @@ impl Problem {
             Problem::ChainInvalid { .. } => "chain-invalid",
             Problem::UnverifiableSignature { .. } => "unverifiable-signature",
             Problem::CerP12Mismatch { .. } => "cer-p12-mismatch",
+            Problem::IssuedBeforeCaRenewal { .. } => "issued-before-ca-renewal",
             Problem::KeyMismatch { .. } => "key-mismatch",
             Problem::P12Unreadable { .. } => "p12-unreadable",
             Problem::P12LegacyRc2 { .. } => "p12-legacy-rc2",
@@ -408,6 +416,9 @@ impl Problem {
             Problem::UnverifiableSignature { algorithm } => {
                 format!("signature algorithm {algorithm} cannot be verified")
             }
+            Problem::IssuedBeforeCaRenewal { ca, ca_not_before } => format!(
+                "issued before {ca} was renewed ({ca_not_before}): the host still holds the old CA copy"
+            ),
             Problem::CerP12Mismatch { cer, p12 } => {
                 format!("{cer} is not the certificate inside {p12}")
             }
@@ -536,6 +547,16 @@ impl Problem {
     }
 
     /// The suggested fix, as an admin would type it.
+    /// The host could not be read at all (SSH refused or untrusted, vdsm showed nothing).
+    pub fn host_not_reached(&self) -> bool {
+        matches!(
+            self,
+            Problem::HostUnreachable { .. }
+                | Problem::HostKeyUnverified { .. }
+                | Problem::EndpointUnreachable { .. }
+        )
+    }
+
     fn action(&self, role: &Role) -> Option<String> {
         let target = match role {
             Role::Ca(n) => Some(n.to_string()),
@@ -551,12 +572,19 @@ impl Problem {
             | Problem::SanInvalid { .. }
             | Problem::WebValidityTooLong { .. } => Some(match (&target, host) {
                 (Some(t), _) => format!("rhv-pki resign {t}"),
-                (None, true) => "enroll host certificate".into(),
+                (None, true) => HOST_ENROLL.into(),
                 _ => "re-issue".into(),
             }),
-            Problem::Expired { .. } | Problem::Expiring { .. } => Some(match (&target, host) {
+            // An expired host certificate cannot be enrolled through the Manager (it no
+            // longer talks to the host): recover it over SSH.
+            Problem::Expired { .. } => Some(match (&target, host) {
                 (Some(t), _) => format!("rhv-pki renew {t}"),
-                (None, true) => "enroll host certificate".into(),
+                (None, true) => HOST_RECOVER.into(),
+                _ => "re-issue".into(),
+            }),
+            Problem::Expiring { .. } => Some(match (&target, host) {
+                (Some(t), _) => format!("rhv-pki renew {t}"),
+                (None, true) => HOST_ENROLL.into(),
                 _ => "re-issue".into(),
             }),
             Problem::KeyMismatch { .. } | Problem::CerP12Mismatch { .. } => {
@@ -565,7 +593,7 @@ impl Problem {
             Problem::P12LegacyRc2 { .. } => target.map(|t| format!("rhv-pki resign {t}")),
             Problem::KeyPermissions { .. } => Some("chmod go-rwx".into()),
             Problem::ChainInvalid { .. } => Some(if host {
-                "enroll host certificate".into()
+                HOST_ENROLL.into()
             } else {
                 "investigate issuer".into()
             }),
@@ -577,7 +605,7 @@ impl Problem {
                         "manual: engine key rotation (see docs)".into()
                     }
                     (Some(t), _) => format!("rhv-pki renew --new-key {t}"),
-                    (None, true) => "enroll host certificate".into(),
+                    (None, true) => HOST_ENROLL.into(),
                     _ => "re-issue with a new key".into(),
                 })
             }
@@ -588,6 +616,9 @@ impl Problem {
                 Some("restore from backup, or re-export with ordinary iteration counts".into())
             }
             Problem::Unreadable { .. } => Some("restore from backup".into()),
+            // A host's copy of a CA is the host's to fix; the Manager's copies are rewritten
+            // by re-signing the CA.
+            Problem::CaCopyMismatch { .. } if host => Some(HOST_RECOVER.into()),
             Problem::CaCopyMismatch { .. } => {
                 Some("rhv-pki resign ca (rewrites the copies)".into())
             }
@@ -606,7 +637,8 @@ impl Problem {
                 Some("chown to the expected owner".into())
             }
             Problem::HostFileMode { .. } => Some("chmod to the expected mode".into()),
-            Problem::HostCaStale { .. } => Some("rhv-pki hosts recover --ssh".into()),
+            Problem::HostCaStale { .. } => Some(HOST_RECOVER.into()),
+            Problem::IssuedBeforeCaRenewal { .. } => Some(HOST_ENROLL.into()),
             Problem::HostKeyUnverified { .. } => {
                 Some("verify the host key fingerprint, then --accept-new-host-key".into())
             }
@@ -639,6 +671,11 @@ impl Problem {
     }
 }
 
+/// The action for a host certificate the Manager can still re-enroll (valid, CA unchanged).
+pub const HOST_ENROLL: &str = "rhv-pki hosts enroll --only-needed";
+/// The action for a host the Manager can no longer enroll (expired certificate, stale CA copy).
+pub const HOST_RECOVER: &str = "rhv-pki hosts recover --ssh";
+
 /// One finding: a problem on a file.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -651,6 +688,12 @@ pub struct Finding {
     #[serde(flatten)]
     pub problem: Problem,
     pub message: String,
+    /// `hosts audit`: the Manager's address for the host the finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `hosts audit`: the host's cluster, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 /// A finding as the audit keeps it until the document is written: the message is derived
@@ -671,6 +714,8 @@ impl Found {
             role: self.role,
             message: self.problem.message(),
             problem: self.problem,
+            host: None,
+            cluster: None,
         }
     }
 }
@@ -728,6 +773,12 @@ pub struct CertRecord {
     pub ca: Option<String>,
     pub findings: Vec<&'static str>,
     pub action: Option<String>,
+    /// `hosts audit`: the Manager's address for the host the certificate belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `hosts audit`: the host's cluster, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
 }
 
 /// Files that are certificates but not in service: `certs/<SERIAL>.pem` copies and backups.
@@ -738,7 +789,16 @@ pub struct InventoryItem {
     /// `issued-copy`, `backup`, `ca-copy`.
     pub kind: &'static str,
     pub serial: Option<String>,
+    /// RFC 3339 in JSON, like the certificates' `notAfter`.
+    #[serde(serialize_with = "ser_opt_time")]
     pub not_after: Option<i64>,
+}
+
+fn ser_opt_time<S: serde::Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339(*t)),
+        None => s.serialize_none(),
+    }
 }
 
 /// The whole result.
@@ -780,9 +840,14 @@ impl AuditReport {
         for c in &self.certificates {
             t.count_certificate(c);
         }
+        let mut unreached = std::collections::BTreeSet::new();
         for f in &self.findings {
             t.count_finding(f.severity);
+            if f.role == "host" && f.problem.host_not_reached() {
+                unreached.insert(f.host.clone().unwrap_or_else(|| f.path.clone()));
+            }
         }
+        t.hosts_unreachable = unreached.len();
         t.inventory = self.inventory.len();
         t
     }
@@ -836,6 +901,8 @@ pub struct Totals {
     pub info: usize,
     /// Inventory items (backups, issued copies, CA copies).
     pub inventory: usize,
+    /// `hosts audit`: hosts whose certificates could not be read at all.
+    pub hosts_unreachable: usize,
 }
 
 impl Totals {
@@ -973,6 +1040,8 @@ impl Out {
             ca: None,
             findings: vec!["missing"],
             action: None,
+            host: None,
+            cluster: None,
         });
     }
 
@@ -1345,6 +1414,8 @@ impl Ctx<'_> {
             status,
             ca: ca_name,
             action,
+            host: None,
+            cluster: None,
         })
     }
 
@@ -1405,7 +1476,20 @@ impl Ctx<'_> {
             return None;
         };
         match iss.check(x, der) {
-            ChainStatus::Valid => Some(ca_label),
+            ChainStatus::Valid => {
+                if matches!(role, Role::Host | Role::HostQemu) && s.not_before < iss.not_before {
+                    out.finding(
+                        Severity::Warning,
+                        path,
+                        &rname,
+                        Problem::IssuedBeforeCaRenewal {
+                            ca: format!("{ca_label}.pem"),
+                            ca_not_before: rfc3339(iss.not_before),
+                        },
+                    );
+                }
+                Some(ca_label)
+            }
             ChainStatus::OtherIssuer => {
                 // Third-party apache (or another entity): judge against apache-ca.pem if it holds that issuer.
                 if let Some(ext) = &self.apache_ca {
@@ -2813,16 +2897,25 @@ fn ordered_pool<R: Send>(
 
 /// A Manager entity is more than its certificate: a key that does not match, an unreadable p12
 /// or a world-readable key make the entity unhealthy too. Fold such findings (same role, other
-/// file) into the first row of that role so its STATUS and ACTION tell the truth.
+/// file) into the first row of that role so its STATUS and ACTION tell the truth. Further rows
+/// of the role (a p12 holding another certificate than the `.cer`) get the entity's file
+/// findings too, and a `.cer`/p12 mismatch, which is about both: no row of an entity says ok
+/// while a finding on the entity is raised.
 /// `out` is the engine side only (PKI-wide checks, CAs, entities, apache-ca.pem): host
 /// certificates are never an entity's files, and leaving them out is what lets host rows be
 /// written before the audit ends.
 fn attach_file_findings(out: &mut Out) {
     let mut seen = std::collections::HashSet::new();
+    let row_paths: std::collections::HashSet<(String, String)> = out
+        .records
+        .iter()
+        .map(|r| (r.role.clone(), r.path.clone()))
+        .collect();
     for rec in out.records.iter_mut() {
-        if rec.scope != "engine" || !seen.insert(rec.role.clone()) {
+        if rec.scope != "engine" {
             continue;
         }
+        let first = seen.insert(rec.role.clone());
         let role = catalog::CAS
             .iter()
             .find(|c| c.name == rec.role)
@@ -2832,6 +2925,11 @@ fn attach_file_findings(out: &mut Out) {
             .findings
             .iter()
             .filter(|f| f.role == rec.role && f.path != rec.path)
+            .filter(|f| {
+                first
+                    || matches!(f.problem, Problem::CerP12Mismatch { .. })
+                    || !row_paths.contains(&(f.role.clone(), f.path.clone()))
+            })
             .filter(|f| !rec.findings.contains(&f.problem.code()))
             .collect();
         let Some(worst) = extra.iter().map(|f| f.severity).max() else {

@@ -26,9 +26,10 @@ pub const DEFAULT_CA_DAYS: i64 = 3650;
 pub const ENTITY_DAYS: i64 = 1827;
 pub const WEB_DAYS: i64 = 398;
 /// `renew` windows as engine-setup uses them: 60 days for web certs, the Manager's
-/// `CertExpirationWarnPeriodInDays` (365) for everything else.
-pub const RENEW_WEB_DAYS: i64 = 60;
-pub const RENEW_OTHER_DAYS: i64 = 365;
+/// `CertExpirationWarnPeriodInDays` (365) for everything else; the built-in values of the
+/// per-class setting ([`crate::alert::BUILTIN`]) that `ChangeConfig::windows` carries.
+pub const RENEW_WEB_DAYS: i64 = crate::alert::BUILTIN.web.warn_days;
+pub const RENEW_OTHER_DAYS: i64 = crate::alert::BUILTIN.default.warn_days;
 
 /// The head of an included item's reason: a SHA-256 certificate is not said to move to it.
 fn resign_what(s: &cert::CertSummary) -> &'static str {
@@ -46,7 +47,7 @@ fn ca_weaknesses(cfg: &ChangeConfig, s: &cert::CertSummary) -> Vec<String> {
     if s.signature.digest.is_weak() {
         w.push(format!("signed {}", s.signature.name));
     }
-    if let Some(d) = due_text(cfg.now, s.not_after, RENEW_OTHER_DAYS) {
+    if let Some(d) = due_text(cfg.now, s.not_after, cfg.windows.ca.warn_days) {
         w.push(d);
     }
     w
@@ -129,12 +130,7 @@ fn entity_weaknesses(
     if s.not_before > cfg.now {
         w.push(format!("not valid before {}", cert::rfc3339(s.not_before)));
     }
-    let window = if def.short_life {
-        RENEW_WEB_DAYS
-    } else {
-        RENEW_OTHER_DAYS
-    };
-    if let Some(d) = due_text(cfg.now, s.not_after, window) {
+    if let Some(d) = due_text(cfg.now, s.not_after, cfg.windows.renew_days(def.name)) {
         w.push(d);
     }
     w
@@ -171,6 +167,9 @@ pub struct ChangeConfig {
     /// `keytool` to refresh `.truststore` (None = not installed: reported as a manual step).
     pub keytool: Option<PathBuf>,
     pub fault: Option<Fault>,
+    /// Expiry windows per role class (config.toml `[thresholds]`): `renew` re-issues and
+    /// `resign --all` includes what is inside its class's warning window.
+    pub windows: crate::alert::Thresholds,
 }
 
 /// What the admin asked for.
@@ -694,13 +693,13 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         ));
     }
     let wanted = |n: &str| all || names.iter().any(|x| x == n);
-    let due = |s: &cert::CertSummary, short: bool| -> Option<String> {
+    let due = |s: &cert::CertSummary, name: &str| -> Option<String> {
         let w = within?;
-        let win = w.unwrap_or(if short {
-            RENEW_WEB_DAYS
-        } else {
-            RENEW_OTHER_DAYS
-        });
+        // `renew --new-key NAME` is how the audit says to replace a weak key: it acts.
+        if new_key && names.iter().any(|n| n == name) {
+            return Some("--new-key asked for it".into());
+        }
+        let win = w.unwrap_or(cfg.windows.renew_days(name));
         let left = s.not_after - cfg.now;
         (left <= win * DAY).then(|| {
             if left < 0 {
@@ -720,7 +719,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             if !wanted(name) {
                 continue;
             }
-            match due(&st.summary, false) {
+            match due(&st.summary, name) {
                 Some(r) => r,
                 None => {
                     if !all {
@@ -842,7 +841,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             continue;
         }
         let reason = match within {
-            Some(_) => match due(&st.summary, def.short_life) {
+            Some(_) => match due(&st.summary, def.name) {
                 Some(r) => r,
                 None => {
                     if !all {

@@ -104,14 +104,30 @@ fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcom
                 dir.display()
             )));
         }
-        clap_mangen::generate_to(cmd, dir)
-            .map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
+        // One page per command, as clap_mangen::generate_to, but through man_page().
+        fn pages(cmd: clap::Command, dir: &std::path::Path) -> std::io::Result<()> {
+            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+                pages(sub, dir)?;
+            }
+            let man = clap_mangen::Man::new(cmd);
+            std::fs::write(dir.join(man.get_filename()), man_page(&man)?)
+        }
+        let mut cmd = cmd.disable_help_subcommand(true);
+        cmd.build();
+        pages(cmd, dir).map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
         return Ok(Outcome { code: 0 });
     }
     let mut out = out::stdout();
     match what {
         Generated::Bash => {
-            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "rhv-pki", &mut out)
+            let mut buf = Vec::new();
+            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "rhv-pki", &mut buf);
+            // clap_complete names the subcommand states `rhv__subcmd__pki__…` in the case
+            // labels but `rhv__pki__…` where it sets them, so nothing below the top level
+            // completed; one spelling makes them match.
+            let text = String::from_utf8_lossy(&buf).replace("rhv__subcmd__pki", "rhv__pki");
+            std::io::Write::write_all(&mut out, text.as_bytes())
+                .map_err(|e| CliError::Output(e.to_string()))?
         }
         Generated::Zsh => {
             clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, "rhv-pki", &mut out)
@@ -119,11 +135,27 @@ fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcom
         Generated::Fish => {
             clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, "rhv-pki", &mut out)
         }
-        Generated::Man => clap_mangen::Man::new(cmd)
-            .render(&mut out)
+        Generated::Man => man_page(&clap_mangen::Man::new(cmd))
+            .and_then(|p| std::io::Write::write_all(&mut out, &p))
             .map_err(|e| CliError::Output(e.to_string()))?,
     }
     Ok(Outcome { code: 0 })
+}
+
+/// A rendered man page in plain ASCII roff: every other character as a groff `\[uXXXX]`
+/// escape, so `groff -ww` and `man --warnings` render it without "invalid input character".
+fn man_page(man: &clap_mangen::Man) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    man.render(&mut raw)?;
+    let mut s = String::with_capacity(raw.len());
+    for c in String::from_utf8_lossy(&raw).chars() {
+        if c.is_ascii() {
+            s.push(c);
+        } else {
+            let _ = std::fmt::Write::write_fmt(&mut s, format_args!("\\[u{:04X}]", c as u32));
+        }
+    }
+    Ok(s.into_bytes())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,10 +210,10 @@ pub struct AuditArgs {
     /// Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now.
     #[arg(long, value_name = "DATE")]
     pub at: Option<String>,
-    /// Warn when a certificate expires within this many days [default: 60, or config.toml].
+    /// Warn when a certificate expires within this many days, every role [default: per role, as renew: 60 web, 365 others and CAs; or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub warn_days: Option<i64>,
-    /// Critical when a certificate expires within this many days [default: 30, or config.toml].
+    /// Critical when a certificate expires within this many days, every role [default: 30, or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
@@ -249,7 +281,7 @@ impl CliError {
     }
 }
 
-/// Warning / critical windows: flags, then config.toml, then the defaults (60 / 30 days).
+/// Warning / critical windows per role class: flags, then config.toml, then [`alert::BUILTIN`].
 pub(crate) fn thresholds(
     conf: &alert::ConfigFile,
     warn_days: Option<i64>,
@@ -260,18 +292,11 @@ pub(crate) fn thresholds(
             "--warn-days and --crit-days must not be negative".into(),
         ));
     }
-    let t = alert::Thresholds::resolve(
-        &conf.thresholds,
-        (warn_days, crit_days),
-        alert::Window {
-            warn_days: audit::DEFAULT_WARN_DAYS,
-            crit_days: audit::DEFAULT_CRIT_DAYS,
-        },
-    );
-    if t.default.crit_days > t.default.warn_days {
+    let t = alert::Thresholds::resolve(&conf.thresholds, (warn_days, crit_days), alert::BUILTIN);
+    if let Some((class, w)) = t.inverted() {
         return Err(CliError::Usage(format!(
-            "--crit-days ({}) must not exceed --warn-days ({})",
-            t.default.crit_days, t.default.warn_days
+            "{class}: critical window ({} days, --crit-days or crit_days) must not exceed the warning window ({} days, --warn-days or warn_days)",
+            w.crit_days, w.warn_days
         )));
     }
     Ok(t)
@@ -546,6 +571,11 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         .engine_fqdn
         .clone()
         .unwrap_or_else(|| "localhost".into());
+    let run = alert::Run {
+        manager: &host,
+        scope: "engine",
+        finished: now,
+    };
     let prev = textfile_dir
         .as_ref()
         .and_then(|d| std::fs::read_to_string(d.join("rhv_pki.prom")).ok())
@@ -553,7 +583,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     // The textfile is written before stdout (its error counter carries over), but a failure
     // to write it is reported after the report: the audit itself is never hidden.
     let textfile_err = textfile_dir.as_ref().and_then(|dir| {
-        let text = alert::prometheus(&rep, &t, &host, alert::previous_errors_total(&prev));
+        let text = alert::prometheus(&rep, &t, run, alert::previous_errors_total(&prev));
         alert::write_textfile(dir, &text)
             .err()
             .map(|e| CliError::Output(format!("{}: cannot write rhv_pki.prom: {e}", dir.display())))
@@ -613,7 +643,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
             } else {
                 alert::previous_errors_total(&prev)
             };
-            write(&alert::prometheus(&rep, &t, &host, carried))?;
+            write(&alert::prometheus(&rep, &t, run, carried))?;
         }
     }
     if let Some(e) = err {

@@ -703,6 +703,19 @@ pub struct HostAudit {
 }
 
 impl HostAudit {
+    /// Labels every row and finding with the host (the Manager's address for it) and its
+    /// cluster, so machine-readable output can be aggregated per host.
+    pub fn tag(&mut self, host: &str, cluster: Option<&str>) {
+        for r in &mut self.records {
+            r.host = Some(host.to_string());
+            r.cluster = cluster.map(str::to_string);
+        }
+        for f in &mut self.findings {
+            f.host = Some(host.to_string());
+            f.cluster = cluster.map(str::to_string);
+        }
+    }
+
     fn add(&mut self, sev: Severity, path: String, role: &str, problem: Problem) {
         self.findings.push(Finding {
             severity: sev,
@@ -710,6 +723,8 @@ impl HostAudit {
             role: role.to_string(),
             message: problem.message(),
             problem,
+            host: None,
+            cluster: None,
         });
     }
 
@@ -802,6 +817,8 @@ pub fn judge_host(
                         ca: None,
                         findings: vec!["missing"],
                         action: Some("rhv-pki hosts recover --ssh".into()),
+                        host: None,
+                        cluster: None,
                     });
                 }
                 continue;
@@ -953,6 +970,8 @@ fn judge_cert(
             role: role.to_string(),
             message: p.message(),
             problem: p,
+            host: None,
+            cluster: None,
         });
     };
     // The SAN must name the address the Manager uses for this host.
@@ -1226,6 +1245,8 @@ fn judge_ssh_cert(
         ca: Some("ca (OpenSSH)".into()),
         findings: codes,
         action: (status != "ok").then(|| "rhv-pki hosts recover --ssh".into()),
+        host: None,
+        cluster: None,
     });
 }
 
@@ -1251,7 +1272,8 @@ pub fn audit_hosts(cfg: &AuditConfig, reach: &Reach, hosts: &[HostSpec]) -> Audi
         findings: Vec::new(),
         inventory: Vec::new(),
     };
-    for h in per_host {
+    for (spec, mut h) in hosts.iter().zip(per_host) {
+        h.tag(&spec.name, None);
         rep.certificates.extend(h.records);
         rep.findings.extend(h.findings);
     }

@@ -257,8 +257,13 @@ impl<W: Write> Sink for TableSink<W> {
             .unwrap_or_default();
         writeln!(
             self.w,
-            "\n{}: {} certificates: {} ok, {} warning, {} critical ({} expired){}; {} not checked (backups, issued copies); thresholds warn {}d, crit {}d; evaluated at {}",
+            "\n{}: {}{} certificates: {} ok, {} warning, {} critical ({} expired){}; {} not checked (backups, issued copies); thresholds warn {}d, crit {}d; evaluated at {}",
             st.as_str(),
+            if t.hosts_unreachable > 0 {
+                format!("{} host(s) not reached; ", t.hosts_unreachable)
+            } else {
+                String::new()
+            },
             c.total,
             c.ok,
             c.warning,
@@ -310,6 +315,7 @@ fn summary(t: &Totals) -> serde_json::Value {
         "critical": c.critical,
         "expired": c.expired,
         "missing": c.missing,
+        "hostsUnreachable": t.hosts_unreachable,
         "findings": {
             "critical": t.critical,
             "warning": t.warning,

@@ -20,6 +20,8 @@ pub struct Issuer {
     pub name: String,
     pub subject_raw: Vec<u8>,
     pub not_after: i64,
+    /// When the CA was (re-)signed: a host certificate issued before holds the old CA copy.
+    pub not_before: i64,
     /// A plain rsaEncryption key's numbers: checked with ring first (no OpenSSL start-up).
     simple: Option<RsaPublic>,
     /// OpenSSL's RSA key, for what ring does not accept (made when first needed).
@@ -64,6 +66,7 @@ impl Issuer {
             name: name.to_string(),
             subject_raw: x.subject().as_raw().to_vec(),
             not_after: x.validity().not_after.timestamp(),
+            not_before: x.validity().not_before.timestamp(),
             simple,
             rsa,
             pkey,

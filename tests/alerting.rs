@@ -9,7 +9,11 @@ use std::process::Command;
 use common::*;
 
 fn audit(root: &Path, extra: &[&str]) -> (i32, String) {
-    let mut args = vec!["audit", "--root", root.to_str().unwrap(), "--at", AT];
+    audit_at(root, AT, extra)
+}
+
+fn audit_at(root: &Path, at: &str, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["audit", "--root", root.to_str().unwrap(), "--at", at];
     args.extend_from_slice(extra);
     let o = run(&args);
     (
@@ -77,15 +81,26 @@ fn textfile_is_valid_exposition_and_written_atomically() {
         .expect("expired engine cert still exported");
     // notAfter 2026-09-01T00:00:00Z
     assert!(engine.ends_with(" 1788220800"), "{engine}");
-    assert!(text.contains("rhv_pki_finding{host=\"engine-old.example.test\",role=\"engine\",path=\"certs/engine.cer\",code=\"expired\",severity=\"critical\"} 1"));
-    assert!(text
-        .contains("rhv_pki_finding_active{host=\"engine-old.example.test\",code=\"expired\"} 1"));
-    assert!(text.contains(
-        "rhv_pki_finding_active{host=\"engine-old.example.test\",code=\"sha1-signature\"} 0"
-    ));
-    assert!(text.contains(
-        "rhv_pki_last_success_timestamp_seconds{host=\"engine-old.example.test\"} 1793491200"
-    ));
+    assert!(text.contains("rhv_pki_finding{host=\"engine-old.example.test\",manager=\"engine-old.example.test\",role=\"engine\",path=\"certs/engine.cer\",code=\"expired\",severity=\"critical\"} 1"), "{text}");
+    let me =
+        "scope=\"engine\",host=\"engine-old.example.test\",manager=\"engine-old.example.test\"";
+    assert!(text.contains(&format!(
+        "rhv_pki_finding_active{{{me},code=\"expired\"}} 1"
+    )));
+    assert!(text.contains(&format!(
+        "rhv_pki_finding_active{{{me},code=\"sha1-signature\"}} 0"
+    )));
+    // --at judges the certificates; the last success is the run's real time.
+    let last: i64 = text
+        .lines()
+        .find(|l| l.starts_with(&format!("rhv_pki_last_success_timestamp_seconds{{{me}}} ")))
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(last > 1793491200, "{last}");
     // Host certificates are labelled with their host.
     assert!(
         text.contains("scope=\"host\",host=\"host1.example.test\""),
@@ -191,13 +206,13 @@ fn nagios_line_follows_the_plugin_guidelines() {
             .map(str::to_string)
             .collect()
     };
-    for (s, want_code, want_state) in [
-        ("4.5-modern", 0, "OK"),
-        ("4.2-sha1", 1, "WARNING"),
-        ("expiring", 2, "CRITICAL"),
+    for (s, at, want_code, want_state) in [
+        ("4.5-modern", CLEAN_AT, 0, "OK"),
+        ("4.2-sha1", AT, 1, "WARNING"),
+        ("expiring", AT, 2, "CRITICAL"),
     ] {
         let root = scenario(s);
-        let (code, out) = audit(root.path(), &["--format", "nagios"]);
+        let (code, out) = audit_at(root.path(), at, &["--format", "nagios"]);
         assert_eq!(code, want_code, "{s}: {out}");
         assert_eq!(out.lines().count(), 1, "{s}: one line: {out}");
         let line = out.trim_end();
@@ -382,7 +397,7 @@ fn audit_unit_starts_without_node_exporter_and_takes_the_textfile_dir_from_confi
     .unwrap();
     let o = bin()
         .args(&argv[1..])
-        .args(["--config", cfg.to_str().unwrap(), "--at", AT])
+        .args(["--config", cfg.to_str().unwrap(), "--at", CLEAN_AT])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{o:?}");
@@ -400,7 +415,7 @@ fn audit_unit_starts_without_node_exporter_and_takes_the_textfile_dir_from_confi
     std::fs::remove_file(metrics.join("rhv_pki.prom")).unwrap();
     let o = bin()
         .args(&argv[1..])
-        .args(["--config", cfg.to_str().unwrap(), "--at", AT])
+        .args(["--config", cfg.to_str().unwrap(), "--at", CLEAN_AT])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{o:?}");

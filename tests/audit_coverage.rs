@@ -66,7 +66,9 @@ fn vmconsole_ssh_certs_are_rows_and_an_expired_user_cert_is_critical() {
         .contains("pki-enroll-openssh-cert.sh --name=vmconsole-proxy-user"));
     assert_eq!(severity_of(&doc, "expired", USER_SSH), "critical");
     let host = row(&doc, HOST_SSH);
-    assert_eq!(host["status"], "ok", "{}", codes(&doc));
+    // 274 days left at AT: inside the Manager's 365-day window for non-web certificates.
+    assert_eq!(host["status"], "warning", "{}", codes(&doc));
+    assert_eq!(severity_of(&doc, "expiring", HOST_SSH), "warning");
     assert_eq!(host["notAfter"], "2027-08-02T00:00:00Z");
     assert_eq!(host["notBefore"], "2022-07-31T00:00:00Z");
     assert_eq!(host["san"], serde_json::json!(["engine-con.example.test"]));
@@ -97,7 +99,7 @@ fn vmconsole_ssh_certs_are_rows_and_an_expired_user_cert_is_critical() {
 #[test]
 fn vmconsole_host_cert_signed_by_another_key_is_critical() {
     let t = scenario("console-bad");
-    let (code, doc) = audit_json(t.path(), &[]);
+    let (code, doc) = audit_json(t.path(), &["--at", CLEAN_AT]);
     let f = findings(&doc, "ssh-cert-signer", HOST_SSH);
     assert_eq!(f.len(), 1, "{}", codes(&doc));
     assert_eq!(f[0]["severity"], "critical");
@@ -130,11 +132,11 @@ fn vmconsole_host_cert_signed_by_another_key_is_critical() {
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(
-        "rhv_pki_cert_not_after_timestamp_seconds{scope=\"engine\",host=\"engine-cob.example.test\",role=\"vmconsole-proxy-host-ssh\",path=\"certs/vmconsole-proxy-host-cert.pub\""
+        "rhv_pki_cert_not_after_timestamp_seconds{scope=\"engine\",host=\"engine-cob.example.test\",manager=\"engine-cob.example.test\",role=\"vmconsole-proxy-host-ssh\",path=\"certs/vmconsole-proxy-host-cert.pub\""
     ), "{text}");
     assert!(
         text.contains(
-            "rhv_pki_finding_active{host=\"engine-cob.example.test\",code=\"ssh-cert-signer\"} 1"
+            "rhv_pki_finding_active{scope=\"engine\",host=\"engine-cob.example.test\",manager=\"engine-cob.example.test\",code=\"ssh-cert-signer\"} 1"
         ),
         "{text}"
     );
@@ -476,7 +478,7 @@ fn p12_password_is_the_engines_own_from_engine_conf() {
         "--root",
         t.path().to_str().unwrap(),
         "--at",
-        AT,
+        CLEAN_AT,
         "--format",
         "json",
     ]);

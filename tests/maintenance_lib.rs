@@ -214,6 +214,7 @@ fn cycle_around_the_real_transaction() {
         legacy_lock_dir: None,
         keytool: None,
         fault: None,
+        windows: rhv_pki::alert::BUILTIN,
     };
     let req = rhv_pki::change::Request::Resign {
         all: false,

@@ -294,6 +294,36 @@ fn audit_judges_every_host_file_and_survives_unreachable_hosts() {
         Some(2),
         "host1 has a critical key mismatch"
     );
+    // Prometheus: every host series is labelled with the host's name as the Manager knows it
+    // (never the file stem `vdsmcert`), every series with the Manager's FQDN.
+    let t = bed.run("audit", &hosts[..3], &["--format", "prometheus"], &[]);
+    let prom = String::from_utf8_lossy(&t.stdout);
+    let label = |l: &str, n: &str| -> Option<String> {
+        let i = l.find(&format!("{n}=\""))? + n.len() + 2;
+        Some(l[i..i + l[i..].find('"')?].to_string())
+    };
+    let mut hosts_seen = std::collections::BTreeSet::new();
+    for l in prom.lines().filter(|l| !l.starts_with('#')) {
+        assert_eq!(
+            label(l, "manager").as_deref(),
+            Some("engine45.example.test"),
+            "{l}"
+        );
+        if l.starts_with("rhv_pki_cert_") || l.starts_with("rhv_pki_finding{") {
+            let h = label(l, "host").unwrap();
+            assert!(h.ends_with(".example.test") && h.starts_with("host"), "{l}");
+            hosts_seen.insert(h);
+        }
+    }
+    assert_eq!(
+        hosts_seen.into_iter().collect::<Vec<_>>(),
+        [
+            "host1.example.test",
+            "host2.example.test",
+            "host3.example.test"
+        ],
+        "{prom}"
+    );
 }
 
 #[test]

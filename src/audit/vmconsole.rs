@@ -314,6 +314,8 @@ impl Ctx<'_> {
                 .map(|_| "ca".to_string()),
             findings,
             action,
+            host: None,
+            cluster: None,
         });
     }
 }

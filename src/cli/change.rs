@@ -53,6 +53,9 @@ pub struct CommonChangeArgs {
     /// The 4.2–4.4 lock directory [default: /tmp/ovirt-engine-pki.v2.lock, under --root when given].
     #[arg(long, value_name = "DIR", hide = true)]
     pub legacy_lock_dir: Option<PathBuf>,
+    /// Config file: `[thresholds]` windows decide what is due, as for `audit` [default: /etc/rhv-pki/config.toml if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,7 +107,7 @@ pub struct RenewArgs {
     /// Only these certificates [default: every one that is due].
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
-    /// Renew what expires within DAYS [default: 60 for web certificates, 365 otherwise, as engine-setup].
+    /// Renew what expires within DAYS [default: the warning window of each role, as audit: 60 for web certificates, 365 otherwise, as engine-setup; or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub within: Option<i64>,
     /// Keep each key (default).
@@ -229,7 +232,18 @@ fn config(
         legacy_lock_dir,
         keytool: find_in_path("keytool"),
         fault: fault_from_env()?,
+        windows: renew_windows(common.config.as_deref())?,
     })
+}
+
+/// The per-class windows of config.toml `[thresholds]` (the same the audit warns with).
+fn renew_windows(path: Option<&std::path::Path>) -> Result<crate::alert::Thresholds, CliError> {
+    let p = path.map_or_else(
+        || PathBuf::from(crate::alert::DEFAULT_CONFIG),
+        PathBuf::from,
+    );
+    let conf = crate::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
+    super::thresholds(&conf, None, None)
 }
 
 /// Progress on stderr, one line per step (quiet when stderr is not a terminal).

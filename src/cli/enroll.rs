@@ -252,7 +252,8 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
     let l = locations(t.loc);
     let timeout = Duration::from_secs(t.probe.probe_timeout.max(1));
     let rt = runtime()?;
-    // (name, address, endpoint) per host.
+    // (name, address, endpoint) per host; the cluster's name by host name.
+    let mut cluster_of = std::collections::HashMap::new();
     let (targets, ca_der): (Vec<(String, String, String)>, Vec<u8>) = if !t.hosts.is_empty() {
         let ca_path = t
             .engine
@@ -292,6 +293,14 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             .filter(|c| t.clusters.is_empty() || t.clusters.contains(&c.name))
             .map(|c| c.id.clone())
             .collect();
+        for h in &hosts {
+            let c = clusters
+                .iter()
+                .find(|c| h.cluster_id.as_ref() == Some(&c.id));
+            if let Some(c) = c {
+                cluster_of.insert(h.name.clone(), c.name.clone());
+            }
+        }
         let v = hosts
             .iter()
             .filter(|h| h.cluster_id.as_ref().is_none_or(|c| wanted.contains(c)))
@@ -342,16 +351,25 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
                     &der,
                     Some(addr),
                 );
-                if let Some(r) = rec {
-                    rep.certificates.push(r);
-                }
-                rep.findings.extend(findings);
+                let mut one = crate::hostfiles::HostAudit {
+                    records: rec.into_iter().collect(),
+                    findings,
+                };
+                one.tag(addr, cluster_of.get(name).map(String::as_str));
+                rep.certificates.extend(one.records);
+                rep.findings.extend(one.findings);
             }
             Err(reason) => rep.findings.push(audit::Finding {
+                host: Some(addr.clone()),
+                cluster: cluster_of.get(name).cloned(),
                 severity: audit::Severity::Critical,
                 path: label.clone(),
                 role: "host".into(),
-                message: format!("{name} ({ep}) showed no certificate: {reason}"),
+                // The path names the host and endpoint already: say it once.
+                message: format!(
+                    "vdsm showed no certificate: {}",
+                    reason.strip_prefix(&format!("{ep}: ")).unwrap_or(&reason)
+                ),
                 problem: audit::Problem::EndpointUnreachable {
                     endpoint: name.clone(),
                     address: ep.clone(),

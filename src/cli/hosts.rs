@@ -95,12 +95,17 @@ pub struct HostsAuditArgs {
     /// Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now.
     #[arg(long, value_name = "DATE")]
     pub at: Option<String>,
+    /// Warn when a certificate expires within this many days [default: 365 for host certificates, as the Manager and hosts enroll --only-needed; or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub warn_days: Option<i64>,
+    /// Critical when a certificate expires within this many days [default: 30, or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
     #[arg(long, value_enum, default_value_t = super::AuditFormat::Table)]
     pub format: super::AuditFormat,
+    /// Also write Prometheus metrics atomically to DIR/rhv_pki_hosts.prom (node_exporter textfile collector; beside audit's rhv_pki.prom).
+    #[arg(long, value_name = "DIR")]
+    pub textfile_dir: Option<PathBuf>,
     /// Config file (TOML thresholds per role class) [default: /etc/rhv-pki/config.toml if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -247,6 +252,17 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         None => now,
     };
     let loc = locations(&a.loc);
+    // Every series carries the Manager's FQDN (its engine.conf.d), whichever way hosts are reached.
+    let manager = loc
+        .engine_conf_dir
+        .as_deref()
+        .and_then(|d| crate::ovirt_conf::read_engine_conf(d).ok())
+        .and_then(|c| c.fqdn().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into());
+    let textfile_dir = a
+        .textfile_dir
+        .clone()
+        .or(conf.prometheus.textfile_dir.clone());
     let rep = if a.reach.ssh {
         let reach = reach(&a.reach)?;
         check_pki_dir(&loc.pki_dir)?;
@@ -278,6 +294,27 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         })?
     };
     let status = Status::of(&rep);
+    let run = alert::Run {
+        manager: &manager,
+        scope: "host",
+        finished: now,
+    };
+    // Written before stdout; a failure is reported after the report (exit 3).
+    let textfile_err = textfile_dir.as_ref().and_then(|dir| {
+        alert::write_textfile_named(
+            dir,
+            alert::HOSTS_TEXTFILE,
+            &alert::prometheus(&rep, &t, run, 0),
+        )
+        .err()
+        .map(|e| {
+            CliError::Output(format!(
+                "{}: cannot write {}: {e}",
+                dir.display(),
+                alert::HOSTS_TEXTFILE
+            ))
+        })
+    });
     let color = match a.color {
         Color::Always => true,
         Color::Never => false,
@@ -288,7 +325,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         super::AuditFormat::Table => rep.replay(&mut report::TableSink::new(&mut w, color)),
         super::AuditFormat::Json => rep.replay(&mut report::JsonSink::new(&mut w)),
         super::AuditFormat::Prometheus => {
-            w.write_all(alert::prometheus(&rep, &t, "hosts", 0).as_bytes())
+            w.write_all(alert::prometheus(&rep, &t, run, 0).as_bytes())
         }
         super::AuditFormat::Nagios => {
             let (line, _) = alert::nagios(&rep, &t);
@@ -297,6 +334,9 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
     };
     res.and_then(|_| w.flush())
         .map_err(|e| CliError::Output(e.to_string()))?;
+    if let Some(e) = textfile_err {
+        return Err(e);
+    }
     Ok(Outcome {
         code: status.exit_code(),
     })

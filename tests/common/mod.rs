@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub const AT: &str = "2026-11-01T00:00:00Z";
+/// A time at which `4.5-modern` is clean under the built-in windows (engine-setup's: 365 days
+/// for non-web certificates, whose notAfter is 2027-08-02; 60 for web certificates, issued
+/// 2026-05-31). At [`AT`] its 1827-day certificates are inside their 365-day renew window.
+pub const CLEAN_AT: &str = "2026-07-01T00:00:00Z";
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pki")
