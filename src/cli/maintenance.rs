@@ -180,7 +180,7 @@ pub fn rest_client(he: &HeArgs) -> Result<Option<Box<dyn HeRest>>, CliError> {
         p12_password_file: None,
     };
     let (mut cfg, _) = super::hosts::engine_config(&he.engine, &loc)?;
-    cfg.retries = 12;
+    cfg.outage = Duration::from_secs(90);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

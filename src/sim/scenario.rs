@@ -230,7 +230,8 @@ fn migratable() -> String {
 }
 
 /// Kinds: `stuck_preparing`, `install_failed`, `non_responsive_after_activate` (per host);
-/// `http_5xx` (optionally per host / path prefix); `crash` (the process exits).
+/// `http_5xx` (optionally per host / path prefix); `crash` (the process exits); `lost_answer`
+/// (the request is carried out, then answered 503: per path prefix).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
@@ -261,6 +262,7 @@ pub const FAULT_KINDS: &[&str] = &[
     "non_responsive_after_activate",
     "http_5xx",
     "crash",
+    "lost_answer",
 ];
 
 pub const HOST_STATUSES: &[&str] = &[

@@ -1307,6 +1307,23 @@ impl World {
         None
     }
 
+    /// Counts a handled API request against the `lost_answer` faults; true = answer 503
+    /// although the request took effect.
+    pub fn lost_answer_fault(&mut self, rel_path: &str) -> bool {
+        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
+        for f in &mut self.faults {
+            if f.kind != "lost_answer" || !fault_matches(f, rel_path, &host_ids) {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
+                f.fired += 1;
+                return true;
+            }
+        }
+        false
+    }
+
     /// Counts an API request against the `crash` faults; true = the process must die now.
     pub fn crash_fault(&mut self, rel_path: &str) -> bool {
         let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
