@@ -634,7 +634,8 @@ impl RunArgs {
             hosts: sorted(hosts),
             clusters: sorted(clusters),
             all_hosts,
-            within_days,
+            // With --all-hosts, --within chooses nothing.
+            within_days: if all_hosts { 0 } else { within_days },
             max_parallel,
         }
     }
@@ -1275,7 +1276,8 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
             Step::Pending | Step::MovingSpm | Step::Deactivating | Step::Failed
         );
     // An enrollment still running from an earlier attempt: wait for it, do not refuse.
-    let installing = before_enroll && h.status == HostStatus::Installing && prog.step != Step::Pending;
+    let installing =
+        before_enroll && h.status == HostStatus::Installing && prog.step != Step::Pending;
     if before_enroll
         && !installing
         && h.status != HostStatus::Maintenance
@@ -1493,7 +1495,9 @@ async fn enroll_outcome(
                 started = true;
             }
             HostStatus::InstallFailed if saw_installing => {
-                return Ok(Some(Err("host went from installing to install_failed".into())));
+                return Ok(Some(Err(
+                    "host went from installing to install_failed".into()
+                )));
             }
             HostStatus::Maintenance if saw_installing => return Ok(Some(Ok(()))),
             _ => {}

@@ -479,8 +479,8 @@ fn interrupted_run_resumes_without_redoing_finished_hosts() {
         "--all-hosts",
     ]
     .iter()
-        .map(|s| s.to_string())
-        .collect();
+    .map(|s| s.to_string())
+    .collect();
     args.extend(sim.engine_args());
     args.extend(["--poll-interval", "0.05"].iter().map(|s| s.to_string()));
     let child = Command::new(env!("CARGO_BIN_EXE_rhv-pki"))

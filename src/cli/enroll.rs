@@ -494,10 +494,17 @@ impl rolling::Progress for Bars {
 struct Lines;
 impl rolling::Progress for Lines {
     fn wave(&self, index: usize, total: usize, hosts: &[String]) {
-        say(&format!("rhv-pki: wave {index}/{total}: {}", hosts.join(", ")));
+        say(&format!(
+            "rhv-pki: wave {index}/{total}: {}",
+            hosts.join(", ")
+        ));
     }
     fn step(&self, host: &str, step: Step, detail: &str) {
-        say(&format!("rhv-pki: {host}: {}{}", step_name(step), sep(detail)));
+        say(&format!(
+            "rhv-pki: {host}: {}{}",
+            step_name(step),
+            sep(detail)
+        ));
     }
     fn done(&self, host: &str, ok: bool, detail: &str) {
         say(&format!(
@@ -532,8 +539,7 @@ fn step_name(s: Step) -> &'static str {
 /// A shell word, quoted only when it must be.
 fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "_./=:@,+-%".contains(c));
     if plain {
         s.to_string()
@@ -639,13 +645,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         None => PathBuf::from(DEFAULT_STATE),
     });
     let previous = RunState::load(&state_path).map_err(CliError::Usage)?;
-    let args = rolling::RunArgs::new(
-        &a.host,
-        &a.cluster,
-        a.all_hosts,
-        a.within,
-        a.max_parallel,
-    );
+    let args = rolling::RunArgs::new(&a.host, &a.cluster, a.all_hosts, a.within, a.max_parallel);
     let url = cfg.url.clone();
     // An unfinished run is resumed only by the same command; anything else is refused before
     // the Manager is even asked, unless the admin drops it explicitly.
@@ -656,7 +656,11 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
             let out = s.out_named();
             say(&format!(
                 "rhv-pki: {} the unfinished run in {} ({})",
-                if a.dry_run { "would discard" } else { "discarding" },
+                if a.dry_run {
+                    "would discard"
+                } else {
+                    "discarding"
+                },
                 state_path.display(),
                 s.args
                     .as_ref()
