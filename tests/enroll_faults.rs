@@ -659,6 +659,52 @@ count = 1
     assert_eq!(events(&sim, "host3", 881), 1);
 }
 
+#[test]
+fn a_rerun_while_the_enrollment_still_runs_waits_for_it_instead_of_refusing() {
+    // The first run gives up waiting (short --install-timeout) while host3 is installing.
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[timings]
+enroll = 150.0
+"#,
+        ),
+        SCALE,
+    );
+    let a = [
+        "hosts",
+        "enroll",
+        "--host",
+        "host3",
+        "--all-hosts",
+        "--yes",
+        "--format",
+        "json",
+    ];
+    let mut first_args = a.to_vec();
+    first_args.extend(["--install-timeout", "0.3"]);
+    let first = rhv(&sim, &first_args);
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first));
+    assert_eq!(
+        json(&first)["leftInMaintenance"],
+        serde_json::json!(["host3"])
+    );
+    // The re-run finds it installing: it waits for that enrollment's outcome (881), it does
+    // not refuse, and it does not enroll it again.
+    let again = rhv(&sim, &a);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert_eq!(json(&again)["hosts"][0]["step"], "done");
+    assert_eq!(status_of(&sim, "host3"), "up");
+    assert_eq!(events(&sim, "host3", 880), 1);
+    assert_eq!(events(&sim, "host3", 881), 1);
+    // The first run said what host3 was when it gave up.
+    assert_eq!(
+        json(&first)["outOfService"],
+        serde_json::json!([{"name": "host3", "status": "installing"}])
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Messages that say what really is.
 
