@@ -1229,24 +1229,32 @@ async fn took_effect(
 /// Sends a host action. An action is never re-sent blindly: when its answer is lost (the
 /// Manager failed or went away mid-request), the host is re-read first and the action sent
 /// again only if it visibly did not take.
+/// `what` names the action in errors ("maintenance", "activation").
 async fn act(
     sh: &Shared<'_>,
     id: &str,
     action: HostAction,
     after_event: Option<u64>,
-) -> Result<(), EngineError> {
+    what: &str,
+) -> Result<(), String> {
     let mut attempt = 0;
     loop {
         attempt += 1;
         match sh.engine.host_action(id, action).await {
             Ok(_) => return Ok(()),
             Err(e) if e.transient() && attempt < 4 => {
-                if took_effect(sh, id, action, after_event).await? {
-                    return Ok(());
+                match took_effect(sh, id, action, after_event).await {
+                    Ok(true) => return Ok(()),
+                    Ok(false) => {}
+                    Err(r) => {
+                        return Err(format!(
+                            "{what}: the answer was lost ({e}) and the host could not be read again to see whether it took: {r}"
+                        ))
+                    }
                 }
                 tokio::time::sleep(sh.cfg.timing.poll).await;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(format!("the Manager refused {what}: {e}")),
         }
     }
 }
@@ -1298,9 +1306,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         sh.update(id, |p| p.step = Step::Deactivating).await?;
         sh.progress.step(&ph.name, Step::Deactivating, "");
         if h.status == HostStatus::Up {
-            act(sh, id, HostAction::Deactivate, None)
-                .await
-                .map_err(|e| format!("the Manager refused maintenance: {e}"))?;
+            act(sh, id, HostAction::Deactivate, None, "maintenance").await?;
         }
         let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
             matches!(h.status, HostStatus::Maintenance)
@@ -1311,7 +1317,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
             // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
             // it back to the cluster rather than leave it half-drained.
             let reason = last.status_detail.clone().unwrap_or_default();
-            let back = act(sh, id, HostAction::Activate, None).await;
+            let back = act(sh, id, HostAction::Activate, None, "activation").await;
             return Err(format!(
                 "did not reach maintenance within {} s (status {}{}); {}",
                 t.maintenance.as_secs(),
@@ -1354,9 +1360,14 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
             Some(o) => o,
             None => {
                 if !matches!(h.status, HostStatus::Installing) || !resumed {
-                    act(sh, id, HostAction::EnrollCertificate, Some(after))
-                        .await
-                        .map_err(|e| format!("the Manager refused Enroll Certificate: {e}"))?;
+                    act(
+                        sh,
+                        id,
+                        HostAction::EnrollCertificate,
+                        Some(after),
+                        "Enroll Certificate",
+                    )
+                    .await?;
                 }
                 match enroll_outcome(sh, id, after, t.install_start, t.install).await? {
                     Some(o) => o,
@@ -1383,9 +1394,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         sh.progress.step(&ph.name, Step::Activating, "");
         let cur = sh.engine.host(id).await.map_err(eng)?;
         if cur.status == HostStatus::Maintenance {
-            act(sh, id, HostAction::Activate, None)
-                .await
-                .map_err(|e| format!("the Manager refused activation: {e}"))?;
+            act(sh, id, HostAction::Activate, None, "activation").await?;
         } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
             return Err(format!(
                 "status is {}{} after enrollment; not activating it (the Manager would refuse)",
@@ -1535,9 +1544,14 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
     let Some(target) = cands.first() else {
         return Err("it is the SPM and no other Up host of its cluster can take the role".into());
     };
-    act(sh, &target.id, HostAction::ForceSelectSpm, None)
-        .await
-        .map_err(|e| format!("moving the SPM role to {} was refused: {e}", target.name))?;
+    act(
+        sh,
+        &target.id,
+        HostAction::ForceSelectSpm,
+        None,
+        &format!("moving the SPM role to {}", target.name),
+    )
+    .await?;
     let (ok, _) = wait_host(sh, &target.id, sh.cfg.timing.spm, |t| t.is_spm())
         .await
         .map_err(|e| e.to_string())?;
