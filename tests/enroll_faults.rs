@@ -442,6 +442,42 @@ fn a_host_whose_state_the_manager_cannot_tell_counts_as_out_of_service() {
 }
 
 #[test]
+fn reads_ride_out_a_manager_stopped_for_longer_than_the_old_retries() {
+    // The old client gave up after ~16 s of retries; the Manager is away for 18 s here.
+    let mut sim = Sim::start("4.5-modern", &three_hosts(""), 0.05);
+    let mut child = spawn(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--host",
+            "host3",
+            "--all-hosts",
+            "--yes",
+            "--format",
+            "json",
+            "--outage-timeout",
+            "120",
+        ],
+    );
+    wait_for_step(&sim, "enrolling", &mut child);
+    let _ = sim.child.kill();
+    let _ = sim.child.wait();
+    std::thread::sleep(Duration::from_secs(18));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "rhv-pki gave up during the outage"
+    );
+    sim.restart();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let rep = json(&out);
+    assert_eq!(rep["hosts"][0]["step"], "done", "{rep}");
+    assert_eq!(status_of(&sim, "host3"), "up");
+    assert_eq!(events(&sim, "host3", 880), 1);
+}
+
+#[test]
 fn reads_ride_out_http_500_and_long_5xx_bursts() {
     for (status, count) in [(500, 3), (503, 12)] {
         let sim = Sim::start(
