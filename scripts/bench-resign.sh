@@ -2,6 +2,8 @@
 # Benchmark: `rhv-pki resign --all` vs the upgrade guide's manual runbook
 # ("Replacing SHA-1 certificates with SHA-256"), reproduced with the openssl CLI
 # (+ keytool when present), on fresh copies of testdata/pki/4.5-modern.
+# (`resign --all --force`: the 4.5 sample is healthy SHA-256, so plain `--all` re-signs only
+# what is due; the runbook side re-signs everything, and so must we to compare like with like)
 #
 #   scripts/bench-resign.sh            5 timed runs per side (RUNS=N to change)
 #
@@ -184,7 +186,7 @@ run_runbook() { # $1 = copy root; sets t_us
 run_ours() { # $1 = copy root; sets t_us
     local t0 t1 rc=0
     t0=${EPOCHREALTIME//[!0-9]/}
-    "$bin" resign --all --yes --root "$1" >"$work/ours.log" 2>&1 || rc=$?
+    "$bin" resign --all --force --yes --root "$1" >"$work/ours.log" 2>&1 || rc=$?
     t1=${EPOCHREALTIME//[!0-9]/}
     t_us=$((t1 - t0))
     if ((rc != 0)); then
@@ -209,7 +211,7 @@ ours_procs=''
 if command -v strace >/dev/null 2>&1; then
     fresh_copy "$work/b"
     if strace -f -qq -e trace=execve -e signal=none -o "$work/strace.log" \
-        "$bin" resign --all --yes --root "$work/b" >/dev/null 2>&1; then
+        "$bin" resign --all --force --yes --root "$work/b" >/dev/null 2>&1; then
         n=$(grep -c 'execve(.*= 0$' "$work/strace.log" || true)
         k=$(grep 'execve(.*= 0$' "$work/strace.log" | grep -c '/keytool"' || true)
         ours_procs="$n processes: rhv-pki + $k keytool"

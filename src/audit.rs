@@ -122,6 +122,12 @@ pub enum Problem {
         expected: String,
         san: Vec<String>,
     },
+    /// A dNSName that is not a host name (RFC 1123 labels, `*.` leftmost wildcard allowed):
+    /// a comma list, shell text, a line break… (an unchecked `ENGINE_FQDN`).
+    SanInvalid {
+        name: String,
+        reason: String,
+    },
     /// A web certificate valid longer than 398 days (Safari / CA/B rule).
     WebValidityTooLong {
         days: i64,
@@ -262,6 +268,7 @@ impl Problem {
             Problem::Expiring { .. } => "expiring",
             Problem::MissingSan => "missing-san",
             Problem::SanMismatch { .. } => "san-mismatch",
+            Problem::SanInvalid { .. } => "san-invalid",
             Problem::WebValidityTooLong { .. } => "web-validity-too-long",
             Problem::WeakKey { .. } => "weak-key",
             Problem::UnsupportedKey { .. } => "unsupported-key",
@@ -320,6 +327,9 @@ impl Problem {
                 "subjectAltName {} does not contain {expected}",
                 san.join(",")
             ),
+            Problem::SanInvalid { name, reason } => {
+                format!("subjectAltName DNS:{name} is not a host name ({reason})")
+            }
             Problem::WebValidityTooLong { days, max_days } => {
                 format!("web certificate valid {days} days, browsers accept at most {max_days}")
             }
@@ -428,6 +438,7 @@ impl Problem {
             | Problem::Md5Signature { .. }
             | Problem::MissingSan
             | Problem::SanMismatch { .. }
+            | Problem::SanInvalid { .. }
             | Problem::WebValidityTooLong { .. } => Some(match (&target, host) {
                 (Some(t), _) => format!("rhv-pki resign {t}"),
                 (None, true) => "enroll host certificate".into(),
@@ -1147,6 +1158,22 @@ impl Ctx<'_> {
                             );
                         }
                     }
+                }
+            }
+        }
+        // Any certificate: every dNSName must be a host name.
+        for n in s.san.iter().flatten() {
+            if let Some(d) = n.strip_prefix("DNS:") {
+                if let Err(reason) = ovirt_conf::check_dns_name(d, true) {
+                    out.finding(
+                        Severity::Warning,
+                        path,
+                        &rname,
+                        Problem::SanInvalid {
+                            name: ovirt_conf::escape(d),
+                            reason,
+                        },
+                    );
                 }
             }
         }
@@ -2294,9 +2321,19 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
     // ENGINE_FQDN.
     let fqdn = match &cfg.engine_conf_dir {
         Some(d) => match ovirt_conf::read_engine_conf(d) {
-            Ok(c) => match c.fqdn() {
-                Some(f) => Some(f.to_string()),
-                None => {
+            Ok(c) => match c.valid_fqdn() {
+                Ok(Some(_)) => c.fqdn().map(str::to_string),
+                // Not a host name: said so (naming the file), and no SAN is judged against it.
+                Err(why) => {
+                    engine.finding(
+                        Severity::Warning,
+                        &d.to_string_lossy(),
+                        "pki",
+                        Problem::EngineFqdnUnknown { reason: why },
+                    );
+                    None
+                }
+                Ok(None) => {
                     engine.finding(
                         Severity::Info,
                         &d.to_string_lossy(),

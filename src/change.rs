@@ -30,13 +30,114 @@ pub const WEB_DAYS: i64 = 398;
 pub const RENEW_WEB_DAYS: i64 = 60;
 pub const RENEW_OTHER_DAYS: i64 = 365;
 
-/// Why `resign` re-signs a certificate, true for SHA-1 and SHA-256 ones alike.
-fn resign_reason(sig: &cert::SigAlg, how: &str) -> String {
-    if sig.digest.is_weak() {
-        format!("re-sign with SHA-256{how} (now {})", sig.name)
+/// The head of an included item's reason: a SHA-256 certificate is not said to move to it.
+fn resign_what(s: &cert::CertSummary) -> &'static str {
+    if s.signature.digest.is_weak() {
+        "re-sign with SHA-256 keeping the key"
     } else {
-        format!("re-sign{how} (already {}; fresh validity)", sig.name)
+        "re-sign keeping the key"
     }
+}
+
+/// What `resign` exists to fix in a CA: a weak signature, or a notAfter within the renew
+/// window (365 days) or past. Empty: healthy.
+fn ca_weaknesses(cfg: &ChangeConfig, s: &cert::CertSummary) -> Vec<String> {
+    let mut w = Vec::new();
+    if s.signature.digest.is_weak() {
+        w.push(format!("signed {}", s.signature.name));
+    }
+    if let Some(d) = due_text(cfg.now, s.not_after, RENEW_OTHER_DAYS) {
+        w.push(d);
+    }
+    w
+}
+
+/// "expired N days ago" / "expires in N days (window W d)" when `not_after` is within
+/// `window` days of `now`.
+fn due_text(now: i64, not_after: i64, window: i64) -> Option<String> {
+    let left = not_after - now;
+    (left <= window * DAY).then(|| {
+        if left < 0 {
+            format!("expired {} days ago", -left / DAY)
+        } else {
+            format!("expires in {} days (window {window} d)", left / DAY)
+        }
+    })
+}
+
+/// What `resign` exists to fix in an entity: weak signature, RC2-40 or friendlyName p12,
+/// missing or wrong SAN, a web certificate valid too long, a p12 format other than the one
+/// asked for, not yet valid, or due (60 days for web certificates, 365 otherwise). Empty:
+/// healthy.
+fn entity_weaknesses(
+    cfg: &ChangeConfig,
+    def: &EntityDef,
+    st: &EntityState,
+    san: Option<&str>,
+) -> Vec<String> {
+    let s = &st.summary;
+    let mut w = Vec::new();
+    if s.signature.digest.is_weak() {
+        w.push(format!("signed {}", s.signature.name));
+    }
+    if st.p12_legacy {
+        w.push(format!(
+            "keys/{}.p12 is {} (OpenSSL 3 needs the legacy provider)",
+            def.name, st.family_text
+        ));
+    }
+    if st.p12_friendly_name {
+        w.push(format!(
+            "keys/{}.p12 key bag has a friendlyName (Java alias is not 1)",
+            def.name
+        ));
+    }
+    if let Some(f) = cfg.p12_format {
+        if f != st.family {
+            w.push(format!(
+                "p12 format {} (--p12-format {})",
+                st.family_text,
+                f.as_str()
+            ));
+        }
+    }
+    if def.profile == Profile::San {
+        match (&s.san, san) {
+            (None, _) => w.push("no subjectAltName".into()),
+            (Some(have), Some(want)) if !have.iter().any(|n| n.eq_ignore_ascii_case(want)) => {
+                w.push(format!("subjectAltName lacks {want}"))
+            }
+            _ => {}
+        }
+    }
+    if let Some(bad) = s.san.iter().flatten().find(|n| {
+        n.strip_prefix("DNS:")
+            .is_some_and(|d| ovirt_conf::check_dns_name(d, true).is_err())
+    }) {
+        w.push(format!(
+            "subjectAltName {} is not a host name",
+            ovirt_conf::escape(bad)
+        ));
+    }
+    if def.short_life && s.not_after - s.not_before > (catalog::WEB_MAX_DAYS + 1) * DAY {
+        w.push(format!(
+            "valid {} days, web certificates at most {}",
+            (s.not_after - s.not_before) / DAY,
+            catalog::WEB_MAX_DAYS
+        ));
+    }
+    if s.not_before > cfg.now {
+        w.push(format!("not valid before {}", cert::rfc3339(s.not_before)));
+    }
+    let window = if def.short_life {
+        RENEW_WEB_DAYS
+    } else {
+        RENEW_OTHER_DAYS
+    };
+    if let Some(d) = due_text(cfg.now, s.not_after, window) {
+        w.push(d);
+    }
+    w
 }
 
 /// The notAfter a re-signed CA gets: `--ca-days` from now when given, else the later of
@@ -76,8 +177,15 @@ pub struct ChangeConfig {
 pub enum Request {
     /// Fix `openssl.conf` `default_md` only.
     Conf,
-    /// Re-sign with SHA-256 keeping keys: everything (`all`) or the named entities / CAs.
-    Resign { all: bool, names: Vec<String> },
+    /// Re-sign with SHA-256 keeping keys. `all`: every CA and entity that is weak (SHA-1/MD5
+    /// signature, RC2-40 or friendlyName p12, missing or wrong SAN, web validity too long) or
+    /// due (the renew windows), each skipped one said why; `force` re-signs healthy ones too.
+    /// Named certificates are re-signed as asked.
+    Resign {
+        all: bool,
+        names: Vec<String>,
+        force: bool,
+    },
     /// Re-issue what expires within the window (per-entity defaults when `within` is None).
     Renew {
         within: Option<i64>,
@@ -286,6 +394,9 @@ struct EntityState {
     summary: cert::CertSummary,
     family: P12Family,
     family_text: String,
+    /// RC2-40 or another format OpenSSL 3 opens only with the legacy provider.
+    p12_legacy: bool,
+    p12_friendly_name: bool,
     /// Why it must not be touched.
     hands_off: Option<HandsOff>,
 }
@@ -353,7 +464,9 @@ fn load_entity(
         ));
     } else {
         let cer = dir.join(format!("certs/{}.cer", def.name));
-        if let Ok(d) = cert::read_limited(&cer) {
+        // Absent is fine (it is written); present but unreadable (a FIFO, a directory, too
+        // large, a dangling or looping link) is broken, as the audit calls it unreadable.
+        if let Some(d) = read_present(&cer, &mut broken) {
             match cert::first_certificate(&cer, &d) {
                 Ok(cd) if cd == der => {}
                 Ok(_) => {
@@ -367,7 +480,7 @@ fn load_entity(
         }
         if broken.is_none() && def.extract {
             let kp = dir.join(format!("keys/{}.key.nopass", def.name));
-            if let Ok(d) = cert::read_limited(&kp) {
+            if let Some(d) = read_present(&kp, &mut broken) {
                 match cert::read_private_key(&kp, &d, None) {
                     Ok((k, _)) if k.public_eq(&key) => {}
                     Ok(_) => {
@@ -393,17 +506,37 @@ fn load_entity(
         summary,
         family,
         family_text: fmt.short(),
+        p12_legacy: fmt.needs_legacy_provider(),
+        p12_friendly_name: fmt.key_friendly_name,
         hands_off: third_party
             .map(HandsOff::ThirdParty)
             .or(broken.map(HandsOff::Broken)),
     }))
 }
 
-fn engine_fqdn(cfg: &ChangeConfig) -> Option<String> {
-    let d = cfg.engine_conf_dir.as_ref()?;
-    ovirt_conf::read_engine_conf(d)
-        .ok()
-        .and_then(|c| c.fqdn().map(str::to_string))
+/// [`cert::read_limited`] of a file that may be absent: `None` when absent; when present
+/// but unreadable, `None` with the reason (naming the file) put in `broken`.
+fn read_present(path: &Path, broken: &mut Option<String>) -> Option<Vec<u8>> {
+    fs::symlink_metadata(path).ok()?;
+    match cert::read_limited(path) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            *broken = Some(format!("{e}; restore it first"));
+            None
+        }
+    }
+}
+
+/// `ENGINE_FQDN`, checked: `Err` (naming the file and the value) when it is set but is not
+/// a host name; it would become the one dNSName of every web certificate.
+fn engine_fqdn(cfg: &ChangeConfig) -> Result<Option<ovirt_conf::HostName>> {
+    let Some(d) = cfg.engine_conf_dir.as_ref() else {
+        return Ok(None);
+    };
+    match ovirt_conf::read_engine_conf(d) {
+        Ok(c) => c.valid_fqdn().map_err(ChangeError::Refused),
+        Err(_) => Ok(None),
+    }
 }
 
 fn entity_days(cfg: &ChangeConfig, def: &EntityDef) -> i64 {
@@ -435,7 +568,27 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             dir.display()
         )));
     }
-    let fqdn = engine_fqdn(cfg);
+    // Checked once; refused only where it would be written (a SAN certificate).
+    let fqdn_checked: std::result::Result<Option<ovirt_conf::HostName>, String> =
+        match engine_fqdn(cfg) {
+            Ok(f) => Ok(f),
+            Err(ChangeError::Refused(m)) => Err(m),
+            Err(e) => Err(e.to_string()),
+        };
+    let fqdn: Option<String> =
+        fqdn_checked
+            .as_ref()
+            .ok()
+            .and_then(Option::as_ref)
+            .map(|h| match h {
+                ovirt_conf::HostName::Dns(d) => d.clone(),
+                ovirt_conf::HostName::Ip(a) => a.to_string(),
+            });
+    let fqdn_san: Option<String> = fqdn_checked
+        .as_ref()
+        .ok()
+        .and_then(Option::as_ref)
+        .map(|h| h.san());
     let mut plan = Plan {
         command: match req {
             Request::Conf => "conf",
@@ -481,6 +634,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         Err(_) => {}
     }
     if matches!(req, Request::Conf) {
+        preflight(cfg, &plan)?;
         plan.inputs = inputs
             .into_iter()
             .map(|p| (p.clone(), sha(&dir.join(&p))))
@@ -499,13 +653,19 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
     plan.legacy_lock =
         qemu.is_none() || (ca.summary.not_after - ca.summary.not_before) < 5000 * DAY;
 
-    let (all, names, within, new_key) = match req {
-        Request::Resign { all, names } => (*all, names.clone(), None, false),
+    let (all, names, within, new_key, force) = match req {
+        Request::Resign { all, names, force } => (*all, names.clone(), None, false, *force),
         Request::Renew {
             within,
             names,
             new_key,
-        } => (names.is_empty(), names.clone(), Some(*within), *new_key),
+        } => (
+            names.is_empty(),
+            names.clone(),
+            Some(*within),
+            *new_key,
+            false,
+        ),
         Request::Conf => unreachable!("handled above"),
     };
     // Names must exist in the catalog (or be a CA).
@@ -570,7 +730,36 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
                 }
             }
         } else if wanted(name) {
-            resign_reason(&st.summary.signature, "")
+            let new_na = ca_not_after(cfg, st.summary.not_after);
+            let validity = if new_na == st.summary.not_after {
+                format!("notAfter stays {}", cert::rfc3339(st.summary.not_after))
+            } else {
+                format!("new notAfter {}", cert::rfc3339(new_na))
+            };
+            let weak = ca_weaknesses(cfg, &st.summary);
+            if !weak.is_empty() {
+                format!(
+                    "{}: {}; {validity}",
+                    resign_what(&st.summary),
+                    weak.join("; ")
+                )
+            } else if force || names.iter().any(|x| x == name) {
+                format!(
+                    "{}: already {}, not due; re-signed keeping the key; {validity}",
+                    if force { "--force" } else { "named" },
+                    st.summary.signature.name
+                )
+            } else {
+                plan.skipped.push(Skipped {
+                    name: name.into(),
+                    reason: format!(
+                        "nothing to fix: already {}, expires {} (not due); --force re-signs it anyway",
+                        st.summary.signature.name,
+                        cert::rfc3339(st.summary.not_after)
+                    ),
+                });
+                continue;
+            }
         } else {
             continue;
         };
@@ -582,6 +771,22 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         let mut files = vec![st.def.cert.to_string(), st.def.copy.to_string()];
         if dir.join(".truststore").exists() {
             files.push(".truststore".into());
+        }
+        if name == "ca" {
+            match apache_ca_copy(dir, &st.der) {
+                ApacheCa::Copy => {
+                    files.push(APACHE_CA.into());
+                    inputs.insert(APACHE_CA.into());
+                    plan.notes.push(format!(
+                        "{APACHE_CA} is a copy of ca.pem (not the usual symlink to it): it is refreshed with the re-signed CA in the same transaction"
+                    ));
+                }
+                ApacheCa::Other(why) => plan.skipped.push(Skipped {
+                    name: APACHE_CA.into(),
+                    reason: why,
+                }),
+                ApacheCa::LinkOrAbsent => {}
+            }
         }
         plan.items.push(Item {
             name: name.into(),
@@ -625,6 +830,11 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             }
             continue;
         };
+        // resign: broken or third-party files are judged before health, so `--all` never
+        // passes over a broken entity because it looked healthy.
+        if within.is_none() && hands_off(def, &st, &names, &mut broken, &mut plan.skipped)? {
+            continue;
+        }
         let reason = match within {
             Some(_) => match due(&st.summary, def.short_life) {
                 Some(r) => r,
@@ -641,36 +851,47 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
                     continue;
                 }
             },
-            None => resign_reason(&st.summary.signature, " keeping the key"),
+            None => {
+                let weak = entity_weaknesses(cfg, def, &st, fqdn_san.as_deref());
+                if !weak.is_empty() {
+                    format!("{}: {}", resign_what(&st.summary), weak.join("; "))
+                } else if force || names.iter().any(|x| x == def.name) {
+                    format!(
+                        "{}: already {}, not due; re-signed keeping the key",
+                        if force { "--force" } else { "named" },
+                        st.summary.signature.name
+                    )
+                } else {
+                    plan.skipped.push(Skipped {
+                        name: def.name.into(),
+                        reason: format!(
+                            "nothing to fix: already {}, SAN and p12 format fine, expires {} (not due); --force re-signs it anyway",
+                            st.summary.signature.name,
+                            cert::rfc3339(st.summary.not_after)
+                        ),
+                    });
+                    continue;
+                }
+            }
         };
-        if let Some(h) = &st.hands_off {
-            let why = h.reason();
-            if names.iter().any(|x| x == def.name) {
-                return Err(ChangeError::Refused(format!(
-                    "{}: {why}; refusing to touch it",
-                    def.name
-                )));
-            }
-            if let HandsOff::Broken(_) = h {
-                // `--all` promises the whole PKI: broken files are not quietly left behind.
-                broken.push(format!("{}: {why}", def.name));
-                continue;
-            }
-            plan.skipped.push(Skipped {
-                name: def.name.into(),
-                reason: why.to_string(),
-            });
+        if within.is_some() && hands_off(def, &st, &names, &mut broken, &mut plan.skipped)? {
             continue;
         }
-        if def.profile == Profile::San && fqdn.is_none() {
-            return Err(ChangeError::Refused(format!(
-                "ENGINE_FQDN not found in {}; needed for the subjectAltName of {}",
-                cfg.engine_conf_dir
-                    .as_ref()
-                    .map(|d| d.display().to_string())
-                    .unwrap_or_else(|| "engine.conf.d (none given)".into()),
-                def.name
-            )));
+        if def.profile == Profile::San {
+            match &fqdn_checked {
+                Err(m) => return Err(ChangeError::Refused(m.clone())),
+                Ok(None) => {
+                    return Err(ChangeError::Refused(format!(
+                        "ENGINE_FQDN not found in {}; needed for the subjectAltName of {}",
+                        cfg.engine_conf_dir
+                            .as_ref()
+                            .map(|d| d.display().to_string())
+                            .unwrap_or_else(|| "engine.conf.d (none given)".into()),
+                        def.name
+                    )))
+                }
+                Ok(Some(_)) => {}
+            }
         }
         let rotate = new_key && !def.keep_key;
         if new_key && def.keep_key {
@@ -742,14 +963,174 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         .into_iter()
         .map(|n| n.unit)
         .collect();
-    if !plan.is_empty() {
-        check_writable(dir, &plan)?;
-    }
+    preflight(cfg, &plan)?;
     plan.inputs = inputs
         .into_iter()
         .map(|p| (p.clone(), sha(&dir.join(&p))))
         .collect();
     Ok(plan)
+}
+
+/// `apache-ca.pem` next to a CA being re-signed.
+enum ApacheCa {
+    /// A symlink (to ca.pem, followed by httpd) or no file: nothing to do.
+    LinkOrAbsent,
+    /// A regular file holding the very certificate of ca.pem: refreshed with it.
+    Copy,
+    /// Something else (a third-party CA, unreadable): left alone, with why.
+    Other(String),
+}
+
+const APACHE_CA: &str = "apache-ca.pem";
+
+fn apache_ca_copy(dir: &Path, ca_der: &[u8]) -> ApacheCa {
+    let p = dir.join(APACHE_CA);
+    let Ok(m) = fs::symlink_metadata(&p) else {
+        return ApacheCa::LinkOrAbsent;
+    };
+    if m.file_type().is_symlink() {
+        return ApacheCa::LinkOrAbsent;
+    }
+    let data = match cert::read_limited(&p) {
+        Ok(d) => d,
+        Err(e) => return ApacheCa::Other(format!("{e}; left as is")),
+    };
+    match cert::first_certificate(&p, &data) {
+        Ok(der) if der == ca_der => ApacheCa::Copy,
+        Ok(der) => {
+            let subject = cert::parse(&p, &der)
+                .map(|(_, s)| s.subject)
+                .unwrap_or_else(|_| "?".into());
+            ApacheCa::Other(format!(
+                "holds another CA ({subject}), not a copy of ca.pem: apache's certificate is from a third-party CA; left as is"
+            ))
+        }
+        Err(e) => ApacheCa::Other(format!("{e}; left as is")),
+    }
+}
+
+/// A third-party or broken entity: `Ok(true)` when it is left out of the plan (third-party
+/// skipped with why, broken collected for the `--all` refusal); a named one is refused.
+fn hands_off(
+    def: &EntityDef,
+    st: &EntityState,
+    names: &[String],
+    broken: &mut Vec<String>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<bool> {
+    let Some(h) = &st.hands_off else {
+        return Ok(false);
+    };
+    let why = h.reason();
+    if names.iter().any(|x| x == def.name) {
+        return Err(ChangeError::Refused(format!(
+            "{}: {why}; refusing to touch it",
+            def.name
+        )));
+    }
+    if let HandsOff::Broken(_) = h {
+        // `--all` promises the whole PKI: broken files are not quietly left behind.
+        broken.push(format!("{}: {why}", def.name));
+        return Ok(true);
+    }
+    skipped.push(Skipped {
+        name: def.name.into(),
+        reason: why.to_string(),
+    });
+    Ok(true)
+}
+
+/// The files a plan reads or writes, relative to the PKI dir, with whether each must exist.
+fn plan_files(plan: &Plan) -> Vec<(String, bool)> {
+    let mut v: Vec<(String, bool)> = Vec::new();
+    if let Some(c) = &plan.conf {
+        v.push((c.path.clone(), true));
+    }
+    let entities: Vec<&Item> = plan
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Entity)
+        .collect();
+    if !entities.is_empty() {
+        for (f, required) in [
+            ("ca.pem", true),
+            ("private/ca.pem", true),
+            ("serial.txt", true),
+            ("database.txt", true),
+            ("serial.txt.old", false),
+            ("database.txt.old", false),
+            ("database.txt.attr", false),
+            ("database.txt.attr.old", false),
+            ("cert.template", false),
+        ] {
+            v.push((f.into(), required));
+        }
+    }
+    for i in &plan.items {
+        if let Some(def) = catalog::CAS.iter().find(|c| c.name == i.name) {
+            v.push((def.key.into(), true));
+        }
+        for f in &i.files {
+            v.push((f.clone(), false));
+        }
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The checks both the plan (so `--dry-run` promises only what can be done) and [`apply`]
+/// run before anything is written: every file the change reads or writes is absent (when it
+/// may be) or a readable regular file within the size the apply reads, a link among them
+/// stays inside the PKI directory and resolves, and every directory written into is
+/// writable. The error names the file.
+pub fn preflight(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
+    if plan.is_empty() {
+        return Ok(());
+    }
+    let dir = &cfg.pki_dir;
+    let real_dir = fs::canonicalize(dir).map_err(|e| crate::Error::io(dir, e))?;
+    for (rel, required) in plan_files(plan) {
+        let p = dir.join(&rel);
+        let refuse = |why: String| {
+            Err(ChangeError::Refused(format!(
+                "{}: {why}; nothing was changed",
+                p.display()
+            )))
+        };
+        let meta = match fs::symlink_metadata(&p) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if required {
+                    return refuse("missing".into());
+                }
+                continue;
+            }
+            Err(e) => return refuse(e.to_string()),
+        };
+        if meta.file_type().is_symlink() {
+            let target = fs::read_link(&p)
+                .map(|t| t.display().to_string())
+                .unwrap_or_else(|_| "?".into());
+            match fs::canonicalize(&p) {
+                Err(e) => {
+                    return refuse(format!(
+                        "symlink to {target} does not resolve ({e}); refusing to write through it"
+                    ))
+                }
+                Ok(real) if !real.starts_with(&real_dir) => {
+                    return refuse(format!(
+                    "symlink to {target}, outside the PKI directory; refusing to write through it"
+                ))
+                }
+                Ok(_) => {}
+            }
+        }
+        if let Err(e) = read_file(&p) {
+            return refuse(e.to_string());
+        }
+    }
+    check_writable(dir, plan)
 }
 
 /// Every directory the plan writes into must be writable (a read-only mount, wrong owner):
@@ -913,6 +1294,8 @@ pub fn recover_interrupted(cfg: &ChangeConfig) -> Result<Vec<String>> {
 /// Executes `plan` (made by [`plan`] with the same `cfg`) in one transaction.
 pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Result<Applied> {
     let dir = &cfg.pki_dir;
+    // The very checks the plan ran: what the dry run promised is what can be done.
+    preflight(cfg, plan)?;
     let tcfg = txn_config(cfg, Some(plan));
     if plan.is_empty() {
         // Still undo an interrupted run if there is one.
@@ -1000,7 +1383,16 @@ fn execute(
         return Ok(());
     }
     let ca = load_ca(dir, &catalog::CAS[0])?.ok_or_else(|| ChangeError::Stale("ca.pem".into()))?;
-    let fqdn = plan.engine_fqdn.clone();
+    let san = match plan.engine_fqdn.as_deref().map(ovirt_conf::check_host_name) {
+        Some(Ok(h)) => Some(h.san()),
+        Some(Err(why)) => {
+            return Err(ChangeError::Refused(format!(
+                "ENGINE_FQDN {}: {why}",
+                ovirt_conf::escape(plan.engine_fqdn.as_deref().unwrap_or_default())
+            )))
+        }
+        None => None,
+    };
     let aia = read_text(dir.join("cert.template")).ok().and_then(|t| {
         t.lines().find_map(|l| {
             let (k, v) = l.split_once('=')?;
@@ -1061,7 +1453,7 @@ fn execute(
             let days = entity_days(cfg, def);
             let profile = LeafProfile {
                 profile: def.profile,
-                san_dns: fqdn.as_ref().map(|f| format!("DNS:{f}")),
+                san_dns: san.clone(),
                 aia: aia.clone(),
                 ca_has_ski,
             };
@@ -1222,6 +1614,13 @@ fn execute(
                 )),
             }
         }
+        // A regular-file copy of ca.pem (the plan checked it held the old CA) follows it.
+        if item.files.iter().any(|f| f == APACHE_CA) {
+            progress.step("apache-ca.pem: the copy of ca.pem");
+            txn.backup_copy(Tree::Pki, APACHE_CA)?;
+            txn.write(Tree::Pki, APACHE_CA, &pem, None)?;
+            written.push(APACHE_CA.into());
+        }
         new_ca_files.push((def.cert, pem));
     }
     for (rel, pem) in new_ca_files {
@@ -1280,6 +1679,13 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                 if cert::first_certificate(&dir.join(def.copy), &copy).ok() != Some(st.der.clone())
                 {
                     return Err(format!("{} differs from {}", def.copy, def.cert));
+                }
+                if item.files.iter().any(|f| f == APACHE_CA) {
+                    let p = dir.join(APACHE_CA);
+                    let d = read_file(&p).map_err(|e| format!("{APACHE_CA}: {e}"))?;
+                    if cert::first_certificate(&p, &d).ok() != Some(st.der.clone()) {
+                        return Err(format!("{APACHE_CA} differs from {}", def.cert));
+                    }
                 }
                 // Existing certificates issued by this CA must still verify.
                 let sub = if def.name == "ca" {

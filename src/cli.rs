@@ -7,6 +7,25 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod out;
+
+// Every command prints through `out::stdout()`: a reader that goes away (EPIPE, `| head`)
+// stops the printing, never the command, and the exit status stays the command's. These
+// shadow std's `print!` / `println!` in every module below, so no call site can panic.
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::cli::out::print_fmt(format_args!($($arg)*))
+    };
+}
+macro_rules! println {
+    () => {
+        $crate::cli::out::print_fmt(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::out::print_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod change;
 mod enroll;
 pub mod hosts;
@@ -89,7 +108,7 @@ fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcom
             .map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
         return Ok(Outcome { code: 0 });
     }
-    let mut out = std::io::stdout();
+    let mut out = out::stdout();
     match what {
         Generated::Bash => {
             clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "rhv-pki", &mut out)
@@ -198,6 +217,9 @@ pub enum CliError {
     Audit(#[from] audit::AuditError),
     #[error("writing the report: {0}")]
     Output(String),
+    /// A side job of the audit failed (the Manager for `--post-events`): exit 3.
+    #[error("{0}")]
+    SideJob(String),
     #[error(transparent)]
     Change(#[from] crate::change::ChangeError),
     /// Refused before anything was changed (exit 2 in the change commands' terms).
@@ -340,6 +362,28 @@ pub fn locations(l: &LocationArgs) -> Locations {
     }
 }
 
+/// A usage error of `audit` (clap's, before the argument structs exist), answered on stdout
+/// in the format the raw arguments ask for: a Nagios `UNKNOWN:` line or a JSON document.
+pub fn answer_usage_error(args: impl Iterator<Item = std::ffi::OsString>, reason: &str) {
+    let args: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+    if !args.iter().any(|a| a == "audit") {
+        return;
+    }
+    let format = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--format="))
+        .or_else(|| {
+            args.windows(2)
+                .find(|w| w[0] == "--format")
+                .map(|w| w[1].as_str())
+        });
+    match format {
+        Some("nagios") => print_unknown(AuditFormat::Nagios, reason, None),
+        Some("json") => print_unknown(AuditFormat::Json, reason, None),
+        _ => {}
+    }
+}
+
 /// What `main` needs to decide the exit code.
 pub struct Outcome {
     pub code: u8,
@@ -360,7 +404,55 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
     }
 }
 
-fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
+fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
+    let format = a.format;
+    let mut printed = false;
+    let r = audit_main(a, now, &mut printed);
+    if let Err(e) = &r {
+        if !printed && e.exit_code() == Status::Unknown.exit_code() {
+            print_unknown(format, &e.to_string(), None);
+        }
+    }
+    r
+}
+
+/// An audit that could not run (exit 3) still answers in the format asked for: a Nagios
+/// `UNKNOWN: reason` line (NRPE shows nothing otherwise), a JSON document with the error.
+/// `audit_line` is the Nagios line of an audit that ran but could not finish its side work.
+fn print_unknown(format: AuditFormat, reason: &str, audit_line: Option<&str>) {
+    let reason = reason.replace(['\n', '\r'], " ");
+    match format {
+        AuditFormat::Nagios => {
+            // `|` starts the performance data: never in the text.
+            let text = reason.replace('|', "/");
+            match audit_line.map(|l| l.split_once(" | ").unwrap_or((l, ""))) {
+                Some((summary, perf)) if !perf.is_empty() => {
+                    println!(
+                        "UNKNOWN: {text} (audit: {}) | {perf}",
+                        summary.replace('|', "/")
+                    )
+                }
+                Some((summary, _)) => {
+                    println!("UNKNOWN: {text} (audit: {})", summary.replace('|', "/"))
+                }
+                None => println!("UNKNOWN: {text}"),
+            }
+        }
+        AuditFormat::Json => {
+            let doc = serde_json::json!({
+                "kind": "PkiAudit", "apiVersion": report::API_VERSION,
+                "error": reason,
+                "summary": {"status": Status::Unknown.as_str(), "exitCode": Status::Unknown.exit_code()},
+            });
+            let mut w = out::stdout();
+            let _ = serde_json::to_writer_pretty(&mut w, &doc);
+            println!();
+        }
+        AuditFormat::Table | AuditFormat::Prometheus => {}
+    }
+}
+
+fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome, CliError> {
     let explicit = a.config.is_some();
     let cpath = a
         .config
@@ -415,8 +507,7 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
         && !a.post_events
         && matches!(a.format, AuditFormat::Table | AuditFormat::Json)
     {
-        let stdout = std::io::stdout();
-        let w = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+        let w = std::io::BufWriter::with_capacity(64 * 1024, out::stdout());
         let totals = if a.format == AuditFormat::Table {
             audit::run_with_extra(&cfg, &mut report::TableSink::new(w, color), probed)?
         } else {
@@ -433,28 +524,51 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
         .engine_fqdn
         .clone()
         .unwrap_or_else(|| "localhost".into());
-    if let Some(dir) = &textfile_dir {
-        let prev = std::fs::read_to_string(dir.join("rhv_pki.prom")).unwrap_or_default();
+    let prev = textfile_dir
+        .as_ref()
+        .and_then(|d| std::fs::read_to_string(d.join("rhv_pki.prom")).ok())
+        .unwrap_or_default();
+    // The textfile is written before stdout (its error counter carries over), but a failure
+    // to write it is reported after the report: the audit itself is never hidden.
+    let textfile_err = textfile_dir.as_ref().and_then(|dir| {
         let text = alert::prometheus(&rep, &t, &host, alert::previous_errors_total(&prev));
-        alert::write_textfile(dir, &text).map_err(|e| {
-            CliError::Output(format!("{}: cannot write rhv_pki.prom: {e}", dir.display()))
-        })?;
-    }
-    let out = |s: &str| -> Result<(), CliError> {
+        alert::write_textfile(dir, &text)
+            .err()
+            .map(|e| CliError::Output(format!("{}: cannot write rhv_pki.prom: {e}", dir.display())))
+    });
+    let write = |s: &str| -> Result<(), CliError> {
         use std::io::Write as _;
-        let stdout = std::io::stdout();
-        let mut w = stdout.lock();
+        let mut w = out::stdout();
         w.write_all(s.as_bytes())
             .and_then(|_| w.flush())
             .map_err(|e| CliError::Output(e.to_string()))
     };
+    // Nagios (one line) and JSON (one document) are decided after every side job (textfile,
+    // --post-events), so a failed one is in the answer: `UNKNOWN: …` / `"error"`. Table and
+    // Prometheus are printed first: a Manager that cannot be reached never hides them.
+    let whole = matches!(a.format, AuditFormat::Nagios | AuditFormat::Json);
+    let mut err = textfile_err;
+    if whole && err.is_none() && a.post_events {
+        err = post_event(&a, &rep).err();
+    }
+    *printed = true;
     match a.format {
-        AuditFormat::Table => out(&report::table(&rep, color))?,
+        AuditFormat::Nagios => {
+            let (line, _) = alert::nagios(&rep, &t);
+            match &err {
+                Some(e) => print_unknown(AuditFormat::Nagios, &e.to_string(), Some(&line)),
+                None => write(&format!("{line}\n"))?,
+            }
+        }
+        AuditFormat::Table => write(&report::table(&rep, color))?,
         AuditFormat::Json => {
             let doc = report::json(&rep);
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::new(stdout.lock());
-            serde_json::to_writer_pretty(&mut w, &doc)
+            let mut v = serde_json::to_value(&doc).map_err(|e| CliError::Output(e.to_string()))?;
+            if let (Some(e), Some(m)) = (&err, v.as_object_mut()) {
+                m.insert("error".into(), e.to_string().into());
+            }
+            let mut w = std::io::BufWriter::new(out::stdout());
+            serde_json::to_writer_pretty(&mut w, &v)
                 .map_err(|e| CliError::Output(e.to_string()))?;
             use std::io::Write as _;
             writeln!(w)
@@ -462,30 +576,28 @@ fn run_audit(mut a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
                 .map_err(|e| CliError::Output(e.to_string()))?;
         }
         AuditFormat::Prometheus => {
-            let prev = textfile_dir
-                .as_ref()
-                .and_then(|d| std::fs::read_to_string(d.join("rhv_pki.prom")).ok())
-                .unwrap_or_default();
             // With --textfile-dir the file already counts this run's errors.
-            let carried = if textfile_dir.is_some() {
-                alert::previous_errors_total(&prev).saturating_sub(
+            let carried = if textfile_dir.is_some() && err.is_none() {
+                let now_prev = textfile_dir
+                    .as_ref()
+                    .and_then(|d| std::fs::read_to_string(d.join("rhv_pki.prom")).ok())
+                    .unwrap_or_default();
+                alert::previous_errors_total(&now_prev).saturating_sub(
                     rep.findings
                         .iter()
                         .filter(|f| matches!(f.problem.code(), "unreadable" | "p12-unreadable"))
                         .count() as u64,
                 )
             } else {
-                0
+                alert::previous_errors_total(&prev)
             };
-            out(&alert::prometheus(&rep, &t, &host, carried))?;
-        }
-        AuditFormat::Nagios => {
-            let (line, _) = alert::nagios(&rep, &t);
-            out(&format!("{line}\n"))?;
+            write(&alert::prometheus(&rep, &t, &host, carried))?;
         }
     }
-    // After the report is out: a Manager that cannot be reached must not hide the audit.
-    if a.post_events {
+    if let Some(e) = err {
+        return Err(e);
+    }
+    if !whole && a.post_events {
         post_event(&a, &rep)?;
     }
     Ok(Outcome {
@@ -511,7 +623,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
     rt.block_on(async {
         let e = crate::engine::Engine::login(cfg)
             .await
-            .map_err(|e| CliError::Output(format!("--post-events: {e}")))?;
+            .map_err(|e| CliError::SideJob(format!("--post-events: {e}")))?;
         let r = e.post_event(&ev).await;
         e.logout().await;
         match r {
@@ -529,7 +641,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
                 );
                 Ok(())
             }
-            Err(err) => Err(CliError::Output(format!("--post-events: {err}"))),
+            Err(err) => Err(CliError::SideJob(format!("--post-events: {err}"))),
         }
     })
 }

@@ -17,6 +17,13 @@ fn main() -> ExitCode {
                 0
             };
             let _ = e.print();
+            // A Nagios check (or a JSON consumer) gets its answer on stdout even then.
+            if code == Status::Unknown.exit_code() {
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or("invalid arguments");
+                let reason = format!("rhv-pki: {}", first.trim_start_matches("error: "));
+                cli::answer_usage_error(std::env::args_os(), &reason);
+            }
             return ExitCode::from(code);
         }
     };
@@ -24,7 +31,12 @@ fn main() -> ExitCode {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    match cli::run(args, now) {
+    let r = cli::run(args, now);
+    // EPIPE on stdout only stops the printing (cli::out); any other write error is said.
+    if let Some(e) = cli::out::failure() {
+        eprintln!("rhv-pki: warning: writing to standard output: {e}");
+    }
+    match r {
         Ok(outcome) => ExitCode::from(outcome.code),
         Err(e) => {
             eprintln!("rhv-pki: error: {e}");

@@ -14,12 +14,15 @@
 //!
 //! Detection (decided and documented in the README): an HE host given with `--he-host` (its
 //! `--vm-status --json` must answer), else the REST API's HostedEngine VM when a REST client is
-//! configured, else a local `hosted-engine` command; none of these → "not detected", which the
-//! plan says in so many words.
+//! configured, else a local `hosted-engine` command; none of these → "not detected and not
+//! ruled out", which the plan says in so many words, and restarts are refused.
 //!
 //! The promise: maintenance is read back after setting it and the change refuses to start if
 //! it did not take; global maintenance is left as the run found it — if it was already on, it
-//! stays on — or, when clearing fails, that is reported loudly with the command to run.
+//! stays on — except after a failed restart, when it is kept on (a service is down), and when
+//! clearing fails; both are reported loudly with the command to run. Without a way to reach
+//! global maintenance and without the hosted engine ruled out ([`CycleOptions::he_unknown`]),
+//! nothing is restarted.
 
 use std::time::{Duration, Instant};
 
@@ -258,6 +261,10 @@ impl GlobalMaintenance for RestMaintenance<'_> {
     }
 }
 
+/// Global maintenance by hand on an HE host (when rhv-pki cannot reach one).
+pub const HE_MANUAL_ON: &str = "hosted-engine --set-maintenance --mode=global";
+pub const HE_MANUAL_OFF: &str = "hosted-engine --set-maintenance --mode=none";
+
 /// How long to wait for a maintenance change to show, and how often to look.
 #[derive(Debug, Clone, Copy)]
 pub struct Settle {
@@ -344,6 +351,10 @@ pub struct CycleOptions {
     pub verify_timeout: Duration,
     pub verify_interval: Duration,
     pub probe_timeout: Duration,
+    /// A hosted engine could not be ruled out and global maintenance cannot be reached (why):
+    /// the files are changed but no unit is restarted — restarting httpd / ovirt-engine
+    /// outside global maintenance may make the HA agents restart the Manager VM.
+    pub he_unknown: Option<String>,
 }
 
 impl Default for CycleOptions {
@@ -355,6 +366,7 @@ impl Default for CycleOptions {
             verify_timeout: Duration::from_secs(300),
             verify_interval: Duration::from_secs(2),
             probe_timeout: Duration::from_secs(10),
+            he_unknown: None,
         }
     }
 }
@@ -396,8 +408,10 @@ pub enum CycleResult {
     MaintenanceRefused,
     /// The file step failed (and the transaction rolled itself back).
     FilesFailed,
-    /// Files written, a restart failed.
+    /// Files written, a restart failed (global maintenance, if we set it, is kept on).
     RestartFailed,
+    /// Files written, restarts refused: a hosted engine could not be ruled out.
+    RestartRefused,
     /// Files written and restarted, but endpoints still serve old certificates.
     Stale,
     /// Everything else done, but global maintenance could not be cleared.
@@ -524,7 +538,27 @@ impl Cycle<'_> {
         // 3. restarts
         let restarting: Vec<&Step> = self.restarts.iter().filter(|s| s.restarts()).collect();
         let mut restarted = Vec::new();
-        if files_ok && self.options.restart {
+        let refused = self.options.he_unknown.as_deref().filter(|_| {
+            self.maintenance.is_none() && self.options.restart && !restarting.is_empty()
+        });
+        if let (true, Some(why)) = (files_ok, refused) {
+            ev(
+                &mut r,
+                "restart-refused",
+                None,
+                false,
+                Some(format!("{why}; nothing was restarted")),
+            );
+            r.result = CycleResult::RestartRefused;
+            r.manual
+                .push(format!("on a hosted-engine host: {}", HE_MANUAL_ON));
+            for s in &restarting {
+                r.manual.push(s.command());
+            }
+            r.manual.push("rhv-pki maintenance verify".into());
+            r.manual
+                .push(format!("on a hosted-engine host: {}", HE_MANUAL_OFF));
+        } else if files_ok && self.options.restart {
             for (i, s) in restarting.iter().enumerate() {
                 progress.step(&format!("systemctl restart {}", s.unit));
                 match services::restart(self.manager, &s.unit) {
@@ -553,6 +587,10 @@ impl Cycle<'_> {
             // --no-restart: the exact commands, in order, under maintenance.
             if let Some(gm) = self.maintenance {
                 r.manual.push(gm.manual(true));
+            } else if self.options.he_unknown.is_some() {
+                r.manual.push(format!(
+                    "if this Manager is a hosted engine, on a hosted-engine host: {HE_MANUAL_ON}"
+                ));
             }
             for s in &restarting {
                 r.manual.push(s.command());
@@ -560,6 +598,10 @@ impl Cycle<'_> {
             r.manual.push("rhv-pki maintenance verify".into());
             if let Some(gm) = self.maintenance {
                 r.manual.push(gm.manual(false));
+            } else if self.options.he_unknown.is_some() {
+                r.manual.push(format!(
+                    "if this Manager is a hosted engine, on a hosted-engine host: {HE_MANUAL_OFF}"
+                ));
             }
         }
 
@@ -628,6 +670,24 @@ impl Cycle<'_> {
                     Some("it was on before this run".into()),
                 );
                 r.maintenance_after = Some("on (it was on before this run; left on)".into());
+            } else if r.result == CycleResult::RestartFailed {
+                // A unit (maybe ovirt-engine) is down: clearing global maintenance now would
+                // let the HA agents restart the Manager VM over it. Kept on, said loudly.
+                ev(
+                    &mut r,
+                    "maintenance-kept-on",
+                    None,
+                    false,
+                    Some(
+                        "a restart failed; global maintenance stays ON until the services are back"
+                            .into(),
+                    ),
+                );
+                r.maintenance_after = Some(format!(
+                    "ON — kept on because a restart failed; once the services run again: {}",
+                    gm.manual(false)
+                ));
+                r.manual.push(gm.manual(false));
             } else {
                 progress.step("global maintenance off");
                 match leave(gm, h, self.options.settle) {

@@ -13,6 +13,8 @@ pub struct EngineConf {
     pub values: BTreeMap<String, String>,
     /// Files read, in order.
     pub files: Vec<PathBuf>,
+    /// The file each value came from (the last one that set it).
+    pub origin: BTreeMap<String, PathBuf>,
 }
 
 impl EngineConf {
@@ -22,6 +24,116 @@ impl EngineConf {
             .map(String::as_str)
             .filter(|s| !s.is_empty())
     }
+
+    /// `ENGINE_FQDN` checked with [`check_host_name`]: `Ok(None)` when unset, `Err` with a
+    /// message naming the file that set it and the (escaped) value when it is not a host name.
+    pub fn valid_fqdn(&self) -> std::result::Result<Option<HostName>, String> {
+        let Some(v) = self.fqdn() else {
+            return Ok(None);
+        };
+        check_host_name(v).map(Some).map_err(|why| {
+            let file = self
+                .origin
+                .get("ENGINE_FQDN")
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "engine.conf.d".into());
+            format!(
+                "{file}: ENGINE_FQDN {} is not a valid host name ({why}); fix it before issuing certificates for it",
+                escape(v)
+            )
+        })
+    }
+}
+
+/// A checked `ENGINE_FQDN`: a DNS name or an IP address literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostName {
+    Dns(String),
+    Ip(std::net::IpAddr),
+}
+
+impl HostName {
+    /// The subjectAltName entry oVirt writes for it (`IP:` for an address, as
+    /// CertificateUtils.getSan does for hosts added by IP).
+    pub fn san(&self) -> String {
+        match self {
+            HostName::Dns(d) => format!("DNS:{d}"),
+            HostName::Ip(a) => format!("IP:{a}"),
+        }
+    }
+}
+
+/// A value as it can be shown on one terminal line: printable ASCII as is, anything else
+/// (newline, escape, non-ASCII, the U+FFFD of an invalid UTF-8 byte) as `\u{..}`; quoted.
+pub fn escape(v: &str) -> String {
+    let mut s = String::from("'");
+    for c in v.chars() {
+        if c.is_ascii_graphic() && c != '\\' && c != '\'' || c == ' ' {
+            s.push(c);
+        } else {
+            s.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    s.push('\'');
+    s
+}
+
+/// Checks a host name as the Manager's certificates name it: an IPv4 / IPv6 address
+/// literal, or a DNS name of RFC 1123 labels (letters, digits, hyphens, not starting or ending
+/// with a hyphen, 1–63 characters; IDNA A-labels `xn--…` are such labels), at most 253
+/// characters, no trailing dot. Returns why not.
+pub fn check_host_name(v: &str) -> std::result::Result<HostName, String> {
+    if let Ok(ip) = v.parse::<std::net::IpAddr>() {
+        return Ok(HostName::Ip(ip));
+    }
+    check_dns_name(v, false).map(|()| HostName::Dns(v.to_string()))
+}
+
+/// [`check_host_name`] for a DNS name only; `wildcard` allows a leftmost `*` label (what a
+/// certificate's dNSName may hold, never an `ENGINE_FQDN`).
+pub fn check_dns_name(v: &str, wildcard: bool) -> std::result::Result<(), String> {
+    if v.is_empty() {
+        return Err("empty".into());
+    }
+    if let Some(c) = v
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.' || (wildcard && *c == '*')))
+    {
+        return Err(match c {
+            '\n' | '\r' => "contains a line break".into(),
+            '\u{fffd}' => "contains a byte that is not UTF-8".into(),
+            c if c.is_ascii_graphic() || c == ' ' => format!("contains '{c}'"),
+            c => format!("contains the character U+{:04X}", c as u32),
+        });
+    }
+    if v.len() > 253 {
+        return Err(format!("{} characters, at most 253", v.len()));
+    }
+    for (i, label) in v.split('.').enumerate() {
+        if label.is_empty() {
+            return Err("empty label (leading, trailing or double dot)".into());
+        }
+        if wildcard && i == 0 && label == "*" {
+            continue;
+        }
+        if label.contains('*') {
+            return Err("'*' is only allowed as the whole leftmost label".into());
+        }
+        if label.len() > 63 {
+            return Err(format!("label of {} characters, at most 63", label.len()));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("label '{label}' starts or ends with a hyphen"));
+        }
+    }
+    // An all-numeric last label is an (invalid) address, not a name: 10.0.0.300.
+    if v.rsplit('.')
+        .next()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err("all-numeric top-level label (not an IP address either)".into());
+    }
+    Ok(())
 }
 
 /// Parses one shell-style config line; `None` for blanks and comments.
@@ -60,6 +172,7 @@ pub fn read_engine_conf(dir: &Path) -> Result<EngineConf> {
         let text = String::from_utf8_lossy(&bytes);
         for line in text.lines() {
             if let Some((k, v)) = parse_assignment(line) {
+                conf.origin.insert(k.clone(), f.clone());
                 conf.values.insert(k, v);
             }
         }
@@ -283,6 +396,49 @@ mod tests {
         assert_eq!(idx.max_serial(), Some(0x1000));
         assert_eq!(parse_serial("100A\n"), Ok(0x100a));
         assert!(parse_serial("xyz").is_err());
+    }
+
+    #[test]
+    fn host_names() {
+        for ok in [
+            "engine.example.test",
+            "xn--bcher-kva.example",
+            "a",
+            "engine-1.example.test",
+            &format!("{}.example", "a".repeat(63)),
+        ] {
+            assert!(check_host_name(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            check_host_name("192.0.2.10"),
+            Ok(HostName::Ip("192.0.2.10".parse().unwrap()))
+        );
+        assert_eq!(
+            check_host_name("2001:db8::1").unwrap().san(),
+            "IP:2001:db8::1"
+        );
+        assert_eq!(check_host_name("e.example").unwrap().san(), "DNS:e.example");
+        for bad in [
+            "",
+            "a,b.example",
+            "$(touch x).example",
+            "engine\nexample",
+            "engine\u{fffd}.example",
+            "-a.example",
+            "a-.example",
+            "a..b",
+            "engine.example.",
+            "*.example",
+            "10.0.0.300",
+            "b\u{fc}cher.example",
+            &format!("{}.example", "a".repeat(64)),
+            &vec!["abcdefghi"; 26].join("."),
+        ] {
+            assert!(check_host_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_dns_name("*.example.test", true).is_ok());
+        assert!(check_dns_name("a.*.example", true).is_err());
+        assert_eq!(escape("a\nb'"), "'a\\u{a}b\\u{27}'");
     }
 
     #[test]

@@ -338,6 +338,217 @@ fn systemd_units_verify() {
     assert!(!audit_unit.contains("renew") && !audit_unit.contains("resign"));
 }
 
+/// `Key=` values of a unit file (comments skipped).
+fn unit_values(unit: &str, key: &str) -> Vec<String> {
+    unit.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix(&format!("{key}=")))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn audit_unit_starts_without_node_exporter_and_takes_the_textfile_dir_from_config() {
+    let unit = std::fs::read_to_string(contrib().join("systemd/rhv-pki-audit.service")).unwrap();
+    // systemd refuses to start a unit whose ReadWritePaths= does not exist, unless "-".
+    let rw = unit_values(&unit, "ReadWritePaths");
+    assert!(!rw.is_empty(), "{unit}");
+    for v in &rw {
+        for p in v.split_whitespace() {
+            assert!(p.starts_with('-'), "ReadWritePaths={p} without '-': {unit}");
+        }
+    }
+    // ExecStart names no directory: the path comes from config.toml.
+    let exec = unit_values(&unit, "ExecStart");
+    assert_eq!(exec.len(), 1, "{unit}");
+    let argv: Vec<&str> = exec[0].split_whitespace().collect();
+    assert!(!argv.contains(&"--textfile-dir"), "{exec:?}");
+    assert_eq!(argv[0], "/usr/bin/rhv-pki");
+    // Run the unit's own command line with a config that sets textfile_dir, and without one.
+    let root = scenario("4.5-modern");
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = dir.path().join("node-exporter");
+    std::fs::create_dir(&metrics).unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[audit]\npki_dir = \"{}\"\n[prometheus]\ntextfile_dir = \"{}\"\n",
+            pki(root.path()).display(),
+            metrics.display()
+        ),
+    )
+    .unwrap();
+    let o = bin()
+        .args(&argv[1..])
+        .args(["--config", cfg.to_str().unwrap(), "--at", AT])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("OK: "));
+    let prom = std::fs::read_to_string(metrics.join("rhv_pki.prom")).unwrap();
+    assert!(
+        prom.contains("rhv_pki_cert_not_after_timestamp_seconds"),
+        "{prom}"
+    );
+    std::fs::write(
+        &cfg,
+        format!("[audit]\npki_dir = \"{}\"\n", pki(root.path()).display()),
+    )
+    .unwrap();
+    std::fs::remove_file(metrics.join("rhv_pki.prom")).unwrap();
+    let o = bin()
+        .args(&argv[1..])
+        .args(["--config", cfg.to_str().unwrap(), "--at", AT])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(!metrics.join("rhv_pki.prom").exists());
+}
+
+#[test]
+fn unknown_always_answers_on_stdout_nagios_line_and_json_document() {
+    let root = scenario("4.2-sha1");
+    let r = root.path().to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bad_cfg = dir.path().join("config.toml");
+    std::fs::write(&bad_cfg, "not toml [").unwrap();
+    let bad_cfg = bad_cfg.to_str().unwrap();
+    let missing = dir.path().join("no-such-dir");
+    let missing = missing.to_str().unwrap();
+    // Every way the audit cannot run: exit 3, one `UNKNOWN: reason` line on stdout.
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["audit", "--pki-dir", "/nonexistent/pki"],
+            "/nonexistent/pki",
+        ),
+        (
+            vec!["audit", "--root", r, "--config", bad_cfg],
+            "config.toml",
+        ),
+        (vec!["audit", "--root", r, "--at", "yesterday"], "--at"),
+        (
+            vec!["audit", "--root", r, "--warn-days", "5", "--crit-days", "9"],
+            "--crit-days",
+        ),
+        (
+            vec!["audit", "--root", r, "--warn-days", "x"],
+            "--warn-days",
+        ),
+        (
+            vec!["audit", "--root", r, "--no-such-flag"],
+            "--no-such-flag",
+        ),
+        (
+            vec![
+                "audit",
+                "--root",
+                r,
+                "--p12-password-file",
+                "/nonexistent/pw",
+            ],
+            "/nonexistent/pw",
+        ),
+    ];
+    for (args, why) in &cases {
+        let mut a = args.clone();
+        a.extend(["--format", "nagios"]);
+        let o = run(&a);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(3), "{a:?}: {out}");
+        assert_eq!(out.lines().count(), 1, "{a:?}: one line: {out}");
+        assert!(
+            out.starts_with("UNKNOWN: ") && out.contains(why),
+            "{a:?}: {out}"
+        );
+        assert!(!out.trim_end().contains('|'), "{a:?}: no perfdata: {out}");
+        // JSON: a document carrying the error.
+        let mut a = args.clone();
+        a.extend(["--format", "json"]);
+        let o = run(&a);
+        assert_eq!(o.status.code(), Some(3), "{a:?}");
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{a:?}: not JSON ({e}): {:?}", o.stdout));
+        assert_eq!(doc["kind"], "PkiAudit");
+        assert_eq!(doc["summary"]["status"], "UNKNOWN");
+        assert_eq!(doc["summary"]["exitCode"], 3);
+        assert!(doc["error"].as_str().unwrap().contains(why), "{doc:#}");
+    }
+    // A textfile directory that does not exist: the Nagios line comes first, as UNKNOWN with
+    // the audit's own summary and perfdata; the textfile error follows on stderr.
+    let o = run(&[
+        "audit",
+        "--root",
+        r,
+        "--at",
+        AT,
+        "--format",
+        "nagios",
+        "--textfile-dir",
+        missing,
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("UNKNOWN: ") && out.contains("rhv_pki.prom"),
+        "{out}"
+    );
+    assert!(out.contains("(audit: WARNING: "), "{out}");
+    assert!(out.contains(" | 'ca:ca.pem'="), "perfdata kept: {out}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write rhv_pki.prom"));
+    // --post-events to a Manager that cannot be reached: the same single UNKNOWN line.
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "secret\n").unwrap();
+    let pw = pw.to_str().unwrap();
+    let unreachable = [
+        "audit",
+        "--root",
+        r,
+        "--at",
+        AT,
+        "--post-events",
+        "--engine-url",
+        "https://127.0.0.1:1",
+        "--password-file",
+        pw,
+        "--format",
+    ];
+    let o = run(&[&unreachable[..], &["nagios"]].concat());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("UNKNOWN: --post-events: "), "{out}");
+    assert!(out.contains("(audit: WARNING: "), "{out}");
+    let o = run(&[&unreachable[..], &["json"]].concat());
+    assert_eq!(o.status.code(), Some(3));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        doc["error"].as_str().unwrap().contains("--post-events"),
+        "{doc:#}"
+    );
+    // JSON: the whole report plus the error.
+    let o = run(&[
+        "audit",
+        "--root",
+        r,
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--textfile-dir",
+        missing,
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        doc["error"].as_str().unwrap().contains("rhv_pki.prom"),
+        "{doc:#}"
+    );
+    assert!(!doc["certificates"].as_array().unwrap().is_empty());
+}
+
 #[test]
 fn completions_are_generated_from_the_cli() {
     for (shell, needle) in [("bash", "resign"), ("zsh", "renew"), ("fish", "rollback")] {

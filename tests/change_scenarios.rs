@@ -116,8 +116,15 @@ fn verify_ok(ca: &Path, cert: &Path) {
     );
 }
 
-/// The whole runbook on one era, judged by openssl and keytool.
-fn resign_all_and_judge(name: &str) {
+/// The whole runbook on one era, judged by openssl and keytool. `force`: `--all --force`,
+/// every CA and entity re-signed even when healthy (without it only a 4.2 PKI, all SHA-1
+/// with RC2-40 p12s, is re-signed whole).
+fn resign_all_and_judge(name: &str, force: bool) {
+    let all: &[&str] = if force {
+        &["resign", "--all", "--force"]
+    } else {
+        &["resign", "--all"]
+    };
     let root = scenario(name);
     let p = pki(root.path());
     let orig = pki(&fixtures().join(name));
@@ -128,15 +135,12 @@ fn resign_all_and_judge(name: &str) {
         .lines()
         .count();
 
-    let dry = rhv(root.path(), &["resign", "--all", "--dry-run"]);
+    let dry = rhv(root.path(), &[all, &["--dry-run"]].concat());
     ok(&dry);
     assert_eq!(state(root.path()), before, "--dry-run changed nothing");
     let plan = String::from_utf8_lossy(&dry.stdout).to_string();
 
-    let o = rhv(
-        root.path(),
-        &["resign", "--all", "--yes", "--format", "json"],
-    );
+    let o = rhv(root.path(), &[all, &["--yes", "--format", "json"]].concat());
     ok(&o);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(doc["result"]["changed"], true);
@@ -157,6 +161,17 @@ fn resign_all_and_judge(name: &str) {
         .map(|i| i["newSerial"].as_str().unwrap())
         .collect();
     assert_eq!(serials.len(), names.len(), "every entity re-signed");
+    let cas = doc["plan"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "ca")
+        .count();
+    let expect_cas = ["ca.pem", "qemu-ca.pem"]
+        .iter()
+        .filter(|c| orig.join(c).exists())
+        .count();
+    assert_eq!(cas, expect_cas, "every CA re-signed");
 
     // CA(s): SHA-256, same key, same serial and subject.
     for ca in ["ca.pem", "qemu-ca.pem"] {
@@ -365,17 +380,149 @@ fn resign_all_and_judge(name: &str) {
 
 #[test]
 fn resign_all_4_2_sha1() {
-    resign_all_and_judge("4.2-sha1");
+    resign_all_and_judge("4.2-sha1", false);
 }
 
 #[test]
 fn resign_all_4_4_mixed() {
-    resign_all_and_judge("4.4-mixed");
+    resign_all_and_judge("4.4-mixed", true);
 }
 
 #[test]
 fn resign_all_4_5_modern() {
-    resign_all_and_judge("4.5-modern");
+    resign_all_and_judge("4.5-modern", true);
+}
+
+fn plan_json(root: &Path, args: &[&str]) -> serde_json::Value {
+    let o = rhv(root, &[args, &["--dry-run", "--format", "json"]].concat());
+    ok(&o);
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn reason_of<'a>(doc: &'a serde_json::Value, list: &str, name: &str) -> Option<&'a str> {
+    doc["plan"][list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .map(|i| i["reason"].as_str().unwrap())
+}
+
+/// `resign --all` on a 4.4 PKI whose CAs are SHA-256 with years left re-signs only what is
+/// weak (SHA-1 apache / websocket-proxy, reports without SAN), says why each CA is skipped,
+/// asks no host re-enrollment, and leaves both CAs and the truststore byte-identical; with
+/// `--force` the CAs are re-signed too.
+#[test]
+fn resign_all_re_signs_only_what_is_weak_or_due() {
+    let root = scenario("4.4-mixed");
+    let p = pki(root.path());
+    let doc = plan_json(root.path(), &["resign", "--all"]);
+    for ca in ["ca", "qemu-ca"] {
+        assert!(
+            reason_of(&doc, "items", ca).is_none(),
+            "{ca} planned: {doc}"
+        );
+        let why = reason_of(&doc, "skipped", ca).unwrap_or_else(|| panic!("{ca} not skipped"));
+        assert!(
+            why.contains("already sha256WithRSAEncryption")
+                && why.contains("2030-05-30")
+                && why.contains("--force"),
+            "{ca}: {why}"
+        );
+    }
+    for n in ["apache", "websocket-proxy"] {
+        let why = reason_of(&doc, "items", n).unwrap_or_else(|| panic!("{n} not planned"));
+        assert!(
+            why.starts_with("re-sign with SHA-256") && why.contains("signed sha1WithRSAEncryption"),
+            "{n}: {why}"
+        );
+    }
+    let why = reason_of(&doc, "items", "reports").expect("reports planned");
+    assert!(why.contains("no subjectAltName"), "reports: {why}");
+    let notes = doc["plan"]["notes"].to_string();
+    assert!(
+        !notes.contains("re-enroll"),
+        "no CA change, no re-enrollment: {notes}"
+    );
+    let keep = [
+        "ca.pem",
+        "qemu-ca.pem",
+        "certs/ca.der",
+        "certs/qemu-ca.der",
+        ".truststore",
+    ]
+    .map(|f| std::fs::read(p.join(f)).unwrap());
+    let o = rhv(root.path(), &["resign", "--all", "--yes"]);
+    ok(&o);
+    assert_eq!(
+        [
+            "ca.pem",
+            "qemu-ca.pem",
+            "certs/ca.der",
+            "certs/qemu-ca.der",
+            ".truststore"
+        ]
+        .map(|f| std::fs::read(p.join(f)).unwrap()),
+        keep,
+        "CAs and truststore untouched"
+    );
+    assert_eq!(
+        sig_alg(&p.join("certs/apache.cer")),
+        "sha256WithRSAEncryption"
+    );
+    let o = openssl_text(&[
+        "x509",
+        "-noout",
+        "-ext",
+        "subjectAltName",
+        "-in",
+        p.join("certs/reports.cer").to_str().unwrap(),
+    ]);
+    assert!(o.contains("DNS:engine44.example.test"), "reports SAN: {o}");
+    // --force: the healthy CAs are re-signed (keeping key and serial), and the plan says so.
+    let forced = plan_json(root.path(), &["resign", "--all", "--force"]);
+    let why = reason_of(&forced, "items", "ca").expect("ca forced");
+    assert!(
+        why.starts_with("--force: already sha256WithRSAEncryption"),
+        "{why}"
+    );
+    assert!(why.contains("notAfter"), "{why}");
+}
+
+/// A plan with nothing to do exits 0, says so, and changes nothing (after a forced re-sign
+/// everything is fresh SHA-256).
+#[test]
+fn resign_all_with_nothing_to_do_exits_0_and_says_so() {
+    let root = scenario("4.5-modern");
+    ok(&rhv(root.path(), &["resign", "--all", "--force", "--yes"]));
+    let before = state(root.path());
+    for extra in [&["--dry-run"][..], &["--yes"][..]] {
+        let o = rhv(root.path(), &[&["resign", "--all"][..], extra].concat());
+        ok(&o);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("nothing to do"), "{extra:?}: {}", text(&o));
+        assert!(
+            out.contains("skipped ca: nothing to fix")
+                && out.contains("skipped engine: nothing to fix"),
+            "{extra:?}: {}",
+            text(&o)
+        );
+        assert!(
+            !out.contains("restart"),
+            "{extra:?}: nothing to restart: {}",
+            text(&o)
+        );
+        assert_eq!(state(root.path()), before, "{extra:?} changed something");
+    }
+    let o = rhv(
+        root.path(),
+        &["resign", "--all", "--yes", "--format", "json"],
+    );
+    ok(&o);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["result"]["changed"], false);
+    assert_eq!(doc["plan"]["items"].as_array().unwrap().len(), 0);
+    assert_eq!(state(root.path()), before);
 }
 
 #[test]
@@ -406,7 +553,7 @@ fn resigned_extensions_equal_what_openssl_ca_wrote() {
     // 4.5 sample entities were issued by `openssl ca` with oVirt's cert.conf: our re-issue
     // must carry byte-identical extensions (same key, same CA, same profile).
     let root = scenario("4.5-modern");
-    ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
+    ok(&rhv(root.path(), &["resign", "--all", "--force", "--yes"]));
     let p = pki(root.path());
     let orig = pki(&fixtures().join("4.5-modern"));
     let ext = |f: &Path| {
@@ -562,7 +709,7 @@ fn rollback_restores_bytes_modes_and_owners() {
         }
     }
     let before = state(root.path());
-    let applied = rhv(root.path(), &["resign", "--all", "--yes"]);
+    let applied = rhv(root.path(), &["resign", "--all", "--force", "--yes"]);
     ok(&applied);
     let mid = state(root.path());
     assert_ne!(mid, before);
@@ -628,7 +775,7 @@ fn a_held_ca_lock_makes_us_wait_or_time_out_untouched() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     let o = rhv(
         root.path(),
-        &["resign", "--all", "--yes", "--lock-timeout", "1"],
+        &["resign", "--all", "--force", "--yes", "--lock-timeout", "1"],
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
@@ -939,12 +1086,16 @@ fn resign_never_shortens_a_ca_unless_asked() {
     let p = pki(root.path());
     let ca = p.join("ca.pem");
     let before = cert_field(&ca, "-enddate");
-    let dry = rhv(root.path(), &["resign", "--all", "--dry-run"]);
+    let dry = rhv(root.path(), &["resign", "--all", "--force", "--dry-run"]);
     ok(&dry);
     let plan = text(&dry);
     assert!(plan.contains("already sha256WithRSAEncryption"), "{plan}");
     assert!(!plan.contains("re-sign with SHA-256"), "{plan}");
-    ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
+    assert!(
+        plan.contains("notAfter stays 2042-07-27") && !plan.contains("fresh validity"),
+        "{plan}"
+    );
+    ok(&rhv(root.path(), &["resign", "--all", "--force", "--yes"]));
     assert_eq!(cert_field(&ca, "-enddate"), before);
     assert_eq!(sig_alg(&ca), "sha256WithRSAEncryption");
 
@@ -972,7 +1123,7 @@ fn resign_never_shortens_a_ca_unless_asked() {
     let old = scenario("4.2-sha1");
     let plan = text(&rhv(old.path(), &["resign", "--all", "--dry-run"]));
     assert!(
-        plan.contains("re-sign with SHA-256 (now sha1WithRSAEncryption)"),
+        plan.contains("re-sign with SHA-256 keeping the key: signed sha1WithRSAEncryption"),
         "{plan}"
     );
 }
@@ -1051,4 +1202,320 @@ fn unreadable_openssl_conf_refuses_without_hanging() {
         );
         assert_eq!(state(root.path()), before, "{args:?} changed something");
     }
+}
+
+/// `apache-ca.pem` as a regular-file copy of ca.pem (not the usual symlink) is refreshed in
+/// the same transaction as ca.pem, so the next audit finds no apache-ca-mismatch; a
+/// third-party CA in it (apache issued externally) is kept, and the plan says why.
+#[test]
+fn apache_ca_copy_follows_a_re_signed_ca_and_a_third_party_one_stays() {
+    let root = scenario("4.2-sha1");
+    let p = pki(root.path());
+    std::fs::remove_file(p.join("apache-ca.pem")).unwrap();
+    std::fs::copy(p.join("ca.pem"), p.join("apache-ca.pem")).unwrap();
+    let o = rhv(
+        root.path(),
+        &["resign", "--all", "--yes", "--format", "json"],
+    );
+    ok(&o);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        doc["result"]["filesWritten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "apache-ca.pem"),
+        "{doc}"
+    );
+    assert!(
+        !std::fs::symlink_metadata(p.join("apache-ca.pem"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "still a regular file"
+    );
+    assert_eq!(
+        std::fs::read(p.join("apache-ca.pem")).unwrap(),
+        std::fs::read(p.join("ca.pem")).unwrap(),
+        "apache-ca.pem holds the re-signed CA"
+    );
+    assert_eq!(sig_alg(&p.join("apache-ca.pem")), "sha256WithRSAEncryption");
+    let (_, audit) = audit_json(root.path(), &["--at", "2026-11-23"]);
+    assert!(
+        !has(&audit, "apache-ca-mismatch", "apache-ca.pem"),
+        "{}",
+        codes(&audit)
+    );
+    // The rollback restores the old copy too.
+    ok(&rhv(root.path(), &["rollback", "--yes"]));
+    assert_eq!(
+        std::fs::read(p.join("apache-ca.pem")).unwrap(),
+        std::fs::read(pki(&fixtures().join("4.2-sha1")).join("ca.pem")).unwrap()
+    );
+
+    // Third-party apache: apache-ca.pem holds the external CA; re-signing ca keeps it.
+    let root = scenario("third-party-apache");
+    let p = pki(root.path());
+    let ext = std::fs::read(p.join("apache-ca.pem")).unwrap();
+    let plan = plan_json(root.path(), &["resign", "ca"]);
+    let why = reason_of(&plan, "skipped", "apache-ca.pem").expect("apache-ca.pem skipped");
+    assert!(
+        why.contains("Example Corp Issuing CA") && why.contains("third-party"),
+        "{why}"
+    );
+    ok(&rhv(root.path(), &["resign", "ca", "--yes"]));
+    assert_eq!(std::fs::read(p.join("apache-ca.pem")).unwrap(), ext);
+    assert_ne!(std::fs::read(p.join("ca.pem")).unwrap(), ext);
+    let (_, audit) = audit_json(root.path(), &[]);
+    assert!(
+        !has(&audit, "apache-ca-mismatch", "apache-ca.pem")
+            && has(&audit, "third-party-cert", "certs/apache.cer"),
+        "{}",
+        codes(&audit)
+    );
+}
+
+/// What the apply cannot do, the dry run does not promise: `--dry-run` and `--yes` run the one
+/// preflight and fail alike, with the same message naming the file, and nothing changes.
+#[test]
+fn dry_run_fails_where_the_apply_would() {
+    type Setup = fn(&Path);
+    let cases: &[(&str, &str, Setup)] = &[
+        ("database.txt", "larger than", |p| {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(p.join("database.txt"))
+                .unwrap();
+            f.set_len(200 << 20).unwrap();
+        }),
+        ("requests/apache.req", "directory", |p| {
+            std::fs::remove_file(p.join("requests/apache.req")).unwrap();
+            std::fs::create_dir(p.join("requests/apache.req")).unwrap();
+        }),
+        ("certs/apache.cer", "directory", |p| {
+            std::fs::remove_file(p.join("certs/apache.cer")).unwrap();
+            std::fs::create_dir(p.join("certs/apache.cer")).unwrap();
+        }),
+        ("certs/ca.der", "directory", |p| {
+            std::fs::remove_file(p.join("certs/ca.der")).unwrap();
+            std::fs::create_dir(p.join("certs/ca.der")).unwrap();
+        }),
+    ];
+    for (file, why, setup) in cases {
+        let root = scenario("4.2-sha1");
+        let p = pki(root.path());
+        setup(&p);
+        let before = state(root.path());
+        let mut errs = Vec::new();
+        for mode in ["--dry-run", "--yes"] {
+            let o = rhv(root.path(), &["resign", "--all", mode]);
+            assert_eq!(o.status.code(), Some(2), "{file} {mode}: {}", text(&o));
+            let err = String::from_utf8_lossy(&o.stderr).to_string();
+            assert!(
+                err.contains(&p.join(file).display().to_string()) && err.contains(why),
+                "{file} {mode}: {err}"
+            );
+            assert_eq!(
+                state(root.path()),
+                before,
+                "{file} {mode} changed something"
+            );
+            assert!(
+                !root.path().join("var/lib/rhv-pki/backups").exists(),
+                "{file} {mode}: no backup begun"
+            );
+            errs.push(err);
+        }
+        assert_eq!(
+            errs[0], errs[1],
+            "{file}: same message for the dry run and the apply"
+        );
+    }
+    // `conf` too: an openssl.conf that is a link leaving the PKI dir is written through by
+    // neither the dry run nor the apply.
+    let root = scenario("4.2-sha1");
+    let p = pki(root.path());
+    let outside = root.path().join("outside-openssl.conf");
+    std::fs::copy(p.join("openssl.conf"), &outside).unwrap();
+    std::fs::remove_file(p.join("openssl.conf")).unwrap();
+    std::os::unix::fs::symlink(&outside, p.join("openssl.conf")).unwrap();
+    let before = state(root.path());
+    let outside_before = std::fs::read(&outside).unwrap();
+    let mut errs = Vec::new();
+    for mode in ["--dry-run", "--yes"] {
+        let o = rhv(root.path(), &["conf", mode]);
+        assert_eq!(o.status.code(), Some(2), "conf {mode}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(
+            err.contains(&p.join("openssl.conf").display().to_string())
+                && err.contains("outside the PKI directory"),
+            "conf {mode}: {err}"
+        );
+        assert_eq!(state(root.path()), before, "conf {mode} changed something");
+        errs.push(err);
+    }
+    assert_eq!(errs[0], errs[1]);
+    assert_eq!(std::fs::read(&outside).unwrap(), outside_before);
+}
+
+/// README: a `.cer` that cannot be read is refused, never overwritten. `certs/engine.cer` as a
+/// FIFO or a 200 MB file: `resign --all` and `resign engine` refuse, naming it, nothing changed.
+#[test]
+fn unreadable_entity_cer_is_refused_not_overwritten() {
+    for kind in ["fifo", "huge"] {
+        let root = scenario("4.2-sha1");
+        let p = pki(root.path());
+        let cer = p.join("certs/engine.cer");
+        if kind == "fifo" {
+            std::fs::remove_file(&cer).unwrap();
+            assert!(Command::new("mkfifo").arg(&cer).status().unwrap().success());
+        } else {
+            let f = std::fs::OpenOptions::new().write(true).open(&cer).unwrap();
+            f.set_len(200 << 20).unwrap();
+        }
+        let before = state(root.path());
+        for args in [
+            &["resign", "--all", "--yes"][..],
+            &["resign", "engine", "--yes"][..],
+        ] {
+            let o = output_within_a_minute(
+                bin()
+                    .args(args)
+                    .arg("--root")
+                    .arg(root.path())
+                    .env_remove("RHV_PKI_P12_PASSWORD")
+                    .stdin(Stdio::null()),
+                &format!("{kind} {args:?} blocked"),
+            );
+            assert_eq!(o.status.code(), Some(2), "{kind} {args:?}: {}", text(&o));
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                err.contains(&cer.display().to_string())
+                    && (err.contains("FIFO") || err.contains("larger than")),
+                "{kind} {args:?}: {err}"
+            );
+            assert_eq!(
+                state(root.path()),
+                before,
+                "{kind} {args:?} changed something"
+            );
+        }
+    }
+}
+
+/// ENGINE_FQDN becomes the one dNSName of the web certificates: a value that is not a host
+/// name is refused before anything changes, naming the file and showing the value escaped;
+/// an IP address literal is accepted and written as `IP:`.
+#[test]
+fn engine_fqdn_is_validated_before_any_change() {
+    let bad: &[&[u8]] = &[
+        b"ENGINE_FQDN=engine.example.test,evil.example\n",
+        b"ENGINE_FQDN=\"$(touch /tmp/pwned).example\"\n",
+        b"ENGINE_FQDN=\"engine\nevil.example\"\n",
+        b"ENGINE_FQDN=engine\xff.example.test\n",
+        b"ENGINE_FQDN=-engine.example.test\n",
+    ];
+    for value in bad {
+        let root = scenario("4.2-sha1");
+        let conf = root
+            .path()
+            .join("etc/ovirt-engine/engine.conf.d/10-setup-protocols.conf");
+        std::fs::write(&conf, value).unwrap();
+        let before = state(root.path());
+        for mode in ["--dry-run", "--yes"] {
+            let o = rhv(root.path(), &["resign", "--all", mode]);
+            assert_eq!(o.status.code(), Some(2), "{value:?} {mode}: {}", text(&o));
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                err.contains(&conf.display().to_string()) && err.contains("not a valid host name"),
+                "{value:?} {mode}: {err}"
+            );
+            assert!(
+                !err.contains('\u{1b}') && err.trim_end().lines().count() == 1,
+                "{err:?}"
+            );
+            assert_eq!(
+                state(root.path()),
+                before,
+                "{value:?} {mode} changed something"
+            );
+        }
+        // The audit says so too, naming the file.
+        let (_, doc) = audit_json(root.path(), &[]);
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "engine-fqdn-unknown")
+            .unwrap_or_else(|| panic!("{value:?}: {}", codes(&doc)));
+        assert_eq!(f["severity"], "warning");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("10-setup-protocols.conf"),
+            "{f}"
+        );
+    }
+    // A Manager addressed by IP: IP:<addr> in the SAN, as oVirt writes it for hosts.
+    let root = scenario("4.2-sha1");
+    std::fs::write(
+        root.path()
+            .join("etc/ovirt-engine/engine.conf.d/10-setup-protocols.conf"),
+        "ENGINE_FQDN=192.0.2.10\n",
+    )
+    .unwrap();
+    ok(&rhv(root.path(), &["resign", "apache", "--yes"]));
+    let san = openssl_text(&[
+        "x509",
+        "-noout",
+        "-ext",
+        "subjectAltName",
+        "-in",
+        pki(root.path()).join("certs/apache.cer").to_str().unwrap(),
+    ]);
+    assert!(
+        san.contains("IP Address:192.0.2.10") && !san.contains("DNS:"),
+        "{san}"
+    );
+}
+
+/// A certificate whose dNSName is not a host name (as an unchecked ENGINE_FQDN produced) is an
+/// audit finding, `san-invalid`, on whatever certificate carries it.
+#[test]
+fn audit_flags_an_invalid_dns_san() {
+    let root = scenario("4.5-modern");
+    let p = pki(root.path());
+    let key = root.path().join("k.pem");
+    let out = p.join("certs/host7.example.test.cer");
+    let o = openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key.to_str().unwrap(),
+        "-subj",
+        "/O=example.test/CN=host7.example.test",
+        "-days",
+        "30",
+        "-addext",
+        "subjectAltName=DNS:host7.example.test;reboot,DNS:ok.example.test,DNS:*.wild.example.test",
+        "-out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, doc) = audit_json(root.path(), &[]);
+    let f = findings(&doc, "san-invalid", "certs/host7.example.test.cer");
+    assert_eq!(f.len(), 1, "{}", codes(&doc));
+    let m = f[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("host7.example.test;reboot") && m.contains("';'"),
+        "{m}"
+    );
+    // The healthy sample has none.
+    let clean = scenario("4.5-modern");
+    let (_, doc) = audit_json(clean.path(), &[]);
+    assert!(!codes(&doc).contains("san-invalid"), "{}", codes(&doc));
 }

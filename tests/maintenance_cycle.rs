@@ -254,6 +254,7 @@ fn no_restart_leaves_the_old_certificate_served_and_audit_probe_reports_restart_
         "apache",
         "--root",
         m.root_str(),
+        "--cycle",
         "--he-host",
         "localhost",
         "--endpoint",
@@ -392,7 +393,7 @@ fn maintenance_that_does_not_take_refuses_before_any_change() {
 }
 
 #[test]
-fn restart_failure_is_reported_maintenance_cleared_exit_4() {
+fn restart_failure_is_reported_maintenance_kept_on_exit_4() {
     let m = Manager::start(
         "4.2-sha1",
         &[
@@ -429,7 +430,7 @@ fn restart_failure_is_reported_maintenance_cleared_exit_4() {
             "maintenance-on",
             "files",
             "restart httpd",
-            "maintenance-off"
+            "maintenance-kept-on"
         ]
     );
     let ev = &doc["cycle"]["events"][2];
@@ -442,20 +443,69 @@ fn restart_failure_is_reported_maintenance_cleared_exit_4() {
         "{ev}"
     );
     // The exact state: files committed (backup id given), nothing after httpd restarted,
-    // maintenance cleared, the rest left as a command.
+    // global maintenance kept ON (a service is down: the HA agents must not act), the rest
+    // left as commands, clearing maintenance last.
     assert!(doc["result"]["backup"].is_string());
     assert_ne!(m.apache_disk_serial(), old);
     assert!(!m
         .calls()
         .iter()
         .any(|c| c.contains("restart ovirt-websocket-proxy")));
-    assert!(!m.gm());
-    assert_eq!(doc["cycle"]["maintenanceAfter"], "off");
-    let manual = doc["cycle"]["manual"].to_string();
     assert!(
-        manual.contains("systemctl restart httpd ovirt-websocket-proxy"),
-        "{manual}"
+        m.gm(),
+        "global maintenance must stay on after a failed restart"
     );
+    assert!(!m.calls().iter().any(|c| c.contains("--mode=none")));
+    assert!(
+        doc["cycle"]["maintenanceAfter"]
+            .as_str()
+            .unwrap()
+            .starts_with("ON — kept on because a restart failed"),
+        "{doc:#}"
+    );
+    let manual: Vec<&str> = doc["cycle"]["manual"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        manual[0].contains("systemctl restart httpd ovirt-websocket-proxy"),
+        "{manual:?}"
+    );
+    assert!(
+        manual
+            .last()
+            .unwrap()
+            .contains("hosted-engine --set-maintenance --mode=none"),
+        "{manual:?}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ATTENTION: global maintenance is still ON because a restart failed"),
+        "{err}"
+    );
+    // The table says it too.
+    m.set_gm(false);
+    let out = m.rhv_pki(&[
+        "resign",
+        "apache",
+        "--root",
+        m.root_str(),
+        "--yes",
+        "--cycle",
+        "--he-host",
+        "localhost",
+        "--endpoint",
+        &ep1,
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    let t = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        t.contains("global maintenance now: ON — kept on because a restart failed"),
+        "{t}"
+    );
+    assert!(m.gm());
 }
 
 #[test]

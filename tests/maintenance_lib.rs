@@ -218,6 +218,7 @@ fn cycle_around_the_real_transaction() {
     let req = rhv_pki::change::Request::Resign {
         all: false,
         names: vec!["apache".into()],
+        force: false,
     };
     let plan = rhv_pki::change::plan(&cfg, &req).unwrap();
     assert_eq!(plan.services, ["httpd", "ovirt-imageio"]);

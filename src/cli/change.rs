@@ -86,9 +86,13 @@ pub struct ResignArgs {
         conflicts_with = "all"
     )]
     pub names: Vec<String>,
-    /// Every CA and entity present (third-party certificates are left alone and reported).
+    /// Every CA and entity that needs it: weak (SHA-1/MD5, RC2-40 p12, missing SAN, …) or due;
+    /// the plan says why each is included or skipped (third-party certificates are left alone).
     #[arg(long)]
     pub all: bool,
+    /// With --all: re-sign healthy certificates too (every CA and entity present).
+    #[arg(long, requires = "all")]
+    pub force: bool,
     #[command(flatten)]
     pub issue: IssueArgs,
     #[command(flatten)]
@@ -343,7 +347,11 @@ fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> S
             ));
         }
     } else if plan.is_empty() {
-        s.push_str("nothing was due; nothing changed\n");
+        s.push_str(if plan.command == "resign" {
+            "nothing needed re-signing (see skipped above; --all --force re-signs healthy certificates too); nothing changed\n"
+        } else {
+            "nothing was due; nothing changed\n"
+        });
     }
     for m in &a.manual_steps {
         s.push_str(&format!("manual step: {m}\n"));
@@ -371,8 +379,7 @@ fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
 }
 
 fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let out = std::io::stdout();
-    let mut w = out.lock();
+    let mut w = super::out::stdout();
     serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
     writeln!(w).map_err(|e| CliError::Output(e.to_string()))
 }
@@ -455,6 +462,7 @@ fn run_change(
     // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
     let (report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
     let findings = maint::cycle_findings(&cfg.pki_dir, &report);
+    maint::shout(&report);
     let doc = |result: Option<&Applied>| {
         serde_json::json!({
             "kind": "PkiChange", "apiVersion": "rhv-pki/v1", "dryRun": false,
@@ -517,6 +525,7 @@ pub fn run_resign(a: ResignArgs, now: i64) -> Result<Outcome, CliError> {
         Request::Resign {
             all: a.all,
             names: a.names,
+            force: a.force,
         },
         Some(&a.cycle),
     )

@@ -394,8 +394,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
 }
 
 fn out(s: &str) -> Result<(), CliError> {
-    let stdout = std::io::stdout();
-    let mut w = stdout.lock();
+    let mut w = super::out::stdout();
     w.write_all(s.as_bytes())
         .and_then(|_| w.flush())
         .map_err(|e| CliError::Output(e.to_string()))

@@ -283,8 +283,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
+    let mut w = std::io::BufWriter::new(super::out::stdout());
     let res = match a.format {
         super::AuditFormat::Table => rep.replay(&mut report::TableSink::new(&mut w, color)),
         super::AuditFormat::Json => rep.replay(&mut report::JsonSink::new(&mut w)),
@@ -323,8 +322,7 @@ fn confirm(yes: bool) -> Result<bool, CliError> {
 }
 
 fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let out = std::io::stdout();
-    let mut w = out.lock();
+    let mut w = super::out::stdout();
     serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
     writeln!(w).map_err(|e| CliError::Output(e.to_string()))
 }

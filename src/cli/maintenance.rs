@@ -59,7 +59,8 @@ pub struct HeArgs {
     #[arg(long, value_name = "HOST")]
     pub he_host: Option<String>,
     /// Drive global maintenance through the Manager's REST API (the HostedEngine VM's
-    /// maintenance action) instead of `hosted-engine` on a host.
+    /// maintenance action) instead of `hosted-engine` on a host (also done without this flag
+    /// when --password-file is given).
     #[arg(long, conflicts_with = "he_host")]
     pub he_api: bool,
     #[command(flatten, next_help_heading = "Manager API (--he-api)")]
@@ -73,7 +74,9 @@ pub struct HeArgs {
 pub struct CycleArgs {
     #[command(flatten)]
     pub he: HeArgs,
-    /// Do not touch hosted-engine global maintenance (you handle it).
+    /// Do not touch hosted-engine global maintenance: this Manager is not a hosted engine, or
+    /// you hold global maintenance yourself. Needed for restarts when no hosted engine is
+    /// detected and none can be ruled out (--he-host / --he-api / a local hosted-engine).
     #[arg(long)]
     pub no_maintenance: bool,
     /// Do not restart services: print the exact commands instead.
@@ -167,19 +170,27 @@ pub fn remote_target(host: &str) -> Result<Box<dyn Target>, CliError> {
     Ok(Box::new(t))
 }
 
-/// The Manager REST client as [`HeRest`] (`--he-api`). The engine may be restarting during
-/// the cycle, so connection failures are retried for about a minute and a half.
-pub fn rest_client(he: &HeArgs) -> Result<Option<Box<dyn HeRest>>, CliError> {
-    if !he.he_api {
-        return Ok(None);
-    }
-    let loc = LocationArgs {
+/// The live Manager's locations (for the commands that take no `--root`).
+fn live() -> LocationArgs {
+    LocationArgs {
         root: None,
         pki_dir: None,
         engine_conf_dir: None,
         p12_password_file: None,
-    };
-    let (mut cfg, _) = super::hosts::engine_config(&he.engine, &loc)?;
+    }
+}
+
+/// The Manager REST client as [`HeRest`] (`--he-api`). The engine may be restarting during
+/// the cycle, so connection failures are retried for about a minute and a half. `loc` gives
+/// the defaults of `--ca-file` and `--engine-url` (`<root>/etc/pki/ovirt-engine/ca.pem` and
+/// the ENGINE_FQDN of `<root>/etc/ovirt-engine/engine.conf.d` with `--root`).
+/// Also without `--he-api` when credentials are configured (`--password-file`): the Manager
+/// then says itself whether it is a hosted engine.
+pub fn rest_client(he: &HeArgs, loc: &LocationArgs) -> Result<Option<Box<dyn HeRest>>, CliError> {
+    if !he.he_api && he.engine.password_file.is_none() {
+        return Ok(None);
+    }
+    let (mut cfg, _) = super::hosts::engine_config(&he.engine, loc)?;
     cfg.outage = Duration::from_secs(90);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -250,8 +261,11 @@ fn in_path(name: &str) -> bool {
 pub enum HeAccess {
     Cli(Box<dyn Target>),
     Rest(Box<dyn HeRest>, String),
-    /// Not a hosted engine as far as rhv-pki can tell, or left to the admin: why.
+    /// Not a hosted engine (ruled out), or left to the admin (`--no-maintenance`): why.
     None(String),
+    /// Neither found nor ruled out — the Manager VM of a hosted engine has no `hosted-engine`
+    /// command — so no unit may be restarted: why, with any evidence found.
+    Unknown(String),
 }
 
 impl HeAccess {
@@ -262,16 +276,23 @@ impl HeAccess {
                 rest: r.as_ref(),
                 vm_id: id.clone(),
             })),
-            HeAccess::None(_) => None,
+            HeAccess::None(_) | HeAccess::Unknown(_) => None,
         }
     }
     pub fn describe(&self) -> String {
         match self.gm() {
             Some(g) => g.via(),
             None => match self {
-                HeAccess::None(why) => why.clone(),
+                HeAccess::None(why) | HeAccess::Unknown(why) => why.clone(),
                 _ => String::new(),
             },
+        }
+    }
+    /// Why a hosted engine could not be ruled out (`None`: found, ruled out or left to the admin).
+    pub fn unknown(&self) -> Option<&str> {
+        match self {
+            HeAccess::Unknown(why) => Some(why),
+            _ => None,
         }
     }
 }
@@ -280,9 +301,57 @@ fn maint_err(e: maintenance::MaintError) -> CliError {
     CliError::Usage(e.to_string())
 }
 
+/// What under `root` marks a hosted engine. Evidence only, for the message: its absence
+/// rules nothing out (engine-setup keeps the hosted-engine facts in its database).
+fn he_evidence(root: &Path) -> Option<String> {
+    // hosted-engine-setup's answers for engine-setup on the appliance (cloud-init writes
+    // them on the engine VM), or a hosted-engine host's own configuration.
+    for rel in [
+        "root/heanswers.conf",
+        "etc/ovirt-hosted-engine/hosted-engine.conf",
+        "etc/ovirt-hosted-engine-ha/agent.conf",
+    ] {
+        let p = root.join(rel);
+        if p.is_file() {
+            return Some(format!("{} exists", p.display()));
+        }
+    }
+    // engine-setup's configuration and answer files on the engine VM naming hosted-engine
+    // keys (OVEHOSTED_*, OVESETUP_CONFIG/continueSetupOnHEVM, the HostedEngine VM).
+    for rel in [
+        "etc/ovirt-engine-setup.conf.d",
+        "var/lib/ovirt-engine/setup/answers",
+    ] {
+        let Ok(rd) = std::fs::read_dir(root.join(rel)) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+        files.sort();
+        for f in files {
+            let small = std::fs::metadata(&f).is_ok_and(|m| m.is_file() && m.len() < 1 << 20);
+            if !small || f.extension().is_none_or(|e| e != "conf") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            if let Some(key) = ["OVEHOSTED_", "continueSetupOnHEVM", "HostedEngine"]
+                .into_iter()
+                .find(|k| text.contains(k))
+            {
+                return Some(format!("{} names {key}", f.display()));
+            }
+        }
+    }
+    None
+}
+
 /// Detection, in order: `--he-host` (must answer `--vm-status --json`), the REST API's
-/// HostedEngine VM, a local `hosted-engine` command; else "not detected".
-pub fn resolve_he(he: &HeArgs) -> Result<HeAccess, CliError> {
+/// HostedEngine VM, a local `hosted-engine` command; else *unknown*: not found, not ruled
+/// out. `loc` is where the Manager's files are (`None`: the live ones).
+pub fn resolve_he(he: &HeArgs, loc: Option<&LocationArgs>) -> Result<HeAccess, CliError> {
+    let live = live();
+    let loc = loc.unwrap_or(&live);
     if let Some(h) = &he.he_host {
         let target: Box<dyn Target> = if is_this_machine(h) {
             Box::new(Local::default())
@@ -301,7 +370,7 @@ pub fn resolve_he(he: &HeArgs) -> Result<HeAccess, CliError> {
         }
         return Ok(HeAccess::Cli(target));
     }
-    if let Some(rest) = rest_client(he)? {
+    if let Some(rest) = rest_client(he, loc)? {
         let id = rest.hosted_engine_vm().map_err(|reason| {
             CliError::Usage(format!(
                 "REST API: looking for the HostedEngine VM: {reason}"
@@ -328,9 +397,13 @@ pub fn resolve_he(he: &HeArgs) -> Result<HeAccess, CliError> {
             "not a hosted engine (hosted-engine here is not deployed)".into(),
         ));
     }
-    Ok(HeAccess::None(
-        "hosted engine not detected (no --he-host, no REST API configured, no hosted-engine command here); if this Manager is a hosted-engine VM, pass --he-host HOST".into(),
-    ))
+    let root = conf_root(loc, &locations(loc).pki_dir);
+    let evidence = he_evidence(&root)
+        .map(|e| format!("; this Manager's files mark a hosted engine: {e}"))
+        .unwrap_or_default();
+    Ok(HeAccess::Unknown(format!(
+        "hosted engine not detected and not ruled out (no --he-host, no --he-api, no hosted-engine command here — a hosted engine's Manager VM has none){evidence}; restarting httpd or ovirt-engine outside global maintenance can make the HA agents restart the Manager VM: pass --he-host HOST or --he-api on a hosted engine, --no-maintenance if this Manager is not one (or you hold global maintenance), or --no-restart"
+    )))
 }
 
 fn settle(secs: u64) -> Settle {
@@ -388,11 +461,20 @@ impl Prepared {
         serde_json::json!({
             "maintenance": self.he.describe(),
             "restarts": self.restarts,
-            "restart": self.options.restart,
+            "restart": self.options.restart && self.refused().is_none(),
+            "restartRefused": self.refused(),
             "verify": if self.options.restart && self.options.verify {
                 self.endpoints.iter().filter(|e| self.restarts.iter().any(|s| s.restarts() && s.unit == e.service)).collect::<Vec<_>>()
             } else { Vec::new() },
         })
+    }
+
+    /// Why the restarts will not run although asked for (a hosted engine not ruled out).
+    pub fn refused(&self) -> Option<&str> {
+        self.options
+            .he_unknown
+            .as_deref()
+            .filter(|_| self.options.restart && self.restarts.iter().any(|s| s.restarts()))
     }
 
     pub fn render(&self) -> String {
@@ -401,10 +483,13 @@ impl Prepared {
             "  cycle: global maintenance: {}\n",
             self.he.describe()
         ));
+        if self.refused().is_some() {
+            s.push_str("  cycle: RESTARTS REFUSED: the files are changed, no unit is restarted (exit 4); the commands are printed\n");
+        }
         for st in &self.restarts {
             s.push_str(&format!(
                 "  cycle: {} {:<28} ({}){}\n",
-                if st.restarts() && self.options.restart {
+                if st.restarts() && self.options.restart && self.refused().is_none() {
                     "restart"
                 } else if st.restarts() {
                     "PRINT  "
@@ -419,7 +504,7 @@ impl Prepared {
                     .unwrap_or_default()
             ));
         }
-        if self.options.restart && self.options.verify {
+        if self.options.restart && self.options.verify && self.refused().is_none() {
             for e in &self.endpoints {
                 if self
                     .restarts
@@ -460,8 +545,9 @@ pub fn prepare(
     let he = if c.no_maintenance {
         HeAccess::None("left to the admin (--no-maintenance)".into())
     } else {
-        resolve_he(&c.he)?
+        resolve_he(&c.he, Some(loc))?
     };
+    let he_unknown = he.unknown().map(str::to_string);
     let vt = Duration::from_secs(c.verify_timeout);
     Ok(Ok(Prepared {
         he,
@@ -475,6 +561,7 @@ pub fn prepare(
             verify_timeout: vt,
             verify_interval: (vt / 20).clamp(Duration::from_millis(200), Duration::from_secs(2)),
             probe_timeout: Duration::from_secs(c.ep.probe_timeout.max(1)),
+            he_unknown,
         },
     }))
 }
@@ -508,6 +595,18 @@ impl maintenance::CycleProgress for StderrSteps {
 /// The cycle's outcome as admins read it.
 pub fn render_report(r: &CycleReport) -> String {
     let mut s = String::new();
+    // Units left alone are said in the real run too, not only in the dry run.
+    for st in r.restarts.iter().filter(|st| !st.restarts()) {
+        s.push_str(&format!(
+            "cycle: skipped {:<20} ({}){}\n",
+            st.unit,
+            st.state,
+            st.skip_reason
+                .as_deref()
+                .map(|x| format!(": {x}"))
+                .unwrap_or_default()
+        ));
+    }
     for e in &r.events {
         s.push_str(&format!(
             "cycle: {:<22} {}{}\n",
@@ -557,7 +656,29 @@ pub fn exit_code(r: &CycleReport) -> u8 {
         CycleResult::Stale => EXIT_RESTART_NEEDED,
         CycleResult::MaintenanceRefused => super::change::EXIT_REFUSED,
         CycleResult::FilesFailed => super::change::EXIT_FAILED_ROLLED_BACK,
-        CycleResult::RestartFailed | CycleResult::MaintenanceNotCleared => EXIT_CYCLE_FAILED,
+        CycleResult::RestartFailed
+        | CycleResult::RestartRefused
+        | CycleResult::MaintenanceNotCleared => EXIT_CYCLE_FAILED,
+    }
+}
+
+/// On stderr, whatever the format: restarts refused, global maintenance left ON by us.
+pub fn shout(r: &CycleReport) {
+    if r.result == CycleResult::RestartRefused {
+        if let Some(d) = r
+            .events
+            .iter()
+            .find(|e| e.step == "restart-refused")
+            .and_then(|e| e.detail.as_deref())
+        {
+            eprintln!("rhv-pki: ATTENTION: restarts refused: {d}");
+        }
+    }
+    if r.events.iter().any(|e| e.step == "maintenance-kept-on") {
+        eprintln!(
+            "rhv-pki: ATTENTION: global maintenance is still ON because a restart failed: {}",
+            r.maintenance_after.as_deref().unwrap_or("")
+        );
     }
 }
 
@@ -567,8 +688,7 @@ pub fn cycle_findings(pki_dir: &Path, r: &CycleReport) -> Vec<audit::Finding> {
 }
 
 fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let out = std::io::stdout();
-    let mut w = out.lock();
+    let mut w = super::out::stdout();
     serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
     writeln!(w).map_err(|e| CliError::Output(e.to_string()))
 }
@@ -588,7 +708,7 @@ pub fn probe_for_audit(
 pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
     match a.action {
         MaintAction::Status(h) => {
-            let he = resolve_he(&h.he)?;
+            let he = resolve_he(&h.he, None)?;
             let Some(gm) = he.gm() else {
                 if h.format == Format::Json {
                     print_json(
@@ -684,47 +804,74 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
             }
             Ok(Outcome { code })
         }
-        MaintAction::Restart(r) => {
-            for n in &r.names {
-                if crate::catalog::entity(n).is_none()
-                    && !crate::catalog::CAS.iter().any(|c| c.name == n)
-                {
-                    return Err(CliError::Usage(format!("unknown certificate name '{n}'")));
-                }
-            }
-            let mut c = r.cycle.clone();
-            c.cycle = true;
-            let p = prepare(&c, &r.loc, &r.names)?.map_err(CliError::Usage)?;
-            if r.dry_run {
-                if r.format == Format::Json {
-                    print_json(
-                        &serde_json::json!({"kind": "ServiceRestart", "apiVersion": "rhv-pki/v1", "dryRun": true, "cycle": p.plan_json()}),
-                    )?;
-                } else {
-                    print!("rhv-pki maintenance restart --dry-run\n{}", p.render());
-                }
-                return Ok(Outcome { code: 0 });
-            }
-            let (mut rep, _) = run_prepared(&p, || Ok::<(), String>(()));
-            // No files in this sub-step: only maintenance, restarts, verify.
-            rep.events.retain(|e| e.step != "files");
-            let pki_dir = locations(&r.loc).pki_dir;
-            if r.format == Format::Json {
-                print_json(
-                    &serde_json::json!({"kind": "ServiceRestart", "apiVersion": "rhv-pki/v1", "dryRun": false, "cycle": rep, "findings": cycle_findings(&pki_dir, &rep)}),
-                )?;
-            } else {
-                print!("{}", render_report(&rep));
-            }
-            Ok(Outcome {
-                code: exit_code(&rep),
-            })
-        }
+        MaintAction::Restart(r) => restart(r),
     }
 }
 
+/// `maintenance restart NAME...`: under global maintenance, only on the live PKI unless
+/// `--cycle`; nothing requested that can be restarted, or restarts refused, is not a success.
+fn restart(r: RestartArgs) -> Result<Outcome, CliError> {
+    for n in &r.names {
+        if crate::catalog::entity(n).is_none() && !crate::catalog::CAS.iter().any(|c| c.name == n) {
+            return Err(CliError::Usage(format!("unknown certificate name '{n}'")));
+        }
+    }
+    // A copy never restarts the live services (as resign / renew): --cycle says it should.
+    let p = prepare(&r.cycle, &r.loc, &r.names)?
+        .map_err(|why| CliError::Refused(format!("nothing restarted: {why}")))?;
+    if r.dry_run {
+        if r.format == Format::Json {
+            print_json(
+                &serde_json::json!({"kind": "ServiceRestart", "apiVersion": "rhv-pki/v1", "dryRun": true, "cycle": p.plan_json()}),
+            )?;
+        } else {
+            print!("rhv-pki maintenance restart --dry-run\n{}", p.render());
+        }
+        return Ok(Outcome { code: 0 });
+    }
+    let restartable = p.restarts.iter().any(|s| s.restarts());
+    let refusal = if !restartable {
+        Some(format!(
+            "nothing restarted: no unit that reads {} is installed and running or enabled here",
+            r.names.join(", ")
+        ))
+    } else if let Some(why) = p.refused() {
+        Some(format!("nothing restarted: {why}"))
+    } else if !p.options.restart {
+        Some("nothing restarted: --no-restart".to_string())
+    } else {
+        None
+    };
+    if let Some(why) = refusal {
+        // Say what was found (the skips) before refusing.
+        if r.format == Format::Json {
+            print_json(
+                &serde_json::json!({"kind": "ServiceRestart", "apiVersion": "rhv-pki/v1", "dryRun": false, "cycle": p.plan_json(), "error": why}),
+            )?;
+        } else {
+            print!("{}", p.render());
+        }
+        return Err(CliError::Refused(why));
+    }
+    let (mut rep, _) = run_prepared(&p, || Ok::<(), String>(()));
+    // No files in this sub-step: only maintenance, restarts, verify.
+    rep.events.retain(|e| e.step != "files");
+    let pki_dir = locations(&r.loc).pki_dir;
+    if r.format == Format::Json {
+        print_json(
+            &serde_json::json!({"kind": "ServiceRestart", "apiVersion": "rhv-pki/v1", "dryRun": false, "cycle": rep, "findings": cycle_findings(&pki_dir, &rep)}),
+        )?;
+    } else {
+        print!("{}", render_report(&rep));
+    }
+    shout(&rep);
+    Ok(Outcome {
+        code: exit_code(&rep),
+    })
+}
+
 fn on_off(h: HeOnly, on: bool) -> Result<Outcome, CliError> {
-    let he = resolve_he(&h.he)?;
+    let he = resolve_he(&h.he, None)?;
     let Some(gm) = he.gm() else {
         return Err(CliError::Usage(format!(
             "cannot set global maintenance: {}",

@@ -162,18 +162,42 @@ pub fn tree_state(dir: &Path) -> Vec<(String, String)> {
 /// Runs `cmd` with its output captured; kills it and fails as `what` if it has not ended
 /// within 60 s (for inputs that could make the binary block instead of failing).
 pub fn output_within_a_minute(cmd: &mut Command, what: &str) -> Output {
+    output_within(cmd, std::time::Duration::from_secs(60), what)
+}
+
+/// [`output_within_a_minute`] with another limit: a hang guard, never a timing assertion.
+/// stdout and stderr are drained by threads, so a chatty child cannot block on a full pipe.
+pub fn output_within(cmd: &mut Command, limit: std::time::Duration, what: &str) -> Output {
+    use std::io::Read;
     let mut child = cmd
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
         if std::time::Instant::now() > deadline {
             child.kill().unwrap();
-            panic!("{what}");
+            let _ = child.wait();
+            panic!("{what} (killed after {limit:?})");
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
     }
-    child.wait_with_output().unwrap()
 }
