@@ -657,17 +657,20 @@ impl Engine {
 
     /// An authenticated API call returning JSON; re-logs in once on 401.
     async fn api(&self, method: Method, rel: &str, body: Option<Value>) -> Result<Value> {
-        self.api_with(method, rel, body, true).await
+        let safe = method == Method::GET;
+        self.api_with(method, rel, body, true, safe).await
     }
 
+    /// `safe`: repeating the request cannot do harm (a GET, or a POST that sets a state
+    /// rather than starting work), so it rides out an outage like a read.
     async fn api_with(
         &self,
         method: Method,
         rel: &str,
         body: Option<Value>,
         retry: bool,
+        safe: bool,
     ) -> Result<Value> {
-        let safe = method == Method::GET;
         let path = format!("{}/api/{}", self.base, rel.trim_start_matches('/'));
         let mut relogged = false;
         loop {
@@ -727,7 +730,7 @@ impl Engine {
     /// One host, one attempt (no riding out an outage): for a prompt answer after a signal.
     pub async fn host_once(&self, id: &str) -> Result<Host> {
         let rel = format!("hosts/{}?all_content=true", query_escape(id));
-        let v = self.api_with(Method::GET, &rel, None, false).await?;
+        let v = self.api_with(Method::GET, &rel, None, false, true).await?;
         host_from(&v).map_err(|r| decode_err("GET", &rel, r))
     }
 
@@ -830,11 +833,14 @@ impl Engine {
     /// `POST /vms/{id}/maintenance`: hosted-engine global maintenance on or off.
     pub async fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<()> {
         let rel = format!("vms/{}/maintenance", query_escape(vm_id));
+        // Setting global maintenance on (or off) twice is the same as once: safe to repeat.
         let v = self
-            .api(
+            .api_with(
                 Method::POST,
                 &rel,
                 Some(serde_json::json!({ "maintenance_enabled": on.to_string() })),
+                true,
+                true,
             )
             .await?;
         if v.get("status").map(text).as_deref() == Some("failed") {
@@ -869,7 +875,10 @@ impl Engine {
             "origin": e.origin,
             "custom_id": e.custom_id.to_string(),
         });
-        let v = self.api(Method::POST, "events", Some(body)).await?;
+        // The Manager refuses a second event with the same custom id: safe to repeat.
+        let v = self
+            .api_with(Method::POST, "events", Some(body), true, true)
+            .await?;
         event_from(&v).map_err(|r| decode_err("POST", "events", r))
     }
 
