@@ -1045,7 +1045,8 @@ async fn futures_join_all<F: std::future::Future<Output = bool>>(
     out.into_iter().map(|r| r.unwrap_or(false)).collect()
 }
 
-fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
+/// The report of a run as it stands.
+pub fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
     let hosts = st
         .plan
         .hosts

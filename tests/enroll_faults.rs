@@ -625,6 +625,17 @@ name = "host3"
         text(&again)
     );
     assert!(stderr(&again).contains("3 host(s) already serve a current certificate"));
+    // In JSON too: a report that did nothing and says whom it left alone.
+    let again = rhv(&sim, &["hosts", "enroll", "--yes", "--format", "json"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    let rep = json(&again);
+    assert_eq!(rep["completed"], true, "{rep}");
+    assert_eq!(rep["hosts"], serde_json::json!([]), "{rep}");
+    assert_eq!(
+        names(&rep["skipped"]),
+        vec!["host1", "host2", "host3"],
+        "{rep}"
+    );
     for (n, want) in [("host1", 0), ("host2", 1), ("host3", 0)] {
         assert_eq!(events(&sim, n, 880), want, "{n}");
     }

@@ -802,6 +802,13 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                 state.finished = true;
                 state.save(&state_path).map_err(CliError::Output)?;
             }
+            if json {
+                // Nothing to do is still an answer: the report, with who was left alone.
+                let rep = rolling::report(&state, true, false);
+                let s = serde_json::to_string_pretty(&rep)
+                    .map_err(|e| CliError::Output(e.to_string()))?;
+                out(&format!("{s}\n"))?;
+            }
             return Ok(Outcome { code: EXIT_OK });
         }
         if !a.yes {
@@ -811,7 +818,11 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                     "refusing to take hosts out of service without --yes (stdin is not a terminal)".into(),
                 ));
             }
-            eprint!("Proceed with these waves? [y/N] ");
+            {
+                let mut e = std::io::stderr().lock();
+                let _ = write!(e, "Proceed with these waves? [y/N] ");
+                let _ = e.flush();
+            }
             let mut line = String::new();
             let _ = std::io::stdin().read_line(&mut line);
             if !matches!(line.trim(), "y" | "Y" | "yes") {
