@@ -914,6 +914,24 @@ count = 1
     assert_eq!(events(&sim, "host3", 881), 1);
     assert_eq!(status_of(&sim, "host3"), "maintenance");
     let saved = state(&sim);
+    // The dry run says what the resume will do with it.
+    let dry = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--host",
+            "host3",
+            "--all-hosts",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    assert!(
+        String::from_utf8_lossy(&dry.stdout).contains("enrolled (881): only activated"),
+        "{}",
+        text(&dry)
+    );
     let again = rhv(&sim, &a);
     // Enrolled once, activated on the re-run.
     assert_eq!(events(&sim, "host3", 880), 1, "{}", text(&again));

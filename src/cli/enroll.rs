@@ -789,7 +789,31 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
             let s = serde_json::to_string_pretty(&shown).map_err(|e| CliError::Output(e.to_string()))?;
             out(&format!("{s}\n"))?;
         } else if !json {
-            out(&plan_text(&shown))?;
+            let mut t = plan_text(&shown);
+            if resuming {
+                // Where each remaining host stands: what the resume will do first.
+                t.push_str("Saved progress (serials above are from when the run was planned):\n");
+                for h in &shown.hosts {
+                    let p = state.hosts.get(&h.id).cloned().unwrap_or_default();
+                    t.push_str(&format!(
+                        "  {:<28} {:<20} status {}{}{}\n",
+                        h.name,
+                        step_name(p.step),
+                        p.status.as_deref().unwrap_or("?"),
+                        if p.enrolled {
+                            ", enrolled (881): only activated and verified"
+                        } else {
+                            ""
+                        },
+                        if p.left_in_maintenance {
+                            ", out of service"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+            out(&t)?;
         }
         if a.dry_run {
             engine.logout().await;
