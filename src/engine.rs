@@ -431,13 +431,33 @@ impl Engine {
         })?;
         let tls = tokio::time::timeout(self.cfg.timeout, self.tls.connect(name, tcp))
             .await
-            .map_err(|_| EngineError::Tls {
+            .map_err(|_| EngineError::Connect {
                 endpoint: endpoint.clone(),
-                reason: "handshake timed out".into(),
+                reason: "TLS handshake timed out".into(),
             })?
-            .map_err(|e| EngineError::Tls {
-                endpoint: endpoint.clone(),
-                reason: e.to_string(),
+            .map_err(|e| {
+                // The connection dropped mid-handshake (a Manager restarting, a proxy not yet
+                // up): a connection failure, worth retrying. Anything else (the certificate,
+                // the protocol) is a TLS refusal.
+                use std::io::ErrorKind as K;
+                if matches!(
+                    e.kind(),
+                    K::UnexpectedEof
+                        | K::ConnectionReset
+                        | K::ConnectionAborted
+                        | K::BrokenPipe
+                        | K::TimedOut
+                ) {
+                    EngineError::Connect {
+                        endpoint: endpoint.clone(),
+                        reason: format!("TLS handshake: {e}"),
+                    }
+                } else {
+                    EngineError::Tls {
+                        endpoint: endpoint.clone(),
+                        reason: e.to_string(),
+                    }
+                }
             })?;
         let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
             .await

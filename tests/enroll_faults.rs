@@ -478,6 +478,43 @@ fn reads_ride_out_a_manager_stopped_for_longer_than_the_old_retries() {
 }
 
 #[test]
+fn connections_dropped_during_the_tls_handshake_are_ridden_out() {
+    // A Manager restarting accepts connections and closes them before the handshake
+    // ("tls handshake eof"): a connection failure like any other. The first connection is the
+    // test's own (the vdsm ports); the next two, rhv-pki's first, are dropped.
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[[faults]]
+kind = "drop_connection"
+after = 1
+count = 2
+"#,
+        ),
+        SCALE,
+    );
+    let out = rhv(
+        &sim,
+        &[
+            "hosts",
+            "enroll",
+            "--host",
+            "host3",
+            "--all-hosts",
+            "--yes",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(json(&out)["hosts"][0]["step"], "done");
+    assert_eq!(status_of(&sim, "host3"), "up");
+    assert_eq!(events(&sim, "host3", 880), 1);
+    assert_eq!(events(&sim, "host3", 16), 1);
+}
+
+#[test]
 fn reads_ride_out_http_500_and_long_5xx_bursts() {
     // The burst starts early (the 6th request on /hosts) so that rhv-pki, which retries until
     // it passes, always meets all of it: none is left for the checks below.

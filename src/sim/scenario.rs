@@ -231,7 +231,8 @@ fn migratable() -> String {
 
 /// Kinds: `stuck_preparing`, `install_failed`, `non_responsive_after_activate` (per host);
 /// `http_5xx` (optionally per host / path prefix); `crash` (the process exits); `lost_answer`
-/// (the request is carried out, then answered 503: per path prefix).
+/// (the request is carried out, then answered 503: per path prefix); `drop_connection` (API
+/// connections closed before the TLS handshake).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
@@ -263,6 +264,7 @@ pub const FAULT_KINDS: &[&str] = &[
     "http_5xx",
     "crash",
     "lost_answer",
+    "drop_connection",
 ];
 
 pub const HOST_STATUSES: &[&str] = &[

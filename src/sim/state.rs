@@ -1324,6 +1324,22 @@ impl World {
         false
     }
 
+    /// Counts an accepted API connection against the `drop_connection` faults; true = close
+    /// it before the TLS handshake.
+    pub fn connection_fault(&mut self) -> bool {
+        for f in &mut self.faults {
+            if f.kind != "drop_connection" {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
+                f.fired += 1;
+                return true;
+            }
+        }
+        false
+    }
+
     /// Counts an API request against the `crash` faults; true = the process must die now.
     pub fn crash_fault(&mut self, rel_path: &str) -> bool {
         let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
