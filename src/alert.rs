@@ -216,6 +216,7 @@ pub const FINDING_CODES: &[&str] = &[
     "p12-unreadable",
     "p12-legacy-rc2",
     "p12-friendly-name",
+    "p12-iterations-excessive",
     "openssl-conf-sha1",
     "apache-ca-mismatch",
     "third-party-cert",

@@ -166,6 +166,12 @@ pub enum Problem {
     },
     /// The key bag has a friendlyName: Java's alias would not be `1`.
     P12FriendlyName,
+    /// An iteration count above `p12format::MAX_P12_ITERATIONS`: not opened, no key derived.
+    P12IterationsExcessive {
+        what: String,
+        count: u64,
+        limit: u64,
+    },
     OpensslConfSha1 {
         line: usize,
         value: String,
@@ -255,6 +261,13 @@ pub enum Problem {
     HostKeyUnreadable {
         reason: String,
     },
+    /// An rhv-pki change was interrupted (its backup's journal has no end mark): the PKI may
+    /// be half-written until `command` (or the next change) undoes it.
+    InterruptedChange {
+        backup: String,
+        reason: String,
+        command: String,
+    },
 }
 
 impl Problem {
@@ -279,6 +292,7 @@ impl Problem {
             Problem::P12Unreadable { .. } => "p12-unreadable",
             Problem::P12LegacyRc2 { .. } => "p12-legacy-rc2",
             Problem::P12FriendlyName => "p12-friendly-name",
+            Problem::P12IterationsExcessive { .. } => "p12-iterations-excessive",
             Problem::OpensslConfSha1 { .. } => "openssl-conf-sha1",
             Problem::ApacheCaMismatch { .. } => "apache-ca-mismatch",
             Problem::ThirdPartyCert { .. } => "third-party-cert",
@@ -299,6 +313,7 @@ impl Problem {
             Problem::HostFileOwner { .. } => "host-file-owner",
             Problem::HostFileMode { .. } => "host-file-mode",
             Problem::HostKeyUnreadable { .. } => "host-key-unreadable",
+            Problem::InterruptedChange { .. } => "interrupted-change",
         }
     }
 
@@ -356,6 +371,9 @@ impl Problem {
             Problem::P12FriendlyName => {
                 "PKCS#12 key has a friendlyName; the engine expects alias 1".into()
             }
+            Problem::P12IterationsExcessive { what, count, limit } => format!(
+                "PKCS#12 {what} iteration count {count} is above the limit of {limit} (OpenSSL writes 2048, keytool 10000); not opened, no key derived"
+            ),
             Problem::OpensslConfSha1 { line, value } => {
                 format!("default_md = {value} at line {line}; new certificates would be SHA-1")
             }
@@ -422,6 +440,13 @@ impl Problem {
             }
             Problem::HostFileMode { mode, expected } => format!("mode {mode}, expected {expected}"),
             Problem::HostKeyUnreadable { reason } => format!("private key unusable: {reason}"),
+            Problem::InterruptedChange {
+                backup,
+                reason,
+                command,
+            } => format!(
+                "an interrupted rhv-pki change (backup {backup}, {reason}) may have left the PKI half-written; undo it: {command}"
+            ),
         }
     }
 
@@ -474,6 +499,9 @@ impl Problem {
             Problem::P12Unreadable { .. } => {
                 Some("check --p12-password-file, else restore from backup".into())
             }
+            Problem::P12IterationsExcessive { .. } => {
+                Some("restore from backup, or re-export with ordinary iteration counts".into())
+            }
             Problem::Unreadable { .. } => Some("restore from backup".into()),
             Problem::CaCopyMismatch { .. } => {
                 Some("rhv-pki resign ca (rewrites the copies)".into())
@@ -512,6 +540,7 @@ impl Problem {
             }
             Problem::P12FriendlyName => target.map(|t| format!("rhv-pki resign {t}")),
             Problem::HostUnreachable { .. } => Some("check SSH access to the host".into()),
+            Problem::InterruptedChange { command, .. } => Some(command.clone()),
             _ => None,
         }
     }
@@ -1471,6 +1500,18 @@ impl Ctx<'_> {
                             );
                         }
                     }
+                    Err(Error::Pkcs12Iterations {
+                        what, count, limit, ..
+                    }) => out.finding(
+                        Severity::Critical,
+                        &p12_rel,
+                        &rname,
+                        Problem::P12IterationsExcessive {
+                            what: what.into(),
+                            count,
+                            limit,
+                        },
+                    ),
                     Err(e) => {
                         let reason = match e {
                             Error::Pkcs12Open { reason, .. } => {
@@ -2121,6 +2162,32 @@ fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 pub fn add_findings(rep: &mut AuditReport, extra: Vec<Finding>) {
     rep.findings.extend(extra);
     rep.findings.sort_by(finding_order);
+}
+
+/// `interrupted-change` (critical) for every backup of `pki_dir` under `backup_root` whose
+/// change was interrupted; `undo` is the `rhv-pki rollback …` command for this tree (the
+/// backup id is appended). An unreadable backup root is no finding here.
+pub fn interrupted_changes(pki_dir: &Path, backup_root: &Path, undo: &str) -> Vec<Finding> {
+    crate::txn::list_backups(backup_root)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|b| {
+            b.state == crate::txn::BackupState::Incomplete && Path::new(&b.pki_dir) == pki_dir
+        })
+        .map(|b| {
+            Found {
+                severity: Severity::Critical,
+                path: backup_root.join(&b.id).to_string_lossy().into_owned(),
+                role: "pki".into(),
+                problem: Problem::InterruptedChange {
+                    command: format!("{undo} {}", b.id),
+                    backup: b.id,
+                    reason: b.reason,
+                },
+            }
+            .into_finding()
+        })
+        .collect()
 }
 
 /// A sink that merges extra findings into the sorted stream of another.

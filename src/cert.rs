@@ -664,7 +664,19 @@ pub fn open_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Contents>
     if password.contains('\0') {
         return Err(Error::PasswordNul);
     }
+    bounded_p12(path, data)?;
     ensure_legacy_provider();
+    // OpenSSL derives the keys of key bags inside encrypted parts too: their counts first.
+    if let Err(crate::p12format::Bound::Excessive(i)) =
+        crate::p12format::check_work_with_password(data, password)
+    {
+        return Err(Error::Pkcs12Iterations {
+            path: path.to_path_buf(),
+            what: i.what,
+            count: i.count,
+            limit: crate::p12format::MAX_P12_ITERATIONS,
+        });
+    }
     let p12 = Pkcs12::from_der(data).map_err(|e| Error::Pkcs12Format {
         path: path.to_path_buf(),
         reason: first_openssl_reason(&e),
@@ -685,6 +697,24 @@ pub fn open_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Contents>
         key: parsed.pkey,
         ca_count: parsed.ca.map(|s| s.len()).unwrap_or(0),
     })
+}
+
+/// Refuses a PKCS#12 whose key derivations are not bounded by
+/// [`crate::p12format::MAX_P12_ITERATIONS`] (read from the DER), before any key is derived.
+pub fn bounded_p12(path: &Path, data: &[u8]) -> Result<()> {
+    match crate::p12format::check_work(data) {
+        Ok(()) => Ok(()),
+        Err(crate::p12format::Bound::Unreadable(reason)) => Err(Error::Pkcs12Format {
+            path: path.to_path_buf(),
+            reason,
+        }),
+        Err(crate::p12format::Bound::Excessive(i)) => Err(Error::Pkcs12Iterations {
+            path: path.to_path_buf(),
+            what: i.what,
+            count: i.count,
+            limit: crate::p12format::MAX_P12_ITERATIONS,
+        }),
+    }
 }
 
 /// What the audit needs of a PKCS#12.
@@ -732,6 +762,7 @@ pub(crate) fn inspect_p12_with(
     if password.contains('\0') {
         return Err(Error::PasswordNul);
     }
+    bounded_p12(path, data)?;
     if let Some(o) = p12::open_with(data, password, kdf.keys()) {
         return Ok(P12Summary {
             cert_der: o.cert_der,

@@ -165,7 +165,8 @@ pub struct ChangeConfig {
     pub p12_format: Option<P12Family>,
     pub backup_root: PathBuf,
     pub lock_timeout: Duration,
-    /// The 4.2–4.4 lock directory; taken when the detected era uses it.
+    /// The 4.2–4.4 lock directory (`None`: the live [`txn::LEGACY_LOCK_DIR`]); taken when
+    /// [`txn::LockEra::of`] the PKI dir says so, by every change and recovery alike.
     pub legacy_lock_dir: Option<PathBuf>,
     /// `keytool` to refresh `.truststore` (None = not installed: reported as a manual step).
     pub keytool: Option<PathBuf>,
@@ -285,8 +286,6 @@ pub struct Plan {
     pub inputs: Vec<(String, Option<String>)>,
     #[serde(skip)]
     pub new_key: bool,
-    #[serde(skip)]
-    pub legacy_lock: bool,
 }
 
 impl Plan {
@@ -463,10 +462,11 @@ fn load_entity(
             def.name
         ));
     } else {
-        let cer = dir.join(format!("certs/{}.cer", def.name));
+        let cer_rel = format!("certs/{}.cer", def.name);
+        let cer = dir.join(&cer_rel);
         // Absent is fine (it is written); present but unreadable (a FIFO, a directory, too
         // large, a dangling or looping link) is broken, as the audit calls it unreadable.
-        if let Some(d) = read_present(&cer, &mut broken) {
+        if let Some(d) = read_present(dir, &cer_rel, &mut broken) {
             match cert::first_certificate(&cer, &d) {
                 Ok(cd) if cd == der => {}
                 Ok(_) => {
@@ -479,8 +479,9 @@ fn load_entity(
             }
         }
         if broken.is_none() && def.extract {
-            let kp = dir.join(format!("keys/{}.key.nopass", def.name));
-            if let Some(d) = read_present(&kp, &mut broken) {
+            let kp_rel = format!("keys/{}.key.nopass", def.name);
+            let kp = dir.join(&kp_rel);
+            if let Some(d) = read_present(dir, &kp_rel, &mut broken) {
                 match cert::read_private_key(&kp, &d, None) {
                     Ok((k, _)) if k.public_eq(&key) => {}
                     Ok(_) => {
@@ -515,9 +516,17 @@ fn load_entity(
 }
 
 /// [`cert::read_limited`] of a file that may be absent: `None` when absent; when present
-/// but unreadable, `None` with the reason (naming the file) put in `broken`.
-fn read_present(path: &Path, broken: &mut Option<String>) -> Option<Vec<u8>> {
-    fs::symlink_metadata(path).ok()?;
+/// but unreadable, `None` with the reason (naming the file) put in `broken`. A link the
+/// writes would refuse (leaving the PKI directory, dangling, looping) is refused here in
+/// the same words.
+fn read_present(dir: &Path, rel: &str, broken: &mut Option<String>) -> Option<Vec<u8>> {
+    let path = &dir.join(rel);
+    if fs::symlink_metadata(path).ok()?.file_type().is_symlink() {
+        if let Err(e) = txn::resolve_write(dir, rel) {
+            *broken = Some(format!("{e}; nothing was changed"));
+            return None;
+        }
+    }
     match cert::read_limited(path) {
         Ok(d) => Some(d),
         Err(e) => {
@@ -605,7 +614,6 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         notes: Vec::new(),
         inputs: Vec::new(),
         new_key: matches!(req, Request::Renew { new_key: true, .. }),
-        legacy_lock: false,
     };
     let mut inputs: BTreeSet<String> = ["openssl.conf", "serial.txt", "database.txt"]
         .iter()
@@ -634,6 +642,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         Err(_) => {}
     }
     if matches!(req, Request::Conf) {
+        check_links(dir, &mut plan)?;
         preflight(cfg, &plan)?;
         plan.inputs = inputs
             .into_iter()
@@ -649,9 +658,6 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         )));
     };
     let qemu = load_ca(dir, &catalog::CAS[1])?;
-    // 4.2–4.4: no qemu-ca (4.2/4.3) or a 3650-day CA (4.4) → the /tmp lock directory.
-    plan.legacy_lock =
-        qemu.is_none() || (ca.summary.not_after - ca.summary.not_before) < 5000 * DAY;
 
     let (all, names, within, new_key, force) = match req {
         Request::Resign { all, names, force } => (*all, names.clone(), None, false, *force),
@@ -963,6 +969,9 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         .into_iter()
         .map(|n| n.unit)
         .collect();
+    if !plan.is_empty() {
+        check_links(dir, &mut plan)?;
+    }
     preflight(cfg, &plan)?;
     plan.inputs = inputs
         .into_iter()
@@ -1089,7 +1098,6 @@ pub fn preflight(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
         return Ok(());
     }
     let dir = &cfg.pki_dir;
-    let real_dir = fs::canonicalize(dir).map_err(|e| crate::Error::io(dir, e))?;
     for (rel, required) in plan_files(plan) {
         let p = dir.join(&rel);
         let refuse = |why: String| {
@@ -1109,21 +1117,10 @@ pub fn preflight(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
             Err(e) => return refuse(e.to_string()),
         };
         if meta.file_type().is_symlink() {
-            let target = fs::read_link(&p)
-                .map(|t| t.display().to_string())
-                .unwrap_or_else(|_| "?".into());
-            match fs::canonicalize(&p) {
-                Err(e) => {
-                    return refuse(format!(
-                        "symlink to {target} does not resolve ({e}); refusing to write through it"
-                    ))
-                }
-                Ok(real) if !real.starts_with(&real_dir) => {
-                    return refuse(format!(
-                    "symlink to {target}, outside the PKI directory; refusing to write through it"
-                ))
-                }
-                Ok(_) => {}
+            // The same rule as the writes (and check_links in the plan): inside the PKI
+            // directory a link is followed, anything else is refused.
+            if let Err(e) = txn::resolve_write(dir, &rel) {
+                return Err(ChangeError::Refused(format!("{e}; nothing was changed")));
             }
         }
         if let Err(e) = read_file(&p) {
@@ -1156,6 +1153,57 @@ fn check_writable(dir: &Path, plan: &Plan) -> Result<()> {
                 "{}: not writable ({e}); nothing was changed",
                 d.display()
             )));
+        }
+    }
+    Ok(())
+}
+
+/// Every file the plan writes (`.YYYYmmddHHMMSS` copies aside, which are new files).
+fn planned_writes(plan: &Plan) -> Vec<String> {
+    let mut v: Vec<String> = plan.conf.iter().map(|c| c.path.clone()).collect();
+    for i in &plan.items {
+        v.extend(i.files.iter().cloned());
+    }
+    if plan.items.iter().any(|i| i.kind == ItemKind::Entity) {
+        v.extend(
+            [
+                "database.txt",
+                "database.txt.old",
+                "database.txt.attr",
+                "database.txt.attr.old",
+                "serial.txt",
+                "serial.txt.old",
+            ]
+            .map(String::from),
+        );
+    }
+    v
+}
+
+/// Symbolic links among the files the plan writes, decided by [`txn::resolve_write`] as
+/// the writes will be: a link that leaves the PKI directory, dangles or loops is refused
+/// here, before anything changes (the dry-run says the same), and so are two planned files
+/// that are one file through links. A link that is followed is named in the plan's notes.
+fn check_links(dir: &Path, plan: &mut Plan) -> Result<()> {
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    for rel in planned_writes(plan) {
+        let t = txn::resolve_write(dir, &rel)
+            .map_err(|e| ChangeError::Refused(format!("{e}; nothing was changed")))?;
+        if t.via_link.is_some() {
+            plan.notes.push(format!(
+                "{rel} is a symbolic link: its target {} is replaced (owner, mode and SELinux label kept), the link stays",
+                t.rel
+            ));
+        }
+        if let Some(other) = seen.insert(t.rel.clone(), rel.clone()) {
+            if other != rel {
+                return Err(ChangeError::Refused(format!(
+                    "{} and {} are the same file ({}) through a symbolic link; each must be its own file, nothing was changed",
+                    dir.join(&other).display(),
+                    dir.join(&rel).display(),
+                    dir.join(&t.rel).display()
+                )));
+            }
         }
     }
     Ok(())
@@ -1248,29 +1296,24 @@ fn truststore_password(cfg: &ChangeConfig) -> String {
 }
 
 fn txn_config(cfg: &ChangeConfig, plan: Option<&Plan>) -> TxnConfig {
-    let dir = &cfg.pki_dir;
-    let mut lock_files = vec![dir.join("ca.pem")];
-    if dir.join("qemu-ca.pem").exists() {
-        lock_files.push(dir.join("qemu-ca.pem"));
-    }
-    lock_files.retain(|p| p.exists());
+    let legacy = cfg
+        .legacy_lock_dir
+        .clone()
+        .unwrap_or_else(|| txn::legacy_lock_dir(None));
     TxnConfig {
-        pki_dir: dir.clone(),
         engine_conf_dir: cfg.engine_conf_dir.clone(),
-        backup_root: cfg.backup_root.clone(),
-        lock_files,
-        legacy_lock_dir: if plan.is_none_or(|p| p.legacy_lock) {
-            cfg.legacy_lock_dir.clone()
-        } else {
-            None
-        },
-        lock_timeout: cfg.lock_timeout,
-        now: cfg.now,
-        reason: format!(
-            "before rhv-pki {}",
-            plan.map(|p| p.command.as_str()).unwrap_or("recovery")
-        ),
         fault: cfg.fault,
+        ..TxnConfig::for_pki(
+            &cfg.pki_dir,
+            &legacy,
+            &cfg.backup_root,
+            cfg.lock_timeout,
+            cfg.now,
+            format!(
+                "before rhv-pki {}",
+                plan.map(|p| p.command.as_str()).unwrap_or("recovery")
+            ),
+        )
     }
 }
 
@@ -1325,10 +1368,12 @@ pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Re
     let r = execute(cfg, plan, &mut txn, &mut written, &mut manual, progress);
     let r = r.and_then(|()| {
         progress.step("verifying what was written");
-        verify(cfg, plan).map_err(|reason| ChangeError::Verify {
-            backup: txn.id.clone(),
-            reason,
-        })
+        verify(cfg, plan)
+            .and_then(|()| txn.verify_written().map_err(|e| e.to_string()))
+            .map_err(|reason| ChangeError::Verify {
+                backup: txn.id.clone(),
+                reason,
+            })
     });
     match r {
         Ok(()) => {

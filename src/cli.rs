@@ -491,11 +491,16 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         role_windows: Some(t),
     };
     // --probe: what the endpoints really serve (restart-needed / endpoint-unreachable).
-    let probed = if a.probe.probe {
+    let mut probed = if a.probe.probe {
         maintenance::probe_for_audit(&a.loc, &a.probe, &cfg)
     } else {
         Vec::new()
     };
+    probed.extend(audit::interrupted_changes(
+        &cfg.pki_dir,
+        &change::backup_root(&a.loc, None),
+        &change::rollback_command(&a.loc, None),
+    ));
     let color = match a.color {
         Color::Always => true,
         Color::Never => false,

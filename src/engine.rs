@@ -229,6 +229,9 @@ pub struct Vm {
     /// `migratable`, `user_migratable` or `pinned`.
     pub affinity: Option<String>,
     pub host_id: Option<String>,
+    /// The HostedEngine VM (origin `managed_hosted_engine`).
+    #[serde(default)]
+    pub hosted_engine: bool,
 }
 
 impl Vm {
@@ -1045,6 +1048,7 @@ fn vm_from(v: &Value) -> Result<Vm, String> {
         guaranteed_memory: v.get("memory_policy").and_then(|m| unum(m, "guaranteed")),
         affinity: v.get("placement_policy").and_then(|p| field(p, "affinity")),
         host_id: v.get("host").and_then(|h| field(h, "id")),
+        hosted_engine: field(v, "origin").as_deref() == Some("managed_hosted_engine"),
     })
 }
 

@@ -47,6 +47,8 @@ pub struct RecoverConfig {
     pub probe_timeout: Duration,
     pub backup_root: PathBuf,
     pub lock_timeout: Duration,
+    /// The 4.2–4.4 lock directory, taken when the PKI's era uses it (as every change does).
+    pub legacy_lock_dir: PathBuf,
     pub fault: Option<Fault>,
 }
 
@@ -724,20 +726,17 @@ fn manager_write(
     } else {
         None
     };
-    let mut lock_files = vec![dir.join("ca.pem")];
-    if dir.join("qemu-ca.pem").exists() {
-        lock_files.push(dir.join("qemu-ca.pem"));
-    }
     let tcfg = TxnConfig {
-        pki_dir: dir.clone(),
         engine_conf_dir: cfg.engine_conf_dir.clone(),
-        backup_root: cfg.backup_root.clone(),
-        lock_files,
-        legacy_lock_dir: None,
-        lock_timeout: cfg.lock_timeout,
-        now: cfg.now,
-        reason: "before rhv-pki hosts recover".into(),
         fault: cfg.fault,
+        ..TxnConfig::for_pki(
+            dir,
+            &cfg.legacy_lock_dir,
+            &cfg.backup_root,
+            cfg.lock_timeout,
+            cfg.now,
+            "before rhv-pki hosts recover",
+        )
     };
     let mut txn = Txn::begin(tcfg)?;
     for (p, h) in &plan.inputs {
@@ -855,6 +854,8 @@ fn manager_write(
         )?;
         // After writing, read back and verify what the engine will use.
         verify_written(dir, plan, &out, &engine, qemu.as_ref(), &serial_after)?;
+        // And every written file's content, mode and owner on disk (txn's post-write check).
+        txn.verify_written()?;
         Ok(out)
     })();
     match r {

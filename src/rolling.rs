@@ -227,6 +227,9 @@ pub enum PlanError {
     UnknownHost(String),
     #[error("--max-parallel must be at least 1")]
     ZeroParallel,
+    /// A hosted-engine host cannot be cycled in any order: nothing is started.
+    #[error("the plan cannot keep the HostedEngine VM safe, so nothing was started: {0}")]
+    HostedEngine(String),
 }
 
 const DAY: i64 = 86_400;
@@ -275,17 +278,6 @@ pub fn needs(served: &ServedCert, sel: &Selection) -> Vec<String> {
     r
 }
 
-/// Per-cluster accounting for wave building (bytes).
-#[derive(Debug, Clone, Default)]
-struct ClusterRoom {
-    /// Up hosts in the cluster (whether selected or not).
-    up: usize,
-    /// Σ max_scheduling_memory of Up hosts.
-    free: u64,
-    /// Up hosted-engine hosts.
-    he_up: usize,
-}
-
 /// Turns the Manager's state into a plan.
 pub fn plan(
     facts: &[HostFacts],
@@ -326,20 +318,6 @@ pub fn plan(
                 .collect::<Vec<_>>()
                 .join(", "),
         ));
-    }
-
-    let mut rooms: HashMap<String, ClusterRoom> = HashMap::new();
-    for f in facts {
-        let r = rooms
-            .entry(f.host.cluster_id.clone().unwrap_or_default())
-            .or_default();
-        if f.host.status == HostStatus::Up {
-            r.up += 1;
-            r.free += f.host.max_scheduling_memory.unwrap_or(0);
-            if f.host.is_he() {
-                r.he_up += 1;
-            }
-        }
     }
 
     let mut planned = Vec::new();
@@ -424,16 +402,6 @@ pub fn plan(
             vdsm_endpoint: endpoints.of(h),
         });
     }
-    let free_of: HashMap<&str, u64> = facts
-        .iter()
-        .map(|f| {
-            (
-                f.host.id.as_str(),
-                f.host.max_scheduling_memory.unwrap_or(0),
-            )
-        })
-        .collect();
-
     // Order: per cluster, SPM last; hosts already in maintenance first (they cost nothing);
     // then interleave the clusters so a wave can take hosts from several of them.
     let mut per_cluster: BTreeMap<String, Vec<PlannedHost>> = BTreeMap::new();
@@ -466,57 +434,35 @@ pub fn plan(
         idx += 1;
     }
 
-    // Waves. Capacity (the N-1 rule): the VMs of the hosts going down must fit in what the
-    // remaining Up hosts of their cluster can schedule. Because migrations conserve memory,
-    // Σ(load+free) of the wave's hosts ≤ Σ free of the cluster's Up hosts holds whatever the
-    // scheduler did in earlier waves. At least one Up host per cluster; at least one
-    // hosted-engine host up; never more than max_parallel out.
-    let mut waves: Vec<Vec<String>> = Vec::new();
-    let mut remaining = ordered.clone();
-    while !remaining.is_empty() {
-        let mut wave: Vec<&PlannedHost> = Vec::new();
-        for p in &remaining {
-            if wave.len() == sel.max_parallel {
-                break;
-            }
-            // The SPM waits for the rest of its cluster (its role is moved first).
-            if p.spm
-                && remaining.iter().any(|o| {
-                    o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
-                })
-            {
-                continue;
-            }
-            let mut trial = wave.clone();
-            trial.push(p);
-            if fits(&trial, &rooms, &free_of) {
-                wave.push(p);
-            }
-        }
-        if wave.is_empty() {
-            // The first remaining host cannot go out even alone.
-            let p = remaining.remove(0);
-            let room = rooms.get(&p.cluster_id).cloned().unwrap_or_default();
-            skipped.push(SkippedHost {
-                name: p.name.clone(),
-                reason: if room.up <= 1 {
-                    format!("the only Up host of cluster {}: taking it out would leave none", p.cluster)
-                } else if p.hosted_engine && room.he_up <= 1 {
-                    "the only Up hosted-engine host: the engine VM would have nowhere to run".into()
-                } else {
-                    format!(
-                        "its VMs ({} MiB) do not fit in the other Up hosts of cluster {} ({} MiB schedulable)",
-                        p.vm_memory >> 20,
-                        p.cluster,
-                        room.free.saturating_sub(free_of.get(p.id.as_str()).copied().unwrap_or(0)) >> 20
-                    )
-                },
-            });
-            continue;
-        }
-        let ids: Vec<String> = wave.iter().map(|p| p.id.clone()).collect();
-        remaining.retain(|p| !ids.contains(&p.id));
-        waves.push(ids);
+    // Waves, checked against a model of the clusters' memory (see `Model`): every VM of a
+    // wave must find a destination the way the engine's scheduler picks one, in whatever
+    // order the wave's hosts start their maintenance; the HostedEngine VM only onto another
+    // hosted-engine host whose HA agent is active with a positive score; while a
+    // hosted-engine host is out another such host with room for the HostedEngine VM stays
+    // up; at least one Up host per cluster; never more than max_parallel out. When the first
+    // order leaves hosts out, other orders are tried (see `search_waves`).
+    let model = Model::new(facts);
+    let (waves, unplanned, ordered) = search_waves(ordered, &model, sel.max_parallel);
+    let he_blocked: Vec<String> = unplanned
+        .iter()
+        .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
+        .map(|(p, w)| {
+            format!(
+                "{}: {} — in no order of the waves; fix that first, or leave {} out (name the other hosts with --host)",
+                p.name,
+                w.text(p, &model),
+                p.name
+            )
+        })
+        .collect();
+    if !he_blocked.is_empty() {
+        return Err(PlanError::HostedEngine(he_blocked.join("; ")));
+    }
+    for (p, w) in &unplanned {
+        skipped.push(SkippedHost {
+            name: p.name.clone(),
+            reason: w.text(p, &model),
+        });
     }
     let skipped_names: Vec<&str> = skipped.iter().map(|s| s.name.as_str()).collect();
     let hosts: Vec<PlannedHost> = ordered
@@ -534,35 +480,578 @@ pub fn plan(
     })
 }
 
-/// Can these hosts be out together?
-fn fits(
-    wave: &[&PlannedHost],
-    rooms: &HashMap<String, ClusterRoom>,
-    free_of: &HashMap<&str, u64>,
-) -> bool {
-    let mut by_cluster: HashMap<&str, Vec<&PlannedHost>> = HashMap::new();
-    for p in wave {
-        by_cluster.entry(p.cluster_id.as_str()).or_default().push(p);
+/// Waves for `ordered`, or for another order of the same hosts that leaves fewer of them
+/// out: the hosts the greedy pass could not place are moved to the front — each alone, all
+/// of them in their order, and all of them reversed — for a few rounds. Returns the waves,
+/// the hosts left out with why, and the order used (hosts already in maintenance stay first).
+#[allow(clippy::type_complexity)]
+fn search_waves(
+    ordered: Vec<PlannedHost>,
+    model: &Model,
+    max_parallel: usize,
+) -> (Vec<Vec<String>>, Vec<(PlannedHost, Why)>, Vec<PlannedHost>) {
+    const ROUNDS: usize = 4;
+    let (w, u) = build_waves(&ordered, model, max_parallel);
+    let mut best = (w, u, ordered);
+    let mut tried: Vec<Vec<String>> = vec![best.2.iter().map(|p| p.id.clone()).collect()];
+    for _ in 0..ROUNDS {
+        if best.1.is_empty() {
+            break;
+        }
+        let stuck: Vec<String> = best.1.iter().map(|(p, _)| p.id.clone()).collect();
+        let mut fronts: Vec<Vec<String>> = stuck.iter().map(|s| vec![s.clone()]).collect();
+        if stuck.len() > 1 {
+            fronts.push(stuck.clone());
+            fronts.push(stuck.iter().rev().cloned().collect());
+        }
+        let base = best.2.clone();
+        let mut improved = false;
+        for front in fronts {
+            let mut order: Vec<PlannedHost> = base
+                .iter()
+                .filter(|p| !front.contains(&p.id))
+                .cloned()
+                .collect();
+            let at = order
+                .iter()
+                .position(|o| !o.keep_in_maintenance)
+                .unwrap_or(order.len());
+            for (k, id) in front.iter().enumerate() {
+                if let Some(p) = base.iter().find(|p| &p.id == id) {
+                    order.insert(at + k, p.clone());
+                }
+            }
+            let ids: Vec<String> = order.iter().map(|p| p.id.clone()).collect();
+            if tried.contains(&ids) {
+                continue;
+            }
+            tried.push(ids);
+            let (w, u) = build_waves(&order, model, max_parallel);
+            if u.len() < best.1.len() || (u.len() == best.1.len() && w.len() < best.0.len()) {
+                best = (w, u, order);
+                improved = true;
+                if best.1.is_empty() {
+                    break;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
     }
-    by_cluster.iter().all(|(cid, hs)| {
-        let room = rooms.get(*cid).cloned().unwrap_or_default();
-        let going: Vec<&&PlannedHost> = hs.iter().filter(|p| !p.keep_in_maintenance).collect();
-        if going.is_empty() {
-            return true;
+    best
+}
+
+/// Greedy waves in `ordered`'s order; returns the waves and the hosts that could not go.
+fn build_waves(
+    ordered: &[PlannedHost],
+    model: &Model,
+    max_parallel: usize,
+) -> (Vec<Vec<String>>, Vec<(PlannedHost, Why)>) {
+    let mut states = vec![model.initial()];
+    let mut waves: Vec<Vec<String>> = Vec::new();
+    let mut unplanned = Vec::new();
+    let mut remaining: Vec<PlannedHost> = ordered.to_vec();
+    while !remaining.is_empty() {
+        let mut wave: Vec<&PlannedHost> = Vec::new();
+        let mut after = states.clone();
+        // The SPM waits for the rest of its cluster (its role is moved first) — unless none
+        // of the rest can go now: then it goes first, and may make room for them.
+        for spm_waits in [true, false] {
+            for p in &remaining {
+                if wave.len() == max_parallel {
+                    break;
+                }
+                if spm_waits
+                    && p.spm
+                    && remaining.iter().any(|o| {
+                        o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
+                    })
+                {
+                    continue;
+                }
+                if wave.iter().any(|w| w.id == p.id) {
+                    continue;
+                }
+                let mut trial = wave.clone();
+                trial.push(p);
+                if let Ok(next) = model.wave_everywhere(&states, &trial) {
+                    wave.push(p);
+                    after = next;
+                }
+            }
+            if !wave.is_empty() {
+                break;
+            }
         }
-        if room.up <= going.len() {
-            return false;
+        if wave.is_empty() {
+            // The first remaining host cannot go out even alone.
+            let p = remaining.remove(0);
+            let why = model
+                .wave_everywhere(&states, &[&p])
+                .err()
+                .unwrap_or(Why::Capacity);
+            unplanned.push((p, why));
+            continue;
         }
-        let he = going.iter().filter(|p| p.hosted_engine).count();
-        if he > 0 && room.he_up <= he {
-            return false;
+        let ids: Vec<String> = wave.iter().map(|p| p.id.clone()).collect();
+        remaining.retain(|p| !ids.contains(&p.id));
+        waves.push(ids);
+        states = after;
+    }
+    (waves, unplanned)
+}
+
+/// Why a wave cannot go out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Why {
+    /// It would leave its cluster without an Up host.
+    LastUp,
+    /// VMs that do not fit in the other Up hosts of the cluster.
+    Capacity,
+    /// The HostedEngine VM (or the HA of it) would have nowhere to go; the detail says why.
+    HostedEngine(String),
+}
+
+impl Why {
+    fn text(&self, p: &PlannedHost, m: &Model) -> String {
+        match self {
+            Why::LastUp => format!(
+                "the only Up host of cluster {}: taking it out would leave none",
+                p.cluster
+            ),
+            Why::Capacity => {
+                let others: u64 = m
+                    .hosts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| h.up && h.cluster == p.cluster_id && h.id != p.id)
+                    .map(|(i, _)| m.free0(i))
+                    .sum();
+                format!(
+                    "its VMs ({} MiB) do not fit in the other Up hosts of cluster {} ({} MiB schedulable)",
+                    p.vm_memory >> 20,
+                    p.cluster,
+                    others >> 20
+                )
+            }
+            Why::HostedEngine(d) => d.clone(),
         }
-        let need: u64 = going
+    }
+}
+
+/// One host as the planner's memory model sees it.
+#[derive(Debug, Clone)]
+struct MHost {
+    id: String,
+    name: String,
+    cluster: String,
+    /// `cluster` as a number.
+    cl: usize,
+    up: bool,
+    /// Memory the scheduler may fill (max_scheduling_memory + what its VMs hold).
+    cap: u64,
+    /// A hosted-engine host.
+    he: bool,
+    /// May receive the HostedEngine VM: HA agent active, score > 0, not in local maintenance.
+    he_ok: bool,
+    /// Why it may not (for messages).
+    he_why: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct MVm {
+    mem: u64,
+    he: bool,
+    cluster: String,
+    cl: usize,
+}
+
+/// Where each VM runs (index into `Model::hosts`).
+type State = Vec<Option<usize>>;
+
+/// The planner's model of the clusters' memory: each host's schedulable capacity, each
+/// VM's guaranteed memory and host. Placement follows the engine (and the simulator): a
+/// host going to maintenance sends its VMs, biggest first, each onto the Up host of its
+/// cluster with the most room left that can take it — the HostedEngine VM only onto
+/// another hosted-engine host with an active agent and a positive score; a VM sent to a
+/// host that then goes to maintenance too is sent on when it lands. The hosts of a wave
+/// start their maintenance in no fixed order, so every order is checked (all of them for up
+/// to six hosts, otherwise each rotation and its reverse), and the states every order
+/// leaves are all carried into the next wave (at most `MAX_STATES`, and fewer are checked
+/// when a wave has many orders: `ORDER_BUDGET` (state, order) pairs per check).
+struct Model {
+    hosts: Vec<MHost>,
+    vms: Vec<MVm>,
+    initial: State,
+}
+
+const MAX_STATES: usize = 32;
+const FULL_ORDERS_UP_TO: usize = 6;
+const ORDER_BUDGET: usize = 96;
+
+/// How many orders `orders` gives for `n` hosts.
+fn orders_count(n: usize) -> usize {
+    if n <= FULL_ORDERS_UP_TO {
+        (1..=n).product()
+    } else {
+        2 * n
+    }
+}
+
+impl Model {
+    fn new(facts: &[HostFacts]) -> Model {
+        let mut hosts = Vec::new();
+        let mut vms = Vec::new();
+        let mut initial = Vec::new();
+        let mut clusters: Vec<String> = Vec::new();
+        for f in facts {
+            let h = &f.host;
+            let he = h.hosted_engine.as_ref().filter(|e| e.configured);
+            let he_why = he.and_then(|e| {
+                if !e.active {
+                    Some(format!("{}'s HA agent is not active", h.name))
+                } else if e.score.unwrap_or(0) <= 0 {
+                    Some(format!("{}'s HA score is {}", h.name, e.score.unwrap_or(0)))
+                } else if e.local_maintenance {
+                    Some(format!("{} is in hosted-engine local maintenance", h.name))
+                } else {
+                    None
+                }
+            });
+            let idx = hosts.len();
+            let cluster = h.cluster_id.clone().unwrap_or_default();
+            let cl = match clusters.iter().position(|c| c == &cluster) {
+                Some(c) => c,
+                None => {
+                    clusters.push(cluster.clone());
+                    clusters.len() - 1
+                }
+            };
+            let mut held = 0u64;
+            for v in f
+                .vms
+                .iter()
+                .filter(|v| v.host_id.as_deref().is_none_or(|id| id == h.id))
+            {
+                let mem = v.guaranteed_memory.unwrap_or(v.memory);
+                held += mem;
+                vms.push(MVm {
+                    mem,
+                    he: v.hosted_engine,
+                    cluster: cluster.clone(),
+                    cl,
+                });
+                initial.push(Some(idx));
+            }
+            hosts.push(MHost {
+                id: h.id.clone(),
+                name: h.name.clone(),
+                cluster,
+                cl,
+                up: h.status == HostStatus::Up,
+                cap: h.max_scheduling_memory.unwrap_or(0) + held,
+                he: he.is_some(),
+                he_ok: he.is_some() && he_why.is_none() && h.status == HostStatus::Up,
+                he_why,
+            });
+        }
+        Model {
+            hosts,
+            vms,
+            initial,
+        }
+    }
+
+    fn initial(&self) -> State {
+        self.initial.clone()
+    }
+
+    fn used(&self, st: &State) -> Vec<u64> {
+        let mut u = vec![0u64; self.hosts.len()];
+        for (v, h) in st.iter().enumerate() {
+            if let Some(h) = h {
+                u[*h] += self.vms[v].mem;
+            }
+        }
+        u
+    }
+
+    /// Room on host `i` at plan time.
+    fn free0(&self, i: usize) -> u64 {
+        self.hosts[i]
+            .cap
+            .saturating_sub(self.used(&self.initial)[i])
+    }
+
+    fn index(&self, id: &str) -> Option<usize> {
+        self.hosts.iter().position(|h| h.id == id)
+    }
+
+    /// The wave in every carried state; the states it leaves (deduplicated, capped).
+    fn wave_everywhere(&self, states: &[State], wave: &[&PlannedHost]) -> Result<Vec<State>, Why> {
+        // Bounded work on big waves: at most ORDER_BUDGET (state, order) pairs per check.
+        let n_orders = orders_count(wave.iter().filter(|p| !p.keep_in_maintenance).count());
+        let keep = (ORDER_BUDGET / n_orders.max(1)).max(1);
+        let mut out: Vec<State> = Vec::new();
+        for st in states.iter().take(keep) {
+            for s in self.wave(st, wave)? {
+                if out.len() < MAX_STATES && !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every order of the wave from one state.
+    fn wave(&self, st: &State, wave: &[&PlannedHost]) -> Result<Vec<State>, Why> {
+        let going: Vec<usize> = wave
             .iter()
-            .map(|p| p.vm_memory + free_of.get(p.id.as_str()).copied().unwrap_or(0))
-            .sum();
-        need <= room.free
-    })
+            .filter(|p| !p.keep_in_maintenance)
+            .filter_map(|p| self.index(&p.id))
+            .collect();
+        self.wave_going(st, &going)
+    }
+
+    /// Every order of the hosts `going` (indices) from one state.
+    fn wave_going(&self, st: &State, going: &[usize]) -> Result<Vec<State>, Why> {
+        if going.is_empty() {
+            return Ok(vec![st.clone()]);
+        }
+        // At least one Up host left in each cluster.
+        for &g in going {
+            let c = &self.hosts[g].cluster;
+            if !self
+                .hosts
+                .iter()
+                .enumerate()
+                .any(|(i, h)| h.up && &h.cluster == c && !going.contains(&i))
+            {
+                return Err(Why::LastUp);
+            }
+        }
+        let mut out = Vec::new();
+        for order in orders(going) {
+            let s = self.one_order(st, &order)?;
+            self.he_stays_covered(&s, going)?;
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The hosts of `order` go to maintenance one after the other.
+    fn one_order(&self, st: &State, order: &[usize]) -> Result<State, Why> {
+        let mut st = st.clone();
+        let mut used = self.used(&st);
+        let mut down: Vec<usize> = Vec::new();
+        let mut is_down = vec![false; self.hosts.len()];
+        let mut in_order = vec![false; self.hosts.len()];
+        for &x in order {
+            in_order[x] = true;
+        }
+        // VMs on their way to a host that was still up when they were sent.
+        let mut in_flight: Vec<usize> = Vec::new();
+        let mut flying = vec![false; self.vms.len()];
+        let mut on: Vec<Vec<usize>> = vec![Vec::new(); self.hosts.len()];
+        for (v, h) in st.iter().enumerate() {
+            if let Some(h) = h {
+                if in_order[*h] {
+                    on[*h].push(v);
+                }
+            }
+        }
+        for &x in order {
+            down.push(x);
+            is_down[x] = true;
+            let mut mine: Vec<usize> = std::mem::take(&mut on[x])
+                .into_iter()
+                .filter(|v| !flying[*v])
+                .collect();
+            mine.sort_by_key(|v| std::cmp::Reverse(self.vms[*v].mem));
+            for v in mine {
+                let t = self.destination(v, &used, &is_down, x).ok_or_else(|| {
+                    if self.vms[v].he {
+                        Why::HostedEngine(self.he_detail(&used, &down, x))
+                    } else {
+                        Why::Capacity
+                    }
+                })?;
+                used[t] += self.vms[v].mem;
+                used[x] -= self.vms[v].mem;
+                st[v] = Some(t);
+                if in_order[t] {
+                    in_flight.push(v);
+                    flying[v] = true;
+                }
+            }
+        }
+        // Landing on a host that went to maintenance meanwhile: sent on, or it gets stuck.
+        for v in in_flight {
+            let Some(at) = st[v] else { continue };
+            if !is_down[at] {
+                continue;
+            }
+            let t = self.destination(v, &used, &is_down, at).ok_or_else(|| {
+                if self.vms[v].he {
+                    Why::HostedEngine(self.he_detail(&used, &down, at))
+                } else {
+                    Why::Capacity
+                }
+            })?;
+            used[t] += self.vms[v].mem;
+            used[at] -= self.vms[v].mem;
+            st[v] = Some(t);
+        }
+        Ok(st)
+    }
+
+    /// The Up host with the most room that can take VM `v` (the last of equals, as the
+    /// engine's and the simulator's `max` pick it).
+    fn destination(&self, v: usize, used: &[u64], down: &[bool], from: usize) -> Option<usize> {
+        let vm = &self.vms[v];
+        let mut best: Option<(usize, u64)> = None;
+        for (i, h) in self.hosts.iter().enumerate() {
+            if i == from || !h.up || down[i] || h.cl != vm.cl || (vm.he && !h.he_ok) {
+                continue;
+            }
+            let free = h.cap.saturating_sub(used[i]);
+            if free >= vm.mem && best.is_none_or(|(_, b)| free >= b) {
+                best = Some((i, free));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// After the wave's migrations: while a hosted-engine host is out, another one that
+    /// can receive the HostedEngine VM (it runs there, or there is room for it) stays up.
+    fn he_stays_covered(&self, st: &State, going: &[usize]) -> Result<(), Why> {
+        let out_he: Vec<usize> = going
+            .iter()
+            .copied()
+            .filter(|g| self.hosts[*g].he)
+            .collect();
+        let Some(&first) = out_he.first() else {
+            return Ok(());
+        };
+        let used = self.used(st);
+        let he_vm = self.vms.iter().position(|v| v.he);
+        let cluster = he_vm
+            .map(|v| self.vms[v].cluster.clone())
+            .unwrap_or_else(|| self.hosts[first].cluster.clone());
+        let covered = self.hosts.iter().enumerate().any(|(i, h)| {
+            h.he_ok
+                && h.cluster == cluster
+                && !going.contains(&i)
+                && match he_vm {
+                    Some(v) => st[v] == Some(i) || h.cap.saturating_sub(used[i]) >= self.vms[v].mem,
+                    None => true,
+                }
+        });
+        if covered {
+            Ok(())
+        } else {
+            Err(Why::HostedEngine(self.he_detail(&used, going, first)))
+        }
+    }
+
+    /// Why no hosted-engine host can take the HostedEngine VM from `from` now.
+    fn he_detail(&self, used: &[u64], down: &[usize], from: usize) -> String {
+        let need = self.vms.iter().find(|v| v.he).map(|v| v.mem);
+        let mut why = Vec::new();
+        for (i, h) in self.hosts.iter().enumerate() {
+            if !h.he || i == from {
+                continue;
+            }
+            if let Some(w) = &h.he_why {
+                why.push(w.clone());
+            } else if !h.up {
+                why.push(format!("{} is not up", h.name));
+            } else if down.contains(&i) {
+                why.push(format!("{} would be out at the same time", h.name));
+            } else if let Some(n) = need {
+                let free = h.cap.saturating_sub(used[i]);
+                if free < n {
+                    why.push(format!(
+                        "{} would have {} MiB free, the HostedEngine VM needs {} MiB",
+                        h.name,
+                        free >> 20,
+                        n >> 20
+                    ));
+                }
+            }
+        }
+        if why.is_empty() {
+            why.push("there is no other hosted-engine host".into());
+        }
+        format!(
+            "no other hosted-engine host with an active HA agent (score > 0) and room for the HostedEngine VM would stay up while it is out ({})",
+            why.join("; ")
+        )
+    }
+}
+
+/// Can host `id` go to maintenance now, alone, in the Manager's current state (`facts`)?
+/// `Some(reason)` when the planner's model says the Manager would refuse it or the
+/// HostedEngine VM would be left without a place. The executor asks before it moves the SPM
+/// role off a host, so the role is never moved for a maintenance that cannot happen.
+pub fn blocker(facts: &[HostFacts], id: &str) -> Option<String> {
+    let model = Model::new(facts);
+    let i = model.index(id)?;
+    if !model.hosts[i].up {
+        return None;
+    }
+    let why = model.wave_going(&model.initial(), &[i]).err()?;
+    let f = facts.iter().find(|f| f.host.id == id)?;
+    let p = PlannedHost {
+        id: f.host.id.clone(),
+        name: f.host.name.clone(),
+        address: f.host.address.clone(),
+        cluster: f.cluster_name.clone(),
+        cluster_id: f.host.cluster_id.clone().unwrap_or_default(),
+        status: f.host.status.to_string(),
+        spm: f.host.is_spm(),
+        hosted_engine: f.host.is_he(),
+        vm_memory: f.vms.iter().map(|v| v.memory).sum(),
+        vm_count: f.vms.len(),
+        keep_in_maintenance: false,
+        reasons: Vec::new(),
+        served_serial: None,
+        vdsm_endpoint: String::new(),
+    };
+    Some(why.text(&p, &model))
+}
+
+/// The orders in which a wave's hosts may start their maintenance.
+fn orders(going: &[usize]) -> Vec<Vec<usize>> {
+    fn permute(rest: &mut Vec<usize>, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if rest.is_empty() {
+            out.push(cur.clone());
+            return;
+        }
+        for i in 0..rest.len() {
+            let x = rest.remove(i);
+            cur.push(x);
+            permute(rest, cur, out);
+            cur.pop();
+            rest.insert(i, x);
+        }
+    }
+    let mut out = Vec::new();
+    if going.len() <= FULL_ORDERS_UP_TO {
+        permute(&mut going.to_vec(), &mut Vec::new(), &mut out);
+    } else {
+        for r in 0..going.len() {
+            let mut o = going.to_vec();
+            o.rotate_left(r);
+            out.push(o.clone());
+            o.reverse();
+            out.push(o);
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1299,6 +1788,10 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
             ));
         }
         if h.is_spm() {
+            // Only for a maintenance that can happen: never leave the role moved for nothing.
+            if let Some(why) = spm_move_blocker(sh, id).await {
+                return Err(format!("not moving the SPM role off it: {why}"));
+            }
             sh.update(id, |p| p.step = Step::MovingSpm).await?;
             sh.progress
                 .step(&ph.name, Step::MovingSpm, "moving the SPM role first");
@@ -1566,6 +2059,23 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
     Ok(())
 }
 
+/// Why host `id` cannot go to maintenance now (see [`blocker`]); `None` when it can, or
+/// when the Manager's state cannot be read (the actions then fail on their own).
+async fn spm_move_blocker(sh: &Shared<'_>, id: &str) -> Option<String> {
+    let eps = VdsmEndpoints::new(0);
+    let facts = gather(
+        sh.engine,
+        &eps,
+        &sh.cfg.ca_der,
+        false,
+        Duration::from_secs(1),
+        1,
+    )
+    .await
+    .ok()?;
+    blocker(&facts, id)
+}
+
 /// Reads hosts, clusters, VMs and (optionally) each host's served certificate.
 pub async fn gather(
     engine: &Engine,
@@ -1667,6 +2177,7 @@ mod tests {
             guaranteed_memory: None,
             affinity: Some(if pinned { "pinned" } else { "migratable" }.into()),
             host_id: Some(host.into()),
+            hosted_engine: false,
         }
     }
 
@@ -1788,6 +2299,165 @@ mod tests {
                 "{:?}",
                 p.waves
             );
+        }
+    }
+
+    /// `host()` with hosted-engine agent state and memory in GiB (capacity, free).
+    fn he_host(id: &str, free_gib: u64, spm: bool, he: Option<(bool, i64)>) -> Host {
+        let mut h = host(id, "c1", HostStatus::Up, free_gib, spm, he.is_some());
+        if let (Some(e), Some((active, score))) = (h.hosted_engine.as_mut(), he) {
+            e.active = active;
+            e.score = Some(score);
+        }
+        h
+    }
+
+    fn he_vm(host: &str, gib: u64) -> Vm {
+        Vm {
+            hosted_engine: true,
+            ..vm("HostedEngine", host, gib, false)
+        }
+    }
+
+    fn wave_of(p: &Plan, id: &str) -> usize {
+        p.waves
+            .iter()
+            .position(|w| w.iter().any(|x| x == id))
+            .unwrap()
+    }
+
+    #[test]
+    fn the_he_vm_host_never_shares_a_wave_that_fills_its_only_destination() {
+        // Issue 20: h8's VMs would go onto h3 (most room) and leave no room for the
+        // HostedEngine VM of h2.
+        let mut f = vec![
+            facts(
+                he_host("h1", 4, true, None),
+                vec![vm("a1", "h1", 16, false), vm("a2", "h1", 12, false)],
+            ),
+            facts(
+                he_host("h2", 4, false, Some((true, 3400))),
+                vec![he_vm("h2", 16), vm("b1", "h2", 12, false)],
+            ),
+            facts(
+                he_host("h3", 24, false, Some((true, 3400))),
+                vec![vm("c1", "h3", 8, false)],
+            ),
+        ];
+        for i in 4..8 {
+            f.push(facts(he_host(&format!("h{i}"), 8, false, None), vec![]));
+        }
+        f.push(facts(
+            he_host("h8", 12, false, None),
+            vec![vm("k1", "h8", 12, false), vm("k2", "h8", 8, false)],
+        ));
+        let p = plan(&f, &sel(2), &VdsmEndpoints::new(1)).unwrap();
+        assert_eq!(p.hosts.len(), 8, "{p:?}");
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_ne!(wave_of(&p, "h8"), wave_of(&p, "h2"), "{:?}", p.waves);
+        assert_eq!(p.waves.last().unwrap(), &vec!["h1".to_string()]);
+    }
+
+    #[test]
+    fn an_order_is_searched_when_the_first_one_strands_the_he_vm() {
+        // The state a finished run left: h2 and h3 (HE VM) full; h8's VMs would fill h1,
+        // the only place for h2's; h2 must go before h8 and h3 after h2.
+        let mut f = vec![
+            facts(he_host("h1", 32, true, None), vec![]),
+            facts(
+                he_host("h2", 4, false, Some((true, 3400))),
+                vec![vm("a1", "h2", 16, false), vm("a2", "h2", 12, false)],
+            ),
+            facts(
+                he_host("h3", 4, false, Some((true, 3400))),
+                vec![he_vm("h3", 16), vm("b1", "h3", 12, false)],
+            ),
+        ];
+        for i in 4..8 {
+            f.push(facts(he_host(&format!("h{i}"), 8, false, None), vec![]));
+        }
+        f.push(facts(
+            he_host("h8", 4, false, None),
+            vec![
+                vm("c1", "h8", 8, false),
+                vm("k1", "h8", 12, false),
+                vm("k2", "h8", 8, false),
+            ],
+        ));
+        let p = plan(&f, &sel(2), &VdsmEndpoints::new(1)).unwrap();
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_eq!(p.hosts.len(), 8, "{p:?}");
+        assert!(wave_of(&p, "h2") < wave_of(&p, "h3"), "{:?}", p.waves);
+        // The same with the SPM role on h2 (where a finished run left it): h2 cannot wait
+        // for the rest of its cluster, since h3 can only go after it.
+        f[0].host.spm_status = Some("none".into());
+        f[1].host.spm_status = Some("spm".into());
+        let p = plan(&f, &sel(2), &VdsmEndpoints::new(1)).unwrap();
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_eq!(p.hosts.len(), 8, "{p:?}");
+        assert!(wave_of(&p, "h2") < wave_of(&p, "h3"), "{:?}", p.waves);
+    }
+
+    #[test]
+    fn an_inactive_agent_cannot_take_the_he_vm_and_the_plan_says_so() {
+        let f = vec![
+            facts(
+                he_host("h1", 24, true, Some((true, 3400))),
+                vec![he_vm("h1", 8)],
+            ),
+            facts(he_host("h2", 32, false, Some((false, 0))), vec![]),
+            facts(he_host("h3", 32, false, None), vec![]),
+        ];
+        let e = plan(&f, &sel(1), &VdsmEndpoints::new(1)).unwrap_err();
+        let t = e.to_string();
+        assert!(matches!(e, PlanError::HostedEngine(_)), "{t}");
+        assert!(
+            t.contains("h1:") && t.contains("h2's HA agent is not active"),
+            "{t}"
+        );
+        // Without h1 the others are planned, h2 included (h1 keeps the HE VM meanwhile).
+        let p = plan(
+            &f,
+            &Selection {
+                hosts: vec!["h2".into(), "h3".into()],
+                ..sel(1)
+            },
+            &VdsmEndpoints::new(1),
+        )
+        .unwrap();
+        assert_eq!(p.waves.len(), 2, "{p:?}");
+        assert_eq!(
+            blocker(&f, "h1").map(|b| b.contains("h2's HA agent")),
+            Some(true)
+        );
+        assert_eq!(blocker(&f, "h3"), None);
+    }
+
+    #[test]
+    fn a_big_cluster_is_planned() {
+        // 60 hosts, four VMs each, waves of 10: bounded work (orders × states per check).
+        let f: Vec<HostFacts> = (0..60)
+            .map(|i| {
+                let id = format!("h{i:02}");
+                let vms = (0..4)
+                    .map(|j| vm(&format!("v{i}-{j}"), &id, 2 + (i + j) as u64 % 5, false))
+                    .collect();
+                facts(he_host(&id, 24, i == 0, None), vms)
+            })
+            .collect();
+        let p = plan(&f, &sel(10), &VdsmEndpoints::new(1)).unwrap();
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_eq!(p.waves.iter().map(Vec::len).sum::<usize>(), 60);
+        assert!(p.waves.iter().all(|w| w.len() <= 10));
+    }
+
+    #[test]
+    fn every_start_order_of_a_wave_is_checked() {
+        assert_eq!(orders(&[1, 2, 3]).len(), 6);
+        assert_eq!(orders(&[0, 1, 2, 3, 4, 5, 6]).len(), 14);
+        for n in 0..9 {
+            let v: Vec<usize> = (0..n).collect();
+            assert_eq!(orders(&v).len(), orders_count(n).max(1), "{n}");
         }
     }
 

@@ -16,7 +16,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -41,6 +41,17 @@ pub enum TxnError {
     Injected { step: usize },
     #[error("backup {id} not found under {root}")]
     NoSuchBackup { id: String, root: PathBuf },
+    /// A symbolic link rhv-pki will not write through (see [`resolve_write`]).
+    #[error("{path}: a symbolic link to {target}, which {why}; rhv-pki only writes through links that stay inside {root} (replace the link by the file, or point it inside)")]
+    Link {
+        path: PathBuf,
+        target: String,
+        why: &'static str,
+        root: PathBuf,
+    },
+    /// The post-write check: what is on disk is not what was written.
+    #[error("{path}: after writing: {reason}")]
+    Verify { path: PathBuf, reason: String },
 }
 
 type Result<T, E = TxnError> = std::result::Result<T, E>;
@@ -59,6 +70,9 @@ fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> Tx
 pub enum Fault {
     Fail(usize),
     Abort(usize),
+    /// The N-th write lands with mode 0666, as on a file system that does not keep modes:
+    /// the post-write check must catch it and the change roll back.
+    Loosen(usize),
 }
 
 /// Where and how a transaction works.
@@ -79,6 +93,78 @@ pub struct TxnConfig {
     /// What the backup is for (shown by `rhv-pki backups`).
     pub reason: String,
     pub fault: Option<Fault>,
+}
+
+/// The lock directory of oVirt 4.2–4.4's `pki-enroll-request.sh`.
+pub const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
+
+/// [`LEGACY_LOCK_DIR`] of a tree: under `root` when the PKI is a copy (`--root`).
+pub fn legacy_lock_dir(root: Option<&Path>) -> PathBuf {
+    match root {
+        Some(r) => r.join(LEGACY_LOCK_DIR.trim_start_matches('/')),
+        None => PathBuf::from(LEGACY_LOCK_DIR),
+    }
+}
+
+/// Which locks the Manager's own enrollment script takes on a PKI dir.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockEra {
+    /// 4.2–4.4: the `/tmp` lock directory (and, harmlessly, the CA files too).
+    Legacy,
+    /// 4.5+: `flock` on `ca.pem` / `qemu-ca.pem` only.
+    Modern,
+}
+
+impl LockEra {
+    /// No `qemu-ca.pem` (4.2/4.3) or a CA made for less than 5000 days (4.4's 3650; 4.5.1+
+    /// makes 7300) is the legacy era. When `ca.pem` cannot be read the legacy lock is taken
+    /// too: a lock nobody else uses costs nothing, a missed one lets two writers sign at once.
+    pub fn of(pki_dir: &Path) -> LockEra {
+        if !pki_dir.join("qemu-ca.pem").exists() {
+            return LockEra::Legacy;
+        }
+        let span = fs::read(pki_dir.join("ca.pem"))
+            .ok()
+            .and_then(|pem| openssl::x509::X509::from_pem(&pem).ok())
+            .and_then(|ca| ca.not_before().diff(ca.not_after()).ok());
+        match span {
+            Some(d) if d.days >= 5000 => LockEra::Modern,
+            _ => LockEra::Legacy,
+        }
+    }
+}
+
+impl TxnConfig {
+    /// The one way every writer of a Manager PKI sets up its transaction: the era's locks
+    /// (the `/tmp` lock directory in 4.2–4.4, see [`LockEra::of`]; `ca.pem` and
+    /// `qemu-ca.pem` when present), so every change waits for an engine enrollment the same
+    /// way. `engine_conf_dir` and `fault` start empty (struct update syntax sets them).
+    pub fn for_pki(
+        pki_dir: &Path,
+        legacy_lock_dir: &Path,
+        backup_root: &Path,
+        lock_timeout: Duration,
+        now: i64,
+        reason: impl Into<String>,
+    ) -> TxnConfig {
+        let lock_files = ["ca.pem", "qemu-ca.pem"]
+            .iter()
+            .map(|n| pki_dir.join(n))
+            .filter(|p| p.exists())
+            .collect();
+        TxnConfig {
+            pki_dir: pki_dir.to_path_buf(),
+            engine_conf_dir: None,
+            backup_root: backup_root.to_path_buf(),
+            lock_files,
+            legacy_lock_dir: (LockEra::of(pki_dir) == LockEra::Legacy)
+                .then(|| legacy_lock_dir.to_path_buf()),
+            lock_timeout,
+            now,
+            reason: reason.into(),
+            fault: None,
+        }
+    }
 }
 
 /// Which tree a manifest entry belongs to.
@@ -160,6 +246,24 @@ pub struct Txn {
     _locks: Vec<File>,
     /// Recovered (rolled back) interrupted runs found when starting.
     pub recovered: Vec<String>,
+    /// Every file written, for [`Txn::verify_written`].
+    written: Vec<Written>,
+    /// The backup's manifest: what each path was before the change.
+    before: Vec<Entry>,
+}
+
+/// One write, as the post-write check needs it.
+struct Written {
+    tree: Tree,
+    /// The file replaced or created (a link's target when written through a link).
+    rel: String,
+    path: PathBuf,
+    sha256: String,
+    meta: Meta,
+    /// The link written through and its target text.
+    link: Option<(PathBuf, PathBuf)>,
+    /// Written by a rollback: the recorded mode is restored as it was, even if wider.
+    restore: bool,
 }
 
 /// `YYYYmmddHHMMSS` in UTC.
@@ -196,13 +300,159 @@ fn check_rel(rel: &str) -> Result<()> {
     Ok(())
 }
 
+/// Where a write to `rel` lands, decided once for every writer of PKI files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteTarget {
+    /// The file actually replaced or created, relative to the tree's root: `rel` itself, or
+    /// the target of the link `rel` is.
+    pub rel: String,
+    /// `rel` is a symbolic link (inside the tree) that stays a link: its target is written.
+    pub via_link: Option<String>,
+}
+
+/// Resolves `rel` under `root` for writing. A symbolic link whose target is a regular file
+/// inside `root` is followed (its target is replaced, the link stays); a link that leaves
+/// `root`, dangles or loops, and a directory link on the way that leaves `root`, are refused
+/// with [`TxnError::Link`]. The planners call this for every file they will write, so a
+/// refusal comes before anything changes; [`Txn::write`] calls it again for each write.
+pub fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
+    check_rel(rel)?;
+    let path = root.join(rel);
+    let croot = fs::canonicalize(root).map_err(io(root, "resolve"))?;
+    let refuse = |target: String, why: &'static str| TxnError::Link {
+        path: path.clone(),
+        target,
+        why,
+        root: root.to_path_buf(),
+    };
+    let inside = |real: &Path| -> Option<String> {
+        real.strip_prefix(&croot)
+            .ok()
+            .map(|r| r.to_string_lossy().into_owned())
+    };
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let shown = fs::read_link(&path)
+                .map_err(io(&path, "read link"))?
+                .to_string_lossy()
+                .into_owned();
+            let real = match fs::canonicalize(&path) {
+                Ok(r) => r,
+                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                    return Err(refuse(shown, "loops (a chain of links that never ends)"))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(refuse(shown, "does not exist (a dangling link)"))
+                }
+                Err(e) => return Err(io(&path, "resolve link")(e)),
+            };
+            let Some(real_rel) = inside(&real).filter(|r| !r.is_empty()) else {
+                return Err(refuse(shown, "leaves the PKI directory"));
+            };
+            if !fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+                return Err(refuse(shown, "is not a regular file"));
+            }
+            Ok(WriteTarget {
+                rel: real_rel,
+                via_link: Some(rel.to_string()),
+            })
+        }
+        Ok(_) | Err(_) => {
+            // A plain file (or a new one): its directory must not lead out of the tree.
+            let parent = path.parent().unwrap_or(root);
+            let name = path.file_name().unwrap_or_default();
+            match fs::canonicalize(parent) {
+                Ok(real) => match inside(&real) {
+                    Some(d) => Ok(WriteTarget {
+                        rel: Path::new(&d).join(name).to_string_lossy().into_owned(),
+                        via_link: None,
+                    }),
+                    None => Err(TxnError::Link {
+                        path: parent.to_path_buf(),
+                        target: real.to_string_lossy().into_owned(),
+                        why: "leaves the PKI directory",
+                        root: root.to_path_buf(),
+                    }),
+                },
+                // A missing directory: the write itself reports it.
+                Err(_) => Ok(WriteTarget {
+                    rel: rel.to_string(),
+                    via_link: None,
+                }),
+            }
+        }
+    }
+}
+
+/// The `security.selinux` label of an open file, when it has one.
+fn selinux_label(f: &File) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; 4096];
+    let n = rustix::fs::fgetxattr(f, SELINUX_XATTR, &mut buf[..]).ok()?;
+    buf.truncate(n);
+    Some(buf)
+}
+
+const SELINUX_XATTR: &str = "security.selinux";
+
+/// The post-write check of one file: a regular file with this content, mode and owner, and
+/// the link it was written through still that link.
+fn check_on_disk(
+    path: &Path,
+    sha256: &str,
+    meta: Meta,
+    link: Option<&(PathBuf, PathBuf)>,
+) -> Result<()> {
+    let bad = |reason: String| TxnError::Verify {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let m = fs::symlink_metadata(path).map_err(io(path, "stat after writing"))?;
+    if !m.file_type().is_file() {
+        return Err(bad("not a regular file".into()));
+    }
+    let data = fs::read(path).map_err(io(path, "read after writing"))?;
+    if sha256_hex(&data) != sha256 {
+        return Err(bad("content differs from what was written".into()));
+    }
+    let got = Meta {
+        mode: m.mode() & 0o7777,
+        uid: m.uid(),
+        gid: m.gid(),
+    };
+    if got.mode != meta.mode {
+        return Err(bad(format!(
+            "mode {:04o} instead of {:04o}",
+            got.mode, meta.mode
+        )));
+    }
+    if (got.uid, got.gid) != (meta.uid, meta.gid) {
+        return Err(bad(format!(
+            "owner {}:{} instead of {}:{}",
+            got.uid, got.gid, meta.uid, meta.gid
+        )));
+    }
+    if let Some((l, target)) = link {
+        if fs::read_link(l).ok().as_deref() != Some(target.as_path()) {
+            return Err(TxnError::Verify {
+                path: l.clone(),
+                reason: format!("no longer the symbolic link to {}", target.display()),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn fsync_dir(dir: &Path) -> Result<()> {
     let d = File::open(dir).map_err(io(dir, "open directory"))?;
     d.sync_all().map_err(io(dir, "fsync directory"))
 }
 
 fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
-    let start = Instant::now();
+    flock_until(file, path, Instant::now(), timeout)
+}
+
+/// `flock -e -w` on `file` until `timeout` after `start`.
+fn flock_until(file: &File, path: &Path, start: Instant, timeout: Duration) -> Result<()> {
     loop {
         // SAFETY: flock on a file descriptor we own.
         let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
@@ -227,17 +477,88 @@ fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
     }
 }
 
+/// `stat -c %F-%u-%g-%a` as a value: file type, owner, group, permission bits.
+fn stat_key(m: &fs::Metadata) -> (u32, u32, u32, u32) {
+    (m.mode() & libc::S_IFMT, m.uid(), m.gid(), m.mode() & 0o7777)
+}
+
+/// What 4.2–4.4's pki-enroll-request.sh does to its lock directory before locking it: it
+/// accepts the directory only when type, owner, group and mode equal those of `private/`;
+/// otherwise it removes it (`rm -fr`), makes it again with `mkdir -m 700` and gives it
+/// `private/`'s owner, group and mode (`chown`/`chmod --reference`). A directory made any
+/// other way would be deleted under our feet by the next enrollment, which would then lock
+/// a new inode and sign beside us. Without a readable `private/` (no reference) a missing
+/// directory is made 0700 and an existing one is left alone.
+fn repair_legacy_lock_dir(dir: &Path, pki_dir: &Path) -> Result<()> {
+    // `stat private/` follows a symlinked private; `stat $LOCK` does not follow.
+    let Ok(reference) = fs::metadata(pki_dir.join("private")) else {
+        if fs::symlink_metadata(dir).is_err() {
+            fs::create_dir_all(dir).map_err(io(dir, "create lock directory"))?;
+            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+        }
+        return Ok(());
+    };
+    let want = stat_key(&reference);
+    match fs::symlink_metadata(dir) {
+        Ok(m) if stat_key(&m) == want => return Ok(()),
+        Ok(m) if m.is_dir() => fs::remove_dir_all(dir).map_err(io(dir, "remove lock directory"))?,
+        Ok(_) => fs::remove_file(dir).map_err(io(dir, "remove lock directory"))?,
+        Err(_) => {}
+    }
+    if let Some(parent) = dir.parent() {
+        fs::create_dir_all(parent).map_err(io(parent, "create directory"))?;
+    }
+    match fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        // Made by a concurrent enrollment meanwhile: checked again after locking.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(io(dir, "create lock directory")(e)),
+    }
+    set_meta_path(
+        dir,
+        Meta {
+            mode: reference.mode() & 0o7777,
+            uid: reference.uid(),
+            gid: reference.gid(),
+        },
+    )
+}
+
+/// Repairs and flocks the 4.2–4.4 lock directory. Once locked, the directory must still be
+/// the one at the path, as the script wants it; if an enrollment replaced it meanwhile, the
+/// check and the lock are done again (within the same timeout).
+fn lock_legacy_dir(dir: &Path, pki_dir: &Path, timeout: Duration) -> Result<File> {
+    let start = Instant::now();
+    loop {
+        repair_legacy_lock_dir(dir, pki_dir)?;
+        let f = File::open(dir).map_err(io(dir, "open lock directory"))?;
+        flock_until(&f, dir, start, timeout)?;
+        let held = f.metadata().map_err(io(dir, "stat"))?;
+        let now_at_path = fs::symlink_metadata(dir).ok();
+        let accepted = now_at_path.as_ref().is_some_and(|m| {
+            m.dev() == held.dev()
+                && m.ino() == held.ino()
+                && fs::metadata(pki_dir.join("private"))
+                    .map(|r| stat_key(&r) == stat_key(m))
+                    .unwrap_or(true)
+        });
+        if accepted {
+            return Ok(f);
+        }
+        if start.elapsed() >= timeout {
+            return Err(TxnError::LockTimeout {
+                path: dir.to_path_buf(),
+                waited_secs: timeout.as_secs(),
+            });
+        }
+    }
+}
+
 /// Takes the locks of `cfg` (legacy dir first, then the CA files in order).
 fn take_locks(cfg: &TxnConfig) -> Result<Vec<File>> {
     let mut locks = Vec::new();
     if let Some(d) = &cfg.legacy_lock_dir {
-        if !d.is_dir() {
-            fs::create_dir_all(d).map_err(io(d, "create lock directory"))?;
-            let _ = fs::set_permissions(d, fs::Permissions::from_mode(0o700));
-        }
-        let f = File::open(d).map_err(io(d, "open lock directory"))?;
-        flock_wait(&f, d, cfg.lock_timeout)?;
-        locks.push(f);
+        locks.push(lock_legacy_dir(d, &cfg.pki_dir, cfg.lock_timeout)?);
     }
     for p in &cfg.lock_files {
         let f = File::open(p).map_err(io(p, "open for locking"))?;
@@ -402,7 +723,7 @@ impl Txn {
                 .as_ref()
                 .filter(|c| c.is_dir())
                 .map(|c| c.to_string_lossy().into_owned()),
-            entries,
+            entries: entries.clone(),
         };
         let mpath = dir.join("manifest.json");
         let json = serde_json::to_vec_pretty(&manifest).map_err(|e| TxnError::Invalid {
@@ -431,6 +752,8 @@ impl Txn {
             step: 0,
             _locks: locks,
             recovered,
+            written: Vec::new(),
+            before: entries,
         })
     }
 
@@ -465,22 +788,59 @@ impl Txn {
     /// (journaled, temp file written, not yet renamed).
     fn step(&mut self) -> Result<bool> {
         self.step += 1;
+        // Only test builds (the `fault-injection` feature) ever fire a fault.
+        #[cfg(any(test, feature = "fault-injection"))]
         match self.cfg.fault {
-            Some(Fault::Fail(n)) if n == self.step => Err(TxnError::Injected { step: n }),
-            Some(Fault::Abort(n)) if n == self.step => Ok(true),
-            _ => Ok(false),
+            Some(Fault::Fail(n)) if n == self.step => return Err(TxnError::Injected { step: n }),
+            Some(Fault::Abort(n)) if n == self.step => return Ok(true),
+            _ => {}
         }
+        Ok(false)
     }
 
     /// Writes `data` to `rel` atomically. An existing file keeps its mode and owner unless
-    /// `meta` says otherwise; a new file gets `meta` (required then).
+    /// `meta` says otherwise, and never gets a wider mode than it had (`meta`'s mode is cut
+    /// down to the old one); a new file gets `meta` (required then). A symbolic link is
+    /// resolved by [`resolve_write`]: a link inside the tree stays, and its target is
+    /// replaced with the target's own mode, owner and SELinux label; any other link is
+    /// refused. The file is checked on disk afterwards (content, mode, owner).
     pub fn write(&mut self, tree: Tree, rel: &str, data: &[u8], meta: Option<Meta>) -> Result<()> {
-        check_rel(rel)?;
-        let path = self.root(tree)?.join(rel);
+        self.write_as(tree, rel, data, meta, false)
+    }
+
+    /// [`Txn::write`]; `restore`: a rollback puts back the recorded mode and owner exactly.
+    fn write_as(
+        &mut self,
+        tree: Tree,
+        rel: &str,
+        data: &[u8],
+        meta: Option<Meta>,
+        restore: bool,
+    ) -> Result<()> {
+        let root = self.root(tree)?.to_path_buf();
+        let target = resolve_write(&root, rel)?;
+        let path = root.join(&target.rel);
         let existing = fs::symlink_metadata(&path).ok();
-        let meta = match (meta, &existing) {
+        if existing.as_ref().is_some_and(|m| m.is_dir()) {
+            return Err(TxnError::Invalid {
+                path,
+                reason: "is a directory".into(),
+            });
+        }
+        let old = match &existing {
+            Some(m) if m.file_type().is_file() => Some(Meta::of(&path)?),
+            _ => None,
+        };
+        let meta = match (meta, old) {
+            // Through a link: the target keeps its own mode and owner, whatever the caller
+            // derived from the link.
+            (_, Some(o)) if target.via_link.is_some() => o,
+            (Some(m), Some(o)) if !restore => Meta {
+                mode: m.mode & o.mode,
+                ..m
+            },
             (Some(m), _) => m,
-            (None, Some(_)) => Meta::of(&path)?,
+            (None, Some(o)) => o,
             (None, None) => {
                 return Err(TxnError::Invalid {
                     path,
@@ -488,25 +848,74 @@ impl Txn {
                 })
             }
         };
-        if existing.as_ref().is_some_and(|m| m.is_dir()) {
-            return Err(TxnError::Invalid {
-                path,
-                reason: "is a directory".into(),
-            });
-        }
+        let link = match &target.via_link {
+            Some(l) => {
+                let lp = root.join(l);
+                let t = fs::read_link(&lp).map_err(io(&lp, "read link"))?;
+                Some((lp, t))
+            }
+            None => None,
+        };
         let abort = self.step()?;
         let op = if existing.is_some() {
             "replace"
         } else {
             "create"
         };
-        self.log(&format!("{op} {} {rel}", tree_str(tree)))?;
-        atomic_write(&path, data, meta, abort)
+        self.log(&format!("{op} {} {}", tree_str(tree), target.rel))?;
+        atomic_write(&path, data, meta, abort)?;
+        if self.cfg.fault == Some(Fault::Loosen(self.step)) {
+            let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o666));
+        }
+        let sha256 = sha256_hex(data);
+        check_on_disk(&path, &sha256, meta, link.as_ref())?;
+        self.written.retain(|w| w.path != path);
+        self.written.push(Written {
+            tree,
+            rel: target.rel,
+            path,
+            sha256,
+            meta,
+            link,
+            restore,
+        });
+        Ok(())
+    }
+
+    /// The post-write check of the whole change, run before [`Txn::commit`]: every file
+    /// written is still what was written (content, mode, owner), each link written through
+    /// is still that link, and no file has a wider mode than the one it replaced. An error
+    /// here means: roll back.
+    pub fn verify_written(&self) -> Result<()> {
+        for w in &self.written {
+            check_on_disk(&w.path, &w.sha256, w.meta, w.link.as_ref())?;
+            if w.restore {
+                continue;
+            }
+            let was = self
+                .before
+                .iter()
+                .find(|e| e.tree == w.tree && e.path == w.rel && e.kind == Kind::File);
+            if let Some(e) = was {
+                if w.meta.mode & !e.mode != 0 {
+                    return Err(TxnError::Verify {
+                        path: w.path.clone(),
+                        reason: format!(
+                            "mode {:04o} is wider than the {:04o} of the file it replaced",
+                            w.meta.mode, e.mode
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `cp -a FILE FILE.<ts>` the way oVirt's `common_backup` does (a new file).
+    /// A link is copied as the file it points to, with that file's mode and owner.
     pub fn backup_copy(&mut self, tree: Tree, rel: &str) -> Result<String> {
-        let src = self.root(tree)?.join(rel);
+        let real = resolve_write(self.root(tree)?, rel)?;
+        let src = self.root(tree)?.join(&real.rel);
         let data = fs::read(&src).map_err(io(&src, "read"))?;
         let meta = Meta::of(&src)?;
         let dst = format!("{rel}.{}", self.ts);
@@ -644,8 +1053,14 @@ fn set_meta_path(path: &Path, meta: Meta) -> Result<()> {
     set_meta_fd(&f, path, meta)
 }
 
-/// temp file beside the target, mode/owner set, fsync, rename, directory fsync.
+/// temp file beside the target, mode/owner (and the replaced file's SELinux label) set,
+/// fsync, rename, directory fsync.
 fn atomic_write(path: &Path, data: &[u8], meta: Meta, abort_before_rename: bool) -> Result<()> {
+    // The label of the file replaced (a new file gets its directory's default, as with cp).
+    let label = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => File::open(path).ok().and_then(|f| selinux_label(&f)),
+        _ => None,
+    };
     let tmp = tmp_name(path);
     let _ = fs::remove_file(&tmp);
     let mut f = OpenOptions::new()
@@ -657,6 +1072,15 @@ fn atomic_write(path: &Path, data: &[u8], meta: Meta, abort_before_rename: bool)
     let r = (|| {
         f.write_all(data).map_err(io(&tmp, "write"))?;
         set_meta_fd(&f, &tmp, meta)?;
+        if let Some(l) = &label {
+            rustix::fs::fsetxattr(&f, SELINUX_XATTR, l, rustix::fs::XattrFlags::empty()).map_err(
+                |e| TxnError::Io {
+                    path: tmp.clone(),
+                    op: "set SELinux label",
+                    source: e.into(),
+                },
+            )?;
+        }
         f.sync_all().map_err(io(&tmp, "fsync"))?;
         // A kill between the temp file and the rename is the interesting case.
         if abort_before_rename {
@@ -837,8 +1261,12 @@ pub fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
         }
         undo(cfg, &dir)?;
         let jpath = dir.join("journal");
+        // Killed between the manifest and the journal: nothing was written, but the backup
+        // still needs its end mark (else every later run stops here).
         let mut j = OpenOptions::new()
             .append(true)
+            .create(true)
+            .mode(0o600)
             .open(&jpath)
             .map_err(io(&jpath, "open journal"))?;
         j.write_all(b"rolled-back\n")
@@ -1013,7 +1441,7 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
                         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
                             txn.remove(e.tree, &e.path)?;
                         }
-                        txn.write(e.tree, &e.path, &data, Some(meta))?;
+                        txn.write_as(e.tree, &e.path, &data, Some(meta), true)?;
                         rep.restored.push(label);
                     }
                 }
@@ -1176,6 +1604,34 @@ mod tests {
         assert_eq!(tree_state(&pki), before);
     }
 
+    /// Killed after the manifest was written but before the journal was created: listed as
+    /// incomplete, and the next run (or `rollback`) closes it instead of failing on the
+    /// missing journal forever (found by scripts/crash-test.sh).
+    #[test]
+    fn a_backup_killed_before_its_journal_is_closed_by_the_next_run() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("a"), b"1").unwrap();
+        let c = cfg(&pki, &t.path().join("b"));
+        let txn = Txn::begin(c.clone()).unwrap();
+        let first = txn.id.clone();
+        fs::remove_file(txn.backup_dir().join("journal")).unwrap();
+        std::mem::forget(txn);
+        let list = list_backups(&t.path().join("b")).unwrap();
+        assert_eq!(list[0].state, BackupState::Incomplete);
+        let txn = Txn::begin(TxnConfig {
+            now: c.now + 1,
+            ..c
+        })
+        .unwrap();
+        assert_eq!(txn.recovered, vec![first]);
+        txn.commit().unwrap();
+        let list = list_backups(&t.path().join("b")).unwrap();
+        assert_eq!(list[0].state, BackupState::RolledBack);
+        assert_eq!(fs::read(pki.join("a")).unwrap(), b"1");
+    }
+
     #[test]
     fn rollback_to_restores_and_removes_created() {
         let t = tempfile::tempdir().unwrap();
@@ -1204,6 +1660,66 @@ mod tests {
     }
 
     #[test]
+    fn lock_era_follows_the_samples() {
+        let pki = |s: &str| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("testdata/pki/{s}/etc/pki/ovirt-engine"))
+        };
+        assert_eq!(LockEra::of(&pki("4.2-sha1")), LockEra::Legacy, "no qemu-ca");
+        assert_eq!(
+            LockEra::of(&pki("4.4-mixed")),
+            LockEra::Legacy,
+            "3650-day CA"
+        );
+        assert_eq!(
+            LockEra::of(&pki("4.5-modern")),
+            LockEra::Modern,
+            "7300-day CA"
+        );
+        let t = tempfile::tempdir().unwrap();
+        fs::write(t.path().join("qemu-ca.pem"), b"x").unwrap();
+        assert_eq!(LockEra::of(t.path()), LockEra::Legacy, "unreadable CA");
+        let c = TxnConfig::for_pki(
+            &pki("4.4-mixed"),
+            Path::new("/x/lock"),
+            Path::new("/b"),
+            Duration::from_secs(1),
+            0,
+            "r",
+        );
+        assert_eq!(c.legacy_lock_dir.as_deref(), Some(Path::new("/x/lock")));
+        assert_eq!(c.lock_files.len(), 2);
+        assert_eq!(
+            legacy_lock_dir(Some(Path::new("/r"))),
+            Path::new("/r/tmp/ovirt-engine-pki.v2.lock")
+        );
+    }
+
+    #[test]
+    fn a_lock_dir_unlike_private_is_made_again_like_it() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(pki.join("private")).unwrap();
+        fs::set_permissions(pki.join("private"), fs::Permissions::from_mode(0o2750)).unwrap();
+        let lock = t.path().join("tmp/lock");
+        // A regular file where the directory should be is removed too (rm -fr).
+        fs::create_dir_all(t.path().join("tmp")).unwrap();
+        fs::write(&lock, b"not a dir").unwrap();
+        let f = lock_legacy_dir(&lock, &pki, Duration::from_secs(1)).unwrap();
+        let m = fs::symlink_metadata(&lock).unwrap();
+        assert!(m.is_dir());
+        assert_eq!(
+            stat_key(&m),
+            stat_key(&fs::metadata(pki.join("private")).unwrap())
+        );
+        assert_eq!(f.metadata().unwrap().ino(), m.ino());
+        drop(f);
+        // Accepted as it is the next time: same inode.
+        let f = lock_legacy_dir(&lock, &pki, Duration::from_secs(1)).unwrap();
+        assert_eq!(f.metadata().unwrap().ino(), m.ino());
+    }
+
+    #[test]
     fn a_held_lock_times_out_without_touching_anything() {
         let t = tempfile::tempdir().unwrap();
         let pki = t.path().join("pki");
@@ -1219,5 +1735,164 @@ mod tests {
             !t.path().join("b").exists(),
             "no backup taken while locked out"
         );
+    }
+
+    fn mode(p: &Path) -> u32 {
+        fs::symlink_metadata(p).unwrap().mode() & 0o7777
+    }
+
+    /// A link inside the tree is followed: the target is replaced with its own mode, owner
+    /// and SELinux label whatever the caller passes (a mode derived from the link is 0777),
+    /// the link stays, and a rollback restores the target byte-identical.
+    #[test]
+    fn an_inside_link_is_followed_and_rolled_back() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(pki.join("keys")).unwrap();
+        fs::write(pki.join("keys/real.key"), b"old key").unwrap();
+        fs::set_permissions(pki.join("keys/real.key"), fs::Permissions::from_mode(0o640)).unwrap();
+        let label = b"system_u:object_r:cert_t:s0\0";
+        let labelled = File::open(pki.join("keys/real.key")).is_ok_and(|f| {
+            rustix::fs::fsetxattr(&f, SELINUX_XATTR, label, rustix::fs::XattrFlags::empty()).is_ok()
+        });
+        std::os::unix::fs::symlink("real.key", pki.join("keys/a.key")).unwrap();
+        let before = tree_state(&pki);
+        assert_eq!(
+            resolve_write(&pki, "keys/a.key").unwrap(),
+            WriteTarget {
+                rel: "keys/real.key".into(),
+                via_link: Some("keys/a.key".into())
+            }
+        );
+        let mut txn = Txn::begin(cfg(&pki, &t.path().join("b"))).unwrap();
+        let from_link = Meta::of(&pki.join("keys/a.key")).unwrap();
+        assert_eq!(from_link.mode, 0o777);
+        txn.write(Tree::Pki, "keys/a.key", b"new key", Some(from_link))
+            .unwrap();
+        txn.verify_written().unwrap();
+        assert!(fs::symlink_metadata(pki.join("keys/a.key"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(pki.join("keys/real.key")).unwrap(), b"new key");
+        assert_eq!(mode(&pki.join("keys/real.key")), 0o640);
+        if labelled {
+            let f = File::open(pki.join("keys/real.key")).unwrap();
+            assert_eq!(selinux_label(&f).as_deref(), Some(&label[..]));
+        }
+        txn.rollback().unwrap();
+        assert_eq!(tree_state(&pki), before);
+        assert_eq!(fs::read(pki.join("keys/real.key")).unwrap(), b"old key");
+    }
+
+    /// Links that leave the tree, dangle or loop (directly or through a directory link)
+    /// are refused, by the resolver and by a write, and nothing is written.
+    #[test]
+    fn outside_dangling_and_looping_links_are_refused() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(pki.join("certs")).unwrap();
+        fs::write(t.path().join("outside.cer"), b"outside").unwrap();
+        fs::create_dir_all(t.path().join("elsewhere")).unwrap();
+        let links = [
+            ("certs/out.cer", t.path().join("outside.cer")),
+            ("certs/dotdot.cer", PathBuf::from("../../outside.cer")),
+            ("certs/dangling.cer", PathBuf::from("nothere.cer")),
+            ("certs/loop.cer", PathBuf::from("loop.cer")),
+            ("certs/dir.cer", PathBuf::from(".")),
+            ("linked", t.path().join("elsewhere")),
+        ];
+        for (l, target) in &links {
+            std::os::unix::fs::symlink(target, pki.join(l)).unwrap();
+        }
+        let before = tree_state(&pki);
+        let mut txn = Txn::begin(cfg(&pki, &t.path().join("b"))).unwrap();
+        for rel in [
+            "certs/out.cer",
+            "certs/dotdot.cer",
+            "certs/dangling.cer",
+            "certs/loop.cer",
+            "certs/dir.cer",
+            "linked/new.cer",
+        ] {
+            let e = resolve_write(&pki, rel).unwrap_err();
+            assert!(matches!(e, TxnError::Link { .. }), "{rel}: {e}");
+            let e = txn
+                .write(Tree::Pki, rel, b"x", Some(Meta::current(0o644)))
+                .unwrap_err();
+            assert!(e.to_string().contains("symbolic link to"), "{rel}: {e}");
+        }
+        txn.commit().unwrap();
+        assert_eq!(tree_state(&pki), before);
+        assert_eq!(fs::read(t.path().join("outside.cer")).unwrap(), b"outside");
+        assert!(!t.path().join("elsewhere/new.cer").exists());
+    }
+
+    #[test]
+    fn a_write_never_widens_the_mode_of_the_file_it_replaces() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("k"), b"1").unwrap();
+        fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o600)).unwrap();
+        let mut txn = Txn::begin(cfg(&pki, &t.path().join("b"))).unwrap();
+        txn.write(Tree::Pki, "k", b"2", Some(Meta::current(0o777)))
+            .unwrap();
+        assert_eq!(mode(&pki.join("k")), 0o600);
+        txn.write(Tree::Pki, "k", b"3", Some(Meta::current(0o400)))
+            .unwrap();
+        assert_eq!(mode(&pki.join("k")), 0o400);
+        txn.verify_written().unwrap();
+        txn.commit().unwrap();
+    }
+
+    /// The post-write check compares owner, group and mode, not only the content, and fails
+    /// (so the change rolls back) when any of them differs from what was written.
+    #[test]
+    fn the_post_write_check_fails_when_mode_or_owner_differ() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("k"), b"old").unwrap();
+        fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o600)).unwrap();
+        let before = tree_state(&pki);
+        let mut txn = Txn::begin(cfg(&pki, &t.path().join("b"))).unwrap();
+        txn.write(Tree::Pki, "k", b"new", None).unwrap();
+        txn.verify_written().unwrap();
+        fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o666)).unwrap();
+        let e = txn.verify_written().unwrap_err();
+        assert!(
+            matches!(&e, TxnError::Verify { reason, .. } if reason.contains("mode 0666 instead of 0600")),
+            "{e}"
+        );
+        fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o600)).unwrap();
+        txn.verify_written().unwrap();
+        // SAFETY: geteuid cannot fail.
+        if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(pki.join("k"), Some(4242), Some(4243)).unwrap();
+            let e = txn.verify_written().unwrap_err();
+            assert!(e.to_string().contains("owner 4242:4243 instead of"), "{e}");
+        }
+        fs::write(pki.join("k"), b"other").unwrap();
+        assert!(txn.verify_written().is_err());
+        txn.rollback().unwrap();
+        assert_eq!(tree_state(&pki), before);
+    }
+
+    /// A copy of a link (the `.TS` copy oVirt keeps) is the file it points to, with that
+    /// file's mode, not a 0777 file.
+    #[test]
+    fn a_backup_copy_of_a_link_has_the_targets_mode() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("real"), b"data").unwrap();
+        fs::set_permissions(pki.join("real"), fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::symlink("real", pki.join("link")).unwrap();
+        let mut txn = Txn::begin(cfg(&pki, &t.path().join("b"))).unwrap();
+        let dst = txn.backup_copy(Tree::Pki, "link").unwrap();
+        assert_eq!(fs::read(pki.join(&dst)).unwrap(), b"data");
+        assert_eq!(mode(&pki.join(&dst)), 0o600);
+        txn.commit().unwrap();
     }
 }

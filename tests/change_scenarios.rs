@@ -1053,8 +1053,7 @@ fn renew_of_an_expired_ca_keeps_its_key() {
 #[test]
 fn the_4_2_era_lock_directory_is_honoured() {
     let root = scenario("4.2-sha1");
-    let lock = root.path().join("tmp/ovirt-engine-pki.v2.lock");
-    std::fs::create_dir_all(&lock).unwrap();
+    let lock = lock_dir_as_ovirt_makes_it(root.path());
     let before = state(root.path());
     let mut holder = Command::new("flock")
         .arg("-e")
@@ -1348,7 +1347,7 @@ fn dry_run_fails_where_the_apply_would() {
         let err = String::from_utf8_lossy(&o.stderr).to_string();
         assert!(
             err.contains(&p.join("openssl.conf").display().to_string())
-                && err.contains("outside the PKI directory"),
+                && err.contains("leaves the PKI directory"),
             "conf {mode}: {err}"
         );
         assert_eq!(state(root.path()), before, "conf {mode} changed something");
@@ -1518,4 +1517,335 @@ fn audit_flags_an_invalid_dns_san() {
     let clean = scenario("4.5-modern");
     let (_, doc) = audit_json(clean.path(), &[]);
     assert!(!codes(&doc).contains("san-invalid"), "{}", codes(&doc));
+}
+
+// ---- the 4.2–4.4 lock directory: every writer takes it, made as oVirt's script wants it ----
+
+/// `stat -c %F-%u-%g-%a` (the comparison pki-enroll-request.sh 4.2–4.4 makes) and the inode.
+fn stat_f_u_g_a(p: &Path) -> (String, String) {
+    let o = Command::new("stat")
+        .args(["-c", "%F-%u-%g-%a"])
+        .arg(p)
+        .output()
+        .unwrap();
+    let i = Command::new("stat")
+        .args(["-c", "%i"])
+        .arg(p)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        String::from_utf8_lossy(&i.stdout).trim().to_string(),
+    )
+}
+
+/// The lock directory the way oVirt's script leaves it: owner, group and mode of `private/`.
+fn lock_dir_as_ovirt_makes_it(root: &Path) -> PathBuf {
+    let lock = root.join("tmp/ovirt-engine-pki.v2.lock");
+    std::fs::create_dir_all(&lock).unwrap();
+    let private = pki(root).join("private");
+    for (tool, flag) in [("chown", "--reference"), ("chmod", "--reference")] {
+        let st = Command::new(tool)
+            .arg(format!("{flag}={}", private.display()))
+            .arg(&lock)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    assert_eq!(stat_f_u_g_a(&lock).0, stat_f_u_g_a(&private).0);
+    lock
+}
+
+/// An exclusive flock held by this test process until dropped (as an enrollment holds it).
+fn hold(p: &Path) -> std::fs::File {
+    use std::os::unix::io::AsRawFd;
+    let f = std::fs::File::open(p).unwrap();
+    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
+    f
+}
+
+fn backup_ids(root: &Path) -> Vec<String> {
+    let o = rhv(root, &["backups", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    doc["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn refused_as_locked(o: &Output) {
+    assert_eq!(o.status.code(), Some(2), "{}", text(o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("ovirt-engine-pki.v2.lock") && err.contains("still locked"),
+        "{}",
+        text(o)
+    );
+}
+
+/// `rollback` waits for an engine enrollment holding the 4.2–4.4 lock directory and then
+/// refuses with nothing changed (no restore, no safety backup), like `resign`.
+#[test]
+fn rollback_waits_for_the_4_2_lock_directory_and_refuses_untouched() {
+    let root = scenario("4.2-sha1");
+    ok(&rhv(root.path(), &["resign", "--all", "--yes"]));
+    let lock = root.path().join("tmp/ovirt-engine-pki.v2.lock");
+    let before = state(root.path());
+    let ids = backup_ids(root.path());
+    let held = hold(&lock);
+    let o = rhv(root.path(), &["rollback", "--yes", "--lock-timeout", "3"]);
+    refused_as_locked(&o);
+    assert_eq!(state(root.path()), before);
+    assert_eq!(backup_ids(root.path()), ids, "no safety backup taken");
+    drop(held);
+    ok(&rhv(
+        root.path(),
+        &["rollback", "--yes", "--lock-timeout", "3"],
+    ));
+    assert_ne!(state(root.path()), before, "restored once the lock is free");
+}
+
+/// `conf` (openssl.conf's default_md) is a PKI write too: it waits for the lock directory.
+#[test]
+fn conf_waits_for_the_4_2_lock_directory_and_refuses_untouched() {
+    let root = scenario("4.2-sha1");
+    let lock = lock_dir_as_ovirt_makes_it(root.path());
+    let before = state(root.path());
+    let held = hold(&lock);
+    let o = rhv(root.path(), &["conf", "--yes", "--lock-timeout", "2"]);
+    refused_as_locked(&o);
+    assert_eq!(state(root.path()), before);
+    assert!(backup_ids(root.path()).is_empty());
+    drop(held);
+    let o = rhv(root.path(), &["conf", "--yes", "--lock-timeout", "2"]);
+    ok(&o);
+    assert!(
+        std::fs::read_to_string(pki(root.path()).join("openssl.conf"))
+            .unwrap()
+            .contains("sha256"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// A lock directory made another way than oVirt's script makes it (here 0700 root:root, as
+/// rhv-pki used to, with a stray file inside) is replaced, as the script would, by one with
+/// the type, owner, group and mode of `private/`.
+#[test]
+fn the_lock_directory_is_repaired_to_match_private() {
+    let root = scenario("4.2-sha1");
+    let private = pki(root.path()).join("private");
+    let st = Command::new("chown")
+        .args(["65534:65534"])
+        .arg(&private)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let lock = root.path().join("tmp/ovirt-engine-pki.v2.lock");
+    std::fs::create_dir_all(&lock).unwrap();
+    std::fs::write(lock.join("stray"), b"x").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&lock, std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert_ne!(stat_f_u_g_a(&lock).0, stat_f_u_g_a(&private).0);
+    ok(&rhv(root.path(), &["resign", "apache", "--yes"]));
+    assert_eq!(stat_f_u_g_a(&lock).0, "directory-65534-65534-750");
+    assert_eq!(stat_f_u_g_a(&lock).0, stat_f_u_g_a(&private).0);
+    assert!(!lock.join("stray").exists(), "rm -fr, as the script does");
+}
+
+/// What pki-enroll-request.sh of 4.2–4.4 does before it signs (written from the description
+/// in shared/docs/ovirt-pki.md §2.3): accept the lock directory only when `stat %F-%u-%g-%a`
+/// equals that of private/, else remove it, `mkdir -m 700` it and give it private/'s owner,
+/// group and mode; then flock it (here with a 2 s wait). Exit 3 = the lock was busy.
+const ENROLL_LOCK_LOGIC: &str = r#"
+lock=$1 private=$2
+if [ "$(stat -c %F-%u-%g-%a "$lock" 2>/dev/null)" != "$(stat -c %F-%u-%g-%a "$private/")" ]; then
+    echo recreated
+    rm -fr "$lock"
+    mkdir -m 700 "$lock"
+    chown --reference="$private/" "$lock"
+    chmod --reference="$private/" "$lock"
+fi
+flock -e -w 2 "$lock" true || { echo busy; exit 3; }
+echo locked
+"#;
+
+/// While rhv-pki holds the lock directory (it then waits for ca.pem, held by this test), the
+/// engine's own lock logic accepts the directory as it is (same inode, not recreated) and
+/// blocks on it: the two never sign at once. With a directory made 0700 root:root the script
+/// would recreate it and lock the new inode beside rhv-pki.
+#[test]
+fn ovirts_enroll_lock_logic_accepts_our_directory_and_waits_for_us() {
+    let root = scenario("4.2-sha1");
+    let p = pki(root.path());
+    let private = p.join("private");
+    let st = Command::new("chown")
+        .args(["65534:65534"])
+        .arg(&private)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let lock = root.path().join("tmp/ovirt-engine-pki.v2.lock");
+    let ca_held = hold(&p.join("ca.pem"));
+    let mut run = bin()
+        .args([
+            "resign",
+            "apache",
+            "--yes",
+            "--lock-timeout",
+            "120",
+            "--root",
+        ])
+        .arg(root.path())
+        .env_remove("RHV_PKI_FAULT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) until someone holds the directory: only rhv-pki can.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let free = lock.is_dir()
+            && Command::new("flock")
+                .args(["-n"])
+                .arg(&lock)
+                .arg("true")
+                .status()
+                .unwrap()
+                .success();
+        if lock.is_dir() && !free {
+            break;
+        }
+        assert!(run.try_wait().unwrap().is_none(), "rhv-pki ended early");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "rhv-pki never took the lock directory"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let (meta, inode) = stat_f_u_g_a(&lock);
+    assert_eq!(meta, stat_f_u_g_a(&private).0);
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(ENROLL_LOCK_LOGIC)
+        .arg("enroll-lock")
+        .arg(&lock)
+        .arg(&private)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "the script must wait for us: {out}"
+    );
+    assert_eq!(out.trim(), "busy", "accepted as it is, not recreated");
+    assert_eq!(stat_f_u_g_a(&lock).1, inode, "same inode");
+    drop(ca_held);
+    let o = run.wait_with_output().unwrap();
+    ok(&o);
+    // And once rhv-pki is done the script gets the very same directory.
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(ENROLL_LOCK_LOGIC)
+        .arg("enroll-lock")
+        .arg(&lock)
+        .arg(&private)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "locked");
+    assert_eq!(stat_f_u_g_a(&lock).1, inode);
+}
+
+/// After a kill mid-change, plain `rollback` does not answer "no completed change": it names
+/// the incomplete backup and prints the command that undoes it, and changes nothing itself
+/// (not even on the way to an older completed change). That command restores byte-identical.
+#[test]
+fn plain_rollback_names_an_interrupted_change_and_the_command_that_undoes_it() {
+    let root = scenario("4.2-sha1");
+    ok(&rhv(root.path(), &["conf", "--yes"]));
+    let after_conf = state(root.path());
+    let o = rhv_env(
+        root.path(),
+        &["resign", "--all", "--yes"],
+        &[("RHV_PKI_FAULT", "abort:9")],
+    );
+    assert!(o.status.code().is_none(), "killed: {}", text(&o));
+    let half = state(root.path());
+    assert_ne!(half, after_conf);
+    let ids = backup_ids(root.path());
+    assert_eq!(ids.len(), 2);
+    let incomplete = &ids[1];
+    let o = rhv(root.path(), &["rollback", "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains(&format!("backup {incomplete}")) && err.contains("incomplete"),
+        "{err}"
+    );
+    let cmd = format!(
+        "rhv-pki rollback --root {} {incomplete}",
+        root.path().display()
+    );
+    assert!(err.contains(&cmd), "{err}");
+    assert_eq!(state(root.path()), half, "the refusal changed nothing");
+    assert_eq!(backup_ids(root.path()), ids);
+    // The printed command, as printed, undoes the interrupted change.
+    let args: Vec<&str> = cmd.split(' ').skip(1).collect();
+    let o = bin()
+        .args(&args)
+        .arg("--yes")
+        .env_remove("RHV_PKI_FAULT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    ok(&o);
+    assert_eq!(state(root.path()), after_conf);
+}
+
+/// `audit` reports an interrupted change as a critical `interrupted-change` finding naming the
+/// backup and the command that undoes it; once undone, the finding is gone.
+#[test]
+fn audit_reports_an_interrupted_change_with_the_command_that_undoes_it() {
+    let root = scenario("4.2-sha1");
+    let (_, clean) = audit_json(root.path(), &[]);
+    assert!(
+        !codes(&clean).contains("interrupted-change"),
+        "{}",
+        codes(&clean)
+    );
+    let o = rhv_env(
+        root.path(),
+        &["resign", "--all", "--yes"],
+        &[("RHV_PKI_FAULT", "abort:20")],
+    );
+    assert!(o.status.code().is_none(), "killed: {}", text(&o));
+    let id = backup_ids(root.path()).pop().unwrap();
+    let backup = root.path().join("var/lib/rhv-pki/backups").join(&id);
+    let path = backup.to_str().unwrap();
+    let (code, doc) = audit_json(root.path(), &[]);
+    assert_eq!(code, 2, "critical");
+    assert_eq!(severity_of(&doc, "interrupted-change", path), "critical");
+    let f = findings(&doc, "interrupted-change", path)[0];
+    let cmd = format!("rhv-pki rollback --root {} {id}", root.path().display());
+    assert_eq!(f["command"], cmd.as_str(), "{f}");
+    assert_eq!(f["backup"], id.as_str());
+    assert!(f["message"].as_str().unwrap().contains(&cmd), "{f}");
+    // The table names it too.
+    let t = run(&["audit", "--root", root.path().to_str().unwrap(), "--at", AT]);
+    assert!(
+        String::from_utf8_lossy(&t.stdout).contains("interrupted-change"),
+        "{}",
+        text(&t)
+    );
+    ok(&rhv(root.path(), &["rollback", &id, "--yes"]));
+    let (_, after) = audit_json(root.path(), &[]);
+    assert!(
+        !codes(&after).contains("interrupted-change"),
+        "{}",
+        codes(&after)
+    );
 }

@@ -67,6 +67,8 @@ const ROWS: &[Row] = &[
     Row { name: "200 MB p12", scenario: "4.2-sha1", names: "keys/jboss.p12", setup: huge_jboss_p12, resign: Refused, then: fine },
     Row { name: "invalid ENGINE_FQDN (comma, $(...))", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_shell, resign: Refused, then: fine },
     Row { name: "invalid ENGINE_FQDN (newline)", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_newline, resign: Refused, then: fine },
+    Row { name: "huge-iteration p12 (PBE 2,000,000)", scenario: "4.2-sha1", names: "keys/jboss.p12", setup: huge_iteration_jboss_p12, resign: Refused, then: fine },
+    Row { name: "symlinked private key inside the tree", scenario: "4.2-sha1", names: "apache", setup: apache_key_linked, resign: Applies, then: no_mode_widened },
     Row { name: "invalid ENGINE_FQDN (non-UTF-8)", scenario: "4.2-sha1", names: "10-setup-protocols.conf", setup: fqdn_non_utf8, resign: Refused, then: fine },
 ];
 
@@ -149,6 +151,85 @@ fn wrong_password_jboss_p12(r: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
     std::fs::remove_file(tmp).unwrap();
+}
+
+/// jboss.p12 exported again by `openssl pkcs12 -export -iter 2000000 -nomaciter`: twice
+/// the cap, a genuine file a check must not spend seconds on.
+fn huge_iteration_jboss_p12(r: &Path) {
+    let p12 = pki(r).join("keys/jboss.p12");
+    let pem = openssl(&[
+        "pkcs12",
+        "-in",
+        p12.to_str().unwrap(),
+        "-legacy",
+        "-passin",
+        "pass:mypass",
+        "-nodes",
+    ]);
+    assert!(
+        pem.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pem.stderr)
+    );
+    let tmp = r.join("jboss.pem");
+    std::fs::write(&tmp, &pem.stdout).unwrap();
+    let out = openssl(&[
+        "pkcs12",
+        "-export",
+        "-in",
+        tmp.to_str().unwrap(),
+        "-passout",
+        "pass:mypass",
+        "-iter",
+        "2000000",
+        "-nomaciter",
+        "-out",
+        p12.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(tmp).unwrap();
+}
+
+/// keys/apache.key.nopass a link to apache.key.real (0600) beside it: the resign follows
+/// it and must never leave a private key wider than it was.
+fn apache_key_linked(r: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let keys = pki(r).join("keys");
+    std::fs::rename(keys.join("apache.key.nopass"), keys.join("apache.key.real")).unwrap();
+    std::fs::set_permissions(
+        keys.join("apache.key.real"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    link(
+        &keys.join("apache.key.nopass"),
+        Path::new("apache.key.real"),
+    );
+}
+
+fn no_mode_widened(r: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let keys = pki(r).join("keys");
+    let link =
+        std::fs::symlink_metadata(keys.join("apache.key.nopass")).map_err(|e| e.to_string())?;
+    if !link.file_type().is_symlink() {
+        return Err("keys/apache.key.nopass is no longer a link".into());
+    }
+    let mode = std::fs::metadata(keys.join("apache.key.real"))
+        .map_err(|e| e.to_string())?
+        .permissions()
+        .mode()
+        & 0o7777;
+    if mode != 0o600 {
+        return Err(format!(
+            "keys/apache.key.real is now mode {mode:o}, was 600"
+        ));
+    }
+    Ok(())
 }
 
 fn link(p: &Path, target: &Path) {

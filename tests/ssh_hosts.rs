@@ -29,7 +29,10 @@ struct Bed {
 
 impl Bed {
     fn new(set_env: Vec<(String, String)>, hosts: tempfile::TempDir) -> Bed {
-        let manager = common::scenario("4.5-modern");
+        Bed::on("4.5-modern", set_env, hosts)
+    }
+    fn on(sample: &str, set_env: Vec<(String, String)>, hosts: tempfile::TempDir) -> Bed {
+        let manager = common::scenario(sample);
         let sshd = Sshd::start_with(SshdOptions {
             set_env,
             ..Default::default()
@@ -423,6 +426,10 @@ impl Drop for Vdsm {
 /// host1 healthy, host2 expired with stale CA copies and OVN; vdsm of host2 served on a port;
 /// the sshd sessions see the systemctl shim first in PATH.
 fn recover_bed() -> (Bed, Vdsm) {
+    recover_bed_on("4.5-modern")
+}
+
+fn recover_bed_on(sample: &str) -> (Bed, Vdsm) {
     let hosts = tempfile::tempdir().unwrap();
     let r2 = hosts.path().join("host2.example.test");
     std::fs::create_dir_all(&r2).unwrap();
@@ -442,7 +449,7 @@ fn recover_bed() -> (Bed, Vdsm) {
         ),
         ("RHV_TEST_HOST_ROOT".to_string(), r2.display().to_string()),
     ];
-    let bed = Bed::new(env, hosts);
+    let bed = Bed::on(sample, env, hosts);
     bed.make_host("host1.example.test", &[]);
     bed.make_host("host2.example.test", &["--expired", "--stale-ca", "--ovn"]);
     let vdsm = Vdsm::start(&r2);
@@ -821,4 +828,64 @@ fn no_restart_prints_the_commands_and_restarts_nothing() {
     assert!(text.contains("services NOT restarted"), "{text}");
     assert!(text.contains("    systemctl restart vdsmd"), "{text}");
     assert!(!r2.join("systemctl.log").exists());
+}
+
+/// `hosts recover` writes the Manager PKI like every change: on a 4.4 Manager (3650-day CA)
+/// it waits for the 4.2–4.4 lock directory held by an engine enrollment, then refuses with
+/// nothing changed on the Manager or the host.
+#[test]
+fn recover_waits_for_the_4_4_lock_directory_and_refuses_untouched() {
+    let (bed, vdsm) = recover_bed_on("4.4-mixed");
+    let lock = bed.manager.path().join("tmp/ovirt-engine-pki.v2.lock");
+    std::fs::create_dir_all(&lock).unwrap();
+    // Made as oVirt's script makes it: private/'s owner, group and mode.
+    let private = bed.pki().join("private");
+    for tool in ["chown", "chmod"] {
+        let st = Command::new(tool)
+            .arg(format!("--reference={}", private.display()))
+            .arg(&lock)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    let pki_before = common::tree_state(&bed.pki());
+    let hosts_before = common::tree_state(bed.hosts.path());
+    let held = std::fs::File::open(&lock).unwrap();
+    use std::os::unix::io::AsRawFd;
+    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let hosts = vec![bed.spec("host2.example.test")];
+    let args = recover_args(&bed, &vdsm, &["--yes", "--lock-timeout", "2"]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = bed.run("recover", &hosts, &a, &[]);
+    let all = format!(
+        "exit {:?}\n{}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(out.status.code(), Some(0), "{all}");
+    assert!(
+        all.contains("ovirt-engine-pki.v2.lock") && all.contains("still locked"),
+        "{all}"
+    );
+    assert_eq!(common::tree_state(&bed.pki()), pki_before);
+    assert_eq!(common::tree_state(bed.hosts.path()), hosts_before);
+    assert!(
+        std::fs::read_dir(bed.backups.path())
+            .unwrap()
+            .next()
+            .is_none(),
+        "no backup taken while locked out"
+    );
+    drop(held);
+    let args = recover_args(&bed, &vdsm, &["--yes", "--lock-timeout", "2"]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = bed.run("recover", &hosts, &a, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_ne!(common::tree_state(&bed.pki()), pki_before);
 }

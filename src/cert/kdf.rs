@@ -311,7 +311,12 @@ impl Lane {
                 iterations,
                 len,
             } => {
-                if iterations == 0 || len == 0 || len > 32 {
+                // Above the cap nothing is derived (the readers refuse such files first).
+                if iterations == 0
+                    || iterations as u64 > crate::p12format::MAX_P12_ITERATIONS
+                    || len == 0
+                    || len > 32
+                {
                     return None;
                 }
                 let (ipad, opad) = hmac_states(password);
@@ -336,7 +341,7 @@ impl Lane {
                 salt,
                 iterations,
             } => {
-                if iterations == 0 {
+                if iterations == 0 || iterations as u64 > crate::p12format::MAX_P12_ITERATIONS {
                     return None;
                 }
                 let rep = |s: &[u8]| -> Vec<u8> {
@@ -491,7 +496,8 @@ fn output(l: &Option<Lane>, job: &Kdf<'_>) -> Option<Vec<u8>> {
 }
 
 /// Runs every derivation, the independent chains side by side. `None` for a job with
-/// parameters outside what this module does (zero iterations, output longer than 32 bytes).
+/// parameters outside what this module does (zero iterations, more than
+/// [`crate::p12format::MAX_P12_ITERATIONS`], output longer than 32 bytes).
 pub(crate) fn derive(jobs: &[Kdf<'_>]) -> Vec<Option<Vec<u8>>> {
     let mut lanes: Vec<Option<Lane>> = jobs.iter().map(Lane::new).collect();
     drive(&mut lanes);

@@ -66,7 +66,7 @@ fn pbes2<'a>(alg: &'a [u8], data: &'a [u8]) -> Option<Pbes2<'a>> {
     if iv.len() != 16 || key_len.is_some_and(|l| l != cipher_key_len) {
         return None;
     }
-    if iterations == 0 || iterations > u32::MAX as u64 {
+    if iterations == 0 || iterations > crate::p12format::MAX_P12_ITERATIONS {
         return None;
     }
     Some(Pbes2 {
@@ -276,7 +276,7 @@ fn parse<'a>(data: &'a [u8], password: &'a str) -> Option<Parsed<'a>> {
         1
     } else {
         let (i, r) = der::small(rest)?;
-        if !r.is_empty() || i == 0 || i > u32::MAX as u64 {
+        if !r.is_empty() || i == 0 || i > crate::p12format::MAX_P12_ITERATIONS {
             return None;
         }
         i as u32

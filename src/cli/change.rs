@@ -18,8 +18,6 @@ use crate::txn::{self, Fault, TxnConfig};
 
 /// Default location of rhv-pki's own backups (under `--root` when given).
 pub const DEFAULT_BACKUP_DIR: &str = "/var/lib/rhv-pki/backups";
-/// The 4.2–4.4 enrollment lock directory.
-pub const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
 
 /// Exit codes of the change commands (documented in the README).
 pub const EXIT_OK: u8 = 0;
@@ -142,7 +140,7 @@ pub struct BackupsArgs {
     pub format: Format,
 }
 
-fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
+pub(crate) fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
     if let Some(d) = explicit {
         return d.to_path_buf();
     }
@@ -152,19 +150,34 @@ fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Test hook: `RHV_PKI_FAULT=fail:N` or `abort:N` makes the N-th write step fail or die.
-fn fault_from_env() -> Result<Option<Fault>, CliError> {
+/// Test hook: `RHV_PKI_FAULT=fail:N` or `abort:N` makes the N-th write step fail or die;
+/// `loosen:N` makes the N-th written file come out mode 0666 (the post-write check's test).
+/// Only builds with the `fault-injection` feature (the test suite's) read it; a release
+/// build ignores the variable and never fires a fault.
+#[cfg(feature = "fault-injection")]
+pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
     let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
         return Ok(None);
     };
-    let bad = || CliError::Usage(format!("RHV_PKI_FAULT='{v}': expected fail:N or abort:N"));
+    let bad = || {
+        CliError::Usage(format!(
+            "RHV_PKI_FAULT='{v}': expected fail:N, abort:N or loosen:N"
+        ))
+    };
     let (k, n) = v.split_once(':').ok_or_else(bad)?;
     let n: usize = n.parse().map_err(|_| bad())?;
     match k {
         "fail" => Ok(Some(Fault::Fail(n))),
         "abort" => Ok(Some(Fault::Abort(n))),
+        "loosen" => Ok(Some(Fault::Loosen(n))),
         _ => Err(bad()),
     }
+}
+
+/// Without the `fault-injection` feature there is no fault to inject.
+#[cfg(not(feature = "fault-injection"))]
+pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
+    Ok(None)
 }
 
 fn find_in_path(name: &str) -> Option<PathBuf> {
@@ -193,12 +206,12 @@ fn config(
             }
         }
     }
-    let legacy_lock_dir = common.legacy_lock_dir.clone().or_else(|| {
-        Some(match &common.loc.root {
-            Some(r) => r.join(LEGACY_LOCK_DIR.trim_start_matches('/')),
-            None => PathBuf::from(LEGACY_LOCK_DIR),
-        })
-    });
+    let legacy_lock_dir = Some(
+        common
+            .legacy_lock_dir
+            .clone()
+            .unwrap_or_else(|| txn::legacy_lock_dir(common.loc.root.as_deref())),
+    );
     Ok(ChangeConfig {
         pki_dir: loc.pki_dir,
         engine_conf_dir: loc.engine_conf_dir,
@@ -552,21 +565,20 @@ pub fn run_renew(a: RenewArgs, now: i64) -> Result<Outcome, CliError> {
 
 fn txn_config(common: &CommonChangeArgs, now: i64, reason: &str) -> Result<TxnConfig, CliError> {
     let cfg = config(common, None, now)?;
-    let mut lock_files = vec![cfg.pki_dir.join("ca.pem")];
-    if cfg.pki_dir.join("qemu-ca.pem").exists() {
-        lock_files.push(cfg.pki_dir.join("qemu-ca.pem"));
-    }
-    lock_files.retain(|p| p.exists());
+    let legacy = cfg
+        .legacy_lock_dir
+        .unwrap_or_else(|| txn::legacy_lock_dir(None));
     Ok(TxnConfig {
-        pki_dir: cfg.pki_dir,
         engine_conf_dir: cfg.engine_conf_dir,
-        backup_root: cfg.backup_root,
-        lock_files,
-        legacy_lock_dir: None,
-        lock_timeout: cfg.lock_timeout,
-        now,
-        reason: reason.into(),
         fault: cfg.fault,
+        ..TxnConfig::for_pki(
+            &cfg.pki_dir,
+            &legacy,
+            &cfg.backup_root,
+            cfg.lock_timeout,
+            now,
+            reason,
+        )
     })
 }
 
@@ -602,6 +614,31 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
     let tcfg = txn_config(&a.common, now, "rollback")?;
     require_pki_dir(&tcfg.pki_dir)?;
     let list = txn::list_backups(&tcfg.backup_root).map_err(change::ChangeError::from)?;
+    // An interrupted change is never hidden behind "nothing to roll back", nor undone
+    // silently on the way to an older backup: name it and the command that undoes it.
+    let interrupted: Vec<&txn::BackupInfo> = list
+        .iter()
+        .filter(|b| {
+            b.state == txn::BackupState::Incomplete && Path::new(&b.pki_dir) == tcfg.pki_dir
+        })
+        .collect();
+    if a.id.is_none() && !interrupted.is_empty() {
+        let undo = rollback_command(&a.common.loc, a.common.backup_dir.as_deref());
+        let mut msg = String::new();
+        for b in &interrupted {
+            msg.push_str(&format!(
+                "an interrupted change left {} half-written: backup {} ({}, {}) in {} is incomplete.\n  undo it (every file back as it was before that change): {undo} {}\n",
+                tcfg.pki_dir.display(),
+                b.id,
+                b.reason,
+                b.created,
+                tcfg.backup_root.display(),
+                b.id
+            ));
+        }
+        msg.push_str("  (the next resign, renew or conf also undoes it before it plans); nothing was changed");
+        return Err(CliError::Refused(msg));
+    }
     let id = match &a.id {
         Some(id) => id.clone(),
         None => list

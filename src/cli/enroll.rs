@@ -765,8 +765,10 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                     now,
                     ca_not_before,
                 };
-                let mut plan = rolling::plan(&facts, &sel, &eps)
-                    .map_err(|e| CliError::Usage(e.to_string()))?;
+                let mut plan = rolling::plan(&facts, &sel, &eps).map_err(|e| match e {
+                    rolling::PlanError::HostedEngine(_) => CliError::Refused(e.to_string()),
+                    _ => CliError::Usage(e.to_string()),
+                })?;
                 if !a.all_hosts {
                     let fine = up_to_date(&facts, &sel, &plan);
                     if !fine.is_empty() {

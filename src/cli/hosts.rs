@@ -327,21 +327,6 @@ fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
     writeln!(w).map_err(|e| CliError::Output(e.to_string()))
 }
 
-/// Test hook shared with the change commands: `RHV_PKI_FAULT=fail:N` fails the N-th Manager write.
-fn fault_from_env() -> Result<Option<crate::txn::Fault>, CliError> {
-    let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
-        return Ok(None);
-    };
-    let bad = || CliError::Usage(format!("RHV_PKI_FAULT='{v}': expected fail:N or abort:N"));
-    let (k, n) = v.split_once(':').ok_or_else(bad)?;
-    let n: usize = n.parse().map_err(|_| bad())?;
-    match k {
-        "fail" => Ok(Some(crate::txn::Fault::Fail(n))),
-        "abort" => Ok(Some(crate::txn::Fault::Abort(n))),
-        _ => Err(bad()),
-    }
-}
-
 fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
     let reach = reach(&a.reach)?;
     if a.days <= 0 || a.days > 36_500 {
@@ -375,7 +360,8 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         probe_timeout: Duration::from_secs(a.probe_timeout),
         backup_root,
         lock_timeout: Duration::from_secs(a.lock_timeout),
-        fault: fault_from_env()?,
+        legacy_lock_dir: crate::txn::legacy_lock_dir(a.loc.root.as_deref()),
+        fault: super::change::fault_from_env()?,
     };
     let json = a.format == super::Format::Json;
     let plan = recover::plan(&cfg, &reach, &hosts)?;

@@ -230,18 +230,41 @@ fn authorized(sh: &Shared, r: &Req, now: i64) -> bool {
     false
 }
 
-/// Routes one request.
+/// Routes one request and counts it in the report (sim-only paths are not counted).
 pub fn handle(sh: &Arc<Shared>, r: Req) -> Answer {
+    let (method, path) = (r.method.to_string(), r.path.clone());
+    if path == "/sim/hosts" {
+        return sim_hosts(sh);
+    }
+    if path == "/sim/report" {
+        return sim_report(sh);
+    }
+    let a = handle_inner(sh, r);
+    sh.world().report.request(&method, &path, a.status);
+    sh.report_changed();
+    a
+}
+
+fn handle_inner(sh: &Arc<Shared>, r: Req) -> Answer {
     let now = (sh.now_ms)();
     let path = r.path.clone();
+    {
+        let rel = path
+            .strip_prefix(API)
+            .map(|p| p.strip_prefix("/v4").unwrap_or(p).trim_end_matches('/'))
+            .unwrap_or(&path)
+            .to_string();
+        let mut w = sh.world();
+        if let Some(code) = w.outage(&rel, now) {
+            sh.save(&w);
+            return html(code, "Service Unavailable");
+        }
+    }
     if path == "/ovirt-engine/sso/oauth/token" {
         return sso_token(sh, &r, now);
     }
     if path == "/ovirt-engine/services/sso-logout" {
         return sso_logout(sh, &r);
-    }
-    if path == "/sim/hosts" {
-        return sim_hosts(sh);
     }
     let Some(rest) = path.strip_prefix(API) else {
         return html(404, "Not Found");
@@ -360,11 +383,11 @@ fn route(sh: &Arc<Shared>, r: &Req, rel: &str, fmt: Fmt, now: i64) -> Result<Ans
                     reason: "Bad Request".into(),
                     detail: e,
                 })?;
-            let job = match *verb {
-                "deactivate" => w.deactivate(id, render::text_of(&body, &["reason"]), now)?,
-                "activate" => w.activate(id, now)?,
-                "enrollcertificate" => w.enroll(id, now)?,
-                "forceselectspm" => w.force_select_spm(id, now)?,
+            let res = match *verb {
+                "deactivate" => w.deactivate(id, render::text_of(&body, &["reason"]), now),
+                "activate" => w.activate(id, now),
+                "enrollcertificate" => w.enroll(id, now),
+                "forceselectspm" => w.force_select_spm(id, now),
                 _ => {
                     return Err(ApiError {
                         status: 404,
@@ -373,7 +396,9 @@ fn route(sh: &Arc<Shared>, r: &Req, rel: &str, fmt: Fmt, now: i64) -> Result<Ans
                     })
                 }
             };
+            w.record_action(id, verb, &res, now);
             sh.save(w);
+            let job = res?;
             sh.wake.notify_one();
             one(fmt, "action", &action_done(&job))
         }
@@ -1062,6 +1087,36 @@ fn sim_hosts(sh: &Shared) -> Answer {
         "application/json",
         json!({ "host": hosts }).to_string(),
     )
+}
+
+/// `GET /sim/report`: what the simulator saw (see `sim::report`).
+fn sim_report(sh: &Shared) -> Answer {
+    let w = sh.world();
+    let mut v = serde_json::to_value(&w.report).unwrap_or(Value::Null);
+    if let Some(o) = v.as_object_mut() {
+        let status: serde_json::Map<String, Value> = w
+            .hosts
+            .iter()
+            .map(|h| (h.name.clone(), Value::from(h.status.as_str())))
+            .collect();
+        o.insert("status".into(), Value::Object(status));
+        let spm: Vec<&str> = w
+            .hosts
+            .iter()
+            .filter(|h| h.spm == "spm")
+            .map(|h| h.name.as_str())
+            .collect();
+        o.insert("spm".into(), json!(spm));
+        let he_vm_host = w
+            .vms
+            .iter()
+            .find(|v| v.he)
+            .and_then(|v| v.host.as_deref())
+            .and_then(|h| w.host(h))
+            .map(|h| h.name.clone());
+        o.insert("hostedEngineVmOn".into(), json!(he_vm_host));
+    }
+    Answer::new(200, "application/json", v.to_string())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod pki;
 pub mod render;
+pub mod report;
 pub mod scenario;
 pub mod state;
 
@@ -51,15 +52,25 @@ pub struct Shared {
     vdsm: RwLock<HashMap<String, Arc<rustls::ServerConfig>>>,
     pub now_ms: fn() -> i64,
     pub wake: tokio::sync::Notify,
+    /// The report changed since the state file was last written.
+    report_dirty: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
+    /// The report changed (the ticker writes it out within a quarter second).
+    pub fn report_changed(&self) {
+        self.report_dirty
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub fn world(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Persists the state (temp file + rename) when `--state` was given.
     pub fn save(&self, w: &World) {
+        self.report_dirty
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         let Some(p) = &self.state_file else { return };
         if let Err(e) = save_state(p, w) {
             eprintln!("rhv-manager-sim: cannot save state to {}: {e}", p.display());
@@ -323,9 +334,12 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
         vdsm: RwLock::new(vdsm_cfgs),
         now_ms: cfg.now_ms,
         wake: tokio::sync::Notify::new(),
+        report_dirty: std::sync::atomic::AtomicBool::new(false),
     });
     {
-        let w = sh.world();
+        let mut w = sh.world();
+        w.report.starts += 1;
+        w.observe(now);
         sh.save(&w);
     }
     let listener = TcpListener::bind(cfg.listen)
@@ -450,7 +464,7 @@ async fn ticker(sh: Arc<Shared>) {
             let mut w = sh.world();
             let due = w.next_deadline().is_some_and(|d| d <= now);
             let effects = w.tick(now);
-            if due {
+            if due || sh.report_dirty.load(std::sync::atomic::Ordering::Relaxed) {
                 sh.save(&w);
             }
             (effects, w.next_deadline())

@@ -203,17 +203,21 @@ pub fn enroll(
     let key = new_host_key()?;
     let req = sign::request(&key).map_err(|x| x.to_string())?;
     let req_pem = req.to_pem().map_err(e("CSR PEM"))?;
-    let cfg = TxnConfig {
-        pki_dir: ca.pki_dir.clone(),
-        engine_conf_dir: None,
-        backup_root: backup_root.to_path_buf(),
-        lock_files: vec![ca.pki_dir.join("ca.pem")],
-        legacy_lock_dir: None,
-        lock_timeout: Duration::from_secs(30),
+    // The engine's own script locks what its era's script locks (under the copy's root).
+    let root = ca
+        .pki_dir
+        .to_str()
+        .and_then(|s| s.trim_end_matches('/').strip_suffix("etc/pki/ovirt-engine"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| ca.pki_dir.join(".."));
+    let cfg = TxnConfig::for_pki(
+        &ca.pki_dir,
+        &crate::txn::legacy_lock_dir(Some(&root)),
+        backup_root,
+        Duration::from_secs(30),
         now,
-        reason: format!("rhv-manager-sim: Enroll Certificate for {address}"),
-        fault: None,
-    };
+        format!("rhv-manager-sim: Enroll Certificate for {address}"),
+    );
     let mut txn = Txn::begin(cfg).map_err(|x| x.to_string())?;
     let r = (|| -> Result<Enrolled, String> {
         let serial_path = ca.pki_dir.join("serial.txt");

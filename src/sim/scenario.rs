@@ -230,9 +230,12 @@ fn migratable() -> String {
 }
 
 /// Kinds: `stuck_preparing`, `install_failed`, `non_responsive_after_activate` (per host);
-/// `http_5xx` (optionally per host / path prefix); `crash` (the process exits); `lost_answer`
-/// (the request is carried out, then answered 503: per path prefix); `drop_connection` (API
-/// connections closed before the TLS handshake).
+/// `http_5xx` (optionally per host / path prefix); `outage` (every request, SSO included,
+/// answered with `status` for `seconds` of wall time: the engine restarting behind httpd);
+/// `ha_agent_inactive` (per host: its HA agent stops once `after` host actions were
+/// accepted); `crash` (the process exits); `lost_answer` (the request is carried out, then
+/// answered 503: per path prefix); `drop_connection` (API connections closed before the TLS
+/// handshake).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
@@ -251,6 +254,10 @@ pub struct FaultSpec {
     /// `http_5xx` / `crash`: only requests whose path starts with this (after /ovirt-engine/api).
     #[serde(default)]
     pub path: Option<String>,
+    /// `outage`: its length in seconds of wall time (not scaled by `--time-scale`, because
+    /// what it tests is the client's own retry window).
+    #[serde(default)]
+    pub seconds: f64,
 }
 
 fn s503() -> u16 {
@@ -262,6 +269,8 @@ pub const FAULT_KINDS: &[&str] = &[
     "install_failed",
     "non_responsive_after_activate",
     "http_5xx",
+    "outage",
+    "ha_agent_inactive",
     "crash",
     "lost_answer",
     "drop_connection",
@@ -396,7 +405,10 @@ impl Scenario {
             }
             let per_host = matches!(
                 f.kind.as_str(),
-                "stuck_preparing" | "install_failed" | "non_responsive_after_activate"
+                "stuck_preparing"
+                    | "install_failed"
+                    | "non_responsive_after_activate"
+                    | "ha_agent_inactive"
             );
             if per_host && f.host.is_none() {
                 return Err(format!("fault '{}' needs host = \"<name>\"", f.kind));
@@ -405,6 +417,9 @@ impl Scenario {
                 if !self.hosts.iter().any(|h| &h.name == hn) {
                     return Err(format!("fault '{}': no host named '{hn}'", f.kind));
                 }
+            }
+            if f.kind == "outage" && !(f.seconds.is_finite() && f.seconds > 0.0) {
+                return Err("fault 'outage' needs seconds = <positive number>".into());
             }
         }
         Ok(())

@@ -82,6 +82,9 @@ pub struct Host {
     pub issue_error: Option<String>,
     #[serde(skip)]
     pub issuing: bool,
+    /// Put out of service by a `deactivate` and not back `up` since (the report's "out").
+    #[serde(default)]
+    pub taken_out: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -175,6 +178,12 @@ pub struct FaultState {
     pub path: Option<String>,
     pub seen: u32,
     pub fired: u32,
+    /// `outage`: how long it lasts (seconds, not scaled).
+    #[serde(default)]
+    pub seconds: f64,
+    /// `outage`: the current outage ends at (Unix ms).
+    #[serde(default)]
+    pub until: Option<i64>,
 }
 
 /// Side effects the runner must carry out after a state change.
@@ -238,6 +247,9 @@ pub struct World {
     pub faults: Vec<FaultState>,
     pub next_event: i64,
     pub next_serial: u64,
+    /// What was seen (GET /sim/report).
+    #[serde(default)]
+    pub report: super::report::Report,
 }
 
 /// A stable UUID-shaped id from a name (so default scenarios have the same ids every run).
@@ -331,6 +343,7 @@ impl World {
                 issued: None,
                 issue_error: None,
                 issuing: false,
+                taken_out: false,
             })
             .collect();
         if !hosts.iter().any(|h| h.spm == "spm") {
@@ -384,6 +397,8 @@ impl World {
                 path: f.path.clone(),
                 seen: 0,
                 fired: 0,
+                seconds: f.seconds,
+                until: None,
             })
             .collect();
         World {
@@ -405,6 +420,7 @@ impl World {
             faults,
             next_event: 1000,
             next_serial: 0x5000,
+            report: Default::default(),
         }
     }
 
@@ -488,10 +504,111 @@ impl World {
                 && (f.count == 0 || f.fired < f.count)
             {
                 f.fired += 1;
+                let name = self
+                    .hosts
+                    .iter()
+                    .find(|h| h.id == host)
+                    .map(|h| h.name.clone())
+                    .unwrap_or_default();
+                *self
+                    .report
+                    .faults_fired
+                    .entry(format!("{kind} {name}"))
+                    .or_default() += 1;
                 return true;
             }
         }
         false
+    }
+
+    /// `ha_agent_inactive`: once `after` host actions were accepted, the host's HA agent
+    /// stops (`hosted_engine.active` false, score 0 — it can no longer take the HE VM).
+    fn agent_faults(&mut self) {
+        let mut hit = Vec::new();
+        for f in &mut self.faults {
+            if f.kind != "ha_agent_inactive" || f.fired > 0 {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen >= f.after {
+                f.fired = 1;
+                if let Some(h) = &f.host {
+                    hit.push(h.clone());
+                }
+            }
+        }
+        for id in hit {
+            if let Some(h) = self.hosts.iter_mut().find(|h| h.id == id) {
+                if let Some(e) = h.he.as_mut() {
+                    e.active = false;
+                    e.score = 0;
+                }
+                let name = h.name.clone();
+                *self
+                    .report
+                    .faults_fired
+                    .entry(format!("ha_agent_inactive {name}"))
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    /// Updates the report's "out of service" figures; call after every change.
+    pub fn observe(&mut self, now: i64) {
+        for h in &mut self.hosts {
+            if h.status == HostStatus::Up {
+                h.taken_out = false;
+            }
+        }
+        let out: Vec<String> = self
+            .hosts
+            .iter()
+            .filter(|h| h.taken_out)
+            .map(|h| h.name.clone())
+            .collect();
+        let not_up = self
+            .hosts
+            .iter()
+            .filter(|h| h.status != HostStatus::Up)
+            .count();
+        self.report.observe(out, not_up, now);
+    }
+
+    /// Counts an action on a host in the report (accepted or refused).
+    pub fn record_action(
+        &mut self,
+        id: &str,
+        verb: &str,
+        res: &Result<String, ApiError>,
+        now: i64,
+    ) {
+        let Some(name) = self.host(id).map(|h| h.name.clone()) else {
+            return;
+        };
+        match res {
+            Ok(_) => {
+                let c = self.report.host(&name);
+                match verb {
+                    "deactivate" => c.deactivate += 1,
+                    "activate" => c.activate += 1,
+                    "enrollcertificate" => c.enroll += 1,
+                    "forceselectspm" => c.force_select_spm += 1,
+                    _ => {}
+                }
+                self.agent_faults();
+            }
+            Err(e) => {
+                self.report.host(&name).refused += 1;
+                self.report.refusals.push(super::report::Refusal {
+                    host: name,
+                    action: verb.to_string(),
+                    status: e.status,
+                    detail: e.detail.clone(),
+                    at: now,
+                });
+            }
+        }
+        self.observe(now);
     }
 
     /// VMs running on (or migrating away from) a host.
@@ -619,6 +736,7 @@ impl World {
         {
             let hm = &mut self.hosts[i];
             hm.status = HostStatus::PreparingForMaintenance;
+            hm.taken_out = true;
             hm.job = Some(job.clone());
             if let Some(he) = hm.he.as_mut() {
                 he.local_maintenance = true;
@@ -641,6 +759,7 @@ impl World {
         );
         if h.spm == "spm" {
             self.hosts[i].spm = "none".into();
+            self.report.host(&h.name).spm_lost_to_maintenance += 1;
             self.start_election(now, Some(id));
         }
         if stuck {
@@ -1032,6 +1151,7 @@ impl World {
             let t = self.timers.remove(pos);
             self.apply(t, now, &mut effects);
         }
+        self.observe(now);
         effects
     }
 
@@ -1083,6 +1203,8 @@ impl World {
                 hm.job = None;
                 if let Some(why) = failure {
                     hm.status = HostStatus::InstallFailed;
+                    self.report.host(&name).enroll_failed += 1;
+                    let hm = &mut self.hosts[i];
                     hm.issue_error = None;
                     self.event(
                         now,
@@ -1095,6 +1217,8 @@ impl World {
                     let _ = why;
                     self.end_job(now, job, false);
                 } else if let Some((k, c)) = hm.issued.take() {
+                    self.report.host(&name).enrolled += 1;
+                    let hm = &mut self.hosts[i];
                     hm.key_pem = k;
                     hm.cert_pem = c;
                     hm.status = HostStatus::Maintenance;
@@ -1301,7 +1425,13 @@ impl World {
             f.seen += 1;
             if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
                 f.fired += 1;
-                return Some(f.status);
+                let status = f.status;
+                *self
+                    .report
+                    .faults_fired
+                    .entry("http_5xx".into())
+                    .or_default() += 1;
+                return Some(status);
             }
         }
         None
@@ -1318,6 +1448,11 @@ impl World {
             f.seen += 1;
             if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
                 f.fired += 1;
+                *self
+                    .report
+                    .faults_fired
+                    .entry("lost_answer".into())
+                    .or_default() += 1;
                 return true;
             }
         }
@@ -1334,10 +1469,52 @@ impl World {
             f.seen += 1;
             if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
                 f.fired += 1;
+                *self
+                    .report
+                    .faults_fired
+                    .entry("drop_connection".into())
+                    .or_default() += 1;
                 return true;
             }
         }
         false
+    }
+
+    /// The `outage` faults: the Manager answers every request (SSO included) with the
+    /// fault's status for `seconds` of wall time (not scaled) once `after` matching requests
+    /// passed; `count` outages (0 = one). `Some(status)` = this request falls in an outage.
+    pub fn outage(&mut self, rel_path: &str, now: i64) -> Option<u16> {
+        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
+        let mut started = false;
+        let mut answer = None;
+        for f in &mut self.faults {
+            if f.kind != "outage" {
+                continue;
+            }
+            if let Some(until) = f.until {
+                if now < until {
+                    answer = Some(f.status);
+                    break;
+                }
+                f.until = None;
+            }
+            if f.fired >= f.count.max(1) || !fault_matches(f, rel_path, &host_ids) {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen > f.after {
+                f.fired += 1;
+                f.seen = 0;
+                f.until = Some(now + (f.seconds * 1000.0).max(0.0) as i64);
+                started = true;
+                answer = Some(f.status);
+                break;
+            }
+        }
+        if started {
+            *self.report.faults_fired.entry("outage".into()).or_default() += 1;
+        }
+        answer
     }
 
     /// Counts an API request against the `crash` faults; true = the process must die now.
@@ -1350,6 +1527,7 @@ impl World {
             f.seen += 1;
             if f.seen > f.after && f.fired == 0 {
                 f.fired = 1;
+                *self.report.faults_fired.entry("crash".into()).or_default() += 1;
                 return true;
             }
         }
@@ -1359,7 +1537,13 @@ impl World {
 
 fn fault_matches(f: &FaultState, rel_path: &str, _hosts: &[String]) -> bool {
     if let Some(p) = &f.path {
-        if !rel_path.starts_with(p.as_str()) {
+        // `/hosts/{id}/enrollcertificate`: ids as in the report's endpoints.
+        let ok = if p.contains("{id}") {
+            super::report::endpoint_of(rel_path).starts_with(p.as_str())
+        } else {
+            rel_path.starts_with(p.as_str())
+        };
+        if !ok {
             return false;
         }
     }
@@ -1467,6 +1651,45 @@ mod tests {
         assert_eq!(w.hosts[0].status, HostStatus::Up);
         run(&mut w, 200, 300);
         assert_eq!(w.hosts[0].spm, "spm");
+    }
+
+    #[test]
+    fn outage_windows_and_the_report_of_who_is_out() {
+        let sc = Scenario::parse(
+            "[[hosts]]\nname='a'\n[[hosts]]\nname='b'\n[[faults]]\nkind='outage'\nafter=1\nseconds=2\ncount=2\n",
+        )
+        .unwrap();
+        let mut w = World::from_scenario(&sc, "e".into(), "o".into(), 0.001, None);
+        assert_eq!(w.outage("/hosts", 0), None);
+        assert_eq!(w.outage("/hosts", 10), Some(503));
+        assert_eq!(w.outage("/vms", 1_999), Some(503));
+        assert_eq!(w.outage("/hosts", 2_010), None);
+        assert_eq!(w.outage("/hosts", 2_020), Some(503));
+        assert_eq!(w.outage("/hosts", 5_000), None);
+        assert_eq!(w.outage("/hosts", 5_001), None);
+        assert_eq!(w.report.faults_fired.get("outage"), Some(&2));
+        // Out of service: from an accepted deactivate until up again.
+        let (a, b) = (w.hosts[0].id.clone(), w.hosts[1].id.clone());
+        let r = w.deactivate(&b, None, 0);
+        w.record_action(&b, "deactivate", &r, 0);
+        assert_eq!(w.report.out_now, vec!["b".to_string()]);
+        let r = w.deactivate(&a, None, 1);
+        w.record_action(&a, "deactivate", &r, 1);
+        assert_eq!(w.report.most_out, 2);
+        assert_eq!(w.report.hosts["a"].deactivate, 1);
+        run(&mut w, 1, 100);
+        let r = w.activate(&b, 100);
+        w.record_action(&b, "activate", &r, 100);
+        run(&mut w, 100, 300);
+        assert_eq!(w.report.out_now, vec!["a".to_string()]);
+        assert_eq!(w.report.most_out, 2);
+        // A refused action is recorded with the Manager's reason.
+        let r = w.deactivate(&a, None, 300);
+        w.record_action(&a, "deactivate", &r, 300);
+        assert_eq!(w.report.refusals.len(), 1);
+        assert!(w.report.refusals[0]
+            .detail
+            .contains("already in Maintenance"));
     }
 
     #[test]
