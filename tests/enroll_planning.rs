@@ -361,7 +361,11 @@ seconds = 600
     assert!(first["host"].is_array(), "{first}");
     let rep = report(&sim);
     assert_eq!(rep["faultsFired"], serde_json::json!({}), "{rep}");
-    let out = rhv(&sim, &["hosts", "enroll", "--dry-run"]);
+    // rhv-pki rides out an outage for --outage-timeout (300 s by default): 2 s here.
+    let out = rhv(
+        &sim,
+        &["hosts", "enroll", "--dry-run", "--outage-timeout", "2"],
+    );
     assert_ne!(out.status.code(), Some(0), "{}", text(&out));
     let rep = report(&sim);
     assert_eq!(rep["faultsFired"]["outage"].as_u64(), Some(1), "{rep}");
