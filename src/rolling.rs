@@ -1761,7 +1761,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         .cloned()
         .unwrap_or_default();
     let step_now = prog.step;
-    let mut h = sh.engine.host(id).await.map_err(eng)?;
+    let h = sh.engine.host(id).await.map_err(eng)?;
     let t = &sh.cfg.timing;
 
     // A host this run already enrolled (881) is never enrolled again: only activated.
@@ -1827,7 +1827,6 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
                 }
             ));
         }
-        h = last;
     }
 
     // 2. Enroll: the action returns before the work starts, so wait for `installing` or the
@@ -1845,7 +1844,14 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         })
         .await?;
         sh.progress.step(&ph.name, Step::Enrolling, "");
-        let outcome = if resumed {
+        // A resumed enrollment: did the earlier run's action reach the Manager (880/881/882
+        // after it, or installing)? Then wait for its outcome; if not, send it now rather
+        // than wait for a start that cannot come.
+        let sent_before = resumed
+            && took_effect(sh, id, HostAction::EnrollCertificate, Some(after))
+                .await
+                .map_err(eng)?;
+        let outcome = if sent_before {
             enroll_outcome(sh, id, after, t.install_start, t.install).await?
         } else {
             None
@@ -1853,7 +1859,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         let outcome = match outcome {
             Some(o) => o,
             None => {
-                if !matches!(h.status, HostStatus::Installing) || !resumed {
+                if !sent_before {
                     act(
                         sh,
                         id,

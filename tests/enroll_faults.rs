@@ -393,6 +393,48 @@ fn sigint_stops_the_run_names_the_hosts_out_and_exits_130() {
     interrupted_by(libc::SIGINT, "SIGINT", 130);
 }
 
+#[test]
+fn after_sigkill_the_rerun_names_every_host_the_killed_run_left_out() {
+    // SIGKILL cannot be caught: the re-run must say who is out before it carries on.
+    let sim = Sim::start("4.5-modern", &three_hosts(""), 0.05);
+    let a = [
+        "hosts",
+        "enroll",
+        "--all-hosts",
+        "--max-parallel",
+        "2",
+        "--yes",
+        "--format",
+        "json",
+    ];
+    let mut child = spawn(&sim, &a);
+    wait_for_step(&sim, "enrolling", &mut child);
+    child.kill().unwrap();
+    let _ = child.wait();
+    let out_now: Vec<String> = sim
+        .statuses()
+        .into_iter()
+        .filter(|(_, s)| s != "up")
+        .map(|(n, _)| n)
+        .collect();
+    assert!(!out_now.is_empty(), "{:?}", sim.statuses());
+    let again = rhv(&sim, &a);
+    let err = stderr(&again);
+    for n in &out_now {
+        assert!(
+            err.contains(&format!(
+                "ATTENTION: host {n} is out of service from the saved run"
+            )),
+            "{n} not named: {err}"
+        );
+    }
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(sim.statuses().iter().all(|(_, s)| s == "up"));
+    for n in ["host1", "host2", "host3"] {
+        assert_eq!(events(&sim, n, 881), 1, "{n} enrolled twice or never");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Manager outages.
 

@@ -725,7 +725,30 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         let mut state = match resume {
             Some(s) => {
                 let done = s.hosts.values().filter(|p| p.step == Step::Done).count();
-                let out = s.out_named();
+                // Who is out now: the hosts the saved run left out, and those it was cycling
+                // when it stopped (a SIGKILL leaves no word about them), as the Manager says.
+                let mut out = Vec::new();
+                for h in &s.plan.hosts {
+                    let Some(p) = s.hosts.get(&h.id) else { continue };
+                    let caught = matches!(
+                        p.step,
+                        Step::MovingSpm | Step::Deactivating | Step::Enrolling | Step::Activating
+                    );
+                    if !(p.left_in_maintenance || caught) || h.keep_in_maintenance {
+                        continue;
+                    }
+                    match engine.host(&h.id).await {
+                        Ok(x) if x.status == crate::engine::HostStatus::Up => {}
+                        Ok(x) => out.push((h.name.clone(), x.status.to_string())),
+                        Err(_) => out.push((h.name.clone(), "unknown".to_string())),
+                    }
+                }
+                for (n, st) in &out {
+                    say(&format!(
+                        "rhv-pki: ATTENTION: host {n} is out of service from the saved run (status {st}); {}",
+                        if a.dry_run { "a resume continues its cycle" } else { "resuming its cycle" }
+                    ));
+                }
                 say(&format!(
                     "rhv-pki: {} the run in {} ({done} of {} host(s) done{}); only its remaining hosts are shown",
                     if a.dry_run { "would resume" } else { "resuming" },
