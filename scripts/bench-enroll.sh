@@ -39,7 +39,7 @@ enroll() { # $1 = run name, rest = extra args; prints "wall cpu"
   # shellcheck disable=SC2086
   /usr/bin/time -f '%e %U %S' -o "$work/$name/time" "$BIN/rhv-pki" hosts enroll --root "$work/$name/root" \
     --engine-url "https://$fqdn:$port" --connect-to "127.0.0.1:$port" --password-file "$work/$name/pw" \
-    $eps --poll-interval "${RUN_POLL:-$POLL}" --yes --format json "$@" > "$work/$name/report.json" 2> "$work/$name/log"
+    $eps --poll-interval "${RUN_POLL:-$POLL}" --all-hosts --yes --format json "$@" > "$work/$name/report.json" 2> "$work/$name/log"
   python3 - "$work/$name/report.json" <<'PY'
 import json,sys
 r=json.load(open(sys.argv[1])); assert r["completed"], r

@@ -37,10 +37,14 @@ pub struct EngineConfig {
     pub password: String,
     /// Per request.
     pub timeout: Duration,
-    /// Attempts for requests that failed with a connection error or HTTP 502/503/504.
-    pub retries: u32,
-    /// First back-off between attempts (doubles, capped at 10 s).
+    /// How long safe requests (GETs, the SSO login) keep being retried through a Manager
+    /// outage (connection errors, timeouts, HTTP 500/502/503/504), with back-off. Actions
+    /// (POSTs) are never re-sent here once they may have reached the Manager: the caller
+    /// re-reads the state first (see `rolling`).
+    pub outage: Duration,
+    /// First back-off between attempts (doubles, capped at `retry_max_delay`).
     pub retry_delay: Duration,
+    pub retry_max_delay: Duration,
     /// The caller's clock (Unix seconds): token expiry and certificate validity.
     pub now: Arc<dyn Fn() -> i64 + Send + Sync>,
 }
@@ -101,10 +105,12 @@ impl EngineError {
             _ => None,
         }
     }
-    fn transient(&self) -> bool {
+    /// Worth retrying a safe request: the Manager was unreachable, slow, or answered with a
+    /// server error (500 while it starts, 502/503/504 from apache in front of it).
+    pub fn transient(&self) -> bool {
         match self {
             EngineError::Connect { .. } | EngineError::Timeout { .. } => true,
-            EngineError::Fault { status, .. } => matches!(status, 502..=504),
+            EngineError::Fault { status, .. } => matches!(status, 500 | 502..=504),
             _ => false,
         }
     }
@@ -428,13 +434,33 @@ impl Engine {
         })?;
         let tls = tokio::time::timeout(self.cfg.timeout, self.tls.connect(name, tcp))
             .await
-            .map_err(|_| EngineError::Tls {
+            .map_err(|_| EngineError::Connect {
                 endpoint: endpoint.clone(),
-                reason: "handshake timed out".into(),
+                reason: "TLS handshake timed out".into(),
             })?
-            .map_err(|e| EngineError::Tls {
-                endpoint: endpoint.clone(),
-                reason: e.to_string(),
+            .map_err(|e| {
+                // The connection dropped mid-handshake (a Manager restarting, a proxy not yet
+                // up): a connection failure, worth retrying. Anything else (the certificate,
+                // the protocol) is a TLS refusal.
+                use std::io::ErrorKind as K;
+                if matches!(
+                    e.kind(),
+                    K::UnexpectedEof
+                        | K::ConnectionReset
+                        | K::ConnectionAborted
+                        | K::BrokenPipe
+                        | K::TimedOut
+                ) {
+                    EngineError::Connect {
+                        endpoint: endpoint.clone(),
+                        reason: format!("TLS handshake: {e}"),
+                    }
+                } else {
+                    EngineError::Tls {
+                        endpoint: endpoint.clone(),
+                        reason: e.to_string(),
+                    }
+                }
             })?;
         let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
             .await
@@ -449,13 +475,17 @@ impl Engine {
     }
 
     /// One request on a kept-alive connection (a new one when none is idle).
+    /// `Err((e, true))` when the request may have reached the Manager, `Err((e, false))` when
+    /// it surely did not (no connection). Unsafe requests never reuse a kept-alive connection,
+    /// so a connection the Manager closed while idle cannot make their fate ambiguous.
     async fn send_once(
         &self,
         method: &Method,
         path: &str,
         headers: &[(header::HeaderName, String)],
         body: &Bytes,
-    ) -> Result<(StatusCode, Bytes)> {
+        reuse: bool,
+    ) -> Result<(StatusCode, Bytes), (EngineError, bool)> {
         let secs = self.cfg.timeout.as_secs();
         let timeout_err = || EngineError::Timeout {
             method: method.to_string(),
@@ -463,14 +493,18 @@ impl Engine {
             secs,
         };
         let mut sender = loop {
-            let cached = self.idle.lock().await.pop();
+            let cached = if reuse {
+                self.idle.lock().await.pop()
+            } else {
+                None
+            };
             match cached {
                 Some(mut s) => {
                     if s.ready().await.is_ok() {
                         break s;
                     }
                 }
-                None => break self.connect().await?,
+                None => break self.connect().await.map_err(|e| (e, false))?,
             }
         };
         let authority = if self.port == 443 {
@@ -486,13 +520,16 @@ impl Engine {
         for (k, v) in headers {
             req = req.header(k, v);
         }
-        let req = req
-            .body(Full::new(body.clone()))
-            .map_err(|e| EngineError::Decode {
-                method: method.to_string(),
-                path: path.to_string(),
-                reason: e.to_string(),
-            })?;
+        let req = req.body(Full::new(body.clone())).map_err(|e| {
+            (
+                EngineError::Decode {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    reason: e.to_string(),
+                },
+                false,
+            )
+        })?;
         let fut = async {
             let resp = sender
                 .send_request(req)
@@ -519,36 +556,48 @@ impl Engine {
         };
         let (status, bytes, keep) = tokio::time::timeout(self.cfg.timeout, fut)
             .await
-            .map_err(|_| timeout_err())??;
+            .map_err(|_| (timeout_err(), true))?
+            .map_err(|e| (e, true))?;
         if keep {
             self.idle.lock().await.push(sender);
         }
         Ok((status, bytes))
     }
 
-    /// A request with retries on transient failures.
+    /// A request with retries. A safe one (`safe`: it changes nothing on the Manager) is
+    /// retried on every transient failure until `outage` has passed since the first one, with
+    /// back-off; an unsafe one only when it surely never left (no connection), also within
+    /// `outage`. `retry: false` makes exactly one attempt.
     async fn send(
         &self,
         method: Method,
         path: &str,
         headers: &[(header::HeaderName, String)],
         body: Bytes,
+        safe: bool,
+        retry: bool,
     ) -> Result<(StatusCode, Bytes)> {
         let mut delay = self.cfg.retry_delay;
-        let mut attempt = 0;
+        let mut first_failure: Option<std::time::Instant> = None;
         loop {
-            attempt += 1;
-            let r = self.send_once(&method, path, headers, &body).await;
+            let r = self.send_once(&method, path, headers, &body, safe).await;
             let r = match r {
-                Ok((s, b)) if matches!(s.as_u16(), 502..=504) => Err(fault(&method, path, s, &b)),
+                Ok((s, b)) if safe && matches!(s.as_u16(), 500 | 502..=504) => {
+                    Err((fault(&method, path, s, &b), true))
+                }
                 other => other,
             };
             match r {
-                Err(e) if e.transient() && attempt <= self.cfg.retries => {
+                Err((e, sent)) if retry && e.transient() && (safe || !sent) => {
+                    let t0 = *first_failure.get_or_insert_with(std::time::Instant::now);
+                    if t0.elapsed() >= self.cfg.outage {
+                        return Err(e);
+                    }
                     tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(10));
+                    delay = (delay * 2).min(self.cfg.retry_max_delay.max(self.cfg.retry_delay));
                 }
-                other => return other,
+                Err((e, _)) => return Err(e),
+                Ok(v) => return Ok(v),
             }
         }
     }
@@ -573,6 +622,9 @@ impl Engine {
                     ),
                 ],
                 Bytes::from(form),
+                // Logging in changes nothing: safe to retry through an outage.
+                true,
+                true,
             )
             .await?;
         let v: Value = serde_json::from_slice(&body).map_err(|e| EngineError::Decode {
@@ -628,6 +680,20 @@ impl Engine {
 
     /// An authenticated API call returning JSON; re-logs in once on 401.
     async fn api(&self, method: Method, rel: &str, body: Option<Value>) -> Result<Value> {
+        let safe = method == Method::GET;
+        self.api_with(method, rel, body, true, safe).await
+    }
+
+    /// `safe`: repeating the request cannot do harm (a GET, or a POST that sets a state
+    /// rather than starting work), so it rides out an outage like a read.
+    async fn api_with(
+        &self,
+        method: Method,
+        rel: &str,
+        body: Option<Value>,
+        retry: bool,
+        safe: bool,
+    ) -> Result<Value> {
         let path = format!("{}/api/{}", self.base, rel.trim_start_matches('/'));
         let mut relogged = false;
         loop {
@@ -643,7 +709,9 @@ impl Engine {
                 }
                 None => Bytes::new(),
             };
-            let (status, resp) = self.send(method.clone(), &path, &headers, bytes).await?;
+            let (status, resp) = self
+                .send(method.clone(), &path, &headers, bytes, safe, retry)
+                .await?;
             if status == StatusCode::UNAUTHORIZED && !relogged {
                 relogged = true;
                 *self.token.lock().await = None;
@@ -679,6 +747,13 @@ impl Engine {
     pub async fn host(&self, id: &str) -> Result<Host> {
         let rel = format!("hosts/{}?all_content=true", query_escape(id));
         let v = self.api(Method::GET, &rel, None).await?;
+        host_from(&v).map_err(|r| decode_err("GET", &rel, r))
+    }
+
+    /// One host, one attempt (no riding out an outage): for a prompt answer after a signal.
+    pub async fn host_once(&self, id: &str) -> Result<Host> {
+        let rel = format!("hosts/{}?all_content=true", query_escape(id));
+        let v = self.api_with(Method::GET, &rel, None, false, true).await?;
         host_from(&v).map_err(|r| decode_err("GET", &rel, r))
     }
 
@@ -781,11 +856,14 @@ impl Engine {
     /// `POST /vms/{id}/maintenance`: hosted-engine global maintenance on or off.
     pub async fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<()> {
         let rel = format!("vms/{}/maintenance", query_escape(vm_id));
+        // Setting global maintenance on (or off) twice is the same as once: safe to repeat.
         let v = self
-            .api(
+            .api_with(
                 Method::POST,
                 &rel,
                 Some(serde_json::json!({ "maintenance_enabled": on.to_string() })),
+                true,
+                true,
             )
             .await?;
         if v.get("status").map(text).as_deref() == Some("failed") {
@@ -820,7 +898,10 @@ impl Engine {
             "origin": e.origin,
             "custom_id": e.custom_id.to_string(),
         });
-        let v = self.api(Method::POST, "events", Some(body)).await?;
+        // The Manager refuses a second event with the same custom id: safe to repeat.
+        let v = self
+            .api_with(Method::POST, "events", Some(body), true, true)
+            .await?;
         event_from(&v).map_err(|r| decode_err("POST", "events", r))
     }
 
@@ -833,7 +914,9 @@ impl Engine {
                 self.base,
                 query_escape(&t.access)
             );
-            let _ = self.send(Method::GET, &path, &[], Bytes::new()).await;
+            let _ = self
+                .send(Method::GET, &path, &[], Bytes::new(), true, false)
+                .await;
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::cert::{self, Digest};
 use crate::engine::{Engine, EngineError, Host, HostAction, HostStatus, Vm};
 use crate::verify::{ChainStatus, Issuer};
 
+pub const EVENT_ENROLL_STARTED: i64 = 880;
 pub const EVENT_ENROLL_FINISHED: i64 = 881;
 pub const EVENT_ENROLL_FAILED: i64 = 882;
 
@@ -1082,6 +1083,69 @@ pub struct HostProgress {
     pub left_in_maintenance: bool,
     pub new_serial: Option<String>,
     pub status: Option<String>,
+    /// Enroll Certificate finished (event 881 or installing → maintenance): a re-run only
+    /// activates and verifies, it never enrolls the host again.
+    #[serde(default)]
+    pub enrolled: bool,
+}
+
+/// The arguments that chose a run's hosts and pace: a saved run is resumed only with the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunArgs {
+    /// `--host` (sorted).
+    pub hosts: Vec<String>,
+    /// `--cluster` (sorted).
+    pub clusters: Vec<String>,
+    /// `--all-hosts`: healthy hosts too (default: only hosts that need it).
+    pub all_hosts: bool,
+    /// `--within` (days).
+    pub within_days: i64,
+    /// `--max-parallel`.
+    pub max_parallel: usize,
+}
+
+impl RunArgs {
+    pub fn new(
+        hosts: &[String],
+        clusters: &[String],
+        all_hosts: bool,
+        within_days: i64,
+        max_parallel: usize,
+    ) -> RunArgs {
+        let sorted = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        };
+        RunArgs {
+            hosts: sorted(hosts),
+            clusters: sorted(clusters),
+            all_hosts,
+            // With --all-hosts, --within chooses nothing.
+            within_days: if all_hosts { 0 } else { within_days },
+            max_parallel,
+        }
+    }
+
+    /// As command-line arguments (`--host h4 --max-parallel 2 …`).
+    pub fn describe(&self) -> String {
+        let mut v = Vec::new();
+        for c in &self.clusters {
+            v.push(format!("--cluster {c}"));
+        }
+        for h in &self.hosts {
+            v.push(format!("--host {h}"));
+        }
+        if self.all_hosts {
+            v.push("--all-hosts".into());
+        } else {
+            v.push(format!("--within {}", self.within_days));
+        }
+        v.push(format!("--max-parallel {}", self.max_parallel));
+        v.join(" ")
+    }
 }
 
 /// The resumable state of a run (the state file).
@@ -1095,6 +1159,9 @@ pub struct RunState {
     pub plan: Plan,
     pub hosts: BTreeMap<String, HostProgress>,
     pub finished: bool,
+    /// The arguments the run was started with (absent in state files of older versions).
+    #[serde(default)]
+    pub args: Option<RunArgs>,
 }
 
 impl RunState {
@@ -1111,7 +1178,65 @@ impl RunState {
             plan,
             hosts,
             finished: false,
+            args: None,
         }
+    }
+
+    /// May this saved run be resumed by a command with `args`? `Err` says what the saved run
+    /// was. A state file without recorded arguments (older version) matches only a command
+    /// that names no host or cluster and keeps the saved plan's --max-parallel.
+    pub fn check_args(&self, args: &RunArgs) -> Result<(), String> {
+        match &self.args {
+            Some(saved) if saved == args => Ok(()),
+            Some(saved) => Err(saved.describe()),
+            None if args.hosts.is_empty()
+                && args.clusters.is_empty()
+                && args.max_parallel == self.plan.max_parallel =>
+            {
+                Ok(())
+            }
+            None => Err(format!(
+                "hosts {} with --max-parallel {} (arguments not recorded by this older state file)",
+                self.plan
+                    .hosts
+                    .iter()
+                    .map(|h| h.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.plan.max_parallel
+            )),
+        }
+    }
+
+    /// What is left of the plan: the hosts not done yet, in their waves.
+    pub fn remaining(&self) -> Plan {
+        let done = |id: &String| self.hosts.get(id).is_some_and(|p| p.step == Step::Done);
+        let mut p = self.plan.clone();
+        p.hosts.retain(|h| !done(&h.id));
+        p.waves = p
+            .waves
+            .iter()
+            .map(|w| w.iter().filter(|id| !done(id)).cloned().collect::<Vec<_>>())
+            .filter(|w| !w.is_empty())
+            .collect();
+        p
+    }
+
+    /// Names of the hosts this run took out of service that are not back, with their status
+    /// as last seen (`unknown` when the Manager could not tell).
+    pub fn out_named(&self) -> Vec<(String, String)> {
+        self.plan
+            .hosts
+            .iter()
+            .filter(|h| self.hosts.get(&h.id).is_some_and(|p| p.left_in_maintenance))
+            .map(|h| {
+                let st = self.hosts[&h.id]
+                    .status
+                    .clone()
+                    .unwrap_or_else(|| "unknown".into());
+                (h.name.clone(), st)
+            })
+            .collect()
     }
 
     pub fn load(path: &Path) -> Result<Option<RunState>, String> {
@@ -1180,6 +1305,9 @@ pub struct Timing {
     pub activate: Duration,
     pub spm: Duration,
     pub probe: Duration,
+    /// How long a host still on its way (unassigned, initializing, connecting, preparing for
+    /// maintenance) is re-read before the run declares where it ended up.
+    pub settle: Duration,
 }
 
 impl Default for Timing {
@@ -1192,6 +1320,7 @@ impl Default for Timing {
             activate: Duration::from_secs(20 * 60),
             spm: Duration::from_secs(5 * 60),
             probe: Duration::from_secs(10),
+            settle: Duration::from_secs(120),
         }
     }
 }
@@ -1219,10 +1348,25 @@ pub struct RunReport {
     pub api_version: &'static str,
     pub completed: bool,
     pub interrupted: bool,
+    /// The signal that stopped the run (`SIGINT`, `SIGTERM`, `SIGHUP`).
+    pub signal: Option<String>,
     pub hosts: Vec<HostReport>,
     pub skipped: Vec<SkippedHost>,
-    /// Hosts we put in maintenance that are not back up: the admin must look at them.
+    /// Hosts this run took out of service that are not back up (whatever their status:
+    /// maintenance, install_failed, non_responsive, or unknown when the Manager could not
+    /// say): the admin must look at them.
     pub left_in_maintenance: Vec<String>,
+    /// The same hosts with their status as last seen.
+    pub out_of_service: Vec<OutHost>,
+    /// The command that resumes the run (set by the CLI when the run did not complete).
+    pub resume_command: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutHost {
+    pub name: String,
+    pub status: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1234,6 +1378,7 @@ pub struct HostReport {
     pub old_serial: Option<String>,
     pub new_serial: Option<String>,
     pub error: Option<String>,
+    pub enrolled: bool,
 }
 
 /// Executor settings.
@@ -1262,13 +1407,15 @@ impl Shared<'_> {
 }
 
 /// Runs (or resumes) the plan in `state`. Returns when every wave is done, a host failed (the
-/// rest of its wave finishes its cycle, no new wave starts), or `interrupt` resolves.
+/// rest of its wave finishes its cycle, no new wave starts), or `interrupt` resolves with the
+/// name of a signal: then nothing new is started, and every host caught mid-cycle is read once
+/// more so the report names each one that is out of service.
 pub async fn execute(
     engine: &Engine,
     state: RunState,
     cfg: &ExecConfig,
     progress: &dyn Progress,
-    interrupt: impl std::future::Future<Output = ()>,
+    interrupt: impl std::future::Future<Output = String>,
 ) -> Result<RunReport, String> {
     let ca = Issuer::new("ca", &cfg.ca_der).map_err(|e| format!("ca.pem: {e}"))?;
     let ca = Arc::new(ca);
@@ -1314,14 +1461,51 @@ pub async fn execute(
         }
         true
     };
-    let (completed, interrupted) = tokio::select! {
-        c = run => (c, false),
-        _ = interrupt => (false, true),
+    let (completed, signal) = tokio::select! {
+        c = run => (c, None),
+        s = interrupt => (false, Some(s)),
     };
     let mut st = shared.state.into_inner();
+    if signal.is_some() {
+        // The cycles in flight were dropped: where is each host they had touched? One quick
+        // read each (the admin is waiting); no answer counts as out of service.
+        let caught: Vec<(String, bool)> = st
+            .plan
+            .hosts
+            .iter()
+            .filter(|h| {
+                st.hosts.get(&h.id).is_some_and(|p| {
+                    p.left_in_maintenance
+                        || matches!(
+                            p.step,
+                            Step::MovingSpm
+                                | Step::Deactivating
+                                | Step::Enrolling
+                                | Step::Activating
+                                | Step::Verifying
+                        )
+                })
+            })
+            .map(|h| (h.id.clone(), h.keep_in_maintenance))
+            .collect();
+        for (id, keep) in caught {
+            let status = engine.host_once(&id).await.ok().map(|h| h.status);
+            if let Some(p) = st.hosts.get_mut(&id) {
+                p.status = Some(
+                    status
+                        .as_ref()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "unknown".into()),
+                );
+                p.left_in_maintenance = !keep && status != Some(HostStatus::Up);
+            }
+        }
+    }
     st.finished = completed;
     st.save(&cfg.state_path)?;
-    Ok(report(&st, completed, interrupted))
+    let mut r = report(&st, completed, signal.is_some());
+    r.signal = signal;
+    Ok(r)
 }
 
 /// Joins futures concurrently without another dependency.
@@ -1350,7 +1534,8 @@ async fn futures_join_all<F: std::future::Future<Output = bool>>(
     out.into_iter().map(|r| r.unwrap_or(false)).collect()
 }
 
-fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
+/// The report of a run as it stands.
+pub fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
     let hosts = st
         .plan
         .hosts
@@ -1364,24 +1549,25 @@ fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
                 old_serial: h.served_serial.clone(),
                 new_serial: p.new_serial.clone(),
                 error: p.error.clone(),
+                enrolled: p.enrolled,
             }
         })
         .collect();
-    let left = st
-        .plan
-        .hosts
-        .iter()
-        .filter(|h| st.hosts.get(&h.id).is_some_and(|p| p.left_in_maintenance))
-        .map(|h| h.name.clone())
-        .collect();
+    let out = st.out_named();
     RunReport {
         kind: "EnrollReport",
         api_version: "rhv-pki/v1",
         completed,
         interrupted,
+        signal: None,
         hosts,
         skipped: st.plan.skipped.clone(),
-        left_in_maintenance: left,
+        left_in_maintenance: out.iter().map(|(n, _)| n.clone()).collect(),
+        out_of_service: out
+            .into_iter()
+            .map(|(name, status)| OutHost { name, status })
+            .collect(),
+        resume_command: None,
     }
 }
 
@@ -1412,6 +1598,31 @@ async fn wait_host(
     }
 }
 
+/// Statuses a host passes through on its way somewhere else: re-read before judging it.
+fn on_its_way(s: &HostStatus) -> bool {
+    matches!(
+        s,
+        HostStatus::Unassigned
+            | HostStatus::Initializing
+            | HostStatus::Connecting
+            | HostStatus::Reboot
+            | HostStatus::PreparingForMaintenance
+    )
+}
+
+/// Where the host ended up: read it (riding out a Manager outage), and while it is still on
+/// its way, read it again for up to `settle`. `None` when the Manager could not say.
+async fn settled(sh: &Shared<'_>, id: &str) -> Option<Host> {
+    let h = sh.engine.host(id).await.ok()?;
+    if !on_its_way(&h.status) {
+        return Some(h);
+    }
+    match wait_host(sh, id, sh.cfg.timing.settle, |h| !on_its_way(&h.status)).await {
+        Ok((_, last)) => Some(last),
+        Err(_) => None,
+    }
+}
+
 /// One host's whole cycle; `true` when it ended Up with a verified new certificate.
 async fn cycle(sh: &Shared<'_>, id: &str, ca: Arc<Issuer>) -> bool {
     let planned = sh.state.lock().await.plan.host(id).cloned();
@@ -1432,16 +1643,30 @@ async fn cycle(sh: &Shared<'_>, id: &str, ca: Arc<Issuer>) -> bool {
         }
         Err(e) => {
             sh.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-            // Where is it now? That decides whether we left it out.
-            let status = sh.engine.host(id).await.ok().map(|h| h.status);
-            let out =
-                status.as_ref().is_some_and(|s| *s != HostStatus::Up) && !ph.keep_in_maintenance;
+            // Did this run take it out of service? Only if it got past the first read (or a
+            // previous run had already left it out).
+            let touched = {
+                let st = sh.state.lock().await;
+                st.hosts
+                    .get(id)
+                    .is_some_and(|p| p.left_in_maintenance || p.step != Step::Pending)
+            };
+            // Where is it now? Re-read (through an outage, and until it settles) before
+            // declaring anything; a host whose status nobody can tell counts as out.
+            let now = settled(sh, id).await;
+            let out = touched
+                && !ph.keep_in_maintenance
+                && now.as_ref().is_none_or(|h| h.status != HostStatus::Up);
+            let status = now
+                .as_ref()
+                .map(|h| h.status.to_string())
+                .unwrap_or_else(|| "unknown".into());
             let _ = sh
                 .update(id, |p| {
                     p.step = Step::Failed;
                     p.error = Some(e.clone());
                     p.left_in_maintenance = out;
-                    p.status = status.as_ref().map(|s| s.to_string());
+                    p.status = Some(status);
                 })
                 .await;
             sh.progress.done(&ph.name, false, &e);
@@ -1450,26 +1675,109 @@ async fn cycle(sh: &Shared<'_>, id: &str, ca: Arc<Issuer>) -> bool {
     }
 }
 
+/// Did `action` take effect although its answer was lost?
+async fn took_effect(
+    sh: &Shared<'_>,
+    id: &str,
+    action: HostAction,
+    after_event: Option<u64>,
+) -> Result<bool, EngineError> {
+    let h = sh.engine.host(id).await?;
+    Ok(match action {
+        HostAction::Deactivate => matches!(
+            h.status,
+            HostStatus::PreparingForMaintenance | HostStatus::Maintenance
+        ),
+        HostAction::Activate => matches!(
+            h.status,
+            HostStatus::Unassigned
+                | HostStatus::Initializing
+                | HostStatus::Connecting
+                | HostStatus::Up
+        ),
+        HostAction::ForceSelectSpm => {
+            matches!(h.spm_status.as_deref(), Some("spm" | "contending"))
+        }
+        HostAction::EnrollCertificate => {
+            h.status == HostStatus::Installing
+                || sh
+                    .engine
+                    .events_after(after_event, None)
+                    .await?
+                    .iter()
+                    .any(|e| {
+                        e.host_id.as_deref() == Some(id)
+                            && matches!(
+                                e.code,
+                                EVENT_ENROLL_STARTED | EVENT_ENROLL_FINISHED | EVENT_ENROLL_FAILED
+                            )
+                    })
+        }
+    })
+}
+
+/// Sends a host action. An action is never re-sent blindly: when its answer is lost (the
+/// Manager failed or went away mid-request), the host is re-read first and the action sent
+/// again only if it visibly did not take.
+/// `what` names the action in errors ("maintenance", "activation").
+async fn act(
+    sh: &Shared<'_>,
+    id: &str,
+    action: HostAction,
+    after_event: Option<u64>,
+    what: &str,
+) -> Result<(), String> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match sh.engine.host_action(id, action).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.transient() && attempt < 4 => {
+                match took_effect(sh, id, action, after_event).await {
+                    Ok(true) => return Ok(()),
+                    Ok(false) => {}
+                    Err(r) => {
+                        return Err(format!(
+                            "{what}: the answer was lost ({e}) and the host could not be read again to see whether it took: {r}"
+                        ))
+                    }
+                }
+                tokio::time::sleep(sh.cfg.timing.poll).await;
+            }
+            Err(e) => return Err(format!("the Manager refused {what}: {e}")),
+        }
+    }
+}
+
 async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Result<String, String> {
     let id = ph.id.as_str();
     let eng = |e: EngineError| e.to_string();
-    let step_now = sh
+    let prog = sh
         .state
         .lock()
         .await
         .hosts
         .get(id)
-        .map(|p| p.step)
-        .unwrap_or(Step::Pending);
-    let mut h = sh.engine.host(id).await.map_err(eng)?;
+        .cloned()
+        .unwrap_or_default();
+    let step_now = prog.step;
+    let h = sh.engine.host(id).await.map_err(eng)?;
     let t = &sh.cfg.timing;
 
+    // A host this run already enrolled (881) is never enrolled again: only activated.
+    let enrolled = prog.enrolled;
+
     // 1. Into maintenance (unless it already is, or we are past that step).
-    let before_enroll = matches!(
-        step_now,
-        Step::Pending | Step::MovingSpm | Step::Deactivating | Step::Failed
-    );
+    let before_enroll = !enrolled
+        && matches!(
+            step_now,
+            Step::Pending | Step::MovingSpm | Step::Deactivating | Step::Failed
+        );
+    // An enrollment still running from an earlier attempt: wait for it, do not refuse.
+    let installing =
+        before_enroll && h.status == HostStatus::Installing && prog.step != Step::Pending;
     if before_enroll
+        && !installing
         && h.status != HostStatus::Maintenance
         && !matches!(h.status, HostStatus::InstallFailed)
     {
@@ -1492,10 +1800,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         sh.update(id, |p| p.step = Step::Deactivating).await?;
         sh.progress.step(&ph.name, Step::Deactivating, "");
         if h.status == HostStatus::Up {
-            sh.engine
-                .host_action(id, HostAction::Deactivate)
-                .await
-                .map_err(|e| format!("the Manager refused maintenance: {e}"))?;
+            act(sh, id, HostAction::Deactivate, None, "maintenance").await?;
         }
         let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
             matches!(h.status, HostStatus::Maintenance)
@@ -1506,7 +1811,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
             // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
             // it back to the cluster rather than leave it half-drained.
             let reason = last.status_detail.clone().unwrap_or_default();
-            let back = sh.engine.host_action(id, HostAction::Activate).await;
+            let back = act(sh, id, HostAction::Activate, None, "activation").await;
             return Err(format!(
                 "did not reach maintenance within {} s (status {}{}); {}",
                 t.maintenance.as_secs(),
@@ -1522,20 +1827,13 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
                 }
             ));
         }
-        h = last;
     }
 
     // 2. Enroll: the action returns before the work starts, so wait for `installing` or the
-    // 881/882 event newer than what we saw before sending it.
-    if step_now != Step::Activating && step_now != Step::Verifying {
-        let resume_after = sh
-            .state
-            .lock()
-            .await
-            .hosts
-            .get(id)
-            .and_then(|p| p.enroll_after_event);
-        let resumed = step_now == Step::Enrolling && resume_after.is_some();
+    // 880/881/882 events newer than what we saw before sending it.
+    if !enrolled && step_now != Step::Activating && step_now != Step::Verifying {
+        let resume_after = prog.enroll_after_event;
+        let resumed = (step_now == Step::Enrolling || installing) && resume_after.is_some();
         let after = match resume_after.filter(|_| resumed) {
             Some(a) => a,
             None => sh.engine.last_event_id().await.map_err(eng)?,
@@ -1546,21 +1844,32 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         })
         .await?;
         sh.progress.step(&ph.name, Step::Enrolling, "");
-        let outcome = if resumed {
-            enroll_outcome(sh, id, after, t.install_start).await?
+        // A resumed enrollment: did the earlier run's action reach the Manager (880/881/882
+        // after it, or installing)? Then wait for its outcome; if not, send it now rather
+        // than wait for a start that cannot come.
+        let sent_before = resumed
+            && took_effect(sh, id, HostAction::EnrollCertificate, Some(after))
+                .await
+                .map_err(eng)?;
+        let outcome = if sent_before {
+            enroll_outcome(sh, id, after, t.install_start, t.install).await?
         } else {
             None
         };
         let outcome = match outcome {
             Some(o) => o,
             None => {
-                if !matches!(h.status, HostStatus::Installing) {
-                    sh.engine
-                        .host_action(id, HostAction::EnrollCertificate)
-                        .await
-                        .map_err(|e| format!("the Manager refused Enroll Certificate: {e}"))?;
+                if !sent_before {
+                    act(
+                        sh,
+                        id,
+                        HostAction::EnrollCertificate,
+                        Some(after),
+                        "Enroll Certificate",
+                    )
+                    .await?;
                 }
-                match enroll_outcome(sh, id, after, t.install).await? {
+                match enroll_outcome(sh, id, after, t.install_start, t.install).await? {
                     Some(o) => o,
                     None => {
                         return Err(format!(
@@ -1576,6 +1885,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
                 "Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {e}"
             ));
         }
+        sh.update(id, |p| p.enrolled = true).await?;
     }
 
     // 3. Activate (hosts found in maintenance stay there).
@@ -1584,12 +1894,17 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         sh.progress.step(&ph.name, Step::Activating, "");
         let cur = sh.engine.host(id).await.map_err(eng)?;
         if cur.status == HostStatus::Maintenance {
-            sh.engine
-                .host_action(id, HostAction::Activate)
-                .await
-                .map_err(|e| format!("the Manager refused activation: {e}"))?;
+            act(sh, id, HostAction::Activate, None, "activation").await?;
+        } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
+            return Err(format!(
+                "status is {}{} after enrollment; not activating it (the Manager would refuse)",
+                cur.status,
+                cur.status_detail
+                    .map(|d| format!(", {d}"))
+                    .unwrap_or_default()
+            ));
         }
-        let (ok, last) = wait_host(sh, id, t.activate, |h| {
+        let (ok, mut last) = wait_host(sh, id, t.activate, |h| {
             matches!(
                 h.status,
                 HostStatus::Up
@@ -1601,6 +1916,12 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         .await
         .map_err(eng)?;
         if !ok || last.status != HostStatus::Up {
+            // Re-read before declaring: a host still on its way gets `settle` more.
+            if let Some(again) = settled(sh, id).await {
+                last = again;
+            }
+        }
+        if last.status != HostStatus::Up {
             return Err(format!(
                 "did not come back up after activation (status {}{})",
                 last.status,
@@ -1645,15 +1966,20 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
     Ok(serial)
 }
 
-/// `Some(Ok)` on 881 / back in maintenance after installing, `Some(Err)` on 882 /
-/// install_failed, `None` if nothing happened within `timeout`.
+/// The outcome of the Enroll Certificate sent after event `after`: `Some(Ok)` on 881 or
+/// installing → maintenance, `Some(Err)` on 882 or installing → install_failed, `None` when it
+/// did not start (880 / installing) within `start_timeout` or did not end within `timeout`.
+/// Only what happened after the action counts: a status read before the host changed (still
+/// `install_failed` from an earlier attempt, still `maintenance`) says nothing.
 async fn enroll_outcome(
     sh: &Shared<'_>,
     id: &str,
     after: u64,
+    start_timeout: Duration,
     timeout: Duration,
 ) -> Result<Option<Result<(), String>>, String> {
     let start = Instant::now();
+    let mut started = false;
     let mut saw_installing = false;
     loop {
         let evs = sh
@@ -1662,25 +1988,31 @@ async fn enroll_outcome(
             .await
             .map_err(|e| e.to_string())?;
         for e in evs.iter().filter(|e| e.host_id.as_deref() == Some(id)) {
-            if e.code == EVENT_ENROLL_FINISHED {
-                return Ok(Some(Ok(())));
-            }
-            if e.code == EVENT_ENROLL_FAILED {
-                return Ok(Some(Err(e.description.clone())));
+            match e.code {
+                EVENT_ENROLL_FINISHED => return Ok(Some(Ok(()))),
+                EVENT_ENROLL_FAILED => return Ok(Some(Err(e.description.clone()))),
+                EVENT_ENROLL_STARTED => started = true,
+                _ => {}
             }
         }
         let h = sh.engine.host(id).await.map_err(|e| e.to_string())?;
         sh.update(id, |p| p.status = Some(h.status.to_string()))
             .await?;
         match h.status {
-            HostStatus::Installing => saw_installing = true,
-            HostStatus::InstallFailed => {
-                return Ok(Some(Err("host is install_failed".into())));
+            HostStatus::Installing => {
+                saw_installing = true;
+                started = true;
+            }
+            HostStatus::InstallFailed if saw_installing => {
+                return Ok(Some(Err(
+                    "host went from installing to install_failed".into()
+                )));
             }
             HostStatus::Maintenance if saw_installing => return Ok(Some(Ok(()))),
             _ => {}
         }
-        if start.elapsed() >= timeout {
+        let waited = start.elapsed();
+        if waited >= timeout || (!started && waited >= start_timeout) {
             return Ok(None);
         }
         tokio::time::sleep(sh.cfg.timing.poll).await;
@@ -1712,10 +2044,14 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
     let Some(target) = cands.first() else {
         return Err("it is the SPM and no other Up host of its cluster can take the role".into());
     };
-    sh.engine
-        .host_action(&target.id, HostAction::ForceSelectSpm)
-        .await
-        .map_err(|e| format!("moving the SPM role to {} was refused: {e}", target.name))?;
+    act(
+        sh,
+        &target.id,
+        HostAction::ForceSelectSpm,
+        None,
+        &format!("moving the SPM role to {}", target.name),
+    )
+    .await?;
     let (ok, _) = wait_host(sh, &target.id, sh.cfg.timing.spm, |t| t.is_spm())
         .await
         .map_err(|e| e.to_string())?;

@@ -18,6 +18,11 @@ fn rhv(sim: &Sim, args: &[&str]) -> Output {
     v.extend(["--probe-timeout".to_string(), "5".to_string()]);
     if args.contains(&"enroll") {
         v.extend(["--poll-interval".to_string(), "0.05".to_string()]);
+        // These tests cycle every host they select (healthy ones too), unless they ask for
+        // only what is needed.
+        if !args.contains(&"--only-needed") {
+            v.push("--all-hosts".to_string());
+        }
     }
     Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
         .args(&v)
@@ -465,10 +470,17 @@ count = 3
 #[test]
 fn interrupted_run_resumes_without_redoing_finished_hosts() {
     let sim = Sim::start("4.5-modern", &three_hosts(""), 0.03);
-    let mut args: Vec<String> = ["hosts", "enroll", "--yes", "--max-parallel", "1"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut args: Vec<String> = [
+        "hosts",
+        "enroll",
+        "--yes",
+        "--max-parallel",
+        "1",
+        "--all-hosts",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     args.extend(sim.engine_args());
     args.extend(["--poll-interval", "0.05"].iter().map(|s| s.to_string()));
     let child = Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
@@ -753,6 +765,7 @@ count = 1
         "--yes",
         "--max-parallel",
         "1",
+        "--all-hosts",
         "--format",
         "json",
     ]

@@ -18,7 +18,17 @@ use crate::verify::Issuer;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_HOST_FAILED: u8 = 1;
 pub const EXIT_REFUSED: u8 = 2;
+/// Stopped by a signal: 128 + its number, as shells report it.
 pub const EXIT_INTERRUPTED: u8 = 130;
+pub const EXIT_TERMINATED: u8 = 143;
+pub const EXIT_HANGUP: u8 = 129;
+
+/// A line on stderr that never panics (after SIGHUP the terminal may be gone).
+fn say(msg: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{msg}");
+    let _ = e.flush();
+}
 
 /// How to reach the Manager's REST API.
 #[derive(Debug, Clone, clap::Args)]
@@ -77,11 +87,19 @@ pub struct HostsEnrollArgs {
     pub host: Vec<String>,
     /// Only hosts whose served certificate needs it: SHA-1, expiring within --within, not
     /// signed by the current CA, SAN without the address, issued before the CA was re-signed.
-    #[arg(long)]
+    /// This is the default; the flag is kept for compatibility.
+    #[arg(long, conflicts_with = "all_hosts")]
     pub only_needed: bool,
-    /// With --only-needed: certificates expiring within this many days.
+    /// Re-enroll every selected host, also those whose certificate is already current.
+    #[arg(long)]
+    pub all_hosts: bool,
+    /// Certificates expiring within this many days need a re-enrollment.
     #[arg(long, value_name = "DAYS", default_value_t = 365)]
     pub within: i64,
+    /// Drop the unfinished run recorded in the state file (kept beside it as
+    /// `<state>.discarded`) and plan anew.
+    #[arg(long)]
+    pub discard_state: bool,
     /// Never more than this many hosts out of service at once.
     #[arg(long, value_name = "K", default_value_t = 1)]
     pub max_parallel: usize,
@@ -112,6 +130,14 @@ pub struct HostsEnrollArgs {
     /// Seconds for an activated host to come up.
     #[arg(long, value_name = "SECONDS", default_value_t = 1200.0)]
     pub activate_timeout: f64,
+    /// Seconds a host still on its way (unassigned, initializing, preparing for maintenance)
+    /// is read again before the run declares where it ended up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub settle_timeout: f64,
+    /// Seconds safe reads keep being retried while the Manager is unreachable or answers
+    /// 500/502/503/504 (a restart, an outage), with back-off.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    pub outage_timeout: f64,
 }
 
 /// The Manager password: a file or the environment — never argv.
@@ -188,8 +214,11 @@ pub fn engine_config(
             username: a.user.clone(),
             password: engine_password(a.password_file.as_deref())?,
             timeout: Duration::from_secs(a.api_timeout.max(1)),
-            retries: 5,
+            // Safe reads ride out a short Manager hiccup; `hosts enroll` widens this window
+            // (--outage-timeout).
+            outage: Duration::from_secs(15),
             retry_delay: Duration::from_millis(500),
+            retry_max_delay: Duration::from_secs(10),
             now: wall_clock(),
         },
         ca_path,
@@ -482,17 +511,24 @@ impl rolling::Progress for Bars {
 struct Lines;
 impl rolling::Progress for Lines {
     fn wave(&self, index: usize, total: usize, hosts: &[String]) {
-        eprintln!("rhv-pki: wave {index}/{total}: {}", hosts.join(", "));
+        say(&format!(
+            "rhv-pki: wave {index}/{total}: {}",
+            hosts.join(", ")
+        ));
     }
     fn step(&self, host: &str, step: Step, detail: &str) {
-        eprintln!("rhv-pki: {host}: {}{}", step_name(step), sep(detail));
+        say(&format!(
+            "rhv-pki: {host}: {}{}",
+            step_name(step),
+            sep(detail)
+        ));
     }
     fn done(&self, host: &str, ok: bool, detail: &str) {
-        eprintln!(
+        say(&format!(
             "rhv-pki: {host}: {}{}",
             if ok { "done" } else { "FAILED" },
             sep(detail)
-        );
+        ));
     }
 }
 
@@ -517,6 +553,87 @@ fn step_name(s: Step) -> &'static str {
     }
 }
 
+/// A shell word, quoted only when it must be.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./=:@,+-%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The command that resumes this run: the same arguments, without the one-shot ones.
+fn resume_command() -> String {
+    let mut v = vec!["rhv-pki".to_string()];
+    v.extend(
+        std::env::args()
+            .skip(1)
+            .filter(|a| a != "--discard-state" && a != "--dry-run")
+            .map(|a| shell_word(&a)),
+    );
+    v.join(" ")
+}
+
+/// Hosts the selection names whose served certificate needs nothing: left alone by default.
+fn up_to_date(
+    facts: &[rolling::HostFacts],
+    sel: &Selection,
+    plan: &Plan,
+) -> Vec<rolling::SkippedHost> {
+    facts
+        .iter()
+        .filter(|f| sel.clusters.is_empty() || sel.clusters.contains(&f.cluster_name))
+        .filter(|f| {
+            sel.hosts.is_empty()
+                || sel
+                    .hosts
+                    .iter()
+                    .any(|n| n == &f.host.name || n == &f.host.address)
+        })
+        .filter(|f| {
+            plan.host(&f.host.id).is_none() && !plan.skipped.iter().any(|k| k.name == f.host.name)
+        })
+        .filter_map(|f| {
+            let s = f.served.as_ref()?;
+            (s.error.is_none() && rolling::needs(s, sel).is_empty()).then(|| rolling::SkippedHost {
+                name: f.host.name.clone(),
+                reason: format!(
+                    "up to date: serial {} from the current CA, {}, with SAN (--all-hosts re-enrolls it anyway)",
+                    s.serial.as_deref().unwrap_or("?"),
+                    s.signature.as_deref().unwrap_or("?")
+                ),
+            })
+        })
+        .collect()
+}
+
+/// Registers SIGINT, SIGTERM and SIGHUP; the future resolves with the first one's name.
+fn signals() -> Result<impl std::future::Future<Output = String>, CliError> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let err = |e: std::io::Error| CliError::Output(format!("cannot handle signals: {e}"));
+    let mut int = signal(SignalKind::interrupt()).map_err(err)?;
+    let mut term = signal(SignalKind::terminate()).map_err(err)?;
+    let mut hup = signal(SignalKind::hangup()).map_err(err)?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => "SIGINT".to_string(),
+            _ = term.recv() => "SIGTERM".to_string(),
+            _ = hup.recv() => "SIGHUP".to_string(),
+        }
+    })
+}
+
+fn signal_exit(name: Option<&str>) -> u8 {
+    match name {
+        Some("SIGTERM") => EXIT_TERMINATED,
+        Some("SIGHUP") => EXIT_HANGUP,
+        _ => EXIT_INTERRUPTED,
+    }
+}
+
 pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
     if a.max_parallel == 0 {
         return Err(CliError::Usage("--max-parallel must be at least 1".into()));
@@ -529,15 +646,82 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         activate: secs(a.activate_timeout, "--activate-timeout")?,
         spm: secs(a.maintenance_timeout, "--maintenance-timeout")?,
         probe: Duration::from_secs(a.probe.probe_timeout.max(1)),
+        settle: secs(a.settle_timeout, "--settle-timeout")?,
     };
+    let outage = secs(a.outage_timeout, "--outage-timeout")?;
     let eps = endpoints(&a.probe)?;
-    let (cfg, _ca_path) = engine_config(&a.engine, &a.loc)?;
+    let (mut cfg, _ca_path) = engine_config(&a.engine, &a.loc)?;
+    // Reads ride out a Manager outage; the back-off follows the poll interval (never slower
+    // than 10 s between attempts).
+    cfg.outage = outage;
+    cfg.retry_delay = timing.poll.min(Duration::from_millis(500));
+    cfg.retry_max_delay = (timing.poll * 4).clamp(cfg.retry_delay, Duration::from_secs(10));
     let l = locations(&a.loc);
     let state_path = a.state.clone().unwrap_or_else(|| match &a.loc.root {
         Some(r) => r.join(DEFAULT_STATE.trim_start_matches('/')),
         None => PathBuf::from(DEFAULT_STATE),
     });
     let previous = RunState::load(&state_path).map_err(CliError::Usage)?;
+    let args = rolling::RunArgs::new(&a.host, &a.cluster, a.all_hosts, a.within, a.max_parallel);
+    let url = cfg.url.clone();
+    // An unfinished run is resumed only by the same command; anything else is refused before
+    // the Manager is even asked, unless the admin drops it explicitly.
+    let mut discarding = false;
+    let resume = match previous.filter(|s| !s.finished) {
+        Some(s) if a.discard_state => {
+            discarding = true;
+            let out = s.out_named();
+            say(&format!(
+                "rhv-pki: {} the unfinished run in {} ({})",
+                if a.dry_run {
+                    "would discard"
+                } else {
+                    "discarding"
+                },
+                state_path.display(),
+                s.args
+                    .as_ref()
+                    .map(|x| x.describe())
+                    .unwrap_or_else(|| "arguments not recorded".into())
+            ));
+            for (n, st) in &out {
+                say(&format!(
+                    "rhv-pki: ATTENTION: host {n} was left out of service by the discarded run (status {st}); a new plan finds it as it is now"
+                ));
+            }
+            None
+        }
+        Some(s) if s.engine_url != url => {
+            return Err(CliError::Refused(format!(
+                "{}: an unfinished run for another Manager ({}); finish it there, or give --discard-state to drop it",
+                state_path.display(),
+                s.engine_url
+            )));
+        }
+        Some(s) => match s.check_args(&args) {
+            Ok(()) => Some(s),
+            Err(saved) => {
+                let out = s.out_named();
+                return Err(CliError::Refused(format!(
+                    "{}: an unfinished run was started with different arguments: {saved} (this command: {}){}; re-run with those arguments to resume it, or give --discard-state to drop it and plan anew",
+                    state_path.display(),
+                    args.describe(),
+                    if out.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; it left out of service: {}",
+                            out.iter()
+                                .map(|(n, st)| format!("{n} ({st})"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                )));
+            }
+        },
+        None => None,
+    };
     let ca_der = cfg.ca_der.clone();
     // Host certificates must verify against the engine CA, even when the API is reached
     // through a third-party apache certificate (--ca-file apache-ca.pem).
@@ -545,34 +729,61 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
     let ca_not_before = x509_parser::parse_x509_certificate(&engine_ca)
         .ok()
         .map(|(_, c)| c.validity().not_before.timestamp());
-    let url = cfg.url.clone();
     let rt = runtime()?;
     let json = a.format == Format::Json;
     rt.block_on(async move {
         let engine = Engine::login(cfg).await.map_err(engine_err)?;
         if let Some(o) = engine.server_certificate().filter(|o| o.weak_signature) {
-            eprintln!(
+            say(&format!(
                 "rhv-pki: warning: the Manager's HTTPS certificate (serial {}) is signed with {}; re-sign it: rhv-pki resign apache",
                 o.serial, o.signature
-            );
+            ));
         }
-        let state = match previous.filter(|s| !s.finished) {
-            Some(s) if s.engine_url != url => {
-                engine.logout().await;
-                return Err(CliError::Refused(format!(
-                    "{}: an unfinished run for another Manager ({}); finish it there or remove the file",
-                    state_path.display(),
-                    s.engine_url
-                )));
-            }
+        let resuming = resume.is_some();
+        let mut state = match resume {
             Some(s) => {
                 let done = s.hosts.values().filter(|p| p.step == Step::Done).count();
-                eprintln!(
-                    "rhv-pki: resuming the run in {} ({done} of {} host(s) done{})",
+                // Who is out now: the hosts the saved run left out, and those it was cycling
+                // when it stopped (a SIGKILL leaves no word about them), as the Manager says.
+                let mut out = Vec::new();
+                for h in &s.plan.hosts {
+                    let Some(p) = s.hosts.get(&h.id) else { continue };
+                    let caught = matches!(
+                        p.step,
+                        Step::MovingSpm | Step::Deactivating | Step::Enrolling | Step::Activating
+                    );
+                    if !(p.left_in_maintenance || caught) || h.keep_in_maintenance {
+                        continue;
+                    }
+                    match engine.host(&h.id).await {
+                        Ok(x) if x.status == crate::engine::HostStatus::Up => {}
+                        Ok(x) => out.push((h.name.clone(), x.status.to_string())),
+                        Err(_) => out.push((h.name.clone(), "unknown".to_string())),
+                    }
+                }
+                for (n, st) in &out {
+                    say(&format!(
+                        "rhv-pki: ATTENTION: host {n} is out of service from the saved run (status {st}); {}",
+                        if a.dry_run { "a resume continues its cycle" } else { "resuming its cycle" }
+                    ));
+                }
+                say(&format!(
+                    "rhv-pki: {} the run in {} ({done} of {} host(s) done{}); only its remaining hosts are shown",
+                    if a.dry_run { "would resume" } else { "resuming" },
                     state_path.display(),
                     s.plan.hosts.len(),
-                    if s.out().is_empty() { String::new() } else { format!(", {} out of service", s.out().len()) }
-                );
+                    if out.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ", out of service: {}",
+                            out.iter()
+                                .map(|(n, st)| format!("{n} ({st})"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                ));
                 s
             }
             None => {
@@ -589,27 +800,82 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                 let sel = Selection {
                     clusters: a.cluster.clone(),
                     hosts: a.host.clone(),
-                    only_needed: a.only_needed,
+                    only_needed: !a.all_hosts,
                     within_days: a.within,
                     max_parallel: a.max_parallel,
                     now,
                     ca_not_before,
                 };
-                let plan = rolling::plan(&facts, &sel, &eps).map_err(|e| match e {
+                let mut plan = rolling::plan(&facts, &sel, &eps).map_err(|e| match e {
                     rolling::PlanError::HostedEngine(_) => CliError::Refused(e.to_string()),
                     _ => CliError::Usage(e.to_string()),
                 })?;
-                RunState::new(&url, plan)
+                if !a.all_hosts {
+                    let fine = up_to_date(&facts, &sel, &plan);
+                    if !fine.is_empty() {
+                        say(&format!(
+                            "rhv-pki: only hosts whose certificate needs it are enrolled; {} host(s) already serve a current certificate (current CA, SHA-256, with SAN) and are left alone: {} — --all-hosts re-enrolls them too",
+                            fine.len(),
+                            fine.iter().map(|k| k.name.as_str()).collect::<Vec<_>>().join(", ")
+                        ));
+                    }
+                    plan.skipped.extend(fine);
+                }
+                let mut st = RunState::new(&url, plan);
+                st.args = Some(args.clone());
+                st
             }
         };
+        // What would really run: for a resumed run, its remaining hosts.
+        let shown = state.remaining();
         if json && a.dry_run {
-            let s = serde_json::to_string_pretty(&state.plan).map_err(|e| CliError::Output(e.to_string()))?;
+            let s = serde_json::to_string_pretty(&shown).map_err(|e| CliError::Output(e.to_string()))?;
             out(&format!("{s}\n"))?;
         } else if !json {
-            out(&plan_text(&state.plan))?;
+            let mut t = plan_text(&shown);
+            if resuming {
+                // Where each remaining host stands: what the resume will do first.
+                t.push_str("Saved progress (serials above are from when the run was planned):\n");
+                for h in &shown.hosts {
+                    let p = state.hosts.get(&h.id).cloned().unwrap_or_default();
+                    t.push_str(&format!(
+                        "  {:<28} {:<20} status {}{}{}\n",
+                        h.name,
+                        step_name(p.step),
+                        p.status.as_deref().unwrap_or("?"),
+                        if p.enrolled {
+                            ", enrolled (881): only activated and verified"
+                        } else {
+                            ""
+                        },
+                        if p.left_in_maintenance {
+                            ", out of service"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+            out(&t)?;
         }
-        if a.dry_run || state.plan.is_empty() {
+        if a.dry_run {
             engine.logout().await;
+            return Ok(Outcome { code: EXIT_OK });
+        }
+        if shown.is_empty() {
+            engine.logout().await;
+            if resuming {
+                // Every host of the saved run is done: close it.
+                state.finished = true;
+                state.save(&state_path).map_err(CliError::Output)?;
+            }
+            if json {
+                // Nothing to do is still an answer: the report, with who was left alone.
+                let rep = rolling::report(&state, true, false);
+                let s = serde_json::to_string_pretty(&rep)
+                    .map_err(|e| CliError::Output(e.to_string()))?;
+                out(&format!("{s}\n"))?;
+            }
             return Ok(Outcome { code: EXIT_OK });
         }
         if !a.yes {
@@ -619,14 +885,25 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                     "refusing to take hosts out of service without --yes (stdin is not a terminal)".into(),
                 ));
             }
-            eprint!("Proceed with these waves? [y/N] ");
+            {
+                let mut e = std::io::stderr().lock();
+                let _ = write!(e, "Proceed with these waves? [y/N] ");
+                let _ = e.flush();
+            }
             let mut line = String::new();
             let _ = std::io::stdin().read_line(&mut line);
             if !matches!(line.trim(), "y" | "Y" | "yes") {
                 engine.logout().await;
-                eprintln!("rhv-pki: nothing done");
+                say("rhv-pki: nothing done");
                 return Ok(Outcome { code: EXIT_REFUSED });
             }
+        }
+        if discarding {
+            let mut kept = state_path.clone().into_os_string();
+            kept.push(".discarded");
+            std::fs::rename(&state_path, &kept).map_err(|e| {
+                CliError::Output(format!("{}: cannot set it aside: {e}", state_path.display()))
+            })?;
         }
         state.save(&state_path).map_err(CliError::Output)?;
         let exec = ExecConfig {
@@ -652,16 +929,20 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         } else {
             &lines
         };
-        let interrupt = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        let rep = rolling::execute(&engine, state, &exec, progress, interrupt)
+        let interrupt = signals()?;
+        let mut rep = rolling::execute(&engine, state, &exec, progress, interrupt)
             .await
             .map_err(CliError::Output)?;
         engine.logout().await;
-        if json {
-            let s = serde_json::to_string_pretty(&rep).map_err(|e| CliError::Output(e.to_string()))?;
-            out(&format!("{s}\n"))?;
+        if !rep.completed {
+            rep.resume_command = Some(resume_command());
+        }
+        // After a signal the terminal may be gone: what cannot be written is dropped, the exit
+        // code still tells.
+        let printed = if json {
+            serde_json::to_string_pretty(&rep)
+                .map_err(|e| CliError::Output(e.to_string()))
+                .and_then(|s| out(&format!("{s}\n")))
         } else {
             let mut t = String::from("\nResult:\n");
             for h in &rep.hosts {
@@ -674,22 +955,36 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                     h.error.as_deref().map(|e| format!("  {e}")).unwrap_or_default()
                 ));
             }
-            out(&t)?;
+            out(&t)
+        };
+        if rep.signal.is_none() {
+            printed?;
         }
-        for n in &rep.left_in_maintenance {
-            eprintln!("rhv-pki: ATTENTION: host {n} was put in maintenance by this run and is NOT back up");
+        for o in &rep.out_of_service {
+            say(&format!(
+                "rhv-pki: ATTENTION: host {} is out of service after this run's cycle: {}",
+                o.name,
+                match o.status.as_str() {
+                    "unknown" => "its status is unknown (the Manager did not answer)".to_string(),
+                    "maintenance" => "it is in maintenance, NOT back up".to_string(),
+                    st => format!("it is {st}, NOT back up"),
+                }
+            ));
         }
-        let code = if rep.interrupted {
-            eprintln!(
-                "rhv-pki: interrupted; state kept in {} — re-run the same command to resume",
+        let code = if let Some(sig) = &rep.signal {
+            say(&format!(
+                "rhv-pki: interrupted by {sig}: no new host was started; state kept in {}",
                 state_path.display()
-            );
-            EXIT_INTERRUPTED
+            ));
+            signal_exit(Some(sig))
         } else if rep.completed {
             EXIT_OK
         } else {
             EXIT_HOST_FAILED
         };
+        if let Some(c) = &rep.resume_command {
+            say(&format!("rhv-pki: to resume: {c}"));
+        }
         Ok(Outcome { code })
     })
 }

@@ -191,7 +191,7 @@ pub fn rest_client(he: &HeArgs, loc: &LocationArgs) -> Result<Option<Box<dyn HeR
         return Ok(None);
     }
     let (mut cfg, _) = super::hosts::engine_config(&he.engine, loc)?;
-    cfg.retries = 12;
+    cfg.outage = Duration::from_secs(90);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -297,10 +297,17 @@ fn handle_inner(sh: &Arc<Shared>, r: Req) -> Answer {
     } else {
         Fmt::Xml
     };
-    match route(sh, &r, &rel, fmt, now) {
+    let answer = match route(sh, &r, &rel, fmt, now) {
         Ok(a) => a,
         Err(e) => fault(fmt, &e),
+    };
+    // `lost_answer`: the request was carried out, but its answer never reaches the client.
+    let mut w = sh.world();
+    if w.lost_answer_fault(&rel) {
+        sh.save(&w);
+        return html(503, "Service Unavailable");
     }
+    answer
 }
 
 fn fault(fmt: Fmt, e: &ApiError) -> Answer {

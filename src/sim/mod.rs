@@ -371,6 +371,15 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
                 }
             };
             let _ = sock.set_nodelay(true);
+            {
+                // `drop_connection`: closed before the TLS handshake, as a restarting Manager.
+                let mut w = sh2.world();
+                if w.connection_fault() {
+                    sh2.save(&w);
+                    drop(sock);
+                    continue;
+                }
+            }
             let acceptor = acceptor.clone();
             let sh = sh2.clone();
             tokio::spawn(async move {

@@ -233,7 +233,9 @@ fn migratable() -> String {
 /// `http_5xx` (optionally per host / path prefix); `outage` (every request, SSO included,
 /// answered with `status` for `seconds` of wall time: the engine restarting behind httpd);
 /// `ha_agent_inactive` (per host: its HA agent stops once `after` host actions were
-/// accepted); `crash` (the process exits).
+/// accepted); `crash` (the process exits); `lost_answer` (the request is carried out, then
+/// answered 503: per path prefix); `drop_connection` (API connections closed before the TLS
+/// handshake).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
@@ -270,6 +272,8 @@ pub const FAULT_KINDS: &[&str] = &[
     "outage",
     "ha_agent_inactive",
     "crash",
+    "lost_answer",
+    "drop_connection",
 ];
 
 pub const HOST_STATUSES: &[&str] = &[

@@ -1437,6 +1437,49 @@ impl World {
         None
     }
 
+    /// Counts a handled API request against the `lost_answer` faults; true = answer 503
+    /// although the request took effect.
+    pub fn lost_answer_fault(&mut self, rel_path: &str) -> bool {
+        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
+        for f in &mut self.faults {
+            if f.kind != "lost_answer" || !fault_matches(f, rel_path, &host_ids) {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
+                f.fired += 1;
+                *self
+                    .report
+                    .faults_fired
+                    .entry("lost_answer".into())
+                    .or_default() += 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Counts an accepted API connection against the `drop_connection` faults; true = close
+    /// it before the TLS handshake.
+    pub fn connection_fault(&mut self) -> bool {
+        for f in &mut self.faults {
+            if f.kind != "drop_connection" {
+                continue;
+            }
+            f.seen += 1;
+            if f.seen > f.after && (f.count == 0 || f.fired < f.count) {
+                f.fired += 1;
+                *self
+                    .report
+                    .faults_fired
+                    .entry("drop_connection".into())
+                    .or_default() += 1;
+                return true;
+            }
+        }
+        false
+    }
+
     /// The `outage` faults: the Manager answers every request (SSO included) with the
     /// fault's status for `seconds` of wall time (not scaled) once `after` matching requests
     /// passed; `count` outages (0 = one). `Some(status)` = this request falls in an outage.
