@@ -474,7 +474,9 @@ write_modes() {
     local rel t
     (
         cd "$ROOT"
-        find etc \( -type d -printf 'd %p\n' \) -o \( -type f -printf 'f %p\n' \) | sort -k2 |
+        # Empty directories are left out: git cannot carry them, so a fresh clone would lack
+        # them and the modes could not be applied there.
+        find etc \( -type d ! -empty -printf 'd %p\n' \) -o \( -type f -printf 'f %p\n' \) | sort -k2 |
             while read -r t rel; do
                 printf '%s %s\n' "$(mode_of "$rel" "$t")" "$rel"
             done
