@@ -9,7 +9,7 @@ mod common;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::sim::Sim;
+use common::sim::{three_hosts, Sim};
 
 /// Nominal timings × this = the simulated cycle (a host cycle ≈ 0.6 s).
 const SCALE: f64 = 0.01;
@@ -58,33 +58,6 @@ fn text(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
-}
-
-fn three_hosts(extra: &str) -> String {
-    format!(
-        r#"
-[[clusters]]
-name = "Default"
-
-[[hosts]]
-name = "host1"
-spm = true
-[[hosts]]
-name = "host2"
-[[hosts]]
-name = "host3"
-
-[[vms]]
-name = "vm1"
-host = "host1"
-memory_mib = 2048
-[[vms]]
-name = "vm2"
-host = "host2"
-memory_mib = 2048
-{extra}
-"#
-    )
 }
 
 fn host_id(name: &str) -> String {

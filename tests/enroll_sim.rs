@@ -7,7 +7,7 @@ mod common;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::sim::Sim;
+use common::sim::{three_hosts, Sim};
 
 /// Nominal timings × this = the simulated cycle (a host cycle ≈ 0.6 s).
 const SCALE: f64 = 0.01;
@@ -81,33 +81,6 @@ fn served_by_openssl(sim: &Sim, endpoint: &str, name: &str) -> (String, String) 
         &f.display().to_string(),
     ]);
     (verify, info)
-}
-
-fn three_hosts(extra: &str) -> String {
-    format!(
-        r#"
-[[clusters]]
-name = "Default"
-
-[[hosts]]
-name = "host1"
-spm = true
-[[hosts]]
-name = "host2"
-[[hosts]]
-name = "host3"
-
-[[vms]]
-name = "vm1"
-host = "host1"
-memory_mib = 2048
-[[vms]]
-name = "vm2"
-host = "host2"
-memory_mib = 2048
-{extra}
-"#
-    )
 }
 
 #[test]

@@ -231,3 +231,32 @@ impl Drop for Sim {
         let _ = self.child.wait();
     }
 }
+
+/// A one-cluster scenario the enroll tests share: host1 (SPM), host2, host3, with a 2 GiB VM
+/// on host1 and host2; `extra` is appended (faults, more hosts).
+pub fn three_hosts(extra: &str) -> String {
+    format!(
+        r#"
+[[clusters]]
+name = "Default"
+
+[[hosts]]
+name = "host1"
+spm = true
+[[hosts]]
+name = "host2"
+[[hosts]]
+name = "host3"
+
+[[vms]]
+name = "vm1"
+host = "host1"
+memory_mib = 2048
+[[vms]]
+name = "vm2"
+host = "host2"
+memory_mib = 2048
+{extra}
+"#
+    )
+}
