@@ -75,6 +75,19 @@ impl AuditConfig {
     }
 }
 
+/// A table row's status from its findings: `expired` wins, else the worst severity
+/// (`critical`, `warning`), else `ok`. One rule for every kind of row (entity, host, OpenSSH).
+pub(crate) fn row_status(expired: bool, worst: Option<Severity>) -> &'static str {
+    if expired {
+        return "expired";
+    }
+    match worst {
+        Some(Severity::Critical) => "critical",
+        Some(Severity::Warning) => "warning",
+        _ => "ok",
+    }
+}
+
 /// How bad a finding is. Ordered: `Info < Warning < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -1387,15 +1400,7 @@ impl Ctx<'_> {
         let ca_name = self.check_chain(out, role, path, &x, der, &s);
         let mine = &out.findings[before..];
         let worst = mine.iter().map(|f| f.severity).max();
-        let status = if mine.iter().any(|f| f.problem.code() == "expired") {
-            "expired"
-        } else {
-            match worst {
-                Some(Severity::Critical) => "critical",
-                Some(Severity::Warning) => "warning",
-                _ => "ok",
-            }
-        };
+        let status = row_status(mine.iter().any(|f| f.problem.code() == "expired"), worst);
         let action = mine
             .iter()
             .filter(|f| f.severity > Severity::Info)

@@ -1224,15 +1224,7 @@ fn judge_ssh_cert(
             );
         }
     }
-    let status = if codes.contains(&"expired") {
-        "expired"
-    } else {
-        match worst {
-            Some(Severity::Critical) => "critical",
-            Some(Severity::Warning) => "warning",
-            _ => "ok",
-        }
-    };
+    let status = crate::audit::row_status(codes.contains(&"expired"), worst);
     a.records.push(CertRecord {
         role: role.to_string(),
         scope: "host",

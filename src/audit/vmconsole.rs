@@ -272,15 +272,7 @@ impl Ctx<'_> {
         }
         let mine = &out.findings[before..];
         let worst = mine.iter().map(|f| f.severity).max();
-        let status = if mine.iter().any(|f| f.problem.code() == "expired") {
-            "expired"
-        } else {
-            match worst {
-                Some(Severity::Critical) => "critical",
-                Some(Severity::Warning) => "warning",
-                _ => "ok",
-            }
-        };
+        let status = super::row_status(mine.iter().any(|f| f.problem.code() == "expired"), worst);
         let action = worst
             .filter(|s| *s > Severity::Info)
             .map(|_| reissue(entity, host, self.fqdn.as_deref()));
