@@ -522,6 +522,22 @@ fn dry_run_lists_the_ssh_certs_and_changes_nothing() {
         .unwrap()
         .iter()
         .any(|f| f == USER_SSH));
+    // Within 30 days no X.509 certificate is due, but the user's OpenSSH certificate has
+    // expired: renew takes that entity (and only it) for it.
+    let o = rhv(
+        root.path(),
+        &["renew", "--within", "30", "--dry-run", "--format", "json"],
+    );
+    ok(&o);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let items = doc["plan"]["items"].as_array().unwrap();
+    let names: Vec<&str> = items.iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["vmconsole-proxy-user"], "{doc}");
+    let why = items[0]["reason"].as_str().unwrap();
+    assert!(
+        why.starts_with("OpenSSH certificate certs/vmconsole-proxy-user-cert.pub expired "),
+        "{why}"
+    );
     assert_eq!(tree_state(root.path()), before);
 }
 
