@@ -307,6 +307,22 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
             i.p12_format.as_deref().unwrap_or("-")
         ));
         s.push_str(&format!("  {:<22} why: {}\n", "", i.reason));
+        if let Some(o) = &i.openssh {
+            s.push_str(&format!(
+                "  {:<22} ssh: {} ({} certificate, id {}, principals {}, signed by the CA key) {} -> {}{}\n",
+                "",
+                o.file,
+                o.cert_type,
+                o.key_id,
+                o.principals.join(","),
+                o.old_not_after.as_deref().map(short_time).unwrap_or("missing"),
+                short_time(&o.new_not_after),
+                o.public_key_file
+                    .as_deref()
+                    .map(|p| format!("; {p} rewritten"))
+                    .unwrap_or_default()
+            ));
+        }
     }
     for k in &plan.skipped {
         s.push_str(&format!("  skipped {}: {}\n", k.name, k.reason));
