@@ -111,6 +111,11 @@ pub struct HostsAuditArgs {
     pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Also give one readiness verdict: `el9` lists what RHEL 9's DEFAULT crypto policy
+    /// rejects on the hosts (SHA-1 signatures, vmconsole certificates signed ssh-rsa, RSA < 2048),
+    /// each with its fix; not ready makes the exit code at least 1 (WARNING).
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub policy: Option<super::Policy>,
     /// Without --ssh: only hosts of these clusters (names).
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
@@ -299,12 +304,25 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         scope: "host",
         finished: now,
     };
+    let el9 = a.policy.map(|super::Policy::El9| {
+        audit::el9::verdict(
+            &rep,
+            &audit::el9::Options {
+                hosts: true,
+                command_args: super::command_args(&a.loc),
+            },
+        )
+    });
+    let el9_prom = el9
+        .as_ref()
+        .map(|v| audit::el9::prometheus(v, "host", &manager))
+        .unwrap_or_default();
     // Written before stdout; a failure is reported after the report (exit 3).
     let textfile_err = textfile_dir.as_ref().and_then(|dir| {
         alert::write_textfile_named(
             dir,
             alert::HOSTS_TEXTFILE,
-            &alert::prometheus(&rep, &t, run, 0),
+            &(alert::prometheus(&rep, &t, run, 0) + &el9_prom),
         )
         .err()
         .map(|e| {
@@ -321,14 +339,23 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let mut w = std::io::BufWriter::new(super::out::stdout());
-    let res = match a.format {
-        super::AuditFormat::Table => rep.replay(&mut report::TableSink::new(&mut w, color)),
-        super::AuditFormat::Json => rep.replay(&mut report::JsonSink::new(&mut w)),
-        super::AuditFormat::Prometheus => {
-            w.write_all(alert::prometheus(&rep, &t, run, 0).as_bytes())
+    let res = match (a.format, &el9) {
+        (super::AuditFormat::Table, _) => rep
+            .replay(&mut report::TableSink::new(&mut w, color))
+            .and_then(|_| match &el9 {
+                Some(v) => w.write_all(audit::el9::table(v).as_bytes()),
+                None => Ok(()),
+            }),
+        (super::AuditFormat::Json, None) => rep.replay(&mut report::JsonSink::new(&mut w)),
+        (super::AuditFormat::Json, Some(v)) => report::write_json_el9(&rep, v, &mut w),
+        (super::AuditFormat::Prometheus, _) => {
+            w.write_all((alert::prometheus(&rep, &t, run, 0) + &el9_prom).as_bytes())
         }
-        super::AuditFormat::Nagios => {
-            let (line, _) = alert::nagios(&rep, &t);
+        (super::AuditFormat::Nagios, _) => {
+            let (mut line, _) = alert::nagios(&rep, &t);
+            if let Some(v) = &el9 {
+                line = audit::el9::nagios(&line, status.exit_code(), v).0;
+            }
             writeln!(w, "{line}")
         }
     };
@@ -338,7 +365,10 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         return Err(e);
     }
     Ok(Outcome {
-        code: status.exit_code(),
+        code: match &el9 {
+            Some(v) => audit::el9::exit_code(status.exit_code(), v),
+            None => status.exit_code(),
+        },
     })
 }
 

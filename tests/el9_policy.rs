@@ -1,0 +1,515 @@
+//! `audit --policy el9` / `hosts audit --policy el9`: one RHEL 9 readiness verdict made of the
+//! audit's own finding codes, each item with the command that fixes it. The printed fixes are run
+//! as printed (through a pseudo-terminal, which answers the confirmation prompt like an admin)
+//! on copies of the samples, and the openssl CLI confirms the result independently.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{audit_json, openssl, scenario, AT, CLEAN_AT};
+use serde_json::Value;
+
+/// `(code, path, fix)` of every item, sorted.
+fn items(doc: &Value, key: &str) -> Vec<(String, String, String)> {
+    let mut v: Vec<(String, String, String)> = doc["el9"][key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no el9.{key} in {doc}"))
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().unwrap().to_string(),
+                i["path"].as_str().unwrap().to_string(),
+                i["fix"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn owned(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = v
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs a printed command exactly as printed, in a shell on a pseudo-terminal (`script`), with
+/// the rhv-pki under test first on PATH, answering "y" if it asks.
+fn run_printed(cmd: &str) -> std::process::Output {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_rhv-pki")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", cmd, "/dev/null"])
+        .env("PATH", path)
+        .env("SHELL", "/bin/sh")
+        .env_remove("RHV_PKI_P12_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "`{cmd}` failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn el9_json(root: &Path, at: &str) -> (i32, Value) {
+    audit_json(root, &["--policy", "el9", "--at", at])
+}
+
+#[test]
+fn el9_modern_sample_is_ready_and_the_exit_code_stays_the_audits() {
+    let root = common::fixtures().join("4.5-modern");
+    let (code, doc) = el9_json(&root, CLEAN_AT);
+    assert_eq!(doc["el9"]["version"], "rhv-pki/el9/v1");
+    assert_eq!(doc["el9"]["ready"], true, "{}", doc["el9"]);
+    assert_eq!(doc["el9"]["items"].as_array().unwrap().len(), 0);
+    assert_eq!(doc["el9"]["notes"].as_array().unwrap().len(), 0);
+    assert_eq!((code, doc["summary"]["exitCode"].as_i64()), (0, Some(0)));
+    // At AT its 1827-day certificates are inside the 365-day window: WARNING, yet READY —
+    // the verdict is about RHEL 9, the exit code is still the audit's.
+    let (code, doc) = el9_json(&root, AT);
+    assert_eq!(doc["el9"]["ready"], true);
+    assert_eq!((code, doc["summary"]["exitCode"].as_i64()), (1, Some(1)));
+
+    let out = common::run(&[
+        "audit",
+        "--root",
+        root.to_str().unwrap(),
+        "--at",
+        CLEAN_AT,
+        "--policy",
+        "el9",
+        "--color",
+        "never",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.trim_end().ends_with("EL9 readiness: READY"), "{text}");
+    assert_eq!(out.status.code(), Some(0));
+    // Without --policy nothing changes.
+    let (_, plain) = audit_json(&root, &["--at", CLEAN_AT]);
+    assert!(plain.get("el9").is_none());
+}
+
+#[test]
+fn el9_sha1_sample_lists_every_blocker_with_its_fix() {
+    let tmp = scenario("4.2-sha1");
+    let root = tmp.path();
+    let r = root.to_str().unwrap();
+    let (code, doc) = el9_json(root, AT);
+    assert_eq!(doc["el9"]["ready"], false);
+    let resign = |n: &str| format!("rhv-pki resign {n} --root {r}");
+    let mut want = Vec::new();
+    for n in [
+        "apache",
+        "engine",
+        "imageio-proxy",
+        "jboss",
+        "reports",
+        "websocket-proxy",
+    ] {
+        want.push((
+            "sha1-signature".to_string(),
+            format!("certs/{n}.cer"),
+            resign(n),
+        ));
+        want.push((
+            "p12-legacy-rc2".to_string(),
+            format!("keys/{n}.p12"),
+            resign(n),
+        ));
+    }
+    want.push((
+        "openssl-conf-sha1".into(),
+        "openssl.conf".into(),
+        format!("rhv-pki conf --root {r}"),
+    ));
+    want.sort();
+    assert_eq!(items(&doc, "items"), want);
+    // Not blocking: the CA's own SHA-1 self-signature (a trust anchor) and the Manager's copy
+    // of a host certificate (hosts audit judges the host).
+    assert_eq!(
+        items(&doc, "notes"),
+        owned(&[
+            ("sha1-signature", "ca.pem", &resign("ca")),
+            (
+                "sha1-signature",
+                "certs/host1.example.test.cer",
+                &format!("rhv-pki hosts enroll --only-needed --root {r}"),
+            ),
+        ])
+    );
+    // Items carry the subject and a reason; the codes are the audit's findings.
+    let first = &doc["el9"]["items"][0];
+    assert!(
+        first["subject"].as_str().unwrap().contains("CN="),
+        "{first}"
+    );
+    for i in doc["el9"]["items"].as_array().unwrap() {
+        assert!(common::has(
+            &doc,
+            i["code"].as_str().unwrap(),
+            i["path"].as_str().unwrap()
+        ));
+    }
+    assert_eq!((code, doc["summary"]["exitCode"].as_i64()), (1, Some(1)));
+
+    let out = common::run(&[
+        "audit", "--root", r, "--at", AT, "--policy", "el9", "--color", "never",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\nEL9 readiness: NOT READY (13 items)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("fix: {}", resign("jboss"))),
+        "{text}"
+    );
+    // The commands to run: configuration first, each once.
+    let tail = text.split("To be ready, run:\n").nth(1).unwrap();
+    let cmds: Vec<&str> = tail.lines().map(str::trim).collect();
+    assert_eq!(cmds.len(), 7, "{tail}");
+    assert_eq!(cmds[0], format!("rhv-pki conf --root {r}"));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn el9_printed_fixes_work_as_printed_one_by_one() {
+    let tmp = scenario("4.2-sha1");
+    let root = tmp.path();
+    let pki = common::pki(root);
+    let (_, doc) = el9_json(root, AT);
+    let mut fixes: Vec<String> = Vec::new();
+    for i in doc["el9"]["items"].as_array().unwrap() {
+        let f = i["fix"].as_str().unwrap().to_string();
+        if !fixes.contains(&f) {
+            fixes.push(f);
+        }
+    }
+    assert_eq!(fixes.len(), 7);
+    let mut left = items(&doc, "items");
+    for fix in &fixes {
+        run_printed(fix);
+        let (_, after) = el9_json(root, AT);
+        let now = items(&after, "items");
+        // Its items are gone, nothing new appeared (a resign also fixes openssl.conf).
+        assert!(
+            !now.iter().any(|(_, _, f)| f == fix),
+            "after `{fix}`: {now:?}"
+        );
+        assert!(
+            now.iter().all(|i| left.contains(i)),
+            "after `{fix}`: {now:?}"
+        );
+        assert!(now.len() < left.len() || !left.iter().any(|(_, _, f)| f == fix));
+        left = now;
+    }
+    assert!(left.is_empty(), "{left:?}");
+    let (_, done) = el9_json(root, AT);
+    assert_eq!(done["el9"]["ready"], true, "{}", done["el9"]);
+
+    // Independently: OpenSSL 3 opens the key stores without the legacy provider, and the
+    // certificates verify at RHEL 9's security level (2) against the CA (itself still SHA-1:
+    // a trust anchor's own signature is not judged).
+    for n in ["apache", "engine", "jboss", "websocket-proxy"] {
+        let p12 = pki.join(format!("keys/{n}.p12"));
+        let o = openssl(&[
+            "pkcs12",
+            "-in",
+            p12.to_str().unwrap(),
+            "-nokeys",
+            "-passin",
+            "pass:mypass",
+        ]);
+        assert!(
+            o.status.success(),
+            "{n}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let cer = pki.join(format!("certs/{n}.cer"));
+        let o = openssl(&[
+            "verify",
+            "-auth_level",
+            "2",
+            "-CAfile",
+            pki.join("ca.pem").to_str().unwrap(),
+            cer.to_str().unwrap(),
+        ]);
+        assert!(
+            o.status.success(),
+            "{n}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let conf = std::fs::read_to_string(pki.join("openssl.conf")).unwrap();
+    assert!(conf.contains("default_md = sha256"), "{conf}");
+}
+
+#[test]
+fn el9_conf_and_resign_all_make_the_sha1_sample_ready() {
+    let tmp = scenario("4.2-sha1");
+    let root = tmp.path();
+    let r = root.to_str().unwrap();
+    // Before: the SHA-1 leaf does not verify at security level 2 (what RHEL 9 DEFAULT sets).
+    let pki = common::pki(root);
+    // At `at` (Unix seconds; None = now: re-signed certificates start a day before the run).
+    let verify = |name: &str, at: Option<&str>| {
+        let mut args = vec!["verify", "-auth_level", "2"];
+        if let Some(t) = at {
+            args.extend(["-attime", t]);
+        }
+        let ca = pki.join("ca.pem");
+        let leaf = pki.join(name);
+        let (ca, leaf) = (
+            ca.to_str().unwrap().to_string(),
+            leaf.to_str().unwrap().to_string(),
+        );
+        args.extend(["-CAfile", &ca, &leaf]);
+        openssl(&args)
+    };
+    // AT = 2026-11-01 (the fixtures' judging time), when the 4.2 certificates are valid.
+    let before = verify("certs/engine.cer", Some("1793491200"));
+    assert!(!before.status.success());
+    assert!(
+        String::from_utf8_lossy(&before.stdout).contains("too weak")
+            || String::from_utf8_lossy(&before.stderr).contains("too weak")
+    );
+    for args in [
+        vec!["conf", "--root", r, "--yes"],
+        vec!["resign", "--all", "--root", r, "--yes"],
+    ] {
+        let o = common::run(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let out = common::run(&["audit", "--root", r, "--policy", "el9", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["el9"]["ready"], true, "{}", doc["el9"]);
+    // What is left is the Manager's copy of host1's certificate: a note for hosts audit.
+    let notes = items(&doc, "notes");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].1, "certs/host1.example.test.cer");
+    // The exit code is the audit's (host1's warnings), as documented.
+    assert_eq!(
+        out.status.code().map(i64::from),
+        doc["summary"]["exitCode"].as_i64()
+    );
+    assert!(verify("certs/engine.cer", None).status.success());
+    assert!(verify("ca.pem", None).status.success());
+}
+
+#[test]
+fn el9_prometheus_and_nagios() {
+    let old = common::fixtures().join("4.2-sha1");
+    let new = common::fixtures().join("4.5-modern");
+    let prom = |root: &Path, at: &str| {
+        let out = common::run(&[
+            "audit",
+            "--root",
+            root.to_str().unwrap(),
+            "--at",
+            at,
+            "--policy",
+            "el9",
+            "--format",
+            "prometheus",
+        ]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = prom(&old, AT);
+    let mut check = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let res = check.wait_with_output().unwrap();
+    assert!(
+        res.status.success(),
+        "promtool: {}{}",
+        String::from_utf8_lossy(&res.stdout),
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let me = "scope=\"engine\",host=\"engine42.example.test\",manager=\"engine42.example.test\"";
+    assert!(
+        text.contains(&format!("rhv_pki_el9_ready{{{me}}} 0\n")),
+        "{text}"
+    );
+    for (code, n) in [
+        ("sha1-signature", 6),
+        ("p12-legacy-rc2", 6),
+        ("openssl-conf-sha1", 1),
+        ("weak-key", 0),
+        ("md5-signature", 0),
+    ] {
+        let line = format!("rhv_pki_el9_items{{{me},code=\"{code}\"}} {n}\n");
+        assert!(text.contains(&line), "{line} not in {text}");
+    }
+    assert!(prom(&new, CLEAN_AT).contains("rhv_pki_el9_ready{scope=\"engine\",host=\"engine45.example.test\",manager=\"engine45.example.test\"} 1\n"));
+
+    let nagios = |root: &Path, at: &str| {
+        common::run(&[
+            "audit",
+            "--root",
+            root.to_str().unwrap(),
+            "--at",
+            at,
+            "--policy",
+            "el9",
+            "--format",
+            "nagios",
+        ])
+    };
+    let o = nagios(&old, AT);
+    let line = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        line.starts_with(
+            "WARNING: EL9 NOT READY (13 items: openssl-conf-sha1, p12-legacy-rc2, sha1-signature); "
+        ),
+        "{line}"
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = nagios(&new, CLEAN_AT);
+    let line = String::from_utf8_lossy(&o.stdout);
+    assert!(line.starts_with("OK: EL9 READY; "), "{line}");
+    assert_eq!(o.status.code(), Some(0));
+
+    // The textfile carries the verdict too.
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::run(&[
+        "audit",
+        "--root",
+        old.to_str().unwrap(),
+        "--at",
+        AT,
+        "--policy",
+        "el9",
+        "--textfile-dir",
+        dir.path().to_str().unwrap(),
+        "--color",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let file = std::fs::read_to_string(dir.path().join("rhv_pki.prom")).unwrap();
+    assert!(file.contains(&format!("rhv_pki_el9_ready{{{me}}} 0\n")));
+}
+
+#[test]
+fn el9_default_md_sha1_in_other_openssl_configs_is_an_item_with_a_working_fix() {
+    let tmp = scenario("4.5-modern");
+    let root = tmp.path();
+    let pki = common::pki(root);
+    let conf = pki.join("cacert.conf");
+    let orig = std::fs::read_to_string(&conf).unwrap();
+    let bad = orig.replacen("[req]\n", "[req]\ndefault_md = sha1\n", 1);
+    assert_ne!(bad, orig, "no [req] section in {}", conf.display());
+    std::fs::write(&conf, &bad).unwrap();
+    let (code, doc) = el9_json(root, CLEAN_AT);
+    let it = items(&doc, "items");
+    assert_eq!(it.len(), 1, "{it:?}");
+    assert_eq!(
+        (it[0].0.as_str(), it[0].1.as_str()),
+        ("openssl-conf-sha1", "cacert.conf")
+    );
+    assert!(it[0].2.starts_with("sed -i "), "{}", it[0].2);
+    assert_eq!(code, 1);
+    run_printed(&it[0].2);
+    assert_eq!(
+        std::fs::read_to_string(&conf).unwrap(),
+        bad.replacen("default_md = sha1", "default_md = sha256", 1)
+    );
+    let (code, doc) = el9_json(root, CLEAN_AT);
+    assert_eq!(doc["el9"]["ready"], true, "{}", doc["el9"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn el9_vmconsole_certificate_signed_ssh_rsa_is_an_item() {
+    let tmp = scenario("console");
+    let root = tmp.path();
+    let pki = common::pki(root);
+    let (_, doc) = el9_json(root, AT);
+    assert!(
+        !items(&doc, "items")
+            .iter()
+            .any(|i| i.1.starts_with("certs/vmconsole")),
+        "rsa-sha2-512 is fine: {:?}",
+        items(&doc, "items")
+    );
+    // Re-sign the host certificate with the CA key as old ssh-keygen did: ssh-rsa (SHA-1).
+    let work = tempfile::tempdir().unwrap();
+    let key = work.path().join("ca");
+    std::fs::copy(pki.join("private/ca.pem"), &key).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let pubkey = work.path().join("vmconsole-proxy-host.pub");
+    std::fs::copy(pki.join("certs/vmconsole-proxy-host.pub"), &pubkey).unwrap();
+    let o = Command::new("ssh-keygen")
+        .args(["-s", key.to_str().unwrap(), "-t", "ssh-rsa", "-h"])
+        .args([
+            "-I",
+            "engine-con.example.test",
+            "-n",
+            "engine-con.example.test",
+        ])
+        .args(["-V", "20220731000000:20270802000000"])
+        .arg(&pubkey)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::copy(
+        work.path().join("vmconsole-proxy-host-cert.pub"),
+        pki.join("certs/vmconsole-proxy-host-cert.pub"),
+    )
+    .unwrap();
+    let (_, doc) = el9_json(root, AT);
+    let hit: Vec<_> = items(&doc, "items")
+        .into_iter()
+        .filter(|i| i.1 == "certs/vmconsole-proxy-host-cert.pub")
+        .collect();
+    assert_eq!(hit.len(), 1, "{}", doc["el9"]);
+    assert_eq!(hit[0].0, "sha1-signature");
+    assert!(
+        hit[0].2.contains("pki-enroll-openssh-cert.sh"),
+        "{}",
+        hit[0].2
+    );
+    // The audit itself says it, with the same code.
+    let f = common::findings(
+        &doc,
+        "sha1-signature",
+        "certs/vmconsole-proxy-host-cert.pub",
+    );
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["algorithm"], "ssh-rsa");
+}
