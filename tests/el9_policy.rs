@@ -4,6 +4,8 @@
 //! on copies of the samples, and the openssl CLI confirms the result independently.
 
 mod common;
+#[path = "common/sshd.rs"]
+mod sshd;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -512,4 +514,178 @@ fn el9_vmconsole_certificate_signed_ssh_rsa_is_an_item() {
     );
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["algorithm"], "ssh-rsa");
+}
+
+/// `hosts audit --ssh --policy el9`: host1 healthy but its vmconsole host certificate signed
+/// ssh-rsa; host2's certificates signed SHA-1 (the Manager's openssl.conf said sha1 when it was
+/// enrolled). Items are the hosts' own files, fixes reach them the way the audit did.
+#[test]
+fn el9_hosts_audit_ssh_lists_sha1_host_certificates_and_ssh_rsa_vmconsole() {
+    let manager = scenario("4.5-modern");
+    let pki = common::pki(manager.path());
+    let hosts = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-test-host.sh");
+    let make = |name: &str| {
+        let o = Command::new("bash")
+            .arg(&script)
+            .arg(&pki)
+            .arg(hosts.path().join(name))
+            .arg(name)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    make("host1.example.test");
+    let conf = pki.join("openssl.conf");
+    let orig = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(
+        &conf,
+        orig.replace("default_md = sha256", "default_md = sha1"),
+    )
+    .unwrap();
+    make("host2.example.test");
+    std::fs::write(&conf, &orig).unwrap();
+    // host1's vmconsole files, the host certificate signed by the CA key with ssh-rsa.
+    let vc = hosts
+        .path()
+        .join("host1.example.test/etc/pki/ovirt-vmconsole");
+    std::fs::create_dir_all(&vc).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let cakey = work.path().join("ca");
+    std::fs::copy(pki.join("private/ca.pem"), &cakey).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&cakey, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let capub = Command::new("ssh-keygen")
+        .args(["-y", "-f", cakey.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(capub.status.success());
+    std::fs::write(vc.join("ca.pub"), &capub.stdout).unwrap();
+    sshd::keygen(&vc.join("host-ssh_host_rsa"), "rsa");
+    let o = Command::new("ssh-keygen")
+        .args(["-s", cakey.to_str().unwrap(), "-t", "ssh-rsa", "-h"])
+        .args(["-I", "host1.example.test", "-n", "host1.example.test"])
+        .args(["-V", "20250301000000:20300302000000"])
+        .arg(vc.join("host-ssh_host_rsa.pub"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let server = sshd::Sshd::start();
+    let known = server.known_hosts();
+    let spec = |h: &str| format!("{h}=127.0.0.1:{}", server.port);
+    let prefix = format!("{}/{{host}}", hosts.path().display());
+    let run = |format: &str| {
+        common::bin()
+            .args(["hosts", "audit", "--ssh", "--root"])
+            .arg(manager.path())
+            .arg("--ssh-key")
+            .arg(&server.client_key)
+            .arg("--known-hosts")
+            .arg(&known)
+            .args(["--host-prefix", &prefix])
+            .args(["--host", &spec("host1.example.test")])
+            .args(["--host", &spec("host2.example.test")])
+            .args(["--at", CLEAN_AT, "--policy", "el9", "--format", format])
+            .env_remove("SSH_AUTH_SOCK")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run("json");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let el9 = &doc["el9"];
+    assert_eq!(el9["ready"], false, "{el9:#}");
+    let list = el9["items"].as_array().unwrap();
+    let of = |host: &str| -> Vec<&Value> { list.iter().filter(|i| i["host"] == host).collect() };
+    // host2: every copy of its SHA-1 vdsm certificate, fixed by recover over SSH as audited.
+    let h2 = of("host2.example.test");
+    let paths: Vec<&str> = h2.iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("/etc/pki/vdsm/certs/vdsmcert.pem")),
+        "{paths:?}"
+    );
+    let m = manager.path().display();
+    for i in &h2 {
+        assert_eq!(i["code"], "sha1-signature", "{i}");
+        let fix = i["fix"].as_str().unwrap();
+        assert!(
+            fix.starts_with(&format!(
+                "rhv-pki hosts recover --ssh --root {m} --ssh-key "
+            )),
+            "{fix}"
+        );
+        assert!(
+            fix.contains(&format!(" --host {}", spec("host2.example.test"))),
+            "{fix}"
+        );
+        assert!(fix.contains(" --host-prefix "), "{fix}");
+    }
+    // host1: only its vmconsole certificate, re-issued by Enroll Certificate.
+    let h1 = of("host1.example.test");
+    assert_eq!(h1.len(), 1, "{el9:#}");
+    assert_eq!(h1[0]["code"], "sha1-signature");
+    assert!(h1[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/etc/pki/ovirt-vmconsole/host-ssh_host_rsa-cert.pub"));
+    assert_eq!(
+        h1[0]["fix"],
+        format!("rhv-pki hosts enroll --host host1.example.test --root {m}")
+    );
+    assert_eq!(list.len(), h1.len() + h2.len());
+    // The hosts' CA copies are SHA-256 (4.5): no notes.
+    assert_eq!(el9["notes"].as_array().unwrap().len(), 0, "{el9:#}");
+    assert!(out.status.code().unwrap() >= 1);
+    assert_eq!(
+        out.status.code().map(i64::from),
+        Some(doc["summary"]["exitCode"].as_i64().unwrap().max(1))
+    );
+
+    let out = run("table");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("EL9 readiness: NOT READY ({} items)", list.len())),
+        "{text}"
+    );
+    let out = run("prometheus");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("rhv_pki_el9_ready{scope=\"host\",host=\"localhost\",manager=\"localhost\"} 0\n")
+            || text.contains("rhv_pki_el9_ready{scope=\"host\",host=\"engine45.example.test\",manager=\"engine45.example.test\"} 0\n"),
+        "{text}"
+    );
+    let mut check = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let res = check.wait_with_output().unwrap();
+    assert!(
+        res.status.success(),
+        "promtool: {}{}",
+        String::from_utf8_lossy(&res.stdout),
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let out = run("nagios");
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(line.contains(": EL9 NOT READY ("), "{line}");
+    assert!(!line.starts_with("OK"), "{line}");
 }

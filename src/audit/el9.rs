@@ -44,6 +44,9 @@ pub struct Options {
     /// Appended to every printed `rhv-pki …` fix, so it acts on the audited tree
     /// (e.g. ` --root /srv/copy`); empty for the live PKI.
     pub command_args: String,
+    /// Appended after those to `rhv-pki hosts recover --ssh` fixes: how `hosts audit --ssh`
+    /// reached the hosts (` --ssh-key K --host h1=addr`…).
+    pub ssh_args: String,
 }
 
 /// One thing RHEL 9 would reject, and its fix.
@@ -142,6 +145,17 @@ fn fix(r: &AuditReport, f: &Finding, opts: &Options) -> String {
             shell_quote(&file.to_string_lossy())
         );
     }
+    // An OpenSSH certificate on a host is re-issued by the Manager's Enroll Certificate
+    // (`hosts recover` keeps it: it is not a TLS file).
+    if opts.hosts && f.path.ends_with("-cert.pub") {
+        if let Some(h) = &f.host {
+            return format!(
+                "rhv-pki hosts enroll --host {}{}",
+                shell_quote(h),
+                opts.command_args
+            );
+        }
+    }
     let role = role_of(&f.role);
     let by_role = match role {
         Role::Ca(_) | Role::Entity(_) => super::action_for(&f.problem, &role),
@@ -154,7 +168,9 @@ fn fix(r: &AuditReport, f: &Finding, opts: &Options) -> String {
             super::action_for(&f.problem, &host_role)
         })
         .unwrap_or_else(|| "re-issue it with SHA-256 and an RSA-2048 key".into());
-    if base.starts_with("rhv-pki ") && !opts.command_args.is_empty() {
+    if base.starts_with("rhv-pki hosts recover --ssh") {
+        format!("{base}{}{}", opts.command_args, opts.ssh_args)
+    } else if base.starts_with("rhv-pki ") {
         format!("{base}{}", opts.command_args)
     } else {
         base

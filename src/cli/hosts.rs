@@ -173,6 +173,45 @@ pub fn run(a: HostsArgs, now: i64) -> Result<Outcome, CliError> {
     }
 }
 
+/// With --ssh, how the hosts were reached, as typed after `hosts recover --ssh` (the fix the
+/// verdict prints), so the printed command reaches the same hosts the same way. Never
+/// `--accept-new-host-key`: a fix does not widen trust.
+fn ssh_args(r: &ReachArgs) -> String {
+    if !r.ssh {
+        return String::new();
+    }
+    let word = |v: &str| {
+        if !v.is_empty()
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,{}[]".contains(&b))
+        {
+            v.to_string()
+        } else {
+            format!("'{}'", v.replace('\'', "'\\''"))
+        }
+    };
+    let mut s = String::new();
+    if r.ssh_user != "root" {
+        s += &format!(" --ssh-user {}", word(&r.ssh_user));
+    }
+    if let Some(k) = &r.ssh_key {
+        s += &format!(" --ssh-key {}", word(&k.to_string_lossy()));
+    }
+    if let Some(k) = &r.known_hosts {
+        s += &format!(" --known-hosts {}", word(&k.to_string_lossy()));
+    }
+    if r.ssh_port != ssh::DEFAULT_PORT {
+        s += &format!(" --ssh-port {}", r.ssh_port);
+    }
+    if let Some(p) = &r.host_prefix {
+        s += &format!(" --host-prefix {}", word(p));
+    }
+    for h in &r.hosts {
+        s += &format!(" --host {}", word(h));
+    }
+    s
+}
+
 fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
     if !r.ssh {
         return Err(CliError::Usage(
@@ -310,6 +349,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
             &audit::el9::Options {
                 hosts: true,
                 command_args: super::command_args(&a.loc),
+                ssh_args: ssh_args(&a.reach),
             },
         )
     });
