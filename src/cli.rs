@@ -609,7 +609,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
             &audit::el9::Options {
                 hosts: false,
                 command_args: command_args(&a.loc),
-                ssh_args: String::new(),
+                ..Default::default()
             },
         )
     });

@@ -689,3 +689,104 @@ fn el9_hosts_audit_ssh_lists_sha1_host_certificates_and_ssh_rsa_vmconsole() {
     assert!(line.contains(": EL9 NOT READY ("), "{line}");
     assert!(!line.starts_with("OK"), "{line}");
 }
+
+/// `hosts audit --policy el9` over TLS (the Manager simulator): a host whose vdsm serves a
+/// SHA-1 certificate is an item whose printed fix — `hosts enroll --only-needed` with the
+/// options the audit reached the Manager and vdsm with — re-enrolls it; then READY.
+#[test]
+fn el9_hosts_audit_tls_fix_works_as_printed_against_the_simulator() {
+    let scenario = r#"
+[[clusters]]
+name = "Default"
+
+[[hosts]]
+name = "host1"
+cert = { sha1 = true }
+[[hosts]]
+name = "host2"
+spm = true
+"#;
+    let sim = common::sim::Sim::start("4.5-modern", scenario, 0.01);
+    let audit = || {
+        let o = common::bin()
+            .args(["hosts", "audit", "--policy", "el9", "--format", "json"])
+            .args(sim.engine_args())
+            .env_remove("RHV_PKI_ENGINE_PASSWORD")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}: {}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        (o.status.code(), doc)
+    };
+    let (code, doc) = audit();
+    let el9 = &doc["el9"];
+    assert_eq!(el9["ready"], false, "{el9:#}");
+    let list = el9["items"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{el9:#}");
+    assert_eq!(list[0]["code"], "sha1-signature");
+    assert_eq!(list[0]["host"], "host1.example.test");
+    let fix = list[0]["fix"].as_str().unwrap();
+    let root = sim.root.path().display().to_string();
+    assert!(
+        fix.starts_with(&format!(
+            "rhv-pki hosts enroll --only-needed --root {root} --engine-url {} --connect-to 127.0.0.1:{} --password-file ",
+            sim.url(),
+            sim.port
+        )),
+        "{fix}"
+    );
+    assert!(code.unwrap() >= 1);
+
+    let out = run_printed(fix);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("host1: done"), "{text}");
+    let (code, doc) = audit();
+    assert_eq!(doc["el9"]["ready"], true, "{:#}", doc["el9"]);
+    assert_eq!(
+        code.map(i64::from),
+        doc["summary"]["exitCode"].as_i64(),
+        "READY: the exit code is the audit's"
+    );
+    // Independently: what host1's vdsm serves now is SHA-256 and verifies at level 2.
+    let ep = sim
+        .vdsm_endpoints()
+        .into_iter()
+        .find(|(n, _)| n.starts_with("host1"))
+        .unwrap()
+        .1;
+    let o = Command::new("openssl")
+        .args([
+            "s_client",
+            "-connect",
+            &ep,
+            "-servername",
+            "host1.example.test",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let pem = String::from_utf8_lossy(&o.stdout).into_owned();
+    let a = pem
+        .find("-----BEGIN CERTIFICATE-----")
+        .expect("no cert served");
+    let b = pem.find("-----END CERTIFICATE-----").unwrap() + 25;
+    let f = sim.root.path().join("served-host1.pem");
+    std::fs::write(&f, &pem[a..b]).unwrap();
+    let text = common::openssl_text(&["x509", "-noout", "-text", "-in", f.to_str().unwrap()]);
+    assert!(text.contains("sha256WithRSAEncryption"), "{text}");
+    let v = openssl(&[
+        "verify",
+        "-auth_level",
+        "2",
+        "-CAfile",
+        sim.pki().join("ca.pem").to_str().unwrap(),
+        f.to_str().unwrap(),
+    ]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}

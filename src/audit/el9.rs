@@ -46,7 +46,10 @@ pub struct Options {
     pub command_args: String,
     /// Appended after those to `rhv-pki hosts recover --ssh` fixes: how `hosts audit --ssh`
     /// reached the hosts (` --ssh-key K --host h1=addr`…).
-    pub ssh_args: String,
+    pub recover_args: String,
+    /// Appended after those to `rhv-pki hosts enroll` fixes: how `hosts audit` reached the
+    /// Manager and the hosts' vdsm (` --engine-url U --password-file F --vdsm-endpoint …`).
+    pub enroll_args: String,
 }
 
 /// One thing RHEL 9 would reject, and its fix.
@@ -150,9 +153,10 @@ fn fix(r: &AuditReport, f: &Finding, opts: &Options) -> String {
     if opts.hosts && f.path.ends_with("-cert.pub") {
         if let Some(h) = &f.host {
             return format!(
-                "rhv-pki hosts enroll --host {}{}",
+                "rhv-pki hosts enroll --host {}{}{}",
                 shell_quote(h),
-                opts.command_args
+                opts.command_args,
+                opts.enroll_args
             );
         }
     }
@@ -169,7 +173,9 @@ fn fix(r: &AuditReport, f: &Finding, opts: &Options) -> String {
         })
         .unwrap_or_else(|| "re-issue it with SHA-256 and an RSA-2048 key".into());
     if base.starts_with("rhv-pki hosts recover --ssh") {
-        format!("{base}{}{}", opts.command_args, opts.ssh_args)
+        format!("{base}{}{}", opts.command_args, opts.recover_args)
+    } else if base.starts_with("rhv-pki hosts enroll") {
+        format!("{base}{}{}", opts.command_args, opts.enroll_args)
     } else if base.starts_with("rhv-pki ") {
         format!("{base}{}", opts.command_args)
     } else {

@@ -173,6 +173,60 @@ pub fn run(a: HostsArgs, now: i64) -> Result<Outcome, CliError> {
     }
 }
 
+/// `v` as one shell word.
+fn word(v: &str) -> String {
+    if !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,{}[]".contains(&b))
+    {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "'\\''"))
+    }
+}
+
+/// Without --ssh, how `hosts audit` reached the Manager and vdsm, as typed after
+/// `hosts enroll` (which takes the same options), so the printed fix works as printed.
+fn tls_args(a: &HostsAuditArgs) -> String {
+    let e = &a.engine;
+    let p = &a.probe;
+    let mut s = String::new();
+    if let Some(u) = &e.engine_url {
+        s += &format!(" --engine-url {}", word(u));
+    }
+    if let Some(c) = &e.connect_to {
+        s += &format!(" --connect-to {c}");
+    }
+    if let Some(f) = &e.ca_file {
+        s += &format!(" --ca-file {}", word(&f.to_string_lossy()));
+    }
+    if e.user != "admin@internal" {
+        s += &format!(" --user {}", word(&e.user));
+    }
+    if let Some(f) = &e.password_file {
+        s += &format!(" --password-file {}", word(&f.to_string_lossy()));
+    }
+    if e.api_timeout != 60 {
+        s += &format!(" --api-timeout {}", e.api_timeout);
+    }
+    if p.vdsm_port != 54321 {
+        s += &format!(" --vdsm-port {}", p.vdsm_port);
+    }
+    for v in &p.vdsm_endpoint {
+        s += &format!(" --vdsm-endpoint {}", word(v));
+    }
+    if p.probe_timeout != 10 {
+        s += &format!(" --probe-timeout {}", p.probe_timeout);
+    }
+    if p.probe_parallel != 16 {
+        s += &format!(" --probe-parallel {}", p.probe_parallel);
+    }
+    for c in &a.cluster {
+        s += &format!(" --cluster {}", word(c));
+    }
+    s
+}
+
 /// With --ssh, how the hosts were reached, as typed after `hosts recover --ssh` (the fix the
 /// verdict prints), so the printed command reaches the same hosts the same way. Never
 /// `--accept-new-host-key`: a fix does not widen trust.
@@ -180,16 +234,6 @@ fn ssh_args(r: &ReachArgs) -> String {
     if !r.ssh {
         return String::new();
     }
-    let word = |v: &str| {
-        if !v.is_empty()
-            && v.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,{}[]".contains(&b))
-        {
-            v.to_string()
-        } else {
-            format!("'{}'", v.replace('\'', "'\\''"))
-        }
-    };
     let mut s = String::new();
     if r.ssh_user != "root" {
         s += &format!(" --ssh-user {}", word(&r.ssh_user));
@@ -349,7 +393,12 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
             &audit::el9::Options {
                 hosts: true,
                 command_args: super::command_args(&a.loc),
-                ssh_args: ssh_args(&a.reach),
+                recover_args: ssh_args(&a.reach),
+                enroll_args: if a.reach.ssh {
+                    String::new()
+                } else {
+                    tls_args(&a)
+                },
             },
         )
     });
