@@ -49,8 +49,11 @@ fn run_printed(cmd: &str) -> std::process::Output {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    // The typescript goes to a file of our own (never a device path).
+    let log = tempfile::NamedTempFile::new().unwrap();
     let mut child = Command::new("script")
-        .args(["-qec", cmd, "/dev/null"])
+        .args(["-qec", cmd])
+        .arg(log.path())
         .env("PATH", path)
         .env("SHELL", "/bin/sh")
         .env_remove("RHV_PKI_P12_PASSWORD")
@@ -400,10 +403,12 @@ fn el9_prometheus_and_nagios() {
         ),
         "{line}"
     );
+    assert!(line.trim_end().ends_with(" 'el9_items'=13;0;;0;"), "{line}");
     assert_eq!(o.status.code(), Some(1));
     let o = nagios(&new, CLEAN_AT);
     let line = String::from_utf8_lossy(&o.stdout);
     assert!(line.starts_with("OK: EL9 READY; "), "{line}");
+    assert!(line.trim_end().ends_with(" 'el9_items'=0;0;;0;"), "{line}");
     assert_eq!(o.status.code(), Some(0));
 
     // The textfile carries the verdict too.
@@ -789,4 +794,43 @@ spm = true
         f.to_str().unwrap(),
     ]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}
+
+/// RSA < 2048 is an item (broken sample: ovn-sdb RSA-1024) whose printed fix, `renew --new-key`,
+/// works as printed; the MD5-signed copy of a host certificate stays a note for hosts audit.
+#[test]
+fn el9_weak_key_is_an_item_fixed_by_the_printed_renew() {
+    let tmp = scenario("broken");
+    let root = tmp.path();
+    let r = root.to_str().unwrap();
+    let (_, doc) = el9_json(root, CLEAN_AT);
+    assert_eq!(
+        items(&doc, "items"),
+        owned(&[(
+            "weak-key",
+            "certs/ovn-sdb.cer",
+            &format!("rhv-pki renew --new-key ovn-sdb --root {r}")
+        )])
+    );
+    let notes = items(&doc, "notes");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(
+        (notes[0].0.as_str(), notes[0].1.as_str()),
+        ("md5-signature", "certs/host2.example.test.cer")
+    );
+    let fix = doc["el9"]["items"][0]["fix"].as_str().unwrap().to_string();
+    run_printed(&fix);
+    let (_, after) = el9_json(root, CLEAN_AT);
+    assert_eq!(after["el9"]["ready"], true, "{}", after["el9"]);
+    let text = common::openssl_text(&[
+        "x509",
+        "-noout",
+        "-text",
+        "-in",
+        common::pki(root)
+            .join("certs/ovn-sdb.cer")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(text.contains("Public-Key: (2048 bit)"), "{text}");
 }

@@ -341,7 +341,13 @@ pub fn nagios(line: &str, code: u8, v: &Verdict) -> (String, u8) {
             codes.join(", ")
         )
     };
-    (format!("{state}: {head}; {rest}"), code)
+    // Perfdata: the item count, warning above 0 (plugin range `0`: alert outside 0..0).
+    let perf = format!("'el9_items'={};0;;0;", v.items.len());
+    let line = match rest.split_once(" | ") {
+        Some((summary, p)) => format!("{state}: {head}; {summary} | {p} {perf}"),
+        None => format!("{state}: {head}; {rest} | {perf}"),
+    };
+    (line, code)
 }
 
 /// The exit code with the verdict: the audit's, at least 1 (WARNING) when not ready.
@@ -379,7 +385,12 @@ mod tests {
         assert_eq!(c, 1);
         assert_eq!(
             l,
-            "WARNING: EL9 NOT READY (1 item: p12-legacy-rc2); 3 certificates OK | 'x'=1;;"
+            "WARNING: EL9 NOT READY (1 item: p12-legacy-rc2); 3 certificates OK | 'x'=1;; 'el9_items'=1;0;;0;"
+        );
+        let (l, _) = nagios("OK: fine", 0, &v);
+        assert_eq!(
+            l,
+            "WARNING: EL9 NOT READY (1 item: p12-legacy-rc2); fine | 'el9_items'=1;0;;0;"
         );
         let (l, c) = nagios("CRITICAL: bad", 2, &v);
         assert_eq!((l.starts_with("CRITICAL: EL9 NOT READY"), c), (true, 2));
