@@ -834,3 +834,195 @@ fn el9_weak_key_is_an_item_fixed_by_the_printed_renew() {
     ]);
     assert!(text.contains("Public-Key: (2048 bit)"), "{text}");
 }
+
+/// systemctl stand-in on the test host: records the call, restarts the TLS server for vdsmd.
+const SHIM: &str = r#"#!/bin/sh
+root=$RHV_TEST_HOST_ROOT
+echo "$*" >> "$root/systemctl.log"
+if [ "$1" = restart ] && [ "$2" = vdsmd ]; then
+  if [ -s "$root/vdsm.pid" ]; then kill "$(cat "$root/vdsm.pid")" 2>/dev/null; sleep 0.2; fi
+  sh "$root/start-vdsm.sh"
+fi
+exit 0
+"#;
+
+/// A vdsm stand-in (`openssl s_server` on the host's vdsmcert/vdsmkey), stopped by its pid.
+/// Security level 0: at OpenSSL 3's default level the SHA-1 certificate is refused outright
+/// ("ca md too weak"), which is the very thing the verdict is about.
+struct Vdsm {
+    root: std::path::PathBuf,
+    port: u16,
+}
+
+impl Vdsm {
+    fn start(root: &Path) -> Vdsm {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        let script = format!(
+            "cd {r}; setsid openssl s_server -quiet -www -cipher DEFAULT:@SECLEVEL=0 -accept 127.0.0.1:{port} -cert {r}/etc/pki/vdsm/certs/vdsmcert.pem -key {r}/etc/pki/vdsm/keys/vdsmkey.pem </dev/null >/dev/null 2>&1 &\necho $! > {r}/vdsm.pid\n",
+            r = root.display()
+        );
+        std::fs::write(root.join("start-vdsm.sh"), script).unwrap();
+        assert!(Command::new("sh")
+            .arg(root.join("start-vdsm.sh"))
+            .status()
+            .unwrap()
+            .success());
+        let t = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(t.elapsed().as_secs() < 10, "s_server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Vdsm {
+            root: root.to_path_buf(),
+            port,
+        }
+    }
+
+    /// What it serves now, written to `out` (PEM).
+    fn served(&self, name: &str, out: &Path) {
+        let o = Command::new("openssl")
+            .args(["s_client", "-connect", &format!("127.0.0.1:{}", self.port)])
+            .args(["-servername", name])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let pem = String::from_utf8_lossy(&o.stdout).into_owned();
+        let a = pem
+            .find("-----BEGIN CERTIFICATE-----")
+            .expect("no cert served");
+        let b = pem.find("-----END CERTIFICATE-----").unwrap() + 25;
+        std::fs::write(out, &pem[a..b]).unwrap();
+    }
+}
+
+impl Drop for Vdsm {
+    fn drop(&mut self) {
+        // The server this test started (possibly restarted by the shim), by its pid.
+        if let Ok(p) = std::fs::read_to_string(self.root.join("vdsm.pid")) {
+            let _ = Command::new("kill").arg(p.trim()).status();
+        }
+    }
+}
+
+/// `hosts audit --ssh --policy el9`: the printed `hosts recover --ssh …` (with the SSH options,
+/// hosts and vdsm port the audit used) re-issues host2's SHA-1 certificate, restarts vdsm and
+/// the host is READY; what vdsm serves then verifies at RHEL 9's security level.
+#[test]
+fn el9_hosts_audit_ssh_fix_works_as_printed() {
+    let manager = scenario("4.5-modern");
+    let pki = common::pki(manager.path());
+    let hosts = tempfile::tempdir().unwrap();
+    let r2 = hosts.path().join("host2.example.test");
+    std::fs::create_dir_all(&r2).unwrap();
+    let shim = hosts.path().join("bin");
+    std::fs::create_dir_all(&shim).unwrap();
+    std::fs::write(shim.join("systemctl"), SHIM).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        shim.join("systemctl"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-test-host.sh");
+    let make = |name: &str| {
+        let o = Command::new("bash")
+            .arg(&script)
+            .arg(&pki)
+            .arg(hosts.path().join(name))
+            .arg(name)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    make("host1.example.test");
+    let conf = pki.join("openssl.conf");
+    let orig = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(
+        &conf,
+        orig.replace("default_md = sha256", "default_md = sha1"),
+    )
+    .unwrap();
+    make("host2.example.test");
+    std::fs::write(&conf, &orig).unwrap();
+    let vdsm = Vdsm::start(&r2);
+    let server = sshd::Sshd::start_with(sshd::SshdOptions {
+        set_env: vec![
+            (
+                "PATH".to_string(),
+                format!("{}:/usr/bin:/bin:/usr/sbin:/sbin", shim.display()),
+            ),
+            ("RHV_TEST_HOST_ROOT".to_string(), r2.display().to_string()),
+        ],
+        ..Default::default()
+    });
+    let known = server.known_hosts();
+    let spec = |h: &str| format!("{h}=127.0.0.1:{}", server.port);
+    let prefix = format!("{}/{{host}}", hosts.path().display());
+    let audit = || {
+        let o = common::bin()
+            .args(["hosts", "audit", "--ssh", "--root"])
+            .arg(manager.path())
+            .arg("--ssh-key")
+            .arg(&server.client_key)
+            .arg("--known-hosts")
+            .arg(&known)
+            .args(["--host-prefix", &prefix])
+            .args(["--host", &spec("host1.example.test")])
+            .args(["--host", &spec("host2.example.test")])
+            .args(["--vdsm-port", &vdsm.port.to_string()])
+            .args(["--policy", "el9", "--format", "json"])
+            .env_remove("SSH_AUTH_SOCK")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}: {}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        (o.status.code(), doc)
+    };
+    let (_, doc) = audit();
+    let el9 = &doc["el9"];
+    assert_eq!(el9["ready"], false, "{el9:#}");
+    let list = el9["items"].as_array().unwrap();
+    assert!(!list.is_empty());
+    assert!(
+        list.iter().all(|i| i["host"] == "host2.example.test"),
+        "{el9:#}"
+    );
+    let fix = list[0]["fix"].as_str().unwrap().to_string();
+    assert!(
+        list.iter().all(|i| i["fix"] == fix.as_str()),
+        "one fix for the host: {el9:#}"
+    );
+    assert!(
+        fix.ends_with(&format!(" --vdsm-port {}", vdsm.port)),
+        "{fix}"
+    );
+    let out = run_printed(&fix);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("host2.example.test"), "{text}");
+    let log = std::fs::read_to_string(r2.join("systemctl.log")).unwrap();
+    assert!(log.contains("restart"), "{log}");
+    let (code, doc) = audit();
+    assert_eq!(doc["el9"]["ready"], true, "{:#}", doc["el9"]);
+    assert_eq!(code.map(i64::from), doc["summary"]["exitCode"].as_i64());
+    let served = hosts.path().join("served.pem");
+    vdsm.served("host2.example.test", &served);
+    let t = common::openssl_text(&["x509", "-noout", "-text", "-in", served.to_str().unwrap()]);
+    assert!(t.contains("sha256WithRSAEncryption"), "{t}");
+    let v = openssl(&[
+        "verify",
+        "-auth_level",
+        "2",
+        "-CAfile",
+        pki.join("ca.pem").to_str().unwrap(),
+        served.to_str().unwrap(),
+    ]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}

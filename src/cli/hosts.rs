@@ -228,9 +228,10 @@ fn tls_args(a: &HostsAuditArgs) -> String {
 }
 
 /// With --ssh, how the hosts were reached, as typed after `hosts recover --ssh` (the fix the
-/// verdict prints), so the printed command reaches the same hosts the same way. Never
+/// verdict prints), so the printed command reaches the same hosts the same way; a non-default
+/// `--vdsm-port` is where recover checks what vdsm serves after the restart. Never
 /// `--accept-new-host-key`: a fix does not widen trust.
-fn ssh_args(r: &ReachArgs) -> String {
+fn ssh_args(r: &ReachArgs, vdsm_port: u16) -> String {
     if !r.ssh {
         return String::new();
     }
@@ -252,6 +253,9 @@ fn ssh_args(r: &ReachArgs) -> String {
     }
     for h in &r.hosts {
         s += &format!(" --host {}", word(h));
+    }
+    if vdsm_port != 54321 {
+        s += &format!(" --vdsm-port {vdsm_port}");
     }
     s
 }
@@ -393,7 +397,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
             &audit::el9::Options {
                 hosts: true,
                 command_args: super::command_args(&a.loc),
-                recover_args: ssh_args(&a.reach),
+                recover_args: ssh_args(&a.reach, a.probe.vdsm_port),
                 enroll_args: if a.reach.ssh {
                     String::new()
                 } else {
