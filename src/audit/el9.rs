@@ -161,8 +161,10 @@ fn fix(r: &AuditReport, f: &Finding, opts: &Options) -> String {
         }
     }
     let role = role_of(&f.role);
+    // On a host, a "ca" row is the host's copy: its row's action (the host command) fixes it,
+    // never `resign ca` on the Manager.
     let by_role = match role {
-        Role::Ca(_) | Role::Entity(_) => super::action_for(&f.problem, &role),
+        Role::Ca(_) | Role::Entity(_) if !opts.hosts => super::action_for(&f.problem, &role),
         _ => None,
     };
     let base = by_role
