@@ -576,6 +576,25 @@ fn el9_hosts_audit_ssh_lists_sha1_host_certificates_and_ssh_rsa_vmconsole() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
+    // host1's vdsm CA copy: the same CA key and subject, self-signed with SHA-1 (what a CA
+    // renewal on an OpenSSL 1.0 Manager left): a trust anchor, so a note, not an item.
+    let copy = hosts
+        .path()
+        .join("host1.example.test/etc/pki/vdsm/certs/cacert.pem");
+    let o = openssl(&[
+        "x509",
+        "-in",
+        pki.join("ca.pem").to_str().unwrap(),
+        "-signkey",
+        cakey.to_str().unwrap(),
+        "-sha1",
+        "-days",
+        "3650",
+        "-out",
+        copy.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
     let server = sshd::Sshd::start();
     let known = server.known_hosts();
     let spec = |h: &str| format!("{h}=127.0.0.1:{}", server.port);
@@ -647,8 +666,23 @@ fn el9_hosts_audit_ssh_lists_sha1_host_certificates_and_ssh_rsa_vmconsole() {
         format!("rhv-pki hosts enroll --host host1.example.test --root {m}")
     );
     assert_eq!(list.len(), h1.len() + h2.len());
-    // The hosts' CA copies are SHA-256 (4.5): no notes.
-    assert_eq!(el9["notes"].as_array().unwrap().len(), 0, "{el9:#}");
+    // The SHA-1 self-signed CA copy is a note, fixed on the host (never `resign ca`).
+    let notes = el9["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{el9:#}");
+    assert_eq!(notes[0]["code"], "sha1-signature");
+    assert_eq!(notes[0]["host"], "host1.example.test");
+    assert!(notes[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/etc/pki/vdsm/certs/cacert.pem"));
+    assert!(
+        notes[0]["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("rhv-pki hosts recover --ssh --root "),
+        "{}",
+        notes[0]["fix"]
+    );
     assert!(out.status.code().unwrap() >= 1);
     assert_eq!(
         out.status.code().map(i64::from),
