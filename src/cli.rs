@@ -177,6 +177,35 @@ pub enum AuditFormat {
     Nagios,
 }
 
+/// A platform the audit also gives a readiness verdict for (`--policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Policy {
+    /// RHEL 9: what its DEFAULT crypto policy rejects or OpenSSL 3 cannot read.
+    El9,
+}
+
+/// The location flags of `loc` as they are typed (` --root DIR`…), appended to the fix
+/// commands the verdict prints so they act on the tree that was audited.
+pub(crate) fn command_args(loc: &LocationArgs) -> String {
+    let mut s = change::rollback_command(loc, None)
+        .trim_start_matches("rhv-pki rollback")
+        .to_string();
+    if let Some(f) = &loc.p12_password_file {
+        let v = f.to_string_lossy();
+        if v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,".contains(&b))
+        {
+            s.push_str(&format!(" --p12-password-file {v}"));
+        } else {
+            s.push_str(&format!(
+                " --p12-password-file '{}'",
+                v.replace('\'', "'\\''")
+            ));
+        }
+    }
+    s
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     Auto,
@@ -227,6 +256,12 @@ pub struct AuditArgs {
     /// Colour the table: auto = only on a terminal.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Also give one readiness verdict for a platform: `el9` lists everything RHEL 9's
+    /// DEFAULT crypto policy rejects or OpenSSL 3 cannot read (SHA-1 signatures, RC2-40
+    /// PKCS#12, RSA < 2048, `default_md = sha1`), each with the command that fixes it. Not ready
+    /// makes the exit code at least 1 (WARNING); see README "RHEL 9 readiness".
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub policy: Option<Policy>,
     /// Worker threads (0 = one per CPU).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -552,6 +587,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     // for any number of hosts); the alerting formats need the whole report.
     if textfile_dir.is_none()
         && !a.post_events
+        && a.policy.is_none()
         && matches!(a.format, AuditFormat::Table | AuditFormat::Json)
     {
         let w = std::io::BufWriter::with_capacity(64 * 1024, out::stdout());
@@ -567,6 +603,16 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     let mut rep = audit::run(&cfg)?;
     audit::add_findings(&mut rep, probed);
     let status = Status::of(&rep);
+    let el9 = a.policy.map(|Policy::El9| {
+        audit::el9::verdict(
+            &rep,
+            &audit::el9::Options {
+                hosts: false,
+                command_args: command_args(&a.loc),
+                ..Default::default()
+            },
+        )
+    });
     let host = rep
         .engine_fqdn
         .clone()
@@ -583,7 +629,10 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     // The textfile is written before stdout (its error counter carries over), but a failure
     // to write it is reported after the report: the audit itself is never hidden.
     let textfile_err = textfile_dir.as_ref().and_then(|dir| {
-        let text = alert::prometheus(&rep, &t, run, alert::previous_errors_total(&prev));
+        let mut text = alert::prometheus(&rep, &t, run, alert::previous_errors_total(&prev));
+        if let Some(v) = &el9 {
+            text.push_str(&audit::el9::prometheus(v, "engine", &host));
+        }
         alert::write_textfile(dir, &text)
             .err()
             .map(|e| CliError::Output(format!("{}: cannot write rhv_pki.prom: {e}", dir.display())))
@@ -606,18 +655,33 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     *printed = true;
     match a.format {
         AuditFormat::Nagios => {
-            let (line, _) = alert::nagios(&rep, &t);
+            let (mut line, _) = alert::nagios(&rep, &t);
+            if let Some(v) = &el9 {
+                line = audit::el9::nagios(&line, status.exit_code(), v).0;
+            }
             match &err {
                 Some(e) => print_unknown(AuditFormat::Nagios, &e.to_string(), Some(&line)),
                 None => write(&format!("{line}\n"))?,
             }
         }
-        AuditFormat::Table => write(&report::table(&rep, color))?,
+        AuditFormat::Table => {
+            let mut text = report::table(&rep, color);
+            if let Some(v) = &el9 {
+                text.push_str(&audit::el9::table(v));
+            }
+            write(&text)?
+        }
         AuditFormat::Json => {
             let doc = report::json(&rep);
             let mut v = serde_json::to_value(&doc).map_err(|e| CliError::Output(e.to_string()))?;
             if let (Some(e), Some(m)) = (&err, v.as_object_mut()) {
                 m.insert("error".into(), e.to_string().into());
+            }
+            if let (Some(el9), Some(m)) = (&el9, v.as_object_mut()) {
+                m.insert(
+                    "el9".into(),
+                    serde_json::to_value(el9).map_err(|e| CliError::Output(e.to_string()))?,
+                );
             }
             let mut w = std::io::BufWriter::new(out::stdout());
             serde_json::to_writer_pretty(&mut w, &v)
@@ -643,7 +707,11 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
             } else {
                 alert::previous_errors_total(&prev)
             };
-            write(&alert::prometheus(&rep, &t, run, carried))?;
+            let mut text = alert::prometheus(&rep, &t, run, carried);
+            if let Some(v) = &el9 {
+                text.push_str(&audit::el9::prometheus(v, "engine", &host));
+            }
+            write(&text)?;
         }
     }
     if let Some(e) = err {
@@ -653,7 +721,10 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         post_event(&a, &rep)?;
     }
     Ok(Outcome {
-        code: status.exit_code(),
+        code: match &el9 {
+            Some(v) => audit::el9::exit_code(status.exit_code(), v),
+            None => status.exit_code(),
+        },
     })
 }
 

@@ -246,6 +246,18 @@ impl Ctx<'_> {
                 },
             ),
         }
+        // `ssh-rsa` signatures are SHA-1: RHEL 9 DEFAULT (OpenSSH) refuses them.
+        let alg = c.signature().algorithm();
+        if sig_alg(alg.as_str()).digest == Digest::Sha1 {
+            out.finding(
+                Severity::Warning,
+                path,
+                role,
+                Problem::Sha1Signature {
+                    algorithm: alg.as_str().to_string(),
+                },
+            );
+        }
         // Principals.
         let expected = if host {
             self.fqdn.clone()

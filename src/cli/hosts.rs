@@ -111,6 +111,11 @@ pub struct HostsAuditArgs {
     pub config: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Also give one readiness verdict: `el9` lists what RHEL 9's DEFAULT crypto policy
+    /// rejects on the hosts (SHA-1 signatures, vmconsole certificates signed ssh-rsa, RSA < 2048),
+    /// each with its fix; not ready makes the exit code at least 1 (WARNING).
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub policy: Option<super::Policy>,
     /// Without --ssh: only hosts of these clusters (names).
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
@@ -166,6 +171,93 @@ pub fn run(a: HostsArgs, now: i64) -> Result<Outcome, CliError> {
         HostsCommand::Recover(a) => run_recover(a, now),
         HostsCommand::Enroll(a) => enroll::run_enroll(a, now),
     }
+}
+
+/// `v` as one shell word.
+fn word(v: &str) -> String {
+    if !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,{}[]".contains(&b))
+    {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "'\\''"))
+    }
+}
+
+/// Without --ssh, how `hosts audit` reached the Manager and vdsm, as typed after
+/// `hosts enroll` (which takes the same options), so the printed fix works as printed.
+fn tls_args(a: &HostsAuditArgs) -> String {
+    let e = &a.engine;
+    let p = &a.probe;
+    let mut s = String::new();
+    if let Some(u) = &e.engine_url {
+        s += &format!(" --engine-url {}", word(u));
+    }
+    if let Some(c) = &e.connect_to {
+        s += &format!(" --connect-to {c}");
+    }
+    if let Some(f) = &e.ca_file {
+        s += &format!(" --ca-file {}", word(&f.to_string_lossy()));
+    }
+    if e.user != "admin@internal" {
+        s += &format!(" --user {}", word(&e.user));
+    }
+    if let Some(f) = &e.password_file {
+        s += &format!(" --password-file {}", word(&f.to_string_lossy()));
+    }
+    if e.api_timeout != 60 {
+        s += &format!(" --api-timeout {}", e.api_timeout);
+    }
+    if p.vdsm_port != 54321 {
+        s += &format!(" --vdsm-port {}", p.vdsm_port);
+    }
+    for v in &p.vdsm_endpoint {
+        s += &format!(" --vdsm-endpoint {}", word(v));
+    }
+    if p.probe_timeout != 10 {
+        s += &format!(" --probe-timeout {}", p.probe_timeout);
+    }
+    if p.probe_parallel != 16 {
+        s += &format!(" --probe-parallel {}", p.probe_parallel);
+    }
+    for c in &a.cluster {
+        s += &format!(" --cluster {}", word(c));
+    }
+    s
+}
+
+/// With --ssh, how the hosts were reached, as typed after `hosts recover --ssh` (the fix the
+/// verdict prints), so the printed command reaches the same hosts the same way; a non-default
+/// `--vdsm-port` is where recover checks what vdsm serves after the restart. Never
+/// `--accept-new-host-key`: a fix does not widen trust.
+fn ssh_args(r: &ReachArgs, vdsm_port: u16) -> String {
+    if !r.ssh {
+        return String::new();
+    }
+    let mut s = String::new();
+    if r.ssh_user != "root" {
+        s += &format!(" --ssh-user {}", word(&r.ssh_user));
+    }
+    if let Some(k) = &r.ssh_key {
+        s += &format!(" --ssh-key {}", word(&k.to_string_lossy()));
+    }
+    if let Some(k) = &r.known_hosts {
+        s += &format!(" --known-hosts {}", word(&k.to_string_lossy()));
+    }
+    if r.ssh_port != ssh::DEFAULT_PORT {
+        s += &format!(" --ssh-port {}", r.ssh_port);
+    }
+    if let Some(p) = &r.host_prefix {
+        s += &format!(" --host-prefix {}", word(p));
+    }
+    for h in &r.hosts {
+        s += &format!(" --host {}", word(h));
+    }
+    if vdsm_port != 54321 {
+        s += &format!(" --vdsm-port {vdsm_port}");
+    }
+    s
 }
 
 fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
@@ -299,12 +391,31 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         scope: "host",
         finished: now,
     };
+    let el9 = a.policy.map(|super::Policy::El9| {
+        audit::el9::verdict(
+            &rep,
+            &audit::el9::Options {
+                hosts: true,
+                command_args: super::command_args(&a.loc),
+                recover_args: ssh_args(&a.reach, a.probe.vdsm_port),
+                enroll_args: if a.reach.ssh {
+                    String::new()
+                } else {
+                    tls_args(&a)
+                },
+            },
+        )
+    });
+    let el9_prom = el9
+        .as_ref()
+        .map(|v| audit::el9::prometheus(v, "host", &manager))
+        .unwrap_or_default();
     // Written before stdout; a failure is reported after the report (exit 3).
     let textfile_err = textfile_dir.as_ref().and_then(|dir| {
         alert::write_textfile_named(
             dir,
             alert::HOSTS_TEXTFILE,
-            &alert::prometheus(&rep, &t, run, 0),
+            &(alert::prometheus(&rep, &t, run, 0) + &el9_prom),
         )
         .err()
         .map(|e| {
@@ -321,14 +432,23 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let mut w = std::io::BufWriter::new(super::out::stdout());
-    let res = match a.format {
-        super::AuditFormat::Table => rep.replay(&mut report::TableSink::new(&mut w, color)),
-        super::AuditFormat::Json => rep.replay(&mut report::JsonSink::new(&mut w)),
-        super::AuditFormat::Prometheus => {
-            w.write_all(alert::prometheus(&rep, &t, run, 0).as_bytes())
+    let res = match (a.format, &el9) {
+        (super::AuditFormat::Table, _) => rep
+            .replay(&mut report::TableSink::new(&mut w, color))
+            .and_then(|_| match &el9 {
+                Some(v) => w.write_all(audit::el9::table(v).as_bytes()),
+                None => Ok(()),
+            }),
+        (super::AuditFormat::Json, None) => rep.replay(&mut report::JsonSink::new(&mut w)),
+        (super::AuditFormat::Json, Some(v)) => report::write_json_el9(&rep, v, &mut w),
+        (super::AuditFormat::Prometheus, _) => {
+            w.write_all((alert::prometheus(&rep, &t, run, 0) + &el9_prom).as_bytes())
         }
-        super::AuditFormat::Nagios => {
-            let (line, _) = alert::nagios(&rep, &t);
+        (super::AuditFormat::Nagios, _) => {
+            let (mut line, _) = alert::nagios(&rep, &t);
+            if let Some(v) = &el9 {
+                line = audit::el9::nagios(&line, status.exit_code(), v).0;
+            }
             writeln!(w, "{line}")
         }
     };
@@ -338,7 +458,10 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         return Err(e);
     }
     Ok(Outcome {
-        code: status.exit_code(),
+        code: match &el9 {
+            Some(v) => audit::el9::exit_code(status.exit_code(), v),
+            None => status.exit_code(),
+        },
     })
 }
 
