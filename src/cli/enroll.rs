@@ -44,6 +44,7 @@ pub struct EngineArgs {
     /// when apache has a third-party certificate].
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+    /// The Manager user to log in as (USER@PROFILE).
     #[arg(long, value_name = "USER@PROFILE", default_value = "admin@internal")]
     pub user: String,
     /// File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line.
@@ -75,10 +76,6 @@ pub struct ProbeArgs {
 pub struct HostsEnrollArgs {
     #[command(flatten)]
     pub loc: LocationArgs,
-    #[command(flatten)]
-    pub engine: EngineArgs,
-    #[command(flatten)]
-    pub probe: ProbeArgs,
     /// Only hosts of these clusters (names).
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
@@ -109,6 +106,7 @@ pub struct HostsEnrollArgs {
     /// Run without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// The run's state file (resume by re-running the same command)
@@ -138,6 +136,11 @@ pub struct HostsEnrollArgs {
     /// 500/502/503/504 (a restart, an outage), with back-off.
     #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
     pub outage_timeout: f64,
+    // Last: a heading applies to every argument after it.
+    #[command(flatten, next_help_heading = "Manager API")]
+    pub engine: EngineArgs,
+    #[command(flatten, next_help_heading = "vdsm TLS")]
+    pub probe: ProbeArgs,
 }
 
 /// The Manager password: a file or the environment — never argv.
