@@ -1036,3 +1036,205 @@ fn fish_completion_parses_and_names_every_subcommand_and_a_flag_of_each() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// hosts enroll --only-needed: each selected host's reasons and action, as the audits say.
+
+/// host1 SHA-1, host2 expiring, host3 expired (still up in the simulator), host4 healthy.
+const FOUR_HOSTS: &str = r#"
+[[clusters]]
+name = "Default"
+
+[[hosts]]
+name = "host1"
+spm = true
+[hosts.cert]
+sha1 = true
+
+[[hosts]]
+name = "host2"
+[hosts.cert]
+days_left = 100
+
+[[hosts]]
+name = "host3"
+[hosts.cert]
+days_left = -3
+
+[[hosts]]
+name = "host4"
+"#;
+
+/// The codes `hosts enroll --only-needed` selects a host for (rolling::needs).
+const ENROLL_CODES: &[&str] = &[
+    "sha1-signature",
+    "chain-invalid",
+    "missing-san",
+    "san-mismatch",
+    "expired",
+    "expiring",
+    "issued-before-ca-renewal",
+];
+
+fn sim_run(sim: &common::sim::Sim, args: &[&str]) -> std::process::Output {
+    let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    v.extend(sim.engine_args());
+    v.extend(["--probe-timeout".to_string(), "5".to_string()]);
+    bin()
+        .args(&v)
+        .env_remove("RHV_PKI_ENGINE_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// host name → (codes, action) from `hosts enroll --dry-run` (JSON), checked against its table.
+fn enroll_selection(
+    sim: &common::sim::Sim,
+) -> BTreeMap<String, (BTreeSet<String>, String, String)> {
+    let o = sim_run(
+        sim,
+        &[
+            "hosts",
+            "enroll",
+            "--only-needed",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let table = sim_run(sim, &["hosts", "enroll", "--only-needed", "--dry-run"]);
+    assert_eq!(table.status.code(), Some(0), "{table:?}");
+    let table = String::from_utf8(table.stdout).unwrap();
+    let mut out = BTreeMap::new();
+    for h in doc["hosts"].as_array().unwrap() {
+        let name = h["name"].as_str().unwrap().to_string();
+        let action = h["action"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{h:#}"))
+            .to_string();
+        let mut codes = BTreeSet::new();
+        for f in h["findings"].as_array().unwrap() {
+            let code = f["code"].as_str().unwrap();
+            let reason = f["reason"].as_str().unwrap();
+            let act = f["action"].as_str().unwrap();
+            assert!(ENROLL_CODES.contains(&code), "{f}");
+            assert!(reason.starts_with(&format!("{code}: ")), "{f}");
+            // The table says the same, one line per reason.
+            assert!(
+                table.contains(&format!("      {reason} → {act}\n")),
+                "{name}: {reason} → {act} not in\n{table}"
+            );
+            codes.insert(code.to_string());
+        }
+        out.insert(
+            name,
+            (codes, action, h["address"].as_str().unwrap().to_string()),
+        );
+    }
+    out
+}
+
+/// host address → (codes of the enroll vocabulary, row action) from `hosts audit` (TLS, JSON).
+fn hosts_audit_view(
+    sim: &common::sim::Sim,
+) -> BTreeMap<String, (BTreeSet<String>, Option<String>)> {
+    let o = sim_run(sim, &["hosts", "audit", "--format", "json"]);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {o:?}"));
+    let mut out: BTreeMap<String, (BTreeSet<String>, Option<String>)> = BTreeMap::new();
+    for c in doc["certificates"].as_array().unwrap() {
+        let host = c["host"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{c:#}"))
+            .to_string();
+        out.entry(host).or_default().1 = c["action"].as_str().map(str::to_string);
+    }
+    for f in doc["findings"].as_array().unwrap() {
+        let code = f["code"].as_str().unwrap();
+        if ENROLL_CODES.contains(&code) {
+            let host = f["host"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{f:#}"))
+                .to_string();
+            out.entry(host).or_default().0.insert(code.to_string());
+        }
+    }
+    out
+}
+
+fn assert_one_story(sim: &common::sim::Sim, want: &[(&str, &[&str], &str)]) {
+    let plan = enroll_selection(sim);
+    let audit = hosts_audit_view(sim);
+    let selected: BTreeSet<&str> = plan.keys().map(String::as_str).collect();
+    let wanted: BTreeSet<&str> = want.iter().map(|w| w.0).collect();
+    assert_eq!(selected, wanted, "{plan:#?}");
+    for (name, codes, action) in want {
+        let (got_codes, got_action, address) = &plan[*name];
+        let want_codes: BTreeSet<String> = codes.iter().map(|s| s.to_string()).collect();
+        assert_eq!(got_codes, &want_codes, "{name}");
+        assert_eq!(got_action, action, "{name}");
+        // hosts audit says the same of the same host: the codes and the action.
+        let (a_codes, a_action) = audit
+            .get(address)
+            .unwrap_or_else(|| panic!("{name} ({address}) not in hosts audit: {audit:#?}"));
+        assert_eq!(a_codes, got_codes, "{name}: hosts audit vs enroll");
+        assert_eq!(
+            a_action.as_deref(),
+            Some(*action),
+            "{name}: hosts audit's action"
+        );
+    }
+    // A host enroll leaves alone has none of those findings in hosts audit either.
+    for (host, (codes, _)) in &audit {
+        if !plan.values().any(|(_, _, a)| a == host) {
+            assert!(
+                codes.is_empty(),
+                "{host}: {codes:?} but not selected by enroll"
+            );
+        }
+    }
+}
+
+#[test]
+fn hosts_enroll_only_needed_gives_each_host_the_audits_code_and_action() {
+    let sim = common::sim::Sim::start("4.5-modern", FOUR_HOSTS, 0.01);
+    const ENROLL: &str = "rhv-pki hosts enroll --only-needed";
+    const RECOVER: &str = "rhv-pki hosts recover --ssh";
+    assert_one_story(
+        &sim,
+        &[
+            ("host1", &["sha1-signature"], ENROLL),
+            ("host2", &["expiring"], ENROLL),
+            ("host3", &["expired"], RECOVER),
+        ],
+    );
+
+    // The CA re-signed (same key): every host certificate was issued before it.
+    let bk = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "resign",
+        "ca",
+        "--root",
+        sim.root.path().to_str().unwrap(),
+        "--backup-dir",
+        bk.path().to_str().unwrap(),
+        "--yes",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_one_story(
+        &sim,
+        &[
+            (
+                "host1",
+                &["sha1-signature", "issued-before-ca-renewal"],
+                ENROLL,
+            ),
+            ("host2", &["expiring", "issued-before-ca-renewal"], ENROLL),
+            ("host3", &["expired", "issued-before-ca-renewal"], RECOVER),
+            ("host4", &["issued-before-ca-renewal"], ENROLL),
+        ],
+    );
+}
