@@ -57,43 +57,43 @@ pub enum Command {
     /// Set `default_md = sha256` in openssl.conf (backup kept, every other byte unchanged).
     ///
     /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a step failed and everything was
-    /// rolled back; 2 refused before changing anything (not confirmed, the lock or a check
-    /// refused); 3 usage error.
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; the lock or a check refused); 3 usage error.
     Conf(change::ConfArgs),
     /// Re-sign certificates with SHA-256 keeping their keys (the SHA-1 -> SHA-256 runbook).
     ///
     /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a step failed and everything was
-    /// rolled back; 2 refused before changing anything (not confirmed, a check refused the
-    /// plan, global maintenance could not be set); 3 usage error; 4 files changed but the
-    /// maintenance cycle did not finish (a restart failed and global maintenance is kept on,
-    /// restarts were refused because a hosted engine could not be ruled out, global
-    /// maintenance could not be cleared, or an endpoint showed no certificate after its
-    /// restart: endpoint-unreachable); 5 files changed and services restarted, but an endpoint
-    /// still serves the old certificate (restart-needed).
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; a check refused the plan; global maintenance could not be set); 3
+    /// usage error; 4 files changed but the maintenance cycle did not finish (a restart failed and
+    /// global maintenance is kept on, restarts were refused because a hosted engine could not be
+    /// ruled out, global maintenance could not be cleared, or an endpoint showed no certificate
+    /// after its restart: endpoint-unreachable); 5 files changed and services restarted, but an
+    /// endpoint still serves the old certificate (restart-needed).
     ///
-    /// The maintenance cycle runs on the live PKI, or with --cycle; without it only the first
-    /// four codes occur.
+    /// The maintenance cycle runs on the live PKI, or with --cycle; without it only the first four
+    /// codes occur.
     Resign(change::ResignArgs),
     /// Re-issue the certificates that expire soon, or the ones named.
     ///
-    /// Exit codes: 0 done (or nothing was due, or --dry-run); 1 a step failed and everything
-    /// was rolled back; 2 refused before changing anything (not confirmed, a check refused the
-    /// plan, global maintenance could not be set); 3 usage error; 4 files changed but the
-    /// maintenance cycle did not finish (a restart failed and global maintenance is kept on,
-    /// restarts were refused because a hosted engine could not be ruled out, global
-    /// maintenance could not be cleared, or an endpoint showed no certificate after its
-    /// restart: endpoint-unreachable); 5 files changed and services restarted, but an endpoint
-    /// still serves the old certificate (restart-needed).
+    /// Exit codes: 0 done (or nothing was due, or --dry-run); 1 a step failed and everything was
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; a check refused the plan; global maintenance could not be set); 3
+    /// usage error; 4 files changed but the maintenance cycle did not finish (a restart failed and
+    /// global maintenance is kept on, restarts were refused because a hosted engine could not be
+    /// ruled out, global maintenance could not be cleared, or an endpoint showed no certificate
+    /// after its restart: endpoint-unreachable); 5 files changed and services restarted, but an
+    /// endpoint still serves the old certificate (restart-needed).
     ///
-    /// The maintenance cycle runs on the live PKI, or with --cycle; without it only the first
-    /// four codes occur.
+    /// The maintenance cycle runs on the live PKI, or with --cycle; without it only the first four
+    /// codes occur.
     Renew(change::RenewArgs),
     /// Restore the PKI directory and engine.conf.d from a backup, byte-identical.
     ///
-    /// Exit codes: 0 restored (or --dry-run); 2 refused or failed, nothing restored (an
-    /// interrupted change must be undone first, not confirmed, the lock or the backup could
-    /// not be used); 3 usage error (no such backup, no completed change to roll back, not a
-    /// PKI directory).
+    /// Exit codes: 0 restored (or --dry-run); 2 refused, or the restore failed (an interrupted
+    /// change must be undone first; not confirmed: answered no, or no --yes and stdin is not a
+    /// terminal; the lock or the backup could not be used: see the message); 3 usage error (no such
+    /// backup, no completed change to roll back, not a PKI directory).
     Rollback(change::RollbackArgs),
     /// List rhv-pki's backups.
     ///
@@ -279,6 +279,8 @@ pub struct AuditArgs {
     /// severity; the Manager de-duplicates by custom id).
     #[arg(long)]
     pub post_events: bool,
+    // Keep these two last: a heading applies to every argument after it, so a flag added
+    // below them would be listed under "Endpoint probe" (tests/cli_story.rs checks).
     #[command(flatten, next_help_heading = "Manager API (--post-events)")]
     pub engine: hosts::EngineArgs,
     #[command(flatten, next_help_heading = "Endpoint probe (--probe)")]

@@ -1238,3 +1238,55 @@ fn hosts_enroll_only_needed_gives_each_host_the_audits_code_and_action() {
         ],
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Every command that asks: without --yes on a stdin that is not a terminal, not confirmed (2).
+
+#[test]
+fn every_command_that_asks_refuses_without_yes_on_a_non_terminal_with_exit_2() {
+    let root = scenario("4.2-sha1");
+    let r = root.path().to_str().unwrap();
+    let bk = tempfile::tempdir().unwrap();
+    let b = bk.path().to_str().unwrap();
+    let refused = |args: &[&str]| {
+        let before = tree_state(root.path());
+        let backups_before = tree_state(bk.path());
+        let mut a = args.to_vec();
+        a.extend(["--root", r, "--backup-dir", b]);
+        let o = run(&a);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{a:?}: {o:?}");
+        assert!(err.contains("without --yes"), "{a:?}: {err}");
+        assert!(err.contains("stdin is not a terminal"), "{a:?}: {err}");
+        assert_eq!(tree_state(root.path()), before, "{a:?} changed the PKI");
+        assert_eq!(tree_state(bk.path()), backups_before, "{a:?} made a backup");
+    };
+    refused(&["conf"]);
+    refused(&["resign", "--all"]);
+    refused(&["renew", "apache", "--within", "36500"]);
+    // A backup to roll back to.
+    let o = run(&["resign", "apache", "--root", r, "--backup-dir", b, "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    refused(&["rollback"]);
+
+    // hosts enroll: nothing is sent to the Manager.
+    let sim = common::sim::Sim::start("4.5-modern", &common::sim::three_hosts(""), 0.01);
+    let o = sim_run(&sim, &["hosts", "enroll", "--all-hosts"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(err.contains("without --yes"), "{err}");
+    let rep = sim.get("/sim/report");
+    let posts: u64 = rep["requests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("POST /hosts/"))
+        .map(|(_, v)| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(posts, 0, "{rep:#}");
+    assert!(
+        sim.statuses().iter().all(|(_, s)| s == "up"),
+        "{:?}",
+        sim.statuses()
+    );
+}

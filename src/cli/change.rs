@@ -400,9 +400,10 @@ fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
     if common.yes {
         return Ok(true);
     }
+    // Not confirmed, as a "no" answer is (exit 2): nobody can answer on /dev/null or a pipe.
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(format!(
-            "refusing to {what} without --yes: stdin is not a terminal (use --dry-run to see the plan)"
+        return Err(CliError::Refused(format!(
+            "refusing to {what} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)"
         )));
     }
     eprint!("Apply this plan? [y/N] ");

@@ -1004,8 +1004,9 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         if !a.yes {
             if !std::io::stdin().is_terminal() {
                 engine.logout().await;
-                return Err(CliError::Usage(
-                    "refusing to take hosts out of service without --yes (stdin is not a terminal)".into(),
+                // Not confirmed, as a "no" answer is (exit 2).
+                return Err(CliError::Refused(
+                    "refusing to take hosts out of service without --yes: stdin is not a terminal, so nobody can confirm; nothing was done (use --dry-run to see the plan)".into(),
                 ));
             }
             {

@@ -47,9 +47,10 @@ pub enum HostsCommand {
     ///
     /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a host failed (see the report;
     /// hosts left in maintenance are listed); 2 refused before changing anything (not
-    /// confirmed, login or TLS to the Manager, a saved run with other arguments, the plan
-    /// cannot keep the HostedEngine VM safe); 3 usage error; 129 hangup, 130 interrupted,
-    /// 143 terminated (re-run the same command to resume).
+    /// confirmed: answered no, or no --yes and stdin is not a terminal; login or TLS to the
+    /// Manager; a saved run with other arguments; the plan cannot keep the HostedEngine VM
+    /// safe); 3 usage error; 129 hangup, 130 interrupted, 143 terminated (re-run the same
+    /// command to resume).
     Enroll(enroll::HostsEnrollArgs),
 }
 
@@ -126,6 +127,7 @@ pub struct HostsAuditArgs {
     /// Without --ssh: only hosts of these clusters (names).
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
+    // Keep these two last: a heading applies to every argument after it (tests/cli_story.rs).
     #[command(flatten, next_help_heading = "Manager API (without --ssh)")]
     pub engine: EngineArgs,
     #[command(flatten, next_help_heading = "vdsm TLS (without --ssh)")]
