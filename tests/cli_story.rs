@@ -768,6 +768,9 @@ fn flags_in(rest: &[&str]) -> Vec<(String, Option<String>)> {
         let end = f
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
             .unwrap_or(f.len());
+        if end == 0 {
+            continue; // `--`: the end of options
+        }
         let name = format!("--{}", &f[..end]);
         let value = if f[end..].starts_with('=') {
             Some(f[end + 1..].trim_end_matches([']', ')']).to_string())
@@ -1289,4 +1292,53 @@ fn every_command_that_asks_refuses_without_yes_on_a_non_terminal_with_exit_2() {
         "{:?}",
         sim.statuses()
     );
+}
+
+/// Every `--flag` the README shows in code (spans and blocks) is a flag of the binary, or of
+/// the other tool the text is about: hosted-engine's and cargo's own, or a script's or the
+/// benchmark's that its source really parses.
+#[test]
+fn every_flag_in_the_readme_code_exists_somewhere() {
+    let cmds = all_commands();
+    let ours: BTreeSet<&str> = cmds
+        .values()
+        .flat_map(|h| h.opts.iter().map(|o| o.name.as_str()))
+        .chain(["--help", "--version"])
+        .collect();
+    let others = [
+        // hosted-engine
+        "--set-maintenance",
+        "--mode",
+        "--vm-status",
+        "--json",
+        // cargo
+        "--bench",
+        "--test",
+        "--release",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = String::new();
+    for dir in ["scripts", "benches"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            sources.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap_or_default());
+        }
+    }
+    let (blocks, spans) = readme_code();
+    let mut bad = Vec::new();
+    let mut seen = 0;
+    for text in blocks.iter().flatten().chain(&spans) {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for (flag, _) in flags_in(&words) {
+            seen += 1;
+            if ours.contains(flag.as_str()) || others.contains(&flag.as_str()) {
+                continue;
+            }
+            // A script's or the benchmark's option: its source must handle it.
+            if !sources.contains(&format!("{flag})")) && !sources.contains(&format!("\"{flag}\"")) {
+                bad.push(format!("{flag} (README: {text})"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "flags no command has:\n{}", bad.join("\n"));
+    assert!(seen > 100, "{seen}");
 }
