@@ -5,6 +5,8 @@
 //! completions. Everything here runs the real binary.
 
 mod common;
+#[path = "maintenance_harness/mod.rs"]
+mod maintenance_harness;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
@@ -962,7 +964,7 @@ fn zsh_completion_parses_and_names_every_subcommand_and_a_flag_of_each() {
     let o = Command::new("zsh")
         .args(["-f", "-c"])
         .arg(format!(
-            "autoload -Uz compinit && compinit -u -d /dev/null; source '{}' && whence -w _rhv-pki",
+            "autoload -Uz compinit && compinit -u -D; source '{}' && whence -w _rhv-pki",
             path.display()
         ))
         .output()
@@ -1341,4 +1343,51 @@ fn every_flag_in_the_readme_code_exists_somewhere() {
     }
     assert!(bad.is_empty(), "flags no command has:\n{}", bad.join("\n"));
     assert!(seen > 100, "{seen}");
+}
+
+/// The cycle's verify step judges as `maintenance verify`: an endpoint that shows no
+/// certificate after its restart is `endpoint-unreachable` (exit 4, "systemctl status"), not
+/// `restart-needed` (5, "systemctl restart").
+#[test]
+fn resign_cycle_with_an_unreachable_endpoint_exits_4_not_restart_needed() {
+    let m = maintenance_harness::Manager::start("4.2-sha1", &[("httpd", "enabled", true)]);
+    let closed = maintenance_harness::free_port();
+    let out = m.rhv_pki(&[
+        "resign",
+        "apache",
+        "--root",
+        m.root_str(),
+        "--yes",
+        "--cycle",
+        "--he-host",
+        "localhost",
+        "--endpoint",
+        &format!("httpd=127.0.0.1:{closed}"),
+        "--verify-timeout",
+        "1",
+        "--probe-timeout",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let doc = maintenance_harness::json(&out);
+    assert_eq!(out.status.code(), Some(4), "{doc:#}");
+    assert_eq!(codes_of(&doc), ["endpoint-unreachable"], "{doc:#}");
+    let manual: Vec<&str> = doc["cycle"]["manual"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(
+        manual
+            .iter()
+            .any(|m| m.starts_with("endpoint-unreachable: systemctl status httpd")),
+        "{manual:?}"
+    );
+    assert!(
+        !manual.iter().any(|m| m.contains("restart-needed")),
+        "{manual:?}"
+    );
+    assert!(!m.gm(), "maintenance cleared");
 }
