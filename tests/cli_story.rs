@@ -4,9 +4,11 @@
 //! descriptions and format values, the README's commands and flags, and the zsh / fish
 //! completions. Everything here runs the real binary.
 
-mod common;
+// The harness carries tests/common as its `common` (one copy of the module: clippy's
+// duplicate_mod).
 #[path = "maintenance_harness/mod.rs"]
 mod maintenance_harness;
+use maintenance_harness::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
