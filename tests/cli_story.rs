@@ -1315,6 +1315,8 @@ fn every_flag_in_the_readme_code_exists_somewhere() {
         "--mode",
         "--vm-status",
         "--json",
+        // fish
+        "--no-execute",
         // cargo
         "--bench",
         "--test",
