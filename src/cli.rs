@@ -39,7 +39,8 @@ use crate::report::{self, Status};
 #[command(
     name = "rhv-pki",
     version,
-    about = "Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager"
+    about = "Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager",
+    after_help = "Each command's --help (and man page) lists the exit codes it returns. Bad arguments exit 3 everywhere (UNKNOWN in Nagios terms); --help and --version exit 0."
 )]
 pub struct Cli {
     #[command(subcommand)]

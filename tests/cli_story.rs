@@ -270,6 +270,18 @@ fn every_command_help_lists_exactly_the_exit_codes_it_returns() {
         let want: BTreeSet<u32> = want.iter().copied().collect();
         assert_eq!(got, want, "rhv-pki {cmd} --help:\n{}", h.about);
     }
+    // The rule every table above shares, said once at the top and true for the parents too.
+    let top = help_text(&[]);
+    assert!(top.contains("Bad arguments exit 3 everywhere"), "{top}");
+    for args in [
+        &["hosts"][..],
+        &["maintenance"],
+        &["resign", "--no-such-flag"],
+        &[],
+    ] {
+        assert_eq!(run(args).status.code(), Some(3), "{args:?}");
+    }
+    assert_eq!(run(&["--version"]).status.code(), Some(0));
 }
 
 #[test]
