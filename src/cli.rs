@@ -39,7 +39,8 @@ use crate::report::{self, Status};
 #[command(
     name = "rhv-pki",
     version,
-    about = "Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager"
+    about = "Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager",
+    after_help = "Each command's --help (and man page) lists the exit codes it returns. Bad arguments exit 3 everywhere (UNKNOWN in Nagios terms); --help and --version exit 0."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -50,21 +51,55 @@ pub struct Cli {
 pub enum Command {
     /// Check every certificate of the Manager's PKI directory (read-only).
     ///
-    /// Exit codes follow the Nagios plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
-    /// (the audit could not run: bad arguments, missing or unreadable PKI directory).
+    /// Exit codes (the Nagios plugin convention): 0 OK; 1 WARNING; 2 CRITICAL; 3 UNKNOWN (the
+    /// audit could not run: bad arguments, missing or unreadable PKI directory, a side job
+    /// such as --textfile-dir or --post-events failed).
     Audit(AuditArgs),
     /// Set `default_md = sha256` in openssl.conf (backup kept, every other byte unchanged).
+    ///
+    /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a step failed and everything was
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; the lock or a check refused); 3 usage error.
     Conf(change::ConfArgs),
     /// Re-sign certificates with SHA-256 keeping their keys (the SHA-1 -> SHA-256 runbook).
     ///
-    /// Exit codes: 0 done (or nothing to do), 1 failed and rolled back, 2 refused (nothing
-    /// changed), 3 usage error.
+    /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a step failed and everything was
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; a check refused the plan; global maintenance could not be set); 3
+    /// usage error; 4 files changed but the maintenance cycle did not finish (a restart failed and
+    /// global maintenance is kept on, restarts were refused because a hosted engine could not be
+    /// ruled out, global maintenance could not be cleared, or an endpoint showed no certificate
+    /// after its restart: endpoint-unreachable); 5 files changed and services restarted, but an
+    /// endpoint still serves the old certificate (restart-needed).
+    ///
+    /// The maintenance cycle runs on the live PKI, or with --cycle; without it only the first four
+    /// codes occur.
     Resign(change::ResignArgs),
-    /// Re-issue the certificates that expire soon (same exit codes as resign).
+    /// Re-issue the certificates that expire soon, or the ones named.
+    ///
+    /// Exit codes: 0 done (or nothing was due, or --dry-run); 1 a step failed and everything was
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; a check refused the plan; global maintenance could not be set); 3
+    /// usage error; 4 files changed but the maintenance cycle did not finish (a restart failed and
+    /// global maintenance is kept on, restarts were refused because a hosted engine could not be
+    /// ruled out, global maintenance could not be cleared, or an endpoint showed no certificate
+    /// after its restart: endpoint-unreachable); 5 files changed and services restarted, but an
+    /// endpoint still serves the old certificate (restart-needed).
+    ///
+    /// The maintenance cycle runs on the live PKI, or with --cycle; without it only the first four
+    /// codes occur.
     Renew(change::RenewArgs),
     /// Restore the PKI directory and engine.conf.d from a backup, byte-identical.
+    ///
+    /// Exit codes: 0 restored (or --dry-run); 2 refused, or the restore failed (an interrupted
+    /// change must be undone first; not confirmed: answered no, or no --yes and stdin is not a
+    /// terminal; the lock or the backup could not be used: see the message); 3 usage error (no such
+    /// backup, no completed change to roll back, not a PKI directory).
     Rollback(change::RollbackArgs),
     /// List rhv-pki's backups.
+    ///
+    /// Exit codes: 0 listed; 2 the backup directory cannot be read; 3 usage error (not a PKI
+    /// directory).
     Backups(change::BackupsArgs),
     /// The hosts: audit what they serve (TLS) or hold (--ssh), recover expired ones over SSH,
     /// re-enroll them in rolling maintenance waves through the Manager.
@@ -74,7 +109,10 @@ pub enum Command {
     Maintenance(maintenance::MaintenanceArgs),
     /// Print shell completions or the man page (generated from these definitions); with
     /// `man --out-dir DIR`, write rhv-pki.1 and one page per subcommand (rhv-pki-audit.1, …).
+    ///
+    /// Exit codes: 0 printed or written; 3 usage error or the output could not be written.
     Generate {
+        /// What to print: a shell's completion script, or the man page.
         #[arg(value_enum)]
         what: Generated,
         /// Write every man page into DIR instead of printing the top-level one (man only).
@@ -85,9 +123,13 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Generated {
+    /// bash completion (source it, or install it as /usr/share/bash-completion/completions/rhv-pki).
     Bash,
+    /// zsh completion (install it as `_rhv-pki` in a directory of $fpath).
     Zsh,
+    /// fish completion (install it as ~/.config/fish/completions/rhv-pki.fish).
     Fish,
+    /// The man page, roff (with --out-dir: one page per subcommand).
     Man,
 }
 
@@ -160,7 +202,9 @@ fn man_page(man: &clap_mangen::Man) -> std::io::Result<Vec<u8>> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Text for people.
     Table,
+    /// A JSON document (`kind`, `apiVersion`).
     Json,
 }
 
@@ -245,6 +289,7 @@ pub struct AuditArgs {
     /// Critical when a certificate expires within this many days, every role [default: 30, or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
     pub format: AuditFormat,
     /// Also write Prometheus metrics atomically to DIR/rhv_pki.prom (node_exporter textfile collector).
@@ -270,9 +315,11 @@ pub struct AuditArgs {
     /// severity; the Manager de-duplicates by custom id).
     #[arg(long)]
     pub post_events: bool,
+    // Keep these two last: a heading applies to every argument after it, so a flag added
+    // below them would be listed under "Endpoint probe" (tests/cli_story.rs checks).
     #[command(flatten, next_help_heading = "Manager API (--post-events)")]
     pub engine: hosts::EngineArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Endpoint probe (--probe)")]
     pub probe: maintenance::ProbeArgs,
 }
 

@@ -42,6 +42,7 @@ pub struct CommonChangeArgs {
     /// Apply without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups].
@@ -98,7 +99,10 @@ pub struct ResignArgs {
     pub issue: IssueArgs,
     #[command(flatten)]
     pub common: CommonChangeArgs,
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "Maintenance cycle (the live PKI, or --cycle)"
+    )]
     pub cycle: CycleArgs,
 }
 
@@ -120,7 +124,10 @@ pub struct RenewArgs {
     pub issue: IssueArgs,
     #[command(flatten)]
     pub common: CommonChangeArgs,
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "Maintenance cycle (the live PKI, or --cycle)"
+    )]
     pub cycle: CycleArgs,
 }
 
@@ -137,8 +144,10 @@ pub struct RollbackArgs {
 pub struct BackupsArgs {
     #[command(flatten)]
     pub loc: LocationArgs,
+    /// Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups].
     #[arg(long, value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -407,9 +416,10 @@ fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
     if common.yes {
         return Ok(true);
     }
+    // Not confirmed, as a "no" answer is (exit 2): nobody can answer on /dev/null or a pipe.
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(format!(
-            "refusing to {what} without --yes: stdin is not a terminal (use --dry-run to see the plan)"
+        return Err(CliError::Refused(format!(
+            "refusing to {what} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)"
         )));
     }
     eprint!("Apply this plan? [y/N] ");

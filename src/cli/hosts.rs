@@ -29,21 +29,28 @@ pub struct HostsArgs {
 pub enum HostsCommand {
     /// Read every host's certificate set and judge it against the Manager's current CAs.
     ///
-    /// Exit codes follow Nagios: 0 OK, 1 WARNING, 2 CRITICAL (an unreachable host is
-    /// critical), 3 UNKNOWN (bad arguments, unreadable PKI directory).
+    /// Exit codes (Nagios): 0 OK; 1 WARNING; 2 CRITICAL (an unreachable host is critical);
+    /// 3 UNKNOWN (bad arguments, unreadable PKI directory, the Manager could not be asked for
+    /// its hosts, the textfile could not be written).
     Audit(HostsAuditArgs),
     /// Re-issue host certificates the Manager can no longer use (expired, CA changed) keeping
     /// each host's keys, install them, restart the services and confirm what vdsm serves.
     ///
-    /// Exit codes: 0 done (or nothing due), 1 a host or the Manager write failed (Manager
-    /// rolled back; the host's state is reported), 2 refused (nothing changed), 3 usage error.
+    /// Exit codes: 0 done (or nothing due, or --dry-run with every host read); 1 a host could
+    /// not be read or recovered, or the Manager write failed (Manager rolled back; the host's
+    /// state is reported); 2 refused, nothing changed (not confirmed: without --yes on a
+    /// stdin that is not a terminal no host is contacted; the lock or a check refused);
+    /// 3 usage error.
     Recover(RecoverArgs),
     /// Re-enroll host certificates in rolling maintenance waves through the Manager:
     /// Maintenance → Enroll Certificate → Activate, then prove vdsm serves the new certificate.
     ///
-    /// Exit codes: 0 done (or nothing to do), 1 a host failed (see the report; hosts left in
-    /// maintenance are listed), 2 refused before changing anything, 3 usage, 130 interrupted
-    /// (re-run the same command to resume).
+    /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a host failed (see the report;
+    /// hosts left in maintenance are listed); 2 refused before changing anything (not
+    /// confirmed: answered no, or no --yes and stdin is not a terminal; login or TLS to the
+    /// Manager; a saved run with other arguments; the plan cannot keep the HostedEngine VM
+    /// safe); 3 usage error; 129 hangup, 130 interrupted, 143 terminated (re-run the same
+    /// command to resume).
     Enroll(enroll::HostsEnrollArgs),
 }
 
@@ -60,6 +67,7 @@ pub struct ReachArgs {
     /// directory; without: the Manager's hosts, through its REST API].
     #[arg(long = "host", value_name = "NAME[=ADDR[:PORT]]")]
     pub hosts: Vec<String>,
+    /// The user to log in as on the hosts.
     #[arg(long, value_name = "USER", default_value = "root")]
     pub ssh_user: String,
     /// Private key file [default: ssh-agent via SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_rsa].
@@ -68,13 +76,16 @@ pub struct ReachArgs {
     /// known_hosts file to verify host keys with [default: ~/.ssh/known_hosts].
     #[arg(long, value_name = "FILE")]
     pub known_hosts: Option<PathBuf>,
+    /// SSH port of the hosts (a --host NAME=ADDR:PORT overrides it for that host).
     #[arg(long, value_name = "PORT", default_value_t = ssh::DEFAULT_PORT)]
     pub ssh_port: u16,
     /// Record the key of a host known_hosts does not know yet (a changed key is never accepted).
     #[arg(long)]
     pub accept_new_host_key: bool,
+    /// Seconds to connect and authenticate to one host.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub connect_timeout: u64,
+    /// Seconds one command on a host may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub command_timeout: u64,
     /// Hosts worked on at the same time.
@@ -101,6 +112,7 @@ pub struct HostsAuditArgs {
     /// Critical when a certificate expires within this many days [default: 30, or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = super::AuditFormat::Table)]
     pub format: super::AuditFormat,
     /// Also write Prometheus metrics atomically to DIR/rhv_pki_hosts.prom (node_exporter textfile collector; beside audit's rhv_pki.prom).
@@ -109,6 +121,7 @@ pub struct HostsAuditArgs {
     /// Config file (TOML thresholds per role class) [default: /etc/rhv-pki/config.toml if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Colour the table: auto = only on a terminal.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Also give one readiness verdict: `el9` lists what RHEL 9's DEFAULT crypto policy
@@ -119,6 +132,7 @@ pub struct HostsAuditArgs {
     /// Without --ssh: only hosts of these clusters (names).
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
+    // Keep these two last: a heading applies to every argument after it (tests/cli_story.rs).
     #[command(flatten, next_help_heading = "Manager API (without --ssh)")]
     pub engine: EngineArgs,
     #[command(flatten, next_help_heading = "vdsm TLS (without --ssh)")]
@@ -137,6 +151,7 @@ pub struct RecoverArgs {
     /// Apply without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = super::Format::Table)]
     pub format: super::Format,
     /// Validity of the new host certificates (VdsCertificateValidityInDays).
@@ -470,7 +485,7 @@ fn confirm(yes: bool) -> Result<bool, CliError> {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(
+        return Err(CliError::Refused(
             "refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)".into(),
         ));
     }
@@ -526,6 +541,13 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         legacy_lock_dir: crate::txn::legacy_lock_dir(a.loc.root.as_deref()),
         fault: super::change::fault_from_env()?,
     };
+    // Nobody can confirm without a terminal: refuse before any host is contacted (the plan
+    // reads every host over SSH), so a cron job or a pipe never waits on it nor acts.
+    if !a.yes && !a.dry_run && !std::io::stdin().is_terminal() {
+        return Err(CliError::Refused(
+            "refusing to recover hosts without --yes: stdin is not a terminal, so nobody can confirm; no host was contacted and nothing changed (see the plan: --dry-run; apply it: --yes)".into(),
+        ));
+    }
     let json = a.format == super::Format::Json;
     let plan = recover::plan(&cfg, &reach, &hosts)?;
     if a.dry_run {
