@@ -414,6 +414,9 @@ pub enum CycleResult {
     RestartRefused,
     /// Files written and restarted, but endpoints still serve old certificates.
     Stale,
+    /// Files written and restarted, but an endpoint shows no certificate at all (refused,
+    /// timed out) or its file cannot be read: a restart will not help, a look will.
+    EndpointUnreachable,
     /// Everything else done, but global maintenance could not be cleared.
     MaintenanceNotCleared,
 }
@@ -649,7 +652,17 @@ impl Cycle<'_> {
                     (!bad.is_empty()).then(|| bad.join("; ")),
                 );
                 if !bad.is_empty() {
-                    r.result = CycleResult::Stale;
+                    // As the exit code: an endpoint showing nothing outranks a stale one.
+                    r.result = if r.checks.iter().any(|c| {
+                        matches!(
+                            c.state,
+                            CheckState::Unreachable | CheckState::DiskUnreadable
+                        )
+                    }) {
+                        CycleResult::EndpointUnreachable
+                    } else {
+                        CycleResult::Stale
+                    };
                     // One to-do per finding code: a restart helps an endpoint that serves the
                     // old certificate, not one that shows none (refused, timed out).
                     let units = |old: bool| -> Vec<&str> {

@@ -1389,6 +1389,7 @@ fn resign_cycle_with_an_unreachable_endpoint_exits_4_not_restart_needed() {
     let doc = maintenance_harness::json(&out);
     assert_eq!(out.status.code(), Some(4), "{doc:#}");
     assert_eq!(codes_of(&doc), ["endpoint-unreachable"], "{doc:#}");
+    assert_eq!(doc["cycle"]["result"], "endpoint-unreachable", "{doc:#}");
     let manual: Vec<&str> = doc["cycle"]["manual"]
         .as_array()
         .unwrap()

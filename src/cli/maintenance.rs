@@ -701,7 +701,7 @@ pub fn exit_code(r: &CycleReport) -> u8 {
         CycleResult::Done => 0,
         // The verify step judged as `maintenance verify` does: an endpoint that shows no
         // certificate after its restart is 4, one that serves the old certificate 5.
-        CycleResult::Stale => verify_exit_code(&r.checks),
+        CycleResult::Stale | CycleResult::EndpointUnreachable => verify_exit_code(&r.checks),
         CycleResult::MaintenanceRefused => super::change::EXIT_REFUSED,
         CycleResult::FilesFailed => super::change::EXIT_FAILED_ROLLED_BACK,
         CycleResult::RestartFailed
