@@ -27,6 +27,7 @@ use pkcs12::kdf::Pkcs12KeyType;
 pub(crate) enum Hash {
     Sha1,
     Sha256,
+    Sha512,
 }
 
 /// One derivation to run.
@@ -67,6 +68,7 @@ impl Kdf<'_> {
                 let block = match prf {
                     Hash::Sha1 => 20,
                     Hash::Sha256 => 32,
+                    Hash::Sha512 => 64,
                 };
                 2 * len.div_ceil(block).max(1) as u64
             }
@@ -142,6 +144,9 @@ impl Kdf<'_> {
                     Hash::Sha256 => {
                         pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut out)
                     }
+                    Hash::Sha512 => {
+                        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, &mut out)
+                    }
                 }
                 Some(out)
             }
@@ -170,6 +175,9 @@ impl Kdf<'_> {
                     }
                     Hash::Sha256 => {
                         pkcs12::kdf::derive_key::<sha2::Sha256>(password_bmp, salt, id, rounds, len)
+                    }
+                    Hash::Sha512 => {
+                        pkcs12::kdf::derive_key::<sha2::Sha512>(password_bmp, salt, id, rounds, len)
                     }
                 })
             }
@@ -372,7 +380,7 @@ mod tests {
     fn pbkdf2_matches_openssl() {
         let long = b"key material longer than one block of sixty-four bytes, to be hashed first";
         let salts: [&[u8]; 3] = [b"12345678", b"", &[0xab; 70]];
-        for prf in [Hash::Sha1, Hash::Sha256] {
+        for prf in [Hash::Sha1, Hash::Sha256, Hash::Sha512] {
             for (i, salt) in salts.iter().enumerate() {
                 for (iterations, len) in [(1u32, 16), (2, 24), (2048 + i as u32, 32), (5, 40)] {
                     for password in [&b"mypass"[..], &long[..]] {
@@ -386,6 +394,7 @@ mod tests {
                         let md = match prf {
                             Hash::Sha1 => openssl::hash::MessageDigest::sha1(),
                             Hash::Sha256 => openssl::hash::MessageDigest::sha256(),
+                            Hash::Sha512 => openssl::hash::MessageDigest::sha512(),
                         };
                         let mut want = vec![0u8; len];
                         openssl::pkcs5::pbkdf2_hmac(
