@@ -15,11 +15,11 @@ use x509_parser::prelude::*;
 
 use crate::error::{Error, Result};
 
-pub(crate) mod der;
-mod kdf;
+pub(crate) mod kdf;
+pub(crate) mod keys;
 mod p12;
 
-pub use der::RsaPublic;
+pub use keys::RsaPublic;
 
 /// Largest file we read as a certificate, key or PKCS#12 (real ones are a few KiB).
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -432,10 +432,11 @@ fn summarize(path: &Path, x: &X509Certificate<'_>, der: &[u8]) -> Result<CertSum
     })
 }
 
-/// SHA-256 without OpenSSL 3's one-shot `SHA256()`, which fetches the algorithm (taking
-/// global locks) on every call; SHA-NI when the CPU has it.
+/// SHA-256 with the `sha2` crate, not OpenSSL 3's one-shot `SHA256()`, which fetches the
+/// algorithm (taking global locks) on every call; SHA-NI when the CPU has it.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    kdf::sha256(data)
+    use sha2::Digest as _;
+    sha2::Sha256::digest(data).into()
 }
 
 /// How a private key file is encoded.
@@ -589,8 +590,8 @@ pub fn read_key_public(path: &Path, data: &[u8], password: Option<&str>) -> Resu
     let (block, format) = key_block(path, &blocks)?;
     if canonical_pem(&block.text) {
         let public = match format {
-            KeyFormat::Pkcs1 => der::rsa_private_key(&block.der),
-            KeyFormat::Pkcs8 => der::pkcs8_rsa(&block.der),
+            KeyFormat::Pkcs1 => keys::rsa_private_key(&block.der),
+            KeyFormat::Pkcs8 => keys::pkcs8_rsa(&block.der),
             _ => None,
         };
         if let Some(public) = public {
@@ -731,10 +732,10 @@ pub fn inspect_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Summar
     inspect_p12_with(path, data, password, &P12Kdf::new(&[], password))
 }
 
-/// The key derivations of many PKCS#12 files as one batch that several threads share: each
-/// caller of [`P12Kdf::keys`] takes groups of chains until none is left, then waits for the
-/// others; all get the same keys. All the files' chains share SHA-NI's lockstep slots: ~30%
-/// less CPU than one file at a time. A file whose keys are not in it derives them itself.
+/// The key derivations of many PKCS#12 files as one batch that several threads share (see
+/// [`kdf::Batch`]): each caller of [`P12Kdf::keys`] takes derivations until none is left,
+/// then waits for the others; all get the same keys. A file whose keys are not in it derives
+/// them itself.
 pub(crate) struct P12Kdf(kdf::Batch);
 
 impl P12Kdf {

@@ -112,44 +112,36 @@ impl P12Format {
     }
 }
 
+/// One DER element as `der` decodes it: its tag byte and content octets.
 struct Tlv<'a> {
     tag: u8,
     content: &'a [u8],
 }
 
+/// The first DER element of `input` (read by the `der` crate: definite, minimal lengths)
+/// and the bytes after it.
 fn tlv(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), String> {
-    if input.len() < 2 {
-        return Err("truncated DER".into());
-    }
-    let tag = input[0];
-    if tag & 0x1f == 0x1f {
-        return Err("multi-byte tags are not used by PKCS#12".into());
-    }
-    let (len, hdr) = match input[1] {
-        l if l < 0x80 => (l as usize, 2),
-        0x80 => return Err("indefinite-length BER is not supported".into()),
-        l => {
-            let n = (l & 0x7f) as usize;
-            if n > 4 || input.len() < 2 + n {
-                return Err("bad DER length".into());
-            }
-            let mut v = 0usize;
-            for b in &input[2..2 + n] {
-                v = (v << 8) | *b as usize;
-            }
-            (v, 2 + n)
-        }
+    use der::{Decode as _, Encode as _, Tagged as _};
+    let mut r = der::SliceReader::new(input).map_err(|e| e.to_string())?;
+    let any = der::asn1::AnyRef::decode(&mut r).map_err(|e| e.to_string())?;
+    // The tag in one byte (PKCS#12 uses no others) and the element's length in the input.
+    let mut tag = [0u8; 1];
+    let tag = match any.tag().encode_to_slice(&mut tag) {
+        Ok([b]) => *b,
+        _ => return Err("multi-byte tags are not used by PKCS#12".into()),
     };
-    let end = hdr.checked_add(len).ok_or("bad DER length")?;
-    if input.len() < end {
-        return Err("DER element runs past the end of the file".into());
-    }
+    let len = any
+        .encoded_len()
+        .ok()
+        .and_then(|l| usize::try_from(l).ok())
+        .filter(|l| *l <= input.len())
+        .ok_or("bad DER length")?;
     Ok((
         Tlv {
             tag,
-            content: &input[hdr..end],
+            content: any.value(),
         },
-        &input[end..],
+        &input[len..],
     ))
 }
 
@@ -184,34 +176,13 @@ fn count(t: &Tlv<'_>) -> u64 {
         .fold(0u64, |a, b| a.saturating_mul(256).saturating_add(*b as u64))
 }
 
-/// Dotted string of an OID's content octets.
+/// Dotted string of an OID's content octets (`der`'s reading; the octets themselves when
+/// they are no valid OID).
 pub fn oid_string(c: &[u8]) -> String {
-    let mut parts: Vec<u64> = Vec::new();
-    let mut v: u64 = 0;
-    for (i, b) in c.iter().enumerate() {
-        v = (v << 7) | (*b & 0x7f) as u64;
-        if b & 0x80 == 0 {
-            if parts.is_empty() && i < c.len() {
-                let (a, b2) = if v < 40 {
-                    (0, v)
-                } else if v < 80 {
-                    (1, v - 40)
-                } else {
-                    (2, v - 80)
-                };
-                parts.push(a);
-                parts.push(b2);
-            } else {
-                parts.push(v);
-            }
-            v = 0;
-        }
+    match der::oid::ObjectIdentifier::from_bytes(c) {
+        Ok(o) => o.to_string(),
+        Err(_) => hex::encode(c),
     }
-    parts
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 fn read_oid(input: &[u8]) -> Result<(String, &[u8]), String> {
@@ -435,45 +406,18 @@ pub fn check_work(der: &[u8]) -> Result<(), Bound> {
 }
 
 /// RFC 7292 appendix B.2 (the PKCS#12 key derivation) with SHA-1, as its PBE algorithms
-/// use it: `n` bytes of purpose `id` (1 key, 2 IV, 3 MAC).
-fn pkcs12_kdf(id: u8, bmp: &[u8], salt: &[u8], iterations: u64, n: usize) -> Vec<u8> {
-    const V: usize = 64;
-    let fill = |x: &[u8]| -> Vec<u8> {
-        if x.is_empty() {
-            return Vec::new();
-        }
-        x.iter()
-            .copied()
-            .cycle()
-            .take(x.len().div_ceil(V) * V)
-            .collect()
-    };
-    let mut i_buf = fill(salt);
-    i_buf.extend(fill(bmp));
-    let mut out = Vec::new();
-    while out.len() < n {
-        let mut d = vec![id; V];
-        d.extend_from_slice(&i_buf);
-        let mut a = openssl::sha::sha1(&d);
-        for _ in 1..iterations {
-            a = openssl::sha::sha1(&a);
-        }
-        out.extend_from_slice(&a);
-        if out.len() >= n {
-            break;
-        }
-        let b: Vec<u8> = a.iter().copied().cycle().take(V).collect();
-        for block in i_buf.chunks_mut(V) {
-            let mut carry = 1u16;
-            for (x, y) in block.iter_mut().rev().zip(b.iter().rev()) {
-                let sum = *x as u16 + *y as u16 + carry;
-                *x = sum as u8;
-                carry = sum >> 8;
-            }
-        }
+/// use it: `n` bytes of purpose `id` (1 key, 2 IV, 3 MAC), from `pkcs12::kdf`. `None` for a
+/// count outside 1..=[`MAX_P12_ITERATIONS`] (never derived).
+fn pkcs12_kdf(id: u8, bmp: &[u8], salt: &[u8], iterations: u64, n: usize) -> Option<Vec<u8>> {
+    crate::cert::kdf::Kdf::Pkcs12 {
+        digest: crate::cert::kdf::Hash::Sha1,
+        id,
+        password_bmp: bmp,
+        salt,
+        iterations: u32::try_from(iterations).ok()?,
+        len: n,
     }
-    out.truncate(n);
-    out
+    .run()
 }
 
 /// Decrypts the content of one encrypted part with `password`, for the algorithms OpenSSL
@@ -498,12 +442,13 @@ fn decrypt_part(alg: &[u8], data: &[u8], password: &str) -> Option<Vec<u8>> {
         let kp = items(kp.content).ok()?;
         let salt = kp.first().filter(|t| t.tag == 0x04)?.content;
         let iter = small(kp.get(1)?)?;
-        let md = match kp.iter().skip(2).find(|t| t.tag == 0x30) {
-            None => openssl::hash::MessageDigest::sha1(),
+        use crate::cert::kdf::Hash;
+        let prf = match kp.iter().skip(2).find(|t| t.tag == 0x30) {
+            None => Hash::Sha1,
             Some(prf) => match digest_name(&read_oid(prf.content).ok()?.0).as_str() {
-                "hmac-sha1" => openssl::hash::MessageDigest::sha1(),
-                "hmac-sha256" => openssl::hash::MessageDigest::sha256(),
-                "hmac-sha512" => openssl::hash::MessageDigest::sha512(),
+                "hmac-sha1" => Hash::Sha1,
+                "hmac-sha256" => Hash::Sha256,
+                "hmac-sha512" => Hash::Sha512,
                 _ => return None,
             },
         };
@@ -519,8 +464,16 @@ fn decrypt_part(alg: &[u8], data: &[u8], password: &str) -> Option<Vec<u8>> {
         if iter == 0 || iter > MAX_P12_ITERATIONS {
             return None;
         }
-        let mut key = vec![0u8; cipher.key_len()];
-        openssl::pkcs5::pbkdf2_hmac(password.as_bytes(), salt, iter as usize, md, &mut key).ok()?;
+        // The `pbkdf2` crate: twice OpenSSL 3's speed here (a `.truststore` is 10,000
+        // iterations, derived again by OpenSSL when it opens the store).
+        let key = crate::cert::kdf::Kdf::Pbkdf2 {
+            prf,
+            password: password.as_bytes(),
+            salt,
+            iterations: u32::try_from(iter).ok()?,
+            len: cipher.key_len(),
+        }
+        .run()?;
         return decrypt(cipher, &key, Some(iv.content), data).ok();
     }
     let (cipher, key_len) = match oid.as_str() {
@@ -538,8 +491,8 @@ fn decrypt_part(alg: &[u8], data: &[u8], password: &str) -> Option<Vec<u8>> {
     }
     let mut bmp: Vec<u8> = password.encode_utf16().flat_map(u16::to_be_bytes).collect();
     bmp.extend([0, 0]);
-    let key = pkcs12_kdf(1, &bmp, salt.content, iter, key_len);
-    let iv = pkcs12_kdf(2, &bmp, salt.content, iter, 8);
+    let key = pkcs12_kdf(1, &bmp, salt.content, iter, key_len)?;
+    let iv = pkcs12_kdf(2, &bmp, salt.content, iter, 8)?;
     if cipher.key_len() != key_len {
         return None;
     }
@@ -813,8 +766,8 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_be_bytes)
             .collect();
-        let key = pkcs12_kdf(1, &bmp, b"outersal", 2048, 24);
-        let iv = pkcs12_kdf(2, &bmp, b"outersal", 2048, 8);
+        let key = pkcs12_kdf(1, &bmp, b"outersal", 2048, 24).unwrap();
+        let iv = pkcs12_kdf(2, &bmp, b"outersal", 2048, 8).unwrap();
         let ct = openssl::symm::encrypt(
             openssl::symm::Cipher::des_ede3_cbc(),
             &key,
@@ -829,7 +782,7 @@ mod tests {
         let ed = der(0x30, &cat(&[&der(0x02, &[0]), &eci]));
         let ci = der(0x30, &cat(&[OID_ENC_DATA, &der(0xa0, &ed)]));
         let auth_safe = der(0x30, &ci);
-        let mac_key = pkcs12_kdf(3, &bmp, b"macsalt!", 2048, 20);
+        let mac_key = pkcs12_kdf(3, &bmp, b"macsalt!", 2048, 20).unwrap();
         let pkey = openssl::pkey::PKey::hmac(&mac_key).unwrap();
         let mac = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha1(), &pkey)
             .unwrap()

@@ -54,7 +54,7 @@ impl Issuer {
         let spki = x.public_key().raw;
         // A plain rsaEncryption key (strict DER, which OpenSSL's decoder accepts too) is built
         // from its numbers; anything else is decoded by OpenSSL now, failing as it always did.
-        let simple = crate::cert::der::spki_rsa(spki);
+        let simple = crate::cert::keys::spki_rsa(spki);
         let (rsa, pkey) = match simple {
             Some(_) => (OnceLock::new(), OnceLock::new()),
             None => {

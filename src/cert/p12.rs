@@ -1,16 +1,34 @@
 //! Opens the PKCS#12 flavour OpenSSL 3 writes (oVirt 4.5: PBES2 / PBKDF2-HMAC-SHA256 /
 //! AES-CBC bags, SHA-256 MAC) without `PKCS12_parse`, which spends ~3 ms per file on EVP
-//! context copies and the decoder framework. It answers only when every step succeeds and
-//! matches what `PKCS12_parse` would do (MAC first, first key wins, the certificate is the
-//! first whose public key is the key's, the others are "CA" certificates); anything else — a
-//! wrong password, another algorithm, an unusual structure — returns `None` and the caller
-//! asks OpenSSL, whose answer (and error text) is then the one reported, exactly as before.
+//! context copies and the decoder framework. The structure is read with RustCrypto's `pkcs12`,
+//! `cms` and `pkcs5` types (strict DER), the keys come from [`super::kdf`] (the `pbkdf2`,
+//! `hmac`, `sha2` and `pkcs12::kdf` crates), AES-CBC from `aes` + `cbc`. It answers only when
+//! every step succeeds and matches what `PKCS12_parse` would do (MAC first, first key wins, the
+//! certificate is the first whose public key is the key's, the others are "CA" certificates);
+//! anything else — a wrong password, another algorithm, an unusual structure — returns `None`
+//! and the caller asks OpenSSL, whose answer (and error text) is then the one reported.
 
 use cbc::cipher::{block_padding::Pkcs7, BlockModeDecrypt, KeyIvInit};
+use der::asn1::{AnyRef, OctetString};
+use der::oid::ObjectIdentifier;
+use der::{Decode, Sequence, Tag, TagNumber, Tagged};
+use hmac::{KeyInit, Mac};
+use pkcs12::pbe_params::EncryptedPrivateKeyInfo;
+use pkcs12::{Pfx, SafeBag};
+use pkcs5::pbes2;
+use spki::AlgorithmIdentifierOwned;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::der::{self, oid, RsaPublic};
-use super::kdf::{self, Kdf};
+use super::kdf::{self, Hash, Kdf};
+use super::keys::{self, RsaPublic};
+
+const DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+const ENCRYPTED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.6");
+const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const FRIENDLY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.20");
+const LOCAL_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.21");
+const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 /// What a PKCS#12 holds, as the audit needs it.
 pub(crate) struct Opened {
@@ -20,69 +38,52 @@ pub(crate) struct Opened {
 }
 
 /// PBES2 parameters of one encrypted part.
-struct Pbes2<'a> {
-    salt: &'a [u8],
+struct Pbes2 {
+    salt: Vec<u8>,
     iterations: u32,
     key_len: usize,
-    iv: &'a [u8],
-    data: &'a [u8],
+    iv: [u8; 16],
+    data: Vec<u8>,
 }
 
-fn pbes2<'a>(alg: &'a [u8], data: &'a [u8]) -> Option<Pbes2<'a>> {
-    let (o, rest) = der::take(alg, 0x06)?;
-    if o != oid::PBES2 {
+fn pbes2(alg: &AlgorithmIdentifierOwned, data: &[u8]) -> Option<Pbes2> {
+    if alg.oid != pbes2::PBES2_OID {
         return None;
     }
-    let params = der::only(rest, 0x30)?;
-    let (kdf_alg, rest) = der::take(params, 0x30)?;
-    let enc = der::only(rest, 0x30)?;
-    // keyDerivationFunc: PBKDF2 { salt OCTET STRING, iterations, keyLength?, prf }
-    let (o, rest) = der::take(kdf_alg, 0x06)?;
-    if o != oid::PBKDF2 {
+    let params = pbes2::Parameters::try_from(AnyRef::from(alg.parameters.as_ref()?)).ok()?;
+    let kdf = params.kdf.pbkdf2()?;
+    // The PRF must be named HMAC-SHA256 (its default, hmacWithSHA1, is not done here).
+    if kdf.prf != pbes2::Pbkdf2Prf::HmacWithSha256 {
         return None;
     }
-    let p = der::only(rest, 0x30)?;
-    let (salt, rest) = der::take(p, 0x04)?;
-    let (iterations, mut rest) = der::small(rest)?;
-    let mut key_len = None;
-    if rest.first() == Some(&0x02) {
-        let (l, r) = der::small(rest)?;
-        key_len = Some(l);
-        rest = r;
-    }
-    // The PRF must be named: its default (hmacWithSHA1) is not done here.
-    let prf = der::only(rest, 0x30)?;
-    if der::null_alg(prf)? != oid::HMAC_SHA256 {
-        return None;
-    }
-    let (o, rest) = der::take(enc, 0x06)?;
-    let cipher_key_len = match o {
-        x if x == oid::AES128_CBC => 16,
-        x if x == oid::AES192_CBC => 24,
-        x if x == oid::AES256_CBC => 32,
+    let (cipher_key_len, iv) = match params.encryption {
+        pbes2::EncryptionScheme::Aes128Cbc { iv } => (16, iv),
+        pbes2::EncryptionScheme::Aes192Cbc { iv } => (24, iv),
+        pbes2::EncryptionScheme::Aes256Cbc { iv } => (32, iv),
         _ => return None,
     };
-    let iv = der::only(rest, 0x04)?;
-    if iv.len() != 16 || key_len.is_some_and(|l| l != cipher_key_len) {
+    if kdf.key_length.is_some_and(|l| l as usize != cipher_key_len) {
         return None;
     }
-    if iterations == 0 || iterations > crate::p12format::MAX_P12_ITERATIONS {
+    let iterations = kdf.iteration_count;
+    if iterations == 0 || iterations as u64 > crate::p12format::MAX_P12_ITERATIONS {
         return None;
     }
     Some(Pbes2 {
-        salt,
-        iterations: iterations as u32,
-        key_len: cipher_key_len as usize,
+        salt: kdf.salt.as_ref().to_vec(),
+        iterations,
+        key_len: cipher_key_len,
         iv,
-        data,
+        data: data.to_vec(),
     })
 }
 
-impl Pbes2<'_> {
+impl Pbes2 {
     fn job<'p>(&'p self, password: &'p [u8]) -> Kdf<'p> {
         Kdf::Pbkdf2 {
+            prf: Hash::Sha256,
             password,
-            salt: self.salt,
+            salt: &self.salt,
             iterations: self.iterations,
             len: self.key_len,
         }
@@ -101,52 +102,48 @@ impl Pbes2<'_> {
             Some(buf)
         }
         match key.len() {
-            16 => go::<aes::Aes128>(key, self.iv, self.data),
-            24 => go::<aes::Aes192>(key, self.iv, self.data),
-            32 => go::<aes::Aes256>(key, self.iv, self.data),
+            16 => go::<aes::Aes128>(key, &self.iv, &self.data),
+            24 => go::<aes::Aes192>(key, &self.iv, &self.data),
+            32 => go::<aes::Aes256>(key, &self.iv, &self.data),
             _ => None,
         }
     }
 }
 
 /// One ContentInfo of the AuthenticatedSafe.
-enum Part<'a> {
+enum Part {
     /// SafeContents in clear (its bags).
-    Clear(Vec<Bag<'a>>),
+    Clear(Vec<Bag>),
     /// Encrypted SafeContents.
-    Encrypted(Pbes2<'a>),
+    Encrypted(Pbes2),
 }
 
-enum Bag<'a> {
-    Key(&'a [u8]),
-    ShroudedKey(Pbes2<'a>),
-    Cert(&'a [u8]),
+enum Bag {
+    Key(Vec<u8>),
+    ShroudedKey(Pbes2),
+    Cert(Vec<u8>),
 }
 
 /// The attributes `PKCS12_parse` reads must be of the type it assumes.
-fn attributes_ok(attrs: &[u8]) -> Option<()> {
-    for a in der::items(der::only(attrs, 0x31)?)? {
-        if a.tag != 0x30 {
-            return None;
-        }
-        let (o, rest) = der::take(a.content, 0x06)?;
-        let values = der::items(der::only(rest, 0x31)?)?;
-        if o == oid::FRIENDLY_NAME {
+fn attributes_ok(b: &SafeBag) -> Option<()> {
+    let Some(attrs) = &b.bag_attributes else {
+        return Some(());
+    };
+    for a in attrs.iter() {
+        let values: Vec<_> = a.values.iter().collect();
+        if a.oid == FRIENDLY_NAME {
             // BMPString without surrogates: OpenSSL converts it to UTF-8 or fails.
             let [v] = values.as_slice() else { return None };
-            if v.tag != 0x1e || v.content.len() % 2 != 0 {
+            let c = v.value();
+            if v.tag() != Tag::BmpString || c.len() % 2 != 0 {
                 return None;
             }
-            let surrogate = v
-                .content
-                .chunks_exact(2)
-                .any(|c| (0xd8..=0xdf).contains(&c[0]));
-            if surrogate {
+            if c.chunks_exact(2).any(|c| (0xd8..=0xdf).contains(&c[0])) {
                 return None;
             }
-        } else if o == oid::LOCAL_KEY_ID {
+        } else if a.oid == LOCAL_KEY_ID {
             let [v] = values.as_slice() else { return None };
-            if v.tag != 0x04 {
+            if v.tag() != Tag::OctetString {
                 return None;
             }
         }
@@ -154,31 +151,36 @@ fn attributes_ok(attrs: &[u8]) -> Option<()> {
     Some(())
 }
 
-fn bags(safe_contents: &[u8]) -> Option<Vec<Bag<'_>>> {
+/// A bag's value: the content of its `[0] EXPLICIT` wrapper.
+fn bag_value(b: &SafeBag) -> Option<&[u8]> {
+    let v = AnyRef::from_der(&b.bag_value).ok()?;
+    (v.tag()
+        == Tag::ContextSpecific {
+            constructed: true,
+            number: TagNumber(0),
+        })
+    .then(|| v.value())
+}
+
+fn bags(safe_contents: &[u8]) -> Option<Vec<Bag>> {
     let mut out = Vec::new();
-    for b in der::items(der::only(safe_contents, 0x30)?)? {
-        if b.tag != 0x30 {
-            return None;
-        }
-        let (id, rest) = der::take(b.content, 0x06)?;
-        let (value, rest) = der::take(rest, 0xa0)?;
-        if !rest.is_empty() {
-            attributes_ok(rest)?;
-        }
-        out.push(if id == oid::KEY_BAG {
-            Bag::Key(value)
-        } else if id == oid::SHROUDED_KEY_BAG {
-            let epki = der::only(value, 0x30)?;
-            let (alg, rest) = der::take(epki, 0x30)?;
-            let data = der::only(rest, 0x04)?;
-            Bag::ShroudedKey(pbes2(alg, data)?)
-        } else if id == oid::CERT_BAG {
-            let cb = der::only(value, 0x30)?;
-            let (t, rest) = der::take(cb, 0x06)?;
-            if t != oid::X509_CERTIFICATE {
+    for b in Vec::<SafeBag>::from_der(safe_contents).ok()? {
+        attributes_ok(&b)?;
+        let value = bag_value(&b)?;
+        out.push(if b.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
+            Bag::Key(value.to_vec())
+        } else if b.bag_id == pkcs12::PKCS_12_PKCS8_KEY_BAG_OID {
+            let epki = EncryptedPrivateKeyInfo::from_der(value).ok()?;
+            Bag::ShroudedKey(pbes2(
+                &epki.encryption_algorithm,
+                epki.encrypted_data.as_bytes(),
+            )?)
+        } else if b.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
+            let cb = pkcs12::CertBag::from_der(value).ok()?;
+            if cb.cert_id != pkcs12::PKCS_12_X509_CERT_OID {
                 return None;
             }
-            Bag::Cert(der::only(der::only(rest, 0xa0)?, 0x04)?)
+            Bag::Cert(cb.cert_value.into_bytes().into_vec())
         } else {
             return None;
         });
@@ -186,32 +188,36 @@ fn bags(safe_contents: &[u8]) -> Option<Vec<Bag<'_>>> {
     Some(out)
 }
 
-fn parts(auth_safe: &[u8]) -> Option<Vec<Part<'_>>> {
+fn parts(auth_safe: &[u8]) -> Option<Vec<Part>> {
     let mut out = Vec::new();
-    for ci in der::items(der::only(auth_safe, 0x30)?)? {
-        if ci.tag != 0x30 {
-            return None;
-        }
-        let (t, rest) = der::take(ci.content, 0x06)?;
-        let inner = der::only(rest, 0xa0)?;
-        if t == oid::DATA {
-            out.push(Part::Clear(bags(der::only(inner, 0x04)?)?));
-        } else if t == oid::ENCRYPTED_DATA {
-            let ed = der::only(inner, 0x30)?;
-            let (_version, rest) = der::small(ed)?;
-            let eci = der::only(rest, 0x30)?;
-            let (ct, rest) = der::take(eci, 0x06)?;
-            let (alg, rest) = der::take(rest, 0x30)?;
-            let data = der::only(rest, 0x80)?;
-            if ct != oid::DATA {
+    for ci in Vec::<pkcs12::cms::content_info::ContentInfo>::from_der(auth_safe).ok()? {
+        if ci.content_type == DATA {
+            let os: OctetString = ci.content.decode_as().ok()?;
+            out.push(Part::Clear(bags(os.as_bytes())?));
+        } else if ci.content_type == ENCRYPTED_DATA {
+            let ed: pkcs12::cms::encrypted_data::EncryptedData = ci.content.decode_as().ok()?;
+            let eci = ed.enc_content_info;
+            if eci.content_type != DATA || ed.unprotected_attrs.is_some() {
                 return None;
             }
-            out.push(Part::Encrypted(pbes2(alg, data)?));
+            let data = eci.encrypted_content?;
+            out.push(Part::Encrypted(pbes2(
+                &eci.content_enc_alg,
+                data.as_bytes(),
+            )?));
         } else {
             return None;
         }
     }
     Some(out)
+}
+
+/// A certificate's outer SEQUENCE in strict DER (OpenSSL keeps the TBS verbatim anyway).
+#[derive(Sequence)]
+struct Outer<'a> {
+    _tbs: AnyRef<'a>,
+    _alg: AnyRef<'a>,
+    _sig: AnyRef<'a>,
 }
 
 /// A certificate OpenSSL would re-encode to these very bytes, and its RSA key if any.
@@ -221,15 +227,12 @@ pub(super) fn cert_key(cert: &[u8]) -> Option<Option<RsaPublic>> {
     if !rest.is_empty() {
         return None;
     }
-    // The outer structure in minimal DER (the TBS is kept verbatim by OpenSSL anyway).
-    let parts = der::items(der::only(cert, 0x30)?)?;
-    if parts.len() != 3 {
-        return None;
-    }
+    Outer::from_der(cert).ok()?;
     let spki = x.public_key();
-    if spki.algorithm.algorithm.to_id_string() == "1.2.840.113549.1.1.1" {
-        Some(Some(der::spki_rsa(spki.raw)?))
-    } else if spki.algorithm.algorithm.to_id_string() == "1.2.840.113549.1.1.10" {
+    let alg = spki.algorithm.algorithm.to_id_string();
+    if alg == RSA_ENCRYPTION.to_string() {
+        Some(Some(keys::spki_rsa(spki.raw)?))
+    } else if alg == RSASSA_PSS.to_string() {
         // RSASSA-PSS keys: OpenSSL's key comparison rules, not ours.
         None
     } else {
@@ -241,53 +244,43 @@ pub(super) fn cert_key(cert: &[u8]) -> Option<Option<RsaPublic>> {
 struct Parsed<'a> {
     password: &'a [u8],
     bmp: Vec<u8>,
-    auth_safe: &'a [u8],
-    mac: &'a [u8],
-    mac_salt: &'a [u8],
+    auth_safe: Vec<u8>,
+    mac: Vec<u8>,
+    mac_salt: Vec<u8>,
     mac_iter: u32,
-    parts: Vec<Part<'a>>,
+    parts: Vec<Part>,
 }
 
-fn parse<'a>(data: &'a [u8], password: &'a str) -> Option<Parsed<'a>> {
+fn parse<'a>(data: &[u8], password: &'a str) -> Option<Parsed<'a>> {
     let bmp = kdf::bmp_password(password)?;
     if password.is_empty() {
         return None;
     }
-    let pfx = der::only(data, 0x30)?;
-    let (version, rest) = der::small(pfx)?;
-    if version != 3 {
+    let pfx = Pfx::from_der(data).ok()?;
+    if pfx.auth_safe.content_type != DATA {
         return None;
     }
-    let (auth, rest) = der::take(rest, 0x30)?;
-    let mac_data = der::only(rest, 0x30)?;
-    let (t, rest) = der::take(auth, 0x06)?;
-    if t != oid::DATA {
+    let auth_safe = pfx.auth_safe.content.decode_as::<OctetString>().ok()?;
+    let mac_data = pfx.mac_data?;
+    let alg = &mac_data.mac.algorithm;
+    if alg.oid != SHA256 || alg.parameters.as_ref().is_some_and(|p| !p.is_null()) {
         return None;
     }
-    let auth_safe = der::only(der::only(rest, 0xa0)?, 0x04)?;
-    let (digest_info, rest) = der::take(mac_data, 0x30)?;
-    let (mac_alg, rest2) = der::take(digest_info, 0x30)?;
-    let mac = der::only(rest2, 0x04)?;
-    if der::null_alg(mac_alg)? != oid::SHA256 || mac.len() != 32 {
+    let mac = mac_data.mac.digest.as_bytes();
+    if mac.len() != 32 {
         return None;
     }
-    let (mac_salt, rest) = der::take(rest, 0x04)?;
-    let mac_iter = if rest.is_empty() {
-        1
-    } else {
-        let (i, r) = der::small(rest)?;
-        if !r.is_empty() || i == 0 || i > crate::p12format::MAX_P12_ITERATIONS {
-            return None;
-        }
-        i as u32
-    };
-    let parts = parts(auth_safe)?;
+    let mac_iter = u32::try_from(mac_data.iterations).ok()?;
+    if mac_iter == 0 || mac_iter as u64 > crate::p12format::MAX_P12_ITERATIONS {
+        return None;
+    }
+    let parts = parts(auth_safe.as_bytes())?;
     Some(Parsed {
         password: password.as_bytes(),
         bmp,
-        auth_safe,
-        mac,
-        mac_salt,
+        auth_safe: auth_safe.into_bytes().into_vec(),
+        mac: mac.to_vec(),
+        mac_salt: mac_data.mac_salt.into_bytes().into_vec(),
         mac_iter,
         parts,
     })
@@ -297,10 +290,12 @@ impl Parsed<'_> {
     /// Every key derivation, known up front: the MAC's, then each encrypted part's in order.
     fn jobs(&self) -> Vec<Kdf<'_>> {
         let mut jobs = vec![Kdf::Pkcs12 {
+            digest: Hash::Sha256,
             id: 3,
             password_bmp: &self.bmp,
-            salt: self.mac_salt,
+            salt: &self.mac_salt,
             iterations: self.mac_iter,
+            len: 32,
         }];
         for p in &self.parts {
             match p {
@@ -324,25 +319,13 @@ pub(crate) fn open(data: &[u8], password: &str) -> Option<Opened> {
     open_with(data, password, &kdf::Derived::default())
 }
 
-/// [`open`], taking keys from `pre` where it holds them (see [`prederive`]).
+/// [`open`], taking keys from `pre` where it holds them (see [`batch`]).
 pub(crate) fn open_with(data: &[u8], password: &str, pre: &kdf::Derived) -> Option<Opened> {
     let p = parse(data, password)?;
-    let jobs = p.jobs();
-    // One lookup per job; whatever the batch lacks is derived here, side by side.
-    let pre_keys: Vec<Option<&[u8]>> = jobs.iter().map(|j| pre.get(j)).collect();
-    let todo: Vec<Kdf<'_>> = jobs
+    let derived: Vec<Option<Vec<u8>>> = p
+        .jobs()
         .iter()
-        .zip(&pre_keys)
-        .filter(|(_, k)| k.is_none())
-        .map(|(j, _)| j.clone())
-        .collect();
-    let mut fresh = kdf::derive(&todo).into_iter();
-    let derived: Vec<Option<Vec<u8>>> = pre_keys
-        .into_iter()
-        .map(|k| match k {
-            Some(k) => Some(k.to_vec()),
-            None => fresh.next().flatten(),
-        })
+        .map(|j| pre.get(j).map(<[u8]>::to_vec).or_else(|| j.run()))
         .collect();
     finish(&p, derived)
 }
@@ -356,8 +339,8 @@ pub(crate) fn batch(files: &[&[u8]], password: &str) -> kdf::Batch {
 }
 
 fn finish(p: &Parsed<'_>, derived: Vec<Option<Vec<u8>>>) -> Option<Opened> {
-    let (auth_safe, mac, parts) = (p.auth_safe, p.mac, &p.parts);
-    let key_bags = parts
+    let key_bags = p
+        .parts
         .iter()
         .map(|p| match p {
             Part::Encrypted(_) => 0,
@@ -369,11 +352,11 @@ fn finish(p: &Parsed<'_>, derived: Vec<Option<Vec<u8>>>) -> Option<Opened> {
         .sum::<usize>();
     let mut derived = derived.into_iter();
     let mac_key = derived.next()??;
-    // MAC first, as PKCS12_parse does: a wrong password ends here.
-    let ok = kdf::hmac_sha256(&mac_key, auth_safe);
-    if ok.iter().zip(mac).fold(0u8, |a, (x, y)| a | (x ^ y)) != 0 {
-        return None;
-    }
+    // MAC first, as PKCS12_parse does: a wrong password ends here (`verify_slice` compares
+    // in constant time).
+    let mut m = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&mac_key).ok()?;
+    m.update(&p.auth_safe);
+    m.verify_slice(&p.mac).ok()?;
     let mut derived: Vec<Vec<u8>> = derived.collect::<Option<Vec<_>>>()?;
     derived.reverse();
 
@@ -381,13 +364,13 @@ fn finish(p: &Parsed<'_>, derived: Vec<Option<Vec<u8>>>) -> Option<Opened> {
     let mut certs: Vec<Vec<u8>> = Vec::new();
     let take_key = |pkcs8: &[u8], key: &mut Option<RsaPublic>| -> Option<()> {
         if key.is_none() {
-            *key = Some(der::pkcs8_rsa(pkcs8)?);
+            *key = Some(keys::pkcs8_rsa(pkcs8)?);
         }
         Some(())
     };
     // Bags of encrypted parts, in order, after the clear ones are known to be acceptable.
-    for p in parts {
-        match p {
+    for part in &p.parts {
+        match part {
             Part::Clear(bags) => {
                 for b in bags {
                     match b {
@@ -396,7 +379,7 @@ fn finish(p: &Parsed<'_>, derived: Vec<Option<Vec<u8>>>) -> Option<Opened> {
                             let k = e.decrypt(&derived.pop()?)?;
                             take_key(&k, &mut key)?;
                         }
-                        Bag::Cert(c) => certs.push(c.to_vec()),
+                        Bag::Cert(c) => certs.push(c.clone()),
                     }
                 }
             }
@@ -404,7 +387,7 @@ fn finish(p: &Parsed<'_>, derived: Vec<Option<Vec<u8>>>) -> Option<Opened> {
                 let plain = e.decrypt(&derived.pop()?)?;
                 for b in bags(&plain)? {
                     match b {
-                        Bag::Cert(c) => certs.push(c.to_vec()),
+                        Bag::Cert(c) => certs.push(c),
                         // Keys inside encrypted parts: not what oVirt writes; OpenSSL decides.
                         Bag::Key(_) | Bag::ShroudedKey(_) => return None,
                     }
@@ -431,7 +414,6 @@ fn finish(p: &Parsed<'_>, derived: Vec<Option<Vec<u8>>>) -> Option<Opened> {
         ca_count,
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
