@@ -506,10 +506,14 @@ fn el9_vmconsole_certificate_signed_ssh_rsa_is_an_item() {
         .collect();
     assert_eq!(hit.len(), 1, "{}", doc["el9"]);
     assert_eq!(hit[0].0, "sha1-signature");
-    assert!(
-        hit[0].2.contains("pki-enroll-openssh-cert.sh"),
-        "{}",
-        hit[0].2
+    // The rhv-pki command that re-issues it, acting on the audited tree: `resign NAME`
+    // re-signs a named entity unconditionally (`renew` would answer "not due").
+    assert_eq!(
+        hit[0].2,
+        format!(
+            "rhv-pki resign vmconsole-proxy-host --root {}",
+            root.display()
+        )
     );
     // The audit itself says it, with the same code.
     let f = common::findings(
@@ -519,6 +523,48 @@ fn el9_vmconsole_certificate_signed_ssh_rsa_is_an_item() {
     );
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["algorithm"], "ssh-rsa");
+
+    // Run the fix as printed: the certificate is re-issued rsa-sha2-512 by the CA key, and
+    // the verdict (on the real clock: the new certificate starts now) is READY.
+    let out = run_printed(&hit[0].2);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("ssh: certs/vmconsole-proxy-host-cert.pub (host certificate"),
+        "{text}"
+    );
+    let l = Command::new("ssh-keygen")
+        .args(["-L", "-f"])
+        .arg(pki.join("certs/vmconsole-proxy-host-cert.pub"))
+        .output()
+        .unwrap();
+    let l = String::from_utf8_lossy(&l.stdout);
+    assert!(l.contains("(using rsa-sha2-512)"), "{l}");
+    let (_, doc) = audit_json(root, &["--policy", "el9", "--at", &now()]);
+    assert!(
+        !items(&doc, "items")
+            .iter()
+            .any(|i| i.1.starts_with("certs/vmconsole")),
+        "{}",
+        doc["el9"]
+    );
+    assert_eq!(doc["el9"]["ready"], true, "{}", doc["el9"]);
+    let row = doc["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "certs/vmconsole-proxy-host-cert.pub")
+        .unwrap();
+    assert_eq!(row["status"], "ok", "{row}");
+    assert_eq!(row["action"], Value::Null, "{row}");
+}
+
+/// The real time as RFC 3339 (what a change command just used as notBefore).
+fn now() -> String {
+    let o = Command::new("date")
+        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
 }
 
 /// `hosts audit --ssh --policy el9`: host1 healthy but its vmconsole host certificate signed
