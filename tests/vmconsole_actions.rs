@@ -214,3 +214,93 @@ fn missing_certificate_is_renewed_as_printed() {
         "rhv-pki renew vmconsole-proxy-host",
     );
 }
+
+/// `ssh-keygen -L` of a certificate: (key id, principals, extensions, critical options).
+fn listing(path: &Path) -> (String, Vec<String>, Vec<String>, Vec<String>) {
+    let o = Command::new("ssh-keygen")
+        .args(["-L", "-f"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let mut id = String::new();
+    let (mut principals, mut extensions, mut critical) = (Vec::new(), Vec::new(), Vec::new());
+    let mut section: Option<&str> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(v) = t.strip_prefix("Key ID: ") {
+            id = v.trim_matches('"').to_string();
+            section = None;
+        } else if t.starts_with("Principals:") {
+            section = Some("p");
+        } else if t.starts_with("Critical Options:") {
+            section = (!t.ends_with("(none)")).then_some("c");
+        } else if t.starts_with("Extensions:") {
+            section = (!t.ends_with("(none)")).then_some("e");
+        } else if line.starts_with("                ") {
+            match section {
+                Some("p") => principals.push(t.to_string()),
+                Some("e") => extensions.push(t.to_string()),
+                Some("c") => critical.push(t.to_string()),
+                _ => {}
+            }
+        } else {
+            section = None;
+        }
+    }
+    (id, principals, extensions, critical)
+}
+
+/// The samples' certificates are made as engine-setup makes them (`pki-enroll-openssh-cert.sh
+/// --name=N --id=N`: key id = the entity name; the user certificate with the script's default
+/// `-O clear -O permit-pty`, the host certificate without options), and the audit calls such
+/// certificates ok.
+#[test]
+fn sample_certificates_are_made_as_upstream_and_audited_ok() {
+    for scn in ["console", "console-bad"] {
+        let p = pki(&common::fixtures().join(scn));
+        let fqdn = if scn == "console" {
+            "engine-con.example.test"
+        } else {
+            "engine-cob.example.test"
+        };
+        assert_eq!(
+            listing(&p.join(HOST_SSH)),
+            (
+                "vmconsole-proxy-host".to_string(),
+                vec![fqdn.to_string()],
+                vec![],
+                vec![]
+            ),
+            "{scn}"
+        );
+        assert_eq!(
+            listing(&p.join(USER_SSH)),
+            (
+                "vmconsole-proxy-user".to_string(),
+                vec!["ovirt-vmconsole-proxy".to_string()],
+                vec!["permit-pty".to_string()],
+                vec![]
+            ),
+            "{scn}"
+        );
+    }
+    // Healthy ones (at CLEAN_AT, outside the 365-day window): ok rows, no finding.
+    for (scn, path) in [("console", HOST_SSH), ("console-bad", USER_SSH)] {
+        let root = common::fixtures().join(scn);
+        let (_, doc) = audit_json(&root, &["--at", common::CLEAN_AT]);
+        let r = row(&doc, path);
+        assert_eq!(r["status"], "ok", "{scn}: {r}");
+        assert_eq!(r["cn"], path[6..path.len() - 9], "{scn}: {r}");
+        assert!(
+            !doc["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["path"] == path),
+            "{scn}: {}",
+            doc["findings"]
+        );
+    }
+}
