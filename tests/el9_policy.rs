@@ -74,6 +74,16 @@ fn run_printed(cmd: &str) -> std::process::Output {
     out
 }
 
+/// `PATH` with the rhv-pki under test first.
+fn path_with_bin() -> String {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_rhv-pki")).parent().unwrap();
+    format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
 fn el9_json(root: &Path, at: &str) -> (i32, Value) {
     audit_json(root, &["--policy", "el9", "--at", at])
 }
@@ -707,9 +717,38 @@ fn el9_hosts_audit_ssh_lists_sha1_host_certificates_and_ssh_rsa_vmconsole() {
         .as_str()
         .unwrap()
         .ends_with("/etc/pki/ovirt-vmconsole/host-ssh_host_rsa-cert.pub"));
+    // `hosts enroll` talks to the Manager's API, which `hosts audit --ssh` never reached: the
+    // fix carries the flag it cannot default, as a placeholder, with a note saying what to
+    // fill in (the URL defaults to https://ENGINE_FQDN).
+    let fix = h1[0]["fix"].as_str().unwrap();
     assert_eq!(
-        h1[0]["fix"],
-        format!("rhv-pki hosts enroll --host host1.example.test --root {m}")
+        fix,
+        format!("rhv-pki hosts enroll --host host1.example.test --root {m} --password-file FILE")
+    );
+    let note = h1[0]["fixNote"].as_str().unwrap();
+    assert!(
+        note.starts_with("FILE: a file holding the Manager's admin@internal password")
+            && note.contains("RHV_PKI_ENGINE_PASSWORD")
+            && note.contains("--engine-url URL"),
+        "{note}"
+    );
+    // Other fixes have no placeholder, hence no note.
+    assert!(h2.iter().all(|i| i.get("fixNote").is_none()), "{h2:?}");
+    // Without the flag the command stops before doing anything (what was printed before).
+    let bare = fix.trim_end_matches(" --password-file FILE");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{bare} --yes"))
+        .env("PATH", path_with_bin())
+        .env_remove("RHV_PKI_ENGINE_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("the Manager password is needed"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(list.len(), h1.len() + h2.len());
     // The SHA-1 self-signed CA copy is a note, fixed on the host (never `resign ca`).
@@ -741,6 +780,7 @@ fn el9_hosts_audit_ssh_lists_sha1_host_certificates_and_ssh_rsa_vmconsole() {
         text.contains(&format!("EL9 readiness: NOT READY ({} items)", list.len())),
         "{text}"
     );
+    assert!(text.contains(&format!("note: {note}")), "{text}");
     let out = run("prometheus");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
