@@ -367,29 +367,30 @@ truststore() {
 }
 
 # openssh_cert NAME ISSUE DAYS PRINCIPALS [host] [signer=KEYFILE]
-# Like pki-enroll-openssh-cert.sh: certs/NAME.pub from the entity's key, then
-# `ssh-keygen -s <copy of the CA key> -I <id> -n <principals> -V <from>:<to> [-h]` writing
-# certs/NAME-cert.pub (absolute dates: notBefore = ISSUE - 1 day, notAfter = ISSUE + DAYS).
+# Like engine-setup's vmconsole plugin calling pki-enroll-openssh-cert.sh --name=NAME --id=NAME
+# --principals=PRINCIPALS [--host]: certs/NAME.pub from the entity's key, then
+# `ssh-keygen -s <copy of the CA key> -I NAME [-h] -V <from>:<to> -n <principals> [-O clear -O permit-pty]`
+# writing certs/NAME-cert.pub. The key id is the entity name for both certificates; the script's
+# default options `clear,permit-pty` apply to the user certificate, none to a host certificate
+# (`--host` empties them). Absolute dates: notBefore = ISSUE - 1 day, notAfter = ISSUE + DAYS.
 openssh_cert() {
     local name=$1 issue=$2 days=$3 principals=$4
     shift 4
-    local host=() signer=private/ca.pem kv id
+    local host=() opts=(-O clear -O permit-pty) signer=private/ca.pem kv
     for kv in "$@"; do
         case "$kv" in
-            host) host=(-h) ;;
+            host) host=(-h) opts=() ;;
             signer=*) signer=${kv#signer=} ;;
             *) die "openssh_cert: bad option $kv" ;;
         esac
     done
-    id=$name
-    [[ ${#host[@]} -gt 0 ]] && id=$FQDN
     local ca="$WORK/$SCN.$name.sshca"
     cp "$signer" "$ca"
     chmod 0600 "$ca"
     ssh-keygen -y -f "$WORK/$SCN.$name.key" > "certs/$name.pub"
-    run ssh-keygen -q -s "$ca" -I "$id" -n "$principals" "${host[@]}" \
+    run ssh-keygen -q -s "$ca" -I "$name" "${host[@]}" \
         -V "$(date -u -d "$(day "$issue" -1)" +%Y%m%d%H%M%S):$(date -u -d "$(day "$issue" "$days")" +%Y%m%d%H%M%S)" \
-        "certs/$name.pub"
+        -n "$principals" "${opts[@]}" "certs/$name.pub"
     rm -f "$ca"
 }
 
@@ -900,9 +901,11 @@ scn_console() {
 4.5 core with the vmconsole proxy configured; `.truststore` is **JKS** (aliases `cacert`, `qemu-cacert`).
 
 - `certs/vmconsole-proxy-host-cert.pub`: OpenSSH **host** certificate of `certs/vmconsole-proxy-host.pub`, signed
-  by the CA key (`ssh-keygen -s private/ca.pem -h -I engine-con.example.test -n engine-con.example.test`),
+  by the CA key as `pki-enroll-openssh-cert.sh --name=vmconsole-proxy-host --id=vmconsole-proxy-host --host`
+  does (`ssh-keygen -s private/ca.pem -I vmconsole-proxy-host -h -n engine-con.example.test`, no options),
   valid 2022-07-31 → 2027-08-02 — healthy.
-- `certs/vmconsole-proxy-user-cert.pub`: OpenSSH **user** certificate, principal `ovirt-vmconsole-proxy`, signed by
+- `certs/vmconsole-proxy-user-cert.pub`: OpenSSH **user** certificate, key id `vmconsole-proxy-user`, principal
+  `ovirt-vmconsole-proxy`, options `-O clear -O permit-pty` (the script's default), signed by
   the CA key, valid 2022-07-31 → **2026-09-29** — **expired** at AT.
 - Everything else healthy: CA/qemu-ca 2022-07-31 7300 d, engine/jboss/reports/vmconsole 2022-08-01 1827 d,
   apache/websocket-proxy 2026-06-01 398 d, host1 2025-03-01 1827 d.
@@ -937,10 +940,11 @@ scn_console_bad() {
 
 | file | defect |
 |---|---|
-| `certs/vmconsole-proxy-host-cert.pub` | OpenSSH host certificate signed by **another key** (a CA `…CN=engine-cob.example.test.66232` outside the PKI dir), principals and dates as oVirt makes them (2022-07-31 → 2027-08-02) |
+| `certs/vmconsole-proxy-host-cert.pub` | OpenSSH host certificate signed by **another key** (not the CA key; outside the PKI dir), key id, principals and dates as oVirt makes them (`vmconsole-proxy-host`, `engine-cob.example.test`, 2022-07-31 → 2027-08-02) |
 | `.truststore` | PKCS12; alias `cacert` holds that **other CA** (stale entry), **no `qemu-cacert`** alias |
 
-`certs/vmconsole-proxy-user-cert.pub` is healthy (CA key, principal `ovirt-vmconsole-proxy`, 2022-07-31 → 2027-08-02).
+`certs/vmconsole-proxy-user-cert.pub` is healthy (CA key, key id `vmconsole-proxy-user`, principal `ovirt-vmconsole-proxy`,
+`-O clear -O permit-pty`, 2022-07-31 → 2027-08-02).
 Everything else healthy: CA/qemu-ca 2022-07-31 7300 d, engine/jboss/reports/vmconsole 2022-08-01 1827 d,
 apache/websocket-proxy 2026-06-01 398 d.
 EOF

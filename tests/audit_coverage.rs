@@ -60,10 +60,8 @@ fn vmconsole_ssh_certs_are_rows_and_an_expired_user_cert_is_critical() {
     assert_eq!(user["status"], "expired");
     assert_eq!(user["notAfter"], "2026-09-29T00:00:00Z");
     assert_eq!(user["san"], serde_json::json!(["ovirt-vmconsole-proxy"]));
-    assert!(user["action"]
-        .as_str()
-        .unwrap()
-        .contains("pki-enroll-openssh-cert.sh --name=vmconsole-proxy-user"));
+    // The rhv-pki command that re-issues it (tests/vmconsole_actions.rs runs it).
+    assert_eq!(user["action"], "rhv-pki renew vmconsole-proxy-user");
     assert_eq!(severity_of(&doc, "expired", USER_SSH), "critical");
     let host = row(&doc, HOST_SSH);
     // 274 days left at AT: inside the Manager's 365-day window for non-web certificates.

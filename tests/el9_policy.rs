@@ -74,6 +74,16 @@ fn run_printed(cmd: &str) -> std::process::Output {
     out
 }
 
+/// `PATH` with the rhv-pki under test first.
+fn path_with_bin() -> String {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_rhv-pki")).parent().unwrap();
+    format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
 fn el9_json(root: &Path, at: &str) -> (i32, Value) {
     audit_json(root, &["--policy", "el9", "--at", at])
 }
@@ -506,10 +516,14 @@ fn el9_vmconsole_certificate_signed_ssh_rsa_is_an_item() {
         .collect();
     assert_eq!(hit.len(), 1, "{}", doc["el9"]);
     assert_eq!(hit[0].0, "sha1-signature");
-    assert!(
-        hit[0].2.contains("pki-enroll-openssh-cert.sh"),
-        "{}",
-        hit[0].2
+    // The rhv-pki command that re-issues it, acting on the audited tree: `resign NAME`
+    // re-signs a named entity unconditionally (`renew` would answer "not due").
+    assert_eq!(
+        hit[0].2,
+        format!(
+            "rhv-pki resign vmconsole-proxy-host --root {}",
+            root.display()
+        )
     );
     // The audit itself says it, with the same code.
     let f = common::findings(
@@ -519,6 +533,48 @@ fn el9_vmconsole_certificate_signed_ssh_rsa_is_an_item() {
     );
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["algorithm"], "ssh-rsa");
+
+    // Run the fix as printed: the certificate is re-issued rsa-sha2-512 by the CA key, and
+    // the verdict (on the real clock: the new certificate starts now) is READY.
+    let out = run_printed(&hit[0].2);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("ssh: certs/vmconsole-proxy-host-cert.pub (host certificate"),
+        "{text}"
+    );
+    let l = Command::new("ssh-keygen")
+        .args(["-L", "-f"])
+        .arg(pki.join("certs/vmconsole-proxy-host-cert.pub"))
+        .output()
+        .unwrap();
+    let l = String::from_utf8_lossy(&l.stdout);
+    assert!(l.contains("(using rsa-sha2-512)"), "{l}");
+    let (_, doc) = audit_json(root, &["--policy", "el9", "--at", &now()]);
+    assert!(
+        !items(&doc, "items")
+            .iter()
+            .any(|i| i.1.starts_with("certs/vmconsole")),
+        "{}",
+        doc["el9"]
+    );
+    assert_eq!(doc["el9"]["ready"], true, "{}", doc["el9"]);
+    let row = doc["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "certs/vmconsole-proxy-host-cert.pub")
+        .unwrap();
+    assert_eq!(row["status"], "ok", "{row}");
+    assert_eq!(row["action"], Value::Null, "{row}");
+}
+
+/// The real time as RFC 3339 (what a change command just used as notBefore).
+fn now() -> String {
+    let o = Command::new("date")
+        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
 }
 
 /// `hosts audit --ssh --policy el9`: host1 healthy but its vmconsole host certificate signed
@@ -661,9 +717,38 @@ fn el9_hosts_audit_ssh_lists_sha1_host_certificates_and_ssh_rsa_vmconsole() {
         .as_str()
         .unwrap()
         .ends_with("/etc/pki/ovirt-vmconsole/host-ssh_host_rsa-cert.pub"));
+    // `hosts enroll` talks to the Manager's API, which `hosts audit --ssh` never reached: the
+    // fix carries the flag it cannot default, as a placeholder, with a note saying what to
+    // fill in (the URL defaults to https://ENGINE_FQDN).
+    let fix = h1[0]["fix"].as_str().unwrap();
     assert_eq!(
-        h1[0]["fix"],
-        format!("rhv-pki hosts enroll --host host1.example.test --root {m}")
+        fix,
+        format!("rhv-pki hosts enroll --host host1.example.test --root {m} --password-file FILE")
+    );
+    let note = h1[0]["fixNote"].as_str().unwrap();
+    assert!(
+        note.starts_with("FILE: a file holding the Manager's admin@internal password")
+            && note.contains("RHV_PKI_ENGINE_PASSWORD")
+            && note.contains("--engine-url URL"),
+        "{note}"
+    );
+    // Other fixes have no placeholder, hence no note.
+    assert!(h2.iter().all(|i| i.get("fixNote").is_none()), "{h2:?}");
+    // Without the flag the command stops before doing anything (what was printed before).
+    let bare = fix.trim_end_matches(" --password-file FILE");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{bare} --yes"))
+        .env("PATH", path_with_bin())
+        .env_remove("RHV_PKI_ENGINE_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("the Manager password is needed"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(list.len(), h1.len() + h2.len());
     // The SHA-1 self-signed CA copy is a note, fixed on the host (never `resign ca`).
@@ -695,6 +780,7 @@ fn el9_hosts_audit_ssh_lists_sha1_host_certificates_and_ssh_rsa_vmconsole() {
         text.contains(&format!("EL9 readiness: NOT READY ({} items)", list.len())),
         "{text}"
     );
+    assert!(text.contains(&format!("note: {note}")), "{text}");
     let out = run("prometheus");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(

@@ -68,7 +68,19 @@ pub struct Item {
     pub reason: String,
     /// The command that fixes it, as printed (an `rhv-pki` command where one exists).
     pub fix: String,
+    /// What the admin must fill in before running `fix` (its placeholders), when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix_note: Option<String>,
 }
+
+/// `hosts enroll` talks to the Manager's REST API, which `hosts audit --ssh` never reached:
+/// the password is the one thing it cannot default (the URL defaults to `https://ENGINE_FQDN`
+/// from engine.conf.d, right on the Manager), so the printed command carries the flag with a
+/// placeholder and this note, rather than a command that stops with "the Manager password is
+/// needed".
+pub const ENROLL_PLACEHOLDER: &str = " --password-file FILE";
+/// The note of a fix carrying [`ENROLL_PLACEHOLDER`].
+pub const ENROLL_NOTE: &str = "FILE: a file holding the Manager's admin@internal password (or drop --password-file and set RHV_PKI_ENGINE_PASSWORD); add --engine-url URL (and --ca-file, --user) when the Manager is not https://<ENGINE_FQDN> of engine.conf.d — hosts audit --ssh did not talk to the Manager";
 
 /// The verdict: `ready` when `items` is empty. `notes` never change it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -152,11 +164,16 @@ fn fix(r: &AuditReport, f: &Finding, opts: &Options) -> String {
     // (`hosts recover` keeps it: it is not a TLS file).
     if opts.hosts && f.path.ends_with("-cert.pub") {
         if let Some(h) = &f.host {
+            // After `hosts audit --ssh` (no Manager API options), the one it cannot default.
+            let enroll = if opts.enroll_args.is_empty() {
+                ENROLL_PLACEHOLDER
+            } else {
+                opts.enroll_args.as_str()
+            };
             return format!(
-                "rhv-pki hosts enroll --host {}{}{}",
+                "rhv-pki hosts enroll --host {}{}{enroll}",
                 shell_quote(h),
                 opts.command_args,
-                opts.enroll_args
             );
         }
     }
@@ -222,6 +239,10 @@ pub fn verdict(r: &AuditReport, opts: &Options) -> Verdict {
         } else {
             false
         };
+        let fix = fix(r, f, opts);
+        let fix_note = (fix.starts_with("rhv-pki hosts enroll ")
+            && fix.ends_with(ENROLL_PLACEHOLDER))
+        .then(|| ENROLL_NOTE.to_string());
         let item = Item {
             code,
             severity: f.severity,
@@ -230,7 +251,8 @@ pub fn verdict(r: &AuditReport, opts: &Options) -> Verdict {
             subject: rec.and_then(|c| c.cert.as_ref()).map(|s| s.subject.clone()),
             host: f.host.clone(),
             reason,
-            fix: fix(r, f, opts),
+            fix,
+            fix_note,
         };
         if note {
             notes.push(item);
@@ -268,6 +290,9 @@ pub fn table(v: &Verdict) -> String {
         };
         let _ = writeln!(s, "  {:<18} {at}: {}", i.code, i.reason);
         let _ = writeln!(s, "  {:<18} fix: {}", "", i.fix);
+        if let Some(n) = &i.fix_note {
+            let _ = writeln!(s, "  {:<18} note: {n}", "");
+        }
     };
     for i in &v.items {
         line(&mut s, i);
@@ -380,6 +405,7 @@ mod tests {
                 host: None,
                 reason: "r".into(),
                 fix: "rhv-pki resign apache".into(),
+                fix_note: None,
             }],
             notes: Vec::new(),
         };

@@ -69,17 +69,21 @@ fn sig_alg(name: &str) -> SigAlg {
     }
 }
 
-/// The command that re-issues the certificate the way oVirt does.
-fn reissue(entity: &str, host: bool, fqdn: Option<&str>) -> String {
-    let fqdn = fqdn.unwrap_or("<ENGINE_FQDN>");
-    if host {
-        format!(
-            "re-issue: pki-enroll-openssh-cert.sh --name={entity} --host --id={fqdn} --principals={fqdn}"
-        )
+/// The `rhv-pki` command that re-issues the certificate of `entity` (the key id, principals and
+/// options oVirt's `pki-enroll-openssh-cert.sh` gives it, signed by the CA key), given the codes
+/// of its findings. `renew` when only its validity is at fault: `renew NAME` takes the entity
+/// for its OpenSSH certificate's window alone (missing, not yet valid, expired or due), but
+/// answers "not due" for anything else. `resign` otherwise (another signer, a signature that
+/// does not verify, `ssh-rsa`, the wrong kind or principals): `resign NAME` re-signs a named
+/// entity unconditionally, and re-issues its OpenSSH certificate with a fresh window too.
+pub(crate) fn reissue(entity: &str, codes: &[&str]) -> String {
+    let only_window = codes
+        .iter()
+        .all(|c| matches!(*c, "expired" | "expiring" | "not-yet-valid" | "missing"));
+    if only_window {
+        format!("rhv-pki renew {entity}")
     } else {
-        format!(
-            "re-issue: pki-enroll-openssh-cert.sh --name={entity} --id={entity} --principals={USER_PRINCIPAL}"
-        )
+        format!("rhv-pki resign {entity}")
     }
 }
 
@@ -98,6 +102,9 @@ impl Ctx<'_> {
                 let pubkey = self.cfg.pki_dir.join(format!("certs/{entity}.pub"));
                 if std::fs::symlink_metadata(pubkey).is_ok() {
                     out.missing_record(&Role::OtherEntity(role.clone()), &path);
+                    if let Some(r) = out.records.last_mut() {
+                        r.action = Some(reissue(entity, &r.findings));
+                    }
                     out.finding(
                         Severity::Warning,
                         &path,
@@ -281,10 +288,10 @@ impl Ctx<'_> {
         let mine = &out.findings[before..];
         let worst = mine.iter().map(|f| f.severity).max();
         let status = super::row_status(mine.iter().any(|f| f.problem.code() == "expired"), worst);
+        let findings: Vec<&'static str> = mine.iter().map(|f| f.problem.code()).collect();
         let action = worst
             .filter(|s| *s > Severity::Info)
-            .map(|_| reissue(entity, host, self.fqdn.as_deref()));
-        let findings = mine.iter().map(|f| f.problem.code()).collect();
+            .map(|_| reissue(entity, &findings));
         let blob = c.to_bytes().unwrap_or_default();
         let summary = CertSummary {
             subject: c.key_id().to_string(),
