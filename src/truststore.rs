@@ -380,7 +380,6 @@ const OID_LOCAL_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840
 const OID_JAVA_TRUSTED: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("2.16.840.1.113894.746875.1.1");
 const OID_ANY_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
-const OID_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
 const OID_PBES2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.13");
 const OID_PBE_SHA1_3DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.3");
 const OID_PBE_SHA1_RC2_128: ObjectIdentifier =
@@ -700,8 +699,9 @@ impl Bag {
         self.id == OID_KEY_BAG || self.id == OID_SHROUDED_KEY_BAG
     }
 
-    /// A certificate bag as Java 17 keytool writes a trusted certificate: friendlyName and the
-    /// trusted key usage (the certificate's extended key usages, else anyExtendedKeyUsage).
+    /// A certificate bag as Java 17 keytool writes a trusted certificate: friendlyName, then
+    /// the trusted key usage anyExtendedKeyUsage (keytool writes that one value even for a
+    /// certificate with its own extended key usages).
     fn new_trusted(alias: &str, cert: &[u8]) -> Result<Vec<u8>> {
         let cert_bag = CertBag {
             cert_id: OID_X509_CERT,
@@ -720,11 +720,12 @@ impl Bag {
             Tag::Sequence,
             &[&OID_FRIENDLY_NAME.to_der()?, &wrap(Tag::Set, &[&name])?],
         )?;
-        let usages = eku_oids(cert)?;
-        let usage_refs: Vec<&[u8]> = usages.iter().map(|u| u.as_slice()).collect();
         let trusted = wrap(
             Tag::Sequence,
-            &[&OID_JAVA_TRUSTED.to_der()?, &wrap(Tag::Set, &usage_refs)?],
+            &[
+                &OID_JAVA_TRUSTED.to_der()?,
+                &wrap(Tag::Set, &[&OID_ANY_EKU.to_der()?])?,
+            ],
         )?;
         wrap(
             Tag::Sequence,
@@ -755,22 +756,6 @@ impl Bag {
         new.extend(parts.iter().skip(2));
         wrap(Tag::Sequence, &new)
     }
-}
-
-/// DER OIDs of the certificate's extended key usage, else anyExtendedKeyUsage.
-fn eku_oids(cert: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let (_, x) = x509_parser::parse_x509_certificate(cert)
-        .map_err(|e| StoreError::Malformed(format!("certificate to import: {e}")))?;
-    let eku = OID_EKU.to_string();
-    for ext in x.extensions() {
-        if ext.oid.to_id_string() == eku {
-            let oids = items(ext.value, Tag::Sequence)?;
-            if !oids.is_empty() {
-                return Ok(oids.into_iter().map(<[u8]>::to_vec).collect());
-            }
-        }
-    }
-    Ok(vec![OID_ANY_EKU.to_der()?])
 }
 
 struct Safe {
@@ -911,6 +896,12 @@ impl P12 {
         for b in self.safes.iter().flat_map(|s| s.bags.iter()) {
             if named(b) && (b.is_key() || b.has_key_id) {
                 return Err(StoreError::KeyEntry(b.friendly.clone().unwrap_or_default()));
+            }
+            if named(b) && b.cert.is_none() {
+                return Err(StoreError::Unsupported(format!(
+                    "entry under alias '{alias}' (bag type {}): not a certificate",
+                    b.id
+                )));
             }
         }
         // The safe to change: the one holding the alias, else the first one holding
