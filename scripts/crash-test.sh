@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Crash test of the transaction core: SIGKILL `rhv-pki resign --all --yes` at N seeded random
-# instants on copies of the 4.2 and 4.4 samples (alternately), and after each kill check that
+# instants on copies of the 4.2, 4.4 and console samples (in turn; console re-issues the vmconsole
+# OpenSSH certificates too), and after each kill check that
 #   - every file under etc/ is the old one, a new one the run journaled (written whole by
 #     rename), or is repaired by the documented command (the `command` of the audit's
 #     `interrupted-change` finding, which is also what a plain `rollback` prints);
@@ -33,7 +34,7 @@ else
 fi
 bin="$here/target/$profile/rhv-pki"
 [[ -x $bin ]] || { echo "crash-test: $bin was not built" >&2; exit 2; }
-for s in 4.2-sha1 4.4-mixed; do
+for s in 4.2-sha1 4.4-mixed console; do
     [[ -d testdata/pki/$s ]] || { echo "crash-test: missing sample testdata/pki/$s" >&2; exit 2; }
 done
 echo "crash-test: N=$n seed=$seed binary=$bin"
@@ -41,7 +42,7 @@ exec python3 - "$bin" "$here" "$n" "$seed" <<'PY'
 import hashlib, json, os, random, shutil, signal, subprocess, sys, tempfile, time
 
 bin_, here, n, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-samples = ["4.2-sha1", "4.4-mixed"]
+samples = ["4.2-sha1", "4.4-mixed", "console"]
 PKI, CONF = "etc/pki/ovirt-engine", "etc/ovirt-engine/engine.conf.d"
 env = dict(os.environ)
 for k in ("RHV_PKI_FAULT", "RHV_PKI_P12_PASSWORD"):
@@ -133,6 +134,11 @@ def whole(root, path, st):
     if path.startswith(PKI + "/certs/") and name.endswith((".cer", ".pem")) \
             or path in (PKI + "/ca.pem", PKI + "/qemu-ca.pem"):
         r = subprocess.run(["openssl", "x509", "-noout", "-in", os.path.join(root, path)],
+                           capture_output=True)
+        return r.returncode == 0
+    if path.startswith(PKI + "/certs/") and name.endswith("-cert.pub"):
+        # An OpenSSH certificate: ssh-keygen parses it and checks its signature.
+        r = subprocess.run(["ssh-keygen", "-L", "-f", os.path.join(root, path)],
                            capture_output=True)
         return r.returncode == 0
     return True

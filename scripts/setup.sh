@@ -22,6 +22,8 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 { [ -x /usr/sbin/apache2 ] && [ -e /usr/lib/apache2/modules/mod_ssl.so ]; } || need+=(apache2)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)            # private sshd for the SSH tests
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+command -v zsh >/dev/null 2>&1 || need+=(zsh)                # the generated zsh completion parses
+command -v fish >/dev/null 2>&1 || need+=(fish)              # the generated fish completion parses
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: please install: ${need[*]}" >&2

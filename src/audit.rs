@@ -21,6 +21,7 @@ use crate::ovirt_conf;
 use crate::p12format::{self, Pbe};
 use crate::verify::{ChainStatus, Issuer};
 
+pub mod el9;
 mod storepass;
 mod truststore;
 mod vmconsole;
@@ -2665,6 +2666,7 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
         );
     }
     check_openssl_conf(&mut engine, dir);
+    check_other_confs(&mut engine, dir);
     check_index(&mut engine, dir);
     // `.truststore` beside the other files (its PKCS#12 key derivations take a few ms).
     let truststore = truststore::spawn(cfg);
@@ -3003,6 +3005,51 @@ fn check_openssl_conf(out: &mut Out, dir: &Path) {
                 reason: format!("openssl.conf: {e}"),
             },
         ),
+    }
+}
+
+/// The other OpenSSL configurations oVirt's scripts use (`cacert.conf`, `cert.conf`, the qemu
+/// ones) and the templates engine-setup regenerates them from: a `default_md = sha1` (or md5) in
+/// any section is the same finding as in openssl.conf (`openssl req` would sign SHA-1, which
+/// RHEL 9 refuses). Absent files are not findings (not every era has every file).
+const OTHER_CONFS: &[&str] = &[
+    "cacert.conf",
+    "cert.conf",
+    "qemu-cacert.conf",
+    "qemu-cert.conf",
+    "cacert.template",
+    "cert.template",
+    "qemu-cacert.template",
+    "qemu-cert.template",
+    "cacert.template.in",
+    "cert.template.in",
+];
+
+fn check_other_confs(out: &mut Out, dir: &Path) {
+    for name in OTHER_CONFS {
+        let Ok(b) = cert::read_regular(&dir.join(name), cert::MAX_FILE_SIZE) else {
+            continue;
+        };
+        for (i, line) in String::from_utf8_lossy(&b).lines().enumerate() {
+            let body = line.split('#').next().unwrap_or_default();
+            let Some((k, v)) = body.split_once('=') else {
+                continue;
+            };
+            let v = v.trim();
+            if k.trim() == "default_md"
+                && (v.eq_ignore_ascii_case("sha1") || v.eq_ignore_ascii_case("md5"))
+            {
+                out.finding(
+                    Severity::Warning,
+                    name,
+                    "pki",
+                    Problem::OpensslConfSha1 {
+                        line: i + 1,
+                        value: v.to_string(),
+                    },
+                );
+            }
+        }
     }
 }
 

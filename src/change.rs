@@ -17,6 +17,7 @@ use crate::cert;
 use crate::ovirt_conf;
 use crate::p12format;
 use crate::sign::{self, LeafProfile, NameStyle, P12Family, DAY};
+use crate::sshcert;
 use crate::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
 
 /// Default CA validity when re-signing (the upgrade guide's runbook: 3650 days).
@@ -254,6 +255,34 @@ pub struct Item {
     pub key: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p12_format: Option<String>,
+    /// A vmconsole proxy entity's OpenSSH certificate, re-issued with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openssh: Option<OpensshItem>,
+}
+
+/// The OpenSSH certificate of a vmconsole proxy entity (`certs/<name>-cert.pub`), re-issued
+/// with its X.509 certificate as `pki-enroll-openssh-cert.sh` does (src/sshcert.rs): the
+/// entity's key (kept unless `key` is `new`), signed by the CA key, `-V -1h:+<days>d`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpensshItem {
+    pub file: String,
+    /// `host` or `user`.
+    pub cert_type: &'static str,
+    pub key_id: String,
+    pub principals: Vec<String>,
+    /// `None`: the certificate was missing (or unreadable).
+    pub old_not_after: Option<String>,
+    pub new_not_before: String,
+    pub new_not_after: String,
+    /// `certs/<name>.pub` rewritten too (a new key, or it did not hold the entity's key).
+    pub public_key_file: Option<String>,
+    /// The copy the proxy reads, outside the PKI directory: a manual step.
+    pub proxy_copy: String,
+    #[serde(skip)]
+    valid_after: i64,
+    #[serde(skip)]
+    valid_before: i64,
 }
 
 /// Something deliberately left alone.
@@ -532,6 +561,91 @@ fn read_present(dir: &Path, rel: &str, broken: &mut Option<String>) -> Option<Ve
     }
 }
 
+/// A vmconsole proxy entity's OpenSSH certificate as the plan sees it.
+struct SshState {
+    which: sshcert::Vmconsole,
+    /// `None`: missing; `Err`: present but unreadable or not a certificate.
+    cert: Option<std::result::Result<ssh_key::Certificate, String>>,
+    /// `certs/<name>.pub` holds the entity's key.
+    pub_ok: bool,
+    /// The entity's key as an OpenSSH key.
+    subject: Option<ssh_key::public::KeyData>,
+}
+
+/// `None` unless `def` is a vmconsole proxy entity whose SSH side is set up
+/// (`certs/<name>-cert.pub` or `certs/<name>.pub` is there, as engine-setup leaves them).
+fn load_ssh(dir: &Path, def: &EntityDef, key: &PKey<Private>) -> Option<SshState> {
+    let which = sshcert::vmconsole(def.name)?;
+    let (cert_rel, pub_rel) = (which.cert_rel(), which.pub_rel());
+    let present = |rel: &str| fs::symlink_metadata(dir.join(rel)).is_ok();
+    if !present(&cert_rel) && !present(&pub_rel) {
+        return None;
+    }
+    let mut why = None;
+    let cert = read_present(dir, &cert_rel, &mut why)
+        .map(|d| sshcert::parse(&d).map_err(|e| format!("{cert_rel}: {e}")))
+        .or_else(|| why.map(Err));
+    let subject = sshcert::ssh_public(key).ok();
+    let pub_ok = read_present(dir, &pub_rel, &mut None)
+        .and_then(|d| ssh_key::PublicKey::from_openssh(String::from_utf8_lossy(&d).trim()).ok())
+        .is_some_and(|p| Some(p.key_data()) == subject.as_ref());
+    Some(SshState {
+        which,
+        cert,
+        pub_ok,
+        subject,
+    })
+}
+
+/// Why `renew` re-issues a vmconsole entity for its OpenSSH certificate: missing,
+/// unreadable, not yet valid, expired or within `window` days of its end.
+fn ssh_due(now: i64, s: &SshState, window: i64) -> Option<String> {
+    let rel = s.which.cert_rel();
+    match &s.cert {
+        None => Some(format!(
+            "OpenSSH certificate {rel} is missing ({} is there)",
+            s.which.pub_rel()
+        )),
+        Some(Err(e)) => Some(format!("OpenSSH certificate unreadable: {e}")),
+        Some(Ok(c)) => {
+            let nb = i64::try_from(c.valid_after()).unwrap_or(i64::MAX);
+            let na = i64::try_from(c.valid_before()).unwrap_or(i64::MAX);
+            if nb > now {
+                return Some(format!(
+                    "OpenSSH certificate {rel} not valid before {}",
+                    cert::rfc3339(nb)
+                ));
+            }
+            due_text(now, na, window).map(|d| format!("OpenSSH certificate {rel} {d}"))
+        }
+    }
+}
+
+/// Both reasons when there are two.
+fn join_why(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What `resign` fixes in a vmconsole entity's OpenSSH certificate besides [`ssh_due`]: not
+/// signed by the CA key (or signed SHA-1), the wrong kind, a key other than the entity's,
+/// principals without oVirt's.
+fn ssh_weaknesses(
+    s: &SshState,
+    ca: Option<&ssh_key::public::KeyData>,
+    fqdn: Option<&str>,
+) -> Vec<String> {
+    let (Some(Ok(c)), Some(ca)) = (&s.cert, ca) else {
+        return Vec::new();
+    };
+    sshcert::problems(c, s.which, s.subject.as_ref(), ca, fqdn)
+        .into_iter()
+        .map(|p| format!("OpenSSH certificate {}: {p}", s.which.cert_rel()))
+        .collect()
+}
+
 /// `ENGINE_FQDN`, checked: `Err` (naming the file and the value) when it is set but is not
 /// a host name; it would become the one dNSName of every web certificate.
 fn engine_fqdn(cfg: &ChangeConfig) -> Result<Option<ovirt_conf::HostName>> {
@@ -550,6 +664,15 @@ fn entity_days(cfg: &ChangeConfig, def: &EntityDef) -> i64 {
     } else {
         ENTITY_DAYS
     })
+}
+
+/// `/etc/pki/ovirt-vmconsole` next to the PKI dir (under `--root` too), where engine-setup
+/// installs the proxy's copies of its OpenSSH key and certificates.
+fn ssh_proxy_dir(pki_dir: &Path) -> PathBuf {
+    pki_dir
+        .parent()
+        .map(|p| p.join("ovirt-vmconsole"))
+        .unwrap_or_else(|| PathBuf::from("/etc/pki/ovirt-vmconsole"))
 }
 
 fn entity_files(def: &EntityDef) -> Vec<String> {
@@ -804,6 +927,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             new_not_after: cert::rfc3339(ca_not_after(cfg, st.summary.not_after)),
             key: "kept",
             p12_format: None,
+            openssh: None,
         });
         cas_touched = true;
     }
@@ -818,6 +942,12 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
     };
     let mut ca_key_needed = false;
     let mut broken: Vec<String> = Vec::new();
+    // The CA key as an OpenSSH key: what must sign the vmconsole OpenSSH certificates.
+    let ca_ssh = ca
+        .x509
+        .public_key()
+        .ok()
+        .and_then(|k| sshcert::ssh_public(&k).ok());
     for def in catalog::ENTITIES {
         if !wanted(def.name) {
             continue;
@@ -837,8 +967,11 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         if within.is_none() && hands_off(def, &st, &names, &mut broken, &mut plan.skipped)? {
             continue;
         }
+        let ssh = load_ssh(dir, def, &st.key);
+        let ssh_window = within.flatten().unwrap_or(cfg.windows.renew_days(def.name));
+        let ssh_why = ssh.as_ref().and_then(|s| ssh_due(cfg.now, s, ssh_window));
         let reason = match within {
-            Some(_) => match due(&st.summary, def.name) {
+            Some(_) => match join_why(due(&st.summary, def.name), ssh_why) {
                 Some(r) => r,
                 None => {
                     if !all {
@@ -854,7 +987,11 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
                 }
             },
             None => {
-                let weak = entity_weaknesses(cfg, def, &st, fqdn_san.as_deref());
+                let mut weak = entity_weaknesses(cfg, def, &st, fqdn_san.as_deref());
+                if let Some(s) = &ssh {
+                    weak.extend(ssh_why);
+                    weak.extend(ssh_weaknesses(s, ca_ssh.as_ref(), fqdn.as_deref()));
+                }
                 if !weak.is_empty() {
                     format!("{}: {}", resign_what(&st.summary), weak.join("; "))
                 } else if force || names.iter().any(|x| x == def.name) {
@@ -910,6 +1047,71 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         for f in entity_files(def) {
             inputs.insert(f);
         }
+        let openssh = match &ssh {
+            Some(s) => {
+                let principal = if s.which.host {
+                    match &fqdn_checked {
+                        Err(m) => return Err(ChangeError::Refused(m.clone())),
+                        Ok(None) => {
+                            return Err(ChangeError::Refused(format!(
+                                "ENGINE_FQDN not found in {}; needed for the principal of {}",
+                                cfg.engine_conf_dir
+                                    .as_ref()
+                                    .map(|d| d.display().to_string())
+                                    .unwrap_or_else(|| "engine.conf.d (none given)".into()),
+                                s.which.cert_rel()
+                            )))
+                        }
+                        Ok(Some(_)) => s.which.principal(fqdn.as_deref().unwrap_or_default()),
+                    }
+                } else {
+                    s.which.principal("")
+                };
+                let (cert_rel, pub_rel) = (s.which.cert_rel(), s.which.pub_rel());
+                let rewrite_pub = rotate || !s.pub_ok;
+                files.push(cert_rel.clone());
+                if rewrite_pub {
+                    files.push(pub_rel.clone());
+                }
+                inputs.insert(cert_rel.clone());
+                inputs.insert(pub_rel.clone());
+                let (valid_after, valid_before) = (cfg.now - 3600, cfg.now + days * DAY);
+                let copy = ssh_proxy_dir(dir).join(s.which.proxy_copy());
+                plan.notes.push(format!(
+                    "{cert_rel} is re-issued with {}: the vmconsole proxy reads its copy {}, which this change does not write; copy it there afterwards (keep that file's owner and mode){}",
+                    def.name,
+                    copy.display(),
+                    if rotate {
+                        format!(
+                            ", and the new key of keys/{}.p12 to {} (mode 0600, owner ovirt-vmconsole)",
+                            def.name,
+                            ssh_proxy_dir(dir).join(s.which.proxy_copy().trim_end_matches("-cert.pub")).display()
+                        )
+                    } else {
+                        String::new()
+                    }
+                ));
+                Some(OpensshItem {
+                    file: cert_rel,
+                    cert_type: s.which.kind(),
+                    key_id: s.which.key_id().into(),
+                    principals: vec![principal],
+                    old_not_after: match &s.cert {
+                        Some(Ok(c)) => Some(cert::rfc3339(
+                            i64::try_from(c.valid_before()).unwrap_or(i64::MAX),
+                        )),
+                        _ => None,
+                    },
+                    new_not_before: cert::rfc3339(valid_after),
+                    new_not_after: cert::rfc3339(valid_before),
+                    public_key_file: rewrite_pub.then_some(pub_rel),
+                    proxy_copy: copy.to_string_lossy().into_owned(),
+                    valid_after,
+                    valid_before,
+                })
+            }
+            None => None,
+        };
         plan.items.push(Item {
             name: def.name.into(),
             kind: ItemKind::Entity,
@@ -924,6 +1126,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
             new_not_after: cert::rfc3339(cfg.now + days * DAY),
             key: if rotate { "new" } else { "kept" },
             p12_format: Some(format!("{} -> {}", st.family_text, family.as_str())),
+            openssh,
         });
         ca_key_needed = true;
     }
@@ -953,6 +1156,21 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         plan.notes.push(
             "restart ovirt-engine before re-enrolling hosts (the engine caches the CA)".into(),
         );
+        // The vmconsole OpenSSH certificates hang on the CA *key* (hosts trust it as
+        // /etc/pki/ovirt-vmconsole/ca.pub), not on the CA certificate: a re-sign keeping the
+        // key leaves them valid. Their own expiry makes renew / resign --all take them.
+        let kept: Vec<String> = sshcert::VMCONSOLE
+            .iter()
+            .filter(|v| !plan.items.iter().any(|i| i.name == v.entity))
+            .map(|v| v.cert_rel())
+            .filter(|r| dir.join(r).exists())
+            .collect();
+        if !kept.is_empty() {
+            plan.notes.push(format!(
+                "{} stay as they are: signed by the CA key, which the re-sign keeps (ca.pub on the hosts is unchanged); `rhv-pki renew` re-issues them when they are due",
+                kept.join(" and ")
+            ));
+        }
     }
     // Which units read what changed, per era, in restart order (src/services.rs).
     let era = if qemu.is_some() {
@@ -1387,9 +1605,6 @@ fn execute(
     progress: &mut dyn Progress,
 ) -> Result<()> {
     let dir = &cfg.pki_dir;
-    // No step of this function is left to the admin any more (`.truststore` is written
-    // natively); the list stays for steps that are.
-    let _ = &manual;
     // 1. openssl.conf
     if let Some(c) = &plan.conf {
         progress.step("openssl.conf: default_md -> sha256");
@@ -1549,6 +1764,11 @@ fn execute(
                 0o644,
             )?;
             txn.write(Tree::Pki, &copy_rel, &text, Some(Meta { mode: 0o644, ..m }))?;
+            if let Some(o) = &item.openssh {
+                reissue_openssh(
+                    cfg, txn, o, n, &key, &ca_key, plan, written, manual, progress,
+                )?;
+            }
             db_prev = db.clone();
             db.push_str(&sign::index_line(
                 &item.new_serial,
@@ -1639,6 +1859,120 @@ fn execute(
         txn.write(Tree::Pki, rel, &pem, None)?;
         txn.relock(Tree::Pki, rel)?;
         written.push(rel.into());
+    }
+    Ok(())
+}
+
+/// Re-issues a vmconsole entity's OpenSSH certificate for `key` (the key its new X.509
+/// certificate carries) as `pki-enroll-openssh-cert.sh` does: `certs/<name>.pub` rewritten
+/// when the plan says so, `certs/<name>-cert.pub` signed by the CA key; both backed up as
+/// its `common_backup` does (`.YYYYmmddHHMMSS`) and written through the transaction.
+#[allow(clippy::too_many_arguments)]
+fn reissue_openssh(
+    cfg: &ChangeConfig,
+    txn: &mut Txn,
+    o: &OpensshItem,
+    name: &str,
+    key: &PKey<Private>,
+    ca_key: &PKey<Private>,
+    plan: &Plan,
+    written: &mut Vec<String>,
+    manual: &mut Vec<String>,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let dir = &cfg.pki_dir;
+    let which = sshcert::vmconsole(name).ok_or_else(|| ChangeError::Stale(o.file.clone()))?;
+    progress.step(&format!(
+        "{}: OpenSSH {} certificate signed by the CA key",
+        o.file, o.cert_type
+    ));
+    let subject = sshcert::ssh_public(key)?;
+    if let Some(pub_rel) = &o.public_key_file {
+        if dir.join(pub_rel).exists() {
+            txn.backup_copy(Tree::Pki, pub_rel)?;
+        }
+        let m = meta_like(&dir.join(pub_rel), &dir.join("certs"), 0o644)?;
+        txn.write(
+            Tree::Pki,
+            pub_rel,
+            &sshcert::public_file(&subject)?,
+            Some(m),
+        )?;
+        written.push(pub_rel.clone());
+    }
+    let old = read_file(dir.join(&o.file)).ok();
+    let comment = old
+        .as_deref()
+        .and_then(|d| sshcert::parse(d).ok())
+        .map(|c| c.comment().to_string())
+        .unwrap_or_default();
+    let mut nonce = [0u8; 32];
+    openssl::rand::rand_bytes(&mut nonce).map_err(|e| sign::SignError {
+        what: "nonce".into(),
+        reason: cert::first_openssl_reason(&e),
+    })?;
+    let data = sshcert::issue(
+        ca_key,
+        &sshcert::Request {
+            which,
+            subject: &subject,
+            fqdn: plan.engine_fqdn.as_deref().unwrap_or_default(),
+            valid_after: o.valid_after,
+            valid_before: o.valid_before,
+            comment: &comment,
+            nonce,
+        },
+    )?;
+    if old.is_some() {
+        txn.backup_copy(Tree::Pki, &o.file)?;
+    }
+    let m = meta_like(&dir.join(&o.file), &dir.join("certs"), 0o644)?;
+    txn.write(Tree::Pki, &o.file, &data, Some(m))?;
+    written.push(o.file.clone());
+    manual.push(format!(
+        "copy {} to {} (the vmconsole proxy's copy; keep its owner and mode), then restart ovirt-vmconsole-proxy-sshd",
+        dir.join(&o.file).display(),
+        o.proxy_copy
+    ));
+    Ok(())
+}
+
+/// After writing: the OpenSSH certificate is oVirt's for the entity's key (the one in its
+/// p12), signed by the CA key, with the planned window; `certs/<name>.pub` holds that key.
+fn verify_openssh(
+    dir: &Path,
+    o: &OpensshItem,
+    name: &str,
+    key: &PKey<Private>,
+    ca: &CaState,
+    fqdn: Option<&str>,
+) -> std::result::Result<(), String> {
+    let which = sshcert::vmconsole(name).ok_or("not a vmconsole entity")?;
+    let subject = sshcert::ssh_public(key).map_err(|e| e.to_string())?;
+    let ca_key = ca
+        .x509
+        .public_key()
+        .map_err(|e| e.to_string())
+        .and_then(|k| sshcert::ssh_public(&k).map_err(|e| e.to_string()))?;
+    let d = read_file(dir.join(&o.file)).map_err(|e| format!("{}: {e}", o.file))?;
+    let c = sshcert::parse(&d).map_err(|e| format!("{}: {e}", o.file))?;
+    let p = sshcert::problems(&c, which, Some(&subject), &ca_key, fqdn);
+    if !p.is_empty() {
+        return Err(format!("{}: {}", o.file, p.join("; ")));
+    }
+    if (c.valid_after(), c.valid_before()) != (o.valid_after as u64, o.valid_before as u64)
+        || c.key_id() != o.key_id
+        || c.valid_principals() != o.principals.as_slice()
+    {
+        return Err(format!("{}: not the certificate planned", o.file));
+    }
+    if let Some(pub_rel) = &o.public_key_file {
+        let d = read_file(dir.join(pub_rel)).map_err(|e| format!("{pub_rel}: {e}"))?;
+        let k = ssh_key::PublicKey::from_openssh(String::from_utf8_lossy(&d).trim())
+            .map_err(|e| format!("{pub_rel}: {e}"))?;
+        if k.key_data() != &subject {
+            return Err(format!("{pub_rel}: not the key of keys/{name}.p12"));
+        }
     }
     Ok(())
 }
@@ -1763,6 +2097,9 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                 .map_err(|e| format!("keys/{}.p12: {e}", def.name))?;
                 if fmt.needs_legacy_provider() || fmt.key_friendly_name {
                     return Err(format!("keys/{}.p12: written as {}", def.name, fmt.short()));
+                }
+                if let Some(o) = &item.openssh {
+                    verify_openssh(dir, o, def.name, &st.key, &ca, plan.engine_fqdn.as_deref())?;
                 }
             }
         }

@@ -39,7 +39,8 @@ use crate::report::{self, Status};
 #[command(
     name = "rhv-pki",
     version,
-    about = "Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager"
+    about = "Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager",
+    after_help = "Each command's --help (and man page) lists the exit codes it returns. Bad arguments exit 3 everywhere (UNKNOWN in Nagios terms); --help and --version exit 0."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -50,21 +51,55 @@ pub struct Cli {
 pub enum Command {
     /// Check every certificate of the Manager's PKI directory (read-only).
     ///
-    /// Exit codes follow the Nagios plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
-    /// (the audit could not run: bad arguments, missing or unreadable PKI directory).
+    /// Exit codes (the Nagios plugin convention): 0 OK; 1 WARNING; 2 CRITICAL; 3 UNKNOWN (the
+    /// audit could not run: bad arguments, missing or unreadable PKI directory, a side job
+    /// such as --textfile-dir or --post-events failed).
     Audit(AuditArgs),
     /// Set `default_md = sha256` in openssl.conf (backup kept, every other byte unchanged).
+    ///
+    /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a step failed and everything was
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; the lock or a check refused); 3 usage error.
     Conf(change::ConfArgs),
     /// Re-sign certificates with SHA-256 keeping their keys (the SHA-1 -> SHA-256 runbook).
     ///
-    /// Exit codes: 0 done (or nothing to do), 1 failed and rolled back, 2 refused (nothing
-    /// changed), 3 usage error.
+    /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a step failed and everything was
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; a check refused the plan; global maintenance could not be set); 3
+    /// usage error; 4 files changed but the maintenance cycle did not finish (a restart failed and
+    /// global maintenance is kept on, restarts were refused because a hosted engine could not be
+    /// ruled out, global maintenance could not be cleared, or an endpoint showed no certificate
+    /// after its restart: endpoint-unreachable); 5 files changed and services restarted, but an
+    /// endpoint still serves the old certificate (restart-needed).
+    ///
+    /// The maintenance cycle runs on the live PKI, or with --cycle; without it only the first four
+    /// codes occur.
     Resign(change::ResignArgs),
-    /// Re-issue the certificates that expire soon (same exit codes as resign).
+    /// Re-issue the certificates that expire soon, or the ones named.
+    ///
+    /// Exit codes: 0 done (or nothing was due, or --dry-run); 1 a step failed and everything was
+    /// rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and
+    /// stdin is not a terminal; a check refused the plan; global maintenance could not be set); 3
+    /// usage error; 4 files changed but the maintenance cycle did not finish (a restart failed and
+    /// global maintenance is kept on, restarts were refused because a hosted engine could not be
+    /// ruled out, global maintenance could not be cleared, or an endpoint showed no certificate
+    /// after its restart: endpoint-unreachable); 5 files changed and services restarted, but an
+    /// endpoint still serves the old certificate (restart-needed).
+    ///
+    /// The maintenance cycle runs on the live PKI, or with --cycle; without it only the first four
+    /// codes occur.
     Renew(change::RenewArgs),
     /// Restore the PKI directory and engine.conf.d from a backup, byte-identical.
+    ///
+    /// Exit codes: 0 restored (or --dry-run); 2 refused, or the restore failed (an interrupted
+    /// change must be undone first; not confirmed: answered no, or no --yes and stdin is not a
+    /// terminal; the lock or the backup could not be used: see the message); 3 usage error (no such
+    /// backup, no completed change to roll back, not a PKI directory).
     Rollback(change::RollbackArgs),
     /// List rhv-pki's backups.
+    ///
+    /// Exit codes: 0 listed; 2 the backup directory cannot be read; 3 usage error (not a PKI
+    /// directory).
     Backups(change::BackupsArgs),
     /// The hosts: audit what they serve (TLS) or hold (--ssh), recover expired ones over SSH,
     /// re-enroll them in rolling maintenance waves through the Manager.
@@ -74,7 +109,10 @@ pub enum Command {
     Maintenance(maintenance::MaintenanceArgs),
     /// Print shell completions or the man page (generated from these definitions); with
     /// `man --out-dir DIR`, write rhv-pki.1 and one page per subcommand (rhv-pki-audit.1, …).
+    ///
+    /// Exit codes: 0 printed or written; 3 usage error or the output could not be written.
     Generate {
+        /// What to print: a shell's completion script, or the man page.
         #[arg(value_enum)]
         what: Generated,
         /// Write every man page into DIR instead of printing the top-level one (man only).
@@ -85,9 +123,13 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Generated {
+    /// bash completion (source it, or install it as /usr/share/bash-completion/completions/rhv-pki).
     Bash,
+    /// zsh completion (install it as `_rhv-pki` in a directory of $fpath).
     Zsh,
+    /// fish completion (install it as ~/.config/fish/completions/rhv-pki.fish).
     Fish,
+    /// The man page, roff (with --out-dir: one page per subcommand).
     Man,
 }
 
@@ -160,7 +202,9 @@ fn man_page(man: &clap_mangen::Man) -> std::io::Result<Vec<u8>> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Text for people.
     Table,
+    /// A JSON document (`kind`, `apiVersion`).
     Json,
 }
 
@@ -175,6 +219,35 @@ pub enum AuditFormat {
     Prometheus,
     /// One Nagios/NRPE/Icinga plugin line: `STATE: summary | perfdata`.
     Nagios,
+}
+
+/// A platform the audit also gives a readiness verdict for (`--policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Policy {
+    /// RHEL 9: what its DEFAULT crypto policy rejects or OpenSSL 3 cannot read.
+    El9,
+}
+
+/// The location flags of `loc` as they are typed (` --root DIR`…), appended to the fix
+/// commands the verdict prints so they act on the tree that was audited.
+pub(crate) fn command_args(loc: &LocationArgs) -> String {
+    let mut s = change::rollback_command(loc, None)
+        .trim_start_matches("rhv-pki rollback")
+        .to_string();
+    if let Some(f) = &loc.p12_password_file {
+        let v = f.to_string_lossy();
+        if v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,".contains(&b))
+        {
+            s.push_str(&format!(" --p12-password-file {v}"));
+        } else {
+            s.push_str(&format!(
+                " --p12-password-file '{}'",
+                v.replace('\'', "'\\''")
+            ));
+        }
+    }
+    s
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -216,6 +289,7 @@ pub struct AuditArgs {
     /// Critical when a certificate expires within this many days, every role [default: 30, or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
     pub format: AuditFormat,
     /// Also write Prometheus metrics atomically to DIR/rhv_pki.prom (node_exporter textfile collector).
@@ -227,6 +301,12 @@ pub struct AuditArgs {
     /// Colour the table: auto = only on a terminal.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Also give one readiness verdict for a platform: `el9` lists everything RHEL 9's
+    /// DEFAULT crypto policy rejects or OpenSSL 3 cannot read (SHA-1 signatures, RC2-40
+    /// PKCS#12, RSA < 2048, `default_md = sha1`), each with the command that fixes it. Not ready
+    /// makes the exit code at least 1 (WARNING); see README "RHEL 9 readiness".
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub policy: Option<Policy>,
     /// Worker threads (0 = one per CPU).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -235,9 +315,11 @@ pub struct AuditArgs {
     /// severity; the Manager de-duplicates by custom id).
     #[arg(long)]
     pub post_events: bool,
+    // Keep these two last: a heading applies to every argument after it, so a flag added
+    // below them would be listed under "Endpoint probe" (tests/cli_story.rs checks).
     #[command(flatten, next_help_heading = "Manager API (--post-events)")]
     pub engine: hosts::EngineArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Endpoint probe (--probe)")]
     pub probe: maintenance::ProbeArgs,
 }
 
@@ -552,6 +634,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     // for any number of hosts); the alerting formats need the whole report.
     if textfile_dir.is_none()
         && !a.post_events
+        && a.policy.is_none()
         && matches!(a.format, AuditFormat::Table | AuditFormat::Json)
     {
         let w = std::io::BufWriter::with_capacity(64 * 1024, out::stdout());
@@ -567,6 +650,16 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     let mut rep = audit::run(&cfg)?;
     audit::add_findings(&mut rep, probed);
     let status = Status::of(&rep);
+    let el9 = a.policy.map(|Policy::El9| {
+        audit::el9::verdict(
+            &rep,
+            &audit::el9::Options {
+                hosts: false,
+                command_args: command_args(&a.loc),
+                ..Default::default()
+            },
+        )
+    });
     let host = rep
         .engine_fqdn
         .clone()
@@ -583,7 +676,10 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     // The textfile is written before stdout (its error counter carries over), but a failure
     // to write it is reported after the report: the audit itself is never hidden.
     let textfile_err = textfile_dir.as_ref().and_then(|dir| {
-        let text = alert::prometheus(&rep, &t, run, alert::previous_errors_total(&prev));
+        let mut text = alert::prometheus(&rep, &t, run, alert::previous_errors_total(&prev));
+        if let Some(v) = &el9 {
+            text.push_str(&audit::el9::prometheus(v, "engine", &host));
+        }
         alert::write_textfile(dir, &text)
             .err()
             .map(|e| CliError::Output(format!("{}: cannot write rhv_pki.prom: {e}", dir.display())))
@@ -606,18 +702,33 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     *printed = true;
     match a.format {
         AuditFormat::Nagios => {
-            let (line, _) = alert::nagios(&rep, &t);
+            let (mut line, _) = alert::nagios(&rep, &t);
+            if let Some(v) = &el9 {
+                line = audit::el9::nagios(&line, status.exit_code(), v).0;
+            }
             match &err {
                 Some(e) => print_unknown(AuditFormat::Nagios, &e.to_string(), Some(&line)),
                 None => write(&format!("{line}\n"))?,
             }
         }
-        AuditFormat::Table => write(&report::table(&rep, color))?,
+        AuditFormat::Table => {
+            let mut text = report::table(&rep, color);
+            if let Some(v) = &el9 {
+                text.push_str(&audit::el9::table(v));
+            }
+            write(&text)?
+        }
         AuditFormat::Json => {
             let doc = report::json(&rep);
             let mut v = serde_json::to_value(&doc).map_err(|e| CliError::Output(e.to_string()))?;
             if let (Some(e), Some(m)) = (&err, v.as_object_mut()) {
                 m.insert("error".into(), e.to_string().into());
+            }
+            if let (Some(el9), Some(m)) = (&el9, v.as_object_mut()) {
+                m.insert(
+                    "el9".into(),
+                    serde_json::to_value(el9).map_err(|e| CliError::Output(e.to_string()))?,
+                );
             }
             let mut w = std::io::BufWriter::new(out::stdout());
             serde_json::to_writer_pretty(&mut w, &v)
@@ -643,7 +754,11 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
             } else {
                 alert::previous_errors_total(&prev)
             };
-            write(&alert::prometheus(&rep, &t, run, carried))?;
+            let mut text = alert::prometheus(&rep, &t, run, carried);
+            if let Some(v) = &el9 {
+                text.push_str(&audit::el9::prometheus(v, "engine", &host));
+            }
+            write(&text)?;
         }
     }
     if let Some(e) = err {
@@ -653,7 +768,10 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         post_event(&a, &rep)?;
     }
     Ok(Outcome {
-        code: status.exit_code(),
+        code: match &el9 {
+            Some(v) => audit::el9::exit_code(status.exit_code(), v),
+            None => status.exit_code(),
+        },
     })
 }
 

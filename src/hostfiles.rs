@@ -1224,6 +1224,16 @@ fn judge_ssh_cert(
             );
         }
     }
+    // `ssh-rsa` signatures are SHA-1: RHEL 9 DEFAULT (OpenSSH) refuses them.
+    if c.signature().algorithm().as_str() == "ssh-rsa" {
+        add(
+            a,
+            Severity::Warning,
+            Problem::Sha1Signature {
+                algorithm: "ssh-rsa".into(),
+            },
+        );
+    }
     let status = crate::audit::row_status(codes.contains(&"expired"), worst);
     a.records.push(CertRecord {
         role: role.to_string(),

@@ -25,6 +25,7 @@ pub mod services;
 pub mod sign;
 pub mod sim;
 pub mod ssh;
+pub mod sshcert;
 pub mod truststore;
 pub mod txn;
 pub mod verify;

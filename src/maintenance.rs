@@ -650,11 +650,30 @@ impl Cycle<'_> {
                 );
                 if !bad.is_empty() {
                     r.result = CycleResult::Stale;
-                    let units: Vec<&str> = r.stale().iter().map(|c| c.service.as_str()).collect();
-                    r.manual.push(format!(
-                        "restart-needed: systemctl restart {} ; then rhv-pki maintenance verify",
-                        units.join(" ")
-                    ));
+                    // One to-do per finding code: a restart helps an endpoint that serves the
+                    // old certificate, not one that shows none (refused, timed out).
+                    let units = |old: bool| -> Vec<&str> {
+                        r.stale()
+                            .iter()
+                            .filter(|c| (c.state == CheckState::Stale) == old)
+                            .map(|c| c.service.as_str())
+                            .collect()
+                    };
+                    let (stale, unreachable) = (units(true), units(false));
+                    let mut todo = Vec::new();
+                    if !stale.is_empty() {
+                        todo.push(format!(
+                            "restart-needed: systemctl restart {} ; then rhv-pki maintenance verify",
+                            stale.join(" ")
+                        ));
+                    }
+                    if !unreachable.is_empty() {
+                        todo.push(format!(
+                            "endpoint-unreachable: systemctl status {} (no certificate shown after the restart) ; then rhv-pki maintenance verify",
+                            unreachable.join(" ")
+                        ));
+                    }
+                    r.manual.extend(todo);
                 }
             }
         }

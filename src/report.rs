@@ -458,6 +458,24 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 }
 
+/// The JSON document of a collected report with the `--policy el9` verdict as its `el9` object.
+pub fn write_json_el9(
+    r: &AuditReport,
+    el9: &crate::audit::el9::Verdict,
+    mut w: impl Write,
+) -> io::Result<()> {
+    let mut v = serde_json::to_value(json(r)).map_err(io::Error::other)?;
+    if let Some(m) = v.as_object_mut() {
+        m.insert(
+            "el9".into(),
+            serde_json::to_value(el9).map_err(io::Error::other)?,
+        );
+    }
+    serde_json::to_writer_pretty(&mut w, &v).map_err(io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
 /// Writes the JSON document of a collected report (what `audit --format json` prints).
 pub fn write_json(r: &AuditReport, w: impl Write) -> io::Result<()> {
     r.replay(&mut JsonSink::new(w))

@@ -639,9 +639,9 @@ fn bad_input_is_refused_clearly() {
     let o = rhv(&sim, &["hosts", "enroll", "--host", "nosuch", "--dry-run"]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nosuch"));
-    // No --yes without a terminal.
+    // No --yes without a terminal: not confirmed, refused (2).
     let o = rhv(&sim, &["hosts", "enroll"]);
-    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     // A CA that is not the Manager's: TLS refused, not ignored.
     let other = common::fixtures().join("4.2-sha1/etc/pki/ovirt-engine/ca.pem");
     let o = rhv(

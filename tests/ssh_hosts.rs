@@ -780,7 +780,7 @@ fn recover_dry_run_prints_the_plan_and_changes_nothing() {
     let args = recover_args(&bed, &vdsm, &[]);
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = bed.run("recover", &hosts, &a, &[]);
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
     assert_eq!(common::tree_state(&bed.pki()), pki_before);
     assert_eq!(common::tree_state(bed.hosts.path()), hosts_before);

@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 
 use ssh_key::certificate::CertType;
-use ssh_key::public::{KeyData, RsaPublicKey};
-use ssh_key::{Certificate, HashAlg, Mpint};
+use ssh_key::public::KeyData;
+use ssh_key::{Certificate, HashAlg};
 
 use super::{rel, CertRecord, Ctx, Out, Problem, Role, Severity, DAY};
 use crate::cert::{self, rfc3339, CertSummary, Digest, KeyInfo, SigAlg};
@@ -36,13 +36,9 @@ fn ca_ssh_key(ctx: &Ctx<'_>) -> Option<KeyData> {
     let data = cert::read_limited(&p).ok()?;
     let der = cert::first_certificate(&p, &data).ok()?;
     let x = openssl::x509::X509::from_der(&der).ok()?;
-    let rsa = x.public_key().ok()?.rsa().ok()?;
-    let key = RsaPublicKey::new(
-        Mpint::from_positive_bytes(&rsa.e().to_vec()),
-        Mpint::from_positive_bytes(&rsa.n().to_vec()),
-    )
-    .ok()?;
-    Some(KeyData::Rsa(key))
+    // The very conversion the re-issue signs with (src/sshcert.rs).
+    let key = x.public_key().ok()?;
+    crate::sshcert::ssh_public(&key).ok()
 }
 
 fn key_info(k: &KeyData) -> KeyInfo {
@@ -249,6 +245,18 @@ impl Ctx<'_> {
                     ca: "unknown (ca.pem unreadable)".into(),
                 },
             ),
+        }
+        // `ssh-rsa` signatures are SHA-1: RHEL 9 DEFAULT (OpenSSH) refuses them.
+        let alg = c.signature().algorithm();
+        if sig_alg(alg.as_str()).digest == Digest::Sha1 {
+            out.finding(
+                Severity::Warning,
+                path,
+                role,
+                Problem::Sha1Signature {
+                    algorithm: alg.as_str().to_string(),
+                },
+            );
         }
         // Principals.
         let expected = if host {

@@ -42,6 +42,7 @@ pub struct CommonChangeArgs {
     /// Apply without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups].
@@ -98,7 +99,10 @@ pub struct ResignArgs {
     pub issue: IssueArgs,
     #[command(flatten)]
     pub common: CommonChangeArgs,
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "Maintenance cycle (the live PKI, or --cycle)"
+    )]
     pub cycle: CycleArgs,
 }
 
@@ -120,7 +124,10 @@ pub struct RenewArgs {
     pub issue: IssueArgs,
     #[command(flatten)]
     pub common: CommonChangeArgs,
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "Maintenance cycle (the live PKI, or --cycle)"
+    )]
     pub cycle: CycleArgs,
 }
 
@@ -137,8 +144,10 @@ pub struct RollbackArgs {
 pub struct BackupsArgs {
     #[command(flatten)]
     pub loc: LocationArgs,
+    /// Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups].
     #[arg(long, value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -298,6 +307,22 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
             i.p12_format.as_deref().unwrap_or("-")
         ));
         s.push_str(&format!("  {:<22} why: {}\n", "", i.reason));
+        if let Some(o) = &i.openssh {
+            s.push_str(&format!(
+                "  {:<22} ssh: {} ({} certificate, id {}, principals {}, signed by the CA key) {} -> {}{}\n",
+                "",
+                o.file,
+                o.cert_type,
+                o.key_id,
+                o.principals.join(","),
+                o.old_not_after.as_deref().map(short_time).unwrap_or("missing"),
+                short_time(&o.new_not_after),
+                o.public_key_file
+                    .as_deref()
+                    .map(|p| format!("; {p} rewritten"))
+                    .unwrap_or_default()
+            ));
+        }
     }
     for k in &plan.skipped {
         s.push_str(&format!("  skipped {}: {}\n", k.name, k.reason));
@@ -382,9 +407,10 @@ fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
     if common.yes {
         return Ok(true);
     }
+    // Not confirmed, as a "no" answer is (exit 2): nobody can answer on /dev/null or a pipe.
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(format!(
-            "refusing to {what} without --yes: stdin is not a terminal (use --dry-run to see the plan)"
+        return Err(CliError::Refused(format!(
+            "refusing to {what} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)"
         )));
     }
     eprint!("Apply this plan? [y/N] ");

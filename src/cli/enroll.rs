@@ -44,6 +44,7 @@ pub struct EngineArgs {
     /// when apache has a third-party certificate].
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+    /// The Manager user to log in as (USER@PROFILE).
     #[arg(long, value_name = "USER@PROFILE", default_value = "admin@internal")]
     pub user: String,
     /// File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line.
@@ -75,10 +76,6 @@ pub struct ProbeArgs {
 pub struct HostsEnrollArgs {
     #[command(flatten)]
     pub loc: LocationArgs,
-    #[command(flatten)]
-    pub engine: EngineArgs,
-    #[command(flatten)]
-    pub probe: ProbeArgs,
     /// Only hosts of these clusters (names).
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
@@ -109,6 +106,7 @@ pub struct HostsEnrollArgs {
     /// Run without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// The run's state file (resume by re-running the same command)
@@ -138,6 +136,11 @@ pub struct HostsEnrollArgs {
     /// 500/502/503/504 (a restart, an outage), with back-off.
     #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
     pub outage_timeout: f64,
+    // Last: a heading applies to every argument after it.
+    #[command(flatten, next_help_heading = "Manager API")]
+    pub engine: EngineArgs,
+    #[command(flatten, next_help_heading = "vdsm TLS")]
+    pub probe: ProbeArgs,
 }
 
 /// The Manager password: a file or the environment — never argv.
@@ -424,6 +427,112 @@ fn out(s: &str) -> Result<(), CliError> {
 /// Default state file (under `--root` when given).
 pub const DEFAULT_STATE: &str = "/var/lib/rhv-pki/enroll-state.json";
 
+/// One reason a host was selected, in the audit's vocabulary: the finding code `audit` and
+/// `hosts audit` give the same certificate, and the action they print for it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HostReason {
+    pub code: String,
+    pub reason: String,
+    pub action: Option<String>,
+}
+
+/// The planner's reasons (`code: detail`) as finding codes and actions. The action comes from
+/// the audit's own rule for a host certificate ([`audit::action_for`]), so an expired one says
+/// `hosts recover --ssh` as `audit` and `hosts audit` do.
+pub fn host_reasons(reasons: &[String]) -> Vec<HostReason> {
+    use audit::Problem as P;
+    let s = String::new;
+    reasons
+        .iter()
+        .map(|r| {
+            let (code, problem) = match r.split_once(": ").map(|(c, _)| c) {
+                Some("sha1-signature") => {
+                    ("sha1-signature", Some(P::Sha1Signature { algorithm: s() }))
+                }
+                Some("chain-invalid") => (
+                    "chain-invalid",
+                    Some(P::ChainInvalid {
+                        ca: s(),
+                        reason: s(),
+                    }),
+                ),
+                Some("missing-san") => ("missing-san", Some(P::MissingSan)),
+                Some("san-mismatch") => (
+                    "san-mismatch",
+                    Some(P::SanMismatch {
+                        expected: s(),
+                        san: Vec::new(),
+                    }),
+                ),
+                Some("expired") => (
+                    "expired",
+                    Some(P::Expired {
+                        not_after: s(),
+                        now: s(),
+                    }),
+                ),
+                Some("expiring") => (
+                    "expiring",
+                    Some(P::Expiring {
+                        not_after: s(),
+                        days_left: 0,
+                        threshold_days: 0,
+                    }),
+                ),
+                Some("issued-before-ca-renewal") => (
+                    "issued-before-ca-renewal",
+                    Some(P::IssuedBeforeCaRenewal {
+                        ca: s(),
+                        ca_not_before: s(),
+                    }),
+                ),
+                _ if r.starts_with("vdsm certificate could not be read") => (
+                    "endpoint-unreachable",
+                    Some(P::EndpointUnreachable {
+                        endpoint: "vdsm".into(),
+                        address: s(),
+                        service: "vdsm".into(),
+                        reason: s(),
+                    }),
+                ),
+                // `--all-hosts` ("selected"), "not probed": no finding behind them.
+                _ => ("selected", None),
+            };
+            HostReason {
+                code: code.into(),
+                reason: r.clone(),
+                action: problem.and_then(|p| audit::action_for(&p, &Role::Host)),
+            }
+        })
+        .collect()
+}
+
+/// The one command for a host: recovery over SSH when any reason needs it (the Manager can
+/// no longer enroll an expired certificate), else the first reason's action.
+fn host_action(reasons: &[HostReason]) -> Option<String> {
+    reasons
+        .iter()
+        .filter_map(|r| r.action.clone())
+        .find(|a| a == audit::HOST_RECOVER)
+        .or_else(|| reasons.iter().find_map(|r| r.action.clone()))
+}
+
+/// The plan as JSON, each host with its reasons as findings (`code`, `reason`, `action`) and
+/// its `action`, the same vocabulary as `audit` / `hosts audit`.
+fn plan_json(p: &Plan) -> Result<serde_json::Value, CliError> {
+    let mut v = serde_json::to_value(p).map_err(|e| CliError::Output(e.to_string()))?;
+    if let Some(hosts) = v.get_mut("hosts").and_then(|h| h.as_array_mut()) {
+        for (h, planned) in hosts.iter_mut().zip(&p.hosts) {
+            let reasons = host_reasons(&planned.reasons);
+            if let Some(m) = h.as_object_mut() {
+                m.insert("action".into(), serde_json::json!(host_action(&reasons)));
+                m.insert("findings".into(), serde_json::json!(reasons));
+            }
+        }
+    }
+    Ok(v)
+}
+
 fn plan_text(p: &Plan) -> String {
     let mut s = String::new();
     if p.is_empty() {
@@ -456,14 +565,27 @@ fn plan_text(p: &Plan) -> String {
                         h.vm_memory >> 20
                     ));
                 }
+                let reasons = host_reasons(&h.reasons);
                 s.push_str(&format!(
-                    "    {:<28} cluster {:<14} serial {:<8} {} — {}\n",
+                    "    {:<28} cluster {:<14} serial {:<8} {}\n",
                     h.name,
                     h.cluster,
                     h.served_serial.as_deref().unwrap_or("?"),
                     tags.join(", "),
-                    h.reasons.join("; ")
                 ));
+                // One line per reason: the finding code and detail as `audit` words them,
+                // and the action `audit` / `hosts audit` print for it.
+                for r in &reasons {
+                    match &r.action {
+                        Some(a) => s.push_str(&format!("      {} → {a}\n", r.reason)),
+                        None => s.push_str(&format!("      {}\n", r.reason)),
+                    }
+                }
+                if let Some(a) = host_action(&reasons).filter(|a| a == audit::HOST_RECOVER) {
+                    s.push_str(&format!(
+                        "      note: the certificate has expired: the Manager cannot reach vdsm with it (the host goes non-responsive), so recover it over SSH: {a}\n"
+                    ));
+                }
             }
         }
     }
@@ -829,7 +951,8 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         // What would really run: for a resumed run, its remaining hosts.
         let shown = state.remaining();
         if json && a.dry_run {
-            let s = serde_json::to_string_pretty(&shown).map_err(|e| CliError::Output(e.to_string()))?;
+            let s = serde_json::to_string_pretty(&plan_json(&shown)?)
+                .map_err(|e| CliError::Output(e.to_string()))?;
             out(&format!("{s}\n"))?;
         } else if !json {
             let mut t = plan_text(&shown);
@@ -881,8 +1004,9 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         if !a.yes {
             if !std::io::stdin().is_terminal() {
                 engine.logout().await;
-                return Err(CliError::Usage(
-                    "refusing to take hosts out of service without --yes (stdin is not a terminal)".into(),
+                // Not confirmed, as a "no" answer is (exit 2).
+                return Err(CliError::Refused(
+                    "refusing to take hosts out of service without --yes: stdin is not a terminal, so nobody can confirm; nothing was done (use --dry-run to see the plan)".into(),
                 ));
             }
             {

@@ -29,21 +29,28 @@ pub struct HostsArgs {
 pub enum HostsCommand {
     /// Read every host's certificate set and judge it against the Manager's current CAs.
     ///
-    /// Exit codes follow Nagios: 0 OK, 1 WARNING, 2 CRITICAL (an unreachable host is
-    /// critical), 3 UNKNOWN (bad arguments, unreadable PKI directory).
+    /// Exit codes (Nagios): 0 OK; 1 WARNING; 2 CRITICAL (an unreachable host is critical);
+    /// 3 UNKNOWN (bad arguments, unreadable PKI directory, the Manager could not be asked for
+    /// its hosts, the textfile could not be written).
     Audit(HostsAuditArgs),
     /// Re-issue host certificates the Manager can no longer use (expired, CA changed) keeping
     /// each host's keys, install them, restart the services and confirm what vdsm serves.
     ///
-    /// Exit codes: 0 done (or nothing due), 1 a host or the Manager write failed (Manager
-    /// rolled back; the host's state is reported), 2 refused (nothing changed), 3 usage error.
+    /// Exit codes: 0 done (or nothing due, or --dry-run with every host read); 1 a host could
+    /// not be read or recovered, or the Manager write failed (Manager rolled back; the host's
+    /// state is reported); 2 refused, nothing changed (not confirmed: without --yes on a
+    /// stdin that is not a terminal no host is contacted; the lock or a check refused);
+    /// 3 usage error.
     Recover(RecoverArgs),
     /// Re-enroll host certificates in rolling maintenance waves through the Manager:
     /// Maintenance → Enroll Certificate → Activate, then prove vdsm serves the new certificate.
     ///
-    /// Exit codes: 0 done (or nothing to do), 1 a host failed (see the report; hosts left in
-    /// maintenance are listed), 2 refused before changing anything, 3 usage, 130 interrupted
-    /// (re-run the same command to resume).
+    /// Exit codes: 0 done (or nothing to do, or --dry-run); 1 a host failed (see the report;
+    /// hosts left in maintenance are listed); 2 refused before changing anything (not
+    /// confirmed: answered no, or no --yes and stdin is not a terminal; login or TLS to the
+    /// Manager; a saved run with other arguments; the plan cannot keep the HostedEngine VM
+    /// safe); 3 usage error; 129 hangup, 130 interrupted, 143 terminated (re-run the same
+    /// command to resume).
     Enroll(enroll::HostsEnrollArgs),
 }
 
@@ -60,6 +67,7 @@ pub struct ReachArgs {
     /// directory; without: the Manager's hosts, through its REST API].
     #[arg(long = "host", value_name = "NAME[=ADDR[:PORT]]")]
     pub hosts: Vec<String>,
+    /// The user to log in as on the hosts.
     #[arg(long, value_name = "USER", default_value = "root")]
     pub ssh_user: String,
     /// Private key file [default: ssh-agent via SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_rsa].
@@ -68,13 +76,16 @@ pub struct ReachArgs {
     /// known_hosts file to verify host keys with [default: ~/.ssh/known_hosts].
     #[arg(long, value_name = "FILE")]
     pub known_hosts: Option<PathBuf>,
+    /// SSH port of the hosts (a --host NAME=ADDR:PORT overrides it for that host).
     #[arg(long, value_name = "PORT", default_value_t = ssh::DEFAULT_PORT)]
     pub ssh_port: u16,
     /// Record the key of a host known_hosts does not know yet (a changed key is never accepted).
     #[arg(long)]
     pub accept_new_host_key: bool,
+    /// Seconds to connect and authenticate to one host.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub connect_timeout: u64,
+    /// Seconds one command on a host may take.
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub command_timeout: u64,
     /// Hosts worked on at the same time.
@@ -101,6 +112,7 @@ pub struct HostsAuditArgs {
     /// Critical when a certificate expires within this many days [default: 30, or config.toml].
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = super::AuditFormat::Table)]
     pub format: super::AuditFormat,
     /// Also write Prometheus metrics atomically to DIR/rhv_pki_hosts.prom (node_exporter textfile collector; beside audit's rhv_pki.prom).
@@ -109,11 +121,18 @@ pub struct HostsAuditArgs {
     /// Config file (TOML thresholds per role class) [default: /etc/rhv-pki/config.toml if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Colour the table: auto = only on a terminal.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Also give one readiness verdict: `el9` lists what RHEL 9's DEFAULT crypto policy
+    /// rejects on the hosts (SHA-1 signatures, vmconsole certificates signed ssh-rsa, RSA < 2048),
+    /// each with its fix; not ready makes the exit code at least 1 (WARNING).
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub policy: Option<super::Policy>,
     /// Without --ssh: only hosts of these clusters (names).
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
+    // Keep these two last: a heading applies to every argument after it (tests/cli_story.rs).
     #[command(flatten, next_help_heading = "Manager API (without --ssh)")]
     pub engine: EngineArgs,
     #[command(flatten, next_help_heading = "vdsm TLS (without --ssh)")]
@@ -132,6 +151,7 @@ pub struct RecoverArgs {
     /// Apply without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = super::Format::Table)]
     pub format: super::Format,
     /// Validity of the new host certificates (VdsCertificateValidityInDays).
@@ -166,6 +186,93 @@ pub fn run(a: HostsArgs, now: i64) -> Result<Outcome, CliError> {
         HostsCommand::Recover(a) => run_recover(a, now),
         HostsCommand::Enroll(a) => enroll::run_enroll(a, now),
     }
+}
+
+/// `v` as one shell word.
+fn word(v: &str) -> String {
+    if !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,{}[]".contains(&b))
+    {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "'\\''"))
+    }
+}
+
+/// Without --ssh, how `hosts audit` reached the Manager and vdsm, as typed after
+/// `hosts enroll` (which takes the same options), so the printed fix works as printed.
+fn tls_args(a: &HostsAuditArgs) -> String {
+    let e = &a.engine;
+    let p = &a.probe;
+    let mut s = String::new();
+    if let Some(u) = &e.engine_url {
+        s += &format!(" --engine-url {}", word(u));
+    }
+    if let Some(c) = &e.connect_to {
+        s += &format!(" --connect-to {c}");
+    }
+    if let Some(f) = &e.ca_file {
+        s += &format!(" --ca-file {}", word(&f.to_string_lossy()));
+    }
+    if e.user != "admin@internal" {
+        s += &format!(" --user {}", word(&e.user));
+    }
+    if let Some(f) = &e.password_file {
+        s += &format!(" --password-file {}", word(&f.to_string_lossy()));
+    }
+    if e.api_timeout != 60 {
+        s += &format!(" --api-timeout {}", e.api_timeout);
+    }
+    if p.vdsm_port != 54321 {
+        s += &format!(" --vdsm-port {}", p.vdsm_port);
+    }
+    for v in &p.vdsm_endpoint {
+        s += &format!(" --vdsm-endpoint {}", word(v));
+    }
+    if p.probe_timeout != 10 {
+        s += &format!(" --probe-timeout {}", p.probe_timeout);
+    }
+    if p.probe_parallel != 16 {
+        s += &format!(" --probe-parallel {}", p.probe_parallel);
+    }
+    for c in &a.cluster {
+        s += &format!(" --cluster {}", word(c));
+    }
+    s
+}
+
+/// With --ssh, how the hosts were reached, as typed after `hosts recover --ssh` (the fix the
+/// verdict prints), so the printed command reaches the same hosts the same way; a non-default
+/// `--vdsm-port` is where recover checks what vdsm serves after the restart. Never
+/// `--accept-new-host-key`: a fix does not widen trust.
+fn ssh_args(r: &ReachArgs, vdsm_port: u16) -> String {
+    if !r.ssh {
+        return String::new();
+    }
+    let mut s = String::new();
+    if r.ssh_user != "root" {
+        s += &format!(" --ssh-user {}", word(&r.ssh_user));
+    }
+    if let Some(k) = &r.ssh_key {
+        s += &format!(" --ssh-key {}", word(&k.to_string_lossy()));
+    }
+    if let Some(k) = &r.known_hosts {
+        s += &format!(" --known-hosts {}", word(&k.to_string_lossy()));
+    }
+    if r.ssh_port != ssh::DEFAULT_PORT {
+        s += &format!(" --ssh-port {}", r.ssh_port);
+    }
+    if let Some(p) = &r.host_prefix {
+        s += &format!(" --host-prefix {}", word(p));
+    }
+    for h in &r.hosts {
+        s += &format!(" --host {}", word(h));
+    }
+    if vdsm_port != 54321 {
+        s += &format!(" --vdsm-port {vdsm_port}");
+    }
+    s
 }
 
 fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
@@ -299,12 +406,31 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         scope: "host",
         finished: now,
     };
+    let el9 = a.policy.map(|super::Policy::El9| {
+        audit::el9::verdict(
+            &rep,
+            &audit::el9::Options {
+                hosts: true,
+                command_args: super::command_args(&a.loc),
+                recover_args: ssh_args(&a.reach, a.probe.vdsm_port),
+                enroll_args: if a.reach.ssh {
+                    String::new()
+                } else {
+                    tls_args(&a)
+                },
+            },
+        )
+    });
+    let el9_prom = el9
+        .as_ref()
+        .map(|v| audit::el9::prometheus(v, "host", &manager))
+        .unwrap_or_default();
     // Written before stdout; a failure is reported after the report (exit 3).
     let textfile_err = textfile_dir.as_ref().and_then(|dir| {
         alert::write_textfile_named(
             dir,
             alert::HOSTS_TEXTFILE,
-            &alert::prometheus(&rep, &t, run, 0),
+            &(alert::prometheus(&rep, &t, run, 0) + &el9_prom),
         )
         .err()
         .map(|e| {
@@ -321,14 +447,23 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let mut w = std::io::BufWriter::new(super::out::stdout());
-    let res = match a.format {
-        super::AuditFormat::Table => rep.replay(&mut report::TableSink::new(&mut w, color)),
-        super::AuditFormat::Json => rep.replay(&mut report::JsonSink::new(&mut w)),
-        super::AuditFormat::Prometheus => {
-            w.write_all(alert::prometheus(&rep, &t, run, 0).as_bytes())
+    let res = match (a.format, &el9) {
+        (super::AuditFormat::Table, _) => rep
+            .replay(&mut report::TableSink::new(&mut w, color))
+            .and_then(|_| match &el9 {
+                Some(v) => w.write_all(audit::el9::table(v).as_bytes()),
+                None => Ok(()),
+            }),
+        (super::AuditFormat::Json, None) => rep.replay(&mut report::JsonSink::new(&mut w)),
+        (super::AuditFormat::Json, Some(v)) => report::write_json_el9(&rep, v, &mut w),
+        (super::AuditFormat::Prometheus, _) => {
+            w.write_all((alert::prometheus(&rep, &t, run, 0) + &el9_prom).as_bytes())
         }
-        super::AuditFormat::Nagios => {
-            let (line, _) = alert::nagios(&rep, &t);
+        (super::AuditFormat::Nagios, _) => {
+            let (mut line, _) = alert::nagios(&rep, &t);
+            if let Some(v) = &el9 {
+                line = audit::el9::nagios(&line, status.exit_code(), v).0;
+            }
             writeln!(w, "{line}")
         }
     };
@@ -338,7 +473,10 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         return Err(e);
     }
     Ok(Outcome {
-        code: status.exit_code(),
+        code: match &el9 {
+            Some(v) => audit::el9::exit_code(status.exit_code(), v),
+            None => status.exit_code(),
+        },
     })
 }
 
@@ -347,7 +485,7 @@ fn confirm(yes: bool) -> Result<bool, CliError> {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(
+        return Err(CliError::Refused(
             "refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)".into(),
         ));
     }
@@ -403,6 +541,13 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         legacy_lock_dir: crate::txn::legacy_lock_dir(a.loc.root.as_deref()),
         fault: super::change::fault_from_env()?,
     };
+    // Nobody can confirm without a terminal: refuse before any host is contacted (the plan
+    // reads every host over SSH), so a cron job or a pipe never waits on it nor acts.
+    if !a.yes && !a.dry_run && !std::io::stdin().is_terminal() {
+        return Err(CliError::Refused(
+            "refusing to recover hosts without --yes: stdin is not a terminal, so nobody can confirm; no host was contacted and nothing changed (see the plan: --dry-run; apply it: --yes)".into(),
+        ));
+    }
     let json = a.format == super::Format::Json;
     let plan = recover::plan(&cfg, &reach, &hosts)?;
     if a.dry_run {

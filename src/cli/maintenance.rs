@@ -63,17 +63,16 @@ pub struct HeArgs {
     /// when --password-file is given).
     #[arg(long, conflicts_with = "he_host")]
     pub he_api: bool,
-    #[command(flatten, next_help_heading = "Manager API (--he-api)")]
-    pub engine: super::hosts::EngineArgs,
     /// Seconds global maintenance may take to show after setting it.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub maintenance_timeout: u64,
+    // Last: a heading applies to every argument after it.
+    #[command(flatten, next_help_heading = "Manager API (--he-api)")]
+    pub engine: super::hosts::EngineArgs,
 }
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct CycleArgs {
-    #[command(flatten)]
-    pub he: HeArgs,
     /// Do not touch hosted-engine global maintenance: this Manager is not a hosted engine, or
     /// you hold global maintenance yourself. Needed for restarts when no hosted engine is
     /// detected and none can be ruled out (--he-host / --he-api / a local hosted-engine).
@@ -94,6 +93,9 @@ pub struct CycleArgs {
     pub verify_timeout: u64,
     #[command(flatten)]
     pub ep: EndpointArgs,
+    // Last: it ends with the Manager API heading, which would apply to what follows.
+    #[command(flatten)]
+    pub he: HeArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,25 +106,48 @@ pub struct MaintenanceArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MaintAction {
-    /// Set hosted-engine global maintenance and read it back (exit 2 if it did not take).
+    /// Set hosted-engine global maintenance and read it back.
+    ///
+    /// Exit codes: 0 on (read back); 2 it did not take, or --he-host cannot be reached;
+    /// 3 usage error, no hosted engine found, or hosted-engine failed.
     On(HeOnly),
     /// Clear global maintenance and read it back.
+    ///
+    /// Exit codes: 0 off (read back); 2 it did not clear, or --he-host cannot be reached;
+    /// 3 usage error, no hosted engine found, or hosted-engine failed.
     Off(HeOnly),
-    /// Show global maintenance and the HE hosts (exit 3 when no hosted engine is found).
+    /// Show global maintenance and the HE hosts.
+    ///
+    /// Exit codes: 0 shown; 2 --he-host cannot be reached; 3 no hosted engine found, usage
+    /// error, or hosted-engine failed.
     Status(HeOnly),
-    /// Check that every TLS endpoint serves the certificate on disk (exit 5: restart needed).
+    /// Check that every TLS endpoint serves the certificate on disk.
+    ///
+    /// Exit codes: 0 every endpoint serves its file, 3 usage error (no endpoint known),
+    /// 4 an endpoint could not be checked (endpoint-unreachable: refused, timed out, handshake
+    /// failed; or its file cannot be read), 5 an endpoint serves another certificate than its
+    /// file (restart-needed).
     Verify(VerifyArgs),
     /// Restart the services that read the named certificates, under global maintenance, and
     /// verify their endpoints.
+    ///
+    /// Exit codes: 0 restarted and verified (or --dry-run); 2 refused, nothing restarted (a
+    /// copy without --cycle, no unit here that reads the names, restarts refused because a
+    /// hosted engine could not be ruled out, --no-restart, global maintenance could not be
+    /// set); 3 usage error; 4 a restart failed (global maintenance kept on), global
+    /// maintenance could not be cleared, or an endpoint showed no certificate after its
+    /// restart (endpoint-unreachable); 5 an endpoint still serves the old certificate
+    /// (restart-needed).
     Restart(RestartArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct HeOnly {
-    #[command(flatten)]
-    pub he: HeArgs,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub he: HeArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -134,6 +159,7 @@ pub struct VerifyArgs {
     /// Keep probing up to SECONDS until every endpoint serves its file (0: probe once).
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]
     pub wait: u64,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -145,13 +171,14 @@ pub struct RestartArgs {
     pub names: Vec<String>,
     #[command(flatten)]
     pub loc: LocationArgs,
-    #[command(flatten)]
-    pub cycle: CycleArgs,
     /// Print the plan and do nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten, next_help_heading = "Maintenance cycle")]
+    pub cycle: CycleArgs,
 }
 
 /// A `Target` for an HE host that is not this machine: SSH as root with the agent or
@@ -649,11 +676,32 @@ pub fn render_report(r: &CycleReport) -> String {
     s
 }
 
+/// `maintenance verify`: 0 only when every endpoint was seen serving its file; 4 when one
+/// could not be checked (it showed no certificate — `endpoint-unreachable` — or its file
+/// cannot be read): nothing is proven for it and a restart is not known to help; else 5 when
+/// one serves another certificate than its file (`restart-needed`).
+pub fn verify_exit_code(checks: &[endpoints::Check]) -> u8 {
+    if checks.iter().any(|c| {
+        matches!(
+            c.state,
+            CheckState::Unreachable | CheckState::DiskUnreadable
+        )
+    }) {
+        EXIT_CYCLE_FAILED
+    } else if checks.iter().any(|c| c.state == CheckState::Stale) {
+        EXIT_RESTART_NEEDED
+    } else {
+        0
+    }
+}
+
 /// The exit code for a cycle whose file step succeeded.
 pub fn exit_code(r: &CycleReport) -> u8 {
     match r.result {
         CycleResult::Done => 0,
-        CycleResult::Stale => EXIT_RESTART_NEEDED,
+        // The verify step judged as `maintenance verify` does: an endpoint that shows no
+        // certificate after its restart is 4, one that serves the old certificate 5.
+        CycleResult::Stale => verify_exit_code(&r.checks),
         CycleResult::MaintenanceRefused => super::change::EXIT_REFUSED,
         CycleResult::FilesFailed => super::change::EXIT_FAILED_ROLLED_BACK,
         CycleResult::RestartFailed
@@ -776,12 +824,7 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
             );
             let pki_dir = locations(&v.loc).pki_dir;
             let findings = audit::probe_findings(&AuditConfig::new(&pki_dir, 0), &checks);
-            // 0 only when every endpoint was seen serving its file.
-            let code = if checks.iter().all(|c| c.state == CheckState::Current) {
-                0
-            } else {
-                EXIT_RESTART_NEEDED
-            };
+            let code = verify_exit_code(&checks);
             if v.format == Format::Json {
                 print_json(
                     &serde_json::json!({"kind": "EndpointCheck", "apiVersion": "rhv-pki/v1", "checks": checks, "findings": findings}),
