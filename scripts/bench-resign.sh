@@ -4,6 +4,8 @@
 # (+ keytool when present), on fresh copies of testdata/pki/4.5-modern.
 # (`resign --all --force`: the 4.5 sample is healthy SHA-256, so plain `--all` re-signs only
 # what is due; the runbook side re-signs everything, and so must we to compare like with like)
+# rhv-pki writes `.truststore` itself (src/truststore.rs); the runbook's keytool pair is the
+# JVM start-ups an admin pays, timed apart below.
 #
 #   scripts/bench-resign.sh            5 timed runs per side (RUNS=N to change)
 #
@@ -242,6 +244,7 @@ echo "  $(openssl version); keytool: ${KEYTOOL:-not found (runbook skipped the .
 if [[ -n $KEYTOOL ]]; then echo "  runbook time spent in keytool (2 JVM starts): median $kt_med ms"; fi
 echo "  $RUNS timed runs per side on fresh copies (copy + mode restore untimed, 1 warm-up each);"
 echo "  both sides checked: ca.pem re-signed, all $n_entities entity certs re-issued and verifying against it"
-echo "  rhv-pki side: ${ours_procs:-process count n/a (no strace)}; it also re-signs qemu-ca (own keytool pair), backs up"
+echo "  rhv-pki side: ${ours_procs:-process count n/a (no strace)}; it also re-signs qemu-ca and refreshes"
+echo "  .truststore for both CAs natively (no JVM; the runbook starts 2 for cacert alone), backs up"
 echo "  the whole PKI dir + engine.conf.d and verifies everything; the runbook count excludes the"
 echo "  pki-enroll-*.sh wrappers' own processes (sh, mktemp, df, flock, x509|grep, chmod)"

@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use openssl::pkey::{PKey, Private};
@@ -165,8 +164,6 @@ pub struct ChangeConfig {
     /// The 4.2–4.4 lock directory (`None`: the live [`txn::LEGACY_LOCK_DIR`]); taken when
     /// [`txn::LockEra::of`] the PKI dir says so, by every change and recovery alike.
     pub legacy_lock_dir: Option<PathBuf>,
-    /// `keytool` to refresh `.truststore` (None = not installed: reported as a manual step).
-    pub keytool: Option<PathBuf>,
     pub fault: Option<Fault>,
     /// Expiry windows per role class (config.toml `[thresholds]`): `renew` re-issues and
     /// `resign --all` includes what is inside its class's warning window.
@@ -1344,7 +1341,35 @@ pub fn preflight(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
             return refuse(e.to_string());
         }
     }
+    check_truststore(cfg, plan)?;
     check_writable(dir, plan)
+}
+
+/// `.truststore` must open with the engine's trust store password and hold no private key
+/// under an alias a re-signed CA is imported as, or the CA step would fail halfway.
+fn check_truststore(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
+    let aliases: Vec<&str> = plan
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Ca)
+        .filter_map(|i| catalog::CAS.iter().find(|c| c.name == i.name))
+        .map(|c| c.truststore_alias)
+        .collect();
+    let ts = cfg.pki_dir.join(".truststore");
+    if aliases.is_empty() || !ts.exists() {
+        return Ok(());
+    }
+    let data = read_file(&ts).map_err(|e| crate::Error::io(&ts, e))?;
+    crate::truststore::check_settable(&data, &truststore_password(cfg), &aliases).map_err(|e| {
+        ChangeError::Refused(format!(
+            "{}: {e} (trust store password from {}); nothing was changed",
+            ts.display(),
+            crate::audit::store_passwords(cfg.engine_conf_dir.as_deref())
+                .trust_store
+                .origin
+                .map_or_else(|| "oVirt's default".into(), |p| p.display().to_string())
+        ))
+    })
 }
 
 /// Every directory the plan writes into must be writable (a read-only mount, wrong owner):
@@ -1440,76 +1465,28 @@ fn meta_like(like: &Path, dir_like: &Path, mode: u32) -> Result<Meta> {
     })
 }
 
-fn read_keytool_type(data: &[u8]) -> &'static str {
-    if data.starts_with(&[0xFE, 0xED, 0xFE, 0xED]) {
-        "JKS"
-    } else {
-        "PKCS12"
-    }
-}
-
-/// Runs keytool on a copy of `.truststore` in the backup's scratch dir, like
-/// pki-create-ca.sh's keystore(): delete the alias, import the CA again.
+/// `.truststore` with `ca_pem` as the trusted certificate under `alias`, as
+/// pki-create-ca.sh's keystore() leaves it (`keytool -delete`, `-importcert -trustcacerts`),
+/// written natively: same format, password and protection, the other entries unchanged.
 fn refresh_truststore(
-    keytool: &Path,
-    scratch: &Path,
     current: &[u8],
     alias: &str,
     ca_pem: &[u8],
     password: &str,
+    now: i64,
 ) -> std::result::Result<Vec<u8>, String> {
-    fs::create_dir_all(scratch).map_err(|e| e.to_string())?;
-    let ts = scratch.join("truststore");
-    let ca = scratch.join(format!("{alias}.pem"));
-    fs::write(&ts, current).map_err(|e| e.to_string())?;
-    fs::write(&ca, ca_pem).map_err(|e| e.to_string())?;
-    let ty = read_keytool_type(current);
-    let run = |args: &[&str]| -> std::result::Result<(), String> {
-        let out = Command::new(keytool)
-            .arg("-J-Dcom.redhat.fips=false")
-            .args(args)
-            .args(["-keystore"])
-            .arg(&ts)
-            .args([
-                "-storetype",
-                ty,
-                "-storepass:env",
-                "RHV_PKI_TRUSTSTORE_PASS",
-            ])
-            .env("RHV_PKI_TRUSTSTORE_PASS", password)
-            .output()
-            .map_err(|e| format!("{}: {e}", keytool.display()))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "keytool {}: {}",
-                args.first().unwrap_or(&""),
-                String::from_utf8_lossy(&out.stdout).trim()
-            ))
-        }
-    };
-    let _ = run(&["-delete", "-noprompt", "-alias", alias]);
-    let file = ca.to_string_lossy().into_owned();
-    run(&[
-        "-importcert",
-        "-noprompt",
-        "-trustcacerts",
-        "-alias",
-        alias,
-        "-file",
-        &file,
-    ])?;
-    read_file(&ts).map_err(|e| e.to_string())
+    let der = openssl::x509::X509::from_pem(ca_pem)
+        .and_then(|x| x.to_der())
+        .map_err(|e| cert::first_openssl_reason(&e))?;
+    crate::truststore::set_trusted_certificate(current, password, alias, &der, now)
+        .map_err(|e| e.to_string())
 }
 
+/// The engine's trust store password, by the audit's rule (engine.conf.d, else oVirt's).
 fn truststore_password(cfg: &ChangeConfig) -> String {
-    cfg.engine_conf_dir
-        .as_ref()
-        .and_then(|d| ovirt_conf::read_engine_conf(d).ok())
-        .and_then(|c| c.values.get("ENGINE_PKI_TRUST_STORE_PASSWORD").cloned())
-        .filter(|p| !p.is_empty() && !p.contains('$'))
-        .unwrap_or_else(|| crate::audit::DEFAULT_P12_PASSWORD.to_string())
+    crate::audit::store_passwords(cfg.engine_conf_dir.as_deref())
+        .trust_store
+        .value
 }
 
 fn txn_config(cfg: &ChangeConfig, plan: Option<&Plan>) -> TxnConfig {
@@ -1863,23 +1840,10 @@ fn execute(
         written.push(def.copy.into());
         let ts = dir.join(".truststore");
         if let Ok(cur) = read_file(&ts) {
-            match &cfg.keytool {
-                Some(kt) => {
-                    let scratch = txn.backup_dir().join("scratch");
-                    let data = refresh_truststore(kt, &scratch, &cur, def.truststore_alias, &pem, &ts_pw)
-                        .map_err(|reason| ChangeError::Refused(format!(".truststore: {reason}")))?;
-                    let _ = fs::remove_dir_all(&scratch);
-                    txn.write(Tree::Pki, ".truststore", &data, None)?;
-                    written.push(".truststore".into());
-                }
-                None => manual.push(format!(
-                    "keytool not found: refresh {} yourself: keytool -delete -alias {a} -keystore {t} ; keytool -importcert -noprompt -trustcacerts -alias {a} -file {c} -keystore {t}",
-                    ts.display(),
-                    a = def.truststore_alias,
-                    t = ts.display(),
-                    c = dir.join(def.cert).display()
-                )),
-            }
+            let data = refresh_truststore(&cur, def.truststore_alias, &pem, &ts_pw, cfg.now)
+                .map_err(|reason| ChangeError::Refused(format!(".truststore: {reason}")))?;
+            txn.write(Tree::Pki, ".truststore", &data, None)?;
+            written.push(".truststore".into());
         }
         // A regular-file copy of ca.pem (the plan checked it held the old CA) follows it.
         if item.files.iter().any(|f| f == APACHE_CA) {

@@ -26,6 +26,7 @@ pub mod sign;
 pub mod sim;
 pub mod ssh;
 pub mod sshcert;
+pub mod truststore;
 pub mod txn;
 pub mod verify;
 

@@ -212,7 +212,6 @@ fn cycle_around_the_real_transaction() {
         backup_root: m.root.path().join("var/lib/rhv-pki/backups"),
         lock_timeout: Duration::from_secs(5),
         legacy_lock_dir: None,
-        keytool: None,
         fault: None,
         windows: rhv_pki::alert::BUILTIN,
     };

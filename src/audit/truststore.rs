@@ -1,153 +1,14 @@
-//! `<pki>/.truststore`: the engine verifies vdsm (and SSO over HTTPS) with it. oVirt imports
-//! `ca.pem` as alias `cacert` and `qemu-ca.pem` as `qemu-cacert` (`keytool -import
-//! -trustcacerts`); Java 8's keytool wrote JKS, Java ≥ 9's PKCS#12. Both are read here without
-//! a JVM: PKCS#12 through OpenSSL (the aliases are the bags' friendlyNames), JKS with the small
-//! reader below (no maintained crate reads JKS without pulling a new dependency tree).
+//! The audit of `<pki>/.truststore`: its `cacert` / `qemu-cacert` trusted-certificate entries
+//! against `ca.pem` / `qemu-ca.pem`. The store (JKS or PKCS#12) is read by
+//! [`crate::truststore`], with its integrity checked with the engine's trust store password.
 
 use std::path::Path;
 
-use openssl::pkcs12::Pkcs12;
-use sha1::{Digest as _, Sha1};
-
 use super::{AuditConfig, Found, Out, Problem, Resolved, Severity};
 use crate::cert;
+use crate::truststore::read as read_truststore;
 
 const PATH: &str = ".truststore";
-
-/// Entries of a trust store: (alias, certificate DER).
-type Entries = Vec<(String, Vec<u8>)>;
-
-/// Reads a JKS key store's trusted-certificate entries and checks its integrity digest
-/// (SHA-1 over the password as UTF-16BE, "Mighty Aphrodite", then the data).
-pub fn read_jks(data: &[u8], password: &str) -> Result<Entries, String> {
-    struct R<'a>(&'a [u8], usize);
-    impl R<'_> {
-        fn take(&mut self, n: usize) -> Result<&[u8], String> {
-            let end = self.1.checked_add(n).filter(|e| *e <= self.0.len());
-            let end = end.ok_or_else(|| "truncated JKS data".to_string())?;
-            let s = &self.0[self.1..end];
-            self.1 = end;
-            Ok(s)
-        }
-        fn u16(&mut self) -> Result<u16, String> {
-            let b = self.take(2)?;
-            Ok(u16::from_be_bytes([b[0], b[1]]))
-        }
-        fn u32(&mut self) -> Result<u32, String> {
-            let b = self.take(4)?;
-            Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-        }
-        fn utf(&mut self) -> Result<String, String> {
-            let n = self.u16()? as usize;
-            Ok(String::from_utf8_lossy(self.take(n)?).into_owned())
-        }
-    }
-    if data.len() < 32 {
-        return Err("too short for a JKS key store".into());
-    }
-    let (body, digest) = data.split_at(data.len() - 20);
-    let mut r = R(body, 0);
-    if r.u32()? != 0xFEED_FEED {
-        return Err("not a JKS key store (no FEEDFEED magic)".into());
-    }
-    let version = r.u32()?;
-    if version != 1 && version != 2 {
-        return Err(format!("JKS version {version} unsupported"));
-    }
-    let count = r.u32()?;
-    let mut out = Vec::new();
-    for _ in 0..count {
-        match r.u32()? {
-            // Private key entry: alias, date, protected key, certificate chain.
-            1 => {
-                let _alias = r.utf()?;
-                r.take(8)?;
-                let n = r.u32()? as usize;
-                r.take(n)?;
-                let chain = r.u32()?;
-                for _ in 0..chain {
-                    if version == 2 {
-                        r.utf()?;
-                    }
-                    let n = r.u32()? as usize;
-                    r.take(n)?;
-                }
-            }
-            2 => {
-                let alias = r.utf()?;
-                r.take(8)?;
-                if version == 2 {
-                    let t = r.utf()?;
-                    if t != "X.509" {
-                        return Err(format!("entry '{alias}': certificate type {t}"));
-                    }
-                }
-                let n = r.u32()? as usize;
-                out.push((alias, r.take(n)?.to_vec()));
-            }
-            t => return Err(format!("unknown JKS entry tag {t}")),
-        }
-    }
-    if r.1 != body.len() {
-        return Err("trailing data after the JKS entries".into());
-    }
-    let mut h = Sha1::new();
-    for u in password.encode_utf16() {
-        h.update(u.to_be_bytes());
-    }
-    h.update(b"Mighty Aphrodite");
-    h.update(body);
-    if h.finalize().as_slice() != digest {
-        return Err("integrity check failed (wrong password or corrupt file)".into());
-    }
-    Ok(out)
-}
-
-/// Reads a PKCS#12 trust store's certificates with their aliases (friendlyName).
-pub fn read_p12(path: &Path, data: &[u8], password: &str) -> Result<Entries, String> {
-    if password.contains('\0') {
-        return Err("password contains a NUL byte".into());
-    }
-    cert::bounded_p12(path, data).map_err(|e| e.to_string())?;
-    if let Err(crate::p12format::Bound::Excessive(i)) =
-        crate::p12format::check_work_with_password(data, password)
-    {
-        return Err(format!(
-            "{} iteration count {} above {}",
-            i.what,
-            i.count,
-            crate::p12format::MAX_P12_ITERATIONS
-        ));
-    }
-    cert::ensure_legacy_provider();
-    let p12 = Pkcs12::from_der(data).map_err(|e| cert::first_openssl_reason(&e))?;
-    let parsed = p12
-        .parse2(password)
-        .map_err(|e| format!("cannot be opened: {}", cert::first_openssl_reason(&e)))?;
-    let mut out = Vec::new();
-    let all = parsed
-        .cert
-        .into_iter()
-        .chain(parsed.ca.into_iter().flat_map(|s| s.into_iter()));
-    for c in all {
-        let alias = c
-            .alias()
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .unwrap_or_default();
-        let der = c.to_der().map_err(|e| cert::first_openssl_reason(&e))?;
-        out.push((alias, der));
-    }
-    Ok(out)
-}
-
-/// Reads `.truststore` whatever its type.
-pub fn read_truststore(path: &Path, data: &[u8], password: &str) -> Result<Entries, String> {
-    if data.starts_with(&[0xFE, 0xED, 0xFE, 0xED]) {
-        read_jks(data, password)
-    } else {
-        read_p12(path, data, password)
-    }
-}
 
 /// The DER of a CA file of the PKI dir, `None` when absent or unreadable.
 fn ca_der(dir: &Path, file: &str) -> Option<Vec<u8>> {
@@ -243,7 +104,7 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
             return;
         }
     };
-    let entries = match read_truststore(&p, &data, password) {
+    let entries = match read_truststore(&data, password) {
         Ok(e) => e,
         Err(why) => {
             out.finding(
@@ -270,7 +131,12 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
         } else {
             Severity::Warning
         };
-        match entries.iter().find(|(a, _)| a.eq_ignore_ascii_case(alias)) {
+        // Java trusts only trusted-certificate entries: a key entry's certificate is no anchor.
+        let entry = entries
+            .iter()
+            .find(|e| e.trusted && e.alias.eq_ignore_ascii_case(alias))
+            .map(|e| (&e.alias, &e.cert));
+        match entry {
             None => out.finding(
                 sev,
                 PATH,
@@ -335,55 +201,4 @@ pub(super) fn join(h: std::thread::JoinHandle<Vec<Found>>) -> Vec<Found> {
         );
         out.findings
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn jks_sample() -> Vec<u8> {
-        std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("testdata/pki/console/etc/pki/ovirt-engine/.truststore"),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn keytool_jks_reads_with_its_password_only() {
-        let d = jks_sample();
-        let e = read_jks(&d, "mypass").unwrap();
-        let mut aliases: Vec<&str> = e.iter().map(|(a, _)| a.as_str()).collect();
-        aliases.sort();
-        assert_eq!(aliases, ["cacert", "qemu-cacert"]);
-        // Each entry is a certificate that parses.
-        for (_, der) in &e {
-            openssl::x509::X509::from_der(der).unwrap();
-        }
-        let err = read_jks(&d, "mypasS").unwrap_err();
-        assert!(err.contains("integrity"), "{err}");
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
-        #[test]
-        fn jks_reader_never_panics(cut in 0usize..4096, flips in proptest::collection::vec((0usize..4096, any::<u8>()), 0..8)) {
-            let mut d = jks_sample();
-            for (i, b) in flips {
-                let n = d.len();
-                d[i % n] ^= b;
-            }
-            d.truncate(cut.min(d.len()));
-            let _ = read_truststore(Path::new(".truststore"), &d, "mypass");
-        }
-
-        #[test]
-        fn random_bytes_never_panic(d in proptest::collection::vec(any::<u8>(), 0..2048)) {
-            let mut m = vec![0xFE, 0xED, 0xFE, 0xED];
-            m.extend_from_slice(&d);
-            let _ = read_jks(&m, "mypass");
-            let _ = read_truststore(Path::new(".truststore"), &d, "mypass");
-        }
-    }
 }

@@ -192,14 +192,6 @@ pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
     Ok(None)
 }
 
-fn find_in_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join(name))
-            .find(|c| c.is_file())
-    })
-}
-
 fn config(
     common: &CommonChangeArgs,
     issue: Option<&IssueArgs>,
@@ -239,7 +231,6 @@ fn config(
         backup_root: backup_root(&common.loc, common.backup_dir.as_deref()),
         lock_timeout: Duration::from_secs(common.lock_timeout),
         legacy_lock_dir,
-        keytool: find_in_path("keytool"),
         fault: fault_from_env()?,
         windows: renew_windows(common.config.as_deref())?,
     })
