@@ -341,6 +341,25 @@ impl Client {
         }
     }
 
+    /// Polls `GET /jobs/{id}` until its status is `want` (`finished`, `failed`).
+    pub fn wait_job(&self, job: &str, want: &str, timeout: Duration) {
+        let t0 = Instant::now();
+        loop {
+            let s = self.getj(&format!("/jobs/{job}"))["status"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            if s == want {
+                return;
+            }
+            assert!(
+                t0.elapsed() < timeout,
+                "job {job} never reached {want} (last: {s})"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     pub fn events(&self, query: &str) -> Vec<serde_json::Value> {
         let v = self.getj(&format!("/events{query}"));
         v.get("event")
