@@ -6,13 +6,13 @@
 //! all in tight loops; any certificate fetch that *started after* a `maintenance` answer
 //! (that followed `installing`) was received must show the new certificate.
 
-mod sim_support;
+mod common;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sim_support::{served_cert, Client, Sim};
+use common::sim::{served_cert, Client, Sim};
 
 const HOSTS: [&str; 3] = ["r1", "r2", "r3"];
 const ROUNDS: usize = 6;
@@ -104,7 +104,7 @@ fn hammer(c: &Client, name: &str, port: u16) -> (usize, u64) {
 
 #[test]
 fn status_never_shows_maintenance_before_the_new_certificate_is_served() {
-    let sim = Sim::start("4.5-modern", Some(&scenario()), &["--time-scale", "1"]);
+    let sim = Sim::with_args("4.5-modern", Some(&scenario()), &["--time-scale", "1"]);
     let mut c = sim.client();
     c.login();
     let ports = c.vdsm_ports();

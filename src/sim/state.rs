@@ -1210,7 +1210,11 @@ impl World {
                     (Some(why), _) => (Some(why), None),
                     (None, Some((k, c))) => match super::pki::tls_config(&c, &k) {
                         Ok(cfg) => (None, Some((k, c, std::sync::Arc::new(cfg)))),
-                        Err(e) => (Some(format!("cannot serve the new certificate: {e}")), None),
+                        Err(e) => {
+                            let why = format!("cannot serve the new certificate: {e}");
+                            eprintln!("rhv-manager-sim: enrollment of host {h} failed: {why}");
+                            (Some(why), None)
+                        }
                     },
                     (None, None) => (Some("no certificate issued".into()), None),
                 };
@@ -1230,7 +1234,7 @@ impl World {
                         Some(&h),
                         None,
                     );
-                    eprintln!("rhv-manager-sim: enrollment of {name} failed: {why}");
+                    let _ = why;
                     self.end_job(now, job, false);
                 } else if let Some((k, c, served)) = issued {
                     self.report.host(&name).enrolled += 1;
