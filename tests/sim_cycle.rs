@@ -15,7 +15,7 @@ const SLOW_START: &str = r#"
 [timings]
 enroll_start = 40.0
 enroll = 20.0
-migration = 4.0
+migration = 40.0
 maintenance_settle = 2.0
 activate_unassigned = 10.0
 activate_initializing = 10.0
@@ -32,7 +32,9 @@ fn x509(der: &[u8], args: &[&str]) -> String {
 
 #[test]
 fn full_cycle_reissues_the_host_certificate() {
-    // scale 0.05: enroll_start = 2 s (margin for a loaded machine), installing = 1 s, migrations 0.2 s.
+    // scale 0.05: enroll_start = 2 s (margin for a loaded machine), installing = 1 s, migrations
+    // 2 s (the host is read back as preparing with two VMs migrating: 0.2 s was too short on a
+    // loaded machine, whose next request came after the migrations had ended).
     let sim = Sim::with_args("4.5-modern", Some(SLOW_START), &["--time-scale", "0.05"]);
     let mut c = sim.client();
     c.login();
@@ -67,6 +69,8 @@ fn full_cycle_reissues_the_host_certificate() {
     assert_eq!(h["status"], "preparing_for_maintenance");
     assert_eq!(h["spm"]["status"], "none");
     assert_eq!(h["summary"]["migrating"], "2");
+    // The migrations the deactivate started, as events (62), whatever the timing.
+    assert_eq!(c.events("?search=type%3D62").len(), 2);
     let seen = c.wait_status(&h1, "maintenance", Duration::from_secs(20));
     assert_eq!(
         seen.first().map(String::as_str),
