@@ -15,7 +15,7 @@ CPU_SCALE=${CPU_SCALE:-0.2}
 CPU_POLL=${CPU_POLL:-1}
 export SCALE POLL
 N=24
-cargo build --release -q --bins
+cargo build --release -q --features sim --bins   # rhv-manager-sim needs the `sim` feature
 BIN=target/release
 work=$(mktemp -d)
 trap 'stop_sim; rm -rf "$work"' EXIT

@@ -4,7 +4,7 @@
 # rolling re-enrollment, then `hosts audit` again. Nothing outside a temp dir is touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q --bins
+cargo build --release -q --features sim --bins   # rhv-manager-sim needs the `sim` feature
 BIN=target/release
 work=$(mktemp -d)
 trap 'stop_sim; rm -rf "$work"' EXIT

@@ -3,6 +3,7 @@
 # start_sim NAME SCENARIO_FILE SCALE [SAMPLE]  -> sets $port $fqdn $eps (--vdsm-endpoint args)
 start_sim() {
   local name=$1 scenario=$2 scale=$3 sample=${4:-4.5-modern}
+  [ -x "$BIN/rhv-manager-sim" ] || { echo "$BIN/rhv-manager-sim missing: build it with cargo build --features sim --bins" >&2; return 1; }
   rm -rf "$work/$name"; mkdir -p "$work/$name"
   cp -a "testdata/pki/$sample" "$work/$name/root"
   bash scripts/apply-fixture-modes.sh "$work/$name/root" >/dev/null 2>&1 || true

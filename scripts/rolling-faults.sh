@@ -61,8 +61,9 @@ done
 
 if [ -n "${RHV_FAULTS_BIN:-}" ]; then BIN=$RHV_FAULTS_BIN   # prebuilt binaries (no build)
 else
-  if [ $profile = release ]; then cargo build --release -q --bins || exit 1
-  else cargo build -q --bins || exit 1; fi
+  # rhv-manager-sim is built only with the `sim` feature (never part of the product).
+  if [ $profile = release ]; then cargo build --release -q --features sim --bins || exit 1
+  else cargo build -q --features sim --bins || exit 1; fi
   BIN=target/$profile
 fi
 work=$(mktemp -d /tmp/rolling-faults.XXXXXX)

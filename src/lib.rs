@@ -23,6 +23,8 @@ pub mod report;
 pub mod rolling;
 pub mod services;
 pub mod sign;
+/// The simulated Manager for tests and demos (feature `sim`): never in a product build.
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod ssh;
 pub mod sshcert;

@@ -4,13 +4,13 @@
 //! checks the exit status is the command's own (never 101, the panic) and that the change
 //! really happened.
 
-mod maintenance_harness;
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use maintenance_harness::common::{self, sim::Sim};
-use maintenance_harness::Manager;
+use common::manager::Manager;
+use common::sim::Sim;
 
 /// Runs `cmd` with a stdout whose reader is already gone.
 fn closed(cmd: &mut Command) -> Output {
@@ -43,7 +43,7 @@ fn code(o: &Output) -> Option<i32> {
 }
 
 fn serial(p: &Path) -> String {
-    maintenance_harness::disk_serial(p)
+    common::manager::disk_serial(p)
 }
 
 #[test]
@@ -214,7 +214,7 @@ fn resign_with_the_cycle_restarts_clears_maintenance_and_exits_0() {
         assert!(!m.gm(), "global maintenance left on");
         assert_ne!(m.apache_disk_serial(), old);
         assert_eq!(
-            maintenance_harness::served(m.apache_port).0,
+            common::manager::served(m.apache_port).0,
             m.apache_disk_serial()
         );
     }

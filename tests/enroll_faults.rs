@@ -431,8 +431,7 @@ fn a_host_whose_state_the_manager_cannot_tell_counts_as_out_of_service() {
     );
     wait_for_step(&sim, "enrolling", &mut child);
     // The Manager goes away while host3 is out, and stays away.
-    let _ = sim.child.kill();
-    let _ = sim.child.wait();
+    sim.kill();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let rep = json(&out);
@@ -476,8 +475,7 @@ fn reads_ride_out_a_manager_stopped_for_longer_than_the_old_retries() {
         ],
     );
     wait_for_step(&sim, "enrolling", &mut child);
-    let _ = sim.child.kill();
-    let _ = sim.child.wait();
+    sim.kill();
     std::thread::sleep(Duration::from_secs(18));
     assert!(
         child.try_wait().unwrap().is_none(),

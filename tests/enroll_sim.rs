@@ -7,7 +7,7 @@ mod common;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::sim::{three_hosts, Sim};
+use common::sim::{fired, three_hosts, Sim};
 
 /// Nominal timings × this = the simulated cycle (a host cycle ≈ 0.6 s).
 const SCALE: f64 = 0.01;
@@ -419,6 +419,20 @@ host = "host3"
         "{}",
         text(&out)
     );
+    // The fault fired after the enrollment completed, and the host was left as it is.
+    let rep = sim.report();
+    assert_eq!(
+        fired(&rep, "non_responsive_after_activate host3"),
+        1,
+        "{rep}"
+    );
+    assert_eq!(rep["hosts"]["host3"]["enrolled"], 1, "{rep}");
+    assert_eq!(rep["hosts"]["host3"]["activate"], 1, "{rep}");
+    let st = sim.statuses();
+    assert!(
+        st.contains(&("host3".to_string(), "non_responsive".to_string())),
+        "{st:?}"
+    );
 }
 
 #[test]
@@ -436,8 +450,30 @@ count = 3
         ),
         SCALE,
     );
+    let before = sim.vdsm_endpoints();
+    let ep = &before.iter().find(|(n, _)| n == "host3").unwrap().1;
+    let old = served_by_openssl(&sim, ep, "host3.example.test");
     let out = rhv(&sim, &["hosts", "enroll", "--host", "host3", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // The burst really hit the run: three 503 answers, counted by the simulator...
+    let rep = sim.report();
+    assert_eq!(fired(&rep, "http_5xx"), 3, "{rep}");
+    let answered_503: u64 = rep["answers"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|by_status| by_status["503"].as_u64())
+        .sum();
+    assert_eq!(answered_503, 3, "{rep}");
+    // ... and was ridden out: host3 enrolled exactly once, is back up, serves a new certificate.
+    assert_eq!(rep["hosts"]["host3"]["enroll"], 1, "{rep}");
+    assert_eq!(rep["hosts"]["host3"]["enrolled"], 1, "{rep}");
+    assert_eq!(rep["hosts"]["host3"]["enrollFailed"], 0, "{rep}");
+    let st = sim.statuses();
+    assert!(st.iter().all(|(_, s)| s == "up"), "{st:?}");
+    let new = served_by_openssl(&sim, ep, "host3.example.test");
+    assert!(new.0.contains(": OK"), "{}", new.0);
+    assert_ne!(new.1, old.1, "host3 still serves its old certificate");
 }
 
 #[test]
@@ -756,7 +792,7 @@ count = 1
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut restarted = false;
     while Instant::now() < deadline && !restarted {
-        if let Ok(Some(_)) = sim.child.try_wait() {
+        if sim.exited() {
             std::thread::sleep(Duration::from_millis(500));
             sim.restart();
             restarted = true;

@@ -1,9 +1,9 @@
 //! `rhv-pki maintenance status|on|off` against the stand-in `hosted-engine` (state file, call
 //! log): read back, "already", did-not-take, and no hosted engine at all.
 
-mod maintenance_harness;
+mod common;
 
-use maintenance_harness::{json, Manager};
+use common::manager::{json, Manager};
 
 #[test]
 fn status_on_off_read_back_and_refusals() {
@@ -73,14 +73,14 @@ fn status_on_off_read_back_and_refusals() {
 #[test]
 fn no_hosted_engine_found_is_said_plainly() {
     // No shims in PATH: no hosted-engine command here, no --he-host, no REST client.
-    let out = maintenance_harness::common::bin()
+    let out = common::bin()
         .args(["maintenance", "status"])
         .env("PATH", "/usr/bin:/bin")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stdout).contains("hosted engine not detected"));
-    let out = maintenance_harness::common::bin()
+    let out = common::bin()
         .args(["maintenance", "on"])
         .env("PATH", "/usr/bin:/bin")
         .output()
@@ -89,7 +89,7 @@ fn no_hosted_engine_found_is_said_plainly() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot set global maintenance"));
     // A remote --he-host is reached over SSH: nobody listening there is a clear error naming
     // the host, not a silent local run.
-    let out = maintenance_harness::common::bin()
+    let out = common::bin()
         .args(["maintenance", "status", "--he-host", "127.0.0.1:1"])
         .output()
         .unwrap();

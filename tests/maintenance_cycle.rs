@@ -3,9 +3,9 @@
 //! `systemctl` / `hosted-engine` commands really restart them and log every call together with
 //! the serial on disk and the serial apache serves at that moment (openssl CLI as judge).
 
-mod maintenance_harness;
+mod common;
 
-use maintenance_harness::{json, served, Manager};
+use common::manager::{json, served, Manager};
 
 fn idx(calls: &[String], needle: &str) -> usize {
     calls
@@ -110,7 +110,7 @@ fn resign_runs_maintenance_files_restarts_verify_maintenance_off_in_that_order()
     let (s1, sig1) = served(m.apache_port);
     assert_eq!(s1, new);
     assert_eq!(sig1, "sha256WithRSAEncryption");
-    let wsp_new = maintenance_harness::disk_serial(&m.pki().join("certs/websocket-proxy.cer"));
+    let wsp_new = common::manager::disk_serial(&m.pki().join("certs/websocket-proxy.cer"));
     assert_ne!(wsp_new, old_wsp);
     assert_eq!(
         served(m.wsp_port),
@@ -605,7 +605,7 @@ fn file_step_failure_rolls_back_and_clears_maintenance() {
         m.shims().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out = maintenance_harness::common::bin()
+    let out = common::bin()
         .args([
             "resign",
             "apache",

@@ -3,12 +3,12 @@
 //! set / read back / left as found, the REST adapter, and a whole cycle around the real
 //! `change::apply` with a real apache serving the result.
 
-mod maintenance_harness;
+mod common;
 
 use std::cell::RefCell;
 use std::time::Duration;
 
-use maintenance_harness::{served, Manager};
+use common::manager::{served, Manager};
 use rhv_pki::catalog::Era;
 use rhv_pki::endpoints::{self, CheckState};
 use rhv_pki::maintenance::{

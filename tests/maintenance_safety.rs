@@ -3,14 +3,14 @@
 //! services for a copy, call "nothing restarted" a success; plus the shipped renew unit as
 //! run, and `--he-api` defaults under `--root`.
 
-mod maintenance_harness;
+mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
 
-use maintenance_harness::common::{self, sim::Sim};
-use maintenance_harness::{json, served, Manager};
+use common::manager::{json, served, Manager};
+use common::sim::Sim;
 
 /// A PATH with the harness's `systemctl` stand-in but no `hosted-engine` command: a hosted
 /// engine's Manager VM as rhv-pki sees it.

@@ -2,9 +2,9 @@
 //! services' own configuration (engine.conf.d, ovirt-websocket-proxy.conf.d, ovirt-imageio
 //! conf.d) and judging what real TLS servers (apache2, openssl s_server) serve.
 
-mod maintenance_harness;
+mod common;
 
-use maintenance_harness::{free_port, json, Manager};
+use common::manager::{free_port, json, Manager};
 
 /// Points the copy's configuration at the test servers (ENGINE_FQDN = 127.0.0.1, so the
 /// discovered addresses are loopback ones) and adds an imageio endpoint nobody serves.
@@ -72,7 +72,7 @@ fn audit_probe_finds_endpoints_from_service_config_and_reports_stale_and_unreach
     assert_eq!(un[0]["severity"], "warning");
 
     // Re-sign websocket-proxy on disk only (a copy: no cycle) — s_server keeps the old one.
-    let old = maintenance_harness::disk_serial(&m.pki().join("certs/websocket-proxy.cer"));
+    let old = common::manager::disk_serial(&m.pki().join("certs/websocket-proxy.cer"));
     let out = m.rhv_pki(&["resign", "websocket-proxy", "--root", m.root_str(), "--yes"]);
     assert_eq!(
         out.status.code(),
@@ -80,7 +80,7 @@ fn audit_probe_finds_endpoints_from_service_config_and_reports_stale_and_unreach
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let new = maintenance_harness::disk_serial(&m.pki().join("certs/websocket-proxy.cer"));
+    let new = common::manager::disk_serial(&m.pki().join("certs/websocket-proxy.cer"));
     assert_ne!(old, new);
     let out = m.rhv_pki(&[
         "audit",

@@ -2,16 +2,16 @@
 //! (good/bad password, Accept, grant, expiry, logout), Bearer/Basic auth, XML and JSON
 //! renderings, searches, events (from, search, custom events and their dedup), jobs.
 
-mod sim_support;
+mod common;
 
 use std::time::Duration;
 
 use base64::Engine as _;
-use sim_support::{Sim, PASSWORD};
+use common::sim::{Sim, PASSWORD};
 
 #[test]
 fn sso_password_grant_and_errors() {
-    let sim = Sim::start("4.5-modern", None, &["--token-lifetime", "2"]);
+    let sim = Sim::with_args("4.5-modern", None, &["--token-lifetime", "2"]);
     assert_eq!(sim.fqdn, "engine45.example.test");
     let c = sim.client();
     let t0 = std::time::SystemTime::now()
@@ -80,7 +80,7 @@ fn sso_password_grant_and_errors() {
 
 #[test]
 fn auth_is_required_and_logout_revokes() {
-    let sim = Sim::start("4.5-modern", None, &[]);
+    let sim = Sim::with_args("4.5-modern", None, &[]);
     let mut c = sim.client();
     assert_eq!(c.get("/hosts").status, 401);
     assert_eq!(c.get("").status, 401);
@@ -136,7 +136,7 @@ fn auth_is_required_and_logout_revokes() {
 
 #[test]
 fn json_and_xml_renderings() {
-    let sim = Sim::start("4.5-modern", None, &[]);
+    let sim = Sim::with_args("4.5-modern", None, &[]);
     let mut c = sim.client();
     c.login();
     let v = c.getj("/hosts");
@@ -323,7 +323,7 @@ fn json_and_xml_renderings() {
 
 #[test]
 fn events_order_from_search_and_custom_events() {
-    let sim = Sim::start("4.5-modern", None, &["--time-scale", "0.01"]);
+    let sim = Sim::with_args("4.5-modern", None, &["--time-scale", "0.01"]);
     let mut c = sim.client();
     c.login();
     assert_eq!(c.get("/events").body.trim(), "{}");
@@ -415,7 +415,7 @@ fn events_order_from_search_and_custom_events() {
 
 #[test]
 fn hostile_input_gets_answers_not_crashes() {
-    let sim = Sim::start("4.5-modern", None, &[]);
+    let sim = Sim::with_args("4.5-modern", None, &[]);
     let mut c = sim.client();
     c.login();
     let h = c.host_id("host2");

@@ -4,17 +4,18 @@
 //! subject, 1827 days, files in the PKI dir), activate, refusals (409) for Up hosts,
 //! capacity and pinned VMs, forceselectspm and hosted-engine global maintenance.
 
-mod sim_support;
+mod common;
 
 use std::time::Duration;
 
-use sim_support::{openssl, pem_of, served_cert, Sim};
+use common::sim::{served_cert, Sim};
+use common::{openssl_stdin, pem_of};
 
 const SLOW_START: &str = r#"
 [timings]
 enroll_start = 40.0
 enroll = 20.0
-migration = 4.0
+migration = 40.0
 maintenance_settle = 2.0
 activate_unassigned = 10.0
 activate_initializing = 10.0
@@ -24,15 +25,17 @@ spm_election = 4.0
 fn x509(der: &[u8], args: &[&str]) -> String {
     let mut a = vec!["x509", "-noout"];
     a.extend_from_slice(args);
-    let (ok, out) = openssl(&a, &pem_of(der));
+    let (ok, out) = openssl_stdin(&a, &pem_of(der));
     assert!(ok, "{out}");
     out
 }
 
 #[test]
 fn full_cycle_reissues_the_host_certificate() {
-    // scale 0.05: enroll_start = 2 s (margin for a loaded machine), installing = 1 s, migrations 0.2 s.
-    let sim = Sim::start("4.5-modern", Some(SLOW_START), &["--time-scale", "0.05"]);
+    // scale 0.05: enroll_start = 2 s (margin for a loaded machine), installing = 1 s, migrations
+    // 2 s (the host is read back as preparing with two VMs migrating: 0.2 s was too short on a
+    // loaded machine, whose next request came after the migrations had ended).
+    let sim = Sim::with_args("4.5-modern", Some(SLOW_START), &["--time-scale", "0.05"]);
     let mut c = sim.client();
     c.login();
     let h1 = c.host_id("host1");
@@ -66,6 +69,8 @@ fn full_cycle_reissues_the_host_certificate() {
     assert_eq!(h["status"], "preparing_for_maintenance");
     assert_eq!(h["spm"]["status"], "none");
     assert_eq!(h["summary"]["migrating"], "2");
+    // The migrations the deactivate started, as events (62), whatever the timing.
+    assert_eq!(c.events("?search=type%3D62").len(), 2);
     let seen = c.wait_status(&h1, "maintenance", Duration::from_secs(20));
     assert_eq!(
         seen.first().map(String::as_str),
@@ -122,8 +127,8 @@ fn full_cycle_reissues_the_host_certificate() {
     // The vdsm port now serves a new certificate, issued like the engine does.
     let after = served_cert(ports["host1"], "host1.example.test");
     assert_ne!(x509(&after, &["-serial"]), before_serial);
-    let ca = sim.pki.join("ca.pem");
-    let (ok, out) = openssl(
+    let ca = sim.pki().join("ca.pem");
+    let (ok, out) = openssl_stdin(
         &[
             "verify",
             "-CAfile",
@@ -160,33 +165,33 @@ fn full_cycle_reissues_the_host_certificate() {
     );
 
     // The engine's files: certs/<addr>.cer = text dump + PEM, database.txt, serial.txt.
-    let cer = std::fs::read(sim.pki.join("certs/host1.example.test.cer")).unwrap();
+    let cer = std::fs::read(sim.pki().join("certs/host1.example.test.cer")).unwrap();
     assert!(cer.starts_with(b"Certificate:"));
-    let (ok, out) = openssl(&["x509", "-noout", "-serial"], &cer);
+    let (ok, out) = openssl_stdin(&["x509", "-noout", "-serial"], &cer);
     assert!(ok);
     assert_eq!(out, x509(&after, &["-serial"]));
     let serial = out.trim().trim_start_matches("serial=").to_string();
     assert_eq!(serial, "1012", "serial.txt of the sample said 1012");
     assert_eq!(
-        std::fs::read_to_string(sim.pki.join("serial.txt")).unwrap(),
+        std::fs::read_to_string(sim.pki().join("serial.txt")).unwrap(),
         "1013\n"
     );
     assert_eq!(
-        std::fs::read_to_string(sim.pki.join("serial.txt.old"))
+        std::fs::read_to_string(sim.pki().join("serial.txt.old"))
             .unwrap()
             .trim(),
         "1012"
     );
-    let db = std::fs::read_to_string(sim.pki.join("database.txt")).unwrap();
+    let db = std::fs::read_to_string(sim.pki().join("database.txt")).unwrap();
     let line = db.lines().last().unwrap();
     let f: Vec<&str> = line.split('\t').collect();
     assert_eq!(f[0], "V");
     assert_eq!(f[3], "1012");
     assert_eq!(f[5], "/O=example.test/CN=host1.example.test");
-    assert!(sim.pki.join("certs/1012.pem").is_file());
+    assert!(sim.pki().join("certs/1012.pem").is_file());
     // requests/<addr>.req holds the CSR of the new key (the host generated a new key).
-    let req = std::fs::read(sim.pki.join("requests/host1.example.test.req")).unwrap();
-    let (ok, req_pub) = openssl(&["req", "-noout", "-pubkey"], &req);
+    let req = std::fs::read(sim.pki().join("requests/host1.example.test.req")).unwrap();
+    let (ok, req_pub) = openssl_stdin(&["req", "-noout", "-pubkey"], &req);
     assert!(ok, "{req_pub}");
     let cert_pub = x509(&after, &["-pubkey"]);
     assert_eq!(req_pub, cert_pub);
@@ -197,7 +202,7 @@ fn full_cycle_reissues_the_host_certificate() {
     );
     // The engine CA's lock file was honoured: no journal left open.
     assert!(
-        std::fs::read_dir(sim.state.with_extension("txn"))
+        std::fs::read_dir(sim.state_file.with_extension("txn"))
             .unwrap()
             .count()
             >= 1
@@ -255,7 +260,7 @@ spm_election = 300.0
 "#;
     // spm_election 300 s × 0.01 = 3 s of `contending`: CI once took longer than the default
     // 30 ms between the forceselectspm answer and the GET that must still see `contending`.
-    let sim = Sim::start("4.5-modern", Some(scenario), &["--time-scale", "0.01"]);
+    let sim = Sim::with_args("4.5-modern", Some(scenario), &["--time-scale", "0.01"]);
     assert_eq!(sim.fqdn, "engine45.example.test");
     let mut c = sim.client();
     c.login();
@@ -337,7 +342,7 @@ host = "he1"
 memory_mib = 16384
 hosted_engine = true
 "#;
-    let sim = Sim::start("4.5-modern", Some(scenario), &["--time-scale", "0.01"]);
+    let sim = Sim::with_args("4.5-modern", Some(scenario), &["--time-scale", "0.01"]);
     let mut c = sim.client();
     c.login();
     let he1 = c.host_id("he1");

@@ -3,12 +3,13 @@
 //! activate, a burst of HTTP 503s, an injected crash and a kill -9 mid-enrollment with
 //! the state file carrying the run on; plus bad command-line input.
 
-mod sim_support;
+mod common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use sim_support::{bin, served_cert, Sim};
+use common::openssl_stdin;
+use common::sim::{served_cert, sim_bin, Sim};
 
 fn faults(extra: &str) -> String {
     format!(
@@ -19,7 +20,7 @@ fn faults(extra: &str) -> String {
 #[test]
 fn stuck_in_preparing_for_maintenance() {
     let s = faults("[[faults]]\nkind = \"stuck_preparing\"\nhost = \"host1\"\ncount = 1\n");
-    let sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.02"]);
+    let sim = Sim::with_args("4.5-modern", Some(&s), &["--time-scale", "0.02"]);
     let mut c = sim.client();
     c.login();
     let h1 = c.host_id("host1");
@@ -60,13 +61,13 @@ fn install_failed_then_retry() {
     // `installing` lasts 0.5 s here, so the 25 ms poll cannot miss it on a loaded machine.
     let s = faults("[[faults]]\nkind = \"install_failed\"\nhost = \"host2\"\ncount = 1\n")
         .replace("enroll = 10.0", "enroll = 25.0");
-    let sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.02"]);
+    let sim = Sim::with_args("4.5-modern", Some(&s), &["--time-scale", "0.02"]);
     let mut c = sim.client();
     c.login();
     let h2 = c.host_id("host2");
     let port = c.vdsm_ports()["host2"];
     let before = served_cert(port, "host2.example.test");
-    let serial_before = std::fs::read_to_string(sim.pki.join("serial.txt")).unwrap();
+    let serial_before = std::fs::read_to_string(sim.pki().join("serial.txt")).unwrap();
     c.post(&format!("/hosts/{h2}/deactivate"), "{}");
     c.wait_status(&h2, "maintenance", Duration::from_secs(10));
     let r = c.post(&format!("/hosts/{h2}/enrollcertificate"), "{}");
@@ -84,7 +85,7 @@ fn install_failed_then_retry() {
         "nothing was installed"
     );
     assert_eq!(
-        std::fs::read_to_string(sim.pki.join("serial.txt")).unwrap(),
+        std::fs::read_to_string(sim.pki().join("serial.txt")).unwrap(),
         serial_before,
         "nothing was signed"
     );
@@ -109,7 +110,7 @@ fn non_responsive_after_activate() {
         "activate_initializing = 2.0",
         "activate_initializing = 20.0",
     );
-    let sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.02"]);
+    let sim = Sim::with_args("4.5-modern", Some(&s), &["--time-scale", "0.02"]);
     let mut c = sim.client();
     c.login();
     let h3 = c.host_id("host3");
@@ -132,7 +133,7 @@ fn non_responsive_after_activate() {
 #[test]
 fn http_503_burst() {
     let s = faults("[[faults]]\nkind = \"http_5xx\"\nafter = 2\ncount = 3\npath = \"/hosts\"\n");
-    let sim = Sim::start("4.5-modern", Some(&s), &[]);
+    let sim = Sim::with_args("4.5-modern", Some(&s), &[]);
     let mut c = sim.client();
     c.login();
     let codes: Vec<u16> = (0..7).map(|_| c.get("/hosts").status).collect();
@@ -141,7 +142,7 @@ fn http_503_burst() {
     assert_eq!(c.get("/vms").status, 200);
     // Status 502, scoped to one host.
     let s = faults("[[faults]]\nkind = \"http_5xx\"\nhost = \"host2\"\ncount = 2\nstatus = 502\n");
-    let sim = Sim::start("4.5-modern", Some(&s), &[]);
+    let sim = Sim::with_args("4.5-modern", Some(&s), &[]);
     let mut c = sim.client();
     c.login();
     let h2 = c.host_id("host2");
@@ -156,7 +157,7 @@ fn http_503_burst() {
 fn crash_and_restart_continue_from_the_state_file() {
     // The 4th GET of a host kills the simulator mid-maintenance.
     let s = faults("[[faults]]\nkind = \"crash\"\nafter = 3\npath = \"/hosts/\"\n");
-    let mut sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.2"]);
+    let mut sim = Sim::with_args("4.5-modern", Some(&s), &["--time-scale", "0.2"]);
     let mut c = sim.client();
     c.login();
     let h1 = c.host_id("host1");
@@ -198,7 +199,7 @@ fn crash_and_restart_continue_from_the_state_file() {
 #[test]
 fn kill_during_installing_finishes_after_restart() {
     let s = faults("");
-    let mut sim = Sim::start("4.5-modern", Some(&s), &["--time-scale", "0.1"]);
+    let mut sim = Sim::with_args("4.5-modern", Some(&s), &["--time-scale", "0.1"]);
     let mut c = sim.client();
     c.login();
     let h1 = c.host_id("host1");
@@ -217,12 +218,12 @@ fn kill_during_installing_finishes_after_restart() {
     c.wait_status(&h1, "maintenance", Duration::from_secs(20));
     assert_eq!(c.events("?search=type%3D881").len(), 1);
     assert_ne!(served_cert(port, "host1.example.test"), before);
-    let (ok, out) = sim_support::openssl(
+    let (ok, out) = openssl_stdin(
         &[
             "verify",
             "-CAfile",
-            sim.pki.join("ca.pem").to_str().unwrap(),
-            sim.pki
+            sim.pki().join("ca.pem").to_str().unwrap(),
+            sim.pki()
                 .join("certs/host1.example.test.cer")
                 .to_str()
                 .unwrap(),
@@ -234,10 +235,10 @@ fn kill_during_installing_finishes_after_restart() {
 
 #[test]
 fn bad_input_is_refused_clearly() {
-    let root = sim_support::copy_scenario("4.5-modern");
-    let pki = sim_support::pki(root.path());
+    let root = common::scenario("4.5-modern");
+    let pki = common::pki(root.path());
     let run = |args: &[&str], env_pw: Option<&str>| {
-        let mut cmd = Command::new(bin());
+        let mut cmd = Command::new(sim_bin());
         cmd.args(args).env_remove("RHV_SIM_PASSWORD");
         if let Some(p) = env_pw {
             cmd.env("RHV_SIM_PASSWORD", p);
@@ -281,7 +282,7 @@ fn bad_input_is_refused_clearly() {
     assert_eq!(code, Some(1));
     assert!(err.contains("apache.key.nopass"), "{err}");
     std::fs::copy(
-        sim_support::copy_scenario("4.5-modern")
+        common::scenario("4.5-modern")
             .path()
             .join("etc/pki/ovirt-engine/keys/apache.key.nopass"),
         pki.join("keys/apache.key.nopass"),

@@ -4,12 +4,13 @@
 //! test re-issues the sample's apache certificate (same key, signed by the sample CA, with
 //! the openssl CLI) with SAN localhost + 127.0.0.1 and connects to https://localhost:PORT.
 
-mod sim_support;
+mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use sim_support::{openssl, Sim, PASSWORD};
+use common::openssl_stdin;
+use common::sim::{Sim, PASSWORD};
 
 fn venv_python() -> PathBuf {
     let venv = std::env::var_os("RHV_SDK_VENV")
@@ -30,14 +31,14 @@ fn venv_python() -> PathBuf {
 #[test]
 fn official_python_sdk_runs_a_full_cycle() {
     let py = venv_python();
-    let mut sim = Sim::start(
+    let mut sim = Sim::with_args(
         "4.5-modern",
         Some("[timings]\nenroll_start = 40.0\nenroll = 20.0\nmigration = 4.0\nmaintenance_settle = 2.0\nactivate_unassigned = 4.0\nactivate_initializing = 4.0\nspm_election = 4.0\n"),
         &["--time-scale", "0.05", "--public-name", "localhost"],
     );
     // Re-issue certs/apache.cer for localhost with the same key, then restart on it.
     sim.kill();
-    let pki = sim.pki.clone();
+    let pki = sim.pki();
     let ext = sim.root.path().join("apache-ext.cnf");
     std::fs::write(
         &ext,
@@ -46,7 +47,7 @@ fn official_python_sdk_runs_a_full_cycle() {
     .unwrap();
     let csr = sim.root.path().join("apache.csr");
     let p = |x: &str| pki.join(x).display().to_string();
-    let (ok, out) = openssl(
+    let (ok, out) = openssl_stdin(
         &[
             "req",
             "-new",
@@ -60,7 +61,7 @@ fn official_python_sdk_runs_a_full_cycle() {
         b"",
     );
     assert!(ok, "{out}");
-    let (ok, out) = openssl(
+    let (ok, out) = openssl_stdin(
         &[
             "x509",
             "-req",

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use http_body_util::BodyExt;
@@ -49,7 +49,6 @@ pub struct Shared {
     ca: pki::Ca,
     state_file: Option<PathBuf>,
     backup_root: PathBuf,
-    vdsm: RwLock<HashMap<String, Arc<rustls::ServerConfig>>>,
     pub now_ms: fn() -> i64,
     pub wake: tokio::sync::Notify,
     /// The report changed since the state file was last written.
@@ -306,7 +305,6 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
     ensure_host_certs(&mut world, &ca, &cfg.scenario, now)?;
     // vdsm listeners: keep the ports of a previous run when they are free.
     let mut vdsm_listeners = Vec::new();
-    let mut vdsm_cfgs = HashMap::new();
     for h in &mut world.hosts {
         let l = match TcpListener::bind(("127.0.0.1", h.vdsm_port)).await {
             Ok(l) => l,
@@ -317,7 +315,7 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
         h.vdsm_port = l.local_addr().map_err(|e| e.to_string())?.port();
         let c = pki::tls_config(&h.cert_pem, &h.key_pem)
             .map_err(|e| format!("host {}: {e}", h.name))?;
-        vdsm_cfgs.insert(h.id.clone(), Arc::new(c));
+        h.served = Some(Arc::new(c));
         vdsm_listeners.push((h.id.clone(), l));
     }
     let backup_root = match &cfg.state_file {
@@ -331,7 +329,6 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
         ca,
         state_file: cfg.state_file.clone(),
         backup_root,
-        vdsm: RwLock::new(vdsm_cfgs),
         now_ms: cfg.now_ms,
         wake: tokio::sync::Notify::new(),
         report_dirty: std::sync::atomic::AtomicBool::new(false),
@@ -475,23 +472,6 @@ async fn ticker(sh: Arc<Shared>) {
                     let sh2 = sh.clone();
                     tokio::task::spawn_blocking(move || issue(&sh2, &h));
                 }
-                Effect::CertChanged(h) => {
-                    let pems = sh
-                        .world()
-                        .host(&h)
-                        .map(|x| (x.cert_pem.clone(), x.key_pem.clone()));
-                    if let Some((c, k)) = pems {
-                        match pki::tls_config(&c, &k) {
-                            Ok(cfg) => {
-                                sh.vdsm
-                                    .write()
-                                    .unwrap_or_else(|p| p.into_inner())
-                                    .insert(h, Arc::new(cfg));
-                            }
-                            Err(e) => eprintln!("rhv-manager-sim: host {h}: {e}"),
-                        }
-                    }
-                }
             }
         }
         let wait = next
@@ -536,12 +516,8 @@ async fn vdsm_loop(sh: Arc<Shared>, host: String, l: TcpListener) {
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
-        let cfg = sh
-            .vdsm
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&host)
-            .cloned();
+        // Read under the world lock: the certificate the state says the host has.
+        let cfg = sh.world().host(&host).and_then(|h| h.served.clone());
         let Some(cfg) = cfg else { continue };
         tokio::spawn(async move {
             let acc = tokio_rustls::TlsAcceptor::from(cfg);

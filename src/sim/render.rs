@@ -263,9 +263,9 @@ fn parse_xml(text: &str) -> Result<Value, String> {
         let mut m = Map::new();
         for a in e.attributes() {
             let a = a.map_err(|e| format!("bad XML attribute: {e}"))?;
-            let k = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+            let k = a.key.as_ref().to_string();
             let v = a
-                .unescape_value()
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| format!("bad XML attribute value: {e}"))?
                 .into_owned();
             m.insert(k, Value::String(v));
@@ -276,11 +276,11 @@ fn parse_xml(text: &str) -> Result<Value, String> {
         let ev = r.read_event().map_err(|e| format!("bad XML body: {e}"))?;
         match ev {
             Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let name = e.name().as_ref().to_string();
                 stack.push((name, attrs_of(&e)?, String::new()));
             }
             Event::Empty(e) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let name = e.name().as_ref().to_string();
                 let m = attrs_of(&e)?;
                 let v = Value::Object(m);
                 match stack.last_mut() {
@@ -290,15 +290,20 @@ fn parse_xml(text: &str) -> Result<Value, String> {
             }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
-                    let s = t.decode().map_err(|e| format!("bad XML text: {e}"))?;
-                    let s = quick_xml::escape::unescape(&s)
-                        .map_err(|e| format!("bad XML text: {e}"))?;
-                    top.2.push_str(&s);
+                    // References come as their own events: the text has none left.
+                    top.2.push_str(&t.xml10_content());
                 }
             }
             Event::GeneralRef(g) => {
                 if let Some(top) = stack.last_mut() {
-                    let name = g.decode().map_err(|e| format!("bad XML entity: {e}"))?;
+                    if let Some(c) = g
+                        .resolve_char_ref()
+                        .map_err(|e| format!("bad XML character reference: {e}"))?
+                    {
+                        top.2.push(c);
+                        continue;
+                    }
+                    let name = g.xml10_content();
                     let s = match name.as_ref() {
                         "lt" => "<",
                         "gt" => ">",
@@ -416,5 +421,30 @@ mod tests {
         assert!(parse_body(b"<action/>", "application/xml").is_ok());
         assert!(parse_body(b"", "").is_ok());
         assert!(parse_body(b"[1]", "application/json").is_err());
+    }
+
+    #[test]
+    fn xml_references_attributes_and_refusals() {
+        // Character references and escaped attribute values (quick-xml >= 0.41 API).
+        let x = parse_body(
+            b"<action><reason>a&#x20;&#98;&lt;c</reason><host id=\"&quot;7&quot;\"/></action>",
+            "application/xml",
+        )
+        .unwrap();
+        assert_eq!(text_of(&x, &["reason"]).as_deref(), Some("a b<c"));
+        assert_eq!(text_of(&x, &["host", "id"]).as_deref(), Some("\"7\""));
+        // Unknown entities, duplicate attributes and bad character references are refused.
+        let e = parse_body(b"<a>&nope;</a>", "application/xml").unwrap_err();
+        assert!(e.contains("&nope;"), "{e}");
+        assert!(parse_body(b"<a x=\"1\" x=\"2\"/>", "application/xml").is_err());
+        assert!(parse_body(b"<a>&#xZZ;</a>", "application/xml").is_err());
+        // Many distinct attributes on one tag (RUSTSEC-2026-0194 made this quadratic) parse.
+        let mut big = String::from("<a");
+        for i in 0..20_000 {
+            big.push_str(&format!(" k{i}=\"v\""));
+        }
+        big.push_str("/>");
+        let v = parse_body(big.as_bytes(), "application/xml").unwrap();
+        assert_eq!(text_of(&v, &["k19999"]).as_deref(), Some("v"));
     }
 }

@@ -82,6 +82,11 @@ pub struct Host {
     pub issue_error: Option<String>,
     #[serde(skip)]
     pub issuing: bool,
+    /// What the host's vdsm port serves: built from `cert_pem` / `key_pem` and replaced in
+    /// the same transition that changes them (under the world lock), so no client can see
+    /// the host back in `maintenance` while its port still serves the old certificate.
+    #[serde(skip)]
+    pub served: Option<std::sync::Arc<rustls::ServerConfig>>,
     /// Put out of service by a `deactivate` and not back `up` since (the report's "out").
     #[serde(default)]
     pub taken_out: bool,
@@ -186,13 +191,13 @@ pub struct FaultState {
     pub until: Option<i64>,
 }
 
-/// Side effects the runner must carry out after a state change.
+/// Side effects the runner must carry out after a state change. Only work whose result
+/// the state waits for (the host stays `installing` until it is in): nothing a client can
+/// observe is ever left to an effect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Generate the host's new key and certificate (slow: RSA keygen).
     Issue(String),
-    /// The host now serves another certificate.
-    CertChanged(String),
 }
 
 /// A refused request: HTTP status and the engine's fault body.
@@ -343,6 +348,7 @@ impl World {
                 issued: None,
                 issue_error: None,
                 issuing: false,
+                served: None,
                 taken_out: false,
             })
             .collect();
@@ -1198,6 +1204,20 @@ impl World {
                     });
                     return;
                 }
+                // The new certificate and the TLS configuration that serves it, built before
+                // anything changes: a certificate the port cannot serve fails the enrollment.
+                let (failure, issued) = match (failure, self.hosts[i].issued.take()) {
+                    (Some(why), _) => (Some(why), None),
+                    (None, Some((k, c))) => match super::pki::tls_config(&c, &k) {
+                        Ok(cfg) => (None, Some((k, c, std::sync::Arc::new(cfg)))),
+                        Err(e) => {
+                            let why = format!("cannot serve the new certificate: {e}");
+                            eprintln!("rhv-manager-sim: enrollment of host {h} failed: {why}");
+                            (Some(why), None)
+                        }
+                    },
+                    (None, None) => (Some("no certificate issued".into()), None),
+                };
                 let hm = &mut self.hosts[i];
                 hm.enroll_fails = false;
                 hm.job = None;
@@ -1216,13 +1236,15 @@ impl World {
                     );
                     let _ = why;
                     self.end_job(now, job, false);
-                } else if let Some((k, c)) = hm.issued.take() {
+                } else if let Some((k, c, served)) = issued {
                     self.report.host(&name).enrolled += 1;
+                    // One transition: the port serves the new certificate from the moment
+                    // the status says maintenance (both change under the world lock).
                     let hm = &mut self.hosts[i];
                     hm.key_pem = k;
                     hm.cert_pem = c;
+                    hm.served = Some(served);
                     hm.status = HostStatus::Maintenance;
-                    effects.push(Effect::CertChanged(h.clone()));
                     self.event(
                         now,
                         881,
@@ -1581,6 +1603,109 @@ mod tests {
             t += 1;
         }
         all
+    }
+
+    /// A self-signed key and certificate (PEM) a vdsm port can serve.
+    fn servable(cn: &str) -> (String, String) {
+        use openssl::{asn1::Asn1Time, hash::MessageDigest, x509};
+        let key = openssl::pkey::PKey::ec_gen("prime256v1").unwrap();
+        let mut name = x509::X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", cn).unwrap();
+        let name = name.build();
+        let mut b = x509::X509Builder::new().unwrap();
+        b.set_version(2).unwrap();
+        b.set_subject_name(&name).unwrap();
+        b.set_issuer_name(&name).unwrap();
+        b.set_pubkey(&key).unwrap();
+        b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        b.set_not_after(&Asn1Time::days_from_now(30).unwrap())
+            .unwrap();
+        b.sign(&key, MessageDigest::sha256()).unwrap();
+        let pem = |v: Vec<u8>| String::from_utf8(v).unwrap();
+        (
+            pem(key.private_key_to_pem_pkcs8().unwrap()),
+            pem(b.build().to_pem().unwrap()),
+        )
+    }
+
+    /// Enrolls host 0 (already in maintenance) with `issued` handed in as the runner would,
+    /// stepping the clock 1 ms at a time; returns every (status, served config) seen.
+    fn enroll_steps(
+        w: &mut World,
+        issued: (String, String),
+    ) -> Vec<(HostStatus, Option<std::sync::Arc<rustls::ServerConfig>>)> {
+        let h = w.hosts[0].id.clone();
+        w.enroll(&h, 1000).unwrap();
+        let mut seen = Vec::new();
+        let mut issued = Some(issued);
+        for t in 1000..3000 {
+            for e in w.tick(t) {
+                assert_eq!(e, Effect::Issue(h.clone()));
+                w.hosts[0].issued = issued.take();
+                w.hosts[0].issuing = false;
+            }
+            seen.push((w.hosts[0].status, w.hosts[0].served.clone()));
+        }
+        seen
+    }
+
+    fn in_maintenance() -> World {
+        let mut w = world();
+        let (k, c) = servable("old");
+        w.hosts[0].key_pem = k;
+        w.hosts[0].cert_pem = c;
+        w.hosts[0].served = Some(std::sync::Arc::new(
+            super::super::pki::tls_config(&w.hosts[0].cert_pem, &w.hosts[0].key_pem).unwrap(),
+        ));
+        let h = w.hosts[0].id.clone();
+        w.deactivate(&h, None, 0).unwrap();
+        run(&mut w, 0, 999);
+        assert_eq!(w.hosts[0].status, HostStatus::Maintenance);
+        w
+    }
+
+    #[test]
+    fn enrollment_swaps_the_served_certificate_in_the_transition_that_shows_maintenance() {
+        let mut w = in_maintenance();
+        let old = w.hosts[0].served.clone().unwrap();
+        let (k, c) = servable("new");
+        let seen = enroll_steps(&mut w, (k, c.clone()));
+        let installing = seen
+            .iter()
+            .position(|(s, _)| *s == HostStatus::Installing)
+            .expect("installing");
+        let back = installing
+            + seen[installing..]
+                .iter()
+                .position(|(s, _)| *s == HostStatus::Maintenance)
+                .expect("back in maintenance");
+        // Up to the step before: the old certificate; from that very step on: the new one.
+        for (s, cfg) in &seen[..back] {
+            assert!(std::sync::Arc::ptr_eq(cfg.as_ref().unwrap(), &old), "{s:?}");
+        }
+        for (s, cfg) in &seen[back..] {
+            assert_eq!(*s, HostStatus::Maintenance);
+            assert!(!std::sync::Arc::ptr_eq(cfg.as_ref().unwrap(), &old));
+        }
+        assert_eq!(w.hosts[0].cert_pem, c);
+        assert!(w.events.iter().any(|e| e.code == 881));
+    }
+
+    #[test]
+    fn a_certificate_the_port_cannot_serve_fails_the_enrollment_and_keeps_the_old_one() {
+        let mut w = in_maintenance();
+        let old = w.hosts[0].served.clone().unwrap();
+        let old_pem = w.hosts[0].cert_pem.clone();
+        let (k, _) = servable("new");
+        let seen = enroll_steps(&mut w, (k, "not a certificate".into()));
+        assert_eq!(seen.last().unwrap().0, HostStatus::InstallFailed);
+        assert!(seen
+            .iter()
+            .all(|(_, cfg)| std::sync::Arc::ptr_eq(cfg.as_ref().unwrap(), &old)));
+        assert_eq!(w.hosts[0].cert_pem, old_pem);
+        assert!(w.events.iter().any(|e| e.code == 882));
+        assert!(!w.events.iter().any(|e| e.code == 881));
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! Shared helpers for integration tests: copy a sample PKI to a temp dir with its modes,
-//! run the real binary, and ask the openssl CLI for independent answers.
+//! Shared helpers for integration tests, one module per concern: this file copies a sample
+//! PKI to a temp dir with its modes, runs the real binary and asks the openssl CLI for
+//! independent answers; [`sim`] runs the simulated Manager REST API (`rhv-manager-sim`) and
+//! talks to it; [`manager`] runs a local "Manager" (apache, websocket-proxy, `systemctl` /
+//! `hosted-engine` stand-ins); `sshd.rs` a private sshd for the SSH tests.
 #![allow(dead_code)]
 
+pub mod manager;
 pub mod sim;
 
 use std::path::{Path, PathBuf};
@@ -142,6 +146,36 @@ pub fn openssl(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("openssl CLI")
+}
+
+/// `openssl <args>` with `stdin`, returning (success, stdout+stderr).
+pub fn openssl_stdin(args: &[&str], stdin: &[u8]) -> (bool, String) {
+    use std::io::Write;
+    let mut c = Command::new("openssl")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("openssl CLI");
+    c.stdin.take().unwrap().write_all(stdin).unwrap();
+    let o = c.wait_with_output().unwrap();
+    (
+        o.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// PEM of a DER certificate.
+pub fn pem_of(der: &[u8]) -> Vec<u8> {
+    openssl::x509::X509::from_der(der)
+        .unwrap()
+        .to_pem()
+        .unwrap()
 }
 
 pub fn openssl_text(args: &[&str]) -> String {

@@ -1,4 +1,5 @@
-//! A test "Manager": a copy of a sample PKI, a private Debian apache2 (mod_ssl) serving its
+//! The Manager-side harness (one per concern: tests/common/sim.rs is the REST API simulator,
+//! tests/common/sshd.rs the hosts' SSH). A test "Manager": a copy of a sample PKI, a private Debian apache2 (mod_ssl) serving its
 //! `certs/apache.cer`, an `openssl s_server` as websocket-proxy, and stand-in `systemctl` /
 //! `hosted-engine` commands that really restart those servers and record every call — with
 //! the serial on disk at that moment and the serial apache serves — to one log.
@@ -10,9 +11,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-#[path = "../common/mod.rs"]
-pub mod common;
 
 pub const APACHE2: &str = "/usr/sbin/apache2";
 
@@ -90,7 +88,7 @@ impl Manager {
             Path::new(APACHE2).exists(),
             "{APACHE2} missing: scripts/setup.sh installs apache2"
         );
-        let root = common::scenario(scenario);
+        let root = super::scenario(scenario);
         let state = tempfile::tempdir().unwrap();
         let fqdn = std::fs::read_to_string(
             root.path()
@@ -129,7 +127,7 @@ impl Manager {
     }
 
     pub fn pki(&self) -> PathBuf {
-        common::pki(self.root.path())
+        super::pki(self.root.path())
     }
     pub fn shims(&self) -> PathBuf {
         self.state.path().join("bin")
@@ -308,7 +306,7 @@ esac
             self.shims().display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        common::bin()
+        super::bin()
             .args(args)
             .env("PATH", path)
             .env_remove("RHV_PKI_P12_PASSWORD")
