@@ -4,11 +4,8 @@
 //! descriptions and format values, the README's commands and flags, and the zsh / fish
 //! completions. Everything here runs the real binary.
 
-// The harness carries tests/common as its `common` (one copy of the module: clippy's
-// duplicate_mod).
-#[path = "maintenance_harness/mod.rs"]
-mod maintenance_harness;
-use maintenance_harness::common;
+mod common;
+use common::manager as maintenance_harness;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
