@@ -6,7 +6,6 @@ use std::borrow::Cow;
 use std::fs;
 use std::io::Read;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use base64::Engine as _;
 use openssl::pkcs12::Pkcs12;
@@ -635,10 +634,12 @@ pub fn public_of(key: &PKey<Private>) -> Option<PKey<Public>> {
     PKey::public_key_from_der(&der).ok()
 }
 
-static LEGACY: OnceLock<bool> = OnceLock::new();
+#[cfg(ossl300)]
+static LEGACY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 /// Loads OpenSSL's legacy provider (RC2-40 PKCS#12 of oVirt <= 4.3 / EL8) next to the default
 /// one, once per process. Returns false when the module is missing on this system.
+#[cfg(ossl300)]
 pub fn ensure_legacy_provider() -> bool {
     *LEGACY.get_or_init(
         || match openssl::provider::Provider::try_load(None, "legacy", true) {
@@ -651,6 +652,13 @@ pub fn ensure_legacy_provider() -> bool {
             Err(_) => false,
         },
     )
+}
+
+/// OpenSSL 1.1.1 (EL8) has no providers: RC2-40, 3DES and the other PKCS#12 algorithms of
+/// oVirt <= 4.3 are built in, so the legacy formats are always readable.
+#[cfg(not(ossl300))]
+pub fn ensure_legacy_provider() -> bool {
+    true
 }
 
 /// What a PKCS#12 holds once opened.

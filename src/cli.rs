@@ -35,10 +35,20 @@ use crate::alert;
 use crate::audit::{self, AuditConfig};
 use crate::report::{self, Status};
 
+/// `rhv-pki --version`: the crate version and the OpenSSL library the binary runs with
+/// (EL8: 1.1.1, EL9: 3.x), which decides what PKCS#12 formats it reads without help.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} ({})",
+        env!("CARGO_PKG_VERSION"),
+        openssl::version::version()
+    )
+});
+
 #[derive(Debug, Parser)]
 #[command(
     name = "rhv-pki",
-    version,
+    version = VERSION.as_str(),
     about = "Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager",
     after_help = "Each command's --help (and man page) lists the exit codes it returns. Bad arguments exit 3 everywhere (UNKNOWN in Nagios terms); --help and --version exit 0."
 )]

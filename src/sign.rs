@@ -403,6 +403,14 @@ pub fn pkcs12(
             .cert_algorithm(Nid::PBE_WITHSHA1AND3_KEY_TRIPLEDES_CBC)
             .mac_md(MessageDigest::sha1());
     }
+    // OpenSSL 1.1.1 (EL8) defaults to RC2-40 certificate bags, 3DES keys and a SHA-1 MAC: ask
+    // for what OpenSSL 3 writes by default (PBES2/PBKDF2-HMAC-SHA256, AES-256-CBC, SHA-256 MAC).
+    #[cfg(not(ossl300))]
+    if family == P12Family::Modern {
+        b.key_algorithm(Nid::AES_256_CBC)
+            .cert_algorithm(Nid::AES_256_CBC)
+            .mac_md(MessageDigest::sha256());
+    }
     let empty: Stack<X509> = Stack::new().map_err(err(what))?;
     b.ca(empty);
     b.build2(password)
