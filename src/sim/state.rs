@@ -1608,7 +1608,12 @@ mod tests {
     /// A self-signed key and certificate (PEM) a vdsm port can serve.
     fn servable(cn: &str) -> (String, String) {
         use openssl::{asn1::Asn1Time, hash::MessageDigest, x509};
-        let key = openssl::pkey::PKey::ec_gen("prime256v1").unwrap();
+        // EcKey::generate, not PKey::ec_gen: the latter is OpenSSL 3 only, and this suite
+        // also runs against 1.1.1 (scripts/test-openssl111.sh).
+        let group =
+            openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap();
+        let key = openssl::pkey::PKey::from_ec_key(openssl::ec::EcKey::generate(&group).unwrap())
+            .unwrap();
         let mut name = x509::X509NameBuilder::new().unwrap();
         name.append_entry_by_text("CN", cn).unwrap();
         let name = name.build();
