@@ -42,19 +42,6 @@ fn rhv_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     c.output().unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: &Output) {
-    assert_eq!(o.status.code(), Some(0), "{}", text(o));
-}
-
 fn cert_field(path: &Path, field: &str) -> String {
     openssl_text(&["x509", "-noout", field, "-in", path.to_str().unwrap()])
         .trim()

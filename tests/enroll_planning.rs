@@ -5,6 +5,7 @@
 //! enrollments) and on the run's output — never on timing.
 
 mod common;
+use common::text;
 
 use std::process::{Command, Output};
 
@@ -32,15 +33,6 @@ fn rhv(sim: &Sim, args: &[&str]) -> Output {
         .env_remove("RHV_PKI_ENGINE_PASSWORD")
         .output()
         .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn report(sim: &Sim) -> Value {

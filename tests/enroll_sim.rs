@@ -3,6 +3,7 @@
 //! a sample PKI; the openssl CLI judges what the hosts serve afterwards.
 
 mod common;
+use common::text;
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -39,15 +40,6 @@ fn json(o: &Output) -> serde_json::Value {
             String::from_utf8_lossy(&o.stderr)
         )
     })
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// What a vdsm endpoint serves, judged by the openssl CLI against the PKI's ca.pem.

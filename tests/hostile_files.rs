@@ -42,19 +42,6 @@ fn rhv(root: &Path, args: &[&str]) -> Output {
     output_within_a_minute(&mut rhv_cmd(root, args), &format!("{args:?} hung"))
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: &Output) {
-    assert_eq!(o.status.code(), Some(0), "{}", text(o));
-}
-
 fn backups(root: &Path) -> Vec<String> {
     std::fs::read_dir(root.join("var/lib/rhv-pki/backups"))
         .map(|rd| {

@@ -32,15 +32,6 @@ fn rhv(root: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 /// keytool (the oracle) on `store` with `password` read from a file; extra JVM options first.
 fn keytool(store: &Path, password: &str, jvm: &[&str], args: &[&str]) -> String {
     let pw = store.with_extension("kt-pass");

@@ -17,6 +17,21 @@ pub const AT: &str = "2026-11-01T00:00:00Z";
 /// 2026-05-31). At [`AT`] its 1827-day certificates are inside their 365-day renew window.
 pub const CLEAN_AT: &str = "2026-07-01T00:00:00Z";
 
+/// A command's exit code, stdout and stderr, for assertion messages.
+pub fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Asserts exit 0, showing the whole output otherwise.
+pub fn ok(o: &Output) {
+    assert_eq!(o.status.code(), Some(0), "{}", text(o));
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pki")
 }
