@@ -752,14 +752,28 @@ fn a_held_ca_lock_makes_us_wait_or_time_out_untouched() {
     let root = scenario("4.5-modern");
     let p = pki(root.path());
     let before = state(root.path());
-    // Another process (like pki-enroll-request.sh) holds the flock on ca.pem.
+    // Another process (like pki-enroll-request.sh) holds the flock on ca.pem until we close
+    // its stdin: no timing assumption, however loaded the machine.
     let mut holder = Command::new("flock")
         .arg("-e")
         .arg(p.join("ca.pem"))
-        .args(["sleep", "3"])
+        .arg("cat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let held = || {
+        !Command::new("flock")
+            .args(["-n", "-s"])
+            .arg(p.join("ca.pem"))
+            .arg("true")
+            .status()
+            .unwrap()
+            .success()
+    };
+    while !held() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let o = rhv(
         root.path(),
         &["resign", "--all", "--force", "--yes", "--lock-timeout", "1"],
@@ -778,18 +792,37 @@ fn a_held_ca_lock_makes_us_wait_or_time_out_untouched() {
                 .next()
                 .is_none()
     );
-    // With a longer timeout we wait for the holder and then do the work.
-    let t = std::time::Instant::now();
-    let o = rhv(
-        root.path(),
-        &["resign", "engine", "--yes", "--lock-timeout", "30"],
+    // With a longer timeout we wait for the holder and then do the work: while the lock is
+    // held nothing is written; once it is released the run finishes.
+    let waiting = bin()
+        .args([
+            "resign",
+            "engine",
+            "--yes",
+            "--lock-timeout",
+            "60",
+            "--root",
+        ])
+        .arg(root.path())
+        .env_remove("RHV_PKI_P12_PASSWORD")
+        .env_remove("RHV_PKI_FAULT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(held(), "the holder still has the lock");
+    assert_eq!(
+        state(root.path()),
+        before,
+        "written while the CA lock was held"
     );
-    ok(&o);
-    assert!(
-        t.elapsed() >= std::time::Duration::from_millis(1500),
-        "waited for the lock"
-    );
+    drop(holder.stdin.take());
     holder.wait().unwrap();
+    let o = waiting.wait_with_output().unwrap();
+    ok(&o);
+    assert_ne!(state(root.path()), before, "the waiting run did its work");
 }
 
 #[test]
