@@ -1385,12 +1385,7 @@ fn check_writable(dir: &Path, plan: &Plan) -> Result<()> {
         }
     }
     for d in dirs {
-        let Ok(c) = std::ffi::CString::new(d.as_os_str().as_encoded_bytes()) else {
-            continue;
-        };
-        // SAFETY: access(2) on a valid NUL-terminated path.
-        if unsafe { libc::access(c.as_ptr(), libc::W_OK) } != 0 {
-            let e = std::io::Error::last_os_error();
+        if let Err(e) = crate::sys::check_writable(&d) {
             return Err(ChangeError::Refused(format!(
                 "{}: not writable ({e}); nothing was changed",
                 d.display()

@@ -3,6 +3,8 @@
 //!
 //! The library never reads the clock: every judgement takes `now` as an argument.
 
+#![deny(unsafe_code)]
+
 pub mod alert;
 pub mod audit;
 pub mod catalog;
@@ -28,6 +30,7 @@ pub mod sign;
 pub mod sim;
 pub mod ssh;
 pub mod sshcert;
+pub mod sys;
 pub mod truststore;
 pub mod txn;
 pub mod verify;

@@ -1,5 +1,7 @@
 //! The `rhv-pki` binary: parse, run, and decide the exit code — nothing else.
 
+#![deny(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

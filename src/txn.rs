@@ -17,7 +17,6 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::os::unix::io::AsRawFd;
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -454,18 +453,17 @@ fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
 /// `flock -e -w` on `file` until `timeout` after `start`.
 fn flock_until(file: &File, path: &Path, start: Instant, timeout: Duration) -> Result<()> {
     loop {
-        // SAFETY: flock on a file descriptor we own.
-        let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if r == 0 {
-            return Ok(());
-        }
-        let e = std::io::Error::last_os_error();
-        if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
-            return Err(TxnError::Io {
-                path: path.to_path_buf(),
-                op: "flock",
-                source: e,
-            });
+        // std's try_lock is flock(LOCK_EX | LOCK_NB): the lock oVirt's scripts take.
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(TxnError::Io {
+                    path: path.to_path_buf(),
+                    op: "flock",
+                    source: e,
+                })
+            }
         }
         if start.elapsed() >= timeout {
             return Err(TxnError::LockTimeout {
@@ -731,10 +729,9 @@ impl Txn {
             reason: e.to_string(),
         })?;
         write_new(&mpath, &json)?;
-        // SAFETY: syncfs on a descriptor we own flushes the backup copies in one call.
-        if let Ok(d) = File::open(&dir) {
-            unsafe { libc::syncfs(d.as_raw_fd()) };
-        }
+        // One syncfs flushes the backup copies (instead of an fsync per file).
+        let d = File::open(&dir).map_err(io(&dir, "open"))?;
+        crate::sys::syncfs(&d).map_err(io(&dir, "syncfs"))?;
         let jpath = dir.join("journal");
         let journal = OpenOptions::new()
             .append(true)
@@ -925,7 +922,8 @@ impl Txn {
         self.write(tree, &dst, &data, Some(meta))?;
         // cp -a keeps the mtime too.
         if let Ok(m) = fs::metadata(&src) {
-            set_mtime(&self.root(tree)?.join(&dst), m.mtime(), m.mtime_nsec());
+            let p = self.root(tree)?.join(&dst);
+            crate::sys::set_times(&p, m.mtime(), m.mtime_nsec()).map_err(io(&p, "set times"))?;
         }
         Ok(dst)
     }
@@ -1014,35 +1012,10 @@ fn is_our_tmp(name: &str) -> bool {
     name.starts_with('.') && name.contains(".rhv-pki-") && name.ends_with(".tmp")
 }
 
-fn set_mtime(path: &Path, sec: i64, nsec: i64) {
-    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()) else {
-        return;
-    };
-    let ts = [
-        libc::timespec {
-            tv_sec: sec as libc::time_t,
-            tv_nsec: nsec as libc::c_long,
-        },
-        libc::timespec {
-            tv_sec: sec as libc::time_t,
-            tv_nsec: nsec as libc::c_long,
-        },
-    ];
-    // SAFETY: valid NUL-terminated path and a two-element timespec array.
-    unsafe { libc::utimensat(libc::AT_FDCWD, c.as_ptr(), ts.as_ptr(), 0) };
-}
-
 fn set_meta_fd(f: &File, path: &Path, meta: Meta) -> Result<()> {
     let cur = f.metadata().map_err(io(path, "stat"))?;
     if cur.uid() != meta.uid || cur.gid() != meta.gid {
-        // SAFETY: fchown on a descriptor we own.
-        if unsafe { libc::fchown(f.as_raw_fd(), meta.uid, meta.gid) } != 0 {
-            return Err(TxnError::Io {
-                path: path.to_path_buf(),
-                op: "chown",
-                source: std::io::Error::last_os_error(),
-            });
-        }
+        std::os::unix::fs::fchown(f, Some(meta.uid), Some(meta.gid)).map_err(io(path, "chown"))?;
     }
     f.set_permissions(fs::Permissions::from_mode(meta.mode))
         .map_err(io(path, "chmod"))
@@ -1146,14 +1119,8 @@ fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
             let _ = fs::remove_file(&tmp);
             std::os::unix::fs::symlink(&target, &tmp).map_err(io(&tmp, "symlink"))?;
             fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
-            // SAFETY: lchown on a valid path; failure is reported.
-            let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| {
-                TxnError::Invalid {
-                    path: path.clone(),
-                    reason: "NUL in path".into(),
-                }
-            })?;
-            unsafe { libc::lchown(c.as_ptr(), e.uid, e.gid) };
+            std::os::unix::fs::lchown(&path, Some(e.uid), Some(e.gid))
+                .map_err(io(&path, "chown"))?;
             Ok(())
         }
         Kind::File => {
@@ -1478,12 +1445,8 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
 #[cfg(test)]
 impl Meta {
     fn current(mode: u32) -> Meta {
-        // SAFETY: getuid/getgid cannot fail.
-        Meta {
-            mode,
-            uid: unsafe { libc::getuid() },
-            gid: unsafe { libc::getgid() },
-        }
+        let (uid, gid) = crate::sys::ids();
+        Meta { mode, uid, gid }
     }
     fn with_current_owner(self) -> Meta {
         Meta::current(self.mode)
@@ -1726,7 +1689,7 @@ mod tests {
         fs::create_dir_all(&pki).unwrap();
         fs::write(pki.join("ca.pem"), b"ca").unwrap();
         let held = File::open(pki.join("ca.pem")).unwrap();
-        assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX) }, 0);
+        held.lock().unwrap();
         let mut c = cfg(&pki, &t.path().join("b"));
         c.lock_files = vec![pki.join("ca.pem")];
         c.lock_timeout = Duration::from_millis(200);
@@ -1867,8 +1830,7 @@ mod tests {
         );
         fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o600)).unwrap();
         txn.verify_written().unwrap();
-        // SAFETY: geteuid cannot fail.
-        if unsafe { libc::geteuid() } == 0 {
+        if crate::sys::effective_uid() == 0 {
             std::os::unix::fs::chown(pki.join("k"), Some(4242), Some(4243)).unwrap();
             let e = txn.verify_written().unwrap_err();
             assert!(e.to_string().contains("owner 4242:4243 instead of"), "{e}");

@@ -678,7 +678,7 @@ fn rollback_restores_bytes_modes_and_owners() {
     let p = pki(root.path());
     // Owners matter: give some files the owners a real Manager has (ovirt = some other uid).
     // SAFETY: geteuid cannot fail.
-    if unsafe { libc::geteuid() } == 0 {
+    if rhv_pki::sys::effective_uid() == 0 {
         // On a real Manager the PKI dir is ovirt:ovirt and serial/database follow it.
         for f in [
             "",
@@ -932,7 +932,7 @@ fn read_only_pki_dir_is_refused_up_front() {
     let p = pki(root.path());
     let backups = tempfile::tempdir().unwrap();
     // SAFETY: geteuid cannot fail.
-    let as_root = unsafe { libc::geteuid() } == 0;
+    let as_root = rhv_pki::sys::effective_uid() == 0;
     if as_root {
         // root ignores mode bits: run as an unprivileged owner of the tree instead.
         for d in [root.path(), backups.path()] {
@@ -1578,9 +1578,8 @@ fn lock_dir_as_ovirt_makes_it(root: &Path) -> PathBuf {
 
 /// An exclusive flock held by this test process until dropped (as an enrollment holds it).
 fn hold(p: &Path) -> std::fs::File {
-    use std::os::unix::io::AsRawFd;
     let f = std::fs::File::open(p).unwrap();
-    assert_eq!(unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) }, 0);
+    f.lock().unwrap();
     f
 }
 

@@ -303,9 +303,11 @@ fn interrupted_by(signal: i32, name: &str, code: i32) {
     ];
     let mut child = spawn(&sim, &a);
     let enrolling = wait_for_step(&sim, "enrolling", &mut child);
-    unsafe {
-        libc::kill(child.id() as i32, signal);
-    }
+    let sent = std::process::Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{signal}");
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(code), "{}", text(&out));
     let rep = json(&out);

@@ -513,9 +513,11 @@ fn interrupted_run_resumes_without_redoing_finished_hosts() {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
-    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", text(&out));
     let db_before = std::fs::read_to_string(sim.pki().join("database.txt")).unwrap();

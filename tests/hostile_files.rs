@@ -121,7 +121,7 @@ fn links_inside_the_pki_are_followed_and_rolled_back() {
     std::os::unix::fs::symlink("apache-real.cer", &cer).unwrap();
     std::fs::set_permissions(&key_real, std::fs::Permissions::from_mode(0o640)).unwrap();
     // SAFETY: geteuid cannot fail.
-    let root_user = unsafe { libc::geteuid() } == 0;
+    let root_user = rhv_pki::sys::effective_uid() == 0;
     if root_user {
         std::os::unix::fs::chown(&key_real, Some(108), Some(109)).unwrap();
         rustix::fs::setxattr(

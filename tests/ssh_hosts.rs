@@ -445,9 +445,9 @@ impl Drop for Vdsm {
         // Stop the server this test started (possibly restarted by the shim), by its pid.
         if let Ok(p) = std::fs::read_to_string(self.root.join("vdsm.pid")) {
             if let Ok(pid) = p.trim().parse::<i32>() {
-                unsafe {
-                    libc::kill(pid, libc::SIGTERM);
-                }
+                let _ = std::process::Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status();
             }
         }
     }
@@ -881,8 +881,7 @@ fn recover_waits_for_the_4_4_lock_directory_and_refuses_untouched() {
     let pki_before = common::tree_state(&bed.pki());
     let hosts_before = common::tree_state(bed.hosts.path());
     let held = std::fs::File::open(&lock).unwrap();
-    use std::os::unix::io::AsRawFd;
-    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX) }, 0);
+    held.lock().unwrap();
     let hosts = vec![bed.spec("host2.example.test")];
     let args = recover_args(&bed, &vdsm, &["--yes", "--lock-timeout", "2"]);
     let a: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -261,7 +261,7 @@ fn renew_reissues_the_expired_user_ssh_cert_same_key_principal_and_ca_signer() {
     // Mode and owner as a real Manager might have them: kept.
     std::fs::set_permissions(&user, std::fs::Permissions::from_mode(0o640)).unwrap();
     // SAFETY: geteuid cannot fail.
-    let root_user = unsafe { libc::geteuid() } == 0;
+    let root_user = rhv_pki::sys::effective_uid() == 0;
     if root_user {
         std::os::unix::fs::chown(&user, Some(108), Some(109)).unwrap();
     }

@@ -263,14 +263,9 @@ fn is_this_machine(host: &str) -> bool {
     if matches!(host, "localhost" | "127.0.0.1" | "::1" | "local") {
         return true;
     }
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes into buf.
-    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
-    if !ok {
+    let Some(me) = crate::sys::hostname() else {
         return false;
-    }
-    let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-    let me = String::from_utf8_lossy(&buf[..end]).to_string();
+    };
     !me.is_empty()
         && (host.eq_ignore_ascii_case(&me)
             || me

@@ -343,10 +343,10 @@ impl Drop for Manager {
             .status();
         if let Ok(pid) = std::fs::read_to_string(run.join("wsp.pid")) {
             if let Ok(pid) = pid.trim().parse::<i32>() {
-                // SAFETY: kill(2) on the pid of the s_server this harness started.
-                unsafe {
-                    libc::kill(pid, libc::SIGTERM);
-                }
+                // The s_server this harness started.
+                let _ = Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status();
             }
         }
         // Wait for apache to be gone before its directory is removed.
