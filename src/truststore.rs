@@ -42,9 +42,9 @@ use pkcs12::pfx::{Pfx, Version};
 use pkcs12::{CertBag, DigestInfo, MacData};
 use sha1::{Digest as _, Sha1};
 
-/// The highest MAC / PBE / PBKDF2 iteration count read (OpenSSL writes 2,048, keytool 10,000
-/// or, before Java 11.0.12, 100,000): above it a file could keep the process busy for minutes.
-pub const MAX_ITERATIONS: u64 = 1_000_000;
+/// The highest MAC / PBE / PBKDF2 iteration count read: the one limit every PKCS#12 reader
+/// here applies (keytool before Java 11.0.12 wrote 100,000, still far below it).
+pub use crate::p12format::MAX_P12_ITERATIONS as MAX_ITERATIONS;
 
 /// Why a trust store could not be read or rewritten.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
