@@ -18,8 +18,8 @@ use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
 use openssl::x509::{X509Builder, X509NameBuilder, X509};
 
 use rhv_pki::audit::{self, AuditConfig};
-use rhv_pki::cert;
-use rhv_pki::verify::{ChainStatus, Issuer};
+use rhv_pki::pki::cert;
+use rhv_pki::pki::verify::{ChainStatus, Issuer};
 
 const AT: i64 = 1_793_491_200; // 2026-11-01T00:00:00Z
 

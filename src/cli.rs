@@ -31,9 +31,9 @@ mod enroll;
 pub mod hosts;
 mod maintenance;
 
-use crate::alert;
+use crate::audit::alert;
+use crate::audit::report::{self, Status};
 use crate::audit::{self, AuditConfig};
-use crate::report::{self, Status};
 
 /// `rhv-pki --version`: the crate version and the OpenSSL library the binary runs with
 /// (EL8: 1.1.1, EL9: 3.x), which decides what PKCS#12 formats it reads without help.
@@ -351,7 +351,7 @@ pub enum CliError {
     #[error("{0}")]
     Refused(String),
     #[error(transparent)]
-    Recover(#[from] crate::recover::RecoverError),
+    Recover(#[from] crate::hosts::recover::RecoverError),
 }
 
 impl CliError {
@@ -362,7 +362,7 @@ impl CliError {
             CliError::Change(C::Verify { .. } | C::RolledBack { .. }) => {
                 change::EXIT_FAILED_ROLLED_BACK
             }
-            CliError::Change(C::Txn(crate::txn::TxnError::NoSuchBackup { .. })) => {
+            CliError::Change(C::Txn(crate::change::txn::TxnError::NoSuchBackup { .. })) => {
                 Status::Unknown.exit_code()
             }
             CliError::Change(_) | CliError::Refused(_) | CliError::Recover(_) => {
@@ -801,7 +801,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::Output(e.to_string()))?;
     rt.block_on(async {
-        let e = crate::engine::Engine::login(cfg)
+        let e = crate::net::engine::Engine::login(cfg)
             .await
             .map_err(|e| CliError::SideJob(format!("--post-events: {e}")))?;
         let r = e.post_event(&ev).await;
@@ -811,7 +811,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
                 eprintln!("rhv-pki: posted event {} ({})", posted.id, ev.severity);
                 Ok(())
             }
-            Err(err @ crate::engine::EngineError::Fault { .. })
+            Err(err @ crate::net::engine::EngineError::Fault { .. })
                 if matches!(err.status(), Some(400 | 409))
                     && err.to_string().to_ascii_lowercase().contains("custom") =>
             {

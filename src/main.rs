@@ -5,8 +5,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use rhv_pki::audit::report::Status;
 use rhv_pki::cli::{self, Cli};
-use rhv_pki::report::Status;
 
 fn main() -> ExitCode {
     // Usage errors are UNKNOWN (3) in Nagios terms, not clap's default 2 (= CRITICAL).

@@ -426,7 +426,7 @@ fn p12_iteration_counts_above_the_cap_are_reported_and_refused() {
         let p = pki(root.path());
         std::fs::write(p.join("keys/apache.p12"), &data).unwrap();
         // The walker reads the count the test planted.
-        let fmt = rhv_pki::p12format::detect(&data).unwrap();
+        let fmt = rhv_pki::pki::p12format::detect(&data).unwrap();
         assert_eq!(fmt.excessive().map(|i| i.count), Some(count), "{name}");
 
         let mut audit = bin();

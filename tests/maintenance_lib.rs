@@ -9,14 +9,14 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use common::manager::{served, Manager};
-use rhv_pki::catalog::Era;
-use rhv_pki::endpoints::{self, CheckState};
-use rhv_pki::maintenance::{
+use rhv_pki::manager::endpoints::{self, CheckState};
+use rhv_pki::manager::maintenance::{
     self, Cycle, CycleOptions, CycleResult, GlobalMaintenance, HeRest, Held, HostedEngineCli,
     MaintError, RestMaintenance, Settle,
 };
-use rhv_pki::remote::Local;
-use rhv_pki::services;
+use rhv_pki::manager::services;
+use rhv_pki::net::remote::Local;
+use rhv_pki::pki::catalog::Era;
 
 fn local(m: &Manager) -> Local {
     Local {
@@ -213,7 +213,7 @@ fn cycle_around_the_real_transaction() {
         lock_timeout: Duration::from_secs(5),
         legacy_lock_dir: None,
         fault: None,
-        windows: rhv_pki::alert::BUILTIN,
+        windows: rhv_pki::audit::alert::BUILTIN,
     };
     let req = rhv_pki::change::Request::Resign {
         all: false,

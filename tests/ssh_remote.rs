@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use rhv_pki::remote::{RemoteError, Target};
-use rhv_pki::ssh::{SshOptions, SshTarget};
+use rhv_pki::net::remote::{RemoteError, Target};
+use rhv_pki::net::ssh::{SshOptions, SshTarget};
 use sshd::{Sshd, SshdOptions};
 
 fn opts(s: &Sshd, known_hosts: &Path) -> SshOptions {
@@ -242,7 +242,7 @@ fn exec_read_replace_keep_mode_owner_and_refuse_symlinks() {
     t.replace_file(
         host,
         b"new",
-        Some(rhv_pki::remote::FileMeta {
+        Some(rhv_pki::net::remote::FileMeta {
             mode: 0o400,
             uid: 42,
             gid: 43,

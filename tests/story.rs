@@ -135,10 +135,14 @@ fn audit_warning_renewal_due_metric_and_renew_window_are_one_setting() {
 #[test]
 fn shipped_config_example_and_prometheus_rules_use_the_builtin_numbers() {
     let contrib = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib");
-    let ex = rhv_pki::alert::read_config(&contrib.join("config.toml.example"), true).unwrap();
-    let t =
-        rhv_pki::alert::Thresholds::resolve(&ex.thresholds, (None, None), rhv_pki::alert::BUILTIN);
-    assert_eq!(t, rhv_pki::alert::BUILTIN);
+    let ex =
+        rhv_pki::audit::alert::read_config(&contrib.join("config.toml.example"), true).unwrap();
+    let t = rhv_pki::audit::alert::Thresholds::resolve(
+        &ex.thresholds,
+        (None, None),
+        rhv_pki::audit::alert::BUILTIN,
+    );
+    assert_eq!(t, rhv_pki::audit::alert::BUILTIN);
     // Every class's value is spelled out in the example (not inherited by accident).
     for w in [ex.thresholds.web, ex.thresholds.ca, ex.thresholds.host] {
         let w = w.unwrap();
@@ -149,7 +153,7 @@ fn shipped_config_example_and_prometheus_rules_use_the_builtin_numbers() {
     // The rules: the warning is the renewal-due series (the per-role window), the critical
     // threshold is the crit window of every class.
     let rules = std::fs::read_to_string(contrib.join("prometheus/rhv-pki.rules.yml")).unwrap();
-    let crit = rhv_pki::alert::BUILTIN.default.crit_days;
+    let crit = rhv_pki::audit::alert::BUILTIN.default.crit_days;
     for w in [t.web, t.ca, t.host] {
         assert_eq!(w.crit_days, crit);
     }

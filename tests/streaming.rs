@@ -8,10 +8,10 @@ use common::*;
 use std::io;
 use std::path::Path;
 
+use rhv_pki::audit::report;
 use rhv_pki::audit::{
     self, AuditConfig, CertRecord, Finding, InventoryItem, ReportHead, Sink, Totals,
 };
-use rhv_pki::report;
 
 const AT_UNIX: i64 = 1_793_491_200;
 

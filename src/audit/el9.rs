@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{AuditReport, CertRecord, Finding, Role, Severity};
-use crate::catalog;
+use crate::pki::catalog;
 
 /// Version of the `el9` object of the JSON document; bump on incompatible changes.
 pub const VERSION: &str = "rhv-pki/el9/v1";

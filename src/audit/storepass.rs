@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Out, Problem, Severity, DEFAULT_P12_PASSWORD};
-use crate::ovirt_conf;
+use crate::pki::conf;
 
 /// A password and the file that set it (`None` = oVirt's default).
 #[derive(Clone, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub struct StorePasswords {
 /// Reads both passwords from `engine_conf_dir` (later files win, as in oVirt); oVirt's default
 /// for a password no file sets (or when the directory is absent or unreadable).
 pub fn store_passwords(engine_conf_dir: Option<&Path>) -> StorePasswords {
-    let conf = engine_conf_dir.and_then(|d| ovirt_conf::read_engine_conf(d).ok());
+    let conf = engine_conf_dir.and_then(|d| conf::read_engine_conf(d).ok());
     let get = |key: &str| -> StorePassword {
         match conf.as_ref().and_then(|c| {
             c.values

@@ -1,12 +1,12 @@
 //! The audit of `<pki>/.truststore`: its `cacert` / `qemu-cacert` trusted-certificate entries
 //! against `ca.pem` / `qemu-ca.pem`. The store (JKS or PKCS#12) is read by
-//! [`crate::truststore`], with its integrity checked with the engine's trust store password.
+//! [`crate::pki::truststore`], with its integrity checked with the engine's trust store password.
 
 use std::path::Path;
 
 use super::{AuditConfig, Found, Out, Problem, Resolved, Severity};
-use crate::cert;
-use crate::truststore::read as read_truststore;
+use crate::pki::cert;
+use crate::pki::truststore::read as read_truststore;
 
 const PATH: &str = ".truststore";
 

@@ -11,7 +11,7 @@ use ssh_key::public::KeyData;
 use ssh_key::{Certificate, HashAlg};
 
 use super::{rel, CertRecord, Ctx, Out, Problem, Role, Severity, DAY};
-use crate::cert::{self, rfc3339, CertSummary, Digest, KeyInfo, SigAlg};
+use crate::pki::cert::{self, rfc3339, CertSummary, Digest, KeyInfo, SigAlg};
 
 /// The principal of the user certificate (`ovirt-vmconsole-proxy`, the proxy's login).
 pub const USER_PRINCIPAL: &str = "ovirt-vmconsole-proxy";
@@ -38,7 +38,7 @@ fn ca_ssh_key(ctx: &Ctx<'_>) -> Option<KeyData> {
     let x = openssl::x509::X509::from_der(&der).ok()?;
     // The very conversion the re-issue signs with (src/sshcert.rs).
     let key = x.public_key().ok()?;
-    crate::sshcert::ssh_public(&key).ok()
+    crate::pki::sshcert::ssh_public(&key).ok()
 }
 
 fn key_info(k: &KeyData) -> KeyInfo {

@@ -10,11 +10,11 @@ use clap::ValueEnum;
 
 use super::maintenance::{self as maint, CycleArgs};
 use super::{locations, store_password, CliError, Format, LocationArgs, Outcome};
-use crate::catalog::{self, Era};
+use crate::change::txn::{self, Fault, TxnConfig};
 use crate::change::{self, Applied, ChangeConfig, Plan, Request};
-use crate::services;
-use crate::sign::P12Family;
-use crate::txn::{self, Fault, TxnConfig};
+use crate::manager::services;
+use crate::pki::catalog::{self, Era};
+use crate::pki::sign::P12Family;
 
 /// Default location of rhv-pki's own backups (under `--root` when given).
 pub const DEFAULT_BACKUP_DIR: &str = "/var/lib/rhv-pki/backups";
@@ -237,12 +237,14 @@ fn config(
 }
 
 /// The per-class windows of config.toml `[thresholds]` (the same the audit warns with).
-fn renew_windows(path: Option<&std::path::Path>) -> Result<crate::alert::Thresholds, CliError> {
+fn renew_windows(
+    path: Option<&std::path::Path>,
+) -> Result<crate::audit::alert::Thresholds, CliError> {
     let p = path.map_or_else(
-        || PathBuf::from(crate::alert::DEFAULT_CONFIG),
+        || PathBuf::from(crate::audit::alert::DEFAULT_CONFIG),
         PathBuf::from,
     );
-    let conf = crate::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
+    let conf = crate::audit::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
     super::thresholds(&conf, None, None)
 }
 

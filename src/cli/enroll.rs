@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use super::{locations, CliError, Format, LocationArgs, Outcome};
 use crate::audit::{self, AuditConfig, AuditReport, Role};
-use crate::engine::{Engine, EngineConfig};
-use crate::rolling::{self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints};
-use crate::verify::Issuer;
+use crate::hosts::rolling::{
+    self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints,
+};
+use crate::net::engine::{Engine, EngineConfig};
+use crate::pki::verify::Issuer;
 
 /// Exit codes of `hosts enroll` (documented in the README).
 pub const EXIT_OK: u8 = 0;
@@ -166,9 +168,9 @@ fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
 }
 
 fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    let data = crate::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
-    let der =
-        crate::cert::first_certificate(path, &data).map_err(|e| CliError::Usage(e.to_string()))?;
+    let data = crate::pki::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
+    let der = crate::pki::cert::first_certificate(path, &data)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     Issuer::new("ca", &der).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
     Ok(der)
 }
@@ -194,7 +196,7 @@ pub fn engine_config(
             let fqdn = l
                 .engine_conf_dir
                 .as_deref()
-                .and_then(|d| crate::ovirt_conf::read_engine_conf(d).ok())
+                .and_then(|d| crate::pki::conf::read_engine_conf(d).ok())
                 .and_then(|c| c.fqdn().map(str::to_string))
                 .ok_or_else(|| {
                     CliError::Usage(
@@ -261,7 +263,7 @@ fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {
     Ok(Duration::from_secs_f64(v))
 }
 
-fn engine_err(e: crate::engine::EngineError) -> CliError {
+fn engine_err(e: crate::net::engine::EngineError) -> CliError {
     CliError::Refused(e.to_string())
 }
 
@@ -311,7 +313,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             let clusters = e.clusters().await?;
             let hosts = e.hosts(None).await?;
             e.logout().await;
-            Ok::<_, crate::engine::EngineError>((clusters, hosts))
+            Ok::<_, crate::net::engine::EngineError>((clusters, hosts))
         });
         // The audit could not run: UNKNOWN (3) in Nagios terms.
         let (clusters, hosts) = hosts.map_err(|e| CliError::Output(e.to_string()))?;
@@ -347,9 +349,11 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             let (addr, ep, sem) = (addr.clone(), ep.clone(), sem.clone());
             tasks.push(tokio::spawn(async move {
                 let _permit = sem.acquire_owned().await;
-                tokio::task::spawn_blocking(move || crate::probe::fetch_leaf(&ep, &addr, timeout))
-                    .await
-                    .unwrap_or_else(|e| Err(e.to_string()))
+                tokio::task::spawn_blocking(move || {
+                    crate::net::tls::fetch_leaf(&ep, &addr, timeout)
+                })
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()))
             }));
         }
         let mut out = Vec::new();
@@ -383,7 +387,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
                     &der,
                     Some(addr),
                 );
-                let mut one = crate::hostfiles::HostAudit {
+                let mut one = crate::hosts::files::HostAudit {
                     records: rec.into_iter().collect(),
                     findings,
                 };
@@ -878,7 +882,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                         continue;
                     }
                     match engine.host(&h.id).await {
-                        Ok(x) if x.status == crate::engine::HostStatus::Up => {}
+                        Ok(x) if x.status == crate::net::engine::HostStatus::Up => {}
                         Ok(x) => out.push((h.name.clone(), x.status.to_string())),
                         Err(_) => out.push((h.name.clone(), "unknown".to_string())),
                     }

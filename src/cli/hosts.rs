@@ -9,12 +9,12 @@ use std::time::Duration;
 use clap::Subcommand;
 
 use super::{locations, parse_time, CliError, Color, LocationArgs, Outcome};
-use crate::alert;
+use crate::audit::alert;
+use crate::audit::report::{self, Status};
 use crate::audit::{self, AuditConfig};
-use crate::hostfiles::{self, HostSpec, Reach};
-use crate::recover::{self, RecoverConfig};
-use crate::report::{self, Status};
-use crate::ssh::{self, SshOptions};
+use crate::hosts::files::{self, HostSpec, Reach};
+use crate::hosts::recover::{self, RecoverConfig};
+use crate::net::ssh::{self, SshOptions};
 
 use super::enroll;
 pub use super::enroll::{engine_config, EngineArgs};
@@ -314,7 +314,7 @@ fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
 
 fn hosts(r: &ReachArgs, pki_dir: &std::path::Path, now: i64) -> Result<Vec<HostSpec>, CliError> {
     if r.hosts.is_empty() {
-        let names = hostfiles::manager_hosts(pki_dir, now)?;
+        let names = files::manager_hosts(pki_dir, now)?;
         if names.is_empty() {
             return Err(CliError::Usage(format!(
                 "{}: no certs/<host>.cer found; name the hosts with --host",
@@ -363,7 +363,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
     let manager = loc
         .engine_conf_dir
         .as_deref()
-        .and_then(|d| crate::ovirt_conf::read_engine_conf(d).ok())
+        .and_then(|d| crate::pki::conf::read_engine_conf(d).ok())
         .and_then(|c| c.fqdn().map(str::to_string))
         .unwrap_or_else(|| "localhost".into());
     let textfile_dir = a
@@ -385,7 +385,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
             threads: 1,
             role_windows: Some(t),
         };
-        hostfiles::audit_hosts(&cfg, &reach, &hosts)
+        files::audit_hosts(&cfg, &reach, &hosts)
     } else {
         let mut cfg = AuditConfig::new(&loc.pki_dir, at);
         cfg.warn_days = t.default.warn_days;
@@ -538,7 +538,7 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         probe_timeout: Duration::from_secs(a.probe_timeout),
         backup_root,
         lock_timeout: Duration::from_secs(a.lock_timeout),
-        legacy_lock_dir: crate::txn::legacy_lock_dir(a.loc.root.as_deref()),
+        legacy_lock_dir: crate::change::txn::legacy_lock_dir(a.loc.root.as_deref()),
         fault: super::change::fault_from_env()?,
     };
     // Nobody can confirm without a terminal: refuse before any host is contacted (the plan

@@ -13,13 +13,13 @@ use clap::Subcommand;
 
 use super::{locations, CliError, Format, LocationArgs, Outcome};
 use crate::audit::{self, AuditConfig};
-use crate::endpoints::{self, CheckState, Endpoint};
-use crate::maintenance::{
+use crate::manager::endpoints::{self, CheckState, Endpoint};
+use crate::manager::maintenance::{
     self, Cycle, CycleOptions, CycleReport, CycleResult, GlobalMaintenance, HeRest,
     HostedEngineCli, RestMaintenance, Settle,
 };
-use crate::remote::{Local, Target};
-use crate::services::{self, Step};
+use crate::manager::services::{self, Step};
+use crate::net::remote::{Local, Target};
 
 /// Exit codes of the cycle (the change commands' 0–3 stay as they are).
 /// 4: the files were changed, but a restart failed or global maintenance could not be cleared.
@@ -190,10 +190,16 @@ pub fn remote_target(host: &str) -> Result<Box<dyn Target>, CliError> {
             p.parse::<u16>()
                 .map_err(|_| CliError::Usage(format!("--he-host {host}: bad port")))?,
         ),
-        _ => (host, crate::ssh::DEFAULT_PORT),
+        _ => (host, crate::net::ssh::DEFAULT_PORT),
     };
-    let t = crate::ssh::SshTarget::connect(name, name, port, &crate::ssh::SshOptions::new(), None)
-        .map_err(|e| CliError::Refused(format!("--he-host {host}: {e}")))?;
+    let t = crate::net::ssh::SshTarget::connect(
+        name,
+        name,
+        port,
+        &crate::net::ssh::SshOptions::new(),
+        None,
+    )
+    .map_err(|e| CliError::Refused(format!("--he-host {host}: {e}")))?;
     Ok(Box::new(t))
 }
 
@@ -224,14 +230,14 @@ pub fn rest_client(he: &HeArgs, loc: &LocationArgs) -> Result<Option<Box<dyn HeR
         .build()
         .map_err(|e| CliError::Output(e.to_string()))?;
     let engine = rt
-        .block_on(crate::engine::Engine::login(cfg))
+        .block_on(crate::net::engine::Engine::login(cfg))
         .map_err(|e| CliError::Refused(format!("--he-api: {e}")))?;
     Ok(Some(Box::new(RestHe { rt, engine })))
 }
 
 struct RestHe {
     rt: tokio::runtime::Runtime,
-    engine: crate::engine::Engine,
+    engine: crate::net::engine::Engine,
 }
 
 impl HeRest for RestHe {
@@ -850,7 +856,9 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
 /// `--cycle`; nothing requested that can be restarted, or restarts refused, is not a success.
 fn restart(r: RestartArgs) -> Result<Outcome, CliError> {
     for n in &r.names {
-        if crate::catalog::entity(n).is_none() && !crate::catalog::CAS.iter().any(|c| c.name == n) {
+        if crate::pki::catalog::entity(n).is_none()
+            && !crate::pki::catalog::CAS.iter().any(|c| c.name == n)
+        {
             return Err(CliError::Usage(format!("unknown certificate name '{n}'")));
         }
     }

@@ -138,14 +138,15 @@ fn apache_tls(pki_dir: &Path) -> Result<(rustls::ServerConfig, Vec<u8>), String>
     let cp = pki_dir.join("certs/apache.cer");
     let kp = pki_dir.join("keys/apache.key.nopass");
     let cdata = std::fs::read(&cp).map_err(|e| format!("{}: {e}", cp.display()))?;
-    let certs = crate::cert::certificates_in(&cp, &cdata).map_err(|e| e.to_string())?;
+    let certs = crate::pki::cert::certificates_in(&cp, &cdata).map_err(|e| e.to_string())?;
     let leaf = certs
         .first()
         .cloned()
         .ok_or_else(|| format!("{}: no certificate", cp.display()))?;
     let kdata = std::fs::read(&kp).map_err(|e| format!("{}: {e}", kp.display()))?;
-    let (key, _) = crate::cert::read_private_key(&kp, &kdata, None).map_err(|e| e.to_string())?;
-    if !crate::cert::key_matches_cert(&key, &leaf) {
+    let (key, _) =
+        crate::pki::cert::read_private_key(&kp, &kdata, None).map_err(|e| e.to_string())?;
+    if !crate::pki::cert::key_matches_cert(&key, &leaf) {
         return Err(format!(
             "{}: the key does not belong to {}",
             kp.display(),
@@ -156,11 +157,11 @@ fn apache_tls(pki_dir: &Path) -> Result<(rustls::ServerConfig, Vec<u8>), String>
         format!(
             "{}: {}",
             kp.display(),
-            crate::cert::first_openssl_reason(&e)
+            crate::pki::cert::first_openssl_reason(&e)
         )
     })?;
     let chain = certs.into_iter().map(CertificateDer::from).collect();
-    let cfg = crate::probe::server_config(chain, PrivateKeyDer::Pkcs8(der.into()))
+    let cfg = crate::net::tls::server_config(chain, PrivateKeyDer::Pkcs8(der.into()))
         .map_err(|e| format!("{}: {e}", cp.display()))?;
     Ok((cfg, leaf))
 }
@@ -208,7 +209,12 @@ fn ensure_host_certs(
         .map_err(|e| format!("host {name}: {e}"))?;
         let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>| {
             r.map(|v| String::from_utf8_lossy(&v).into_owned())
-                .map_err(|e| format!("host {name}: {}", crate::cert::first_openssl_reason(&e)))
+                .map_err(|e| {
+                    format!(
+                        "host {name}: {}",
+                        crate::pki::cert::first_openssl_reason(&e)
+                    )
+                })
         };
         w.hosts[i].key_pem = pem(key.private_key_to_pem_pkcs8())?;
         w.hosts[i].cert_pem = pem(cert.to_pem())?;

@@ -19,9 +19,9 @@ use openssl::x509::extension::{
 };
 use openssl::x509::{X509Name, X509};
 
-use crate::catalog::Profile;
-use crate::sign::{self, LeafProfile, DAY};
-use crate::txn::{Meta, Tree, Txn, TxnConfig};
+use crate::change::txn::{Meta, Tree, Txn, TxnConfig};
+use crate::pki::catalog::Profile;
+use crate::pki::sign::{self, LeafProfile, DAY};
 
 use super::scenario::CertSpec;
 
@@ -38,7 +38,7 @@ pub struct Ca {
 }
 
 fn e(what: &str) -> impl Fn(openssl::error::ErrorStack) -> String + '_ {
-    move |x| format!("{what}: {}", crate::cert::first_openssl_reason(&x))
+    move |x| format!("{what}: {}", crate::pki::cert::first_openssl_reason(&x))
 }
 
 impl Ca {
@@ -46,11 +46,11 @@ impl Ca {
         let cpath = pki_dir.join("ca.pem");
         let kpath = pki_dir.join("private/ca.pem");
         let cdata = std::fs::read(&cpath).map_err(|x| format!("{}: {x}", cpath.display()))?;
-        let der = crate::cert::first_certificate(&cpath, &cdata).map_err(|x| x.to_string())?;
+        let der = crate::pki::cert::first_certificate(&cpath, &cdata).map_err(|x| x.to_string())?;
         let cert = X509::from_der(&der).map_err(e(&cpath.display().to_string()))?;
         let kdata = std::fs::read(&kpath).map_err(|x| format!("{}: {x}", kpath.display()))?;
         let (key, _) =
-            crate::cert::read_private_key(&kpath, &kdata, None).map_err(|x| x.to_string())?;
+            crate::pki::cert::read_private_key(&kpath, &kdata, None).map_err(|x| x.to_string())?;
         let pubkey = cert.public_key().map_err(e("CA public key"))?;
         if !pubkey.public_eq(&key) {
             return Err(format!(
@@ -212,7 +212,7 @@ pub fn enroll(
         .unwrap_or_else(|| ca.pki_dir.join(".."));
     let cfg = TxnConfig::for_pki(
         &ca.pki_dir,
-        &crate::txn::legacy_lock_dir(Some(&root)),
+        &crate::change::txn::legacy_lock_dir(Some(&root)),
         backup_root,
         Duration::from_secs(30),
         now,
@@ -301,5 +301,5 @@ pub fn tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig,
     }
     let key =
         PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|x| format!("key PEM: {x}"))?;
-    crate::probe::server_config(certs, key)
+    crate::net::tls::server_config(certs, key)
 }

@@ -337,8 +337,8 @@ impl Client {
     /// One HTTP/1.1 request over a fresh TLS connection verified against the pinned CA.
     pub fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
         let verifier =
-            Arc::new(rhv_pki::probe::PinnedVerifier::new(&self.ca_der, Arc::new(now)).unwrap());
-        let cfg = rhv_pki::probe::pinned_client_config(verifier, None).unwrap();
+            Arc::new(rhv_pki::net::tls::PinnedVerifier::new(&self.ca_der, Arc::new(now)).unwrap());
+        let cfg = rhv_pki::net::tls::pinned_client_config(verifier, None).unwrap();
         let name = rustls_pki_types::ServerName::try_from(self.name.clone()).unwrap();
         let conn = rustls::ClientConnection::new(Arc::new(cfg), name).unwrap();
         let sock = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
@@ -572,10 +572,10 @@ fn dechunk(s: &str) -> String {
 
 /// The DER certificate served on a vdsm port.
 pub fn served_cert(port: u16, name: &str) -> Vec<u8> {
-    let opts = rhv_pki::probe::ProbeOptions {
+    let opts = rhv_pki::net::tls::ProbeOptions {
         server_name: Some(name),
         ..Default::default()
     };
-    let s = rhv_pki::probe::fetch_chain(&format!("127.0.0.1:{port}"), &opts).unwrap();
+    let s = rhv_pki::net::tls::fetch_chain(&format!("127.0.0.1:{port}"), &opts).unwrap();
     s.chain[0].clone()
 }

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use crate::catalog::Era;
-use crate::remote::{RemoteError, Target};
+use crate::net::remote::{RemoteError, Target};
+use crate::pki::catalog::Era;
 
 /// The era as far as services care: no `qemu-ca.pem` means 4.2/4.3 (imageio-proxy, no
 /// engine-side ovirt-imageio); with it, 4.4 or later.

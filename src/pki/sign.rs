@@ -16,7 +16,7 @@ use openssl::x509::extension::{
 };
 use openssl::x509::{X509Extension, X509NameRef, X509Req, X509ReqBuilder, X509};
 
-use crate::catalog::Profile;
+use crate::pki::catalog::Profile;
 
 /// An issuance failure; the caller names the entity.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +29,7 @@ pub struct SignError {
 fn err(what: &str) -> impl Fn(openssl::error::ErrorStack) -> SignError + '_ {
     move |e| SignError {
         what: what.to_string(),
-        reason: crate::cert::first_openssl_reason(&e),
+        reason: crate::pki::cert::first_openssl_reason(&e),
     }
 }
 

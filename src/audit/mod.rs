@@ -14,14 +14,16 @@ use std::sync::{mpsc, Condvar, Mutex};
 use serde::Serialize;
 use x509_parser::prelude::X509Certificate;
 
-use crate::catalog::{self, CaKind, Era, Profile};
-use crate::cert::{self, CertSummary, Digest, KeyInfo};
-use crate::error::Error;
-use crate::ovirt_conf;
-use crate::p12format::{self, Pbe};
-use crate::verify::{ChainStatus, Issuer};
+use crate::pki::catalog::{self, CaKind, Era, Profile};
+use crate::pki::cert::{self, CertSummary, Digest, KeyInfo};
+use crate::pki::conf;
+use crate::pki::error::Error;
+use crate::pki::p12format::{self, Pbe};
+use crate::pki::verify::{ChainStatus, Issuer};
 
+pub mod alert;
 pub mod el9;
+pub mod report;
 mod storepass;
 mod truststore;
 mod vmconsole;
@@ -36,9 +38,9 @@ pub const DEFAULT_ENGINE_CONF_DIR: &str = "/etc/ovirt-engine/engine.conf.d";
 pub const DEFAULT_P12_PASSWORD: &str = "mypass";
 /// Default thresholds of the "other certificates" class; per-class windows (web 60 days,
 /// everything else 365, critical 30, as engine-setup and the Manager) are in
-/// [`crate::alert::BUILTIN`], which [`AuditConfig::new`] uses.
-pub const DEFAULT_WARN_DAYS: i64 = crate::alert::BUILTIN.default.warn_days;
-pub const DEFAULT_CRIT_DAYS: i64 = crate::alert::BUILTIN.default.crit_days;
+/// [`crate::audit::alert::BUILTIN`], which [`AuditConfig::new`] uses.
+pub const DEFAULT_WARN_DAYS: i64 = crate::audit::alert::BUILTIN.default.warn_days;
+pub const DEFAULT_CRIT_DAYS: i64 = crate::audit::alert::BUILTIN.default.crit_days;
 const DAY: i64 = 86_400;
 
 /// Everything the audit needs to know; built by the CLI or a test.
@@ -57,7 +59,7 @@ pub struct AuditConfig {
     /// Worker threads (0 = available parallelism).
     pub threads: usize,
     /// Per-role-class expiry windows (config file); `None` = `warn_days`/`crit_days` for all.
-    pub role_windows: Option<crate::alert::Thresholds>,
+    pub role_windows: Option<crate::audit::alert::Thresholds>,
 }
 
 impl AuditConfig {
@@ -71,7 +73,7 @@ impl AuditConfig {
             crit_days: DEFAULT_CRIT_DAYS,
             p12_password: DEFAULT_P12_PASSWORD.into(),
             threads: 0,
-            role_windows: Some(crate::alert::BUILTIN),
+            role_windows: Some(crate::audit::alert::BUILTIN),
         }
     }
 }
@@ -1076,7 +1078,7 @@ impl Out {
     }
 }
 
-use crate::cert::rfc3339;
+use crate::pki::cert::rfc3339;
 
 /// `reason` without a leading `<…path>: ` naming the file the finding is about.
 fn without_path_prefix(reason: &str, path: &str) -> String {
@@ -1369,13 +1371,13 @@ impl Ctx<'_> {
         // Any certificate: every dNSName must be a host name.
         for n in s.san.iter().flatten() {
             if let Some(d) = n.strip_prefix("DNS:") {
-                if let Err(reason) = ovirt_conf::check_dns_name(d, true) {
+                if let Err(reason) = conf::check_dns_name(d, true) {
                     out.finding(
                         Severity::Warning,
                         path,
                         &rname,
                         Problem::SanInvalid {
-                            name: ovirt_conf::escape(d),
+                            name: conf::escape(d),
                             reason,
                         },
                     );
@@ -2301,8 +2303,11 @@ fn detect_era(dir: &Path, ca: Option<&Issuer>, ca_not_before: Option<i64>) -> Op
 
 /// `audit --probe`: the findings of endpoint checks — `restart-needed` (an endpoint serves
 /// another certificate than its file) and `endpoint-unreachable` — on the file's path.
-pub fn probe_findings(cfg: &AuditConfig, checks: &[crate::endpoints::Check]) -> Vec<Finding> {
-    use crate::endpoints::CheckState;
+pub fn probe_findings(
+    cfg: &AuditConfig,
+    checks: &[crate::manager::endpoints::Check],
+) -> Vec<Finding> {
+    use crate::manager::endpoints::CheckState;
     let mut out = Vec::new();
     for c in checks {
         let problem = match c.state {
@@ -2351,11 +2356,12 @@ pub fn add_findings(rep: &mut AuditReport, extra: Vec<Finding>) {
 /// change was interrupted; `undo` is the `rhv-pki rollback …` command for this tree (the
 /// backup id is appended). An unreadable backup root is no finding here.
 pub fn interrupted_changes(pki_dir: &Path, backup_root: &Path, undo: &str) -> Vec<Finding> {
-    crate::txn::list_backups(backup_root)
+    crate::change::txn::list_backups(backup_root)
         .unwrap_or_default()
         .into_iter()
         .filter(|b| {
-            b.state == crate::txn::BackupState::Incomplete && Path::new(&b.pki_dir) == pki_dir
+            b.state == crate::change::txn::BackupState::Incomplete
+                && Path::new(&b.pki_dir) == pki_dir
         })
         .map(|b| {
             Found {
@@ -2570,7 +2576,7 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
     let mut engine = Out::default();
     // ENGINE_FQDN.
     let fqdn = match &cfg.engine_conf_dir {
-        Some(d) => match ovirt_conf::read_engine_conf(d) {
+        Some(d) => match conf::read_engine_conf(d) {
             Ok(c) => match c.valid_fqdn() {
                 Ok(Some(_)) => c.fqdn().map(str::to_string),
                 // Not a host name: said so (naming the file), and no SAN is judged against it.
@@ -2975,7 +2981,7 @@ fn check_openssl_conf(out: &mut Out, dir: &Path) {
     let conf = dir.join("openssl.conf");
     match cert::read_regular(&conf, cert::MAX_FILE_SIZE) {
         Ok(b) => {
-            if let Some(md) = ovirt_conf::openssl_default_md(&String::from_utf8_lossy(&b)) {
+            if let Some(md) = conf::openssl_default_md(&String::from_utf8_lossy(&b)) {
                 if md.value.eq_ignore_ascii_case("sha1") || md.value.eq_ignore_ascii_case("md5") {
                     out.finding(
                         Severity::Warning,
@@ -3058,7 +3064,7 @@ fn check_index(out: &mut Out, dir: &Path) {
     // A busy Manager's index grows by a line per issued certificate: allow well past 4 MB.
     let index = match cert::read_regular(&db, 16 * cert::MAX_FILE_SIZE) {
         Ok(b) => {
-            let idx = ovirt_conf::parse_index(&String::from_utf8_lossy(&b));
+            let idx = conf::parse_index(&String::from_utf8_lossy(&b));
             for (line, reason) in &idx.problems {
                 out.finding(
                     Severity::Warning,
@@ -3096,7 +3102,7 @@ fn check_index(out: &mut Out, dir: &Path) {
         }
     };
     match cert::read_regular(&dir.join("serial.txt"), cert::MAX_FILE_SIZE) {
-        Ok(t) => match ovirt_conf::parse_serial(&String::from_utf8_lossy(&t)) {
+        Ok(t) => match conf::parse_serial(&String::from_utf8_lossy(&t)) {
             Ok(next) => {
                 if let Some(max) = index.as_ref().and_then(|i| i.max_serial()) {
                     if next <= max {

@@ -13,7 +13,7 @@
 //! For other readers of PKCS#12 (the `.truststore`): describe each derivation as a [`Kdf`],
 //! build one [`Batch`] for all the files, have the worker threads call [`Batch::finish`], and
 //! take each file's keys with [`Derived::get`] (a miss — a job not in the batch — is derived on
-//! the spot with [`Kdf::run`]). Jobs outside [`crate::p12format::MAX_P12_ITERATIONS`] are never
+//! the spot with [`Kdf::run`]). Jobs outside [`crate::pki::p12format::MAX_P12_ITERATIONS`] are never
 //! run (`None`): the caller refuses such a file before asking for keys.
 
 use std::collections::HashMap;
@@ -119,10 +119,10 @@ impl Kdf<'_> {
     }
 
     /// Runs the derivation. `None` for parameters outside what is done here: zero
-    /// iterations, more than [`crate::p12format::MAX_P12_ITERATIONS`], no or too much output.
+    /// iterations, more than [`crate::pki::p12format::MAX_P12_ITERATIONS`], no or too much output.
     pub(crate) fn run(&self) -> Option<Vec<u8>> {
         let iterations = self.iterations();
-        if iterations == 0 || iterations as u64 > crate::p12format::MAX_P12_ITERATIONS {
+        if iterations == 0 || iterations as u64 > crate::pki::p12format::MAX_P12_ITERATIONS {
             return None;
         }
         match *self {
@@ -415,7 +415,7 @@ mod tests {
     /// Above the cap, at zero, or with no output, nothing is derived.
     #[test]
     fn out_of_bounds_jobs_are_not_run() {
-        let cap = crate::p12format::MAX_P12_ITERATIONS as u32;
+        let cap = crate::pki::p12format::MAX_P12_ITERATIONS as u32;
         for (iterations, len) in [(0, 32), (cap + 1, 32), (u32::MAX, 32), (10, 0)] {
             let job = Kdf::Pbkdf2 {
                 prf: Hash::Sha256,

@@ -409,8 +409,8 @@ pub fn check_work(der: &[u8]) -> Result<(), Bound> {
 /// use it: `n` bytes of purpose `id` (1 key, 2 IV, 3 MAC), from `pkcs12::kdf`. `None` for a
 /// count outside 1..=[`MAX_P12_ITERATIONS`] (never derived).
 fn pkcs12_kdf(id: u8, bmp: &[u8], salt: &[u8], iterations: u64, n: usize) -> Option<Vec<u8>> {
-    crate::cert::kdf::Kdf::Pkcs12 {
-        digest: crate::cert::kdf::Hash::Sha1,
+    crate::pki::cert::kdf::Kdf::Pkcs12 {
+        digest: crate::pki::cert::kdf::Hash::Sha1,
         id,
         password_bmp: bmp,
         salt,
@@ -442,7 +442,7 @@ fn decrypt_part(alg: &[u8], data: &[u8], password: &str) -> Option<Vec<u8>> {
         let kp = items(kp.content).ok()?;
         let salt = kp.first().filter(|t| t.tag == 0x04)?.content;
         let iter = small(kp.get(1)?)?;
-        use crate::cert::kdf::Hash;
+        use crate::pki::cert::kdf::Hash;
         let prf = match kp.iter().skip(2).find(|t| t.tag == 0x30) {
             None => Hash::Sha1,
             Some(prf) => match digest_name(&read_oid(prf.content).ok()?.0).as_str() {
@@ -466,7 +466,7 @@ fn decrypt_part(alg: &[u8], data: &[u8], password: &str) -> Option<Vec<u8>> {
         }
         // The `pbkdf2` crate: twice OpenSSL 3's speed here (a `.truststore` is 10,000
         // iterations, derived again by OpenSSL when it opens the store).
-        let key = crate::cert::kdf::Kdf::Pbkdf2 {
+        let key = crate::pki::cert::kdf::Kdf::Pbkdf2 {
             prf,
             password: password.as_bytes(),
             salt,
@@ -496,7 +496,7 @@ fn decrypt_part(alg: &[u8], data: &[u8], password: &str) -> Option<Vec<u8>> {
     if cipher.key_len() != key_len {
         return None;
     }
-    crate::cert::ensure_legacy_provider();
+    crate::pki::cert::ensure_legacy_provider();
     decrypt(cipher, &key, Some(&iv), data).ok()
 }
 
@@ -691,7 +691,7 @@ mod tests {
             for (alg, ct) in encrypted_parts(&data).unwrap() {
                 let plain = decrypt_part(&alg, &ct, "mypass");
                 // One fixture is written with another password on purpose.
-                if plain.is_none() && crate::cert::open_p12(&p, &data, "mypass").is_err() {
+                if plain.is_none() && crate::pki::cert::open_p12(&p, &data, "mypass").is_err() {
                     continue;
                 }
                 let plain = plain.unwrap_or_else(|| panic!("{}: not opened", p.display()));
@@ -811,7 +811,7 @@ mod tests {
         let ordinary = nested(&[0x08, 0x00]);
 
         assert_eq!(check_work_with_password(&ordinary, "mypass"), Ok(()));
-        let e = crate::cert::open_p12(path, &ordinary, "mypass")
+        let e = crate::pki::cert::open_p12(path, &ordinary, "mypass")
             .err()
             .unwrap();
         assert!(!e.to_string().contains("mac verify"), "{e}");
@@ -822,7 +822,9 @@ mod tests {
             panic!("not bounded")
         };
         assert_eq!(i.count, 0x7fff_ffff);
-        let e = crate::cert::open_p12(path, &huge, "mypass").err().unwrap();
+        let e = crate::pki::cert::open_p12(path, &huge, "mypass")
+            .err()
+            .unwrap();
         assert!(
             matches!(
                 e,

@@ -24,7 +24,7 @@ use ssh_key::certificate::{Builder, CertType};
 use ssh_key::public::{KeyData, RsaPublicKey};
 use ssh_key::{Algorithm, Certificate, HashAlg, Mpint, PublicKey, Signature};
 
-use crate::sign::{Result, SignError};
+use crate::pki::sign::{Result, SignError};
 
 /// The principal of the user certificate (the proxy's login on the hosts).
 pub const USER_PRINCIPAL: &str = "ovirt-vmconsole-proxy";

@@ -28,9 +28,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::endpoints::{self, Check, CheckState, Endpoint};
-use crate::remote::{RemoteError, Target};
-use crate::services::{self, Step};
+use crate::manager::endpoints::{self, Check, CheckState, Endpoint};
+use crate::manager::services::{self, Step};
+use crate::net::remote::{RemoteError, Target};
 
 /// A failure to read or change global maintenance.
 #[derive(Debug, thiserror::Error)]

@@ -18,7 +18,7 @@ use russh::client;
 use russh::keys::{Algorithm, HashAlg, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate};
 use russh::ChannelMsg;
 
-use crate::remote::{shell_line, FileMeta, Output, RemoteError, Target, REPLACE_SCRIPT};
+use crate::net::remote::{shell_line, FileMeta, Output, RemoteError, Target, REPLACE_SCRIPT};
 
 /// The default SSH port (known_hosts entries for other ports are `[host]:port`).
 pub const DEFAULT_PORT: u16 = 22;

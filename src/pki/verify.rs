@@ -12,7 +12,7 @@ use openssl::x509::X509;
 use ring::signature::{self, RsaParameters, RsaPublicKeyComponents};
 use x509_parser::prelude::*;
 
-use crate::cert::{Digest, RsaPublic};
+use crate::pki::cert::{Digest, RsaPublic};
 
 /// A certificate that signs others, prepared for fast verification.
 pub struct Issuer {
@@ -54,7 +54,7 @@ impl Issuer {
         let spki = x.public_key().raw;
         // A plain rsaEncryption key (strict DER, which OpenSSL's decoder accepts too) is built
         // from its numbers; anything else is decoded by OpenSSL now, failing as it always did.
-        let simple = crate::cert::keys::spki_rsa(spki);
+        let simple = crate::pki::cert::keys::spki_rsa(spki);
         let (rsa, pkey) = match simple {
             Some(_) => (OnceLock::new(), OnceLock::new()),
             None => {
@@ -162,7 +162,7 @@ const SHA512_PREFIX: &[u8] = &[
 /// algorithm is not plain RSA PKCS#1 v1.5.
 fn rsa_digest_info(oid: &str, tbs: &[u8]) -> Option<Vec<u8>> {
     use openssl::sha;
-    let alg = crate::cert::SigAlg::from_oid(oid);
+    let alg = crate::pki::cert::SigAlg::from_oid(oid);
     if !alg.rsa_pkcs1 {
         return None;
     }
@@ -185,7 +185,7 @@ fn rsa_digest_info(oid: &str, tbs: &[u8]) -> Option<Vec<u8>> {
             h.update(tbs);
             h.finish().to_vec()
         }),
-        Digest::Sha256 => (SHA256_PREFIX, crate::cert::sha256(tbs).to_vec()),
+        Digest::Sha256 => (SHA256_PREFIX, crate::pki::cert::sha256(tbs).to_vec()),
         Digest::Sha384 => (SHA384_PREFIX, {
             let mut h = sha::Sha384::new();
             h.update(tbs);

@@ -39,7 +39,7 @@ pub enum Error {
     Pkcs12Open { path: PathBuf, reason: String },
     #[error("{path}: not a PKCS#12 file: {reason}")]
     Pkcs12Format { path: PathBuf, reason: String },
-    /// See [`crate::p12format::MAX_P12_ITERATIONS`].
+    /// See [`crate::pki::p12format::MAX_P12_ITERATIONS`].
     #[error("{path}: PKCS#12 {what} iteration count {count} is above rhv-pki's limit of {limit} (OpenSSL writes 2048, keytool 10000); not opened, no key derived (it would take minutes); re-export the store with ordinary counts")]
     Pkcs12Iterations {
         path: PathBuf,

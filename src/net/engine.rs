@@ -18,7 +18,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use crate::probe::{self, Observed, PinnedVerifier};
+use crate::net::tls::{self, Observed, PinnedVerifier};
 
 /// How to reach and authenticate to a Manager.
 #[derive(Clone)]
@@ -376,7 +376,7 @@ impl Engine {
             },
         )?);
         let mut tls_cfg =
-            probe::pinned_client_config(verifier.clone(), None).map_err(|e| EngineError::Tls {
+            tls::pinned_client_config(verifier.clone(), None).map_err(|e| EngineError::Tls {
                 endpoint: cfg.url.clone(),
                 reason: e,
             })?;

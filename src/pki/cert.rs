@@ -12,7 +12,7 @@ use openssl::pkcs12::Pkcs12;
 use openssl::pkey::{PKey, Private, Public};
 use x509_parser::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::pki::error::{Error, Result};
 
 pub(crate) mod kdf;
 pub(crate) mod keys;
@@ -676,14 +676,14 @@ pub fn open_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Contents>
     bounded_p12(path, data)?;
     ensure_legacy_provider();
     // OpenSSL derives the keys of key bags inside encrypted parts too: their counts first.
-    if let Err(crate::p12format::Bound::Excessive(i)) =
-        crate::p12format::check_work_with_password(data, password)
+    if let Err(crate::pki::p12format::Bound::Excessive(i)) =
+        crate::pki::p12format::check_work_with_password(data, password)
     {
         return Err(Error::Pkcs12Iterations {
             path: path.to_path_buf(),
             what: i.what,
             count: i.count,
-            limit: crate::p12format::MAX_P12_ITERATIONS,
+            limit: crate::pki::p12format::MAX_P12_ITERATIONS,
         });
     }
     let p12 = Pkcs12::from_der(data).map_err(|e| Error::Pkcs12Format {
@@ -709,19 +709,19 @@ pub fn open_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Contents>
 }
 
 /// Refuses a PKCS#12 whose key derivations are not bounded by
-/// [`crate::p12format::MAX_P12_ITERATIONS`] (read from the DER), before any key is derived.
+/// [`crate::pki::p12format::MAX_P12_ITERATIONS`] (read from the DER), before any key is derived.
 pub fn bounded_p12(path: &Path, data: &[u8]) -> Result<()> {
-    match crate::p12format::check_work(data) {
+    match crate::pki::p12format::check_work(data) {
         Ok(()) => Ok(()),
-        Err(crate::p12format::Bound::Unreadable(reason)) => Err(Error::Pkcs12Format {
+        Err(crate::pki::p12format::Bound::Unreadable(reason)) => Err(Error::Pkcs12Format {
             path: path.to_path_buf(),
             reason,
         }),
-        Err(crate::p12format::Bound::Excessive(i)) => Err(Error::Pkcs12Iterations {
+        Err(crate::pki::p12format::Bound::Excessive(i)) => Err(Error::Pkcs12Iterations {
             path: path.to_path_buf(),
             what: i.what,
             count: i.count,
-            limit: crate::p12format::MAX_P12_ITERATIONS,
+            limit: crate::pki::p12format::MAX_P12_ITERATIONS,
         }),
     }
 }

@@ -14,10 +14,10 @@ use serde::Serialize;
 use x509_parser::prelude::*;
 
 use crate::audit::{self, AuditConfig, AuditReport, CertRecord, Finding, Problem, Role, Severity};
-use crate::catalog::CaKind;
-use crate::cert;
-use crate::remote::{Local, RemoteError, Target};
-use crate::ssh::{self, SshOptions, SshTarget};
+use crate::net::remote::{Local, RemoteError, Target};
+use crate::net::ssh::{self, SshOptions, SshTarget};
+use crate::pki::catalog::CaKind;
+use crate::pki::cert;
 
 const DAY: i64 = 86_400;
 
@@ -976,7 +976,7 @@ fn judge_cert(
     };
     // The SAN must name the address the Manager uses for this host.
     if let Ok((_, x)) = X509Certificate::from_der(&der) {
-        if !crate::probe::name_matches(&x, &host.name)
+        if !crate::net::tls::name_matches(&x, &host.name)
             && !findings.iter().any(|f| matches!(&f.problem, Problem::SanMismatch { expected, .. } if expected == &host.name))
             && !findings.iter().any(|f| f.problem.code() == "missing-san")
         {

@@ -2,6 +2,8 @@
 //! data, what `--dry-run` prints), and [`apply`] executes that same plan inside one `txn`
 //! transaction, verifies the result, and rolls back on any failure.
 
+pub mod txn;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,13 +14,13 @@ use openssl::rsa::Rsa;
 use openssl::x509::X509;
 use serde::Serialize;
 
-use crate::catalog::{self, EntityDef, Profile};
-use crate::cert;
-use crate::ovirt_conf;
-use crate::p12format;
-use crate::sign::{self, LeafProfile, NameStyle, P12Family, DAY};
-use crate::sshcert;
-use crate::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
+use crate::pki::catalog::{self, EntityDef, Profile};
+use crate::pki::cert;
+use crate::pki::conf;
+use crate::pki::p12format;
+use crate::pki::sign::{self, LeafProfile, NameStyle, P12Family, DAY};
+use crate::pki::sshcert;
+use txn::{Fault, Meta, Tree, Txn, TxnConfig};
 
 /// Default CA validity when re-signing (the upgrade guide's runbook: 3650 days).
 pub const DEFAULT_CA_DAYS: i64 = 3650;
@@ -27,9 +29,9 @@ pub const ENTITY_DAYS: i64 = 1827;
 pub const WEB_DAYS: i64 = 398;
 /// `renew` windows as engine-setup uses them: 60 days for web certs, the Manager's
 /// `CertExpirationWarnPeriodInDays` (365) for everything else; the built-in values of the
-/// per-class setting ([`crate::alert::BUILTIN`]) that `ChangeConfig::windows` carries.
-pub const RENEW_WEB_DAYS: i64 = crate::alert::BUILTIN.web.warn_days;
-pub const RENEW_OTHER_DAYS: i64 = crate::alert::BUILTIN.default.warn_days;
+/// per-class setting ([`crate::audit::alert::BUILTIN`]) that `ChangeConfig::windows` carries.
+pub const RENEW_WEB_DAYS: i64 = crate::audit::alert::BUILTIN.web.warn_days;
+pub const RENEW_OTHER_DAYS: i64 = crate::audit::alert::BUILTIN.default.warn_days;
 
 /// The head of an included item's reason: a SHA-256 certificate is not said to move to it.
 fn resign_what(s: &cert::CertSummary) -> &'static str {
@@ -113,11 +115,11 @@ fn entity_weaknesses(
     }
     if let Some(bad) = s.san.iter().flatten().find(|n| {
         n.strip_prefix("DNS:")
-            .is_some_and(|d| ovirt_conf::check_dns_name(d, true).is_err())
+            .is_some_and(|d| conf::check_dns_name(d, true).is_err())
     }) {
         w.push(format!(
             "subjectAltName {} is not a host name",
-            ovirt_conf::escape(bad)
+            conf::escape(bad)
         ));
     }
     if def.short_life && s.not_after - s.not_before > (catalog::WEB_MAX_DAYS + 1) * DAY {
@@ -167,7 +169,7 @@ pub struct ChangeConfig {
     pub fault: Option<Fault>,
     /// Expiry windows per role class (config.toml `[thresholds]`): `renew` re-issues and
     /// `resign --all` includes what is inside its class's warning window.
-    pub windows: crate::alert::Thresholds,
+    pub windows: crate::audit::alert::Thresholds,
 }
 
 /// What the admin asked for.
@@ -648,11 +650,11 @@ fn ssh_weaknesses(
 
 /// `ENGINE_FQDN`, checked: `Err` (naming the file and the value) when it is set but is not
 /// a host name; it would become the one dNSName of every web certificate.
-fn engine_fqdn(cfg: &ChangeConfig) -> Result<Option<ovirt_conf::HostName>> {
+fn engine_fqdn(cfg: &ChangeConfig) -> Result<Option<conf::HostName>> {
     let Some(d) = cfg.engine_conf_dir.as_ref() else {
         return Ok(None);
     };
-    match ovirt_conf::read_engine_conf(d) {
+    match conf::read_engine_conf(d) {
         Ok(c) => c.valid_fqdn().map_err(ChangeError::Refused),
         Err(_) => Ok(None),
     }
@@ -697,20 +699,19 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         )));
     }
     // Checked once; refused only where it would be written (a SAN certificate).
-    let fqdn_checked: std::result::Result<Option<ovirt_conf::HostName>, String> =
-        match engine_fqdn(cfg) {
-            Ok(f) => Ok(f),
-            Err(ChangeError::Refused(m)) => Err(m),
-            Err(e) => Err(e.to_string()),
-        };
+    let fqdn_checked: std::result::Result<Option<conf::HostName>, String> = match engine_fqdn(cfg) {
+        Ok(f) => Ok(f),
+        Err(ChangeError::Refused(m)) => Err(m),
+        Err(e) => Err(e.to_string()),
+    };
     let fqdn: Option<String> =
         fqdn_checked
             .as_ref()
             .ok()
             .and_then(Option::as_ref)
             .map(|h| match h {
-                ovirt_conf::HostName::Dns(d) => d.clone(),
-                ovirt_conf::HostName::Ip(a) => a.to_string(),
+                conf::HostName::Dns(d) => d.clone(),
+                conf::HostName::Ip(a) => a.to_string(),
             });
     let fqdn_san: Option<String> = fqdn_checked
         .as_ref()
@@ -744,7 +745,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
     match read_file(&conf_path) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
-            if let Some((_, md)) = ovirt_conf::fix_default_md(&text) {
+            if let Some((_, md)) = conf::fix_default_md(&text) {
                 plan.conf = Some(ConfChange {
                     path: "openssl.conf".into(),
                     line: md.line,
@@ -936,7 +937,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
     let mut serial = {
         let t = read_text(dir.join("serial.txt"))
             .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
-        ovirt_conf::parse_serial(&t).map_err(|reason| {
+        conf::parse_serial(&t).map_err(|reason| {
             ChangeError::Refused(format!("{}: {reason}", dir.join("serial.txt").display()))
         })?
     };
@@ -1179,7 +1180,7 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         catalog::Era::V42
     };
     let changed: Vec<&str> = plan.items.iter().map(|i| i.name.as_str()).collect();
-    plan.services = crate::services::needed(&changed, era)
+    plan.services = crate::manager::services::needed(&changed, era)
         .into_iter()
         .map(|n| n.unit)
         .collect();
@@ -1360,16 +1361,18 @@ fn check_truststore(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
         return Ok(());
     }
     let data = read_file(&ts).map_err(|e| crate::Error::io(&ts, e))?;
-    crate::truststore::check_settable(&data, &truststore_password(cfg), &aliases).map_err(|e| {
-        ChangeError::Refused(format!(
-            "{}: {e} (trust store password from {}); nothing was changed",
-            ts.display(),
-            crate::audit::store_passwords(cfg.engine_conf_dir.as_deref())
-                .trust_store
-                .origin
-                .map_or_else(|| "oVirt's default".into(), |p| p.display().to_string())
-        ))
-    })
+    crate::pki::truststore::check_settable(&data, &truststore_password(cfg), &aliases).map_err(
+        |e| {
+            ChangeError::Refused(format!(
+                "{}: {e} (trust store password from {}); nothing was changed",
+                ts.display(),
+                crate::audit::store_passwords(cfg.engine_conf_dir.as_deref())
+                    .trust_store
+                    .origin
+                    .map_or_else(|| "oVirt's default".into(), |p| p.display().to_string())
+            ))
+        },
+    )
 }
 
 /// Every directory the plan writes into must be writable (a read-only mount, wrong owner):
@@ -1473,7 +1476,7 @@ fn refresh_truststore(
     let der = openssl::x509::X509::from_pem(ca_pem)
         .and_then(|x| x.to_der())
         .map_err(|e| cert::first_openssl_reason(&e))?;
-    crate::truststore::set_trusted_certificate(current, password, alias, &der, now)
+    crate::pki::truststore::set_trusted_certificate(current, password, alias, &der, now)
         .map_err(|e| e.to_string())
 }
 
@@ -1607,8 +1610,8 @@ fn execute(
             &read_file(dir.join(&c.path)).map_err(|e| crate::Error::io(dir.join(&c.path), e))?,
         )
         .into_owned();
-        let (fixed, _) = ovirt_conf::fix_default_md(&text)
-            .ok_or_else(|| ChangeError::Stale("openssl.conf".into()))?;
+        let (fixed, _) =
+            conf::fix_default_md(&text).ok_or_else(|| ChangeError::Stale("openssl.conf".into()))?;
         txn.backup_copy(Tree::Pki, &c.path)?;
         txn.write(Tree::Pki, &c.path, fixed.as_bytes(), None)?;
         written.push(c.path.clone());
@@ -1617,12 +1620,12 @@ fn execute(
         return Ok(());
     }
     let ca = load_ca(dir, &catalog::CAS[0])?.ok_or_else(|| ChangeError::Stale("ca.pem".into()))?;
-    let san = match plan.engine_fqdn.as_deref().map(ovirt_conf::check_host_name) {
+    let san = match plan.engine_fqdn.as_deref().map(conf::check_host_name) {
         Some(Ok(h)) => Some(h.san()),
         Some(Err(why)) => {
             return Err(ChangeError::Refused(format!(
                 "ENGINE_FQDN {}: {why}",
-                ovirt_conf::escape(plan.engine_fqdn.as_deref().unwrap_or_default())
+                conf::escape(plan.engine_fqdn.as_deref().unwrap_or_default())
             )))
         }
         None => None,
@@ -1662,7 +1665,7 @@ fn execute(
             let st = load_entity(dir, def, &cfg.p12_password, &ca)?
                 .ok_or_else(|| ChangeError::Stale(format!("keys/{}.p12", def.name)))?;
             // serial.txt must still say what the plan expected.
-            let expect = ovirt_conf::parse_serial(&serial_now)
+            let expect = conf::parse_serial(&serial_now)
                 .map_err(|r| ChangeError::Stale(format!("serial.txt: {r}")))?;
             if sign::serial_text(expect) != item.new_serial {
                 return Err(ChangeError::Stale(format!(

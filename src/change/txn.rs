@@ -713,7 +713,7 @@ impl Txn {
         }
         let manifest = Manifest {
             id: id.clone(),
-            created: crate::cert::rfc3339(cfg.now),
+            created: crate::pki::cert::rfc3339(cfg.now),
             reason: cfg.reason.clone(),
             pki_dir: cfg.pki_dir.to_string_lossy().into_owned(),
             engine_conf_dir: cfg

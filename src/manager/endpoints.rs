@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::catalog::Era;
-use crate::cert;
-use crate::ovirt_conf;
-use crate::probe::{self, ProbeOptions};
+use crate::net::tls::{self, ProbeOptions};
+use crate::pki::catalog::Era;
+use crate::pki::cert;
+use crate::pki::conf;
 
 /// Endpoint names `--endpoint NAME=HOST:PORT` accepts.
 pub const NAMES: &[&str] = &[
@@ -145,7 +145,7 @@ pub fn discover(d: &Discover) -> Vec<Endpoint> {
     let engine = d
         .engine_conf_dir
         .as_ref()
-        .and_then(|dir| ovirt_conf::read_engine_conf(dir).ok())
+        .and_then(|dir| conf::read_engine_conf(dir).ok())
         .unwrap_or_default();
     let fqdn = engine.fqdn().map(str::to_string);
     let host = fqdn.clone().unwrap_or_else(|| "localhost".into());
@@ -202,7 +202,7 @@ pub fn discover(d: &Discover) -> Vec<Endpoint> {
     // websocket-proxy (KEY=value files like engine.conf.d).
     let wsp = d.under_root("etc/ovirt-engine/ovirt-websocket-proxy.conf.d");
     if wsp.is_dir() {
-        let c = ovirt_conf::read_engine_conf(&wsp).unwrap_or_default();
+        let c = conf::read_engine_conf(&wsp).unwrap_or_default();
         let (port, src) = match c
             .values
             .get("PROXY_PORT")
@@ -405,7 +405,7 @@ pub fn check(ep: &Endpoint, probe_timeout: Duration) -> Check {
         timeout: probe_timeout,
         client_auth: None,
     };
-    match probe::fetch_chain(&ep.address, &opts) {
+    match tls::fetch_chain(&ep.address, &opts) {
         Err(e) => {
             c.detail = Some(e.to_string());
         }

@@ -273,7 +273,7 @@ impl<W: Write> Sink for TableSink<W> {
             t.inventory,
             warn,
             crit,
-            crate::cert::rfc3339(now),
+            crate::pki::cert::rfc3339(now),
         )?;
         self.w.flush()
     }
@@ -294,7 +294,7 @@ pub const API_VERSION: &str = "rhv-pki/v1";
 
 fn meta(h: &ReportHead) -> serde_json::Value {
     json!({
-        "checkedAt": crate::cert::rfc3339(h.now),
+        "checkedAt": crate::pki::cert::rfc3339(h.now),
         "pkiDir": h.pki_dir,
         "engineFqdn": h.engine_fqdn,
         "era": h.era,

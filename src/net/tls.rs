@@ -5,7 +5,7 @@
 //! Two uses share this file:
 //! - [`fetch_chain`] connects, completes (or at least reaches) the TLS handshake and returns
 //!   the certificates the server presented, without judging them; callers compare serials and
-//!   chains with the audit's own code ([`crate::verify`]).
+//!   chains with the audit's own code ([`crate::pki::verify`]).
 //! - [`PinnedVerifier`] is a rustls verifier for clients that must trust *only* the engine CA
 //!   (the REST client): chain to the pinned CA (SHA-1 accepted, and recorded so it can be
 //!   reported), validity at the caller's clock, and the server name in the SAN.
@@ -21,8 +21,8 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use x509_parser::prelude::*;
 
-use crate::cert::{Digest, SigAlg};
-use crate::verify::{ChainStatus, Issuer};
+use crate::pki::cert::{Digest, SigAlg};
+use crate::pki::verify::{ChainStatus, Issuer};
 
 /// The one crypto backend of the network side.
 pub fn provider() -> Arc<CryptoProvider> {
@@ -355,14 +355,14 @@ impl PinnedVerifier {
         if now > v.not_after.timestamp() {
             return Err(format!(
                 "server certificate (serial {}) expired at {}",
-                crate::cert::serial_hex(leaf.raw_serial()),
-                crate::cert::rfc3339(v.not_after.timestamp())
+                crate::pki::cert::serial_hex(leaf.raw_serial()),
+                crate::pki::cert::rfc3339(v.not_after.timestamp())
             ));
         }
         if now < v.not_before.timestamp() {
             return Err(format!(
                 "server certificate is not valid before {}",
-                crate::cert::rfc3339(v.not_before.timestamp())
+                crate::pki::cert::rfc3339(v.not_before.timestamp())
             ));
         }
         if !name_matches(&leaf, name) {
@@ -429,7 +429,7 @@ impl PinnedVerifier {
     fn observe(&self, leaf: &X509Certificate<'_>, weak: bool) -> Observed {
         let alg = SigAlg::from_oid(&leaf.signature_algorithm.algorithm.to_id_string());
         Observed {
-            serial: crate::cert::serial_hex(leaf.raw_serial()),
+            serial: crate::pki::cert::serial_hex(leaf.raw_serial()),
             signature: alg.name.to_string(),
             weak_signature: weak || matches!(alg.digest, Digest::Md5 | Digest::Sha1),
             not_after: leaf.validity().not_after.timestamp(),

@@ -16,14 +16,14 @@ use openssl::x509::{X509Name, X509NameBuilder, X509Req, X509};
 use serde::Serialize;
 
 use crate::audit::AuditConfig;
-use crate::catalog::{CaKind, Profile};
-use crate::cert;
-use crate::hostfiles::{self, FileKind, HostSpec, HostState, ManagerCas, Reach};
-use crate::ovirt_conf;
-use crate::probe;
-use crate::remote::{RemoteError, Target, REPLACE_SCRIPT};
-use crate::sign::{self, LeafProfile, DAY};
-use crate::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
+use crate::change::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
+use crate::hosts::files::{self, FileKind, HostSpec, HostState, ManagerCas, Reach};
+use crate::net::remote::{RemoteError, Target, REPLACE_SCRIPT};
+use crate::net::tls;
+use crate::pki::catalog::{CaKind, Profile};
+use crate::pki::cert;
+use crate::pki::conf;
+use crate::pki::sign::{self, LeafProfile, DAY};
 
 /// `VdsCertificateValidityInDays` default (4.5.1+).
 pub const DEFAULT_DAYS: i64 = 1827;
@@ -229,17 +229,15 @@ pub fn plan(
     }
     let serial_txt = fs::read_to_string(dir.join("serial.txt"))
         .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
-    let mut next = ovirt_conf::parse_serial(&serial_txt)
+    let mut next = conf::parse_serial(&serial_txt)
         .map_err(|r| RecoverError::Refused(format!("{}: {r}", dir.join("serial.txt").display())))?;
     let acfg = AuditConfig {
         warn_days: cfg.within_days,
         crit_days: 0,
         ..AuditConfig::new(dir, cfg.now)
     };
-    let read = hostfiles::parallel(hosts, reach.max_parallel, &|h: &HostSpec| {
-        reach
-            .connect(h)
-            .and_then(|t| hostfiles::collect(t.as_ref()))
+    let read = files::parallel(hosts, reach.max_parallel, &|h: &HostSpec| {
+        reach.connect(h).and_then(|t| files::collect(t.as_ref()))
     });
     let ca_org = org_of(&ca_der).unwrap_or_else(|| "oVirt".into());
     let mut p = RecoverPlan {
@@ -267,7 +265,7 @@ pub fn plan(
                 continue;
             }
         };
-        let audit = hostfiles::judge_host(&acfg, &cas, h, &st);
+        let audit = files::judge_host(&acfg, &cas, h, &st);
         match plan_host(cfg, &cas, h, &st, &audit, &ca_org, &mut next) {
             Ok(Some(hp)) => p.hosts.push(hp),
             Ok(None) => p.skipped.push(Skip {
@@ -288,16 +286,12 @@ fn plan_host(
     cas: &ManagerCas,
     h: &HostSpec,
     st: &HostState,
-    audit: &hostfiles::HostAudit,
+    audit: &files::HostAudit,
     ca_org: &str,
     next: &mut u128,
 ) -> Result<Option<HostPlan>, String> {
     let prefix = format!("{}:", h.name);
-    let kind_of = |path: &str| {
-        hostfiles::all_files()
-            .find(|f| f.path == path)
-            .map(|f| f.kind)
-    };
+    let kind_of = |path: &str| files::all_files().find(|f| f.path == path).map(|f| f.kind);
     let mut reasons: Vec<String> = Vec::new();
     let mut notes = Vec::new();
     for f in &audit.findings {
@@ -351,7 +345,7 @@ fn plan_host(
     // Places that hold the vdsm certificate, each with its own copy of the vdsm key.
     let mut files = Vec::new();
     let mut install = vec!["/etc/pki/vdsm/certs/vdsmcert.pem".to_string()];
-    for set in hostfiles::SETS {
+    for set in files::SETS {
         if let Some(d) = set.when_dir {
             if !st.dir_exists(d) {
                 continue;
@@ -463,7 +457,7 @@ fn plan_host(
     }
     // CA copies that are not the Manager's current CA.
     let mut ca_copies = Vec::new();
-    for set in hostfiles::SETS {
+    for set in files::SETS {
         if let Some(d) = set.when_dir {
             if !st.dir_exists(d) {
                 continue;
@@ -488,7 +482,7 @@ fn plan_host(
             }
         }
     }
-    let table = |path: &str| hostfiles::all_files().find(|f| f.path == path);
+    let table = |path: &str| files::all_files().find(|f| f.path == path);
     let mut push_file = |path: &str| {
         let hf = table(path);
         let mode = hf.map(|f| f.mode).unwrap_or(0o644);
@@ -889,7 +883,7 @@ fn verify_written(
 ) -> Result<(), RecoverError> {
     let bad = |s: String| RecoverError::Refused(format!("verification after writing failed: {s}"));
     let db = fs::read_to_string(dir.join("database.txt")).map_err(|e| bad(e.to_string()))?;
-    let index = ovirt_conf::parse_index(&db);
+    let index = conf::parse_index(&db);
     for (hi, issued) in out {
         let hp = &plan.hosts[*hi];
         for (ci, _) in issued {
@@ -1048,17 +1042,17 @@ fn install_host(
     // 4. vdsm must now serve the new certificate, for the same key, chaining to ca.pem.
     let vdsm = &hp.certs[0];
     let now = cfg.now;
-    let verifier = probe::PinnedVerifier::new(ca_der, Arc::new(move || now))
+    let verifier = tls::PinnedVerifier::new(ca_der, Arc::new(move || now))
         .map_err(|e| format!("ca.pem: {e}"))?;
     let deadline = Instant::now() + cfg.probe_timeout;
     let mut last;
     loop {
-        let opts = probe::ProbeOptions {
+        let opts = tls::ProbeOptions {
             server_name: Some(&hp.host),
             timeout: Duration::from_secs(5),
             client_auth: None,
         };
-        match probe::fetch_chain(&hp.vdsm_endpoint, &opts) {
+        match tls::fetch_chain(&hp.vdsm_endpoint, &opts) {
             Ok(served) => {
                 let leaf = served.chain.first().cloned().unwrap_or_default();
                 let rest: Vec<&[u8]> = served.chain.iter().skip(1).map(|c| c.as_slice()).collect();
@@ -1117,7 +1111,7 @@ pub fn execute(
         })
         .collect();
     // 1. Connect and make the CSRs on every host (nothing written anywhere yet).
-    let conns = hostfiles::parallel(&specs, reach.max_parallel, &|h: &HostSpec| {
+    let conns = files::parallel(&specs, reach.max_parallel, &|h: &HostSpec| {
         reach.connect(h).map_err(|e: RemoteError| e.to_string())
     });
     let mut results: Vec<HostResult> = plan
@@ -1130,7 +1124,7 @@ pub fn execute(
         })
         .collect();
     let idx: Vec<usize> = (0..plan.hosts.len()).collect();
-    let csrs = hostfiles::parallel(&idx, reach.max_parallel, &|&i: &usize| match &conns[i] {
+    let csrs = files::parallel(&idx, reach.max_parallel, &|&i: &usize| match &conns[i] {
         Ok(t) => host_csrs(t.as_ref(), &plan.hosts[i]),
         Err(e) => Err(e.clone()),
     });
@@ -1169,7 +1163,7 @@ pub fn execute(
         fs::read(dir.join("ca.pem")).map_err(|e| crate::Error::io(dir.join("ca.pem"), e))?;
     let qemu_pem = fs::read(dir.join("qemu-ca.pem")).ok();
     let ca_der = cert::first_certificate(&dir.join("ca.pem"), &ca_pem)?;
-    let installed = hostfiles::parallel(&issued, reach.max_parallel, &|(i, iss): &(
+    let installed = files::parallel(&issued, reach.max_parallel, &|(i, iss): &(
         usize,
         Issued,
     )| {

@@ -66,7 +66,7 @@ fn pbes2(alg: &AlgorithmIdentifierOwned, data: &[u8]) -> Option<Pbes2> {
         return None;
     }
     let iterations = kdf.iteration_count;
-    if iterations == 0 || iterations as u64 > crate::p12format::MAX_P12_ITERATIONS {
+    if iterations == 0 || iterations as u64 > crate::pki::p12format::MAX_P12_ITERATIONS {
         return None;
     }
     Some(Pbes2 {
@@ -271,7 +271,7 @@ fn parse<'a>(data: &[u8], password: &'a str) -> Option<Parsed<'a>> {
         return None;
     }
     let mac_iter = u32::try_from(mac_data.iterations).ok()?;
-    if mac_iter == 0 || mac_iter as u64 > crate::p12format::MAX_P12_ITERATIONS {
+    if mac_iter == 0 || mac_iter as u64 > crate::pki::p12format::MAX_P12_ITERATIONS {
         return None;
     }
     let parts = parts(auth_safe.as_bytes())?;
@@ -443,9 +443,9 @@ mod tests {
         let mut native = 0;
         for p in p12s() {
             let data = std::fs::read(&p).unwrap();
-            let fmt = crate::p12format::detect(&data);
+            let fmt = crate::pki::p12format::detect(&data);
             let ours = open(&data, "mypass");
-            let theirs = crate::cert::open_p12(&p, &data, "mypass");
+            let theirs = crate::pki::cert::open_p12(&p, &data, "mypass");
             match (&ours, &theirs) {
                 (Some(o), Ok(t)) => {
                     native += 1;
@@ -496,7 +496,7 @@ mod tests {
             let mut d = data.clone();
             d[i] ^= 0x01;
             if let Some(o) = open(&d, "mypass") {
-                let t = crate::cert::open_p12(&p, &d, "mypass")
+                let t = crate::pki::cert::open_p12(&p, &d, "mypass")
                     .unwrap_or_else(|e| panic!("byte {i}: native accepted, OpenSSL: {e}"));
                 assert_eq!(o.cert_der, t.cert_der, "byte {i}");
             }

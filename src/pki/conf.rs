@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::pki::error::{Error, Result};
 
 /// Merged `KEY=value` settings of an `engine.conf.d` directory (later files win, as in oVirt).
 #[derive(Debug, Clone, Default)]
@@ -168,7 +168,7 @@ pub fn read_engine_conf(dir: &Path) -> Result<EngineConf> {
     files.sort();
     let mut conf = EngineConf::default();
     for f in files {
-        let bytes = crate::cert::read_limited(&f)?;
+        let bytes = crate::pki::cert::read_limited(&f)?;
         let text = String::from_utf8_lossy(&bytes);
         for line in text.lines() {
             if let Some((k, v)) = parse_assignment(line) {

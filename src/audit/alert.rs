@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::audit::report::{self, Status};
 use crate::audit::{AuditReport, CertRecord, Severity};
-use crate::report::{self, Status};
 
 /// Warning / critical windows in days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -617,7 +617,7 @@ pub const EVENT_ORIGIN: &str = "rhv-pki";
 /// (`AddExternalEventCommand`: duplicate custom id), so the id — day number × 10 + severity
 /// rank — makes the Manager itself de-duplicate: one event per day and severity; a worsening
 /// during the day still gets through.
-pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::engine::NewEvent> {
+pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::net::engine::NewEvent> {
     let worst = r.worst().filter(|s| *s >= Severity::Warning)?;
     let (severity, rank) = match worst {
         Severity::Critical => ("alert", 2),
@@ -642,7 +642,7 @@ pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::engine::NewEv
                 "; soonest expiry: {} ({}) {}",
                 c.role,
                 c.path,
-                crate::cert::rfc3339(t)
+                crate::pki::cert::rfc3339(t)
             )
         })
         .unwrap_or_default();
@@ -653,7 +653,7 @@ pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::engine::NewEv
         count(Severity::Warning),
         codes.join(", ")
     );
-    Some(crate::engine::NewEvent {
+    Some(crate::net::engine::NewEvent {
         description,
         severity: severity.into(),
         origin: EVENT_ORIGIN.into(),

@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::cert::{self, Digest};
-use crate::engine::{Engine, EngineError, Host, HostAction, HostStatus, Vm};
-use crate::verify::{ChainStatus, Issuer};
+use crate::net::engine::{Engine, EngineError, Host, HostAction, HostStatus, Vm};
+use crate::pki::cert::{self, Digest};
+use crate::pki::verify::{ChainStatus, Issuer};
 
 pub const EVENT_ENROLL_STARTED: i64 = 880;
 pub const EVENT_ENROLL_FINISHED: i64 = 881;
@@ -58,7 +58,7 @@ pub fn judge_served(endpoint: &str, address: &str, der: &[u8], ca: &Issuer) -> S
                 not_before: Some(x.validity().not_before.timestamp()),
                 not_after: Some(x.validity().not_after.timestamp()),
                 chain_ok: ca.check(&x, der) == ChainStatus::Valid,
-                san_ok: crate::probe::name_matches(&x, address),
+                san_ok: crate::net::tls::name_matches(&x, address),
                 has_san: x.subject_alternative_name().ok().flatten().is_some(),
                 error: None,
             }
@@ -129,7 +129,7 @@ impl VdsmEndpoints {
 
 /// Probes a host's vdsm TLS endpoint (blocking; call from a blocking thread).
 pub fn probe_host(endpoint: &str, address: &str, ca: &Issuer, timeout: Duration) -> ServedCert {
-    match crate::probe::fetch_leaf(endpoint, address, timeout) {
+    match crate::net::tls::fetch_leaf(endpoint, address, timeout) {
         Ok(leaf) => judge_served(endpoint, address, &leaf, ca),
         Err(e) => ServedCert::unreadable(endpoint, e),
     }
@@ -2163,7 +2163,7 @@ mod tests {
             vms_active: None,
             vms_migrating: None,
             vms_total: None,
-            hosted_engine: he.then_some(crate::engine::HostedEngine {
+            hosted_engine: he.then_some(crate::net::engine::HostedEngine {
                 configured: true,
                 active: true,
                 score: Some(3400),

@@ -44,7 +44,7 @@ use sha1::{Digest as _, Sha1};
 
 /// The highest MAC / PBE / PBKDF2 iteration count read: the one limit every PKCS#12 reader
 /// here applies (keytool before Java 11.0.12 wrote 100,000, still far below it).
-pub use crate::p12format::MAX_P12_ITERATIONS as MAX_ITERATIONS;
+pub use crate::pki::p12format::MAX_P12_ITERATIONS as MAX_ITERATIONS;
 
 /// Why a trust store could not be read or rewritten.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,0 +1,7 @@
+//! Work on hypervisor hosts: the certificate set a host holds and its audit ([`files`]),
+//! recovery of hosts the Manager can no longer reach ([`recover`]), and rolling re-enrollment
+//! through the Manager's REST API ([`rolling`]).
+
+pub mod files;
+pub mod recover;
+pub mod rolling;
