@@ -20,5 +20,6 @@ pub mod pki;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod sys;
+pub mod upgrade;
 
 pub use pki::error::{Error, Result};

@@ -1,0 +1,514 @@
+//! The upgrade's pre-checks, in the style of a rolling pool upgrade's: every check runs, all
+//! failures are reported at once (never one per run), and each failure says how to fix it.
+//!
+//! The checks judge [`Facts`], a plain value the caller gathers (files, the Manager's REST API,
+//! the hosted-engine state, the rolling planner's verdict); nothing here reads a file or the
+//! network, so each verdict is testable from a literal.
+
+use serde::Serialize;
+
+/// Pass, fail, or not applicable (`Skip`, with the reason in `detail`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// Satisfied.
+    Pass,
+    /// Not satisfied: the upgrade does not start.
+    Fail,
+    /// Does not apply to this run (e.g. no Manager URL given: host checks are skipped).
+    Skip,
+}
+
+/// One pre-check's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    /// Stable identifier (JSON, documentation): `pki-readable`, `capacity`, …
+    pub id: &'static str,
+    /// Pass, fail or skip.
+    pub status: CheckStatus,
+    /// What was found.
+    pub detail: String,
+    /// How to fix a failure (absent when it passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// A host as the Manager reports it, with what the caller knows of its certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostFact {
+    /// The host's name in the Manager.
+    pub name: String,
+    /// Its cluster.
+    pub cluster: String,
+    /// The Manager's status word (`up`, `maintenance`, `non_responsive`, …).
+    pub status: String,
+    /// Left out of this run on purpose (`--exclude-host`), so its status does not matter.
+    pub excluded: bool,
+    /// The host's vdsm certificate has expired (known from a probe), with its notAfter.
+    pub cert_expired: Option<String>,
+}
+
+/// The hosted-engine facts (present only on a hosted-engine Manager).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedEngineFacts {
+    /// The HA state could be read (`hosted-engine --vm-status`, or the API's hosted-engine
+    /// fields); `Err` says why not.
+    pub state: Result<(), String>,
+    /// Hosts whose HA agent is not active (score 0, agent down, stale).
+    pub agents_inactive: Vec<String>,
+}
+
+/// What the caller found about the Manager (present when the run includes the hosts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagerFacts {
+    /// Logging in and listing hosts worked; `Err` says why not (then the host checks are not
+    /// judged).
+    pub reachable: Result<(), String>,
+    /// The Manager's (major, minor) version, when known.
+    pub version: Option<(u32, u32)>,
+    /// Every host.
+    pub hosts: Vec<HostFact>,
+    /// `None`: not a hosted-engine Manager.
+    pub hosted_engine: Option<HostedEngineFacts>,
+    /// Clusters that cannot take one host out (N-1 memory rule), with the numbers.
+    pub capacity_short: Vec<String>,
+    /// The rolling planner's verdict on SPM and hosted-engine placement (`Err`: why no order
+    /// of waves keeps the SPM and the engine VM covered).
+    pub placement: Result<(), String>,
+}
+
+/// Everything the pre-checks judge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    /// The PKI directory.
+    pub pki_dir: String,
+    /// Every file of the PKI could be read; `Err` names the first that could not.
+    pub pki_readable: Result<(), String>,
+    /// The CA private key is present and readable.
+    pub ca_key: Result<(), String>,
+    /// The PKCS#12 password opens the stores; `Err` names the store.
+    pub p12_password: Result<(), String>,
+    /// An earlier change is unfinished (a journal left by an interrupted transaction).
+    pub unfinished_change: Option<String>,
+    /// The backup directory.
+    pub backup_dir: String,
+    /// A file can be created in the backup directory.
+    pub backup_writable: Result<(), String>,
+    /// Free bytes where the backup goes, when known.
+    pub backup_free: Option<u64>,
+    /// Bytes a backup of the PKI takes (the PKI's size).
+    pub backup_needed: u64,
+    /// `None`: no Manager URL given (the hosts are left to a later `hosts enroll`).
+    pub manager: Option<ManagerFacts>,
+}
+
+fn pass(id: &'static str, detail: impl Into<String>) -> Check {
+    Check {
+        id,
+        status: CheckStatus::Pass,
+        detail: detail.into(),
+        fix: None,
+    }
+}
+
+fn fail(id: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+    Check {
+        id,
+        status: CheckStatus::Fail,
+        detail: detail.into(),
+        fix: Some(fix.into()),
+    }
+}
+
+fn skip(id: &'static str, detail: impl Into<String>) -> Check {
+    Check {
+        id,
+        status: CheckStatus::Skip,
+        detail: detail.into(),
+        fix: None,
+    }
+}
+
+/// Manager versions from which Enroll Certificate is accepted on a NonResponsive host.
+const ENROLL_NON_RESPONSIVE_FROM: (u32, u32) = (4, 5);
+
+/// Every check, in a fixed order; the run may start only if none is `Fail`.
+pub fn evaluate(f: &Facts) -> Vec<Check> {
+    let mut out = Vec::new();
+    out.push(match &f.pki_readable {
+        Ok(()) => pass("pki-readable", format!("{} is readable", f.pki_dir)),
+        Err(e) => fail(
+            "pki-readable",
+            e.clone(),
+            "run as root on the Manager, or point --root / --pki-dir at the PKI",
+        ),
+    });
+    out.push(match &f.ca_key {
+        Ok(()) => pass("ca-key", "the CA private key is present"),
+        Err(e) => fail(
+            "ca-key",
+            e.clone(),
+            "restore private/ca.pem from an engine-backup: the CA cannot be re-signed without it",
+        ),
+    });
+    out.push(match &f.p12_password {
+        Ok(()) => pass("p12-password", "the PKCS#12 password opens the stores"),
+        Err(e) => fail(
+            "p12-password",
+            e.clone(),
+            "give the stores' password with --p12-password-file (engine-setup's default is mypass)",
+        ),
+    });
+    out.push(match &f.unfinished_change {
+        None => pass("no-unfinished-change", "no interrupted change is pending"),
+        Some(what) => fail(
+            "no-unfinished-change",
+            what.clone(),
+            "finish or undo it first: `rhv-pki rollback --root R` restores the backup it made",
+        ),
+    });
+    out.push(match &f.backup_writable {
+        Ok(()) => pass("backup-writable", format!("{} is writable", f.backup_dir)),
+        Err(e) => fail(
+            "backup-writable",
+            e.clone(),
+            "create it or choose another with --backup-dir",
+        ),
+    });
+    out.push(match f.backup_free {
+        Some(free) if free < f.backup_needed.saturating_mul(2) => fail(
+            "backup-space",
+            format!(
+                "{} has {free} bytes free; a backup needs {} (twice that is required, for the \
+                 transaction's new files too)",
+                f.backup_dir, f.backup_needed
+            ),
+            "free space there, or choose another --backup-dir",
+        ),
+        Some(free) => pass(
+            "backup-space",
+            format!("{free} bytes free, a backup needs {}", f.backup_needed),
+        ),
+        None => skip("backup-space", "free space could not be measured"),
+    });
+
+    let Some(m) = &f.manager else {
+        for id in MANAGER_CHECKS {
+            out.push(skip(
+                id,
+                "no --engine-url: the hosts are not part of this run (enroll them later with \
+                 `rhv-pki hosts enroll`)",
+            ));
+        }
+        return out;
+    };
+    match &m.reachable {
+        Ok(()) => out.push(pass(
+            "engine-reachable",
+            format!("logged in; {} hosts listed", m.hosts.len()),
+        )),
+        Err(e) => {
+            out.push(fail(
+                "engine-reachable",
+                e.clone(),
+                "check --engine-url, --ca-file, --user and --password-file",
+            ));
+            for id in &MANAGER_CHECKS[1..] {
+                out.push(skip(id, "not judged: the Manager could not be read"));
+            }
+            return out;
+        }
+    }
+    let not_up: Vec<String> = m
+        .hosts
+        .iter()
+        .filter(|h| !h.excluded && h.status != "up")
+        .map(|h| format!("{} ({})", h.name, h.status))
+        .collect();
+    out.push(if not_up.is_empty() {
+        pass("hosts-up", "every host is Up or deliberately excluded")
+    } else {
+        fail(
+            "hosts-up",
+            format!("not Up: {}", not_up.join(", ")),
+            "bring them Up, or leave them out with --exclude-host NAME (they keep their \
+             certificates until enrolled later)",
+        )
+    });
+    out.push(match &m.hosted_engine {
+        None => pass("hosted-engine", "not a hosted-engine Manager"),
+        Some(he) => match (&he.state, he.agents_inactive.is_empty()) {
+            (Err(e), _) => fail(
+                "hosted-engine",
+                format!("the hosted-engine state is unknown: {e}"),
+                "make `hosted-engine --vm-status` work on a hosted-engine host, or use --he-api",
+            ),
+            (Ok(()), false) => fail(
+                "hosted-engine",
+                format!("HA agent not active on: {}", he.agents_inactive.join(", ")),
+                "start ovirt-ha-agent / ovirt-ha-broker on those hosts and wait for a score",
+            ),
+            (Ok(()), true) => pass(
+                "hosted-engine",
+                "hosted-engine state known, every HA agent active",
+            ),
+        },
+    });
+    out.push(if m.capacity_short.is_empty() {
+        pass(
+            "capacity",
+            "every cluster can take one host out (N-1 memory)",
+        )
+    } else {
+        fail(
+            "capacity",
+            m.capacity_short.join("; "),
+            "migrate or stop VMs, or add a host, so one host's VMs fit on the others",
+        )
+    });
+    out.push(match &m.placement {
+        Ok(()) => pass(
+            "placement",
+            "SPM and hosted-engine constraints are satisfiable",
+        ),
+        Err(e) => fail(
+            "placement",
+            e.clone(),
+            "see `rhv-pki hosts enroll --dry-run` for the constraint; lower --max-parallel or \
+             exclude the host",
+        ),
+    });
+    let expired: Vec<&HostFact> = m
+        .hosts
+        .iter()
+        .filter(|h| !h.excluded && h.cert_expired.is_some())
+        .collect();
+    out.push(if expired.is_empty() {
+        pass("host-certs-valid", "no host certificate has expired")
+    } else {
+        let names: Vec<String> = expired
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} (expired {})",
+                    h.name,
+                    h.cert_expired.as_deref().unwrap_or("?")
+                )
+            })
+            .collect();
+        let via_api = m.version.is_some_and(|v| v >= ENROLL_NON_RESPONSIVE_FROM);
+        let fix = if via_api {
+            format!(
+                "this Manager ({}) accepts Enroll Certificate on NonResponsive hosts: \
+                 `rhv-pki hosts enroll --host {}` first, or recover them over SSH",
+                m.version
+                    .map(|(a, b)| format!("{a}.{b}"))
+                    .unwrap_or_default(),
+                expired[0].name
+            )
+        } else {
+            format!(
+                "recover them over SSH first: `rhv-pki hosts recover --ssh --host {}`",
+                expired[0].name
+            )
+        };
+        fail("host-certs-valid", names.join(", "), fix)
+    });
+    out
+}
+
+/// The checks that need the Manager, in order.
+const MANAGER_CHECKS: [&str; 6] = [
+    "engine-reachable",
+    "hosts-up",
+    "hosted-engine",
+    "capacity",
+    "placement",
+    "host-certs-valid",
+];
+
+/// True when nothing failed.
+pub fn all_pass(checks: &[Check]) -> bool {
+    checks.iter().all(|c| c.status != CheckStatus::Fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(name: &str, status: &str) -> HostFact {
+        HostFact {
+            name: name.into(),
+            cluster: "Default".into(),
+            status: status.into(),
+            excluded: false,
+            cert_expired: None,
+        }
+    }
+
+    fn good() -> Facts {
+        Facts {
+            pki_dir: "/etc/pki/ovirt-engine".into(),
+            pki_readable: Ok(()),
+            ca_key: Ok(()),
+            p12_password: Ok(()),
+            unfinished_change: None,
+            backup_dir: "/var/lib/rhv-pki/backups".into(),
+            backup_writable: Ok(()),
+            backup_free: Some(1 << 30),
+            backup_needed: 1 << 20,
+            manager: Some(ManagerFacts {
+                reachable: Ok(()),
+                version: Some((4, 4)),
+                hosts: vec![host("h1", "up"), host("h2", "up")],
+                hosted_engine: Some(HostedEngineFacts {
+                    state: Ok(()),
+                    agents_inactive: vec![],
+                }),
+                capacity_short: vec![],
+                placement: Ok(()),
+            }),
+        }
+    }
+
+    fn ids_with(checks: &[Check], s: CheckStatus) -> Vec<&'static str> {
+        checks
+            .iter()
+            .filter(|c| c.status == s)
+            .map(|c| c.id)
+            .collect()
+    }
+
+    #[test]
+    fn a_healthy_manager_passes_every_check_in_a_fixed_order() {
+        let c = evaluate(&good());
+        assert!(all_pass(&c));
+        let ids: Vec<&str> = c.iter().map(|c| c.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "pki-readable",
+                "ca-key",
+                "p12-password",
+                "no-unfinished-change",
+                "backup-writable",
+                "backup-space",
+                "engine-reachable",
+                "hosts-up",
+                "hosted-engine",
+                "capacity",
+                "placement",
+                "host-certs-valid"
+            ]
+        );
+        assert!(c.iter().all(|c| c.fix.is_none()));
+    }
+
+    #[test]
+    fn every_failure_is_reported_at_once_each_with_its_fix() {
+        let mut f = good();
+        f.p12_password = Err("keys/engine.p12: mac verify failure".into());
+        f.unfinished_change = Some("backup 20261207T101010Z was interrupted".into());
+        f.backup_free = Some(1000);
+        let m = f.manager.as_mut().unwrap();
+        m.hosts.push(host("h3", "non_responsive"));
+        m.hosts[0].cert_expired = Some("2026-11-30T00:00:00Z".into());
+        m.hosted_engine.as_mut().unwrap().agents_inactive = vec!["h2".into()];
+        m.capacity_short =
+            vec!["cluster Default: 3 VMs need 96 GiB, 64 GiB free without the largest host".into()];
+        let c = evaluate(&f);
+        assert_eq!(
+            ids_with(&c, CheckStatus::Fail),
+            [
+                "p12-password",
+                "no-unfinished-change",
+                "backup-space",
+                "hosts-up",
+                "hosted-engine",
+                "capacity",
+                "host-certs-valid"
+            ]
+        );
+        assert!(!all_pass(&c));
+        for x in c.iter().filter(|c| c.status == CheckStatus::Fail) {
+            assert!(x.fix.as_deref().is_some_and(|f| !f.is_empty()), "{x:?}");
+        }
+        let up = c.iter().find(|c| c.id == "hosts-up").unwrap();
+        assert_eq!(up.detail, "not Up: h3 (non_responsive)");
+        // 4.4: an expired host is recovered over SSH, naming the host.
+        let exp = c.iter().find(|c| c.id == "host-certs-valid").unwrap();
+        assert!(exp.detail.contains("h1 (expired 2026-11-30T00:00:00Z)"));
+        assert!(exp
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("hosts recover --ssh --host h1"));
+    }
+
+    #[test]
+    fn on_4_5_an_expired_host_may_be_enrolled_through_the_api() {
+        let mut f = good();
+        let m = f.manager.as_mut().unwrap();
+        m.version = Some((4, 5));
+        m.hosts[1].cert_expired = Some("2026-12-01T00:00:00Z".into());
+        let c = evaluate(&f);
+        let exp = c.iter().find(|c| c.id == "host-certs-valid").unwrap();
+        assert_eq!(exp.status, CheckStatus::Fail);
+        assert!(
+            exp.fix
+                .as_deref()
+                .unwrap()
+                .contains("hosts enroll --host h2"),
+            "{exp:?}"
+        );
+    }
+
+    #[test]
+    fn an_excluded_host_does_not_block() {
+        let mut f = good();
+        let m = f.manager.as_mut().unwrap();
+        let mut h = host("h9", "maintenance");
+        h.excluded = true;
+        h.cert_expired = Some("2020-01-01T00:00:00Z".into());
+        m.hosts.push(h);
+        assert!(all_pass(&evaluate(&f)));
+    }
+
+    #[test]
+    fn without_a_manager_the_host_checks_are_skipped_not_passed() {
+        let mut f = good();
+        f.manager = None;
+        let c = evaluate(&f);
+        assert!(all_pass(&c));
+        assert_eq!(ids_with(&c, CheckStatus::Skip), MANAGER_CHECKS.to_vec());
+    }
+
+    #[test]
+    fn an_unreachable_manager_fails_once_and_the_rest_is_not_judged() {
+        let mut f = good();
+        f.manager.as_mut().unwrap().reachable = Err("https://engine/ovirt-engine/sso: 401".into());
+        let c = evaluate(&f);
+        assert_eq!(ids_with(&c, CheckStatus::Fail), ["engine-reachable"]);
+        assert_eq!(ids_with(&c, CheckStatus::Skip).len(), 5);
+    }
+
+    #[test]
+    fn an_unknown_hosted_engine_state_fails() {
+        let mut f = good();
+        f.manager.as_mut().unwrap().hosted_engine = Some(HostedEngineFacts {
+            state: Err("hosted-engine --vm-status: timed out".into()),
+            agents_inactive: vec![],
+        });
+        let c = evaluate(&f);
+        assert_eq!(ids_with(&c, CheckStatus::Fail), ["hosted-engine"]);
+    }
+
+    #[test]
+    fn the_json_shape_has_lowercase_status_and_no_fix_on_a_pass() {
+        let c = evaluate(&good());
+        let v = serde_json::to_value(&c[0]).unwrap();
+        assert_eq!(v["status"], "pass");
+        assert!(v.get("fix").is_none());
+    }
+}
