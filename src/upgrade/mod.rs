@@ -10,7 +10,9 @@
 //! Reading the Manager, running the phases and printing are the caller's.
 
 pub mod precheck;
+pub mod run;
 pub mod state;
 
 pub use precheck::{Check, CheckStatus, Facts};
+pub use run::{drive, plan, Outcome, PhasePlan, PhaseResult, Runner};
 pub use state::{Condition, ConditionType, Phase, PhaseStatus, UpgradeState};
