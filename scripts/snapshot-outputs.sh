@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What a user sees, captured so a refactoring can prove it changed nothing (issue 16):
 # every --help (each subcommand, recursively), the man pages, the shell completions, and
-# `audit --format json` plus `resign --all --dry-run --format json` on every shipped sample,
-# all at a fixed --now. Usage: scripts/snapshot-outputs.sh BIN OUTDIR; then
+# `audit` (table and --format json) plus `resign --all --dry-run --format json` on every shipped sample,
+# audits at a fixed --at. Usage: scripts/snapshot-outputs.sh BIN OUTDIR; then
 # `diff -r BASELINE OUTDIR` (empty = no visible behaviour change).
 set -euo pipefail
 bin=$(realpath "$1")
@@ -34,8 +34,9 @@ for s in testdata/pki/*/; do
   s=${s%/}
   n=$(basename "$s")
   bash scripts/apply-fixture-modes.sh "$s" >/dev/null 2>&1 || true
-  "$bin" audit --root "$s" --now "$now" --format json >"$out/audit/$n.json" 2>"$out/audit/$n.stderr" ||
+  "$bin" audit --root "$s" --at "$now" --format json >"$out/audit/$n.json" 2>"$out/audit/$n.stderr" ||
     echo "exit $?" >>"$out/audit/$n.stderr"
+  "$bin" audit --root "$s" --at "$now" >"$out/audit/$n.txt" 2>&1 || echo "exit $?" >>"$out/audit/$n.txt"
   # The plan on a private copy (a dry run writes nothing, but a copy keeps the samples safe).
   cp -a "$s" "$tmp/$n"
   "$bin" resign --all --root "$tmp/$n" --dry-run --format json \

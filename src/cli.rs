@@ -31,9 +31,9 @@ mod enroll;
 pub mod hosts;
 mod maintenance;
 
-use crate::audit::alert;
-use crate::audit::report::{self, Status};
-use crate::audit::{self, AuditConfig};
+use rhv_pki::audit::alert;
+use rhv_pki::audit::report::{self, Status};
+use rhv_pki::audit::{self, AuditConfig};
 
 /// `rhv-pki --version`: the crate version and the OpenSSL library the binary runs with
 /// (EL8: 1.1.1, EL9: 3.x), which decides what PKCS#12 formats it reads without help.
@@ -346,23 +346,23 @@ pub enum CliError {
     #[error("{0}")]
     SideJob(String),
     #[error(transparent)]
-    Change(#[from] crate::change::ChangeError),
+    Change(#[from] rhv_pki::change::ChangeError),
     /// Refused before anything was changed (exit 2 in the change commands' terms).
     #[error("{0}")]
     Refused(String),
     #[error(transparent)]
-    Recover(#[from] crate::hosts::recover::RecoverError),
+    Recover(#[from] rhv_pki::hosts::recover::RecoverError),
 }
 
 impl CliError {
     /// The process exit code for this failure.
     pub fn exit_code(&self) -> u8 {
-        use crate::change::ChangeError as C;
+        use rhv_pki::change::ChangeError as C;
         match self {
             CliError::Change(C::Verify { .. } | C::RolledBack { .. }) => {
                 change::EXIT_FAILED_ROLLED_BACK
             }
-            CliError::Change(C::Txn(crate::change::txn::TxnError::NoSuchBackup { .. })) => {
+            CliError::Change(C::Txn(rhv_pki::change::txn::TxnError::NoSuchBackup { .. })) => {
                 Status::Unknown.exit_code()
             }
             CliError::Change(_) | CliError::Refused(_) | CliError::Recover(_) => {
@@ -444,6 +444,23 @@ pub(crate) fn store_password(
     } else {
         p12_password(loc.p12_password_file.as_deref())
     }
+}
+
+/// The user's `~/.ssh` (`$HOME/.ssh`, `/root/.ssh` without `$HOME`): default keys and
+/// known_hosts.
+pub(crate) fn ssh_dir() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/root"))
+        .join(".ssh")
+}
+
+/// SSH defaults from the environment: `~/.ssh` and the ssh-agent at `$SSH_AUTH_SOCK`.
+pub(crate) fn ssh_options() -> rhv_pki::net::ssh::SshOptions {
+    rhv_pki::net::ssh::SshOptions::new(
+        ssh_dir(),
+        std::env::var_os("SSH_AUTH_SOCK").map(PathBuf::from),
+    )
 }
 
 /// Where the PKI and engine config are.
@@ -801,7 +818,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::Output(e.to_string()))?;
     rt.block_on(async {
-        let e = crate::net::engine::Engine::login(cfg)
+        let e = rhv_pki::net::engine::Engine::login(cfg)
             .await
             .map_err(|e| CliError::SideJob(format!("--post-events: {e}")))?;
         let r = e.post_event(&ev).await;
@@ -811,7 +828,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
                 eprintln!("rhv-pki: posted event {} ({})", posted.id, ev.severity);
                 Ok(())
             }
-            Err(err @ crate::net::engine::EngineError::Fault { .. })
+            Err(err @ rhv_pki::net::engine::EngineError::Fault { .. })
                 if matches!(err.status(), Some(400 | 409))
                     && err.to_string().to_ascii_lowercase().contains("custom") =>
             {

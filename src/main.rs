@@ -5,8 +5,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use cli::Cli;
 use rhv_pki::audit::report::Status;
-use rhv_pki::cli::{self, Cli};
+
+mod cli;
 
 fn main() -> ExitCode {
     // Usage errors are UNKNOWN (3) in Nagios terms, not clap's default 2 (= CRITICAL).

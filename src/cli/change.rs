@@ -10,11 +10,11 @@ use clap::ValueEnum;
 
 use super::maintenance::{self as maint, CycleArgs};
 use super::{locations, store_password, CliError, Format, LocationArgs, Outcome};
-use crate::change::txn::{self, Fault, TxnConfig};
-use crate::change::{self, Applied, ChangeConfig, Plan, Request};
-use crate::manager::services;
-use crate::pki::catalog::{self, Era};
-use crate::pki::sign::P12Family;
+use rhv_pki::change::txn::{self, Fault, TxnConfig};
+use rhv_pki::change::{self, Applied, ChangeConfig, Plan, Request};
+use rhv_pki::manager::services;
+use rhv_pki::pki::catalog::{self, Era};
+use rhv_pki::pki::sign::P12Family;
 
 /// Default location of rhv-pki's own backups (under `--root` when given).
 pub const DEFAULT_BACKUP_DIR: &str = "/var/lib/rhv-pki/backups";
@@ -239,12 +239,12 @@ fn config(
 /// The per-class windows of config.toml `[thresholds]` (the same the audit warns with).
 fn renew_windows(
     path: Option<&std::path::Path>,
-) -> Result<crate::audit::alert::Thresholds, CliError> {
+) -> Result<rhv_pki::audit::alert::Thresholds, CliError> {
     let p = path.map_or_else(
-        || PathBuf::from(crate::audit::alert::DEFAULT_CONFIG),
+        || PathBuf::from(rhv_pki::audit::alert::DEFAULT_CONFIG),
         PathBuf::from,
     );
-    let conf = crate::audit::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
+    let conf = rhv_pki::audit::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
     super::thresholds(&conf, None, None)
 }
 

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{locations, CliError, Format, LocationArgs, Outcome};
-use crate::audit::{self, AuditConfig, AuditReport, Role};
-use crate::hosts::rolling::{
+use rhv_pki::audit::{self, AuditConfig, AuditReport, Role};
+use rhv_pki::hosts::rolling::{
     self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints,
 };
-use crate::net::engine::{Engine, EngineConfig};
-use crate::pki::verify::Issuer;
+use rhv_pki::net::engine::{Engine, EngineConfig};
+use rhv_pki::pki::verify::Issuer;
 
 /// Exit codes of `hosts enroll` (documented in the README).
 pub const EXIT_OK: u8 = 0;
@@ -168,8 +168,9 @@ fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
 }
 
 fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    let data = crate::pki::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
-    let der = crate::pki::cert::first_certificate(path, &data)
+    let data =
+        rhv_pki::pki::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
+    let der = rhv_pki::pki::cert::first_certificate(path, &data)
         .map_err(|e| CliError::Usage(e.to_string()))?;
     Issuer::new("ca", &der).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
     Ok(der)
@@ -196,7 +197,7 @@ pub fn engine_config(
             let fqdn = l
                 .engine_conf_dir
                 .as_deref()
-                .and_then(|d| crate::pki::conf::read_engine_conf(d).ok())
+                .and_then(|d| rhv_pki::pki::conf::read_engine_conf(d).ok())
                 .and_then(|c| c.fqdn().map(str::to_string))
                 .ok_or_else(|| {
                     CliError::Usage(
@@ -263,7 +264,7 @@ fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {
     Ok(Duration::from_secs_f64(v))
 }
 
-fn engine_err(e: crate::net::engine::EngineError) -> CliError {
+fn engine_err(e: rhv_pki::net::engine::EngineError) -> CliError {
     CliError::Refused(e.to_string())
 }
 
@@ -313,7 +314,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             let clusters = e.clusters().await?;
             let hosts = e.hosts(None).await?;
             e.logout().await;
-            Ok::<_, crate::net::engine::EngineError>((clusters, hosts))
+            Ok::<_, rhv_pki::net::engine::EngineError>((clusters, hosts))
         });
         // The audit could not run: UNKNOWN (3) in Nagios terms.
         let (clusters, hosts) = hosts.map_err(|e| CliError::Output(e.to_string()))?;
@@ -350,7 +351,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             tasks.push(tokio::spawn(async move {
                 let _permit = sem.acquire_owned().await;
                 tokio::task::spawn_blocking(move || {
-                    crate::net::tls::fetch_leaf(&ep, &addr, timeout)
+                    rhv_pki::net::tls::fetch_leaf(&ep, &addr, timeout)
                 })
                 .await
                 .unwrap_or_else(|e| Err(e.to_string()))
@@ -387,7 +388,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
                     &der,
                     Some(addr),
                 );
-                let mut one = crate::hosts::files::HostAudit {
+                let mut one = rhv_pki::hosts::files::HostAudit {
                     records: rec.into_iter().collect(),
                     findings,
                 };
@@ -882,7 +883,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                         continue;
                     }
                     match engine.host(&h.id).await {
-                        Ok(x) if x.status == crate::net::engine::HostStatus::Up => {}
+                        Ok(x) if x.status == rhv_pki::net::engine::HostStatus::Up => {}
                         Ok(x) => out.push((h.name.clone(), x.status.to_string())),
                         Err(_) => out.push((h.name.clone(), "unknown".to_string())),
                     }

@@ -9,12 +9,12 @@ use std::time::Duration;
 use clap::Subcommand;
 
 use super::{locations, parse_time, CliError, Color, LocationArgs, Outcome};
-use crate::audit::alert;
-use crate::audit::report::{self, Status};
-use crate::audit::{self, AuditConfig};
-use crate::hosts::files::{self, HostSpec, Reach};
-use crate::hosts::recover::{self, RecoverConfig};
-use crate::net::ssh::{self, SshOptions};
+use rhv_pki::audit::alert;
+use rhv_pki::audit::report::{self, Status};
+use rhv_pki::audit::{self, AuditConfig};
+use rhv_pki::hosts::files::{self, HostSpec, Reach};
+use rhv_pki::hosts::recover::{self, RecoverConfig};
+use rhv_pki::net::ssh::{self, SshOptions};
 
 use super::enroll;
 pub use super::enroll::{engine_config, EngineArgs};
@@ -296,16 +296,18 @@ fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
         }
     }
     Ok(Reach {
-        ssh: SshOptions {
-            user: r.ssh_user.clone(),
-            identity: r.ssh_key.clone(),
-            known_hosts: r
-                .known_hosts
-                .clone()
-                .unwrap_or_else(ssh::default_known_hosts),
-            accept_new_host_key: r.accept_new_host_key,
-            connect_timeout: Duration::from_secs(r.connect_timeout.max(1)),
-            command_timeout: Duration::from_secs(r.command_timeout.max(1)),
+        ssh: {
+            let d = super::ssh_options();
+            SshOptions {
+                user: r.ssh_user.clone(),
+                identity: r.ssh_key.clone(),
+                known_hosts: r.known_hosts.clone().unwrap_or(d.known_hosts),
+                accept_new_host_key: r.accept_new_host_key,
+                connect_timeout: Duration::from_secs(r.connect_timeout.max(1)),
+                command_timeout: Duration::from_secs(r.command_timeout.max(1)),
+                ssh_dir: d.ssh_dir,
+                agent_socket: d.agent_socket,
+            }
         },
         host_prefix: r.host_prefix.clone(),
         max_parallel: r.max_parallel,
@@ -363,7 +365,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
     let manager = loc
         .engine_conf_dir
         .as_deref()
-        .and_then(|d| crate::pki::conf::read_engine_conf(d).ok())
+        .and_then(|d| rhv_pki::pki::conf::read_engine_conf(d).ok())
         .and_then(|c| c.fqdn().map(str::to_string))
         .unwrap_or_else(|| "localhost".into());
     let textfile_dir = a
@@ -538,7 +540,7 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         probe_timeout: Duration::from_secs(a.probe_timeout),
         backup_root,
         lock_timeout: Duration::from_secs(a.lock_timeout),
-        legacy_lock_dir: crate::change::txn::legacy_lock_dir(a.loc.root.as_deref()),
+        legacy_lock_dir: rhv_pki::change::txn::legacy_lock_dir(a.loc.root.as_deref()),
         fault: super::change::fault_from_env()?,
     };
     // Nobody can confirm without a terminal: refuse before any host is contacted (the plan

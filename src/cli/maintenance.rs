@@ -12,14 +12,14 @@ use std::time::Duration;
 use clap::Subcommand;
 
 use super::{locations, CliError, Format, LocationArgs, Outcome};
-use crate::audit::{self, AuditConfig};
-use crate::manager::endpoints::{self, CheckState, Endpoint};
-use crate::manager::maintenance::{
+use rhv_pki::audit::{self, AuditConfig};
+use rhv_pki::manager::endpoints::{self, CheckState, Endpoint};
+use rhv_pki::manager::maintenance::{
     self, Cycle, CycleOptions, CycleReport, CycleResult, GlobalMaintenance, HeRest,
     HostedEngineCli, RestMaintenance, Settle,
 };
-use crate::manager::services::{self, Step};
-use crate::net::remote::{Local, Target};
+use rhv_pki::manager::services::{self, Step};
+use rhv_pki::net::remote::{Local, Target};
 
 /// Exit codes of the cycle (the change commands' 0–3 stay as they are).
 /// 4: the files were changed, but a restart failed or global maintenance could not be cleared.
@@ -190,16 +190,10 @@ pub fn remote_target(host: &str) -> Result<Box<dyn Target>, CliError> {
             p.parse::<u16>()
                 .map_err(|_| CliError::Usage(format!("--he-host {host}: bad port")))?,
         ),
-        _ => (host, crate::net::ssh::DEFAULT_PORT),
+        _ => (host, rhv_pki::net::ssh::DEFAULT_PORT),
     };
-    let t = crate::net::ssh::SshTarget::connect(
-        name,
-        name,
-        port,
-        &crate::net::ssh::SshOptions::new(),
-        None,
-    )
-    .map_err(|e| CliError::Refused(format!("--he-host {host}: {e}")))?;
+    let t = rhv_pki::net::ssh::SshTarget::connect(name, name, port, &super::ssh_options(), None)
+        .map_err(|e| CliError::Refused(format!("--he-host {host}: {e}")))?;
     Ok(Box::new(t))
 }
 
@@ -230,14 +224,14 @@ pub fn rest_client(he: &HeArgs, loc: &LocationArgs) -> Result<Option<Box<dyn HeR
         .build()
         .map_err(|e| CliError::Output(e.to_string()))?;
     let engine = rt
-        .block_on(crate::net::engine::Engine::login(cfg))
+        .block_on(rhv_pki::net::engine::Engine::login(cfg))
         .map_err(|e| CliError::Refused(format!("--he-api: {e}")))?;
     Ok(Some(Box::new(RestHe { rt, engine })))
 }
 
 struct RestHe {
     rt: tokio::runtime::Runtime,
-    engine: crate::net::engine::Engine,
+    engine: rhv_pki::net::engine::Engine,
 }
 
 impl HeRest for RestHe {
@@ -269,7 +263,7 @@ fn is_this_machine(host: &str) -> bool {
     if matches!(host, "localhost" | "127.0.0.1" | "::1" | "local") {
         return true;
     }
-    let Some(me) = crate::sys::hostname() else {
+    let Some(me) = rhv_pki::sys::hostname() else {
         return false;
     };
     !me.is_empty()
@@ -856,8 +850,8 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
 /// `--cycle`; nothing requested that can be restarted, or restarts refused, is not a success.
 fn restart(r: RestartArgs) -> Result<Outcome, CliError> {
     for n in &r.names {
-        if crate::pki::catalog::entity(n).is_none()
-            && !crate::pki::catalog::CAS.iter().any(|c| c.name == n)
+        if rhv_pki::pki::catalog::entity(n).is_none()
+            && !rhv_pki::pki::catalog::CAS.iter().any(|c| c.name == n)
         {
             return Err(CliError::Usage(format!("unknown certificate name '{n}'")));
         }
