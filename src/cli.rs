@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod exit;
 pub mod out;
+
+use exit::ExitStatus;
 
 // Every command prints through `out::stdout()`: a reader that goes away (EPIPE, `| head`)
 // stops the printing, never the command, and the exit status stays the command's. These
@@ -143,7 +146,7 @@ pub enum Generated {
     Man,
 }
 
-fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcome, CliError> {
+fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<ExitStatus, CliError> {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
     if let Some(dir) = out_dir {
@@ -167,7 +170,7 @@ fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcom
         let mut cmd = cmd.disable_help_subcommand(true);
         cmd.build();
         pages(cmd, dir).map_err(|e| CliError::Output(format!("{}: {e}", dir.display())))?;
-        return Ok(Outcome { code: 0 });
+        return Ok(ExitStatus::Ok);
     }
     let mut out = out::stdout();
     match what {
@@ -191,7 +194,7 @@ fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcom
             .and_then(|p| std::io::Write::write_all(&mut out, &p))
             .map_err(|e| CliError::Output(e.to_string()))?,
     }
-    Ok(Outcome { code: 0 })
+    Ok(ExitStatus::Ok)
 }
 
 /// A rendered man page in plain ASCII roff: every other character as a groff `\[uXXXX]`
@@ -352,25 +355,6 @@ pub enum CliError {
     Refused(String),
     #[error(transparent)]
     Recover(#[from] rhv_pki::hosts::recover::RecoverError),
-}
-
-impl CliError {
-    /// The process exit code for this failure.
-    pub fn exit_code(&self) -> u8 {
-        use rhv_pki::change::ChangeError as C;
-        match self {
-            CliError::Change(C::Verify { .. } | C::RolledBack { .. }) => {
-                change::EXIT_FAILED_ROLLED_BACK
-            }
-            CliError::Change(C::Txn(rhv_pki::change::txn::TxnError::NoSuchBackup { .. })) => {
-                Status::Unknown.exit_code()
-            }
-            CliError::Change(_) | CliError::Refused(_) | CliError::Recover(_) => {
-                change::EXIT_REFUSED
-            }
-            _ => Status::Unknown.exit_code(),
-        }
-    }
 }
 
 /// Warning / critical windows per role class: flags, then config.toml, then [`alert::BUILTIN`].
@@ -534,13 +518,9 @@ pub fn answer_usage_error(args: impl Iterator<Item = std::ffi::OsString>, reason
     }
 }
 
-/// What `main` needs to decide the exit code.
-pub struct Outcome {
-    pub code: u8,
-}
-
-/// Runs a parsed command. `now` is the wall clock, read by `main`.
-pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
+/// Runs a parsed command. `now` is the wall clock, read by `main`; the status is the
+/// process's exit status ([`ExitStatus`]), a failure's is `ExitStatus::from(&err)`.
+pub fn run(cli: Cli, now: i64) -> Result<ExitStatus, CliError> {
     match cli.command {
         Command::Audit(a) => run_audit(a, now),
         Command::Conf(a) => change::run_conf(a, now),
@@ -554,12 +534,12 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
     }
 }
 
-fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {
+fn run_audit(a: AuditArgs, now: i64) -> Result<ExitStatus, CliError> {
     let format = a.format;
     let mut printed = false;
     let r = audit_main(a, now, &mut printed);
     if let Err(e) = &r {
-        if !printed && e.exit_code() == Status::Unknown.exit_code() {
+        if !printed && ExitStatus::from(e) == ExitStatus::Unknown {
             print_unknown(format, &e.to_string(), None);
         }
     }
@@ -592,7 +572,7 @@ fn print_unknown(format: AuditFormat, reason: &str, audit_line: Option<&str>) {
             let doc = serde_json::json!({
                 "kind": "PkiAudit", "apiVersion": report::API_VERSION,
                 "error": reason,
-                "summary": {"status": Status::Unknown.as_str(), "exitCode": Status::Unknown.exit_code()},
+                "summary": {"status": Status::Unknown.as_str(), "exitCode": ExitStatus::Unknown.code()},
             });
             let mut w = out::stdout();
             let _ = serde_json::to_writer_pretty(&mut w, &doc);
@@ -602,7 +582,7 @@ fn print_unknown(format: AuditFormat, reason: &str, audit_line: Option<&str>) {
     }
 }
 
-fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome, CliError> {
+fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStatus, CliError> {
     let explicit = a.config.is_some();
     let cpath = a
         .config
@@ -670,9 +650,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         } else {
             audit::run_with_extra(&cfg, &mut report::JsonSink::new(w), probed)?
         };
-        return Ok(Outcome {
-            code: Status::of_totals(&totals).exit_code(),
-        });
+        return Ok(Status::of_totals(&totals).into());
     }
     let mut rep = audit::run(&cfg)?;
     audit::add_findings(&mut rep, probed);
@@ -731,7 +709,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
         AuditFormat::Nagios => {
             let (mut line, _) = alert::nagios(&rep, &t);
             if let Some(v) = &el9 {
-                line = audit::el9::nagios(&line, status.exit_code(), v).0;
+                line = audit::el9::nagios(&line, status, v).0;
             }
             match &err {
                 Some(e) => print_unknown(AuditFormat::Nagios, &e.to_string(), Some(&line)),
@@ -794,12 +772,11 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     if !whole && a.post_events {
         post_event(&a, &rep)?;
     }
-    Ok(Outcome {
-        code: match &el9 {
-            Some(v) => audit::el9::exit_code(status.exit_code(), v),
-            None => status.exit_code(),
-        },
-    })
+    Ok(match &el9 {
+        Some(v) => audit::el9::status(status, v),
+        None => status,
+    }
+    .into())
 }
 
 /// Posts the audit's summary event (nothing when the audit is clean).

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 
 use super::maintenance::{self as maint, CycleArgs};
-use super::{locations, store_password, CliError, Format, LocationArgs, Outcome};
+use super::{locations, store_password, CliError, ExitStatus, Format, LocationArgs};
 use rhv_pki::change::txn::{self, Fault, TxnConfig};
 use rhv_pki::change::{self, Applied, ChangeConfig, Plan, Request};
 use rhv_pki::manager::services;
@@ -18,11 +18,6 @@ use rhv_pki::pki::sign::P12Family;
 
 /// Default location of rhv-pki's own backups (under `--root` when given).
 pub const DEFAULT_BACKUP_DIR: &str = "/var/lib/rhv-pki/backups";
-
-/// Exit codes of the change commands (documented in the README).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FAILED_ROLLED_BACK: u8 = 1;
-pub const EXIT_REFUSED: u8 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum P12Choice {
@@ -436,7 +431,7 @@ fn run_change(
     cfg: ChangeConfig,
     req: Request,
     cycle: Option<&CycleArgs>,
-) -> Result<Outcome, CliError> {
+) -> Result<ExitStatus, CliError> {
     let json = common.format == Format::Json;
     let undo = rollback_command(&common.loc, common.backup_dir.as_deref());
     // An interrupted earlier run is undone first, so the plan is made on a consistent PKI.
@@ -477,7 +472,7 @@ fn run_change(
                 print!("{}", p.render());
             }
         }
-        return Ok(Outcome { code: EXIT_OK });
+        return Ok(ExitStatus::Ok);
     }
     if !json {
         print!("{}", render_plan(&plan, false));
@@ -488,7 +483,7 @@ fn run_change(
     }
     if !plan.is_empty() && !confirm(common, &plan.command)? {
         eprintln!("rhv-pki: not applied");
-        return Ok(Outcome { code: EXIT_REFUSED });
+        return Ok(ExitStatus::Refused);
     }
     let mut progress = StderrProgress {
         tty: std::io::stderr().is_terminal(),
@@ -504,7 +499,7 @@ fn run_change(
         } else {
             print!("{}", render_applied(&applied, &plan, true, &undo));
         }
-        return Ok(Outcome { code: EXIT_OK });
+        return Ok(ExitStatus::Ok);
     };
     // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
     let (report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
@@ -525,7 +520,7 @@ fn run_change(
                 print!("{}", maint::render_report(&report));
             }
             eprintln!("rhv-pki: error: global maintenance could not be set; nothing was changed");
-            Ok(Outcome { code: EXIT_REFUSED })
+            Ok(ExitStatus::Refused)
         }
         // The transaction failed and rolled back; maintenance was cleared by the cycle.
         Some(Err(e)) => {
@@ -547,9 +542,7 @@ fn run_change(
                     println!("{} {}: {}", f.problem.code(), f.path, f.message);
                 }
             }
-            Ok(Outcome {
-                code: maint::exit_code(&report),
-            })
+            Ok(maint::cycle_status(&report))
         }
     }
 }
@@ -559,12 +552,12 @@ fn changed_names(plan: &Plan) -> Vec<String> {
     plan.items.iter().map(|i| i.name.clone()).collect()
 }
 
-pub fn run_conf(a: ConfArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_conf(a: ConfArgs, now: i64) -> Result<ExitStatus, CliError> {
     let cfg = config(&a.common, None, now)?;
     run_change(&a.common, cfg, Request::Conf, None)
 }
 
-pub fn run_resign(a: ResignArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_resign(a: ResignArgs, now: i64) -> Result<ExitStatus, CliError> {
     let cfg = config(&a.common, Some(&a.issue), now)?;
     run_change(
         &a.common,
@@ -578,7 +571,7 @@ pub fn run_resign(a: ResignArgs, now: i64) -> Result<Outcome, CliError> {
     )
 }
 
-pub fn run_renew(a: RenewArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_renew(a: RenewArgs, now: i64) -> Result<ExitStatus, CliError> {
     if let Some(w) = a.within {
         if !(0..=36_500).contains(&w) {
             return Err(CliError::Usage(format!("--within {w}: expected 0..36500")));
@@ -644,7 +637,7 @@ fn units_for_files<'a>(files: impl Iterator<Item = &'a String>, era: Era) -> Vec
         .collect()
 }
 
-pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
     let tcfg = txn_config(&a.common, now, "rollback")?;
     require_pki_dir(&tcfg.pki_dir)?;
     let list = txn::list_backups(&tcfg.backup_root).map_err(change::ChangeError::from)?;
@@ -704,10 +697,10 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
             tcfg.pki_dir.display(),
             tcfg.backup_root.display()
         );
-        return Ok(Outcome { code: EXIT_OK });
+        return Ok(ExitStatus::Ok);
     }
     if !confirm(&a.common, "roll back")? {
-        return Ok(Outcome { code: EXIT_REFUSED });
+        return Ok(ExitStatus::Refused);
     }
     let era = services::era_of(&tcfg.pki_dir);
     let rep = txn::rollback_to(tcfg, &id).map_err(change::ChangeError::from)?;
@@ -732,10 +725,10 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
             );
         }
     }
-    Ok(Outcome { code: EXIT_OK })
+    Ok(ExitStatus::Ok)
 }
 
-pub fn run_backups(a: BackupsArgs) -> Result<Outcome, CliError> {
+pub fn run_backups(a: BackupsArgs) -> Result<ExitStatus, CliError> {
     require_pki_dir(&locations(&a.loc).pki_dir)?;
     let root = backup_root(&a.loc, a.backup_dir.as_deref());
     let list = txn::list_backups(&root).map_err(change::ChangeError::from)?;
@@ -763,5 +756,5 @@ pub fn run_backups(a: BackupsArgs) -> Result<Outcome, CliError> {
             println!("(no backups under {})", root.display());
         }
     }
-    Ok(Outcome { code: EXIT_OK })
+    Ok(ExitStatus::Ok)
 }

@@ -8,22 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{locations, CliError, Format, LocationArgs, Outcome};
+use super::{locations, CliError, ExitStatus, Format, LocationArgs};
 use rhv_pki::audit::{self, AuditConfig, AuditReport, Role};
 use rhv_pki::hosts::rolling::{
     self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints,
 };
 use rhv_pki::net::engine::{Engine, EngineConfig};
 use rhv_pki::pki::verify::Issuer;
-
-/// Exit codes of `hosts enroll` (documented in the README).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_HOST_FAILED: u8 = 1;
-pub const EXIT_REFUSED: u8 = 2;
-/// Stopped by a signal: 128 + its number, as shells report it.
-pub const EXIT_INTERRUPTED: u8 = 130;
-pub const EXIT_TERMINATED: u8 = 143;
-pub const EXIT_HANGUP: u8 = 129;
 
 /// A line on stderr that never panics (after SIGHUP the terminal may be gone).
 fn say(msg: &str) {
@@ -753,15 +744,7 @@ fn signals() -> Result<impl std::future::Future<Output = String>, CliError> {
     })
 }
 
-fn signal_exit(name: Option<&str>) -> u8 {
-    match name {
-        Some("SIGTERM") => EXIT_TERMINATED,
-        Some("SIGHUP") => EXIT_HANGUP,
-        _ => EXIT_INTERRUPTED,
-    }
-}
-
-pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> {
     if a.max_parallel == 0 {
         return Err(CliError::Usage("--max-parallel must be at least 1".into()));
     }
@@ -988,7 +971,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         }
         if a.dry_run {
             engine.logout().await;
-            return Ok(Outcome { code: EXIT_OK });
+            return Ok(ExitStatus::Ok);
         }
         if shown.is_empty() {
             engine.logout().await;
@@ -1004,7 +987,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                     .map_err(|e| CliError::Output(e.to_string()))?;
                 out(&format!("{s}\n"))?;
             }
-            return Ok(Outcome { code: EXIT_OK });
+            return Ok(ExitStatus::Ok);
         }
         if !a.yes {
             if !std::io::stdin().is_terminal() {
@@ -1024,7 +1007,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
             if !matches!(line.trim(), "y" | "Y" | "yes") {
                 engine.logout().await;
                 say("rhv-pki: nothing done");
-                return Ok(Outcome { code: EXIT_REFUSED });
+                return Ok(ExitStatus::Refused);
             }
         }
         if discarding {
@@ -1100,20 +1083,20 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                 }
             ));
         }
-        let code = if let Some(sig) = &rep.signal {
+        let status = if let Some(sig) = &rep.signal {
             say(&format!(
                 "rhv-pki: interrupted by {sig}: no new host was started; state kept in {}",
                 state_path.display()
             ));
-            signal_exit(Some(sig))
+            ExitStatus::of_signal(Some(sig))
         } else if rep.completed {
-            EXIT_OK
+            ExitStatus::Ok
         } else {
-            EXIT_HOST_FAILED
+            ExitStatus::HostFailed
         };
         if let Some(c) = &rep.resume_command {
             say(&format!("rhv-pki: to resume: {c}"));
         }
-        Ok(Outcome { code })
+        Ok(status)
     })
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 
-use super::{locations, parse_time, CliError, Color, LocationArgs, Outcome};
+use super::{locations, parse_time, CliError, Color, ExitStatus, LocationArgs};
 use rhv_pki::audit::alert;
 use rhv_pki::audit::report::{self, Status};
 use rhv_pki::audit::{self, AuditConfig};
@@ -180,7 +180,7 @@ pub struct RecoverArgs {
     pub lock_timeout: u64,
 }
 
-pub fn run(a: HostsArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run(a: HostsArgs, now: i64) -> Result<ExitStatus, CliError> {
     match a.command {
         HostsCommand::Audit(a) => run_audit(a, now),
         HostsCommand::Recover(a) => run_recover(a, now),
@@ -348,7 +348,7 @@ fn check_pki_dir(p: &std::path::Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
+fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
     let explicit = a.config.is_some();
     let cpath = a
         .config
@@ -464,7 +464,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         (super::AuditFormat::Nagios, _) => {
             let (mut line, _) = alert::nagios(&rep, &t);
             if let Some(v) = &el9 {
-                line = audit::el9::nagios(&line, status.exit_code(), v).0;
+                line = audit::el9::nagios(&line, status, v).0;
             }
             writeln!(w, "{line}")
         }
@@ -474,12 +474,11 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
     if let Some(e) = textfile_err {
         return Err(e);
     }
-    Ok(Outcome {
-        code: match &el9 {
-            Some(v) => audit::el9::exit_code(status.exit_code(), v),
-            None => status.exit_code(),
-        },
-    })
+    Ok(match &el9 {
+        Some(v) => audit::el9::status(status, v),
+        None => status,
+    }
+    .into())
 }
 
 fn confirm(yes: bool) -> Result<bool, CliError> {
@@ -507,7 +506,7 @@ fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
     writeln!(w).map_err(|e| CliError::Output(e.to_string()))
 }
 
-fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
+fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
     let reach = reach(&a.reach)?;
     if a.days <= 0 || a.days > 36_500 {
         return Err(CliError::Usage(format!(
@@ -561,8 +560,10 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         } else {
             print!("{}", recover::render_plan(&plan, true));
         }
-        return Ok(Outcome {
-            code: if plan.unreachable.is_empty() { 0 } else { 1 },
+        return Ok(if plan.unreachable.is_empty() {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::HostFailed
         });
     }
     if !json {
@@ -578,13 +579,15 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
                 "plan": plan, "result": null
             }))?;
         }
-        return Ok(Outcome {
-            code: if plan.unreachable.is_empty() { 0 } else { 1 },
+        return Ok(if plan.unreachable.is_empty() {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::HostFailed
         });
     }
     if !confirm(a.yes)? {
         eprintln!("rhv-pki: not applied");
-        return Ok(Outcome { code: 2 });
+        return Ok(ExitStatus::Refused);
     }
     let result = recover::execute(&cfg, &reach, &plan)?;
     if json {
@@ -599,7 +602,9 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         );
     }
     let failed = result.hosts.iter().any(|h| !h.ok) || !plan.unreachable.is_empty();
-    Ok(Outcome {
-        code: if failed { 1 } else { 0 },
+    Ok(if failed {
+        ExitStatus::HostFailed
+    } else {
+        ExitStatus::Ok
     })
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 
-use super::{locations, CliError, Format, LocationArgs, Outcome};
+use super::{locations, CliError, ExitStatus, Format, LocationArgs};
 use rhv_pki::audit::{self, AuditConfig};
 use rhv_pki::manager::endpoints::{self, CheckState, Endpoint};
 use rhv_pki::manager::maintenance::{
@@ -20,13 +20,6 @@ use rhv_pki::manager::maintenance::{
 };
 use rhv_pki::manager::services::{self, Step};
 use rhv_pki::net::remote::{Local, Target};
-
-/// Exit codes of the cycle (the change commands' 0–3 stay as they are).
-/// 4: the files were changed, but a restart failed or global maintenance could not be cleared.
-pub const EXIT_CYCLE_FAILED: u8 = 4;
-/// 5: the files were changed and services restarted, but an endpoint still serves an old
-/// certificate (`restart-needed`).
-pub const EXIT_RESTART_NEEDED: u8 = 5;
 
 fn parse_endpoint(s: &str) -> Result<(String, String), String> {
     endpoints::parse_override(s)
@@ -675,33 +668,33 @@ pub fn render_report(r: &CycleReport) -> String {
 /// could not be checked (it showed no certificate — `endpoint-unreachable` — or its file
 /// cannot be read): nothing is proven for it and a restart is not known to help; else 5 when
 /// one serves another certificate than its file (`restart-needed`).
-pub fn verify_exit_code(checks: &[endpoints::Check]) -> u8 {
+pub fn verify_status(checks: &[endpoints::Check]) -> ExitStatus {
     if checks.iter().any(|c| {
         matches!(
             c.state,
             CheckState::Unreachable | CheckState::DiskUnreadable
         )
     }) {
-        EXIT_CYCLE_FAILED
+        ExitStatus::CycleFailed
     } else if checks.iter().any(|c| c.state == CheckState::Stale) {
-        EXIT_RESTART_NEEDED
+        ExitStatus::RestartNeeded
     } else {
-        0
+        ExitStatus::Ok
     }
 }
 
-/// The exit code for a cycle whose file step succeeded.
-pub fn exit_code(r: &CycleReport) -> u8 {
+/// The exit status of a cycle whose file step succeeded.
+pub fn cycle_status(r: &CycleReport) -> ExitStatus {
     match r.result {
-        CycleResult::Done => 0,
+        CycleResult::Done => ExitStatus::Ok,
         // The verify step judged as `maintenance verify` does: an endpoint that shows no
         // certificate after its restart is 4, one that serves the old certificate 5.
-        CycleResult::Stale | CycleResult::EndpointUnreachable => verify_exit_code(&r.checks),
-        CycleResult::MaintenanceRefused => super::change::EXIT_REFUSED,
-        CycleResult::FilesFailed => super::change::EXIT_FAILED_ROLLED_BACK,
+        CycleResult::Stale | CycleResult::EndpointUnreachable => verify_status(&r.checks),
+        CycleResult::MaintenanceRefused => ExitStatus::Refused,
+        CycleResult::FilesFailed => ExitStatus::FailedRolledBack,
         CycleResult::RestartFailed
         | CycleResult::RestartRefused
-        | CycleResult::MaintenanceNotCleared => EXIT_CYCLE_FAILED,
+        | CycleResult::MaintenanceNotCleared => ExitStatus::CycleFailed,
     }
 }
 
@@ -748,7 +741,7 @@ pub fn probe_for_audit(
     audit::probe_findings(cfg, &checks)
 }
 
-pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
+pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
     match a.action {
         MaintAction::Status(h) => {
             let he = resolve_he(&h.he, None)?;
@@ -760,7 +753,7 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
                 } else {
                     println!("{}", he.describe());
                 }
-                return Ok(Outcome { code: 3 });
+                return Ok(ExitStatus::Unknown);
             };
             let on = gm.status().map_err(maint_err)?;
             let hosts = match &he {
@@ -798,7 +791,7 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
                     );
                 }
             }
-            Ok(Outcome { code: 0 })
+            Ok(ExitStatus::Ok)
         }
         MaintAction::On(h) => on_off(h, true),
         MaintAction::Off(h) => on_off(h, false),
@@ -819,7 +812,7 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
             );
             let pki_dir = locations(&v.loc).pki_dir;
             let findings = audit::probe_findings(&AuditConfig::new(&pki_dir, 0), &checks);
-            let code = verify_exit_code(&checks);
+            let status = verify_status(&checks);
             if v.format == Format::Json {
                 print_json(
                     &serde_json::json!({"kind": "EndpointCheck", "apiVersion": "rhv-pki/v1", "checks": checks, "findings": findings}),
@@ -840,7 +833,7 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
                     println!("{} {}: {}", f.problem.code(), f.path, f.message);
                 }
             }
-            Ok(Outcome { code })
+            Ok(status)
         }
         MaintAction::Restart(r) => restart(r),
     }
@@ -848,7 +841,7 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
 
 /// `maintenance restart NAME...`: under global maintenance, only on the live PKI unless
 /// `--cycle`; nothing requested that can be restarted, or restarts refused, is not a success.
-fn restart(r: RestartArgs) -> Result<Outcome, CliError> {
+fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
     for n in &r.names {
         if rhv_pki::pki::catalog::entity(n).is_none()
             && !rhv_pki::pki::catalog::CAS.iter().any(|c| c.name == n)
@@ -867,7 +860,7 @@ fn restart(r: RestartArgs) -> Result<Outcome, CliError> {
         } else {
             print!("rhv-pki maintenance restart --dry-run\n{}", p.render());
         }
-        return Ok(Outcome { code: 0 });
+        return Ok(ExitStatus::Ok);
     }
     let restartable = p.restarts.iter().any(|s| s.restarts());
     let refusal = if !restartable {
@@ -905,12 +898,10 @@ fn restart(r: RestartArgs) -> Result<Outcome, CliError> {
         print!("{}", render_report(&rep));
     }
     shout(&rep);
-    Ok(Outcome {
-        code: exit_code(&rep),
-    })
+    Ok(cycle_status(&rep))
 }
 
-fn on_off(h: HeOnly, on: bool) -> Result<Outcome, CliError> {
+fn on_off(h: HeOnly, on: bool) -> Result<ExitStatus, CliError> {
     let he = resolve_he(&h.he, None)?;
     let Some(gm) = he.gm() else {
         return Err(CliError::Usage(format!(
@@ -948,7 +939,9 @@ fn on_off(h: HeOnly, on: bool) -> Result<Outcome, CliError> {
             Err(e) => eprintln!("rhv-pki: error: {e}"),
         }
     }
-    Ok(Outcome {
-        code: if ok { 0 } else { super::change::EXIT_REFUSED },
+    Ok(if ok {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Refused
     })
 }
