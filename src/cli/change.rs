@@ -2,22 +2,24 @@
 //! The plan printed by `--dry-run` is the very object `change::apply` executes.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ValueEnum;
 
-use super::maintenance::{self as maint, CycleArgs};
-use super::{locations, store_password, CliError, ExitStatus, Format, LocationArgs};
-use rhv_pki::change::txn::{self, Fault, TxnConfig};
+use super::args::{
+    backup_root, fault_from_env, locations, rollback_command, store_password, thresholds,
+    CycleArgs, Format, LocationArgs,
+};
+use super::cycle as maint;
+use super::exit::{CliError, ExitStatus};
+use super::term::{self, print_json, StderrProgress};
+use rhv_pki::change::txn::{self, TxnConfig};
 use rhv_pki::change::{self, Applied, ChangeConfig, Plan, Request};
 use rhv_pki::manager::services;
 use rhv_pki::pki::catalog::{self, Era};
 use rhv_pki::pki::sign::P12Family;
-
-/// Default location of rhv-pki's own backups (under `--root` when given).
-pub const DEFAULT_BACKUP_DIR: &str = "/var/lib/rhv-pki/backups";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum P12Choice {
@@ -147,46 +149,6 @@ pub struct BackupsArgs {
     pub format: Format,
 }
 
-pub(crate) fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
-    if let Some(d) = explicit {
-        return d.to_path_buf();
-    }
-    match &loc.root {
-        Some(r) => r.join(DEFAULT_BACKUP_DIR.trim_start_matches('/')),
-        None => PathBuf::from(DEFAULT_BACKUP_DIR),
-    }
-}
-
-/// Test hook: `RHV_PKI_FAULT=fail:N` or `abort:N` makes the N-th write step fail or die;
-/// `loosen:N` makes the N-th written file come out mode 0666 (the post-write check's test).
-/// Only builds with the `fault-injection` feature (the test suite's) read it; a release
-/// build ignores the variable and never fires a fault.
-#[cfg(feature = "fault-injection")]
-pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
-    let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
-        return Ok(None);
-    };
-    let bad = || {
-        CliError::Usage(format!(
-            "RHV_PKI_FAULT='{v}': expected fail:N, abort:N or loosen:N"
-        ))
-    };
-    let (k, n) = v.split_once(':').ok_or_else(bad)?;
-    let n: usize = n.parse().map_err(|_| bad())?;
-    match k {
-        "fail" => Ok(Some(Fault::Fail(n))),
-        "abort" => Ok(Some(Fault::Abort(n))),
-        "loosen" => Ok(Some(Fault::Loosen(n))),
-        _ => Err(bad()),
-    }
-}
-
-/// Without the `fault-injection` feature there is no fault to inject.
-#[cfg(not(feature = "fault-injection"))]
-pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
-    Ok(None)
-}
-
 fn config(
     common: &CommonChangeArgs,
     issue: Option<&IssueArgs>,
@@ -240,20 +202,7 @@ fn renew_windows(
         PathBuf::from,
     );
     let conf = rhv_pki::audit::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
-    super::thresholds(&conf, None, None)
-}
-
-/// Progress on stderr, one line per step (quiet when stderr is not a terminal).
-struct StderrProgress {
-    tty: bool,
-}
-
-impl change::Progress for StderrProgress {
-    fn step(&mut self, what: &str) {
-        if self.tty {
-            eprintln!("  .. {what}");
-        }
-    }
+    thresholds(&conf, None, None)
 }
 
 fn short_time(rfc: &str) -> &str {
@@ -336,36 +285,6 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
     s
 }
 
-/// `rhv-pki rollback` with the location flags of this run, so the printed undo command acts
-/// on the tree that was changed (a `--root` copy, not the live /etc/pki/ovirt-engine).
-pub fn rollback_command(loc: &LocationArgs, backup_dir: Option<&Path>) -> String {
-    fn arg(s: &mut String, flag: &str, p: &Path) {
-        let v = p.to_string_lossy();
-        let plain = !v.is_empty()
-            && v.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,".contains(&b));
-        if plain {
-            s.push_str(&format!(" {flag} {v}"));
-        } else {
-            s.push_str(&format!(" {flag} '{}'", v.replace('\'', "'\\''")));
-        }
-    }
-    let mut s = String::from("rhv-pki rollback");
-    if let Some(r) = &loc.root {
-        arg(&mut s, "--root", r);
-    }
-    if let Some(p) = &loc.pki_dir {
-        arg(&mut s, "--pki-dir", p);
-    }
-    if let Some(e) = &loc.engine_conf_dir {
-        arg(&mut s, "--engine-conf-dir", e);
-    }
-    if let Some(b) = backup_dir {
-        arg(&mut s, "--backup-dir", b);
-    }
-    s
-}
-
 fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> String {
     let mut s = String::new();
     for r in &a.recovered {
@@ -401,29 +320,9 @@ fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> S
 }
 
 fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
-    if common.yes {
-        return Ok(true);
-    }
-    // Not confirmed, as a "no" answer is (exit 2): nobody can answer on /dev/null or a pipe.
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::Refused(format!(
-            "refusing to {what} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)"
-        )));
-    }
-    eprint!("Apply this plan? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::Output(e.to_string()))?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES"))
-}
-
-fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let mut w = super::out::stdout();
-    serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
-    writeln!(w).map_err(|e| CliError::Output(e.to_string()))
+    term::confirm(common.yes, || {
+        format!("refusing to {what} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)")
+    })
 }
 
 fn run_change(

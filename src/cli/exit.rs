@@ -2,10 +2,30 @@
 //! here and nowhere else (`main` turns it into the process's `ExitCode`). The numbers are the
 //! ones each command's `--help` documents: the Nagios convention (0–3) for the audits, the
 //! change commands' 0–5, and the signal codes (128 + N) of an interrupted `hosts enroll`.
+//! [`CliError`] is every failure a command can end in; `From<&CliError>` gives its status.
 
 use rhv_pki::audit::report::Status;
 
-use super::CliError;
+/// A failure before or outside the audit proper (always exit 3 in check mode).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Audit(#[from] rhv_pki::audit::AuditError),
+    #[error("writing the report: {0}")]
+    Output(String),
+    /// A side job of the audit failed (the Manager for `--post-events`): exit 3.
+    #[error("{0}")]
+    SideJob(String),
+    #[error(transparent)]
+    Change(#[from] rhv_pki::change::ChangeError),
+    /// Refused before anything was changed (exit 2 in the change commands' terms).
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Recover(#[from] rhv_pki::hosts::recover::RecoverError),
+}
 
 /// How a command ended, as the process reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
