@@ -1,7 +1,9 @@
 //! rhv-pki: keep an oVirt / RHV Manager's X.509 PKI healthy — audit it, re-sign SHA-1
 //! certificates with SHA-256 keeping their keys, renew before expiry, re-enroll hosts.
 //!
-//! The library never reads the clock: every judgement takes `now` as an argument.
+//! The library never reads the wall clock, the environment, argv or the terminal: `now`,
+//! passwords, paths and progress sinks are arguments. The command line lives in `src/cli/`,
+//! part of the binary only.
 //!
 //! Parts, with one-way arrows: [`pki`] (formats, crypto, catalogue; pure) ← [`audit`]
 //! (read-only judgement and its output formats) ← [`change`] (the only writer of the Manager
@@ -11,7 +13,6 @@
 
 pub mod audit;
 pub mod change;
-pub mod cli;
 pub mod hosts;
 pub mod i18n;
 pub mod manager;

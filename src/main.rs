@@ -1,32 +1,35 @@
-//! The `rhv-pki` binary: parse, run, and decide the exit code — nothing else.
+//! The `rhv-pki` binary: parse, run, and turn the command's [`ExitStatus`] into the process's
+//! exit code — nothing else.
 
 #![deny(unsafe_code)]
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use rhv_pki::audit::report::Status;
-use rhv_pki::cli::{self, Cli};
+use cli::exit::ExitStatus;
+use cli::Cli;
+
+mod cli;
 
 fn main() -> ExitCode {
     // Usage errors are UNKNOWN (3) in Nagios terms, not clap's default 2 (= CRITICAL).
     let args = match Cli::try_parse() {
         Ok(a) => a,
         Err(e) => {
-            let code = if e.use_stderr() {
-                Status::Unknown.exit_code()
+            let status = if e.use_stderr() {
+                ExitStatus::Unknown
             } else {
-                0
+                ExitStatus::Ok
             };
             let _ = e.print();
             // A Nagios check (or a JSON consumer) gets its answer on stdout even then.
-            if code == Status::Unknown.exit_code() {
+            if status == ExitStatus::Unknown {
                 let text = e.to_string();
                 let first = text.lines().next().unwrap_or("invalid arguments");
                 let reason = format!("rhv-pki: {}", first.trim_start_matches("error: "));
                 cli::answer_usage_error(std::env::args_os(), &reason);
             }
-            return ExitCode::from(code);
+            return status.into();
         }
     };
     let now = std::time::SystemTime::now()
@@ -39,10 +42,10 @@ fn main() -> ExitCode {
         eprintln!("rhv-pki: warning: writing to standard output: {e}");
     }
     match r {
-        Ok(outcome) => ExitCode::from(outcome.code),
+        Ok(status) => status.into(),
         Err(e) => {
             eprintln!("rhv-pki: error: {e}");
-            ExitCode::from(e.exit_code())
+            ExitStatus::from(&e).into()
         }
     }
 }

@@ -219,7 +219,7 @@ fn exit_codes_listed(text: &str) -> BTreeSet<u32> {
         .collect()
 }
 
-/// What each command can return, read from its code paths (src/main.rs `CliError::exit_code`,
+/// What each command can return, read from its code paths (src/cli/exit.rs `ExitStatus`,
 /// src/cli/change.rs, src/cli/maintenance.rs, src/cli/hosts.rs, src/cli/enroll.rs): clap's
 /// usage errors are 3 everywhere; `Refused` and change errors 2; a rolled-back change 1;
 /// the cycle 4 / 5; `maintenance verify` 4 / 5; enroll's signals 128 + N.

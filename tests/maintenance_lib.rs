@@ -1,5 +1,5 @@
 //! The library side of the cycle against stand-in commands reached through `remote::Local`
-//! with `bin_dir` (the way an SSH target will be plugged in): unit states, global maintenance
+//! with the stand-ins first in its `path` (the way an SSH target will be plugged in): unit states, global maintenance
 //! set / read back / left as found, the REST adapter, and a whole cycle around the real
 //! `change::apply` with a real apache serving the result.
 
@@ -19,8 +19,13 @@ use rhv_pki::net::remote::Local;
 use rhv_pki::pki::catalog::Era;
 
 fn local(m: &Manager) -> Local {
+    // The stand-ins first, then this process's PATH.
+    let mut dirs = vec![m.shims()];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     Local {
-        bin_dir: Some(m.shims()),
+        path: Some(std::env::join_paths(dirs).unwrap()),
         ..Local::default()
     }
 }

@@ -21,6 +21,8 @@ fn opts(s: &Sshd, known_hosts: &Path) -> SshOptions {
         accept_new_host_key: false,
         connect_timeout: Duration::from_secs(10),
         command_timeout: Duration::from_secs(30),
+        ssh_dir: known_hosts.parent().unwrap().to_path_buf(),
+        agent_socket: None,
     }
 }
 

@@ -486,7 +486,7 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, run: Run<'_>, errors_total: u
         "Overall state: 0 OK, 1 WARNING, 2 CRITICAL.",
         "gauge",
     );
-    let _ = writeln!(s, "rhv_pki_status{{{me}}} {}", st.exit_code());
+    let _ = writeln!(s, "rhv_pki_status{{{me}}} {}", st.nagios_code());
     family(
         &mut s,
         "rhv_pki_last_success_timestamp_seconds",

@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::report::Status;
 use super::{AuditReport, CertRecord, Finding, Role, Severity};
 use crate::pki::catalog;
 
@@ -345,15 +346,10 @@ pub fn prometheus(v: &Verdict, scope: &str, manager: &str) -> String {
 
 /// The Nagios line with the verdict: NOT READY is at least WARNING, and the summary says so
 /// first (`WARNING: EL9 NOT READY (3 items: sha1-signature, …); <audit summary> | perfdata`).
-/// `code` is the audit's exit code; returns the line and the combined exit code.
-pub fn nagios(line: &str, code: u8, v: &Verdict) -> (String, u8) {
-    let code = if v.ready { code } else { code.max(1) };
-    let state = match code {
-        0 => "OK",
-        1 => "WARNING",
-        2 => "CRITICAL",
-        _ => "UNKNOWN",
-    };
+/// `audit` is the audit's state; returns the line and the combined state.
+pub fn nagios(line: &str, audit: Status, v: &Verdict) -> (String, Status) {
+    let status = status(audit, v);
+    let state = status.as_str();
     let rest = line.split_once(": ").map(|(_, r)| r).unwrap_or(line);
     let head = if v.ready {
         "EL9 READY".to_string()
@@ -374,15 +370,15 @@ pub fn nagios(line: &str, code: u8, v: &Verdict) -> (String, u8) {
         Some((summary, p)) => format!("{state}: {head}; {summary} | {p} {perf}"),
         None => format!("{state}: {head}; {rest} | {perf}"),
     };
-    (line, code)
+    (line, status)
 }
 
-/// The exit code with the verdict: the audit's, at least 1 (WARNING) when not ready.
-pub fn exit_code(audit_code: u8, v: &Verdict) -> u8 {
+/// The state with the verdict: the audit's, at least WARNING when not ready.
+pub fn status(audit: Status, v: &Verdict) -> Status {
     if v.ready {
-        audit_code
+        audit
     } else {
-        audit_code.max(1)
+        audit.max(Status::Warning)
     }
 }
 
@@ -409,19 +405,22 @@ mod tests {
             }],
             notes: Vec::new(),
         };
-        let (l, c) = nagios("OK: 3 certificates OK | 'x'=1;;", 0, &v);
-        assert_eq!(c, 1);
+        let (l, c) = nagios("OK: 3 certificates OK | 'x'=1;;", Status::Ok, &v);
+        assert_eq!(c, Status::Warning);
         assert_eq!(
             l,
             "WARNING: EL9 NOT READY (1 item: p12-legacy-rc2); 3 certificates OK | 'x'=1;; 'el9_items'=1;0;;0;"
         );
-        let (l, _) = nagios("OK: fine", 0, &v);
+        let (l, _) = nagios("OK: fine", Status::Ok, &v);
         assert_eq!(
             l,
             "WARNING: EL9 NOT READY (1 item: p12-legacy-rc2); fine | 'el9_items'=1;0;;0;"
         );
-        let (l, c) = nagios("CRITICAL: bad", 2, &v);
-        assert_eq!((l.starts_with("CRITICAL: EL9 NOT READY"), c), (true, 2));
-        assert_eq!(exit_code(0, &v), 1);
+        let (l, c) = nagios("CRITICAL: bad", Status::Critical, &v);
+        assert_eq!(
+            (l.starts_with("CRITICAL: EL9 NOT READY"), c),
+            (true, Status::Critical)
+        );
+        assert_eq!(status(Status::Ok, &v), Status::Warning);
     }
 }

@@ -32,8 +32,9 @@ impl Status {
             _ => Status::Ok,
         }
     }
-    /// Nagios plugin exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
-    pub fn exit_code(self) -> u8 {
+    /// The Nagios state number (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) the JSON summary and
+    /// the Prometheus status metric carry; the process's exit status is the binary's to decide.
+    pub fn nagios_code(self) -> u8 {
         match self {
             Status::Ok => 0,
             Status::Warning => 1,
@@ -308,7 +309,7 @@ fn summary(t: &Totals) -> serde_json::Value {
     let st = Status::of_totals(t);
     json!({
         "status": st.as_str(),
-        "exitCode": st.exit_code(),
+        "exitCode": st.nagios_code(),
         "certificates": c.total,
         "ok": c.ok,
         "warning": c.warning,

@@ -2,27 +2,24 @@
 //! The plan printed by `--dry-run` is the very object `change::apply` executes.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::ValueEnum;
 
-use super::maintenance::{self as maint, CycleArgs};
-use super::{locations, store_password, CliError, Format, LocationArgs, Outcome};
-use crate::change::txn::{self, Fault, TxnConfig};
-use crate::change::{self, Applied, ChangeConfig, Plan, Request};
-use crate::manager::services;
-use crate::pki::catalog::{self, Era};
-use crate::pki::sign::P12Family;
-
-/// Default location of rhv-pki's own backups (under `--root` when given).
-pub const DEFAULT_BACKUP_DIR: &str = "/var/lib/rhv-pki/backups";
-
-/// Exit codes of the change commands (documented in the README).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FAILED_ROLLED_BACK: u8 = 1;
-pub const EXIT_REFUSED: u8 = 2;
+use super::args::{
+    backup_root, fault_from_env, locations, rollback_command, store_password, thresholds,
+    CycleArgs, Format, LocationArgs,
+};
+use super::cycle as maint;
+use super::exit::{CliError, ExitStatus};
+use super::term::{self, print_json, StderrProgress};
+use rhv_pki::change::txn::{self, TxnConfig};
+use rhv_pki::change::{self, Applied, ChangeConfig, Plan, Request};
+use rhv_pki::manager::services;
+use rhv_pki::pki::catalog::{self, Era};
+use rhv_pki::pki::sign::P12Family;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum P12Choice {
@@ -152,46 +149,6 @@ pub struct BackupsArgs {
     pub format: Format,
 }
 
-pub(crate) fn backup_root(loc: &LocationArgs, explicit: Option<&Path>) -> PathBuf {
-    if let Some(d) = explicit {
-        return d.to_path_buf();
-    }
-    match &loc.root {
-        Some(r) => r.join(DEFAULT_BACKUP_DIR.trim_start_matches('/')),
-        None => PathBuf::from(DEFAULT_BACKUP_DIR),
-    }
-}
-
-/// Test hook: `RHV_PKI_FAULT=fail:N` or `abort:N` makes the N-th write step fail or die;
-/// `loosen:N` makes the N-th written file come out mode 0666 (the post-write check's test).
-/// Only builds with the `fault-injection` feature (the test suite's) read it; a release
-/// build ignores the variable and never fires a fault.
-#[cfg(feature = "fault-injection")]
-pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
-    let Ok(v) = std::env::var("RHV_PKI_FAULT") else {
-        return Ok(None);
-    };
-    let bad = || {
-        CliError::Usage(format!(
-            "RHV_PKI_FAULT='{v}': expected fail:N, abort:N or loosen:N"
-        ))
-    };
-    let (k, n) = v.split_once(':').ok_or_else(bad)?;
-    let n: usize = n.parse().map_err(|_| bad())?;
-    match k {
-        "fail" => Ok(Some(Fault::Fail(n))),
-        "abort" => Ok(Some(Fault::Abort(n))),
-        "loosen" => Ok(Some(Fault::Loosen(n))),
-        _ => Err(bad()),
-    }
-}
-
-/// Without the `fault-injection` feature there is no fault to inject.
-#[cfg(not(feature = "fault-injection"))]
-pub(crate) fn fault_from_env() -> Result<Option<Fault>, CliError> {
-    Ok(None)
-}
-
 fn config(
     common: &CommonChangeArgs,
     issue: Option<&IssueArgs>,
@@ -239,26 +196,13 @@ fn config(
 /// The per-class windows of config.toml `[thresholds]` (the same the audit warns with).
 fn renew_windows(
     path: Option<&std::path::Path>,
-) -> Result<crate::audit::alert::Thresholds, CliError> {
+) -> Result<rhv_pki::audit::alert::Thresholds, CliError> {
     let p = path.map_or_else(
-        || PathBuf::from(crate::audit::alert::DEFAULT_CONFIG),
+        || PathBuf::from(rhv_pki::audit::alert::DEFAULT_CONFIG),
         PathBuf::from,
     );
-    let conf = crate::audit::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
-    super::thresholds(&conf, None, None)
-}
-
-/// Progress on stderr, one line per step (quiet when stderr is not a terminal).
-struct StderrProgress {
-    tty: bool,
-}
-
-impl change::Progress for StderrProgress {
-    fn step(&mut self, what: &str) {
-        if self.tty {
-            eprintln!("  .. {what}");
-        }
-    }
+    let conf = rhv_pki::audit::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
+    thresholds(&conf, None, None)
 }
 
 fn short_time(rfc: &str) -> &str {
@@ -341,36 +285,6 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
     s
 }
 
-/// `rhv-pki rollback` with the location flags of this run, so the printed undo command acts
-/// on the tree that was changed (a `--root` copy, not the live /etc/pki/ovirt-engine).
-pub fn rollback_command(loc: &LocationArgs, backup_dir: Option<&Path>) -> String {
-    fn arg(s: &mut String, flag: &str, p: &Path) {
-        let v = p.to_string_lossy();
-        let plain = !v.is_empty()
-            && v.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@,".contains(&b));
-        if plain {
-            s.push_str(&format!(" {flag} {v}"));
-        } else {
-            s.push_str(&format!(" {flag} '{}'", v.replace('\'', "'\\''")));
-        }
-    }
-    let mut s = String::from("rhv-pki rollback");
-    if let Some(r) = &loc.root {
-        arg(&mut s, "--root", r);
-    }
-    if let Some(p) = &loc.pki_dir {
-        arg(&mut s, "--pki-dir", p);
-    }
-    if let Some(e) = &loc.engine_conf_dir {
-        arg(&mut s, "--engine-conf-dir", e);
-    }
-    if let Some(b) = backup_dir {
-        arg(&mut s, "--backup-dir", b);
-    }
-    s
-}
-
 fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> String {
     let mut s = String::new();
     for r in &a.recovered {
@@ -406,29 +320,9 @@ fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> S
 }
 
 fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
-    if common.yes {
-        return Ok(true);
-    }
-    // Not confirmed, as a "no" answer is (exit 2): nobody can answer on /dev/null or a pipe.
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::Refused(format!(
-            "refusing to {what} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)"
-        )));
-    }
-    eprint!("Apply this plan? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::Output(e.to_string()))?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES"))
-}
-
-fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let mut w = super::out::stdout();
-    serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
-    writeln!(w).map_err(|e| CliError::Output(e.to_string()))
+    term::confirm(common.yes, || {
+        format!("refusing to {what} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)")
+    })
 }
 
 fn run_change(
@@ -436,7 +330,7 @@ fn run_change(
     cfg: ChangeConfig,
     req: Request,
     cycle: Option<&CycleArgs>,
-) -> Result<Outcome, CliError> {
+) -> Result<ExitStatus, CliError> {
     let json = common.format == Format::Json;
     let undo = rollback_command(&common.loc, common.backup_dir.as_deref());
     // An interrupted earlier run is undone first, so the plan is made on a consistent PKI.
@@ -477,7 +371,7 @@ fn run_change(
                 print!("{}", p.render());
             }
         }
-        return Ok(Outcome { code: EXIT_OK });
+        return Ok(ExitStatus::Ok);
     }
     if !json {
         print!("{}", render_plan(&plan, false));
@@ -488,7 +382,7 @@ fn run_change(
     }
     if !plan.is_empty() && !confirm(common, &plan.command)? {
         eprintln!("rhv-pki: not applied");
-        return Ok(Outcome { code: EXIT_REFUSED });
+        return Ok(ExitStatus::Refused);
     }
     let mut progress = StderrProgress {
         tty: std::io::stderr().is_terminal(),
@@ -504,7 +398,7 @@ fn run_change(
         } else {
             print!("{}", render_applied(&applied, &plan, true, &undo));
         }
-        return Ok(Outcome { code: EXIT_OK });
+        return Ok(ExitStatus::Ok);
     };
     // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
     let (report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
@@ -525,7 +419,7 @@ fn run_change(
                 print!("{}", maint::render_report(&report));
             }
             eprintln!("rhv-pki: error: global maintenance could not be set; nothing was changed");
-            Ok(Outcome { code: EXIT_REFUSED })
+            Ok(ExitStatus::Refused)
         }
         // The transaction failed and rolled back; maintenance was cleared by the cycle.
         Some(Err(e)) => {
@@ -547,9 +441,7 @@ fn run_change(
                     println!("{} {}: {}", f.problem.code(), f.path, f.message);
                 }
             }
-            Ok(Outcome {
-                code: maint::exit_code(&report),
-            })
+            Ok(maint::cycle_status(&report))
         }
     }
 }
@@ -559,12 +451,12 @@ fn changed_names(plan: &Plan) -> Vec<String> {
     plan.items.iter().map(|i| i.name.clone()).collect()
 }
 
-pub fn run_conf(a: ConfArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_conf(a: ConfArgs, now: i64) -> Result<ExitStatus, CliError> {
     let cfg = config(&a.common, None, now)?;
     run_change(&a.common, cfg, Request::Conf, None)
 }
 
-pub fn run_resign(a: ResignArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_resign(a: ResignArgs, now: i64) -> Result<ExitStatus, CliError> {
     let cfg = config(&a.common, Some(&a.issue), now)?;
     run_change(
         &a.common,
@@ -578,7 +470,7 @@ pub fn run_resign(a: ResignArgs, now: i64) -> Result<Outcome, CliError> {
     )
 }
 
-pub fn run_renew(a: RenewArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_renew(a: RenewArgs, now: i64) -> Result<ExitStatus, CliError> {
     if let Some(w) = a.within {
         if !(0..=36_500).contains(&w) {
             return Err(CliError::Usage(format!("--within {w}: expected 0..36500")));
@@ -644,7 +536,7 @@ fn units_for_files<'a>(files: impl Iterator<Item = &'a String>, era: Era) -> Vec
         .collect()
 }
 
-pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
     let tcfg = txn_config(&a.common, now, "rollback")?;
     require_pki_dir(&tcfg.pki_dir)?;
     let list = txn::list_backups(&tcfg.backup_root).map_err(change::ChangeError::from)?;
@@ -704,10 +596,10 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
             tcfg.pki_dir.display(),
             tcfg.backup_root.display()
         );
-        return Ok(Outcome { code: EXIT_OK });
+        return Ok(ExitStatus::Ok);
     }
     if !confirm(&a.common, "roll back")? {
-        return Ok(Outcome { code: EXIT_REFUSED });
+        return Ok(ExitStatus::Refused);
     }
     let era = services::era_of(&tcfg.pki_dir);
     let rep = txn::rollback_to(tcfg, &id).map_err(change::ChangeError::from)?;
@@ -732,10 +624,10 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
             );
         }
     }
-    Ok(Outcome { code: EXIT_OK })
+    Ok(ExitStatus::Ok)
 }
 
-pub fn run_backups(a: BackupsArgs) -> Result<Outcome, CliError> {
+pub fn run_backups(a: BackupsArgs) -> Result<ExitStatus, CliError> {
     require_pki_dir(&locations(&a.loc).pki_dir)?;
     let root = backup_root(&a.loc, a.backup_dir.as_deref());
     let list = txn::list_backups(&root).map_err(change::ChangeError::from)?;
@@ -763,5 +655,5 @@ pub fn run_backups(a: BackupsArgs) -> Result<Outcome, CliError> {
             println!("(no backups under {})", root.display());
         }
     }
-    Ok(Outcome { code: EXIT_OK })
+    Ok(ExitStatus::Ok)
 }

@@ -3,76 +3,21 @@
 //! configurations here; the terminal (indicatif bars or plain log lines) is only known here.
 
 use std::io::{IsTerminal, Write};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{locations, CliError, Format, LocationArgs, Outcome};
-use crate::audit::{self, AuditConfig, AuditReport, Role};
-use crate::hosts::rolling::{
+use super::args::{
+    engine_config, locations, read_ca, EngineArgs, Format, LocationArgs, VdsmProbeArgs,
+};
+use super::exit::{CliError, ExitStatus};
+use super::term::{out, say, step_name, Bars, Lines};
+use rhv_pki::audit::{self, AuditConfig, AuditReport, Role};
+use rhv_pki::hosts::rolling::{
     self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints,
 };
-use crate::net::engine::{Engine, EngineConfig};
-use crate::pki::verify::Issuer;
-
-/// Exit codes of `hosts enroll` (documented in the README).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_HOST_FAILED: u8 = 1;
-pub const EXIT_REFUSED: u8 = 2;
-/// Stopped by a signal: 128 + its number, as shells report it.
-pub const EXIT_INTERRUPTED: u8 = 130;
-pub const EXIT_TERMINATED: u8 = 143;
-pub const EXIT_HANGUP: u8 = 129;
-
-/// A line on stderr that never panics (after SIGHUP the terminal may be gone).
-fn say(msg: &str) {
-    let mut e = std::io::stderr().lock();
-    let _ = writeln!(e, "{msg}");
-    let _ = e.flush();
-}
-
-/// How to reach the Manager's REST API.
-#[derive(Debug, Clone, clap::Args)]
-pub struct EngineArgs {
-    /// Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d].
-    #[arg(long, value_name = "URL")]
-    pub engine_url: Option<String>,
-    /// Connect to this address instead of resolving the URL's host (the URL's host is still
-    /// the name the certificate must carry), like curl's --connect-to.
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub connect_to: Option<SocketAddr>,
-    /// The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem
-    /// when apache has a third-party certificate].
-    #[arg(long, value_name = "FILE")]
-    pub ca_file: Option<PathBuf>,
-    /// The Manager user to log in as (USER@PROFILE).
-    #[arg(long, value_name = "USER@PROFILE", default_value = "admin@internal")]
-    pub user: String,
-    /// File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line.
-    #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
-    /// Seconds per request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub api_timeout: u64,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ProbeArgs {
-    /// vdsm's port on every host.
-    #[arg(long, value_name = "PORT", default_value_t = 54321)]
-    pub vdsm_port: u16,
-    /// Where one host's vdsm really listens: NAME=HOST:PORT (NAME is the host's name or
-    /// address); repeatable.
-    #[arg(long, value_name = "NAME=HOST:PORT")]
-    pub vdsm_endpoint: Vec<String>,
-    /// Seconds per TLS handshake.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
-    pub probe_timeout: u64,
-    /// Handshakes at once.
-    #[arg(long, value_name = "N", default_value_t = 16)]
-    pub probe_parallel: usize,
-}
+use rhv_pki::net::engine::Engine;
+use rhv_pki::pki::verify::Issuer;
 
 #[derive(Debug, clap::Args)]
 pub struct HostsEnrollArgs {
@@ -142,95 +87,10 @@ pub struct HostsEnrollArgs {
     #[command(flatten, next_help_heading = "Manager API")]
     pub engine: EngineArgs,
     #[command(flatten, next_help_heading = "vdsm TLS")]
-    pub probe: ProbeArgs,
+    pub probe: VdsmProbeArgs,
 }
 
-/// The Manager password: a file or the environment — never argv.
-fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
-    let pw = match file {
-        Some(f) => {
-            let t = std::fs::read_to_string(f).map_err(|e| {
-                CliError::Usage(format!("{}: cannot read password file: {e}", f.display()))
-            })?;
-            t.trim_end_matches(['\n', '\r']).to_string()
-        }
-        None => std::env::var("RHV_PKI_ENGINE_PASSWORD").map_err(|_| {
-            CliError::Usage(
-                "the Manager password is needed: --password-file FILE or $RHV_PKI_ENGINE_PASSWORD"
-                    .into(),
-            )
-        })?,
-    };
-    if pw.is_empty() {
-        return Err(CliError::Usage("the Manager password is empty".into()));
-    }
-    Ok(pw)
-}
-
-fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    let data = crate::pki::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
-    let der = crate::pki::cert::first_certificate(path, &data)
-        .map_err(|e| CliError::Usage(e.to_string()))?;
-    Issuer::new("ca", &der).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
-    Ok(der)
-}
-
-fn wall_clock() -> Arc<dyn Fn() -> i64 + Send + Sync> {
-    Arc::new(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
-    })
-}
-
-/// Builds the REST client configuration from the arguments.
-pub fn engine_config(
-    a: &EngineArgs,
-    loc: &LocationArgs,
-) -> Result<(EngineConfig, PathBuf), CliError> {
-    let l = locations(loc);
-    let url = match &a.engine_url {
-        Some(u) => u.clone(),
-        None => {
-            let fqdn = l
-                .engine_conf_dir
-                .as_deref()
-                .and_then(|d| crate::pki::conf::read_engine_conf(d).ok())
-                .and_then(|c| c.fqdn().map(str::to_string))
-                .ok_or_else(|| {
-                    CliError::Usage(
-                        "no ENGINE_FQDN found in engine.conf.d: give --engine-url".into(),
-                    )
-                })?;
-            format!("https://{fqdn}")
-        }
-    };
-    let ca_path = a
-        .ca_file
-        .clone()
-        .unwrap_or_else(|| l.pki_dir.join("ca.pem"));
-    let ca_der = read_ca(&ca_path)?;
-    Ok((
-        EngineConfig {
-            url,
-            connect_to: a.connect_to,
-            ca_der,
-            username: a.user.clone(),
-            password: engine_password(a.password_file.as_deref())?,
-            timeout: Duration::from_secs(a.api_timeout.max(1)),
-            // Safe reads ride out a short Manager hiccup; `hosts enroll` widens this window
-            // (--outage-timeout).
-            outage: Duration::from_secs(15),
-            retry_delay: Duration::from_millis(500),
-            retry_max_delay: Duration::from_secs(10),
-            now: wall_clock(),
-        },
-        ca_path,
-    ))
-}
-
-fn endpoints(p: &ProbeArgs) -> Result<VdsmEndpoints, CliError> {
+fn endpoints(p: &VdsmProbeArgs) -> Result<VdsmEndpoints, CliError> {
     let mut e = VdsmEndpoints::new(p.vdsm_port);
     for spec in &p.vdsm_endpoint {
         let (name, ep) = spec.split_once('=').ok_or_else(|| {
@@ -263,7 +123,7 @@ fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {
     Ok(Duration::from_secs_f64(v))
 }
 
-fn engine_err(e: crate::net::engine::EngineError) -> CliError {
+fn engine_err(e: rhv_pki::net::engine::EngineError) -> CliError {
     CliError::Refused(e.to_string())
 }
 
@@ -275,7 +135,7 @@ fn engine_err(e: crate::net::engine::EngineError) -> CliError {
 pub struct TlsAudit<'a> {
     pub loc: &'a LocationArgs,
     pub engine: &'a EngineArgs,
-    pub probe: &'a ProbeArgs,
+    pub probe: &'a VdsmProbeArgs,
     pub hosts: &'a [String],
     pub clusters: &'a [String],
     pub cfg: AuditConfig,
@@ -313,7 +173,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             let clusters = e.clusters().await?;
             let hosts = e.hosts(None).await?;
             e.logout().await;
-            Ok::<_, crate::net::engine::EngineError>((clusters, hosts))
+            Ok::<_, rhv_pki::net::engine::EngineError>((clusters, hosts))
         });
         // The audit could not run: UNKNOWN (3) in Nagios terms.
         let (clusters, hosts) = hosts.map_err(|e| CliError::Output(e.to_string()))?;
@@ -350,7 +210,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             tasks.push(tokio::spawn(async move {
                 let _permit = sem.acquire_owned().await;
                 tokio::task::spawn_blocking(move || {
-                    crate::net::tls::fetch_leaf(&ep, &addr, timeout)
+                    rhv_pki::net::tls::fetch_leaf(&ep, &addr, timeout)
                 })
                 .await
                 .unwrap_or_else(|e| Err(e.to_string()))
@@ -387,7 +247,7 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
                     &der,
                     Some(addr),
                 );
-                let mut one = crate::hosts::files::HostAudit {
+                let mut one = rhv_pki::hosts::files::HostAudit {
                     records: rec.into_iter().collect(),
                     findings,
                 };
@@ -416,13 +276,6 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
         }
     }
     Ok(rep)
-}
-
-fn out(s: &str) -> Result<(), CliError> {
-    let mut w = super::out::stdout();
-    w.write_all(s.as_bytes())
-        .and_then(|_| w.flush())
-        .map_err(|e| CliError::Output(e.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,86 +452,6 @@ fn plan_text(p: &Plan) -> String {
     s
 }
 
-/// Progress on a terminal: one bar for the run, one spinner line per host out.
-struct Bars {
-    multi: indicatif::MultiProgress,
-    overall: indicatif::ProgressBar,
-    hosts: std::sync::Mutex<std::collections::HashMap<String, indicatif::ProgressBar>>,
-}
-
-impl rolling::Progress for Bars {
-    fn wave(&self, index: usize, total: usize, hosts: &[String]) {
-        self.overall
-            .set_message(format!("wave {index}/{total}: {}", hosts.join(", ")));
-    }
-    fn step(&self, host: &str, step: Step, detail: &str) {
-        let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        let pb = m.entry(host.to_string()).or_insert_with(|| {
-            let pb = self.multi.add(indicatif::ProgressBar::new_spinner());
-            pb.enable_steady_tick(Duration::from_millis(200));
-            pb
-        });
-        pb.set_message(format!("{host}: {}{}", step_name(step), sep(detail)));
-    }
-    fn done(&self, host: &str, ok: bool, detail: &str) {
-        let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(pb) = m.remove(host) {
-            pb.finish_with_message(format!(
-                "{host}: {}{}",
-                if ok { "done" } else { "FAILED" },
-                sep(detail)
-            ));
-        }
-        self.overall.inc(1);
-    }
-}
-
-/// Progress without a terminal: one line per step on stderr.
-struct Lines;
-impl rolling::Progress for Lines {
-    fn wave(&self, index: usize, total: usize, hosts: &[String]) {
-        say(&format!(
-            "rhv-pki: wave {index}/{total}: {}",
-            hosts.join(", ")
-        ));
-    }
-    fn step(&self, host: &str, step: Step, detail: &str) {
-        say(&format!(
-            "rhv-pki: {host}: {}{}",
-            step_name(step),
-            sep(detail)
-        ));
-    }
-    fn done(&self, host: &str, ok: bool, detail: &str) {
-        say(&format!(
-            "rhv-pki: {host}: {}{}",
-            if ok { "done" } else { "FAILED" },
-            sep(detail)
-        ));
-    }
-}
-
-fn sep(d: &str) -> String {
-    if d.is_empty() {
-        String::new()
-    } else {
-        format!(" — {d}")
-    }
-}
-
-fn step_name(s: Step) -> &'static str {
-    match s {
-        Step::Pending => "pending",
-        Step::MovingSpm => "moving SPM",
-        Step::Deactivating => "maintenance",
-        Step::Enrolling => "enroll certificate",
-        Step::Activating => "activate",
-        Step::Verifying => "verifying vdsm",
-        Step::Done => "done",
-        Step::Failed => "failed",
-    }
-}
-
 /// A shell word, quoted only when it must be.
 fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
@@ -752,15 +525,7 @@ fn signals() -> Result<impl std::future::Future<Output = String>, CliError> {
     })
 }
 
-fn signal_exit(name: Option<&str>) -> u8 {
-    match name {
-        Some("SIGTERM") => EXIT_TERMINATED,
-        Some("SIGHUP") => EXIT_HANGUP,
-        _ => EXIT_INTERRUPTED,
-    }
-}
-
-pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> {
     if a.max_parallel == 0 {
         return Err(CliError::Usage("--max-parallel must be at least 1".into()));
     }
@@ -882,7 +647,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                         continue;
                     }
                     match engine.host(&h.id).await {
-                        Ok(x) if x.status == crate::net::engine::HostStatus::Up => {}
+                        Ok(x) if x.status == rhv_pki::net::engine::HostStatus::Up => {}
                         Ok(x) => out.push((h.name.clone(), x.status.to_string())),
                         Err(_) => out.push((h.name.clone(), "unknown".to_string())),
                     }
@@ -987,7 +752,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
         }
         if a.dry_run {
             engine.logout().await;
-            return Ok(Outcome { code: EXIT_OK });
+            return Ok(ExitStatus::Ok);
         }
         if shown.is_empty() {
             engine.logout().await;
@@ -1003,7 +768,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                     .map_err(|e| CliError::Output(e.to_string()))?;
                 out(&format!("{s}\n"))?;
             }
-            return Ok(Outcome { code: EXIT_OK });
+            return Ok(ExitStatus::Ok);
         }
         if !a.yes {
             if !std::io::stdin().is_terminal() {
@@ -1023,7 +788,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
             if !matches!(line.trim(), "y" | "Y" | "yes") {
                 engine.logout().await;
                 say("rhv-pki: nothing done");
-                return Ok(Outcome { code: EXIT_REFUSED });
+                return Ok(ExitStatus::Refused);
             }
         }
         if discarding {
@@ -1099,20 +864,20 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<Outcome, CliError> {
                 }
             ));
         }
-        let code = if let Some(sig) = &rep.signal {
+        let status = if let Some(sig) = &rep.signal {
             say(&format!(
                 "rhv-pki: interrupted by {sig}: no new host was started; state kept in {}",
                 state_path.display()
             ));
-            signal_exit(Some(sig))
+            ExitStatus::of_signal(Some(sig))
         } else if rep.completed {
-            EXIT_OK
+            ExitStatus::Ok
         } else {
-            EXIT_HOST_FAILED
+            ExitStatus::HostFailed
         };
         if let Some(c) = &rep.resume_command {
             say(&format!("rhv-pki: to resume: {c}"));
         }
-        Ok(Outcome { code })
+        Ok(status)
     })
 }

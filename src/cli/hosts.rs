@@ -2,22 +2,27 @@
 //! function per subcommand; shared argument groups (how to reach hosts, which hosts) are
 //! flattened into each, so adding a subcommand is adding a variant.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Subcommand;
 
-use super::{locations, parse_time, CliError, Color, LocationArgs, Outcome};
-use crate::audit::alert;
-use crate::audit::report::{self, Status};
-use crate::audit::{self, AuditConfig};
-use crate::hosts::files::{self, HostSpec, Reach};
-use crate::hosts::recover::{self, RecoverConfig};
-use crate::net::ssh::{self, SshOptions};
+use super::args::{
+    command_args, fault_from_env, locations, parse_time, rollback_command, ssh_options, thresholds,
+    AuditFormat, EngineArgs, Format, LocationArgs, Policy, ReachArgs, VdsmProbeArgs,
+    DEFAULT_BACKUP_DIR,
+};
+use super::exit::{CliError, ExitStatus};
+use super::term::{self, print_json, Color};
+use rhv_pki::audit::alert;
+use rhv_pki::audit::report::{self, Status};
+use rhv_pki::audit::{self, AuditConfig};
+use rhv_pki::hosts::files::{self, HostSpec, Reach};
+use rhv_pki::hosts::recover::{self, RecoverConfig};
+use rhv_pki::net::ssh::{self, SshOptions};
 
 use super::enroll;
-pub use super::enroll::{engine_config, EngineArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct HostsArgs {
@@ -54,49 +59,6 @@ pub enum HostsCommand {
     Enroll(enroll::HostsEnrollArgs),
 }
 
-/// Which hosts, and how to reach them.
-#[derive(Debug, clap::Args)]
-pub struct ReachArgs {
-    /// Reach the hosts over SSH and read their certificate files; without it, `hosts audit`
-    /// handshakes with each host's vdsm over TLS, as the engine does.
-    #[arg(long)]
-    pub ssh: bool,
-    /// A host: NAME (its address as the Manager knows it) or NAME=ADDR[:PORT] to connect
-    /// elsewhere (with --ssh: the SSH address, `local` = this machine; without: the vdsm
-    /// endpoint). Repeatable [default with --ssh: every host with a certs/<host>.cer in the PKI
-    /// directory; without: the Manager's hosts, through its REST API].
-    #[arg(long = "host", value_name = "NAME[=ADDR[:PORT]]")]
-    pub hosts: Vec<String>,
-    /// The user to log in as on the hosts.
-    #[arg(long, value_name = "USER", default_value = "root")]
-    pub ssh_user: String,
-    /// Private key file [default: ssh-agent via SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_rsa].
-    #[arg(long, value_name = "FILE")]
-    pub ssh_key: Option<PathBuf>,
-    /// known_hosts file to verify host keys with [default: ~/.ssh/known_hosts].
-    #[arg(long, value_name = "FILE")]
-    pub known_hosts: Option<PathBuf>,
-    /// SSH port of the hosts (a --host NAME=ADDR:PORT overrides it for that host).
-    #[arg(long, value_name = "PORT", default_value_t = ssh::DEFAULT_PORT)]
-    pub ssh_port: u16,
-    /// Record the key of a host known_hosts does not know yet (a changed key is never accepted).
-    #[arg(long)]
-    pub accept_new_host_key: bool,
-    /// Seconds to connect and authenticate to one host.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
-    pub connect_timeout: u64,
-    /// Seconds one command on a host may take.
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    pub command_timeout: u64,
-    /// Hosts worked on at the same time.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub max_parallel: usize,
-    /// Relocate host paths under DIR ({host} = the host name), e.g. for a test bed where
-    /// /etc/pki/vdsm of host h1 is DIR/h1/etc/pki/vdsm.
-    #[arg(long, value_name = "DIR")]
-    pub host_prefix: Option<String>,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct HostsAuditArgs {
     #[command(flatten)]
@@ -113,8 +75,8 @@ pub struct HostsAuditArgs {
     #[arg(long, value_name = "DAYS")]
     pub crit_days: Option<i64>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = super::AuditFormat::Table)]
-    pub format: super::AuditFormat,
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
     /// Also write Prometheus metrics atomically to DIR/rhv_pki_hosts.prom (node_exporter textfile collector; beside audit's rhv_pki.prom).
     #[arg(long, value_name = "DIR")]
     pub textfile_dir: Option<PathBuf>,
@@ -128,7 +90,7 @@ pub struct HostsAuditArgs {
     /// rejects on the hosts (SHA-1 signatures, vmconsole certificates signed ssh-rsa, RSA < 2048),
     /// each with its fix; not ready makes the exit code at least 1 (WARNING).
     #[arg(long, value_enum, value_name = "POLICY")]
-    pub policy: Option<super::Policy>,
+    pub policy: Option<Policy>,
     /// Without --ssh: only hosts of these clusters (names).
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
@@ -136,7 +98,7 @@ pub struct HostsAuditArgs {
     #[command(flatten, next_help_heading = "Manager API (without --ssh)")]
     pub engine: EngineArgs,
     #[command(flatten, next_help_heading = "vdsm TLS (without --ssh)")]
-    pub probe: enroll::ProbeArgs,
+    pub probe: VdsmProbeArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -152,8 +114,8 @@ pub struct RecoverArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = super::Format::Table)]
-    pub format: super::Format,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Validity of the new host certificates (VdsCertificateValidityInDays).
     #[arg(long, value_name = "DAYS", default_value_t = recover::DEFAULT_DAYS)]
     pub days: i64,
@@ -180,7 +142,7 @@ pub struct RecoverArgs {
     pub lock_timeout: u64,
 }
 
-pub fn run(a: HostsArgs, now: i64) -> Result<Outcome, CliError> {
+pub fn run(a: HostsArgs, now: i64) -> Result<ExitStatus, CliError> {
     match a.command {
         HostsCommand::Audit(a) => run_audit(a, now),
         HostsCommand::Recover(a) => run_recover(a, now),
@@ -296,16 +258,18 @@ fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
         }
     }
     Ok(Reach {
-        ssh: SshOptions {
-            user: r.ssh_user.clone(),
-            identity: r.ssh_key.clone(),
-            known_hosts: r
-                .known_hosts
-                .clone()
-                .unwrap_or_else(ssh::default_known_hosts),
-            accept_new_host_key: r.accept_new_host_key,
-            connect_timeout: Duration::from_secs(r.connect_timeout.max(1)),
-            command_timeout: Duration::from_secs(r.command_timeout.max(1)),
+        ssh: {
+            let d = ssh_options();
+            SshOptions {
+                user: r.ssh_user.clone(),
+                identity: r.ssh_key.clone(),
+                known_hosts: r.known_hosts.clone().unwrap_or(d.known_hosts),
+                accept_new_host_key: r.accept_new_host_key,
+                connect_timeout: Duration::from_secs(r.connect_timeout.max(1)),
+                command_timeout: Duration::from_secs(r.command_timeout.max(1)),
+                ssh_dir: d.ssh_dir,
+                agent_socket: d.agent_socket,
+            }
         },
         host_prefix: r.host_prefix.clone(),
         max_parallel: r.max_parallel,
@@ -346,14 +310,14 @@ fn check_pki_dir(p: &std::path::Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
+fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
     let explicit = a.config.is_some();
     let cpath = a
         .config
         .clone()
         .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
     let conf = alert::read_config(&cpath, explicit).map_err(CliError::Usage)?;
-    let t = super::thresholds(&conf, a.warn_days, a.crit_days)?;
+    let t = thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
         Some(s) => parse_time(s).map_err(CliError::Usage)?,
         None => now,
@@ -363,7 +327,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
     let manager = loc
         .engine_conf_dir
         .as_deref()
-        .and_then(|d| crate::pki::conf::read_engine_conf(d).ok())
+        .and_then(|d| rhv_pki::pki::conf::read_engine_conf(d).ok())
         .and_then(|c| c.fqdn().map(str::to_string))
         .unwrap_or_else(|| "localhost".into());
     let textfile_dir = a
@@ -406,12 +370,12 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
         scope: "host",
         finished: now,
     };
-    let el9 = a.policy.map(|super::Policy::El9| {
+    let el9 = a.policy.map(|Policy::El9| {
         audit::el9::verdict(
             &rep,
             &audit::el9::Options {
                 hosts: true,
-                command_args: super::command_args(&a.loc),
+                command_args: command_args(&a.loc),
                 recover_args: ssh_args(&a.reach, a.probe.vdsm_port),
                 enroll_args: if a.reach.ssh {
                     String::new()
@@ -441,28 +405,24 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
             ))
         })
     });
-    let color = match a.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = term::colour(a.color);
     let mut w = std::io::BufWriter::new(super::out::stdout());
     let res = match (a.format, &el9) {
-        (super::AuditFormat::Table, _) => rep
+        (AuditFormat::Table, _) => rep
             .replay(&mut report::TableSink::new(&mut w, color))
             .and_then(|_| match &el9 {
                 Some(v) => w.write_all(audit::el9::table(v).as_bytes()),
                 None => Ok(()),
             }),
-        (super::AuditFormat::Json, None) => rep.replay(&mut report::JsonSink::new(&mut w)),
-        (super::AuditFormat::Json, Some(v)) => report::write_json_el9(&rep, v, &mut w),
-        (super::AuditFormat::Prometheus, _) => {
+        (AuditFormat::Json, None) => rep.replay(&mut report::JsonSink::new(&mut w)),
+        (AuditFormat::Json, Some(v)) => report::write_json_el9(&rep, v, &mut w),
+        (AuditFormat::Prometheus, _) => {
             w.write_all((alert::prometheus(&rep, &t, run, 0) + &el9_prom).as_bytes())
         }
-        (super::AuditFormat::Nagios, _) => {
+        (AuditFormat::Nagios, _) => {
             let (mut line, _) = alert::nagios(&rep, &t);
             if let Some(v) = &el9 {
-                line = audit::el9::nagios(&line, status.exit_code(), v).0;
+                line = audit::el9::nagios(&line, status, v).0;
             }
             writeln!(w, "{line}")
         }
@@ -472,40 +432,14 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<Outcome, CliError> {
     if let Some(e) = textfile_err {
         return Err(e);
     }
-    Ok(Outcome {
-        code: match &el9 {
-            Some(v) => audit::el9::exit_code(status.exit_code(), v),
-            None => status.exit_code(),
-        },
-    })
-}
-
-fn confirm(yes: bool) -> Result<bool, CliError> {
-    if yes {
-        return Ok(true);
+    Ok(match &el9 {
+        Some(v) => audit::el9::status(status, v),
+        None => status,
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::Refused(
-            "refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)".into(),
-        ));
-    }
-    eprint!("Apply this plan? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::Output(e.to_string()))?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES"))
+    .into())
 }
 
-fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let mut w = super::out::stdout();
-    serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
-    writeln!(w).map_err(|e| CliError::Output(e.to_string()))
-}
-
-fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
+fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
     let reach = reach(&a.reach)?;
     if a.days <= 0 || a.days > 36_500 {
         return Err(CliError::Usage(format!(
@@ -523,8 +457,8 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
     check_pki_dir(&loc.pki_dir)?;
     let hosts = hosts(&a.reach, &loc.pki_dir, now)?;
     let backup_root = a.backup_dir.clone().unwrap_or_else(|| match &a.loc.root {
-        Some(r) => r.join(super::change::DEFAULT_BACKUP_DIR.trim_start_matches('/')),
-        None => PathBuf::from(super::change::DEFAULT_BACKUP_DIR),
+        Some(r) => r.join(DEFAULT_BACKUP_DIR.trim_start_matches('/')),
+        None => PathBuf::from(DEFAULT_BACKUP_DIR),
     });
     let cfg = RecoverConfig {
         pki_dir: loc.pki_dir,
@@ -538,8 +472,8 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         probe_timeout: Duration::from_secs(a.probe_timeout),
         backup_root,
         lock_timeout: Duration::from_secs(a.lock_timeout),
-        legacy_lock_dir: crate::change::txn::legacy_lock_dir(a.loc.root.as_deref()),
-        fault: super::change::fault_from_env()?,
+        legacy_lock_dir: rhv_pki::change::txn::legacy_lock_dir(a.loc.root.as_deref()),
+        fault: fault_from_env()?,
     };
     // Nobody can confirm without a terminal: refuse before any host is contacted (the plan
     // reads every host over SSH), so a cron job or a pipe never waits on it nor acts.
@@ -548,7 +482,7 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
             "refusing to recover hosts without --yes: stdin is not a terminal, so nobody can confirm; no host was contacted and nothing changed (see the plan: --dry-run; apply it: --yes)".into(),
         ));
     }
-    let json = a.format == super::Format::Json;
+    let json = a.format == Format::Json;
     let plan = recover::plan(&cfg, &reach, &hosts)?;
     if a.dry_run {
         if json {
@@ -559,8 +493,10 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         } else {
             print!("{}", recover::render_plan(&plan, true));
         }
-        return Ok(Outcome {
-            code: if plan.unreachable.is_empty() { 0 } else { 1 },
+        return Ok(if plan.unreachable.is_empty() {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::HostFailed
         });
     }
     if !json {
@@ -576,13 +512,17 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
                 "plan": plan, "result": null
             }))?;
         }
-        return Ok(Outcome {
-            code: if plan.unreachable.is_empty() { 0 } else { 1 },
+        return Ok(if plan.unreachable.is_empty() {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::HostFailed
         });
     }
-    if !confirm(a.yes)? {
+    if !term::confirm(a.yes, || {
+        "refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)".to_string()
+    })? {
         eprintln!("rhv-pki: not applied");
-        return Ok(Outcome { code: 2 });
+        return Ok(ExitStatus::Refused);
     }
     let result = recover::execute(&cfg, &reach, &plan)?;
     if json {
@@ -593,11 +533,13 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
     } else {
         print!(
             "{}",
-            recover::render_result(&result, &super::change::rollback_command(&a.loc, None))
+            recover::render_result(&result, &rollback_command(&a.loc, None))
         );
     }
     let failed = result.hosts.iter().any(|h| !h.ok) || !plan.unreachable.is_empty();
-    Ok(Outcome {
-        code: if failed { 1 } else { 0 },
+    Ok(if failed {
+        ExitStatus::HostFailed
+    } else {
+        ExitStatus::Ok
     })
 }

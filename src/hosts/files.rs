@@ -456,7 +456,7 @@ impl Reach {
             return Ok(Box::new(Local {
                 name: h.name.clone(),
                 path_prefix: self.prefix_for(&h.name),
-                bin_dir: None,
+                path: None,
                 timeout: self.ssh.command_timeout,
             }));
         }

@@ -164,13 +164,14 @@ pub fn shell_line(argv: &[&str]) -> String {
 }
 
 /// This machine. `path_prefix` lets tests put a "host" under a directory (its `/etc/pki/vdsm`
-/// becomes `<prefix>/etc/pki/vdsm`); `bin_dir` puts stand-in commands (`systemctl`,
-/// `hosted-engine` shims) first in PATH.
+/// becomes `<prefix>/etc/pki/vdsm`); `path` is the PATH commands run with (tests put stand-in
+/// `systemctl`, `hosted-engine` shims first; the caller builds it: the library never reads the
+/// environment), `None` = inherited.
 #[derive(Debug, Clone)]
 pub struct Local {
     pub name: String,
     pub path_prefix: Option<PathBuf>,
-    pub bin_dir: Option<PathBuf>,
+    pub path: Option<std::ffi::OsString>,
     pub timeout: Duration,
 }
 
@@ -179,7 +180,7 @@ impl Default for Local {
         Local {
             name: "localhost".into(),
             path_prefix: None,
-            bin_dir: None,
+            path: None,
             timeout: Duration::from_secs(600),
         }
     }
@@ -225,13 +226,8 @@ impl Target for Local {
             })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some(bin) = &self.bin_dir {
-            let path = std::env::var_os("PATH").unwrap_or_default();
-            let mut dirs = vec![bin.clone()];
-            dirs.extend(std::env::split_paths(&path));
-            if let Ok(joined) = std::env::join_paths(dirs) {
-                cmd.env("PATH", joined);
-            }
+        if let Some(path) = &self.path {
+            cmd.env("PATH", path);
         }
         let mut child = cmd
             .spawn()

@@ -29,9 +29,14 @@ const MISSING_STATUS: u32 = 210;
 #[derive(Debug, Clone)]
 pub struct SshOptions {
     pub user: String,
-    /// Private key file; `None` = the ssh-agent at `$SSH_AUTH_SOCK`, else ~/.ssh/id_ed25519, id_rsa.
+    /// Private key file; `None` = the ssh-agent at [`agent_socket`](Self::agent_socket), else
+    /// `id_ed25519`, `id_ecdsa`, `id_rsa` in [`ssh_dir`](Self::ssh_dir).
     pub identity: Option<PathBuf>,
     pub known_hosts: PathBuf,
+    /// The user's `~/.ssh` (the caller reads `$HOME`: the library never reads the environment).
+    pub ssh_dir: PathBuf,
+    /// The ssh-agent's socket (the caller reads `$SSH_AUTH_SOCK`); `None` = no agent.
+    pub agent_socket: Option<PathBuf>,
     /// Record the key of a host that known_hosts does not know yet (never a changed key).
     pub accept_new_host_key: bool,
     pub connect_timeout: Duration,
@@ -39,31 +44,19 @@ pub struct SshOptions {
 }
 
 impl SshOptions {
-    /// root, ~/.ssh/known_hosts, 10 s to connect, 120 s per command.
-    pub fn new() -> SshOptions {
+    /// root, `ssh_dir`/known_hosts, 10 s to connect, 120 s per command.
+    pub fn new(ssh_dir: PathBuf, agent_socket: Option<PathBuf>) -> SshOptions {
         SshOptions {
             user: "root".into(),
             identity: None,
-            known_hosts: default_known_hosts(),
+            known_hosts: ssh_dir.join("known_hosts"),
+            ssh_dir,
+            agent_socket,
             accept_new_host_key: false,
             connect_timeout: Duration::from_secs(10),
             command_timeout: Duration::from_secs(120),
         }
     }
-}
-
-impl Default for SshOptions {
-    fn default() -> Self {
-        SshOptions::new()
-    }
-}
-
-/// `~/.ssh/known_hosts`.
-pub fn default_known_hosts() -> PathBuf {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/root"))
-        .join(".ssh/known_hosts")
 }
 
 /// The runtime every SSH connection of this process lives on.
@@ -543,7 +536,7 @@ async fn authenticate(
         Some(p) => vec![p.clone()],
         None => {
             // The agent first, as ssh does.
-            if let Some(sock) = std::env::var_os("SSH_AUTH_SOCK") {
+            if let Some(sock) = &opts.agent_socket {
                 match russh::keys::agent::client::AgentClient::connect_uds(&sock).await {
                     Ok(mut agent) => {
                         let ids = agent.request_identities().await.unwrap_or_default();
@@ -570,8 +563,7 @@ async fn authenticate(
                     Err(e) => tried.push(format!("agent at SSH_AUTH_SOCK unusable ({e})")),
                 }
             }
-            let home = default_known_hosts();
-            let dir = home.parent().unwrap_or(Path::new("/root/.ssh"));
+            let dir = &opts.ssh_dir;
             ["id_ed25519", "id_ecdsa", "id_rsa"]
                 .iter()
                 .map(|n| dir.join(n))

@@ -1,0 +1,177 @@
+//! The terminal: asking for confirmation, JSON and text on standard output (through
+//! [`super::out`], EPIPE-safe), lines on stderr, colour, and the progress printers the library's
+//! progress traits are given. A leaf of the command line: it uses only [`super::exit`] and
+//! [`super::out`].
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+use clap::ValueEnum;
+
+use super::exit::CliError;
+use rhv_pki::change;
+use rhv_pki::hosts::rolling::{self, Step};
+use rhv_pki::manager::maintenance;
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour the table: `auto` = only on a terminal and without `$NO_COLOR`.
+pub fn colour(c: Color) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// `[y/N]` on the terminal; `yes` (`--yes`) answers it. Without a terminal on stdin nobody
+/// can answer, which is refused as a "no" answer is (exit 2), with `refusal()` as the reason.
+pub fn confirm(yes: bool, refusal: impl FnOnce() -> String) -> Result<bool, CliError> {
+    if yes {
+        return Ok(true);
+    }
+    // Not confirmed, as a "no" answer is (exit 2): nobody can answer on /dev/null or a pipe.
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Refused(refusal()));
+    }
+    eprint!("Apply this plan? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Output(e.to_string()))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES"))
+}
+
+/// A JSON document on standard output, pretty-printed, with a final newline.
+pub fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
+    let mut w = super::out::stdout();
+    serde_json::to_writer_pretty(&mut w, v).map_err(|e| CliError::Output(e.to_string()))?;
+    writeln!(w).map_err(|e| CliError::Output(e.to_string()))
+}
+
+/// Writes `s` to standard output (EPIPE-safe) and flushes.
+pub fn out(s: &str) -> Result<(), CliError> {
+    let mut w = super::out::stdout();
+    w.write_all(s.as_bytes())
+        .and_then(|_| w.flush())
+        .map_err(|e| CliError::Output(e.to_string()))
+}
+
+/// A line on stderr that never panics (after SIGHUP the terminal may be gone).
+pub fn say(msg: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{msg}");
+    let _ = e.flush();
+}
+
+/// Progress on stderr, one line per step (quiet when stderr is not a terminal).
+pub struct StderrProgress {
+    pub tty: bool,
+}
+
+impl change::Progress for StderrProgress {
+    fn step(&mut self, what: &str) {
+        if self.tty {
+            eprintln!("  .. {what}");
+        }
+    }
+}
+
+/// The maintenance cycle's steps on stderr (only on a terminal).
+pub struct StderrSteps;
+impl maintenance::CycleProgress for StderrSteps {
+    fn step(&mut self, what: &str) {
+        use std::io::IsTerminal;
+        if std::io::stderr().is_terminal() {
+            eprintln!("  .. {what}");
+        }
+    }
+}
+
+/// Progress on a terminal: one bar for the run, one spinner line per host out.
+pub struct Bars {
+    pub multi: indicatif::MultiProgress,
+    pub overall: indicatif::ProgressBar,
+    pub hosts: std::sync::Mutex<std::collections::HashMap<String, indicatif::ProgressBar>>,
+}
+
+impl rolling::Progress for Bars {
+    fn wave(&self, index: usize, total: usize, hosts: &[String]) {
+        self.overall
+            .set_message(format!("wave {index}/{total}: {}", hosts.join(", ")));
+    }
+    fn step(&self, host: &str, step: Step, detail: &str) {
+        let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        let pb = m.entry(host.to_string()).or_insert_with(|| {
+            let pb = self.multi.add(indicatif::ProgressBar::new_spinner());
+            pb.enable_steady_tick(Duration::from_millis(200));
+            pb
+        });
+        pb.set_message(format!("{host}: {}{}", step_name(step), sep(detail)));
+    }
+    fn done(&self, host: &str, ok: bool, detail: &str) {
+        let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(pb) = m.remove(host) {
+            pb.finish_with_message(format!(
+                "{host}: {}{}",
+                if ok { "done" } else { "FAILED" },
+                sep(detail)
+            ));
+        }
+        self.overall.inc(1);
+    }
+}
+
+/// Progress without a terminal: one line per step on stderr.
+pub struct Lines;
+impl rolling::Progress for Lines {
+    fn wave(&self, index: usize, total: usize, hosts: &[String]) {
+        say(&format!(
+            "rhv-pki: wave {index}/{total}: {}",
+            hosts.join(", ")
+        ));
+    }
+    fn step(&self, host: &str, step: Step, detail: &str) {
+        say(&format!(
+            "rhv-pki: {host}: {}{}",
+            step_name(step),
+            sep(detail)
+        ));
+    }
+    fn done(&self, host: &str, ok: bool, detail: &str) {
+        say(&format!(
+            "rhv-pki: {host}: {}{}",
+            if ok { "done" } else { "FAILED" },
+            sep(detail)
+        ));
+    }
+}
+
+fn sep(d: &str) -> String {
+    if d.is_empty() {
+        String::new()
+    } else {
+        format!(" — {d}")
+    }
+}
+
+pub fn step_name(s: Step) -> &'static str {
+    match s {
+        Step::Pending => "pending",
+        Step::MovingSpm => "moving SPM",
+        Step::Deactivating => "maintenance",
+        Step::Enrolling => "enroll certificate",
+        Step::Activating => "activate",
+        Step::Verifying => "verifying vdsm",
+        Step::Done => "done",
+        Step::Failed => "failed",
+    }
+}
