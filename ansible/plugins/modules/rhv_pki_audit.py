@@ -66,7 +66,7 @@ notes:
   - Supports check mode (the audit is read-only).
   - Runs on the Manager (or on a host that holds a copy of its PKI).
 author:
-  - rhv-pki developers
+  - rhv-pki developers (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

@@ -153,7 +153,7 @@ notes:
   - Supports check mode (C(--dry-run)) and diff mode.
   - C(rollback) is not idempotent by nature; run it on purpose, with I(backup).
 author:
-  - rhv-pki developers
+  - rhv-pki developers (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -256,11 +256,9 @@ def change_args(p):
 
 
 def describe(item, side):
-    if side == 'before':
-        return '%s: serial %s %s notAfter %s' % (item.get('name'), item.get('oldSerial'),
-                                                  item.get('oldSignature'), item.get('oldNotAfter'))
-    return '%s: serial %s %s notAfter %s' % (item.get('name'), item.get('newSerial'),
-                                              item.get('newSignature'), item.get('newNotAfter'))
+    prefix = 'old' if side == 'before' else 'new'
+    return '%s: serial %s %s notAfter %s' % (
+        item.get('name'), item.get(prefix + 'Serial'), item.get(prefix + 'Signature'), item.get(prefix + 'NotAfter'))
 
 
 def plan_diff(plan):

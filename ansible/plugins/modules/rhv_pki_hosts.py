@@ -149,7 +149,7 @@ options:
 notes:
   - Supports check mode (C(enroll --dry-run); C(audit) is read-only).
 author:
-  - rhv-pki developers
+  - rhv-pki developers (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
