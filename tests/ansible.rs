@@ -763,3 +763,145 @@ fn upgrade_flow_over_two_managers_one_broken() {
     assert_eq!(enrolled(&sim), 3);
     assert_eq!(flow("broken")["failed"], json!(true));
 }
+
+/// `rhv_pki_hosts command=enroll`: check mode returns the plan (only the hosts that need it)
+/// and enrolls nothing; a host whose enrollment fails fails the task with rhv-pki's report and
+/// keeps the state file; the same task again resumes (the failed host is enrolled, the one
+/// done is not redone) with old → new serials in the diff; a third run reports changed=false.
+#[test]
+fn hosts_module_enrolls_resumes_and_is_idempotent() {
+    let scenario = r#"
+[[clusters]]
+name = "Default"
+[[hosts]]
+name = "host1"
+spm = true
+[[hosts]]
+name = "host2"
+cert = { sha1 = true }
+[[hosts]]
+name = "host3"
+cert = { sha1 = true }
+[[faults]]
+kind = "install_failed"
+host = "host3"
+count = 1
+"#;
+    let sim = Sim::start("4.5-modern", scenario, 0.01);
+    let a = Ansible::new();
+    let eps: serde_json::Map<String, Value> = sim
+        .vdsm_endpoints()
+        .into_iter()
+        .map(|(n, e)| (n, json!(e)))
+        .collect();
+    let dir = a.path().join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = a.path().join("enroll-state.json");
+    let vars = json!({
+        "rhv_bin": rhv_bin(), "root": sim.root.path(), "out_dir": dir, "skip_audit": true,
+        "engine_password_file": sim.password_file, "hosts_command": "enroll",
+        "engine_url": sim.url(), "connect_to": format!("127.0.0.1:{}", sim.port),
+        "vdsm_endpoints": eps, "enroll_state": state,
+    });
+    let served = |name: &str| -> String {
+        let ep = &sim
+            .vdsm_endpoints()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .unwrap()
+            .1;
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "openssl s_client -connect {ep} </dev/null 2>/dev/null | openssl x509 -noout -serial"
+            ))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout)
+            .trim()
+            .trim_start_matches("serial=")
+            .to_string()
+    };
+    let before: Vec<String> = ["host1", "host2", "host3"]
+        .iter()
+        .map(|h| served(h))
+        .collect();
+
+    // Check mode: the plan, hosts that need it only, nothing sent.
+    let o = a.playbook(&playbook("audit.yml"), &vars, &["--check", "--diff"]);
+    common::ok(&o);
+    let r = read_json(&dir.join("hosts.json"));
+    assert_eq!(r["changed"], json!(true), "{r:#}");
+    assert_eq!(r["plan"]["kind"], "EnrollPlan");
+    assert_eq!(names(&r["enrolled"]), ["host2", "host3"], "{r:#}");
+    assert_eq!(r["plan"]["skipped"][0]["name"], "host1");
+    let rep = sim.report();
+    assert!(
+        rep["requests"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| !k.starts_with("POST /hosts")),
+        "check mode sent an action: {rep:#}"
+    );
+    assert!(!state.exists(), "check mode wrote the state file");
+
+    // host3's enrollment fails: the task fails with the report, the state is kept.
+    let o = a.playbook(&playbook("audit.yml"), &vars, &["--diff"]);
+    common::ok(&o);
+    let r = read_json(&dir.join("hosts.json"));
+    assert_eq!(r["failed"], json!(true), "{r:#}");
+    assert_eq!(r["exit_code"], 1, "{r:#}");
+    assert_eq!(names(&r["enrolled"]), ["host2"], "{r:#}");
+    assert_eq!(r["changed"], json!(true));
+    let h3 = r["report"]["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "host3")
+        .unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(h3["enrolled"], json!(false), "{r:#}");
+    assert!(state.exists());
+    let host2_new = served("host2");
+    assert_ne!(host2_new, before[1]);
+    assert_eq!(
+        r["report"]["hosts"][0]["newSerial"],
+        json!(host2_new),
+        "{r:#}"
+    );
+
+    // The same task again resumes: host3 is enrolled, host2 is not redone.
+    let o = a.playbook(&playbook("audit.yml"), &vars, &["--diff"]);
+    common::ok(&o);
+    let r = read_json(&dir.join("hosts.json"));
+    assert_eq!(r["failed"], json!(false), "{r:#}");
+    assert_eq!(r["changed"], json!(true), "{r:#}");
+    // The report is the whole run's, its first part included.
+    assert_eq!(names(&r["enrolled"]), ["host2", "host3"], "{r:#}");
+    assert!(
+        r["stderr"].as_str().unwrap().contains("resuming the run"),
+        "{r:#}"
+    );
+    let host3_new = served("host3");
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        stdout.contains(&format!("-host3: serial {}", before[2]))
+            && stdout.contains(&format!("+host3: serial {host3_new}")),
+        "diff: {stdout}"
+    );
+    assert_eq!(served("host2"), host2_new, "host2 was enrolled again");
+    assert_ne!(host3_new, before[2]);
+    assert_eq!(served("host1"), before[0], "host1 needed nothing");
+    let rep = sim.report();
+    assert_eq!(rep["hosts"]["host2"]["enroll"], 1, "{rep:#}");
+    assert_eq!(rep["hosts"]["host3"]["enroll"], 2, "{rep:#}");
+
+    // Nothing left: changed false.
+    let o = a.playbook(&playbook("audit.yml"), &vars, &[]);
+    common::ok(&o);
+    let r = read_json(&dir.join("hosts.json"));
+    assert_eq!(r["failed"], json!(false), "{r:#}");
+    assert_eq!(r["changed"], json!(false), "{r:#}");
+    assert_eq!(r["enrolled"], json!([]));
+    assert_eq!(count(&o, "localhost", "changed"), 0);
+}

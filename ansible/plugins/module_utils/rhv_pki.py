@@ -165,3 +165,12 @@ def common_audit_args(params):
     if params.get('policy'):
         args += ['--policy', params['policy']]
     return args
+
+
+def essence(err):
+    """The lines of rhv-pki's stderr worth a failure message (errors, failures, ATTENTION, how
+    to resume), else its last line; progress lines stay in RV(stderr)."""
+    lines = [line for line in err.strip().splitlines() if line.strip()]
+    keep = [line for line in lines
+            if any(w in line for w in ('error', 'FAILED', 'ATTENTION', 'refused', 'to resume', 'cannot'))]
+    return ' | '.join(keep or lines[-1:])

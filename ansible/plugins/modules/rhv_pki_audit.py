@@ -136,7 +136,7 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.rhv.pki.plugins.module_utils.rhv_pki import (
-    LOCATION_SPEC, MUTUALLY_EXCLUSIVE, RhvPki, common_audit_args)
+    LOCATION_SPEC, MUTUALLY_EXCLUSIVE, RhvPki, common_audit_args, essence)
 
 STATUS_RANK = {'OK': 0, 'WARNING': 1, 'CRITICAL': 2, 'UNKNOWN': 3}
 
@@ -156,7 +156,7 @@ def main():
         args = ['audit'] + rp.location_args() + common_audit_args(module.params) + ['--format', 'json']
         rc, out, err = rp.run(args)
         if rc == 3 or not out.strip():
-            module.fail_json(msg='rhv-pki audit could not run (UNKNOWN): %s' % (err.strip() or out.strip()),
+            module.fail_json(msg='rhv-pki audit could not run (UNKNOWN): %s' % (essence(err) or out.strip()),
                              status='UNKNOWN', exit_code=rc, rc=rc, stderr=err, cmd=rp.argv)
         doc = rp.document(rc, out, err, ['PkiAudit'])
     summary = doc.get('summary') or {}
@@ -179,7 +179,7 @@ def main():
     if 'el9' in doc:
         result['el9'] = doc['el9']
     if status == 'UNKNOWN':
-        module.fail_json(msg='rhv-pki audit status UNKNOWN: %s' % err.strip(), **result)
+        module.fail_json(msg='rhv-pki audit status UNKNOWN: %s' % essence(err), **result)
     if STATUS_RANK.get(status, 3) >= STATUS_RANK[module.params['fail_on'].upper()]:
         module.fail_json(msg='rhv-pki audit status %s (fail_on=%s)' % (status, module.params['fail_on']), **result)
     module.exit_json(**result)

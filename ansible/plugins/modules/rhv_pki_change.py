@@ -217,7 +217,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.rhv.pki.plugins.module_utils.rhv_pki import (
-    ENGINE_SPEC, LOCATION_SPEC, MUTUALLY_EXCLUSIVE, MUTUALLY_EXCLUSIVE_ENGINE, RhvPki)
+    ENGINE_SPEC, LOCATION_SPEC, MUTUALLY_EXCLUSIVE, MUTUALLY_EXCLUSIVE_ENGINE, RhvPki, essence)
 
 CYCLE_ACTIONS = ('resign', 'renew')
 
@@ -288,14 +288,14 @@ def run_rollback(module, rp, base):
     if module.check_mode:
         rc, out, err = rp.run(args + ['--dry-run'])
         if rc != 0:
-            module.fail_json(msg='rhv-pki rollback --dry-run refused (exit %d): %s' % (rc, err.strip()),
+            module.fail_json(msg='rhv-pki rollback --dry-run refused (exit %d): %s' % (rc, essence(err)),
                              exit_code=rc, rc=rc, stderr=err, cmd=rp.argv)
         m = re.search(r'from backup (\S+) in ', out)
         module.exit_json(changed=True, exit_code=rc, backup=m.group(1) if m else p['backup'],
                          msg=out.strip())
     rc, out, err = rp.run(args + ['--yes', '--format', 'json'])
     if rc != 0:
-        module.fail_json(msg='rhv-pki rollback failed (exit %d): %s' % (rc, err.strip()),
+        module.fail_json(msg='rhv-pki rollback failed (exit %d): %s' % (rc, essence(err)),
                          exit_code=rc, rc=rc, stderr=err, stdout=out, cmd=rp.argv)
     doc = rp.document(rc, out, err, ['PkiRollback'])
     res = doc.get('result') or {}
@@ -360,7 +360,7 @@ def main():
         args += ['--dry-run'] if module.check_mode else ['--yes']
         rc, out, err = rp.run(args)
         if not out.strip():
-            module.fail_json(msg='rhv-pki %s failed (exit %d): %s' % (action, rc, err.strip()),
+            module.fail_json(msg='rhv-pki %s failed (exit %d): %s' % (action, rc, essence(err)),
                              exit_code=rc, rc=rc, stderr=err, cmd=rp.argv)
         doc = rp.document(rc, out, err, ['PkiChange'])
     plan = doc.get('plan') or {}
@@ -389,7 +389,7 @@ def main():
                 3: 'usage error',
                 4: 'files changed but the maintenance cycle did not finish',
                 5: 'files changed and services restarted, but an endpoint still serves the old certificate'}
-        module.fail_json(msg='rhv-pki %s: %s (exit %d): %s' % (action, what.get(rc, 'failed'), rc, err.strip()), **ret)
+        module.fail_json(msg='rhv-pki %s: %s (exit %d): %s' % (action, what.get(rc, 'failed'), rc, essence(err)), **ret)
     module.exit_json(**ret)
 
 

@@ -202,7 +202,9 @@ report:
   returned: command is enroll, not check mode
   type: dict
 enrolled:
-  description: Names of the hosts enrolled by this run (check mode, the hosts it would enroll).
+  description:
+    - Names of the hosts the run enrolled; a resumed run's report includes those its earlier,
+      interrupted part enrolled. In check mode, the hosts it would enroll.
   returned: command is enroll
   type: list
   elements: str
@@ -220,7 +222,7 @@ exit_code:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.rhv.pki.plugins.module_utils.rhv_pki import (
     ENGINE_SPEC, LOCATION_SPEC, MUTUALLY_EXCLUSIVE, MUTUALLY_EXCLUSIVE_ENGINE, VDSM_SPEC,
-    RhvPki, common_audit_args)
+    RhvPki, common_audit_args, essence)
 
 ENROLL_EXIT = {
     1: 'a host failed (see report; hosts left in maintenance are listed)',
@@ -261,7 +263,7 @@ def enroll_args(p):
 def run_audit(module, rp, base):
     rc, out, err = rp.run(['hosts', 'audit'] + base + common_audit_args(module.params) + ['--format', 'json'])
     if rc == 3 or not out.strip():
-        module.fail_json(msg='rhv-pki hosts audit could not run (UNKNOWN): %s' % (err.strip() or out.strip()),
+        module.fail_json(msg='rhv-pki hosts audit could not run (UNKNOWN): %s' % (essence(err) or out.strip()),
                          status='UNKNOWN', exit_code=rc, rc=rc, stderr=err, cmd=rp.argv)
     doc = rp.document(rc, out, err, ['PkiAudit'])
     summary = doc.get('summary') or {}
@@ -271,7 +273,7 @@ def run_audit(module, rp, base):
     if 'el9' in doc:
         ret['el9'] = doc['el9']
     if ret['status'] == 'UNKNOWN':
-        module.fail_json(msg='rhv-pki hosts audit status UNKNOWN: %s' % err.strip(), **ret)
+        module.fail_json(msg='rhv-pki hosts audit status UNKNOWN: %s' % essence(err), **ret)
     module.exit_json(**ret)
 
 
@@ -280,7 +282,7 @@ def run_enroll(module, rp, base):
     args += ['--dry-run'] if module.check_mode else ['--yes']
     rc, out, err = rp.run(args)
     if not out.strip():
-        module.fail_json(msg='rhv-pki hosts enroll: %s (exit %d): %s' % (ENROLL_EXIT.get(rc, 'failed'), rc, err.strip()),
+        module.fail_json(msg='rhv-pki hosts enroll: %s (exit %d): %s' % (ENROLL_EXIT.get(rc, 'failed'), rc, essence(err)),
                          exit_code=rc, rc=rc, stderr=err, cmd=rp.argv)
     if module.check_mode:
         doc = rp.document(rc, out, err, ['EnrollPlan'])
@@ -303,7 +305,7 @@ def run_enroll(module, rp, base):
                 before=''.join('%s: serial %s\n' % (h.get('name'), h.get('oldSerial')) for h in hosts if h.get('enrolled')),
                 after=''.join('%s: serial %s\n' % (h.get('name'), h.get('newSerial')) for h in hosts if h.get('enrolled')))
     if rc != 0:
-        module.fail_json(msg='rhv-pki hosts enroll: %s (exit %d): %s' % (ENROLL_EXIT.get(rc, 'failed'), rc, err.strip()), **ret)
+        module.fail_json(msg='rhv-pki hosts enroll: %s (exit %d): %s' % (ENROLL_EXIT.get(rc, 'failed'), rc, essence(err)), **ret)
     module.exit_json(**ret)
 
 
