@@ -50,7 +50,10 @@ if ! venv_ok; then
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$venv/bin/python" -m pip install -q --no-cache-dir "ansible-core==$core_version"
+  "$venv/bin/python" -m pip install -q --no-cache-dir "ansible-core==$core_version" || {
+    echo "setup-ansible: pip could not install ansible-core==$core_version from PyPI (is it reachable? pip's index and CA come from pip.conf / PIP_* as for any pip)" >&2
+    exit 1
+  }
   venv_ok || { echo "setup-ansible: the venv at $venv is incomplete" >&2; exit 1; }
 fi
 "$venv/bin/python" -c 'import ansible.release; print("setup-ansible: ansible-core", ansible.release.__version__)' >&2
@@ -68,5 +71,8 @@ mkdir -p "$tmp/ansible_collections/rhv"
 cp -a "$here/ansible" "$tmp/ansible_collections/rhv/pki"
 echo "setup-ansible: priming the ansible-test sanity venvs in $test_home (Python $pyver)" >&2
 (cd "$tmp/ansible_collections/rhv/pki" &&
-  HOME="$test_home" PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" sanity --prime-venvs --python "$pyver" --color no >/dev/null)
+  HOME="$test_home" PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" sanity --prime-venvs --python "$pyver" --color no >/dev/null) || {
+  echo "setup-ansible: ansible-test could not prime its sanity venvs in $test_home (PyPI reachable?)" >&2
+  exit 1
+}
 touch "$primed"

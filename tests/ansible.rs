@@ -80,6 +80,7 @@ impl Ansible {
             .env("ANSIBLE_COLLECTIONS_SCAN_SYS_PATH", "false")
             .env("ANSIBLE_HOME", self.path().join("home"))
             .env("ANSIBLE_LOCAL_TEMP", self.path().join("home/tmp"))
+            .env("ANSIBLE_REMOTE_TEMP", self.path().join("home/remote-tmp"))
             .env("ANSIBLE_NOCOLOR", "1")
             .env("ANSIBLE_RETRY_FILES_ENABLED", "false")
             .env("ANSIBLE_PYTHON_INTERPRETER", venv().join("bin/python"))
