@@ -466,24 +466,16 @@ exec '{bin}' "$@"
     });
     let o = a.playbook(&playbook("audit.yml"), &vars, &["-vvv"]);
     common::ok(&o);
-    let audit = read_json(&dir.join("audit.json"));
-    let hosts = read_json(&dir.join("hosts.json"));
-    assert_eq!(hosts["failed"], json!(false), "{hosts:#}");
-    assert_eq!(hosts["status"], "OK", "{hosts:#}");
-    assert_eq!(hosts["summary"]["certificates"], 3, "{hosts:#}");
-    let wrong = audit["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "p12-password-wrong")
-        .unwrap_or_else(|| panic!("the p12 password did not reach rhv-pki: {audit:#}"));
-    // The password came from --p12-password-file (RHV_PKI_P12_PASSWORD is not set here).
-    assert_eq!(
-        wrong["source"], "--p12-password-file / RHV_PKI_P12_PASSWORD",
-        "{wrong}"
-    );
-
+    // First of all: no secret on any command line, nor in ansible's -vvv output.
     let argv = std::fs::read_to_string(&log).unwrap();
+    let all = format!("{argv}{}", common::text(&o));
+    for secret in [PASSWORD, p12_secret] {
+        assert!(!argv.contains(secret), "{secret} in argv: {argv}");
+        assert!(
+            !common::text(&o).contains(secret),
+            "{secret} in the ansible output"
+        );
+    }
     assert_eq!(argv.matches("--end--").count(), 2, "{argv}");
     assert!(argv.contains("--password-file\n") && argv.contains("--p12-password-file\n"));
     let seen = std::fs::read_to_string(&seen).unwrap();
@@ -495,15 +487,24 @@ exec '{bin}' "$@"
         seen.contains(&format!("--p12-password-file 600 {p12_secret}\n")),
         "{seen}"
     );
-    let all = format!("{argv}{}", common::text(&o));
-    for secret in [PASSWORD, p12_secret] {
-        assert!(!argv.contains(secret), "{secret} in argv: {argv}");
-        assert!(
-            !common::text(&o).contains(secret),
-            "{secret} in the ansible output"
-        );
-    }
     assert!(all.contains("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER") || all.contains("********"));
+    let audit = read_json(&dir.join("audit.json"));
+    let hosts = read_json(&dir.join("hosts.json"));
+    assert_eq!(hosts["failed"], json!(false), "{hosts:#}");
+    assert_eq!(hosts["status"], "OK", "{hosts:#}");
+    assert_eq!(hosts["summary"]["certificates"], 3, "{hosts:#}");
+    let wrong = audit["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{audit:#}"))
+        .iter()
+        .find(|f| f["code"] == "p12-password-wrong")
+        .unwrap_or_else(|| panic!("the p12 password did not reach rhv-pki: {audit:#}"));
+    // The password came from --p12-password-file (RHV_PKI_P12_PASSWORD is not set here).
+    assert_eq!(
+        wrong["source"], "--p12-password-file / RHV_PKI_P12_PASSWORD",
+        "{wrong}"
+    );
+
     // The temp files are gone.
     for line in argv.lines().filter(|l| l.contains("rhv-pki-ansible-")) {
         assert!(!Path::new(line).exists(), "{line} left behind");
