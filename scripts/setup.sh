@@ -43,4 +43,6 @@ for m in "$here"/testdata/pki/*/fixture-modes.txt; do
 done
 # The official oVirt Python SDK in a venv, for tests/sim_sdk.rs (rhv-manager-sim).
 bash "$here/scripts/setup-sdk.sh"
+# ansible-core and the ansible-test sanity venvs, for tests/ansible.rs (the rhv.pki collection).
+bash "$here/scripts/setup-ansible.sh"
 exit 0
