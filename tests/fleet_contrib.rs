@@ -1,0 +1,330 @@
+//! Fleet observability (issue 18): the label contract of every series `audit` and `hosts audit`
+//! write (README "Metrics label contract"), and the contrib files a site runs across many
+//! Managers — Prometheus federation, alert rules, Alertmanager routing, the Grafana dashboard —
+//! judged by the real tools (promtool, amtool).
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::sim::Sim;
+use common::{bin, fixtures, text, AT};
+
+/// One series of a text exposition: its name and labels.
+#[derive(Debug)]
+struct Series {
+    name: String,
+    labels: BTreeMap<String, String>,
+}
+
+impl Series {
+    fn get(&self, k: &str) -> Option<&str> {
+        self.labels.get(k).map(String::as_str)
+    }
+    fn keys(&self) -> BTreeSet<&str> {
+        self.labels.keys().map(String::as_str).collect()
+    }
+}
+
+/// The series of a text exposition (comments skipped; label values unescaped).
+fn series(exposition: &str) -> Vec<Series> {
+    let mut out = Vec::new();
+    for line in exposition.lines() {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, rest) = line
+            .split_once('{')
+            .unwrap_or_else(|| panic!("series without labels: {line}"));
+        let mut labels = BTreeMap::new();
+        let mut chars = rest.chars().peekable();
+        loop {
+            let key: String = chars.by_ref().take_while(|c| *c != '=').collect();
+            assert_eq!(chars.next(), Some('"'), "{line}");
+            let mut value = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => match chars.next() {
+                        Some('n') => value.push('\n'),
+                        Some(o) => value.push(o),
+                        None => panic!("{line}"),
+                    },
+                    '"' => break,
+                    o => value.push(o),
+                }
+            }
+            assert!(
+                labels.insert(key.clone(), value).is_none(),
+                "label {key} twice: {line}"
+            );
+            match chars.next() {
+                Some(',') => continue,
+                Some('}') => break,
+                o => panic!("unexpected {o:?} in {line}"),
+            }
+        }
+        let value: String = chars.collect();
+        assert!(
+            value.trim().parse::<f64>().is_ok(),
+            "bad value {value:?}: {line}"
+        );
+        out.push(Series {
+            name: name.to_string(),
+            labels,
+        });
+    }
+    out
+}
+
+/// The label contract (README "Metrics label contract"): every family's label set. `cluster`
+/// is additionally on a host's series when the run knows it (`hosts audit` through the REST
+/// API); the judged values are checked by the callers.
+fn contract(name: &str) -> &'static [&'static str] {
+    const CERT: &[&str] = &["scope", "host", "manager", "role", "path", "cn", "serial"];
+    const RUN: &[&str] = &["scope", "host", "manager"];
+    const RUN_CODE: &[&str] = &["scope", "host", "manager", "code"];
+    match name {
+        "rhv_pki_cert_not_after_timestamp_seconds"
+        | "rhv_pki_cert_not_before_timestamp_seconds"
+        | "rhv_pki_cert_renewal_due_timestamp_seconds"
+        | "rhv_pki_cert_weak_signature" => CERT,
+        "rhv_pki_cert_missing" => &["scope", "host", "manager", "role", "path"],
+        "rhv_pki_finding" => &["host", "manager", "role", "path", "code", "severity"],
+        "rhv_pki_finding_active" | "rhv_pki_el9_items" => RUN_CODE,
+        "rhv_pki_scan_errors"
+        | "rhv_pki_scan_errors_total"
+        | "rhv_pki_status"
+        | "rhv_pki_last_success_timestamp_seconds"
+        | "rhv_pki_el9_ready" => RUN,
+        other => panic!("{other}: a family the label contract does not name (README)"),
+    }
+}
+
+/// Checks one series against the contract: exactly the contract's labels (plus `cluster` when
+/// `cluster_ok`), `manager` = the Manager's FQDN, `host` never empty.
+fn check_contract(s: &Series, manager: &str, cluster_ok: bool, what: &str) {
+    let mut want: BTreeSet<&str> = contract(&s.name).iter().copied().collect();
+    if cluster_ok && s.labels.contains_key("cluster") {
+        want.insert("cluster");
+    }
+    assert_eq!(s.keys(), want, "{what}: labels of {s:?}");
+    assert_eq!(s.get("manager"), Some(manager), "{what}: {s:?}");
+    assert!(!s.get("host").unwrap_or("").is_empty(), "{what}: {s:?}");
+    if let Some(c) = s.get("cluster") {
+        assert!(!c.is_empty(), "{what}: empty cluster in {s:?}");
+    }
+}
+
+/// ENGINE_FQDN of a sample, from its engine.conf.d.
+fn engine_fqdn(root: &Path) -> String {
+    let dir = root.join("etc/ovirt-engine/engine.conf.d");
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let t = std::fs::read_to_string(e.unwrap().path()).unwrap_or_default();
+        for l in t.lines() {
+            if let Some(v) = l.strip_prefix("ENGINE_FQDN=") {
+                return v.trim().trim_matches('"').to_string();
+            }
+        }
+    }
+    panic!("no ENGINE_FQDN under {}", dir.display())
+}
+
+fn samples() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("etc/pki/ovirt-engine").is_dir())
+        .collect();
+    v.sort();
+    assert!(v.len() >= 10, "{v:?}");
+    v
+}
+
+/// The host a host-file row of the Manager's own PKI belongs to: `certs/<host>.cer`,
+/// `certs-qemu/<host>.cer`.
+fn host_of_path(path: &str) -> Option<&str> {
+    let f = path
+        .strip_prefix("certs/")
+        .or_else(|| path.strip_prefix("certs-qemu/"))?;
+    f.strip_suffix(".cer")
+}
+
+#[test]
+fn audit_series_carry_the_manager_and_each_host_file_its_host_on_every_sample() {
+    for root in samples() {
+        let manager = engine_fqdn(&root);
+        let tf = tempfile::tempdir().unwrap();
+        let o = bin()
+            .arg("audit")
+            .arg("--root")
+            .arg(&root)
+            .args(["--at", AT, "--format", "prometheus", "--policy", "el9"])
+            .arg("--textfile-dir")
+            .arg(tf.path())
+            .output()
+            .unwrap();
+        assert!(matches!(o.status.code(), Some(0..=2)), "{}", text(&o));
+        let stdout = String::from_utf8(o.stdout.clone()).unwrap();
+        let file = std::fs::read_to_string(tf.path().join("rhv_pki.prom")).unwrap();
+        for (what, expo) in [("stdout", &stdout), ("textfile", &file)] {
+            let all = series(expo);
+            assert!(all.len() > 50, "{}: {what}: {expo}", root.display());
+            let what = format!("{} {what}", root.display());
+            let mut host_rows = 0;
+            for s in &all {
+                // `audit` reads only the Manager's PKI directory, which knows no clusters.
+                check_contract(s, &manager, false, &what);
+                let path = s.get("path").unwrap_or("");
+                let hostfile = matches!(s.get("role"), Some("host" | "host-qemu"))
+                    .then(|| host_of_path(path))
+                    .flatten();
+                match hostfile {
+                    // A host's file: its host, on the certificate series and the findings alike.
+                    Some(h) => {
+                        host_rows += 1;
+                        assert_eq!(s.get("host"), Some(h), "{what}: {s:?}");
+                        if let Some(scope) = s.get("scope") {
+                            assert_eq!(scope, "host", "{what}: {s:?}");
+                        }
+                    }
+                    None => assert_eq!(s.get("host"), Some(manager.as_str()), "{what}: {s:?}"),
+                }
+            }
+            // Every sample but the console ones carries host files.
+            let name = root.file_name().unwrap().to_str().unwrap();
+            if !name.starts_with("console-bad") {
+                assert!(host_rows > 0, "{what}: no host rows");
+            }
+        }
+    }
+}
+
+/// Regression: a host file's finding was labelled with the Manager as its host, so a
+/// `rhv_pki_finding` did not join its certificate's series on `host`.
+#[test]
+fn a_host_files_finding_joins_its_certificate_series_on_host() {
+    let root = fixtures().join("4.2-sha1");
+    let o = bin()
+        .arg("audit")
+        .arg("--root")
+        .arg(&root)
+        .args(["--at", AT, "--format", "prometheus"])
+        .output()
+        .unwrap();
+    let all = series(&String::from_utf8(o.stdout).unwrap());
+    let path = "certs/host1.example.test.cer";
+    let f = all
+        .iter()
+        .find(|s| {
+            s.name == "rhv_pki_finding"
+                && s.get("path") == Some(path)
+                && s.get("code") == Some("sha1-signature")
+        })
+        .expect("the sample's SHA-1 host certificate has a finding");
+    let c = all
+        .iter()
+        .find(|s| s.name == "rhv_pki_cert_weak_signature" && s.get("path") == Some(path))
+        .unwrap();
+    assert_eq!(f.get("host"), Some("host1.example.test"));
+    assert_eq!(f.get("host"), c.get("host"));
+    assert_eq!(f.get("manager"), Some("engine42.example.test"));
+}
+
+/// A scenario of `n` hosts over two clusters (host `hI` in `East` when I is even, else
+/// `West`); the first host's certificate is SHA-1, the second's has no SAN and expires in 10
+/// days, so findings appear.
+fn fleet(n: usize) -> String {
+    let mut s = String::from("[[clusters]]\nname = \"East\"\n[[clusters]]\nname = \"West\"\n");
+    for i in 0..n {
+        let cluster = if i % 2 == 0 { "East" } else { "West" };
+        s += &format!("[[hosts]]\nname = \"h{i}\"\ncluster = \"{cluster}\"\n");
+        if i == 0 {
+            s += "cert = { sha1 = true }\n";
+        } else if i == 1 {
+            s += "cert = { no_san = true, days_left = 10 }\n";
+        }
+    }
+    s
+}
+
+fn hosts_audit(sim: &Sim, extra: &[&str]) -> std::process::Output {
+    bin()
+        .args(["hosts", "audit"])
+        .args(sim.engine_args())
+        .args(["--probe-timeout", "10"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn hosts_audit_series_carry_manager_host_and_cluster_against_the_simulator() {
+    let n = 6;
+    let sim = Sim::start("4.5-modern", &fleet(n), 0.01);
+    let tf = tempfile::tempdir().unwrap();
+    let o = hosts_audit(
+        &sim,
+        &[
+            "--format",
+            "prometheus",
+            "--policy",
+            "el9",
+            "--textfile-dir",
+            tf.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let stdout = String::from_utf8(o.stdout.clone()).unwrap();
+    let file = std::fs::read_to_string(tf.path().join("rhv_pki_hosts.prom")).unwrap();
+    let cluster_of = |h: &str| -> String {
+        let i: usize = h
+            .strip_prefix('h')
+            .and_then(|r| r.strip_suffix(".example.test"))
+            .and_then(|i| i.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected host {h}"));
+        if i % 2 == 0 { "East" } else { "West" }.to_string()
+    };
+    for (what, expo) in [("stdout", &stdout), ("textfile", &file)] {
+        let all = series(expo);
+        let mut per_host: BTreeMap<String, usize> = BTreeMap::new();
+        let mut findings = 0;
+        let mut run = 0;
+        for s in &all {
+            check_contract(s, &sim.fqdn, true, what);
+            let host = s.get("host").unwrap();
+            if host == sim.fqdn {
+                // The run's own series: about the Manager, no cluster.
+                assert_eq!(s.get("cluster"), None, "{what}: {s:?}");
+                assert_eq!(s.get("scope"), Some("host"), "{what}: {s:?}");
+                run += 1;
+                continue;
+            }
+            assert_eq!(
+                s.get("cluster"),
+                Some(cluster_of(host).as_str()),
+                "{what}: {s:?}"
+            );
+            if s.name == "rhv_pki_finding" {
+                findings += 1;
+            } else {
+                *per_host.entry(host.to_string()).or_default() += 1;
+            }
+        }
+        // Cardinality: 4 certificate series per host, one series per finding, and a fixed
+        // set for the run (README: the series count of a Manager with 200 hosts).
+        assert_eq!(per_host.len(), n, "{what}: {per_host:?}");
+        assert!(per_host.values().all(|c| *c == 4), "{what}: {per_host:?}");
+        assert!(findings >= 3, "{what}: {expo}");
+        let codes = all
+            .iter()
+            .filter(|s| s.name == "rhv_pki_finding_active")
+            .count();
+        assert!(codes >= 40, "{what}");
+        // finding_active per code, el9_items per blocking code, then scan errors (2),
+        // status, last success, el9_ready.
+        let el9_items = all.iter().filter(|s| s.name == "rhv_pki_el9_items").count();
+        assert_eq!(run, codes + el9_items + 5, "{what}: {expo}");
+        assert_eq!(all.len(), run + 4 * n + findings, "{what}");
+    }
+}
