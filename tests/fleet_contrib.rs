@@ -328,3 +328,215 @@ fn hosts_audit_series_carry_manager_host_and_cluster_against_the_simulator() {
         assert_eq!(all.len(), run + 4 * n + findings, "{what}");
     }
 }
+
+fn contrib() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib")
+}
+
+/// Runs a Prometheus tool (promtool, amtool) in `dir`: (success, stdout + stderr).
+fn tool(cmd: &str, dir: &Path, args: &[&str]) -> (bool, String) {
+    let o = Command::new(cmd)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e} (scripts/setup.sh installs it)"));
+    (
+        o.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+#[test]
+fn federation_config_passes_promtool_and_federates_every_series_with_its_labels() {
+    let dir = contrib().join("prometheus");
+    let (ok, out) = tool("promtool", &dir, &["check", "config", "federation.yml"]);
+    assert!(ok, "promtool check config: {out}");
+    // promtool also loaded the alert rules the config names.
+    assert!(out.contains("SUCCESS: 1 rule files found"), "{out}");
+    assert!(out.contains("rhv-pki.rules.yml"), "{out}");
+    let y = std::fs::read_to_string(dir.join("federation.yml")).unwrap();
+    let lines: Vec<&str> = y
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    for want in [
+        "metrics_path: /federate",
+        "honor_labels: true",
+        "\"match[]\":",
+        "- '{__name__=~\"rhv_pki_.*\"}'",
+        "- source_labels: [manager]",
+        "action: keep",
+    ] {
+        assert!(lines.contains(&want), "federation.yml lacks {want:?}");
+    }
+    // The match[] selector takes every family either command writes (the contract's list).
+    for root in [fixtures().join("4.2-sha1"), fixtures().join("broken")] {
+        let o = bin()
+            .arg("audit")
+            .arg("--root")
+            .arg(&root)
+            .args(["--at", AT, "--format", "prometheus", "--policy", "el9"])
+            .output()
+            .unwrap();
+        for s in series(&String::from_utf8(o.stdout).unwrap()) {
+            assert!(s.name.starts_with("rhv_pki_"), "{s:?}");
+            assert!(s.get("manager").is_some_and(|m| !m.is_empty()), "{s:?}");
+        }
+    }
+}
+
+/// The alert names of the rules file and, per alert, its annotation keys.
+fn alert_annotations(rules: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut in_ann = false;
+    for l in rules.lines() {
+        let t = l.trim();
+        if let Some(name) = t.strip_prefix("- alert: ") {
+            current = Some(name.trim().to_string());
+            out.entry(name.trim().to_string()).or_default();
+            in_ann = false;
+        } else if t == "annotations:" {
+            in_ann = true;
+        } else if in_ann && l.starts_with("          ") && t.contains(':') {
+            let key = t.split(':').next().unwrap().to_string();
+            out.get_mut(current.as_ref().unwrap()).unwrap().insert(key);
+        } else if !t.is_empty() && !t.starts_with('#') {
+            in_ann = false;
+        }
+    }
+    out
+}
+
+#[test]
+fn every_alert_has_summary_description_and_a_runbook_that_exists_and_promtool_tests_them() {
+    let dir = contrib().join("prometheus");
+    let rules = std::fs::read_to_string(dir.join("rhv-pki.rules.yml")).unwrap();
+    let runbook = std::fs::read_to_string(dir.join("RUNBOOK.md")).unwrap();
+    let tests = std::fs::read_to_string(dir.join("rhv-pki.rules.test.yml")).unwrap();
+    let alerts = alert_annotations(&rules);
+    assert!(alerts.len() >= 6, "{alerts:?}");
+    let anchors: BTreeSet<String> = runbook
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    for (name, keys) in &alerts {
+        let want: BTreeSet<String> = ["summary", "description", "runbook_url"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(keys, &want, "{name}: annotations");
+        let url = format!(
+            "runbook_url: \"https://runbooks.example.com/rhv-pki/RUNBOOK.md#{}\"",
+            name.to_lowercase()
+        );
+        assert!(rules.contains(&url), "{name}: {url}");
+        assert!(
+            anchors.contains(&name.to_lowercase()),
+            "{name}: no section in RUNBOOK.md"
+        );
+        // A promtool case where it fires and all three annotations are compared.
+        let fired = tests.split("alertname: ").skip(1).any(|case| {
+            case.starts_with(&format!("{name}\n"))
+                && case.contains("exp_labels:")
+                && case.contains("description:")
+                && case.contains(&url.replace("runbook_url: ", "runbook_url: "))
+        });
+        assert!(fired, "{name}: no promtool case fires it with its annotations");
+    }
+    let (ok, out) = tool("promtool", &dir, &["check", "rules", "rhv-pki.rules.yml"]);
+    assert!(ok, "{out}");
+    let (ok, out) = tool("promtool", &dir, &["test", "rules", "rhv-pki.rules.test.yml"]);
+    assert!(ok, "promtool test rules: {out}");
+    // The test cases can fail: a changed description makes promtool say so.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("rhv-pki.rules.yml"),
+        rules.replacen("expires within 30 days or has expired: TLS", "expires: TLS", 1),
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("rhv-pki.rules.test.yml"), &tests).unwrap();
+    let (ok, out) = tool("promtool", tmp.path(), &["test", "rules", "rhv-pki.rules.test.yml"]);
+    assert!(!ok && out.contains("RhvPkiCertificateExpiryCritical"), "{out}");
+}
+
+/// (labels, the receiver amtool must resolve them to) — the table atop alertmanager.yml.
+const ROUTES: &[(&str, &str)] = &[
+    // A critical host alert from cluster Edge of the production Manager: Edge's pager.
+    (
+        "alertname=RhvPkiCertificateExpiryCritical severity=critical manager=engine-prod.example.com cluster=Edge host=h1.example.com",
+        "edge-pager",
+    ),
+    (
+        "alertname=RhvPkiRenewalDue severity=warning manager=engine-prod.example.com cluster=Edge host=h1.example.com",
+        "edge-team",
+    ),
+    // The same critical alert from another cluster, or about the Manager's own certificate.
+    (
+        "alertname=RhvPkiCertificateExpiryCritical severity=critical manager=engine-prod.example.com cluster=East host=h7.example.com",
+        "pki-pager",
+    ),
+    (
+        "alertname=RhvPkiCertificateExpiryCritical severity=critical manager=engine-dr.example.com host=engine-dr.example.com",
+        "pki-pager",
+    ),
+    (
+        "alertname=RhvPkiWeakSignature severity=warning manager=engine-prod.example.com host=engine-prod.example.com",
+        "pki-team",
+    ),
+    // A lab Manager never pages, even for a critical alert of cluster Edge.
+    (
+        "alertname=RhvPkiCertificateExpiryCritical severity=critical manager=engine-lab1.example.com cluster=Edge host=l1.example.com",
+        "lab-tickets",
+    ),
+    (
+        "alertname=RhvPkiScanStale severity=warning manager=engine-prod.example.com host=engine-prod.example.com scope=host",
+        "monitoring",
+    ),
+];
+
+fn route(dir: &Path, labels: &str, receiver: &str) -> (bool, String) {
+    let mut args = vec![
+        "config",
+        "routes",
+        "test",
+        "--config.file=alertmanager.yml",
+    ];
+    let verify = format!("--verify.receivers={receiver}");
+    args.push(&verify);
+    args.extend(labels.split(' '));
+    tool("amtool", dir, &args)
+}
+
+#[test]
+fn alertmanager_config_passes_amtool_and_routes_by_manager_cluster_and_severity() {
+    let dir = contrib().join("alertmanager");
+    let (ok, out) = tool("amtool", &dir, &["check-config", "alertmanager.yml"]);
+    assert!(ok, "amtool check-config: {out}");
+    assert!(out.contains("SUCCESS") && out.contains("6 receivers"), "{out}");
+    for (labels, receiver) in ROUTES {
+        let (ok, out) = route(&dir, labels, receiver);
+        assert!(ok, "{labels} should reach {receiver}: {out}");
+        assert_eq!(out.lines().next(), Some(*receiver), "{labels}: {out}");
+    }
+    // amtool does say no: the Edge pager's alert is not the generic pager's.
+    let (ok, out) = route(&dir, ROUTES[0].0, "pki-pager");
+    assert!(!ok, "{out}");
+    assert!(out.contains("edge-pager"), "{out}");
+    // The routes group by the contract's labels, and every receiver is used by a case.
+    let y = std::fs::read_to_string(dir.join("alertmanager.yml")).unwrap();
+    assert!(y.contains("group_by: [alertname, manager, cluster]"), "{y}");
+    let receivers: BTreeSet<&str> = y
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- name: "))
+        .collect();
+    let used: BTreeSet<&str> = ROUTES.iter().map(|(_, r)| *r).collect();
+    assert_eq!(receivers, used);
+}
