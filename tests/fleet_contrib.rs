@@ -540,3 +540,150 @@ fn alertmanager_config_passes_amtool_and_routes_by_manager_cluster_and_severity(
     let used: BTreeSet<&str> = ROUTES.iter().map(|(_, r)| *r).collect();
     assert_eq!(receivers, used);
 }
+
+/// Every PromQL expression of the dashboard: (where, expr) — each panel target's `expr` and
+/// the selector inside each `label_values(...)` variable query; Grafana's variables replaced
+/// by their "All" value (`.*`), as Grafana sends them.
+fn dashboard_exprs(d: &serde_json::Value) -> Vec<(String, String)> {
+    fn panels(v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        for p in v.as_array().into_iter().flatten() {
+            for t in p["targets"].as_array().into_iter().flatten() {
+                let e = t["expr"].as_str().unwrap_or_else(|| panic!("no expr: {t}"));
+                out.push((format!("{} {}", p["title"], t["refId"]), e.to_string()));
+            }
+            panels(&p["panels"], out);
+        }
+    }
+    let mut out = Vec::new();
+    panels(&d["panels"], &mut out);
+    for v in d["templating"]["list"].as_array().unwrap() {
+        let q = v["query"]["query"].as_str().or(v["query"].as_str());
+        if v["type"] != "query" {
+            continue;
+        }
+        let q = q.unwrap_or_else(|| panic!("variable without query: {v}"));
+        let inner = q
+            .strip_prefix("label_values(")
+            .and_then(|r| r.strip_suffix(')'))
+            .and_then(|r| r.rsplit_once(','))
+            .map(|(sel, _label)| sel.trim())
+            .unwrap_or_else(|| panic!("not label_values(SELECTOR, LABEL): {q}"));
+        out.push((format!("variable {}", v["name"]), inner.to_string()));
+    }
+    for (_, e) in &mut out {
+        *e = e.replace("$manager", ".*").replace("$cluster", ".*");
+        assert!(!e.contains('$'), "a Grafana variable promtool cannot see: {e}");
+    }
+    out
+}
+
+fn yaml_str(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+#[test]
+fn every_dashboard_expression_parses_with_promtool_and_the_key_panels_compute_right() {
+    let path = contrib().join("grafana/rhv-pki.json");
+    let d: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(d["uid"], "rhv-pki-fleet");
+    let exprs = dashboard_exprs(&d);
+    assert!(exprs.len() >= 15, "{exprs:?}");
+    // Every expression as a recording rule: promtool parses each one.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rules = String::from("groups:\n  - name: grafana\n    rules:\n");
+    for (i, (_, e)) in exprs.iter().enumerate() {
+        rules += &format!("      - record: grafana:expr_{i}\n        expr: {}\n", yaml_str(e));
+    }
+    std::fs::write(tmp.path().join("dash.rules.yml"), &rules).unwrap();
+    let (ok, out) = tool("promtool", tmp.path(), &["check", "rules", "dash.rules.yml"]);
+    assert!(ok, "{out}\n{rules}");
+    assert!(
+        out.contains(&format!("SUCCESS: {} rules found", exprs.len())),
+        "{out}"
+    );
+    // promtool refuses a broken expression (the check can fail).
+    std::fs::write(
+        tmp.path().join("bad.rules.yml"),
+        "groups:\n  - name: g\n    rules:\n      - record: x:y\n        expr: 'sum by (code) (rhv_pki_finding'\n",
+    )
+    .unwrap();
+    let (ok, _) = tool("promtool", tmp.path(), &["check", "rules", "bad.rules.yml"]);
+    assert!(!ok);
+
+    // The key panels evaluated on a fleet at t = 600 s: Manager m1's hosts h-ok (renewal
+    // due in 35 days), h-due (inside its window, 100 days left), h-crit (10 days), h-exp
+    // (expired 2 days ago), h-gone (unreachable); Manager m2's engine certificate (20 days).
+    let expr = |title: &str, ref_id: &str| -> String {
+        exprs
+            .iter()
+            .find(|(w, _)| *w == format!("\"{title}\" \"{ref_id}\""))
+            .unwrap_or_else(|| panic!("no panel {title} {ref_id}: {exprs:?}"))
+            .1
+            .clone()
+    };
+    let host = |h: &str, na: i64, due: i64| {
+        let l = format!(
+            "scope=\"host\",host=\"{h}\",cluster=\"East\",manager=\"m1\",role=\"host\",path=\"vdsm\",cn=\"{h}\",serial=\"1\""
+        );
+        format!(
+            "      - series: '{{__name__=\"rhv_pki_cert_not_after_timestamp_seconds\",{l}}}'\n        values: '{na}+0x20'\n      - series: '{{__name__=\"rhv_pki_cert_renewal_due_timestamp_seconds\",{l}}}'\n        values: '{due}+0x20'\n"
+        )
+    };
+    let day = 86_400;
+    let mut input = String::new();
+    input += &host("h-ok", 600 + 400 * day, 600 + 35 * day);
+    input += &host("h-due", 600 + 100 * day, 0);
+    input += &host("h-crit", 600 + 10 * day, -600);
+    input += &host("h-exp", 600 - 2 * day, -day);
+    input += &format!("      - series: 'rhv_pki_cert_not_after_timestamp_seconds{{scope=\"engine\",host=\"m2\",manager=\"m2\",role=\"engine\",path=\"certs/engine.cer\",cn=\"m2\",serial=\"2\"}}'\n        values: '{}+0x20'\n", 600 + 20 * day);
+    for (m, h, code, sev) in [
+        ("m1", "h-gone", "host-unreachable", "critical"),
+        ("m1", "h-due", "sha1-signature", "warning"),
+        ("m2", "m2", "sha1-signature", "warning"),
+        ("m1", "h-exp", "expired", "critical"),
+    ] {
+        input += &format!("      - series: 'rhv_pki_finding{{host=\"{h}\",manager=\"{m}\",role=\"host\",path=\"vdsm\",code=\"{code}\",severity=\"{sev}\"}}'\n        values: '1+0x20'\n");
+    }
+    let cases: Vec<(String, Vec<(&str, f64)>)> = vec![
+        (expr("Hosts by state", "A"), vec![("{manager=\"m1\"}", 1.0)]),
+        (expr("Hosts by state", "B"), vec![("{manager=\"m1\"}", 1.0)]),
+        (expr("Hosts by state", "C"), vec![("{manager=\"m1\"}", 1.0)]),
+        (expr("Hosts by state", "D"), vec![("{manager=\"m1\"}", 1.0)]),
+        (expr("Hosts by state", "E"), vec![("{manager=\"m1\"}", 1.0)]),
+        (
+            expr("Findings by code", "A"),
+            vec![
+                ("{code=\"expired\"}", 1.0),
+                ("{code=\"host-unreachable\"}", 1.0),
+                ("{code=\"sha1-signature\"}", 2.0),
+            ],
+        ),
+        (
+            expr("Days until the soonest certificate expires, per Manager", "A"),
+            vec![("{manager=\"m1\"}", -2.0), ("{manager=\"m2\"}", 20.0)],
+        ),
+        (
+            expr("Certificates expiring within 30 / 90 / 365 days, per Manager", "A"),
+            vec![("{manager=\"m1\"}", 2.0), ("{manager=\"m2\"}", 1.0)],
+        ),
+        (
+            expr("Certificates expiring within 30 / 90 / 365 days, per Manager", "C"),
+            vec![("{manager=\"m1\"}", 3.0), ("{manager=\"m2\"}", 1.0)],
+        ),
+    ];
+    let mut t = String::from(
+        "rule_files:\n  - dash.rules.yml\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n",
+    );
+    t += &input;
+    t += "    promql_expr_test:\n";
+    for (e, samples) in &cases {
+        t += &format!("      - expr: {}\n        eval_time: 10m\n        exp_samples:\n", yaml_str(e));
+        for (l, v) in samples {
+            t += &format!("          - labels: {}\n            value: {v}\n", yaml_str(l));
+        }
+    }
+    std::fs::write(tmp.path().join("dash.test.yml"), &t).unwrap();
+    let (ok, out) = tool("promtool", tmp.path(), &["test", "rules", "dash.test.yml"]);
+    assert!(ok, "promtool test rules: {out}\n{t}");
+}
