@@ -30,6 +30,7 @@ mod change;
 mod enroll;
 pub mod hosts;
 mod maintenance;
+mod schema;
 
 use crate::alert;
 use crate::audit::{self, AuditConfig};
@@ -117,15 +118,22 @@ pub enum Command {
     /// Hosted-engine global maintenance, service restarts and endpoint checks, one step at a
     /// time (resign / renew run them all as one cycle).
     Maintenance(maintenance::MaintenanceArgs),
-    /// Print shell completions or the man page (generated from these definitions); with
-    /// `man --out-dir DIR`, write rhv-pki.1 and one page per subcommand (rhv-pki-audit.1, …).
+    /// Print shell completions, the man page (generated from these definitions) or the JSON
+    /// schemas of the `--format json` documents; with `man --out-dir DIR`, write rhv-pki.1 and
+    /// one page per subcommand (rhv-pki-audit.1, …); with `schema --out-dir DIR`, every schema.
     ///
     /// Exit codes: 0 printed or written; 3 usage error or the output could not be written.
     Generate {
-        /// What to print: a shell's completion script, or the man page.
+        /// What to print: a shell's completion script, the man page, or a JSON schema.
         #[arg(value_enum)]
         what: Generated,
-        /// Write every man page into DIR instead of printing the top-level one (man only).
+        /// `schema` only: the document kind whose schema to print (PkiAudit, PkiChange,
+        /// PkiRollback, PkiBackups, EnrollPlan, EnrollReport, HostRecovery); without it and
+        /// --out-dir, the kinds are listed.
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+        /// Write every man page (man) or every schema as NAME.schema.json (schema) into DIR
+        /// instead of printing one.
         #[arg(long, value_name = "DIR")]
         out_dir: Option<std::path::PathBuf>,
     },
@@ -141,14 +149,28 @@ pub enum Generated {
     Fish,
     /// The man page, roff (with --out-dir: one page per subcommand).
     Man,
+    /// The JSON schema (draft 2020-12) of a `--format json` document, by its `kind`.
+    Schema,
 }
 
-fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcome, CliError> {
+fn generate(
+    what: Generated,
+    name: Option<&str>,
+    out_dir: Option<&std::path::Path>,
+) -> Result<Outcome, CliError> {
     use clap::CommandFactory;
+    if what == Generated::Schema {
+        return schema::generate(name, out_dir);
+    }
+    if name.is_some() {
+        return Err(CliError::Usage("NAME: only for `generate schema`".into()));
+    }
     let mut cmd = Cli::command();
     if let Some(dir) = out_dir {
         if what != Generated::Man {
-            return Err(CliError::Usage("--out-dir: only for `generate man`".into()));
+            return Err(CliError::Usage(
+                "--out-dir: only for `generate man` and `generate schema`".into(),
+            ));
         }
         if !dir.is_dir() {
             return Err(CliError::Usage(format!(
@@ -190,6 +212,8 @@ fn generate(what: Generated, out_dir: Option<&std::path::Path>) -> Result<Outcom
         Generated::Man => man_page(&clap_mangen::Man::new(cmd))
             .and_then(|p| std::io::Write::write_all(&mut out, &p))
             .map_err(|e| CliError::Output(e.to_string()))?,
+        // Answered above, before --out-dir is read as man's.
+        Generated::Schema => return schema::generate(name, None),
     }
     Ok(Outcome { code: 0 })
 }
@@ -533,7 +557,11 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
         Command::Backups(a) => change::run_backups(a),
         Command::Hosts(a) => hosts::run(a, now),
         Command::Maintenance(a) => maintenance::run(a),
-        Command::Generate { what, out_dir } => generate(what, out_dir.as_deref()),
+        Command::Generate {
+            what,
+            name,
+            out_dir,
+        } => generate(what, name.as_deref(), out_dir.as_deref()),
     }
 }
 

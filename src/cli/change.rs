@@ -697,6 +697,14 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
         .into());
     }
     if a.common.dry_run {
+        if a.common.format == Format::Json {
+            // --format json is a document here too (it printed the text line before).
+            print_json(&serde_json::json!({
+                "kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "dryRun": true,
+                "wouldRestore": {"backup": id, "pkiDir": tcfg.pki_dir, "backupDir": tcfg.backup_root}
+            }))?;
+            return Ok(Outcome { code: EXIT_OK });
+        }
         println!(
             "rhv-pki rollback --dry-run: would restore {} from backup {id} in {}",
             tcfg.pki_dir.display(),
@@ -711,7 +719,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<Outcome, CliError> {
     let rep = txn::rollback_to(tcfg, &id).map_err(change::ChangeError::from)?;
     if a.common.format == Format::Json {
         print_json(
-            &serde_json::json!({"kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "result": rep}),
+            &serde_json::json!({"kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "dryRun": false, "result": rep}),
         )?;
     } else {
         println!(
