@@ -232,6 +232,39 @@ fn change_rollback_and_backups_json_validate_dry_run_and_real() {
     }
 }
 
+/// The `cycle` object: its plan (`--cycle --dry-run`) and its report (a real run with
+/// `--no-maintenance --no-restart`, so nothing on this machine is touched).
+#[test]
+fn change_json_with_the_maintenance_cycle_validates() {
+    let root = scenario("4.2-sha1");
+    let r = root.path().to_str().unwrap();
+    let dry = run(&[
+        "resign", "--all", "--root", r, "--cycle", "--dry-run", "--format", "json",
+    ]);
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let d = doc(&dry, "resign --cycle --dry-run");
+    assert_valid(&d, "resign --cycle --dry-run");
+    assert!(d["cycle"]["restarts"].is_array(), "{d}");
+    let real = run(&[
+        "renew",
+        "--within",
+        "36500",
+        "--root",
+        r,
+        "--cycle",
+        "--no-maintenance",
+        "--no-restart",
+        "--yes",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(real.status.code(), Some(0), "{}", text(&real));
+    let d = doc(&real, "renew --cycle");
+    assert_valid(&d, "renew --cycle");
+    assert_eq!(d["result"]["changed"], true, "{d}");
+    assert!(d["cycle"]["events"].is_array(), "{d}");
+}
+
 /// Regression: `rollback --dry-run --format json` printed a text line, not a document.
 #[test]
 fn rollback_dry_run_json_is_a_document_naming_the_backup() {
