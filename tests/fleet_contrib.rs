@@ -449,22 +449,40 @@ fn every_alert_has_summary_description_and_a_runbook_that_exists_and_promtool_te
                 && case.contains("description:")
                 && case.contains(&url.replace("runbook_url: ", "runbook_url: "))
         });
-        assert!(fired, "{name}: no promtool case fires it with its annotations");
+        assert!(
+            fired,
+            "{name}: no promtool case fires it with its annotations"
+        );
     }
     let (ok, out) = tool("promtool", &dir, &["check", "rules", "rhv-pki.rules.yml"]);
     assert!(ok, "{out}");
-    let (ok, out) = tool("promtool", &dir, &["test", "rules", "rhv-pki.rules.test.yml"]);
+    let (ok, out) = tool(
+        "promtool",
+        &dir,
+        &["test", "rules", "rhv-pki.rules.test.yml"],
+    );
     assert!(ok, "promtool test rules: {out}");
     // The test cases can fail: a changed description makes promtool say so.
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(
         tmp.path().join("rhv-pki.rules.yml"),
-        rules.replacen("expires within 30 days or has expired: TLS", "expires: TLS", 1),
+        rules.replacen(
+            "expires within 30 days or has expired: TLS",
+            "expires: TLS",
+            1,
+        ),
     )
     .unwrap();
     std::fs::write(tmp.path().join("rhv-pki.rules.test.yml"), &tests).unwrap();
-    let (ok, out) = tool("promtool", tmp.path(), &["test", "rules", "rhv-pki.rules.test.yml"]);
-    assert!(!ok && out.contains("RhvPkiCertificateExpiryCritical"), "{out}");
+    let (ok, out) = tool(
+        "promtool",
+        tmp.path(),
+        &["test", "rules", "rhv-pki.rules.test.yml"],
+    );
+    assert!(
+        !ok && out.contains("RhvPkiCertificateExpiryCritical"),
+        "{out}"
+    );
 }
 
 /// (labels, the receiver amtool must resolve them to) — the table atop alertmanager.yml.
@@ -503,12 +521,7 @@ const ROUTES: &[(&str, &str)] = &[
 ];
 
 fn route(dir: &Path, labels: &str, receiver: &str) -> (bool, String) {
-    let mut args = vec![
-        "config",
-        "routes",
-        "test",
-        "--config.file=alertmanager.yml",
-    ];
+    let mut args = vec!["config", "routes", "test", "--config.file=alertmanager.yml"];
     let verify = format!("--verify.receivers={receiver}");
     args.push(&verify);
     args.extend(labels.split(' '));
@@ -520,7 +533,10 @@ fn alertmanager_config_passes_amtool_and_routes_by_manager_cluster_and_severity(
     let dir = contrib().join("alertmanager");
     let (ok, out) = tool("amtool", &dir, &["check-config", "alertmanager.yml"]);
     assert!(ok, "amtool check-config: {out}");
-    assert!(out.contains("SUCCESS") && out.contains("6 receivers"), "{out}");
+    assert!(
+        out.contains("SUCCESS") && out.contains("6 receivers"),
+        "{out}"
+    );
     for (labels, receiver) in ROUTES {
         let (ok, out) = route(&dir, labels, receiver);
         assert!(ok, "{labels} should reach {receiver}: {out}");
@@ -572,7 +588,10 @@ fn dashboard_exprs(d: &serde_json::Value) -> Vec<(String, String)> {
     }
     for (_, e) in &mut out {
         *e = e.replace("$manager", ".*").replace("$cluster", ".*");
-        assert!(!e.contains('$'), "a Grafana variable promtool cannot see: {e}");
+        assert!(
+            !e.contains('$'),
+            "a Grafana variable promtool cannot see: {e}"
+        );
     }
     out
 }
@@ -593,10 +612,17 @@ fn every_dashboard_expression_parses_with_promtool_and_the_key_panels_compute_ri
     let tmp = tempfile::tempdir().unwrap();
     let mut rules = String::from("groups:\n  - name: grafana\n    rules:\n");
     for (i, (_, e)) in exprs.iter().enumerate() {
-        rules += &format!("      - record: grafana:expr_{i}\n        expr: {}\n", yaml_str(e));
+        rules += &format!(
+            "      - record: grafana:expr_{i}\n        expr: {}\n",
+            yaml_str(e)
+        );
     }
     std::fs::write(tmp.path().join("dash.rules.yml"), &rules).unwrap();
-    let (ok, out) = tool("promtool", tmp.path(), &["check", "rules", "dash.rules.yml"]);
+    let (ok, out) = tool(
+        "promtool",
+        tmp.path(),
+        &["check", "rules", "dash.rules.yml"],
+    );
     assert!(ok, "{out}\n{rules}");
     assert!(
         out.contains(&format!("SUCCESS: {} rules found", exprs.len())),
@@ -660,15 +686,24 @@ fn every_dashboard_expression_parses_with_promtool_and_the_key_panels_compute_ri
             ],
         ),
         (
-            expr("Days until the soonest certificate expires, per Manager", "A"),
+            expr(
+                "Days until the soonest certificate expires, per Manager",
+                "A",
+            ),
             vec![("{manager=\"m1\"}", -2.0), ("{manager=\"m2\"}", 20.0)],
         ),
         (
-            expr("Certificates expiring within 30 / 90 / 365 days, per Manager", "A"),
+            expr(
+                "Certificates expiring within 30 / 90 / 365 days, per Manager",
+                "A",
+            ),
             vec![("{manager=\"m1\"}", 2.0), ("{manager=\"m2\"}", 1.0)],
         ),
         (
-            expr("Certificates expiring within 30 / 90 / 365 days, per Manager", "C"),
+            expr(
+                "Certificates expiring within 30 / 90 / 365 days, per Manager",
+                "C",
+            ),
             vec![("{manager=\"m1\"}", 3.0), ("{manager=\"m2\"}", 1.0)],
         ),
     ];
@@ -678,9 +713,15 @@ fn every_dashboard_expression_parses_with_promtool_and_the_key_panels_compute_ri
     t += &input;
     t += "    promql_expr_test:\n";
     for (e, samples) in &cases {
-        t += &format!("      - expr: {}\n        eval_time: 10m\n        exp_samples:\n", yaml_str(e));
+        t += &format!(
+            "      - expr: {}\n        eval_time: 10m\n        exp_samples:\n",
+            yaml_str(e)
+        );
         for (l, v) in samples {
-            t += &format!("          - labels: {}\n            value: {v}\n", yaml_str(l));
+            t += &format!(
+                "          - labels: {}\n            value: {v}\n",
+                yaml_str(l)
+            );
         }
     }
     std::fs::write(tmp.path().join("dash.test.yml"), &t).unwrap();

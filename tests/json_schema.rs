@@ -98,7 +98,14 @@ fn generate_schema_prints_the_published_files_and_lists_every_kind() {
     listed.sort();
     files.sort();
     assert_eq!(listed, files, "generate schema lists exactly schema/*.json");
-    for k in ["PkiAudit", "PkiChange", "PkiRollback", "EnrollPlan", "EnrollReport", "HostRecovery"] {
+    for k in [
+        "PkiAudit",
+        "PkiChange",
+        "PkiRollback",
+        "EnrollPlan",
+        "EnrollReport",
+        "HostRecovery",
+    ] {
         assert!(kinds.iter().any(|x| x == k), "{k}: {kinds:?}");
     }
     for k in &kinds {
@@ -138,10 +145,9 @@ fn generate_schema_prints_the_published_files_and_lists_every_kind() {
 
 #[test]
 fn the_audit_schema_knows_every_finding_code() {
-    let s: Value = serde_json::from_slice(
-        &std::fs::read(schema_dir().join("PkiAudit.schema.json")).unwrap(),
-    )
-    .unwrap();
+    let s: Value =
+        serde_json::from_slice(&std::fs::read(schema_dir().join("PkiAudit.schema.json")).unwrap())
+            .unwrap();
     let codes: Vec<&str> = s["$defs"]["finding"]["properties"]["code"]["enum"]
         .as_array()
         .unwrap()
@@ -159,7 +165,11 @@ fn audit_json_of_every_sample_validates() {
     for root in samples() {
         let r = root.to_str().unwrap();
         for extra in [&[][..], &["--policy", "el9"][..]] {
-            let o = run(&[&["audit", "--root", r, "--at", AT, "--format", "json"], extra].concat());
+            let o = run(&[
+                &["audit", "--root", r, "--at", AT, "--format", "json"],
+                extra,
+            ]
+            .concat());
             assert!(matches!(o.status.code(), Some(0..=2)), "{}", text(&o));
             assert_valid(&doc(&o, r), &format!("audit {r} {extra:?}"));
             n += 1;
@@ -171,7 +181,10 @@ fn audit_json_of_every_sample_validates() {
     assert_eq!(o.status.code(), Some(3));
     let d = doc(&o, "unknown");
     assert_valid(&d, "audit UNKNOWN");
-    assert!(d["error"].is_string() && d.get("certificates").is_none(), "{d}");
+    assert!(
+        d["error"].is_string() && d.get("certificates").is_none(),
+        "{d}"
+    );
     let r = fixtures().join("expiring");
     let o = run(&[
         "audit",
@@ -185,7 +198,10 @@ fn audit_json_of_every_sample_validates() {
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     let d = doc(&o, "textfile failure");
     assert_valid(&d, "audit UNKNOWN with the report");
-    assert!(d["error"].is_string() && d["certificates"].is_array(), "{d}");
+    assert!(
+        d["error"].is_string() && d["certificates"].is_array(),
+        "{d}"
+    );
     assert!(n >= 20);
 }
 
@@ -213,7 +229,10 @@ fn change_rollback_and_backups_json_validate_dry_run_and_real() {
                 changed += 1;
             }
         }
-        assert!(changed >= 1, "{sample}: nothing changed, so no real result was checked");
+        assert!(
+            changed >= 1,
+            "{sample}: nothing changed, so no real result was checked"
+        );
         let b = run(&["backups", "--root", r, "--format", "json"]);
         assert_eq!(b.status.code(), Some(0), "{}", text(&b));
         let d = doc(&b, "backups");
@@ -239,7 +258,14 @@ fn change_json_with_the_maintenance_cycle_validates() {
     let root = scenario("4.2-sha1");
     let r = root.path().to_str().unwrap();
     let dry = run(&[
-        "resign", "--all", "--root", r, "--cycle", "--dry-run", "--format", "json",
+        "resign",
+        "--all",
+        "--root",
+        r,
+        "--cycle",
+        "--dry-run",
+        "--format",
+        "json",
     ]);
     assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
     let d = doc(&dry, "resign --cycle --dry-run");
@@ -275,7 +301,10 @@ fn rollback_dry_run_json_is_a_document_naming_the_backup() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let d = doc(&o, "rollback --dry-run");
     assert_eq!(d["kind"], "PkiRollback");
-    let backups = doc(&run(&["backups", "--root", r, "--format", "json"]), "backups");
+    let backups = doc(
+        &run(&["backups", "--root", r, "--format", "json"]),
+        "backups",
+    );
     assert_eq!(d["wouldRestore"]["backup"], backups["backups"][0]["id"]);
     assert_eq!(
         d["wouldRestore"]["pkiDir"],
@@ -322,7 +351,10 @@ cert = { days_left = 20 }
     let d = doc(&a, "hosts audit");
     assert_valid(&d, "hosts audit");
     assert!(d["certificates"][0]["cluster"].is_string(), "{d}");
-    let a = sim_run(&sim, &["hosts", "audit", "--format", "json", "--policy", "el9"]);
+    let a = sim_run(
+        &sim,
+        &["hosts", "audit", "--format", "json", "--policy", "el9"],
+    );
     assert_valid(&doc(&a, "hosts audit el9"), "hosts audit --policy el9");
 
     let state = sim.root.path().join("enroll-state.json");
@@ -331,7 +363,14 @@ cert = { days_left = 20 }
     let dry = sim_run(
         &sim,
         &[
-            &["hosts", "enroll", "--only-needed", "--dry-run", "--format", "json"][..],
+            &[
+                "hosts",
+                "enroll",
+                "--only-needed",
+                "--dry-run",
+                "--format",
+                "json",
+            ][..],
             &common_args,
         ]
         .concat(),
@@ -344,7 +383,14 @@ cert = { days_left = 20 }
     let real = sim_run(
         &sim,
         &[
-            &["hosts", "enroll", "--only-needed", "--yes", "--format", "json"][..],
+            &[
+                "hosts",
+                "enroll",
+                "--only-needed",
+                "--yes",
+                "--format",
+                "json",
+            ][..],
             &common_args,
         ]
         .concat(),
@@ -358,7 +404,14 @@ cert = { days_left = 20 }
     let again = sim_run(
         &sim,
         &[
-            &["hosts", "enroll", "--only-needed", "--yes", "--format", "json"][..],
+            &[
+                "hosts",
+                "enroll",
+                "--only-needed",
+                "--yes",
+                "--format",
+                "json",
+            ][..],
             &common_args,
         ]
         .concat(),
@@ -433,7 +486,10 @@ fn hosts_recover_json_validates_dry_run_and_real() {
     let d = doc(&dry, "recover --dry-run");
     assert_valid(&d, "hosts recover --dry-run");
     assert_eq!(d["plan"]["hosts"][0]["host"], host, "{d}");
-    assert!(!d["plan"]["hosts"][0]["certs"].as_array().unwrap().is_empty());
+    assert!(!d["plan"]["hosts"][0]["certs"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     let real = recover(&["--yes"]);
     let d = doc(&real, "recover");
     assert_valid(&d, "hosts recover");
@@ -444,7 +500,15 @@ fn hosts_recover_json_validates_dry_run_and_real() {
 #[test]
 fn a_renamed_or_missing_key_fails_validation() {
     let r = fixtures().join("broken");
-    let o = run(&["audit", "--root", r.to_str().unwrap(), "--at", AT, "--format", "json"]);
+    let o = run(&[
+        "audit",
+        "--root",
+        r.to_str().unwrap(),
+        "--at",
+        AT,
+        "--format",
+        "json",
+    ]);
     let audit = doc(&o, "audit");
     assert_valid(&audit, "audit broken");
     let root = scenario("4.2-sha1");

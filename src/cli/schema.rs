@@ -48,7 +48,11 @@ pub fn generate(name: Option<&str>, out_dir: Option<&Path>) -> Result<Outcome, C
         let Some((_, text)) = SCHEMAS.iter().find(|(k, _)| *k == n) else {
             return Err(CliError::Usage(format!(
                 "generate schema: no schema {n:?}; one of: {}",
-                SCHEMAS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                SCHEMAS
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         };
         write(&mut out, text)?;
