@@ -249,9 +249,13 @@ fn fleet(n: usize) -> String {
 }
 
 fn hosts_audit(sim: &Sim, extra: &[&str]) -> std::process::Output {
+    hosts_audit_args(sim.engine_args(), extra)
+}
+
+fn hosts_audit_args(engine: Vec<String>, extra: &[&str]) -> std::process::Output {
     bin()
         .args(["hosts", "audit"])
-        .args(sim.engine_args())
+        .args(engine)
         .args(["--probe-timeout", "10"])
         .args(extra)
         .output()
@@ -327,6 +331,47 @@ fn hosts_audit_series_carry_manager_host_and_cluster_against_the_simulator() {
         assert_eq!(run, codes + el9_items + 5, "{what}: {expo}");
         assert_eq!(all.len(), run + 4 * n + findings, "{what}");
     }
+}
+
+/// A host whose vdsm does not answer: its finding still names its host, cluster and Manager.
+#[test]
+fn an_unreachable_hosts_finding_carries_its_host_and_cluster() {
+    let sim = Sim::start("4.5-modern", &fleet(4), 0.01);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let engine: Vec<String> = sim
+        .engine_args()
+        .into_iter()
+        .map(|a| {
+            if a.starts_with("h3=") {
+                format!("h3=127.0.0.1:{closed}")
+            } else {
+                a
+            }
+        })
+        .collect();
+    assert!(engine
+        .iter()
+        .any(|a| *a == format!("h3=127.0.0.1:{closed}")));
+    let o = hosts_audit_args(engine, &["--format", "prometheus"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let all = series(&String::from_utf8(o.stdout).unwrap());
+    for s in &all {
+        check_contract(s, &sim.fqdn, true, "unreachable");
+    }
+    let f = all
+        .iter()
+        .find(|s| s.name == "rhv_pki_finding" && s.get("code") == Some("endpoint-unreachable"))
+        .expect("the unreachable host's finding");
+    assert_eq!(f.get("host"), Some("h3.example.test"), "{f:?}");
+    assert_eq!(f.get("cluster"), Some("West"), "{f:?}");
+    assert_eq!(f.get("role"), Some("host"), "{f:?}");
+    // Critical, as the exit code says; role "host" is what the dashboard's "unreachable"
+    // selector counts (the Manager's own endpoints have their roles).
+    assert_eq!(f.get("severity"), Some("critical"));
 }
 
 fn contrib() -> PathBuf {
@@ -639,7 +684,8 @@ fn every_dashboard_expression_parses_with_promtool_and_the_key_panels_compute_ri
 
     // The key panels evaluated on a fleet at t = 600 s: Manager m1's hosts h-ok (renewal
     // due in 35 days), h-due (inside its window, 100 days left), h-crit (10 days), h-exp
-    // (expired 2 days ago), h-gone (unreachable); Manager m2's engine certificate (20 days).
+    // (expired 2 days ago), h-gone and h-mute (unreachable); Manager m2's engine certificate
+    // (20 days).
     let expr = |title: &str, ref_id: &str| -> String {
         exprs
             .iter()
@@ -663,23 +709,34 @@ fn every_dashboard_expression_parses_with_promtool_and_the_key_panels_compute_ri
     input += &host("h-crit", 600 + 10 * day, -600);
     input += &host("h-exp", 600 - 2 * day, -day);
     input += &format!("      - series: 'rhv_pki_cert_not_after_timestamp_seconds{{scope=\"engine\",host=\"m2\",manager=\"m2\",role=\"engine\",path=\"certs/engine.cer\",cn=\"m2\",serial=\"2\"}}'\n        values: '{}+0x20'\n", 600 + 20 * day);
-    for (m, h, code, sev) in [
-        ("m1", "h-gone", "host-unreachable", "critical"),
-        ("m1", "h-due", "sha1-signature", "warning"),
-        ("m2", "m2", "sha1-signature", "warning"),
-        ("m1", "h-exp", "expired", "critical"),
+    // h-gone: SSH could not reach it; h-mute: its vdsm did not answer over TLS; the Manager's
+    // own websocket-proxy not answering (audit --probe) is not a host.
+    for (m, h, role, code, sev) in [
+        ("m1", "h-gone", "host", "host-unreachable", "critical"),
+        ("m1", "h-mute", "host", "endpoint-unreachable", "critical"),
+        (
+            "m1",
+            "m1",
+            "websocket-proxy",
+            "endpoint-unreachable",
+            "critical",
+        ),
+        ("m1", "h-due", "host", "sha1-signature", "warning"),
+        ("m2", "m2", "engine", "sha1-signature", "warning"),
+        ("m1", "h-exp", "host", "expired", "critical"),
     ] {
-        input += &format!("      - series: 'rhv_pki_finding{{host=\"{h}\",manager=\"{m}\",role=\"host\",path=\"vdsm\",code=\"{code}\",severity=\"{sev}\"}}'\n        values: '1+0x20'\n");
+        input += &format!("      - series: 'rhv_pki_finding{{host=\"{h}\",manager=\"{m}\",role=\"{role}\",path=\"vdsm\",code=\"{code}\",severity=\"{sev}\"}}'\n        values: '1+0x20'\n");
     }
     let cases: Vec<(String, Vec<(&str, f64)>)> = vec![
         (expr("Hosts by state", "A"), vec![("{manager=\"m1\"}", 1.0)]),
         (expr("Hosts by state", "B"), vec![("{manager=\"m1\"}", 1.0)]),
         (expr("Hosts by state", "C"), vec![("{manager=\"m1\"}", 1.0)]),
         (expr("Hosts by state", "D"), vec![("{manager=\"m1\"}", 1.0)]),
-        (expr("Hosts by state", "E"), vec![("{manager=\"m1\"}", 1.0)]),
+        (expr("Hosts by state", "E"), vec![("{manager=\"m1\"}", 2.0)]),
         (
             expr("Findings by code", "A"),
             vec![
+                ("{code=\"endpoint-unreachable\"}", 2.0),
                 ("{code=\"expired\"}", 1.0),
                 ("{code=\"host-unreachable\"}", 1.0),
                 ("{code=\"sha1-signature\"}", 2.0),
