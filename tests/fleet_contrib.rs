@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 
 use common::sim::Sim;
 use common::{bin, fixtures, text, AT};
+use serde_json::Value;
 
 /// One series of a text exposition: its name and labels.
 #[derive(Debug)]
@@ -784,4 +785,214 @@ fn every_dashboard_expression_parses_with_promtool_and_the_key_panels_compute_ri
     std::fs::write(tmp.path().join("dash.test.yml"), &t).unwrap();
     let (ok, out) = tool("promtool", tmp.path(), &["test", "rules", "dash.test.yml"]);
     assert!(ok, "promtool test rules: {out}\n{t}");
+}
+
+/// A child process killed (and reaped) on drop.
+struct Killed(std::process::Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Serves `body` as the answer to every HTTP request on 127.0.0.1 (a node_exporter's textfile
+/// collector, as far as a scrape can tell); returns the port.
+fn serve(body: String) -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut c in l.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = c.read(&mut buf);
+            let _ = write!(
+                c,
+                "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+/// A Prometheus instant query against 127.0.0.1:`port`: the `data.result` array.
+fn query(port: u16, q: &str) -> Vec<Value> {
+    use std::io::{Read, Write};
+    let enc: String = q
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let Ok(mut c) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return Vec::new();
+    };
+    let _ = write!(
+        c,
+        "GET /api/v1/query?query={enc} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+    );
+    let mut resp = String::new();
+    let _ = c.read_to_string(&mut resp);
+    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v["data"]["result"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+/// Polls `q` until `done` says yes (at most a minute: two Prometheus servers scraping every
+/// second); the last answer.
+fn wait_for(port: u16, q: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let t0 = std::time::Instant::now();
+    loop {
+        let r = query(port, q);
+        if done(&r) || t0.elapsed() > std::time::Duration::from_secs(60) {
+            return r;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
+
+fn prometheus(dir: &Path, config: &str) -> (Killed, u16) {
+    let port = free_port();
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+    let child = Command::new("prometheus")
+        .current_dir(dir)
+        .arg(format!(
+            "--config.file={}",
+            dir.join("prometheus.yml").display()
+        ))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("log")).unwrap())
+        .spawn()
+        .expect("prometheus (scripts/setup.sh installs the prometheus package)");
+    (Killed(child), port)
+}
+
+/// The shipped federation.yml for real: two Managers' textfiles scraped by a Manager-side
+/// Prometheus, federated by a site Prometheus running federation.yml (targets, intervals and
+/// the Alertmanager pointed at this machine) with the shipped rules.
+#[test]
+fn a_site_prometheus_running_federation_yml_gets_every_managers_series_with_their_labels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut nodes = Vec::new();
+    for (i, sample) in ["4.2-sha1", "broken"].iter().enumerate() {
+        let o = bin()
+            .arg("audit")
+            .arg("--root")
+            .arg(fixtures().join(sample))
+            .args(["--at", AT, "--format", "prometheus"])
+            .output()
+            .unwrap();
+        let mut text = String::from_utf8(o.stdout).unwrap();
+        if i == 1 {
+            // A series breaking the contract (no manager): the site must drop it.
+            text += "# TYPE rhv_pki_unlabelled gauge\nrhv_pki_unlabelled 1\n";
+        }
+        nodes.push(format!("127.0.0.1:{}", serve(text)));
+    }
+    let mdir = tmp.path().join("manager");
+    let (_m, mport) = prometheus(
+        &mdir,
+        &format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [{}]\n",
+            nodes.join(", ")
+        ),
+    );
+    let contrib = contrib().join("prometheus");
+    let sdir = tmp.path().join("site");
+    std::fs::create_dir_all(&sdir).unwrap();
+    std::fs::copy(
+        contrib.join("rhv-pki.rules.yml"),
+        sdir.join("rhv-pki.rules.yml"),
+    )
+    .unwrap();
+    let mut fed = std::fs::read_to_string(contrib.join("federation.yml")).unwrap();
+    for (from, to) in [
+        ("  scrape_interval: 1m\n", "  scrape_interval: 1s\n".to_string()),
+        ("  evaluation_interval: 1m\n", "  evaluation_interval: 1s\n".to_string()),
+        ("    scrape_interval: 5m\n", "    scrape_interval: 1s\n".to_string()),
+        ("    scrape_timeout: 1m\n", "    scrape_timeout: 1s\n".to_string()),
+        // Nothing leaves this machine: the Alertmanager is a closed local port.
+        ("alertmanager.example.com:9093", format!("127.0.0.1:{}", free_port())),
+        (
+            "          - prometheus.engine-prod.example.com:9090\n          - prometheus.engine-dr.example.com:9090\n          - prometheus.engine-lab.example.com:9090\n",
+            format!("          - 127.0.0.1:{mport}\n"),
+        ),
+    ] {
+        assert!(fed.contains(from), "federation.yml lacks {from:?}");
+        fed = fed.replace(from, &to);
+    }
+    assert!(!fed.contains("example.com"), "{fed}");
+    let (_s, sport) = prometheus(&sdir, &fed);
+
+    let managers = wait_for(sport, "count by (manager) (rhv_pki_status)", |r| {
+        r.len() == 2
+    });
+    let log = || std::fs::read_to_string(sdir.join("log")).unwrap_or_default();
+    let mut got: Vec<&str> = managers
+        .iter()
+        .map(|r| r["metric"]["manager"].as_str().unwrap())
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        ["engine-bad.example.test", "engine42.example.test"],
+        "{}",
+        log()
+    );
+    // honor_labels: each series as the Manager's Prometheus has it (job "node", the
+    // textfile's instance), with the contract's labels.
+    let host = query(
+        sport,
+        r#"rhv_pki_cert_weak_signature{manager="engine42.example.test",host="host1.example.test"}"#,
+    );
+    assert_eq!(host.len(), 1, "{host:?}");
+    assert_eq!(host[0]["metric"]["job"], "node");
+    assert_eq!(host[0]["metric"]["instance"], nodes[0].as_str());
+    assert_eq!(host[0]["metric"]["path"], "certs/host1.example.test.cer");
+    assert_eq!(host[0]["value"][1], "1");
+    // Every federated series names its Manager; the unlabelled one reached the Manager's
+    // Prometheus but not the site.
+    let total = query(sport, r#"count({__name__=~"rhv_pki_.*"})"#);
+    let labelled = query(sport, r#"count({__name__=~"rhv_pki_.*",manager!=""})"#);
+    assert_eq!(total[0]["value"][1], labelled[0]["value"][1]);
+    let local = query(mport, r#"count({__name__=~"rhv_pki_.*"})"#);
+    let n = |v: &Vec<Value>| v[0]["value"][1].as_str().unwrap().parse::<u64>().unwrap();
+    assert_eq!(
+        n(&local),
+        n(&total) + 1,
+        "only rhv_pki_unlabelled is dropped"
+    );
+    assert_eq!(query(mport, "rhv_pki_unlabelled").len(), 1);
+    assert!(query(sport, "rhv_pki_unlabelled").is_empty());
+    // The site evaluates the shipped rules on the federated series: the SHA-1 host
+    // certificate's alert is pending (for: 1h) with its Manager and host.
+    let alerts = wait_for(
+        sport,
+        r#"ALERTS{alertname="RhvPkiWeakSignature",host="host1.example.test"}"#,
+        |r| !r.is_empty(),
+    );
+    assert!(!alerts.is_empty(), "{}", log());
+    assert_eq!(alerts[0]["metric"]["manager"], "engine42.example.test");
+    assert_eq!(alerts[0]["metric"]["alertstate"], "pending");
 }
