@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what rhv-pki's build and tests need, only when missing (idempotent).
 # Debian/Ubuntu: openssl CLI (the tests' independent judge), libssl-dev + pkg-config (the
-# openssl crate), a JRE's keytool (.truststore and p12 alias checks), promtool, systemd-analyze.
+# openssl crate), a JRE's keytool (.truststore and p12 alias checks), promtool, amtool, systemd-analyze.
 set -euo pipefail
 need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
@@ -12,6 +12,7 @@ if [ ! -e /usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so ] && ! openssl list -
 fi
 command -v keytool >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)   # promtool: metrics + rules tests
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager) # amtool: contrib/alertmanager tests
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd) # unit file verification
 command -v curl >/dev/null 2>&1 || need+=(curl)                 # demo / benchmark scripts
 command -v man >/dev/null 2>&1 || need+=(man-db)               # the generated man pages render

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::audit::report::{self, Status};
-use crate::audit::{AuditReport, CertRecord, Severity};
+use crate::audit::{AuditReport, CertRecord, Finding, Severity};
 
 /// Warning / critical windows in days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -234,11 +234,23 @@ fn where_labels(host: Option<&str>, cluster: Option<&str>, manager: &str) -> Str
 /// The host a host-scope row belongs to: the tag `hosts audit` set, else (a `certs/<host>.cer`
 /// row of the Manager's own audit) the file stem.
 fn row_host(c: &CertRecord) -> Option<String> {
-    if c.scope != "host" {
+    host_of(c.scope == "host", c.host.as_deref(), &c.path)
+}
+
+/// The host a finding is about, by the same rule as its certificate's row (so a host file's
+/// `rhv_pki_finding` carries the `host` of its `rhv_pki_cert_*` series, not the Manager's).
+/// A finding `hosts audit` tagged keeps its host whatever its role.
+fn finding_host(f: &Finding) -> Option<String> {
+    let host_role = matches!(f.role.as_str(), "host" | "host-qemu" | "host-other");
+    host_of(host_role || f.host.is_some(), f.host.as_deref(), &f.path)
+}
+
+fn host_of(host_scope: bool, tagged: Option<&str>, path: &str) -> Option<String> {
+    if !host_scope {
         return None;
     }
-    c.host.clone().or_else(|| {
-        Path::new(&c.path)
+    tagged.map(str::to_string).or_else(|| {
+        Path::new(path)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
     })
@@ -436,7 +448,7 @@ pub fn prometheus(r: &AuditReport, t: &Thresholds, run: Run<'_>, errors_total: u
         let _ = writeln!(
             s,
             "rhv_pki_finding{{{},role=\"{}\",path=\"{}\",code=\"{}\",severity=\"{}\"}} 1",
-            where_labels(f.host.as_deref(), f.cluster.as_deref(), host),
+            where_labels(finding_host(f).as_deref(), f.cluster.as_deref(), host),
             esc(&f.role),
             esc(path_label(f.host.as_deref(), &f.path)),
             f.problem.code(),

@@ -591,6 +591,14 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
         .into());
     }
     if a.common.dry_run {
+        if a.common.format == Format::Json {
+            // --format json is a document here too (it printed the text line before).
+            print_json(&serde_json::json!({
+                "kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "dryRun": true,
+                "wouldRestore": {"backup": id, "pkiDir": tcfg.pki_dir, "backupDir": tcfg.backup_root}
+            }))?;
+            return Ok(ExitStatus::Ok);
+        }
         println!(
             "rhv-pki rollback --dry-run: would restore {} from backup {id} in {}",
             tcfg.pki_dir.display(),
@@ -605,7 +613,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
     let rep = txn::rollback_to(tcfg, &id).map_err(change::ChangeError::from)?;
     if a.common.format == Format::Json {
         print_json(
-            &serde_json::json!({"kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "result": rep}),
+            &serde_json::json!({"kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "dryRun": false, "result": rep}),
         )?;
     } else {
         println!(

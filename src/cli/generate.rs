@@ -15,17 +15,28 @@ pub enum Generated {
     Fish,
     /// The man page, roff (with --out-dir: one page per subcommand).
     Man,
+    /// The JSON schema (draft 2020-12) of a `--format json` document, by its `kind`.
+    Schema,
 }
 
 pub fn generate(
     what: Generated,
+    name: Option<&str>,
     out_dir: Option<&std::path::Path>,
 ) -> Result<ExitStatus, CliError> {
     use clap::CommandFactory;
+    if what == Generated::Schema {
+        return super::schema::generate(name, out_dir);
+    }
+    if name.is_some() {
+        return Err(CliError::Usage("NAME: only for `generate schema`".into()));
+    }
     let mut cmd = Cli::command();
     if let Some(dir) = out_dir {
         if what != Generated::Man {
-            return Err(CliError::Usage("--out-dir: only for `generate man`".into()));
+            return Err(CliError::Usage(
+                "--out-dir: only for `generate man` and `generate schema`".into(),
+            ));
         }
         if !dir.is_dir() {
             return Err(CliError::Usage(format!(
@@ -64,6 +75,8 @@ pub fn generate(
         Generated::Fish => {
             clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, "rhv-pki", &mut out)
         }
+        // Answered above, before --out-dir is read as man's.
+        Generated::Schema => return super::schema::generate(name, None),
         Generated::Man => man_page(&clap_mangen::Man::new(cmd))
             .and_then(|p| std::io::Write::write_all(&mut out, &p))
             .map_err(|e| CliError::Output(e.to_string()))?,

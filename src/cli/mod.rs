@@ -41,6 +41,7 @@ mod enroll;
 mod generate;
 mod hosts;
 mod maintenance;
+mod schema;
 mod term;
 
 /// `rhv-pki --version`: the crate version and the OpenSSL library the binary runs with
@@ -125,15 +126,22 @@ pub enum Command {
     /// Hosted-engine global maintenance, service restarts and endpoint checks, one step at a
     /// time (resign / renew run them all as one cycle).
     Maintenance(maintenance::MaintenanceArgs),
-    /// Print shell completions or the man page (generated from these definitions); with
-    /// `man --out-dir DIR`, write rhv-pki.1 and one page per subcommand (rhv-pki-audit.1, …).
+    /// Print shell completions, the man page (generated from these definitions) or the JSON
+    /// schemas of the `--format json` documents; with `man --out-dir DIR`, write rhv-pki.1 and
+    /// one page per subcommand (rhv-pki-audit.1, …); with `schema --out-dir DIR`, every schema.
     ///
     /// Exit codes: 0 printed or written; 3 usage error or the output could not be written.
     Generate {
-        /// What to print: a shell's completion script, or the man page.
+        /// What to print: a shell's completion script, the man page, or a JSON schema.
         #[arg(value_enum)]
         what: generate::Generated,
-        /// Write every man page into DIR instead of printing the top-level one (man only).
+        /// `schema` only: the document kind whose schema to print (PkiAudit, PkiChange,
+        /// PkiRollback, PkiBackups, EnrollPlan, EnrollReport, HostRecovery); without it and
+        /// --out-dir, the kinds are listed.
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+        /// Write every man page (man) or every schema as NAME.schema.json (schema) into DIR
+        /// instead of printing one.
         #[arg(long, value_name = "DIR")]
         out_dir: Option<std::path::PathBuf>,
     },
@@ -151,6 +159,10 @@ pub fn run(cli: Cli, now: i64) -> Result<ExitStatus, CliError> {
         Command::Backups(a) => change::run_backups(a),
         Command::Hosts(a) => hosts::run(a, now),
         Command::Maintenance(a) => maintenance::run(a),
-        Command::Generate { what, out_dir } => generate::generate(what, out_dir.as_deref()),
+        Command::Generate {
+            what,
+            name,
+            out_dir,
+        } => generate::generate(what, name.as_deref(), out_dir.as_deref()),
     }
 }
