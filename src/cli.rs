@@ -630,9 +630,21 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<Outcome,
     } else {
         Vec::new()
     };
+    let backup_root = change::backup_root(&a.loc, None);
+    let interrupted = crate::change::txn::list_backups(&backup_root)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|b| {
+            b.state == crate::change::txn::BackupState::Incomplete
+                && std::path::Path::new(&b.pki_dir) == cfg.pki_dir
+        })
+        .map(|b| audit::InterruptedChange {
+            backup: b.id,
+            reason: b.reason,
+        });
     probed.extend(audit::interrupted_changes(
-        &cfg.pki_dir,
-        &change::backup_root(&a.loc, None),
+        &backup_root,
+        interrupted,
         &change::rollback_command(&a.loc, None),
     ));
     let color = match a.color {
@@ -804,6 +816,12 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
         let e = crate::net::engine::Engine::login(cfg)
             .await
             .map_err(|e| CliError::SideJob(format!("--post-events: {e}")))?;
+        let ev = crate::net::engine::NewEvent {
+            description: ev.description,
+            severity: ev.severity,
+            origin: ev.origin,
+            custom_id: ev.custom_id,
+        };
         let r = e.post_event(&ev).await;
         e.logout().await;
         match r {

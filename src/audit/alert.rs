@@ -413,13 +413,26 @@ pub fn nagios(r: &AuditReport, t: &Thresholds) -> (String, Status) {
 /// Origin of the events rhv-pki posts into the Manager's audit log.
 pub const EVENT_ORIGIN: &str = "rhv-pki";
 
+/// An external event for the Manager's audit log, as plain data (the REST client that posts
+/// it is `net`'s, which the audit does not use).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryEvent {
+    pub description: String,
+    /// `warning` or `alert`.
+    pub severity: String,
+    /// Always [`EVENT_ORIGIN`].
+    pub origin: String,
+    /// Day number × 10 + severity rank (see [`summary_event`]).
+    pub custom_id: i64,
+}
+
 /// The summary event `audit --post-events` posts, or `None` when the audit is clean.
 ///
 /// The engine refuses a second external event with the same origin and `custom_id`
 /// (`AddExternalEventCommand`: duplicate custom id), so the id — day number × 10 + severity
 /// rank — makes the Manager itself de-duplicate: one event per day and severity; a worsening
 /// during the day still gets through.
-pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::net::engine::NewEvent> {
+pub fn summary_event(r: &AuditReport, host: &str) -> Option<SummaryEvent> {
     let worst = r.worst().filter(|s| *s >= Severity::Warning)?;
     let (severity, rank) = match worst {
         Severity::Critical => ("alert", 2),
@@ -455,7 +468,7 @@ pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::net::engine::
         count(Severity::Warning),
         codes.join(", ")
     );
-    Some(crate::net::engine::NewEvent {
+    Some(SummaryEvent {
         description,
         severity: severity.into(),
         origin: EVENT_ORIGIN.into(),

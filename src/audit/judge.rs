@@ -674,12 +674,8 @@ impl Ctx<'_> {
                         },
                     ),
                 }
-                match cert::inspect_p12_with(
-                    p12_path,
-                    &data,
-                    &self.cfg.p12_password,
-                    &self.p12_kdf,
-                ) {
+                match cert::inspect_p12_with(p12_path, &data, &self.cfg.p12_password, &self.p12_kdf)
+                {
                     Ok(c) => {
                         p12_key = c.key;
                         p12_cert = c.cert_der;
@@ -900,26 +896,14 @@ impl Ctx<'_> {
                 let owner = def.map(|d| d.key_owner).unwrap_or("root");
                 let group_ok = def.is_some_and(|d| d.group_readable_key || d.name == "apache");
                 self.check_key_file(out, key_path, rname, owner, group_ok);
-                self.check_key_against(
-                    out,
-                    key_path,
-                    rname,
-                    cer_der.or(p12_cert),
-                    cer_rel,
-                );
+                self.check_key_against(out, key_path, rname, cer_der.or(p12_cert), cer_rel);
             }
         }
         if name == "engine" {
             let id = self.cfg.pki_dir.join("keys/engine_id_rsa");
             if fs::symlink_metadata(&id).is_ok() {
                 self.check_key_file(out, &id, rname, "ovirt", false);
-                self.check_key_against(
-                    out,
-                    &id,
-                    rname,
-                    p12_cert.or(cer_der),
-                    p12_rel,
-                );
+                self.check_key_against(out, &id, rname, p12_cert.or(cer_der), p12_rel);
             }
         }
     }

@@ -36,12 +36,7 @@ use scan::{detect_era, is_backup_name, list, ordered_pool, plan_jobs, Plan};
 pub use scan::{resolve_in_tree, Resolved};
 pub use storepass::{store_passwords, StorePasswords};
 
-/// Default location of the Manager's PKI.
-pub const DEFAULT_PKI_DIR: &str = "/etc/pki/ovirt-engine";
-/// Default location of the engine's configuration fragments.
-pub const DEFAULT_ENGINE_CONF_DIR: &str = "/etc/ovirt-engine/engine.conf.d";
-/// oVirt's PKCS#12 password on every installation.
-pub const DEFAULT_P12_PASSWORD: &str = "mypass";
+pub use crate::pki::catalog::{DEFAULT_ENGINE_CONF_DIR, DEFAULT_P12_PASSWORD, DEFAULT_PKI_DIR};
 /// Default thresholds of the "other certificates" class; per-class windows (web 60 days,
 /// everything else 365, critical 30, as engine-setup and the Manager) are in
 /// [`config::BUILTIN`], which [`AuditConfig::new`] uses.
@@ -94,69 +89,41 @@ pub enum AuditError {
     Output(#[source] io::Error),
 }
 
-/// `audit --probe`: the findings of endpoint checks — `restart-needed` (an endpoint serves
-/// another certificate than its file) and `endpoint-unreachable` — on the file's path.
-pub fn probe_findings(
-    cfg: &AuditConfig,
-    checks: &[crate::manager::endpoints::Check],
-) -> Vec<Finding> {
-    use crate::manager::endpoints::CheckState;
-    let mut out = Vec::new();
-    for c in checks {
-        let problem = match c.state {
-            CheckState::Current | CheckState::DiskUnreadable => continue,
-            CheckState::Stale => Problem::RestartNeeded {
-                endpoint: c.endpoint.clone(),
-                address: c.address.clone(),
-                service: c.service.clone(),
-                served_serial: c.served_serial.clone().unwrap_or_else(|| "?".into()),
-                on_disk_serial: c.on_disk_serial.clone().unwrap_or_else(|| "?".into()),
-            },
-            CheckState::Unreachable => Problem::EndpointUnreachable {
-                endpoint: c.endpoint.clone(),
-                address: c.address.clone(),
-                service: c.service.clone(),
-                reason: c.detail.clone().unwrap_or_default(),
-            },
-        };
-        out.push(
-            Found {
-                severity: Severity::Warning,
-                path: rel(cfg, Path::new(&c.file)),
-                role: c.entity.clone(),
-                problem,
-            }
-            .into_finding(),
-        );
-    }
-    out
-}
-
 /// Adds findings found outside the PKI files (`audit --probe`) to a finished report.
 pub fn add_findings(rep: &mut AuditReport, extra: Vec<Finding>) {
     rep.findings.extend(extra);
     rep.findings.sort_by(finding_order);
 }
 
-/// `interrupted-change` (critical) for every backup of `pki_dir` under `backup_root` whose
-/// change was interrupted; `undo` is the `rhv-pki rollback …` command for this tree (the
-/// backup id is appended). An unreadable backup root is no finding here.
-pub fn interrupted_changes(pki_dir: &Path, backup_root: &Path, undo: &str) -> Vec<Finding> {
-    crate::change::txn::list_backups(backup_root)
-        .unwrap_or_default()
+/// A change of the audited PKI that was interrupted (its backup is incomplete), as the
+/// change journal lists it; the audit judges only what it is given (it never reads the
+/// journal: that is `change`'s).
+#[derive(Debug, Clone)]
+pub struct InterruptedChange {
+    /// The backup id (its directory name under the backup root).
+    pub backup: String,
+    /// Why the change was made (the journal's reason).
+    pub reason: String,
+}
+
+/// `interrupted-change` (critical) for every interrupted change of the audited PKI whose
+/// backup is under `backup_root`; `undo` is the `rhv-pki rollback …` command for this tree
+/// (the backup id is appended).
+pub fn interrupted_changes(
+    backup_root: &Path,
+    interrupted: impl IntoIterator<Item = InterruptedChange>,
+    undo: &str,
+) -> Vec<Finding> {
+    interrupted
         .into_iter()
-        .filter(|b| {
-            b.state == crate::change::txn::BackupState::Incomplete
-                && Path::new(&b.pki_dir) == pki_dir
-        })
         .map(|b| {
             Found {
                 severity: Severity::Critical,
-                path: backup_root.join(&b.id).to_string_lossy().into_owned(),
+                path: backup_root.join(&b.backup).to_string_lossy().into_owned(),
                 role: "pki".into(),
                 problem: Problem::InterruptedChange {
-                    command: format!("{undo} {}", b.id),
-                    backup: b.id,
+                    command: format!("{undo} {}", b.backup),
+                    backup: b.backup,
                     reason: b.reason,
                 },
             }

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
 use super::finding::Role;
-use super::{DAY, DEFAULT_PKI_DIR};
-use crate::pki::catalog::{self, Era};
+use super::DAY;
+use crate::pki::catalog::{self, Era, DEFAULT_PKI_DIR};
 use crate::pki::verify::Issuer;
 
 /// Where a symlink inside the audited tree leads.

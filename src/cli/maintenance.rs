@@ -733,7 +733,7 @@ pub fn shout(r: &CycleReport) {
 
 /// `restart-needed` / `endpoint-unreachable` findings of a cycle's checks.
 pub fn cycle_findings(pki_dir: &Path, r: &CycleReport) -> Vec<audit::Finding> {
-    audit::probe_findings(&AuditConfig::new(pki_dir, 0), &r.checks)
+    endpoints::probe_findings(&AuditConfig::new(pki_dir, 0), &r.checks)
 }
 
 fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
@@ -751,7 +751,7 @@ pub fn probe_for_audit(
     let eps = endpoints_for(loc, &p.ep);
     let timeout = Duration::from_secs(p.ep.probe_timeout.max(1));
     let checks: Vec<_> = eps.iter().map(|e| endpoints::check(e, timeout)).collect();
-    audit::probe_findings(cfg, &checks)
+    endpoints::probe_findings(cfg, &checks)
 }
 
 pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
@@ -824,7 +824,7 @@ pub fn run(a: MaintenanceArgs) -> Result<Outcome, CliError> {
                 pt,
             );
             let pki_dir = locations(&v.loc).pki_dir;
-            let findings = audit::probe_findings(&AuditConfig::new(&pki_dir, 0), &checks);
+            let findings = endpoints::probe_findings(&AuditConfig::new(&pki_dir, 0), &checks);
             let code = verify_exit_code(&checks);
             if v.format == Format::Json {
                 print_json(

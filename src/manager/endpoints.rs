@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::audit::{AuditConfig, Finding, Problem, Severity};
 use crate::net::tls::{self, ProbeOptions};
 use crate::pki::catalog::Era;
 use crate::pki::cert;
@@ -131,7 +132,7 @@ impl Discover {
     /// Manager's PKI dir map onto `pki_dir`, anything else onto `root`.
     fn file(&self, configured: &str) -> PathBuf {
         let p = configured.trim();
-        match p.strip_prefix(crate::audit::DEFAULT_PKI_DIR) {
+        match p.strip_prefix(crate::pki::catalog::DEFAULT_PKI_DIR) {
             Some(rest) => self.pki_dir.join(rest.trim_start_matches('/')),
             None if p.starts_with('/') => self.under_root(p),
             None => self.pki_dir.join(p),
@@ -458,6 +459,47 @@ pub fn verify_until(
         std::thread::sleep(interval.min(timeout.saturating_sub(start.elapsed())));
     }
     results.into_iter().flatten().collect()
+}
+
+/// `audit --probe`: the findings of endpoint checks — `restart-needed` (an endpoint serves
+/// another certificate than its file) and `endpoint-unreachable` — on the file's path
+/// (relative to `cfg.pki_dir` when under it). The audit takes them as data
+/// ([`crate::audit::run_with_extra`]); it never probes.
+pub fn probe_findings(cfg: &AuditConfig, checks: &[Check]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in checks {
+        let problem = match c.state {
+            CheckState::Current | CheckState::DiskUnreadable => continue,
+            CheckState::Stale => Problem::RestartNeeded {
+                endpoint: c.endpoint.clone(),
+                address: c.address.clone(),
+                service: c.service.clone(),
+                served_serial: c.served_serial.clone().unwrap_or_else(|| "?".into()),
+                on_disk_serial: c.on_disk_serial.clone().unwrap_or_else(|| "?".into()),
+            },
+            CheckState::Unreachable => Problem::EndpointUnreachable {
+                endpoint: c.endpoint.clone(),
+                address: c.address.clone(),
+                service: c.service.clone(),
+                reason: c.detail.clone().unwrap_or_default(),
+            },
+        };
+        let file = Path::new(&c.file);
+        out.push(Finding {
+            severity: Severity::Warning,
+            path: file
+                .strip_prefix(&cfg.pki_dir)
+                .unwrap_or(file)
+                .to_string_lossy()
+                .into_owned(),
+            role: c.entity.clone(),
+            message: problem.message(),
+            problem,
+            host: None,
+            cluster: None,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
