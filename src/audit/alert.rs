@@ -10,8 +10,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub use crate::audit::config::{
-    read_config, AuditSection, ConfigFile, PartialWindow, PrometheusSection, Thresholds,
-    ThresholdsFile, Window, BUILTIN, DEFAULT_CONFIG,
+    read_config, AuditSection, ConfigError, ConfigFile, PartialWindow, PrometheusSection,
+    Thresholds, ThresholdsFile, Window, BUILTIN, DEFAULT_CONFIG,
 };
 use crate::audit::report::{self, Status};
 use crate::audit::{AuditReport, CertRecord, Severity};
@@ -535,11 +535,20 @@ mod tests {
             read_config(&p, false).is_ok(),
             "a missing default file is fine"
         );
-        assert!(read_config(&p, true).unwrap_err().contains("c.toml"));
+        assert!(read_config(&p, true)
+            .unwrap_err()
+            .to_string()
+            .contains("c.toml"));
         fs::write(&p, "[thresholds]\nwarn_dayz = 3\n").unwrap();
-        assert!(read_config(&p, true).unwrap_err().contains("c.toml"));
+        assert!(read_config(&p, true)
+            .unwrap_err()
+            .to_string()
+            .contains("c.toml"));
         fs::write(&p, "[thresholds.web]\nwarn_days = 10\ncrit_days = 20\n").unwrap();
-        assert!(read_config(&p, true).unwrap_err().contains("exceeds"));
+        assert!(read_config(&p, true)
+            .unwrap_err()
+            .to_string()
+            .contains("exceeds"));
         fs::write(
             &p,
             "[thresholds]\nwarn_days = 45\n[thresholds.ca]\nwarn_days = 365\n",

@@ -64,33 +64,73 @@ pub struct PrometheusSection {
 
 pub const DEFAULT_CONFIG: &str = "/etc/rhv-pki/config.toml";
 
+/// Why the config file is refused; every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Toml {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    /// `section` is `[thresholds]` or `[thresholds.<class>]`.
+    #[error("{}: {section}: {days} days is out of range 0..36500", path.display())]
+    OutOfRange {
+        path: PathBuf,
+        section: String,
+        days: i64,
+    },
+    #[error("{}: {section}: crit_days ({crit}) exceeds warn_days ({warn})", path.display())]
+    CritAboveWarn {
+        path: PathBuf,
+        section: String,
+        crit: i64,
+        warn: i64,
+    },
+}
+
 /// Reads the config file. A missing default file is an empty config; a missing explicit
 /// file, bad TOML, unknown keys or nonsense values are errors naming the file.
-pub fn read_config(path: &Path, explicit: bool) -> Result<ConfigFile, String> {
+pub fn read_config(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigError> {
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
             return Ok(ConfigFile::default())
         }
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
     };
-    let c: ConfigFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let c: ConfigFile = toml::from_str(&text).map_err(|source| ConfigError::Toml {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let t = &c.thresholds;
-    let check = |w: Option<i64>, c: Option<i64>, what: &str| -> Result<(), String> {
-        for v in [w, c].into_iter().flatten() {
-            if !(0..=36_500).contains(&v) {
-                return Err(format!(
-                    "{}: {what}: {v} days is out of range 0..36500",
-                    path.display()
-                ));
+    let check = |w: Option<i64>, c: Option<i64>, section: &str| -> Result<(), ConfigError> {
+        for days in [w, c].into_iter().flatten() {
+            if !(0..=36_500).contains(&days) {
+                return Err(ConfigError::OutOfRange {
+                    path: path.to_path_buf(),
+                    section: section.to_string(),
+                    days,
+                });
             }
         }
-        if let (Some(w), Some(c)) = (w, c) {
-            if c > w {
-                return Err(format!(
-                    "{}: {what}: crit_days ({c}) exceeds warn_days ({w})",
-                    path.display()
-                ));
+        if let (Some(warn), Some(crit)) = (w, c) {
+            if crit > warn {
+                return Err(ConfigError::CritAboveWarn {
+                    path: path.to_path_buf(),
+                    section: section.to_string(),
+                    crit,
+                    warn,
+                });
             }
         }
         Ok(())

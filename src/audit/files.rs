@@ -110,7 +110,7 @@ pub(super) fn check_openssl_conf(out: &mut Out, dir: &Path) {
             "openssl.conf",
             "pki",
             Problem::Unreadable {
-                reason: format!("openssl.conf: {e}"),
+                reason: e.to_string(),
             },
         ),
     }
@@ -197,7 +197,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                 "database.txt",
                 "pki",
                 Problem::Unreadable {
-                    reason: format!("database.txt: {e}"),
+                    reason: e.to_string(),
                 },
             );
             None
@@ -224,7 +224,10 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                 Severity::Warning,
                 "serial.txt",
                 "pki",
-                Problem::IndexInvalid { line: 1, reason },
+                Problem::IndexInvalid {
+                    line: 1,
+                    reason: reason.to_string(),
+                },
             ),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.finding(
@@ -240,7 +243,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
             "serial.txt",
             "pki",
             Problem::Unreadable {
-                reason: format!("serial.txt: {e}"),
+                reason: e.to_string(),
             },
         ),
     }

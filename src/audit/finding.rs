@@ -119,6 +119,10 @@ pub enum Problem {
     },
     P12Unreadable {
         reason: String,
+        /// The store did not open with the configured password (OpenSSL's MAC check failed):
+        /// when every store says so, the audit reports the password once instead.
+        #[serde(skip)]
+        wrong_password: bool,
     },
     /// RC2-40 cert bag: OpenSSL 3 (RHEL 9) cannot open it without the legacy provider.
     P12LegacyRc2 {
@@ -372,7 +376,7 @@ impl Problem {
             Problem::KeyMismatch { key, cert } => {
                 format!("private key {key} does not belong to {cert}")
             }
-            Problem::P12Unreadable { reason } => format!("PKCS#12 cannot be opened: {reason}"),
+            Problem::P12Unreadable { reason, .. } => format!("PKCS#12 cannot be opened: {reason}"),
             Problem::P12LegacyRc2 { format } => {
                 format!("PKCS#12 uses RC2-40 ({format}); OpenSSL 3 / RHEL 9 cannot read it without the legacy provider")
             }

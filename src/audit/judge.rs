@@ -68,14 +68,7 @@ impl Out {
         });
     }
 
-    pub(super) fn finding(&mut self, sev: Severity, path: &str, role: &str, mut p: Problem) {
-        // Reader errors name their file; the finding names it already.
-        if let Problem::Unreadable { reason }
-        | Problem::P12Unreadable { reason }
-        | Problem::HostKeyUnreadable { reason } = &mut p
-        {
-            *reason = without_path_prefix(reason, path);
-        }
+    pub(super) fn finding(&mut self, sev: Severity, path: &str, role: &str, p: Problem) {
         self.findings.push(Found {
             severity: sev,
             path: path.to_string(),
@@ -85,17 +78,18 @@ impl Out {
     }
 }
 
-/// `reason` without a leading `<…path>: ` naming the file the finding is about.
-pub(super) fn without_path_prefix(reason: &str, path: &str) -> String {
-    if !path.is_empty() {
-        if let Some(i) = reason.find(": ") {
-            let head = &reason[..i];
-            if head == path || head.ends_with(&format!("/{path}")) {
-                return reason[i + 2..].to_string();
-            }
-        }
+/// A reader error as a finding's reason: without the file's name when it is the file the
+/// finding is about (`path`, relative to the PKI dir), else in full (a symlink led elsewhere).
+pub(super) fn reason(e: &Error, path: &str) -> String {
+    let names_it = e.path().is_some_and(|p| {
+        let p = p.to_string_lossy();
+        !path.is_empty() && (p == path || p.ends_with(&format!("/{path}")))
+    });
+    if names_it {
+        e.detail().to_string()
+    } else {
+        e.to_string()
     }
-    reason.to_string()
 }
 
 pub(super) fn rel(cfg: &AuditConfig, p: &Path) -> String {
@@ -195,7 +189,7 @@ impl Ctx<'_> {
                         &r,
                         role,
                         Problem::Unreadable {
-                            reason: e.to_string(),
+                            reason: reason(&e, &r),
                         },
                     );
                     None
@@ -207,7 +201,7 @@ impl Ctx<'_> {
                     &r,
                     role,
                     Problem::Unreadable {
-                        reason: format!("{r}: dangling symlink to {t}"),
+                        reason: format!("dangling symlink to {t}"),
                     },
                 );
                 None
@@ -241,7 +235,7 @@ impl Ctx<'_> {
                     path,
                     &rname,
                     Problem::Unreadable {
-                        reason: e.to_string(),
+                        reason: reason(&e, path),
                     },
                 );
                 return None;
@@ -382,7 +376,7 @@ impl Ctx<'_> {
                         &rname,
                         Problem::SanInvalid {
                             name: conf::escape(d),
-                            reason,
+                            reason: reason.to_string(),
                         },
                     );
                 }
@@ -453,7 +447,7 @@ impl Ctx<'_> {
                             &rname,
                             Problem::ChainInvalid {
                                 ca: name.to_string(),
-                                reason: e,
+                                reason: e.to_string(),
                             },
                         );
                         return None;
@@ -671,6 +665,7 @@ impl Ctx<'_> {
                         rname,
                         Problem::P12Unreadable {
                             reason: format!("not PKCS#12: {e}"),
+                            wrong_password: false,
                         },
                     ),
                 }
@@ -713,11 +708,12 @@ impl Ctx<'_> {
                         },
                     ),
                     Err(e) => {
+                        let wrong_password = matches!(e, Error::Pkcs12Open { .. });
                         let reason = match e {
                             Error::Pkcs12Open { reason, .. } => {
                                 format!("wrong password or corrupt file ({reason})")
                             }
-                            other => other.to_string(),
+                            other => reason(&other, p12_rel),
                         };
                         // Only report it once if the DER walk already said it is not PKCS#12.
                         if !out
@@ -729,7 +725,10 @@ impl Ctx<'_> {
                                 Severity::Critical,
                                 p12_rel,
                                 rname,
-                                Problem::P12Unreadable { reason },
+                                Problem::P12Unreadable {
+                                    reason,
+                                    wrong_password,
+                                },
                             );
                         }
                     }
@@ -769,7 +768,7 @@ impl Ctx<'_> {
                         cer_rel,
                         rname,
                         Problem::Unreadable {
-                            reason: e.to_string(),
+                            reason: reason(&e, cer_rel),
                         },
                     ),
                 }
@@ -941,7 +940,7 @@ impl Ctx<'_> {
                 &key_rel,
                 role,
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: reason(&e, &key_rel),
                 },
             ),
         }
@@ -963,7 +962,7 @@ impl Ctx<'_> {
                     def.cert,
                     def.name,
                     Problem::Unreadable {
-                        reason: e.to_string(),
+                        reason: reason(&e, def.cert),
                     },
                 );
                 return;
@@ -1005,7 +1004,7 @@ impl Ctx<'_> {
                         def.copy,
                         def.name,
                         Problem::Unreadable {
-                            reason: e.to_string(),
+                            reason: reason(&e, def.copy),
                         },
                     ),
                 }
@@ -1109,7 +1108,7 @@ impl Ctx<'_> {
                 &r,
                 &rname,
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: reason(&e, &r),
                 },
             ),
         }
@@ -1202,22 +1201,26 @@ mod tests {
     use super::*;
 
     #[test]
-    pub(super) fn reasons_do_not_repeat_the_path() {
-        let full = "testdata/pki/broken/etc/pki/ovirt-engine/certs/reports.cer: PEM block x";
-        assert_eq!(
-            without_path_prefix(full, "certs/reports.cer"),
-            "PEM block x"
-        );
-        assert_eq!(without_path_prefix("certs/a.cer: y", "certs/a.cer"), "y");
+    fn reasons_do_not_repeat_the_path() {
+        let e = |p: &str| Error::Other {
+            path: p.into(),
+            reason: "PEM block x".into(),
+        };
+        let full = e("testdata/pki/broken/etc/pki/ovirt-engine/certs/reports.cer");
+        assert_eq!(reason(&full, "certs/reports.cer"), "PEM block x");
+        assert_eq!(reason(&e("certs/a.cer"), "certs/a.cer"), "PEM block x");
         // Another file, or a path that only ends alike, stays.
         assert_eq!(
-            without_path_prefix("certs/b.cer: y", "certs/a.cer"),
-            "certs/b.cer: y"
+            reason(&e("certs/b.cer"), "certs/a.cer"),
+            "certs/b.cer: PEM block x"
         );
         assert_eq!(
-            without_path_prefix("xcerts/a.cer: y", "certs/a.cer"),
-            "xcerts/a.cer: y"
+            reason(&e("xcerts/a.cer"), "certs/a.cer"),
+            "xcerts/a.cer: PEM block x"
         );
-        assert_eq!(without_path_prefix("no colon", "certs/a.cer"), "no colon");
+        assert_eq!(
+            reason(&Error::PasswordNul, "certs/a.cer"),
+            "password must not contain a NUL byte"
+        );
     }
 }

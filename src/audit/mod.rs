@@ -355,7 +355,7 @@ fn engine_fqdn(cfg: &AuditConfig, engine: &mut Out) -> Option<String> {
             Ok(c) => match c.valid_fqdn() {
                 Ok(Some(_)) => return c.fqdn().map(str::to_string),
                 // Not a host name: said so (naming the file), and no SAN is judged against it.
-                Err(why) => (Severity::Warning, d.to_string_lossy(), why),
+                Err(why) => (Severity::Warning, d.to_string_lossy(), why.to_string()),
                 Ok(None) => (
                     Severity::Info,
                     d.to_string_lossy(),

@@ -244,7 +244,8 @@ fn renew_windows(
         || PathBuf::from(crate::audit::alert::DEFAULT_CONFIG),
         PathBuf::from,
     );
-    let conf = crate::audit::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
+    let conf = crate::audit::alert::read_config(&p, path.is_some())
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     super::thresholds(&conf, None, None)
 }
 

@@ -29,7 +29,7 @@ pub const EXIT_CYCLE_FAILED: u8 = 4;
 pub const EXIT_RESTART_NEEDED: u8 = 5;
 
 fn parse_endpoint(s: &str) -> Result<(String, String), String> {
-    endpoints::parse_override(s)
+    endpoints::parse_override(s).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, clap::Args)]

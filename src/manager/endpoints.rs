@@ -64,24 +64,46 @@ pub struct Discover {
     pub overrides: Vec<(String, String)>,
 }
 
+/// Why `--endpoint NAME=HOST:PORT` is refused; each variant keeps the argument as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("--endpoint '{arg}': expected NAME=HOST:PORT")]
+    NoName { arg: String },
+    #[error("--endpoint '{arg}': unknown endpoint '{name}'; known: {}", NAMES.join(", "))]
+    UnknownName { arg: String, name: String },
+    #[error("--endpoint '{arg}': '{address}' has no :PORT")]
+    NoPort { arg: String, address: String },
+    #[error("--endpoint '{arg}': bad port '{port}'")]
+    BadPort { arg: String, port: String },
+}
+
 /// Parses `NAME=HOST:PORT`.
-pub fn parse_override(s: &str) -> Result<(String, String), String> {
+pub fn parse_override(s: &str) -> Result<(String, String), OverrideError> {
+    let arg = || s.to_string();
     let (n, a) = s
         .split_once('=')
-        .ok_or_else(|| format!("--endpoint '{s}': expected NAME=HOST:PORT"))?;
+        .ok_or_else(|| OverrideError::NoName { arg: arg() })?;
     if !NAMES.contains(&n) {
-        return Err(format!(
-            "--endpoint '{s}': unknown endpoint '{n}'; known: {}",
-            NAMES.join(", ")
-        ));
+        return Err(OverrideError::UnknownName {
+            arg: arg(),
+            name: n.to_string(),
+        });
     }
     let port = a
         .rsplit_once(':')
         .map(|(_, p)| p)
-        .ok_or_else(|| format!("--endpoint '{s}': '{a}' has no :PORT"))?;
+        .ok_or_else(|| OverrideError::NoPort {
+            arg: arg(),
+            address: a.to_string(),
+        })?;
     match port.parse::<u16>() {
         Ok(p) if p > 0 => {}
-        _ => return Err(format!("--endpoint '{s}': bad port '{port}'")),
+        _ => {
+            return Err(OverrideError::BadPort {
+                arg: arg(),
+                port: port.to_string(),
+            })
+        }
     }
     Ok((n.to_string(), a.to_string()))
 }
@@ -512,9 +534,11 @@ mod tests {
             parse_override("httpd=127.0.0.1:8443").unwrap(),
             ("httpd".into(), "127.0.0.1:8443".into())
         );
-        assert!(parse_override("nginx=127.0.0.1:1")
-            .unwrap_err()
-            .contains("known"));
+        assert_eq!(
+            parse_override("nginx=127.0.0.1:1").unwrap_err().to_string(),
+            "--endpoint 'nginx=127.0.0.1:1': unknown endpoint 'nginx'; known: httpd, jboss, \
+             websocket-proxy, imageio, imageio-proxy, ovirt-provider-ovn"
+        );
         assert!(parse_override("httpd=127.0.0.1").is_err());
         assert!(parse_override("httpd=127.0.0.1:0").is_err());
         assert!(parse_override("httpd=h:99999").is_err());
