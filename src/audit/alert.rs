@@ -1,6 +1,6 @@
 //! Expiry alerting in the formats admins already watch: Prometheus text exposition (for the
-//! node_exporter textfile collector) and a Nagios plugin line; plus the optional
-//! `/etc/rhv-pki/config.toml` with per-role thresholds.
+//! node_exporter textfile collector) and a Nagios plugin line. The thresholds and the config
+//! file they come from are [`super::config`]'s (re-exported here, where callers knew them).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -9,210 +9,12 @@ use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
+pub use crate::audit::config::{
+    read_config, AuditSection, ConfigError, ConfigFile, PartialWindow, PrometheusSection,
+    Thresholds, ThresholdsFile, Window, BUILTIN, DEFAULT_CONFIG,
+};
 use crate::audit::report::{self, Status};
 use crate::audit::{AuditReport, CertRecord, Finding, Severity};
-
-/// Warning / critical windows in days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Window {
-    pub warn_days: i64,
-    pub crit_days: i64,
-}
-
-/// `[thresholds]` of the config file: defaults plus overrides per role class.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdsFile {
-    pub warn_days: Option<i64>,
-    pub crit_days: Option<i64>,
-    /// apache, websocket-proxy (398-day certificates).
-    pub web: Option<PartialWindow>,
-    /// ca, qemu-ca.
-    pub ca: Option<PartialWindow>,
-    /// Host certificates signed by the Manager.
-    pub host: Option<PartialWindow>,
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PartialWindow {
-    pub warn_days: Option<i64>,
-    pub crit_days: Option<i64>,
-}
-
-/// `/etc/rhv-pki/config.toml`; every key optional.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    #[serde(default)]
-    pub thresholds: ThresholdsFile,
-    #[serde(default)]
-    pub audit: AuditSection,
-    #[serde(default)]
-    pub prometheus: PrometheusSection,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuditSection {
-    pub pki_dir: Option<PathBuf>,
-    pub engine_conf_dir: Option<PathBuf>,
-    pub p12_password_file: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrometheusSection {
-    pub textfile_dir: Option<PathBuf>,
-}
-
-pub const DEFAULT_CONFIG: &str = "/etc/rhv-pki/config.toml";
-
-/// Reads the config file. A missing default file is an empty config; a missing explicit
-/// file, bad TOML, unknown keys or nonsense values are errors naming the file.
-pub fn read_config(path: &Path, explicit: bool) -> Result<ConfigFile, String> {
-    let text = match fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            return Ok(ConfigFile::default())
-        }
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-    };
-    let c: ConfigFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let t = &c.thresholds;
-    let check = |w: Option<i64>, c: Option<i64>, what: &str| -> Result<(), String> {
-        for v in [w, c].into_iter().flatten() {
-            if !(0..=36_500).contains(&v) {
-                return Err(format!(
-                    "{}: {what}: {v} days is out of range 0..36500",
-                    path.display()
-                ));
-            }
-        }
-        if let (Some(w), Some(c)) = (w, c) {
-            if c > w {
-                return Err(format!(
-                    "{}: {what}: crit_days ({c}) exceeds warn_days ({w})",
-                    path.display()
-                ));
-            }
-        }
-        Ok(())
-    };
-    check(t.warn_days, t.crit_days, "[thresholds]")?;
-    for (n, p) in [("web", t.web), ("ca", t.ca), ("host", t.host)] {
-        if let Some(p) = p {
-            check(p.warn_days, p.crit_days, &format!("[thresholds.{n}]"))?;
-        }
-    }
-    Ok(c)
-}
-
-/// Effective thresholds per role class. The warning window of a class is at the same time
-/// when `audit` starts warning, when `rhv_pki_cert_renewal_due_timestamp_seconds` is reached
-/// and when `renew` (without `--within`) re-issues the certificate: one setting, one story.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Thresholds {
-    /// Engine-side entities that are neither web certificates nor CAs (engine, jboss, OVN,
-    /// vmconsole, ...).
-    pub default: Window,
-    pub web: Window,
-    pub ca: Window,
-    pub host: Window,
-}
-
-/// Built-in windows, as engine-setup and the Manager use them (shared/docs §2.8, §4):
-/// engine-setup renews web certificates (apache, websocket-proxy) within 60 days and every
-/// other certificate and the CAs within `CertExpirationWarnPeriodInDays` (365, reset by every
-/// engine-setup); the Manager warns at 365 days and alerts at `CertExpirationAlertPeriodInDays`
-/// (30) for its CA, its certificates and the hosts' certificates.
-pub const BUILTIN: Thresholds = Thresholds {
-    default: Window {
-        warn_days: 365,
-        crit_days: 30,
-    },
-    web: Window {
-        warn_days: 60,
-        crit_days: 30,
-    },
-    ca: Window {
-        warn_days: 365,
-        crit_days: 30,
-    },
-    host: Window {
-        warn_days: 365,
-        crit_days: 30,
-    },
-};
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        BUILTIN
-    }
-}
-
-impl Thresholds {
-    /// Per class: `flags` (CLI, every class) win over the file's `[thresholds.<class>]`,
-    /// which wins over the file's top-level `[thresholds]`, which wins over `builtin`'s
-    /// window for that class.
-    pub fn resolve(
-        file: &ThresholdsFile,
-        flags: (Option<i64>, Option<i64>),
-        builtin: Thresholds,
-    ) -> Thresholds {
-        let class = |p: Option<PartialWindow>, b: Window| {
-            let p = p.unwrap_or_default();
-            Window {
-                warn_days: flags
-                    .0
-                    .or(p.warn_days)
-                    .or(file.warn_days)
-                    .unwrap_or(b.warn_days),
-                crit_days: flags
-                    .1
-                    .or(p.crit_days)
-                    .or(file.crit_days)
-                    .unwrap_or(b.crit_days),
-            }
-        };
-        Thresholds {
-            default: class(None, builtin.default),
-            web: class(file.web, builtin.web),
-            ca: class(file.ca, builtin.ca),
-            host: class(file.host, builtin.host),
-        }
-    }
-
-    /// `renew`'s window for an engine-side entity or CA (the warning window of its class).
-    pub fn renew_days(&self, name: &str) -> i64 {
-        self.for_role(name, "engine").warn_days
-    }
-
-    /// The classes whose critical window exceeds the warning window (a config error).
-    pub fn inverted(&self) -> Option<(&'static str, Window)> {
-        [
-            ("[thresholds]", self.default),
-            ("[thresholds.web]", self.web),
-            ("[thresholds.ca]", self.ca),
-            ("[thresholds.host]", self.host),
-        ]
-        .into_iter()
-        .find(|(_, w)| w.crit_days > w.warn_days)
-    }
-
-    /// The window that applies to a certificate row.
-    pub fn for_role(&self, role: &str, scope: &str) -> Window {
-        match role {
-            "apache" | "websocket-proxy" => self.web,
-            "ca" | "qemu-ca" => self.ca,
-            _ if scope == "host" => self.host,
-            _ => self.default,
-        }
-    }
-}
 
 fn esc(v: &str) -> String {
     v.replace('\\', "\\\\")
@@ -623,13 +425,26 @@ pub fn nagios(r: &AuditReport, t: &Thresholds) -> (String, Status) {
 /// Origin of the events rhv-pki posts into the Manager's audit log.
 pub const EVENT_ORIGIN: &str = "rhv-pki";
 
+/// An external event for the Manager's audit log, as plain data (the REST client that posts
+/// it is `net`'s, which the audit does not use).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryEvent {
+    pub description: String,
+    /// `warning` or `alert`.
+    pub severity: String,
+    /// Always [`EVENT_ORIGIN`].
+    pub origin: String,
+    /// Day number × 10 + severity rank (see [`summary_event`]).
+    pub custom_id: i64,
+}
+
 /// The summary event `audit --post-events` posts, or `None` when the audit is clean.
 ///
 /// The engine refuses a second external event with the same origin and `custom_id`
 /// (`AddExternalEventCommand`: duplicate custom id), so the id — day number × 10 + severity
 /// rank — makes the Manager itself de-duplicate: one event per day and severity; a worsening
 /// during the day still gets through.
-pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::net::engine::NewEvent> {
+pub fn summary_event(r: &AuditReport, host: &str) -> Option<SummaryEvent> {
     let worst = r.worst().filter(|s| *s >= Severity::Warning)?;
     let (severity, rank) = match worst {
         Severity::Critical => ("alert", 2),
@@ -665,7 +480,7 @@ pub fn summary_event(r: &AuditReport, host: &str) -> Option<crate::net::engine::
         count(Severity::Warning),
         codes.join(", ")
     );
-    Some(crate::net::engine::NewEvent {
+    Some(SummaryEvent {
         description,
         severity: severity.into(),
         origin: EVENT_ORIGIN.into(),
@@ -732,11 +547,20 @@ mod tests {
             read_config(&p, false).is_ok(),
             "a missing default file is fine"
         );
-        assert!(read_config(&p, true).unwrap_err().contains("c.toml"));
+        assert!(read_config(&p, true)
+            .unwrap_err()
+            .to_string()
+            .contains("c.toml"));
         fs::write(&p, "[thresholds]\nwarn_dayz = 3\n").unwrap();
-        assert!(read_config(&p, true).unwrap_err().contains("c.toml"));
+        assert!(read_config(&p, true)
+            .unwrap_err()
+            .to_string()
+            .contains("c.toml"));
         fs::write(&p, "[thresholds.web]\nwarn_days = 10\ncrit_days = 20\n").unwrap();
-        assert!(read_config(&p, true).unwrap_err().contains("exceeds"));
+        assert!(read_config(&p, true)
+            .unwrap_err()
+            .to_string()
+            .contains("exceeds"));
         fs::write(
             &p,
             "[thresholds]\nwarn_days = 45\n[thresholds.ca]\nwarn_days = 365\n",

@@ -80,9 +80,13 @@ fn source_of(cfg: &super::AuditConfig) -> String {
 /// findings are one finding naming where the password came from.
 pub(super) fn collapse_wrong_password(cfg: &super::AuditConfig, out: &mut Out) {
     let wrong = |f: &super::Found| {
-        matches!(&f.problem, Problem::P12Unreadable { reason }
-            if reason.contains("mac verify failure") || reason.contains("wrong password"))
-            && f.path.starts_with("keys/")
+        matches!(
+            f.problem,
+            Problem::P12Unreadable {
+                wrong_password: true,
+                ..
+            }
+        ) && f.path.starts_with("keys/")
     };
     let n_wrong = out.findings.iter().filter(|f| wrong(f)).count();
     let n_p12 = super::list(&cfg.pki_dir.join("keys"))

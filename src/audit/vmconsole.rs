@@ -10,6 +10,8 @@ use ssh_key::certificate::CertType;
 use ssh_key::public::KeyData;
 use ssh_key::{Certificate, HashAlg};
 
+use crate::pki::sshcert;
+
 use super::{rel, CertRecord, Ctx, Out, Problem, Role, Severity, DAY};
 use crate::pki::cert::{self, rfc3339, CertSummary, Digest, KeyInfo, SigAlg};
 
@@ -120,19 +122,20 @@ impl Ctx<'_> {
             let Some(data) = self.read(out, &p, &role, Severity::Critical) else {
                 continue;
             };
-            let parsed = std::str::from_utf8(&data)
-                .map_err(|e| e.to_string())
-                .and_then(|t| Certificate::from_openssh(t.trim()).map_err(|e| e.to_string()));
-            let c = match parsed {
+            let c = match sshcert::parse(&data) {
                 Ok(c) => c,
                 Err(e) => {
+                    let reason = match e {
+                        sshcert::ParseError::NotUtf8(e) => {
+                            format!("not an OpenSSH certificate: {e}")
+                        }
+                        e @ sshcert::ParseError::NotOpenssh(_) => e.to_string(),
+                    };
                     out.finding(
                         Severity::Critical,
                         &path,
                         &role,
-                        Problem::Unreadable {
-                            reason: format!("not an OpenSSH certificate: {e}"),
-                        },
+                        Problem::Unreadable { reason },
                     );
                     continue;
                 }

@@ -455,7 +455,7 @@ fn load_entity(
     let data = cert::read_limited(&p12p)?;
     let fmt = p12format::detect(&data).map_err(|reason| crate::Error::Pkcs12Format {
         path: p12p.clone(),
-        reason,
+        reason: reason.to_string(),
     })?;
     let c = cert::open_p12(&p12p, &data, pw)?;
     let key = c.key.ok_or(crate::Error::Pkcs12Missing {
@@ -655,7 +655,9 @@ fn engine_fqdn(cfg: &ChangeConfig) -> Result<Option<conf::HostName>> {
         return Ok(None);
     };
     match conf::read_engine_conf(d) {
-        Ok(c) => c.valid_fqdn().map_err(ChangeError::Refused),
+        Ok(c) => c
+            .valid_fqdn()
+            .map_err(|e| ChangeError::Refused(e.to_string())),
         Err(_) => Ok(None),
     }
 }

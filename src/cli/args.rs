@@ -345,7 +345,7 @@ pub struct ReachArgs {
 }
 
 fn parse_endpoint(s: &str) -> Result<(String, String), String> {
-    endpoints::parse_override(s)
+    endpoints::parse_override(s).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, clap::Args)]

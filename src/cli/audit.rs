@@ -138,7 +138,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
         .config
         .clone()
         .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
-    let conf = alert::read_config(&cpath, explicit).map_err(CliError::Usage)?;
+    let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Usage(e.to_string()))?;
     let t = thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
         Some(s) => parse_time(s).map_err(CliError::Usage)?,
@@ -177,9 +177,21 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
     } else {
         Vec::new()
     };
+    let backups = backup_root(&a.loc, None);
+    let interrupted = rhv_pki::change::txn::list_backups(&backups)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|b| {
+            b.state == rhv_pki::change::txn::BackupState::Incomplete
+                && std::path::Path::new(&b.pki_dir) == cfg.pki_dir
+        })
+        .map(|b| audit::InterruptedChange {
+            backup: b.id,
+            reason: b.reason,
+        });
     probed.extend(audit::interrupted_changes(
-        &cfg.pki_dir,
-        &backup_root(&a.loc, None),
+        &backups,
+        interrupted,
         &rollback_command(&a.loc, None),
     ));
     let color = term::colour(a.color);
@@ -344,6 +356,12 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
         let e = rhv_pki::net::engine::Engine::login(cfg)
             .await
             .map_err(|e| CliError::SideJob(format!("--post-events: {e}")))?;
+        let ev = rhv_pki::net::engine::NewEvent {
+            description: ev.description,
+            severity: ev.severity,
+            origin: ev.origin,
+            custom_id: ev.custom_id,
+        };
         let r = e.post_event(&ev).await;
         e.logout().await;
         match r {

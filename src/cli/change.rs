@@ -201,7 +201,8 @@ fn renew_windows(
         || PathBuf::from(rhv_pki::audit::alert::DEFAULT_CONFIG),
         PathBuf::from,
     );
-    let conf = rhv_pki::audit::alert::read_config(&p, path.is_some()).map_err(CliError::Usage)?;
+    let conf = rhv_pki::audit::alert::read_config(&p, path.is_some())
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     thresholds(&conf, None, None)
 }
 

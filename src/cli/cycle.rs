@@ -558,7 +558,7 @@ pub fn shout(r: &CycleReport) {
 
 /// `restart-needed` / `endpoint-unreachable` findings of a cycle's checks.
 pub fn cycle_findings(pki_dir: &Path, r: &CycleReport) -> Vec<audit::Finding> {
-    audit::probe_findings(&AuditConfig::new(pki_dir, 0), &r.checks)
+    rhv_pki::manager::endpoints::probe_findings(&AuditConfig::new(pki_dir, 0), &r.checks)
 }
 
 /// `audit --probe`: probe the endpoints and turn what they serve into findings.
@@ -570,5 +570,5 @@ pub fn probe_for_audit(
     let eps = endpoints_for(loc, &p.ep);
     let timeout = Duration::from_secs(p.ep.probe_timeout.max(1));
     let checks: Vec<_> = eps.iter().map(|e| endpoints::check(e, timeout)).collect();
-    audit::probe_findings(cfg, &checks)
+    rhv_pki::manager::endpoints::probe_findings(cfg, &checks)
 }

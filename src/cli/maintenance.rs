@@ -170,7 +170,10 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
                 pt,
             );
             let pki_dir = locations(&v.loc).pki_dir;
-            let findings = audit::probe_findings(&AuditConfig::new(&pki_dir, 0), &checks);
+            let findings = rhv_pki::manager::endpoints::probe_findings(
+                &AuditConfig::new(&pki_dir, 0),
+                &checks,
+            );
             let status = verify_status(&checks);
             if v.format == Format::Json {
                 print_json(

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::audit::{AuditConfig, Finding, Problem, Severity};
 use crate::net::tls::{self, ProbeOptions};
 use crate::pki::catalog::Era;
 use crate::pki::cert;
@@ -63,24 +64,46 @@ pub struct Discover {
     pub overrides: Vec<(String, String)>,
 }
 
+/// Why `--endpoint NAME=HOST:PORT` is refused; each variant keeps the argument as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    #[error("--endpoint '{arg}': expected NAME=HOST:PORT")]
+    NoName { arg: String },
+    #[error("--endpoint '{arg}': unknown endpoint '{name}'; known: {}", NAMES.join(", "))]
+    UnknownName { arg: String, name: String },
+    #[error("--endpoint '{arg}': '{address}' has no :PORT")]
+    NoPort { arg: String, address: String },
+    #[error("--endpoint '{arg}': bad port '{port}'")]
+    BadPort { arg: String, port: String },
+}
+
 /// Parses `NAME=HOST:PORT`.
-pub fn parse_override(s: &str) -> Result<(String, String), String> {
+pub fn parse_override(s: &str) -> Result<(String, String), OverrideError> {
+    let arg = || s.to_string();
     let (n, a) = s
         .split_once('=')
-        .ok_or_else(|| format!("--endpoint '{s}': expected NAME=HOST:PORT"))?;
+        .ok_or_else(|| OverrideError::NoName { arg: arg() })?;
     if !NAMES.contains(&n) {
-        return Err(format!(
-            "--endpoint '{s}': unknown endpoint '{n}'; known: {}",
-            NAMES.join(", ")
-        ));
+        return Err(OverrideError::UnknownName {
+            arg: arg(),
+            name: n.to_string(),
+        });
     }
     let port = a
         .rsplit_once(':')
         .map(|(_, p)| p)
-        .ok_or_else(|| format!("--endpoint '{s}': '{a}' has no :PORT"))?;
+        .ok_or_else(|| OverrideError::NoPort {
+            arg: arg(),
+            address: a.to_string(),
+        })?;
     match port.parse::<u16>() {
         Ok(p) if p > 0 => {}
-        _ => return Err(format!("--endpoint '{s}': bad port '{port}'")),
+        _ => {
+            return Err(OverrideError::BadPort {
+                arg: arg(),
+                port: port.to_string(),
+            })
+        }
     }
     Ok((n.to_string(), a.to_string()))
 }
@@ -131,7 +154,7 @@ impl Discover {
     /// Manager's PKI dir map onto `pki_dir`, anything else onto `root`.
     fn file(&self, configured: &str) -> PathBuf {
         let p = configured.trim();
-        match p.strip_prefix(crate::audit::DEFAULT_PKI_DIR) {
+        match p.strip_prefix(crate::pki::catalog::DEFAULT_PKI_DIR) {
             Some(rest) => self.pki_dir.join(rest.trim_start_matches('/')),
             None if p.starts_with('/') => self.under_root(p),
             None => self.pki_dir.join(p),
@@ -460,6 +483,47 @@ pub fn verify_until(
     results.into_iter().flatten().collect()
 }
 
+/// `audit --probe`: the findings of endpoint checks — `restart-needed` (an endpoint serves
+/// another certificate than its file) and `endpoint-unreachable` — on the file's path
+/// (relative to `cfg.pki_dir` when under it). The audit takes them as data
+/// ([`crate::audit::run_with_extra`]); it never probes.
+pub fn probe_findings(cfg: &AuditConfig, checks: &[Check]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in checks {
+        let problem = match c.state {
+            CheckState::Current | CheckState::DiskUnreadable => continue,
+            CheckState::Stale => Problem::RestartNeeded {
+                endpoint: c.endpoint.clone(),
+                address: c.address.clone(),
+                service: c.service.clone(),
+                served_serial: c.served_serial.clone().unwrap_or_else(|| "?".into()),
+                on_disk_serial: c.on_disk_serial.clone().unwrap_or_else(|| "?".into()),
+            },
+            CheckState::Unreachable => Problem::EndpointUnreachable {
+                endpoint: c.endpoint.clone(),
+                address: c.address.clone(),
+                service: c.service.clone(),
+                reason: c.detail.clone().unwrap_or_default(),
+            },
+        };
+        let file = Path::new(&c.file);
+        out.push(Finding {
+            severity: Severity::Warning,
+            path: file
+                .strip_prefix(&cfg.pki_dir)
+                .unwrap_or(file)
+                .to_string_lossy()
+                .into_owned(),
+            role: c.entity.clone(),
+            message: problem.message(),
+            problem,
+            host: None,
+            cluster: None,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,9 +534,11 @@ mod tests {
             parse_override("httpd=127.0.0.1:8443").unwrap(),
             ("httpd".into(), "127.0.0.1:8443".into())
         );
-        assert!(parse_override("nginx=127.0.0.1:1")
-            .unwrap_err()
-            .contains("known"));
+        assert_eq!(
+            parse_override("nginx=127.0.0.1:1").unwrap_err().to_string(),
+            "--endpoint 'nginx=127.0.0.1:1': unknown endpoint 'nginx'; known: httpd, jboss, \
+             websocket-proxy, imageio, imageio-proxy, ovirt-provider-ovn"
+        );
         assert!(parse_override("httpd=127.0.0.1").is_err());
         assert!(parse_override("httpd=127.0.0.1:0").is_err());
         assert!(parse_override("httpd=h:99999").is_err());

@@ -5,6 +5,13 @@
 
 use serde::Serialize;
 
+/// Default location of the Manager's PKI.
+pub const DEFAULT_PKI_DIR: &str = "/etc/pki/ovirt-engine";
+/// Default location of the engine's configuration fragments.
+pub const DEFAULT_ENGINE_CONF_DIR: &str = "/etc/ovirt-engine/engine.conf.d";
+/// oVirt's PKCS#12 password on every installation.
+pub const DEFAULT_P12_PASSWORD: &str = "mypass";
+
 /// Which CA signs an entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

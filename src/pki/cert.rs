@@ -715,7 +715,7 @@ pub fn bounded_p12(path: &Path, data: &[u8]) -> Result<()> {
         Ok(()) => Ok(()),
         Err(crate::pki::p12format::Bound::Unreadable(reason)) => Err(Error::Pkcs12Format {
             path: path.to_path_buf(),
-            reason,
+            reason: reason.to_string(),
         }),
         Err(crate::pki::p12format::Bound::Excessive(i)) => Err(Error::Pkcs12Iterations {
             path: path.to_path_buf(),

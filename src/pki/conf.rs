@@ -27,7 +27,7 @@ impl EngineConf {
 
     /// `ENGINE_FQDN` checked with [`check_host_name`]: `Ok(None)` when unset, `Err` with a
     /// message naming the file that set it and the (escaped) value when it is not a host name.
-    pub fn valid_fqdn(&self) -> std::result::Result<Option<HostName>, String> {
+    pub fn valid_fqdn(&self) -> std::result::Result<Option<HostName>, FqdnError> {
         let Some(v) = self.fqdn() else {
             return Ok(None);
         };
@@ -37,10 +37,11 @@ impl EngineConf {
                 .get("ENGINE_FQDN")
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "engine.conf.d".into());
-            format!(
-                "{file}: ENGINE_FQDN {} is not a valid host name ({why}); fix it before issuing certificates for it",
-                escape(v)
-            )
+            FqdnError {
+                file,
+                value: v.to_string(),
+                why,
+            }
         })
     }
 }
@@ -78,11 +79,53 @@ pub fn escape(v: &str) -> String {
     s
 }
 
+/// Why a name is not a host name (see [`check_host_name`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("empty")]
+    Empty,
+    /// A character no host name holds (`\u{fffd}`: an invalid UTF-8 byte).
+    #[error("{}", describe_char(*.0))]
+    Character(char),
+    #[error("{len} characters, at most 253")]
+    TooLong { len: usize },
+    #[error("empty label (leading, trailing or double dot)")]
+    EmptyLabel,
+    #[error("'*' is only allowed as the whole leftmost label")]
+    Wildcard,
+    #[error("label of {len} characters, at most 63")]
+    LabelTooLong { len: usize },
+    #[error("label '{label}' starts or ends with a hyphen")]
+    Hyphen { label: String },
+    #[error("all-numeric top-level label (not an IP address either)")]
+    NumericTld,
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        '\n' | '\r' => "contains a line break".into(),
+        '\u{fffd}' => "contains a byte that is not UTF-8".into(),
+        c if c.is_ascii_graphic() || c == ' ' => format!("contains '{c}'"),
+        c => format!("contains the character U+{:04X}", c as u32),
+    }
+}
+
+/// `ENGINE_FQDN` is set but is not a host name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: ENGINE_FQDN {} is not a valid host name ({why}); fix it before issuing certificates for it", escape(value))]
+pub struct FqdnError {
+    /// The file that set it (`engine.conf.d` when unknown).
+    pub file: String,
+    /// The value as set.
+    pub value: String,
+    pub why: NameError,
+}
+
 /// Checks a host name as the Manager's certificates name it: an IPv4 / IPv6 address
 /// literal, or a DNS name of RFC 1123 labels (letters, digits, hyphens, not starting or ending
 /// with a hyphen, 1–63 characters; IDNA A-labels `xn--…` are such labels), at most 253
 /// characters, no trailing dot. Returns why not.
-pub fn check_host_name(v: &str) -> std::result::Result<HostName, String> {
+pub fn check_host_name(v: &str) -> std::result::Result<HostName, NameError> {
     if let Ok(ip) = v.parse::<std::net::IpAddr>() {
         return Ok(HostName::Ip(ip));
     }
@@ -91,39 +134,36 @@ pub fn check_host_name(v: &str) -> std::result::Result<HostName, String> {
 
 /// [`check_host_name`] for a DNS name only; `wildcard` allows a leftmost `*` label (what a
 /// certificate's dNSName may hold, never an `ENGINE_FQDN`).
-pub fn check_dns_name(v: &str, wildcard: bool) -> std::result::Result<(), String> {
+pub fn check_dns_name(v: &str, wildcard: bool) -> std::result::Result<(), NameError> {
     if v.is_empty() {
-        return Err("empty".into());
+        return Err(NameError::Empty);
     }
     if let Some(c) = v
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.' || (wildcard && *c == '*')))
     {
-        return Err(match c {
-            '\n' | '\r' => "contains a line break".into(),
-            '\u{fffd}' => "contains a byte that is not UTF-8".into(),
-            c if c.is_ascii_graphic() || c == ' ' => format!("contains '{c}'"),
-            c => format!("contains the character U+{:04X}", c as u32),
-        });
+        return Err(NameError::Character(c));
     }
     if v.len() > 253 {
-        return Err(format!("{} characters, at most 253", v.len()));
+        return Err(NameError::TooLong { len: v.len() });
     }
     for (i, label) in v.split('.').enumerate() {
         if label.is_empty() {
-            return Err("empty label (leading, trailing or double dot)".into());
+            return Err(NameError::EmptyLabel);
         }
         if wildcard && i == 0 && label == "*" {
             continue;
         }
         if label.contains('*') {
-            return Err("'*' is only allowed as the whole leftmost label".into());
+            return Err(NameError::Wildcard);
         }
         if label.len() > 63 {
-            return Err(format!("label of {} characters, at most 63", label.len()));
+            return Err(NameError::LabelTooLong { len: label.len() });
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!("label '{label}' starts or ends with a hyphen"));
+            return Err(NameError::Hyphen {
+                label: label.to_string(),
+            });
         }
     }
     // An all-numeric last label is an (invalid) address, not a name: 10.0.0.300.
@@ -131,7 +171,7 @@ pub fn check_dns_name(v: &str, wildcard: bool) -> std::result::Result<(), String
         .next()
         .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Err("all-numeric top-level label (not an IP address either)".into());
+        return Err(NameError::NumericTld);
     }
     Ok(())
 }
@@ -351,12 +391,23 @@ pub fn parse_index(text: &str) -> Index {
 }
 
 /// Parses `serial.txt` (one hex number and a newline).
-pub fn parse_serial(text: &str) -> std::result::Result<u128, String> {
+pub fn parse_serial(text: &str) -> std::result::Result<u128, SerialError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("empty".into());
+        return Err(SerialError::Empty);
     }
-    u128::from_str_radix(t, 16).map_err(|_| format!("'{t}' is not a hex serial"))
+    u128::from_str_radix(t, 16).map_err(|_| SerialError::NotHex {
+        text: t.to_string(),
+    })
+}
+
+/// Why `serial.txt` holds no serial.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SerialError {
+    #[error("empty")]
+    Empty,
+    #[error("'{text}' is not a hex serial")]
+    NotHex { text: String },
 }
 
 #[cfg(test)]

@@ -1,68 +1,74 @@
 //! The one error type of the library: every variant names the file and carries the evidence.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 /// Everything that can go wrong while reading or judging a PKI file.
 ///
 /// Variants carry the path and the evidence so a message can be shown to an admin as is.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
-    #[error("{path}: cannot read: {source}")]
     Io {
         path: PathBuf,
-        #[source]
         source: std::io::Error,
     },
-    #[error("{path}: no certificate found (no PEM block and not DER)")]
-    NoCertificate { path: PathBuf },
-    #[error(
-        "{path}: PEM block '{label}' starting at byte {offset} has no END line (truncated file?)"
-    )]
+    NoCertificate {
+        path: PathBuf,
+    },
     TruncatedPem {
         path: PathBuf,
         label: String,
         offset: usize,
     },
-    #[error("{path}: PEM block '{label}' is not valid base64: {reason}")]
     BadBase64 {
         path: PathBuf,
         label: String,
         reason: String,
     },
-    #[error("{path}: not a valid X.509 certificate: {reason}")]
-    BadCertificate { path: PathBuf, reason: String },
-    #[error("{path}: no private key found")]
-    NoKey { path: PathBuf },
-    #[error("{path}: private key cannot be read: {reason}")]
-    BadKey { path: PathBuf, reason: String },
-    #[error("{path}: PKCS#12 cannot be opened with the configured password (wrong password or corrupt file): {reason}")]
-    Pkcs12Open { path: PathBuf, reason: String },
-    #[error("{path}: not a PKCS#12 file: {reason}")]
-    Pkcs12Format { path: PathBuf, reason: String },
+    BadCertificate {
+        path: PathBuf,
+        reason: String,
+    },
+    NoKey {
+        path: PathBuf,
+    },
+    BadKey {
+        path: PathBuf,
+        reason: String,
+    },
+    Pkcs12Open {
+        path: PathBuf,
+        reason: String,
+    },
+    Pkcs12Format {
+        path: PathBuf,
+        reason: String,
+    },
     /// See [`crate::pki::p12format::MAX_P12_ITERATIONS`].
-    #[error("{path}: PKCS#12 {what} iteration count {count} is above rhv-pki's limit of {limit} (OpenSSL writes 2048, keytool 10000); not opened, no key derived (it would take minutes); re-export the store with ordinary counts")]
     Pkcs12Iterations {
         path: PathBuf,
         what: &'static str,
         count: u64,
         limit: u64,
     },
-    #[error("{path}: PKCS#12 holds no {what}")]
-    Pkcs12Missing { path: PathBuf, what: &'static str },
-    #[error(
-        "{path}: file is larger than {limit} bytes; refusing to read it as a certificate or key"
-    )]
-    TooLarge { path: PathBuf, limit: u64 },
-    #[error("{path}: line {line}: {reason}")]
+    Pkcs12Missing {
+        path: PathBuf,
+        what: &'static str,
+    },
+    TooLarge {
+        path: PathBuf,
+        limit: u64,
+    },
     BadConfig {
         path: PathBuf,
         line: usize,
         reason: String,
     },
-    #[error("password must not contain a NUL byte")]
     PasswordNul,
-    #[error("{path}: {reason}")]
-    Other { path: PathBuf, reason: String },
+    Other {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 impl Error {
@@ -70,6 +76,76 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// The file the error is about (`None` for [`Error::PasswordNul`]).
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::Io { path, .. }
+            | Error::NoCertificate { path }
+            | Error::TruncatedPem { path, .. }
+            | Error::BadBase64 { path, .. }
+            | Error::BadCertificate { path, .. }
+            | Error::NoKey { path }
+            | Error::BadKey { path, .. }
+            | Error::Pkcs12Open { path, .. }
+            | Error::Pkcs12Format { path, .. }
+            | Error::Pkcs12Iterations { path, .. }
+            | Error::Pkcs12Missing { path, .. }
+            | Error::TooLarge { path, .. }
+            | Error::BadConfig { path, .. }
+            | Error::Other { path, .. } => Some(path),
+            Error::PasswordNul => None,
+        }
+    }
+
+    /// The message without the leading `<path>: ` (for a finding that names the file
+    /// already). `Display` is `<path>: <detail>`.
+    pub fn detail(&self) -> Detail<'_> {
+        Detail(self)
+    }
+}
+
+/// [`Error::detail`]: what went wrong, without the file's name.
+pub struct Detail<'a>(&'a Error);
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Error::Io { source, .. } => write!(f, "cannot read: {source}"),
+            Error::NoCertificate { .. } => write!(f, "no certificate found (no PEM block and not DER)"),
+            Error::TruncatedPem { label, offset, .. } => write!(f, "PEM block '{label}' starting at byte {offset} has no END line (truncated file?)"),
+            Error::BadBase64 { label, reason, .. } => write!(f, "PEM block '{label}' is not valid base64: {reason}"),
+            Error::BadCertificate { reason, .. } => write!(f, "not a valid X.509 certificate: {reason}"),
+            Error::NoKey { .. } => write!(f, "no private key found"),
+            Error::BadKey { reason, .. } => write!(f, "private key cannot be read: {reason}"),
+            Error::Pkcs12Open { reason, .. } => write!(f, "PKCS#12 cannot be opened with the configured password (wrong password or corrupt file): {reason}"),
+            Error::Pkcs12Format { reason, .. } => write!(f, "not a PKCS#12 file: {reason}"),
+            Error::Pkcs12Iterations { count, limit, what, .. } => write!(f, "PKCS#12 {what} iteration count {count} is above rhv-pki's limit of {limit} (OpenSSL writes 2048, keytool 10000); not opened, no key derived (it would take minutes); re-export the store with ordinary counts"),
+            Error::Pkcs12Missing { what, .. } => write!(f, "PKCS#12 holds no {what}"),
+            Error::TooLarge { limit, .. } => write!(f, "file is larger than {limit} bytes; refusing to read it as a certificate or key"),
+            Error::BadConfig { line, reason, .. } => write!(f, "line {line}: {reason}"),
+            Error::PasswordNul => write!(f, "password must not contain a NUL byte"),
+            Error::Other { reason, .. } => write!(f, "{reason}"),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.path() {
+            Some(p) => write!(f, "{}: {}", p.display(), self.detail()),
+            None => write!(f, "{}", self.detail()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
         }
     }
 }

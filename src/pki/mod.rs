@@ -1,7 +1,8 @@
 //! The PKI itself, pure: the formats oVirt writes (PEM/DER certificates, PKCS#12 of every era,
 //! Java truststores, OpenSSH certificates, `openssl.conf`, `index.txt`), the catalogue of
 //! entities per era, chain checks and faithful issuance. No clock, no network, no writes here:
-//! `now` is an argument, and files are written only by [`crate::change::txn`].
+//! `now` is an argument, and files are written only by the `change` layer above (its
+//! transaction), never from here.
 
 pub mod catalog;
 pub mod cert;

@@ -112,6 +112,32 @@ impl P12Format {
     }
 }
 
+/// Why a file is not a PKCS#12 this walker can read (shown after `not PKCS#12: `).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum P12FormatError {
+    /// Not DER the `der` crate reads (indefinite or non-minimal lengths, truncation, …).
+    #[error("{0}")]
+    Der(der::Error),
+    #[error("multi-byte tags are not used by PKCS#12")]
+    MultiByteTag,
+    #[error("bad DER length")]
+    BadLength,
+    #[error("expected {what} (tag {expected:#04x}), found tag {found:#04x}")]
+    UnexpectedTag {
+        what: &'static str,
+        expected: u8,
+        found: u8,
+    },
+    #[error("expected OCTET STRING, found tag {found:#04x}")]
+    NotOctetString { found: u8 },
+    #[error("PBKDF2 parameters without an iteration count")]
+    Pbkdf2WithoutIterations,
+    #[error("authSafe content type {oid} is not pkcs7-data (public-key integrity mode is not used by oVirt)")]
+    NotPkcs7Data { oid: String },
+    #[error("SafeContents nested too deep")]
+    NestedTooDeep,
+}
+
 /// One DER element as `der` decodes it: its tag byte and content octets.
 struct Tlv<'a> {
     tag: u8,
@@ -120,22 +146,22 @@ struct Tlv<'a> {
 
 /// The first DER element of `input` (read by the `der` crate: definite, minimal lengths)
 /// and the bytes after it.
-fn tlv(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), String> {
+fn tlv(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), P12FormatError> {
     use der::{Decode as _, Encode as _, Tagged as _};
-    let mut r = der::SliceReader::new(input).map_err(|e| e.to_string())?;
-    let any = der::asn1::AnyRef::decode(&mut r).map_err(|e| e.to_string())?;
+    let mut r = der::SliceReader::new(input).map_err(P12FormatError::Der)?;
+    let any = der::asn1::AnyRef::decode(&mut r).map_err(P12FormatError::Der)?;
     // The tag in one byte (PKCS#12 uses no others) and the element's length in the input.
     let mut tag = [0u8; 1];
     let tag = match any.tag().encode_to_slice(&mut tag) {
         Ok([b]) => *b,
-        _ => return Err("multi-byte tags are not used by PKCS#12".into()),
+        _ => return Err(P12FormatError::MultiByteTag),
     };
     let len = any
         .encoded_len()
         .ok()
         .and_then(|l| usize::try_from(l).ok())
         .filter(|l| *l <= input.len())
-        .ok_or("bad DER length")?;
+        .ok_or(P12FormatError::BadLength)?;
     Ok((
         Tlv {
             tag,
@@ -145,18 +171,23 @@ fn tlv(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), String> {
     ))
 }
 
-fn expect<'a>(input: &'a [u8], tag: u8, what: &str) -> Result<(Tlv<'a>, &'a [u8]), String> {
+fn expect<'a>(
+    input: &'a [u8],
+    tag: u8,
+    what: &'static str,
+) -> Result<(Tlv<'a>, &'a [u8]), P12FormatError> {
     let (t, rest) = tlv(input)?;
     if t.tag != tag {
-        return Err(format!(
-            "expected {what} (tag {tag:#04x}), found tag {:#04x}",
-            t.tag
-        ));
+        return Err(P12FormatError::UnexpectedTag {
+            what,
+            expected: tag,
+            found: t.tag,
+        });
     }
     Ok((t, rest))
 }
 
-fn items(mut content: &[u8]) -> Result<Vec<Tlv<'_>>, String> {
+fn items(mut content: &[u8]) -> Result<Vec<Tlv<'_>>, P12FormatError> {
     let mut out = Vec::new();
     while !content.is_empty() {
         let (t, rest) = tlv(content)?;
@@ -185,13 +216,13 @@ pub fn oid_string(c: &[u8]) -> String {
     }
 }
 
-fn read_oid(input: &[u8]) -> Result<(String, &[u8]), String> {
+fn read_oid(input: &[u8]) -> Result<(String, &[u8]), P12FormatError> {
     let (t, rest) = expect(input, 0x06, "OID")?;
     Ok((oid_string(t.content), rest))
 }
 
 /// Content of an OCTET STRING, also when it is BER-constructed from primitive pieces.
-fn octets(t: &Tlv<'_>) -> Result<Vec<u8>, String> {
+fn octets(t: &Tlv<'_>) -> Result<Vec<u8>, P12FormatError> {
     match t.tag {
         0x04 => Ok(t.content.to_vec()),
         0x24 => {
@@ -201,7 +232,7 @@ fn octets(t: &Tlv<'_>) -> Result<Vec<u8>, String> {
             }
             Ok(out)
         }
-        other => Err(format!("expected OCTET STRING, found tag {other:#04x}")),
+        other => Err(P12FormatError::NotOctetString { found: other }),
     }
 }
 
@@ -234,7 +265,7 @@ fn pbe_of(
     alg_content: &[u8],
     what: &'static str,
     work: &mut Vec<Iterations>,
-) -> Result<Pbe, String> {
+) -> Result<Pbe, P12FormatError> {
     let (oid, rest) = read_oid(alg_content)?;
     // PKCS#12 PBE and PKCS#5 PBES1 parameters: SEQUENCE { salt OCTET STRING, iterations INTEGER }.
     if oid != "1.2.840.113549.1.5.13" {
@@ -270,7 +301,7 @@ fn pbe_of(
                         count: count(it),
                     }),
                     _ if kdf_oid == "1.2.840.113549.1.5.12" => {
-                        return Err("PBKDF2 parameters without an iteration count".into())
+                        return Err(P12FormatError::Pbkdf2WithoutIterations)
                     }
                     _ => {}
                 }
@@ -289,8 +320,8 @@ fn pbe_of(
     })
 }
 
-/// Walks a PKCS#12 file. Errors are plain text; the caller adds the path.
-pub fn detect(der: &[u8]) -> Result<P12Format, String> {
+/// Walks a PKCS#12 file. The error names no file; the caller adds the path.
+pub fn detect(der: &[u8]) -> Result<P12Format, P12FormatError> {
     let mut work = Vec::new();
     let (pfx, _) = expect(der, 0x30, "PFX SEQUENCE")?;
     let (_version, rest) = expect(pfx.content, 0x02, "version")?;
@@ -315,7 +346,7 @@ pub fn detect(der: &[u8]) -> Result<P12Format, String> {
     };
     let (oid, rest) = read_oid(auth_safe.content)?;
     if oid != "1.2.840.113549.1.7.1" {
-        return Err(format!("authSafe content type {oid} is not pkcs7-data (public-key integrity mode is not used by oVirt)"));
+        return Err(P12FormatError::NotPkcs7Data { oid });
     }
     let (explicit, _) = expect(rest, 0xa0, "authSafe content")?;
     let (os, _) = tlv(explicit.content)?;
@@ -390,7 +421,7 @@ pub fn detect(der: &[u8]) -> Result<P12Format, String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Bound {
     /// The DER walk failed: its work cannot be bounded (nor is it a PKCS#12 rhv-pki reads).
-    Unreadable(String),
+    Unreadable(P12FormatError),
     /// An iteration count above [`MAX_P12_ITERATIONS`].
     Excessive(Iterations),
 }
@@ -502,9 +533,9 @@ fn decrypt_part(alg: &[u8], data: &[u8], password: &str) -> Option<Vec<u8>> {
 
 /// Iteration counts of the shrouded key bags in SafeContents `sc` (nested SafeContents
 /// bags included).
-fn bag_work(sc: &[u8], depth: usize, work: &mut Vec<Iterations>) -> Result<(), String> {
+fn bag_work(sc: &[u8], depth: usize, work: &mut Vec<Iterations>) -> Result<(), P12FormatError> {
     if depth > 4 {
-        return Err("SafeContents nested too deep".into());
+        return Err(P12FormatError::NestedTooDeep);
     }
     let (bags, _) = expect(sc, 0x30, "SafeContents")?;
     for bag in items(bags.content)? {
@@ -531,7 +562,7 @@ fn bag_work(sc: &[u8], depth: usize, work: &mut Vec<Iterations>) -> Result<(), S
 type EncryptedPart = (Vec<u8>, Vec<u8>);
 
 /// The encrypted parts of the AuthenticatedSafe.
-fn encrypted_parts(der: &[u8]) -> Result<Vec<EncryptedPart>, String> {
+fn encrypted_parts(der: &[u8]) -> Result<Vec<EncryptedPart>, P12FormatError> {
     let (pfx, _) = expect(der, 0x30, "PFX SEQUENCE")?;
     let (_version, rest) = expect(pfx.content, 0x02, "version")?;
     let (auth_safe, _) = expect(rest, 0x30, "authSafe ContentInfo")?;

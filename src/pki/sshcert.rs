@@ -222,9 +222,18 @@ pub fn issue(ca_key: &PKey<Private>, req: &Request<'_>) -> Result<Vec<u8>> {
 }
 
 /// Parses a certificate file.
-pub fn parse(data: &[u8]) -> std::result::Result<Certificate, String> {
-    let t = std::str::from_utf8(data).map_err(|e| e.to_string())?;
-    Certificate::from_openssh(t.trim()).map_err(|e| format!("not an OpenSSH certificate: {e}"))
+pub fn parse(data: &[u8]) -> std::result::Result<Certificate, ParseError> {
+    let t = std::str::from_utf8(data).map_err(ParseError::NotUtf8)?;
+    Certificate::from_openssh(t.trim()).map_err(ParseError::NotOpenssh)
+}
+
+/// Why a file is not an OpenSSH certificate.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("{0}")]
+    NotUtf8(std::str::Utf8Error),
+    #[error("not an OpenSSH certificate: {0}")]
+    NotOpenssh(ssh_key::Error),
 }
 
 /// What is wrong with `c` as oVirt's certificate of `subject` signed by `ca` (empty: it is

@@ -47,10 +47,28 @@ pub enum ChainStatus {
     Unverifiable,
 }
 
+/// Why a certificate cannot serve as an issuer; shown as the `chain-invalid` reason.
+#[derive(Debug, thiserror::Error)]
+pub enum IssuerError {
+    /// Not a DER X.509 certificate.
+    #[error("{0}")]
+    Certificate(x509_parser::nom::Err<x509_parser::error::X509Error>),
+    /// Its public key is not one OpenSSL decodes.
+    #[error("{0}")]
+    PublicKey(openssl::error::ErrorStack),
+}
+
+/// For callers whose own errors are still text (net::tls's verifier): the same message.
+impl From<IssuerError> for String {
+    fn from(e: IssuerError) -> String {
+        e.to_string()
+    }
+}
+
 impl Issuer {
     /// Prepares `der` (a CA certificate) as an issuer.
-    pub fn new(name: &str, der: &[u8]) -> Result<Issuer, String> {
-        let (_, x) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
+    pub fn new(name: &str, der: &[u8]) -> Result<Issuer, IssuerError> {
+        let (_, x) = X509Certificate::from_der(der).map_err(IssuerError::Certificate)?;
         let spki = x.public_key().raw;
         // A plain rsaEncryption key (strict DER, which OpenSSL's decoder accepts too) is built
         // from its numbers; anything else is decoded by OpenSSL now, failing as it always did.
@@ -58,7 +76,7 @@ impl Issuer {
         let (rsa, pkey) = match simple {
             Some(_) => (OnceLock::new(), OnceLock::new()),
             None => {
-                let pkey = PKey::public_key_from_der(spki).map_err(|e| e.to_string())?;
+                let pkey = PKey::public_key_from_der(spki).map_err(IssuerError::PublicKey)?;
                 (OnceLock::from(pkey.rsa().ok()), OnceLock::from(Some(pkey)))
             }
         };

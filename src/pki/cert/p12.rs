@@ -11,13 +11,13 @@
 use cbc::cipher::{block_padding::Pkcs7, BlockModeDecrypt, KeyIvInit};
 use der::asn1::{AnyRef, OctetString};
 use der::oid::ObjectIdentifier;
-use der::{Decode, Sequence, Tag, TagNumber, Tagged};
+use der::{Decode, Encode, Tag, TagNumber, Tagged};
 use hmac::{KeyInit, Mac};
+use pkcs12::cms::cert::x509::Certificate;
 use pkcs12::pbe_params::EncryptedPrivateKeyInfo;
 use pkcs12::{Pfx, SafeBag};
 use pkcs5::pbes2;
 use spki::AlgorithmIdentifierOwned;
-use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::kdf::{self, Hash, Kdf};
 use super::keys::{self, RsaPublic};
@@ -212,27 +212,15 @@ fn parts(auth_safe: &[u8]) -> Option<Vec<Part>> {
     Some(out)
 }
 
-/// A certificate's outer SEQUENCE in strict DER (OpenSSL keeps the TBS verbatim anyway).
-#[derive(Sequence)]
-struct Outer<'a> {
-    _tbs: AnyRef<'a>,
-    _alg: AnyRef<'a>,
-    _sig: AnyRef<'a>,
-}
-
-/// A certificate OpenSSL would re-encode to these very bytes, and its RSA key if any.
+/// A certificate OpenSSL would re-encode to these very bytes (strict DER throughout, read by
+/// `x509-cert` on the same `der` crate as the rest of this file), and its RSA key if any.
 /// `None` = not sure: let OpenSSL do it.
 pub(super) fn cert_key(cert: &[u8]) -> Option<Option<RsaPublic>> {
-    let (rest, x) = X509Certificate::from_der(cert).ok()?;
-    if !rest.is_empty() {
-        return None;
-    }
-    Outer::from_der(cert).ok()?;
-    let spki = x.public_key();
-    let alg = spki.algorithm.algorithm.to_id_string();
-    if alg == RSA_ENCRYPTION.to_string() {
-        Some(Some(keys::spki_rsa(spki.raw)?))
-    } else if alg == RSASSA_PSS.to_string() {
+    let x = Certificate::from_der(cert).ok()?;
+    let spki = x.tbs_certificate().subject_public_key_info();
+    if spki.algorithm.oid == RSA_ENCRYPTION {
+        Some(Some(keys::spki_rsa(&spki.to_der().ok()?)?))
+    } else if spki.algorithm.oid == RSASSA_PSS {
         // RSASSA-PSS keys: OpenSSL's key comparison rules, not ours.
         None
     } else {
