@@ -13,7 +13,7 @@ use super::cycle::{
 };
 use super::exit::{CliError, ExitStatus};
 use super::term::print_json;
-use rhv_pki::audit::{self, AuditConfig};
+use rhv_pki::audit::AuditConfig;
 use rhv_pki::manager::endpoints;
 use rhv_pki::manager::maintenance::{self, CycleReport, CycleResult, HostedEngineCli};
 
