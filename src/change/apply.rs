@@ -10,14 +10,14 @@ use openssl::rsa::Rsa;
 use openssl::x509::X509;
 
 use super::check::preflight;
-use super::plan::{ca_not_after, APACHE_CA};
+use super::plan::APACHE_CA;
 use super::state::*;
 use super::*;
 use crate::pki::catalog;
 use crate::pki::cert;
 use crate::pki::conf;
 use crate::pki::p12format;
-use crate::pki::sign::{self, LeafProfile, NameStyle, DAY};
+use crate::pki::sign::{self, LeafProfile, NameStyle};
 use crate::pki::sshcert;
 use txn::{Meta, Tree, Txn, TxnConfig};
 
@@ -195,7 +195,7 @@ fn execute(
     let entities: Vec<&Item> = plan
         .items
         .iter()
-        .filter(|i| i.kind == ItemKind::Entity)
+        .filter(|i| matches!(i.action, Action::Reissue { .. }))
         .collect();
     if !entities.is_empty() {
         let ca_key = load_ca_key(x.dir, &signer.ca)?;
@@ -235,16 +235,7 @@ impl Signer {
         let dir = &cfg.pki_dir;
         let ca =
             load_ca(dir, &catalog::CAS[0])?.ok_or_else(|| ChangeError::Stale("ca.pem".into()))?;
-        let san = match plan.engine_fqdn.as_deref().map(conf::check_host_name) {
-            Some(Ok(h)) => Some(h.san()),
-            Some(Err(why)) => {
-                return Err(ChangeError::Refused(format!(
-                    "ENGINE_FQDN {}: {why}",
-                    conf::escape(plan.engine_fqdn.as_deref().unwrap_or_default())
-                )))
-            }
-            None => None,
-        };
+        let san = plan.engine_host.as_ref().map(HostName::san);
         let aia = read_text(dir.join("cert.template")).ok().and_then(|t| {
             t.lines().find_map(|l| {
                 let (k, v) = l.split_once('=')?;
@@ -286,13 +277,14 @@ impl Index {
     }
 
     /// serial.txt must still say what the plan expected.
-    fn expect(&self, serial: &str) -> Result<()> {
+    fn expect(&self, serial: u128) -> Result<()> {
         let expect = conf::parse_serial(&self.serial_now)
             .map_err(|r| ChangeError::Stale(format!("serial.txt: {r}")))?;
-        if sign::serial_text(expect) != serial {
+        if expect != serial {
             return Err(ChangeError::Stale(format!(
-                "serial.txt is {} but the plan issues {serial}",
+                "serial.txt is {} but the plan issues {}",
                 sign::serial_text(expect),
+                sign::serial_text(serial),
             )));
         }
         Ok(())
@@ -354,23 +346,31 @@ impl Exec<'_> {
         index: &mut Index,
     ) -> Result<()> {
         let (cfg, dir) = (self.cfg, self.dir);
-        self.progress.step(&format!(
-            "{}: issuing serial {}",
-            item.name, item.new_serial
-        ));
-        let def =
-            catalog::entity(&item.name).ok_or_else(|| ChangeError::Stale(item.name.clone()))?;
+        let Action::Reissue {
+            entity: def,
+            serial,
+            key,
+            p12: family,
+            not_before,
+            not_after,
+        } = item.action
+        else {
+            return Ok(());
+        };
+        let serial_hex = sign::serial_text(serial);
+        self.progress
+            .step(&format!("{}: issuing serial {serial_hex}", def.name));
         let st = load_entity(dir, def, &cfg.p12_password, &signer.ca)?
             .ok_or_else(|| ChangeError::Stale(format!("keys/{}.p12", def.name)))?;
-        index.expect(&item.new_serial)?;
-        let key = if item.key == "new" {
-            self.progress
-                .step(&format!("{}: generating a new RSA-2048 key", item.name));
-            new_key()?
-        } else {
-            st.key
+        index.expect(serial)?;
+        let key = match key {
+            KeyUse::New => {
+                self.progress
+                    .step(&format!("{}: generating a new RSA-2048 key", def.name));
+                new_key()?
+            }
+            KeyUse::Kept => st.key,
         };
-        let days = entity_days(cfg, def);
         let profile = LeafProfile {
             profile: def.profile,
             san_dns: signer.san.clone(),
@@ -382,16 +382,15 @@ impl Exec<'_> {
             &key,
             &signer.ca.x509,
             ca_key,
-            &item.new_serial,
-            cfg.now - DAY,
-            cfg.now + days * DAY,
+            &serial_hex,
+            not_before,
+            not_after,
             &profile,
         )?;
         let csr = sign::request(&key)?.to_pem().map_err(|e| sign::SignError {
             what: "request".into(),
             reason: cert::first_openssl_reason(&e),
         })?;
-        let family = cfg.p12_format.unwrap_or(st.family);
         let p12 = sign::pkcs12(&cert, &key, &cfg.p12_password, family)?;
         let text = sign::text_and_pem(&cert)?;
         let n = def.name;
@@ -426,7 +425,7 @@ impl Exec<'_> {
             self.written.push(k_rel);
         }
         // certs/<SERIAL>.pem, as openssl ca's new_certs_dir copy
-        let copy_rel = format!("certs/{}.pem", item.new_serial);
+        let copy_rel = format!("certs/{serial_hex}.pem");
         let m = meta_like(
             &dir.join(format!("certs/{}.pem", item.old_serial)),
             &dir.join("certs"),
@@ -434,20 +433,9 @@ impl Exec<'_> {
         )?;
         self.put(&copy_rel, &text, Some(Meta { mode: 0o644, ..m }), false)?;
         if let Some(o) = &item.openssh {
-            reissue_openssh(
-                cfg,
-                self.txn,
-                o,
-                n,
-                &key,
-                ca_key,
-                self.plan,
-                self.written,
-                self.manual,
-                self.progress,
-            )?;
+            self.reissue_openssh(o, &key, ca_key)?;
         }
-        index.record(&item.new_serial, cfg.now + days * DAY, cert.subject_name());
+        index.record(&serial_hex, not_after, cert.subject_name());
         self.written.extend([req_rel, cer_rel, p12_rel, copy_rel]);
         Ok(())
     }
@@ -490,21 +478,22 @@ impl Exec<'_> {
         let (cfg, dir) = (self.cfg, self.dir);
         let ts_pw = truststore_password(cfg);
         let mut new_ca_files = Vec::new();
-        for item in self.plan.items.iter().filter(|i| i.kind == ItemKind::Ca) {
-            let def = catalog::CAS
-                .iter()
-                .find(|c| c.name == item.name)
-                .ok_or_else(|| ChangeError::Stale(item.name.clone()))?;
+        for item in &self.plan.items {
+            let Action::ResignCa {
+                ca: def,
+                not_before,
+                not_after,
+                rewrite_truststore,
+                refresh_apache_copy,
+            } = item.action
+            else {
+                continue;
+            };
             self.progress
                 .step(&format!("{}: re-signing with its own key", def.name));
             let st = load_ca(dir, def)?.ok_or_else(|| ChangeError::Stale(def.cert.into()))?;
             let key = load_ca_key(dir, &st)?;
-            let new = sign::resign_ca(
-                &st.der,
-                &key,
-                cfg.now - DAY,
-                ca_not_after(cfg, st.summary.not_after),
-            )?;
+            let new = sign::resign_ca(&st.der, &key, not_before, not_after)?;
             let pem = new.to_pem().map_err(|e| sign::SignError {
                 what: "PEM".into(),
                 reason: cert::first_openssl_reason(&e),
@@ -513,15 +502,16 @@ impl Exec<'_> {
             let m = meta_like(&dir.join(def.copy), &dir.join("certs"), 0o644)?;
             self.put(def.copy, &pem, Some(m), false)?;
             self.written.push(def.copy.into());
-            let ts = dir.join(".truststore");
-            if let Ok(cur) = read_file(&ts) {
+            if rewrite_truststore {
+                let ts = dir.join(".truststore");
+                let cur = read_file(&ts).map_err(|e| crate::Error::io(&ts, e))?;
                 let data = refresh_truststore(&cur, def.truststore_alias, &pem, &ts_pw, cfg.now)
                     .map_err(|reason| ChangeError::Refused(format!(".truststore: {reason}")))?;
                 self.put(".truststore", &data, None, false)?;
                 self.written.push(".truststore".into());
             }
             // A regular-file copy of ca.pem (the plan checked it held the old CA) follows it.
-            if item.files.iter().any(|f| f == APACHE_CA) {
+            if refresh_apache_copy {
                 self.progress.step("apache-ca.pem: the copy of ca.pem");
                 self.put(APACHE_CA, &pem, None, true)?;
                 self.written.push(APACHE_CA.into());
@@ -537,78 +527,63 @@ impl Exec<'_> {
     }
 }
 
-/// Re-issues a vmconsole entity's OpenSSH certificate for `key` (the key its new X.509
-/// certificate carries) as `pki-enroll-openssh-cert.sh` does: `certs/<name>.pub` rewritten
-/// when the plan says so, `certs/<name>-cert.pub` signed by the CA key; both backed up as
-/// its `common_backup` does (`.YYYYmmddHHMMSS`) and written through the transaction.
-#[allow(clippy::too_many_arguments)]
-fn reissue_openssh(
-    cfg: &ChangeConfig,
-    txn: &mut Txn,
-    o: &OpensshItem,
-    name: &str,
-    key: &PKey<Private>,
-    ca_key: &PKey<Private>,
-    plan: &Plan,
-    written: &mut Vec<String>,
-    manual: &mut Vec<String>,
-    progress: &mut dyn Progress,
-) -> Result<()> {
-    let dir = &cfg.pki_dir;
-    let which = sshcert::vmconsole(name).ok_or_else(|| ChangeError::Stale(o.file.clone()))?;
-    progress.step(&format!(
-        "{}: OpenSSH {} certificate signed by the CA key",
-        o.file, o.cert_type
-    ));
-    let subject = sshcert::ssh_public(key)?;
-    if let Some(pub_rel) = &o.public_key_file {
-        if dir.join(pub_rel).exists() {
-            txn.backup_copy(Tree::Pki, pub_rel)?;
+impl Exec<'_> {
+    /// Re-issues a vmconsole entity's OpenSSH certificate for `key` (the key its new X.509
+    /// certificate carries) as `pki-enroll-openssh-cert.sh` does: `certs/<name>.pub`
+    /// rewritten when the plan says so, `certs/<name>-cert.pub` signed by the CA key; both
+    /// backed up as its `common_backup` does (`.YYYYmmddHHMMSS`) and written through the
+    /// transaction.
+    fn reissue_openssh(
+        &mut self,
+        o: &OpensshItem,
+        key: &PKey<Private>,
+        ca_key: &PKey<Private>,
+    ) -> Result<()> {
+        let dir = self.dir;
+        self.progress.step(&format!(
+            "{}: OpenSSH {} certificate signed by the CA key",
+            o.file, o.cert_type
+        ));
+        let subject = sshcert::ssh_public(key)?;
+        if let Some(pub_rel) = &o.public_key_file {
+            let m = meta_like(&dir.join(pub_rel), &dir.join("certs"), 0o644)?;
+            let data = sshcert::public_file(&subject)?;
+            self.put(pub_rel, &data, Some(m), dir.join(pub_rel).exists())?;
+            self.written.push(pub_rel.clone());
         }
-        let m = meta_like(&dir.join(pub_rel), &dir.join("certs"), 0o644)?;
-        txn.write(
-            Tree::Pki,
-            pub_rel,
-            &sshcert::public_file(&subject)?,
-            Some(m),
+        let old = read_file(dir.join(&o.file)).ok();
+        let comment = old
+            .as_deref()
+            .and_then(|d| sshcert::parse(d).ok())
+            .map(|c| c.comment().to_string())
+            .unwrap_or_default();
+        let mut nonce = [0u8; 32];
+        openssl::rand::rand_bytes(&mut nonce).map_err(|e| sign::SignError {
+            what: "nonce".into(),
+            reason: cert::first_openssl_reason(&e),
+        })?;
+        let data = sshcert::issue(
+            ca_key,
+            &sshcert::Request {
+                which: o.which,
+                subject: &subject,
+                fqdn: &self.plan.engine_name().unwrap_or_default(),
+                valid_after: o.valid_after,
+                valid_before: o.valid_before,
+                comment: &comment,
+                nonce,
+            },
         )?;
-        written.push(pub_rel.clone());
+        let m = meta_like(&dir.join(&o.file), &dir.join("certs"), 0o644)?;
+        self.put(&o.file, &data, Some(m), old.is_some())?;
+        self.written.push(o.file.clone());
+        self.manual.push(format!(
+            "copy {} to {} (the vmconsole proxy's copy; keep its owner and mode), then restart ovirt-vmconsole-proxy-sshd",
+            dir.join(&o.file).display(),
+            o.proxy_copy
+        ));
+        Ok(())
     }
-    let old = read_file(dir.join(&o.file)).ok();
-    let comment = old
-        .as_deref()
-        .and_then(|d| sshcert::parse(d).ok())
-        .map(|c| c.comment().to_string())
-        .unwrap_or_default();
-    let mut nonce = [0u8; 32];
-    openssl::rand::rand_bytes(&mut nonce).map_err(|e| sign::SignError {
-        what: "nonce".into(),
-        reason: cert::first_openssl_reason(&e),
-    })?;
-    let data = sshcert::issue(
-        ca_key,
-        &sshcert::Request {
-            which,
-            subject: &subject,
-            fqdn: plan.engine_fqdn.as_deref().unwrap_or_default(),
-            valid_after: o.valid_after,
-            valid_before: o.valid_before,
-            comment: &comment,
-            nonce,
-        },
-    )?;
-    if old.is_some() {
-        txn.backup_copy(Tree::Pki, &o.file)?;
-    }
-    let m = meta_like(&dir.join(&o.file), &dir.join("certs"), 0o644)?;
-    txn.write(Tree::Pki, &o.file, &data, Some(m))?;
-    written.push(o.file.clone());
-    manual.push(format!(
-        "copy {} to {} (the vmconsole proxy's copy; keep its owner and mode), then restart ovirt-vmconsole-proxy-sshd",
-        dir.join(&o.file).display(),
-        o.proxy_copy
-    ));
-    Ok(())
 }
 
 /// After writing: the OpenSSH certificate is oVirt's for the entity's key (the one in its
@@ -621,7 +596,6 @@ fn verify_openssh(
     ca: &CaState,
     fqdn: Option<&str>,
 ) -> std::result::Result<(), String> {
-    let which = sshcert::vmconsole(name).ok_or("not a vmconsole entity")?;
     let subject = sshcert::ssh_public(key).map_err(|e| e.to_string())?;
     let ca_key = ca
         .x509
@@ -630,7 +604,7 @@ fn verify_openssh(
         .and_then(|k| sshcert::ssh_public(&k).map_err(|e| e.to_string()))?;
     let d = read_file(dir.join(&o.file)).map_err(|e| format!("{}: {e}", o.file))?;
     let c = sshcert::parse(&d).map_err(|e| format!("{}: {e}", o.file))?;
-    let p = sshcert::problems(&c, which, Some(&subject), &ca_key, fqdn);
+    let p = sshcert::problems(&c, o.which, Some(&subject), &ca_key, fqdn);
     if !p.is_empty() {
         return Err(format!("{}: {}", o.file, p.join("; ")));
     }
@@ -670,12 +644,12 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
         .ok_or("ca.pem vanished")?;
     let sha256 = "sha256WithRSAEncryption";
     for item in &plan.items {
-        match item.kind {
-            ItemKind::Ca => {
-                let def = catalog::CAS
-                    .iter()
-                    .find(|c| c.name == item.name)
-                    .ok_or("unknown CA")?;
+        match item.action {
+            Action::ResignCa {
+                ca: def,
+                refresh_apache_copy,
+                ..
+            } => {
                 let st = load_ca(dir, def)
                     .map_err(|e| e.to_string())?
                     .ok_or("CA vanished")?;
@@ -699,7 +673,7 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                 {
                     return Err(format!("{} differs from {}", def.copy, def.cert));
                 }
-                if item.files.iter().any(|f| f == APACHE_CA) {
+                if refresh_apache_copy {
                     let p = dir.join(APACHE_CA);
                     let d = read_file(&p).map_err(|e| format!("{APACHE_CA}: {e}"))?;
                     if cert::first_certificate(&p, &d).ok() != Some(st.der.clone()) {
@@ -740,8 +714,12 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                     }
                 }
             }
-            ItemKind::Entity => {
-                let def = catalog::entity(&item.name).ok_or("unknown entity")?;
+            Action::Reissue {
+                entity: def,
+                serial,
+                ..
+            } => {
+                let new_serial = sign::serial_text(serial);
                 let st = load_entity(dir, def, &cfg.p12_password, &ca)
                     .map_err(|e| e.to_string())?
                     .ok_or_else(|| format!("keys/{}.p12 vanished", def.name))?;
@@ -754,13 +732,13 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                         def.name, st.summary.signature.name
                     ));
                 }
-                if st.summary.serial != item.new_serial {
+                if st.summary.serial != new_serial {
                     return Err(format!(
-                        "{}: serial {} instead of {}",
-                        def.name, st.summary.serial, item.new_serial
+                        "{}: serial {} instead of {new_serial}",
+                        def.name, st.summary.serial
                     ));
                 }
-                let copy = dir.join(format!("certs/{}.pem", item.new_serial));
+                let copy = dir.join(format!("certs/{new_serial}.pem"));
                 let d = read_file(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
                 if cert::first_certificate(&copy, &d).ok() != Some(st.der.clone()) {
                     return Err(format!("{}: not the issued certificate", copy.display()));
@@ -773,7 +751,14 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
                     return Err(format!("keys/{}.p12: written as {}", def.name, fmt.short()));
                 }
                 if let Some(o) = &item.openssh {
-                    verify_openssh(dir, o, def.name, &st.key, &ca, plan.engine_fqdn.as_deref())?;
+                    verify_openssh(
+                        dir,
+                        o,
+                        def.name,
+                        &st.key,
+                        &ca,
+                        plan.engine_name().as_deref(),
+                    )?;
                 }
             }
         }

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use super::apply::truststore_password;
 use super::state::read_file;
 use super::*;
-use crate::pki::catalog;
 
 /// The files a plan reads or writes, relative to the PKI dir, with whether each must exist.
 fn plan_files(plan: &Plan) -> Vec<(String, bool)> {
@@ -17,12 +16,7 @@ fn plan_files(plan: &Plan) -> Vec<(String, bool)> {
     if let Some(c) = &plan.conf {
         v.push((c.path.clone(), true));
     }
-    let entities: Vec<&Item> = plan
-        .items
-        .iter()
-        .filter(|i| i.kind == ItemKind::Entity)
-        .collect();
-    if !entities.is_empty() {
+    if plan.reissues_entities() {
         for (f, required) in [
             ("ca.pem", true),
             ("private/ca.pem", true),
@@ -38,8 +32,8 @@ fn plan_files(plan: &Plan) -> Vec<(String, bool)> {
         }
     }
     for i in &plan.items {
-        if let Some(def) = catalog::CAS.iter().find(|c| c.name == i.name) {
-            v.push((def.key.into(), true));
+        if let Action::ResignCa { ca, .. } = i.action {
+            v.push((ca.key.into(), true));
         }
         for f in &i.files {
             v.push((f.clone(), false));
@@ -99,9 +93,10 @@ fn check_truststore(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
     let aliases: Vec<&str> = plan
         .items
         .iter()
-        .filter(|i| i.kind == ItemKind::Ca)
-        .filter_map(|i| catalog::CAS.iter().find(|c| c.name == i.name))
-        .map(|c| c.truststore_alias)
+        .filter_map(|i| match i.action {
+            Action::ResignCa { ca, .. } => Some(ca.truststore_alias),
+            Action::Reissue { .. } => None,
+        })
         .collect();
     let ts = cfg.pki_dir.join(".truststore");
     if aliases.is_empty() || !ts.exists() {
@@ -151,7 +146,7 @@ fn planned_writes(plan: &Plan) -> Vec<String> {
     for i in &plan.items {
         v.extend(i.files.iter().cloned());
     }
-    if plan.items.iter().any(|i| i.kind == ItemKind::Entity) {
+    if plan.reissues_entities() {
         v.extend(
             [
                 "database.txt",

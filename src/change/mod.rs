@@ -17,7 +17,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::pki::catalog::{CaDef, EntityDef};
+use crate::pki::conf::HostName;
 use crate::pki::sign::{self, P12Family};
+use crate::pki::sshcert::Vmconsole;
 use txn::Fault;
 
 /// Default CA validity when re-signing (the upgrade guide's runbook: 3650 days).
@@ -120,6 +123,57 @@ pub enum ItemKind {
     Entity,
 }
 
+/// Whether a re-issued certificate keeps its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyUse {
+    Kept,
+    New,
+}
+
+impl KeyUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyUse::Kept => "kept",
+            KeyUse::New => "new",
+        }
+    }
+}
+
+impl std::fmt::Display for KeyUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// What the executor does for one [`Item`], decided by the planner. The item's other fields
+/// are its description (the table and the JSON); the executor and the post-write check read
+/// only this, never those strings.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Re-sign a CA with its own key, keeping its serial (`resign`, or `renew` of a CA).
+    ResignCa {
+        ca: &'static CaDef,
+        not_before: i64,
+        not_after: i64,
+        /// `.truststore` exists: the re-signed CA replaces its entry under the CA's alias.
+        rewrite_truststore: bool,
+        /// `apache-ca.pem` is a regular-file copy of ca.pem (not the usual link): it follows.
+        refresh_apache_copy: bool,
+    },
+    /// Issue an entity a new certificate for its subject, signed by the CA (`resign` and
+    /// `renew` alike), with every file oVirt keeps of it.
+    Reissue {
+        entity: &'static EntityDef,
+        /// The serial `serial.txt` must hold when it is issued.
+        serial: u128,
+        key: KeyUse,
+        p12: P12Family,
+        not_before: i64,
+        not_after: i64,
+    },
+}
+
 /// One certificate to re-issue.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -137,13 +191,15 @@ pub struct Item {
     pub old_not_after: String,
     pub new_not_before: String,
     pub new_not_after: String,
-    /// `kept` or `new`.
-    pub key: &'static str,
+    pub key: KeyUse,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p12_format: Option<String>,
     /// A vmconsole proxy entity's OpenSSH certificate, re-issued with it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub openssh: Option<OpensshItem>,
+    /// What the executor does (the fields above describe it).
+    #[serde(skip)]
+    pub action: Action,
 }
 
 /// The OpenSSH certificate of a vmconsole proxy entity (`certs/<name>-cert.pub`), re-issued
@@ -165,6 +221,9 @@ pub struct OpensshItem {
     pub public_key_file: Option<String>,
     /// The copy the proxy reads, outside the PKI directory: a manual step.
     pub proxy_copy: String,
+    /// Which of the two certificates (host or user): what the executor issues.
+    #[serde(skip)]
+    which: Vmconsole,
     #[serde(skip)]
     valid_after: i64,
     #[serde(skip)]
@@ -182,9 +241,13 @@ pub struct Skipped {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
-    pub command: String,
+    pub command: Command,
     pub pki_dir: String,
     pub engine_fqdn: Option<String>,
+    /// `ENGINE_FQDN` as checked by the planner (what `engine_fqdn` shows): the SAN of web
+    /// certificates and the principal of the vmconsole host certificate.
+    #[serde(skip)]
+    pub engine_host: Option<HostName>,
     pub conf: Option<ConfChange>,
     pub items: Vec<Item>,
     pub skipped: Vec<Skipped>,
@@ -195,13 +258,56 @@ pub struct Plan {
     /// sha256 of every input file at planning time; checked again under the lock.
     #[serde(skip)]
     pub inputs: Vec<(String, Option<String>)>,
-    #[serde(skip)]
-    pub new_key: bool,
+}
+
+/// Which change command a plan is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Command {
+    Conf,
+    Resign,
+    Renew,
+}
+
+impl Command {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Command::Conf => "conf",
+            Command::Resign => "resign",
+            Command::Renew => "renew",
+        }
+    }
+}
+
+impl std::fmt::Display for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
         self.conf.is_none() && self.items.is_empty()
+    }
+
+    /// Whether an entity is re-issued (then the CA key signs, and the index is written).
+    fn reissues_entities(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| matches!(i.action, Action::Reissue { .. }))
+    }
+
+    /// `ENGINE_FQDN` as a name (a DNS name or an IP address literal), when the plan has one.
+    fn engine_name(&self) -> Option<String> {
+        self.engine_host.as_ref().map(host_text)
+    }
+}
+
+/// A checked `ENGINE_FQDN` as written: the DNS name, or the IP address literal.
+fn host_text(h: &HostName) -> String {
+    match h {
+        HostName::Dns(d) => d.clone(),
+        HostName::Ip(a) => a.to_string(),
     }
 }
 

@@ -121,7 +121,7 @@ fn entity_weaknesses(
 
 /// The notAfter a re-signed CA gets: `--ca-days` from now when given, else the later of
 /// [`DEFAULT_CA_DAYS`] from now and the CA's current notAfter.
-pub(super) fn ca_not_after(cfg: &ChangeConfig, current: i64) -> i64 {
+fn ca_not_after(cfg: &ChangeConfig, current: i64) -> i64 {
     match cfg.ca_days {
         Some(d) => cfg.now + d * DAY,
         None => (cfg.now + DEFAULT_CA_DAYS * DAY).max(current),
@@ -250,10 +250,7 @@ impl Fqdn {
         };
         let name = checked.as_ref().ok().and_then(Option::as_ref);
         Fqdn {
-            text: name.map(|h| match h {
-                conf::HostName::Dns(d) => d.clone(),
-                conf::HostName::Ip(a) => a.to_string(),
-            }),
+            text: name.map(host_text),
             san: name.map(|h| h.san()),
             checked,
         }
@@ -278,20 +275,19 @@ impl Fqdn {
 fn empty_plan(cfg: &ChangeConfig, req: &Request, fqdn: &Fqdn) -> Plan {
     Plan {
         command: match req {
-            Request::Conf => "conf",
-            Request::Resign { .. } => "resign",
-            Request::Renew { .. } => "renew",
-        }
-        .into(),
+            Request::Conf => Command::Conf,
+            Request::Resign { .. } => Command::Resign,
+            Request::Renew { .. } => Command::Renew,
+        },
         pki_dir: cfg.pki_dir.to_string_lossy().into_owned(),
         engine_fqdn: fqdn.text.clone(),
+        engine_host: fqdn.checked.as_ref().ok().cloned().flatten(),
         conf: None,
         items: Vec::new(),
         skipped: Vec::new(),
         services: Vec::new(),
         notes: Vec::new(),
         inputs: Vec::new(),
-        new_key: matches!(req, Request::Renew { new_key: true, .. }),
     }
 }
 
@@ -497,12 +493,15 @@ impl Planner<'_> {
         self.inputs.insert(st.def.copy.into());
         self.inputs.insert(".truststore".into());
         let mut files = vec![st.def.cert.to_string(), st.def.copy.to_string()];
-        if dir.join(".truststore").exists() {
+        let rewrite_truststore = dir.join(".truststore").exists();
+        if rewrite_truststore {
             files.push(".truststore".into());
         }
+        let mut refresh_apache_copy = false;
         if name == "ca" {
             match apache_ca_copy(dir, &st.der) {
                 ApacheCa::Copy => {
+                    refresh_apache_copy = true;
                     files.push(APACHE_CA.into());
                     self.inputs.insert(APACHE_CA.into());
                     self.plan.notes.push(format!(
@@ -513,6 +512,7 @@ impl Planner<'_> {
                 ApacheCa::LinkOrAbsent => {}
             }
         }
+        let (not_before, not_after) = (cfg.now - DAY, ca_not_after(cfg, st.summary.not_after));
         self.plan.items.push(Item {
             name: name.into(),
             kind: ItemKind::Ca,
@@ -523,11 +523,18 @@ impl Planner<'_> {
             old_signature: st.summary.signature.name.to_string(),
             new_signature: "sha256WithRSAEncryption",
             old_not_after: cert::rfc3339(st.summary.not_after),
-            new_not_before: cert::rfc3339(cfg.now - DAY),
-            new_not_after: cert::rfc3339(ca_not_after(cfg, st.summary.not_after)),
-            key: "kept",
+            new_not_before: cert::rfc3339(not_before),
+            new_not_after: cert::rfc3339(not_after),
+            key: KeyUse::Kept,
             p12_format: None,
             openssh: None,
+            action: Action::ResignCa {
+                ca: st.def,
+                not_before,
+                not_after,
+                rewrite_truststore,
+                refresh_apache_copy,
+            },
         });
         Ok(true)
     }
@@ -690,6 +697,8 @@ impl Planner<'_> {
             ));
         }
         let days = entity_days(cfg, def);
+        let (not_before, not_after) = (cfg.now - DAY, cfg.now + days * DAY);
+        let key = if rotate { KeyUse::New } else { KeyUse::Kept };
         let family = cfg.p12_format.unwrap_or(st.family);
         let serial_hex = sign::serial_text(serial);
         let mut files = entity_files(def);
@@ -711,11 +720,19 @@ impl Planner<'_> {
             old_signature: st.summary.signature.name.to_string(),
             new_signature: "sha256WithRSAEncryption",
             old_not_after: cert::rfc3339(st.summary.not_after),
-            new_not_before: cert::rfc3339(cfg.now - DAY),
-            new_not_after: cert::rfc3339(cfg.now + days * DAY),
-            key: if rotate { "new" } else { "kept" },
+            new_not_before: cert::rfc3339(not_before),
+            new_not_after: cert::rfc3339(not_after),
+            key,
             p12_format: Some(format!("{} -> {}", st.family_text, family.as_str())),
             openssh,
+            action: Action::Reissue {
+                entity: def,
+                serial,
+                key,
+                p12: family,
+                not_before,
+                not_after,
+            },
         });
         Ok(())
     }
@@ -777,6 +794,7 @@ impl Planner<'_> {
             new_not_after: cert::rfc3339(valid_before),
             public_key_file: rewrite_pub.then_some(pub_rel),
             proxy_copy: copy.to_string_lossy().into_owned(),
+            which: s.which,
             valid_after,
             valid_before,
         })
