@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::sys::{self, WriteOpts};
+
 /// Everything that can go wrong while changing files.
 #[derive(Debug, thiserror::Error)]
 pub enum TxnError {
@@ -54,6 +56,16 @@ pub enum TxnError {
 }
 
 type Result<T, E = TxnError> = std::result::Result<T, E>;
+
+impl From<sys::WriteError> for TxnError {
+    fn from(e: sys::WriteError) -> TxnError {
+        TxnError::Io {
+            path: e.path,
+            op: e.op,
+            source: e.source,
+        }
+    }
+}
 
 fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> TxnError + 'a {
     move |source| TxnError::Io {
@@ -383,16 +395,6 @@ pub fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
     }
 }
 
-/// The `security.selinux` label of an open file, when it has one.
-fn selinux_label(f: &File) -> Option<Vec<u8>> {
-    let mut buf = vec![0u8; 4096];
-    let n = rustix::fs::fgetxattr(f, SELINUX_XATTR, &mut buf[..]).ok()?;
-    buf.truncate(n);
-    Some(buf)
-}
-
-const SELINUX_XATTR: &str = "security.selinux";
-
 /// The post-write check of one file: a regular file with this content, mode and owner, and
 /// the link it was written through still that link.
 fn check_on_disk(
@@ -442,8 +444,7 @@ fn check_on_disk(
 }
 
 fn fsync_dir(dir: &Path) -> Result<()> {
-    let d = File::open(dir).map_err(io(dir, "open directory"))?;
-    d.sync_all().map_err(io(dir, "fsync directory"))
+    Ok(sys::fsync_dir(dir)?)
 }
 
 fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
@@ -955,7 +956,7 @@ impl Txn {
         if abort {
             std::process::abort();
         }
-        let tmp = tmp_name(&path);
+        let tmp = sys::tmp_name(&path);
         let _ = fs::remove_file(&tmp);
         std::os::unix::fs::symlink(target, &tmp).map_err(io(&tmp, "symlink"))?;
         fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
@@ -1000,18 +1001,6 @@ impl Txn {
     }
 }
 
-fn tmp_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.rhv-pki-{}.tmp", std::process::id()))
-}
-
-fn is_our_tmp(name: &str) -> bool {
-    name.starts_with('.') && name.contains(".rhv-pki-") && name.ends_with(".tmp")
-}
-
 fn set_meta_fd(f: &File, path: &Path, meta: Meta) -> Result<()> {
     let cur = f.metadata().map_err(io(path, "stat"))?;
     if cur.uid() != meta.uid || cur.gid() != meta.gid {
@@ -1026,46 +1015,15 @@ fn set_meta_path(path: &Path, meta: Meta) -> Result<()> {
     set_meta_fd(&f, path, meta)
 }
 
-/// temp file beside the target, mode/owner (and the replaced file's SELinux label) set,
-/// fsync, rename, directory fsync.
+/// [`sys::atomic_write`] with `meta` and the SELinux label of the file replaced.
 fn atomic_write(path: &Path, data: &[u8], meta: Meta, abort_before_rename: bool) -> Result<()> {
-    // The label of the file replaced (a new file gets its directory's default, as with cp).
-    let label = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_file() => File::open(path).ok().and_then(|f| selinux_label(&f)),
-        _ => None,
+    let opts = WriteOpts {
+        mode: Some(meta.mode),
+        owner: Some((meta.uid, meta.gid)),
+        keep_xattr: Some(sys::SELINUX_XATTR),
+        abort_before_rename,
     };
-    let tmp = tmp_name(path);
-    let _ = fs::remove_file(&tmp);
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(io(&tmp, "create temporary file"))?;
-    let r = (|| {
-        f.write_all(data).map_err(io(&tmp, "write"))?;
-        set_meta_fd(&f, &tmp, meta)?;
-        if let Some(l) = &label {
-            rustix::fs::fsetxattr(&f, SELINUX_XATTR, l, rustix::fs::XattrFlags::empty()).map_err(
-                |e| TxnError::Io {
-                    path: tmp.clone(),
-                    op: "set SELinux label",
-                    source: e.into(),
-                },
-            )?;
-        }
-        f.sync_all().map_err(io(&tmp, "fsync"))?;
-        // A kill between the temp file and the rename is the interesting case.
-        if abort_before_rename {
-            std::process::abort();
-        }
-        fs::rename(&tmp, path).map_err(io(path, "rename"))
-    })();
-    if r.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    r?;
-    fsync_dir(path.parent().unwrap_or(Path::new(".")))
+    Ok(sys::atomic_write(path, data, &opts)?)
 }
 
 fn write_new(path: &Path, data: &[u8]) -> Result<()> {
@@ -1115,7 +1073,7 @@ fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
             if same {
                 return Ok(());
             }
-            let tmp = tmp_name(&path);
+            let tmp = sys::tmp_name(&path);
             let _ = fs::remove_file(&tmp);
             std::os::unix::fs::symlink(&target, &tmp).map_err(io(&tmp, "symlink"))?;
             fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
@@ -1196,7 +1154,7 @@ fn undo(cfg: &TxnConfig, dir: &Path) -> Result<()> {
     for d in touched_dirs.into_iter().flatten() {
         if let Ok(rd) = fs::read_dir(&d) {
             for e in rd.flatten() {
-                if is_our_tmp(&e.file_name().to_string_lossy()) {
+                if sys::is_tmp_name(&e.file_name().to_string_lossy()) {
                     let _ = fs::remove_file(e.path());
                 }
             }
@@ -1716,7 +1674,13 @@ mod tests {
         fs::set_permissions(pki.join("keys/real.key"), fs::Permissions::from_mode(0o640)).unwrap();
         let label = b"system_u:object_r:cert_t:s0\0";
         let labelled = File::open(pki.join("keys/real.key")).is_ok_and(|f| {
-            rustix::fs::fsetxattr(&f, SELINUX_XATTR, label, rustix::fs::XattrFlags::empty()).is_ok()
+            rustix::fs::fsetxattr(
+                &f,
+                sys::SELINUX_XATTR,
+                label,
+                rustix::fs::XattrFlags::empty(),
+            )
+            .is_ok()
         });
         std::os::unix::fs::symlink("real.key", pki.join("keys/a.key")).unwrap();
         let before = tree_state(&pki);
@@ -1740,8 +1704,8 @@ mod tests {
         assert_eq!(fs::read(pki.join("keys/real.key")).unwrap(), b"new key");
         assert_eq!(mode(&pki.join("keys/real.key")), 0o640);
         if labelled {
-            let f = File::open(pki.join("keys/real.key")).unwrap();
-            assert_eq!(selinux_label(&f).as_deref(), Some(&label[..]));
+            let l = sys::xattr(&pki.join("keys/real.key"), sys::SELINUX_XATTR);
+            assert_eq!(l.as_deref(), Some(&label[..]));
         }
         txn.rollback().unwrap();
         assert_eq!(tree_state(&pki), before);
