@@ -70,8 +70,8 @@ pub struct WriteOpts<'a> {
     pub owner: Option<(u32, u32)>,
     /// The extended attribute carried over from the file replaced: [`SELINUX_XATTR`] (so a
     /// replaced file keeps its label; a new file gets its directory's default, as with
-    /// `cp`), a `user.` one in tests, `None` for none. A replaced file without it (or on a
-    /// file system without extended attributes) passes nothing on.
+    /// `cp`), a `user.` one in tests, `None` for none. Where the file system has no such
+    /// attribute or does not support it, nothing is copied and the write goes on.
     pub keep_xattr: Option<&'a str>,
     /// Crash tests: the process aborts after the temporary file is complete and synced,
     /// before the rename (like `kill -9` at the worst moment).
@@ -153,9 +153,14 @@ pub fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
     None
 }
 
-/// Sets extended attribute `name` on an open file.
-pub fn set_xattr(f: &File, name: &str, value: &[u8]) -> io::Result<()> {
-    rustix::fs::fsetxattr(f, name, value, rustix::fs::XattrFlags::empty()).map_err(io::Error::from)
+/// Sets extended attribute `name` on an open file. A file system (or an attribute
+/// namespace) that does not support it is not an error: `Ok(false)`, nothing set.
+pub fn set_xattr(f: &File, name: &str, value: &[u8]) -> io::Result<bool> {
+    match rustix::fs::fsetxattr(f, name, value, rustix::fs::XattrFlags::empty()) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::NOTSUP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Replaces (or creates) `path` with `data` atomically: a temporary file beside it with the
@@ -293,5 +298,64 @@ mod tests {
         let e = fsync_dir(&t.path().join("gone")).unwrap_err();
         assert_eq!(e.op, "open directory");
         fsync_dir(t.path()).unwrap();
+    }
+
+    /// The label is a parameter: a `user.` attribute (ext4, tmpfs) stands in for
+    /// `security.selinux`, which needs SELinux or root to set.
+    #[test]
+    fn a_replaced_file_keeps_its_label_and_a_file_without_one_gets_none() {
+        let t = tempfile::tempdir().unwrap();
+        let label = b"system_u:object_r:cert_t:s0";
+        let opts = WriteOpts {
+            keep_xattr: Some("user.rhv-pki-test"),
+            ..WriteOpts::mode(0o644)
+        };
+        let p = t.path().join("labelled");
+        fs::write(&p, b"old").unwrap();
+        rustix::fs::setxattr(
+            &p,
+            "user.rhv-pki-test",
+            label,
+            rustix::fs::XattrFlags::empty(),
+        )
+        .unwrap();
+        atomic_write(&p, b"new", &opts).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(xattr(&p, "user.rhv-pki-test").as_deref(), Some(&label[..]));
+        // Absent stays absent, and a new file gets nothing (the directory's default).
+        let q = t.path().join("plain");
+        fs::write(&q, b"old").unwrap();
+        atomic_write(&q, b"new", &opts).unwrap();
+        assert_eq!(xattr(&q, "user.rhv-pki-test"), None);
+        let n = t.path().join("new");
+        atomic_write(&n, b"new", &opts).unwrap();
+        assert_eq!(xattr(&n, "user.rhv-pki-test"), None);
+        // Not asked to keep it: not copied.
+        let off = WriteOpts {
+            keep_xattr: None,
+            ..opts
+        };
+        atomic_write(&p, b"newer", &off).unwrap();
+        assert_eq!(xattr(&p, "user.rhv-pki-test"), None);
+    }
+
+    /// Linux answers an attribute namespace it does not know with EOPNOTSUPP, as a file
+    /// system without extended attributes answers any: skipped, not an error.
+    #[test]
+    fn an_unsupported_attribute_is_skipped_and_the_write_goes_on() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("f");
+        fs::write(&p, b"old").unwrap();
+        let f = File::options().write(true).open(&p).unwrap();
+        assert!(!set_xattr(&f, "rhvpkitest.label", b"x").unwrap());
+        assert_eq!(xattr(&p, "rhvpkitest.label"), None);
+        // A refusal that is not "unsupported" still fails.
+        assert!(set_xattr(&f, "", b"x").is_err());
+        let opts = WriteOpts {
+            keep_xattr: Some("rhvpkitest.label"),
+            ..WriteOpts::mode(0o644)
+        };
+        atomic_write(&p, b"new", &opts).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
     }
 }

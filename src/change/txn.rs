@@ -1821,4 +1821,39 @@ mod tests {
         assert_eq!(mode(&pki.join(&dst)), 0o600);
         txn.commit().unwrap();
     }
+
+    /// A replaced file keeps its SELinux label, a new file gets none of its own (the
+    /// directory's default, as with `cp`), and a rollback puts the old file back with the
+    /// label. Without SELinux only root may set `security.selinux` (the kernel keeps it like
+    /// any attribute); the sys tests cover the same code with a `user.` attribute for anyone.
+    #[test]
+    fn a_write_keeps_the_selinux_label_of_the_file_it_replaces() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("ca.pem"), b"old").unwrap();
+        let label = b"system_u:object_r:cert_t:s0\0";
+        let set = rustix::fs::setxattr(
+            pki.join("ca.pem"),
+            sys::SELINUX_XATTR,
+            label,
+            rustix::fs::XattrFlags::empty(),
+        );
+        if crate::sys::effective_uid() != 0 && set.is_err() {
+            return;
+        }
+        set.unwrap();
+        let mut txn = Txn::begin(cfg(&pki, &t.path().join("b"))).unwrap();
+        txn.write(Tree::Pki, "ca.pem", b"new", None).unwrap();
+        txn.write(Tree::Pki, "new.pem", b"n", Some(Meta::current(0o644)))
+            .unwrap();
+        let label_of = |rel: &str| sys::xattr(&pki.join(rel), sys::SELINUX_XATTR);
+        assert_eq!(fs::read(pki.join("ca.pem")).unwrap(), b"new");
+        assert_eq!(label_of("ca.pem").as_deref(), Some(&label[..]));
+        assert_eq!(label_of("new.pem"), None);
+        txn.rollback().unwrap();
+        assert_eq!(fs::read(pki.join("ca.pem")).unwrap(), b"old");
+        assert_eq!(label_of("ca.pem").as_deref(), Some(&label[..]));
+        assert!(!pki.join("new.pem").exists());
+    }
 }
