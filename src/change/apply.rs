@@ -44,12 +44,13 @@ fn refresh_truststore(
     ca_pem: &[u8],
     password: &str,
     now: i64,
-) -> std::result::Result<Vec<u8>, String> {
+) -> std::result::Result<Vec<u8>, TruststoreRewrite> {
     let der = openssl::x509::X509::from_pem(ca_pem)
         .and_then(|x| x.to_der())
-        .map_err(|e| cert::first_openssl_reason(&e))?;
-    crate::pki::truststore::set_trusted_certificate(current, password, alias, &der, now)
-        .map_err(|e| e.to_string())
+        .map_err(|e| TruststoreRewrite::Pem(cert::first_openssl_reason(&e)))?;
+    Ok(crate::pki::truststore::set_trusted_certificate(
+        current, password, alias, &der, now,
+    )?)
 }
 
 /// The engine's trust store password, by the audit's rule (engine.conf.d, else oVirt's).
@@ -122,9 +123,8 @@ pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Re
     // Under the lock: the inputs must be what the plan saw (a recovery may have changed them).
     for (p, h) in &plan.inputs {
         if &sha(&dir.join(p)) != h {
-            let id = txn.rollback()?;
-            let _ = id;
-            return Err(ChangeError::Stale(p.clone()));
+            txn.rollback()?;
+            return Err(ChangeError::Stale(Stale::File(p.clone())));
         }
     }
     let mut written = Vec::new();
@@ -133,10 +133,10 @@ pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Re
     let r = r.and_then(|()| {
         progress.step("verifying what was written");
         verify(cfg, plan)
-            .and_then(|()| txn.verify_written().map_err(|e| e.to_string()))
+            .and_then(|()| Ok(txn.verify_written()?))
             .map_err(|reason| ChangeError::Verify {
                 backup: txn.id.clone(),
-                reason,
+                reason: Box::new(reason),
             })
     });
     match r {
@@ -159,7 +159,7 @@ pub fn apply(cfg: &ChangeConfig, plan: &Plan, progress: &mut dyn Progress) -> Re
                 ChangeError::Verify { .. } => e,
                 other => ChangeError::RolledBack {
                     backup: id,
-                    reason: other.to_string(),
+                    reason: Box::new(other),
                 },
             })
         }
@@ -233,8 +233,8 @@ struct Signer {
 impl Signer {
     fn load(cfg: &ChangeConfig, plan: &Plan) -> Result<Signer> {
         let dir = &cfg.pki_dir;
-        let ca =
-            load_ca(dir, &catalog::CAS[0])?.ok_or_else(|| ChangeError::Stale("ca.pem".into()))?;
+        let ca = load_ca(dir, &catalog::CAS[0])?
+            .ok_or_else(|| ChangeError::Stale(Stale::File("ca.pem".into())))?;
         let san = plan.engine_host.as_ref().map(HostName::san);
         let aia = read_text(dir.join("cert.template")).ok().and_then(|t| {
             t.lines().find_map(|l| {
@@ -278,14 +278,13 @@ impl Index {
 
     /// serial.txt must still say what the plan expected.
     fn expect(&self, serial: u128) -> Result<()> {
-        let expect = conf::parse_serial(&self.serial_now)
-            .map_err(|r| ChangeError::Stale(format!("serial.txt: {r}")))?;
-        if expect != serial {
-            return Err(ChangeError::Stale(format!(
-                "serial.txt is {} but the plan issues {}",
-                sign::serial_text(expect),
-                sign::serial_text(serial),
-            )));
+        let found = conf::parse_serial(&self.serial_now)
+            .map_err(|reason| ChangeError::Stale(Stale::SerialUnreadable { reason }))?;
+        if found != serial {
+            return Err(ChangeError::Stale(Stale::Serial {
+                found,
+                planned: serial,
+            }));
         }
         Ok(())
     }
@@ -318,8 +317,8 @@ impl Exec<'_> {
             &read_file(dir.join(&c.path)).map_err(|e| crate::Error::io(dir.join(&c.path), e))?,
         )
         .into_owned();
-        let (fixed, _) =
-            conf::fix_default_md(&text).ok_or_else(|| ChangeError::Stale("openssl.conf".into()))?;
+        let (fixed, _) = conf::fix_default_md(&text)
+            .ok_or_else(|| ChangeError::Stale(Stale::File("openssl.conf".into())))?;
         self.txn.backup_copy(Tree::Pki, &c.path)?;
         self.txn.write(Tree::Pki, &c.path, fixed.as_bytes(), None)?;
         self.written.push(c.path.clone());
@@ -361,7 +360,7 @@ impl Exec<'_> {
         self.progress
             .step(&format!("{}: issuing serial {serial_hex}", def.name));
         let st = load_entity(dir, def, &cfg.p12_password, &signer.ca)?
-            .ok_or_else(|| ChangeError::Stale(format!("keys/{}.p12", def.name)))?;
+            .ok_or_else(|| ChangeError::Stale(Stale::File(format!("keys/{}.p12", def.name))))?;
         index.expect(serial)?;
         let key = match key {
             KeyUse::New => {
@@ -491,7 +490,8 @@ impl Exec<'_> {
             };
             self.progress
                 .step(&format!("{}: re-signing with its own key", def.name));
-            let st = load_ca(dir, def)?.ok_or_else(|| ChangeError::Stale(def.cert.into()))?;
+            let st = load_ca(dir, def)?
+                .ok_or_else(|| ChangeError::Stale(Stale::File(def.cert.into())))?;
             let key = load_ca_key(dir, &st)?;
             let new = sign::resign_ca(&st.der, &key, not_before, not_after)?;
             let pem = new.to_pem().map_err(|e| sign::SignError {
@@ -506,7 +506,7 @@ impl Exec<'_> {
                 let ts = dir.join(".truststore");
                 let cur = read_file(&ts).map_err(|e| crate::Error::io(&ts, e))?;
                 let data = refresh_truststore(&cur, def.truststore_alias, &pem, &ts_pw, cfg.now)
-                    .map_err(|reason| ChangeError::Refused(format!(".truststore: {reason}")))?;
+                    .map_err(Refusal::TruststoreRewrite)?;
                 self.put(".truststore", &data, None, false)?;
                 self.written.push(".truststore".into());
             }
@@ -591,35 +591,53 @@ impl Exec<'_> {
 fn verify_openssh(
     dir: &Path,
     o: &OpensshItem,
-    name: &str,
+    name: &'static str,
     key: &PKey<Private>,
     ca: &CaState,
     fqdn: Option<&str>,
-) -> std::result::Result<(), String> {
-    let subject = sshcert::ssh_public(key).map_err(|e| e.to_string())?;
-    let ca_key = ca
-        .x509
-        .public_key()
-        .map_err(|e| e.to_string())
-        .and_then(|k| sshcert::ssh_public(&k).map_err(|e| e.to_string()))?;
-    let d = read_file(dir.join(&o.file)).map_err(|e| format!("{}: {e}", o.file))?;
-    let c = sshcert::parse(&d).map_err(|e| format!("{}: {e}", o.file))?;
-    let p = sshcert::problems(&c, o.which, Some(&subject), &ca_key, fqdn);
-    if !p.is_empty() {
-        return Err(format!("{}: {}", o.file, p.join("; ")));
+) -> std::result::Result<(), VerifyError> {
+    let subject = sshcert::ssh_public(key)?;
+    let ca_pub = ca.x509.public_key()?;
+    let ca_key = sshcert::ssh_public(&ca_pub)?;
+    let d = read_file(dir.join(&o.file)).map_err(|source| VerifyError::Unreadable {
+        file: o.file.clone(),
+        source,
+    })?;
+    let c = sshcert::parse(&d).map_err(|reason| VerifyError::SshCert {
+        file: o.file.clone(),
+        reason,
+    })?;
+    let problems = sshcert::problems(&c, o.which, Some(&subject), &ca_key, fqdn);
+    if !problems.is_empty() {
+        return Err(VerifyError::SshProblems {
+            file: o.file.clone(),
+            problems,
+        });
     }
     if (c.valid_after(), c.valid_before()) != (o.valid_after as u64, o.valid_before as u64)
         || c.key_id() != o.key_id
         || c.valid_principals() != o.principals.as_slice()
     {
-        return Err(format!("{}: not the certificate planned", o.file));
+        return Err(VerifyError::SshNotPlanned {
+            file: o.file.clone(),
+        });
     }
     if let Some(pub_rel) = &o.public_key_file {
-        let d = read_file(dir.join(pub_rel)).map_err(|e| format!("{pub_rel}: {e}"))?;
-        let k = ssh_key::PublicKey::from_openssh(String::from_utf8_lossy(&d).trim())
-            .map_err(|e| format!("{pub_rel}: {e}"))?;
+        let d = read_file(dir.join(pub_rel)).map_err(|source| VerifyError::Unreadable {
+            file: pub_rel.clone(),
+            source,
+        })?;
+        let k = ssh_key::PublicKey::from_openssh(String::from_utf8_lossy(&d).trim()).map_err(
+            |source| VerifyError::SshPublicKey {
+                file: pub_rel.clone(),
+                source,
+            },
+        )?;
         if k.key_data() != &subject {
-            return Err(format!("{pub_rel}: not the key of keys/{name}.p12"));
+            return Err(VerifyError::SshNotTheKey {
+                file: pub_rel.clone(),
+                name,
+            });
         }
     }
     Ok(())
@@ -637,119 +655,24 @@ fn openssl_has_ski(der: &[u8]) -> bool {
 
 /// After writing: every re-issued file is consistent and SHA-256, chains verify (host
 /// certificates included, against a re-signed CA), keys match, p12s open.
-pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String> {
+pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), VerifyError> {
     let dir = &cfg.pki_dir;
     let ca = load_ca(dir, &catalog::CAS[0])
-        .map_err(|e| e.to_string())?
-        .ok_or("ca.pem vanished")?;
-    let sha256 = "sha256WithRSAEncryption";
+        .map_err(VerifyError::read)?
+        .ok_or_else(|| VerifyError::Vanished("ca.pem".into()))?;
     for item in &plan.items {
         match item.action {
             Action::ResignCa {
                 ca: def,
                 refresh_apache_copy,
                 ..
-            } => {
-                let st = load_ca(dir, def)
-                    .map_err(|e| e.to_string())?
-                    .ok_or("CA vanished")?;
-                if st.summary.signature.name != sha256 {
-                    return Err(format!(
-                        "{}: signed {}",
-                        def.cert, st.summary.signature.name
-                    ));
-                }
-                if st.summary.serial != item.old_serial {
-                    return Err(format!("{}: serial changed", def.cert));
-                }
-                let k = st.x509.public_key().map_err(|e| e.to_string())?;
-                if !st.x509.verify(&k).unwrap_or(false) {
-                    return Err(format!("{}: self-signature does not verify", def.cert));
-                }
-                load_ca_key(dir, &st).map_err(|e| e.to_string())?;
-                let copy =
-                    read_file(dir.join(def.copy)).map_err(|e| format!("{}: {e}", def.copy))?;
-                if cert::first_certificate(&dir.join(def.copy), &copy).ok() != Some(st.der.clone())
-                {
-                    return Err(format!("{} differs from {}", def.copy, def.cert));
-                }
-                if refresh_apache_copy {
-                    let p = dir.join(APACHE_CA);
-                    let d = read_file(&p).map_err(|e| format!("{APACHE_CA}: {e}"))?;
-                    if cert::first_certificate(&p, &d).ok() != Some(st.der.clone()) {
-                        return Err(format!("{APACHE_CA} differs from {}", def.cert));
-                    }
-                }
-                // Existing certificates issued by this CA must still verify.
-                let sub = if def.name == "ca" {
-                    "certs"
-                } else {
-                    "certs-qemu"
-                };
-                if let Ok(rd) = fs::read_dir(dir.join(sub)) {
-                    for e in rd.flatten() {
-                        let p = e.path();
-                        if p.extension().is_none_or(|x| x != "cer") {
-                            continue;
-                        }
-                        let Ok(d) = cert::read_limited(&p) else {
-                            continue;
-                        };
-                        let Ok(der) = cert::first_certificate(&p, &d) else {
-                            continue;
-                        };
-                        let Ok(x) = X509::from_der(&der) else {
-                            continue;
-                        };
-                        if x.issuer_name().to_der().ok() != st.x509.subject_name().to_der().ok() {
-                            continue;
-                        }
-                        if !x.verify(&k).unwrap_or(false) {
-                            return Err(format!(
-                                "{}: no longer verifies against the re-signed {}",
-                                p.display(),
-                                def.cert
-                            ));
-                        }
-                    }
-                }
-            }
+            } => verify_ca(dir, def, &item.old_serial, refresh_apache_copy)?,
             Action::Reissue {
                 entity: def,
                 serial,
                 ..
             } => {
-                let new_serial = sign::serial_text(serial);
-                let st = load_entity(dir, def, &cfg.p12_password, &ca)
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| format!("keys/{}.p12 vanished", def.name))?;
-                if let Some(h) = st.hands_off {
-                    return Err(format!("{}: {}", def.name, h.reason()));
-                }
-                if st.summary.signature.name != sha256 {
-                    return Err(format!(
-                        "{}: signed {}",
-                        def.name, st.summary.signature.name
-                    ));
-                }
-                if st.summary.serial != new_serial {
-                    return Err(format!(
-                        "{}: serial {} instead of {new_serial}",
-                        def.name, st.summary.serial
-                    ));
-                }
-                let copy = dir.join(format!("certs/{new_serial}.pem"));
-                let d = read_file(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
-                if cert::first_certificate(&copy, &d).ok() != Some(st.der.clone()) {
-                    return Err(format!("{}: not the issued certificate", copy.display()));
-                }
-                let fmt = p12format::detect(
-                    &read_file(dir.join(format!("keys/{}.p12", def.name))).unwrap_or_default(),
-                )
-                .map_err(|e| format!("keys/{}.p12: {e}", def.name))?;
-                if fmt.needs_legacy_provider() || fmt.key_friendly_name {
-                    return Err(format!("keys/{}.p12: written as {}", def.name, fmt.short()));
-                }
+                let st = verify_entity(cfg, def, serial, &ca)?;
                 if let Some(o) = &item.openssh {
                     verify_openssh(
                         dir,
@@ -764,4 +687,147 @@ pub fn verify(cfg: &ChangeConfig, plan: &Plan) -> std::result::Result<(), String
         }
     }
     Ok(())
+}
+
+/// What every re-issued certificate is signed with.
+const SHA256: &str = "sha256WithRSAEncryption";
+
+/// A re-signed CA: SHA-256, its serial kept, its self-signature and key, its copies, and
+/// the certificates it issued still verifying against it.
+fn verify_ca(
+    dir: &Path,
+    def: &'static catalog::CaDef,
+    old_serial: &str,
+    refresh_apache_copy: bool,
+) -> std::result::Result<(), VerifyError> {
+    let st = load_ca(dir, def)
+        .map_err(VerifyError::read)?
+        .ok_or_else(|| VerifyError::Vanished("CA".into()))?;
+    if st.summary.signature.name != SHA256 {
+        return Err(VerifyError::NotSha256 {
+            file: def.cert.into(),
+            found: st.summary.signature.name.to_string(),
+        });
+    }
+    if st.summary.serial != old_serial {
+        return Err(VerifyError::SerialChanged { file: def.cert });
+    }
+    let k = st.x509.public_key()?;
+    if !st.x509.verify(&k).unwrap_or(false) {
+        return Err(VerifyError::SelfSignature { file: def.cert });
+    }
+    load_ca_key(dir, &st).map_err(VerifyError::read)?;
+    let copy = read_file(dir.join(def.copy)).map_err(|source| VerifyError::Unreadable {
+        file: def.copy.into(),
+        source,
+    })?;
+    if cert::first_certificate(&dir.join(def.copy), &copy).ok() != Some(st.der.clone()) {
+        return Err(VerifyError::CopyDiffers {
+            copy: def.copy,
+            of: def.cert,
+        });
+    }
+    if refresh_apache_copy {
+        let p = dir.join(APACHE_CA);
+        let d = read_file(&p).map_err(|source| VerifyError::Unreadable {
+            file: APACHE_CA.into(),
+            source,
+        })?;
+        if cert::first_certificate(&p, &d).ok() != Some(st.der.clone()) {
+            return Err(VerifyError::CopyDiffers {
+                copy: APACHE_CA,
+                of: def.cert,
+            });
+        }
+    }
+    // Existing certificates issued by this CA must still verify.
+    let sub = if def.name == "ca" {
+        "certs"
+    } else {
+        "certs-qemu"
+    };
+    let Ok(rd) = fs::read_dir(dir.join(sub)) else {
+        return Ok(());
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "cer") {
+            continue;
+        }
+        let Ok(d) = cert::read_limited(&p) else {
+            continue;
+        };
+        let Ok(der) = cert::first_certificate(&p, &d) else {
+            continue;
+        };
+        let Ok(x) = X509::from_der(&der) else {
+            continue;
+        };
+        if x.issuer_name().to_der().ok() != st.x509.subject_name().to_der().ok() {
+            continue;
+        }
+        if !x.verify(&k).unwrap_or(false) {
+            return Err(VerifyError::NoLongerVerifies {
+                path: p,
+                ca: def.cert,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A re-issued entity: its own (not third-party, not broken), SHA-256, the planned serial,
+/// its `certs/<SERIAL>.pem` copy, and a p12 OpenSSL 3 reads without the legacy provider.
+fn verify_entity(
+    cfg: &ChangeConfig,
+    def: &'static catalog::EntityDef,
+    serial: u128,
+    ca: &CaState,
+) -> std::result::Result<EntityState, VerifyError> {
+    let dir = &cfg.pki_dir;
+    let new_serial = sign::serial_text(serial);
+    let st = load_entity(dir, def, &cfg.p12_password, ca)
+        .map_err(VerifyError::read)?
+        .ok_or_else(|| VerifyError::Vanished(format!("keys/{}.p12", def.name)))?;
+    if let Some(h) = &st.hands_off {
+        return Err(VerifyError::HandsOff {
+            name: def.name,
+            why: h.reason().to_string(),
+        });
+    }
+    if st.summary.signature.name != SHA256 {
+        return Err(VerifyError::NotSha256 {
+            file: def.name.into(),
+            found: st.summary.signature.name.to_string(),
+        });
+    }
+    if st.summary.serial != new_serial {
+        return Err(VerifyError::WrongSerial {
+            name: def.name,
+            found: st.summary.serial.clone(),
+            expected: new_serial,
+        });
+    }
+    let copy = dir.join(format!("certs/{new_serial}.pem"));
+    let d = read_file(&copy).map_err(|source| VerifyError::Unreadable {
+        file: copy.display().to_string(),
+        source,
+    })?;
+    if cert::first_certificate(&copy, &d).ok() != Some(st.der.clone()) {
+        return Err(VerifyError::NotIssued { path: copy });
+    }
+    let fmt = p12format::detect(
+        &read_file(dir.join(format!("keys/{}.p12", def.name))).unwrap_or_default(),
+    )
+    .map_err(|reason| VerifyError::P12Unreadable {
+        name: def.name,
+        reason,
+    })?;
+    if fmt.needs_legacy_provider() || fmt.key_friendly_name {
+        return Err(VerifyError::P12Format {
+            name: def.name,
+            format: fmt.short(),
+        });
+    }
+    Ok(st)
 }

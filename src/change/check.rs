@@ -56,31 +56,27 @@ pub fn preflight(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
     let dir = &cfg.pki_dir;
     for (rel, required) in plan_files(plan) {
         let p = dir.join(&rel);
-        let refuse = |why: String| {
-            Err(ChangeError::Refused(format!(
-                "{}: {why}; nothing was changed",
-                p.display()
-            )))
+        let unreadable = |source| Refusal::Unreadable {
+            path: p.clone(),
+            source,
         };
         let meta = match fs::symlink_metadata(&p) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if required {
-                    return refuse("missing".into());
+                    return Err(Refusal::Missing { path: p }.into());
                 }
                 continue;
             }
-            Err(e) => return refuse(e.to_string()),
+            Err(e) => return Err(unreadable(e).into()),
         };
         if meta.file_type().is_symlink() {
             // The same rule as the writes (and check_links in the plan): inside the PKI
             // directory a link is followed, anything else is refused.
-            if let Err(e) = txn::resolve_write(dir, &rel) {
-                return Err(ChangeError::Refused(format!("{e}; nothing was changed")));
-            }
+            txn::resolve_write(dir, &rel).map_err(Refusal::Link)?;
         }
         if let Err(e) = read_file(&p) {
-            return refuse(e.to_string());
+            return Err(unreadable(e).into());
         }
     }
     check_truststore(cfg, plan)?;
@@ -104,15 +100,15 @@ fn check_truststore(cfg: &ChangeConfig, plan: &Plan) -> Result<()> {
     }
     let data = read_file(&ts).map_err(|e| crate::Error::io(&ts, e))?;
     crate::pki::truststore::check_settable(&data, &truststore_password(cfg), &aliases).map_err(
-        |e| {
-            ChangeError::Refused(format!(
-                "{}: {e} (trust store password from {}); nothing was changed",
-                ts.display(),
-                crate::audit::store_passwords(cfg.engine_conf_dir.as_deref())
+        |source| {
+            Refusal::Truststore {
+                path: ts.clone(),
+                source,
+                password_from: crate::audit::store_passwords(cfg.engine_conf_dir.as_deref())
                     .trust_store
-                    .origin
-                    .map_or_else(|| "oVirt's default".into(), |p| p.display().to_string())
-            ))
+                    .origin,
+            }
+            .into()
         },
     )
 }
@@ -130,11 +126,8 @@ fn check_writable(dir: &Path, plan: &Plan) -> Result<()> {
         }
     }
     for d in dirs {
-        if let Err(e) = crate::sys::check_writable(&d) {
-            return Err(ChangeError::Refused(format!(
-                "{}: not writable ({e}); nothing was changed",
-                d.display()
-            )));
+        if let Err(source) = crate::sys::check_writable(&d) {
+            return Err(Refusal::NotWritable { dir: d, source }.into());
         }
     }
     Ok(())
@@ -169,8 +162,7 @@ fn planned_writes(plan: &Plan) -> Vec<String> {
 pub(super) fn check_links(dir: &Path, plan: &mut Plan) -> Result<()> {
     let mut seen: std::collections::BTreeMap<String, String> = Default::default();
     for rel in planned_writes(plan) {
-        let t = txn::resolve_write(dir, &rel)
-            .map_err(|e| ChangeError::Refused(format!("{e}; nothing was changed")))?;
+        let t = txn::resolve_write(dir, &rel).map_err(Refusal::Link)?;
         if t.via_link.is_some() {
             plan.notes.push(format!(
                 "{rel} is a symbolic link: its target {} is replaced (owner, mode and SELinux label kept), the link stays",
@@ -179,12 +171,12 @@ pub(super) fn check_links(dir: &Path, plan: &mut Plan) -> Result<()> {
         }
         if let Some(other) = seen.insert(t.rel.clone(), rel.clone()) {
             if other != rel {
-                return Err(ChangeError::Refused(format!(
-                    "{} and {} are the same file ({}) through a symbolic link; each must be its own file, nothing was changed",
-                    dir.join(&other).display(),
-                    dir.join(&rel).display(),
-                    dir.join(&t.rel).display()
-                )));
+                return Err(Refusal::SameFile {
+                    first: dir.join(&other),
+                    second: dir.join(&rel),
+                    real: dir.join(&t.rel),
+                }
+                .into());
             }
         }
     }

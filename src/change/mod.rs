@@ -84,8 +84,8 @@ pub enum Request {
 /// A refusal or bad input found while planning: nothing has been changed.
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
-    #[error("{0}")]
-    Refused(String),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error(transparent)]
     Read(#[from] crate::Error),
     #[error(transparent)]
@@ -95,13 +95,187 @@ pub enum ChangeError {
     #[error(
         "the PKI directory changed since the plan was made ({0}); nothing was changed, run again"
     )]
-    Stale(String),
+    Stale(Stale),
     #[error(
         "verification failed after writing, everything was rolled back (backup {backup}): {reason}"
     )]
-    Verify { backup: String, reason: String },
+    Verify {
+        backup: String,
+        #[source]
+        reason: Box<VerifyError>,
+    },
     #[error("{reason}; everything was rolled back (backup {backup})")]
-    RolledBack { backup: String, reason: String },
+    RolledBack {
+        backup: String,
+        #[source]
+        reason: Box<ChangeError>,
+    },
+}
+
+/// Why a change is refused before anything is written, with what was found.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    #[error("{}: not a directory (is this the Manager's PKI directory?)", .dir.display())]
+    NotADirectory { dir: PathBuf },
+    #[error("{}: missing; nothing can be signed (restore ca.pem, e.g. from certs/ca.der)", .path.display())]
+    CaMissing { path: PathBuf },
+    #[error("{}: the {ca} private key is missing; cannot sign anything (restore it from a backup)", .path.display())]
+    CaKeyMissing { path: PathBuf, ca: &'static str },
+    #[error("{}: does not belong to {cert}; refusing to sign", .path.display())]
+    CaKeyMismatch { path: PathBuf, cert: &'static str },
+    #[error("unknown certificate name '{name}'; known: {}", .known.join(", "))]
+    UnknownName {
+        name: String,
+        known: Vec<&'static str>,
+    },
+    #[error("refusing to rotate the engine key: it decrypts the secrets in the engine database, is the SSH key to every host and signs console tickets; renew engine with --keep-key")]
+    EngineKeyNamed,
+    #[error("refusing to rotate the engine key (engine is due): it decrypts the engine database secrets and is the SSH key to every host; run without --new-key, or name the other certificates explicitly")]
+    EngineKeyDue,
+    #[error("{}: no such file; {name} is not enrolled on this Manager", .p12.display())]
+    NotEnrolled { p12: PathBuf, name: &'static str },
+    /// A named entity that is third-party or broken.
+    #[error("{name}: {why}; refusing to touch it")]
+    HandsOff { name: &'static str, why: String },
+    /// `--all` with broken entities (each `name: why`).
+    #[error("not re-signing anything while files are broken (restore them, or name the other certificates explicitly): {}", .broken.join("; "))]
+    Broken { broken: Vec<String> },
+    #[error("{}: {reason}", .path.display())]
+    BadSerial { path: PathBuf, reason: String },
+    /// `ENGINE_FQDN` is set but is not a host name (the reason names the file and value).
+    #[error("{reason}")]
+    BadEngineFqdn { reason: String },
+    #[error("ENGINE_FQDN not found in {}; needed for {needed_for}", .conf_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_else(|| "engine.conf.d (none given)".into()))]
+    NoEngineFqdn {
+        conf_dir: Option<PathBuf>,
+        needed_for: String,
+    },
+    #[error("{}: missing; nothing was changed", .path.display())]
+    Missing { path: PathBuf },
+    #[error("{}: {source}; nothing was changed", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A link the writes would not follow (see [`txn::resolve_write`]).
+    #[error("{0}; nothing was changed")]
+    Link(#[source] txn::TxnError),
+    #[error("{} and {} are the same file ({}) through a symbolic link; each must be its own file, nothing was changed", .first.display(), .second.display(), .real.display())]
+    SameFile {
+        first: PathBuf,
+        second: PathBuf,
+        real: PathBuf,
+    },
+    #[error("{}: {source} (trust store password from {}); nothing was changed", .path.display(), .password_from.as_ref().map_or_else(|| "oVirt's default".into(), |p| p.display().to_string()))]
+    Truststore {
+        path: PathBuf,
+        #[source]
+        source: crate::pki::truststore::StoreError,
+        /// Where the trust store password came from (`None`: oVirt's default).
+        password_from: Option<PathBuf>,
+    },
+    #[error("{}: not writable ({source}); nothing was changed", .dir.display())]
+    NotWritable {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Rewriting `.truststore` failed while applying.
+    #[error(".truststore: {0}")]
+    TruststoreRewrite(#[source] TruststoreRewrite),
+}
+
+/// Why `.truststore` could not be rewritten with a re-signed CA.
+#[derive(Debug, thiserror::Error)]
+pub enum TruststoreRewrite {
+    #[error("{0}")]
+    Pem(String),
+    #[error(transparent)]
+    Store(#[from] crate::pki::truststore::StoreError),
+}
+
+impl VerifyError {
+    fn read(e: ChangeError) -> VerifyError {
+        VerifyError::Read(Box::new(e))
+    }
+}
+
+/// What changed between planning and applying (checked under the lock).
+#[derive(Debug, thiserror::Error)]
+pub enum Stale {
+    /// An input file (relative to the PKI directory) differs or is gone.
+    #[error("{0}")]
+    File(String),
+    #[error("serial.txt: {reason}")]
+    SerialUnreadable { reason: String },
+    #[error("serial.txt is {} but the plan issues {}", sign::serial_text(*.found), sign::serial_text(*.planned))]
+    Serial { found: u128, planned: u128 },
+}
+
+/// What the post-write check found wrong (then everything is rolled back).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// Reading back what was written failed.
+    #[error("{0}")]
+    Read(#[source] Box<ChangeError>),
+    /// A file the change wrote is gone (`ca.pem`, `CA`, `keys/<name>.p12`).
+    #[error("{0} vanished")]
+    Vanished(String),
+    #[error("{file}: signed {found}")]
+    NotSha256 { file: String, found: String },
+    #[error("{file}: serial changed")]
+    SerialChanged { file: &'static str },
+    #[error("{file}: self-signature does not verify")]
+    SelfSignature { file: &'static str },
+    #[error("{copy} differs from {of}")]
+    CopyDiffers {
+        copy: &'static str,
+        of: &'static str,
+    },
+    #[error("{file}: {source}")]
+    Unreadable {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: no longer verifies against the re-signed {ca}", .path.display())]
+    NoLongerVerifies { path: PathBuf, ca: &'static str },
+    #[error("{name}: {why}")]
+    HandsOff { name: &'static str, why: String },
+    #[error("{name}: serial {found} instead of {expected}")]
+    WrongSerial {
+        name: &'static str,
+        found: String,
+        expected: String,
+    },
+    #[error("{}: not the issued certificate", .path.display())]
+    NotIssued { path: PathBuf },
+    #[error("keys/{name}.p12: {reason}")]
+    P12Unreadable { name: &'static str, reason: String },
+    #[error("keys/{name}.p12: written as {format}")]
+    P12Format { name: &'static str, format: String },
+    #[error(transparent)]
+    Key(#[from] openssl::error::ErrorStack),
+    #[error(transparent)]
+    SshKey(#[from] sign::SignError),
+    #[error("{file}: {reason}")]
+    SshCert { file: String, reason: String },
+    #[error("{file}: {}", .problems.join("; "))]
+    SshProblems { file: String, problems: Vec<String> },
+    #[error("{file}: not the certificate planned")]
+    SshNotPlanned { file: String },
+    #[error("{file}: {source}")]
+    SshPublicKey {
+        file: String,
+        #[source]
+        source: ssh_key::Error,
+    },
+    #[error("{file}: not the key of keys/{name}.p12")]
+    SshNotTheKey { file: String, name: &'static str },
+    /// The transaction's own check: content, mode, owner, links.
+    #[error(transparent)]
+    Written(#[from] txn::TxnError),
 }
 
 pub type Result<T> = std::result::Result<T, ChangeError>;

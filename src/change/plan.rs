@@ -181,10 +181,7 @@ fn ssh_weaknesses(
 pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
     let dir = &cfg.pki_dir;
     if !dir.is_dir() {
-        return Err(ChangeError::Refused(format!(
-            "{}: not a directory (is this the Manager's PKI directory?)",
-            dir.display()
-        )));
+        return Err(Refusal::NotADirectory { dir: dir.clone() }.into());
     }
     let fqdn = Fqdn::read(cfg);
     let mut p = Planner {
@@ -203,10 +200,10 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
         return p.finish();
     };
     let Some(ca) = load_ca(dir, &catalog::CAS[0])? else {
-        return Err(ChangeError::Refused(format!(
-            "{}: missing; nothing can be signed (restore ca.pem, e.g. from certs/ca.der)",
-            dir.join("ca.pem").display()
-        )));
+        return Err(Refusal::CaMissing {
+            path: dir.join("ca.pem"),
+        }
+        .into());
     };
     let qemu = load_ca(dir, &catalog::CAS[1])?;
     sel.check()?;
@@ -234,7 +231,8 @@ pub fn plan(cfg: &ChangeConfig, req: &Request) -> Result<Plan> {
 /// `ENGINE_FQDN`, read and checked once; refused only where it would be written (a SAN
 /// certificate, the principal of the vmconsole host certificate).
 struct Fqdn {
-    checked: std::result::Result<Option<conf::HostName>, String>,
+    /// The name, or why `ENGINE_FQDN` is not one (taken by the first [`Fqdn::require`]).
+    checked: Result<Option<conf::HostName>>,
     /// As the plan shows it and the vmconsole host certificate's principal.
     text: Option<String>,
     /// The subjectAltName entry.
@@ -243,11 +241,7 @@ struct Fqdn {
 
 impl Fqdn {
     fn read(cfg: &ChangeConfig) -> Fqdn {
-        let checked = match engine_fqdn(cfg) {
-            Ok(f) => Ok(f),
-            Err(ChangeError::Refused(m)) => Err(m),
-            Err(e) => Err(e.to_string()),
-        };
+        let checked = engine_fqdn(cfg);
         let name = checked.as_ref().ok().and_then(Option::as_ref);
         Fqdn {
             text: name.map(host_text),
@@ -257,17 +251,19 @@ impl Fqdn {
     }
 
     /// The name, or the refusal naming what needs it (`needed for …`).
-    fn require(&self, cfg: &ChangeConfig, needed_for: &str) -> Result<()> {
-        match &self.checked {
-            Err(m) => Err(ChangeError::Refused(m.clone())),
-            Ok(None) => Err(ChangeError::Refused(format!(
-                "ENGINE_FQDN not found in {}; needed for {needed_for}",
-                cfg.engine_conf_dir
-                    .as_ref()
-                    .map(|d| d.display().to_string())
-                    .unwrap_or_else(|| "engine.conf.d (none given)".into()),
-            ))),
-            Ok(Some(_)) => Ok(()),
+    fn require(&mut self, cfg: &ChangeConfig, needed_for: String) -> Result<()> {
+        match std::mem::replace(&mut self.checked, Ok(None)) {
+            // The plan stops at this refusal: it is needed once.
+            Err(e) => Err(e),
+            Ok(None) => Err(Refusal::NoEngineFqdn {
+                conf_dir: cfg.engine_conf_dir.clone(),
+                needed_for,
+            }
+            .into()),
+            Ok(Some(h)) => {
+                self.checked = Ok(Some(h));
+                Ok(())
+            }
         }
     }
 }
@@ -360,16 +356,15 @@ impl<'a> Selection<'a> {
                     .map(|c| c.name)
                     .chain(catalog::ENTITIES.iter().map(|e| e.name))
                     .collect();
-                return Err(ChangeError::Refused(format!(
-                    "unknown certificate name '{n}'; known: {}",
-                    known.join(", ")
-                )));
+                return Err(Refusal::UnknownName {
+                    name: n.clone(),
+                    known,
+                }
+                .into());
             }
         }
         if self.new_key && self.named("engine") {
-            return Err(ChangeError::Refused(
-                "refusing to rotate the engine key: it decrypts the secrets in the engine database, is the SSH key to every host and signs console tickets; renew engine with --keep-key".into(),
-            ));
+            return Err(Refusal::EngineKeyNamed.into());
         }
         Ok(())
     }
@@ -545,8 +540,9 @@ impl Planner<'_> {
         let mut serial = {
             let t = read_text(dir.join("serial.txt"))
                 .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
-            conf::parse_serial(&t).map_err(|reason| {
-                ChangeError::Refused(format!("{}: {reason}", dir.join("serial.txt").display()))
+            conf::parse_serial(&t).map_err(|reason| Refusal::BadSerial {
+                path: dir.join("serial.txt"),
+                reason,
             })?
         };
         let mut any = false;
@@ -563,11 +559,11 @@ impl Planner<'_> {
             }
             let Some(st) = load_entity(dir, def, &self.cfg.p12_password, ca)? else {
                 if sel.named(def.name) {
-                    return Err(ChangeError::Refused(format!(
-                        "{}: no such file; {} is not enrolled on this Manager",
-                        dir.join(format!("keys/{}.p12", def.name)).display(),
-                        def.name
-                    )));
+                    return Err(Refusal::NotEnrolled {
+                        p12: dir.join(format!("keys/{}.p12", def.name)),
+                        name: def.name,
+                    }
+                    .into());
                 }
                 continue;
             };
@@ -589,10 +585,7 @@ impl Planner<'_> {
             any = true;
         }
         if !broken.is_empty() {
-            return Err(ChangeError::Refused(format!(
-                "not re-signing anything while files are broken (restore them, or name the other certificates explicitly): {}",
-                broken.join("; ")
-            )));
+            return Err(Refusal::Broken { broken }.into());
         }
         Ok(any)
     }
@@ -603,7 +596,7 @@ impl Planner<'_> {
     fn hands_off(
         &mut self,
         sel: &Selection,
-        def: &EntityDef,
+        def: &'static EntityDef,
         st: &EntityState,
         broken: &mut Vec<String>,
     ) -> Result<bool> {
@@ -612,10 +605,11 @@ impl Planner<'_> {
         };
         let why = h.reason();
         if sel.named(def.name) {
-            return Err(ChangeError::Refused(format!(
-                "{}: {why}; refusing to touch it",
-                def.name
-            )));
+            return Err(Refusal::HandsOff {
+                name: def.name,
+                why: why.to_string(),
+            }
+            .into());
         }
         if let HandsOff::Broken(_) = h {
             // `--all` promises the whole PKI: broken files are not quietly left behind.
@@ -688,13 +682,11 @@ impl Planner<'_> {
         let cfg = self.cfg;
         if def.profile == Profile::San {
             self.fqdn
-                .require(cfg, &format!("the subjectAltName of {}", def.name))?;
+                .require(cfg, format!("the subjectAltName of {}", def.name))?;
         }
         let rotate = sel.new_key && !def.keep_key;
         if sel.new_key && def.keep_key {
-            return Err(ChangeError::Refused(
-                "refusing to rotate the engine key (engine is due): it decrypts the engine database secrets and is the SSH key to every host; run without --new-key, or name the other certificates explicitly".into(),
-            ));
+            return Err(Refusal::EngineKeyDue.into());
         }
         let days = entity_days(cfg, def);
         let (not_before, not_after) = (cfg.now - DAY, cfg.now + days * DAY);
@@ -749,7 +741,7 @@ impl Planner<'_> {
         let (cfg, dir) = (self.cfg, &self.cfg.pki_dir);
         let principal = if s.which.host {
             self.fqdn
-                .require(cfg, &format!("the principal of {}", s.which.cert_rel()))?;
+                .require(cfg, format!("the principal of {}", s.which.cert_rel()))?;
             s.which
                 .principal(self.fqdn.text.as_deref().unwrap_or_default())
         } else {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
 
-use super::{txn, ChangeConfig, ChangeError, Result, ENTITY_DAYS, WEB_DAYS};
+use super::{txn, ChangeConfig, Refusal, Result, ENTITY_DAYS, WEB_DAYS};
 use crate::pki::catalog::{self, EntityDef};
 use crate::pki::cert;
 use crate::pki::conf;
@@ -65,20 +65,20 @@ pub(super) fn load_ca(dir: &Path, def: &'static catalog::CaDef) -> Result<Option
 pub(super) fn load_ca_key(dir: &Path, ca: &CaState) -> Result<PKey<Private>> {
     let p = dir.join(ca.def.key);
     if !p.exists() {
-        return Err(ChangeError::Refused(format!(
-            "{}: the {} private key is missing; cannot sign anything (restore it from a backup)",
-            p.display(),
-            ca.def.name
-        )));
+        return Err(Refusal::CaKeyMissing {
+            path: p,
+            ca: ca.def.name,
+        }
+        .into());
     }
     let data = cert::read_limited(&p)?;
     let (key, _) = cert::read_private_key(&p, &data, None)?;
     if !cert::key_matches_cert(&key, &ca.der) {
-        return Err(ChangeError::Refused(format!(
-            "{}: does not belong to {}; refusing to sign",
-            p.display(),
-            ca.def.cert
-        )));
+        return Err(Refusal::CaKeyMismatch {
+            path: p,
+            cert: ca.def.cert,
+        }
+        .into());
     }
     Ok(key)
 }
@@ -234,11 +234,22 @@ pub(super) fn read_present(dir: &Path, rel: &str, broken: &mut Option<String>) -
     }
 }
 
+/// Why a vmconsole OpenSSH certificate that is there cannot be used: the file and what is
+/// wrong with it (unreadable, or not an OpenSSH certificate).
+#[derive(Debug)]
+pub(super) struct SshUnreadable(pub(super) String);
+
+impl std::fmt::Display for SshUnreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A vmconsole proxy entity's OpenSSH certificate as the plan sees it.
 pub(super) struct SshState {
     pub(super) which: sshcert::Vmconsole,
     /// `None`: missing; `Err`: present but unreadable or not a certificate.
-    pub(super) cert: Option<std::result::Result<ssh_key::Certificate, String>>,
+    pub(super) cert: Option<std::result::Result<ssh_key::Certificate, SshUnreadable>>,
     /// `certs/<name>.pub` holds the entity's key.
     pub(super) pub_ok: bool,
     /// The entity's key as an OpenSSH key.
@@ -256,8 +267,8 @@ pub(super) fn load_ssh(dir: &Path, def: &EntityDef, key: &PKey<Private>) -> Opti
     }
     let mut why = None;
     let cert = read_present(dir, &cert_rel, &mut why)
-        .map(|d| sshcert::parse(&d).map_err(|e| format!("{cert_rel}: {e}")))
-        .or_else(|| why.map(Err));
+        .map(|d| sshcert::parse(&d).map_err(|e| SshUnreadable(format!("{cert_rel}: {e}"))))
+        .or_else(|| why.map(|w| Err(SshUnreadable(w))));
     let subject = sshcert::ssh_public(key).ok();
     let pub_ok = read_present(dir, &pub_rel, &mut None)
         .and_then(|d| ssh_key::PublicKey::from_openssh(String::from_utf8_lossy(&d).trim()).ok())
@@ -276,7 +287,9 @@ pub(super) fn engine_fqdn(cfg: &ChangeConfig) -> Result<Option<conf::HostName>> 
         return Ok(None);
     };
     match conf::read_engine_conf(d) {
-        Ok(c) => c.valid_fqdn().map_err(ChangeError::Refused),
+        Ok(c) => c
+            .valid_fqdn()
+            .map_err(|reason| Refusal::BadEngineFqdn { reason }.into()),
         Err(_) => Ok(None),
     }
 }

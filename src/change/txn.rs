@@ -36,8 +36,34 @@ pub enum TxnError {
     },
     #[error("{path}: still locked by another process after {waited_secs} s (an engine host enrollment or another rhv-pki run); nothing was changed")]
     LockTimeout { path: PathBuf, waited_secs: u64 },
-    #[error("{path}: {reason}")]
-    Invalid { path: PathBuf, reason: String },
+    #[error("{path}: path escapes the PKI directory")]
+    Escapes { path: PathBuf },
+    #[error("engine.conf.d: no engine.conf.d configured")]
+    NoConfDir,
+    #[error("{path}: is a directory")]
+    IsDirectory { path: PathBuf },
+    #[error("{path}: new file without mode/owner")]
+    NoMeta { path: PathBuf },
+    #[error("{path}: {source}")]
+    ManifestWrite {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: not a valid backup manifest: {source}")]
+    BadManifest {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: backup copy does not match its manifest checksum")]
+    Checksum { path: PathBuf },
+    #[error("{backup}: backup is of {backup_of}, not of {}", .pki_dir.display())]
+    OtherPki {
+        backup: PathBuf,
+        backup_of: String,
+        pki_dir: PathBuf,
+    },
     #[error("injected fault at write step {step}")]
     Injected { step: usize },
     #[error("backup {id} not found under {root}")]
@@ -51,8 +77,28 @@ pub enum TxnError {
         root: PathBuf,
     },
     /// The post-write check: what is on disk is not what was written.
-    #[error("{path}: after writing: {reason}")]
-    Verify { path: PathBuf, reason: String },
+    #[error("{path}: after writing: {found}")]
+    Verify { path: PathBuf, found: Mismatch },
+}
+
+/// What the post-write check found instead of what was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Mismatch {
+    #[error("not a regular file")]
+    NotRegular,
+    #[error("content differs from what was written")]
+    Content,
+    #[error("mode {found:04o} instead of {expected:04o}")]
+    Mode { found: u32, expected: u32 },
+    #[error("owner {}:{} instead of {}:{}", .found.0, .found.1, .expected.0, .expected.1)]
+    Owner {
+        found: (u32, u32),
+        expected: (u32, u32),
+    },
+    #[error("no longer the symbolic link to {}", .target.display())]
+    Link { target: PathBuf },
+    #[error("mode {mode:04o} is wider than the {was:04o} of the file it replaced")]
+    Wider { mode: u32, was: u32 },
 }
 
 type Result<T, E = TxnError> = std::result::Result<T, E>;
@@ -303,9 +349,8 @@ fn check_rel(rel: &str) -> Result<()> {
         || p.is_absolute()
         || p.components().any(|c| !matches!(c, Component::Normal(_)))
     {
-        return Err(TxnError::Invalid {
+        return Err(TxnError::Escapes {
             path: PathBuf::from(rel),
-            reason: "path escapes the PKI directory".into(),
         });
     }
     Ok(())
@@ -403,17 +448,17 @@ fn check_on_disk(
     meta: Meta,
     link: Option<&(PathBuf, PathBuf)>,
 ) -> Result<()> {
-    let bad = |reason: String| TxnError::Verify {
+    let bad = |found: Mismatch| TxnError::Verify {
         path: path.to_path_buf(),
-        reason,
+        found,
     };
     let m = fs::symlink_metadata(path).map_err(io(path, "stat after writing"))?;
     if !m.file_type().is_file() {
-        return Err(bad("not a regular file".into()));
+        return Err(bad(Mismatch::NotRegular));
     }
     let data = fs::read(path).map_err(io(path, "read after writing"))?;
     if sha256_hex(&data) != sha256 {
-        return Err(bad("content differs from what was written".into()));
+        return Err(bad(Mismatch::Content));
     }
     let got = Meta {
         mode: m.mode() & 0o7777,
@@ -421,22 +466,24 @@ fn check_on_disk(
         gid: m.gid(),
     };
     if got.mode != meta.mode {
-        return Err(bad(format!(
-            "mode {:04o} instead of {:04o}",
-            got.mode, meta.mode
-        )));
+        return Err(bad(Mismatch::Mode {
+            found: got.mode,
+            expected: meta.mode,
+        }));
     }
     if (got.uid, got.gid) != (meta.uid, meta.gid) {
-        return Err(bad(format!(
-            "owner {}:{} instead of {}:{}",
-            got.uid, got.gid, meta.uid, meta.gid
-        )));
+        return Err(bad(Mismatch::Owner {
+            found: (got.uid, got.gid),
+            expected: (meta.uid, meta.gid),
+        }));
     }
     if let Some((l, target)) = link {
         if fs::read_link(l).ok().as_deref() != Some(target.as_path()) {
             return Err(TxnError::Verify {
                 path: l.clone(),
-                reason: format!("no longer the symbolic link to {}", target.display()),
+                found: Mismatch::Link {
+                    target: target.clone(),
+                },
             });
         }
     }
@@ -725,10 +772,11 @@ impl Txn {
             entries: entries.clone(),
         };
         let mpath = dir.join("manifest.json");
-        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| TxnError::Invalid {
-            path: mpath.clone(),
-            reason: e.to_string(),
-        })?;
+        let json =
+            serde_json::to_vec_pretty(&manifest).map_err(|source| TxnError::ManifestWrite {
+                path: mpath.clone(),
+                source,
+            })?;
         write_new(&mpath, &json)?;
         // One syncfs flushes the backup copies (instead of an fsync per file).
         let d = File::open(&dir).map_err(io(&dir, "open"))?;
@@ -766,10 +814,7 @@ impl Txn {
                 .cfg
                 .engine_conf_dir
                 .as_deref()
-                .ok_or(TxnError::Invalid {
-                    path: PathBuf::from("engine.conf.d"),
-                    reason: "no engine.conf.d configured".into(),
-                }),
+                .ok_or(TxnError::NoConfDir),
         }
     }
 
@@ -820,10 +865,7 @@ impl Txn {
         let path = root.join(&target.rel);
         let existing = fs::symlink_metadata(&path).ok();
         if existing.as_ref().is_some_and(|m| m.is_dir()) {
-            return Err(TxnError::Invalid {
-                path,
-                reason: "is a directory".into(),
-            });
+            return Err(TxnError::IsDirectory { path });
         }
         let old = match &existing {
             Some(m) if m.file_type().is_file() => Some(Meta::of(&path)?),
@@ -839,12 +881,7 @@ impl Txn {
             },
             (Some(m), _) => m,
             (None, Some(o)) => o,
-            (None, None) => {
-                return Err(TxnError::Invalid {
-                    path,
-                    reason: "new file without mode/owner".into(),
-                })
-            }
+            (None, None) => return Err(TxnError::NoMeta { path }),
         };
         let link = match &target.via_link {
             Some(l) => {
@@ -898,10 +935,10 @@ impl Txn {
                 if w.meta.mode & !e.mode != 0 {
                     return Err(TxnError::Verify {
                         path: w.path.clone(),
-                        reason: format!(
-                            "mode {:04o} is wider than the {:04o} of the file it replaced",
-                            w.meta.mode, e.mode
-                        ),
+                        found: Mismatch::Wider {
+                            mode: w.meta.mode,
+                            was: e.mode,
+                        },
                     });
                 }
             }
@@ -1044,10 +1081,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
     File::open(&p)
         .and_then(|mut f| f.read_to_string(&mut s))
         .map_err(io(&p, "read"))?;
-    serde_json::from_str(&s).map_err(|e| TxnError::Invalid {
-        path: p,
-        reason: format!("not a valid backup manifest: {e}"),
-    })
+    serde_json::from_str(&s).map_err(|source| TxnError::BadManifest { path: p, source })
 }
 
 /// Restores one manifest entry (file content, link, or just mode/owner) into `root`.
@@ -1085,10 +1119,7 @@ fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
             let src = copy_root.join(&e.path);
             let data = fs::read(&src).map_err(io(&src, "read backup copy"))?;
             if e.sha256.as_deref() != Some(sha256_hex(&data).as_str()) {
-                return Err(TxnError::Invalid {
-                    path: src,
-                    reason: "backup copy does not match its manifest checksum".into(),
-                });
+                return Err(TxnError::Checksum { path: src });
             }
             let current = fs::read(&path).ok();
             let cur_meta = Meta::of(&path).ok();
@@ -1286,13 +1317,10 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
     }
     let manifest = read_manifest(&dir)?;
     if Path::new(&manifest.pki_dir) != cfg.pki_dir {
-        return Err(TxnError::Invalid {
-            path: dir,
-            reason: format!(
-                "backup is of {}, not of {}",
-                manifest.pki_dir,
-                cfg.pki_dir.display()
-            ),
+        return Err(TxnError::OtherPki {
+            backup: dir,
+            backup_of: manifest.pki_dir,
+            pki_dir: cfg.pki_dir.clone(),
         });
     }
     let created: Vec<(Tree, String)> =
@@ -1347,10 +1375,7 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
                     let src = dir.join(tree_str(e.tree)).join(&e.path);
                     let data = fs::read(&src).map_err(io(&src, "read backup copy"))?;
                     if e.sha256.as_deref() != Some(sha256_hex(&data).as_str()) {
-                        return Err(TxnError::Invalid {
-                            path: src,
-                            reason: "backup copy does not match its manifest checksum".into(),
-                        });
+                        return Err(TxnError::Checksum { path: src });
                     }
                     let meta = Meta {
                         mode: e.mode,
@@ -1789,7 +1814,21 @@ mod tests {
         fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o666)).unwrap();
         let e = txn.verify_written().unwrap_err();
         assert!(
-            matches!(&e, TxnError::Verify { reason, .. } if reason.contains("mode 0666 instead of 0600")),
+            matches!(
+                &e,
+                TxnError::Verify {
+                    found: Mismatch::Mode {
+                        found: 0o666,
+                        expected: 0o600
+                    },
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .ends_with("after writing: mode 0666 instead of 0600"),
             "{e}"
         );
         fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o600)).unwrap();
@@ -1797,6 +1836,19 @@ mod tests {
         if crate::sys::effective_uid() == 0 {
             std::os::unix::fs::chown(pki.join("k"), Some(4242), Some(4243)).unwrap();
             let e = txn.verify_written().unwrap_err();
+            assert!(
+                matches!(
+                    &e,
+                    TxnError::Verify {
+                        found: Mismatch::Owner {
+                            found: (4242, 4243),
+                            ..
+                        },
+                        ..
+                    }
+                ),
+                "{e}"
+            );
             assert!(e.to_string().contains("owner 4242:4243 instead of"), "{e}");
         }
         fs::write(pki.join("k"), b"other").unwrap();
