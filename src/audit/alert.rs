@@ -4,9 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs;
-use std::io::Write as _;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub use crate::audit::config::{
@@ -339,18 +336,13 @@ pub fn write_textfile(dir: &Path, content: &str) -> std::io::Result<PathBuf> {
 /// [`write_textfile`] under another file name.
 pub fn write_textfile_named(dir: &Path, name: &str, content: &str) -> std::io::Result<PathBuf> {
     let target = dir.join(name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let r = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(content.as_bytes())?;
-        f.set_permissions(fs::Permissions::from_mode(0o644))?;
-        f.sync_all()?;
-        fs::rename(&tmp, &target)
-    })();
-    if r.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    r.map(|_| target)
+    crate::sys::atomic_write(
+        &target,
+        content.as_bytes(),
+        &crate::sys::WriteOpts::mode(0o644),
+    )
+    .map_err(|e| e.source)?;
+    Ok(target)
 }
 
 fn nagios_label(c: &CertRecord) -> String {
@@ -491,6 +483,7 @@ pub fn summary_event(r: &AuditReport, host: &str) -> Option<SummaryEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn thresholds_precedence() {

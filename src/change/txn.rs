@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::sys::{self, WriteOpts};
+
 /// Everything that can go wrong while changing files.
 #[derive(Debug, thiserror::Error)]
 pub enum TxnError {
@@ -34,8 +36,34 @@ pub enum TxnError {
     },
     #[error("{path}: still locked by another process after {waited_secs} s (an engine host enrollment or another rhv-pki run); nothing was changed")]
     LockTimeout { path: PathBuf, waited_secs: u64 },
-    #[error("{path}: {reason}")]
-    Invalid { path: PathBuf, reason: String },
+    #[error("{path}: path escapes the PKI directory")]
+    Escapes { path: PathBuf },
+    #[error("engine.conf.d: no engine.conf.d configured")]
+    NoConfDir,
+    #[error("{path}: is a directory")]
+    IsDirectory { path: PathBuf },
+    #[error("{path}: new file without mode/owner")]
+    NoMeta { path: PathBuf },
+    #[error("{path}: {source}")]
+    ManifestWrite {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: not a valid backup manifest: {source}")]
+    BadManifest {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: backup copy does not match its manifest checksum")]
+    Checksum { path: PathBuf },
+    #[error("{backup}: backup is of {backup_of}, not of {}", .pki_dir.display())]
+    OtherPki {
+        backup: PathBuf,
+        backup_of: String,
+        pki_dir: PathBuf,
+    },
     #[error("injected fault at write step {step}")]
     Injected { step: usize },
     #[error("backup {id} not found under {root}")]
@@ -49,11 +77,41 @@ pub enum TxnError {
         root: PathBuf,
     },
     /// The post-write check: what is on disk is not what was written.
-    #[error("{path}: after writing: {reason}")]
-    Verify { path: PathBuf, reason: String },
+    #[error("{path}: after writing: {found}")]
+    Verify { path: PathBuf, found: Mismatch },
+}
+
+/// What the post-write check found instead of what was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Mismatch {
+    #[error("not a regular file")]
+    NotRegular,
+    #[error("content differs from what was written")]
+    Content,
+    #[error("mode {found:04o} instead of {expected:04o}")]
+    Mode { found: u32, expected: u32 },
+    #[error("owner {}:{} instead of {}:{}", .found.0, .found.1, .expected.0, .expected.1)]
+    Owner {
+        found: (u32, u32),
+        expected: (u32, u32),
+    },
+    #[error("no longer the symbolic link to {}", .target.display())]
+    Link { target: PathBuf },
+    #[error("mode {mode:04o} is wider than the {was:04o} of the file it replaced")]
+    Wider { mode: u32, was: u32 },
 }
 
 type Result<T, E = TxnError> = std::result::Result<T, E>;
+
+impl From<sys::WriteError> for TxnError {
+    fn from(e: sys::WriteError) -> TxnError {
+        TxnError::Io {
+            path: e.path,
+            op: e.op,
+            source: e.source,
+        }
+    }
+}
 
 fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> TxnError + 'a {
     move |source| TxnError::Io {
@@ -291,9 +349,8 @@ fn check_rel(rel: &str) -> Result<()> {
         || p.is_absolute()
         || p.components().any(|c| !matches!(c, Component::Normal(_)))
     {
-        return Err(TxnError::Invalid {
+        return Err(TxnError::Escapes {
             path: PathBuf::from(rel),
-            reason: "path escapes the PKI directory".into(),
         });
     }
     Ok(())
@@ -383,16 +440,6 @@ pub fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
     }
 }
 
-/// The `security.selinux` label of an open file, when it has one.
-fn selinux_label(f: &File) -> Option<Vec<u8>> {
-    let mut buf = vec![0u8; 4096];
-    let n = rustix::fs::fgetxattr(f, SELINUX_XATTR, &mut buf[..]).ok()?;
-    buf.truncate(n);
-    Some(buf)
-}
-
-const SELINUX_XATTR: &str = "security.selinux";
-
 /// The post-write check of one file: a regular file with this content, mode and owner, and
 /// the link it was written through still that link.
 fn check_on_disk(
@@ -401,17 +448,17 @@ fn check_on_disk(
     meta: Meta,
     link: Option<&(PathBuf, PathBuf)>,
 ) -> Result<()> {
-    let bad = |reason: String| TxnError::Verify {
+    let bad = |found: Mismatch| TxnError::Verify {
         path: path.to_path_buf(),
-        reason,
+        found,
     };
     let m = fs::symlink_metadata(path).map_err(io(path, "stat after writing"))?;
     if !m.file_type().is_file() {
-        return Err(bad("not a regular file".into()));
+        return Err(bad(Mismatch::NotRegular));
     }
     let data = fs::read(path).map_err(io(path, "read after writing"))?;
     if sha256_hex(&data) != sha256 {
-        return Err(bad("content differs from what was written".into()));
+        return Err(bad(Mismatch::Content));
     }
     let got = Meta {
         mode: m.mode() & 0o7777,
@@ -419,22 +466,24 @@ fn check_on_disk(
         gid: m.gid(),
     };
     if got.mode != meta.mode {
-        return Err(bad(format!(
-            "mode {:04o} instead of {:04o}",
-            got.mode, meta.mode
-        )));
+        return Err(bad(Mismatch::Mode {
+            found: got.mode,
+            expected: meta.mode,
+        }));
     }
     if (got.uid, got.gid) != (meta.uid, meta.gid) {
-        return Err(bad(format!(
-            "owner {}:{} instead of {}:{}",
-            got.uid, got.gid, meta.uid, meta.gid
-        )));
+        return Err(bad(Mismatch::Owner {
+            found: (got.uid, got.gid),
+            expected: (meta.uid, meta.gid),
+        }));
     }
     if let Some((l, target)) = link {
         if fs::read_link(l).ok().as_deref() != Some(target.as_path()) {
             return Err(TxnError::Verify {
                 path: l.clone(),
-                reason: format!("no longer the symbolic link to {}", target.display()),
+                found: Mismatch::Link {
+                    target: target.clone(),
+                },
             });
         }
     }
@@ -442,8 +491,7 @@ fn check_on_disk(
 }
 
 fn fsync_dir(dir: &Path) -> Result<()> {
-    let d = File::open(dir).map_err(io(dir, "open directory"))?;
-    d.sync_all().map_err(io(dir, "fsync directory"))
+    Ok(sys::fsync_dir(dir)?)
 }
 
 fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
@@ -724,10 +772,11 @@ impl Txn {
             entries: entries.clone(),
         };
         let mpath = dir.join("manifest.json");
-        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| TxnError::Invalid {
-            path: mpath.clone(),
-            reason: e.to_string(),
-        })?;
+        let json =
+            serde_json::to_vec_pretty(&manifest).map_err(|source| TxnError::ManifestWrite {
+                path: mpath.clone(),
+                source,
+            })?;
         write_new(&mpath, &json)?;
         // One syncfs flushes the backup copies (instead of an fsync per file).
         let d = File::open(&dir).map_err(io(&dir, "open"))?;
@@ -765,10 +814,7 @@ impl Txn {
                 .cfg
                 .engine_conf_dir
                 .as_deref()
-                .ok_or(TxnError::Invalid {
-                    path: PathBuf::from("engine.conf.d"),
-                    reason: "no engine.conf.d configured".into(),
-                }),
+                .ok_or(TxnError::NoConfDir),
         }
     }
 
@@ -819,10 +865,7 @@ impl Txn {
         let path = root.join(&target.rel);
         let existing = fs::symlink_metadata(&path).ok();
         if existing.as_ref().is_some_and(|m| m.is_dir()) {
-            return Err(TxnError::Invalid {
-                path,
-                reason: "is a directory".into(),
-            });
+            return Err(TxnError::IsDirectory { path });
         }
         let old = match &existing {
             Some(m) if m.file_type().is_file() => Some(Meta::of(&path)?),
@@ -838,12 +881,7 @@ impl Txn {
             },
             (Some(m), _) => m,
             (None, Some(o)) => o,
-            (None, None) => {
-                return Err(TxnError::Invalid {
-                    path,
-                    reason: "new file without mode/owner".into(),
-                })
-            }
+            (None, None) => return Err(TxnError::NoMeta { path }),
         };
         let link = match &target.via_link {
             Some(l) => {
@@ -897,10 +935,10 @@ impl Txn {
                 if w.meta.mode & !e.mode != 0 {
                     return Err(TxnError::Verify {
                         path: w.path.clone(),
-                        reason: format!(
-                            "mode {:04o} is wider than the {:04o} of the file it replaced",
-                            w.meta.mode, e.mode
-                        ),
+                        found: Mismatch::Wider {
+                            mode: w.meta.mode,
+                            was: e.mode,
+                        },
                     });
                 }
             }
@@ -955,7 +993,7 @@ impl Txn {
         if abort {
             std::process::abort();
         }
-        let tmp = tmp_name(&path);
+        let tmp = sys::tmp_name(&path);
         let _ = fs::remove_file(&tmp);
         std::os::unix::fs::symlink(target, &tmp).map_err(io(&tmp, "symlink"))?;
         fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
@@ -1000,18 +1038,6 @@ impl Txn {
     }
 }
 
-fn tmp_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.rhv-pki-{}.tmp", std::process::id()))
-}
-
-fn is_our_tmp(name: &str) -> bool {
-    name.starts_with('.') && name.contains(".rhv-pki-") && name.ends_with(".tmp")
-}
-
 fn set_meta_fd(f: &File, path: &Path, meta: Meta) -> Result<()> {
     let cur = f.metadata().map_err(io(path, "stat"))?;
     if cur.uid() != meta.uid || cur.gid() != meta.gid {
@@ -1026,46 +1052,15 @@ fn set_meta_path(path: &Path, meta: Meta) -> Result<()> {
     set_meta_fd(&f, path, meta)
 }
 
-/// temp file beside the target, mode/owner (and the replaced file's SELinux label) set,
-/// fsync, rename, directory fsync.
+/// [`sys::atomic_write`] with `meta` and the SELinux label of the file replaced.
 fn atomic_write(path: &Path, data: &[u8], meta: Meta, abort_before_rename: bool) -> Result<()> {
-    // The label of the file replaced (a new file gets its directory's default, as with cp).
-    let label = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_file() => File::open(path).ok().and_then(|f| selinux_label(&f)),
-        _ => None,
+    let opts = WriteOpts {
+        mode: Some(meta.mode),
+        owner: Some((meta.uid, meta.gid)),
+        keep_xattr: Some(sys::SELINUX_XATTR),
+        abort_before_rename,
     };
-    let tmp = tmp_name(path);
-    let _ = fs::remove_file(&tmp);
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(io(&tmp, "create temporary file"))?;
-    let r = (|| {
-        f.write_all(data).map_err(io(&tmp, "write"))?;
-        set_meta_fd(&f, &tmp, meta)?;
-        if let Some(l) = &label {
-            rustix::fs::fsetxattr(&f, SELINUX_XATTR, l, rustix::fs::XattrFlags::empty()).map_err(
-                |e| TxnError::Io {
-                    path: tmp.clone(),
-                    op: "set SELinux label",
-                    source: e.into(),
-                },
-            )?;
-        }
-        f.sync_all().map_err(io(&tmp, "fsync"))?;
-        // A kill between the temp file and the rename is the interesting case.
-        if abort_before_rename {
-            std::process::abort();
-        }
-        fs::rename(&tmp, path).map_err(io(path, "rename"))
-    })();
-    if r.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    r?;
-    fsync_dir(path.parent().unwrap_or(Path::new(".")))
+    Ok(sys::atomic_write(path, data, &opts)?)
 }
 
 fn write_new(path: &Path, data: &[u8]) -> Result<()> {
@@ -1086,10 +1081,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
     File::open(&p)
         .and_then(|mut f| f.read_to_string(&mut s))
         .map_err(io(&p, "read"))?;
-    serde_json::from_str(&s).map_err(|e| TxnError::Invalid {
-        path: p,
-        reason: format!("not a valid backup manifest: {e}"),
-    })
+    serde_json::from_str(&s).map_err(|source| TxnError::BadManifest { path: p, source })
 }
 
 /// Restores one manifest entry (file content, link, or just mode/owner) into `root`.
@@ -1115,7 +1107,7 @@ fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
             if same {
                 return Ok(());
             }
-            let tmp = tmp_name(&path);
+            let tmp = sys::tmp_name(&path);
             let _ = fs::remove_file(&tmp);
             std::os::unix::fs::symlink(&target, &tmp).map_err(io(&tmp, "symlink"))?;
             fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
@@ -1127,10 +1119,7 @@ fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
             let src = copy_root.join(&e.path);
             let data = fs::read(&src).map_err(io(&src, "read backup copy"))?;
             if e.sha256.as_deref() != Some(sha256_hex(&data).as_str()) {
-                return Err(TxnError::Invalid {
-                    path: src,
-                    reason: "backup copy does not match its manifest checksum".into(),
-                });
+                return Err(TxnError::Checksum { path: src });
             }
             let current = fs::read(&path).ok();
             let cur_meta = Meta::of(&path).ok();
@@ -1196,7 +1185,7 @@ fn undo(cfg: &TxnConfig, dir: &Path) -> Result<()> {
     for d in touched_dirs.into_iter().flatten() {
         if let Ok(rd) = fs::read_dir(&d) {
             for e in rd.flatten() {
-                if is_our_tmp(&e.file_name().to_string_lossy()) {
+                if sys::is_tmp_name(&e.file_name().to_string_lossy()) {
                     let _ = fs::remove_file(e.path());
                 }
             }
@@ -1328,13 +1317,10 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
     }
     let manifest = read_manifest(&dir)?;
     if Path::new(&manifest.pki_dir) != cfg.pki_dir {
-        return Err(TxnError::Invalid {
-            path: dir,
-            reason: format!(
-                "backup is of {}, not of {}",
-                manifest.pki_dir,
-                cfg.pki_dir.display()
-            ),
+        return Err(TxnError::OtherPki {
+            backup: dir,
+            backup_of: manifest.pki_dir,
+            pki_dir: cfg.pki_dir.clone(),
         });
     }
     let created: Vec<(Tree, String)> =
@@ -1389,10 +1375,7 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
                     let src = dir.join(tree_str(e.tree)).join(&e.path);
                     let data = fs::read(&src).map_err(io(&src, "read backup copy"))?;
                     if e.sha256.as_deref() != Some(sha256_hex(&data).as_str()) {
-                        return Err(TxnError::Invalid {
-                            path: src,
-                            reason: "backup copy does not match its manifest checksum".into(),
-                        });
+                        return Err(TxnError::Checksum { path: src });
                     }
                     let meta = Meta {
                         mode: e.mode,
@@ -1716,7 +1699,13 @@ mod tests {
         fs::set_permissions(pki.join("keys/real.key"), fs::Permissions::from_mode(0o640)).unwrap();
         let label = b"system_u:object_r:cert_t:s0\0";
         let labelled = File::open(pki.join("keys/real.key")).is_ok_and(|f| {
-            rustix::fs::fsetxattr(&f, SELINUX_XATTR, label, rustix::fs::XattrFlags::empty()).is_ok()
+            rustix::fs::fsetxattr(
+                &f,
+                sys::SELINUX_XATTR,
+                label,
+                rustix::fs::XattrFlags::empty(),
+            )
+            .is_ok()
         });
         std::os::unix::fs::symlink("real.key", pki.join("keys/a.key")).unwrap();
         let before = tree_state(&pki);
@@ -1740,8 +1729,8 @@ mod tests {
         assert_eq!(fs::read(pki.join("keys/real.key")).unwrap(), b"new key");
         assert_eq!(mode(&pki.join("keys/real.key")), 0o640);
         if labelled {
-            let f = File::open(pki.join("keys/real.key")).unwrap();
-            assert_eq!(selinux_label(&f).as_deref(), Some(&label[..]));
+            let l = sys::xattr(&pki.join("keys/real.key"), sys::SELINUX_XATTR);
+            assert_eq!(l.as_deref(), Some(&label[..]));
         }
         txn.rollback().unwrap();
         assert_eq!(tree_state(&pki), before);
@@ -1825,7 +1814,21 @@ mod tests {
         fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o666)).unwrap();
         let e = txn.verify_written().unwrap_err();
         assert!(
-            matches!(&e, TxnError::Verify { reason, .. } if reason.contains("mode 0666 instead of 0600")),
+            matches!(
+                &e,
+                TxnError::Verify {
+                    found: Mismatch::Mode {
+                        found: 0o666,
+                        expected: 0o600
+                    },
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .ends_with("after writing: mode 0666 instead of 0600"),
             "{e}"
         );
         fs::set_permissions(pki.join("k"), fs::Permissions::from_mode(0o600)).unwrap();
@@ -1833,6 +1836,19 @@ mod tests {
         if crate::sys::effective_uid() == 0 {
             std::os::unix::fs::chown(pki.join("k"), Some(4242), Some(4243)).unwrap();
             let e = txn.verify_written().unwrap_err();
+            assert!(
+                matches!(
+                    &e,
+                    TxnError::Verify {
+                        found: Mismatch::Owner {
+                            found: (4242, 4243),
+                            ..
+                        },
+                        ..
+                    }
+                ),
+                "{e}"
+            );
             assert!(e.to_string().contains("owner 4242:4243 instead of"), "{e}");
         }
         fs::write(pki.join("k"), b"other").unwrap();
@@ -1856,5 +1872,40 @@ mod tests {
         assert_eq!(fs::read(pki.join(&dst)).unwrap(), b"data");
         assert_eq!(mode(&pki.join(&dst)), 0o600);
         txn.commit().unwrap();
+    }
+
+    /// A replaced file keeps its SELinux label, a new file gets none of its own (the
+    /// directory's default, as with `cp`), and a rollback puts the old file back with the
+    /// label. Without SELinux only root may set `security.selinux` (the kernel keeps it like
+    /// any attribute); the sys tests cover the same code with a `user.` attribute for anyone.
+    #[test]
+    fn a_write_keeps_the_selinux_label_of_the_file_it_replaces() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("ca.pem"), b"old").unwrap();
+        let label = b"system_u:object_r:cert_t:s0\0";
+        let set = rustix::fs::setxattr(
+            pki.join("ca.pem"),
+            sys::SELINUX_XATTR,
+            label,
+            rustix::fs::XattrFlags::empty(),
+        );
+        if crate::sys::effective_uid() != 0 && set.is_err() {
+            return;
+        }
+        set.unwrap();
+        let mut txn = Txn::begin(cfg(&pki, &t.path().join("b"))).unwrap();
+        txn.write(Tree::Pki, "ca.pem", b"new", None).unwrap();
+        txn.write(Tree::Pki, "new.pem", b"n", Some(Meta::current(0o644)))
+            .unwrap();
+        let label_of = |rel: &str| sys::xattr(&pki.join(rel), sys::SELINUX_XATTR);
+        assert_eq!(fs::read(pki.join("ca.pem")).unwrap(), b"new");
+        assert_eq!(label_of("ca.pem").as_deref(), Some(&label[..]));
+        assert_eq!(label_of("new.pem"), None);
+        txn.rollback().unwrap();
+        assert_eq!(fs::read(pki.join("ca.pem")).unwrap(), b"old");
+        assert_eq!(label_of("ca.pem").as_deref(), Some(&label[..]));
+        assert!(!pki.join("new.pem").exists());
     }
 }

@@ -308,7 +308,7 @@ fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> S
             ));
         }
     } else if plan.is_empty() {
-        s.push_str(if plan.command == "resign" {
+        s.push_str(if plan.command == change::Command::Resign {
             "nothing needed re-signing (see skipped above; --all --force re-signs healthy certificates too); nothing changed\n"
         } else {
             "nothing was due; nothing changed\n"
@@ -381,7 +381,7 @@ fn run_change(
         }
         let _ = std::io::stdout().flush();
     }
-    if !plan.is_empty() && !confirm(common, &plan.command)? {
+    if !plan.is_empty() && !confirm(common, plan.command.as_str())? {
         eprintln!("rhv-pki: not applied");
         return Ok(ExitStatus::Refused);
     }

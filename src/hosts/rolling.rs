@@ -1256,26 +1256,10 @@ impl RunState {
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let tmp = dir.join(format!(
-            ".{}.tmp",
-            path.file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default()
-        ));
-        let body = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        let w = || -> std::io::Result<()> {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&body)?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)?;
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        };
-        w().map_err(|e| format!("{}: cannot write state: {e}", path.display()))
+        let mut body = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
+        body.push(b'\n');
+        crate::sys::atomic_write(path, &body, &crate::sys::WriteOpts::mode(0o644))
+            .map_err(|e| format!("{}: cannot write state: {}", path.display(), e.source))
     }
 
     /// Hosts we took out that are not back (mid-cycle or failed in maintenance).

@@ -6,7 +6,7 @@
 //! into an argument vector; pass them on standard input.
 
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -294,8 +294,7 @@ impl Target for Local {
         meta: Option<FileMeta>,
     ) -> Result<(), RemoteError> {
         let p = self.resolve(path);
-        let dir = p
-            .parent()
+        p.parent()
             .ok_or_else(|| self.io_err(format!("replace {}", p.display()), "no parent"))?;
         let existing = std::fs::metadata(&p).ok();
         let meta = meta.or_else(|| {
@@ -305,67 +304,21 @@ impl Target for Local {
                 gid: m.gid(),
             })
         });
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.rhv-pki-{}", std::process::id()));
-        let what = || format!("replace {}", p.display());
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode_compat(0o600)
-                .open(&tmp)?;
-            f.write_all(data)?;
-            if let Some(m) = meta {
-                std::os::unix::fs::fchown(&f, Some(m.uid), Some(m.gid))?;
-                f.set_permissions(std::fs::Permissions::from_mode(m.mode))?;
-            }
-            f.sync_all()?;
-            Ok(())
+        // Temp file, owner and mode, the replaced file's SELinux label, fsync, rename.
+        let opts = crate::sys::WriteOpts {
+            mode: meta.map(|m| m.mode),
+            owner: meta.map(|m| (m.uid, m.gid)),
+            ..crate::sys::WriteOpts::mode(0o600)
         };
-        if let Err(e) = write() {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(self.io_err(what(), e));
-        }
-        // Keep the SELinux label of the file we replace, where SELinux is present.
-        if existing.is_some() && Path::new("/usr/bin/chcon").exists() && selinux_enabled() {
-            let _ = Command::new("/usr/bin/chcon")
-                .arg("--reference")
-                .arg(&p)
-                .arg(&tmp)
-                .status();
-        }
-        std::fs::rename(&tmp, &p).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            self.io_err(what(), e)
-        })?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    }
-}
-
-fn selinux_enabled() -> bool {
-    Path::new("/sys/fs/selinux/enforce").exists()
-}
-
-/// `OpenOptions::mode` lives in an extension trait; this keeps the call site readable.
-trait ModeCompat {
-    fn mode_compat(&mut self, mode: u32) -> &mut Self;
-}
-
-impl ModeCompat for std::fs::OpenOptions {
-    fn mode_compat(&mut self, mode: u32) -> &mut Self {
-        std::os::unix::fs::OpenOptionsExt::mode(self, mode)
+        crate::sys::atomic_write(&p, data, &opts)
+            .map_err(|e| self.io_err(format!("replace {}", p.display()), e.source))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn quoting_survives_a_shell() {

@@ -79,11 +79,8 @@ impl Shared {
 
 fn save_state(p: &Path, w: &World) -> Result<(), String> {
     let data = serde_json::to_vec_pretty(w).map_err(|e| e.to_string())?;
-    let tmp = p.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    f.write_all(&data).map_err(|e| e.to_string())?;
-    f.sync_all().map_err(|e| e.to_string())?;
-    std::fs::rename(&tmp, p).map_err(|e| format!("{}: {e}", p.display()))
+    crate::sys::atomic_write(p, &data, &crate::sys::WriteOpts::mode(0o644))
+        .map_err(|e| e.to_string())
 }
 
 /// `KEY=value` from an oVirt conf file (quotes and `str:` prefix removed).
