@@ -30,6 +30,7 @@ mod change;
 mod enroll;
 pub mod hosts;
 mod maintenance;
+mod trail;
 
 use crate::audit::alert;
 use crate::audit::report::{self, Status};
@@ -524,7 +525,8 @@ pub struct Outcome {
 
 /// Runs a parsed command. `now` is the wall clock, read by `main`.
 pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
-    match cli.command {
+    trail::begin(&cli.command);
+    let r = match cli.command {
         Command::Audit(a) => run_audit(a, now),
         Command::Conf(a) => change::run_conf(a, now),
         Command::Resign(a) => change::run_resign(a, now),
@@ -534,7 +536,9 @@ pub fn run(cli: Cli, now: i64) -> Result<Outcome, CliError> {
         Command::Hosts(a) => hosts::run(a, now),
         Command::Maintenance(a) => maintenance::run(a),
         Command::Generate { what, out_dir } => generate(what, out_dir.as_deref()),
-    }
+    };
+    trail::finish(&r);
+    r
 }
 
 fn run_audit(a: AuditArgs, now: i64) -> Result<Outcome, CliError> {

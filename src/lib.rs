@@ -13,6 +13,7 @@ pub mod audit;
 pub mod change;
 pub mod cli;
 pub mod hosts;
+pub mod journal;
 pub mod manager;
 pub mod net;
 pub mod pki;

@@ -550,6 +550,7 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
     }
     let json = a.format == super::Format::Json;
     let plan = recover::plan(&cfg, &reach, &hosts)?;
+    super::trail::note(|r| super::trail::recover_plan(r, &plan));
     if a.dry_run {
         if json {
             print_json(&serde_json::json!({
@@ -584,7 +585,9 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<Outcome, CliError> {
         eprintln!("rhv-pki: not applied");
         return Ok(Outcome { code: 2 });
     }
+    super::trail::started();
     let result = recover::execute(&cfg, &reach, &plan)?;
+    super::trail::note(|r| super::trail::recover_result(r, &result));
     if json {
         print_json(&serde_json::json!({
             "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": false,
