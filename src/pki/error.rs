@@ -39,6 +39,10 @@ pub enum Error {
     Pkcs12Open { path: PathBuf, reason: String },
     #[error("{path}: not a PKCS#12 file: {reason}")]
     Pkcs12Format { path: PathBuf, reason: String },
+    /// OpenSSL here refuses what the PKCS#12 is protected with (FIPS mode; no legacy provider
+    /// for RC2): not the password's fault, so never reported as a wrong password.
+    #[error("{path}: PKCS#12 cannot be opened here: this OpenSSL refuses {algorithms} (FIPS mode, or no legacy provider); the file is not known to be bad")]
+    Pkcs12Refused { path: PathBuf, algorithms: String },
     /// See [`crate::pki::p12format::MAX_P12_ITERATIONS`].
     #[error("{path}: PKCS#12 {what} iteration count {count} is above rhv-pki's limit of {limit} (OpenSSL writes 2048, keytool 10000); not opened, no key derived (it would take minutes); re-export the store with ordinary counts")]
     Pkcs12Iterations {
