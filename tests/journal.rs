@@ -499,3 +499,69 @@ fn a_resign_with_a_cycle_records_its_start_and_units_then_maintenance_on_off() {
         assert_eq!(must(&f, "RHV_PKI_EXIT_STATUS"), "0");
     }
 }
+
+/// `hosts enroll` against the Manager simulator: a start record naming the hosts once the
+/// waves begin, then the final one with each host's old -> new serial as vdsm now serves it.
+#[test]
+fn hosts_enroll_records_its_start_the_hosts_and_their_new_serials() {
+    use common::sim::{three_hosts, Sim, PASSWORD};
+    let sim = Sim::start("4.5-modern", &three_hosts(""), 0.01);
+    let j = Journal::bind();
+    let mut args: Vec<String> = [
+        "hosts",
+        "enroll",
+        "--all-hosts",
+        "--yes",
+        "--poll-interval",
+        "0.05",
+        "--probe-timeout",
+        "5",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(sim.engine_args());
+    let o = bin()
+        .args(&args)
+        .env("RHV_PKI_JOURNAL_SOCKET", &j.path)
+        .env_remove("RHV_PKI_ENGINE_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let raw = j.raw();
+    for d in &raw {
+        assert!(
+            !String::from_utf8_lossy(d).contains(PASSWORD),
+            "the Manager password in a record"
+        );
+    }
+    assert_no_secret(&raw);
+    assert_eq!(raw.len(), 2, "{raw:?}");
+    let (start, end) = (parse(&raw[0]), parse(&raw[1]));
+    assert_eq!(must(&start, "RHV_PKI_COMMAND"), "hosts enroll");
+    assert_eq!(must(&start, "RHV_PKI_PHASE"), "started");
+    let mut hosts: Vec<String> = must(&start, "RHV_PKI_HOSTS")
+        .split(' ')
+        .map(String::from)
+        .collect();
+    hosts.sort();
+    assert_eq!(hosts, ["host1", "host2", "host3"]);
+    assert_eq!(must(&end, "RHV_PKI_RESULT"), "success");
+    assert_eq!(must(&end, "RHV_PKI_EXIT_STATUS"), "0");
+    // Each host's new serial is what its vdsm serves now (openssl s_client).
+    let certs = must(&end, "RHV_PKI_CERTS");
+    assert_eq!(certs.lines().count(), 3, "{certs}");
+    let norm = |s: &str| s.trim_start_matches('0').to_ascii_uppercase();
+    for (name, connect) in sim.vdsm_endpoints() {
+        let port: u16 = connect.rsplit(':').next().unwrap().parse().unwrap();
+        let (served, _) = common::manager::served(port);
+        let line = certs
+            .lines()
+            .find(|l| l.starts_with(&format!("host:{name} ")))
+            .unwrap_or_else(|| panic!("{name}: {certs}"));
+        let w: Vec<&str> = line.split(' ').collect();
+        assert_eq!(w.len(), 4, "{line}");
+        assert_eq!(norm(w[3]), norm(&served), "{line}");
+        assert_ne!(norm(w[1]), norm(w[3]), "{line}");
+    }
+}
