@@ -35,22 +35,23 @@ pub const MESSAGE_ID_FINISHED: &str = "6f1d1b0c3a5e4f4f9a1e2c7b8d0e5a31";
 /// `MESSAGE_ID` of a record written when a long change command starts its work.
 pub const MESSAGE_ID_STARTED: &str = "0b8e3f2a9c6d4e1fa7b5c3d2e1f09a84";
 
-/// A datagram the socket refuses as too large (`EMSGSIZE`) is sent again without its lists.
-const EMSGSIZE: i32 = 90;
-
 /// Why a record did not reach the journal.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     /// No socket to send to (not created, or nobody listens): there is no journal here.
     #[error("{}: no journal listening: {source}", socket.display())]
     Unavailable {
+        /// The socket path tried.
         socket: PathBuf,
+        /// What `sendto` said (`ENOENT`, `ECONNREFUSED`, `EACCES`).
         source: std::io::Error,
     },
     /// The journal refused or could not take the datagram.
     #[error("{}: sending the record: {source}", socket.display())]
     Send {
+        /// The socket path tried.
         socket: PathBuf,
+        /// What the socket said.
         source: std::io::Error,
     },
 }
@@ -60,7 +61,9 @@ pub enum JournalError {
 pub struct CertChange {
     /// `ca`, `engine`, `apache`, … or `host:<name>`.
     pub name: String,
+    /// Hex serial before the change; empty when not known.
     pub old_serial: String,
+    /// Hex serial after the change (a CA keeps its own).
     pub new_serial: String,
     /// Empty when not known (a host certificate the Manager issued).
     pub old_signature: String,
@@ -100,14 +103,20 @@ impl CertChange {
 /// 0 done, 1 failed, 2 refused, 3 usage error, 4 and above: changed but not finished).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// 0: done (or nothing to do).
     Success,
+    /// 1: a step failed (a change rolled back; a host failed).
     Failed,
+    /// 2: refused before changing anything (not confirmed, a check refused).
     Refused,
+    /// 3: usage error (no such backup, bad arguments).
     UsageError,
+    /// 4 and above: changed but not finished (cycle failed, restart-needed, a signal).
     Incomplete,
 }
 
 impl Outcome {
+    /// The outcome an exit status stands for.
     pub fn from_exit(code: u8) -> Outcome {
         match code {
             0 => Outcome::Success,
@@ -154,8 +163,11 @@ pub struct Record {
     pub backup_id: Option<String>,
     /// `rollback`: the backup of the state before the rollback.
     pub safety_backup_id: Option<String>,
+    /// The certificates changed (or planned, on a refused or failed run).
     pub certs: Vec<CertChange>,
+    /// The units a cycle restarted (`hosts recover`: `HOST:unit`).
     pub units_restarted: Vec<String>,
+    /// The hosts acted on.
     pub hosts: Vec<String>,
 }
 
@@ -188,12 +200,14 @@ fn valid_name(name: &str) -> bool {
 /// The phase a datagram reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    /// The long part of the command starts (after confirmation).
     Started,
     /// Finished with this exit status.
     Finished(u8),
 }
 
 impl Record {
+    /// An empty record for `command` (`resign`, `hosts enroll`, …).
     pub fn new(command: &str, dry_run: bool) -> Record {
         Record {
             command: command.to_string(),
@@ -334,6 +348,7 @@ impl Journal {
         }
     }
 
+    /// Where the records go.
     pub fn socket(&self) -> &Path {
         &self.socket
     }
@@ -367,7 +382,9 @@ impl Journal {
         error: Option<&str>,
     ) -> Result<(), JournalError> {
         match self.send_raw(&record.encode(phase, error, true)) {
-            Err(JournalError::Send { source, .. }) if source.raw_os_error() == Some(EMSGSIZE) => {
+            Err(JournalError::Send { source, .. })
+                if source.raw_os_error() == Some(libc::EMSGSIZE) =>
+            {
                 self.send_raw(&record.encode(phase, error, false))
             }
             r => r,
@@ -394,6 +411,7 @@ impl Default for Trail {
 }
 
 impl Trail {
+    /// No command recorded yet.
     pub const fn new() -> Trail {
         Trail {
             current: Mutex::new(None),
