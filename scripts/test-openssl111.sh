@@ -80,4 +80,4 @@ echo "$ver" | grep -q "OpenSSL 1\.1\.1" || { echo "test-openssl111: the binary d
 # resign, renew, rollback and backups (restore), and hostile PKI files.
 cargo test --lib
 cargo test --test audit_scenarios --test audit_coverage --test change_scenarios \
-  --test hostile_files --test hostile_inputs --test version
+  --test hostile_files --test hostile_inputs --test version --test fips

@@ -15,6 +15,7 @@ pub mod audit;
 pub mod change;
 pub mod hosts;
 pub mod i18n;
+pub mod journal;
 pub mod manager;
 pub mod net;
 pub mod pki;

@@ -528,6 +528,48 @@ fn recover_args(bed: &Bed, vdsm: &Vdsm, extra: &[&str]) -> Vec<String> {
     v
 }
 
+/// The change trail of a recover run (src/journal.rs): a start record, then the final one with
+/// the host, its certificates old -> new, the Manager backup and the units restarted, as the
+/// JSON report says.
+fn recover_trail(journal: &common::journal::Journal, doc: &Value) {
+    use common::journal::{must, parse};
+    let raw = journal.raw();
+    assert_eq!(raw.len(), 2, "{raw:?}");
+    let (start, end) = (parse(&raw[0]), parse(&raw[1]));
+    assert_eq!(must(&start, "RHV_PKI_PHASE"), "started");
+    assert_eq!(must(&end, "RHV_PKI_COMMAND"), "hosts recover");
+    assert_eq!(must(&end, "RHV_PKI_RESULT"), "success");
+    assert_eq!(must(&end, "RHV_PKI_HOSTS"), "host2.example.test");
+    assert_eq!(
+        must(&end, "RHV_PKI_BACKUP_ID"),
+        doc["result"]["manager"]["backup"].as_str().unwrap()
+    );
+    let certs = must(&end, "RHV_PKI_CERTS");
+    let planned = doc["plan"]["hosts"][0]["certs"].as_array().unwrap();
+    assert_eq!(certs.lines().count(), planned.len(), "{certs}");
+    for c in planned {
+        let line = format!(
+            "host:host2.example.test/{} {} -> {} - -> sha256WithRSAEncryption",
+            c["kind"].as_str().unwrap(),
+            c["oldSerial"].as_str().unwrap_or("-"),
+            c["newSerial"].as_str().unwrap()
+        );
+        assert!(certs.lines().any(|l| l == line), "{line} not in {certs}");
+    }
+    let restarted: Vec<String> = doc["result"]["hosts"][0]["restarted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| format!("host2.example.test:{}", u.as_str().unwrap()))
+        .collect();
+    assert!(!restarted.is_empty());
+    assert_eq!(must(&end, "RHV_PKI_UNITS_RESTARTED"), restarted.join(" "));
+    for d in &raw {
+        let s = String::from_utf8_lossy(d);
+        assert!(!s.contains("PRIVATE KEY") && !s.contains("mypass"), "{s}");
+    }
+}
+
 #[test]
 fn recover_reissues_with_the_host_key_installs_restarts_and_vdsm_serves_it() {
     let (bed, vdsm) = recover_bed();
@@ -542,7 +584,9 @@ fn recover_reissues_with_the_host_key_installs_restarts_and_vdsm_serves_it() {
     ];
     let args = recover_args(&bed, &vdsm, &["--yes", "--format", "json"]);
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = bed.run("recover", &hosts, &a, &[]);
+    let journal = common::journal::Journal::bind();
+    let socket = journal.path.to_str().unwrap();
+    let out = bed.run("recover", &hosts, &a, &[("RHV_PKI_JOURNAL_SOCKET", socket)]);
     let doc = json(&out);
     assert_eq!(
         out.status.code(),
@@ -550,6 +594,7 @@ fn recover_reissues_with_the_host_key_installs_restarts_and_vdsm_serves_it() {
         "{doc:#}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    recover_trail(&journal, &doc);
     let plan = &doc["plan"];
     assert_eq!(
         plan["hosts"].as_array().unwrap().len(),

@@ -109,6 +109,7 @@ pub const FINDING_CODES: &[&str] = &[
     "p12-legacy-rc2",
     "p12-friendly-name",
     "p12-iterations-excessive",
+    "p12-algorithm-refused",
     "openssl-conf-sha1",
     "apache-ca-mismatch",
     "third-party-cert",

@@ -124,6 +124,11 @@ pub enum Problem {
         #[serde(skip)]
         wrong_password: bool,
     },
+    /// This OpenSSL refuses what the PKCS#12 is protected with (FIPS mode, no legacy
+    /// provider): unusable under the crypto in force, the password not judged.
+    P12AlgorithmRefused {
+        algorithms: String,
+    },
     /// RC2-40 cert bag: OpenSSL 3 (RHEL 9) cannot open it without the legacy provider.
     P12LegacyRc2 {
         format: String,
@@ -292,6 +297,7 @@ impl Problem {
             Problem::IssuedBeforeCaRenewal { .. } => "issued-before-ca-renewal",
             Problem::KeyMismatch { .. } => "key-mismatch",
             Problem::P12Unreadable { .. } => "p12-unreadable",
+            Problem::P12AlgorithmRefused { .. } => "p12-algorithm-refused",
             Problem::P12LegacyRc2 { .. } => "p12-legacy-rc2",
             Problem::P12FriendlyName => "p12-friendly-name",
             Problem::P12IterationsExcessive { .. } => "p12-iterations-excessive",
@@ -377,6 +383,9 @@ impl Problem {
                 format!("private key {key} does not belong to {cert}")
             }
             Problem::P12Unreadable { reason, .. } => format!("PKCS#12 cannot be opened: {reason}"),
+            Problem::P12AlgorithmRefused { algorithms } => format!(
+                "PKCS#12 cannot be opened here: this OpenSSL refuses {algorithms} (FIPS mode, or no legacy provider); the password was not judged"
+            ),
             Problem::P12LegacyRc2 { format } => {
                 format!("PKCS#12 uses RC2-40 ({format}); OpenSSL 3 / RHEL 9 cannot read it without the legacy provider")
             }
@@ -563,6 +572,10 @@ impl Problem {
             Problem::P12Unreadable { .. } => {
                 Some("check --p12-password-file, else restore from backup".into())
             }
+            Problem::P12AlgorithmRefused { .. } => Some(match target {
+                Some(t) => format!("where OpenSSL has these algorithms: rhv-pki resign {t} --p12-format modern"),
+                None => "re-export it with PBES2/AES-256 and a SHA-256 MAC".into(),
+            }),
             Problem::P12IterationsExcessive { .. } => {
                 Some("restore from backup, or re-export with ordinary iteration counts".into())
             }

@@ -707,6 +707,12 @@ impl Ctx<'_> {
                             limit,
                         },
                     ),
+                    Err(Error::Pkcs12Refused { algorithms, .. }) => out.finding(
+                        Severity::Critical,
+                        p12_rel,
+                        rname,
+                        Problem::P12AlgorithmRefused { algorithms },
+                    ),
                     Err(e) => {
                         let wrong_password = matches!(e, Error::Pkcs12Open { .. });
                         let reason = match e {

@@ -37,10 +37,21 @@ fn ca_ssh_key(ctx: &Ctx<'_>) -> Option<KeyData> {
     let p = ctx.cfg.pki_dir.join("ca.pem");
     let data = cert::read_limited(&p).ok()?;
     let der = cert::first_certificate(&p, &data).ok()?;
-    let x = openssl::x509::X509::from_der(&der).ok()?;
-    // The very conversion the re-issue signs with (src/sshcert.rs).
-    let key = x.public_key().ok()?;
-    crate::pki::sshcert::ssh_public(&key).ok()
+    // RSA modulus and exponent from the DER, not through OpenSSL: in FIPS mode without a
+    // FIPS module OpenSSL decodes no key, and ca.pem would be called unreadable.
+    let (_, x) = x509_parser::parse_x509_certificate(&der).ok()?;
+    let Ok(x509_parser::public_key::PublicKey::RSA(r)) = x.public_key().parsed() else {
+        return None;
+    };
+    // The same key data the re-issue signs with (src/sshcert.rs `ssh_public`): the DER
+    // INTEGER's sign byte dropped, as OpenSSL's BIGNUM bytes have none.
+    let unsigned = |b: &[u8]| b[b.iter().take_while(|&&x| x == 0).count()..].to_vec();
+    ssh_key::public::RsaPublicKey::new(
+        ssh_key::Mpint::from_positive_bytes(&unsigned(r.exponent)),
+        ssh_key::Mpint::from_positive_bytes(&unsigned(r.modulus)),
+    )
+    .ok()
+    .map(KeyData::Rsa)
 }
 
 fn key_info(k: &KeyData) -> KeyInfo {

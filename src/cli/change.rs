@@ -342,6 +342,7 @@ fn run_change(
         change::recover_interrupted(&cfg)?
     };
     let mut plan = change::plan(&cfg, &req)?;
+    super::trail::note(|r| r.certs = super::trail::plan_certs(&plan));
     // The maintenance cycle around the files (src/maintenance.rs): detection and unit states
     // are read now, so the dry run shows the very cycle that would run.
     let prepared = match cycle {
@@ -390,6 +391,7 @@ fn run_change(
     };
     let Some(p) = prepared else {
         let mut applied = change::apply(&cfg, &plan, &mut progress)?;
+        super::trail::note(|r| r.backup_id = applied.backup.clone());
         applied.recovered.splice(0..0, recovered);
         if json {
             print_json(&serde_json::json!({
@@ -402,7 +404,12 @@ fn run_change(
         return Ok(ExitStatus::Ok);
     };
     // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
+    super::trail::started();
     let (report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
+    super::trail::note(|r| {
+        r.units_restarted = super::trail::restarted(&report);
+        r.backup_id = files.as_ref().and_then(|f| f.as_ref().ok()?.backup.clone());
+    });
     let findings = maint::cycle_findings(&cfg.pki_dir, &report);
     maint::shout(&report);
     let doc = |result: Option<&Applied>| {
@@ -584,6 +591,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
                 ))
             })?,
     };
+    super::trail::note(|r| r.backup_id = Some(id.clone()));
     if !list.iter().any(|b| b.id == id) {
         return Err(change::ChangeError::from(txn::TxnError::NoSuchBackup {
             id,
@@ -612,6 +620,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
     }
     let era = services::era_of(&tcfg.pki_dir);
     let rep = txn::rollback_to(tcfg, &id).map_err(change::ChangeError::from)?;
+    super::trail::note(|r| r.safety_backup_id = Some(rep.safety_backup.clone()));
     if a.common.format == Format::Json {
         print_json(
             &serde_json::json!({"kind": "PkiRollback", "apiVersion": "rhv-pki/v1", "dryRun": false, "result": rep}),

@@ -823,9 +823,12 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             &lines
         };
         let interrupt = signals()?;
+        super::trail::note(|r| r.hosts = shown.hosts.iter().map(|h| h.name.clone()).collect());
+        super::trail::started();
         let mut rep = rolling::execute(&engine, state, &exec, progress, interrupt)
             .await
             .map_err(CliError::Output)?;
+        super::trail::note(|r| super::trail::enroll_report(r, &rep));
         engine.logout().await;
         if !rep.completed {
             rep.resume_command = Some(resume_command());

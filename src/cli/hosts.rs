@@ -484,6 +484,7 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
     }
     let json = a.format == Format::Json;
     let plan = recover::plan(&cfg, &reach, &hosts)?;
+    super::trail::note(|r| super::trail::recover_plan(r, &plan));
     if a.dry_run {
         if json {
             print_json(&serde_json::json!({
@@ -524,7 +525,9 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
         eprintln!("rhv-pki: not applied");
         return Ok(ExitStatus::Refused);
     }
+    super::trail::started();
     let result = recover::execute(&cfg, &reach, &plan)?;
+    super::trail::note(|r| super::trail::recover_result(r, &result));
     if json {
         print_json(&serde_json::json!({
             "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": false,

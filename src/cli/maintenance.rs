@@ -248,7 +248,9 @@ fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
         }
         return Err(CliError::Refused(why));
     }
+    super::trail::started();
     let (mut rep, _) = run_prepared(&p, || Ok::<(), String>(()));
+    super::trail::note(|t| t.units_restarted = super::trail::restarted(&rep));
     // No files in this sub-step: only maintenance, restarts, verify.
     rep.events.retain(|e| e.step != "files");
     let pki_dir = locations(&r.loc).pki_dir;

@@ -43,6 +43,7 @@ mod hosts;
 mod maintenance;
 mod schema;
 mod term;
+mod trail;
 
 /// `rhv-pki --version`: the crate version and the OpenSSL library the binary runs with
 /// (EL8: 1.1.1, EL9: 3.x), which decides what PKCS#12 formats it reads without help.
@@ -150,7 +151,8 @@ pub enum Command {
 /// Runs a parsed command. `now` is the wall clock, read by `main`; the status is the
 /// process's exit status ([`ExitStatus`]), a failure's is `ExitStatus::from(&err)`.
 pub fn run(cli: Cli, now: i64) -> Result<ExitStatus, CliError> {
-    match cli.command {
+    trail::begin(&cli.command);
+    let r = match cli.command {
         Command::Audit(a) => audit::run_audit(a, now),
         Command::Conf(a) => change::run_conf(a, now),
         Command::Resign(a) => change::run_resign(a, now),
@@ -164,5 +166,7 @@ pub fn run(cli: Cli, now: i64) -> Result<ExitStatus, CliError> {
             name,
             out_dir,
         } => generate::generate(what, name.as_deref(), out_dir.as_deref()),
-    }
+    };
+    trail::finish(&r);
+    r
 }

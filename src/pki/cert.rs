@@ -661,6 +661,75 @@ pub fn ensure_legacy_provider() -> bool {
     true
 }
 
+/// The algorithms protecting the PKCS#12 `data` that this OpenSSL refuses (`RC2-40`,
+/// `3DES`, `SHA-1`, …), each tried on a few bytes: RC2 without the legacy provider, or
+/// everything under a FIPS-only `default_properties` with no FIPS module. Empty when all of
+/// them work here (a failure to open is then the password's or the file's).
+pub fn refused_p12_algorithms(data: &[u8]) -> Vec<String> {
+    use crate::pki::p12format::Pbe;
+    use openssl::hash::MessageDigest;
+    use openssl::symm::Cipher;
+    let Ok(fmt) = crate::pki::p12format::detect(data) else {
+        return Vec::new();
+    };
+    let cipher = |c: Cipher| {
+        let key = vec![7u8; c.key_len()];
+        let iv = c.iv_len().map(|n| vec![0u8; n]);
+        openssl::symm::encrypt(c, &key, iv.as_deref(), b"probe").is_ok()
+    };
+    let digest = |name: &str| {
+        MessageDigest::from_name(name).is_some_and(|md| openssl::hash::hash(md, b"").is_ok())
+    };
+    // `sha256` -> `SHA-256`, as the findings name digests.
+    let label = |d: &str| match d.strip_prefix("sha") {
+        Some(n) => format!("SHA-{n}"),
+        None => d.to_ascii_uppercase(),
+    };
+    let mut need: Vec<(String, bool)> = Vec::new();
+    for pbe in std::iter::once(&fmt.cert_pbe).chain(fmt.key_pbe.as_ref()) {
+        // PKCS#12 PBE derives its keys with SHA-1.
+        match pbe {
+            Pbe::Rc2_40 => need.extend([
+                ("RC2-40".into(), cipher(Cipher::rc2_40_cbc())),
+                ("SHA-1 (key derivation)".into(), digest("sha1")),
+            ]),
+            Pbe::Rc2_128 => need.extend([
+                ("RC2-128".into(), cipher(Cipher::rc2_cbc())),
+                ("SHA-1 (key derivation)".into(), digest("sha1")),
+            ]),
+            Pbe::Des3 => need.extend([
+                ("3DES".into(), cipher(Cipher::des_ede3_cbc())),
+                ("SHA-1 (key derivation)".into(), digest("sha1")),
+            ]),
+            Pbe::Pbes2 { cipher: c, prf } => {
+                let ok = match c.as_str() {
+                    "aes-256-cbc" => Some(cipher(Cipher::aes_256_cbc())),
+                    "aes-192-cbc" => Some(cipher(Cipher::aes_192_cbc())),
+                    "aes-128-cbc" => Some(cipher(Cipher::aes_128_cbc())),
+                    "des-ede3-cbc" => Some(cipher(Cipher::des_ede3_cbc())),
+                    _ => None,
+                };
+                if let Some(ok) = ok {
+                    need.push((c.to_ascii_uppercase(), ok));
+                }
+                let d = prf.trim_start_matches("hmac-");
+                need.push((format!("HMAC-{}", label(d)), digest(d)));
+            }
+            Pbe::None | Pbe::Other { .. } => {}
+        }
+    }
+    if let Some((d, _)) = &fmt.mac {
+        need.push((format!("HMAC-{} (MAC)", label(d)), digest(d)));
+    }
+    let mut refused: Vec<String> = Vec::new();
+    for (name, ok) in need {
+        if !ok && !refused.contains(&name) {
+            refused.push(name);
+        }
+    }
+    refused
+}
+
 /// What a PKCS#12 holds once opened.
 pub struct P12Contents {
     pub cert_der: Option<Vec<u8>>,
@@ -690,9 +759,19 @@ pub fn open_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Contents>
         path: path.to_path_buf(),
         reason: first_openssl_reason(&e),
     })?;
-    let parsed = p12.parse2(password).map_err(|e| Error::Pkcs12Open {
-        path: path.to_path_buf(),
-        reason: first_openssl_reason(&e),
+    let parsed = p12.parse2(password).map_err(|e| {
+        let refused = refused_p12_algorithms(data);
+        if refused.is_empty() {
+            Error::Pkcs12Open {
+                path: path.to_path_buf(),
+                reason: first_openssl_reason(&e),
+            }
+        } else {
+            Error::Pkcs12Refused {
+                path: path.to_path_buf(),
+                algorithms: refused.join(", "),
+            }
+        }
     })?;
     let cert_der = match parsed.cert {
         Some(c) => Some(c.to_der().map_err(|e| Error::Pkcs12Format {

@@ -44,6 +44,12 @@ pub enum Error {
         path: PathBuf,
         reason: String,
     },
+    /// OpenSSL here refuses what the PKCS#12 is protected with (FIPS mode; no legacy provider
+    /// for RC2): not the password's fault, so never reported as a wrong password.
+    Pkcs12Refused {
+        path: PathBuf,
+        algorithms: String,
+    },
     /// See [`crate::pki::p12format::MAX_P12_ITERATIONS`].
     Pkcs12Iterations {
         path: PathBuf,
@@ -91,6 +97,7 @@ impl Error {
             | Error::BadKey { path, .. }
             | Error::Pkcs12Open { path, .. }
             | Error::Pkcs12Format { path, .. }
+            | Error::Pkcs12Refused { path, .. }
             | Error::Pkcs12Iterations { path, .. }
             | Error::Pkcs12Missing { path, .. }
             | Error::TooLarge { path, .. }
@@ -122,6 +129,7 @@ impl fmt::Display for Detail<'_> {
             Error::BadKey { reason, .. } => write!(f, "private key cannot be read: {reason}"),
             Error::Pkcs12Open { reason, .. } => write!(f, "PKCS#12 cannot be opened with the configured password (wrong password or corrupt file): {reason}"),
             Error::Pkcs12Format { reason, .. } => write!(f, "not a PKCS#12 file: {reason}"),
+            Error::Pkcs12Refused { algorithms, .. } => write!(f, "PKCS#12 cannot be opened here: this OpenSSL refuses {algorithms} (FIPS mode, or no legacy provider); the file is not known to be bad"),
             Error::Pkcs12Iterations { count, limit, what, .. } => write!(f, "PKCS#12 {what} iteration count {count} is above rhv-pki's limit of {limit} (OpenSSL writes 2048, keytool 10000); not opened, no key derived (it would take minutes); re-export the store with ordinary counts"),
             Error::Pkcs12Missing { what, .. } => write!(f, "PKCS#12 holds no {what}"),
             Error::TooLarge { limit, .. } => write!(f, "file is larger than {limit} bytes; refusing to read it as a certificate or key"),

@@ -185,12 +185,9 @@ fn rsa_digest_info(oid: &str, tbs: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let (prefix, hash): (&[u8], Vec<u8>) = match alg.digest {
-        Digest::Md5 => (
-            MD5_PREFIX,
-            openssl::hash::hash(openssl::hash::MessageDigest::md5(), tbs)
-                .ok()?
-                .to_vec(),
-        ),
+        // Not OpenSSL's: under FIPS it refuses MD5, and the audit must still judge (and
+        // flag) an MD5 signature rather than call it forged.
+        Digest::Md5 => (MD5_PREFIX, md5::compute(tbs).0.to_vec()),
         // The context types, not the one-shot functions: in OpenSSL 3 `SHA256()` & co. go
         // through EVP_Q_digest, an algorithm fetch (locks, ~50 µs) per call.
         Digest::Sha1 => (SHA1_PREFIX, {
