@@ -290,6 +290,90 @@ fn plan_host(
     ca_org: &str,
     next: &mut u128,
 ) -> Result<Option<HostPlan>, String> {
+    let (mut reasons, mut notes) = due_reasons(h, audit);
+    if reasons.is_empty() && !cfg.force {
+        return Ok(None);
+    }
+    if cfg.force && reasons.is_empty() {
+        reasons.push("--force".into());
+    }
+    let vdsm_pub = vdsm_public_key(st)?;
+    let org = organisation(cfg, h, st, ca_org);
+    let install = vdsm_install_places(st, &vdsm_pub, &mut notes);
+    let mut alloc = || {
+        let s = sign::serial_text(*next);
+        *next += 1;
+        s
+    };
+    let mut certs = vec![cert_plan(
+        h,
+        st,
+        CertSpec::VDSM,
+        &org,
+        install,
+        alloc(),
+        vdsm_pub,
+    )];
+    // libvirt-migrate: qemu-ca chain, its own key.
+    if cas.qemu_der.is_some() && st.dir_exists("/etc/pki/vdsm/libvirt-migrate") {
+        let spec = CertSpec::QEMU;
+        match st.get(spec.key).and_then(|k| k.public_der.clone()) {
+            Some(pk) => {
+                let mut install = vec![spec.cert.to_string()];
+                let client = "/etc/pki/vdsm/libvirt-migrate/client-cert.pem";
+                if st.get(client).is_some_and(|s| s.link.is_none()) {
+                    install.push(client.into());
+                }
+                certs.push(cert_plan(h, st, spec, &org, install, alloc(), pk));
+            }
+            None => notes.push(format!(
+                "{} missing or unreadable: libvirt-migrate certificate not re-issued",
+                spec.key
+            )),
+        }
+    }
+    // OVN, when configured.
+    let ovn = st.dir_exists("/etc/pki/vdsm/ovn");
+    if ovn {
+        let spec = CertSpec::OVN;
+        match st.get(spec.key).and_then(|k| k.public_der.clone()) {
+            Some(pk) => {
+                let install = vec![spec.cert.to_string()];
+                certs.push(cert_plan(h, st, spec, &org, install, alloc(), pk));
+            }
+            None => notes.push(format!(
+                "{} missing or unreadable: OVN certificate not re-issued",
+                spec.key
+            )),
+        }
+    }
+    let ca_copies = stale_ca_copies(cas, st);
+    let files = install_files(st, &certs, &ca_copies);
+    let mut services = vec![
+        "libvirtd".to_string(),
+        "vdsmd".into(),
+        "ovirt-imageio".into(),
+    ];
+    if ovn {
+        services.push("ovn-controller".into());
+    }
+    Ok(Some(HostPlan {
+        host: h.name.clone(),
+        addr: h.addr.clone(),
+        port: h.port,
+        reasons,
+        certs,
+        ca_copies,
+        files,
+        services,
+        vdsm_endpoint: vdsm_endpoint(h, cfg.vdsm_port),
+        notes,
+    }))
+}
+
+/// Why the host is due (its certificates and CA copies with a due code), and notes on what
+/// this command leaves to Enroll Certificate (the vmconsole SSH certificates).
+fn due_reasons(h: &HostSpec, audit: &files::HostAudit) -> (Vec<String>, Vec<String>) {
     let prefix = format!("{}:", h.name);
     let kind_of = |path: &str| files::all_files().find(|f| f.path == path).map(|f| f.kind);
     let mut reasons: Vec<String> = Vec::new();
@@ -308,13 +392,12 @@ fn plan_host(
             _ => {}
         }
     }
-    if reasons.is_empty() && !cfg.force {
-        return Ok(None);
-    }
-    if cfg.force && reasons.is_empty() {
-        reasons.push("--force".into());
-    }
-    let vdsm_key = "/etc/pki/vdsm/keys/vdsmkey.pem";
+    (reasons, notes)
+}
+
+/// The vdsm key this recovery keeps: its SubjectPublicKeyInfo, or why it cannot.
+fn vdsm_public_key(st: &HostState) -> Result<Vec<u8>, String> {
+    let vdsm_key = CertSpec::VDSM.key;
     let Some(vk) = st.get(vdsm_key) else {
         return Err(format!("{vdsm_key} is missing: no key to keep; re-install the host or use Enroll Certificate (new key)"));
     };
@@ -324,33 +407,29 @@ fn plan_host(
             vk.error.as_deref().unwrap_or("unknown error")
         ));
     };
+    Ok(vdsm_pub)
+}
+
+/// The organisation of the new subjects: the Manager's copy of the host certificate, else
+/// the host's vdsm certificate, else the CA's.
+fn organisation(cfg: &RecoverConfig, h: &HostSpec, st: &HostState, ca_org: &str) -> String {
     let manager_cer = cfg.pki_dir.join(format!("certs/{}.cer", h.name));
-    let org = read_cert(&manager_cer)
+    read_cert(&manager_cer)
         .and_then(|d| org_of(&d))
         .or_else(|| {
-            st.get("/etc/pki/vdsm/certs/vdsmcert.pem")
+            st.get(CertSpec::VDSM.cert)
                 .and_then(|s| s.content.as_deref())
                 .and_then(|c| cert::first_certificate(Path::new("vdsmcert.pem"), c).ok())
                 .and_then(|d| org_of(&d))
         })
-        .unwrap_or_else(|| ca_org.to_string());
-    let old = |path: &str| -> (Option<String>, Option<String>) {
-        st.get(path)
-            .and_then(|s| s.content.as_deref())
-            .and_then(|c| cert::first_certificate(Path::new(path), c).ok())
-            .and_then(|d| cert::parse(Path::new(path), &d).ok().map(|(_, s)| s))
-            .map(|s| (Some(s.serial), Some(cert::rfc3339(s.not_after))))
-            .unwrap_or((None, None))
-    };
-    // Places that hold the vdsm certificate, each with its own copy of the vdsm key.
-    let mut files = Vec::new();
-    let mut install = vec!["/etc/pki/vdsm/certs/vdsmcert.pem".to_string()];
-    for set in files::SETS {
-        if let Some(d) = set.when_dir {
-            if !st.dir_exists(d) {
-                continue;
-            }
-        }
+        .unwrap_or_else(|| ca_org.to_string())
+}
+
+/// Places that hold the vdsm certificate, each with its own copy of the vdsm key: those
+/// whose key is not the vdsm key are left alone (with a note).
+fn vdsm_install_places(st: &HostState, vdsm_pub: &[u8], notes: &mut Vec<String>) -> Vec<String> {
+    let mut install = vec![CertSpec::VDSM.cert.to_string()];
+    for set in present_sets(st) {
         for f in set
             .files
             .iter()
@@ -361,7 +440,7 @@ fn plan_host(
             }
             let key = f.key.unwrap_or_default();
             match st.get(key).and_then(|k| k.public_der.as_ref()) {
-                Some(pk) if pk == &vdsm_pub => install.push(f.path.to_string()),
+                Some(pk) if pk.as_slice() == vdsm_pub => install.push(f.path.to_string()),
                 Some(_) => notes.push(format!("{}: left alone, {key} is not the vdsm key", f.path)),
                 None => notes.push(format!(
                     "{}: left alone, {key} missing or unreadable",
@@ -370,99 +449,108 @@ fn plan_host(
             }
         }
     }
-    let mut certs = Vec::new();
-    let alloc = |next: &mut u128| {
-        let s = sign::serial_text(*next);
-        *next += 1;
-        s
-    };
-    let (os, ona) = old("/etc/pki/vdsm/certs/vdsmcert.pem");
-    certs.push(CertPlan {
+    install
+}
+
+/// The host file sets whose directory exists on the host (or that need none).
+fn present_sets<'a>(st: &'a HostState) -> impl Iterator<Item = &'a files::HostSet> + 'a {
+    files::SETS
+        .iter()
+        .filter(|set| set.when_dir.is_none_or(|d| st.dir_exists(d)))
+}
+
+/// One kind of host certificate: where its key and certificate live, its CA, its subject
+/// and its Manager-side files.
+#[derive(Clone, Copy)]
+struct CertSpec {
+    kind: &'static str,
+    ca: &'static str,
+    key: &'static str,
+    cert: &'static str,
+    /// Subject between `/O={org}` and `/CN={name}` (`/OU=qemu` or nothing).
+    ou: &'static str,
+    /// Manager request / certificate directories and the file name suffix.
+    requests: &'static str,
+    certs: &'static str,
+    suffix: &'static str,
+}
+
+impl CertSpec {
+    const VDSM: CertSpec = CertSpec {
         kind: "vdsm",
         ca: "ca",
-        subject: format!("/O={org}/CN={}", h.name),
+        key: "/etc/pki/vdsm/keys/vdsmkey.pem",
+        cert: "/etc/pki/vdsm/certs/vdsmcert.pem",
+        ou: "",
+        requests: "requests",
+        certs: "certs",
+        suffix: "",
+    };
+    const QEMU: CertSpec = CertSpec {
+        kind: "qemu",
+        ca: "qemu-ca",
+        key: "/etc/pki/vdsm/libvirt-migrate/server-key.pem",
+        cert: "/etc/pki/vdsm/libvirt-migrate/server-cert.pem",
+        ou: "/OU=qemu",
+        requests: "requests-qemu",
+        certs: "certs-qemu",
+        suffix: "",
+    };
+    const OVN: CertSpec = CertSpec {
+        kind: "ovn",
+        ca: "ca",
+        key: "/etc/pki/vdsm/ovn/ovn-key.pem",
+        cert: "/etc/pki/vdsm/ovn/ovn-cert.pem",
+        ou: "",
+        requests: "requests",
+        certs: "certs",
+        suffix: "-ovn",
+    };
+}
+
+/// The plan of one certificate of `spec` for the existing key `public_der`.
+fn cert_plan(
+    h: &HostSpec,
+    st: &HostState,
+    spec: CertSpec,
+    org: &str,
+    install: Vec<String>,
+    new_serial: String,
+    public_der: Vec<u8>,
+) -> CertPlan {
+    let (old_serial, old_not_after) = old_cert(st, spec.cert);
+    CertPlan {
+        kind: spec.kind,
+        ca: spec.ca,
+        subject: format!("/O={org}{}/CN={}", spec.ou, h.name),
         san: h.san(),
-        key: vdsm_key.into(),
+        key: spec.key.into(),
         install,
-        old_serial: os,
-        old_not_after: ona,
-        new_serial: alloc(next),
+        old_serial,
+        old_not_after,
+        new_serial,
         manager_files: vec![
-            format!("requests/{}.req", h.name),
-            format!("certs/{}.cer", h.name),
+            format!("{}/{}{}.req", spec.requests, h.name, spec.suffix),
+            format!("{}/{}{}.cer", spec.certs, h.name, spec.suffix),
         ],
-        public_der: vdsm_pub,
-    });
-    // libvirt-migrate: qemu-ca chain, its own key.
-    let mkey = "/etc/pki/vdsm/libvirt-migrate/server-key.pem";
-    if cas.qemu_der.is_some() && st.dir_exists("/etc/pki/vdsm/libvirt-migrate") {
-        match st.get(mkey).and_then(|k| k.public_der.clone()) {
-            Some(pk) => {
-                let mut install = vec!["/etc/pki/vdsm/libvirt-migrate/server-cert.pem".to_string()];
-                let client = "/etc/pki/vdsm/libvirt-migrate/client-cert.pem";
-                if st.get(client).is_some_and(|s| s.link.is_none()) {
-                    install.push(client.into());
-                }
-                let (os, ona) = old("/etc/pki/vdsm/libvirt-migrate/server-cert.pem");
-                certs.push(CertPlan {
-                    kind: "qemu",
-                    ca: "qemu-ca",
-                    subject: format!("/O={org}/OU=qemu/CN={}", h.name),
-                    san: h.san(),
-                    key: mkey.into(),
-                    install,
-                    old_serial: os,
-                    old_not_after: ona,
-                    new_serial: alloc(next),
-                    manager_files: vec![
-                        format!("requests-qemu/{}.req", h.name),
-                        format!("certs-qemu/{}.cer", h.name),
-                    ],
-                    public_der: pk,
-                });
-            }
-            None => notes.push(format!(
-                "{mkey} missing or unreadable: libvirt-migrate certificate not re-issued"
-            )),
-        }
+        public_der,
     }
-    // OVN, when configured.
-    let okey = "/etc/pki/vdsm/ovn/ovn-key.pem";
-    let ovn = st.dir_exists("/etc/pki/vdsm/ovn");
-    if ovn {
-        match st.get(okey).and_then(|k| k.public_der.clone()) {
-            Some(pk) => {
-                let (os, ona) = old("/etc/pki/vdsm/ovn/ovn-cert.pem");
-                certs.push(CertPlan {
-                    kind: "ovn",
-                    ca: "ca",
-                    subject: format!("/O={org}/CN={}", h.name),
-                    san: h.san(),
-                    key: okey.into(),
-                    install: vec!["/etc/pki/vdsm/ovn/ovn-cert.pem".into()],
-                    old_serial: os,
-                    old_not_after: ona,
-                    new_serial: alloc(next),
-                    manager_files: vec![
-                        format!("requests/{}-ovn.req", h.name),
-                        format!("certs/{}-ovn.cer", h.name),
-                    ],
-                    public_der: pk,
-                });
-            }
-            None => notes.push(format!(
-                "{okey} missing or unreadable: OVN certificate not re-issued"
-            )),
-        }
-    }
-    // CA copies that are not the Manager's current CA.
+}
+
+/// Serial and notAfter of the certificate the host holds at `path`, when readable.
+fn old_cert(st: &HostState, path: &str) -> (Option<String>, Option<String>) {
+    st.get(path)
+        .and_then(|s| s.content.as_deref())
+        .and_then(|c| cert::first_certificate(Path::new(path), c).ok())
+        .and_then(|d| cert::parse(Path::new(path), &d).ok().map(|(_, s)| s))
+        .map(|s| (Some(s.serial), Some(cert::rfc3339(s.not_after))))
+        .unwrap_or((None, None))
+}
+
+/// CA copies on the host that are not the Manager's current CA.
+fn stale_ca_copies(cas: &ManagerCas, st: &HostState) -> Vec<CaCopyPlan> {
     let mut ca_copies = Vec::new();
-    for set in files::SETS {
-        if let Some(d) = set.when_dir {
-            if !st.dir_exists(d) {
-                continue;
-            }
-        }
+    for set in present_sets(st) {
         for f in set.files.iter().filter(|f| f.kind == FileKind::CaCopy) {
             let Some(mgr) = cas.der(f.ca) else { continue };
             let cur = st
@@ -482,58 +570,44 @@ fn plan_host(
             }
         }
     }
-    let table = |path: &str| files::all_files().find(|f| f.path == path);
-    let mut push_file = |path: &str| {
-        let hf = table(path);
-        let mode = hf.map(|f| f.mode).unwrap_or(0o644);
-        files.push(InstallFile {
-            path: path.to_string(),
-            mode: format!("{mode:04o}"),
-            owner: if st.get(path).is_some() {
-                "keep".into()
-            } else {
-                hf.map(|f| f.owner).unwrap_or("root:root").into()
-            },
-        });
-    };
-    for c in &certs {
-        for p in &c.install {
-            push_file(p);
-        }
-    }
-    for c in &ca_copies {
-        push_file(&c.path);
-    }
-    let mut services = vec![
-        "libvirtd".to_string(),
-        "vdsmd".into(),
-        "ovirt-imageio".into(),
-    ];
-    if ovn {
-        services.push("ovn-controller".into());
-    }
+    ca_copies
+}
+
+/// Every file written on the host, with its mode and owner (`keep` for a file replaced).
+fn install_files(st: &HostState, certs: &[CertPlan], ca_copies: &[CaCopyPlan]) -> Vec<InstallFile> {
+    let paths = certs
+        .iter()
+        .flat_map(|c| c.install.iter())
+        .chain(ca_copies.iter().map(|c| &c.path));
+    paths
+        .map(|path| {
+            let hf = files::all_files().find(|f| f.path == path);
+            let mode = hf.map(|f| f.mode).unwrap_or(0o644);
+            InstallFile {
+                path: path.to_string(),
+                mode: format!("{mode:04o}"),
+                owner: if st.get(path).is_some() {
+                    "keep".into()
+                } else {
+                    hf.map(|f| f.owner).unwrap_or("root:root").into()
+                },
+            }
+        })
+        .collect()
+}
+
+/// `<address>:<port>` of the host's vdsm (`local` is 127.0.0.1), bracketing IPv6.
+fn vdsm_endpoint(h: &HostSpec, port: u16) -> String {
     let addr = if h.addr == "local" {
-        "127.0.0.1".to_string()
+        "127.0.0.1"
     } else {
-        h.addr.clone()
+        h.addr.as_str()
     };
-    let vdsm_endpoint = if addr.contains(':') {
-        format!("[{addr}]:{}", cfg.vdsm_port)
+    if addr.contains(':') {
+        format!("[{addr}]:{port}")
     } else {
-        format!("{addr}:{}", cfg.vdsm_port)
-    };
-    Ok(Some(HostPlan {
-        host: h.name.clone(),
-        addr: h.addr.clone(),
-        port: h.port,
-        reasons,
-        certs,
-        ca_copies,
-        files,
-        services,
-        vdsm_endpoint,
-        notes,
-    }))
+        format!("{addr}:{port}")
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

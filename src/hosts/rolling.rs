@@ -284,155 +284,17 @@ pub fn plan(
     sel: &Selection,
     endpoints: &VdsmEndpoints,
 ) -> Result<Plan, PlanError> {
-    if sel.max_parallel == 0 {
-        return Err(PlanError::ZeroParallel);
-    }
-    let unknown_clusters: Vec<&String> = sel
-        .clusters
-        .iter()
-        .filter(|c| !facts.iter().any(|f| &f.cluster_name == *c))
-        .collect();
-    if !unknown_clusters.is_empty() {
-        return Err(PlanError::UnknownCluster(
-            unknown_clusters
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-    }
-    let unknown_hosts: Vec<&String> = sel
-        .hosts
-        .iter()
-        .filter(|n| {
-            !facts
-                .iter()
-                .any(|f| &f.host.name == *n || &f.host.address == *n)
-        })
-        .collect();
-    if !unknown_hosts.is_empty() {
-        return Err(PlanError::UnknownHost(
-            unknown_hosts
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-    }
-
+    check_selection(facts, sel)?;
     let mut planned = Vec::new();
     let mut skipped = Vec::new();
-    for f in facts {
-        let h = &f.host;
-        let in_cluster = sel.clusters.is_empty() || sel.clusters.contains(&f.cluster_name);
-        let named =
-            sel.hosts.is_empty() || sel.hosts.iter().any(|n| n == &h.name || n == &h.address);
-        if !in_cluster || !named {
-            continue;
+    for f in facts.iter().filter(|f| selected(f, sel)) {
+        match plan_one(f, sel, endpoints) {
+            Some(Ok(p)) => planned.push(p),
+            Some(Err(s)) => skipped.push(s),
+            None => {}
         }
-        let mut reasons = match (&f.served, sel.only_needed) {
-            (Some(s), true) => needs(s, sel),
-            (None, true) => vec!["vdsm certificate not probed".into()],
-            (_, false) => vec!["selected".into()],
-        };
-        if sel.only_needed && reasons.is_empty() {
-            continue;
-        }
-        if !sel.only_needed {
-            if let Some(s) = &f.served {
-                let n = needs(s, sel);
-                if !n.is_empty() {
-                    reasons = n;
-                }
-            }
-        }
-        let keep_in_maintenance = match &h.status {
-            HostStatus::Up => false,
-            HostStatus::Maintenance => true,
-            HostStatus::NonResponsive => {
-                skipped.push(SkippedHost {
-                    name: h.name.clone(),
-                    reason: "non_responsive: the Manager cannot reach it; its certificate has likely expired — use `rhv-pki hosts recover --ssh`".into(),
-                });
-                continue;
-            }
-            other => {
-                skipped.push(SkippedHost {
-                    name: h.name.clone(),
-                    reason: format!("status is {other}; only up or maintenance hosts are cycled"),
-                });
-                continue;
-            }
-        };
-        let moving: Vec<&Vm> = f
-            .vms
-            .iter()
-            .filter(|v| v.host_id.as_deref().is_none_or(|id| id == h.id))
-            .collect();
-        if !keep_in_maintenance {
-            if let Some(p) = moving.iter().find(|v| !v.migratable()) {
-                skipped.push(SkippedHost {
-                    name: h.name.clone(),
-                    reason: format!(
-                        "VM {} is pinned to this host (placement_policy.affinity=pinned): migrate or shut it down first",
-                        p.name
-                    ),
-                });
-                continue;
-            }
-        }
-        planned.push(PlannedHost {
-            id: h.id.clone(),
-            name: h.name.clone(),
-            address: h.address.clone(),
-            cluster: f.cluster_name.clone(),
-            cluster_id: h.cluster_id.clone().unwrap_or_default(),
-            status: h.status.to_string(),
-            spm: h.is_spm(),
-            hosted_engine: h.is_he(),
-            vm_memory: if keep_in_maintenance {
-                0
-            } else {
-                moving.iter().map(|v| v.memory).sum()
-            },
-            vm_count: if keep_in_maintenance { 0 } else { moving.len() },
-            keep_in_maintenance,
-            reasons,
-            served_serial: f.served.as_ref().and_then(|s| s.serial.clone()),
-            vdsm_endpoint: endpoints.of(h),
-        });
     }
-    // Order: per cluster, SPM last; hosts already in maintenance first (they cost nothing);
-    // then interleave the clusters so a wave can take hosts from several of them.
-    let mut per_cluster: BTreeMap<String, Vec<PlannedHost>> = BTreeMap::new();
-    for p in planned {
-        per_cluster.entry(p.cluster_id.clone()).or_default().push(p);
-    }
-    for v in per_cluster.values_mut() {
-        v.sort_by_key(|p| {
-            (
-                p.spm,
-                !p.keep_in_maintenance,
-                p.hosted_engine,
-                p.name.clone(),
-            )
-        });
-    }
-    let mut ordered = Vec::new();
-    let mut idx = 0;
-    loop {
-        let mut any = false;
-        for v in per_cluster.values() {
-            if let Some(p) = v.get(idx) {
-                ordered.push(p.clone());
-                any = true;
-            }
-        }
-        if !any {
-            break;
-        }
-        idx += 1;
-    }
+    let ordered = interleave_clusters(planned);
 
     // Waves, checked against a model of the clusters' memory (see `Model`): every VM of a
     // wave must find a destination the way the engine's scheduler picks one, in whatever
@@ -443,21 +305,7 @@ pub fn plan(
     // order leaves hosts out, other orders are tried (see `search_waves`).
     let model = Model::new(facts);
     let (waves, unplanned, ordered) = search_waves(ordered, &model, sel.max_parallel);
-    let he_blocked: Vec<String> = unplanned
-        .iter()
-        .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
-        .map(|(p, w)| {
-            format!(
-                "{}: {} — in no order of the waves; fix that first, or leave {} out (name the other hosts with --host)",
-                p.name,
-                w.text(p, &model),
-                p.name
-            )
-        })
-        .collect();
-    if !he_blocked.is_empty() {
-        return Err(PlanError::HostedEngine(he_blocked.join("; ")));
-    }
+    refuse_hosted_engine_blocks(&unplanned, &model)?;
     for (p, w) in &unplanned {
         skipped.push(SkippedHost {
             name: p.name.clone(),
@@ -478,6 +326,176 @@ pub fn plan(
         waves,
         skipped,
     })
+}
+
+/// Refuses a selection naming clusters or hosts the Manager does not have, or no room at all.
+fn check_selection(facts: &[HostFacts], sel: &Selection) -> Result<(), PlanError> {
+    if sel.max_parallel == 0 {
+        return Err(PlanError::ZeroParallel);
+    }
+    let unknown_clusters: Vec<&str> = sel
+        .clusters
+        .iter()
+        .filter(|c| !facts.iter().any(|f| &f.cluster_name == *c))
+        .map(|s| s.as_str())
+        .collect();
+    if !unknown_clusters.is_empty() {
+        return Err(PlanError::UnknownCluster(unknown_clusters.join(", ")));
+    }
+    let unknown_hosts: Vec<&str> = sel
+        .hosts
+        .iter()
+        .filter(|n| {
+            !facts
+                .iter()
+                .any(|f| &f.host.name == *n || &f.host.address == *n)
+        })
+        .map(|s| s.as_str())
+        .collect();
+    if !unknown_hosts.is_empty() {
+        return Err(PlanError::UnknownHost(unknown_hosts.join(", ")));
+    }
+    Ok(())
+}
+
+/// Is the host in the selected clusters and among the named hosts?
+fn selected(f: &HostFacts, sel: &Selection) -> bool {
+    let h = &f.host;
+    let in_cluster = sel.clusters.is_empty() || sel.clusters.contains(&f.cluster_name);
+    let named = sel.hosts.is_empty() || sel.hosts.iter().any(|n| n == &h.name || n == &h.address);
+    in_cluster && named
+}
+
+/// Why a selected host is enrolled (empty: with `only_needed`, it need not be).
+fn reasons_for(f: &HostFacts, sel: &Selection) -> Vec<String> {
+    match (&f.served, sel.only_needed) {
+        (Some(s), true) => needs(s, sel),
+        (None, true) => vec!["vdsm certificate not probed".into()],
+        (_, false) => {
+            let n = f.served.as_ref().map(|s| needs(s, sel)).unwrap_or_default();
+            if n.is_empty() {
+                vec!["selected".into()]
+            } else {
+                n
+            }
+        }
+    }
+}
+
+/// One selected host: planned, skipped (with why), or `None` when it needs nothing.
+fn plan_one(
+    f: &HostFacts,
+    sel: &Selection,
+    endpoints: &VdsmEndpoints,
+) -> Option<Result<PlannedHost, SkippedHost>> {
+    let h = &f.host;
+    let reasons = reasons_for(f, sel);
+    if sel.only_needed && reasons.is_empty() {
+        return None;
+    }
+    let skip = |reason: String| {
+        Some(Err(SkippedHost {
+            name: h.name.clone(),
+            reason,
+        }))
+    };
+    let keep_in_maintenance = match &h.status {
+        HostStatus::Up => false,
+        HostStatus::Maintenance => true,
+        HostStatus::NonResponsive => {
+            return skip("non_responsive: the Manager cannot reach it; its certificate has likely expired — use `rhv-pki hosts recover --ssh`".into());
+        }
+        other => {
+            return skip(format!(
+                "status is {other}; only up or maintenance hosts are cycled"
+            ));
+        }
+    };
+    let moving: Vec<&Vm> = f
+        .vms
+        .iter()
+        .filter(|v| v.host_id.as_deref().is_none_or(|id| id == h.id))
+        .collect();
+    if !keep_in_maintenance {
+        if let Some(p) = moving.iter().find(|v| !v.migratable()) {
+            return skip(format!(
+                "VM {} is pinned to this host (placement_policy.affinity=pinned): migrate or shut it down first",
+                p.name
+            ));
+        }
+    }
+    Some(Ok(PlannedHost {
+        id: h.id.clone(),
+        name: h.name.clone(),
+        address: h.address.clone(),
+        cluster: f.cluster_name.clone(),
+        cluster_id: h.cluster_id.clone().unwrap_or_default(),
+        status: h.status.to_string(),
+        spm: h.is_spm(),
+        hosted_engine: h.is_he(),
+        vm_memory: if keep_in_maintenance {
+            0
+        } else {
+            moving.iter().map(|v| v.memory).sum()
+        },
+        vm_count: if keep_in_maintenance { 0 } else { moving.len() },
+        keep_in_maintenance,
+        reasons,
+        served_serial: f.served.as_ref().and_then(|s| s.serial.clone()),
+        vdsm_endpoint: endpoints.of(h),
+    }))
+}
+
+/// Order: per cluster, SPM last; hosts already in maintenance first (they cost nothing);
+/// then interleave the clusters so a wave can take hosts from several of them.
+fn interleave_clusters(planned: Vec<PlannedHost>) -> Vec<PlannedHost> {
+    let mut per_cluster: BTreeMap<String, Vec<PlannedHost>> = BTreeMap::new();
+    for p in planned {
+        per_cluster.entry(p.cluster_id.clone()).or_default().push(p);
+    }
+    for v in per_cluster.values_mut() {
+        v.sort_by_key(|p| {
+            (
+                p.spm,
+                !p.keep_in_maintenance,
+                p.hosted_engine,
+                p.name.clone(),
+            )
+        });
+    }
+    let longest = per_cluster.values().map(Vec::len).max().unwrap_or(0);
+    let mut ordered = Vec::new();
+    for idx in 0..longest {
+        for v in per_cluster.values() {
+            if let Some(p) = v.get(idx) {
+                ordered.push(p.clone());
+            }
+        }
+    }
+    ordered
+}
+
+/// A hosted-engine host that fits in no order of the waves stops the whole plan.
+fn refuse_hosted_engine_blocks(
+    unplanned: &[(PlannedHost, Why)],
+    model: &Model,
+) -> Result<(), PlanError> {
+    let he_blocked: Vec<String> = unplanned
+        .iter()
+        .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
+        .map(|(p, w)| {
+            format!(
+                "{}: {} — in no order of the waves; fix that first, or leave {} out (name the other hosts with --host)",
+                p.name,
+                w.text(p, model),
+                p.name
+            )
+        })
+        .collect();
+    if !he_blocked.is_empty() {
+        return Err(PlanError::HostedEngine(he_blocked.join("; ")));
+    }
+    Ok(())
 }
 
 /// Waves for `ordered`, or for another order of the same hosts that leaves fewer of them
@@ -1467,45 +1485,49 @@ pub async fn execute(
     };
     let mut st = shared.state.into_inner();
     if signal.is_some() {
-        // The cycles in flight were dropped: where is each host they had touched? One quick
-        // read each (the admin is waiting); no answer counts as out of service.
-        let caught: Vec<(String, bool)> = st
-            .plan
-            .hosts
-            .iter()
-            .filter(|h| {
-                st.hosts.get(&h.id).is_some_and(|p| {
-                    p.left_in_maintenance
-                        || matches!(
-                            p.step,
-                            Step::MovingSpm
-                                | Step::Deactivating
-                                | Step::Enrolling
-                                | Step::Activating
-                                | Step::Verifying
-                        )
-                })
-            })
-            .map(|h| (h.id.clone(), h.keep_in_maintenance))
-            .collect();
-        for (id, keep) in caught {
-            let status = engine.host_once(&id).await.ok().map(|h| h.status);
-            if let Some(p) = st.hosts.get_mut(&id) {
-                p.status = Some(
-                    status
-                        .as_ref()
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| "unknown".into()),
-                );
-                p.left_in_maintenance = !keep && status != Some(HostStatus::Up);
-            }
-        }
+        read_caught(engine, &mut st).await;
     }
     st.finished = completed;
     st.save(&cfg.state_path)?;
     let mut r = report(&st, completed, signal.is_some());
     r.signal = signal;
     Ok(r)
+}
+
+/// After an interrupt: the cycles in flight were dropped. Where is each host they had
+/// touched? One quick read each (the admin is waiting); no answer counts as out of service.
+async fn read_caught(engine: &Engine, st: &mut RunState) {
+    let caught: Vec<(String, bool)> = st
+        .plan
+        .hosts
+        .iter()
+        .filter(|h| {
+            st.hosts.get(&h.id).is_some_and(|p| {
+                p.left_in_maintenance
+                    || matches!(
+                        p.step,
+                        Step::MovingSpm
+                            | Step::Deactivating
+                            | Step::Enrolling
+                            | Step::Activating
+                            | Step::Verifying
+                    )
+            })
+        })
+        .map(|h| (h.id.clone(), h.keep_in_maintenance))
+        .collect();
+    for (id, keep) in caught {
+        let status = engine.host_once(&id).await.ok().map(|h| h.status);
+        if let Some(p) = st.hosts.get_mut(&id) {
+            p.status = Some(
+                status
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "unknown".into()),
+            );
+            p.left_in_maintenance = !keep && status != Some(HostStatus::Up);
+        }
+    }
 }
 
 /// Joins futures concurrently without another dependency.
@@ -1751,7 +1773,6 @@ async fn act(
 
 async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Result<String, String> {
     let id = ph.id.as_str();
-    let eng = |e: EngineError| e.to_string();
     let prog = sh
         .state
         .lock()
@@ -1760,17 +1781,12 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         .get(id)
         .cloned()
         .unwrap_or_default();
-    let step_now = prog.step;
-    let h = sh.engine.host(id).await.map_err(eng)?;
-    let t = &sh.cfg.timing;
+    let h = sh.engine.host(id).await.map_err(|e| e.to_string())?;
 
     // A host this run already enrolled (881) is never enrolled again: only activated.
-    let enrolled = prog.enrolled;
-
-    // 1. Into maintenance (unless it already is, or we are past that step).
-    let before_enroll = !enrolled
+    let before_enroll = !prog.enrolled
         && matches!(
-            step_now,
+            prog.step,
             Step::Pending | Step::MovingSpm | Step::Deactivating | Step::Failed
         );
     // An enrollment still running from an earlier attempt: wait for it, do not refuse.
@@ -1781,162 +1797,201 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         && h.status != HostStatus::Maintenance
         && !matches!(h.status, HostStatus::InstallFailed)
     {
-        if h.status != HostStatus::Up && h.status != HostStatus::PreparingForMaintenance {
-            return Err(format!(
-                "status is {} (expected up); not touching it",
-                h.status
-            ));
-        }
-        if h.is_spm() {
-            // Only for a maintenance that can happen: never leave the role moved for nothing.
-            if let Some(why) = spm_move_blocker(sh, id).await {
-                return Err(format!("not moving the SPM role off it: {why}"));
-            }
-            sh.update(id, |p| p.step = Step::MovingSpm).await?;
-            sh.progress
-                .step(&ph.name, Step::MovingSpm, "moving the SPM role first");
-            move_spm(sh, &h).await?;
-        }
-        sh.update(id, |p| p.step = Step::Deactivating).await?;
-        sh.progress.step(&ph.name, Step::Deactivating, "");
-        if h.status == HostStatus::Up {
-            act(sh, id, HostAction::Deactivate, None, "maintenance").await?;
-        }
-        let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
-            matches!(h.status, HostStatus::Maintenance)
-        })
-        .await
-        .map_err(eng)?;
-        if !ok {
-            // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
-            // it back to the cluster rather than leave it half-drained.
-            let reason = last.status_detail.clone().unwrap_or_default();
-            let back = act(sh, id, HostAction::Activate, None, "activation").await;
-            return Err(format!(
-                "did not reach maintenance within {} s (status {}{}); {}",
-                t.maintenance.as_secs(),
-                last.status,
-                if reason.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {reason}")
-                },
-                match back {
-                    Ok(_) => "activated it again so it returns to up".to_string(),
-                    Err(e) => format!("activating it again failed too: {e}"),
-                }
-            ));
-        }
+        into_maintenance(sh, ph, &h).await?;
     }
-
-    // 2. Enroll: the action returns before the work starts, so wait for `installing` or the
-    // 880/881/882 events newer than what we saw before sending it.
-    if !enrolled && step_now != Step::Activating && step_now != Step::Verifying {
-        let resume_after = prog.enroll_after_event;
-        let resumed = (step_now == Step::Enrolling || installing) && resume_after.is_some();
-        let after = match resume_after.filter(|_| resumed) {
-            Some(a) => a,
-            None => sh.engine.last_event_id().await.map_err(eng)?,
-        };
-        sh.update(id, |p| {
-            p.step = Step::Enrolling;
-            p.enroll_after_event = Some(after);
-        })
-        .await?;
-        sh.progress.step(&ph.name, Step::Enrolling, "");
-        // A resumed enrollment: did the earlier run's action reach the Manager (880/881/882
-        // after it, or installing)? Then wait for its outcome; if not, send it now rather
-        // than wait for a start that cannot come.
-        let sent_before = resumed
-            && took_effect(sh, id, HostAction::EnrollCertificate, Some(after))
-                .await
-                .map_err(eng)?;
-        let outcome = if sent_before {
-            enroll_outcome(sh, id, after, t.install_start, t.install).await?
-        } else {
-            None
-        };
-        let outcome = match outcome {
-            Some(o) => o,
-            None => {
-                if !sent_before {
-                    act(
-                        sh,
-                        id,
-                        HostAction::EnrollCertificate,
-                        Some(after),
-                        "Enroll Certificate",
-                    )
-                    .await?;
-                }
-                match enroll_outcome(sh, id, after, t.install_start, t.install).await? {
-                    Some(o) => o,
-                    None => {
-                        return Err(format!(
-                            "Enroll Certificate did not finish within {} s",
-                            t.install.as_secs()
-                        ))
-                    }
-                }
-            }
-        };
-        if let Err(e) = outcome {
-            return Err(format!(
-                "Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {e}"
-            ));
-        }
-        sh.update(id, |p| p.enrolled = true).await?;
+    if !prog.enrolled && prog.step != Step::Activating && prog.step != Step::Verifying {
+        enroll(sh, ph, &prog, installing).await?;
     }
-
-    // 3. Activate (hosts found in maintenance stay there).
+    // Hosts found in maintenance stay there.
     if !ph.keep_in_maintenance {
-        sh.update(id, |p| p.step = Step::Activating).await?;
-        sh.progress.step(&ph.name, Step::Activating, "");
-        let cur = sh.engine.host(id).await.map_err(eng)?;
-        if cur.status == HostStatus::Maintenance {
-            act(sh, id, HostAction::Activate, None, "activation").await?;
-        } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
-            return Err(format!(
-                "status is {}{} after enrollment; not activating it (the Manager would refuse)",
-                cur.status,
-                cur.status_detail
-                    .map(|d| format!(", {d}"))
-                    .unwrap_or_default()
-            ));
+        activate(sh, ph).await?;
+    }
+    verify_served(sh, ph, ca).await
+}
+
+/// Step 1: into maintenance (moving the SPM role first); a host that does not get there is
+/// activated again rather than left half-drained.
+async fn into_maintenance(sh: &Shared<'_>, ph: &PlannedHost, h: &Host) -> Result<(), String> {
+    let id = ph.id.as_str();
+    let t = &sh.cfg.timing;
+    if h.status != HostStatus::Up && h.status != HostStatus::PreparingForMaintenance {
+        return Err(format!(
+            "status is {} (expected up); not touching it",
+            h.status
+        ));
+    }
+    if h.is_spm() {
+        // Only for a maintenance that can happen: never leave the role moved for nothing.
+        if let Some(why) = spm_move_blocker(sh, id).await {
+            return Err(format!("not moving the SPM role off it: {why}"));
         }
-        let (ok, mut last) = wait_host(sh, id, t.activate, |h| {
-            matches!(
-                h.status,
-                HostStatus::Up
-                    | HostStatus::NonOperational
-                    | HostStatus::NonResponsive
-                    | HostStatus::InstallFailed
-            )
-        })
-        .await
-        .map_err(eng)?;
-        if !ok || last.status != HostStatus::Up {
-            // Re-read before declaring: a host still on its way gets `settle` more.
-            if let Some(again) = settled(sh, id).await {
-                last = again;
+        sh.update(id, |p| p.step = Step::MovingSpm).await?;
+        sh.progress
+            .step(&ph.name, Step::MovingSpm, "moving the SPM role first");
+        move_spm(sh, h).await?;
+    }
+    sh.update(id, |p| p.step = Step::Deactivating).await?;
+    sh.progress.step(&ph.name, Step::Deactivating, "");
+    if h.status == HostStatus::Up {
+        act(sh, id, HostAction::Deactivate, None, "maintenance").await?;
+    }
+    let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
+        matches!(h.status, HostStatus::Maintenance)
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    if !ok {
+        // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
+        // it back to the cluster rather than leave it half-drained.
+        let reason = last.status_detail.clone().unwrap_or_default();
+        let back = act(sh, id, HostAction::Activate, None, "activation").await;
+        return Err(format!(
+            "did not reach maintenance within {} s (status {}{}); {}",
+            t.maintenance.as_secs(),
+            last.status,
+            if reason.is_empty() {
+                String::new()
+            } else {
+                format!(", {reason}")
+            },
+            match back {
+                Ok(_) => "activated it again so it returns to up".to_string(),
+                Err(e) => format!("activating it again failed too: {e}"),
+            }
+        ));
+    }
+    Ok(())
+}
+
+/// Step 2: Enroll Certificate. The action returns before the work starts, so wait for
+/// `installing` or the 880/881/882 events newer than what we saw before sending it.
+async fn enroll(
+    sh: &Shared<'_>,
+    ph: &PlannedHost,
+    prog: &HostProgress,
+    installing: bool,
+) -> Result<(), String> {
+    let id = ph.id.as_str();
+    let t = &sh.cfg.timing;
+    let eng = |e: EngineError| e.to_string();
+    let resume_after = prog.enroll_after_event;
+    let resumed = (prog.step == Step::Enrolling || installing) && resume_after.is_some();
+    let after = match resume_after.filter(|_| resumed) {
+        Some(a) => a,
+        None => sh.engine.last_event_id().await.map_err(eng)?,
+    };
+    sh.update(id, |p| {
+        p.step = Step::Enrolling;
+        p.enroll_after_event = Some(after);
+    })
+    .await?;
+    sh.progress.step(&ph.name, Step::Enrolling, "");
+    // A resumed enrollment: did the earlier run's action reach the Manager (880/881/882
+    // after it, or installing)? Then wait for its outcome; if not, send it now rather
+    // than wait for a start that cannot come.
+    let sent_before = resumed
+        && took_effect(sh, id, HostAction::EnrollCertificate, Some(after))
+            .await
+            .map_err(eng)?;
+    let outcome = if sent_before {
+        enroll_outcome(sh, id, after, t.install_start, t.install).await?
+    } else {
+        None
+    };
+    let outcome = match outcome {
+        Some(o) => o,
+        None => {
+            if !sent_before {
+                act(
+                    sh,
+                    id,
+                    HostAction::EnrollCertificate,
+                    Some(after),
+                    "Enroll Certificate",
+                )
+                .await?;
+            }
+            match enroll_outcome(sh, id, after, t.install_start, t.install).await? {
+                Some(o) => o,
+                None => {
+                    return Err(format!(
+                        "Enroll Certificate did not finish within {} s",
+                        t.install.as_secs()
+                    ))
+                }
             }
         }
-        if last.status != HostStatus::Up {
-            return Err(format!(
-                "did not come back up after activation (status {}{})",
-                last.status,
-                last.status_detail
-                    .map(|d| format!(", {d}"))
-                    .unwrap_or_default()
-            ));
+    };
+    if let Err(e) = outcome {
+        return Err(format!(
+            "Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {e}"
+        ));
+    }
+    sh.update(id, |p| p.enrolled = true).await?;
+    Ok(())
+}
+
+/// Step 3: activate and wait until the host is Up again.
+async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), String> {
+    let id = ph.id.as_str();
+    let eng = |e: EngineError| e.to_string();
+    sh.update(id, |p| p.step = Step::Activating).await?;
+    sh.progress.step(&ph.name, Step::Activating, "");
+    let cur = sh.engine.host(id).await.map_err(eng)?;
+    if cur.status == HostStatus::Maintenance {
+        act(sh, id, HostAction::Activate, None, "activation").await?;
+    } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
+        return Err(format!(
+            "status is {}{} after enrollment; not activating it (the Manager would refuse)",
+            cur.status,
+            cur.status_detail
+                .map(|d| format!(", {d}"))
+                .unwrap_or_default()
+        ));
+    }
+    let (ok, mut last) = wait_host(sh, id, sh.cfg.timing.activate, |h| {
+        matches!(
+            h.status,
+            HostStatus::Up
+                | HostStatus::NonOperational
+                | HostStatus::NonResponsive
+                | HostStatus::InstallFailed
+        )
+    })
+    .await
+    .map_err(eng)?;
+    if !ok || last.status != HostStatus::Up {
+        // Re-read before declaring: a host still on its way gets `settle` more.
+        if let Some(again) = settled(sh, id).await {
+            last = again;
         }
     }
+    if last.status != HostStatus::Up {
+        return Err(format!(
+            "did not come back up after activation (status {}{})",
+            last.status,
+            last.status_detail
+                .map(|d| format!(", {d}"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(())
+}
 
-    // 4. Verify what vdsm now serves.
-    sh.update(id, |p| p.step = Step::Verifying).await?;
+/// Step 4: verify what vdsm now serves; returns the new serial.
+async fn verify_served(
+    sh: &Shared<'_>,
+    ph: &PlannedHost,
+    ca: Arc<Issuer>,
+) -> Result<String, String> {
+    sh.update(&ph.id, |p| p.step = Step::Verifying).await?;
     sh.progress
         .step(&ph.name, Step::Verifying, &ph.vdsm_endpoint);
-    let (ep, addr, to) = (ph.vdsm_endpoint.clone(), ph.address.clone(), t.probe);
+    let (ep, addr, to) = (
+        ph.vdsm_endpoint.clone(),
+        ph.address.clone(),
+        sh.cfg.timing.probe,
+    );
     let served = tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, to))
         .await
         .map_err(|e| e.to_string())?;
