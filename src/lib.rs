@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod change;
 pub mod cli;
+pub mod exec;
 pub mod hosts;
 pub mod manager;
 pub mod net;

@@ -7,9 +7,10 @@
 //! [`plan`] is plain data (what `--dry-run` prints); [`execute`] runs that very plan.
 
 use std::fs;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use openssl::pkey::PKey;
 use openssl::x509::{X509Name, X509NameBuilder, X509Req, X509};
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 use crate::audit::AuditConfig;
 use crate::change::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
+use crate::exec::{poll_until, Every, Polled, SYSTEM};
 use crate::hosts::files::{self, FileKind, HostSpec, HostState, ManagerCas, Reach};
 use crate::net::remote::{RemoteError, Target, REPLACE_SCRIPT};
 use crate::net::tls;
@@ -236,7 +238,7 @@ pub fn plan(
         crit_days: 0,
         ..AuditConfig::new(dir, cfg.now)
     };
-    let read = files::parallel(hosts, reach.max_parallel, &|h: &HostSpec| {
+    let read = crate::exec::par_map(hosts, reach.max_parallel, &|h: &HostSpec| {
         reach.connect(h).and_then(|t| files::collect(t.as_ref()))
     });
     let ca_org = org_of(&ca_der).unwrap_or_else(|| "oVirt".into());
@@ -1118,15 +1120,17 @@ fn install_host(
     let now = cfg.now;
     let verifier = tls::PinnedVerifier::new(ca_der, Arc::new(move || now))
         .map_err(|e| format!("ca.pem: {e}"))?;
-    let deadline = Instant::now() + cfg.probe_timeout;
-    let mut last;
-    loop {
+    let every = Every {
+        interval: Duration::from_millis(250),
+        timeout: cfg.probe_timeout,
+    };
+    let polled = poll_until(&SYSTEM, every, |_| {
         let opts = tls::ProbeOptions {
             server_name: Some(&hp.host),
             timeout: Duration::from_secs(5),
             client_auth: None,
         };
-        match tls::fetch_chain(&hp.vdsm_endpoint, &opts) {
+        let last = match tls::fetch_chain(&hp.vdsm_endpoint, &opts) {
             Ok(served) => {
                 let leaf = served.chain.first().cloned().unwrap_or_default();
                 let rest: Vec<&[u8]> = served.chain.iter().skip(1).map(|c| c.as_slice()).collect();
@@ -1136,30 +1140,32 @@ fn install_host(
                         let same_key =
                             hostfiles_spki(&leaf).as_deref() == Some(vdsm.public_der.as_slice());
                         if o.serial == vdsm.new_serial && same_key {
-                            return Ok(());
+                            return Ok::<_, std::convert::Infallible>(ControlFlow::Break(()));
                         }
-                        last = if o.serial != vdsm.new_serial {
+                        if o.serial != vdsm.new_serial {
                             format!(
                                 "vdsm still serves serial {} (expected {})",
                                 o.serial, vdsm.new_serial
                             )
                         } else {
                             "vdsm serves the new serial with another key".into()
-                        };
+                        }
                     }
-                    Err(e) => last = format!("vdsm's certificate is not accepted: {e}"),
+                    Err(e) => format!("vdsm's certificate is not accepted: {e}"),
                 }
             }
-            Err(e) => last = e.to_string(),
-        }
-        if Instant::now() >= deadline {
-            return Err(format!(
-                "{} did not serve the new certificate within {} s: {last}",
-                hp.vdsm_endpoint,
-                cfg.probe_timeout.as_secs()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(250));
+            Err(e) => e.to_string(),
+        };
+        Ok(ControlFlow::Continue(last))
+    });
+    match polled {
+        Ok(Polled::Met(())) => Ok(()),
+        Ok(Polled::TimedOut(last)) => Err(format!(
+            "{} did not serve the new certificate within {} s: {last}",
+            hp.vdsm_endpoint,
+            cfg.probe_timeout.as_secs()
+        )),
+        Err(never) => match never {},
     }
 }
 
@@ -1185,7 +1191,7 @@ pub fn execute(
         })
         .collect();
     // 1. Connect and make the CSRs on every host (nothing written anywhere yet).
-    let conns = files::parallel(&specs, reach.max_parallel, &|h: &HostSpec| {
+    let conns = crate::exec::par_map(&specs, reach.max_parallel, &|h: &HostSpec| {
         reach.connect(h).map_err(|e: RemoteError| e.to_string())
     });
     let mut results: Vec<HostResult> = plan
@@ -1198,7 +1204,7 @@ pub fn execute(
         })
         .collect();
     let idx: Vec<usize> = (0..plan.hosts.len()).collect();
-    let csrs = files::parallel(&idx, reach.max_parallel, &|&i: &usize| match &conns[i] {
+    let csrs = crate::exec::par_map(&idx, reach.max_parallel, &|&i: &usize| match &conns[i] {
         Ok(t) => host_csrs(t.as_ref(), &plan.hosts[i]),
         Err(e) => Err(e.clone()),
     });
@@ -1237,7 +1243,7 @@ pub fn execute(
         fs::read(dir.join("ca.pem")).map_err(|e| crate::Error::io(dir.join("ca.pem"), e))?;
     let qemu_pem = fs::read(dir.join("qemu-ca.pem")).ok();
     let ca_der = cert::first_certificate(&dir.join("ca.pem"), &ca_pem)?;
-    let installed = files::parallel(&issued, reach.max_parallel, &|(i, iss): &(
+    let installed = crate::exec::par_map(&issued, reach.max_parallel, &|(i, iss): &(
         usize,
         Issued,
     )| {

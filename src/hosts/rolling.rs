@@ -8,13 +8,15 @@
 //! stopped without redoing finished hosts and without ever exceeding the wave size.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
-use tokio::time::Instant;
+
+use crate::exec::{self, poll_until_async, Clock, Every, Polled, SYSTEM};
 
 use crate::net::engine::{Engine, EngineError, Host, HostAction, HostStatus, Vm};
 use crate::pki::cert::{self, Digest};
@@ -1413,6 +1415,8 @@ struct Shared<'a> {
     cfg: &'a ExecConfig,
     progress: &'a dyn Progress,
     stop: std::sync::atomic::AtomicBool,
+    /// What the poll loops read and sleep on.
+    clock: &'a dyn Clock,
 }
 
 impl Shared<'_> {
@@ -1443,6 +1447,7 @@ pub async fn execute(
         cfg,
         progress,
         stop: std::sync::atomic::AtomicBool::new(false),
+        clock: &SYSTEM,
     };
     let waves = shared.state.lock().await.plan.waves.clone();
     let total = waves.len();
@@ -1598,26 +1603,38 @@ async fn wait_host(
     sh: &Shared<'_>,
     id: &str,
     timeout: Duration,
-    mut want: impl FnMut(&Host) -> bool,
+    want: impl Fn(&Host) -> bool,
 ) -> Result<(bool, Host), EngineError> {
-    let start = Instant::now();
-    let mut last: Option<HostStatus> = None;
-    loop {
+    let last: std::sync::Mutex<Option<HostStatus>> = std::sync::Mutex::new(None);
+    let (last, want) = (&last, &want);
+    let every = Every {
+        interval: sh.cfg.timing.poll,
+        timeout,
+    };
+    let polled = poll_until_async(sh.clock, every, |_| async move {
         let h = sh.engine.host(id).await?;
         // The state file (and the final report) tell the host's status as last seen.
-        if last.as_ref() != Some(&h.status) {
-            last = Some(h.status.clone());
+        let changed = {
+            let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
+            let changed = l.as_ref() != Some(&h.status);
+            *l = Some(h.status.clone());
+            changed
+        };
+        if changed {
             let status = h.status.to_string();
             let _ = sh.update(id, |p| p.status = Some(status)).await;
         }
-        if want(&h) {
-            return Ok((true, h));
-        }
-        if start.elapsed() >= timeout {
-            return Ok((false, h));
-        }
-        tokio::time::sleep(sh.cfg.timing.poll).await;
-    }
+        Ok(if want(&h) {
+            ControlFlow::Break(h)
+        } else {
+            ControlFlow::Continue(h)
+        })
+    })
+    .await?;
+    Ok(match polled {
+        Polled::Met(h) => (true, h),
+        Polled::TimedOut(h) => (false, h),
+    })
 }
 
 /// Statuses a host passes through on its way somewhere else: re-read before judging it.
@@ -1764,7 +1781,7 @@ async fn act(
                         ))
                     }
                 }
-                tokio::time::sleep(sh.cfg.timing.poll).await;
+                sh.clock.sleep_async(sh.cfg.timing.poll).await;
             }
             Err(e) => return Err(format!("the Manager refused {what}: {e}")),
         }
@@ -2033,10 +2050,15 @@ async fn enroll_outcome(
     start_timeout: Duration,
     timeout: Duration,
 ) -> Result<Option<Result<(), String>>, String> {
-    let start = Instant::now();
-    let mut started = false;
-    let mut saw_installing = false;
-    loop {
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    let (started, saw_installing) = (&AtomicBool::new(false), &AtomicBool::new(false));
+    let every = Every {
+        interval: sh.cfg.timing.poll,
+        timeout,
+    };
+    let start = sh.clock.now();
+    type Flow = ControlFlow<Option<Result<(), String>>>;
+    let polled = poll_until_async(sh.clock, every, |_| async move {
         let evs = sh
             .engine
             .events_after(Some(after), None)
@@ -2044,9 +2066,11 @@ async fn enroll_outcome(
             .map_err(|e| e.to_string())?;
         for e in evs.iter().filter(|e| e.host_id.as_deref() == Some(id)) {
             match e.code {
-                EVENT_ENROLL_FINISHED => return Ok(Some(Ok(()))),
-                EVENT_ENROLL_FAILED => return Ok(Some(Err(e.description.clone()))),
-                EVENT_ENROLL_STARTED => started = true,
+                EVENT_ENROLL_FINISHED => return Ok(ControlFlow::Break(Some(Ok(())))),
+                EVENT_ENROLL_FAILED => {
+                    return Ok(ControlFlow::Break(Some(Err(e.description.clone()))))
+                }
+                EVENT_ENROLL_STARTED => started.store(true, SeqCst),
                 _ => {}
             }
         }
@@ -2055,23 +2079,31 @@ async fn enroll_outcome(
             .await?;
         match h.status {
             HostStatus::Installing => {
-                saw_installing = true;
-                started = true;
+                saw_installing.store(true, SeqCst);
+                started.store(true, SeqCst);
             }
-            HostStatus::InstallFailed if saw_installing => {
-                return Ok(Some(Err(
-                    "host went from installing to install_failed".into()
-                )));
+            HostStatus::InstallFailed if saw_installing.load(SeqCst) => {
+                return Ok(ControlFlow::Break(Some(Err(
+                    "host went from installing to install_failed".into(),
+                ))));
             }
-            HostStatus::Maintenance if saw_installing => return Ok(Some(Ok(()))),
+            HostStatus::Maintenance if saw_installing.load(SeqCst) => {
+                return Ok(ControlFlow::Break(Some(Ok(()))))
+            }
             _ => {}
         }
-        let waited = start.elapsed();
-        if waited >= timeout || (!started && waited >= start_timeout) {
-            return Ok(None);
+        // Not started within `start_timeout`: give up early.
+        let waited = sh.clock.now().saturating_duration_since(start);
+        if !started.load(SeqCst) && waited >= start_timeout {
+            return Ok(ControlFlow::Break(None));
         }
-        tokio::time::sleep(sh.cfg.timing.poll).await;
-    }
+        Ok::<Flow, String>(ControlFlow::Continue(()))
+    })
+    .await?;
+    Ok(match polled {
+        Polled::Met(outcome) => outcome,
+        Polled::TimedOut(()) => None,
+    })
 }
 
 /// Moves the SPM role to another Up host of the same cluster (prefer one already done).
@@ -2150,24 +2182,21 @@ pub async fn gather(
     let names: HashMap<String, String> = clusters.into_iter().map(|c| (c.id, c.name)).collect();
     let hosts = engine.hosts(None).await.map_err(|e| e.to_string())?;
     let ca = Arc::new(Issuer::new("ca", ca_der).map_err(|e| format!("ca.pem: {e}"))?);
-    let sem = Arc::new(tokio::sync::Semaphore::new(max_parallel_probes.max(1)));
+    let served: Vec<Option<ServedCert>> = if probe {
+        let targets: Vec<(String, String)> = hosts
+            .iter()
+            .map(|h| (endpoints.of(h), h.address.clone()))
+            .collect();
+        exec::par_map_blocking(targets, max_parallel_probes, move |(ep, addr)| {
+            probe_host(ep, addr, &ca, probe_timeout)
+        })
+        .await
+        .map(|v| v.into_iter().map(Some).collect())
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let mut facts = Vec::new();
-    let mut probes = Vec::new();
-    for h in &hosts {
-        if probe {
-            let (ep, addr, ca, sem) = (endpoints.of(h), h.address.clone(), ca.clone(), sem.clone());
-            probes.push(tokio::spawn(async move {
-                let _permit = sem.acquire_owned().await;
-                tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, probe_timeout))
-                    .await
-                    .ok()
-            }));
-        }
-    }
-    let mut served = Vec::new();
-    for p in probes {
-        served.push(p.await.ok().flatten());
-    }
     for (i, h) in hosts.into_iter().enumerate() {
         let vms = if h.status == HostStatus::Up || h.vms_total.unwrap_or(0) > 0 {
             engine

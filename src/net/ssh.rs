@@ -66,16 +66,17 @@ pub fn default_known_hosts() -> PathBuf {
         .join(".ssh/known_hosts")
 }
 
-/// The runtime every SSH connection of this process lives on.
+/// The runtime every SSH connection of this process lives on: one per process, built on
+/// first use by [`crate::exec::runtime`] (russh is async, [`SshTarget`] is a blocking
+/// [`Target`]; the sessions of a parallel recovery share its two workers).
 fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
     static RT: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
     RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("rhv-pki-ssh")
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())
+        crate::exec::runtime(crate::exec::Threads::Pool {
+            workers: 2,
+            name: "rhv-pki-ssh",
+        })
+        .map_err(|e| e.to_string())
     })
     .as_ref()
     .map_err(|e| e.clone())
