@@ -11,14 +11,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
 use crate::exec::{self, poll_until_async, Clock, Every, Polled, SYSTEM};
 
-use crate::net::engine::{Engine, EngineError, Host, HostAction, HostStatus, Vm};
+use crate::net::engine::{Engine, EngineError, Event, Host, HostAction, HostStatus, Vm};
 use crate::pki::cert::{self, Digest};
 use crate::pki::verify::{ChainStatus, Issuer};
 
@@ -1417,9 +1417,127 @@ struct Shared<'a> {
     stop: std::sync::atomic::AtomicBool,
     /// What the poll loops read and sleep on.
     clock: &'a dyn Clock,
+    /// The last host list and enrollment events read, shared by every host in flight.
+    watch: Watch,
+}
+
+/// Be gentle with the Manager: the hosts in flight do not poll one request each. The first
+/// waiter whose last view is stale reads the whole host list (and, while hosts enroll, the
+/// new events) once; the others take their host from that read. A wait's first look is
+/// never older than the wait itself (an action just sent must show), and each further look
+/// is newer than the one before it, so there is one list query per poll interval however
+/// many hosts are out.
+#[derive(Default)]
+struct Watch {
+    hosts: Mutex<Option<HostsSeen>>,
+    events: Mutex<Option<EventsSeen>>,
+}
+
+/// One host-list read.
+struct HostsSeen {
+    /// When the request was sent (its answer is at least this fresh).
+    taken: Instant,
+    by_id: HashMap<String, Host>,
+}
+
+/// The enrollment events (880/881/882) newer than `from`, as read at `taken`.
+struct EventsSeen {
+    taken: Instant,
+    from: u64,
+    /// The newest event id seen (the next read asks only for newer ones).
+    last_id: u64,
+    events: Vec<Event>,
+}
+
+/// How fresh a look must be: not older than `not_before`, and newer than `after` (the look
+/// before it) when there was one.
+#[derive(Debug, Clone, Copy)]
+struct Fresh {
+    not_before: Instant,
+    after: Option<Instant>,
+}
+
+impl Fresh {
+    fn accepts(&self, taken: Instant) -> bool {
+        taken >= self.not_before && self.after.is_none_or(|a| taken > a)
+    }
 }
 
 impl Shared<'_> {
+    /// Host `id` from a host list at least as fresh as `fresh` asks: the one another host's
+    /// wait already read, or a new one. Returns when that list was read.
+    async fn polled_host(&self, id: &str, fresh: Fresh) -> Result<(Host, Instant), EngineError> {
+        let mut seen = self.watch.hosts.lock().await;
+        if let Some(s) = seen.as_ref().filter(|s| fresh.accepts(s.taken)) {
+            return match s.by_id.get(id) {
+                Some(h) => Ok((h.clone(), s.taken)),
+                // Not in the list: ask for it alone (the Manager says why).
+                None => Ok((self.engine.host(id).await?, s.taken)),
+            };
+        }
+        let taken = self.clock.now();
+        let list = self.engine.hosts(None).await?;
+        let by_id: HashMap<String, Host> = list.into_iter().map(|h| (h.id.clone(), h)).collect();
+        let h = match by_id.get(id) {
+            Some(h) => h.clone(),
+            None => self.engine.host(id).await?,
+        };
+        *seen = Some(HostsSeen { taken, by_id });
+        Ok((h, taken))
+    }
+
+    /// The enrollment events of host `id` newer than event `after`, from a read at least as
+    /// fresh as `fresh` asks (shared like [`Shared::polled_host`]).
+    async fn polled_events(
+        &self,
+        id: &str,
+        after: u64,
+        fresh: Fresh,
+    ) -> Result<(Vec<Event>, Instant), EngineError> {
+        let mut seen = self.watch.events.lock().await;
+        let usable = seen
+            .as_ref()
+            .is_some_and(|s| s.from <= after && fresh.accepts(s.taken));
+        if !usable {
+            let taken = self.clock.now();
+            let enrollment = |e: &Event| {
+                e.host_id.is_some()
+                    && matches!(
+                        e.code,
+                        EVENT_ENROLL_STARTED | EVENT_ENROLL_FINISHED | EVENT_ENROLL_FAILED
+                    )
+            };
+            match seen.as_mut().filter(|s| s.from <= after) {
+                // Only what is new since the last read.
+                Some(s) => {
+                    let new = self.engine.events_after(Some(s.last_id), None).await?;
+                    s.last_id = new.iter().map(|e| e.id).max().unwrap_or(s.last_id);
+                    s.events.extend(new.into_iter().filter(enrollment));
+                    s.taken = taken;
+                }
+                None => {
+                    let new = self.engine.events_after(Some(after), None).await?;
+                    *seen = Some(EventsSeen {
+                        taken,
+                        from: after,
+                        last_id: new.iter().map(|e| e.id).max().unwrap_or(after),
+                        events: new.into_iter().filter(enrollment).collect(),
+                    });
+                }
+            }
+        }
+        let Some(s) = seen.as_ref() else {
+            return Ok((Vec::new(), self.clock.now()));
+        };
+        let mine = s
+            .events
+            .iter()
+            .filter(|e| e.id > after && e.host_id.as_deref() == Some(id))
+            .cloned()
+            .collect();
+        Ok((mine, s.taken))
+    }
+
     async fn update(&self, id: &str, f: impl FnOnce(&mut HostProgress)) -> Result<(), String> {
         let mut st = self.state.lock().await;
         let p = st.hosts.entry(id.to_string()).or_default();
@@ -1448,6 +1566,7 @@ pub async fn execute(
         progress,
         stop: std::sync::atomic::AtomicBool::new(false),
         clock: &SYSTEM,
+        watch: Watch::default(),
     };
     let waves = shared.state.lock().await.plan.waves.clone();
     let total = waves.len();
@@ -1606,13 +1725,15 @@ async fn wait_host(
     want: impl Fn(&Host) -> bool,
 ) -> Result<(bool, Host), EngineError> {
     let last: std::sync::Mutex<Option<HostStatus>> = std::sync::Mutex::new(None);
-    let (last, want) = (&last, &want);
+    let looked = Looks::new(sh.clock.now());
+    let (last, want, looked) = (&last, &want, &looked);
     let every = Every {
         interval: sh.cfg.timing.poll,
         timeout,
     };
     let polled = poll_until_async(sh.clock, every, |_| async move {
-        let h = sh.engine.host(id).await?;
+        let (h, taken) = sh.polled_host(id, looked.fresh()).await?;
+        looked.saw(taken);
         // The state file (and the final report) tell the host's status as last seen.
         let changed = {
             let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
@@ -1635,6 +1756,30 @@ async fn wait_host(
         Polled::Met(h) => (true, h),
         Polled::TimedOut(h) => (false, h),
     })
+}
+
+/// What one poll loop has looked at: the loop's start, then the time of its last look.
+struct Looks {
+    start: Instant,
+    last: std::sync::Mutex<Option<Instant>>,
+}
+
+impl Looks {
+    fn new(start: Instant) -> Looks {
+        Looks {
+            start,
+            last: std::sync::Mutex::new(None),
+        }
+    }
+    fn fresh(&self) -> Fresh {
+        Fresh {
+            not_before: self.start,
+            after: *self.last.lock().unwrap_or_else(|p| p.into_inner()),
+        }
+    }
+    fn saw(&self, taken: Instant) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(taken);
+    }
 }
 
 /// Statuses a host passes through on its way somewhere else: re-read before judging it.
@@ -2058,13 +2203,14 @@ async fn enroll_outcome(
     };
     let start = sh.clock.now();
     type Flow = ControlFlow<Option<Result<(), String>>>;
+    let (looked_events, looked_host) = (&Looks::new(start), &Looks::new(start));
     let polled = poll_until_async(sh.clock, every, |_| async move {
-        let evs = sh
-            .engine
-            .events_after(Some(after), None)
+        let (evs, taken) = sh
+            .polled_events(id, after, looked_events.fresh())
             .await
             .map_err(|e| e.to_string())?;
-        for e in evs.iter().filter(|e| e.host_id.as_deref() == Some(id)) {
+        looked_events.saw(taken);
+        for e in &evs {
             match e.code {
                 EVENT_ENROLL_FINISHED => return Ok(ControlFlow::Break(Some(Ok(())))),
                 EVENT_ENROLL_FAILED => {
@@ -2074,7 +2220,11 @@ async fn enroll_outcome(
                 _ => {}
             }
         }
-        let h = sh.engine.host(id).await.map_err(|e| e.to_string())?;
+        let (h, taken) = sh
+            .polled_host(id, looked_host.fresh())
+            .await
+            .map_err(|e| e.to_string())?;
+        looked_host.saw(taken);
         sh.update(id, |p| p.status = Some(h.status.to_string()))
             .await?;
         match h.status {
