@@ -71,6 +71,34 @@ pub enum RecoverError {
     Stale(String),
 }
 
+/// Why a due host cannot be planned (it is listed as skipped with this text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostRefusal {
+    #[error("{path} is missing: no key to keep; re-install the host or use Enroll Certificate (new key)")]
+    KeyMissing { path: &'static str },
+    #[error("{path} cannot be used on the host: {reason}")]
+    KeyUnusable { path: &'static str, reason: String },
+}
+
+/// A CSR could not be made on the host from its existing key.
+#[derive(Debug, thiserror::Error)]
+pub enum CsrError {
+    /// The host could not be reached.
+    #[error(transparent)]
+    Connect(RemoteError),
+    #[error("CSR from {key}: {source}")]
+    Run { key: String, source: RemoteError },
+    #[error("CSR from {key}: {reason}")]
+    Parse { key: String, reason: String },
+    /// The CSR's public key cannot be read (OpenSSL's first reason).
+    #[error("{reason}")]
+    PublicKey { key: String, reason: String },
+    #[error("CSR from {key}: self-signature does not verify")]
+    SelfSignature { key: String },
+    #[error("{key} changed on the host since the plan was made; nothing was changed, run again")]
+    KeyChanged { key: String },
+}
+
 /// One certificate to issue for a host.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -274,9 +302,9 @@ pub fn plan(
                 host: h.name.clone(),
                 reason: "nothing due (certificates valid, CA copies current)".into(),
             }),
-            Err(reason) => p.skipped.push(Skip {
+            Err(refusal) => p.skipped.push(Skip {
                 host: h.name.clone(),
-                reason,
+                reason: refusal.to_string(),
             }),
         }
     }
@@ -291,7 +319,7 @@ fn plan_host(
     audit: &files::HostAudit,
     ca_org: &str,
     next: &mut u128,
-) -> Result<Option<HostPlan>, String> {
+) -> Result<Option<HostPlan>, HostRefusal> {
     let (mut reasons, mut notes) = due_reasons(h, audit);
     if reasons.is_empty() && !cfg.force {
         return Ok(None);
@@ -398,16 +426,16 @@ fn due_reasons(h: &HostSpec, audit: &files::HostAudit) -> (Vec<String>, Vec<Stri
 }
 
 /// The vdsm key this recovery keeps: its SubjectPublicKeyInfo, or why it cannot.
-fn vdsm_public_key(st: &HostState) -> Result<Vec<u8>, String> {
-    let vdsm_key = CertSpec::VDSM.key;
-    let Some(vk) = st.get(vdsm_key) else {
-        return Err(format!("{vdsm_key} is missing: no key to keep; re-install the host or use Enroll Certificate (new key)"));
+fn vdsm_public_key(st: &HostState) -> Result<Vec<u8>, HostRefusal> {
+    let path = CertSpec::VDSM.key;
+    let Some(vk) = st.get(path) else {
+        return Err(HostRefusal::KeyMissing { path });
     };
     let Some(vdsm_pub) = vk.public_der.clone() else {
-        return Err(format!(
-            "{vdsm_key} cannot be used on the host: {}",
-            vk.error.as_deref().unwrap_or("unknown error")
-        ));
+        return Err(HostRefusal::KeyUnusable {
+            path,
+            reason: vk.error.as_deref().unwrap_or("unknown error").to_string(),
+        });
     };
     Ok(vdsm_pub)
 }
@@ -729,7 +757,7 @@ fn load_signer(dir: &Path, k: CaKind) -> Result<Signer, RecoverError> {
 }
 
 /// CSRs made on the host from its existing keys (`openssl req -new -key KEY -subj /`).
-fn host_csrs(t: &dyn Target, hp: &HostPlan) -> Result<Vec<X509Req>, String> {
+fn host_csrs(t: &dyn Target, hp: &HostPlan) -> Result<Vec<X509Req>, CsrError> {
     let mut v = Vec::new();
     for c in &hp.certs {
         let key = t
@@ -743,23 +771,23 @@ fn host_csrs(t: &dyn Target, hp: &HostPlan) -> Result<Vec<X509Req>, String> {
                 ],
                 None,
             )
-            .map_err(|e| format!("CSR from {}: {e}", c.key))?;
-        let req = X509Req::from_pem(&out.stdout)
-            .map_err(|e| format!("CSR from {}: {}", c.key, cert::first_openssl_reason(&e)))?;
-        let pk = req
-            .public_key()
-            .map_err(|e| cert::first_openssl_reason(&e))?;
+            .map_err(|source| CsrError::Run {
+                key: c.key.clone(),
+                source,
+            })?;
+        let req = X509Req::from_pem(&out.stdout).map_err(|e| CsrError::Parse {
+            key: c.key.clone(),
+            reason: cert::first_openssl_reason(&e),
+        })?;
+        let pk = req.public_key().map_err(|e| CsrError::PublicKey {
+            key: c.key.clone(),
+            reason: cert::first_openssl_reason(&e),
+        })?;
         if !req.verify(&pk).unwrap_or(false) {
-            return Err(format!(
-                "CSR from {}: self-signature does not verify",
-                c.key
-            ));
+            return Err(CsrError::SelfSignature { key: c.key.clone() });
         }
         if pk.public_key_to_der().ok().as_deref() != Some(c.public_der.as_slice()) {
-            return Err(format!(
-                "{} changed on the host since the plan was made; nothing was changed, run again",
-                c.key
-            ));
+            return Err(CsrError::KeyChanged { key: c.key.clone() });
         }
         v.push(req);
     }
@@ -1191,9 +1219,7 @@ pub fn execute(
         })
         .collect();
     // 1. Connect and make the CSRs on every host (nothing written anywhere yet).
-    let conns = crate::exec::par_map(&specs, reach.max_parallel, &|h: &HostSpec| {
-        reach.connect(h).map_err(|e: RemoteError| e.to_string())
-    });
+    let conns = crate::exec::par_map(&specs, reach.max_parallel, &|h: &HostSpec| reach.connect(h));
     let mut results: Vec<HostResult> = plan
         .hosts
         .iter()
@@ -1206,7 +1232,7 @@ pub fn execute(
     let idx: Vec<usize> = (0..plan.hosts.len()).collect();
     let csrs = crate::exec::par_map(&idx, reach.max_parallel, &|&i: &usize| match &conns[i] {
         Ok(t) => host_csrs(t.as_ref(), &plan.hosts[i]),
-        Err(e) => Err(e.clone()),
+        Err(e) => Err(CsrError::Connect(e.clone())),
     });
     let mut todo = Vec::new();
     for (i, r) in csrs.into_iter().enumerate() {
@@ -1254,7 +1280,7 @@ pub fn execute(
         let t = match &conns[*i] {
             Ok(t) => t,
             Err(e) => {
-                res.error = Some(e.clone());
+                res.error = Some(e.to_string());
                 return (*i, res);
             }
         };

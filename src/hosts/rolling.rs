@@ -234,6 +234,166 @@ pub enum PlanError {
     HostedEngine(String),
 }
 
+/// The run's state file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{}: not a rhv-pki enroll state file: {source}", path.display())]
+    NotAStateFile {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", dir.display())]
+    CreateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Encode(serde_json::Error),
+    #[error("{}: cannot write state: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A saved run that another command would resume: what the saved run was started with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{saved}")]
+pub struct ArgsMismatch {
+    /// The saved run's arguments, as [`RunArgs::describe`] says them.
+    pub saved: String,
+}
+
+/// The Manager's CA (`ca.pem`) cannot be used to judge host certificates.
+#[derive(Debug, thiserror::Error)]
+#[error("ca.pem: {reason}")]
+pub struct CaError {
+    pub reason: String,
+}
+
+/// Reading the Manager's state for the planner failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GatherError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Ca(#[from] CaError),
+}
+
+/// The executor could not run (a host's failure is in the report, not here).
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    #[error(transparent)]
+    Ca(#[from] CaError),
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+/// Why one host's cycle failed; the text is what the report and the state file say.
+#[derive(Debug, thiserror::Error)]
+pub enum CycleError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// An action's answer was lost and the host could not be read again to see if it took.
+    #[error("{what}: the answer was lost ({lost}) and the host could not be read again to see whether it took: {reread}")]
+    AnswerLost {
+        what: String,
+        lost: EngineError,
+        reread: EngineError,
+    },
+    /// The Manager refused an action (its fault carries the HTTP status and reason).
+    #[error("the Manager refused {what}: {error}")]
+    Refused { what: String, error: EngineError },
+    #[error("status is {status} (expected up); not touching it")]
+    NotUp { host: String, status: HostStatus },
+    #[error("not moving the SPM role off it: {why}")]
+    SpmBlocked { host: String, why: String },
+    #[error("it is the SPM and no other Up host of its cluster can take the role")]
+    NoSpmCandidate { host: String },
+    #[error("the SPM role did not move to {to} within {secs} s")]
+    SpmDidNotMove { to: String, secs: u64 },
+    /// Stuck before maintenance; `gave_back` says whether activating it again worked.
+    #[error(
+        "did not reach maintenance within {secs} s (status {status}{}); {}",
+        detail_suffix(detail),
+        match gave_back {
+            None => "activated it again so it returns to up".to_string(),
+            Some(e) => format!("activating it again failed too: {e}"),
+        }
+    )]
+    StuckBeforeMaintenance {
+        host: String,
+        secs: u64,
+        status: HostStatus,
+        detail: Option<String>,
+        gave_back: Option<Box<CycleError>>,
+    },
+    #[error("Enroll Certificate did not finish within {secs} s")]
+    EnrollTimedOut { host: String, secs: u64 },
+    #[error("Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {reason}")]
+    EnrollFailed { host: String, reason: String },
+    #[error(
+        "status is {status}{} after enrollment; not activating it (the Manager would refuse)",
+        detail_given(detail)
+    )]
+    NotActivatable {
+        host: String,
+        status: HostStatus,
+        detail: Option<String>,
+    },
+    #[error(
+        "did not come back up after activation (status {status}{})",
+        detail_given(detail)
+    )]
+    NotBackUp {
+        host: String,
+        status: HostStatus,
+        detail: Option<String>,
+    },
+    #[error("vdsm probe {endpoint}: {reason}")]
+    Probe { endpoint: String, reason: String },
+    /// The probe's thread died (a panic): its join error.
+    #[error("{0}")]
+    ProbeDied(String),
+    #[error("vdsm at {endpoint} serves a certificate not signed by the current CA")]
+    ForeignChain { endpoint: String },
+    #[error("vdsm at {endpoint} still serves a {signature} certificate")]
+    WeakSignature { endpoint: String, signature: String },
+    #[error("vdsm at {endpoint} still serves the old certificate (serial {serial})")]
+    OldCertificate { endpoint: String, serial: String },
+}
+
+/// `, detail` when there is one (non-empty).
+fn detail_suffix(detail: &Option<String>) -> String {
+    match detail.as_deref() {
+        Some(d) if !d.is_empty() => format!(", {d}"),
+        _ => String::new(),
+    }
+}
+
+/// `, detail` whenever the Manager gave one.
+fn detail_given(detail: &Option<String>) -> String {
+    detail
+        .as_deref()
+        .map(|d| format!(", {d}"))
+        .unwrap_or_default()
+}
+
+/// How an Enroll Certificate ended, as events and statuses after it tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Enrolled {
+    Finished,
+    /// Event 882's description, or the status path that says it failed.
+    Failed(String),
+}
+
 const DAY: i64 = 86_400;
 
 /// Why a host's served certificate needs a re-enrollment (empty = it does not).
@@ -1205,17 +1365,20 @@ impl RunState {
     /// May this saved run be resumed by a command with `args`? `Err` says what the saved run
     /// was. A state file without recorded arguments (older version) matches only a command
     /// that names no host or cluster and keeps the saved plan's --max-parallel.
-    pub fn check_args(&self, args: &RunArgs) -> Result<(), String> {
+    pub fn check_args(&self, args: &RunArgs) -> Result<(), ArgsMismatch> {
         match &self.args {
             Some(saved) if saved == args => Ok(()),
-            Some(saved) => Err(saved.describe()),
+            Some(saved) => Err(ArgsMismatch {
+                saved: saved.describe(),
+            }),
             None if args.hosts.is_empty()
                 && args.clusters.is_empty()
                 && args.max_parallel == self.plan.max_parallel =>
             {
                 Ok(())
             }
-            None => Err(format!(
+            None => Err(ArgsMismatch {
+                saved: format!(
                 "hosts {} with --max-parallel {} (arguments not recorded by this older state file)",
                 self.plan
                     .hosts
@@ -1224,7 +1387,8 @@ impl RunState {
                     .collect::<Vec<_>>()
                     .join(", "),
                 self.plan.max_parallel
-            )),
+            ),
+            }),
         }
     }
 
@@ -1259,30 +1423,41 @@ impl RunState {
             .collect()
     }
 
-    pub fn load(path: &Path) -> Result<Option<RunState>, String> {
+    pub fn load(path: &Path) -> Result<Option<RunState>, StateError> {
         match std::fs::read(path) {
-            Ok(b) => serde_json::from_slice(&b)
-                .map(Some)
-                .map_err(|e| format!("{}: not a rhv-pki enroll state file: {e}", path.display())),
+            Ok(b) => {
+                serde_json::from_slice(&b)
+                    .map(Some)
+                    .map_err(|source| StateError::NotAStateFile {
+                        path: path.to_path_buf(),
+                        source,
+                    })
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+            Err(source) => Err(StateError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
     /// Writes atomically (temp file beside it, fsync, rename).
-    pub fn save(&self, path: &Path) -> Result<(), String> {
+    pub fn save(&self, path: &Path) -> Result<(), StateError> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|source| StateError::CreateDir {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
         let tmp = dir.join(format!(
             ".{}.tmp",
             path.file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default()
         ));
-        let body = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
+        let body = serde_json::to_vec_pretty(self).map_err(StateError::Encode)?;
         let w = || -> std::io::Result<()> {
             use std::io::Write;
             let mut f = std::fs::File::create(&tmp)?;
@@ -1295,7 +1470,10 @@ impl RunState {
             }
             Ok(())
         };
-        w().map_err(|e| format!("{}: cannot write state: {e}", path.display()))
+        w().map_err(|source| StateError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// Hosts we took out that are not back (mid-cycle or failed in maintenance).
@@ -1538,7 +1716,7 @@ impl Shared<'_> {
         Ok((mine, s.taken))
     }
 
-    async fn update(&self, id: &str, f: impl FnOnce(&mut HostProgress)) -> Result<(), String> {
+    async fn update(&self, id: &str, f: impl FnOnce(&mut HostProgress)) -> Result<(), StateError> {
         let mut st = self.state.lock().await;
         let p = st.hosts.entry(id.to_string()).or_default();
         f(p);
@@ -1556,8 +1734,8 @@ pub async fn execute(
     cfg: &ExecConfig,
     progress: &dyn Progress,
     interrupt: impl std::future::Future<Output = String>,
-) -> Result<RunReport, String> {
-    let ca = Issuer::new("ca", &cfg.ca_der).map_err(|e| format!("ca.pem: {e}"))?;
+) -> Result<RunReport, ExecError> {
+    let ca = Issuer::new("ca", &cfg.ca_der).map_err(|reason| CaError { reason })?;
     let ca = Arc::new(ca);
     let shared = Shared {
         engine,
@@ -1848,12 +2026,12 @@ async fn cycle(sh: &Shared<'_>, id: &str, ca: Arc<Issuer>) -> bool {
             let _ = sh
                 .update(id, |p| {
                     p.step = Step::Failed;
-                    p.error = Some(e.clone());
+                    p.error = Some(e.to_string());
                     p.left_in_maintenance = out;
                     p.status = Some(status);
                 })
                 .await;
-            sh.progress.done(&ph.name, false, &e);
+            sh.progress.done(&ph.name, false, &e.to_string());
             false
         }
     }
@@ -1910,7 +2088,7 @@ async fn act(
     action: HostAction,
     after_event: Option<u64>,
     what: &str,
-) -> Result<(), String> {
+) -> Result<(), CycleError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -1920,20 +2098,31 @@ async fn act(
                 match took_effect(sh, id, action, after_event).await {
                     Ok(true) => return Ok(()),
                     Ok(false) => {}
-                    Err(r) => {
-                        return Err(format!(
-                            "{what}: the answer was lost ({e}) and the host could not be read again to see whether it took: {r}"
-                        ))
+                    Err(reread) => {
+                        return Err(CycleError::AnswerLost {
+                            what: what.to_string(),
+                            lost: e,
+                            reread,
+                        })
                     }
                 }
                 sh.clock.sleep_async(sh.cfg.timing.poll).await;
             }
-            Err(e) => return Err(format!("the Manager refused {what}: {e}")),
+            Err(error) => {
+                return Err(CycleError::Refused {
+                    what: what.to_string(),
+                    error,
+                })
+            }
         }
     }
 }
 
-async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Result<String, String> {
+async fn cycle_inner(
+    sh: &Shared<'_>,
+    ph: &PlannedHost,
+    ca: Arc<Issuer>,
+) -> Result<String, CycleError> {
     let id = ph.id.as_str();
     let prog = sh
         .state
@@ -1943,7 +2132,7 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         .get(id)
         .cloned()
         .unwrap_or_default();
-    let h = sh.engine.host(id).await.map_err(|e| e.to_string())?;
+    let h = sh.engine.host(id).await?;
 
     // A host this run already enrolled (881) is never enrolled again: only activated.
     let before_enroll = !prog.enrolled
@@ -1973,19 +2162,22 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
 
 /// Step 1: into maintenance (moving the SPM role first); a host that does not get there is
 /// activated again rather than left half-drained.
-async fn into_maintenance(sh: &Shared<'_>, ph: &PlannedHost, h: &Host) -> Result<(), String> {
+async fn into_maintenance(sh: &Shared<'_>, ph: &PlannedHost, h: &Host) -> Result<(), CycleError> {
     let id = ph.id.as_str();
     let t = &sh.cfg.timing;
     if h.status != HostStatus::Up && h.status != HostStatus::PreparingForMaintenance {
-        return Err(format!(
-            "status is {} (expected up); not touching it",
-            h.status
-        ));
+        return Err(CycleError::NotUp {
+            host: ph.name.clone(),
+            status: h.status.clone(),
+        });
     }
     if h.is_spm() {
         // Only for a maintenance that can happen: never leave the role moved for nothing.
         if let Some(why) = spm_move_blocker(sh, id).await {
-            return Err(format!("not moving the SPM role off it: {why}"));
+            return Err(CycleError::SpmBlocked {
+                host: ph.name.clone(),
+                why,
+            });
         }
         sh.update(id, |p| p.step = Step::MovingSpm).await?;
         sh.progress
@@ -2000,27 +2192,18 @@ async fn into_maintenance(sh: &Shared<'_>, ph: &PlannedHost, h: &Host) -> Result
     let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
         matches!(h.status, HostStatus::Maintenance)
     })
-    .await
-    .map_err(|e| e.to_string())?;
+    .await?;
     if !ok {
         // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
         // it back to the cluster rather than leave it half-drained.
-        let reason = last.status_detail.clone().unwrap_or_default();
         let back = act(sh, id, HostAction::Activate, None, "activation").await;
-        return Err(format!(
-            "did not reach maintenance within {} s (status {}{}); {}",
-            t.maintenance.as_secs(),
-            last.status,
-            if reason.is_empty() {
-                String::new()
-            } else {
-                format!(", {reason}")
-            },
-            match back {
-                Ok(_) => "activated it again so it returns to up".to_string(),
-                Err(e) => format!("activating it again failed too: {e}"),
-            }
-        ));
+        return Err(CycleError::StuckBeforeMaintenance {
+            host: ph.name.clone(),
+            secs: t.maintenance.as_secs(),
+            status: last.status,
+            detail: last.status_detail,
+            gave_back: back.err().map(Box::new),
+        });
     }
     Ok(())
 }
@@ -2032,15 +2215,14 @@ async fn enroll(
     ph: &PlannedHost,
     prog: &HostProgress,
     installing: bool,
-) -> Result<(), String> {
+) -> Result<(), CycleError> {
     let id = ph.id.as_str();
     let t = &sh.cfg.timing;
-    let eng = |e: EngineError| e.to_string();
     let resume_after = prog.enroll_after_event;
     let resumed = (prog.step == Step::Enrolling || installing) && resume_after.is_some();
     let after = match resume_after.filter(|_| resumed) {
         Some(a) => a,
-        None => sh.engine.last_event_id().await.map_err(eng)?,
+        None => sh.engine.last_event_id().await?,
     };
     sh.update(id, |p| {
         p.step = Step::Enrolling;
@@ -2051,10 +2233,8 @@ async fn enroll(
     // A resumed enrollment: did the earlier run's action reach the Manager (880/881/882
     // after it, or installing)? Then wait for its outcome; if not, send it now rather
     // than wait for a start that cannot come.
-    let sent_before = resumed
-        && took_effect(sh, id, HostAction::EnrollCertificate, Some(after))
-            .await
-            .map_err(eng)?;
+    let sent_before =
+        resumed && took_effect(sh, id, HostAction::EnrollCertificate, Some(after)).await?;
     let outcome = if sent_before {
         enroll_outcome(sh, id, after, t.install_start, t.install).await?
     } else {
@@ -2076,40 +2256,38 @@ async fn enroll(
             match enroll_outcome(sh, id, after, t.install_start, t.install).await? {
                 Some(o) => o,
                 None => {
-                    return Err(format!(
-                        "Enroll Certificate did not finish within {} s",
-                        t.install.as_secs()
-                    ))
+                    return Err(CycleError::EnrollTimedOut {
+                        host: ph.name.clone(),
+                        secs: t.install.as_secs(),
+                    })
                 }
             }
         }
     };
-    if let Err(e) = outcome {
-        return Err(format!(
-            "Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {e}"
-        ));
+    if let Enrolled::Failed(reason) = outcome {
+        return Err(CycleError::EnrollFailed {
+            host: ph.name.clone(),
+            reason,
+        });
     }
     sh.update(id, |p| p.enrolled = true).await?;
     Ok(())
 }
 
 /// Step 3: activate and wait until the host is Up again.
-async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), String> {
+async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), CycleError> {
     let id = ph.id.as_str();
-    let eng = |e: EngineError| e.to_string();
     sh.update(id, |p| p.step = Step::Activating).await?;
     sh.progress.step(&ph.name, Step::Activating, "");
-    let cur = sh.engine.host(id).await.map_err(eng)?;
+    let cur = sh.engine.host(id).await?;
     if cur.status == HostStatus::Maintenance {
         act(sh, id, HostAction::Activate, None, "activation").await?;
     } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
-        return Err(format!(
-            "status is {}{} after enrollment; not activating it (the Manager would refuse)",
-            cur.status,
-            cur.status_detail
-                .map(|d| format!(", {d}"))
-                .unwrap_or_default()
-        ));
+        return Err(CycleError::NotActivatable {
+            host: ph.name.clone(),
+            status: cur.status,
+            detail: cur.status_detail,
+        });
     }
     let (ok, mut last) = wait_host(sh, id, sh.cfg.timing.activate, |h| {
         matches!(
@@ -2120,8 +2298,7 @@ async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), String> {
                 | HostStatus::InstallFailed
         )
     })
-    .await
-    .map_err(eng)?;
+    .await?;
     if !ok || last.status != HostStatus::Up {
         // Re-read before declaring: a host still on its way gets `settle` more.
         if let Some(again) = settled(sh, id).await {
@@ -2129,13 +2306,11 @@ async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), String> {
         }
     }
     if last.status != HostStatus::Up {
-        return Err(format!(
-            "did not come back up after activation (status {}{})",
-            last.status,
-            last.status_detail
-                .map(|d| format!(", {d}"))
-                .unwrap_or_default()
-        ));
+        return Err(CycleError::NotBackUp {
+            host: ph.name.clone(),
+            status: last.status,
+            detail: last.status_detail,
+        });
     }
     Ok(())
 }
@@ -2145,7 +2320,7 @@ async fn verify_served(
     sh: &Shared<'_>,
     ph: &PlannedHost,
     ca: Arc<Issuer>,
-) -> Result<String, String> {
+) -> Result<String, CycleError> {
     sh.update(&ph.id, |p| p.step = Step::Verifying).await?;
     sh.progress
         .step(&ph.name, Step::Verifying, &ph.vdsm_endpoint);
@@ -2156,35 +2331,29 @@ async fn verify_served(
     );
     let served = tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, to))
         .await
-        .map_err(|e| e.to_string())?;
-    if let Some(e) = served.error {
-        return Err(format!("vdsm probe {}: {e}", ph.vdsm_endpoint));
+        .map_err(|e| CycleError::ProbeDied(e.to_string()))?;
+    let endpoint = ph.vdsm_endpoint.clone();
+    if let Some(reason) = served.error {
+        return Err(CycleError::Probe { endpoint, reason });
     }
     if !served.chain_ok {
-        return Err(format!(
-            "vdsm at {} serves a certificate not signed by the current CA",
-            ph.vdsm_endpoint
-        ));
+        return Err(CycleError::ForeignChain { endpoint });
     }
     if served.weak_signature {
-        return Err(format!(
-            "vdsm at {} still serves a {} certificate",
-            ph.vdsm_endpoint,
-            served.signature.unwrap_or_default()
-        ));
+        return Err(CycleError::WeakSignature {
+            endpoint,
+            signature: served.signature.unwrap_or_default(),
+        });
     }
     let serial = served.serial.unwrap_or_default();
     if ph.served_serial.as_deref() == Some(serial.as_str()) {
-        return Err(format!(
-            "vdsm at {} still serves the old certificate (serial {serial})",
-            ph.vdsm_endpoint
-        ));
+        return Err(CycleError::OldCertificate { endpoint, serial });
     }
     Ok(serial)
 }
 
-/// The outcome of the Enroll Certificate sent after event `after`: `Some(Ok)` on 881 or
-/// installing → maintenance, `Some(Err)` on 882 or installing → install_failed, `None` when it
+/// The outcome of the Enroll Certificate sent after event `after`: `Some(Finished)` on 881 or
+/// installing → maintenance, `Some(Failed)` on 882 or installing → install_failed, `None` when it
 /// did not start (880 / installing) within `start_timeout` or did not end within `timeout`.
 /// Only what happened after the action counts: a status read before the host changed (still
 /// `install_failed` from an earlier attempt, still `maintenance`) says nothing.
@@ -2194,7 +2363,7 @@ async fn enroll_outcome(
     after: u64,
     start_timeout: Duration,
     timeout: Duration,
-) -> Result<Option<Result<(), String>>, String> {
+) -> Result<Option<Enrolled>, CycleError> {
     use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
     let (started, saw_installing) = (&AtomicBool::new(false), &AtomicBool::new(false));
     let every = Every {
@@ -2202,28 +2371,24 @@ async fn enroll_outcome(
         timeout,
     };
     let start = sh.clock.now();
-    type Flow = ControlFlow<Option<Result<(), String>>>;
+    type Flow = ControlFlow<Option<Enrolled>>;
     let (looked_events, looked_host) = (&Looks::new(start), &Looks::new(start));
     let polled = poll_until_async(sh.clock, every, |_| async move {
-        let (evs, taken) = sh
-            .polled_events(id, after, looked_events.fresh())
-            .await
-            .map_err(|e| e.to_string())?;
+        let (evs, taken) = sh.polled_events(id, after, looked_events.fresh()).await?;
         looked_events.saw(taken);
         for e in &evs {
             match e.code {
-                EVENT_ENROLL_FINISHED => return Ok(ControlFlow::Break(Some(Ok(())))),
+                EVENT_ENROLL_FINISHED => return Ok(ControlFlow::Break(Some(Enrolled::Finished))),
                 EVENT_ENROLL_FAILED => {
-                    return Ok(ControlFlow::Break(Some(Err(e.description.clone()))))
+                    return Ok(ControlFlow::Break(Some(Enrolled::Failed(
+                        e.description.clone(),
+                    ))))
                 }
                 EVENT_ENROLL_STARTED => started.store(true, SeqCst),
                 _ => {}
             }
         }
-        let (h, taken) = sh
-            .polled_host(id, looked_host.fresh())
-            .await
-            .map_err(|e| e.to_string())?;
+        let (h, taken) = sh.polled_host(id, looked_host.fresh()).await?;
         looked_host.saw(taken);
         sh.update(id, |p| p.status = Some(h.status.to_string()))
             .await?;
@@ -2233,12 +2398,12 @@ async fn enroll_outcome(
                 started.store(true, SeqCst);
             }
             HostStatus::InstallFailed if saw_installing.load(SeqCst) => {
-                return Ok(ControlFlow::Break(Some(Err(
+                return Ok(ControlFlow::Break(Some(Enrolled::Failed(
                     "host went from installing to install_failed".into(),
                 ))));
             }
             HostStatus::Maintenance if saw_installing.load(SeqCst) => {
-                return Ok(ControlFlow::Break(Some(Ok(()))))
+                return Ok(ControlFlow::Break(Some(Enrolled::Finished)))
             }
             _ => {}
         }
@@ -2247,7 +2412,7 @@ async fn enroll_outcome(
         if !started.load(SeqCst) && waited >= start_timeout {
             return Ok(ControlFlow::Break(None));
         }
-        Ok::<Flow, String>(ControlFlow::Continue(()))
+        Ok::<Flow, CycleError>(ControlFlow::Continue(()))
     })
     .await?;
     Ok(match polled {
@@ -2257,9 +2422,9 @@ async fn enroll_outcome(
 }
 
 /// Moves the SPM role to another Up host of the same cluster (prefer one already done).
-async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
+async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), CycleError> {
     let cluster = h.cluster_id.clone().unwrap_or_default();
-    let others = sh.engine.hosts(None).await.map_err(|e| e.to_string())?;
+    let others = sh.engine.hosts(None).await?;
     let done: Vec<String> = {
         let st = sh.state.lock().await;
         st.hosts
@@ -2279,7 +2444,9 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
         .collect();
     cands.sort_by_key(|o| (!done.contains(&o.id), -o.spm_priority.unwrap_or(5)));
     let Some(target) = cands.first() else {
-        return Err("it is the SPM and no other Up host of its cluster can take the role".into());
+        return Err(CycleError::NoSpmCandidate {
+            host: h.name.clone(),
+        });
     };
     act(
         sh,
@@ -2289,15 +2456,12 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
         &format!("moving the SPM role to {}", target.name),
     )
     .await?;
-    let (ok, _) = wait_host(sh, &target.id, sh.cfg.timing.spm, |t| t.is_spm())
-        .await
-        .map_err(|e| e.to_string())?;
+    let (ok, _) = wait_host(sh, &target.id, sh.cfg.timing.spm, |t| t.is_spm()).await?;
     if !ok {
-        return Err(format!(
-            "the SPM role did not move to {} within {} s",
-            target.name,
-            sh.cfg.timing.spm.as_secs()
-        ));
+        return Err(CycleError::SpmDidNotMove {
+            to: target.name.clone(),
+            secs: sh.cfg.timing.spm.as_secs(),
+        });
     }
     Ok(())
 }
@@ -2327,11 +2491,11 @@ pub async fn gather(
     probe: bool,
     probe_timeout: Duration,
     max_parallel_probes: usize,
-) -> Result<Vec<HostFacts>, String> {
-    let clusters = engine.clusters().await.map_err(|e| e.to_string())?;
+) -> Result<Vec<HostFacts>, GatherError> {
+    let clusters = engine.clusters().await?;
     let names: HashMap<String, String> = clusters.into_iter().map(|c| (c.id, c.name)).collect();
-    let hosts = engine.hosts(None).await.map_err(|e| e.to_string())?;
-    let ca = Arc::new(Issuer::new("ca", ca_der).map_err(|e| format!("ca.pem: {e}"))?);
+    let hosts = engine.hosts(None).await?;
+    let ca = Arc::new(Issuer::new("ca", ca_der).map_err(|reason| CaError { reason })?);
     let served: Vec<Option<ServedCert>> = if probe {
         let targets: Vec<(String, String)> = hosts
             .iter()
@@ -2349,10 +2513,7 @@ pub async fn gather(
     let mut facts = Vec::new();
     for (i, h) in hosts.into_iter().enumerate() {
         let vms = if h.status == HostStatus::Up || h.vms_total.unwrap_or(0) > 0 {
-            engine
-                .vms_on_host(&h.name)
-                .await
-                .map_err(|e| e.to_string())?
+            engine.vms_on_host(&h.name).await?
         } else {
             Vec::new()
         };

@@ -152,8 +152,8 @@ impl HostedEngineCli<'_> {
             .exec(&["hosted-engine", "--vm-status", "--json"], None)
         {
             Ok(o) => o,
-            // `cannot run hosted-engine`: not installed there.
-            Err(RemoteError::Io { what, .. }) if what.contains("cannot run") => return Ok(None),
+            // `hosted-engine` could not be started: not installed there.
+            Err(RemoteError::CannotRun { .. }) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
         // 127: the remote shell did not find the command.

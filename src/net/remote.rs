@@ -52,12 +52,19 @@ pub struct FileMeta {
 }
 
 /// A failure to reach or operate on a target.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum RemoteError {
     #[error("{target}: {what}: {reason}")]
     Io {
         target: String,
         what: String,
+        reason: String,
+    },
+    /// The program could not be started at all (typically: not installed there).
+    #[error("{target}: cannot run {program}: {reason}")]
+    CannotRun {
+        target: String,
+        program: String,
         reason: String,
     },
     #[error("{target}: connection: {reason}")]
@@ -236,9 +243,11 @@ impl Target for Local {
                 cmd.env("PATH", joined);
             }
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| self.io_err(format!("cannot run {prog}"), e))?;
+        let mut child = cmd.spawn().map_err(|e| RemoteError::CannotRun {
+            target: self.name.clone(),
+            program: prog.to_string(),
+            reason: e.to_string(),
+        })?;
         if let (Some(data), Some(mut si)) = (stdin, child.stdin.take()) {
             si.write_all(data)
                 .map_err(|e| self.io_err(format!("{prog}: stdin"), e))?;
