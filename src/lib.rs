@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod change;
+pub mod exec;
 pub mod hosts;
 pub mod i18n;
 pub mod journal;

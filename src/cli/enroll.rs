@@ -552,7 +552,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
         Some(r) => r.join(DEFAULT_STATE.trim_start_matches('/')),
         None => PathBuf::from(DEFAULT_STATE),
     });
-    let previous = RunState::load(&state_path).map_err(CliError::Usage)?;
+    let previous = RunState::load(&state_path).map_err(|e| CliError::Usage(e.to_string()))?;
     let args = rolling::RunArgs::new(&a.host, &a.cluster, a.all_hosts, a.within, a.max_parallel);
     let url = cfg.url.clone();
     // An unfinished run is resumed only by the same command; anything else is refused before
@@ -687,7 +687,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                     a.probe.probe_parallel,
                 )
                 .await
-                .map_err(CliError::Refused)?;
+                .map_err(|e| CliError::Refused(e.to_string()))?;
                 let sel = Selection {
                     clusters: a.cluster.clone(),
                     hosts: a.host.clone(),
@@ -759,7 +759,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             if resuming {
                 // Every host of the saved run is done: close it.
                 state.finished = true;
-                state.save(&state_path).map_err(CliError::Output)?;
+                state.save(&state_path).map_err(|e| CliError::Output(e.to_string()))?;
             }
             if json {
                 // Nothing to do is still an answer: the report, with who was left alone.
@@ -798,7 +798,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 CliError::Output(format!("{}: cannot set it aside: {e}", state_path.display()))
             })?;
         }
-        state.save(&state_path).map_err(CliError::Output)?;
+        state.save(&state_path).map_err(|e| CliError::Output(e.to_string()))?;
         let exec = ExecConfig {
             timing,
             state_path: state_path.clone(),
@@ -827,7 +827,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
         super::trail::started();
         let mut rep = rolling::execute(&engine, state, &exec, progress, interrupt)
             .await
-            .map_err(CliError::Output)?;
+            .map_err(|e| CliError::Output(e.to_string()))?;
         super::trail::note(|r| super::trail::enroll_report(r, &rep));
         engine.logout().await;
         if !rep.completed {

@@ -6,8 +6,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -489,37 +487,6 @@ pub fn manager_hosts(pki_dir: &Path, now: i64) -> Result<Vec<String>, audit::Aud
     v.sort();
     v.dedup();
     Ok(v)
-}
-
-/// Runs `work` for every item on at most `max` threads; results in input order.
-pub fn parallel<T: Sync, R: Send>(
-    items: &[T],
-    max: usize,
-    work: &(dyn Fn(&T) -> R + Sync),
-) -> Vec<R> {
-    let n = items.len();
-    let slots: Vec<Mutex<Option<R>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..max.clamp(1, 256).min(n.max(1)) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= n {
-                    return;
-                }
-                let r = work(&items[i]);
-                *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .map(|m| {
-            m.into_inner()
-                .unwrap_or_else(|p| p.into_inner())
-                .expect("every slot is filled")
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1256,7 +1223,7 @@ fn judge_ssh_cert(
 /// audit's model: rows per host file, findings sorted like the audit's.
 pub fn audit_hosts(cfg: &AuditConfig, reach: &Reach, hosts: &[HostSpec]) -> AuditReport {
     let cas = ManagerCas::load(&cfg.pki_dir);
-    let per_host = parallel(hosts, reach.max_parallel, &|h: &HostSpec| match reach
+    let per_host = crate::exec::par_map(hosts, reach.max_parallel, &|h: &HostSpec| match reach
         .connect(h)
         .and_then(|t| collect(t.as_ref()))
     {

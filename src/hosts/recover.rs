@@ -7,9 +7,10 @@
 //! [`plan`] is plain data (what `--dry-run` prints); [`execute`] runs that very plan.
 
 use std::fs;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use openssl::pkey::PKey;
 use openssl::x509::{X509Name, X509NameBuilder, X509Req, X509};
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 use crate::audit::AuditConfig;
 use crate::change::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
+use crate::exec::{poll_until, Every, Polled, SYSTEM};
 use crate::hosts::files::{self, FileKind, HostSpec, HostState, ManagerCas, Reach};
 use crate::net::remote::{RemoteError, Target, REPLACE_SCRIPT};
 use crate::net::tls;
@@ -67,6 +69,34 @@ pub enum RecoverError {
         "the Manager PKI changed since the plan was made ({0}); nothing was changed, run again"
     )]
     Stale(String),
+}
+
+/// Why a due host cannot be planned (it is listed as skipped with this text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostRefusal {
+    #[error("{path} is missing: no key to keep; re-install the host or use Enroll Certificate (new key)")]
+    KeyMissing { path: &'static str },
+    #[error("{path} cannot be used on the host: {reason}")]
+    KeyUnusable { path: &'static str, reason: String },
+}
+
+/// A CSR could not be made on the host from its existing key.
+#[derive(Debug, thiserror::Error)]
+pub enum CsrError {
+    /// The host could not be reached.
+    #[error(transparent)]
+    Connect(RemoteError),
+    #[error("CSR from {key}: {source}")]
+    Run { key: String, source: RemoteError },
+    #[error("CSR from {key}: {reason}")]
+    Parse { key: String, reason: String },
+    /// The CSR's public key cannot be read (OpenSSL's first reason).
+    #[error("{reason}")]
+    PublicKey { key: String, reason: String },
+    #[error("CSR from {key}: self-signature does not verify")]
+    SelfSignature { key: String },
+    #[error("{key} changed on the host since the plan was made; nothing was changed, run again")]
+    KeyChanged { key: String },
 }
 
 /// One certificate to issue for a host.
@@ -236,7 +266,7 @@ pub fn plan(
         crit_days: 0,
         ..AuditConfig::new(dir, cfg.now)
     };
-    let read = files::parallel(hosts, reach.max_parallel, &|h: &HostSpec| {
+    let read = crate::exec::par_map(hosts, reach.max_parallel, &|h: &HostSpec| {
         reach.connect(h).and_then(|t| files::collect(t.as_ref()))
     });
     let ca_org = org_of(&ca_der).unwrap_or_else(|| "oVirt".into());
@@ -272,9 +302,9 @@ pub fn plan(
                 host: h.name.clone(),
                 reason: "nothing due (certificates valid, CA copies current)".into(),
             }),
-            Err(reason) => p.skipped.push(Skip {
+            Err(refusal) => p.skipped.push(Skip {
                 host: h.name.clone(),
-                reason,
+                reason: refusal.to_string(),
             }),
         }
     }
@@ -289,7 +319,91 @@ fn plan_host(
     audit: &files::HostAudit,
     ca_org: &str,
     next: &mut u128,
-) -> Result<Option<HostPlan>, String> {
+) -> Result<Option<HostPlan>, HostRefusal> {
+    let (mut reasons, mut notes) = due_reasons(h, audit);
+    if reasons.is_empty() && !cfg.force {
+        return Ok(None);
+    }
+    if cfg.force && reasons.is_empty() {
+        reasons.push("--force".into());
+    }
+    let vdsm_pub = vdsm_public_key(st)?;
+    let org = organisation(cfg, h, st, ca_org);
+    let install = vdsm_install_places(st, &vdsm_pub, &mut notes);
+    let mut alloc = || {
+        let s = sign::serial_text(*next);
+        *next += 1;
+        s
+    };
+    let mut certs = vec![cert_plan(
+        h,
+        st,
+        CertSpec::VDSM,
+        &org,
+        install,
+        alloc(),
+        vdsm_pub,
+    )];
+    // libvirt-migrate: qemu-ca chain, its own key.
+    if cas.qemu_der.is_some() && st.dir_exists("/etc/pki/vdsm/libvirt-migrate") {
+        let spec = CertSpec::QEMU;
+        match st.get(spec.key).and_then(|k| k.public_der.clone()) {
+            Some(pk) => {
+                let mut install = vec![spec.cert.to_string()];
+                let client = "/etc/pki/vdsm/libvirt-migrate/client-cert.pem";
+                if st.get(client).is_some_and(|s| s.link.is_none()) {
+                    install.push(client.into());
+                }
+                certs.push(cert_plan(h, st, spec, &org, install, alloc(), pk));
+            }
+            None => notes.push(format!(
+                "{} missing or unreadable: libvirt-migrate certificate not re-issued",
+                spec.key
+            )),
+        }
+    }
+    // OVN, when configured.
+    let ovn = st.dir_exists("/etc/pki/vdsm/ovn");
+    if ovn {
+        let spec = CertSpec::OVN;
+        match st.get(spec.key).and_then(|k| k.public_der.clone()) {
+            Some(pk) => {
+                let install = vec![spec.cert.to_string()];
+                certs.push(cert_plan(h, st, spec, &org, install, alloc(), pk));
+            }
+            None => notes.push(format!(
+                "{} missing or unreadable: OVN certificate not re-issued",
+                spec.key
+            )),
+        }
+    }
+    let ca_copies = stale_ca_copies(cas, st);
+    let files = install_files(st, &certs, &ca_copies);
+    let mut services = vec![
+        "libvirtd".to_string(),
+        "vdsmd".into(),
+        "ovirt-imageio".into(),
+    ];
+    if ovn {
+        services.push("ovn-controller".into());
+    }
+    Ok(Some(HostPlan {
+        host: h.name.clone(),
+        addr: h.addr.clone(),
+        port: h.port,
+        reasons,
+        certs,
+        ca_copies,
+        files,
+        services,
+        vdsm_endpoint: vdsm_endpoint(h, cfg.vdsm_port),
+        notes,
+    }))
+}
+
+/// Why the host is due (its certificates and CA copies with a due code), and notes on what
+/// this command leaves to Enroll Certificate (the vmconsole SSH certificates).
+fn due_reasons(h: &HostSpec, audit: &files::HostAudit) -> (Vec<String>, Vec<String>) {
     let prefix = format!("{}:", h.name);
     let kind_of = |path: &str| files::all_files().find(|f| f.path == path).map(|f| f.kind);
     let mut reasons: Vec<String> = Vec::new();
@@ -308,49 +422,44 @@ fn plan_host(
             _ => {}
         }
     }
-    if reasons.is_empty() && !cfg.force {
-        return Ok(None);
-    }
-    if cfg.force && reasons.is_empty() {
-        reasons.push("--force".into());
-    }
-    let vdsm_key = "/etc/pki/vdsm/keys/vdsmkey.pem";
-    let Some(vk) = st.get(vdsm_key) else {
-        return Err(format!("{vdsm_key} is missing: no key to keep; re-install the host or use Enroll Certificate (new key)"));
+    (reasons, notes)
+}
+
+/// The vdsm key this recovery keeps: its SubjectPublicKeyInfo, or why it cannot.
+fn vdsm_public_key(st: &HostState) -> Result<Vec<u8>, HostRefusal> {
+    let path = CertSpec::VDSM.key;
+    let Some(vk) = st.get(path) else {
+        return Err(HostRefusal::KeyMissing { path });
     };
     let Some(vdsm_pub) = vk.public_der.clone() else {
-        return Err(format!(
-            "{vdsm_key} cannot be used on the host: {}",
-            vk.error.as_deref().unwrap_or("unknown error")
-        ));
+        return Err(HostRefusal::KeyUnusable {
+            path,
+            reason: vk.error.as_deref().unwrap_or("unknown error").to_string(),
+        });
     };
+    Ok(vdsm_pub)
+}
+
+/// The organisation of the new subjects: the Manager's copy of the host certificate, else
+/// the host's vdsm certificate, else the CA's.
+fn organisation(cfg: &RecoverConfig, h: &HostSpec, st: &HostState, ca_org: &str) -> String {
     let manager_cer = cfg.pki_dir.join(format!("certs/{}.cer", h.name));
-    let org = read_cert(&manager_cer)
+    read_cert(&manager_cer)
         .and_then(|d| org_of(&d))
         .or_else(|| {
-            st.get("/etc/pki/vdsm/certs/vdsmcert.pem")
+            st.get(CertSpec::VDSM.cert)
                 .and_then(|s| s.content.as_deref())
                 .and_then(|c| cert::first_certificate(Path::new("vdsmcert.pem"), c).ok())
                 .and_then(|d| org_of(&d))
         })
-        .unwrap_or_else(|| ca_org.to_string());
-    let old = |path: &str| -> (Option<String>, Option<String>) {
-        st.get(path)
-            .and_then(|s| s.content.as_deref())
-            .and_then(|c| cert::first_certificate(Path::new(path), c).ok())
-            .and_then(|d| cert::parse(Path::new(path), &d).ok().map(|(_, s)| s))
-            .map(|s| (Some(s.serial), Some(cert::rfc3339(s.not_after))))
-            .unwrap_or((None, None))
-    };
-    // Places that hold the vdsm certificate, each with its own copy of the vdsm key.
-    let mut files = Vec::new();
-    let mut install = vec!["/etc/pki/vdsm/certs/vdsmcert.pem".to_string()];
-    for set in files::SETS {
-        if let Some(d) = set.when_dir {
-            if !st.dir_exists(d) {
-                continue;
-            }
-        }
+        .unwrap_or_else(|| ca_org.to_string())
+}
+
+/// Places that hold the vdsm certificate, each with its own copy of the vdsm key: those
+/// whose key is not the vdsm key are left alone (with a note).
+fn vdsm_install_places(st: &HostState, vdsm_pub: &[u8], notes: &mut Vec<String>) -> Vec<String> {
+    let mut install = vec![CertSpec::VDSM.cert.to_string()];
+    for set in present_sets(st) {
         for f in set
             .files
             .iter()
@@ -361,7 +470,7 @@ fn plan_host(
             }
             let key = f.key.unwrap_or_default();
             match st.get(key).and_then(|k| k.public_der.as_ref()) {
-                Some(pk) if pk == &vdsm_pub => install.push(f.path.to_string()),
+                Some(pk) if pk.as_slice() == vdsm_pub => install.push(f.path.to_string()),
                 Some(_) => notes.push(format!("{}: left alone, {key} is not the vdsm key", f.path)),
                 None => notes.push(format!(
                     "{}: left alone, {key} missing or unreadable",
@@ -370,99 +479,108 @@ fn plan_host(
             }
         }
     }
-    let mut certs = Vec::new();
-    let alloc = |next: &mut u128| {
-        let s = sign::serial_text(*next);
-        *next += 1;
-        s
-    };
-    let (os, ona) = old("/etc/pki/vdsm/certs/vdsmcert.pem");
-    certs.push(CertPlan {
+    install
+}
+
+/// The host file sets whose directory exists on the host (or that need none).
+fn present_sets<'a>(st: &'a HostState) -> impl Iterator<Item = &'a files::HostSet> + 'a {
+    files::SETS
+        .iter()
+        .filter(|set| set.when_dir.is_none_or(|d| st.dir_exists(d)))
+}
+
+/// One kind of host certificate: where its key and certificate live, its CA, its subject
+/// and its Manager-side files.
+#[derive(Clone, Copy)]
+struct CertSpec {
+    kind: &'static str,
+    ca: &'static str,
+    key: &'static str,
+    cert: &'static str,
+    /// Subject between `/O={org}` and `/CN={name}` (`/OU=qemu` or nothing).
+    ou: &'static str,
+    /// Manager request / certificate directories and the file name suffix.
+    requests: &'static str,
+    certs: &'static str,
+    suffix: &'static str,
+}
+
+impl CertSpec {
+    const VDSM: CertSpec = CertSpec {
         kind: "vdsm",
         ca: "ca",
-        subject: format!("/O={org}/CN={}", h.name),
+        key: "/etc/pki/vdsm/keys/vdsmkey.pem",
+        cert: "/etc/pki/vdsm/certs/vdsmcert.pem",
+        ou: "",
+        requests: "requests",
+        certs: "certs",
+        suffix: "",
+    };
+    const QEMU: CertSpec = CertSpec {
+        kind: "qemu",
+        ca: "qemu-ca",
+        key: "/etc/pki/vdsm/libvirt-migrate/server-key.pem",
+        cert: "/etc/pki/vdsm/libvirt-migrate/server-cert.pem",
+        ou: "/OU=qemu",
+        requests: "requests-qemu",
+        certs: "certs-qemu",
+        suffix: "",
+    };
+    const OVN: CertSpec = CertSpec {
+        kind: "ovn",
+        ca: "ca",
+        key: "/etc/pki/vdsm/ovn/ovn-key.pem",
+        cert: "/etc/pki/vdsm/ovn/ovn-cert.pem",
+        ou: "",
+        requests: "requests",
+        certs: "certs",
+        suffix: "-ovn",
+    };
+}
+
+/// The plan of one certificate of `spec` for the existing key `public_der`.
+fn cert_plan(
+    h: &HostSpec,
+    st: &HostState,
+    spec: CertSpec,
+    org: &str,
+    install: Vec<String>,
+    new_serial: String,
+    public_der: Vec<u8>,
+) -> CertPlan {
+    let (old_serial, old_not_after) = old_cert(st, spec.cert);
+    CertPlan {
+        kind: spec.kind,
+        ca: spec.ca,
+        subject: format!("/O={org}{}/CN={}", spec.ou, h.name),
         san: h.san(),
-        key: vdsm_key.into(),
+        key: spec.key.into(),
         install,
-        old_serial: os,
-        old_not_after: ona,
-        new_serial: alloc(next),
+        old_serial,
+        old_not_after,
+        new_serial,
         manager_files: vec![
-            format!("requests/{}.req", h.name),
-            format!("certs/{}.cer", h.name),
+            format!("{}/{}{}.req", spec.requests, h.name, spec.suffix),
+            format!("{}/{}{}.cer", spec.certs, h.name, spec.suffix),
         ],
-        public_der: vdsm_pub,
-    });
-    // libvirt-migrate: qemu-ca chain, its own key.
-    let mkey = "/etc/pki/vdsm/libvirt-migrate/server-key.pem";
-    if cas.qemu_der.is_some() && st.dir_exists("/etc/pki/vdsm/libvirt-migrate") {
-        match st.get(mkey).and_then(|k| k.public_der.clone()) {
-            Some(pk) => {
-                let mut install = vec!["/etc/pki/vdsm/libvirt-migrate/server-cert.pem".to_string()];
-                let client = "/etc/pki/vdsm/libvirt-migrate/client-cert.pem";
-                if st.get(client).is_some_and(|s| s.link.is_none()) {
-                    install.push(client.into());
-                }
-                let (os, ona) = old("/etc/pki/vdsm/libvirt-migrate/server-cert.pem");
-                certs.push(CertPlan {
-                    kind: "qemu",
-                    ca: "qemu-ca",
-                    subject: format!("/O={org}/OU=qemu/CN={}", h.name),
-                    san: h.san(),
-                    key: mkey.into(),
-                    install,
-                    old_serial: os,
-                    old_not_after: ona,
-                    new_serial: alloc(next),
-                    manager_files: vec![
-                        format!("requests-qemu/{}.req", h.name),
-                        format!("certs-qemu/{}.cer", h.name),
-                    ],
-                    public_der: pk,
-                });
-            }
-            None => notes.push(format!(
-                "{mkey} missing or unreadable: libvirt-migrate certificate not re-issued"
-            )),
-        }
+        public_der,
     }
-    // OVN, when configured.
-    let okey = "/etc/pki/vdsm/ovn/ovn-key.pem";
-    let ovn = st.dir_exists("/etc/pki/vdsm/ovn");
-    if ovn {
-        match st.get(okey).and_then(|k| k.public_der.clone()) {
-            Some(pk) => {
-                let (os, ona) = old("/etc/pki/vdsm/ovn/ovn-cert.pem");
-                certs.push(CertPlan {
-                    kind: "ovn",
-                    ca: "ca",
-                    subject: format!("/O={org}/CN={}", h.name),
-                    san: h.san(),
-                    key: okey.into(),
-                    install: vec!["/etc/pki/vdsm/ovn/ovn-cert.pem".into()],
-                    old_serial: os,
-                    old_not_after: ona,
-                    new_serial: alloc(next),
-                    manager_files: vec![
-                        format!("requests/{}-ovn.req", h.name),
-                        format!("certs/{}-ovn.cer", h.name),
-                    ],
-                    public_der: pk,
-                });
-            }
-            None => notes.push(format!(
-                "{okey} missing or unreadable: OVN certificate not re-issued"
-            )),
-        }
-    }
-    // CA copies that are not the Manager's current CA.
+}
+
+/// Serial and notAfter of the certificate the host holds at `path`, when readable.
+fn old_cert(st: &HostState, path: &str) -> (Option<String>, Option<String>) {
+    st.get(path)
+        .and_then(|s| s.content.as_deref())
+        .and_then(|c| cert::first_certificate(Path::new(path), c).ok())
+        .and_then(|d| cert::parse(Path::new(path), &d).ok().map(|(_, s)| s))
+        .map(|s| (Some(s.serial), Some(cert::rfc3339(s.not_after))))
+        .unwrap_or((None, None))
+}
+
+/// CA copies on the host that are not the Manager's current CA.
+fn stale_ca_copies(cas: &ManagerCas, st: &HostState) -> Vec<CaCopyPlan> {
     let mut ca_copies = Vec::new();
-    for set in files::SETS {
-        if let Some(d) = set.when_dir {
-            if !st.dir_exists(d) {
-                continue;
-            }
-        }
+    for set in present_sets(st) {
         for f in set.files.iter().filter(|f| f.kind == FileKind::CaCopy) {
             let Some(mgr) = cas.der(f.ca) else { continue };
             let cur = st
@@ -482,58 +600,44 @@ fn plan_host(
             }
         }
     }
-    let table = |path: &str| files::all_files().find(|f| f.path == path);
-    let mut push_file = |path: &str| {
-        let hf = table(path);
-        let mode = hf.map(|f| f.mode).unwrap_or(0o644);
-        files.push(InstallFile {
-            path: path.to_string(),
-            mode: format!("{mode:04o}"),
-            owner: if st.get(path).is_some() {
-                "keep".into()
-            } else {
-                hf.map(|f| f.owner).unwrap_or("root:root").into()
-            },
-        });
-    };
-    for c in &certs {
-        for p in &c.install {
-            push_file(p);
-        }
-    }
-    for c in &ca_copies {
-        push_file(&c.path);
-    }
-    let mut services = vec![
-        "libvirtd".to_string(),
-        "vdsmd".into(),
-        "ovirt-imageio".into(),
-    ];
-    if ovn {
-        services.push("ovn-controller".into());
-    }
+    ca_copies
+}
+
+/// Every file written on the host, with its mode and owner (`keep` for a file replaced).
+fn install_files(st: &HostState, certs: &[CertPlan], ca_copies: &[CaCopyPlan]) -> Vec<InstallFile> {
+    let paths = certs
+        .iter()
+        .flat_map(|c| c.install.iter())
+        .chain(ca_copies.iter().map(|c| &c.path));
+    paths
+        .map(|path| {
+            let hf = files::all_files().find(|f| f.path == path);
+            let mode = hf.map(|f| f.mode).unwrap_or(0o644);
+            InstallFile {
+                path: path.to_string(),
+                mode: format!("{mode:04o}"),
+                owner: if st.get(path).is_some() {
+                    "keep".into()
+                } else {
+                    hf.map(|f| f.owner).unwrap_or("root:root").into()
+                },
+            }
+        })
+        .collect()
+}
+
+/// `<address>:<port>` of the host's vdsm (`local` is 127.0.0.1), bracketing IPv6.
+fn vdsm_endpoint(h: &HostSpec, port: u16) -> String {
     let addr = if h.addr == "local" {
-        "127.0.0.1".to_string()
+        "127.0.0.1"
     } else {
-        h.addr.clone()
+        h.addr.as_str()
     };
-    let vdsm_endpoint = if addr.contains(':') {
-        format!("[{addr}]:{}", cfg.vdsm_port)
+    if addr.contains(':') {
+        format!("[{addr}]:{port}")
     } else {
-        format!("{addr}:{}", cfg.vdsm_port)
-    };
-    Ok(Some(HostPlan {
-        host: h.name.clone(),
-        addr: h.addr.clone(),
-        port: h.port,
-        reasons,
-        certs,
-        ca_copies,
-        files,
-        services,
-        vdsm_endpoint,
-        notes,
-    }))
+        format!("{addr}:{port}")
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -653,7 +757,7 @@ fn load_signer(dir: &Path, k: CaKind) -> Result<Signer, RecoverError> {
 }
 
 /// CSRs made on the host from its existing keys (`openssl req -new -key KEY -subj /`).
-fn host_csrs(t: &dyn Target, hp: &HostPlan) -> Result<Vec<X509Req>, String> {
+fn host_csrs(t: &dyn Target, hp: &HostPlan) -> Result<Vec<X509Req>, CsrError> {
     let mut v = Vec::new();
     for c in &hp.certs {
         let key = t
@@ -667,23 +771,23 @@ fn host_csrs(t: &dyn Target, hp: &HostPlan) -> Result<Vec<X509Req>, String> {
                 ],
                 None,
             )
-            .map_err(|e| format!("CSR from {}: {e}", c.key))?;
-        let req = X509Req::from_pem(&out.stdout)
-            .map_err(|e| format!("CSR from {}: {}", c.key, cert::first_openssl_reason(&e)))?;
-        let pk = req
-            .public_key()
-            .map_err(|e| cert::first_openssl_reason(&e))?;
+            .map_err(|source| CsrError::Run {
+                key: c.key.clone(),
+                source,
+            })?;
+        let req = X509Req::from_pem(&out.stdout).map_err(|e| CsrError::Parse {
+            key: c.key.clone(),
+            reason: cert::first_openssl_reason(&e),
+        })?;
+        let pk = req.public_key().map_err(|e| CsrError::PublicKey {
+            key: c.key.clone(),
+            reason: cert::first_openssl_reason(&e),
+        })?;
         if !req.verify(&pk).unwrap_or(false) {
-            return Err(format!(
-                "CSR from {}: self-signature does not verify",
-                c.key
-            ));
+            return Err(CsrError::SelfSignature { key: c.key.clone() });
         }
         if pk.public_key_to_der().ok().as_deref() != Some(c.public_der.as_slice()) {
-            return Err(format!(
-                "{} changed on the host since the plan was made; nothing was changed, run again",
-                c.key
-            ));
+            return Err(CsrError::KeyChanged { key: c.key.clone() });
         }
         v.push(req);
     }
@@ -1044,15 +1148,17 @@ fn install_host(
     let now = cfg.now;
     let verifier = tls::PinnedVerifier::new(ca_der, Arc::new(move || now))
         .map_err(|e| format!("ca.pem: {e}"))?;
-    let deadline = Instant::now() + cfg.probe_timeout;
-    let mut last;
-    loop {
+    let every = Every {
+        interval: Duration::from_millis(250),
+        timeout: cfg.probe_timeout,
+    };
+    let polled = poll_until(&SYSTEM, every, |_| {
         let opts = tls::ProbeOptions {
             server_name: Some(&hp.host),
             timeout: Duration::from_secs(5),
             client_auth: None,
         };
-        match tls::fetch_chain(&hp.vdsm_endpoint, &opts) {
+        let last = match tls::fetch_chain(&hp.vdsm_endpoint, &opts) {
             Ok(served) => {
                 let leaf = served.chain.first().cloned().unwrap_or_default();
                 let rest: Vec<&[u8]> = served.chain.iter().skip(1).map(|c| c.as_slice()).collect();
@@ -1062,30 +1168,32 @@ fn install_host(
                         let same_key =
                             hostfiles_spki(&leaf).as_deref() == Some(vdsm.public_der.as_slice());
                         if o.serial == vdsm.new_serial && same_key {
-                            return Ok(());
+                            return Ok::<_, std::convert::Infallible>(ControlFlow::Break(()));
                         }
-                        last = if o.serial != vdsm.new_serial {
+                        if o.serial != vdsm.new_serial {
                             format!(
                                 "vdsm still serves serial {} (expected {})",
                                 o.serial, vdsm.new_serial
                             )
                         } else {
                             "vdsm serves the new serial with another key".into()
-                        };
+                        }
                     }
-                    Err(e) => last = format!("vdsm's certificate is not accepted: {e}"),
+                    Err(e) => format!("vdsm's certificate is not accepted: {e}"),
                 }
             }
-            Err(e) => last = e.to_string(),
-        }
-        if Instant::now() >= deadline {
-            return Err(format!(
-                "{} did not serve the new certificate within {} s: {last}",
-                hp.vdsm_endpoint,
-                cfg.probe_timeout.as_secs()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(250));
+            Err(e) => e.to_string(),
+        };
+        Ok(ControlFlow::Continue(last))
+    });
+    match polled {
+        Ok(Polled::Met(())) => Ok(()),
+        Ok(Polled::TimedOut(last)) => Err(format!(
+            "{} did not serve the new certificate within {} s: {last}",
+            hp.vdsm_endpoint,
+            cfg.probe_timeout.as_secs()
+        )),
+        Err(never) => match never {},
     }
 }
 
@@ -1111,9 +1219,7 @@ pub fn execute(
         })
         .collect();
     // 1. Connect and make the CSRs on every host (nothing written anywhere yet).
-    let conns = files::parallel(&specs, reach.max_parallel, &|h: &HostSpec| {
-        reach.connect(h).map_err(|e: RemoteError| e.to_string())
-    });
+    let conns = crate::exec::par_map(&specs, reach.max_parallel, &|h: &HostSpec| reach.connect(h));
     let mut results: Vec<HostResult> = plan
         .hosts
         .iter()
@@ -1124,9 +1230,9 @@ pub fn execute(
         })
         .collect();
     let idx: Vec<usize> = (0..plan.hosts.len()).collect();
-    let csrs = files::parallel(&idx, reach.max_parallel, &|&i: &usize| match &conns[i] {
+    let csrs = crate::exec::par_map(&idx, reach.max_parallel, &|&i: &usize| match &conns[i] {
         Ok(t) => host_csrs(t.as_ref(), &plan.hosts[i]),
-        Err(e) => Err(e.clone()),
+        Err(e) => Err(CsrError::Connect(e.clone())),
     });
     let mut todo = Vec::new();
     for (i, r) in csrs.into_iter().enumerate() {
@@ -1163,7 +1269,7 @@ pub fn execute(
         fs::read(dir.join("ca.pem")).map_err(|e| crate::Error::io(dir.join("ca.pem"), e))?;
     let qemu_pem = fs::read(dir.join("qemu-ca.pem")).ok();
     let ca_der = cert::first_certificate(&dir.join("ca.pem"), &ca_pem)?;
-    let installed = files::parallel(&issued, reach.max_parallel, &|(i, iss): &(
+    let installed = crate::exec::par_map(&issued, reach.max_parallel, &|(i, iss): &(
         usize,
         Issued,
     )| {
@@ -1174,7 +1280,7 @@ pub fn execute(
         let t = match &conns[*i] {
             Ok(t) => t,
             Err(e) => {
-                res.error = Some(e.clone());
+                res.error = Some(e.to_string());
                 return (*i, res);
             }
         };

@@ -8,15 +8,17 @@
 //! stopped without redoing finished hosts and without ever exceeding the wave size.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
-use tokio::time::Instant;
 
-use crate::net::engine::{Engine, EngineError, Host, HostAction, HostStatus, Vm};
+use crate::exec::{self, poll_until_async, Clock, Every, Polled, SYSTEM};
+
+use crate::net::engine::{Engine, EngineError, Event, Host, HostAction, HostStatus, Vm};
 use crate::pki::cert::{self, Digest};
 use crate::pki::verify::{ChainStatus, Issuer};
 
@@ -232,6 +234,166 @@ pub enum PlanError {
     HostedEngine(String),
 }
 
+/// The run's state file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{}: not a rhv-pki enroll state file: {source}", path.display())]
+    NotAStateFile {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", dir.display())]
+    CreateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Encode(serde_json::Error),
+    #[error("{}: cannot write state: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A saved run that another command would resume: what the saved run was started with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{saved}")]
+pub struct ArgsMismatch {
+    /// The saved run's arguments, as [`RunArgs::describe`] says them.
+    pub saved: String,
+}
+
+/// The Manager's CA (`ca.pem`) cannot be used to judge host certificates.
+#[derive(Debug, thiserror::Error)]
+#[error("ca.pem: {reason}")]
+pub struct CaError {
+    pub reason: String,
+}
+
+/// Reading the Manager's state for the planner failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GatherError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Ca(#[from] CaError),
+}
+
+/// The executor could not run (a host's failure is in the report, not here).
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    #[error(transparent)]
+    Ca(#[from] CaError),
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+/// Why one host's cycle failed; the text is what the report and the state file say.
+#[derive(Debug, thiserror::Error)]
+pub enum CycleError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// An action's answer was lost and the host could not be read again to see if it took.
+    #[error("{what}: the answer was lost ({lost}) and the host could not be read again to see whether it took: {reread}")]
+    AnswerLost {
+        what: String,
+        lost: EngineError,
+        reread: EngineError,
+    },
+    /// The Manager refused an action (its fault carries the HTTP status and reason).
+    #[error("the Manager refused {what}: {error}")]
+    Refused { what: String, error: EngineError },
+    #[error("status is {status} (expected up); not touching it")]
+    NotUp { host: String, status: HostStatus },
+    #[error("not moving the SPM role off it: {why}")]
+    SpmBlocked { host: String, why: String },
+    #[error("it is the SPM and no other Up host of its cluster can take the role")]
+    NoSpmCandidate { host: String },
+    #[error("the SPM role did not move to {to} within {secs} s")]
+    SpmDidNotMove { to: String, secs: u64 },
+    /// Stuck before maintenance; `gave_back` says whether activating it again worked.
+    #[error(
+        "did not reach maintenance within {secs} s (status {status}{}); {}",
+        detail_suffix(detail),
+        match gave_back {
+            None => "activated it again so it returns to up".to_string(),
+            Some(e) => format!("activating it again failed too: {e}"),
+        }
+    )]
+    StuckBeforeMaintenance {
+        host: String,
+        secs: u64,
+        status: HostStatus,
+        detail: Option<String>,
+        gave_back: Option<Box<CycleError>>,
+    },
+    #[error("Enroll Certificate did not finish within {secs} s")]
+    EnrollTimedOut { host: String, secs: u64 },
+    #[error("Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {reason}")]
+    EnrollFailed { host: String, reason: String },
+    #[error(
+        "status is {status}{} after enrollment; not activating it (the Manager would refuse)",
+        detail_given(detail)
+    )]
+    NotActivatable {
+        host: String,
+        status: HostStatus,
+        detail: Option<String>,
+    },
+    #[error(
+        "did not come back up after activation (status {status}{})",
+        detail_given(detail)
+    )]
+    NotBackUp {
+        host: String,
+        status: HostStatus,
+        detail: Option<String>,
+    },
+    #[error("vdsm probe {endpoint}: {reason}")]
+    Probe { endpoint: String, reason: String },
+    /// The probe's thread died (a panic): its join error.
+    #[error("{0}")]
+    ProbeDied(String),
+    #[error("vdsm at {endpoint} serves a certificate not signed by the current CA")]
+    ForeignChain { endpoint: String },
+    #[error("vdsm at {endpoint} still serves a {signature} certificate")]
+    WeakSignature { endpoint: String, signature: String },
+    #[error("vdsm at {endpoint} still serves the old certificate (serial {serial})")]
+    OldCertificate { endpoint: String, serial: String },
+}
+
+/// `, detail` when there is one (non-empty).
+fn detail_suffix(detail: &Option<String>) -> String {
+    match detail.as_deref() {
+        Some(d) if !d.is_empty() => format!(", {d}"),
+        _ => String::new(),
+    }
+}
+
+/// `, detail` whenever the Manager gave one.
+fn detail_given(detail: &Option<String>) -> String {
+    detail
+        .as_deref()
+        .map(|d| format!(", {d}"))
+        .unwrap_or_default()
+}
+
+/// How an Enroll Certificate ended, as events and statuses after it tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Enrolled {
+    Finished,
+    /// Event 882's description, or the status path that says it failed.
+    Failed(String),
+}
+
 const DAY: i64 = 86_400;
 
 /// Why a host's served certificate needs a re-enrollment (empty = it does not).
@@ -284,155 +446,17 @@ pub fn plan(
     sel: &Selection,
     endpoints: &VdsmEndpoints,
 ) -> Result<Plan, PlanError> {
-    if sel.max_parallel == 0 {
-        return Err(PlanError::ZeroParallel);
-    }
-    let unknown_clusters: Vec<&String> = sel
-        .clusters
-        .iter()
-        .filter(|c| !facts.iter().any(|f| &f.cluster_name == *c))
-        .collect();
-    if !unknown_clusters.is_empty() {
-        return Err(PlanError::UnknownCluster(
-            unknown_clusters
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-    }
-    let unknown_hosts: Vec<&String> = sel
-        .hosts
-        .iter()
-        .filter(|n| {
-            !facts
-                .iter()
-                .any(|f| &f.host.name == *n || &f.host.address == *n)
-        })
-        .collect();
-    if !unknown_hosts.is_empty() {
-        return Err(PlanError::UnknownHost(
-            unknown_hosts
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-    }
-
+    check_selection(facts, sel)?;
     let mut planned = Vec::new();
     let mut skipped = Vec::new();
-    for f in facts {
-        let h = &f.host;
-        let in_cluster = sel.clusters.is_empty() || sel.clusters.contains(&f.cluster_name);
-        let named =
-            sel.hosts.is_empty() || sel.hosts.iter().any(|n| n == &h.name || n == &h.address);
-        if !in_cluster || !named {
-            continue;
+    for f in facts.iter().filter(|f| selected(f, sel)) {
+        match plan_one(f, sel, endpoints) {
+            Some(Ok(p)) => planned.push(p),
+            Some(Err(s)) => skipped.push(s),
+            None => {}
         }
-        let mut reasons = match (&f.served, sel.only_needed) {
-            (Some(s), true) => needs(s, sel),
-            (None, true) => vec!["vdsm certificate not probed".into()],
-            (_, false) => vec!["selected".into()],
-        };
-        if sel.only_needed && reasons.is_empty() {
-            continue;
-        }
-        if !sel.only_needed {
-            if let Some(s) = &f.served {
-                let n = needs(s, sel);
-                if !n.is_empty() {
-                    reasons = n;
-                }
-            }
-        }
-        let keep_in_maintenance = match &h.status {
-            HostStatus::Up => false,
-            HostStatus::Maintenance => true,
-            HostStatus::NonResponsive => {
-                skipped.push(SkippedHost {
-                    name: h.name.clone(),
-                    reason: "non_responsive: the Manager cannot reach it; its certificate has likely expired — use `rhv-pki hosts recover --ssh`".into(),
-                });
-                continue;
-            }
-            other => {
-                skipped.push(SkippedHost {
-                    name: h.name.clone(),
-                    reason: format!("status is {other}; only up or maintenance hosts are cycled"),
-                });
-                continue;
-            }
-        };
-        let moving: Vec<&Vm> = f
-            .vms
-            .iter()
-            .filter(|v| v.host_id.as_deref().is_none_or(|id| id == h.id))
-            .collect();
-        if !keep_in_maintenance {
-            if let Some(p) = moving.iter().find(|v| !v.migratable()) {
-                skipped.push(SkippedHost {
-                    name: h.name.clone(),
-                    reason: format!(
-                        "VM {} is pinned to this host (placement_policy.affinity=pinned): migrate or shut it down first",
-                        p.name
-                    ),
-                });
-                continue;
-            }
-        }
-        planned.push(PlannedHost {
-            id: h.id.clone(),
-            name: h.name.clone(),
-            address: h.address.clone(),
-            cluster: f.cluster_name.clone(),
-            cluster_id: h.cluster_id.clone().unwrap_or_default(),
-            status: h.status.to_string(),
-            spm: h.is_spm(),
-            hosted_engine: h.is_he(),
-            vm_memory: if keep_in_maintenance {
-                0
-            } else {
-                moving.iter().map(|v| v.memory).sum()
-            },
-            vm_count: if keep_in_maintenance { 0 } else { moving.len() },
-            keep_in_maintenance,
-            reasons,
-            served_serial: f.served.as_ref().and_then(|s| s.serial.clone()),
-            vdsm_endpoint: endpoints.of(h),
-        });
     }
-    // Order: per cluster, SPM last; hosts already in maintenance first (they cost nothing);
-    // then interleave the clusters so a wave can take hosts from several of them.
-    let mut per_cluster: BTreeMap<String, Vec<PlannedHost>> = BTreeMap::new();
-    for p in planned {
-        per_cluster.entry(p.cluster_id.clone()).or_default().push(p);
-    }
-    for v in per_cluster.values_mut() {
-        v.sort_by_key(|p| {
-            (
-                p.spm,
-                !p.keep_in_maintenance,
-                p.hosted_engine,
-                p.name.clone(),
-            )
-        });
-    }
-    let mut ordered = Vec::new();
-    let mut idx = 0;
-    loop {
-        let mut any = false;
-        for v in per_cluster.values() {
-            if let Some(p) = v.get(idx) {
-                ordered.push(p.clone());
-                any = true;
-            }
-        }
-        if !any {
-            break;
-        }
-        idx += 1;
-    }
+    let ordered = interleave_clusters(planned);
 
     // Waves, checked against a model of the clusters' memory (see `Model`): every VM of a
     // wave must find a destination the way the engine's scheduler picks one, in whatever
@@ -443,21 +467,7 @@ pub fn plan(
     // order leaves hosts out, other orders are tried (see `search_waves`).
     let model = Model::new(facts);
     let (waves, unplanned, ordered) = search_waves(ordered, &model, sel.max_parallel);
-    let he_blocked: Vec<String> = unplanned
-        .iter()
-        .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
-        .map(|(p, w)| {
-            format!(
-                "{}: {} — in no order of the waves; fix that first, or leave {} out (name the other hosts with --host)",
-                p.name,
-                w.text(p, &model),
-                p.name
-            )
-        })
-        .collect();
-    if !he_blocked.is_empty() {
-        return Err(PlanError::HostedEngine(he_blocked.join("; ")));
-    }
+    refuse_hosted_engine_blocks(&unplanned, &model)?;
     for (p, w) in &unplanned {
         skipped.push(SkippedHost {
             name: p.name.clone(),
@@ -478,6 +488,176 @@ pub fn plan(
         waves,
         skipped,
     })
+}
+
+/// Refuses a selection naming clusters or hosts the Manager does not have, or no room at all.
+fn check_selection(facts: &[HostFacts], sel: &Selection) -> Result<(), PlanError> {
+    if sel.max_parallel == 0 {
+        return Err(PlanError::ZeroParallel);
+    }
+    let unknown_clusters: Vec<&str> = sel
+        .clusters
+        .iter()
+        .filter(|c| !facts.iter().any(|f| &f.cluster_name == *c))
+        .map(|s| s.as_str())
+        .collect();
+    if !unknown_clusters.is_empty() {
+        return Err(PlanError::UnknownCluster(unknown_clusters.join(", ")));
+    }
+    let unknown_hosts: Vec<&str> = sel
+        .hosts
+        .iter()
+        .filter(|n| {
+            !facts
+                .iter()
+                .any(|f| &f.host.name == *n || &f.host.address == *n)
+        })
+        .map(|s| s.as_str())
+        .collect();
+    if !unknown_hosts.is_empty() {
+        return Err(PlanError::UnknownHost(unknown_hosts.join(", ")));
+    }
+    Ok(())
+}
+
+/// Is the host in the selected clusters and among the named hosts?
+fn selected(f: &HostFacts, sel: &Selection) -> bool {
+    let h = &f.host;
+    let in_cluster = sel.clusters.is_empty() || sel.clusters.contains(&f.cluster_name);
+    let named = sel.hosts.is_empty() || sel.hosts.iter().any(|n| n == &h.name || n == &h.address);
+    in_cluster && named
+}
+
+/// Why a selected host is enrolled (empty: with `only_needed`, it need not be).
+fn reasons_for(f: &HostFacts, sel: &Selection) -> Vec<String> {
+    match (&f.served, sel.only_needed) {
+        (Some(s), true) => needs(s, sel),
+        (None, true) => vec!["vdsm certificate not probed".into()],
+        (_, false) => {
+            let n = f.served.as_ref().map(|s| needs(s, sel)).unwrap_or_default();
+            if n.is_empty() {
+                vec!["selected".into()]
+            } else {
+                n
+            }
+        }
+    }
+}
+
+/// One selected host: planned, skipped (with why), or `None` when it needs nothing.
+fn plan_one(
+    f: &HostFacts,
+    sel: &Selection,
+    endpoints: &VdsmEndpoints,
+) -> Option<Result<PlannedHost, SkippedHost>> {
+    let h = &f.host;
+    let reasons = reasons_for(f, sel);
+    if sel.only_needed && reasons.is_empty() {
+        return None;
+    }
+    let skip = |reason: String| {
+        Some(Err(SkippedHost {
+            name: h.name.clone(),
+            reason,
+        }))
+    };
+    let keep_in_maintenance = match &h.status {
+        HostStatus::Up => false,
+        HostStatus::Maintenance => true,
+        HostStatus::NonResponsive => {
+            return skip("non_responsive: the Manager cannot reach it; its certificate has likely expired — use `rhv-pki hosts recover --ssh`".into());
+        }
+        other => {
+            return skip(format!(
+                "status is {other}; only up or maintenance hosts are cycled"
+            ));
+        }
+    };
+    let moving: Vec<&Vm> = f
+        .vms
+        .iter()
+        .filter(|v| v.host_id.as_deref().is_none_or(|id| id == h.id))
+        .collect();
+    if !keep_in_maintenance {
+        if let Some(p) = moving.iter().find(|v| !v.migratable()) {
+            return skip(format!(
+                "VM {} is pinned to this host (placement_policy.affinity=pinned): migrate or shut it down first",
+                p.name
+            ));
+        }
+    }
+    Some(Ok(PlannedHost {
+        id: h.id.clone(),
+        name: h.name.clone(),
+        address: h.address.clone(),
+        cluster: f.cluster_name.clone(),
+        cluster_id: h.cluster_id.clone().unwrap_or_default(),
+        status: h.status.to_string(),
+        spm: h.is_spm(),
+        hosted_engine: h.is_he(),
+        vm_memory: if keep_in_maintenance {
+            0
+        } else {
+            moving.iter().map(|v| v.memory).sum()
+        },
+        vm_count: if keep_in_maintenance { 0 } else { moving.len() },
+        keep_in_maintenance,
+        reasons,
+        served_serial: f.served.as_ref().and_then(|s| s.serial.clone()),
+        vdsm_endpoint: endpoints.of(h),
+    }))
+}
+
+/// Order: per cluster, SPM last; hosts already in maintenance first (they cost nothing);
+/// then interleave the clusters so a wave can take hosts from several of them.
+fn interleave_clusters(planned: Vec<PlannedHost>) -> Vec<PlannedHost> {
+    let mut per_cluster: BTreeMap<String, Vec<PlannedHost>> = BTreeMap::new();
+    for p in planned {
+        per_cluster.entry(p.cluster_id.clone()).or_default().push(p);
+    }
+    for v in per_cluster.values_mut() {
+        v.sort_by_key(|p| {
+            (
+                p.spm,
+                !p.keep_in_maintenance,
+                p.hosted_engine,
+                p.name.clone(),
+            )
+        });
+    }
+    let longest = per_cluster.values().map(Vec::len).max().unwrap_or(0);
+    let mut ordered = Vec::new();
+    for idx in 0..longest {
+        for v in per_cluster.values() {
+            if let Some(p) = v.get(idx) {
+                ordered.push(p.clone());
+            }
+        }
+    }
+    ordered
+}
+
+/// A hosted-engine host that fits in no order of the waves stops the whole plan.
+fn refuse_hosted_engine_blocks(
+    unplanned: &[(PlannedHost, Why)],
+    model: &Model,
+) -> Result<(), PlanError> {
+    let he_blocked: Vec<String> = unplanned
+        .iter()
+        .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
+        .map(|(p, w)| {
+            format!(
+                "{}: {} — in no order of the waves; fix that first, or leave {} out (name the other hosts with --host)",
+                p.name,
+                w.text(p, model),
+                p.name
+            )
+        })
+        .collect();
+    if !he_blocked.is_empty() {
+        return Err(PlanError::HostedEngine(he_blocked.join("; ")));
+    }
+    Ok(())
 }
 
 /// Waves for `ordered`, or for another order of the same hosts that leaves fewer of them
@@ -1185,17 +1365,20 @@ impl RunState {
     /// May this saved run be resumed by a command with `args`? `Err` says what the saved run
     /// was. A state file without recorded arguments (older version) matches only a command
     /// that names no host or cluster and keeps the saved plan's --max-parallel.
-    pub fn check_args(&self, args: &RunArgs) -> Result<(), String> {
+    pub fn check_args(&self, args: &RunArgs) -> Result<(), ArgsMismatch> {
         match &self.args {
             Some(saved) if saved == args => Ok(()),
-            Some(saved) => Err(saved.describe()),
+            Some(saved) => Err(ArgsMismatch {
+                saved: saved.describe(),
+            }),
             None if args.hosts.is_empty()
                 && args.clusters.is_empty()
                 && args.max_parallel == self.plan.max_parallel =>
             {
                 Ok(())
             }
-            None => Err(format!(
+            None => Err(ArgsMismatch {
+                saved: format!(
                 "hosts {} with --max-parallel {} (arguments not recorded by this older state file)",
                 self.plan
                     .hosts
@@ -1204,7 +1387,8 @@ impl RunState {
                     .collect::<Vec<_>>()
                     .join(", "),
                 self.plan.max_parallel
-            )),
+            ),
+            }),
         }
     }
 
@@ -1239,27 +1423,42 @@ impl RunState {
             .collect()
     }
 
-    pub fn load(path: &Path) -> Result<Option<RunState>, String> {
+    pub fn load(path: &Path) -> Result<Option<RunState>, StateError> {
         match std::fs::read(path) {
-            Ok(b) => serde_json::from_slice(&b)
-                .map(Some)
-                .map_err(|e| format!("{}: not a rhv-pki enroll state file: {e}", path.display())),
+            Ok(b) => {
+                serde_json::from_slice(&b)
+                    .map(Some)
+                    .map_err(|source| StateError::NotAStateFile {
+                        path: path.to_path_buf(),
+                        source,
+                    })
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+            Err(source) => Err(StateError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
     /// Writes atomically (temp file beside it, fsync, rename).
-    pub fn save(&self, path: &Path) -> Result<(), String> {
+    pub fn save(&self, path: &Path) -> Result<(), StateError> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let mut body = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(dir).map_err(|source| StateError::CreateDir {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        let mut body = serde_json::to_vec_pretty(self).map_err(StateError::Encode)?;
         body.push(b'\n');
-        crate::sys::atomic_write(path, &body, &crate::sys::WriteOpts::mode(0o644))
-            .map_err(|e| format!("{}: cannot write state: {}", path.display(), e.source))
+        crate::sys::atomic_write(path, &body, &crate::sys::WriteOpts::mode(0o644)).map_err(|e| {
+            StateError::Write {
+                path: path.to_path_buf(),
+                source: e.source,
+            }
+        })
     }
 
     /// Hosts we took out that are not back (mid-cycle or failed in maintenance).
@@ -1379,10 +1578,130 @@ struct Shared<'a> {
     cfg: &'a ExecConfig,
     progress: &'a dyn Progress,
     stop: std::sync::atomic::AtomicBool,
+    /// What the poll loops read and sleep on.
+    clock: &'a dyn Clock,
+    /// The last host list and enrollment events read, shared by every host in flight.
+    watch: Watch,
+}
+
+/// Be gentle with the Manager: the hosts in flight do not poll one request each. The first
+/// waiter whose last view is stale reads the whole host list (and, while hosts enroll, the
+/// new events) once; the others take their host from that read. A wait's first look is
+/// never older than the wait itself (an action just sent must show), and each further look
+/// is newer than the one before it, so there is one list query per poll interval however
+/// many hosts are out.
+#[derive(Default)]
+struct Watch {
+    hosts: Mutex<Option<HostsSeen>>,
+    events: Mutex<Option<EventsSeen>>,
+}
+
+/// One host-list read.
+struct HostsSeen {
+    /// When the request was sent (its answer is at least this fresh).
+    taken: Instant,
+    by_id: HashMap<String, Host>,
+}
+
+/// The enrollment events (880/881/882) newer than `from`, as read at `taken`.
+struct EventsSeen {
+    taken: Instant,
+    from: u64,
+    /// The newest event id seen (the next read asks only for newer ones).
+    last_id: u64,
+    events: Vec<Event>,
+}
+
+/// How fresh a look must be: not older than `not_before`, and newer than `after` (the look
+/// before it) when there was one.
+#[derive(Debug, Clone, Copy)]
+struct Fresh {
+    not_before: Instant,
+    after: Option<Instant>,
+}
+
+impl Fresh {
+    fn accepts(&self, taken: Instant) -> bool {
+        taken >= self.not_before && self.after.is_none_or(|a| taken > a)
+    }
 }
 
 impl Shared<'_> {
-    async fn update(&self, id: &str, f: impl FnOnce(&mut HostProgress)) -> Result<(), String> {
+    /// Host `id` from a host list at least as fresh as `fresh` asks: the one another host's
+    /// wait already read, or a new one. Returns when that list was read.
+    async fn polled_host(&self, id: &str, fresh: Fresh) -> Result<(Host, Instant), EngineError> {
+        let mut seen = self.watch.hosts.lock().await;
+        if let Some(s) = seen.as_ref().filter(|s| fresh.accepts(s.taken)) {
+            return match s.by_id.get(id) {
+                Some(h) => Ok((h.clone(), s.taken)),
+                // Not in the list: ask for it alone (the Manager says why).
+                None => Ok((self.engine.host(id).await?, s.taken)),
+            };
+        }
+        let taken = self.clock.now();
+        let list = self.engine.hosts(None).await?;
+        let by_id: HashMap<String, Host> = list.into_iter().map(|h| (h.id.clone(), h)).collect();
+        let h = match by_id.get(id) {
+            Some(h) => h.clone(),
+            None => self.engine.host(id).await?,
+        };
+        *seen = Some(HostsSeen { taken, by_id });
+        Ok((h, taken))
+    }
+
+    /// The enrollment events of host `id` newer than event `after`, from a read at least as
+    /// fresh as `fresh` asks (shared like [`Shared::polled_host`]).
+    async fn polled_events(
+        &self,
+        id: &str,
+        after: u64,
+        fresh: Fresh,
+    ) -> Result<(Vec<Event>, Instant), EngineError> {
+        let mut seen = self.watch.events.lock().await;
+        let usable = seen
+            .as_ref()
+            .is_some_and(|s| s.from <= after && fresh.accepts(s.taken));
+        if !usable {
+            let taken = self.clock.now();
+            let enrollment = |e: &Event| {
+                e.host_id.is_some()
+                    && matches!(
+                        e.code,
+                        EVENT_ENROLL_STARTED | EVENT_ENROLL_FINISHED | EVENT_ENROLL_FAILED
+                    )
+            };
+            match seen.as_mut().filter(|s| s.from <= after) {
+                // Only what is new since the last read.
+                Some(s) => {
+                    let new = self.engine.events_after(Some(s.last_id), None).await?;
+                    s.last_id = new.iter().map(|e| e.id).max().unwrap_or(s.last_id);
+                    s.events.extend(new.into_iter().filter(enrollment));
+                    s.taken = taken;
+                }
+                None => {
+                    let new = self.engine.events_after(Some(after), None).await?;
+                    *seen = Some(EventsSeen {
+                        taken,
+                        from: after,
+                        last_id: new.iter().map(|e| e.id).max().unwrap_or(after),
+                        events: new.into_iter().filter(enrollment).collect(),
+                    });
+                }
+            }
+        }
+        let Some(s) = seen.as_ref() else {
+            return Ok((Vec::new(), self.clock.now()));
+        };
+        let mine = s
+            .events
+            .iter()
+            .filter(|e| e.id > after && e.host_id.as_deref() == Some(id))
+            .cloned()
+            .collect();
+        Ok((mine, s.taken))
+    }
+
+    async fn update(&self, id: &str, f: impl FnOnce(&mut HostProgress)) -> Result<(), StateError> {
         let mut st = self.state.lock().await;
         let p = st.hosts.entry(id.to_string()).or_default();
         f(p);
@@ -1400,8 +1719,10 @@ pub async fn execute(
     cfg: &ExecConfig,
     progress: &dyn Progress,
     interrupt: impl std::future::Future<Output = String>,
-) -> Result<RunReport, String> {
-    let ca = Issuer::new("ca", &cfg.ca_der).map_err(|e| format!("ca.pem: {e}"))?;
+) -> Result<RunReport, ExecError> {
+    let ca = Issuer::new("ca", &cfg.ca_der).map_err(|reason| CaError {
+        reason: reason.to_string(),
+    })?;
     let ca = Arc::new(ca);
     let shared = Shared {
         engine,
@@ -1409,6 +1730,8 @@ pub async fn execute(
         cfg,
         progress,
         stop: std::sync::atomic::AtomicBool::new(false),
+        clock: &SYSTEM,
+        watch: Watch::default(),
     };
     let waves = shared.state.lock().await.plan.waves.clone();
     let total = waves.len();
@@ -1451,45 +1774,49 @@ pub async fn execute(
     };
     let mut st = shared.state.into_inner();
     if signal.is_some() {
-        // The cycles in flight were dropped: where is each host they had touched? One quick
-        // read each (the admin is waiting); no answer counts as out of service.
-        let caught: Vec<(String, bool)> = st
-            .plan
-            .hosts
-            .iter()
-            .filter(|h| {
-                st.hosts.get(&h.id).is_some_and(|p| {
-                    p.left_in_maintenance
-                        || matches!(
-                            p.step,
-                            Step::MovingSpm
-                                | Step::Deactivating
-                                | Step::Enrolling
-                                | Step::Activating
-                                | Step::Verifying
-                        )
-                })
-            })
-            .map(|h| (h.id.clone(), h.keep_in_maintenance))
-            .collect();
-        for (id, keep) in caught {
-            let status = engine.host_once(&id).await.ok().map(|h| h.status);
-            if let Some(p) = st.hosts.get_mut(&id) {
-                p.status = Some(
-                    status
-                        .as_ref()
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| "unknown".into()),
-                );
-                p.left_in_maintenance = !keep && status != Some(HostStatus::Up);
-            }
-        }
+        read_caught(engine, &mut st).await;
     }
     st.finished = completed;
     st.save(&cfg.state_path)?;
     let mut r = report(&st, completed, signal.is_some());
     r.signal = signal;
     Ok(r)
+}
+
+/// After an interrupt: the cycles in flight were dropped. Where is each host they had
+/// touched? One quick read each (the admin is waiting); no answer counts as out of service.
+async fn read_caught(engine: &Engine, st: &mut RunState) {
+    let caught: Vec<(String, bool)> = st
+        .plan
+        .hosts
+        .iter()
+        .filter(|h| {
+            st.hosts.get(&h.id).is_some_and(|p| {
+                p.left_in_maintenance
+                    || matches!(
+                        p.step,
+                        Step::MovingSpm
+                            | Step::Deactivating
+                            | Step::Enrolling
+                            | Step::Activating
+                            | Step::Verifying
+                    )
+            })
+        })
+        .map(|h| (h.id.clone(), h.keep_in_maintenance))
+        .collect();
+    for (id, keep) in caught {
+        let status = engine.host_once(&id).await.ok().map(|h| h.status);
+        if let Some(p) = st.hosts.get_mut(&id) {
+            p.status = Some(
+                status
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "unknown".into()),
+            );
+            p.left_in_maintenance = !keep && status != Some(HostStatus::Up);
+        }
+    }
 }
 
 /// Joins futures concurrently without another dependency.
@@ -1560,25 +1887,63 @@ async fn wait_host(
     sh: &Shared<'_>,
     id: &str,
     timeout: Duration,
-    mut want: impl FnMut(&Host) -> bool,
+    want: impl Fn(&Host) -> bool,
 ) -> Result<(bool, Host), EngineError> {
-    let start = Instant::now();
-    let mut last: Option<HostStatus> = None;
-    loop {
-        let h = sh.engine.host(id).await?;
+    let last: std::sync::Mutex<Option<HostStatus>> = std::sync::Mutex::new(None);
+    let looked = Looks::new(sh.clock.now());
+    let (last, want, looked) = (&last, &want, &looked);
+    let every = Every {
+        interval: sh.cfg.timing.poll,
+        timeout,
+    };
+    let polled = poll_until_async(sh.clock, every, |_| async move {
+        let (h, taken) = sh.polled_host(id, looked.fresh()).await?;
+        looked.saw(taken);
         // The state file (and the final report) tell the host's status as last seen.
-        if last.as_ref() != Some(&h.status) {
-            last = Some(h.status.clone());
+        let changed = {
+            let mut l = last.lock().unwrap_or_else(|p| p.into_inner());
+            let changed = l.as_ref() != Some(&h.status);
+            *l = Some(h.status.clone());
+            changed
+        };
+        if changed {
             let status = h.status.to_string();
             let _ = sh.update(id, |p| p.status = Some(status)).await;
         }
-        if want(&h) {
-            return Ok((true, h));
+        Ok(if want(&h) {
+            ControlFlow::Break(h)
+        } else {
+            ControlFlow::Continue(h)
+        })
+    })
+    .await?;
+    Ok(match polled {
+        Polled::Met(h) => (true, h),
+        Polled::TimedOut(h) => (false, h),
+    })
+}
+
+/// What one poll loop has looked at: the loop's start, then the time of its last look.
+struct Looks {
+    start: Instant,
+    last: std::sync::Mutex<Option<Instant>>,
+}
+
+impl Looks {
+    fn new(start: Instant) -> Looks {
+        Looks {
+            start,
+            last: std::sync::Mutex::new(None),
         }
-        if start.elapsed() >= timeout {
-            return Ok((false, h));
+    }
+    fn fresh(&self) -> Fresh {
+        Fresh {
+            not_before: self.start,
+            after: *self.last.lock().unwrap_or_else(|p| p.into_inner()),
         }
-        tokio::time::sleep(sh.cfg.timing.poll).await;
+    }
+    fn saw(&self, taken: Instant) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(taken);
     }
 }
 
@@ -1648,12 +2013,12 @@ async fn cycle(sh: &Shared<'_>, id: &str, ca: Arc<Issuer>) -> bool {
             let _ = sh
                 .update(id, |p| {
                     p.step = Step::Failed;
-                    p.error = Some(e.clone());
+                    p.error = Some(e.to_string());
                     p.left_in_maintenance = out;
                     p.status = Some(status);
                 })
                 .await;
-            sh.progress.done(&ph.name, false, &e);
+            sh.progress.done(&ph.name, false, &e.to_string());
             false
         }
     }
@@ -1710,7 +2075,7 @@ async fn act(
     action: HostAction,
     after_event: Option<u64>,
     what: &str,
-) -> Result<(), String> {
+) -> Result<(), CycleError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -1720,22 +2085,32 @@ async fn act(
                 match took_effect(sh, id, action, after_event).await {
                     Ok(true) => return Ok(()),
                     Ok(false) => {}
-                    Err(r) => {
-                        return Err(format!(
-                            "{what}: the answer was lost ({e}) and the host could not be read again to see whether it took: {r}"
-                        ))
+                    Err(reread) => {
+                        return Err(CycleError::AnswerLost {
+                            what: what.to_string(),
+                            lost: e,
+                            reread,
+                        })
                     }
                 }
-                tokio::time::sleep(sh.cfg.timing.poll).await;
+                sh.clock.sleep_async(sh.cfg.timing.poll).await;
             }
-            Err(e) => return Err(format!("the Manager refused {what}: {e}")),
+            Err(error) => {
+                return Err(CycleError::Refused {
+                    what: what.to_string(),
+                    error,
+                })
+            }
         }
     }
 }
 
-async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Result<String, String> {
+async fn cycle_inner(
+    sh: &Shared<'_>,
+    ph: &PlannedHost,
+    ca: Arc<Issuer>,
+) -> Result<String, CycleError> {
     let id = ph.id.as_str();
-    let eng = |e: EngineError| e.to_string();
     let prog = sh
         .state
         .lock()
@@ -1744,17 +2119,12 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         .get(id)
         .cloned()
         .unwrap_or_default();
-    let step_now = prog.step;
-    let h = sh.engine.host(id).await.map_err(eng)?;
-    let t = &sh.cfg.timing;
+    let h = sh.engine.host(id).await?;
 
     // A host this run already enrolled (881) is never enrolled again: only activated.
-    let enrolled = prog.enrolled;
-
-    // 1. Into maintenance (unless it already is, or we are past that step).
-    let before_enroll = !enrolled
+    let before_enroll = !prog.enrolled
         && matches!(
-            step_now,
+            prog.step,
             Step::Pending | Step::MovingSpm | Step::Deactivating | Step::Failed
         );
     // An enrollment still running from an earlier attempt: wait for it, do not refuse.
@@ -1765,193 +2135,212 @@ async fn cycle_inner(sh: &Shared<'_>, ph: &PlannedHost, ca: Arc<Issuer>) -> Resu
         && h.status != HostStatus::Maintenance
         && !matches!(h.status, HostStatus::InstallFailed)
     {
-        if h.status != HostStatus::Up && h.status != HostStatus::PreparingForMaintenance {
-            return Err(format!(
-                "status is {} (expected up); not touching it",
-                h.status
-            ));
-        }
-        if h.is_spm() {
-            // Only for a maintenance that can happen: never leave the role moved for nothing.
-            if let Some(why) = spm_move_blocker(sh, id).await {
-                return Err(format!("not moving the SPM role off it: {why}"));
-            }
-            sh.update(id, |p| p.step = Step::MovingSpm).await?;
-            sh.progress
-                .step(&ph.name, Step::MovingSpm, "moving the SPM role first");
-            move_spm(sh, &h).await?;
-        }
-        sh.update(id, |p| p.step = Step::Deactivating).await?;
-        sh.progress.step(&ph.name, Step::Deactivating, "");
-        if h.status == HostStatus::Up {
-            act(sh, id, HostAction::Deactivate, None, "maintenance").await?;
-        }
-        let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
-            matches!(h.status, HostStatus::Maintenance)
-        })
-        .await
-        .map_err(eng)?;
-        if !ok {
-            // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
-            // it back to the cluster rather than leave it half-drained.
-            let reason = last.status_detail.clone().unwrap_or_default();
-            let back = act(sh, id, HostAction::Activate, None, "activation").await;
-            return Err(format!(
-                "did not reach maintenance within {} s (status {}{}); {}",
-                t.maintenance.as_secs(),
-                last.status,
-                if reason.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {reason}")
-                },
-                match back {
-                    Ok(_) => "activated it again so it returns to up".to_string(),
-                    Err(e) => format!("activating it again failed too: {e}"),
-                }
-            ));
-        }
+        into_maintenance(sh, ph, &h).await?;
     }
-
-    // 2. Enroll: the action returns before the work starts, so wait for `installing` or the
-    // 880/881/882 events newer than what we saw before sending it.
-    if !enrolled && step_now != Step::Activating && step_now != Step::Verifying {
-        let resume_after = prog.enroll_after_event;
-        let resumed = (step_now == Step::Enrolling || installing) && resume_after.is_some();
-        let after = match resume_after.filter(|_| resumed) {
-            Some(a) => a,
-            None => sh.engine.last_event_id().await.map_err(eng)?,
-        };
-        sh.update(id, |p| {
-            p.step = Step::Enrolling;
-            p.enroll_after_event = Some(after);
-        })
-        .await?;
-        sh.progress.step(&ph.name, Step::Enrolling, "");
-        // A resumed enrollment: did the earlier run's action reach the Manager (880/881/882
-        // after it, or installing)? Then wait for its outcome; if not, send it now rather
-        // than wait for a start that cannot come.
-        let sent_before = resumed
-            && took_effect(sh, id, HostAction::EnrollCertificate, Some(after))
-                .await
-                .map_err(eng)?;
-        let outcome = if sent_before {
-            enroll_outcome(sh, id, after, t.install_start, t.install).await?
-        } else {
-            None
-        };
-        let outcome = match outcome {
-            Some(o) => o,
-            None => {
-                if !sent_before {
-                    act(
-                        sh,
-                        id,
-                        HostAction::EnrollCertificate,
-                        Some(after),
-                        "Enroll Certificate",
-                    )
-                    .await?;
-                }
-                match enroll_outcome(sh, id, after, t.install_start, t.install).await? {
-                    Some(o) => o,
-                    None => {
-                        return Err(format!(
-                            "Enroll Certificate did not finish within {} s",
-                            t.install.as_secs()
-                        ))
-                    }
-                }
-            }
-        };
-        if let Err(e) = outcome {
-            return Err(format!(
-                "Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {e}"
-            ));
-        }
-        sh.update(id, |p| p.enrolled = true).await?;
+    if !prog.enrolled && prog.step != Step::Activating && prog.step != Step::Verifying {
+        enroll(sh, ph, &prog, installing).await?;
     }
-
-    // 3. Activate (hosts found in maintenance stay there).
+    // Hosts found in maintenance stay there.
     if !ph.keep_in_maintenance {
-        sh.update(id, |p| p.step = Step::Activating).await?;
-        sh.progress.step(&ph.name, Step::Activating, "");
-        let cur = sh.engine.host(id).await.map_err(eng)?;
-        if cur.status == HostStatus::Maintenance {
-            act(sh, id, HostAction::Activate, None, "activation").await?;
-        } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
-            return Err(format!(
-                "status is {}{} after enrollment; not activating it (the Manager would refuse)",
-                cur.status,
-                cur.status_detail
-                    .map(|d| format!(", {d}"))
-                    .unwrap_or_default()
-            ));
+        activate(sh, ph).await?;
+    }
+    verify_served(sh, ph, ca).await
+}
+
+/// Step 1: into maintenance (moving the SPM role first); a host that does not get there is
+/// activated again rather than left half-drained.
+async fn into_maintenance(sh: &Shared<'_>, ph: &PlannedHost, h: &Host) -> Result<(), CycleError> {
+    let id = ph.id.as_str();
+    let t = &sh.cfg.timing;
+    if h.status != HostStatus::Up && h.status != HostStatus::PreparingForMaintenance {
+        return Err(CycleError::NotUp {
+            host: ph.name.clone(),
+            status: h.status.clone(),
+        });
+    }
+    if h.is_spm() {
+        // Only for a maintenance that can happen: never leave the role moved for nothing.
+        if let Some(why) = spm_move_blocker(sh, id).await {
+            return Err(CycleError::SpmBlocked {
+                host: ph.name.clone(),
+                why,
+            });
         }
-        let (ok, mut last) = wait_host(sh, id, t.activate, |h| {
-            matches!(
-                h.status,
-                HostStatus::Up
-                    | HostStatus::NonOperational
-                    | HostStatus::NonResponsive
-                    | HostStatus::InstallFailed
-            )
-        })
-        .await
-        .map_err(eng)?;
-        if !ok || last.status != HostStatus::Up {
-            // Re-read before declaring: a host still on its way gets `settle` more.
-            if let Some(again) = settled(sh, id).await {
-                last = again;
+        sh.update(id, |p| p.step = Step::MovingSpm).await?;
+        sh.progress
+            .step(&ph.name, Step::MovingSpm, "moving the SPM role first");
+        move_spm(sh, h).await?;
+    }
+    sh.update(id, |p| p.step = Step::Deactivating).await?;
+    sh.progress.step(&ph.name, Step::Deactivating, "");
+    if h.status == HostStatus::Up {
+        act(sh, id, HostAction::Deactivate, None, "maintenance").await?;
+    }
+    let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
+        matches!(h.status, HostStatus::Maintenance)
+    })
+    .await?;
+    if !ok {
+        // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
+        // it back to the cluster rather than leave it half-drained.
+        let back = act(sh, id, HostAction::Activate, None, "activation").await;
+        return Err(CycleError::StuckBeforeMaintenance {
+            host: ph.name.clone(),
+            secs: t.maintenance.as_secs(),
+            status: last.status,
+            detail: last.status_detail,
+            gave_back: back.err().map(Box::new),
+        });
+    }
+    Ok(())
+}
+
+/// Step 2: Enroll Certificate. The action returns before the work starts, so wait for
+/// `installing` or the 880/881/882 events newer than what we saw before sending it.
+async fn enroll(
+    sh: &Shared<'_>,
+    ph: &PlannedHost,
+    prog: &HostProgress,
+    installing: bool,
+) -> Result<(), CycleError> {
+    let id = ph.id.as_str();
+    let t = &sh.cfg.timing;
+    let resume_after = prog.enroll_after_event;
+    let resumed = (prog.step == Step::Enrolling || installing) && resume_after.is_some();
+    let after = match resume_after.filter(|_| resumed) {
+        Some(a) => a,
+        None => sh.engine.last_event_id().await?,
+    };
+    sh.update(id, |p| {
+        p.step = Step::Enrolling;
+        p.enroll_after_event = Some(after);
+    })
+    .await?;
+    sh.progress.step(&ph.name, Step::Enrolling, "");
+    // A resumed enrollment: did the earlier run's action reach the Manager (880/881/882
+    // after it, or installing)? Then wait for its outcome; if not, send it now rather
+    // than wait for a start that cannot come.
+    let sent_before =
+        resumed && took_effect(sh, id, HostAction::EnrollCertificate, Some(after)).await?;
+    let outcome = if sent_before {
+        enroll_outcome(sh, id, after, t.install_start, t.install).await?
+    } else {
+        None
+    };
+    let outcome = match outcome {
+        Some(o) => o,
+        None => {
+            if !sent_before {
+                act(
+                    sh,
+                    id,
+                    HostAction::EnrollCertificate,
+                    Some(after),
+                    "Enroll Certificate",
+                )
+                .await?;
+            }
+            match enroll_outcome(sh, id, after, t.install_start, t.install).await? {
+                Some(o) => o,
+                None => {
+                    return Err(CycleError::EnrollTimedOut {
+                        host: ph.name.clone(),
+                        secs: t.install.as_secs(),
+                    })
+                }
             }
         }
-        if last.status != HostStatus::Up {
-            return Err(format!(
-                "did not come back up after activation (status {}{})",
-                last.status,
-                last.status_detail
-                    .map(|d| format!(", {d}"))
-                    .unwrap_or_default()
-            ));
+    };
+    if let Enrolled::Failed(reason) = outcome {
+        return Err(CycleError::EnrollFailed {
+            host: ph.name.clone(),
+            reason,
+        });
+    }
+    sh.update(id, |p| p.enrolled = true).await?;
+    Ok(())
+}
+
+/// Step 3: activate and wait until the host is Up again.
+async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), CycleError> {
+    let id = ph.id.as_str();
+    sh.update(id, |p| p.step = Step::Activating).await?;
+    sh.progress.step(&ph.name, Step::Activating, "");
+    let cur = sh.engine.host(id).await?;
+    if cur.status == HostStatus::Maintenance {
+        act(sh, id, HostAction::Activate, None, "activation").await?;
+    } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
+        return Err(CycleError::NotActivatable {
+            host: ph.name.clone(),
+            status: cur.status,
+            detail: cur.status_detail,
+        });
+    }
+    let (ok, mut last) = wait_host(sh, id, sh.cfg.timing.activate, |h| {
+        matches!(
+            h.status,
+            HostStatus::Up
+                | HostStatus::NonOperational
+                | HostStatus::NonResponsive
+                | HostStatus::InstallFailed
+        )
+    })
+    .await?;
+    if !ok || last.status != HostStatus::Up {
+        // Re-read before declaring: a host still on its way gets `settle` more.
+        if let Some(again) = settled(sh, id).await {
+            last = again;
         }
     }
+    if last.status != HostStatus::Up {
+        return Err(CycleError::NotBackUp {
+            host: ph.name.clone(),
+            status: last.status,
+            detail: last.status_detail,
+        });
+    }
+    Ok(())
+}
 
-    // 4. Verify what vdsm now serves.
-    sh.update(id, |p| p.step = Step::Verifying).await?;
+/// Step 4: verify what vdsm now serves; returns the new serial.
+async fn verify_served(
+    sh: &Shared<'_>,
+    ph: &PlannedHost,
+    ca: Arc<Issuer>,
+) -> Result<String, CycleError> {
+    sh.update(&ph.id, |p| p.step = Step::Verifying).await?;
     sh.progress
         .step(&ph.name, Step::Verifying, &ph.vdsm_endpoint);
-    let (ep, addr, to) = (ph.vdsm_endpoint.clone(), ph.address.clone(), t.probe);
+    let (ep, addr, to) = (
+        ph.vdsm_endpoint.clone(),
+        ph.address.clone(),
+        sh.cfg.timing.probe,
+    );
     let served = tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, to))
         .await
-        .map_err(|e| e.to_string())?;
-    if let Some(e) = served.error {
-        return Err(format!("vdsm probe {}: {e}", ph.vdsm_endpoint));
+        .map_err(|e| CycleError::ProbeDied(e.to_string()))?;
+    let endpoint = ph.vdsm_endpoint.clone();
+    if let Some(reason) = served.error {
+        return Err(CycleError::Probe { endpoint, reason });
     }
     if !served.chain_ok {
-        return Err(format!(
-            "vdsm at {} serves a certificate not signed by the current CA",
-            ph.vdsm_endpoint
-        ));
+        return Err(CycleError::ForeignChain { endpoint });
     }
     if served.weak_signature {
-        return Err(format!(
-            "vdsm at {} still serves a {} certificate",
-            ph.vdsm_endpoint,
-            served.signature.unwrap_or_default()
-        ));
+        return Err(CycleError::WeakSignature {
+            endpoint,
+            signature: served.signature.unwrap_or_default(),
+        });
     }
     let serial = served.serial.unwrap_or_default();
     if ph.served_serial.as_deref() == Some(serial.as_str()) {
-        return Err(format!(
-            "vdsm at {} still serves the old certificate (serial {serial})",
-            ph.vdsm_endpoint
-        ));
+        return Err(CycleError::OldCertificate { endpoint, serial });
     }
     Ok(serial)
 }
 
-/// The outcome of the Enroll Certificate sent after event `after`: `Some(Ok)` on 881 or
-/// installing → maintenance, `Some(Err)` on 882 or installing → install_failed, `None` when it
+/// The outcome of the Enroll Certificate sent after event `after`: `Some(Finished)` on 881 or
+/// installing → maintenance, `Some(Failed)` on 882 or installing → install_failed, `None` when it
 /// did not start (880 / installing) within `start_timeout` or did not end within `timeout`.
 /// Only what happened after the action counts: a status read before the host changed (still
 /// `install_failed` from an earlier attempt, still `maintenance`) says nothing.
@@ -1961,52 +2350,68 @@ async fn enroll_outcome(
     after: u64,
     start_timeout: Duration,
     timeout: Duration,
-) -> Result<Option<Result<(), String>>, String> {
-    let start = Instant::now();
-    let mut started = false;
-    let mut saw_installing = false;
-    loop {
-        let evs = sh
-            .engine
-            .events_after(Some(after), None)
-            .await
-            .map_err(|e| e.to_string())?;
-        for e in evs.iter().filter(|e| e.host_id.as_deref() == Some(id)) {
+) -> Result<Option<Enrolled>, CycleError> {
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    let (started, saw_installing) = (&AtomicBool::new(false), &AtomicBool::new(false));
+    let every = Every {
+        interval: sh.cfg.timing.poll,
+        timeout,
+    };
+    let start = sh.clock.now();
+    type Flow = ControlFlow<Option<Enrolled>>;
+    let (looked_events, looked_host) = (&Looks::new(start), &Looks::new(start));
+    let polled = poll_until_async(sh.clock, every, |_| async move {
+        let (evs, taken) = sh.polled_events(id, after, looked_events.fresh()).await?;
+        looked_events.saw(taken);
+        for e in &evs {
             match e.code {
-                EVENT_ENROLL_FINISHED => return Ok(Some(Ok(()))),
-                EVENT_ENROLL_FAILED => return Ok(Some(Err(e.description.clone()))),
-                EVENT_ENROLL_STARTED => started = true,
+                EVENT_ENROLL_FINISHED => return Ok(ControlFlow::Break(Some(Enrolled::Finished))),
+                EVENT_ENROLL_FAILED => {
+                    return Ok(ControlFlow::Break(Some(Enrolled::Failed(
+                        e.description.clone(),
+                    ))))
+                }
+                EVENT_ENROLL_STARTED => started.store(true, SeqCst),
                 _ => {}
             }
         }
-        let h = sh.engine.host(id).await.map_err(|e| e.to_string())?;
+        let (h, taken) = sh.polled_host(id, looked_host.fresh()).await?;
+        looked_host.saw(taken);
         sh.update(id, |p| p.status = Some(h.status.to_string()))
             .await?;
         match h.status {
             HostStatus::Installing => {
-                saw_installing = true;
-                started = true;
+                saw_installing.store(true, SeqCst);
+                started.store(true, SeqCst);
             }
-            HostStatus::InstallFailed if saw_installing => {
-                return Ok(Some(Err(
-                    "host went from installing to install_failed".into()
-                )));
+            HostStatus::InstallFailed if saw_installing.load(SeqCst) => {
+                return Ok(ControlFlow::Break(Some(Enrolled::Failed(
+                    "host went from installing to install_failed".into(),
+                ))));
             }
-            HostStatus::Maintenance if saw_installing => return Ok(Some(Ok(()))),
+            HostStatus::Maintenance if saw_installing.load(SeqCst) => {
+                return Ok(ControlFlow::Break(Some(Enrolled::Finished)))
+            }
             _ => {}
         }
-        let waited = start.elapsed();
-        if waited >= timeout || (!started && waited >= start_timeout) {
-            return Ok(None);
+        // Not started within `start_timeout`: give up early.
+        let waited = sh.clock.now().saturating_duration_since(start);
+        if !started.load(SeqCst) && waited >= start_timeout {
+            return Ok(ControlFlow::Break(None));
         }
-        tokio::time::sleep(sh.cfg.timing.poll).await;
-    }
+        Ok::<Flow, CycleError>(ControlFlow::Continue(()))
+    })
+    .await?;
+    Ok(match polled {
+        Polled::Met(outcome) => outcome,
+        Polled::TimedOut(()) => None,
+    })
 }
 
 /// Moves the SPM role to another Up host of the same cluster (prefer one already done).
-async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
+async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), CycleError> {
     let cluster = h.cluster_id.clone().unwrap_or_default();
-    let others = sh.engine.hosts(None).await.map_err(|e| e.to_string())?;
+    let others = sh.engine.hosts(None).await?;
     let done: Vec<String> = {
         let st = sh.state.lock().await;
         st.hosts
@@ -2026,7 +2431,9 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
         .collect();
     cands.sort_by_key(|o| (!done.contains(&o.id), -o.spm_priority.unwrap_or(5)));
     let Some(target) = cands.first() else {
-        return Err("it is the SPM and no other Up host of its cluster can take the role".into());
+        return Err(CycleError::NoSpmCandidate {
+            host: h.name.clone(),
+        });
     };
     act(
         sh,
@@ -2036,15 +2443,12 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), String> {
         &format!("moving the SPM role to {}", target.name),
     )
     .await?;
-    let (ok, _) = wait_host(sh, &target.id, sh.cfg.timing.spm, |t| t.is_spm())
-        .await
-        .map_err(|e| e.to_string())?;
+    let (ok, _) = wait_host(sh, &target.id, sh.cfg.timing.spm, |t| t.is_spm()).await?;
     if !ok {
-        return Err(format!(
-            "the SPM role did not move to {} within {} s",
-            target.name,
-            sh.cfg.timing.spm.as_secs()
-        ));
+        return Err(CycleError::SpmDidNotMove {
+            to: target.name.clone(),
+            secs: sh.cfg.timing.spm.as_secs(),
+        });
     }
     Ok(())
 }
@@ -2074,35 +2478,31 @@ pub async fn gather(
     probe: bool,
     probe_timeout: Duration,
     max_parallel_probes: usize,
-) -> Result<Vec<HostFacts>, String> {
-    let clusters = engine.clusters().await.map_err(|e| e.to_string())?;
+) -> Result<Vec<HostFacts>, GatherError> {
+    let clusters = engine.clusters().await?;
     let names: HashMap<String, String> = clusters.into_iter().map(|c| (c.id, c.name)).collect();
-    let hosts = engine.hosts(None).await.map_err(|e| e.to_string())?;
-    let ca = Arc::new(Issuer::new("ca", ca_der).map_err(|e| format!("ca.pem: {e}"))?);
-    let sem = Arc::new(tokio::sync::Semaphore::new(max_parallel_probes.max(1)));
+    let hosts = engine.hosts(None).await?;
+    let ca = Arc::new(Issuer::new("ca", ca_der).map_err(|reason| CaError {
+        reason: reason.to_string(),
+    })?);
+    let served: Vec<Option<ServedCert>> = if probe {
+        let targets: Vec<(String, String)> = hosts
+            .iter()
+            .map(|h| (endpoints.of(h), h.address.clone()))
+            .collect();
+        exec::par_map_blocking(targets, max_parallel_probes, move |(ep, addr)| {
+            probe_host(ep, addr, &ca, probe_timeout)
+        })
+        .await
+        .map(|v| v.into_iter().map(Some).collect())
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let mut facts = Vec::new();
-    let mut probes = Vec::new();
-    for h in &hosts {
-        if probe {
-            let (ep, addr, ca, sem) = (endpoints.of(h), h.address.clone(), ca.clone(), sem.clone());
-            probes.push(tokio::spawn(async move {
-                let _permit = sem.acquire_owned().await;
-                tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, probe_timeout))
-                    .await
-                    .ok()
-            }));
-        }
-    }
-    let mut served = Vec::new();
-    for p in probes {
-        served.push(p.await.ok().flatten());
-    }
     for (i, h) in hosts.into_iter().enumerate() {
         let vms = if h.status == HostStatus::Up || h.vms_total.unwrap_or(0) > 0 {
-            engine
-                .vms_on_host(&h.name)
-                .await
-                .map_err(|e| e.to_string())?
+            engine.vms_on_host(&h.name).await?
         } else {
             Vec::new()
         };

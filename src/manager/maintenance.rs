@@ -24,10 +24,12 @@
 //! global maintenance and without the hosted engine ruled out ([`CycleOptions::he_unknown`]),
 //! nothing is restarted.
 
-use std::time::{Duration, Instant};
+use std::ops::ControlFlow;
+use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::exec::{poll_until, Every, Polled, SYSTEM};
 use crate::manager::endpoints::{self, Check, CheckState, Endpoint};
 use crate::manager::services::{self, Step};
 use crate::net::remote::{RemoteError, Target};
@@ -150,8 +152,8 @@ impl HostedEngineCli<'_> {
             .exec(&["hosted-engine", "--vm-status", "--json"], None)
         {
             Ok(o) => o,
-            // `cannot run hosted-engine`: not installed there.
-            Err(RemoteError::Io { what, .. }) if what.contains("cannot run") => return Ok(None),
+            // `hosted-engine` could not be started: not installed there.
+            Err(RemoteError::CannotRun { .. }) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
         // 127: the remote shell did not find the command.
@@ -282,20 +284,25 @@ impl Default for Settle {
 }
 
 fn wait_for(gm: &dyn GlobalMaintenance, on: bool, s: Settle) -> Result<(), MaintError> {
-    let start = Instant::now();
-    loop {
-        if gm.status()? == on {
-            return Ok(());
-        }
-        if start.elapsed() >= s.timeout {
-            return Err(MaintError::DidNotTake {
-                via: gm.via(),
-                wanted: if on { "on" } else { "off" },
-                state: if on { "off" } else { "on" },
-                secs: s.timeout.as_secs(),
-            });
-        }
-        std::thread::sleep(s.interval.min(s.timeout.saturating_sub(start.elapsed())));
+    let every = Every {
+        interval: s.interval,
+        timeout: s.timeout,
+    };
+    let polled = poll_until(&SYSTEM, every, |_| {
+        Ok::<_, MaintError>(if gm.status()? == on {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    })?;
+    match polled {
+        Polled::Met(()) => Ok(()),
+        Polled::TimedOut(()) => Err(MaintError::DidNotTake {
+            via: gm.via(),
+            wanted: if on { "on" } else { "off" },
+            state: if on { "off" } else { "on" },
+            secs: s.timeout.as_secs(),
+        }),
     }
 }
 

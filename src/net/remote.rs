@@ -6,10 +6,13 @@
 //! into an argument vector; pass them on standard input.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
+
+use crate::exec::{poll_until, Every, Polled, SYSTEM};
 
 /// What a command printed and how it ended.
 #[derive(Debug, Clone, Default)]
@@ -49,12 +52,19 @@ pub struct FileMeta {
 }
 
 /// A failure to reach or operate on a target.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum RemoteError {
     #[error("{target}: {what}: {reason}")]
     Io {
         target: String,
         what: String,
+        reason: String,
+    },
+    /// The program could not be started at all (typically: not installed there).
+    #[error("{target}: cannot run {program}: {reason}")]
+    CannotRun {
+        target: String,
+        program: String,
         reason: String,
     },
     #[error("{target}: connection: {reason}")]
@@ -229,9 +239,11 @@ impl Target for Local {
         if let Some(path) = &self.path {
             cmd.env("PATH", path);
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| self.io_err(format!("cannot run {prog}"), e))?;
+        let mut child = cmd.spawn().map_err(|e| RemoteError::CannotRun {
+            target: self.name.clone(),
+            program: prog.to_string(),
+            reason: e.to_string(),
+        })?;
         if let (Some(data), Some(mut si)) = (stdin, child.stdin.take()) {
             si.write_all(data)
                 .map_err(|e| self.io_err(format!("{prog}: stdin"), e))?;
@@ -254,21 +266,27 @@ impl Target for Local {
             }
             v
         });
-        let start = std::time::Instant::now();
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(s)) => break s,
-                Ok(None) if start.elapsed() > self.timeout => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(RemoteError::Timeout {
-                        target: self.name.clone(),
-                        command: argv.join(" "),
-                        secs: self.timeout.as_secs(),
-                    });
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-                Err(e) => return Err(self.io_err(format!("{prog}: wait"), e)),
+        let every = Every {
+            interval: Duration::from_millis(5),
+            timeout: self.timeout,
+        };
+        let waited = poll_until(&SYSTEM, every, |_| {
+            Ok::<_, std::io::Error>(match child.try_wait()? {
+                Some(s) => ControlFlow::Break(s),
+                None => ControlFlow::Continue(()),
+            })
+        })
+        .map_err(|e| self.io_err(format!("{prog}: wait"), e))?;
+        let status = match waited {
+            Polled::Met(s) => s,
+            Polled::TimedOut(()) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RemoteError::Timeout {
+                    target: self.name.clone(),
+                    command: argv.join(" "),
+                    secs: self.timeout.as_secs(),
+                });
             }
         };
         Ok(Output {

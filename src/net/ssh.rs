@@ -59,19 +59,18 @@ impl SshOptions {
     }
 }
 
-/// The runtime every SSH connection of this process lives on.
-fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
-    static RT: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+/// The runtime every SSH connection of this process lives on: one per process, built on
+/// first use by [`crate::exec::runtime`] (russh is async, [`SshTarget`] is a blocking
+/// [`Target`]; the sessions of a parallel recovery share its two workers).
+fn runtime() -> Result<&'static tokio::runtime::Runtime, &'static std::io::Error> {
+    static RT: OnceLock<std::io::Result<tokio::runtime::Runtime>> = OnceLock::new();
     RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("rhv-pki-ssh")
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())
+        crate::exec::runtime(crate::exec::Threads::Pool {
+            workers: 2,
+            name: "rhv-pki-ssh",
+        })
     })
     .as_ref()
-    .map_err(|e| e.clone())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,6 +149,42 @@ fn hosts_match(patterns: &str, name: &str) -> bool {
     hit
 }
 
+/// known_hosts could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum KnownHostsError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode the host key: {reason}")]
+    Encode { reason: String },
+}
+
+/// Why a server's host key is refused (the text names the key, the file and what to do).
+#[derive(Debug, thiserror::Error)]
+enum KeyRefusal {
+    #[error(transparent)]
+    KnownHosts(#[from] KnownHostsError),
+    #[error("{what} is not in {}; refusing to connect (verify the fingerprint on the host with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`, then rerun with --accept-new-host-key to record it)", known_hosts.display())]
+    Unknown { what: String, known_hosts: PathBuf },
+    #[error("{what} does NOT match the {recorded_type} key recorded in {kh} line {line}: the host key changed (reinstalled host, or someone is intercepting the connection); refusing to connect. If the change is legitimate, remove the old entry with `ssh-keygen -R {name} -f {kh}`", kh = known_hosts.display())]
+    Changed {
+        what: String,
+        known_hosts: PathBuf,
+        line: usize,
+        recorded_type: String,
+        /// The host as known_hosts names it.
+        name: String,
+    },
+    #[error("{what} is marked @revoked in {} line {line}; refusing to connect", known_hosts.display())]
+    Revoked {
+        what: String,
+        known_hosts: PathBuf,
+        line: usize,
+    },
+}
+
 /// Checks `key` for `host`:`port` against the known_hosts file at `path`. Lines that cannot be
 /// parsed are skipped (as OpenSSH does); a missing file knows nothing.
 pub fn check_known_host(
@@ -157,11 +192,16 @@ pub fn check_known_host(
     host: &str,
     port: u16,
     key: &PublicKey,
-) -> Result<HostKeyStatus, String> {
+) -> Result<HostKeyStatus, KnownHostsError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HostKeyStatus::Unknown),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(source) => {
+            return Err(KnownHostsError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
     };
     let name = known_hosts_name(host, port);
     let mut known = false;
@@ -215,17 +255,26 @@ pub fn check_known_host(
 }
 
 /// Appends `[host]:port type key` (0600 file, 0700 directory when created).
-pub fn learn_known_host(path: &Path, host: &str, port: u16, key: &PublicKey) -> Result<(), String> {
+pub fn learn_known_host(
+    path: &Path,
+    host: &str,
+    port: u16,
+    key: &PublicKey,
+) -> Result<(), KnownHostsError> {
+    let io = |p: &Path| {
+        let path = p.to_path_buf();
+        move |source| KnownHostsError::Io { path, source }
+    };
     if let Some(dir) = path.parent() {
         if !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
             use std::os::unix::fs::PermissionsExt;
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
     }
-    let openssh = key
-        .to_openssh()
-        .map_err(|e| format!("cannot encode the host key: {e}"))?;
+    let openssh = key.to_openssh().map_err(|e| KnownHostsError::Encode {
+        reason: e.to_string(),
+    })?;
     let mut line = format!("{} {}\n", known_hosts_name(host, port), openssh.trim());
     let mut f = OpenOptions::new()
         .create(true)
@@ -233,7 +282,7 @@ pub fn learn_known_host(path: &Path, host: &str, port: u16, key: &PublicKey) -> 
         .read(true)
         .mode(0o600)
         .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(io(path))?;
     // Keep the file line-oriented even if its last line has no newline.
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     if len > 0 {
@@ -245,8 +294,7 @@ pub fn learn_known_host(path: &Path, host: &str, port: u16, key: &PublicKey) -> 
         }
     }
     // One write with O_APPEND: parallel connections cannot interleave their lines.
-    f.write_all(line.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
+    f.write_all(line.as_bytes()).map_err(io(path))
 }
 
 /// `SHA256:…` as `ssh-keygen -l` prints it.
@@ -306,7 +354,7 @@ struct Client {
 }
 
 impl Client {
-    fn judge(&self, key: &PublicKey) -> Result<(), String> {
+    fn judge(&self, key: &PublicKey) -> Result<(), KeyRefusal> {
         let what = format!(
             "{} key {} of {} (port {})",
             key.algorithm().as_str(),
@@ -314,23 +362,29 @@ impl Client {
             self.host,
             self.port
         );
-        let kh = self.known_hosts.display();
+        let known_hosts = self.known_hosts.clone();
         match check_known_host(&self.known_hosts, &self.host, self.port, key)? {
             HostKeyStatus::Known => Ok(()),
             HostKeyStatus::Unknown if self.accept_new => {
                 learn_known_host(&self.known_hosts, &self.host, self.port, key)?;
                 Ok(())
             }
-            HostKeyStatus::Unknown => Err(format!(
-                "{what} is not in {kh}; refusing to connect (verify the fingerprint on the host with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`, then rerun with --accept-new-host-key to record it)"
-            )),
-            HostKeyStatus::Changed { line, recorded_type } => Err(format!(
-                "{what} does NOT match the {recorded_type} key recorded in {kh} line {line}: the host key changed (reinstalled host, or someone is intercepting the connection); refusing to connect. If the change is legitimate, remove the old entry with `ssh-keygen -R {} -f {kh}`",
-                known_hosts_name(&self.host, self.port)
-            )),
-            HostKeyStatus::Revoked { line } => Err(format!(
-                "{what} is marked @revoked in {kh} line {line}; refusing to connect"
-            )),
+            HostKeyStatus::Unknown => Err(KeyRefusal::Unknown { what, known_hosts }),
+            HostKeyStatus::Changed {
+                line,
+                recorded_type,
+            } => Err(KeyRefusal::Changed {
+                what,
+                known_hosts,
+                line,
+                recorded_type,
+                name: known_hosts_name(&self.host, self.port),
+            }),
+            HostKeyStatus::Revoked { line } => Err(KeyRefusal::Revoked {
+                what,
+                known_hosts,
+                line,
+            }),
         }
     }
 }
@@ -348,8 +402,8 @@ impl client::Handler for Client {
         };
         match self.judge(&key) {
             Ok(()) => Ok(true),
-            Err(reason) => {
-                *self.refusal.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+            Err(refusal) => {
+                *self.refusal.lock().unwrap_or_else(|p| p.into_inner()) = Some(refusal.to_string());
                 Ok(false)
             }
         }
