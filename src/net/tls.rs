@@ -524,6 +524,39 @@ pub fn server_config(
         .map_err(|e| e.to_string())
 }
 
+/// A signing key rustls can serve with, loaded once so many server configurations can share
+/// it (the simulator's hosts all certify one key; parsing an RSA key per host would cost more
+/// than issuing the certificate).
+pub fn signing_key(
+    provider: &CryptoProvider,
+    key: PrivateKeyDer<'static>,
+) -> Result<Arc<dyn rustls::sign::SigningKey>, String> {
+    provider
+        .key_provider
+        .load_private_key(key)
+        .map_err(|e| e.to_string())
+}
+
+/// A rustls server configuration serving `chain` with an already loaded `key` (shared by many
+/// configurations): no session cache and no TLS 1.3 tickets, so thousands of them stay small
+/// and a handshake costs only the handshake. The key must belong to the leaf.
+pub fn server_config_with_key(
+    provider: Arc<CryptoProvider>,
+    chain: Vec<CertificateDer<'static>>,
+    key: Arc<dyn rustls::sign::SigningKey>,
+) -> Result<rustls::ServerConfig, String> {
+    let certified = rustls::sign::CertifiedKey::new(chain, key);
+    certified.keys_match().map_err(|e| e.to_string())?;
+    let mut c = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(certified)));
+    c.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+    c.send_tls13_tickets = 0;
+    Ok(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

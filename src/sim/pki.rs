@@ -103,6 +103,61 @@ pub fn new_host_key() -> Result<PKey<Private>, String> {
     PKey::from_rsa(rsa).map_err(e("RSA key"))
 }
 
+/// The one key every host's initial certificate certifies (each certificate is still its
+/// own: own serial, subject and SAN, issued by the CA). Generating an RSA key per host made a
+/// large fleet take minutes to start; a shared key is issued once and loaded once for TLS.
+/// Enrollment still gives a host a key of its own, as the engine does.
+pub struct SharedHostKey {
+    /// PKCS#8 PEM, as kept in the state file.
+    pub pem: String,
+    pub pkey: PKey<Private>,
+    /// Loaded once for rustls and shared by every host's server configuration.
+    pub signing: std::sync::Arc<dyn rustls::sign::SigningKey>,
+    pub provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl SharedHostKey {
+    /// A fresh RSA-2048 key.
+    pub fn generate() -> Result<SharedHostKey, String> {
+        let pkey = new_host_key()?;
+        let pem = pkey
+            .private_key_to_pem_pkcs8()
+            .map_err(e("shared host key PEM"))?;
+        SharedHostKey::from_pem(&String::from_utf8_lossy(&pem))
+    }
+
+    /// The key a state file recorded.
+    pub fn from_pem(pem: &str) -> Result<SharedHostKey, String> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::PrivateKeyDer;
+        let pkey = PKey::private_key_from_pem(pem.as_bytes()).map_err(e("shared host key"))?;
+        let der =
+            PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|x| format!("key PEM: {x}"))?;
+        let provider = crate::net::tls::provider();
+        let signing = crate::net::tls::signing_key(&provider, der)?;
+        Ok(SharedHostKey {
+            pem: pem.to_string(),
+            pkey,
+            signing,
+            provider,
+        })
+    }
+
+    /// A vdsm server configuration serving `cert_pem`, which must certify this key.
+    pub fn tls_config(&self, cert_pem: &str) -> Result<rustls::ServerConfig, String> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::CertificateDer;
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+                .collect::<Result<_, _>>()
+                .map_err(|x| format!("certificate PEM: {x}"))?;
+        if certs.is_empty() {
+            return Err("no certificate in PEM".into());
+        }
+        crate::net::tls::server_config_with_key(self.provider.clone(), certs, self.signing.clone())
+    }
+}
+
 fn host_subject(org: &str, address: &str) -> Result<X509Name, String> {
     let mut n = X509Name::builder().map_err(e("subject"))?;
     n.append_entry_by_text("O", org).map_err(e("subject O"))?;

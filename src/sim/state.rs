@@ -72,6 +72,7 @@ pub struct Host {
     pub spm: String,
     pub he: Option<He>,
     pub vdsm_port: u16,
+    /// Empty: the shared host key (`World::host_key_pem`) until an enrollment gives one.
     pub key_pem: String,
     pub cert_pem: String,
     pub job: Option<String>,
@@ -252,6 +253,10 @@ pub struct World {
     pub faults: Vec<FaultState>,
     pub next_event: i64,
     pub next_serial: u64,
+    /// The key the hosts' initial certificates share (PKCS#8 PEM); a host whose `key_pem` is
+    /// empty serves this one (see `sim::pki::SharedHostKey`).
+    #[serde(default)]
+    pub host_key_pem: String,
     /// What was seen (GET /sim/report).
     #[serde(default)]
     pub report: super::report::Report,
@@ -426,6 +431,7 @@ impl World {
             faults,
             next_event: 1000,
             next_serial: 0x5000,
+            host_key_pem: String::new(),
             report: Default::default(),
         }
     }
