@@ -134,7 +134,15 @@ impl SharedHostKey {
         let der =
             PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|x| format!("key PEM: {x}"))?;
         let provider = crate::net::tls::provider();
-        let signing = crate::net::tls::signing_key(&provider, der)?;
+        // Loaded by rustls once to prove the PEM is a key it could serve with; the handshakes
+        // sign with OpenSSL (below), as vdsm's own TLS does.
+        crate::net::tls::signing_key(&provider, der)?;
+        let spki = pkey.public_key_to_der().map_err(e("shared host key"))?;
+        let signing: std::sync::Arc<dyn rustls::sign::SigningKey> =
+            std::sync::Arc::new(OpensslRsa {
+                key: pkey.clone(),
+                spki,
+            });
         Ok(SharedHostKey {
             pem: pem.to_string(),
             pkey,
@@ -155,6 +163,87 @@ impl SharedHostKey {
             return Err("no certificate in PEM".into());
         }
         crate::net::tls::server_config_with_key(self.provider.clone(), certs, self.signing.clone())
+    }
+}
+
+/// The shared host key as a rustls signing key backed by OpenSSL: every probe of a fleet costs
+/// the simulator one RSA signature, and OpenSSL's is several times faster than ring's.
+#[derive(Debug)]
+struct OpensslRsa {
+    key: PKey<Private>,
+    spki: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct OpensslRsaSigner {
+    key: PKey<Private>,
+    scheme: rustls::SignatureScheme,
+}
+
+impl rustls::sign::SigningKey for OpensslRsa {
+    fn choose_scheme(
+        &self,
+        offered: &[rustls::SignatureScheme],
+    ) -> Option<Box<dyn rustls::sign::Signer>> {
+        use rustls::SignatureScheme as S;
+        [
+            S::RSA_PSS_SHA256,
+            S::RSA_PSS_SHA384,
+            S::RSA_PSS_SHA512,
+            S::RSA_PKCS1_SHA256,
+            S::RSA_PKCS1_SHA384,
+            S::RSA_PKCS1_SHA512,
+        ]
+        .into_iter()
+        .find(|s| offered.contains(s))
+        .map(|scheme| {
+            Box::new(OpensslRsaSigner {
+                key: self.key.clone(),
+                scheme,
+            }) as Box<dyn rustls::sign::Signer>
+        })
+    }
+
+    fn public_key(&self) -> Option<rustls::pki_types::SubjectPublicKeyInfoDer<'_>> {
+        Some(self.spki.as_slice().into())
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        rustls::SignatureAlgorithm::RSA
+    }
+}
+
+impl rustls::sign::Signer for OpensslRsaSigner {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        use openssl::rsa::Padding;
+        use openssl::sign::RsaPssSaltlen;
+        use rustls::SignatureScheme as S;
+        let (md, pss) = match self.scheme {
+            S::RSA_PSS_SHA256 => (MessageDigest::sha256(), true),
+            S::RSA_PSS_SHA384 => (MessageDigest::sha384(), true),
+            S::RSA_PSS_SHA512 => (MessageDigest::sha512(), true),
+            S::RSA_PKCS1_SHA384 => (MessageDigest::sha384(), false),
+            S::RSA_PKCS1_SHA512 => (MessageDigest::sha512(), false),
+            _ => (MessageDigest::sha256(), false),
+        };
+        let fail = |x: openssl::error::ErrorStack| {
+            rustls::Error::General(format!(
+                "RSA signature: {}",
+                crate::pki::cert::first_openssl_reason(&x)
+            ))
+        };
+        let mut s = openssl::sign::Signer::new(md, &self.key).map_err(fail)?;
+        if pss {
+            s.set_rsa_padding(Padding::PKCS1_PSS).map_err(fail)?;
+            s.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)
+                .map_err(fail)?;
+            s.set_rsa_mgf1_md(md).map_err(fail)?;
+        }
+        s.sign_oneshot_to_vec(message).map_err(fail)
+    }
+
+    fn scheme(&self) -> rustls::SignatureScheme {
+        self.scheme
     }
 }
 
