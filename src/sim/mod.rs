@@ -294,8 +294,12 @@ impl PortPicker {
     const COUNT: u32 = 22_768;
 
     fn new() -> PortPicker {
+        PortPicker::from(std::process::id().wrapping_mul(7919))
+    }
+
+    fn from(start: u32) -> PortPicker {
         PortPicker {
-            next: std::process::id().wrapping_mul(7919) % Self::COUNT,
+            next: start % Self::COUNT,
             tried: 0,
         }
     }
@@ -647,6 +651,32 @@ async fn vdsm_loop(sh: Arc<Shared>, index: usize, host: String, l: TcpListener) 
                 use tokio::io::AsyncWriteExt;
                 let _ = tls.shutdown().await;
             }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_are_picked_in_turn_skipping_those_in_use() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            // Find a free port in the range, hold it, and start the walk there.
+            let mut probe = PortPicker::from(12_345);
+            let held = probe.bind().await.unwrap();
+            let held_port = held.local_addr().unwrap().port();
+            let mut p = PortPicker::from(u32::from(held_port) - PortPicker::FIRST);
+            let a = p.bind().await.unwrap().local_addr().unwrap().port();
+            assert_ne!(a, held_port, "a port in use is skipped");
+            assert!(a > held_port, "the walk goes on from there");
+            let b = p.bind().await.unwrap().local_addr().unwrap().port();
+            assert!(b > a, "and keeps going: {a} then {b}");
+            assert!((10_000..32_768).contains(&b));
         });
     }
 }
