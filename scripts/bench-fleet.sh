@@ -6,7 +6,8 @@
 # `listening` line) and RSS, the audit's wall time and peak RSS, the dry run's wall time, and
 # the load average (the targets are for a quiet 2-core machine). Figures, not assertions.
 #   scripts/bench-fleet.sh [--quick] [N]     --quick: 200 hosts, a CI smoke run
-#   BENCH_PROFILE=debug uses the debug build (default release).
+#   BENCH_PROFILE=debug uses the debug build (default release); BENCH_BUILD=0 runs the
+#   binaries already built (no cargo build first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=5000
@@ -21,10 +22,10 @@ done
 command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 command -v curl >/dev/null || { echo "bench: needs curl" >&2; exit 1; }
 profile=${BENCH_PROFILE:-release}
-if [ "$profile" = release ]; then
-  cargo build --release -q --features sim --bins; BIN=target/release
-else
-  cargo build -q --features sim --bins; BIN=target/debug
+if [ "$profile" = release ]; then BIN=target/release; else BIN=target/debug; fi
+if [ "${BENCH_BUILD:-1}" != 0 ]; then
+  if [ "$profile" = release ]; then cargo build --release -q --features sim --bins
+  else cargo build -q --features sim --bins; fi
 fi
 work=$(mktemp -d)
 sim_pid=
