@@ -64,6 +64,10 @@ done
 t1=$(date +%s%N)
 sim_start_ms=$(( (t1 - t0) / 1000000 ))
 sim_rss_kb=$(awk '/^VmHWM/ {print $2}' "/proc/$sim_pid/status")
+# CPU seconds the simulator used to start (utime + stime, clock ticks): the figure the load
+# of a shared machine does not inflate.
+sim_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$sim_pid/stat")
+sim_cpu_before_audit=$sim_cpu
 sim_fds=$(ls "/proc/$sim_pid/fd" | wc -l)
 port=$(sed -n 's/.*connect=127.0.0.1:\([0-9]*\).*/\1/p' "$work/sim.out")
 fqdn=$(sed -n 's|.*https://\([^:]*\):.*|\1|p' "$work/sim.out")
@@ -78,9 +82,10 @@ engine=(--root "$work/root" --engine-url "https://$fqdn:$port" --connect-to "127
         --password-file "$work/pw" "${eps[@]}")
 
 # --- hosts audit over TLS -------------------------------------------------------------------
-/usr/bin/time -f '%e %M' -o "$work/audit.time" "$BIN/rhv-pki" hosts audit "${engine[@]}" --format json \
+/usr/bin/time -f '%e %M %U %S' -o "$work/audit.time" "$BIN/rhv-pki" hosts audit "${engine[@]}" --format json \
   > "$work/audit.json" 2> "$work/audit.err" || true   # exit 1/2 = findings; checked below
-read -r audit_wall audit_rss_kb < "$work/audit.time"
+read -r audit_wall audit_rss_kb audit_user audit_sys < "$work/audit.time"
+sim_cpu_after_audit=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$sim_pid/stat")
 python3 - "$work/audit.json" "$N" <<'PY' || { cat "$work/audit.err" >&2; exit 1; }
 import json,sys
 r=json.load(open(sys.argv[1])); n=int(sys.argv[2])
@@ -90,17 +95,20 @@ assert r["summary"]["hostsUnreachable"]==0, r["summary"]
 PY
 
 # --- hosts enroll --dry-run -----------------------------------------------------------------
-/usr/bin/time -f '%e %M' -o "$work/plan.time" "$BIN/rhv-pki" hosts enroll "${engine[@]}" --dry-run \
+/usr/bin/time -f '%e %M %U %S' -o "$work/plan.time" "$BIN/rhv-pki" hosts enroll "${engine[@]}" --dry-run \
   --all-hosts --state "$work/enroll-state.json" --format json > "$work/plan.json" 2> "$work/plan.err" ||
   { cat "$work/plan.err" >&2; exit 1; }
-read -r plan_wall plan_rss_kb < "$work/plan.time"
+read -r plan_wall plan_rss_kb plan_user plan_sys < "$work/plan.time"
+sim_cpu_after_plan=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$sim_pid/stat")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 - "$N" "$QUICK" "$sim_start_ms" "$sim_rss_kb" "$sim_fds" "$audit_wall" "$audit_rss_kb" \
-  "$plan_wall" "$plan_rss_kb" "$load_before" "$load_after" "$(nproc)" "$profile" <<'PY'
+  "$plan_wall" "$plan_rss_kb" "$load_before" "$load_after" "$(nproc)" "$profile" \
+  "$sim_cpu" "$audit_user" "$audit_sys" "$sim_cpu_before_audit" "$sim_cpu_after_audit" \
+  "$plan_user" "$plan_sys" "$sim_cpu_after_plan" <<'PY'
 import sys
 (n, quick, start_ms, sim_rss, fds, a_wall, a_rss, p_wall, p_rss,
- load0, load1, cores, profile) = sys.argv[1:]
+ load0, load1, cores, profile, sim_cpu, a_user, a_sys, s0, s1, p_user, p_sys, s2) = sys.argv[1:]
 n=int(n); quick=quick=="1"
 def row(what, got, target, ok):
     t = target if not quick else f"({target} at 5000)"
@@ -114,4 +122,8 @@ row("hosts audit (TLS) wall", f"{float(a_wall):.2f} s", "<= 5 s", float(a_wall) 
 row("hosts audit peak RSS", f"{int(a_rss)/1024:.1f} MB", "<= 64 MB", int(a_rss) <= 64*1024)
 row("hosts enroll --dry-run wall", f"{float(p_wall):.2f} s", "<= 1 s", float(p_wall) <= 1)
 print(f"  {'hosts enroll --dry-run peak RSS':<34} {int(p_rss)/1024:>9.1f} MB")
+print("  CPU seconds (user+sys; on a shared machine these, not the wall times, are comparable):")
+print(f"    simulator start {float(sim_cpu):.2f} s; hosts audit: rhv-pki {float(a_user)+float(a_sys):.2f} s "
+      f"+ simulator {float(s1)-float(s0):.2f} s; dry run: rhv-pki {float(p_user)+float(p_sys):.2f} s "
+      f"+ simulator {float(s2)-float(s1):.2f} s")
 PY

@@ -257,6 +257,9 @@ pub struct World {
     /// empty serves this one (see `sim::pki::SharedHostKey`).
     #[serde(default)]
     pub host_key_pem: String,
+    /// Host id → position in `hosts` (see `host_pos`).
+    #[serde(skip)]
+    host_ix: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
     /// What was seen (GET /sim/report).
     #[serde(default)]
     pub report: super::report::Report,
@@ -432,6 +435,7 @@ impl World {
             next_event: 1000,
             next_serial: 0x5000,
             host_key_pem: String::new(),
+            host_ix: Default::default(),
             report: Default::default(),
         }
     }
@@ -441,13 +445,27 @@ impl World {
     }
 
     pub fn host(&self, id: &str) -> Option<&Host> {
-        self.hosts.iter().find(|h| h.id == id)
+        self.host_pos(id).map(|i| &self.hosts[i])
     }
     fn hidx(&self, id: &str) -> Result<usize, ApiError> {
-        self.hosts
-            .iter()
-            .position(|h| h.id == id)
+        self.host_pos(id)
             .ok_or_else(|| ApiError::not_found("Host", id))
+    }
+    /// Where host `id` is: through an index built on first use (a fleet's VM search looks a
+    /// host up per VM; a scan per lookup made 5,000 hosts' searches take seconds each), checked
+    /// against the list, which hosts never leave, with a scan as the fallback.
+    fn host_pos(&self, id: &str) -> Option<usize> {
+        let ix = self.host_ix.get_or_init(|| {
+            self.hosts
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.id.clone(), i))
+                .collect()
+        });
+        ix.get(id)
+            .copied()
+            .filter(|i| self.hosts.get(*i).is_some_and(|h| h.id == id))
+            .or_else(|| self.hosts.iter().position(|h| h.id == id))
     }
     pub fn cluster(&self, id: &str) -> Option<&Cluster> {
         self.clusters.iter().find(|c| c.id == id)
