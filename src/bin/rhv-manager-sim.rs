@@ -91,6 +91,33 @@ fn prepare(a: &Args) -> Result<sim::Config, String> {
     })
 }
 
+/// Every host listens on a vdsm port of its own and each probe holds a connection: a large
+/// fleet needs more descriptors than the usual soft limit (1024). Raise the soft limit as far
+/// as the hard one allows; say so when even that is too low.
+fn raise_open_files(hosts: usize) {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let want = (hosts as u64).saturating_mul(2).saturating_add(256);
+    let lim = getrlimit(Resource::Nofile);
+    if lim.current.is_none_or(|c| c >= want) {
+        return;
+    }
+    let target = lim.maximum.map_or(want, |m| m.min(want));
+    let raised = setrlimit(
+        Resource::Nofile,
+        rustix::process::Rlimit {
+            current: Some(target),
+            maximum: lim.maximum,
+        },
+    )
+    .is_ok();
+    if !raised || target < want {
+        eprintln!(
+            "rhv-manager-sim: warning: {hosts} hosts want about {want} open files; the limit is {} (raise it with ulimit -n)",
+            if raised { target } else { lim.current.unwrap_or(0) }
+        );
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let cfg = match prepare(&args) {
@@ -100,6 +127,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    raise_open_files(cfg.scenario.hosts.len());
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -4,7 +4,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::args::{
@@ -17,7 +16,6 @@ use rhv_pki::hosts::rolling::{
     self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints,
 };
 use rhv_pki::net::engine::Engine;
-use rhv_pki::pki::verify::Issuer;
 
 #[derive(Debug, clap::Args)]
 pub struct HostsEnrollArgs {
@@ -202,26 +200,21 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             .collect();
         (v, ca)
     };
-    let probes = rt.block_on(async {
-        let sem = Arc::new(tokio::sync::Semaphore::new(t.probe.probe_parallel.max(1)));
-        let mut tasks = Vec::new();
-        for (_, addr, ep) in &targets {
-            let (addr, ep, sem) = (addr.clone(), ep.clone(), sem.clone());
-            tasks.push(tokio::spawn(async move {
-                let _permit = sem.acquire_owned().await;
-                tokio::task::spawn_blocking(move || {
-                    rhv_pki::net::tls::fetch_leaf(&ep, &addr, timeout)
-                })
-                .await
-                .unwrap_or_else(|e| Err(e.to_string()))
-            }));
-        }
-        let mut out = Vec::new();
-        for t in tasks {
-            out.push(t.await.unwrap_or_else(|e| Err(e.to_string())));
-        }
-        out
-    });
+    drop(rt);
+    let targets: Vec<rhv_pki::hosts::vdsm::Target> = targets
+        .into_iter()
+        .map(|(name, address, endpoint)| rhv_pki::hosts::vdsm::Target {
+            cluster: cluster_of.get(&name).cloned(),
+            name,
+            address,
+            endpoint,
+        })
+        .collect();
+    let probe = rhv_pki::hosts::vdsm::Probe {
+        timeout,
+        parallel: t.probe.probe_parallel,
+    };
+    let rows = rhv_pki::hosts::vdsm::audit(&targets, &ca_der, &t.cfg, probe);
     let cfg = &t.cfg;
     let mut rep = AuditReport {
         pki_dir: format!("{} (hosts' vdsm over TLS)", l.pki_dir.display()),
@@ -234,46 +227,9 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
         findings: Vec::new(),
         inventory: Vec::new(),
     };
-    for ((name, addr, ep), res) in targets.iter().zip(probes) {
-        let label = format!("{name} ({ep})");
-        match res {
-            Ok(der) => {
-                let (rec, findings) = audit::judge_external(
-                    cfg,
-                    Issuer::new("ca", &ca_der).ok(),
-                    None,
-                    Role::Host,
-                    &label,
-                    &der,
-                    Some(addr),
-                );
-                let mut one = rhv_pki::hosts::files::HostAudit {
-                    records: rec.into_iter().collect(),
-                    findings,
-                };
-                one.tag(addr, cluster_of.get(name).map(String::as_str));
-                rep.certificates.extend(one.records);
-                rep.findings.extend(one.findings);
-            }
-            Err(reason) => rep.findings.push(audit::Finding {
-                host: Some(addr.clone()),
-                cluster: cluster_of.get(name).cloned(),
-                severity: audit::Severity::Critical,
-                path: label.clone(),
-                role: "host".into(),
-                // The path names the host and endpoint already: say it once.
-                message: format!(
-                    "vdsm showed no certificate: {}",
-                    reason.strip_prefix(&format!("{ep}: ")).unwrap_or(&reason)
-                ),
-                problem: audit::Problem::EndpointUnreachable {
-                    endpoint: name.clone(),
-                    address: ep.clone(),
-                    service: "vdsm".into(),
-                    reason,
-                },
-            }),
-        }
+    for (rec, findings) in rows {
+        rep.certificates.extend(rec);
+        rep.findings.extend(findings);
     }
     Ok(rep)
 }

@@ -686,14 +686,14 @@ impl Engine {
 
     /// `safe`: repeating the request cannot do harm (a GET, or a POST that sets a state
     /// rather than starting work), so it rides out an outage like a read.
-    async fn api_with(
+    async fn api_with<T: serde::de::DeserializeOwned>(
         &self,
         method: Method,
         rel: &str,
         body: Option<Value>,
         retry: bool,
         safe: bool,
-    ) -> Result<Value> {
+    ) -> Result<T> {
         let path = format!("{}/api/{}", self.base, rel.trim_start_matches('/'));
         let mut relogged = false;
         loop {
@@ -720,10 +720,12 @@ impl Engine {
             if !status.is_success() {
                 return Err(fault(&method, &path, status, &resp));
             }
-            if resp.iter().all(|b| b.is_ascii_whitespace()) {
-                return Ok(Value::Null);
-            }
-            return serde_json::from_slice(&resp).map_err(|e| EngineError::Decode {
+            let decoded = if resp.iter().all(|b| b.is_ascii_whitespace()) {
+                serde_json::from_value(Value::Null)
+            } else {
+                serde_json::from_slice(&resp)
+            };
+            return decoded.map_err(|e| EngineError::Decode {
                 method: method.to_string(),
                 path,
                 reason: format!("answer is not JSON: {e}"),
@@ -737,10 +739,11 @@ impl Engine {
             Some(s) => format!("hosts?all_content=true&search={}", query_escape(s)),
             None => "hosts?all_content=true".into(),
         };
-        let v = self.api(Method::GET, &rel, None).await?;
-        list(&v, "host")
-            .iter()
-            .map(|h| host_from(h).map_err(|r| decode_err("GET", &rel, r)))
+        // Decoded host by host: a fleet's listing (~3 KB of JSON per host) never becomes one
+        // `Value` tree (5,000 hosts took >100 MB that way).
+        let v: HostList = self.api_with(Method::GET, &rel, None, true, true).await?;
+        v.0.into_iter()
+            .map(|h| h.map_err(|r| decode_err("GET", &rel, r)))
             .collect()
     }
 
@@ -857,7 +860,7 @@ impl Engine {
     pub async fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<()> {
         let rel = format!("vms/{}/maintenance", query_escape(vm_id));
         // Setting global maintenance on (or off) twice is the same as once: safe to repeat.
-        let v = self
+        let v: Value = self
             .api_with(
                 Method::POST,
                 &rel,
@@ -1007,6 +1010,75 @@ fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])
+}
+
+/// `{"host": [...]}` (or nothing) as hosts, each element converted and dropped as it is read.
+struct HostList(Vec<std::result::Result<Host, String>>);
+
+impl<'de> serde::Deserialize<'de> for HostList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct Hosts(Vec<std::result::Result<Host, String>>);
+        impl<'de> serde::Deserialize<'de> for Hosts {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Hosts;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a list of hosts")
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(
+                        self,
+                        mut a: A,
+                    ) -> std::result::Result<Hosts, A::Error> {
+                        let mut out = Vec::with_capacity(a.size_hint().unwrap_or(0));
+                        while let Some(h) = a.next_element::<Value>()? {
+                            out.push(host_from(&h));
+                        }
+                        Ok(Hosts(out))
+                    }
+                    fn visit_unit<E>(self) -> std::result::Result<Hosts, E> {
+                        Ok(Hosts(Vec::new()))
+                    }
+                    fn visit_map<A: MapAccess<'de>>(
+                        self,
+                        mut a: A,
+                    ) -> std::result::Result<Hosts, A::Error> {
+                        while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                        Ok(Hosts(Vec::new()))
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+        struct Top;
+        impl<'de> Visitor<'de> for Top {
+            type Value = HostList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a host list")
+            }
+            fn visit_unit<E>(self) -> std::result::Result<HostList, E> {
+                Ok(HostList(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> std::result::Result<HostList, A::Error> {
+                let mut hosts = Vec::new();
+                while let Some(k) = a.next_key::<String>()? {
+                    if k == "host" {
+                        hosts = a.next_value::<Hosts>()?.0;
+                    } else {
+                        a.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(HostList(hosts))
+            }
+        }
+        d.deserialize_any(Top)
+    }
 }
 
 fn host_from(h: &Value) -> Result<Host, String> {

@@ -166,6 +166,12 @@ impl ServerCertVerifier for Capture {
 /// This deliberately does not verify: a probe must see an expired, SHA-1 or foreign
 /// certificate in order to report it. Never use it to send anything secret.
 pub fn fetch_chain(endpoint: &str, opts: &ProbeOptions<'_>) -> Result<Served, ProbeError> {
+    fetch(endpoint, opts, true)
+}
+
+/// [`fetch_chain`]; `confirm` waits (up to 50 ms) for a TLS 1.3 server to reject the
+/// handshake after it completed, which only matters to callers that report `incomplete`.
+fn fetch(endpoint: &str, opts: &ProbeOptions<'_>, confirm: bool) -> Result<Served, ProbeError> {
     let host = endpoint
         .rsplit_once(':')
         .map(|(h, _)| h.trim_start_matches('[').trim_end_matches(']'))
@@ -232,7 +238,7 @@ pub fn fetch_chain(endpoint: &str, opts: &ProbeOptions<'_>) -> Result<Served, Pr
     }
     // TLS 1.3 servers that require a client certificate reject it only after the handshake:
     // give them one round trip to say so, without waiting on servers that say nothing.
-    if failure.is_none() {
+    if failure.is_none() && confirm {
         let _ = sock.set_read_timeout(Some(Duration::from_millis(50)));
         let mut tls = rustls::Stream::new(&mut conn, &mut sock);
         let _ = tls.flush();
@@ -276,13 +282,15 @@ pub fn fetch_chain(endpoint: &str, opts: &ProbeOptions<'_>) -> Result<Served, Pr
 }
 
 /// The leaf certificate `endpoint` presents for `server_name` (DER), or why there is none.
+/// The certificate is known once the handshake is done, so this does not wait for a server's
+/// late word on it (a vdsm that keeps the connection open would cost 50 ms per host).
 pub fn fetch_leaf(endpoint: &str, server_name: &str, timeout: Duration) -> Result<Vec<u8>, String> {
     let opts = ProbeOptions {
         server_name: Some(server_name),
         timeout,
         client_auth: None,
     };
-    fetch_chain(endpoint, &opts)
+    fetch(endpoint, &opts, false)
         .map_err(|e| e.to_string())?
         .chain
         .into_iter()
@@ -522,6 +530,39 @@ pub fn server_config(
         .with_no_client_auth()
         .with_single_cert(chain, key)
         .map_err(|e| e.to_string())
+}
+
+/// A signing key rustls can serve with, loaded once so many server configurations can share
+/// it (the simulator's hosts all certify one key; parsing an RSA key per host would cost more
+/// than issuing the certificate).
+pub fn signing_key(
+    provider: &CryptoProvider,
+    key: PrivateKeyDer<'static>,
+) -> Result<Arc<dyn rustls::sign::SigningKey>, String> {
+    provider
+        .key_provider
+        .load_private_key(key)
+        .map_err(|e| e.to_string())
+}
+
+/// A rustls server configuration serving `chain` with an already loaded `key` (shared by many
+/// configurations): no session cache and no TLS 1.3 tickets, so thousands of them stay small
+/// and a handshake costs only the handshake. The key must belong to the leaf.
+pub fn server_config_with_key(
+    provider: Arc<CryptoProvider>,
+    chain: Vec<CertificateDer<'static>>,
+    key: Arc<dyn rustls::sign::SigningKey>,
+) -> Result<rustls::ServerConfig, String> {
+    let certified = rustls::sign::CertifiedKey::new(chain, key);
+    certified.keys_match().map_err(|e| e.to_string())?;
+    let mut c = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(certified)));
+    c.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+    c.send_tls13_tickets = 0;
+    Ok(c)
 }
 
 #[cfg(test)]

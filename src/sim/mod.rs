@@ -163,60 +163,158 @@ fn apache_tls(pki_dir: &Path) -> Result<(rustls::ServerConfig, Vec<u8>), String>
     Ok((cfg, leaf))
 }
 
-/// Gives every host without one a key and its initial certificate (keygen in parallel).
+/// Work split over the machine's cores (`f` gets one chunk of indices at a time).
+fn in_parallel<T: Send>(
+    items: &[usize],
+    f: impl Fn(usize) -> Result<T, String> + Sync,
+) -> Result<Vec<T>, String> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<T>, String>> = std::thread::scope(|s| {
+        let hs: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(|| c.iter().map(|i| f(*i)).collect::<Result<Vec<T>, String>>()))
+            .collect();
+        hs.into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a worker panicked".into())))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for p in parts {
+        out.extend(p?);
+    }
+    Ok(out)
+}
+
+/// Gives every host without one its initial certificate: each its own serial, subject and SAN,
+/// issued by the CA, all certifying the one shared host key (created once, kept in the state
+/// file). Issued in parallel: 5,000 hosts take about a second.
 fn ensure_host_certs(
     w: &mut World,
     ca: &pki::Ca,
     specs: &Scenario,
     now: i64,
-) -> Result<(), String> {
+) -> Result<Option<pki::SharedHostKey>, String> {
     let todo: Vec<usize> = (0..w.hosts.len())
         .filter(|i| w.hosts[*i].cert_pem.is_empty())
         .collect();
-    let keys: Vec<Result<openssl::pkey::PKey<openssl::pkey::Private>, String>> =
-        std::thread::scope(|s| {
-            let hs: Vec<_> = todo.iter().map(|_| s.spawn(pki::new_host_key)).collect();
-            hs.into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("key generation panicked".into()))
-                })
-                .collect()
-        });
-    for (i, key) in todo.into_iter().zip(keys) {
-        let key = key?;
-        let name = w.hosts[i].name.clone();
-        let spec = specs
-            .hosts
-            .iter()
-            .find(|h| h.name == name)
-            .map(|h| h.cert.clone())
-            .unwrap_or_default();
-        let serial = w.next_serial;
-        w.next_serial += 1;
-        let cert = pki::initial_host_cert(
-            ca,
-            &key,
-            &w.org,
-            &w.hosts[i].address,
-            &spec,
-            serial,
-            now / 1000,
-        )
-        .map_err(|e| format!("host {name}: {e}"))?;
-        let pem = |r: Result<Vec<u8>, openssl::error::ErrorStack>| {
-            r.map(|v| String::from_utf8_lossy(&v).into_owned())
+    let shared_needed = !todo.is_empty() || w.hosts.iter().any(|h| h.key_pem.is_empty());
+    if !shared_needed {
+        return Ok(None);
+    }
+    let key = if w.host_key_pem.is_empty() {
+        let k = pki::SharedHostKey::generate()?;
+        w.host_key_pem = k.pem.clone();
+        k
+    } else {
+        pki::SharedHostKey::from_pem(&w.host_key_pem)
+            .map_err(|e| format!("state file: shared host key: {e}"))?
+    };
+    let spec_of: HashMap<&str, &scenario::CertSpec> = specs
+        .hosts
+        .iter()
+        .map(|h| (h.name.as_str(), &h.cert))
+        .collect();
+    let default_spec = scenario::CertSpec::default();
+    let first_serial = w.next_serial;
+    let pems = {
+        let (hosts, org) = (&w.hosts, &w.org);
+        in_parallel(&todo, |i| {
+            let h = &hosts[i];
+            let spec = spec_of
+                .get(h.name.as_str())
+                .copied()
+                .unwrap_or(&default_spec);
+            let pos = todo.binary_search(&i).unwrap_or(0) as u64;
+            let cert = pki::initial_host_cert(
+                ca,
+                &key.pkey,
+                org,
+                &h.address,
+                spec,
+                first_serial + pos,
+                now / 1000,
+            )
+            .map_err(|e| format!("host {}: {e}", h.name))?;
+            cert.to_pem()
+                .map(|v| String::from_utf8_lossy(&v).into_owned())
                 .map_err(|e| {
                     format!(
-                        "host {name}: {}",
+                        "host {}: {}",
+                        h.name,
                         crate::pki::cert::first_openssl_reason(&e)
                     )
                 })
-        };
-        w.hosts[i].key_pem = pem(key.private_key_to_pem_pkcs8())?;
-        w.hosts[i].cert_pem = pem(cert.to_pem())?;
+        })?
+    };
+    w.next_serial += todo.len() as u64;
+    for (i, pem) in todo.into_iter().zip(pems) {
+        w.hosts[i].key_pem = String::new();
+        w.hosts[i].cert_pem = pem;
     }
-    Ok(())
+    Ok(Some(key))
+}
+
+/// What each host's vdsm port serves, built in parallel (its own key once enrolled, else the
+/// shared one).
+fn served_configs(
+    w: &World,
+    shared: Option<&pki::SharedHostKey>,
+) -> Result<Vec<Arc<rustls::ServerConfig>>, String> {
+    let all: Vec<usize> = (0..w.hosts.len()).collect();
+    in_parallel(&all, |i| {
+        let h = &w.hosts[i];
+        let c = match (h.key_pem.is_empty(), shared) {
+            (true, Some(k)) => k.tls_config(&h.cert_pem),
+            (true, None) => Err("no key (state file without the shared host key)".into()),
+            (false, _) => pki::tls_config(&h.cert_pem, &h.key_pem),
+        };
+        c.map(Arc::new).map_err(|e| format!("host {}: {e}", h.name))
+    })
+}
+
+/// Free loopback ports for the vdsm listeners, tried in turn below the usual ephemeral range
+/// (32768-60999). Asking the kernel for port 0 each time scans its port table on every bind:
+/// 5,000 hosts took over a minute that way, against a fraction of a second here. The walk
+/// starts at a place derived from the process id so simulators started side by side (tests)
+/// seldom try the same ports; a port in use is skipped, and port 0 is the last resort.
+struct PortPicker {
+    next: u32,
+    tried: u32,
+}
+
+impl PortPicker {
+    const FIRST: u32 = 10_000;
+    const COUNT: u32 = 22_768;
+
+    fn new() -> PortPicker {
+        PortPicker::from(std::process::id().wrapping_mul(7919))
+    }
+
+    fn from(start: u32) -> PortPicker {
+        PortPicker {
+            next: start % Self::COUNT,
+            tried: 0,
+        }
+    }
+
+    async fn bind(&mut self) -> std::io::Result<TcpListener> {
+        while self.tried < Self::COUNT {
+            let port = (Self::FIRST + self.next) as u16;
+            self.next = (self.next + 1) % Self::COUNT;
+            self.tried += 1;
+            match TcpListener::bind(("127.0.0.1", port)).await {
+                Ok(l) => return Ok(l),
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        TcpListener::bind(("127.0.0.1", 0)).await
+    }
 }
 
 /// A started simulator (in-process use); dropping it does not stop the tasks.
@@ -305,21 +403,34 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
             cfg.token_lifetime_secs,
         ),
     };
-    ensure_host_certs(&mut world, &ca, &cfg.scenario, now)?;
+    let shared = ensure_host_certs(&mut world, &ca, &cfg.scenario, now)?;
+    let served = served_configs(&world, shared.as_ref())?;
+    drop(shared);
     // vdsm listeners: keep the ports of a previous run when they are free.
-    let mut vdsm_listeners = Vec::new();
-    for h in &mut world.hosts {
-        let l = match TcpListener::bind(("127.0.0.1", h.vdsm_port)).await {
-            Ok(l) => l,
-            Err(_) => TcpListener::bind(("127.0.0.1", 0))
-                .await
-                .map_err(|e| format!("host {}: cannot bind a vdsm port: {e}", h.name))?,
+    let mut vdsm_listeners = Vec::with_capacity(world.hosts.len());
+    let mut ports = PortPicker::new();
+    for (i, (h, c)) in world.hosts.iter_mut().zip(served).enumerate() {
+        let kept = match h.vdsm_port {
+            0 => None,
+            p => TcpListener::bind(("127.0.0.1", p)).await.ok(),
+        };
+        let l = match kept {
+            Some(l) => l,
+            None => ports.bind().await.map_err(|e| {
+                format!(
+                    "host {}: cannot bind a vdsm port: {e}{}",
+                    h.name,
+                    if e.raw_os_error() == Some(24) {
+                        " (one port per host: raise the open-files limit, ulimit -n)"
+                    } else {
+                        ""
+                    }
+                )
+            })?,
         };
         h.vdsm_port = l.local_addr().map_err(|e| e.to_string())?.port();
-        let c = pki::tls_config(&h.cert_pem, &h.key_pem)
-            .map_err(|e| format!("host {}: {e}", h.name))?;
-        h.served = Some(Arc::new(c));
-        vdsm_listeners.push((h.id.clone(), l));
+        h.served = Some(c);
+        vdsm_listeners.push((i, h.id.clone(), l));
     }
     let backup_root = match &cfg.state_file {
         Some(p) => p.with_extension("txn"),
@@ -346,8 +457,8 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
         .await
         .map_err(|e| format!("--listen {}: {e}", cfg.listen))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    for (id, l) in vdsm_listeners {
-        tokio::spawn(vdsm_loop(sh.clone(), id, l));
+    for (i, id, l) in vdsm_listeners {
+        tokio::spawn(vdsm_loop(sh.clone(), i, id, l));
     }
     tokio::spawn(ticker(sh.clone()));
     let name = cfg.public_name.clone().unwrap_or(fqdn);
@@ -513,14 +624,21 @@ fn issue(sh: &Shared, host: &str) {
 }
 
 /// One host's vdsm port: a TLS server presenting the host's current certificate.
-async fn vdsm_loop(sh: Arc<Shared>, host: String, l: TcpListener) {
+async fn vdsm_loop(sh: Arc<Shared>, index: usize, host: String, l: TcpListener) {
     loop {
         let Ok((sock, _)) = l.accept().await else {
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
-        // Read under the world lock: the certificate the state says the host has.
-        let cfg = sh.world().host(&host).and_then(|h| h.served.clone());
+        // Read under the world lock: the certificate the state says the host has (hosts keep
+        // their place in the world; the id check is the safety net).
+        let cfg = {
+            let w = sh.world();
+            match w.hosts.get(index).filter(|h| h.id == host) {
+                Some(h) => h.served.clone(),
+                None => w.host(&host).and_then(|h| h.served.clone()),
+            }
+        };
         let Some(cfg) = cfg else { continue };
         tokio::spawn(async move {
             let acc = tokio_rustls::TlsAcceptor::from(cfg);
@@ -530,6 +648,32 @@ async fn vdsm_loop(sh: Arc<Shared>, host: String, l: TcpListener) {
                 use tokio::io::AsyncWriteExt;
                 let _ = tls.shutdown().await;
             }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_are_picked_in_turn_skipping_those_in_use() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            // Find a free port in the range, hold it, and start the walk there.
+            let mut probe = PortPicker::from(12_345);
+            let held = probe.bind().await.unwrap();
+            let held_port = held.local_addr().unwrap().port();
+            let mut p = PortPicker::from(u32::from(held_port) - PortPicker::FIRST);
+            let a = p.bind().await.unwrap().local_addr().unwrap().port();
+            assert_ne!(a, held_port, "a port in use is skipped");
+            assert!(a > held_port, "the walk goes on from there");
+            let b = p.bind().await.unwrap().local_addr().unwrap().port();
+            assert!(b > a, "and keeps going: {a} then {b}");
+            assert!((10_000..32_768).contains(&b));
         });
     }
 }

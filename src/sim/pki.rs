@@ -103,6 +103,150 @@ pub fn new_host_key() -> Result<PKey<Private>, String> {
     PKey::from_rsa(rsa).map_err(e("RSA key"))
 }
 
+/// The one key every host's initial certificate certifies (each certificate is still its
+/// own: own serial, subject and SAN, issued by the CA). Generating an RSA key per host made a
+/// large fleet take minutes to start; a shared key is issued once and loaded once for TLS.
+/// Enrollment still gives a host a key of its own, as the engine does.
+pub struct SharedHostKey {
+    /// PKCS#8 PEM, as kept in the state file.
+    pub pem: String,
+    pub pkey: PKey<Private>,
+    /// Loaded once for rustls and shared by every host's server configuration.
+    pub signing: std::sync::Arc<dyn rustls::sign::SigningKey>,
+    pub provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl SharedHostKey {
+    /// A fresh RSA-2048 key.
+    pub fn generate() -> Result<SharedHostKey, String> {
+        let pkey = new_host_key()?;
+        let pem = pkey
+            .private_key_to_pem_pkcs8()
+            .map_err(e("shared host key PEM"))?;
+        SharedHostKey::from_pem(&String::from_utf8_lossy(&pem))
+    }
+
+    /// The key a state file recorded.
+    pub fn from_pem(pem: &str) -> Result<SharedHostKey, String> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::PrivateKeyDer;
+        let pkey = PKey::private_key_from_pem(pem.as_bytes()).map_err(e("shared host key"))?;
+        let der =
+            PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|x| format!("key PEM: {x}"))?;
+        let provider = crate::net::tls::provider();
+        // Loaded by rustls once to prove the PEM is a key it could serve with; the handshakes
+        // sign with OpenSSL (below), as vdsm's own TLS does.
+        crate::net::tls::signing_key(&provider, der)?;
+        let spki = pkey.public_key_to_der().map_err(e("shared host key"))?;
+        let signing: std::sync::Arc<dyn rustls::sign::SigningKey> =
+            std::sync::Arc::new(OpensslRsa {
+                key: pkey.clone(),
+                spki,
+            });
+        Ok(SharedHostKey {
+            pem: pem.to_string(),
+            pkey,
+            signing,
+            provider,
+        })
+    }
+
+    /// A vdsm server configuration serving `cert_pem`, which must certify this key.
+    pub fn tls_config(&self, cert_pem: &str) -> Result<rustls::ServerConfig, String> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::CertificateDer;
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+                .collect::<Result<_, _>>()
+                .map_err(|x| format!("certificate PEM: {x}"))?;
+        if certs.is_empty() {
+            return Err("no certificate in PEM".into());
+        }
+        crate::net::tls::server_config_with_key(self.provider.clone(), certs, self.signing.clone())
+    }
+}
+
+/// The shared host key as a rustls signing key backed by OpenSSL: every probe of a fleet costs
+/// the simulator one RSA signature, and OpenSSL's is several times faster than ring's.
+#[derive(Debug)]
+struct OpensslRsa {
+    key: PKey<Private>,
+    spki: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct OpensslRsaSigner {
+    key: PKey<Private>,
+    scheme: rustls::SignatureScheme,
+}
+
+impl rustls::sign::SigningKey for OpensslRsa {
+    fn choose_scheme(
+        &self,
+        offered: &[rustls::SignatureScheme],
+    ) -> Option<Box<dyn rustls::sign::Signer>> {
+        use rustls::SignatureScheme as S;
+        [
+            S::RSA_PSS_SHA256,
+            S::RSA_PSS_SHA384,
+            S::RSA_PSS_SHA512,
+            S::RSA_PKCS1_SHA256,
+            S::RSA_PKCS1_SHA384,
+            S::RSA_PKCS1_SHA512,
+        ]
+        .into_iter()
+        .find(|s| offered.contains(s))
+        .map(|scheme| {
+            Box::new(OpensslRsaSigner {
+                key: self.key.clone(),
+                scheme,
+            }) as Box<dyn rustls::sign::Signer>
+        })
+    }
+
+    fn public_key(&self) -> Option<rustls::pki_types::SubjectPublicKeyInfoDer<'_>> {
+        Some(self.spki.as_slice().into())
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        rustls::SignatureAlgorithm::RSA
+    }
+}
+
+impl rustls::sign::Signer for OpensslRsaSigner {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        use openssl::rsa::Padding;
+        use openssl::sign::RsaPssSaltlen;
+        use rustls::SignatureScheme as S;
+        let (md, pss) = match self.scheme {
+            S::RSA_PSS_SHA256 => (MessageDigest::sha256(), true),
+            S::RSA_PSS_SHA384 => (MessageDigest::sha384(), true),
+            S::RSA_PSS_SHA512 => (MessageDigest::sha512(), true),
+            S::RSA_PKCS1_SHA384 => (MessageDigest::sha384(), false),
+            S::RSA_PKCS1_SHA512 => (MessageDigest::sha512(), false),
+            _ => (MessageDigest::sha256(), false),
+        };
+        let fail = |x: openssl::error::ErrorStack| {
+            rustls::Error::General(format!(
+                "RSA signature: {}",
+                crate::pki::cert::first_openssl_reason(&x)
+            ))
+        };
+        let mut s = openssl::sign::Signer::new(md, &self.key).map_err(fail)?;
+        if pss {
+            s.set_rsa_padding(Padding::PKCS1_PSS).map_err(fail)?;
+            s.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)
+                .map_err(fail)?;
+            s.set_rsa_mgf1_md(md).map_err(fail)?;
+        }
+        s.sign_oneshot_to_vec(message).map_err(fail)
+    }
+
+    fn scheme(&self) -> rustls::SignatureScheme {
+        self.scheme
+    }
+}
+
 fn host_subject(org: &str, address: &str) -> Result<X509Name, String> {
     let mut n = X509Name::builder().map_err(e("subject"))?;
     n.append_entry_by_text("O", org).map_err(e("subject O"))?;

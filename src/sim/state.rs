@@ -72,6 +72,7 @@ pub struct Host {
     pub spm: String,
     pub he: Option<He>,
     pub vdsm_port: u16,
+    /// Empty: the shared host key (`World::host_key_pem`) until an enrollment gives one.
     pub key_pem: String,
     pub cert_pem: String,
     pub job: Option<String>,
@@ -252,6 +253,13 @@ pub struct World {
     pub faults: Vec<FaultState>,
     pub next_event: i64,
     pub next_serial: u64,
+    /// The key the hosts' initial certificates share (PKCS#8 PEM); a host whose `key_pem` is
+    /// empty serves this one (see `sim::pki::SharedHostKey`).
+    #[serde(default)]
+    pub host_key_pem: String,
+    /// Host id → position in `hosts` (see `host_pos`).
+    #[serde(skip)]
+    host_ix: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
     /// What was seen (GET /sim/report).
     #[serde(default)]
     pub report: super::report::Report,
@@ -426,6 +434,8 @@ impl World {
             faults,
             next_event: 1000,
             next_serial: 0x5000,
+            host_key_pem: String::new(),
+            host_ix: Default::default(),
             report: Default::default(),
         }
     }
@@ -435,13 +445,27 @@ impl World {
     }
 
     pub fn host(&self, id: &str) -> Option<&Host> {
-        self.hosts.iter().find(|h| h.id == id)
+        self.host_pos(id).map(|i| &self.hosts[i])
     }
     fn hidx(&self, id: &str) -> Result<usize, ApiError> {
-        self.hosts
-            .iter()
-            .position(|h| h.id == id)
+        self.host_pos(id)
             .ok_or_else(|| ApiError::not_found("Host", id))
+    }
+    /// Where host `id` is: through an index built on first use (a fleet's VM search looks a
+    /// host up per VM; a scan per lookup made 5,000 hosts' searches take seconds each), checked
+    /// against the list, which hosts never leave, with a scan as the fallback.
+    fn host_pos(&self, id: &str) -> Option<usize> {
+        let ix = self.host_ix.get_or_init(|| {
+            self.hosts
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.id.clone(), i))
+                .collect()
+        });
+        ix.get(id)
+            .copied()
+            .filter(|i| self.hosts.get(*i).is_some_and(|h| h.id == id))
+            .or_else(|| self.hosts.iter().position(|h| h.id == id))
     }
     pub fn cluster(&self, id: &str) -> Option<&Cluster> {
         self.clusters.iter().find(|c| c.id == id)
@@ -1439,9 +1463,8 @@ impl World {
 
     /// Counts an API request against the `http_5xx` faults; `Some(status)` = fail it.
     pub fn http_fault(&mut self, rel_path: &str) -> Option<u16> {
-        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
         for f in &mut self.faults {
-            if f.kind != "http_5xx" || !fault_matches(f, rel_path, &host_ids) {
+            if f.kind != "http_5xx" || !fault_matches(f, rel_path) {
                 continue;
             }
             f.seen += 1;
@@ -1462,9 +1485,8 @@ impl World {
     /// Counts a handled API request against the `lost_answer` faults; true = answer 503
     /// although the request took effect.
     pub fn lost_answer_fault(&mut self, rel_path: &str) -> bool {
-        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
         for f in &mut self.faults {
-            if f.kind != "lost_answer" || !fault_matches(f, rel_path, &host_ids) {
+            if f.kind != "lost_answer" || !fault_matches(f, rel_path) {
                 continue;
             }
             f.seen += 1;
@@ -1506,7 +1528,6 @@ impl World {
     /// fault's status for `seconds` of wall time (not scaled) once `after` matching requests
     /// passed; `count` outages (0 = one). `Some(status)` = this request falls in an outage.
     pub fn outage(&mut self, rel_path: &str, now: i64) -> Option<u16> {
-        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
         let mut started = false;
         let mut answer = None;
         for f in &mut self.faults {
@@ -1520,7 +1541,7 @@ impl World {
                 }
                 f.until = None;
             }
-            if f.fired >= f.count.max(1) || !fault_matches(f, rel_path, &host_ids) {
+            if f.fired >= f.count.max(1) || !fault_matches(f, rel_path) {
                 continue;
             }
             f.seen += 1;
@@ -1541,9 +1562,8 @@ impl World {
 
     /// Counts an API request against the `crash` faults; true = the process must die now.
     pub fn crash_fault(&mut self, rel_path: &str) -> bool {
-        let host_ids: Vec<String> = self.hosts.iter().map(|h| h.id.clone()).collect();
         for f in &mut self.faults {
-            if f.kind != "crash" || !fault_matches(f, rel_path, &host_ids) {
+            if f.kind != "crash" || !fault_matches(f, rel_path) {
                 continue;
             }
             f.seen += 1;
@@ -1557,7 +1577,9 @@ impl World {
     }
 }
 
-fn fault_matches(f: &FaultState, rel_path: &str, _hosts: &[String]) -> bool {
+/// Does fault `f` apply to a request for `rel_path`? (Per request: nothing here may walk the
+/// host list, which a fleet makes 5,000 long.)
+fn fault_matches(f: &FaultState, rel_path: &str) -> bool {
     if let Some(p) = &f.path {
         // `/hosts/{id}/enrollcertificate`: ids as in the report's endpoints.
         let ok = if p.contains("{id}") {
