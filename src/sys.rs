@@ -38,6 +38,12 @@ pub fn set_times(path: &Path, sec: i64, nsec: i64) -> io::Result<()> {
         .map_err(io::Error::from)
 }
 
+/// Bytes available to an unprivileged user on the filesystem holding `path` (statvfs).
+pub fn free_bytes(path: &Path) -> io::Result<u64> {
+    let st = rustix::fs::statvfs(path)?;
+    Ok(st.f_bavail.saturating_mul(st.f_frsize))
+}
+
 /// This machine's host name (`gethostname`), if it has one.
 pub fn hostname() -> Option<String> {
     let u = rustix::system::uname();

@@ -128,11 +128,10 @@ fn main() -> ExitCode {
         }
     };
     raise_open_files(cfg.scenario.hosts.len());
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match rhv_pki::exec::runtime(rhv_pki::exec::Threads::Pool {
+        workers: 2,
+        name: "rhv-manager-sim",
+    }) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("rhv-manager-sim: error: cannot start the runtime: {e}");

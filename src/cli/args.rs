@@ -68,7 +68,7 @@ pub fn command_args(loc: &LocationArgs) -> String {
     s
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct LocationArgs {
     /// A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d
     /// (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it.

@@ -348,9 +348,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
         return Ok(());
     };
     let (cfg, _) = engine_config(&a.engine, &a.loc)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let rt = rhv_pki::exec::runtime(rhv_pki::exec::Threads::Current)
         .map_err(|e| CliError::Output(e.to_string()))?;
     rt.block_on(async {
         let e = rhv_pki::net::engine::Engine::login(cfg)

@@ -56,7 +56,7 @@ pub struct CommonChangeArgs {
     pub config: Option<PathBuf>,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct IssueArgs {
     /// CA validity in days from now when a CA is re-signed [default: 3650, but never
     /// earlier than the CA's current notAfter].

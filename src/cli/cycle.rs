@@ -60,9 +60,7 @@ pub fn rest_client(he: &HeArgs, loc: &LocationArgs) -> Result<Option<Box<dyn HeR
     }
     let (mut cfg, _) = engine_config(&he.engine, loc)?;
     cfg.outage = Duration::from_secs(90);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let rt = rhv_pki::exec::runtime(rhv_pki::exec::Threads::Current)
         .map_err(|e| CliError::Output(e.to_string()))?;
     let engine = rt
         .block_on(rhv_pki::net::engine::Engine::login(cfg))

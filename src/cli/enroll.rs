@@ -105,11 +105,11 @@ fn endpoints(p: &VdsmProbeArgs) -> Result<VdsmEndpoints, CliError> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Output(format!("cannot start the async runtime: {e}")))
+    rhv_pki::exec::runtime(rhv_pki::exec::Threads::Pool {
+        workers: 2,
+        name: "rhv-pki-enroll",
+    })
+    .map_err(|e| CliError::Output(format!("cannot start the async runtime: {e}")))
 }
 
 fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {

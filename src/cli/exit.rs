@@ -178,6 +178,21 @@ mod tests {
                 E::Terminated,
             ],
         ),
+        (
+            "upgrade",
+            &[
+                E::Ok,
+                E::FailedRolledBack,
+                E::Refused,
+                E::Unknown,
+                E::CycleFailed,
+                E::RestartNeeded,
+                E::Hangup,
+                E::Interrupted,
+                E::Terminated,
+            ],
+        ),
+        ("upgrade status", &[E::Ok, E::Unknown]),
         ("maintenance on", &[E::Ok, E::Refused, E::Unknown]),
         ("maintenance off", &[E::Ok, E::Refused, E::Unknown]),
         ("maintenance status", &[E::Ok, E::Refused, E::Unknown]),
@@ -246,6 +261,10 @@ mod tests {
                 let path = format!("{prefix}{}", sub.get_name());
                 if sub.has_subcommands() {
                     walk(sub, &format!("{path} "), seen);
+                    // `upgrade` runs itself and has `upgrade status`.
+                    if !sub.is_subcommand_required_set() {
+                        seen.insert(path);
+                    }
                 } else {
                     seen.insert(path);
                 }

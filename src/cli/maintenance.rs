@@ -203,7 +203,7 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
 
 /// `maintenance restart NAME...`: under global maintenance, only on the live PKI unless
 /// `--cycle`; nothing requested that can be restarted, or restarts refused, is not a success.
-fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
+pub fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
     for n in &r.names {
         if rhv_pki::pki::catalog::entity(n).is_none()
             && !rhv_pki::pki::catalog::CAS.iter().any(|c| c.name == n)

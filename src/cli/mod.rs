@@ -44,6 +44,7 @@ mod maintenance;
 mod schema;
 mod term;
 mod trail;
+mod upgrade;
 
 /// `rhv-pki --version`: the crate version and the OpenSSL library the binary runs with
 /// (EL8: 1.1.1, EL9: 3.x), which decides what PKCS#12 formats it reads without help.
@@ -124,6 +125,19 @@ pub enum Command {
     /// The hosts: audit what they serve (TLS) or hold (--ssh), recover expired ones over SSH,
     /// re-enroll them in rolling maintenance waves through the Manager.
     Hosts(hosts::HostsArgs),
+    /// The whole upgrade-guide runbook as one resumable command: pre-checks (all reported at
+    /// once), openssl.conf, re-sign what is weak or due, the maintenance cycle, host
+    /// re-enrollment in waves, a final audit. `--dry-run` prints the plan and the pre-checks;
+    /// the state is saved after every phase, so a re-run resumes at the failed phase and never
+    /// repeats a finished one (`upgrade status` shows it, from another terminal too).
+    ///
+    /// Exit codes: 0 complete (or nothing to do, or --dry-run with every pre-check passing);
+    /// 1 a phase failed (a re-sign rolled back, or a host's enrollment failed); 2 refused
+    /// before changing anything (a pre-check failed, not confirmed, the saved state is another
+    /// run's), or the final audit still finds something critical; 3 usage error; 4 files
+    /// changed but the maintenance cycle did not finish; 5 an endpoint still serves the old
+    /// certificate; 129 hangup, 130 interrupted, 143 terminated (re-run to resume).
+    Upgrade(upgrade::UpgradeArgs),
     /// Hosted-engine global maintenance, service restarts and endpoint checks, one step at a
     /// time (resign / renew run them all as one cycle).
     Maintenance(maintenance::MaintenanceArgs),
@@ -160,6 +174,7 @@ pub fn run(cli: Cli, now: i64) -> Result<ExitStatus, CliError> {
         Command::Rollback(a) => change::run_rollback(a, now),
         Command::Backups(a) => change::run_backups(a),
         Command::Hosts(a) => hosts::run(a, now),
+        Command::Upgrade(a) => upgrade::run(a, now),
         Command::Maintenance(a) => maintenance::run(a),
         Command::Generate {
             what,

@@ -13,6 +13,15 @@ static CLOSED: AtomicBool = AtomicBool::new(false);
 /// The first other write error (a full disk behind a redirect): reported by `main`.
 static FAILED: Mutex<Option<String>> = Mutex::new(None);
 
+/// Set while a command's human report must not mix into a JSON document on standard output
+/// (`upgrade --format json` runs the single commands): their output goes to standard error.
+static TO_STDERR: AtomicBool = AtomicBool::new(false);
+
+/// Sends everything printed through [`stdout`] to standard error (`true`) or back.
+pub fn to_stderr(on: bool) {
+    TO_STDERR.store(on, Ordering::Relaxed);
+}
+
 /// Whether the reader of standard output went away.
 pub fn closed() -> bool {
     CLOSED.load(Ordering::Relaxed)
@@ -50,12 +59,18 @@ fn filter<T>(r: io::Result<T>, done: T) -> io::Result<T> {
 
 impl Write for Stdout {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if TO_STDERR.load(Ordering::Relaxed) {
+            return io::stderr().write(buf);
+        }
         if closed() {
             return Ok(buf.len());
         }
         filter(io::stdout().write(buf), buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
+        if TO_STDERR.load(Ordering::Relaxed) {
+            return io::stderr().flush();
+        }
         if closed() {
             return Ok(());
         }

@@ -31,6 +31,12 @@ fn record(cmd: &Command) -> Option<Record> {
             M::Restart(a) => ("maintenance restart", a.dry_run, Some(&a.loc)),
             M::Status(_) | M::Verify(_) => return None,
         },
+        // The upgrade is one record: its phases (conf, resign, enroll) note their backup,
+        // certificates and hosts into it.
+        Command::Upgrade(a) if a.sub.is_none() => {
+            ("upgrade", a.common.dry_run, Some(&a.common.loc))
+        }
+        Command::Upgrade(_) => return None,
         Command::Audit(_) | Command::Backups(_) | Command::Generate { .. } => return None,
     };
     let mut r = Record::new(name, dry_run);

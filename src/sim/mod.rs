@@ -658,10 +658,7 @@ mod tests {
 
     #[test]
     fn ports_are_picked_in_turn_skipping_those_in_use() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = crate::exec::runtime(crate::exec::Threads::Current).unwrap();
         rt.block_on(async {
             // Find a free port in the range, hold it, and start the walk there.
             let mut probe = PortPicker::from(12_345);

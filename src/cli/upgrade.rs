@@ -1,0 +1,995 @@
+//! `rhv-pki upgrade` and `rhv-pki upgrade status`: the whole runbook as one resumable command.
+//! The library's [`rhv_pki::upgrade`] owns the phases, the saved state, the conditions and the
+//! pre-check verdicts; this file gathers the facts (files, the Manager), runs each phase with
+//! the same code the single commands run (`conf`, `resign --all`, `maintenance restart`,
+//! `hosts enroll --only-needed`, `audit`), and prints.
+//!
+//! Each phase is the single command with the upgrade's flags passed through and `--yes`
+//! (the upgrade asked once, after printing its plan). With `--format json` the phases' own
+//! reports go to standard error, and standard output carries exactly one `PkiUpgrade`
+//! document.
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use rhv_pki::audit::{self, AuditConfig, Severity};
+use rhv_pki::change::txn::{self, BackupState};
+use rhv_pki::hosts::rolling::{self, Selection, VdsmEndpoints};
+use rhv_pki::net::engine::{Engine, HostStatus};
+use rhv_pki::upgrade::precheck::{self, Facts, HostFact, HostedEngineFacts, ManagerFacts};
+use rhv_pki::upgrade::{self as up, Check, CheckStatus, Phase, PhaseResult, UpgradeState};
+
+use super::args::{
+    backup_root, engine_config, locations, store_password, CycleArgs, Format, LocationArgs,
+    VdsmProbeArgs,
+};
+use super::change::{CommonChangeArgs, ConfArgs, IssueArgs, ResignArgs};
+use super::enroll::HostsEnrollArgs;
+use super::exit::{CliError, ExitStatus};
+use super::maintenance::RestartArgs;
+use super::term::{confirm, print_json, say};
+
+/// The state file's name under the backup directory (a plain re-run finds it there).
+const STATE_FILE: &str = "upgrade-state.json";
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct UpgradeArgs {
+    #[command(subcommand)]
+    pub sub: Option<UpgradeSub>,
+    #[command(flatten)]
+    pub common: CommonChangeArgs,
+    #[command(flatten)]
+    pub issue: IssueArgs,
+    /// The upgrade's saved state [default: <backup-dir>/upgrade-state.json].
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Drop an unfinished upgrade's saved state and start over (the PKI is re-read; what was
+    /// done stays done, and the new plan finds it so).
+    #[arg(long)]
+    pub discard_state: bool,
+    /// Leave this host out (its status does not block the pre-checks; it is not enrolled).
+    #[arg(long = "exclude-host", value_name = "NAME")]
+    pub exclude_hosts: Vec<String>,
+    /// Hosts out of service at once during the enrollment.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub max_parallel: usize,
+    /// vdsm's port on every host.
+    #[arg(long, value_name = "PORT", default_value_t = 54321)]
+    pub vdsm_port: u16,
+    /// Where one host's vdsm really listens: NAME=HOST:PORT; repeatable.
+    #[arg(long, value_name = "NAME=HOST:PORT")]
+    pub vdsm_endpoint: Vec<String>,
+    /// vdsm handshakes at once.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub probe_parallel: usize,
+    /// Seconds between two looks at the Manager during the enrollment.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub poll_interval: f64,
+    // Last: it ends with the Manager API heading.
+    #[command(flatten, next_help_heading = "Maintenance cycle and Manager")]
+    pub cycle: CycleArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum UpgradeSub {
+    /// Show the saved upgrade's phases and conditions (read-only; safe while it runs).
+    ///
+    /// Exit codes: 0 shown; 3 usage error (no upgrade was started here, the state file is
+    /// unreadable).
+    Status(StatusArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub loc: LocationArgs,
+    /// Where backups are kept (the state file is there unless --state says otherwise).
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// The upgrade's saved state [default: <backup-dir>/upgrade-state.json].
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn state_path(loc: &LocationArgs, backup_dir: Option<&Path>, explicit: Option<&Path>) -> PathBuf {
+    explicit
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| backup_root(loc, backup_dir).join(STATE_FILE))
+}
+
+fn load(path: &Path) -> Result<Option<UpgradeState>, CliError> {
+    match std::fs::read(path) {
+        Ok(b) => serde_json::from_slice(&b).map(Some).map_err(|e| {
+            CliError::Usage(format!(
+                "{}: not an rhv-pki upgrade state: {e}",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(CliError::Usage(format!(
+            "{}: cannot read: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Writes the state through the crate's one atomic writer (readers never see half a file).
+fn save(path: &Path, s: &UpgradeState) -> Result<(), String> {
+    let mut body = serde_json::to_vec_pretty(s).map_err(|e| e.to_string())?;
+    body.push(b'\n');
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    rhv_pki::sys::atomic_write(path, &body, &rhv_pki::sys::WriteOpts::mode(0o600))
+        .map_err(|e| e.to_string())
+}
+
+/// What this run is for: a saved state never drives another PKI or Manager.
+fn target(a: &UpgradeArgs) -> String {
+    let l = locations(&a.common.loc);
+    match &a.cycle.he.engine.engine_url {
+        Some(u) => format!("{} + {u}", l.pki_dir.display()),
+        None => l.pki_dir.display().to_string(),
+    }
+}
+
+/// Parses a command's arguments from a literal argv: its defaults, exactly as clap gives them
+/// to a user who typed only these flags.
+fn defaults<T: clap::Args>(argv: &[&str]) -> Result<T, CliError> {
+    #[derive(Parser)]
+    struct Wrap<A: clap::Args> {
+        #[command(flatten)]
+        inner: A,
+    }
+    Wrap::<T>::try_parse_from(std::iter::once("rhv-pki").chain(argv.iter().copied()))
+        .map(|w| w.inner)
+        .map_err(|e| CliError::Usage(format!("internal: {e}")))
+}
+
+fn common_for_phase(a: &CommonChangeArgs) -> CommonChangeArgs {
+    CommonChangeArgs {
+        loc: a.loc.clone(),
+        dry_run: false,
+        yes: true,
+        format: Format::Table,
+        backup_dir: a.backup_dir.clone(),
+        lock_timeout: a.lock_timeout,
+        legacy_lock_dir: a.legacy_lock_dir.clone(),
+        config: a.config.clone(),
+    }
+}
+
+/// Is the maintenance cycle part of this run (the live PKI, or --cycle)?
+fn cycle_applies(a: &UpgradeArgs) -> bool {
+    a.cycle.cycle || (a.common.loc.root.is_none() && a.common.loc.pki_dir.is_none())
+}
+
+struct CliRunner<'a> {
+    a: &'a UpgradeArgs,
+    state_path: PathBuf,
+    /// What the resign phase's own cycle came to, when it ran in this process.
+    cycle_in_resign: Option<ExitStatus>,
+    /// The Manager's hosts as the pre-checks saw them (names to enroll).
+    hosts: Option<Vec<String>>,
+    /// The exit status of the phase that stopped the run.
+    stopped_with: Option<ExitStatus>,
+}
+
+impl CliRunner<'_> {
+    fn now() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    }
+
+    fn local_facts(&self) -> Facts {
+        let a = self.a;
+        let l = locations(&a.common.loc);
+        let backups = backup_root(&a.common.loc, a.common.backup_dir.as_deref());
+        let password = store_password(&a.common.loc, l.engine_conf_dir.as_deref());
+        let mut facts = Facts {
+            pki_dir: l.pki_dir.display().to_string(),
+            pki_readable: Ok(()),
+            ca_key: Ok(()),
+            p12_password: Ok(()),
+            unfinished_change: None,
+            backup_dir: backups.display().to_string(),
+            backup_writable: Ok(()),
+            backup_free: None,
+            backup_needed: dir_size(&l.pki_dir),
+            manager: None,
+        };
+        match &password {
+            Ok(pw) => {
+                let mut cfg = AuditConfig::new(&l.pki_dir, Self::now());
+                cfg.engine_conf_dir = l.engine_conf_dir.clone();
+                cfg.root = l.root.clone();
+                cfg.p12_password = pw.clone();
+                match audit::run(&cfg) {
+                    Ok(r) => {
+                        let bad: Vec<String> = r
+                            .findings
+                            .iter()
+                            .filter(|f| {
+                                matches!(f.problem.code(), "p12-unreadable" | "p12-password-wrong")
+                            })
+                            .map(|f| format!("{}: {}", f.path, f.message))
+                            .collect();
+                        if !bad.is_empty() {
+                            facts.p12_password = Err(bad.join("; "));
+                        }
+                    }
+                    Err(e) => facts.pki_readable = Err(e.to_string()),
+                }
+            }
+            Err(e) => facts.p12_password = Err(e.to_string()),
+        }
+        let ca_key = l.pki_dir.join("private/ca.pem");
+        if let Err(e) = std::fs::File::open(&ca_key) {
+            facts.ca_key = Err(format!("{}: {e}", ca_key.display()));
+        }
+        match txn::list_backups(&backups) {
+            Ok(list) => {
+                if let Some(b) = list.iter().find(|b| b.state == BackupState::Incomplete) {
+                    facts.unfinished_change = Some(format!(
+                        "backup {} ({}, {}) was interrupted and left the PKI half-written",
+                        b.id, b.reason, b.created
+                    ));
+                }
+            }
+            Err(e) => facts.backup_writable = Err(e.to_string()),
+        }
+        if facts.backup_writable.is_ok() {
+            facts.backup_writable = probe_writable(&backups);
+        }
+        facts.backup_free =
+            existing_ancestor(&backups).and_then(|d| rhv_pki::sys::free_bytes(&d).ok());
+        facts
+    }
+
+    fn manager_facts(&mut self) -> Option<ManagerFacts> {
+        let a = self.a;
+        a.cycle.he.engine.engine_url.as_ref()?;
+        let unreachable = |e: String| ManagerFacts {
+            reachable: Err(e),
+            version: None,
+            hosts: vec![],
+            hosted_engine: None,
+            capacity_short: vec![],
+            placement: Ok(()),
+        };
+        let (cfg, _) = match engine_config(&a.cycle.he.engine, &a.common.loc) {
+            Ok(c) => c,
+            Err(e) => return Some(unreachable(e.to_string())),
+        };
+        let l = locations(&a.common.loc);
+        let engine_ca = std::fs::read(l.pki_dir.join("ca.pem"))
+            .ok()
+            .and_then(|pem| openssl::x509::X509::from_pem(&pem).ok())
+            .and_then(|c| c.to_der().ok())
+            .unwrap_or_else(|| cfg.ca_der.clone());
+        let eps = VdsmEndpoints {
+            port: a.vdsm_port,
+            overrides: a
+                .vdsm_endpoint
+                .iter()
+                .filter_map(|s| {
+                    s.split_once('=')
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                })
+                .collect(),
+        };
+        let rt = match rhv_pki::exec::runtime(rhv_pki::exec::Threads::Pool {
+            workers: 2,
+            name: "rhv-pki-upgrade",
+        }) {
+            Ok(rt) => rt,
+            Err(e) => return Some(unreachable(format!("cannot start the async runtime: {e}"))),
+        };
+        let now = Self::now();
+        let probe_timeout = std::time::Duration::from_secs(a.cycle.ep.probe_timeout.max(1));
+        let excluded = &a.exclude_hosts;
+        let r = rt.block_on(async {
+            let engine = Engine::login(cfg).await.map_err(|e| e.to_string())?;
+            let facts = rolling::gather(
+                &engine,
+                &eps,
+                &engine_ca,
+                true,
+                probe_timeout,
+                a.probe_parallel,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let _ = engine.logout().await;
+            Ok::<_, String>(facts)
+        });
+        let facts = match r {
+            Ok(f) => f,
+            Err(e) => return Some(unreachable(e)),
+        };
+        let included =
+            |name: &str, address: &str| !excluded.iter().any(|x| x == name || x == address);
+        self.hosts = Some(
+            facts
+                .iter()
+                .filter(|f| included(&f.host.name, &f.host.address))
+                .map(|f| f.host.name.clone())
+                .collect(),
+        );
+        let hosts: Vec<HostFact> = facts
+            .iter()
+            .map(|f| HostFact {
+                name: f.host.name.clone(),
+                cluster: f.cluster_name.clone(),
+                status: f.host.status.to_string(),
+                excluded: !included(&f.host.name, &f.host.address),
+                cert_expired: f
+                    .served
+                    .as_ref()
+                    .and_then(|s| s.not_after)
+                    .filter(|&t| t <= now)
+                    .map(rfc3339),
+            })
+            .collect();
+        let he_hosts: Vec<_> = facts.iter().filter(|f| f.host.is_he()).collect();
+        let hosted_engine = (!he_hosts.is_empty()).then(|| HostedEngineFacts {
+            state: Ok(()),
+            agents_inactive: he_hosts
+                .iter()
+                .filter(|f| included(&f.host.name, &f.host.address))
+                .filter(|f| {
+                    f.host
+                        .hosted_engine
+                        .as_ref()
+                        .is_some_and(|h| !h.active || h.score == Some(0))
+                })
+                .map(|f| f.host.name.clone())
+                .collect(),
+        });
+        // N-1: every Up host must be able to go to maintenance alone, as the Manager would
+        // allow it (its VMs fit elsewhere, the engine VM keeps a place).
+        let capacity_short: Vec<String> = facts
+            .iter()
+            .filter(|f| f.host.status == HostStatus::Up && included(&f.host.name, &f.host.address))
+            .filter_map(|f| {
+                rolling::blocker(&facts, &f.host.id).map(|why| format!("{}: {why}", f.host.name))
+            })
+            .collect();
+        let sel = Selection {
+            clusters: vec![],
+            hosts: self.hosts.clone().unwrap_or_default(),
+            only_needed: true,
+            within_days: 365,
+            max_parallel: a.max_parallel.max(1),
+            now,
+            ca_not_before: None,
+        };
+        let placement = rolling::plan(&facts, &sel, &eps)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        Some(ManagerFacts {
+            reachable: Ok(()),
+            version: None,
+            hosts,
+            hosted_engine,
+            capacity_short,
+            placement,
+        })
+    }
+
+    fn result_of(&mut self, st: Result<ExitStatus, CliError>, done: &str) -> PhaseResult {
+        match st {
+            Ok(ExitStatus::Ok) => PhaseResult::Done(done.to_string()),
+            Ok(s @ (ExitStatus::Interrupted | ExitStatus::Terminated | ExitStatus::Hangup)) => {
+                self.stopped_with = Some(s);
+                PhaseResult::Interrupted(format!("stopped by a signal (exit {})", s.code()))
+            }
+            Ok(s) => {
+                self.stopped_with = Some(s);
+                PhaseResult::Failed(format!("exit {} ({s:?}); its report is above", s.code()))
+            }
+            Err(e) => {
+                let s = ExitStatus::from(&e);
+                self.stopped_with = Some(s);
+                PhaseResult::Failed(e.to_string())
+            }
+        }
+    }
+
+    fn conf_needed(&self) -> Result<String, String> {
+        let l = locations(&self.a.common.loc);
+        let path = l.pki_dir.join("openssl.conf");
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        match rhv_pki::pki::conf::openssl_default_md(&text) {
+            Some(md) if md.value.eq_ignore_ascii_case("sha256") => {
+                Err("openssl.conf already says default_md = sha256".into())
+            }
+            Some(md) => Ok(format!(
+                "set default_md = sha256 in openssl.conf (now {} at line {})",
+                md.value, md.line
+            )),
+            None => Ok("add default_md = sha256 to openssl.conf".into()),
+        }
+    }
+
+    /// Entities present in the PKI (certs/<name>.cer) whose services a cycle restarts.
+    fn present_entities(&self) -> Vec<String> {
+        let l = locations(&self.a.common.loc);
+        [
+            "engine",
+            "apache",
+            "websocket-proxy",
+            "jboss",
+            "imageio-proxy",
+            "ovirt-provider-ovn",
+        ]
+        .iter()
+        .filter(|n| l.pki_dir.join(format!("certs/{n}.cer")).exists())
+        .map(|n| n.to_string())
+        .collect()
+    }
+}
+
+impl up::Runner for CliRunner<'_> {
+    fn prechecks(&mut self) -> Vec<Check> {
+        let mut f = self.local_facts();
+        f.manager = self.manager_facts();
+        precheck::evaluate(&f)
+    }
+
+    fn describe(&mut self, phase: Phase) -> Result<String, String> {
+        match phase {
+            Phase::Prechecks => Ok("every pre-check, all reported at once".into()),
+            Phase::Conf => self.conf_needed(),
+            Phase::Resign => Ok(
+                "resign --all: re-sign (keeping keys) every CA and entity that is weak or due, in one transaction with a backup (`rhv-pki resign --all --dry-run` lists them)"
+                    .into(),
+            ),
+            Phase::Cycle if cycle_applies(self.a) => Ok(
+                "global maintenance (hosted engine), restart the services of the re-signed certificates, verify what the endpoints serve, leave global maintenance"
+                    .into(),
+            ),
+            Phase::Cycle => Err(
+                "not the live PKI (--root / --pki-dir): no services to restart (--cycle runs it anyway)"
+                    .into(),
+            ),
+            Phase::Enroll if self.a.cycle.he.engine.engine_url.is_some() => Ok(format!(
+                "hosts enroll --only-needed: Maintenance → Enroll Certificate → Activate, at most {} host(s) out at once",
+                self.a.max_parallel
+            )),
+            Phase::Enroll => Err(
+                "no --engine-url: the hosts are left to a later `rhv-pki hosts enroll --only-needed`"
+                    .into(),
+            ),
+            Phase::FinalAudit => Ok("audit the PKI again: nothing critical may remain".into()),
+        }
+    }
+
+    fn run(&mut self, phase: Phase) -> PhaseResult {
+        let a = self.a;
+        let now = Self::now();
+        say(&format!("rhv-pki upgrade: phase {phase}"));
+        match phase {
+            Phase::Prechecks => PhaseResult::Done("pre-checks passed".into()),
+            Phase::Conf => match self.conf_needed() {
+                Err(why) => PhaseResult::Skipped(why),
+                Ok(what) => {
+                    let r = super::change::run_conf(
+                        ConfArgs {
+                            common: common_for_phase(&a.common),
+                        },
+                        now,
+                    );
+                    self.result_of(r, &what)
+                }
+            },
+            Phase::Resign => {
+                let mut r: ResignArgs = match defaults(&["--all"]) {
+                    Ok(r) => r,
+                    Err(e) => return PhaseResult::Failed(e.to_string()),
+                };
+                r.issue = a.issue.clone();
+                r.common = common_for_phase(&a.common);
+                r.cycle = a.cycle.clone();
+                let st = super::change::run_resign(r, now);
+                match st {
+                    // Files changed, the cycle inside resign did not finish: the re-sign is
+                    // done, the cycle phase is where a re-run starts.
+                    Ok(s @ (ExitStatus::CycleFailed | ExitStatus::RestartNeeded)) => {
+                        self.cycle_in_resign = Some(s);
+                        PhaseResult::Done(format!(
+                            "re-signed; its maintenance cycle did not finish (exit {})",
+                            s.code()
+                        ))
+                    }
+                    Ok(ExitStatus::Ok) => {
+                        self.cycle_in_resign = Some(ExitStatus::Ok);
+                        point_engine_backups(a);
+                        PhaseResult::Done(
+                            "re-signed what was weak or due (see the report above)".into(),
+                        )
+                    }
+                    other => self.result_of(other, ""),
+                }
+            }
+            Phase::Cycle => {
+                if !cycle_applies(a) {
+                    return PhaseResult::Skipped(
+                        "not the live PKI (--root / --pki-dir): no services to restart".into(),
+                    );
+                }
+                match self.cycle_in_resign.take() {
+                    Some(ExitStatus::Ok) => {
+                        PhaseResult::Done("ran inside the re-sign: restarted and verified".into())
+                    }
+                    Some(s) => {
+                        self.stopped_with = Some(s);
+                        PhaseResult::Failed(format!(
+                            "the maintenance cycle did not finish (exit {}); fix the cause shown above and re-run",
+                            s.code()
+                        ))
+                    }
+                    // A re-run: restart and verify the services of every certificate present.
+                    None => {
+                        let names = self.present_entities();
+                        let mut argv: Vec<&str> = names.iter().map(String::as_str).collect();
+                        if argv.is_empty() {
+                            return PhaseResult::Skipped("no service certificates present".into());
+                        }
+                        argv.insert(0, "--format=table");
+                        let mut r: RestartArgs = match defaults(&argv) {
+                            Ok(r) => r,
+                            Err(e) => return PhaseResult::Failed(e.to_string()),
+                        };
+                        r.loc = a.common.loc.clone();
+                        r.cycle = a.cycle.clone();
+                        let st = super::maintenance::restart(r);
+                        self.result_of(st, "restarted and verified")
+                    }
+                }
+            }
+            Phase::Enroll => {
+                if a.cycle.he.engine.engine_url.is_none() {
+                    return PhaseResult::Skipped(
+                        "no --engine-url: enroll the hosts later with `rhv-pki hosts enroll --only-needed`"
+                            .into(),
+                    );
+                }
+                let mut e: HostsEnrollArgs = match defaults(&["--only-needed"]) {
+                    Ok(e) => e,
+                    Err(e) => return PhaseResult::Failed(e.to_string()),
+                };
+                e.loc = a.common.loc.clone();
+                e.engine = a.cycle.he.engine.clone();
+                e.max_parallel = a.max_parallel;
+                e.yes = true;
+                e.poll_interval = a.poll_interval;
+                e.probe = VdsmProbeArgs {
+                    vdsm_port: a.vdsm_port,
+                    vdsm_endpoint: a.vdsm_endpoint.clone(),
+                    probe_timeout: a.cycle.ep.probe_timeout,
+                    probe_parallel: a.probe_parallel,
+                };
+                // Its own resumable state beside the upgrade's.
+                e.state = Some(self.state_path.with_file_name("upgrade-enroll-state.json"));
+                if !a.exclude_hosts.is_empty() {
+                    match &self.hosts {
+                        Some(h) if h.is_empty() => {
+                            return PhaseResult::Skipped("every host is excluded".into())
+                        }
+                        Some(h) => e.host = h.clone(),
+                        None => {
+                            if let Some(f) = self.manager_facts() {
+                                if let Err(why) = f.reachable {
+                                    return PhaseResult::Failed(why);
+                                }
+                            }
+                            e.host = self.hosts.clone().unwrap_or_default();
+                        }
+                    }
+                }
+                let st = super::enroll::run_enroll(e, now);
+                self.result_of(st, "hosts enrolled where needed (see the report above)")
+            }
+            Phase::FinalAudit => {
+                let l = locations(&a.common.loc);
+                let pw = match store_password(&a.common.loc, l.engine_conf_dir.as_deref()) {
+                    Ok(p) => p,
+                    Err(e) => return PhaseResult::Failed(e.to_string()),
+                };
+                let mut cfg = AuditConfig::new(&l.pki_dir, now);
+                cfg.engine_conf_dir = l.engine_conf_dir.clone();
+                cfg.root = l.root.clone();
+                cfg.p12_password = pw;
+                match audit::run(&cfg) {
+                    Err(e) => PhaseResult::Failed(e.to_string()),
+                    Ok(r) => {
+                        let crit: Vec<String> = r
+                            .findings
+                            .iter()
+                            .filter(|f| f.severity == Severity::Critical)
+                            .map(|f| format!("{} ({})", f.problem.code(), f.path))
+                            .collect();
+                        let sha1 = r
+                            .findings
+                            .iter()
+                            .filter(|f| f.problem.code() == "sha1-signature")
+                            .count();
+                        if !crit.is_empty() {
+                            self.stopped_with = Some(ExitStatus::Critical);
+                            PhaseResult::Failed(format!("still critical: {}", crit.join(", ")))
+                        } else {
+                            PhaseResult::Done(format!(
+                                "{} certificates, nothing critical, {sha1} SHA-1 signature(s) left",
+                                r.certificates.len()
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn save(&mut self, state: &UpgradeState) -> Result<(), String> {
+        save(&self.state_path, state)
+    }
+
+    fn now(&self) -> i64 {
+        Self::now()
+    }
+}
+
+fn rfc3339(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// Bytes of the PKI directory's regular files (what a backup copies).
+fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => total += e.metadata().map(|m| m.len()).unwrap_or(0),
+                _ => {}
+            }
+        }
+    }
+    total
+}
+
+fn existing_ancestor(p: &Path) -> Option<PathBuf> {
+    p.ancestors().find(|a| a.is_dir()).map(Path::to_path_buf)
+}
+
+/// Can a file be created where the backups go (the directory, or its nearest existing parent
+/// when it does not exist yet)? Creates nothing that stays.
+fn probe_writable(dir: &Path) -> Result<(), String> {
+    let d =
+        existing_ancestor(dir).ok_or_else(|| format!("{}: no such directory", dir.display()))?;
+    let probe = d.join(format!(".rhv-pki-write-test.{}", std::process::id()));
+    std::fs::File::create(&probe)
+        .map(|_| {
+            let _ = std::fs::remove_file(&probe);
+        })
+        .map_err(|e| format!("{}: {e}", d.display()))
+}
+
+/// engine-setup keeps its backups in /var/lib/ovirt-engine/backups, where admins look for
+/// `pki` archives: leave a pointer there to rhv-pki's backup (only where that directory is).
+fn point_engine_backups(a: &UpgradeArgs) {
+    let root = a
+        .common
+        .loc
+        .root
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("/"));
+    let dir = root.join("var/lib/ovirt-engine/backups");
+    if !dir.is_dir() {
+        return;
+    }
+    let backups = backup_root(&a.common.loc, a.common.backup_dir.as_deref());
+    let Ok(list) = txn::list_backups(&backups) else {
+        return;
+    };
+    let Some(b) = list
+        .iter()
+        .rev()
+        .find(|b| b.state == BackupState::Committed)
+    else {
+        return;
+    };
+    let text = format!(
+        "rhv-pki upgrade re-signed the PKI on {}.\nThe files it replaced are in {}/{}.\nUndo: rhv-pki rollback {}{}\n",
+        b.created,
+        backups.display(),
+        b.id,
+        b.id,
+        a.common
+            .loc
+            .root
+            .as_ref()
+            .map(|r| format!(" --root {}", r.display()))
+            .unwrap_or_default()
+    );
+    let path = dir.join(format!("rhv-pki-pki-{}.txt", b.id));
+    if let Err(e) = std::fs::write(&path, text) {
+        say(&format!(
+            "rhv-pki upgrade: warning: {}: {e}",
+            path.display()
+        ));
+    }
+}
+
+fn checks_table(checks: &[Check]) -> String {
+    let mut s = String::from("PRE-CHECKS\n");
+    let w = checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    for c in checks {
+        let word = match c.status {
+            CheckStatus::Pass => "PASS",
+            CheckStatus::Fail => "FAIL",
+            CheckStatus::Skip => "SKIP",
+        };
+        s.push_str(&format!("{word}  {:w$}  {}\n", c.id, c.detail));
+        if let Some(fix) = &c.fix {
+            s.push_str(&format!("{:>4}  {:w$}  fix: {fix}\n", "", ""));
+        }
+    }
+    s
+}
+
+fn state_table(s: &UpgradeState) -> String {
+    let mut out = String::from("PHASE        STATE    DETAIL\n");
+    for r in &s.phases {
+        use up::PhaseStatus as S;
+        let detail = match &r.status {
+            S::Pending => String::new(),
+            S::Running { since } => format!("since {}", rfc3339(*since)),
+            S::Done { outcome, .. } => outcome.clone(),
+            S::Skipped { reason, .. } => reason.clone(),
+            S::Failed { reason, .. } => reason.clone(),
+        };
+        out.push_str(&format!(
+            "{:12} {:8} {detail}\n",
+            r.phase.as_str(),
+            r.status.word()
+        ));
+    }
+    out.push_str("\nCONDITION    STATUS  REASON              SINCE                 MESSAGE\n");
+    for c in &s.conditions {
+        out.push_str(&format!(
+            "{:12} {:7} {:19} {:21} {}\n",
+            format!("{:?}", c.kind),
+            c.status,
+            c.reason,
+            c.last_transition_time,
+            c.message
+        ));
+    }
+    out
+}
+
+fn document(s: &UpgradeState, path: &Path, extra: serde_json::Value) -> serde_json::Value {
+    let mut v = serde_json::to_value(s).unwrap_or(serde_json::Value::Null);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("stateFile".into(), path.display().to_string().into());
+        if let Some(e) = extra.as_object() {
+            for (k, x) in e {
+                o.insert(k.clone(), x.clone());
+            }
+        }
+    }
+    v
+}
+
+pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
+    if let Some(UpgradeSub::Status(s)) = &a.sub {
+        return status(s);
+    }
+    if a.max_parallel == 0 {
+        return Err(CliError::Usage("--max-parallel must be at least 1".into()));
+    }
+    let path = state_path(
+        &a.common.loc,
+        a.common.backup_dir.as_deref(),
+        a.state.as_deref(),
+    );
+    let me = target(&a);
+    let saved = load(&path)?;
+    let mut state = match saved {
+        Some(s) if a.discard_state => {
+            say(&format!(
+                "rhv-pki upgrade: {} the saved upgrade in {} (next phase was {})",
+                if a.common.dry_run {
+                    "would discard"
+                } else {
+                    "discarding"
+                },
+                path.display(),
+                s.next_phase()
+                    .map(|p| p.as_str())
+                    .unwrap_or("none: complete")
+            ));
+            UpgradeState::new(&me, now)
+        }
+        Some(s) => {
+            s.check_target(&me)
+                .map_err(|e| CliError::Refused(format!("{}: {e}", path.display())))?;
+            s
+        }
+        None => UpgradeState::new(&me, now),
+    };
+    let json = a.common.format == Format::Json;
+    let mut runner = CliRunner {
+        a: &a,
+        state_path: path.clone(),
+        cycle_in_resign: None,
+        hosts: None,
+        stopped_with: None,
+    };
+
+    // The plan (also what --dry-run prints), with the pre-checks judged now.
+    let resuming = state.next_phase().filter(|p| *p != Phase::Prechecks);
+    let plan = up::plan(&state, &mut runner);
+    let checks = if resuming.is_none() && !state.is_complete() {
+        Some(up::Runner::prechecks(&mut runner))
+    } else {
+        None
+    };
+    if !json {
+        if let Some(p) = resuming {
+            say(&format!(
+                "rhv-pki upgrade: resuming the saved upgrade in {} at phase {p}",
+                path.display()
+            ));
+        }
+        let mut s = String::from("PLAN\n");
+        for p in &plan {
+            s.push_str(&format!(
+                "{:12} {:8} {}\n",
+                p.phase.as_str(),
+                p.will,
+                p.detail
+            ));
+        }
+        if let Some(c) = &checks {
+            s.push('\n');
+            s.push_str(&checks_table(c));
+        }
+        print!("{s}");
+    }
+    let failed_checks = checks.as_ref().is_some_and(|c| !precheck::all_pass(c));
+    if a.common.dry_run {
+        if json {
+            print_json(&serde_json::json!({
+                "kind": "PkiUpgradePlan",
+                "apiVersion": "rhv-pki/v1",
+                "dryRun": true,
+                "stateFile": path.display().to_string(),
+                "plan": plan,
+                "prechecks": checks,
+            }))?;
+        } else {
+            println!("\ndry run: nothing was changed");
+        }
+        return Ok(if failed_checks {
+            ExitStatus::Refused
+        } else {
+            ExitStatus::Ok
+        });
+    }
+    if failed_checks {
+        let n = checks
+            .iter()
+            .flatten()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .count();
+        let msg =
+            format!("{n} pre-check(s) failed; nothing was changed (each FAIL line says its fix)");
+        if json {
+            print_json(&serde_json::json!({
+                "kind": "PkiUpgrade", "apiVersion": "rhv-pki/v1", "result": "refused",
+                "message": msg, "prechecks": checks,
+            }))?;
+        }
+        return Err(CliError::Refused(msg));
+    }
+    if state.is_complete() {
+        if json {
+            print_json(&document(
+                &state,
+                &path,
+                serde_json::json!({"result": "complete"}),
+            ))?;
+        } else {
+            println!(
+                "\nthe upgrade in {} is complete; nothing to do",
+                path.display()
+            );
+        }
+        return Ok(ExitStatus::Ok);
+    }
+    if !confirm(a.common.yes, || {
+        "not confirmed: give --yes to run the upgrade (stdin is not a terminal)".to_string()
+    })? {
+        return Err(CliError::Refused(
+            "not confirmed; nothing was changed".into(),
+        ));
+    }
+    if json {
+        super::out::to_stderr(true);
+    }
+    let outcome = up::drive(&mut state, &mut runner);
+    super::out::to_stderr(false);
+    let outcome = outcome.map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
+    let (status, result) = match &outcome {
+        up::Outcome::Complete => (ExitStatus::Ok, "complete"),
+        up::Outcome::PrecheckFailed(_) => (ExitStatus::Refused, "refused"),
+        up::Outcome::Failed { .. } => (
+            runner.stopped_with.unwrap_or(ExitStatus::FailedRolledBack),
+            "failed",
+        ),
+        up::Outcome::Interrupted { .. } => (
+            runner.stopped_with.unwrap_or(ExitStatus::Interrupted),
+            "interrupted",
+        ),
+    };
+    if json {
+        print_json(&document(
+            &state,
+            &path,
+            serde_json::json!({"result": result}),
+        ))?;
+    } else {
+        print!("\n{}", state_table(&state));
+        match &outcome {
+            up::Outcome::Complete => println!("\nupgrade complete"),
+            up::Outcome::PrecheckFailed(c) => print!("\n{}", checks_table(c)),
+            up::Outcome::Failed { phase, reason } | up::Outcome::Interrupted { phase, reason } => {
+                println!(
+                    "\nstopped at phase {phase}: {reason}\nre-run the same command to resume there (finished phases are not repeated); status: rhv-pki upgrade status{}",
+                    a.common
+                        .loc
+                        .root
+                        .as_ref()
+                        .map(|r| format!(" --root {}", r.display()))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(status)
+}
+
+fn status(s: &StatusArgs) -> Result<ExitStatus, CliError> {
+    let path = state_path(&s.loc, s.backup_dir.as_deref(), s.state.as_deref());
+    let Some(state) = load(&path)? else {
+        return Err(CliError::Usage(format!(
+            "{}: no upgrade has been started here",
+            path.display()
+        )));
+    };
+    if s.format == Format::Json {
+        print_json(&document(&state, &path, serde_json::json!({})))?;
+    } else {
+        print!("{}", state_table(&state));
+    }
+    Ok(ExitStatus::Ok)
+}
