@@ -55,13 +55,27 @@ pub struct UpgradeArgs {
     #[arg(long, value_name = "K", default_value_t = 1)]
     pub max_parallel: usize,
     /// vdsm's port on every host.
-    #[arg(long, value_name = "PORT", default_value_t = 54321)]
+    #[arg(
+        long,
+        value_name = "PORT",
+        default_value_t = 54321,
+        help_heading = "vdsm TLS (the hosts; the probe timeout is --probe-timeout)"
+    )]
     pub vdsm_port: u16,
     /// Where one host's vdsm really listens: NAME=HOST:PORT; repeatable.
-    #[arg(long, value_name = "NAME=HOST:PORT")]
+    #[arg(
+        long,
+        value_name = "NAME=HOST:PORT",
+        help_heading = "vdsm TLS (the hosts; the probe timeout is --probe-timeout)"
+    )]
     pub vdsm_endpoint: Vec<String>,
     /// vdsm handshakes at once.
-    #[arg(long, value_name = "N", default_value_t = 16)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 16,
+        help_heading = "vdsm TLS (the hosts; the probe timeout is --probe-timeout)"
+    )]
     pub probe_parallel: usize,
     /// Seconds between two looks at the Manager during the enrollment.
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
