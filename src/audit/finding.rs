@@ -816,7 +816,7 @@ impl AuditReport {
         t
     }
 
-    /// Hands the whole report to `sink`, in the order [`run_with`] would.
+    /// Hands the whole report to `sink`, in the order [`run_with`](crate::audit::run_with) would.
     pub fn replay(&self, sink: &mut dyn Sink) -> io::Result<()> {
         sink.head(&self.head())?;
         for c in &self.certificates {
@@ -909,7 +909,7 @@ impl Totals {
 
 /// Receives an audit while it runs, in document order: `head`, every certificate (engine
 /// entities first, then host certificates in sorted directory order), every finding (sorted:
-/// severity, path, code), every inventory item, then `finish`. [`run_with`] keeps only what the
+/// severity, path, code), every inventory item, then `finish`. [`run_with`](crate::audit::run_with) keeps only what the
 /// order forces it to (findings, inventory, the few engine rows), so a sink that writes as it
 /// goes audits any number of host certificates in bounded memory.
 pub trait Sink {

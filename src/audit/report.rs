@@ -352,7 +352,7 @@ pub fn json(r: &AuditReport) -> JsonDoc<'_> {
 }
 
 /// Writes the JSON document as the audit runs, byte for byte what `serde_json::to_writer_pretty`
-/// makes of [`json`], plus a final newline. Only one certificate is in memory at a time.
+/// makes of [`json()`], plus a final newline. Only one certificate is in memory at a time.
 pub struct JsonSink<W: Write> {
     w: W,
     buf: Vec<u8>,

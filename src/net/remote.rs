@@ -92,7 +92,7 @@ pub enum RemoteError {
 pub trait Target: Send + Sync {
     /// How this target is named in messages (`localhost`, `host1.example.test`).
     fn name(&self) -> &str;
-    /// Runs `argv` (argv[0] is the program) with optional standard input.
+    /// Runs `argv` (`argv[0]` is the program) with optional standard input.
     fn exec(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError>;
     /// Reads a file; `Ok(None)` when it does not exist.
     fn read_file(&self, path: &Path) -> Result<Option<Vec<u8>>, RemoteError>;

@@ -1,4 +1,4 @@
-//! Hosts over SSH: [`SshTarget`] implements [`remote::Target`] with russh, so the host audit and
+//! Hosts over SSH: [`SshTarget`] implements [`remote::Target`](crate::net::remote::Target) with russh, so the host audit and
 //! host recovery run the same code over SSH as on this machine. Host keys are checked against
 //! known_hosts by default (unknown or changed keys are refused, naming host, port, key type and
 //! fingerprint); recording a *new* key needs an explicit opt-in, a *changed* one is never accepted.
