@@ -770,6 +770,17 @@ impl Engine {
             .collect()
     }
 
+    /// Every VM, in one request (the planner groups them by the host they run on, instead of
+    /// asking once per host).
+    pub async fn vms(&self) -> Result<Vec<Vm>> {
+        let rel = "vms";
+        let v = self.api(Method::GET, rel, None).await?;
+        list(&v, "vm")
+            .iter()
+            .map(|x| vm_from(x).map_err(|r| decode_err("GET", rel, r)))
+            .collect()
+    }
+
     pub async fn clusters(&self) -> Result<Vec<Cluster>> {
         let v = self.api(Method::GET, "clusters", None).await?;
         list(&v, "cluster")
