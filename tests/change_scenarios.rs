@@ -48,14 +48,6 @@ fn cert_field(path: &Path, field: &str) -> String {
         .to_string()
 }
 
-fn sig_alg(path: &Path) -> String {
-    let t = openssl_text(&["x509", "-noout", "-text", "-in", path.to_str().unwrap()]);
-    t.lines()
-        .find_map(|l| l.trim().strip_prefix("Signature Algorithm: "))
-        .unwrap_or("?")
-        .to_string()
-}
-
 /// Entities that exist in a scenario (keys/<name>.p12).
 fn entities(p: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(p.join("keys"))

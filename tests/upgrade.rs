@@ -63,14 +63,6 @@ fn condition(doc: &serde_json::Value, kind: &str) -> (String, String) {
     )
 }
 
-fn sig_alg(path: &Path) -> String {
-    let t = openssl_text(&["x509", "-noout", "-text", "-in", path.to_str().unwrap()]);
-    t.lines()
-        .find_map(|l| l.trim().strip_prefix("Signature Algorithm: "))
-        .unwrap_or("?")
-        .to_string()
-}
-
 /// The Manager-side certificates the resign phase must have re-signed with SHA-256.
 const MANAGER_CERTS: [&str; 4] = [
     "ca.pem",

@@ -88,7 +88,7 @@ pub struct HostsEnrollArgs {
     pub probe: VdsmProbeArgs,
 }
 
-fn endpoints(p: &VdsmProbeArgs) -> Result<VdsmEndpoints, CliError> {
+pub(super) fn endpoints(p: &VdsmProbeArgs) -> Result<VdsmEndpoints, CliError> {
     let mut e = VdsmEndpoints::new(p.vdsm_port);
     for spec in &p.vdsm_endpoint {
         let (name, ep) = spec.split_once('=').ok_or_else(|| {

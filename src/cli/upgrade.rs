@@ -14,14 +14,15 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use rhv_pki::audit::{self, AuditConfig, Severity};
 use rhv_pki::change::txn::{self, BackupState};
-use rhv_pki::hosts::rolling::{self, Selection, VdsmEndpoints};
+use rhv_pki::hosts::rolling::{self, Selection};
 use rhv_pki::net::engine::{Engine, HostStatus};
+use rhv_pki::pki::cert::rfc3339;
 use rhv_pki::upgrade::precheck::{self, Facts, HostFact, HostedEngineFacts, ManagerFacts};
 use rhv_pki::upgrade::{self as up, Check, CheckStatus, Phase, PhaseResult, UpgradeState};
 
 use super::args::{
-    backup_root, engine_config, locations, store_password, CycleArgs, Format, LocationArgs,
-    VdsmProbeArgs,
+    backup_root, engine_config, locations, read_ca, store_password, CycleArgs, Format,
+    LocationArgs, VdsmProbeArgs,
 };
 use super::change::{CommonChangeArgs, ConfArgs, IssueArgs, ResignArgs};
 use super::enroll::HostsEnrollArgs;
@@ -177,6 +178,16 @@ fn common_for_phase(a: &CommonChangeArgs) -> CommonChangeArgs {
     }
 }
 
+/// The vdsm probe flags as `hosts enroll` takes them (one `--probe-timeout` for both probes).
+fn vdsm_args(a: &UpgradeArgs) -> VdsmProbeArgs {
+    VdsmProbeArgs {
+        vdsm_port: a.vdsm_port,
+        vdsm_endpoint: a.vdsm_endpoint.clone(),
+        probe_timeout: a.cycle.ep.probe_timeout,
+        probe_parallel: a.probe_parallel,
+    }
+}
+
 /// Is the maintenance cycle part of this run (the live PKI, or --cycle)?
 fn cycle_applies(a: &UpgradeArgs) -> bool {
     a.cycle.cycle || (a.common.loc.root.is_none() && a.common.loc.pki_dir.is_none())
@@ -282,21 +293,11 @@ impl CliRunner<'_> {
             Err(e) => return Some(unreachable(e.to_string())),
         };
         let l = locations(&a.common.loc);
-        let engine_ca = std::fs::read(l.pki_dir.join("ca.pem"))
-            .ok()
-            .and_then(|pem| openssl::x509::X509::from_pem(&pem).ok())
-            .and_then(|c| c.to_der().ok())
-            .unwrap_or_else(|| cfg.ca_der.clone());
-        let eps = VdsmEndpoints {
-            port: a.vdsm_port,
-            overrides: a
-                .vdsm_endpoint
-                .iter()
-                .filter_map(|s| {
-                    s.split_once('=')
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                })
-                .collect(),
+        // As `hosts enroll` does: host certificates verify against the engine CA.
+        let engine_ca = read_ca(&l.pki_dir.join("ca.pem")).unwrap_or_else(|_| cfg.ca_der.clone());
+        let eps = match super::enroll::endpoints(&vdsm_args(a)) {
+            Ok(e) => e,
+            Err(e) => return Some(unreachable(e.to_string())),
         };
         let rt = match rhv_pki::exec::runtime(rhv_pki::exec::Threads::Pool {
             workers: 2,
@@ -585,12 +586,7 @@ impl up::Runner for CliRunner<'_> {
                 e.max_parallel = a.max_parallel;
                 e.yes = true;
                 e.poll_interval = a.poll_interval;
-                e.probe = VdsmProbeArgs {
-                    vdsm_port: a.vdsm_port,
-                    vdsm_endpoint: a.vdsm_endpoint.clone(),
-                    probe_timeout: a.cycle.ep.probe_timeout,
-                    probe_parallel: a.probe_parallel,
-                };
+                e.probe = vdsm_args(a);
                 // Its own resumable state beside the upgrade's.
                 e.state = Some(self.state_path.with_file_name("upgrade-enroll-state.json"));
                 if !a.exclude_hosts.is_empty() {
@@ -658,16 +654,6 @@ impl up::Runner for CliRunner<'_> {
     fn now(&self) -> i64 {
         Self::now()
     }
-}
-
-fn rfc3339(t: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|d| {
-            d.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| t.to_string())
 }
 
 /// Bytes of the PKI directory's regular files (what a backup copies).
@@ -820,6 +806,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     if a.max_parallel == 0 {
         return Err(CliError::Usage("--max-parallel must be at least 1".into()));
     }
+    super::enroll::endpoints(&vdsm_args(&a))?;
     let path = state_path(
         &a.common.loc,
         a.common.backup_dir.as_deref(),

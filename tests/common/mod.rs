@@ -259,3 +259,12 @@ pub fn output_within(cmd: &mut Command, limit: std::time::Duration, what: &str) 
         stderr: err.join().unwrap(),
     }
 }
+
+/// The signature algorithm of a certificate file, as `openssl x509 -text` names it.
+pub fn sig_alg(path: &Path) -> String {
+    let t = openssl_text(&["x509", "-noout", "-text", "-in", path.to_str().unwrap()]);
+    t.lines()
+        .find_map(|l| l.trim().strip_prefix("Signature Algorithm: "))
+        .unwrap_or("?")
+        .to_string()
+}
