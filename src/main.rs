@@ -12,8 +12,11 @@ use cli::Cli;
 mod cli;
 
 fn main() -> ExitCode {
+    // The language is decided before clap runs, so its help and errors can be translated.
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    cli::lang::init(cli::lang::decide(&argv, |k| std::env::var(k).ok()));
     // Usage errors are UNKNOWN (3) in Nagios terms, not clap's default 2 (= CRITICAL).
-    let args = match Cli::try_parse() {
+    let args = match Cli::try_parse_from(&argv) {
         Ok(a) => a,
         Err(e) => {
             let status = if e.use_stderr() {
@@ -27,7 +30,7 @@ fn main() -> ExitCode {
                 let text = e.to_string();
                 let first = text.lines().next().unwrap_or("invalid arguments");
                 let reason = format!("rhv-pki: {}", first.trim_start_matches("error: "));
-                cli::answer_usage_error(std::env::args_os(), &reason);
+                cli::answer_usage_error(argv.into_iter(), &reason);
             }
             return status.into();
         }

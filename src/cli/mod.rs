@@ -40,6 +40,7 @@ mod cycle;
 mod enroll;
 mod generate;
 mod hosts;
+pub mod lang;
 mod maintenance;
 mod schema;
 mod term;
@@ -64,8 +65,17 @@ static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     after_help = "Each command's --help (and man page) lists the exit codes it returns. Bad arguments exit 3 everywhere (UNKNOWN in Nagios terms); --help and --version exit 0."
 )]
 pub struct Cli {
+    /// The language of what a person reads (tables, messages, plans, help): en or ja (a locale
+    /// name such as ja_JP.UTF-8 is read too). Default: LC_ALL, LC_MESSAGES, LANG as gettext
+    /// reads them. JSON, finding codes, exit codes and metrics never change with it.
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<rhv_pki::i18n::Lang>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+fn parse_lang(s: &str) -> Result<rhv_pki::i18n::Lang, rhv_pki::i18n::UnknownLang> {
+    rhv_pki::i18n::Lang::parse(s)
 }
 
 #[derive(Debug, Subcommand)]
