@@ -308,8 +308,15 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
                 expired[0].name
             )
         } else {
+            let why = match m.version {
+                Some((a, b)) => format!(
+                    "this Manager ({a}.{b}) refuses Enroll Certificate on NonResponsive hosts \
+                     (4.5 and later accept it)"
+                ),
+                None => "the Manager's version is unknown".to_string(),
+            };
             format!(
-                "recover them over SSH first: `rhv-pki hosts recover --ssh --host {}`",
+                "{why}: recover them over SSH first: `rhv-pki hosts recover --ssh --host {}`",
                 expired[0].name
             )
         };
@@ -462,6 +469,30 @@ mod tests {
                 .contains("hosts enroll --host h2"),
             "{exp:?}"
         );
+    }
+
+    #[test]
+    fn the_ssh_verdict_names_the_version_or_says_it_is_unknown() {
+        for (version, why) in [
+            (
+                Some((4, 4)),
+                "this Manager (4.4) refuses Enroll Certificate",
+            ),
+            (None, "the Manager's version is unknown"),
+        ] {
+            let mut f = good();
+            let m = f.manager.as_mut().unwrap();
+            m.version = version;
+            m.hosts[0].cert_expired = Some("2026-12-01T00:00:00Z".into());
+            let c = evaluate(&f);
+            let fix = c
+                .iter()
+                .find(|c| c.id == "host-certs-valid")
+                .and_then(|c| c.fix.clone())
+                .unwrap();
+            assert!(fix.starts_with(why), "{fix}");
+            assert!(fix.contains("hosts recover --ssh --host h1"), "{fix}");
+        }
     }
 
     #[test]
