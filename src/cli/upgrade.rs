@@ -33,6 +33,72 @@ use super::term::{confirm, print_json, say};
 /// The state file's name under the backup directory (a plain re-run finds it there).
 const STATE_FILE: &str = "upgrade-state.json";
 
+/// The memo key: global maintenance before the cycle's first attempt (`on` / `off`).
+const MEMO_GM_BEFORE: &str = "cycle.globalMaintenanceBefore";
+
+/// Test hook (builds with the `fault-injection` feature only, as `RHV_PKI_FAULT`):
+/// `RHV_PKI_UPGRADE_HOLD=<phase>` makes the run wait at the start of that phase (saved
+/// `running`) for up to two minutes, so a test can kill it there.
+#[cfg(feature = "fault-injection")]
+fn hold_for_tests(phase: Phase) {
+    if std::env::var("RHV_PKI_UPGRADE_HOLD").is_ok_and(|p| p == phase.as_str()) {
+        say(&format!(
+            "rhv-pki upgrade: test hook: holding in phase {phase}"
+        ));
+        for _ in 0..1200 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn hold_for_tests(_: Phase) {}
+
+/// Set while `hosts enroll` runs inside the upgrade: it stops on a signal at a safe point
+/// itself (and the upgrade records the interruption), so the watcher below lets it.
+static ENROLLING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// SIGINT, SIGTERM and SIGHUP stop the upgrade at once (the phase in progress stays
+/// `running` in the saved state, and a re-run resumes it), except during the enrollment,
+/// which stops at a safe point itself. Without this watcher, the handlers the enrollment
+/// registers would outlive it and swallow those signals in the phases after it.
+fn watch_signals() {
+    let _ = std::thread::Builder::new()
+        .name("rhv-pki-upgrade-signals".into())
+        .spawn(|| {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                use tokio::signal::unix::{signal, SignalKind};
+                let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
+                    signal(SignalKind::interrupt()),
+                    signal(SignalKind::terminate()),
+                    signal(SignalKind::hangup()),
+                ) else {
+                    return;
+                };
+                loop {
+                    let name = tokio::select! {
+                        _ = int.recv() => "SIGINT",
+                        _ = term.recv() => "SIGTERM",
+                        _ = hup.recv() => "SIGHUP",
+                    };
+                    if ENROLLING.load(std::sync::atomic::Ordering::SeqCst) {
+                        continue;
+                    }
+                    eprintln!(
+                        "rhv-pki upgrade: stopped by {name}; the phase in progress is left running in the saved state: re-run the same command to resume it"
+                    );
+                    std::process::exit(i32::from(ExitStatus::of_signal(Some(name)).code()));
+                }
+            });
+        });
+}
+
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct UpgradeArgs {
@@ -196,8 +262,6 @@ fn cycle_applies(a: &UpgradeArgs) -> bool {
 struct CliRunner<'a> {
     a: &'a UpgradeArgs,
     state_path: PathBuf,
-    /// What the resign phase's own cycle came to, when it ran in this process.
-    cycle_in_resign: Option<ExitStatus>,
     /// The Manager's hosts as the pre-checks saw them (names to enroll).
     hosts: Option<Vec<String>>,
     /// The exit status of the phase that stopped the run.
@@ -311,6 +375,9 @@ impl CliRunner<'_> {
         let excluded = &a.exclude_hosts;
         let r = rt.block_on(async {
             let engine = Engine::login(cfg).await.map_err(|e| e.to_string())?;
+            // What the Manager accepts on a NonResponsive host depends on its version; an
+            // entry point that does not say leaves it unknown (judged as the older one).
+            let version = engine.product_version().await.ok().flatten();
             let facts = rolling::gather(
                 &engine,
                 &eps,
@@ -322,9 +389,9 @@ impl CliRunner<'_> {
             .await
             .map_err(|e| e.to_string())?;
             let _ = engine.logout().await;
-            Ok::<_, String>(facts)
+            Ok::<_, String>((facts, version))
         });
-        let facts = match r {
+        let (facts, version) = match r {
             Ok(f) => f,
             Err(e) => return Some(unreachable(e)),
         };
@@ -390,7 +457,7 @@ impl CliRunner<'_> {
             .map_err(|e| e.to_string());
         Some(ManagerFacts {
             reachable: Ok(()),
-            version: None,
+            version,
             hosts,
             hosted_engine,
             capacity_short,
@@ -432,6 +499,89 @@ impl CliRunner<'_> {
             )),
             None => Ok("add default_md = sha256 to openssl.conf".into()),
         }
+    }
+
+    /// The maintenance cycle: global maintenance on, restart the services of the Manager's
+    /// certificates, verify what they serve, global maintenance off — `maintenance restart`.
+    /// A cycle killed half-way left global maintenance on, which a new attempt finds on and
+    /// would leave on as the admin's; so whether it was off before the first attempt is kept
+    /// in the state's memo, and a resumed cycle that ends well clears what the killed one set.
+    fn cycle(&mut self, state: &mut UpgradeState) -> PhaseResult {
+        let a = self.a;
+        if !cycle_applies(a) {
+            return PhaseResult::Skipped(
+                "not the live PKI (--root / --pki-dir): no services to restart".into(),
+            );
+        }
+        let names = self.present_entities();
+        if names.is_empty() {
+            return PhaseResult::Skipped("no service certificates present".into());
+        }
+        let mut argv: Vec<&str> = names.iter().map(String::as_str).collect();
+        argv.insert(0, "--format=table");
+        let mut r: RestartArgs = match defaults(&argv) {
+            Ok(r) => r,
+            Err(e) => return PhaseResult::Failed(e.to_string()),
+        };
+        r.loc = a.common.loc.clone();
+        r.cycle = a.cycle.clone();
+        let he = if a.cycle.no_maintenance {
+            None
+        } else {
+            match super::cycle::resolve_he(&a.cycle.he, Some(&a.common.loc)) {
+                Ok(h) => Some(h),
+                Err(e) => return self.result_of(Err(e), ""),
+            }
+        };
+        let gm = he.as_ref().and_then(|h| h.gm());
+        let mut off_before = false;
+        if let Some(g) = &gm {
+            let on = match g.status() {
+                Ok(on) => on,
+                Err(e) => {
+                    return PhaseResult::Failed(format!(
+                        "reading global maintenance ({}): {e}",
+                        g.via()
+                    ))
+                }
+            };
+            let first = state
+                .memo
+                .entry(MEMO_GM_BEFORE.to_string())
+                .or_insert_with(|| if on { "on" } else { "off" }.to_string())
+                .clone();
+            if let Err(e) = save(&self.state_path, state) {
+                return PhaseResult::Failed(format!(
+                    "cannot save the upgrade state {}: {e}",
+                    self.state_path.display()
+                ));
+            }
+            off_before = first == "off";
+            if off_before && on {
+                say("rhv-pki upgrade: global maintenance is on from the interrupted cycle; it is cleared once the cycle has verified");
+            }
+        }
+        let st = super::maintenance::restart(r);
+        if let (Ok(ExitStatus::Ok), Some(g), true) = (&st, &gm, off_before) {
+            if g.status().unwrap_or(false) {
+                let held = rhv_pki::manager::maintenance::Held {
+                    was_on: false,
+                    we_set: true,
+                };
+                let s = super::cycle::settle(a.cycle.he.maintenance_timeout);
+                if let Err(e) = rhv_pki::manager::maintenance::leave(g.as_ref(), held, s) {
+                    self.stopped_with = Some(ExitStatus::CycleFailed);
+                    return PhaseResult::Failed(format!(
+                        "restarted and verified, but the global maintenance the interrupted cycle set could not be cleared ({}): {e}",
+                        g.via()
+                    ));
+                }
+                say(
+                    "rhv-pki upgrade: cleared the global maintenance the interrupted cycle had set",
+                );
+            }
+        }
+        self.result_of(st, "restarted and verified")
     }
 
     /// Entities present in the PKI (certs/<name>.cer) whose services a cycle restarts.
@@ -487,10 +637,11 @@ impl up::Runner for CliRunner<'_> {
         }
     }
 
-    fn run(&mut self, phase: Phase) -> PhaseResult {
+    fn run(&mut self, phase: Phase, state: &mut UpgradeState) -> PhaseResult {
         let a = self.a;
         let now = Self::now();
         say(&format!("rhv-pki upgrade: phase {phase}"));
+        hold_for_tests(phase);
         match phase {
             Phase::Prechecks => PhaseResult::Done("pre-checks passed".into()),
             Phase::Conf => match self.conf_needed() {
@@ -512,64 +663,15 @@ impl up::Runner for CliRunner<'_> {
                 };
                 r.issue = a.issue.clone();
                 r.common = common_for_phase(&a.common);
-                r.cycle = a.cycle.clone();
-                let st = super::change::run_resign(r, now);
-                match st {
-                    // Files changed, the cycle inside resign did not finish: the re-sign is
-                    // done, the cycle phase is where a re-run starts.
-                    Ok(s @ (ExitStatus::CycleFailed | ExitStatus::RestartNeeded)) => {
-                        self.cycle_in_resign = Some(s);
-                        PhaseResult::Done(format!(
-                            "re-signed; its maintenance cycle did not finish (exit {})",
-                            s.code()
-                        ))
-                    }
-                    Ok(ExitStatus::Ok) => {
-                        self.cycle_in_resign = Some(ExitStatus::Ok);
-                        point_engine_backups(a);
-                        PhaseResult::Done(
-                            "re-signed what was weak or due (see the report above)".into(),
-                        )
-                    }
-                    other => self.result_of(other, ""),
+                // Files only: the restarts, under global maintenance, are the cycle phase's
+                // (a kill there is then resumed there, not taken for a finished re-sign).
+                let st = super::change::run_resign_files(r, now);
+                if matches!(st, Ok(ExitStatus::Ok)) {
+                    point_engine_backups(a);
                 }
+                self.result_of(st, "re-signed what was weak or due (see the report above)")
             }
-            Phase::Cycle => {
-                if !cycle_applies(a) {
-                    return PhaseResult::Skipped(
-                        "not the live PKI (--root / --pki-dir): no services to restart".into(),
-                    );
-                }
-                match self.cycle_in_resign.take() {
-                    Some(ExitStatus::Ok) => {
-                        PhaseResult::Done("ran inside the re-sign: restarted and verified".into())
-                    }
-                    Some(s) => {
-                        self.stopped_with = Some(s);
-                        PhaseResult::Failed(format!(
-                            "the maintenance cycle did not finish (exit {}); fix the cause shown above and re-run",
-                            s.code()
-                        ))
-                    }
-                    // A re-run: restart and verify the services of every certificate present.
-                    None => {
-                        let names = self.present_entities();
-                        let mut argv: Vec<&str> = names.iter().map(String::as_str).collect();
-                        if argv.is_empty() {
-                            return PhaseResult::Skipped("no service certificates present".into());
-                        }
-                        argv.insert(0, "--format=table");
-                        let mut r: RestartArgs = match defaults(&argv) {
-                            Ok(r) => r,
-                            Err(e) => return PhaseResult::Failed(e.to_string()),
-                        };
-                        r.loc = a.common.loc.clone();
-                        r.cycle = a.cycle.clone();
-                        let st = super::maintenance::restart(r);
-                        self.result_of(st, "restarted and verified")
-                    }
-                }
-            }
+            Phase::Cycle => self.cycle(state),
             Phase::Enroll => {
                 if a.cycle.he.engine.engine_url.is_none() {
                     return PhaseResult::Skipped(
@@ -605,7 +707,9 @@ impl up::Runner for CliRunner<'_> {
                         }
                     }
                 }
+                ENROLLING.store(true, std::sync::atomic::Ordering::SeqCst);
                 let st = super::enroll::run_enroll(e, now);
+                ENROLLING.store(false, std::sync::atomic::Ordering::SeqCst);
                 self.result_of(st, "hosts enrolled where needed (see the report above)")
             }
             Phase::FinalAudit => {
@@ -841,7 +945,6 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     let mut runner = CliRunner {
         a: &a,
         state_path: path.clone(),
-        cycle_in_resign: None,
         hosts: None,
         stopped_with: None,
     };
@@ -937,6 +1040,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     if json {
         super::out::to_stderr(true);
     }
+    watch_signals();
     let outcome = up::drive(&mut state, &mut runner);
     super::out::to_stderr(false);
     let outcome = outcome.map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
