@@ -27,8 +27,10 @@ use super::args::{
 use super::change::{CommonChangeArgs, ConfArgs, IssueArgs, ResignArgs};
 use super::enroll::HostsEnrollArgs;
 use super::exit::{CliError, ExitStatus};
+use super::lang::{t, tf};
 use super::maintenance::RestartArgs;
 use super::term::{confirm, print_json, say};
+use rhv_pki::i18n::{pad, width, Arg};
 
 /// The state file's name under the backup directory (a plain re-run finds it there).
 const STATE_FILE: &str = "upgrade-state.json";
@@ -640,7 +642,7 @@ impl up::Runner for CliRunner<'_> {
     fn run(&mut self, phase: Phase, state: &mut UpgradeState) -> PhaseResult {
         let a = self.a;
         let now = Self::now();
-        say(&format!("rhv-pki upgrade: phase {phase}"));
+        say(&tf("upgrade-progress", &[("phase", phase.as_str().into())]));
         hold_for_tests(phase);
         match phase {
             Phase::Prechecks => PhaseResult::Done("pre-checks passed".into()),
@@ -842,51 +844,126 @@ fn point_engine_backups(a: &UpgradeArgs) {
     }
 }
 
+/// A check's fix in the user's language (the JSON keeps the English `fix`).
+fn fix_text(c: &Check) -> Option<String> {
+    match (&c.fix_msg, &c.fix) {
+        (Some((key, vars)), Some(_)) if !key.is_empty() => {
+            let args: Vec<(&str, Arg<'_>)> = vars.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+            Some(tf(key, &args))
+        }
+        (_, fix) => fix.clone(),
+    }
+}
+
 fn checks_table(checks: &[Check]) -> String {
-    let mut s = String::from("PRE-CHECKS\n");
+    let mut s = format!("{}\n", t("upgrade-prechecks"));
+    let word = |st: CheckStatus| match st {
+        CheckStatus::Pass => t("upgrade-check-pass"),
+        CheckStatus::Fail => t("upgrade-check-fail"),
+        CheckStatus::Skip => t("upgrade-check-skip"),
+    };
+    let ww = [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Skip]
+        .into_iter()
+        .map(|st| width(&word(st)))
+        .max()
+        .unwrap_or(4);
     let w = checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for c in checks {
-        let word = match c.status {
-            CheckStatus::Pass => "PASS",
-            CheckStatus::Fail => "FAIL",
-            CheckStatus::Skip => "SKIP",
-        };
-        s.push_str(&format!("{word}  {:w$}  {}\n", c.id, c.detail));
-        if let Some(fix) = &c.fix {
-            s.push_str(&format!("{:>4}  {:w$}  fix: {fix}\n", "", ""));
+        s.push_str(&format!(
+            "{}  {:w$}  {}\n",
+            pad(&word(c.status), ww),
+            c.id,
+            c.detail
+        ));
+        if let Some(fix) = fix_text(c) {
+            s.push_str(&format!(
+                "{}  {:w$}  {}\n",
+                pad("", ww),
+                "",
+                tf("upgrade-fix", &[("fix", fix.as_str().into())])
+            ));
         }
     }
     s
 }
 
+fn state_word(st: &up::PhaseStatus) -> String {
+    t(&format!("upgrade-state-{}", st.word()))
+}
+
+/// Rows of cells, each column padded to its widest cell in terminal columns (a kanji takes
+/// two), the last column left as it is.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| width(c))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(c);
+            } else {
+                line.push_str(&pad(c, widths[i]));
+                line.push(' ');
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 fn state_table(s: &UpgradeState) -> String {
-    let mut out = String::from("PHASE        STATE    DETAIL\n");
+    let mut rows = vec![vec![
+        t("upgrade-col-phase"),
+        t("upgrade-col-state"),
+        t("upgrade-col-detail"),
+    ]];
     for r in &s.phases {
         use up::PhaseStatus as S;
         let detail = match &r.status {
             S::Pending => String::new(),
-            S::Running { since } => format!("since {}", rfc3339(*since)),
+            S::Running { since } => tf(
+                "upgrade-since",
+                &[("time", rfc3339(*since).as_str().into())],
+            ),
             S::Done { outcome, .. } => outcome.clone(),
             S::Skipped { reason, .. } => reason.clone(),
             S::Failed { reason, .. } => reason.clone(),
         };
-        out.push_str(&format!(
-            "{:12} {:8} {detail}\n",
-            r.phase.as_str(),
-            r.status.word()
-        ));
+        rows.push(vec![
+            r.phase.as_str().to_string(),
+            state_word(&r.status),
+            detail,
+        ]);
     }
-    out.push_str("\nCONDITION    STATUS  REASON              SINCE                 MESSAGE\n");
+    let mut out = aligned(&rows);
+    let mut rows = vec![vec![
+        t("upgrade-col-condition"),
+        t("upgrade-col-status"),
+        t("upgrade-col-reason"),
+        t("upgrade-col-since"),
+        t("upgrade-col-message"),
+    ]];
     for c in &s.conditions {
-        out.push_str(&format!(
-            "{:12} {:7} {:19} {:21} {}\n",
+        rows.push(vec![
             format!("{:?}", c.kind),
-            c.status,
-            c.reason,
-            c.last_transition_time,
-            c.message
-        ));
+            c.status.clone(),
+            c.reason.clone(),
+            c.last_transition_time.clone(),
+            c.message.clone(),
+        ]);
     }
+    out.push('\n');
+    out.push_str(&aligned(&rows));
     out
 }
 
@@ -959,20 +1036,27 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     };
     if !json {
         if let Some(p) = resuming {
-            say(&format!(
-                "rhv-pki upgrade: resuming the saved upgrade in {} at phase {p}",
-                path.display()
+            let file = path.display().to_string();
+            say(&tf(
+                "upgrade-resuming",
+                &[("file", file.as_str().into()), ("phase", p.as_str().into())],
             ));
         }
-        let mut s = String::from("PLAN\n");
-        for p in &plan {
-            s.push_str(&format!(
-                "{:12} {:8} {}\n",
-                p.phase.as_str(),
-                p.will,
-                p.detail
-            ));
-        }
+        let mut s = format!("{}\n", t("upgrade-plan"));
+        let rows: Vec<Vec<String>> = plan
+            .iter()
+            .map(|p| {
+                let will = match p.will {
+                    "run" => t("upgrade-will-run"),
+                    "skip" => t("upgrade-will-skip"),
+                    "done" => t("upgrade-state-done"),
+                    "skipped" => t("upgrade-state-skipped"),
+                    other => other.to_string(),
+                };
+                vec![p.phase.as_str().to_string(), will, p.detail.clone()]
+            })
+            .collect();
+        s.push_str(&aligned(&rows));
         if let Some(c) = &checks {
             s.push('\n');
             s.push_str(&checks_table(c));
@@ -991,7 +1075,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
                 "prechecks": checks,
             }))?;
         } else {
-            println!("\ndry run: nothing was changed");
+            println!("\n{}", t("plan-dry-run"));
         }
         return Ok(if failed_checks {
             ExitStatus::Refused
@@ -1005,8 +1089,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
             .flatten()
             .filter(|c| c.status == CheckStatus::Fail)
             .count();
-        let msg =
-            format!("{n} pre-check(s) failed; nothing was changed (each FAIL line says its fix)");
+        let msg = tf("upgrade-refused", &[("count", n.into())]);
         if json {
             print_json(&serde_json::json!({
                 "kind": "PkiUpgrade", "apiVersion": "rhv-pki/v1", "result": "refused",
@@ -1023,9 +1106,10 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
                 serde_json::json!({"result": "complete"}),
             ))?;
         } else {
+            let file = path.display().to_string();
             println!(
-                "\nthe upgrade in {} is complete; nothing to do",
-                path.display()
+                "\n{}",
+                tf("upgrade-nothing-to-do", &[("file", file.as_str().into())])
             );
         }
         return Ok(ExitStatus::Ok);
@@ -1065,17 +1149,31 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     } else {
         print!("\n{}", state_table(&state));
         match &outcome {
-            up::Outcome::Complete => println!("\nupgrade complete"),
+            up::Outcome::Complete => println!("\n{}", t("upgrade-done")),
             up::Outcome::PrecheckFailed(c) => print!("\n{}", checks_table(c)),
             up::Outcome::Failed { phase, reason } | up::Outcome::Interrupted { phase, reason } => {
-                println!(
-                    "\nstopped at phase {phase}: {reason}\nre-run the same command to resume there (finished phases are not repeated); status: rhv-pki upgrade status{}",
+                let command = format!(
+                    "rhv-pki upgrade status{}",
                     a.common
                         .loc
                         .root
                         .as_ref()
                         .map(|r| format!(" --root {}", r.display()))
                         .unwrap_or_default()
+                );
+                println!(
+                    "\n{}\n{}",
+                    tf(
+                        "upgrade-stopped",
+                        &[
+                            ("phase", phase.as_str().into()),
+                            ("reason", reason.as_str().into())
+                        ]
+                    ),
+                    tf(
+                        "upgrade-resume-hint",
+                        &[("command", command.as_str().into())]
+                    )
                 );
             }
         }

@@ -36,3 +36,49 @@ upgrade-check-failed = { $count ->
     [one] one pre-check failed; nothing was changed
    *[other] { $count } pre-checks failed; nothing was changed
 }
+
+## upgrade (cli)
+upgrade-plan = PLAN
+upgrade-prechecks = PRE-CHECKS
+upgrade-check-pass = PASS
+upgrade-check-fail = FAIL
+upgrade-check-skip = SKIP
+upgrade-fix = fix: { $fix }
+upgrade-will-run = run
+upgrade-will-skip = skip
+upgrade-state-pending = pending
+upgrade-state-running = running
+upgrade-state-done = done
+upgrade-state-skipped = skipped
+upgrade-state-failed = failed
+upgrade-col-phase = PHASE
+upgrade-col-state = STATE
+upgrade-col-detail = DETAIL
+upgrade-col-condition = CONDITION
+upgrade-col-status = STATUS
+upgrade-col-reason = REASON
+upgrade-col-since = SINCE
+upgrade-col-message = MESSAGE
+upgrade-since = since { $time }
+upgrade-progress = rhv-pki upgrade: phase { $phase }
+upgrade-resuming = rhv-pki upgrade: resuming the saved upgrade in { $file } at phase { $phase }
+upgrade-done = upgrade complete
+upgrade-nothing-to-do = the upgrade in { $file } is complete; nothing to do
+upgrade-stopped = stopped at phase { $phase }: { $reason }
+upgrade-resume-hint = re-run the same command to resume there (finished phases are not repeated); status: { $command }
+upgrade-refused = { $count } pre-check(s) failed; nothing was changed (each FAIL line says its fix)
+upgrade-fix-pki-readable = run as root on the Manager, or point --root / --pki-dir at the PKI
+upgrade-fix-ca-key = restore private/ca.pem from an engine-backup: the CA cannot be re-signed without it
+upgrade-fix-p12-password = give the stores' password with --p12-password-file (engine-setup's default is mypass)
+upgrade-fix-no-unfinished-change = finish or undo it first: `rhv-pki rollback --root R` restores the backup it made
+upgrade-fix-backup-writable = create it or choose another with --backup-dir
+upgrade-fix-backup-space = free space there, or choose another --backup-dir
+upgrade-fix-engine-reachable = check --engine-url, --ca-file, --user and --password-file
+upgrade-fix-hosts-up = bring them Up, or leave them out with --exclude-host NAME (they keep their certificates until enrolled later)
+upgrade-fix-hosted-engine-unknown = make `hosted-engine --vm-status` work on a hosted-engine host, or use --he-api
+upgrade-fix-hosted-engine-agents = start ovirt-ha-agent / ovirt-ha-broker on those hosts and wait for a score
+upgrade-fix-capacity = migrate or stop VMs, or add a host, so one host's VMs fit on the others
+upgrade-fix-placement = see `rhv-pki hosts enroll --dry-run` for the constraint; lower --max-parallel or exclude the host
+upgrade-fix-host-certs-api = this Manager ({ $version }) accepts Enroll Certificate on NonResponsive hosts: `rhv-pki hosts enroll --host { $host }` first, or recover them over SSH
+upgrade-fix-host-certs-ssh = this Manager ({ $version }) refuses Enroll Certificate on NonResponsive hosts (4.5 and later accept it): recover them over SSH first: `rhv-pki hosts recover --ssh --host { $host }`
+upgrade-fix-host-certs-ssh-unknown = the Manager's version is unknown: recover them over SSH first: `rhv-pki hosts recover --ssh --host { $host }`

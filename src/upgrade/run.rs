@@ -228,6 +228,7 @@ mod tests {
                     status: CheckStatus::Pass,
                     detail: "ok".into(),
                     fix: None,
+                    fix_msg: None,
                 },
                 Check {
                     id: "capacity",
@@ -238,6 +239,7 @@ mod tests {
                     },
                     detail: "x".into(),
                     fix: self.checks_fail.then(|| "add a host".into()),
+                    fix_msg: None,
                 },
             ]
         }
