@@ -216,10 +216,8 @@ esac
             .any(|h| h["hosted_engine"]["global_maintenance"] == "true")
     }
 
-    /// Carries out the pending restart requests of the stand-in `systemctl` (the simulator is
-    /// restarted for `httpd`); returns the units.
-    fn serve_restarts(&mut self) -> Vec<String> {
-        let mut done = Vec::new();
+    /// The restart requests of the stand-in `systemctl` waiting now, oldest first.
+    fn requests_now(&self) -> Vec<PathBuf> {
         let mut reqs: Vec<PathBuf> = std::fs::read_dir(self.shims.path())
             .unwrap()
             .flatten()
@@ -230,6 +228,13 @@ esac
             })
             .collect();
         reqs.sort();
+        reqs
+    }
+
+    /// Carries out restart requests (the simulator is restarted for `httpd`); returns the
+    /// units.
+    fn serve_restarts(&mut self, reqs: Vec<PathBuf>) -> Vec<String> {
+        let mut done = Vec::new();
         for r in reqs {
             let unit = std::fs::read_to_string(&r).unwrap().trim().to_string();
             let gm = self.gm();
@@ -277,6 +282,9 @@ esac
         let deadline = Instant::now() + Duration::from_secs(240);
         let mut sent = false;
         let status = loop {
+            // The requests seen now are served only after the kill predicate has seen them
+            // too (it may be waiting for one of them).
+            let reqs = self.requests_now();
             if !sent {
                 if let Some(sig) = kill(self) {
                     let ok = Command::new("kill")
@@ -287,7 +295,7 @@ esac
                     sent = true;
                 }
             }
-            self.serve_restarts();
+            self.serve_restarts(reqs);
             if let Some(st) = child.try_wait().unwrap() {
                 break st;
             }
@@ -303,7 +311,8 @@ esac
         };
         // A restart asked for by a killed run is still carried out (systemd would).
         std::thread::sleep(Duration::from_millis(100));
-        self.serve_restarts();
+        let reqs = self.requests_now();
+        self.serve_restarts(reqs);
         Output {
             status,
             stdout: out.join().unwrap(),
@@ -549,7 +558,7 @@ fn before(rig: &Rig) -> BTreeMap<String, (String, String)> {
 
 #[test]
 fn a_hosted_engine_manager_is_upgraded_in_waves_through_injected_faults() {
-    let he1 = rhv_pki::sim::state::uuid_of("host", "host3");
+    let host3 = rhv_pki::sim::state::uuid_of("host", "host3");
     let mut rig = Rig::start(
         "4.5.6-1.el9",
         &format!(
@@ -562,7 +571,7 @@ after = 3
 count = 2
 [[faults]]
 kind = "lost_answer"
-path = "/hosts/{he1}/activate"
+path = "/hosts/{host3}/activate"
 count = 1
 "#
         ),
