@@ -471,6 +471,12 @@ fn japanese_output_is_japanese_and_aligned_and_json_does_not_change_with_the_loc
         table.contains("完了") && table.contains("省略済み"),
         "{table}"
     );
+    // The conditions' messages too (types and reasons are identifiers and stay).
+    assert!(
+        table.contains("AllPhasesFinished")
+            && table.contains("すべてのフェーズが完了または省略されました"),
+        "{table}"
+    );
     let cols: Vec<usize> = phases.iter().map(|l| column_of(l, 1)).collect();
     assert!(cols.iter().all(|c| *c == cols[0]), "{cols:?}\n{table}");
     let en_table = String::from_utf8(st("C", "table")).unwrap();

@@ -959,12 +959,73 @@ fn state_table(s: &UpgradeState) -> String {
             c.status.clone(),
             c.reason.clone(),
             c.last_transition_time.clone(),
-            c.message.clone(),
+            condition_message(s, c),
         ]);
     }
     out.push('\n');
     out.push_str(&aligned(&rows));
     out
+}
+
+/// A condition's message in the user's language, from its reason and the state (the JSON
+/// keeps the English `message`, which is what these give in English; a reason without a
+/// message here keeps it too).
+fn condition_message(s: &UpgradeState, c: &up::Condition) -> String {
+    use up::PhaseStatus as S;
+    let resume = t("upgrade-resume");
+    let failed = s.phases.iter().find_map(|r| match &r.status {
+        S::Failed { reason, .. } => Some((r.phase, reason.clone())),
+        _ => None,
+    });
+    let phase = |p: Option<Phase>| p.map(Phase::as_str).unwrap_or("?");
+    match c.reason.as_str() {
+        "PhaseRunning" => tf(
+            "upgrade-cond-phase-running",
+            &[
+                ("phase", phase(s.interrupted()).into()),
+                ("resume", resume.as_str().into()),
+            ],
+        ),
+        "Complete" => t("upgrade-cond-complete"),
+        "Failed" => tf("upgrade-cond-failed", &[("resume", resume.as_str().into())]),
+        "NotStarted" => t("upgrade-cond-not-started"),
+        "Paused" => tf(
+            "upgrade-cond-paused",
+            &[
+                ("phase", phase(s.next_phase()).into()),
+                ("resume", resume.as_str().into()),
+            ],
+        ),
+        "PhaseFailed" => match &failed {
+            Some((p, why)) => tf(
+                "upgrade-cond-phase-failed",
+                &[
+                    ("phase", p.as_str().into()),
+                    ("reason", why.as_str().into()),
+                    ("resume", resume.as_str().into()),
+                ],
+            ),
+            None => c.message.clone(),
+        },
+        "AsExpected" => t("upgrade-cond-as-expected"),
+        "Restarting" => t("upgrade-cond-restarting"),
+        "CycleFailed" => t("upgrade-cond-cycle-failed"),
+        "InService" => t("upgrade-cond-in-service"),
+        "AllPhasesFinished" => t("upgrade-cond-all-finished"),
+        "PhasesLeft" => {
+            let left: Vec<&str> = s
+                .phases
+                .iter()
+                .filter(|r| !r.status.is_finished())
+                .map(|r| r.phase.as_str())
+                .collect();
+            tf(
+                "upgrade-cond-phases-left",
+                &[("phases", left.join(", ").as_str().into())],
+            )
+        }
+        _ => c.message.clone(),
+    }
 }
 
 fn document(s: &UpgradeState, path: &Path, extra: serde_json::Value) -> serde_json::Value {
@@ -1195,4 +1256,43 @@ fn status(s: &StatusArgs) -> Result<ExitStatus, CliError> {
         print!("{}", state_table(&state));
     }
     Ok(ExitStatus::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The English catalogue gives each condition's JSON message, in every state the phases
+    /// can be in (so the table and the JSON say the same in English).
+    #[test]
+    fn condition_messages_in_english_are_the_json_messages() {
+        let mut states = Vec::new();
+        let mut s = UpgradeState::new("p", 1);
+        states.push(s.clone());
+        s.start(Phase::Prechecks, 2).unwrap();
+        states.push(s.clone());
+        s.finish(Phase::Prechecks, "ok", 3).unwrap();
+        states.push(s.clone());
+        s.skip(Phase::Conf, "no", 4).unwrap();
+        s.finish(Phase::Resign, "ok", 5).unwrap();
+        s.start(Phase::Cycle, 6).unwrap();
+        states.push(s.clone());
+        s.fail(Phase::Cycle, "restart httpd: exit 1", 7).unwrap();
+        states.push(s.clone());
+        s.finish(Phase::Cycle, "ok", 8).unwrap();
+        s.fail(Phase::Enroll, "host3 install_failed", 9).unwrap();
+        states.push(s.clone());
+        for p in [Phase::Enroll, Phase::FinalAudit] {
+            s.finish(p, "ok", 10).unwrap();
+        }
+        states.push(s.clone());
+        let mut reasons = std::collections::BTreeSet::new();
+        for st in &states {
+            for c in &st.conditions {
+                assert_eq!(condition_message(st, c), c.message, "{}", c.reason);
+                reasons.insert(c.reason.clone());
+            }
+        }
+        assert_eq!(reasons.len(), 12, "{reasons:?}");
+    }
 }
