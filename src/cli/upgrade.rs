@@ -56,9 +56,38 @@ fn hold_for_tests(phase: Phase) {
 #[cfg(not(feature = "fault-injection"))]
 fn hold_for_tests(_: Phase) {}
 
-/// Set while `hosts enroll` runs inside the upgrade: it stops on a signal at a safe point
-/// itself (and the upgrade records the interruption), so the watcher below lets it.
-static ENROLLING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// What the signal watcher below must know of the enrollment, which stops on a signal at a
+/// safe point itself (and the upgrade records the interruption).
+#[derive(Default)]
+struct Watch {
+    /// `hosts enroll` is running: a signal is its own.
+    enrolling: bool,
+    /// Signals the watcher saw while it ran.
+    seen_enrolling: usize,
+    /// The enrollment stopped on a signal the watcher has not seen yet (it is woken after
+    /// the signal arrived, possibly once the enrollment is over): skip that one.
+    skip_next: bool,
+}
+
+static WATCH: std::sync::Mutex<Watch> = std::sync::Mutex::new(Watch {
+    enrolling: false,
+    seen_enrolling: 0,
+    skip_next: false,
+});
+
+fn watch() -> std::sync::MutexGuard<'static, Watch> {
+    WATCH.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The enrollment starts (`true`) or ended (`false`, `stopped_by_signal` telling how).
+fn enrolling(on: bool, stopped_by_signal: bool) {
+    let mut w = watch();
+    w.enrolling = on;
+    if !on {
+        w.skip_next = stopped_by_signal && w.seen_enrolling == 0;
+        w.seen_enrolling = 0;
+    }
+}
 
 /// SIGINT, SIGTERM and SIGHUP stop the upgrade at once (the phase in progress stays
 /// `running` in the saved state, and a re-run resumes it), except during the enrollment,
@@ -89,8 +118,16 @@ fn watch_signals() {
                         _ = term.recv() => "SIGTERM",
                         _ = hup.recv() => "SIGHUP",
                     };
-                    if ENROLLING.load(std::sync::atomic::Ordering::SeqCst) {
-                        continue;
+                    {
+                        let mut w = watch();
+                        if w.enrolling {
+                            w.seen_enrolling += 1;
+                            continue;
+                        }
+                        if w.skip_next {
+                            w.skip_next = false;
+                            continue;
+                        }
                     }
                     eprintln!(
                         "rhv-pki upgrade: stopped by {name}; the phase in progress is left running in the saved state: re-run the same command to resume it"
@@ -709,9 +746,15 @@ impl up::Runner for CliRunner<'_> {
                         }
                     }
                 }
-                ENROLLING.store(true, std::sync::atomic::Ordering::SeqCst);
+                enrolling(true, false);
                 let st = super::enroll::run_enroll(e, now);
-                ENROLLING.store(false, std::sync::atomic::Ordering::SeqCst);
+                enrolling(
+                    false,
+                    matches!(
+                        st,
+                        Ok(ExitStatus::Interrupted | ExitStatus::Terminated | ExitStatus::Hangup)
+                    ),
+                );
                 self.result_of(st, "hosts enrolled where needed (see the report above)")
             }
             Phase::FinalAudit => {
