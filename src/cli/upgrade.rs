@@ -657,7 +657,7 @@ impl up::Runner for CliRunner<'_> {
                     .into(),
             ),
             Phase::Cycle if cycle_applies(self.a) => Ok(
-                "global maintenance (hosted engine), restart the services of the re-signed certificates, verify what the endpoints serve, leave global maintenance"
+                "global maintenance (hosted engine), restart the services that read the Manager's certificates, verify what the endpoints serve, leave global maintenance"
                     .into(),
             ),
             Phase::Cycle => Err(
