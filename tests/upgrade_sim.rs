@@ -642,6 +642,30 @@ count = 1
     );
     assert_eq!(std::fs::read(rig.state_file()).unwrap(), state_before);
     assert_eq!(rig.restarts.len(), 2);
+
+    // A new upgrade of the same, now healthy, PKI (a yearly run with nothing due) re-signs
+    // nothing, so it restarts nothing and never touches global maintenance.
+    let second = rig.backups().join("upgrade-state-2.json");
+    let second_arg = second.display().to_string();
+    let o = rig.run(&["--yes", "--state", &second_arg], &[], |_| None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        rig.restarts.len(),
+        2,
+        "restarted with nothing re-signed: {:?}",
+        rig.restarts
+    );
+    assert_eq!(
+        rig.gm_switches(),
+        (1, 1),
+        "global maintenance switched again"
+    );
+    let st: serde_json::Value = serde_json::from_slice(&std::fs::read(&second).unwrap()).unwrap();
+    assert!(
+        phase_states(&st).contains(&"cycle=skipped".to_string()),
+        "{st}"
+    );
+    assert_eq!(st["memo"]["resign.changed"], "", "{st}");
 }
 
 /// Kills the upgrade in `phase` with `signal`, checks what the state file says then, re-runs

@@ -35,8 +35,40 @@ use rhv_pki::i18n::{pad, width, Arg};
 /// The state file's name under the backup directory (a plain re-run finds it there).
 const STATE_FILE: &str = "upgrade-state.json";
 
+/// The names whose digest differs between two [`CliRunner::cert_digests`] records.
+fn changed_certs(before: &str, after: &str) -> Vec<String> {
+    let parse = |s: &str| -> std::collections::BTreeMap<String, String> {
+        s.split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let (b, a) = (parse(before), parse(after));
+    a.iter()
+        .filter(|(k, v)| b.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
 /// The memo key: global maintenance before the cycle's first attempt (`on` / `off`).
 const MEMO_GM_BEFORE: &str = "cycle.globalMaintenanceBefore";
+/// The memo key: a digest of the CA and of each service certificate before the re-sign phase's
+/// first attempt (`name=sha256hex` joined by `,`), so a resumed re-sign still knows what it
+/// changed.
+const MEMO_CERTS_BEFORE: &str = "resign.certsBefore";
+/// The memo key: the services whose certificates the re-sign phase changed (`,`-joined; empty
+/// when nothing was due). The cycle restarts only these; all of them when the CA changed.
+const MEMO_RESTART: &str = "resign.changed";
+
+/// The service certificates a cycle may restart for, in restart order.
+const SERVICE_CERTS: [&str; 6] = [
+    "engine",
+    "apache",
+    "websocket-proxy",
+    "jboss",
+    "imageio-proxy",
+    "ovirt-provider-ovn",
+];
 
 /// Test hook (builds with the `fault-injection` feature only, as `RHV_PKI_FAULT`):
 /// `RHV_PKI_UPGRADE_HOLD=<phase>` makes the run wait at the start of that phase (saved
@@ -552,9 +584,22 @@ impl CliRunner<'_> {
                 "not the live PKI (--root / --pki-dir): no services to restart".into(),
             );
         }
-        let names = self.present_entities();
+        let mut names = self.present_entities();
         if names.is_empty() {
             return PhaseResult::Skipped("no service certificates present".into());
+        }
+        // Only what the re-sign phase changed needs a restart (a yearly run with nothing due
+        // restarts nothing); a state saved without that record restarts every service.
+        if let Some(changed) = state.memo.get(MEMO_RESTART) {
+            let changed: Vec<&str> = changed.split(',').filter(|n| !n.is_empty()).collect();
+            if !changed.contains(&"ca") {
+                names.retain(|n| changed.contains(&n.as_str()));
+            }
+            if names.is_empty() {
+                return PhaseResult::Skipped(
+                    "the re-sign phase changed no certificate: no service to restart".into(),
+                );
+            }
         }
         let mut argv: Vec<&str> = names.iter().map(String::as_str).collect();
         argv.insert(0, "--format=table");
@@ -623,21 +668,34 @@ impl CliRunner<'_> {
         self.result_of(st, "restarted and verified")
     }
 
+    /// `name=sha256hex` of the CA (`ca`) and each present service certificate, `,`-joined; a
+    /// file that cannot be read is left out (and so counts as changed if it appears later).
+    fn cert_digests(&self) -> String {
+        let l = locations(&self.a.common.loc);
+        std::iter::once(("ca", l.pki_dir.join("ca.pem")))
+            .chain(
+                SERVICE_CERTS
+                    .iter()
+                    .map(|n| (*n, l.pki_dir.join(format!("certs/{n}.cer")))),
+            )
+            .filter_map(|(n, p)| {
+                let bytes = std::fs::read(p).ok()?;
+                let d = openssl::sha::sha256(&bytes);
+                let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+                Some(format!("{n}={hex}"))
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// Entities present in the PKI (certs/<name>.cer) whose services a cycle restarts.
     fn present_entities(&self) -> Vec<String> {
         let l = locations(&self.a.common.loc);
-        [
-            "engine",
-            "apache",
-            "websocket-proxy",
-            "jboss",
-            "imageio-proxy",
-            "ovirt-provider-ovn",
-        ]
-        .iter()
-        .filter(|n| l.pki_dir.join(format!("certs/{n}.cer")).exists())
-        .map(|n| n.to_string())
-        .collect()
+        SERVICE_CERTS
+            .iter()
+            .filter(|n| l.pki_dir.join(format!("certs/{n}.cer")).exists())
+            .map(|n| n.to_string())
+            .collect()
     }
 }
 
@@ -702,11 +760,26 @@ impl up::Runner for CliRunner<'_> {
                 };
                 r.issue = a.issue.clone();
                 r.common = common_for_phase(&a.common);
+                let before = state
+                    .memo
+                    .entry(MEMO_CERTS_BEFORE.to_string())
+                    .or_insert_with(|| self.cert_digests())
+                    .clone();
+                if let Err(e) = save(&self.state_path, state) {
+                    return PhaseResult::Failed(format!(
+                        "cannot save the upgrade state {}: {e}",
+                        self.state_path.display()
+                    ));
+                }
                 // Files only: the restarts, under global maintenance, are the cycle phase's
                 // (a kill there is then resumed there, not taken for a finished re-sign).
                 let st = super::change::run_resign_files(r, now);
                 if matches!(st, Ok(ExitStatus::Ok)) {
                     point_engine_backups(a);
+                    let changed = changed_certs(&before, &self.cert_digests());
+                    state
+                        .memo
+                        .insert(MEMO_RESTART.to_string(), changed.join(","));
                 }
                 self.result_of(st, "re-signed what was weak or due (see the report above)")
             }

@@ -221,7 +221,8 @@ pub struct UpgradeState {
     pub conditions: Vec<Condition>,
     /// What a phase must remember across an interruption (the maintenance cycle: whether
     /// global maintenance was off before its first attempt, so a resumed cycle clears what
-    /// the killed one set).
+    /// the killed one set; the re-sign phase: which certificates it changed, so the cycle
+    /// restarts only their services).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub memo: BTreeMap<String, String>,
 }
