@@ -78,6 +78,10 @@ pub struct Host {
     pub job: Option<String>,
     /// The current enrollment must end in install_failed (fault fired at its start).
     pub enroll_fails: bool,
+    /// The current enrollment installs the new certificate (vdsm serves it) yet the engine
+    /// reports install_failed (event 882): `install_failed_installed` fired at its start.
+    #[serde(default)]
+    pub installed_but_fails: bool,
     /// The enrollment's new key and certificate, waiting for the end of `installing`.
     pub issued: Option<(String, String)>,
     pub issue_error: Option<String>,
@@ -353,6 +357,7 @@ impl World {
                 cert_pem: String::new(),
                 job: None,
                 enroll_fails: false,
+                installed_but_fails: false,
                 issued: None,
                 issue_error: None,
                 issuing: false,
@@ -1196,7 +1201,9 @@ impl World {
                 let Ok(i) = self.hidx(&h) else { return };
                 self.hosts[i].status = HostStatus::Installing;
                 let fails = self.host_fault("install_failed", &h);
+                let installed_but_fails = !fails && self.host_fault("install_failed_installed", &h);
                 self.hosts[i].enroll_fails = fails;
+                self.hosts[i].installed_but_fails = installed_but_fails;
                 if !fails {
                     self.hosts[i].issuing = true;
                     effects.push(Effect::Issue(h.clone()));
@@ -1244,6 +1251,7 @@ impl World {
                 };
                 let hm = &mut self.hosts[i];
                 hm.enroll_fails = false;
+                let installed_but_fails = std::mem::take(&mut hm.installed_but_fails);
                 hm.job = None;
                 if let Some(why) = failure {
                     hm.status = HostStatus::InstallFailed;
@@ -1261,13 +1269,31 @@ impl World {
                     let _ = why;
                     self.end_job(now, job, false);
                 } else if let Some((k, c, served)) = issued {
-                    self.report.host(&name).enrolled += 1;
                     // One transition: the port serves the new certificate from the moment
                     // the status says maintenance (both change under the world lock).
                     let hm = &mut self.hosts[i];
                     hm.key_pem = k;
                     hm.cert_pem = c;
                     hm.served = Some(served);
+                    if installed_but_fails {
+                        // The engine's known misreport: the playbook installed the new
+                        // certificate (vdsm serves it) but the flow ends in install_failed;
+                        // Activate brings the host Up as usual.
+                        hm.status = HostStatus::InstallFailed;
+                        self.report.host(&name).enroll_failed += 1;
+                        self.event(
+                            now,
+                            882,
+                            "error",
+                            format!("Failed to enroll certificate for host {name} (User: {USER})."),
+                            Some(&h),
+                            None,
+                        );
+                        self.end_job(now, job, false);
+                        return;
+                    }
+                    self.report.host(&name).enrolled += 1;
+                    let hm = &mut self.hosts[i];
                     hm.status = HostStatus::Maintenance;
                     self.event(
                         now,
