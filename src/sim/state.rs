@@ -1762,6 +1762,48 @@ mod tests {
     }
 
     #[test]
+    fn install_failed_installed_serves_the_new_certificate_yet_says_install_failed() {
+        let mut w = in_maintenance();
+        let h = w.hosts[0].id.clone();
+        w.faults.push(FaultState {
+            kind: "install_failed_installed".into(),
+            host: Some(h.clone()),
+            count: 1,
+            after: 0,
+            status: 503,
+            path: None,
+            seen: 0,
+            fired: 0,
+            seconds: 0.0,
+            until: None,
+        });
+        let old = w.hosts[0].served.clone().unwrap();
+        let (k, c) = servable("new");
+        let seen = enroll_steps(&mut w, (k, c.clone()));
+        let failed = seen
+            .iter()
+            .position(|(s, _)| *s == HostStatus::InstallFailed)
+            .expect("install_failed");
+        // The new certificate from the very transition that shows install_failed.
+        for (s, cfg) in &seen[..failed] {
+            assert!(std::sync::Arc::ptr_eq(cfg.as_ref().unwrap(), &old), "{s:?}");
+        }
+        for (s, cfg) in &seen[failed..] {
+            assert_eq!(*s, HostStatus::InstallFailed);
+            assert!(!std::sync::Arc::ptr_eq(cfg.as_ref().unwrap(), &old));
+        }
+        assert_eq!(w.hosts[0].cert_pem, c);
+        assert!(w.events.iter().any(|e| e.code == 882));
+        assert!(!w.events.iter().any(|e| e.code == 881));
+        assert_eq!(w.faults[0].fired, 1);
+        // Activate brings it up, serving the new certificate.
+        w.activate(&h, 3000).unwrap();
+        run(&mut w, 3000, 6000);
+        assert_eq!(w.hosts[0].status, HostStatus::Up);
+        assert_eq!(w.hosts[0].cert_pem, c);
+    }
+
+    #[test]
     fn maintenance_migrates_and_moves_spm() {
         let mut w = world();
         let h1 = w.hosts[0].id.clone();
