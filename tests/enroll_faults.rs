@@ -10,7 +10,7 @@ use common::text;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::sim::{three_hosts, Sim};
+use common::sim::{fired, three_hosts, Sim};
 
 /// Nominal timings × this = the simulated cycle (a host cycle ≈ 0.6 s).
 const SCALE: f64 = 0.01;
@@ -988,4 +988,171 @@ count = 1
     // The state file recorded the enrollment; the report tells it.
     assert_eq!(saved["hosts"][&id]["enrolled"], true, "{saved}");
     assert_eq!(rep["hosts"][0]["enrolled"], true, "{rep}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. install_failed: a known engine behaviour (issue 19). The Manager may say install_failed
+// although the new certificate is in place (the host comes Up on Activate): the cycle probes
+// what vdsm serves and goes on only when it is a new certificate of the current CA.
+
+/// The serial (upper-case hex, as the report writes it) host `name`'s vdsm serves now.
+fn served_serial(sim: &Sim, name: &str) -> String {
+    let ep = sim
+        .vdsm_endpoints()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, ep)| ep)
+        .unwrap();
+    let port: u16 = ep.rsplit(':').next().unwrap().parse().unwrap();
+    let der = common::sim::served_cert(port, &format!("{name}.example.test"));
+    let (_, x) = x509_parser::parse_x509_certificate(&der).unwrap();
+    rhv_pki::pki::cert::serial_hex(x.raw_serial())
+}
+
+/// `doc` against the published schema of its kind.
+fn assert_schema_valid(doc: &serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(format!("{}.schema.json", doc["kind"].as_str().unwrap()));
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let errs: Vec<String> = v.iter_errors(doc).map(|e| e.to_string()).collect();
+    assert!(errs.is_empty(), "{errs:#?}\n{doc:#}");
+}
+
+const ENROLL_HOST3: [&str; 8] = [
+    "hosts",
+    "enroll",
+    "--host",
+    "host3",
+    "--all-hosts",
+    "--yes",
+    "--format",
+    "json",
+];
+
+#[test]
+fn install_failed_but_serving_the_new_certificate_is_activated_and_reported() {
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[[faults]]
+kind = "install_failed_installed"
+host = "host3"
+count = 2
+"#,
+        ),
+        SCALE,
+    );
+    let old = served_serial(&sim, "host3");
+    let o = rhv(&sim, &ENROLL_HOST3);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let rep = json(&o);
+    assert_schema_valid(&rep);
+    assert_eq!(rep["completed"], true, "{rep}");
+    let h = &rep["hosts"][0];
+    assert_eq!(h["name"], "host3", "{rep}");
+    assert_eq!(h["step"], "done", "{rep}");
+    assert_eq!(h["status"], "up", "{rep}");
+    assert_eq!(h["enrolled"], true, "{rep}");
+    assert_eq!(h["managerSaidInstallFailed"], true, "{rep}");
+    assert_eq!(h["error"], serde_json::Value::Null, "{rep}");
+    assert_eq!(h["oldSerial"], old.as_str(), "{rep}");
+    // The serial the report names is the one vdsm serves, and it is a new one.
+    let new = served_serial(&sim, "host3");
+    assert_ne!(new, old);
+    assert_eq!(h["newSerial"], new.as_str(), "{rep}");
+    assert_eq!(rep["leftInMaintenance"], serde_json::json!([]), "{rep}");
+    assert_eq!(rep["outOfService"], serde_json::json!([]), "{rep}");
+    assert_eq!(status_of(&sim, "host3"), "up");
+    // One enrollment, which the Manager called failed; activated without a second one.
+    assert_eq!(events(&sim, "host3", 880), 1);
+    assert_eq!(events(&sim, "host3", 882), 1);
+    assert_eq!(events(&sim, "host3", 881), 0);
+    let r = sim.report();
+    assert_eq!(fired(&r, "install_failed_installed host3"), 1);
+    assert_eq!(r["hosts"]["host3"]["enrollFailed"], 1, "{r}");
+    assert_eq!(r["hosts"]["host3"]["activate"], 1, "{r}");
+    assert!(
+        stderr(&o).contains("the Manager says install_failed"),
+        "{}",
+        text(&o)
+    );
+    // A second run (the fault fires again): the text report says it too.
+    let t = rhv(
+        &sim,
+        &["hosts", "enroll", "--host", "host3", "--all-hosts", "--yes"],
+    );
+    assert_eq!(t.status.code(), Some(0), "{}", text(&t));
+    let out = String::from_utf8_lossy(&t.stdout);
+    assert!(
+        out.contains("(the Manager said install_failed; vdsm served the new certificate)"),
+        "{}",
+        text(&t)
+    );
+    assert_eq!(fired(&sim.report(), "install_failed_installed host3"), 2);
+    assert_ne!(served_serial(&sim, "host3"), new);
+    assert_eq!(status_of(&sim, "host3"), "up");
+}
+
+#[test]
+fn install_failed_still_serving_the_old_certificate_stops_there() {
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[[faults]]
+kind = "install_failed"
+host = "host3"
+count = 0
+"#,
+        ),
+        SCALE,
+    );
+    let old = served_serial(&sim, "host3");
+    let o = rhv(&sim, &ENROLL_HOST3);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let rep = json(&o);
+    assert_schema_valid(&rep);
+    assert_eq!(rep["completed"], false, "{rep}");
+    let h = &rep["hosts"][0];
+    assert_eq!(h["step"], "failed", "{rep}");
+    assert_eq!(h["status"], "install_failed", "{rep}");
+    assert_eq!(h["enrolled"], false, "{rep}");
+    assert_eq!(h["managerSaidInstallFailed"], false, "{rep}");
+    assert_eq!(h["newSerial"], serde_json::Value::Null, "{rep}");
+    let err = h["error"].as_str().unwrap();
+    assert!(err.contains("event 882"), "{err}");
+    assert!(
+        err.contains(&format!("still serves the old certificate (serial {old})")),
+        "{err}"
+    );
+    assert_eq!(
+        rep["leftInMaintenance"],
+        serde_json::json!(["host3"]),
+        "{rep}"
+    );
+    assert_eq!(
+        rep["outOfService"],
+        serde_json::json!([{"name": "host3", "status": "install_failed"}]),
+        "{rep}"
+    );
+    // Not activated: still install_failed, still the old certificate.
+    assert_eq!(status_of(&sim, "host3"), "install_failed");
+    assert_eq!(served_serial(&sim, "host3"), old);
+    let r = sim.report();
+    assert_eq!(
+        r["hosts"]["host3"]["activate"].as_u64().unwrap_or(0),
+        0,
+        "{r}"
+    );
+    assert_eq!(r["hosts"]["host3"]["enrollFailed"], 1, "{r}");
+    assert_eq!(events(&sim, "host3", 882), 1);
+    assert!(
+        stderr(&o).contains("ATTENTION: host host3 is out of service"),
+        "{}",
+        text(&o)
+    );
 }

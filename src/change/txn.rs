@@ -600,8 +600,10 @@ fn lock_legacy_dir(dir: &Path, pki_dir: &Path, timeout: Duration) -> Result<File
     }
 }
 
-/// Takes the locks of `cfg` (legacy dir first, then the CA files in order).
-fn take_locks(cfg: &TxnConfig) -> Result<Vec<File>> {
+/// Takes the locks of `cfg` (legacy dir first, then the CA files in order); they are held
+/// until the files are dropped. [`Txn::begin`] takes them; the simulated engine's enrollment
+/// takes them alone, as `pki-enroll-request.sh` does (no backup, no journal).
+pub fn take_locks(cfg: &TxnConfig) -> Result<Vec<File>> {
     let mut locks = Vec::new();
     if let Some(d) = &cfg.legacy_lock_dir {
         locks.push(lock_legacy_dir(d, &cfg.pki_dir, cfg.lock_timeout)?);

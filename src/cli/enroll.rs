@@ -806,6 +806,9 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                     h.new_serial.as_deref().unwrap_or("-"),
                     h.error.as_deref().map(|e| format!("  {e}")).unwrap_or_default()
                 ));
+                if h.manager_said_install_failed {
+                    t.push_str("    (the Manager said install_failed; vdsm served the new certificate)\n");
+                }
             }
             out(&t)
         };

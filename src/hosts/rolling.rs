@@ -1267,6 +1267,11 @@ pub struct HostProgress {
     /// activates and verifies, it never enrolls the host again.
     #[serde(default)]
     pub enrolled: bool,
+    /// Enroll Certificate ended in install_failed (882), yet the probe found vdsm serving a
+    /// new certificate of the current CA: the cycle went on to Activate (a known engine
+    /// behaviour; the report says so).
+    #[serde(default)]
+    pub manager_said_install_failed: bool,
 }
 
 /// The arguments that chose a run's hosts and pace: a saved run is resumed only with the same.
@@ -1562,6 +1567,9 @@ pub struct HostReport {
     pub new_serial: Option<String>,
     pub error: Option<String>,
     pub enrolled: bool,
+    /// The Manager reported the enrollment as failed (install_failed, event 882) although
+    /// vdsm served the new certificate: the host was activated and verified as usual.
+    pub manager_said_install_failed: bool,
 }
 
 /// Executor settings.
@@ -1861,6 +1869,7 @@ pub fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
                 new_serial: p.new_serial.clone(),
                 error: p.error.clone(),
                 enrolled: p.enrolled,
+                manager_said_install_failed: p.manager_said_install_failed,
             }
         })
         .collect();
@@ -2138,7 +2147,7 @@ async fn cycle_inner(
         into_maintenance(sh, ph, &h).await?;
     }
     if !prog.enrolled && prog.step != Step::Activating && prog.step != Step::Verifying {
-        enroll(sh, ph, &prog, installing).await?;
+        enroll(sh, ph, &prog, installing, &ca).await?;
     }
     // Hosts found in maintenance stay there.
     if !ph.keep_in_maintenance {
@@ -2202,6 +2211,7 @@ async fn enroll(
     ph: &PlannedHost,
     prog: &HostProgress,
     installing: bool,
+    ca: &Arc<Issuer>,
 ) -> Result<(), CycleError> {
     let id = ph.id.as_str();
     let t = &sh.cfg.timing;
@@ -2252,13 +2262,59 @@ async fn enroll(
         }
     };
     if let Enrolled::Failed(reason) = outcome {
-        return Err(CycleError::EnrollFailed {
-            host: ph.name.clone(),
-            reason,
-        });
+        // A known engine behaviour: install_failed although the playbook put the new
+        // certificate in place (the host then comes Up on Activate). Go on only when vdsm
+        // visibly serves a new certificate of the current CA; otherwise stop here.
+        let served = probe_served(sh, ph, ca.clone()).await?;
+        return match new_certificate(ph, &served) {
+            Ok(serial) => {
+                sh.update(id, |p| {
+                    p.enrolled = true;
+                    p.manager_said_install_failed = true;
+                })
+                .await?;
+                sh.progress.step(
+                    &ph.name,
+                    Step::Enrolling,
+                    &format!(
+                        "the Manager says install_failed ({reason}), but vdsm serves the new \
+                         certificate (serial {serial}): activating it"
+                    ),
+                );
+                Ok(())
+            }
+            Err(serves) => Err(CycleError::EnrollFailed {
+                host: ph.name.clone(),
+                reason: format!("{reason}; {serves}"),
+            }),
+        };
     }
     sh.update(id, |p| p.enrolled = true).await?;
     Ok(())
+}
+
+/// The serial of the new certificate `served` shows: readable, issued by the current CA and
+/// not the serial the host served when the run was planned. Otherwise what vdsm serves.
+fn new_certificate(ph: &PlannedHost, served: &ServedCert) -> Result<String, String> {
+    let endpoint = &served.endpoint;
+    if let Some(reason) = &served.error {
+        return Err(format!("vdsm probe {endpoint}: {reason}"));
+    }
+    let serial = served.serial.clone().unwrap_or_default();
+    if !served.chain_ok {
+        return Err(format!(
+            "vdsm at {endpoint} serves a certificate not signed by the current CA (serial {serial})"
+        ));
+    }
+    match ph.served_serial.as_deref() {
+        Some(old) if old != serial => Ok(serial),
+        Some(_) => Err(format!(
+            "vdsm at {endpoint} still serves the old certificate (serial {serial})"
+        )),
+        None => Err(format!(
+            "vdsm at {endpoint} serves serial {serial}, and what it served before is unknown"
+        )),
+    }
 }
 
 /// Step 3: activate and wait until the host is Up again.
@@ -2267,7 +2323,16 @@ async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), CycleError> {
     sh.update(id, |p| p.step = Step::Activating).await?;
     sh.progress.step(&ph.name, Step::Activating, "");
     let cur = sh.engine.host(id).await?;
-    if cur.status == HostStatus::Maintenance {
+    // The Manager said install_failed but vdsm serves the new certificate: activate it too.
+    let accepted = sh
+        .state
+        .lock()
+        .await
+        .hosts
+        .get(id)
+        .is_some_and(|p| p.manager_said_install_failed);
+    let from_install_failed = accepted && cur.status == HostStatus::InstallFailed;
+    if cur.status == HostStatus::Maintenance || from_install_failed {
         act(sh, id, HostAction::Activate, None, "activation").await?;
     } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
         return Err(CycleError::NotActivatable {
@@ -2276,14 +2341,19 @@ async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), CycleError> {
             detail: cur.status_detail,
         });
     }
+    // Activated from install_failed: that status ends the wait only once the host has left it
+    // (a read taken before the Manager moved it says nothing).
+    let left = std::sync::atomic::AtomicBool::new(!from_install_failed);
     let (ok, mut last) = wait_host(sh, id, sh.cfg.timing.activate, |h| {
-        matches!(
-            h.status,
-            HostStatus::Up
-                | HostStatus::NonOperational
-                | HostStatus::NonResponsive
-                | HostStatus::InstallFailed
-        )
+        use std::sync::atomic::Ordering::SeqCst;
+        if h.status != HostStatus::InstallFailed {
+            left.store(true, SeqCst);
+        }
+        match h.status {
+            HostStatus::Up | HostStatus::NonOperational | HostStatus::NonResponsive => true,
+            HostStatus::InstallFailed => left.load(SeqCst),
+            _ => false,
+        }
     })
     .await?;
     if !ok || last.status != HostStatus::Up {
@@ -2311,14 +2381,7 @@ async fn verify_served(
     sh.update(&ph.id, |p| p.step = Step::Verifying).await?;
     sh.progress
         .step(&ph.name, Step::Verifying, &ph.vdsm_endpoint);
-    let (ep, addr, to) = (
-        ph.vdsm_endpoint.clone(),
-        ph.address.clone(),
-        sh.cfg.timing.probe,
-    );
-    let served = tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, to))
-        .await
-        .map_err(|e| CycleError::ProbeDied(e.to_string()))?;
+    let served = probe_served(sh, ph, ca).await?;
     let endpoint = ph.vdsm_endpoint.clone();
     if let Some(reason) = served.error {
         return Err(CycleError::Probe { endpoint, reason });
@@ -2337,6 +2400,22 @@ async fn verify_served(
         return Err(CycleError::OldCertificate { endpoint, serial });
     }
     Ok(serial)
+}
+
+/// What the host's vdsm serves now, judged against the current CA.
+async fn probe_served(
+    sh: &Shared<'_>,
+    ph: &PlannedHost,
+    ca: Arc<Issuer>,
+) -> Result<ServedCert, CycleError> {
+    let (ep, addr, to) = (
+        ph.vdsm_endpoint.clone(),
+        ph.address.clone(),
+        sh.cfg.timing.probe,
+    );
+    tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, to))
+        .await
+        .map_err(|e| CycleError::ProbeDied(e.to_string()))
 }
 
 /// The outcome of the Enroll Certificate sent after event `after`: `Some(Finished)` on 881 or

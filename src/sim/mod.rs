@@ -48,7 +48,6 @@ pub struct Shared {
     password: String,
     ca: pki::Ca,
     state_file: Option<PathBuf>,
-    backup_root: PathBuf,
     pub now_ms: fn() -> i64,
     pub wake: tokio::sync::Notify,
     /// The report changed since the state file was last written.
@@ -432,17 +431,12 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
         h.served = Some(c);
         vdsm_listeners.push((i, h.id.clone(), l));
     }
-    let backup_root = match &cfg.state_file {
-        Some(p) => p.with_extension("txn"),
-        None => std::env::temp_dir().join(format!("rhv-manager-sim-{}", std::process::id())),
-    };
     let sh = Arc::new(Shared {
         world: Mutex::new(world),
         tokens: Mutex::new(HashMap::new()),
         password: cfg.password.clone(),
         ca,
         state_file: cfg.state_file.clone(),
-        backup_root,
         now_ms: cfg.now_ms,
         wake: tokio::sync::Notify::new(),
         report_dirty: std::sync::atomic::AtomicBool::new(false),
@@ -608,7 +602,7 @@ fn issue(sh: &Shared, host: &str) {
         }
     };
     let now = (sh.now_ms)() / 1000;
-    let r = pki::enroll(&sh.ca, &org, &addr, now, &sh.backup_root);
+    let r = pki::enroll(&sh.ca, &org, &addr, now);
     let mut w = sh.world();
     if let Some(h) = w.hosts.iter_mut().find(|h| h.id == host) {
         h.issuing = false;

@@ -19,7 +19,7 @@ use openssl::x509::extension::{
 };
 use openssl::x509::{X509Name, X509};
 
-use crate::change::txn::{Meta, Tree, Txn, TxnConfig};
+use crate::change::txn::{Meta, TxnConfig};
 use crate::pki::catalog::Profile;
 use crate::pki::sign::{self, LeafProfile, DAY};
 
@@ -335,18 +335,22 @@ pub struct Enrolled {
 
 /// Enroll Certificate's issuance for one host: new key, CSR, `openssl ca`-equivalent with
 /// the `v3_ca_san` profile, SAN `DNS:<address>`, subject `/O=<org>/CN=<address>`,
-/// notBefore now−1 day, notAfter now+1827 days; the engine's files written in one
-/// transaction under the `ca.pem` lock.
-pub fn enroll(
-    ca: &Ca,
-    org: &str,
-    address: &str,
-    now: i64,
-    backup_root: &Path,
-) -> Result<Enrolled, String> {
+/// notBefore now−1 day, notAfter now+1827 days; the engine's files written under the era's
+/// locks (`ca.pem` flock, or the 4.2–4.4 lock directory), waiting for them at most 30 s
+/// (the engine's `--timeout=30`).
+///
+/// As `pki-enroll-request.sh`, the locks are held only while the CA signs and the engine's
+/// own files are written (each replaced by rename, readers see the old file or the new):
+/// no backup, no journal, no sync. An earlier version wrote through `txn.rs`, which copies
+/// the whole PKI directory and syncs the file system under the lock: the hold grew with
+/// every certificate issued, and 25 enrollments queued on the lock at a few hundred hosts
+/// waited more than 30 s, so the simulator failed enrollments (882) the engine would not.
+pub fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enrolled, String> {
+    // The host's part, before the engine's lock: `openssl req -newkey` on the host.
     let key = new_host_key()?;
     let req = sign::request(&key).map_err(|x| x.to_string())?;
     let req_pem = req.to_pem().map_err(e("CSR PEM"))?;
+    let key_pem = key.private_key_to_pem_pkcs8().map_err(e("key PEM"))?;
     // The engine's own script locks what its era's script locks (under the copy's root).
     let root = ca
         .pki_dir
@@ -357,80 +361,104 @@ pub fn enroll(
     let cfg = TxnConfig::for_pki(
         &ca.pki_dir,
         &crate::change::txn::legacy_lock_dir(Some(&root)),
-        backup_root,
+        Path::new(""),
         Duration::from_secs(30),
         now,
         format!("rhv-manager-sim: Enroll Certificate for {address}"),
     );
-    let mut txn = Txn::begin(cfg).map_err(|x| x.to_string())?;
-    let r = (|| -> Result<Enrolled, String> {
-        let serial_path = ca.pki_dir.join("serial.txt");
-        let serial_text = std::fs::read_to_string(&serial_path)
-            .map_err(|x| format!("{}: {x}", serial_path.display()))?;
-        let serial = serial_text.trim().to_uppercase();
-        let next = sign::next_serial(&serial).ok_or_else(|| {
-            format!(
-                "{}: not a hex serial: {:?}",
-                serial_path.display(),
-                serial_text
-            )
-        })?;
-        let db_path = ca.pki_dir.join("database.txt");
-        let db = std::fs::read(&db_path).unwrap_or_default();
-        let subject = host_subject(org, address)?;
-        let profile = LeafProfile {
-            profile: Profile::San,
-            san_dns: Some(format!("DNS:{address}")),
-            aia: ca.aia.clone(),
-            ca_has_ski: ca.has_ski,
-        };
-        let not_before = now - DAY;
-        let not_after = now + HOST_DAYS * DAY;
-        let cert = sign::issue_leaf(
-            &subject, &key, &ca.cert, &ca.key, &serial, not_before, not_after, &profile,
+    let _locks = crate::change::txn::take_locks(&cfg).map_err(|x| x.to_string())?;
+    let serial_path = ca.pki_dir.join("serial.txt");
+    let serial_text = std::fs::read_to_string(&serial_path)
+        .map_err(|x| format!("{}: {x}", serial_path.display()))?;
+    let serial = serial_text.trim().to_uppercase();
+    let next = sign::next_serial(&serial).ok_or_else(|| {
+        format!(
+            "{}: not a hex serial: {:?}",
+            serial_path.display(),
+            serial_text
         )
-        .map_err(|x| x.to_string())?;
-        let cer = sign::text_and_pem(&cert).map_err(|x| x.to_string())?;
-        let owner = Meta::of(&ca.pki_dir).map_err(|x| x.to_string())?;
-        let meta = Meta {
-            mode: 0o644,
-            uid: owner.uid,
-            gid: owner.gid,
-        };
-        let exists = |rel: &str| ca.pki_dir.join(rel).exists();
-        let m = |rel: &str| if exists(rel) { None } else { Some(meta) };
-        let w = |txn: &mut Txn, rel: &str, data: &[u8]| {
-            let mm = m(rel);
-            txn.write(Tree::Pki, rel, data, mm)
-                .map_err(|x| x.to_string())
-        };
-        w(&mut txn, &format!("requests/{address}.req"), &req_pem)?;
-        w(&mut txn, "database.txt.old", &db)?;
-        let mut db2 = db.clone();
-        db2.extend_from_slice(sign::index_line(&serial, not_after, cert.subject_name()).as_bytes());
-        w(&mut txn, "database.txt", &db2)?;
-        w(&mut txn, "serial.txt.old", serial_text.as_bytes())?;
-        w(&mut txn, "serial.txt", format!("{next}\n").as_bytes())?;
-        w(&mut txn, &format!("certs/{serial}.pem"), &cer)?;
-        w(&mut txn, &format!("certs/{address}.cer"), &cer)?;
-        let key_pem = key.private_key_to_pem_pkcs8().map_err(e("key PEM"))?;
-        let cert_pem = cert.to_pem().map_err(e("cert PEM"))?;
-        Ok(Enrolled {
-            key_pem: String::from_utf8_lossy(&key_pem).into_owned(),
-            cert_pem: String::from_utf8_lossy(&cert_pem).into_owned(),
-            serial,
-        })
-    })();
-    match r {
-        Ok(x) => {
-            txn.commit().map_err(|x| x.to_string())?;
-            Ok(x)
-        }
-        Err(err) => {
-            let _ = txn.rollback();
-            Err(err)
-        }
+    })?;
+    let db_path = ca.pki_dir.join("database.txt");
+    let db = std::fs::read(&db_path).unwrap_or_default();
+    let subject = host_subject(org, address)?;
+    let profile = LeafProfile {
+        profile: Profile::San,
+        san_dns: Some(format!("DNS:{address}")),
+        aia: ca.aia.clone(),
+        ca_has_ski: ca.has_ski,
+    };
+    let not_before = now - DAY;
+    let not_after = now + HOST_DAYS * DAY;
+    let cert = sign::issue_leaf(
+        &subject, &key, &ca.cert, &ca.key, &serial, not_before, not_after, &profile,
+    )
+    .map_err(|x| x.to_string())?;
+    let cer = sign::text_and_pem(&cert).map_err(|x| x.to_string())?;
+    let owner = Meta::of(&ca.pki_dir).map_err(|x| x.to_string())?;
+    let mut db2 = db.clone();
+    db2.extend_from_slice(sign::index_line(&serial, not_after, cert.subject_name()).as_bytes());
+    let next_line = format!("{next}\n");
+    // The request and the certificate first, the serial last: a crash in between leaves at
+    // most a certificate the next issuance overwrites, never a serial used twice.
+    let files: [(String, &[u8]); 7] = [
+        (format!("requests/{address}.req"), &req_pem),
+        (format!("certs/{serial}.pem"), &cer),
+        (format!("certs/{address}.cer"), &cer),
+        ("database.txt.old".into(), &db),
+        ("database.txt".into(), &db2),
+        ("serial.txt.old".into(), serial_text.as_bytes()),
+        ("serial.txt".into(), next_line.as_bytes()),
+    ];
+    for (rel, data) in &files {
+        replace_file(&ca.pki_dir, rel, data, owner)?;
     }
+    let cert_pem = cert.to_pem().map_err(e("cert PEM"))?;
+    Ok(Enrolled {
+        key_pem: String::from_utf8_lossy(&key_pem).into_owned(),
+        cert_pem: String::from_utf8_lossy(&cert_pem).into_owned(),
+        serial,
+    })
+}
+
+/// Writes `rel` under `pki_dir` as the engine's tools do: a new file 0644 owned like the PKI
+/// directory, an existing one keeping its mode and owner; through a temporary file renamed
+/// over it (a link inside the directory is followed, as a shell redirection would).
+fn replace_file(pki_dir: &Path, rel: &str, data: &[u8], owner: Meta) -> Result<(), String> {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+    let target = crate::change::txn::resolve_write(pki_dir, rel).map_err(|x| x.to_string())?;
+    let path = pki_dir.join(&target.rel);
+    let (mode, uid, gid) = match std::fs::metadata(&path) {
+        Ok(m) => (m.mode() & 0o7777, m.uid(), m.gid()),
+        Err(_) => (0o644, owner.uid, owner.gid),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.rhv-manager-sim.tmp"));
+    let fail = |what: &str, x: std::io::Error| format!("{}: {what}: {x}", tmp.display());
+    let _ = std::fs::remove_file(&tmp);
+    let r = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|x| fail("create", x))?;
+        f.write_all(data).map_err(|x| fail("write", x))?;
+        let cur = f.metadata().map_err(|x| fail("stat", x))?;
+        if cur.uid() != uid || cur.gid() != gid {
+            std::os::unix::fs::fchown(&f, Some(uid), Some(gid)).map_err(|x| fail("chown", x))?;
+        }
+        f.set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|x| fail("chmod", x))?;
+        std::fs::rename(&tmp, &path).map_err(|x| format!("{}: rename: {x}", path.display()))
+    })();
+    if r.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    r
 }
 
 /// A rustls server config serving `cert_pem` with `key_pem` (the vdsm port).

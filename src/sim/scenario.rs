@@ -229,7 +229,10 @@ fn migratable() -> String {
     "migratable".into()
 }
 
-/// Kinds: `stuck_preparing`, `install_failed`, `non_responsive_after_activate` (per host);
+/// Kinds: `stuck_preparing`, `install_failed` (the enrollment fails: 882, install_failed,
+/// the old certificate still served), `install_failed_installed` (the engine's misreport: 882
+/// and install_failed, but vdsm serves the new certificate and Activate brings the host Up),
+/// `non_responsive_after_activate` (per host);
 /// `http_5xx` (optionally per host / path prefix); `outage` (every request, SSO included,
 /// answered with `status` for `seconds` of wall time: the engine restarting behind httpd);
 /// `ha_agent_inactive` (per host: its HA agent stops once `after` host actions were
@@ -267,6 +270,7 @@ fn s503() -> u16 {
 pub const FAULT_KINDS: &[&str] = &[
     "stuck_preparing",
     "install_failed",
+    "install_failed_installed",
     "non_responsive_after_activate",
     "http_5xx",
     "outage",
@@ -407,6 +411,7 @@ impl Scenario {
                 f.kind.as_str(),
                 "stuck_preparing"
                     | "install_failed"
+                    | "install_failed_installed"
                     | "non_responsive_after_activate"
                     | "ha_agent_inactive"
             );

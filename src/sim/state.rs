@@ -78,6 +78,10 @@ pub struct Host {
     pub job: Option<String>,
     /// The current enrollment must end in install_failed (fault fired at its start).
     pub enroll_fails: bool,
+    /// The current enrollment installs the new certificate (vdsm serves it) yet the engine
+    /// reports install_failed (event 882): `install_failed_installed` fired at its start.
+    #[serde(default)]
+    pub installed_but_fails: bool,
     /// The enrollment's new key and certificate, waiting for the end of `installing`.
     pub issued: Option<(String, String)>,
     pub issue_error: Option<String>,
@@ -353,6 +357,7 @@ impl World {
                 cert_pem: String::new(),
                 job: None,
                 enroll_fails: false,
+                installed_but_fails: false,
                 issued: None,
                 issue_error: None,
                 issuing: false,
@@ -1196,7 +1201,9 @@ impl World {
                 let Ok(i) = self.hidx(&h) else { return };
                 self.hosts[i].status = HostStatus::Installing;
                 let fails = self.host_fault("install_failed", &h);
+                let installed_but_fails = !fails && self.host_fault("install_failed_installed", &h);
                 self.hosts[i].enroll_fails = fails;
+                self.hosts[i].installed_but_fails = installed_but_fails;
                 if !fails {
                     self.hosts[i].issuing = true;
                     effects.push(Effect::Issue(h.clone()));
@@ -1244,6 +1251,7 @@ impl World {
                 };
                 let hm = &mut self.hosts[i];
                 hm.enroll_fails = false;
+                let installed_but_fails = std::mem::take(&mut hm.installed_but_fails);
                 hm.job = None;
                 if let Some(why) = failure {
                     hm.status = HostStatus::InstallFailed;
@@ -1261,13 +1269,31 @@ impl World {
                     let _ = why;
                     self.end_job(now, job, false);
                 } else if let Some((k, c, served)) = issued {
-                    self.report.host(&name).enrolled += 1;
                     // One transition: the port serves the new certificate from the moment
                     // the status says maintenance (both change under the world lock).
                     let hm = &mut self.hosts[i];
                     hm.key_pem = k;
                     hm.cert_pem = c;
                     hm.served = Some(served);
+                    if installed_but_fails {
+                        // The engine's known misreport: the playbook installed the new
+                        // certificate (vdsm serves it) but the flow ends in install_failed;
+                        // Activate brings the host Up as usual.
+                        hm.status = HostStatus::InstallFailed;
+                        self.report.host(&name).enroll_failed += 1;
+                        self.event(
+                            now,
+                            882,
+                            "error",
+                            format!("Failed to enroll certificate for host {name} (User: {USER})."),
+                            Some(&h),
+                            None,
+                        );
+                        self.end_job(now, job, false);
+                        return;
+                    }
+                    self.report.host(&name).enrolled += 1;
+                    let hm = &mut self.hosts[i];
                     hm.status = HostStatus::Maintenance;
                     self.event(
                         now,
@@ -1733,6 +1759,48 @@ mod tests {
         assert_eq!(w.hosts[0].cert_pem, old_pem);
         assert!(w.events.iter().any(|e| e.code == 882));
         assert!(!w.events.iter().any(|e| e.code == 881));
+    }
+
+    #[test]
+    fn install_failed_installed_serves_the_new_certificate_yet_says_install_failed() {
+        let mut w = in_maintenance();
+        let h = w.hosts[0].id.clone();
+        w.faults.push(FaultState {
+            kind: "install_failed_installed".into(),
+            host: Some(h.clone()),
+            count: 1,
+            after: 0,
+            status: 503,
+            path: None,
+            seen: 0,
+            fired: 0,
+            seconds: 0.0,
+            until: None,
+        });
+        let old = w.hosts[0].served.clone().unwrap();
+        let (k, c) = servable("new");
+        let seen = enroll_steps(&mut w, (k, c.clone()));
+        let failed = seen
+            .iter()
+            .position(|(s, _)| *s == HostStatus::InstallFailed)
+            .expect("install_failed");
+        // The new certificate from the very transition that shows install_failed.
+        for (s, cfg) in &seen[..failed] {
+            assert!(std::sync::Arc::ptr_eq(cfg.as_ref().unwrap(), &old), "{s:?}");
+        }
+        for (s, cfg) in &seen[failed..] {
+            assert_eq!(*s, HostStatus::InstallFailed);
+            assert!(!std::sync::Arc::ptr_eq(cfg.as_ref().unwrap(), &old));
+        }
+        assert_eq!(w.hosts[0].cert_pem, c);
+        assert!(w.events.iter().any(|e| e.code == 882));
+        assert!(!w.events.iter().any(|e| e.code == 881));
+        assert_eq!(w.faults[0].fired, 1);
+        // Activate brings it up, serving the new certificate.
+        w.activate(&h, 3000).unwrap();
+        run(&mut w, 3000, 6000);
+        assert_eq!(w.hosts[0].status, HostStatus::Up);
+        assert_eq!(w.hosts[0].cert_pem, c);
     }
 
     #[test]
