@@ -715,7 +715,7 @@ impl up::Runner for CliRunner<'_> {
                     .into(),
             ),
             Phase::Cycle if cycle_applies(self.a) => Ok(
-                "global maintenance (hosted engine), restart the services that read the Manager's certificates, verify what the endpoints serve, leave global maintenance"
+                "global maintenance (hosted engine), restart the services whose certificates the re-sign changed (all of them when the CA changed; none when nothing was due), verify what the endpoints serve, leave global maintenance"
                     .into(),
             ),
             Phase::Cycle => Err(
