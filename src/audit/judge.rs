@@ -63,6 +63,7 @@ impl Out {
             ca: None,
             findings: vec!["missing"],
             action: None,
+            advice: None,
             host: None,
             cluster: None,
         });
@@ -402,12 +403,13 @@ impl Ctx<'_> {
         let mine = &out.findings[before..];
         let worst = mine.iter().map(|f| f.severity).max();
         let status = row_status(mine.iter().any(|f| f.problem.code() == "expired"), worst);
-        let action = mine
+        let advice = mine
             .iter()
             .filter(|f| f.severity > Severity::Info)
             .max_by_key(|f| f.severity)
-            .and_then(|f| f.problem.action(role))
-            .or_else(|| mine.iter().find_map(|f| f.problem.action(role)));
+            .and_then(|f| f.problem.advice(role))
+            .or_else(|| mine.iter().find_map(|f| f.problem.advice(role)));
+        let action = advice.as_ref().map(|t| t.english());
         Some(CertRecord {
             role: rname,
             scope: role.scope(),
@@ -420,6 +422,7 @@ impl Ctx<'_> {
             status,
             ca: ca_name,
             action,
+            advice,
             host: None,
             cluster: None,
         })

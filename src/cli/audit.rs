@@ -10,7 +10,7 @@ use super::args::{
 };
 use super::exit::{CliError, ExitStatus};
 use super::term::{self, Color};
-use super::{cycle, out};
+use super::{cycle, lang, out};
 use rhv_pki::audit::alert;
 use rhv_pki::audit::report::{self, Status};
 use rhv_pki::audit::{self, AuditConfig};
@@ -204,7 +204,11 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
     {
         let w = std::io::BufWriter::with_capacity(64 * 1024, out::stdout());
         let totals = if a.format == AuditFormat::Table {
-            audit::run_with_extra(&cfg, &mut report::TableSink::new(w, color), probed)?
+            audit::run_with_extra(
+                &cfg,
+                &mut report::TableSink::localized(w, color, lang::lang()),
+                probed,
+            )?
         } else {
             audit::run_with_extra(&cfg, &mut report::JsonSink::new(w), probed)?
         };
@@ -275,7 +279,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
             }
         }
         AuditFormat::Table => {
-            let mut text = report::table(&rep, color);
+            let mut text = report::table_in(&rep, color, lang::lang());
             if let Some(v) = &el9 {
                 text.push_str(&audit::el9::table(v));
             }

@@ -409,7 +409,11 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
     let mut w = std::io::BufWriter::new(super::out::stdout());
     let res = match (a.format, &el9) {
         (AuditFormat::Table, _) => rep
-            .replay(&mut report::TableSink::new(&mut w, color))
+            .replay(&mut report::TableSink::localized(
+                &mut w,
+                color,
+                super::lang::lang(),
+            ))
             .and_then(|_| match &el9 {
                 Some(v) => w.write_all(audit::el9::table(v).as_bytes()),
                 None => Ok(()),
