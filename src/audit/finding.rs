@@ -1251,8 +1251,8 @@ mod tests {
         let en = Messages::new(Lang::En);
         let ja = Messages::new(Lang::Ja);
         let render = |m: &Messages, t: &Text| {
-            let args: Vec<(&str, Arg<'_>)> =
-                t.args.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+            let owned = t.rendered_args(m);
+            let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
             m.try_fmt(t.key, &args)
                 .unwrap_or_else(|e| panic!("{}: {}", t.key, e.why))
         };

@@ -126,7 +126,11 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
 pub fn p12_password(file: Option<&Path>) -> Result<String, CliError> {
     let pw = if let Some(f) = file {
         let t = std::fs::read_to_string(f).map_err(|e| {
-            CliError::Usage(format!("{}: cannot read password file: {e}", f.display()))
+            CliError::Text(
+                rhv_pki::i18n::Text::new("error-password-file")
+                    .arg("path", f.display())
+                    .arg_text("error", rhv_pki::i18n::io_error(&e)),
+            )
         })?;
         t.strip_suffix('\n')
             .map(|s| s.strip_suffix('\r').unwrap_or(s))
@@ -138,9 +142,9 @@ pub fn p12_password(file: Option<&Path>) -> Result<String, CliError> {
         audit::DEFAULT_P12_PASSWORD.to_string()
     };
     if pw.contains('\0') {
-        return Err(CliError::Usage(
-            "PKCS#12 password must not contain a NUL byte".into(),
-        ));
+        return Err(CliError::Text(rhv_pki::i18n::Text::new(
+            "error-password-nul",
+        )));
     }
     Ok(pw)
 }

@@ -20,6 +20,7 @@ use rhv_pki::audit::report::{self, Status};
 use rhv_pki::audit::{self, AuditConfig};
 use rhv_pki::hosts::files::{self, HostSpec, Reach};
 use rhv_pki::hosts::recover::{self, RecoverConfig};
+use rhv_pki::i18n::Text;
 use rhv_pki::net::ssh::{self, SshOptions};
 
 use super::enroll;
@@ -304,7 +305,7 @@ fn check_pki_dir(p: &std::path::Path) -> Result<(), CliError> {
     if !p.is_dir() {
         return Err(CliError::Audit(audit::AuditError::PkiDir {
             path: p.to_path_buf(),
-            reason: "is not a directory".into(),
+            reason: audit::PkiDirProblem::NotADirectory,
         }));
     }
     Ok(())
@@ -316,7 +317,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
         .config
         .clone()
         .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
-    let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Usage(e.to_string()))?;
+    let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Text(e.text()))?;
     let t = thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
         Some(s) => parse_time(s).map_err(CliError::Usage)?,
@@ -398,11 +399,12 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
         )
         .err()
         .map(|e| {
-            CliError::Output(format!(
-                "{}: cannot write {}: {e}",
-                dir.display(),
-                alert::HOSTS_TEXTFILE
-            ))
+            CliError::Text(
+                Text::new("error-textfile")
+                    .arg("dir", dir.display())
+                    .arg("file", alert::HOSTS_TEXTFILE)
+                    .arg_text("error", rhv_pki::i18n::io_error(&e)),
+            )
         })
     });
     let color = term::colour(a.color);

@@ -128,6 +128,42 @@ action-command = { $command }
 action-truststore-import = keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore
 action-store-password = set ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file to the stores' password
 
+## audit: --post-events and --textfile-dir notes (standard error)
+audit-event-clean = rhv-pki: audit is clean; no event posted
+audit-event-posted = rhv-pki: posted event { $id } ({ $severity })
+audit-event-already = rhv-pki: today's { $severity } event was already posted (custom id { $custom_id })
+
+## backups
+backups-col-id = ID
+backups-col-created = CREATED
+backups-col-state = STATE
+backups-col-files = FILES
+backups-col-reason = REASON
+backups-state-committed = committed
+backups-state-rolled-back = rolled-back
+backups-state-incomplete = incomplete
+backups-none = (no backups under { $dir })
+
+## errors
+error-line = rhv-pki: error: { $error }
+error-stdout-warning = rhv-pki: warning: writing to standard output: { $error }
+error-writing-report = writing the report: { $error }
+error-pki-dir-unreadable = { $path }: PKI directory cannot be read: { $error }
+error-pki-dir-not-a-directory = { $path }: PKI directory is not a directory
+error-pki-dir-unlistable = { $path }: PKI directory cannot be listed: { $error }
+error-password-file = { $path }: cannot read password file: { $error }
+error-password-nul = PKCS#12 password must not contain a NUL byte
+error-textfile = { $dir }: cannot write { $file }: { $error }
+error-config-read = { $path }: { $error }
+error-config-toml = { $path }: { $error }
+error-config-out-of-range = { $path }: { $section }: { $days } days is out of range 0..36500
+error-config-crit-above-warn = { $path }: { $section }: crit_days ({ $crit }) exceeds warn_days ({ $warn })
+io-not-found = { $error }
+io-permission-denied = { $error }
+io-is-a-directory = { $error }
+io-not-a-directory = { $error }
+io-other = { $error }
+
 ## Words the admin's runbook uses (RHV documentation terms)
 term-maintenance = maintenance
 term-global-maintenance = global maintenance

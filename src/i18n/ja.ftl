@@ -128,6 +128,44 @@ action-command = { $command }
 action-truststore-import = keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore
 action-store-password = ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file にキーストアのパスワードを設定する
 
+## 監査: --post-events と --textfile-dir の通知(標準エラー出力)
+audit-event-clean = rhv-pki: 監査結果は正常です。イベントは送信していません
+audit-event-posted = rhv-pki: イベント { $id } を送信しました({ $severity })
+audit-event-already = rhv-pki: 本日の { $severity } イベントは送信済みです(カスタム ID { $custom_id })
+
+## backups
+## バックアップ一覧(rhv-pki backups)
+backups-col-id = ID
+backups-col-created = 作成日時
+backups-col-state = 状態
+backups-col-files = ファイル数
+backups-col-reason = 理由
+backups-state-committed = 完了
+backups-state-rolled-back = ロールバック済み
+backups-state-incomplete = 未完了
+backups-none = ({ $dir } にバックアップはありません)
+
+## errors
+## エラー
+error-line = rhv-pki: エラー: { $error }
+error-stdout-warning = rhv-pki: 警告: 標準出力に書き込めません: { $error }
+error-writing-report = レポートを書き込めません: { $error }
+error-pki-dir-unreadable = { $path }: PKI ディレクトリーを読み取れません: { $error }
+error-pki-dir-not-a-directory = { $path }: PKI ディレクトリーとして指定されたパスがディレクトリーではありません
+error-pki-dir-unlistable = { $path }: PKI ディレクトリーの内容を一覧できません: { $error }
+error-password-file = { $path }: パスワードファイルを読み取れません: { $error }
+error-password-nul = PKCS#12 パスワードに NUL バイトを含めることはできません
+error-textfile = { $dir }: { $file } を書き込めません: { $error }
+error-config-read = { $path }: 設定ファイルを読み取れません: { $error }
+error-config-toml = { $path }: 設定ファイルの TOML が正しくありません: { $error }
+error-config-out-of-range = { $path }: { $section }: { $days } 日は範囲 0..36500 の外です
+error-config-crit-above-warn = { $path }: { $section }: crit_days({ $crit })が warn_days({ $warn })を超えています
+io-not-found = ファイルまたはディレクトリーがありません({ $error })
+io-permission-denied = アクセスが拒否されました({ $error })
+io-is-a-directory = ディレクトリーです({ $error })
+io-not-a-directory = ディレクトリーではありません({ $error })
+io-other = { $error }
+
 ## 管理者の手順書の用語
 term-maintenance = メンテナンスモード
 term-global-maintenance = グローバルメンテナンス

@@ -229,8 +229,31 @@ impl Messages {
 pub struct Text {
     /// The catalogue key.
     pub key: &'static str,
-    /// The variables, by name, as text.
-    pub args: Vec<(&'static str, String)>,
+    /// The variables, by name.
+    pub args: Vec<(&'static str, Value)>,
+}
+
+/// A variable of a [`Text`]: evidence as text, or another message rendered in the same
+/// language (an I/O error's cause inside an error line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Shown as is in every language.
+    Str(String),
+    /// Rendered in the reader's language.
+    Text(Box<Text>),
+}
+
+/// An I/O error as a message: the common causes in the reader's language, with the system's
+/// own text (English: exactly `e.to_string()`).
+pub fn io_error(e: &std::io::Error) -> Text {
+    let key = match e.kind() {
+        std::io::ErrorKind::NotFound => "io-not-found",
+        std::io::ErrorKind::PermissionDenied => "io-permission-denied",
+        std::io::ErrorKind::IsADirectory => "io-is-a-directory",
+        std::io::ErrorKind::NotADirectory => "io-not-a-directory",
+        _ => "io-other",
+    };
+    Text::new(key).arg("error", e)
 }
 
 thread_local! {
@@ -248,14 +271,31 @@ impl Text {
 
     /// Adds the variable `name`.
     pub fn arg(mut self, name: &'static str, value: impl fmt::Display) -> Text {
-        self.args.push((name, value.to_string()));
+        self.args.push((name, Value::Str(value.to_string())));
         self
+    }
+
+    /// Adds the variable `name` as a message of its own, rendered in the same language.
+    pub fn arg_text(mut self, name: &'static str, value: Text) -> Text {
+        self.args.push((name, Value::Text(Box::new(value))));
+        self
+    }
+
+    /// The variables as `m` renders them.
+    pub fn rendered_args(&self, m: &Messages) -> Vec<(&'static str, String)> {
+        self.args
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Str(s) => (*k, s.clone()),
+                Value::Text(t) => (*k, t.render(m)),
+            })
+            .collect()
     }
 
     /// The text in the language of `m`.
     pub fn render(&self, m: &Messages) -> String {
-        let args: Vec<(&str, Arg<'_>)> = self
-            .args
+        let owned = self.rendered_args(m);
+        let args: Vec<(&str, Arg<'_>)> = owned
             .iter()
             .map(|(k, v)| (*k, Arg::Str(v.as_str())))
             .collect();
