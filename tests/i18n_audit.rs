@@ -624,3 +624,53 @@ fn backups_listing_in_japanese_is_aligned() {
     let last = note.lines().last().unwrap();
     assert!(has_japanese(last) && last.contains(e), "{note}");
 }
+
+#[test]
+fn el9_readiness_block_in_japanese() {
+    let root = common::scenario("4.2-sha1");
+    let r = root.path().to_str().unwrap();
+    let args = ["audit", "--root", r, "--at", AT, "--policy", "el9"];
+    let json: Vec<Output> = MODES
+        .iter()
+        .map(|&m| run(m, &[&args[..], &["--format", "json"]].concat()))
+        .collect();
+    assert!(stdout(&json[0]).contains("\"el9\""), "{}", text(&json[0]));
+    for o in &json[1..] {
+        assert_eq!(o.stdout, json[0].stdout);
+        assert_eq!(o.status.code(), json[0].status.code());
+    }
+    // The block after the table's summary line: as many lines in both languages; a command
+    // stays the same command, every other line is Japanese, and the verdict's own words are
+    // gone.
+    let block = |o: &Output| -> Vec<String> {
+        let s = stdout(o);
+        let lines: Vec<String> = s.lines().map(str::to_string).collect();
+        let start = lines
+            .iter()
+            .position(|l| l.starts_with("EL9") || l.contains("EL9 "))
+            .unwrap();
+        lines[start..].to_vec()
+    };
+    let en = block(&run(Mode::C, &args));
+    assert!(en.len() >= 10, "{en:?}");
+    for m in [Mode::LangJa, Mode::FlagJa] {
+        let ja = block(&run(m, &args));
+        assert_eq!(ja.len(), en.len(), "{m:?}: {ja:#?}");
+        let head: BTreeSet<_> = words(&ja[0])
+            .intersection(&words(&en[0]))
+            .cloned()
+            .collect();
+        assert!(head.is_empty() && has_japanese(&ja[0]), "{}", ja[0]);
+        for (j, e) in ja.iter().zip(&en) {
+            match e.find("rhv-pki ") {
+                Some(i) if e[..i].trim().is_empty() || e[..i].trim_end().ends_with(':') => {
+                    assert!(j.ends_with(&e[i..]), "{m:?}: {j} / {e}");
+                    if !e[..i].trim().is_empty() {
+                        assert!(has_japanese(j), "{m:?}: {j}");
+                    }
+                }
+                _ => assert!(has_japanese(j), "{m:?}: {j} (English: {e})"),
+            }
+        }
+    }
+}

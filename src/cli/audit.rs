@@ -287,7 +287,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
         AuditFormat::Table => {
             let mut text = report::table_in(&rep, color, lang::lang());
             if let Some(v) = &el9 {
-                text.push_str(&audit::el9::table(v));
+                text.push_str(&audit::el9::table_in(v, lang::lang()));
             }
             write(&text)?
         }

@@ -417,7 +417,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
                 super::lang::lang(),
             ))
             .and_then(|_| match &el9 {
-                Some(v) => w.write_all(audit::el9::table(v).as_bytes()),
+                Some(v) => w.write_all(audit::el9::table_in(v, super::lang::lang()).as_bytes()),
                 None => Ok(()),
             }),
         (AuditFormat::Json, None) => rep.replay(&mut report::JsonSink::new(&mut w)),

@@ -128,6 +128,21 @@ action-command = { $command }
 action-truststore-import = keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore
 action-store-password = set ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file to the stores' password
 
+## audit: --policy el9 (the readiness block under the table)
+el9-ready = EL9 readiness: READY
+el9-not-ready = { $count ->
+        [one] EL9 readiness: NOT READY ({ $count } item)
+       *[other] EL9 readiness: NOT READY ({ $count } items)
+    }
+el9-reason = { $message }
+el9-reason-anchor = { $message } — on a self-signed CA only: OpenSSL 3 does not judge the trust anchor's own signature, RHEL 9 accepts it (re-sign it anyway to leave no SHA-1)
+el9-reason-host-copy = { $message } — the Manager's copy of a host certificate: `rhv-pki hosts audit --policy el9` judges what the host holds
+el9-fix = fix:
+el9-note = note:
+el9-notes = Not blocking (notes):
+el9-to-be-ready = To be ready, run:
+el9-enroll-note = FILE: a file holding the Manager's admin@internal password (or drop --password-file and set RHV_PKI_ENGINE_PASSWORD); add --engine-url URL (and --ca-file, --user) when the Manager is not https://<ENGINE_FQDN> of engine.conf.d — hosts audit --ssh did not talk to the Manager
+
 ## audit: --post-events and --textfile-dir notes (standard error)
 audit-event-clean = rhv-pki: audit is clean; no event posted
 audit-event-posted = rhv-pki: posted event { $id } ({ $severity })

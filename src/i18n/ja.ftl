@@ -128,6 +128,18 @@ action-command = { $command }
 action-truststore-import = keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore
 action-store-password = ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file にキーストアのパスワードを設定する
 
+## 監査: --policy el9(表の下の RHEL 9 準備状況)
+el9-ready = EL9 準備状況: 準備完了
+el9-not-ready = EL9 準備状況: 準備未完了(対処が必要な項目 { $count } 件)
+el9-reason = { $message }
+el9-reason-anchor = { $message } — 自己署名 CA のみ: OpenSSL 3 はトラストアンカー自身の署名を判定しないため、RHEL 9 はこれを受け入れます(SHA-1 を残さないよう、再署名はしてください)
+el9-reason-host-copy = { $message } — Manager が保持するホスト証明書のコピーです。ホストが実際に保持する証明書は `rhv-pki hosts audit --policy el9` で判定します
+el9-fix = 対処:
+el9-note = 注記:
+el9-notes = ブロックしない項目(注記):
+el9-to-be-ready = 準備を完了するには、次を実行してください:
+el9-enroll-note = FILE: Manager の admin@internal のパスワードを格納したファイル(または --password-file を外して RHV_PKI_ENGINE_PASSWORD を設定)。Manager が engine.conf.d の https://<ENGINE_FQDN> でない場合は --engine-url URL(必要なら --ca-file、--user も)を追加してください。hosts audit --ssh は Manager と通信していません
+
 ## 監査: --post-events と --textfile-dir の通知(標準エラー出力)
 audit-event-clean = rhv-pki: 監査結果は正常です。イベントは送信していません
 audit-event-posted = rhv-pki: イベント { $id } を送信しました({ $severity })
