@@ -11,7 +11,6 @@ mod common;
 use common::text;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::{Command, Output};
 
 use rhv_pki::i18n::width;
@@ -539,6 +538,25 @@ fn error_lines_in_japanese_and_the_machines_answer_unchanged() {
         &["audit", "--root", r, "--p12-password-file", pw],
         &[pw.into(), enoent],
         3,
+    );
+    // A date --at does not read, and inverted windows.
+    check_error_line(
+        &["audit", "--root", r, "--at", "yesterday"],
+        &["yesterday".into()],
+        3,
+    );
+    check_error_line(
+        &[
+            "audit",
+            "--root",
+            r,
+            "--warn-days",
+            "5",
+            "--crit-days",
+            "10",
+        ],
+        &["[thresholds]".into()],
+        5,
     );
     // A config file that is not TOML (the parser's own words are evidence: the English line
     // has no words of its own, the Japanese one says what the file is).
