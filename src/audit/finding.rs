@@ -42,6 +42,64 @@ impl Severity {
     }
 }
 
+/// Why, as a finding's evidence: the JSON carries its English text. When the audit composed
+/// it (rather than a reader or the system, whose words are shown as found) it is also a
+/// catalogue message, so a table in another language says it in that language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    english: String,
+    text: Option<Text>,
+}
+
+impl Reason {
+    /// A reason the audit says in its own words (`reason-…` in the catalogues).
+    pub fn said(text: Text) -> Reason {
+        Reason {
+            english: text.english(),
+            text: Some(text),
+        }
+    }
+
+    /// The English text (what JSON shows).
+    pub fn as_str(&self) -> &str {
+        &self.english
+    }
+
+    /// The reason as a message: its own, or the text as found (`reason-verbatim`).
+    pub fn text(&self) -> Text {
+        self.text
+            .clone()
+            .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", &self.english))
+    }
+}
+
+impl From<String> for Reason {
+    fn from(english: String) -> Reason {
+        Reason {
+            english,
+            text: None,
+        }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(s: &str) -> Reason {
+        Reason::from(s.to_string())
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.english)
+    }
+}
+
 /// What is wrong, with the evidence. The serde tag is the stable finding code.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(
@@ -98,7 +156,7 @@ pub enum Problem {
     },
     ChainInvalid {
         ca: String,
-        reason: String,
+        reason: Reason,
     },
     UnverifiableSignature {
         algorithm: String,
@@ -119,7 +177,7 @@ pub enum Problem {
         cert: String,
     },
     P12Unreadable {
-        reason: String,
+        reason: Reason,
         /// The store did not open with the configured password (OpenSSL's MAC check failed):
         /// when every store says so, the audit reports the password once instead.
         #[serde(skip)]
@@ -147,7 +205,7 @@ pub enum Problem {
         value: String,
     },
     ApacheCaMismatch {
-        reason: String,
+        reason: Reason,
     },
     ThirdPartyCert {
         issuer: String,
@@ -373,7 +431,7 @@ impl Problem {
             Problem::UnsupportedKey { key } => t("finding-unsupported-key").arg("key", key),
             Problem::ChainInvalid { ca, reason } => t("finding-chain-invalid")
                 .arg("ca", ca)
-                .arg("reason", reason),
+                .arg_text("reason", reason.text()),
             Problem::UnverifiableSignature { algorithm } => {
                 t("finding-unverifiable-signature").arg("algorithm", algorithm)
             }
@@ -389,7 +447,7 @@ impl Problem {
                 t("finding-key-mismatch").arg("key", key).arg("cert", cert)
             }
             Problem::P12Unreadable { reason, .. } => {
-                t("finding-p12-unreadable").arg("reason", reason)
+                t("finding-p12-unreadable").arg_text("reason", reason.text())
             }
             Problem::P12AlgorithmRefused { algorithms } => {
                 t("finding-p12-algorithm-refused").arg("algorithms", algorithms)
@@ -406,7 +464,7 @@ impl Problem {
                 .arg("value", value)
                 .arg("line", line),
             Problem::ApacheCaMismatch { reason } => {
-                t("finding-apache-ca-mismatch").arg("reason", reason)
+                t("finding-apache-ca-mismatch").arg_text("reason", reason.text())
             }
             Problem::ThirdPartyCert { issuer } => {
                 t("finding-third-party-cert").arg("issuer", issuer)
@@ -1030,7 +1088,7 @@ mod tests {
             Problem::UnsupportedKey { key: s("EC-256") },
             Problem::ChainInvalid {
                 ca: s("ca"),
-                reason: s("signature does not verify"),
+                reason: Reason::said(Text::new("reason-bad-signature")),
             },
             Problem::UnverifiableSignature {
                 algorithm: s("1.2.3"),
@@ -1048,7 +1106,7 @@ mod tests {
                 cert: s("certs/a.cer"),
             },
             Problem::P12Unreadable {
-                reason: s("mac verify failure"),
+                reason: s("mac verify failure").into(),
                 wrong_password: true,
             },
             Problem::P12AlgorithmRefused {
@@ -1068,7 +1126,7 @@ mod tests {
                 value: s("sha1"),
             },
             Problem::ApacheCaMismatch {
-                reason: s("apache-ca.pem is a dangling symlink"),
+                reason: s("apache-ca.pem is a dangling symlink").into(),
             },
             Problem::ThirdPartyCert {
                 issuer: s("CN=Example"),

@@ -28,8 +28,8 @@ use files::{attach_file_findings, check_index, check_openssl_conf, check_other_c
 pub(crate) use finding::row_status;
 use finding::{finding_order, Collect, Found};
 pub use finding::{
-    AuditReport, CertRecord, Counts, Finding, InventoryItem, Problem, ReportHead, Role, Severity,
-    Sink, Totals, HOST_ENROLL, HOST_RECOVER,
+    AuditReport, CertRecord, Counts, Finding, InventoryItem, Problem, Reason, ReportHead, Role,
+    Severity, Sink, Totals, HOST_ENROLL, HOST_RECOVER,
 };
 pub use judge::{action_for, judge_certificate, judge_external};
 use judge::{local_users, rel, Ctx, Out};

@@ -1189,7 +1189,7 @@ fn judge_ssh_cert(
                 Severity::Critical,
                 Problem::ChainInvalid {
                     ca: "ca".into(),
-                    reason: "OpenSSH certificate not signed by the Manager CA key".into(),
+                    reason: audit::Reason::said(crate::i18n::Text::new("reason-ssh-not-ca-key")),
                 },
             );
         }

@@ -128,6 +128,17 @@ action-command = { $command }
 action-truststore-import = keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore
 action-store-password = set ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file to the stores' password
 
+## audit: reasons the audit gives in its own words (inside a finding's message)
+reason-verbatim = { $reason }
+reason-ca-missing = { $ca }.pem is missing or unreadable
+reason-other-issuer = issued by '{ $issuer }', not by this CA
+reason-bad-signature = signature does not verify
+reason-ssh-not-ca-key = OpenSSH certificate not signed by the Manager CA key
+reason-not-p12 = not PKCS#12: { $error }
+reason-p12-wrong-password = wrong password or corrupt file ({ $reason })
+reason-apache-dangling = apache-ca.pem is a dangling symlink to { $target }; httpd will not start
+reason-apache-not-ca = apache-ca.pem is neither ca.pem nor a link to it, yet the apache certificate is issued by the internal CA
+
 ## audit: --policy el9 (the readiness block under the table)
 el9-ready = EL9 readiness: READY
 el9-not-ready = { $count ->

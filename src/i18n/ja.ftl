@@ -128,6 +128,17 @@ action-command = { $command }
 action-truststore-import = keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore
 action-store-password = ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file にキーストアのパスワードを設定する
 
+## 監査: 監査自身が述べる理由(検出事項のメッセージの中)
+reason-verbatim = { $reason }
+reason-ca-missing = { $ca }.pem がないか、読み取れません
+reason-other-issuer = この CA ではなく '{ $issuer }' が発行しています
+reason-bad-signature = 署名を検証できません
+reason-ssh-not-ca-key = OpenSSH 証明書が Manager の CA 鍵で署名されていません
+reason-not-p12 = PKCS#12 ではありません: { $error }
+reason-p12-wrong-password = パスワードが違うか、ファイルが壊れています({ $reason })
+reason-apache-dangling = apache-ca.pem はリンク先 { $target } が存在しないシンボリックリンクです。httpd は起動しません
+reason-apache-not-ca = apache-ca.pem は ca.pem でもそのリンクでもありませんが、apache の証明書は内部 CA が発行しています
+
 ## 監査: --policy el9(表の下の RHEL 9 準備状況)
 el9-ready = EL9 準備状況: 準備完了
 el9-not-ready = EL9 準備状況: 準備未完了(対処が必要な項目 { $count } 件)
