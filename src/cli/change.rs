@@ -687,12 +687,11 @@ fn backups_table(list: &[txn::BackupInfo], root: &Path) -> String {
             ]
         })
         .collect();
-    // The minimum widths are the English layout's; a wider header or cell widens its column.
+    // The English layout's widths, widened for a wider header or state word (ids and dates
+    // have fixed forms).
     let mut w = [20, 22, 12, 6];
-    for r in std::iter::once(&head) {
-        for (i, c) in r.iter().take(4).enumerate() {
-            w[i] = w[i].max(width(c));
-        }
+    for (i, c) in head.iter().take(4).enumerate() {
+        w[i] = w[i].max(width(c));
     }
     for r in &rows {
         w[2] = w[2].max(width(&r[2]));
