@@ -42,12 +42,12 @@ fn main() -> ExitCode {
     let r = cli::run(args, now);
     // EPIPE on stdout only stops the printing (cli::out); any other write error is said.
     if let Some(e) = cli::out::failure() {
-        eprintln!("rhv-pki: warning: writing to standard output: {e}");
+        eprintln!("{}", cli::out::stdout_warning(&e));
     }
     match r {
         Ok(status) => status.into(),
         Err(e) => {
-            eprintln!("rhv-pki: error: {e}");
+            eprintln!("{}", cli::out::error_line(&e));
             ExitStatus::from(&e).into()
         }
     }

@@ -93,6 +93,39 @@ pub enum ConfigError {
     },
 }
 
+impl ConfigError {
+    /// The error as a catalogue message (its English is the `Display` text).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            ConfigError::Read { path, source } => Text::new("error-config-read")
+                .arg("path", path.display())
+                .arg_text("error", crate::i18n::io_error(source)),
+            ConfigError::Toml { path, source } => Text::new("error-config-toml")
+                .arg("path", path.display())
+                .arg("error", source),
+            ConfigError::OutOfRange {
+                path,
+                section,
+                days,
+            } => Text::new("error-config-out-of-range")
+                .arg("path", path.display())
+                .arg("section", section)
+                .arg("days", days),
+            ConfigError::CritAboveWarn {
+                path,
+                section,
+                crit,
+                warn,
+            } => Text::new("error-config-crit-above-warn")
+                .arg("path", path.display())
+                .arg("section", section)
+                .arg("crit", crit)
+                .arg("warn", warn),
+        }
+    }
+}
+
 /// Reads the config file. A missing default file is an empty config; a missing explicit
 /// file, bad TOML, unknown keys or nonsense values are errors naming the file.
 pub fn read_config(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigError> {

@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use super::report::Status;
 use super::{AuditReport, CertRecord, Finding, Role, Severity};
+use crate::i18n::{Lang, Messages, Text};
 use crate::pki::catalog;
 
 /// Version of the `el9` object of the JSON document; bump on incompatible changes.
@@ -72,6 +73,10 @@ pub struct Item {
     /// What the admin must fill in before running `fix` (its placeholders), when it has any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix_note: Option<String>,
+    /// `reason` as a catalogue message (the finding's message and the note's words), for a
+    /// table in another language; `None`: `reason` is shown as is.
+    #[serde(skip)]
+    pub reason_text: Option<Text>,
 }
 
 /// `hosts enroll` talks to the Manager's REST API, which `hosts audit --ssh` never reached:
@@ -227,12 +232,15 @@ pub fn verdict(r: &AuditReport, opts: &Options) -> Verdict {
         let rec = record(r, f);
         let signature = matches!(code, "sha1-signature" | "md5-signature");
         let mut reason = f.message.clone();
+        let mut reason_text = Text::new("el9-reason").arg_text("message", f.problem.text());
         let note = if signature && is_anchor(rec) {
+            reason_text.key = "el9-reason-anchor";
             reason.push_str(
                 " — on a self-signed CA only: OpenSSL 3 does not judge the trust anchor's own signature, RHEL 9 accepts it (re-sign it anyway to leave no SHA-1)",
             );
             true
         } else if !opts.hosts && role_of(&f.role).scope() == "host" {
+            reason_text.key = "el9-reason-host-copy";
             reason.push_str(
                 " — the Manager's copy of a host certificate: `rhv-pki hosts audit --policy el9` judges what the host holds",
             );
@@ -254,6 +262,7 @@ pub fn verdict(r: &AuditReport, opts: &Options) -> Verdict {
             reason,
             fix,
             fix_note,
+            reason_text: Some(reason_text),
         };
         if note {
             notes.push(item);
@@ -273,40 +282,54 @@ pub fn verdict(r: &AuditReport, opts: &Options) -> Verdict {
 /// The table's summary block: `EL9 readiness: READY` or `NOT READY (N items)`, the items with
 /// their fixes, the notes, and the distinct commands to run.
 pub fn table(v: &Verdict) -> String {
+    table_in(v, Lang::En)
+}
+
+/// [`table`] in `lang` (commands, codes and paths stay as they are).
+pub fn table_in(v: &Verdict, lang: Lang) -> String {
+    let m = Messages::new(lang);
     let mut s = String::new();
     if v.ready {
-        let _ = writeln!(s, "\nEL9 readiness: READY");
+        let _ = writeln!(s, "\n{}", m.get("el9-ready"));
     } else {
         let _ = writeln!(
             s,
-            "\nEL9 readiness: NOT READY ({} item{})",
-            v.items.len(),
-            if v.items.len() == 1 { "" } else { "s" }
+            "\n{}",
+            m.fmt("el9-not-ready", &[("count", v.items.len().into())])
         );
     }
+    let (fix, note) = (m.get("el9-fix"), m.get("el9-note"));
     let line = |s: &mut String, i: &Item| {
         let at = match &i.host {
             Some(h) if !i.path.starts_with(&format!("{h}:")) => format!("{h}: {}", i.path),
             _ => i.path.clone(),
         };
-        let _ = writeln!(s, "  {:<18} {at}: {}", i.code, i.reason);
-        let _ = writeln!(s, "  {:<18} fix: {}", "", i.fix);
+        let reason = match (&i.reason_text, lang) {
+            (Some(t), Lang::Ja) => t.render(&m),
+            _ => i.reason.clone(),
+        };
+        let _ = writeln!(s, "  {:<18} {at}: {reason}", i.code);
+        let _ = writeln!(s, "  {:<18} {fix} {}", "", i.fix);
         if let Some(n) = &i.fix_note {
-            let _ = writeln!(s, "  {:<18} note: {n}", "");
+            let n = match lang {
+                Lang::En => n.clone(),
+                _ => m.get("el9-enroll-note"),
+            };
+            let _ = writeln!(s, "  {:<18} {note} {n}", "");
         }
     };
     for i in &v.items {
         line(&mut s, i);
     }
     if !v.notes.is_empty() {
-        let _ = writeln!(s, "Not blocking (notes):");
+        let _ = writeln!(s, "{}", m.get("el9-notes"));
         for i in &v.notes {
             line(&mut s, i);
         }
     }
     let fixes = v.fixes();
     if !fixes.is_empty() {
-        let _ = writeln!(s, "To be ready, run:");
+        let _ = writeln!(s, "{}", m.get("el9-to-be-ready"));
         for f in fixes {
             let _ = writeln!(s, "  {f}");
         }
@@ -402,6 +425,7 @@ mod tests {
                 reason: "r".into(),
                 fix: "rhv-pki resign apache".into(),
                 fix_note: None,
+                reason_text: None,
             }],
             notes: Vec::new(),
         };

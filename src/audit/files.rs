@@ -66,14 +66,16 @@ pub(super) fn attach_file_findings(out: &mut Out) {
                 if let Some(a) = extra
                     .iter()
                     .filter(|f| f.severity == worst)
-                    .find_map(|f| f.problem.action(role))
+                    .find_map(|f| f.problem.advice(role))
                 {
-                    rec.action = Some(a);
+                    rec.action = Some(a.english());
+                    rec.advice = Some(a);
                 }
             }
         } else if rec.action.is_none() {
             if let Some(role) = &role {
-                rec.action = extra.iter().find_map(|f| f.problem.action(role));
+                rec.advice = extra.iter().find_map(|f| f.problem.advice(role));
+                rec.action = rec.advice.as_ref().map(|a| a.english());
             }
         }
     }

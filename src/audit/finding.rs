@@ -6,6 +6,7 @@ use std::io;
 
 use serde::Serialize;
 
+use crate::i18n::Text;
 use crate::pki::catalog::Era;
 use crate::pki::cert::{rfc3339, CertSummary};
 
@@ -38,6 +39,64 @@ impl Severity {
             Severity::Warning => "warning",
             Severity::Critical => "critical",
         }
+    }
+}
+
+/// Why, as a finding's evidence: the JSON carries its English text. When the audit composed
+/// it (rather than a reader or the system, whose words are shown as found) it is also a
+/// catalogue message, so a table in another language says it in that language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    english: String,
+    text: Option<Text>,
+}
+
+impl Reason {
+    /// A reason the audit says in its own words (`reason-…` in the catalogues).
+    pub fn said(text: Text) -> Reason {
+        Reason {
+            english: text.english(),
+            text: Some(text),
+        }
+    }
+
+    /// The English text (what JSON shows).
+    pub fn as_str(&self) -> &str {
+        &self.english
+    }
+
+    /// The reason as a message: its own, or the text as found (`reason-verbatim`).
+    pub fn text(&self) -> Text {
+        self.text
+            .clone()
+            .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", &self.english))
+    }
+}
+
+impl From<String> for Reason {
+    fn from(english: String) -> Reason {
+        Reason {
+            english,
+            text: None,
+        }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(s: &str) -> Reason {
+        Reason::from(s.to_string())
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.english)
     }
 }
 
@@ -97,7 +156,7 @@ pub enum Problem {
     },
     ChainInvalid {
         ca: String,
-        reason: String,
+        reason: Reason,
     },
     UnverifiableSignature {
         algorithm: String,
@@ -118,7 +177,7 @@ pub enum Problem {
         cert: String,
     },
     P12Unreadable {
-        reason: String,
+        reason: Reason,
         /// The store did not open with the configured password (OpenSSL's MAC check failed):
         /// when every store says so, the audit reports the password once instead.
         #[serde(skip)]
@@ -146,7 +205,7 @@ pub enum Problem {
         value: String,
     },
     ApacheCaMismatch {
-        reason: String,
+        reason: Reason,
     },
     ThirdPartyCert {
         issuer: String,
@@ -332,97 +391,109 @@ impl Problem {
         }
     }
 
-    /// One line for humans; the evidence is in the fields.
-    pub fn message(&self) -> String {
+    /// One line for humans, as a catalogue message (`finding-<code>`) with the evidence as its
+    /// variables: [`message`](Problem::message) is its English (the JSON `message`), the binary
+    /// renders it in the admin's language.
+    pub fn text(&self) -> Text {
+        let t = |key: &'static str| Text::new(key);
         match self {
             Problem::Sha1Signature { algorithm } => {
-                format!("signed with {algorithm}; RHEL 9 DEFAULT policy rejects SHA-1")
+                t("finding-sha1-signature").arg("algorithm", algorithm)
             }
             Problem::Md5Signature { algorithm } => {
-                format!("signed with {algorithm}; MD5 is broken")
+                t("finding-md5-signature").arg("algorithm", algorithm)
             }
-            Problem::Expired { not_after, .. } => format!("expired on {not_after}"),
-            Problem::NotYetValid { not_before, .. } => format!("not valid before {not_before}"),
+            Problem::Expired { not_after, .. } => t("finding-expired").arg("not_after", not_after),
+            Problem::NotYetValid { not_before, .. } => {
+                t("finding-not-yet-valid").arg("not_before", not_before)
+            }
             Problem::Expiring {
                 not_after,
                 days_left,
                 threshold_days,
-            } => {
-                format!(
-                    "expires {not_after}, in {days_left} days (threshold {threshold_days} days)"
-                )
-            }
-            Problem::MissingSan => "no subjectAltName extension".into(),
-            Problem::SanMismatch { expected, san } => format!(
-                "subjectAltName {} does not contain {expected}",
-                san.join(",")
-            ),
-            Problem::SanInvalid { name, reason } => {
-                format!("subjectAltName DNS:{name} is not a host name ({reason})")
-            }
-            Problem::WebValidityTooLong { days, max_days } => {
-                format!("web certificate valid {days} days, browsers accept at most {max_days}")
-            }
-            Problem::WeakKey { key, min_bits } => {
-                format!("{key} key, at least RSA-{min_bits} required")
-            }
-            Problem::UnsupportedKey { key } => format!("{key} key; oVirt expects RSA"),
-            Problem::ChainInvalid { ca, reason } => {
-                format!("does not verify against {ca}: {reason}")
-            }
+            } => t("finding-expiring")
+                .arg("not_after", not_after)
+                .arg("days_left", days_left)
+                .arg("threshold_days", threshold_days),
+            Problem::MissingSan => t("finding-missing-san"),
+            Problem::SanMismatch { expected, san } => t("finding-san-mismatch")
+                .arg("san", san.join(","))
+                .arg("expected", expected),
+            Problem::SanInvalid { name, reason } => t("finding-san-invalid")
+                .arg("name", name)
+                .arg("reason", reason),
+            Problem::WebValidityTooLong { days, max_days } => t("finding-web-validity-too-long")
+                .arg("days", days)
+                .arg("max_days", max_days),
+            Problem::WeakKey { key, min_bits } => t("finding-weak-key")
+                .arg("key", key)
+                .arg("min_bits", min_bits),
+            Problem::UnsupportedKey { key } => t("finding-unsupported-key").arg("key", key),
+            Problem::ChainInvalid { ca, reason } => t("finding-chain-invalid")
+                .arg("ca", ca)
+                .arg_text("reason", reason.text()),
             Problem::UnverifiableSignature { algorithm } => {
-                format!("signature algorithm {algorithm} cannot be verified")
+                t("finding-unverifiable-signature").arg("algorithm", algorithm)
             }
-            Problem::IssuedBeforeCaRenewal { ca, ca_not_before } => format!(
-                "issued before {ca} was renewed ({ca_not_before}): the host still holds the old CA copy"
-            ),
-            Problem::CerP12Mismatch { cer, p12 } => {
-                format!("{cer} is not the certificate inside {p12}")
+            Problem::IssuedBeforeCaRenewal { ca, ca_not_before } => {
+                t("finding-issued-before-ca-renewal")
+                    .arg("ca", ca)
+                    .arg("ca_not_before", ca_not_before)
             }
+            Problem::CerP12Mismatch { cer, p12 } => t("finding-cer-p12-mismatch")
+                .arg("cer", cer)
+                .arg("p12", p12),
             Problem::KeyMismatch { key, cert } => {
-                format!("private key {key} does not belong to {cert}")
+                t("finding-key-mismatch").arg("key", key).arg("cert", cert)
             }
-            Problem::P12Unreadable { reason, .. } => format!("PKCS#12 cannot be opened: {reason}"),
-            Problem::P12AlgorithmRefused { algorithms } => format!(
-                "PKCS#12 cannot be opened here: this OpenSSL refuses {algorithms} (FIPS mode, or no legacy provider); the password was not judged"
-            ),
-            Problem::P12LegacyRc2 { format } => {
-                format!("PKCS#12 uses RC2-40 ({format}); OpenSSL 3 / RHEL 9 cannot read it without the legacy provider")
+            Problem::P12Unreadable { reason, .. } => {
+                t("finding-p12-unreadable").arg_text("reason", reason.text())
             }
-            Problem::P12FriendlyName => {
-                "PKCS#12 key has a friendlyName; the engine expects alias 1".into()
+            Problem::P12AlgorithmRefused { algorithms } => {
+                t("finding-p12-algorithm-refused").arg("algorithms", algorithms)
             }
-            Problem::P12IterationsExcessive { what, count, limit } => format!(
-                "PKCS#12 {what} iteration count {count} is above the limit of {limit} (OpenSSL writes 2048, keytool 10000); not opened, no key derived"
-            ),
-            Problem::OpensslConfSha1 { line, value } => {
-                format!("default_md = {value} at line {line}; new certificates would be SHA-1")
+            Problem::P12LegacyRc2 { format } => t("finding-p12-legacy-rc2").arg("format", format),
+            Problem::P12FriendlyName => t("finding-p12-friendly-name"),
+            Problem::P12IterationsExcessive { what, count, limit } => {
+                t("finding-p12-iterations-excessive")
+                    .arg("what", what)
+                    .arg("count", count)
+                    .arg("limit", limit)
             }
-            Problem::ApacheCaMismatch { reason } => reason.clone(),
+            Problem::OpensslConfSha1 { line, value } => t("finding-openssl-conf-sha1")
+                .arg("value", value)
+                .arg("line", line),
+            Problem::ApacheCaMismatch { reason } => {
+                t("finding-apache-ca-mismatch").arg_text("reason", reason.text())
+            }
             Problem::ThirdPartyCert { issuer } => {
-                format!("issued by a third-party CA ({issuer}); rhv-pki will not re-sign it")
+                t("finding-third-party-cert").arg("issuer", issuer)
             }
-            Problem::KeyPermissions { mode, expected } => {
-                format!("private key mode {mode}, expected {expected}")
-            }
-            Problem::KeyOwner { uid, expected } => {
-                format!("private key owned by uid {uid}, expected {expected}")
-            }
-            Problem::CaCopyMismatch { copy, ca } => format!("{copy} differs from {ca}"),
-            Problem::Unreadable { reason } => reason.clone(),
-            Problem::Missing { what } => format!("missing: {what}"),
+            Problem::KeyPermissions { mode, expected } => t("finding-key-permissions")
+                .arg("mode", mode)
+                .arg("expected", expected),
+            Problem::KeyOwner { uid, expected } => t("finding-key-owner")
+                .arg("uid", uid)
+                .arg("expected", expected),
+            Problem::CaCopyMismatch { copy, ca } => t("finding-ca-copy-mismatch")
+                .arg("copy", copy)
+                .arg("ca", ca),
+            Problem::Unreadable { reason } => t("finding-unreadable").arg("reason", reason),
+            Problem::Missing { what } => t("finding-missing").arg("what", what),
             Problem::SymlinkOutsideTree { target } => {
-                format!("symlink to {target} leaves the audited tree; not followed")
+                t("finding-symlink-outside-tree").arg("target", target)
             }
-            Problem::IndexInvalid { line, reason } => format!("line {line}: {reason}"),
+            Problem::IndexInvalid { line, reason } => t("finding-index-invalid")
+                .arg("line", line)
+                .arg("reason", reason),
             Problem::SerialBehind {
                 serial_txt,
                 max_in_index,
-            } => {
-                format!("serial.txt is {serial_txt} but database.txt already holds serial {max_in_index}; the next issuance would clash")
-            }
+            } => t("finding-serial-behind")
+                .arg("serial_txt", serial_txt)
+                .arg("max_in_index", max_in_index),
             Problem::EngineFqdnUnknown { reason } => {
-                format!("ENGINE_FQDN unknown ({reason}); SAN checks against it skipped")
+                t("finding-engine-fqdn-unknown").arg("reason", reason)
             }
             Problem::RestartNeeded {
                 endpoint,
@@ -430,18 +501,26 @@ impl Problem {
                 service,
                 served_serial,
                 on_disk_serial,
-            } => format!(
-                "{endpoint} ({address}) serves serial {served_serial} but the file holds {on_disk_serial}: restart {service}"
-            ),
+            } => t("finding-restart-needed")
+                .arg("endpoint", endpoint)
+                .arg("address", address)
+                .arg("served_serial", served_serial)
+                .arg("on_disk_serial", on_disk_serial)
+                .arg("service", service),
             Problem::EndpointUnreachable {
                 endpoint,
                 address,
                 reason,
                 ..
-            } => format!("{endpoint} ({address}) showed no certificate: {reason}"),
-            Problem::HostUnreachable { reason } => format!("host not audited: {reason}"),
+            } => t("finding-endpoint-unreachable")
+                .arg("endpoint", endpoint)
+                .arg("address", address)
+                .arg("reason", reason),
+            Problem::HostUnreachable { reason } => {
+                t("finding-host-unreachable").arg("reason", reason)
+            }
             Problem::HostKeyUnverified { reason } => {
-                format!("host not contacted, its SSH host key is not trusted: {reason}")
+                t("finding-host-key-unverified").arg("reason", reason)
             }
             Problem::HostCaStale {
                 ca,
@@ -449,64 +528,74 @@ impl Problem {
                 copy_not_after,
                 ca_not_after,
                 same_key,
-            } => {
-                if *same_key {
-                    format!("an older copy of {ca} (serial {copy_serial}, notAfter {copy_not_after}); the Manager's is valid until {ca_not_after}")
-                } else {
-                    format!("not the Manager's {ca} (this copy: serial {copy_serial}, notAfter {copy_not_after}, another key); certificates from the Manager will not verify here")
-                }
+            } => t(if *same_key {
+                "finding-host-ca-stale"
+            } else {
+                "finding-host-ca-stale-other-key"
+            })
+            .arg("ca", ca)
+            .arg("copy_serial", copy_serial)
+            .arg("copy_not_after", copy_not_after)
+            .arg("ca_not_after", ca_not_after),
+            Problem::HostFileOwner { owner, expected } => t("finding-host-file-owner")
+                .arg("owner", owner)
+                .arg("expected", expected),
+            Problem::HostFileMode { mode, expected } => t("finding-host-file-mode")
+                .arg("mode", mode)
+                .arg("expected", expected),
+            Problem::HostKeyUnreadable { reason } => {
+                t("finding-host-key-unreadable").arg("reason", reason)
             }
-            Problem::HostFileOwner { owner, expected } => {
-                format!("owned by {owner}, expected {expected}")
-            }
-            Problem::HostFileMode { mode, expected } => format!("mode {mode}, expected {expected}"),
-            Problem::HostKeyUnreadable { reason } => format!("private key unusable: {reason}"),
             Problem::InterruptedChange {
                 backup,
                 reason,
                 command,
-            } => format!(
-                "an interrupted rhv-pki change (backup {backup}, {reason}) may have left the PKI half-written; undo it: {command}"
-            ),
-            Problem::SshCertType { found, expected } => {
-                format!("OpenSSH {found} certificate, expected a {expected} certificate")
-            }
-            Problem::SshCertSigner { signer, ca } => {
-                format!("OpenSSH certificate signed by {signer}, not by the CA key {ca}")
-            }
+            } => t("finding-interrupted-change")
+                .arg("backup", backup)
+                .arg("reason", reason)
+                .arg("command", command),
+            Problem::SshCertType { found, expected } => t("finding-ssh-cert-type")
+                .arg("found", found)
+                .arg("expected", expected),
+            Problem::SshCertSigner { signer, ca } => t("finding-ssh-cert-signer")
+                .arg("signer", signer)
+                .arg("ca", ca),
             Problem::SshCertSignature { signer } => {
-                format!("OpenSSH certificate signature does not verify with {signer}")
+                t("finding-ssh-cert-signature").arg("signer", signer)
             }
             Problem::SshCertPrincipals {
                 expected,
                 principals,
-            } => format!(
-                "principals [{}] do not include {expected}",
-                principals.join(", ")
-            ),
-            Problem::TruststoreAliasMissing { alias, ca } => {
-                format!("no alias '{alias}' (the engine cannot verify peers signed by {ca})")
-            }
+            } => t("finding-ssh-cert-principals")
+                .arg("principals", principals.join(", "))
+                .arg("expected", expected),
+            Problem::TruststoreAliasMissing { alias, ca } => t("finding-truststore-alias-missing")
+                .arg("alias", alias)
+                .arg("ca", ca),
             Problem::TruststoreStale {
                 alias,
                 ca,
                 reason,
                 same_key,
-            } => format!(
-                "alias '{alias}' is not the current {ca}{}: {reason}",
-                if *same_key {
-                    " (an older copy with the same key)"
-                } else {
-                    " (another key: peers signed by it do not verify)"
-                }
-            ),
-            Problem::P12PasswordWrong { source, files } => format!(
-                "the PKCS#12 password from {source} opens none of the {files} key store(s) (wrong password)"
-            ),
+            } => t(if *same_key {
+                "finding-truststore-stale"
+            } else {
+                "finding-truststore-stale-other-key"
+            })
+            .arg("alias", alias)
+            .arg("ca", ca)
+            .arg("reason", reason),
+            Problem::P12PasswordWrong { source, files } => t("finding-p12-password-wrong")
+                .arg("source", source)
+                .arg("files", files),
         }
     }
 
-    /// The suggested fix, as an admin would type it.
+    /// One line for humans (English: the JSON `message`); the evidence is in the fields.
+    pub fn message(&self) -> String {
+        self.text().english()
+    }
+
     /// The host could not be read at all (SSH refused or untrusted, vdsm showed nothing).
     pub fn host_not_reached(&self) -> bool {
         matches!(
@@ -517,13 +606,23 @@ impl Problem {
         )
     }
 
+    /// The suggested fix, as an admin would type it (English; [`advice`](Problem::advice) is
+    /// the same as a catalogue message).
     pub(super) fn action(&self, role: &Role) -> Option<String> {
+        self.advice(role).map(|t| t.english())
+    }
+
+    /// The suggested fix as a catalogue message (`action-…`): a command stays a command in
+    /// every language, advice in words is translated.
+    pub(super) fn advice(&self, role: &Role) -> Option<Text> {
         let target = match role {
             Role::Ca(n) => Some(n.to_string()),
             Role::Entity(n) => Some(n.to_string()),
             _ => None,
         };
         let host = matches!(role, Role::Host | Role::HostQemu | Role::HostOther);
+        let t = Text::new;
+        let on = |key: &'static str, target: &String| Text::new(key).arg("target", target);
         match self {
             Problem::Sha1Signature { .. }
             | Problem::Md5Signature { .. }
@@ -531,105 +630,85 @@ impl Problem {
             | Problem::SanMismatch { .. }
             | Problem::SanInvalid { .. }
             | Problem::WebValidityTooLong { .. } => Some(match (&target, host) {
-                (Some(t), _) => format!("rhv-pki resign {t}"),
-                (None, true) => HOST_ENROLL.into(),
-                _ => "re-issue".into(),
+                (Some(x), _) => on("action-resign", x),
+                (None, true) => t("action-host-enroll"),
+                _ => t("action-reissue"),
             }),
             // An expired host certificate cannot be enrolled through the Manager (it no
             // longer talks to the host): recover it over SSH.
             Problem::Expired { .. } => Some(match (&target, host) {
-                (Some(t), _) => format!("rhv-pki renew {t}"),
-                (None, true) => HOST_RECOVER.into(),
-                _ => "re-issue".into(),
+                (Some(x), _) => on("action-renew", x),
+                (None, true) => t("action-host-recover"),
+                _ => t("action-reissue"),
             }),
             Problem::Expiring { .. } => Some(match (&target, host) {
-                (Some(t), _) => format!("rhv-pki renew {t}"),
-                (None, true) => HOST_ENROLL.into(),
-                _ => "re-issue".into(),
+                (Some(x), _) => on("action-renew", x),
+                (None, true) => t("action-host-enroll"),
+                _ => t("action-reissue"),
             }),
             Problem::KeyMismatch { .. } | Problem::CerP12Mismatch { .. } => {
-                Some("restore matching files from backup".into())
+                Some(t("action-restore-matching"))
             }
-            Problem::P12LegacyRc2 { .. } => target.map(|t| format!("rhv-pki resign {t}")),
-            Problem::KeyPermissions { .. } => Some("chmod go-rwx".into()),
+            Problem::P12LegacyRc2 { .. } => target.map(|x| on("action-resign", &x)),
+            Problem::KeyPermissions { .. } => Some(t("action-chmod-key")),
             Problem::ChainInvalid { .. } => Some(if host {
-                HOST_ENROLL.into()
+                t("action-host-enroll")
             } else {
-                "investigate issuer".into()
+                t("action-investigate-issuer")
             }),
-            Problem::ThirdPartyCert { .. } => Some("renew at the external CA".into()),
+            Problem::ThirdPartyCert { .. } => Some(t("action-renew-external")),
             Problem::WeakKey { .. } | Problem::UnsupportedKey { .. } => {
                 Some(match (&target, host) {
                     // The engine key decrypts DB secrets and is the SSH key to hosts.
-                    (Some(t), _) if t == "engine" => {
-                        "manual: engine key rotation (see docs)".into()
-                    }
-                    (Some(t), _) => format!("rhv-pki renew --new-key {t}"),
-                    (None, true) => HOST_ENROLL.into(),
-                    _ => "re-issue with a new key".into(),
+                    (Some(x), _) if x == "engine" => t("action-engine-key-manual"),
+                    (Some(x), _) => on("action-renew-new-key", x),
+                    (None, true) => t("action-host-enroll"),
+                    _ => t("action-reissue-new-key"),
                 })
             }
-            Problem::P12Unreadable { .. } => {
-                Some("check --p12-password-file, else restore from backup".into())
-            }
+            Problem::P12Unreadable { .. } => Some(t("action-check-p12-password")),
             Problem::P12AlgorithmRefused { .. } => Some(match target {
-                Some(t) => format!("where OpenSSL has these algorithms: rhv-pki resign {t} --p12-format modern"),
-                None => "re-export it with PBES2/AES-256 and a SHA-256 MAC".into(),
+                Some(x) => on("action-p12-modern", &x),
+                None => t("action-p12-reexport"),
             }),
-            Problem::P12IterationsExcessive { .. } => {
-                Some("restore from backup, or re-export with ordinary iteration counts".into())
-            }
-            Problem::Unreadable { .. } => Some("restore from backup".into()),
+            Problem::P12IterationsExcessive { .. } => Some(t("action-p12-iterations")),
+            Problem::Unreadable { .. } => Some(t("action-restore")),
             // A host's copy of a CA is the host's to fix; the Manager's copies are rewritten
             // by re-signing the CA.
-            Problem::CaCopyMismatch { .. } if host => Some(HOST_RECOVER.into()),
-            Problem::CaCopyMismatch { .. } => {
-                Some("rhv-pki resign ca (rewrites the copies)".into())
-            }
-            Problem::OpensslConfSha1 { .. } => Some("rhv-pki conf".into()),
-            Problem::ApacheCaMismatch { .. } => {
-                Some("ln -sfn /etc/pki/ovirt-engine/ca.pem apache-ca.pem".into())
-            }
+            Problem::CaCopyMismatch { .. } if host => Some(t("action-host-recover")),
+            Problem::CaCopyMismatch { .. } => Some(t("action-resign-ca-copies")),
+            Problem::OpensslConfSha1 { .. } => Some(t("action-conf")),
+            Problem::ApacheCaMismatch { .. } => Some(t("action-apache-ca-link")),
             Problem::EndpointUnreachable { service, .. } if service == "vdsm" => {
-                Some("check the host; expired certificates: rhv-pki hosts recover --ssh".into())
+                Some(t("action-check-vdsm"))
             }
-            Problem::RestartNeeded { service, .. } => Some(format!("systemctl restart {service}")),
+            Problem::RestartNeeded { service, .. } => {
+                Some(t("action-restart").arg("service", service))
+            }
             Problem::EndpointUnreachable { service, .. } => {
-                Some(format!("systemctl status {service}"))
+                Some(t("action-status").arg("service", service))
             }
-            Problem::KeyOwner { .. } | Problem::HostFileOwner { .. } => {
-                Some("chown to the expected owner".into())
-            }
-            Problem::HostFileMode { .. } => Some("chmod to the expected mode".into()),
-            Problem::HostCaStale { .. } => Some(HOST_RECOVER.into()),
-            Problem::IssuedBeforeCaRenewal { .. } => Some(HOST_ENROLL.into()),
-            Problem::HostKeyUnverified { .. } => {
-                Some("verify the host key fingerprint, then --accept-new-host-key".into())
-            }
+            Problem::KeyOwner { .. } | Problem::HostFileOwner { .. } => Some(t("action-chown")),
+            Problem::HostFileMode { .. } => Some(t("action-chmod")),
+            Problem::HostCaStale { .. } => Some(t("action-host-recover")),
+            Problem::IssuedBeforeCaRenewal { .. } => Some(t("action-host-enroll")),
+            Problem::HostKeyUnverified { .. } => Some(t("action-host-key")),
             // Issued "in the future": most often this machine's or the issuer's clock.
-            Problem::NotYetValid { .. } => Some("check the clocks (chronyc tracking)".into()),
-            Problem::UnverifiableSignature { .. } => Some("investigate issuer".into()),
-            Problem::SymlinkOutsideTree { .. } => {
-                Some("check the link target (readlink -f)".into())
+            Problem::NotYetValid { .. } => Some(t("action-check-clocks")),
+            Problem::UnverifiableSignature { .. } => Some(t("action-investigate-issuer")),
+            Problem::SymlinkOutsideTree { .. } => Some(t("action-check-link")),
+            Problem::Missing { .. } => Some(t("action-restore-backups")),
+            Problem::IndexInvalid { .. } => Some(t("action-repair-index")),
+            Problem::SerialBehind { .. } => Some(t("action-serial")),
+            Problem::P12FriendlyName => target.map(|x| on("action-resign", &x)),
+            Problem::HostUnreachable { .. } => Some(t("action-check-ssh")),
+            Problem::InterruptedChange { command, .. } => {
+                Some(t("action-command").arg("command", command))
             }
-            Problem::Missing { .. } => Some("restore from backup (rhv-pki backups)".into()),
-            Problem::IndexInvalid { .. } => {
-                Some("repair database.txt (openssl ca reads it on every signing)".into())
+            Problem::TruststoreAliasMissing { .. } | Problem::TruststoreStale { .. } => {
+                Some(t("action-truststore-import"))
             }
-            Problem::SerialBehind { .. } => {
-                Some("set serial.txt above the highest issued serial".into())
-            }
-            Problem::P12FriendlyName => target.map(|t| format!("rhv-pki resign {t}")),
-            Problem::HostUnreachable { .. } => Some("check SSH access to the host".into()),
-            Problem::InterruptedChange { command, .. } => Some(command.clone()),
-            Problem::TruststoreAliasMissing { .. } | Problem::TruststoreStale { .. } => Some(
-                "keytool -importcert -trustcacerts -alias <alias> -file <ca>.pem -keystore .truststore"
-                    .into(),
-            ),
-            Problem::P12PasswordWrong { .. } => Some(
-                "set ENGINE_PKI_ENGINE_STORE_PASSWORD / --p12-password-file to the stores' password"
-                    .into(),
-            ),
+            Problem::P12PasswordWrong { .. } => Some(t("action-store-password")),
             _ => None,
         }
     }
@@ -737,6 +816,10 @@ pub struct CertRecord {
     pub ca: Option<String>,
     pub findings: Vec<&'static str>,
     pub action: Option<String>,
+    /// `action` as a catalogue message, when it was made from one (a table in another
+    /// language renders it; `None`: the action is a command, shown as is).
+    #[serde(skip)]
+    pub advice: Option<Text>,
     /// `hosts audit`: the Manager's address for the host the certificate belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -961,6 +1044,311 @@ pub(super) fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One of every problem (both branches where the message has two), for the catalogue tests.
+    pub(crate) fn every_problem() -> Vec<Problem> {
+        let s = |v: &str| v.to_string();
+        let mut v = vec![
+            Problem::Sha1Signature {
+                algorithm: s("sha1WithRSAEncryption"),
+            },
+            Problem::Md5Signature {
+                algorithm: s("md5WithRSAEncryption"),
+            },
+            Problem::Expired {
+                not_after: s("2026-01-01T00:00:00Z"),
+                now: s("2026-02-01T00:00:00Z"),
+            },
+            Problem::NotYetValid {
+                not_before: s("2027-01-01T00:00:00Z"),
+                now: s("2026-02-01T00:00:00Z"),
+            },
+            Problem::Expiring {
+                not_after: s("2026-03-01T00:00:00Z"),
+                days_left: 28,
+                threshold_days: 30,
+            },
+            Problem::MissingSan,
+            Problem::SanMismatch {
+                expected: s("e.example"),
+                san: vec![s("a.example"), s("b.example")],
+            },
+            Problem::SanInvalid {
+                name: s("a,b"),
+                reason: s("comma"),
+            },
+            Problem::WebValidityTooLong {
+                days: 1801,
+                max_days: 398,
+            },
+            Problem::WeakKey {
+                key: s("RSA-1024"),
+                min_bits: 2048,
+            },
+            Problem::UnsupportedKey { key: s("EC-256") },
+            Problem::ChainInvalid {
+                ca: s("ca"),
+                reason: Reason::said(Text::new("reason-bad-signature")),
+            },
+            Problem::UnverifiableSignature {
+                algorithm: s("1.2.3"),
+            },
+            Problem::IssuedBeforeCaRenewal {
+                ca: s("ca.pem"),
+                ca_not_before: s("2026-01-01T00:00:00Z"),
+            },
+            Problem::CerP12Mismatch {
+                cer: s("certs/a.cer"),
+                p12: s("keys/a.p12"),
+            },
+            Problem::KeyMismatch {
+                key: s("keys/a.key"),
+                cert: s("certs/a.cer"),
+            },
+            Problem::P12Unreadable {
+                reason: s("mac verify failure").into(),
+                wrong_password: true,
+            },
+            Problem::P12AlgorithmRefused {
+                algorithms: s("RC2-40"),
+            },
+            Problem::P12LegacyRc2 {
+                format: s("cert:RC2-40"),
+            },
+            Problem::P12FriendlyName,
+            Problem::P12IterationsExcessive {
+                what: s("MAC"),
+                count: 18_446_744_073_709_551_615,
+                limit: 10_000_000,
+            },
+            Problem::OpensslConfSha1 {
+                line: 14,
+                value: s("sha1"),
+            },
+            Problem::ApacheCaMismatch {
+                reason: s("apache-ca.pem is a dangling symlink").into(),
+            },
+            Problem::ThirdPartyCert {
+                issuer: s("CN=Example"),
+            },
+            Problem::KeyPermissions {
+                mode: s("0644"),
+                expected: s("0600"),
+            },
+            Problem::KeyOwner {
+                uid: 0,
+                expected: s("ovirt"),
+            },
+            Problem::CaCopyMismatch {
+                copy: s("certs/ca.der"),
+                ca: s("ca.pem"),
+            },
+            Problem::Unreadable {
+                reason: s("no certificate found"),
+            },
+            Problem::Missing {
+                what: s("certs/x.cer"),
+            },
+            Problem::SymlinkOutsideTree {
+                target: s("/tmp/x"),
+            },
+            Problem::IndexInvalid {
+                line: 3,
+                reason: s("bad status"),
+            },
+            Problem::SerialBehind {
+                serial_txt: s("1000"),
+                max_in_index: s("1005"),
+            },
+            Problem::EngineFqdnUnknown {
+                reason: s("no engine.conf.d"),
+            },
+            Problem::RestartNeeded {
+                endpoint: s("apache"),
+                address: s("127.0.0.1:443"),
+                service: s("httpd"),
+                served_serial: s("10"),
+                on_disk_serial: s("11"),
+            },
+            Problem::EndpointUnreachable {
+                endpoint: s("apache"),
+                address: s("127.0.0.1:443"),
+                service: s("httpd"),
+                reason: s("connection refused"),
+            },
+            Problem::HostUnreachable {
+                reason: s("timed out"),
+            },
+            Problem::HostKeyUnverified {
+                reason: s("unknown key"),
+            },
+            Problem::HostFileOwner {
+                owner: s("root:root"),
+                expected: s("vdsm:kvm"),
+            },
+            Problem::HostFileMode {
+                mode: s("0644"),
+                expected: s("0440"),
+            },
+            Problem::HostKeyUnreadable {
+                reason: s("not a key"),
+            },
+            Problem::InterruptedChange {
+                backup: s("20260101-000000"),
+                reason: s("resign"),
+                command: s("rhv-pki rollback"),
+            },
+            Problem::SshCertType {
+                found: s("user"),
+                expected: s("host"),
+            },
+            Problem::SshCertSigner {
+                signer: s("SHA256:a"),
+                ca: s("SHA256:b"),
+            },
+            Problem::SshCertSignature {
+                signer: s("SHA256:a"),
+            },
+            Problem::SshCertPrincipals {
+                expected: s("h"),
+                principals: vec![s("a"), s("b")],
+            },
+            Problem::TruststoreAliasMissing {
+                alias: s("cacert"),
+                ca: s("ca.pem"),
+            },
+            Problem::P12PasswordWrong {
+                source: s("engine.conf.d"),
+                files: 3,
+            },
+        ];
+        for same_key in [true, false] {
+            v.push(Problem::HostCaStale {
+                ca: s("ca.pem"),
+                copy_serial: s("1"),
+                copy_not_after: s("x"),
+                ca_not_after: s("y"),
+                same_key,
+            });
+            v.push(Problem::TruststoreStale {
+                alias: s("cacert"),
+                ca: s("ca.pem"),
+                reason: s("r"),
+                same_key,
+            });
+        }
+        v
+    }
+
+    #[test]
+    fn every_problem_covers_every_code() {
+        // A new variant must be added to every_problem (the match is exhaustive on purpose).
+        let all = every_problem();
+        for p in &all {
+            match p {
+                Problem::Sha1Signature { .. }
+                | Problem::Md5Signature { .. }
+                | Problem::Expired { .. }
+                | Problem::NotYetValid { .. }
+                | Problem::Expiring { .. }
+                | Problem::MissingSan
+                | Problem::SanMismatch { .. }
+                | Problem::SanInvalid { .. }
+                | Problem::WebValidityTooLong { .. }
+                | Problem::WeakKey { .. }
+                | Problem::UnsupportedKey { .. }
+                | Problem::ChainInvalid { .. }
+                | Problem::UnverifiableSignature { .. }
+                | Problem::IssuedBeforeCaRenewal { .. }
+                | Problem::CerP12Mismatch { .. }
+                | Problem::KeyMismatch { .. }
+                | Problem::P12Unreadable { .. }
+                | Problem::P12AlgorithmRefused { .. }
+                | Problem::P12LegacyRc2 { .. }
+                | Problem::P12FriendlyName
+                | Problem::P12IterationsExcessive { .. }
+                | Problem::OpensslConfSha1 { .. }
+                | Problem::ApacheCaMismatch { .. }
+                | Problem::ThirdPartyCert { .. }
+                | Problem::KeyPermissions { .. }
+                | Problem::KeyOwner { .. }
+                | Problem::CaCopyMismatch { .. }
+                | Problem::Unreadable { .. }
+                | Problem::Missing { .. }
+                | Problem::SymlinkOutsideTree { .. }
+                | Problem::IndexInvalid { .. }
+                | Problem::SerialBehind { .. }
+                | Problem::EngineFqdnUnknown { .. }
+                | Problem::RestartNeeded { .. }
+                | Problem::EndpointUnreachable { .. }
+                | Problem::HostUnreachable { .. }
+                | Problem::HostKeyUnverified { .. }
+                | Problem::HostCaStale { .. }
+                | Problem::HostFileOwner { .. }
+                | Problem::HostFileMode { .. }
+                | Problem::HostKeyUnreadable { .. }
+                | Problem::InterruptedChange { .. }
+                | Problem::SshCertType { .. }
+                | Problem::SshCertSigner { .. }
+                | Problem::SshCertSignature { .. }
+                | Problem::SshCertPrincipals { .. }
+                | Problem::TruststoreAliasMissing { .. }
+                | Problem::TruststoreStale { .. }
+                | Problem::P12PasswordWrong { .. } => {}
+            }
+        }
+        let codes: std::collections::BTreeSet<_> = all.iter().map(Problem::code).collect();
+        assert_eq!(codes.len(), 49, "{codes:?}");
+    }
+
+    /// Every problem's message and action in both catalogues, every variable given; the
+    /// Japanese message is Japanese.
+    #[test]
+    fn every_message_and_action_renders_in_both_languages() {
+        use crate::i18n::{Arg, Lang, Messages};
+        let en = Messages::new(Lang::En);
+        let ja = Messages::new(Lang::Ja);
+        let render = |m: &Messages, t: &Text| {
+            let owned = t.rendered_args(m);
+            let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+            m.try_fmt(t.key, &args)
+                .unwrap_or_else(|e| panic!("{}: {}", t.key, e.why))
+        };
+        let roles = [
+            Role::Ca("ca"),
+            Role::Entity("engine"),
+            Role::Entity("apache"),
+            Role::OtherEntity("x".into()),
+            Role::Host,
+            Role::HostQemu,
+        ];
+        for p in every_problem() {
+            let t = p.text();
+            assert!(t.key.starts_with("finding-"), "{}", t.key);
+            let (e, j) = (render(&en, &t), render(&ja, &t));
+            assert_eq!(e, p.message());
+            assert_ne!(e, j, "{}", p.code());
+            assert!(
+                j.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)
+                    || ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: {j}",
+                p.code()
+            );
+            for r in &roles {
+                if let Some(a) = p.advice(r) {
+                    assert_eq!(render(&en, &a), p.action(r).unwrap_or_default());
+                    render(&ja, &a);
+                }
+            }
+        }
+        // Numbers are passed as text: a u64 count is not rounded through f64.
+        let big = Problem::P12IterationsExcessive {
+            what: "MAC".into(),
+            count: u64::MAX,
+            limit: 1,
+        };
+        assert!(big.message().contains("18446744073709551615"));
+    }
 
     #[test]
     fn codes_are_the_serde_tags() {

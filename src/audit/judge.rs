@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use x509_parser::prelude::X509Certificate;
 
 use super::finding::{
-    row_status, CertRecord, Finding, Found, InventoryItem, Problem, Role, Severity,
+    row_status, CertRecord, Finding, Found, InventoryItem, Problem, Reason, Role, Severity,
 };
 use super::scan::{normalize, resolve_in_tree, Job, Resolved};
 use super::{AuditConfig, DAY};
+use crate::i18n::Text;
 use crate::pki::catalog::{self, CaKind, Profile};
 use crate::pki::cert::{self, rfc3339, CertSummary, Digest, KeyInfo};
 use crate::pki::conf;
@@ -63,6 +64,7 @@ impl Out {
             ca: None,
             findings: vec!["missing"],
             action: None,
+            advice: None,
             host: None,
             cluster: None,
         });
@@ -402,12 +404,13 @@ impl Ctx<'_> {
         let mine = &out.findings[before..];
         let worst = mine.iter().map(|f| f.severity).max();
         let status = row_status(mine.iter().any(|f| f.problem.code() == "expired"), worst);
-        let action = mine
+        let advice = mine
             .iter()
             .filter(|f| f.severity > Severity::Info)
             .max_by_key(|f| f.severity)
-            .and_then(|f| f.problem.action(role))
-            .or_else(|| mine.iter().find_map(|f| f.problem.action(role)));
+            .and_then(|f| f.problem.advice(role))
+            .or_else(|| mine.iter().find_map(|f| f.problem.advice(role)));
+        let action = advice.as_ref().map(|t| t.english());
         Some(CertRecord {
             role: rname,
             scope: role.scope(),
@@ -420,6 +423,7 @@ impl Ctx<'_> {
             status,
             ca: ca_name,
             action,
+            advice,
             host: None,
             cluster: None,
         })
@@ -447,7 +451,7 @@ impl Ctx<'_> {
                             &rname,
                             Problem::ChainInvalid {
                                 ca: name.to_string(),
-                                reason: e.to_string(),
+                                reason: e.to_string().into(),
                             },
                         );
                         return None;
@@ -476,7 +480,7 @@ impl Ctx<'_> {
                 &rname,
                 Problem::ChainInvalid {
                     ca: ca_label.clone(),
-                    reason: format!("{}.pem is missing or unreadable", ca_label),
+                    reason: Reason::said(Text::new("reason-ca-missing").arg("ca", &ca_label)),
                 },
             );
             return None;
@@ -517,7 +521,9 @@ impl Ctx<'_> {
                     &rname,
                     Problem::ChainInvalid {
                         ca: ca_label,
-                        reason: format!("issued by '{}', not by this CA", s.issuer),
+                        reason: Reason::said(
+                            Text::new("reason-other-issuer").arg("issuer", &s.issuer),
+                        ),
                     },
                 );
                 None
@@ -529,7 +535,7 @@ impl Ctx<'_> {
                     &rname,
                     Problem::ChainInvalid {
                         ca: ca_label,
-                        reason: "signature does not verify".into(),
+                        reason: Reason::said(Text::new("reason-bad-signature")),
                     },
                 );
                 None
@@ -664,7 +670,7 @@ impl Ctx<'_> {
                         p12_rel,
                         rname,
                         Problem::P12Unreadable {
-                            reason: format!("not PKCS#12: {e}"),
+                            reason: Reason::said(Text::new("reason-not-p12").arg("error", e)),
                             wrong_password: false,
                         },
                     ),
@@ -716,10 +722,10 @@ impl Ctx<'_> {
                     Err(e) => {
                         let wrong_password = matches!(e, Error::Pkcs12Open { .. });
                         let reason = match e {
-                            Error::Pkcs12Open { reason, .. } => {
-                                format!("wrong password or corrupt file ({reason})")
-                            }
-                            other => reason(&other, p12_rel),
+                            Error::Pkcs12Open { reason, .. } => Reason::said(
+                                Text::new("reason-p12-wrong-password").arg("reason", reason),
+                            ),
+                            other => reason(&other, p12_rel).into(),
                         };
                         // Only report it once if the DER walk already said it is not PKCS#12.
                         if !out
@@ -1047,9 +1053,7 @@ impl Ctx<'_> {
                 "apache-ca.pem",
                 role,
                 Problem::ApacheCaMismatch {
-                    reason: format!(
-                        "apache-ca.pem is a dangling symlink to {t}; httpd will not start"
-                    ),
+                    reason: Reason::said(Text::new("reason-apache-dangling").arg("target", t)),
                 },
             ),
             Resolved::Outside(t) => out.finding(
@@ -1077,7 +1081,9 @@ impl Ctx<'_> {
                         Severity::Warning,
                         "apache-ca.pem",
                         role,
-                        Problem::ApacheCaMismatch { reason: "apache-ca.pem is neither ca.pem nor a link to it, yet the apache certificate is issued by the internal CA".into() },
+                        Problem::ApacheCaMismatch {
+                            reason: Reason::said(Text::new("reason-apache-not-ca")),
+                        },
                     );
                 }
             }

@@ -7,6 +7,7 @@ use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::Text;
 use crate::pki::cert;
 use crate::pki::conf;
 use crate::pki::verify::Issuer;
@@ -27,8 +28,8 @@ use files::{attach_file_findings, check_index, check_openssl_conf, check_other_c
 pub(crate) use finding::row_status;
 use finding::{finding_order, Collect, Found};
 pub use finding::{
-    AuditReport, CertRecord, Counts, Finding, InventoryItem, Problem, ReportHead, Role, Severity,
-    Sink, Totals, HOST_ENROLL, HOST_RECOVER,
+    AuditReport, CertRecord, Counts, Finding, InventoryItem, Problem, Reason, ReportHead, Role,
+    Severity, Sink, Totals, HOST_ENROLL, HOST_RECOVER,
 };
 pub use judge::{action_for, judge_certificate, judge_external};
 use judge::{local_users, rel, Ctx, Out};
@@ -82,11 +83,48 @@ impl AuditConfig {
 /// The audit could not run at all (as opposed to findings about files).
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
-    #[error("{path}: PKI directory {reason}")]
-    PkiDir { path: PathBuf, reason: String },
+    #[error("{}", self.text())]
+    PkiDir {
+        path: PathBuf,
+        reason: PkiDirProblem,
+    },
     /// The sink failed (e.g. stdout closed); the audit stopped.
-    #[error("writing the report: {0}")]
+    #[error("{}", self.text())]
     Output(#[source] io::Error),
+}
+
+/// What is wrong with the PKI directory itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PkiDirProblem {
+    /// Its metadata cannot be read (it does not exist, no permission…).
+    CannotRead(Text),
+    /// It is not a directory.
+    NotADirectory,
+    /// It cannot be listed.
+    CannotList(Text),
+}
+
+impl AuditError {
+    /// The error as a catalogue message: `Display` is its English, the binary's error line
+    /// renders it in the admin's language.
+    pub fn text(&self) -> Text {
+        match self {
+            AuditError::PkiDir { path, reason } => match reason {
+                PkiDirProblem::CannotRead(e) => Text::new("error-pki-dir-unreadable")
+                    .arg("path", path.display())
+                    .arg_text("error", e.clone()),
+                PkiDirProblem::NotADirectory => {
+                    Text::new("error-pki-dir-not-a-directory").arg("path", path.display())
+                }
+                PkiDirProblem::CannotList(e) => Text::new("error-pki-dir-unlistable")
+                    .arg("path", path.display())
+                    .arg_text("error", e.clone()),
+            },
+            AuditError::Output(e) => {
+                Text::new("error-writing-report").arg_text("error", crate::i18n::io_error(e))
+            }
+        }
+    }
 }
 
 /// Adds findings found outside the PKI files (`audit --probe`) to a finished report.
@@ -311,17 +349,17 @@ pub fn run_with(cfg: &AuditConfig, sink: &mut dyn Sink) -> Result<Totals, AuditE
 fn open_pki_dir(dir: &Path) -> Result<fs::Metadata, AuditError> {
     let meta = fs::metadata(dir).map_err(|e| AuditError::PkiDir {
         path: dir.to_path_buf(),
-        reason: format!("cannot be read: {e}"),
+        reason: PkiDirProblem::CannotRead(crate::i18n::io_error(&e)),
     })?;
     if !meta.is_dir() {
         return Err(AuditError::PkiDir {
             path: dir.to_path_buf(),
-            reason: "is not a directory".into(),
+            reason: PkiDirProblem::NotADirectory,
         });
     }
     fs::read_dir(dir).map_err(|e| AuditError::PkiDir {
         path: dir.to_path_buf(),
-        reason: format!("cannot be listed: {e}"),
+        reason: PkiDirProblem::CannotList(crate::i18n::io_error(&e)),
     })?;
     Ok(meta)
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::audit::{
     AuditReport, CertRecord, Finding, InventoryItem, ReportHead, Severity, Sink, Totals,
 };
+use crate::i18n::{self, Lang, Messages, Text};
 
 /// Overall state in Nagios terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,16 +53,21 @@ impl Status {
     }
 }
 
-/// `348d`, `5h`, `expired`.
+/// `348d`, `5h`, `expired` (English: [`residual_text`] in the reader's language).
 pub fn residual(seconds: i64) -> String {
+    residual_text(seconds).english()
+}
+
+/// The RESIDUAL cell as a catalogue message: `348d`, `5h`, `2m`, `expired`.
+pub fn residual_text(seconds: i64) -> Text {
     if seconds < 0 {
-        "expired".into()
+        Text::new("audit-residual-expired")
     } else if seconds >= 86_400 {
-        format!("{}d", seconds / 86_400)
+        Text::new("audit-residual-days").arg("n", seconds / 86_400)
     } else if seconds >= 3_600 {
-        format!("{}h", seconds / 3_600)
+        Text::new("audit-residual-hours").arg("n", seconds / 3_600)
     } else {
-        format!("{}m", seconds / 60)
+        Text::new("audit-residual-minutes").arg("n", seconds / 60)
     }
 }
 
@@ -86,33 +92,43 @@ pub fn counts(r: &AuditReport) -> Counts {
 
 /// The human table: one row per certificate, then the findings, then a summary line.
 pub fn table(r: &AuditReport, color: bool) -> String {
-    let mut t = TableSink::new(Vec::new(), color);
+    table_in(r, color, Lang::En)
+}
+
+/// [`table`] in `lang`.
+pub fn table_in(r: &AuditReport, color: bool, lang: Lang) -> String {
+    let mut t = TableSink::localized(Vec::new(), color, lang);
     // Writing to a Vec cannot fail.
     let _ = r.replay(&mut t);
     String::from_utf8_lossy(&t.into_inner()).into_owned()
 }
 
+/// The column headers' catalogue keys.
 const HEADERS: [&str; 9] = [
-    "ROLE",
-    "FILE",
-    "CN",
-    "NOT AFTER",
-    "RESIDUAL",
-    "SIGNATURE",
-    "KEY",
-    "STATUS",
-    "ACTION",
+    "audit-col-role",
+    "audit-col-file",
+    "audit-col-cn",
+    "audit-col-not-after",
+    "audit-col-residual",
+    "audit-col-signature",
+    "audit-col-key",
+    "audit-col-status",
+    "audit-col-action",
 ];
 /// Writes the table. Column widths need every row, so rows are buffered — compactly, all
 /// cells in one string — and written when the first finding or the end arrives; findings and the
-/// summary are written as they come.
+/// summary are written as they come. Every word a person reads comes from the catalogue of the
+/// sink's language; columns align by display width (a kanji takes two columns).
 pub struct TableSink<W: Write> {
     w: W,
     color: bool,
+    msgs: Messages,
     head: Option<ReportHead>,
     /// Every buffered cell, back to back; `ends` has the end offset of each (9 per row).
     text: String,
     ends: Vec<usize>,
+    /// The row's status (for its colour), one per buffered row.
+    statuses: Vec<&'static str>,
     widths: [usize; 9],
     rows_written: bool,
     findings_header: bool,
@@ -120,14 +136,24 @@ pub struct TableSink<W: Write> {
 }
 
 impl<W: Write> TableSink<W> {
+    /// A table in English.
     pub fn new(w: W, color: bool) -> Self {
+        Self::localized(w, color, Lang::En)
+    }
+
+    /// A table in `lang`.
+    pub fn localized(w: W, color: bool, lang: Lang) -> Self {
+        let msgs = Messages::new(lang);
+        let widths = HEADERS.map(|k| i18n::width(&msgs.get(k)));
         TableSink {
             w,
             color,
+            msgs,
             head: None,
             text: String::new(),
             ends: Vec::new(),
-            widths: HEADERS.map(str::len),
+            statuses: Vec::new(),
+            widths,
             rows_written: false,
             findings_header: false,
             notes_header: false,
@@ -138,12 +164,12 @@ impl<W: Write> TableSink<W> {
         self.w
     }
 
-    fn line(&mut self, cells: &[&str]) -> io::Result<()> {
+    fn line(&mut self, cells: &[&str], status: Option<&str>) -> io::Result<()> {
         let mut s = String::new();
         for (i, cell) in cells.iter().enumerate() {
-            let pad = self.widths[i].saturating_sub(cell.chars().count());
-            match (i, self.color) {
-                (7, true) => s.push_str(&paint(cell, cell)),
+            let pad = self.widths[i].saturating_sub(i18n::width(cell));
+            match (i, self.color, status) {
+                (7, true, Some(st)) => s.push_str(&paint(st, cell)),
                 _ => s.push_str(cell),
             }
             if i + 1 < cells.len() {
@@ -159,19 +185,20 @@ impl<W: Write> TableSink<W> {
             return Ok(());
         }
         self.rows_written = true;
-        let color = std::mem::replace(&mut self.color, false);
-        self.line(&HEADERS)?;
-        self.color = color;
+        let headers = HEADERS.map(|k| self.msgs.get(k));
+        let headers = headers.each_ref().map(String::as_str);
+        self.line(&headers, None)?;
         let text = std::mem::take(&mut self.text);
         let ends = std::mem::take(&mut self.ends);
+        let statuses = std::mem::take(&mut self.statuses);
         let mut start = 0;
-        for row in ends.chunks(HEADERS.len()) {
+        for (row, status) in ends.chunks(HEADERS.len()).zip(statuses) {
             let mut cells = [""; 9];
             for (cell, &end) in cells.iter_mut().zip(row) {
                 *cell = &text[start..end];
                 start = end;
             }
-            self.line(&cells)?;
+            self.line(&cells, Some(status))?;
         }
         Ok(())
     }
@@ -193,53 +220,82 @@ impl<W: Write> Sink for TableSink<W> {
             ),
             None => ("-".into(), "-".into(), "-".into(), "-".into()),
         };
+        let m = &self.msgs;
+        // The advice in the reader's language when it is what `action` says (a command set
+        // afterwards, as a literal, wins); English prints `action` itself.
+        let advice = c
+            .advice
+            .as_ref()
+            .filter(|t| m.lang() != Lang::En && c.action.as_deref() == Some(&t.english()));
+        let action = match (advice, &c.action) {
+            (Some(t), _) => t.render(m),
+            (None, Some(a)) => a.clone(),
+            (None, None) => "-".into(),
+        };
         let cells = [
             c.role.clone(),
             c.path.clone(),
             cn,
             na,
             c.residual_seconds
-                .map(residual)
+                .map(|r| residual_text(r).render(m))
                 .unwrap_or_else(|| "-".into()),
             sig,
             key,
-            c.status.to_string(),
-            c.action.clone().unwrap_or_else(|| "-".into()),
+            status_word(m, c.status),
+            action,
         ];
         for (i, cell) in cells.iter().enumerate() {
-            self.widths[i] = self.widths[i].max(cell.chars().count());
+            self.widths[i] = self.widths[i].max(i18n::width(cell));
             self.text.push_str(cell);
             self.ends.push(self.text.len());
         }
+        self.statuses.push(c.status);
         Ok(())
     }
 
     fn finding(&mut self, f: &Finding) -> io::Result<()> {
         self.flush_rows()?;
+        // English keeps the finding's own message (what JSON says); another language renders
+        // the problem's catalogue message from the same evidence.
+        let message = match self.msgs.lang() {
+            Lang::En => f.message.clone(),
+            _ => f.problem.text().render(&self.msgs),
+        };
         if f.severity > Severity::Info {
             if !self.findings_header {
                 self.findings_header = true;
-                self.w.write_all(b"\nFINDINGS\n")?;
+                let header = self.msgs.get("audit-findings");
+                writeln!(self.w, "\n{header}")?;
             }
-            let sev = f.severity.as_str().to_uppercase();
+            let sev = self.msgs.get(match f.severity {
+                Severity::Critical => "audit-severity-critical",
+                _ => "audit-severity-warning",
+            });
             let sev = if self.color {
                 paint(f.severity.as_str(), &sev)
             } else {
-                sev
+                i18n::pad(&sev, 8)
             };
             writeln!(
                 self.w,
-                "{sev:<8}  {:<24}  {}: {}",
+                "{sev}  {:<24}  {}: {message}",
                 f.problem.code(),
                 f.path,
-                f.message
             )
         } else {
             if !self.notes_header {
                 self.notes_header = true;
                 self.w.write_all(b"\n")?;
             }
-            writeln!(self.w, "note: {}: {}", f.path, f.message)
+            let note = self.msgs.fmt(
+                "audit-note",
+                &[
+                    ("path", f.path.as_str().into()),
+                    ("message", message.as_str().into()),
+                ],
+            );
+            writeln!(self.w, "{note}")
         }
     }
 
@@ -256,27 +312,44 @@ impl<W: Write> Sink for TableSink<W> {
             .as_ref()
             .map(|h| (h.warn_days, h.crit_days, h.now))
             .unwrap_or_default();
-        writeln!(
-            self.w,
-            "\n{}: {}{} certificates: {} ok, {} warning, {} critical ({} expired){}; {} not checked (backups, issued copies); thresholds warn {}d, crit {}d; evaluated at {}",
-            st.as_str(),
-            if t.hosts_unreachable > 0 {
-                format!("{} host(s) not reached; ", t.hosts_unreachable)
-            } else {
-                String::new()
-            },
-            c.total,
-            c.ok,
-            c.warning,
-            c.critical,
-            c.expired,
-            if c.missing > 0 { format!(", {} missing", c.missing) } else { String::new() },
-            t.inventory,
-            warn,
-            crit,
-            crate::pki::cert::rfc3339(now),
-        )?;
+        let at = crate::pki::cert::rfc3339(now);
+        let status = self.msgs.get(match st {
+            Status::Ok => "audit-overall-ok",
+            Status::Warning => "audit-overall-warning",
+            Status::Critical => "audit-overall-critical",
+            Status::Unknown => "audit-overall-unknown",
+        });
+        let line = self.msgs.fmt(
+            "audit-summary",
+            &[
+                ("status", status.as_str().into()),
+                ("unreached", t.hosts_unreachable.into()),
+                ("certs", c.total.into()),
+                ("ok", c.ok.into()),
+                ("warning", c.warning.into()),
+                ("critical", c.critical.into()),
+                ("expired", c.expired.into()),
+                ("missing", c.missing.into()),
+                ("inventory", t.inventory.into()),
+                ("warn_days", warn.into()),
+                ("crit_days", crit.into()),
+                ("at", at.as_str().into()),
+            ],
+        );
+        writeln!(self.w, "\n{line}")?;
         self.w.flush()
+    }
+}
+
+/// A row's status (`ok`, `warning`, `critical`, `expired`, `missing`) in the reader's language.
+fn status_word(m: &Messages, status: &str) -> String {
+    match status {
+        "ok" => m.get("audit-status-ok"),
+        "warning" => m.get("audit-status-warning"),
+        "critical" => m.get("audit-status-critical"),
+        "expired" => m.get("audit-status-expired"),
+        "missing" => m.get("audit-status-missing"),
+        other => other.to_string(),
     }
 }
 

@@ -335,6 +335,7 @@ impl Ctx<'_> {
                 .map(|_| "ca".to_string()),
             findings,
             action,
+            advice: None,
             host: None,
             cluster: None,
         });

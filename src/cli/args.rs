@@ -94,22 +94,24 @@ pub fn thresholds(
     crit_days: Option<i64>,
 ) -> Result<alert::Thresholds, CliError> {
     if warn_days.is_some_and(|v| v < 0) || crit_days.is_some_and(|v| v < 0) {
-        return Err(CliError::Usage(
-            "--warn-days and --crit-days must not be negative".into(),
-        ));
+        return Err(CliError::Text(rhv_pki::i18n::Text::new(
+            "error-days-negative",
+        )));
     }
     let t = alert::Thresholds::resolve(&conf.thresholds, (warn_days, crit_days), alert::BUILTIN);
     if let Some((class, w)) = t.inverted() {
-        return Err(CliError::Usage(format!(
-            "{class}: critical window ({} days, --crit-days or crit_days) must not exceed the warning window ({} days, --warn-days or warn_days)",
-            w.crit_days, w.warn_days
-        )));
+        return Err(CliError::Text(
+            rhv_pki::i18n::Text::new("error-windows-inverted")
+                .arg("class", class)
+                .arg("crit", w.crit_days)
+                .arg("warn", w.warn_days),
+        ));
     }
     Ok(t)
 }
 
 /// Parses `--at`: a date (midnight UTC) or an RFC 3339 time.
-pub fn parse_time(s: &str) -> Result<i64, String> {
+pub fn parse_time(s: &str) -> Result<i64, rhv_pki::i18n::Text> {
     use time::format_description::well_known::Rfc3339;
     if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(t.unix_timestamp());
@@ -117,16 +119,18 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &fmt)
         .map(|d| d.midnight().assume_utc().unix_timestamp())
-        .map_err(|_| {
-            format!("--at '{s}': expected YYYY-MM-DD or an RFC 3339 time like 2026-11-01T00:00:00Z")
-        })
+        .map_err(|_| rhv_pki::i18n::Text::new("error-at").arg("value", s))
 }
 
 /// The PKCS#12 password: a file, the environment, or oVirt's default — never argv.
 pub fn p12_password(file: Option<&Path>) -> Result<String, CliError> {
     let pw = if let Some(f) = file {
         let t = std::fs::read_to_string(f).map_err(|e| {
-            CliError::Usage(format!("{}: cannot read password file: {e}", f.display()))
+            CliError::Text(
+                rhv_pki::i18n::Text::new("error-password-file")
+                    .arg("path", f.display())
+                    .arg_text("error", rhv_pki::i18n::io_error(&e)),
+            )
         })?;
         t.strip_suffix('\n')
             .map(|s| s.strip_suffix('\r').unwrap_or(s))
@@ -138,9 +142,9 @@ pub fn p12_password(file: Option<&Path>) -> Result<String, CliError> {
         audit::DEFAULT_P12_PASSWORD.to_string()
     };
     if pw.contains('\0') {
-        return Err(CliError::Usage(
-            "PKCS#12 password must not contain a NUL byte".into(),
-        ));
+        return Err(CliError::Text(rhv_pki::i18n::Text::new(
+            "error-password-nul",
+        )));
     }
     Ok(pw)
 }

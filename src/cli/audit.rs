@@ -10,10 +10,11 @@ use super::args::{
 };
 use super::exit::{CliError, ExitStatus};
 use super::term::{self, Color};
-use super::{cycle, out};
+use super::{cycle, lang, out};
 use rhv_pki::audit::alert;
 use rhv_pki::audit::report::{self, Status};
 use rhv_pki::audit::{self, AuditConfig};
+use rhv_pki::i18n::Text;
 
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
@@ -138,10 +139,10 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
         .config
         .clone()
         .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
-    let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Usage(e.to_string()))?;
+    let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Text(e.text()))?;
     let t = thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
-        Some(s) => parse_time(s).map_err(CliError::Usage)?,
+        Some(s) => parse_time(s).map_err(CliError::Text)?,
         None => now,
     };
     // Locations from the config file unless given on the command line.
@@ -204,7 +205,11 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
     {
         let w = std::io::BufWriter::with_capacity(64 * 1024, out::stdout());
         let totals = if a.format == AuditFormat::Table {
-            audit::run_with_extra(&cfg, &mut report::TableSink::new(w, color), probed)?
+            audit::run_with_extra(
+                &cfg,
+                &mut report::TableSink::localized(w, color, lang::lang()),
+                probed,
+            )?
         } else {
             audit::run_with_extra(&cfg, &mut report::JsonSink::new(w), probed)?
         };
@@ -243,9 +248,14 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
         if let Some(v) = &el9 {
             text.push_str(&audit::el9::prometheus(v, "engine", &host));
         }
-        alert::write_textfile(dir, &text)
-            .err()
-            .map(|e| CliError::Output(format!("{}: cannot write rhv_pki.prom: {e}", dir.display())))
+        alert::write_textfile(dir, &text).err().map(|e| {
+            CliError::Text(
+                Text::new("error-textfile")
+                    .arg("dir", dir.display())
+                    .arg("file", "rhv_pki.prom")
+                    .arg_text("error", rhv_pki::i18n::io_error(&e)),
+            )
+        })
     });
     let write = |s: &str| -> Result<(), CliError> {
         use std::io::Write as _;
@@ -275,9 +285,9 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
             }
         }
         AuditFormat::Table => {
-            let mut text = report::table(&rep, color);
+            let mut text = report::table_in(&rep, color, lang::lang());
             if let Some(v) = &el9 {
-                text.push_str(&audit::el9::table(v));
+                text.push_str(&audit::el9::table_in(v, lang::lang()));
             }
             write(&text)?
         }
@@ -344,7 +354,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| "the Manager".into());
     let Some(ev) = alert::summary_event(rep, &host) else {
-        eprintln!("rhv-pki: audit is clean; no event posted");
+        eprintln!("{}", lang::t("audit-event-clean"));
         return Ok(());
     };
     let (cfg, _) = engine_config(&a.engine, &a.loc)?;
@@ -364,7 +374,16 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
         e.logout().await;
         match r {
             Ok(posted) => {
-                eprintln!("rhv-pki: posted event {} ({})", posted.id, ev.severity);
+                eprintln!(
+                    "{}",
+                    lang::tf(
+                        "audit-event-posted",
+                        &[
+                            ("id", posted.id.to_string().as_str().into()),
+                            ("severity", ev.severity.as_str().into()),
+                        ]
+                    )
+                );
                 Ok(())
             }
             Err(err @ rhv_pki::net::engine::EngineError::Fault { .. })
@@ -372,8 +391,14 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
                     && err.to_string().to_ascii_lowercase().contains("custom") =>
             {
                 eprintln!(
-                    "rhv-pki: today's {} event was already posted (custom id {})",
-                    ev.severity, ev.custom_id
+                    "{}",
+                    lang::tf(
+                        "audit-event-already",
+                        &[
+                            ("severity", ev.severity.as_str().into()),
+                            ("custom_id", ev.custom_id.to_string().as_str().into()),
+                        ]
+                    )
                 );
                 Ok(())
             }

@@ -666,24 +666,68 @@ pub fn run_backups(a: BackupsArgs) -> Result<ExitStatus, CliError> {
             &serde_json::json!({"kind": "PkiBackups", "apiVersion": "rhv-pki/v1", "backupDir": root, "backups": list}),
         )?;
     } else {
-        println!(
-            "{:<20} {:<22} {:<12} {:>6}  REASON",
-            "ID", "CREATED", "STATE", "FILES"
-        );
-        for b in &list {
-            let state = match b.state {
-                txn::BackupState::Committed => "committed",
-                txn::BackupState::RolledBack => "rolled-back",
-                txn::BackupState::Incomplete => "incomplete",
-            };
-            println!(
-                "{:<20} {:<22} {:<12} {:>6}  {}",
-                b.id, b.created, state, b.files, b.reason
-            );
-        }
-        if list.is_empty() {
-            println!("(no backups under {})", root.display());
-        }
+        print!("{}", backups_table(&list, &root));
     }
     Ok(ExitStatus::Ok)
+}
+
+/// The `backups` listing in the admin's language, aligned by display width.
+fn backups_table(list: &[txn::BackupInfo], root: &Path) -> String {
+    use super::lang::{t, tf};
+    use rhv_pki::i18n::{pad, width};
+    let head = [
+        t("backups-col-id"),
+        t("backups-col-created"),
+        t("backups-col-state"),
+        t("backups-col-files"),
+        t("backups-col-reason"),
+    ];
+    let rows: Vec<[String; 5]> = list
+        .iter()
+        .map(|b| {
+            let state = t(match b.state {
+                txn::BackupState::Committed => "backups-state-committed",
+                txn::BackupState::RolledBack => "backups-state-rolled-back",
+                txn::BackupState::Incomplete => "backups-state-incomplete",
+            });
+            [
+                b.id.clone(),
+                b.created.clone(),
+                state,
+                b.files.to_string(),
+                b.reason.clone(),
+            ]
+        })
+        .collect();
+    // The English layout's widths, widened for a wider header or state word (ids and dates
+    // have fixed forms).
+    let mut w = [20, 22, 12, 6];
+    for (i, c) in head.iter().take(4).enumerate() {
+        w[i] = w[i].max(width(c));
+    }
+    for r in &rows {
+        w[2] = w[2].max(width(&r[2]));
+    }
+    let line = |r: &[String; 5]| {
+        let files = format!("{}{}", " ".repeat(w[3].saturating_sub(width(&r[3]))), r[3]);
+        format!(
+            "{} {} {} {files}  {}\n",
+            pad(&r[0], w[0]),
+            pad(&r[1], w[1]),
+            pad(&r[2], w[2]),
+            r[4]
+        )
+    };
+    let mut out = line(&head);
+    for r in &rows {
+        out.push_str(&line(r));
+    }
+    if list.is_empty() {
+        out.push_str(&tf(
+            "backups-none",
+            &[("dir", root.display().to_string().as_str().into())],
+        ));
+        out.push('\n');
+    }
+    out
 }

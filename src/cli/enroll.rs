@@ -266,7 +266,7 @@ pub fn host_reasons(reasons: &[String]) -> Vec<HostReason> {
                     "chain-invalid",
                     Some(P::ChainInvalid {
                         ca: s(),
-                        reason: s(),
+                        reason: s().into(),
                     }),
                 ),
                 Some("missing-san") => ("missing-san", Some(P::MissingSan)),

@@ -25,6 +25,10 @@ pub enum CliError {
     Refused(String),
     #[error(transparent)]
     Recover(#[from] rhv_pki::hosts::recover::RecoverError),
+    /// A failure whose text is a catalogue message: English in JSON and Nagios, the admin's
+    /// language on the error line (exit 3, like a usage error).
+    #[error("{0}")]
+    Text(rhv_pki::i18n::Text),
 }
 
 /// How a command ended, as the process reports it.

@@ -20,6 +20,7 @@ use rhv_pki::audit::report::{self, Status};
 use rhv_pki::audit::{self, AuditConfig};
 use rhv_pki::hosts::files::{self, HostSpec, Reach};
 use rhv_pki::hosts::recover::{self, RecoverConfig};
+use rhv_pki::i18n::Text;
 use rhv_pki::net::ssh::{self, SshOptions};
 
 use super::enroll;
@@ -304,7 +305,7 @@ fn check_pki_dir(p: &std::path::Path) -> Result<(), CliError> {
     if !p.is_dir() {
         return Err(CliError::Audit(audit::AuditError::PkiDir {
             path: p.to_path_buf(),
-            reason: "is not a directory".into(),
+            reason: audit::PkiDirProblem::NotADirectory,
         }));
     }
     Ok(())
@@ -316,10 +317,10 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
         .config
         .clone()
         .unwrap_or_else(|| PathBuf::from(alert::DEFAULT_CONFIG));
-    let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Usage(e.to_string()))?;
+    let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Text(e.text()))?;
     let t = thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
-        Some(s) => parse_time(s).map_err(CliError::Usage)?,
+        Some(s) => parse_time(s).map_err(CliError::Text)?,
         None => now,
     };
     let loc = locations(&a.loc);
@@ -398,20 +399,25 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
         )
         .err()
         .map(|e| {
-            CliError::Output(format!(
-                "{}: cannot write {}: {e}",
-                dir.display(),
-                alert::HOSTS_TEXTFILE
-            ))
+            CliError::Text(
+                Text::new("error-textfile")
+                    .arg("dir", dir.display())
+                    .arg("file", alert::HOSTS_TEXTFILE)
+                    .arg_text("error", rhv_pki::i18n::io_error(&e)),
+            )
         })
     });
     let color = term::colour(a.color);
     let mut w = std::io::BufWriter::new(super::out::stdout());
     let res = match (a.format, &el9) {
         (AuditFormat::Table, _) => rep
-            .replay(&mut report::TableSink::new(&mut w, color))
+            .replay(&mut report::TableSink::localized(
+                &mut w,
+                color,
+                super::lang::lang(),
+            ))
             .and_then(|_| match &el9 {
-                Some(v) => w.write_all(audit::el9::table(v).as_bytes()),
+                Some(v) => w.write_all(audit::el9::table_in(v, super::lang::lang()).as_bytes()),
                 None => Ok(()),
             }),
         (AuditFormat::Json, None) => rep.replay(&mut report::JsonSink::new(&mut w)),

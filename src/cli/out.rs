@@ -83,6 +83,27 @@ pub fn print_fmt(args: std::fmt::Arguments<'_>) {
     let _ = stdout().write_fmt(args);
 }
 
+/// The line `main` prints for a failed command, in the admin's language: the catalogue
+/// message of errors that carry one, the error's own text otherwise.
+pub fn error_line(e: &super::exit::CliError) -> String {
+    use super::exit::CliError;
+    use super::lang;
+    let text = match e {
+        CliError::Text(t) => lang::with(|m| t.render(m)),
+        CliError::Audit(a) => lang::with(|m| a.text().render(m)),
+        CliError::Output(why) => {
+            lang::tf("error-writing-report", &[("error", why.as_str().into())])
+        }
+        other => other.to_string(),
+    };
+    lang::tf("error-line", &[("error", text.as_str().into())])
+}
+
+/// The warning `main` prints when standard output could not be written.
+pub fn stdout_warning(why: &str) -> String {
+    super::lang::tf("error-stdout-warning", &[("error", why.into())])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

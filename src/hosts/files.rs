@@ -784,6 +784,7 @@ pub fn judge_host(
                         ca: None,
                         findings: vec!["missing"],
                         action: Some("rhv-pki hosts recover --ssh".into()),
+                        advice: None,
                         host: None,
                         cluster: None,
                     });
@@ -985,6 +986,7 @@ fn judge_cert(
         }
         if r.status != "ok" {
             r.action = Some("rhv-pki hosts recover --ssh".into());
+            r.advice = None;
         }
     }
     for mut fd in findings {
@@ -1074,6 +1076,7 @@ fn judge_ca_copy(
                     _ => "warning",
                 };
                 r.action = Some("rhv-pki hosts recover --ssh".into());
+                r.advice = None;
             }
             a.add(sev, l.to_string(), role, p);
         }
@@ -1186,7 +1189,7 @@ fn judge_ssh_cert(
                 Severity::Critical,
                 Problem::ChainInvalid {
                     ca: "ca".into(),
-                    reason: "OpenSSH certificate not signed by the Manager CA key".into(),
+                    reason: audit::Reason::said(crate::i18n::Text::new("reason-ssh-not-ca-key")),
                 },
             );
         }
@@ -1214,6 +1217,7 @@ fn judge_ssh_cert(
         ca: Some("ca (OpenSSH)".into()),
         findings: codes,
         action: (status != "ok").then(|| "rhv-pki hosts recover --ssh".into()),
+        advice: None,
         host: None,
         cluster: None,
     });

@@ -120,6 +120,15 @@ fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
     b
 }
 
+/// A message that could not be made as the catalogue says (see [`Messages::try_fmt`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    /// The text made anyway (English, or the key itself).
+    pub text: String,
+    /// What went wrong.
+    pub why: String,
+}
+
 /// A message argument.
 #[derive(Debug, Clone)]
 pub enum Arg<'a> {
@@ -169,6 +178,12 @@ impl Messages {
 
     /// The message `key` with `args` (`$name` in the catalogue).
     pub fn fmt(&self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+        self.try_fmt(key, args).unwrap_or_else(|e| e.text)
+    }
+
+    /// [`fmt`](Messages::fmt), but a key this catalogue (or English) lacks, or a variable the
+    /// message uses and `args` lacks, is an error carrying the text made anyway.
+    pub fn try_fmt(&self, key: &str, args: &[(&str, Arg<'_>)]) -> Result<String, FormatError> {
         let mut fa = FluentArgs::new();
         for (k, v) in args {
             match v {
@@ -176,15 +191,126 @@ impl Messages {
                 Arg::Num(n) => fa.set(*k, FluentValue::from(*n)),
             }
         }
-        for b in std::iter::once(&self.bundle).chain(self.fallback.as_ref()) {
+        for (i, b) in std::iter::once(&self.bundle)
+            .chain(self.fallback.as_ref())
+            .enumerate()
+        {
             if let Some(pattern) = b.get_message(key).and_then(|m| m.value()) {
                 let mut errors = Vec::new();
-                return b
+                let text = b
                     .format_pattern(pattern, Some(&fa), &mut errors)
                     .into_owned();
+                return if errors.is_empty() && i == 0 {
+                    Ok(text)
+                } else {
+                    Err(FormatError {
+                        text,
+                        why: if errors.is_empty() {
+                            format!("{key}: not in the {:?} catalogue", self.lang)
+                        } else {
+                            format!("{key}: {errors:?}")
+                        },
+                    })
+                };
             }
         }
-        key.to_string()
+        Err(FormatError {
+            text: key.to_string(),
+            why: format!("{key}: no such message"),
+        })
+    }
+}
+
+/// A message to be rendered later, in whichever language the reader wants: its catalogue key
+/// and its variables. The library builds these where it knows the evidence (a finding's
+/// message, an action, an error) and keeps English for JSON and logs ([`Text::english`]); the
+/// binary renders the same value in the admin's language ([`Text::render`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The catalogue key.
+    pub key: &'static str,
+    /// The variables, by name.
+    pub args: Vec<(&'static str, Value)>,
+}
+
+/// A variable of a [`Text`]: evidence as text, or another message rendered in the same
+/// language (an I/O error's cause inside an error line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Shown as is in every language.
+    Str(String),
+    /// Rendered in the reader's language.
+    Text(Box<Text>),
+}
+
+/// An I/O error as a message: the common causes in the reader's language, with the system's
+/// own text (English: exactly `e.to_string()`).
+pub fn io_error(e: &std::io::Error) -> Text {
+    let key = match e.kind() {
+        std::io::ErrorKind::NotFound => "io-not-found",
+        std::io::ErrorKind::PermissionDenied => "io-permission-denied",
+        std::io::ErrorKind::IsADirectory => "io-is-a-directory",
+        std::io::ErrorKind::NotADirectory => "io-not-a-directory",
+        _ => "io-other",
+    };
+    Text::new(key).arg("error", e)
+}
+
+thread_local! {
+    static ENGLISH: Messages = Messages::new(Lang::En);
+}
+
+impl Text {
+    /// The message `key` without variables yet.
+    pub fn new(key: &'static str) -> Text {
+        Text {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds the variable `name`.
+    pub fn arg(mut self, name: &'static str, value: impl fmt::Display) -> Text {
+        self.args.push((name, Value::Str(value.to_string())));
+        self
+    }
+
+    /// Adds the variable `name` as a message of its own, rendered in the same language.
+    pub fn arg_text(mut self, name: &'static str, value: Text) -> Text {
+        self.args.push((name, Value::Text(Box::new(value))));
+        self
+    }
+
+    /// The variables as `m` renders them.
+    pub fn rendered_args(&self, m: &Messages) -> Vec<(&'static str, String)> {
+        self.args
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Str(s) => (*k, s.clone()),
+                Value::Text(t) => (*k, t.render(m)),
+            })
+            .collect()
+    }
+
+    /// The text in the language of `m`.
+    pub fn render(&self, m: &Messages) -> String {
+        let owned = self.rendered_args(m);
+        let args: Vec<(&str, Arg<'_>)> = owned
+            .iter()
+            .map(|(k, v)| (*k, Arg::Str(v.as_str())))
+            .collect();
+        m.fmt(self.key, &args)
+    }
+
+    /// The English text (JSON, logs, the Nagios line).
+    pub fn english(&self) -> String {
+        ENGLISH.with(|m| self.render(m))
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.english())
     }
 }
 
