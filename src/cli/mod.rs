@@ -39,6 +39,7 @@ mod change;
 mod cycle;
 mod enroll;
 mod generate;
+pub mod help;
 mod hosts;
 pub mod lang;
 mod maintenance;
