@@ -206,7 +206,7 @@ fn localize_arg(a: Arg, p: &str, m: &Messages) -> Arg {
         .collect();
     if a.get_action().takes_values() && !a.is_hide_default_value_set() && !defaults.is_empty() {
         let d = m.fmt(
-            "help-default",
+            "help-clap-default",
             &[("value", defaults.join(", ").as_str().into())],
         );
         help = help.map(|h| format!("{h} {d}"));

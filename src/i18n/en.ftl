@@ -522,5 +522,5 @@ help-clap-help-long = Print help (see a summary with '-h')
 help-clap-version = Print version
 help-clap-help-command = Print this message or the help of the given subcommand(s)
 help-possible-values = [possible values: { $values }]
-help-default = [default: { $value }]
+help-clap-default = [default: { $value }]
 help-possible-values-heading = Possible values:

@@ -518,5 +518,5 @@ help-clap-help-long = ヘルプを表示します (概要は '-h')
 help-clap-version = バージョンを表示します
 help-clap-help-command = このメッセージ、または指定したサブコマンドのヘルプを表示します
 help-possible-values = [指定できる値: { $values }]
-help-default = [既定値: { $value }]
+help-clap-default = [既定値: { $value }]
 help-possible-values-heading = 指定できる値:
