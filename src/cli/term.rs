@@ -40,7 +40,7 @@ pub fn confirm(yes: bool, refusal: impl FnOnce() -> String) -> Result<bool, CliE
     if !std::io::stdin().is_terminal() {
         return Err(CliError::Refused(refusal()));
     }
-    eprint!("Apply this plan? [y/N] ");
+    eprint!("{} ", super::lang::t("confirm-apply"));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()

@@ -37,6 +37,44 @@ upgrade-check-failed = { $count ->
    *[other] { $count } pre-checks failed; nothing was changed
 }
 
+## change: conf / resign / renew / rollback (src/cli/change.rs)
+confirm-apply = Apply this plan? [y/N]
+change-plan-header = rhv-pki { $command }: plan for { $dir }
+change-plan-fqdn = (ENGINE_FQDN { $fqdn })
+change-nothing-to-do = nothing to do
+change-plan-conf = line { $line }: default_md { $from } -> { $to } (backup { $path }.YYYYmmddHHMMSS)
+change-col-name = NAME
+change-col-serial = SERIAL
+change-col-signature = SIGNATURE
+change-col-not-after = NOT AFTER
+change-col-key = KEY
+change-col-p12 = P12
+change-key-kept = kept
+change-key-new = new
+change-plan-why = why: { $reason }
+change-plan-ssh = ssh: { $file } ({ $type } certificate, id { $id }, principals { $principals }, signed by the CA key) { $old } -> { $new }{ $rewritten }
+change-plan-ssh-pub = ; { $file } rewritten
+change-plan-ssh-missing = missing
+change-plan-skipped = skipped { $name }: { $reason }
+change-plan-services = services to restart afterwards: { $units }
+change-plan-note = note: { $note }
+change-recovered = recovered: an interrupted run (backup { $backup }) was rolled back first
+change-applied = applied: { $files } files written; backup { $backup } in { $dir } (undo: { $undo } { $backup })
+change-restart-now = restart now (under hosted-engine global maintenance if this is a hosted engine):
+change-nothing-resigned = nothing needed re-signing (see skipped above; --all --force re-signs healthy certificates too); nothing changed
+change-nothing-due = nothing was due; nothing changed
+change-manual-step = manual step: { $step }
+change-refuse-no-terminal = refusing to { $what } without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)
+change-interrupted-pending = an interrupted run (backup { $backup }) left the PKI half-written: applying will roll it back first, so the plan above may change (or run: rhv-pki rollback { $backup })
+change-not-applied = not applied
+change-maintenance-not-set = global maintenance could not be set; nothing was changed
+rollback-would-restore = rhv-pki rollback --dry-run: would restore { $dir } from backup { $backup } in { $backups }
+rollback-restored = restored from backup { $backup }: { $restored } entries restored, { $removed } files removed; the state before the rollback is backup { $safety }
+rollback-restart = restart the services that use the restored files:
+rollback-interrupted = an interrupted change left { $dir } half-written: backup { $backup } ({ $reason }, { $created }) in { $backups } is incomplete.
+rollback-interrupted-undo = undo it (every file back as it was before that change): { $undo } { $backup }
+rollback-interrupted-end = (the next resign, renew or conf also undoes it before it plans); nothing was changed
+
 ## help: every --help text of the command tree (src/cli/help.rs: keys from the command path
 ## and the argument id; these must equal the doc comments, a test checks), then clap's own words
 help-about = Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager

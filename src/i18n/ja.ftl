@@ -34,6 +34,44 @@ upgrade-phase-enroll = ホストの証明書の登録
 upgrade-phase-final-audit = 最終監査
 upgrade-check-failed = 事前チェックが { $count } 件失敗しました。何も変更していません
 
+## change: conf / resign / renew / rollback (src/cli/change.rs)
+confirm-apply = この計画を適用しますか? [y/N]
+change-plan-header = rhv-pki { $command }: { $dir } の計画
+change-plan-fqdn = (ENGINE_FQDN { $fqdn })
+change-nothing-to-do = 何もする必要はありません
+change-plan-conf = { $line } 行目: default_md { $from } -> { $to } (バックアップ { $path }.YYYYmmddHHMMSS)
+change-col-name = 名前
+change-col-serial = シリアル
+change-col-signature = 署名アルゴリズム
+change-col-not-after = 有効期限
+change-col-key = 鍵
+change-col-p12 = P12
+change-key-kept = 保持
+change-key-new = 新規
+change-plan-why = 理由: { $reason }
+change-plan-ssh = ssh: { $file } ({ $type } 証明書、ID { $id }、プリンシパル { $principals }、CA の鍵で署名) { $old } -> { $new }{ $rewritten }
+change-plan-ssh-pub = 。{ $file } も書き換えます
+change-plan-ssh-missing = なし
+change-plan-skipped = 除外 { $name }: { $reason }
+change-plan-services = 後で再起動するサービス: { $units }
+change-plan-note = 注記: { $note }
+change-recovered = 復旧: 中断された実行 (バックアップ { $backup }) を先にロールバックしました
+change-applied = 適用しました: { $files } 個のファイルを書き込みました。バックアップ { $backup } ({ $dir }) (元に戻すには: { $undo } { $backup })
+change-restart-now = 今すぐサービスを再起動してください(セルフホストエンジンの場合はグローバルメンテナンス下で):
+change-nothing-resigned = 再署名が必要なものはありません(上の除外を参照。--all --force で問題のない証明書も再署名します)。何も変更していません
+change-nothing-due = 更新が必要なものはありません。何も変更していません
+change-manual-step = 手動の手順: { $step }
+change-refuse-no-terminal = --yes なしでは { $what } を実行しません: 標準入力が端末でないため、誰も確認できません。何も変更していません(計画は --dry-run で確認できます)
+change-interrupted-pending = 中断された実行 (バックアップ { $backup }) により PKI が書きかけの状態です: 適用時にまずロールバックするため、上の計画は変わる可能性があります(または次を実行: rhv-pki rollback { $backup })
+change-not-applied = 適用しませんでした
+change-maintenance-not-set = グローバルメンテナンスを設定できませんでした。何も変更していません
+rollback-would-restore = rhv-pki rollback --dry-run: { $dir } を { $backups } のバックアップ { $backup } から復元します
+rollback-restored = バックアップ { $backup } から復元しました: { $restored } 個のエントリーを復元し、{ $removed } 個のファイルを削除しました。ロールバック前の状態はバックアップ { $safety } です
+rollback-restart = 復元したファイルを使用するサービスを再起動してください:
+rollback-interrupted = 中断された変更により { $dir } が書きかけの状態です: { $backups } のバックアップ { $backup } ({ $reason }、{ $created }) は不完全です。
+rollback-interrupted-undo = 元に戻すには(すべてのファイルをその変更の前の状態に戻します): { $undo } { $backup }
+rollback-interrupted-end = (次の resign、renew、conf も計画の前にこれを元に戻します)。何も変更していません
+
 ## help: すべての --help の文(src/cli/help.rs。キーはコマンドのパスと引数 ID から)と clap 自身の語
 help-about = oVirt / RHV Manager の X.509 PKI を監査、再署名、更新します
 help-after-help = 各コマンドの --help(および man ページ)に、そのコマンドが返す終了コードを記載しています。引数の誤りはどのコマンドでも終了コード 3 (Nagios の UNKNOWN) です。--help と --version は 0 で終了します。
