@@ -75,6 +75,60 @@ rollback-interrupted = an interrupted change left { $dir } half-written: backup 
 rollback-interrupted-undo = undo it (every file back as it was before that change): { $undo } { $backup }
 rollback-interrupted-end = (the next resign, renew or conf also undoes it before it plans); nothing was changed
 
+## maintenance: the maintenance cycle (src/cli/cycle.rs) and `maintenance …` (src/cli/maintenance.rs)
+cycle-prefix = cycle:
+cycle-plan-maintenance = global maintenance: { $via }
+cycle-plan-refused = RESTARTS REFUSED: the files are changed, no unit is restarted (exit 4); the commands are printed
+cycle-word-restart = restart
+cycle-word-print = PRINT
+cycle-word-skip = skip
+cycle-word-verify = verify
+cycle-word-skipped = skipped
+cycle-word-ok = ok
+cycle-word-failed = FAILED
+cycle-plan-must-serve = { $address } must serve { $file }
+cycle-not-live = maintenance cycle not run: this is not the live /etc/pki/ovirt-engine (pass --cycle to run maintenance, restarts and verification anyway)
+cycle-he-left-to-admin = left to the admin (--no-maintenance)
+cycle-he-none-rest = not a hosted engine (the REST API lists no HostedEngine VM)
+cycle-he-none-local = not a hosted engine (hosted-engine here is not deployed)
+cycle-he-evidence-exists = { $path } exists
+cycle-he-evidence-names = { $path } names { $key }
+cycle-he-unknown = hosted engine not detected and not ruled out (no --he-host, no --he-api, no hosted-engine command here — a hosted engine's Manager VM has none); restarting httpd or ovirt-engine outside global maintenance can make the HA agents restart the Manager VM: pass --he-host HOST or --he-api on a hosted engine, --no-maintenance if this Manager is not one (or you hold global maintenance), or --no-restart
+cycle-he-unknown-evidence = hosted engine not detected and not ruled out (no --he-host, no --he-api, no hosted-engine command here — a hosted engine's Manager VM has none); this Manager's files mark a hosted engine: { $evidence }; restarting httpd or ovirt-engine outside global maintenance can make the HA agents restart the Manager VM: pass --he-host HOST or --he-api on a hosted engine, --no-maintenance if this Manager is not one (or you hold global maintenance), or --no-restart
+cycle-step-maintenance-on = maintenance-on
+cycle-step-maintenance-already-on = maintenance-already-on
+cycle-step-files = files
+cycle-step-restart-refused = restart-refused
+cycle-step-restart = restart
+cycle-step-verify = verify
+cycle-step-maintenance-left-on = maintenance-left-on
+cycle-step-maintenance-kept-on = maintenance-kept-on
+cycle-step-maintenance-off = maintenance-off
+cycle-endpoint = endpoint
+cycle-check-current = current
+cycle-check-stale = STALE
+cycle-check-unreachable = UNREACHABLE
+cycle-check-file-unreadable = FILE-UNREADABLE
+cycle-endpoint-served = served { $served } / on disk { $disk }
+cycle-maintenance-now = global maintenance now: { $state }
+cycle-todo = to do: { $step }
+cycle-attention-refused = ATTENTION: restarts refused: { $detail }
+cycle-attention-kept-on = ATTENTION: global maintenance is still ON because a restart failed: { $state }
+maint-status = global maintenance: { $state } ({ $via })
+maint-set = global maintenance { $state } ({ $via }{ $already })
+maint-on = ON
+maint-off = off
+maint-already = , it already was
+maint-host = host
+maint-score = score
+maint-engine-vm = engine vm
+maint-health = health
+maint-local-maintenance = (local maintenance)
+maint-no-endpoints = no TLS endpoints found in the Manager's configuration; name them with --endpoint NAME=HOST:PORT
+maint-nothing-restarted = nothing restarted: { $why }
+maint-no-unit = no unit that reads { $names } is installed and running or enabled here
+maint-cannot-set = cannot set global maintenance: { $why }
+
 ## help: every --help text of the command tree (src/cli/help.rs: keys from the command path
 ## and the argument id; these must equal the doc comments, a test checks), then clap's own words
 help-about = Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager
