@@ -129,6 +129,56 @@ maint-nothing-restarted = nothing restarted: { $why }
 maint-no-unit = no unit that reads { $names } is installed and running or enabled here
 maint-cannot-set = cannot set global maintenance: { $why }
 
+## enroll: `hosts enroll` (src/cli/enroll.rs, the progress in src/cli/term.rs)
+enroll-nothing = Nothing to enroll.
+enroll-plan = Plan: { $hosts } host(s) in { $waves } wave(s), at most { $parallel } out of service at once.
+enroll-wave = wave { $index }:
+enroll-tag-spm = SPM: role moved first
+enroll-tag-hosted-engine = hosted-engine
+enroll-tag-kept-in-maintenance = already in maintenance: enrolled, left in maintenance
+enroll-tag-vms = { $vms } VM(s), { $mib } MiB to migrate
+enroll-tag-sep = {", "}
+enroll-col-cluster = cluster
+enroll-col-serial = serial
+enroll-col-status = status
+enroll-note-expired = note: the certificate has expired: the Manager cannot reach vdsm with it (the host goes non-responsive), so recover it over SSH: { $action }
+enroll-skipped = skipped
+enroll-args-not-recorded = arguments not recorded
+enroll-would-discard = would discard the unfinished run in { $state } ({ $args })
+enroll-discarding = discarding the unfinished run in { $state } ({ $args })
+enroll-attention-discarded = ATTENTION: host { $host } was left out of service by the discarded run (status { $status }); a new plan finds it as it is now
+enroll-warning-weak-https = warning: the Manager's HTTPS certificate (serial { $serial }) is signed with { $signature }; re-sign it: rhv-pki resign apache
+enroll-attention-out = ATTENTION: host { $host } is out of service from the saved run (status { $status }); resuming its cycle
+enroll-attention-out-dry = ATTENTION: host { $host } is out of service from the saved run (status { $status }); a resume continues its cycle
+enroll-resume-out = , out of service: { $hosts }
+enroll-resuming = resuming the run in { $state } ({ $done } of { $total } host(s) done{ $out }); only its remaining hosts are shown
+enroll-would-resume = would resume the run in { $state } ({ $done } of { $total } host(s) done{ $out }); only its remaining hosts are shown
+enroll-left-alone = only hosts whose certificate needs it are enrolled; { $count } host(s) already serve a current certificate (current CA, SHA-256, with SAN) and are left alone: { $hosts } — --all-hosts re-enrolls them too
+enroll-saved-progress = Saved progress (serials above are from when the run was planned):
+enroll-saved-enrolled = , enrolled (881): only activated and verified
+enroll-saved-out = , out of service
+enroll-refuse-no-terminal = refusing to take hosts out of service without --yes: stdin is not a terminal, so nobody can confirm; nothing was done (use --dry-run to see the plan)
+enroll-confirm = Proceed with these waves? [y/N]
+enroll-nothing-done = nothing done
+enroll-result = Result:
+enroll-out-unknown = its status is unknown (the Manager did not answer)
+enroll-out-maintenance = it is in maintenance, NOT back up
+enroll-out-status = it is { $status }, NOT back up
+enroll-attention-after = ATTENTION: host { $host } is out of service after this run's cycle: { $why }
+enroll-interrupted = interrupted by { $signal }: no new host was started; state kept in { $state }
+enroll-to-resume = to resume: { $command }
+enroll-progress-wave = wave { $index }/{ $total }: { $hosts }
+enroll-progress-done = done
+enroll-progress-failed = FAILED
+enroll-step-pending = pending
+enroll-step-moving-spm = moving SPM
+enroll-step-maintenance = maintenance
+enroll-step-enroll = enroll certificate
+enroll-step-activate = activate
+enroll-step-verifying = verifying vdsm
+enroll-step-done = done
+enroll-step-failed = failed
+
 ## help: every --help text of the command tree (src/cli/help.rs: keys from the command path
 ## and the argument id; these must equal the doc comments, a test checks), then clap's own words
 help-about = Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager
