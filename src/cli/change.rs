@@ -16,9 +16,9 @@ use super::cycle as maint;
 use super::exit::{CliError, ExitStatus};
 use super::lang::{t, tf};
 use super::term::{self, print_json, StderrProgress};
-use rhv_pki::i18n::{pad, width};
 use rhv_pki::change::txn::{self, TxnConfig};
 use rhv_pki::change::{self, Applied, ChangeConfig, Plan, Request};
+use rhv_pki::i18n::{pad, width};
 use rhv_pki::manager::services;
 use rhv_pki::pki::catalog::{self, Era};
 use rhv_pki::pki::sign::P12Family;
@@ -321,7 +321,10 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
         s.push_str(&format!("  {line}\n"));
         s.push_str(&format!(
             "  {under} {}\n",
-            tf("change-plan-why", &[("reason", i.reason.as_str().into())])
+            tf(
+                "change-plan-why",
+                &[("reason", super::phrases::shown(&i.reason).as_str().into())]
+            )
         ));
         if let Some(o) = &i.openssh {
             let principals = o.principals.join(",");
@@ -360,7 +363,7 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
                 "change-plan-skipped",
                 &[
                     ("name", k.name.as_str().into()),
-                    ("reason", k.reason.as_str().into())
+                    ("reason", super::phrases::shown(&k.reason).as_str().into())
                 ]
             )
         ));
@@ -377,7 +380,10 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
     for n in &plan.notes {
         s.push_str(&format!(
             "  {}\n",
-            tf("change-plan-note", &[("note", n.as_str().into())])
+            tf(
+                "change-plan-note",
+                &[("note", super::phrases::shown(n).as_str().into())]
+            )
         ));
     }
     s
@@ -460,7 +466,8 @@ fn run_change(
     };
     if common.dry_run {
         for id in &pending {
-            plan.notes.push(tf(
+            // English in the plan (the JSON carries it); shown translated.
+            plan.notes.push(super::phrases::english(
                 "change-interrupted-pending",
                 &[("backup", id.as_str().into())],
             ));
@@ -670,14 +677,20 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
                     ("backup", b.id.as_str().into()),
                     ("reason", b.reason.as_str().into()),
                     ("created", b.created.as_str().into()),
-                    ("backups", tcfg.backup_root.display().to_string().as_str().into()),
+                    (
+                        "backups",
+                        tcfg.backup_root.display().to_string().as_str().into(),
+                    ),
                 ],
             ));
             msg.push_str(&format!(
                 "\n  {}\n",
                 tf(
                     "rollback-interrupted-undo",
-                    &[("undo", undo.as_str().into()), ("backup", b.id.as_str().into())]
+                    &[
+                        ("undo", undo.as_str().into()),
+                        ("backup", b.id.as_str().into())
+                    ]
                 )
             ));
         }
@@ -726,7 +739,10 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
                 &[
                     ("dir", tcfg.pki_dir.display().to_string().as_str().into()),
                     ("backup", id.as_str().into()),
-                    ("backups", tcfg.backup_root.display().to_string().as_str().into()),
+                    (
+                        "backups",
+                        tcfg.backup_root.display().to_string().as_str().into()
+                    ),
                 ]
             )
         );

@@ -14,8 +14,8 @@ use super::args::{
 use super::exit::{CliError, ExitStatus};
 use super::lang::{t, tf};
 use super::term::StderrSteps;
-use rhv_pki::i18n::pad;
 use rhv_pki::audit::{self, AuditConfig};
+use rhv_pki::i18n::pad;
 use rhv_pki::manager::endpoints::{self, CheckState, Endpoint};
 use rhv_pki::manager::maintenance::{
     self, Cycle, CycleOptions, CycleReport, CycleResult, GlobalMaintenance, HeRest,
@@ -454,7 +454,8 @@ pub fn prepare(
     names: &[String],
 ) -> Result<Result<Prepared, String>, CliError> {
     if !is_live(loc) && !c.cycle {
-        return Ok(Err(t("cycle-not-live")));
+        // English: it becomes a plan note (the JSON carries it); shown translated.
+        return Ok(Err(super::phrases::english("cycle-not-live", &[])));
     }
     let pki_dir = locations(loc).pki_dir;
     let era = services::era_of(&pki_dir);
@@ -541,7 +542,11 @@ pub fn render_report(r: &CycleReport) -> String {
                 },
                 22
             ),
-            t(if e.ok { "cycle-word-ok" } else { "cycle-word-failed" }),
+            t(if e.ok {
+                "cycle-word-ok"
+            } else {
+                "cycle-word-failed"
+            }),
             e.detail
                 .as_deref()
                 .map(|d| format!(": {d}"))
@@ -575,7 +580,10 @@ pub fn render_report(r: &CycleReport) -> String {
         ));
     }
     if let Some(m) = &r.maintenance_after {
-        s.push_str(&tf("cycle-maintenance-now", &[("state", m.as_str().into())]));
+        s.push_str(&tf(
+            "cycle-maintenance-now",
+            &[("state", m.as_str().into())],
+        ));
         s.push('\n');
     }
     for m in &r.manual {

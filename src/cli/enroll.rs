@@ -13,11 +13,11 @@ use super::exit::{CliError, ExitStatus};
 use super::lang::t as tr;
 use super::lang::{t, tf};
 use super::term::{out, say, step_name, Bars, Lines};
-use rhv_pki::i18n::{pad, width};
 use rhv_pki::audit::{self, AuditConfig, AuditReport, Role};
 use rhv_pki::hosts::rolling::{
     self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints,
 };
+use rhv_pki::i18n::{pad, width};
 use rhv_pki::net::engine::Engine;
 
 #[derive(Debug, clap::Args)]
@@ -639,7 +639,9 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 // when it stopped (a SIGKILL leaves no word about them), as the Manager says.
                 let mut out = Vec::new();
                 for h in &s.plan.hosts {
-                    let Some(p) = s.hosts.get(&h.id) else { continue };
+                    let Some(p) = s.hosts.get(&h.id) else {
+                        continue;
+                    };
                     let caught = matches!(
                         p.step,
                         Step::MovingSpm | Step::Deactivating | Step::Enrolling | Step::Activating
@@ -736,7 +738,10 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                             "rhv-pki: {}",
                             tf(
                                 "enroll-left-alone",
-                                &[("count", fine.len().into()), ("hosts", names.as_str().into())]
+                                &[
+                                    ("count", fine.len().into()),
+                                    ("hosts", names.as_str().into())
+                                ]
                             )
                         ));
                     }
@@ -791,7 +796,9 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             if resuming {
                 // Every host of the saved run is done: close it.
                 state.finished = true;
-                state.save(&state_path).map_err(|e| CliError::Output(e.to_string()))?;
+                state
+                    .save(&state_path)
+                    .map_err(|e| CliError::Output(e.to_string()))?;
             }
             if json {
                 // Nothing to do is still an answer: the report, with who was left alone.
@@ -825,10 +832,15 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             let mut kept = state_path.clone().into_os_string();
             kept.push(".discarded");
             std::fs::rename(&state_path, &kept).map_err(|e| {
-                CliError::Output(format!("{}: cannot set it aside: {e}", state_path.display()))
+                CliError::Output(format!(
+                    "{}: cannot set it aside: {e}",
+                    state_path.display()
+                ))
             })?;
         }
-        state.save(&state_path).map_err(|e| CliError::Output(e.to_string()))?;
+        state
+            .save(&state_path)
+            .map_err(|e| CliError::Output(e.to_string()))?;
         let exec = ExecConfig {
             timing,
             state_path: state_path.clone(),
@@ -878,7 +890,10 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                     pad(&step_name(h.step), 20),
                     h.old_serial.as_deref().unwrap_or("?"),
                     h.new_serial.as_deref().unwrap_or("-"),
-                    h.error.as_deref().map(|e| format!("  {e}")).unwrap_or_default()
+                    h.error
+                        .as_deref()
+                        .map(|e| format!("  {e}"))
+                        .unwrap_or_default()
                 ));
             }
             out(&t)
@@ -896,7 +911,10 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 "rhv-pki: {}",
                 tf(
                     "enroll-attention-after",
-                    &[("host", o.name.as_str().into()), ("why", why.as_str().into())]
+                    &[
+                        ("host", o.name.as_str().into()),
+                        ("why", why.as_str().into())
+                    ]
                 )
             ));
         }

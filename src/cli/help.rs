@@ -88,7 +88,10 @@ fn walk_texts(cmd: &Command, path: &mut Vec<String>, out: &mut Vec<Text>) {
     for a in cmd.get_arguments().filter(|a| !builtin_arg(a)) {
         let k = format!("{p}-arg-{}", slug(a.get_id().as_str()));
         push(k.clone(), a.get_help().map(|s| s.to_string()));
-        push(format!("{k}-long"), a.get_long_help().map(|s| s.to_string()));
+        push(
+            format!("{k}-long"),
+            a.get_long_help().map(|s| s.to_string()),
+        );
         if a.get_action().takes_values() && !a.is_hide_possible_values_set() {
             for v in a.get_possible_values() {
                 push(
@@ -312,7 +315,10 @@ mod tests {
             slug("Maintenance cycle (the live PKI, or --cycle)"),
             "maintenance-cycle-the-live-pki-or-cycle"
         );
-        assert_eq!(prefix(&["hosts".into(), "enroll".into()]), "help-hosts-enroll");
+        assert_eq!(
+            prefix(&["hosts".into(), "enroll".into()]),
+            "help-hosts-enroll"
+        );
     }
 
     fn catalogue(src: &str) -> std::collections::BTreeMap<String, String> {
@@ -326,7 +332,11 @@ mod tests {
                 _ => None,
             })
             .collect();
-        let lang = if src == rhv_pki::i18n::JA { Lang::Ja } else { Lang::En };
+        let lang = if src == rhv_pki::i18n::JA {
+            Lang::Ja
+        } else {
+            Lang::En
+        };
         let m = Messages::new(lang);
         keys.into_iter().map(|k| (k.clone(), m.get(&k))).collect()
     }
@@ -345,7 +355,10 @@ mod tests {
         for t in &all {
             match en.get(&t.key) {
                 Some(v) if v == &t.en => {}
-                Some(v) => missing.push(format!("en.ftl {} differs:\n  code: {:?}\n  ftl:  {:?}", t.key, t.en, v)),
+                Some(v) => missing.push(format!(
+                    "en.ftl {} differs:\n  code: {:?}\n  ftl:  {:?}",
+                    t.key, t.en, v
+                )),
                 None => missing.push(format!("en.ftl lacks {}", t.key)),
             }
             match ja.get(&t.key) {
@@ -354,7 +367,11 @@ mod tests {
             }
         }
         let keys: std::collections::BTreeSet<&str> = all.iter().map(|t| t.key.as_str()).collect();
-        for k in en.keys().filter(|k| k.starts_with("help-") && !k.starts_with("help-clap-") && !k.starts_with("help-possible-")) {
+        for k in en.keys().filter(|k| {
+            k.starts_with("help-")
+                && !k.starts_with("help-clap-")
+                && !k.starts_with("help-possible-")
+        }) {
             if !keys.contains(k.as_str()) {
                 missing.push(format!("en.ftl has {k}, which no command or argument uses"));
             }
@@ -370,7 +387,10 @@ mod tests {
         cmd.clone().debug_assert();
         fn each(cmd: &mut Command, path: &str, out: &mut Vec<(String, String)>) {
             out.push((path.to_string(), cmd.render_long_help().to_string()));
-            let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|s| s.get_name().to_string())
+                .collect();
             for n in names {
                 if let Some(sc) = cmd.find_subcommand_mut(&n) {
                     each(sc, &format!("{path} {n}"), out);
@@ -387,7 +407,10 @@ mod tests {
                 continue;
             }
             assert!(help.contains("オプション:"), "{path}:\n{help}");
-            assert!(!help.contains("Usage:") && !help.contains("Options:"), "{path}:\n{help}");
+            assert!(
+                !help.contains("Usage:") && !help.contains("Options:"),
+                "{path}:\n{help}"
+            );
             assert!(!help.contains("Print help"), "{path}:\n{help}");
         }
         let resign = &all.iter().find(|(p, _)| p == "rhv-pki resign").unwrap().1;

@@ -7,16 +7,16 @@ use std::time::Duration;
 use clap::Subcommand;
 
 use super::args::{locations, CycleArgs, EndpointArgs, Format, HeArgs, LocationArgs};
+use super::cycle::Why;
 use super::cycle::{
     cycle_findings, cycle_status, endpoints_for, maint_err, prepare, render_report, resolve_he,
     run_prepared, settle, shout, verify_status, HeAccess,
 };
-use super::cycle::Why;
 use super::exit::{CliError, ExitStatus};
 use super::lang::{t, tf};
 use super::term::print_json;
-use rhv_pki::i18n::pad;
 use rhv_pki::audit::AuditConfig;
+use rhv_pki::i18n::pad;
 use rhv_pki::manager::endpoints;
 use rhv_pki::manager::maintenance::{self, CycleReport, CycleResult, HostedEngineCli};
 
@@ -137,7 +137,10 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
                     tf(
                         "maint-status",
                         &[
-                            ("state", t(if on { "maint-on" } else { "maint-off" }).as_str().into()),
+                            (
+                                "state",
+                                t(if on { "maint-on" } else { "maint-off" }).as_str().into()
+                            ),
                             ("via", gm.via().as_str().into()),
                         ]
                     )
@@ -223,7 +226,10 @@ pub fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
     }
     // A copy never restarts the live services (as resign / renew): --cycle says it should.
     let p = prepare(&r.cycle, &r.loc, &r.names)?.map_err(|why| {
-        CliError::Refused(tf("maint-nothing-restarted", &[("why", why.as_str().into())]))
+        CliError::Refused(tf(
+            "maint-nothing-restarted",
+            &[("why", super::phrases::shown(&why).as_str().into())],
+        ))
     })?;
     if r.dry_run {
         if r.format == Format::Json {
@@ -317,7 +323,10 @@ fn on_off(h: HeOnly, on: bool) -> Result<ExitStatus, CliError> {
                 tf(
                     "maint-set",
                     &[
-                        ("state", t(if on { "maint-on" } else { "maint-off" }).as_str().into()),
+                        (
+                            "state",
+                            t(if on { "maint-on" } else { "maint-off" }).as_str().into()
+                        ),
                         ("via", gm.via().as_str().into()),
                         (
                             "already",

@@ -43,6 +43,7 @@ pub mod help;
 mod hosts;
 pub mod lang;
 mod maintenance;
+mod phrases;
 mod schema;
 mod term;
 mod trail;

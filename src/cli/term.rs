@@ -139,7 +139,11 @@ impl rolling::Progress for Lines {
         ));
     }
     fn done(&self, host: &str, ok: bool, detail: &str) {
-        say(&format!("rhv-pki: {host}: {}{}", done_word(ok), sep(detail)));
+        say(&format!(
+            "rhv-pki: {host}: {}{}",
+            done_word(ok),
+            sep(detail)
+        ));
     }
 }
 

@@ -75,6 +75,42 @@ rollback-interrupted = an interrupted change left { $dir } half-written: backup 
 rollback-interrupted-undo = undo it (every file back as it was before that change): { $undo } { $backup }
 rollback-interrupted-end = (the next resign, renew or conf also undoes it before it plans); nothing was changed
 
+## change: the planner's reasons and notes, matched in their English to be shown translated
+## (src/cli/phrases.rs; the JSON keeps the English)
+phrase-sep = {"; "}
+phrase-resign-sha256 = re-sign with SHA-256 keeping the key: { $rest }
+phrase-resign-keep = re-sign keeping the key: { $rest }
+phrase-openssh-colon = OpenSSH certificate { $file }: { $rest }
+phrase-openssh-missing = OpenSSH certificate { $file } is missing ({ $pub } is there)
+phrase-openssh = OpenSSH certificate { $file } { $rest }
+phrase-nothing-to-fix-entity = nothing to fix: already { $alg }, SAN and p12 format fine, expires { $time } (not due)
+phrase-nothing-to-fix = nothing to fix: already { $alg }, expires { $time } (not due)
+phrase-signed-by-not-ca = signed by { $by }, not by the CA key ({ $ca })
+phrase-signed = signed { $alg }
+phrase-expires-in = expires in { $days } days (window { $window } d)
+phrase-expired-ago = expired { $days } days ago
+phrase-new-not-after = new notAfter { $time }
+phrase-not-after-stays = notAfter stays { $time }
+phrase-not-due = not due: expires { $time }
+phrase-p12-legacy = keys/{ $file }.p12 is { $format } (OpenSSL 3 needs the legacy provider)
+phrase-p12-friendly-name = keys/{ $file }.p12 key bag has a friendlyName (Java alias is not 1)
+phrase-web-too-long = valid { $days } days, web certificates at most { $max }
+phrase-no-san = no subjectAltName
+phrase-san-lacks = subjectAltName lacks { $name }
+phrase-not-before = not valid before { $time }
+phrase-force = --force re-signs it anyway
+phrase-third-party = third-party certificate (issuer { $issuer }), not signed by { $ca }
+phrase-already-forced = { $name }: already { $alg }, not due
+phrase-resigned-keeping = re-signed keeping the key
+phrase-renew-at-ca = renew it at its CA
+phrase-restart-engine-first = restart ovirt-engine before re-enrolling hosts (the engine caches the CA)
+phrase-ca-resigned = the CA was re-signed with its own key: existing host certificates stay valid, but every host keeps an old copy of the CA
+phrase-reenroll-before = re-enroll every host (Maintenance -> Enroll Certificate -> Activate) before the old CA's notAfter ({ $time })
+phrase-ca-had-expired = the CA had expired ({ $time }): hosts still hold that copy and their certificates chain to it, so the Manager cannot reach them until they are re-enrolled
+phrase-recover-first = for hosts the Manager can no longer talk to, use `rhv-pki hosts recover --ssh`, then Enroll Certificate the rest
+phrase-vmconsole-copy = { $file } is re-issued with { $name }: the vmconsole proxy reads its copy { $copy }, which this change does not write
+phrase-copy-afterwards = copy it there afterwards (keep that file's owner and mode)
+
 ## maintenance: the maintenance cycle (src/cli/cycle.rs) and `maintenance …` (src/cli/maintenance.rs)
 cycle-prefix = cycle:
 cycle-plan-maintenance = global maintenance: { $via }
@@ -178,6 +214,31 @@ enroll-step-activate = activate
 enroll-step-verifying = verifying vdsm
 enroll-step-done = done
 enroll-step-failed = failed
+
+## recover: `hosts recover` (src/cli/hosts.rs)
+recover-plan-header = rhv-pki { $command }: plan for { $dir } (O={ $org }, valid { $from } -> { $to }, { $days } days)
+recover-plan-host = host { $host } (ssh { $addr }:{ $port })
+recover-plan-cert = { $subject } SAN { $san } serial { $old } -> { $new } (was valid until { $until }), key kept: { $key }
+recover-plan-install = install: { $files }
+recover-plan-manager = Manager: { $files }, certs/{ $serial }.pem, database.txt, serial.txt
+recover-plan-ca-copy = ca copy { $path } <- Manager { $ca }.pem (was serial { $old })
+recover-plan-then = then: systemctl restart { $units }; probe { $endpoint }
+recover-plan-unreachable = UNREACHABLE { $host }: { $reason }
+recover-refuse-no-terminal = refusing to recover hosts without --yes: stdin is not a terminal, so nobody can confirm; no host was contacted and nothing changed (see the plan: --dry-run; apply it: --yes)
+recover-refuse-no-terminal-short = refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)
+recover-manager-failed = Manager: FAILED: { $error }
+recover-manager-written = Manager: { $files } files written; backup { $backup } in { $dir } (undo: { $undo } { $backup })
+recover-host-ok = host { $host }: recovered; vdsm serves serial { $serial }; { $files } files installed, backups: { $backups }
+recover-none = none
+recover-nothing = nothing
+recover-not-restarted = services NOT restarted (--no-restart); run on { $host }:
+recover-then-confirm = then confirm with: rhv-pki hosts audit --ssh
+recover-host-failed = host { $host }: FAILED: { $error }
+recover-installed = installed: { $files }
+recover-not-installed = not installed: { $files }
+recover-host-backups = backups on the host: { $files }
+recover-restarted = restarted: { $units }
+recover-still-to-run = still to run: { $command }
 
 ## help: every --help text of the command tree (src/cli/help.rs: keys from the command path
 ## and the argument id; these must equal the doc comments, a test checks), then clap's own words

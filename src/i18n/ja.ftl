@@ -72,6 +72,41 @@ rollback-interrupted = 中断された変更により { $dir } が書きかけ�
 rollback-interrupted-undo = 元に戻すには(すべてのファイルをその変更の前の状態に戻します): { $undo } { $backup }
 rollback-interrupted-end = (次の resign、renew、conf も計画の前にこれを元に戻します)。何も変更していません
 
+## change: プランナーの理由と注記(英語で照合して訳を表示。src/cli/phrases.rs。JSON は英語のまま)
+phrase-sep = 。
+phrase-resign-sha256 = 鍵を保持したまま SHA-256 で再署名: { $rest }
+phrase-resign-keep = 鍵を保持したまま再署名: { $rest }
+phrase-openssh-colon = OpenSSH 証明書 { $file }: { $rest }
+phrase-openssh-missing = OpenSSH 証明書 { $file } がありません ({ $pub } はあります)
+phrase-openssh = OpenSSH 証明書 { $file }: { $rest }
+phrase-nothing-to-fix-entity = 修正不要: すでに { $alg }、SAN と p12 形式も問題なし、有効期限 { $time } (更新不要)
+phrase-nothing-to-fix = 修正不要: すでに { $alg }、有効期限 { $time } (更新不要)
+phrase-signed-by-not-ca = CA の鍵 ({ $ca }) ではなく { $by } で署名されています
+phrase-signed = { $alg } で署名されています
+phrase-expires-in = あと { $days } 日で期限切れ (期間 { $window } 日)
+phrase-expired-ago = { $days } 日前に期限切れ
+phrase-new-not-after = 新しい notAfter { $time }
+phrase-not-after-stays = notAfter は { $time } のまま
+phrase-not-due = 更新不要: 有効期限 { $time }
+phrase-p12-legacy = keys/{ $file }.p12 は { $format } です (OpenSSL 3 では legacy プロバイダーが必要)
+phrase-p12-friendly-name = keys/{ $file }.p12 の鍵バッグに friendlyName があります (Java のエイリアスが 1 ではない)
+phrase-web-too-long = 有効期間 { $days } 日 (Web 証明書は最大 { $max } 日)
+phrase-no-san = subjectAltName がありません
+phrase-san-lacks = subjectAltName に { $name } がありません
+phrase-not-before = { $time } より前は無効です
+phrase-force = --force を指定すると再署名します
+phrase-third-party = サードパーティーの証明書 (発行者 { $issuer }) で、{ $ca } で署名されていません
+phrase-already-forced = { $name }: すでに { $alg }、更新不要
+phrase-resigned-keeping = 鍵を保持したまま再署名します
+phrase-renew-at-ca = 発行元の CA で更新してください
+phrase-restart-engine-first = ホストの証明書を登録し直す前に ovirt-engine を再起動してください(エンジンは CA をキャッシュします)
+phrase-ca-resigned = CA は自身の鍵で再署名されました: 既存のホスト証明書は引き続き有効ですが、各ホストは CA の古いコピーを保持しています
+phrase-reenroll-before = 古い CA の notAfter ({ $time }) より前に、すべてのホストの証明書を登録し直してください(メンテナンスモード -> 証明書の登録 -> アクティブ化)
+phrase-ca-had-expired = CA の有効期限が切れていました ({ $time }): ホストはそのコピーを保持し、証明書もそれにチェーンしているため、登録し直すまで Manager はホストに接続できません
+phrase-recover-first = Manager が通信できなくなったホストには `rhv-pki hosts recover --ssh` を使用し、残りは証明書の登録を行ってください
+phrase-vmconsole-copy = { $file } は { $name } とともに再発行されます: vmconsole プロキシーはコピー { $copy } を読みますが、この変更はそれを書き込みません
+phrase-copy-afterwards = 後でそこにコピーしてください(そのファイルの所有者とモードを維持)
+
 ## maintenance: メンテナンスサイクル (src/cli/cycle.rs) と `maintenance …` (src/cli/maintenance.rs)
 cycle-prefix = サイクル:
 cycle-plan-maintenance = グローバルメンテナンス: { $via }
@@ -175,6 +210,31 @@ enroll-step-activate = アクティブ化
 enroll-step-verifying = vdsm を検証中
 enroll-step-done = 完了
 enroll-step-failed = 失敗
+
+## recover: `hosts recover` (src/cli/hosts.rs)
+recover-plan-header = rhv-pki { $command }: { $dir } の計画 (O={ $org }、有効期間 { $from } -> { $to }、{ $days } 日)
+recover-plan-host = ホスト { $host } (ssh { $addr }:{ $port })
+recover-plan-cert = { $subject } SAN { $san } シリアル { $old } -> { $new } (以前の有効期限 { $until })、鍵を保持: { $key }
+recover-plan-install = インストール先: { $files }
+recover-plan-manager = Manager: { $files }、certs/{ $serial }.pem、database.txt、serial.txt
+recover-plan-ca-copy = CA のコピー { $path } <- Manager の { $ca }.pem (以前のシリアル { $old })
+recover-plan-then = その後: systemctl restart { $units }。{ $endpoint } を検査
+recover-plan-unreachable = 到達不可 { $host }: { $reason }
+recover-refuse-no-terminal = --yes なしではホストを復旧しません: 標準入力が端末でないため、誰も確認できません。どのホストにも接続しておらず、何も変更していません(計画の確認: --dry-run、適用: --yes)
+recover-refuse-no-terminal-short = --yes なしではホストを復旧しません: 標準入力が端末ではありません(計画は --dry-run で確認できます)
+recover-manager-failed = Manager: 失敗: { $error }
+recover-manager-written = Manager: { $files } 個のファイルを書き込みました。バックアップ { $backup } ({ $dir }) (元に戻すには: { $undo } { $backup })
+recover-host-ok = ホスト { $host }: 復旧しました。vdsm はシリアル { $serial } を提示しています。{ $files } 個のファイルをインストールしました。バックアップ: { $backups }
+recover-none = なし
+recover-nothing = なし
+recover-not-restarted = サービスは再起動していません (--no-restart)。{ $host } で次を実行してください:
+recover-then-confirm = その後、次で確認してください: rhv-pki hosts audit --ssh
+recover-host-failed = ホスト { $host }: 失敗: { $error }
+recover-installed = インストール済み: { $files }
+recover-not-installed = 未インストール: { $files }
+recover-host-backups = ホスト上のバックアップ: { $files }
+recover-restarted = 再起動済み: { $units }
+recover-still-to-run = 未実行: { $command }
 
 ## help: すべての --help の文(src/cli/help.rs。キーはコマンドのパスと引数 ID から)と clap 自身の語
 help-about = oVirt / RHV Manager の X.509 PKI を監査、再署名、更新します
