@@ -465,3 +465,92 @@ fn an_enroll_plan_against_the_simulator_is_japanese_aligned_and_its_json_the_sam
     let plan: serde_json::Value = serde_json::from_slice(&outs[0].stdout).unwrap();
     assert_eq!(plan["kind"], "EnrollPlan", "{plan}");
 }
+
+#[test]
+fn the_maintenance_cycle_reports_in_japanese_with_the_same_json() {
+    use common::manager::Manager;
+    let m = Manager::start(
+        "4.2-sha1",
+        &[
+            ("httpd", "enabled", true),
+            ("ovirt-engine", "masked", false),
+        ],
+    );
+    let ep = m.httpd_ep();
+    let path = format!(
+        "{}:{}",
+        m.shims().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let args = |extra: &[&str]| {
+        let mut v: Vec<String> = [
+            "maintenance",
+            "restart",
+            "ca",
+            "--root",
+            m.root_str(),
+            "--cycle",
+            "--he-host",
+            "localhost",
+            "--endpoint",
+            &ep,
+            "--verify-timeout",
+            "30",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let go = |ask: Ask, extra: &[&str]| {
+        let a = args(extra);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        cmd(ask, &a)
+            .env("PATH", &path)
+            .env_remove("RHV_PKI_FAULT")
+            .output()
+            .unwrap()
+    };
+    // The dry run: the cycle's plan, Japanese; its JSON the same in both languages.
+    let d = go(Ask::JaLocale, &["--dry-run"]);
+    common::ok(&d);
+    let t = stdout(&d);
+    assert!(
+        t.contains("  サイクル: グローバルメンテナンス: hosted-engine on localhost"),
+        "{t}"
+    );
+    let line = |head: &str, unit: &str| {
+        t.lines()
+            .any(|l| l.starts_with(head) && l.contains(&format!(" {unit} ")))
+    };
+    assert!(line("  サイクル: 再起動 ", "httpd"), "{t}");
+    assert!(line("  サイクル: 対象外 ", "ovirt-engine"), "{t}");
+    assert!(t.contains("マスクされています"), "{t}");
+    assert!(t.contains("  サイクル: 検証"), "{t}");
+    let je = go(Ask::C, &["--dry-run", "--format", "json"]);
+    let jj = go(Ask::JaFlag, &["--dry-run", "--format", "json"]);
+    common::ok(&je);
+    assert_eq!(stdout(&je), stdout(&jj));
+    assert!(m.calls().iter().all(|c| !c.contains("systemctl restart")));
+    // The real run: maintenance on, httpd restarted, the endpoint verified, maintenance off.
+    let r = go(Ask::JaFlag, &[]);
+    let t = stdout(&r);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    assert!(t.contains("サイクル: 対象外 ovirt-engine"), "{t}");
+    assert!(t.contains("サイクル: グローバルメンテナンス有効化"), "{t}");
+    assert!(t.contains("サイクル: 再起動 httpd"), "{t}");
+    assert!(t.contains(" 成功"), "{t}");
+    assert!(t.contains("エンドポイント "), "{t}");
+    assert!(t.contains(" 最新 "), "{t}");
+    assert!(t.contains("現在のグローバルメンテナンス: 無効"), "{t}");
+    assert!(!t.contains("cycle:") && !t.contains(" ok"), "{t}");
+    assert!(!m.gm());
+    // Every "サイクル:" event line has its result at one display column.
+    let results: BTreeSet<Option<usize>> = t
+        .lines()
+        .filter(|l| l.starts_with("サイクル: ") && !l.starts_with("サイクル: 対象外"))
+        .map(|l| col(l, "成功"))
+        .collect();
+    assert_eq!(results.len(), 1, "{results:?}\n{t}");
+}

@@ -15,7 +15,7 @@ use super::exit::{CliError, ExitStatus};
 use super::lang::{t, tf};
 use super::term::StderrSteps;
 use rhv_pki::audit::{self, AuditConfig};
-use rhv_pki::i18n::pad;
+use rhv_pki::i18n::{pad, width};
 use rhv_pki::manager::endpoints::{self, CheckState, Endpoint};
 use rhv_pki::manager::maintenance::{
     self, Cycle, CycleOptions, CycleReport, CycleResult, GlobalMaintenance, HeRest,
@@ -416,7 +416,7 @@ impl Prepared {
                 st.state,
                 st.skip_reason
                     .as_deref()
-                    .map(|r| format!(": {r}"))
+                    .map(|r| format!(": {}", super::phrases::shown(r)))
                     .unwrap_or_default()
             ));
         }
@@ -527,21 +527,27 @@ pub fn render_report(r: &CycleReport) -> String {
             st.state,
             st.skip_reason
                 .as_deref()
-                .map(|x| format!(": {x}"))
+                .map(|x| format!(": {}", super::phrases::shown(x)))
                 .unwrap_or_default()
         ));
     }
-    for e in &r.events {
-        let step = step_word(&e.step);
+    // The step column as wide as its widest label (Japanese steps are longer).
+    let labels: Vec<String> = r
+        .events
+        .iter()
+        .map(|e| {
+            let step = step_word(&e.step);
+            match &e.unit {
+                Some(u) => format!("{step} {u}"),
+                None => step,
+            }
+        })
+        .collect();
+    let lw = labels.iter().map(|l| width(l)).fold(22, usize::max);
+    for (e, label) in r.events.iter().zip(&labels) {
         s.push_str(&format!(
             "{cycle} {} {}{}\n",
-            pad(
-                &match &e.unit {
-                    Some(u) => format!("{step} {u}"),
-                    None => step,
-                },
-                22
-            ),
+            pad(label, lw),
             t(if e.ok {
                 "cycle-word-ok"
             } else {
@@ -549,7 +555,7 @@ pub fn render_report(r: &CycleReport) -> String {
             }),
             e.detail
                 .as_deref()
-                .map(|d| format!(": {d}"))
+                .map(|d| format!(": {}", super::phrases::shown(d)))
                 .unwrap_or_default()
         ));
     }
@@ -582,12 +588,15 @@ pub fn render_report(r: &CycleReport) -> String {
     if let Some(m) = &r.maintenance_after {
         s.push_str(&tf(
             "cycle-maintenance-now",
-            &[("state", m.as_str().into())],
+            &[("state", super::phrases::shown(m).as_str().into())],
         ));
         s.push('\n');
     }
     for m in &r.manual {
-        s.push_str(&tf("cycle-todo", &[("step", m.as_str().into())]));
+        s.push_str(&tf(
+            "cycle-todo",
+            &[("step", super::phrases::shown(m).as_str().into())],
+        ));
         s.push('\n');
     }
     s

@@ -44,6 +44,30 @@ const PHRASES: &[(&str, &[&str])] = &[
     ("phrase-vmconsole-copy", &["file", "name", "copy"]),
     ("phrase-copy-afterwards", &[]),
     ("cycle-not-live", &[]),
+    ("progress-lock-backup", &[]),
+    ("progress-verify-written", &[]),
+    ("progress-issuing", &["name", "serial"]),
+    ("progress-new-key", &["name"]),
+    ("progress-resign-ca", &["name"]),
+    ("progress-apache-ca", &[]),
+    ("progress-openssh", &["file", "type"]),
+    ("progress-maintenance-on", &["via"]),
+    ("progress-writing", &[]),
+    ("progress-verifying", &["count"]),
+    ("progress-maintenance-off", &[]),
+    ("state-on-left-on", &[]),
+    ("state-kept-on", &["command"]),
+    ("state-clear-it", &["command"]),
+    ("state-not-cleared", &[]),
+    ("state-off-as-found", &[]),
+    ("state-unknown", &[]),
+    ("state-off", &[]),
+    ("state-was-on-before", &[]),
+    ("manual-on-he-host", &["command"]),
+    ("manual-if-he", &["command"]),
+    ("unit-not-installed", &[]),
+    ("unit-masked", &[]),
+    ("unit-disabled", &[]),
     ("change-interrupted-pending", &["backup"]),
 ];
 
@@ -103,7 +127,8 @@ fn matches(s: &str, lits: &[String], order: &[String]) -> Option<Vec<(String, St
     (order.is_empty() && rest.is_empty() || !order.is_empty()).then_some(out)
 }
 
-fn part(en: &Messages, s: &str) -> String {
+/// `s` as the phrase it reads as, in the admin's language; `None` when none matches.
+fn part(en: &Messages, s: &str) -> Option<String> {
     for (key, vars) in PHRASES {
         let (lits, order) = template(en, key, vars);
         let Some(found) = matches(s, &lits, &order) else {
@@ -120,9 +145,9 @@ fn part(en: &Messages, s: &str) -> String {
             .iter()
             .map(|(k, v)| (k.as_str(), Arg::Str(v.as_str())))
             .collect();
-        return tf(key, &args);
+        return Some(tf(key, &args));
     }
-    s.to_string()
+    None
 }
 
 /// `s` (a reason or note the library wrote in English) in the admin's language.
@@ -131,8 +156,12 @@ pub fn shown(s: &str) -> String {
         return s.to_string();
     }
     let en = Messages::new(Lang::En);
+    // A phrase may hold a "; " itself: the whole text first, then part by part.
+    if let Some(whole) = part(&en, s) {
+        return whole;
+    }
     s.split("; ")
-        .map(|p| part(&en, p))
+        .map(|p| part(&en, p).unwrap_or_else(|| p.to_string()))
         .collect::<Vec<_>>()
         .join(&t("phrase-sep"))
 }

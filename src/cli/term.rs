@@ -80,7 +80,7 @@ pub struct StderrProgress {
 impl change::Progress for StderrProgress {
     fn step(&mut self, what: &str) {
         if self.tty {
-            eprintln!("  .. {what}");
+            eprintln!("  .. {}", super::phrases::shown(what));
         }
     }
 }
@@ -91,7 +91,7 @@ impl maintenance::CycleProgress for StderrSteps {
     fn step(&mut self, what: &str) {
         use std::io::IsTerminal;
         if std::io::stderr().is_terminal() {
-            eprintln!("  .. {what}");
+            eprintln!("  .. {}", super::phrases::shown(what));
         }
     }
 }
