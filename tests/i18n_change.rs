@@ -443,6 +443,8 @@ fn an_enroll_plan_against_the_simulator_is_japanese_aligned_and_its_json_the_sam
         assert!(t.contains(&format!("  波 {i}:\n")), "{t}");
     }
     assert!(t.contains("SPM: 先に役割を移動"), "{t}");
+    // The planner's reason ("selected": --all-hosts), shown translated.
+    assert!(t.contains("\n      選択\n"), "{t}");
     assert!(t.contains("仮想マシン 1 台、2048 MiB を移行"), "{t}");
     assert_eq!(t, stdout(&jf), "LANG=ja_JP.UTF-8 and --lang ja differ");
     // The host rows: "クラスター", "シリアル" and the first tag at the same display column in

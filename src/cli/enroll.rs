@@ -411,9 +411,10 @@ fn plan_text(p: &Plan) -> String {
                 // One line per reason: the finding code and detail as `audit` words them,
                 // and the action `audit` / `hosts audit` print for it.
                 for r in &reasons {
+                    let reason = super::phrases::shown(&r.reason);
                     match &r.action {
-                        Some(a) => s.push_str(&format!("      {} → {a}\n", r.reason)),
-                        None => s.push_str(&format!("      {}\n", r.reason)),
+                        Some(a) => s.push_str(&format!("      {reason} → {a}\n")),
+                        None => s.push_str(&format!("      {reason}\n")),
                     }
                 }
                 if let Some(a) = host_action(&reasons).filter(|a| a == audit::HOST_RECOVER) {
@@ -431,7 +432,7 @@ fn plan_text(p: &Plan) -> String {
             "  {} {} {}\n",
             t("enroll-skipped"),
             pad(&k.name, wk),
-            k.reason
+            super::phrases::shown(&k.reason)
         ));
     }
     s
@@ -484,10 +485,13 @@ fn up_to_date(
             let s = f.served.as_ref()?;
             (s.error.is_none() && rolling::needs(s, sel).is_empty()).then(|| rolling::SkippedHost {
                 name: f.host.name.clone(),
-                reason: format!(
-                    "up to date: serial {} from the current CA, {}, with SAN (--all-hosts re-enrolls it anyway)",
-                    s.serial.as_deref().unwrap_or("?"),
-                    s.signature.as_deref().unwrap_or("?")
+                // English (the JSON carries it); shown translated.
+                reason: super::phrases::english(
+                    "enroll-up-to-date",
+                    &[
+                        ("serial", s.serial.as_deref().unwrap_or("?").into()),
+                        ("signature", s.signature.as_deref().unwrap_or("?").into()),
+                    ],
                 ),
             })
         })

@@ -135,6 +135,17 @@ manual-if-he = if this Manager is a hosted engine, on a hosted-engine host: { $c
 unit-not-installed = not installed on this Manager
 unit-masked = masked
 unit-disabled = disabled and not running: it reads the new files when started
+phrase-host-sha1 = sha1-signature: vdsm certificate signed with { $alg }
+phrase-host-chain = chain-invalid: not signed by the Manager's current CA
+phrase-host-no-san = missing-san: no subjectAltName extension
+phrase-host-san-mismatch = san-mismatch: SAN lacks the host address
+phrase-host-expiring = expiring: { $time } ({ $days } days left)
+phrase-host-expired = expired: { $time }
+phrase-host-issued-before = issued-before-ca-renewal: host still holds the CA copy from before { $time }
+phrase-host-unreadable = vdsm certificate could not be read ({ $error })
+phrase-host-not-probed = vdsm certificate not probed
+phrase-host-selected = selected
+enroll-up-to-date = up to date: serial { $serial } from the current CA, { $signature }, with SAN (--all-hosts re-enrolls it anyway)
 ## maintenance: the maintenance cycle (src/cli/cycle.rs) and `maintenance …` (src/cli/maintenance.rs)
 cycle-prefix = cycle:
 cycle-plan-maintenance = global maintenance: { $via }

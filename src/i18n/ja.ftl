@@ -131,6 +131,17 @@ manual-if-he = この Manager がセルフホストエンジンの場合、セ�
 unit-not-installed = この Manager にインストールされていません
 unit-masked = マスクされています
 unit-disabled = 無効で停止中: 起動時に新しいファイルを読みます
+phrase-host-sha1 = sha1-signature: vdsm の証明書は { $alg } で署名されています
+phrase-host-chain = chain-invalid: Manager の現在の CA で署名されていません
+phrase-host-no-san = missing-san: subjectAltName 拡張がありません
+phrase-host-san-mismatch = san-mismatch: SAN にホストのアドレスがありません
+phrase-host-expiring = expiring: { $time } に期限切れ (残り { $days } 日)
+phrase-host-expired = expired: { $time } に期限切れ
+phrase-host-issued-before = issued-before-ca-renewal: ホストは { $time } より前の CA のコピーを保持しています
+phrase-host-unreadable = vdsm の証明書を読めませんでした ({ $error })
+phrase-host-not-probed = vdsm の証明書は検査していません
+phrase-host-selected = 選択
+enroll-up-to-date = 最新: 現在の CA によるシリアル { $serial }、{ $signature }、SAN あり (--all-hosts を指定すると登録し直します)
 ## maintenance: メンテナンスサイクル (src/cli/cycle.rs) と `maintenance …` (src/cli/maintenance.rs)
 cycle-prefix = サイクル:
 cycle-plan-maintenance = グローバルメンテナンス: { $via }
