@@ -556,3 +556,49 @@ fn the_maintenance_cycle_reports_in_japanese_with_the_same_json() {
         .collect();
     assert_eq!(results.len(), 1, "{results:?}\n{t}");
 }
+
+#[test]
+fn a_change_and_its_rollback_report_in_japanese() {
+    let root = common::scenario("4.2-sha1");
+    let backups = tempfile::tempdir().unwrap();
+    let (r, b) = (
+        root.path().to_str().unwrap(),
+        backups.path().to_str().unwrap(),
+    );
+    let before = common::tree_state(&common::pki(root.path()));
+    let o = run(
+        Ask::JaLocale,
+        &["resign", "apache", "--yes", "--root", r, "--backup-dir", b],
+    );
+    common::ok(&o);
+    let t = stdout(&o);
+    assert!(t.contains("rhv-pki resign: "), "{t}");
+    assert!(t.contains(" の計画 (ENGINE_FQDN "), "{t}");
+    assert!(t.contains("適用しました: "), "{t}");
+    assert!(
+        t.contains("個のファイルを書き込みました。バックアップ "),
+        "{t}"
+    );
+    assert!(t.contains("(元に戻すには: rhv-pki rollback --root "), "{t}");
+    assert!(!t.contains("applied:"), "{t}");
+    let d = run(
+        Ask::JaFlag,
+        &["rollback", "--dry-run", "--root", r, "--backup-dir", b],
+    );
+    common::ok(&d);
+    let t = stdout(&d);
+    assert!(t.starts_with("rhv-pki rollback --dry-run: "), "{t}");
+    assert!(t.contains(" から復元します"), "{t}");
+    let o = run(
+        Ask::JaFlag,
+        &["rollback", "--yes", "--root", r, "--backup-dir", b],
+    );
+    common::ok(&o);
+    let t = stdout(&o);
+    assert!(t.contains("から復元しました: "), "{t}");
+    assert!(
+        t.contains("復元したファイルを使用するサービスを再起動してください:\n  systemctl restart "),
+        "{t}"
+    );
+    assert_eq!(common::tree_state(&common::pki(root.path())), before);
+}
