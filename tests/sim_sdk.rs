@@ -118,7 +118,10 @@ fn official_python_sdk_runs_a_full_cycle() {
         .unwrap()
         .contains("access_denied"));
     assert_eq!(c("api")["product"], "oVirt Engine");
+    // The SDK reads the entry point's version as rhv-pki's pre-check does (4.5.6 by default).
     assert_eq!(c("api")["major"], 4);
+    assert_eq!(c("api")["minor"], 5);
+    assert_eq!(c("api")["version"], "4.5.6-1.el9");
     assert_eq!(
         c("hosts")["hosts"],
         serde_json::json!(["host1", "host2", "host3"])

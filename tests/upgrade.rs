@@ -18,6 +18,9 @@ fn up(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .arg(root)
         .env_remove("RHV_PKI_P12_PASSWORD")
         .env_remove("RHV_PKI_FAULT")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .stdin(Stdio::null());
     for (k, v) in env {
         c.env(k, v);
@@ -29,6 +32,9 @@ fn status(root: &Path) -> serde_json::Value {
     let o = bin()
         .args(["upgrade", "status", "--format", "json", "--root"])
         .arg(root)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .output()
         .unwrap();
     ok(&o);
@@ -342,4 +348,137 @@ fn json_output_is_one_document_and_status_needs_a_started_upgrade() {
         "{}",
         text(&o)
     );
+}
+
+/// The display column where the `n`-th cell (0-based) of an aligned table line starts: the
+/// width of what precedes it, double-width characters counted twice.
+fn column_of(line: &str, n: usize) -> usize {
+    let mut col = 0;
+    let mut cells = 0;
+    let mut prev_space = false;
+    for ch in line.chars() {
+        let space = ch == ' ';
+        if !space && prev_space {
+            cells += 1;
+        }
+        if cells == n && !space {
+            return col;
+        }
+        col += rhv_pki::i18n::width(ch.encode_utf8(&mut [0; 4]));
+        prev_space = space;
+    }
+    usize::MAX
+}
+
+#[test]
+fn japanese_output_is_japanese_and_aligned_and_json_does_not_change_with_the_locale() {
+    let root = scenario("4.2-sha1");
+    let ja = [("LANG", "ja_JP.UTF-8")];
+    // The plan and the pre-checks, in Japanese, with a failing check to show its fix.
+    let pw = root.path().join("wrong-password");
+    std::fs::write(&pw, "nope\n").unwrap();
+    let wrong = ["--dry-run", "--p12-password-file", pw.to_str().unwrap()];
+    let o = up(root.path(), &wrong, &ja);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for word in [
+        "計画",
+        "事前チェック",
+        "合格",
+        "不合格",
+        "対象外",
+        "ドライラン: 何も変更していません",
+    ] {
+        assert!(out.contains(word), "{word} missing:\n{out}");
+    }
+    assert!(
+        out.contains("対処: ストアのパスワードを --p12-password-file で指定してください"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("PASS  ") && !out.contains("fix:") && !out.starts_with("PLAN"),
+        "{out}"
+    );
+    // Aligned for double-width characters: every check's id starts in the same column.
+    let checks: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "事前チェック")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with(' '))
+        .collect();
+    assert_eq!(checks.len(), 12, "{out}");
+    let cols: Vec<usize> = checks.iter().map(|l| column_of(l, 1)).collect();
+    assert!(cols.iter().all(|c| *c == cols[0]), "{cols:?}\n{out}");
+    // The English run says the same in English, ids and details unchanged.
+    let en = up(root.path(), &wrong, &[("LANG", "C")]);
+    let en_out = String::from_utf8_lossy(&en.stdout);
+    assert!(en_out.contains("PASS  pki-readable"), "{en_out}");
+    assert!(en_out.contains("fix: give the stores' password with --p12-password-file"));
+
+    // JSON never changes with the locale. The dry run's one live figure (free bytes where
+    // the backups go) is read twice, so it is masked; everything else is compared as bytes.
+    let mask = |b: &[u8]| {
+        let s = String::from_utf8_lossy(b).to_string();
+        s.lines()
+            .map(|l| {
+                if l.contains("bytes free, a backup needs") {
+                    l.chars().filter(|c| !c.is_ascii_digit()).collect()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let j_ja = up(root.path(), &["--dry-run", "--format", "json"], &ja);
+    let j_en = up(root.path(), &["--dry-run", "--format", "json"], &[]);
+    ok(&j_ja);
+    assert_eq!(mask(&j_ja.stdout), mask(&j_en.stdout));
+    assert!(!String::from_utf8_lossy(&j_ja.stdout).contains("計画"));
+
+    // A run, then its status from a second terminal: the table in Japanese and aligned, the
+    // JSON byte for byte the same in both locales.
+    let o = up(root.path(), &["--yes"], &ja);
+    ok(&o);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("アップグレードが完了しました"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("rhv-pki upgrade: フェーズ resign"),
+        "{}",
+        text(&o)
+    );
+    let st = |lang: &str, format: &str| {
+        let o = bin()
+            .args(["upgrade", "status", "--format", format, "--root"])
+            .arg(root.path())
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .output()
+            .unwrap();
+        ok(&o);
+        o.stdout
+    };
+    assert_eq!(st("ja_JP.UTF-8", "json"), st("C", "json"));
+    let table = String::from_utf8(st("ja_JP.UTF-8", "table")).unwrap();
+    let phases: Vec<&str> = table.lines().take(7).collect();
+    assert!(phases[0].starts_with("フェーズ"), "{table}");
+    assert!(
+        table.contains("完了") && table.contains("省略済み"),
+        "{table}"
+    );
+    // The conditions' messages too (types and reasons are identifiers and stay).
+    assert!(
+        table.contains("AllPhasesFinished")
+            && table.contains("すべてのフェーズが完了または省略されました"),
+        "{table}"
+    );
+    let cols: Vec<usize> = phases.iter().map(|l| column_of(l, 1)).collect();
+    assert!(cols.iter().all(|c| *c == cols[0]), "{cols:?}\n{table}");
+    let en_table = String::from_utf8(st("C", "table")).unwrap();
+    assert!(en_table.starts_with("PHASE"), "{en_table}");
 }

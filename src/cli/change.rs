@@ -574,6 +574,18 @@ pub fn run_conf(a: ConfArgs, now: i64) -> Result<ExitStatus, CliError> {
     run_change(&a.common, cfg, Request::Conf, None)
 }
 
+/// `resign` without its maintenance cycle: `rhv-pki upgrade` holds global maintenance around
+/// the restarts in a phase of its own, so a kill there is resumed there.
+pub fn run_resign_files(a: ResignArgs, now: i64) -> Result<ExitStatus, CliError> {
+    let cfg = config(&a.common, Some(&a.issue), now)?;
+    let req = Request::Resign {
+        all: a.all,
+        names: a.names,
+        force: a.force,
+    };
+    run_change(&a.common, cfg, req, None)
+}
+
 pub fn run_resign(a: ResignArgs, now: i64) -> Result<ExitStatus, CliError> {
     let cfg = config(&a.common, Some(&a.issue), now)?;
     run_change(

@@ -27,11 +27,116 @@ use super::args::{
 use super::change::{CommonChangeArgs, ConfArgs, IssueArgs, ResignArgs};
 use super::enroll::HostsEnrollArgs;
 use super::exit::{CliError, ExitStatus};
+use super::lang::{t, tf};
 use super::maintenance::RestartArgs;
 use super::term::{confirm, print_json, say};
+use rhv_pki::i18n::{pad, width, Arg};
 
 /// The state file's name under the backup directory (a plain re-run finds it there).
 const STATE_FILE: &str = "upgrade-state.json";
+
+/// The memo key: global maintenance before the cycle's first attempt (`on` / `off`).
+const MEMO_GM_BEFORE: &str = "cycle.globalMaintenanceBefore";
+
+/// Test hook (builds with the `fault-injection` feature only, as `RHV_PKI_FAULT`):
+/// `RHV_PKI_UPGRADE_HOLD=<phase>` makes the run wait at the start of that phase (saved
+/// `running`) for up to two minutes, so a test can kill it there.
+#[cfg(feature = "fault-injection")]
+fn hold_for_tests(phase: Phase) {
+    if std::env::var("RHV_PKI_UPGRADE_HOLD").is_ok_and(|p| p == phase.as_str()) {
+        say(&format!(
+            "rhv-pki upgrade: test hook: holding in phase {phase}"
+        ));
+        for _ in 0..1200 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn hold_for_tests(_: Phase) {}
+
+/// What the signal watcher below must know of the enrollment, which stops on a signal at a
+/// safe point itself (and the upgrade records the interruption).
+#[derive(Default)]
+struct Watch {
+    /// `hosts enroll` is running: a signal is its own.
+    enrolling: bool,
+    /// Signals the watcher saw while it ran.
+    seen_enrolling: usize,
+    /// The enrollment stopped on a signal the watcher has not seen yet (it is woken after
+    /// the signal arrived, possibly once the enrollment is over): skip that one.
+    skip_next: bool,
+}
+
+static WATCH: std::sync::Mutex<Watch> = std::sync::Mutex::new(Watch {
+    enrolling: false,
+    seen_enrolling: 0,
+    skip_next: false,
+});
+
+fn watch() -> std::sync::MutexGuard<'static, Watch> {
+    WATCH.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The enrollment starts (`true`) or ended (`false`, `stopped_by_signal` telling how).
+fn enrolling(on: bool, stopped_by_signal: bool) {
+    let mut w = watch();
+    w.enrolling = on;
+    if !on {
+        w.skip_next = stopped_by_signal && w.seen_enrolling == 0;
+        w.seen_enrolling = 0;
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP stop the upgrade at once (the phase in progress stays
+/// `running` in the saved state, and a re-run resumes it), except during the enrollment,
+/// which stops at a safe point itself. Without this watcher, the handlers the enrollment
+/// registers would outlive it and swallow those signals in the phases after it.
+fn watch_signals() {
+    let _ = std::thread::Builder::new()
+        .name("rhv-pki-upgrade-signals".into())
+        .spawn(|| {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                use tokio::signal::unix::{signal, SignalKind};
+                let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
+                    signal(SignalKind::interrupt()),
+                    signal(SignalKind::terminate()),
+                    signal(SignalKind::hangup()),
+                ) else {
+                    return;
+                };
+                loop {
+                    let name = tokio::select! {
+                        _ = int.recv() => "SIGINT",
+                        _ = term.recv() => "SIGTERM",
+                        _ = hup.recv() => "SIGHUP",
+                    };
+                    {
+                        let mut w = watch();
+                        if w.enrolling {
+                            w.seen_enrolling += 1;
+                            continue;
+                        }
+                        if w.skip_next {
+                            w.skip_next = false;
+                            continue;
+                        }
+                    }
+                    eprintln!(
+                        "rhv-pki upgrade: stopped by {name}; the phase in progress is left running in the saved state: re-run the same command to resume it"
+                    );
+                    std::process::exit(i32::from(ExitStatus::of_signal(Some(name)).code()));
+                }
+            });
+        });
+}
 
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -196,8 +301,6 @@ fn cycle_applies(a: &UpgradeArgs) -> bool {
 struct CliRunner<'a> {
     a: &'a UpgradeArgs,
     state_path: PathBuf,
-    /// What the resign phase's own cycle came to, when it ran in this process.
-    cycle_in_resign: Option<ExitStatus>,
     /// The Manager's hosts as the pre-checks saw them (names to enroll).
     hosts: Option<Vec<String>>,
     /// The exit status of the phase that stopped the run.
@@ -311,6 +414,9 @@ impl CliRunner<'_> {
         let excluded = &a.exclude_hosts;
         let r = rt.block_on(async {
             let engine = Engine::login(cfg).await.map_err(|e| e.to_string())?;
+            // What the Manager accepts on a NonResponsive host depends on its version; an
+            // entry point that does not say leaves it unknown (judged as the older one).
+            let version = engine.product_version().await.ok().flatten();
             let facts = rolling::gather(
                 &engine,
                 &eps,
@@ -322,9 +428,9 @@ impl CliRunner<'_> {
             .await
             .map_err(|e| e.to_string())?;
             let _ = engine.logout().await;
-            Ok::<_, String>(facts)
+            Ok::<_, String>((facts, version))
         });
-        let facts = match r {
+        let (facts, version) = match r {
             Ok(f) => f,
             Err(e) => return Some(unreachable(e)),
         };
@@ -390,7 +496,7 @@ impl CliRunner<'_> {
             .map_err(|e| e.to_string());
         Some(ManagerFacts {
             reachable: Ok(()),
-            version: None,
+            version,
             hosts,
             hosted_engine,
             capacity_short,
@@ -434,6 +540,89 @@ impl CliRunner<'_> {
         }
     }
 
+    /// The maintenance cycle: global maintenance on, restart the services of the Manager's
+    /// certificates, verify what they serve, global maintenance off — `maintenance restart`.
+    /// A cycle killed half-way left global maintenance on, which a new attempt finds on and
+    /// would leave on as the admin's; so whether it was off before the first attempt is kept
+    /// in the state's memo, and a resumed cycle that ends well clears what the killed one set.
+    fn cycle(&mut self, state: &mut UpgradeState) -> PhaseResult {
+        let a = self.a;
+        if !cycle_applies(a) {
+            return PhaseResult::Skipped(
+                "not the live PKI (--root / --pki-dir): no services to restart".into(),
+            );
+        }
+        let names = self.present_entities();
+        if names.is_empty() {
+            return PhaseResult::Skipped("no service certificates present".into());
+        }
+        let mut argv: Vec<&str> = names.iter().map(String::as_str).collect();
+        argv.insert(0, "--format=table");
+        let mut r: RestartArgs = match defaults(&argv) {
+            Ok(r) => r,
+            Err(e) => return PhaseResult::Failed(e.to_string()),
+        };
+        r.loc = a.common.loc.clone();
+        r.cycle = a.cycle.clone();
+        let he = if a.cycle.no_maintenance {
+            None
+        } else {
+            match super::cycle::resolve_he(&a.cycle.he, Some(&a.common.loc)) {
+                Ok(h) => Some(h),
+                Err(e) => return self.result_of(Err(e), ""),
+            }
+        };
+        let gm = he.as_ref().and_then(|h| h.gm());
+        let mut off_before = false;
+        if let Some(g) = &gm {
+            let on = match g.status() {
+                Ok(on) => on,
+                Err(e) => {
+                    return PhaseResult::Failed(format!(
+                        "reading global maintenance ({}): {e}",
+                        g.via()
+                    ))
+                }
+            };
+            let first = state
+                .memo
+                .entry(MEMO_GM_BEFORE.to_string())
+                .or_insert_with(|| if on { "on" } else { "off" }.to_string())
+                .clone();
+            if let Err(e) = save(&self.state_path, state) {
+                return PhaseResult::Failed(format!(
+                    "cannot save the upgrade state {}: {e}",
+                    self.state_path.display()
+                ));
+            }
+            off_before = first == "off";
+            if off_before && on {
+                say("rhv-pki upgrade: global maintenance is on from the interrupted cycle; it is cleared once the cycle has verified");
+            }
+        }
+        let st = super::maintenance::restart(r);
+        if let (Ok(ExitStatus::Ok), Some(g), true) = (&st, &gm, off_before) {
+            if g.status().unwrap_or(false) {
+                let held = rhv_pki::manager::maintenance::Held {
+                    was_on: false,
+                    we_set: true,
+                };
+                let s = super::cycle::settle(a.cycle.he.maintenance_timeout);
+                if let Err(e) = rhv_pki::manager::maintenance::leave(g.as_ref(), held, s) {
+                    self.stopped_with = Some(ExitStatus::CycleFailed);
+                    return PhaseResult::Failed(format!(
+                        "restarted and verified, but the global maintenance the interrupted cycle set could not be cleared ({}): {e}",
+                        g.via()
+                    ));
+                }
+                say(
+                    "rhv-pki upgrade: cleared the global maintenance the interrupted cycle had set",
+                );
+            }
+        }
+        self.result_of(st, "restarted and verified")
+    }
+
     /// Entities present in the PKI (certs/<name>.cer) whose services a cycle restarts.
     fn present_entities(&self) -> Vec<String> {
         let l = locations(&self.a.common.loc);
@@ -468,7 +657,7 @@ impl up::Runner for CliRunner<'_> {
                     .into(),
             ),
             Phase::Cycle if cycle_applies(self.a) => Ok(
-                "global maintenance (hosted engine), restart the services of the re-signed certificates, verify what the endpoints serve, leave global maintenance"
+                "global maintenance (hosted engine), restart the services that read the Manager's certificates, verify what the endpoints serve, leave global maintenance"
                     .into(),
             ),
             Phase::Cycle => Err(
@@ -487,10 +676,11 @@ impl up::Runner for CliRunner<'_> {
         }
     }
 
-    fn run(&mut self, phase: Phase) -> PhaseResult {
+    fn run(&mut self, phase: Phase, state: &mut UpgradeState) -> PhaseResult {
         let a = self.a;
         let now = Self::now();
-        say(&format!("rhv-pki upgrade: phase {phase}"));
+        say(&tf("upgrade-progress", &[("phase", phase.as_str().into())]));
+        hold_for_tests(phase);
         match phase {
             Phase::Prechecks => PhaseResult::Done("pre-checks passed".into()),
             Phase::Conf => match self.conf_needed() {
@@ -512,64 +702,15 @@ impl up::Runner for CliRunner<'_> {
                 };
                 r.issue = a.issue.clone();
                 r.common = common_for_phase(&a.common);
-                r.cycle = a.cycle.clone();
-                let st = super::change::run_resign(r, now);
-                match st {
-                    // Files changed, the cycle inside resign did not finish: the re-sign is
-                    // done, the cycle phase is where a re-run starts.
-                    Ok(s @ (ExitStatus::CycleFailed | ExitStatus::RestartNeeded)) => {
-                        self.cycle_in_resign = Some(s);
-                        PhaseResult::Done(format!(
-                            "re-signed; its maintenance cycle did not finish (exit {})",
-                            s.code()
-                        ))
-                    }
-                    Ok(ExitStatus::Ok) => {
-                        self.cycle_in_resign = Some(ExitStatus::Ok);
-                        point_engine_backups(a);
-                        PhaseResult::Done(
-                            "re-signed what was weak or due (see the report above)".into(),
-                        )
-                    }
-                    other => self.result_of(other, ""),
+                // Files only: the restarts, under global maintenance, are the cycle phase's
+                // (a kill there is then resumed there, not taken for a finished re-sign).
+                let st = super::change::run_resign_files(r, now);
+                if matches!(st, Ok(ExitStatus::Ok)) {
+                    point_engine_backups(a);
                 }
+                self.result_of(st, "re-signed what was weak or due (see the report above)")
             }
-            Phase::Cycle => {
-                if !cycle_applies(a) {
-                    return PhaseResult::Skipped(
-                        "not the live PKI (--root / --pki-dir): no services to restart".into(),
-                    );
-                }
-                match self.cycle_in_resign.take() {
-                    Some(ExitStatus::Ok) => {
-                        PhaseResult::Done("ran inside the re-sign: restarted and verified".into())
-                    }
-                    Some(s) => {
-                        self.stopped_with = Some(s);
-                        PhaseResult::Failed(format!(
-                            "the maintenance cycle did not finish (exit {}); fix the cause shown above and re-run",
-                            s.code()
-                        ))
-                    }
-                    // A re-run: restart and verify the services of every certificate present.
-                    None => {
-                        let names = self.present_entities();
-                        let mut argv: Vec<&str> = names.iter().map(String::as_str).collect();
-                        if argv.is_empty() {
-                            return PhaseResult::Skipped("no service certificates present".into());
-                        }
-                        argv.insert(0, "--format=table");
-                        let mut r: RestartArgs = match defaults(&argv) {
-                            Ok(r) => r,
-                            Err(e) => return PhaseResult::Failed(e.to_string()),
-                        };
-                        r.loc = a.common.loc.clone();
-                        r.cycle = a.cycle.clone();
-                        let st = super::maintenance::restart(r);
-                        self.result_of(st, "restarted and verified")
-                    }
-                }
-            }
+            Phase::Cycle => self.cycle(state),
             Phase::Enroll => {
                 if a.cycle.he.engine.engine_url.is_none() {
                     return PhaseResult::Skipped(
@@ -605,7 +746,15 @@ impl up::Runner for CliRunner<'_> {
                         }
                     }
                 }
+                enrolling(true, false);
                 let st = super::enroll::run_enroll(e, now);
+                enrolling(
+                    false,
+                    matches!(
+                        st,
+                        Ok(ExitStatus::Interrupted | ExitStatus::Terminated | ExitStatus::Hangup)
+                    ),
+                );
                 self.result_of(st, "hosts enrolled where needed (see the report above)")
             }
             Phase::FinalAudit => {
@@ -738,52 +887,188 @@ fn point_engine_backups(a: &UpgradeArgs) {
     }
 }
 
+/// A check's fix in the user's language (the JSON keeps the English `fix`).
+fn fix_text(c: &Check) -> Option<String> {
+    match (&c.fix_msg, &c.fix) {
+        (Some((key, vars)), Some(_)) if !key.is_empty() => {
+            let args: Vec<(&str, Arg<'_>)> = vars.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+            Some(tf(key, &args))
+        }
+        (_, fix) => fix.clone(),
+    }
+}
+
 fn checks_table(checks: &[Check]) -> String {
-    let mut s = String::from("PRE-CHECKS\n");
+    let mut s = format!("{}\n", t("upgrade-prechecks"));
+    let word = |st: CheckStatus| match st {
+        CheckStatus::Pass => t("upgrade-check-pass"),
+        CheckStatus::Fail => t("upgrade-check-fail"),
+        CheckStatus::Skip => t("upgrade-check-skip"),
+    };
+    let ww = [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Skip]
+        .into_iter()
+        .map(|st| width(&word(st)))
+        .max()
+        .unwrap_or(4);
     let w = checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
     for c in checks {
-        let word = match c.status {
-            CheckStatus::Pass => "PASS",
-            CheckStatus::Fail => "FAIL",
-            CheckStatus::Skip => "SKIP",
-        };
-        s.push_str(&format!("{word}  {:w$}  {}\n", c.id, c.detail));
-        if let Some(fix) = &c.fix {
-            s.push_str(&format!("{:>4}  {:w$}  fix: {fix}\n", "", ""));
+        s.push_str(&format!(
+            "{}  {:w$}  {}\n",
+            pad(&word(c.status), ww),
+            c.id,
+            c.detail
+        ));
+        if let Some(fix) = fix_text(c) {
+            s.push_str(&format!(
+                "{}  {:w$}  {}\n",
+                pad("", ww),
+                "",
+                tf("upgrade-fix", &[("fix", fix.as_str().into())])
+            ));
         }
     }
     s
 }
 
+fn state_word(st: &up::PhaseStatus) -> String {
+    t(&format!("upgrade-state-{}", st.word()))
+}
+
+/// Rows of cells, each column padded to its widest cell in terminal columns (a kanji takes
+/// two), the last column left as it is.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| width(c))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(c);
+            } else {
+                line.push_str(&pad(c, widths[i]));
+                line.push(' ');
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 fn state_table(s: &UpgradeState) -> String {
-    let mut out = String::from("PHASE        STATE    DETAIL\n");
+    let mut rows = vec![vec![
+        t("upgrade-col-phase"),
+        t("upgrade-col-state"),
+        t("upgrade-col-detail"),
+    ]];
     for r in &s.phases {
         use up::PhaseStatus as S;
         let detail = match &r.status {
             S::Pending => String::new(),
-            S::Running { since } => format!("since {}", rfc3339(*since)),
+            S::Running { since } => tf(
+                "upgrade-since",
+                &[("time", rfc3339(*since).as_str().into())],
+            ),
             S::Done { outcome, .. } => outcome.clone(),
             S::Skipped { reason, .. } => reason.clone(),
             S::Failed { reason, .. } => reason.clone(),
         };
-        out.push_str(&format!(
-            "{:12} {:8} {detail}\n",
-            r.phase.as_str(),
-            r.status.word()
-        ));
+        rows.push(vec![
+            r.phase.as_str().to_string(),
+            state_word(&r.status),
+            detail,
+        ]);
     }
-    out.push_str("\nCONDITION    STATUS  REASON              SINCE                 MESSAGE\n");
+    let mut out = aligned(&rows);
+    let mut rows = vec![vec![
+        t("upgrade-col-condition"),
+        t("upgrade-col-status"),
+        t("upgrade-col-reason"),
+        t("upgrade-col-since"),
+        t("upgrade-col-message"),
+    ]];
     for c in &s.conditions {
-        out.push_str(&format!(
-            "{:12} {:7} {:19} {:21} {}\n",
+        rows.push(vec![
             format!("{:?}", c.kind),
-            c.status,
-            c.reason,
-            c.last_transition_time,
-            c.message
-        ));
+            c.status.clone(),
+            c.reason.clone(),
+            c.last_transition_time.clone(),
+            condition_message(s, c),
+        ]);
     }
+    out.push('\n');
+    out.push_str(&aligned(&rows));
     out
+}
+
+/// A condition's message in the user's language, from its reason and the state (the JSON
+/// keeps the English `message`, which is what these give in English; a reason without a
+/// message here keeps it too).
+fn condition_message(s: &UpgradeState, c: &up::Condition) -> String {
+    use up::PhaseStatus as S;
+    let resume = t("upgrade-resume");
+    let failed = s.phases.iter().find_map(|r| match &r.status {
+        S::Failed { reason, .. } => Some((r.phase, reason.clone())),
+        _ => None,
+    });
+    let phase = |p: Option<Phase>| p.map(Phase::as_str).unwrap_or("?");
+    match c.reason.as_str() {
+        "PhaseRunning" => tf(
+            "upgrade-cond-phase-running",
+            &[
+                ("phase", phase(s.interrupted()).into()),
+                ("resume", resume.as_str().into()),
+            ],
+        ),
+        "Complete" => t("upgrade-cond-complete"),
+        "Failed" => tf("upgrade-cond-failed", &[("resume", resume.as_str().into())]),
+        "NotStarted" => t("upgrade-cond-not-started"),
+        "Paused" => tf(
+            "upgrade-cond-paused",
+            &[
+                ("phase", phase(s.next_phase()).into()),
+                ("resume", resume.as_str().into()),
+            ],
+        ),
+        "PhaseFailed" => match &failed {
+            Some((p, why)) => tf(
+                "upgrade-cond-phase-failed",
+                &[
+                    ("phase", p.as_str().into()),
+                    ("reason", why.as_str().into()),
+                    ("resume", resume.as_str().into()),
+                ],
+            ),
+            None => c.message.clone(),
+        },
+        "AsExpected" => t("upgrade-cond-as-expected"),
+        "Restarting" => t("upgrade-cond-restarting"),
+        "CycleFailed" => t("upgrade-cond-cycle-failed"),
+        "InService" => t("upgrade-cond-in-service"),
+        "AllPhasesFinished" => t("upgrade-cond-all-finished"),
+        "PhasesLeft" => {
+            let left: Vec<&str> = s
+                .phases
+                .iter()
+                .filter(|r| !r.status.is_finished())
+                .map(|r| r.phase.as_str())
+                .collect();
+            tf(
+                "upgrade-cond-phases-left",
+                &[("phases", left.join(", ").as_str().into())],
+            )
+        }
+        _ => c.message.clone(),
+    }
 }
 
 fn document(s: &UpgradeState, path: &Path, extra: serde_json::Value) -> serde_json::Value {
@@ -841,7 +1126,6 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     let mut runner = CliRunner {
         a: &a,
         state_path: path.clone(),
-        cycle_in_resign: None,
         hosts: None,
         stopped_with: None,
     };
@@ -856,20 +1140,27 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     };
     if !json {
         if let Some(p) = resuming {
-            say(&format!(
-                "rhv-pki upgrade: resuming the saved upgrade in {} at phase {p}",
-                path.display()
+            let file = path.display().to_string();
+            say(&tf(
+                "upgrade-resuming",
+                &[("file", file.as_str().into()), ("phase", p.as_str().into())],
             ));
         }
-        let mut s = String::from("PLAN\n");
-        for p in &plan {
-            s.push_str(&format!(
-                "{:12} {:8} {}\n",
-                p.phase.as_str(),
-                p.will,
-                p.detail
-            ));
-        }
+        let mut s = format!("{}\n", t("upgrade-plan"));
+        let rows: Vec<Vec<String>> = plan
+            .iter()
+            .map(|p| {
+                let will = match p.will {
+                    "run" => t("upgrade-will-run"),
+                    "skip" => t("upgrade-will-skip"),
+                    "done" => t("upgrade-state-done"),
+                    "skipped" => t("upgrade-state-skipped"),
+                    other => other.to_string(),
+                };
+                vec![p.phase.as_str().to_string(), will, p.detail.clone()]
+            })
+            .collect();
+        s.push_str(&aligned(&rows));
         if let Some(c) = &checks {
             s.push('\n');
             s.push_str(&checks_table(c));
@@ -888,7 +1179,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
                 "prechecks": checks,
             }))?;
         } else {
-            println!("\ndry run: nothing was changed");
+            println!("\n{}", t("plan-dry-run"));
         }
         return Ok(if failed_checks {
             ExitStatus::Refused
@@ -902,8 +1193,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
             .flatten()
             .filter(|c| c.status == CheckStatus::Fail)
             .count();
-        let msg =
-            format!("{n} pre-check(s) failed; nothing was changed (each FAIL line says its fix)");
+        let msg = tf("upgrade-refused", &[("count", n.into())]);
         if json {
             print_json(&serde_json::json!({
                 "kind": "PkiUpgrade", "apiVersion": "rhv-pki/v1", "result": "refused",
@@ -920,9 +1210,10 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
                 serde_json::json!({"result": "complete"}),
             ))?;
         } else {
+            let file = path.display().to_string();
             println!(
-                "\nthe upgrade in {} is complete; nothing to do",
-                path.display()
+                "\n{}",
+                tf("upgrade-nothing-to-do", &[("file", file.as_str().into())])
             );
         }
         return Ok(ExitStatus::Ok);
@@ -937,6 +1228,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     if json {
         super::out::to_stderr(true);
     }
+    watch_signals();
     let outcome = up::drive(&mut state, &mut runner);
     super::out::to_stderr(false);
     let outcome = outcome.map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
@@ -961,17 +1253,31 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     } else {
         print!("\n{}", state_table(&state));
         match &outcome {
-            up::Outcome::Complete => println!("\nupgrade complete"),
+            up::Outcome::Complete => println!("\n{}", t("upgrade-done")),
             up::Outcome::PrecheckFailed(c) => print!("\n{}", checks_table(c)),
             up::Outcome::Failed { phase, reason } | up::Outcome::Interrupted { phase, reason } => {
-                println!(
-                    "\nstopped at phase {phase}: {reason}\nre-run the same command to resume there (finished phases are not repeated); status: rhv-pki upgrade status{}",
+                let command = format!(
+                    "rhv-pki upgrade status{}",
                     a.common
                         .loc
                         .root
                         .as_ref()
                         .map(|r| format!(" --root {}", r.display()))
                         .unwrap_or_default()
+                );
+                println!(
+                    "\n{}\n{}",
+                    tf(
+                        "upgrade-stopped",
+                        &[
+                            ("phase", phase.as_str().into()),
+                            ("reason", reason.as_str().into())
+                        ]
+                    ),
+                    tf(
+                        "upgrade-resume-hint",
+                        &[("command", command.as_str().into())]
+                    )
                 );
             }
         }
@@ -993,4 +1299,43 @@ fn status(s: &StatusArgs) -> Result<ExitStatus, CliError> {
         print!("{}", state_table(&state));
     }
     Ok(ExitStatus::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The English catalogue gives each condition's JSON message, in every state the phases
+    /// can be in (so the table and the JSON say the same in English).
+    #[test]
+    fn condition_messages_in_english_are_the_json_messages() {
+        let mut states = Vec::new();
+        let mut s = UpgradeState::new("p", 1);
+        states.push(s.clone());
+        s.start(Phase::Prechecks, 2).unwrap();
+        states.push(s.clone());
+        s.finish(Phase::Prechecks, "ok", 3).unwrap();
+        states.push(s.clone());
+        s.skip(Phase::Conf, "no", 4).unwrap();
+        s.finish(Phase::Resign, "ok", 5).unwrap();
+        s.start(Phase::Cycle, 6).unwrap();
+        states.push(s.clone());
+        s.fail(Phase::Cycle, "restart httpd: exit 1", 7).unwrap();
+        states.push(s.clone());
+        s.finish(Phase::Cycle, "ok", 8).unwrap();
+        s.fail(Phase::Enroll, "host3 install_failed", 9).unwrap();
+        states.push(s.clone());
+        for p in [Phase::Enroll, Phase::FinalAudit] {
+            s.finish(p, "ok", 10).unwrap();
+        }
+        states.push(s.clone());
+        let mut reasons = std::collections::BTreeSet::new();
+        for st in &states {
+            for c in &st.conditions {
+                assert_eq!(condition_message(st, c), c.message, "{}", c.reason);
+                reasons.insert(c.reason.clone());
+            }
+        }
+        assert_eq!(reasons.len(), 12, "{reasons:?}");
+    }
 }

@@ -694,7 +694,11 @@ impl Engine {
         retry: bool,
         safe: bool,
     ) -> Result<T> {
-        let path = format!("{}/api/{}", self.base, rel.trim_start_matches('/'));
+        // The entry point is `/ovirt-engine/api` itself, without a trailing slash.
+        let path = match rel.trim_start_matches('/') {
+            "" => format!("{}/api", self.base),
+            rel => format!("{}/api/{rel}", self.base),
+        };
         let mut relogged = false;
         loop {
             let token = self.bearer().await?;
@@ -731,6 +735,14 @@ impl Engine {
                 reason: format!("answer is not JSON: {e}"),
             });
         }
+    }
+
+    /// The Manager's (major, minor) version from the API's entry point
+    /// (`GET /ovirt-engine/api` → `product_info.version.major` / `minor`, numbers or strings
+    /// as the engine renders them); `None` when the entry point does not say.
+    pub async fn product_version(&self) -> Result<Option<(u32, u32)>> {
+        let v = self.api(Method::GET, "", None).await?;
+        Ok(product_version(&v))
     }
 
     /// Hosts matching a search (`cluster=Default`, `name=h1`), with `hosted_engine`.
@@ -1003,6 +1015,13 @@ fn num(v: &Value) -> Option<i64> {
     }
 }
 
+/// `product_info.version` {major, minor} of an entry point.
+fn product_version(entry: &Value) -> Option<(u32, u32)> {
+    let v = entry.get("product_info")?.get("version")?;
+    let part = |k: &str| v.get(k).and_then(num).and_then(|n| u32::try_from(n).ok());
+    Some((part("major")?, part("minor")?))
+}
+
 fn unum(v: &Value, k: &str) -> Option<u64> {
     v.get(k).and_then(num).and_then(|n| u64::try_from(n).ok())
 }
@@ -1168,6 +1187,23 @@ mod tests {
         assert!(parse_url("http://engine").is_err());
         assert!(parse_url("https://user:pw@engine").is_err());
         assert!(parse_url("https://engine:x").is_err());
+    }
+
+    #[test]
+    fn product_version_reads_strings_or_numbers_and_nothing_else() {
+        // The engine's JSON renders integers as strings; other renderings use numbers.
+        let v = serde_json::json!({"product_info": {"name": "oVirt Engine",
+            "version": {"build": "6", "full_version": "4.5.6-1.el9", "major": "4", "minor": "5"}}});
+        assert_eq!(product_version(&v), Some((4, 5)));
+        let v = serde_json::json!({"product_info": {"version": {"major": 4, "minor": 4}}});
+        assert_eq!(product_version(&v), Some((4, 4)));
+        for v in [
+            serde_json::json!({}),
+            serde_json::json!({"product_info": {"version": {"major": "4"}}}),
+            serde_json::json!({"product_info": {"version": {"major": "-1", "minor": "5"}}}),
+        ] {
+            assert_eq!(product_version(&v), None, "{v}");
+        }
     }
 
     #[test]

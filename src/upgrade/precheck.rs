@@ -32,6 +32,30 @@ pub struct Check {
     /// How to fix a failure (absent when it passed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// The fix as a message of the catalogues (`src/i18n/*.ftl`) with its variables, for
+    /// the human output in the user's language (`fix` stays the JSON's, always English).
+    #[serde(skip)]
+    pub fix_msg: Option<Msg>,
+}
+
+/// A catalogue message key and its variables.
+pub type Msg = (&'static str, Vec<(&'static str, String)>);
+
+/// The catalogue key of each check's (fixed) fix.
+fn fix_key(id: &str) -> &'static str {
+    match id {
+        "pki-readable" => "upgrade-fix-pki-readable",
+        "ca-key" => "upgrade-fix-ca-key",
+        "p12-password" => "upgrade-fix-p12-password",
+        "no-unfinished-change" => "upgrade-fix-no-unfinished-change",
+        "backup-writable" => "upgrade-fix-backup-writable",
+        "backup-space" => "upgrade-fix-backup-space",
+        "engine-reachable" => "upgrade-fix-engine-reachable",
+        "hosts-up" => "upgrade-fix-hosts-up",
+        "capacity" => "upgrade-fix-capacity",
+        "placement" => "upgrade-fix-placement",
+        _ => "",
+    }
 }
 
 /// A host as the Manager reports it, with what the caller knows of its certificate.
@@ -109,6 +133,7 @@ fn pass(id: &'static str, detail: impl Into<String>) -> Check {
         status: CheckStatus::Pass,
         detail: detail.into(),
         fix: None,
+        fix_msg: None,
     }
 }
 
@@ -118,6 +143,15 @@ fn fail(id: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> 
         status: CheckStatus::Fail,
         detail: detail.into(),
         fix: Some(fix.into()),
+        fix_msg: Some((fix_key(id), Vec::new())),
+    }
+}
+
+/// A failure whose fix is the catalogue message `msg` (the English `fix` is its text).
+fn fail_msg(id: &'static str, detail: impl Into<String>, fix: String, msg: Msg) -> Check {
+    Check {
+        fix_msg: Some(msg),
+        ..fail(id, detail, fix)
     }
 }
 
@@ -127,6 +161,7 @@ fn skip(id: &'static str, detail: impl Into<String>) -> Check {
         status: CheckStatus::Skip,
         detail: detail.into(),
         fix: None,
+        fix_msg: None,
     }
 }
 
@@ -239,15 +274,18 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
     out.push(match &m.hosted_engine {
         None => pass("hosted-engine", "not a hosted-engine Manager"),
         Some(he) => match (&he.state, he.agents_inactive.is_empty()) {
-            (Err(e), _) => fail(
+            (Err(e), _) => fail_msg(
                 "hosted-engine",
                 format!("the hosted-engine state is unknown: {e}"),
-                "make `hosted-engine --vm-status` work on a hosted-engine host, or use --he-api",
+                "make `hosted-engine --vm-status` work on a hosted-engine host, or use --he-api"
+                    .into(),
+                ("upgrade-fix-hosted-engine-unknown", Vec::new()),
             ),
-            (Ok(()), false) => fail(
+            (Ok(()), false) => fail_msg(
                 "hosted-engine",
                 format!("HA agent not active on: {}", he.agents_inactive.join(", ")),
-                "start ovirt-ha-agent / ovirt-ha-broker on those hosts and wait for a score",
+                "start ovirt-ha-agent / ovirt-ha-broker on those hosts and wait for a score".into(),
+                ("upgrade-fix-hosted-engine-agents", Vec::new()),
             ),
             (Ok(()), true) => pass(
                 "hosted-engine",
@@ -298,22 +336,42 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
             })
             .collect();
         let via_api = m.version.is_some_and(|v| v >= ENROLL_NON_RESPONSIVE_FROM);
-        let fix = if via_api {
-            format!(
-                "this Manager ({}) accepts Enroll Certificate on NonResponsive hosts: \
-                 `rhv-pki hosts enroll --host {}` first, or recover them over SSH",
-                m.version
-                    .map(|(a, b)| format!("{a}.{b}"))
-                    .unwrap_or_default(),
-                expired[0].name
-            )
-        } else {
-            format!(
-                "recover them over SSH first: `rhv-pki hosts recover --ssh --host {}`",
-                expired[0].name
-            )
+        let host = expired[0].name.clone();
+        let version = m.version.map(|(a, b)| format!("{a}.{b}"));
+        let (fix, msg): (String, Msg) = match (&version, via_api) {
+            (Some(v), true) => (
+                format!(
+                    "this Manager ({v}) accepts Enroll Certificate on NonResponsive hosts: \
+                     `rhv-pki hosts enroll --host {host}` first, or recover them over SSH"
+                ),
+                (
+                    "upgrade-fix-host-certs-api",
+                    vec![("version", v.clone()), ("host", host.clone())],
+                ),
+            ),
+            (Some(v), false) => (
+                format!(
+                    "this Manager ({v}) refuses Enroll Certificate on NonResponsive hosts \
+                     (4.5 and later accept it): recover them over SSH first: \
+                     `rhv-pki hosts recover --ssh --host {host}`"
+                ),
+                (
+                    "upgrade-fix-host-certs-ssh",
+                    vec![("version", v.clone()), ("host", host.clone())],
+                ),
+            ),
+            (None, _) => (
+                format!(
+                    "the Manager's version is unknown: recover them over SSH first: \
+                     `rhv-pki hosts recover --ssh --host {host}`"
+                ),
+                (
+                    "upgrade-fix-host-certs-ssh-unknown",
+                    vec![("host", host.clone())],
+                ),
+            ),
         };
-        fail("host-certs-valid", names.join(", "), fix)
+        fail_msg("host-certs-valid", names.join(", "), fix, msg)
     });
     out
 }
@@ -462,6 +520,95 @@ mod tests {
                 .contains("hosts enroll --host h2"),
             "{exp:?}"
         );
+    }
+
+    #[test]
+    fn the_ssh_verdict_names_the_version_or_says_it_is_unknown() {
+        for (version, why) in [
+            (
+                Some((4, 4)),
+                "this Manager (4.4) refuses Enroll Certificate",
+            ),
+            (None, "the Manager's version is unknown"),
+        ] {
+            let mut f = good();
+            let m = f.manager.as_mut().unwrap();
+            m.version = version;
+            m.hosts[0].cert_expired = Some("2026-12-01T00:00:00Z".into());
+            let c = evaluate(&f);
+            let fix = c
+                .iter()
+                .find(|c| c.id == "host-certs-valid")
+                .and_then(|c| c.fix.clone())
+                .unwrap();
+            assert!(fix.starts_with(why), "{fix}");
+            assert!(fix.contains("hosts recover --ssh --host h1"), "{fix}");
+        }
+    }
+
+    /// Every failure variant the checks have, in a few runs.
+    fn all_failures() -> Vec<Check> {
+        let mut out = Vec::new();
+        let mut f = good();
+        f.pki_readable = Err("x".into());
+        f.ca_key = Err("x".into());
+        f.p12_password = Err("x".into());
+        f.unfinished_change = Some("x".into());
+        f.backup_writable = Err("x".into());
+        f.backup_free = Some(1);
+        let m = f.manager.as_mut().unwrap();
+        m.hosts.push(host("h3", "maintenance"));
+        m.hosts[0].cert_expired = Some("2026-12-01T00:00:00Z".into());
+        m.hosted_engine.as_mut().unwrap().agents_inactive = vec!["h2".into()];
+        m.capacity_short = vec!["x".into()];
+        m.placement = Err("x".into());
+        out.extend(evaluate(&f));
+        for v in [Some((4, 5)), None] {
+            f.manager.as_mut().unwrap().version = v;
+            f.manager
+                .as_mut()
+                .unwrap()
+                .hosted_engine
+                .as_mut()
+                .unwrap()
+                .state = Err("x".into());
+            out.extend(evaluate(&f));
+        }
+        f.manager.as_mut().unwrap().reachable = Err("x".into());
+        out.extend(evaluate(&f));
+        out.retain(|c| c.status == CheckStatus::Fail);
+        out
+    }
+
+    #[test]
+    fn every_fix_is_a_catalogue_message_whose_english_is_the_json_fix() {
+        use crate::i18n::{Arg, Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let checks = all_failures();
+        let keys: std::collections::BTreeSet<&str> = checks
+            .iter()
+            .map(|c| c.fix_msg.as_ref().unwrap().0)
+            .collect();
+        // 12 checks; hosted-engine has two fixes and host-certs-valid three.
+        assert_eq!(keys.len(), 15, "{keys:?}");
+        for c in &checks {
+            let (key, vars) = c.fix_msg.as_ref().unwrap();
+            let args: Vec<(&str, Arg<'_>)> = vars.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+            assert_eq!(
+                en.fmt(key, &args),
+                c.fix.clone().unwrap(),
+                "{}: en.ftl {key}",
+                c.id
+            );
+            let j = ja.fmt(key, &args);
+            assert!(
+                j != *key && j.chars().any(|ch| ('\u{3040}'..='\u{30ff}').contains(&ch)),
+                "{key}: {j}"
+            );
+            for (_, v) in vars {
+                assert!(j.contains(v.as_str()), "{key} drops {v}: {j}");
+            }
+        }
     }
 
     #[test]

@@ -43,8 +43,9 @@ pub trait Runner {
     fn prechecks(&mut self) -> Vec<Check>;
     /// What `phase` would do now (`Ok`: run it, with what; `Err`: nothing to do, why).
     fn describe(&mut self, phase: Phase) -> Result<String, String>;
-    /// Do `phase`.
-    fn run(&mut self, phase: Phase) -> PhaseResult;
+    /// Do `phase`. `state` is the run's state (saved `Running` for this phase); a phase may
+    /// write to its `memo` only, and save it mid-phase, for a resumed attempt to read.
+    fn run(&mut self, phase: Phase, state: &mut UpgradeState) -> PhaseResult;
     /// Persist the state (atomically); a failure stops the run before the next step.
     fn save(&mut self, state: &UpgradeState) -> Result<(), String>;
     /// The wall clock, in Unix seconds.
@@ -135,7 +136,7 @@ pub fn drive(state: &mut UpgradeState, r: &mut dyn Runner) -> Result<Outcome, Dr
                 return Ok(Outcome::PrecheckFailed(checks));
             }
         } else {
-            r.run(phase)
+            r.run(phase, state)
         };
         let now = r.now();
         match result {
@@ -227,6 +228,7 @@ mod tests {
                     status: CheckStatus::Pass,
                     detail: "ok".into(),
                     fix: None,
+                    fix_msg: None,
                 },
                 Check {
                     id: "capacity",
@@ -237,6 +239,7 @@ mod tests {
                     },
                     detail: "x".into(),
                     fix: self.checks_fail.then(|| "add a host".into()),
+                    fix_msg: None,
                 },
             ]
         }
@@ -247,7 +250,7 @@ mod tests {
                 Ok(format!("{phase} would run"))
             }
         }
-        fn run(&mut self, phase: Phase) -> PhaseResult {
+        fn run(&mut self, phase: Phase, _: &mut UpgradeState) -> PhaseResult {
             self.ran.push(phase);
             let q = self.results.entry(phase).or_default();
             if q.is_empty() {

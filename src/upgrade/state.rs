@@ -8,6 +8,7 @@
 //! is still weak or due, the cycle restarts and verifies again, enrollment resumes from its own
 //! state file), so resuming never repeats a *finished* phase and never skips an unfinished one.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -218,6 +219,11 @@ pub struct UpgradeState {
     pub backup_id: Option<String>,
     /// The conditions, kept so `lastTransitionTime` survives re-runs.
     pub conditions: Vec<Condition>,
+    /// What a phase must remember across an interruption (the maintenance cycle: whether
+    /// global maintenance was off before its first attempt, so a resumed cycle clears what
+    /// the killed one set).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub memo: BTreeMap<String, String>,
 }
 
 impl UpgradeState {
@@ -238,6 +244,7 @@ impl UpgradeState {
                 .collect(),
             backup_id: None,
             conditions: Vec::new(),
+            memo: BTreeMap::new(),
         };
         s.refresh_conditions(now);
         s

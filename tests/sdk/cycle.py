@@ -49,7 +49,7 @@ def main():
     conn = sdk.Connection(url=url, username="admin@internal", password=password, ca_file=ca_file)
     api = conn.system_service().get()
     say(check="api", product=api.product_info.name, version=api.product_info.version.full_version,
-        major=api.product_info.version.major)
+        major=api.product_info.version.major, minor=api.product_info.version.minor)
 
     hosts_service = conn.system_service().hosts_service()
     hosts = hosts_service.list(search="cluster=Default")
