@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use cli::exit::ExitStatus;
 use cli::Cli;
 
@@ -14,9 +14,15 @@ mod cli;
 fn main() -> ExitCode {
     // The language is decided before clap runs, so its help and errors can be translated.
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    cli::lang::init(cli::lang::decide(&argv, |k| std::env::var(k).ok()));
+    let lang = cli::lang::decide(&argv, |k| std::env::var(k).ok());
+    cli::lang::init(lang);
+    // The command tree with its help in that language (clap's derive texts for English).
+    let mut cmd = cli::help::command(lang);
     // Usage errors are UNKNOWN (3) in Nagios terms, not clap's default 2 (= CRITICAL).
-    let args = match Cli::try_parse_from(&argv) {
+    let parsed = cmd
+        .try_get_matches_from_mut(&argv)
+        .and_then(|m| Cli::from_arg_matches(&m).map_err(|e| e.format(&mut cmd)));
+    let args = match parsed {
         Ok(a) => a,
         Err(e) => {
             let status = if e.use_stderr() {

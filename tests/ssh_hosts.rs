@@ -821,6 +821,36 @@ fn recover_dry_run_prints_the_plan_and_changes_nothing() {
         .unwrap()
         .next()
         .is_none());
+    // The same plan in Japanese (--lang ja), and the same JSON hosts in both languages.
+    let args = recover_args(&bed, &vdsm, &["--dry-run", "--lang", "ja"]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = bed.run("recover", &hosts, &a, &[]);
+    let ja = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{ja}");
+    assert!(ja.contains("rhv-pki hosts recover --dry-run: "), "{ja}");
+    assert!(ja.contains(" の計画 (O="), "{ja}");
+    assert!(ja.contains("  ホスト host2.example.test (ssh "), "{ja}");
+    assert!(ja.contains("vdsm  /O=example.test/CN=host2.example.test SAN DNS:host2.example.test シリアル 1014 -> 1017"), "{ja}");
+    assert!(ja.contains("インストール先: "), "{ja}");
+    assert!(
+        ja.contains("CA のコピー /etc/pki/vdsm/certs/cacert.pem"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("その後: systemctl restart libvirtd vdsmd ovirt-imageio ovn-controller"),
+        "{ja}"
+    );
+    assert!(!ja.contains("then: systemctl"), "{ja}");
+    let plan_hosts = |extra: &[&str]| {
+        let mut e = vec!["--dry-run", "--format", "json"];
+        e.extend(extra);
+        let args = recover_args(&bed, &vdsm, &e);
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        json(&bed.run("recover", &hosts, &a, &[]))["plan"]["hosts"].clone()
+    };
+    assert_eq!(plan_hosts(&[]), plan_hosts(&["--lang", "ja"]));
+    assert_eq!(common::tree_state(&bed.pki()), pki_before);
+    assert_eq!(common::tree_state(bed.hosts.path()), hosts_before);
     // Without --yes and without a terminal: refused, nothing changed.
     let args = recover_args(&bed, &vdsm, &[]);
     let a: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -14,9 +14,11 @@ use super::args::{
 };
 use super::cycle as maint;
 use super::exit::{CliError, ExitStatus};
+use super::lang::{t, tf};
 use super::term::{self, print_json, StderrProgress};
 use rhv_pki::change::txn::{self, TxnConfig};
 use rhv_pki::change::{self, Applied, ChangeConfig, Plan, Request};
+use rhv_pki::i18n::{pad, width};
 use rhv_pki::manager::services;
 use rhv_pki::pki::catalog::{self, Era};
 use rhv_pki::pki::sign::P12Family;
@@ -210,39 +212,95 @@ fn short_time(rfc: &str) -> &str {
     rfc.get(..10).unwrap_or(rfc)
 }
 
+/// Rows as columns that line up on a terminal: each column as wide as its widest cell (by
+/// display width: a kanji takes two) and at least `min`, then one space; the last column is
+/// not padded. Also returns the widths.
+pub fn columns(rows: &[Vec<String>], min: &[usize]) -> (Vec<String>, Vec<usize>) {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut w: Vec<usize> = (0..n).map(|i| min.get(i).copied().unwrap_or(0)).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(width(c));
+        }
+    }
+    let lines = rows
+        .iter()
+        .map(|r| {
+            let mut l = String::new();
+            for (i, c) in r.iter().enumerate() {
+                if i + 1 == r.len() {
+                    l.push_str(c);
+                } else {
+                    l.push_str(&pad(c, w[i]));
+                    l.push(' ');
+                }
+            }
+            l
+        })
+        .collect();
+    (lines, w)
+}
+
+/// "kept" / "new" in the admin's language.
+fn key_word(k: change::KeyUse) -> String {
+    t(match k {
+        change::KeyUse::Kept => "change-key-kept",
+        change::KeyUse::New => "change-key-new",
+    })
+}
+
 /// The plan as admins read it.
 pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
     let mut s = String::new();
     let fq = plan
         .engine_fqdn
         .as_deref()
-        .map(|f| format!(" (ENGINE_FQDN {f})"))
+        .map(|f| format!(" {}", tf("change-plan-fqdn", &[("fqdn", f.into())])))
         .unwrap_or_default();
-    s.push_str(&format!(
-        "rhv-pki {}{}: plan for {}{fq}\n",
+    let command = format!(
+        "{}{}",
         plan.command,
-        if dry_run { " --dry-run" } else { "" },
-        plan.pki_dir
+        if dry_run { " --dry-run" } else { "" }
+    );
+    s.push_str(&tf(
+        "change-plan-header",
+        &[
+            ("command", command.as_str().into()),
+            ("dir", plan.pki_dir.as_str().into()),
+        ],
     ));
+    s.push_str(&fq);
+    s.push('\n');
     if plan.is_empty() {
-        s.push_str("  nothing to do\n");
+        s.push_str(&format!("  {}\n", t("change-nothing-to-do")));
     }
     if let Some(c) = &plan.conf {
         s.push_str(&format!(
-            "  {:<22} line {}: default_md {} -> {} (backup {}.YYYYmmddHHMMSS)\n",
-            c.path, c.line, c.from, c.to, c.path
+            "  {} {}\n",
+            pad(&c.path, 22),
+            tf(
+                "change-plan-conf",
+                &[
+                    ("line", c.line.into()),
+                    ("from", c.from.as_str().into()),
+                    ("to", c.to.as_str().into()),
+                    ("path", c.path.as_str().into()),
+                ]
+            )
         ));
     }
-    if !plan.items.is_empty() {
-        s.push_str(&format!(
-            "  {:<22} {:<13} {:<44} {:<24} {:<5} {}\n",
-            "NAME", "SERIAL", "SIGNATURE", "NOT AFTER", "KEY", "P12"
-        ));
-    }
+    // NAME SERIAL SIGNATURE NOT-AFTER KEY P12, then each item's why (and ssh) under it.
+    let mut rows = vec![vec![
+        t("change-col-name"),
+        t("change-col-serial"),
+        t("change-col-signature"),
+        t("change-col-not-after"),
+        t("change-col-key"),
+        t("change-col-p12"),
+    ]];
     for i in &plan.items {
-        s.push_str(&format!(
-            "  {:<22} {:<13} {:<44} {:<24} {:<5} {}\n",
-            i.name,
+        rows.push(vec![
+            i.name.clone(),
             format!("{} -> {}", i.old_serial, i.new_serial),
             format!("{} -> sha256", i.old_signature),
             format!(
@@ -250,38 +308,83 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
                 short_time(&i.old_not_after),
                 short_time(&i.new_not_after)
             ),
-            i.key,
-            i.p12_format.as_deref().unwrap_or("-")
+            key_word(i.key),
+            i.p12_format.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    let (lines, w) = columns(&rows, &[22, 13, 44, 24, 5]);
+    let under = " ".repeat(w[0]);
+    if !plan.items.is_empty() {
+        s.push_str(&format!("  {}\n", lines[0]));
+    }
+    for (i, line) in plan.items.iter().zip(lines.iter().skip(1)) {
+        s.push_str(&format!("  {line}\n"));
+        s.push_str(&format!(
+            "  {under} {}\n",
+            tf(
+                "change-plan-why",
+                &[("reason", super::phrases::shown(&i.reason).as_str().into())]
+            )
         ));
-        s.push_str(&format!("  {:<22} why: {}\n", "", i.reason));
         if let Some(o) = &i.openssh {
+            let principals = o.principals.join(",");
+            let rewritten = o
+                .public_key_file
+                .as_deref()
+                .map(|p| tf("change-plan-ssh-pub", &[("file", p.into())]))
+                .unwrap_or_default();
+            let old = o
+                .old_not_after
+                .as_deref()
+                .map(short_time)
+                .map(str::to_string)
+                .unwrap_or_else(|| t("change-plan-ssh-missing"));
             s.push_str(&format!(
-                "  {:<22} ssh: {} ({} certificate, id {}, principals {}, signed by the CA key) {} -> {}{}\n",
-                "",
-                o.file,
-                o.cert_type,
-                o.key_id,
-                o.principals.join(","),
-                o.old_not_after.as_deref().map(short_time).unwrap_or("missing"),
-                short_time(&o.new_not_after),
-                o.public_key_file
-                    .as_deref()
-                    .map(|p| format!("; {p} rewritten"))
-                    .unwrap_or_default()
+                "  {under} {}\n",
+                tf(
+                    "change-plan-ssh",
+                    &[
+                        ("file", o.file.as_str().into()),
+                        ("type", o.cert_type.into()),
+                        ("id", o.key_id.as_str().into()),
+                        ("principals", principals.as_str().into()),
+                        ("old", old.as_str().into()),
+                        ("new", short_time(&o.new_not_after).into()),
+                        ("rewritten", rewritten.as_str().into()),
+                    ]
+                )
             ));
         }
     }
     for k in &plan.skipped {
-        s.push_str(&format!("  skipped {}: {}\n", k.name, k.reason));
+        s.push_str(&format!(
+            "  {}\n",
+            tf(
+                "change-plan-skipped",
+                &[
+                    ("name", k.name.as_str().into()),
+                    ("reason", super::phrases::shown(&k.reason).as_str().into())
+                ]
+            )
+        ));
     }
     if !plan.services.is_empty() {
         s.push_str(&format!(
-            "  services to restart afterwards: {}\n",
-            plan.services.join(", ")
+            "  {}\n",
+            tf(
+                "change-plan-services",
+                &[("units", plan.services.join(", ").as_str().into())]
+            )
         ));
     }
     for n in &plan.notes {
-        s.push_str(&format!("  note: {n}\n"));
+        s.push_str(&format!(
+            "  {}\n",
+            tf(
+                "change-plan-note",
+                &[("note", super::phrases::shown(n).as_str().into())]
+            )
+        ));
     }
     s
 }
@@ -289,40 +392,45 @@ pub fn render_plan(plan: &Plan, dry_run: bool) -> String {
 fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> String {
     let mut s = String::new();
     for r in &a.recovered {
-        s.push_str(&format!(
-            "recovered: an interrupted run (backup {r}) was rolled back first\n"
-        ));
+        s.push_str(&tf("change-recovered", &[("backup", r.as_str().into())]));
+        s.push('\n');
     }
     if a.changed && a.backup.is_some() {
-        s.push_str(&format!(
-            "applied: {} files written; backup {} in {} (undo: {undo} {})\n",
-            a.files_written.len(),
-            a.backup.as_deref().unwrap_or("-"),
-            a.backup_dir.as_deref().unwrap_or("-"),
-            a.backup.as_deref().unwrap_or("-"),
+        s.push_str(&tf(
+            "change-applied",
+            &[
+                ("files", a.files_written.len().into()),
+                ("backup", a.backup.as_deref().unwrap_or("-").into()),
+                ("dir", a.backup_dir.as_deref().unwrap_or("-").into()),
+                ("undo", undo.into()),
+            ],
         ));
+        s.push('\n');
         if restart_hint && !plan.services.is_empty() {
+            s.push_str(&t("change-restart-now"));
             s.push_str(&format!(
-                "restart now (under hosted-engine global maintenance if this is a hosted engine):\n  systemctl restart {}\n",
+                "\n  systemctl restart {}\n",
                 plan.services.join(" ")
             ));
         }
     } else if plan.is_empty() {
-        s.push_str(if plan.command == change::Command::Resign {
-            "nothing needed re-signing (see skipped above; --all --force re-signs healthy certificates too); nothing changed\n"
+        s.push_str(&t(if plan.command == change::Command::Resign {
+            "change-nothing-resigned"
         } else {
-            "nothing was due; nothing changed\n"
-        });
+            "change-nothing-due"
+        }));
+        s.push('\n');
     }
     for m in &a.manual_steps {
-        s.push_str(&format!("manual step: {m}\n"));
+        s.push_str(&tf("change-manual-step", &[("step", m.as_str().into())]));
+        s.push('\n');
     }
     s
 }
 
 fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
     term::confirm(common.yes, || {
-        format!("refusing to {what} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)")
+        tf("change-refuse-no-terminal", &[("what", what.into())])
     })
 }
 
@@ -358,8 +466,10 @@ fn run_change(
     };
     if common.dry_run {
         for id in &pending {
-            plan.notes.push(format!(
-                "an interrupted run (backup {id}) left the PKI half-written: applying will roll it back first, so the plan above may change (or run: rhv-pki rollback {id})"
+            // English in the plan (the JSON carries it); shown translated.
+            plan.notes.push(super::phrases::english(
+                "change-interrupted-pending",
+                &[("backup", id.as_str().into())],
             ));
         }
         if json {
@@ -383,7 +493,7 @@ fn run_change(
         let _ = std::io::stdout().flush();
     }
     if !plan.is_empty() && !confirm(common, plan.command.as_str())? {
-        eprintln!("rhv-pki: not applied");
+        eprintln!("rhv-pki: {}", t("change-not-applied"));
         return Ok(ExitStatus::Refused);
     }
     let mut progress = StderrProgress {
@@ -426,7 +536,7 @@ fn run_change(
             } else {
                 print!("{}", maint::render_report(&report));
             }
-            eprintln!("rhv-pki: error: global maintenance could not be set; nothing was changed");
+            eprintln!("rhv-pki: error: {}", t("change-maintenance-not-set"));
             Ok(ExitStatus::Refused)
         }
         // The transaction failed and rolled back; maintenance was cleared by the cycle.
@@ -572,17 +682,31 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
         let undo = rollback_command(&a.common.loc, a.common.backup_dir.as_deref());
         let mut msg = String::new();
         for b in &interrupted {
+            msg.push_str(&tf(
+                "rollback-interrupted",
+                &[
+                    ("dir", tcfg.pki_dir.display().to_string().as_str().into()),
+                    ("backup", b.id.as_str().into()),
+                    ("reason", b.reason.as_str().into()),
+                    ("created", b.created.as_str().into()),
+                    (
+                        "backups",
+                        tcfg.backup_root.display().to_string().as_str().into(),
+                    ),
+                ],
+            ));
             msg.push_str(&format!(
-                "an interrupted change left {} half-written: backup {} ({}, {}) in {} is incomplete.\n  undo it (every file back as it was before that change): {undo} {}\n",
-                tcfg.pki_dir.display(),
-                b.id,
-                b.reason,
-                b.created,
-                tcfg.backup_root.display(),
-                b.id
+                "\n  {}\n",
+                tf(
+                    "rollback-interrupted-undo",
+                    &[
+                        ("undo", undo.as_str().into()),
+                        ("backup", b.id.as_str().into())
+                    ]
+                )
             ));
         }
-        msg.push_str("  (the next resign, renew or conf also undoes it before it plans); nothing was changed");
+        msg.push_str(&format!("  {}", t("rollback-interrupted-end")));
         return Err(CliError::Refused(msg));
     }
     let id = match &a.id {
@@ -621,9 +745,18 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
             return Ok(ExitStatus::Ok);
         }
         println!(
-            "rhv-pki rollback --dry-run: would restore {} from backup {id} in {}",
-            tcfg.pki_dir.display(),
-            tcfg.backup_root.display()
+            "{}",
+            tf(
+                "rollback-would-restore",
+                &[
+                    ("dir", tcfg.pki_dir.display().to_string().as_str().into()),
+                    ("backup", id.as_str().into()),
+                    (
+                        "backups",
+                        tcfg.backup_root.display().to_string().as_str().into()
+                    ),
+                ]
+            )
         );
         return Ok(ExitStatus::Ok);
     }
@@ -639,17 +772,23 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
         )?;
     } else {
         println!(
-            "restored from backup {}: {} entries restored, {} files removed; the state before the rollback is backup {}",
-            rep.restored_from,
-            rep.restored.len(),
-            rep.removed.len(),
-            rep.safety_backup
+            "{}",
+            tf(
+                "rollback-restored",
+                &[
+                    ("backup", rep.restored_from.as_str().into()),
+                    ("restored", rep.restored.len().into()),
+                    ("removed", rep.removed.len().into()),
+                    ("safety", rep.safety_backup.as_str().into()),
+                ]
+            )
         );
         // ovirt-imageio-proxy on 4.2/4.3, ovirt-imageio after.
         let units = units_for_files(rep.restored.iter().chain(&rep.removed), era);
         if !units.is_empty() {
             println!(
-                "restart the services that use the restored files:\n  systemctl restart {}",
+                "{}\n  systemctl restart {}",
+                t("rollback-restart"),
                 units.join(" ")
             );
         }

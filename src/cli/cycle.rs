@@ -12,8 +12,10 @@ use super::args::{
     LocationArgs,
 };
 use super::exit::{CliError, ExitStatus};
+use super::lang::{t, tf};
 use super::term::StderrSteps;
 use rhv_pki::audit::{self, AuditConfig};
+use rhv_pki::i18n::{pad, width};
 use rhv_pki::manager::endpoints::{self, CheckState, Endpoint};
 use rhv_pki::manager::maintenance::{
     self, Cycle, CycleOptions, CycleReport, CycleResult, GlobalMaintenance, HeRest,
@@ -118,15 +120,33 @@ fn in_path(name: &str) -> bool {
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
 }
 
+/// Why there is no global maintenance to drive: in English for the JSON documents and the
+/// library's report, and in the admin's language for the text.
+#[derive(Debug, Clone)]
+pub struct Why {
+    pub en: String,
+    pub shown: String,
+}
+
+impl Why {
+    /// The message `key` with `args`, in English and in the admin's language.
+    pub fn of(key: &str, args: &[(&str, rhv_pki::i18n::Arg<'_>)]) -> Why {
+        Why {
+            en: rhv_pki::i18n::Messages::new(rhv_pki::i18n::Lang::En).fmt(key, args),
+            shown: tf(key, args),
+        }
+    }
+}
+
 /// How global maintenance is reached, owning what the [`GlobalMaintenance`] borrows.
 pub enum HeAccess {
     Cli(Box<dyn Target>),
     Rest(Box<dyn HeRest>, String),
     /// Not a hosted engine (ruled out), or left to the admin (`--no-maintenance`): why.
-    None(String),
+    None(Why),
     /// Neither found nor ruled out — the Manager VM of a hosted engine has no `hosted-engine`
     /// command — so no unit may be restarted: why, with any evidence found.
-    Unknown(String),
+    Unknown(Why),
 }
 
 impl HeAccess {
@@ -140,19 +160,35 @@ impl HeAccess {
             HeAccess::None(_) | HeAccess::Unknown(_) => None,
         }
     }
+    /// How global maintenance is reached, or why it is not: English (JSON).
     pub fn describe(&self) -> String {
         match self.gm() {
             Some(g) => g.via(),
             None => match self {
-                HeAccess::None(why) | HeAccess::Unknown(why) => why.clone(),
+                HeAccess::None(why) | HeAccess::Unknown(why) => why.en.clone(),
                 _ => String::new(),
             },
         }
     }
-    /// Why a hosted engine could not be ruled out (`None`: found, ruled out or left to the admin).
+    /// [`HeAccess::describe`] in the admin's language (text).
+    pub fn shown(&self) -> String {
+        match self {
+            HeAccess::None(why) | HeAccess::Unknown(why) => why.shown.clone(),
+            _ => self.describe(),
+        }
+    }
+    /// Why a hosted engine could not be ruled out (`None`: found, ruled out or left to the
+    /// admin), in English (the report and JSON carry it).
     pub fn unknown(&self) -> Option<&str> {
         match self {
-            HeAccess::Unknown(why) => Some(why),
+            HeAccess::Unknown(why) => Some(&why.en),
+            _ => None,
+        }
+    }
+    /// [`HeAccess::unknown`] in the admin's language.
+    pub fn unknown_shown(&self) -> Option<&str> {
+        match self {
+            HeAccess::Unknown(why) => Some(&why.shown),
             _ => None,
         }
     }
@@ -174,7 +210,10 @@ fn he_evidence(root: &Path) -> Option<String> {
     ] {
         let p = root.join(rel);
         if p.is_file() {
-            return Some(format!("{} exists", p.display()));
+            return Some(tf(
+                "cycle-he-evidence-exists",
+                &[("path", p.display().to_string().as_str().into())],
+            ));
         }
     }
     // engine-setup's configuration and answer files on the engine VM naming hosted-engine
@@ -200,7 +239,13 @@ fn he_evidence(root: &Path) -> Option<String> {
                 .into_iter()
                 .find(|k| text.contains(k))
             {
-                return Some(format!("{} names {key}", f.display()));
+                return Some(tf(
+                    "cycle-he-evidence-names",
+                    &[
+                        ("path", f.display().to_string().as_str().into()),
+                        ("key", key.into()),
+                    ],
+                ));
             }
         }
     }
@@ -239,9 +284,7 @@ pub fn resolve_he(he: &HeArgs, loc: Option<&LocationArgs>) -> Result<HeAccess, C
         })?;
         return Ok(match id {
             Some(id) => HeAccess::Rest(rest, id),
-            None => {
-                HeAccess::None("not a hosted engine (the REST API lists no HostedEngine VM)".into())
-            }
+            None => HeAccess::None(Why::of("cycle-he-none-rest", &[])),
         });
     }
     if in_path("hosted-engine") {
@@ -254,16 +297,19 @@ pub fn resolve_he(he: &HeArgs, loc: Option<&LocationArgs>) -> Result<HeAccess, C
         if st.is_some() {
             return Ok(HeAccess::Cli(local));
         }
-        return Ok(HeAccess::None(
-            "not a hosted engine (hosted-engine here is not deployed)".into(),
-        ));
+        return Ok(HeAccess::None(Why::of("cycle-he-none-local", &[])));
     }
     let root = conf_root(loc, &locations(loc).pki_dir);
-    let evidence = he_evidence(&root)
-        .map(|e| format!("; this Manager's files mark a hosted engine: {e}"))
-        .unwrap_or_default();
-    Ok(HeAccess::Unknown(format!(
-        "hosted engine not detected and not ruled out (no --he-host, no --he-api, no hosted-engine command here — a hosted engine's Manager VM has none){evidence}; restarting httpd or ovirt-engine outside global maintenance can make the HA agents restart the Manager VM: pass --he-host HOST or --he-api on a hosted engine, --no-maintenance if this Manager is not one (or you hold global maintenance), or --no-restart"
+    // The evidence is a path and a word: the same in both languages.
+    let evidence = he_evidence(&root).unwrap_or_default();
+    let key = if evidence.is_empty() {
+        "cycle-he-unknown"
+    } else {
+        "cycle-he-unknown-evidence"
+    };
+    Ok(HeAccess::Unknown(Why::of(
+        key,
+        &[("evidence", evidence.as_str().into())],
     )))
 }
 
@@ -340,28 +386,37 @@ impl Prepared {
 
     pub fn render(&self) -> String {
         let mut s = String::new();
+        let cycle = t("cycle-prefix");
         s.push_str(&format!(
-            "  cycle: global maintenance: {}\n",
-            self.he.describe()
+            "  {cycle} {}\n",
+            tf(
+                "cycle-plan-maintenance",
+                &[("via", self.he.shown().as_str().into())]
+            )
         ));
         if self.refused().is_some() {
-            s.push_str("  cycle: RESTARTS REFUSED: the files are changed, no unit is restarted (exit 4); the commands are printed\n");
+            s.push_str(&format!("  {cycle} {}\n", t("cycle-plan-refused")));
         }
         for st in &self.restarts {
             s.push_str(&format!(
-                "  cycle: {} {:<28} ({}){}\n",
-                if st.restarts() && self.options.restart && self.refused().is_none() {
-                    "restart"
-                } else if st.restarts() {
-                    "PRINT  "
-                } else {
-                    "skip   "
-                },
-                st.unit,
+                "  {cycle} {} {} ({}){}\n",
+                pad(
+                    &t(
+                        if st.restarts() && self.options.restart && self.refused().is_none() {
+                            "cycle-word-restart"
+                        } else if st.restarts() {
+                            "cycle-word-print"
+                        } else {
+                            "cycle-word-skip"
+                        }
+                    ),
+                    7
+                ),
+                pad(&st.unit, 28),
                 st.state,
                 st.skip_reason
                     .as_deref()
-                    .map(|r| format!(": {r}"))
+                    .map(|r| format!(": {}", super::phrases::shown(r)))
                     .unwrap_or_default()
             ));
         }
@@ -373,10 +428,16 @@ impl Prepared {
                     .any(|s| s.restarts() && s.unit == e.service)
                 {
                     s.push_str(&format!(
-                        "  cycle: verify  {:<28} {} must serve {}\n",
-                        e.name,
-                        e.address,
-                        e.cert_file.display()
+                        "  {cycle} {} {} {}\n",
+                        pad(&t("cycle-word-verify"), 7),
+                        pad(&e.name, 28),
+                        tf(
+                            "cycle-plan-must-serve",
+                            &[
+                                ("address", e.address.as_str().into()),
+                                ("file", e.cert_file.display().to_string().as_str().into()),
+                            ]
+                        )
                     ));
                 }
             }
@@ -393,9 +454,8 @@ pub fn prepare(
     names: &[String],
 ) -> Result<Result<Prepared, String>, CliError> {
     if !is_live(loc) && !c.cycle {
-        return Ok(Err(
-            "maintenance cycle not run: this is not the live /etc/pki/ovirt-engine (pass --cycle to run maintenance, restarts and verification anyway)".into(),
-        ));
+        // English: it becomes a plan note (the JSON carries it); shown translated.
+        return Ok(Err(super::phrases::english("cycle-not-live", &[])));
     }
     let pki_dir = locations(loc).pki_dir;
     let era = services::era_of(&pki_dir);
@@ -404,7 +464,7 @@ pub fn prepare(
     let restarts = services::plan(&manager, &needs)
         .map_err(|e| CliError::Usage(format!("reading service states: {e}")))?;
     let he = if c.no_maintenance {
-        HeAccess::None("left to the admin (--no-maintenance)".into())
+        HeAccess::None(Why::of("cycle-he-left-to-admin", &[]))
     } else {
         resolve_he(&c.he, Some(loc))?
     };
@@ -443,48 +503,82 @@ pub fn run_prepared<T, E: std::fmt::Display>(
     cycle.run(files, &mut StderrSteps)
 }
 
+/// A step of the cycle's report (`maintenance-on`, `restart`…) in the admin's language.
+fn step_word(step: &str) -> String {
+    let key = format!("cycle-step-{step}");
+    let w = t(&key);
+    if w == key {
+        step.to_string()
+    } else {
+        w
+    }
+}
+
 /// The cycle's outcome as admins read it.
 pub fn render_report(r: &CycleReport) -> String {
     let mut s = String::new();
+    let cycle = t("cycle-prefix");
     // Units left alone are said in the real run too, not only in the dry run.
     for st in r.restarts.iter().filter(|st| !st.restarts()) {
         s.push_str(&format!(
-            "cycle: skipped {:<20} ({}){}\n",
-            st.unit,
+            "{cycle} {} {} ({}){}\n",
+            t("cycle-word-skipped"),
+            pad(&st.unit, 20),
             st.state,
             st.skip_reason
                 .as_deref()
-                .map(|x| format!(": {x}"))
+                .map(|x| format!(": {}", super::phrases::shown(x)))
                 .unwrap_or_default()
         ));
     }
-    for e in &r.events {
-        s.push_str(&format!(
-            "cycle: {:<22} {}{}\n",
+    // The step column as wide as its widest label (Japanese steps are longer).
+    let labels: Vec<String> = r
+        .events
+        .iter()
+        .map(|e| {
+            let step = step_word(&e.step);
             match &e.unit {
-                Some(u) => format!("{} {u}", e.step),
-                None => e.step.clone(),
-            },
-            if e.ok { "ok" } else { "FAILED" },
+                Some(u) => format!("{step} {u}"),
+                None => step,
+            }
+        })
+        .collect();
+    let lw = labels.iter().map(|l| width(l)).fold(22, usize::max);
+    for (e, label) in r.events.iter().zip(&labels) {
+        s.push_str(&format!(
+            "{cycle} {} {}{}\n",
+            pad(label, lw),
+            t(if e.ok {
+                "cycle-word-ok"
+            } else {
+                "cycle-word-failed"
+            }),
             e.detail
                 .as_deref()
-                .map(|d| format!(": {d}"))
+                .map(|d| format!(": {}", super::phrases::shown(d)))
                 .unwrap_or_default()
         ));
     }
     for c in &r.checks {
+        let state = t(match c.state {
+            CheckState::Current => "cycle-check-current",
+            CheckState::Stale => "cycle-check-stale",
+            CheckState::Unreachable => "cycle-check-unreachable",
+            CheckState::DiskUnreadable => "cycle-check-file-unreadable",
+        });
         s.push_str(&format!(
-            "endpoint {:<18} {:<28} {:<12} served {} / on disk {}{}\n",
-            c.endpoint,
-            c.address,
-            match c.state {
-                CheckState::Current => "current",
-                CheckState::Stale => "STALE",
-                CheckState::Unreachable => "UNREACHABLE",
-                CheckState::DiskUnreadable => "FILE-UNREADABLE",
-            },
-            c.served_serial.as_deref().unwrap_or("-"),
-            c.on_disk_serial.as_deref().unwrap_or("-"),
+            "{} {} {} {} {}{}\n",
+            t("cycle-endpoint"),
+            pad(&c.endpoint, 18),
+            pad(&c.address, 28),
+            pad(&state, 12),
+            tf(
+                "cycle-endpoint-served",
+                &[
+                    ("served", c.served_serial.as_deref().unwrap_or("-").into()),
+                    ("disk", c.on_disk_serial.as_deref().unwrap_or("-").into()),
+                ]
+            ),
             c.served_signature
                 .as_deref()
                 .map(|x| format!(" ({x})"))
@@ -492,10 +586,18 @@ pub fn render_report(r: &CycleReport) -> String {
         ));
     }
     if let Some(m) = &r.maintenance_after {
-        s.push_str(&format!("global maintenance now: {m}\n"));
+        s.push_str(&tf(
+            "cycle-maintenance-now",
+            &[("state", super::phrases::shown(m).as_str().into())],
+        ));
+        s.push('\n');
     }
     for m in &r.manual {
-        s.push_str(&format!("to do: {m}\n"));
+        s.push_str(&tf(
+            "cycle-todo",
+            &[("step", super::phrases::shown(m).as_str().into())],
+        ));
+        s.push('\n');
     }
     s
 }
@@ -543,13 +645,19 @@ pub fn shout(r: &CycleReport) {
             .find(|e| e.step == "restart-refused")
             .and_then(|e| e.detail.as_deref())
         {
-            eprintln!("rhv-pki: ATTENTION: restarts refused: {d}");
+            eprintln!(
+                "rhv-pki: {}",
+                tf("cycle-attention-refused", &[("detail", d.into())])
+            );
         }
     }
     if r.events.iter().any(|e| e.step == "maintenance-kept-on") {
         eprintln!(
-            "rhv-pki: ATTENTION: global maintenance is still ON because a restart failed: {}",
-            r.maintenance_after.as_deref().unwrap_or("")
+            "rhv-pki: {}",
+            tf(
+                "cycle-attention-kept-on",
+                &[("state", r.maintenance_after.as_deref().unwrap_or("").into())]
+            )
         );
     }
 }

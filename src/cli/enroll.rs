@@ -10,11 +10,14 @@ use super::args::{
     engine_config, locations, read_ca, EngineArgs, Format, LocationArgs, VdsmProbeArgs,
 };
 use super::exit::{CliError, ExitStatus};
+use super::lang::t as tr;
+use super::lang::{t, tf};
 use super::term::{out, say, step_name, Bars, Lines};
 use rhv_pki::audit::{self, AuditConfig, AuditReport, Role};
 use rhv_pki::hosts::rolling::{
     self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints,
 };
+use rhv_pki::i18n::{pad, width};
 use rhv_pki::net::engine::Engine;
 
 #[derive(Debug, clap::Args)]
@@ -349,61 +352,88 @@ fn plan_json(p: &Plan) -> Result<serde_json::Value, CliError> {
 fn plan_text(p: &Plan) -> String {
     let mut s = String::new();
     if p.is_empty() {
-        s.push_str("Nothing to enroll.\n");
+        s.push_str(&t("enroll-nothing"));
+        s.push('\n');
     } else {
-        s.push_str(&format!(
-            "Plan: {} host(s) in {} wave(s), at most {} out of service at once.\n",
-            p.hosts.len(),
-            p.waves.len(),
-            p.max_parallel
+        s.push_str(&tf(
+            "enroll-plan",
+            &[
+                ("hosts", p.hosts.len().into()),
+                ("waves", p.waves.len().into()),
+                ("parallel", p.max_parallel.into()),
+            ],
         ));
+        s.push('\n');
     }
+    // One column layout for every wave: the widest name, cluster and serial of the plan.
+    let (wn, wc, ws) = p.hosts.iter().fold((28, 14, 8), |(a, b, c), h| {
+        (
+            a.max(width(&h.name)),
+            b.max(width(&h.cluster)),
+            c.max(width(h.served_serial.as_deref().unwrap_or("?"))),
+        )
+    });
     for (i, w) in p.waves.iter().enumerate() {
-        s.push_str(&format!("  wave {}:\n", i + 1));
+        s.push_str(&format!(
+            "  {}\n",
+            tf("enroll-wave", &[("index", (i + 1).into())])
+        ));
         for id in w {
             if let Some(h) = p.host(id) {
                 let mut tags = Vec::new();
                 if h.spm {
-                    tags.push("SPM: role moved first".to_string());
+                    tags.push(t("enroll-tag-spm"));
                 }
                 if h.hosted_engine {
-                    tags.push("hosted-engine".into());
+                    tags.push(t("enroll-tag-hosted-engine"));
                 }
                 if h.keep_in_maintenance {
-                    tags.push("already in maintenance: enrolled, left in maintenance".into());
+                    tags.push(t("enroll-tag-kept-in-maintenance"));
                 } else {
-                    tags.push(format!(
-                        "{} VM(s), {} MiB to migrate",
-                        h.vm_count,
-                        h.vm_memory >> 20
+                    tags.push(tf(
+                        "enroll-tag-vms",
+                        &[
+                            ("vms", h.vm_count.into()),
+                            ("mib", (h.vm_memory >> 20).into()),
+                        ],
                     ));
                 }
                 let reasons = host_reasons(&h.reasons);
                 s.push_str(&format!(
-                    "    {:<28} cluster {:<14} serial {:<8} {}\n",
-                    h.name,
-                    h.cluster,
-                    h.served_serial.as_deref().unwrap_or("?"),
-                    tags.join(", "),
+                    "    {} {} {} {} {} {}\n",
+                    pad(&h.name, wn),
+                    t("enroll-col-cluster"),
+                    pad(&h.cluster, wc),
+                    t("enroll-col-serial"),
+                    pad(h.served_serial.as_deref().unwrap_or("?"), ws),
+                    tags.join(t("enroll-tag-sep").as_str()),
                 ));
                 // One line per reason: the finding code and detail as `audit` words them,
                 // and the action `audit` / `hosts audit` print for it.
                 for r in &reasons {
+                    let reason = super::phrases::shown(&r.reason);
                     match &r.action {
-                        Some(a) => s.push_str(&format!("      {} → {a}\n", r.reason)),
-                        None => s.push_str(&format!("      {}\n", r.reason)),
+                        Some(a) => s.push_str(&format!("      {reason} → {a}\n")),
+                        None => s.push_str(&format!("      {reason}\n")),
                     }
                 }
                 if let Some(a) = host_action(&reasons).filter(|a| a == audit::HOST_RECOVER) {
                     s.push_str(&format!(
-                        "      note: the certificate has expired: the Manager cannot reach vdsm with it (the host goes non-responsive), so recover it over SSH: {a}\n"
+                        "      {}\n",
+                        tf("enroll-note-expired", &[("action", a.as_str().into())])
                     ));
                 }
             }
         }
     }
+    let wk = p.skipped.iter().fold(20, |a, k| a.max(width(&k.name)));
     for k in &p.skipped {
-        s.push_str(&format!("  skipped {:<20} {}\n", k.name, k.reason));
+        s.push_str(&format!(
+            "  {} {} {}\n",
+            t("enroll-skipped"),
+            pad(&k.name, wk),
+            super::phrases::shown(&k.reason)
+        ));
     }
     s
 }
@@ -455,10 +485,13 @@ fn up_to_date(
             let s = f.served.as_ref()?;
             (s.error.is_none() && rolling::needs(s, sel).is_empty()).then(|| rolling::SkippedHost {
                 name: f.host.name.clone(),
-                reason: format!(
-                    "up to date: serial {} from the current CA, {}, with SAN (--all-hosts re-enrolls it anyway)",
-                    s.serial.as_deref().unwrap_or("?"),
-                    s.signature.as_deref().unwrap_or("?")
+                // English (the JSON carries it); shown translated.
+                reason: super::phrases::english(
+                    "enroll-up-to-date",
+                    &[
+                        ("serial", s.serial.as_deref().unwrap_or("?").into()),
+                        ("signature", s.signature.as_deref().unwrap_or("?").into()),
+                    ],
                 ),
             })
         })
@@ -518,22 +551,32 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
         Some(s) if a.discard_state => {
             discarding = true;
             let out = s.out_named();
+            let described = s
+                .args
+                .as_ref()
+                .map(|x| x.describe())
+                .unwrap_or_else(|| t("enroll-args-not-recorded"));
             say(&format!(
-                "rhv-pki: {} the unfinished run in {} ({})",
-                if a.dry_run {
-                    "would discard"
-                } else {
-                    "discarding"
-                },
-                state_path.display(),
-                s.args
-                    .as_ref()
-                    .map(|x| x.describe())
-                    .unwrap_or_else(|| "arguments not recorded".into())
+                "rhv-pki: {}",
+                tf(
+                    if a.dry_run {
+                        "enroll-would-discard"
+                    } else {
+                        "enroll-discarding"
+                    },
+                    &[
+                        ("state", state_path.display().to_string().as_str().into()),
+                        ("args", described.as_str().into()),
+                    ]
+                )
             ));
             for (n, st) in &out {
                 say(&format!(
-                    "rhv-pki: ATTENTION: host {n} was left out of service by the discarded run (status {st}); a new plan finds it as it is now"
+                    "rhv-pki: {}",
+                    tf(
+                        "enroll-attention-discarded",
+                        &[("host", n.as_str().into()), ("status", st.as_str().into())]
+                    )
                 ));
             }
             None
@@ -582,8 +625,14 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
         let engine = Engine::login(cfg).await.map_err(engine_err)?;
         if let Some(o) = engine.server_certificate().filter(|o| o.weak_signature) {
             say(&format!(
-                "rhv-pki: warning: the Manager's HTTPS certificate (serial {}) is signed with {}; re-sign it: rhv-pki resign apache",
-                o.serial, o.signature
+                "rhv-pki: {}",
+                tf(
+                    "enroll-warning-weak-https",
+                    &[
+                        ("serial", o.serial.as_str().into()),
+                        ("signature", o.signature.as_str().into())
+                    ]
+                )
             ));
         }
         let resuming = resume.is_some();
@@ -594,7 +643,9 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 // when it stopped (a SIGKILL leaves no word about them), as the Manager says.
                 let mut out = Vec::new();
                 for h in &s.plan.hosts {
-                    let Some(p) = s.hosts.get(&h.id) else { continue };
+                    let Some(p) = s.hosts.get(&h.id) else {
+                        continue;
+                    };
                     let caught = matches!(
                         p.step,
                         Step::MovingSpm | Step::Deactivating | Step::Enrolling | Step::Activating
@@ -610,26 +661,48 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 }
                 for (n, st) in &out {
                     say(&format!(
-                        "rhv-pki: ATTENTION: host {n} is out of service from the saved run (status {st}); {}",
-                        if a.dry_run { "a resume continues its cycle" } else { "resuming its cycle" }
+                        "rhv-pki: {}",
+                        tf(
+                            if a.dry_run {
+                                "enroll-attention-out-dry"
+                            } else {
+                                "enroll-attention-out"
+                            },
+                            &[("host", n.as_str().into()), ("status", st.as_str().into())]
+                        )
                     ));
                 }
-                say(&format!(
-                    "rhv-pki: {} the run in {} ({done} of {} host(s) done{}); only its remaining hosts are shown",
-                    if a.dry_run { "would resume" } else { "resuming" },
-                    state_path.display(),
-                    s.plan.hosts.len(),
-                    if out.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            ", out of service: {}",
+                let out_list = if out.is_empty() {
+                    String::new()
+                } else {
+                    tf(
+                        "enroll-resume-out",
+                        &[(
+                            "hosts",
                             out.iter()
                                 .map(|(n, st)| format!("{n} ({st})"))
                                 .collect::<Vec<_>>()
                                 .join(", ")
-                        )
-                    }
+                                .as_str()
+                                .into(),
+                        )],
+                    )
+                };
+                say(&format!(
+                    "rhv-pki: {}",
+                    tf(
+                        if a.dry_run {
+                            "enroll-would-resume"
+                        } else {
+                            "enroll-resuming"
+                        },
+                        &[
+                            ("state", state_path.display().to_string().as_str().into()),
+                            ("done", done.into()),
+                            ("total", s.plan.hosts.len().into()),
+                            ("out", out_list.as_str().into()),
+                        ]
+                    )
                 ));
                 s
             }
@@ -660,10 +733,20 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 if !a.all_hosts {
                     let fine = up_to_date(&facts, &sel, &plan);
                     if !fine.is_empty() {
+                        let names = fine
+                            .iter()
+                            .map(|k| k.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         say(&format!(
-                            "rhv-pki: only hosts whose certificate needs it are enrolled; {} host(s) already serve a current certificate (current CA, SHA-256, with SAN) and are left alone: {} — --all-hosts re-enrolls them too",
-                            fine.len(),
-                            fine.iter().map(|k| k.name.as_str()).collect::<Vec<_>>().join(", ")
+                            "rhv-pki: {}",
+                            tf(
+                                "enroll-left-alone",
+                                &[
+                                    ("count", fine.len().into()),
+                                    ("hosts", names.as_str().into())
+                                ]
+                            )
                         ));
                     }
                     plan.skipped.extend(fine);
@@ -683,23 +766,25 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             let mut t = plan_text(&shown);
             if resuming {
                 // Where each remaining host stands: what the resume will do first.
-                t.push_str("Saved progress (serials above are from when the run was planned):\n");
+                t.push_str(&tr("enroll-saved-progress"));
+                t.push('\n');
                 for h in &shown.hosts {
                     let p = state.hosts.get(&h.id).cloned().unwrap_or_default();
                     t.push_str(&format!(
-                        "  {:<28} {:<20} status {}{}{}\n",
-                        h.name,
-                        step_name(p.step),
+                        "  {} {} {} {}{}{}\n",
+                        pad(&h.name, 28),
+                        pad(&step_name(p.step), 20),
+                        tr("enroll-col-status"),
                         p.status.as_deref().unwrap_or("?"),
                         if p.enrolled {
-                            ", enrolled (881): only activated and verified"
+                            tr("enroll-saved-enrolled")
                         } else {
-                            ""
+                            String::new()
                         },
                         if p.left_in_maintenance {
-                            ", out of service"
+                            tr("enroll-saved-out")
                         } else {
-                            ""
+                            String::new()
                         }
                     ));
                 }
@@ -715,7 +800,9 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             if resuming {
                 // Every host of the saved run is done: close it.
                 state.finished = true;
-                state.save(&state_path).map_err(|e| CliError::Output(e.to_string()))?;
+                state
+                    .save(&state_path)
+                    .map_err(|e| CliError::Output(e.to_string()))?;
             }
             if json {
                 // Nothing to do is still an answer: the report, with who was left alone.
@@ -730,20 +817,18 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             if !std::io::stdin().is_terminal() {
                 engine.logout().await;
                 // Not confirmed, as a "no" answer is (exit 2).
-                return Err(CliError::Refused(
-                    "refusing to take hosts out of service without --yes: stdin is not a terminal, so nobody can confirm; nothing was done (use --dry-run to see the plan)".into(),
-                ));
+                return Err(CliError::Refused(t("enroll-refuse-no-terminal")));
             }
             {
                 let mut e = std::io::stderr().lock();
-                let _ = write!(e, "Proceed with these waves? [y/N] ");
+                let _ = write!(e, "{} ", t("enroll-confirm"));
                 let _ = e.flush();
             }
             let mut line = String::new();
             let _ = std::io::stdin().read_line(&mut line);
             if !matches!(line.trim(), "y" | "Y" | "yes") {
                 engine.logout().await;
-                say("rhv-pki: nothing done");
+                say(&format!("rhv-pki: {}", t("enroll-nothing-done")));
                 return Ok(ExitStatus::Refused);
             }
         }
@@ -751,10 +836,15 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             let mut kept = state_path.clone().into_os_string();
             kept.push(".discarded");
             std::fs::rename(&state_path, &kept).map_err(|e| {
-                CliError::Output(format!("{}: cannot set it aside: {e}", state_path.display()))
+                CliError::Output(format!(
+                    "{}: cannot set it aside: {e}",
+                    state_path.display()
+                ))
             })?;
         }
-        state.save(&state_path).map_err(|e| CliError::Output(e.to_string()))?;
+        state
+            .save(&state_path)
+            .map_err(|e| CliError::Output(e.to_string()))?;
         let exec = ExecConfig {
             timing,
             state_path: state_path.clone(),
@@ -796,15 +886,18 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 .map_err(|e| CliError::Output(e.to_string()))
                 .and_then(|s| out(&format!("{s}\n")))
         } else {
-            let mut t = String::from("\nResult:\n");
+            let mut t = format!("\n{}\n", tr("enroll-result"));
             for h in &rep.hosts {
                 t.push_str(&format!(
-                    "  {:<28} {:<20} {} -> {}{}\n",
-                    h.name,
-                    step_name(h.step),
+                    "  {} {} {} -> {}{}\n",
+                    pad(&h.name, 28),
+                    pad(&step_name(h.step), 20),
                     h.old_serial.as_deref().unwrap_or("?"),
                     h.new_serial.as_deref().unwrap_or("-"),
-                    h.error.as_deref().map(|e| format!("  {e}")).unwrap_or_default()
+                    h.error
+                        .as_deref()
+                        .map(|e| format!("  {e}"))
+                        .unwrap_or_default()
                 ));
                 if h.manager_said_install_failed {
                     t.push_str("    (the Manager said install_failed; vdsm served the new certificate)\n");
@@ -816,20 +909,32 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             printed?;
         }
         for o in &rep.out_of_service {
+            let why = match o.status.as_str() {
+                "unknown" => t("enroll-out-unknown"),
+                "maintenance" => t("enroll-out-maintenance"),
+                st => tf("enroll-out-status", &[("status", st.into())]),
+            };
             say(&format!(
-                "rhv-pki: ATTENTION: host {} is out of service after this run's cycle: {}",
-                o.name,
-                match o.status.as_str() {
-                    "unknown" => "its status is unknown (the Manager did not answer)".to_string(),
-                    "maintenance" => "it is in maintenance, NOT back up".to_string(),
-                    st => format!("it is {st}, NOT back up"),
-                }
+                "rhv-pki: {}",
+                tf(
+                    "enroll-attention-after",
+                    &[
+                        ("host", o.name.as_str().into()),
+                        ("why", why.as_str().into())
+                    ]
+                )
             ));
         }
         let status = if let Some(sig) = &rep.signal {
             say(&format!(
-                "rhv-pki: interrupted by {sig}: no new host was started; state kept in {}",
-                state_path.display()
+                "rhv-pki: {}",
+                tf(
+                    "enroll-interrupted",
+                    &[
+                        ("signal", sig.as_str().into()),
+                        ("state", state_path.display().to_string().as_str().into())
+                    ]
+                )
             ));
             ExitStatus::of_signal(Some(sig))
         } else if rep.completed {
@@ -838,7 +943,10 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             ExitStatus::HostFailed
         };
         if let Some(c) = &rep.resume_command {
-            say(&format!("rhv-pki: to resume: {c}"));
+            say(&format!(
+                "rhv-pki: {}",
+                tf("enroll-to-resume", &[("command", c.as_str().into())])
+            ));
         }
         Ok(status)
     })

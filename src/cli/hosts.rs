@@ -14,6 +14,7 @@ use super::args::{
     DEFAULT_BACKUP_DIR,
 };
 use super::exit::{CliError, ExitStatus};
+use super::lang::{t, tf};
 use super::term::{self, print_json, Color};
 use rhv_pki::audit::alert;
 use rhv_pki::audit::report::{self, Status};
@@ -484,9 +485,7 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
     // Nobody can confirm without a terminal: refuse before any host is contacted (the plan
     // reads every host over SSH), so a cron job or a pipe never waits on it nor acts.
     if !a.yes && !a.dry_run && !std::io::stdin().is_terminal() {
-        return Err(CliError::Refused(
-            "refusing to recover hosts without --yes: stdin is not a terminal, so nobody can confirm; no host was contacted and nothing changed (see the plan: --dry-run; apply it: --yes)".into(),
-        ));
+        return Err(CliError::Refused(t("recover-refuse-no-terminal")));
     }
     let json = a.format == Format::Json;
     let plan = recover::plan(&cfg, &reach, &hosts)?;
@@ -498,7 +497,7 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
                 "plan": plan, "result": null
             }))?;
         } else {
-            print!("{}", recover::render_plan(&plan, true));
+            print!("{}", render_recover_plan(&plan, true));
         }
         return Ok(if plan.unreachable.is_empty() {
             ExitStatus::Ok
@@ -507,12 +506,12 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
         });
     }
     if !json {
-        print!("{}", recover::render_plan(&plan, false));
+        print!("{}", render_recover_plan(&plan, false));
         let _ = std::io::stdout().flush();
     }
     if plan.hosts.is_empty() {
         if !json {
-            println!("nothing was due; nothing changed");
+            println!("{}", t("change-nothing-due"));
         } else {
             print_json(&serde_json::json!({
                 "kind": "HostRecovery", "apiVersion": "rhv-pki/v1", "dryRun": false,
@@ -525,10 +524,8 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
             ExitStatus::HostFailed
         });
     }
-    if !term::confirm(a.yes, || {
-        "refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)".to_string()
-    })? {
-        eprintln!("rhv-pki: not applied");
+    if !term::confirm(a.yes, || t("recover-refuse-no-terminal-short"))? {
+        eprintln!("rhv-pki: {}", t("change-not-applied"));
         return Ok(ExitStatus::Refused);
     }
     super::trail::started();
@@ -542,7 +539,7 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
     } else {
         print!(
             "{}",
-            recover::render_result(&result, &rollback_command(&a.loc, None))
+            render_recover_result(&result, &rollback_command(&a.loc, None))
         );
     }
     let failed = result.hosts.iter().any(|h| !h.ok) || !plan.unreachable.is_empty();
@@ -551,4 +548,259 @@ fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
     } else {
         ExitStatus::Ok
     })
+}
+
+/// A date of the plan (`YYYY-MM-DD`), `-` when unknown.
+fn short_date(v: Option<&str>) -> String {
+    v.map(|s| s.get(..10).unwrap_or(s).to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// `hosts recover`'s plan as admins read it, in their language.
+fn render_recover_plan(p: &recover::RecoverPlan, dry_run: bool) -> String {
+    let command = format!("hosts recover{}", if dry_run { " --dry-run" } else { "" });
+    let mut s = tf(
+        "recover-plan-header",
+        &[
+            ("command", command.as_str().into()),
+            ("dir", p.pki_dir.as_str().into()),
+            ("org", p.organization.as_str().into()),
+            ("from", short_date(Some(&p.not_before)).as_str().into()),
+            ("to", short_date(Some(&p.not_after)).as_str().into()),
+            ("days", p.days.into()),
+        ],
+    );
+    s.push('\n');
+    if p.hosts.is_empty() {
+        s.push_str(&format!("  {}\n", t("change-nothing-to-do")));
+    }
+    for h in &p.hosts {
+        let port = h.port.to_string();
+        s.push_str(&format!(
+            "  {}\n",
+            tf(
+                "recover-plan-host",
+                &[
+                    ("host", h.host.as_str().into()),
+                    ("addr", h.addr.as_str().into()),
+                    ("port", port.as_str().into()),
+                ]
+            )
+        ));
+        for r in &h.reasons {
+            s.push_str(&format!(
+                "    {}\n",
+                tf("change-plan-why", &[("reason", r.as_str().into())])
+            ));
+        }
+        for c in &h.certs {
+            let kind = c.kind.to_string();
+            let key = c.key.to_string();
+            s.push_str(&format!(
+                "    {} {}\n",
+                rhv_pki::i18n::pad(&kind, 5),
+                tf(
+                    "recover-plan-cert",
+                    &[
+                        ("subject", c.subject.as_str().into()),
+                        ("san", c.san.as_str().into()),
+                        ("old", c.old_serial.as_deref().unwrap_or("-").into()),
+                        ("new", c.new_serial.as_str().into()),
+                        (
+                            "until",
+                            short_date(c.old_not_after.as_deref()).as_str().into()
+                        ),
+                        ("key", key.as_str().into()),
+                    ]
+                )
+            ));
+            s.push_str(&format!(
+                "          {}\n",
+                tf(
+                    "recover-plan-install",
+                    &[("files", c.install.join(", ").as_str().into())]
+                )
+            ));
+            s.push_str(&format!(
+                "          {}\n",
+                tf(
+                    "recover-plan-manager",
+                    &[
+                        ("files", c.manager_files.join(", ").as_str().into()),
+                        ("serial", c.new_serial.as_str().into()),
+                    ]
+                )
+            ));
+        }
+        for c in &h.ca_copies {
+            let old = c
+                .old_serial
+                .clone()
+                .unwrap_or_else(|| t("change-plan-ssh-missing"));
+            s.push_str(&format!(
+                "    {}\n",
+                tf(
+                    "recover-plan-ca-copy",
+                    &[
+                        ("path", c.path.as_str().into()),
+                        ("ca", c.ca.into()),
+                        ("old", old.as_str().into()),
+                    ]
+                )
+            ));
+        }
+        s.push_str(&format!(
+            "    {}\n",
+            tf(
+                "recover-plan-then",
+                &[
+                    ("units", h.services.join(" ").as_str().into()),
+                    ("endpoint", h.vdsm_endpoint.as_str().into()),
+                ]
+            )
+        ));
+        for n in &h.notes {
+            s.push_str(&format!(
+                "    {}\n",
+                tf("change-plan-note", &[("note", n.as_str().into())])
+            ));
+        }
+    }
+    for k in &p.skipped {
+        s.push_str(&format!(
+            "  {}\n",
+            tf(
+                "change-plan-skipped",
+                &[
+                    ("name", k.host.as_str().into()),
+                    ("reason", k.reason.as_str().into())
+                ]
+            )
+        ));
+    }
+    for k in &p.unreachable {
+        s.push_str(&format!(
+            "  {}\n",
+            tf(
+                "recover-plan-unreachable",
+                &[
+                    ("host", k.host.as_str().into()),
+                    ("reason", k.reason.as_str().into())
+                ]
+            )
+        ));
+    }
+    s
+}
+
+/// `hosts recover`'s result as admins read it, in their language.
+fn render_recover_result(r: &recover::RecoverResult, undo: &str) -> String {
+    let mut s = String::new();
+    let m = &r.manager;
+    match (&m.error, &m.backup) {
+        (Some(e), _) => {
+            s.push_str(&tf(
+                "recover-manager-failed",
+                &[("error", e.as_str().into())],
+            ));
+            s.push('\n');
+        }
+        (None, Some(b)) => {
+            s.push_str(&tf(
+                "recover-manager-written",
+                &[
+                    ("files", m.files_written.len().into()),
+                    ("backup", b.as_str().into()),
+                    ("dir", m.backup_dir.as_deref().unwrap_or("-").into()),
+                    ("undo", undo.into()),
+                ],
+            ));
+            s.push('\n');
+        }
+        _ => {}
+    }
+    let list = |v: &[String], none: &str| {
+        if v.is_empty() {
+            t(none)
+        } else {
+            v.join(", ")
+        }
+    };
+    for h in &r.hosts {
+        if h.ok {
+            s.push_str(&tf(
+                "recover-host-ok",
+                &[
+                    ("host", h.host.as_str().into()),
+                    ("serial", h.served_serial.as_deref().unwrap_or("-").into()),
+                    ("files", h.installed.len().into()),
+                    ("backups", list(&h.backups, "recover-none").as_str().into()),
+                ],
+            ));
+            s.push('\n');
+            if !h.commands.is_empty() {
+                s.push_str(&format!(
+                    "  {}\n",
+                    tf("recover-not-restarted", &[("host", h.host.as_str().into())])
+                ));
+                for c in &h.commands {
+                    s.push_str(&format!("    {c}\n"));
+                }
+                s.push_str(&format!("  {}\n", t("recover-then-confirm")));
+            }
+        } else {
+            s.push_str(&tf(
+                "recover-host-failed",
+                &[
+                    ("host", h.host.as_str().into()),
+                    ("error", h.error.as_deref().unwrap_or("?").into()),
+                ],
+            ));
+            s.push('\n');
+            s.push_str(&format!(
+                "  {}\n",
+                tf(
+                    "recover-installed",
+                    &[(
+                        "files",
+                        list(&h.installed, "recover-nothing").as_str().into()
+                    )]
+                )
+            ));
+            if !h.not_installed.is_empty() {
+                s.push_str(&format!(
+                    "  {}\n",
+                    tf(
+                        "recover-not-installed",
+                        &[("files", h.not_installed.join(", ").as_str().into())]
+                    )
+                ));
+            }
+            if !h.backups.is_empty() {
+                s.push_str(&format!(
+                    "  {}\n",
+                    tf(
+                        "recover-host-backups",
+                        &[("files", h.backups.join(", ").as_str().into())]
+                    )
+                ));
+            }
+            if !h.restarted.is_empty() {
+                s.push_str(&format!(
+                    "  {}\n",
+                    tf(
+                        "recover-restarted",
+                        &[("units", h.restarted.join(", ").as_str().into())]
+                    )
+                ));
+            }
+            for c in &h.commands {
+                s.push_str(&format!(
+                    "  {}\n",
+                    tf("recover-still-to-run", &[("command", c.as_str().into())])
+                ));
+            }
+        }
+    }
+    s
 }

@@ -7,13 +7,16 @@ use std::time::Duration;
 use clap::Subcommand;
 
 use super::args::{locations, CycleArgs, EndpointArgs, Format, HeArgs, LocationArgs};
+use super::cycle::Why;
 use super::cycle::{
     cycle_findings, cycle_status, endpoints_for, maint_err, prepare, render_report, resolve_he,
     run_prepared, settle, shout, verify_status, HeAccess,
 };
 use super::exit::{CliError, ExitStatus};
+use super::lang::{t, tf};
 use super::term::print_json;
 use rhv_pki::audit::AuditConfig;
+use rhv_pki::i18n::pad;
 use rhv_pki::manager::endpoints;
 use rhv_pki::manager::maintenance::{self, CycleReport, CycleResult, HostedEngineCli};
 
@@ -110,7 +113,7 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
                         &serde_json::json!({"kind": "HeMaintenance", "apiVersion": "rhv-pki/v1", "hostedEngine": false, "detail": he.describe()}),
                     )?;
                 } else {
-                    println!("{}", he.describe());
+                    println!("{}", he.shown());
                 }
                 return Ok(ExitStatus::Unknown);
             };
@@ -130,22 +133,34 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
                 )?;
             } else {
                 println!(
-                    "global maintenance: {} ({})",
-                    if on { "ON" } else { "off" },
-                    gm.via()
+                    "{}",
+                    tf(
+                        "maint-status",
+                        &[
+                            (
+                                "state",
+                                t(if on { "maint-on" } else { "maint-off" }).as_str().into()
+                            ),
+                            ("via", gm.via().as_str().into()),
+                        ]
+                    )
                 );
                 for x in &hosts {
                     println!(
-                        "  host {} {:<30} score {:<5} engine vm {:<8} health {}{}",
+                        "  {} {} {} {} {} {} {} {} {}{}",
+                        t("maint-host"),
                         x.host_id,
-                        x.hostname,
-                        x.score.map(|s| s.to_string()).unwrap_or("-".into()),
-                        x.vm.as_deref().unwrap_or("-"),
+                        pad(&x.hostname, 30),
+                        t("maint-score"),
+                        pad(&x.score.map(|s| s.to_string()).unwrap_or("-".into()), 5),
+                        t("maint-engine-vm"),
+                        pad(x.vm.as_deref().unwrap_or("-"), 8),
+                        t("maint-health"),
                         x.health.as_deref().unwrap_or("-"),
                         if x.maintenance == Some(true) {
-                            " (local maintenance)"
+                            format!(" {}", t("maint-local-maintenance"))
                         } else {
-                            ""
+                            String::new()
                         }
                     );
                 }
@@ -157,9 +172,7 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
         MaintAction::Verify(v) => {
             let eps = endpoints_for(&v.loc, &v.ep);
             if eps.is_empty() {
-                return Err(CliError::Usage(
-                    "no TLS endpoints found in the Manager's configuration; name them with --endpoint NAME=HOST:PORT".into(),
-                ));
+                return Err(CliError::Usage(t("maint-no-endpoints")));
             }
             let pt = Duration::from_secs(v.ep.probe_timeout.max(1));
             let wait = Duration::from_secs(v.wait);
@@ -212,8 +225,12 @@ pub fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
         }
     }
     // A copy never restarts the live services (as resign / renew): --cycle says it should.
-    let p = prepare(&r.cycle, &r.loc, &r.names)?
-        .map_err(|why| CliError::Refused(format!("nothing restarted: {why}")))?;
+    let p = prepare(&r.cycle, &r.loc, &r.names)?.map_err(|why| {
+        CliError::Refused(tf(
+            "maint-nothing-restarted",
+            &[("why", super::phrases::shown(&why).as_str().into())],
+        ))
+    })?;
     if r.dry_run {
         if r.format == Format::Json {
             print_json(
@@ -225,19 +242,26 @@ pub fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
         return Ok(ExitStatus::Ok);
     }
     let restartable = p.restarts.iter().any(|s| s.restarts());
-    let refusal = if !restartable {
-        Some(format!(
-            "nothing restarted: no unit that reads {} is installed and running or enabled here",
-            r.names.join(", ")
-        ))
+    // Why nothing is restarted: English in the JSON document, the admin's language on stderr.
+    let refusal: Option<(String, String)> = if !restartable {
+        let w = Why::of(
+            "maint-no-unit",
+            &[("names", r.names.join(", ").as_str().into())],
+        );
+        Some((w.en, w.shown))
     } else if let Some(why) = p.refused() {
-        Some(format!("nothing restarted: {why}"))
+        Some((
+            why.to_string(),
+            p.he.unknown_shown().unwrap_or(why).to_string(),
+        ))
     } else if !p.options.restart {
-        Some("nothing restarted: --no-restart".to_string())
+        Some(("--no-restart".into(), "--no-restart".into()))
     } else {
         None
     };
-    if let Some(why) = refusal {
+    if let Some((en, local)) = refusal {
+        let why = Why::of("maint-nothing-restarted", &[("why", en.as_str().into())]).en;
+        let shown = tf("maint-nothing-restarted", &[("why", local.as_str().into())]);
         // Say what was found (the skips) before refusing.
         if r.format == Format::Json {
             print_json(
@@ -246,7 +270,7 @@ pub fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
         } else {
             print!("{}", p.render());
         }
-        return Err(CliError::Refused(why));
+        return Err(CliError::Refused(shown));
     }
     super::trail::started();
     let (mut rep, _) = run_prepared(&p, || Ok::<(), String>(()));
@@ -268,9 +292,9 @@ pub fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
 fn on_off(h: HeOnly, on: bool) -> Result<ExitStatus, CliError> {
     let he = resolve_he(&h.he, None)?;
     let Some(gm) = he.gm() else {
-        return Err(CliError::Usage(format!(
-            "cannot set global maintenance: {}",
-            he.describe()
+        return Err(CliError::Usage(tf(
+            "maint-cannot-set",
+            &[("why", he.shown().as_str().into())],
         )));
     };
     let s = settle(h.he.maintenance_timeout);
@@ -295,10 +319,27 @@ fn on_off(h: HeOnly, on: bool) -> Result<ExitStatus, CliError> {
     } else {
         match &result {
             Ok(()) => println!(
-                "global maintenance {} ({}{})",
-                if on { "ON" } else { "off" },
-                gm.via(),
-                if before == on { ", it already was" } else { "" }
+                "{}",
+                tf(
+                    "maint-set",
+                    &[
+                        (
+                            "state",
+                            t(if on { "maint-on" } else { "maint-off" }).as_str().into()
+                        ),
+                        ("via", gm.via().as_str().into()),
+                        (
+                            "already",
+                            if before == on {
+                                t("maint-already")
+                            } else {
+                                String::new()
+                            }
+                            .as_str()
+                            .into()
+                        ),
+                    ]
+                )
             ),
             Err(e) => eprintln!("rhv-pki: error: {e}"),
         }

@@ -40,7 +40,7 @@ pub fn confirm(yes: bool, refusal: impl FnOnce() -> String) -> Result<bool, CliE
     if !std::io::stdin().is_terminal() {
         return Err(CliError::Refused(refusal()));
     }
-    eprint!("Apply this plan? [y/N] ");
+    eprint!("{} ", super::lang::t("confirm-apply"));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
@@ -80,7 +80,7 @@ pub struct StderrProgress {
 impl change::Progress for StderrProgress {
     fn step(&mut self, what: &str) {
         if self.tty {
-            eprintln!("  .. {what}");
+            eprintln!("  .. {}", super::phrases::shown(what));
         }
     }
 }
@@ -91,7 +91,7 @@ impl maintenance::CycleProgress for StderrSteps {
     fn step(&mut self, what: &str) {
         use std::io::IsTerminal;
         if std::io::stderr().is_terminal() {
-            eprintln!("  .. {what}");
+            eprintln!("  .. {}", super::phrases::shown(what));
         }
     }
 }
@@ -105,8 +105,7 @@ pub struct Bars {
 
 impl rolling::Progress for Bars {
     fn wave(&self, index: usize, total: usize, hosts: &[String]) {
-        self.overall
-            .set_message(format!("wave {index}/{total}: {}", hosts.join(", ")));
+        self.overall.set_message(wave_line(index, total, hosts));
     }
     fn step(&self, host: &str, step: Step, detail: &str) {
         let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
@@ -120,11 +119,7 @@ impl rolling::Progress for Bars {
     fn done(&self, host: &str, ok: bool, detail: &str) {
         let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(pb) = m.remove(host) {
-            pb.finish_with_message(format!(
-                "{host}: {}{}",
-                if ok { "done" } else { "FAILED" },
-                sep(detail)
-            ));
+            pb.finish_with_message(format!("{host}: {}{}", done_word(ok), sep(detail)));
         }
         self.overall.inc(1);
     }
@@ -134,10 +129,7 @@ impl rolling::Progress for Bars {
 pub struct Lines;
 impl rolling::Progress for Lines {
     fn wave(&self, index: usize, total: usize, hosts: &[String]) {
-        say(&format!(
-            "rhv-pki: wave {index}/{total}: {}",
-            hosts.join(", ")
-        ));
+        say(&format!("rhv-pki: {}", wave_line(index, total, hosts)));
     }
     fn step(&self, host: &str, step: Step, detail: &str) {
         say(&format!(
@@ -149,7 +141,7 @@ impl rolling::Progress for Lines {
     fn done(&self, host: &str, ok: bool, detail: &str) {
         say(&format!(
             "rhv-pki: {host}: {}{}",
-            if ok { "done" } else { "FAILED" },
+            done_word(ok),
             sep(detail)
         ));
     }
@@ -163,15 +155,37 @@ fn sep(d: &str) -> String {
     }
 }
 
-pub fn step_name(s: Step) -> &'static str {
-    match s {
-        Step::Pending => "pending",
-        Step::MovingSpm => "moving SPM",
-        Step::Deactivating => "maintenance",
-        Step::Enrolling => "enroll certificate",
-        Step::Activating => "activate",
-        Step::Verifying => "verifying vdsm",
-        Step::Done => "done",
-        Step::Failed => "failed",
-    }
+/// `wave 2/5: h3, h4`, in the admin's language.
+fn wave_line(index: usize, total: usize, hosts: &[String]) -> String {
+    super::lang::tf(
+        "enroll-progress-wave",
+        &[
+            ("index", index.into()),
+            ("total", total.into()),
+            ("hosts", hosts.join(", ").as_str().into()),
+        ],
+    )
+}
+
+fn done_word(ok: bool) -> String {
+    super::lang::t(if ok {
+        "enroll-progress-done"
+    } else {
+        "enroll-progress-failed"
+    })
+}
+
+/// A host's step in the rolling cycle, in the admin's language (RHV's words: メンテナンスモード,
+/// 証明書の登録, アクティブ化).
+pub fn step_name(s: Step) -> String {
+    super::lang::t(match s {
+        Step::Pending => "enroll-step-pending",
+        Step::MovingSpm => "enroll-step-moving-spm",
+        Step::Deactivating => "enroll-step-maintenance",
+        Step::Enrolling => "enroll-step-enroll",
+        Step::Activating => "enroll-step-activate",
+        Step::Verifying => "enroll-step-verifying",
+        Step::Done => "enroll-step-done",
+        Step::Failed => "enroll-step-failed",
+    })
 }

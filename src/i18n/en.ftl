@@ -215,6 +215,732 @@ upgrade-check-failed = { $count ->
    *[other] { $count } pre-checks failed; nothing was changed
 }
 
+## change: conf / resign / renew / rollback (src/cli/change.rs)
+confirm-apply = Apply this plan? [y/N]
+change-plan-header = rhv-pki { $command }: plan for { $dir }
+change-plan-fqdn = (ENGINE_FQDN { $fqdn })
+change-nothing-to-do = nothing to do
+change-plan-conf = line { $line }: default_md { $from } -> { $to } (backup { $path }.YYYYmmddHHMMSS)
+change-col-name = NAME
+change-col-serial = SERIAL
+change-col-signature = SIGNATURE
+change-col-not-after = NOT AFTER
+change-col-key = KEY
+change-col-p12 = P12
+change-key-kept = kept
+change-key-new = new
+change-plan-why = why: { $reason }
+change-plan-ssh = ssh: { $file } ({ $type } certificate, id { $id }, principals { $principals }, signed by the CA key) { $old } -> { $new }{ $rewritten }
+change-plan-ssh-pub = ; { $file } rewritten
+change-plan-ssh-missing = missing
+change-plan-skipped = skipped { $name }: { $reason }
+change-plan-services = services to restart afterwards: { $units }
+change-plan-note = note: { $note }
+change-recovered = recovered: an interrupted run (backup { $backup }) was rolled back first
+change-applied = applied: { $files } files written; backup { $backup } in { $dir } (undo: { $undo } { $backup })
+change-restart-now = restart now (under hosted-engine global maintenance if this is a hosted engine):
+change-nothing-resigned = nothing needed re-signing (see skipped above; --all --force re-signs healthy certificates too); nothing changed
+change-nothing-due = nothing was due; nothing changed
+change-manual-step = manual step: { $step }
+change-refuse-no-terminal = refusing to { $what } without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)
+change-interrupted-pending = an interrupted run (backup { $backup }) left the PKI half-written: applying will roll it back first, so the plan above may change (or run: rhv-pki rollback { $backup })
+change-not-applied = not applied
+change-maintenance-not-set = global maintenance could not be set; nothing was changed
+rollback-would-restore = rhv-pki rollback --dry-run: would restore { $dir } from backup { $backup } in { $backups }
+rollback-restored = restored from backup { $backup }: { $restored } entries restored, { $removed } files removed; the state before the rollback is backup { $safety }
+rollback-restart = restart the services that use the restored files:
+rollback-interrupted = an interrupted change left { $dir } half-written: backup { $backup } ({ $reason }, { $created }) in { $backups } is incomplete.
+rollback-interrupted-undo = undo it (every file back as it was before that change): { $undo } { $backup }
+rollback-interrupted-end = (the next resign, renew or conf also undoes it before it plans); nothing was changed
+
+## change: the planner's reasons and notes, matched in their English to be shown translated
+## (src/cli/phrases.rs; the JSON keeps the English)
+phrase-sep = {"; "}
+phrase-resign-sha256 = re-sign with SHA-256 keeping the key: { $rest }
+phrase-resign-keep = re-sign keeping the key: { $rest }
+phrase-openssh-colon = OpenSSH certificate { $file }: { $rest }
+phrase-openssh-missing = OpenSSH certificate { $file } is missing ({ $pub } is there)
+phrase-openssh = OpenSSH certificate { $file } { $rest }
+phrase-nothing-to-fix-entity = nothing to fix: already { $alg }, SAN and p12 format fine, expires { $time } (not due)
+phrase-nothing-to-fix = nothing to fix: already { $alg }, expires { $time } (not due)
+phrase-signed-by-not-ca = signed by { $by }, not by the CA key ({ $ca })
+phrase-signed = signed { $alg }
+phrase-expires-in = expires in { $days } days (window { $window } d)
+phrase-expired-ago = expired { $days } days ago
+phrase-new-not-after = new notAfter { $time }
+phrase-not-after-stays = notAfter stays { $time }
+phrase-not-due = not due: expires { $time }
+phrase-p12-legacy = keys/{ $file }.p12 is { $format } (OpenSSL 3 needs the legacy provider)
+phrase-p12-friendly-name = keys/{ $file }.p12 key bag has a friendlyName (Java alias is not 1)
+phrase-web-too-long = valid { $days } days, web certificates at most { $max }
+phrase-no-san = no subjectAltName
+phrase-san-lacks = subjectAltName lacks { $name }
+phrase-not-before = not valid before { $time }
+phrase-force = --force re-signs it anyway
+phrase-third-party = third-party certificate (issuer { $issuer }), not signed by { $ca }
+phrase-already-forced = { $name }: already { $alg }, not due
+phrase-resigned-keeping = re-signed keeping the key
+phrase-renew-at-ca = renew it at its CA
+phrase-restart-engine-first = restart ovirt-engine before re-enrolling hosts (the engine caches the CA)
+phrase-ca-resigned = the CA was re-signed with its own key: existing host certificates stay valid, but every host keeps an old copy of the CA
+phrase-reenroll-before = re-enroll every host (Maintenance -> Enroll Certificate -> Activate) before the old CA's notAfter ({ $time })
+phrase-ca-had-expired = the CA had expired ({ $time }): hosts still hold that copy and their certificates chain to it, so the Manager cannot reach them until they are re-enrolled
+phrase-recover-first = for hosts the Manager can no longer talk to, use `rhv-pki hosts recover --ssh`, then Enroll Certificate the rest
+phrase-vmconsole-copy = { $file } is re-issued with { $name }: the vmconsole proxy reads its copy { $copy }, which this change does not write
+phrase-copy-afterwards = copy it there afterwards (keep that file's owner and mode)
+
+progress-lock-backup = locking and backing up the PKI directory
+progress-verify-written = verifying what was written
+progress-issuing = { $name }: issuing serial { $serial }
+progress-new-key = { $name }: generating a new RSA-2048 key
+progress-resign-ca = { $name }: re-signing with its own key
+progress-apache-ca = apache-ca.pem: the copy of ca.pem
+progress-openssh = { $file }: OpenSSH { $type } certificate signed by the CA key
+progress-maintenance-on = global maintenance on ({ $via })
+progress-writing = writing the PKI files
+progress-verifying = verifying { $count } endpoint(s)
+progress-maintenance-off = global maintenance off
+state-on-left-on = on (it was on before this run; left on)
+state-kept-on = ON — kept on because a restart failed; once the services run again: { $command }
+state-clear-it = ON — clear it: { $command }
+state-not-cleared = ON (could not be cleared after the failed attempt)
+state-off-as-found = off (as found)
+state-unknown = unknown (cannot be read)
+state-off = off
+state-was-on-before = it was on before this run
+manual-on-he-host = on a hosted-engine host: { $command }
+manual-if-he = if this Manager is a hosted engine, on a hosted-engine host: { $command }
+unit-not-installed = not installed on this Manager
+unit-masked = masked
+unit-disabled = disabled and not running: it reads the new files when started
+phrase-host-sha1 = sha1-signature: vdsm certificate signed with { $alg }
+phrase-host-chain = chain-invalid: not signed by the Manager's current CA
+phrase-host-no-san = missing-san: no subjectAltName extension
+phrase-host-san-mismatch = san-mismatch: SAN lacks the host address
+phrase-host-expiring = expiring: { $time } ({ $days } days left)
+phrase-host-expired = expired: { $time }
+phrase-host-issued-before = issued-before-ca-renewal: host still holds the CA copy from before { $time }
+phrase-host-unreadable = vdsm certificate could not be read ({ $error })
+phrase-host-not-probed = vdsm certificate not probed
+phrase-host-selected = selected
+enroll-up-to-date = up to date: serial { $serial } from the current CA, { $signature }, with SAN (--all-hosts re-enrolls it anyway)
+## maintenance: the maintenance cycle (src/cli/cycle.rs) and `maintenance …` (src/cli/maintenance.rs)
+cycle-prefix = cycle:
+cycle-plan-maintenance = global maintenance: { $via }
+cycle-plan-refused = RESTARTS REFUSED: the files are changed, no unit is restarted (exit 4); the commands are printed
+cycle-word-restart = restart
+cycle-word-print = PRINT
+cycle-word-skip = skip
+cycle-word-verify = verify
+cycle-word-skipped = skipped
+cycle-word-ok = ok
+cycle-word-failed = FAILED
+cycle-plan-must-serve = { $address } must serve { $file }
+cycle-not-live = maintenance cycle not run: this is not the live /etc/pki/ovirt-engine (pass --cycle to run maintenance, restarts and verification anyway)
+cycle-he-left-to-admin = left to the admin (--no-maintenance)
+cycle-he-none-rest = not a hosted engine (the REST API lists no HostedEngine VM)
+cycle-he-none-local = not a hosted engine (hosted-engine here is not deployed)
+cycle-he-evidence-exists = { $path } exists
+cycle-he-evidence-names = { $path } names { $key }
+cycle-he-unknown = hosted engine not detected and not ruled out (no --he-host, no --he-api, no hosted-engine command here — a hosted engine's Manager VM has none); restarting httpd or ovirt-engine outside global maintenance can make the HA agents restart the Manager VM: pass --he-host HOST or --he-api on a hosted engine, --no-maintenance if this Manager is not one (or you hold global maintenance), or --no-restart
+cycle-he-unknown-evidence = hosted engine not detected and not ruled out (no --he-host, no --he-api, no hosted-engine command here — a hosted engine's Manager VM has none); this Manager's files mark a hosted engine: { $evidence }; restarting httpd or ovirt-engine outside global maintenance can make the HA agents restart the Manager VM: pass --he-host HOST or --he-api on a hosted engine, --no-maintenance if this Manager is not one (or you hold global maintenance), or --no-restart
+cycle-step-maintenance-on = maintenance-on
+cycle-step-maintenance-already-on = maintenance-already-on
+cycle-step-files = files
+cycle-step-restart-refused = restart-refused
+cycle-step-restart = restart
+cycle-step-verify = verify
+cycle-step-maintenance-left-on = maintenance-left-on
+cycle-step-maintenance-kept-on = maintenance-kept-on
+cycle-step-maintenance-off = maintenance-off
+cycle-endpoint = endpoint
+cycle-check-current = current
+cycle-check-stale = STALE
+cycle-check-unreachable = UNREACHABLE
+cycle-check-file-unreadable = FILE-UNREADABLE
+cycle-endpoint-served = served { $served } / on disk { $disk }
+cycle-maintenance-now = global maintenance now: { $state }
+cycle-todo = to do: { $step }
+cycle-attention-refused = ATTENTION: restarts refused: { $detail }
+cycle-attention-kept-on = ATTENTION: global maintenance is still ON because a restart failed: { $state }
+maint-status = global maintenance: { $state } ({ $via })
+maint-set = global maintenance { $state } ({ $via }{ $already })
+maint-on = ON
+maint-off = off
+maint-already = , it already was
+maint-host = host
+maint-score = score
+maint-engine-vm = engine vm
+maint-health = health
+maint-local-maintenance = (local maintenance)
+maint-no-endpoints = no TLS endpoints found in the Manager's configuration; name them with --endpoint NAME=HOST:PORT
+maint-nothing-restarted = nothing restarted: { $why }
+maint-no-unit = no unit that reads { $names } is installed and running or enabled here
+maint-cannot-set = cannot set global maintenance: { $why }
+
+## enroll: `hosts enroll` (src/cli/enroll.rs, the progress in src/cli/term.rs)
+enroll-nothing = Nothing to enroll.
+enroll-plan = Plan: { $hosts } host(s) in { $waves } wave(s), at most { $parallel } out of service at once.
+enroll-wave = wave { $index }:
+enroll-tag-spm = SPM: role moved first
+enroll-tag-hosted-engine = hosted-engine
+enroll-tag-kept-in-maintenance = already in maintenance: enrolled, left in maintenance
+enroll-tag-vms = { $vms } VM(s), { $mib } MiB to migrate
+enroll-tag-sep = {", "}
+enroll-col-cluster = cluster
+enroll-col-serial = serial
+enroll-col-status = status
+enroll-note-expired = note: the certificate has expired: the Manager cannot reach vdsm with it (the host goes non-responsive), so recover it over SSH: { $action }
+enroll-skipped = skipped
+enroll-args-not-recorded = arguments not recorded
+enroll-would-discard = would discard the unfinished run in { $state } ({ $args })
+enroll-discarding = discarding the unfinished run in { $state } ({ $args })
+enroll-attention-discarded = ATTENTION: host { $host } was left out of service by the discarded run (status { $status }); a new plan finds it as it is now
+enroll-warning-weak-https = warning: the Manager's HTTPS certificate (serial { $serial }) is signed with { $signature }; re-sign it: rhv-pki resign apache
+enroll-attention-out = ATTENTION: host { $host } is out of service from the saved run (status { $status }); resuming its cycle
+enroll-attention-out-dry = ATTENTION: host { $host } is out of service from the saved run (status { $status }); a resume continues its cycle
+enroll-resume-out = , out of service: { $hosts }
+enroll-resuming = resuming the run in { $state } ({ $done } of { $total } host(s) done{ $out }); only its remaining hosts are shown
+enroll-would-resume = would resume the run in { $state } ({ $done } of { $total } host(s) done{ $out }); only its remaining hosts are shown
+enroll-left-alone = only hosts whose certificate needs it are enrolled; { $count } host(s) already serve a current certificate (current CA, SHA-256, with SAN) and are left alone: { $hosts } — --all-hosts re-enrolls them too
+enroll-saved-progress = Saved progress (serials above are from when the run was planned):
+enroll-saved-enrolled = , enrolled (881): only activated and verified
+enroll-saved-out = , out of service
+enroll-refuse-no-terminal = refusing to take hosts out of service without --yes: stdin is not a terminal, so nobody can confirm; nothing was done (use --dry-run to see the plan)
+enroll-confirm = Proceed with these waves? [y/N]
+enroll-nothing-done = nothing done
+enroll-result = Result:
+enroll-out-unknown = its status is unknown (the Manager did not answer)
+enroll-out-maintenance = it is in maintenance, NOT back up
+enroll-out-status = it is { $status }, NOT back up
+enroll-attention-after = ATTENTION: host { $host } is out of service after this run's cycle: { $why }
+enroll-interrupted = interrupted by { $signal }: no new host was started; state kept in { $state }
+enroll-to-resume = to resume: { $command }
+enroll-progress-wave = wave { $index }/{ $total }: { $hosts }
+enroll-progress-done = done
+enroll-progress-failed = FAILED
+enroll-step-pending = pending
+enroll-step-moving-spm = moving SPM
+enroll-step-maintenance = maintenance
+enroll-step-enroll = enroll certificate
+enroll-step-activate = activate
+enroll-step-verifying = verifying vdsm
+enroll-step-done = done
+enroll-step-failed = failed
+
+## recover: `hosts recover` (src/cli/hosts.rs)
+recover-plan-header = rhv-pki { $command }: plan for { $dir } (O={ $org }, valid { $from } -> { $to }, { $days } days)
+recover-plan-host = host { $host } (ssh { $addr }:{ $port })
+recover-plan-cert = { $subject } SAN { $san } serial { $old } -> { $new } (was valid until { $until }), key kept: { $key }
+recover-plan-install = install: { $files }
+recover-plan-manager = Manager: { $files }, certs/{ $serial }.pem, database.txt, serial.txt
+recover-plan-ca-copy = ca copy { $path } <- Manager { $ca }.pem (was serial { $old })
+recover-plan-then = then: systemctl restart { $units }; probe { $endpoint }
+recover-plan-unreachable = UNREACHABLE { $host }: { $reason }
+recover-refuse-no-terminal = refusing to recover hosts without --yes: stdin is not a terminal, so nobody can confirm; no host was contacted and nothing changed (see the plan: --dry-run; apply it: --yes)
+recover-refuse-no-terminal-short = refusing to recover hosts without --yes: stdin is not a terminal (use --dry-run to see the plan)
+recover-manager-failed = Manager: FAILED: { $error }
+recover-manager-written = Manager: { $files } files written; backup { $backup } in { $dir } (undo: { $undo } { $backup })
+recover-host-ok = host { $host }: recovered; vdsm serves serial { $serial }; { $files } files installed, backups: { $backups }
+recover-none = none
+recover-nothing = nothing
+recover-not-restarted = services NOT restarted (--no-restart); run on { $host }:
+recover-then-confirm = then confirm with: rhv-pki hosts audit --ssh
+recover-host-failed = host { $host }: FAILED: { $error }
+recover-installed = installed: { $files }
+recover-not-installed = not installed: { $files }
+recover-host-backups = backups on the host: { $files }
+recover-restarted = restarted: { $units }
+recover-still-to-run = still to run: { $command }
+
+## help: every --help text of the command tree (src/cli/help.rs: keys from the command path
+## and the argument id; these must equal the doc comments, a test checks), then clap's own words
+help-about = Audit, re-sign and renew the X.509 PKI of an oVirt / RHV Manager
+help-after-help = Each command's --help (and man page) lists the exit codes it returns. Bad arguments exit 3 everywhere (UNKNOWN in Nagios terms); --help and --version exit 0.
+help-arg-lang = The language of what a person reads (tables, messages, plans, help): en or ja (a locale name such as ja_JP.UTF-8 is read too). Default: LC_ALL, LC_MESSAGES, LANG as gettext reads them. JSON, finding codes, exit codes and metrics never change with it
+help-audit-about = Check every certificate of the Manager's PKI directory (read-only)
+help-audit-long-about =
+    Check every certificate of the Manager's PKI directory (read-only).
+
+    Exit codes (the Nagios plugin convention): 0 OK; 1 WARNING; 2 CRITICAL; 3 UNKNOWN (the audit could not run: bad arguments, missing or unreadable PKI directory, a side job such as --textfile-dir or --post-events failed).
+help-audit-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-audit-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-audit-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-audit-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-audit-arg-at = Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now
+help-audit-arg-warn-days = Warn when a certificate expires within this many days, every role [default: per role, as renew: 60 web, 365 others and CAs; or config.toml]
+help-audit-arg-crit-days = Critical when a certificate expires within this many days, every role [default: 30, or config.toml]
+help-audit-arg-format = Output format
+help-audit-arg-format-value-table = kubeadm-style table
+help-audit-arg-format-value-json = Versioned JSON document
+help-audit-arg-format-value-prometheus = Prometheus text exposition (node_exporter textfile collector)
+help-audit-arg-format-value-nagios = One Nagios/NRPE/Icinga plugin line: `STATE: summary | perfdata`
+help-audit-arg-textfile-dir = Also write Prometheus metrics atomically to DIR/rhv_pki.prom (node_exporter textfile collector)
+help-audit-arg-config = Config file (TOML; thresholds per role class, default locations) [default: /etc/rhv-pki/config.toml if present]
+help-audit-arg-color = Colour the table: auto = only on a terminal
+help-audit-arg-policy = Also give one readiness verdict for a platform: `el9` lists everything RHEL 9's DEFAULT crypto policy rejects or OpenSSL 3 cannot read (SHA-1 signatures, RC2-40 PKCS#12, RSA < 2048, `default_md = sha1`), each with the command that fixes it. Not ready makes the exit code at least 1 (WARNING); see README "RHEL 9 readiness"
+help-audit-arg-policy-value-el9 = RHEL 9: what its DEFAULT crypto policy rejects or OpenSSL 3 cannot read
+help-audit-arg-threads = Worker threads (0 = one per CPU)
+help-audit-arg-post-events = Post a summary event into the Manager's audit log when the audit finds a warning or worse, so ovirt-engine-notifier mail/SNMP subscriptions carry it (one per day and severity; the Manager de-duplicates by custom id)
+help-audit-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-heading-manager-api-post-events = Manager API (--post-events)
+help-audit-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-audit-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-audit-arg-user = The Manager user to log in as (USER@PROFILE)
+help-audit-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-audit-arg-api-timeout = Seconds per request
+help-audit-arg-probe = Also connect to the Manager's TLS endpoints and report `restart-needed` when one serves another certificate than the file on disk (`endpoint-unreachable` when it shows none)
+help-heading-endpoint-probe-probe = Endpoint probe (--probe)
+help-audit-arg-endpoints = An endpoint to check, overriding its discovered address: NAME=HOST:PORT with NAME one of httpd, jboss, websocket-proxy, imageio, imageio-proxy, ovirt-provider-ovn (repeatable)
+help-audit-arg-probe-timeout = Seconds one TLS probe may take
+help-conf-about = Set `default_md = sha256` in openssl.conf (backup kept, every other byte unchanged)
+help-conf-long-about =
+    Set `default_md = sha256` in openssl.conf (backup kept, every other byte unchanged).
+
+    Exit codes: 0 done (or nothing to do, or --dry-run); 1 a step failed and everything was rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and stdin is not a terminal; the lock or a check refused); 3 usage error.
+help-conf-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-conf-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-conf-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-conf-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-conf-arg-dry-run = Print the plan and change nothing
+help-conf-arg-yes = Apply without asking (required when stdin is not a terminal)
+help-conf-arg-format = Output format
+help-conf-arg-format-value-table = Text for people
+help-conf-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-conf-arg-backup-dir = Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups]
+help-conf-arg-lock-timeout = How long to wait for the CA lock held by an engine enrollment
+help-conf-arg-legacy-lock-dir = The 4.2–4.4 lock directory [default: /tmp/ovirt-engine-pki.v2.lock, under --root when given]
+help-conf-arg-config = Config file: `[thresholds]` windows decide what is due, as for `audit` [default: /etc/rhv-pki/config.toml if present]
+help-resign-about = Re-sign certificates with SHA-256 keeping their keys (the SHA-1 -> SHA-256 runbook)
+help-resign-long-about =
+    Re-sign certificates with SHA-256 keeping their keys (the SHA-1 -> SHA-256 runbook).
+
+    Exit codes: 0 done (or nothing to do, or --dry-run); 1 a step failed and everything was rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and stdin is not a terminal; a check refused the plan; global maintenance could not be set); 3 usage error; 4 files changed but the maintenance cycle did not finish (a restart failed and global maintenance is kept on, restarts were refused because a hosted engine could not be ruled out, global maintenance could not be cleared, or an endpoint showed no certificate after its restart: endpoint-unreachable); 5 files changed and services restarted, but an endpoint still serves the old certificate (restart-needed).
+
+    The maintenance cycle runs on the live PKI, or with --cycle; without it only the first four codes occur.
+help-resign-arg-names = Certificates to re-sign: ca, qemu-ca, engine, apache, websocket-proxy, jboss, …
+help-resign-arg-all = Every CA and entity that needs it: weak (SHA-1/MD5, RC2-40 p12, missing SAN, …) or due; the plan says why each is included or skipped (third-party certificates are left alone)
+help-resign-arg-force = With --all: re-sign healthy certificates too (every CA and entity present)
+help-resign-arg-ca-days = CA validity in days from now when a CA is re-signed [default: 3650, but never earlier than the CA's current notAfter]
+help-resign-arg-days = Entity validity in days [default: 1827, web certificates 398, as oVirt 4.5]
+help-resign-arg-p12-format = PKCS#12 format [default: the original's family; RC2-40 always becomes 3DES]
+help-resign-arg-p12-format-value-legacy3des = PBE-SHA1-3DES + SHA-1 MAC (readable everywhere without the legacy provider)
+help-resign-arg-p12-format-value-modern = PBES2/AES-256-CBC + HMAC-SHA256 (OpenSSL 3 default)
+help-resign-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-resign-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-resign-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-resign-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-resign-arg-dry-run = Print the plan and change nothing
+help-resign-arg-yes = Apply without asking (required when stdin is not a terminal)
+help-resign-arg-format = Output format
+help-resign-arg-format-value-table = Text for people
+help-resign-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-resign-arg-backup-dir = Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups]
+help-resign-arg-lock-timeout = How long to wait for the CA lock held by an engine enrollment
+help-resign-arg-legacy-lock-dir = The 4.2–4.4 lock directory [default: /tmp/ovirt-engine-pki.v2.lock, under --root when given]
+help-resign-arg-config = Config file: `[thresholds]` windows decide what is due, as for `audit` [default: /etc/rhv-pki/config.toml if present]
+help-resign-arg-no-maintenance = Do not touch hosted-engine global maintenance: this Manager is not a hosted engine, or you hold global maintenance yourself. Needed for restarts when no hosted engine is detected and none can be ruled out (--he-host / --he-api / a local hosted-engine)
+help-heading-maintenance-cycle-the-live-pki-or-cycle = Maintenance cycle (the live PKI, or --cycle)
+help-resign-arg-no-restart = Do not restart services: print the exact commands instead
+help-resign-arg-no-verify = Do not check the endpoints after restarting
+help-resign-arg-cycle = Run the cycle (maintenance, restarts, verify) although --root / --pki-dir is not the live /etc/pki/ovirt-engine (by default the cycle runs only on the live PKI)
+help-resign-arg-verify-timeout = Seconds the endpoints may take to serve the new certificates after the restarts
+help-resign-arg-endpoints = An endpoint to check, overriding its discovered address: NAME=HOST:PORT with NAME one of httpd, jboss, websocket-proxy, imageio, imageio-proxy, ovirt-provider-ovn (repeatable)
+help-resign-arg-probe-timeout = Seconds one TLS probe may take
+help-resign-arg-he-host = A hosted-engine host to drive global maintenance on (`localhost`: this machine)
+help-resign-arg-he-api = Drive global maintenance through the Manager's REST API (the HostedEngine VM's maintenance action) instead of `hosted-engine` on a host (also done without this flag when --password-file is given)
+help-resign-arg-maintenance-timeout = Seconds global maintenance may take to show after setting it
+help-resign-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-heading-manager-api-he-api = Manager API (--he-api)
+help-resign-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-resign-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-resign-arg-user = The Manager user to log in as (USER@PROFILE)
+help-resign-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-resign-arg-api-timeout = Seconds per request
+help-renew-about = Re-issue the certificates that expire soon, or the ones named
+help-renew-long-about =
+    Re-issue the certificates that expire soon, or the ones named.
+
+    Exit codes: 0 done (or nothing was due, or --dry-run); 1 a step failed and everything was rolled back; 2 refused before changing anything (not confirmed: answered no, or no --yes and stdin is not a terminal; a check refused the plan; global maintenance could not be set); 3 usage error; 4 files changed but the maintenance cycle did not finish (a restart failed and global maintenance is kept on, restarts were refused because a hosted engine could not be ruled out, global maintenance could not be cleared, or an endpoint showed no certificate after its restart: endpoint-unreachable); 5 files changed and services restarted, but an endpoint still serves the old certificate (restart-needed).
+
+    The maintenance cycle runs on the live PKI, or with --cycle; without it only the first four codes occur.
+help-renew-arg-names = Only these certificates [default: every one that is due]
+help-renew-arg-within = Renew what expires within DAYS [default: the warning window of each role, as audit: 60 for web certificates, 365 otherwise, as engine-setup; or config.toml]
+help-renew-arg-keep-key = Keep each key (default)
+help-renew-arg-new-key = Generate new RSA-2048 keys (never for engine)
+help-renew-arg-ca-days = CA validity in days from now when a CA is re-signed [default: 3650, but never earlier than the CA's current notAfter]
+help-renew-arg-days = Entity validity in days [default: 1827, web certificates 398, as oVirt 4.5]
+help-renew-arg-p12-format = PKCS#12 format [default: the original's family; RC2-40 always becomes 3DES]
+help-renew-arg-p12-format-value-legacy3des = PBE-SHA1-3DES + SHA-1 MAC (readable everywhere without the legacy provider)
+help-renew-arg-p12-format-value-modern = PBES2/AES-256-CBC + HMAC-SHA256 (OpenSSL 3 default)
+help-renew-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-renew-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-renew-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-renew-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-renew-arg-dry-run = Print the plan and change nothing
+help-renew-arg-yes = Apply without asking (required when stdin is not a terminal)
+help-renew-arg-format = Output format
+help-renew-arg-format-value-table = Text for people
+help-renew-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-renew-arg-backup-dir = Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups]
+help-renew-arg-lock-timeout = How long to wait for the CA lock held by an engine enrollment
+help-renew-arg-legacy-lock-dir = The 4.2–4.4 lock directory [default: /tmp/ovirt-engine-pki.v2.lock, under --root when given]
+help-renew-arg-config = Config file: `[thresholds]` windows decide what is due, as for `audit` [default: /etc/rhv-pki/config.toml if present]
+help-renew-arg-no-maintenance = Do not touch hosted-engine global maintenance: this Manager is not a hosted engine, or you hold global maintenance yourself. Needed for restarts when no hosted engine is detected and none can be ruled out (--he-host / --he-api / a local hosted-engine)
+help-renew-arg-no-restart = Do not restart services: print the exact commands instead
+help-renew-arg-no-verify = Do not check the endpoints after restarting
+help-renew-arg-cycle = Run the cycle (maintenance, restarts, verify) although --root / --pki-dir is not the live /etc/pki/ovirt-engine (by default the cycle runs only on the live PKI)
+help-renew-arg-verify-timeout = Seconds the endpoints may take to serve the new certificates after the restarts
+help-renew-arg-endpoints = An endpoint to check, overriding its discovered address: NAME=HOST:PORT with NAME one of httpd, jboss, websocket-proxy, imageio, imageio-proxy, ovirt-provider-ovn (repeatable)
+help-renew-arg-probe-timeout = Seconds one TLS probe may take
+help-renew-arg-he-host = A hosted-engine host to drive global maintenance on (`localhost`: this machine)
+help-renew-arg-he-api = Drive global maintenance through the Manager's REST API (the HostedEngine VM's maintenance action) instead of `hosted-engine` on a host (also done without this flag when --password-file is given)
+help-renew-arg-maintenance-timeout = Seconds global maintenance may take to show after setting it
+help-renew-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-renew-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-renew-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-renew-arg-user = The Manager user to log in as (USER@PROFILE)
+help-renew-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-renew-arg-api-timeout = Seconds per request
+help-rollback-about = Restore the PKI directory and engine.conf.d from a backup, byte-identical
+help-rollback-long-about =
+    Restore the PKI directory and engine.conf.d from a backup, byte-identical.
+
+    Exit codes: 0 restored (or --dry-run); 2 refused, or the restore failed (an interrupted change must be undone first; not confirmed: answered no, or no --yes and stdin is not a terminal; the lock or the backup could not be used: see the message); 3 usage error (no such backup, no completed change to roll back, not a PKI directory).
+help-rollback-arg-id = Backup id (see `rhv-pki backups`) [default: the newest completed change]
+help-rollback-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-rollback-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-rollback-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-rollback-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-rollback-arg-dry-run = Print the plan and change nothing
+help-rollback-arg-yes = Apply without asking (required when stdin is not a terminal)
+help-rollback-arg-format = Output format
+help-rollback-arg-format-value-table = Text for people
+help-rollback-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-rollback-arg-backup-dir = Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups]
+help-rollback-arg-lock-timeout = How long to wait for the CA lock held by an engine enrollment
+help-rollback-arg-legacy-lock-dir = The 4.2–4.4 lock directory [default: /tmp/ovirt-engine-pki.v2.lock, under --root when given]
+help-rollback-arg-config = Config file: `[thresholds]` windows decide what is due, as for `audit` [default: /etc/rhv-pki/config.toml if present]
+help-backups-about = List rhv-pki's backups
+help-backups-long-about =
+    List rhv-pki's backups.
+
+    Exit codes: 0 listed; 2 the backup directory cannot be read; 3 usage error (not a PKI directory).
+help-backups-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-backups-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-backups-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-backups-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-backups-arg-backup-dir = Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups]
+help-backups-arg-format = Output format
+help-backups-arg-format-value-table = Text for people
+help-backups-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-hosts-about = The hosts: audit what they serve (TLS) or hold (--ssh), recover expired ones over SSH, re-enroll them in rolling maintenance waves through the Manager
+help-hosts-audit-about = Read every host's certificate set and judge it against the Manager's current CAs
+help-hosts-audit-long-about =
+    Read every host's certificate set and judge it against the Manager's current CAs.
+
+    Exit codes (Nagios): 0 OK; 1 WARNING; 2 CRITICAL (an unreachable host is critical); 3 UNKNOWN (bad arguments, unreadable PKI directory, the Manager could not be asked for its hosts, the textfile could not be written).
+help-hosts-audit-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-hosts-audit-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-hosts-audit-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-hosts-audit-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-hosts-audit-arg-ssh = Reach the hosts over SSH and read their certificate files; without it, `hosts audit` handshakes with each host's vdsm over TLS, as the engine does
+help-hosts-audit-arg-hosts = A host: NAME (its address as the Manager knows it) or NAME=ADDR[:PORT] to connect elsewhere (with --ssh: the SSH address, `local` = this machine; without: the vdsm endpoint). Repeatable [default with --ssh: every host with a certs/<host>.cer in the PKI directory; without: the Manager's hosts, through its REST API]
+help-hosts-audit-arg-ssh-user = The user to log in as on the hosts
+help-hosts-audit-arg-ssh-key = Private key file [default: ssh-agent via SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_rsa]
+help-hosts-audit-arg-known-hosts = known_hosts file to verify host keys with [default: ~/.ssh/known_hosts]
+help-hosts-audit-arg-ssh-port = SSH port of the hosts (a --host NAME=ADDR:PORT overrides it for that host)
+help-hosts-audit-arg-accept-new-host-key = Record the key of a host known_hosts does not know yet (a changed key is never accepted)
+help-hosts-audit-arg-connect-timeout = Seconds to connect and authenticate to one host
+help-hosts-audit-arg-command-timeout = Seconds one command on a host may take
+help-hosts-audit-arg-max-parallel = Hosts worked on at the same time
+help-hosts-audit-arg-host-prefix = Relocate host paths under DIR ({"{"}host{"}"} = the host name), e.g. for a test bed where /etc/pki/vdsm of host h1 is DIR/h1/etc/pki/vdsm
+help-hosts-audit-arg-at = Judge the certificates as of this time (YYYY-MM-DD or RFC 3339) instead of now
+help-hosts-audit-arg-warn-days = Warn when a certificate expires within this many days [default: 365 for host certificates, as the Manager and hosts enroll --only-needed; or config.toml]
+help-hosts-audit-arg-crit-days = Critical when a certificate expires within this many days [default: 30, or config.toml]
+help-hosts-audit-arg-format = Output format
+help-hosts-audit-arg-format-value-table = kubeadm-style table
+help-hosts-audit-arg-format-value-json = Versioned JSON document
+help-hosts-audit-arg-format-value-prometheus = Prometheus text exposition (node_exporter textfile collector)
+help-hosts-audit-arg-format-value-nagios = One Nagios/NRPE/Icinga plugin line: `STATE: summary | perfdata`
+help-hosts-audit-arg-textfile-dir = Also write Prometheus metrics atomically to DIR/rhv_pki_hosts.prom (node_exporter textfile collector; beside audit's rhv_pki.prom)
+help-hosts-audit-arg-config = Config file (TOML thresholds per role class) [default: /etc/rhv-pki/config.toml if present]
+help-hosts-audit-arg-color = Colour the table: auto = only on a terminal
+help-hosts-audit-arg-policy = Also give one readiness verdict: `el9` lists what RHEL 9's DEFAULT crypto policy rejects on the hosts (SHA-1 signatures, vmconsole certificates signed ssh-rsa, RSA < 2048), each with its fix; not ready makes the exit code at least 1 (WARNING)
+help-hosts-audit-arg-policy-value-el9 = RHEL 9: what its DEFAULT crypto policy rejects or OpenSSL 3 cannot read
+help-hosts-audit-arg-cluster = Without --ssh: only hosts of these clusters (names)
+help-hosts-audit-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-heading-manager-api-without-ssh = Manager API (without --ssh)
+help-hosts-audit-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-hosts-audit-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-hosts-audit-arg-user = The Manager user to log in as (USER@PROFILE)
+help-hosts-audit-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-hosts-audit-arg-api-timeout = Seconds per request
+help-hosts-audit-arg-vdsm-port = vdsm's port on every host
+help-heading-vdsm-tls-without-ssh = vdsm TLS (without --ssh)
+help-hosts-audit-arg-vdsm-endpoint = Where one host's vdsm really listens: NAME=HOST:PORT (NAME is the host's name or address); repeatable
+help-hosts-audit-arg-probe-timeout = Seconds per TLS handshake
+help-hosts-audit-arg-probe-parallel = Handshakes at once
+help-hosts-recover-about = Re-issue host certificates the Manager can no longer use (expired, CA changed) keeping each host's keys, install them, restart the services and confirm what vdsm serves
+help-hosts-recover-long-about =
+    Re-issue host certificates the Manager can no longer use (expired, CA changed) keeping each host's keys, install them, restart the services and confirm what vdsm serves.
+
+    Exit codes: 0 done (or nothing due, or --dry-run with every host read); 1 a host could not be read or recovered, or the Manager write failed (Manager rolled back; the host's state is reported); 2 refused, nothing changed (not confirmed: without --yes on a stdin that is not a terminal no host is contacted; the lock or a check refused); 3 usage error.
+help-hosts-recover-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-hosts-recover-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-hosts-recover-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-hosts-recover-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-hosts-recover-arg-ssh = Reach the hosts over SSH and read their certificate files; without it, `hosts audit` handshakes with each host's vdsm over TLS, as the engine does
+help-hosts-recover-arg-hosts = A host: NAME (its address as the Manager knows it) or NAME=ADDR[:PORT] to connect elsewhere (with --ssh: the SSH address, `local` = this machine; without: the vdsm endpoint). Repeatable [default with --ssh: every host with a certs/<host>.cer in the PKI directory; without: the Manager's hosts, through its REST API]
+help-hosts-recover-arg-ssh-user = The user to log in as on the hosts
+help-hosts-recover-arg-ssh-key = Private key file [default: ssh-agent via SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_rsa]
+help-hosts-recover-arg-known-hosts = known_hosts file to verify host keys with [default: ~/.ssh/known_hosts]
+help-hosts-recover-arg-ssh-port = SSH port of the hosts (a --host NAME=ADDR:PORT overrides it for that host)
+help-hosts-recover-arg-accept-new-host-key = Record the key of a host known_hosts does not know yet (a changed key is never accepted)
+help-hosts-recover-arg-connect-timeout = Seconds to connect and authenticate to one host
+help-hosts-recover-arg-command-timeout = Seconds one command on a host may take
+help-hosts-recover-arg-max-parallel = Hosts worked on at the same time
+help-hosts-recover-arg-host-prefix = Relocate host paths under DIR ({"{"}host{"}"} = the host name), e.g. for a test bed where /etc/pki/vdsm of host h1 is DIR/h1/etc/pki/vdsm
+help-hosts-recover-arg-dry-run = Print the plan and change nothing (hosts are still read to make it)
+help-hosts-recover-arg-yes = Apply without asking (required when stdin is not a terminal)
+help-hosts-recover-arg-format = Output format
+help-hosts-recover-arg-format-value-table = Text for people
+help-hosts-recover-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-hosts-recover-arg-days = Validity of the new host certificates (VdsCertificateValidityInDays)
+help-hosts-recover-arg-within = Also recover hosts whose certificates expire within DAYS
+help-hosts-recover-arg-force = Re-issue even when nothing is due
+help-hosts-recover-arg-no-restart = Do not restart services on the hosts: print the commands to run instead
+help-hosts-recover-arg-vdsm-port = vdsm's TLS port, probed after the restart
+help-hosts-recover-arg-probe-timeout = How long to wait for vdsm to serve the new certificate after the restart
+help-hosts-recover-arg-backup-dir = Where backups of the Manager PKI are kept [default: /var/lib/rhv-pki/backups, under --root when given]
+help-hosts-recover-arg-lock-timeout = How long to wait for the CA lock held by an engine enrollment
+help-hosts-enroll-about = Re-enroll host certificates in rolling maintenance waves through the Manager: Maintenance → Enroll Certificate → Activate, then prove vdsm serves the new certificate
+help-hosts-enroll-long-about =
+    Re-enroll host certificates in rolling maintenance waves through the Manager: Maintenance → Enroll Certificate → Activate, then prove vdsm serves the new certificate.
+
+    Exit codes: 0 done (or nothing to do, or --dry-run); 1 a host failed (see the report; hosts left in maintenance are listed); 2 refused before changing anything (not confirmed: answered no, or no --yes and stdin is not a terminal; login or TLS to the Manager; a saved run with other arguments; the plan cannot keep the HostedEngine VM safe); 3 usage error; 129 hangup, 130 interrupted, 143 terminated (re-run the same command to resume).
+help-hosts-enroll-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-hosts-enroll-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-hosts-enroll-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-hosts-enroll-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-hosts-enroll-arg-cluster = Only hosts of these clusters (names)
+help-hosts-enroll-arg-host = Only these hosts (names or addresses)
+help-hosts-enroll-arg-only-needed = Only hosts whose served certificate needs it: SHA-1, expiring within --within, not signed by the current CA, SAN without the address, issued before the CA was re-signed. This is the default; the flag is kept for compatibility
+help-hosts-enroll-arg-all-hosts = Re-enroll every selected host, also those whose certificate is already current
+help-hosts-enroll-arg-within = Certificates expiring within this many days need a re-enrollment
+help-hosts-enroll-arg-discard-state = Drop the unfinished run recorded in the state file (kept beside it as `<state>.discarded`) and plan anew
+help-hosts-enroll-arg-max-parallel = Never more than this many hosts out of service at once
+help-hosts-enroll-arg-dry-run = Print the plan and change nothing
+help-hosts-enroll-arg-yes = Run without asking (required when stdin is not a terminal)
+help-hosts-enroll-arg-format = Output format
+help-hosts-enroll-arg-format-value-table = Text for people
+help-hosts-enroll-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-hosts-enroll-arg-state = The run's state file (resume by re-running the same command) [default: /var/lib/rhv-pki/enroll-state.json, under --root when given]
+help-hosts-enroll-arg-poll-interval = Seconds between status polls
+help-hosts-enroll-arg-maintenance-timeout = Seconds a host may take to reach maintenance before it is given back and the run stops
+help-hosts-enroll-arg-install-start-timeout = Seconds for Enroll Certificate to start (installing / event 881)
+help-hosts-enroll-arg-install-timeout = Seconds for Enroll Certificate to finish
+help-hosts-enroll-arg-activate-timeout = Seconds for an activated host to come up
+help-hosts-enroll-arg-settle-timeout = Seconds a host still on its way (unassigned, initializing, preparing for maintenance) is read again before the run declares where it ended up
+help-hosts-enroll-arg-outage-timeout = Seconds safe reads keep being retried while the Manager is unreachable or answers 500/502/503/504 (a restart, an outage), with back-off
+help-hosts-enroll-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-heading-manager-api = Manager API
+help-hosts-enroll-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-hosts-enroll-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-hosts-enroll-arg-user = The Manager user to log in as (USER@PROFILE)
+help-hosts-enroll-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-hosts-enroll-arg-api-timeout = Seconds per request
+help-hosts-enroll-arg-vdsm-port = vdsm's port on every host
+help-heading-vdsm-tls = vdsm TLS
+help-hosts-enroll-arg-vdsm-endpoint = Where one host's vdsm really listens: NAME=HOST:PORT (NAME is the host's name or address); repeatable
+help-hosts-enroll-arg-probe-timeout = Seconds per TLS handshake
+help-hosts-enroll-arg-probe-parallel = Handshakes at once
+help-upgrade-about = The whole upgrade-guide runbook as one resumable command: pre-checks (all reported at once), openssl.conf, re-sign what is weak or due, the maintenance cycle, host re-enrollment in waves, a final audit. `--dry-run` prints the plan and the pre-checks; the state is saved after every phase, so a re-run resumes at the failed phase and never repeats a finished one (`upgrade status` shows it, from another terminal too)
+help-upgrade-long-about =
+    The whole upgrade-guide runbook as one resumable command: pre-checks (all reported at once), openssl.conf, re-sign what is weak or due, the maintenance cycle, host re-enrollment in waves, a final audit. `--dry-run` prints the plan and the pre-checks; the state is saved after every phase, so a re-run resumes at the failed phase and never repeats a finished one (`upgrade status` shows it, from another terminal too).
+
+    Exit codes: 0 complete (or nothing to do, or --dry-run with every pre-check passing); 1 a phase failed (a re-sign rolled back, or a host's enrollment failed); 2 refused before changing anything (a pre-check failed, not confirmed, the saved state is another run's), or the final audit still finds something critical; 3 usage error; 4 files changed but the maintenance cycle did not finish; 5 an endpoint still serves the old certificate; 129 hangup, 130 interrupted, 143 terminated (re-run to resume).
+help-upgrade-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-upgrade-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-upgrade-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-upgrade-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-upgrade-arg-dry-run = Print the plan and change nothing
+help-upgrade-arg-yes = Apply without asking (required when stdin is not a terminal)
+help-upgrade-arg-format = Output format
+help-upgrade-arg-format-value-table = Text for people
+help-upgrade-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-upgrade-arg-backup-dir = Where backups are kept [default: /var/lib/rhv-pki/backups, or <root>/var/lib/rhv-pki/backups]
+help-upgrade-arg-lock-timeout = How long to wait for the CA lock held by an engine enrollment
+help-upgrade-arg-legacy-lock-dir = The 4.2–4.4 lock directory [default: /tmp/ovirt-engine-pki.v2.lock, under --root when given]
+help-upgrade-arg-config = Config file: `[thresholds]` windows decide what is due, as for `audit` [default: /etc/rhv-pki/config.toml if present]
+help-upgrade-arg-ca-days = CA validity in days from now when a CA is re-signed [default: 3650, but never earlier than the CA's current notAfter]
+help-upgrade-arg-days = Entity validity in days [default: 1827, web certificates 398, as oVirt 4.5]
+help-upgrade-arg-p12-format = PKCS#12 format [default: the original's family; RC2-40 always becomes 3DES]
+help-upgrade-arg-p12-format-value-legacy3des = PBE-SHA1-3DES + SHA-1 MAC (readable everywhere without the legacy provider)
+help-upgrade-arg-p12-format-value-modern = PBES2/AES-256-CBC + HMAC-SHA256 (OpenSSL 3 default)
+help-upgrade-arg-state = The upgrade's saved state [default: <backup-dir>/upgrade-state.json]
+help-upgrade-arg-discard-state = Drop an unfinished upgrade's saved state and start over (the PKI is re-read; what was done stays done, and the new plan finds it so)
+help-upgrade-arg-exclude-hosts = Leave this host out (its status does not block the pre-checks; it is not enrolled)
+help-upgrade-arg-max-parallel = Hosts out of service at once during the enrollment
+help-upgrade-arg-vdsm-port = vdsm's port on every host
+help-heading-vdsm-tls-the-hosts-the-probe-timeout-is-probe-timeout = vdsm TLS (the hosts; the probe timeout is --probe-timeout)
+help-upgrade-arg-vdsm-endpoint = Where one host's vdsm really listens: NAME=HOST:PORT; repeatable
+help-upgrade-arg-probe-parallel = vdsm handshakes at once
+help-upgrade-arg-poll-interval = Seconds between two looks at the Manager during the enrollment
+help-upgrade-arg-no-maintenance = Do not touch hosted-engine global maintenance: this Manager is not a hosted engine, or you hold global maintenance yourself. Needed for restarts when no hosted engine is detected and none can be ruled out (--he-host / --he-api / a local hosted-engine)
+help-heading-maintenance-cycle-and-manager = Maintenance cycle and Manager
+help-upgrade-arg-no-restart = Do not restart services: print the exact commands instead
+help-upgrade-arg-no-verify = Do not check the endpoints after restarting
+help-upgrade-arg-cycle = Run the cycle (maintenance, restarts, verify) although --root / --pki-dir is not the live /etc/pki/ovirt-engine (by default the cycle runs only on the live PKI)
+help-upgrade-arg-verify-timeout = Seconds the endpoints may take to serve the new certificates after the restarts
+help-upgrade-arg-endpoints = An endpoint to check, overriding its discovered address: NAME=HOST:PORT with NAME one of httpd, jboss, websocket-proxy, imageio, imageio-proxy, ovirt-provider-ovn (repeatable)
+help-upgrade-arg-probe-timeout = Seconds one TLS probe may take
+help-upgrade-arg-he-host = A hosted-engine host to drive global maintenance on (`localhost`: this machine)
+help-upgrade-arg-he-api = Drive global maintenance through the Manager's REST API (the HostedEngine VM's maintenance action) instead of `hosted-engine` on a host (also done without this flag when --password-file is given)
+help-upgrade-arg-maintenance-timeout = Seconds global maintenance may take to show after setting it
+help-upgrade-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-upgrade-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-upgrade-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-upgrade-arg-user = The Manager user to log in as (USER@PROFILE)
+help-upgrade-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-upgrade-arg-api-timeout = Seconds per request
+help-upgrade-status-about = Show the saved upgrade's phases and conditions (read-only; safe while it runs)
+help-upgrade-status-long-about =
+    Show the saved upgrade's phases and conditions (read-only; safe while it runs).
+
+    Exit codes: 0 shown; 3 usage error (no upgrade was started here, the state file is unreadable).
+help-upgrade-status-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-upgrade-status-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-upgrade-status-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-upgrade-status-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-upgrade-status-arg-backup-dir = Where backups are kept (the state file is there unless --state says otherwise)
+help-upgrade-status-arg-state = The upgrade's saved state [default: <backup-dir>/upgrade-state.json]
+help-upgrade-status-arg-format = Output format
+help-upgrade-status-arg-format-value-table = Text for people
+help-upgrade-status-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-maintenance-about = Hosted-engine global maintenance, service restarts and endpoint checks, one step at a time (resign / renew run them all as one cycle)
+help-maintenance-on-about = Set hosted-engine global maintenance and read it back
+help-maintenance-on-long-about =
+    Set hosted-engine global maintenance and read it back.
+
+    Exit codes: 0 on (read back); 2 it did not take, or --he-host cannot be reached; 3 usage error, no hosted engine found, or hosted-engine failed.
+help-maintenance-on-arg-format = Output format
+help-maintenance-on-arg-format-value-table = Text for people
+help-maintenance-on-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-maintenance-on-arg-he-host = A hosted-engine host to drive global maintenance on (`localhost`: this machine)
+help-maintenance-on-arg-he-api = Drive global maintenance through the Manager's REST API (the HostedEngine VM's maintenance action) instead of `hosted-engine` on a host (also done without this flag when --password-file is given)
+help-maintenance-on-arg-maintenance-timeout = Seconds global maintenance may take to show after setting it
+help-maintenance-on-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-maintenance-on-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-maintenance-on-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-maintenance-on-arg-user = The Manager user to log in as (USER@PROFILE)
+help-maintenance-on-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-maintenance-on-arg-api-timeout = Seconds per request
+help-maintenance-off-about = Clear global maintenance and read it back
+help-maintenance-off-long-about =
+    Clear global maintenance and read it back.
+
+    Exit codes: 0 off (read back); 2 it did not clear, or --he-host cannot be reached; 3 usage error, no hosted engine found, or hosted-engine failed.
+help-maintenance-off-arg-format = Output format
+help-maintenance-off-arg-format-value-table = Text for people
+help-maintenance-off-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-maintenance-off-arg-he-host = A hosted-engine host to drive global maintenance on (`localhost`: this machine)
+help-maintenance-off-arg-he-api = Drive global maintenance through the Manager's REST API (the HostedEngine VM's maintenance action) instead of `hosted-engine` on a host (also done without this flag when --password-file is given)
+help-maintenance-off-arg-maintenance-timeout = Seconds global maintenance may take to show after setting it
+help-maintenance-off-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-maintenance-off-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-maintenance-off-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-maintenance-off-arg-user = The Manager user to log in as (USER@PROFILE)
+help-maintenance-off-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-maintenance-off-arg-api-timeout = Seconds per request
+help-maintenance-status-about = Show global maintenance and the HE hosts
+help-maintenance-status-long-about =
+    Show global maintenance and the HE hosts.
+
+    Exit codes: 0 shown; 2 --he-host cannot be reached; 3 no hosted engine found, usage error, or hosted-engine failed.
+help-maintenance-status-arg-format = Output format
+help-maintenance-status-arg-format-value-table = Text for people
+help-maintenance-status-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-maintenance-status-arg-he-host = A hosted-engine host to drive global maintenance on (`localhost`: this machine)
+help-maintenance-status-arg-he-api = Drive global maintenance through the Manager's REST API (the HostedEngine VM's maintenance action) instead of `hosted-engine` on a host (also done without this flag when --password-file is given)
+help-maintenance-status-arg-maintenance-timeout = Seconds global maintenance may take to show after setting it
+help-maintenance-status-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-maintenance-status-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-maintenance-status-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-maintenance-status-arg-user = The Manager user to log in as (USER@PROFILE)
+help-maintenance-status-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-maintenance-status-arg-api-timeout = Seconds per request
+help-maintenance-verify-about = Check that every TLS endpoint serves the certificate on disk
+help-maintenance-verify-long-about =
+    Check that every TLS endpoint serves the certificate on disk.
+
+    Exit codes: 0 every endpoint serves its file, 3 usage error (no endpoint known), 4 an endpoint could not be checked (endpoint-unreachable: refused, timed out, handshake failed; or its file cannot be read), 5 an endpoint serves another certificate than its file (restart-needed).
+help-maintenance-verify-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-maintenance-verify-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-maintenance-verify-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-maintenance-verify-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-maintenance-verify-arg-endpoints = An endpoint to check, overriding its discovered address: NAME=HOST:PORT with NAME one of httpd, jboss, websocket-proxy, imageio, imageio-proxy, ovirt-provider-ovn (repeatable)
+help-maintenance-verify-arg-probe-timeout = Seconds one TLS probe may take
+help-maintenance-verify-arg-wait = Keep probing up to SECONDS until every endpoint serves its file (0: probe once)
+help-maintenance-verify-arg-format = Output format
+help-maintenance-verify-arg-format-value-table = Text for people
+help-maintenance-verify-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-maintenance-restart-about = Restart the services that read the named certificates, under global maintenance, and verify their endpoints
+help-maintenance-restart-long-about =
+    Restart the services that read the named certificates, under global maintenance, and verify their endpoints.
+
+    Exit codes: 0 restarted and verified (or --dry-run); 2 refused, nothing restarted (a copy without --cycle, no unit here that reads the names, restarts refused because a hosted engine could not be ruled out, --no-restart, global maintenance could not be set); 3 usage error; 4 a restart failed (global maintenance kept on), global maintenance could not be cleared, or an endpoint showed no certificate after its restart (endpoint-unreachable); 5 an endpoint still serves the old certificate (restart-needed).
+help-maintenance-restart-arg-names = Certificates whose services to restart: ca, engine, apache, websocket-proxy, …
+help-maintenance-restart-arg-root = A filesystem root holding etc/pki/ovirt-engine and etc/ovirt-engine/engine.conf.d (a restored backup, a copy, the shipped samples). Absolute symlinks resolve under it
+help-maintenance-restart-arg-pki-dir = The Manager's PKI directory [default: /etc/pki/ovirt-engine]
+help-maintenance-restart-arg-engine-conf-dir = engine.conf.d to read ENGINE_FQDN from [default: /etc/ovirt-engine/engine.conf.d when auditing the live PKI, or <root>/etc/ovirt-engine/engine.conf.d]
+help-maintenance-restart-arg-p12-password-file = File holding the PKCS#12 password (default: $RHV_PKI_P12_PASSWORD; audit: else ENGINE_PKI_ENGINE_STORE_PASSWORD of engine.conf.d; else oVirt's "mypass")
+help-maintenance-restart-arg-dry-run = Print the plan and do nothing
+help-maintenance-restart-arg-format = Output format
+help-maintenance-restart-arg-format-value-table = Text for people
+help-maintenance-restart-arg-format-value-json = A JSON document (`kind`, `apiVersion`)
+help-maintenance-restart-arg-no-maintenance = Do not touch hosted-engine global maintenance: this Manager is not a hosted engine, or you hold global maintenance yourself. Needed for restarts when no hosted engine is detected and none can be ruled out (--he-host / --he-api / a local hosted-engine)
+help-heading-maintenance-cycle = Maintenance cycle
+help-maintenance-restart-arg-no-restart = Do not restart services: print the exact commands instead
+help-maintenance-restart-arg-no-verify = Do not check the endpoints after restarting
+help-maintenance-restart-arg-cycle = Run the cycle (maintenance, restarts, verify) although --root / --pki-dir is not the live /etc/pki/ovirt-engine (by default the cycle runs only on the live PKI)
+help-maintenance-restart-arg-verify-timeout = Seconds the endpoints may take to serve the new certificates after the restarts
+help-maintenance-restart-arg-endpoints = An endpoint to check, overriding its discovered address: NAME=HOST:PORT with NAME one of httpd, jboss, websocket-proxy, imageio, imageio-proxy, ovirt-provider-ovn (repeatable)
+help-maintenance-restart-arg-probe-timeout = Seconds one TLS probe may take
+help-maintenance-restart-arg-he-host = A hosted-engine host to drive global maintenance on (`localhost`: this machine)
+help-maintenance-restart-arg-he-api = Drive global maintenance through the Manager's REST API (the HostedEngine VM's maintenance action) instead of `hosted-engine` on a host (also done without this flag when --password-file is given)
+help-maintenance-restart-arg-maintenance-timeout = Seconds global maintenance may take to show after setting it
+help-maintenance-restart-arg-engine-url = Manager URL [default: https://<ENGINE_FQDN> from engine.conf.d]
+help-maintenance-restart-arg-connect-to = Connect to this address instead of resolving the URL's host (the URL's host is still the name the certificate must carry), like curl's --connect-to
+help-maintenance-restart-arg-ca-file = The CA to trust for the Manager's HTTPS [default: <pki-dir>/ca.pem; use apache-ca.pem when apache has a third-party certificate]
+help-maintenance-restart-arg-user = The Manager user to log in as (USER@PROFILE)
+help-maintenance-restart-arg-password-file = File holding the password [default: $RHV_PKI_ENGINE_PASSWORD]. Never on the command line
+help-maintenance-restart-arg-api-timeout = Seconds per request
+help-generate-about = Print shell completions, the man page (generated from these definitions) or the JSON schemas of the `--format json` documents; with `man --out-dir DIR`, write rhv-pki.1 and one page per subcommand (rhv-pki-audit.1, …); with `schema --out-dir DIR`, every schema
+help-generate-long-about =
+    Print shell completions, the man page (generated from these definitions) or the JSON schemas of the `--format json` documents; with `man --out-dir DIR`, write rhv-pki.1 and one page per subcommand (rhv-pki-audit.1, …); with `schema --out-dir DIR`, every schema.
+
+    Exit codes: 0 printed or written; 3 usage error or the output could not be written.
+help-generate-arg-what = What to print: a shell's completion script, the man page, or a JSON schema
+help-generate-arg-what-value-bash = bash completion (source it, or install it as /usr/share/bash-completion/completions/rhv-pki)
+help-generate-arg-what-value-zsh = zsh completion (install it as `_rhv-pki` in a directory of $fpath)
+help-generate-arg-what-value-fish = fish completion (install it as ~/.config/fish/completions/rhv-pki.fish)
+help-generate-arg-what-value-man = The man page, roff (with --out-dir: one page per subcommand)
+help-generate-arg-what-value-schema = The JSON schema (draft 2020-12) of a `--format json` document, by its `kind`
+help-generate-arg-name = `schema` only: the document kind whose schema to print (PkiAudit, PkiChange, PkiRollback, PkiBackups, EnrollPlan, EnrollReport, HostRecovery); without it and --out-dir, the kinds are listed
+help-generate-arg-out-dir = Write every man page (man) or every schema as NAME.schema.json (schema) into DIR instead of printing one
+help-clap-usage = Usage:
+help-clap-options = Options
+help-clap-arguments = Arguments
+help-clap-commands = Commands
+help-clap-help = Print help (see more with '--help')
+help-clap-help-long = Print help (see a summary with '-h')
+help-clap-version = Print version
+help-clap-help-command = Print this message or the help of the given subcommand(s)
+help-possible-values = [possible values: { $values }]
+help-clap-default = [default: { $value }]
+help-possible-values-heading = Possible values:
+
 ## upgrade (cli)
 upgrade-plan = PLAN
 upgrade-prechecks = PRE-CHECKS

@@ -211,6 +211,730 @@ upgrade-phase-enroll = ホストの証明書の登録
 upgrade-phase-final-audit = 最終監査
 upgrade-check-failed = 事前チェックが { $count } 件失敗しました。何も変更していません
 
+## change: conf / resign / renew / rollback (src/cli/change.rs)
+confirm-apply = この計画を適用しますか? [y/N]
+change-plan-header = rhv-pki { $command }: { $dir } の計画
+change-plan-fqdn = (ENGINE_FQDN { $fqdn })
+change-nothing-to-do = 何もする必要はありません
+change-plan-conf = { $line } 行目: default_md { $from } -> { $to } (バックアップ { $path }.YYYYmmddHHMMSS)
+change-col-name = 名前
+change-col-serial = シリアル
+change-col-signature = 署名アルゴリズム
+change-col-not-after = 有効期限
+change-col-key = 鍵
+change-col-p12 = P12
+change-key-kept = 保持
+change-key-new = 新規
+change-plan-why = 理由: { $reason }
+change-plan-ssh = ssh: { $file } ({ $type } 証明書、ID { $id }、プリンシパル { $principals }、CA の鍵で署名) { $old } -> { $new }{ $rewritten }
+change-plan-ssh-pub = 。{ $file } も書き換えます
+change-plan-ssh-missing = なし
+change-plan-skipped = 除外 { $name }: { $reason }
+change-plan-services = 後で再起動するサービス: { $units }
+change-plan-note = 注記: { $note }
+change-recovered = 復旧: 中断された実行 (バックアップ { $backup }) を先にロールバックしました
+change-applied = 適用しました: { $files } 個のファイルを書き込みました。バックアップ { $backup } ({ $dir }) (元に戻すには: { $undo } { $backup })
+change-restart-now = 今すぐサービスを再起動してください(セルフホストエンジンの場合はグローバルメンテナンス下で):
+change-nothing-resigned = 再署名が必要なものはありません(上の除外を参照。--all --force で問題のない証明書も再署名します)。何も変更していません
+change-nothing-due = 更新が必要なものはありません。何も変更していません
+change-manual-step = 手動の手順: { $step }
+change-refuse-no-terminal = --yes なしでは { $what } を実行しません: 標準入力が端末でないため、誰も確認できません。何も変更していません(計画は --dry-run で確認できます)
+change-interrupted-pending = 中断された実行 (バックアップ { $backup }) により PKI が書きかけの状態です: 適用時にまずロールバックするため、上の計画は変わる可能性があります(または次を実行: rhv-pki rollback { $backup })
+change-not-applied = 適用しませんでした
+change-maintenance-not-set = グローバルメンテナンスを設定できませんでした。何も変更していません
+rollback-would-restore = rhv-pki rollback --dry-run: { $dir } を { $backups } のバックアップ { $backup } から復元します
+rollback-restored = バックアップ { $backup } から復元しました: { $restored } 個のエントリーを復元し、{ $removed } 個のファイルを削除しました。ロールバック前の状態はバックアップ { $safety } です
+rollback-restart = 復元したファイルを使用するサービスを再起動してください:
+rollback-interrupted = 中断された変更により { $dir } が書きかけの状態です: { $backups } のバックアップ { $backup } ({ $reason }、{ $created }) は不完全です。
+rollback-interrupted-undo = 元に戻すには(すべてのファイルをその変更の前の状態に戻します): { $undo } { $backup }
+rollback-interrupted-end = (次の resign、renew、conf も計画の前にこれを元に戻します)。何も変更していません
+
+## change: プランナーの理由と注記(英語で照合して訳を表示。src/cli/phrases.rs。JSON は英語のまま)
+phrase-sep = 。
+phrase-resign-sha256 = 鍵を保持したまま SHA-256 で再署名: { $rest }
+phrase-resign-keep = 鍵を保持したまま再署名: { $rest }
+phrase-openssh-colon = OpenSSH 証明書 { $file }: { $rest }
+phrase-openssh-missing = OpenSSH 証明書 { $file } がありません ({ $pub } はあります)
+phrase-openssh = OpenSSH 証明書 { $file }: { $rest }
+phrase-nothing-to-fix-entity = 修正不要: すでに { $alg }、SAN と p12 形式も問題なし、有効期限 { $time } (更新不要)
+phrase-nothing-to-fix = 修正不要: すでに { $alg }、有効期限 { $time } (更新不要)
+phrase-signed-by-not-ca = CA の鍵 ({ $ca }) ではなく { $by } で署名されています
+phrase-signed = { $alg } で署名されています
+phrase-expires-in = あと { $days } 日で期限切れ (期間 { $window } 日)
+phrase-expired-ago = { $days } 日前に期限切れ
+phrase-new-not-after = 新しい notAfter { $time }
+phrase-not-after-stays = notAfter は { $time } のまま
+phrase-not-due = 更新不要: 有効期限 { $time }
+phrase-p12-legacy = keys/{ $file }.p12 は { $format } です (OpenSSL 3 では legacy プロバイダーが必要)
+phrase-p12-friendly-name = keys/{ $file }.p12 の鍵バッグに friendlyName があります (Java のエイリアスが 1 ではない)
+phrase-web-too-long = 有効期間 { $days } 日 (Web 証明書は最大 { $max } 日)
+phrase-no-san = subjectAltName がありません
+phrase-san-lacks = subjectAltName に { $name } がありません
+phrase-not-before = { $time } より前は無効です
+phrase-force = --force を指定すると再署名します
+phrase-third-party = サードパーティーの証明書 (発行者 { $issuer }) で、{ $ca } で署名されていません
+phrase-already-forced = { $name }: すでに { $alg }、更新不要
+phrase-resigned-keeping = 鍵を保持したまま再署名します
+phrase-renew-at-ca = 発行元の CA で更新してください
+phrase-restart-engine-first = ホストの証明書を登録し直す前に ovirt-engine を再起動してください(エンジンは CA をキャッシュします)
+phrase-ca-resigned = CA は自身の鍵で再署名されました: 既存のホスト証明書は引き続き有効ですが、各ホストは CA の古いコピーを保持しています
+phrase-reenroll-before = 古い CA の notAfter ({ $time }) より前に、すべてのホストの証明書を登録し直してください(メンテナンスモード -> 証明書の登録 -> アクティブ化)
+phrase-ca-had-expired = CA の有効期限が切れていました ({ $time }): ホストはそのコピーを保持し、証明書もそれにチェーンしているため、登録し直すまで Manager はホストに接続できません
+phrase-recover-first = Manager が通信できなくなったホストには `rhv-pki hosts recover --ssh` を使用し、残りは証明書の登録を行ってください
+phrase-vmconsole-copy = { $file } は { $name } とともに再発行されます: vmconsole プロキシーはコピー { $copy } を読みますが、この変更はそれを書き込みません
+phrase-copy-afterwards = 後でそこにコピーしてください(そのファイルの所有者とモードを維持)
+
+progress-lock-backup = PKI ディレクトリーをロックしてバックアップしています
+progress-verify-written = 書き込んだ内容を検証しています
+progress-issuing = { $name }: シリアル { $serial } を発行しています
+progress-new-key = { $name }: 新しい RSA-2048 鍵を生成しています
+progress-resign-ca = { $name }: 自身の鍵で再署名しています
+progress-apache-ca = apache-ca.pem: ca.pem のコピー
+progress-openssh = { $file }: CA の鍵で OpenSSH { $type } 証明書に署名しています
+progress-maintenance-on = グローバルメンテナンスを有効にしています ({ $via })
+progress-writing = PKI ファイルを書き込んでいます
+progress-verifying = { $count } 個のエンドポイントを検証しています
+progress-maintenance-off = グローバルメンテナンスを解除しています
+state-on-left-on = 有効(この実行の前から有効だったため、そのままにしています)
+state-kept-on = 有効 — 再起動が失敗したため維持しています。サービスが再び稼働したら: { $command }
+state-clear-it = 有効 — 解除してください: { $command }
+state-not-cleared = 有効(失敗した試行の後に解除できませんでした)
+state-off-as-found = 無効(開始時のまま)
+state-unknown = 不明(読み取れません)
+state-off = 無効
+state-was-on-before = この実行の前から有効でした
+manual-on-he-host = セルフホストエンジンのホストで: { $command }
+manual-if-he = この Manager がセルフホストエンジンの場合、セルフホストエンジンのホストで: { $command }
+unit-not-installed = この Manager にインストールされていません
+unit-masked = マスクされています
+unit-disabled = 無効で停止中: 起動時に新しいファイルを読みます
+phrase-host-sha1 = sha1-signature: vdsm の証明書は { $alg } で署名されています
+phrase-host-chain = chain-invalid: Manager の現在の CA で署名されていません
+phrase-host-no-san = missing-san: subjectAltName 拡張がありません
+phrase-host-san-mismatch = san-mismatch: SAN にホストのアドレスがありません
+phrase-host-expiring = expiring: { $time } に期限切れ (残り { $days } 日)
+phrase-host-expired = expired: { $time } に期限切れ
+phrase-host-issued-before = issued-before-ca-renewal: ホストは { $time } より前の CA のコピーを保持しています
+phrase-host-unreadable = vdsm の証明書を読めませんでした ({ $error })
+phrase-host-not-probed = vdsm の証明書は検査していません
+phrase-host-selected = 選択
+enroll-up-to-date = 最新: 現在の CA によるシリアル { $serial }、{ $signature }、SAN あり (--all-hosts を指定すると登録し直します)
+## maintenance: メンテナンスサイクル (src/cli/cycle.rs) と `maintenance …` (src/cli/maintenance.rs)
+cycle-prefix = サイクル:
+cycle-plan-maintenance = グローバルメンテナンス: { $via }
+cycle-plan-refused = 再起動を拒否: ファイルは変更しますが、どのユニットも再起動しません(終了コード 4)。コマンドを表示します
+cycle-word-restart = 再起動
+cycle-word-print = 表示
+cycle-word-skip = 対象外
+cycle-word-verify = 検証
+cycle-word-skipped = 対象外
+cycle-word-ok = 成功
+cycle-word-failed = 失敗
+cycle-plan-must-serve = { $address } が { $file } を提示すること
+cycle-not-live = メンテナンスサイクルは実行しません: 稼働中の /etc/pki/ovirt-engine ではありません(それでもメンテナンス、再起動、検証を実行するには --cycle を指定)
+cycle-he-left-to-admin = 管理者に任せます (--no-maintenance)
+cycle-he-none-rest = セルフホストエンジンではありません (REST API に HostedEngine 仮想マシンがありません)
+cycle-he-none-local = セルフホストエンジンではありません(ここの hosted-engine はデプロイされていません)
+cycle-he-evidence-exists = { $path } が存在します
+cycle-he-evidence-names = { $path } に { $key } があります
+cycle-he-unknown = セルフホストエンジンを検出できず、除外もできません(--he-host も --he-api もなく、ここに hosted-engine コマンドもありません — セルフホストエンジンの Manager 仮想マシンにはありません)。グローバルメンテナンス外で httpd や ovirt-engine を再起動すると、HA エージェントが Manager 仮想マシンを再起動することがあります: セルフホストエンジンでは --he-host HOST または --he-api を、この Manager がセルフホストエンジンでない場合(または自分でグローバルメンテナンスを設定している場合)は --no-maintenance を、あるいは --no-restart を指定してください
+cycle-he-unknown-evidence = セルフホストエンジンを検出できず、除外もできません(--he-host も --he-api もなく、ここに hosted-engine コマンドもありません — セルフホストエンジンの Manager 仮想マシンにはありません)。この Manager のファイルはセルフホストエンジンを示しています: { $evidence }。グローバルメンテナンス外で httpd や ovirt-engine を再起動すると、HA エージェントが Manager 仮想マシンを再起動することがあります: セルフホストエンジンでは --he-host HOST または --he-api を、この Manager がセルフホストエンジンでない場合(または自分でグローバルメンテナンスを設定している場合)は --no-maintenance を、あるいは --no-restart を指定してください
+cycle-step-maintenance-on = グローバルメンテナンス有効化
+cycle-step-maintenance-already-on = グローバルメンテナンス(有効化済み)
+cycle-step-files = ファイル
+cycle-step-restart-refused = 再起動を拒否
+cycle-step-restart = 再起動
+cycle-step-verify = 検証
+cycle-step-maintenance-left-on = グローバルメンテナンス(維持)
+cycle-step-maintenance-kept-on = グローバルメンテナンス(保持)
+cycle-step-maintenance-off = グローバルメンテナンス解除
+cycle-endpoint = エンドポイント
+cycle-check-current = 最新
+cycle-check-stale = 古い
+cycle-check-unreachable = 到達不可
+cycle-check-file-unreadable = ファイル読取不可
+cycle-endpoint-served = 提示 { $served } / ディスク { $disk }
+cycle-maintenance-now = 現在のグローバルメンテナンス: { $state }
+cycle-todo = 要対応: { $step }
+cycle-attention-refused = 注意: 再起動を拒否しました: { $detail }
+cycle-attention-kept-on = 注意: 再起動が失敗したため、グローバルメンテナンスは有効のままです: { $state }
+maint-status = グローバルメンテナンス: { $state } ({ $via })
+maint-set = グローバルメンテナンス { $state } ({ $via }{ $already })
+maint-on = 有効
+maint-off = 無効
+maint-already = 、すでにその状態でした
+maint-host = ホスト
+maint-score = スコア
+maint-engine-vm = エンジン仮想マシン
+maint-health = 健全性
+maint-local-maintenance = (ローカルメンテナンス)
+maint-no-endpoints = Manager の設定に TLS エンドポイントが見つかりません。--endpoint NAME=HOST:PORT で指定してください
+maint-nothing-restarted = 何も再起動していません: { $why }
+maint-no-unit = { $names } を読むユニットで、インストール済みかつ稼働中または有効なものがここにありません
+maint-cannot-set = グローバルメンテナンスを設定できません: { $why }
+
+## enroll: `hosts enroll` (src/cli/enroll.rs、進捗は src/cli/term.rs)
+enroll-nothing = 証明書の登録が必要なホストはありません。
+enroll-plan = 計画: { $hosts } 台のホストを { $waves } 回の波で処理します。同時にサービスから外すのは最大 { $parallel } 台です。
+enroll-wave = 波 { $index }:
+enroll-tag-spm = SPM: 先に役割を移動
+enroll-tag-hosted-engine = セルフホストエンジン
+enroll-tag-kept-in-maintenance = すでにメンテナンスモード: 証明書を登録し、メンテナンスモードのままにします
+enroll-tag-vms = 仮想マシン { $vms } 台、{ $mib } MiB を移行
+enroll-tag-sep = 、
+enroll-col-cluster = クラスター
+enroll-col-serial = シリアル
+enroll-col-status = 状態
+enroll-note-expired = 注記: 証明書の有効期限が切れています: Manager はこの証明書で vdsm に接続できない(ホストは応答なしになる)ため、SSH で復旧してください: { $action }
+enroll-skipped = 除外
+enroll-args-not-recorded = 引数は記録されていません
+enroll-would-discard = { $state } の未完了の実行を破棄します ({ $args })
+enroll-discarding = { $state } の未完了の実行を破棄しています ({ $args })
+enroll-attention-discarded = 注意: 破棄した実行により、ホスト { $host } はサービスから外れたままです(状態 { $status })。新しい計画は現在の状態のホストを扱います
+enroll-warning-weak-https = 警告: Manager の HTTPS 証明書 (シリアル { $serial }) は { $signature } で署名されています。再署名してください: rhv-pki resign apache
+enroll-attention-out = 注意: 保存された実行により、ホスト { $host } はサービスから外れています(状態 { $status })。そのサイクルを再開します
+enroll-attention-out-dry = 注意: 保存された実行により、ホスト { $host } はサービスから外れています(状態 { $status })。再開するとそのサイクルを続けます
+enroll-resume-out = 、サービスから外れているホスト: { $hosts }
+enroll-resuming = { $state } の実行を再開します({ $total } 台中 { $done } 台完了{ $out })。残りのホストのみ表示します
+enroll-would-resume = { $state } の実行を再開できます({ $total } 台中 { $done } 台完了{ $out })。残りのホストのみ表示します
+enroll-left-alone = 証明書の登録が必要なホストのみ処理します。{ $count } 台のホストはすでに最新の証明書(現在の CA、SHA-256、SAN あり)を提示しているため対象外です: { $hosts } — --all-hosts を指定するとこれらも登録し直します
+enroll-saved-progress = 保存された進捗(上のシリアルは実行を計画した時点のものです):
+enroll-saved-enrolled = 、証明書の登録済み (881): アクティブ化と検証のみ
+enroll-saved-out = 、サービスから外れています
+enroll-refuse-no-terminal = --yes なしではホストをサービスから外しません: 標準入力が端末でないため、誰も確認できません。何もしていません(計画は --dry-run で確認できます)
+enroll-confirm = これらの波で実行しますか? [y/N]
+enroll-nothing-done = 何もしていません
+enroll-result = 結果:
+enroll-out-unknown = 状態が不明です (Manager が応答しませんでした)
+enroll-out-maintenance = メンテナンスモードのままで、Up に戻っていません
+enroll-out-status = 状態は { $status } で、Up に戻っていません
+enroll-attention-after = 注意: この実行のサイクルの後、ホスト { $host } はサービスから外れています: { $why }
+enroll-interrupted = { $signal } により中断しました: 新しいホストは開始していません。状態は { $state } に保存しています
+enroll-to-resume = 再開するには: { $command }
+enroll-progress-wave = 波 { $index }/{ $total }: { $hosts }
+enroll-progress-done = 完了
+enroll-progress-failed = 失敗
+enroll-step-pending = 待機中
+enroll-step-moving-spm = SPM を移動中
+enroll-step-maintenance = メンテナンスモード
+enroll-step-enroll = 証明書の登録
+enroll-step-activate = アクティブ化
+enroll-step-verifying = vdsm を検証中
+enroll-step-done = 完了
+enroll-step-failed = 失敗
+
+## recover: `hosts recover` (src/cli/hosts.rs)
+recover-plan-header = rhv-pki { $command }: { $dir } の計画 (O={ $org }、有効期間 { $from } -> { $to }、{ $days } 日)
+recover-plan-host = ホスト { $host } (ssh { $addr }:{ $port })
+recover-plan-cert = { $subject } SAN { $san } シリアル { $old } -> { $new } (以前の有効期限 { $until })、鍵を保持: { $key }
+recover-plan-install = インストール先: { $files }
+recover-plan-manager = Manager: { $files }、certs/{ $serial }.pem、database.txt、serial.txt
+recover-plan-ca-copy = CA のコピー { $path } <- Manager の { $ca }.pem (以前のシリアル { $old })
+recover-plan-then = その後: systemctl restart { $units }。{ $endpoint } を検査
+recover-plan-unreachable = 到達不可 { $host }: { $reason }
+recover-refuse-no-terminal = --yes なしではホストを復旧しません: 標準入力が端末でないため、誰も確認できません。どのホストにも接続しておらず、何も変更していません(計画の確認: --dry-run、適用: --yes)
+recover-refuse-no-terminal-short = --yes なしではホストを復旧しません: 標準入力が端末ではありません(計画は --dry-run で確認できます)
+recover-manager-failed = Manager: 失敗: { $error }
+recover-manager-written = Manager: { $files } 個のファイルを書き込みました。バックアップ { $backup } ({ $dir }) (元に戻すには: { $undo } { $backup })
+recover-host-ok = ホスト { $host }: 復旧しました。vdsm はシリアル { $serial } を提示しています。{ $files } 個のファイルをインストールしました。バックアップ: { $backups }
+recover-none = なし
+recover-nothing = なし
+recover-not-restarted = サービスは再起動していません (--no-restart)。{ $host } で次を実行してください:
+recover-then-confirm = その後、次で確認してください: rhv-pki hosts audit --ssh
+recover-host-failed = ホスト { $host }: 失敗: { $error }
+recover-installed = インストール済み: { $files }
+recover-not-installed = 未インストール: { $files }
+recover-host-backups = ホスト上のバックアップ: { $files }
+recover-restarted = 再起動済み: { $units }
+recover-still-to-run = 未実行: { $command }
+
+## help: すべての --help の文(src/cli/help.rs。キーはコマンドのパスと引数 ID から)と clap 自身の語
+help-about = oVirt / RHV Manager の X.509 PKI を監査、再署名、更新します
+help-after-help = 各コマンドの --help(および man ページ)に、そのコマンドが返す終了コードを記載しています。引数の誤りはどのコマンドでも終了コード 3 (Nagios の UNKNOWN) です。--help と --version は 0 で終了します。
+help-arg-lang = 人が読む出力(表、メッセージ、計画、ヘルプ)の言語: en または ja (ja_JP.UTF-8 などのロケール名も可)。既定では gettext と同様に LC_ALL、LC_MESSAGES、LANG を読みます。JSON、検出コード、終了コード、メトリクスはこの指定で変わりません
+help-audit-about = Manager の PKI ディレクトリーにあるすべての証明書を検査します(読み取り専用)
+help-audit-long-about =
+    Manager の PKI ディレクトリーにあるすべての証明書を検査します(読み取り専用)。
+
+    終了コード (Nagios プラグインの規約): 0 OK、1 WARNING、2 CRITICAL、3 UNKNOWN (監査を実行できなかった: 引数の誤り、PKI ディレクトリーがない、または読めない、--textfile-dir や --post-events などの付随処理が失敗した)。
+help-audit-arg-root = etc/pki/ovirt-engine と etc/ovirt-engine/engine.conf.d を含むファイルシステムのルート(復元したバックアップ、コピー、同梱のサンプル)。絶対パスのシンボリックリンクはこの下で解決します
+help-audit-arg-pki-dir = Manager の PKI ディレクトリー [既定: /etc/pki/ovirt-engine]
+help-audit-arg-engine-conf-dir = ENGINE_FQDN を読む engine.conf.d [既定: 稼働中の PKI を監査する場合は /etc/ovirt-engine/engine.conf.d、それ以外は <root>/etc/ovirt-engine/engine.conf.d]
+help-audit-arg-p12-password-file = PKCS#12 のパスワードを含むファイル(既定: $RHV_PKI_P12_PASSWORD。audit ではさらに engine.conf.d の ENGINE_PKI_ENGINE_STORE_PASSWORD、最後に oVirt の "mypass")
+help-audit-arg-at = 現在ではなく、この時刻(YYYY-MM-DD または RFC 3339)の時点で証明書を判定します
+help-audit-arg-warn-days = 証明書の有効期限がこの日数以内なら警告します(すべての役割) [既定: 役割ごと、renew と同じ: Web 証明書 60、その他と CA 365。または config.toml]
+help-audit-arg-crit-days = 証明書の有効期限がこの日数以内なら重大とします(すべての役割) [既定: 30、または config.toml]
+help-audit-arg-format = 出力形式
+help-audit-arg-format-value-table = kubeadm 形式の表
+help-audit-arg-format-value-json = バージョン付きの JSON 文書
+help-audit-arg-format-value-prometheus = Prometheus テキスト形式 (node_exporter の textfile コレクター)
+help-audit-arg-format-value-nagios = Nagios/NRPE/Icinga プラグインの 1 行: `STATE: summary | perfdata`
+help-audit-arg-textfile-dir = Prometheus メトリクスを DIR/rhv_pki.prom にもアトミックに書き込みます (node_exporter の textfile コレクター)
+help-audit-arg-config = 設定ファイル(TOML。役割の種類ごとのしきい値、既定の場所) [既定: /etc/rhv-pki/config.toml があればそれ]
+help-audit-arg-color = 表の色付け: auto = 端末の場合のみ
+help-audit-arg-policy = プラットフォームの準備状況の判定も 1 つ出力します: `el9` は RHEL 9 の DEFAULT 暗号化ポリシーが拒否するもの、または OpenSSL 3 が読めないもの(SHA-1 署名、RC2-40 の PKCS#12、2048 ビット未満の RSA、`default_md = sha1`)を、それぞれを修正するコマンドとともに一覧にします。準備ができていない場合、終了コードは 1 (WARNING) 以上になります。README の "RHEL 9 readiness" を参照してください
+help-audit-arg-policy-value-el9 = RHEL 9: DEFAULT 暗号化ポリシーが拒否するもの、または OpenSSL 3 が読めないもの
+help-audit-arg-threads = ワーカースレッド数 (0 = CPU ごとに 1 つ)
+help-audit-arg-post-events = 監査で警告以上が見つかったとき、Manager の監査ログに概要イベントを登録し、ovirt-engine-notifier のメール/SNMP 通知に載せます(日ごと・重大度ごとに 1 件。Manager がカスタム ID で重複を除きます)
+help-audit-arg-engine-url = Manager の URL [既定: engine.conf.d の ENGINE_FQDN から https://<ENGINE_FQDN>]
+help-heading-manager-api-post-events = Manager の API (--post-events)
+help-audit-arg-connect-to = URL のホスト名を解決せずにこのアドレスに接続します(証明書が持つべき名前は引き続き URL のホスト名です)。curl の --connect-to と同様
+help-audit-arg-ca-file = Manager の HTTPS で信頼する CA [既定: <pki-dir>/ca.pem。Apache にサードパーティーの証明書がある場合は apache-ca.pem を使用]
+help-audit-arg-user = ログインする Manager のユーザー (USER@PROFILE)
+help-audit-arg-password-file = パスワードを含むファイル [既定: $RHV_PKI_ENGINE_PASSWORD]。コマンドラインには決して指定しません
+help-audit-arg-api-timeout = 1 リクエストあたりの秒数
+help-audit-arg-probe = Manager の TLS エンドポイントにも接続し、ディスク上のファイルと異なる証明書を提示しているものを `restart-needed` として報告します(証明書を提示しないものは `endpoint-unreachable`)
+help-heading-endpoint-probe-probe = エンドポイントの検査 (--probe)
+help-audit-arg-endpoints = 検査するエンドポイント(検出したアドレスを上書き): NAME=HOST:PORT。NAME は httpd、jboss、websocket-proxy、imageio、imageio-proxy、ovirt-provider-ovn のいずれか(複数指定可)
+help-audit-arg-probe-timeout = TLS 検査 1 回あたりの秒数
+help-conf-about = openssl.conf に `default_md = sha256` を設定します(バックアップを保持し、他のバイトは変更しません)
+help-conf-long-about =
+    openssl.conf に `default_md = sha256` を設定します(バックアップを保持し、他のバイトは変更しません)。
+
+    終了コード: 0 完了(変更不要、または --dry-run を含む)、1 いずれかの手順が失敗し、すべてロールバックした、2 何も変更する前に拒否した(確認されなかった: no と回答した、または --yes なしで標準入力が端末でない。ロックまたはチェックが拒否した)、3 使い方の誤り。
+help-conf-arg-root = { help-audit-arg-root }
+help-conf-arg-pki-dir = { help-audit-arg-pki-dir }
+help-conf-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-conf-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-conf-arg-dry-run = 計画を表示し、何も変更しません
+help-conf-arg-yes = 確認せずに適用します(標準入力が端末でない場合は必須)
+help-conf-arg-format = { help-audit-arg-format }
+help-conf-arg-format-value-table = 人が読むテキスト
+help-conf-arg-format-value-json = JSON 文書 (`kind`、`apiVersion`)
+help-conf-arg-backup-dir = バックアップの保存先 [既定: /var/lib/rhv-pki/backups、または <root>/var/lib/rhv-pki/backups]
+help-conf-arg-lock-timeout = エンジンの証明書登録が保持する CA ロックを待つ時間
+help-conf-arg-legacy-lock-dir = 4.2–4.4 のロックディレクトリー [既定: /tmp/ovirt-engine-pki.v2.lock。--root 指定時はその下]
+help-conf-arg-config = 設定ファイル: `[thresholds]` の期間で、audit と同様に更新が必要なものを決めます [既定: /etc/rhv-pki/config.toml があればそれ]
+help-resign-about = 鍵を保持したまま証明書を SHA-256 で再署名します(SHA-1 から SHA-256 への移行手順)
+help-resign-long-about =
+    鍵を保持したまま証明書を SHA-256 で再署名します(SHA-1 から SHA-256 への移行手順)。
+
+    終了コード: 0 完了(変更不要、または --dry-run を含む)、1 いずれかの手順が失敗し、すべてロールバックした、2 何も変更する前に拒否した(確認されなかった: no と回答した、または --yes なしで標準入力が端末でない。チェックが計画を拒否した。グローバルメンテナンスを設定できなかった)、3 使い方の誤り、4 ファイルは変更したがメンテナンスサイクルが完了しなかった(再起動が失敗してグローバルメンテナンスを維持している、セルフホストエンジンを除外できないため再起動を拒否した、グローバルメンテナンスを解除できなかった、または再起動後にエンドポイントが証明書を提示しなかった: endpoint-unreachable)、5 ファイルを変更してサービスを再起動したが、エンドポイントがまだ古い証明書を提示している(restart-needed)。
+
+    メンテナンスサイクルは稼働中の PKI、または --cycle 指定時に実行します。それ以外では最初の 4 つのコードのみ発生します。
+help-resign-arg-names = 再署名する証明書: ca、qemu-ca、engine、apache、websocket-proxy、jboss、…
+help-resign-arg-all = 必要なすべての CA とエンティティー: 脆弱なもの(SHA-1/MD5、RC2-40 の p12、SAN がない、…)または期限が近いもの。計画には各証明書を含める理由または除外する理由を示します(サードパーティーの証明書には手を付けません)
+help-resign-arg-force = --all と併用: 問題のない証明書も再署名します(存在するすべての CA とエンティティー)
+help-resign-arg-ca-days = CA を再署名する場合の CA の有効日数(現在から) [既定: 3650。ただし CA の現在の notAfter より早くはしません]
+help-resign-arg-days = エンティティーの有効日数 [既定: 1827、Web 証明書は 398。oVirt 4.5 と同じ]
+help-resign-arg-p12-format = PKCS#12 の形式 [既定: 元のファイルと同じ系統。RC2-40 は常に 3DES にします]
+help-resign-arg-p12-format-value-legacy3des = PBE-SHA1-3DES + SHA-1 MAC (legacy プロバイダーなしでどこでも読めます)
+help-resign-arg-p12-format-value-modern = PBES2/AES-256-CBC + HMAC-SHA256 (OpenSSL 3 の既定)
+help-resign-arg-root = { help-audit-arg-root }
+help-resign-arg-pki-dir = { help-audit-arg-pki-dir }
+help-resign-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-resign-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-resign-arg-dry-run = { help-conf-arg-dry-run }
+help-resign-arg-yes = { help-conf-arg-yes }
+help-resign-arg-format = { help-audit-arg-format }
+help-resign-arg-format-value-table = { help-conf-arg-format-value-table }
+help-resign-arg-format-value-json = { help-conf-arg-format-value-json }
+help-resign-arg-backup-dir = { help-conf-arg-backup-dir }
+help-resign-arg-lock-timeout = { help-conf-arg-lock-timeout }
+help-resign-arg-legacy-lock-dir = { help-conf-arg-legacy-lock-dir }
+help-resign-arg-config = { help-conf-arg-config }
+help-resign-arg-no-maintenance = セルフホストエンジンのグローバルメンテナンスに触れません: この Manager はセルフホストエンジンではない、または自分でグローバルメンテナンスを設定している場合。セルフホストエンジンが検出されず、除外もできない場合(--he-host / --he-api / ローカルの hosted-engine)に再起動するには必須です
+help-heading-maintenance-cycle-the-live-pki-or-cycle = メンテナンスサイクル(稼働中の PKI、または --cycle)
+help-resign-arg-no-restart = サービスを再起動しません: 代わりに正確なコマンドを表示します
+help-resign-arg-no-verify = 再起動後にエンドポイントを検査しません
+help-resign-arg-cycle = --root / --pki-dir が稼働中の /etc/pki/ovirt-engine でなくても、サイクル(メンテナンス、再起動、検証)を実行します(既定では稼働中の PKI でのみ実行)
+help-resign-arg-verify-timeout = 再起動後、エンドポイントが新しい証明書を提示するまで待つ秒数
+help-resign-arg-endpoints = { help-audit-arg-endpoints }
+help-resign-arg-probe-timeout = { help-audit-arg-probe-timeout }
+help-resign-arg-he-host = グローバルメンテナンスを操作するセルフホストエンジンのホスト(`localhost`: このマシン)
+help-resign-arg-he-api = ホスト上の `hosted-engine` ではなく、Manager の REST API (HostedEngine 仮想マシンのメンテナンス操作)でグローバルメンテナンスを操作します(--password-file を指定した場合はこのフラグがなくてもそうします)
+help-resign-arg-maintenance-timeout = グローバルメンテナンスを設定してから反映されるまで待つ秒数
+help-resign-arg-engine-url = { help-audit-arg-engine-url }
+help-heading-manager-api-he-api = Manager の API (--he-api)
+help-resign-arg-connect-to = { help-audit-arg-connect-to }
+help-resign-arg-ca-file = { help-audit-arg-ca-file }
+help-resign-arg-user = { help-audit-arg-user }
+help-resign-arg-password-file = { help-audit-arg-password-file }
+help-resign-arg-api-timeout = { help-audit-arg-api-timeout }
+help-renew-about = 有効期限が近い証明書、または指定した証明書を再発行します
+help-renew-long-about =
+    有効期限が近い証明書、または指定した証明書を再発行します。
+
+    終了コード: 0 完了(更新が必要なものがない、または --dry-run を含む)、1 いずれかの手順が失敗し、すべてロールバックした、2 何も変更する前に拒否した(確認されなかった: no と回答した、または --yes なしで標準入力が端末でない。チェックが計画を拒否した。グローバルメンテナンスを設定できなかった)、3 使い方の誤り、4 ファイルは変更したがメンテナンスサイクルが完了しなかった(再起動が失敗してグローバルメンテナンスを維持している、セルフホストエンジンを除外できないため再起動を拒否した、グローバルメンテナンスを解除できなかった、または再起動後にエンドポイントが証明書を提示しなかった: endpoint-unreachable)、5 ファイルを変更してサービスを再起動したが、エンドポイントがまだ古い証明書を提示している(restart-needed)。
+
+    メンテナンスサイクルは稼働中の PKI、または --cycle 指定時に実行します。それ以外では最初の 4 つのコードのみ発生します。
+help-renew-arg-names = これらの証明書のみ [既定: 更新が必要なすべての証明書]
+help-renew-arg-within = DAYS 日以内に期限が切れるものを更新します [既定: 役割ごとの警告期間、audit と同じ: Web 証明書は 60、その他は 365 (engine-setup と同じ)。または config.toml]
+help-renew-arg-keep-key = 各鍵を保持します(既定)
+help-renew-arg-new-key = 新しい RSA-2048 鍵を生成します(engine には使用しません)
+help-renew-arg-ca-days = { help-resign-arg-ca-days }
+help-renew-arg-days = { help-resign-arg-days }
+help-renew-arg-p12-format = { help-resign-arg-p12-format }
+help-renew-arg-p12-format-value-legacy3des = { help-resign-arg-p12-format-value-legacy3des }
+help-renew-arg-p12-format-value-modern = { help-resign-arg-p12-format-value-modern }
+help-renew-arg-root = { help-audit-arg-root }
+help-renew-arg-pki-dir = { help-audit-arg-pki-dir }
+help-renew-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-renew-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-renew-arg-dry-run = { help-conf-arg-dry-run }
+help-renew-arg-yes = { help-conf-arg-yes }
+help-renew-arg-format = { help-audit-arg-format }
+help-renew-arg-format-value-table = { help-conf-arg-format-value-table }
+help-renew-arg-format-value-json = { help-conf-arg-format-value-json }
+help-renew-arg-backup-dir = { help-conf-arg-backup-dir }
+help-renew-arg-lock-timeout = { help-conf-arg-lock-timeout }
+help-renew-arg-legacy-lock-dir = { help-conf-arg-legacy-lock-dir }
+help-renew-arg-config = { help-conf-arg-config }
+help-renew-arg-no-maintenance = { help-resign-arg-no-maintenance }
+help-renew-arg-no-restart = { help-resign-arg-no-restart }
+help-renew-arg-no-verify = { help-resign-arg-no-verify }
+help-renew-arg-cycle = { help-resign-arg-cycle }
+help-renew-arg-verify-timeout = { help-resign-arg-verify-timeout }
+help-renew-arg-endpoints = { help-audit-arg-endpoints }
+help-renew-arg-probe-timeout = { help-audit-arg-probe-timeout }
+help-renew-arg-he-host = { help-resign-arg-he-host }
+help-renew-arg-he-api = { help-resign-arg-he-api }
+help-renew-arg-maintenance-timeout = { help-resign-arg-maintenance-timeout }
+help-renew-arg-engine-url = { help-audit-arg-engine-url }
+help-renew-arg-connect-to = { help-audit-arg-connect-to }
+help-renew-arg-ca-file = { help-audit-arg-ca-file }
+help-renew-arg-user = { help-audit-arg-user }
+help-renew-arg-password-file = { help-audit-arg-password-file }
+help-renew-arg-api-timeout = { help-audit-arg-api-timeout }
+help-rollback-about = PKI ディレクトリーと engine.conf.d をバックアップからバイト単位で同一に復元します
+help-rollback-long-about =
+    PKI ディレクトリーと engine.conf.d をバックアップからバイト単位で同一に復元します。
+
+    終了コード: 0 復元した(または --dry-run)、2 拒否した、または復元に失敗した(中断された変更を先に元に戻す必要がある。確認されなかった: no と回答した、または --yes なしで標準入力が端末でない。ロックまたはバックアップを使用できなかった: メッセージを参照)、3 使い方の誤り(そのバックアップがない、ロールバックする完了済みの変更がない、PKI ディレクトリーでない)。
+help-rollback-arg-id = バックアップ ID (`rhv-pki backups` を参照) [既定: 最新の完了済みの変更]
+help-rollback-arg-root = { help-audit-arg-root }
+help-rollback-arg-pki-dir = { help-audit-arg-pki-dir }
+help-rollback-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-rollback-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-rollback-arg-dry-run = { help-conf-arg-dry-run }
+help-rollback-arg-yes = { help-conf-arg-yes }
+help-rollback-arg-format = { help-audit-arg-format }
+help-rollback-arg-format-value-table = { help-conf-arg-format-value-table }
+help-rollback-arg-format-value-json = { help-conf-arg-format-value-json }
+help-rollback-arg-backup-dir = { help-conf-arg-backup-dir }
+help-rollback-arg-lock-timeout = { help-conf-arg-lock-timeout }
+help-rollback-arg-legacy-lock-dir = { help-conf-arg-legacy-lock-dir }
+help-rollback-arg-config = { help-conf-arg-config }
+help-backups-about = rhv-pki のバックアップを一覧表示します
+help-backups-long-about =
+    rhv-pki のバックアップを一覧表示します。
+
+    終了コード: 0 一覧を表示した、2 バックアップディレクトリーを読めない、3 使い方の誤り (PKI ディレクトリーでない)。
+help-backups-arg-root = { help-audit-arg-root }
+help-backups-arg-pki-dir = { help-audit-arg-pki-dir }
+help-backups-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-backups-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-backups-arg-backup-dir = { help-conf-arg-backup-dir }
+help-backups-arg-format = { help-audit-arg-format }
+help-backups-arg-format-value-table = { help-conf-arg-format-value-table }
+help-backups-arg-format-value-json = { help-conf-arg-format-value-json }
+help-hosts-about = ホスト: 提示している証明書 (TLS) や保持している証明書 (--ssh) を監査し、期限切れのものを SSH で復旧し、Manager を通じてローリング方式のメンテナンスの波で証明書を登録し直します
+help-hosts-audit-about = 各ホストの証明書一式を読み、Manager の現在の CA に照らして判定します
+help-hosts-audit-long-about =
+    各ホストの証明書一式を読み、Manager の現在の CA に照らして判定します。
+
+    終了コード (Nagios): 0 OK、1 WARNING、2 CRITICAL (到達できないホストは重大)、3 UNKNOWN (引数の誤り、PKI ディレクトリーを読めない、Manager にホストを問い合わせられなかった、textfile を書き込めなかった)。
+help-hosts-audit-arg-root = { help-audit-arg-root }
+help-hosts-audit-arg-pki-dir = { help-audit-arg-pki-dir }
+help-hosts-audit-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-hosts-audit-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-hosts-audit-arg-ssh = SSH でホストに接続して証明書ファイルを読みます。指定しない場合、`hosts audit` はエンジンと同様に各ホストの vdsm と TLS でハンドシェイクします
+help-hosts-audit-arg-hosts = ホスト: NAME (Manager が認識しているアドレス)、または別の場所に接続する場合は NAME=ADDR[:PORT] (--ssh あり: SSH のアドレス、`local` = このマシン。なし: vdsm のエンドポイント)。複数指定可 [既定: --ssh ありでは PKI ディレクトリーに certs/<host>.cer があるすべてのホスト。なしでは REST API で得た Manager のホスト]
+help-hosts-audit-arg-ssh-user = ホストにログインするユーザー
+help-hosts-audit-arg-ssh-key = 秘密鍵ファイル [既定: SSH_AUTH_SOCK の ssh-agent、なければ ~/.ssh/id_ed25519、id_rsa]
+help-hosts-audit-arg-known-hosts = ホスト鍵の検証に使う known_hosts ファイル [既定: ~/.ssh/known_hosts]
+help-hosts-audit-arg-ssh-port = ホストの SSH ポート (--host NAME=ADDR:PORT はそのホストについてこれを上書きします)
+help-hosts-audit-arg-accept-new-host-key = known_hosts にまだないホストの鍵を記録します(変更された鍵は決して受け入れません)
+help-hosts-audit-arg-connect-timeout = 1 つのホストへの接続と認証にかける秒数
+help-hosts-audit-arg-command-timeout = ホスト上の 1 つのコマンドにかけられる秒数
+help-hosts-audit-arg-max-parallel = 同時に処理するホストの数
+help-hosts-audit-arg-host-prefix = ホストのパスを DIR の下に置き換えます ({"{"}host{"}"} = ホスト名)。例: ホスト h1 の /etc/pki/vdsm が DIR/h1/etc/pki/vdsm であるテスト環境用
+help-hosts-audit-arg-at = { help-audit-arg-at }
+help-hosts-audit-arg-warn-days = 証明書の有効期限がこの日数以内なら警告します [既定: ホスト証明書は 365。Manager および hosts enroll --only-needed と同じ。または config.toml]
+help-hosts-audit-arg-crit-days = 証明書の有効期限がこの日数以内なら重大とします [既定: 30、または config.toml]
+help-hosts-audit-arg-format = { help-audit-arg-format }
+help-hosts-audit-arg-format-value-table = { help-audit-arg-format-value-table }
+help-hosts-audit-arg-format-value-json = { help-audit-arg-format-value-json }
+help-hosts-audit-arg-format-value-prometheus = { help-audit-arg-format-value-prometheus }
+help-hosts-audit-arg-format-value-nagios = { help-audit-arg-format-value-nagios }
+help-hosts-audit-arg-textfile-dir = Prometheus メトリクスを DIR/rhv_pki_hosts.prom にもアトミックに書き込みます (node_exporter の textfile コレクター。audit の rhv_pki.prom の隣)
+help-hosts-audit-arg-config = 設定ファイル(役割の種類ごとの TOML しきい値) [既定: /etc/rhv-pki/config.toml があればそれ]
+help-hosts-audit-arg-color = { help-audit-arg-color }
+help-hosts-audit-arg-policy = 準備状況の判定も 1 つ出力します: `el9` はホスト上で RHEL 9 の DEFAULT 暗号化ポリシーが拒否するもの(SHA-1 署名、ssh-rsa で署名された vmconsole 証明書、2048 ビット未満の RSA)を修正方法とともに一覧にします。準備ができていない場合、終了コードは 1 (WARNING) 以上になります
+help-hosts-audit-arg-policy-value-el9 = { help-audit-arg-policy-value-el9 }
+help-hosts-audit-arg-cluster = --ssh なし: これらのクラスター(名前)のホストのみ
+help-hosts-audit-arg-engine-url = { help-audit-arg-engine-url }
+help-heading-manager-api-without-ssh = Manager の API (--ssh なし)
+help-hosts-audit-arg-connect-to = { help-audit-arg-connect-to }
+help-hosts-audit-arg-ca-file = { help-audit-arg-ca-file }
+help-hosts-audit-arg-user = { help-audit-arg-user }
+help-hosts-audit-arg-password-file = { help-audit-arg-password-file }
+help-hosts-audit-arg-api-timeout = { help-audit-arg-api-timeout }
+help-hosts-audit-arg-vdsm-port = すべてのホストでの vdsm のポート
+help-heading-vdsm-tls-without-ssh = vdsm の TLS (--ssh なし)
+help-hosts-audit-arg-vdsm-endpoint = あるホストの vdsm が実際に待ち受けている場所: NAME=HOST:PORT (NAME はホストの名前またはアドレス)。複数指定可
+help-hosts-audit-arg-probe-timeout = TLS ハンドシェイク 1 回あたりの秒数
+help-hosts-audit-arg-probe-parallel = 同時に行うハンドシェイクの数
+help-hosts-recover-about = Manager が使用できなくなったホスト証明書(期限切れ、CA の変更)を各ホストの鍵を保持したまま再発行してインストールし、サービスを再起動して vdsm が提示する証明書を確認します
+help-hosts-recover-long-about =
+    Manager が使用できなくなったホスト証明書(期限切れ、CA の変更)を各ホストの鍵を保持したまま再発行してインストールし、サービスを再起動して vdsm が提示する証明書を確認します。
+
+    終了コード: 0 完了(または該当なし、またはすべてのホストを読めた --dry-run)、1 ホストを読めなかった、または復旧できなかった、あるいは Manager への書き込みが失敗した (Manager はロールバック済み。ホストの状態を報告します)、2 拒否した、何も変更していない(確認されなかった: 端末でない標準入力で --yes がない場合はどのホストにも接続しません。ロックまたはチェックが拒否した)、3 使い方の誤り。
+help-hosts-recover-arg-root = { help-audit-arg-root }
+help-hosts-recover-arg-pki-dir = { help-audit-arg-pki-dir }
+help-hosts-recover-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-hosts-recover-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-hosts-recover-arg-ssh = { help-hosts-audit-arg-ssh }
+help-hosts-recover-arg-hosts = { help-hosts-audit-arg-hosts }
+help-hosts-recover-arg-ssh-user = { help-hosts-audit-arg-ssh-user }
+help-hosts-recover-arg-ssh-key = { help-hosts-audit-arg-ssh-key }
+help-hosts-recover-arg-known-hosts = { help-hosts-audit-arg-known-hosts }
+help-hosts-recover-arg-ssh-port = { help-hosts-audit-arg-ssh-port }
+help-hosts-recover-arg-accept-new-host-key = { help-hosts-audit-arg-accept-new-host-key }
+help-hosts-recover-arg-connect-timeout = { help-hosts-audit-arg-connect-timeout }
+help-hosts-recover-arg-command-timeout = { help-hosts-audit-arg-command-timeout }
+help-hosts-recover-arg-max-parallel = { help-hosts-audit-arg-max-parallel }
+help-hosts-recover-arg-host-prefix = { help-hosts-audit-arg-host-prefix }
+help-hosts-recover-arg-dry-run = 計画を表示し、何も変更しません(計画を作るためにホストは読みます)
+help-hosts-recover-arg-yes = { help-conf-arg-yes }
+help-hosts-recover-arg-format = { help-audit-arg-format }
+help-hosts-recover-arg-format-value-table = { help-conf-arg-format-value-table }
+help-hosts-recover-arg-format-value-json = { help-conf-arg-format-value-json }
+help-hosts-recover-arg-days = 新しいホスト証明書の有効日数 (VdsCertificateValidityInDays)
+help-hosts-recover-arg-within = 証明書の有効期限が DAYS 日以内のホストも復旧します
+help-hosts-recover-arg-force = 該当しない場合でも再発行します
+help-hosts-recover-arg-no-restart = ホスト上のサービスを再起動しません: 代わりに実行するコマンドを表示します
+help-hosts-recover-arg-vdsm-port = 再起動後に検査する vdsm の TLS ポート
+help-hosts-recover-arg-probe-timeout = 再起動後、vdsm が新しい証明書を提示するまで待つ時間
+help-hosts-recover-arg-backup-dir = Manager の PKI のバックアップの保存先 [既定: /var/lib/rhv-pki/backups。--root 指定時はその下]
+help-hosts-recover-arg-lock-timeout = { help-conf-arg-lock-timeout }
+help-hosts-enroll-about = Manager を通じて、ローリング方式のメンテナンスの波でホスト証明書を登録し直します: メンテナンスモード → 証明書の登録 → アクティブ化。その後 vdsm が新しい証明書を提示することを確認します
+help-hosts-enroll-long-about =
+    Manager を通じて、ローリング方式のメンテナンスの波でホスト証明書を登録し直します: メンテナンスモード → 証明書の登録 → アクティブ化。その後 vdsm が新しい証明書を提示することを確認します。
+
+    終了コード: 0 完了(対象なし、または --dry-run を含む)、1 ホストが失敗した(レポートを参照。メンテナンスモードのまま残ったホストを一覧表示します)、2 何も変更する前に拒否した(確認されなかった: no と回答した、または --yes なしで標準入力が端末でない。Manager へのログインまたは TLS。別の引数で保存された実行がある。計画では HostedEngine 仮想マシンを安全に保てない)、3 使い方の誤り、129 ハングアップ、130 割り込み、143 終了(同じコマンドを再実行すると再開します)。
+help-hosts-enroll-arg-root = { help-audit-arg-root }
+help-hosts-enroll-arg-pki-dir = { help-audit-arg-pki-dir }
+help-hosts-enroll-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-hosts-enroll-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-hosts-enroll-arg-cluster = これらのクラスター(名前)のホストのみ
+help-hosts-enroll-arg-host = これらのホスト(名前またはアドレス)のみ
+help-hosts-enroll-arg-only-needed = 提示している証明書に登録し直しが必要なホストのみ: SHA-1、--within 以内に期限切れ、現在の CA で署名されていない、SAN にアドレスがない、CA の再署名より前に発行された。これが既定です。このフラグは互換性のために残しています
+help-hosts-enroll-arg-all-hosts = 選択したすべてのホストを登録し直します(証明書がすでに最新のホストも)
+help-hosts-enroll-arg-within = 有効期限がこの日数以内の証明書は登録し直しが必要です
+help-hosts-enroll-arg-discard-state = 状態ファイルに記録された未完了の実行を破棄し(`<state>.discarded` として隣に保存)、計画し直します
+help-hosts-enroll-arg-max-parallel = 同時にサービスから外すホストの最大数
+help-hosts-enroll-arg-dry-run = { help-conf-arg-dry-run }
+help-hosts-enroll-arg-yes = 確認せずに実行します(標準入力が端末でない場合は必須)
+help-hosts-enroll-arg-format = { help-audit-arg-format }
+help-hosts-enroll-arg-format-value-table = { help-conf-arg-format-value-table }
+help-hosts-enroll-arg-format-value-json = { help-conf-arg-format-value-json }
+help-hosts-enroll-arg-state = 実行の状態ファイル(同じコマンドを再実行すると再開します) [既定: /var/lib/rhv-pki/enroll-state.json。--root 指定時はその下]
+help-hosts-enroll-arg-poll-interval = 状態を確認する間隔(秒)
+help-hosts-enroll-arg-maintenance-timeout = ホストがメンテナンスモードになるまで待つ秒数(超えるとホストを戻して実行を停止します)
+help-hosts-enroll-arg-install-start-timeout = 証明書の登録が開始される (installing / イベント 881) まで待つ秒数
+help-hosts-enroll-arg-install-timeout = 証明書の登録が完了するまで待つ秒数
+help-hosts-enroll-arg-activate-timeout = アクティブ化したホストが Up になるまで待つ秒数
+help-hosts-enroll-arg-settle-timeout = 移行中のホスト (unassigned、initializing、preparing for maintenance) を、最終的な状態を判断する前に読み直す秒数
+help-hosts-enroll-arg-outage-timeout = Manager に到達できない、または 500/502/503/504 を返す間(再起動、停止)、安全な読み取りをバックオフしながら再試行する秒数
+help-hosts-enroll-arg-engine-url = { help-audit-arg-engine-url }
+help-heading-manager-api = Manager の API
+help-hosts-enroll-arg-connect-to = { help-audit-arg-connect-to }
+help-hosts-enroll-arg-ca-file = { help-audit-arg-ca-file }
+help-hosts-enroll-arg-user = { help-audit-arg-user }
+help-hosts-enroll-arg-password-file = { help-audit-arg-password-file }
+help-hosts-enroll-arg-api-timeout = { help-audit-arg-api-timeout }
+help-hosts-enroll-arg-vdsm-port = { help-hosts-audit-arg-vdsm-port }
+help-heading-vdsm-tls = vdsm の TLS
+help-hosts-enroll-arg-vdsm-endpoint = { help-hosts-audit-arg-vdsm-endpoint }
+help-hosts-enroll-arg-probe-timeout = { help-hosts-audit-arg-probe-timeout }
+help-hosts-enroll-arg-probe-parallel = { help-hosts-audit-arg-probe-parallel }
+help-upgrade-about = アップグレードガイドの手順全体を再開可能な 1 つのコマンドで実行します: 事前チェック(一度にすべて報告)、openssl.conf、脆弱なものや期限が近いものの再署名、メンテナンスサイクル、波ごとのホストの証明書の登録、最終監査。`--dry-run` は計画と事前チェックを表示します。状態はフェーズごとに保存されるため、再実行すると失敗したフェーズから再開し、完了したフェーズは繰り返しません(`upgrade status` で別の端末からも確認できます)
+help-upgrade-long-about =
+    アップグレードガイドの手順全体を再開可能な 1 つのコマンドで実行します: 事前チェック(一度にすべて報告)、openssl.conf、脆弱なものや期限が近いものの再署名、メンテナンスサイクル、波ごとのホストの証明書の登録、最終監査。`--dry-run` は計画と事前チェックを表示します。状態はフェーズごとに保存されるため、再実行すると失敗したフェーズから再開し、完了したフェーズは繰り返しません(`upgrade status` で別の端末からも確認できます)。
+
+    終了コード: 0 完了(対象なし、またはすべての事前チェックに合格した --dry-run を含む)、1 フェーズが失敗した(再署名をロールバックした、またはホストの証明書の登録が失敗した)、2 何も変更する前に拒否した(事前チェックが失敗した、確認されなかった、保存された状態が別の実行のもの)、または最終監査でまだ重大な問題がある、3 使い方の誤り、4 ファイルは変更したがメンテナンスサイクルが完了しなかった、5 エンドポイントがまだ古い証明書を提示している、129 ハングアップ、130 割り込み、143 終了(再実行すると再開します)。
+help-upgrade-arg-root = { help-audit-arg-root }
+help-upgrade-arg-pki-dir = { help-audit-arg-pki-dir }
+help-upgrade-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-upgrade-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-upgrade-arg-dry-run = { help-conf-arg-dry-run }
+help-upgrade-arg-yes = { help-conf-arg-yes }
+help-upgrade-arg-format = { help-audit-arg-format }
+help-upgrade-arg-format-value-table = { help-conf-arg-format-value-table }
+help-upgrade-arg-format-value-json = { help-conf-arg-format-value-json }
+help-upgrade-arg-backup-dir = { help-conf-arg-backup-dir }
+help-upgrade-arg-lock-timeout = { help-conf-arg-lock-timeout }
+help-upgrade-arg-legacy-lock-dir = { help-conf-arg-legacy-lock-dir }
+help-upgrade-arg-config = { help-conf-arg-config }
+help-upgrade-arg-ca-days = { help-resign-arg-ca-days }
+help-upgrade-arg-days = { help-resign-arg-days }
+help-upgrade-arg-p12-format = { help-resign-arg-p12-format }
+help-upgrade-arg-p12-format-value-legacy3des = { help-resign-arg-p12-format-value-legacy3des }
+help-upgrade-arg-p12-format-value-modern = { help-resign-arg-p12-format-value-modern }
+help-upgrade-arg-state = アップグレードの保存された状態 [既定: <backup-dir>/upgrade-state.json]
+help-upgrade-arg-discard-state = 未完了のアップグレードの保存された状態を破棄してやり直します (PKI は読み直します。完了したことは完了したままで、新しい計画はそれを反映します)
+help-upgrade-arg-exclude-hosts = このホストを除外します(その状態は事前チェックを妨げず、証明書の登録も行いません)
+help-upgrade-arg-max-parallel = 証明書の登録中に同時にサービスから外すホストの数
+help-upgrade-arg-vdsm-port = { help-hosts-audit-arg-vdsm-port }
+help-heading-vdsm-tls-the-hosts-the-probe-timeout-is-probe-timeout = vdsm の TLS (ホスト。検査のタイムアウトは --probe-timeout)
+help-upgrade-arg-vdsm-endpoint = あるホストの vdsm が実際に待ち受けている場所: NAME=HOST:PORT。複数指定可
+help-upgrade-arg-probe-parallel = 同時に行う vdsm のハンドシェイクの数
+help-upgrade-arg-poll-interval = 証明書の登録中に Manager を確認する間隔(秒)
+help-upgrade-arg-no-maintenance = { help-resign-arg-no-maintenance }
+help-heading-maintenance-cycle-and-manager = メンテナンスサイクルと Manager
+help-upgrade-arg-no-restart = { help-resign-arg-no-restart }
+help-upgrade-arg-no-verify = { help-resign-arg-no-verify }
+help-upgrade-arg-cycle = { help-resign-arg-cycle }
+help-upgrade-arg-verify-timeout = { help-resign-arg-verify-timeout }
+help-upgrade-arg-endpoints = { help-audit-arg-endpoints }
+help-upgrade-arg-probe-timeout = { help-audit-arg-probe-timeout }
+help-upgrade-arg-he-host = { help-resign-arg-he-host }
+help-upgrade-arg-he-api = { help-resign-arg-he-api }
+help-upgrade-arg-maintenance-timeout = { help-resign-arg-maintenance-timeout }
+help-upgrade-arg-engine-url = { help-audit-arg-engine-url }
+help-upgrade-arg-connect-to = { help-audit-arg-connect-to }
+help-upgrade-arg-ca-file = { help-audit-arg-ca-file }
+help-upgrade-arg-user = { help-audit-arg-user }
+help-upgrade-arg-password-file = { help-audit-arg-password-file }
+help-upgrade-arg-api-timeout = { help-audit-arg-api-timeout }
+help-upgrade-status-about = 保存されたアップグレードのフェーズと状態を表示します(読み取り専用。実行中でも安全)
+help-upgrade-status-long-about =
+    保存されたアップグレードのフェーズと状態を表示します(読み取り専用。実行中でも安全)。
+
+    終了コード: 0 表示した、3 使い方の誤り(ここでアップグレードが開始されていない、状態ファイルを読めない)。
+help-upgrade-status-arg-root = { help-audit-arg-root }
+help-upgrade-status-arg-pki-dir = { help-audit-arg-pki-dir }
+help-upgrade-status-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-upgrade-status-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-upgrade-status-arg-backup-dir = バックアップの保存先(--state で別の場所を指定しない限り、状態ファイルもここにあります)
+help-upgrade-status-arg-state = { help-upgrade-arg-state }
+help-upgrade-status-arg-format = { help-audit-arg-format }
+help-upgrade-status-arg-format-value-table = { help-conf-arg-format-value-table }
+help-upgrade-status-arg-format-value-json = { help-conf-arg-format-value-json }
+help-maintenance-about = セルフホストエンジンのグローバルメンテナンス、サービスの再起動、エンドポイントの検査を 1 手順ずつ実行します (resign / renew はこれらを 1 つのサイクルとして実行します)
+help-maintenance-on-about = セルフホストエンジンのグローバルメンテナンスを設定し、読み戻して確認します
+help-maintenance-on-long-about =
+    セルフホストエンジンのグローバルメンテナンスを設定し、読み戻して確認します。
+
+    終了コード: 0 有効(読み戻して確認)、2 反映されなかった、または --he-host に到達できない、3 使い方の誤り、セルフホストエンジンが見つからない、または hosted-engine が失敗した。
+help-maintenance-on-arg-format = { help-audit-arg-format }
+help-maintenance-on-arg-format-value-table = { help-conf-arg-format-value-table }
+help-maintenance-on-arg-format-value-json = { help-conf-arg-format-value-json }
+help-maintenance-on-arg-he-host = { help-resign-arg-he-host }
+help-maintenance-on-arg-he-api = { help-resign-arg-he-api }
+help-maintenance-on-arg-maintenance-timeout = { help-resign-arg-maintenance-timeout }
+help-maintenance-on-arg-engine-url = { help-audit-arg-engine-url }
+help-maintenance-on-arg-connect-to = { help-audit-arg-connect-to }
+help-maintenance-on-arg-ca-file = { help-audit-arg-ca-file }
+help-maintenance-on-arg-user = { help-audit-arg-user }
+help-maintenance-on-arg-password-file = { help-audit-arg-password-file }
+help-maintenance-on-arg-api-timeout = { help-audit-arg-api-timeout }
+help-maintenance-off-about = グローバルメンテナンスを解除し、読み戻して確認します
+help-maintenance-off-long-about =
+    グローバルメンテナンスを解除し、読み戻して確認します。
+
+    終了コード: 0 無効(読み戻して確認)、2 解除されなかった、または --he-host に到達できない、3 使い方の誤り、セルフホストエンジンが見つからない、または hosted-engine が失敗した。
+help-maintenance-off-arg-format = { help-audit-arg-format }
+help-maintenance-off-arg-format-value-table = { help-conf-arg-format-value-table }
+help-maintenance-off-arg-format-value-json = { help-conf-arg-format-value-json }
+help-maintenance-off-arg-he-host = { help-resign-arg-he-host }
+help-maintenance-off-arg-he-api = { help-resign-arg-he-api }
+help-maintenance-off-arg-maintenance-timeout = { help-resign-arg-maintenance-timeout }
+help-maintenance-off-arg-engine-url = { help-audit-arg-engine-url }
+help-maintenance-off-arg-connect-to = { help-audit-arg-connect-to }
+help-maintenance-off-arg-ca-file = { help-audit-arg-ca-file }
+help-maintenance-off-arg-user = { help-audit-arg-user }
+help-maintenance-off-arg-password-file = { help-audit-arg-password-file }
+help-maintenance-off-arg-api-timeout = { help-audit-arg-api-timeout }
+help-maintenance-status-about = グローバルメンテナンスの状態とセルフホストエンジンのホストを表示します
+help-maintenance-status-long-about =
+    グローバルメンテナンスの状態とセルフホストエンジンのホストを表示します。
+
+    終了コード: 0 表示した、2 --he-host に到達できない、3 セルフホストエンジンが見つからない、使い方の誤り、または hosted-engine が失敗した。
+help-maintenance-status-arg-format = { help-audit-arg-format }
+help-maintenance-status-arg-format-value-table = { help-conf-arg-format-value-table }
+help-maintenance-status-arg-format-value-json = { help-conf-arg-format-value-json }
+help-maintenance-status-arg-he-host = { help-resign-arg-he-host }
+help-maintenance-status-arg-he-api = { help-resign-arg-he-api }
+help-maintenance-status-arg-maintenance-timeout = { help-resign-arg-maintenance-timeout }
+help-maintenance-status-arg-engine-url = { help-audit-arg-engine-url }
+help-maintenance-status-arg-connect-to = { help-audit-arg-connect-to }
+help-maintenance-status-arg-ca-file = { help-audit-arg-ca-file }
+help-maintenance-status-arg-user = { help-audit-arg-user }
+help-maintenance-status-arg-password-file = { help-audit-arg-password-file }
+help-maintenance-status-arg-api-timeout = { help-audit-arg-api-timeout }
+help-maintenance-verify-about = すべての TLS エンドポイントがディスク上の証明書を提示していることを確認します
+help-maintenance-verify-long-about =
+    すべての TLS エンドポイントがディスク上の証明書を提示していることを確認します。
+
+    終了コード: 0 すべてのエンドポイントが自分のファイルを提示している、3 使い方の誤り(既知のエンドポイントがない)、4 検査できないエンドポイントがある (endpoint-unreachable: 拒否、タイムアウト、ハンドシェイクの失敗。またはファイルを読めない)、5 ファイルと異なる証明書を提示しているエンドポイントがある (restart-needed)。
+help-maintenance-verify-arg-root = { help-audit-arg-root }
+help-maintenance-verify-arg-pki-dir = { help-audit-arg-pki-dir }
+help-maintenance-verify-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-maintenance-verify-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-maintenance-verify-arg-endpoints = { help-audit-arg-endpoints }
+help-maintenance-verify-arg-probe-timeout = { help-audit-arg-probe-timeout }
+help-maintenance-verify-arg-wait = すべてのエンドポイントが自分のファイルを提示するまで、最大 SECONDS 秒検査を続けます (0: 1 回だけ検査)
+help-maintenance-verify-arg-format = { help-audit-arg-format }
+help-maintenance-verify-arg-format-value-table = { help-conf-arg-format-value-table }
+help-maintenance-verify-arg-format-value-json = { help-conf-arg-format-value-json }
+help-maintenance-restart-about = 指定した証明書を読むサービスをグローバルメンテナンス下で再起動し、そのエンドポイントを検証します
+help-maintenance-restart-long-about =
+    指定した証明書を読むサービスをグローバルメンテナンス下で再起動し、そのエンドポイントを検証します。
+
+    終了コード: 0 再起動して検証した(または --dry-run)、2 拒否した、何も再起動していない(--cycle なしのコピー、指定した名前を読むユニットがここにない、セルフホストエンジンを除外できないため再起動を拒否した、--no-restart、グローバルメンテナンスを設定できなかった)、3 使い方の誤り、4 再起動が失敗した(グローバルメンテナンスは維持)、グローバルメンテナンスを解除できなかった、または再起動後にエンドポイントが証明書を提示しなかった (endpoint-unreachable)、5 エンドポイントがまだ古い証明書を提示している (restart-needed)。
+help-maintenance-restart-arg-names = サービスを再起動する証明書: ca、engine、apache、websocket-proxy、…
+help-maintenance-restart-arg-root = { help-audit-arg-root }
+help-maintenance-restart-arg-pki-dir = { help-audit-arg-pki-dir }
+help-maintenance-restart-arg-engine-conf-dir = { help-audit-arg-engine-conf-dir }
+help-maintenance-restart-arg-p12-password-file = { help-audit-arg-p12-password-file }
+help-maintenance-restart-arg-dry-run = 計画を表示し、何もしません
+help-maintenance-restart-arg-format = { help-audit-arg-format }
+help-maintenance-restart-arg-format-value-table = { help-conf-arg-format-value-table }
+help-maintenance-restart-arg-format-value-json = { help-conf-arg-format-value-json }
+help-maintenance-restart-arg-no-maintenance = { help-resign-arg-no-maintenance }
+help-heading-maintenance-cycle = メンテナンスサイクル
+help-maintenance-restart-arg-no-restart = { help-resign-arg-no-restart }
+help-maintenance-restart-arg-no-verify = { help-resign-arg-no-verify }
+help-maintenance-restart-arg-cycle = { help-resign-arg-cycle }
+help-maintenance-restart-arg-verify-timeout = { help-resign-arg-verify-timeout }
+help-maintenance-restart-arg-endpoints = { help-audit-arg-endpoints }
+help-maintenance-restart-arg-probe-timeout = { help-audit-arg-probe-timeout }
+help-maintenance-restart-arg-he-host = { help-resign-arg-he-host }
+help-maintenance-restart-arg-he-api = { help-resign-arg-he-api }
+help-maintenance-restart-arg-maintenance-timeout = { help-resign-arg-maintenance-timeout }
+help-maintenance-restart-arg-engine-url = { help-audit-arg-engine-url }
+help-maintenance-restart-arg-connect-to = { help-audit-arg-connect-to }
+help-maintenance-restart-arg-ca-file = { help-audit-arg-ca-file }
+help-maintenance-restart-arg-user = { help-audit-arg-user }
+help-maintenance-restart-arg-password-file = { help-audit-arg-password-file }
+help-maintenance-restart-arg-api-timeout = { help-audit-arg-api-timeout }
+help-generate-about = シェルの補完、man ページ(これらの定義から生成)、または `--format json` の文書の JSON スキーマを表示します。`man --out-dir DIR` では rhv-pki.1 とサブコマンドごとのページ (rhv-pki-audit.1、…) を書き込み、`schema --out-dir DIR` ではすべてのスキーマを書き込みます。補完と man ページは英語のままです
+help-generate-long-about =
+    シェルの補完、man ページ(これらの定義から生成)、または `--format json` の文書の JSON スキーマを表示します。`man --out-dir DIR` では rhv-pki.1 とサブコマンドごとのページ (rhv-pki-audit.1、…) を書き込み、`schema --out-dir DIR` ではすべてのスキーマを書き込みます。補完と man ページは英語のままです。
+
+    終了コード: 0 表示した、または書き込んだ、3 使い方の誤り、または出力を書き込めなかった。
+help-generate-arg-what = 表示するもの: シェルの補完スクリプト、man ページ、または JSON スキーマ
+help-generate-arg-what-value-bash = bash の補完 (source するか、/usr/share/bash-completion/completions/rhv-pki としてインストール)
+help-generate-arg-what-value-zsh = zsh の補完 ($fpath のディレクトリーに `_rhv-pki` としてインストール)
+help-generate-arg-what-value-fish = fish の補完 (~/.config/fish/completions/rhv-pki.fish としてインストール)
+help-generate-arg-what-value-man = man ページ、roff 形式 (--out-dir 指定時: サブコマンドごとに 1 ページ)
+help-generate-arg-what-value-schema = `--format json` の文書の JSON スキーマ (draft 2020-12)。`kind` で指定
+help-generate-arg-name = `schema` のみ: スキーマを表示する文書の種類 (PkiAudit、PkiChange、PkiRollback、PkiBackups、EnrollPlan、EnrollReport、HostRecovery)。これも --out-dir もない場合は種類を一覧表示します
+help-generate-arg-out-dir = すべての man ページ (man)、またはすべてのスキーマを NAME.schema.json として (schema)、1 つを表示する代わりに DIR に書き込みます
+help-clap-usage = 使い方:
+help-clap-options = オプション
+help-clap-arguments = 引数
+help-clap-commands = コマンド
+help-clap-help = ヘルプを表示します (詳しくは '--help')
+help-clap-help-long = ヘルプを表示します (概要は '-h')
+help-clap-version = バージョンを表示します
+help-clap-help-command = このメッセージ、または指定したサブコマンドのヘルプを表示します
+help-possible-values = [指定できる値: { $values }]
+help-clap-default = [既定値: { $value }]
+help-possible-values-heading = 指定できる値:
+
 ## upgrade (cli)
 upgrade-plan = 計画
 upgrade-prechecks = 事前チェック
