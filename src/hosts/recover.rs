@@ -96,8 +96,11 @@ pub enum InstallError {
         service: String,
         source: RemoteError,
     },
-    #[error("ca.pem: {reason}")]
-    CaPem { reason: String },
+    /// The Manager's CA certificate cannot be used to verify what vdsm serves.
+    #[error("ca.pem: {source}")]
+    CaPem {
+        source: crate::pki::verify::IssuerError,
+    },
     #[error("{endpoint} did not serve the new certificate within {secs} s: {last}")]
     NotServed {
         endpoint: String,
@@ -1191,11 +1194,8 @@ fn install_host(
     // 4. vdsm must now serve the new certificate, for the same key, chaining to ca.pem.
     let vdsm = &hp.certs[0];
     let now = cfg.now;
-    let verifier = tls::PinnedVerifier::new(ca_der, Arc::new(move || now)).map_err(|e| {
-        InstallError::CaPem {
-            reason: e.to_string(),
-        }
-    })?;
+    let verifier = tls::PinnedVerifier::new(ca_der, Arc::new(move || now))
+        .map_err(|source| InstallError::CaPem { source })?;
     let every = Every {
         interval: Duration::from_millis(250),
         timeout: cfg.probe_timeout,

@@ -403,7 +403,7 @@ impl Engine {
         let mut tls_cfg =
             tls::pinned_client_config(verifier.clone(), None).map_err(|e| EngineError::Tls {
                 endpoint: cfg.url.clone(),
-                reason: e,
+                reason: e.to_string(),
             })?;
         tls_cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
         let e = Engine {
