@@ -108,8 +108,15 @@ pub fn thresholds(
     Ok(t)
 }
 
+/// An `--at` value that is neither a date nor an RFC 3339 time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--at '{value}': expected YYYY-MM-DD or an RFC 3339 time like 2026-11-01T00:00:00Z")]
+pub struct AtError {
+    pub value: String,
+}
+
 /// Parses `--at`: a date (midnight UTC) or an RFC 3339 time.
-pub fn parse_time(s: &str) -> Result<i64, String> {
+pub fn parse_time(s: &str) -> Result<i64, AtError> {
     use time::format_description::well_known::Rfc3339;
     if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(t.unix_timestamp());
@@ -117,8 +124,8 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &fmt)
         .map(|d| d.midnight().assume_utc().unix_timestamp())
-        .map_err(|_| {
-            format!("--at '{s}': expected YYYY-MM-DD or an RFC 3339 time like 2026-11-01T00:00:00Z")
+        .map_err(|_| AtError {
+            value: s.to_string(),
         })
 }
 
@@ -344,8 +351,8 @@ pub struct ReachArgs {
     pub host_prefix: Option<String>,
 }
 
-fn parse_endpoint(s: &str) -> Result<(String, String), String> {
-    endpoints::parse_override(s).map_err(|e| e.to_string())
+fn parse_endpoint(s: &str) -> Result<(String, String), endpoints::OverrideError> {
+    endpoints::parse_override(s)
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -550,6 +557,11 @@ mod tests {
     fn at_parsing() {
         assert_eq!(parse_time("2026-11-01").unwrap(), 1_793_491_200);
         assert_eq!(parse_time("2026-11-01T00:00:00Z").unwrap(), 1_793_491_200);
-        assert!(parse_time("yesterday").is_err());
+        let e = parse_time("yesterday").unwrap_err();
+        assert_eq!(e.value, "yesterday");
+        assert_eq!(
+            e.to_string(),
+            "--at 'yesterday': expected YYYY-MM-DD or an RFC 3339 time like 2026-11-01T00:00:00Z"
+        );
     }
 }

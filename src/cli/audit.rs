@@ -141,7 +141,7 @@ fn audit_main(mut a: AuditArgs, now: i64, printed: &mut bool) -> Result<ExitStat
     let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Usage(e.to_string()))?;
     let t = thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
-        Some(s) => parse_time(s).map_err(CliError::Usage)?,
+        Some(s) => parse_time(s).map_err(|e| CliError::Usage(e.to_string()))?,
         None => now,
     };
     // Locations from the config file unless given on the command line.

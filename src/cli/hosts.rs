@@ -319,7 +319,7 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
     let conf = alert::read_config(&cpath, explicit).map_err(|e| CliError::Usage(e.to_string()))?;
     let t = thresholds(&conf, a.warn_days, a.crit_days)?;
     let at = match &a.at {
-        Some(s) => parse_time(s).map_err(CliError::Usage)?,
+        Some(s) => parse_time(s).map_err(|e| CliError::Usage(e.to_string()))?,
         None => now,
     };
     let loc = locations(&a.loc);
