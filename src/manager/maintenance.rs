@@ -42,7 +42,10 @@ pub enum MaintError {
     #[error("{host}: hosted-engine --vm-status --json: {source}")]
     BadStatus { host: String, source: VmStatusError },
     #[error("{via}: {source}")]
-    Rest { via: String, source: HeRestError },
+    Rest {
+        via: String,
+        source: Box<HeRestError>,
+    },
     #[error("{via}: global maintenance is still {state} {secs} s after setting it {wanted}")]
     DidNotTake {
         via: String,
@@ -271,7 +274,7 @@ impl<'a> RestMaintenance<'a> {
     pub fn detect(rest: &'a dyn HeRest) -> Result<Option<RestMaintenance<'a>>, MaintError> {
         let id = rest.hosted_engine_vm().map_err(|source| MaintError::Rest {
             via: "REST API".into(),
-            source,
+            source: Box::new(source),
         })?;
         Ok(id.map(|vm_id| RestMaintenance { rest, vm_id }))
     }
@@ -286,7 +289,7 @@ impl GlobalMaintenance for RestMaintenance<'_> {
             .global_maintenance()
             .map_err(|source| MaintError::Rest {
                 via: self.via(),
-                source,
+                source: Box::new(source),
             })
     }
     fn set(&self, on: bool) -> Result<(), MaintError> {
@@ -294,7 +297,7 @@ impl GlobalMaintenance for RestMaintenance<'_> {
             .set_global_maintenance(&self.vm_id, on)
             .map_err(|source| MaintError::Rest {
                 via: self.via(),
-                source,
+                source: Box::new(source),
             })
     }
     fn manual(&self, on: bool) -> String {
@@ -906,7 +909,7 @@ mod tests {
                     unreachable!()
                 };
                 assert!(matches!(
-                    source,
+                    *source,
                     HeRestError::Engine(crate::net::engine::EngineError::Timeout { secs: 30, .. })
                 ));
             }
@@ -917,15 +920,16 @@ mod tests {
             vm_id: "7a3f".into(),
         };
         match gm.status() {
-            Err(
-                e @ MaintError::Rest {
-                    source: HeRestError::NoHeHost,
-                    ..
-                },
-            ) => assert_eq!(
+            Err(e @ MaintError::Rest { .. }) => assert_eq!(
                 e.to_string(),
                 "REST API (HostedEngine VM 7a3f): the Manager lists no hosted-engine host"
             ),
+            other => panic!("{other:?}"),
+        }
+        match gm.status() {
+            Err(MaintError::Rest { source, .. }) => {
+                assert!(matches!(*source, HeRestError::NoHeHost))
+            }
             other => panic!("{other:?}"),
         }
     }
