@@ -1860,3 +1860,73 @@ fn audit_reports_an_interrupted_change_with_the_command_that_undoes_it() {
         codes(&after)
     );
 }
+
+/// Plain `rollback` undoes the newest *change*, never a rollback's own safety backup: which
+/// one that is comes from the kind recorded in the manifest, not from the reason's wording
+/// (reworded here, as a translation would). Backups of older versions, whose manifests have
+/// no kind, are still told apart by the wording those versions gave them.
+#[test]
+fn plain_rollback_skips_safety_backups_by_their_recorded_kind() {
+    let root = scenario("4.5-modern");
+    let before = state(root.path());
+    ok(&rhv(root.path(), &["resign", "--all", "--force", "--yes"]));
+    let mid = state(root.path());
+    assert_ne!(mid, before);
+    ok(&rhv(root.path(), &["rollback", "--yes"]));
+    assert_eq!(state(root.path()), before);
+    let list = rhv(root.path(), &["backups", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let dir = PathBuf::from(doc["backupDir"].as_str().unwrap());
+    let ids: Vec<String> = doc["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let (change, safety) = (&ids[0], &ids[1]);
+    let manifest = |id: &str| dir.join(id).join("manifest.json");
+    let read = |id: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(manifest(id)).unwrap()).unwrap()
+    };
+    let write = |id: &str, v: &serde_json::Value| {
+        std::fs::write(manifest(id), serde_json::to_vec_pretty(v).unwrap()).unwrap()
+    };
+    assert_eq!(read(change)["kind"], serde_json::json!({"type": "change"}));
+    assert_eq!(
+        read(safety)["kind"],
+        serde_json::json!({"type": "beforeRollback", "to": change})
+    );
+    // The kind decides: the safety backup reworded is still skipped (rolling back to it would
+    // bring the resigned state `mid` back; rolling back to the change keeps `before`).
+    let mut m = read(safety);
+    m["reason"] = serde_json::json!("Sicherung vor dem Zurücksetzen");
+    write(safety, &m);
+    let o = rhv(root.path(), &["rollback", "--yes"]);
+    ok(&o);
+    assert!(text(&o).contains(change.as_str()), "{}", text(&o));
+    assert_eq!(state(root.path()), before);
+    // Old-format backups (made here from these: the kind removed, the old wording kept):
+    // the change is still found behind every safety backup.
+    let list = rhv(root.path(), &["backups", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let all: Vec<String> = doc["backups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(all.len(), 3, "{all:?}");
+    for id in &all {
+        let mut m = read(id);
+        let kind = m.as_object_mut().unwrap().remove("kind").unwrap();
+        if let Some(to) = kind.get("to") {
+            m["reason"] = serde_json::json!(format!("before rollback to {}", to.as_str().unwrap()));
+        }
+        write(id, &m);
+    }
+    let o = rhv(root.path(), &["rollback", "--yes"]);
+    ok(&o);
+    assert!(text(&o).contains(change.as_str()), "{}", text(&o));
+    assert_eq!(state(root.path()), before);
+}

@@ -11,8 +11,8 @@ use std::time::Duration;
 use common::manager::{served, Manager};
 use rhv_pki::manager::endpoints::{self, CheckState};
 use rhv_pki::manager::maintenance::{
-    self, Cycle, CycleOptions, CycleResult, GlobalMaintenance, HeRest, Held, HostedEngineCli,
-    MaintError, RestMaintenance, Settle,
+    self, Cycle, CycleOptions, CycleResult, GlobalMaintenance, HeRest, HeRestError, Held,
+    HostedEngineCli, MaintError, RestMaintenance, Settle,
 };
 use rhv_pki::manager::services;
 use rhv_pki::net::remote::Local;
@@ -140,10 +140,10 @@ struct FakeRest {
 }
 
 impl HeRest for FakeRest {
-    fn hosted_engine_vm(&self) -> Result<Option<String>, String> {
+    fn hosted_engine_vm(&self) -> Result<Option<String>, HeRestError> {
         Ok(self.vm.clone())
     }
-    fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<(), String> {
+    fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<(), HeRestError> {
         self.calls
             .borrow_mut()
             .push(format!("POST /vms/{vm_id}/maintenance {on}"));
@@ -152,7 +152,7 @@ impl HeRest for FakeRest {
         }
         Ok(())
     }
-    fn global_maintenance(&self) -> Result<bool, String> {
+    fn global_maintenance(&self) -> Result<bool, HeRestError> {
         Ok(*self.on.borrow())
     }
 }

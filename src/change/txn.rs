@@ -16,12 +16,14 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
+use std::ops::ControlFlow;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::exec::{poll_until, Clock, Every, Polled, SYSTEM};
 use crate::sys::{self, WriteOpts};
 
 /// Everything that can go wrong while changing files.
@@ -149,8 +151,30 @@ pub struct TxnConfig {
     pub now: i64,
     /// What the backup is for (shown by `rhv-pki backups`).
     pub reason: String,
+    /// What kind of backup this is, as data (`reason` is only its wording).
+    pub kind: BackupKind,
     pub fault: Option<Fault>,
 }
+
+/// What a backup was taken for, recorded in its manifest as data so that nothing has to read
+/// it back out of the `reason` text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum BackupKind {
+    /// Taken before a change (resign, renew, conf, hosts recover, a recovery): what a plain
+    /// `rollback` undoes.
+    Change,
+    /// The safety copy `rollback` takes of the state just before it restores backup `to`.
+    #[serde(rename_all = "camelCase")]
+    BeforeRollback {
+        /// The backup that rollback restored.
+        to: String,
+    },
+}
+
+/// The wording older versions gave a rollback's safety backup (`before rollback to ID`);
+/// read only to classify manifests written before the kind was recorded.
+const LEGACY_BEFORE_ROLLBACK: &str = "before rollback to ";
 
 /// The lock directory of oVirt 4.2–4.4's `pki-enroll-request.sh`.
 pub const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
@@ -219,6 +243,7 @@ impl TxnConfig {
             lock_timeout,
             now,
             reason: reason.into(),
+            kind: BackupKind::Change,
             fault: None,
         }
     }
@@ -266,9 +291,26 @@ pub struct Manifest {
     pub id: String,
     pub created: String,
     pub reason: String,
+    /// Absent in manifests written before it was recorded: see [`Manifest::kind`].
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<BackupKind>,
     pub pki_dir: String,
     pub engine_conf_dir: Option<String>,
     pub entries: Vec<Entry>,
+}
+
+impl Manifest {
+    /// The backup's kind: as recorded, or, for a manifest of an older version that recorded
+    /// only the `reason` text, as that version worded it.
+    pub fn kind(&self) -> BackupKind {
+        if let Some(k) = &self.kind {
+            return k.clone();
+        }
+        match self.reason.strip_prefix(LEGACY_BEFORE_ROLLBACK) {
+            Some(to) => BackupKind::BeforeRollback { to: to.to_string() },
+            None => BackupKind::Change,
+        }
+    }
 }
 
 /// File metadata to give a written file.
@@ -494,32 +536,42 @@ fn fsync_dir(dir: &Path) -> Result<()> {
     Ok(sys::fsync_dir(dir)?)
 }
 
-fn flock_wait(file: &File, path: &Path, timeout: Duration) -> Result<()> {
-    flock_until(file, path, Instant::now(), timeout)
+/// How often a held lock is tried again.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+/// One `flock -e -n` on `file`: `Ok(true)` when taken, `Ok(false)` while another holds it.
+fn try_flock(file: &File, path: &Path) -> Result<bool> {
+    // std's try_lock is flock(LOCK_EX | LOCK_NB): the lock oVirt's scripts take.
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(TxnError::Io {
+            path: path.to_path_buf(),
+            op: "flock",
+            source: e,
+        }),
+    }
 }
 
-/// `flock -e -w` on `file` until `timeout` after `start`.
-fn flock_until(file: &File, path: &Path, start: Instant, timeout: Duration) -> Result<()> {
-    loop {
-        // std's try_lock is flock(LOCK_EX | LOCK_NB): the lock oVirt's scripts take.
-        match file.try_lock() {
-            Ok(()) => return Ok(()),
-            Err(std::fs::TryLockError::WouldBlock) => {}
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(TxnError::Io {
-                    path: path.to_path_buf(),
-                    op: "flock",
-                    source: e,
-                })
-            }
-        }
-        if start.elapsed() >= timeout {
-            return Err(TxnError::LockTimeout {
-                path: path.to_path_buf(),
-                waited_secs: timeout.as_secs(),
-            });
-        }
-        std::thread::sleep(Duration::from_millis(50));
+/// `flock -e -w` on `file`: tries every [`LOCK_POLL`] until `timeout` has passed on `clock`.
+fn flock_wait(clock: &dyn Clock, file: &File, path: &Path, timeout: Duration) -> Result<()> {
+    let every = Every {
+        interval: LOCK_POLL,
+        timeout,
+    };
+    let polled = poll_until(clock, every, |_| -> Result<ControlFlow<(), ()>> {
+        Ok(if try_flock(file, path)? {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    })?;
+    match polled {
+        Polled::Met(()) => Ok(()),
+        Polled::TimedOut(()) => Err(TxnError::LockTimeout {
+            path: path.to_path_buf(),
+            waited_secs: timeout.as_secs(),
+        }),
     }
 }
 
@@ -573,12 +625,23 @@ fn repair_legacy_lock_dir(dir: &Path, pki_dir: &Path) -> Result<()> {
 /// Repairs and flocks the 4.2–4.4 lock directory. Once locked, the directory must still be
 /// the one at the path, as the script wants it; if an enrollment replaced it meanwhile, the
 /// check and the lock are done again (within the same timeout).
-fn lock_legacy_dir(dir: &Path, pki_dir: &Path, timeout: Duration) -> Result<File> {
-    let start = Instant::now();
-    loop {
+fn lock_legacy_dir(
+    clock: &dyn Clock,
+    dir: &Path,
+    pki_dir: &Path,
+    timeout: Duration,
+) -> Result<File> {
+    let every = Every {
+        interval: LOCK_POLL,
+        timeout,
+    };
+    // One deadline for repairing, locking and finding the locked directory still in place.
+    let polled = poll_until(clock, every, |_| -> Result<ControlFlow<File, ()>> {
         repair_legacy_lock_dir(dir, pki_dir)?;
         let f = File::open(dir).map_err(io(dir, "open lock directory"))?;
-        flock_until(&f, dir, start, timeout)?;
+        if !try_flock(&f, dir)? {
+            return Ok(ControlFlow::Continue(()));
+        }
         let held = f.metadata().map_err(io(dir, "stat"))?;
         let now_at_path = fs::symlink_metadata(dir).ok();
         let accepted = now_at_path.as_ref().is_some_and(|m| {
@@ -588,29 +651,34 @@ fn lock_legacy_dir(dir: &Path, pki_dir: &Path, timeout: Duration) -> Result<File
                     .map(|r| stat_key(&r) == stat_key(m))
                     .unwrap_or(true)
         });
-        if accepted {
-            return Ok(f);
-        }
-        if start.elapsed() >= timeout {
-            return Err(TxnError::LockTimeout {
-                path: dir.to_path_buf(),
-                waited_secs: timeout.as_secs(),
-            });
-        }
+        // Replaced by an enrollment meanwhile: checked and locked again.
+        Ok(if accepted {
+            ControlFlow::Break(f)
+        } else {
+            ControlFlow::Continue(())
+        })
+    })?;
+    match polled {
+        Polled::Met(f) => Ok(f),
+        Polled::TimedOut(()) => Err(TxnError::LockTimeout {
+            path: dir.to_path_buf(),
+            waited_secs: timeout.as_secs(),
+        }),
     }
 }
 
-/// Takes the locks of `cfg` (legacy dir first, then the CA files in order); they are held
-/// until the files are dropped. [`Txn::begin`] takes them; the simulated engine's enrollment
-/// takes them alone, as `pki-enroll-request.sh` does (no backup, no journal).
-pub fn take_locks(cfg: &TxnConfig) -> Result<Vec<File>> {
+/// Takes the locks of `cfg` (legacy dir first, then the CA files in order), waiting on
+/// `clock`; they are held until the files are dropped. [`Txn::begin`] takes them; the
+/// simulated engine's enrollment takes them alone, as `pki-enroll-request.sh` does (no
+/// backup, no journal).
+pub fn take_locks(clock: &dyn Clock, cfg: &TxnConfig) -> Result<Vec<File>> {
     let mut locks = Vec::new();
     if let Some(d) = &cfg.legacy_lock_dir {
-        locks.push(lock_legacy_dir(d, &cfg.pki_dir, cfg.lock_timeout)?);
+        locks.push(lock_legacy_dir(clock, d, &cfg.pki_dir, cfg.lock_timeout)?);
     }
     for p in &cfg.lock_files {
         let f = File::open(p).map_err(io(p, "open for locking"))?;
-        flock_wait(&f, p, cfg.lock_timeout)?;
+        flock_wait(clock, &f, p, cfg.lock_timeout)?;
         locks.push(f);
     }
     Ok(locks)
@@ -727,7 +795,7 @@ impl Txn {
     /// Locks, recovers interrupted runs, and takes the backup. Nothing in the PKI dir is
     /// written before this returns.
     pub fn begin(cfg: TxnConfig) -> Result<Txn> {
-        let locks = take_locks(&cfg)?;
+        let locks = take_locks(&SYSTEM, &cfg)?;
         // Interrupted earlier runs are undone first, under the same locks.
         let recovered = recover_incomplete(&cfg)?;
         fs::create_dir_all(&cfg.backup_root).map_err(io(&cfg.backup_root, "create backup root"))?;
@@ -765,6 +833,7 @@ impl Txn {
             id: id.clone(),
             created: crate::pki::cert::rfc3339(cfg.now),
             reason: cfg.reason.clone(),
+            kind: Some(cfg.kind.clone()),
             pki_dir: cfg.pki_dir.to_string_lossy().into_owned(),
             engine_conf_dir: cfg
                 .engine_conf_dir
@@ -1021,7 +1090,7 @@ impl Txn {
     pub fn relock(&mut self, tree: Tree, rel: &str) -> Result<()> {
         let path = self.root(tree)?.join(rel);
         let f = File::open(&path).map_err(io(&path, "open for locking"))?;
-        flock_wait(&f, &path, self.cfg.lock_timeout)?;
+        flock_wait(&SYSTEM, &f, &path, self.cfg.lock_timeout)?;
         self._locks.push(f);
         Ok(())
     }
@@ -1199,7 +1268,7 @@ fn undo(cfg: &TxnConfig, dir: &Path) -> Result<()> {
 
 /// Takes the locks, rolls back interrupted runs, releases the locks.
 pub fn recover_locked(cfg: &TxnConfig) -> Result<Vec<String>> {
-    let _locks = take_locks(cfg)?;
+    let _locks = take_locks(&SYSTEM, cfg)?;
     recover_incomplete(cfg)
 }
 
@@ -1252,6 +1321,9 @@ pub struct BackupInfo {
     pub id: String,
     pub created: String,
     pub reason: String,
+    /// Typed data behind `reason` (not part of the JSON listing).
+    #[serde(skip)]
+    pub kind: BackupKind,
     pub pki_dir: String,
     pub files: usize,
     pub state: BackupState,
@@ -1283,6 +1355,7 @@ pub fn list_backups(root: &Path) -> Result<Vec<BackupInfo>> {
             BackupState::Incomplete
         };
         out.push(BackupInfo {
+            kind: m.kind(),
             id: m.id,
             created: m.created,
             reason: m.reason,
@@ -1334,7 +1407,8 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
             })
             .collect();
     let mut txn = Txn::begin(TxnConfig {
-        reason: format!("before rollback to {id}"),
+        reason: format!("{LEGACY_BEFORE_ROLLBACK}{id}"),
+        kind: BackupKind::BeforeRollback { to: id.to_string() },
         ..cfg
     })?;
     let mut rep = RestoreReport {
@@ -1452,6 +1526,7 @@ mod tests {
             lock_timeout: Duration::from_secs(1),
             now: 1_793_491_200,
             reason: "test".into(),
+            kind: BackupKind::Change,
             fault: None,
         }
     }
@@ -1607,6 +1682,184 @@ mod tests {
         assert!(rollback_to(cfg(&pki, &t.path().join("b")), "nope").is_err());
     }
 
+    /// The safety backup `rollback_to` takes records its kind (and the backup restored) as
+    /// data in the manifest; the change's own backup records `change`.
+    #[test]
+    fn backups_record_their_kind_in_the_manifest() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(&pki).unwrap();
+        fs::write(pki.join("a"), b"1").unwrap();
+        let c = cfg(&pki, &t.path().join("b"));
+        let mut txn = Txn::begin(c.clone()).unwrap();
+        txn.write(Tree::Pki, "a", b"2", None).unwrap();
+        let id = txn.commit().unwrap();
+        let rep = rollback_to(
+            TxnConfig {
+                now: c.now + 1,
+                ..c
+            },
+            &id,
+        )
+        .unwrap();
+        let raw: serde_json::Value = serde_json::from_slice(
+            &fs::read(
+                t.path()
+                    .join("b")
+                    .join(&rep.safety_backup)
+                    .join("manifest.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            raw["kind"],
+            serde_json::json!({"type": "beforeRollback", "to": id})
+        );
+        let raw: serde_json::Value = serde_json::from_slice(
+            &fs::read(t.path().join("b").join(&id).join("manifest.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(raw["kind"], serde_json::json!({"type": "change"}));
+        let list = list_backups(&t.path().join("b")).unwrap();
+        let kinds: Vec<(String, BackupKind)> = list.into_iter().map(|b| (b.id, b.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (id.clone(), BackupKind::Change),
+                (rep.safety_backup, BackupKind::BeforeRollback { to: id }),
+            ]
+        );
+    }
+
+    /// A manifest of an older version (no `kind`, only the reason text) is still classified;
+    /// a recorded kind wins over whatever the reason says.
+    #[test]
+    fn old_manifests_without_a_kind_are_classified_by_their_wording() {
+        let old = |reason: &str| -> Manifest {
+            serde_json::from_value(serde_json::json!({
+                "id": "20261201000000", "created": "2026-12-01T00:00:00Z", "reason": reason,
+                "pkiDir": "/etc/pki/ovirt-engine", "engineConfDir": null, "entries": []
+            }))
+            .unwrap()
+        };
+        assert_eq!(
+            old("before rollback to 20261130000000").kind(),
+            BackupKind::BeforeRollback {
+                to: "20261130000000".into()
+            }
+        );
+        assert_eq!(old("before rhv-pki resign").kind(), BackupKind::Change);
+        let mut m = old("before rollback to 20261130000000");
+        m.kind = Some(BackupKind::Change);
+        assert_eq!(m.kind(), BackupKind::Change);
+        let mut m = old("Sicherung vor dem Zurücksetzen");
+        m.kind = Some(BackupKind::BeforeRollback { to: "x".into() });
+        assert_eq!(m.kind(), BackupKind::BeforeRollback { to: "x".into() });
+    }
+
+    /// A lock held by another open file is tried every 50 ms of the injected clock until the
+    /// timeout, then refused with the path and the time waited: no real sleeping.
+    #[test]
+    fn a_held_flock_times_out_on_the_injected_clock() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("ca.pem");
+        fs::write(&p, b"ca").unwrap();
+        let held = File::open(&p).unwrap();
+        held.lock().unwrap();
+        let clock = crate::exec::FakeClock::new();
+        let f = File::open(&p).unwrap();
+        match flock_wait(&clock, &f, &p, Duration::from_secs(300)) {
+            Err(TxnError::LockTimeout { path, waited_secs }) => {
+                assert_eq!(path, p);
+                assert_eq!(waited_secs, 300);
+            }
+            other => panic!("{other:?}"),
+        }
+        let sleeps = clock.sleeps();
+        assert_eq!(sleeps.len(), 6000);
+        assert!(sleeps.iter().all(|d| *d == LOCK_POLL));
+    }
+
+    /// A clock on which the holder of a lock lets go after `after` pauses.
+    struct Releasing {
+        clock: crate::exec::FakeClock,
+        holder: std::sync::Mutex<Option<File>>,
+        after: usize,
+    }
+
+    impl Clock for Releasing {
+        fn now(&self) -> std::time::Instant {
+            self.clock.now()
+        }
+        fn sleep(&self, d: Duration) {
+            self.clock.sleep(d);
+            if self.clock.sleeps().len() == self.after {
+                self.holder.lock().unwrap().take();
+            }
+        }
+        fn sleep_async(
+            &self,
+            d: Duration,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+            self.sleep(d);
+            Box::pin(std::future::ready(()))
+        }
+    }
+
+    #[test]
+    fn a_flock_released_while_waiting_is_taken() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("ca.pem");
+        fs::write(&p, b"ca").unwrap();
+        let held = File::open(&p).unwrap();
+        held.lock().unwrap();
+        let clock = Releasing {
+            clock: crate::exec::FakeClock::new(),
+            holder: std::sync::Mutex::new(Some(held)),
+            after: 3,
+        };
+        let f = File::open(&p).unwrap();
+        flock_wait(&clock, &f, &p, Duration::from_secs(300)).unwrap();
+        assert_eq!(clock.clock.sleeps(), vec![LOCK_POLL; 3]);
+        // Ours now: another open file cannot take it.
+        assert!(!try_flock(&File::open(&p).unwrap(), &p).unwrap());
+    }
+
+    /// The 4.2–4.4 lock directory: held by an enrollment, it is waited for on the injected
+    /// clock (timing out with its path), and taken as soon as the enrollment lets go.
+    #[test]
+    fn the_legacy_lock_dir_is_waited_for_on_the_injected_clock() {
+        let t = tempfile::tempdir().unwrap();
+        let pki = t.path().join("pki");
+        fs::create_dir_all(pki.join("private")).unwrap();
+        fs::set_permissions(pki.join("private"), fs::Permissions::from_mode(0o700)).unwrap();
+        let dir = t.path().join("tmp/ovirt-engine-pki.v2.lock");
+        repair_legacy_lock_dir(&dir, &pki).unwrap();
+        let held = File::open(&dir).unwrap();
+        held.lock().unwrap();
+        let clock = crate::exec::FakeClock::new();
+        match lock_legacy_dir(&clock, &dir, &pki, Duration::from_secs(60)) {
+            Err(TxnError::LockTimeout { path, waited_secs }) => {
+                assert_eq!(path, dir);
+                assert_eq!(waited_secs, 60);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(clock.sleeps().len(), 1200);
+        let clock = Releasing {
+            clock: crate::exec::FakeClock::new(),
+            holder: std::sync::Mutex::new(Some(held)),
+            after: 2,
+        };
+        let f = lock_legacy_dir(&clock, &dir, &pki, Duration::from_secs(60)).unwrap();
+        assert_eq!(clock.clock.sleeps(), vec![LOCK_POLL; 2]);
+        assert_eq!(
+            f.metadata().unwrap().ino(),
+            fs::symlink_metadata(&dir).unwrap().ino()
+        );
+    }
+
     #[test]
     fn lock_era_follows_the_samples() {
         let pki = |s: &str| {
@@ -1653,7 +1906,7 @@ mod tests {
         // A regular file where the directory should be is removed too (rm -fr).
         fs::create_dir_all(t.path().join("tmp")).unwrap();
         fs::write(&lock, b"not a dir").unwrap();
-        let f = lock_legacy_dir(&lock, &pki, Duration::from_secs(1)).unwrap();
+        let f = lock_legacy_dir(&SYSTEM, &lock, &pki, Duration::from_secs(1)).unwrap();
         let m = fs::symlink_metadata(&lock).unwrap();
         assert!(m.is_dir());
         assert_eq!(
@@ -1663,7 +1916,7 @@ mod tests {
         assert_eq!(f.metadata().unwrap().ino(), m.ino());
         drop(f);
         // Accepted as it is the next time: same inode.
-        let f = lock_legacy_dir(&lock, &pki, Duration::from_secs(1)).unwrap();
+        let f = lock_legacy_dir(&SYSTEM, &lock, &pki, Duration::from_secs(1)).unwrap();
         assert_eq!(f.metadata().unwrap().ino(), m.ino());
     }
 

@@ -348,8 +348,8 @@ pub struct ReachArgs {
     pub host_prefix: Option<String>,
 }
 
-fn parse_endpoint(s: &str) -> Result<(String, String), String> {
-    endpoints::parse_override(s).map_err(|e| e.to_string())
+fn parse_endpoint(s: &str) -> Result<(String, String), endpoints::OverrideError> {
+    endpoints::parse_override(s)
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -554,6 +554,10 @@ mod tests {
     fn at_parsing() {
         assert_eq!(parse_time("2026-11-01").unwrap(), 1_793_491_200);
         assert_eq!(parse_time("2026-11-01T00:00:00Z").unwrap(), 1_793_491_200);
-        assert!(parse_time("yesterday").is_err());
+        let e = parse_time("yesterday").unwrap_err();
+        assert_eq!(
+            e.english(),
+            "--at 'yesterday': expected YYYY-MM-DD or an RFC 3339 time like 2026-11-01T00:00:00Z"
+        );
     }
 }

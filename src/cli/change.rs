@@ -717,7 +717,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
             .find(|b| {
                 b.state == txn::BackupState::Committed
                     && Path::new(&b.pki_dir) == tcfg.pki_dir
-                    && !b.reason.starts_with("before rollback")
+                    && b.kind == txn::BackupKind::Change
             })
             .map(|b| b.id.clone())
             .ok_or_else(|| {

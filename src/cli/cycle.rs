@@ -18,7 +18,7 @@ use rhv_pki::audit::{self, AuditConfig};
 use rhv_pki::i18n::{pad, width};
 use rhv_pki::manager::endpoints::{self, CheckState, Endpoint};
 use rhv_pki::manager::maintenance::{
-    self, Cycle, CycleOptions, CycleReport, CycleResult, GlobalMaintenance, HeRest,
+    self, Cycle, CycleOptions, CycleReport, CycleResult, GlobalMaintenance, HeRest, HeRestError,
     HostedEngineCli, RestMaintenance, Settle,
 };
 use rhv_pki::manager::services::{self, Step};
@@ -76,21 +76,18 @@ struct RestHe {
 }
 
 impl HeRest for RestHe {
-    fn hosted_engine_vm(&self) -> Result<Option<String>, String> {
-        self.rt
-            .block_on(self.engine.hosted_engine_vm())
-            .map_err(|e| e.to_string())
+    fn hosted_engine_vm(&self) -> Result<Option<String>, HeRestError> {
+        Ok(self.rt.block_on(self.engine.hosted_engine_vm())?)
     }
-    fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<(), String> {
-        self.rt
-            .block_on(self.engine.set_global_maintenance(vm_id, on))
-            .map_err(|e| e.to_string())
+    fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<(), HeRestError> {
+        Ok(self
+            .rt
+            .block_on(self.engine.set_global_maintenance(vm_id, on))?)
     }
-    fn global_maintenance(&self) -> Result<bool, String> {
+    fn global_maintenance(&self) -> Result<bool, HeRestError> {
         self.rt
-            .block_on(self.engine.global_maintenance())
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| "the Manager lists no hosted-engine host".to_string())
+            .block_on(self.engine.global_maintenance())?
+            .ok_or(HeRestError::NoHeHost)
     }
 }
 

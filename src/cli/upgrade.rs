@@ -270,14 +270,20 @@ fn load(path: &Path) -> Result<Option<UpgradeState>, CliError> {
 }
 
 /// Writes the state through the crate's one atomic writer (readers never see half a file).
-fn save(path: &Path, s: &UpgradeState) -> Result<(), String> {
-    let mut body = serde_json::to_vec_pretty(s).map_err(|e| e.to_string())?;
+fn save(path: &Path, s: &UpgradeState) -> Result<(), up::SaveError> {
+    let mut body = serde_json::to_vec_pretty(s)?;
     body.push(b'\n');
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|source| up::SaveError::Dir {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
     }
-    rhv_pki::sys::atomic_write(path, &body, &rhv_pki::sys::WriteOpts::mode(0o600))
-        .map_err(|e| e.to_string())
+    Ok(rhv_pki::sys::atomic_write(
+        path,
+        &body,
+        &rhv_pki::sys::WriteOpts::mode(0o600),
+    )?)
 }
 
 /// What this run is for: a saved state never drives another PKI or Manager.
@@ -555,20 +561,22 @@ impl CliRunner<'_> {
         }
     }
 
-    fn conf_needed(&self) -> Result<String, String> {
+    fn conf_needed(&self) -> up::Outlook {
         let l = locations(&self.a.common.loc);
         let path = l.pki_dir.join("openssl.conf");
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => return up::Outlook::Skip(format!("{}: {e}", path.display())),
+        };
         match rhv_pki::pki::conf::openssl_default_md(&text) {
             Some(md) if md.value.eq_ignore_ascii_case("sha256") => {
-                Err("openssl.conf already says default_md = sha256".into())
+                up::Outlook::Skip("openssl.conf already says default_md = sha256".into())
             }
-            Some(md) => Ok(format!(
+            Some(md) => up::Outlook::Run(format!(
                 "set default_md = sha256 in openssl.conf (now {} at line {})",
                 md.value, md.line
             )),
-            None => Ok("add default_md = sha256 to openssl.conf".into()),
+            None => up::Outlook::Run("add default_md = sha256 to openssl.conf".into()),
         }
     }
 
@@ -706,31 +714,31 @@ impl up::Runner for CliRunner<'_> {
         precheck::evaluate(&f)
     }
 
-    fn describe(&mut self, phase: Phase) -> Result<String, String> {
+    fn describe(&mut self, phase: Phase) -> up::Outlook {
         match phase {
-            Phase::Prechecks => Ok("every pre-check, all reported at once".into()),
+            Phase::Prechecks => up::Outlook::Run("every pre-check, all reported at once".into()),
             Phase::Conf => self.conf_needed(),
-            Phase::Resign => Ok(
+            Phase::Resign => up::Outlook::Run(
                 "resign --all: re-sign (keeping keys) every CA and entity that is weak or due, in one transaction with a backup (`rhv-pki resign --all --dry-run` lists them)"
                     .into(),
             ),
-            Phase::Cycle if cycle_applies(self.a) => Ok(
+            Phase::Cycle if cycle_applies(self.a) => up::Outlook::Run(
                 "global maintenance (hosted engine), restart the services whose certificates the re-sign changed (all of them when the CA changed; none when nothing was due), verify what the endpoints serve, leave global maintenance"
                     .into(),
             ),
-            Phase::Cycle => Err(
+            Phase::Cycle => up::Outlook::Skip(
                 "not the live PKI (--root / --pki-dir): no services to restart (--cycle runs it anyway)"
                     .into(),
             ),
-            Phase::Enroll if self.a.cycle.he.engine.engine_url.is_some() => Ok(format!(
+            Phase::Enroll if self.a.cycle.he.engine.engine_url.is_some() => up::Outlook::Run(format!(
                 "hosts enroll --only-needed: Maintenance → Enroll Certificate → Activate, at most {} host(s) out at once",
                 self.a.max_parallel
             )),
-            Phase::Enroll => Err(
+            Phase::Enroll => up::Outlook::Skip(
                 "no --engine-url: the hosts are left to a later `rhv-pki hosts enroll --only-needed`"
                     .into(),
             ),
-            Phase::FinalAudit => Ok("audit the PKI again: nothing critical may remain".into()),
+            Phase::FinalAudit => up::Outlook::Run("audit the PKI again: nothing critical may remain".into()),
         }
     }
 
@@ -742,8 +750,8 @@ impl up::Runner for CliRunner<'_> {
         match phase {
             Phase::Prechecks => PhaseResult::Done("pre-checks passed".into()),
             Phase::Conf => match self.conf_needed() {
-                Err(why) => PhaseResult::Skipped(why),
-                Ok(what) => {
+                up::Outlook::Skip(why) => PhaseResult::Skipped(why),
+                up::Outlook::Run(what) => {
                     let r = super::change::run_conf(
                         ConfArgs {
                             common: common_for_phase(&a.common),
@@ -869,7 +877,7 @@ impl up::Runner for CliRunner<'_> {
         }
     }
 
-    fn save(&mut self, state: &UpgradeState) -> Result<(), String> {
+    fn save(&mut self, state: &UpgradeState) -> Result<(), up::SaveError> {
         save(&self.state_path, state)
     }
 

@@ -383,36 +383,85 @@ pub struct HostSpec {
     pub port: u16,
 }
 
+/// What is wrong with a `--host` value or with what the host's collect command printed;
+/// every variant quotes the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostFilesError {
+    /// The name part is empty or holds `/`, a space or NUL.
+    #[error("--host '{spec}': bad host name (expected NAME[=ADDR[:PORT]])")]
+    BadName { spec: String, name: String },
+    #[error("--host '{spec}': unclosed [ (expected NAME[=ADDR[:PORT]])")]
+    UnclosedBracket { spec: String },
+    /// The port is not a number from 0 to 65535 (0 is [`HostFilesError::EmptyAddress`]).
+    #[error("--host '{spec}': bad port (expected NAME[=ADDR[:PORT]])")]
+    BadPort { spec: String, port: String },
+    #[error("--host '{spec}': garbage after ] (expected NAME[=ADDR[:PORT]])")]
+    AfterBracket { spec: String, garbage: String },
+    #[error("--host '{spec}': empty address or port 0 (expected NAME[=ADDR[:PORT]])")]
+    EmptyAddress {
+        spec: String,
+        addr: String,
+        port: u16,
+    },
+    /// The collect output names a file number the command was not given.
+    #[error("unexpected output line for file #{index}")]
+    UnknownFile { index: usize, files: usize },
+    #[error("bad base64: {reason}")]
+    Base64 { line: String, reason: String },
+    #[error("bad stat line '{line}'")]
+    StatLine { line: String },
+    #[error("bad mode in '{line}'")]
+    Mode { line: String, mode: String },
+}
+
 impl HostSpec {
-    pub fn parse(s: &str, default_port: u16) -> Result<HostSpec, String> {
-        let bad = |why: &str| format!("--host '{s}': {why} (expected NAME[=ADDR[:PORT]])");
+    pub fn parse(s: &str, default_port: u16) -> Result<HostSpec, HostFilesError> {
+        let spec = || s.to_string();
+        let bad_port = |p: &str| HostFilesError::BadPort {
+            spec: spec(),
+            port: p.to_string(),
+        };
         let (name, rest) = match s.split_once('=') {
             Some((n, r)) => (n, Some(r)),
             None => (s, None),
         };
         if name.is_empty() || name.contains(['/', ' ', '\0']) {
-            return Err(bad("bad host name"));
+            return Err(HostFilesError::BadName {
+                spec: spec(),
+                name: name.to_string(),
+            });
         }
         let (addr, port) = match rest {
             None => (name.to_string(), default_port),
             Some(r) if r.starts_with('[') => {
-                let (a, p) = r[1..].split_once(']').ok_or_else(|| bad("unclosed ["))?;
+                let (a, p) = r[1..]
+                    .split_once(']')
+                    .ok_or_else(|| HostFilesError::UnclosedBracket { spec: spec() })?;
                 let port = match p.strip_prefix(':') {
-                    Some(p) => p.parse().map_err(|_| bad("bad port"))?,
+                    Some(p) => p.parse().map_err(|_| bad_port(p))?,
                     None if p.is_empty() => default_port,
-                    None => return Err(bad("garbage after ]")),
+                    None => {
+                        return Err(HostFilesError::AfterBracket {
+                            spec: spec(),
+                            garbage: p.to_string(),
+                        })
+                    }
                 };
                 (a.to_string(), port)
             }
             Some(r) => match r.rsplit_once(':') {
                 Some((a, p)) if !a.contains(':') => {
-                    (a.to_string(), p.parse().map_err(|_| bad("bad port"))?)
+                    (a.to_string(), p.parse().map_err(|_| bad_port(p))?)
                 }
                 _ => (r.to_string(), default_port),
             },
         };
         if addr.is_empty() || port == 0 {
-            return Err(bad("empty address or port 0"));
+            return Err(HostFilesError::EmptyAddress {
+                spec: spec(),
+                addr,
+                port,
+            });
         }
         Ok(HostSpec {
             name: name.to_string(),
@@ -572,14 +621,14 @@ pub fn collect(t: &dyn Target) -> Result<HostState, RemoteError> {
     let mut argv: Vec<&str> = vec!["sh", "-c", COLLECT_SCRIPT, "sh"];
     argv.extend(args.iter().map(String::as_str));
     let out = t.run_ok(&argv, None)?;
-    parse_collect(&specs, &out.stdout).map_err(|reason| RemoteError::Io {
+    parse_collect(&specs, &out.stdout).map_err(|e| RemoteError::Io {
         target: t.name().to_string(),
         what: "read the host certificate set".into(),
-        reason,
+        reason: e.to_string(),
     })
 }
 
-fn parse_collect(specs: &[(char, &'static str)], out: &[u8]) -> Result<HostState, String> {
+fn parse_collect(specs: &[(char, &'static str)], out: &[u8]) -> Result<HostState, HostFilesError> {
     let b64 = base64::engine::general_purpose::STANDARD;
     let mut seen: Vec<Seen> = vec![Seen::default(); specs.len()];
     for line in String::from_utf8_lossy(out).lines() {
@@ -590,22 +639,32 @@ fn parse_collect(specs: &[(char, &'static str)], out: &[u8]) -> Result<HostState
         let Ok(i) = idx.parse::<usize>() else {
             continue;
         };
+        let files = seen.len();
         let Some(s) = seen.get_mut(i) else {
-            return Err(format!("unexpected output line for file #{i}"));
+            return Err(HostFilesError::UnknownFile { index: i, files });
         };
         let rest = it.next().unwrap_or("");
-        let dec = |r: &str| b64.decode(r.trim()).map_err(|e| format!("bad base64: {e}"));
+        let dec = |r: &str| {
+            b64.decode(r.trim()).map_err(|e| HostFilesError::Base64 {
+                line: line.to_string(),
+                reason: e.to_string(),
+            })
+        };
         match tag {
             "M" => s.exists = false,
             "L" => s.link = Some(String::from_utf8_lossy(&dec(rest)?).trim_end().to_string()),
             "S" => {
                 let f: Vec<&str> = rest.split_whitespace().collect();
                 if f.len() < 4 {
-                    return Err(format!("bad stat line '{line}'"));
+                    return Err(HostFilesError::StatLine {
+                        line: line.to_string(),
+                    });
                 }
                 s.exists = true;
-                s.mode =
-                    u32::from_str_radix(f[0], 8).map_err(|_| format!("bad mode in '{line}'"))?;
+                s.mode = u32::from_str_radix(f[0], 8).map_err(|_| HostFilesError::Mode {
+                    line: line.to_string(),
+                    mode: f[0].to_string(),
+                })?;
                 s.uid = f[1].parse().unwrap_or(u32::MAX);
                 s.gid = f[2].parse().unwrap_or(u32::MAX);
                 s.owner = f[3].to_string();
@@ -1274,8 +1333,20 @@ mod tests {
         );
         let h = HostSpec::parse("h=[::1]:2200", 22).unwrap();
         assert_eq!((h.addr.as_str(), h.port), ("::1", 2200));
-        assert!(HostSpec::parse("h=a:x", 22).is_err());
-        assert!(HostSpec::parse("=a", 22).is_err());
+        assert_eq!(
+            HostSpec::parse("h=a:x", 22),
+            Err(HostFilesError::BadPort {
+                spec: "h=a:x".into(),
+                port: "x".into()
+            })
+        );
+        assert_eq!(
+            HostSpec::parse("=a", 22),
+            Err(HostFilesError::BadName {
+                spec: "=a".into(),
+                name: String::new()
+            })
+        );
         assert_eq!(
             HostSpec::parse("192.0.2.7", 22).unwrap().san(),
             "IP:192.0.2.7"
@@ -1296,7 +1367,89 @@ mod tests {
         assert_eq!(st.get("/b").unwrap().mode, 0o440);
         assert!(st.get("/c").is_none());
         assert_eq!(st.files["/c"].link.as_deref(), Some("server-cert.pem"));
-        assert!(parse_collect(&specs, b"S 9 644 0 0 r:r\n").is_err());
-        assert!(parse_collect(&specs, b"C 0 !!!\n").is_err());
+        assert_eq!(
+            parse_collect(&specs, b"S 9 644 0 0 r:r\n").unwrap_err(),
+            HostFilesError::UnknownFile { index: 9, files: 3 }
+        );
+        match parse_collect(&specs, b"C 0 !!!\n").unwrap_err() {
+            e @ HostFilesError::Base64 { .. } => {
+                assert!(matches!(&e, HostFilesError::Base64 { line, .. } if line == "C 0 !!!"));
+                assert!(e.to_string().starts_with("bad base64: "), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = parse_collect(&specs, b"S 0 644 0\n").unwrap_err();
+        assert_eq!(
+            e,
+            HostFilesError::StatLine {
+                line: "S 0 644 0".into()
+            }
+        );
+        assert_eq!(e.to_string(), "bad stat line 'S 0 644 0'");
+        let e = parse_collect(&specs, b"S 0 6x4 0 0 r:r\n").unwrap_err();
+        assert_eq!(
+            e,
+            HostFilesError::Mode {
+                line: "S 0 6x4 0 0 r:r".into(),
+                mode: "6x4".into()
+            }
+        );
+        assert_eq!(e.to_string(), "bad mode in 'S 0 6x4 0 0 r:r'");
+    }
+
+    /// Each refusal of a `--host` value carries the value and the part at fault, and reads as
+    /// it always did.
+    #[test]
+    fn host_spec_errors_carry_the_evidence() {
+        let cases: [(&str, HostFilesError, &str); 5] = [
+            (
+                "a b",
+                HostFilesError::BadName {
+                    spec: "a b".into(),
+                    name: "a b".into(),
+                },
+                "bad host name",
+            ),
+            (
+                "h=[::1",
+                HostFilesError::UnclosedBracket {
+                    spec: "h=[::1".into(),
+                },
+                "unclosed [",
+            ),
+            (
+                "h=[::1]:99999",
+                HostFilesError::BadPort {
+                    spec: "h=[::1]:99999".into(),
+                    port: "99999".into(),
+                },
+                "bad port",
+            ),
+            (
+                "h=[::1]x",
+                HostFilesError::AfterBracket {
+                    spec: "h=[::1]x".into(),
+                    garbage: "x".into(),
+                },
+                "garbage after ]",
+            ),
+            (
+                "h=a:0",
+                HostFilesError::EmptyAddress {
+                    spec: "h=a:0".into(),
+                    addr: "a".into(),
+                    port: 0,
+                },
+                "empty address or port 0",
+            ),
+        ];
+        for (spec, want, why) in cases {
+            let e = HostSpec::parse(spec, 22).unwrap_err();
+            assert_eq!(e, want);
+            assert_eq!(
+                e.to_string(),
+                format!("--host '{spec}': {why} (expected NAME[=ADDR[:PORT]])")
+            );
+        }
     }
 }

@@ -71,6 +71,44 @@ pub enum RecoverError {
     Stale(String),
 }
 
+/// Why installing on one host failed (the host's result carries it as text); every variant
+/// names the file, service or endpoint and quotes what was found.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    /// `qemu-ca.pem` was read at planning time but is gone now.
+    #[error("qemu-ca.pem vanished")]
+    QemuCaVanished,
+    #[error("{path}: nothing to install (plan inconsistent)")]
+    NothingToInstall { path: String },
+    #[error("backups: {0}")]
+    Backups(#[source] RemoteError),
+    #[error("install {path}: {source}")]
+    Install { path: String, source: RemoteError },
+    /// The replace script ran and failed (`brief` is its exit and first error line).
+    #[error("install {path}: {brief}")]
+    Replace {
+        path: String,
+        status: Option<i32>,
+        brief: String,
+    },
+    #[error("restart {service}: {source}")]
+    Restart {
+        service: String,
+        source: RemoteError,
+    },
+    /// The Manager's CA certificate cannot be used to verify what vdsm serves.
+    #[error("ca.pem: {source}")]
+    CaPem {
+        source: crate::pki::verify::IssuerError,
+    },
+    #[error("{endpoint} did not serve the new certificate within {secs} s: {last}")]
+    NotServed {
+        endpoint: String,
+        secs: u64,
+        last: String,
+    },
+}
+
 /// Why a due host cannot be planned (it is listed as skipped with this text).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HostRefusal {
@@ -1053,7 +1091,7 @@ fn install_host(
     qemu_pem: Option<&[u8]>,
     ca_der: &[u8],
     res: &mut HostResult,
-) -> Result<(), String> {
+) -> Result<(), InstallError> {
     let ts = txn::timestamp(cfg.now);
     // What goes where.
     let mut data: Vec<(&InstallFile, Vec<u8>)> = Vec::new();
@@ -1067,14 +1105,13 @@ fn install_host(
             text
         } else if let Some(c) = hp.ca_copies.iter().find(|c| c.path == f.path) {
             match c.ca {
-                "qemu-ca" => qemu_pem.ok_or("qemu-ca.pem vanished")?.to_vec(),
+                "qemu-ca" => qemu_pem.ok_or(InstallError::QemuCaVanished)?.to_vec(),
                 _ => ca_pem.to_vec(),
             }
         } else {
-            return Err(format!(
-                "{}: nothing to install (plan inconsistent)",
-                f.path
-            ));
+            return Err(InstallError::NothingToInstall {
+                path: f.path.clone(),
+            });
         };
         data.push((f, bytes));
     }
@@ -1093,7 +1130,7 @@ fn install_host(
             .into_owned()
     }));
     let a: Vec<&str> = argv.iter().map(String::as_str).collect();
-    let out = t.run_ok(&a, None).map_err(|e| format!("backups: {e}"))?;
+    let out = t.run_ok(&a, None).map_err(InstallError::Backups)?;
     res.backups = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -1114,9 +1151,16 @@ fn install_host(
                 &["sh", "-c", REPLACE_SCRIPT, "sh", &p, &f.mode, owner],
                 Some(bytes),
             )
-            .map_err(|e| format!("install {}: {e}", f.path))?;
+            .map_err(|source| InstallError::Install {
+                path: f.path.clone(),
+                source,
+            })?;
         if !out.success() {
-            return Err(format!("install {}: {}", f.path, out.brief()));
+            return Err(InstallError::Replace {
+                path: f.path.clone(),
+                status: out.status,
+                brief: out.brief(),
+            });
         }
         res.installed.push(f.path.clone());
         res.not_installed.retain(|x| x != &f.path);
@@ -1132,22 +1176,26 @@ fn install_host(
         return Ok(());
     }
     for s in &hp.services {
-        t.run_ok(&["systemctl", "restart", s], None).map_err(|e| {
-            res.commands = hp
-                .services
-                .iter()
-                .filter(|x| !res.restarted.contains(x))
-                .map(|x| format!("systemctl restart {x}"))
-                .collect();
-            format!("restart {s}: {e}")
-        })?;
+        t.run_ok(&["systemctl", "restart", s], None)
+            .map_err(|source| {
+                res.commands = hp
+                    .services
+                    .iter()
+                    .filter(|x| !res.restarted.contains(x))
+                    .map(|x| format!("systemctl restart {x}"))
+                    .collect();
+                InstallError::Restart {
+                    service: s.clone(),
+                    source,
+                }
+            })?;
         res.restarted.push(s.clone());
     }
     // 4. vdsm must now serve the new certificate, for the same key, chaining to ca.pem.
     let vdsm = &hp.certs[0];
     let now = cfg.now;
     let verifier = tls::PinnedVerifier::new(ca_der, Arc::new(move || now))
-        .map_err(|e| format!("ca.pem: {e}"))?;
+        .map_err(|source| InstallError::CaPem { source })?;
     let every = Every {
         interval: Duration::from_millis(250),
         timeout: cfg.probe_timeout,
@@ -1188,11 +1236,11 @@ fn install_host(
     });
     match polled {
         Ok(Polled::Met(())) => Ok(()),
-        Ok(Polled::TimedOut(last)) => Err(format!(
-            "{} did not serve the new certificate within {} s: {last}",
-            hp.vdsm_endpoint,
-            cfg.probe_timeout.as_secs()
-        )),
+        Ok(Polled::TimedOut(last)) => Err(InstallError::NotServed {
+            endpoint: hp.vdsm_endpoint.clone(),
+            secs: cfg.probe_timeout.as_secs(),
+            last,
+        }),
         Err(never) => match never {},
     }
 }
@@ -1295,7 +1343,7 @@ pub fn execute(
             &mut res,
         ) {
             Ok(()) => res.ok = true,
-            Err(e) => res.error = Some(e),
+            Err(e) => res.error = Some(e.to_string()),
         }
         (*i, res)
     });
@@ -1451,4 +1499,244 @@ pub fn render_result(r: &RecoverResult, undo: &str) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::remote::Output;
+    use std::sync::Mutex;
+
+    /// A host whose commands answer from a script: backups succeed, the replace of `fail`
+    /// exits 1 with a message, `systemctl restart` of `down` cannot connect.
+    struct Scripted {
+        fail: &'static str,
+        down: &'static str,
+        ran: Mutex<Vec<String>>,
+    }
+
+    impl Target for Scripted {
+        fn name(&self) -> &str {
+            "host1.example.test"
+        }
+        fn exec(&self, argv: &[&str], _stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
+            self.ran.lock().unwrap().push(argv.join(" "));
+            let ok = |stdout: &[u8]| Output {
+                status: Some(0),
+                stdout: stdout.to_vec(),
+                stderr: Vec::new(),
+            };
+            match argv {
+                ["sh", "-c", script, "sh", ts, files @ ..] if script.contains("cp -a") => {
+                    let copies: Vec<String> = files.iter().map(|f| format!("{f}.{ts}\n")).collect();
+                    Ok(ok(copies.concat().as_bytes()))
+                }
+                ["sh", "-c", _, "sh", path, ..] if *path == self.fail => Ok(Output {
+                    status: Some(1),
+                    stdout: Vec::new(),
+                    stderr: b"mv: cannot move: No space left on device\n".to_vec(),
+                }),
+                ["systemctl", "restart", s] if *s == self.down => Err(RemoteError::Connect {
+                    target: self.name().into(),
+                    reason: "connection reset".into(),
+                }),
+                _ => Ok(ok(b"")),
+            }
+        }
+        fn read_file(&self, _path: &Path) -> Result<Option<Vec<u8>>, RemoteError> {
+            Ok(None)
+        }
+        fn replace_file(
+            &self,
+            _path: &Path,
+            _data: &[u8],
+            _meta: Option<crate::net::remote::FileMeta>,
+        ) -> Result<(), RemoteError> {
+            Ok(())
+        }
+    }
+
+    fn config(restart: bool) -> RecoverConfig {
+        RecoverConfig {
+            pki_dir: PathBuf::from("/nonexistent/pki"),
+            engine_conf_dir: None,
+            now: 1_793_491_200,
+            days: DEFAULT_DAYS,
+            within_days: 30,
+            force: false,
+            restart,
+            vdsm_port: VDSM_PORT,
+            probe_timeout: Duration::from_secs(1),
+            backup_root: PathBuf::from("/nonexistent/backups"),
+            lock_timeout: Duration::from_secs(1),
+            legacy_lock_dir: PathBuf::from("/nonexistent/lock"),
+            fault: None,
+        }
+    }
+
+    const CERT: &str = "/etc/pki/vdsm/certs/vdsmcert.pem";
+    const COPY: &str = "/etc/pki/vdsm/certs/cacert.pem";
+
+    fn plan(copy_ca: &'static str) -> HostPlan {
+        let file = |path: &str| InstallFile {
+            path: path.into(),
+            mode: "0644".into(),
+            owner: "keep".into(),
+        };
+        HostPlan {
+            host: "host1.example.test".into(),
+            addr: "host1.example.test".into(),
+            port: 22,
+            reasons: vec![],
+            certs: vec![CertPlan {
+                kind: "vdsm",
+                ca: "ca",
+                subject: "/O=Test/CN=host1.example.test".into(),
+                san: "DNS:host1.example.test".into(),
+                key: "/etc/pki/vdsm/keys/vdsmkey.pem".into(),
+                install: vec![CERT.into()],
+                old_serial: None,
+                old_not_after: None,
+                new_serial: "1001".into(),
+                manager_files: vec![],
+                public_der: vec![],
+            }],
+            ca_copies: vec![CaCopyPlan {
+                path: COPY.into(),
+                ca: copy_ca,
+                old_serial: None,
+            }],
+            files: vec![file(CERT), file(COPY)],
+            services: vec!["vdsmd".into(), "libvirtd".into()],
+            vdsm_endpoint: "host1.example.test:54321".into(),
+            notes: vec![],
+        }
+    }
+
+    fn install(
+        t: &Scripted,
+        hp: &HostPlan,
+        restart: bool,
+        qemu: Option<&[u8]>,
+    ) -> (Result<(), InstallError>, HostResult) {
+        let mut res = HostResult::default();
+        let issued: Issued = vec![(0, b"CERT".to_vec())];
+        let r = install_host(
+            &config(restart),
+            t,
+            hp,
+            &issued,
+            b"CA",
+            qemu,
+            b"not DER",
+            &mut res,
+        );
+        (r, res)
+    }
+
+    fn scripted(fail: &'static str, down: &'static str) -> Scripted {
+        Scripted {
+            fail,
+            down,
+            ran: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A failed replace names the file and quotes the host's exit and message; what was
+    /// installed before it and the backups made stay in the result.
+    #[test]
+    fn a_failed_replace_names_the_file_and_the_hosts_answer() {
+        let t = scripted(COPY, "");
+        let (r, res) = install(&t, &plan("ca"), true, None);
+        match r {
+            Err(e @ InstallError::Replace { .. }) => {
+                let InstallError::Replace {
+                    path,
+                    status,
+                    brief,
+                } = &e
+                else {
+                    unreachable!()
+                };
+                assert_eq!(path, COPY);
+                assert_eq!(*status, Some(1));
+                assert_eq!(brief, "mv: cannot move: No space left on device");
+                assert_eq!(
+                    e.to_string(),
+                    format!("install {COPY}: mv: cannot move: No space left on device")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(res.installed, vec![CERT.to_string()]);
+        assert_eq!(res.not_installed, vec![COPY.to_string()]);
+        assert_eq!(
+            res.backups,
+            vec![
+                format!("{CERT}.20261101000000"),
+                format!("{COPY}.20261101000000")
+            ]
+        );
+    }
+
+    /// A restart that fails names the service and keeps the transport error as its source;
+    /// the commands still to run by hand are the services not restarted.
+    #[test]
+    fn a_failed_restart_names_the_service() {
+        let t = scripted("", "libvirtd");
+        let (r, res) = install(&t, &plan("ca"), true, None);
+        match r {
+            Err(InstallError::Restart { service, source }) => {
+                assert_eq!(service, "libvirtd");
+                assert!(matches!(source, RemoteError::Connect { .. }));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(res.restarted, vec!["vdsmd".to_string()]);
+        assert_eq!(res.commands, vec!["systemctl restart libvirtd".to_string()]);
+    }
+
+    /// The plan wants a qemu-ca copy but the Manager's qemu-ca.pem is gone: refused before
+    /// anything runs on the host. After the services restart, a CA that cannot be parsed is
+    /// named as ca.pem with the reason.
+    #[test]
+    fn missing_inputs_are_refused_with_what_is_missing() {
+        let t = scripted("", "");
+        let (r, res) = install(&t, &plan("qemu-ca"), true, None);
+        assert!(matches!(r, Err(InstallError::QemuCaVanished)), "{r:?}");
+        assert!(t.ran.lock().unwrap().is_empty());
+        assert!(res.installed.is_empty());
+        let mut hp = plan("ca");
+        hp.files.push(InstallFile {
+            path: "/etc/pki/vdsm/libvirt-spice/unknown.pem".into(),
+            mode: "0644".into(),
+            owner: "keep".into(),
+        });
+        let (r, _) = install(&t, &hp, true, None);
+        match r {
+            Err(e @ InstallError::NothingToInstall { .. }) => assert_eq!(
+                e.to_string(),
+                "/etc/pki/vdsm/libvirt-spice/unknown.pem: nothing to install (plan inconsistent)"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let (r, res) = install(&t, &plan("ca"), true, None);
+        match r {
+            Err(e @ InstallError::CaPem { .. }) => {
+                assert!(e.to_string().starts_with("ca.pem: "), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(res.restarted, vec!["vdsmd".to_string(), "libvirtd".into()]);
+        // Without --restart nothing is probed: the commands are handed over.
+        let (r, res) = install(&t, &plan("ca"), false, None);
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(
+            res.commands,
+            vec![
+                "systemctl restart vdsmd".to_string(),
+                "systemctl restart libvirtd".into()
+            ]
+        );
+    }
 }

@@ -133,7 +133,7 @@ impl VdsmEndpoints {
 pub fn probe_host(endpoint: &str, address: &str, ca: &Issuer, timeout: Duration) -> ServedCert {
     match crate::net::tls::fetch_leaf(endpoint, address, timeout) {
         Ok(leaf) => judge_served(endpoint, address, &leaf, ca),
-        Err(e) => ServedCert::unreadable(endpoint, e),
+        Err(e) => ServedCert::unreadable(endpoint, e.to_string()),
     }
 }
 

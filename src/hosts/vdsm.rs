@@ -92,17 +92,12 @@ fn one(t: &Target, ca_der: &[u8], cfg: &AuditConfig, timeout: Duration) -> HostR
                 path: label,
                 role: "host".into(),
                 // The path names the host and endpoint already: say it once.
-                message: format!(
-                    "vdsm showed no certificate: {}",
-                    reason
-                        .strip_prefix(&format!("{}: ", t.endpoint))
-                        .unwrap_or(&reason)
-                ),
+                message: format!("vdsm showed no certificate: {}", reason.detail()),
                 problem: audit::Problem::EndpointUnreachable {
                     endpoint: t.name.clone(),
                     address: t.endpoint.clone(),
                     service: "vdsm".into(),
-                    reason,
+                    reason: reason.to_string(),
                 },
             }],
         ),

@@ -11,12 +11,14 @@
 //! (`SSLCertificateFile`); `--endpoint NAME=HOST:PORT` overrides any of them.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::audit::{AuditConfig, Finding, Problem, Severity};
+use crate::exec::{poll_until, Clock, Every, Polled, SYSTEM};
 use crate::net::tls::{self, ProbeOptions};
 use crate::pki::catalog::Era;
 use crate::pki::cert;
@@ -460,25 +462,43 @@ pub fn verify_until(
     interval: Duration,
     probe_timeout: Duration,
 ) -> Vec<Check> {
-    let start = Instant::now();
-    let mut results: Vec<Option<Check>> = vec![None; eps.len()];
-    loop {
-        for (i, ep) in eps.iter().enumerate() {
-            if results[i].as_ref().is_some_and(|c| {
+    verify_on(&SYSTEM, Every { interval, timeout }, eps.len(), |i| {
+        check(&eps[i], probe_timeout)
+    })
+}
+
+/// [`verify_until`]'s loop, with the clock and the probe of endpoint `i` given: endpoints that
+/// serve their file (or whose file cannot be read) are not probed again; the others are, every
+/// `every.interval`, until each has settled or `every.timeout` has passed on `clock`.
+fn verify_on(
+    clock: &dyn Clock,
+    every: Every,
+    n: usize,
+    mut probe: impl FnMut(usize) -> Check,
+) -> Vec<Check> {
+    let mut results: Vec<Option<Check>> = vec![None; n];
+    let polled = poll_until(clock, every, |_| {
+        for (i, r) in results.iter_mut().enumerate() {
+            if r.as_ref().is_some_and(|c| {
                 matches!(c.state, CheckState::Current | CheckState::DiskUnreadable)
             }) {
                 continue;
             }
-            results[i] = Some(check(ep, probe_timeout));
+            *r = Some(probe(i));
         }
         let done = results.iter().all(|c| {
             c.as_ref()
                 .is_some_and(|c| c.state != CheckState::Stale && c.state != CheckState::Unreachable)
         });
-        if done || start.elapsed() >= timeout {
-            break;
-        }
-        std::thread::sleep(interval.min(timeout.saturating_sub(start.elapsed())));
+        Ok::<_, std::convert::Infallible>(if done {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    });
+    match polled {
+        Ok(Polled::Met(()) | Polled::TimedOut(())) => {}
+        Err(never) => match never {},
     }
     results.into_iter().flatten().collect()
 }
@@ -601,5 +621,76 @@ mod tests {
         // 4.2: no engine-side imageio even if a stale conf dir exists.
         let eps42 = discover(&Discover { era: Era::V42, ..d });
         assert!(eps42.iter().all(|e| e.name != "imageio"));
+    }
+
+    fn probed(i: usize, state: CheckState) -> Check {
+        Check {
+            endpoint: format!("ep{i}"),
+            service: String::new(),
+            entity: String::new(),
+            address: String::new(),
+            file: String::new(),
+            state,
+            on_disk_serial: None,
+            on_disk_sha256: None,
+            served_serial: None,
+            served_sha256: None,
+            served_signature: None,
+            detail: None,
+        }
+    }
+
+    /// A restarted service that serves its new file after two pauses: the settled endpoint
+    /// is not probed again, the stale one is until it is current, then the loop ends (on the
+    /// fake clock: no real sleeping).
+    #[test]
+    fn endpoints_are_probed_again_until_they_serve_their_file() {
+        let clock = crate::exec::FakeClock::new();
+        let every = Every {
+            interval: Duration::from_secs(2),
+            timeout: Duration::from_secs(60),
+        };
+        let mut probes = vec![0usize; 2];
+        let checks = verify_on(&clock, every, 2, |i| {
+            probes[i] += 1;
+            let state = match (i, probes[i]) {
+                (0, _) => CheckState::Current,
+                (_, 1) => CheckState::Unreachable,
+                (_, 2) => CheckState::Stale,
+                _ => CheckState::Current,
+            };
+            probed(i, state)
+        });
+        assert_eq!(probes, vec![1, 3]);
+        assert_eq!(clock.sleeps(), vec![Duration::from_secs(2); 2]);
+        let states: Vec<CheckState> = checks.iter().map(|c| c.state).collect();
+        assert_eq!(states, vec![CheckState::Current, CheckState::Current]);
+    }
+
+    /// One that never serves its file is given up at the deadline with its last state; the
+    /// last pause is cut to the deadline.
+    #[test]
+    fn an_endpoint_that_stays_stale_is_reported_at_the_deadline() {
+        let clock = crate::exec::FakeClock::new();
+        let every = Every {
+            interval: Duration::from_secs(4),
+            timeout: Duration::from_secs(10),
+        };
+        let mut probes = 0;
+        let checks = verify_on(&clock, every, 1, |i| {
+            probes += 1;
+            probed(i, CheckState::Stale)
+        });
+        assert_eq!(probes, 4);
+        assert_eq!(
+            clock.sleeps(),
+            vec![
+                Duration::from_secs(4),
+                Duration::from_secs(4),
+                Duration::from_secs(2)
+            ]
+        );
+        assert_eq!(checks.len(), 1);
+        assert_eq!(checks[0].state, CheckState::Stale);
     }
 }

@@ -39,10 +39,13 @@ use crate::net::remote::{RemoteError, Target};
 pub enum MaintError {
     #[error(transparent)]
     Remote(#[from] RemoteError),
-    #[error("{host}: hosted-engine --vm-status --json: {reason}")]
-    BadStatus { host: String, reason: String },
-    #[error("{via}: {reason}")]
-    Rest { via: String, reason: String },
+    #[error("{host}: hosted-engine --vm-status --json: {source}")]
+    BadStatus { host: String, source: VmStatusError },
+    #[error("{via}: {source}")]
+    Rest {
+        via: String,
+        source: Box<HeRestError>,
+    },
     #[error("{via}: global maintenance is still {state} {secs} s after setting it {wanted}")]
     DidNotTake {
         via: String,
@@ -50,6 +53,36 @@ pub enum MaintError {
         state: &'static str,
         secs: u64,
     },
+}
+
+/// Why `hosted-engine --vm-status --json` gave no usable answer; each variant quotes it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VmStatusError {
+    /// The command failed (`status`: its exit code, `None` when killed by a signal).
+    #[error("exit {}: {brief}", .status.map(|s| s.to_string()).unwrap_or_else(|| "signal".into()))]
+    Exit { status: Option<i32>, brief: String },
+    /// Asked for the status of a host where the command is missing or not deployed.
+    #[error("hosted-engine is not installed or not deployed there")]
+    NotDeployed,
+    #[error("not JSON: {reason}")]
+    NotJson { reason: String },
+    /// Valid JSON of another shape (`found`: its type).
+    #[error("not a JSON object")]
+    NotObject { found: &'static str },
+    #[error("no top-level global_maintenance")]
+    NoGlobalMaintenance,
+    #[error("global_maintenance is {value}, not a boolean")]
+    NotBoolean { value: String },
+}
+
+/// What the Manager's REST side could not answer for global maintenance.
+#[derive(Debug, thiserror::Error)]
+pub enum HeRestError {
+    #[error(transparent)]
+    Engine(#[from] crate::net::engine::EngineError),
+    /// No host reports a hosted-engine configuration.
+    #[error("the Manager lists no hosted-engine host")]
+    NoHeHost,
 }
 
 /// Global maintenance, however it is reached.
@@ -88,17 +121,30 @@ pub struct VmStatus {
 
 /// Parses `--vm-status --json` (HES `vm_status.py::print_status`): an object keyed by host
 /// id, plus the top-level boolean `global_maintenance`.
-pub fn parse_vm_status(text: &[u8]) -> Result<VmStatus, String> {
+pub fn parse_vm_status(text: &[u8]) -> Result<VmStatus, VmStatusError> {
     let v: serde_json::Value =
-        serde_json::from_slice(text).map_err(|e| format!("not JSON: {e}"))?;
-    let obj = v.as_object().ok_or("not a JSON object")?;
+        serde_json::from_slice(text).map_err(|e| VmStatusError::NotJson {
+            reason: e.to_string(),
+        })?;
+    let obj = v.as_object().ok_or(VmStatusError::NotObject {
+        found: match &v {
+            serde_json::Value::Null => "null",
+            serde_json::Value::Bool(_) => "boolean",
+            serde_json::Value::Number(_) => "number",
+            serde_json::Value::String(_) => "string",
+            serde_json::Value::Array(_) => "array",
+            serde_json::Value::Object(_) => "object",
+        },
+    })?;
     let gm = obj
         .get("global_maintenance")
-        .ok_or("no top-level global_maintenance")?;
+        .ok_or(VmStatusError::NoGlobalMaintenance)?;
     let global_maintenance = gm
         .as_bool()
         .or_else(|| gm.as_str().and_then(|s| s.parse().ok()))
-        .ok_or_else(|| format!("global_maintenance is {gm}, not a boolean"))?;
+        .ok_or_else(|| VmStatusError::NotBoolean {
+            value: gm.to_string(),
+        })?;
     let mut hosts = Vec::new();
     for (k, h) in obj {
         if k == "global_maintenance" {
@@ -163,18 +209,17 @@ impl HostedEngineCli<'_> {
         if !out.success() {
             return Err(MaintError::BadStatus {
                 host: self.target.name().into(),
-                reason: format!(
-                    "exit {}: {}",
-                    out.status.map(|s| s.to_string()).unwrap_or("signal".into()),
-                    out.brief()
-                ),
+                source: VmStatusError::Exit {
+                    status: out.status,
+                    brief: out.brief(),
+                },
             });
         }
         parse_vm_status(&out.stdout)
             .map(Some)
-            .map_err(|reason| MaintError::BadStatus {
+            .map_err(|source| MaintError::BadStatus {
                 host: self.target.name().into(),
-                reason,
+                source,
             })
     }
 }
@@ -188,7 +233,7 @@ impl GlobalMaintenance for HostedEngineCli<'_> {
             .map(|s| s.global_maintenance)
             .ok_or_else(|| MaintError::BadStatus {
                 host: self.target.name().into(),
-                reason: "hosted-engine is not installed or not deployed there".into(),
+                source: VmStatusError::NotDeployed,
             })
     }
     fn set(&self, on: bool) -> Result<(), MaintError> {
@@ -211,11 +256,11 @@ impl GlobalMaintenance for HostedEngineCli<'_> {
 /// back from a hosted-engine host (`hosted_engine.global_maintenance`, `all_content=true`).
 pub trait HeRest {
     /// The HostedEngine VM's id; `None` when this Manager is not a hosted engine.
-    fn hosted_engine_vm(&self) -> Result<Option<String>, String>;
+    fn hosted_engine_vm(&self) -> Result<Option<String>, HeRestError>;
     /// `POST /vms/{id}/maintenance` with `<maintenance_enabled>`.
-    fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<(), String>;
+    fn set_global_maintenance(&self, vm_id: &str, on: bool) -> Result<(), HeRestError>;
     /// `global_maintenance` as the HE hosts report it.
-    fn global_maintenance(&self) -> Result<bool, String>;
+    fn global_maintenance(&self) -> Result<bool, HeRestError>;
 }
 
 /// Global maintenance through the REST API.
@@ -227,9 +272,9 @@ pub struct RestMaintenance<'a> {
 impl<'a> RestMaintenance<'a> {
     /// `Ok(None)` when the Manager has no HostedEngine VM.
     pub fn detect(rest: &'a dyn HeRest) -> Result<Option<RestMaintenance<'a>>, MaintError> {
-        let id = rest.hosted_engine_vm().map_err(|reason| MaintError::Rest {
+        let id = rest.hosted_engine_vm().map_err(|source| MaintError::Rest {
             via: "REST API".into(),
-            reason,
+            source: Box::new(source),
         })?;
         Ok(id.map(|vm_id| RestMaintenance { rest, vm_id }))
     }
@@ -242,17 +287,17 @@ impl GlobalMaintenance for RestMaintenance<'_> {
     fn status(&self) -> Result<bool, MaintError> {
         self.rest
             .global_maintenance()
-            .map_err(|reason| MaintError::Rest {
+            .map_err(|source| MaintError::Rest {
                 via: self.via(),
-                reason,
+                source: Box::new(source),
             })
     }
     fn set(&self, on: bool) -> Result<(), MaintError> {
         self.rest
             .set_global_maintenance(&self.vm_id, on)
-            .map_err(|reason| MaintError::Rest {
+            .map_err(|source| MaintError::Rest {
                 via: self.via(),
-                reason,
+                source: Box::new(source),
             })
     }
     fn manual(&self, on: bool) -> String {
@@ -774,12 +819,118 @@ mod tests {
                 .unwrap()
                 .global_maintenance
         );
-        assert!(parse_vm_status(br#"{"1": {}}"#)
-            .unwrap_err()
-            .contains("global_maintenance"));
-        assert!(
-            parse_vm_status(b"The hosted engine configuration has not been retrieved").is_err()
+        assert_eq!(
+            parse_vm_status(br#"{"1": {}}"#).unwrap_err(),
+            VmStatusError::NoGlobalMaintenance
         );
-        assert!(parse_vm_status(br#"{"global_maintenance": "maybe"}"#).is_err());
+        assert!(matches!(
+            parse_vm_status(b"The hosted engine configuration has not been retrieved"),
+            Err(VmStatusError::NotJson { .. })
+        ));
+        assert_eq!(
+            parse_vm_status(br#"{"global_maintenance": "maybe"}"#).unwrap_err(),
+            VmStatusError::NotBoolean {
+                value: "\"maybe\"".into()
+            }
+        );
+    }
+
+    /// Each refusal of the status output carries what was found, and reads as before inside
+    /// the host's error.
+    #[test]
+    fn vm_status_errors_carry_the_evidence() {
+        let bad = |source: VmStatusError| {
+            MaintError::BadStatus {
+                host: "he1".into(),
+                source,
+            }
+            .to_string()
+        };
+        let e = parse_vm_status(b"[1, 2]").unwrap_err();
+        assert_eq!(e, VmStatusError::NotObject { found: "array" });
+        assert_eq!(
+            bad(e),
+            "he1: hosted-engine --vm-status --json: not a JSON object"
+        );
+        let e = parse_vm_status(br#"{"global_maintenance": 1}"#).unwrap_err();
+        assert_eq!(
+            bad(e),
+            "he1: hosted-engine --vm-status --json: global_maintenance is 1, not a boolean"
+        );
+        let e = parse_vm_status(b"nope").unwrap_err();
+        assert!(bad(e).starts_with("he1: hosted-engine --vm-status --json: not JSON: "));
+        assert_eq!(
+            bad(VmStatusError::Exit {
+                status: Some(2),
+                brief: "broker down".into()
+            }),
+            "he1: hosted-engine --vm-status --json: exit 2: broker down"
+        );
+        assert_eq!(
+            bad(VmStatusError::Exit {
+                status: None,
+                brief: String::new()
+            }),
+            "he1: hosted-engine --vm-status --json: exit signal: "
+        );
+        assert_eq!(
+            bad(VmStatusError::NotDeployed),
+            "he1: hosted-engine --vm-status --json: hosted-engine is not installed or not deployed there"
+        );
+    }
+
+    /// A REST side that cannot answer: its typed error is kept as the source.
+    struct NoHe;
+
+    impl HeRest for NoHe {
+        fn hosted_engine_vm(&self) -> Result<Option<String>, HeRestError> {
+            Err(HeRestError::Engine(
+                crate::net::engine::EngineError::Timeout {
+                    method: "GET".into(),
+                    path: "vms".into(),
+                    secs: 30,
+                },
+            ))
+        }
+        fn set_global_maintenance(&self, _: &str, _: bool) -> Result<(), HeRestError> {
+            Ok(())
+        }
+        fn global_maintenance(&self) -> Result<bool, HeRestError> {
+            Err(HeRestError::NoHeHost)
+        }
+    }
+
+    #[test]
+    fn rest_errors_are_kept_typed() {
+        match RestMaintenance::detect(&NoHe) {
+            Err(e @ MaintError::Rest { .. }) => {
+                assert_eq!(e.to_string(), "REST API: GET vms: no answer within 30 s");
+                let MaintError::Rest { source, .. } = e else {
+                    unreachable!()
+                };
+                assert!(matches!(
+                    *source,
+                    HeRestError::Engine(crate::net::engine::EngineError::Timeout { secs: 30, .. })
+                ));
+            }
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        let gm = RestMaintenance {
+            rest: &NoHe,
+            vm_id: "7a3f".into(),
+        };
+        match gm.status() {
+            Err(e @ MaintError::Rest { .. }) => assert_eq!(
+                e.to_string(),
+                "REST API (HostedEngine VM 7a3f): the Manager lists no hosted-engine host"
+            ),
+            other => panic!("{other:?}"),
+        }
+        match gm.status() {
+            Err(MaintError::Rest { source, .. }) => {
+                assert!(matches!(*source, HeRestError::NoHeHost))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -95,6 +95,31 @@ pub enum EngineError {
         path: String,
         secs: u64,
     },
+    /// An answer that decoded, with a record the client cannot use.
+    #[error("{method} {path}: {source}")]
+    Record {
+        method: String,
+        path: String,
+        source: RecordError,
+    },
+}
+
+/// A record of the Manager's answer that lacks what identifies it (the record is dropped
+/// with this error, never guessed at).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    /// A host or VM without an `id`; `name` is what it calls itself, if anything.
+    #[error("{kind} without id")]
+    NoId {
+        kind: &'static str,
+        name: Option<String>,
+    },
+    /// A cluster without an `id`.
+    #[error("no id")]
+    NoClusterId { name: Option<String> },
+    /// An event whose `id` is missing or not a number (`found`: what was there).
+    #[error("event without numeric id")]
+    EventId { found: Option<String> },
 }
 
 impl EngineError {
@@ -378,7 +403,7 @@ impl Engine {
         let mut tls_cfg =
             tls::pinned_client_config(verifier.clone(), None).map_err(|e| EngineError::Tls {
                 endpoint: cfg.url.clone(),
-                reason: e,
+                reason: e.to_string(),
             })?;
         tls_cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
         let e = Engine {
@@ -755,21 +780,21 @@ impl Engine {
         // `Value` tree (5,000 hosts took >100 MB that way).
         let v: HostList = self.api_with(Method::GET, &rel, None, true, true).await?;
         v.0.into_iter()
-            .map(|h| h.map_err(|r| decode_err("GET", &rel, r)))
+            .map(|h| h.map_err(|r| record_err("GET", &rel, r)))
             .collect()
     }
 
     pub async fn host(&self, id: &str) -> Result<Host> {
         let rel = format!("hosts/{}?all_content=true", query_escape(id));
         let v = self.api(Method::GET, &rel, None).await?;
-        host_from(&v).map_err(|r| decode_err("GET", &rel, r))
+        host_from(&v).map_err(|r| record_err("GET", &rel, r))
     }
 
     /// One host, one attempt (no riding out an outage): for a prompt answer after a signal.
     pub async fn host_once(&self, id: &str) -> Result<Host> {
         let rel = format!("hosts/{}?all_content=true", query_escape(id));
         let v = self.api_with(Method::GET, &rel, None, false, true).await?;
-        host_from(&v).map_err(|r| decode_err("GET", &rel, r))
+        host_from(&v).map_err(|r| record_err("GET", &rel, r))
     }
 
     /// VMs running (or migrating) on a host.
@@ -778,7 +803,7 @@ impl Engine {
         let v = self.api(Method::GET, &rel, None).await?;
         list(&v, "vm")
             .iter()
-            .map(|x| vm_from(x).map_err(|r| decode_err("GET", &rel, r)))
+            .map(|x| vm_from(x).map_err(|r| record_err("GET", &rel, r)))
             .collect()
     }
 
@@ -789,7 +814,7 @@ impl Engine {
         let v = self.api(Method::GET, rel, None).await?;
         list(&v, "vm")
             .iter()
-            .map(|x| vm_from(x).map_err(|r| decode_err("GET", rel, r)))
+            .map(|x| vm_from(x).map_err(|r| record_err("GET", rel, r)))
             .collect()
     }
 
@@ -799,7 +824,15 @@ impl Engine {
             .iter()
             .map(|c| {
                 Ok(Cluster {
-                    id: field(c, "id").ok_or_else(|| decode_err("GET", "clusters", "no id"))?,
+                    id: field(c, "id").ok_or_else(|| {
+                        record_err(
+                            "GET",
+                            "clusters",
+                            RecordError::NoClusterId {
+                                name: field(c, "name"),
+                            },
+                        )
+                    })?,
                     name: field(c, "name").unwrap_or_default(),
                     data_center_id: c.get("data_center").and_then(|d| field(d, "id")),
                 })
@@ -928,7 +961,7 @@ impl Engine {
         let v = self
             .api_with(Method::POST, "events", Some(body), true, true)
             .await?;
-        event_from(&v).map_err(|r| decode_err("POST", "events", r))
+        event_from(&v).map_err(|r| record_err("POST", "events", r))
     }
 
     /// Ends the SSO session (what the SDKs do on close).
@@ -947,11 +980,11 @@ impl Engine {
     }
 }
 
-fn decode_err(method: &str, rel: &str, reason: impl Into<String>) -> EngineError {
-    EngineError::Decode {
+fn record_err(method: &str, rel: &str, source: RecordError) -> EngineError {
+    EngineError::Record {
         method: method.into(),
         path: rel.into(),
-        reason: reason.into(),
+        source,
     }
 }
 
@@ -1043,12 +1076,12 @@ fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
 }
 
 /// `{"host": [...]}` (or nothing) as hosts, each element converted and dropped as it is read.
-struct HostList(Vec<std::result::Result<Host, String>>);
+struct HostList(Vec<std::result::Result<Host, RecordError>>);
 
 impl<'de> serde::Deserialize<'de> for HostList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-        struct Hosts(Vec<std::result::Result<Host, String>>);
+        struct Hosts(Vec<std::result::Result<Host, RecordError>>);
         impl<'de> serde::Deserialize<'de> for Hosts {
             fn deserialize<D: serde::Deserializer<'de>>(
                 d: D,
@@ -1111,8 +1144,11 @@ impl<'de> serde::Deserialize<'de> for HostList {
     }
 }
 
-fn host_from(h: &Value) -> Result<Host, String> {
-    let id = field(h, "id").ok_or("host without id")?;
+fn host_from(h: &Value) -> Result<Host, RecordError> {
+    let id = field(h, "id").ok_or_else(|| RecordError::NoId {
+        kind: "host",
+        name: field(h, "name"),
+    })?;
     let spm = h.get("spm");
     let summary = h.get("summary");
     let he = h.get("hosted_engine").map(|x| HostedEngine {
@@ -1141,9 +1177,12 @@ fn host_from(h: &Value) -> Result<Host, String> {
     })
 }
 
-fn vm_from(v: &Value) -> Result<Vm, String> {
+fn vm_from(v: &Value) -> Result<Vm, RecordError> {
     Ok(Vm {
-        id: field(v, "id").ok_or("vm without id")?,
+        id: field(v, "id").ok_or_else(|| RecordError::NoId {
+            kind: "vm",
+            name: field(v, "name"),
+        })?,
         name: field(v, "name").unwrap_or_default(),
         status: field(v, "status").unwrap_or_default(),
         memory: unum(v, "memory").unwrap_or(0),
@@ -1154,9 +1193,11 @@ fn vm_from(v: &Value) -> Result<Vm, String> {
     })
 }
 
-fn event_from(e: &Value) -> Result<Event, String> {
+fn event_from(e: &Value) -> Result<Event, RecordError> {
     Ok(Event {
-        id: unum(e, "id").ok_or("event without numeric id")?,
+        id: unum(e, "id").ok_or_else(|| RecordError::EventId {
+            found: e.get("id").map(text),
+        })?,
         code: e.get("code").and_then(num).unwrap_or(0),
         severity: field(e, "severity").unwrap_or_default(),
         description: field(e, "description").unwrap_or_default(),
@@ -1250,6 +1291,66 @@ mod tests {
             b"<fault><reason>Operation Failed</reason><detail>[bad]</detail></fault>",
         );
         assert!(e.to_string().contains("[bad]"));
+    }
+
+    /// A record without its id is refused with what it called itself (or what stood in the
+    /// id), and the request's error reads `METHOD PATH: <record> without id`.
+    #[test]
+    fn records_without_an_id_are_refused_with_the_evidence() {
+        let v: Value = serde_json::json!({"name": "host7", "status": "up"});
+        let e = host_from(&v).unwrap_err();
+        assert_eq!(
+            e,
+            RecordError::NoId {
+                kind: "host",
+                name: Some("host7".into())
+            }
+        );
+        assert_eq!(e.to_string(), "host without id");
+        let e = vm_from(&serde_json::json!({"status": "up"})).unwrap_err();
+        assert_eq!(
+            e,
+            RecordError::NoId {
+                kind: "vm",
+                name: None
+            }
+        );
+        assert_eq!(
+            record_err("GET", "vms", e).to_string(),
+            "GET vms: vm without id"
+        );
+        let e = event_from(&serde_json::json!({"id": "abc", "code": 1})).unwrap_err();
+        assert_eq!(
+            e,
+            RecordError::EventId {
+                found: Some("abc".into())
+            }
+        );
+        assert_eq!(e.to_string(), "event without numeric id");
+        assert_eq!(
+            event_from(&serde_json::json!({"code": 1})).unwrap_err(),
+            RecordError::EventId { found: None }
+        );
+        let e = record_err(
+            "GET",
+            "clusters",
+            RecordError::NoClusterId {
+                name: Some("Default".into()),
+            },
+        );
+        assert_eq!(e.to_string(), "GET clusters: no id");
+        assert!(!e.transient());
+        // A fleet listing keeps each host's own verdict.
+        let l: HostList =
+            serde_json::from_str(r#"{"host":[{"id":"h1"},{"name":"nameless"}]}"#).unwrap();
+        assert!(l.0[0].is_ok());
+        assert_eq!(
+            l.0[1].as_ref().unwrap_err(),
+            &RecordError::NoId {
+                kind: "host",
+                name: Some("nameless".into())
+            }
+        );
     }
 
     #[test]

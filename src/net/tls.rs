@@ -22,7 +22,7 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 use x509_parser::prelude::*;
 
 use crate::pki::cert::{Digest, SigAlg};
-use crate::pki::verify::{ChainStatus, Issuer};
+use crate::pki::verify::{ChainStatus, Issuer, IssuerError};
 
 /// The one crypto backend of the network side.
 pub fn provider() -> Arc<CryptoProvider> {
@@ -58,6 +58,80 @@ pub enum ProbeError {
     ServerName { endpoint: String, name: String },
     #[error("{endpoint}: bad client certificate or key: {reason}")]
     ClientAuth { endpoint: String, reason: String },
+    /// The handshake completed without a certificate ([`fetch_leaf`]).
+    #[error("no certificate presented")]
+    NoCertificate { endpoint: String },
+}
+
+impl ProbeError {
+    /// The endpoint probed.
+    pub fn endpoint(&self) -> &str {
+        match self {
+            ProbeError::Resolve { endpoint, .. }
+            | ProbeError::Connect { endpoint, .. }
+            | ProbeError::Handshake { endpoint, .. }
+            | ProbeError::ServerName { endpoint, .. }
+            | ProbeError::ClientAuth { endpoint, .. }
+            | ProbeError::NoCertificate { endpoint } => endpoint,
+        }
+    }
+    /// The message without the endpoint, for a report that names the endpoint already.
+    pub fn detail(&self) -> String {
+        match self {
+            ProbeError::Resolve { reason, .. } => format!("cannot resolve: {reason}"),
+            ProbeError::Connect { source, .. } => format!("cannot connect: {source}"),
+            ProbeError::Handshake { reason, .. } => {
+                format!("TLS handshake failed before a certificate was presented: {reason}")
+            }
+            ProbeError::ServerName { name, .. } => format!("bad server name '{name}'"),
+            ProbeError::ClientAuth { reason, .. } => {
+                format!("bad client certificate or key: {reason}")
+            }
+            ProbeError::NoCertificate { .. } => self.to_string(),
+        }
+    }
+}
+
+/// Building a TLS configuration or client identity failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    /// The key or certificate could not be encoded as DER (OpenSSL's reason).
+    #[error("{source}")]
+    Encode {
+        what: &'static str,
+        source: openssl::error::ErrorStack,
+    },
+    /// rustls refused the configuration (protocol versions, a key that does not match).
+    #[error(transparent)]
+    Rustls(#[from] rustls::Error),
+}
+
+/// Why a pinned verifier refused a server certificate; each variant quotes the evidence.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerCertError {
+    #[error("server certificate: {reason}")]
+    Parse { reason: String },
+    #[error("server certificate (serial {serial}) expired at {}", crate::pki::cert::rfc3339(*.not_after))]
+    Expired {
+        serial: String,
+        not_after: i64,
+        now: i64,
+    },
+    #[error("server certificate is not valid before {}", crate::pki::cert::rfc3339(*.not_before))]
+    NotYetValid { not_before: i64, now: i64 },
+    #[error("server certificate (CN {cn}) does not name '{name}' in its subjectAltName")]
+    NameMismatch { cn: String, name: String },
+    #[error("server certificate signature does not verify with the pinned CA key")]
+    BadSignature,
+    #[error("server certificate signature algorithm cannot be verified")]
+    Unverifiable,
+    /// An intermediate certificate that cannot be read as an issuer.
+    #[error("{0}")]
+    Intermediate(#[source] IssuerError),
+    #[error("server chain has a signature that does not verify")]
+    ChainSignature,
+    #[error("server certificate is issued by '{issuer}', not by the pinned CA '{pinned}'")]
+    OtherIssuer { issuer: String, pinned: String },
 }
 
 /// A client certificate to present (vdsm requires one: the engine shows `engine.p12`).
@@ -71,9 +145,17 @@ impl ClientAuth {
     pub fn from_openssl(
         key: &openssl::pkey::PKeyRef<openssl::pkey::Private>,
         cert: &openssl::x509::X509Ref,
-    ) -> Result<ClientAuth, String> {
-        let key_der = key.private_key_to_pkcs8().map_err(|e| e.to_string())?;
-        let cert_der = cert.to_der().map_err(|e| e.to_string())?;
+    ) -> Result<ClientAuth, TlsError> {
+        let key_der = key
+            .private_key_to_pkcs8()
+            .map_err(|source| TlsError::Encode {
+                what: "private key",
+                source,
+            })?;
+        let cert_der = cert.to_der().map_err(|source| TlsError::Encode {
+            what: "certificate",
+            source,
+        })?;
         Ok(ClientAuth {
             chain: vec![CertificateDer::from(cert_der)],
             key: PrivateKeyDer::Pkcs8(key_der.into()),
@@ -284,18 +366,23 @@ fn fetch(endpoint: &str, opts: &ProbeOptions<'_>, confirm: bool) -> Result<Serve
 /// The leaf certificate `endpoint` presents for `server_name` (DER), or why there is none.
 /// The certificate is known once the handshake is done, so this does not wait for a server's
 /// late word on it (a vdsm that keeps the connection open would cost 50 ms per host).
-pub fn fetch_leaf(endpoint: &str, server_name: &str, timeout: Duration) -> Result<Vec<u8>, String> {
+pub fn fetch_leaf(
+    endpoint: &str,
+    server_name: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, ProbeError> {
     let opts = ProbeOptions {
         server_name: Some(server_name),
         timeout,
         client_auth: None,
     };
-    fetch(endpoint, &opts, false)
-        .map_err(|e| e.to_string())?
+    fetch(endpoint, &opts, false)?
         .chain
         .into_iter()
         .next()
-        .ok_or_else(|| "no certificate presented".to_string())
+        .ok_or_else(|| ProbeError::NoCertificate {
+            endpoint: endpoint.into(),
+        })
 }
 
 /// What a pinned connection saw of the server certificate (for reporting weak ones).
@@ -331,7 +418,7 @@ impl PinnedVerifier {
     pub fn new(
         ca_der: &[u8],
         now: Arc<dyn Fn() -> i64 + Send + Sync>,
-    ) -> Result<PinnedVerifier, String> {
+    ) -> Result<PinnedVerifier, IssuerError> {
         Ok(PinnedVerifier {
             ca: Issuer::new("ca", ca_der)?,
             ca_der: ca_der.to_vec(),
@@ -355,33 +442,37 @@ impl PinnedVerifier {
         leaf_der: &[u8],
         intermediates: &[&[u8]],
         name: &str,
-    ) -> Result<Observed, String> {
+    ) -> Result<Observed, ServerCertError> {
         let (_, leaf) =
-            X509Certificate::from_der(leaf_der).map_err(|e| format!("server certificate: {e}"))?;
+            X509Certificate::from_der(leaf_der).map_err(|e| ServerCertError::Parse {
+                reason: e.to_string(),
+            })?;
         let now = (self.now)();
         let v = leaf.validity();
         if now > v.not_after.timestamp() {
-            return Err(format!(
-                "server certificate (serial {}) expired at {}",
-                crate::pki::cert::serial_hex(leaf.raw_serial()),
-                crate::pki::cert::rfc3339(v.not_after.timestamp())
-            ));
+            return Err(ServerCertError::Expired {
+                serial: crate::pki::cert::serial_hex(leaf.raw_serial()),
+                not_after: v.not_after.timestamp(),
+                now,
+            });
         }
         if now < v.not_before.timestamp() {
-            return Err(format!(
-                "server certificate is not valid before {}",
-                crate::pki::cert::rfc3339(v.not_before.timestamp())
-            ));
+            return Err(ServerCertError::NotYetValid {
+                not_before: v.not_before.timestamp(),
+                now,
+            });
         }
         if !name_matches(&leaf, name) {
-            return Err(format!(
-                "server certificate (CN {}) does not name '{name}' in its subjectAltName",
-                leaf.subject()
+            return Err(ServerCertError::NameMismatch {
+                cn: leaf
+                    .subject()
                     .iter_common_name()
                     .next()
                     .and_then(|c| c.as_str().ok())
                     .unwrap_or("?")
-            ));
+                    .to_string(),
+                name: name.to_string(),
+            });
         }
         // Walk leaf -> intermediates... -> pinned CA (oVirt's own chain has no intermediates;
         // a third-party apache chain may).
@@ -395,15 +486,8 @@ impl PinnedVerifier {
             }
             match self.ca.check(&current.0, current.1) {
                 ChainStatus::Valid => return Ok(self.observe(&leaf, weak)),
-                ChainStatus::BadSignature => {
-                    return Err(
-                        "server certificate signature does not verify with the pinned CA key"
-                            .into(),
-                    )
-                }
-                ChainStatus::Unverifiable => {
-                    return Err("server certificate signature algorithm cannot be verified".into())
-                }
+                ChainStatus::BadSignature => return Err(ServerCertError::BadSignature),
+                ChainStatus::Unverifiable => return Err(ServerCertError::Unverifiable),
                 ChainStatus::OtherIssuer => {}
             }
             let next = intermediates.iter().find_map(|d| {
@@ -413,9 +497,10 @@ impl PinnedVerifier {
             let Some((parent, parent_der)) = next else {
                 break;
             };
-            let parent_issuer = Issuer::new("intermediate", parent_der)?;
+            let parent_issuer =
+                Issuer::new("intermediate", parent_der).map_err(ServerCertError::Intermediate)?;
             if parent_issuer.check(&current.0, current.1) != ChainStatus::Valid {
-                return Err("server chain has a signature that does not verify".into());
+                return Err(ServerCertError::ChainSignature);
             }
             weak |= SigAlg::from_oid(&parent.signature_algorithm.algorithm.to_id_string())
                 .digest
@@ -425,13 +510,12 @@ impl PinnedVerifier {
         if current.1 == self.ca_der.as_slice() {
             return Ok(self.observe(&leaf, weak));
         }
-        Err(format!(
-            "server certificate is issued by '{}', not by the pinned CA '{}'",
-            leaf.issuer(),
-            X509Certificate::from_der(&self.ca_der)
+        Err(ServerCertError::OtherIssuer {
+            issuer: leaf.issuer().to_string(),
+            pinned: X509Certificate::from_der(&self.ca_der)
                 .map(|(_, c)| c.subject().to_string())
-                .unwrap_or_default()
-        ))
+                .unwrap_or_default(),
+        })
     }
 
     fn observe(&self, leaf: &X509Certificate<'_>, weak: bool) -> Observed {
@@ -494,7 +578,7 @@ impl ServerCertVerifier for PinnedVerifier {
                 *self.observed.lock().unwrap_or_else(|p| p.into_inner()) = Some(o);
                 Ok(ServerCertVerified::assertion())
             }
-            Err(reason) => Err(rustls::Error::General(reason)),
+            Err(reason) => Err(rustls::Error::General(reason.to_string())),
         }
     }
     handshake_signatures!();
@@ -504,18 +588,15 @@ impl ServerCertVerifier for PinnedVerifier {
 pub fn pinned_client_config(
     verifier: Arc<PinnedVerifier>,
     client_auth: Option<&ClientAuth>,
-) -> Result<rustls::ClientConfig, String> {
+) -> Result<rustls::ClientConfig, TlsError> {
     let b = rustls::ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .with_safe_default_protocol_versions()?
         .dangerous()
         .with_custom_certificate_verifier(verifier);
-    match client_auth {
-        Some(ca) => b
-            .with_client_auth_cert(ca.chain.clone(), ca.key.clone_key())
-            .map_err(|e| e.to_string()),
-        None => Ok(b.with_no_client_auth()),
-    }
+    Ok(match client_auth {
+        Some(ca) => b.with_client_auth_cert(ca.chain.clone(), ca.key.clone_key())?,
+        None => b.with_no_client_auth(),
+    })
 }
 
 /// A rustls server configuration serving `chain` with `key` (tests, the simulator).
@@ -523,13 +604,11 @@ pub fn pinned_client_config(
 pub fn server_config(
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
-) -> Result<rustls::ServerConfig, String> {
-    rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+) -> Result<rustls::ServerConfig, TlsError> {
+    Ok(rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
         .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(|e| e.to_string())
+        .with_single_cert(chain, key)?)
 }
 
 /// A signing key rustls can serve with, loaded once so many server configurations can share
@@ -538,11 +617,8 @@ pub fn server_config(
 pub fn signing_key(
     provider: &CryptoProvider,
     key: PrivateKeyDer<'static>,
-) -> Result<Arc<dyn rustls::sign::SigningKey>, String> {
-    provider
-        .key_provider
-        .load_private_key(key)
-        .map_err(|e| e.to_string())
+) -> Result<Arc<dyn rustls::sign::SigningKey>, TlsError> {
+    Ok(provider.key_provider.load_private_key(key)?)
 }
 
 /// A rustls server configuration serving `chain` with an already loaded `key` (shared by many
@@ -552,12 +628,11 @@ pub fn server_config_with_key(
     provider: Arc<CryptoProvider>,
     chain: Vec<CertificateDer<'static>>,
     key: Arc<dyn rustls::sign::SigningKey>,
-) -> Result<rustls::ServerConfig, String> {
+) -> Result<rustls::ServerConfig, TlsError> {
     let certified = rustls::sign::CertifiedKey::new(chain, key);
-    certified.keys_match().map_err(|e| e.to_string())?;
+    certified.keys_match()?;
     let mut c = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .with_safe_default_protocol_versions()?
         .with_no_client_auth()
         .with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(certified)));
     c.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
@@ -568,6 +643,106 @@ pub fn server_config_with_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sample(era: &str, file: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/pki")
+            .join(era)
+            .join("etc/pki/ovirt-engine")
+            .join(file);
+        let pem = std::fs::read(&p).unwrap();
+        openssl::x509::X509::from_pem(&pem)
+            .unwrap()
+            .to_der()
+            .unwrap()
+    }
+
+    /// Every refusal of the pinned verifier carries its evidence (serial and dates with the
+    /// `now` it was judged at, the names compared, the issuers), and reads as it always did.
+    #[test]
+    fn server_certificate_refusals_carry_the_evidence() {
+        let ca = sample("4.5-modern", "ca.pem");
+        let leaf = sample("4.5-modern", "certs/apache.cer");
+        let at = |now: i64| PinnedVerifier::new(&ca, Arc::new(move || now)).unwrap();
+        let valid = 1_793_491_200; // 2026-11-01, inside May 2026 .. Jul 2027
+        let o = at(valid)
+            .check(&leaf, &[], "engine45.example.test")
+            .unwrap();
+        assert_eq!(o.serial, "1010");
+        let later = 1_830_000_000;
+        match at(later).check(&leaf, &[], "engine45.example.test") {
+            Err(e @ ServerCertError::Expired { .. }) => {
+                let ServerCertError::Expired {
+                    serial,
+                    not_after,
+                    now,
+                } = &e
+                else {
+                    unreachable!()
+                };
+                assert_eq!((serial.as_str(), *now), ("1010", later));
+                assert_eq!(*not_after, o.not_after);
+                assert_eq!(
+                    e.to_string(),
+                    "server certificate (serial 1010) expired at 2027-07-04T00:00:00Z"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match at(0).check(&leaf, &[], "engine45.example.test") {
+            Err(e @ ServerCertError::NotYetValid { now: 0, .. }) => assert_eq!(
+                e.to_string(),
+                "server certificate is not valid before 2026-05-31T00:00:00Z"
+            ),
+            other => panic!("{other:?}"),
+        }
+        match at(valid).check(&leaf, &[], "other.example.test") {
+            Err(e @ ServerCertError::NameMismatch { .. }) => {
+                assert!(matches!(&e, ServerCertError::NameMismatch { cn, name }
+                    if cn == "engine45.example.test" && name == "other.example.test"));
+                assert_eq!(
+                    e.to_string(),
+                    "server certificate (CN engine45.example.test) does not name 'other.example.test' in its subjectAltName"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let other_ca = sample("4.2-sha1", "ca.pem");
+        let v = PinnedVerifier::new(&other_ca, Arc::new(move || valid)).unwrap();
+        match v.check(&leaf, &[], "engine45.example.test") {
+            Err(ServerCertError::OtherIssuer { issuer, pinned }) => {
+                assert!(issuer.contains("engine45.example.test.61024"), "{issuer}");
+                assert!(pinned.contains("engine42.example.test.48213"), "{pinned}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match at(valid).check(b"junk", &[], "x") {
+            Err(e @ ServerCertError::Parse { .. }) => {
+                assert!(e.to_string().starts_with("server certificate: "), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            PinnedVerifier::new(b"junk", Arc::new(|| 0)),
+            Err(IssuerError::Certificate(_))
+        ));
+    }
+
+    /// A probe's error without the endpoint it names reads as the rest of its message.
+    #[test]
+    fn probe_errors_say_their_detail_without_the_endpoint() {
+        let e = ProbeError::Resolve {
+            endpoint: "h1:54321".into(),
+            reason: "no address".into(),
+        };
+        assert_eq!(e.endpoint(), "h1:54321");
+        assert_eq!(e.to_string(), format!("h1:54321: {}", e.detail()));
+        let e = ProbeError::NoCertificate {
+            endpoint: "h1:54321".into(),
+        };
+        assert_eq!(e.detail(), "no certificate presented");
+        assert_eq!(e.to_string(), "no certificate presented");
+    }
 
     #[test]
     fn dns_wildcards_cover_one_label() {

@@ -58,13 +58,6 @@ pub enum IssuerError {
     PublicKey(openssl::error::ErrorStack),
 }
 
-/// For callers whose own errors are still text (net::tls's verifier): the same message.
-impl From<IssuerError> for String {
-    fn from(e: IssuerError) -> String {
-        e.to_string()
-    }
-}
-
 impl Issuer {
     /// Prepares `der` (a CA certificate) as an issuer.
     pub fn new(name: &str, der: &[u8]) -> Result<Issuer, IssuerError> {

@@ -136,7 +136,7 @@ impl SharedHostKey {
         let provider = crate::net::tls::provider();
         // Loaded by rustls once to prove the PEM is a key it could serve with; the handshakes
         // sign with OpenSSL (below), as vdsm's own TLS does.
-        crate::net::tls::signing_key(&provider, der)?;
+        crate::net::tls::signing_key(&provider, der).map_err(|e| e.to_string())?;
         let spki = pkey.public_key_to_der().map_err(e("shared host key"))?;
         let signing: std::sync::Arc<dyn rustls::sign::SigningKey> =
             std::sync::Arc::new(OpensslRsa {
@@ -163,6 +163,7 @@ impl SharedHostKey {
             return Err("no certificate in PEM".into());
         }
         crate::net::tls::server_config_with_key(self.provider.clone(), certs, self.signing.clone())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -366,7 +367,7 @@ pub fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enrolled, S
         now,
         format!("rhv-manager-sim: Enroll Certificate for {address}"),
     );
-    let _locks = crate::change::txn::take_locks(&cfg).map_err(|x| x.to_string())?;
+    let _locks = crate::change::txn::take_locks(&crate::exec::SYSTEM, &cfg).map_err(|x| x.to_string())?;
     let serial_path = ca.pki_dir.join("serial.txt");
     let serial_text = std::fs::read_to_string(&serial_path)
         .map_err(|x| format!("{}: {x}", serial_path.display()))?;
@@ -473,5 +474,5 @@ pub fn tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig,
     }
     let key =
         PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|x| format!("key PEM: {x}"))?;
-    crate::net::tls::server_config(certs, key)
+    crate::net::tls::server_config(certs, key).map_err(|e| e.to_string())
 }

@@ -14,5 +14,5 @@ pub mod run;
 pub mod state;
 
 pub use precheck::{Check, CheckStatus, Facts};
-pub use run::{drive, plan, Outcome, PhasePlan, PhaseResult, Runner};
+pub use run::{drive, plan, Outcome, Outlook, PhasePlan, PhaseResult, Runner, SaveError};
 pub use state::{Condition, ConditionType, Phase, PhaseStatus, UpgradeState};

@@ -41,15 +41,42 @@ pub struct PhasePlan {
 pub trait Runner {
     /// Gather the facts and judge them (every check, all at once).
     fn prechecks(&mut self) -> Vec<Check>;
-    /// What `phase` would do now (`Ok`: run it, with what; `Err`: nothing to do, why).
-    fn describe(&mut self, phase: Phase) -> Result<String, String>;
+    /// What `phase` would do now: run it (with what), or nothing (why).
+    fn describe(&mut self, phase: Phase) -> Outlook;
     /// Do `phase`. `state` is the run's state (saved `Running` for this phase); a phase may
     /// write to its `memo` only, and save it mid-phase, for a resumed attempt to read.
     fn run(&mut self, phase: Phase, state: &mut UpgradeState) -> PhaseResult;
     /// Persist the state (atomically); a failure stops the run before the next step.
-    fn save(&mut self, state: &UpgradeState) -> Result<(), String>;
+    fn save(&mut self, state: &UpgradeState) -> Result<(), SaveError>;
     /// The wall clock, in Unix seconds.
     fn now(&self) -> i64;
+}
+
+/// What a phase would do now ([`Runner::describe`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outlook {
+    /// It would run, doing this.
+    Run(String),
+    /// Nothing to do, for this reason.
+    Skip(String),
+}
+
+/// The upgrade state could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The state did not encode (serde's reason).
+    #[error("{0}")]
+    Encode(#[from] serde_json::Error),
+    /// Its directory could not be made.
+    #[error("{}: {source}", .dir.display())]
+    Dir {
+        dir: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The atomic write failed (file, step, the system's error).
+    #[error(transparent)]
+    Write(#[from] crate::sys::WriteError),
 }
 
 /// How a drive ended.
@@ -81,7 +108,7 @@ pub enum DriveError {
     /// The state refused a transition.
     State(StateError),
     /// The state could not be saved; the run stopped before going on without a record.
-    Save(String),
+    Save(SaveError),
 }
 
 impl std::fmt::Display for DriveError {
@@ -173,8 +200,8 @@ pub fn plan(state: &UpgradeState, r: &mut dyn Runner) -> Vec<PhasePlan> {
                     "every pre-check, all reported at once; nothing changes".to_string(),
                 ),
                 _ => match r.describe(phase) {
-                    Ok(what) => ("run", what),
-                    Err(why) => ("skip", why),
+                    Outlook::Run(what) => ("run", what),
+                    Outlook::Skip(why) => ("skip", why),
                 },
             };
             PhasePlan {
@@ -243,11 +270,11 @@ mod tests {
                 },
             ]
         }
-        fn describe(&mut self, phase: Phase) -> Result<String, String> {
+        fn describe(&mut self, phase: Phase) -> Outlook {
             if phase == Phase::Conf {
-                Err("openssl.conf already says sha256".into())
+                Outlook::Skip("openssl.conf already says sha256".into())
             } else {
-                Ok(format!("{phase} would run"))
+                Outlook::Run(format!("{phase} would run"))
             }
         }
         fn run(&mut self, phase: Phase, _: &mut UpgradeState) -> PhaseResult {
@@ -259,9 +286,12 @@ mod tests {
                 q.remove(0)
             }
         }
-        fn save(&mut self, s: &UpgradeState) -> Result<(), String> {
+        fn save(&mut self, s: &UpgradeState) -> Result<(), SaveError> {
             if Some(self.saved.len()) == self.fail_save_at {
-                return Err("disk full".into());
+                return Err(SaveError::Dir {
+                    dir: "/var/lib/rhv-pki".into(),
+                    source: std::io::Error::other("disk full"),
+                });
             }
             self.saved.push(s.clone());
             Ok(())
@@ -361,7 +391,17 @@ mod tests {
         let mut f = Fake::new();
         f.fail_save_at = Some(4); // the save before Resign starts
         let e = drive(&mut s, &mut f).unwrap_err();
-        assert!(e.to_string().contains("disk full"));
+        assert_eq!(
+            e.to_string(),
+            "cannot save the upgrade state: /var/lib/rhv-pki: disk full"
+        );
+        match e {
+            DriveError::Save(SaveError::Dir { dir, source }) => {
+                assert_eq!(dir, std::path::Path::new("/var/lib/rhv-pki"));
+                assert_eq!(source.kind(), std::io::ErrorKind::Other);
+            }
+            other => panic!("{other:?}"),
+        }
         assert_eq!(f.ran, vec![Phase::Prechecks, Phase::Conf]);
     }
 
