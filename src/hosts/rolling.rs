@@ -474,10 +474,11 @@ pub fn plan(
             reason: w.text(p, &model),
         });
     }
-    let skipped_names: Vec<&str> = skipped.iter().map(|s| s.name.as_str()).collect();
+    let skipped_names: std::collections::HashSet<&str> =
+        skipped.iter().map(|s| s.name.as_str()).collect();
     let hosts: Vec<PlannedHost> = ordered
         .into_iter()
-        .filter(|p| !skipped_names.contains(&p.name.as_str()))
+        .filter(|p| !skipped_names.contains(p.name.as_str()))
         .collect();
     Ok(Plan {
         kind: "EnrollPlan".into(),
@@ -775,7 +776,10 @@ fn build_waves(
             continue;
         }
         let ids: Vec<String> = wave.iter().map(|p| p.id.clone()).collect();
-        remaining.retain(|p| !ids.contains(&p.id));
+        // A set: with thousands of hosts and one per wave, a list scan here made planning
+        // quadratic in string compares.
+        let gone: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        remaining.retain(|p| !gone.contains(p.id.as_str()));
         waves.push(ids);
         states = after;
     }
@@ -864,6 +868,10 @@ struct Model {
     hosts: Vec<MHost>,
     vms: Vec<MVm>,
     initial: State,
+    /// Host id → index in `hosts` (a wave is checked thousands of times in a big fleet).
+    by_id: HashMap<String, usize>,
+    /// Up hosts per cluster (by `MHost::cl`).
+    up_in: Vec<usize>,
 }
 
 const MAX_STATES: usize = 32;
@@ -936,10 +944,21 @@ impl Model {
                 he_why,
             });
         }
+        let by_id = hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.id.clone(), i))
+            .collect();
+        let mut up_in = vec![0; clusters.len()];
+        for h in hosts.iter().filter(|h| h.up) {
+            up_in[h.cl] += 1;
+        }
         Model {
             hosts,
             vms,
             initial,
+            by_id,
+            up_in,
         }
     }
 
@@ -965,7 +984,7 @@ impl Model {
     }
 
     fn index(&self, id: &str) -> Option<usize> {
-        self.hosts.iter().position(|h| h.id == id)
+        self.by_id.get(id).copied()
     }
 
     /// The wave in every carried state; the states it leaves (deduplicated, capped).
@@ -999,15 +1018,14 @@ impl Model {
         if going.is_empty() {
             return Ok(vec![st.clone()]);
         }
-        // At least one Up host left in each cluster.
+        // At least one Up host left in each cluster (counted, not searched: O(wave)).
         for &g in going {
-            let c = &self.hosts[g].cluster;
-            if !self
-                .hosts
+            let cl = self.hosts[g].cl;
+            let up_going = going
                 .iter()
-                .enumerate()
-                .any(|(i, h)| h.up && &h.cluster == c && !going.contains(&i))
-            {
+                .filter(|&&i| self.hosts[i].up && self.hosts[i].cl == cl)
+                .count();
+            if self.up_in[cl] <= up_going {
                 return Err(Why::LastUp);
             }
         }
