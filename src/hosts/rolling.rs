@@ -1285,6 +1285,26 @@ pub struct HostProgress {
     /// activates and verifies, it never enrolls the host again.
     #[serde(default)]
     pub enrolled: bool,
+    /// vdsm was probed just before the host's wave (see [`probe_before_wave`]); a resumed run
+    /// never probes again (after an enrollment it would take the new certificate for the old).
+    #[serde(default)]
+    pub probed: bool,
+    /// The serial vdsm served then (`None`: it showed none): the certificate the enrollment
+    /// must replace.
+    #[serde(default)]
+    pub served_before: Option<String>,
+}
+
+impl HostProgress {
+    /// The serial the host's new certificate must differ from: what vdsm served just before
+    /// its wave, else (a state file of an older version) what it served when planned.
+    pub fn serial_before<'a>(&'a self, planned: &'a PlannedHost) -> Option<&'a str> {
+        if self.probed {
+            self.served_before.as_deref()
+        } else {
+            planned.served_serial.as_deref()
+        }
+    }
 }
 
 /// The arguments that chose a run's hosts and pace: a saved run is resumed only with the same.
@@ -1777,6 +1797,9 @@ pub async fn execute(
                     .collect()
             };
             progress.wave(i + 1, total, &names);
+            if probe_before_wave(&shared, &todo, &ca).await.is_err() {
+                return false;
+            }
             let futs = todo.iter().map(|id| cycle(&shared, id, ca.clone()));
             let results = futures_join_all(futs).await;
             if results.iter().any(|ok| !ok) || shared.stop.load(std::sync::atomic::Ordering::SeqCst)
@@ -1875,7 +1898,7 @@ pub fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
                 name: h.name.clone(),
                 step: p.step,
                 status: p.status.clone(),
-                old_serial: h.served_serial.clone(),
+                old_serial: p.serial_before(h).map(str::to_string),
                 new_serial: p.new_serial.clone(),
                 error: p.error.clone(),
                 enrolled: p.enrolled,
@@ -2351,10 +2374,52 @@ async fn verify_served(
         });
     }
     let serial = served.serial.unwrap_or_default();
-    if ph.served_serial.as_deref() == Some(serial.as_str()) {
+    let prog = sh.state.lock().await.hosts.get(&ph.id).cloned();
+    if prog.unwrap_or_default().serial_before(ph) == Some(serial.as_str()) {
         return Err(CycleError::OldCertificate { endpoint, serial });
     }
     Ok(serial)
+}
+
+/// Before a wave: what each of its hosts' vdsm serves now, for the verification after its
+/// enrollment (the new serial must differ). Only hosts no run has touched yet are probed, in
+/// parallel (the wave's width), and the state is saved once. The plan needs no probe of its own
+/// for this — with `--all-hosts` planning probes nothing — and the serial read here is the
+/// one the enrollment replaces, however long the earlier waves took. A host whose vdsm shows
+/// nothing is still cycled, as planned; its verification then has no serial to compare.
+async fn probe_before_wave(
+    sh: &Shared<'_>,
+    todo: &[String],
+    ca: &Arc<Issuer>,
+) -> Result<(), StateError> {
+    let targets: Vec<(String, String, String)> = {
+        let st = sh.state.lock().await;
+        todo.iter()
+            .filter(|id| {
+                st.hosts
+                    .get(*id)
+                    .is_none_or(|p| p.step == Step::Pending && !p.probed && !p.enrolled)
+            })
+            .filter_map(|id| st.plan.host(id))
+            .map(|h| (h.id.clone(), h.vdsm_endpoint.clone(), h.address.clone()))
+            .collect()
+    };
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let (ca, timeout, width) = (ca.clone(), sh.cfg.timing.probe, targets.len());
+    let served = exec::par_map_blocking(targets.clone(), width, move |(_, ep, addr)| {
+        probe_host(ep, addr, &ca, timeout).serial
+    })
+    .await
+    .unwrap_or_default();
+    let mut st = sh.state.lock().await;
+    for ((id, _, _), serial) in targets.iter().zip(served) {
+        let p = st.hosts.entry(id.clone()).or_default();
+        p.probed = true;
+        p.served_before = serial;
+    }
+    st.save(&sh.cfg.state_path)
 }
 
 /// The outcome of the Enroll Certificate sent after event `after`: `Some(Finished)` on 881 or
