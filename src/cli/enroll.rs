@@ -438,6 +438,11 @@ fn up_to_date(
     sel: &Selection,
     plan: &Plan,
 ) -> Vec<rolling::SkippedHost> {
+    // Sets: a list search per host was quadratic in a fleet of thousands.
+    let planned: std::collections::HashSet<&str> =
+        plan.hosts.iter().map(|h| h.id.as_str()).collect();
+    let skipped: std::collections::HashSet<&str> =
+        plan.skipped.iter().map(|k| k.name.as_str()).collect();
     facts
         .iter()
         .filter(|f| sel.clusters.is_empty() || sel.clusters.contains(&f.cluster_name))
@@ -449,7 +454,7 @@ fn up_to_date(
                     .any(|n| n == &f.host.name || n == &f.host.address)
         })
         .filter(|f| {
-            plan.host(&f.host.id).is_none() && !plan.skipped.iter().any(|k| k.name == f.host.name)
+            !planned.contains(f.host.id.as_str()) && !skipped.contains(f.host.name.as_str())
         })
         .filter_map(|f| {
             let s = f.served.as_ref()?;

@@ -724,6 +724,8 @@ fn search_waves(
 }
 
 /// Greedy waves in `ordered`'s order; returns the waves and the hosts that could not go.
+/// Hosts are tracked by their index in `ordered` (a fleet of thousands has as many waves:
+/// removing a wave's hosts must not hash or compare every remaining id each time).
 fn build_waves(
     ordered: &[PlannedHost],
     model: &Model,
@@ -732,32 +734,37 @@ fn build_waves(
     let mut states = vec![model.initial()];
     let mut waves: Vec<Vec<String>> = Vec::new();
     let mut unplanned = Vec::new();
-    let mut remaining: Vec<PlannedHost> = ordered.to_vec();
+    let mut remaining: Vec<usize> = (0..ordered.len()).collect();
+    // Placed in a wave (the current one, while it is being filled).
+    let mut placed = vec![false; ordered.len()];
     while !remaining.is_empty() {
-        let mut wave: Vec<&PlannedHost> = Vec::new();
+        let mut wave: Vec<usize> = Vec::new();
         let mut after = states.clone();
         // The SPM waits for the rest of its cluster (its role is moved first) — unless none
         // of the rest can go now: then it goes first, and may make room for them.
         for spm_waits in [true, false] {
-            for p in &remaining {
+            for &i in &remaining {
+                let p = &ordered[i];
                 if wave.len() == max_parallel {
                     break;
                 }
                 if spm_waits
                     && p.spm
-                    && remaining.iter().any(|o| {
-                        o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
+                    && remaining.iter().any(|&o| {
+                        let o_ = &ordered[o];
+                        o_.cluster_id == p.cluster_id && !o_.spm && !placed[o]
                     })
                 {
                     continue;
                 }
-                if wave.iter().any(|w| w.id == p.id) {
+                if placed[i] {
                     continue;
                 }
-                let mut trial = wave.clone();
+                let mut trial: Vec<&PlannedHost> = wave.iter().map(|&w| &ordered[w]).collect();
                 trial.push(p);
                 if let Ok(next) = model.wave_everywhere(&states, &trial) {
-                    wave.push(p);
+                    wave.push(i);
+                    placed[i] = true;
                     after = next;
                 }
             }
@@ -767,20 +774,16 @@ fn build_waves(
         }
         if wave.is_empty() {
             // The first remaining host cannot go out even alone.
-            let p = remaining.remove(0);
+            let p = &ordered[remaining.remove(0)];
             let why = model
-                .wave_everywhere(&states, &[&p])
+                .wave_everywhere(&states, &[p])
                 .err()
                 .unwrap_or(Why::Capacity);
-            unplanned.push((p, why));
+            unplanned.push((p.clone(), why));
             continue;
         }
-        let ids: Vec<String> = wave.iter().map(|p| p.id.clone()).collect();
-        // A set: with thousands of hosts and one per wave, a list scan here made planning
-        // quadratic in string compares.
-        let gone: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-        remaining.retain(|p| !gone.contains(p.id.as_str()));
-        waves.push(ids);
+        remaining.retain(|&i| !placed[i]);
+        waves.push(wave.iter().map(|&i| ordered[i].id.clone()).collect());
         states = after;
     }
     (waves, unplanned)
@@ -872,6 +875,8 @@ struct Model {
     by_id: HashMap<String, usize>,
     /// Up hosts per cluster (by `MHost::cl`).
     up_in: Vec<usize>,
+    /// The hosts of each cluster (by `MHost::cl`), in `hosts` order.
+    members: Vec<Vec<usize>>,
 }
 
 const MAX_STATES: usize = 32;
@@ -950,8 +955,12 @@ impl Model {
             .map(|(i, h)| (h.id.clone(), i))
             .collect();
         let mut up_in = vec![0; clusters.len()];
-        for h in hosts.iter().filter(|h| h.up) {
-            up_in[h.cl] += 1;
+        let mut members = vec![Vec::new(); clusters.len()];
+        for (i, h) in hosts.iter().enumerate() {
+            members[h.cl].push(i);
+            if h.up {
+                up_in[h.cl] += 1;
+            }
         }
         Model {
             hosts,
@@ -959,6 +968,7 @@ impl Model {
             initial,
             by_id,
             up_in,
+            members,
         }
     }
 
@@ -1053,18 +1063,22 @@ impl Model {
         // VMs on their way to a host that was still up when they were sent.
         let mut in_flight: Vec<usize> = Vec::new();
         let mut flying = vec![false; self.vms.len()];
-        let mut on: Vec<Vec<usize>> = vec![Vec::new(); self.hosts.len()];
+        // The VMs on each host of the order (by its place in it: not one list per host of
+        // the fleet for every order tried).
+        let mut on: Vec<Vec<usize>> = vec![Vec::new(); order.len()];
         for (v, h) in st.iter().enumerate() {
             if let Some(h) = h {
                 if in_order[*h] {
-                    on[*h].push(v);
+                    if let Some(k) = order.iter().position(|x| x == h) {
+                        on[k].push(v);
+                    }
                 }
             }
         }
-        for &x in order {
+        for (k, &x) in order.iter().enumerate() {
             down.push(x);
             is_down[x] = true;
-            let mut mine: Vec<usize> = std::mem::take(&mut on[x])
+            let mut mine: Vec<usize> = std::mem::take(&mut on[k])
                 .into_iter()
                 .filter(|v| !flying[*v])
                 .collect();
@@ -1111,7 +1125,9 @@ impl Model {
     fn destination(&self, v: usize, used: &[u64], down: &[bool], from: usize) -> Option<usize> {
         let vm = &self.vms[v];
         let mut best: Option<(usize, u64)> = None;
-        for (i, h) in self.hosts.iter().enumerate() {
+        // Only its own cluster's hosts, in the same order as before.
+        for &i in self.members.get(vm.cl).map(Vec::as_slice).unwrap_or(&[]) {
+            let h = &self.hosts[i];
             if i == from || !h.up || down[i] || h.cl != vm.cl || (vm.he && !h.he_ok) {
                 continue;
             }
