@@ -867,3 +867,264 @@ fn audit_post_events_reaches_the_managers_audit_log_once_a_day() {
     );
     assert_eq!(ours().len(), 1);
 }
+
+/// Connections seen by [`relay`]s, in the order they were accepted: the host each was for.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// A TCP relay standing in front of host `name`'s vdsm: it notes every connection in `seen`
+/// and passes the n-th (from 0) on to `to(n)`. Returns its port.
+fn relay(name: &str, seen: &Seen, to: impl Fn(usize) -> String + Send + 'static) -> u16 {
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let (name, seen) = (name.to_string(), seen.clone());
+    std::thread::spawn(move || {
+        for (n, c) in l.incoming().enumerate() {
+            let Ok(mut down) = c else { continue };
+            seen.lock().unwrap().push(name.clone());
+            let Ok(mut up) = TcpStream::connect(to(n)) else {
+                continue;
+            };
+            let (mut down2, mut up2) = (down.try_clone().unwrap(), up.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut down2, &mut up2);
+                let _ = up2.shutdown(Shutdown::Write);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut up, &mut down);
+                let _ = down.shutdown(Shutdown::Write);
+            });
+        }
+    });
+    port
+}
+
+/// `hosts enroll` with the simulator's engine arguments, then `extra` (later
+/// `--vdsm-endpoint`s override the simulator's own).
+fn enroll_via(sim: &Sim, args: &[&str], extra: &[String]) -> Output {
+    let mut v: Vec<String> = ["hosts", "enroll"].map(String::from).to_vec();
+    v.extend(args.iter().map(|s| s.to_string()));
+    v.extend(sim.engine_args());
+    v.extend(["--probe-timeout", "5", "--poll-interval", "0.05"].map(String::from));
+    v.extend(extra.iter().cloned());
+    Command::new(env!("CARGO_BIN_EXE_rhv-pki"))
+        .args(&v)
+        .env_remove("RHV_PKI_ENGINE_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+fn norm_serial(s: &str) -> String {
+    s.trim_start_matches('0').to_ascii_uppercase()
+}
+
+/// Issue 18: with --all-hosts every host is enrolled whatever it serves, so planning (and
+/// the dry run) makes no TLS handshake; the real run probes each host just before its own
+/// wave and verifies it after its enrollment — one handshake each, in wave order. Without
+/// --all-hosts the probe decides the plan and still runs up front.
+#[test]
+fn all_hosts_planning_probes_nothing_and_each_host_is_probed_just_before_its_wave() {
+    let sim = Sim::start("4.5-modern", &three_hosts(""), SCALE);
+    let seen: Seen = Default::default();
+    let mut before = std::collections::BTreeMap::new();
+    let mut via = Vec::new();
+    for (name, ep) in sim.vdsm_endpoints() {
+        let port: u16 = ep.rsplit(':').next().unwrap().parse().unwrap();
+        before.insert(name.clone(), common::manager::served(port).0);
+        let target = ep.clone();
+        let p = relay(&name, &seen, move |_| target.clone());
+        via.push(format!("--vdsm-endpoint={name}=127.0.0.1:{p}"));
+    }
+    let state = sim.root.path().join("all-hosts.json");
+    let st = state.to_str().unwrap();
+    let common = ["--max-parallel", "1", "--state", st, "--format", "json"];
+
+    let dry = enroll_via(
+        &sim,
+        &[&["--all-hosts", "--dry-run"][..], &common].concat(),
+        &via,
+    );
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry));
+    let plan = json(&dry);
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "the --all-hosts dry run made handshakes: {:?}",
+        seen.lock().unwrap()
+    );
+    assert_eq!(plan["hosts"].as_array().unwrap().len(), 3, "{plan}");
+    for h in plan["hosts"].as_array().unwrap() {
+        assert_eq!(h["servedSerial"], serde_json::Value::Null, "{h}");
+        assert_eq!(h["reasons"], serde_json::json!(["selected"]), "{h}");
+    }
+
+    // The default (only what is needed) reads every host's certificate to decide.
+    let needed = enroll_via(&sim, &["--dry-run", "--format", "json"], &via);
+    assert_eq!(needed.status.code(), Some(0), "{}", text(&needed));
+    let mut probed = seen.lock().unwrap().drain(..).collect::<Vec<_>>();
+    probed.sort();
+    assert_eq!(probed, ["host1", "host2", "host3"]);
+
+    let run = enroll_via(
+        &sim,
+        &[&["--all-hosts", "--yes"][..], &common].concat(),
+        &via,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let rep = json(&run);
+    assert_eq!(rep["completed"], true, "{rep}");
+    // The run executed exactly the plan the dry run printed.
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(saved["plan"]["waves"], plan["waves"], "{saved}");
+    for (s, d) in saved["plan"]["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(plan["hosts"].as_array().unwrap())
+    {
+        for k in [
+            "id",
+            "name",
+            "reasons",
+            "servedSerial",
+            "vdsmEndpoint",
+            "vmCount",
+        ] {
+            assert_eq!(s[k], d[k], "{k}: {s} vs {d}");
+        }
+    }
+    // Wave by wave: a host's probe, then its verification, and only then the next host's.
+    let order: Vec<String> = plan["waves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| w.as_array().unwrap().clone())
+        .map(|id| {
+            let h = plan["hosts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|h| h["id"] == id)
+                .unwrap();
+            h["name"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let want: Vec<String> = order.iter().flat_map(|n| [n.clone(), n.clone()]).collect();
+    assert_eq!(*seen.lock().unwrap(), want);
+    // The old serial is what vdsm served before the host's wave; the new one is served now.
+    let now: std::collections::BTreeMap<String, String> = sim
+        .vdsm_endpoints()
+        .into_iter()
+        .map(|(n, ep)| {
+            let port: u16 = ep.rsplit(':').next().unwrap().parse().unwrap();
+            (n, common::manager::served(port).0)
+        })
+        .collect();
+    for h in rep["hosts"].as_array().unwrap() {
+        let n = h["name"].as_str().unwrap();
+        assert_eq!(h["step"], "done", "{rep}");
+        assert_eq!(
+            norm_serial(h["oldSerial"].as_str().unwrap()),
+            norm_serial(&before[n]),
+            "{rep}"
+        );
+        assert_eq!(
+            norm_serial(h["newSerial"].as_str().unwrap()),
+            norm_serial(&now[n]),
+            "{rep}"
+        );
+        assert_ne!(h["oldSerial"], h["newSerial"], "{rep}");
+    }
+}
+
+/// The verification after each enrollment stays: a host whose vdsm then serves a certificate
+/// of another CA fails, and so does one still serving the serial it served before its wave.
+#[test]
+fn after_enrollment_a_foreign_or_unchanged_certificate_fails_the_host() {
+    let sim = Sim::start("4.5-modern", &three_hosts(""), SCALE);
+    // Another Manager's PKI: its hosts' certificates are issued by another CA.
+    let other = Sim::start("4.2-sha1", &three_hosts(""), SCALE);
+    let ep = |s: &Sim, n: &str| {
+        s.vdsm_endpoints()
+            .into_iter()
+            .find(|(x, _)| x == n)
+            .unwrap()
+            .1
+    };
+    let seen: Seen = Default::default();
+
+    // host3: its own vdsm before its wave, another CA's certificate after the enrollment.
+    let (own, foreign) = (ep(&sim, "host3"), ep(&other, "host3"));
+    let p = relay("host3", &seen, move |n| {
+        if n == 0 {
+            own.clone()
+        } else {
+            foreign.clone()
+        }
+    });
+    let st = sim.root.path().join("foreign.json");
+    let o = enroll_via(
+        &sim,
+        &[
+            "--all-hosts",
+            "--host",
+            "host3",
+            "--yes",
+            "--format",
+            "json",
+        ],
+        &[
+            format!("--vdsm-endpoint=host3=127.0.0.1:{p}"),
+            format!("--state={}", st.display()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let rep = json(&o);
+    assert_eq!(rep["completed"], false, "{rep}");
+    let h = &rep["hosts"][0];
+    assert_eq!(h["step"], "failed", "{rep}");
+    assert!(
+        h["error"]
+            .as_str()
+            .unwrap()
+            .contains("not signed by the current CA"),
+        "{rep}"
+    );
+    assert_eq!(*seen.lock().unwrap(), ["host3", "host3"]);
+
+    // host2: every connection reaches host1's vdsm (left alone by this run), so the serial
+    // after the enrollment is the one probed before the wave.
+    let host1 = ep(&sim, "host1");
+    let port1: u16 = host1.rsplit(':').next().unwrap().parse().unwrap();
+    let s1 = common::manager::served(port1).0;
+    let p = relay("host2", &seen, move |_| host1.clone());
+    let st = sim.root.path().join("unchanged.json");
+    let o = enroll_via(
+        &sim,
+        &[
+            "--all-hosts",
+            "--host",
+            "host2",
+            "--yes",
+            "--format",
+            "json",
+        ],
+        &[
+            format!("--vdsm-endpoint=host2=127.0.0.1:{p}"),
+            format!("--state={}", st.display()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let rep = json(&o);
+    let h = &rep["hosts"][0];
+    assert_eq!(h["step"], "failed", "{rep}");
+    assert_eq!(
+        norm_serial(h["oldSerial"].as_str().unwrap()),
+        norm_serial(&s1)
+    );
+    let err = h["error"].as_str().unwrap();
+    assert!(
+        err.contains("still serves the old certificate")
+            && err.contains(h["oldSerial"].as_str().unwrap()),
+        "{rep}"
+    );
+}

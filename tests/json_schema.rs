@@ -380,6 +380,28 @@ cert = { days_left = 20 }
     assert_valid(&plan, "hosts enroll --dry-run");
     assert_eq!(plan["kind"], "EnrollPlan");
     assert!(!plan["hosts"].as_array().unwrap().is_empty(), "{plan}");
+    // --all-hosts plans without reading any certificate: every served serial is null.
+    let all = sim_run(
+        &sim,
+        &[
+            &[
+                "hosts",
+                "enroll",
+                "--all-hosts",
+                "--dry-run",
+                "--format",
+                "json",
+            ][..],
+            &common_args,
+        ]
+        .concat(),
+    );
+    assert_eq!(all.status.code(), Some(0), "{}", text(&all));
+    let all = doc(&all, "enroll --all-hosts --dry-run");
+    assert_valid(&all, "hosts enroll --all-hosts --dry-run");
+    let hosts = all["hosts"].as_array().unwrap();
+    assert!(!hosts.is_empty(), "{all}");
+    assert!(hosts.iter().all(|h| h["servedSerial"].is_null()), "{all}");
     let real = sim_run(
         &sim,
         &[

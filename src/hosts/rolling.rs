@@ -474,10 +474,11 @@ pub fn plan(
             reason: w.text(p, &model),
         });
     }
-    let skipped_names: Vec<&str> = skipped.iter().map(|s| s.name.as_str()).collect();
+    let skipped_names: std::collections::HashSet<&str> =
+        skipped.iter().map(|s| s.name.as_str()).collect();
     let hosts: Vec<PlannedHost> = ordered
         .into_iter()
-        .filter(|p| !skipped_names.contains(&p.name.as_str()))
+        .filter(|p| !skipped_names.contains(p.name.as_str()))
         .collect();
     Ok(Plan {
         kind: "EnrollPlan".into(),
@@ -723,6 +724,8 @@ fn search_waves(
 }
 
 /// Greedy waves in `ordered`'s order; returns the waves and the hosts that could not go.
+/// Hosts are tracked by their index in `ordered` (a fleet of thousands has as many waves:
+/// removing a wave's hosts must not hash or compare every remaining id each time).
 fn build_waves(
     ordered: &[PlannedHost],
     model: &Model,
@@ -731,32 +734,37 @@ fn build_waves(
     let mut states = vec![model.initial()];
     let mut waves: Vec<Vec<String>> = Vec::new();
     let mut unplanned = Vec::new();
-    let mut remaining: Vec<PlannedHost> = ordered.to_vec();
+    let mut remaining: Vec<usize> = (0..ordered.len()).collect();
+    // Placed in a wave (the current one, while it is being filled).
+    let mut placed = vec![false; ordered.len()];
     while !remaining.is_empty() {
-        let mut wave: Vec<&PlannedHost> = Vec::new();
+        let mut wave: Vec<usize> = Vec::new();
         let mut after = states.clone();
         // The SPM waits for the rest of its cluster (its role is moved first) — unless none
         // of the rest can go now: then it goes first, and may make room for them.
         for spm_waits in [true, false] {
-            for p in &remaining {
+            for &i in &remaining {
+                let p = &ordered[i];
                 if wave.len() == max_parallel {
                     break;
                 }
                 if spm_waits
                     && p.spm
-                    && remaining.iter().any(|o| {
-                        o.cluster_id == p.cluster_id && !o.spm && !wave.iter().any(|w| w.id == o.id)
+                    && remaining.iter().any(|&o| {
+                        let o_ = &ordered[o];
+                        o_.cluster_id == p.cluster_id && !o_.spm && !placed[o]
                     })
                 {
                     continue;
                 }
-                if wave.iter().any(|w| w.id == p.id) {
+                if placed[i] {
                     continue;
                 }
-                let mut trial = wave.clone();
+                let mut trial: Vec<&PlannedHost> = wave.iter().map(|&w| &ordered[w]).collect();
                 trial.push(p);
                 if let Ok(next) = model.wave_everywhere(&states, &trial) {
-                    wave.push(p);
+                    wave.push(i);
+                    placed[i] = true;
                     after = next;
                 }
             }
@@ -766,17 +774,16 @@ fn build_waves(
         }
         if wave.is_empty() {
             // The first remaining host cannot go out even alone.
-            let p = remaining.remove(0);
+            let p = &ordered[remaining.remove(0)];
             let why = model
-                .wave_everywhere(&states, &[&p])
+                .wave_everywhere(&states, &[p])
                 .err()
                 .unwrap_or(Why::Capacity);
-            unplanned.push((p, why));
+            unplanned.push((p.clone(), why));
             continue;
         }
-        let ids: Vec<String> = wave.iter().map(|p| p.id.clone()).collect();
-        remaining.retain(|p| !ids.contains(&p.id));
-        waves.push(ids);
+        remaining.retain(|&i| !placed[i]);
+        waves.push(wave.iter().map(|&i| ordered[i].id.clone()).collect());
         states = after;
     }
     (waves, unplanned)
@@ -864,6 +871,12 @@ struct Model {
     hosts: Vec<MHost>,
     vms: Vec<MVm>,
     initial: State,
+    /// Host id → index in `hosts` (a wave is checked thousands of times in a big fleet).
+    by_id: HashMap<String, usize>,
+    /// Up hosts per cluster (by `MHost::cl`).
+    up_in: Vec<usize>,
+    /// The hosts of each cluster (by `MHost::cl`), in `hosts` order.
+    members: Vec<Vec<usize>>,
 }
 
 const MAX_STATES: usize = 32;
@@ -936,10 +949,26 @@ impl Model {
                 he_why,
             });
         }
+        let by_id = hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.id.clone(), i))
+            .collect();
+        let mut up_in = vec![0; clusters.len()];
+        let mut members = vec![Vec::new(); clusters.len()];
+        for (i, h) in hosts.iter().enumerate() {
+            members[h.cl].push(i);
+            if h.up {
+                up_in[h.cl] += 1;
+            }
+        }
         Model {
             hosts,
             vms,
             initial,
+            by_id,
+            up_in,
+            members,
         }
     }
 
@@ -965,7 +994,7 @@ impl Model {
     }
 
     fn index(&self, id: &str) -> Option<usize> {
-        self.hosts.iter().position(|h| h.id == id)
+        self.by_id.get(id).copied()
     }
 
     /// The wave in every carried state; the states it leaves (deduplicated, capped).
@@ -999,15 +1028,14 @@ impl Model {
         if going.is_empty() {
             return Ok(vec![st.clone()]);
         }
-        // At least one Up host left in each cluster.
+        // At least one Up host left in each cluster (counted, not searched: O(wave)).
         for &g in going {
-            let c = &self.hosts[g].cluster;
-            if !self
-                .hosts
+            let cl = self.hosts[g].cl;
+            let up_going = going
                 .iter()
-                .enumerate()
-                .any(|(i, h)| h.up && &h.cluster == c && !going.contains(&i))
-            {
+                .filter(|&&i| self.hosts[i].up && self.hosts[i].cl == cl)
+                .count();
+            if self.up_in[cl] <= up_going {
                 return Err(Why::LastUp);
             }
         }
@@ -1035,18 +1063,22 @@ impl Model {
         // VMs on their way to a host that was still up when they were sent.
         let mut in_flight: Vec<usize> = Vec::new();
         let mut flying = vec![false; self.vms.len()];
-        let mut on: Vec<Vec<usize>> = vec![Vec::new(); self.hosts.len()];
+        // The VMs on each host of the order (by its place in it: not one list per host of
+        // the fleet for every order tried).
+        let mut on: Vec<Vec<usize>> = vec![Vec::new(); order.len()];
         for (v, h) in st.iter().enumerate() {
             if let Some(h) = h {
                 if in_order[*h] {
-                    on[*h].push(v);
+                    if let Some(k) = order.iter().position(|x| x == h) {
+                        on[k].push(v);
+                    }
                 }
             }
         }
-        for &x in order {
+        for (k, &x) in order.iter().enumerate() {
             down.push(x);
             is_down[x] = true;
-            let mut mine: Vec<usize> = std::mem::take(&mut on[x])
+            let mut mine: Vec<usize> = std::mem::take(&mut on[k])
                 .into_iter()
                 .filter(|v| !flying[*v])
                 .collect();
@@ -1093,7 +1125,9 @@ impl Model {
     fn destination(&self, v: usize, used: &[u64], down: &[bool], from: usize) -> Option<usize> {
         let vm = &self.vms[v];
         let mut best: Option<(usize, u64)> = None;
-        for (i, h) in self.hosts.iter().enumerate() {
+        // Only its own cluster's hosts, in the same order as before.
+        for &i in self.members.get(vm.cl).map(Vec::as_slice).unwrap_or(&[]) {
+            let h = &self.hosts[i];
             if i == from || !h.up || down[i] || h.cl != vm.cl || (vm.he && !h.he_ok) {
                 continue;
             }
@@ -1272,6 +1306,26 @@ pub struct HostProgress {
     /// behaviour; the report says so).
     #[serde(default)]
     pub manager_said_install_failed: bool,
+    /// vdsm was probed just before the host's wave (see [`probe_before_wave`]); a resumed run
+    /// never probes again (after an enrollment it would take the new certificate for the old).
+    #[serde(default)]
+    pub probed: bool,
+    /// The serial vdsm served then (`None`: it showed none): the certificate the enrollment
+    /// must replace.
+    #[serde(default)]
+    pub served_before: Option<String>,
+}
+
+impl HostProgress {
+    /// The serial the host's new certificate must differ from: what vdsm served just before
+    /// its wave, else (a state file of an older version) what it served when planned.
+    pub fn serial_before<'a>(&'a self, planned: &'a PlannedHost) -> Option<&'a str> {
+        if self.probed {
+            self.served_before.as_deref()
+        } else {
+            planned.served_serial.as_deref()
+        }
+    }
 }
 
 /// The arguments that chose a run's hosts and pace: a saved run is resumed only with the same.
@@ -1767,6 +1821,9 @@ pub async fn execute(
                     .collect()
             };
             progress.wave(i + 1, total, &names);
+            if probe_before_wave(&shared, &todo, &ca).await.is_err() {
+                return false;
+            }
             let futs = todo.iter().map(|id| cycle(&shared, id, ca.clone()));
             let results = futures_join_all(futs).await;
             if results.iter().any(|ok| !ok) || shared.stop.load(std::sync::atomic::Ordering::SeqCst)
@@ -1865,7 +1922,7 @@ pub fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
                 name: h.name.clone(),
                 step: p.step,
                 status: p.status.clone(),
-                old_serial: h.served_serial.clone(),
+                old_serial: p.serial_before(h).map(str::to_string),
                 new_serial: p.new_serial.clone(),
                 error: p.error.clone(),
                 enrolled: p.enrolled,
@@ -2266,7 +2323,9 @@ async fn enroll(
         // certificate in place (the host then comes Up on Activate). Go on only when vdsm
         // visibly serves a new certificate of the current CA; otherwise stop here.
         let served = probe_served(sh, ph, ca.clone()).await?;
-        return match new_certificate(ph, &served) {
+        let prog = sh.state.lock().await.hosts.get(id).cloned();
+        let before = prog.unwrap_or_default().serial_before(ph).map(str::to_string);
+        return match new_certificate(before.as_deref(), &served) {
             Ok(serial) => {
                 sh.update(id, |p| {
                     p.enrolled = true;
@@ -2294,8 +2353,9 @@ async fn enroll(
 }
 
 /// The serial of the new certificate `served` shows: readable, issued by the current CA and
-/// not the serial the host served when the run was planned. Otherwise what vdsm serves.
-fn new_certificate(ph: &PlannedHost, served: &ServedCert) -> Result<String, String> {
+/// not `before`, the serial the host served before its enrollment
+/// ([`HostProgress::serial_before`]). Otherwise what vdsm serves.
+fn new_certificate(before: Option<&str>, served: &ServedCert) -> Result<String, String> {
     let endpoint = &served.endpoint;
     if let Some(reason) = &served.error {
         return Err(format!("vdsm probe {endpoint}: {reason}"));
@@ -2306,7 +2366,7 @@ fn new_certificate(ph: &PlannedHost, served: &ServedCert) -> Result<String, Stri
             "vdsm at {endpoint} serves a certificate not signed by the current CA (serial {serial})"
         ));
     }
-    match ph.served_serial.as_deref() {
+    match before {
         Some(old) if old != serial => Ok(serial),
         Some(_) => Err(format!(
             "vdsm at {endpoint} still serves the old certificate (serial {serial})"
@@ -2396,7 +2456,8 @@ async fn verify_served(
         });
     }
     let serial = served.serial.unwrap_or_default();
-    if ph.served_serial.as_deref() == Some(serial.as_str()) {
+    let prog = sh.state.lock().await.hosts.get(&ph.id).cloned();
+    if prog.unwrap_or_default().serial_before(ph) == Some(serial.as_str()) {
         return Err(CycleError::OldCertificate { endpoint, serial });
     }
     Ok(serial)
@@ -2416,6 +2477,47 @@ async fn probe_served(
     tokio::task::spawn_blocking(move || probe_host(&ep, &addr, &ca, to))
         .await
         .map_err(|e| CycleError::ProbeDied(e.to_string()))
+}
+
+/// Before a wave: what each of its hosts' vdsm serves now, for the verification after its
+/// enrollment (the new serial must differ). Only hosts no run has touched yet are probed, in
+/// parallel (the wave's width), and the state is saved once. The plan needs no probe of its own
+/// for this — with `--all-hosts` planning probes nothing — and the serial read here is the
+/// one the enrollment replaces, however long the earlier waves took. A host whose vdsm shows
+/// nothing is still cycled, as planned; its verification then has no serial to compare.
+async fn probe_before_wave(
+    sh: &Shared<'_>,
+    todo: &[String],
+    ca: &Arc<Issuer>,
+) -> Result<(), StateError> {
+    let targets: Vec<(String, String, String)> = {
+        let st = sh.state.lock().await;
+        todo.iter()
+            .filter(|id| {
+                st.hosts
+                    .get(*id)
+                    .is_none_or(|p| p.step == Step::Pending && !p.probed && !p.enrolled)
+            })
+            .filter_map(|id| st.plan.host(id))
+            .map(|h| (h.id.clone(), h.vdsm_endpoint.clone(), h.address.clone()))
+            .collect()
+    };
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let (ca, timeout, width) = (ca.clone(), sh.cfg.timing.probe, targets.len());
+    let served = exec::par_map_blocking(targets.clone(), width, move |(_, ep, addr)| {
+        probe_host(ep, addr, &ca, timeout).serial
+    })
+    .await
+    .unwrap_or_default();
+    let mut st = sh.state.lock().await;
+    for ((id, _, _), serial) in targets.iter().zip(served) {
+        let p = st.hosts.entry(id.clone()).or_default();
+        p.probed = true;
+        p.served_before = serial;
+    }
+    st.save(&sh.cfg.state_path)
 }
 
 /// The outcome of the Enroll Certificate sent after event `after`: `Some(Finished)` on 881 or

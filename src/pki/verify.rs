@@ -15,6 +15,7 @@ use x509_parser::prelude::*;
 use crate::pki::cert::{Digest, RsaPublic};
 
 /// A certificate that signs others, prepared for fast verification.
+#[derive(Clone)]
 pub struct Issuer {
     /// Short name used in reports: `ca`, `qemu-ca`, `apache-ca`.
     pub name: String,
