@@ -78,7 +78,7 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
@@ -86,7 +86,7 @@ impl Error {
     }
 
     /// The file the error is about (`None` for [`Error::PasswordNul`]).
-    pub fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         match self {
             Error::Io { path, .. }
             | Error::NoCertificate { path }
@@ -109,13 +109,13 @@ impl Error {
 
     /// The message without the leading `<path>: ` (for a finding that names the file
     /// already). `Display` is `<path>: <detail>`.
-    pub fn detail(&self) -> Detail<'_> {
+    pub(crate) fn detail(&self) -> Detail<'_> {
         Detail(self)
     }
 }
 
 /// [`Error::detail`]: what went wrong, without the file's name.
-pub struct Detail<'a>(&'a Error);
+pub(crate) struct Detail<'a>(&'a Error);
 
 impl fmt::Display for Detail<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
