@@ -324,7 +324,7 @@ pub fn previous_errors_total(text: &str) -> u64 {
 }
 
 /// The textfile `audit` writes.
-pub const TEXTFILE: &str = "rhv_pki.prom";
+pub(crate) const TEXTFILE: &str = "rhv_pki.prom";
 /// The textfile `hosts audit` writes (its own, so both can be collected side by side).
 pub const HOSTS_TEXTFILE: &str = "rhv_pki_hosts.prom";
 
@@ -416,7 +416,7 @@ pub fn nagios(r: &AuditReport, t: &Thresholds) -> (String, Status) {
 }
 
 /// Origin of the events rhv-pki posts into the Manager's audit log.
-pub const EVENT_ORIGIN: &str = "rhv-pki";
+pub(crate) const EVENT_ORIGIN: &str = "rhv-pki";
 
 /// An external event for the Manager's audit log, as plain data (the REST client that posts
 /// it is `net`'s, which the audit does not use).

@@ -20,7 +20,7 @@ pub struct Window {
 #[serde(deny_unknown_fields)]
 pub struct ThresholdsFile {
     pub warn_days: Option<i64>,
-    pub crit_days: Option<i64>,
+    pub(crate) crit_days: Option<i64>,
     /// apache, websocket-proxy (398-day certificates).
     pub web: Option<PartialWindow>,
     /// ca, qemu-ca.
@@ -220,7 +220,7 @@ impl Thresholds {
     }
 
     /// `renew`'s window for an engine-side entity or CA (the warning window of its class).
-    pub fn renew_days(&self, name: &str) -> i64 {
+    pub(crate) fn renew_days(&self, name: &str) -> i64 {
         self.for_role(name, "engine").warn_days
     }
 
@@ -237,7 +237,7 @@ impl Thresholds {
     }
 
     /// The window that applies to a certificate row.
-    pub fn for_role(&self, role: &str, scope: &str) -> Window {
+    pub(crate) fn for_role(&self, role: &str, scope: &str) -> Window {
         match role {
             "apache" | "websocket-proxy" => self.web,
             "ca" | "qemu-ca" => self.ca,

@@ -32,7 +32,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
@@ -333,7 +333,7 @@ impl Problem {
     }
 
     /// One line for humans; the evidence is in the fields.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             Problem::Sha1Signature { algorithm } => {
                 format!("signed with {algorithm}; RHEL 9 DEFAULT policy rejects SHA-1")
@@ -508,7 +508,7 @@ impl Problem {
 
     /// The suggested fix, as an admin would type it.
     /// The host could not be read at all (SSH refused or untrusted, vdsm showed nothing).
-    pub fn host_not_reached(&self) -> bool {
+    pub(crate) fn host_not_reached(&self) -> bool {
         matches!(
             self,
             Problem::HostUnreachable { .. }
@@ -648,16 +648,16 @@ pub struct Finding {
     /// Path relative to the PKI dir (absolute when outside it).
     pub path: String,
     /// The role of the certificate or file (`ca`, `engine`, `host`, `pki`…).
-    pub role: String,
+    pub(crate) role: String,
     #[serde(flatten)]
     pub problem: Problem,
     pub message: String,
     /// `hosts audit`: the Manager's address for the host the finding is about.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
     /// `hosts audit`: the host's cluster, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub(crate) cluster: Option<String>,
 }
 
 /// A finding as the audit keeps it until the document is written: the message is derived
@@ -700,7 +700,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Role::Ca(n) | Role::Entity(n) => n.to_string(),
             Role::OtherEntity(n) => n.clone(),
@@ -709,7 +709,7 @@ impl Role {
             Role::HostOther => "host-other".into(),
         }
     }
-    pub fn scope(&self) -> &'static str {
+    pub(crate) fn scope(&self) -> &'static str {
         match self {
             Role::Host | Role::HostQemu | Role::HostOther => "host",
             _ => "engine",
@@ -721,41 +721,41 @@ impl Role {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertRecord {
-    pub role: String,
+    pub(crate) role: String,
     pub scope: &'static str,
     /// Main file (relative to the PKI dir).
-    pub path: String,
+    pub(crate) path: String,
     /// Other files holding the very same certificate (e.g. the p12 of an extracted `.cer`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub also_in: Vec<String>,
+    pub(crate) also_in: Vec<String>,
     #[serde(flatten)]
-    pub cert: Option<CertSummary>,
-    pub missing: bool,
+    pub(crate) cert: Option<CertSummary>,
+    pub(crate) missing: bool,
     /// `ok`, `warning`, `critical`, `expired` or `missing`.
-    pub status: &'static str,
-    pub residual_seconds: Option<i64>,
-    pub ca: Option<String>,
-    pub findings: Vec<&'static str>,
-    pub action: Option<String>,
+    pub(crate) status: &'static str,
+    pub(crate) residual_seconds: Option<i64>,
+    pub(crate) ca: Option<String>,
+    pub(crate) findings: Vec<&'static str>,
+    pub(crate) action: Option<String>,
     /// `hosts audit`: the Manager's address for the host the certificate belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
     /// `hosts audit`: the host's cluster, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub(crate) cluster: Option<String>,
 }
 
 /// Files that are certificates but not in service: `certs/<SERIAL>.pem` copies and backups.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InventoryItem {
-    pub path: String,
+    pub(crate) path: String,
     /// `issued-copy`, `backup`, `ca-copy`.
-    pub kind: &'static str,
-    pub serial: Option<String>,
+    pub(crate) kind: &'static str,
+    pub(crate) serial: Option<String>,
     /// RFC 3339 in JSON, like the certificates' `notAfter`.
     #[serde(serialize_with = "ser_opt_time")]
-    pub not_after: Option<i64>,
+    pub(crate) not_after: Option<i64>,
 }
 
 pub(super) fn ser_opt_time<S: serde::Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
@@ -782,12 +782,12 @@ pub struct AuditReport {
 
 impl AuditReport {
     /// Worst severity of all findings (`None` = clean).
-    pub fn worst(&self) -> Option<Severity> {
+    pub(crate) fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
 
     /// What a [`Sink`] is told before the first certificate.
-    pub fn head(&self) -> ReportHead {
+    pub(crate) fn head(&self) -> ReportHead {
         ReportHead {
             pki_dir: self.pki_dir.clone(),
             engine_fqdn: self.engine_fqdn.clone(),
@@ -799,7 +799,7 @@ impl AuditReport {
     }
 
     /// The totals a [`Sink`] is told at the end.
-    pub fn totals(&self) -> Totals {
+    pub(crate) fn totals(&self) -> Totals {
         let mut t = Totals::default();
         for c in &self.certificates {
             t.count_certificate(c);
@@ -835,38 +835,38 @@ impl AuditReport {
 /// What is known before the first certificate (the `meta` block of the JSON document).
 #[derive(Debug, Clone)]
 pub struct ReportHead {
-    pub pki_dir: String,
-    pub engine_fqdn: Option<String>,
-    pub era: Option<Era>,
-    pub now: i64,
-    pub warn_days: i64,
-    pub crit_days: i64,
+    pub(crate) pki_dir: String,
+    pub(crate) engine_fqdn: Option<String>,
+    pub(crate) era: Option<Era>,
+    pub(crate) now: i64,
+    pub(crate) warn_days: i64,
+    pub(crate) crit_days: i64,
 }
 
 /// Certificates per status.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
-    pub total: usize,
-    pub ok: usize,
-    pub warning: usize,
+    pub(crate) total: usize,
+    pub(crate) ok: usize,
+    pub(crate) warning: usize,
     /// Includes the expired ones.
-    pub critical: usize,
-    pub expired: usize,
-    pub missing: usize,
+    pub(crate) critical: usize,
+    pub(crate) expired: usize,
+    pub(crate) missing: usize,
 }
 
 /// What a finished audit adds up to: the `summary` block and the exit status.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
-    pub certificates: Counts,
+    pub(crate) certificates: Counts,
     /// Findings per severity.
-    pub critical: usize,
-    pub warning: usize,
-    pub info: usize,
+    pub(crate) critical: usize,
+    pub(crate) warning: usize,
+    pub(crate) info: usize,
     /// Inventory items (backups, issued copies, CA copies).
-    pub inventory: usize,
+    pub(crate) inventory: usize,
     /// `hosts audit`: hosts whose certificates could not be read at all.
-    pub hosts_unreachable: usize,
+    pub(crate) hosts_unreachable: usize,
 }
 
 impl Totals {
@@ -894,7 +894,7 @@ impl Totals {
     }
 
     /// Worst severity of all findings (`None` = clean).
-    pub fn worst(&self) -> Option<Severity> {
+    pub(crate) fn worst(&self) -> Option<Severity> {
         if self.critical > 0 {
             Some(Severity::Critical)
         } else if self.warning > 0 {

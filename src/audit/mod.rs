@@ -40,8 +40,8 @@ pub use crate::pki::catalog::{DEFAULT_ENGINE_CONF_DIR, DEFAULT_P12_PASSWORD, DEF
 /// Default thresholds of the "other certificates" class; per-class windows (web 60 days,
 /// everything else 365, critical 30, as engine-setup and the Manager) are in
 /// [`config::BUILTIN`], which [`AuditConfig::new`] uses.
-pub const DEFAULT_WARN_DAYS: i64 = config::BUILTIN.default.warn_days;
-pub const DEFAULT_CRIT_DAYS: i64 = config::BUILTIN.default.crit_days;
+pub(crate) const DEFAULT_WARN_DAYS: i64 = config::BUILTIN.default.warn_days;
+pub(crate) const DEFAULT_CRIT_DAYS: i64 = config::BUILTIN.default.crit_days;
 const DAY: i64 = 86_400;
 
 /// Everything the audit needs to know; built by the CLI or a test.

@@ -53,7 +53,7 @@ impl Status {
 }
 
 /// `348d`, `5h`, `expired`.
-pub fn residual(seconds: i64) -> String {
+pub(crate) fn residual(seconds: i64) -> String {
     if seconds < 0 {
         "expired".into()
     } else if seconds >= 86_400 {
@@ -78,9 +78,9 @@ fn utc(t: i64) -> String {
 }
 
 /// Counts per certificate status.
-pub use crate::audit::Counts;
+pub(crate) use crate::audit::Counts;
 
-pub fn counts(r: &AuditReport) -> Counts {
+pub(crate) fn counts(r: &AuditReport) -> Counts {
     r.totals().certificates
 }
 

@@ -12,7 +12,7 @@ use crate::pki::conf;
 #[derive(Clone, PartialEq, Eq)]
 pub struct StorePassword {
     pub value: String,
-    pub origin: Option<PathBuf>,
+    pub(crate) origin: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for StorePassword {
@@ -37,7 +37,7 @@ impl StorePassword {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorePasswords {
     pub engine_store: StorePassword,
-    pub trust_store: StorePassword,
+    pub(crate) trust_store: StorePassword,
 }
 
 /// Reads both passwords from `engine_conf_dir` (later files win, as in oVirt); oVirt's default
