@@ -24,15 +24,10 @@ use crate::pki::sshcert::Vmconsole;
 use txn::Fault;
 
 /// Default CA validity when re-signing (the upgrade guide's runbook: 3650 days).
-pub const DEFAULT_CA_DAYS: i64 = 3650;
+pub(crate) const DEFAULT_CA_DAYS: i64 = 3650;
 /// oVirt 4.5: 1827 days for entity certificates, 398 for web certificates.
-pub const ENTITY_DAYS: i64 = 1827;
-pub const WEB_DAYS: i64 = 398;
-/// `renew` windows as engine-setup uses them: 60 days for web certs, the Manager's
-/// `CertExpirationWarnPeriodInDays` (365) for everything else; the built-in values of the
-/// per-class setting ([`crate::audit::alert::BUILTIN`]) that `ChangeConfig::windows` carries.
-pub const RENEW_WEB_DAYS: i64 = crate::audit::alert::BUILTIN.web.warn_days;
-pub const RENEW_OTHER_DAYS: i64 = crate::audit::alert::BUILTIN.default.warn_days;
+pub(crate) const ENTITY_DAYS: i64 = 1827;
+pub(crate) const WEB_DAYS: i64 = 398;
 
 /// Everything a change needs to know; built by the CLI.
 #[derive(Debug, Clone)]
@@ -278,7 +273,7 @@ pub enum VerifyError {
     Written(#[from] txn::TxnError),
 }
 
-pub type Result<T> = std::result::Result<T, ChangeError>;
+pub(crate) type Result<T> = std::result::Result<T, ChangeError>;
 
 /// `openssl.conf` fix.
 #[derive(Debug, Clone, Serialize)]
@@ -292,7 +287,7 @@ pub struct ConfChange {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ItemKind {
+pub(crate) enum ItemKind {
     Ca,
     Entity,
 }
@@ -306,7 +301,7 @@ pub enum KeyUse {
 }
 
 impl KeyUse {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             KeyUse::Kept => "kept",
             KeyUse::New => "new",
@@ -324,7 +319,7 @@ impl std::fmt::Display for KeyUse {
 /// are its description (the table and the JSON); the executor and the post-write check read
 /// only this, never those strings.
 #[derive(Debug, Clone)]
-pub enum Action {
+pub(crate) enum Action {
     /// Re-sign a CA with its own key, keeping its serial (`resign`, or `renew` of a CA).
     ResignCa {
         ca: &'static CaDef,
@@ -353,17 +348,17 @@ pub enum Action {
 #[serde(rename_all = "camelCase")]
 pub struct Item {
     pub name: String,
-    pub kind: ItemKind,
+    pub(crate) kind: ItemKind,
     pub reason: String,
     /// Files written (relative to the PKI dir), `.YYYYmmddHHMMSS` backups not included.
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     pub old_serial: String,
     /// Same as `old_serial` for a CA (it must keep its serial).
     pub new_serial: String,
     pub old_signature: String,
     pub new_signature: &'static str,
     pub old_not_after: String,
-    pub new_not_before: String,
+    pub(crate) new_not_before: String,
     pub new_not_after: String,
     pub key: KeyUse,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -373,7 +368,7 @@ pub struct Item {
     pub openssh: Option<OpensshItem>,
     /// What the executor does (the fields above describe it).
     #[serde(skip)]
-    pub action: Action,
+    pub(crate) action: Action,
 }
 
 /// The OpenSSH certificate of a vmconsole proxy entity (`certs/<name>-cert.pub`), re-issued
@@ -389,12 +384,12 @@ pub struct OpensshItem {
     pub principals: Vec<String>,
     /// `None`: the certificate was missing (or unreadable).
     pub old_not_after: Option<String>,
-    pub new_not_before: String,
+    pub(crate) new_not_before: String,
     pub new_not_after: String,
     /// `certs/<name>.pub` rewritten too (a new key, or it did not hold the entity's key).
     pub public_key_file: Option<String>,
     /// The copy the proxy reads, outside the PKI directory: a manual step.
-    pub proxy_copy: String,
+    pub(crate) proxy_copy: String,
     /// Which of the two certificates (host or user): what the executor issues.
     #[serde(skip)]
     which: Vmconsole,
@@ -421,7 +416,7 @@ pub struct Plan {
     /// `ENGINE_FQDN` as checked by the planner (what `engine_fqdn` shows): the SAN of web
     /// certificates and the principal of the vmconsole host certificate.
     #[serde(skip)]
-    pub engine_host: Option<HostName>,
+    pub(crate) engine_host: Option<HostName>,
     pub conf: Option<ConfChange>,
     pub items: Vec<Item>,
     pub skipped: Vec<Skipped>,
@@ -431,7 +426,7 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// sha256 of every input file at planning time; checked again under the lock.
     #[serde(skip)]
-    pub inputs: Vec<(String, Option<String>)>,
+    pub(crate) inputs: Vec<(String, Option<String>)>,
 }
 
 /// Which change command a plan is for.

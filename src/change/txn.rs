@@ -153,7 +153,7 @@ pub struct TxnConfig {
 }
 
 /// The lock directory of oVirt 4.2–4.4's `pki-enroll-request.sh`.
-pub const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
+pub(crate) const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
 
 /// [`LEGACY_LOCK_DIR`] of a tree: under `root` when the PKI is a copy (`--root`).
 pub fn legacy_lock_dir(root: Option<&Path>) -> PathBuf {
@@ -165,7 +165,7 @@ pub fn legacy_lock_dir(root: Option<&Path>) -> PathBuf {
 
 /// Which locks the Manager's own enrollment script takes on a PKI dir.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockEra {
+pub(crate) enum LockEra {
     /// 4.2–4.4: the `/tmp` lock directory (and, harmlessly, the CA files too).
     Legacy,
     /// 4.5+: `flock` on `ca.pem` / `qemu-ca.pem` only.
@@ -176,7 +176,7 @@ impl LockEra {
     /// No `qemu-ca.pem` (4.2/4.3) or a CA made for less than 5000 days (4.4's 3650; 4.5.1+
     /// makes 7300) is the legacy era. When `ca.pem` cannot be read the legacy lock is taken
     /// too: a lock nobody else uses costs nothing, a missed one lets two writers sign at once.
-    pub fn of(pki_dir: &Path) -> LockEra {
+    pub(crate) fn of(pki_dir: &Path) -> LockEra {
         if !pki_dir.join("qemu-ca.pem").exists() {
             return LockEra::Legacy;
         }
@@ -227,14 +227,14 @@ impl TxnConfig {
 /// Which tree a manifest entry belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Tree {
+pub(crate) enum Tree {
     Pki,
     Conf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     File,
     Dir,
     Symlink,
@@ -243,44 +243,44 @@ pub enum Kind {
 /// One file as it was before the change.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct Entry {
-    pub tree: Tree,
+pub(crate) struct Entry {
+    pub(crate) tree: Tree,
     /// Relative to the tree's root.
-    pub path: String,
-    pub kind: Kind,
-    pub mode: u32,
-    pub uid: u32,
-    pub gid: u32,
+    pub(crate) path: String,
+    pub(crate) kind: Kind,
+    pub(crate) mode: u32,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub sha256: Option<String>,
+    pub(crate) sha256: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub size: Option<u64>,
+    pub(crate) size: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
 }
 
 /// `manifest.json` of a backup.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Manifest {
-    pub id: String,
-    pub created: String,
-    pub reason: String,
-    pub pki_dir: String,
-    pub engine_conf_dir: Option<String>,
-    pub entries: Vec<Entry>,
+pub(crate) struct Manifest {
+    pub(crate) id: String,
+    pub(crate) created: String,
+    pub(crate) reason: String,
+    pub(crate) pki_dir: String,
+    pub(crate) engine_conf_dir: Option<String>,
+    pub(crate) entries: Vec<Entry>,
 }
 
 /// File metadata to give a written file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Meta {
-    pub mode: u32,
-    pub uid: u32,
-    pub gid: u32,
+pub(crate) struct Meta {
+    pub(crate) mode: u32,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
 }
 
 impl Meta {
-    pub fn of(path: &Path) -> Result<Meta> {
+    pub(crate) fn of(path: &Path) -> Result<Meta> {
         let m = fs::symlink_metadata(path).map_err(io(path, "stat"))?;
         Ok(Meta {
             mode: m.mode() & 0o7777,
@@ -292,17 +292,17 @@ impl Meta {
 
 /// A running change. Dropping it without `commit` leaves the journal open, so the next run
 /// rolls it back: callers should call [`Txn::rollback`] on error.
-pub struct Txn {
+pub(crate) struct Txn {
     cfg: TxnConfig,
-    pub id: String,
+    pub(crate) id: String,
     /// `YYYYmmddHHMMSS` for the `.TS` copies oVirt admins know.
-    pub ts: String,
+    pub(crate) ts: String,
     dir: PathBuf,
     journal: File,
     step: usize,
     _locks: Vec<File>,
     /// Recovered (rolled back) interrupted runs found when starting.
-    pub recovered: Vec<String>,
+    pub(crate) recovered: Vec<String>,
     /// Every file written, for [`Txn::verify_written`].
     written: Vec<Written>,
     /// The backup's manifest: what each path was before the change.
@@ -324,7 +324,7 @@ struct Written {
 }
 
 /// `YYYYmmddHHMMSS` in UTC.
-pub fn timestamp(t: i64) -> String {
+pub(crate) fn timestamp(t: i64) -> String {
     let dt =
         time::OffsetDateTime::from_unix_timestamp(t).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
@@ -358,12 +358,12 @@ fn check_rel(rel: &str) -> Result<()> {
 
 /// Where a write to `rel` lands, decided once for every writer of PKI files.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WriteTarget {
+pub(crate) struct WriteTarget {
     /// The file actually replaced or created, relative to the tree's root: `rel` itself, or
     /// the target of the link `rel` is.
-    pub rel: String,
+    pub(crate) rel: String,
     /// `rel` is a symbolic link (inside the tree) that stays a link: its target is written.
-    pub via_link: Option<String>,
+    pub(crate) via_link: Option<String>,
 }
 
 /// Resolves `rel` under `root` for writing. A symbolic link whose target is a regular file
@@ -371,7 +371,7 @@ pub struct WriteTarget {
 /// `root`, dangles or loops, and a directory link on the way that leaves `root`, are refused
 /// with [`TxnError::Link`]. The planners call this for every file they will write, so a
 /// refusal comes before anything changes; [`Txn::write`] calls it again for each write.
-pub fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
+pub(crate) fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
     check_rel(rel)?;
     let path = root.join(rel);
     let croot = fs::canonicalize(root).map_err(io(root, "resolve"))?;
@@ -724,7 +724,7 @@ fn parse_journal(text: &str) -> Vec<Rec> {
 impl Txn {
     /// Locks, recovers interrupted runs, and takes the backup. Nothing in the PKI dir is
     /// written before this returns.
-    pub fn begin(cfg: TxnConfig) -> Result<Txn> {
+    pub(crate) fn begin(cfg: TxnConfig) -> Result<Txn> {
         let locks = take_locks(&cfg)?;
         // Interrupted earlier runs are undone first, under the same locks.
         let recovered = recover_incomplete(&cfg)?;
@@ -803,7 +803,7 @@ impl Txn {
         })
     }
 
-    pub fn backup_dir(&self) -> &Path {
+    pub(crate) fn backup_dir(&self) -> &Path {
         &self.dir
     }
 
@@ -847,7 +847,13 @@ impl Txn {
     /// resolved by [`resolve_write`]: a link inside the tree stays, and its target is
     /// replaced with the target's own mode, owner and SELinux label; any other link is
     /// refused. The file is checked on disk afterwards (content, mode, owner).
-    pub fn write(&mut self, tree: Tree, rel: &str, data: &[u8], meta: Option<Meta>) -> Result<()> {
+    pub(crate) fn write(
+        &mut self,
+        tree: Tree,
+        rel: &str,
+        data: &[u8],
+        meta: Option<Meta>,
+    ) -> Result<()> {
         self.write_as(tree, rel, data, meta, false)
     }
 
@@ -921,7 +927,7 @@ impl Txn {
     /// written is still what was written (content, mode, owner), each link written through
     /// is still that link, and no file has a wider mode than the one it replaced. An error
     /// here means: roll back.
-    pub fn verify_written(&self) -> Result<()> {
+    pub(crate) fn verify_written(&self) -> Result<()> {
         for w in &self.written {
             check_on_disk(&w.path, &w.sha256, w.meta, w.link.as_ref())?;
             if w.restore {
@@ -948,7 +954,7 @@ impl Txn {
 
     /// `cp -a FILE FILE.<ts>` the way oVirt's `common_backup` does (a new file).
     /// A link is copied as the file it points to, with that file's mode and owner.
-    pub fn backup_copy(&mut self, tree: Tree, rel: &str) -> Result<String> {
+    pub(crate) fn backup_copy(&mut self, tree: Tree, rel: &str) -> Result<String> {
         let real = resolve_write(self.root(tree)?, rel)?;
         let src = self.root(tree)?.join(&real.rel);
         let data = fs::read(&src).map_err(io(&src, "read"))?;
@@ -967,7 +973,7 @@ impl Txn {
     }
 
     /// Removes a file (restored by rollback from the backup).
-    pub fn remove(&mut self, tree: Tree, rel: &str) -> Result<()> {
+    pub(crate) fn remove(&mut self, tree: Tree, rel: &str) -> Result<()> {
         check_rel(rel)?;
         let path = self.root(tree)?.join(rel);
         if fs::symlink_metadata(&path).is_err() {
@@ -983,7 +989,7 @@ impl Txn {
     }
 
     /// Creates or replaces a symlink atomically.
-    pub fn symlink(&mut self, tree: Tree, rel: &str, target: &str) -> Result<()> {
+    pub(crate) fn symlink(&mut self, tree: Tree, rel: &str, target: &str) -> Result<()> {
         check_rel(rel)?;
         let path = self.root(tree)?.join(rel);
         let exists = fs::symlink_metadata(&path).is_ok();
@@ -1001,7 +1007,7 @@ impl Txn {
     }
 
     /// Sets mode and owner of an existing path (directories included).
-    pub fn chmod(&mut self, tree: Tree, rel: &str, meta: Meta) -> Result<()> {
+    pub(crate) fn chmod(&mut self, tree: Tree, rel: &str, meta: Meta) -> Result<()> {
         let path = self.root(tree)?.join(rel);
         if Meta::of(&path)? == meta {
             return Ok(());
@@ -1016,7 +1022,7 @@ impl Txn {
 
     /// After replacing a locked file by rename (ca.pem), lock the new inode too: enrollment
     /// scripts that open the path from now on must wait for us as well.
-    pub fn relock(&mut self, tree: Tree, rel: &str) -> Result<()> {
+    pub(crate) fn relock(&mut self, tree: Tree, rel: &str) -> Result<()> {
         let path = self.root(tree)?.join(rel);
         let f = File::open(&path).map_err(io(&path, "open for locking"))?;
         flock_wait(&f, &path, self.cfg.lock_timeout)?;
@@ -1025,13 +1031,13 @@ impl Txn {
     }
 
     /// Marks the change complete; the backup stays for `rhv-pki rollback`.
-    pub fn commit(mut self) -> Result<String> {
+    pub(crate) fn commit(mut self) -> Result<String> {
         self.log("commit")?;
         Ok(self.id)
     }
 
     /// Undoes everything this transaction did, restoring from its backup.
-    pub fn rollback(mut self) -> Result<String> {
+    pub(crate) fn rollback(mut self) -> Result<String> {
         undo(&self.cfg, &self.dir)?;
         self.log("rolled-back")?;
         Ok(self.id)
@@ -1196,14 +1202,14 @@ fn undo(cfg: &TxnConfig, dir: &Path) -> Result<()> {
 }
 
 /// Takes the locks, rolls back interrupted runs, releases the locks.
-pub fn recover_locked(cfg: &TxnConfig) -> Result<Vec<String>> {
+pub(crate) fn recover_locked(cfg: &TxnConfig) -> Result<Vec<String>> {
     let _locks = take_locks(cfg)?;
     recover_incomplete(cfg)
 }
 
 /// Rolls back every journal under the backup root that has no end mark.
 /// Returns the ids it rolled back.
-pub fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
+pub(crate) fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
     let mut done = Vec::new();
     for b in list_backups(&cfg.backup_root)? {
         if b.state != BackupState::Incomplete {
