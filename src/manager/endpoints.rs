@@ -23,7 +23,7 @@ use crate::pki::cert;
 use crate::pki::conf;
 
 /// Endpoint names `--endpoint NAME=HOST:PORT` accepts.
-pub const NAMES: &[&str] = &[
+pub(crate) const NAMES: &[&str] = &[
     "httpd",
     "jboss",
     "websocket-proxy",
@@ -41,15 +41,15 @@ pub struct Endpoint {
     /// The systemd unit serving it.
     pub service: String,
     /// Catalog entity whose certificate it serves (`apache`, `websocket-proxy`, …).
-    pub entity: String,
+    pub(crate) entity: String,
     /// `host:port` to connect to.
     pub address: String,
     /// SNI name and the name the certificate must carry (ENGINE_FQDN).
-    pub server_name: Option<String>,
+    pub(crate) server_name: Option<String>,
     /// The certificate file on disk it must serve.
     pub cert_file: PathBuf,
     /// Where the port came from (`10-setup-protocols.conf`, `default`, `--endpoint`).
-    pub source: String,
+    pub(crate) source: String,
 }
 
 /// Where to look.
@@ -370,15 +370,15 @@ pub enum CheckState {
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     pub endpoint: String,
-    pub service: String,
-    pub entity: String,
+    pub(crate) service: String,
+    pub(crate) entity: String,
     pub address: String,
-    pub file: String,
+    pub(crate) file: String,
     pub state: CheckState,
     pub on_disk_serial: Option<String>,
-    pub on_disk_sha256: Option<String>,
+    pub(crate) on_disk_sha256: Option<String>,
     pub served_serial: Option<String>,
-    pub served_sha256: Option<String>,
+    pub(crate) served_sha256: Option<String>,
     pub served_signature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,

@@ -264,8 +264,8 @@ impl GlobalMaintenance for RestMaintenance<'_> {
 }
 
 /// Global maintenance by hand on an HE host (when rhv-pki cannot reach one).
-pub const HE_MANUAL_ON: &str = "hosted-engine --set-maintenance --mode=global";
-pub const HE_MANUAL_OFF: &str = "hosted-engine --set-maintenance --mode=none";
+pub(crate) const HE_MANUAL_ON: &str = "hosted-engine --set-maintenance --mode=global";
+pub(crate) const HE_MANUAL_OFF: &str = "hosted-engine --set-maintenance --mode=none";
 
 /// How long to wait for a maintenance change to show, and how often to look.
 #[derive(Debug, Clone, Copy)]
@@ -446,7 +446,7 @@ pub struct CycleReport {
 
 impl CycleReport {
     /// Endpoints found still serving old certificates.
-    pub fn stale(&self) -> Vec<&Check> {
+    pub(crate) fn stale(&self) -> Vec<&Check> {
         self.checks
             .iter()
             .filter(|c| c.state != CheckState::Current)
