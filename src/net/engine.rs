@@ -107,7 +107,7 @@ impl EngineError {
     }
     /// Worth retrying a safe request: the Manager was unreachable, slow, or answered with a
     /// server error (500 while it starts, 502/503/504 from apache in front of it).
-    pub fn transient(&self) -> bool {
+    pub(crate) fn transient(&self) -> bool {
         match self {
             EngineError::Connect { .. } | EngineError::Timeout { .. } => true,
             EngineError::Fault { status, .. } => matches!(status, 500 | 502..=504),
@@ -116,7 +116,7 @@ impl EngineError {
     }
 }
 
-pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = EngineError> = std::result::Result<T, E>;
 
 /// Host status as the API names it (`types/HostStatus.java`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -143,11 +143,11 @@ pub enum HostStatus {
 }
 
 impl HostStatus {
-    pub fn parse(s: &str) -> HostStatus {
+    pub(crate) fn parse(s: &str) -> HostStatus {
         serde_json::from_value(Value::String(s.to_string()))
             .unwrap_or_else(|_| HostStatus::Other(s.to_string()))
     }
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             HostStatus::Up => "up",
             HostStatus::Down => "down",
@@ -179,11 +179,11 @@ impl std::fmt::Display for HostStatus {
 /// `hosted_engine` of a host (only with `all_content=true`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostedEngine {
-    pub configured: bool,
+    pub(crate) configured: bool,
     pub active: bool,
     pub score: Option<i64>,
-    pub global_maintenance: bool,
-    pub local_maintenance: bool,
+    pub(crate) global_maintenance: bool,
+    pub(crate) local_maintenance: bool,
 }
 
 /// What rhv-pki needs of a host.
@@ -193,23 +193,23 @@ pub struct Host {
     pub name: String,
     pub address: String,
     pub status: HostStatus,
-    pub status_detail: Option<String>,
+    pub(crate) status_detail: Option<String>,
     pub cluster_id: Option<String>,
     /// `spm.status`: `none`, `contending` or `spm`.
-    pub spm_status: Option<String>,
-    pub spm_priority: Option<i64>,
-    pub memory: Option<u64>,
-    pub max_scheduling_memory: Option<u64>,
-    pub vms_active: Option<u64>,
-    pub vms_migrating: Option<u64>,
-    pub vms_total: Option<u64>,
+    pub(crate) spm_status: Option<String>,
+    pub(crate) spm_priority: Option<i64>,
+    pub(crate) memory: Option<u64>,
+    pub(crate) max_scheduling_memory: Option<u64>,
+    pub(crate) vms_active: Option<u64>,
+    pub(crate) vms_migrating: Option<u64>,
+    pub(crate) vms_total: Option<u64>,
     pub hosted_engine: Option<HostedEngine>,
     /// The synthesized `O=<org>,CN=<address>` (it carries no dates).
-    pub certificate_subject: Option<String>,
+    pub(crate) certificate_subject: Option<String>,
 }
 
 impl Host {
-    pub fn is_spm(&self) -> bool {
+    pub(crate) fn is_spm(&self) -> bool {
         self.spm_status.as_deref() == Some("spm")
     }
     /// Configured as a hosted-engine host.
@@ -220,22 +220,22 @@ impl Host {
 
 /// What rhv-pki needs of a VM (to judge whether a host can be emptied).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Vm {
-    pub id: String,
-    pub name: String,
-    pub status: String,
-    pub memory: u64,
-    pub guaranteed_memory: Option<u64>,
+pub(crate) struct Vm {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) status: String,
+    pub(crate) memory: u64,
+    pub(crate) guaranteed_memory: Option<u64>,
     /// `migratable`, `user_migratable` or `pinned`.
-    pub affinity: Option<String>,
-    pub host_id: Option<String>,
+    pub(crate) affinity: Option<String>,
+    pub(crate) host_id: Option<String>,
     /// The HostedEngine VM (origin `managed_hosted_engine`).
     #[serde(default)]
-    pub hosted_engine: bool,
+    pub(crate) hosted_engine: bool,
 }
 
 impl Vm {
-    pub fn migratable(&self) -> bool {
+    pub(crate) fn migratable(&self) -> bool {
         self.affinity.as_deref() != Some("pinned")
     }
 }
@@ -244,33 +244,33 @@ impl Vm {
 pub struct Cluster {
     pub id: String,
     pub name: String,
-    pub data_center_id: Option<String>,
+    pub(crate) data_center_id: Option<String>,
 }
 
 /// An audit-log event.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub id: u64,
-    pub code: i64,
-    pub severity: String,
-    pub description: String,
+    pub(crate) code: i64,
+    pub(crate) severity: String,
+    pub(crate) description: String,
     /// Epoch milliseconds.
-    pub time: Option<i64>,
-    pub host_id: Option<String>,
-    pub custom_id: Option<i64>,
+    pub(crate) time: Option<i64>,
+    pub(crate) host_id: Option<String>,
+    pub(crate) custom_id: Option<i64>,
 }
 
 /// The answer to a host action.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ActionResult {
-    pub status: String,
-    pub job_id: Option<String>,
+pub(crate) struct ActionResult {
+    pub(crate) status: String,
+    pub(crate) job_id: Option<String>,
 }
 
 /// Host actions rhv-pki uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum HostAction {
+pub(crate) enum HostAction {
     Deactivate,
     EnrollCertificate,
     Activate,
@@ -278,7 +278,7 @@ pub enum HostAction {
 }
 
 impl HostAction {
-    pub fn verb(self) -> &'static str {
+    pub(crate) fn verb(self) -> &'static str {
         match self {
             HostAction::Deactivate => "deactivate",
             HostAction::EnrollCertificate => "enrollcertificate",
@@ -359,7 +359,7 @@ fn parse_url(url: &str) -> Result<(String, u16, String)> {
 }
 
 /// Percent-encodes a query value (the search grammar has spaces, `=` and `&`).
-pub fn query_escape(s: &str) -> String {
+pub(crate) fn query_escape(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
@@ -754,25 +754,15 @@ impl Engine {
     }
 
     /// One host, one attempt (no riding out an outage): for a prompt answer after a signal.
-    pub async fn host_once(&self, id: &str) -> Result<Host> {
+    pub(crate) async fn host_once(&self, id: &str) -> Result<Host> {
         let rel = format!("hosts/{}?all_content=true", query_escape(id));
         let v = self.api_with(Method::GET, &rel, None, false, true).await?;
         host_from(&v).map_err(|r| decode_err("GET", &rel, r))
     }
 
-    /// VMs running (or migrating) on a host.
-    pub async fn vms_on_host(&self, host_name: &str) -> Result<Vec<Vm>> {
-        let rel = format!("vms?search={}", query_escape(&format!("host={host_name}")));
-        let v = self.api(Method::GET, &rel, None).await?;
-        list(&v, "vm")
-            .iter()
-            .map(|x| vm_from(x).map_err(|r| decode_err("GET", &rel, r)))
-            .collect()
-    }
-
     /// Every VM, in one request (the planner groups them by the host they run on, instead of
     /// asking once per host).
-    pub async fn vms(&self) -> Result<Vec<Vm>> {
+    pub(crate) async fn vms(&self) -> Result<Vec<Vm>> {
         let rel = "vms";
         let v = self.api(Method::GET, rel, None).await?;
         list(&v, "vm")
@@ -796,7 +786,7 @@ impl Engine {
     }
 
     /// Events newer than `after` (an event id), oldest first; optionally a search.
-    pub async fn events_after(
+    pub(crate) async fn events_after(
         &self,
         after: Option<u64>,
         search: Option<&str>,
@@ -820,7 +810,7 @@ impl Engine {
     }
 
     /// The newest event id (where to start watching from).
-    pub async fn last_event_id(&self) -> Result<u64> {
+    pub(crate) async fn last_event_id(&self) -> Result<u64> {
         let v = self.api(Method::GET, "events?max=1", None).await?;
         Ok(list(&v, "event")
             .iter()
@@ -832,7 +822,7 @@ impl Engine {
 
     /// `POST /hosts/{id}/<verb>`; a refusal comes back as [`EngineError::Fault`] quoting the
     /// Manager's reason.
-    pub async fn host_action(&self, id: &str, action: HostAction) -> Result<ActionResult> {
+    pub(crate) async fn host_action(&self, id: &str, action: HostAction) -> Result<ActionResult> {
         let rel = format!("hosts/{}/{}", query_escape(id), action.verb());
         let v = self
             .api(Method::POST, &rel, Some(serde_json::json!({})))

@@ -24,11 +24,11 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn success(&self) -> bool {
+    pub(crate) fn success(&self) -> bool {
         self.status == Some(0)
     }
     /// The first line of stderr (or stdout), for error messages.
-    pub fn brief(&self) -> String {
+    pub(crate) fn brief(&self) -> String {
         let pick = if self.stderr.iter().any(|b| !b.is_ascii_whitespace()) {
             &self.stderr
         } else {
@@ -135,7 +135,7 @@ pub trait Target: Send + Sync {
 /// replaces (`--reference`), then the requested mode/owner, then `mv -f`.
 /// `sh -c REPLACE_SCRIPT sh TARGET MODE OWNER` with the data on stdin: MODE octal or empty,
 /// OWNER `uid:gid` / `user:group` or empty (keep the replaced file's). Refuses symlinks.
-pub const REPLACE_SCRIPT: &str = r#"set -e
+pub(crate) const REPLACE_SCRIPT: &str = r#"set -e
 t=$1
 if [ -L "$t" ]; then echo "$t is a symlink; refusing to replace it" >&2; exit 3; fi
 d=$(dirname -- "$t"); b=$(basename -- "$t")
@@ -155,7 +155,7 @@ mv -f -- "$tmp" "$t"
 "#;
 
 /// Quotes one word for a POSIX shell.
-pub fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     if !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@%+".contains(&b))
@@ -166,7 +166,7 @@ pub fn shell_quote(s: &str) -> String {
 }
 
 /// A command line for a remote shell from an argument vector.
-pub fn shell_line(argv: &[&str]) -> String {
+pub(crate) fn shell_line(argv: &[&str]) -> String {
     argv.iter()
         .map(|a| shell_quote(a))
         .collect::<Vec<_>>()
@@ -198,7 +198,7 @@ impl Default for Local {
 
 impl Local {
     /// Where `path` (absolute, as on the real machine) lives here.
-    pub fn resolve(&self, path: &Path) -> PathBuf {
+    pub(crate) fn resolve(&self, path: &Path) -> PathBuf {
         match &self.path_prefix {
             Some(p) => p.join(path.strip_prefix("/").unwrap_or(path)),
             None => path.to_path_buf(),

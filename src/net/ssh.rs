@@ -78,7 +78,7 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, &'static std::io::Error
 
 /// What known_hosts says about a host key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HostKeyStatus {
+pub(crate) enum HostKeyStatus {
     /// The key is recorded for this host.
     Known,
     /// Nothing is recorded for this host (or the file does not exist).
@@ -90,7 +90,7 @@ pub enum HostKeyStatus {
 }
 
 /// `host` as known_hosts names it: `host` on port 22, `[host]:port` otherwise.
-pub fn known_hosts_name(host: &str, port: u16) -> String {
+pub(crate) fn known_hosts_name(host: &str, port: u16) -> String {
     if port == DEFAULT_PORT {
         host.to_string()
     } else {
@@ -151,7 +151,7 @@ fn hosts_match(patterns: &str, name: &str) -> bool {
 
 /// known_hosts could not be read or written.
 #[derive(Debug, thiserror::Error)]
-pub enum KnownHostsError {
+pub(crate) enum KnownHostsError {
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -187,7 +187,7 @@ enum KeyRefusal {
 
 /// Checks `key` for `host`:`port` against the known_hosts file at `path`. Lines that cannot be
 /// parsed are skipped (as OpenSSH does); a missing file knows nothing.
-pub fn check_known_host(
+pub(crate) fn check_known_host(
     path: &Path,
     host: &str,
     port: u16,
@@ -255,7 +255,7 @@ pub fn check_known_host(
 }
 
 /// Appends `[host]:port type key` (0600 file, 0700 directory when created).
-pub fn learn_known_host(
+pub(crate) fn learn_known_host(
     path: &Path,
     host: &str,
     port: u16,
@@ -298,7 +298,7 @@ pub fn learn_known_host(
 }
 
 /// `SHA256:…` as `ssh-keygen -l` prints it.
-pub fn fingerprint(key: &PublicKey) -> String {
+pub(crate) fn fingerprint(key: &PublicKey) -> String {
     key.fingerprint(HashAlg::Sha256).to_string()
 }
 
@@ -563,11 +563,6 @@ impl SshTarget {
                     })
                 })
         })
-    }
-
-    /// Where the connection goes (`addr:port`).
-    pub fn endpoint(&self) -> String {
-        format!("{}:{}", self.addr, self.port)
     }
 }
 

@@ -25,7 +25,7 @@ use crate::pki::cert::{Digest, SigAlg};
 use crate::pki::verify::{ChainStatus, Issuer};
 
 /// The one crypto backend of the network side.
-pub fn provider() -> Arc<CryptoProvider> {
+pub(crate) fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
@@ -62,24 +62,11 @@ pub enum ProbeError {
 
 /// A client certificate to present (vdsm requires one: the engine shows `engine.p12`).
 pub struct ClientAuth {
-    pub chain: Vec<CertificateDer<'static>>,
-    pub key: PrivateKeyDer<'static>,
+    pub(crate) chain: Vec<CertificateDer<'static>>,
+    pub(crate) key: PrivateKeyDer<'static>,
 }
 
-impl ClientAuth {
-    /// From an openssl key and certificate (e.g. opened from `keys/engine.p12`).
-    pub fn from_openssl(
-        key: &openssl::pkey::PKeyRef<openssl::pkey::Private>,
-        cert: &openssl::x509::X509Ref,
-    ) -> Result<ClientAuth, String> {
-        let key_der = key.private_key_to_pkcs8().map_err(|e| e.to_string())?;
-        let cert_der = cert.to_der().map_err(|e| e.to_string())?;
-        Ok(ClientAuth {
-            chain: vec![CertificateDer::from(cert_der)],
-            key: PrivateKeyDer::Pkcs8(key_der.into()),
-        })
-    }
-}
+impl ClientAuth {}
 
 /// Options of one probe.
 pub struct ProbeOptions<'a> {
@@ -284,7 +271,11 @@ fn fetch(endpoint: &str, opts: &ProbeOptions<'_>, confirm: bool) -> Result<Serve
 /// The leaf certificate `endpoint` presents for `server_name` (DER), or why there is none.
 /// The certificate is known once the handshake is done, so this does not wait for a server's
 /// late word on it (a vdsm that keeps the connection open would cost 50 ms per host).
-pub fn fetch_leaf(endpoint: &str, server_name: &str, timeout: Duration) -> Result<Vec<u8>, String> {
+pub(crate) fn fetch_leaf(
+    endpoint: &str,
+    server_name: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, String> {
     let opts = ProbeOptions {
         server_name: Some(server_name),
         timeout,
@@ -304,7 +295,7 @@ pub struct Observed {
     pub serial: String,
     pub signature: String,
     pub weak_signature: bool,
-    pub not_after: i64,
+    pub(crate) not_after: i64,
 }
 
 /// A rustls verifier that trusts exactly one CA certificate (the engine's `ca.pem`, or
@@ -350,7 +341,7 @@ impl PinnedVerifier {
     }
 
     /// The chain logic, separate from rustls types so it can be tested directly.
-    pub fn check(
+    pub(crate) fn check(
         &self,
         leaf_der: &[u8],
         intermediates: &[&[u8]],
@@ -446,7 +437,7 @@ impl PinnedVerifier {
 }
 
 /// Does the certificate name `name` (DNS, with one leading wildcard label, or IP) in its SAN?
-pub fn name_matches(cert: &X509Certificate<'_>, name: &str) -> bool {
+pub(crate) fn name_matches(cert: &X509Certificate<'_>, name: &str) -> bool {
     let Ok(Some(san)) = cert.subject_alternative_name() else {
         return false;
     };
@@ -518,9 +509,10 @@ pub fn pinned_client_config(
     }
 }
 
+#[cfg(any(test, feature = "sim"))]
 /// A rustls server configuration serving `chain` with `key` (tests, the simulator).
 /// Works for SHA-1 certificates too: a server never checks its own chain.
-pub fn server_config(
+pub(crate) fn server_config(
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
 ) -> Result<rustls::ServerConfig, String> {
@@ -532,10 +524,11 @@ pub fn server_config(
         .map_err(|e| e.to_string())
 }
 
+#[cfg(any(test, feature = "sim"))]
 /// A signing key rustls can serve with, loaded once so many server configurations can share
 /// it (the simulator's hosts all certify one key; parsing an RSA key per host would cost more
 /// than issuing the certificate).
-pub fn signing_key(
+pub(crate) fn signing_key(
     provider: &CryptoProvider,
     key: PrivateKeyDer<'static>,
 ) -> Result<Arc<dyn rustls::sign::SigningKey>, String> {
@@ -545,10 +538,11 @@ pub fn signing_key(
         .map_err(|e| e.to_string())
 }
 
+#[cfg(any(test, feature = "sim"))]
 /// A rustls server configuration serving `chain` with an already loaded `key` (shared by many
 /// configurations): no session cache and no TLS 1.3 tickets, so thousands of them stay small
 /// and a handshake costs only the handshake. The key must belong to the leaf.
-pub fn server_config_with_key(
+pub(crate) fn server_config_with_key(
     provider: Arc<CryptoProvider>,
     chain: Vec<CertificateDer<'static>>,
     key: Arc<dyn rustls::sign::SigningKey>,
