@@ -73,7 +73,7 @@ pub enum RecoverError {
 
 /// Why a due host cannot be planned (it is listed as skipped with this text).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HostRefusal {
+pub(crate) enum HostRefusal {
     #[error("{path} is missing: no key to keep; re-install the host or use Enroll Certificate (new key)")]
     KeyMissing { path: &'static str },
     #[error("{path} cannot be used on the host: {reason}")]
@@ -82,7 +82,7 @@ pub enum HostRefusal {
 
 /// A CSR could not be made on the host from its existing key.
 #[derive(Debug, thiserror::Error)]
-pub enum CsrError {
+pub(crate) enum CsrError {
     /// The host could not be reached.
     #[error(transparent)]
     Connect(RemoteError),
@@ -106,40 +106,40 @@ pub struct CertPlan {
     /// `vdsm`, `qemu` (libvirt-migrate) or `ovn`.
     pub kind: &'static str,
     /// `ca` or `qemu-ca`.
-    pub ca: &'static str,
-    pub subject: String,
-    pub san: String,
+    pub(crate) ca: &'static str,
+    pub(crate) subject: String,
+    pub(crate) san: String,
     /// The existing key on the host (the CSR is made from it there).
-    pub key: String,
+    pub(crate) key: String,
     /// Host files receiving the certificate.
-    pub install: Vec<String>,
+    pub(crate) install: Vec<String>,
     pub old_serial: Option<String>,
-    pub old_not_after: Option<String>,
+    pub(crate) old_not_after: Option<String>,
     pub new_serial: String,
     /// Manager files written (besides database.txt / serial.txt).
-    pub manager_files: Vec<String>,
+    pub(crate) manager_files: Vec<String>,
     /// SubjectPublicKeyInfo of the host key as read at planning time.
     #[serde(skip)]
-    pub public_der: Vec<u8>,
+    pub(crate) public_der: Vec<u8>,
 }
 
 /// A host CA copy to refresh with the Manager's current CA.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CaCopyPlan {
-    pub path: String,
-    pub ca: &'static str,
-    pub old_serial: Option<String>,
+pub(crate) struct CaCopyPlan {
+    pub(crate) path: String,
+    pub(crate) ca: &'static str,
+    pub(crate) old_serial: Option<String>,
 }
 
 /// A file to write on the host.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct InstallFile {
-    pub path: String,
-    pub mode: String,
+pub(crate) struct InstallFile {
+    pub(crate) path: String,
+    pub(crate) mode: String,
     /// `keep` (owner of the file replaced) or `user:group` for a new file.
-    pub owner: String,
+    pub(crate) owner: String,
 }
 
 /// Everything about one host.
@@ -147,39 +147,39 @@ pub struct InstallFile {
 #[serde(rename_all = "camelCase")]
 pub struct HostPlan {
     pub host: String,
-    pub addr: String,
-    pub port: u16,
-    pub reasons: Vec<String>,
+    pub(crate) addr: String,
+    pub(crate) port: u16,
+    pub(crate) reasons: Vec<String>,
     pub certs: Vec<CertPlan>,
-    pub ca_copies: Vec<CaCopyPlan>,
-    pub files: Vec<InstallFile>,
-    pub services: Vec<String>,
-    pub vdsm_endpoint: String,
-    pub notes: Vec<String>,
+    pub(crate) ca_copies: Vec<CaCopyPlan>,
+    pub(crate) files: Vec<InstallFile>,
+    pub(crate) services: Vec<String>,
+    pub(crate) vdsm_endpoint: String,
+    pub(crate) notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Skip {
-    pub host: String,
-    pub reason: String,
+    pub(crate) host: String,
+    pub(crate) reason: String,
 }
 
 /// The plan: printed by `--dry-run`, executed as is by [`execute`].
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoverPlan {
-    pub pki_dir: String,
-    pub organization: String,
-    pub days: i64,
-    pub not_before: String,
-    pub not_after: String,
+    pub(crate) pki_dir: String,
+    pub(crate) organization: String,
+    pub(crate) days: i64,
+    pub(crate) not_before: String,
+    pub(crate) not_after: String,
     pub hosts: Vec<HostPlan>,
     /// Hosts read and found healthy, or not recoverable this way.
-    pub skipped: Vec<Skip>,
+    pub(crate) skipped: Vec<Skip>,
     pub unreachable: Vec<Skip>,
     /// serial.txt and database.txt as the plan saw them (checked again under the lock).
     #[serde(skip)]
-    pub inputs: Vec<(String, Option<String>)>,
+    pub(crate) inputs: Vec<(String, Option<String>)>,
 }
 
 fn sha(path: &Path) -> Option<String> {
@@ -648,10 +648,10 @@ fn vdsm_endpoint(h: &HostSpec, port: u16) -> String {
 #[serde(rename_all = "camelCase")]
 pub struct ManagerResult {
     pub backup: Option<String>,
-    pub backup_dir: Option<String>,
-    pub files_written: Vec<String>,
+    pub(crate) backup_dir: Option<String>,
+    pub(crate) files_written: Vec<String>,
     /// Set when the Manager transaction failed and was rolled back.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 /// What happened on one host — precise enough to finish by hand.
@@ -661,16 +661,16 @@ pub struct HostResult {
     pub host: String,
     pub ok: bool,
     /// Files replaced on the host.
-    pub installed: Vec<String>,
+    pub(crate) installed: Vec<String>,
     /// `<file>.<YYYYmmddHHMMSS>` copies made on the host before replacing.
-    pub backups: Vec<String>,
+    pub(crate) backups: Vec<String>,
     /// Planned files not written (because of the failure).
-    pub not_installed: Vec<String>,
+    pub(crate) not_installed: Vec<String>,
     pub restarted: Vec<String>,
     /// Commands to run by hand (`--no-restart`, or after a failure).
-    pub commands: Vec<String>,
-    pub served_serial: Option<String>,
-    pub error: Option<String>,
+    pub(crate) commands: Vec<String>,
+    pub(crate) served_serial: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -22,27 +22,27 @@ use crate::net::engine::{Engine, EngineError, Event, Host, HostAction, HostStatu
 use crate::pki::cert::{self, Digest};
 use crate::pki::verify::{ChainStatus, Issuer};
 
-pub const EVENT_ENROLL_STARTED: i64 = 880;
-pub const EVENT_ENROLL_FINISHED: i64 = 881;
-pub const EVENT_ENROLL_FAILED: i64 = 882;
+pub(crate) const EVENT_ENROLL_STARTED: i64 = 880;
+pub(crate) const EVENT_ENROLL_FINISHED: i64 = 881;
+pub(crate) const EVENT_ENROLL_FAILED: i64 = 882;
 
 /// What the engine-side view says about one host's served vdsm certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServedCert {
-    pub endpoint: String,
+    pub(crate) endpoint: String,
     pub serial: Option<String>,
     pub signature: Option<String>,
-    pub weak_signature: bool,
-    pub not_before: Option<i64>,
+    pub(crate) weak_signature: bool,
+    pub(crate) not_before: Option<i64>,
     pub not_after: Option<i64>,
     /// Verifies against the Manager's current `ca.pem`.
-    pub chain_ok: bool,
+    pub(crate) chain_ok: bool,
     /// The SAN holds the host's address.
-    pub san_ok: bool,
+    pub(crate) san_ok: bool,
     /// It has a subjectAltName at all (older state files lack the field: assume it has).
     #[serde(default = "yes")]
-    pub has_san: bool,
+    pub(crate) has_san: bool,
     /// Why nothing could be read, when nothing could.
     pub error: Option<String>,
 }
@@ -96,7 +96,7 @@ impl ServedCert {
 /// Where each host's vdsm listens (`<address>:54321` unless overridden).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct VdsmEndpoints {
-    pub port: u16,
+    pub(crate) port: u16,
     /// Host name or address → `HOST:PORT`.
     pub overrides: BTreeMap<String, String>,
 }
@@ -142,7 +142,7 @@ pub fn probe_host(endpoint: &str, address: &str, ca: &Issuer, timeout: Duration)
 pub struct HostFacts {
     pub host: Host,
     pub cluster_name: String,
-    pub vms: Vec<Vm>,
+    pub(crate) vms: Vec<Vm>,
     pub served: Option<ServedCert>,
 }
 
@@ -172,11 +172,11 @@ pub struct Selection {
 pub struct PlannedHost {
     pub id: String,
     pub name: String,
-    pub address: String,
+    pub(crate) address: String,
     pub cluster: String,
-    pub cluster_id: String,
+    pub(crate) cluster_id: String,
     /// Status when planned.
-    pub status: String,
+    pub(crate) status: String,
     pub spm: bool,
     pub hosted_engine: bool,
     /// Memory of the VMs that must migrate away (bytes).
@@ -187,7 +187,7 @@ pub struct PlannedHost {
     /// Why it is enrolled.
     pub reasons: Vec<String>,
     pub served_serial: Option<String>,
-    pub vdsm_endpoint: String,
+    pub(crate) vdsm_endpoint: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,9 +201,9 @@ pub struct SkippedHost {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
-    pub kind: String,
-    pub api_version: String,
-    pub created_at: i64,
+    pub(crate) kind: String,
+    pub(crate) api_version: String,
+    pub(crate) created_at: i64,
     pub max_parallel: usize,
     pub hosts: Vec<PlannedHost>,
     /// Host ids per wave; a wave's hosts are out together, the next wave starts when the
@@ -266,14 +266,14 @@ pub enum StateError {
 #[error("{saved}")]
 pub struct ArgsMismatch {
     /// The saved run's arguments, as [`RunArgs::describe`] says them.
-    pub saved: String,
+    pub(crate) saved: String,
 }
 
 /// The Manager's CA (`ca.pem`) cannot be used to judge host certificates.
 #[derive(Debug, thiserror::Error)]
 #[error("ca.pem: {reason}")]
 pub struct CaError {
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// Reading the Manager's state for the planner failed.
@@ -296,7 +296,7 @@ pub enum ExecError {
 
 /// Why one host's cycle failed; the text is what the report and the state file say.
 #[derive(Debug, thiserror::Error)]
-pub enum CycleError {
+pub(crate) enum CycleError {
     #[error(transparent)]
     Engine(#[from] EngineError),
     #[error(transparent)]
@@ -1257,11 +1257,11 @@ pub enum Step {
 pub struct HostProgress {
     pub step: Step,
     /// Last event id seen before the enroll action was sent.
-    pub enroll_after_event: Option<u64>,
-    pub error: Option<String>,
+    pub(crate) enroll_after_event: Option<u64>,
+    pub(crate) error: Option<String>,
     /// We put it in maintenance and it is not back up.
     pub left_in_maintenance: bool,
-    pub new_serial: Option<String>,
+    pub(crate) new_serial: Option<String>,
     pub status: Option<String>,
     /// Enroll Certificate finished (event 881 or installing → maintenance): a re-run only
     /// activates and verifies, it never enrolls the host again.
@@ -1274,15 +1274,15 @@ pub struct HostProgress {
 #[serde(rename_all = "camelCase")]
 pub struct RunArgs {
     /// `--host` (sorted).
-    pub hosts: Vec<String>,
+    pub(crate) hosts: Vec<String>,
     /// `--cluster` (sorted).
-    pub clusters: Vec<String>,
+    pub(crate) clusters: Vec<String>,
     /// `--all-hosts`: healthy hosts too (default: only hosts that need it).
-    pub all_hosts: bool,
+    pub(crate) all_hosts: bool,
     /// `--within` (days).
-    pub within_days: i64,
+    pub(crate) within_days: i64,
     /// `--max-parallel`.
-    pub max_parallel: usize,
+    pub(crate) max_parallel: usize,
 }
 
 impl RunArgs {
@@ -1332,8 +1332,8 @@ impl RunArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunState {
-    pub kind: String,
-    pub api_version: String,
+    pub(crate) kind: String,
+    pub(crate) api_version: String,
     /// The Manager this run is for (a state file never drives another Manager).
     pub engine_url: String,
     pub plan: Plan,
@@ -1460,21 +1460,6 @@ impl RunState {
             }
         })
     }
-
-    /// Hosts we took out that are not back (mid-cycle or failed in maintenance).
-    pub fn out(&self) -> Vec<&str> {
-        self.hosts
-            .iter()
-            .filter(|(_, p)| {
-                p.left_in_maintenance
-                    || matches!(
-                        p.step,
-                        Step::MovingSpm | Step::Deactivating | Step::Enrolling | Step::Activating
-                    )
-            })
-            .map(|(id, _)| id.as_str())
-            .collect()
-    }
 }
 
 /// Timeouts and polling of the executor.
@@ -1515,30 +1500,22 @@ pub trait Progress: Send + Sync {
     fn done(&self, host: &str, ok: bool, detail: &str);
 }
 
-/// Progress that says nothing.
-pub struct Quiet;
-impl Progress for Quiet {
-    fn wave(&self, _: usize, _: usize, _: &[String]) {}
-    fn step(&self, _: &str, _: Step, _: &str) {}
-    fn done(&self, _: &str, _: bool, _: &str) {}
-}
-
 /// How a run ended.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
-    pub kind: &'static str,
-    pub api_version: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) api_version: &'static str,
     pub completed: bool,
-    pub interrupted: bool,
+    pub(crate) interrupted: bool,
     /// The signal that stopped the run (`SIGINT`, `SIGTERM`, `SIGHUP`).
     pub signal: Option<String>,
     pub hosts: Vec<HostReport>,
-    pub skipped: Vec<SkippedHost>,
+    pub(crate) skipped: Vec<SkippedHost>,
     /// Hosts this run took out of service that are not back up (whatever their status:
     /// maintenance, install_failed, non_responsive, or unknown when the Manager could not
     /// say): the admin must look at them.
-    pub left_in_maintenance: Vec<String>,
+    pub(crate) left_in_maintenance: Vec<String>,
     /// The same hosts with their status as last seen.
     pub out_of_service: Vec<OutHost>,
     /// The command that resumes the run (set by the CLI when the run did not complete).
@@ -1557,11 +1534,11 @@ pub struct OutHost {
 pub struct HostReport {
     pub name: String,
     pub step: Step,
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     pub old_serial: Option<String>,
     pub new_serial: Option<String>,
     pub error: Option<String>,
-    pub enrolled: bool,
+    pub(crate) enrolled: bool,
 }
 
 /// Executor settings.
