@@ -35,7 +35,7 @@ pub enum Phase {
 
 impl Phase {
     /// Every phase, in order.
-    pub const ALL: [Phase; 6] = [
+    pub(crate) const ALL: [Phase; 6] = [
         Phase::Prechecks,
         Phase::Conf,
         Phase::Resign,
@@ -101,7 +101,7 @@ pub enum PhaseStatus {
 
 impl PhaseStatus {
     /// Done or skipped: a re-run does not touch it again.
-    pub fn is_finished(&self) -> bool {
+    pub(crate) fn is_finished(&self) -> bool {
         matches!(self, PhaseStatus::Done { .. } | PhaseStatus::Skipped { .. })
     }
 
@@ -202,20 +202,20 @@ impl std::error::Error for StateError {}
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeState {
     /// "PkiUpgrade".
-    pub kind: String,
+    pub(crate) kind: String,
     /// "rhv-pki/v1".
-    pub api_version: String,
+    pub(crate) api_version: String,
     /// What this run is for: the PKI directory and, when hosts are enrolled, the Manager URL.
-    pub target: String,
+    pub(crate) target: String,
     /// When the run started (Unix seconds).
-    pub started: i64,
+    pub(crate) started: i64,
     /// When the state last changed.
-    pub updated: i64,
+    pub(crate) updated: i64,
     /// Every phase, in order.
     pub phases: Vec<PhaseRecord>,
     /// The backup the resign phase made (what `rollback --to` takes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_id: Option<String>,
+    pub(crate) backup_id: Option<String>,
     /// The conditions, kept so `lastTransitionTime` survives re-runs.
     pub conditions: Vec<Condition>,
 }
@@ -256,7 +256,7 @@ impl UpgradeState {
     }
 
     /// Where `phase` stands.
-    pub fn status(&self, phase: Phase) -> &PhaseStatus {
+    pub(crate) fn status(&self, phase: Phase) -> &PhaseStatus {
         self.phases
             .iter()
             .find(|r| r.phase == phase)
@@ -273,7 +273,7 @@ impl UpgradeState {
     }
 
     /// Was the run interrupted during a phase (found `Running` when read back)?
-    pub fn interrupted(&self) -> Option<Phase> {
+    pub(crate) fn interrupted(&self) -> Option<Phase> {
         self.phases
             .iter()
             .find(|r| matches!(r.status, PhaseStatus::Running { .. }))
@@ -436,8 +436,9 @@ impl UpgradeState {
         self.conditions = out;
     }
 
+    #[cfg(test)]
     /// The condition of `kind`.
-    pub fn condition(&self, kind: ConditionType) -> Option<&Condition> {
+    pub(crate) fn condition(&self, kind: ConditionType) -> Option<&Condition> {
         self.conditions.iter().find(|c| c.kind == kind)
     }
 }
