@@ -14,6 +14,7 @@
 use std::fmt;
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+#[cfg(test)]
 use unicode_width::UnicodeWidthStr;
 
 /// The languages rhv-pki speaks.
@@ -28,7 +29,7 @@ pub enum Lang {
 
 /// A `--lang` value that is not a language rhv-pki speaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownLang(pub String);
+pub struct UnknownLang(pub(crate) String);
 
 impl fmt::Display for UnknownLang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -93,9 +94,9 @@ impl Lang {
 }
 
 /// The English catalogue (the reference: every key exists in every catalogue).
-pub const EN: &str = include_str!("en.ftl");
+pub(crate) const EN: &str = include_str!("en.ftl");
 /// The Japanese catalogue.
-pub const JA: &str = include_str!("ja.ftl");
+pub(crate) const JA: &str = include_str!("ja.ftl");
 
 /// The messages of one language, ready to format.
 pub struct Messages {
@@ -188,13 +189,15 @@ impl Messages {
     }
 }
 
+#[cfg(test)]
 /// Columns `s` takes on a terminal (a kanji or kana takes two).
-pub fn width(s: &str) -> usize {
+pub(crate) fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+#[cfg(test)]
 /// `s` followed by spaces up to `w` columns (nothing added when it is already wider).
-pub fn pad(s: &str, w: usize) -> String {
+pub(crate) fn pad(s: &str, w: usize) -> String {
     let mut out = String::with_capacity(s.len() + w);
     out.push_str(s);
     for _ in width(s)..w {
