@@ -165,6 +165,7 @@ pub fn entity(name: &str) -> Option<&'static EntityDef> {
 /// The two CAs of a Manager.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaDef {
+    /// The CA's catalog name (`ca`, `qemu-ca`).
     pub name: &'static str,
     /// `ca.pem`, relative to the PKI dir.
     pub(crate) cert: &'static str,
@@ -177,6 +178,7 @@ pub struct CaDef {
     pub(crate) since: Era,
 }
 
+/// The CAs of an oVirt Manager.
 pub static CAS: &[CaDef] = &[
     CaDef {
         name: "ca",

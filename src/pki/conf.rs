@@ -18,6 +18,7 @@ pub struct EngineConf {
 }
 
 impl EngineConf {
+    /// `ENGINE_FQDN`, when set.
     pub fn fqdn(&self) -> Option<&str> {
         self.values
             .get("ENGINE_FQDN")
@@ -224,6 +225,7 @@ pub fn read_engine_conf(dir: &Path) -> Result<EngineConf> {
 /// Where `default_md` sits in an `openssl.conf` (the CA section named by `[ca] default_ca`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefaultMd {
+    /// The `default_md` value.
     pub value: String,
     /// 1-based line number.
     pub line: usize,
@@ -405,9 +407,14 @@ pub fn parse_serial(text: &str) -> std::result::Result<u128, SerialError> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SerialError {
     #[error("empty")]
+    /// The file is empty.
     Empty,
     #[error("'{text}' is not a hex serial")]
-    NotHex { text: String },
+    /// The text is not hexadecimal.
+    NotHex {
+        /// The text read.
+        text: String,
+    },
 }
 
 #[cfg(test)]

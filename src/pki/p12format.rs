@@ -18,6 +18,7 @@ pub(crate) const MAX_P12_ITERATIONS: u64 = 1_000_000;
 pub struct Iterations {
     /// `MAC`, `certificate encryption`, `key encryption`.
     pub(crate) what: &'static str,
+    /// PBKDF2 / PKCS#12 KDF iterations the file asks for.
     pub count: u64,
 }
 
@@ -76,7 +77,7 @@ pub struct P12Format {
 }
 
 impl P12Format {
-    /// The largest iteration count above [`MAX_P12_ITERATIONS`], if any.
+    /// The largest iteration count above the limit (1,000,000), if any.
     pub fn excessive(&self) -> Option<&Iterations> {
         self.iterations
             .iter()
@@ -119,22 +120,38 @@ pub enum P12FormatError {
     #[error("{0}")]
     Der(der::Error),
     #[error("multi-byte tags are not used by PKCS#12")]
+    /// A tag needs more than one byte.
     MultiByteTag,
     #[error("bad DER length")]
+    /// A DER length is malformed or beyond the data.
     BadLength,
     #[error("expected {what} (tag {expected:#04x}), found tag {found:#04x}")]
+    /// Another ASN.1 element than the structure requires.
     UnexpectedTag {
+        /// What was expected.
         what: &'static str,
+        /// The tag expected.
         expected: u8,
+        /// The tag found.
         found: u8,
     },
     #[error("expected OCTET STRING, found tag {found:#04x}")]
-    NotOctetString { found: u8 },
+    /// An OCTET STRING was expected.
+    NotOctetString {
+        /// The tag found.
+        found: u8,
+    },
     #[error("PBKDF2 parameters without an iteration count")]
+    /// PBKDF2 parameters without an iteration count.
     Pbkdf2WithoutIterations,
     #[error("authSafe content type {oid} is not pkcs7-data (public-key integrity mode is not used by oVirt)")]
-    NotPkcs7Data { oid: String },
+    /// The authenticated safe is not pkcs7-data.
+    NotPkcs7Data {
+        /// The content type found.
+        oid: String,
+    },
     #[error("SafeContents nested too deep")]
+    /// SafeContents nested deeper than any real store.
     NestedTooDeep,
 }
 

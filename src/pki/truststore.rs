@@ -54,7 +54,12 @@ pub enum StoreError {
     Integrity,
     /// A key derivation would take too long to even try.
     #[error("{what} iteration count {count} above {MAX_ITERATIONS}")]
-    Iterations { what: &'static str, count: u64 },
+    Iterations {
+        /// Which derivation (the MAC or an encrypted part).
+        what: &'static str,
+        /// The iteration count the file asks for.
+        count: u64,
+    },
     /// Not a well-formed key store.
     #[error("{0}")]
     Malformed(String),
