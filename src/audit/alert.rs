@@ -145,8 +145,11 @@ pub const FINDING_CODES: &[&str] = &[
 /// happened (`rhv_pki_last_success_timestamp_seconds`; `--at` only moves the judging time).
 #[derive(Debug, Clone, Copy)]
 pub struct Run<'a> {
+    /// The Manager's name, the `manager` label.
     pub manager: &'a str,
+    /// `engine` for `audit`, `host` for `hosts audit`: the `scope` label.
     pub scope: &'a str,
+    /// When the audit finished, Unix seconds (UTC).
     pub finished: i64,
 }
 
@@ -422,10 +425,11 @@ pub(crate) const EVENT_ORIGIN: &str = "rhv-pki";
 /// it is `net`'s, which the audit does not use).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryEvent {
+    /// The event text.
     pub description: String,
     /// `warning` or `alert`.
     pub severity: String,
-    /// Always [`EVENT_ORIGIN`].
+    /// Always `rhv-pki`.
     pub origin: String,
     /// Day number × 10 + severity rank (see [`summary_event`]).
     pub custom_id: i64,

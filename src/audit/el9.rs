@@ -66,6 +66,7 @@ pub struct Item {
     pub(crate) subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) host: Option<String>,
+    /// Why it matters on EL9 (signature, key size, MAC).
     pub reason: String,
     /// The command that fixes it, as printed (an `rhv-pki` command where one exists).
     pub(crate) fix: String,

@@ -47,6 +47,7 @@ const DAY: i64 = 86_400;
 /// Everything the audit needs to know; built by the CLI or a test.
 #[derive(Debug, Clone)]
 pub struct AuditConfig {
+    /// The Manager's PKI directory.
     pub pki_dir: PathBuf,
     /// `engine.conf.d` to read ENGINE_FQDN from; `None` when unknown.
     pub engine_conf_dir: Option<PathBuf>,
@@ -54,8 +55,11 @@ pub struct AuditConfig {
     pub root: Option<PathBuf>,
     /// Unix seconds the certificates are judged at.
     pub now: i64,
+    /// Default warning window, days (per-class windows come from the configuration).
     pub warn_days: i64,
+    /// Default critical window, days.
     pub crit_days: i64,
+    /// Password of the entity PKCS#12 stores (oVirt's default is `mypass`).
     pub p12_password: String,
     /// Worker threads (0 = available parallelism).
     pub threads: usize,
@@ -64,6 +68,7 @@ pub struct AuditConfig {
 }
 
 impl AuditConfig {
+    /// The defaults for `pki_dir` judged at `now` (Unix seconds, UTC): oVirt's store password, built-in windows, no engine.conf.d.
     pub fn new(pki_dir: impl Into<PathBuf>, now: i64) -> Self {
         AuditConfig {
             pki_dir: pki_dir.into(),
@@ -83,7 +88,13 @@ impl AuditConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
     #[error("{path}: PKI directory {reason}")]
-    PkiDir { path: PathBuf, reason: String },
+    /// The PKI directory cannot be audited (missing, not a directory, unreadable).
+    PkiDir {
+        /// The directory given.
+        path: PathBuf,
+        /// What is wrong with it (missing, not a directory, unreadable).
+        reason: String,
+    },
     /// The sink failed (e.g. stdout closed); the audit stopped.
     #[error("writing the report: {0}")]
     Output(#[source] io::Error),

@@ -12,16 +12,22 @@ use crate::audit::{
 /// Overall state in Nagios terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
+    /// No finding above info.
     Ok,
+    /// A warning at worst.
     Warning,
+    /// A critical finding.
     Critical,
+    /// The audit itself failed (the PKI could not be read).
     Unknown,
 }
 
 impl Status {
+    /// The status of a whole report: its worst finding.
     pub fn of(report: &AuditReport) -> Status {
         Status::from_worst(report.worst())
     }
+    /// The status from totals (for a streamed audit).
     pub fn of_totals(totals: &Totals) -> Status {
         Status::from_worst(totals.worst())
     }
@@ -42,6 +48,7 @@ impl Status {
             Status::Unknown => 3,
         }
     }
+    /// `OK`, `WARNING`, `CRITICAL` or `UNKNOWN`, as Nagios prints it.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "OK",
@@ -120,6 +127,7 @@ pub struct TableSink<W: Write> {
 }
 
 impl<W: Write> TableSink<W> {
+    /// A table writer to `w`; `color` adds ANSI colours (only for a terminal).
     pub fn new(w: W, color: bool) -> Self {
         TableSink {
             w,
@@ -134,6 +142,7 @@ impl<W: Write> TableSink<W> {
         }
     }
 
+    /// The writer back, once the audit is done.
     pub fn into_inner(self) -> W {
         self.w
     }
@@ -339,6 +348,7 @@ pub struct JsonDoc<'a> {
     summary: serde_json::Value,
 }
 
+/// The stable JSON document of a report (`serde_json::to_writer(json(&r))`).
 pub fn json(r: &AuditReport) -> JsonDoc<'_> {
     JsonDoc {
         kind: "PkiAudit",
@@ -366,6 +376,7 @@ pub struct JsonSink<W: Write> {
 const ARRAYS: [&str; 3] = ["certificates", "findings", "inventory"];
 
 impl<W: Write> JsonSink<W> {
+    /// A JSON writer to `w`: the same document as [`json()`], written as the audit goes.
     pub fn new(w: W) -> Self {
         JsonSink {
             w,
@@ -375,6 +386,7 @@ impl<W: Write> JsonSink<W> {
         }
     }
 
+    /// The writer back, once the audit is done.
     pub fn into_inner(self) -> W {
         self.w
     }

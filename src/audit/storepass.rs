@@ -36,6 +36,7 @@ impl StorePassword {
 /// The engine's key store and trust store passwords.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorePasswords {
+    /// The password of the engine's stores.
     pub engine_store: StorePassword,
     pub(crate) trust_store: StorePassword,
 }
