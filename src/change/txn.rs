@@ -1,7 +1,7 @@
 //! The only module that writes PKI files: locks, backups with a manifest, a write-ahead
 //! journal, atomic replacement that keeps modes and owners, and rollback.
 //!
-//! A change runs inside one [`Txn`]:
+//! A change runs inside one `Txn`:
 //! 1. take the locks oVirt's own enrollment scripts take (flock on `ca.pem` / `qemu-ca.pem`,
 //!    and the 4.2–4.4 lock directory when asked), waiting at most a timeout;
 //! 2. copy the whole PKI dir and `engine.conf.d` into `<backup-root>/<ID>/` with a
@@ -28,77 +28,154 @@ use crate::sys::{self, WriteOpts};
 #[derive(Debug, thiserror::Error)]
 pub enum TxnError {
     #[error("{path}: {op}: {source}")]
+    /// A file system operation failed.
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The operation (`rename`, `fsync`, `read directory`…).
         op: &'static str,
         #[source]
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{path}: still locked by another process after {waited_secs} s (an engine host enrollment or another rhv-pki run); nothing was changed")]
-    LockTimeout { path: PathBuf, waited_secs: u64 },
+    /// Another process held the PKI lock for longer than the configured timeout.
+    LockTimeout {
+        /// The lock file.
+        path: PathBuf,
+        /// Seconds waited.
+        waited_secs: u64,
+    },
     #[error("{path}: path escapes the PKI directory")]
-    Escapes { path: PathBuf },
+    /// A path given resolves outside the tree it belongs to.
+    Escapes {
+        /// The path given.
+        path: PathBuf,
+    },
     #[error("engine.conf.d: no engine.conf.d configured")]
+    /// A file of engine.conf.d was to be written but no engine.conf.d is configured.
     NoConfDir,
     #[error("{path}: is a directory")]
-    IsDirectory { path: PathBuf },
+    /// A file to write is a directory.
+    IsDirectory {
+        /// The path.
+        path: PathBuf,
+    },
     #[error("{path}: new file without mode/owner")]
-    NoMeta { path: PathBuf },
+    /// A new file was to be created without its mode and owner.
+    NoMeta {
+        /// The path.
+        path: PathBuf,
+    },
     #[error("{path}: {source}")]
+    /// The backup manifest cannot be written.
     ManifestWrite {
+        /// The manifest file.
         path: PathBuf,
         #[source]
+        /// The JSON error.
         source: serde_json::Error,
     },
     #[error("{path}: not a valid backup manifest: {source}")]
+    /// The backup manifest cannot be read.
     BadManifest {
+        /// The manifest file.
         path: PathBuf,
         #[source]
+        /// The JSON error.
         source: serde_json::Error,
     },
     #[error("{path}: backup copy does not match its manifest checksum")]
-    Checksum { path: PathBuf },
+    /// A backup copy no longer has the checksum recorded when it was taken.
+    Checksum {
+        /// The backup copy.
+        path: PathBuf,
+    },
     #[error("{backup}: backup is of {backup_of}, not of {}", .pki_dir.display())]
+    /// The backup was taken of another PKI directory.
     OtherPki {
+        /// The backup directory.
         backup: PathBuf,
+        /// The PKI directory the manifest names.
         backup_of: String,
+        /// The PKI directory given.
         pki_dir: PathBuf,
     },
     #[error("injected fault at write step {step}")]
-    Injected { step: usize },
+    /// Test builds only: the fault injected at this write step (feature `fault-injection`).
+    Injected {
+        /// The 1-based write step.
+        step: usize,
+    },
     #[error("backup {id} not found under {root}")]
-    NoSuchBackup { id: String, root: PathBuf },
-    /// A symbolic link rhv-pki will not write through (see [`resolve_write`]).
+    /// No backup with that id.
+    NoSuchBackup {
+        /// The id asked for.
+        id: String,
+        /// The backup root searched.
+        root: PathBuf,
+    },
+    /// A symbolic link rhv-pki will not write through (see `resolve_write`).
     #[error("{path}: a symbolic link to {target}, which {why}; rhv-pki only writes through links that stay inside {root} (replace the link by the file, or point it inside)")]
     Link {
+        /// The link.
         path: PathBuf,
+        /// Where it points.
         target: String,
+        /// Why it is refused (`leaves the PKI directory`, `is dangling`…).
         why: &'static str,
+        /// The tree links must stay inside.
         root: PathBuf,
     },
     /// The post-write check: what is on disk is not what was written.
     #[error("{path}: after writing: {found}")]
-    Verify { path: PathBuf, found: Mismatch },
+    Verify {
+        /// The file.
+        path: PathBuf,
+        /// How it differs from what was written.
+        found: Mismatch,
+    },
 }
 
 /// What the post-write check found instead of what was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Mismatch {
     #[error("not a regular file")]
+    /// The path is no longer a regular file.
     NotRegular,
     #[error("content differs from what was written")]
+    /// The content read back differs.
     Content,
     #[error("mode {found:04o} instead of {expected:04o}")]
-    Mode { found: u32, expected: u32 },
+    /// The mode differs.
+    Mode {
+        /// The mode found.
+        found: u32,
+        /// The mode written.
+        expected: u32,
+    },
     #[error("owner {}:{} instead of {}:{}", .found.0, .found.1, .expected.0, .expected.1)]
+    /// The owner differs.
     Owner {
+        /// `(uid, gid)` found.
         found: (u32, u32),
+        /// `(uid, gid)` written.
         expected: (u32, u32),
     },
     #[error("no longer the symbolic link to {}", .target.display())]
-    Link { target: PathBuf },
+    /// A symbolic link that was written through is no longer that link.
+    Link {
+        /// Where the link pointed.
+        target: PathBuf,
+    },
     #[error("mode {mode:04o} is wider than the {was:04o} of the file it replaced")]
-    Wider { mode: u32, was: u32 },
+    /// The new file's mode grants more than the file it replaced did.
+    Wider {
+        /// The new file's mode.
+        mode: u32,
+        /// The mode of the file it replaced.
+        was: u32,
+    },
 }
 
 type Result<T, E = TxnError> = std::result::Result<T, E>;
@@ -125,7 +202,9 @@ fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> Tx
 /// (`Abort`, like `kill -9`: no rollback, no unwinding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
+    /// The N-th mutating step (1-based) fails with an error; the transaction rolls back.
     Fail(usize),
+    /// The process is killed at the N-th mutating step (no rollback, no unwinding).
     Abort(usize),
     /// The N-th write lands with mode 0666, as on a file system that does not keep modes:
     /// the post-write check must catch it and the change roll back.
@@ -135,6 +214,7 @@ pub enum Fault {
 /// Where and how a transaction works.
 #[derive(Debug, Clone)]
 pub struct TxnConfig {
+    /// The Manager's PKI directory.
     pub pki_dir: PathBuf,
     /// `/etc/ovirt-engine/engine.conf.d`, backed up with the PKI dir when present.
     pub engine_conf_dir: Option<PathBuf>,
@@ -144,18 +224,20 @@ pub struct TxnConfig {
     pub lock_files: Vec<PathBuf>,
     /// The 4.2–4.4 lock directory (`/tmp/ovirt-engine-pki.v2.lock`), when that era is seen.
     pub legacy_lock_dir: Option<PathBuf>,
+    /// How long to wait for the locks before [`TxnError::LockTimeout`].
     pub lock_timeout: Duration,
     /// Backup id and `.YYYYmmddHHMMSS` suffix source (UTC seconds); the library never reads the clock.
     pub now: i64,
     /// What the backup is for (shown by `rhv-pki backups`).
     pub reason: String,
+    /// Test builds only (feature `fault-injection`): the fault to inject.
     pub fault: Option<Fault>,
 }
 
 /// The lock directory of oVirt 4.2–4.4's `pki-enroll-request.sh`.
 pub(crate) const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
 
-/// [`LEGACY_LOCK_DIR`] of a tree: under `root` when the PKI is a copy (`--root`).
+/// `/tmp/ovirt-engine-pki.v2.lock` of a tree: under `root` when the PKI is a copy (`--root`).
 pub fn legacy_lock_dir(root: Option<&Path>) -> PathBuf {
     match root {
         Some(r) => r.join(LEGACY_LOCK_DIR.trim_start_matches('/')),
@@ -193,7 +275,7 @@ impl LockEra {
 
 impl TxnConfig {
     /// The one way every writer of a Manager PKI sets up its transaction: the era's locks
-    /// (the `/tmp` lock directory in 4.2–4.4, see [`LockEra::of`]; `ca.pem` and
+    /// (the `/tmp` lock directory in 4.2–4.4, see `LockEra::of`; `ca.pem` and
     /// `qemu-ca.pem` when present), so every change waits for an engine enrollment the same
     /// way. `engine_conf_dir` and `fault` start empty (struct update syntax sets them).
     pub fn for_pki(
@@ -1241,6 +1323,7 @@ pub(crate) fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+/// What became of the change a backup was taken for.
 pub enum BackupState {
     /// The change completed.
     Committed,
@@ -1252,12 +1335,19 @@ pub enum BackupState {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// One backup directory under the backup root, as `rhv-pki backups` lists it.
 pub struct BackupInfo {
+    /// The backup's id: its directory name, the change's `YYYYmmddHHMMSS` (UTC), with `-N` added when that name was taken.
     pub id: String,
+    /// When it was taken, RFC 3339 (UTC).
     pub created: String,
+    /// What it was taken for (the command).
     pub reason: String,
+    /// The PKI directory it is a backup of.
     pub pki_dir: String,
+    /// How many files it holds.
     pub files: usize,
+    /// Whether its change committed, was undone, or was interrupted.
     pub state: BackupState,
 }
 
@@ -1303,10 +1393,13 @@ pub fn list_backups(root: &Path) -> Result<Vec<BackupInfo>> {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RestoreReport {
+    /// The id of the backup restored.
     pub restored_from: String,
     /// The backup taken of the state just before the rollback (so it can be undone too).
     pub safety_backup: String,
+    /// Files restored from the backup, relative to their tree.
     pub restored: Vec<String>,
+    /// Files the change had created, removed again.
     pub removed: Vec<String>,
 }
 
