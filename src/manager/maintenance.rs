@@ -38,16 +38,34 @@ use crate::net::remote::{RemoteError, Target};
 #[derive(Debug, thiserror::Error)]
 pub enum MaintError {
     #[error(transparent)]
+    /// Running a command on the Manager or a host failed.
     Remote(#[from] RemoteError),
     #[error("{host}: hosted-engine --vm-status --json: {reason}")]
-    BadStatus { host: String, reason: String },
+    /// `hosted-engine --vm-status --json` answered something unreadable.
+    BadStatus {
+        /// Where it ran.
+        host: String,
+        /// What could not be read.
+        reason: String,
+    },
     #[error("{via}: {reason}")]
-    Rest { via: String, reason: String },
-    #[error("{via}: global maintenance is still {state} {secs} s after setting it {wanted}")]
-    DidNotTake {
+    /// The Manager's REST API refused or failed the maintenance request.
+    Rest {
+        /// The Manager URL.
         via: String,
+        /// The REST error.
+        reason: String,
+    },
+    #[error("{via}: global maintenance is still {state} {secs} s after setting it {wanted}")]
+    /// Global maintenance did not reach the state asked for in time.
+    DidNotTake {
+        /// How it was set (`hosted-engine` on a host, or the REST API).
+        via: String,
+        /// The state asked for (`on`, `off`).
         wanted: &'static str,
+        /// The state seen.
         state: &'static str,
+        /// Seconds waited.
         secs: u64,
     },
 }
@@ -68,11 +86,15 @@ pub trait GlobalMaintenance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeHost {
+    /// The HA agent's host id.
     pub host_id: String,
+    /// The host's name.
     pub hostname: String,
+    /// The HA agent's score (3400 is healthy); `None` when not reported.
     pub score: Option<i64>,
     /// `engine-status.vm`: up / down / unknown.
     pub vm: Option<String>,
+    /// `engine-status.health`: good / bad.
     pub health: Option<String>,
     /// Local maintenance of that host.
     pub maintenance: Option<bool>,
@@ -82,7 +104,9 @@ pub struct HeHost {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VmStatus {
+    /// Global maintenance is on.
     pub global_maintenance: bool,
+    /// The hosts of the HA cluster.
     pub hosts: Vec<HeHost>,
 }
 
@@ -140,6 +164,7 @@ pub fn parse_vm_status(text: &[u8]) -> Result<VmStatus, String> {
 
 /// `hosted-engine` on an HE host.
 pub struct HostedEngineCli<'a> {
+    /// Where `hosted-engine` runs (an HA host).
     pub target: &'a dyn Target,
 }
 
@@ -220,7 +245,9 @@ pub trait HeRest {
 
 /// Global maintenance through the REST API.
 pub struct RestMaintenance<'a> {
+    /// The Manager's REST API.
     pub rest: &'a dyn HeRest,
+    /// The HostedEngine VM's id in the Manager.
     pub vm_id: String,
 }
 
@@ -270,7 +297,9 @@ pub(crate) const HE_MANUAL_OFF: &str = "hosted-engine --set-maintenance --mode=n
 /// How long to wait for a maintenance change to show, and how often to look.
 #[derive(Debug, Clone, Copy)]
 pub struct Settle {
+    /// Longest wait for the state to be seen.
     pub timeout: Duration,
+    /// Interval between two reads of the state.
     pub interval: Duration,
 }
 
@@ -351,12 +380,17 @@ pub fn leave(gm: &dyn GlobalMaintenance, held: Held, s: Settle) -> Result<bool, 
 /// What the cycle should do.
 #[derive(Debug, Clone)]
 pub struct CycleOptions {
+    /// Restart the services whose files changed (`--no-restart` turns it off).
     pub restart: bool,
+    /// Probe the endpoints afterwards to check they serve the new certificates.
     pub verify: bool,
+    /// How long to wait for global maintenance to take.
     pub settle: Settle,
     /// How long endpoints may take to serve the new certificates after restarts.
     pub verify_timeout: Duration,
+    /// Interval between two probes while a restarted service comes up.
     pub verify_interval: Duration,
+    /// Timeout of one probe.
     pub probe_timeout: Duration,
     /// A hosted engine could not be ruled out and global maintenance cannot be reached (why):
     /// the files are changed but no unit is restarted — restarting httpd / ovirt-engine
@@ -388,6 +422,7 @@ pub struct Cycle<'a> {
     pub restarts: Vec<Step>,
     /// Endpoints to verify (those of restarted services are checked).
     pub endpoints: Vec<Endpoint>,
+    /// Which steps run and how long they wait.
     pub options: CycleOptions,
 }
 
@@ -399,9 +434,12 @@ pub struct Event {
     /// `maintenance-off`, `maintenance-left-on`.
     pub step: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The systemd unit, for `restart` and `verify` events.
     pub unit: Option<String>,
+    /// Whether the step succeeded.
     pub ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// More for a human (the error, the serial served).
     pub detail: Option<String>,
 }
 
@@ -432,13 +470,19 @@ pub enum CycleResult {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CycleReport {
+    /// How the cycle ended.
     pub result: CycleResult,
+    /// How global maintenance was set, when it was.
     pub maintenance_via: Option<String>,
+    /// The global maintenance hold, when one was taken.
     pub held: Option<Held>,
     /// Global maintenance state at the end: `off`, `on (was on before)`, `ON — clear it` …
     pub maintenance_after: Option<String>,
+    /// Every step, in order.
     pub events: Vec<Event>,
+    /// The restarts planned, with their outcome.
     pub restarts: Vec<Step>,
+    /// Every endpoint verified.
     pub checks: Vec<Check>,
     /// Commands left for the admin.
     pub manual: Vec<String>,
@@ -456,6 +500,7 @@ impl CycleReport {
 
 /// Progress reporting from the cycle (only the binary shows it).
 pub trait CycleProgress {
+    /// Called before each step with a one-line description of it.
     fn step(&mut self, what: &str);
 }
 

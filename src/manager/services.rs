@@ -96,12 +96,13 @@ pub(crate) fn consumers(name: &str, era: Era) -> Vec<(&'static str, &'static str
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Need {
+    /// The systemd unit.
     pub unit: String,
     /// `apache: SSLCertificateFile certs/apache.cer`, one per changed certificate it reads.
     pub(crate) because: Vec<String>,
 }
 
-/// The units changing `names` needs restarted, in [`ORDER`], each listed once.
+/// The units changing `names` needs restarted, in restart order, each listed once.
 pub fn needed<S: AsRef<str>>(names: &[S], era: Era) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
     for n in names {
@@ -187,16 +188,21 @@ pub(crate) fn unit_state(target: &dyn Target, unit: &str) -> Result<UnitState, R
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
+    /// The systemd unit.
     pub unit: String,
+    /// The files whose change makes the restart needed.
     pub because: Vec<String>,
+    /// The unit's state before the cycle, as `systemctl` reports it (`active`, `disabled`, `masked`, `not installed`…).
     pub state: String,
     /// `restart` or `skip`.
     pub action: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why it was skipped, when it was.
     pub skip_reason: Option<String>,
 }
 
 impl Step {
+    /// Whether the step restarts the unit (not skipped).
     pub fn restarts(&self) -> bool {
         self.action == "restart"
     }
