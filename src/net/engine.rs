@@ -44,6 +44,7 @@ pub struct EngineConfig {
     pub outage: Duration,
     /// First back-off between attempts (doubles, capped at `retry_max_delay`).
     pub retry_delay: Duration,
+    /// Upper bound of the growing delay between retries while the Manager is out.
     pub retry_max_delay: Duration,
     /// The caller's clock (Unix seconds): token expiry and certificate validity.
     pub now: Arc<dyn Fn() -> i64 + Send + Sync>,
@@ -64,35 +65,71 @@ impl std::fmt::Debug for EngineConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("{url}: bad Manager URL: {reason}")]
-    Url { url: String, reason: String },
+    /// The Manager URL cannot be used.
+    Url {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     #[error("{endpoint}: cannot connect: {reason}")]
-    Connect { endpoint: String, reason: String },
+    /// No TCP connection (or it dropped during the handshake); retried while within the outage allowance.
+    Connect {
+        /// `host:port` (and the address connected to, when overridden).
+        endpoint: String,
+        /// The error.
+        reason: String,
+    },
     #[error("{endpoint}: TLS: {reason}")]
-    Tls { endpoint: String, reason: String },
+    /// The TLS handshake was refused (certificate, protocol).
+    Tls {
+        /// `host:port`.
+        endpoint: String,
+        /// The TLS error.
+        reason: String,
+    },
     #[error("login as {user} refused by the Manager's SSO: {code}: {message}")]
+    /// The Manager's SSO refused the login.
     Sso {
+        /// The user name sent (never the password).
         user: String,
+        /// The SSO error code (`access_denied`…).
         code: String,
+        /// The SSO error description.
         message: String,
     },
     #[error("{method} {path}: HTTP {status}: {reason}{}", detail.as_deref().map(|d| format!(" — {d}")).unwrap_or_default())]
+    /// The Manager answered with an HTTP error.
     Fault {
+        /// The HTTP method.
         method: String,
+        /// The request path.
         path: String,
+        /// The HTTP status code.
         status: u16,
+        /// The fault's reason from the body, or the status text.
         reason: String,
+        /// The fault's detail, when the body had one.
         detail: Option<String>,
     },
     #[error("{method} {path}: {reason}")]
+    /// The answer could not be understood (not the JSON expected).
     Decode {
+        /// The HTTP method.
         method: String,
+        /// The request path.
         path: String,
+        /// What was wrong with it.
         reason: String,
     },
     #[error("{method} {path}: no answer within {secs} s")]
+    /// No answer within the configured timeout.
     Timeout {
+        /// The HTTP method.
         method: String,
+        /// The request path.
         path: String,
+        /// The timeout, seconds.
         secs: u64,
     },
 }
@@ -122,23 +159,40 @@ pub(crate) type Result<T, E = EngineError> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HostStatus {
+    /// Up and running VMs.
     Up,
+    /// Down.
     Down,
+    /// In error (failed too many operations in a row).
     Error,
+    /// Vdsm is starting.
     Initializing,
+    /// Host deploy is running.
     Installing,
+    /// Host deploy failed.
     InstallFailed,
+    /// In maintenance: no VMs, safe to enroll.
     Maintenance,
+    /// Connected but cannot serve (storage or network missing).
     NonOperational,
+    /// The Manager cannot reach vdsm.
     NonResponsive,
+    /// Waiting for the admin to approve it.
     PendingApproval,
+    /// VMs are migrating away on the way to maintenance.
     PreparingForMaintenance,
+    /// The Manager is connecting to vdsm.
     Connecting,
+    /// Rebooting.
     Reboot,
+    /// Not assigned to any state yet.
     Unassigned,
+    /// The operating system is being installed.
     InstallingOs,
+    /// Writing a kernel crash dump.
     Kdumping,
     #[serde(untagged)]
+    /// A status this program does not know (newer Manager), as the API spells it.
     Other(String),
 }
 
@@ -180,7 +234,9 @@ impl std::fmt::Display for HostStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostedEngine {
     pub(crate) configured: bool,
+    /// The HostedEngine VM runs on this host.
     pub active: bool,
+    /// The hosted-engine HA agent's score (3400 is healthy); `None` when not reported.
     pub score: Option<i64>,
     pub(crate) global_maintenance: bool,
     pub(crate) local_maintenance: bool,
@@ -189,11 +245,16 @@ pub struct HostedEngine {
 /// What rhv-pki needs of a host.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Host {
+    /// The Manager's id of the host (a UUID).
     pub id: String,
+    /// The host's name in the Manager.
     pub name: String,
+    /// The address the Manager reaches vdsm at (name or IP).
     pub address: String,
+    /// Its status.
     pub status: HostStatus,
     pub(crate) status_detail: Option<String>,
+    /// The Manager's id of its cluster.
     pub cluster_id: Option<String>,
     /// `spm.status`: `none`, `contending` or `spm`.
     pub(crate) spm_status: Option<String>,
@@ -203,6 +264,7 @@ pub struct Host {
     pub(crate) vms_active: Option<u64>,
     pub(crate) vms_migrating: Option<u64>,
     pub(crate) vms_total: Option<u64>,
+    /// Hosted-engine facts, for hosts that can run the HostedEngine VM.
     pub hosted_engine: Option<HostedEngine>,
     /// The synthesized `O=<org>,CN=<address>` (it carries no dates).
     pub(crate) certificate_subject: Option<String>,
@@ -240,9 +302,12 @@ impl Vm {
     }
 }
 
+/// A cluster as the Manager's REST API describes it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
+    /// The Manager's id of the cluster (a UUID).
     pub id: String,
+    /// The cluster's name.
     pub name: String,
     pub(crate) data_center_id: Option<String>,
 }
@@ -250,6 +315,7 @@ pub struct Cluster {
 /// An audit-log event.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
+    /// The Manager's id of the event (events are ordered by it).
     pub id: u64,
     pub(crate) code: i64,
     pub(crate) severity: String,
@@ -291,9 +357,11 @@ impl HostAction {
 /// A custom event to post into the Manager's audit log.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewEvent {
+    /// The event text the Manager shows.
     pub description: String,
     /// `normal`, `warning`, `error` or `alert`.
     pub severity: String,
+    /// Who posted it (`rhv-pki`).
     pub origin: String,
     /// The Manager refuses a second event with the same origin and custom id, so a per-day id
     /// de-duplicates per day.
@@ -747,6 +815,7 @@ impl Engine {
             .collect()
     }
 
+    /// The host with Manager id `id` (one request).
     pub async fn host(&self, id: &str) -> Result<Host> {
         let rel = format!("hosts/{}?all_content=true", query_escape(id));
         let v = self.api(Method::GET, &rel, None).await?;
@@ -771,6 +840,7 @@ impl Engine {
             .collect()
     }
 
+    /// Every cluster the user can see.
     pub async fn clusters(&self) -> Result<Vec<Cluster>> {
         let v = self.api(Method::GET, "clusters", None).await?;
         list(&v, "cluster")

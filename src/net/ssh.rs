@@ -28,10 +28,12 @@ const MISSING_STATUS: u32 = 210;
 /// How to reach and trust hosts.
 #[derive(Debug, Clone)]
 pub struct SshOptions {
+    /// The remote user (`root`).
     pub user: String,
     /// Private key file; `None` = the ssh-agent at [`agent_socket`](Self::agent_socket), else
     /// `id_ed25519`, `id_ecdsa`, `id_rsa` in [`ssh_dir`](Self::ssh_dir).
     pub identity: Option<PathBuf>,
+    /// known_hosts to verify the host key against.
     pub known_hosts: PathBuf,
     /// The user's `~/.ssh` (the caller reads `$HOME`: the library never reads the environment).
     pub ssh_dir: PathBuf,
@@ -39,7 +41,9 @@ pub struct SshOptions {
     pub agent_socket: Option<PathBuf>,
     /// Record the key of a host that known_hosts does not know yet (never a changed key).
     pub accept_new_host_key: bool,
+    /// Longest wait for the connection and authentication.
     pub connect_timeout: Duration,
+    /// Longest a command may run.
     pub command_timeout: Duration,
 }
 

@@ -45,19 +45,46 @@ pub struct Served {
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
     #[error("{endpoint}: cannot resolve: {reason}")]
-    Resolve { endpoint: String, reason: String },
+    /// The name does not resolve.
+    Resolve {
+        /// `host:port` probed.
+        endpoint: String,
+        /// The resolver's error.
+        reason: String,
+    },
     #[error("{endpoint}: cannot connect: {source}")]
+    /// No TCP connection.
     Connect {
+        /// `host:port` probed.
         endpoint: String,
         #[source]
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{endpoint}: TLS handshake failed before a certificate was presented: {reason}")]
-    Handshake { endpoint: String, reason: String },
+    /// The handshake failed before any certificate was seen.
+    Handshake {
+        /// `host:port` probed.
+        endpoint: String,
+        /// The TLS error.
+        reason: String,
+    },
     #[error("{endpoint}: bad server name '{name}'")]
-    ServerName { endpoint: String, name: String },
+    /// The server name is not valid for TLS (SNI).
+    ServerName {
+        /// `host:port` probed.
+        endpoint: String,
+        /// The name given.
+        name: String,
+    },
     #[error("{endpoint}: bad client certificate or key: {reason}")]
-    ClientAuth { endpoint: String, reason: String },
+    /// The client certificate or key cannot be used.
+    ClientAuth {
+        /// `host:port` probed.
+        endpoint: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
 }
 
 /// A client certificate to present (vdsm requires one: the engine shows `engine.p12`).
@@ -72,7 +99,9 @@ impl ClientAuth {}
 pub struct ProbeOptions<'a> {
     /// Name sent as SNI (the host part of the endpoint when `None`).
     pub server_name: Option<&'a str>,
+    /// Longest wait for the connection and the handshake.
     pub timeout: Duration,
+    /// A client certificate to present (vdsm requires one).
     pub client_auth: Option<&'a ClientAuth>,
 }
 
@@ -292,8 +321,11 @@ pub(crate) fn fetch_leaf(
 /// What a pinned connection saw of the server certificate (for reporting weak ones).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
+    /// Serial of the leaf certificate, hex.
     pub serial: String,
+    /// Its signature algorithm.
     pub signature: String,
+    /// That algorithm is SHA-1 or MD5.
     pub weak_signature: bool,
     pub(crate) not_after: i64,
 }
