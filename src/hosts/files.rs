@@ -380,10 +380,12 @@ pub struct HostSpec {
     pub name: String,
     /// Where to connect (defaults to `name`).
     pub addr: String,
+    /// SSH port.
     pub port: u16,
 }
 
 impl HostSpec {
+    /// Parses `name[:port]` (IPv6 in brackets), `default_port` when none is given; the error says what is wrong.
     pub fn parse(s: &str, default_port: u16) -> Result<HostSpec, String> {
         let bad = |why: &str| format!("--host '{s}': {why} (expected NAME[=ADDR[:PORT]])");
         let (name, rest) = match s.split_once('=') {
@@ -434,6 +436,7 @@ impl HostSpec {
 /// How hosts are reached.
 #[derive(Debug, Clone)]
 pub struct Reach {
+    /// SSH options.
     pub ssh: SshOptions,
     /// Relocate host paths under this directory; `{host}` is replaced by the host name.
     pub host_prefix: Option<String>,

@@ -35,22 +35,31 @@ pub const VDSM_PORT: u16 = 54321;
 /// Everything a recovery needs; built by the CLI.
 #[derive(Debug, Clone)]
 pub struct RecoverConfig {
+    /// The Manager's PKI directory.
     pub pki_dir: PathBuf,
+    /// engine.conf.d, for `ENGINE_FQDN`.
     pub engine_conf_dir: Option<PathBuf>,
     /// Unix seconds: judging, validity, `.YYYYmmddHHMMSS` suffixes.
     pub now: i64,
+    /// Validity of the new host certificates, days.
     pub days: i64,
     /// Certificates expiring within this many days are due too.
     pub within_days: i64,
+    /// Re-issue even certificates that are not due.
     pub force: bool,
     /// Restart services on the host (else print the commands).
     pub restart: bool,
+    /// Port of vdsm on the hosts (54321), probed after the restart.
     pub vdsm_port: u16,
+    /// Timeout of that probe.
     pub probe_timeout: Duration,
+    /// Where the backup of the Manager files is made.
     pub backup_root: PathBuf,
+    /// How long to wait for the PKI lock.
     pub lock_timeout: Duration,
     /// The 4.2–4.4 lock directory, taken when the PKI's era uses it (as every change does).
     pub legacy_lock_dir: PathBuf,
+    /// Test builds only (feature `fault-injection`): the fault to inject.
     pub fault: Option<Fault>,
 }
 
@@ -58,16 +67,21 @@ pub struct RecoverConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum RecoverError {
     #[error("{0}")]
+    /// The request cannot be carried out (nothing was changed); the reason for a human.
     Refused(String),
     #[error(transparent)]
+    /// A PKI file could not be read or parsed.
     Read(#[from] crate::Error),
     #[error(transparent)]
+    /// The Manager-side transaction failed (and rolled back).
     Txn(#[from] txn::TxnError),
     #[error(transparent)]
+    /// Signing a host certificate failed.
     Sign(#[from] sign::SignError),
     #[error(
         "the Manager PKI changed since the plan was made ({0}); nothing was changed, run again"
     )]
+    /// The PKI directory changed since the plan was made; nothing was changed.
     Stale(String),
 }
 
@@ -113,8 +127,10 @@ pub struct CertPlan {
     pub(crate) key: String,
     /// Host files receiving the certificate.
     pub(crate) install: Vec<String>,
+    /// Serial of the certificate replaced, hex; `None` when the host had none.
     pub old_serial: Option<String>,
     pub(crate) old_not_after: Option<String>,
+    /// Serial of the new certificate, hex.
     pub new_serial: String,
     /// Manager files written (besides database.txt / serial.txt).
     pub(crate) manager_files: Vec<String>,
@@ -146,10 +162,12 @@ pub(crate) struct InstallFile {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HostPlan {
+    /// The host as given (`name[:port]`).
     pub host: String,
     pub(crate) addr: String,
     pub(crate) port: u16,
     pub(crate) reasons: Vec<String>,
+    /// The certificates to issue for it.
     pub certs: Vec<CertPlan>,
     pub(crate) ca_copies: Vec<CaCopyPlan>,
     pub(crate) files: Vec<InstallFile>,
@@ -159,6 +177,7 @@ pub struct HostPlan {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A host left out, with the reason.
 pub struct Skip {
     pub(crate) host: String,
     pub(crate) reason: String,
@@ -173,9 +192,11 @@ pub struct RecoverPlan {
     pub(crate) days: i64,
     pub(crate) not_before: String,
     pub(crate) not_after: String,
+    /// The hosts to recover.
     pub hosts: Vec<HostPlan>,
     /// Hosts read and found healthy, or not recoverable this way.
     pub(crate) skipped: Vec<Skip>,
+    /// Hosts that could not be reached over SSH, with the error.
     pub unreachable: Vec<Skip>,
     /// serial.txt and database.txt as the plan saw them (checked again under the lock).
     #[serde(skip)]
@@ -647,6 +668,7 @@ fn vdsm_endpoint(h: &HostSpec, port: u16) -> String {
 #[derive(Debug, Clone, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagerResult {
+    /// The Manager backup's name, when one was made.
     pub backup: Option<String>,
     pub(crate) backup_dir: Option<String>,
     pub(crate) files_written: Vec<String>,
@@ -658,7 +680,9 @@ pub struct ManagerResult {
 #[derive(Debug, Clone, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct HostResult {
+    /// The host as given.
     pub host: String,
+    /// Every planned file was installed and every service restarted.
     pub ok: bool,
     /// Files replaced on the host.
     pub(crate) installed: Vec<String>,
@@ -666,6 +690,7 @@ pub struct HostResult {
     pub(crate) backups: Vec<String>,
     /// Planned files not written (because of the failure).
     pub(crate) not_installed: Vec<String>,
+    /// Services restarted on the host.
     pub restarted: Vec<String>,
     /// Commands to run by hand (`--no-restart`, or after a failure).
     pub(crate) commands: Vec<String>,
@@ -675,8 +700,11 @@ pub struct HostResult {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// What `hosts recover` did, on the Manager and on each host.
 pub struct RecoverResult {
+    /// The Manager side.
     pub manager: ManagerResult,
+    /// One entry per planned host.
     pub hosts: Vec<HostResult>,
 }
 

@@ -31,10 +31,13 @@ pub(crate) const EVENT_ENROLL_FAILED: i64 = 882;
 #[serde(rename_all = "camelCase")]
 pub struct ServedCert {
     pub(crate) endpoint: String,
+    /// Serial of the certificate the vdsm port serves, hex; `None` when none was seen.
     pub serial: Option<String>,
+    /// Its signature algorithm (`sha256WithRSAEncryption`).
     pub signature: Option<String>,
     pub(crate) weak_signature: bool,
     pub(crate) not_before: Option<i64>,
+    /// Its notAfter, Unix seconds (UTC).
     pub not_after: Option<i64>,
     /// Verifies against the Manager's current `ca.pem`.
     pub(crate) chain_ok: bool,
@@ -102,6 +105,7 @@ pub struct VdsmEndpoints {
 }
 
 impl VdsmEndpoints {
+    /// Every host on vdsm's `port` (54321), no overrides.
     pub fn new(port: u16) -> Self {
         VdsmEndpoints {
             port,
@@ -117,6 +121,7 @@ impl VdsmEndpoints {
         }
     }
 
+    /// `HOST:PORT` of `h`'s vdsm: an override for its name or address, else its address on the port.
     pub fn of(&self, h: &Host) -> String {
         if let Some(e) = self
             .overrides
@@ -140,9 +145,12 @@ pub fn probe_host(endpoint: &str, address: &str, ca: &Issuer, timeout: Duration)
 /// Everything the planner needs to know about one host.
 #[derive(Debug, Clone)]
 pub struct HostFacts {
+    /// The host as the Manager's REST API describes it.
     pub host: Host,
+    /// Name of the host's cluster.
     pub cluster_name: String,
     pub(crate) vms: Vec<Vm>,
+    /// What its vdsm port serves; `None` when it was not probed.
     pub served: Option<ServedCert>,
 }
 
@@ -169,31 +177,42 @@ pub struct Selection {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A host the plan takes through maintenance and Enroll Certificate.
 pub struct PlannedHost {
+    /// The Manager's id of the host.
     pub id: String,
+    /// The host's name in the Manager.
     pub name: String,
     pub(crate) address: String,
+    /// Name of its cluster.
     pub cluster: String,
     pub(crate) cluster_id: String,
     /// Status when planned.
     pub(crate) status: String,
+    /// The host is the storage pool manager (SPM): the role is moved away first.
     pub spm: bool,
+    /// The host can run the HostedEngine VM: never two such hosts out at once.
     pub hosted_engine: bool,
     /// Memory of the VMs that must migrate away (bytes).
     pub vm_memory: u64,
+    /// How many VMs must migrate away before maintenance.
     pub vm_count: usize,
     /// Already in maintenance: enrolled and left in maintenance (no deactivate / activate).
     pub keep_in_maintenance: bool,
     /// Why it is enrolled.
     pub reasons: Vec<String>,
+    /// Serial of the certificate it serves now, hex.
     pub served_serial: Option<String>,
     pub(crate) vdsm_endpoint: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A host the request matched but the plan leaves alone.
 pub struct SkippedHost {
+    /// The host's name in the Manager.
     pub name: String,
+    /// Why it is left alone (up to date, not Up, cluster would lose quorum…).
     pub reason: String,
 }
 
@@ -204,30 +223,39 @@ pub struct Plan {
     pub(crate) kind: String,
     pub(crate) api_version: String,
     pub(crate) created_at: i64,
+    /// At most this many hosts of a cluster are in maintenance at once.
     pub max_parallel: usize,
+    /// The hosts to enroll.
     pub hosts: Vec<PlannedHost>,
     /// Host ids per wave; a wave's hosts are out together, the next wave starts when the
     /// whole wave is back up.
     pub waves: Vec<Vec<String>>,
+    /// Hosts matched but left alone, with the reason.
     pub skipped: Vec<SkippedHost>,
 }
 
 impl Plan {
+    /// The planned host with the Manager id `id`.
     pub fn host(&self, id: &str) -> Option<&PlannedHost> {
         self.hosts.iter().find(|h| h.id == id)
     }
+    /// Nothing to do: no wave.
     pub fn is_empty(&self) -> bool {
         self.waves.is_empty()
     }
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why no plan could be made.
 pub enum PlanError {
     #[error("unknown cluster(s): {0}")]
+    /// A `--cluster` named no cluster of the Manager (the names, comma-separated).
     UnknownCluster(String),
     #[error("unknown host(s): {0}")]
+    /// A `--host` named no host of the Manager (the names, comma-separated).
     UnknownHost(String),
     #[error("--max-parallel must be at least 1")]
+    /// `--max-parallel 0`.
     ZeroParallel,
     /// A hosted-engine host cannot be cycled in any order: nothing is started.
     #[error("the plan cannot keep the HostedEngine VM safe, so nothing was started: {0}")]
@@ -238,25 +266,38 @@ pub enum PlanError {
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
     #[error("{}: not a rhv-pki enroll state file: {source}", path.display())]
+    /// The file exists but is not a state file of this program.
     NotAStateFile {
+        /// The state file.
         path: PathBuf,
+        /// The JSON error.
         source: serde_json::Error,
     },
     #[error("{}: cannot read: {source}", path.display())]
+    /// The state file cannot be read.
     Read {
+        /// The state file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{}: {source}", dir.display())]
+    /// The state file's directory cannot be created.
     CreateDir {
+        /// The directory.
         dir: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{0}")]
+    /// The state cannot be encoded as JSON.
     Encode(serde_json::Error),
     #[error("{}: cannot write state: {source}", path.display())]
+    /// The state file cannot be written.
     Write {
+        /// The state file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
 }
@@ -280,8 +321,10 @@ pub struct CaError {
 #[derive(Debug, thiserror::Error)]
 pub enum GatherError {
     #[error(transparent)]
+    /// The Manager's REST API failed.
     Engine(#[from] EngineError),
     #[error(transparent)]
+    /// The Manager's CA could not be read.
     Ca(#[from] CaError),
 }
 
@@ -289,8 +332,10 @@ pub enum GatherError {
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
     #[error(transparent)]
+    /// The Manager's CA could not be read.
     Ca(#[from] CaError),
     #[error(transparent)]
+    /// The state file could not be read or written.
     State(#[from] StateError),
 }
 
@@ -1242,19 +1287,29 @@ fn orders(going: &[usize]) -> Vec<Vec<usize>> {
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
     #[default]
+    /// Not started.
     Pending,
+    /// Moving the SPM role to another host.
     MovingSpm,
+    /// Going to maintenance (VMs migrate away).
     Deactivating,
+    /// Enroll Certificate running.
     Enrolling,
+    /// Activating again.
     Activating,
+    /// Checking the certificate its vdsm port now serves.
     Verifying,
+    /// Enrolled and back Up.
     Done,
+    /// Stopped with an error (see the host's report).
     Failed,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// One host's place in the run, as saved in the state file.
 pub struct HostProgress {
+    /// The last step reached.
     pub step: Step,
     /// Last event id seen before the enroll action was sent.
     pub(crate) enroll_after_event: Option<u64>,
@@ -1262,6 +1317,7 @@ pub struct HostProgress {
     /// We put it in maintenance and it is not back up.
     pub left_in_maintenance: bool,
     pub(crate) new_serial: Option<String>,
+    /// The host's status in the Manager when last seen.
     pub status: Option<String>,
     /// Enroll Certificate finished (event 881 or installing → maintenance): a re-run only
     /// activates and verifies, it never enrolls the host again.
@@ -1286,6 +1342,7 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// The arguments of a run, normalised (sorted, without duplicates; `within_days` is 0 with `all_hosts`) so a resumed run can be compared with the first.
     pub fn new(
         hosts: &[String],
         clusters: &[String],
@@ -1336,8 +1393,11 @@ pub struct RunState {
     pub(crate) api_version: String,
     /// The Manager this run is for (a state file never drives another Manager).
     pub engine_url: String,
+    /// The plan the run follows.
     pub plan: Plan,
+    /// Progress per host, by Manager id.
     pub hosts: BTreeMap<String, HostProgress>,
+    /// Every wave was done (the file is kept as the run's record).
     pub finished: bool,
     /// The arguments the run was started with (absent in state files of older versions).
     #[serde(default)]
@@ -1345,6 +1405,7 @@ pub struct RunState {
 }
 
 impl RunState {
+    /// A new run of `plan` against the Manager at `engine_url`, every host pending.
     pub fn new(engine_url: &str, plan: Plan) -> RunState {
         let hosts = plan
             .hosts
@@ -1423,6 +1484,7 @@ impl RunState {
             .collect()
     }
 
+    /// The state saved at `path`; `Ok(None)` when there is no file (a first run).
     pub fn load(path: &Path) -> Result<Option<RunState>, StateError> {
         match std::fs::read(path) {
             Ok(b) => {
@@ -1465,13 +1527,19 @@ impl RunState {
 /// Timeouts and polling of the executor.
 #[derive(Debug, Clone)]
 pub struct Timing {
+    /// Interval between two polls of a host's status.
     pub poll: Duration,
+    /// Longest wait for a host to reach maintenance.
     pub maintenance: Duration,
     /// How long to wait for the enrollment to start (status installing or an 881/882 event).
     pub install_start: Duration,
+    /// Longest wait for Enroll Certificate to finish.
     pub install: Duration,
+    /// Longest wait for a host to come back Up.
     pub activate: Duration,
+    /// Longest wait for the SPM role to move.
     pub spm: Duration,
+    /// Longest wait for the vdsm port to serve the new certificate.
     pub probe: Duration,
     /// How long a host still on its way (unassigned, initializing, connecting, preparing for
     /// maintenance) is re-read before the run declares where it ended up.
@@ -1495,8 +1563,11 @@ impl Default for Timing {
 
 /// What the executor reports as it goes; only the binary knows terminals.
 pub trait Progress: Send + Sync {
+    /// A wave starts: its 1-based `index` of `total`, and the host names in it.
     fn wave(&self, index: usize, total: usize, hosts: &[String]);
+    /// `host` reached `step`; `detail` says more for a human.
     fn step(&self, host: &str, step: Step, detail: &str);
+    /// `host` is finished, enrolled (`ok`) or not; `detail` is the outcome for a human.
     fn done(&self, host: &str, ok: bool, detail: &str);
 }
 
@@ -1506,10 +1577,12 @@ pub trait Progress: Send + Sync {
 pub struct RunReport {
     pub(crate) kind: &'static str,
     pub(crate) api_version: &'static str,
+    /// Every planned host was enrolled.
     pub completed: bool,
     pub(crate) interrupted: bool,
     /// The signal that stopped the run (`SIGINT`, `SIGTERM`, `SIGHUP`).
     pub signal: Option<String>,
+    /// One entry per planned host.
     pub hosts: Vec<HostReport>,
     pub(crate) skipped: Vec<SkippedHost>,
     /// Hosts this run took out of service that are not back up (whatever their status:
@@ -1524,26 +1597,37 @@ pub struct RunReport {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// A host the run left out of service.
 pub struct OutHost {
+    /// The host's name.
     pub name: String,
+    /// Its status in the Manager.
     pub status: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// How one host's cycle ended.
 pub struct HostReport {
+    /// The host's name.
     pub name: String,
+    /// The last step reached.
     pub step: Step,
     pub(crate) status: Option<String>,
+    /// Serial of the certificate before, hex.
     pub old_serial: Option<String>,
+    /// Serial of the certificate after, hex.
     pub new_serial: Option<String>,
+    /// The error that stopped the host's cycle.
     pub error: Option<String>,
     pub(crate) enrolled: bool,
 }
 
 /// Executor settings.
 pub struct ExecConfig {
+    /// Poll intervals and timeouts.
     pub timing: Timing,
+    /// The state file (resume point and record of the run).
     pub state_path: PathBuf,
     /// The current engine CA (the new host certificates must verify against it).
     pub ca_der: Vec<u8>,
