@@ -4,8 +4,8 @@
 //! Before this module each of these existed several times with small differences (a hidden
 //! global runtime for SSH, four builders; six "poll until this holds or the timeout passes"
 //! loops, each reading the monotonic clock itself; four worker pools). Here each exists once,
-//! and the poll loop takes its clock as an argument ([`Clock`]), so tests drive a deadline
-//! with a [`FakeClock`] instead of sleeping. This is the bottom layer: it knows nothing of
+//! and the poll loop takes its clock as an argument (`Clock`), so tests drive a deadline
+//! with a `FakeClock` instead of sleeping. This is the bottom layer: it knows nothing of
 //! PKI, hosts or the Manager.
 //!
 //! `pub` because the binary (the command line) builds its runtimes and maps its probes with

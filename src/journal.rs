@@ -336,7 +336,7 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// The system journal ([`DEFAULT_SOCKET`]).
+    /// The system journal (`/run/systemd/journal/socket`).
     pub fn system() -> Journal {
         Journal::at(Path::new(DEFAULT_SOCKET))
     }

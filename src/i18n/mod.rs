@@ -9,7 +9,7 @@
 //! `LC_ALL`, `LC_MESSAGES` and `LANG`, or `--lang`) and passes it down.
 //!
 //! Tables mixing Japanese and ASCII align by display width (a kanji or kana takes two
-//! columns): [`width`] and [`pad`].
+//! columns): `width` and `pad`.
 
 use std::fmt;
 

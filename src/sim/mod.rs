@@ -27,15 +27,21 @@ use state::{Effect, World};
 
 /// How to run a simulator.
 pub struct Config {
+    /// The PKI directory of the simulated Manager (its CA, apache certificate and host certificates).
     pub pki_dir: PathBuf,
+    /// Where the REST API listens.
     pub listen: SocketAddr,
+    /// The fleet and its behaviour.
     pub scenario: Scenario,
+    /// Factor applied to every simulated duration (below 1 speeds the simulation up).
     pub time_scale: f64,
     /// The `admin@internal` password (from a file or the environment, never argv).
     pub password: String,
+    /// Where the simulated state is kept between runs; `None`: in memory only.
     pub state_file: Option<PathBuf>,
     /// Host name printed in the URL (default: the engine FQDN).
     pub public_name: Option<String>,
+    /// SSO token lifetime, seconds; `None`: tokens never expire.
     pub token_lifetime_secs: Option<u64>,
     /// Unix milliseconds; the binary passes the system clock.
     pub now_ms: fn() -> i64,

@@ -9,6 +9,7 @@ const MIB: i64 = 1024 * 1024;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+/// A simulated fleet: clusters, hosts and how they behave (TOML).
 pub struct Scenario {
     /// Name the Manager is reached by (default: `ENGINE_FQDN` next to the PKI dir, else the
     /// apache certificate's first DNS name).
@@ -30,6 +31,7 @@ pub struct Scenario {
     #[serde(default)]
     pub(crate) clusters: Vec<ClusterSpec>,
     #[serde(default)]
+    /// The hosts.
     pub hosts: Vec<HostSpec>,
     #[serde(default)]
     pub(crate) vms: Vec<VmSpec>,
@@ -95,6 +97,7 @@ impl Default for Sso {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
+/// The hosted-engine part of a scenario.
 pub struct HostedEngine {
     pub(crate) global_maintenance: bool,
 }
@@ -116,7 +119,9 @@ fn hundred() -> i64 {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+/// One simulated host.
 pub struct HostSpec {
+    /// Its name.
     pub name: String,
     /// DNS name (certificate CN and SAN); default `<name>.example.test`.
     #[serde(default)]
@@ -285,6 +290,7 @@ pub(crate) const HOST_STATUSES: &[&str] = &[
 ];
 
 impl Scenario {
+    /// Reads a scenario from TOML text; the error names the problem.
     pub fn parse(text: &str) -> Result<Scenario, String> {
         let mut s: Scenario = toml::from_str(text).map_err(|e| e.to_string())?;
         if s.hosts.is_empty() && s.vms.is_empty() && s.clusters.is_empty() {

@@ -13,15 +13,25 @@ pub(crate) const USER: &str = "admin@internal-authz";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// A simulated host's status, as the REST API shows it.
 pub enum HostStatus {
+    /// Up.
     Up,
+    /// VMs migrating away on the way to maintenance.
     PreparingForMaintenance,
+    /// In maintenance.
     Maintenance,
+    /// Enroll Certificate (or host deploy) is running.
     Installing,
+    /// Host deploy failed.
     InstallFailed,
+    /// Vdsm cannot be reached.
     NonResponsive,
+    /// Connected but cannot serve.
     NonOperational,
+    /// No state yet.
     Unassigned,
+    /// Vdsm starting.
     Initializing,
 }
 
@@ -59,11 +69,16 @@ pub(crate) struct He {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// A simulated host.
 pub struct Host {
+    /// Its id (a UUID).
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its address (what the vdsm port is reached at).
     pub address: String,
     pub(crate) cluster: String,
+    /// Its status.
     pub status: HostStatus,
     pub(crate) memory: i64,
     pub(crate) schedulable: i64,
@@ -109,14 +124,19 @@ pub(crate) struct Vm {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// A simulated cluster.
 pub struct Cluster {
+    /// Its id (a UUID).
     pub id: String,
+    /// Its name.
     pub name: String,
     pub(crate) overcommit: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// An event of the simulated audit log.
 pub struct Event {
+    /// Its id (events are ordered by it).
     pub id: i64,
     pub(crate) code: i64,
     pub(crate) severity: String,
