@@ -17,6 +17,20 @@
 //!   [`AuditReport`]) or [`audit::run_with`] (streamed into an [`audit::Sink`], such as
 //!   [`audit::report::TableSink`] or [`audit::report::JsonSink`]); Prometheus and Nagios
 //!   outputs are in [`audit::alert`].
+//!
+//!   ```
+//!   use rhv_pki::audit::{self, Severity};
+//!
+//!   // Judged at 2026-12-07T00:00:00Z (Unix seconds): the library never reads the clock.
+//!   let pki_dir = "testdata/pki/4.2-sha1/etc/pki/ovirt-engine";
+//!   let cfg = rhv_pki::AuditConfig::new(pki_dir, 1_796_601_600);
+//!   let report = audit::run(&cfg)?;
+//!   // The 4.2 sample is signed with SHA-1, which RHEL 9 refuses.
+//!   assert!(report.findings.iter().any(|f| f.severity >= Severity::Warning
+//!       && matches!(f.problem, audit::Problem::Sha1Signature { .. })));
+//!   # Ok::<(), audit::AuditError>(())
+//!   ```
+//!
 //! - Change it: [`change::plan`] a [`change::Request`] under a [`ChangeConfig`] (a plain
 //!   [`change::Plan`], what `--dry-run` prints), then [`change::apply`] it: one transaction
 //!   with a backup, rolled back on any failure; [`change::txn::list_backups`] and
