@@ -191,7 +191,8 @@ pub struct PlannedHost {
     pub(crate) status: String,
     /// The host is the storage pool manager (SPM): the role is moved away first.
     pub spm: bool,
-    /// The host can run the HostedEngine VM: never two such hosts out at once.
+    /// The host can run the HostedEngine VM: while it is out, another such host with room for
+    /// that VM stays up.
     pub hosted_engine: bool,
     /// Memory of the VMs that must migrate away (bytes).
     pub vm_memory: u64,
@@ -223,7 +224,7 @@ pub struct Plan {
     pub(crate) kind: String,
     pub(crate) api_version: String,
     pub(crate) created_at: i64,
-    /// At most this many hosts of a cluster are in maintenance at once.
+    /// At most this many hosts are out (in maintenance or enrolling) at once: the largest wave.
     pub max_parallel: usize,
     /// The hosts to enroll.
     pub hosts: Vec<PlannedHost>,
