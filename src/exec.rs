@@ -4,8 +4,8 @@
 //! Before this module each of these existed several times with small differences (a hidden
 //! global runtime for SSH, four builders; six "poll until this holds or the timeout passes"
 //! loops, each reading the monotonic clock itself; four worker pools). Here each exists once,
-//! and the poll loop takes its clock as an argument ([`Clock`]), so tests drive a deadline
-//! with a [`FakeClock`] instead of sleeping. This is the bottom layer: it knows nothing of
+//! and the poll loop takes its clock as an argument (`Clock`), so tests drive a deadline
+//! with a `FakeClock` instead of sleeping. This is the bottom layer: it knows nothing of
 //! PKI, hosts or the Manager.
 //!
 //! `pub` because the binary (the command line) builds its runtimes and maps its probes with
@@ -54,7 +54,7 @@ pub fn runtime(threads: Threads) -> std::io::Result<tokio::runtime::Runtime> {
 
 /// The monotonic clock a poll loop reads and sleeps on. Not the wall clock: timestamps that
 /// end up in certificates or reports are always passed in as `now`.
-pub trait Clock: Send + Sync {
+pub(crate) trait Clock: Send + Sync {
     /// The current instant.
     fn now(&self) -> Instant;
     /// Blocks the thread for `d`.
@@ -65,7 +65,7 @@ pub trait Clock: Send + Sync {
 
 /// The real monotonic clock.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
+pub(crate) struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Instant {
@@ -80,39 +80,43 @@ impl Clock for SystemClock {
 }
 
 /// The system clock, for callers that need a `&'static dyn Clock`.
-pub static SYSTEM: SystemClock = SystemClock;
+pub(crate) static SYSTEM: SystemClock = SystemClock;
 
+#[cfg(test)]
 /// A clock that only moves when slept on: tests run deadlines of hours in no time.
 #[derive(Debug)]
-pub struct FakeClock {
+pub(crate) struct FakeClock {
     now: Mutex<Instant>,
     slept: Mutex<Vec<Duration>>,
 }
 
+#[cfg(test)]
 impl Default for FakeClock {
     fn default() -> Self {
         FakeClock::new()
     }
 }
 
+#[cfg(test)]
 impl FakeClock {
     /// A clock standing at the real "now", never moving by itself.
-    pub fn new() -> FakeClock {
+    pub(crate) fn new() -> FakeClock {
         FakeClock {
             now: Mutex::new(Instant::now()),
             slept: Mutex::new(Vec::new()),
         }
     }
     /// Moves the clock forward (as time passing elsewhere would).
-    pub fn advance(&self, d: Duration) {
+    pub(crate) fn advance(&self, d: Duration) {
         *self.now.lock().unwrap_or_else(|p| p.into_inner()) += d;
     }
     /// Every sleep asked of this clock, in order.
-    pub fn sleeps(&self) -> Vec<Duration> {
+    pub(crate) fn sleeps(&self) -> Vec<Duration> {
         self.slept.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
+#[cfg(test)]
 impl Clock for FakeClock {
     fn now(&self) -> Instant {
         *self.now.lock().unwrap_or_else(|p| p.into_inner())
@@ -129,7 +133,7 @@ impl Clock for FakeClock {
 
 /// How a poll loop ended (errors of the check are returned as `Err` instead).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Polled<T, L> {
+pub(crate) enum Polled<T, L> {
     /// The check said `Break(T)`.
     Met(T),
     /// The deadline passed; the last `Continue(L)` of the check.
@@ -138,18 +142,18 @@ pub enum Polled<T, L> {
 
 /// How often and for how long a loop polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Every {
+pub(crate) struct Every {
     /// Pause between two checks (the last pause is cut to the deadline).
-    pub interval: Duration,
+    pub(crate) interval: Duration,
     /// The check runs once more at or after this much time, then the loop gives up.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
 }
 
 /// Runs `check` (given the time elapsed since the loop started) until it says `Break`, or
 /// until `every.timeout` has passed after a check: then that check's `Continue` value is
 /// returned as [`Polled::TimedOut`]. The check always runs at least once, and once more at
 /// the deadline; an `Err` of the check ends the loop at once.
-pub fn poll_until<T, L, E>(
+pub(crate) fn poll_until<T, L, E>(
     clock: &dyn Clock,
     every: Every,
     mut check: impl FnMut(Duration) -> Result<ControlFlow<T, L>, E>,
@@ -169,7 +173,7 @@ pub fn poll_until<T, L, E>(
 }
 
 /// [`poll_until`] for an asynchronous check, sleeping without blocking the runtime.
-pub async fn poll_until_async<T, L, E, F, Fut>(
+pub(crate) async fn poll_until_async<T, L, E, F, Fut>(
     clock: &dyn Clock,
     every: Every,
     mut check: F,
@@ -204,7 +208,7 @@ fn pause(every: Every, elapsed: Duration) -> Duration {
 /// Runs `work` for every item on at most `max` threads (1 to 256); results in input order.
 /// Blocking work (TLS probes, SSH reads, key generation) only: from async code, call it
 /// inside `tokio::task::spawn_blocking`.
-pub fn par_map<T: Sync, R: Send>(
+pub(crate) fn par_map<T: Sync, R: Send>(
     items: &[T],
     max: usize,
     work: &(dyn Fn(&T) -> R + Sync),
@@ -236,7 +240,7 @@ pub fn par_map<T: Sync, R: Send>(
 
 /// [`par_map`] from async code: the pool runs on a blocking thread, the caller awaits it.
 /// Owns its items (a blocking task cannot borrow). A pool that panicked yields `None`.
-pub async fn par_map_blocking<T, R, F>(items: Vec<T>, max: usize, work: F) -> Option<Vec<R>>
+pub(crate) async fn par_map_blocking<T, R, F>(items: Vec<T>, max: usize, work: F) -> Option<Vec<R>>
 where
     T: Sync + Send + 'static,
     R: Send + 'static,

@@ -24,16 +24,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Where systemd-journald listens for native-protocol datagrams.
-pub const DEFAULT_SOCKET: &str = "/run/systemd/journal/socket";
+pub(crate) const DEFAULT_SOCKET: &str = "/run/systemd/journal/socket";
 
 /// `SYSLOG_IDENTIFIER` of every record.
-pub const IDENTIFIER: &str = "rhv-pki";
+pub(crate) const IDENTIFIER: &str = "rhv-pki";
 
 /// `MESSAGE_ID` of a record written when a change command finishes (fixed, for
 /// `journalctl MESSAGE_ID=…` and catalog entries).
-pub const MESSAGE_ID_FINISHED: &str = "6f1d1b0c3a5e4f4f9a1e2c7b8d0e5a31";
+pub(crate) const MESSAGE_ID_FINISHED: &str = "6f1d1b0c3a5e4f4f9a1e2c7b8d0e5a31";
 /// `MESSAGE_ID` of a record written when a long change command starts its work.
-pub const MESSAGE_ID_STARTED: &str = "0b8e3f2a9c6d4e1fa7b5c3d2e1f09a84";
+pub(crate) const MESSAGE_ID_STARTED: &str = "0b8e3f2a9c6d4e1fa7b5c3d2e1f09a84";
 
 /// Why a record did not reach the journal.
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +74,7 @@ pub struct CertChange {
 impl CertChange {
     /// `engine 1001 -> 1008 sha1WithRSAEncryption -> sha256WithRSAEncryption` (the signature
     /// part only when known; `-` for a serial not known).
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let or_dash = |s: &str| {
             if s.is_empty() {
                 "-".to_string()
@@ -128,7 +128,7 @@ impl Outcome {
     }
 
     /// `RHV_PKI_RESULT`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Outcome::Success => "success",
             Outcome::Failed => "failed",
@@ -140,7 +140,7 @@ impl Outcome {
 
     /// syslog `PRIORITY`: a change done is a notice (5); refused or mistyped, a warning (4);
     /// failed or left unfinished, an error (3).
-    pub fn priority(self) -> u8 {
+    pub(crate) fn priority(self) -> u8 {
         match self {
             Outcome::Success => 5,
             Outcome::Refused | Outcome::UsageError => 4,
@@ -153,9 +153,9 @@ impl Outcome {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
     /// `resign`, `hosts enroll`, `maintenance on`, …
-    pub command: String,
+    pub(crate) command: String,
     /// A `--dry-run`: recorded (PRIORITY info), marked `RHV_PKI_DRY_RUN=1`; nothing changed.
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// The PKI directory the command acted on.
     pub pki_dir: Option<String>,
     /// The backup this change made (`conf`, `resign`, `renew`, `hosts recover`), or the one a
@@ -199,7 +199,7 @@ fn valid_name(name: &str) -> bool {
 
 /// The phase a datagram reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// The long part of the command starts (after confirmation).
     Started,
     /// Finished with this exit status.
@@ -217,7 +217,7 @@ impl Record {
     }
 
     /// The journal `MESSAGE`: one line an admin reads in `journalctl`.
-    pub fn message(&self, phase: Phase, error: Option<&str>) -> String {
+    pub(crate) fn message(&self, phase: Phase, error: Option<&str>) -> String {
         let cmd = format!(
             "rhv-pki {}{}",
             self.command,
@@ -266,7 +266,7 @@ impl Record {
 
     /// The native-protocol datagram for `phase`; `lists: false` leaves out the per-item fields
     /// (certificates, units, hosts) and says so in `RHV_PKI_TRUNCATED=1`.
-    pub fn encode(&self, phase: Phase, error: Option<&str>, lists: bool) -> Vec<u8> {
+    pub(crate) fn encode(&self, phase: Phase, error: Option<&str>, lists: bool) -> Vec<u8> {
         let mut b = Vec::with_capacity(512);
         let (priority, message_id, phase_name) = match phase {
             Phase::Started => (6, MESSAGE_ID_STARTED, "started"),
@@ -336,7 +336,7 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// The system journal ([`DEFAULT_SOCKET`]).
+    /// The system journal (`/run/systemd/journal/socket`).
     pub fn system() -> Journal {
         Journal::at(Path::new(DEFAULT_SOCKET))
     }
@@ -346,11 +346,6 @@ impl Journal {
         Journal {
             socket: socket.to_path_buf(),
         }
-    }
-
-    /// Where the records go.
-    pub fn socket(&self) -> &Path {
-        &self.socket
     }
 
     /// Sends one datagram.
@@ -375,7 +370,7 @@ impl Journal {
 
     /// Sends `record` for `phase`; a datagram too large for the socket (thousands of hosts)
     /// goes again without its lists, marked `RHV_PKI_TRUNCATED=1`.
-    pub fn send(
+    pub(crate) fn send(
         &self,
         record: &Record,
         phase: Phase,

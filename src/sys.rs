@@ -14,18 +14,18 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Flushes the whole filesystem holding `f` (one call instead of an fsync per file).
-pub fn syncfs(f: &File) -> io::Result<()> {
+pub(crate) fn syncfs(f: &File) -> io::Result<()> {
     rustix::fs::syncfs(f).map_err(io::Error::from)
 }
 
 /// `access(path, W_OK)`: whether this process may write into `path` (real uid, like the
 /// shell's `test -w`), without writing anything.
-pub fn check_writable(path: &Path) -> io::Result<()> {
+pub(crate) fn check_writable(path: &Path) -> io::Result<()> {
     rustix::fs::access(path, rustix::fs::Access::WRITE_OK).map_err(io::Error::from)
 }
 
 /// Sets the access and modification times of `path` (following a symlink) to `sec.nsec`.
-pub fn set_times(path: &Path, sec: i64, nsec: i64) -> io::Result<()> {
+pub(crate) fn set_times(path: &Path, sec: i64, nsec: i64) -> io::Result<()> {
     let t = rustix::fs::Timespec {
         tv_sec: sec,
         tv_nsec: nsec as _,
@@ -56,8 +56,9 @@ pub fn effective_uid() -> u32 {
     rustix::process::geteuid().as_raw()
 }
 
+#[cfg(test)]
 /// The real user and group ids.
-pub fn ids() -> (u32, u32) {
+pub(crate) fn ids() -> (u32, u32) {
     (
         rustix::process::getuid().as_raw(),
         rustix::process::getgid().as_raw(),
@@ -65,23 +66,23 @@ pub fn ids() -> (u32, u32) {
 }
 
 /// The extended attribute holding a file's SELinux label.
-pub const SELINUX_XATTR: &str = "security.selinux";
+pub(crate) const SELINUX_XATTR: &str = "security.selinux";
 
 /// How [`atomic_write`] makes the new file.
 #[derive(Debug, Clone, Copy)]
 pub struct WriteOpts<'a> {
     /// Permission bits; `None`: 0600, as the temporary file is made.
-    pub mode: Option<u32>,
+    pub(crate) mode: Option<u32>,
     /// Owner and group; `None`: the writer's.
-    pub owner: Option<(u32, u32)>,
+    pub(crate) owner: Option<(u32, u32)>,
     /// The extended attribute carried over from the file replaced: [`SELINUX_XATTR`] (so a
     /// replaced file keeps its label; a new file gets its directory's default, as with
     /// `cp`), a `user.` one in tests, `None` for none. Where the file system has no such
     /// attribute or does not support it, nothing is copied and the write goes on.
-    pub keep_xattr: Option<&'a str>,
+    pub(crate) keep_xattr: Option<&'a str>,
     /// Crash tests: the process aborts after the temporary file is complete and synced,
     /// before the rename (like `kill -9` at the worst moment).
-    pub abort_before_rename: bool,
+    pub(crate) abort_before_rename: bool,
 }
 
 impl WriteOpts<'static> {
@@ -100,10 +101,10 @@ impl WriteOpts<'static> {
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {op}: {source}")]
 pub struct WriteError {
-    pub path: PathBuf,
-    pub op: &'static str,
+    pub(crate) path: PathBuf,
+    pub(crate) op: &'static str,
     #[source]
-    pub source: io::Error,
+    pub(crate) source: io::Error,
 }
 
 impl From<WriteError> for io::Error {
@@ -121,7 +122,7 @@ fn step<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(io::Error) -> Write
 }
 
 /// The temporary file [`atomic_write`] writes beside `path`: `.NAME.rhv-pki-PID.tmp`.
-pub fn tmp_name(path: &Path) -> PathBuf {
+pub(crate) fn tmp_name(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -130,7 +131,7 @@ pub fn tmp_name(path: &Path) -> PathBuf {
 }
 
 /// Whether a file name is one of [`tmp_name`]'s (left behind by a killed run).
-pub fn is_tmp_name(name: &str) -> bool {
+pub(crate) fn is_tmp_name(name: &str) -> bool {
     name.starts_with('.') && name.contains(".rhv-pki-") && name.ends_with(".tmp")
 }
 
@@ -142,7 +143,7 @@ pub fn fsync_dir(dir: &Path) -> Result<(), WriteError> {
 
 /// The value of extended attribute `name` of `path` (not following a symlink), `None` when
 /// it has none or the file system does not support it.
-pub fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
+pub(crate) fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
     // The size first; a value that grew in between is asked for again.
     for _ in 0..3 {
         let n = rustix::fs::lgetxattr_query(path, name).ok()?;
@@ -161,7 +162,7 @@ pub fn xattr(path: &Path, name: &str) -> Option<Vec<u8>> {
 
 /// Sets extended attribute `name` on an open file. A file system (or an attribute
 /// namespace) that does not support it is not an error: `Ok(false)`, nothing set.
-pub fn set_xattr(f: &File, name: &str, value: &[u8]) -> io::Result<bool> {
+pub(crate) fn set_xattr(f: &File, name: &str, value: &[u8]) -> io::Result<bool> {
     match rustix::fs::fsetxattr(f, name, value, rustix::fs::XattrFlags::empty()) {
         Ok(()) => Ok(true),
         Err(rustix::io::Errno::NOTSUP) => Ok(false),

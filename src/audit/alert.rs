@@ -145,8 +145,11 @@ pub const FINDING_CODES: &[&str] = &[
 /// happened (`rhv_pki_last_success_timestamp_seconds`; `--at` only moves the judging time).
 #[derive(Debug, Clone, Copy)]
 pub struct Run<'a> {
+    /// The Manager's name, the `manager` label.
     pub manager: &'a str,
+    /// `engine` for `audit`, `host` for `hosts audit`: the `scope` label.
     pub scope: &'a str,
+    /// When the audit finished, Unix seconds (UTC).
     pub finished: i64,
 }
 
@@ -324,7 +327,7 @@ pub fn previous_errors_total(text: &str) -> u64 {
 }
 
 /// The textfile `audit` writes.
-pub const TEXTFILE: &str = "rhv_pki.prom";
+pub(crate) const TEXTFILE: &str = "rhv_pki.prom";
 /// The textfile `hosts audit` writes (its own, so both can be collected side by side).
 pub const HOSTS_TEXTFILE: &str = "rhv_pki_hosts.prom";
 
@@ -416,16 +419,17 @@ pub fn nagios(r: &AuditReport, t: &Thresholds) -> (String, Status) {
 }
 
 /// Origin of the events rhv-pki posts into the Manager's audit log.
-pub const EVENT_ORIGIN: &str = "rhv-pki";
+pub(crate) const EVENT_ORIGIN: &str = "rhv-pki";
 
 /// An external event for the Manager's audit log, as plain data (the REST client that posts
 /// it is `net`'s, which the audit does not use).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryEvent {
+    /// The event text.
     pub description: String,
     /// `warning` or `alert`.
     pub severity: String,
-    /// Always [`EVENT_ORIGIN`].
+    /// Always `rhv-pki`.
     pub origin: String,
     /// Day number × 10 + severity rank (see [`summary_event`]).
     pub custom_id: i64,

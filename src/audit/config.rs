@@ -11,7 +11,9 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Window {
+    /// Days before notAfter from which a certificate is a warning.
     pub warn_days: i64,
+    /// Days before notAfter from which a certificate is critical.
     pub crit_days: i64,
 }
 
@@ -19,8 +21,9 @@ pub struct Window {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThresholdsFile {
+    /// `[thresholds] warn_days` (days), when set.
     pub warn_days: Option<i64>,
-    pub crit_days: Option<i64>,
+    pub(crate) crit_days: Option<i64>,
     /// apache, websocket-proxy (398-day certificates).
     pub web: Option<PartialWindow>,
     /// ca, qemu-ca.
@@ -29,10 +32,13 @@ pub struct ThresholdsFile {
     pub host: Option<PartialWindow>,
 }
 
+/// One class's window in the configuration file, either value may be left out.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartialWindow {
+    /// Days for a warning, when set.
     pub warn_days: Option<i64>,
+    /// Days for critical, when set.
     pub crit_days: Option<i64>,
 }
 
@@ -41,54 +47,78 @@ pub struct PartialWindow {
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     #[serde(default)]
+    /// `[thresholds]`: the expiry windows, per class.
     pub thresholds: ThresholdsFile,
     #[serde(default)]
+    /// `[audit]`: default paths.
     pub audit: AuditSection,
     #[serde(default)]
+    /// `[prometheus]`: the textfile collector output.
     pub prometheus: PrometheusSection,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// The `[audit]` section: defaults for the command line.
 pub struct AuditSection {
+    /// The PKI directory (`--root`).
     pub pki_dir: Option<PathBuf>,
+    /// engine.conf.d (`--engine-conf-dir`).
     pub engine_conf_dir: Option<PathBuf>,
+    /// File holding the entity stores' password (`--p12-password-file`).
     pub p12_password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// The `[prometheus]` section.
 pub struct PrometheusSection {
+    /// node_exporter's textfile collector directory (`--textfile-dir`).
     pub textfile_dir: Option<PathBuf>,
 }
 
+/// Where the configuration is read from when `--config` is not given (missing is fine).
 pub const DEFAULT_CONFIG: &str = "/etc/rhv-pki/config.toml";
 
 /// Why the config file is refused; every variant names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{}: {source}", path.display())]
+    /// The file cannot be read.
     Read {
+        /// The file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{}: {source}", path.display())]
+    /// The file is not valid TOML for this schema.
     Toml {
+        /// The file.
         path: PathBuf,
+        /// The parse error.
         source: toml::de::Error,
     },
     /// `section` is `[thresholds]` or `[thresholds.<class>]`.
     #[error("{}: {section}: {days} days is out of range 0..36500", path.display())]
     OutOfRange {
+        /// The file.
         path: PathBuf,
+        /// The section (`thresholds`, `thresholds.web`…).
         section: String,
+        /// The value given.
         days: i64,
     },
     #[error("{}: {section}: crit_days ({crit}) exceeds warn_days ({warn})", path.display())]
+    /// A critical window longer than the warning window.
     CritAboveWarn {
+        /// The file.
         path: PathBuf,
+        /// The section.
         section: String,
+        /// The critical window, days.
         crit: i64,
+        /// The warning window, days.
         warn: i64,
     },
 }
@@ -185,8 +215,11 @@ pub struct Thresholds {
     /// Engine-side entities that are neither web certificates nor CAs (engine, jboss, OVN,
     /// vmconsole, ...).
     pub default: Window,
+    /// Web certificates (apache, websocket-proxy…): warn 60 days, critical 30 by default.
     pub web: Window,
+    /// CA certificates: warn 365, critical 30 by default.
     pub ca: Window,
+    /// Host certificates (vdsm, libvirt, OVN): warn 365, critical 30 by default.
     pub host: Window,
 }
 
@@ -253,7 +286,7 @@ impl Thresholds {
     }
 
     /// `renew`'s window for an engine-side entity or CA (the warning window of its class).
-    pub fn renew_days(&self, name: &str) -> i64 {
+    pub(crate) fn renew_days(&self, name: &str) -> i64 {
         self.for_role(name, "engine").warn_days
     }
 
@@ -270,7 +303,7 @@ impl Thresholds {
     }
 
     /// The window that applies to a certificate row.
-    pub fn for_role(&self, role: &str, scope: &str) -> Window {
+    pub(crate) fn for_role(&self, role: &str, scope: &str) -> Window {
         match role {
             "apache" | "websocket-proxy" => self.web,
             "ca" | "qemu-ca" => self.ca,

@@ -27,10 +27,10 @@ use crate::i18n::{Lang, Messages, Text};
 use crate::pki::catalog;
 
 /// Version of the `el9` object of the JSON document; bump on incompatible changes.
-pub const VERSION: &str = "rhv-pki/el9/v1";
+pub(crate) const VERSION: &str = "rhv-pki/el9/v1";
 
 /// The finding codes the verdict is made of (the audit's own codes).
-pub const CODES: &[&str] = &[
+pub(crate) const CODES: &[&str] = &[
     "sha1-signature",
     "md5-signature",
     "weak-key",
@@ -59,17 +59,18 @@ pub struct Options {
 #[serde(rename_all = "camelCase")]
 pub struct Item {
     /// The audit's finding code.
-    pub code: &'static str,
-    pub severity: Severity,
-    pub path: String,
-    pub role: String,
+    pub(crate) code: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) path: String,
+    pub(crate) role: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
+    pub(crate) subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
+    /// Why it matters on EL9 (signature, key size, MAC).
     pub reason: String,
     /// The command that fixes it, as printed (an `rhv-pki` command where one exists).
-    pub fix: String,
+    pub(crate) fix: String,
     /// What the admin must fill in before running `fix` (its placeholders), when it has any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix_note: Option<String>,
@@ -84,24 +85,24 @@ pub struct Item {
 /// from engine.conf.d, right on the Manager), so the printed command carries the flag with a
 /// placeholder and this note, rather than a command that stops with "the Manager password is
 /// needed".
-pub const ENROLL_PLACEHOLDER: &str = " --password-file FILE";
+pub(crate) const ENROLL_PLACEHOLDER: &str = " --password-file FILE";
 /// The note of a fix carrying [`ENROLL_PLACEHOLDER`].
-pub const ENROLL_NOTE: &str = "FILE: a file holding the Manager's admin@internal password (or drop --password-file and set RHV_PKI_ENGINE_PASSWORD); add --engine-url URL (and --ca-file, --user) when the Manager is not https://<ENGINE_FQDN> of engine.conf.d — hosts audit --ssh did not talk to the Manager";
+pub(crate) const ENROLL_NOTE: &str = "FILE: a file holding the Manager's admin@internal password (or drop --password-file and set RHV_PKI_ENGINE_PASSWORD); add --engine-url URL (and --ca-file, --user) when the Manager is not https://<ENGINE_FQDN> of engine.conf.d — hosts audit --ssh did not talk to the Manager";
 
 /// The verdict: `ready` when `items` is empty. `notes` never change it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Verdict {
-    pub version: &'static str,
-    pub policy: &'static str,
-    pub ready: bool,
-    pub items: Vec<Item>,
-    pub notes: Vec<Item>,
+    pub(crate) version: &'static str,
+    pub(crate) policy: &'static str,
+    pub(crate) ready: bool,
+    pub(crate) items: Vec<Item>,
+    pub(crate) notes: Vec<Item>,
 }
 
 impl Verdict {
     /// Items per finding code, every code of [`CODES`] present (0 when absent).
-    pub fn counts(&self) -> Vec<(&'static str, usize)> {
+    pub(crate) fn counts(&self) -> Vec<(&'static str, usize)> {
         CODES
             .iter()
             .map(|c| (*c, self.items.iter().filter(|i| i.code == *c).count()))
@@ -110,7 +111,7 @@ impl Verdict {
 
     /// The distinct fixes, configuration first (so nothing new is signed SHA-1), then in item
     /// order: run them all and the verdict is READY.
-    pub fn fixes(&self) -> Vec<&str> {
+    pub(crate) fn fixes(&self) -> Vec<&str> {
         let mut seen = Vec::new();
         let conf = self.items.iter().filter(|i| i.code == "openssl-conf-sha1");
         let rest = self.items.iter().filter(|i| i.code != "openssl-conf-sha1");

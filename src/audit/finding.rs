@@ -27,13 +27,16 @@ pub(crate) fn row_status(expired: bool, worst: Option<Severity>) -> &'static str
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; nothing to do now (an audit with nothing worse exits 0).
     Info,
+    /// Needs attention before it breaks something (the audit exits 1, Nagios WARNING).
     Warning,
+    /// Breaks or is about to break the Manager or its hosts (the audit exits 2, Nagios CRITICAL).
     Critical,
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
@@ -110,73 +113,110 @@ impl Serialize for Reason {
 pub enum Problem {
     /// Signed with SHA-1: rejected by RHEL 9's DEFAULT crypto policy.
     Sha1Signature {
+        /// The signature algorithm's name as OpenSSL prints it (`sha1WithRSAEncryption`).
         algorithm: String,
     },
     /// Signed with MD5.
     Md5Signature {
+        /// The signature algorithm's name as OpenSSL prints it (`md5WithRSAEncryption`).
         algorithm: String,
     },
+    /// The certificate's notAfter has passed.
     Expired {
+        /// The certificate's notAfter, RFC 3339 (UTC).
         not_after: String,
+        /// The judging time (`--at` or the clock), RFC 3339 (UTC).
         now: String,
     },
+    /// The certificate's notBefore is still in the future.
     NotYetValid {
+        /// The certificate's notBefore, RFC 3339 (UTC).
         not_before: String,
+        /// The judging time, RFC 3339 (UTC).
         now: String,
     },
+    /// The certificate expires within its class's warning or critical window.
     Expiring {
+        /// The certificate's notAfter, RFC 3339 (UTC).
         not_after: String,
+        /// Whole days from the judging time to notAfter.
         days_left: i64,
+        /// The window (days) that was crossed: the class's warning or critical threshold.
         threshold_days: i64,
     },
     /// No subjectAltName: engine-setup renews it, browsers and EL8 libvirt reject it.
     MissingSan,
+    /// The subjectAltName does not name the host the certificate is served as.
     SanMismatch {
+        /// The DNS name the SAN must contain (the engine FQDN or the host's address).
         expected: String,
+        /// The SAN entries found, as `DNS:…` / `IP:…` strings.
         san: Vec<String>,
     },
     /// A dNSName that is not a host name (RFC 1123 labels, `*.` leftmost wildcard allowed):
     /// a comma list, shell text, a line break… (an unchecked `ENGINE_FQDN`).
     SanInvalid {
+        /// The offending SAN entry.
         name: String,
+        /// Why it is not a valid DNS name or address.
         reason: String,
     },
     /// A web certificate valid longer than 398 days (Safari / CA/B rule).
     WebValidityTooLong {
+        /// The validity period found, in days.
         days: i64,
+        /// The longest validity browsers accept for a TLS server certificate (398 days).
         max_days: i64,
     },
+    /// The key is shorter than the policy allows.
     WeakKey {
+        /// The key as described for a human (`RSA 1024`).
         key: String,
+        /// The smallest RSA key size accepted, in bits.
         min_bits: usize,
     },
     /// Not an RSA key: oVirt's scripts and the engine assume RSA.
     UnsupportedKey {
+        /// The key as described for a human (algorithm and size).
         key: String,
     },
+    /// The certificate does not verify against its issuing CA.
     ChainInvalid {
+        /// The CA it was checked against (catalog name, `ca` or `qemu-ca`).
         ca: String,
+        /// What OpenSSL (or the native check) reported.
         reason: Reason,
     },
+    /// The signature could not be checked: the algorithm is refused by this system's crypto (e.g. MD5 under FIPS).
     UnverifiableSignature {
+        /// The signature algorithm's name.
         algorithm: String,
     },
     /// A host certificate older than the Manager's CA: the CA was renewed since, the host
     /// still holds the old CA copy (`hosts enroll --only-needed` selects it, same code).
     IssuedBeforeCaRenewal {
+        /// The CA (catalog name) that was renewed.
         ca: String,
+        /// The CA's notBefore, RFC 3339: the certificate was issued before it.
         ca_not_before: String,
     },
     /// `certs/<name>.cer` is not the certificate inside `keys/<name>.p12`.
     CerP12Mismatch {
+        /// The `.cer` file (relative to the PKI dir).
         cer: String,
+        /// The PKCS#12 file holding a different certificate.
         p12: String,
     },
+    /// A private key does not belong to the certificate next to it.
     KeyMismatch {
+        /// The key file (relative to the PKI dir).
         key: String,
+        /// The certificate file it was compared with.
         cert: String,
     },
+    /// The PKCS#12 store cannot be opened.
     P12Unreadable {
+        /// What failed (format error, MAC, cipher), without the password.
         reason: Reason,
         /// The store did not open with the configured password (OpenSSL's MAC check failed):
         /// when every store says so, the audit reports the password once instead.
@@ -186,151 +226,223 @@ pub enum Problem {
     /// This OpenSSL refuses what the PKCS#12 is protected with (FIPS mode, no legacy
     /// provider): unusable under the crypto in force, the password not judged.
     P12AlgorithmRefused {
+        /// The PBE / MAC algorithms this system's OpenSSL refused, comma-separated.
         algorithms: String,
     },
     /// RC2-40 cert bag: OpenSSL 3 (RHEL 9) cannot open it without the legacy provider.
     P12LegacyRc2 {
+        /// The store's flavour as detected without the password (`RC2-40/3DES, SHA-1 MAC`).
         format: String,
     },
     /// The key bag has a friendlyName: Java's alias would not be `1`.
     P12FriendlyName,
     /// An iteration count above `p12format::MAX_P12_ITERATIONS`: not opened, no key derived.
     P12IterationsExcessive {
+        /// Which derivation is over the limit (the MAC or an encrypted part).
         what: String,
+        /// The iteration count the file asks for.
         count: u64,
+        /// The most iterations rhv-pki runs for one file.
         limit: u64,
     },
+    /// `openssl.conf` / `cacert.conf` still sets `default_md = sha1`.
     OpensslConfSha1 {
+        /// 1-based line number in the file.
         line: usize,
+        /// The value found.
         value: String,
     },
+    /// Apache's `SSLCACertificateFile` is not the Manager's CA.
     ApacheCaMismatch {
+        /// How they differ.
         reason: Reason,
     },
+    /// The certificate is not signed by the Manager's CA (a third-party web certificate): rhv-pki leaves it alone.
     ThirdPartyCert {
+        /// The issuer's distinguished name.
         issuer: String,
     },
+    /// A private key file is readable by more than its owner.
     KeyPermissions {
+        /// The mode found, octal (`0644`).
         mode: String,
+        /// The mode(s) accepted, octal.
         expected: String,
     },
+    /// A private key file is owned by the wrong user.
     KeyOwner {
+        /// The owner's numeric uid.
         uid: u32,
+        /// The user expected (`ovirt`, `root`…).
         expected: String,
     },
+    /// A copy of a CA certificate differs from the CA.
     CaCopyMismatch {
+        /// The copy (relative to the PKI dir).
         copy: String,
+        /// The CA file it should equal.
         ca: String,
     },
+    /// A file the audit needs cannot be read.
     Unreadable {
+        /// The I/O or parse error.
         reason: String,
     },
+    /// A file the catalog expects is absent.
     Missing {
+        /// The file or item that is missing.
         what: String,
     },
+    /// A symbolic link points outside the PKI dir.
     SymlinkOutsideTree {
+        /// Where the link points.
         target: String,
     },
+    /// A line of `database` (index.txt) cannot be parsed.
     IndexInvalid {
+        /// 1-based line number.
         line: usize,
+        /// What is wrong with it.
         reason: String,
     },
+    /// `serial.txt` is not above every serial in the index: the next issue would reuse a serial.
     SerialBehind {
+        /// The serial in `serial.txt`, hex.
         serial_txt: String,
+        /// The largest serial found in `index.txt`, hex.
         max_in_index: String,
     },
+    /// `ENGINE_FQDN` could not be found in engine.conf.d: the SAN cannot be checked.
     EngineFqdnUnknown {
+        /// Why (no file, no setting).
         reason: String,
     },
     /// A TLS endpoint serves another certificate than the file its service reads (the
     /// service was not restarted after the change): `audit --probe`, the cycle's verify step.
     RestartNeeded {
+        /// `host:port` probed.
         endpoint: String,
+        /// The address connected to (after resolution).
         address: String,
+        /// The systemd unit that has to restart to serve the new certificate.
         service: String,
+        /// Serial of the certificate served, hex.
         served_serial: String,
+        /// Serial of the certificate on disk, hex.
         on_disk_serial: String,
     },
     /// `audit --probe`: an endpoint the Manager is configured to serve showed no certificate.
     EndpointUnreachable {
+        /// `host:port` probed.
         endpoint: String,
+        /// The address tried.
         address: String,
+        /// The systemd unit behind the endpoint.
         service: String,
+        /// The connect or handshake error.
         reason: String,
     },
     /// A host could not be reached or logged into over SSH (the rest of the run goes on).
     HostUnreachable {
+        /// The SSH or TLS error.
         reason: String,
     },
     /// The host's SSH key is unknown or changed in known_hosts: not contacted.
     HostKeyUnverified {
+        /// Why the host key could not be verified against the known keys.
         reason: String,
     },
     /// A host's copy of a Manager CA is not the Manager's current CA certificate.
     HostCaStale {
+        /// The CA whose copy on the host is stale (catalog name).
         ca: String,
+        /// Serial of the host's copy, hex.
         copy_serial: String,
+        /// notAfter of the host's copy, RFC 3339.
         copy_not_after: String,
+        /// notAfter of the Manager's CA, RFC 3339.
         ca_not_after: String,
         /// Same subject and key (an old renewal of the same CA) or another CA altogether.
         same_key: bool,
     },
     /// A host file's owner is not the one host-deploy gives it.
     HostFileOwner {
+        /// The owner found, `user:group`.
         owner: String,
+        /// The owner expected, `user:group`.
         expected: String,
     },
     /// A host file's mode is not the one host-deploy gives it.
     HostFileMode {
+        /// The mode found, octal.
         mode: String,
+        /// The mode expected, octal.
         expected: String,
     },
     /// A host key file cannot be read or is not a private key (checked on the host).
     HostKeyUnreadable {
+        /// The error reading or parsing the host key.
         reason: String,
     },
     /// An rhv-pki change was interrupted (its backup's journal has no end mark): the PKI may
     /// be half-written until `command` (or the next change) undoes it.
     InterruptedChange {
+        /// The backup directory of the interrupted change (relative to the backup root).
         backup: String,
+        /// What the journal says was in progress.
         reason: String,
+        /// The command that finishes or undoes it (`rhv-pki rollback …`).
         command: String,
     },
     /// A vmconsole OpenSSH certificate of the wrong kind (user vs host).
     SshCertType {
+        /// The certificate type found (`user` / `host`).
         found: String,
+        /// The type expected.
         expected: String,
     },
     /// A vmconsole OpenSSH certificate not signed by the key of `ca.pem` (SHA-256 fingerprints).
     SshCertSigner {
+        /// Fingerprint of the key that signed it.
         signer: String,
+        /// The CA expected to have signed it (catalog name).
         ca: String,
     },
     /// Names the CA key as signer but its signature does not verify.
     SshCertSignature {
+        /// Fingerprint of the claimed signer.
         signer: String,
     },
     /// A vmconsole OpenSSH certificate without the principal oVirt gives it.
     SshCertPrincipals {
+        /// The principal that must be listed.
         expected: String,
+        /// The principals found.
         principals: Vec<String>,
     },
     /// `.truststore` lacks the alias oVirt imports a CA under (`cacert`, `qemu-cacert`).
     TruststoreAliasMissing {
+        /// The alias expected in `.truststore`.
         alias: String,
+        /// The CA the alias should hold (catalog name).
         ca: String,
     },
     /// A `.truststore` entry is not the current CA certificate.
     TruststoreStale {
+        /// The alias holding the old CA.
         alias: String,
+        /// The CA it should equal (catalog name).
         ca: String,
+        /// How it differs (serial, key, validity).
         reason: String,
         /// Same public key (an older copy of the same CA: peers still verify) or another CA.
         same_key: bool,
     },
     /// The PKCS#12 password opens none of the key stores; `source` is where it came from.
     P12PasswordWrong {
+        /// Where the password came from (a file path or `oVirt's default`).
         source: String,
+        /// How many stores refused it.
         files: usize,
     },
 }
@@ -597,7 +709,7 @@ impl Problem {
     }
 
     /// The host could not be read at all (SSH refused or untrusted, vdsm showed nothing).
-    pub fn host_not_reached(&self) -> bool {
+    pub(crate) fn host_not_reached(&self) -> bool {
         matches!(
             self,
             Problem::HostUnreachable { .. }
@@ -723,20 +835,23 @@ pub const HOST_RECOVER: &str = "rhv-pki hosts recover --ssh";
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
+    /// How bad it is.
     pub severity: Severity,
     /// Path relative to the PKI dir (absolute when outside it).
     pub path: String,
     /// The role of the certificate or file (`ca`, `engine`, `host`, `pki`…).
-    pub role: String,
+    pub(crate) role: String,
     #[serde(flatten)]
+    /// What is wrong, with the evidence (its serde tag is the stable finding `code`).
     pub problem: Problem,
+    /// One line for a human, derived from [`Finding::problem`] (English, stable).
     pub message: String,
     /// `hosts audit`: the Manager's address for the host the finding is about.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
     /// `hosts audit`: the host's cluster, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub(crate) cluster: Option<String>,
 }
 
 /// A finding as the audit keeps it until the document is written: the message is derived
@@ -766,7 +881,9 @@ impl Found {
 /// What a certificate is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
+    /// A CA of the catalog (`ca`, `qemu-ca`…), by catalog name.
     Ca(&'static str),
+    /// An entity of the catalog (`engine`, `apache`, `websocket-proxy`…), by catalog name.
     Entity(&'static str),
     /// `keys/<name>.p12` of a name not in the catalog.
     OtherEntity(String),
@@ -779,7 +896,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Role::Ca(n) | Role::Entity(n) => n.to_string(),
             Role::OtherEntity(n) => n.clone(),
@@ -788,7 +905,7 @@ impl Role {
             Role::HostOther => "host-other".into(),
         }
     }
-    pub fn scope(&self) -> &'static str {
+    pub(crate) fn scope(&self) -> &'static str {
         match self {
             Role::Host | Role::HostQemu | Role::HostOther => "host",
             _ => "engine",
@@ -800,21 +917,26 @@ impl Role {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertRecord {
-    pub role: String,
+    pub(crate) role: String,
+    /// `engine` for the Manager's own files, `host` for certificates of hosts.
     pub scope: &'static str,
     /// Main file (relative to the PKI dir).
-    pub path: String,
+    pub(crate) path: String,
     /// Other files holding the very same certificate (e.g. the p12 of an extracted `.cer`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub also_in: Vec<String>,
+    pub(crate) also_in: Vec<String>,
     #[serde(flatten)]
-    pub cert: Option<CertSummary>,
-    pub missing: bool,
+    pub(crate) cert: Option<CertSummary>,
+    pub(crate) missing: bool,
     /// `ok`, `warning`, `critical`, `expired` or `missing`.
     pub status: &'static str,
+    /// Seconds until notAfter at the audit's `now` (negative: expired); `None` when missing.
     pub residual_seconds: Option<i64>,
+    /// The catalog CA that issued it (`ca`, `qemu-ca`, …), when known.
     pub ca: Option<String>,
+    /// The codes of the findings about it.
     pub findings: Vec<&'static str>,
+    /// What to do about it (a command or advice), when anything.
     pub action: Option<String>,
     /// `action` as a catalogue message, when it was made from one (a table in another
     /// language renders it; `None`: the action is a command, shown as is).
@@ -822,23 +944,23 @@ pub struct CertRecord {
     pub advice: Option<Text>,
     /// `hosts audit`: the Manager's address for the host the certificate belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
     /// `hosts audit`: the host's cluster, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub(crate) cluster: Option<String>,
 }
 
 /// Files that are certificates but not in service: `certs/<SERIAL>.pem` copies and backups.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InventoryItem {
-    pub path: String,
+    pub(crate) path: String,
     /// `issued-copy`, `backup`, `ca-copy`.
-    pub kind: &'static str,
-    pub serial: Option<String>,
+    pub(crate) kind: &'static str,
+    pub(crate) serial: Option<String>,
     /// RFC 3339 in JSON, like the certificates' `notAfter`.
     #[serde(serialize_with = "ser_opt_time")]
-    pub not_after: Option<i64>,
+    pub(crate) not_after: Option<i64>,
 }
 
 pub(super) fn ser_opt_time<S: serde::Serializer>(t: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
@@ -852,25 +974,34 @@ pub(super) fn ser_opt_time<S: serde::Serializer>(t: &Option<i64>, s: S) -> Resul
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditReport {
+    /// The PKI directory audited, as given.
     pub pki_dir: String,
+    /// The Manager's FQDN from engine.conf.d, when found (needed for SAN checks).
     pub engine_fqdn: Option<String>,
+    /// The oVirt release whose layout the directory has, when recognised.
     pub era: Option<Era>,
+    /// Judging time, Unix seconds (UTC).
     pub now: i64,
+    /// Default warning window, days (per-class windows are in the configuration).
     pub warn_days: i64,
+    /// Default critical window, days.
     pub crit_days: i64,
+    /// Every certificate judged, in document order.
     pub certificates: Vec<CertRecord>,
+    /// Every finding, sorted by severity, path and code.
     pub findings: Vec<Finding>,
+    /// Certificate files that are not in service (issued copies, backups).
     pub inventory: Vec<InventoryItem>,
 }
 
 impl AuditReport {
     /// Worst severity of all findings (`None` = clean).
-    pub fn worst(&self) -> Option<Severity> {
+    pub(crate) fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
 
     /// What a [`Sink`] is told before the first certificate.
-    pub fn head(&self) -> ReportHead {
+    pub(crate) fn head(&self) -> ReportHead {
         ReportHead {
             pki_dir: self.pki_dir.clone(),
             engine_fqdn: self.engine_fqdn.clone(),
@@ -882,7 +1013,7 @@ impl AuditReport {
     }
 
     /// The totals a [`Sink`] is told at the end.
-    pub fn totals(&self) -> Totals {
+    pub(crate) fn totals(&self) -> Totals {
         let mut t = Totals::default();
         for c in &self.certificates {
             t.count_certificate(c);
@@ -918,38 +1049,38 @@ impl AuditReport {
 /// What is known before the first certificate (the `meta` block of the JSON document).
 #[derive(Debug, Clone)]
 pub struct ReportHead {
-    pub pki_dir: String,
-    pub engine_fqdn: Option<String>,
-    pub era: Option<Era>,
-    pub now: i64,
-    pub warn_days: i64,
-    pub crit_days: i64,
+    pub(crate) pki_dir: String,
+    pub(crate) engine_fqdn: Option<String>,
+    pub(crate) era: Option<Era>,
+    pub(crate) now: i64,
+    pub(crate) warn_days: i64,
+    pub(crate) crit_days: i64,
 }
 
 /// Certificates per status.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
-    pub total: usize,
-    pub ok: usize,
-    pub warning: usize,
+    pub(crate) total: usize,
+    pub(crate) ok: usize,
+    pub(crate) warning: usize,
     /// Includes the expired ones.
-    pub critical: usize,
-    pub expired: usize,
-    pub missing: usize,
+    pub(crate) critical: usize,
+    pub(crate) expired: usize,
+    pub(crate) missing: usize,
 }
 
 /// What a finished audit adds up to: the `summary` block and the exit status.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
-    pub certificates: Counts,
+    pub(crate) certificates: Counts,
     /// Findings per severity.
-    pub critical: usize,
-    pub warning: usize,
-    pub info: usize,
+    pub(crate) critical: usize,
+    pub(crate) warning: usize,
+    pub(crate) info: usize,
     /// Inventory items (backups, issued copies, CA copies).
-    pub inventory: usize,
+    pub(crate) inventory: usize,
     /// `hosts audit`: hosts whose certificates could not be read at all.
-    pub hosts_unreachable: usize,
+    pub(crate) hosts_unreachable: usize,
 }
 
 impl Totals {
@@ -977,7 +1108,7 @@ impl Totals {
     }
 
     /// Worst severity of all findings (`None` = clean).
-    pub fn worst(&self) -> Option<Severity> {
+    pub(crate) fn worst(&self) -> Option<Severity> {
         if self.critical > 0 {
             Some(Severity::Critical)
         } else if self.warning > 0 {
@@ -996,10 +1127,15 @@ impl Totals {
 /// order forces it to (findings, inventory, the few engine rows), so a sink that writes as it
 /// goes audits any number of host certificates in bounded memory.
 pub trait Sink {
+    /// Called once, before anything else, with the report's head.
     fn head(&mut self, head: &ReportHead) -> io::Result<()>;
+    /// Called for every certificate judged, in document order.
     fn certificate(&mut self, rec: &CertRecord) -> io::Result<()>;
+    /// Called for every finding, sorted by severity, path and code.
     fn finding(&mut self, finding: &Finding) -> io::Result<()>;
+    /// Called for every inventory item.
     fn inventory(&mut self, item: &InventoryItem) -> io::Result<()>;
+    /// Called last with the totals; a sink that buffers writes out here.
     fn finish(&mut self, totals: &Totals) -> io::Result<()>;
 }
 

@@ -41,13 +41,14 @@ pub use crate::pki::catalog::{DEFAULT_ENGINE_CONF_DIR, DEFAULT_P12_PASSWORD, DEF
 /// Default thresholds of the "other certificates" class; per-class windows (web 60 days,
 /// everything else 365, critical 30, as engine-setup and the Manager) are in
 /// [`config::BUILTIN`], which [`AuditConfig::new`] uses.
-pub const DEFAULT_WARN_DAYS: i64 = config::BUILTIN.default.warn_days;
-pub const DEFAULT_CRIT_DAYS: i64 = config::BUILTIN.default.crit_days;
+pub(crate) const DEFAULT_WARN_DAYS: i64 = config::BUILTIN.default.warn_days;
+pub(crate) const DEFAULT_CRIT_DAYS: i64 = config::BUILTIN.default.crit_days;
 const DAY: i64 = 86_400;
 
 /// Everything the audit needs to know; built by the CLI or a test.
 #[derive(Debug, Clone)]
 pub struct AuditConfig {
+    /// The Manager's PKI directory.
     pub pki_dir: PathBuf,
     /// `engine.conf.d` to read ENGINE_FQDN from; `None` when unknown.
     pub engine_conf_dir: Option<PathBuf>,
@@ -55,8 +56,11 @@ pub struct AuditConfig {
     pub root: Option<PathBuf>,
     /// Unix seconds the certificates are judged at.
     pub now: i64,
+    /// Default warning window, days (per-class windows come from the configuration).
     pub warn_days: i64,
+    /// Default critical window, days.
     pub crit_days: i64,
+    /// Password of the entity PKCS#12 stores (oVirt's default is `mypass`).
     pub p12_password: String,
     /// Worker threads (0 = available parallelism).
     pub threads: usize,
@@ -65,6 +69,7 @@ pub struct AuditConfig {
 }
 
 impl AuditConfig {
+    /// The defaults for `pki_dir` judged at `now` (Unix seconds, UTC): oVirt's store password, built-in windows, no engine.conf.d.
     pub fn new(pki_dir: impl Into<PathBuf>, now: i64) -> Self {
         AuditConfig {
             pki_dir: pki_dir.into(),
@@ -83,9 +88,12 @@ impl AuditConfig {
 /// The audit could not run at all (as opposed to findings about files).
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
+    /// The PKI directory cannot be audited (missing, not a directory, unreadable).
     #[error("{}", self.text())]
     PkiDir {
+        /// The directory given.
         path: PathBuf,
+        /// What is wrong with it.
         reason: PkiDirProblem,
     },
     /// The sink failed (e.g. stdout closed); the audit stopped.

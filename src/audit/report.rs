@@ -13,16 +13,22 @@ use crate::i18n::{self, Lang, Messages, Text};
 /// Overall state in Nagios terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
+    /// No finding above info.
     Ok,
+    /// A warning at worst.
     Warning,
+    /// A critical finding.
     Critical,
+    /// The audit itself failed (the PKI could not be read).
     Unknown,
 }
 
 impl Status {
+    /// The status of a whole report: its worst finding.
     pub fn of(report: &AuditReport) -> Status {
         Status::from_worst(report.worst())
     }
+    /// The status from totals (for a streamed audit).
     pub fn of_totals(totals: &Totals) -> Status {
         Status::from_worst(totals.worst())
     }
@@ -43,6 +49,7 @@ impl Status {
             Status::Unknown => 3,
         }
     }
+    /// `OK`, `WARNING`, `CRITICAL` or `UNKNOWN`, as Nagios prints it.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "OK",
@@ -84,9 +91,9 @@ fn utc(t: i64) -> String {
 }
 
 /// Counts per certificate status.
-pub use crate::audit::Counts;
+pub(crate) use crate::audit::Counts;
 
-pub fn counts(r: &AuditReport) -> Counts {
+pub(crate) fn counts(r: &AuditReport) -> Counts {
     r.totals().certificates
 }
 
@@ -160,6 +167,7 @@ impl<W: Write> TableSink<W> {
         }
     }
 
+    /// The writer back, once the audit is done.
     pub fn into_inner(self) -> W {
         self.w
     }
@@ -412,6 +420,7 @@ pub struct JsonDoc<'a> {
     summary: serde_json::Value,
 }
 
+/// The stable JSON document of a report (`serde_json::to_writer(json(&r))`).
 pub fn json(r: &AuditReport) -> JsonDoc<'_> {
     JsonDoc {
         kind: "PkiAudit",
@@ -439,6 +448,7 @@ pub struct JsonSink<W: Write> {
 const ARRAYS: [&str; 3] = ["certificates", "findings", "inventory"];
 
 impl<W: Write> JsonSink<W> {
+    /// A JSON writer to `w`: the same document as [`json()`], written as the audit goes.
     pub fn new(w: W) -> Self {
         JsonSink {
             w,
@@ -448,6 +458,7 @@ impl<W: Write> JsonSink<W> {
         }
     }
 
+    /// The writer back, once the audit is done.
     pub fn into_inner(self) -> W {
         self.w
     }

@@ -18,8 +18,11 @@ use crate::pki::verify::Issuer;
 
 /// Where a symlink inside the audited tree leads.
 pub enum Resolved {
+    /// The path is a file inside the PKI dir.
     File(PathBuf),
+    /// A symbolic link to nothing (its target).
     Dangling(String),
+    /// A symbolic link leading out of the PKI dir (its target).
     Outside(String),
 }
 

@@ -12,7 +12,7 @@ use crate::pki::conf;
 #[derive(Clone, PartialEq, Eq)]
 pub struct StorePassword {
     pub value: String,
-    pub origin: Option<PathBuf>,
+    pub(crate) origin: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for StorePassword {
@@ -36,8 +36,9 @@ impl StorePassword {
 /// The engine's key store and trust store passwords.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorePasswords {
+    /// The password of the engine's stores.
     pub engine_store: StorePassword,
-    pub trust_store: StorePassword,
+    pub(crate) trust_store: StorePassword,
 }
 
 /// Reads both passwords from `engine_conf_dir` (later files win, as in oVirt); oVirt's default

@@ -16,7 +16,7 @@ use super::{rel, CertRecord, Ctx, Out, Problem, Role, Severity, DAY};
 use crate::pki::cert::{self, rfc3339, CertSummary, Digest, KeyInfo, SigAlg};
 
 /// The principal of the user certificate (`ovirt-vmconsole-proxy`, the proxy's login).
-pub const USER_PRINCIPAL: &str = "ovirt-vmconsole-proxy";
+pub(crate) const USER_PRINCIPAL: &str = "ovirt-vmconsole-proxy";
 
 /// (entity, file, host certificate?)
 const FILES: [(&str, &str, bool); 2] = [

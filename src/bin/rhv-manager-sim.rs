@@ -2,6 +2,8 @@
 //! uses (see `rhv_pki::sim` and docs/simulator.md). This file only parses arguments, reads
 //! the password from a file or the environment (never argv) and starts the simulator.
 
+#![deny(unsafe_code)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -24,35 +24,37 @@ use crate::pki::sshcert::Vmconsole;
 use txn::Fault;
 
 /// Default CA validity when re-signing (the upgrade guide's runbook: 3650 days).
-pub const DEFAULT_CA_DAYS: i64 = 3650;
+pub(crate) const DEFAULT_CA_DAYS: i64 = 3650;
 /// oVirt 4.5: 1827 days for entity certificates, 398 for web certificates.
-pub const ENTITY_DAYS: i64 = 1827;
-pub const WEB_DAYS: i64 = 398;
-/// `renew` windows as engine-setup uses them: 60 days for web certs, the Manager's
-/// `CertExpirationWarnPeriodInDays` (365) for everything else; the built-in values of the
-/// per-class setting ([`crate::audit::alert::BUILTIN`]) that `ChangeConfig::windows` carries.
-pub const RENEW_WEB_DAYS: i64 = crate::audit::alert::BUILTIN.web.warn_days;
-pub const RENEW_OTHER_DAYS: i64 = crate::audit::alert::BUILTIN.default.warn_days;
+pub(crate) const ENTITY_DAYS: i64 = 1827;
+pub(crate) const WEB_DAYS: i64 = 398;
 
 /// Everything a change needs to know; built by the CLI.
 #[derive(Debug, Clone)]
 pub struct ChangeConfig {
+    /// The Manager's PKI directory (`/etc/pki/ovirt-engine`).
     pub pki_dir: PathBuf,
+    /// engine.conf.d, read for `ENGINE_FQDN` (the SAN of re-issued web certificates); `None` when not given.
     pub engine_conf_dir: Option<PathBuf>,
+    /// Time the new certificates start from and backups are named after, Unix seconds (UTC); passed in, never read from the clock.
     pub now: i64,
+    /// Password of the entity PKCS#12 stores (oVirt's default is `mypass`).
     pub p12_password: String,
-    /// CA validity from now when a CA is re-signed; `None`: [`DEFAULT_CA_DAYS`], but never
+    /// CA validity from now when a CA is re-signed; `None`: 3650 days, but never
     /// earlier than the CA's current notAfter (a re-sign must not shorten a 20-year CA).
     pub ca_days: Option<i64>,
     /// Overrides the per-entity validity (1827 / 398).
     pub days: Option<i64>,
     /// Overrides the p12 format family kept from the original.
     pub p12_format: Option<P12Family>,
+    /// Where the backup of every file about to change is made (one timestamped directory per change).
     pub backup_root: PathBuf,
+    /// How long to wait for the PKI lock (`ca.pem`'s flock, shared with engine-setup and the Manager) before giving up.
     pub lock_timeout: Duration,
-    /// The 4.2–4.4 lock directory (`None`: the live [`txn::LEGACY_LOCK_DIR`]); taken when
-    /// [`txn::LockEra::of`] the PKI dir says so, by every change and recovery alike.
+    /// The 4.2–4.4 lock directory (`None`: the live `/tmp/ovirt-engine-pki.v2.lock`); taken when
+    /// the PKI dir's era says so, by every change and recovery alike.
     pub legacy_lock_dir: Option<PathBuf>,
+    /// Test builds only (feature `fault-injection`): which PKI write fails or aborts; `None` in a product build.
     pub fault: Option<Fault>,
     /// Expiry windows per role class (config.toml `[thresholds]`): `renew` re-issues and
     /// `resign --all` includes what is inside its class's warning window.
@@ -69,14 +71,20 @@ pub enum Request {
     /// due (the renew windows), each skipped one said why; `force` re-signs healthy ones too.
     /// Named certificates are re-signed as asked.
     Resign {
+        /// Every SHA-1 certificate of the catalog (`--all`).
         all: bool,
+        /// Certificates named on the command line (catalog names).
         names: Vec<String>,
+        /// Re-sign even what is already SHA-256 (`--force`).
         force: bool,
     },
     /// Re-issue what expires within the window (per-entity defaults when `within` is None).
     Renew {
+        /// Renew what expires within this many days; `None`: each class's own warning window.
         within: Option<i64>,
+        /// Certificates named on the command line (catalog names); empty: every one that is due.
         names: Vec<String>,
+        /// Issue new keys instead of keeping the old ones (`--new-key`; never the engine key).
         new_key: bool,
     },
 }
@@ -85,29 +93,40 @@ pub enum Request {
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
     #[error(transparent)]
+    /// The request cannot be carried out on this PKI; nothing was changed.
     Refused(#[from] Refusal),
     #[error(transparent)]
+    /// A PKI file could not be read or parsed while planning; nothing was changed.
     Read(#[from] crate::Error),
     #[error(transparent)]
+    /// The transaction (backup, lock, writes, rollback) failed.
     Txn(#[from] txn::TxnError),
     #[error(transparent)]
+    /// Signing a certificate failed.
     Sign(#[from] sign::SignError),
     #[error(
         "the PKI directory changed since the plan was made ({0}); nothing was changed, run again"
     )]
+    /// The directory changed between planning and applying.
     Stale(Stale),
     #[error(
         "verification failed after writing, everything was rolled back (backup {backup}): {reason}"
     )]
+    /// The written PKI did not verify; every file was restored from the backup.
     Verify {
+        /// The backup directory the files were restored from.
         backup: String,
         #[source]
+        /// What did not verify.
         reason: Box<VerifyError>,
     },
     #[error("{reason}; everything was rolled back (backup {backup})")]
+    /// A step failed after writing began; every file was restored from the backup.
     RolledBack {
+        /// The backup directory the files were restored from.
         backup: String,
         #[source]
+        /// The failure that caused the rollback.
         reason: Box<ChangeError>,
     },
 }
@@ -116,69 +135,137 @@ pub enum ChangeError {
 #[derive(Debug, thiserror::Error)]
 pub enum Refusal {
     #[error("{}: not a directory (is this the Manager's PKI directory?)", .dir.display())]
-    NotADirectory { dir: PathBuf },
+    /// The PKI directory is not a directory.
+    NotADirectory {
+        /// The path given.
+        dir: PathBuf,
+    },
     #[error("{}: missing; nothing can be signed (restore ca.pem, e.g. from certs/ca.der)", .path.display())]
-    CaMissing { path: PathBuf },
+    /// `ca.pem` is missing.
+    CaMissing {
+        /// The `ca.pem` path.
+        path: PathBuf,
+    },
     #[error("{}: the {ca} private key is missing; cannot sign anything (restore it from a backup)", .path.display())]
-    CaKeyMissing { path: PathBuf, ca: &'static str },
+    /// The CA's private key is missing.
+    CaKeyMissing {
+        /// Where the key should be.
+        path: PathBuf,
+        /// The CA (catalog name).
+        ca: &'static str,
+    },
     #[error("{}: does not belong to {cert}; refusing to sign", .path.display())]
-    CaKeyMismatch { path: PathBuf, cert: &'static str },
+    /// The CA's private key does not belong to its certificate.
+    CaKeyMismatch {
+        /// The key file.
+        path: PathBuf,
+        /// The CA certificate it should belong to.
+        cert: &'static str,
+    },
     #[error("unknown certificate name '{name}'; known: {}", .known.join(", "))]
+    /// A name given is not in the catalog.
     UnknownName {
+        /// The name given.
         name: String,
+        /// The catalog names that are accepted.
         known: Vec<&'static str>,
     },
     #[error("refusing to rotate the engine key: it decrypts the secrets in the engine database, is the SSH key to every host and signs console tickets; renew engine with --keep-key")]
+    /// `renew engine` without `--keep-key`: the engine key is never rotated.
     EngineKeyNamed,
     #[error("refusing to rotate the engine key (engine is due): it decrypts the engine database secrets and is the SSH key to every host; run without --new-key, or name the other certificates explicitly")]
+    /// `renew --new-key` with `engine` due: the engine key is never rotated.
     EngineKeyDue,
     #[error("{}: no such file; {name} is not enrolled on this Manager", .p12.display())]
-    NotEnrolled { p12: PathBuf, name: &'static str },
+    /// The entity named has no store on this Manager.
+    NotEnrolled {
+        /// The store that would hold it.
+        p12: PathBuf,
+        /// The entity (catalog name).
+        name: &'static str,
+    },
     /// A named entity that is third-party or broken.
     #[error("{name}: {why}; refusing to touch it")]
-    HandsOff { name: &'static str, why: String },
+    HandsOff {
+        /// The entity (catalog name).
+        name: &'static str,
+        /// Why it is left alone.
+        why: String,
+    },
     /// `--all` with broken entities (each `name: why`).
     #[error("not re-signing anything while files are broken (restore them, or name the other certificates explicitly): {}", .broken.join("; "))]
-    Broken { broken: Vec<String> },
+    Broken {
+        /// Each broken entity as `name: why`.
+        broken: Vec<String>,
+    },
     #[error("{}: {reason}", .path.display())]
-    BadSerial { path: PathBuf, reason: String },
+    /// `serial.txt` cannot be used to issue.
+    BadSerial {
+        /// The `serial.txt` path.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// `ENGINE_FQDN` is set but is not a host name (the reason names the file and value).
     #[error("{reason}")]
-    BadEngineFqdn { reason: String },
+    BadEngineFqdn {
+        /// The file, the value and what is wrong with it.
+        reason: String,
+    },
     #[error("ENGINE_FQDN not found in {}; needed for {needed_for}", .conf_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_else(|| "engine.conf.d (none given)".into()))]
+    /// `ENGINE_FQDN` is needed but not found.
     NoEngineFqdn {
+        /// The engine.conf.d directory searched, when one was given.
         conf_dir: Option<PathBuf>,
+        /// What needs it (the web certificates' SAN).
         needed_for: String,
     },
     #[error("{}: missing; nothing was changed", .path.display())]
-    Missing { path: PathBuf },
+    /// A file the change needs is missing.
+    Missing {
+        /// The missing file.
+        path: PathBuf,
+    },
     #[error("{}: {source}; nothing was changed", .path.display())]
+    /// A file the change needs cannot be read.
     Unreadable {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// The I/O error.
         source: std::io::Error,
     },
-    /// A link the writes would not follow (see [`txn::resolve_write`]).
+    /// A link the writes would not follow (see `txn::resolve_write`).
     #[error("{0}; nothing was changed")]
     Link(#[source] txn::TxnError),
     #[error("{} and {} are the same file ({}) through a symbolic link; each must be its own file, nothing was changed", .first.display(), .second.display(), .real.display())]
+    /// Two files the change writes are one file through a symbolic link.
     SameFile {
+        /// The first path as named in the PKI dir.
         first: PathBuf,
+        /// The second path as named in the PKI dir.
         second: PathBuf,
+        /// The file both resolve to.
         real: PathBuf,
     },
     #[error("{}: {source} (trust store password from {}); nothing was changed", .path.display(), .password_from.as_ref().map_or_else(|| "oVirt's default".into(), |p| p.display().to_string()))]
+    /// `.truststore` cannot be read with its password.
     Truststore {
+        /// The trust store file.
         path: PathBuf,
         #[source]
+        /// What failed reading it.
         source: crate::pki::truststore::StoreError,
         /// Where the trust store password came from (`None`: oVirt's default).
         password_from: Option<PathBuf>,
     },
     #[error("{}: not writable ({source}); nothing was changed", .dir.display())]
+    /// A directory the change writes to is not writable.
     NotWritable {
+        /// The directory.
         dir: PathBuf,
         #[source]
+        /// The error of the write test.
         source: std::io::Error,
     },
     /// Rewriting `.truststore` failed while applying.
@@ -190,8 +277,10 @@ pub enum Refusal {
 #[derive(Debug, thiserror::Error)]
 pub enum TruststoreRewrite {
     #[error("{0}")]
+    /// A CA certificate could not be encoded for the store.
     Pem(String),
     #[error(transparent)]
+    /// The store could not be written.
     Store(#[from] crate::pki::truststore::StoreError),
 }
 
@@ -208,9 +297,19 @@ pub enum Stale {
     #[error("{0}")]
     File(String),
     #[error("serial.txt: {reason}")]
-    SerialUnreadable { reason: String },
+    /// `serial.txt` cannot be read any more.
+    SerialUnreadable {
+        /// The read or parse error.
+        reason: String,
+    },
     #[error("serial.txt is {} but the plan issues {}", sign::serial_text(*.found), sign::serial_text(*.planned))]
-    Serial { found: u128, planned: u128 },
+    /// `serial.txt` moved since planning: something else issued a certificate.
+    Serial {
+        /// The serial now in `serial.txt`.
+        found: u128,
+        /// The serial the plan would issue next.
+        planned: u128,
+    },
 }
 
 /// What the post-write check found wrong (then everything is rolled back).
@@ -223,76 +322,159 @@ pub enum VerifyError {
     #[error("{0} vanished")]
     Vanished(String),
     #[error("{file}: signed {found}")]
-    NotSha256 { file: String, found: String },
+    /// A written certificate is not signed with SHA-256.
+    NotSha256 {
+        /// The certificate file.
+        file: String,
+        /// The signature algorithm found.
+        found: String,
+    },
     #[error("{file}: serial changed")]
-    SerialChanged { file: &'static str },
+    /// A re-signed CA changed its serial.
+    SerialChanged {
+        /// The CA file.
+        file: &'static str,
+    },
     #[error("{file}: self-signature does not verify")]
-    SelfSignature { file: &'static str },
+    /// A re-signed CA's self-signature does not verify.
+    SelfSignature {
+        /// The CA file.
+        file: &'static str,
+    },
     #[error("{copy} differs from {of}")]
+    /// A copy of a CA certificate does not equal the CA after writing.
     CopyDiffers {
+        /// The copy (relative to the PKI dir).
         copy: &'static str,
+        /// The CA file it should equal.
         of: &'static str,
     },
     #[error("{file}: {source}")]
+    /// A written file cannot be read back.
     Unreadable {
+        /// The file.
         file: String,
         #[source]
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{}: no longer verifies against the re-signed {ca}", .path.display())]
-    NoLongerVerifies { path: PathBuf, ca: &'static str },
+    /// A certificate signed by the CA no longer verifies against the re-signed CA.
+    NoLongerVerifies {
+        /// The certificate.
+        path: PathBuf,
+        /// The CA (catalog name).
+        ca: &'static str,
+    },
     #[error("{name}: {why}")]
-    HandsOff { name: &'static str, why: String },
-    #[error("{name}: serial {found} instead of {expected}")]
-    WrongSerial {
+    /// A file the change must not touch was changed.
+    HandsOff {
+        /// The entity (catalog name).
         name: &'static str,
+        /// What changed.
+        why: String,
+    },
+    #[error("{name}: serial {found} instead of {expected}")]
+    /// A re-issued certificate has another serial than planned.
+    WrongSerial {
+        /// The catalog name of the certificate.
+        name: &'static str,
+        /// The serial found, hex.
         found: String,
+        /// The serial planned, hex.
         expected: String,
     },
     #[error("{}: not the issued certificate", .path.display())]
-    NotIssued { path: PathBuf },
+    /// The certificate on disk is not the one issued.
+    NotIssued {
+        /// The certificate file.
+        path: PathBuf,
+    },
     #[error("keys/{name}.p12: {reason}")]
-    P12Unreadable { name: &'static str, reason: String },
+    /// A written PKCS#12 cannot be opened with its password.
+    P12Unreadable {
+        /// The entity (catalog name).
+        name: &'static str,
+        /// The error opening it.
+        reason: String,
+    },
     #[error("keys/{name}.p12: written as {format}")]
-    P12Format { name: &'static str, format: String },
+    /// A written PKCS#12 is not in the flavour planned (the one the Manager's era reads).
+    P12Format {
+        /// The entity (catalog name).
+        name: &'static str,
+        /// The flavour found.
+        format: String,
+    },
     #[error(transparent)]
+    /// OpenSSL failed comparing keys.
     Key(#[from] openssl::error::ErrorStack),
     #[error(transparent)]
+    /// Reading an SSH key failed.
     SshKey(#[from] sign::SignError),
     #[error("{file}: {reason}")]
-    SshCert { file: String, reason: String },
+    /// A written OpenSSH certificate cannot be parsed.
+    SshCert {
+        /// The certificate file.
+        file: String,
+        /// The parse error.
+        reason: String,
+    },
     #[error("{file}: {}", .problems.join("; "))]
-    SshProblems { file: String, problems: Vec<String> },
+    /// A written OpenSSH certificate has the problems listed.
+    SshProblems {
+        /// The certificate file.
+        file: String,
+        /// What is wrong, one item each.
+        problems: Vec<String>,
+    },
     #[error("{file}: not the certificate planned")]
-    SshNotPlanned { file: String },
+    /// A written OpenSSH certificate is not the one planned.
+    SshNotPlanned {
+        /// The certificate file.
+        file: String,
+    },
     #[error("{file}: {source}")]
+    /// The public key next to an OpenSSH certificate cannot be read.
     SshPublicKey {
+        /// The file.
         file: String,
         #[source]
+        /// The parse error.
         source: ssh_key::Error,
     },
     #[error("{file}: not the key of keys/{name}.p12")]
-    SshNotTheKey { file: String, name: &'static str },
+    /// The OpenSSH certificate's key is not the key of the store it was made from.
+    SshNotTheKey {
+        /// The certificate file.
+        file: String,
+        /// The entity whose key it should certify.
+        name: &'static str,
+    },
     /// The transaction's own check: content, mode, owner, links.
     #[error(transparent)]
     Written(#[from] txn::TxnError),
 }
 
-pub type Result<T> = std::result::Result<T, ChangeError>;
+pub(crate) type Result<T> = std::result::Result<T, ChangeError>;
 
 /// `openssl.conf` fix.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfChange {
+    /// The configuration file (relative to the PKI dir).
     pub path: String,
+    /// 1-based line number of the `default_md` setting.
     pub line: usize,
+    /// The line as it is.
     pub from: String,
+    /// The line as it will be.
     pub to: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ItemKind {
+pub(crate) enum ItemKind {
     Ca,
     Entity,
 }
@@ -301,12 +483,14 @@ pub enum ItemKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyUse {
+    /// The certificate keeps its key (a re-sign, or a renewal without `--new-key`).
     Kept,
+    /// A new key is generated.
     New,
 }
 
 impl KeyUse {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             KeyUse::Kept => "kept",
             KeyUse::New => "new",
@@ -324,7 +508,7 @@ impl std::fmt::Display for KeyUse {
 /// are its description (the table and the JSON); the executor and the post-write check read
 /// only this, never those strings.
 #[derive(Debug, Clone)]
-pub enum Action {
+pub(crate) enum Action {
     /// Re-sign a CA with its own key, keeping its serial (`resign`, or `renew` of a CA).
     ResignCa {
         ca: &'static CaDef,
@@ -352,28 +536,37 @@ pub enum Action {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Item {
+    /// Catalog name of the certificate (`engine`, `ca`, `apache`…).
     pub name: String,
-    pub kind: ItemKind,
+    pub(crate) kind: ItemKind,
+    /// Why it is in the plan (SHA-1 signature, expiry within the window, `--force`…).
     pub reason: String,
     /// Files written (relative to the PKI dir), `.YYYYmmddHHMMSS` backups not included.
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
+    /// Serial of the certificate replaced, hex.
     pub old_serial: String,
     /// Same as `old_serial` for a CA (it must keep its serial).
     pub new_serial: String,
+    /// Signature algorithm of the certificate replaced.
     pub old_signature: String,
+    /// Signature algorithm of the new certificate (always `sha256WithRSAEncryption`).
     pub new_signature: &'static str,
+    /// notAfter of the certificate replaced, RFC 3339.
     pub old_not_after: String,
-    pub new_not_before: String,
+    pub(crate) new_not_before: String,
+    /// notAfter of the new certificate, RFC 3339.
     pub new_not_after: String,
+    /// Whether the key is kept or new.
     pub key: KeyUse,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The PKCS#12 flavour the store is written in (the one the Manager's era reads), for stores.
     pub p12_format: Option<String>,
     /// A vmconsole proxy entity's OpenSSH certificate, re-issued with it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub openssh: Option<OpensshItem>,
     /// What the executor does (the fields above describe it).
     #[serde(skip)]
-    pub action: Action,
+    pub(crate) action: Action,
 }
 
 /// The OpenSSH certificate of a vmconsole proxy entity (`certs/<name>-cert.pub`), re-issued
@@ -382,19 +575,23 @@ pub struct Item {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpensshItem {
+    /// The OpenSSH certificate file (relative to the PKI dir).
     pub file: String,
     /// `host` or `user`.
     pub cert_type: &'static str,
+    /// The key id written into the certificate.
     pub key_id: String,
+    /// The principals written into the certificate.
     pub principals: Vec<String>,
     /// `None`: the certificate was missing (or unreadable).
     pub old_not_after: Option<String>,
-    pub new_not_before: String,
+    pub(crate) new_not_before: String,
+    /// validBefore of the new certificate, RFC 3339.
     pub new_not_after: String,
     /// `certs/<name>.pub` rewritten too (a new key, or it did not hold the entity's key).
     pub public_key_file: Option<String>,
     /// The copy the proxy reads, outside the PKI directory: a manual step.
-    pub proxy_copy: String,
+    pub(crate) proxy_copy: String,
     /// Which of the two certificates (host or user): what the executor issues.
     #[serde(skip)]
     which: Vmconsole,
@@ -407,7 +604,9 @@ pub struct OpensshItem {
 /// Something deliberately left alone.
 #[derive(Debug, Clone, Serialize)]
 pub struct Skipped {
+    /// Catalog name of the certificate left alone.
     pub name: String,
+    /// Why it is left alone.
     pub reason: String,
 }
 
@@ -415,15 +614,21 @@ pub struct Skipped {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
+    /// Which command made the plan.
     pub command: Command,
+    /// The PKI directory, as given.
     pub pki_dir: String,
+    /// `ENGINE_FQDN`, when it was needed and found.
     pub engine_fqdn: Option<String>,
     /// `ENGINE_FQDN` as checked by the planner (what `engine_fqdn` shows): the SAN of web
     /// certificates and the principal of the vmconsole host certificate.
     #[serde(skip)]
-    pub engine_host: Option<HostName>,
+    pub(crate) engine_host: Option<HostName>,
+    /// The `default_md` line to change, for `conf` (or a re-sign that needs it).
     pub conf: Option<ConfChange>,
+    /// The certificates to re-sign or renew, CAs first.
     pub items: Vec<Item>,
+    /// Certificates the request named or matched that will not change, with the reason.
     pub skipped: Vec<Skipped>,
     /// Services to restart once applied.
     pub services: Vec<String>,
@@ -431,19 +636,23 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// sha256 of every input file at planning time; checked again under the lock.
     #[serde(skip)]
-    pub inputs: Vec<(String, Option<String>)>,
+    pub(crate) inputs: Vec<(String, Option<String>)>,
 }
 
 /// Which change command a plan is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Command {
+    /// `conf`: only `default_md = sha256` in the OpenSSL configurations.
     Conf,
+    /// `resign`: re-sign SHA-1 certificates with SHA-256, keeping their keys.
     Resign,
+    /// `renew`: re-issue certificates before they expire.
     Renew,
 }
 
 impl Command {
+    /// The subcommand's name (`conf`, `resign`, `renew`).
     pub fn as_str(self) -> &'static str {
         match self {
             Command::Conf => "conf",
@@ -460,6 +669,7 @@ impl std::fmt::Display for Command {
 }
 
 impl Plan {
+    /// Nothing to do: no configuration change and no certificate.
     pub fn is_empty(&self) -> bool {
         self.conf.is_none() && self.items.is_empty()
     }
@@ -489,17 +699,23 @@ fn host_text(h: &HostName) -> String {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Applied {
+    /// Whether any file was written.
     pub changed: bool,
+    /// The backup's name (the timestamped directory under the backup root), when one was made.
     pub backup: Option<String>,
+    /// The backup's full path, when one was made.
     pub backup_dir: Option<String>,
+    /// Files written, relative to the PKI dir.
     pub files_written: Vec<String>,
     /// Interrupted earlier runs rolled back before this one.
     pub recovered: Vec<String>,
+    /// What the admin must still do by hand (restart services, copy to hosts…), one line each.
     pub manual_steps: Vec<String>,
 }
 
 /// Progress reporting: only the binary knows how to show it.
 pub trait Progress {
+    /// Called before each step of the apply with a one-line description of it.
     fn step(&mut self, what: &str);
 }
 

@@ -1,7 +1,7 @@
 //! The only module that writes PKI files: locks, backups with a manifest, a write-ahead
 //! journal, atomic replacement that keeps modes and owners, and rollback.
 //!
-//! A change runs inside one [`Txn`]:
+//! A change runs inside one `Txn`:
 //! 1. take the locks oVirt's own enrollment scripts take (flock on `ca.pem` / `qemu-ca.pem`,
 //!    and the 4.2–4.4 lock directory when asked), waiting at most a timeout;
 //! 2. copy the whole PKI dir and `engine.conf.d` into `<backup-root>/<ID>/` with a
@@ -30,77 +30,154 @@ use crate::sys::{self, WriteOpts};
 #[derive(Debug, thiserror::Error)]
 pub enum TxnError {
     #[error("{path}: {op}: {source}")]
+    /// A file system operation failed.
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The operation (`rename`, `fsync`, `read directory`…).
         op: &'static str,
         #[source]
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{path}: still locked by another process after {waited_secs} s (an engine host enrollment or another rhv-pki run); nothing was changed")]
-    LockTimeout { path: PathBuf, waited_secs: u64 },
+    /// Another process held the PKI lock for longer than the configured timeout.
+    LockTimeout {
+        /// The lock file.
+        path: PathBuf,
+        /// Seconds waited.
+        waited_secs: u64,
+    },
     #[error("{path}: path escapes the PKI directory")]
-    Escapes { path: PathBuf },
+    /// A path given resolves outside the tree it belongs to.
+    Escapes {
+        /// The path given.
+        path: PathBuf,
+    },
     #[error("engine.conf.d: no engine.conf.d configured")]
+    /// A file of engine.conf.d was to be written but no engine.conf.d is configured.
     NoConfDir,
     #[error("{path}: is a directory")]
-    IsDirectory { path: PathBuf },
+    /// A file to write is a directory.
+    IsDirectory {
+        /// The path.
+        path: PathBuf,
+    },
     #[error("{path}: new file without mode/owner")]
-    NoMeta { path: PathBuf },
+    /// A new file was to be created without its mode and owner.
+    NoMeta {
+        /// The path.
+        path: PathBuf,
+    },
     #[error("{path}: {source}")]
+    /// The backup manifest cannot be written.
     ManifestWrite {
+        /// The manifest file.
         path: PathBuf,
         #[source]
+        /// The JSON error.
         source: serde_json::Error,
     },
     #[error("{path}: not a valid backup manifest: {source}")]
+    /// The backup manifest cannot be read.
     BadManifest {
+        /// The manifest file.
         path: PathBuf,
         #[source]
+        /// The JSON error.
         source: serde_json::Error,
     },
     #[error("{path}: backup copy does not match its manifest checksum")]
-    Checksum { path: PathBuf },
+    /// A backup copy no longer has the checksum recorded when it was taken.
+    Checksum {
+        /// The backup copy.
+        path: PathBuf,
+    },
     #[error("{backup}: backup is of {backup_of}, not of {}", .pki_dir.display())]
+    /// The backup was taken of another PKI directory.
     OtherPki {
+        /// The backup directory.
         backup: PathBuf,
+        /// The PKI directory the manifest names.
         backup_of: String,
+        /// The PKI directory given.
         pki_dir: PathBuf,
     },
     #[error("injected fault at write step {step}")]
-    Injected { step: usize },
+    /// Test builds only: the fault injected at this write step (feature `fault-injection`).
+    Injected {
+        /// The 1-based write step.
+        step: usize,
+    },
     #[error("backup {id} not found under {root}")]
-    NoSuchBackup { id: String, root: PathBuf },
-    /// A symbolic link rhv-pki will not write through (see [`resolve_write`]).
+    /// No backup with that id.
+    NoSuchBackup {
+        /// The id asked for.
+        id: String,
+        /// The backup root searched.
+        root: PathBuf,
+    },
+    /// A symbolic link rhv-pki will not write through (see `resolve_write`).
     #[error("{path}: a symbolic link to {target}, which {why}; rhv-pki only writes through links that stay inside {root} (replace the link by the file, or point it inside)")]
     Link {
+        /// The link.
         path: PathBuf,
+        /// Where it points.
         target: String,
+        /// Why it is refused (`leaves the PKI directory`, `is dangling`…).
         why: &'static str,
+        /// The tree links must stay inside.
         root: PathBuf,
     },
     /// The post-write check: what is on disk is not what was written.
     #[error("{path}: after writing: {found}")]
-    Verify { path: PathBuf, found: Mismatch },
+    Verify {
+        /// The file.
+        path: PathBuf,
+        /// How it differs from what was written.
+        found: Mismatch,
+    },
 }
 
 /// What the post-write check found instead of what was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Mismatch {
     #[error("not a regular file")]
+    /// The path is no longer a regular file.
     NotRegular,
     #[error("content differs from what was written")]
+    /// The content read back differs.
     Content,
     #[error("mode {found:04o} instead of {expected:04o}")]
-    Mode { found: u32, expected: u32 },
+    /// The mode differs.
+    Mode {
+        /// The mode found.
+        found: u32,
+        /// The mode written.
+        expected: u32,
+    },
     #[error("owner {}:{} instead of {}:{}", .found.0, .found.1, .expected.0, .expected.1)]
+    /// The owner differs.
     Owner {
+        /// `(uid, gid)` found.
         found: (u32, u32),
+        /// `(uid, gid)` written.
         expected: (u32, u32),
     },
     #[error("no longer the symbolic link to {}", .target.display())]
-    Link { target: PathBuf },
+    /// A symbolic link that was written through is no longer that link.
+    Link {
+        /// Where the link pointed.
+        target: PathBuf,
+    },
     #[error("mode {mode:04o} is wider than the {was:04o} of the file it replaced")]
-    Wider { mode: u32, was: u32 },
+    /// The new file's mode grants more than the file it replaced did.
+    Wider {
+        /// The new file's mode.
+        mode: u32,
+        /// The mode of the file it replaced.
+        was: u32,
+    },
 }
 
 type Result<T, E = TxnError> = std::result::Result<T, E>;
@@ -127,7 +204,9 @@ fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> Tx
 /// (`Abort`, like `kill -9`: no rollback, no unwinding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
+    /// The N-th mutating step (1-based) fails with an error; the transaction rolls back.
     Fail(usize),
+    /// The process is killed at the N-th mutating step (no rollback, no unwinding).
     Abort(usize),
     /// The N-th write lands with mode 0666, as on a file system that does not keep modes:
     /// the post-write check must catch it and the change roll back.
@@ -137,6 +216,7 @@ pub enum Fault {
 /// Where and how a transaction works.
 #[derive(Debug, Clone)]
 pub struct TxnConfig {
+    /// The Manager's PKI directory.
     pub pki_dir: PathBuf,
     /// `/etc/ovirt-engine/engine.conf.d`, backed up with the PKI dir when present.
     pub engine_conf_dir: Option<PathBuf>,
@@ -146,6 +226,7 @@ pub struct TxnConfig {
     pub lock_files: Vec<PathBuf>,
     /// The 4.2–4.4 lock directory (`/tmp/ovirt-engine-pki.v2.lock`), when that era is seen.
     pub legacy_lock_dir: Option<PathBuf>,
+    /// How long to wait for the locks before [`TxnError::LockTimeout`].
     pub lock_timeout: Duration,
     /// Backup id and `.YYYYmmddHHMMSS` suffix source (UTC seconds); the library never reads the clock.
     pub now: i64,
@@ -153,6 +234,7 @@ pub struct TxnConfig {
     pub reason: String,
     /// What kind of backup this is, as data (`reason` is only its wording).
     pub kind: BackupKind,
+    /// Test builds only (feature `fault-injection`): the fault to inject.
     pub fault: Option<Fault>,
 }
 
@@ -177,9 +259,9 @@ pub enum BackupKind {
 const LEGACY_BEFORE_ROLLBACK: &str = "before rollback to ";
 
 /// The lock directory of oVirt 4.2–4.4's `pki-enroll-request.sh`.
-pub const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
+pub(crate) const LEGACY_LOCK_DIR: &str = "/tmp/ovirt-engine-pki.v2.lock";
 
-/// [`LEGACY_LOCK_DIR`] of a tree: under `root` when the PKI is a copy (`--root`).
+/// `/tmp/ovirt-engine-pki.v2.lock` of a tree: under `root` when the PKI is a copy (`--root`).
 pub fn legacy_lock_dir(root: Option<&Path>) -> PathBuf {
     match root {
         Some(r) => r.join(LEGACY_LOCK_DIR.trim_start_matches('/')),
@@ -189,7 +271,7 @@ pub fn legacy_lock_dir(root: Option<&Path>) -> PathBuf {
 
 /// Which locks the Manager's own enrollment script takes on a PKI dir.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockEra {
+pub(crate) enum LockEra {
     /// 4.2–4.4: the `/tmp` lock directory (and, harmlessly, the CA files too).
     Legacy,
     /// 4.5+: `flock` on `ca.pem` / `qemu-ca.pem` only.
@@ -200,7 +282,7 @@ impl LockEra {
     /// No `qemu-ca.pem` (4.2/4.3) or a CA made for less than 5000 days (4.4's 3650; 4.5.1+
     /// makes 7300) is the legacy era. When `ca.pem` cannot be read the legacy lock is taken
     /// too: a lock nobody else uses costs nothing, a missed one lets two writers sign at once.
-    pub fn of(pki_dir: &Path) -> LockEra {
+    pub(crate) fn of(pki_dir: &Path) -> LockEra {
         if !pki_dir.join("qemu-ca.pem").exists() {
             return LockEra::Legacy;
         }
@@ -217,7 +299,7 @@ impl LockEra {
 
 impl TxnConfig {
     /// The one way every writer of a Manager PKI sets up its transaction: the era's locks
-    /// (the `/tmp` lock directory in 4.2–4.4, see [`LockEra::of`]; `ca.pem` and
+    /// (the `/tmp` lock directory in 4.2–4.4, see `LockEra::of`; `ca.pem` and
     /// `qemu-ca.pem` when present), so every change waits for an engine enrollment the same
     /// way. `engine_conf_dir` and `fault` start empty (struct update syntax sets them).
     pub fn for_pki(
@@ -252,14 +334,14 @@ impl TxnConfig {
 /// Which tree a manifest entry belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Tree {
+pub(crate) enum Tree {
     Pki,
     Conf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     File,
     Dir,
     Symlink,
@@ -268,35 +350,35 @@ pub enum Kind {
 /// One file as it was before the change.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct Entry {
-    pub tree: Tree,
+pub(crate) struct Entry {
+    pub(crate) tree: Tree,
     /// Relative to the tree's root.
-    pub path: String,
-    pub kind: Kind,
-    pub mode: u32,
-    pub uid: u32,
-    pub gid: u32,
+    pub(crate) path: String,
+    pub(crate) kind: Kind,
+    pub(crate) mode: u32,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub sha256: Option<String>,
+    pub(crate) sha256: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub size: Option<u64>,
+    pub(crate) size: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
 }
 
 /// `manifest.json` of a backup.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Manifest {
-    pub id: String,
-    pub created: String,
-    pub reason: String,
+pub(crate) struct Manifest {
+    pub(crate) id: String,
+    pub(crate) created: String,
+    pub(crate) reason: String,
     /// Absent in manifests written before it was recorded: see [`Manifest::kind`].
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub kind: Option<BackupKind>,
-    pub pki_dir: String,
-    pub engine_conf_dir: Option<String>,
-    pub entries: Vec<Entry>,
+    pub(crate) kind: Option<BackupKind>,
+    pub(crate) pki_dir: String,
+    pub(crate) engine_conf_dir: Option<String>,
+    pub(crate) entries: Vec<Entry>,
 }
 
 impl Manifest {
@@ -315,14 +397,14 @@ impl Manifest {
 
 /// File metadata to give a written file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Meta {
-    pub mode: u32,
-    pub uid: u32,
-    pub gid: u32,
+pub(crate) struct Meta {
+    pub(crate) mode: u32,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
 }
 
 impl Meta {
-    pub fn of(path: &Path) -> Result<Meta> {
+    pub(crate) fn of(path: &Path) -> Result<Meta> {
         let m = fs::symlink_metadata(path).map_err(io(path, "stat"))?;
         Ok(Meta {
             mode: m.mode() & 0o7777,
@@ -334,17 +416,17 @@ impl Meta {
 
 /// A running change. Dropping it without `commit` leaves the journal open, so the next run
 /// rolls it back: callers should call [`Txn::rollback`] on error.
-pub struct Txn {
+pub(crate) struct Txn {
     cfg: TxnConfig,
-    pub id: String,
+    pub(crate) id: String,
     /// `YYYYmmddHHMMSS` for the `.TS` copies oVirt admins know.
-    pub ts: String,
+    pub(crate) ts: String,
     dir: PathBuf,
     journal: File,
     step: usize,
     _locks: Vec<File>,
     /// Recovered (rolled back) interrupted runs found when starting.
-    pub recovered: Vec<String>,
+    pub(crate) recovered: Vec<String>,
     /// Every file written, for [`Txn::verify_written`].
     written: Vec<Written>,
     /// The backup's manifest: what each path was before the change.
@@ -366,7 +448,7 @@ struct Written {
 }
 
 /// `YYYYmmddHHMMSS` in UTC.
-pub fn timestamp(t: i64) -> String {
+pub(crate) fn timestamp(t: i64) -> String {
     let dt =
         time::OffsetDateTime::from_unix_timestamp(t).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
@@ -400,12 +482,12 @@ fn check_rel(rel: &str) -> Result<()> {
 
 /// Where a write to `rel` lands, decided once for every writer of PKI files.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WriteTarget {
+pub(crate) struct WriteTarget {
     /// The file actually replaced or created, relative to the tree's root: `rel` itself, or
     /// the target of the link `rel` is.
-    pub rel: String,
+    pub(crate) rel: String,
     /// `rel` is a symbolic link (inside the tree) that stays a link: its target is written.
-    pub via_link: Option<String>,
+    pub(crate) via_link: Option<String>,
 }
 
 /// Resolves `rel` under `root` for writing. A symbolic link whose target is a regular file
@@ -413,7 +495,7 @@ pub struct WriteTarget {
 /// `root`, dangles or loops, and a directory link on the way that leaves `root`, are refused
 /// with [`TxnError::Link`]. The planners call this for every file they will write, so a
 /// refusal comes before anything changes; [`Txn::write`] calls it again for each write.
-pub fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
+pub(crate) fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
     check_rel(rel)?;
     let path = root.join(rel);
     let croot = fs::canonicalize(root).map_err(io(root, "resolve"))?;
@@ -671,7 +753,7 @@ fn lock_legacy_dir(
 /// `clock`; they are held until the files are dropped. [`Txn::begin`] takes them; the
 /// simulated engine's enrollment takes them alone, as `pki-enroll-request.sh` does (no
 /// backup, no journal).
-pub fn take_locks(clock: &dyn Clock, cfg: &TxnConfig) -> Result<Vec<File>> {
+pub(crate) fn take_locks(clock: &dyn Clock, cfg: &TxnConfig) -> Result<Vec<File>> {
     let mut locks = Vec::new();
     if let Some(d) = &cfg.legacy_lock_dir {
         locks.push(lock_legacy_dir(clock, d, &cfg.pki_dir, cfg.lock_timeout)?);
@@ -874,7 +956,7 @@ impl Txn {
         })
     }
 
-    pub fn backup_dir(&self) -> &Path {
+    pub(crate) fn backup_dir(&self) -> &Path {
         &self.dir
     }
 
@@ -918,7 +1000,13 @@ impl Txn {
     /// resolved by [`resolve_write`]: a link inside the tree stays, and its target is
     /// replaced with the target's own mode, owner and SELinux label; any other link is
     /// refused. The file is checked on disk afterwards (content, mode, owner).
-    pub fn write(&mut self, tree: Tree, rel: &str, data: &[u8], meta: Option<Meta>) -> Result<()> {
+    pub(crate) fn write(
+        &mut self,
+        tree: Tree,
+        rel: &str,
+        data: &[u8],
+        meta: Option<Meta>,
+    ) -> Result<()> {
         self.write_as(tree, rel, data, meta, false)
     }
 
@@ -992,7 +1080,7 @@ impl Txn {
     /// written is still what was written (content, mode, owner), each link written through
     /// is still that link, and no file has a wider mode than the one it replaced. An error
     /// here means: roll back.
-    pub fn verify_written(&self) -> Result<()> {
+    pub(crate) fn verify_written(&self) -> Result<()> {
         for w in &self.written {
             check_on_disk(&w.path, &w.sha256, w.meta, w.link.as_ref())?;
             if w.restore {
@@ -1019,7 +1107,7 @@ impl Txn {
 
     /// `cp -a FILE FILE.<ts>` the way oVirt's `common_backup` does (a new file).
     /// A link is copied as the file it points to, with that file's mode and owner.
-    pub fn backup_copy(&mut self, tree: Tree, rel: &str) -> Result<String> {
+    pub(crate) fn backup_copy(&mut self, tree: Tree, rel: &str) -> Result<String> {
         let real = resolve_write(self.root(tree)?, rel)?;
         let src = self.root(tree)?.join(&real.rel);
         let data = fs::read(&src).map_err(io(&src, "read"))?;
@@ -1038,7 +1126,7 @@ impl Txn {
     }
 
     /// Removes a file (restored by rollback from the backup).
-    pub fn remove(&mut self, tree: Tree, rel: &str) -> Result<()> {
+    pub(crate) fn remove(&mut self, tree: Tree, rel: &str) -> Result<()> {
         check_rel(rel)?;
         let path = self.root(tree)?.join(rel);
         if fs::symlink_metadata(&path).is_err() {
@@ -1054,7 +1142,7 @@ impl Txn {
     }
 
     /// Creates or replaces a symlink atomically.
-    pub fn symlink(&mut self, tree: Tree, rel: &str, target: &str) -> Result<()> {
+    pub(crate) fn symlink(&mut self, tree: Tree, rel: &str, target: &str) -> Result<()> {
         check_rel(rel)?;
         let path = self.root(tree)?.join(rel);
         let exists = fs::symlink_metadata(&path).is_ok();
@@ -1072,7 +1160,7 @@ impl Txn {
     }
 
     /// Sets mode and owner of an existing path (directories included).
-    pub fn chmod(&mut self, tree: Tree, rel: &str, meta: Meta) -> Result<()> {
+    pub(crate) fn chmod(&mut self, tree: Tree, rel: &str, meta: Meta) -> Result<()> {
         let path = self.root(tree)?.join(rel);
         if Meta::of(&path)? == meta {
             return Ok(());
@@ -1087,7 +1175,7 @@ impl Txn {
 
     /// After replacing a locked file by rename (ca.pem), lock the new inode too: enrollment
     /// scripts that open the path from now on must wait for us as well.
-    pub fn relock(&mut self, tree: Tree, rel: &str) -> Result<()> {
+    pub(crate) fn relock(&mut self, tree: Tree, rel: &str) -> Result<()> {
         let path = self.root(tree)?.join(rel);
         let f = File::open(&path).map_err(io(&path, "open for locking"))?;
         flock_wait(&SYSTEM, &f, &path, self.cfg.lock_timeout)?;
@@ -1096,13 +1184,13 @@ impl Txn {
     }
 
     /// Marks the change complete; the backup stays for `rhv-pki rollback`.
-    pub fn commit(mut self) -> Result<String> {
+    pub(crate) fn commit(mut self) -> Result<String> {
         self.log("commit")?;
         Ok(self.id)
     }
 
     /// Undoes everything this transaction did, restoring from its backup.
-    pub fn rollback(mut self) -> Result<String> {
+    pub(crate) fn rollback(mut self) -> Result<String> {
         undo(&self.cfg, &self.dir)?;
         self.log("rolled-back")?;
         Ok(self.id)
@@ -1274,7 +1362,7 @@ pub fn recover_locked(cfg: &TxnConfig) -> Result<Vec<String>> {
 
 /// Rolls back every journal under the backup root that has no end mark.
 /// Returns the ids it rolled back.
-pub fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
+pub(crate) fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
     let mut done = Vec::new();
     for b in list_backups(&cfg.backup_root)? {
         if b.state != BackupState::Incomplete {
@@ -1306,6 +1394,7 @@ pub fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+/// What became of the change a backup was taken for.
 pub enum BackupState {
     /// The change completed.
     Committed,
@@ -1317,15 +1406,22 @@ pub enum BackupState {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// One backup directory under the backup root, as `rhv-pki backups` lists it.
 pub struct BackupInfo {
+    /// The backup's id: its directory name, the change's `YYYYmmddHHMMSS` (UTC), with `-N` added when that name was taken.
     pub id: String,
+    /// When it was taken, RFC 3339 (UTC).
     pub created: String,
+    /// What it was taken for (the command).
     pub reason: String,
     /// Typed data behind `reason` (not part of the JSON listing).
     #[serde(skip)]
     pub kind: BackupKind,
+    /// The PKI directory it is a backup of.
     pub pki_dir: String,
+    /// How many files it holds.
     pub files: usize,
+    /// Whether its change committed, was undone, or was interrupted.
     pub state: BackupState,
 }
 
@@ -1372,10 +1468,13 @@ pub fn list_backups(root: &Path) -> Result<Vec<BackupInfo>> {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RestoreReport {
+    /// The id of the backup restored.
     pub restored_from: String,
     /// The backup taken of the state just before the rollback (so it can be undone too).
     pub safety_backup: String,
+    /// Files restored from the backup, relative to their tree.
     pub restored: Vec<String>,
+    /// Files the change had created, removed again.
     pub removed: Vec<String>,
 }
 

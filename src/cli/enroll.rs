@@ -909,7 +909,9 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                         .unwrap_or_default()
                 ));
                 if h.manager_said_install_failed {
-                    t.push_str("    (the Manager said install_failed; vdsm served the new certificate)\n");
+                    t.push_str(
+                        "    (the Manager said install_failed; vdsm served the new certificate)\n",
+                    );
                 }
             }
             out(&t)

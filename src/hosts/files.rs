@@ -22,7 +22,7 @@ const DAY: i64 = 86_400;
 /// What a host file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum FileKind {
+pub(crate) enum FileKind {
     /// A leaf certificate signed by the Manager (`key` is its private key file).
     Cert,
     /// A private key (only its public half is ever read).
@@ -44,29 +44,29 @@ pub enum FileKind {
 #[serde(rename_all = "camelCase")]
 pub struct HostFile {
     /// `vdsm`, `libvirt-spice`, `libvirt-vnc`, `libvirt-migrate`, `libvirt`, `ovn`, `vmconsole`.
-    pub set: &'static str,
-    pub path: &'static str,
-    pub kind: FileKind,
+    pub(crate) set: &'static str,
+    pub(crate) path: &'static str,
+    pub(crate) kind: FileKind,
     /// The Manager CA it belongs to (copies) or is signed by (certificates).
     #[serde(skip)]
-    pub ca: CaKind,
+    pub(crate) ca: CaKind,
     /// For certificates: their private key file.
-    pub key: Option<&'static str>,
-    pub link_to: Option<&'static str>,
+    pub(crate) key: Option<&'static str>,
+    pub(crate) link_to: Option<&'static str>,
     /// `user:group` host-deploy gives it (checked for keys).
-    pub owner: &'static str,
-    pub mode: u32,
+    pub(crate) owner: &'static str,
+    pub(crate) mode: u32,
 }
 
 /// A group of files that exists or not as a whole.
 #[derive(Debug, Clone, Copy)]
-pub struct HostSet {
-    pub name: &'static str,
+pub(crate) struct HostSet {
+    pub(crate) name: &'static str,
     /// The set is audited only when this directory exists (`None` = always).
-    pub when_dir: Option<&'static str>,
+    pub(crate) when_dir: Option<&'static str>,
     /// Missing files of an audited set are critical (vdsm) or warnings.
-    pub critical: bool,
-    pub files: &'static [HostFile],
+    pub(crate) critical: bool,
+    pub(crate) files: &'static [HostFile],
 }
 
 const fn f(
@@ -94,7 +94,7 @@ use CaKind::{Engine as E, Qemu as Q};
 use FileKind::*;
 
 /// The 4.5 host layout (ovirt-host-deploy-*-certificates roles, vdsm pki.py).
-pub const SETS: &[HostSet] = &[
+pub(crate) const SETS: &[HostSet] = &[
     HostSet {
         name: "vdsm",
         when_dir: None,
@@ -365,7 +365,7 @@ pub fn all_files() -> impl Iterator<Item = &'static HostFile> {
 }
 
 /// The role name of a set's rows (`host-vdsm`, `host-libvirt-migrate`, …).
-pub fn role_name(set: &str) -> String {
+pub(crate) fn role_name(set: &str) -> String {
     format!("host-{set}")
 }
 
@@ -380,6 +380,7 @@ pub struct HostSpec {
     pub name: String,
     /// Where to connect (defaults to `name`).
     pub addr: String,
+    /// SSH port.
     pub port: u16,
 }
 
@@ -389,32 +390,79 @@ pub struct HostSpec {
 pub enum HostFilesError {
     /// The name part is empty or holds `/`, a space or NUL.
     #[error("--host '{spec}': bad host name (expected NAME[=ADDR[:PORT]])")]
-    BadName { spec: String, name: String },
+    BadName {
+        /// The whole `--host` value.
+        spec: String,
+        /// Its name part.
+        name: String,
+    },
+    /// An IPv6 address opened with `[` is not closed.
     #[error("--host '{spec}': unclosed [ (expected NAME[=ADDR[:PORT]])")]
-    UnclosedBracket { spec: String },
+    UnclosedBracket {
+        /// The whole `--host` value.
+        spec: String,
+    },
     /// The port is not a number from 0 to 65535 (0 is [`HostFilesError::EmptyAddress`]).
     #[error("--host '{spec}': bad port (expected NAME[=ADDR[:PORT]])")]
-    BadPort { spec: String, port: String },
+    BadPort {
+        /// The whole `--host` value.
+        spec: String,
+        /// The port as given.
+        port: String,
+    },
+    /// Something other than `:PORT` follows a bracketed IPv6 address.
     #[error("--host '{spec}': garbage after ] (expected NAME[=ADDR[:PORT]])")]
-    AfterBracket { spec: String, garbage: String },
+    AfterBracket {
+        /// The whole `--host` value.
+        spec: String,
+        /// What follows the `]`.
+        garbage: String,
+    },
+    /// The address is empty or the port is 0.
     #[error("--host '{spec}': empty address or port 0 (expected NAME[=ADDR[:PORT]])")]
     EmptyAddress {
+        /// The whole `--host` value.
         spec: String,
+        /// The address part (may be empty).
         addr: String,
+        /// The port (0 is refused).
         port: u16,
     },
     /// The collect output names a file number the command was not given.
     #[error("unexpected output line for file #{index}")]
-    UnknownFile { index: usize, files: usize },
+    UnknownFile {
+        /// The file number in the output (0-based).
+        index: usize,
+        /// How many files the command was given.
+        files: usize,
+    },
+    /// A file's content is not valid base64.
     #[error("bad base64: {reason}")]
-    Base64 { line: String, reason: String },
+    Base64 {
+        /// The output line.
+        line: String,
+        /// The decoder's reason.
+        reason: String,
+    },
+    /// A `stat` line does not have the expected fields.
     #[error("bad stat line '{line}'")]
-    StatLine { line: String },
+    StatLine {
+        /// The output line.
+        line: String,
+    },
+    /// A `stat` line's mode is not octal.
     #[error("bad mode in '{line}'")]
-    Mode { line: String, mode: String },
+    Mode {
+        /// The output line.
+        line: String,
+        /// The mode field as printed.
+        mode: String,
+    },
 }
 
 impl HostSpec {
+    /// Parses `NAME[=ADDR[:PORT]]` (an IPv6 address in brackets); `default_port` when none
+    /// is given. The error quotes the value and says what is wrong.
     pub fn parse(s: &str, default_port: u16) -> Result<HostSpec, HostFilesError> {
         let spec = || s.to_string();
         let bad_port = |p: &str| HostFilesError::BadPort {
@@ -471,7 +519,7 @@ impl HostSpec {
     }
 
     /// `DNS:<name>` or `IP:<name>`, as the engine's CertificateUtils.getSan.
-    pub fn san(&self) -> String {
+    pub(crate) fn san(&self) -> String {
         if self.name.parse::<std::net::IpAddr>().is_ok() {
             format!("IP:{}", self.name)
         } else {
@@ -483,6 +531,7 @@ impl HostSpec {
 /// How hosts are reached.
 #[derive(Debug, Clone)]
 pub struct Reach {
+    /// SSH options.
     pub ssh: SshOptions,
     /// Relocate host paths under this directory; `{host}` is replaced by the host name.
     pub host_prefix: Option<String>,
@@ -491,7 +540,7 @@ pub struct Reach {
 }
 
 impl Reach {
-    pub fn prefix_for(&self, host: &str) -> Option<PathBuf> {
+    pub(crate) fn prefix_for(&self, host: &str) -> Option<PathBuf> {
         self.host_prefix
             .as_ref()
             .map(|p| PathBuf::from(p.replace("{host}", host)))
@@ -543,33 +592,33 @@ pub fn manager_hosts(pki_dir: &Path, now: i64) -> Result<Vec<String>, audit::Aud
 
 /// What one remote file looked like.
 #[derive(Debug, Clone, Default)]
-pub struct Seen {
-    pub exists: bool,
-    pub mode: u32,
-    pub uid: u32,
-    pub gid: u32,
+pub(crate) struct Seen {
+    pub(crate) exists: bool,
+    pub(crate) mode: u32,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
     /// `user:group` names on the host (numbers when the names are unknown there).
-    pub owner: String,
-    pub link: Option<String>,
+    pub(crate) owner: String,
+    pub(crate) link: Option<String>,
     /// Certificates, CA copies, `.pub` files.
-    pub content: Option<Vec<u8>>,
+    pub(crate) content: Option<Vec<u8>>,
     /// Keys: DER SubjectPublicKeyInfo derived on the host.
-    pub public_der: Option<Vec<u8>>,
+    pub(crate) public_der: Option<Vec<u8>>,
     /// Keys: why `openssl pkey` failed on the host.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 /// Everything read from a host, by absolute (unprefixed) path.
 #[derive(Debug, Clone, Default)]
-pub struct HostState {
-    pub files: HashMap<String, Seen>,
+pub(crate) struct HostState {
+    pub(crate) files: HashMap<String, Seen>,
 }
 
 impl HostState {
-    pub fn get(&self, path: &str) -> Option<&Seen> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Seen> {
         self.files.get(path).filter(|s| s.exists)
     }
-    pub fn dir_exists(&self, path: &str) -> bool {
+    pub(crate) fn dir_exists(&self, path: &str) -> bool {
         self.get(path).is_some()
     }
 }
@@ -612,7 +661,7 @@ fn specs() -> Vec<(char, &'static str)> {
 }
 
 /// Reads the whole certificate set of a host in one command.
-pub fn collect(t: &dyn Target) -> Result<HostState, RemoteError> {
+pub(crate) fn collect(t: &dyn Target) -> Result<HostState, RemoteError> {
     let specs = specs();
     let args: Vec<String> = specs
         .iter()
@@ -695,13 +744,13 @@ fn parse_collect(specs: &[(char, &'static str)], out: &[u8]) -> Result<HostState
 
 /// The Manager's current CAs, as host copies must be.
 #[derive(Clone)]
-pub struct ManagerCas {
-    pub ca_der: Option<Vec<u8>>,
-    pub qemu_der: Option<Vec<u8>>,
+pub(crate) struct ManagerCas {
+    pub(crate) ca_der: Option<Vec<u8>>,
+    pub(crate) qemu_der: Option<Vec<u8>>,
 }
 
 impl ManagerCas {
-    pub fn load(pki_dir: &Path) -> ManagerCas {
+    pub(crate) fn load(pki_dir: &Path) -> ManagerCas {
         let read = |f: &str| {
             let p = pki_dir.join(f);
             cert::read_limited(&p)
@@ -713,7 +762,7 @@ impl ManagerCas {
             qemu_der: read("qemu-ca.pem"),
         }
     }
-    pub fn der(&self, k: CaKind) -> Option<&[u8]> {
+    pub(crate) fn der(&self, k: CaKind) -> Option<&[u8]> {
         match k {
             CaKind::Engine => self.ca_der.as_deref(),
             CaKind::Qemu => self.qemu_der.as_deref(),
@@ -723,15 +772,15 @@ impl ManagerCas {
 
 /// Rows and findings of one host.
 #[derive(Debug, Default)]
-pub struct HostAudit {
-    pub records: Vec<CertRecord>,
-    pub findings: Vec<Finding>,
+pub(crate) struct HostAudit {
+    pub(crate) records: Vec<CertRecord>,
+    pub(crate) findings: Vec<Finding>,
 }
 
 impl HostAudit {
     /// Labels every row and finding with the host (the Manager's address for it) and its
     /// cluster, so machine-readable output can be aggregated per host.
-    pub fn tag(&mut self, host: &str, cluster: Option<&str>) {
+    pub(crate) fn tag(&mut self, host: &str, cluster: Option<&str>) {
         for r in &mut self.records {
             r.host = Some(host.to_string());
             r.cluster = cluster.map(str::to_string);
@@ -755,7 +804,7 @@ impl HostAudit {
     }
 
     /// A host that could not be read at all.
-    pub fn unreachable(host: &str, e: &RemoteError) -> HostAudit {
+    pub(crate) fn unreachable(host: &str, e: &RemoteError) -> HostAudit {
         let mut a = HostAudit::default();
         let p = match e {
             RemoteError::HostKey { reason, .. } => Problem::HostKeyUnverified {
@@ -798,7 +847,7 @@ fn fixed_role(rec: &mut CertRecord, role: &str) {
 }
 
 /// Judges what was read from `host` (pure: no I/O), with the audit's thresholds and clock.
-pub fn judge_host(
+pub(crate) fn judge_host(
     cfg: &AuditConfig,
     cas: &ManagerCas,
     host: &HostSpec,

@@ -35,22 +35,31 @@ pub const VDSM_PORT: u16 = 54321;
 /// Everything a recovery needs; built by the CLI.
 #[derive(Debug, Clone)]
 pub struct RecoverConfig {
+    /// The Manager's PKI directory.
     pub pki_dir: PathBuf,
+    /// engine.conf.d, for `ENGINE_FQDN`.
     pub engine_conf_dir: Option<PathBuf>,
     /// Unix seconds: judging, validity, `.YYYYmmddHHMMSS` suffixes.
     pub now: i64,
+    /// Validity of the new host certificates, days.
     pub days: i64,
     /// Certificates expiring within this many days are due too.
     pub within_days: i64,
+    /// Re-issue even certificates that are not due.
     pub force: bool,
     /// Restart services on the host (else print the commands).
     pub restart: bool,
+    /// Port of vdsm on the hosts (54321), probed after the restart.
     pub vdsm_port: u16,
+    /// Timeout of that probe.
     pub probe_timeout: Duration,
+    /// Where the backup of the Manager files is made.
     pub backup_root: PathBuf,
+    /// How long to wait for the PKI lock.
     pub lock_timeout: Duration,
     /// The 4.2–4.4 lock directory, taken when the PKI's era uses it (as every change does).
     pub legacy_lock_dir: PathBuf,
+    /// Test builds only (feature `fault-injection`): the fault to inject.
     pub fault: Option<Fault>,
 }
 
@@ -58,16 +67,21 @@ pub struct RecoverConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum RecoverError {
     #[error("{0}")]
+    /// The request cannot be carried out (nothing was changed); the reason for a human.
     Refused(String),
     #[error(transparent)]
+    /// A PKI file could not be read or parsed.
     Read(#[from] crate::Error),
     #[error(transparent)]
+    /// The Manager-side transaction failed (and rolled back).
     Txn(#[from] txn::TxnError),
     #[error(transparent)]
+    /// Signing a host certificate failed.
     Sign(#[from] sign::SignError),
     #[error(
         "the Manager PKI changed since the plan was made ({0}); nothing was changed, run again"
     )]
+    /// The PKI directory changed since the plan was made; nothing was changed.
     Stale(String),
 }
 
@@ -78,40 +92,62 @@ pub enum InstallError {
     /// `qemu-ca.pem` was read at planning time but is gone now.
     #[error("qemu-ca.pem vanished")]
     QemuCaVanished,
+    /// A file of the plan has no content to install (the plan is inconsistent).
     #[error("{path}: nothing to install (plan inconsistent)")]
-    NothingToInstall { path: String },
+    NothingToInstall {
+        /// The file on the host.
+        path: String,
+    },
+    /// The backups of the host's files could not be made.
     #[error("backups: {0}")]
     Backups(#[source] RemoteError),
+    /// Sending a file to the host failed.
     #[error("install {path}: {source}")]
-    Install { path: String, source: RemoteError },
+    Install {
+        /// The file on the host.
+        path: String,
+        /// What the remote side reported.
+        source: RemoteError,
+    },
     /// The replace script ran and failed (`brief` is its exit and first error line).
     #[error("install {path}: {brief}")]
     Replace {
+        /// The file on the host.
         path: String,
+        /// The script's exit code (`None`: killed by a signal).
         status: Option<i32>,
+        /// Its exit and first error line.
         brief: String,
     },
+    /// Restarting a service on the host failed.
     #[error("restart {service}: {source}")]
     Restart {
+        /// The systemd unit.
         service: String,
+        /// What the remote side reported.
         source: RemoteError,
     },
     /// The Manager's CA certificate cannot be used to verify what vdsm serves.
     #[error("ca.pem: {source}")]
     CaPem {
+        /// Why it cannot be used.
         source: crate::pki::verify::IssuerError,
     },
+    /// vdsm did not serve the new certificate after its restart.
     #[error("{endpoint} did not serve the new certificate within {secs} s: {last}")]
     NotServed {
+        /// `host:port` probed.
         endpoint: String,
+        /// Seconds waited.
         secs: u64,
+        /// What the last probe saw.
         last: String,
     },
 }
 
 /// Why a due host cannot be planned (it is listed as skipped with this text).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HostRefusal {
+pub(crate) enum HostRefusal {
     #[error("{path} is missing: no key to keep; re-install the host or use Enroll Certificate (new key)")]
     KeyMissing { path: &'static str },
     #[error("{path} cannot be used on the host: {reason}")]
@@ -120,7 +156,7 @@ pub enum HostRefusal {
 
 /// A CSR could not be made on the host from its existing key.
 #[derive(Debug, thiserror::Error)]
-pub enum CsrError {
+pub(crate) enum CsrError {
     /// The host could not be reached.
     #[error(transparent)]
     Connect(RemoteError),
@@ -144,61 +180,81 @@ pub struct CertPlan {
     /// `vdsm`, `qemu` (libvirt-migrate) or `ovn`.
     pub kind: &'static str,
     /// `ca` or `qemu-ca`.
-    pub ca: &'static str,
+    pub(crate) ca: &'static str,
+    /// The new certificate's subject, one-line (`/O=…/CN=…`), as the host's old one had it.
     pub subject: String,
+    /// The new certificate's subjectAltName (`DNS:…` or `IP:…`).
     pub san: String,
     /// The existing key on the host (the CSR is made from it there).
     pub key: String,
     /// Host files receiving the certificate.
     pub install: Vec<String>,
+    /// Serial of the certificate replaced, hex; `None` when the host had none.
     pub old_serial: Option<String>,
+    /// notAfter of the certificate replaced (RFC 3339); `None` when the host had none.
     pub old_not_after: Option<String>,
+    /// Serial of the new certificate, hex.
     pub new_serial: String,
     /// Manager files written (besides database.txt / serial.txt).
     pub manager_files: Vec<String>,
     /// SubjectPublicKeyInfo of the host key as read at planning time.
     #[serde(skip)]
-    pub public_der: Vec<u8>,
+    pub(crate) public_der: Vec<u8>,
 }
 
 /// A host CA copy to refresh with the Manager's current CA.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaCopyPlan {
+    /// The CA copy's path on the host.
     pub path: String,
+    /// Which CA it must hold: `ca` or `qemu-ca`.
     pub ca: &'static str,
+    /// Serial (hex) of the certificate it holds now; `None` when absent or unreadable.
     pub old_serial: Option<String>,
 }
 
 /// A file to write on the host.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct InstallFile {
-    pub path: String,
-    pub mode: String,
+pub(crate) struct InstallFile {
+    pub(crate) path: String,
+    pub(crate) mode: String,
     /// `keep` (owner of the file replaced) or `user:group` for a new file.
-    pub owner: String,
+    pub(crate) owner: String,
 }
 
 /// Everything about one host.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HostPlan {
+    /// The host as given (`name[:port]`).
     pub host: String,
+    /// The address SSH connects to.
     pub addr: String,
+    /// The SSH port.
     pub port: u16,
+    /// Why it is recovered (the findings on what it holds).
     pub reasons: Vec<String>,
+    /// The certificates to issue for it.
     pub certs: Vec<CertPlan>,
+    /// The CA copies to refresh on it.
     pub ca_copies: Vec<CaCopyPlan>,
-    pub files: Vec<InstallFile>,
+    pub(crate) files: Vec<InstallFile>,
+    /// The systemd units restarted afterwards (vdsmd, libvirtd, …).
     pub services: Vec<String>,
+    /// `host:port` of its vdsm, probed after the restart.
     pub vdsm_endpoint: String,
+    /// Remarks for the admin (what is left as is, and why).
     pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A host left out, with the reason.
 pub struct Skip {
+    /// The host as given.
     pub host: String,
+    /// Why it is left out.
     pub reason: String,
 }
 
@@ -206,18 +262,25 @@ pub struct Skip {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoverPlan {
+    /// The Manager's PKI directory whose CA issues the certificates.
     pub pki_dir: String,
+    /// The organization (`O=`) of the new subjects, from the CA.
     pub organization: String,
+    /// Validity of the new certificates, in days.
     pub days: i64,
+    /// Their notBefore (RFC 3339).
     pub not_before: String,
+    /// Their notAfter (RFC 3339).
     pub not_after: String,
+    /// The hosts to recover.
     pub hosts: Vec<HostPlan>,
     /// Hosts read and found healthy, or not recoverable this way.
     pub skipped: Vec<Skip>,
+    /// Hosts that could not be reached over SSH, with the error.
     pub unreachable: Vec<Skip>,
     /// serial.txt and database.txt as the plan saw them (checked again under the lock).
     #[serde(skip)]
-    pub inputs: Vec<(String, Option<String>)>,
+    pub(crate) inputs: Vec<(String, Option<String>)>,
 }
 
 fn sha(path: &Path) -> Option<String> {
@@ -685,8 +748,11 @@ fn vdsm_endpoint(h: &HostSpec, port: u16) -> String {
 #[derive(Debug, Clone, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagerResult {
+    /// The Manager backup's name, when one was made.
     pub backup: Option<String>,
+    /// The directory holding that backup.
     pub backup_dir: Option<String>,
+    /// Files written in the PKI directory (certs, requests, database.txt, serial.txt).
     pub files_written: Vec<String>,
     /// Set when the Manager transaction failed and was rolled back.
     pub error: Option<String>,
@@ -696,7 +762,9 @@ pub struct ManagerResult {
 #[derive(Debug, Clone, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct HostResult {
+    /// The host as given.
     pub host: String,
+    /// Every planned file was installed and every service restarted.
     pub ok: bool,
     /// Files replaced on the host.
     pub installed: Vec<String>,
@@ -704,17 +772,23 @@ pub struct HostResult {
     pub backups: Vec<String>,
     /// Planned files not written (because of the failure).
     pub not_installed: Vec<String>,
+    /// Services restarted on the host.
     pub restarted: Vec<String>,
     /// Commands to run by hand (`--no-restart`, or after a failure).
     pub commands: Vec<String>,
+    /// Serial (hex) vdsm serves after the restart; `None` when not probed or unreachable.
     pub served_serial: Option<String>,
+    /// What failed on this host, if anything.
     pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// What `hosts recover` did, on the Manager and on each host.
 pub struct RecoverResult {
+    /// The Manager side.
     pub manager: ManagerResult,
+    /// One entry per planned host.
     pub hosts: Vec<HostResult>,
 }
 

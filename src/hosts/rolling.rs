@@ -22,27 +22,30 @@ use crate::net::engine::{Engine, EngineError, Event, Host, HostAction, HostStatu
 use crate::pki::cert::{self, Digest};
 use crate::pki::verify::{ChainStatus, Issuer};
 
-pub const EVENT_ENROLL_STARTED: i64 = 880;
-pub const EVENT_ENROLL_FINISHED: i64 = 881;
-pub const EVENT_ENROLL_FAILED: i64 = 882;
+pub(crate) const EVENT_ENROLL_STARTED: i64 = 880;
+pub(crate) const EVENT_ENROLL_FINISHED: i64 = 881;
+pub(crate) const EVENT_ENROLL_FAILED: i64 = 882;
 
 /// What the engine-side view says about one host's served vdsm certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServedCert {
-    pub endpoint: String,
+    pub(crate) endpoint: String,
+    /// Serial of the certificate the vdsm port serves, hex; `None` when none was seen.
     pub serial: Option<String>,
+    /// Its signature algorithm (`sha256WithRSAEncryption`).
     pub signature: Option<String>,
-    pub weak_signature: bool,
-    pub not_before: Option<i64>,
+    pub(crate) weak_signature: bool,
+    pub(crate) not_before: Option<i64>,
+    /// Its notAfter, Unix seconds (UTC).
     pub not_after: Option<i64>,
     /// Verifies against the Manager's current `ca.pem`.
-    pub chain_ok: bool,
+    pub(crate) chain_ok: bool,
     /// The SAN holds the host's address.
-    pub san_ok: bool,
+    pub(crate) san_ok: bool,
     /// It has a subjectAltName at all (older state files lack the field: assume it has).
     #[serde(default = "yes")]
-    pub has_san: bool,
+    pub(crate) has_san: bool,
     /// Why nothing could be read, when nothing could.
     pub error: Option<String>,
 }
@@ -96,12 +99,13 @@ impl ServedCert {
 /// Where each host's vdsm listens (`<address>:54321` unless overridden).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct VdsmEndpoints {
-    pub port: u16,
+    pub(crate) port: u16,
     /// Host name or address → `HOST:PORT`.
     pub overrides: BTreeMap<String, String>,
 }
 
 impl VdsmEndpoints {
+    /// Every host on vdsm's `port` (54321), no overrides.
     pub fn new(port: u16) -> Self {
         VdsmEndpoints {
             port,
@@ -117,6 +121,7 @@ impl VdsmEndpoints {
         }
     }
 
+    /// `HOST:PORT` of `h`'s vdsm: an override for its name or address, else its address on the port.
     pub fn of(&self, h: &Host) -> String {
         if let Some(e) = self
             .overrides
@@ -140,9 +145,12 @@ pub fn probe_host(endpoint: &str, address: &str, ca: &Issuer, timeout: Duration)
 /// Everything the planner needs to know about one host.
 #[derive(Debug, Clone)]
 pub struct HostFacts {
+    /// The host as the Manager's REST API describes it.
     pub host: Host,
+    /// Name of the host's cluster.
     pub cluster_name: String,
-    pub vms: Vec<Vm>,
+    pub(crate) vms: Vec<Vm>,
+    /// What its vdsm port serves; `None` when it was not probed.
     pub served: Option<ServedCert>,
 }
 
@@ -169,31 +177,43 @@ pub struct Selection {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A host the plan takes through maintenance and Enroll Certificate.
 pub struct PlannedHost {
+    /// The Manager's id of the host.
     pub id: String,
+    /// The host's name in the Manager.
     pub name: String,
-    pub address: String,
+    pub(crate) address: String,
+    /// Name of its cluster.
     pub cluster: String,
-    pub cluster_id: String,
+    pub(crate) cluster_id: String,
     /// Status when planned.
-    pub status: String,
+    pub(crate) status: String,
+    /// The host is the storage pool manager (SPM): the role is moved away first.
     pub spm: bool,
+    /// The host can run the HostedEngine VM: while it is out, another such host with room for
+    /// that VM stays up.
     pub hosted_engine: bool,
     /// Memory of the VMs that must migrate away (bytes).
     pub vm_memory: u64,
+    /// How many VMs must migrate away before maintenance.
     pub vm_count: usize,
     /// Already in maintenance: enrolled and left in maintenance (no deactivate / activate).
     pub keep_in_maintenance: bool,
     /// Why it is enrolled.
     pub reasons: Vec<String>,
+    /// Serial of the certificate it serves now, hex.
     pub served_serial: Option<String>,
-    pub vdsm_endpoint: String,
+    pub(crate) vdsm_endpoint: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// A host the request matched but the plan leaves alone.
 pub struct SkippedHost {
+    /// The host's name in the Manager.
     pub name: String,
+    /// Why it is left alone (up to date, not Up, cluster would lose quorum…).
     pub reason: String,
 }
 
@@ -201,33 +221,42 @@ pub struct SkippedHost {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
-    pub kind: String,
-    pub api_version: String,
-    pub created_at: i64,
+    pub(crate) kind: String,
+    pub(crate) api_version: String,
+    pub(crate) created_at: i64,
+    /// At most this many hosts are out (in maintenance or enrolling) at once: the largest wave.
     pub max_parallel: usize,
+    /// The hosts to enroll.
     pub hosts: Vec<PlannedHost>,
     /// Host ids per wave; a wave's hosts are out together, the next wave starts when the
     /// whole wave is back up.
     pub waves: Vec<Vec<String>>,
+    /// Hosts matched but left alone, with the reason.
     pub skipped: Vec<SkippedHost>,
 }
 
 impl Plan {
+    /// The planned host with the Manager id `id`.
     pub fn host(&self, id: &str) -> Option<&PlannedHost> {
         self.hosts.iter().find(|h| h.id == id)
     }
+    /// Nothing to do: no wave.
     pub fn is_empty(&self) -> bool {
         self.waves.is_empty()
     }
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why no plan could be made.
 pub enum PlanError {
     #[error("unknown cluster(s): {0}")]
+    /// A `--cluster` named no cluster of the Manager (the names, comma-separated).
     UnknownCluster(String),
     #[error("unknown host(s): {0}")]
+    /// A `--host` named no host of the Manager (the names, comma-separated).
     UnknownHost(String),
     #[error("--max-parallel must be at least 1")]
+    /// `--max-parallel 0`.
     ZeroParallel,
     /// A hosted-engine host cannot be cycled in any order: nothing is started.
     #[error("the plan cannot keep the HostedEngine VM safe, so nothing was started: {0}")]
@@ -238,25 +267,38 @@ pub enum PlanError {
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
     #[error("{}: not a rhv-pki enroll state file: {source}", path.display())]
+    /// The file exists but is not a state file of this program.
     NotAStateFile {
+        /// The state file.
         path: PathBuf,
+        /// The JSON error.
         source: serde_json::Error,
     },
     #[error("{}: cannot read: {source}", path.display())]
+    /// The state file cannot be read.
     Read {
+        /// The state file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{}: {source}", dir.display())]
+    /// The state file's directory cannot be created.
     CreateDir {
+        /// The directory.
         dir: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{0}")]
+    /// The state cannot be encoded as JSON.
     Encode(serde_json::Error),
     #[error("{}: cannot write state: {source}", path.display())]
+    /// The state file cannot be written.
     Write {
+        /// The state file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
 }
@@ -266,22 +308,24 @@ pub enum StateError {
 #[error("{saved}")]
 pub struct ArgsMismatch {
     /// The saved run's arguments, as [`RunArgs::describe`] says them.
-    pub saved: String,
+    pub(crate) saved: String,
 }
 
 /// The Manager's CA (`ca.pem`) cannot be used to judge host certificates.
 #[derive(Debug, thiserror::Error)]
 #[error("ca.pem: {reason}")]
 pub struct CaError {
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// Reading the Manager's state for the planner failed.
 #[derive(Debug, thiserror::Error)]
 pub enum GatherError {
     #[error(transparent)]
+    /// The Manager's REST API failed.
     Engine(#[from] EngineError),
     #[error(transparent)]
+    /// The Manager's CA could not be read.
     Ca(#[from] CaError),
 }
 
@@ -289,14 +333,16 @@ pub enum GatherError {
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
     #[error(transparent)]
+    /// The Manager's CA could not be read.
     Ca(#[from] CaError),
     #[error(transparent)]
+    /// The state file could not be read or written.
     State(#[from] StateError),
 }
 
 /// Why one host's cycle failed; the text is what the report and the state file say.
 #[derive(Debug, thiserror::Error)]
-pub enum CycleError {
+pub(crate) enum CycleError {
     #[error(transparent)]
     Engine(#[from] EngineError),
     #[error(transparent)]
@@ -1276,26 +1322,37 @@ fn orders(going: &[usize]) -> Vec<Vec<usize>> {
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
     #[default]
+    /// Not started.
     Pending,
+    /// Moving the SPM role to another host.
     MovingSpm,
+    /// Going to maintenance (VMs migrate away).
     Deactivating,
+    /// Enroll Certificate running.
     Enrolling,
+    /// Activating again.
     Activating,
+    /// Checking the certificate its vdsm port now serves.
     Verifying,
+    /// Enrolled and back Up.
     Done,
+    /// Stopped with an error (see the host's report).
     Failed,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+/// One host's place in the run, as saved in the state file.
 pub struct HostProgress {
+    /// The last step reached.
     pub step: Step,
     /// Last event id seen before the enroll action was sent.
-    pub enroll_after_event: Option<u64>,
-    pub error: Option<String>,
+    pub(crate) enroll_after_event: Option<u64>,
+    pub(crate) error: Option<String>,
     /// We put it in maintenance and it is not back up.
     pub left_in_maintenance: bool,
-    pub new_serial: Option<String>,
+    pub(crate) new_serial: Option<String>,
+    /// The host's status in the Manager when last seen.
     pub status: Option<String>,
     /// Enroll Certificate finished (event 881 or installing → maintenance): a re-run only
     /// activates and verifies, it never enrolls the host again.
@@ -1306,7 +1363,7 @@ pub struct HostProgress {
     /// behaviour; the report says so).
     #[serde(default)]
     pub manager_said_install_failed: bool,
-    /// vdsm was probed just before the host's wave (see [`probe_before_wave`]); a resumed run
+    /// vdsm was probed just before the host's wave (by the executor, before the wave starts); a resumed run
     /// never probes again (after an enrollment it would take the new certificate for the old).
     #[serde(default)]
     pub probed: bool,
@@ -1333,18 +1390,19 @@ impl HostProgress {
 #[serde(rename_all = "camelCase")]
 pub struct RunArgs {
     /// `--host` (sorted).
-    pub hosts: Vec<String>,
+    pub(crate) hosts: Vec<String>,
     /// `--cluster` (sorted).
-    pub clusters: Vec<String>,
+    pub(crate) clusters: Vec<String>,
     /// `--all-hosts`: healthy hosts too (default: only hosts that need it).
-    pub all_hosts: bool,
+    pub(crate) all_hosts: bool,
     /// `--within` (days).
-    pub within_days: i64,
+    pub(crate) within_days: i64,
     /// `--max-parallel`.
-    pub max_parallel: usize,
+    pub(crate) max_parallel: usize,
 }
 
 impl RunArgs {
+    /// The arguments of a run, normalised (sorted, without duplicates; `within_days` is 0 with `all_hosts`) so a resumed run can be compared with the first.
     pub fn new(
         hosts: &[String],
         clusters: &[String],
@@ -1391,12 +1449,15 @@ impl RunArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunState {
-    pub kind: String,
-    pub api_version: String,
+    pub(crate) kind: String,
+    pub(crate) api_version: String,
     /// The Manager this run is for (a state file never drives another Manager).
     pub engine_url: String,
+    /// The plan the run follows.
     pub plan: Plan,
+    /// Progress per host, by Manager id.
     pub hosts: BTreeMap<String, HostProgress>,
+    /// Every wave was done (the file is kept as the run's record).
     pub finished: bool,
     /// The arguments the run was started with (absent in state files of older versions).
     #[serde(default)]
@@ -1404,6 +1465,7 @@ pub struct RunState {
 }
 
 impl RunState {
+    /// A new run of `plan` against the Manager at `engine_url`, every host pending.
     pub fn new(engine_url: &str, plan: Plan) -> RunState {
         let hosts = plan
             .hosts
@@ -1482,6 +1544,7 @@ impl RunState {
             .collect()
     }
 
+    /// The state saved at `path`; `Ok(None)` when there is no file (a first run).
     pub fn load(path: &Path) -> Result<Option<RunState>, StateError> {
         match std::fs::read(path) {
             Ok(b) => {
@@ -1519,33 +1582,24 @@ impl RunState {
             }
         })
     }
-
-    /// Hosts we took out that are not back (mid-cycle or failed in maintenance).
-    pub fn out(&self) -> Vec<&str> {
-        self.hosts
-            .iter()
-            .filter(|(_, p)| {
-                p.left_in_maintenance
-                    || matches!(
-                        p.step,
-                        Step::MovingSpm | Step::Deactivating | Step::Enrolling | Step::Activating
-                    )
-            })
-            .map(|(id, _)| id.as_str())
-            .collect()
-    }
 }
 
 /// Timeouts and polling of the executor.
 #[derive(Debug, Clone)]
 pub struct Timing {
+    /// Interval between two polls of a host's status.
     pub poll: Duration,
+    /// Longest wait for a host to reach maintenance.
     pub maintenance: Duration,
     /// How long to wait for the enrollment to start (status installing or an 881/882 event).
     pub install_start: Duration,
+    /// Longest wait for Enroll Certificate to finish.
     pub install: Duration,
+    /// Longest wait for a host to come back Up.
     pub activate: Duration,
+    /// Longest wait for the SPM role to move.
     pub spm: Duration,
+    /// Longest wait for the vdsm port to serve the new certificate.
     pub probe: Duration,
     /// How long a host still on its way (unassigned, initializing, connecting, preparing for
     /// maintenance) is re-read before the run declares where it ended up.
@@ -1569,35 +1623,32 @@ impl Default for Timing {
 
 /// What the executor reports as it goes; only the binary knows terminals.
 pub trait Progress: Send + Sync {
+    /// A wave starts: its 1-based `index` of `total`, and the host names in it.
     fn wave(&self, index: usize, total: usize, hosts: &[String]);
+    /// `host` reached `step`; `detail` says more for a human.
     fn step(&self, host: &str, step: Step, detail: &str);
+    /// `host` is finished, enrolled (`ok`) or not; `detail` is the outcome for a human.
     fn done(&self, host: &str, ok: bool, detail: &str);
-}
-
-/// Progress that says nothing.
-pub struct Quiet;
-impl Progress for Quiet {
-    fn wave(&self, _: usize, _: usize, _: &[String]) {}
-    fn step(&self, _: &str, _: Step, _: &str) {}
-    fn done(&self, _: &str, _: bool, _: &str) {}
 }
 
 /// How a run ended.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
-    pub kind: &'static str,
-    pub api_version: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) api_version: &'static str,
+    /// Every planned host was enrolled.
     pub completed: bool,
-    pub interrupted: bool,
+    pub(crate) interrupted: bool,
     /// The signal that stopped the run (`SIGINT`, `SIGTERM`, `SIGHUP`).
     pub signal: Option<String>,
+    /// One entry per planned host.
     pub hosts: Vec<HostReport>,
-    pub skipped: Vec<SkippedHost>,
+    pub(crate) skipped: Vec<SkippedHost>,
     /// Hosts this run took out of service that are not back up (whatever their status:
     /// maintenance, install_failed, non_responsive, or unknown when the Manager could not
     /// say): the admin must look at them.
-    pub left_in_maintenance: Vec<String>,
+    pub(crate) left_in_maintenance: Vec<String>,
     /// The same hosts with their status as last seen.
     pub out_of_service: Vec<OutHost>,
     /// The command that resumes the run (set by the CLI when the run did not complete).
@@ -1606,20 +1657,31 @@ pub struct RunReport {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// A host the run left out of service.
 pub struct OutHost {
+    /// The host's name.
     pub name: String,
+    /// Its status in the Manager.
     pub status: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// How one host's cycle ended.
 pub struct HostReport {
+    /// The host's name.
     pub name: String,
+    /// The last step reached.
     pub step: Step,
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
+    /// Serial of the certificate before, hex.
     pub old_serial: Option<String>,
+    /// Serial of the certificate after, hex.
     pub new_serial: Option<String>,
+    /// The error that stopped the host's cycle.
     pub error: Option<String>,
+    /// Enroll Certificate finished for it (event 881, or install_failed with the new
+    /// certificate served).
     pub enrolled: bool,
     /// The Manager reported the enrollment as failed (install_failed, event 882) although
     /// vdsm served the new certificate: the host was activated and verified as usual.
@@ -1628,7 +1690,9 @@ pub struct HostReport {
 
 /// Executor settings.
 pub struct ExecConfig {
+    /// Poll intervals and timeouts.
     pub timing: Timing,
+    /// The state file (resume point and record of the run).
     pub state_path: PathBuf,
     /// The current engine CA (the new host certificates must verify against it).
     pub ca_der: Vec<u8>,
@@ -2324,7 +2388,10 @@ async fn enroll(
         // visibly serves a new certificate of the current CA; otherwise stop here.
         let served = probe_served(sh, ph, ca.clone()).await?;
         let prog = sh.state.lock().await.hosts.get(id).cloned();
-        let before = prog.unwrap_or_default().serial_before(ph).map(str::to_string);
+        let before = prog
+            .unwrap_or_default()
+            .serial_before(ph)
+            .map(str::to_string);
         return match new_certificate(before.as_deref(), &served) {
             Ok(serial) => {
                 sh.update(id, |p| {

@@ -35,7 +35,7 @@ pub struct Probe {
 
 /// What one host's probe gave: its certificate's row (when one was shown) and its findings,
 /// labelled with the host and cluster.
-pub type HostRows = (Option<CertRecord>, Vec<Finding>);
+pub(crate) type HostRows = (Option<CertRecord>, Vec<Finding>);
 
 /// Probes every target (at most `probe.parallel` at once) and judges what each serves
 /// against `ca_der`; the result is in the order of `targets`.

@@ -9,7 +9,7 @@
 //! `LC_ALL`, `LC_MESSAGES` and `LANG`, or `--lang`) and passes it down.
 //!
 //! Tables mixing Japanese and ASCII align by display width (a kanji or kana takes two
-//! columns): [`width`] and [`pad`].
+//! columns): `width` and `pad`.
 
 use std::fmt;
 
@@ -28,7 +28,7 @@ pub enum Lang {
 
 /// A `--lang` value that is not a language rhv-pki speaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownLang(pub String);
+pub struct UnknownLang(pub(crate) String);
 
 impl fmt::Display for UnknownLang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

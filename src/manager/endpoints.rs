@@ -25,7 +25,7 @@ use crate::pki::cert;
 use crate::pki::conf;
 
 /// Endpoint names `--endpoint NAME=HOST:PORT` accepts.
-pub const NAMES: &[&str] = &[
+pub(crate) const NAMES: &[&str] = &[
     "httpd",
     "jboss",
     "websocket-proxy",
@@ -43,24 +43,27 @@ pub struct Endpoint {
     /// The systemd unit serving it.
     pub service: String,
     /// Catalog entity whose certificate it serves (`apache`, `websocket-proxy`, …).
-    pub entity: String,
+    pub(crate) entity: String,
     /// `host:port` to connect to.
     pub address: String,
     /// SNI name and the name the certificate must carry (ENGINE_FQDN).
-    pub server_name: Option<String>,
+    pub(crate) server_name: Option<String>,
     /// The certificate file on disk it must serve.
     pub cert_file: PathBuf,
     /// Where the port came from (`10-setup-protocols.conf`, `default`, `--endpoint`).
-    pub source: String,
+    pub(crate) source: String,
 }
 
 /// Where to look.
 #[derive(Debug, Clone)]
 pub struct Discover {
+    /// The Manager's PKI directory (the certificates on disk to compare with).
     pub pki_dir: PathBuf,
     /// Filesystem root holding `etc/ovirt-engine`, `etc/ovirt-imageio`… (`/` on the Manager).
     pub root: PathBuf,
+    /// engine.conf.d, for the engine FQDN and the configured ports.
     pub engine_conf_dir: Option<PathBuf>,
+    /// The oVirt release whose layout the PKI has.
     pub era: Era,
     /// `--endpoint NAME=HOST:PORT`.
     pub overrides: Vec<(String, String)>,
@@ -70,13 +73,35 @@ pub struct Discover {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OverrideError {
     #[error("--endpoint '{arg}': expected NAME=HOST:PORT")]
-    NoName { arg: String },
+    /// No `NAME=` before the address.
+    NoName {
+        /// The `--endpoint` value.
+        arg: String,
+    },
     #[error("--endpoint '{arg}': unknown endpoint '{name}'; known: {}", NAMES.join(", "))]
-    UnknownName { arg: String, name: String },
+    /// The name is not an endpoint rhv-pki knows.
+    UnknownName {
+        /// The `--endpoint` value.
+        arg: String,
+        /// The name given.
+        name: String,
+    },
     #[error("--endpoint '{arg}': '{address}' has no :PORT")]
-    NoPort { arg: String, address: String },
+    /// The address has no port.
+    NoPort {
+        /// The `--endpoint` value.
+        arg: String,
+        /// The address given.
+        address: String,
+    },
     #[error("--endpoint '{arg}': bad port '{port}'")]
-    BadPort { arg: String, port: String },
+    /// The port is not a number from 1 to 65535.
+    BadPort {
+        /// The `--endpoint` value.
+        arg: String,
+        /// The port given.
+        port: String,
+    },
 }
 
 /// Parses `NAME=HOST:PORT`.
@@ -371,18 +396,25 @@ pub enum CheckState {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
+    /// The endpoint's name (`apache`, `websocket-proxy`…).
     pub endpoint: String,
-    pub service: String,
-    pub entity: String,
+    pub(crate) service: String,
+    pub(crate) entity: String,
+    /// `host:port` probed.
     pub address: String,
-    pub file: String,
+    pub(crate) file: String,
+    /// What the probe found.
     pub state: CheckState,
+    /// Serial of the certificate on disk, hex.
     pub on_disk_serial: Option<String>,
-    pub on_disk_sha256: Option<String>,
+    pub(crate) on_disk_sha256: Option<String>,
+    /// Serial of the certificate served, hex.
     pub served_serial: Option<String>,
-    pub served_sha256: Option<String>,
+    pub(crate) served_sha256: Option<String>,
+    /// Signature algorithm of the certificate served.
     pub served_signature: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// More for a human (the error, the mismatch).
     pub detail: Option<String>,
 }
 

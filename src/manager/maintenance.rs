@@ -38,19 +38,34 @@ use crate::net::remote::{RemoteError, Target};
 #[derive(Debug, thiserror::Error)]
 pub enum MaintError {
     #[error(transparent)]
+    /// Running a command on the Manager or a host failed.
     Remote(#[from] RemoteError),
     #[error("{host}: hosted-engine --vm-status --json: {source}")]
-    BadStatus { host: String, source: VmStatusError },
+    /// `hosted-engine --vm-status --json` gave no usable answer.
+    BadStatus {
+        /// Where it ran.
+        host: String,
+        /// What was wrong with the answer.
+        source: VmStatusError,
+    },
     #[error("{via}: {source}")]
+    /// The Manager's REST API refused or failed the maintenance request.
     Rest {
+        /// The Manager URL.
         via: String,
+        /// What the REST side could not answer.
         source: Box<HeRestError>,
     },
     #[error("{via}: global maintenance is still {state} {secs} s after setting it {wanted}")]
+    /// Global maintenance did not reach the state asked for in time.
     DidNotTake {
+        /// How it was set (`hosted-engine` on a host, or the REST API).
         via: String,
+        /// The state asked for (`on`, `off`).
         wanted: &'static str,
+        /// The state seen.
         state: &'static str,
+        /// Seconds waited.
         secs: u64,
     },
 }
@@ -60,24 +75,42 @@ pub enum MaintError {
 pub enum VmStatusError {
     /// The command failed (`status`: its exit code, `None` when killed by a signal).
     #[error("exit {}: {brief}", .status.map(|s| s.to_string()).unwrap_or_else(|| "signal".into()))]
-    Exit { status: Option<i32>, brief: String },
+    Exit {
+        /// Its exit code.
+        status: Option<i32>,
+        /// Its first error line.
+        brief: String,
+    },
     /// Asked for the status of a host where the command is missing or not deployed.
     #[error("hosted-engine is not installed or not deployed there")]
     NotDeployed,
+    /// The output is not JSON.
     #[error("not JSON: {reason}")]
-    NotJson { reason: String },
+    NotJson {
+        /// The parser's reason.
+        reason: String,
+    },
     /// Valid JSON of another shape (`found`: its type).
     #[error("not a JSON object")]
-    NotObject { found: &'static str },
+    NotObject {
+        /// The JSON type found (`array`, `string`, …).
+        found: &'static str,
+    },
+    /// The object has no top-level `global_maintenance`.
     #[error("no top-level global_maintenance")]
     NoGlobalMaintenance,
+    /// `global_maintenance` is there but not `true` / `false`.
     #[error("global_maintenance is {value}, not a boolean")]
-    NotBoolean { value: String },
+    NotBoolean {
+        /// The value found, as JSON.
+        value: String,
+    },
 }
 
 /// What the Manager's REST side could not answer for global maintenance.
 #[derive(Debug, thiserror::Error)]
 pub enum HeRestError {
+    /// The Manager's REST API failed or refused the request.
     #[error(transparent)]
     Engine(#[from] crate::net::engine::EngineError),
     /// No host reports a hosted-engine configuration.
@@ -101,11 +134,15 @@ pub trait GlobalMaintenance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeHost {
+    /// The HA agent's host id.
     pub host_id: String,
+    /// The host's name.
     pub hostname: String,
+    /// The HA agent's score (3400 is healthy); `None` when not reported.
     pub score: Option<i64>,
     /// `engine-status.vm`: up / down / unknown.
     pub vm: Option<String>,
+    /// `engine-status.health`: good / bad.
     pub health: Option<String>,
     /// Local maintenance of that host.
     pub maintenance: Option<bool>,
@@ -115,7 +152,9 @@ pub struct HeHost {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VmStatus {
+    /// Global maintenance is on.
     pub global_maintenance: bool,
+    /// The hosts of the HA cluster.
     pub hosts: Vec<HeHost>,
 }
 
@@ -186,6 +225,7 @@ pub fn parse_vm_status(text: &[u8]) -> Result<VmStatus, VmStatusError> {
 
 /// `hosted-engine` on an HE host.
 pub struct HostedEngineCli<'a> {
+    /// Where `hosted-engine` runs (an HA host).
     pub target: &'a dyn Target,
 }
 
@@ -265,7 +305,9 @@ pub trait HeRest {
 
 /// Global maintenance through the REST API.
 pub struct RestMaintenance<'a> {
+    /// The Manager's REST API.
     pub rest: &'a dyn HeRest,
+    /// The HostedEngine VM's id in the Manager.
     pub vm_id: String,
 }
 
@@ -309,13 +351,15 @@ impl GlobalMaintenance for RestMaintenance<'_> {
 }
 
 /// Global maintenance by hand on an HE host (when rhv-pki cannot reach one).
-pub const HE_MANUAL_ON: &str = "hosted-engine --set-maintenance --mode=global";
-pub const HE_MANUAL_OFF: &str = "hosted-engine --set-maintenance --mode=none";
+pub(crate) const HE_MANUAL_ON: &str = "hosted-engine --set-maintenance --mode=global";
+pub(crate) const HE_MANUAL_OFF: &str = "hosted-engine --set-maintenance --mode=none";
 
 /// How long to wait for a maintenance change to show, and how often to look.
 #[derive(Debug, Clone, Copy)]
 pub struct Settle {
+    /// Longest wait for the state to be seen.
     pub timeout: Duration,
+    /// Interval between two reads of the state.
     pub interval: Duration,
 }
 
@@ -396,12 +440,17 @@ pub fn leave(gm: &dyn GlobalMaintenance, held: Held, s: Settle) -> Result<bool, 
 /// What the cycle should do.
 #[derive(Debug, Clone)]
 pub struct CycleOptions {
+    /// Restart the services whose files changed (`--no-restart` turns it off).
     pub restart: bool,
+    /// Probe the endpoints afterwards to check they serve the new certificates.
     pub verify: bool,
+    /// How long to wait for global maintenance to take.
     pub settle: Settle,
     /// How long endpoints may take to serve the new certificates after restarts.
     pub verify_timeout: Duration,
+    /// Interval between two probes while a restarted service comes up.
     pub verify_interval: Duration,
+    /// Timeout of one probe.
     pub probe_timeout: Duration,
     /// A hosted engine could not be ruled out and global maintenance cannot be reached (why):
     /// the files are changed but no unit is restarted — restarting httpd / ovirt-engine
@@ -433,6 +482,7 @@ pub struct Cycle<'a> {
     pub restarts: Vec<Step>,
     /// Endpoints to verify (those of restarted services are checked).
     pub endpoints: Vec<Endpoint>,
+    /// Which steps run and how long they wait.
     pub options: CycleOptions,
 }
 
@@ -444,9 +494,12 @@ pub struct Event {
     /// `maintenance-off`, `maintenance-left-on`.
     pub step: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The systemd unit, for `restart` and `verify` events.
     pub unit: Option<String>,
+    /// Whether the step succeeded.
     pub ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// More for a human (the error, the serial served).
     pub detail: Option<String>,
 }
 
@@ -477,13 +530,19 @@ pub enum CycleResult {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CycleReport {
+    /// How the cycle ended.
     pub result: CycleResult,
+    /// How global maintenance was set, when it was.
     pub maintenance_via: Option<String>,
+    /// The global maintenance hold, when one was taken.
     pub held: Option<Held>,
     /// Global maintenance state at the end: `off`, `on (was on before)`, `ON — clear it` …
     pub maintenance_after: Option<String>,
+    /// Every step, in order.
     pub events: Vec<Event>,
+    /// The restarts planned, with their outcome.
     pub restarts: Vec<Step>,
+    /// Every endpoint verified.
     pub checks: Vec<Check>,
     /// Commands left for the admin.
     pub manual: Vec<String>,
@@ -491,7 +550,7 @@ pub struct CycleReport {
 
 impl CycleReport {
     /// Endpoints found still serving old certificates.
-    pub fn stale(&self) -> Vec<&Check> {
+    pub(crate) fn stale(&self) -> Vec<&Check> {
         self.checks
             .iter()
             .filter(|c| c.state != CheckState::Current)
@@ -501,6 +560,7 @@ impl CycleReport {
 
 /// Progress reporting from the cycle (only the binary shows it).
 pub trait CycleProgress {
+    /// Called before each step with a one-line description of it.
     fn step(&mut self, what: &str);
 }
 

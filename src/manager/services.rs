@@ -21,7 +21,7 @@ pub fn era_of(pki_dir: &std::path::Path) -> Era {
 }
 
 /// Every unit rhv-pki may restart, in restart order.
-pub const ORDER: &[&str] = &[
+pub(crate) const ORDER: &[&str] = &[
     "httpd",
     "ovirt-imageio",
     "ovirt-imageio-proxy",
@@ -34,7 +34,7 @@ pub const ORDER: &[&str] = &[
 
 /// Units that read a certificate (or CA) `name` — a catalog entity or `ca` / `qemu-ca` — and
 /// why, in the given era. Unknown names need nothing.
-pub fn consumers(name: &str, era: Era) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn consumers(name: &str, era: Era) -> Vec<(&'static str, &'static str)> {
     let v44 = era >= Era::V44;
     let mut v: Vec<(&'static str, &'static str)> = match name {
         "ca" => vec![
@@ -96,12 +96,13 @@ pub fn consumers(name: &str, era: Era) -> Vec<(&'static str, &'static str)> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Need {
+    /// The systemd unit.
     pub unit: String,
     /// `apache: SSLCertificateFile certs/apache.cer`, one per changed certificate it reads.
-    pub because: Vec<String>,
+    pub(crate) because: Vec<String>,
 }
 
-/// The units changing `names` needs restarted, in [`ORDER`], each listed once.
+/// The units changing `names` needs restarted, in restart order, each listed once.
 pub fn needed<S: AsRef<str>>(names: &[S], era: Era) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
     for n in names {
@@ -128,7 +129,7 @@ pub fn needed<S: AsRef<str>>(names: &[S], era: Era) -> Vec<Need> {
 /// What systemd says about a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum UnitState {
+pub(crate) enum UnitState {
     /// No unit file: the component is not installed on this Manager.
     NotInstalled,
     Masked,
@@ -143,7 +144,7 @@ pub enum UnitState {
 }
 
 impl UnitState {
-    pub fn text(self) -> &'static str {
+    pub(crate) fn text(self) -> &'static str {
         match self {
             UnitState::NotInstalled => "not installed",
             UnitState::Masked => "masked",
@@ -156,7 +157,7 @@ impl UnitState {
 }
 
 /// Asks systemd (through `target`) about `unit`.
-pub fn unit_state(target: &dyn Target, unit: &str) -> Result<UnitState, RemoteError> {
+pub(crate) fn unit_state(target: &dyn Target, unit: &str) -> Result<UnitState, RemoteError> {
     let en = target.exec(&["systemctl", "is-enabled", unit], None)?;
     let word = String::from_utf8_lossy(&en.stdout)
         .split_whitespace()
@@ -187,21 +188,26 @@ pub fn unit_state(target: &dyn Target, unit: &str) -> Result<UnitState, RemoteEr
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
+    /// The systemd unit.
     pub unit: String,
+    /// The files whose change makes the restart needed.
     pub because: Vec<String>,
+    /// The unit's state before the cycle, as `systemctl` reports it (`active`, `disabled`, `masked`, `not installed`…).
     pub state: String,
     /// `restart` or `skip`.
     pub action: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why it was skipped, when it was.
     pub skip_reason: Option<String>,
 }
 
 impl Step {
+    /// Whether the step restarts the unit (not skipped).
     pub fn restarts(&self) -> bool {
         self.action == "restart"
     }
     /// The exact command an admin types.
-    pub fn command(&self) -> String {
+    pub(crate) fn command(&self) -> String {
         format!("systemctl restart {}", self.unit)
     }
 }

@@ -44,6 +44,7 @@ pub struct EngineConfig {
     pub outage: Duration,
     /// First back-off between attempts (doubles, capped at `retry_max_delay`).
     pub retry_delay: Duration,
+    /// Upper bound of the growing delay between retries while the Manager is out.
     pub retry_max_delay: Duration,
     /// The caller's clock (Unix seconds): token expiry and certificate validity.
     pub now: Arc<dyn Fn() -> i64 + Send + Sync>,
@@ -64,42 +65,81 @@ impl std::fmt::Debug for EngineConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("{url}: bad Manager URL: {reason}")]
-    Url { url: String, reason: String },
+    /// The Manager URL cannot be used.
+    Url {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     #[error("{endpoint}: cannot connect: {reason}")]
-    Connect { endpoint: String, reason: String },
+    /// No TCP connection (or it dropped during the handshake); retried while within the outage allowance.
+    Connect {
+        /// `host:port` (and the address connected to, when overridden).
+        endpoint: String,
+        /// The error.
+        reason: String,
+    },
     #[error("{endpoint}: TLS: {reason}")]
-    Tls { endpoint: String, reason: String },
+    /// The TLS handshake was refused (certificate, protocol).
+    Tls {
+        /// `host:port`.
+        endpoint: String,
+        /// The TLS error.
+        reason: String,
+    },
     #[error("login as {user} refused by the Manager's SSO: {code}: {message}")]
+    /// The Manager's SSO refused the login.
     Sso {
+        /// The user name sent (never the password).
         user: String,
+        /// The SSO error code (`access_denied`…).
         code: String,
+        /// The SSO error description.
         message: String,
     },
     #[error("{method} {path}: HTTP {status}: {reason}{}", detail.as_deref().map(|d| format!(" — {d}")).unwrap_or_default())]
+    /// The Manager answered with an HTTP error.
     Fault {
+        /// The HTTP method.
         method: String,
+        /// The request path.
         path: String,
+        /// The HTTP status code.
         status: u16,
+        /// The fault's reason from the body, or the status text.
         reason: String,
+        /// The fault's detail, when the body had one.
         detail: Option<String>,
     },
     #[error("{method} {path}: {reason}")]
+    /// The answer could not be understood (not the JSON expected).
     Decode {
+        /// The HTTP method.
         method: String,
+        /// The request path.
         path: String,
+        /// What was wrong with it.
         reason: String,
     },
     #[error("{method} {path}: no answer within {secs} s")]
+    /// No answer within the configured timeout.
     Timeout {
+        /// The HTTP method.
         method: String,
+        /// The request path.
         path: String,
+        /// The timeout, seconds.
         secs: u64,
     },
     /// An answer that decoded, with a record the client cannot use.
     #[error("{method} {path}: {source}")]
     Record {
+        /// The HTTP method.
         method: String,
+        /// The request path.
         path: String,
+        /// What the record lacks.
         source: RecordError,
     },
 }
@@ -111,15 +151,23 @@ pub enum RecordError {
     /// A host or VM without an `id`; `name` is what it calls itself, if anything.
     #[error("{kind} without id")]
     NoId {
+        /// `host` or `vm`.
         kind: &'static str,
+        /// Its `name`, if it has one.
         name: Option<String>,
     },
     /// A cluster without an `id`.
     #[error("no id")]
-    NoClusterId { name: Option<String> },
-    /// An event whose `id` is missing or not a number (`found`: what was there).
+    NoClusterId {
+        /// Its `name`, if it has one.
+        name: Option<String>,
+    },
+    /// An event whose `id` is missing or not a number.
     #[error("event without numeric id")]
-    EventId { found: Option<String> },
+    EventId {
+        /// What was there instead, if anything.
+        found: Option<String>,
+    },
 }
 
 impl EngineError {
@@ -132,7 +180,7 @@ impl EngineError {
     }
     /// Worth retrying a safe request: the Manager was unreachable, slow, or answered with a
     /// server error (500 while it starts, 502/503/504 from apache in front of it).
-    pub fn transient(&self) -> bool {
+    pub(crate) fn transient(&self) -> bool {
         match self {
             EngineError::Connect { .. } | EngineError::Timeout { .. } => true,
             EngineError::Fault { status, .. } => matches!(status, 500 | 502..=504),
@@ -141,38 +189,55 @@ impl EngineError {
     }
 }
 
-pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = EngineError> = std::result::Result<T, E>;
 
 /// Host status as the API names it (`types/HostStatus.java`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HostStatus {
+    /// Up and running VMs.
     Up,
+    /// Down.
     Down,
+    /// In error (failed too many operations in a row).
     Error,
+    /// Vdsm is starting.
     Initializing,
+    /// Host deploy is running.
     Installing,
+    /// Host deploy failed.
     InstallFailed,
+    /// In maintenance: no VMs, safe to enroll.
     Maintenance,
+    /// Connected but cannot serve (storage or network missing).
     NonOperational,
+    /// The Manager cannot reach vdsm.
     NonResponsive,
+    /// Waiting for the admin to approve it.
     PendingApproval,
+    /// VMs are migrating away on the way to maintenance.
     PreparingForMaintenance,
+    /// The Manager is connecting to vdsm.
     Connecting,
+    /// Rebooting.
     Reboot,
+    /// Not assigned to any state yet.
     Unassigned,
+    /// The operating system is being installed.
     InstallingOs,
+    /// Writing a kernel crash dump.
     Kdumping,
     #[serde(untagged)]
+    /// A status this program does not know (newer Manager), as the API spells it.
     Other(String),
 }
 
 impl HostStatus {
-    pub fn parse(s: &str) -> HostStatus {
+    pub(crate) fn parse(s: &str) -> HostStatus {
         serde_json::from_value(Value::String(s.to_string()))
             .unwrap_or_else(|_| HostStatus::Other(s.to_string()))
     }
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             HostStatus::Up => "up",
             HostStatus::Down => "down",
@@ -204,37 +269,45 @@ impl std::fmt::Display for HostStatus {
 /// `hosted_engine` of a host (only with `all_content=true`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HostedEngine {
-    pub configured: bool,
+    pub(crate) configured: bool,
+    /// The HostedEngine VM runs on this host.
     pub active: bool,
+    /// The hosted-engine HA agent's score (3400 is healthy); `None` when not reported.
     pub score: Option<i64>,
-    pub global_maintenance: bool,
-    pub local_maintenance: bool,
+    pub(crate) global_maintenance: bool,
+    pub(crate) local_maintenance: bool,
 }
 
 /// What rhv-pki needs of a host.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Host {
+    /// The Manager's id of the host (a UUID).
     pub id: String,
+    /// The host's name in the Manager.
     pub name: String,
+    /// The address the Manager reaches vdsm at (name or IP).
     pub address: String,
+    /// Its status.
     pub status: HostStatus,
-    pub status_detail: Option<String>,
+    pub(crate) status_detail: Option<String>,
+    /// The Manager's id of its cluster.
     pub cluster_id: Option<String>,
     /// `spm.status`: `none`, `contending` or `spm`.
-    pub spm_status: Option<String>,
-    pub spm_priority: Option<i64>,
-    pub memory: Option<u64>,
-    pub max_scheduling_memory: Option<u64>,
-    pub vms_active: Option<u64>,
-    pub vms_migrating: Option<u64>,
-    pub vms_total: Option<u64>,
+    pub(crate) spm_status: Option<String>,
+    pub(crate) spm_priority: Option<i64>,
+    pub(crate) memory: Option<u64>,
+    pub(crate) max_scheduling_memory: Option<u64>,
+    pub(crate) vms_active: Option<u64>,
+    pub(crate) vms_migrating: Option<u64>,
+    pub(crate) vms_total: Option<u64>,
+    /// Hosted-engine facts, for hosts that can run the HostedEngine VM.
     pub hosted_engine: Option<HostedEngine>,
     /// The synthesized `O=<org>,CN=<address>` (it carries no dates).
-    pub certificate_subject: Option<String>,
+    pub(crate) certificate_subject: Option<String>,
 }
 
 impl Host {
-    pub fn is_spm(&self) -> bool {
+    pub(crate) fn is_spm(&self) -> bool {
         self.spm_status.as_deref() == Some("spm")
     }
     /// Configured as a hosted-engine host.
@@ -245,57 +318,61 @@ impl Host {
 
 /// What rhv-pki needs of a VM (to judge whether a host can be emptied).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Vm {
-    pub id: String,
-    pub name: String,
-    pub status: String,
-    pub memory: u64,
-    pub guaranteed_memory: Option<u64>,
+pub(crate) struct Vm {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) status: String,
+    pub(crate) memory: u64,
+    pub(crate) guaranteed_memory: Option<u64>,
     /// `migratable`, `user_migratable` or `pinned`.
-    pub affinity: Option<String>,
-    pub host_id: Option<String>,
+    pub(crate) affinity: Option<String>,
+    pub(crate) host_id: Option<String>,
     /// The HostedEngine VM (origin `managed_hosted_engine`).
     #[serde(default)]
-    pub hosted_engine: bool,
+    pub(crate) hosted_engine: bool,
 }
 
 impl Vm {
-    pub fn migratable(&self) -> bool {
+    pub(crate) fn migratable(&self) -> bool {
         self.affinity.as_deref() != Some("pinned")
     }
 }
 
+/// A cluster as the Manager's REST API describes it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
+    /// The Manager's id of the cluster (a UUID).
     pub id: String,
+    /// The cluster's name.
     pub name: String,
-    pub data_center_id: Option<String>,
+    pub(crate) data_center_id: Option<String>,
 }
 
 /// An audit-log event.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
+    /// The Manager's id of the event (events are ordered by it).
     pub id: u64,
-    pub code: i64,
-    pub severity: String,
-    pub description: String,
+    pub(crate) code: i64,
+    pub(crate) severity: String,
+    pub(crate) description: String,
     /// Epoch milliseconds.
-    pub time: Option<i64>,
-    pub host_id: Option<String>,
-    pub custom_id: Option<i64>,
+    pub(crate) time: Option<i64>,
+    pub(crate) host_id: Option<String>,
+    pub(crate) custom_id: Option<i64>,
 }
 
 /// The answer to a host action.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ActionResult {
-    pub status: String,
-    pub job_id: Option<String>,
+pub(crate) struct ActionResult {
+    pub(crate) status: String,
+    pub(crate) job_id: Option<String>,
 }
 
 /// Host actions rhv-pki uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum HostAction {
+pub(crate) enum HostAction {
     Deactivate,
     EnrollCertificate,
     Activate,
@@ -303,7 +380,7 @@ pub enum HostAction {
 }
 
 impl HostAction {
-    pub fn verb(self) -> &'static str {
+    pub(crate) fn verb(self) -> &'static str {
         match self {
             HostAction::Deactivate => "deactivate",
             HostAction::EnrollCertificate => "enrollcertificate",
@@ -316,9 +393,11 @@ impl HostAction {
 /// A custom event to post into the Manager's audit log.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewEvent {
+    /// The event text the Manager shows.
     pub description: String,
     /// `normal`, `warning`, `error` or `alert`.
     pub severity: String,
+    /// Who posted it (`rhv-pki`).
     pub origin: String,
     /// The Manager refuses a second event with the same origin and custom id, so a per-day id
     /// de-duplicates per day.
@@ -384,7 +463,7 @@ fn parse_url(url: &str) -> Result<(String, u16, String)> {
 }
 
 /// Percent-encodes a query value (the search grammar has spaces, `=` and `&`).
-pub fn query_escape(s: &str) -> String {
+pub(crate) fn query_escape(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
@@ -784,6 +863,7 @@ impl Engine {
             .collect()
     }
 
+    /// The host with Manager id `id` (one request).
     pub async fn host(&self, id: &str) -> Result<Host> {
         let rel = format!("hosts/{}?all_content=true", query_escape(id));
         let v = self.api(Method::GET, &rel, None).await?;
@@ -791,25 +871,15 @@ impl Engine {
     }
 
     /// One host, one attempt (no riding out an outage): for a prompt answer after a signal.
-    pub async fn host_once(&self, id: &str) -> Result<Host> {
+    pub(crate) async fn host_once(&self, id: &str) -> Result<Host> {
         let rel = format!("hosts/{}?all_content=true", query_escape(id));
         let v = self.api_with(Method::GET, &rel, None, false, true).await?;
         host_from(&v).map_err(|r| record_err("GET", &rel, r))
     }
 
-    /// VMs running (or migrating) on a host.
-    pub async fn vms_on_host(&self, host_name: &str) -> Result<Vec<Vm>> {
-        let rel = format!("vms?search={}", query_escape(&format!("host={host_name}")));
-        let v = self.api(Method::GET, &rel, None).await?;
-        list(&v, "vm")
-            .iter()
-            .map(|x| vm_from(x).map_err(|r| record_err("GET", &rel, r)))
-            .collect()
-    }
-
     /// Every VM, in one request (the planner groups them by the host they run on, instead of
     /// asking once per host).
-    pub async fn vms(&self) -> Result<Vec<Vm>> {
+    pub(crate) async fn vms(&self) -> Result<Vec<Vm>> {
         let rel = "vms";
         let v = self.api(Method::GET, rel, None).await?;
         list(&v, "vm")
@@ -818,6 +888,7 @@ impl Engine {
             .collect()
     }
 
+    /// Every cluster the user can see.
     pub async fn clusters(&self) -> Result<Vec<Cluster>> {
         let v = self.api(Method::GET, "clusters", None).await?;
         list(&v, "cluster")
@@ -841,7 +912,7 @@ impl Engine {
     }
 
     /// Events newer than `after` (an event id), oldest first; optionally a search.
-    pub async fn events_after(
+    pub(crate) async fn events_after(
         &self,
         after: Option<u64>,
         search: Option<&str>,
@@ -865,7 +936,7 @@ impl Engine {
     }
 
     /// The newest event id (where to start watching from).
-    pub async fn last_event_id(&self) -> Result<u64> {
+    pub(crate) async fn last_event_id(&self) -> Result<u64> {
         let v = self.api(Method::GET, "events?max=1", None).await?;
         Ok(list(&v, "event")
             .iter()
@@ -877,7 +948,7 @@ impl Engine {
 
     /// `POST /hosts/{id}/<verb>`; a refusal comes back as [`EngineError::Fault`] quoting the
     /// Manager's reason.
-    pub async fn host_action(&self, id: &str, action: HostAction) -> Result<ActionResult> {
+    pub(crate) async fn host_action(&self, id: &str, action: HostAction) -> Result<ActionResult> {
         let rel = format!("hosts/{}/{}", query_escape(id), action.verb());
         let v = self
             .api(Method::POST, &rel, Some(serde_json::json!({})))

@@ -2,7 +2,7 @@
 //! the orchestration (maintenance cycle, host audit, host recovery) does not care which.
 //!
 //! Commands are argument vectors, never shell strings built by callers: the SSH side quotes
-//! them once ([`shell_quote`]), the local side runs them without a shell. Secrets never go
+//! them once (`shell_quote`), the local side runs them without a shell. Secrets never go
 //! into an argument vector; pass them on standard input.
 
 use std::io::Write;
@@ -19,16 +19,18 @@ use crate::exec::{poll_until, Every, Polled, SYSTEM};
 pub struct Output {
     /// Exit status; `None` when killed by a signal or the channel closed without one.
     pub status: Option<i32>,
+    /// Standard output, raw bytes.
     pub stdout: Vec<u8>,
+    /// Standard error, raw bytes.
     pub stderr: Vec<u8>,
 }
 
 impl Output {
-    pub fn success(&self) -> bool {
+    pub(crate) fn success(&self) -> bool {
         self.status == Some(0)
     }
     /// The first line of stderr (or stdout), for error messages.
-    pub fn brief(&self) -> String {
+    pub(crate) fn brief(&self) -> String {
         let pick = if self.stderr.iter().any(|b| !b.is_ascii_whitespace()) {
             &self.stderr
         } else {
@@ -46,8 +48,11 @@ impl Output {
 /// Owner and mode to give a replaced file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileMeta {
+    /// Permission bits (`0o640`).
     pub mode: u32,
+    /// Owner's numeric uid.
     pub uid: u32,
+    /// Group's numeric gid.
     pub gid: u32,
 }
 
@@ -55,35 +60,69 @@ pub struct FileMeta {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum RemoteError {
     #[error("{target}: {what}: {reason}")]
+    /// Reading or writing a file failed.
     Io {
+        /// The machine (`local` or `user@host`).
         target: String,
+        /// The operation and path.
         what: String,
+        /// The error.
         reason: String,
     },
     /// The program could not be started at all (typically: not installed there).
     #[error("{target}: cannot run {program}: {reason}")]
     CannotRun {
+        /// The machine.
         target: String,
+        /// The program that could not be started.
         program: String,
+        /// Why.
         reason: String,
     },
     #[error("{target}: connection: {reason}")]
-    Connect { target: String, reason: String },
-    #[error("{target}: host key: {reason}")]
-    HostKey { target: String, reason: String },
-    #[error("{target}: authentication failed: {reason}")]
-    Auth { target: String, reason: String },
-    #[error("{target}: '{command}' timed out after {secs} s")]
-    Timeout {
+    /// No SSH connection.
+    Connect {
+        /// The machine (`user@host`).
         target: String,
+        /// The error.
+        reason: String,
+    },
+    #[error("{target}: host key: {reason}")]
+    /// The host key is unknown or differs from known_hosts.
+    HostKey {
+        /// The machine (`user@host`).
+        target: String,
+        /// What did not match.
+        reason: String,
+    },
+    #[error("{target}: authentication failed: {reason}")]
+    /// The SSH server refused the key.
+    Auth {
+        /// The machine (`user@host`).
+        target: String,
+        /// The server's answer.
+        reason: String,
+    },
+    #[error("{target}: '{command}' timed out after {secs} s")]
+    /// A command ran longer than the command timeout.
+    Timeout {
+        /// The machine.
+        target: String,
+        /// The command line.
         command: String,
+        /// The timeout, seconds.
         secs: u64,
     },
     #[error("{target}: '{command}' failed (exit {status}): {brief}")]
+    /// A command exited non-zero.
     Failed {
+        /// The machine.
         target: String,
+        /// The command line.
         command: String,
+        /// Its exit status (or the signal).
         status: String,
+        /// The start of its standard error.
         brief: String,
     },
 }
@@ -135,7 +174,7 @@ pub trait Target: Send + Sync {
 /// replaces (`--reference`), then the requested mode/owner, then `mv -f`.
 /// `sh -c REPLACE_SCRIPT sh TARGET MODE OWNER` with the data on stdin: MODE octal or empty,
 /// OWNER `uid:gid` / `user:group` or empty (keep the replaced file's). Refuses symlinks.
-pub const REPLACE_SCRIPT: &str = r#"set -e
+pub(crate) const REPLACE_SCRIPT: &str = r#"set -e
 t=$1
 if [ -L "$t" ]; then echo "$t is a symlink; refusing to replace it" >&2; exit 3; fi
 d=$(dirname -- "$t"); b=$(basename -- "$t")
@@ -155,7 +194,7 @@ mv -f -- "$tmp" "$t"
 "#;
 
 /// Quotes one word for a POSIX shell.
-pub fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     if !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@%+".contains(&b))
@@ -166,7 +205,7 @@ pub fn shell_quote(s: &str) -> String {
 }
 
 /// A command line for a remote shell from an argument vector.
-pub fn shell_line(argv: &[&str]) -> String {
+pub(crate) fn shell_line(argv: &[&str]) -> String {
     argv.iter()
         .map(|a| shell_quote(a))
         .collect::<Vec<_>>()
@@ -179,9 +218,13 @@ pub fn shell_line(argv: &[&str]) -> String {
 /// environment), `None` = inherited.
 #[derive(Debug, Clone)]
 pub struct Local {
+    /// The name this machine is known as in messages (`local`).
     pub name: String,
+    /// Test stand-in root: absolute paths are read and written under it; `None` on a real machine.
     pub path_prefix: Option<PathBuf>,
+    /// `PATH` for the commands run; `None`: the inherited one.
     pub path: Option<std::ffi::OsString>,
+    /// Longest a command may run.
     pub timeout: Duration,
 }
 
@@ -198,7 +241,7 @@ impl Default for Local {
 
 impl Local {
     /// Where `path` (absolute, as on the real machine) lives here.
-    pub fn resolve(&self, path: &Path) -> PathBuf {
+    pub(crate) fn resolve(&self, path: &Path) -> PathBuf {
         match &self.path_prefix {
             Some(p) => p.join(path.strip_prefix("/").unwrap_or(path)),
             None => path.to_path_buf(),

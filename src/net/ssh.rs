@@ -28,10 +28,12 @@ const MISSING_STATUS: u32 = 210;
 /// How to reach and trust hosts.
 #[derive(Debug, Clone)]
 pub struct SshOptions {
+    /// The remote user (`root`).
     pub user: String,
     /// Private key file; `None` = the ssh-agent at [`agent_socket`](Self::agent_socket), else
     /// `id_ed25519`, `id_ecdsa`, `id_rsa` in [`ssh_dir`](Self::ssh_dir).
     pub identity: Option<PathBuf>,
+    /// known_hosts to verify the host key against.
     pub known_hosts: PathBuf,
     /// The user's `~/.ssh` (the caller reads `$HOME`: the library never reads the environment).
     pub ssh_dir: PathBuf,
@@ -39,7 +41,9 @@ pub struct SshOptions {
     pub agent_socket: Option<PathBuf>,
     /// Record the key of a host that known_hosts does not know yet (never a changed key).
     pub accept_new_host_key: bool,
+    /// Longest wait for the connection and authentication.
     pub connect_timeout: Duration,
+    /// Longest a command may run.
     pub command_timeout: Duration,
 }
 
@@ -78,7 +82,7 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, &'static std::io::Error
 
 /// What known_hosts says about a host key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HostKeyStatus {
+pub(crate) enum HostKeyStatus {
     /// The key is recorded for this host.
     Known,
     /// Nothing is recorded for this host (or the file does not exist).
@@ -90,7 +94,7 @@ pub enum HostKeyStatus {
 }
 
 /// `host` as known_hosts names it: `host` on port 22, `[host]:port` otherwise.
-pub fn known_hosts_name(host: &str, port: u16) -> String {
+pub(crate) fn known_hosts_name(host: &str, port: u16) -> String {
     if port == DEFAULT_PORT {
         host.to_string()
     } else {
@@ -151,7 +155,7 @@ fn hosts_match(patterns: &str, name: &str) -> bool {
 
 /// known_hosts could not be read or written.
 #[derive(Debug, thiserror::Error)]
-pub enum KnownHostsError {
+pub(crate) enum KnownHostsError {
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -187,7 +191,7 @@ enum KeyRefusal {
 
 /// Checks `key` for `host`:`port` against the known_hosts file at `path`. Lines that cannot be
 /// parsed are skipped (as OpenSSH does); a missing file knows nothing.
-pub fn check_known_host(
+pub(crate) fn check_known_host(
     path: &Path,
     host: &str,
     port: u16,
@@ -255,7 +259,7 @@ pub fn check_known_host(
 }
 
 /// Appends `[host]:port type key` (0600 file, 0700 directory when created).
-pub fn learn_known_host(
+pub(crate) fn learn_known_host(
     path: &Path,
     host: &str,
     port: u16,
@@ -298,7 +302,7 @@ pub fn learn_known_host(
 }
 
 /// `SHA256:…` as `ssh-keygen -l` prints it.
-pub fn fingerprint(key: &PublicKey) -> String {
+pub(crate) fn fingerprint(key: &PublicKey) -> String {
     key.fingerprint(HashAlg::Sha256).to_string()
 }
 
@@ -563,11 +567,6 @@ impl SshTarget {
                     })
                 })
         })
-    }
-
-    /// Where the connection goes (`addr:port`).
-    pub fn endpoint(&self) -> String {
-        format!("{}:{}", self.addr, self.port)
     }
 }
 

@@ -69,22 +69,52 @@ pub struct Served {
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
     #[error("{endpoint}: cannot resolve: {reason}")]
-    Resolve { endpoint: String, reason: String },
+    /// The name does not resolve.
+    Resolve {
+        /// `host:port` probed.
+        endpoint: String,
+        /// The resolver's error.
+        reason: String,
+    },
     #[error("{endpoint}: cannot connect: {source}")]
+    /// No TCP connection.
     Connect {
+        /// `host:port` probed.
         endpoint: String,
         #[source]
+        /// The I/O error.
         source: std::io::Error,
     },
     #[error("{endpoint}: TLS handshake failed before a certificate was presented: {reason}")]
-    Handshake { endpoint: String, reason: String },
+    /// The handshake failed before any certificate was seen.
+    Handshake {
+        /// `host:port` probed.
+        endpoint: String,
+        /// The TLS error.
+        reason: String,
+    },
     #[error("{endpoint}: bad server name '{name}'")]
-    ServerName { endpoint: String, name: String },
+    /// The server name is not valid for TLS (SNI).
+    ServerName {
+        /// `host:port` probed.
+        endpoint: String,
+        /// The name given.
+        name: String,
+    },
+    /// The client certificate or key cannot be used.
     #[error("{endpoint}: bad client certificate or key: {reason}")]
-    ClientAuth { endpoint: String, reason: String },
-    /// The handshake completed without a certificate ([`fetch_leaf`]).
+    ClientAuth {
+        /// `host:port` probed.
+        endpoint: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// The handshake completed without a certificate.
     #[error("no certificate presented")]
-    NoCertificate { endpoint: String },
+    NoCertificate {
+        /// `host:port` probed.
+        endpoint: String,
+    },
 }
 
 impl ProbeError {
@@ -119,12 +149,6 @@ impl ProbeError {
 /// Building a TLS configuration or client identity failed.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
-    /// The key or certificate could not be encoded as DER (OpenSSL's reason).
-    #[error("{source}")]
-    Encode {
-        what: &'static str,
-        source: openssl::error::ErrorStack,
-    },
     /// rustls refused the configuration (protocol versions, a key that does not match).
     #[error(transparent)]
     Rustls(#[from] rustls::Error),
@@ -133,65 +157,73 @@ pub enum TlsError {
 /// Why a pinned verifier refused a server certificate; each variant quotes the evidence.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerCertError {
+    /// The certificate cannot be parsed.
     #[error("server certificate: {reason}")]
-    Parse { reason: String },
+    Parse {
+        /// The parser's reason.
+        reason: String,
+    },
+    /// The certificate has expired.
     #[error("server certificate (serial {serial}) expired at {}", crate::pki::cert::rfc3339(*.not_after))]
     Expired {
+        /// Its serial, hex.
         serial: String,
+        /// Its notAfter (Unix seconds).
         not_after: i64,
+        /// The time it was judged at (Unix seconds).
         now: i64,
     },
+    /// The certificate is not valid yet.
     #[error("server certificate is not valid before {}", crate::pki::cert::rfc3339(*.not_before))]
-    NotYetValid { not_before: i64, now: i64 },
+    NotYetValid {
+        /// Its notBefore (Unix seconds).
+        not_before: i64,
+        /// The time it was judged at (Unix seconds).
+        now: i64,
+    },
+    /// The certificate does not name the server in its subjectAltName.
     #[error("server certificate (CN {cn}) does not name '{name}' in its subjectAltName")]
-    NameMismatch { cn: String, name: String },
+    NameMismatch {
+        /// Its subject CN.
+        cn: String,
+        /// The name connected to.
+        name: String,
+    },
+    /// The signature does not verify with the pinned CA's key.
     #[error("server certificate signature does not verify with the pinned CA key")]
     BadSignature,
+    /// The signature algorithm is not one the verifier can check.
     #[error("server certificate signature algorithm cannot be verified")]
     Unverifiable,
     /// An intermediate certificate that cannot be read as an issuer.
     #[error("{0}")]
     Intermediate(#[source] IssuerError),
+    /// A signature along the presented chain does not verify.
     #[error("server chain has a signature that does not verify")]
     ChainSignature,
+    /// Another CA issued the certificate.
     #[error("server certificate is issued by '{issuer}', not by the pinned CA '{pinned}'")]
-    OtherIssuer { issuer: String, pinned: String },
+    OtherIssuer {
+        /// Its issuer name.
+        issuer: String,
+        /// The pinned CA's subject.
+        pinned: String,
+    },
 }
 
 /// A client certificate to present (vdsm requires one: the engine shows `engine.p12`).
 pub struct ClientAuth {
-    pub chain: Vec<CertificateDer<'static>>,
-    pub key: PrivateKeyDer<'static>,
-}
-
-impl ClientAuth {
-    /// From an openssl key and certificate (e.g. opened from `keys/engine.p12`).
-    pub fn from_openssl(
-        key: &openssl::pkey::PKeyRef<openssl::pkey::Private>,
-        cert: &openssl::x509::X509Ref,
-    ) -> Result<ClientAuth, TlsError> {
-        let key_der = key
-            .private_key_to_pkcs8()
-            .map_err(|source| TlsError::Encode {
-                what: "private key",
-                source,
-            })?;
-        let cert_der = cert.to_der().map_err(|source| TlsError::Encode {
-            what: "certificate",
-            source,
-        })?;
-        Ok(ClientAuth {
-            chain: vec![CertificateDer::from(cert_der)],
-            key: PrivateKeyDer::Pkcs8(key_der.into()),
-        })
-    }
+    pub(crate) chain: Vec<CertificateDer<'static>>,
+    pub(crate) key: PrivateKeyDer<'static>,
 }
 
 /// Options of one probe.
 pub struct ProbeOptions<'a> {
     /// Name sent as SNI (the host part of the endpoint when `None`).
     pub server_name: Option<&'a str>,
+    /// Longest wait for the connection and the handshake.
     pub timeout: Duration,
+    /// A client certificate to present (vdsm requires one).
     pub client_auth: Option<&'a ClientAuth>,
 }
 
@@ -415,10 +447,13 @@ pub fn fetch_leaf(
 /// What a pinned connection saw of the server certificate (for reporting weak ones).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
+    /// Serial of the leaf certificate, hex.
     pub serial: String,
+    /// Its signature algorithm.
     pub signature: String,
+    /// That algorithm is SHA-1 or MD5.
     pub weak_signature: bool,
-    pub not_after: i64,
+    pub(crate) not_after: i64,
 }
 
 /// A rustls verifier that trusts exactly one CA certificate (the engine's `ca.pem`, or
@@ -464,7 +499,7 @@ impl PinnedVerifier {
     }
 
     /// The chain logic, separate from rustls types so it can be tested directly.
-    pub fn check(
+    pub(crate) fn check(
         &self,
         leaf_der: &[u8],
         intermediates: &[&[u8]],
@@ -557,7 +592,7 @@ impl PinnedVerifier {
 }
 
 /// Does the certificate name `name` (DNS, with one leading wildcard label, or IP) in its SAN?
-pub fn name_matches(cert: &X509Certificate<'_>, name: &str) -> bool {
+pub(crate) fn name_matches(cert: &X509Certificate<'_>, name: &str) -> bool {
     let Ok(Some(san)) = cert.subject_alternative_name() else {
         return false;
     };
@@ -626,9 +661,10 @@ pub fn pinned_client_config(
     })
 }
 
+#[cfg(any(test, feature = "sim"))]
 /// A rustls server configuration serving `chain` with `key` (tests, the simulator).
 /// Works for SHA-1 certificates too: a server never checks its own chain.
-pub fn server_config(
+pub(crate) fn server_config(
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
 ) -> Result<rustls::ServerConfig, TlsError> {
@@ -638,20 +674,22 @@ pub fn server_config(
         .with_single_cert(chain, key)?)
 }
 
+#[cfg(any(test, feature = "sim"))]
 /// A signing key rustls can serve with, loaded once so many server configurations can share
 /// it (the simulator's hosts all certify one key; parsing an RSA key per host would cost more
 /// than issuing the certificate).
-pub fn signing_key(
+pub(crate) fn signing_key(
     provider: &CryptoProvider,
     key: PrivateKeyDer<'static>,
 ) -> Result<Arc<dyn rustls::sign::SigningKey>, TlsError> {
     Ok(provider.key_provider.load_private_key(key)?)
 }
 
+#[cfg(any(test, feature = "sim"))]
 /// A rustls server configuration serving `chain` with an already loaded `key` (shared by many
 /// configurations): no session cache and no TLS 1.3 tickets, so thousands of them stay small
 /// and a handshake costs only the handshake. The key must belong to the leaf.
-pub fn server_config_with_key(
+pub(crate) fn server_config_with_key(
     provider: Arc<CryptoProvider>,
     chain: Vec<CertificateDer<'static>>,
     key: Arc<dyn rustls::sign::SigningKey>,

@@ -15,7 +15,7 @@ pub const DEFAULT_P12_PASSWORD: &str = "mypass";
 /// Which CA signs an entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum CaKind {
+pub(crate) enum CaKind {
     Engine,
     Qemu,
 }
@@ -23,7 +23,7 @@ pub enum CaKind {
 /// Extension profile of `cert.conf` the entity is issued with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Profile {
+pub(crate) enum Profile {
     /// `v3_ca_san`: the leaf profile with `subjectAltName = DNS:<ENGINE_FQDN>`.
     San,
     /// `custom`: KU digitalSignature, custom EKU, no SAN (vmconsole-proxy-helper).
@@ -46,42 +46,34 @@ pub enum Era {
     V45,
 }
 
-impl Era {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Era::V42 => "4.2-4.3",
-            Era::V44 => "4.4",
-            Era::V45 => "4.5",
-        }
-    }
-}
+impl Era {}
 
 /// Facts about one engine-side entity (`keys/<name>.p12` + `certs/<name>.cer`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityDef {
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// engine-setup also writes `keys/<name>.key.nopass` and rewrites `.cer` from the p12.
-    pub extract: bool,
+    pub(crate) extract: bool,
     /// Owner of `keys/<name>.p12`.
-    pub p12_owner: &'static str,
+    pub(crate) p12_owner: &'static str,
     /// Owner of `keys/<name>.key.nopass` when extracted.
-    pub key_owner: &'static str,
+    pub(crate) key_owner: &'static str,
     /// The key must never change (engine: DB secrets, SSH to hosts, ticket signing).
-    pub keep_key: bool,
+    pub(crate) keep_key: bool,
     /// 398-day web certificate since 4.5.1 (apache, websocket-proxy).
-    pub short_life: bool,
-    pub ca: CaKind,
-    pub profile: Profile,
+    pub(crate) short_life: bool,
+    pub(crate) ca: CaKind,
+    pub(crate) profile: Profile,
     /// Oldest and newest era in which oVirt enrolls it (files may survive upgrades).
-    pub since: Era,
-    pub until: Era,
+    pub(crate) since: Era,
+    pub(crate) until: Era,
     /// Services that must be restarted when it changes.
-    pub services: &'static [&'static str],
+    pub(crate) services: &'static [&'static str],
     /// A 4.x Manager without it is broken.
-    pub required: bool,
+    pub(crate) required: bool,
     /// The key file may legitimately be group-readable (OVN keys: group openvswitch).
-    pub group_readable_key: bool,
+    pub(crate) group_readable_key: bool,
 }
 
 /// A plain SAN-profile entity signed by the engine CA, owned by root; fields are overridden
@@ -173,18 +165,20 @@ pub fn entity(name: &str) -> Option<&'static EntityDef> {
 /// The two CAs of a Manager.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaDef {
+    /// The CA's catalog name (`ca`, `qemu-ca`).
     pub name: &'static str,
     /// `ca.pem`, relative to the PKI dir.
-    pub cert: &'static str,
+    pub(crate) cert: &'static str,
     /// `private/ca.pem`.
-    pub key: &'static str,
+    pub(crate) key: &'static str,
     /// `certs/ca.der` — a PEM copy despite its name.
-    pub copy: &'static str,
+    pub(crate) copy: &'static str,
     /// Alias in `.truststore`.
-    pub truststore_alias: &'static str,
-    pub since: Era,
+    pub(crate) truststore_alias: &'static str,
+    pub(crate) since: Era,
 }
 
+/// The CAs of an oVirt Manager.
 pub static CAS: &[CaDef] = &[
     CaDef {
         name: "ca",
@@ -205,7 +199,7 @@ pub static CAS: &[CaDef] = &[
 ];
 
 /// CA/B Forum and Safari limit for web server certificates.
-pub const WEB_MAX_DAYS: i64 = 398;
+pub(crate) const WEB_MAX_DAYS: i64 = 398;
 
 #[cfg(test)]
 mod tests {

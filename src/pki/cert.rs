@@ -9,7 +9,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use openssl::pkcs12::Pkcs12;
-use openssl::pkey::{PKey, Private, Public};
+use openssl::pkey::{PKey, Private};
 use x509_parser::prelude::*;
 
 use crate::pki::error::{Error, Result};
@@ -18,7 +18,7 @@ pub(crate) mod kdf;
 pub(crate) mod keys;
 mod p12;
 
-pub use keys::RsaPublic;
+pub(crate) use keys::RsaPublic;
 
 /// Largest file we read as a certificate, key or PKCS#12 (real ones are a few KiB).
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -40,7 +40,7 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
 /// Reads a regular file of at most `limit` bytes. A FIFO, socket or device is refused
 /// without blocking (opened non-blocking, then checked): a stray FIFO in the PKI dir must
 /// not hang an audit run by a timer. `ErrorKind::FileTooLarge` past `limit`.
-pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
     let f = fs::OpenOptions::new()
         .read(true)
@@ -81,14 +81,14 @@ pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 /// One `-----BEGIN X-----` … `-----END X-----` block found anywhere in a file.
 #[derive(Debug, Clone)]
 pub struct PemBlock {
-    pub label: String,
-    pub der: Vec<u8>,
+    pub(crate) label: String,
+    pub(crate) der: Vec<u8>,
     /// Byte offset of the BEGIN line in the file.
     pub offset: usize,
     /// Legacy OpenSSL encryption headers (`Proc-Type: 4,ENCRYPTED`) were present.
-    pub proc_encrypted: bool,
+    pub(crate) proc_encrypted: bool,
     /// The whole block as text, BEGIN to END line inclusive (for handing to OpenSSL).
-    pub text: String,
+    pub(crate) text: String,
 }
 
 const BEGIN: &str = "-----BEGIN ";
@@ -192,7 +192,7 @@ pub fn first_certificate(path: &Path, data: &[u8]) -> Result<Vec<u8>> {
 /// Digest used by a signature algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Digest {
+pub(crate) enum Digest {
     Md5,
     Sha1,
     Sha224,
@@ -204,25 +204,25 @@ pub enum Digest {
 
 impl Digest {
     /// Weak digests: collisions are practical and RHEL 9's DEFAULT policy rejects them.
-    pub fn is_weak(self) -> bool {
+    pub(crate) fn is_weak(self) -> bool {
         matches!(self, Digest::Md5 | Digest::Sha1)
     }
 }
 
 /// A signature algorithm as found in a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SigAlg {
+pub(crate) struct SigAlg {
     /// OpenSSL's long name where we know it (`sha256WithRSAEncryption`), else the dotted OID.
-    pub name: Cow<'static, str>,
-    pub oid: Cow<'static, str>,
-    pub digest: Digest,
+    pub(crate) name: Cow<'static, str>,
+    pub(crate) oid: Cow<'static, str>,
+    pub(crate) digest: Digest,
     /// Plain PKCS#1 v1.5 RSA: verified by the fast path.
     #[serde(skip)]
-    pub rsa_pkcs1: bool,
+    pub(crate) rsa_pkcs1: bool,
 }
 
 impl SigAlg {
-    pub fn from_oid(oid: &str) -> SigAlg {
+    pub(crate) fn from_oid(oid: &str) -> SigAlg {
         let (name, digest, rsa): (&'static str, Digest, bool) = match oid {
             "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", Digest::Md5, true),
             "1.2.840.113549.1.1.5" => ("sha1WithRSAEncryption", Digest::Sha1, true),
@@ -277,14 +277,14 @@ fn known_oid(name: &str) -> &'static str {
 /// The public key of a certificate, as far as the audit cares.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-pub enum KeyInfo {
+pub(crate) enum KeyInfo {
     Rsa { bits: usize },
     Ec { bits: usize },
     Other { oid: String, bits: usize },
 }
 
 impl KeyInfo {
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         match self {
             KeyInfo::Rsa { bits } => format!("RSA-{bits}"),
             KeyInfo::Ec { bits } => format!("EC-{bits}"),
@@ -297,23 +297,23 @@ impl KeyInfo {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CertSummary {
-    pub subject: String,
-    pub issuer: String,
-    pub cn: Option<String>,
+    pub(crate) subject: String,
+    pub(crate) issuer: String,
+    pub(crate) cn: Option<String>,
     /// Uppercase hex without leading zeros, as `serial.txt` / `database.txt` write it.
-    pub serial: String,
+    pub(crate) serial: String,
     #[serde(serialize_with = "ser_time")]
-    pub not_before: i64,
+    pub(crate) not_before: i64,
     #[serde(serialize_with = "ser_time")]
-    pub not_after: i64,
-    pub signature: SigAlg,
-    pub key: KeyInfo,
+    pub(crate) not_after: i64,
+    pub(crate) signature: SigAlg,
+    pub(crate) key: KeyInfo,
     /// `None` when the certificate has no subjectAltName extension.
-    pub san: Option<Vec<String>>,
-    pub is_ca: bool,
-    pub self_issued: bool,
+    pub(crate) san: Option<Vec<String>>,
+    pub(crate) is_ca: bool,
+    pub(crate) self_issued: bool,
     #[serde(serialize_with = "ser_hex")]
-    pub sha256: [u8; 32],
+    pub(crate) sha256: [u8; 32],
 }
 
 fn ser_hex<S: serde::Serializer>(v: &[u8; 32], s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -433,7 +433,7 @@ fn summarize(path: &Path, x: &X509Certificate<'_>, der: &[u8]) -> Result<CertSum
 
 /// SHA-256 with the `sha2` crate, not OpenSSL 3's one-shot `SHA256()`, which fetches the
 /// algorithm (taking global locks) on every call; SHA-NI when the CPU has it.
-pub fn sha256(data: &[u8]) -> [u8; 32] {
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
     use sha2::Digest as _;
     sha2::Sha256::digest(data).into()
 }
@@ -537,7 +537,7 @@ fn canonical_pem(text: &str) -> bool {
 }
 
 /// A private key as far as "does it belong to this certificate" goes.
-pub struct KeyPublic(KeyInner);
+pub(crate) struct KeyPublic(KeyInner);
 
 enum KeyInner {
     /// An RSA key read without OpenSSL; `pem` reloads it through OpenSSL when a certificate is
@@ -552,7 +552,7 @@ enum KeyInner {
 impl KeyPublic {
     /// Does this key belong to the certificate `cert_der`? Same answer as
     /// [`key_matches_cert`] (RSA: same modulus and exponent).
-    pub fn matches_cert(&self, cert_der: &[u8]) -> bool {
+    pub(crate) fn matches_cert(&self, cert_der: &[u8]) -> bool {
         match &self.0 {
             KeyInner::OpenSsl(k) => key_matches_cert(k, cert_der),
             KeyInner::Rsa { public, pem } => {
@@ -572,19 +572,15 @@ impl KeyPublic {
             }
         }
     }
-
-    /// The RSA modulus and exponent, when known without OpenSSL.
-    pub fn rsa(&self) -> Option<&RsaPublic> {
-        match &self.0 {
-            KeyInner::Rsa { public, .. } => Some(public),
-            KeyInner::OpenSsl(_) => None,
-        }
-    }
 }
 
 /// Like [`read_private_key`] (same errors), for comparing the key with certificates only:
 /// plain RSA keys are read without OpenSSL.
-pub fn read_key_public(path: &Path, data: &[u8], password: Option<&str>) -> Result<KeyPublic> {
+pub(crate) fn read_key_public(
+    path: &Path,
+    data: &[u8],
+    password: Option<&str>,
+) -> Result<KeyPublic> {
     let blocks = pem_blocks(path, data)?;
     let (block, format) = key_block(path, &blocks)?;
     if canonical_pem(&block.text) {
@@ -606,7 +602,7 @@ pub fn read_key_public(path: &Path, data: &[u8], password: Option<&str>) -> Resu
 }
 
 /// A short, readable reason from an OpenSSL error stack.
-pub fn first_openssl_reason(e: &openssl::error::ErrorStack) -> String {
+pub(crate) fn first_openssl_reason(e: &openssl::error::ErrorStack) -> String {
     e.errors()
         .first()
         .map(|x| {
@@ -618,7 +614,7 @@ pub fn first_openssl_reason(e: &openssl::error::ErrorStack) -> String {
 }
 
 /// Does `key` belong to the certificate `cert_der`?
-pub fn key_matches_cert(key: &PKey<Private>, cert_der: &[u8]) -> bool {
+pub(crate) fn key_matches_cert(key: &PKey<Private>, cert_der: &[u8]) -> bool {
     let Ok(x) = openssl::x509::X509::from_der(cert_der) else {
         return false;
     };
@@ -628,19 +624,13 @@ pub fn key_matches_cert(key: &PKey<Private>, cert_der: &[u8]) -> bool {
     key.public_eq(&pubkey)
 }
 
-/// Public key of a private key, for comparisons.
-pub fn public_of(key: &PKey<Private>) -> Option<PKey<Public>> {
-    let der = key.public_key_to_der().ok()?;
-    PKey::public_key_from_der(&der).ok()
-}
-
 #[cfg(ossl300)]
 static LEGACY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 /// Loads OpenSSL's legacy provider (RC2-40 PKCS#12 of oVirt <= 4.3 / EL8) next to the default
 /// one, once per process. Returns false when the module is missing on this system.
 #[cfg(ossl300)]
-pub fn ensure_legacy_provider() -> bool {
+pub(crate) fn ensure_legacy_provider() -> bool {
     *LEGACY.get_or_init(
         || match openssl::provider::Provider::try_load(None, "legacy", true) {
             Ok(p) => {
@@ -657,7 +647,7 @@ pub fn ensure_legacy_provider() -> bool {
 /// OpenSSL 1.1.1 (EL8) has no providers: RC2-40, 3DES and the other PKCS#12 algorithms of
 /// oVirt <= 4.3 are built in, so the legacy formats are always readable.
 #[cfg(not(ossl300))]
-pub fn ensure_legacy_provider() -> bool {
+pub(crate) fn ensure_legacy_provider() -> bool {
     true
 }
 
@@ -665,7 +655,7 @@ pub fn ensure_legacy_provider() -> bool {
 /// `3DES`, `SHA-1`, …), each tried on a few bytes: RC2 without the legacy provider, or
 /// everything under a FIPS-only `default_properties` with no FIPS module. Empty when all of
 /// them work here (a failure to open is then the password's or the file's).
-pub fn refused_p12_algorithms(data: &[u8]) -> Vec<String> {
+pub(crate) fn refused_p12_algorithms(data: &[u8]) -> Vec<String> {
     use crate::pki::p12format::Pbe;
     use openssl::hash::MessageDigest;
     use openssl::symm::Cipher;
@@ -732,9 +722,8 @@ pub fn refused_p12_algorithms(data: &[u8]) -> Vec<String> {
 
 /// What a PKCS#12 holds once opened.
 pub struct P12Contents {
-    pub cert_der: Option<Vec<u8>>,
-    pub key: Option<PKey<Private>>,
-    pub ca_count: usize,
+    pub(crate) cert_der: Option<Vec<u8>>,
+    pub(crate) key: Option<PKey<Private>>,
 }
 
 /// Opens a PKCS#12 with `password`.
@@ -783,13 +772,12 @@ pub fn open_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Contents>
     Ok(P12Contents {
         cert_der,
         key: parsed.pkey,
-        ca_count: parsed.ca.map(|s| s.len()).unwrap_or(0),
     })
 }
 
 /// Refuses a PKCS#12 whose key derivations are not bounded by
 /// [`crate::pki::p12format::MAX_P12_ITERATIONS`] (read from the DER), before any key is derived.
-pub fn bounded_p12(path: &Path, data: &[u8]) -> Result<()> {
+pub(crate) fn bounded_p12(path: &Path, data: &[u8]) -> Result<()> {
     match crate::pki::p12format::check_work(data) {
         Ok(()) => Ok(()),
         Err(crate::pki::p12format::Bound::Unreadable(reason)) => Err(Error::Pkcs12Format {
@@ -806,17 +794,9 @@ pub fn bounded_p12(path: &Path, data: &[u8]) -> Result<()> {
 }
 
 /// What the audit needs of a PKCS#12.
-pub struct P12Summary {
-    pub cert_der: Option<Vec<u8>>,
-    pub key: Option<KeyPublic>,
-    pub ca_count: usize,
-}
-
-/// [`open_p12`] for judging only: the same answer (and the same errors), but the OpenSSL 3
-/// flavour (PBES2/AES, SHA-256 MAC) with an RSA key is read natively, ~5x faster; anything
-/// else, including a wrong password, goes through OpenSSL (and the legacy provider).
-pub fn inspect_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Summary> {
-    inspect_p12_with(path, data, password, &P12Kdf::new(&[], password))
+pub(crate) struct P12Summary {
+    pub(crate) cert_der: Option<Vec<u8>>,
+    pub(crate) key: Option<KeyPublic>,
 }
 
 /// The key derivations of many PKCS#12 files as one batch that several threads share (see
@@ -826,7 +806,7 @@ pub fn inspect_p12(path: &Path, data: &[u8], password: &str) -> Result<P12Summar
 pub(crate) struct P12Kdf(kdf::Batch);
 
 impl P12Kdf {
-    /// For every file of `files` read natively by [`inspect_p12`] (the others are left out).
+    /// For every file of `files` read natively by [`inspect_p12_with`] (the others are left out).
     pub(crate) fn new(files: &[&[u8]], password: &str) -> P12Kdf {
         if password.contains('\0') {
             return P12Kdf(kdf::Batch::new(&[]));
@@ -840,7 +820,10 @@ impl P12Kdf {
     }
 }
 
-/// [`inspect_p12`] with keys derived ahead of time: the same answer.
+/// [`open_p12`] for judging only, with keys derived ahead of time ([`P12Kdf`]): the same
+/// answer (and the same errors), but the OpenSSL 3 flavour (PBES2/AES, SHA-256 MAC) with an
+/// RSA key is read natively, ~5x faster; anything else, including a wrong password, goes
+/// through OpenSSL (and the legacy provider).
 pub(crate) fn inspect_p12_with(
     path: &Path,
     data: &[u8],
@@ -857,14 +840,12 @@ pub(crate) fn inspect_p12_with(
             key: o
                 .key
                 .map(|public| KeyPublic(KeyInner::Rsa { public, pem: None })),
-            ca_count: o.ca_count,
         });
     }
     let c = open_p12(path, data, password)?;
     Ok(P12Summary {
         cert_der: c.cert_der,
         key: c.key.map(|k| KeyPublic(KeyInner::OpenSsl(k))),
-        ca_count: c.ca_count,
     })
 }
 

@@ -10,14 +10,15 @@ use crate::pki::error::{Error, Result};
 /// Merged `KEY=value` settings of an `engine.conf.d` directory (later files win, as in oVirt).
 #[derive(Debug, Clone, Default)]
 pub struct EngineConf {
-    pub values: BTreeMap<String, String>,
+    pub(crate) values: BTreeMap<String, String>,
     /// Files read, in order.
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// The file each value came from (the last one that set it).
-    pub origin: BTreeMap<String, PathBuf>,
+    pub(crate) origin: BTreeMap<String, PathBuf>,
 }
 
 impl EngineConf {
+    /// `ENGINE_FQDN`, when set.
     pub fn fqdn(&self) -> Option<&str> {
         self.values
             .get("ENGINE_FQDN")
@@ -27,7 +28,7 @@ impl EngineConf {
 
     /// `ENGINE_FQDN` checked with [`check_host_name`]: `Ok(None)` when unset, `Err` with a
     /// message naming the file that set it and the (escaped) value when it is not a host name.
-    pub fn valid_fqdn(&self) -> std::result::Result<Option<HostName>, FqdnError> {
+    pub(crate) fn valid_fqdn(&self) -> std::result::Result<Option<HostName>, FqdnError> {
         let Some(v) = self.fqdn() else {
             return Ok(None);
         };
@@ -48,7 +49,7 @@ impl EngineConf {
 
 /// A checked `ENGINE_FQDN`: a DNS name or an IP address literal.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HostName {
+pub(crate) enum HostName {
     Dns(String),
     Ip(std::net::IpAddr),
 }
@@ -56,7 +57,7 @@ pub enum HostName {
 impl HostName {
     /// The subjectAltName entry oVirt writes for it (`IP:` for an address, as
     /// CertificateUtils.getSan does for hosts added by IP).
-    pub fn san(&self) -> String {
+    pub(crate) fn san(&self) -> String {
         match self {
             HostName::Dns(d) => format!("DNS:{d}"),
             HostName::Ip(a) => format!("IP:{a}"),
@@ -66,7 +67,7 @@ impl HostName {
 
 /// A value as it can be shown on one terminal line: printable ASCII as is, anything else
 /// (newline, escape, non-ASCII, the U+FFFD of an invalid UTF-8 byte) as `\u{..}`; quoted.
-pub fn escape(v: &str) -> String {
+pub(crate) fn escape(v: &str) -> String {
     let mut s = String::from("'");
     for c in v.chars() {
         if c.is_ascii_graphic() && c != '\\' && c != '\'' || c == ' ' {
@@ -81,7 +82,7 @@ pub fn escape(v: &str) -> String {
 
 /// Why a name is not a host name (see [`check_host_name`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NameError {
+pub(crate) enum NameError {
     #[error("empty")]
     Empty,
     /// A character no host name holds (`\u{fffd}`: an invalid UTF-8 byte).
@@ -113,19 +114,19 @@ fn describe_char(c: char) -> String {
 /// `ENGINE_FQDN` is set but is not a host name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: ENGINE_FQDN {} is not a valid host name ({why}); fix it before issuing certificates for it", escape(value))]
-pub struct FqdnError {
+pub(crate) struct FqdnError {
     /// The file that set it (`engine.conf.d` when unknown).
-    pub file: String,
+    pub(crate) file: String,
     /// The value as set.
-    pub value: String,
-    pub why: NameError,
+    pub(crate) value: String,
+    pub(crate) why: NameError,
 }
 
 /// Checks a host name as the Manager's certificates name it: an IPv4 / IPv6 address
 /// literal, or a DNS name of RFC 1123 labels (letters, digits, hyphens, not starting or ending
 /// with a hyphen, 1–63 characters; IDNA A-labels `xn--…` are such labels), at most 253
 /// characters, no trailing dot. Returns why not.
-pub fn check_host_name(v: &str) -> std::result::Result<HostName, NameError> {
+pub(crate) fn check_host_name(v: &str) -> std::result::Result<HostName, NameError> {
     if let Ok(ip) = v.parse::<std::net::IpAddr>() {
         return Ok(HostName::Ip(ip));
     }
@@ -134,7 +135,7 @@ pub fn check_host_name(v: &str) -> std::result::Result<HostName, NameError> {
 
 /// [`check_host_name`] for a DNS name only; `wildcard` allows a leftmost `*` label (what a
 /// certificate's dNSName may hold, never an `ENGINE_FQDN`).
-pub fn check_dns_name(v: &str, wildcard: bool) -> std::result::Result<(), NameError> {
+pub(crate) fn check_dns_name(v: &str, wildcard: bool) -> std::result::Result<(), NameError> {
     if v.is_empty() {
         return Err(NameError::Empty);
     }
@@ -224,10 +225,11 @@ pub fn read_engine_conf(dir: &Path) -> Result<EngineConf> {
 /// Where `default_md` sits in an `openssl.conf` (the CA section named by `[ca] default_ca`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefaultMd {
+    /// The `default_md` value.
     pub value: String,
     /// 1-based line number.
     pub line: usize,
-    pub section: String,
+    pub(crate) section: String,
 }
 
 /// Finds `default_md` of the default CA section. `None` when the file has no such setting.
@@ -316,25 +318,25 @@ fn section_name(l: &str) -> Option<String> {
 
 /// One line of `database.txt`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IndexEntry {
-    pub status: char,
-    pub expiry: String,
-    pub revocation: String,
-    pub serial: String,
-    pub filename: String,
-    pub subject: String,
+pub(crate) struct IndexEntry {
+    pub(crate) status: char,
+    pub(crate) expiry: String,
+    pub(crate) revocation: String,
+    pub(crate) serial: String,
+    pub(crate) filename: String,
+    pub(crate) subject: String,
 }
 
 /// `database.txt` parsed; malformed lines are kept as problems, never a panic.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    pub entries: Vec<IndexEntry>,
-    pub problems: Vec<(usize, String)>,
+    pub(crate) entries: Vec<IndexEntry>,
+    pub(crate) problems: Vec<(usize, String)>,
 }
 
 impl Index {
     /// Highest serial recorded, as a number (serials beyond u128 are reported as problems).
-    pub fn max_serial(&self) -> Option<u128> {
+    pub(crate) fn max_serial(&self) -> Option<u128> {
         self.entries
             .iter()
             .filter_map(|e| u128::from_str_radix(&e.serial, 16).ok())
@@ -405,9 +407,14 @@ pub fn parse_serial(text: &str) -> std::result::Result<u128, SerialError> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SerialError {
     #[error("empty")]
+    /// The file is empty.
     Empty,
     #[error("'{text}' is not a hex serial")]
-    NotHex { text: String },
+    /// The text is not hexadecimal.
+    NotHex {
+        /// The text read.
+        text: String,
+    },
 }
 
 #[cfg(test)]

@@ -8,77 +8,125 @@ use std::path::{Path, PathBuf};
 /// Variants carry the path and the evidence so a message can be shown to an admin as is.
 #[derive(Debug)]
 pub enum Error {
+    /// A file cannot be read.
     Io {
+        /// The file.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// No certificate in a file that must hold one.
     NoCertificate {
+        /// The file.
         path: PathBuf,
     },
+    /// A PEM block has a BEGIN line but no END line.
     TruncatedPem {
+        /// The file.
         path: PathBuf,
+        /// The block's label (`CERTIFICATE`, `RSA PRIVATE KEY`…).
         label: String,
+        /// Byte offset of the BEGIN line in the file.
         offset: usize,
     },
+    /// A PEM block's body is not valid base64.
     BadBase64 {
+        /// The file.
         path: PathBuf,
+        /// The block's label.
         label: String,
+        /// The decoder's error.
         reason: String,
     },
+    /// A certificate cannot be parsed (bad DER).
     BadCertificate {
+        /// The file.
         path: PathBuf,
+        /// The parser's error.
         reason: String,
     },
+    /// No private key in a file that must hold one.
     NoKey {
+        /// The file.
         path: PathBuf,
     },
+    /// A private key cannot be read (bad format, or encrypted with another password).
     BadKey {
+        /// The file.
         path: PathBuf,
+        /// The error (never the password).
         reason: String,
     },
+    /// A PKCS#12 store cannot be opened (wrong password, bad MAC).
     Pkcs12Open {
+        /// The store.
         path: PathBuf,
+        /// OpenSSL's reason.
         reason: String,
     },
+    /// A PKCS#12 store is malformed.
     Pkcs12Format {
+        /// The store.
         path: PathBuf,
+        /// What is wrong.
         reason: String,
     },
     /// OpenSSL here refuses what the PKCS#12 is protected with (FIPS mode; no legacy provider
     /// for RC2): not the password's fault, so never reported as a wrong password.
     Pkcs12Refused {
+        /// The store.
         path: PathBuf,
+        /// The PBE / MAC algorithms refused, comma-separated.
         algorithms: String,
     },
-    /// See [`crate::pki::p12format::MAX_P12_ITERATIONS`].
+    /// A PKCS#12 asks for more key-derivation iterations than rhv-pki runs (1,000,000 per
+    /// derivation): refused before trying, a hostile file cannot stall the audit.
     Pkcs12Iterations {
+        /// The store.
         path: PathBuf,
+        /// Which derivation (the MAC or an encrypted part).
         what: &'static str,
+        /// The iteration count the file asks for.
         count: u64,
+        /// The most iterations rhv-pki runs for one file.
         limit: u64,
     },
+    /// A PKCS#12 store lacks a part it must have.
     Pkcs12Missing {
+        /// The store.
         path: PathBuf,
+        /// The part missing (`certificate`, `private key`).
         what: &'static str,
     },
+    /// A file is larger than any PKI file can be; it is not read.
     TooLarge {
+        /// The file.
         path: PathBuf,
+        /// The size limit, bytes.
         limit: u64,
     },
+    /// A configuration line cannot be parsed.
     BadConfig {
+        /// The file.
         path: PathBuf,
+        /// 1-based line number.
         line: usize,
+        /// What is wrong with it.
         reason: String,
     },
+    /// A password contains a NUL byte (OpenSSL cannot take it).
     PasswordNul,
+    /// Any other problem with a file.
     Other {
+        /// The file.
         path: PathBuf,
+        /// What is wrong.
         reason: String,
     },
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
@@ -86,7 +134,7 @@ impl Error {
     }
 
     /// The file the error is about (`None` for [`Error::PasswordNul`]).
-    pub fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         match self {
             Error::Io { path, .. }
             | Error::NoCertificate { path }
@@ -109,13 +157,13 @@ impl Error {
 
     /// The message without the leading `<path>: ` (for a finding that names the file
     /// already). `Display` is `<path>: <detail>`.
-    pub fn detail(&self) -> Detail<'_> {
+    pub(crate) fn detail(&self) -> Detail<'_> {
         Detail(self)
     }
 }
 
 /// [`Error::detail`]: what went wrong, without the file's name.
-pub struct Detail<'a>(&'a Error);
+pub(crate) struct Detail<'a>(&'a Error);
 
 impl fmt::Display for Detail<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -158,4 +206,5 @@ impl std::error::Error for Error {
     }
 }
 
+/// A result whose error is [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

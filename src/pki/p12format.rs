@@ -11,20 +11,21 @@ use serde::Serialize;
 /// ~6 minutes). A store above the cap is reported (`p12-iterations-excessive`) and refused
 /// by `resign`, without deriving any key. The counts are read from the DER before the file
 /// goes near OpenSSL or the native reader.
-pub const MAX_P12_ITERATIONS: u64 = 1_000_000;
+pub(crate) const MAX_P12_ITERATIONS: u64 = 1_000_000;
 
 /// One key derivation's iteration count, as the file states it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Iterations {
     /// `MAC`, `certificate encryption`, `key encryption`.
-    pub what: &'static str,
+    pub(crate) what: &'static str,
+    /// PBKDF2 / PKCS#12 KDF iterations the file asks for.
     pub count: u64,
 }
 
 /// How one bag (or the whole certificate SafeContents) is protected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Pbe {
+pub(crate) enum Pbe {
     /// Not encrypted at all.
     None,
     /// pbeWithSHAAnd40BitRC2-CBC: unreadable by OpenSSL 3 without the legacy provider.
@@ -43,7 +44,7 @@ pub enum Pbe {
 }
 
 impl Pbe {
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         match self {
             Pbe::None => "none".into(),
             Pbe::Rc2_40 => "RC2-40".into(),
@@ -63,20 +64,20 @@ impl Pbe {
 #[serde(rename_all = "camelCase")]
 pub struct P12Format {
     /// Protection of the SafeContents holding the certificate(s).
-    pub cert_pbe: Pbe,
+    pub(crate) cert_pbe: Pbe,
     /// Protection of the (shrouded) key bag, when one is visible.
-    pub key_pbe: Option<Pbe>,
+    pub(crate) key_pbe: Option<Pbe>,
     /// MAC digest (`sha1`, `sha256`, …) and iteration count, when a MAC is present.
-    pub mac: Option<(String, u64)>,
+    pub(crate) mac: Option<(String, u64)>,
     /// The key bag carries a friendlyName: Java would not call the entry alias `1`.
-    pub key_friendly_name: bool,
+    pub(crate) key_friendly_name: bool,
     /// Every iteration count visible without the password (MAC, each PBE / PBKDF2).
     #[serde(skip)]
-    pub iterations: Vec<Iterations>,
+    pub(crate) iterations: Vec<Iterations>,
 }
 
 impl P12Format {
-    /// The largest iteration count above [`MAX_P12_ITERATIONS`], if any.
+    /// The largest iteration count above the limit (1,000,000), if any.
     pub fn excessive(&self) -> Option<&Iterations> {
         self.iterations
             .iter()
@@ -84,12 +85,12 @@ impl P12Format {
             .max_by_key(|i| i.count)
     }
     /// Any part uses an algorithm OpenSSL 3 only reads with the legacy provider.
-    pub fn needs_legacy_provider(&self) -> bool {
+    pub(crate) fn needs_legacy_provider(&self) -> bool {
         matches!(self.cert_pbe, Pbe::Rc2_40 | Pbe::Rc2_128)
             || matches!(self.key_pbe, Some(Pbe::Rc2_40 | Pbe::Rc2_128))
     }
     /// "legacy" (PKCS#12 PBE, SHA-1 MAC) or "modern" (PBES2).
-    pub fn family(&self) -> &'static str {
+    pub(crate) fn family(&self) -> &'static str {
         let legacy = self.cert_pbe.is_legacy() || self.key_pbe.as_ref().is_some_and(Pbe::is_legacy);
         if legacy {
             "legacy"
@@ -97,7 +98,7 @@ impl P12Format {
             "modern"
         }
     }
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         let key = self
             .key_pbe
             .as_ref()
@@ -119,22 +120,38 @@ pub enum P12FormatError {
     #[error("{0}")]
     Der(der::Error),
     #[error("multi-byte tags are not used by PKCS#12")]
+    /// A tag needs more than one byte.
     MultiByteTag,
     #[error("bad DER length")]
+    /// A DER length is malformed or beyond the data.
     BadLength,
     #[error("expected {what} (tag {expected:#04x}), found tag {found:#04x}")]
+    /// Another ASN.1 element than the structure requires.
     UnexpectedTag {
+        /// What was expected.
         what: &'static str,
+        /// The tag expected.
         expected: u8,
+        /// The tag found.
         found: u8,
     },
     #[error("expected OCTET STRING, found tag {found:#04x}")]
-    NotOctetString { found: u8 },
+    /// An OCTET STRING was expected.
+    NotOctetString {
+        /// The tag found.
+        found: u8,
+    },
     #[error("PBKDF2 parameters without an iteration count")]
+    /// PBKDF2 parameters without an iteration count.
     Pbkdf2WithoutIterations,
     #[error("authSafe content type {oid} is not pkcs7-data (public-key integrity mode is not used by oVirt)")]
-    NotPkcs7Data { oid: String },
+    /// The authenticated safe is not pkcs7-data.
+    NotPkcs7Data {
+        /// The content type found.
+        oid: String,
+    },
     #[error("SafeContents nested too deep")]
+    /// SafeContents nested deeper than any real store.
     NestedTooDeep,
 }
 
@@ -209,7 +226,7 @@ fn count(t: &Tlv<'_>) -> u64 {
 
 /// Dotted string of an OID's content octets (`der`'s reading; the octets themselves when
 /// they are no valid OID).
-pub fn oid_string(c: &[u8]) -> String {
+pub(crate) fn oid_string(c: &[u8]) -> String {
     match der::oid::ObjectIdentifier::from_bytes(c) {
         Ok(o) => o.to_string(),
         Err(_) => hex::encode(c),
@@ -419,7 +436,7 @@ pub fn detect(der: &[u8]) -> Result<P12Format, P12FormatError> {
 
 /// Why a PKCS#12 file is not handed to a key derivation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bound {
+pub(crate) enum Bound {
     /// The DER walk failed: its work cannot be bounded (nor is it a PKCS#12 rhv-pki reads).
     Unreadable(P12FormatError),
     /// An iteration count above [`MAX_P12_ITERATIONS`].
@@ -428,7 +445,7 @@ pub enum Bound {
 
 /// Checks, from the DER alone, that opening `der` derives no key with more than
 /// [`MAX_P12_ITERATIONS`] iterations. Every reader of PKCS#12 files calls this first.
-pub fn check_work(der: &[u8]) -> Result<(), Bound> {
+pub(crate) fn check_work(der: &[u8]) -> Result<(), Bound> {
     let fmt = detect(der).map_err(Bound::Unreadable)?;
     match fmt.excessive() {
         Some(i) => Err(Bound::Excessive(i.clone())),
@@ -603,7 +620,7 @@ fn encrypted_parts(der: &[u8]) -> Result<Vec<EncryptedPart>, P12FormatError> {
 /// encrypted parts, which OpenSSL derives after decrypting those parts. The encrypted
 /// parts are decrypted here first (their own counts already bounded); a part this
 /// password does not open stops OpenSSL at the MAC as well, so it is passed over.
-pub fn check_work_with_password(der: &[u8], password: &str) -> Result<(), Bound> {
+pub(crate) fn check_work_with_password(der: &[u8], password: &str) -> Result<(), Bound> {
     check_work(der)?;
     let mut work = Vec::new();
     for (alg, data) in encrypted_parts(der).map_err(Bound::Unreadable)? {

@@ -22,8 +22,8 @@ use crate::pki::catalog::Profile;
 #[derive(Debug, thiserror::Error)]
 #[error("{what}: {reason}")]
 pub struct SignError {
-    pub what: String,
-    pub reason: String,
+    pub(crate) what: String,
+    pub(crate) reason: String,
 }
 
 fn err(what: &str) -> impl Fn(openssl::error::ErrorStack) -> SignError + '_ {
@@ -33,9 +33,9 @@ fn err(what: &str) -> impl Fn(openssl::error::ErrorStack) -> SignError + '_ {
     }
 }
 
-pub type Result<T> = std::result::Result<T, SignError>;
+pub(crate) type Result<T> = std::result::Result<T, SignError>;
 
-pub const DAY: i64 = 86_400;
+pub(crate) const DAY: i64 = 86_400;
 
 /// The PKCS#12 encryption family to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -49,7 +49,7 @@ pub enum P12Family {
 }
 
 impl P12Family {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             P12Family::Legacy3des => "3des-sha1",
             P12Family::Modern => "aes-256-sha256",
@@ -64,7 +64,7 @@ fn time(t: i64, what: &str) -> Result<Asn1Time> {
 /// Re-signs a CA with its own key the way `pki-create-ca.sh --renew` does, but with an
 /// explicit SHA-256: same version, serial, subject, issuer, key and every extension in
 /// order (raw bytes), new validity.
-pub fn resign_ca(
+pub(crate) fn resign_ca(
     old_der: &[u8],
     key: &PKey<Private>,
     not_before: i64,
@@ -143,27 +143,25 @@ fn aia_ext(uri: &str) -> Result<X509Extension> {
 
 /// What goes into a leaf besides the key and the subject.
 #[derive(Debug, Clone)]
-pub struct LeafProfile {
-    pub profile: Profile,
+pub(crate) struct LeafProfile {
+    pub(crate) profile: Profile,
     /// `subjectAltName` for the `v3_ca_san` profile, e.g. `DNS:engine.example.com` or
     /// `IP:192.0.2.10`.
-    pub san_dns: Option<String>,
+    pub(crate) san_dns: Option<String>,
     /// AIA caIssuers URI from `cert.template`; `None` when the template has none.
-    pub aia: Option<String>,
+    pub(crate) aia: Option<String>,
     /// The CA carries a Subject Key Identifier: without one, pki-enroll-request.sh adds no
     /// extensions at all (pre-SKI CAs).
-    pub ca_has_ski: bool,
+    pub(crate) ca_has_ski: bool,
 }
 
-/// `[custom]` profile values of vmconsole-proxy-helper.
-pub const VMCONSOLE_KU_DIGITAL_SIGNATURE: bool = true;
-pub const VMCONSOLE_EKU: &str = "1.3.6.1.4.1.2312.13.1.2.1.1";
+pub(crate) const VMCONSOLE_EKU: &str = "1.3.6.1.4.1.2312.13.1.2.1.1";
 
 /// Issues a leaf like `openssl ca -policy policy_match -extfile cert.conf -extensions X`:
 /// subject as given (already in policy order), issuer = CA subject, extensions in
 /// cert.conf order (SKI, AIA, AKI, basicConstraints, KU, EKU, SAN), SHA-256.
 #[allow(clippy::too_many_arguments)]
-pub fn issue_leaf<T: HasPublic>(
+pub(crate) fn issue_leaf<T: HasPublic>(
     subject: &X509NameRef,
     public: &PKeyRef<T>,
     ca: &X509,
@@ -253,7 +251,7 @@ pub fn issue_leaf<T: HasPublic>(
 }
 
 /// `openssl req -new -key KEY -subj /`: the CSR oVirt keeps in `requests/<name>.req`.
-pub fn request(key: &PKey<Private>) -> Result<X509Req> {
+pub(crate) fn request(key: &PKey<Private>) -> Result<X509Req> {
     let what = "request";
     let mut b = X509ReqBuilder::new().map_err(err(what))?;
     b.set_pubkey(key).map_err(err(what))?;
@@ -262,7 +260,7 @@ pub fn request(key: &PKey<Private>) -> Result<X509Req> {
 }
 
 /// `openssl ca -out` without `-notext`: the text dump followed by the PEM block.
-pub fn text_and_pem(x: &X509) -> Result<Vec<u8>> {
+pub(crate) fn text_and_pem(x: &X509) -> Result<Vec<u8>> {
     let mut v = x.to_text().map_err(err("text dump"))?;
     v.extend(x.to_pem().map_err(err("PEM"))?);
     Ok(v)
@@ -270,7 +268,7 @@ pub fn text_and_pem(x: &X509) -> Result<Vec<u8>> {
 
 /// How the `subject=` / `issuer=` lines of a `pkcs12 -nokeys` dump look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameStyle {
+pub(crate) enum NameStyle {
     /// OpenSSL 1.1/3: `subject=C = US, O = x, CN = y`.
     Oneline,
     /// OpenSSL 1.0.2 (EL7): `subject=/C=US/O=x/CN=y`.
@@ -279,7 +277,7 @@ pub enum NameStyle {
 
 impl NameStyle {
     /// The style an existing dump uses (so a rewrite looks like its neighbours).
-    pub fn of(text: &[u8]) -> NameStyle {
+    pub(crate) fn of(text: &[u8]) -> NameStyle {
         let s = String::from_utf8_lossy(text);
         if s.lines().any(|l| l.starts_with("subject=/")) {
             NameStyle::Slash
@@ -309,7 +307,7 @@ fn entries(name: &X509NameRef) -> Vec<(String, String)> {
 }
 
 /// `X509_NAME_oneline`: `/C=US/O=example/CN=host` (database.txt, OpenSSL 1.0 dumps).
-pub fn dn_slash(name: &X509NameRef) -> String {
+pub(crate) fn dn_slash(name: &X509NameRef) -> String {
     entries(name)
         .into_iter()
         .map(|(k, v)| {
@@ -333,7 +331,7 @@ pub fn dn_slash(name: &X509NameRef) -> String {
 }
 
 /// OpenSSL 3's default `-nameopt oneline`: `C = US, O = example, CN = host`.
-pub fn dn_oneline(name: &X509NameRef) -> String {
+pub(crate) fn dn_oneline(name: &X509NameRef) -> String {
     entries(name)
         .into_iter()
         .map(|(k, v)| {
@@ -360,7 +358,7 @@ fn local_key_id(cert: &X509) -> Result<String> {
 }
 
 /// `openssl pkcs12 -nokeys` output for a store holding `cert` (engine-setup's rewritten `.cer`).
-pub fn extracted_cer(cert: &X509, style: NameStyle) -> Result<Vec<u8>> {
+pub(crate) fn extracted_cer(cert: &X509, style: NameStyle) -> Result<Vec<u8>> {
     let (s, i) = match style {
         NameStyle::Oneline => (
             dn_oneline(cert.subject_name()),
@@ -378,7 +376,7 @@ pub fn extracted_cer(cert: &X509, style: NameStyle) -> Result<Vec<u8>> {
 }
 
 /// `openssl pkcs12 -nocerts -nodes` output (`keys/<name>.key.nopass`, `engine_id_rsa`).
-pub fn extracted_key(key: &PKey<Private>, cert: &X509) -> Result<Vec<u8>> {
+pub(crate) fn extracted_key(key: &PKey<Private>, cert: &X509) -> Result<Vec<u8>> {
     let mut v = format!(
         "Bag Attributes\n    localKeyID: {}\nKey Attributes: <No Attributes>\n",
         local_key_id(cert)?
@@ -389,7 +387,7 @@ pub fn extracted_key(key: &PKey<Private>, cert: &X509) -> Result<Vec<u8>> {
 }
 
 /// `openssl pkcs12 -export -in cert -inkey key` without `-name` (Java alias stays `1`).
-pub fn pkcs12(
+pub(crate) fn pkcs12(
     cert: &X509,
     key: &PKey<Private>,
     password: &str,
@@ -419,7 +417,7 @@ pub fn pkcs12(
 }
 
 /// `database.txt` expiry: `YYMMDDHHMMSSZ`, or `YYYYMMDDHHMMSSZ` from 2050 on (as OpenSSL).
-pub fn index_time(t: i64) -> String {
+pub(crate) fn index_time(t: i64) -> String {
     let dt =
         time::OffsetDateTime::from_unix_timestamp(t).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let y = dt.year();
@@ -439,7 +437,7 @@ pub fn index_time(t: i64) -> String {
 }
 
 /// One `database.txt` line as `openssl ca` appends it.
-pub fn index_line(serial_hex: &str, not_after: i64, subject: &X509NameRef) -> String {
+pub(crate) fn index_line(serial_hex: &str, not_after: i64, subject: &X509NameRef) -> String {
     format!(
         "V\t{}\t\t{}\tunknown\t{}\n",
         index_time(not_after),
@@ -449,12 +447,12 @@ pub fn index_line(serial_hex: &str, not_after: i64, subject: &X509NameRef) -> St
 }
 
 /// The serial after `hex` as OpenSSL writes `serial.txt`: uppercase, even number of digits.
-pub fn next_serial(hex: &str) -> Option<String> {
+pub(crate) fn next_serial(hex: &str) -> Option<String> {
     let v = u128::from_str_radix(hex.trim(), 16).ok()?.checked_add(1)?;
     Some(serial_text(v))
 }
 
-pub fn serial_text(v: u128) -> String {
+pub(crate) fn serial_text(v: u128) -> String {
     let mut s = format!("{v:X}");
     if s.len() % 2 == 1 {
         s.insert(0, '0');

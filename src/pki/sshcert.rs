@@ -27,19 +27,19 @@ use ssh_key::{Algorithm, Certificate, HashAlg, Mpint, PublicKey, Signature};
 use crate::pki::sign::{Result, SignError};
 
 /// The principal of the user certificate (the proxy's login on the hosts).
-pub const USER_PRINCIPAL: &str = "ovirt-vmconsole-proxy";
+pub(crate) const USER_PRINCIPAL: &str = "ovirt-vmconsole-proxy";
 
 /// One of the two vmconsole proxy OpenSSH certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Vmconsole {
+pub(crate) struct Vmconsole {
     /// The X.509 entity whose key it certifies (`keys/<entity>.p12`).
-    pub entity: &'static str,
+    pub(crate) entity: &'static str,
     /// A host certificate (`ssh-keygen -h`), else a user certificate.
-    pub host: bool,
+    pub(crate) host: bool,
 }
 
 /// Both, host first (engine-setup's order is user then host; nothing depends on it).
-pub const VMCONSOLE: [Vmconsole; 2] = [
+pub(crate) const VMCONSOLE: [Vmconsole; 2] = [
     Vmconsole {
         entity: "vmconsole-proxy-host",
         host: true,
@@ -51,23 +51,23 @@ pub const VMCONSOLE: [Vmconsole; 2] = [
 ];
 
 /// The vmconsole certificate made from entity `name`, if it has one.
-pub fn vmconsole(name: &str) -> Option<Vmconsole> {
+pub(crate) fn vmconsole(name: &str) -> Option<Vmconsole> {
     VMCONSOLE.into_iter().find(|v| v.entity == name)
 }
 
 impl Vmconsole {
     /// `certs/<entity>-cert.pub`, relative to the PKI dir.
-    pub fn cert_rel(&self) -> String {
+    pub(crate) fn cert_rel(&self) -> String {
         format!("certs/{}-cert.pub", self.entity)
     }
 
     /// `certs/<entity>.pub`: the certified key as an OpenSSH public key.
-    pub fn pub_rel(&self) -> String {
+    pub(crate) fn pub_rel(&self) -> String {
         format!("certs/{}.pub", self.entity)
     }
 
     /// The copy engine-setup installs for the proxy in `/etc/pki/ovirt-vmconsole`.
-    pub fn proxy_copy(&self) -> &'static str {
+    pub(crate) fn proxy_copy(&self) -> &'static str {
         if self.host {
             "proxy-ssh_host_rsa-cert.pub"
         } else {
@@ -76,7 +76,7 @@ impl Vmconsole {
     }
 
     /// `host` or `user`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         if self.host {
             "host"
         } else {
@@ -85,12 +85,12 @@ impl Vmconsole {
     }
 
     /// The key id oVirt gives it: the entity name (`--id=<name>`).
-    pub fn key_id(&self) -> &'static str {
+    pub(crate) fn key_id(&self) -> &'static str {
         self.entity
     }
 
     /// Its one principal: the engine FQDN for the host certificate.
-    pub fn principal(&self, fqdn: &str) -> String {
+    pub(crate) fn principal(&self, fqdn: &str) -> String {
         if self.host {
             fqdn.to_string()
         } else {
@@ -100,7 +100,7 @@ impl Vmconsole {
 
     /// The extensions: `permit-pty` only for the user certificate (`-O clear -O
     /// permit-pty`), none for a host certificate.
-    pub fn extensions(&self) -> &'static [&'static str] {
+    pub(crate) fn extensions(&self) -> &'static [&'static str] {
         if self.host {
             &[]
         } else {
@@ -118,7 +118,7 @@ fn err(what: &str, reason: impl ToString) -> SignError {
 
 /// An RSA key as an OpenSSH public key (what `ssh-keygen -i -m PKCS8` makes of
 /// `openssl x509 -pubkey`). Only RSA: oVirt's PKI has no other key type.
-pub fn ssh_public<T: HasPublic>(key: &PKeyRef<T>) -> Result<KeyData> {
+pub(crate) fn ssh_public<T: HasPublic>(key: &PKeyRef<T>) -> Result<KeyData> {
     let rsa = key
         .rsa()
         .map_err(|_| err("OpenSSH key", "not an RSA key"))?;
@@ -131,7 +131,7 @@ pub fn ssh_public<T: HasPublic>(key: &PKeyRef<T>) -> Result<KeyData> {
 }
 
 /// `certs/<entity>.pub` as `ssh-keygen -i -m PKCS8` writes it: one line, no comment.
-pub fn public_file(key: &KeyData) -> Result<Vec<u8>> {
+pub(crate) fn public_file(key: &KeyData) -> Result<Vec<u8>> {
     let line = PublicKey::new(key.clone(), "")
         .to_openssh()
         .map_err(|e| err("OpenSSH public key", e))?;
@@ -169,23 +169,23 @@ impl From<&CaSigner<'_>> for KeyData {
 
 /// What to certify.
 #[derive(Debug, Clone)]
-pub struct Request<'a> {
-    pub which: Vmconsole,
+pub(crate) struct Request<'a> {
+    pub(crate) which: Vmconsole,
     /// The key certified (the entity's key, `certs/<entity>.pub`).
-    pub subject: &'a KeyData,
+    pub(crate) subject: &'a KeyData,
     /// `ENGINE_FQDN`, the host certificate's principal.
-    pub fqdn: &'a str,
+    pub(crate) fqdn: &'a str,
     /// `-V -1h:+<days>d` as absolute times: `now - 3600` and `now + days`.
-    pub valid_after: i64,
-    pub valid_before: i64,
+    pub(crate) valid_after: i64,
+    pub(crate) valid_before: i64,
     /// The comment after the base64 (the old file's, normally none).
-    pub comment: &'a str,
+    pub(crate) comment: &'a str,
     /// 32 random bytes, as ssh-keygen's nonce (the caller draws them: this stays pure).
-    pub nonce: [u8; 32],
+    pub(crate) nonce: [u8; 32],
 }
 
 /// The certificate file (`<type> <base64>[ <comment>]\n`), signed by `ca_key`.
-pub fn issue(ca_key: &PKey<Private>, req: &Request<'_>) -> Result<Vec<u8>> {
+pub(crate) fn issue(ca_key: &PKey<Private>, req: &Request<'_>) -> Result<Vec<u8>> {
     let what = req.which.cert_rel();
     let e = |r: ssh_key::Error| err(&what, r);
     let time = |t: i64| u64::try_from(t).map_err(|_| err(&what, "validity before 1970"));
@@ -222,14 +222,14 @@ pub fn issue(ca_key: &PKey<Private>, req: &Request<'_>) -> Result<Vec<u8>> {
 }
 
 /// Parses a certificate file.
-pub fn parse(data: &[u8]) -> std::result::Result<Certificate, ParseError> {
+pub(crate) fn parse(data: &[u8]) -> std::result::Result<Certificate, ParseError> {
     let t = std::str::from_utf8(data).map_err(ParseError::NotUtf8)?;
     Certificate::from_openssh(t.trim()).map_err(ParseError::NotOpenssh)
 }
 
 /// Why a file is not an OpenSSH certificate.
 #[derive(Debug, thiserror::Error)]
-pub enum ParseError {
+pub(crate) enum ParseError {
     #[error("{0}")]
     NotUtf8(std::str::Utf8Error),
     #[error("not an OpenSSH certificate: {0}")]
@@ -238,7 +238,7 @@ pub enum ParseError {
 
 /// What is wrong with `c` as oVirt's certificate of `subject` signed by `ca` (empty: it is
 /// one). Validity is not judged here (the callers' windows differ).
-pub fn problems(
+pub(crate) fn problems(
     c: &Certificate,
     which: Vmconsole,
     subject: Option<&KeyData>,

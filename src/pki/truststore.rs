@@ -44,7 +44,7 @@ use sha1::{Digest as _, Sha1};
 
 /// The highest MAC / PBE / PBKDF2 iteration count read: the one limit every PKCS#12 reader
 /// here applies (keytool before Java 11.0.12 wrote 100,000, still far below it).
-pub use crate::pki::p12format::MAX_P12_ITERATIONS as MAX_ITERATIONS;
+pub(crate) use crate::pki::p12format::MAX_P12_ITERATIONS as MAX_ITERATIONS;
 
 /// Why a trust store could not be read or rewritten.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,7 +54,12 @@ pub enum StoreError {
     Integrity,
     /// A key derivation would take too long to even try.
     #[error("{what} iteration count {count} above {MAX_ITERATIONS}")]
-    Iterations { what: &'static str, count: u64 },
+    Iterations {
+        /// Which derivation (the MAC or an encrypted part).
+        what: &'static str,
+        /// The iteration count the file asks for.
+        count: u64,
+    },
     /// Not a well-formed key store.
     #[error("{0}")]
     Malformed(String),
@@ -76,7 +81,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 /// The two formats of `.truststore`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Java 8 keytool's default.
     Jks,
     /// Java ≥ 9 keytool's default.
@@ -85,7 +90,7 @@ pub enum Kind {
 
 impl Kind {
     /// The format of `data` by its first bytes (JKS starts with 0xFEEDFEED).
-    pub fn of(data: &[u8]) -> Kind {
+    pub(crate) fn of(data: &[u8]) -> Kind {
         if data.starts_with(&JKS_MAGIC) {
             Kind::Jks
         } else {
@@ -96,18 +101,18 @@ impl Kind {
 
 /// One certificate of a store.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The alias (JKS) or friendlyName (PKCS#12); empty when a PKCS#12 bag has none.
-    pub alias: String,
+    pub(crate) alias: String,
     /// DER of the certificate.
-    pub cert: Vec<u8>,
+    pub(crate) cert: Vec<u8>,
     /// A trusted-certificate entry (what Java trusts as an anchor), not the certificate of a
     /// private key entry.
-    pub trusted: bool,
+    pub(crate) trusted: bool,
 }
 
 /// Reads every certificate of a store, after checking its integrity with `password`.
-pub fn read(data: &[u8], password: &str) -> Result<Vec<Entry>> {
+pub(crate) fn read(data: &[u8], password: &str) -> Result<Vec<Entry>> {
     match Kind::of(data) {
         Kind::Jks => Ok(Jks::parse(data, password)?.entries()),
         Kind::Pkcs12 => Ok(P12::parse(data, password)?.entries()),
@@ -118,7 +123,7 @@ pub fn read(data: &[u8], password: &str) -> Result<Vec<Entry>> {
 /// case-insensitively, as Java does): in place of the entry that had it, else appended. Same
 /// format, password and protection; every other entry unchanged. `now` (Unix seconds) dates a
 /// JKS entry, as keytool's import does.
-pub fn set_trusted_certificate(
+pub(crate) fn set_trusted_certificate(
     data: &[u8],
     password: &str,
     alias: &str,
@@ -136,7 +141,7 @@ pub fn set_trusted_certificate(
 
 /// Whether [`set_trusted_certificate`] can replace `aliases` in this store: it opens with
 /// `password` and none of them is a private key entry. Changes nothing.
-pub fn check_settable(data: &[u8], password: &str, aliases: &[&str]) -> Result<()> {
+pub(crate) fn check_settable(data: &[u8], password: &str, aliases: &[&str]) -> Result<()> {
     let keys: Vec<String> = match Kind::of(data) {
         Kind::Jks => Jks::parse(data, password)?
             .entries

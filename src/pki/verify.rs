@@ -18,11 +18,11 @@ use crate::pki::cert::{Digest, RsaPublic};
 #[derive(Clone)]
 pub struct Issuer {
     /// Short name used in reports: `ca`, `qemu-ca`, `apache-ca`.
-    pub name: String,
-    pub subject_raw: Vec<u8>,
-    pub not_after: i64,
+    pub(crate) name: String,
+    pub(crate) subject_raw: Vec<u8>,
+    pub(crate) not_after: i64,
     /// When the CA was (re-)signed: a host certificate issued before holds the old CA copy.
-    pub not_before: i64,
+    pub(crate) not_before: i64,
     /// A plain rsaEncryption key's numbers: checked with ring first (no OpenSSL start-up).
     simple: Option<RsaPublic>,
     /// OpenSSL's RSA key, for what ring does not accept (made when first needed).

@@ -13,14 +13,14 @@ use super::render::{self, link, Obj};
 use super::state::{ApiError, Event, Host, HostStatus, Job, World, USER};
 use super::Shared;
 
-pub const API: &str = "/ovirt-engine/api";
+pub(crate) const API: &str = "/ovirt-engine/api";
 
 /// A finished answer: status, content type, body, extra headers.
-pub struct Answer {
-    pub status: u16,
-    pub ctype: &'static str,
-    pub body: String,
-    pub headers: Vec<(&'static str, String)>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) ctype: &'static str,
+    pub(crate) body: String,
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 impl Answer {
@@ -32,7 +32,7 @@ impl Answer {
             headers: Vec::new(),
         }
     }
-    pub fn into_response(self) -> Response<String> {
+    pub(crate) fn into_response(self) -> Response<String> {
         let mut b = Response::builder()
             .status(StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
             .header("Content-Type", self.ctype);
@@ -60,12 +60,12 @@ impl Fmt {
 }
 
 /// The request as the router needs it.
-pub struct Req {
-    pub method: Method,
-    pub path: String,
-    pub query: HashMap<String, String>,
-    pub headers: http::HeaderMap,
-    pub body: Vec<u8>,
+pub(crate) struct Req {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: HashMap<String, String>,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: Vec<u8>,
 }
 
 fn header<'a>(r: &'a Req, name: &str) -> Option<&'a str> {
@@ -231,7 +231,7 @@ fn authorized(sh: &Shared, r: &Req, now: i64) -> bool {
 }
 
 /// Routes one request and counts it in the report (sim-only paths are not counted).
-pub fn handle(sh: &Arc<Shared>, r: Req) -> Answer {
+pub(crate) fn handle(sh: &Arc<Shared>, r: Req) -> Answer {
     let (method, path) = (r.method.to_string(), r.path.clone());
     if path == "/sim/hosts" {
         return sim_hosts(sh);

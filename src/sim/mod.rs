@@ -27,24 +27,30 @@ use state::{Effect, World};
 
 /// How to run a simulator.
 pub struct Config {
+    /// The PKI directory of the simulated Manager (its CA, apache certificate and host certificates).
     pub pki_dir: PathBuf,
+    /// Where the REST API listens.
     pub listen: SocketAddr,
+    /// The fleet and its behaviour.
     pub scenario: Scenario,
+    /// Factor applied to every simulated duration (below 1 speeds the simulation up).
     pub time_scale: f64,
     /// The `admin@internal` password (from a file or the environment, never argv).
     pub password: String,
+    /// Where the simulated state is kept between runs; `None`: in memory only.
     pub state_file: Option<PathBuf>,
     /// Host name printed in the URL (default: the engine FQDN).
     pub public_name: Option<String>,
+    /// SSO token lifetime, seconds; `None`: tokens never expire.
     pub token_lifetime_secs: Option<u64>,
     /// Unix milliseconds; the binary passes the system clock.
     pub now_ms: fn() -> i64,
 }
 
 /// Everything the request handlers and background tasks share.
-pub struct Shared {
+pub(crate) struct Shared {
     world: Mutex<World>,
-    pub tokens: Mutex<HashMap<String, i64>>,
+    pub(crate) tokens: Mutex<HashMap<String, i64>>,
     password: String,
     ca: pki::Ca,
     state_file: Option<PathBuf>,
@@ -56,17 +62,17 @@ pub struct Shared {
 
 impl Shared {
     /// The report changed (the ticker writes it out within a quarter second).
-    pub fn report_changed(&self) {
+    pub(crate) fn report_changed(&self) {
         self.report_dirty
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
-    pub fn world(&self) -> MutexGuard<'_, World> {
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Persists the state (temp file + rename) when `--state` was given.
-    pub fn save(&self, w: &World) {
+    pub(crate) fn save(&self, w: &World) {
         self.report_dirty
             .store(false, std::sync::atomic::Ordering::Relaxed);
         let Some(p) = &self.state_file else { return };
@@ -317,27 +323,24 @@ impl PortPicker {
 }
 
 /// A started simulator (in-process use); dropping it does not stop the tasks.
-pub struct Running {
+pub(crate) struct Running {
     /// The API port on 127.0.0.1.
-    pub port: u16,
+    pub(crate) port: u16,
     /// Host name for the URL, SNI and certificate verification.
-    pub name: String,
-    /// `(host name, vdsm port)` per simulated host.
-    pub vdsm: Vec<(String, u16)>,
-    pub shared: Arc<Shared>,
+    pub(crate) name: String,
     server: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
     /// `listening https://<name>:<port>/ovirt-engine/api connect=127.0.0.1:<port>`.
-    pub fn banner(&self) -> String {
+    pub(crate) fn banner(&self) -> String {
         format!(
             "listening https://{}:{}/ovirt-engine/api connect=127.0.0.1:{}",
             self.name, self.port, self.port
         )
     }
     /// Serves until the task ends (it does not, short of a runtime shutdown).
-    pub async fn wait(self) -> Result<(), String> {
+    pub(crate) async fn wait(self) -> Result<(), String> {
         self.server.await.map_err(|e| e.to_string())
     }
 }
@@ -356,7 +359,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
 
 /// Loads the PKI and state, binds every port and spawns the server tasks on the current
 /// tokio runtime. Note: a scenario `crash` fault exits the whole process.
-pub async fn start(cfg: Config) -> Result<Running, String> {
+pub(crate) async fn start(cfg: Config) -> Result<Running, String> {
     if !cfg.listen.ip().is_loopback() {
         return Err(format!(
             "--listen {}: the simulator only listens on loopback addresses",
@@ -456,13 +459,6 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
     }
     tokio::spawn(ticker(sh.clone()));
     let name = cfg.public_name.clone().unwrap_or(fqdn);
-    let vdsm = {
-        let w = sh.world();
-        w.hosts
-            .iter()
-            .map(|h| (h.name.clone(), h.vdsm_port))
-            .collect()
-    };
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(api_tls));
     let sh2 = sh.clone();
     let server = tokio::spawn(async move {
@@ -501,13 +497,7 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
             });
         }
     });
-    Ok(Running {
-        port,
-        name,
-        vdsm,
-        shared: sh,
-        server,
-    })
+    Ok(Running { port, name, server })
 }
 
 const MAX_BODY: usize = 1 << 20;

@@ -26,15 +26,15 @@ use crate::pki::sign::{self, LeafProfile, DAY};
 use super::scenario::CertSpec;
 
 /// Host certificate validity the 4.5.1+ engine uses (`VdsCertificateValidityInDays`).
-pub const HOST_DAYS: i64 = 1827;
+pub(crate) const HOST_DAYS: i64 = 1827;
 
 /// The engine CA as read from the PKI dir.
-pub struct Ca {
-    pub pki_dir: PathBuf,
-    pub cert: X509,
-    pub key: PKey<Private>,
-    pub aia: Option<String>,
-    pub has_ski: bool,
+pub(crate) struct Ca {
+    pub(crate) pki_dir: PathBuf,
+    pub(crate) cert: X509,
+    pub(crate) key: PKey<Private>,
+    pub(crate) aia: Option<String>,
+    pub(crate) has_ski: bool,
 }
 
 fn e(what: &str) -> impl Fn(openssl::error::ErrorStack) -> String + '_ {
@@ -42,7 +42,7 @@ fn e(what: &str) -> impl Fn(openssl::error::ErrorStack) -> String + '_ {
 }
 
 impl Ca {
-    pub fn load(pki_dir: &Path) -> Result<Ca, String> {
+    pub(crate) fn load(pki_dir: &Path) -> Result<Ca, String> {
         let cpath = pki_dir.join("ca.pem");
         let kpath = pki_dir.join("private/ca.pem");
         let cdata = std::fs::read(&cpath).map_err(|x| format!("{}: {x}", cpath.display()))?;
@@ -71,7 +71,7 @@ impl Ca {
     }
 
     /// O of the CA subject (fallback for `OrganizationName`).
-    pub fn organization(&self) -> Option<String> {
+    pub(crate) fn organization(&self) -> Option<String> {
         self.cert
             .subject_name()
             .entries_by_nid(openssl::nid::Nid::ORGANIZATIONNAME)
@@ -98,7 +98,7 @@ fn read_aia(pki_dir: &Path) -> Option<String> {
 }
 
 /// RSA-2048, as `openssl req -newkey rsa:2048` on a host.
-pub fn new_host_key() -> Result<PKey<Private>, String> {
+pub(crate) fn new_host_key() -> Result<PKey<Private>, String> {
     let rsa = Rsa::generate(2048).map_err(e("RSA key generation"))?;
     PKey::from_rsa(rsa).map_err(e("RSA key"))
 }
@@ -107,18 +107,18 @@ pub fn new_host_key() -> Result<PKey<Private>, String> {
 /// own: own serial, subject and SAN, issued by the CA). Generating an RSA key per host made a
 /// large fleet take minutes to start; a shared key is issued once and loaded once for TLS.
 /// Enrollment still gives a host a key of its own, as the engine does.
-pub struct SharedHostKey {
+pub(crate) struct SharedHostKey {
     /// PKCS#8 PEM, as kept in the state file.
-    pub pem: String,
-    pub pkey: PKey<Private>,
+    pub(crate) pem: String,
+    pub(crate) pkey: PKey<Private>,
     /// Loaded once for rustls and shared by every host's server configuration.
-    pub signing: std::sync::Arc<dyn rustls::sign::SigningKey>,
-    pub provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
+    pub(crate) signing: std::sync::Arc<dyn rustls::sign::SigningKey>,
+    pub(crate) provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
 }
 
 impl SharedHostKey {
     /// A fresh RSA-2048 key.
-    pub fn generate() -> Result<SharedHostKey, String> {
+    pub(crate) fn generate() -> Result<SharedHostKey, String> {
         let pkey = new_host_key()?;
         let pem = pkey
             .private_key_to_pem_pkcs8()
@@ -127,7 +127,7 @@ impl SharedHostKey {
     }
 
     /// The key a state file recorded.
-    pub fn from_pem(pem: &str) -> Result<SharedHostKey, String> {
+    pub(crate) fn from_pem(pem: &str) -> Result<SharedHostKey, String> {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::PrivateKeyDer;
         let pkey = PKey::private_key_from_pem(pem.as_bytes()).map_err(e("shared host key"))?;
@@ -152,7 +152,7 @@ impl SharedHostKey {
     }
 
     /// A vdsm server configuration serving `cert_pem`, which must certify this key.
-    pub fn tls_config(&self, cert_pem: &str) -> Result<rustls::ServerConfig, String> {
+    pub(crate) fn tls_config(&self, cert_pem: &str) -> Result<rustls::ServerConfig, String> {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::CertificateDer;
         let certs: Vec<CertificateDer<'static>> =
@@ -258,7 +258,7 @@ fn host_subject(org: &str, address: &str) -> Result<X509Name, String> {
 
 /// The certificate a host serves at start: issued by the CA the way its era did, with the
 /// defects the scenario asks for. Not recorded in the PKI dir (it predates the simulation).
-pub fn initial_host_cert(
+pub(crate) fn initial_host_cert(
     ca: &Ca,
     key: &PKey<Private>,
     org: &str,
@@ -328,10 +328,9 @@ pub fn initial_host_cert(
 }
 
 /// What an enrollment produced.
-pub struct Enrolled {
-    pub key_pem: String,
-    pub cert_pem: String,
-    pub serial: String,
+pub(crate) struct Enrolled {
+    pub(crate) key_pem: String,
+    pub(crate) cert_pem: String,
 }
 
 /// Enroll Certificate's issuance for one host: new key, CSR, `openssl ca`-equivalent with
@@ -346,7 +345,7 @@ pub struct Enrolled {
 /// the whole PKI directory and syncs the file system under the lock: the hold grew with
 /// every certificate issued, and 25 enrollments queued on the lock at a few hundred hosts
 /// waited more than 30 s, so the simulator failed enrollments (882) the engine would not.
-pub fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enrolled, String> {
+pub(crate) fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enrolled, String> {
     // The host's part, before the engine's lock: `openssl req -newkey` on the host.
     let key = new_host_key()?;
     let req = sign::request(&key).map_err(|x| x.to_string())?;
@@ -367,7 +366,8 @@ pub fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enrolled, S
         now,
         format!("rhv-manager-sim: Enroll Certificate for {address}"),
     );
-    let _locks = crate::change::txn::take_locks(&crate::exec::SYSTEM, &cfg).map_err(|x| x.to_string())?;
+    let _locks =
+        crate::change::txn::take_locks(&crate::exec::SYSTEM, &cfg).map_err(|x| x.to_string())?;
     let serial_path = ca.pki_dir.join("serial.txt");
     let serial_text = std::fs::read_to_string(&serial_path)
         .map_err(|x| format!("{}: {x}", serial_path.display()))?;
@@ -417,7 +417,6 @@ pub fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enrolled, S
     Ok(Enrolled {
         key_pem: String::from_utf8_lossy(&key_pem).into_owned(),
         cert_pem: String::from_utf8_lossy(&cert_pem).into_owned(),
-        serial,
     })
 }
 
@@ -463,7 +462,7 @@ fn replace_file(pki_dir: &Path, rel: &str, data: &[u8], owner: Meta) -> Result<(
 }
 
 /// A rustls server config serving `cert_pem` with `key_pem` (the vdsm port).
-pub fn tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
+pub(crate) fn tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())

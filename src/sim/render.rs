@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 /// A value in a representation.
 #[derive(Debug, Clone)]
-pub enum V {
+pub(crate) enum V {
     S(String),
     B(bool),
     I(i64),
@@ -22,51 +22,51 @@ pub enum V {
 
 /// An element: XML attributes (`href`, `id`, `rel`) then child fields.
 #[derive(Debug, Clone, Default)]
-pub struct Obj {
-    pub attrs: Vec<(&'static str, String)>,
-    pub fields: Vec<(String, V)>,
+pub(crate) struct Obj {
+    pub(crate) attrs: Vec<(&'static str, String)>,
+    pub(crate) fields: Vec<(String, V)>,
 }
 
 impl Obj {
-    pub fn new() -> Obj {
+    pub(crate) fn new() -> Obj {
         Obj::default()
     }
     /// An identified object: `href` and `id` attributes.
-    pub fn ided(href: String, id: &str) -> Obj {
+    pub(crate) fn ided(href: String, id: &str) -> Obj {
         Obj {
             attrs: vec![("href", href), ("id", id.to_string())],
             fields: Vec::new(),
         }
     }
-    pub fn attr(mut self, k: &'static str, v: impl Into<String>) -> Obj {
+    pub(crate) fn attr(mut self, k: &'static str, v: impl Into<String>) -> Obj {
         self.attrs.push((k, v.into()));
         self
     }
-    pub fn s(mut self, k: &str, v: impl Into<String>) -> Obj {
+    pub(crate) fn s(mut self, k: &str, v: impl Into<String>) -> Obj {
         self.fields.push((k.to_string(), V::S(v.into())));
         self
     }
-    pub fn b(mut self, k: &str, v: bool) -> Obj {
+    pub(crate) fn b(mut self, k: &str, v: bool) -> Obj {
         self.fields.push((k.to_string(), V::B(v)));
         self
     }
-    pub fn i(mut self, k: &str, v: i64) -> Obj {
+    pub(crate) fn i(mut self, k: &str, v: i64) -> Obj {
         self.fields.push((k.to_string(), V::I(v)));
         self
     }
-    pub fn d(mut self, k: &str, v: f64) -> Obj {
+    pub(crate) fn d(mut self, k: &str, v: f64) -> Obj {
         self.fields.push((k.to_string(), V::D(v)));
         self
     }
-    pub fn t(mut self, k: &str, ms: i64) -> Obj {
+    pub(crate) fn t(mut self, k: &str, ms: i64) -> Obj {
         self.fields.push((k.to_string(), V::T(ms)));
         self
     }
-    pub fn o(mut self, k: &str, v: Obj) -> Obj {
+    pub(crate) fn o(mut self, k: &str, v: Obj) -> Obj {
         self.fields.push((k.to_string(), V::O(v)));
         self
     }
-    pub fn l(mut self, k: &str, v: Vec<Obj>) -> Obj {
+    pub(crate) fn l(mut self, k: &str, v: Vec<Obj>) -> Obj {
         if !v.is_empty() {
             self.fields.push((k.to_string(), V::L(v)));
         }
@@ -75,12 +75,12 @@ impl Obj {
 }
 
 /// A link `<link href="..." rel="..."/>`.
-pub fn link(href: String, rel: &str) -> Obj {
+pub(crate) fn link(href: String, rel: &str) -> Obj {
     Obj::new().attr("href", href).attr("rel", rel)
 }
 
 /// The XML `dateTime` the engine writes: `2026-12-02T07:41:41.123Z` style with an offset.
-pub fn xml_date(ms: i64) -> String {
+pub(crate) fn xml_date(ms: i64) -> String {
     let dt = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
@@ -171,14 +171,14 @@ fn decimal(d: f64) -> String {
 const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
 /// One object as an XML document.
-pub fn xml_doc(name: &str, o: &Obj) -> String {
+pub(crate) fn xml_doc(name: &str, o: &Obj) -> String {
     let mut out = String::from(XML_DECL);
     xml_obj(name, o, 0, &mut out);
     out
 }
 
 /// A collection `<hosts><host>...</host></hosts>`.
-pub fn xml_collection(plural: &str, singular: &str, items: &[Obj]) -> String {
+pub(crate) fn xml_collection(plural: &str, singular: &str, items: &[Obj]) -> String {
     let mut out = String::from(XML_DECL);
     if items.is_empty() {
         out.push_str(&format!("<{plural}/>\n"));
@@ -207,7 +207,7 @@ fn json_value(v: &V) -> Value {
 }
 
 /// An object as JSON: fields first, then the attributes (`href`, `id`) as plain members.
-pub fn json_obj(o: &Obj) -> Value {
+pub(crate) fn json_obj(o: &Obj) -> Value {
     let mut m = Map::new();
     for (k, v) in &o.fields {
         m.insert(k.clone(), json_value(v));
@@ -218,12 +218,12 @@ pub fn json_obj(o: &Obj) -> Value {
     Value::Object(m)
 }
 
-pub fn json_doc(o: &Obj) -> String {
+pub(crate) fn json_doc(o: &Obj) -> String {
     serde_json::to_string_pretty(&json_obj(o)).unwrap_or_else(|_| "{}".into())
 }
 
 /// A collection `{"host": [...]}`; `{}` when empty, as the engine writes it.
-pub fn json_collection(singular: &str, items: &[Obj]) -> String {
+pub(crate) fn json_collection(singular: &str, items: &[Obj]) -> String {
     let mut m = Map::new();
     if !items.is_empty() {
         m.insert(
@@ -237,7 +237,7 @@ pub fn json_collection(singular: &str, items: &[Obj]) -> String {
 /// Parses a request body (XML or JSON) into one JSON-like tree: XML elements become
 /// members, attributes too, leaf text becomes a string. The root element name is dropped
 /// (`<action>...</action>` and `{...}` read the same).
-pub fn parse_body(body: &[u8], content_type: &str) -> Result<Value, String> {
+pub(crate) fn parse_body(body: &[u8], content_type: &str) -> Result<Value, String> {
     let text = std::str::from_utf8(body).map_err(|_| "request body is not UTF-8".to_string())?;
     if text.trim().is_empty() {
         return Ok(Value::Object(Map::new()));
@@ -359,7 +359,7 @@ fn insert(m: &mut Map<String, Value>, k: String, v: Value) {
 
 /// A member of a parsed body as text (strings, numbers and booleans alike, since the
 /// engine's JSON quotes them and clients may or may not).
-pub fn text_of<'a>(v: &'a Value, path: &[&str]) -> Option<String> {
+pub(crate) fn text_of<'a>(v: &'a Value, path: &[&str]) -> Option<String> {
     let mut cur: &'a Value = v;
     for p in path {
         cur = cur.get(p)?;

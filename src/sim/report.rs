@@ -11,65 +11,65 @@ use serde::{Deserialize, Serialize};
 /// Counters of one host.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", default)]
-pub struct HostCounts {
+pub(crate) struct HostCounts {
     /// Accepted `deactivate` actions.
-    pub deactivate: u64,
+    pub(crate) deactivate: u64,
     /// Accepted `activate` actions.
-    pub activate: u64,
+    pub(crate) activate: u64,
     /// Accepted `enrollcertificate` actions.
-    pub enroll: u64,
+    pub(crate) enroll: u64,
     /// Accepted `forceselectspm` actions (the SPM role moved onto this host).
-    pub force_select_spm: u64,
+    pub(crate) force_select_spm: u64,
     /// Refused actions (any verb).
-    pub refused: u64,
+    pub(crate) refused: u64,
     /// Enrollments completed (event 881).
-    pub enrolled: u64,
+    pub(crate) enrolled: u64,
     /// Enrollments failed (event 882).
-    pub enroll_failed: u64,
+    pub(crate) enroll_failed: u64,
     /// Times the SPM role left this host because it was put in maintenance.
-    pub spm_lost_to_maintenance: u64,
+    pub(crate) spm_lost_to_maintenance: u64,
 }
 
 /// A refused action with the Manager's reason.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
-pub struct Refusal {
-    pub host: String,
-    pub action: String,
-    pub status: u16,
-    pub detail: String,
+pub(crate) struct Refusal {
+    pub(crate) host: String,
+    pub(crate) action: String,
+    pub(crate) status: u16,
+    pub(crate) detail: String,
     /// Unix milliseconds.
-    pub at: i64,
+    pub(crate) at: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct Report {
+pub(crate) struct Report {
     /// Processes that served this state (1 + restarts).
-    pub starts: u64,
+    pub(crate) starts: u64,
     /// Hosts out of service now: taken out by a `deactivate` (or found out and enrolled) and
     /// not back `up` since.
-    pub out_now: Vec<String>,
+    pub(crate) out_now: Vec<String>,
     /// The most hosts out of service at once, the hosts then, and when (Unix ms).
-    pub most_out: usize,
-    pub most_out_hosts: Vec<String>,
-    pub most_out_at: i64,
+    pub(crate) most_out: usize,
+    pub(crate) most_out_hosts: Vec<String>,
+    pub(crate) most_out_at: i64,
     /// The most hosts whose status was not `up` at once (including hosts that were never up).
-    pub most_not_up: usize,
+    pub(crate) most_not_up: usize,
     /// `METHOD /path` (ids replaced by `{id}`) → number of requests.
-    pub requests: BTreeMap<String, u64>,
+    pub(crate) requests: BTreeMap<String, u64>,
     /// `METHOD /path` → HTTP status → count.
-    pub answers: BTreeMap<String, BTreeMap<String, u64>>,
+    pub(crate) answers: BTreeMap<String, BTreeMap<String, u64>>,
     /// Host name → counters.
-    pub hosts: BTreeMap<String, HostCounts>,
-    pub refusals: Vec<Refusal>,
+    pub(crate) hosts: BTreeMap<String, HostCounts>,
+    pub(crate) refusals: Vec<Refusal>,
     /// Fault kind (and host) → times it fired.
-    pub faults_fired: BTreeMap<String, u64>,
+    pub(crate) faults_fired: BTreeMap<String, u64>,
 }
 
 /// `GET /ovirt-engine/api/hosts/<uuid>/deactivate` → `/hosts/{id}/deactivate` (API paths
 /// relative to the API root; other paths as they are).
-pub fn endpoint_of(path: &str) -> String {
+pub(crate) fn endpoint_of(path: &str) -> String {
     const COLLECTIONS: &[&str] = &["hosts", "vms", "events", "jobs", "clusters", "statistics"];
     let (prefix, rel) = match path.strip_prefix(super::api::API) {
         Some(r) => ("", r.strip_prefix("/v4").unwrap_or(r)),
@@ -93,11 +93,11 @@ pub fn endpoint_of(path: &str) -> String {
 }
 
 impl Report {
-    pub fn host(&mut self, name: &str) -> &mut HostCounts {
+    pub(crate) fn host(&mut self, name: &str) -> &mut HostCounts {
         self.hosts.entry(name.to_string()).or_default()
     }
 
-    pub fn request(&mut self, method: &str, path: &str, status: u16) {
+    pub(crate) fn request(&mut self, method: &str, path: &str, status: u16) {
         let key = format!("{method} {}", endpoint_of(path));
         *self.requests.entry(key.clone()).or_default() += 1;
         *self
@@ -109,7 +109,7 @@ impl Report {
     }
 
     /// Takes note of who is out now (`out`: names, `not_up`: count).
-    pub fn observe(&mut self, out: Vec<String>, not_up: usize, now: i64) {
+    pub(crate) fn observe(&mut self, out: Vec<String>, not_up: usize, now: i64) {
         if out.len() > self.most_out {
             self.most_out = out.len();
             self.most_out_hosts = out.clone();

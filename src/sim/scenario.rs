@@ -9,32 +9,34 @@ const MIB: i64 = 1024 * 1024;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+/// A simulated fleet: clusters, hosts and how they behave (TOML).
 pub struct Scenario {
     /// Name the Manager is reached by (default: `ENGINE_FQDN` next to the PKI dir, else the
     /// apache certificate's first DNS name).
     #[serde(default)]
-    pub engine_fqdn: Option<String>,
+    pub(crate) engine_fqdn: Option<String>,
     /// `OrganizationName` used in host subjects (default: `OVESETUP_PKI/organization` of
     /// the setup answers next to the PKI dir, else the CA's O).
     #[serde(default)]
-    pub organization: Option<String>,
+    pub(crate) organization: Option<String>,
     /// `product_info.version.full_version` of the entry point.
     #[serde(default = "default_version")]
-    pub version: String,
+    pub(crate) version: String,
     #[serde(default)]
-    pub timings: Timings,
+    pub(crate) timings: Timings,
     #[serde(default)]
-    pub sso: Sso,
+    pub(crate) sso: Sso,
     #[serde(default)]
-    pub hosted_engine: HostedEngine,
+    pub(crate) hosted_engine: HostedEngine,
     #[serde(default)]
-    pub clusters: Vec<ClusterSpec>,
+    pub(crate) clusters: Vec<ClusterSpec>,
     #[serde(default)]
+    /// The hosts.
     pub hosts: Vec<HostSpec>,
     #[serde(default)]
-    pub vms: Vec<VmSpec>,
+    pub(crate) vms: Vec<VmSpec>,
     #[serde(default)]
-    pub faults: Vec<FaultSpec>,
+    pub(crate) faults: Vec<FaultSpec>,
 }
 
 fn default_version() -> String {
@@ -44,21 +46,21 @@ fn default_version() -> String {
 /// Nominal durations in seconds, multiplied by `--time-scale`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Timings {
+pub(crate) struct Timings {
     /// Enroll Certificate accepted → host `installing` (the action returns before this).
-    pub enroll_start: f64,
+    pub(crate) enroll_start: f64,
     /// `installing` → `maintenance` (or `install_failed`).
-    pub enroll: f64,
+    pub(crate) enroll: f64,
     /// One VM live migration.
-    pub migration: f64,
+    pub(crate) migration: f64,
     /// Last migration done (or no VMs) → `maintenance`.
-    pub maintenance_settle: f64,
+    pub(crate) maintenance_settle: f64,
     /// Activate: `unassigned` → `initializing`.
-    pub activate_unassigned: f64,
+    pub(crate) activate_unassigned: f64,
     /// Activate: `initializing` → `up`.
-    pub activate_initializing: f64,
+    pub(crate) activate_initializing: f64,
     /// SPM stopped → a new SPM elected (`contending` meanwhile).
-    pub spm_election: f64,
+    pub(crate) spm_election: f64,
 }
 
 impl Default for Timings {
@@ -77,11 +79,11 @@ impl Default for Timings {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Sso {
+pub(crate) struct Sso {
     /// Lifetime of an access token in seconds (not scaled by `--time-scale`).
-    pub token_lifetime_secs: u64,
+    pub(crate) token_lifetime_secs: u64,
     /// Accept HTTP Basic authentication on /ovirt-engine/api (the engine does).
-    pub basic_auth: bool,
+    pub(crate) basic_auth: bool,
 }
 
 impl Default for Sso {
@@ -95,19 +97,20 @@ impl Default for Sso {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
+/// The hosted-engine part of a scenario.
 pub struct HostedEngine {
-    pub global_maintenance: bool,
+    pub(crate) global_maintenance: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct ClusterSpec {
-    pub name: String,
+pub(crate) struct ClusterSpec {
+    pub(crate) name: String,
     #[serde(default)]
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     /// `memory_policy.over_commit.percent`.
     #[serde(default = "hundred")]
-    pub overcommit_percent: i64,
+    pub(crate) overcommit_percent: i64,
 }
 
 fn hundred() -> i64 {
@@ -116,33 +119,35 @@ fn hundred() -> i64 {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+/// One simulated host.
 pub struct HostSpec {
+    /// Its name.
     pub name: String,
     /// DNS name (certificate CN and SAN); default `<name>.example.test`.
     #[serde(default)]
-    pub address: Option<String>,
+    pub(crate) address: Option<String>,
     #[serde(default)]
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     /// Cluster name (default: the first cluster).
     #[serde(default)]
-    pub cluster: Option<String>,
+    pub(crate) cluster: Option<String>,
     /// Initial status: up, maintenance, non_responsive, install_failed, non_operational.
     #[serde(default = "up")]
-    pub status: String,
+    pub(crate) status: String,
     #[serde(default = "host_mem")]
-    pub memory_mib: i64,
+    pub(crate) memory_mib: i64,
     /// Memory the scheduler may fill with VMs' guaranteed memory (default: `memory_mib`).
     #[serde(default)]
-    pub schedulable_mib: Option<i64>,
+    pub(crate) schedulable_mib: Option<i64>,
     #[serde(default = "five")]
-    pub spm_priority: i64,
+    pub(crate) spm_priority: i64,
     /// This host is the SPM at start (default: the first Up host with priority > -1).
     #[serde(default)]
-    pub spm: bool,
+    pub(crate) spm: bool,
     #[serde(default)]
-    pub hosted_engine: Option<HostHe>,
+    pub(crate) hosted_engine: Option<HostHe>,
     #[serde(default)]
-    pub cert: CertSpec,
+    pub(crate) cert: CertSpec,
 }
 
 fn up() -> String {
@@ -157,11 +162,11 @@ fn five() -> i64 {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct HostHe {
-    pub configured: bool,
-    pub active: bool,
-    pub score: i64,
-    pub local_maintenance: bool,
+pub(crate) struct HostHe {
+    pub(crate) configured: bool,
+    pub(crate) active: bool,
+    pub(crate) score: i64,
+    pub(crate) local_maintenance: bool,
 }
 
 impl Default for HostHe {
@@ -178,15 +183,15 @@ impl Default for HostHe {
 /// The vdsm certificate a host serves before any enrollment.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct CertSpec {
+pub(crate) struct CertSpec {
     /// Signed with SHA-1 (pre-4.1 Managers).
-    pub sha1: bool,
+    pub(crate) sha1: bool,
     /// Without subjectAltName (enrolled before 4.4).
-    pub no_san: bool,
+    pub(crate) no_san: bool,
     /// Days from "now" to notAfter; negative = already expired.
-    pub days_left: i64,
+    pub(crate) days_left: i64,
     /// Days since notBefore.
-    pub age_days: i64,
+    pub(crate) age_days: i64,
 }
 
 impl Default for CertSpec {
@@ -202,24 +207,24 @@ impl Default for CertSpec {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct VmSpec {
-    pub name: String,
+pub(crate) struct VmSpec {
+    pub(crate) name: String,
     #[serde(default)]
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
     /// Host name it runs on; none = down.
     #[serde(default)]
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
     #[serde(default = "vm_mem")]
-    pub memory_mib: i64,
+    pub(crate) memory_mib: i64,
     /// `memory_policy.guaranteed` (default: `memory_mib`).
     #[serde(default)]
-    pub guaranteed_mib: Option<i64>,
+    pub(crate) guaranteed_mib: Option<i64>,
     /// `placement_policy.affinity`: migratable, user_migratable, pinned.
     #[serde(default = "migratable")]
-    pub affinity: String,
+    pub(crate) affinity: String,
     /// This is the HostedEngine VM.
     #[serde(default)]
-    pub hosted_engine: bool,
+    pub(crate) hosted_engine: bool,
 }
 
 fn vm_mem() -> i64 {
@@ -241,33 +246,33 @@ fn migratable() -> String {
 /// handshake).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct FaultSpec {
-    pub kind: String,
+pub(crate) struct FaultSpec {
+    pub(crate) kind: String,
     #[serde(default)]
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
     /// How many times the fault fires (0 = every time). `http_5xx`: failing requests.
     #[serde(default)]
-    pub count: u32,
+    pub(crate) count: u32,
     /// `http_5xx` / `crash`: matching API requests that pass before the fault fires.
     #[serde(default)]
-    pub after: u32,
+    pub(crate) after: u32,
     /// `http_5xx`: the status code (default 503).
     #[serde(default = "s503")]
-    pub status: u16,
+    pub(crate) status: u16,
     /// `http_5xx` / `crash`: only requests whose path starts with this (after /ovirt-engine/api).
     #[serde(default)]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// `outage`: its length in seconds of wall time (not scaled by `--time-scale`, because
     /// what it tests is the client's own retry window).
     #[serde(default)]
-    pub seconds: f64,
+    pub(crate) seconds: f64,
 }
 
 fn s503() -> u16 {
     503
 }
 
-pub const FAULT_KINDS: &[&str] = &[
+pub(crate) const FAULT_KINDS: &[&str] = &[
     "stuck_preparing",
     "install_failed",
     "install_failed_installed",
@@ -280,7 +285,7 @@ pub const FAULT_KINDS: &[&str] = &[
     "drop_connection",
 ];
 
-pub const HOST_STATUSES: &[&str] = &[
+pub(crate) const HOST_STATUSES: &[&str] = &[
     "up",
     "maintenance",
     "non_responsive",
@@ -289,6 +294,7 @@ pub const HOST_STATUSES: &[&str] = &[
 ];
 
 impl Scenario {
+    /// Reads a scenario from TOML text; the error names the problem.
     pub fn parse(text: &str) -> Result<Scenario, String> {
         let mut s: Scenario = toml::from_str(text).map_err(|e| e.to_string())?;
         if s.hosts.is_empty() && s.vms.is_empty() && s.clusters.is_empty() {
@@ -431,7 +437,7 @@ impl Scenario {
     }
 }
 
-pub fn mib(v: i64) -> i64 {
+pub(crate) fn mib(v: i64) -> i64 {
     v * MIB
 }
 

@@ -9,24 +9,34 @@ use serde::{Deserialize, Serialize};
 use super::scenario::{self, Scenario, Timings};
 
 /// The user the engine names in audit messages for `admin@internal`.
-pub const USER: &str = "admin@internal-authz";
+pub(crate) const USER: &str = "admin@internal-authz";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// A simulated host's status, as the REST API shows it.
 pub enum HostStatus {
+    /// Up.
     Up,
+    /// VMs migrating away on the way to maintenance.
     PreparingForMaintenance,
+    /// In maintenance.
     Maintenance,
+    /// Enroll Certificate (or host deploy) is running.
     Installing,
+    /// Host deploy failed.
     InstallFailed,
+    /// Vdsm cannot be reached.
     NonResponsive,
+    /// Connected but cannot serve.
     NonOperational,
+    /// No state yet.
     Unassigned,
+    /// Vdsm starting.
     Initializing,
 }
 
 impl HostStatus {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             HostStatus::Up => "up",
             HostStatus::PreparingForMaintenance => "preparing_for_maintenance",
@@ -51,31 +61,36 @@ impl HostStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct He {
-    pub configured: bool,
-    pub active: bool,
-    pub score: i64,
-    pub local_maintenance: bool,
+pub(crate) struct He {
+    pub(crate) configured: bool,
+    pub(crate) active: bool,
+    pub(crate) score: i64,
+    pub(crate) local_maintenance: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// A simulated host.
 pub struct Host {
+    /// Its id (a UUID).
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its address (what the vdsm port is reached at).
     pub address: String,
-    pub cluster: String,
+    pub(crate) cluster: String,
+    /// Its status.
     pub status: HostStatus,
-    pub memory: i64,
-    pub schedulable: i64,
-    pub spm_priority: i64,
+    pub(crate) memory: i64,
+    pub(crate) schedulable: i64,
+    pub(crate) spm_priority: i64,
     /// none | contending | spm
-    pub spm: String,
-    pub he: Option<He>,
-    pub vdsm_port: u16,
+    pub(crate) spm: String,
+    pub(crate) he: Option<He>,
+    pub(crate) vdsm_port: u16,
     /// Empty: the shared host key (`World::host_key_pem`) until an enrollment gives one.
-    pub key_pem: String,
-    pub cert_pem: String,
-    pub job: Option<String>,
+    pub(crate) key_pem: String,
+    pub(crate) cert_pem: String,
+    pub(crate) job: Option<String>,
     /// The current enrollment must end in install_failed (fault fired at its start).
     pub enroll_fails: bool,
     /// The current enrollment installs the new certificate (vdsm serves it) yet the engine
@@ -83,70 +98,75 @@ pub struct Host {
     #[serde(default)]
     pub installed_but_fails: bool,
     /// The enrollment's new key and certificate, waiting for the end of `installing`.
-    pub issued: Option<(String, String)>,
-    pub issue_error: Option<String>,
+    pub(crate) issued: Option<(String, String)>,
+    pub(crate) issue_error: Option<String>,
     #[serde(skip)]
-    pub issuing: bool,
+    pub(crate) issuing: bool,
     /// What the host's vdsm port serves: built from `cert_pem` / `key_pem` and replaced in
     /// the same transition that changes them (under the world lock), so no client can see
     /// the host back in `maintenance` while its port still serves the old certificate.
     #[serde(skip)]
-    pub served: Option<std::sync::Arc<rustls::ServerConfig>>,
+    pub(crate) served: Option<std::sync::Arc<rustls::ServerConfig>>,
     /// Put out of service by a `deactivate` and not back `up` since (the report's "out").
     #[serde(default)]
-    pub taken_out: bool,
+    pub(crate) taken_out: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Vm {
-    pub id: String,
-    pub name: String,
-    pub cluster: String,
-    pub host: Option<String>,
+pub(crate) struct Vm {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) cluster: String,
+    pub(crate) host: Option<String>,
     /// up | down | migrating
-    pub status: String,
-    pub memory: i64,
-    pub guaranteed: i64,
-    pub affinity: String,
-    pub he: bool,
-    pub target: Option<String>,
+    pub(crate) status: String,
+    pub(crate) memory: i64,
+    pub(crate) guaranteed: i64,
+    pub(crate) affinity: String,
+    pub(crate) he: bool,
+    pub(crate) target: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// A simulated cluster.
 pub struct Cluster {
+    /// Its id (a UUID).
     pub id: String,
+    /// Its name.
     pub name: String,
-    pub overcommit: i64,
+    pub(crate) overcommit: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+/// An event of the simulated audit log.
 pub struct Event {
+    /// Its id (events are ordered by it).
     pub id: i64,
-    pub code: i64,
-    pub severity: String,
-    pub description: String,
-    pub time: i64,
-    pub origin: String,
-    pub custom_id: i64,
-    pub flood_rate: i64,
-    pub host: Option<String>,
-    pub cluster: Option<String>,
-    pub vm: Option<String>,
+    pub(crate) code: i64,
+    pub(crate) severity: String,
+    pub(crate) description: String,
+    pub(crate) time: i64,
+    pub(crate) origin: String,
+    pub(crate) custom_id: i64,
+    pub(crate) flood_rate: i64,
+    pub(crate) host: Option<String>,
+    pub(crate) cluster: Option<String>,
+    pub(crate) vm: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Job {
-    pub id: String,
-    pub description: String,
+pub(crate) struct Job {
+    pub(crate) id: String,
+    pub(crate) description: String,
     /// started | finished | failed
-    pub status: String,
-    pub start: i64,
-    pub end: Option<i64>,
-    pub updated: i64,
+    pub(crate) status: String,
+    pub(crate) start: i64,
+    pub(crate) end: Option<i64>,
+    pub(crate) updated: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     Installing(String),
     InstallDone(String),
     VmMigrated(String),
@@ -173,62 +193,62 @@ impl Step {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Timer {
-    pub at: i64,
-    pub step: Step,
+pub(crate) struct Timer {
+    pub(crate) at: i64,
+    pub(crate) step: Step,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FaultState {
-    pub kind: String,
-    pub host: Option<String>,
-    pub count: u32,
-    pub after: u32,
-    pub status: u16,
-    pub path: Option<String>,
-    pub seen: u32,
-    pub fired: u32,
+pub(crate) struct FaultState {
+    pub(crate) kind: String,
+    pub(crate) host: Option<String>,
+    pub(crate) count: u32,
+    pub(crate) after: u32,
+    pub(crate) status: u16,
+    pub(crate) path: Option<String>,
+    pub(crate) seen: u32,
+    pub(crate) fired: u32,
     /// `outage`: how long it lasts (seconds, not scaled).
     #[serde(default)]
-    pub seconds: f64,
+    pub(crate) seconds: f64,
     /// `outage`: the current outage ends at (Unix ms).
     #[serde(default)]
-    pub until: Option<i64>,
+    pub(crate) until: Option<i64>,
 }
 
 /// Side effects the runner must carry out after a state change. Only work whose result
 /// the state waits for (the host stays `installing` until it is in): nothing a client can
 /// observe is ever left to an effect.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     /// Generate the host's new key and certificate (slow: RSA keygen).
     Issue(String),
 }
 
 /// A refused request: HTTP status and the engine's fault body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: u16,
-    pub reason: String,
-    pub detail: String,
+pub(crate) struct ApiError {
+    pub(crate) status: u16,
+    pub(crate) reason: String,
+    pub(crate) detail: String,
 }
 
 impl ApiError {
-    pub fn conflict(detail: String) -> ApiError {
+    pub(crate) fn conflict(detail: String) -> ApiError {
         ApiError {
             status: 409,
             reason: "Operation Failed".into(),
             detail: format!("[{detail}]"),
         }
     }
-    pub fn bad(detail: String) -> ApiError {
+    pub(crate) fn bad(detail: String) -> ApiError {
         ApiError {
             status: 400,
             reason: "Operation Failed".into(),
             detail: format!("[{detail}]"),
         }
     }
-    pub fn not_found(what: &str, id: &str) -> ApiError {
+    pub(crate) fn not_found(what: &str, id: &str) -> ApiError {
         ApiError {
             status: 404,
             reason: "Operation Failed".into(),
@@ -238,35 +258,35 @@ impl ApiError {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct World {
-    pub fqdn: String,
-    pub org: String,
-    pub version: String,
-    pub instance_id: String,
-    pub timings: Timings,
-    pub scale: f64,
-    pub token_lifetime_secs: u64,
-    pub basic_auth: bool,
-    pub global_maintenance: bool,
-    pub clusters: Vec<Cluster>,
-    pub hosts: Vec<Host>,
-    pub vms: Vec<Vm>,
-    pub events: Vec<Event>,
-    pub jobs: Vec<Job>,
-    pub timers: Vec<Timer>,
-    pub faults: Vec<FaultState>,
-    pub next_event: i64,
-    pub next_serial: u64,
+pub(crate) struct World {
+    pub(crate) fqdn: String,
+    pub(crate) org: String,
+    pub(crate) version: String,
+    pub(crate) instance_id: String,
+    pub(crate) timings: Timings,
+    pub(crate) scale: f64,
+    pub(crate) token_lifetime_secs: u64,
+    pub(crate) basic_auth: bool,
+    pub(crate) global_maintenance: bool,
+    pub(crate) clusters: Vec<Cluster>,
+    pub(crate) hosts: Vec<Host>,
+    pub(crate) vms: Vec<Vm>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) jobs: Vec<Job>,
+    pub(crate) timers: Vec<Timer>,
+    pub(crate) faults: Vec<FaultState>,
+    pub(crate) next_event: i64,
+    pub(crate) next_serial: u64,
     /// The key the hosts' initial certificates share (PKCS#8 PEM); a host whose `key_pem` is
     /// empty serves this one (see `sim::pki::SharedHostKey`).
     #[serde(default)]
-    pub host_key_pem: String,
+    pub(crate) host_key_pem: String,
     /// Host id → position in `hosts` (see `host_pos`).
     #[serde(skip)]
     host_ix: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
     /// What was seen (GET /sim/report).
     #[serde(default)]
-    pub report: super::report::Report,
+    pub(crate) report: super::report::Report,
 }
 
 /// A stable UUID-shaped id from a name (so default scenarios have the same ids every run).
@@ -284,7 +304,7 @@ pub fn uuid_of(kind: &str, name: &str) -> String {
 }
 
 /// A random UUID (jobs).
-pub fn uuid_random() -> String {
+pub(crate) fn uuid_random() -> String {
     let mut b = [0u8; 16];
     let _ = openssl::rand::rand_bytes(&mut b);
     let h = hex::encode(b);
@@ -300,7 +320,7 @@ pub fn uuid_random() -> String {
 
 impl World {
     /// Builds the world from a scenario; host keys/certificates are filled in by the caller.
-    pub fn from_scenario(
+    pub(crate) fn from_scenario(
         sc: &Scenario,
         fqdn: String,
         org: String,
@@ -476,7 +496,7 @@ impl World {
         self.clusters.iter().find(|c| c.id == id)
     }
 
-    pub fn event(
+    pub(crate) fn event(
         &mut self,
         now: i64,
         code: i64,
@@ -532,7 +552,7 @@ impl World {
     }
 
     /// Does a per-host fault of `kind` fire now (and count it)?
-    pub fn host_fault(&mut self, kind: &str, host: &str) -> bool {
+    pub(crate) fn host_fault(&mut self, kind: &str, host: &str) -> bool {
         for f in &mut self.faults {
             if f.kind == kind
                 && f.host.as_deref() == Some(host)
@@ -589,7 +609,7 @@ impl World {
     }
 
     /// Updates the report's "out of service" figures; call after every change.
-    pub fn observe(&mut self, now: i64) {
+    pub(crate) fn observe(&mut self, now: i64) {
         for h in &mut self.hosts {
             if h.status == HostStatus::Up {
                 h.taken_out = false;
@@ -610,7 +630,7 @@ impl World {
     }
 
     /// Counts an action on a host in the report (accepted or refused).
-    pub fn record_action(
+    pub(crate) fn record_action(
         &mut self,
         id: &str,
         verb: &str,
@@ -647,7 +667,7 @@ impl World {
     }
 
     /// VMs running on (or migrating away from) a host.
-    pub fn vms_on(&self, host: &str) -> Vec<&Vm> {
+    pub(crate) fn vms_on(&self, host: &str) -> Vec<&Vm> {
         self.vms
             .iter()
             .filter(|v| v.host.as_deref() == Some(host) && v.status != "down")
@@ -655,7 +675,7 @@ impl World {
     }
 
     /// Guaranteed memory already committed on a host (running VMs plus incoming migrations).
-    pub fn committed(&self, host: &str) -> i64 {
+    pub(crate) fn committed(&self, host: &str) -> i64 {
         self.vms
             .iter()
             .filter(|v| {
@@ -683,7 +703,7 @@ impl World {
     // ---- actions ----
 
     /// `POST /hosts/{id}/deactivate`.
-    pub fn deactivate(
+    pub(crate) fn deactivate(
         &mut self,
         id: &str,
         reason: Option<String>,
@@ -941,7 +961,7 @@ impl World {
     }
 
     /// `POST /hosts/{id}/activate`.
-    pub fn activate(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
+    pub(crate) fn activate(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
         let i = self.hidx(id)?;
         let act = "Cannot activate Host.";
         match self.hosts[i].status {
@@ -990,7 +1010,7 @@ impl World {
     }
 
     /// `POST /hosts/{id}/enrollcertificate`: validated and accepted; `installing` comes later.
-    pub fn enroll(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
+    pub(crate) fn enroll(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
         let i = self.hidx(id)?;
         let st = self.hosts[i].status;
         if !matches!(
@@ -1029,7 +1049,7 @@ impl World {
     }
 
     /// `POST /hosts/{id}/forceselectspm`.
-    pub fn force_select_spm(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
+    pub(crate) fn force_select_spm(&mut self, id: &str, now: i64) -> Result<String, ApiError> {
         let i = self.hidx(id)?;
         let h = self.hosts[i].clone();
         let act = "Cannot force select SPM.";
@@ -1077,7 +1097,12 @@ impl World {
     }
 
     /// `POST /vms/{id}/maintenance` on the HostedEngine VM: global maintenance.
-    pub fn he_maintenance(&mut self, vm: &str, enabled: bool, now: i64) -> Result<(), ApiError> {
+    pub(crate) fn he_maintenance(
+        &mut self,
+        vm: &str,
+        enabled: bool,
+        now: i64,
+    ) -> Result<(), ApiError> {
         let v = self
             .vms
             .iter()
@@ -1121,7 +1146,7 @@ impl World {
     /// `POST /events` (AddExternalEvent): origin must not be `oVirt`, (origin, custom_id)
     /// must be new.
     #[allow(clippy::too_many_arguments)]
-    pub fn add_external_event(
+    pub(crate) fn add_external_event(
         &mut self,
         now: i64,
         description: String,
@@ -1173,7 +1198,7 @@ impl World {
     // ---- time ----
 
     /// Applies every transition due at `now`; returns the effects the runner must perform.
-    pub fn tick(&mut self, now: i64) -> Vec<Effect> {
+    pub(crate) fn tick(&mut self, now: i64) -> Vec<Effect> {
         let mut effects = Vec::new();
         while let Some(pos) = self
             .timers
@@ -1190,7 +1215,7 @@ impl World {
         effects
     }
 
-    pub fn next_deadline(&self) -> Option<i64> {
+    pub(crate) fn next_deadline(&self) -> Option<i64> {
         self.timers.iter().map(|t| t.at).min()
     }
 
@@ -1488,7 +1513,7 @@ impl World {
     }
 
     /// Counts an API request against the `http_5xx` faults; `Some(status)` = fail it.
-    pub fn http_fault(&mut self, rel_path: &str) -> Option<u16> {
+    pub(crate) fn http_fault(&mut self, rel_path: &str) -> Option<u16> {
         for f in &mut self.faults {
             if f.kind != "http_5xx" || !fault_matches(f, rel_path) {
                 continue;
@@ -1510,7 +1535,7 @@ impl World {
 
     /// Counts a handled API request against the `lost_answer` faults; true = answer 503
     /// although the request took effect.
-    pub fn lost_answer_fault(&mut self, rel_path: &str) -> bool {
+    pub(crate) fn lost_answer_fault(&mut self, rel_path: &str) -> bool {
         for f in &mut self.faults {
             if f.kind != "lost_answer" || !fault_matches(f, rel_path) {
                 continue;
@@ -1531,7 +1556,7 @@ impl World {
 
     /// Counts an accepted API connection against the `drop_connection` faults; true = close
     /// it before the TLS handshake.
-    pub fn connection_fault(&mut self) -> bool {
+    pub(crate) fn connection_fault(&mut self) -> bool {
         for f in &mut self.faults {
             if f.kind != "drop_connection" {
                 continue;
@@ -1553,7 +1578,7 @@ impl World {
     /// The `outage` faults: the Manager answers every request (SSO included) with the
     /// fault's status for `seconds` of wall time (not scaled) once `after` matching requests
     /// passed; `count` outages (0 = one). `Some(status)` = this request falls in an outage.
-    pub fn outage(&mut self, rel_path: &str, now: i64) -> Option<u16> {
+    pub(crate) fn outage(&mut self, rel_path: &str, now: i64) -> Option<u16> {
         let mut started = false;
         let mut answer = None;
         for f in &mut self.faults {
@@ -1587,7 +1612,7 @@ impl World {
     }
 
     /// Counts an API request against the `crash` faults; true = the process must die now.
-    pub fn crash_fault(&mut self, rel_path: &str) -> bool {
+    pub(crate) fn crash_fault(&mut self, rel_path: &str) -> bool {
         for f in &mut self.faults {
             if f.kind != "crash" || !fault_matches(f, rel_path) {
                 continue;

@@ -70,7 +70,9 @@ pub enum SaveError {
     /// Its directory could not be made.
     #[error("{}: {source}", .dir.display())]
     Dir {
+        /// The directory.
         dir: std::path::PathBuf,
+        /// The system's error.
         #[source]
         source: std::io::Error,
     },

@@ -36,7 +36,7 @@ pub enum Phase {
 
 impl Phase {
     /// Every phase, in order.
-    pub const ALL: [Phase; 6] = [
+    pub(crate) const ALL: [Phase; 6] = [
         Phase::Prechecks,
         Phase::Conf,
         Phase::Resign,
@@ -203,20 +203,20 @@ impl std::error::Error for StateError {}
 #[serde(rename_all = "camelCase")]
 pub struct UpgradeState {
     /// "PkiUpgrade".
-    pub kind: String,
+    pub(crate) kind: String,
     /// "rhv-pki/v1".
-    pub api_version: String,
+    pub(crate) api_version: String,
     /// What this run is for: the PKI directory and, when hosts are enrolled, the Manager URL.
-    pub target: String,
+    pub(crate) target: String,
     /// When the run started (Unix seconds).
-    pub started: i64,
+    pub(crate) started: i64,
     /// When the state last changed.
-    pub updated: i64,
+    pub(crate) updated: i64,
     /// Every phase, in order.
     pub phases: Vec<PhaseRecord>,
     /// The backup the resign phase made (what `rollback --to` takes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_id: Option<String>,
+    pub(crate) backup_id: Option<String>,
     /// The conditions, kept so `lastTransitionTime` survives re-runs.
     pub conditions: Vec<Condition>,
     /// What a phase must remember across an interruption (the maintenance cycle: whether
@@ -264,7 +264,7 @@ impl UpgradeState {
     }
 
     /// Where `phase` stands.
-    pub fn status(&self, phase: Phase) -> &PhaseStatus {
+    pub(crate) fn status(&self, phase: Phase) -> &PhaseStatus {
         self.phases
             .iter()
             .find(|r| r.phase == phase)
@@ -444,8 +444,9 @@ impl UpgradeState {
         self.conditions = out;
     }
 
+    #[cfg(test)]
     /// The condition of `kind`.
-    pub fn condition(&self, kind: ConditionType) -> Option<&Condition> {
+    pub(crate) fn condition(&self, kind: ConditionType) -> Option<&Condition> {
         self.conditions.iter().find(|c| c.kind == kind)
     }
 }

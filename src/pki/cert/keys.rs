@@ -13,9 +13,9 @@ const RSA_ENCRYPTION: der::oid::ObjectIdentifier =
 
 /// The public half of an RSA key: modulus and exponent magnitudes, without leading zeros.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RsaPublic {
-    pub n: Vec<u8>,
-    pub e: Vec<u8>,
+pub(crate) struct RsaPublic {
+    pub(crate) n: Vec<u8>,
+    pub(crate) e: Vec<u8>,
 }
 
 impl RsaPublic {

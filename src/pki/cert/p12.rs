@@ -32,9 +32,8 @@ const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 
 /// What a PKCS#12 holds, as the audit needs it.
 pub(crate) struct Opened {
-    pub cert_der: Option<Vec<u8>>,
-    pub key: Option<RsaPublic>,
-    pub ca_count: usize,
+    pub(crate) cert_der: Option<Vec<u8>>,
+    pub(crate) key: Option<RsaPublic>,
 }
 
 /// PBES2 parameters of one encrypted part.
@@ -387,20 +386,13 @@ fn finish(p: &Parsed<'_>, derived: Vec<Option<Vec<u8>>>) -> Option<Opened> {
         return None;
     }
     let mut cert_der = None;
-    let mut ca_count = 0;
     for c in certs {
         let ck = cert_key(&c)?;
         if cert_der.is_none() && key.is_some() && ck.as_ref() == key.as_ref() {
             cert_der = Some(c);
-        } else {
-            ca_count += 1;
         }
     }
-    Some(Opened {
-        cert_der,
-        key,
-        ca_count,
-    })
+    Some(Opened { cert_der, key })
 }
 #[cfg(test)]
 mod tests {
@@ -438,7 +430,6 @@ mod tests {
                 (Some(o), Ok(t)) => {
                     native += 1;
                     assert_eq!(o.cert_der, t.cert_der, "{}", p.display());
-                    assert_eq!(o.ca_count, t.ca_count, "{}", p.display());
                     let k = t.key.as_ref().map(|k| {
                         let r = k.rsa().unwrap();
                         RsaPublic {
@@ -516,7 +507,6 @@ mod tests {
                 hits += 1;
                 assert_eq!(a.cert_der, s.cert_der);
                 assert_eq!(a.key, s.key);
-                assert_eq!(a.ca_count, s.ca_count);
             }
             assert!(open_with(d, "wrong", keys).is_none());
         }
