@@ -365,21 +365,34 @@ fn plan_text(p: &Plan) -> String {
         ));
         s.push('\n');
     }
+    // With --all-hosts planning probes nothing: each host's serial is read just before its
+    // wave, and the table says so rather than showing an unknown.
+    let at_wave = t("enroll-serial-at-wave");
+    let serial_of = |h: &rolling::PlannedHost| -> String {
+        match h.served_serial.as_deref() {
+            Some(s) => s.to_string(),
+            None if h.reasons.iter().all(|r| r == "selected") => at_wave.clone(),
+            None => "?".to_string(),
+        }
+    };
     // One column layout for every wave: the widest name, cluster and serial of the plan.
     let (wn, wc, ws) = p.hosts.iter().fold((28, 14, 8), |(a, b, c), h| {
         (
             a.max(width(&h.name)),
             b.max(width(&h.cluster)),
-            c.max(width(h.served_serial.as_deref().unwrap_or("?"))),
+            c.max(width(&serial_of(h))),
         )
     });
+    // By id: a list search per host is quadratic in a fleet of thousands.
+    let by_id: std::collections::HashMap<&str, &rolling::PlannedHost> =
+        p.hosts.iter().map(|h| (h.id.as_str(), h)).collect();
     for (i, w) in p.waves.iter().enumerate() {
         s.push_str(&format!(
             "  {}\n",
             tf("enroll-wave", &[("index", (i + 1).into())])
         ));
         for id in w {
-            if let Some(h) = p.host(id) {
+            if let Some(h) = by_id.get(id.as_str()).copied() {
                 let mut tags = Vec::new();
                 if h.spm {
                     tags.push(t("enroll-tag-spm"));
@@ -405,7 +418,7 @@ fn plan_text(p: &Plan) -> String {
                     t("enroll-col-cluster"),
                     pad(&h.cluster, wc),
                     t("enroll-col-serial"),
-                    pad(h.served_serial.as_deref().unwrap_or("?"), ws),
+                    pad(&serial_of(h), ws),
                     tags.join(t("enroll-tag-sep").as_str()),
                 ));
                 // One line per reason: the finding code and detail as `audit` words them,
@@ -742,11 +755,21 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 if !a.all_hosts {
                     let fine = up_to_date(&facts, &sel, &plan);
                     if !fine.is_empty() {
-                        let names = fine
+                        // A fleet's worth of names is no message: the first ten, then a
+                        // count (the JSON report lists every one).
+                        const SHOWN: usize = 10;
+                        let mut names = fine
                             .iter()
+                            .take(SHOWN)
                             .map(|k| k.name.as_str())
                             .collect::<Vec<_>>()
                             .join(", ");
+                        if fine.len() > SHOWN {
+                            names.push_str(&tf(
+                                "enroll-and-more",
+                                &[("count", (fine.len() - SHOWN).into())],
+                            ));
+                        }
                         say(&format!(
                             "rhv-pki: {}",
                             tf(
