@@ -1365,6 +1365,8 @@ fn every_flag_in_the_readme_code_exists_somewhere() {
         "--locked",
         "--features",
         "--bins",
+        "--no-deps",
+        "--open",
         // systemctl
         "--now",
         // ansible-playbook (the rhv.pki collection)
