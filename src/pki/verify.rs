@@ -110,15 +110,19 @@ impl Issuer {
             let e = BigNum::from_slice(&k.e).ok()?;
             Rsa::from_public_components(n, e).ok()
         });
-        if let (Some(rsa), Some(digest_info)) = (rsa, rsa_digest_info(&oid, tbs)) {
+        let digest_info = rsa_digest_info(&oid, tbs);
+        if let (Some(rsa), Some(digest_info)) = (rsa, &digest_info) {
             let mut buf = vec![0u8; rsa.size() as usize];
-            return match rsa.public_decrypt(sig, &mut buf, Padding::PKCS1) {
-                Ok(n) if buf[..n] == digest_info[..] => ChainStatus::Valid,
-                _ => ChainStatus::BadSignature,
-            };
+            match rsa.public_decrypt(sig, &mut buf, Padding::PKCS1) {
+                Ok(n) if buf[..n] == digest_info[..] => return ChainStatus::Valid,
+                Ok(_) => return ChainStatus::BadSignature,
+                // OpenSSL refused the operation (a bad signature's padding, or a policy):
+                // ring decides below, as it did before OpenSSL came first.
+                Err(_) => {}
+            }
         }
-        // A key OpenSSL would not build from its numbers: ring, which accepts only a correct
-        // PKCS#1 v1.5 signature.
+        // ring, which accepts only a correct PKCS#1 v1.5 signature: for what OpenSSL refused
+        // or a key it would not build from its numbers.
         if let (Some(k), Some(alg)) = (&self.simple, ring_alg(&oid)) {
             let key = RsaPublicKeyComponents {
                 n: k.n.as_slice(),
@@ -127,6 +131,9 @@ impl Issuer {
             if key.verify(alg, tbs, sig).is_ok() {
                 return ChainStatus::Valid;
             }
+        }
+        if rsa.is_some() && digest_info.is_some() {
+            return ChainStatus::BadSignature;
         }
         // Anything else (RSA-PSS, ECDSA/EC issuers): let OpenSSL do it.
         let pkey = self
@@ -193,10 +200,10 @@ fn rsa_digest_info(oid: &str, tbs: &[u8]) -> Option<Vec<u8>> {
         Digest::Md5 => (MD5_PREFIX, md5::compute(tbs).0.to_vec()),
         // The context types, not the one-shot functions: in OpenSSL 3 `SHA256()` & co. go
         // through EVP_Q_digest, an algorithm fetch (locks, ~50 µs) per call.
+        // A crate, not OpenSSL: the digest must not depend on what OpenSSL's policy allows.
         Digest::Sha1 => (SHA1_PREFIX, {
-            let mut h = sha::Sha1::new();
-            h.update(tbs);
-            h.finish().to_vec()
+            use sha1::Digest as _;
+            sha1::Sha1::digest(tbs).to_vec()
         }),
         Digest::Sha224 => (SHA224_PREFIX, {
             let mut h = sha::Sha224::new();
