@@ -181,6 +181,12 @@ impl Ctx<'_> {
         role: &str,
         sev: Severity,
     ) -> Option<Vec<u8>> {
+        // Almost every file is a plain file: one open that refuses to follow a symlink. Any
+        // failure (a symlink, a missing file, a FIFO…) takes the resolving path below, which
+        // decides and words it exactly as before.
+        if let Ok(d) = cert::read_limited_nofollow(path) {
+            return Some(d);
+        }
         let r = rel(self.cfg, path);
         match resolve_in_tree(&self.cfg.pki_dir, self.cfg.root.as_deref(), path) {
             Resolved::File(p) => match cert::read_limited(&p) {

@@ -41,10 +41,22 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
 /// without blocking (opened non-blocking, then checked): a stray FIFO in the PKI dir must
 /// not hang an audit run by a timer. `ErrorKind::FileTooLarge` past `limit`.
 pub(crate) fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    read_regular_flags(path, limit, libc::O_NONBLOCK)
+}
+
+/// [`read_limited`], but a symlink (as the last component of `path`) is an error instead of
+/// being followed: for callers that resolve symlinks themselves and want the common case, a
+/// plain file, in one `open` (no `lstat` first).
+pub(crate) fn read_limited_nofollow(path: &Path) -> Result<Vec<u8>> {
+    read_regular_flags(path, MAX_FILE_SIZE, libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .map_err(|e| Error::io(path, e))
+}
+
+fn read_regular_flags(path: &Path, limit: u64, flags: i32) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
     let f = fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK)
+        .custom_flags(flags)
         .open(path)?;
     let meta = f.metadata()?;
     if !meta.is_file() {
@@ -97,7 +109,18 @@ const END: &str = "-----END ";
 /// Finds every PEM block in `data`, skipping any text before, between or after them.
 /// A BEGIN without its END is an error: a truncated file must not pass as "no certificate".
 pub fn pem_blocks(path: &Path, data: &[u8]) -> Result<Vec<PemBlock>> {
-    let text = String::from_utf8_lossy(data);
+    pem_scan(path, data, true)
+}
+
+/// [`pem_blocks`]; `PemBlock::text` is left empty unless `with_text` (the certificate readers
+/// need only the DER, and an audit reads one file per host).
+fn pem_scan(path: &Path, data: &[u8], with_text: bool) -> Result<Vec<PemBlock>> {
+    // Valid UTF-8 (every real PEM file) is borrowed after a fast check; only other bytes go
+    // through the slower lossy conversion (which yields the same text for valid input).
+    let text = match std::str::from_utf8(data) {
+        Ok(t) => Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(data),
+    };
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some(rel) = text[pos..].find(BEGIN) {
@@ -147,7 +170,11 @@ pub fn pem_blocks(path: &Path, data: &[u8]) -> Result<Vec<PemBlock>> {
             })?;
         let block_end = body_start + end_rel + end_marker.len();
         out.push(PemBlock {
-            text: format!("{}\n", &text[start..block_end]),
+            text: if with_text {
+                format!("{}\n", &text[start..block_end])
+            } else {
+                String::new()
+            },
             label,
             der,
             offset: start,
@@ -167,7 +194,7 @@ fn is_cert_label(label: &str) -> bool {
 
 /// The DER certificates of a file: every certificate PEM block, or the whole file as DER.
 pub fn certificates_in(path: &Path, data: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let blocks = pem_blocks(path, data)?;
+    let blocks = pem_scan(path, data, false)?;
     let certs: Vec<Vec<u8>> = blocks
         .into_iter()
         .filter(|b| is_cert_label(&b.label))
@@ -876,5 +903,41 @@ mod tests {
         let b = pem_blocks(p, data).unwrap();
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].der, vec![0, 1, 2]);
+    }
+
+    /// The audit's one-open read of a plain file refuses a symlink (the caller then resolves
+    /// it inside the tree), where `read_limited` follows it.
+    #[test]
+    fn nofollow_read_refuses_a_symlink() {
+        let d = tempfile::tempdir().unwrap();
+        let file = d.path().join("a.cer");
+        let link = d.path().join("b.cer");
+        std::fs::write(&file, b"data").unwrap();
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert_eq!(read_limited_nofollow(&file).unwrap(), b"data");
+        assert_eq!(read_limited(&link).unwrap(), b"data");
+        match read_limited_nofollow(&link) {
+            Err(Error::Io { source, .. }) => {
+                assert_eq!(source.raw_os_error(), Some(libc::ELOOP), "{source}")
+            }
+            other => panic!("a symlink was read: {other:?}"),
+        }
+    }
+
+    /// Bytes that are not UTF-8 around a block still go through the lossy text (same blocks,
+    /// same offsets as before the UTF-8 fast path).
+    #[test]
+    fn non_utf8_text_around_a_block() {
+        let data = b"\xff\xfe junk\n-----BEGIN CERTIFICATE-----\nAAEC\n-----END CERTIFICATE-----\n";
+        let b = pem_blocks(Path::new("x"), data).unwrap();
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].der, vec![0, 1, 2]);
+        // Two invalid bytes became two U+FFFD (3 bytes each) in the text the offset is in.
+        assert_eq!(b[0].offset, 12);
+        assert!(b[0].text.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert_eq!(
+            certificates_in(Path::new("x"), data).unwrap(),
+            vec![vec![0, 1, 2]]
+        );
     }
 }
