@@ -30,7 +30,12 @@ fn main() -> ExitCode {
             } else {
                 ExitStatus::Ok
             };
-            let _ = e.print();
+            match cli::usage::render(&e) {
+                Some(text) => eprint!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             // A Nagios check (or a JSON consumer) gets its answer on stdout even then.
             if status == ExitStatus::Unknown {
                 let text = e.to_string();

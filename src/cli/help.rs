@@ -356,10 +356,17 @@ mod tests {
             match en.get(&t.key) {
                 Some(v) if v == &t.en => {}
                 Some(v) => missing.push(format!(
-                    "en.ftl {} differs:\n  code: {:?}\n  ftl:  {:?}",
-                    t.key, t.en, v
+                    "en.ftl {} differs:\n  code: {:?}\n  ftl:  {:?}\n  entry for en.ftl:\n{}",
+                    t.key,
+                    t.en,
+                    v,
+                    ftl_entry(&t.key, &t.en)
                 )),
-                None => missing.push(format!("en.ftl lacks {}", t.key)),
+                None => missing.push(format!(
+                    "en.ftl lacks {}; its entry:\n{}",
+                    t.key,
+                    ftl_entry(&t.key, &t.en)
+                )),
             }
             match ja.get(&t.key) {
                 Some(v) if !v.is_empty() && v != &t.key && v != &t.en => {}
@@ -417,16 +424,5 @@ mod tests {
         assert!(resign.contains("グローバルメンテナンス"), "{resign}");
         assert!(resign.contains("確認せずに適用します"), "{resign}");
         assert!(!resign.contains("Apply without asking"), "{resign}");
-    }
-
-    /// `cargo test --bin rhv-pki dump_help_texts -- --ignored --nocapture` prints every
-    /// help text as a JSON line (key, English) and as the Fluent entry of en.ftl.
-    #[test]
-    #[ignore]
-    fn dump_help_texts() {
-        for t in texts(&Cli::command()) {
-            std::println!("JSON {}", serde_json::json!({"key": t.key, "en": t.en}));
-            std::println!("{}", ftl_entry(&t.key, &t.en));
-        }
     }
 }

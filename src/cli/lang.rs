@@ -57,25 +57,21 @@ pub fn init(lang: Lang) {
 }
 
 /// The language of this run (English before [`init`]).
-#[allow(dead_code)] // until every command module prints through here
 pub fn lang() -> Lang {
     LANG.get().copied().unwrap_or_default()
 }
 
 /// Runs `f` with this thread's catalogue.
-#[allow(dead_code)] // until every command module prints through here
 pub fn with<R>(f: impl FnOnce(&Messages) -> R) -> R {
     MESSAGES.with(|m| f(m.get_or_init(|| Messages::new(lang()))))
 }
 
 /// The message `key`.
-#[allow(dead_code)] // until every command module prints through here
 pub fn t(key: &str) -> String {
     with(|m| m.get(key))
 }
 
 /// The message `key` with its variables.
-#[allow(dead_code)] // until every command module prints through here
 pub fn tf(key: &str, args: &[(&str, Arg<'_>)]) -> String {
     with(|m| m.fmt(key, args))
 }

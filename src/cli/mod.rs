@@ -48,6 +48,7 @@ mod schema;
 mod term;
 mod trail;
 mod upgrade;
+pub mod usage;
 
 /// `rhv-pki --version`: the crate version and the OpenSSL library the binary runs with
 /// (EL8: 1.1.1, EL9: 3.x), which decides what PKCS#12 formats it reads without help.

@@ -1001,3 +1001,14 @@ upgrade-cond-cycle-failed = the maintenance cycle did not finish: check the Mana
 upgrade-cond-in-service = the Manager's services are in service
 upgrade-cond-all-finished = every phase is done or skipped
 upgrade-cond-phases-left = left: { $phases }
+
+## usage errors (clap's, in the admin's language)
+usage-error = error
+usage-unknown-argument = unexpected argument '{ $arg }' found
+usage-unknown-subcommand = unrecognized subcommand '{ $name }'
+usage-invalid-value = invalid value '{ $value }' for '{ $arg }' (possible values: { $valid })
+usage-value-validation = invalid value '{ $value }' for '{ $arg }': { $reason }
+usage-missing-required = the following required arguments were not provided: { $args }
+usage-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
+usage-bad-values = wrong number of values for '{ $arg }'
+usage-more = For more information, try '--help'.

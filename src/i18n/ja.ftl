@@ -995,3 +995,14 @@ upgrade-cond-cycle-failed = メンテナンスサイクルが終了していま�
 upgrade-cond-in-service = Manager のサービスは稼働しています
 upgrade-cond-all-finished = すべてのフェーズが完了または省略されました
 upgrade-cond-phases-left = 残り: { $phases }
+
+## usage errors (clap's, in the admin's language)
+usage-error = エラー
+usage-unknown-argument = 予期しない引数 '{ $arg }' が指定されました
+usage-unknown-subcommand = 不明なサブコマンド '{ $name }' です
+usage-invalid-value = '{ $arg }' の値 '{ $value }' は無効です (指定できる値: { $valid })
+usage-value-validation = '{ $arg }' の値 '{ $value }' は無効です: { $reason }
+usage-missing-required = 必須の引数が指定されていません: { $args }
+usage-conflict = 引数 '{ $arg }' は '{ $other }' と同時に指定できません
+usage-bad-values = '{ $arg }' の値の数が正しくありません
+usage-more = 詳しくは '--help' を参照してください。
