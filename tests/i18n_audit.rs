@@ -692,3 +692,42 @@ fn el9_readiness_block_in_japanese() {
         }
     }
 }
+
+/// clap's usage errors: Japanese under both ways of asking, the same exit 3 and the same
+/// machines' answer on stdout (Nagios UNKNOWN, the JSON error document) as in English.
+#[test]
+fn usage_errors_in_japanese_with_the_same_exit_and_stdout() {
+    for (args, evidence) in [
+        (&["audit", "--bogus-flag"][..], "--bogus-flag"),
+        (&["audit", "--format", "xml"][..], "xml"),
+        (
+            &["audit", "--format", "nagios", "--warn-days", "x"][..],
+            "--warn-days",
+        ),
+        (&["no-such-command"][..], "no-such-command"),
+    ] {
+        let en = run(Mode::C, args);
+        let en_err = String::from_utf8(en.stderr.clone()).unwrap();
+        assert_eq!(en.status.code(), Some(3), "{}", text(&en));
+        assert!(en_err.starts_with("error: "), "{en_err}");
+        for m in [Mode::LangJa, Mode::FlagJa] {
+            let ja = run(m, args);
+            assert_eq!(ja.status.code(), Some(3), "{m:?} {args:?}: {}", text(&ja));
+            assert_eq!(
+                ja.stdout, en.stdout,
+                "{m:?} {args:?}: stdout is the machines'"
+            );
+            let err = String::from_utf8(ja.stderr).unwrap();
+            assert!(err.starts_with("エラー: "), "{m:?} {args:?}: {err}");
+            assert!(err.contains(evidence), "{m:?} {args:?}: {err}");
+            assert!(has_japanese(&err), "{err}");
+            for english in [
+                "unexpected argument",
+                "invalid value",
+                "For more information",
+            ] {
+                assert!(!err.contains(english), "{m:?} {args:?}: {english} in {err}");
+            }
+        }
+    }
+}
