@@ -410,8 +410,40 @@ fn japanese_output_is_japanese_and_aligned_and_json_does_not_change_with_the_loc
     assert_eq!(checks.len(), 12, "{out}");
     let cols: Vec<usize> = checks.iter().map(|l| column_of(l, 1)).collect();
     assert!(cols.iter().all(|c| *c == cols[0]), "{cols:?}\n{out}");
+    // The plan's and the checks' details are worded in Japanese too: no English sentence of
+    // the English run's plan or checks is left (the evidence inside them, paths and numbers,
+    // stays as is). The wrong password's own reason is OpenSSL's and stays English.
+    for english in [
+        "every pre-check",
+        "nothing changes",
+        "set default_md",
+        "re-sign (keeping keys)",
+        "no services to restart",
+        "the hosts are left to a later",
+        "audit the PKI again",
+        "is readable",
+        "the CA private key is present",
+        "no interrupted change is pending",
+        "is writable",
+        "bytes free",
+        "the hosts are not part of this run",
+    ] {
+        assert!(!out.contains(english), "{english:?} left in:\n{out}");
+    }
     // The English run says the same in English, ids and details unchanged.
     let en = up(root.path(), &wrong, &[("LANG", "C")]);
+    let en_text = String::from_utf8_lossy(&en.stdout).to_string();
+    for english in [
+        "every pre-check",
+        "set default_md",
+        "is readable",
+        "bytes free",
+    ] {
+        assert!(
+            en_text.contains(english),
+            "{english:?} missing in English:\n{en_text}"
+        );
+    }
     let en_out = String::from_utf8_lossy(&en.stdout);
     assert!(en_out.contains("PASS  pki-readable"), "{en_out}");
     assert!(en_out.contains("fix: give the stores' password with --p12-password-file"));

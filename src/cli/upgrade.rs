@@ -997,7 +997,10 @@ fn checks_table(checks: &[Check]) -> String {
             "{}  {:w$}  {}\n",
             pad(&word(c.status), ww),
             c.id,
-            c.detail
+            c.detail_text
+                .as_ref()
+                .map(|d| super::lang::with(|m| d.render(m)))
+                .unwrap_or_else(|| c.detail.clone())
         ));
         if let Some(fix) = fix_text(c) {
             s.push_str(&format!(
@@ -1059,9 +1062,9 @@ fn state_table(s: &UpgradeState) -> String {
                 "upgrade-since",
                 &[("time", rfc3339(*since).as_str().into())],
             ),
-            S::Done { outcome, .. } => outcome.clone(),
-            S::Skipped { reason, .. } => reason.clone(),
-            S::Failed { reason, .. } => reason.clone(),
+            S::Done { outcome, .. } => super::phrases::shown(outcome),
+            S::Skipped { reason, .. } => super::phrases::shown(reason),
+            S::Failed { reason, .. } => super::phrases::shown(reason),
         };
         rows.push(vec![
             r.phase.as_str().to_string(),
@@ -1238,7 +1241,11 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
                     "skipped" => t("upgrade-state-skipped"),
                     other => other.to_string(),
                 };
-                vec![p.phase.as_str().to_string(), will, p.detail.clone()]
+                vec![
+                    p.phase.as_str().to_string(),
+                    will,
+                    super::phrases::shown(&p.detail),
+                ]
             })
             .collect();
         s.push_str(&aligned(&rows));

@@ -988,6 +988,26 @@ upgrade-fix-placement = see `rhv-pki hosts enroll --dry-run` for the constraint;
 upgrade-fix-host-certs-api = this Manager ({ $version }) accepts Enroll Certificate on NonResponsive hosts: `rhv-pki hosts enroll --host { $host }` first, or recover them over SSH
 upgrade-fix-host-certs-ssh = this Manager ({ $version }) refuses Enroll Certificate on NonResponsive hosts (4.5 and later accept it): recover them over SSH first: `rhv-pki hosts recover --ssh --host { $host }`
 upgrade-fix-host-certs-ssh-unknown = the Manager's version is unknown: recover them over SSH first: `rhv-pki hosts recover --ssh --host { $host }`
+upgrade-detail-readable = { $path } is readable
+upgrade-detail-ca-key = the CA private key is present
+upgrade-detail-p12-password = the PKCS#12 password opens the stores
+upgrade-detail-no-unfinished = no interrupted change is pending
+upgrade-detail-writable = { $path } is writable
+upgrade-detail-space-short = { $path } has { $free } bytes free; a backup needs { $needed } (twice that is required, for the transaction's new files too)
+upgrade-detail-space = { $free } bytes free, a backup needs { $needed }
+upgrade-detail-space-unknown = free space could not be measured
+upgrade-detail-no-engine-url = no --engine-url: the hosts are not part of this run (enroll them later with `rhv-pki hosts enroll`)
+upgrade-detail-engine-reachable = logged in; { $count } hosts listed
+upgrade-detail-not-judged = not judged: the Manager could not be read
+upgrade-detail-hosts-up = every host is Up or deliberately excluded
+upgrade-detail-not-up = not Up: { $hosts }
+upgrade-detail-not-hosted-engine = not a hosted-engine Manager
+upgrade-detail-he-unknown = the hosted-engine state is unknown: { $error }
+upgrade-detail-he-agents = HA agent not active on: { $hosts }
+upgrade-detail-he-ok = hosted-engine state known, every HA agent active
+upgrade-detail-capacity = every cluster can take one host out (N-1 memory)
+upgrade-detail-placement = SPM and hosted-engine constraints are satisfiable
+upgrade-detail-host-certs = no host certificate has expired
 upgrade-resume = re-run the same `rhv-pki upgrade` command to resume
 upgrade-cond-phase-running = phase { $phase } is running (if no rhv-pki upgrade is running, it was interrupted: { $resume })
 upgrade-cond-complete = every phase is finished
@@ -1012,3 +1032,29 @@ usage-missing-required = the following required arguments were not provided: { $
 usage-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
 usage-bad-values = wrong number of values for '{ $arg }'
 usage-more = For more information, try '--help'.
+
+## upgrade phrases (the plan's and the phases' English details, shown translated)
+phrase-up-prechecks = every pre-check, all reported at once
+phrase-up-nothing-changes = nothing changes
+phrase-up-conf-set = set default_md = sha256 in openssl.conf (now { $value } at line { $line })
+phrase-up-conf-add = add default_md = sha256 to openssl.conf
+phrase-up-conf-done = openssl.conf already says default_md = sha256
+phrase-up-resign = resign --all: re-sign (keeping keys) every CA and entity that is weak or due, in one transaction with a backup (`rhv-pki resign --all --dry-run` lists them)
+phrase-up-cycle = global maintenance (hosted engine), restart the services whose certificates the re-sign changed (all of them when the CA changed; none when nothing was due), verify what the endpoints serve, leave global maintenance
+phrase-up-cycle-not-live-plan = not the live PKI (--root / --pki-dir): no services to restart (--cycle runs it anyway)
+phrase-up-cycle-not-live = not the live PKI (--root / --pki-dir): no services to restart
+phrase-up-enroll = hosts enroll --only-needed: Maintenance → Enroll Certificate → Activate, at most { $count } host(s) out at once
+phrase-up-enroll-later = no --engine-url: the hosts are left to a later `rhv-pki hosts enroll --only-needed`
+phrase-up-enroll-skip = no --engine-url: enroll the hosts later with `rhv-pki hosts enroll --only-needed`
+phrase-up-final = audit the PKI again: nothing critical may remain
+phrase-up-prechecks-passed = pre-checks passed
+phrase-up-resigned = re-signed what was weak or due (see the report above)
+phrase-up-enrolled = hosts enrolled where needed (see the report above)
+phrase-up-restarted = restarted and verified
+phrase-up-no-service-certs = no service certificates present
+phrase-up-nothing-resigned = the re-sign phase changed no certificate: no service to restart
+phrase-up-every-excluded = every host is excluded
+phrase-up-final-done = { $count } certificates, nothing critical, { $sha1 } SHA-1 signature(s) left
+phrase-up-still-critical = still critical: { $names }
+phrase-up-signal = stopped by a signal (exit { $code })
+phrase-up-exit = exit { $code } ({ $status }); its report is above

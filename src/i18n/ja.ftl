@@ -982,6 +982,26 @@ upgrade-fix-placement = 制約は `rhv-pki hosts enroll --dry-run` で確認で�
 upgrade-fix-host-certs-api = この Manager({ $version })は NonResponsive のホストへの証明書の登録を受け付けます。先に `rhv-pki hosts enroll --host { $host }` を実行するか、SSH で回復してください
 upgrade-fix-host-certs-ssh = この Manager({ $version })は NonResponsive のホストへの証明書の登録を受け付けません(4.5 以降は受け付けます)。先に SSH で回復してください: `rhv-pki hosts recover --ssh --host { $host }`
 upgrade-fix-host-certs-ssh-unknown = Manager のバージョンが不明です。先に SSH で回復してください: `rhv-pki hosts recover --ssh --host { $host }`
+upgrade-detail-readable = { $path } を読み取れます
+upgrade-detail-ca-key = CA の秘密鍵があります
+upgrade-detail-p12-password = PKCS#12 のパスワードでストアを開けます
+upgrade-detail-no-unfinished = 中断された変更はありません
+upgrade-detail-writable = { $path } に書き込めます
+upgrade-detail-space-short = { $path } の空き容量は { $free } バイトです。バックアップには { $needed } バイト必要です(トランザクションの新しいファイルの分も含めてその 2 倍が必要です)
+upgrade-detail-space = 空き容量 { $free } バイト、バックアップに必要な容量 { $needed } バイト
+upgrade-detail-space-unknown = 空き容量を測定できませんでした
+upgrade-detail-no-engine-url = --engine-url がないため、ホストはこの実行の対象外です(後で `rhv-pki hosts enroll` で証明書の登録を行ってください)
+upgrade-detail-engine-reachable = ログインしました。ホスト { $count } 台を取得しました
+upgrade-detail-not-judged = 判定していません: Manager を読み取れませんでした
+upgrade-detail-hosts-up = すべてのホストが Up であるか、意図的に除外されています
+upgrade-detail-not-up = Up でないホスト: { $hosts }
+upgrade-detail-not-hosted-engine = セルフホストエンジンの Manager ではありません
+upgrade-detail-he-unknown = セルフホストエンジンの状態が不明です: { $error }
+upgrade-detail-he-agents = HA エージェントが稼働していないホスト: { $hosts }
+upgrade-detail-he-ok = セルフホストエンジンの状態は既知で、すべての HA エージェントが稼働しています
+upgrade-detail-capacity = すべてのクラスターでホストを 1 台外せます(N-1 メモリー)
+upgrade-detail-placement = SPM とセルフホストエンジンの制約を満たせます
+upgrade-detail-host-certs = 有効期限切れのホスト証明書はありません
 upgrade-resume = 同じ `rhv-pki upgrade` コマンドを再実行すると再開します
 upgrade-cond-phase-running = フェーズ { $phase } を実行中です(rhv-pki upgrade が動いていなければ中断されています。{ $resume })
 upgrade-cond-complete = すべてのフェーズが終了しました
@@ -1006,3 +1026,29 @@ usage-missing-required = 必須の引数が指定されていません: { $args 
 usage-conflict = 引数 '{ $arg }' は '{ $other }' と同時に指定できません
 usage-bad-values = '{ $arg }' の値の数が正しくありません
 usage-more = 詳しくは '--help' を参照してください。
+
+## upgrade phrases (the plan's and the phases' English details, shown translated)
+phrase-up-prechecks = すべての事前チェック(まとめて報告します)
+phrase-up-nothing-changes = 何も変更しません
+phrase-up-conf-set = openssl.conf に default_md = sha256 を設定します(現在は { $line } 行目が { $value })
+phrase-up-conf-add = openssl.conf に default_md = sha256 を追加します
+phrase-up-conf-done = openssl.conf はすでに default_md = sha256 です
+phrase-up-resign = resign --all: 弱いか期限の近い CA とエンティティをすべて鍵を維持したまま再署名します。バックアップ付きの 1 トランザクションです(一覧は `rhv-pki resign --all --dry-run` で表示します)
+phrase-up-cycle = グローバルメンテナンス(セルフホストエンジン)を設定し、再署名で証明書が変わったサービスを再起動し(CA が変わった場合はすべて、対象がなければ再起動なし)、エンドポイントが提示する証明書を確認して、グローバルメンテナンスを解除します
+phrase-up-cycle-not-live-plan = 稼働中の PKI ではありません (--root / --pki-dir): 再起動するサービスはありません(--cycle を指定すると実行します)
+phrase-up-cycle-not-live = 稼働中の PKI ではありません (--root / --pki-dir): 再起動するサービスはありません
+phrase-up-enroll = hosts enroll --only-needed: メンテナンスモード → 証明書の登録 → アクティブ化、同時に外すホストは最大 { $count } 台
+phrase-up-enroll-later = --engine-url がないため、ホストは後の `rhv-pki hosts enroll --only-needed` に残します
+phrase-up-enroll-skip = --engine-url がありません: 後で `rhv-pki hosts enroll --only-needed` でホストの証明書の登録を行ってください
+phrase-up-final = PKI を再監査します: 重大な問題が残っていてはなりません
+phrase-up-prechecks-passed = 事前チェックに合格しました
+phrase-up-resigned = 弱いものや期限の近いものを再署名しました(上のレポートを参照)
+phrase-up-enrolled = 必要なホストの証明書の登録を行いました(上のレポートを参照)
+phrase-up-restarted = 再起動して確認しました
+phrase-up-no-service-certs = サービスの証明書がありません
+phrase-up-nothing-resigned = 再署名フェーズで変更された証明書はありません: 再起動するサービスはありません
+phrase-up-every-excluded = すべてのホストが除外されています
+phrase-up-final-done = 証明書 { $count } 件、重大な問題なし、残る SHA-1 署名 { $sha1 } 件
+phrase-up-still-critical = まだ重大な問題があります: { $names }
+phrase-up-signal = シグナルで停止しました(終了コード { $code })
+phrase-up-exit = 終了コード { $code } ({ $status })。レポートは上にあります

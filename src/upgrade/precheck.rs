@@ -5,6 +5,7 @@
 //! the hosted-engine state, the rolling planner's verdict); nothing here reads a file or the
 //! network, so each verdict is testable from a literal.
 
+use crate::i18n::Text;
 use serde::Serialize;
 
 /// Pass, fail, or not applicable (`Skip`, with the reason in `detail`).
@@ -36,6 +37,10 @@ pub struct Check {
     /// the human output in the user's language (`fix` stays the JSON's, always English).
     #[serde(skip)]
     pub fix_msg: Option<Msg>,
+    /// `detail` as a catalogue message, when it is worded by the check itself (not an error's
+    /// own text): the human output renders it in the user's language; `detail` is its English.
+    #[serde(skip)]
+    pub detail_text: Option<Text>,
 }
 
 /// A catalogue message key and its variables.
@@ -127,13 +132,23 @@ pub struct Facts {
     pub manager: Option<ManagerFacts>,
 }
 
-fn pass(id: &'static str, detail: impl Into<String>) -> Check {
+fn pass(id: &'static str, detail: Text) -> Check {
     Check {
         id,
         status: CheckStatus::Pass,
-        detail: detail.into(),
+        detail: detail.english(),
         fix: None,
         fix_msg: None,
+        detail_text: Some(detail),
+    }
+}
+
+/// `c` with its detail worded by the catalogue message `detail`.
+fn worded(c: Check, detail: Text) -> Check {
+    Check {
+        detail: detail.english(),
+        detail_text: Some(detail),
+        ..c
     }
 }
 
@@ -144,6 +159,7 @@ fn fail(id: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> 
         detail: detail.into(),
         fix: Some(fix.into()),
         fix_msg: Some((fix_key(id), Vec::new())),
+        detail_text: None,
     }
 }
 
@@ -155,14 +171,19 @@ fn fail_msg(id: &'static str, detail: impl Into<String>, fix: String, msg: Msg) 
     }
 }
 
-fn skip(id: &'static str, detail: impl Into<String>) -> Check {
+fn skip(id: &'static str, detail: Text) -> Check {
     Check {
         id,
         status: CheckStatus::Skip,
-        detail: detail.into(),
+        detail: detail.english(),
         fix: None,
         fix_msg: None,
+        detail_text: Some(detail),
     }
+}
+
+fn tx(key: &'static str) -> Text {
+    Text::new(key)
 }
 
 /// Manager versions from which Enroll Certificate is accepted on a NonResponsive host.
@@ -170,17 +191,19 @@ const ENROLL_NON_RESPONSIVE_FROM: (u32, u32) = (4, 5);
 
 /// Every check, in a fixed order; the run may start only if none is `Fail`.
 pub fn evaluate(f: &Facts) -> Vec<Check> {
-    let mut out = Vec::new();
-    out.push(match &f.pki_readable {
-        Ok(()) => pass("pki-readable", format!("{} is readable", f.pki_dir)),
+    let mut out = vec![match &f.pki_readable {
+        Ok(()) => pass(
+            "pki-readable",
+            tx("upgrade-detail-readable").arg("path", &f.pki_dir),
+        ),
         Err(e) => fail(
             "pki-readable",
             e.clone(),
             "run as root on the Manager, or point --root / --pki-dir at the PKI",
         ),
-    });
+    }];
     out.push(match &f.ca_key {
-        Ok(()) => pass("ca-key", "the CA private key is present"),
+        Ok(()) => pass("ca-key", tx("upgrade-detail-ca-key")),
         Err(e) => fail(
             "ca-key",
             e.clone(),
@@ -188,7 +211,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         ),
     });
     out.push(match &f.p12_password {
-        Ok(()) => pass("p12-password", "the PKCS#12 password opens the stores"),
+        Ok(()) => pass("p12-password", tx("upgrade-detail-p12-password")),
         Err(e) => fail(
             "p12-password",
             e.clone(),
@@ -196,7 +219,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         ),
     });
     out.push(match &f.unfinished_change {
-        None => pass("no-unfinished-change", "no interrupted change is pending"),
+        None => pass("no-unfinished-change", tx("upgrade-detail-no-unfinished")),
         Some(what) => fail(
             "no-unfinished-change",
             what.clone(),
@@ -204,7 +227,10 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         ),
     });
     out.push(match &f.backup_writable {
-        Ok(()) => pass("backup-writable", format!("{} is writable", f.backup_dir)),
+        Ok(()) => pass(
+            "backup-writable",
+            tx("upgrade-detail-writable").arg("path", &f.backup_dir),
+        ),
         Err(e) => fail(
             "backup-writable",
             e.clone(),
@@ -212,36 +238,36 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         ),
     });
     out.push(match f.backup_free {
-        Some(free) if free < f.backup_needed.saturating_mul(2) => fail(
-            "backup-space",
-            format!(
-                "{} has {free} bytes free; a backup needs {} (twice that is required, for the \
-                 transaction's new files too)",
-                f.backup_dir, f.backup_needed
+        Some(free) if free < f.backup_needed.saturating_mul(2) => worded(
+            fail(
+                "backup-space",
+                "",
+                "free space there, or choose another --backup-dir",
             ),
-            "free space there, or choose another --backup-dir",
+            tx("upgrade-detail-space-short")
+                .arg("path", &f.backup_dir)
+                .arg("free", free)
+                .arg("needed", f.backup_needed),
         ),
         Some(free) => pass(
             "backup-space",
-            format!("{free} bytes free, a backup needs {}", f.backup_needed),
+            tx("upgrade-detail-space")
+                .arg("free", free)
+                .arg("needed", f.backup_needed),
         ),
-        None => skip("backup-space", "free space could not be measured"),
+        None => skip("backup-space", tx("upgrade-detail-space-unknown")),
     });
 
     let Some(m) = &f.manager else {
         for id in MANAGER_CHECKS {
-            out.push(skip(
-                id,
-                "no --engine-url: the hosts are not part of this run (enroll them later with \
-                 `rhv-pki hosts enroll`)",
-            ));
+            out.push(skip(id, tx("upgrade-detail-no-engine-url")));
         }
         return out;
     };
     match &m.reachable {
         Ok(()) => out.push(pass(
             "engine-reachable",
-            format!("logged in; {} hosts listed", m.hosts.len()),
+            tx("upgrade-detail-engine-reachable").arg("count", m.hosts.len()),
         )),
         Err(e) => {
             out.push(fail(
@@ -250,7 +276,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
                 "check --engine-url, --ca-file, --user and --password-file",
             ));
             for id in &MANAGER_CHECKS[1..] {
-                out.push(skip(id, "not judged: the Manager could not be read"));
+                out.push(skip(id, tx("upgrade-detail-not-judged")));
             }
             return out;
         }
@@ -262,42 +288,46 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         .map(|h| format!("{} ({})", h.name, h.status))
         .collect();
     out.push(if not_up.is_empty() {
-        pass("hosts-up", "every host is Up or deliberately excluded")
+        pass("hosts-up", tx("upgrade-detail-hosts-up"))
     } else {
-        fail(
-            "hosts-up",
-            format!("not Up: {}", not_up.join(", ")),
-            "bring them Up, or leave them out with --exclude-host NAME (they keep their \
-             certificates until enrolled later)",
+        worded(
+            fail(
+                "hosts-up",
+                "",
+                "bring them Up, or leave them out with --exclude-host NAME (they keep their \
+                 certificates until enrolled later)",
+            ),
+            tx("upgrade-detail-not-up").arg("hosts", not_up.join(", ")),
         )
     });
     out.push(match &m.hosted_engine {
-        None => pass("hosted-engine", "not a hosted-engine Manager"),
+        None => pass("hosted-engine", tx("upgrade-detail-not-hosted-engine")),
         Some(he) => match (&he.state, he.agents_inactive.is_empty()) {
-            (Err(e), _) => fail_msg(
-                "hosted-engine",
-                format!("the hosted-engine state is unknown: {e}"),
-                "make `hosted-engine --vm-status` work on a hosted-engine host, or use --he-api"
-                    .into(),
-                ("upgrade-fix-hosted-engine-unknown", Vec::new()),
+            (Err(e), _) => worded(
+                fail_msg(
+                    "hosted-engine",
+                    "",
+                    "make `hosted-engine --vm-status` work on a hosted-engine host, or use --he-api"
+                        .into(),
+                    ("upgrade-fix-hosted-engine-unknown", Vec::new()),
+                ),
+                tx("upgrade-detail-he-unknown").arg("error", e),
             ),
-            (Ok(()), false) => fail_msg(
-                "hosted-engine",
-                format!("HA agent not active on: {}", he.agents_inactive.join(", ")),
-                "start ovirt-ha-agent / ovirt-ha-broker on those hosts and wait for a score".into(),
-                ("upgrade-fix-hosted-engine-agents", Vec::new()),
+            (Ok(()), false) => worded(
+                fail_msg(
+                    "hosted-engine",
+                    "",
+                    "start ovirt-ha-agent / ovirt-ha-broker on those hosts and wait for a score"
+                        .into(),
+                    ("upgrade-fix-hosted-engine-agents", Vec::new()),
+                ),
+                tx("upgrade-detail-he-agents").arg("hosts", he.agents_inactive.join(", ")),
             ),
-            (Ok(()), true) => pass(
-                "hosted-engine",
-                "hosted-engine state known, every HA agent active",
-            ),
+            (Ok(()), true) => pass("hosted-engine", tx("upgrade-detail-he-ok")),
         },
     });
     out.push(if m.capacity_short.is_empty() {
-        pass(
-            "capacity",
-            "every cluster can take one host out (N-1 memory)",
-        )
+        pass("capacity", tx("upgrade-detail-capacity"))
     } else {
         fail(
             "capacity",
@@ -306,10 +336,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         )
     });
     out.push(match &m.placement {
-        Ok(()) => pass(
-            "placement",
-            "SPM and hosted-engine constraints are satisfiable",
-        ),
+        Ok(()) => pass("placement", tx("upgrade-detail-placement")),
         Err(e) => fail(
             "placement",
             e.clone(),
@@ -323,7 +350,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         .filter(|h| !h.excluded && h.cert_expired.is_some())
         .collect();
     out.push(if expired.is_empty() {
-        pass("host-certs-valid", "no host certificate has expired")
+        pass("host-certs-valid", tx("upgrade-detail-host-certs"))
     } else {
         let names: Vec<String> = expired
             .iter()
@@ -607,6 +634,48 @@ mod tests {
             );
             for (_, v) in vars {
                 assert!(j.contains(v.as_str()), "{key} drops {v}: {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn worded_details_are_catalogue_messages_whose_english_is_the_json_detail() {
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let mut none = good();
+        none.manager = None;
+        let mut unreadable = good();
+        unreadable.manager.as_mut().unwrap().reachable = Err("connection refused".into());
+        let mut checks = evaluate(&good());
+        checks.extend(all_failures());
+        checks.extend(evaluate(&none));
+        checks.extend(evaluate(&unreadable));
+        let mut keys = std::collections::BTreeSet::new();
+        for c in &checks {
+            let Some(d) = &c.detail_text else { continue };
+            keys.insert(d.key);
+            assert_eq!(d.render(&en), c.detail, "{}: en.ftl {}", c.id, d.key);
+            let j = d.render(&ja);
+            assert!(
+                j.chars().any(|ch| ('\u{3040}'..='\u{30ff}').contains(&ch)),
+                "{}: {j}",
+                d.key
+            );
+            for v in d.rendered_args(&en).iter().map(|(_, v)| v) {
+                assert!(j.contains(v.as_str()), "{} drops {v}: {j}", d.key);
+            }
+        }
+        // Every pass and skip is worded, and the failures the check words itself.
+        assert!(keys.len() >= 18, "{keys:?}");
+        for c in &checks {
+            if c.status != CheckStatus::Fail {
+                assert!(
+                    c.detail_text.is_some(),
+                    "{} {:?}: {}",
+                    c.id,
+                    c.status,
+                    c.detail
+                );
             }
         }
     }

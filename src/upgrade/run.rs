@@ -258,6 +258,7 @@ mod tests {
                     detail: "ok".into(),
                     fix: None,
                     fix_msg: None,
+                    detail_text: None,
                 },
                 Check {
                     id: "capacity",
@@ -269,6 +270,7 @@ mod tests {
                     detail: "x".into(),
                     fix: self.checks_fail.then(|| "add a host".into()),
                     fix_msg: None,
+                    detail_text: None,
                 },
             ]
         }
