@@ -41,21 +41,6 @@ fn status(root: &Path) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
-fn phase_states(doc: &serde_json::Value) -> Vec<String> {
-    doc["phases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            format!(
-                "{}={}",
-                p["phase"].as_str().unwrap(),
-                p["state"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
-
 fn condition(doc: &serde_json::Value, kind: &str) -> (String, String) {
     let c = doc["conditions"]
         .as_array()
@@ -139,7 +124,7 @@ fn a_run_on_the_sha1_sample_completes_and_a_rerun_does_nothing() {
 
     let doc = status(root.path());
     assert_eq!(
-        phase_states(&doc),
+        common::upgrade_phase_states(&doc),
         [
             "prechecks=done",
             "conf=done",
@@ -238,7 +223,7 @@ fn a_failed_resign_is_resumed_there_without_repeating_the_conf_phase() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let doc = status(root.path());
     assert_eq!(
-        phase_states(&doc)[..3],
+        common::upgrade_phase_states(&doc)[..3],
         ["prechecks=done", "conf=done", "resign=failed"],
         "{doc}"
     );
@@ -285,7 +270,7 @@ fn a_kill_during_resign_leaves_it_running_and_a_rerun_undoes_and_completes_it() 
     );
     let doc = status(root.path());
     assert_eq!(
-        phase_states(&doc)[..3],
+        common::upgrade_phase_states(&doc)[..3],
         ["prechecks=done", "conf=done", "resign=running"],
         "{doc}"
     );
@@ -306,7 +291,7 @@ fn a_kill_during_resign_leaves_it_running_and_a_rerun_undoes_and_completes_it() 
         );
     }
     let doc = status(root.path());
-    assert_eq!(phase_states(&doc)[2], "resign=done");
+    assert_eq!(common::upgrade_phase_states(&doc)[2], "resign=done");
     assert_eq!(condition(&doc, "Complete").0, "True");
     // The interrupted transaction is recorded as undone, the finished one as committed.
     let b = bin()

@@ -428,21 +428,6 @@ fn drain(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<
     })
 }
 
-fn phase_states(doc: &serde_json::Value) -> Vec<String> {
-    doc["phases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            format!(
-                "{}={}",
-                p["phase"].as_str().unwrap(),
-                p["state"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
-
 fn condition(doc: &serde_json::Value, kind: &str) -> (String, String) {
     let c = doc["conditions"]
         .as_array()
@@ -489,7 +474,7 @@ const MANAGER_CERTS: [&str; 4] = [
 fn assert_complete(rig: &Rig, before: &BTreeMap<String, (String, String)>) {
     let doc = rig.status();
     assert_eq!(
-        phase_states(&doc),
+        common::upgrade_phase_states(&doc),
         [
             "prechecks=done",
             "conf=done",
@@ -662,7 +647,7 @@ count = 1
     );
     let st: serde_json::Value = serde_json::from_slice(&std::fs::read(&second).unwrap()).unwrap();
     assert!(
-        phase_states(&st).contains(&"cycle=skipped".to_string()),
+        common::upgrade_phase_states(&st).contains(&"cycle=skipped".to_string()),
         "{st}"
     );
     assert_eq!(st["memo"]["resign.changed"], "", "{st}");
@@ -682,7 +667,7 @@ fn killed_in(phase: &str, signal: &'static str) {
         let st: serde_json::Value = std::fs::read(&state_file)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())?;
-        let running = phase_states(&st).contains(&format!("{phase}=running"));
+        let running = common::upgrade_phase_states(&st).contains(&format!("{phase}=running"));
         if !running {
             return None;
         }
@@ -734,7 +719,7 @@ fn killed_in(phase: &str, signal: &'static str) {
     } else {
         "running"
     };
-    let states = phase_states(&doc);
+    let states = common::upgrade_phase_states(&doc);
     let i = states
         .iter()
         .position(|s| s.starts_with(&format!("{phase}=")))

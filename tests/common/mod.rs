@@ -268,3 +268,19 @@ pub fn sig_alg(path: &Path) -> String {
         .unwrap_or("?")
         .to_string()
 }
+
+/// `phase=state` of every phase of an upgrade state or `upgrade status --format json`.
+pub fn upgrade_phase_states(doc: &serde_json::Value) -> Vec<String> {
+    doc["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}={}",
+                p["phase"].as_str().unwrap(),
+                p["state"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
