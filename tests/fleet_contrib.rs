@@ -865,7 +865,33 @@ fn wait_for(port: u16, q: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
     }
 }
 
+/// A Prometheus on a free port, returned once it says it is ready. `free_port` lets the port go
+/// before Prometheus binds it: if someone else took it meanwhile, Prometheus exits and we try
+/// another port.
 fn prometheus(dir: &Path, config: &str) -> (Killed, u16) {
+    for _ in 0..5 {
+        let (mut child, port) = prometheus_once(dir, config);
+        let t0 = std::time::Instant::now();
+        while t0.elapsed() < std::time::Duration::from_secs(60) {
+            let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+            if log.contains("Server is ready to receive web requests") {
+                return (child, port);
+            }
+            if child.0.try_wait().unwrap().is_some() {
+                eprintln!("prometheus on port {port} exited: {log}");
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(
+            child.0.try_wait().unwrap().is_some(),
+            "prometheus on port {port} never became ready"
+        );
+    }
+    panic!("prometheus could not listen on a free port in 5 attempts");
+}
+
+fn prometheus_once(dir: &Path, config: &str) -> (Killed, u16) {
     let port = free_port();
     std::fs::create_dir_all(dir.join("data")).unwrap();
     std::fs::write(dir.join("prometheus.yml"), config).unwrap();

@@ -715,3 +715,27 @@ fn dry_run_prints_the_cycle_and_touches_nothing() {
     let t = String::from_utf8_lossy(&out.stdout);
     assert!(t.contains("maintenance cycle not run"), "{t}");
 }
+
+/// The harness itself: a port taken by someone else between `free_port` and the bind is
+/// noticed (s_server exits, apache refuses to start) instead of a test talking to a stranger.
+#[test]
+fn the_harness_notices_a_port_taken_before_its_server_bound_it() {
+    let mut m = Manager::start("4.5-modern", &[("httpd", "enabled", true)]);
+    let stranger = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = stranger.local_addr().unwrap().port();
+
+    m.wsp_port = taken;
+    m.write_shims();
+    assert!(
+        !m.try_start_wsp(),
+        "s_server on a taken port must be seen as failed"
+    );
+
+    m.apache("stop");
+    m.apache_port = taken;
+    m.write_httpd_conf();
+    assert!(
+        !m.try_apache("start"),
+        "apache on a taken port must be seen as failed"
+    );
+}

@@ -98,14 +98,15 @@ impl Manager {
         .lines()
         .find_map(|l| l.strip_prefix("ENGINE_FQDN=").map(str::to_string))
         .unwrap();
-        let m = Manager {
+        let mut m = Manager {
             apache_port: free_port(),
             wsp_port: free_port(),
             root,
             state,
             fqdn,
         };
-        let s = m.state.path();
+        let s = m.state.path().to_path_buf();
+        let s = s.as_path();
         std::fs::create_dir_all(s.join("units")).unwrap();
         std::fs::create_dir_all(s.join("bin")).unwrap();
         std::fs::create_dir_all(s.join("run")).unwrap();
@@ -118,12 +119,23 @@ impl Manager {
         }
         std::fs::write(s.join("gm"), "false\n").unwrap();
         std::fs::write(s.join("calls.log"), "").unwrap();
-        m.write_httpd_conf();
-        m.write_shims();
-        m.apache("start");
-        wait_listening(m.apache_port, "apache");
-        m.start_wsp();
-        m
+        // `free_port` lets the port go before apache / s_server bind it, so another process
+        // may take it in between: then the server cannot bind, and we try fresh ports.
+        for attempt in 1..=5 {
+            m.write_httpd_conf();
+            m.write_shims();
+            if m.try_apache("start") && m.try_start_wsp() {
+                wait_listening(m.apache_port, "apache");
+                return m;
+            }
+            eprintln!(
+                "test Manager: a port was taken before our server bound it (attempt {attempt}); trying others"
+            );
+            m.apache("stop-quietly");
+            m.apache_port = free_port();
+            m.wsp_port = free_port();
+        }
+        panic!("test Manager: apache or s_server could not bind a free port in 5 attempts");
     }
 
     pub fn pki(&self) -> PathBuf {
@@ -136,7 +148,7 @@ impl Manager {
         self.root.path().to_str().unwrap()
     }
 
-    fn write_httpd_conf(&self) {
+    pub fn write_httpd_conf(&self) {
         let s = self.state.path().join("run");
         let p = self.pki();
         let conf = format!(
@@ -170,24 +182,63 @@ Group nogroup
     }
 
     pub fn apache(&self, verb: &str) {
-        let st = Command::new(APACHE2)
+        if verb == "stop-quietly" {
+            // Stop whatever may have started; nothing to assert.
+            let _ = Command::new(APACHE2)
+                .arg("-f")
+                .arg(self.state.path().join("run/httpd.conf"))
+                .args(["-k", "stop"])
+                .stderr(std::process::Stdio::null())
+                .status();
+            return;
+        }
+        assert!(self.try_apache(verb), "apache2 -k {verb}");
+    }
+
+    /// `apache2 -k verb`; false when it failed (e.g. it could not bind its port: apache binds
+    /// before it detaches, so the exit status says so).
+    pub fn try_apache(&self, verb: &str) -> bool {
+        Command::new(APACHE2)
             .arg("-f")
             .arg(self.state.path().join("run/httpd.conf"))
             .args(["-k", verb])
             .status()
-            .unwrap();
-        assert!(st.success(), "apache2 -k {verb}");
+            .unwrap()
+            .success()
     }
 
-    fn start_wsp(&self) {
+    /// Start the websocket-proxy s_server and wait until *it* listens: s_server prints
+    /// `ACCEPT` once bound; if it exits first (its port was taken), false.
+    pub fn try_start_wsp(&self) -> bool {
+        let run = self.state.path().join("run");
+        // The previous s_server's log says ACCEPT too: read only the new one.
+        let _ = std::fs::remove_file(run.join("wsp.log"));
         let st = Command::new(self.shims().join("start-wsp"))
             .status()
             .unwrap();
         assert!(st.success());
-        wait_listening(self.wsp_port, "s_server");
+        let pid: i32 = std::fs::read_to_string(run.join("wsp.pid"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            let log = std::fs::read_to_string(run.join("wsp.log")).unwrap_or_default();
+            if log.contains("ACCEPT") {
+                wait_listening(self.wsp_port, "s_server");
+                return true;
+            }
+            if !Path::new(&format!("/proc/{pid}")).exists() {
+                eprintln!("s_server exited: {log}");
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("s_server did not listen on 127.0.0.1:{}", self.wsp_port);
     }
 
-    fn write_shims(&self) {
+    pub fn write_shims(&self) {
         let s = self.state.path();
         let p = self.pki();
         let common = format!(
