@@ -103,7 +103,11 @@ mod with_parser {
         let key = match spki.parsed().ok()? {
             PublicKey::RSA(r) => format!("rsa {}", r.key_size()),
             k @ PublicKey::EC(_) => format!("ec {}", k.key_size()),
-            k => format!("{} {}", spki.algorithm.algorithm.to_id_string(), k.key_size()),
+            k => format!(
+                "{} {}",
+                spki.algorithm.algorithm.to_id_string(),
+                k.key_size()
+            ),
         };
         let san = x
             .subject_alternative_name()
@@ -172,8 +176,8 @@ mod with_parser {
 
 mod with_cert {
     use super::*;
-    use der::asn1::{AnyRef, BitStringRef};
     use der::asn1::ObjectIdentifier;
+    use der::asn1::{AnyRef, BitStringRef};
     use der::{Decode, Reader, SliceReader, Tag};
     use spki::AlgorithmIdentifierOwned;
     use x509_cert::certificate::{Raw, TbsCertificateInner};
@@ -244,8 +248,14 @@ mod with_cert {
             (ObjectIdentifier::new_unwrap("2.5.4.8"), "ST"),
             (ObjectIdentifier::new_unwrap("2.5.4.10"), "O"),
             (ObjectIdentifier::new_unwrap("2.5.4.11"), "OU"),
-            (ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.25"), "DC"),
-            (ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1"), "Email"),
+            (
+                ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.25"),
+                "DC",
+            ),
+            (
+                ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1"),
+                "Email",
+            ),
             (ObjectIdentifier::new_unwrap("2.5.4.4"), "surname"),
             (ObjectIdentifier::new_unwrap("2.5.4.5"), "serialNumber"),
             (ObjectIdentifier::new_unwrap("2.5.4.9"), "street"),
@@ -254,12 +264,21 @@ mod with_cert {
             (ObjectIdentifier::new_unwrap("2.5.4.41"), "name"),
             (ObjectIdentifier::new_unwrap("2.5.4.42"), "givenName"),
             (ObjectIdentifier::new_unwrap("2.5.4.43"), "initials"),
-            (ObjectIdentifier::new_unwrap("2.5.4.44"), "generationQualifier"),
+            (
+                ObjectIdentifier::new_unwrap("2.5.4.44"),
+                "generationQualifier",
+            ),
             (ObjectIdentifier::new_unwrap("2.5.4.45"), "uniqueIdentifier"),
             (ObjectIdentifier::new_unwrap("2.5.4.46"), "dnQualifier"),
             (ObjectIdentifier::new_unwrap("2.5.4.65"), "pseudonym"),
-            (ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.2"), "unstructuredName"),
-            (ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.1"), "UID"),
+            (
+                ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.2"),
+                "unstructuredName",
+            ),
+            (
+                ObjectIdentifier::new_unwrap("0.9.2342.19200300.100.1.1"),
+                "UID",
+            ),
         ];
         NAMES.iter().find(|(o, _)| o == oid).map(|(_, n)| *n)
     }
@@ -356,7 +375,13 @@ mod with_cert {
                     eku = Some(l);
                 }
                 SKI => {
-                    ski = Some(SubjectKeyIdentifier::from_der(v).ok()?.0.as_bytes().to_vec());
+                    ski = Some(
+                        SubjectKeyIdentifier::from_der(v)
+                            .ok()?
+                            .0
+                            .as_bytes()
+                            .to_vec(),
+                    );
                 }
                 AKI => {
                     let a = AuthorityKeyIdentifier::from_der(v).ok()?;
@@ -371,7 +396,9 @@ mod with_cert {
             .find(|a| a.oid == ObjectIdentifier::new_unwrap("2.5.4.3"))
             .and_then(|a| match a.value.header().tag() {
                 Tag::Utf8String | Tag::PrintableString | Tag::Ia5String => {
-                    std::str::from_utf8(a.value.value()).ok().map(str::to_string)
+                    std::str::from_utf8(a.value.value())
+                        .ok()
+                        .map(str::to_string)
                 }
                 _ => None,
             });
@@ -462,6 +489,43 @@ fn testdata_certs() -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// Encodings found in certificates of old tools, made from `ca` by changing bytes in place
+/// (the signature no longer verifies; parsing is what is looked at).
+fn legacy_variants(ca: &[u8]) -> Vec<(&'static str, Option<Vec<u8>>)> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let mut out = Vec::new();
+    // notBefore as UTCTime "65…": 1950–1969 is valid UTCTime (RFC 5280 4.1.2.5.1).
+    out.push(("notBefore in 1965 (UTCTime)", {
+        find(ca, &[0x30, 0x1e, 0x17, 0x0d]).map(|at| {
+            let mut v = ca.to_vec();
+            v[at + 4] = b'6';
+            v[at + 5] = b'5';
+            v
+        })
+    }));
+    // basicConstraints with BOOLEAN TRUE as 0x01 (BER, not DER) in critical and cA.
+    out.push(("BOOLEAN TRUE as 0x01 (BER) in basicConstraints", {
+        find(ca, &[0x06, 0x03, 0x55, 0x1d, 0x13]).map(|at| {
+            let mut v = ca.to_vec();
+            for b in &mut v[at..at + 17] {
+                if *b == 0xff {
+                    *b = 0x01;
+                }
+            }
+            v
+        })
+    }));
+    // A serial with its high bit set (a negative INTEGER, which many CAs wrote).
+    out.push(("negative serial (high bit set)", {
+        find(ca, &[0x02, 0x02, 0x10, 0x00]).map(|at| {
+            let mut v = ca.to_vec();
+            v[at + 2] = 0x90;
+            v
+        })
+    }));
+    out
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         println!("der_parsers: benchmark only; run `cargo bench --bench der_parsers`");
@@ -499,6 +563,20 @@ fn main() {
             differ.push((path, a, b));
         }
     }
+
+    let ca_pem = std::fs::read(dir.join("etc/pki/ovirt-engine/ca.pem")).unwrap();
+    let ca = rhv_pki::pki::cert::first_certificate(Path::new("ca.pem"), &ca_pem).unwrap();
+    let legacy: Vec<(&str, Option<bool>, Option<bool>)> = legacy_variants(&ca)
+        .into_iter()
+        .map(|(what, der)| match der {
+            Some(d) => (
+                what,
+                Some(with_parser::fields(&d).is_some()),
+                Some(with_cert::fields(&d).is_some()),
+            ),
+            None => (what, None, None),
+        })
+        .collect();
 
     let mut parser_cpu = Vec::new();
     let mut cert_cpu = Vec::new();
@@ -562,7 +640,20 @@ fn main() {
                 f.subject, f.serial, f.not_before, f.not_after, f.key, f.san
             ),
         };
-        println!("      differ: {path}\n        x509-parser: {}\n        x509-cert:   {}", show(a), show(b));
+        println!(
+            "      differ: {path}\n        x509-parser: {}\n        x509-cert:   {}",
+            show(a),
+            show(b)
+        );
+    }
+    let word = |r: Option<bool>| match r {
+        Some(true) => "reads",
+        Some(false) => "REFUSES",
+        None => "(not built)",
+    };
+    println!("    legacy encodings (x509-parser / x509-cert):");
+    for (what, a, b) in legacy {
+        println!("      {what:<50} {} / {}", word(a), word(b));
     }
     std::hint::black_box(sink);
 }
