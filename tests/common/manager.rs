@@ -190,9 +190,42 @@ Group nogroup
                 .args(["-k", "stop"])
                 .stderr(std::process::Stdio::null())
                 .status();
+            self.wait_apache_gone();
             return;
         }
         assert!(self.try_apache(verb), "apache2 -k {verb}");
+        if verb == "stop" {
+            self.wait_apache_gone();
+        }
+    }
+
+    /// `apache2 -k stop` only signals the server: wait until its process is gone, or a start
+    /// right after would find it "already running" (and keep its old port).
+    fn wait_apache_gone(&self) {
+        let pidfile = self.state.path().join("run/httpd.pid");
+        let Some(pid) = std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+        else {
+            return;
+        };
+        let start = Instant::now();
+        // Gone, or a zombie nobody reaped yet (its sockets are closed).
+        let alive = || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map(|st| {
+                    st.rsplit_once(") ")
+                        .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+                })
+                .unwrap_or(false)
+        };
+        while alive() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "apache (pid {pid}) did not stop"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// `apache2 -k verb`; false when it failed (e.g. it could not bind its port: apache binds
