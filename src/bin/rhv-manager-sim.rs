@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use rhv_pki::sim::{self, scenario::Scenario};
+use rhv_pki::sim::{
+    self,
+    scenario::{Scenario, ScenarioError},
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -54,31 +57,65 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn prepare(a: &Args) -> Result<sim::Config, String> {
-    let password = match (&a.password_file, std::env::var("RHV_SIM_PASSWORD")) {
+/// Why the simulator's arguments cannot be used (exit 2); each names the file or the flag.
+#[derive(Debug, thiserror::Error)]
+enum ArgsError {
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: empty password", path.display())]
+    EmptyPassword { path: PathBuf },
+    #[error("no password: give --password-file FILE or set RHV_SIM_PASSWORD")]
+    NoPassword,
+    #[error("{}: {source}", path.display())]
+    Scenario {
+        path: PathBuf,
+        #[source]
+        source: ScenarioError,
+    },
+    #[error("--time-scale {value}: must be a number >= 0")]
+    TimeScale { value: f64 },
+}
+
+fn read(path: &std::path::Path) -> Result<String, ArgsError> {
+    std::fs::read_to_string(path).map_err(|source| ArgsError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn prepare(a: &Args) -> Result<sim::Config, ArgsError> {
+    prepare_with(a, std::env::var("RHV_SIM_PASSWORD").ok())
+}
+
+/// [`prepare`] with the value of `RHV_SIM_PASSWORD` given.
+fn prepare_with(a: &Args, env_password: Option<String>) -> Result<sim::Config, ArgsError> {
+    let password = match (&a.password_file, env_password) {
         (Some(p), _) => {
-            let t = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let t = read(p)?;
             let pw = t.lines().next().unwrap_or("").to_string();
             if pw.is_empty() {
-                return Err(format!("{}: empty password", p.display()));
+                return Err(ArgsError::EmptyPassword { path: p.clone() });
             }
             pw
         }
-        (None, Ok(pw)) if !pw.is_empty() => pw,
-        _ => return Err("no password: give --password-file FILE or set RHV_SIM_PASSWORD".into()),
+        (None, Some(pw)) if !pw.is_empty() => pw,
+        _ => return Err(ArgsError::NoPassword),
     };
     let scenario = match &a.scenario {
-        Some(p) => {
-            let t = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            Scenario::parse(&t).map_err(|e| format!("{}: {e}", p.display()))?
-        }
+        Some(p) => Scenario::parse(&read(p)?).map_err(|source| ArgsError::Scenario {
+            path: p.clone(),
+            source,
+        })?,
         None => Scenario::default_scenario(),
     };
     if !(a.time_scale.is_finite() && a.time_scale >= 0.0) {
-        return Err(format!(
-            "--time-scale {}: must be a number >= 0",
-            a.time_scale
-        ));
+        return Err(ArgsError::TimeScale {
+            value: a.time_scale,
+        });
     }
     Ok(sim::Config {
         pki_dir: a.pki_dir.clone(),
@@ -146,5 +183,93 @@ fn main() -> ExitCode {
             eprintln!("rhv-manager-sim: error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The refusal (a `Config` holds the password: it has no `Debug` to unwrap with).
+    fn refused(r: Result<sim::Config, ArgsError>) -> ArgsError {
+        match r {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e,
+        }
+    }
+
+    fn args(extra: &[&str]) -> Args {
+        let mut argv = vec!["rhv-manager-sim", "--pki-dir", "/nonexistent"];
+        argv.extend_from_slice(extra);
+        Args::try_parse_from(argv).unwrap()
+    }
+
+    /// Each refusal names the file or the flag and keeps its cause; the error line is the
+    /// one the simulator has always printed.
+    #[test]
+    fn bad_arguments_say_which_file_or_flag_and_why() {
+        let dir = std::env::temp_dir().join(format!("rhv-manager-sim-args-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pw = dir.join("pw");
+        let sc = dir.join("scenario.toml");
+
+        let e = refused(prepare_with(&args(&[]), None));
+        assert!(matches!(e, ArgsError::NoPassword), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "no password: give --password-file FILE or set RHV_SIM_PASSWORD"
+        );
+        assert!(matches!(
+            prepare_with(&args(&[]), Some(String::new())),
+            Err(ArgsError::NoPassword)
+        ));
+
+        let missing = dir.join("missing");
+        let e = refused(prepare_with(
+            &args(&["--password-file", missing.to_str().unwrap()]),
+            None,
+        ));
+        let ArgsError::Read { path, source } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(path, &missing);
+        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(e.to_string(), format!("{}: {source}", missing.display()));
+
+        std::fs::write(&pw, "\nsecond line\n").unwrap();
+        let e = refused(prepare_with(
+            &args(&["--password-file", pw.to_str().unwrap()]),
+            None,
+        ));
+        assert!(matches!(&e, ArgsError::EmptyPassword { path } if path == &pw));
+        assert_eq!(e.to_string(), format!("{}: empty password", pw.display()));
+
+        std::fs::write(&sc, "[[hosts]]\nname='h1'\nstatus='weird'\n").unwrap();
+        let e = refused(prepare_with(
+            &args(&["--scenario", sc.to_str().unwrap()]),
+            Some("pw".into()),
+        ));
+        let ArgsError::Scenario { path, source } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(path, &sc);
+        assert!(matches!(source, ScenarioError::HostStatus { status, .. } if status == "weird"));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: host 'h1': status 'weird' is not one of up, maintenance, non_responsive, \
+                 install_failed, non_operational",
+                sc.display()
+            )
+        );
+
+        let e = refused(prepare_with(&args(&["--time-scale=-1"]), Some("pw".into())));
+        assert!(matches!(e, ArgsError::TimeScale { value } if value == -1.0));
+        assert_eq!(e.to_string(), "--time-scale -1: must be a number >= 0");
+
+        std::fs::write(&pw, "s3cret\n").unwrap();
+        let c = prepare_with(&args(&["--password-file", pw.to_str().unwrap()]), None).unwrap();
+        assert_eq!(c.password, "s3cret");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

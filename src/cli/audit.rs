@@ -386,10 +386,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
                 );
                 Ok(())
             }
-            Err(err @ rhv_pki::net::engine::EngineError::Fault { .. })
-                if matches!(err.status(), Some(400 | 409))
-                    && err.to_string().to_ascii_lowercase().contains("custom") =>
-            {
+            Err(err) if err.is_duplicate_event() => {
                 eprintln!(
                     "{}",
                     lang::tf(

@@ -458,7 +458,7 @@ fn run_change(
         {
             Ok(p) => Some(p),
             Err(why) => {
-                plan.notes.push(why);
+                plan.notes.push(why.to_string());
                 None
             }
         },

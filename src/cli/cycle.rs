@@ -443,18 +443,30 @@ impl Prepared {
     }
 }
 
-/// Prepares the cycle for a change touching `names`; `None` (with the reason) when it does
-/// not apply: not the live PKI and no `--cycle`.
+/// Why the maintenance cycle does not apply to a change: not an error, a plan note. The
+/// text is English (the JSON carries it); it is shown translated through the phrase table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotApplied {
+    /// The PKI worked on is a copy (`--root` / `--pki-dir`), not the live one, and `--cycle`
+    /// was not given: no service of this machine serves it.
+    #[error("{}", super::phrases::english("cycle-not-live", &[]))]
+    NotLive {
+        /// The PKI directory the change works on.
+        pki_dir: PathBuf,
+    },
+}
+
+/// Prepares the cycle for a change touching `names`; `Err` (why) when it does not apply:
+/// not the live PKI and no `--cycle`.
 pub fn prepare(
     c: &CycleArgs,
     loc: &LocationArgs,
     names: &[String],
-) -> Result<Result<Prepared, String>, CliError> {
-    if !is_live(loc) && !c.cycle {
-        // English: it becomes a plan note (the JSON carries it); shown translated.
-        return Ok(Err(super::phrases::english("cycle-not-live", &[])));
-    }
+) -> Result<Result<Prepared, NotApplied>, CliError> {
     let pki_dir = locations(loc).pki_dir;
+    if !is_live(loc) && !c.cycle {
+        return Ok(Err(NotApplied::NotLive { pki_dir }));
+    }
     let era = services::era_of(&pki_dir);
     let needs = services::needed(names, era);
     let manager = Local::default();
@@ -674,4 +686,38 @@ pub fn probe_for_audit(
     let timeout = Duration::from_secs(p.ep.probe_timeout.max(1));
     let checks: Vec<_> = eps.iter().map(|e| endpoints::check(e, timeout)).collect();
     rhv_pki::manager::endpoints::probe_findings(cfg, &checks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        loc: LocationArgs,
+        #[command(flatten)]
+        cycle: CycleArgs,
+    }
+
+    #[test]
+    fn a_copy_of_the_pki_is_not_cycled_and_the_note_names_why() {
+        use clap::Parser;
+        let w = Wrap::try_parse_from(["rhv-pki", "--root", "/tmp/copy"]).unwrap();
+        let Ok(Err(why)) = prepare(&w.cycle, &w.loc, &["apache".into()]) else {
+            panic!("a copy without --cycle is not cycled");
+        };
+        assert_eq!(
+            why,
+            NotApplied::NotLive {
+                pki_dir: PathBuf::from("/tmp/copy/etc/pki/ovirt-engine")
+            }
+        );
+        // The plan note the JSON has always carried, in English.
+        assert_eq!(
+            why.to_string(),
+            "maintenance cycle not run: this is not the live /etc/pki/ovirt-engine (pass \
+             --cycle to run maintenance, restarts and verification anyway)"
+        );
+    }
 }

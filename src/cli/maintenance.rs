@@ -228,7 +228,10 @@ pub fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
     let p = prepare(&r.cycle, &r.loc, &r.names)?.map_err(|why| {
         CliError::Refused(tf(
             "maint-nothing-restarted",
-            &[("why", super::phrases::shown(&why).as_str().into())],
+            &[(
+                "why",
+                super::phrases::shown(&why.to_string()).as_str().into(),
+            )],
         ))
     })?;
     if r.dry_run {

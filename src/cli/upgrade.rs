@@ -17,7 +17,10 @@ use rhv_pki::change::txn::{self, BackupState};
 use rhv_pki::hosts::rolling::{self, Selection};
 use rhv_pki::net::engine::{Engine, HostStatus};
 use rhv_pki::pki::cert::rfc3339;
-use rhv_pki::upgrade::precheck::{self, Facts, HostFact, HostedEngineFacts, ManagerFacts};
+use rhv_pki::upgrade::precheck::{
+    self, BackupDirError, CaKeyError, Facts, HostFact, HostedEngineFacts, ManagerFacts,
+    P12PasswordError, StoreRefused, UnreachableError,
+};
 use rhv_pki::upgrade::{self as up, Check, CheckStatus, Phase, PhaseResult, UpgradeState};
 
 use super::args::{
@@ -370,34 +373,41 @@ impl CliRunner<'_> {
             backup_needed: dir_size(&l.pki_dir),
             manager: None,
         };
-        match &password {
+        match password {
             Ok(pw) => {
                 let mut cfg = AuditConfig::new(&l.pki_dir, Self::now());
                 cfg.engine_conf_dir = l.engine_conf_dir.clone();
                 cfg.root = l.root.clone();
-                cfg.p12_password = pw.clone();
+                cfg.p12_password = pw;
                 match audit::run(&cfg) {
                     Ok(r) => {
-                        let bad: Vec<String> = r
+                        let stores: Vec<StoreRefused> = r
                             .findings
                             .iter()
                             .filter(|f| {
                                 matches!(f.problem.code(), "p12-unreadable" | "p12-password-wrong")
                             })
-                            .map(|f| format!("{}: {}", f.path, f.message))
+                            .map(|f| StoreRefused {
+                                path: f.path.clone(),
+                                code: f.problem.code(),
+                                message: f.message.clone(),
+                            })
                             .collect();
-                        if !bad.is_empty() {
-                            facts.p12_password = Err(bad.join("; "));
+                        if !stores.is_empty() {
+                            facts.p12_password = Err(P12PasswordError::Stores { stores });
                         }
                     }
-                    Err(e) => facts.pki_readable = Err(e.to_string()),
+                    Err(e) => facts.pki_readable = Err(e),
                 }
             }
-            Err(e) => facts.p12_password = Err(e.to_string()),
+            Err(e) => facts.p12_password = Err(P12PasswordError::Password(Box::new(e))),
         }
         let ca_key = l.pki_dir.join("private/ca.pem");
-        if let Err(e) = std::fs::File::open(&ca_key) {
-            facts.ca_key = Err(format!("{}: {e}", ca_key.display()));
+        if let Err(source) = std::fs::File::open(&ca_key) {
+            facts.ca_key = Err(CaKeyError::Unreadable {
+                path: ca_key,
+                source,
+            });
         }
         match txn::list_backups(&backups) {
             Ok(list) => {
@@ -408,7 +418,7 @@ impl CliRunner<'_> {
                     ));
                 }
             }
-            Err(e) => facts.backup_writable = Err(e.to_string()),
+            Err(e) => facts.backup_writable = Err(BackupDirError::List(e)),
         }
         if facts.backup_writable.is_ok() {
             facts.backup_writable = probe_writable(&backups);
@@ -421,7 +431,7 @@ impl CliRunner<'_> {
     fn manager_facts(&mut self) -> Option<ManagerFacts> {
         let a = self.a;
         a.cycle.he.engine.engine_url.as_ref()?;
-        let unreachable = |e: String| ManagerFacts {
+        let unreachable = |e: UnreachableError| ManagerFacts {
             reachable: Err(e),
             version: None,
             hosts: vec![],
@@ -431,27 +441,27 @@ impl CliRunner<'_> {
         };
         let (cfg, _) = match engine_config(&a.cycle.he.engine, &a.common.loc) {
             Ok(c) => c,
-            Err(e) => return Some(unreachable(e.to_string())),
+            Err(e) => return Some(unreachable(UnreachableError::Setup(Box::new(e)))),
         };
         let l = locations(&a.common.loc);
         // As `hosts enroll` does: host certificates verify against the engine CA.
         let engine_ca = read_ca(&l.pki_dir.join("ca.pem")).unwrap_or_else(|_| cfg.ca_der.clone());
         let eps = match super::enroll::endpoints(&vdsm_args(a)) {
             Ok(e) => e,
-            Err(e) => return Some(unreachable(e.to_string())),
+            Err(e) => return Some(unreachable(UnreachableError::Setup(Box::new(e)))),
         };
         let rt = match rhv_pki::exec::runtime(rhv_pki::exec::Threads::Pool {
             workers: 2,
             name: "rhv-pki-upgrade",
         }) {
             Ok(rt) => rt,
-            Err(e) => return Some(unreachable(format!("cannot start the async runtime: {e}"))),
+            Err(e) => return Some(unreachable(UnreachableError::Runtime(e))),
         };
         let now = Self::now();
         let probe_timeout = std::time::Duration::from_secs(a.cycle.ep.probe_timeout.max(1));
         let excluded = &a.exclude_hosts;
         let r = rt.block_on(async {
-            let engine = Engine::login(cfg).await.map_err(|e| e.to_string())?;
+            let engine = Engine::login(cfg).await?;
             // What the Manager accepts on a NonResponsive host depends on its version; an
             // entry point that does not say leaves it unknown (judged as the older one).
             let version = engine.product_version().await.ok().flatten();
@@ -463,10 +473,9 @@ impl CliRunner<'_> {
                 probe_timeout,
                 a.probe_parallel,
             )
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
             let _ = engine.logout().await;
-            Ok::<_, String>((facts, version))
+            Ok::<_, UnreachableError>((facts, version))
         });
         let (facts, version) = match r {
             Ok(f) => f,
@@ -529,9 +538,7 @@ impl CliRunner<'_> {
             now,
             ca_not_before: None,
         };
-        let placement = rolling::plan(&facts, &sel, &eps)
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+        let placement = rolling::plan(&facts, &sel, &eps).map(|_| ());
         Some(ManagerFacts {
             reachable: Ok(()),
             version,
@@ -820,7 +827,7 @@ impl up::Runner for CliRunner<'_> {
                         None => {
                             if let Some(f) = self.manager_facts() {
                                 if let Err(why) = f.reachable {
-                                    return PhaseResult::Failed(why);
+                                    return PhaseResult::Failed(why.to_string());
                                 }
                             }
                             e.host = self.hosts.clone().unwrap_or_default();
@@ -911,15 +918,18 @@ fn existing_ancestor(p: &Path) -> Option<PathBuf> {
 
 /// Can a file be created where the backups go (the directory, or its nearest existing parent
 /// when it does not exist yet)? Creates nothing that stays.
-fn probe_writable(dir: &Path) -> Result<(), String> {
-    let d =
-        existing_ancestor(dir).ok_or_else(|| format!("{}: no such directory", dir.display()))?;
+fn probe_writable(dir: &Path) -> Result<(), BackupDirError> {
+    let d = existing_ancestor(dir).ok_or_else(|| BackupDirError::NoDirectory {
+        dir: dir.to_path_buf(),
+    })?;
     let probe = d.join(format!(".rhv-pki-write-test.{}", std::process::id()));
-    std::fs::File::create(&probe)
-        .map(|_| {
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
             let _ = std::fs::remove_file(&probe);
-        })
-        .map_err(|e| format!("{}: {e}", d.display()))
+            Ok(())
+        }
+        Err(source) => Err(BackupDirError::NotWritable { dir: d, source }),
+    }
 }
 
 /// engine-setup keeps its backups in /var/lib/ovirt-engine/backups, where admins look for
@@ -1425,5 +1435,29 @@ mod tests {
             }
         }
         assert_eq!(reasons.len(), 12, "{reasons:?}");
+    }
+
+    /// The backup directory's probe says where it looked and why it cannot write there, with
+    /// the texts the pre-check has always shown.
+    #[test]
+    fn the_backup_probe_names_the_directory_and_keeps_the_io_error() {
+        let e = probe_writable(Path::new("no-such-dir-rhv-pki-test/backups")).unwrap_err();
+        assert!(
+            matches!(&e, BackupDirError::NoDirectory { dir } if dir == Path::new("no-such-dir-rhv-pki-test/backups")),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "no-such-dir-rhv-pki-test/backups: no such directory"
+        );
+        // /proc takes no new file, not even from root.
+        let e = probe_writable(Path::new("/proc/rhv-pki-backups")).unwrap_err();
+        let BackupDirError::NotWritable { dir, source } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(dir, Path::new("/proc"));
+        assert_eq!(e.to_string(), format!("/proc: {source}"));
+        let tmp = std::env::temp_dir();
+        assert!(probe_writable(&tmp.join("rhv-pki-not-yet")).is_ok());
     }
 }

@@ -2419,28 +2419,46 @@ async fn enroll(
     Ok(())
 }
 
+/// Why vdsm's served certificate is not the new one an enrollment should have put in place;
+/// each variant quotes the endpoint and what it serves (joined to the Manager's reason in
+/// [`CycleError::EnrollFailed`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum NotNewCertificate {
+    /// The probe read nothing.
+    #[error("vdsm probe {endpoint}: {reason}")]
+    Unread { endpoint: String, reason: String },
+    /// The served certificate does not verify against the current CA.
+    #[error(
+        "vdsm at {endpoint} serves a certificate not signed by the current CA (serial {serial})"
+    )]
+    ForeignChain { endpoint: String, serial: String },
+    /// The host serves the serial it served before the enrollment.
+    #[error("vdsm at {endpoint} still serves the old certificate (serial {serial})")]
+    Old { endpoint: String, serial: String },
+    /// What the host served before is not known, so a new serial cannot be told from it.
+    #[error("vdsm at {endpoint} serves serial {serial}, and what it served before is unknown")]
+    BeforeUnknown { endpoint: String, serial: String },
+}
+
 /// The serial of the new certificate `served` shows: readable, issued by the current CA and
 /// not `before`, the serial the host served before its enrollment
 /// ([`HostProgress::serial_before`]). Otherwise what vdsm serves.
-fn new_certificate(before: Option<&str>, served: &ServedCert) -> Result<String, String> {
-    let endpoint = &served.endpoint;
+fn new_certificate(before: Option<&str>, served: &ServedCert) -> Result<String, NotNewCertificate> {
+    let endpoint = served.endpoint.clone();
     if let Some(reason) = &served.error {
-        return Err(format!("vdsm probe {endpoint}: {reason}"));
+        return Err(NotNewCertificate::Unread {
+            endpoint,
+            reason: reason.clone(),
+        });
     }
     let serial = served.serial.clone().unwrap_or_default();
     if !served.chain_ok {
-        return Err(format!(
-            "vdsm at {endpoint} serves a certificate not signed by the current CA (serial {serial})"
-        ));
+        return Err(NotNewCertificate::ForeignChain { endpoint, serial });
     }
     match before {
         Some(old) if old != serial => Ok(serial),
-        Some(_) => Err(format!(
-            "vdsm at {endpoint} still serves the old certificate (serial {serial})"
-        )),
-        None => Err(format!(
-            "vdsm at {endpoint} serves serial {serial}, and what it served before is unknown"
-        )),
+        Some(_) => Err(NotNewCertificate::Old { endpoint, serial }),
+        None => Err(NotNewCertificate::BeforeUnknown { endpoint, serial }),
     }
 }
 
@@ -3156,6 +3174,60 @@ mod tests {
         let r = needs(&weak, &s);
         assert!(
             r.iter().any(|x| x.starts_with("sha1")) && r.iter().any(|x| x.starts_with("expiring"))
+        );
+    }
+
+    #[test]
+    fn a_served_certificate_that_is_not_the_new_one_says_why_with_its_evidence() {
+        let served = ServedCert {
+            endpoint: "h1.example:54321".into(),
+            serial: Some("1A".into()),
+            signature: Some("sha256WithRSAEncryption".into()),
+            weak_signature: false,
+            not_before: None,
+            not_after: None,
+            chain_ok: true,
+            san_ok: true,
+            has_san: true,
+            error: None,
+        };
+        assert_eq!(new_certificate(Some("19"), &served).unwrap(), "1A");
+        let old = new_certificate(Some("1A"), &served).unwrap_err();
+        assert_eq!(
+            old,
+            NotNewCertificate::Old {
+                endpoint: "h1.example:54321".into(),
+                serial: "1A".into()
+            }
+        );
+        // The texts the report and the state file have always shown.
+        assert_eq!(
+            old.to_string(),
+            "vdsm at h1.example:54321 still serves the old certificate (serial 1A)"
+        );
+        let unknown = new_certificate(None, &served).unwrap_err();
+        assert_eq!(
+            unknown.to_string(),
+            "vdsm at h1.example:54321 serves serial 1A, and what it served before is unknown"
+        );
+        let foreign = ServedCert {
+            chain_ok: false,
+            ..served.clone()
+        };
+        let e = new_certificate(Some("19"), &foreign).unwrap_err();
+        assert!(matches!(&e, NotNewCertificate::ForeignChain { serial, .. } if serial == "1A"));
+        assert_eq!(
+            e.to_string(),
+            "vdsm at h1.example:54321 serves a certificate not signed by the current CA (serial 1A)"
+        );
+        let unread = ServedCert::unreadable("h1.example:54321", "connection refused".into());
+        let e = new_certificate(Some("19"), &unread).unwrap_err();
+        assert!(
+            matches!(&e, NotNewCertificate::Unread { reason, .. } if reason == "connection refused")
+        );
+        assert_eq!(
+            e.to_string(),
+            "vdsm probe h1.example:54321: connection refused"
         );
     }
 }

@@ -168,6 +168,8 @@ pub(crate) fn unit_state(target: &dyn Target, unit: &str) -> Result<UnitState, R
     let installed = match word.as_str() {
         "masked" | "masked-runtime" => return Ok(UnitState::Masked),
         "not-found" | "" if !en.success() => false,
+        // systemctl's words on stderr are its only signal here (is-enabled exits 1 for a unit
+        // that is not installed as for one that is disabled): read on purpose.
         _ if err.contains("no such file") || err.contains("not found") => false,
         _ => true,
     };

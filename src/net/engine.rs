@@ -178,6 +178,26 @@ impl EngineError {
             _ => None,
         }
     }
+    /// The Manager refused an external event (`POST /events`) because it holds one with the
+    /// same origin and custom ID already: the event was posted before. Its REST fault has no
+    /// code for this, only words (400/409 whose reason or detail names the custom ID): they
+    /// are read here, in the fault's own fields, so that callers branch on this answer rather
+    /// than on an error's text.
+    pub fn is_duplicate_event(&self) -> bool {
+        match self {
+            EngineError::Fault {
+                status: 400 | 409,
+                reason,
+                detail,
+                ..
+            } => [Some(reason), detail.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|t| t.to_ascii_lowercase().contains("custom")),
+            _ => false,
+        }
+    }
+
     /// Worth retrying a safe request: the Manager was unreachable, slow, or answered with a
     /// server error (500 while it starts, 502/503/504 from apache in front of it).
     pub(crate) fn transient(&self) -> bool {
@@ -1430,5 +1450,43 @@ mod tests {
             query_escape("cluster=My Cluster&x"),
             "cluster%3DMy%20Cluster%26x"
         );
+    }
+
+    #[test]
+    fn a_duplicate_external_event_is_told_by_its_fault_not_by_the_whole_error_text() {
+        let fault = |status: u16, reason: &str, detail: Option<&str>| EngineError::Fault {
+            method: "POST".into(),
+            path: "/ovirt-engine/api/events".into(),
+            status,
+            reason: reason.into(),
+            detail: detail.map(str::to_string),
+        };
+        let dup = fault(
+            409,
+            "Operation Failed",
+            Some("Cannot add External Event. Duplicate Custom ID 20261207 for origin rhv-pki."),
+        );
+        assert!(dup.is_duplicate_event());
+        assert!(fault(400, "Custom ID already in use", None).is_duplicate_event());
+        // Another refusal, a server error naming the ID, or no fault at all: not a duplicate.
+        assert!(
+            !fault(400, "Operation Failed", Some("Origin oVirt is reserved")).is_duplicate_event()
+        );
+        assert!(!fault(500, "Internal Server Error", Some("custom_id")).is_duplicate_event());
+        assert!(!EngineError::Timeout {
+            method: "POST".into(),
+            path: "/ovirt-engine/custom/events".into(),
+            secs: 5
+        }
+        .is_duplicate_event());
+        // The request path is not the Manager's answer.
+        let on_custom_path = EngineError::Fault {
+            method: "POST".into(),
+            path: "/custom/ovirt-engine/api/events".into(),
+            status: 409,
+            reason: "Conflict".into(),
+            detail: None,
+        };
+        assert!(!on_custom_path.is_duplicate_event());
     }
 }

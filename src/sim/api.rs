@@ -381,7 +381,7 @@ fn route(sh: &Arc<Shared>, r: &Req, rel: &str, fmt: Fmt, now: i64) -> Result<Ans
                 .map_err(|e| ApiError {
                     status: 400,
                     reason: "Bad Request".into(),
-                    detail: e,
+                    detail: e.to_string(),
                 })?;
             let res = match *verb {
                 "deactivate" => w.deactivate(id, render::text_of(&body, &["reason"]), now),
@@ -426,7 +426,7 @@ fn route(sh: &Arc<Shared>, r: &Req, rel: &str, fmt: Fmt, now: i64) -> Result<Ans
                 .map_err(|e| ApiError {
                     status: 400,
                     reason: "Bad Request".into(),
-                    detail: e,
+                    detail: e.to_string(),
                 })?;
             let Some(en) = render::text_of(&body, &["maintenance_enabled"]) else {
                 return Err(ApiError {
@@ -499,7 +499,7 @@ fn route(sh: &Arc<Shared>, r: &Req, rel: &str, fmt: Fmt, now: i64) -> Result<Ans
                 .map_err(|e| ApiError {
                     status: 400,
                     reason: "Bad Request".into(),
-                    detail: e,
+                    detail: e.to_string(),
                 })?;
             let get = |k: &str| render::text_of(&body, &[k]);
             let mut missing = Vec::new();

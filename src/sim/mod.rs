@@ -25,6 +25,150 @@ use tokio::net::TcpListener;
 use scenario::Scenario;
 use state::{Effect, World};
 
+/// Why the simulator cannot start (or stopped serving). Each variant names the file, the
+/// host or the address, and keeps the underlying error as its source.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// `--listen` is not a loopback address.
+    #[error("--listen {listen}: the simulator only listens on loopback addresses")]
+    NotLoopback {
+        /// The address given.
+        listen: SocketAddr,
+    },
+    /// The directory has no `ca.pem`.
+    #[error("{}: not an oVirt PKI dir (no ca.pem)", dir.display())]
+    NotPkiDir {
+        /// The directory given.
+        dir: PathBuf,
+    },
+    /// The CA, or the shared host key, could not be loaded or made.
+    #[error(transparent)]
+    Pki(#[from] pki::PkiError),
+    /// A file cannot be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The apache certificate or key file the PKI reader refused (its error names the file).
+    #[error(transparent)]
+    File(#[from] crate::pki::error::Error),
+    /// The apache certificate file holds no certificate.
+    #[error("{}: no certificate", path.display())]
+    NoCertificate {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The apache key is not the key of the apache certificate.
+    #[error("{}: the key does not belong to {}", key.display(), cert.display())]
+    KeyMismatch {
+        /// The key file.
+        key: PathBuf,
+        /// The certificate file.
+        cert: PathBuf,
+    },
+    /// The apache key cannot be encoded as PKCS#8 for rustls.
+    #[error("{}: {}", path.display(), crate::pki::cert::first_openssl_reason(source))]
+    KeyEncoding {
+        /// The key file.
+        path: PathBuf,
+        /// OpenSSL's errors.
+        #[source]
+        source: openssl::error::ErrorStack,
+    },
+    /// rustls refused the apache certificate and key.
+    #[error("{}: {source}", path.display())]
+    ApacheTls {
+        /// The certificate file.
+        path: PathBuf,
+        /// rustls' refusal.
+        #[source]
+        source: crate::net::tls::TlsError,
+    },
+    /// The state file is not one this simulator wrote.
+    #[error("{}: not a simulator state file: {source}", path.display())]
+    StateFile {
+        /// The state file.
+        path: PathBuf,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The shared host key kept in the state file cannot be used.
+    #[error("state file: shared host key: {0}")]
+    StateHostKey(#[source] pki::PkiError),
+    /// One host's certificate or TLS configuration could not be made.
+    #[error("host {host}: {source}")]
+    Host {
+        /// The host's name.
+        host: String,
+        /// What failed.
+        #[source]
+        source: pki::PkiError,
+    },
+    /// One host's certificate could not be encoded as PEM.
+    #[error("host {host}: {}", crate::pki::cert::first_openssl_reason(source))]
+    HostPem {
+        /// The host's name.
+        host: String,
+        /// OpenSSL's errors.
+        #[source]
+        source: openssl::error::ErrorStack,
+    },
+    /// A host serves its initial certificate but the state file has no shared host key.
+    #[error("host {host}: no key (state file without the shared host key)")]
+    NoHostKey {
+        /// The host's name.
+        host: String,
+    },
+    /// A thread issuing certificates or building configurations panicked.
+    #[error("a worker panicked")]
+    WorkerPanicked,
+    /// No vdsm port could be bound for a host.
+    #[error(
+        "host {host}: cannot bind a vdsm port: {source}{}",
+        if source.raw_os_error() == Some(24) {
+            " (one port per host: raise the open-files limit, ulimit -n)"
+        } else {
+            ""
+        }
+    )]
+    BindVdsm {
+        /// The host's name.
+        host: String,
+        /// The I/O error (EMFILE: one port per host).
+        #[source]
+        source: std::io::Error,
+    },
+    /// A bound socket's own address cannot be read.
+    #[error("{0}")]
+    LocalAddr(#[source] std::io::Error),
+    /// The API address cannot be bound.
+    #[error("--listen {listen}: {source}")]
+    Listen {
+        /// The address given.
+        listen: SocketAddr,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server task ended abnormally.
+    #[error("{0}")]
+    Server(#[from] tokio::task::JoinError),
+}
+
+/// The state could not be saved (the simulator goes on, in memory).
+#[derive(Debug, thiserror::Error)]
+enum SaveError {
+    #[error("{0}")]
+    Encode(#[source] serde_json::Error),
+    #[error(transparent)]
+    Write(#[from] crate::sys::WriteError),
+}
+
 /// How to run a simulator.
 pub struct Config {
     /// The PKI directory of the simulated Manager (its CA, apache certificate and host certificates).
@@ -82,10 +226,10 @@ impl Shared {
     }
 }
 
-fn save_state(p: &Path, w: &World) -> Result<(), String> {
-    let data = serde_json::to_vec_pretty(w).map_err(|e| e.to_string())?;
-    crate::sys::atomic_write(p, &data, &crate::sys::WriteOpts::mode(0o644))
-        .map_err(|e| e.to_string())
+fn save_state(p: &Path, w: &World) -> Result<(), SaveError> {
+    let data = serde_json::to_vec_pretty(w).map_err(SaveError::Encode)?;
+    crate::sys::atomic_write(p, &data, &crate::sys::WriteOpts::mode(0o644))?;
+    Ok(())
 }
 
 /// `KEY=value` from an oVirt conf file (quotes and `str:` prefix removed).
@@ -135,56 +279,58 @@ fn organization(pki_dir: &Path, ca: &pki::Ca) -> String {
 }
 
 /// The apache certificate and key the Manager's httpd serves.
-fn apache_tls(pki_dir: &Path) -> Result<(rustls::ServerConfig, Vec<u8>), String> {
+fn apache_tls(pki_dir: &Path) -> Result<(rustls::ServerConfig, Vec<u8>), SimError> {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let cp = pki_dir.join("certs/apache.cer");
     let kp = pki_dir.join("keys/apache.key.nopass");
-    let cdata = std::fs::read(&cp).map_err(|e| format!("{}: {e}", cp.display()))?;
-    let certs = crate::pki::cert::certificates_in(&cp, &cdata).map_err(|e| e.to_string())?;
-    let leaf = certs
-        .first()
-        .cloned()
-        .ok_or_else(|| format!("{}: no certificate", cp.display()))?;
-    let kdata = std::fs::read(&kp).map_err(|e| format!("{}: {e}", kp.display()))?;
-    let (key, _) =
-        crate::pki::cert::read_private_key(&kp, &kdata, None).map_err(|e| e.to_string())?;
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|source| SimError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let cdata = read(&cp)?;
+    let certs = crate::pki::cert::certificates_in(&cp, &cdata)?;
+    let Some(leaf) = certs.first().cloned() else {
+        return Err(SimError::NoCertificate { path: cp });
+    };
+    let kdata = read(&kp)?;
+    let (key, _) = crate::pki::cert::read_private_key(&kp, &kdata, None)?;
     if !crate::pki::cert::key_matches_cert(&key, &leaf) {
-        return Err(format!(
-            "{}: the key does not belong to {}",
-            kp.display(),
-            cp.display()
-        ));
+        return Err(SimError::KeyMismatch { key: kp, cert: cp });
     }
-    let der = key.private_key_to_pkcs8().map_err(|e| {
-        format!(
-            "{}: {}",
-            kp.display(),
-            crate::pki::cert::first_openssl_reason(&e)
-        )
-    })?;
+    let der = key
+        .private_key_to_pkcs8()
+        .map_err(|source| SimError::KeyEncoding { path: kp, source })?;
     let chain = certs.into_iter().map(CertificateDer::from).collect();
     let cfg = crate::net::tls::server_config(chain, PrivateKeyDer::Pkcs8(der.into()))
-        .map_err(|e| format!("{}: {e}", cp.display()))?;
+        .map_err(|source| SimError::ApacheTls { path: cp, source })?;
     Ok((cfg, leaf))
 }
 
 /// Work split over the machine's cores (`f` gets one chunk of indices at a time).
 fn in_parallel<T: Send>(
     items: &[usize],
-    f: impl Fn(usize) -> Result<T, String> + Sync,
-) -> Result<Vec<T>, String> {
+    f: impl Fn(usize) -> Result<T, SimError> + Sync,
+) -> Result<Vec<T>, SimError> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 16);
     let chunk = items.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<T>, String>> = std::thread::scope(|s| {
+    let parts: Vec<Result<Vec<T>, SimError>> = std::thread::scope(|s| {
         let hs: Vec<_> = items
             .chunks(chunk)
-            .map(|c| s.spawn(|| c.iter().map(|i| f(*i)).collect::<Result<Vec<T>, String>>()))
+            .map(|c| {
+                s.spawn(|| {
+                    c.iter()
+                        .map(|i| f(*i))
+                        .collect::<Result<Vec<T>, SimError>>()
+                })
+            })
             .collect();
         hs.into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("a worker panicked".into())))
+            .map(|h| h.join().unwrap_or(Err(SimError::WorkerPanicked)))
             .collect()
     });
     let mut out = Vec::with_capacity(items.len());
@@ -202,7 +348,7 @@ fn ensure_host_certs(
     ca: &pki::Ca,
     specs: &Scenario,
     now: i64,
-) -> Result<Option<pki::SharedHostKey>, String> {
+) -> Result<Option<pki::SharedHostKey>, SimError> {
     let todo: Vec<usize> = (0..w.hosts.len())
         .filter(|i| w.hosts[*i].cert_pem.is_empty())
         .collect();
@@ -215,8 +361,7 @@ fn ensure_host_certs(
         w.host_key_pem = k.pem.clone();
         k
     } else {
-        pki::SharedHostKey::from_pem(&w.host_key_pem)
-            .map_err(|e| format!("state file: shared host key: {e}"))?
+        pki::SharedHostKey::from_pem(&w.host_key_pem).map_err(SimError::StateHostKey)?
     };
     let spec_of: HashMap<&str, &scenario::CertSpec> = specs
         .hosts
@@ -243,15 +388,15 @@ fn ensure_host_certs(
                 first_serial + pos,
                 now / 1000,
             )
-            .map_err(|e| format!("host {}: {e}", h.name))?;
+            .map_err(|source| SimError::Host {
+                host: h.name.clone(),
+                source,
+            })?;
             cert.to_pem()
                 .map(|v| String::from_utf8_lossy(&v).into_owned())
-                .map_err(|e| {
-                    format!(
-                        "host {}: {}",
-                        h.name,
-                        crate::pki::cert::first_openssl_reason(&e)
-                    )
+                .map_err(|source| SimError::HostPem {
+                    host: h.name.clone(),
+                    source,
                 })
         })?
     };
@@ -268,16 +413,20 @@ fn ensure_host_certs(
 fn served_configs(
     w: &World,
     shared: Option<&pki::SharedHostKey>,
-) -> Result<Vec<Arc<rustls::ServerConfig>>, String> {
+) -> Result<Vec<Arc<rustls::ServerConfig>>, SimError> {
     let all: Vec<usize> = (0..w.hosts.len()).collect();
     in_parallel(&all, |i| {
         let h = &w.hosts[i];
+        let host = || h.name.clone();
         let c = match (h.key_pem.is_empty(), shared) {
             (true, Some(k)) => k.tls_config(&h.cert_pem),
-            (true, None) => Err("no key (state file without the shared host key)".into()),
+            (true, None) => return Err(SimError::NoHostKey { host: host() }),
             (false, _) => pki::tls_config(&h.cert_pem, &h.key_pem),
         };
-        c.map(Arc::new).map_err(|e| format!("host {}: {e}", h.name))
+        c.map(Arc::new).map_err(|source| SimError::Host {
+            host: host(),
+            source,
+        })
     })
 }
 
@@ -340,14 +489,14 @@ impl Running {
         )
     }
     /// Serves until the task ends (it does not, short of a runtime shutdown).
-    pub(crate) async fn wait(self) -> Result<(), String> {
-        self.server.await.map_err(|e| e.to_string())
+    pub(crate) async fn wait(self) -> Result<(), SimError> {
+        Ok(self.server.await?)
     }
 }
 
 /// Starts the simulator and serves until the process is stopped. Prints one line on stdout
 /// once it listens: `listening https://<name>:<port>/ovirt-engine/api connect=127.0.0.1:<port>`.
-pub async fn run(cfg: Config) -> Result<(), String> {
+pub async fn run(cfg: Config) -> Result<(), SimError> {
     let r = start(cfg).await?;
     {
         let mut out = std::io::stdout().lock();
@@ -359,19 +508,13 @@ pub async fn run(cfg: Config) -> Result<(), String> {
 
 /// Loads the PKI and state, binds every port and spawns the server tasks on the current
 /// tokio runtime. Note: a scenario `crash` fault exits the whole process.
-pub(crate) async fn start(cfg: Config) -> Result<Running, String> {
+pub(crate) async fn start(cfg: Config) -> Result<Running, SimError> {
     if !cfg.listen.ip().is_loopback() {
-        return Err(format!(
-            "--listen {}: the simulator only listens on loopback addresses",
-            cfg.listen
-        ));
+        return Err(SimError::NotLoopback { listen: cfg.listen });
     }
     let pki_dir = cfg.pki_dir.clone();
     if !pki_dir.join("ca.pem").is_file() {
-        return Err(format!(
-            "{}: not an oVirt PKI dir (no ca.pem)",
-            pki_dir.display()
-        ));
+        return Err(SimError::NotPkiDir { dir: pki_dir });
     }
     let ca = pki::Ca::load(&pki_dir)?;
     let (api_tls, apache_der) = apache_tls(&pki_dir)?;
@@ -388,9 +531,15 @@ pub(crate) async fn start(cfg: Config) -> Result<Running, String> {
         .unwrap_or_else(|| organization(&pki_dir, &ca));
     let mut world = match cfg.state_file.as_ref().filter(|p| p.exists()) {
         Some(p) => {
-            let data = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let mut w: World = serde_json::from_slice(&data)
-                .map_err(|e| format!("{}: not a simulator state file: {e}", p.display()))?;
+            let data = std::fs::read(p).map_err(|source| SimError::Read {
+                path: p.clone(),
+                source,
+            })?;
+            let mut w: World =
+                serde_json::from_slice(&data).map_err(|source| SimError::StateFile {
+                    path: p.clone(),
+                    source,
+                })?;
             w.scale = cfg.time_scale;
             if let Some(t) = cfg.token_lifetime_secs {
                 w.token_lifetime_secs = t;
@@ -418,19 +567,12 @@ pub(crate) async fn start(cfg: Config) -> Result<Running, String> {
         };
         let l = match kept {
             Some(l) => l,
-            None => ports.bind().await.map_err(|e| {
-                format!(
-                    "host {}: cannot bind a vdsm port: {e}{}",
-                    h.name,
-                    if e.raw_os_error() == Some(24) {
-                        " (one port per host: raise the open-files limit, ulimit -n)"
-                    } else {
-                        ""
-                    }
-                )
+            None => ports.bind().await.map_err(|source| SimError::BindVdsm {
+                host: h.name.clone(),
+                source,
             })?,
         };
-        h.vdsm_port = l.local_addr().map_err(|e| e.to_string())?.port();
+        h.vdsm_port = l.local_addr().map_err(SimError::LocalAddr)?.port();
         h.served = Some(c);
         vdsm_listeners.push((i, h.id.clone(), l));
     }
@@ -452,8 +594,11 @@ pub(crate) async fn start(cfg: Config) -> Result<Running, String> {
     }
     let listener = TcpListener::bind(cfg.listen)
         .await
-        .map_err(|e| format!("--listen {}: {e}", cfg.listen))?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        .map_err(|source| SimError::Listen {
+            listen: cfg.listen,
+            source,
+        })?;
+    let port = listener.local_addr().map_err(SimError::LocalAddr)?.port();
     for (i, id, l) in vdsm_listeners {
         tokio::spawn(vdsm_loop(sh.clone(), i, id, l));
     }
@@ -600,7 +745,8 @@ fn issue(sh: &Shared, host: &str) {
             Ok(x) => h.issued = Some((x.key_pem, x.cert_pem)),
             Err(e) => {
                 eprintln!("rhv-manager-sim: enrollment of {addr} failed: {e}");
-                h.issue_error = Some(e);
+                // Event 882's text: the error's, as the engine words its own.
+                h.issue_error = Some(e.to_string());
             }
         }
     }
@@ -656,5 +802,157 @@ mod tests {
             assert!(b > a, "and keeps going: {a} then {b}");
             assert!((10_000..32_768).contains(&b));
         });
+    }
+
+    fn fixture() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pki/4.5-modern/etc/pki/ovirt-engine")
+    }
+
+    fn config(pki_dir: PathBuf, listen: &str, state_file: Option<PathBuf>) -> Config {
+        Config {
+            pki_dir,
+            listen: listen.parse().unwrap(),
+            scenario: Scenario::default_scenario(),
+            time_scale: 0.01,
+            password: "pw".into(),
+            state_file,
+            public_name: None,
+            token_lifetime_secs: None,
+            now_ms: || 1_800_000_000_000,
+        }
+    }
+
+    fn start_error(cfg: Config) -> SimError {
+        let rt = crate::exec::runtime(crate::exec::Threads::Current).unwrap();
+        match rt.block_on(start(cfg)) {
+            Ok(_) => panic!("started"),
+            Err(e) => e,
+        }
+    }
+
+    /// What stops the simulator from starting names the address, the directory or the file,
+    /// in the words its error line has always had.
+    #[test]
+    fn a_refused_start_names_the_address_the_dir_or_the_file() {
+        let e = start_error(config(fixture(), "192.0.2.1:0", None));
+        assert!(
+            matches!(e, SimError::NotLoopback { listen } if listen.to_string() == "192.0.2.1:0")
+        );
+        assert_eq!(
+            e.to_string(),
+            "--listen 192.0.2.1:0: the simulator only listens on loopback addresses"
+        );
+        let t = tempfile::tempdir().unwrap();
+        let e = start_error(config(t.path().into(), "127.0.0.1:0", None));
+        assert!(matches!(&e, SimError::NotPkiDir { dir } if dir == t.path()));
+        assert_eq!(
+            e.to_string(),
+            format!("{}: not an oVirt PKI dir (no ca.pem)", t.path().display())
+        );
+        // A state file that is not one: read only, nothing is written or bound.
+        let state = t.path().join("garbage.json");
+        std::fs::write(&state, "not json").unwrap();
+        let e = start_error(config(fixture(), "127.0.0.1:0", Some(state.clone())));
+        let SimError::StateFile { path, source } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(path, &state);
+        assert!(source.is_syntax());
+        assert_eq!(
+            e.to_string(),
+            format!("{}: not a simulator state file: {source}", state.display())
+        );
+        assert_eq!(std::fs::read(&state).unwrap(), b"not json");
+    }
+
+    #[test]
+    fn the_apache_files_are_named_when_they_cannot_serve() {
+        let t = tempfile::tempdir().unwrap();
+        let e = apache_tls(t.path()).unwrap_err();
+        let SimError::Read { path, source } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(path, &t.path().join("certs/apache.cer"));
+        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        // The apache certificate with the CA's key.
+        for d in ["certs", "keys"] {
+            std::fs::create_dir(t.path().join(d)).unwrap();
+        }
+        std::fs::copy(
+            fixture().join("certs/apache.cer"),
+            t.path().join("certs/apache.cer"),
+        )
+        .unwrap();
+        std::fs::copy(
+            fixture().join("private/ca.pem"),
+            t.path().join("keys/apache.key.nopass"),
+        )
+        .unwrap();
+        let e = apache_tls(t.path()).unwrap_err();
+        assert!(
+            matches!(&e, SimError::KeyMismatch { key, cert } if key.ends_with("keys/apache.key.nopass") && cert.ends_with("certs/apache.cer")),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: the key does not belong to {}",
+                t.path().join("keys/apache.key.nopass").display(),
+                t.path().join("certs/apache.cer").display()
+            )
+        );
+        assert!(apache_tls(&fixture()).is_ok());
+    }
+
+    #[test]
+    fn a_host_without_a_key_is_named() {
+        let mut w = World::from_scenario(
+            &Scenario::default_scenario(),
+            "engine.example".into(),
+            "Test".into(),
+            1.0,
+            None,
+        );
+        w.hosts.truncate(1);
+        w.hosts[0].cert_pem = "x".into();
+        let Err(e) = served_configs(&w, None) else {
+            panic!("served without a key")
+        };
+        assert!(
+            matches!(&e, SimError::NoHostKey { host } if host == "host1"),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "host host1: no key (state file without the shared host key)"
+        );
+        w.hosts[0].key_pem = "not a key".into();
+        let Err(e) = served_configs(&w, None) else {
+            panic!("served with a bad key")
+        };
+        let SimError::Host { host, source } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(host, "host1");
+        assert!(matches!(source, pki::PkiError::NoCertificate), "{source:?}");
+        assert_eq!(e.to_string(), "host host1: no certificate in PEM");
+    }
+
+    #[test]
+    fn a_state_that_cannot_be_saved_names_the_file_and_the_step() {
+        let w = World::from_scenario(
+            &Scenario::default_scenario(),
+            "engine.example".into(),
+            "Test".into(),
+            1.0,
+            None,
+        );
+        let t = tempfile::tempdir().unwrap();
+        let e = save_state(&t.path().join("no-such-dir/state.json"), &w).unwrap_err();
+        let SaveError::Write(w) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(e.to_string().contains("no-such-dir"), "{e}");
+        assert_eq!(e.to_string(), w.to_string());
     }
 }

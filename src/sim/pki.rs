@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use openssl::error::ErrorStack;
+
 use openssl::asn1::{Asn1Integer, Asn1Time};
 use openssl::bn::BigNum;
 use openssl::hash::MessageDigest;
@@ -19,9 +21,10 @@ use openssl::x509::extension::{
 };
 use openssl::x509::{X509Name, X509};
 
-use crate::change::txn::{Meta, TxnConfig};
+use crate::change::txn::{Meta, TxnConfig, TxnError};
+use crate::net::tls::TlsError;
 use crate::pki::catalog::Profile;
-use crate::pki::sign::{self, LeafProfile, DAY};
+use crate::pki::sign::{self, LeafProfile, SignError, DAY};
 
 use super::scenario::CertSpec;
 
@@ -37,27 +40,112 @@ pub(crate) struct Ca {
     pub(crate) has_ski: bool,
 }
 
-fn e(what: &str) -> impl Fn(openssl::error::ErrorStack) -> String + '_ {
-    move |x| format!("{what}: {}", crate::pki::cert::first_openssl_reason(&x))
+/// What went wrong with the simulated Manager's PKI: loading its CA, issuing a host
+/// certificate, writing the engine's files, or building a vdsm TLS configuration. Each
+/// variant names the file or the step; an enrollment's error becomes the text of the failed
+/// enrollment (event 882) as is.
+#[derive(Debug, thiserror::Error)]
+pub enum PkiError {
+    /// A file cannot be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A certificate or key file the PKI reader refused (its error names the file).
+    #[error(transparent)]
+    File(#[from] crate::pki::error::Error),
+    /// An OpenSSL step failed.
+    #[error("{what}: {}", crate::pki::cert::first_openssl_reason(source))]
+    Openssl {
+        /// The step (`RSA key generation`, `subject CN`…) or the file.
+        what: String,
+        /// OpenSSL's errors.
+        #[source]
+        source: ErrorStack,
+    },
+    /// The CA key is not the key of the CA certificate.
+    #[error("{}: the key does not belong to {}", key.display(), cert.display())]
+    KeyMismatch {
+        /// The key file.
+        key: PathBuf,
+        /// The certificate file.
+        cert: PathBuf,
+    },
+    /// A PEM text cannot be read.
+    #[error("{what} PEM: {source}")]
+    Pem {
+        /// What the PEM should hold (`certificate`, `key`).
+        what: &'static str,
+        /// The PEM reader's error.
+        #[source]
+        source: rustls::pki_types::pem::Error,
+    },
+    /// A certificate PEM text holds no certificate.
+    #[error("no certificate in PEM")]
+    NoCertificate,
+    /// rustls refused the key or the configuration.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    /// The issuance itself failed (CSR, signing, the certificate's text).
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    /// The engine's lock, or a file of the PKI directory, could not be had.
+    #[error(transparent)]
+    Txn(#[from] TxnError),
+    /// `serial.txt` does not hold a hex serial.
+    #[error("{}: not a hex serial: {text:?}", path.display())]
+    BadSerial {
+        /// The serial file.
+        path: PathBuf,
+        /// What it holds.
+        text: String,
+    },
+    /// A step of replacing one of the engine's files failed.
+    #[error("{}: {op}: {source}", path.display())]
+    Write {
+        /// The file (the temporary file, or the target for `rename`).
+        path: PathBuf,
+        /// The step (`create`, `write`, `stat`, `chown`, `chmod`, `rename`).
+        op: &'static str,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn e(what: &str) -> impl Fn(ErrorStack) -> PkiError + '_ {
+    move |source| PkiError::Openssl {
+        what: what.to_string(),
+        source,
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, PkiError> {
+    std::fs::read(path).map_err(|source| PkiError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 impl Ca {
-    pub(crate) fn load(pki_dir: &Path) -> Result<Ca, String> {
+    pub(crate) fn load(pki_dir: &Path) -> Result<Ca, PkiError> {
         let cpath = pki_dir.join("ca.pem");
         let kpath = pki_dir.join("private/ca.pem");
-        let cdata = std::fs::read(&cpath).map_err(|x| format!("{}: {x}", cpath.display()))?;
-        let der = crate::pki::cert::first_certificate(&cpath, &cdata).map_err(|x| x.to_string())?;
+        let cdata = read(&cpath)?;
+        let der = crate::pki::cert::first_certificate(&cpath, &cdata)?;
         let cert = X509::from_der(&der).map_err(e(&cpath.display().to_string()))?;
-        let kdata = std::fs::read(&kpath).map_err(|x| format!("{}: {x}", kpath.display()))?;
-        let (key, _) =
-            crate::pki::cert::read_private_key(&kpath, &kdata, None).map_err(|x| x.to_string())?;
+        let kdata = read(&kpath)?;
+        let (key, _) = crate::pki::cert::read_private_key(&kpath, &kdata, None)?;
         let pubkey = cert.public_key().map_err(e("CA public key"))?;
         if !pubkey.public_eq(&key) {
-            return Err(format!(
-                "{}: the key does not belong to {}",
-                kpath.display(),
-                cpath.display()
-            ));
+            return Err(PkiError::KeyMismatch {
+                key: kpath,
+                cert: cpath,
+            });
         }
         let has_ski = cert.subject_key_id().is_some();
         let aia = read_aia(pki_dir);
@@ -98,7 +186,7 @@ fn read_aia(pki_dir: &Path) -> Option<String> {
 }
 
 /// RSA-2048, as `openssl req -newkey rsa:2048` on a host.
-pub(crate) fn new_host_key() -> Result<PKey<Private>, String> {
+pub(crate) fn new_host_key() -> Result<PKey<Private>, PkiError> {
     let rsa = Rsa::generate(2048).map_err(e("RSA key generation"))?;
     PKey::from_rsa(rsa).map_err(e("RSA key"))
 }
@@ -118,7 +206,7 @@ pub(crate) struct SharedHostKey {
 
 impl SharedHostKey {
     /// A fresh RSA-2048 key.
-    pub(crate) fn generate() -> Result<SharedHostKey, String> {
+    pub(crate) fn generate() -> Result<SharedHostKey, PkiError> {
         let pkey = new_host_key()?;
         let pem = pkey
             .private_key_to_pem_pkcs8()
@@ -127,16 +215,19 @@ impl SharedHostKey {
     }
 
     /// The key a state file recorded.
-    pub(crate) fn from_pem(pem: &str) -> Result<SharedHostKey, String> {
+    pub(crate) fn from_pem(pem: &str) -> Result<SharedHostKey, PkiError> {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::PrivateKeyDer;
         let pkey = PKey::private_key_from_pem(pem.as_bytes()).map_err(e("shared host key"))?;
         let der =
-            PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|x| format!("key PEM: {x}"))?;
+            PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|source| PkiError::Pem {
+                what: "key",
+                source,
+            })?;
         let provider = crate::net::tls::provider();
         // Loaded by rustls once to prove the PEM is a key it could serve with; the handshakes
         // sign with OpenSSL (below), as vdsm's own TLS does.
-        crate::net::tls::signing_key(&provider, der).map_err(|e| e.to_string())?;
+        crate::net::tls::signing_key(&provider, der)?;
         let spki = pkey.public_key_to_der().map_err(e("shared host key"))?;
         let signing: std::sync::Arc<dyn rustls::sign::SigningKey> =
             std::sync::Arc::new(OpensslRsa {
@@ -152,18 +243,13 @@ impl SharedHostKey {
     }
 
     /// A vdsm server configuration serving `cert_pem`, which must certify this key.
-    pub(crate) fn tls_config(&self, cert_pem: &str) -> Result<rustls::ServerConfig, String> {
-        use rustls::pki_types::pem::PemObject;
-        use rustls::pki_types::CertificateDer;
-        let certs: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-                .collect::<Result<_, _>>()
-                .map_err(|x| format!("certificate PEM: {x}"))?;
-        if certs.is_empty() {
-            return Err("no certificate in PEM".into());
-        }
-        crate::net::tls::server_config_with_key(self.provider.clone(), certs, self.signing.clone())
-            .map_err(|e| e.to_string())
+    pub(crate) fn tls_config(&self, cert_pem: &str) -> Result<rustls::ServerConfig, PkiError> {
+        let certs = certificates_of(cert_pem)?;
+        Ok(crate::net::tls::server_config_with_key(
+            self.provider.clone(),
+            certs,
+            self.signing.clone(),
+        )?)
     }
 }
 
@@ -248,7 +334,7 @@ impl rustls::sign::Signer for OpensslRsaSigner {
     }
 }
 
-fn host_subject(org: &str, address: &str) -> Result<X509Name, String> {
+fn host_subject(org: &str, address: &str) -> Result<X509Name, PkiError> {
     let mut n = X509Name::builder().map_err(e("subject"))?;
     n.append_entry_by_text("O", org).map_err(e("subject O"))?;
     n.append_entry_by_text("CN", address)
@@ -266,7 +352,7 @@ pub(crate) fn initial_host_cert(
     spec: &CertSpec,
     serial: u64,
     now: i64,
-) -> Result<X509, String> {
+) -> Result<X509, PkiError> {
     let what = "initial host certificate";
     let mut b = X509::builder().map_err(e(what))?;
     b.set_version(2).map_err(e(what))?;
@@ -345,10 +431,10 @@ pub(crate) struct Enrolled {
 /// the whole PKI directory and syncs the file system under the lock: the hold grew with
 /// every certificate issued, and 25 enrollments queued on the lock at a few hundred hosts
 /// waited more than 30 s, so the simulator failed enrollments (882) the engine would not.
-pub(crate) fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enrolled, String> {
+pub(crate) fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enrolled, PkiError> {
     // The host's part, before the engine's lock: `openssl req -newkey` on the host.
     let key = new_host_key()?;
-    let req = sign::request(&key).map_err(|x| x.to_string())?;
+    let req = sign::request(&key)?;
     let req_pem = req.to_pem().map_err(e("CSR PEM"))?;
     let key_pem = key.private_key_to_pem_pkcs8().map_err(e("key PEM"))?;
     // The engine's own script locks what its era's script locks (under the copy's root).
@@ -366,19 +452,19 @@ pub(crate) fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enro
         now,
         format!("rhv-manager-sim: Enroll Certificate for {address}"),
     );
-    let _locks =
-        crate::change::txn::take_locks(&crate::exec::SYSTEM, &cfg).map_err(|x| x.to_string())?;
+    let _locks = crate::change::txn::take_locks(&crate::exec::SYSTEM, &cfg)?;
     let serial_path = ca.pki_dir.join("serial.txt");
-    let serial_text = std::fs::read_to_string(&serial_path)
-        .map_err(|x| format!("{}: {x}", serial_path.display()))?;
-    let serial = serial_text.trim().to_uppercase();
-    let next = sign::next_serial(&serial).ok_or_else(|| {
-        format!(
-            "{}: not a hex serial: {:?}",
-            serial_path.display(),
-            serial_text
-        )
+    let serial_text = std::fs::read_to_string(&serial_path).map_err(|source| PkiError::Read {
+        path: serial_path.clone(),
+        source,
     })?;
+    let serial = serial_text.trim().to_uppercase();
+    let Some(next) = sign::next_serial(&serial) else {
+        return Err(PkiError::BadSerial {
+            path: serial_path,
+            text: serial_text,
+        });
+    };
     let db_path = ca.pki_dir.join("database.txt");
     let db = std::fs::read(&db_path).unwrap_or_default();
     let subject = host_subject(org, address)?;
@@ -392,10 +478,9 @@ pub(crate) fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enro
     let not_after = now + HOST_DAYS * DAY;
     let cert = sign::issue_leaf(
         &subject, &key, &ca.cert, &ca.key, &serial, not_before, not_after, &profile,
-    )
-    .map_err(|x| x.to_string())?;
-    let cer = sign::text_and_pem(&cert).map_err(|x| x.to_string())?;
-    let owner = Meta::of(&ca.pki_dir).map_err(|x| x.to_string())?;
+    )?;
+    let cer = sign::text_and_pem(&cert)?;
+    let owner = Meta::of(&ca.pki_dir)?;
     let mut db2 = db.clone();
     db2.extend_from_slice(sign::index_line(&serial, not_after, cert.subject_name()).as_bytes());
     let next_line = format!("{next}\n");
@@ -423,10 +508,10 @@ pub(crate) fn enroll(ca: &Ca, org: &str, address: &str, now: i64) -> Result<Enro
 /// Writes `rel` under `pki_dir` as the engine's tools do: a new file 0644 owned like the PKI
 /// directory, an existing one keeping its mode and owner; through a temporary file renamed
 /// over it (a link inside the directory is followed, as a shell redirection would).
-fn replace_file(pki_dir: &Path, rel: &str, data: &[u8], owner: Meta) -> Result<(), String> {
+fn replace_file(pki_dir: &Path, rel: &str, data: &[u8], owner: Meta) -> Result<(), PkiError> {
     use std::io::Write;
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
-    let target = crate::change::txn::resolve_write(pki_dir, rel).map_err(|x| x.to_string())?;
+    let target = crate::change::txn::resolve_write(pki_dir, rel)?;
     let path = pki_dir.join(&target.rel);
     let (mode, uid, gid) = match std::fs::metadata(&path) {
         Ok(m) => (m.mode() & 0o7777, m.uid(), m.gid()),
@@ -437,7 +522,11 @@ fn replace_file(pki_dir: &Path, rel: &str, data: &[u8], owner: Meta) -> Result<(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.rhv-manager-sim.tmp"));
-    let fail = |what: &str, x: std::io::Error| format!("{}: {what}: {x}", tmp.display());
+    let fail = |op: &'static str, source: std::io::Error| PkiError::Write {
+        path: tmp.clone(),
+        op,
+        source,
+    };
     let _ = std::fs::remove_file(&tmp);
     let r = (|| {
         let mut f = std::fs::OpenOptions::new()
@@ -453,7 +542,11 @@ fn replace_file(pki_dir: &Path, rel: &str, data: &[u8], owner: Meta) -> Result<(
         }
         f.set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(|x| fail("chmod", x))?;
-        std::fs::rename(&tmp, &path).map_err(|x| format!("{}: rename: {x}", path.display()))
+        std::fs::rename(&tmp, &path).map_err(|source| PkiError::Write {
+            path: path.clone(),
+            op: "rename",
+            source,
+        })
     })();
     if r.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -462,16 +555,145 @@ fn replace_file(pki_dir: &Path, rel: &str, data: &[u8], owner: Meta) -> Result<(
 }
 
 /// A rustls server config serving `cert_pem` with `key_pem` (the vdsm port).
-pub(crate) fn tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
+pub(crate) fn tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, PkiError> {
     use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use rustls::pki_types::PrivateKeyDer;
+    let certs = certificates_of(cert_pem)?;
+    let key =
+        PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|source| PkiError::Pem {
+            what: "key",
+            source,
+        })?;
+    Ok(crate::net::tls::server_config(certs, key)?)
+}
+
+/// The certificates of a PEM text (at least one).
+fn certificates_of(
+    cert_pem: &str,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, PkiError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
         .collect::<Result<_, _>>()
-        .map_err(|x| format!("certificate PEM: {x}"))?;
+        .map_err(|source| PkiError::Pem {
+            what: "certificate",
+            source,
+        })?;
     if certs.is_empty() {
-        return Err("no certificate in PEM".into());
+        return Err(PkiError::NoCertificate);
     }
-    let key =
-        PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|x| format!("key PEM: {x}"))?;
-    crate::net::tls::server_config(certs, key).map_err(|e| e.to_string())
+    Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pki/4.5-modern/etc/pki/ovirt-engine")
+    }
+
+    /// A PKI dir with the fixture's CA certificate and `key` as its CA key.
+    fn pki_with_key(key: &str) -> (tempfile::TempDir, PathBuf) {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("etc/pki/ovirt-engine");
+        std::fs::create_dir_all(dir.join("private")).unwrap();
+        std::fs::copy(fixture().join("ca.pem"), dir.join("ca.pem")).unwrap();
+        std::fs::copy(fixture().join(key), dir.join("private/ca.pem")).unwrap();
+        (t, dir)
+    }
+
+    #[test]
+    fn loading_the_ca_names_the_file_and_what_is_wrong() {
+        let t = tempfile::tempdir().unwrap();
+        let Err(e) = Ca::load(t.path()) else {
+            panic!("no ca.pem")
+        };
+        let PkiError::Read { path, source } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(path, &t.path().join("ca.pem"));
+        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(e.to_string(), format!("{}: {source}", path.display()));
+
+        // Another key than the CA's.
+        let (_t, dir) = pki_with_key("keys/apache.key.nopass");
+        let Err(e) = Ca::load(&dir) else {
+            panic!("a foreign key was taken")
+        };
+        let PkiError::KeyMismatch { key, cert } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(key, &dir.join("private/ca.pem"));
+        assert_eq!(cert, &dir.join("ca.pem"));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: the key does not belong to {}",
+                key.display(),
+                cert.display()
+            )
+        );
+    }
+
+    #[test]
+    fn an_enrollment_refuses_a_serial_file_without_a_hex_serial_and_quotes_it() {
+        let (_t, dir) = pki_with_key("private/ca.pem");
+        std::fs::write(dir.join("serial.txt"), "not-hex\n").unwrap();
+        let ca = Ca::load(&dir).unwrap();
+        let Err(e) = enroll(&ca, "Test", "host1.example", 1_800_000_000) else {
+            panic!("enrolled with a bad serial")
+        };
+        let PkiError::BadSerial { path, text } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(path, &dir.join("serial.txt"));
+        assert_eq!(text, "not-hex\n");
+        // Event 882's text, as the simulator has always worded it.
+        assert_eq!(
+            e.to_string(),
+            format!("{}: not a hex serial: \"not-hex\\n\"", path.display())
+        );
+        assert!(
+            !dir.join("certs/host1.example.cer").exists(),
+            "nothing issued"
+        );
+    }
+
+    #[test]
+    fn a_replaced_file_that_cannot_be_written_names_the_step_and_the_file() {
+        let t = tempfile::tempdir().unwrap();
+        let owner = Meta::of(t.path()).unwrap();
+        let e = replace_file(t.path(), "no-such-dir/x.pem", b"x", owner).unwrap_err();
+        let PkiError::Write { path, op, source } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(*op, "create");
+        assert_eq!(
+            path,
+            &t.path().join("no-such-dir/.x.pem.rhv-manager-sim.tmp")
+        );
+        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(
+            e.to_string(),
+            format!("{}: create: {source}", path.display())
+        );
+    }
+
+    #[test]
+    fn a_vdsm_configuration_says_which_pem_is_wrong() {
+        let cert = std::fs::read_to_string(fixture().join("certs/apache.cer")).unwrap();
+        let e = tls_config("no PEM here", "").unwrap_err();
+        assert!(matches!(e, PkiError::NoCertificate), "{e:?}");
+        assert_eq!(e.to_string(), "no certificate in PEM");
+        let e = tls_config(&cert, "no key here").unwrap_err();
+        assert!(matches!(e, PkiError::Pem { what: "key", .. }), "{e:?}");
+        assert!(e.to_string().starts_with("key PEM: "), "{e}");
+        let e = tls_config(
+            &cert,
+            &std::fs::read_to_string(fixture().join("private/ca.pem")).unwrap(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, PkiError::Tls(_)), "another key: {e:?}");
+    }
 }

@@ -234,46 +234,92 @@ pub(crate) fn json_collection(singular: &str, items: &[Obj]) -> String {
     serde_json::to_string_pretty(&Value::Object(m)).unwrap_or_else(|_| "{}".into())
 }
 
+/// Why a request body cannot be read. The text is the 400 answer's detail the engine-like
+/// fault carries (clients show it as is): it must not change.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum BodyError {
+    /// The bytes are not UTF-8.
+    #[error("request body is not UTF-8")]
+    NotUtf8(#[source] std::str::Utf8Error),
+    /// The body looks like JSON (or says so) and does not parse.
+    #[error("bad JSON body: {0}")]
+    Json(#[source] serde_json::Error),
+    /// The JSON body is an array, a string… not an object.
+    #[error("JSON body is not an object")]
+    JsonNotObject,
+    /// An attribute of a tag is malformed (duplicate, no value…).
+    #[error("bad XML attribute: {0}")]
+    Attribute(#[source] quick_xml::events::attributes::AttrError),
+    /// An attribute's value cannot be unescaped.
+    #[error("bad XML attribute value: {0}")]
+    AttributeValue(#[source] quick_xml::Error),
+    /// The XML does not parse.
+    #[error("bad XML body: {0}")]
+    Xml(#[source] quick_xml::Error),
+    /// A character reference (`&#xZZ;`) names no character.
+    #[error("bad XML character reference: {0}")]
+    CharRef(#[source] quick_xml::Error),
+    /// An entity other than the five XML predefines.
+    #[error("unknown XML entity &{name};")]
+    UnknownEntity {
+        /// The entity's name.
+        name: String,
+    },
+    /// An end tag without its start tag.
+    #[error("unbalanced XML")]
+    Unbalanced,
+    /// A start tag without its end tag.
+    #[error("unterminated XML element")]
+    Unterminated,
+    /// The root element holds text only.
+    #[error("XML body has no elements")]
+    NoElements,
+    /// No element at all.
+    #[error("empty XML body")]
+    Empty,
+}
+
 /// Parses a request body (XML or JSON) into one JSON-like tree: XML elements become
 /// members, attributes too, leaf text becomes a string. The root element name is dropped
 /// (`<action>...</action>` and `{...}` read the same).
-pub(crate) fn parse_body(body: &[u8], content_type: &str) -> Result<Value, String> {
-    let text = std::str::from_utf8(body).map_err(|_| "request body is not UTF-8".to_string())?;
+pub(crate) fn parse_body(body: &[u8], content_type: &str) -> Result<Value, BodyError> {
+    let text = std::str::from_utf8(body).map_err(BodyError::NotUtf8)?;
     if text.trim().is_empty() {
         return Ok(Value::Object(Map::new()));
     }
     let looks_json = text.trim_start().starts_with('{');
     if content_type.contains("json") || looks_json {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("bad JSON body: {e}"))?;
+        let v: Value = serde_json::from_str(text).map_err(BodyError::Json)?;
         if !v.is_object() {
-            return Err("JSON body is not an object".into());
+            return Err(BodyError::JsonNotObject);
         }
         return Ok(v);
     }
     parse_xml(text)
 }
 
-fn parse_xml(text: &str) -> Result<Value, String> {
+fn parse_xml(text: &str) -> Result<Value, BodyError> {
     use quick_xml::events::Event;
     let mut r = quick_xml::Reader::from_str(text);
     // Stack of (name, members, text).
     let mut stack: Vec<(String, Map<String, Value>, String)> = Vec::new();
     let mut root: Option<Value> = None;
-    let attrs_of = |e: &quick_xml::events::BytesStart<'_>| -> Result<Map<String, Value>, String> {
-        let mut m = Map::new();
-        for a in e.attributes() {
-            let a = a.map_err(|e| format!("bad XML attribute: {e}"))?;
-            let k = a.key.as_ref().to_string();
-            let v = a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|e| format!("bad XML attribute value: {e}"))?
-                .into_owned();
-            m.insert(k, Value::String(v));
-        }
-        Ok(m)
-    };
+    let attrs_of =
+        |e: &quick_xml::events::BytesStart<'_>| -> Result<Map<String, Value>, BodyError> {
+            let mut m = Map::new();
+            for a in e.attributes() {
+                let a = a.map_err(BodyError::Attribute)?;
+                let k = a.key.as_ref().to_string();
+                let v = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(BodyError::AttributeValue)?
+                    .into_owned();
+                m.insert(k, Value::String(v));
+            }
+            Ok(m)
+        };
     loop {
-        let ev = r.read_event().map_err(|e| format!("bad XML body: {e}"))?;
+        let ev = r.read_event().map_err(BodyError::Xml)?;
         match ev {
             Event::Start(e) => {
                 let name = e.name().as_ref().to_string();
@@ -296,10 +342,7 @@ fn parse_xml(text: &str) -> Result<Value, String> {
             }
             Event::GeneralRef(g) => {
                 if let Some(top) = stack.last_mut() {
-                    if let Some(c) = g
-                        .resolve_char_ref()
-                        .map_err(|e| format!("bad XML character reference: {e}"))?
-                    {
+                    if let Some(c) = g.resolve_char_ref().map_err(BodyError::CharRef)? {
                         top.2.push(c);
                         continue;
                     }
@@ -310,14 +353,18 @@ fn parse_xml(text: &str) -> Result<Value, String> {
                         "amp" => "&",
                         "quot" => "\"",
                         "apos" => "'",
-                        other => return Err(format!("unknown XML entity &{other};")),
+                        other => {
+                            return Err(BodyError::UnknownEntity {
+                                name: other.to_string(),
+                            })
+                        }
                     };
                     top.2.push_str(s);
                 }
             }
             Event::End(_) => {
                 let Some((name, m, text)) = stack.pop() else {
-                    return Err("unbalanced XML".into());
+                    return Err(BodyError::Unbalanced);
                 };
                 let v = if m.is_empty() {
                     Value::String(text.trim().to_string())
@@ -334,13 +381,13 @@ fn parse_xml(text: &str) -> Result<Value, String> {
         }
     }
     if !stack.is_empty() {
-        return Err("unterminated XML element".into());
+        return Err(BodyError::Unterminated);
     }
     match root {
         Some(Value::Object(m)) => Ok(Value::Object(m)),
         Some(Value::String(s)) if s.is_empty() => Ok(Value::Object(Map::new())),
-        Some(_) => Err("XML body has no elements".into()),
-        None => Err("empty XML body".into()),
+        Some(_) => Err(BodyError::NoElements),
+        None => Err(BodyError::Empty),
     }
 }
 
@@ -435,9 +482,20 @@ mod tests {
         assert_eq!(text_of(&x, &["host", "id"]).as_deref(), Some("\"7\""));
         // Unknown entities, duplicate attributes and bad character references are refused.
         let e = parse_body(b"<a>&nope;</a>", "application/xml").unwrap_err();
-        assert!(e.contains("&nope;"), "{e}");
-        assert!(parse_body(b"<a x=\"1\" x=\"2\"/>", "application/xml").is_err());
-        assert!(parse_body(b"<a>&#xZZ;</a>", "application/xml").is_err());
+        assert!(
+            matches!(&e, BodyError::UnknownEntity { name } if name == "nope"),
+            "{e:?}"
+        );
+        assert_eq!(e.to_string(), "unknown XML entity &nope;");
+        let e = parse_body(b"<a x=\"1\" x=\"2\"/>", "application/xml").unwrap_err();
+        assert!(matches!(e, BodyError::Attribute(_)), "{e:?}");
+        assert!(e.to_string().starts_with("bad XML attribute: "), "{e}");
+        let e = parse_body(b"<a>&#xZZ;</a>", "application/xml").unwrap_err();
+        assert!(matches!(e, BodyError::CharRef(_)), "{e:?}");
+        assert!(
+            e.to_string().starts_with("bad XML character reference: "),
+            "{e}"
+        );
         // Many distinct attributes on one tag (RUSTSEC-2026-0194 made this quadratic) parse.
         let mut big = String::from("<a");
         for i in 0..20_000 {
@@ -446,5 +504,39 @@ mod tests {
         big.push_str("/>");
         let v = parse_body(big.as_bytes(), "application/xml").unwrap();
         assert_eq!(text_of(&v, &["k19999"]).as_deref(), Some("v"));
+    }
+
+    /// The 400 answer's detail is the error's text, worded as the simulator always did: each
+    /// refusal keeps its evidence (the parser's error as its source).
+    #[test]
+    fn a_refused_body_keeps_its_evidence_and_its_wire_text() {
+        use std::error::Error as _;
+        let cases: [(&[u8], &str, &str); 6] = [
+            (b"\xff\xfe", "", "request body is not UTF-8"),
+            (b"[1]", "application/json", "JSON body is not an object"),
+            (b"<a>", "application/xml", "unterminated XML element"),
+            (b"<a>x</a>", "application/xml", "XML body has no elements"),
+            (b"just text", "application/xml", "empty XML body"),
+            (
+                b"<a><b>x</b>",
+                "application/xml",
+                "unterminated XML element",
+            ),
+        ];
+        for (body, ctype, text) in cases {
+            let e = parse_body(body, ctype).unwrap_err();
+            assert_eq!(e.to_string(), text, "{body:?}");
+        }
+        let e = parse_body(b"\xff", "").unwrap_err();
+        assert!(e.source().is_some_and(|s| s.is::<std::str::Utf8Error>()));
+        let e = parse_body(b"{\"a\": ", "application/json").unwrap_err();
+        let BodyError::Json(j) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(e.to_string(), format!("bad JSON body: {j}"));
+        assert!(j.is_eof());
+        let e = parse_body(b"<a></b>", "application/xml").unwrap_err();
+        assert!(matches!(e, BodyError::Xml(_)), "{e:?}");
+        assert!(e.to_string().starts_with("bad XML body: "), "{e}");
     }
 }

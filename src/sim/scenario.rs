@@ -293,10 +293,101 @@ pub(crate) const HOST_STATUSES: &[&str] = &[
     "non_operational",
 ];
 
+/// Why a scenario is refused; each variant names the host, VM or fault and what is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    /// Not TOML, or a key or value the scenario does not have.
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    /// No host at all.
+    #[error("scenario has no [[hosts]]")]
+    NoHosts,
+    /// Two hosts of one name.
+    #[error("host '{host}' is defined twice")]
+    HostTwice {
+        /// The name.
+        host: String,
+    },
+    /// A status the simulator does not know.
+    #[error("host '{host}': status '{status}' is not one of {}", HOST_STATUSES.join(", "))]
+    HostStatus {
+        /// The host.
+        host: String,
+        /// The status given.
+        status: String,
+    },
+    /// A host's cluster is not among `[[clusters]]`.
+    #[error("host '{host}': no cluster named '{cluster}'")]
+    HostCluster {
+        /// The host.
+        host: String,
+        /// The cluster named.
+        cluster: String,
+    },
+    /// A host address that is an IP address.
+    #[error("host '{host}': address must be a DNS name (host certificates carry DNS SANs)")]
+    HostAddressIp {
+        /// The host.
+        host: String,
+        /// The address given.
+        address: String,
+    },
+    /// A host memory of zero or less.
+    #[error("host '{host}': memory_mib must be positive")]
+    HostMemory {
+        /// The host.
+        host: String,
+        /// The value given.
+        memory_mib: i64,
+    },
+    /// A VM placed on a host that is not in the scenario.
+    #[error("vm '{vm}': no host named '{host}'")]
+    VmHost {
+        /// The VM.
+        vm: String,
+        /// The host named.
+        host: String,
+    },
+    /// A VM affinity the simulator does not know.
+    #[error("vm '{vm}': affinity '{affinity}' is not migratable, user_migratable or pinned")]
+    VmAffinity {
+        /// The VM.
+        vm: String,
+        /// The affinity given.
+        affinity: String,
+    },
+    /// A fault kind the simulator does not know.
+    #[error("fault kind '{kind}' is not one of {}", FAULT_KINDS.join(", "))]
+    FaultKind {
+        /// The kind given.
+        kind: String,
+    },
+    /// A per-host fault without `host`.
+    #[error("fault '{kind}' needs host = \"<name>\"")]
+    FaultNeedsHost {
+        /// The fault kind.
+        kind: String,
+    },
+    /// A fault naming a host that is not in the scenario.
+    #[error("fault '{kind}': no host named '{host}'")]
+    FaultHost {
+        /// The fault kind.
+        kind: String,
+        /// The host named.
+        host: String,
+    },
+    /// An `outage` fault without a positive duration.
+    #[error("fault 'outage' needs seconds = <positive number>")]
+    OutageSeconds {
+        /// The value given.
+        seconds: f64,
+    },
+}
+
 impl Scenario {
     /// Reads a scenario from TOML text; the error names the problem.
-    pub fn parse(text: &str) -> Result<Scenario, String> {
-        let mut s: Scenario = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        let mut s: Scenario = toml::from_str(text)?;
         if s.hosts.is_empty() && s.vms.is_empty() && s.clusters.is_empty() {
             // Only settings (timings, faults, ...): the default topology.
             let d = Scenario::default_scenario();
@@ -359,59 +450,66 @@ impl Scenario {
         }
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), ScenarioError> {
+        use ScenarioError as E;
         if self.hosts.is_empty() {
-            return Err("scenario has no [[hosts]]".into());
+            return Err(E::NoHosts);
         }
         let mut names = std::collections::HashSet::new();
         for h in &self.hosts {
+            let host = || h.name.clone();
             if !names.insert(h.name.as_str()) {
-                return Err(format!("host '{}' is defined twice", h.name));
+                return Err(E::HostTwice { host: host() });
             }
             if !HOST_STATUSES.contains(&h.status.as_str()) {
-                return Err(format!(
-                    "host '{}': status '{}' is not one of {}",
-                    h.name,
-                    h.status,
-                    HOST_STATUSES.join(", ")
-                ));
+                return Err(E::HostStatus {
+                    host: host(),
+                    status: h.status.clone(),
+                });
             }
             if let Some(c) = &h.cluster {
                 if !self.clusters.iter().any(|x| &x.name == c) {
-                    return Err(format!("host '{}': no cluster named '{c}'", h.name));
+                    return Err(E::HostCluster {
+                        host: host(),
+                        cluster: c.clone(),
+                    });
                 }
             }
             let addr = h.address.clone().unwrap_or_default();
             if addr.parse::<std::net::IpAddr>().is_ok() {
-                return Err(format!(
-                    "host '{}': address must be a DNS name (host certificates carry DNS SANs)",
-                    h.name
-                ));
+                return Err(E::HostAddressIp {
+                    host: host(),
+                    address: addr,
+                });
             }
             if h.memory_mib <= 0 {
-                return Err(format!("host '{}': memory_mib must be positive", h.name));
+                return Err(E::HostMemory {
+                    host: host(),
+                    memory_mib: h.memory_mib,
+                });
             }
         }
         for v in &self.vms {
             if let Some(hn) = &v.host {
                 if !self.hosts.iter().any(|h| &h.name == hn) {
-                    return Err(format!("vm '{}': no host named '{hn}'", v.name));
+                    return Err(E::VmHost {
+                        vm: v.name.clone(),
+                        host: hn.clone(),
+                    });
                 }
             }
             if !["migratable", "user_migratable", "pinned"].contains(&v.affinity.as_str()) {
-                return Err(format!(
-                    "vm '{}': affinity '{}' is not migratable, user_migratable or pinned",
-                    v.name, v.affinity
-                ));
+                return Err(E::VmAffinity {
+                    vm: v.name.clone(),
+                    affinity: v.affinity.clone(),
+                });
             }
         }
         for f in &self.faults {
             if !FAULT_KINDS.contains(&f.kind.as_str()) {
-                return Err(format!(
-                    "fault kind '{}' is not one of {}",
-                    f.kind,
-                    FAULT_KINDS.join(", ")
-                ));
+                return Err(E::FaultKind {
+                    kind: f.kind.clone(),
+                });
             }
             let per_host = matches!(
                 f.kind.as_str(),
@@ -422,15 +520,20 @@ impl Scenario {
                     | "ha_agent_inactive"
             );
             if per_host && f.host.is_none() {
-                return Err(format!("fault '{}' needs host = \"<name>\"", f.kind));
+                return Err(E::FaultNeedsHost {
+                    kind: f.kind.clone(),
+                });
             }
             if let Some(hn) = &f.host {
                 if !self.hosts.iter().any(|h| &h.name == hn) {
-                    return Err(format!("fault '{}': no host named '{hn}'", f.kind));
+                    return Err(E::FaultHost {
+                        kind: f.kind.clone(),
+                        host: hn.clone(),
+                    });
                 }
             }
             if f.kind == "outage" && !(f.seconds.is_finite() && f.seconds > 0.0) {
-                return Err("fault 'outage' needs seconds = <positive number>".into());
+                return Err(E::OutageSeconds { seconds: f.seconds });
             }
         }
         Ok(())
@@ -452,15 +555,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.hosts[0].memory_mib, 32 * 1024);
-        assert!(Scenario::parse("[[hosts]]\nname='h1'\nstatus='weird'\n")
-            .unwrap_err()
-            .contains("weird"));
-        assert!(
-            Scenario::parse("[[hosts]]\nname='h1'\n[[vms]]\nname='v'\nhost='nope'\n")
-                .unwrap_err()
-                .contains("nope")
+        let e = Scenario::parse("[[hosts]]\nname='h1'\nstatus='weird'\n").unwrap_err();
+        assert_eq!(
+            e,
+            ScenarioError::HostStatus {
+                host: "h1".into(),
+                status: "weird".into()
+            }
         );
-        assert!(Scenario::parse("bogus = 1\n[[hosts]]\nname='h1'\n").is_err());
+        assert_eq!(
+            e.to_string(),
+            "host 'h1': status 'weird' is not one of up, maintenance, non_responsive, \
+             install_failed, non_operational"
+        );
+        let e =
+            Scenario::parse("[[hosts]]\nname='h1'\n[[vms]]\nname='v'\nhost='nope'\n").unwrap_err();
+        assert_eq!(
+            e,
+            ScenarioError::VmHost {
+                vm: "v".into(),
+                host: "nope".into()
+            }
+        );
+        assert_eq!(e.to_string(), "vm 'v': no host named 'nope'");
+        let e = Scenario::parse("bogus = 1\n[[hosts]]\nname='h1'\n").unwrap_err();
+        assert!(matches!(&e, ScenarioError::Toml(t) if t.to_string() == e.to_string()));
+        assert!(e.to_string().contains("bogus"), "{e}");
         assert_eq!(
             Scenario::parse("[timings]\nenroll = 1.0\n")
                 .unwrap()
@@ -469,10 +589,30 @@ mod tests {
             3
         );
         assert!(Scenario::parse("[[vms]]\nname='v'\n").is_err());
-        assert!(
-            Scenario::parse("[[hosts]]\nname='h1'\n[[faults]]\nkind='install_failed'\n")
-                .unwrap_err()
-                .contains("needs host")
+        let e = Scenario::parse("[[hosts]]\nname='h1'\n[[faults]]\nkind='install_failed'\n")
+            .unwrap_err();
+        assert_eq!(
+            e,
+            ScenarioError::FaultNeedsHost {
+                kind: "install_failed".into()
+            }
         );
+        assert_eq!(
+            e.to_string(),
+            "fault 'install_failed' needs host = \"<name>\""
+        );
+        let e = Scenario::parse("[[hosts]]\nname='h1'\naddress='10.0.0.1'\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "host 'h1': address must be a DNS name (host certificates carry DNS SANs)"
+        );
+        assert!(matches!(e, ScenarioError::HostAddressIp { address, .. } if address == "10.0.0.1"));
+        let e = Scenario::parse("[[hosts]]\nname='h1'\n[[faults]]\nkind='outage'\nseconds=-1.0\n")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "fault 'outage' needs seconds = <positive number>"
+        );
+        assert!(matches!(e, ScenarioError::OutageSeconds { seconds } if seconds == -1.0));
     }
 }

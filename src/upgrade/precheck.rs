@@ -5,7 +5,13 @@
 //! the hosted-engine state, the rolling planner's verdict); nothing here reads a file or the
 //! network, so each verdict is testable from a literal.
 
+use std::path::PathBuf;
+
+use crate::audit::AuditError;
+use crate::change::txn::TxnError;
+use crate::hosts::rolling::{GatherError, PlanError};
 use crate::i18n::Text;
+use crate::net::engine::EngineError;
 use serde::Serialize;
 
 /// Pass, fail, or not applicable (`Skip`, with the reason in `detail`).
@@ -63,6 +69,89 @@ fn fix_key(id: &str) -> &'static str {
     }
 }
 
+/// An error of the caller's own layer (the command line's password files, arguments, its
+/// hosted-engine probe), kept with its source chain: its `Display` is the check's detail.
+pub type CallerError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why the CA private key cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CaKeyError {
+    /// `private/ca.pem` cannot be opened.
+    #[error("{}: {source}", path.display())]
+    Unreadable {
+        /// The key file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A store the PKCS#12 password does not open, as the audit found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreRefused {
+    /// The store, as the finding names it (relative to the PKI directory).
+    pub path: String,
+    /// The finding's code (`p12-unreadable`, `p12-password-wrong`).
+    pub code: &'static str,
+    /// The finding's message.
+    pub message: String,
+}
+
+/// Why the PKCS#12 stores cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum P12PasswordError {
+    /// The password itself cannot be had (its file unreadable, a NUL byte…).
+    #[error(transparent)]
+    Password(CallerError),
+    /// The audit ran, and these stores do not open with the password (at least one).
+    #[error("{}", stores.iter().map(|s| format!("{}: {}", s.path, s.message)).collect::<Vec<_>>().join("; "))]
+    Stores {
+        /// Each store refused, in the audit's order.
+        stores: Vec<StoreRefused>,
+    },
+}
+
+/// Why no file can be created where the backups go.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupDirError {
+    /// The existing backups cannot be listed.
+    #[error(transparent)]
+    List(#[from] TxnError),
+    /// Neither the directory nor any parent of it exists.
+    #[error("{}: no such directory", dir.display())]
+    NoDirectory {
+        /// The backup directory.
+        dir: PathBuf,
+    },
+    /// A file cannot be created in the directory (or its nearest existing parent).
+    #[error("{}: {source}", dir.display())]
+    NotWritable {
+        /// Where the probe file was to be created.
+        dir: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Why the Manager could not be read (then the host checks are not judged).
+#[derive(Debug, thiserror::Error)]
+pub enum UnreachableError {
+    /// The connection could not be set up (URL, CA file, password file, probe options).
+    #[error(transparent)]
+    Setup(CallerError),
+    /// The async runtime that talks to the Manager could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// Logging in failed.
+    #[error(transparent)]
+    Login(#[from] EngineError),
+    /// Logging in worked, listing the hosts (or reading the CA to judge them) did not.
+    #[error(transparent)]
+    Gather(#[from] GatherError),
+}
+
 /// A host as the Manager reports it, with what the caller knows of its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostFact {
@@ -79,21 +168,21 @@ pub struct HostFact {
 }
 
 /// The hosted-engine facts (present only on a hosted-engine Manager).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct HostedEngineFacts {
     /// The HA state could be read (`hosted-engine --vm-status`, or the API's hosted-engine
-    /// fields); `Err` says why not.
-    pub state: Result<(), String>,
+    /// fields); `Err` says why not, as the caller that read it reports it.
+    pub state: Result<(), CallerError>,
     /// Hosts whose HA agent is not active (score 0, agent down, stale).
     pub agents_inactive: Vec<String>,
 }
 
 /// What the caller found about the Manager (present when the run includes the hosts).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct ManagerFacts {
     /// Logging in and listing hosts worked; `Err` says why not (then the host checks are not
     /// judged).
-    pub reachable: Result<(), String>,
+    pub reachable: Result<(), UnreachableError>,
     /// The Manager's (major, minor) version, when known.
     pub version: Option<(u32, u32)>,
     /// Every host.
@@ -104,26 +193,27 @@ pub struct ManagerFacts {
     pub capacity_short: Vec<String>,
     /// The rolling planner's verdict on SPM and hosted-engine placement (`Err`: why no order
     /// of waves keeps the SPM and the engine VM covered).
-    pub placement: Result<(), String>,
+    pub placement: Result<(), PlanError>,
 }
 
-/// Everything the pre-checks judge.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything the pre-checks judge. A failed fact's error is the check's detail (its
+/// `Display`, byte for byte in the JSON).
+#[derive(Debug)]
 pub struct Facts {
     /// The PKI directory.
     pub pki_dir: String,
-    /// Every file of the PKI could be read; `Err` names the first that could not.
-    pub pki_readable: Result<(), String>,
+    /// The audit could run over the PKI; `Err` says why not.
+    pub pki_readable: Result<(), AuditError>,
     /// The CA private key is present and readable.
-    pub ca_key: Result<(), String>,
-    /// The PKCS#12 password opens the stores; `Err` names the store.
-    pub p12_password: Result<(), String>,
+    pub ca_key: Result<(), CaKeyError>,
+    /// The PKCS#12 password opens the stores; `Err` names the stores.
+    pub p12_password: Result<(), P12PasswordError>,
     /// An earlier change is unfinished (a journal left by an interrupted transaction).
     pub unfinished_change: Option<String>,
     /// The backup directory.
     pub backup_dir: String,
     /// A file can be created in the backup directory.
-    pub backup_writable: Result<(), String>,
+    pub backup_writable: Result<(), BackupDirError>,
     /// Free bytes where the backup goes, when known.
     pub backup_free: Option<u64>,
     /// Bytes a backup of the PKI takes (the PKI's size).
@@ -198,7 +288,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         ),
         Err(e) => fail(
             "pki-readable",
-            e.clone(),
+            e.to_string(),
             "run as root on the Manager, or point --root / --pki-dir at the PKI",
         ),
     }];
@@ -206,7 +296,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         Ok(()) => pass("ca-key", tx("upgrade-detail-ca-key")),
         Err(e) => fail(
             "ca-key",
-            e.clone(),
+            e.to_string(),
             "restore private/ca.pem from an engine-backup: the CA cannot be re-signed without it",
         ),
     });
@@ -214,7 +304,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         Ok(()) => pass("p12-password", tx("upgrade-detail-p12-password")),
         Err(e) => fail(
             "p12-password",
-            e.clone(),
+            e.to_string(),
             "give the stores' password with --p12-password-file (engine-setup's default is mypass)",
         ),
     });
@@ -233,7 +323,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         ),
         Err(e) => fail(
             "backup-writable",
-            e.clone(),
+            e.to_string(),
             "create it or choose another with --backup-dir",
         ),
     });
@@ -272,7 +362,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         Err(e) => {
             out.push(fail(
                 "engine-reachable",
-                e.clone(),
+                e.to_string(),
                 "check --engine-url, --ca-file, --user and --password-file",
             ));
             for id in &MANAGER_CHECKS[1..] {
@@ -339,7 +429,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
         Ok(()) => pass("placement", tx("upgrade-detail-placement")),
         Err(e) => fail(
             "placement",
-            e.clone(),
+            e.to_string(),
             "see `rhv-pki hosts enroll --dry-run` for the constraint; lower --max-parallel or \
              exclude the host",
         ),
@@ -493,7 +583,13 @@ mod tests {
     #[test]
     fn every_failure_is_reported_at_once_each_with_its_fix() {
         let mut f = good();
-        f.p12_password = Err("keys/engine.p12: mac verify failure".into());
+        f.p12_password = Err(P12PasswordError::Stores {
+            stores: vec![StoreRefused {
+                path: "keys/engine.p12".into(),
+                code: "p12-password-wrong",
+                message: "mac verify failure".into(),
+            }],
+        });
         f.unfinished_change = Some("backup 20261207T101010Z was interrupted".into());
         f.backup_free = Some(1000);
         let m = f.manager.as_mut().unwrap();
@@ -577,18 +673,24 @@ mod tests {
     fn all_failures() -> Vec<Check> {
         let mut out = Vec::new();
         let mut f = good();
-        f.pki_readable = Err("x".into());
-        f.ca_key = Err("x".into());
-        f.p12_password = Err("x".into());
+        f.pki_readable = Err(AuditError::PkiDir {
+            path: "x".into(),
+            reason: crate::audit::PkiDirProblem::NotADirectory,
+        });
+        f.ca_key = Err(CaKeyError::Unreadable {
+            path: "x".into(),
+            source: std::io::Error::from_raw_os_error(13),
+        });
+        f.p12_password = Err(P12PasswordError::Password("x".into()));
         f.unfinished_change = Some("x".into());
-        f.backup_writable = Err("x".into());
+        f.backup_writable = Err(BackupDirError::NoDirectory { dir: "x".into() });
         f.backup_free = Some(1);
         let m = f.manager.as_mut().unwrap();
         m.hosts.push(host("h3", "maintenance"));
         m.hosts[0].cert_expired = Some("2026-12-01T00:00:00Z".into());
         m.hosted_engine.as_mut().unwrap().agents_inactive = vec!["h2".into()];
         m.capacity_short = vec!["x".into()];
-        m.placement = Err("x".into());
+        m.placement = Err(PlanError::HostedEngine("x".into()));
         out.extend(evaluate(&f));
         for v in [Some((4, 5)), None] {
             f.manager.as_mut().unwrap().version = v;
@@ -601,7 +703,7 @@ mod tests {
                 .state = Err("x".into());
             out.extend(evaluate(&f));
         }
-        f.manager.as_mut().unwrap().reachable = Err("x".into());
+        f.manager.as_mut().unwrap().reachable = Err(UnreachableError::Setup("x".into()));
         out.extend(evaluate(&f));
         out.retain(|c| c.status == CheckStatus::Fail);
         out
@@ -645,7 +747,8 @@ mod tests {
         let mut none = good();
         none.manager = None;
         let mut unreadable = good();
-        unreadable.manager.as_mut().unwrap().reachable = Err("connection refused".into());
+        unreadable.manager.as_mut().unwrap().reachable =
+            Err(UnreachableError::Setup("connection refused".into()));
         let mut checks = evaluate(&good());
         checks.extend(all_failures());
         checks.extend(evaluate(&none));
@@ -703,7 +806,9 @@ mod tests {
     #[test]
     fn an_unreachable_manager_fails_once_and_the_rest_is_not_judged() {
         let mut f = good();
-        f.manager.as_mut().unwrap().reachable = Err("https://engine/ovirt-engine/sso: 401".into());
+        f.manager.as_mut().unwrap().reachable = Err(UnreachableError::Setup(
+            "https://engine/ovirt-engine/sso: 401".into(),
+        ));
         let c = evaluate(&f);
         assert_eq!(ids_with(&c, CheckStatus::Fail), ["engine-reachable"]);
         assert_eq!(ids_with(&c, CheckStatus::Skip).len(), 5);
@@ -726,5 +831,106 @@ mod tests {
         let v = serde_json::to_value(&c[0]).unwrap();
         assert_eq!(v["status"], "pass");
         assert!(v.get("fix").is_none());
+    }
+
+    /// The detail of each failed fact is its error's text (the JSON's, byte for byte, as
+    /// the callers wrote it before the errors were typed); the error keeps its evidence.
+    #[test]
+    fn a_failed_fact_s_detail_is_its_error_s_text_and_the_error_keeps_its_evidence() {
+        use std::error::Error as _;
+        let detail = |f: &Facts, id: &str| {
+            let c = evaluate(f);
+            let c = c.iter().find(|c| c.id == id).unwrap();
+            assert_eq!(c.status, CheckStatus::Fail, "{c:?}");
+            assert!(c.detail_text.is_none(), "an error's own text: {c:?}");
+            c.detail.clone()
+        };
+        let mut f = good();
+        f.ca_key = Err(CaKeyError::Unreadable {
+            path: "/etc/pki/ovirt-engine/private/ca.pem".into(),
+            source: std::io::Error::from_raw_os_error(2),
+        });
+        assert_eq!(
+            detail(&f, "ca-key"),
+            "/etc/pki/ovirt-engine/private/ca.pem: No such file or directory (os error 2)"
+        );
+        let Err(CaKeyError::Unreadable { path, source }) = &f.ca_key else {
+            unreachable!()
+        };
+        assert!(path.ends_with("private/ca.pem"));
+        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+
+        let refused = |path: &str, code, message: &str| StoreRefused {
+            path: path.into(),
+            code,
+            message: message.into(),
+        };
+        f.p12_password = Err(P12PasswordError::Stores {
+            stores: vec![
+                refused("keys/engine.p12", "p12-password-wrong", "wrong password"),
+                refused("keys/apache.p12", "p12-unreadable", "truncated"),
+            ],
+        });
+        assert_eq!(
+            detail(&f, "p12-password"),
+            "keys/engine.p12: wrong password; keys/apache.p12: truncated"
+        );
+        f.p12_password = Err(P12PasswordError::Password(
+            "/root/p12.pass: No such file or directory (os error 2)".into(),
+        ));
+        assert_eq!(
+            detail(&f, "p12-password"),
+            "/root/p12.pass: No such file or directory (os error 2)"
+        );
+
+        f.backup_writable = Err(BackupDirError::NoDirectory {
+            dir: "/nowhere/backups".into(),
+        });
+        assert_eq!(
+            detail(&f, "backup-writable"),
+            "/nowhere/backups: no such directory"
+        );
+        f.backup_writable = Err(BackupDirError::NotWritable {
+            dir: "/var/lib/rhv-pki".into(),
+            source: std::io::Error::from_raw_os_error(13),
+        });
+        assert_eq!(
+            detail(&f, "backup-writable"),
+            "/var/lib/rhv-pki: Permission denied (os error 13)"
+        );
+        let e = f.backup_writable.as_ref().unwrap_err();
+        let io = e.source().and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(
+            io.map(|e| e.kind()),
+            Some(std::io::ErrorKind::PermissionDenied)
+        );
+
+        f.pki_readable = Err(AuditError::PkiDir {
+            path: "/srv/copy/etc/pki/ovirt-engine".into(),
+            reason: crate::audit::PkiDirProblem::NotADirectory,
+        });
+        let audit_text = f.pki_readable.as_ref().unwrap_err().to_string();
+        assert!(
+            audit_text.contains("/srv/copy/etc/pki/ovirt-engine"),
+            "{audit_text}"
+        );
+        assert_eq!(detail(&f, "pki-readable"), audit_text);
+
+        let m = f.manager.as_mut().unwrap();
+        m.placement = Err(PlanError::HostedEngine("h1 and h2 both host it".into()));
+        assert_eq!(
+            detail(&f, "placement"),
+            "the plan cannot keep the HostedEngine VM safe, so nothing was started: h1 and h2 \
+             both host it"
+        );
+        f.manager.as_mut().unwrap().reachable = Err(UnreachableError::Runtime(
+            std::io::Error::from_raw_os_error(24),
+        ));
+        assert_eq!(
+            detail(&f, "engine-reachable"),
+            "cannot start the async runtime: Too many open files (os error 24)"
+        );
+        let e = f.manager.as_ref().unwrap().reachable.as_ref().unwrap_err();
+        assert!(e.source().is_some_and(|s| s.is::<std::io::Error>()));
     }
 }
