@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::finding::{Found, Problem, Role, Severity};
+use super::finding::{Found, Problem, Reason, Role, Severity};
 use super::judge::Out;
 use crate::pki::catalog;
 use crate::pki::cert;
@@ -112,7 +112,7 @@ pub(super) fn check_openssl_conf(out: &mut Out, dir: &Path) {
             "openssl.conf",
             "pki",
             Problem::Unreadable {
-                reason: e.to_string(),
+                reason: Reason::said(crate::i18n::io_error(&e)),
             },
         ),
     }
@@ -199,7 +199,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                 "database.txt",
                 "pki",
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: Reason::said(crate::i18n::io_error(&e)),
                 },
             );
             None
@@ -245,7 +245,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
             "serial.txt",
             "pki",
             Problem::Unreadable {
-                reason: e.to_string(),
+                reason: Reason::said(crate::i18n::io_error(&e)),
             },
         ),
     }

@@ -285,8 +285,9 @@ pub enum Problem {
     },
     /// A file the audit needs cannot be read.
     Unreadable {
-        /// The I/O or parse error.
-        reason: String,
+        /// The I/O or parse error (rhv-pki's words a catalogue message, the system's or
+        /// OpenSSL's quoted as they came).
+        reason: Reason,
     },
     /// A file the catalog expects is absent.
     Missing {
@@ -381,8 +382,8 @@ pub enum Problem {
     },
     /// A host key file cannot be read or is not a private key (checked on the host).
     HostKeyUnreadable {
-        /// The error reading or parsing the host key.
-        reason: String,
+        /// The error reading or parsing the host key (OpenSSL's on the host).
+        reason: Reason,
     },
     /// An rhv-pki change was interrupted (its backup's journal has no end mark): the PKI may
     /// be half-written until `command` (or the next change) undoes it.
@@ -434,7 +435,7 @@ pub enum Problem {
         /// The CA it should equal (catalog name).
         ca: String,
         /// How it differs (serial, key, validity).
-        reason: String,
+        reason: Reason,
         /// Same public key (an older copy of the same CA: peers still verify) or another CA.
         same_key: bool,
     },
@@ -590,7 +591,9 @@ impl Problem {
             Problem::CaCopyMismatch { copy, ca } => t("finding-ca-copy-mismatch")
                 .arg("copy", copy)
                 .arg("ca", ca),
-            Problem::Unreadable { reason } => t("finding-unreadable").arg("reason", reason),
+            Problem::Unreadable { reason } => {
+                t("finding-unreadable").arg_text("reason", reason.text())
+            }
             Problem::Missing { what } => t("finding-missing").arg("what", what),
             Problem::SymlinkOutsideTree { target } => {
                 t("finding-symlink-outside-tree").arg("target", target)
@@ -656,7 +659,7 @@ impl Problem {
                 .arg("mode", mode)
                 .arg("expected", expected),
             Problem::HostKeyUnreadable { reason } => {
-                t("finding-host-key-unreadable").arg("reason", reason)
+                t("finding-host-key-unreadable").arg_text("reason", reason.text())
             }
             Problem::InterruptedChange {
                 backup,
@@ -696,7 +699,7 @@ impl Problem {
             })
             .arg("alias", alias)
             .arg("ca", ca)
-            .arg("reason", reason),
+            .arg_text("reason", reason.text()),
             Problem::P12PasswordWrong { source, files } => t("finding-p12-password-wrong")
                 .arg("source", source)
                 .arg("files", files),
@@ -1280,7 +1283,7 @@ mod tests {
                 ca: s("ca.pem"),
             },
             Problem::Unreadable {
-                reason: s("no certificate found"),
+                reason: s("no certificate found").into(),
             },
             Problem::Missing {
                 what: s("certs/x.cer"),
@@ -1327,7 +1330,7 @@ mod tests {
                 expected: s("0440"),
             },
             Problem::HostKeyUnreadable {
-                reason: s("not a key"),
+                reason: s("not a key").into(),
             },
             Problem::InterruptedChange {
                 backup: s("20260101-000000"),
@@ -1369,7 +1372,7 @@ mod tests {
             v.push(Problem::TruststoreStale {
                 alias: s("cacert"),
                 ca: s("ca.pem"),
-                reason: s("r"),
+                reason: s("r").into(),
                 same_key,
             });
         }
@@ -1484,6 +1487,117 @@ mod tests {
             limit: 1,
         };
         assert!(big.message().contains("18446744073709551615"));
+    }
+
+    /// The reasons the audit words itself inside `unreadable`, `host-key-unreadable` and
+    /// `truststore-stale`: their English (the JSON) is the text of before, byte for byte, and
+    /// each has its Japanese entry (nested messages included).
+    #[test]
+    fn said_reasons_keep_their_english_and_have_japanese() {
+        use crate::i18n::{Arg, Lang, Messages, Value};
+        fn strict(m: &Messages, t: &Text) -> String {
+            let owned: Vec<(&str, String)> = t
+                .args
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::Str(s) => (*k, s.clone()),
+                    Value::Text(n) => (*k, strict(m, n)),
+                })
+                .collect();
+            let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+            m.try_fmt(t.key, &args)
+                .unwrap_or_else(|e| panic!("{:?}: {}", m.lang(), e.why))
+        }
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let t = Text::new;
+        let io = std::io::Error::from_raw_os_error(13);
+        let desc = |sub: &str| {
+            t("reason-cert-described")
+                .arg("subject", sub)
+                .arg("serial", "1000")
+                .arg("fingerprint", "7a30684e98043d5d")
+        };
+        let cases: Vec<(Text, String)> = vec![
+            (
+                t("reason-dangling-symlink").arg("target", "/etc/pki/x.pem"),
+                "dangling symlink to /etc/pki/x.pem".into(),
+            ),
+            (
+                t("reason-internal-error"),
+                "internal error while auditing this file".into(),
+            ),
+            (
+                t("reason-internal-error-panic").arg("panic", "index out of bounds"),
+                "internal error while auditing this file: index out of bounds".into(),
+            ),
+            (
+                t("reason-truststore-unreadable")
+                    .arg("error", "keystore password was incorrect")
+                    .arg_text("origin", t("reason-password-default")),
+                "keystore password was incorrect (password from oVirt's default)".into(),
+            ),
+            (
+                t("reason-truststore-unreadable")
+                    .arg("error", "truncated JKS data")
+                    .arg_text(
+                        "origin",
+                        t("reason-verbatim").arg("reason", "/etc/x/10-setup-pki.conf"),
+                    ),
+                "truncated JKS data (password from /etc/x/10-setup-pki.conf)".into(),
+            ),
+            (
+                t("reason-truststore-holds")
+                    .arg_text("held", desc("US/e.test/a.1"))
+                    .arg("file", "ca.pem")
+                    .arg_text("ca", t("reason-cert-unparsable")),
+                format!(
+                    "the store holds {} (serial {}, SHA-256 {}…), {} is {}",
+                    "US/e.test/a.1", "1000", "7a30684e98043d5d", "ca.pem", "unparsable certificate"
+                ),
+            ),
+            (
+                t("reason-not-openssh-cert").arg("error", "invalid label"),
+                "not an OpenSSH certificate: invalid label".into(),
+            ),
+            (
+                t("reason-not-openssh-public-key-in")
+                    .arg("file", "/etc/pki/ovirt-vmconsole/ca.pub"),
+                "/etc/pki/ovirt-vmconsole/ca.pub: not an OpenSSH public key".into(),
+            ),
+            (
+                t("reason-not-openssh-cert-in").arg("file", "/etc/pki/x-cert.pub"),
+                "/etc/pki/x-cert.pub: not an OpenSSH certificate".into(),
+            ),
+            (crate::i18n::io_error(&io), io.to_string()),
+        ];
+        for (text, old) in cases {
+            let reason = Reason::said(text.clone());
+            assert_eq!(strict(&en, &text), old);
+            assert_eq!(reason.as_str(), old);
+            for p in [
+                Problem::Unreadable {
+                    reason: reason.clone(),
+                },
+                Problem::HostKeyUnreadable {
+                    reason: reason.clone(),
+                },
+            ] {
+                // The JSON: the reason as a string, the message with it as before.
+                let v = serde_json::to_value(&p).unwrap();
+                assert_eq!(v["reason"], old.as_str());
+                assert!(p.message().ends_with(&old), "{}", p.message());
+            }
+            let j = strict(&ja, &text);
+            if text.key != "reason-verbatim" && !text.key.starts_with("io-") {
+                assert_ne!(j, old);
+                assert!(
+                    j.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)
+                        || ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{}: {j}",
+                    text.key
+                );
+            }
+        }
     }
 
     #[test]

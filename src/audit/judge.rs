@@ -82,16 +82,12 @@ impl Out {
 
 /// A reader error as a finding's reason: without the file's name when it is the file the
 /// finding is about (`path`, relative to the PKI dir), else in full (a symlink led elsewhere).
-pub(super) fn reason(e: &Error, path: &str) -> String {
+pub(super) fn reason(e: &Error, path: &str) -> Reason {
     let names_it = e.path().is_some_and(|p| {
         let p = p.to_string_lossy();
         !path.is_empty() && (p == path || p.ends_with(&format!("/{path}")))
     });
-    if names_it {
-        e.detail().to_string()
-    } else {
-        e.to_string()
-    }
+    Reason::said(if names_it { e.detail_text() } else { e.text() })
 }
 
 pub(super) fn rel(cfg: &AuditConfig, p: &Path) -> String {
@@ -209,7 +205,7 @@ impl Ctx<'_> {
                     &r,
                     role,
                     Problem::Unreadable {
-                        reason: format!("dangling symlink to {t}"),
+                        reason: Reason::said(Text::new("reason-dangling-symlink").arg("target", t)),
                     },
                 );
                 None
@@ -731,7 +727,7 @@ impl Ctx<'_> {
                             Error::Pkcs12Open { reason, .. } => Reason::said(
                                 Text::new("reason-p12-wrong-password").arg("reason", reason),
                             ),
-                            other => reason(&other, p12_rel).into(),
+                            other => reason(&other, p12_rel),
                         };
                         // Only report it once if the DER walk already said it is not PKCS#12.
                         if !out
@@ -1225,19 +1221,22 @@ mod tests {
             reason: "PEM block x".into(),
         };
         let full = e("testdata/pki/broken/etc/pki/ovirt-engine/certs/reports.cer");
-        assert_eq!(reason(&full, "certs/reports.cer"), "PEM block x");
-        assert_eq!(reason(&e("certs/a.cer"), "certs/a.cer"), "PEM block x");
+        assert_eq!(reason(&full, "certs/reports.cer").as_str(), "PEM block x");
+        assert_eq!(
+            reason(&e("certs/a.cer"), "certs/a.cer").as_str(),
+            "PEM block x"
+        );
         // Another file, or a path that only ends alike, stays.
         assert_eq!(
-            reason(&e("certs/b.cer"), "certs/a.cer"),
+            reason(&e("certs/b.cer"), "certs/a.cer").as_str(),
             "certs/b.cer: PEM block x"
         );
         assert_eq!(
-            reason(&e("xcerts/a.cer"), "certs/a.cer"),
+            reason(&e("xcerts/a.cer"), "certs/a.cer").as_str(),
             "xcerts/a.cer: PEM block x"
         );
         assert_eq!(
-            reason(&Error::PasswordNul, "certs/a.cer"),
+            reason(&Error::PasswordNul, "certs/a.cer").as_str(),
             "password must not contain a NUL byte"
         );
     }

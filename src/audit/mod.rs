@@ -571,7 +571,9 @@ fn audit_files(ctx: &Ctx<'_>, rows: &mut Rows<'_, '_>) -> io::Result<()> {
                     &rel(cfg, &job.path(dir)),
                     &job.role_name(),
                     Problem::Unreadable {
-                        reason: format!("internal error while auditing this file: {why}"),
+                        reason: Reason::said(
+                            Text::new("reason-internal-error-panic").arg("panic", why),
+                        ),
                     },
                 );
                 o

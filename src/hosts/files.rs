@@ -11,7 +11,10 @@ use base64::Engine as _;
 use serde::Serialize;
 use x509_parser::prelude::*;
 
-use crate::audit::{self, AuditConfig, AuditReport, CertRecord, Finding, Problem, Role, Severity};
+use crate::audit::{
+    self, AuditConfig, AuditReport, CertRecord, Finding, Problem, Reason, Role, Severity,
+};
+use crate::i18n::Text;
 use crate::net::remote::{Local, RemoteError, Target};
 use crate::net::ssh::{self, SshOptions, SshTarget};
 use crate::pki::catalog::CaKind;
@@ -909,7 +912,9 @@ pub(crate) fn judge_host(
                             Severity::Critical,
                             l,
                             &role,
-                            Problem::HostKeyUnreadable { reason: e.clone() },
+                            Problem::HostKeyUnreadable {
+                                reason: e.clone().into(),
+                            },
                         );
                     }
                 }
@@ -1019,7 +1024,7 @@ fn judge_cert(
                 l.to_string(),
                 role,
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: Reason::said(e.text()),
                 },
             );
             return;
@@ -1125,7 +1130,7 @@ fn judge_ca_copy(
                 l.to_string(),
                 role,
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: Reason::said(e.text()),
                 },
             );
             return;
@@ -1204,7 +1209,7 @@ fn judge_ssh_ca(a: &mut HostAudit, cas: &ManagerCas, seen: &Seen, l: &str, role:
             l.to_string(),
             role,
             Problem::Unreadable {
-                reason: format!("{l}: not an OpenSSH public key"),
+                reason: Reason::said(Text::new("reason-not-openssh-public-key-in").arg("file", l)),
             },
         );
         return;
@@ -1247,7 +1252,7 @@ fn judge_ssh_cert(
             l.to_string(),
             role,
             Problem::Unreadable {
-                reason: format!("{l}: not an OpenSSH certificate"),
+                reason: Reason::said(Text::new("reason-not-openssh-cert-in").arg("file", l)),
             },
         );
         return;

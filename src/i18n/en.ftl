@@ -1058,3 +1058,35 @@ phrase-up-final-done = { $count } certificates, nothing critical, { $sha1 } SHA-
 phrase-up-still-critical = still critical: { $names }
 phrase-up-signal = stopped by a signal (exit { $code })
 phrase-up-exit = exit { $code } ({ $status }); its report is above
+
+## reasons: rhv-pki's own words inside a finding's reason (pki::Error::detail_text, the audit's
+## unreadable files); their English is the JSON's reason, byte for byte
+pki-error-in-file = { $path }: { $detail }
+pki-error-io = cannot read: { $error }
+pki-error-no-certificate = no certificate found (no PEM block and not DER)
+pki-error-truncated-pem = PEM block '{ $label }' starting at byte { $offset } has no END line (truncated file?)
+pki-error-bad-base64 = PEM block '{ $label }' is not valid base64: { $reason }
+pki-error-bad-certificate = not a valid X.509 certificate: { $reason }
+pki-error-no-key = no private key found
+pki-error-bad-key = private key cannot be read: { $reason }
+pki-error-p12-open = PKCS#12 cannot be opened with the configured password (wrong password or corrupt file): { $reason }
+pki-error-p12-format = not a PKCS#12 file: { $reason }
+pki-error-p12-refused = PKCS#12 cannot be opened here: this OpenSSL refuses { $algorithms } (FIPS mode, or no legacy provider); the file is not known to be bad
+pki-error-p12-iterations = PKCS#12 { $what } iteration count { $count } is above rhv-pki's limit of { $limit } (OpenSSL writes 2048, keytool 10000); not opened, no key derived (it would take minutes); re-export the store with ordinary counts
+pki-error-p12-missing = PKCS#12 holds no { $what }
+pki-error-part-certificate = certificate
+pki-error-part-key = private key
+pki-error-too-large = file is larger than { $limit } bytes; refusing to read it as a certificate or key
+pki-error-bad-config = line { $line }: { $reason }
+pki-error-password-nul = password must not contain a NUL byte
+reason-dangling-symlink = dangling symlink to { $target }
+reason-internal-error = internal error while auditing this file
+reason-internal-error-panic = internal error while auditing this file: { $panic }
+reason-truststore-unreadable = { $error } (password from { $origin })
+reason-password-default = oVirt's default
+reason-truststore-holds = the store holds { $held }, { $file } is { $ca }
+reason-cert-described = { $subject } (serial { $serial }, SHA-256 { $fingerprint }…)
+reason-cert-unparsable = unparsable certificate
+reason-not-openssh-cert = not an OpenSSH certificate: { $error }
+reason-not-openssh-public-key-in = { $file }: not an OpenSSH public key
+reason-not-openssh-cert-in = { $file }: not an OpenSSH certificate

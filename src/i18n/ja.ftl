@@ -1052,3 +1052,35 @@ phrase-up-final-done = 証明書 { $count } 件、重大な問題なし、残る
 phrase-up-still-critical = まだ重大な問題があります: { $names }
 phrase-up-signal = シグナルで停止しました(終了コード { $code })
 phrase-up-exit = 終了コード { $code } ({ $status })。レポートは上にあります
+
+## 理由: 検出事項の理由の中の rhv-pki 自身の言葉(pki::Error::detail_text、読み取れないファイル)。
+## 英語は JSON の reason とバイト単位で同じ
+pki-error-in-file = { $path }: { $detail }
+pki-error-io = ファイルを読み込めません: { $error }
+pki-error-no-certificate = 証明書が見つかりません(PEM ブロックがなく、DER 形式でもありません)
+pki-error-truncated-pem = バイト { $offset } から始まる PEM ブロック '{ $label }' に END 行がありません(ファイルが途中で切れている可能性があります)
+pki-error-bad-base64 = PEM ブロック '{ $label }' が有効な Base64 ではありません: { $reason }
+pki-error-bad-certificate = 有効な X.509 証明書ではありません: { $reason }
+pki-error-no-key = 秘密鍵が見つかりません
+pki-error-bad-key = 秘密鍵を読み込めません: { $reason }
+pki-error-p12-open = 設定されたパスワードで PKCS#12 を開けません(パスワードが違うか、ファイルが壊れています): { $reason }
+pki-error-p12-format = PKCS#12 ファイルではありません: { $reason }
+pki-error-p12-refused = この環境では PKCS#12 を開けません: この OpenSSL は { $algorithms } を拒否します(FIPS モード、または legacy プロバイダーがありません)。ファイルが壊れているとは限りません
+pki-error-p12-iterations = PKCS#12 の { $what } の反復回数 { $count } が rhv-pki の上限 { $limit } を超えています(OpenSSL は 2048、keytool は 10000 を書き込みます)。数分かかるため、開かず、鍵も導出していません。通常の反復回数でストアをエクスポートし直してください
+pki-error-p12-missing = PKCS#12 に { $what } がありません
+pki-error-part-certificate = 証明書
+pki-error-part-key = 秘密鍵
+pki-error-too-large = ファイルが { $limit } バイトを超えています。証明書や鍵としては読み込みません
+pki-error-bad-config = { $line } 行目: { $reason }
+pki-error-password-nul = パスワードに NUL バイトを含めることはできません
+reason-dangling-symlink = リンク先 { $target } が存在しないシンボリックリンクです
+reason-internal-error = このファイルの監査中に内部エラーが発生しました
+reason-internal-error-panic = このファイルの監査中に内部エラーが発生しました: { $panic }
+reason-truststore-unreadable = { $error }(パスワードの取得元: { $origin })
+reason-password-default = oVirt のデフォルト
+reason-truststore-holds = ストアにあるのは { $held }、{ $file } は { $ca } です
+reason-cert-described = { $subject }(シリアル { $serial }、SHA-256 { $fingerprint }…)
+reason-cert-unparsable = 解析できない証明書
+reason-not-openssh-cert = OpenSSH 証明書ではありません: { $error }
+reason-not-openssh-public-key-in = { $file }: OpenSSH 公開鍵ではありません
+reason-not-openssh-cert-in = { $file }: OpenSSH 証明書ではありません
