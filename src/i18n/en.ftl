@@ -1090,3 +1090,24 @@ reason-cert-unparsable = unparsable certificate
 reason-not-openssh-cert = not an OpenSSH certificate: { $error }
 reason-not-openssh-public-key-in = { $file }: not an OpenSSH public key
 reason-not-openssh-cert-in = { $file }: not an OpenSSH certificate
+
+## plans: the re-sign's notes and skips and `hosts enroll`'s left-out hosts (the library's
+## English, shown translated by src/cli/phrases.rs)
+phrase-already-named = named: already { $alg }, not due
+phrase-vmconsole-kept = { $files } stay as they are: signed by the CA key, which the re-sign keeps (ca.pub on the hosts is unchanged); `rhv-pki renew` re-issues them when they are due
+phrase-apache-other-ca = holds another CA ({ $subject }), not a copy of ca.pem: apache's certificate is from a third-party CA
+phrase-left-as-is = left as is
+phrase-skip-non-responsive = non_responsive: the Manager cannot reach it; its certificate has likely expired — use `rhv-pki hosts recover --ssh`
+phrase-skip-status = status is { $status }; only up or maintenance hosts are cycled
+phrase-skip-pinned = VM { $vm } is pinned to this host (placement_policy.affinity=pinned): migrate or shut it down first
+phrase-wave-last-up = the only Up host of cluster { $cluster }: taking it out would leave none
+phrase-wave-capacity = its VMs ({ $vm } MiB) do not fit in the other Up hosts of cluster { $cluster } ({ $free } MiB schedulable)
+phrase-wave-he = no other hosted-engine host with an active HA agent (score > 0) and room for the HostedEngine VM would stay up while it is out ({ $rest })
+phrase-he-no-other = there is no other hosted-engine host
+phrase-he-agent-inactive = { $host }'s HA agent is not active
+phrase-he-score = { $host }'s HA score is { $score }
+phrase-he-local-maintenance = { $host } is in hosted-engine local maintenance
+phrase-he-no-room = { $host } would have { $free } MiB free, the HostedEngine VM needs { $need } MiB
+phrase-he-out-together = { $host } would be out at the same time
+phrase-he-not-up = { $host } is not up
+phrase-and = {" and "}

@@ -1084,3 +1084,24 @@ reason-cert-unparsable = 解析できない証明書
 reason-not-openssh-cert = OpenSSH 証明書ではありません: { $error }
 reason-not-openssh-public-key-in = { $file }: OpenSSH 公開鍵ではありません
 reason-not-openssh-cert-in = { $file }: OpenSSH 証明書ではありません
+
+## 計画: 再署名の注記と除外、`hosts enroll` で対象外になるホスト(ライブラリーの英語を
+## src/cli/phrases.rs が翻訳して表示)
+phrase-already-named = 名前で指定: すでに { $alg }、更新不要
+phrase-vmconsole-kept = { $files } はそのままです: CA の鍵で署名されており、再署名でもその鍵は維持されます(ホストの ca.pub は変わりません)。期限が近づくと `rhv-pki renew` で再発行されます
+phrase-apache-other-ca = 別の CA ({ $subject }) を保持しており、ca.pem のコピーではありません: apache の証明書はサードパーティーの CA が発行しています
+phrase-left-as-is = そのままにします
+phrase-skip-non-responsive = 応答なし (non_responsive): Manager がホストに接続できません。証明書の有効期限が切れている可能性があります。`rhv-pki hosts recover --ssh` を使用してください
+phrase-skip-status = ステータスが { $status } です。サイクルの対象は up またはメンテナンスモードのホストのみです
+phrase-skip-pinned = 仮想マシン { $vm } はこのホストに固定されています (placement_policy.affinity=pinned): 先に移行するかシャットダウンしてください
+phrase-wave-last-up = クラスター { $cluster } で唯一の Up のホストです: 外すと Up のホストがなくなります
+phrase-wave-capacity = 仮想マシン ({ $vm } MiB) がクラスター { $cluster } の他の Up のホストに収まりません(スケジュール可能な容量 { $free } MiB)
+phrase-wave-he = このホストを外している間、HA エージェントが有効 (スコア > 0) で HostedEngine 仮想マシンを受け入れる余裕のある他のセルフホストエンジンのホストが Up のまま残りません({ $rest })
+phrase-he-no-other = 他のセルフホストエンジンのホストがありません
+phrase-he-agent-inactive = { $host } の HA エージェントが有効ではありません
+phrase-he-score = { $host } の HA スコアは { $score } です
+phrase-he-local-maintenance = { $host } はセルフホストエンジンのローカルメンテナンス中です
+phrase-he-no-room = { $host } の空きは { $free } MiB ですが、HostedEngine 仮想マシンには { $need } MiB 必要です
+phrase-he-out-together = { $host } も同時に外れます
+phrase-he-not-up = { $host } は Up ではありません
+phrase-and = {" と "}
