@@ -88,7 +88,7 @@ fn words(s: &str) -> BTreeSet<String> {
     .map(|t| t.trim_end_matches([':', '.', '!', '?']))
     .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
     // Terms the Japanese text keeps as they are (a product's own names).
-    .filter(|t| !matches!(*t, "legacy" | "keytool"))
+    .filter(|t| !matches!(*t, "legacy" | "keytool" | "vdsm" | "openssl"))
     .map(str::to_string)
     .collect()
 }
@@ -421,10 +421,14 @@ fn quoted_in_reason(code: &str, reason: &str) -> Vec<String> {
 
 /// A copy of the `broken` sample with more files the audit cannot read: a dangling symlink
 /// inside the tree, a file too large to be a certificate, a PEM body that is not base64 and
-/// a PEM block that is not a certificate.
+/// a PEM block that is not a certificate; and without files the CA needs (`missing`).
 fn more_broken() -> tempfile::TempDir {
     let root = common::scenario("broken");
-    let certs = root.path().join("etc/pki/ovirt-engine/certs");
+    let pki = root.path().join("etc/pki/ovirt-engine");
+    for gone in ["serial.txt", "openssl.conf", ".truststore", "private/ca.pem"] {
+        std::fs::remove_file(pki.join(gone)).unwrap();
+    }
+    let certs = pki.join("certs");
     std::os::unix::fs::symlink(certs.join("nowhere.cer"), certs.join("dangling.cer")).unwrap();
     std::fs::write(certs.join("huge.cer"), vec![b'A'; 4 * 1024 * 1024 + 1]).unwrap();
     std::fs::write(
@@ -440,7 +444,8 @@ fn more_broken() -> tempfile::TempDir {
     root
 }
 
-/// Issue 19: an `unreadable` finding (and every other finding with a `reason`) says rhv-pki's
+/// Issue 19: an `unreadable` finding (and every other finding with a `reason`, and what a
+/// `missing` finding names) says rhv-pki's
 /// own words in Japanese; only what it quotes from outside (OpenSSL's, the parser's, the
 /// system's words, file names) stays as it came. The reason is not taken as evidence here,
 /// unlike in the table check: its words must be gone from the Japanese line.
@@ -464,7 +469,7 @@ fn reasons_in_japanese_leave_no_english_sentence_of_rhv_pkis_own() {
             .unwrap_or_else(|e| panic!("{s}: {e}: {}", text(&json)));
         let ja = stdout(&run(Mode::FlagJa, &["audit", "--root", r, "--at", AT]));
         for f in doc["findings"].as_array().unwrap() {
-            let Some(reason) = f["reason"].as_str() else {
+            let Some(reason) = f["reason"].as_str().or(f["what"].as_str()) else {
                 continue;
             };
             let (code, path) = (f["code"].as_str().unwrap(), f["path"].as_str().unwrap());
@@ -487,7 +492,7 @@ fn reasons_in_japanese_leave_no_english_sentence_of_rhv_pkis_own() {
                 "{s} {code} {path}: English words {left:?} of the reason {reason:?} left in {msg:?}"
             );
             checked += own.len();
-            if code == "unreadable" {
+            if matches!(code, "unreadable" | "missing") {
                 unreadable.insert(reason.to_string());
             }
         }
@@ -502,6 +507,10 @@ fn reasons_in_japanese_leave_no_english_sentence_of_rhv_pkis_own() {
         "file is larger than",
         "is not valid base64",
         "not a valid X.509 certificate",
+        "serial.txt (openssl ca cannot issue without it)",
+        "openssl.conf (the CA configuration)",
+        ".truststore (the engine cannot verify vdsm or SSO over HTTPS)",
+        "(the CA's private key; nothing can be signed)",
     ] {
         assert!(
             unreadable.iter().any(|r| r.contains(needle)),

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::finding::{Found, Problem, Reason, Role, Severity};
 use super::judge::Out;
+use crate::i18n::Text;
 use crate::pki::catalog;
 use crate::pki::cert;
 use crate::pki::conf;
@@ -104,7 +105,7 @@ pub(super) fn check_openssl_conf(out: &mut Out, dir: &Path) {
             "openssl.conf",
             "pki",
             Problem::Missing {
-                what: "openssl.conf (the CA configuration)".into(),
+                what: Reason::said(Text::new("missing-openssl-conf")),
             },
         ),
         Err(e) => out.finding(
@@ -188,7 +189,9 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                 "database.txt",
                 "pki",
                 Problem::Missing {
-                    what: "database.txt (openssl ca cannot issue without it)".into(),
+                    what: Reason::said(
+                        Text::new("missing-ca-database").arg("file", "database.txt"),
+                    ),
                 },
             );
             None
@@ -237,7 +240,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
             "serial.txt",
             "pki",
             Problem::Missing {
-                what: "serial.txt (openssl ca cannot issue without it)".into(),
+                what: Reason::said(Text::new("missing-ca-database").arg("file", "serial.txt")),
             },
         ),
         Err(e) => out.finding(

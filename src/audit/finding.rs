@@ -291,8 +291,9 @@ pub enum Problem {
     },
     /// A file the catalog expects is absent.
     Missing {
-        /// The file or item that is missing.
-        what: String,
+        /// The file or item that is missing (what it is for in rhv-pki's words, a
+        /// catalogue message).
+        what: Reason,
     },
     /// A symbolic link points outside the PKI dir.
     SymlinkOutsideTree {
@@ -594,7 +595,7 @@ impl Problem {
             Problem::Unreadable { reason } => {
                 t("finding-unreadable").arg_text("reason", reason.text())
             }
-            Problem::Missing { what } => t("finding-missing").arg("what", what),
+            Problem::Missing { what } => t("finding-missing").arg_text("what", what.text()),
             Problem::SymlinkOutsideTree { target } => {
                 t("finding-symlink-outside-tree").arg("target", target)
             }
@@ -1286,7 +1287,7 @@ mod tests {
                 reason: s("no certificate found").into(),
             },
             Problem::Missing {
-                what: s("certs/x.cer"),
+                what: s("certs/x.cer").into(),
             },
             Problem::SymlinkOutsideTree {
                 target: s("/tmp/x"),
@@ -1489,8 +1490,8 @@ mod tests {
         assert!(big.message().contains("18446744073709551615"));
     }
 
-    /// The reasons the audit words itself inside `unreadable`, `host-key-unreadable` and
-    /// `truststore-stale`: their English (the JSON) is the text of before, byte for byte, and
+    /// The reasons the audit words itself inside `unreadable`, `host-key-unreadable`,
+    /// `truststore-stale` and `missing`: their English (the JSON) is the text of before, byte for byte, and
     /// each has its Japanese entry (nested messages included).
     #[test]
     fn said_reasons_keep_their_english_and_have_japanese() {
@@ -1569,12 +1570,78 @@ mod tests {
                 "/etc/pki/x-cert.pub: not an OpenSSH certificate".into(),
             ),
             (crate::i18n::io_error(&io), io.to_string()),
+            // What a `missing` finding names.
+            (
+                t("missing-ca"),
+                "ca.pem (the engine CA; nothing can be verified)".into(),
+            ),
+            (
+                t("missing-truststore"),
+                ".truststore (the engine cannot verify vdsm or SSO over HTTPS)".into(),
+            ),
+            (
+                t("missing-openssl-conf"),
+                "openssl.conf (the CA configuration)".into(),
+            ),
+            (
+                t("missing-ca-database").arg("file", "serial.txt"),
+                "serial.txt (openssl ca cannot issue without it)".into(),
+            ),
+            (
+                t("missing-p12-key"),
+                "private key inside the PKCS#12".into(),
+            ),
+            (
+                t("missing-p12-cert"),
+                "certificate inside the PKCS#12".into(),
+            ),
+            (
+                t("missing-key-store").arg("file", "keys/apache.p12"),
+                "keys/apache.p12 (the entity's key store)".into(),
+            ),
+            (
+                t("missing-ca-key").arg("file", "private/ca.pem"),
+                "private/ca.pem (the CA's private key; nothing can be signed)".into(),
+            ),
+            (
+                t("missing-apache-ca"),
+                "apache-ca.pem (httpd's SSLCACertificateFile)".into(),
+            ),
+            (
+                t("missing-vmconsole")
+                    .arg("file", "certs/vmconsole-proxy-user-cert.pub")
+                    .arg("entity", "vmconsole-proxy-user"),
+                "certs/vmconsole-proxy-user-cert.pub (certs/vmconsole-proxy-user.pub is there: the vmconsole proxy is set up)".into(),
+            ),
+            (
+                t("missing-link")
+                    .arg("path", "/etc/pki/vdsm/libvirt-spice/ca-cert.pem")
+                    .arg("target", "../certs/cacert.pem")
+                    .arg_text("found", t("missing-found-link").arg("target", "/x")),
+                "/etc/pki/vdsm/libvirt-spice/ca-cert.pem as a symlink to ../certs/cacert.pem (found a link to /x)".into(),
+            ),
+            (
+                t("missing-link")
+                    .arg("path", "/a")
+                    .arg("target", "b")
+                    .arg_text("found", t("missing-found-file")),
+                "/a as a symlink to b (found a regular file)".into(),
+            ),
+            (
+                t("missing-host-link")
+                    .arg("path", "/a")
+                    .arg("target", "b"),
+                "/a (symlink to b, created by host-deploy since 4.4.6.5)".into(),
+            ),
         ];
         for (text, old) in cases {
             let reason = Reason::said(text.clone());
             assert_eq!(strict(&en, &text), old);
             assert_eq!(reason.as_str(), old);
             for p in [
+                Problem::Missing {
+                    what: reason.clone(),
+                },
                 Problem::Unreadable {
                     reason: reason.clone(),
                 },
@@ -1584,7 +1651,12 @@ mod tests {
             ] {
                 // The JSON: the reason as a string, the message with it as before.
                 let v = serde_json::to_value(&p).unwrap();
-                assert_eq!(v["reason"], old.as_str());
+                let field = if p.code() == "missing" {
+                    "what"
+                } else {
+                    "reason"
+                };
+                assert_eq!(v[field], old.as_str());
                 assert!(p.message().ends_with(&old), "{}", p.message());
             }
             let j = strict(&ja, &text);

@@ -688,7 +688,7 @@ impl Ctx<'_> {
                                 p12_rel,
                                 rname,
                                 Problem::Missing {
-                                    what: "private key inside the PKCS#12".into(),
+                                    what: Reason::said(Text::new("missing-p12-key")),
                                 },
                             );
                         }
@@ -698,7 +698,7 @@ impl Ctx<'_> {
                                 p12_rel,
                                 rname,
                                 Problem::Missing {
-                                    what: "certificate inside the PKCS#12".into(),
+                                    what: Reason::said(Text::new("missing-p12-cert")),
                                 },
                             );
                         }
@@ -754,7 +754,7 @@ impl Ctx<'_> {
                 p12_rel,
                 rname,
                 Problem::Missing {
-                    what: format!("{p12_rel} (the entity's key store)"),
+                    what: Reason::said(Text::new("missing-key-store").arg("file", p12_rel)),
                 },
             );
         }
@@ -793,7 +793,7 @@ impl Ctx<'_> {
                 cer_rel,
                 rname,
                 Problem::Missing {
-                    what: cer_rel.clone(),
+                    what: cer_rel.clone().into(),
                 },
             );
         }
@@ -902,7 +902,7 @@ impl Ctx<'_> {
                     &key_rel,
                     rname,
                     Problem::Missing {
-                        what: key_rel.clone(),
+                        what: key_rel.clone().into(),
                     },
                 );
             } else {
@@ -995,7 +995,7 @@ impl Ctx<'_> {
                 def.key,
                 def.name,
                 Problem::Missing {
-                    what: format!("{} (the CA's private key; nothing can be signed)", def.key),
+                    what: Reason::said(Text::new("missing-ca-key").arg("file", def.key)),
                 },
             );
         }
@@ -1043,7 +1043,7 @@ impl Ctx<'_> {
                 "apache-ca.pem",
                 role,
                 Problem::Missing {
-                    what: "apache-ca.pem (httpd's SSLCACertificateFile)".into(),
+                    what: Reason::said(Text::new("missing-apache-ca")),
                 },
             );
             return;

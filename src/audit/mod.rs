@@ -470,7 +470,7 @@ fn pki_wide_checks(engine: &mut Out, dir: &Path) {
             "ca.pem",
             "ca",
             Problem::Missing {
-                what: "ca.pem (the engine CA; nothing can be verified)".into(),
+                what: Reason::said(Text::new("missing-ca")),
             },
         );
     }

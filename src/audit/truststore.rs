@@ -90,7 +90,7 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
                 PATH,
                 "pki",
                 Problem::Missing {
-                    what: ".truststore (the engine cannot verify vdsm or SSO over HTTPS)".into(),
+                    what: Reason::said(Text::new("missing-truststore")),
                 },
             );
             return;

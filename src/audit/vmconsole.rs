@@ -124,7 +124,11 @@ impl Ctx<'_> {
                         &path,
                         &role,
                         Problem::Missing {
-                            what: format!("{file} (certs/{entity}.pub is there: the vmconsole proxy is set up)"),
+                            what: Reason::said(
+                                Text::new("missing-vmconsole")
+                                    .arg("file", file)
+                                    .arg("entity", entity),
+                            ),
                         },
                     );
                 }

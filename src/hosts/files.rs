@@ -874,12 +874,12 @@ pub(crate) fn judge_host(
                     Severity::Warning
                 };
                 let what = match hf.kind {
-                    Link => format!(
-                        "{} (symlink to {}, created by host-deploy since 4.4.6.5)",
-                        hf.path,
-                        hf.link_to.unwrap_or("")
+                    Link => Reason::said(
+                        Text::new("missing-host-link")
+                            .arg("path", hf.path)
+                            .arg("target", hf.link_to.unwrap_or("")),
                     ),
-                    _ => hf.path.to_string(),
+                    _ => hf.path.into(),
                 };
                 a.add(sev, l.clone(), &role, Problem::Missing { what });
                 if matches!(hf.kind, Cert | CaCopy) {
@@ -930,13 +930,19 @@ pub(crate) fn judge_host(
                             l,
                             &role,
                             Problem::Missing {
-                                what: format!(
-                                    "{} as a symlink to {target} (found {})",
-                                    hf.path,
-                                    seen.link
-                                        .as_deref()
-                                        .map(|t| format!("a link to {t}"))
-                                        .unwrap_or_else(|| "a regular file".into())
+                                what: Reason::said(
+                                    Text::new("missing-link")
+                                        .arg("path", hf.path)
+                                        .arg("target", target)
+                                        .arg_text(
+                                            "found",
+                                            seen.link.as_deref().map_or_else(
+                                                || Text::new("missing-found-file"),
+                                                |t| {
+                                                    Text::new("missing-found-link").arg("target", t)
+                                                },
+                                            ),
+                                        ),
                                 ),
                             },
                         );

@@ -1111,3 +1111,19 @@ phrase-he-no-room = { $host } would have { $free } MiB free, the HostedEngine VM
 phrase-he-out-together = { $host } would be out at the same time
 phrase-he-not-up = { $host } is not up
 phrase-and = {" and "}
+
+## audit: what a `missing` finding names, in rhv-pki's words (the JSON's `what`, byte for byte)
+missing-ca = ca.pem (the engine CA; nothing can be verified)
+missing-truststore = .truststore (the engine cannot verify vdsm or SSO over HTTPS)
+missing-openssl-conf = openssl.conf (the CA configuration)
+missing-ca-database = { $file } (openssl ca cannot issue without it)
+missing-p12-key = private key inside the PKCS#12
+missing-p12-cert = certificate inside the PKCS#12
+missing-key-store = { $file } (the entity's key store)
+missing-ca-key = { $file } (the CA's private key; nothing can be signed)
+missing-apache-ca = apache-ca.pem (httpd's SSLCACertificateFile)
+missing-vmconsole = { $file } (certs/{ $entity }.pub is there: the vmconsole proxy is set up)
+missing-link = { $path } as a symlink to { $target } (found { $found })
+missing-found-link = a link to { $target }
+missing-found-file = a regular file
+missing-host-link = { $path } (symlink to { $target }, created by host-deploy since 4.4.6.5)

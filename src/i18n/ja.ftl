@@ -1105,3 +1105,19 @@ phrase-he-no-room = { $host } の空きは { $free } MiB ですが、HostedEngin
 phrase-he-out-together = { $host } も同時に外れます
 phrase-he-not-up = { $host } は Up ではありません
 phrase-and = {" と "}
+
+## 監査: `missing` の検出事項が挙げるもの(rhv-pki 自身の言葉。JSON の `what` は英語のまま)
+missing-ca = ca.pem(エンジンの CA。何も検証できません)
+missing-truststore = .truststore(エンジンは HTTPS で vdsm や SSO を検証できません)
+missing-openssl-conf = openssl.conf(CA の設定)
+missing-ca-database = { $file }(これがないと openssl ca は証明書を発行できません)
+missing-p12-key = PKCS#12 内の秘密鍵
+missing-p12-cert = PKCS#12 内の証明書
+missing-key-store = { $file }(エンティティーのキーストア)
+missing-ca-key = { $file }(CA の秘密鍵。何も署名できません)
+missing-apache-ca = apache-ca.pem(httpd の SSLCACertificateFile)
+missing-vmconsole = { $file }(certs/{ $entity }.pub があるため、vmconsole プロキシーは設定済みです)
+missing-link = { $target } へのシンボリックリンクとしての { $path }(実際は { $found })
+missing-found-link = { $target } へのリンク
+missing-found-file = 通常のファイル
+missing-host-link = { $path }({ $target } へのシンボリックリンク。4.4.6.5 以降の host-deploy が作成します)
