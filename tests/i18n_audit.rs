@@ -398,12 +398,16 @@ fn the_japanese_table_is_japanese_and_aligned_on_every_sample() {
 /// said after a colon, and OpenSSL's own reason in the parentheses of a wrong PKCS#12
 /// password. Everything else in a reason is rhv-pki's own sentence.
 fn quoted_in_reason(code: &str, reason: &str) -> Vec<String> {
-    let mut v: Vec<String> = reason
-        .split('\'')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    let mut v = Vec::new();
+    // A reason naming its file first: the file is evidence, the rest is the reason.
+    let reason = match reason.split_once(": ") {
+        Some((file, rest)) if file.contains('/') => {
+            v.push(file.to_string());
+            rest
+        }
+        _ => reason,
+    };
+    v.extend(reason.split('\'').skip(1).step_by(2).map(str::to_string));
     if let Some((_, said)) = reason.split_once(": ") {
         v.push(said.to_string());
     }
@@ -421,11 +425,23 @@ fn quoted_in_reason(code: &str, reason: &str) -> Vec<String> {
 
 /// A copy of the `broken` sample with more files the audit cannot read: a dangling symlink
 /// inside the tree, a file too large to be a certificate, a PEM body that is not base64 and
-/// a PEM block that is not a certificate; and without files the CA needs (`missing`).
+/// a PEM block that is not a certificate; without files the CA needs (`missing`); and an
+/// `ENGINE_FQDN` that is not a host name.
 fn more_broken() -> tempfile::TempDir {
     let root = common::scenario("broken");
+    std::fs::write(
+        root.path()
+            .join("etc/ovirt-engine/engine.conf.d/99-typo.conf"),
+        "ENGINE_FQDN=\"engine-bad.example.test,www\"\n",
+    )
+    .unwrap();
     let pki = root.path().join("etc/pki/ovirt-engine");
-    for gone in ["serial.txt", "openssl.conf", ".truststore", "private/ca.pem"] {
+    for gone in [
+        "serial.txt",
+        "openssl.conf",
+        ".truststore",
+        "private/ca.pem",
+    ] {
         std::fs::remove_file(pki.join(gone)).unwrap();
     }
     let certs = pki.join("certs");
@@ -492,7 +508,7 @@ fn reasons_in_japanese_leave_no_english_sentence_of_rhv_pkis_own() {
                 "{s} {code} {path}: English words {left:?} of the reason {reason:?} left in {msg:?}"
             );
             checked += own.len();
-            if matches!(code, "unreadable" | "missing") {
+            if matches!(code, "unreadable" | "missing" | "engine-fqdn-unknown") {
                 unreadable.insert(reason.to_string());
             }
         }
@@ -511,6 +527,7 @@ fn reasons_in_japanese_leave_no_english_sentence_of_rhv_pkis_own() {
         "openssl.conf (the CA configuration)",
         ".truststore (the engine cannot verify vdsm or SSO over HTTPS)",
         "(the CA's private key; nothing can be signed)",
+        "is not a valid host name (contains ',')",
     ] {
         assert!(
             unreadable.iter().any(|r| r.contains(needle)),

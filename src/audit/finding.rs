@@ -76,6 +76,35 @@ impl Reason {
     }
 }
 
+/// Why a name is not a host name ([`conf::NameError`](crate::pki::conf::NameError)) as a
+/// catalogue message; its English is the error's `Display`.
+pub(crate) fn name_error_text(e: &crate::pki::conf::NameError) -> Text {
+    use crate::pki::conf::NameError as N;
+    let t = Text::new;
+    match e {
+        N::Empty => t("name-empty"),
+        N::Character('\n' | '\r') => t("name-line-break"),
+        N::Character('\u{fffd}') => t("name-not-utf8"),
+        N::Character(c) if c.is_ascii_graphic() || *c == ' ' => t("name-char").arg("char", c),
+        N::Character(c) => t("name-codepoint").arg("code", format!("{:04X}", *c as u32)),
+        N::TooLong { len } => t("name-too-long").arg("len", len),
+        N::EmptyLabel => t("name-empty-label"),
+        N::Wildcard => t("name-wildcard"),
+        N::LabelTooLong { len } => t("name-label-too-long").arg("len", len),
+        N::Hyphen { label } => t("name-hyphen").arg("label", label),
+        N::NumericTld => t("name-numeric-tld"),
+    }
+}
+
+/// An `ENGINE_FQDN` that is not a host name
+/// ([`conf::FqdnError`](crate::pki::conf::FqdnError)) as a catalogue message.
+pub(crate) fn fqdn_error_text(e: &crate::pki::conf::FqdnError) -> Text {
+    Text::new("fqdn-invalid")
+        .arg("file", &e.file)
+        .arg("value", crate::pki::conf::escape(&e.value))
+        .arg_text("why", name_error_text(&e.why))
+}
+
 impl From<String> for Reason {
     fn from(english: String) -> Reason {
         Reason {
@@ -159,7 +188,7 @@ pub enum Problem {
         /// The offending SAN entry.
         name: String,
         /// Why it is not a valid DNS name or address.
-        reason: String,
+        reason: Reason,
     },
     /// A web certificate valid longer than 398 days (Safari / CA/B rule).
     WebValidityTooLong {
@@ -317,7 +346,7 @@ pub enum Problem {
     /// `ENGINE_FQDN` could not be found in engine.conf.d: the SAN cannot be checked.
     EngineFqdnUnknown {
         /// Why (no file, no setting).
-        reason: String,
+        reason: Reason,
     },
     /// A TLS endpoint serves another certificate than the file its service reads (the
     /// service was not restarted after the change): `audit --probe`, the cycle's verify step.
@@ -535,7 +564,7 @@ impl Problem {
                 .arg("expected", expected),
             Problem::SanInvalid { name, reason } => t("finding-san-invalid")
                 .arg("name", name)
-                .arg("reason", reason),
+                .arg_text("reason", reason.text()),
             Problem::WebValidityTooLong { days, max_days } => t("finding-web-validity-too-long")
                 .arg("days", days)
                 .arg("max_days", max_days),
@@ -609,7 +638,7 @@ impl Problem {
                 .arg("serial_txt", serial_txt)
                 .arg("max_in_index", max_in_index),
             Problem::EngineFqdnUnknown { reason } => {
-                t("finding-engine-fqdn-unknown").arg("reason", reason)
+                t("finding-engine-fqdn-unknown").arg_text("reason", reason.text())
             }
             Problem::RestartNeeded {
                 endpoint,
@@ -1215,7 +1244,7 @@ mod tests {
             },
             Problem::SanInvalid {
                 name: s("a,b"),
-                reason: s("comma"),
+                reason: s("comma").into(),
             },
             Problem::WebValidityTooLong {
                 days: 1801,
@@ -1301,7 +1330,7 @@ mod tests {
                 max_in_index: s("1005"),
             },
             Problem::EngineFqdnUnknown {
-                reason: s("no engine.conf.d"),
+                reason: s("no engine.conf.d").into(),
             },
             Problem::RestartNeeded {
                 endpoint: s("apache"),
@@ -1669,6 +1698,67 @@ mod tests {
                     text.key
                 );
             }
+        }
+    }
+
+    /// Why a name is not a host name: the English is the error's text of before, byte for
+    /// byte, and each has Japanese.
+    #[test]
+    fn name_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::{Lang, Messages};
+        use crate::pki::conf::{FqdnError, NameError as N};
+        let ja = Messages::new(Lang::Ja);
+        let all = [
+            N::Empty,
+            N::Character('\n'),
+            N::Character('\u{fffd}'),
+            N::Character(','),
+            N::Character('\u{7}'),
+            N::TooLong { len: 300 },
+            N::EmptyLabel,
+            N::Wildcard,
+            N::LabelTooLong { len: 64 },
+            N::Hyphen { label: "-a".into() },
+            N::NumericTld,
+        ];
+        for e in all {
+            let t = name_error_text(&e);
+            assert_eq!(t.english(), e.to_string());
+            let j = ja.try_fmt(
+                t.key,
+                &t.args
+                    .iter()
+                    .map(|(k, v)| match v {
+                        crate::i18n::Value::Str(s) => (*k, crate::i18n::Arg::Str(s)),
+                        crate::i18n::Value::Text(_) => unreachable!(),
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            let j = j.unwrap_or_else(|e| panic!("{}", e.why));
+            assert_ne!(j, e.to_string());
+            let f = FqdnError {
+                file: "/etc/ovirt-engine/engine.conf.d/10-setup-protocols.conf".into(),
+                value: "a,b\n".into(),
+                why: e,
+            };
+            assert_eq!(fqdn_error_text(&f).english(), f.to_string());
+            let p = Problem::EngineFqdnUnknown {
+                reason: Reason::said(fqdn_error_text(&f)),
+            };
+            assert_eq!(
+                serde_json::to_value(&p).unwrap()["reason"],
+                f.to_string().as_str()
+            );
+        }
+        for (t, old) in [
+            (Text::new("fqdn-not-set"), "no ENGINE_FQDN in engine.conf.d"),
+            (
+                Text::new("fqdn-no-conf-dir"),
+                "no engine.conf.d given (--engine-conf-dir)",
+            ),
+        ] {
+            assert_eq!(t.english(), old);
+            assert_ne!(t.render(&ja), old);
         }
     }
 

@@ -380,7 +380,7 @@ impl Ctx<'_> {
                         &rname,
                         Problem::SanInvalid {
                             name: conf::escape(d),
-                            reason: reason.to_string(),
+                            reason: Reason::said(super::finding::name_error_text(&reason)),
                         },
                     );
                 }

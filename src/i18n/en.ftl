@@ -1127,3 +1127,19 @@ missing-link = { $path } as a symlink to { $target } (found { $found })
 missing-found-link = a link to { $target }
 missing-found-file = a regular file
 missing-host-link = { $path } (symlink to { $target }, created by host-deploy since 4.4.6.5)
+
+## audit: why a name is not a host name (a SAN's dNSName, ENGINE_FQDN), and ENGINE_FQDN unknown
+name-empty = empty
+name-line-break = contains a line break
+name-not-utf8 = contains a byte that is not UTF-8
+name-char = contains '{ $char }'
+name-codepoint = contains the character U+{ $code }
+name-too-long = { $len } characters, at most 253
+name-empty-label = empty label (leading, trailing or double dot)
+name-wildcard = '*' is only allowed as the whole leftmost label
+name-label-too-long = label of { $len } characters, at most 63
+name-hyphen = label '{ $label }' starts or ends with a hyphen
+name-numeric-tld = all-numeric top-level label (not an IP address either)
+fqdn-invalid = { $file }: ENGINE_FQDN { $value } is not a valid host name ({ $why }); fix it before issuing certificates for it
+fqdn-not-set = no ENGINE_FQDN in engine.conf.d
+fqdn-no-conf-dir = no engine.conf.d given (--engine-conf-dir)

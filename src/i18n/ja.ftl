@@ -1121,3 +1121,19 @@ missing-link = { $target } へのシンボリックリンクとしての { $path
 missing-found-link = { $target } へのリンク
 missing-found-file = 通常のファイル
 missing-host-link = { $path }({ $target } へのシンボリックリンク。4.4.6.5 以降の host-deploy が作成します)
+
+## 監査: 名前がホスト名でない理由(SAN の dNSName、ENGINE_FQDN)、ENGINE_FQDN が不明な理由
+name-empty = 空です
+name-line-break = 改行を含んでいます
+name-not-utf8 = UTF-8 ではないバイトを含んでいます
+name-char = '{ $char }' を含んでいます
+name-codepoint = 文字 U+{ $code } を含んでいます
+name-too-long = { $len } 文字あります(最大 253 文字)
+name-empty-label = 空のラベルがあります(先頭、末尾、または連続したドット)
+name-wildcard = '*' は左端のラベル全体としてのみ使用できます
+name-label-too-long = ラベルが { $len } 文字あります(最大 63 文字)
+name-hyphen = ラベル '{ $label }' がハイフンで始まるか終わっています
+name-numeric-tld = トップレベルのラベルが数字のみです(IP アドレスでもありません)
+fqdn-invalid = { $file }: ENGINE_FQDN { $value } は有効なホスト名ではありません({ $why })。証明書を発行する前に修正してください
+fqdn-not-set = engine.conf.d に ENGINE_FQDN がありません
+fqdn-no-conf-dir = engine.conf.d が指定されていません (--engine-conf-dir)
