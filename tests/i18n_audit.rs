@@ -425,8 +425,8 @@ fn quoted_in_reason(code: &str, reason: &str) -> Vec<String> {
 
 /// A copy of the `broken` sample with more files the audit cannot read: a dangling symlink
 /// inside the tree, a file too large to be a certificate, a PEM body that is not base64 and
-/// a PEM block that is not a certificate; without files the CA needs (`missing`); and an
-/// `ENGINE_FQDN` that is not a host name.
+/// a PEM block that is not a certificate; without files the CA needs (`missing`), with a
+/// serial.txt that is not hex; and an `ENGINE_FQDN` that is not a host name.
 fn more_broken() -> tempfile::TempDir {
     let root = common::scenario("broken");
     std::fs::write(
@@ -437,13 +437,14 @@ fn more_broken() -> tempfile::TempDir {
     .unwrap();
     let pki = root.path().join("etc/pki/ovirt-engine");
     for gone in [
-        "serial.txt",
+        "database.txt",
         "openssl.conf",
         ".truststore",
         "private/ca.pem",
     ] {
         std::fs::remove_file(pki.join(gone)).unwrap();
     }
+    std::fs::write(pki.join("serial.txt"), "zz\n").unwrap();
     let certs = pki.join("certs");
     std::os::unix::fs::symlink(certs.join("nowhere.cer"), certs.join("dangling.cer")).unwrap();
     std::fs::write(certs.join("huge.cer"), vec![b'A'; 4 * 1024 * 1024 + 1]).unwrap();
@@ -508,7 +509,10 @@ fn reasons_in_japanese_leave_no_english_sentence_of_rhv_pkis_own() {
                 "{s} {code} {path}: English words {left:?} of the reason {reason:?} left in {msg:?}"
             );
             checked += own.len();
-            if matches!(code, "unreadable" | "missing" | "engine-fqdn-unknown") {
+            if matches!(
+                code,
+                "unreadable" | "missing" | "engine-fqdn-unknown" | "index-invalid"
+            ) {
                 unreadable.insert(reason.to_string());
             }
         }
@@ -523,7 +527,8 @@ fn reasons_in_japanese_leave_no_english_sentence_of_rhv_pkis_own() {
         "file is larger than",
         "is not valid base64",
         "not a valid X.509 certificate",
-        "serial.txt (openssl ca cannot issue without it)",
+        "database.txt (openssl ca cannot issue without it)",
+        "'zz' is not a hex serial",
         "openssl.conf (the CA configuration)",
         ".truststore (the engine cannot verify vdsm or SSO over HTTPS)",
         "(the CA's private key; nothing can be signed)",

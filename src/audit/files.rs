@@ -177,7 +177,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                     "pki",
                     Problem::IndexInvalid {
                         line: *line,
-                        reason: reason.clone(),
+                        reason: reason.clone().into(),
                     },
                 );
             }
@@ -231,7 +231,12 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                 "pki",
                 Problem::IndexInvalid {
                     line: 1,
-                    reason: reason.to_string(),
+                    reason: Reason::said(match reason {
+                        conf::SerialError::Empty => Text::new("serial-empty"),
+                        conf::SerialError::NotHex { text } => {
+                            Text::new("serial-not-hex").arg("text", text)
+                        }
+                    }),
                 },
             ),
         },

@@ -334,7 +334,7 @@ pub enum Problem {
         /// 1-based line number.
         line: usize,
         /// What is wrong with it.
-        reason: String,
+        reason: Reason,
     },
     /// `serial.txt` is not above every serial in the index: the next issue would reuse a serial.
     SerialBehind {
@@ -630,7 +630,7 @@ impl Problem {
             }
             Problem::IndexInvalid { line, reason } => t("finding-index-invalid")
                 .arg("line", line)
-                .arg("reason", reason),
+                .arg_text("reason", reason.text()),
             Problem::SerialBehind {
                 serial_txt,
                 max_in_index,
@@ -1323,7 +1323,7 @@ mod tests {
             },
             Problem::IndexInvalid {
                 line: 3,
-                reason: s("bad status"),
+                reason: s("bad status").into(),
             },
             Problem::SerialBehind {
                 serial_txt: s("1000"),
@@ -1655,6 +1655,21 @@ mod tests {
                     .arg("target", "b")
                     .arg_text("found", t("missing-found-file")),
                 "/a as a symlink to b (found a regular file)".into(),
+            ),
+            (
+                t("serial-empty"),
+                crate::pki::conf::SerialError::Empty.to_string(),
+            ),
+            (
+                t("serial-not-hex").arg("text", "10zz"),
+                crate::pki::conf::SerialError::NotHex {
+                    text: "10zz".into(),
+                }
+                .to_string(),
+            ),
+            (
+                t("reason-pkey-failed"),
+                "openssl pkey failed (is openssl installed on the host?)".into(),
             ),
             (
                 t("missing-host-link")

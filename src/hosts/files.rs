@@ -96,6 +96,9 @@ const fn f(
 use CaKind::{Engine as E, Qemu as Q};
 use FileKind::*;
 
+/// What a host key's check says when the host's `openssl pkey` printed no reason.
+const PKEY_FAILED: &str = "openssl pkey failed (is openssl installed on the host?)";
+
 /// The 4.5 host layout (ovirt-host-deploy-*-certificates roles, vdsm pki.py).
 pub(crate) const SETS: &[HostSet] = &[
     HostSet {
@@ -728,7 +731,7 @@ fn parse_collect(specs: &[(char, &'static str)], out: &[u8]) -> Result<HostState
                     String::from_utf8_lossy(&dec(rest)?)
                         .lines()
                         .next()
-                        .unwrap_or("openssl pkey failed (is openssl installed on the host?)")
+                        .unwrap_or(PKEY_FAILED)
                         .to_string(),
                 )
             }
@@ -913,7 +916,12 @@ pub(crate) fn judge_host(
                             l,
                             &role,
                             Problem::HostKeyUnreadable {
-                                reason: e.clone().into(),
+                                // OpenSSL's words on the host, or rhv-pki's when it said none.
+                                reason: if e == PKEY_FAILED {
+                                    Reason::said(Text::new("reason-pkey-failed"))
+                                } else {
+                                    e.clone().into()
+                                },
                             },
                         );
                     }

@@ -1143,3 +1143,6 @@ name-numeric-tld = all-numeric top-level label (not an IP address either)
 fqdn-invalid = { $file }: ENGINE_FQDN { $value } is not a valid host name ({ $why }); fix it before issuing certificates for it
 fqdn-not-set = no ENGINE_FQDN in engine.conf.d
 fqdn-no-conf-dir = no engine.conf.d given (--engine-conf-dir)
+serial-empty = empty
+serial-not-hex = '{ $text }' is not a hex serial
+reason-pkey-failed = openssl pkey failed (is openssl installed on the host?)

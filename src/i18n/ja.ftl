@@ -1137,3 +1137,6 @@ name-numeric-tld = トップレベルのラベルが数字のみです(IP アド
 fqdn-invalid = { $file }: ENGINE_FQDN { $value } は有効なホスト名ではありません({ $why })。証明書を発行する前に修正してください
 fqdn-not-set = engine.conf.d に ENGINE_FQDN がありません
 fqdn-no-conf-dir = engine.conf.d が指定されていません (--engine-conf-dir)
+serial-empty = 空です
+serial-not-hex = '{ $text }' は 16 進数のシリアルではありません
+reason-pkey-failed = openssl pkey が失敗しました(ホストに openssl がインストールされていますか?)
