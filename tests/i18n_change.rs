@@ -776,3 +776,33 @@ fn a_change_and_its_rollback_report_in_japanese() {
     );
     assert_eq!(common::tree_state(&common::pki(root.path())), before);
 }
+
+#[test]
+fn a_pki_file_the_planner_cannot_read_is_said_in_japanese() {
+    // broken's jboss.p12 does not open with the configured password: the planner refuses.
+    let root = common::fixtures().join("broken");
+    let r = root.to_str().unwrap();
+    let args = ["resign", "--all", "--dry-run", "--root", r];
+    let en = run(Ask::C, &args);
+    let err = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let e = err(&en);
+    assert!(
+        e.contains("keys/jboss.p12: PKCS#12 cannot be opened with the configured password (wrong password or corrupt file): "),
+        "{e}"
+    );
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let ja = run(ask, &args);
+        assert_eq!(ja.status.code(), en.status.code(), "{}", text(&ja));
+        let j = err(&ja);
+        assert!(
+            j.contains("rhv-pki: エラー: ")
+                && j.contains("keys/jboss.p12: 設定されたパスワードで PKCS#12 を開けません"),
+            "{j}"
+        );
+        // rhv-pki's sentence is gone; OpenSSL's reason (after the last colon) stays as it came.
+        let (own, openssl) = e.trim_end().rsplit_once(": ").unwrap();
+        assert!(j.trim_end().ends_with(&format!(": {openssl}")), "{j}");
+        let left: BTreeSet<String> = words(&j).intersection(&words(own)).cloned().collect();
+        assert!(left.is_empty(), "{left:?} left in {j}");
+    }
+}

@@ -166,7 +166,7 @@ impl Error {
     /// [`detail`](Error::detail) as a catalogue message (`pki-error-…`): rhv-pki's own words
     /// in the reader's language, the evidence (OpenSSL's, the parser's, the system's words)
     /// quoted as it came. Its English is `detail().to_string()`, byte for byte.
-    pub(crate) fn detail_text(&self) -> Text {
+    pub fn detail_text(&self) -> Text {
         let t = Text::new;
         match self {
             Error::Io { source, .. } => {
@@ -212,8 +212,9 @@ impl Error {
         }
     }
 
-    /// The whole message (`Display`: `<path>: <detail>`) as a catalogue message.
-    pub(crate) fn text(&self) -> Text {
+    /// The whole message (`Display`: `<path>: <detail>`) as a catalogue message: the error
+    /// line in the admin's language, its English the `Display` byte for byte.
+    pub fn text(&self) -> Text {
         match self.path() {
             Some(p) => Text::new("pki-error-in-file")
                 .arg("path", p.display())
