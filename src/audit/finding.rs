@@ -1656,6 +1656,50 @@ mod tests {
                     .arg_text("found", t("missing-found-file")),
                 "/a as a symlink to b (found a regular file)".into(),
             ),
+            // hosts recover's plan (src/hosts/recover.rs).
+            (
+                t("recover-reason-finding")
+                    .arg("path", "/etc/pki/vdsm/certs/vdsmcert.pem")
+                    .arg("code", "missing-san")
+                    .arg_text("message", Problem::MissingSan.text()),
+                format!(
+                    "/etc/pki/vdsm/certs/vdsmcert.pem: missing-san ({})",
+                    Problem::MissingSan.message()
+                ),
+            ),
+            (
+                t("recover-note-vmconsole")
+                    .arg("path", "/etc/pki/vdsm/x-cert.pub")
+                    .arg_text("message", Problem::MissingSan.text()),
+                format!(
+                    "/etc/pki/vdsm/x-cert.pub: {} — vmconsole certificates are renewed by Enroll Certificate once the host is back",
+                    Problem::MissingSan.message()
+                ),
+            ),
+            (
+                t("recover-note-no-migrate-key").arg("key", "/k"),
+                "/k missing or unreadable: libvirt-migrate certificate not re-issued".into(),
+            ),
+            (
+                t("recover-note-no-ovn-key").arg("key", "/k"),
+                "/k missing or unreadable: OVN certificate not re-issued".into(),
+            ),
+            (
+                t("recover-note-not-vdsm-key")
+                    .arg("path", "/c")
+                    .arg("key", "/k"),
+                "/c: left alone, /k is not the vdsm key".into(),
+            ),
+            (
+                t("recover-note-key-missing")
+                    .arg("path", "/c")
+                    .arg("key", "/k"),
+                "/c: left alone, /k missing or unreadable".into(),
+            ),
+            (
+                t("recover-nothing-due"),
+                "nothing due (certificates valid, CA copies current)".into(),
+            ),
             (
                 t("serial-empty"),
                 crate::pki::conf::SerialError::Empty.to_string(),

@@ -1146,3 +1146,12 @@ fqdn-no-conf-dir = no engine.conf.d given (--engine-conf-dir)
 serial-empty = empty
 serial-not-hex = '{ $text }' is not a hex serial
 reason-pkey-failed = openssl pkey failed (is openssl installed on the host?)
+
+## recover: the plan's reasons, notes and skips (the JSON's English, byte for byte)
+recover-reason-finding = { $path }: { $code } ({ $message })
+recover-note-vmconsole = { $path }: { $message } — vmconsole certificates are renewed by Enroll Certificate once the host is back
+recover-note-no-migrate-key = { $key } missing or unreadable: libvirt-migrate certificate not re-issued
+recover-note-no-ovn-key = { $key } missing or unreadable: OVN certificate not re-issued
+recover-note-not-vdsm-key = { $path }: left alone, { $key } is not the vdsm key
+recover-note-key-missing = { $path }: left alone, { $key } missing or unreadable
+recover-nothing-due = nothing due (certificates valid, CA copies current)

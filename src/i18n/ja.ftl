@@ -1140,3 +1140,12 @@ fqdn-no-conf-dir = engine.conf.d が指定されていません (--engine-conf-d
 serial-empty = 空です
 serial-not-hex = '{ $text }' は 16 進数のシリアルではありません
 reason-pkey-failed = openssl pkey が失敗しました(ホストに openssl がインストールされていますか?)
+
+## recover: 計画の理由、注記、除外(JSON は英語のまま)
+recover-reason-finding = { $path }: { $code } ({ $message })
+recover-note-vmconsole = { $path }: { $message } — vmconsole の証明書は、ホストの復旧後に証明書の登録で更新されます
+recover-note-no-migrate-key = { $key } がないか読み取れません: libvirt-migrate の証明書は再発行しません
+recover-note-no-ovn-key = { $key } がないか読み取れません: OVN の証明書は再発行しません
+recover-note-not-vdsm-key = { $path }: { $key } は vdsm の鍵ではないため、そのままにします
+recover-note-key-missing = { $path }: { $key } がないか読み取れないため、そのままにします
+recover-nothing-due = 必要な作業はありません(証明書は有効で、CA のコピーも最新です)
