@@ -88,7 +88,7 @@ fn words(s: &str) -> BTreeSet<String> {
     .map(|t| t.trim_end_matches([':', '.', '!', '?']))
     .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
     // Terms the Japanese text keeps as they are (a product's own names).
-    .filter(|t| !matches!(*t, "legacy" | "keytool"))
+    .filter(|t| !matches!(*t, "legacy" | "keytool" | "vdsm" | "openssl"))
     .map(str::to_string)
     .collect()
 }
@@ -391,6 +391,155 @@ fn the_japanese_table_is_japanese_and_aligned_on_every_sample() {
     eprintln!("{findings} findings, {checked} English words looked for");
     assert!(findings >= 90, "{findings}");
     assert!(checked >= 600, "{checked}");
+}
+
+/// The parts of a finding's English `reason` that rhv-pki quotes from outside (and shows as
+/// they came in every language): a quoted value ('…'), what a parser, OpenSSL or the system
+/// said after a colon, and OpenSSL's own reason in the parentheses of a wrong PKCS#12
+/// password. Everything else in a reason is rhv-pki's own sentence.
+fn quoted_in_reason(code: &str, reason: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    // A reason naming its file first: the file is evidence, the rest is the reason.
+    let reason = match reason.split_once(": ") {
+        Some((file, rest)) if file.contains('/') => {
+            v.push(file.to_string());
+            rest
+        }
+        _ => reason,
+    };
+    v.extend(reason.split('\'').skip(1).step_by(2).map(str::to_string));
+    if let Some((_, said)) = reason.split_once(": ") {
+        v.push(said.to_string());
+    }
+    if code == "p12-unreadable" {
+        if let Some(openssl) = reason
+            .strip_suffix(')')
+            .and_then(|r| r.rsplit_once('('))
+            .map(|(_, o)| o)
+        {
+            v.push(openssl.to_string());
+        }
+    }
+    v
+}
+
+/// A copy of the `broken` sample with more files the audit cannot read: a dangling symlink
+/// inside the tree, a file too large to be a certificate, a PEM body that is not base64 and
+/// a PEM block that is not a certificate; without files the CA needs (`missing`), with a
+/// serial.txt that is not hex; and an `ENGINE_FQDN` that is not a host name.
+fn more_broken() -> tempfile::TempDir {
+    let root = common::scenario("broken");
+    std::fs::write(
+        root.path()
+            .join("etc/ovirt-engine/engine.conf.d/99-typo.conf"),
+        "ENGINE_FQDN=\"engine-bad.example.test,www\"\n",
+    )
+    .unwrap();
+    let pki = root.path().join("etc/pki/ovirt-engine");
+    for gone in [
+        "database.txt",
+        "openssl.conf",
+        ".truststore",
+        "private/ca.pem",
+    ] {
+        std::fs::remove_file(pki.join(gone)).unwrap();
+    }
+    std::fs::write(pki.join("serial.txt"), "zz\n").unwrap();
+    let certs = pki.join("certs");
+    std::os::unix::fs::symlink(certs.join("nowhere.cer"), certs.join("dangling.cer")).unwrap();
+    std::fs::write(certs.join("huge.cer"), vec![b'A'; 4 * 1024 * 1024 + 1]).unwrap();
+    std::fs::write(
+        certs.join("notbase64.cer"),
+        "-----BEGIN CERTIFICATE-----\n!!!! not base64 !!!!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    std::fs::write(
+        certs.join("notx509.cer"),
+        "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    root
+}
+
+/// Issue 19: an `unreadable` finding (and every other finding with a `reason`, and what a
+/// `missing` finding names) says rhv-pki's
+/// own words in Japanese; only what it quotes from outside (OpenSSL's, the parser's, the
+/// system's words, file names) stays as it came. The reason is not taken as evidence here,
+/// unlike in the table check: its words must be gone from the Japanese line.
+#[test]
+fn reasons_in_japanese_leave_no_english_sentence_of_rhv_pkis_own() {
+    let extra = more_broken();
+    let mut roots: Vec<(String, String)> =
+        vec![("broken+".into(), extra.path().to_str().unwrap().to_string())];
+    let copies: Vec<tempfile::TempDir> = samples().iter().map(|s| common::scenario(s)).collect();
+    for (s, c) in samples().into_iter().zip(&copies) {
+        roots.push((s, c.path().to_str().unwrap().to_string()));
+    }
+    let mut unreadable = BTreeSet::new();
+    let mut checked = 0;
+    for (s, r) in &roots {
+        let json = run(
+            Mode::C,
+            &["audit", "--root", r, "--at", AT, "--format", "json"],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&json.stdout)
+            .unwrap_or_else(|e| panic!("{s}: {e}: {}", text(&json)));
+        let ja = stdout(&run(Mode::FlagJa, &["audit", "--root", r, "--at", AT]));
+        for f in doc["findings"].as_array().unwrap() {
+            let Some(reason) = f["reason"].as_str().or(f["what"].as_str()) else {
+                continue;
+            };
+            let (code, path) = (f["code"].as_str().unwrap(), f["path"].as_str().unwrap());
+            let line = ja
+                .lines()
+                .find(|l| l.contains(code) && l.contains(&format!(" {path}: ")))
+                .unwrap_or_else(|| panic!("{s}: no line for {code} {path}:\n{ja}"));
+            let msg = line.split_once(&format!(" {path}: ")).unwrap().1;
+            assert!(has_japanese(msg), "{s}: {line}");
+            // Evidence: every field but the reason, and what the reason quotes from outside.
+            let mut ev: Vec<String> = evidence(f).into_iter().filter(|e| e != reason).collect();
+            ev.extend(quoted_in_reason(code, reason));
+            let own = words(&without(reason, &ev));
+            let left: BTreeSet<_> = words(&without(msg, &ev))
+                .intersection(&own)
+                .cloned()
+                .collect();
+            assert!(
+                left.is_empty(),
+                "{s} {code} {path}: English words {left:?} of the reason {reason:?} left in {msg:?}"
+            );
+            checked += own.len();
+            if matches!(
+                code,
+                "unreadable" | "missing" | "engine-fqdn-unknown" | "index-invalid"
+            ) {
+                unreadable.insert(reason.to_string());
+            }
+        }
+    }
+    eprintln!("{checked} English words of reasons looked for; unreadable: {unreadable:#?}");
+    // The broken sample and its additions: a truncated PEM, a file with no certificate, a
+    // dangling symlink, a file too large, bad base64 and bad DER.
+    for needle in [
+        "has no END line",
+        "no certificate found",
+        "dangling symlink to",
+        "file is larger than",
+        "is not valid base64",
+        "not a valid X.509 certificate",
+        "database.txt (openssl ca cannot issue without it)",
+        "'zz' is not a hex serial",
+        "openssl.conf (the CA configuration)",
+        ".truststore (the engine cannot verify vdsm or SSO over HTTPS)",
+        "(the CA's private key; nothing can be signed)",
+        "is not a valid host name (contains ',')",
+    ] {
+        assert!(
+            unreadable.iter().any(|r| r.contains(needle)),
+            "{needle}: {unreadable:?}"
+        );
+    }
+    assert!(checked >= 60, "{checked}");
 }
 
 #[test]

@@ -101,6 +101,56 @@ fn json_trio(args: &[&str]) -> Vec<Output> {
     );
 }
 
+/// The English words of `s`: lowercase ASCII-letter runs of 3 or more, not part of a
+/// technical token (one with `_ . - # / : = >` or a digit or an uppercase letter:
+/// `default_md`, `rhv-pki`, `notAfter`, `RSA-2048` stay as they are in every language).
+fn words(s: &str) -> BTreeSet<String> {
+    s.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '\'' | '"')
+    })
+    .map(|t| t.trim_end_matches([':', '.', '!', '?']))
+    .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
+    // Terms the Japanese text keeps as they are (products' and tools' own names).
+    .filter(|t| !matches!(*t, "legacy" | "keytool" | "ssh" | "vmconsole" | "apache"))
+    .map(str::to_string)
+    .collect()
+}
+
+/// Every string of a JSON document but its sentences (the `reason`, `reasons`, `notes` and
+/// `detail` the library writes in English): the evidence (names, paths, services, serials)
+/// a Japanese text shows as the English one does.
+fn json_evidence(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| json_evidence(x, out)),
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                if !matches!(k.as_str(), "reason" | "reasons" | "notes" | "detail") {
+                    json_evidence(x, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The English words of `en` (a command's English output) still in `ja` (the same command's
+/// Japanese output), beyond the evidence both show: the JSON document's values and the
+/// command line. Empty when every sentence of the plan was said in Japanese.
+fn english_left(ja: &str, en: &str, doc: &serde_json::Value, args: &[&str]) -> BTreeSet<String> {
+    let mut ev = Vec::new();
+    json_evidence(doc, &mut ev);
+    ev.extend(args.iter().map(|a| a.to_string()));
+    let allowed: BTreeSet<String> = ev.iter().flat_map(|e| words(e)).collect();
+    // A command in backquotes is a command in every language.
+    let prose = |s: &str| -> String { s.split('`').step_by(2).collect::<Vec<_>>().join(" ") };
+    words(&prose(ja))
+        .intersection(&words(&prose(en)))
+        .filter(|w| !allowed.contains(*w))
+        .cloned()
+        .collect()
+}
+
 /// The display column where `needle` starts in `line` (None when absent).
 fn col(line: &str, needle: &str) -> Option<usize> {
     line.find(needle).map(|i| width(&line[..i]))
@@ -191,11 +241,21 @@ fn check_plan_table(what: &str, ja: &str, plan: &serde_json::Value) {
 
 #[test]
 fn change_dry_runs_render_japanese_aligned_plans_and_the_same_json_in_every_language() {
+    // English words of the English plans looked for in the Japanese ones (beyond evidence).
+    let mut looked_for = 0;
     for sample in samples() {
         let root = common::fixtures().join(&sample);
         let r = root.to_str().unwrap();
         for (what, args) in [
             ("resign", vec!["resign", "--all", "--dry-run", "--root", r]),
+            (
+                "resign --force",
+                vec!["resign", "--all", "--force", "--dry-run", "--root", r],
+            ),
+            (
+                "resign named",
+                vec!["resign", "ca", "engine", "--dry-run", "--root", r],
+            ),
             ("renew", vec!["renew", "--dry-run", "--root", r]),
             ("conf", vec!["conf", "--dry-run", "--root", r]),
         ] {
@@ -249,6 +309,14 @@ fn change_dry_runs_render_japanese_aligned_plans_and_the_same_json_in_every_lang
                 );
             }
             check_plan_table(&what, &ja_text, plan);
+            // Every sentence of the plan (reasons, skips, notes) is said in Japanese: no
+            // English word of the English plan is left beyond the evidence both show.
+            let left = english_left(&ja_text, &en_text, &doc, &args);
+            assert!(
+                left.is_empty(),
+                "{what}: English words {left:?} left in the Japanese plan:\n{ja_text}"
+            );
+            looked_for += english_left(&en_text, &en_text, &doc, &args).len();
             // The locale and the flag say the same (same second: the dates are the JSON's).
             let same = |s: &str| {
                 s.lines()
@@ -263,6 +331,8 @@ fn change_dry_runs_render_japanese_aligned_plans_and_the_same_json_in_every_lang
             );
         }
     }
+    eprintln!("{looked_for} English words looked for in the Japanese plans");
+    assert!(looked_for >= 500, "{looked_for}");
 }
 
 #[test]
@@ -468,6 +538,110 @@ fn an_enroll_plan_against_the_simulator_is_japanese_aligned_and_its_json_the_sam
     assert_eq!(plan["kind"], "EnrollPlan", "{plan}");
 }
 
+/// Hosts `hosts enroll` leaves out, one of each reason: a VM load the cluster cannot take
+/// (host1), a pinned VM (host2), a non-responsive and an install_failed host, the only Up host
+/// of a cluster (b1).
+const LEFT_OUT: &str = r#"
+[[clusters]]
+name = "Default"
+[[clusters]]
+name = "Edge"
+[[hosts]]
+name = "host1"
+cluster = "Default"
+memory_mib = 32768
+[[hosts]]
+name = "host2"
+cluster = "Default"
+memory_mib = 8192
+[[hosts]]
+name = "host3"
+cluster = "Default"
+memory_mib = 8192
+[[hosts]]
+name = "a4"
+cluster = "Default"
+status = "non_responsive"
+[[hosts]]
+name = "a5"
+cluster = "Default"
+status = "install_failed"
+[[hosts]]
+name = "b1"
+cluster = "Edge"
+[[vms]]
+name = "big"
+host = "host1"
+memory_mib = 30720
+[[vms]]
+name = "db7"
+host = "host2"
+memory_mib = 1024
+affinity = "pinned"
+"#;
+
+#[test]
+fn the_hosts_enroll_leaves_out_say_why_in_japanese() {
+    use common::sim::Sim;
+    let sim = Sim::start("4.5-modern", LEFT_OUT, 0.01);
+    let mut args: Vec<String> = ["hosts", "enroll", "--dry-run", "--all-hosts"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(sim.engine_args());
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut j = a.clone();
+    j.extend(["--format", "json"]);
+    let doc = run(Ask::C, &j);
+    common::ok(&doc);
+    let doc: serde_json::Value = serde_json::from_slice(&doc.stdout).unwrap();
+    let en = run(Ask::C, &a);
+    common::ok(&en);
+    let ja = run(Ask::JaFlag, &a);
+    common::ok(&ja);
+    let (e, t) = (stdout(&en), stdout(&ja));
+    // Every kind of reason is there (in the English JSON), each said in Japanese.
+    let why = |n: &str| {
+        doc["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == n)
+            .map(|s| s["reason"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{n} not left out: {doc}"))
+    };
+    for (host, english, japanese) in [
+        ("host1", "do not fit", "他の Up のホストに収まりません"),
+        (
+            "host2",
+            "is pinned to this host",
+            "このホストに固定されています",
+        ),
+        (
+            "a4",
+            "non_responsive: the Manager cannot reach it",
+            "Manager がホストに接続できません",
+        ),
+        (
+            "a5",
+            "status is install_failed",
+            "ステータスが install_failed です",
+        ),
+        (
+            "b1",
+            "the only Up host of cluster Edge",
+            "クラスター Edge で唯一の Up のホストです",
+        ),
+    ] {
+        assert!(why(host).contains(english), "{host}: {}", why(host));
+        assert!(t.contains(japanese), "{host}: {japanese:?} missing:\n{t}");
+    }
+    let left = english_left(&t, &e, &doc, &a);
+    assert!(left.is_empty(), "English words {left:?} left in:\n{t}");
+    let n = english_left(&e, &e, &doc, &a).len();
+    assert!(n >= 30, "{n}: {e}");
+}
+
 #[test]
 fn the_maintenance_cycle_reports_in_japanese_with_the_same_json() {
     use common::manager::Manager;
@@ -601,4 +775,34 @@ fn a_change_and_its_rollback_report_in_japanese() {
         "{t}"
     );
     assert_eq!(common::tree_state(&common::pki(root.path())), before);
+}
+
+#[test]
+fn a_pki_file_the_planner_cannot_read_is_said_in_japanese() {
+    // broken's jboss.p12 does not open with the configured password: the planner refuses.
+    let root = common::fixtures().join("broken");
+    let r = root.to_str().unwrap();
+    let args = ["resign", "--all", "--dry-run", "--root", r];
+    let en = run(Ask::C, &args);
+    let err = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let e = err(&en);
+    assert!(
+        e.contains("keys/jboss.p12: PKCS#12 cannot be opened with the configured password (wrong password or corrupt file): "),
+        "{e}"
+    );
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let ja = run(ask, &args);
+        assert_eq!(ja.status.code(), en.status.code(), "{}", text(&ja));
+        let j = err(&ja);
+        assert!(
+            j.contains("rhv-pki: エラー: ")
+                && j.contains("keys/jboss.p12: 設定されたパスワードで PKCS#12 を開けません"),
+            "{j}"
+        );
+        // rhv-pki's sentence is gone; OpenSSL's reason (after the last colon) stays as it came.
+        let (own, openssl) = e.trim_end().rsplit_once(": ").unwrap();
+        assert!(j.trim_end().ends_with(&format!(": {openssl}")), "{j}");
+        let left: BTreeSet<String> = words(&j).intersection(&words(own)).cloned().collect();
+        assert!(left.is_empty(), "{left:?} left in {j}");
+    }
 }

@@ -841,6 +841,34 @@ fn recover_dry_run_prints_the_plan_and_changes_nothing() {
         "{ja}"
     );
     assert!(!ja.contains("then: systemctl"), "{ja}");
+    // Why the host is recovered: the findings' messages in Japanese too (the codes and
+    // paths as they are), none of the English message's words left.
+    let msgs = |t: &str, head: &str| -> Vec<String> {
+        t.lines()
+            .filter_map(|l| l.trim_start().strip_prefix(head))
+            .map(|r| {
+                let (_, m) = r.split_once(" (").unwrap_or_else(|| panic!("{r}"));
+                m.strip_suffix(')').unwrap_or(m).to_string()
+            })
+            .collect()
+    };
+    let (en_why, ja_why) = (msgs(&text, "why: "), msgs(&ja, "理由: "));
+    assert!(!en_why.is_empty(), "{text}");
+    assert_eq!(en_why.len(), ja_why.len(), "{ja}");
+    let words = |s: &str| -> std::collections::BTreeSet<String> {
+        s.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+            .map(|t| t.trim_end_matches([':', '.']))
+            .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
+            .map(str::to_string)
+            .collect()
+    };
+    for (e, j) in en_why.iter().zip(&ja_why) {
+        let left: Vec<String> = words(j).intersection(&words(e)).cloned().collect();
+        assert!(
+            left.is_empty() && e != j,
+            "{left:?}: {e:?} in Japanese is {j:?}"
+        );
+    }
     let plan_hosts = |extra: &[&str]| {
         let mut e = vec!["--dry-run", "--format", "json"];
         e.extend(extra);

@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use super::finding::{Found, Problem, Role, Severity};
+use super::finding::{Found, Problem, Reason, Role, Severity};
 use super::judge::Out;
+use crate::i18n::Text;
 use crate::pki::catalog;
 use crate::pki::cert;
 use crate::pki::conf;
@@ -104,7 +105,7 @@ pub(super) fn check_openssl_conf(out: &mut Out, dir: &Path) {
             "openssl.conf",
             "pki",
             Problem::Missing {
-                what: "openssl.conf (the CA configuration)".into(),
+                what: Reason::said(Text::new("missing-openssl-conf")),
             },
         ),
         Err(e) => out.finding(
@@ -112,7 +113,7 @@ pub(super) fn check_openssl_conf(out: &mut Out, dir: &Path) {
             "openssl.conf",
             "pki",
             Problem::Unreadable {
-                reason: e.to_string(),
+                reason: Reason::said(crate::i18n::io_error(&e)),
             },
         ),
     }
@@ -176,7 +177,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                     "pki",
                     Problem::IndexInvalid {
                         line: *line,
-                        reason: reason.clone(),
+                        reason: reason.clone().into(),
                     },
                 );
             }
@@ -188,7 +189,9 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                 "database.txt",
                 "pki",
                 Problem::Missing {
-                    what: "database.txt (openssl ca cannot issue without it)".into(),
+                    what: Reason::said(
+                        Text::new("missing-ca-database").arg("file", "database.txt"),
+                    ),
                 },
             );
             None
@@ -199,7 +202,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                 "database.txt",
                 "pki",
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: Reason::said(crate::i18n::io_error(&e)),
                 },
             );
             None
@@ -228,7 +231,12 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                 "pki",
                 Problem::IndexInvalid {
                     line: 1,
-                    reason: reason.to_string(),
+                    reason: Reason::said(match reason {
+                        conf::SerialError::Empty => Text::new("serial-empty"),
+                        conf::SerialError::NotHex { text } => {
+                            Text::new("serial-not-hex").arg("text", text)
+                        }
+                    }),
                 },
             ),
         },
@@ -237,7 +245,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
             "serial.txt",
             "pki",
             Problem::Missing {
-                what: "serial.txt (openssl ca cannot issue without it)".into(),
+                what: Reason::said(Text::new("missing-ca-database").arg("file", "serial.txt")),
             },
         ),
         Err(e) => out.finding(
@@ -245,7 +253,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
             "serial.txt",
             "pki",
             Problem::Unreadable {
-                reason: e.to_string(),
+                reason: Reason::said(crate::i18n::io_error(&e)),
             },
         ),
     }

@@ -76,6 +76,35 @@ impl Reason {
     }
 }
 
+/// Why a name is not a host name ([`conf::NameError`](crate::pki::conf::NameError)) as a
+/// catalogue message; its English is the error's `Display`.
+pub(crate) fn name_error_text(e: &crate::pki::conf::NameError) -> Text {
+    use crate::pki::conf::NameError as N;
+    let t = Text::new;
+    match e {
+        N::Empty => t("name-empty"),
+        N::Character('\n' | '\r') => t("name-line-break"),
+        N::Character('\u{fffd}') => t("name-not-utf8"),
+        N::Character(c) if c.is_ascii_graphic() || *c == ' ' => t("name-char").arg("char", c),
+        N::Character(c) => t("name-codepoint").arg("code", format!("{:04X}", *c as u32)),
+        N::TooLong { len } => t("name-too-long").arg("len", len),
+        N::EmptyLabel => t("name-empty-label"),
+        N::Wildcard => t("name-wildcard"),
+        N::LabelTooLong { len } => t("name-label-too-long").arg("len", len),
+        N::Hyphen { label } => t("name-hyphen").arg("label", label),
+        N::NumericTld => t("name-numeric-tld"),
+    }
+}
+
+/// An `ENGINE_FQDN` that is not a host name
+/// ([`conf::FqdnError`](crate::pki::conf::FqdnError)) as a catalogue message.
+pub(crate) fn fqdn_error_text(e: &crate::pki::conf::FqdnError) -> Text {
+    Text::new("fqdn-invalid")
+        .arg("file", &e.file)
+        .arg("value", crate::pki::conf::escape(&e.value))
+        .arg_text("why", name_error_text(&e.why))
+}
+
 impl From<String> for Reason {
     fn from(english: String) -> Reason {
         Reason {
@@ -159,7 +188,7 @@ pub enum Problem {
         /// The offending SAN entry.
         name: String,
         /// Why it is not a valid DNS name or address.
-        reason: String,
+        reason: Reason,
     },
     /// A web certificate valid longer than 398 days (Safari / CA/B rule).
     WebValidityTooLong {
@@ -285,13 +314,15 @@ pub enum Problem {
     },
     /// A file the audit needs cannot be read.
     Unreadable {
-        /// The I/O or parse error.
-        reason: String,
+        /// The I/O or parse error (rhv-pki's words a catalogue message, the system's or
+        /// OpenSSL's quoted as they came).
+        reason: Reason,
     },
     /// A file the catalog expects is absent.
     Missing {
-        /// The file or item that is missing.
-        what: String,
+        /// The file or item that is missing (what it is for in rhv-pki's words, a
+        /// catalogue message).
+        what: Reason,
     },
     /// A symbolic link points outside the PKI dir.
     SymlinkOutsideTree {
@@ -303,7 +334,7 @@ pub enum Problem {
         /// 1-based line number.
         line: usize,
         /// What is wrong with it.
-        reason: String,
+        reason: Reason,
     },
     /// `serial.txt` is not above every serial in the index: the next issue would reuse a serial.
     SerialBehind {
@@ -315,7 +346,7 @@ pub enum Problem {
     /// `ENGINE_FQDN` could not be found in engine.conf.d: the SAN cannot be checked.
     EngineFqdnUnknown {
         /// Why (no file, no setting).
-        reason: String,
+        reason: Reason,
     },
     /// A TLS endpoint serves another certificate than the file its service reads (the
     /// service was not restarted after the change): `audit --probe`, the cycle's verify step.
@@ -381,8 +412,8 @@ pub enum Problem {
     },
     /// A host key file cannot be read or is not a private key (checked on the host).
     HostKeyUnreadable {
-        /// The error reading or parsing the host key.
-        reason: String,
+        /// The error reading or parsing the host key (OpenSSL's on the host).
+        reason: Reason,
     },
     /// An rhv-pki change was interrupted (its backup's journal has no end mark): the PKI may
     /// be half-written until `command` (or the next change) undoes it.
@@ -434,7 +465,7 @@ pub enum Problem {
         /// The CA it should equal (catalog name).
         ca: String,
         /// How it differs (serial, key, validity).
-        reason: String,
+        reason: Reason,
         /// Same public key (an older copy of the same CA: peers still verify) or another CA.
         same_key: bool,
     },
@@ -533,7 +564,7 @@ impl Problem {
                 .arg("expected", expected),
             Problem::SanInvalid { name, reason } => t("finding-san-invalid")
                 .arg("name", name)
-                .arg("reason", reason),
+                .arg_text("reason", reason.text()),
             Problem::WebValidityTooLong { days, max_days } => t("finding-web-validity-too-long")
                 .arg("days", days)
                 .arg("max_days", max_days),
@@ -590,14 +621,16 @@ impl Problem {
             Problem::CaCopyMismatch { copy, ca } => t("finding-ca-copy-mismatch")
                 .arg("copy", copy)
                 .arg("ca", ca),
-            Problem::Unreadable { reason } => t("finding-unreadable").arg("reason", reason),
-            Problem::Missing { what } => t("finding-missing").arg("what", what),
+            Problem::Unreadable { reason } => {
+                t("finding-unreadable").arg_text("reason", reason.text())
+            }
+            Problem::Missing { what } => t("finding-missing").arg_text("what", what.text()),
             Problem::SymlinkOutsideTree { target } => {
                 t("finding-symlink-outside-tree").arg("target", target)
             }
             Problem::IndexInvalid { line, reason } => t("finding-index-invalid")
                 .arg("line", line)
-                .arg("reason", reason),
+                .arg_text("reason", reason.text()),
             Problem::SerialBehind {
                 serial_txt,
                 max_in_index,
@@ -605,7 +638,7 @@ impl Problem {
                 .arg("serial_txt", serial_txt)
                 .arg("max_in_index", max_in_index),
             Problem::EngineFqdnUnknown { reason } => {
-                t("finding-engine-fqdn-unknown").arg("reason", reason)
+                t("finding-engine-fqdn-unknown").arg_text("reason", reason.text())
             }
             Problem::RestartNeeded {
                 endpoint,
@@ -656,7 +689,7 @@ impl Problem {
                 .arg("mode", mode)
                 .arg("expected", expected),
             Problem::HostKeyUnreadable { reason } => {
-                t("finding-host-key-unreadable").arg("reason", reason)
+                t("finding-host-key-unreadable").arg_text("reason", reason.text())
             }
             Problem::InterruptedChange {
                 backup,
@@ -696,7 +729,7 @@ impl Problem {
             })
             .arg("alias", alias)
             .arg("ca", ca)
-            .arg("reason", reason),
+            .arg_text("reason", reason.text()),
             Problem::P12PasswordWrong { source, files } => t("finding-p12-password-wrong")
                 .arg("source", source)
                 .arg("files", files),
@@ -1211,7 +1244,7 @@ mod tests {
             },
             Problem::SanInvalid {
                 name: s("a,b"),
-                reason: s("comma"),
+                reason: s("comma").into(),
             },
             Problem::WebValidityTooLong {
                 days: 1801,
@@ -1280,24 +1313,24 @@ mod tests {
                 ca: s("ca.pem"),
             },
             Problem::Unreadable {
-                reason: s("no certificate found"),
+                reason: s("no certificate found").into(),
             },
             Problem::Missing {
-                what: s("certs/x.cer"),
+                what: s("certs/x.cer").into(),
             },
             Problem::SymlinkOutsideTree {
                 target: s("/tmp/x"),
             },
             Problem::IndexInvalid {
                 line: 3,
-                reason: s("bad status"),
+                reason: s("bad status").into(),
             },
             Problem::SerialBehind {
                 serial_txt: s("1000"),
                 max_in_index: s("1005"),
             },
             Problem::EngineFqdnUnknown {
-                reason: s("no engine.conf.d"),
+                reason: s("no engine.conf.d").into(),
             },
             Problem::RestartNeeded {
                 endpoint: s("apache"),
@@ -1327,7 +1360,7 @@ mod tests {
                 expected: s("0440"),
             },
             Problem::HostKeyUnreadable {
-                reason: s("not a key"),
+                reason: s("not a key").into(),
             },
             Problem::InterruptedChange {
                 backup: s("20260101-000000"),
@@ -1369,7 +1402,7 @@ mod tests {
             v.push(Problem::TruststoreStale {
                 alias: s("cacert"),
                 ca: s("ca.pem"),
-                reason: s("r"),
+                reason: s("r").into(),
                 same_key,
             });
         }
@@ -1484,6 +1517,308 @@ mod tests {
             limit: 1,
         };
         assert!(big.message().contains("18446744073709551615"));
+    }
+
+    /// The reasons the audit words itself inside `unreadable`, `host-key-unreadable`,
+    /// `truststore-stale` and `missing`: their English (the JSON) is the text of before, byte for byte, and
+    /// each has its Japanese entry (nested messages included).
+    #[test]
+    fn said_reasons_keep_their_english_and_have_japanese() {
+        use crate::i18n::{Arg, Lang, Messages, Value};
+        fn strict(m: &Messages, t: &Text) -> String {
+            let owned: Vec<(&str, String)> = t
+                .args
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::Str(s) => (*k, s.clone()),
+                    Value::Text(n) => (*k, strict(m, n)),
+                })
+                .collect();
+            let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+            m.try_fmt(t.key, &args)
+                .unwrap_or_else(|e| panic!("{:?}: {}", m.lang(), e.why))
+        }
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let t = Text::new;
+        let io = std::io::Error::from_raw_os_error(13);
+        let desc = |sub: &str| {
+            t("reason-cert-described")
+                .arg("subject", sub)
+                .arg("serial", "1000")
+                .arg("fingerprint", "7a30684e98043d5d")
+        };
+        let cases: Vec<(Text, String)> = vec![
+            (
+                t("reason-dangling-symlink").arg("target", "/etc/pki/x.pem"),
+                "dangling symlink to /etc/pki/x.pem".into(),
+            ),
+            (
+                t("reason-internal-error"),
+                "internal error while auditing this file".into(),
+            ),
+            (
+                t("reason-internal-error-panic").arg("panic", "index out of bounds"),
+                "internal error while auditing this file: index out of bounds".into(),
+            ),
+            (
+                t("reason-truststore-unreadable")
+                    .arg("error", "keystore password was incorrect")
+                    .arg_text("origin", t("reason-password-default")),
+                "keystore password was incorrect (password from oVirt's default)".into(),
+            ),
+            (
+                t("reason-truststore-unreadable")
+                    .arg("error", "truncated JKS data")
+                    .arg_text(
+                        "origin",
+                        t("reason-verbatim").arg("reason", "/etc/x/10-setup-pki.conf"),
+                    ),
+                "truncated JKS data (password from /etc/x/10-setup-pki.conf)".into(),
+            ),
+            (
+                t("reason-truststore-holds")
+                    .arg_text("held", desc("US/e.test/a.1"))
+                    .arg("file", "ca.pem")
+                    .arg_text("ca", t("reason-cert-unparsable")),
+                format!(
+                    "the store holds {} (serial {}, SHA-256 {}…), {} is {}",
+                    "US/e.test/a.1", "1000", "7a30684e98043d5d", "ca.pem", "unparsable certificate"
+                ),
+            ),
+            (
+                t("reason-not-openssh-cert").arg("error", "invalid label"),
+                "not an OpenSSH certificate: invalid label".into(),
+            ),
+            (
+                t("reason-not-openssh-public-key-in")
+                    .arg("file", "/etc/pki/ovirt-vmconsole/ca.pub"),
+                "/etc/pki/ovirt-vmconsole/ca.pub: not an OpenSSH public key".into(),
+            ),
+            (
+                t("reason-not-openssh-cert-in").arg("file", "/etc/pki/x-cert.pub"),
+                "/etc/pki/x-cert.pub: not an OpenSSH certificate".into(),
+            ),
+            (crate::i18n::io_error(&io), io.to_string()),
+            // What a `missing` finding names.
+            (
+                t("missing-ca"),
+                "ca.pem (the engine CA; nothing can be verified)".into(),
+            ),
+            (
+                t("missing-truststore"),
+                ".truststore (the engine cannot verify vdsm or SSO over HTTPS)".into(),
+            ),
+            (
+                t("missing-openssl-conf"),
+                "openssl.conf (the CA configuration)".into(),
+            ),
+            (
+                t("missing-ca-database").arg("file", "serial.txt"),
+                "serial.txt (openssl ca cannot issue without it)".into(),
+            ),
+            (
+                t("missing-p12-key"),
+                "private key inside the PKCS#12".into(),
+            ),
+            (
+                t("missing-p12-cert"),
+                "certificate inside the PKCS#12".into(),
+            ),
+            (
+                t("missing-key-store").arg("file", "keys/apache.p12"),
+                "keys/apache.p12 (the entity's key store)".into(),
+            ),
+            (
+                t("missing-ca-key").arg("file", "private/ca.pem"),
+                "private/ca.pem (the CA's private key; nothing can be signed)".into(),
+            ),
+            (
+                t("missing-apache-ca"),
+                "apache-ca.pem (httpd's SSLCACertificateFile)".into(),
+            ),
+            (
+                t("missing-vmconsole")
+                    .arg("file", "certs/vmconsole-proxy-user-cert.pub")
+                    .arg("entity", "vmconsole-proxy-user"),
+                "certs/vmconsole-proxy-user-cert.pub (certs/vmconsole-proxy-user.pub is there: the vmconsole proxy is set up)".into(),
+            ),
+            (
+                t("missing-link")
+                    .arg("path", "/etc/pki/vdsm/libvirt-spice/ca-cert.pem")
+                    .arg("target", "../certs/cacert.pem")
+                    .arg_text("found", t("missing-found-link").arg("target", "/x")),
+                "/etc/pki/vdsm/libvirt-spice/ca-cert.pem as a symlink to ../certs/cacert.pem (found a link to /x)".into(),
+            ),
+            (
+                t("missing-link")
+                    .arg("path", "/a")
+                    .arg("target", "b")
+                    .arg_text("found", t("missing-found-file")),
+                "/a as a symlink to b (found a regular file)".into(),
+            ),
+            // hosts recover's plan (src/hosts/recover.rs).
+            (
+                t("recover-reason-finding")
+                    .arg("path", "/etc/pki/vdsm/certs/vdsmcert.pem")
+                    .arg("code", "missing-san")
+                    .arg_text("message", Problem::MissingSan.text()),
+                format!(
+                    "/etc/pki/vdsm/certs/vdsmcert.pem: missing-san ({})",
+                    Problem::MissingSan.message()
+                ),
+            ),
+            (
+                t("recover-note-vmconsole")
+                    .arg("path", "/etc/pki/vdsm/x-cert.pub")
+                    .arg_text("message", Problem::MissingSan.text()),
+                format!(
+                    "/etc/pki/vdsm/x-cert.pub: {} — vmconsole certificates are renewed by Enroll Certificate once the host is back",
+                    Problem::MissingSan.message()
+                ),
+            ),
+            (
+                t("recover-note-no-migrate-key").arg("key", "/k"),
+                "/k missing or unreadable: libvirt-migrate certificate not re-issued".into(),
+            ),
+            (
+                t("recover-note-no-ovn-key").arg("key", "/k"),
+                "/k missing or unreadable: OVN certificate not re-issued".into(),
+            ),
+            (
+                t("recover-note-not-vdsm-key")
+                    .arg("path", "/c")
+                    .arg("key", "/k"),
+                "/c: left alone, /k is not the vdsm key".into(),
+            ),
+            (
+                t("recover-note-key-missing")
+                    .arg("path", "/c")
+                    .arg("key", "/k"),
+                "/c: left alone, /k missing or unreadable".into(),
+            ),
+            (
+                t("recover-nothing-due"),
+                "nothing due (certificates valid, CA copies current)".into(),
+            ),
+            (
+                t("serial-empty"),
+                crate::pki::conf::SerialError::Empty.to_string(),
+            ),
+            (
+                t("serial-not-hex").arg("text", "10zz"),
+                crate::pki::conf::SerialError::NotHex {
+                    text: "10zz".into(),
+                }
+                .to_string(),
+            ),
+            (
+                t("reason-pkey-failed"),
+                "openssl pkey failed (is openssl installed on the host?)".into(),
+            ),
+            (
+                t("missing-host-link")
+                    .arg("path", "/a")
+                    .arg("target", "b"),
+                "/a (symlink to b, created by host-deploy since 4.4.6.5)".into(),
+            ),
+        ];
+        for (text, old) in cases {
+            let reason = Reason::said(text.clone());
+            assert_eq!(strict(&en, &text), old);
+            assert_eq!(reason.as_str(), old);
+            for p in [
+                Problem::Missing {
+                    what: reason.clone(),
+                },
+                Problem::Unreadable {
+                    reason: reason.clone(),
+                },
+                Problem::HostKeyUnreadable {
+                    reason: reason.clone(),
+                },
+            ] {
+                // The JSON: the reason as a string, the message with it as before.
+                let v = serde_json::to_value(&p).unwrap();
+                let field = if p.code() == "missing" {
+                    "what"
+                } else {
+                    "reason"
+                };
+                assert_eq!(v[field], old.as_str());
+                assert!(p.message().ends_with(&old), "{}", p.message());
+            }
+            let j = strict(&ja, &text);
+            if text.key != "reason-verbatim" && !text.key.starts_with("io-") {
+                assert_ne!(j, old);
+                assert!(
+                    j.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)
+                        || ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{}: {j}",
+                    text.key
+                );
+            }
+        }
+    }
+
+    /// Why a name is not a host name: the English is the error's text of before, byte for
+    /// byte, and each has Japanese.
+    #[test]
+    fn name_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::{Lang, Messages};
+        use crate::pki::conf::{FqdnError, NameError as N};
+        let ja = Messages::new(Lang::Ja);
+        let all = [
+            N::Empty,
+            N::Character('\n'),
+            N::Character('\u{fffd}'),
+            N::Character(','),
+            N::Character('\u{7}'),
+            N::TooLong { len: 300 },
+            N::EmptyLabel,
+            N::Wildcard,
+            N::LabelTooLong { len: 64 },
+            N::Hyphen { label: "-a".into() },
+            N::NumericTld,
+        ];
+        for e in all {
+            let t = name_error_text(&e);
+            assert_eq!(t.english(), e.to_string());
+            let j = ja.try_fmt(
+                t.key,
+                &t.args
+                    .iter()
+                    .map(|(k, v)| match v {
+                        crate::i18n::Value::Str(s) => (*k, crate::i18n::Arg::Str(s)),
+                        crate::i18n::Value::Text(_) => unreachable!(),
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            let j = j.unwrap_or_else(|e| panic!("{}", e.why));
+            assert_ne!(j, e.to_string());
+            let f = FqdnError {
+                file: "/etc/ovirt-engine/engine.conf.d/10-setup-protocols.conf".into(),
+                value: "a,b\n".into(),
+                why: e,
+            };
+            assert_eq!(fqdn_error_text(&f).english(), f.to_string());
+            let p = Problem::EngineFqdnUnknown {
+                reason: Reason::said(fqdn_error_text(&f)),
+            };
+            assert_eq!(
+                serde_json::to_value(&p).unwrap()["reason"],
+                f.to_string().as_str()
+            );
+        }
+        for (t, old) in [
+            (Text::new("fqdn-not-set"), "no ENGINE_FQDN in engine.conf.d"),
+            (
+                Text::new("fqdn-no-conf-dir"),
+                "no engine.conf.d given (--engine-conf-dir)",
+            ),
+        ] {
+            assert_eq!(t.english(), old);
+            assert_ne!(t.render(&ja), old);
+        }
     }
 
     #[test]

@@ -82,16 +82,12 @@ impl Out {
 
 /// A reader error as a finding's reason: without the file's name when it is the file the
 /// finding is about (`path`, relative to the PKI dir), else in full (a symlink led elsewhere).
-pub(super) fn reason(e: &Error, path: &str) -> String {
+pub(super) fn reason(e: &Error, path: &str) -> Reason {
     let names_it = e.path().is_some_and(|p| {
         let p = p.to_string_lossy();
         !path.is_empty() && (p == path || p.ends_with(&format!("/{path}")))
     });
-    if names_it {
-        e.detail().to_string()
-    } else {
-        e.to_string()
-    }
+    Reason::said(if names_it { e.detail_text() } else { e.text() })
 }
 
 pub(super) fn rel(cfg: &AuditConfig, p: &Path) -> String {
@@ -209,7 +205,7 @@ impl Ctx<'_> {
                     &r,
                     role,
                     Problem::Unreadable {
-                        reason: format!("dangling symlink to {t}"),
+                        reason: Reason::said(Text::new("reason-dangling-symlink").arg("target", t)),
                     },
                 );
                 None
@@ -384,7 +380,7 @@ impl Ctx<'_> {
                         &rname,
                         Problem::SanInvalid {
                             name: conf::escape(d),
-                            reason: reason.to_string(),
+                            reason: Reason::said(super::finding::name_error_text(&reason)),
                         },
                     );
                 }
@@ -692,7 +688,7 @@ impl Ctx<'_> {
                                 p12_rel,
                                 rname,
                                 Problem::Missing {
-                                    what: "private key inside the PKCS#12".into(),
+                                    what: Reason::said(Text::new("missing-p12-key")),
                                 },
                             );
                         }
@@ -702,7 +698,7 @@ impl Ctx<'_> {
                                 p12_rel,
                                 rname,
                                 Problem::Missing {
-                                    what: "certificate inside the PKCS#12".into(),
+                                    what: Reason::said(Text::new("missing-p12-cert")),
                                 },
                             );
                         }
@@ -731,7 +727,7 @@ impl Ctx<'_> {
                             Error::Pkcs12Open { reason, .. } => Reason::said(
                                 Text::new("reason-p12-wrong-password").arg("reason", reason),
                             ),
-                            other => reason(&other, p12_rel).into(),
+                            other => reason(&other, p12_rel),
                         };
                         // Only report it once if the DER walk already said it is not PKCS#12.
                         if !out
@@ -758,7 +754,7 @@ impl Ctx<'_> {
                 p12_rel,
                 rname,
                 Problem::Missing {
-                    what: format!("{p12_rel} (the entity's key store)"),
+                    what: Reason::said(Text::new("missing-key-store").arg("file", p12_rel)),
                 },
             );
         }
@@ -797,7 +793,7 @@ impl Ctx<'_> {
                 cer_rel,
                 rname,
                 Problem::Missing {
-                    what: cer_rel.clone(),
+                    what: cer_rel.clone().into(),
                 },
             );
         }
@@ -906,7 +902,7 @@ impl Ctx<'_> {
                     &key_rel,
                     rname,
                     Problem::Missing {
-                        what: key_rel.clone(),
+                        what: key_rel.clone().into(),
                     },
                 );
             } else {
@@ -999,7 +995,7 @@ impl Ctx<'_> {
                 def.key,
                 def.name,
                 Problem::Missing {
-                    what: format!("{} (the CA's private key; nothing can be signed)", def.key),
+                    what: Reason::said(Text::new("missing-ca-key").arg("file", def.key)),
                 },
             );
         }
@@ -1047,7 +1043,7 @@ impl Ctx<'_> {
                 "apache-ca.pem",
                 role,
                 Problem::Missing {
-                    what: "apache-ca.pem (httpd's SSLCACertificateFile)".into(),
+                    what: Reason::said(Text::new("missing-apache-ca")),
                 },
             );
             return;
@@ -1225,19 +1221,22 @@ mod tests {
             reason: "PEM block x".into(),
         };
         let full = e("testdata/pki/broken/etc/pki/ovirt-engine/certs/reports.cer");
-        assert_eq!(reason(&full, "certs/reports.cer"), "PEM block x");
-        assert_eq!(reason(&e("certs/a.cer"), "certs/a.cer"), "PEM block x");
+        assert_eq!(reason(&full, "certs/reports.cer").as_str(), "PEM block x");
+        assert_eq!(
+            reason(&e("certs/a.cer"), "certs/a.cer").as_str(),
+            "PEM block x"
+        );
         // Another file, or a path that only ends alike, stays.
         assert_eq!(
-            reason(&e("certs/b.cer"), "certs/a.cer"),
+            reason(&e("certs/b.cer"), "certs/a.cer").as_str(),
             "certs/b.cer: PEM block x"
         );
         assert_eq!(
-            reason(&e("xcerts/a.cer"), "certs/a.cer"),
+            reason(&e("xcerts/a.cer"), "certs/a.cer").as_str(),
             "xcerts/a.cer: PEM block x"
         );
         assert_eq!(
-            reason(&Error::PasswordNul, "certs/a.cer"),
+            reason(&Error::PasswordNul, "certs/a.cer").as_str(),
             "password must not contain a NUL byte"
         );
     }

@@ -401,19 +401,23 @@ fn engine_fqdn(cfg: &AuditConfig, engine: &mut Out) -> Option<String> {
             Ok(c) => match c.valid_fqdn() {
                 Ok(Some(_)) => return c.fqdn().map(str::to_string),
                 // Not a host name: said so (naming the file), and no SAN is judged against it.
-                Err(why) => (Severity::Warning, d.to_string_lossy(), why.to_string()),
+                Err(why) => (
+                    Severity::Warning,
+                    d.to_string_lossy(),
+                    Reason::said(finding::fqdn_error_text(&why)),
+                ),
                 Ok(None) => (
                     Severity::Info,
                     d.to_string_lossy(),
-                    "no ENGINE_FQDN in engine.conf.d".into(),
+                    Reason::said(Text::new("fqdn-not-set")),
                 ),
             },
-            Err(e) => (Severity::Info, d.to_string_lossy(), e.to_string()),
+            Err(e) => (Severity::Info, d.to_string_lossy(), Reason::said(e.text())),
         },
         None => (
             Severity::Info,
             "engine.conf.d".into(),
-            "no engine.conf.d given (--engine-conf-dir)".into(),
+            Reason::said(Text::new("fqdn-no-conf-dir")),
         ),
     };
     engine.finding(sev, &path, "pki", Problem::EngineFqdnUnknown { reason });
@@ -470,7 +474,7 @@ fn pki_wide_checks(engine: &mut Out, dir: &Path) {
             "ca.pem",
             "ca",
             Problem::Missing {
-                what: "ca.pem (the engine CA; nothing can be verified)".into(),
+                what: Reason::said(Text::new("missing-ca")),
             },
         );
     }
@@ -571,7 +575,9 @@ fn audit_files(ctx: &Ctx<'_>, rows: &mut Rows<'_, '_>) -> io::Result<()> {
                     &rel(cfg, &job.path(dir)),
                     &job.role_name(),
                     Problem::Unreadable {
-                        reason: format!("internal error while auditing this file: {why}"),
+                        reason: Reason::said(
+                            Text::new("reason-internal-error-panic").arg("panic", why),
+                        ),
                     },
                 );
                 o

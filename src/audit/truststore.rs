@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use super::{AuditConfig, Found, Out, Problem, Resolved, Severity};
+use super::{AuditConfig, Found, Out, Problem, Reason, Resolved, Severity};
+use crate::i18n::Text;
 use crate::pki::cert;
 use crate::pki::truststore::read as read_truststore;
 
@@ -25,7 +26,7 @@ fn same_key(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-fn describe(der: &[u8]) -> String {
+fn describe(der: &[u8]) -> Text {
     match openssl::x509::X509::from_der(der) {
         Ok(x) => {
             let serial = x
@@ -35,23 +36,25 @@ fn describe(der: &[u8]) -> String {
                 .and_then(|b| b.to_hex_str().ok().map(|s| s.to_string()))
                 .unwrap_or_default();
             let fp = hex::encode(cert::sha256(der));
-            format!(
-                "{} (serial {serial}, SHA-256 {}…)",
-                x.subject_name()
-                    .entries()
-                    .map(|e| String::from_utf8_lossy(e.data().as_slice()).into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/"),
-                &fp[..16]
-            )
+            Text::new("reason-cert-described")
+                .arg(
+                    "subject",
+                    x.subject_name()
+                        .entries()
+                        .map(|e| String::from_utf8_lossy(e.data().as_slice()).into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                )
+                .arg("serial", serial)
+                .arg("fingerprint", &fp[..16])
         }
-        Err(_) => "unparsable certificate".into(),
+        Err(_) => Text::new("reason-cert-unparsable"),
     }
 }
 
 /// Audits `.truststore` against `ca.pem` / `qemu-ca.pem` with the engine's trust store
 /// password.
-pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &str, origin: &str) {
+pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &str, origin: &Text) {
     let p = dir.join(PATH);
     let exists = std::fs::symlink_metadata(&p).is_ok();
     // Symlinks are followed inside the audited tree only, as for every other file.
@@ -63,7 +66,7 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
                 PATH,
                 "pki",
                 Problem::Unreadable {
-                    reason: format!("dangling symlink to {t}"),
+                    reason: Reason::said(Text::new("reason-dangling-symlink").arg("target", t)),
                 },
             );
             return;
@@ -87,7 +90,7 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
                 PATH,
                 "pki",
                 Problem::Missing {
-                    what: ".truststore (the engine cannot verify vdsm or SSO over HTTPS)".into(),
+                    what: Reason::said(Text::new("missing-truststore")),
                 },
             );
             return;
@@ -98,7 +101,7 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
                 PATH,
                 "pki",
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: Reason::said(crate::i18n::io_error(&e)),
                 },
             );
             return;
@@ -112,7 +115,11 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
                 PATH,
                 "pki",
                 Problem::Unreadable {
-                    reason: format!("{why} (password from {origin})"),
+                    reason: Reason::said(
+                        Text::new("reason-truststore-unreadable")
+                            .arg("error", why)
+                            .arg_text("origin", origin.clone()),
+                    ),
                 },
             );
             return;
@@ -156,10 +163,11 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
                     Problem::TruststoreStale {
                         alias: alias.into(),
                         ca: file.into(),
-                        reason: format!(
-                            "the store holds {}, {file} is {}",
-                            describe(der),
-                            describe(&ca)
+                        reason: Reason::said(
+                            Text::new("reason-truststore-holds")
+                                .arg_text("held", describe(der))
+                                .arg("file", file)
+                                .arg_text("ca", describe(&ca)),
                         ),
                         same_key,
                     },
@@ -178,8 +186,8 @@ pub(super) fn spawn(cfg: &AuditConfig) -> std::thread::JoinHandle<Vec<Found>> {
     std::thread::spawn(move || {
         let tp = super::store_passwords(conf.as_deref()).trust_store;
         let origin = tp.origin.as_ref().map_or_else(
-            || "oVirt's default".to_string(),
-            |f| f.to_string_lossy().into_owned(),
+            || Text::new("reason-password-default"),
+            |f| Text::new("reason-verbatim").arg("reason", f.to_string_lossy()),
         );
         let mut out = Out::default();
         check(&mut out, &dir, root.as_deref(), &tp.value, &origin);
@@ -196,7 +204,7 @@ pub(super) fn join(h: std::thread::JoinHandle<Vec<Found>>) -> Vec<Found> {
             PATH,
             "pki",
             Problem::Unreadable {
-                reason: "internal error while auditing this file".into(),
+                reason: Reason::said(Text::new("reason-internal-error")),
             },
         );
         out.findings

@@ -12,7 +12,8 @@ use ssh_key::{Certificate, HashAlg};
 
 use crate::pki::sshcert;
 
-use super::{rel, CertRecord, Ctx, Out, Problem, Role, Severity, DAY};
+use super::{rel, CertRecord, Ctx, Out, Problem, Reason, Role, Severity, DAY};
+use crate::i18n::Text;
 use crate::pki::cert::{self, rfc3339, CertSummary, Digest, KeyInfo, SigAlg};
 
 /// The principal of the user certificate (`ovirt-vmconsole-proxy`, the proxy's login).
@@ -123,7 +124,11 @@ impl Ctx<'_> {
                         &path,
                         &role,
                         Problem::Missing {
-                            what: format!("{file} (certs/{entity}.pub is there: the vmconsole proxy is set up)"),
+                            what: Reason::said(
+                                Text::new("missing-vmconsole")
+                                    .arg("file", file)
+                                    .arg("entity", entity),
+                            ),
                         },
                     );
                 }
@@ -136,12 +141,12 @@ impl Ctx<'_> {
             let c = match sshcert::parse(&data) {
                 Ok(c) => c,
                 Err(e) => {
-                    let reason = match e {
-                        sshcert::ParseError::NotUtf8(e) => {
-                            format!("not an OpenSSH certificate: {e}")
-                        }
-                        e @ sshcert::ParseError::NotOpenssh(_) => e.to_string(),
+                    let error = match e {
+                        sshcert::ParseError::NotUtf8(e) => e.to_string(),
+                        sshcert::ParseError::NotOpenssh(e) => e.to_string(),
                     };
+                    let reason =
+                        Reason::said(Text::new("reason-not-openssh-cert").arg("error", error));
                     out.finding(
                         Severity::Critical,
                         &path,

@@ -15,6 +15,11 @@ use super::args::{
 };
 use super::exit::{CliError, ExitStatus};
 use super::lang::{t, tf};
+
+/// A reason of the recover plan in the admin's language (its English is the JSON's).
+fn shown(r: &rhv_pki::audit::Reason) -> String {
+    super::lang::with(|m| r.text().render(m))
+}
 use super::term::{self, print_json, Color};
 use rhv_pki::audit::alert;
 use rhv_pki::audit::report::{self, Status};
@@ -588,6 +593,7 @@ fn render_recover_plan(p: &recover::RecoverPlan, dry_run: bool) -> String {
             )
         ));
         for r in &h.reasons {
+            let r = shown(r);
             s.push_str(&format!(
                 "    {}\n",
                 tf("change-plan-why", &[("reason", r.as_str().into())])
@@ -660,6 +666,7 @@ fn render_recover_plan(p: &recover::RecoverPlan, dry_run: bool) -> String {
             )
         ));
         for n in &h.notes {
+            let n = shown(n);
             s.push_str(&format!(
                 "    {}\n",
                 tf("change-plan-note", &[("note", n.as_str().into())])
@@ -667,13 +674,14 @@ fn render_recover_plan(p: &recover::RecoverPlan, dry_run: bool) -> String {
         }
     }
     for k in &p.skipped {
+        let reason = shown(&k.reason);
         s.push_str(&format!(
             "  {}\n",
             tf(
                 "change-plan-skipped",
                 &[
                     ("name", k.host.as_str().into()),
-                    ("reason", k.reason.as_str().into())
+                    ("reason", reason.as_str().into())
                 ]
             )
         ));

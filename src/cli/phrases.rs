@@ -33,6 +33,7 @@ const PHRASES: &[(&str, &[&str])] = &[
     ("phrase-not-before", &["time"]),
     ("phrase-force", &[]),
     ("phrase-third-party", &["issuer", "ca"]),
+    ("phrase-already-named", &["alg"]),
     ("phrase-already-forced", &["name", "alg"]),
     ("phrase-resigned-keeping", &[]),
     ("phrase-renew-at-ca", &[]),
@@ -80,6 +81,24 @@ const PHRASES: &[(&str, &[&str])] = &[
     ("unit-masked", &[]),
     ("unit-disabled", &[]),
     ("change-interrupted-pending", &["backup"]),
+    // The re-sign's notes and skips, `hosts enroll`'s left-out hosts (the library's English;
+    // the specific ones before the generic ones).
+    ("phrase-vmconsole-kept", &["files"]),
+    ("phrase-apache-other-ca", &["subject"]),
+    ("phrase-left-as-is", &[]),
+    ("phrase-skip-non-responsive", &[]),
+    ("phrase-skip-status", &["status"]),
+    ("phrase-skip-pinned", &["vm"]),
+    ("phrase-wave-last-up", &["cluster"]),
+    ("phrase-wave-capacity", &["vm", "cluster", "free"]),
+    ("phrase-wave-he", &["rest"]),
+    ("phrase-he-no-other", &[]),
+    ("phrase-he-agent-inactive", &["host"]),
+    ("phrase-he-score", &["host", "score"]),
+    ("phrase-he-local-maintenance", &["host"]),
+    ("phrase-he-no-room", &["host", "free", "need"]),
+    ("phrase-he-out-together", &["host"]),
+    ("phrase-he-not-up", &["host"]),
     ("phrase-up-prechecks", &[]),
     ("phrase-up-nothing-changes", &[]),
     ("phrase-up-conf-set", &["value", "line"]),
@@ -153,7 +172,9 @@ fn matches(s: &str, lits: &[String], order: &[String]) -> Option<Vec<(String, St
             let p = rest.find(lit.as_str())?;
             (&rest[..p], &rest[p + lit.len()..])
         };
-        if value.is_empty() {
+        // A value is one part: only `rest` (translated in turn) spans the "; " between parts,
+        // so "signed X; keys/a.p12 is …" is two phrases, not "signed" with a long algorithm.
+        if value.is_empty() || (var != "rest" && value.contains("; ")) {
             return None;
         }
         out.push((var.clone(), value.to_string()));
@@ -172,7 +193,12 @@ fn part(en: &Messages, s: &str) -> Option<String> {
         let values: Vec<(String, String)> = found
             .into_iter()
             .map(|(k, v)| {
-                let v = if k == "rest" { shown(&v) } else { v };
+                let v = match k.as_str() {
+                    "rest" => shown(&v),
+                    // A list the library joins with " and ".
+                    "files" => v.split(" and ").collect::<Vec<_>>().join(&t("phrase-and")),
+                    _ => v,
+                };
                 (k, v)
             })
             .collect();
@@ -222,5 +248,28 @@ mod tests {
             assert!(matches(&text, &lits, &order).is_some(), "{key}: {text}");
             assert!(matches("something else", &lits, &order).is_none(), "{key}");
         }
+    }
+
+    #[test]
+    fn a_variable_does_not_swallow_the_next_part() {
+        let en = Messages::new(Lang::En);
+        // "signed { $alg }" is not "signed" with an algorithm running over the next parts.
+        let whole = "signed sha1WithRSAEncryption; keys/apache.p12 is cert:RC2-40 (OpenSSL 3 needs the legacy provider)";
+        assert_eq!(part(&en, whole), None);
+        assert!(part(&en, "signed sha1WithRSAEncryption").is_some());
+        assert!(part(
+            &en,
+            "keys/apache.p12 is cert:RC2-40 (OpenSSL 3 needs the legacy provider)"
+        )
+        .is_some());
+        // `rest` does span parts (it is shown part by part in turn).
+        let resign = format!("re-sign with SHA-256 keeping the key: {whole}");
+        assert!(part(&en, &resign).is_some());
+        // A phrase holding "; " itself still matches whole.
+        assert!(part(
+            &en,
+            "status is install_failed; only up or maintenance hosts are cycled"
+        )
+        .is_some());
     }
 }

@@ -11,7 +11,10 @@ use base64::Engine as _;
 use serde::Serialize;
 use x509_parser::prelude::*;
 
-use crate::audit::{self, AuditConfig, AuditReport, CertRecord, Finding, Problem, Role, Severity};
+use crate::audit::{
+    self, AuditConfig, AuditReport, CertRecord, Finding, Problem, Reason, Role, Severity,
+};
+use crate::i18n::Text;
 use crate::net::remote::{Local, RemoteError, Target};
 use crate::net::ssh::{self, SshOptions, SshTarget};
 use crate::pki::catalog::CaKind;
@@ -92,6 +95,9 @@ const fn f(
 
 use CaKind::{Engine as E, Qemu as Q};
 use FileKind::*;
+
+/// What a host key's check says when the host's `openssl pkey` printed no reason.
+const PKEY_FAILED: &str = "openssl pkey failed (is openssl installed on the host?)";
 
 /// The 4.5 host layout (ovirt-host-deploy-*-certificates roles, vdsm pki.py).
 pub(crate) const SETS: &[HostSet] = &[
@@ -725,7 +731,7 @@ fn parse_collect(specs: &[(char, &'static str)], out: &[u8]) -> Result<HostState
                     String::from_utf8_lossy(&dec(rest)?)
                         .lines()
                         .next()
-                        .unwrap_or("openssl pkey failed (is openssl installed on the host?)")
+                        .unwrap_or(PKEY_FAILED)
                         .to_string(),
                 )
             }
@@ -871,12 +877,12 @@ pub(crate) fn judge_host(
                     Severity::Warning
                 };
                 let what = match hf.kind {
-                    Link => format!(
-                        "{} (symlink to {}, created by host-deploy since 4.4.6.5)",
-                        hf.path,
-                        hf.link_to.unwrap_or("")
+                    Link => Reason::said(
+                        Text::new("missing-host-link")
+                            .arg("path", hf.path)
+                            .arg("target", hf.link_to.unwrap_or("")),
                     ),
-                    _ => hf.path.to_string(),
+                    _ => hf.path.into(),
                 };
                 a.add(sev, l.clone(), &role, Problem::Missing { what });
                 if matches!(hf.kind, Cert | CaCopy) {
@@ -909,7 +915,14 @@ pub(crate) fn judge_host(
                             Severity::Critical,
                             l,
                             &role,
-                            Problem::HostKeyUnreadable { reason: e.clone() },
+                            Problem::HostKeyUnreadable {
+                                // OpenSSL's words on the host, or rhv-pki's when it said none.
+                                reason: if e == PKEY_FAILED {
+                                    Reason::said(Text::new("reason-pkey-failed"))
+                                } else {
+                                    e.clone().into()
+                                },
+                            },
                         );
                     }
                 }
@@ -925,13 +938,19 @@ pub(crate) fn judge_host(
                             l,
                             &role,
                             Problem::Missing {
-                                what: format!(
-                                    "{} as a symlink to {target} (found {})",
-                                    hf.path,
-                                    seen.link
-                                        .as_deref()
-                                        .map(|t| format!("a link to {t}"))
-                                        .unwrap_or_else(|| "a regular file".into())
+                                what: Reason::said(
+                                    Text::new("missing-link")
+                                        .arg("path", hf.path)
+                                        .arg("target", target)
+                                        .arg_text(
+                                            "found",
+                                            seen.link.as_deref().map_or_else(
+                                                || Text::new("missing-found-file"),
+                                                |t| {
+                                                    Text::new("missing-found-link").arg("target", t)
+                                                },
+                                            ),
+                                        ),
                                 ),
                             },
                         );
@@ -1019,7 +1038,7 @@ fn judge_cert(
                 l.to_string(),
                 role,
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: Reason::said(e.text()),
                 },
             );
             return;
@@ -1125,7 +1144,7 @@ fn judge_ca_copy(
                 l.to_string(),
                 role,
                 Problem::Unreadable {
-                    reason: e.to_string(),
+                    reason: Reason::said(e.text()),
                 },
             );
             return;
@@ -1204,7 +1223,7 @@ fn judge_ssh_ca(a: &mut HostAudit, cas: &ManagerCas, seen: &Seen, l: &str, role:
             l.to_string(),
             role,
             Problem::Unreadable {
-                reason: format!("{l}: not an OpenSSH public key"),
+                reason: Reason::said(Text::new("reason-not-openssh-public-key-in").arg("file", l)),
             },
         );
         return;
@@ -1247,7 +1266,7 @@ fn judge_ssh_cert(
             l.to_string(),
             role,
             Problem::Unreadable {
-                reason: format!("{l}: not an OpenSSH certificate"),
+                reason: Reason::said(Text::new("reason-not-openssh-cert-in").arg("file", l)),
             },
         );
         return;

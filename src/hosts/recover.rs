@@ -16,10 +16,11 @@ use openssl::pkey::PKey;
 use openssl::x509::{X509Name, X509NameBuilder, X509Req, X509};
 use serde::Serialize;
 
-use crate::audit::AuditConfig;
+use crate::audit::{AuditConfig, Reason};
 use crate::change::txn::{self, Fault, Meta, Tree, Txn, TxnConfig};
 use crate::exec::{poll_until, Every, Polled, SYSTEM};
 use crate::hosts::files::{self, FileKind, HostSpec, HostState, ManagerCas, Reach};
+use crate::i18n::Text;
 use crate::net::remote::{RemoteError, Target, REPLACE_SCRIPT};
 use crate::net::tls;
 use crate::pki::catalog::{CaKind, Profile};
@@ -234,8 +235,8 @@ pub struct HostPlan {
     pub addr: String,
     /// The SSH port.
     pub port: u16,
-    /// Why it is recovered (the findings on what it holds).
-    pub reasons: Vec<String>,
+    /// Why it is recovered (the findings on what it holds; JSON: the English text).
+    pub reasons: Vec<Reason>,
     /// The certificates to issue for it.
     pub certs: Vec<CertPlan>,
     /// The CA copies to refresh on it.
@@ -245,8 +246,8 @@ pub struct HostPlan {
     pub services: Vec<String>,
     /// `host:port` of its vdsm, probed after the restart.
     pub vdsm_endpoint: String,
-    /// Remarks for the admin (what is left as is, and why).
-    pub notes: Vec<String>,
+    /// Remarks for the admin (what is left as is, and why; JSON: the English text).
+    pub notes: Vec<Reason>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -254,8 +255,8 @@ pub struct HostPlan {
 pub struct Skip {
     /// The host as given.
     pub host: String,
-    /// Why it is left out.
-    pub reason: String,
+    /// Why it is left out (JSON: the English text).
+    pub reason: Reason,
 }
 
 /// The plan: printed by `--dry-run`, executed as is by [`execute`].
@@ -391,7 +392,7 @@ pub fn plan(
             Err(e) => {
                 p.unreachable.push(Skip {
                     host: h.name.clone(),
-                    reason: e.to_string(),
+                    reason: e.to_string().into(),
                 });
                 continue;
             }
@@ -401,11 +402,11 @@ pub fn plan(
             Ok(Some(hp)) => p.hosts.push(hp),
             Ok(None) => p.skipped.push(Skip {
                 host: h.name.clone(),
-                reason: "nothing due (certificates valid, CA copies current)".into(),
+                reason: Reason::said(Text::new("recover-nothing-due")),
             }),
             Err(refusal) => p.skipped.push(Skip {
                 host: h.name.clone(),
-                reason: refusal.to_string(),
+                reason: refusal.to_string().into(),
             }),
         }
     }
@@ -457,9 +458,8 @@ fn plan_host(
                 }
                 certs.push(cert_plan(h, st, spec, &org, install, alloc(), pk));
             }
-            None => notes.push(format!(
-                "{} missing or unreadable: libvirt-migrate certificate not re-issued",
-                spec.key
+            None => notes.push(Reason::said(
+                Text::new("recover-note-no-migrate-key").arg("key", spec.key),
             )),
         }
     }
@@ -472,9 +472,8 @@ fn plan_host(
                 let install = vec![spec.cert.to_string()];
                 certs.push(cert_plan(h, st, spec, &org, install, alloc(), pk));
             }
-            None => notes.push(format!(
-                "{} missing or unreadable: OVN certificate not re-issued",
-                spec.key
+            None => notes.push(Reason::said(
+                Text::new("recover-note-no-ovn-key").arg("key", spec.key),
             )),
         }
     }
@@ -504,21 +503,30 @@ fn plan_host(
 
 /// Why the host is due (its certificates and CA copies with a due code), and notes on what
 /// this command leaves to Enroll Certificate (the vmconsole SSH certificates).
-fn due_reasons(h: &HostSpec, audit: &files::HostAudit) -> (Vec<String>, Vec<String>) {
+fn due_reasons(h: &HostSpec, audit: &files::HostAudit) -> (Vec<Reason>, Vec<Reason>) {
     let prefix = format!("{}:", h.name);
     let kind_of = |path: &str| files::all_files().find(|f| f.path == path).map(|f| f.kind);
-    let mut reasons: Vec<String> = Vec::new();
+    let mut reasons: Vec<Reason> = Vec::new();
     let mut notes = Vec::new();
     for f in &audit.findings {
         let path = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
         match kind_of(path) {
             Some(FileKind::Cert | FileKind::CaCopy) if DUE_CODES.contains(&f.problem.code()) => {
-                reasons.push(format!("{path}: {} ({})", f.problem.code(), f.message));
+                reasons.push(Reason::said(
+                    Text::new("recover-reason-finding")
+                        .arg("path", path)
+                        .arg("code", f.problem.code())
+                        .arg_text("message", f.problem.text()),
+                ));
             }
             Some(FileKind::SshCert | FileKind::SshCaPub)
                 if f.severity > crate::audit::Severity::Info =>
             {
-                notes.push(format!("{path}: {} — vmconsole certificates are renewed by Enroll Certificate once the host is back", f.message));
+                notes.push(Reason::said(
+                    Text::new("recover-note-vmconsole")
+                        .arg("path", path)
+                        .arg_text("message", f.problem.text()),
+                ));
             }
             _ => {}
         }
@@ -558,7 +566,7 @@ fn organisation(cfg: &RecoverConfig, h: &HostSpec, st: &HostState, ca_org: &str)
 
 /// Places that hold the vdsm certificate, each with its own copy of the vdsm key: those
 /// whose key is not the vdsm key are left alone (with a note).
-fn vdsm_install_places(st: &HostState, vdsm_pub: &[u8], notes: &mut Vec<String>) -> Vec<String> {
+fn vdsm_install_places(st: &HostState, vdsm_pub: &[u8], notes: &mut Vec<Reason>) -> Vec<String> {
     let mut install = vec![CertSpec::VDSM.cert.to_string()];
     for set in present_sets(st) {
         for f in set
@@ -572,10 +580,15 @@ fn vdsm_install_places(st: &HostState, vdsm_pub: &[u8], notes: &mut Vec<String>)
             let key = f.key.unwrap_or_default();
             match st.get(key).and_then(|k| k.public_der.as_ref()) {
                 Some(pk) if pk.as_slice() == vdsm_pub => install.push(f.path.to_string()),
-                Some(_) => notes.push(format!("{}: left alone, {key} is not the vdsm key", f.path)),
-                None => notes.push(format!(
-                    "{}: left alone, {key} missing or unreadable",
-                    f.path
+                Some(_) => notes.push(Reason::said(
+                    Text::new("recover-note-not-vdsm-key")
+                        .arg("path", f.path)
+                        .arg("key", key),
+                )),
+                None => notes.push(Reason::said(
+                    Text::new("recover-note-key-missing")
+                        .arg("path", f.path)
+                        .arg("key", key),
                 )),
             }
         }

@@ -1058,3 +1058,100 @@ phrase-up-final-done = { $count } certificates, nothing critical, { $sha1 } SHA-
 phrase-up-still-critical = still critical: { $names }
 phrase-up-signal = stopped by a signal (exit { $code })
 phrase-up-exit = exit { $code } ({ $status }); its report is above
+
+## reasons: rhv-pki's own words inside a finding's reason (pki::Error::detail_text, the audit's
+## unreadable files); their English is the JSON's reason, byte for byte
+pki-error-in-file = { $path }: { $detail }
+pki-error-io = cannot read: { $error }
+pki-error-no-certificate = no certificate found (no PEM block and not DER)
+pki-error-truncated-pem = PEM block '{ $label }' starting at byte { $offset } has no END line (truncated file?)
+pki-error-bad-base64 = PEM block '{ $label }' is not valid base64: { $reason }
+pki-error-bad-certificate = not a valid X.509 certificate: { $reason }
+pki-error-no-key = no private key found
+pki-error-bad-key = private key cannot be read: { $reason }
+pki-error-p12-open = PKCS#12 cannot be opened with the configured password (wrong password or corrupt file): { $reason }
+pki-error-p12-format = not a PKCS#12 file: { $reason }
+pki-error-p12-refused = PKCS#12 cannot be opened here: this OpenSSL refuses { $algorithms } (FIPS mode, or no legacy provider); the file is not known to be bad
+pki-error-p12-iterations = PKCS#12 { $what } iteration count { $count } is above rhv-pki's limit of { $limit } (OpenSSL writes 2048, keytool 10000); not opened, no key derived (it would take minutes); re-export the store with ordinary counts
+pki-error-p12-missing = PKCS#12 holds no { $what }
+pki-error-part-certificate = certificate
+pki-error-part-key = private key
+pki-error-too-large = file is larger than { $limit } bytes; refusing to read it as a certificate or key
+pki-error-bad-config = line { $line }: { $reason }
+pki-error-password-nul = password must not contain a NUL byte
+reason-dangling-symlink = dangling symlink to { $target }
+reason-internal-error = internal error while auditing this file
+reason-internal-error-panic = internal error while auditing this file: { $panic }
+reason-truststore-unreadable = { $error } (password from { $origin })
+reason-password-default = oVirt's default
+reason-truststore-holds = the store holds { $held }, { $file } is { $ca }
+reason-cert-described = { $subject } (serial { $serial }, SHA-256 { $fingerprint }…)
+reason-cert-unparsable = unparsable certificate
+reason-not-openssh-cert = not an OpenSSH certificate: { $error }
+reason-not-openssh-public-key-in = { $file }: not an OpenSSH public key
+reason-not-openssh-cert-in = { $file }: not an OpenSSH certificate
+
+## plans: the re-sign's notes and skips and `hosts enroll`'s left-out hosts (the library's
+## English, shown translated by src/cli/phrases.rs)
+phrase-already-named = named: already { $alg }, not due
+phrase-vmconsole-kept = { $files } stay as they are: signed by the CA key, which the re-sign keeps (ca.pub on the hosts is unchanged); `rhv-pki renew` re-issues them when they are due
+phrase-apache-other-ca = holds another CA ({ $subject }), not a copy of ca.pem: apache's certificate is from a third-party CA
+phrase-left-as-is = left as is
+phrase-skip-non-responsive = non_responsive: the Manager cannot reach it; its certificate has likely expired — use `rhv-pki hosts recover --ssh`
+phrase-skip-status = status is { $status }; only up or maintenance hosts are cycled
+phrase-skip-pinned = VM { $vm } is pinned to this host (placement_policy.affinity=pinned): migrate or shut it down first
+phrase-wave-last-up = the only Up host of cluster { $cluster }: taking it out would leave none
+phrase-wave-capacity = its VMs ({ $vm } MiB) do not fit in the other Up hosts of cluster { $cluster } ({ $free } MiB schedulable)
+phrase-wave-he = no other hosted-engine host with an active HA agent (score > 0) and room for the HostedEngine VM would stay up while it is out ({ $rest })
+phrase-he-no-other = there is no other hosted-engine host
+phrase-he-agent-inactive = { $host }'s HA agent is not active
+phrase-he-score = { $host }'s HA score is { $score }
+phrase-he-local-maintenance = { $host } is in hosted-engine local maintenance
+phrase-he-no-room = { $host } would have { $free } MiB free, the HostedEngine VM needs { $need } MiB
+phrase-he-out-together = { $host } would be out at the same time
+phrase-he-not-up = { $host } is not up
+phrase-and = {" and "}
+
+## audit: what a `missing` finding names, in rhv-pki's words (the JSON's `what`, byte for byte)
+missing-ca = ca.pem (the engine CA; nothing can be verified)
+missing-truststore = .truststore (the engine cannot verify vdsm or SSO over HTTPS)
+missing-openssl-conf = openssl.conf (the CA configuration)
+missing-ca-database = { $file } (openssl ca cannot issue without it)
+missing-p12-key = private key inside the PKCS#12
+missing-p12-cert = certificate inside the PKCS#12
+missing-key-store = { $file } (the entity's key store)
+missing-ca-key = { $file } (the CA's private key; nothing can be signed)
+missing-apache-ca = apache-ca.pem (httpd's SSLCACertificateFile)
+missing-vmconsole = { $file } (certs/{ $entity }.pub is there: the vmconsole proxy is set up)
+missing-link = { $path } as a symlink to { $target } (found { $found })
+missing-found-link = a link to { $target }
+missing-found-file = a regular file
+missing-host-link = { $path } (symlink to { $target }, created by host-deploy since 4.4.6.5)
+
+## audit: why a name is not a host name (a SAN's dNSName, ENGINE_FQDN), and ENGINE_FQDN unknown
+name-empty = empty
+name-line-break = contains a line break
+name-not-utf8 = contains a byte that is not UTF-8
+name-char = contains '{ $char }'
+name-codepoint = contains the character U+{ $code }
+name-too-long = { $len } characters, at most 253
+name-empty-label = empty label (leading, trailing or double dot)
+name-wildcard = '*' is only allowed as the whole leftmost label
+name-label-too-long = label of { $len } characters, at most 63
+name-hyphen = label '{ $label }' starts or ends with a hyphen
+name-numeric-tld = all-numeric top-level label (not an IP address either)
+fqdn-invalid = { $file }: ENGINE_FQDN { $value } is not a valid host name ({ $why }); fix it before issuing certificates for it
+fqdn-not-set = no ENGINE_FQDN in engine.conf.d
+fqdn-no-conf-dir = no engine.conf.d given (--engine-conf-dir)
+serial-empty = empty
+serial-not-hex = '{ $text }' is not a hex serial
+reason-pkey-failed = openssl pkey failed (is openssl installed on the host?)
+
+## recover: the plan's reasons, notes and skips (the JSON's English, byte for byte)
+recover-reason-finding = { $path }: { $code } ({ $message })
+recover-note-vmconsole = { $path }: { $message } — vmconsole certificates are renewed by Enroll Certificate once the host is back
+recover-note-no-migrate-key = { $key } missing or unreadable: libvirt-migrate certificate not re-issued
+recover-note-no-ovn-key = { $key } missing or unreadable: OVN certificate not re-issued
+recover-note-not-vdsm-key = { $path }: left alone, { $key } is not the vdsm key
+recover-note-key-missing = { $path }: left alone, { $key } missing or unreadable
+recover-nothing-due = nothing due (certificates valid, CA copies current)

@@ -1052,3 +1052,100 @@ phrase-up-final-done = 証明書 { $count } 件、重大な問題なし、残る
 phrase-up-still-critical = まだ重大な問題があります: { $names }
 phrase-up-signal = シグナルで停止しました(終了コード { $code })
 phrase-up-exit = 終了コード { $code } ({ $status })。レポートは上にあります
+
+## 理由: 検出事項の理由の中の rhv-pki 自身の言葉(pki::Error::detail_text、読み取れないファイル)。
+## 英語は JSON の reason とバイト単位で同じ
+pki-error-in-file = { $path }: { $detail }
+pki-error-io = ファイルを読み込めません: { $error }
+pki-error-no-certificate = 証明書が見つかりません(PEM ブロックがなく、DER 形式でもありません)
+pki-error-truncated-pem = バイト { $offset } から始まる PEM ブロック '{ $label }' に END 行がありません(ファイルが途中で切れている可能性があります)
+pki-error-bad-base64 = PEM ブロック '{ $label }' が有効な Base64 ではありません: { $reason }
+pki-error-bad-certificate = 有効な X.509 証明書ではありません: { $reason }
+pki-error-no-key = 秘密鍵が見つかりません
+pki-error-bad-key = 秘密鍵を読み込めません: { $reason }
+pki-error-p12-open = 設定されたパスワードで PKCS#12 を開けません(パスワードが違うか、ファイルが壊れています): { $reason }
+pki-error-p12-format = PKCS#12 ファイルではありません: { $reason }
+pki-error-p12-refused = この環境では PKCS#12 を開けません: この OpenSSL は { $algorithms } を拒否します(FIPS モード、または legacy プロバイダーがありません)。ファイルが壊れているとは限りません
+pki-error-p12-iterations = PKCS#12 の { $what } の反復回数 { $count } が rhv-pki の上限 { $limit } を超えています(OpenSSL は 2048、keytool は 10000 を書き込みます)。数分かかるため、開かず、鍵も導出していません。通常の反復回数でストアをエクスポートし直してください
+pki-error-p12-missing = PKCS#12 に { $what } がありません
+pki-error-part-certificate = 証明書
+pki-error-part-key = 秘密鍵
+pki-error-too-large = ファイルが { $limit } バイトを超えています。証明書や鍵としては読み込みません
+pki-error-bad-config = { $line } 行目: { $reason }
+pki-error-password-nul = パスワードに NUL バイトを含めることはできません
+reason-dangling-symlink = リンク先 { $target } が存在しないシンボリックリンクです
+reason-internal-error = このファイルの監査中に内部エラーが発生しました
+reason-internal-error-panic = このファイルの監査中に内部エラーが発生しました: { $panic }
+reason-truststore-unreadable = { $error }(パスワードの取得元: { $origin })
+reason-password-default = oVirt のデフォルト
+reason-truststore-holds = ストアにあるのは { $held }、{ $file } は { $ca } です
+reason-cert-described = { $subject }(シリアル { $serial }、SHA-256 { $fingerprint }…)
+reason-cert-unparsable = 解析できない証明書
+reason-not-openssh-cert = OpenSSH 証明書ではありません: { $error }
+reason-not-openssh-public-key-in = { $file }: OpenSSH 公開鍵ではありません
+reason-not-openssh-cert-in = { $file }: OpenSSH 証明書ではありません
+
+## 計画: 再署名の注記と除外、`hosts enroll` で対象外になるホスト(ライブラリーの英語を
+## src/cli/phrases.rs が翻訳して表示)
+phrase-already-named = 名前で指定: すでに { $alg }、更新不要
+phrase-vmconsole-kept = { $files } はそのままです: CA の鍵で署名されており、再署名でもその鍵は維持されます(ホストの ca.pub は変わりません)。期限が近づくと `rhv-pki renew` で再発行されます
+phrase-apache-other-ca = 別の CA ({ $subject }) を保持しており、ca.pem のコピーではありません: apache の証明書はサードパーティーの CA が発行しています
+phrase-left-as-is = そのままにします
+phrase-skip-non-responsive = 応答なし (non_responsive): Manager がホストに接続できません。証明書の有効期限が切れている可能性があります。`rhv-pki hosts recover --ssh` を使用してください
+phrase-skip-status = ステータスが { $status } です。サイクルの対象は up またはメンテナンスモードのホストのみです
+phrase-skip-pinned = 仮想マシン { $vm } はこのホストに固定されています (placement_policy.affinity=pinned): 先に移行するかシャットダウンしてください
+phrase-wave-last-up = クラスター { $cluster } で唯一の Up のホストです: 外すと Up のホストがなくなります
+phrase-wave-capacity = 仮想マシン ({ $vm } MiB) がクラスター { $cluster } の他の Up のホストに収まりません(スケジュール可能な容量 { $free } MiB)
+phrase-wave-he = このホストを外している間、HA エージェントが有効 (スコア > 0) で HostedEngine 仮想マシンを受け入れる余裕のある他のセルフホストエンジンのホストが Up のまま残りません({ $rest })
+phrase-he-no-other = 他のセルフホストエンジンのホストがありません
+phrase-he-agent-inactive = { $host } の HA エージェントが有効ではありません
+phrase-he-score = { $host } の HA スコアは { $score } です
+phrase-he-local-maintenance = { $host } はセルフホストエンジンのローカルメンテナンス中です
+phrase-he-no-room = { $host } の空きは { $free } MiB ですが、HostedEngine 仮想マシンには { $need } MiB 必要です
+phrase-he-out-together = { $host } も同時に外れます
+phrase-he-not-up = { $host } は Up ではありません
+phrase-and = {" と "}
+
+## 監査: `missing` の検出事項が挙げるもの(rhv-pki 自身の言葉。JSON の `what` は英語のまま)
+missing-ca = ca.pem(エンジンの CA。何も検証できません)
+missing-truststore = .truststore(エンジンは HTTPS で vdsm や SSO を検証できません)
+missing-openssl-conf = openssl.conf(CA の設定)
+missing-ca-database = { $file }(これがないと openssl ca は証明書を発行できません)
+missing-p12-key = PKCS#12 内の秘密鍵
+missing-p12-cert = PKCS#12 内の証明書
+missing-key-store = { $file }(エンティティーのキーストア)
+missing-ca-key = { $file }(CA の秘密鍵。何も署名できません)
+missing-apache-ca = apache-ca.pem(httpd の SSLCACertificateFile)
+missing-vmconsole = { $file }(certs/{ $entity }.pub があるため、vmconsole プロキシーは設定済みです)
+missing-link = { $target } へのシンボリックリンクとしての { $path }(実際は { $found })
+missing-found-link = { $target } へのリンク
+missing-found-file = 通常のファイル
+missing-host-link = { $path }({ $target } へのシンボリックリンク。4.4.6.5 以降の host-deploy が作成します)
+
+## 監査: 名前がホスト名でない理由(SAN の dNSName、ENGINE_FQDN)、ENGINE_FQDN が不明な理由
+name-empty = 空です
+name-line-break = 改行を含んでいます
+name-not-utf8 = UTF-8 ではないバイトを含んでいます
+name-char = '{ $char }' を含んでいます
+name-codepoint = 文字 U+{ $code } を含んでいます
+name-too-long = { $len } 文字あります(最大 253 文字)
+name-empty-label = 空のラベルがあります(先頭、末尾、または連続したドット)
+name-wildcard = '*' は左端のラベル全体としてのみ使用できます
+name-label-too-long = ラベルが { $len } 文字あります(最大 63 文字)
+name-hyphen = ラベル '{ $label }' がハイフンで始まるか終わっています
+name-numeric-tld = トップレベルのラベルが数字のみです(IP アドレスでもありません)
+fqdn-invalid = { $file }: ENGINE_FQDN { $value } は有効なホスト名ではありません({ $why })。証明書を発行する前に修正してください
+fqdn-not-set = engine.conf.d に ENGINE_FQDN がありません
+fqdn-no-conf-dir = engine.conf.d が指定されていません (--engine-conf-dir)
+serial-empty = 空です
+serial-not-hex = '{ $text }' は 16 進数のシリアルではありません
+reason-pkey-failed = openssl pkey が失敗しました(ホストに openssl がインストールされていますか?)
+
+## recover: 計画の理由、注記、除外(JSON は英語のまま)
+recover-reason-finding = { $path }: { $code } ({ $message })
+recover-note-vmconsole = { $path }: { $message } — vmconsole の証明書は、ホストの復旧後に証明書の登録で更新されます
+recover-note-no-migrate-key = { $key } がないか読み取れません: libvirt-migrate の証明書は再発行しません
+recover-note-no-ovn-key = { $key } がないか読み取れません: OVN の証明書は再発行しません
+recover-note-not-vdsm-key = { $path }: { $key } は vdsm の鍵ではないため、そのままにします
+recover-note-key-missing = { $path }: { $key } がないか読み取れないため、そのままにします
+recover-nothing-due = 必要な作業はありません(証明書は有効で、CA のコピーも最新です)

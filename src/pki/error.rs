@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::i18n::Text;
+
 /// Everything that can go wrong while reading or judging a PKI file.
 ///
 /// Variants carry the path and the evidence so a message can be shown to an admin as is.
@@ -160,6 +162,66 @@ impl Error {
     pub(crate) fn detail(&self) -> Detail<'_> {
         Detail(self)
     }
+
+    /// [`detail`](Error::detail) as a catalogue message (`pki-error-…`): rhv-pki's own words
+    /// in the reader's language, the evidence (OpenSSL's, the parser's, the system's words)
+    /// quoted as it came. Its English is `detail().to_string()`, byte for byte.
+    pub fn detail_text(&self) -> Text {
+        let t = Text::new;
+        match self {
+            Error::Io { source, .. } => {
+                t("pki-error-io").arg_text("error", crate::i18n::io_error(source))
+            }
+            Error::NoCertificate { .. } => t("pki-error-no-certificate"),
+            Error::TruncatedPem { label, offset, .. } => t("pki-error-truncated-pem")
+                .arg("label", label)
+                .arg("offset", offset),
+            Error::BadBase64 { label, reason, .. } => t("pki-error-bad-base64")
+                .arg("label", label)
+                .arg("reason", reason),
+            Error::BadCertificate { reason, .. } => {
+                t("pki-error-bad-certificate").arg("reason", reason)
+            }
+            Error::NoKey { .. } => t("pki-error-no-key"),
+            Error::BadKey { reason, .. } => t("pki-error-bad-key").arg("reason", reason),
+            Error::Pkcs12Open { reason, .. } => t("pki-error-p12-open").arg("reason", reason),
+            Error::Pkcs12Format { reason, .. } => t("pki-error-p12-format").arg("reason", reason),
+            Error::Pkcs12Refused { algorithms, .. } => {
+                t("pki-error-p12-refused").arg("algorithms", algorithms)
+            }
+            Error::Pkcs12Iterations {
+                count, limit, what, ..
+            } => t("pki-error-p12-iterations")
+                .arg("what", what)
+                .arg("count", count)
+                .arg("limit", limit),
+            Error::Pkcs12Missing { what, .. } => {
+                let part = match *what {
+                    "certificate" => t("pki-error-part-certificate"),
+                    "private key" => t("pki-error-part-key"),
+                    other => t("reason-verbatim").arg("reason", other),
+                };
+                t("pki-error-p12-missing").arg_text("what", part)
+            }
+            Error::TooLarge { limit, .. } => t("pki-error-too-large").arg("limit", limit),
+            Error::BadConfig { line, reason, .. } => t("pki-error-bad-config")
+                .arg("line", line)
+                .arg("reason", reason),
+            Error::PasswordNul => t("pki-error-password-nul"),
+            Error::Other { reason, .. } => t("reason-verbatim").arg("reason", reason),
+        }
+    }
+
+    /// The whole message (`Display`: `<path>: <detail>`) as a catalogue message: the error
+    /// line in the admin's language, its English the `Display` byte for byte.
+    pub fn text(&self) -> Text {
+        match self.path() {
+            Some(p) => Text::new("pki-error-in-file")
+                .arg("path", p.display())
+                .arg_text("detail", self.detail_text()),
+            None => self.detail_text(),
+        }
+    }
 }
 
 /// [`Error::detail`]: what went wrong, without the file's name.
@@ -208,3 +270,141 @@ impl std::error::Error for Error {
 
 /// A result whose error is [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Arg, Lang, Messages, Value};
+
+    /// `t` in the language of `m`, every message (nested ones too) from that catalogue with
+    /// every variable given: a missing key or variable fails instead of falling back.
+    pub(crate) fn strict(m: &Messages, t: &Text) -> String {
+        let owned: Vec<(&str, String)> = t
+            .args
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Str(s) => (*k, s.clone()),
+                Value::Text(n) => (*k, strict(m, n)),
+            })
+            .collect();
+        let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+        m.try_fmt(t.key, &args)
+            .unwrap_or_else(|e| panic!("{:?}: {}", m.lang(), e.why))
+    }
+
+    /// One of every error (both parts a PKCS#12 can lack).
+    fn every_error() -> Vec<Error> {
+        let p = || PathBuf::from("certs/a.cer");
+        let s = |v: &str| v.to_string();
+        vec![
+            Error::io(p(), std::io::Error::from(std::io::ErrorKind::NotFound)),
+            Error::io(p(), std::io::Error::from_raw_os_error(13)),
+            Error::io(p(), std::io::Error::other("disk on fire")),
+            Error::NoCertificate { path: p() },
+            Error::TruncatedPem {
+                path: p(),
+                label: s("CERTIFICATE"),
+                offset: 223,
+            },
+            Error::BadBase64 {
+                path: p(),
+                label: s("CERTIFICATE"),
+                reason: s("Invalid byte 33, offset 4."),
+            },
+            Error::BadCertificate {
+                path: p(),
+                reason: s("Parsing Error: Der(InvalidTag)"),
+            },
+            Error::NoKey { path: p() },
+            Error::BadKey {
+                path: p(),
+                reason: s("bad decrypt"),
+            },
+            Error::Pkcs12Open {
+                path: p(),
+                reason: s("mac verify failure"),
+            },
+            Error::Pkcs12Format {
+                path: p(),
+                reason: s("expected SEQUENCE"),
+            },
+            Error::Pkcs12Refused {
+                path: p(),
+                algorithms: s("RC2-40, SHA-1 MAC"),
+            },
+            Error::Pkcs12Iterations {
+                path: p(),
+                what: "MAC",
+                count: u64::MAX,
+                limit: 1_000_000,
+            },
+            Error::Pkcs12Missing {
+                path: p(),
+                what: "certificate",
+            },
+            Error::Pkcs12Missing {
+                path: p(),
+                what: "private key",
+            },
+            Error::TooLarge {
+                path: p(),
+                limit: 4_194_304,
+            },
+            Error::BadConfig {
+                path: p(),
+                line: 7,
+                reason: s("no '='"),
+            },
+            Error::PasswordNul,
+            Error::Other {
+                path: p(),
+                reason: s("something the caller said"),
+            },
+        ]
+    }
+
+    #[test]
+    fn detail_text_is_the_display_in_english_and_has_a_japanese_entry() {
+        let en = Messages::new(Lang::En);
+        let ja = Messages::new(Lang::Ja);
+        let japanese = |s: &str| {
+            s.chars().any(|c| {
+                ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            })
+        };
+        for e in every_error() {
+            // What JSON carries (the English) is the Display of before, byte for byte.
+            assert_eq!(strict(&en, &e.detail_text()), e.detail().to_string());
+            assert_eq!(e.detail_text().english(), e.detail().to_string());
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            let j = strict(&ja, &e.detail_text());
+            match e {
+                // Text from elsewhere (the caller's, the system's) is shown as it came.
+                Error::Other { .. } => assert_eq!(j, e.detail().to_string()),
+                Error::Io { ref source, .. } if source.kind() == std::io::ErrorKind::Other => {
+                    assert!(japanese(&j) && j.contains("disk on fire"), "{j}")
+                }
+                _ => assert!(japanese(&j), "{e:?}: {j}"),
+            }
+            strict(&ja, &e.text());
+        }
+        // The literal texts of before, for the variants the samples show.
+        let t = |e: &Error| e.detail_text().english();
+        let all = every_error();
+        assert_eq!(
+            t(&all[4]),
+            "PEM block 'CERTIFICATE' starting at byte 223 has no END line (truncated file?)"
+        );
+        assert_eq!(
+            t(&all[3]),
+            "no certificate found (no PEM block and not DER)"
+        );
+        assert_eq!(
+            t(&all[0]),
+            "cannot read: entity not found",
+            "the system's words as io::Error says them"
+        );
+        assert_eq!(t(&all[14]), "PKCS#12 holds no private key");
+        assert!(t(&all[12]).contains("18446744073709551615"));
+    }
+}
