@@ -99,3 +99,21 @@ fn huge_input_is_refused_by_size_not_by_crash() {
     // And the in-memory readers cope with a large unterminated block too.
     exercise(&data[..1 << 20]);
 }
+
+/// A case the property found: one flipped byte of a PBES2 store shortens an AES IV, which
+/// reached OpenSSL's decrypt (it asserts on an IV of the wrong length) — a panic, not an error.
+#[test]
+fn a_pbes2_store_with_a_short_iv_is_an_error_not_a_panic() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/pki/4.5-modern/etc/pki/ovirt-engine/keys/apache.p12");
+    let mut data = std::fs::read(&p).unwrap();
+    // The property's saved case: flip (3062, 16), taken modulo the length as the property does.
+    let n = data.len();
+    data[3062 % n] ^= 16;
+    exercise(&data);
+    // And the store is still refused, naming the file.
+    let Err(e) = cert::open_p12(&p, &data, "mypass") else {
+        panic!("a store with a flipped IV length opened");
+    };
+    assert!(e.to_string().contains("apache.p12"), "{e}");
+}

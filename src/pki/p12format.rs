@@ -509,7 +509,9 @@ fn decrypt_part(alg: &[u8], data: &[u8], password: &str) -> Option<Vec<u8>> {
             _ => return None,
         };
         let (iv, _) = expect(enc_rest, 0x04, "IV").ok()?;
-        if iter == 0 || iter > MAX_P12_ITERATIONS {
+        // OpenSSL's decrypt asserts on an IV of another length than the cipher's: a file
+        // stating one is refused here, as OpenSSL's own PKCS#12 reader refuses it.
+        if iter == 0 || iter > MAX_P12_ITERATIONS || Some(iv.content.len()) != cipher.iv_len() {
             return None;
         }
         // The `pbkdf2` crate: twice OpenSSL 3's speed here (a `.truststore` is 10,000
