@@ -25,6 +25,7 @@ mod truststore;
 mod vmconsole;
 
 use files::{attach_file_findings, check_index, check_openssl_conf, check_other_confs};
+pub(crate) use finding::fqdn_error_text;
 pub(crate) use finding::row_status;
 use finding::{finding_order, Collect, Found};
 pub use finding::{

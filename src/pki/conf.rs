@@ -417,6 +417,15 @@ pub enum SerialError {
     },
 }
 
+/// Why `serial.txt` holds no serial, as a catalogue message; its English is the `Display`.
+pub(crate) fn serial_error_text(e: &SerialError) -> crate::i18n::Text {
+    use crate::i18n::Text;
+    match e {
+        SerialError::Empty => Text::new("serial-empty"),
+        SerialError::NotHex { text } => Text::new("serial-not-hex").arg("text", text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,202 @@
+//! The error lines of the change commands (resign, renew) in Japanese, driven through the real
+//! binary: each refusal an admin meets (the engine key, an entity not enrolled, a third-party or
+//! broken entity, a CA key that is not the CA's) says rhv-pki's own words in Japanese under
+//! `--lang ja` and `LANG=ja_JP.UTF-8`, the evidence (paths, names, issuers) as it came; the
+//! English line and the exit code are the same as before.
+
+mod common;
+use common::text;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    C,
+    JaLocale,
+    JaFlag,
+}
+
+fn cmd(ask: Ask, args: &[&str]) -> Command {
+    let mut c = common::bin();
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env_remove("RHV_PKI_P12_PASSWORD")
+        .env_remove("RHV_PKI_ENGINE_PASSWORD")
+        .env(
+            "LANG",
+            if ask == Ask::JaLocale {
+                "ja_JP.UTF-8"
+            } else {
+                "C"
+            },
+        );
+    if ask == Ask::JaFlag {
+        c.args(["--lang", "ja"]);
+    }
+    c.args(args);
+    c
+}
+
+fn run(ask: Ask, args: &[&str]) -> Output {
+    cmd(ask, args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The English words of `s`: lowercase ASCII-letter runs of 3 or more, not part of a
+/// technical token (as tests/i18n_change.rs counts them).
+fn words(s: &str) -> BTreeSet<String> {
+    s.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '\'' | '"')
+    })
+    .map(|t| t.trim_end_matches([':', '.', '!', '?']))
+    .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
+    .map(str::to_string)
+    .collect()
+}
+
+fn japanese(s: &str) -> bool {
+    s.chars()
+        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Runs `args` in English and in Japanese (both ways of asking): the English error line is
+/// `english` exactly; the Japanese ones are Japanese `rhv-pki: エラー: ` lines with the same
+/// exit code, keeping `evidence` and no English word of the English line but those of
+/// `evidence`.
+fn check(args: &[&str], english: &str, evidence: &[&str]) {
+    let en = run(Ask::C, args);
+    let e = stderr(&en);
+    assert_eq!(
+        e.lines().last().unwrap_or_default(),
+        format!("rhv-pki: error: {english}"),
+        "{}",
+        text(&en)
+    );
+    assert_ne!(en.status.code(), Some(0));
+    let allowed: BTreeSet<String> = evidence.iter().flat_map(|v| words(v)).collect();
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let ja = run(ask, args);
+        assert_eq!(ja.status.code(), en.status.code(), "{}", text(&ja));
+        let j = stderr(&ja);
+        let line = j.lines().last().unwrap_or_default();
+        assert!(
+            line.starts_with("rhv-pki: エラー: ") && japanese(&line["rhv-pki: エラー: ".len()..]),
+            "{ask:?}: {j}"
+        );
+        for v in evidence {
+            assert!(line.contains(v), "{ask:?}: {v} not in {line}");
+        }
+        let left: BTreeSet<String> = words(line)
+            .intersection(&words(english))
+            .filter(|w| !allowed.contains(*w))
+            .cloned()
+            .collect();
+        assert!(left.is_empty(), "{ask:?}: {left:?} left in {line}");
+    }
+}
+
+fn root_of(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn the_engine_key_refusals_are_said_in_japanese() {
+    let root = common::fixtures().join("4.5-modern");
+    let r = root_of(&root);
+    check(
+        &["renew", "--dry-run", "--new-key", "engine", "--root", r],
+        "refusing to rotate the engine key: it decrypts the secrets in the engine database, is the SSH key to every host and signs console tickets; renew engine with --keep-key",
+        &["engine", "--keep-key"],
+    );
+    let root = common::fixtures().join("expired");
+    check(
+        &["renew", "--dry-run", "--new-key", "--root", root_of(&root)],
+        "refusing to rotate the engine key (engine is due): it decrypts the engine database secrets and is the SSH key to every host; run without --new-key, or name the other certificates explicitly",
+        &["engine", "--new-key"],
+    );
+}
+
+#[test]
+fn an_entity_not_enrolled_or_third_party_or_unknown_is_said_in_japanese() {
+    let root = common::fixtures().join("4.5-modern");
+    let r = root_of(&root);
+    let p12 = format!("{r}/etc/pki/ovirt-engine/keys/imageio-proxy.p12");
+    check(
+        &["resign", "--dry-run", "imageio-proxy", "--root", r],
+        &format!("{p12}: no such file; imageio-proxy is not enrolled on this Manager"),
+        &[&p12, "imageio-proxy"],
+    );
+    check(
+        &["resign", "--dry-run", "nosuch", "--root", r],
+        "unknown certificate name 'nosuch'; known: ca, qemu-ca, engine, jboss, apache, websocket-proxy, reports, imageio-proxy, ovn-ndb, ovn-sdb, ovirt-provider-ovn, vmconsole-proxy-helper, vmconsole-proxy-user, vmconsole-proxy-host",
+        &["'nosuch'", "ca, qemu-ca, engine, jboss, apache, websocket-proxy, reports, imageio-proxy, ovn-ndb, ovn-sdb, ovirt-provider-ovn, vmconsole-proxy-helper, vmconsole-proxy-user, vmconsole-proxy-host"],
+    );
+    let root = common::fixtures().join("third-party-apache");
+    let issuer = "C=US, O=Example Corp, CN=Example Corp Issuing CA";
+    check(
+        &["resign", "--dry-run", "apache", "--root", root_of(&root)],
+        &format!("apache: third-party certificate (issuer {issuer}), not signed by ca.pem; renew it at its CA; refusing to touch it"),
+        &["apache", issuer, "ca.pem"],
+    );
+}
+
+#[test]
+fn broken_entities_and_a_ca_key_not_the_cas_are_said_in_japanese() {
+    // A copy of 4.5-modern with three entities broken three ways.
+    let tmp = common::scenario("4.5-modern");
+    let pki = common::pki(tmp.path());
+    let cp = |from: &str, to: &str| std::fs::copy(pki.join(from), pki.join(to)).unwrap();
+    cp("certs/websocket-proxy.cer", "certs/apache.cer");
+    cp("keys/websocket-proxy.key.nopass", "keys/reports.key.nopass");
+    std::fs::write(pki.join("certs/jboss.cer"), b"").unwrap();
+    let jboss = pki.join("certs/jboss.cer");
+    let jboss = jboss.to_str().unwrap();
+    let r = root_of(tmp.path());
+    check(
+        &["resign", "--all", "--dry-run", "--root", r],
+        &format!(
+            "not re-signing anything while files are broken (restore them, or name the other certificates explicitly): \
+             jboss: {jboss}: no certificate found (no PEM block and not DER); restore it first; \
+             apache: certs/apache.cer is not the certificate inside keys/apache.p12 (engine-setup would not renew it either); restore matching files first; \
+             reports: keys/reports.key.nopass does not belong to the certificate; restore matching files first"
+        ),
+        &[
+            "jboss: ",
+            jboss,
+            "apache: certs/apache.cer",
+            "keys/apache.p12",
+            "engine-setup",
+            "reports: keys/reports.key.nopass",
+            "PEM",
+            "DER",
+        ],
+    );
+    // The CA's key replaced by another key: refused before signing anything.
+    let tmp = common::scenario("4.5-modern");
+    let pki = common::pki(tmp.path());
+    std::fs::copy(
+        pki.join("keys/apache.key.nopass"),
+        pki.join("private/ca.pem"),
+    )
+    .unwrap();
+    let key = pki.join("private/ca.pem");
+    let key = key.to_str().unwrap();
+    check(
+        &[
+            "resign",
+            "--all",
+            "--force",
+            "--dry-run",
+            "--root",
+            root_of(tmp.path()),
+        ],
+        &format!("{key}: does not belong to ca.pem; refusing to sign"),
+        &[key, "ca.pem"],
+    );
+}
