@@ -2,9 +2,13 @@
 //! binary: each refusal an admin meets (the engine key, an entity not enrolled, a third-party or
 //! broken entity, a CA key that is not the CA's) says rhv-pki's own words in Japanese under
 //! `--lang ja` and `LANG=ja_JP.UTF-8`, the evidence (paths, names, issuers) as it came; the
-//! English line and the exit code are the same as before.
+//! English line and the exit code are the same as before. And the findings whose reasons are
+//! built outside the audit (an interrupted change's journal, an SSH host key refused) say
+//! rhv-pki's part of them in Japanese too.
 
 mod common;
+#[path = "common/sshd.rs"]
+mod sshd;
 use common::text;
 
 use std::collections::BTreeSet;
@@ -199,4 +203,133 @@ fn broken_entities_and_a_ca_key_not_the_cas_are_said_in_japanese() {
         &format!("{key}: does not belong to ca.pem; refusing to sign"),
         &[key, "ca.pem"],
     );
+}
+
+/// The English words of `english` (a reason as the JSON carries it) left in `ja` (a Japanese
+/// run's output), beyond those of `evidence`.
+fn left(ja: &str, english: &str, evidence: &[&str]) -> BTreeSet<String> {
+    let allowed: BTreeSet<String> = evidence.iter().flat_map(|v| words(v)).collect();
+    words(ja)
+        .intersection(&words(english))
+        .filter(|w| !allowed.contains(*w))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn an_interrupted_changes_reason_is_said_in_japanese() {
+    let tmp = common::scenario("4.2-sha1");
+    let r = root_of(tmp.path());
+    let o = common::bin()
+        .args(["resign", "--all", "--yes", "--root", r])
+        .env_remove("RHV_PKI_P12_PASSWORD")
+        .env("RHV_PKI_FAULT", "abort:20")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.code().is_none(), "killed: {}", text(&o));
+    let args = ["audit", "--root", r, "--format", "json"];
+    let en = run(Ask::C, &args);
+    let doc: serde_json::Value = serde_json::from_slice(&en.stdout).unwrap();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "interrupted-change")
+        .unwrap_or_else(|| panic!("{}", text(&en)));
+    let reason = f["reason"].as_str().unwrap();
+    assert_eq!(reason, "before rhv-pki resign", "{f}");
+    let backup = f["backup"].as_str().unwrap();
+    let command = f["command"].as_str().unwrap();
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        // JSON is the same in every language.
+        let j = run(ask, &args);
+        let jdoc: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
+        assert_eq!(jdoc["findings"], doc["findings"]);
+        let table = run(ask, &["audit", "--root", r]);
+        let t = String::from_utf8_lossy(&table.stdout).into_owned();
+        let line = t
+            .lines()
+            .find(|l| l.contains(backup) && l.contains("rhv-pki"))
+            .unwrap_or_else(|| panic!("{ask:?}: {t}"));
+        assert!(line.contains("rhv-pki resign の実行前"), "{line}");
+        // The command run is evidence: `rhv-pki resign`.
+        let l = left(line, reason, &[command, backup, "rhv-pki resign"]);
+        assert!(l.is_empty(), "{ask:?}: {l:?} left in {line}");
+    }
+}
+
+#[test]
+fn a_refused_ssh_host_key_is_said_in_japanese() {
+    // An sshd whose key the (empty) known_hosts does not know: host-key-unverified.
+    let stranger = sshd::Sshd::start();
+    let tmp = common::scenario("4.5-modern");
+    let kh = tmp.path().join("known_hosts");
+    std::fs::write(&kh, "").unwrap();
+    let host = format!("host4.example.test=127.0.0.1:{}", stranger.port);
+    let key = stranger.client_key.to_str().unwrap().to_string();
+    let args = |json: bool| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "hosts",
+            "audit",
+            "--ssh",
+            "--root",
+            root_of(tmp.path()),
+            "--ssh-key",
+            &key,
+            "--known-hosts",
+            kh.to_str().unwrap(),
+            "--host",
+            &host,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if json {
+            v.extend(["--format".into(), "json".into()]);
+        }
+        v
+    };
+    let a = |json: bool| args(json);
+    let en_args = a(true);
+    let en_args: Vec<&str> = en_args.iter().map(String::as_str).collect();
+    let en = run(Ask::C, &en_args);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&en.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&en)));
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "host-key-unverified")
+        .unwrap_or_else(|| panic!("{}", text(&en)));
+    let reason = f["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("is not in ") && reason.contains("refusing to connect"),
+        "{reason}"
+    );
+    // The evidence: the key's algorithm and fingerprint, the file, the commands to run.
+    let (what, _) = reason.split_once(" is not in ").unwrap();
+    let (algorithm, rest) = what.split_once(" key ").unwrap();
+    let (fingerprint, _) = rest.split_once(" of ").unwrap();
+    let ja_args = a(false);
+    let ja_args: Vec<&str> = ja_args.iter().map(String::as_str).collect();
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let j = run(ask, &ja_args);
+        let t = String::from_utf8_lossy(&j.stdout).into_owned();
+        let line = t
+            .lines()
+            .find(|l| l.contains(fingerprint))
+            .unwrap_or_else(|| panic!("{ask:?}: {}", text(&j)));
+        assert!(
+            line.contains(algorithm) && line.contains("接続を拒否します"),
+            "{line}"
+        );
+        let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        let l = left(
+            &prose,
+            reason,
+            &[kh.to_str().unwrap(), "host4.example.test"],
+        );
+        assert!(l.is_empty(), "{ask:?}: {l:?} left in {line}");
+    }
 }

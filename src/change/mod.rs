@@ -853,13 +853,13 @@ impl Progress for Quiet {
 }
 
 #[cfg(test)]
-mod text_tests {
+pub(crate) mod text_tests {
     use super::*;
     use crate::i18n::{Arg, Lang, Messages, Value};
 
     /// `t` in the language of `m`, every message (nested ones too) from that catalogue with
     /// every variable given: a missing key or variable fails instead of falling back.
-    fn strict(m: &Messages, t: &Text) -> String {
+    pub(crate) fn strict(m: &Messages, t: &Text) -> String {
         let owned: Vec<(&str, String)> = t
             .args
             .iter()

@@ -308,7 +308,7 @@ pub fn host_reasons(reasons: &[String]) -> Vec<HostReason> {
                         endpoint: "vdsm".into(),
                         address: s(),
                         service: "vdsm".into(),
-                        reason: s(),
+                        reason: s().into(),
                     }),
                 ),
                 // `--all-hosts` ("selected"), "not probed": no finding behind them.

@@ -1200,3 +1200,12 @@ txn-link-loops = loops (a chain of links that never ends)
 txn-link-dangling = does not exist (a dangling link)
 txn-link-leaves = leaves the PKI directory
 txn-link-not-file = is not a regular file
+
+## Findings' reasons built outside the audit: an SSH host key refused (host-key-unverified),
+## what an interrupted change's journal says (interrupted-change)
+ssh-key-name = { $algorithm } key { $fingerprint } of { $host } (port { $port })
+ssh-key-unknown = { $what } is not in { $known_hosts }; refusing to connect (verify the fingerprint on the host with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`, then rerun with --accept-new-host-key to record it)
+ssh-key-changed = { $what } does NOT match the { $recorded_type } key recorded in { $known_hosts } line { $line }: the host key changed (reinstalled host, or someone is intercepting the connection); refusing to connect. If the change is legitimate, remove the old entry with `ssh-keygen -R { $name } -f { $known_hosts }`
+ssh-key-revoked = { $what } is marked @revoked in { $known_hosts } line { $line }; refusing to connect
+journal-before-command = before rhv-pki { $command }
+journal-before-rollback = before rollback to { $backup }

@@ -1193,3 +1193,11 @@ txn-link-loops = ループしています(終わりのないリンクの連鎖)
 txn-link-dangling = 存在しません(リンク切れ)
 txn-link-leaves = PKI ディレクトリーの外にあります
 txn-link-not-file = 通常のファイルではありません
+
+## 監査の外で作られる検出結果の理由: 拒否した SSH ホスト鍵 (host-key-unverified)、中断された変更のジャーナルの内容 (interrupted-change)
+ssh-key-name = { $host }(ポート { $port })の { $algorithm } 鍵 { $fingerprint }
+ssh-key-unknown = { $what } は { $known_hosts } にありません。接続を拒否します(ホスト上で `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` を実行してフィンガープリントを確認してから、--accept-new-host-key を指定して再実行すると記録されます)
+ssh-key-changed = { $what } は { $known_hosts } の { $line } 行目に記録されている { $recorded_type } 鍵と一致しません: ホスト鍵が変わっています(ホストが再インストールされたか、接続が傍受されています)。接続を拒否します。正当な変更であれば、`ssh-keygen -R { $name } -f { $known_hosts }` で古いエントリーを削除してください
+ssh-key-revoked = { $what } は { $known_hosts } の { $line } 行目で @revoked とされています。接続を拒否します
+journal-before-command = rhv-pki { $command } の実行前
+journal-before-rollback = { $backup } へのロールバックの実行前

@@ -555,7 +555,7 @@ pub fn probe_findings(cfg: &AuditConfig, checks: &[Check]) -> Vec<Finding> {
                 endpoint: c.endpoint.clone(),
                 address: c.address.clone(),
                 service: c.service.clone(),
-                reason: c.detail.clone().unwrap_or_default(),
+                reason: c.detail.clone().unwrap_or_default().into(),
             },
         };
         let file = Path::new(&c.file);
