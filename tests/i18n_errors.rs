@@ -333,3 +333,57 @@ fn a_refused_ssh_host_key_is_said_in_japanese() {
         assert!(l.is_empty(), "{ask:?}: {l:?} left in {line}");
     }
 }
+
+#[test]
+fn an_endpoint_that_showed_no_certificate_is_said_in_japanese() {
+    // Nothing listens on the port: endpoint-unreachable, whose reason is the probe's error.
+    let tmp = common::scenario("4.5-modern");
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let endpoint = format!("httpd=127.0.0.1:{closed}");
+    let base = [
+        "maintenance",
+        "verify",
+        "--root",
+        root_of(tmp.path()),
+        "--endpoint",
+        &endpoint,
+        "--probe-timeout",
+        "5",
+    ];
+    let mut json_args = base.to_vec();
+    json_args.extend(["--format", "json"]);
+    let en = run(Ask::C, &json_args);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&en.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&en)));
+    let f = &doc["findings"][0];
+    assert_eq!(f["code"], "endpoint-unreachable", "{doc:#}");
+    let reason = f["reason"].as_str().unwrap();
+    let address = format!("127.0.0.1:{closed}");
+    assert!(
+        reason.starts_with(&format!("{address}: cannot connect: ")),
+        "{reason}"
+    );
+    // The system's words stay as they came.
+    let (_, os) = reason.split_once("cannot connect: ").unwrap();
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let j = run(ask, &json_args);
+        let jdoc: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
+        assert_eq!(jdoc["findings"], doc["findings"], "JSON is the same");
+        let t = run(ask, &base);
+        let out = String::from_utf8_lossy(&t.stdout).into_owned();
+        let line = out
+            .lines()
+            .find(|l| l.starts_with("endpoint-unreachable "))
+            .unwrap_or_else(|| panic!("{ask:?}: {}", text(&t)));
+        assert!(
+            line.contains("接続できません") && line.ends_with(os),
+            "{line}"
+        );
+        let message = f["message"].as_str().unwrap();
+        let l = left(line, &format!("{message} {reason}"), &[os, "httpd"]);
+        assert!(l.is_empty(), "{ask:?}: {l:?} left in {line}");
+    }
+}

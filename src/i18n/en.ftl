@@ -1209,3 +1209,11 @@ ssh-key-changed = { $what } does NOT match the { $recorded_type } key recorded i
 ssh-key-revoked = { $what } is marked @revoked in { $known_hosts } line { $line }; refusing to connect
 journal-before-command = before rhv-pki { $command }
 journal-before-rollback = before rollback to { $backup }
+## A TLS probe that saw no certificate (endpoint-unreachable)
+probe-at = { $endpoint }: { $detail }
+probe-resolve = cannot resolve: { $reason }
+probe-connect = cannot connect: { $error }
+probe-handshake = TLS handshake failed before a certificate was presented: { $reason }
+probe-server-name = bad server name '{ $name }'
+probe-client-auth = bad client certificate or key: { $reason }
+probe-no-certificate = no certificate presented

@@ -1201,3 +1201,11 @@ ssh-key-changed = { $what } は { $known_hosts } の { $line } 行目に記録�
 ssh-key-revoked = { $what } は { $known_hosts } の { $line } 行目で @revoked とされています。接続を拒否します
 journal-before-command = rhv-pki { $command } の実行前
 journal-before-rollback = { $backup } へのロールバックの実行前
+## 証明書が得られなかった TLS の確認 (endpoint-unreachable)
+probe-at = { $endpoint }: { $detail }
+probe-resolve = 名前を解決できません: { $reason }
+probe-connect = 接続できません: { $error }
+probe-handshake = 証明書が提示される前に TLS ハンドシェイクが失敗しました: { $reason }
+probe-server-name = サーバー名 '{ $name }' が不正です
+probe-client-auth = クライアント証明書または鍵が不正です: { $reason }
+probe-no-certificate = 証明書が提示されませんでした
