@@ -387,3 +387,43 @@ fn an_endpoint_that_showed_no_certificate_is_said_in_japanese() {
         assert!(l.is_empty(), "{ask:?}: {l:?} left in {line}");
     }
 }
+
+#[test]
+fn hosts_recover_refusals_are_said_in_japanese() {
+    // No engine CA key: nothing can be signed, no host is contacted.
+    let tmp = common::scenario("4.5-modern");
+    let pki = common::pki(tmp.path());
+    std::fs::remove_file(pki.join("private/ca.pem")).unwrap();
+    let r = root_of(tmp.path());
+    let args = [
+        "hosts",
+        "recover",
+        "--ssh",
+        "--dry-run",
+        "--root",
+        r,
+        "--host",
+        "h1=127.0.0.1:9",
+    ];
+    let key = pki.join("private/ca.pem");
+    let key = key.to_str().unwrap();
+    check(
+        &args,
+        &format!("{key}: the ca private key is missing; cannot sign host certificates"),
+        &[key],
+    );
+    // serial.txt that is not a serial: the "… is not a hex serial" of before.
+    let tmp = common::scenario("4.5-modern");
+    let pki = common::pki(tmp.path());
+    std::fs::write(pki.join("serial.txt"), "zz\n").unwrap();
+    let serial = pki.join("serial.txt");
+    let serial = serial.to_str().unwrap();
+    let r = root_of(tmp.path());
+    let mut args = args;
+    args[5] = r;
+    check(
+        &args,
+        &format!("{serial}: 'zz' is not a hex serial"),
+        &[serial, "'zz'"],
+    );
+}

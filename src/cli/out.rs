@@ -94,6 +94,7 @@ pub fn error_line(e: &super::exit::CliError) -> String {
         // A change refused, a PKI file the planner could not read, a rollback: rhv-pki's
         // words in the admin's language (English: the error's Display, byte for byte).
         CliError::Change(c) => lang::with(|m| c.text().render(m)),
+        CliError::Recover(r) => lang::with(|m| r.text().render(m)),
         CliError::Output(why) => {
             lang::tf("error-writing-report", &[("error", why.as_str().into())])
         }

@@ -1217,3 +1217,9 @@ probe-handshake = TLS handshake failed before a certificate was presented: { $re
 probe-server-name = bad server name '{ $name }'
 probe-client-auth = bad client certificate or key: { $reason }
 probe-no-certificate = no certificate presented
+## hosts recover's error lines
+recover-ca-missing = { $path }: ca.pem missing or unreadable; nothing can be signed
+recover-ca-key-missing = { $path }: the { $ca } private key is missing; cannot sign host certificates
+recover-bad-subject = bad subject { $subject }
+recover-verify-failed = verification after writing failed: { $reason }
+recover-stale = the Manager PKI changed since the plan was made ({ $what }); nothing was changed, run again

@@ -1209,3 +1209,9 @@ probe-handshake = 証明書が提示される前に TLS ハンドシェイクが
 probe-server-name = サーバー名 '{ $name }' が不正です
 probe-client-auth = クライアント証明書または鍵が不正です: { $reason }
 probe-no-certificate = 証明書が提示されませんでした
+## hosts recover のエラー行
+recover-ca-missing = { $path }: ca.pem がないか読み込めません。何も署名できません
+recover-ca-key-missing = { $path }: { $ca } の秘密鍵がありません。ホスト証明書に署名できません
+recover-bad-subject = サブジェクト { $subject } が不正です
+recover-verify-failed = 書き込み後の検証に失敗しました: { $reason }
+recover-stale = 計画の作成後に Manager の PKI が変更されました({ $what })。何も変更していません。もう一度実行してください
