@@ -427,3 +427,39 @@ fn hosts_recover_refusals_are_said_in_japanese() {
         &[serial, "'zz'"],
     );
 }
+
+#[test]
+fn the_upgrade_p12_password_pre_check_is_said_in_japanese() {
+    let tmp = common::scenario("4.2-sha1");
+    let pw = tmp.path().join("wrong-password");
+    std::fs::write(&pw, "nope\n").unwrap();
+    let args = [
+        "upgrade",
+        "--dry-run",
+        "--p12-password-file",
+        pw.to_str().unwrap(),
+        "--root",
+        root_of(tmp.path()),
+    ];
+    let line_of = |o: &Output| -> String {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .find(|l| l.contains(" p12-password "))
+            .unwrap_or_else(|| panic!("{}", text(o)))
+            .to_string()
+    };
+    let en = run(Ask::C, &args);
+    let e = line_of(&en);
+    assert!(
+        e.ends_with("the PKCS#12 password from --p12-password-file / RHV_PKI_P12_PASSWORD opens none of the 6 key store(s) (wrong password)"),
+        "{e}"
+    );
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let ja = run(ask, &args);
+        assert_eq!(ja.status.code(), en.status.code(), "{}", text(&ja));
+        let j = line_of(&ja);
+        assert!(j.contains("開けません"), "{j}");
+        let l = left(&j, &e, &["--p12-password-file / RHV_PKI_P12_PASSWORD"]);
+        assert!(l.is_empty(), "{ask:?}: {l:?} left in {j}");
+    }
+}
