@@ -463,3 +463,47 @@ fn the_upgrade_p12_password_pre_check_is_said_in_japanese() {
         assert!(l.is_empty(), "{ask:?}: {l:?} left in {j}");
     }
 }
+
+/// h1 runs the HostedEngine VM; h2, the only other hosted-engine host, has its HA agent
+/// inactive: no order of the waves keeps the VM safe, so `hosts enroll` refuses to start.
+const INACTIVE_AGENT: &str = r#"
+[[clusters]]
+name = "Default"
+[[hosts]]
+name = "h1"
+spm = true
+hosted_engine = { active = true, score = 3400 }
+[[hosts]]
+name = "h2"
+hosted_engine = { active = false, score = 0 }
+[[hosts]]
+name = "h3"
+[[vms]]
+name = "HostedEngine"
+host = "h1"
+memory_mib = 8192
+hosted_engine = true
+[[vms]]
+name = "v3"
+host = "h3"
+memory_mib = 4096
+"#;
+
+#[test]
+fn the_hosted_engine_refusal_of_hosts_enroll_is_said_in_japanese() {
+    let sim = common::sim::Sim::start("4.5-modern", INACTIVE_AGENT, 0.01);
+    let mut args: Vec<String> = ["hosts", "enroll", "--dry-run", "--all-hosts"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(sim.engine_args());
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    check(
+        &a,
+        "the plan cannot keep the HostedEngine VM safe, so nothing was started: h1: no other \
+         hosted-engine host with an active HA agent (score > 0) and room for the HostedEngine VM \
+         would stay up while it is out (h2's HA agent is not active) — in no order of the waves; \
+         fix that first, or leave h1 out (name the other hosts with --host)",
+        &["HostedEngine", "h1: ", "h2", "HA", "--host"],
+    );
+}

@@ -749,7 +749,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                     ca_not_before,
                 };
                 let mut plan = rolling::plan(&facts, &sel, &eps).map_err(|e| match e {
-                    rolling::PlanError::HostedEngine(_) => CliError::Refused(e.to_string()),
+                    rolling::PlanError::HostedEngine(_) => CliError::RefusedText(e.text()),
                     _ => CliError::Usage(e.to_string()),
                 })?;
                 if !a.all_hosts {

@@ -89,7 +89,7 @@ pub fn error_line(e: &super::exit::CliError) -> String {
     use super::exit::CliError;
     use super::lang;
     let text = match e {
-        CliError::Text(t) => lang::with(|m| t.render(m)),
+        CliError::Text(t) | CliError::RefusedText(t) => lang::with(|m| t.render(m)),
         CliError::Audit(a) => lang::with(|m| a.text().render(m)),
         // A change refused, a PKI file the planner could not read, a rollback: rhv-pki's
         // words in the admin's language (English: the error's Display, byte for byte).

@@ -1223,3 +1223,7 @@ recover-ca-key-missing = { $path }: the { $ca } private key is missing; cannot s
 recover-bad-subject = bad subject { $subject }
 recover-verify-failed = verification after writing failed: { $reason }
 recover-stale = the Manager PKI changed since the plan was made ({ $what }); nothing was changed, run again
+## hosts enroll / upgrade: a hosted-engine host that fits in no order of the waves
+enroll-he-refused = the plan cannot keep the HostedEngine VM safe, so nothing was started: { $detail }
+enroll-he-blocked = { $host }: { $why } — in no order of the waves; fix that first, or leave { $host } out (name the other hosts with --host)
+he-list = { $first }; { $rest }

@@ -1215,3 +1215,7 @@ recover-ca-key-missing = { $path }: { $ca } の秘密鍵がありません。ホ
 recover-bad-subject = サブジェクト { $subject } が不正です
 recover-verify-failed = 書き込み後の検証に失敗しました: { $reason }
 recover-stale = 計画の作成後に Manager の PKI が変更されました({ $what })。何も変更していません。もう一度実行してください
+## hosts enroll / upgrade: どのウェーブの順序にも入らないセルフホストエンジンのホスト
+enroll-he-refused = 計画では HostedEngine 仮想マシンを安全に保てないため、何も開始していません: { $detail }
+enroll-he-blocked = { $host }: { $why } — どのウェーブの順序にも入りません。先にこれを解消するか、{ $host } を除外してください(--host でほかのホストを指定)
+he-list = { $first }、{ $rest }

@@ -459,12 +459,19 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
     });
     out.push(match &m.placement {
         Ok(()) => pass("placement", tx("upgrade-detail-placement")),
-        Err(e) => fail(
-            "placement",
-            e.to_string(),
-            "see `rhv-pki hosts enroll --dry-run` for the constraint; lower --max-parallel or \
-             exclude the host",
-        ),
+        Err(e) => {
+            let c = fail(
+                "placement",
+                e.to_string(),
+                "see `rhv-pki hosts enroll --dry-run` for the constraint; lower --max-parallel or \
+                 exclude the host",
+            );
+            match e {
+                // The hosts and why, in the reader's language.
+                PlanError::HostedEngine(_) => worded(c, e.text()),
+                _ => c,
+            }
+        }
     });
     let expired: Vec<&HostFact> = m
         .hosts
@@ -729,7 +736,9 @@ mod tests {
         m.hosts[0].cert_expired = Some("2026-12-01T00:00:00Z".into());
         m.hosted_engine.as_mut().unwrap().agents_inactive = vec!["h2".into()];
         m.capacity_short = vec!["x".into()];
-        m.placement = Err(PlanError::HostedEngine("x".into()));
+        m.placement = Err(PlanError::HostedEngine(
+            Text::new("phrase-he-not-up").arg("host", "h2"),
+        ));
         out.extend(evaluate(&f));
         for v in [Some((4, 5)), None] {
             f.manager.as_mut().unwrap().version = v;
@@ -803,7 +812,11 @@ mod tests {
                 "{}: {j}",
                 d.key
             );
-            for v in d.rendered_args(&en).iter().map(|(_, v)| v) {
+            // The evidence (plain variables) is kept; nested messages are said in Japanese.
+            for v in d.args.iter().filter_map(|(_, v)| match v {
+                crate::i18n::Value::Str(s) => Some(s),
+                crate::i18n::Value::Text(_) => None,
+            }) {
                 assert!(j.contains(v.as_str()), "{} drops {v}: {j}", d.key);
             }
         }
@@ -883,7 +896,9 @@ mod tests {
             assert_eq!(c.status, CheckStatus::Fail, "{c:?}");
             match &c.detail_text {
                 // The stores' findings are said in the reader's language; English the same.
-                Some(t) if id == "p12-password" => assert_eq!(t.english(), c.detail),
+                Some(t) if matches!(id, "p12-password" | "placement") => {
+                    assert_eq!(t.english(), c.detail)
+                }
                 _ => assert!(c.detail_text.is_none(), "an error's own text: {c:?}"),
             }
             c.detail.clone()
@@ -960,11 +975,13 @@ mod tests {
         assert_eq!(detail(&f, "pki-readable"), audit_text);
 
         let m = f.manager.as_mut().unwrap();
-        m.placement = Err(PlanError::HostedEngine("h1 and h2 both host it".into()));
+        m.placement = Err(PlanError::HostedEngine(
+            Text::new("phrase-he-agent-inactive").arg("host", "h2"),
+        ));
         assert_eq!(
             detail(&f, "placement"),
-            "the plan cannot keep the HostedEngine VM safe, so nothing was started: h1 and h2 \
-             both host it"
+            "the plan cannot keep the HostedEngine VM safe, so nothing was started: h2's HA \
+             agent is not active"
         );
         f.manager.as_mut().unwrap().reachable = Err(UnreachableError::Runtime(
             std::io::Error::from_raw_os_error(24),
