@@ -507,3 +507,48 @@ fn the_hosted_engine_refusal_of_hosts_enroll_is_said_in_japanese() {
         &["HostedEngine", "h1: ", "h2", "HA", "--host"],
     );
 }
+
+#[test]
+fn a_database_txt_lines_problem_is_said_in_japanese() {
+    let tmp = common::scenario("4.5-modern");
+    let db = common::pki(tmp.path()).join("database.txt");
+    let mut text = std::fs::read_to_string(&db).unwrap();
+    text.push_str(
+        "V\tbad\n\
+         X\t280311000000Z\t\t10\tunknown\t/CN=a\n\
+         V\t2050\t\t10\tunknown\t/CN=a\n\
+         V\t280311000000Z\t\tZZ\tunknown\t/CN=a\n",
+    );
+    std::fs::write(&db, text).unwrap();
+    let r = root_of(tmp.path());
+    let en = run(Ask::C, &["audit", "--root", r, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&en.stdout).unwrap();
+    let reasons: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "index-invalid")
+        .map(|f| f["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "2 tab-separated fields, expected 6",
+            "status 'X' is not V, R or E",
+            "expiry '2050' is not YYMMDDHHMMSSZ",
+            "serial 'ZZ' is not hex",
+        ],
+        "{doc:#}"
+    );
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let j = run(ask, &["audit", "--root", r]);
+        let t = String::from_utf8_lossy(&j.stdout).into_owned();
+        let lines: Vec<&str> = t.lines().filter(|l| l.contains("index-invalid")).collect();
+        assert_eq!(lines.len(), 4, "{t}");
+        for (line, reason) in lines.iter().zip(&reasons) {
+            assert!(japanese(line), "{line}");
+            let l = left(line, reason, &["YYMMDDHHMMSSZ", "'X'", "'2050'", "'ZZ'"]);
+            assert!(l.is_empty(), "{ask:?}: {l:?} left in {line}");
+        }
+    }
+}

@@ -1227,3 +1227,8 @@ recover-stale = the Manager PKI changed since the plan was made ({ $what }); not
 enroll-he-refused = the plan cannot keep the HostedEngine VM safe, so nothing was started: { $detail }
 enroll-he-blocked = { $host }: { $why } — in no order of the waves; fix that first, or leave { $host } out (name the other hosts with --host)
 he-list = { $first }; { $rest }
+## A line of database.txt that is not as openssl ca writes it (index-invalid)
+index-fields = { $count } tab-separated fields, expected 6
+index-status = status '{ $status }' is not V, R or E
+index-expiry = expiry '{ $expiry }' is not YYMMDDHHMMSSZ
+index-serial = serial '{ $serial }' is not hex

@@ -1219,3 +1219,8 @@ recover-stale = 計画の作成後に Manager の PKI が変更されました({
 enroll-he-refused = 計画では HostedEngine 仮想マシンを安全に保てないため、何も開始していません: { $detail }
 enroll-he-blocked = { $host }: { $why } — どのウェーブの順序にも入りません。先にこれを解消するか、{ $host } を除外してください(--host でほかのホストを指定)
 he-list = { $first }、{ $rest }
+## openssl ca が書く形式ではない database.txt の行 (index-invalid)
+index-fields = タブ区切りのフィールドが { $count } 個あります(6 個必要です)
+index-status = ステータス '{ $status }' が V、R、E のいずれでもありません
+index-expiry = 有効期限 '{ $expiry }' が YYMMDDHHMMSSZ 形式ではありません
+index-serial = シリアル '{ $serial }' が 16 進数ではありません
