@@ -552,3 +552,39 @@ fn a_database_txt_lines_problem_is_said_in_japanese() {
         }
     }
 }
+
+#[test]
+fn a_certificate_with_trailing_bytes_is_said_in_japanese() {
+    let tmp = common::scenario("4.5-modern");
+    let cer = common::pki(tmp.path()).join("certs/apache.cer");
+    let der = common::openssl(&["x509", "-in", cer.to_str().unwrap(), "-outform", "DER"]);
+    assert!(der.status.success(), "{}", text(&der));
+    let mut bytes = der.stdout.clone();
+    bytes.extend_from_slice(b"xyz");
+    std::fs::write(&cer, bytes).unwrap();
+    let r = root_of(tmp.path());
+    let en = run(Ask::C, &["audit", "--root", r, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&en.stdout).unwrap();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "unreadable" && f["path"] == "certs/apache.cer")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    let reason = f["reason"].as_str().unwrap();
+    assert_eq!(
+        reason,
+        "not a valid X.509 certificate: 3 trailing bytes after the certificate"
+    );
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let j = run(ask, &["audit", "--root", r]);
+        let t = String::from_utf8_lossy(&j.stdout).into_owned();
+        let line = t
+            .lines()
+            .find(|l| l.contains("unreadable") && l.contains("certs/apache.cer"))
+            .unwrap_or_else(|| panic!("{t}"));
+        assert!(line.contains("余分なバイト"), "{line}");
+        let l = left(line, reason, &["X.509"]);
+        assert!(l.is_empty(), "{ask:?}: {l:?} left in {line}");
+    }
+}

@@ -1232,3 +1232,7 @@ index-fields = { $count } tab-separated fields, expected 6
 index-status = status '{ $status }' is not V, R or E
 index-expiry = expiry '{ $expiry }' is not YYMMDDHHMMSSZ
 index-serial = serial '{ $serial }' is not hex
+## A certificate or key's inner reason when rhv-pki worded it (unreadable, the error lines)
+cert-trailing-bytes = { $count } trailing bytes after the certificate
+cert-unsupported-key = unsupported key type '{ $type }'
+cert-key-no-password = key is encrypted and no password was given

@@ -1224,3 +1224,7 @@ index-fields = タブ区切りのフィールドが { $count } 個あります(6
 index-status = ステータス '{ $status }' が V、R、E のいずれでもありません
 index-expiry = 有効期限 '{ $expiry }' が YYMMDDHHMMSSZ 形式ではありません
 index-serial = シリアル '{ $serial }' が 16 進数ではありません
+## rhv-pki 自身が述べる証明書または鍵の内部の理由
+cert-trailing-bytes = 証明書の後ろに余分なバイトが { $count } バイトあります
+cert-unsupported-key = サポートされていない鍵の種類 '{ $type }' です
+cert-key-no-password = 鍵は暗号化されていますが、パスワードが指定されていません
