@@ -588,3 +588,32 @@ fn a_certificate_with_trailing_bytes_is_said_in_japanese() {
         assert!(l.is_empty(), "{ask:?}: {l:?} left in {line}");
     }
 }
+
+#[test]
+fn a_login_the_managers_sso_refuses_is_said_in_japanese() {
+    let sim = common::sim::Sim::start("4.5-modern", INACTIVE_AGENT, 0.01);
+    let wrong = sim.root.path().join("wrong-password");
+    std::fs::write(&wrong, "nope\n").unwrap();
+    let mut args: Vec<String> = ["hosts", "enroll", "--dry-run"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut engine = sim.engine_args();
+    let i = engine.iter().position(|a| a == "--password-file").unwrap();
+    engine[i + 1] = wrong.display().to_string();
+    args.extend(engine);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let en = run(Ask::C, &a);
+    let e = stderr(&en);
+    let line = e.lines().last().unwrap_or_default().to_string();
+    let english = line
+        .strip_prefix("rhv-pki: error: ")
+        .unwrap_or_else(|| panic!("{}", text(&en)));
+    assert!(
+        english.starts_with("login as admin@internal refused by the Manager's SSO: "),
+        "{english}"
+    );
+    // The Manager's own code and message are quoted as they came.
+    let theirs = english.split_once("SSO: ").unwrap().1;
+    check(&a, english, &[theirs, "admin@internal", "SSO"]);
+}

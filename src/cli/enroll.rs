@@ -125,7 +125,7 @@ fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {
 }
 
 fn engine_err(e: rhv_pki::net::engine::EngineError) -> CliError {
-    CliError::Refused(e.to_string())
+    CliError::RefusedText(e.text())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1236,3 +1236,8 @@ index-serial = serial '{ $serial }' is not hex
 cert-trailing-bytes = { $count } trailing bytes after the certificate
 cert-unsupported-key = unsupported key type '{ $type }'
 cert-key-no-password = key is encrypted and no password was given
+## The Manager's REST API (hosts enroll, upgrade, --post-events): rhv-pki's words
+engine-bad-url = { $url }: bad Manager URL: { $reason }
+engine-connect = cannot connect: { $reason }
+engine-sso-refused = login as { $user } refused by the Manager's SSO: { $code }: { $message }
+engine-timeout = { $method } { $path }: no answer within { $secs } s

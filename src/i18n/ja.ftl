@@ -1228,3 +1228,8 @@ index-serial = シリアル '{ $serial }' が 16 進数ではありません
 cert-trailing-bytes = 証明書の後ろに余分なバイトが { $count } バイトあります
 cert-unsupported-key = サポートされていない鍵の種類 '{ $type }' です
 cert-key-no-password = 鍵は暗号化されていますが、パスワードが指定されていません
+## Manager の REST API (hosts enroll、upgrade、--post-events): rhv-pki 自身の言葉
+engine-bad-url = { $url }: Manager の URL が不正です: { $reason }
+engine-connect = 接続できません: { $reason }
+engine-sso-refused = { $user } としてのログインが Manager の SSO に拒否されました: { $code }: { $message }
+engine-timeout = { $method } { $path }: { $secs } 秒以内に応答がありません
