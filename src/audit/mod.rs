@@ -192,29 +192,6 @@ fn journal_reason(reason: &str) -> Reason {
     }
 }
 
-#[cfg(test)]
-mod journal_tests {
-    use super::*;
-    use crate::change::text_tests::{japanese, strict};
-    use crate::i18n::{Lang, Messages};
-
-    #[test]
-    fn a_journal_reason_of_rhv_pkis_own_is_said_in_the_readers_language() {
-        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
-        for r in [
-            "before rhv-pki resign",
-            "before rollback to 20260101T000000Z",
-        ] {
-            let reason = journal_reason(r);
-            assert_eq!(reason.as_str(), r);
-            assert_eq!(strict(&en, &reason.text()), r);
-            assert!(japanese(&strict(&ja, &reason.text())), "{r}");
-        }
-        // Anything else (another version's words) is shown as written.
-        assert_eq!(strict(&ja, &journal_reason("test").text()), "test");
-    }
-}
-
 /// A sink that merges extra findings into the sorted stream of another.
 struct Merge<'a> {
     inner: &'a mut dyn Sink,
@@ -648,4 +625,27 @@ fn write_tail(
         sink.inventory(i)?;
     }
     sink.finish(totals)
+}
+
+#[cfg(test)]
+mod journal_tests {
+    use super::*;
+    use crate::change::text_tests::{japanese, strict};
+    use crate::i18n::{Lang, Messages};
+
+    #[test]
+    fn a_journal_reason_of_rhv_pkis_own_is_said_in_the_readers_language() {
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        for r in [
+            "before rhv-pki resign",
+            "before rollback to 20260101T000000Z",
+        ] {
+            let reason = journal_reason(r);
+            assert_eq!(reason.as_str(), r);
+            assert_eq!(strict(&en, &reason.text()), r);
+            assert!(japanese(&strict(&ja, &reason.text())), "{r}");
+        }
+        // Anything else (another version's words) is shown as written.
+        assert_eq!(strict(&ja, &journal_reason("test").text()), "test");
+    }
 }

@@ -171,10 +171,13 @@ enum KeyRefusal {
     #[error(transparent)]
     KnownHosts(#[from] KnownHostsError),
     #[error("{what} is not in {}; refusing to connect (verify the fingerprint on the host with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`, then rerun with --accept-new-host-key to record it)", known_hosts.display())]
-    Unknown { what: KeyName, known_hosts: PathBuf },
+    Unknown {
+        what: Box<KeyName>,
+        known_hosts: PathBuf,
+    },
     #[error("{what} does NOT match the {recorded_type} key recorded in {kh} line {line}: the host key changed (reinstalled host, or someone is intercepting the connection); refusing to connect. If the change is legitimate, remove the old entry with `ssh-keygen -R {name} -f {kh}`", kh = known_hosts.display())]
     Changed {
-        what: KeyName,
+        what: Box<KeyName>,
         known_hosts: PathBuf,
         line: usize,
         recorded_type: String,
@@ -183,7 +186,7 @@ enum KeyRefusal {
     },
     #[error("{what} is marked @revoked in {} line {line}; refusing to connect", known_hosts.display())]
     Revoked {
-        what: KeyName,
+        what: Box<KeyName>,
         known_hosts: PathBuf,
         line: usize,
     },
@@ -426,12 +429,12 @@ struct Client {
 
 impl Client {
     fn judge(&self, key: &PublicKey) -> Result<(), KeyRefusal> {
-        let what = KeyName {
+        let what = Box::new(KeyName {
             algorithm: key.algorithm().as_str().to_string(),
             fingerprint: fingerprint(key),
             host: self.host.clone(),
             port: self.port,
-        };
+        });
         let known_hosts = self.known_hosts.clone();
         match check_known_host(&self.known_hosts, &self.host, self.port, key)? {
             HostKeyStatus::Known => Ok(()),
@@ -800,11 +803,13 @@ mod tests {
         use crate::change::text_tests::{japanese, strict};
         use crate::i18n::{Lang, Messages};
         let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
-        let what = || KeyName {
-            algorithm: "ssh-ed25519".into(),
-            fingerprint: "SHA256:abc".into(),
-            host: "host1.example.test".into(),
-            port: 22,
+        let what = || {
+            Box::new(KeyName {
+                algorithm: "ssh-ed25519".into(),
+                fingerprint: "SHA256:abc".into(),
+                host: "host1.example.test".into(),
+                port: 22,
+            })
         };
         let kh = || PathBuf::from("/root/.ssh/known_hosts");
         let all = [
