@@ -177,7 +177,7 @@ pub(super) fn check_index(out: &mut Out, dir: &Path) {
                     "pki",
                     Problem::IndexInvalid {
                         line: *line,
-                        reason: reason.clone().into(),
+                        reason: Reason::said(reason.text()),
                     },
                 );
             }

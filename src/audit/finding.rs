@@ -371,7 +371,7 @@ pub enum Problem {
         /// The systemd unit behind the endpoint.
         service: String,
         /// The connect or handshake error.
-        reason: String,
+        reason: Reason,
     },
     /// A host could not be reached or logged into over SSH (the rest of the run goes on).
     HostUnreachable {
@@ -381,7 +381,7 @@ pub enum Problem {
     /// The host's SSH key is unknown or changed in known_hosts: not contacted.
     HostKeyUnverified {
         /// Why the host key could not be verified against the known keys.
-        reason: String,
+        reason: Reason,
     },
     /// A host's copy of a Manager CA is not the Manager's current CA certificate.
     HostCaStale {
@@ -421,7 +421,7 @@ pub enum Problem {
         /// The backup directory of the interrupted change (relative to the backup root).
         backup: String,
         /// What the journal says was in progress.
-        reason: String,
+        reason: Reason,
         /// The command that finishes or undoes it (`rhv-pki rollback …`).
         command: String,
     },
@@ -660,12 +660,12 @@ impl Problem {
             } => t("finding-endpoint-unreachable")
                 .arg("endpoint", endpoint)
                 .arg("address", address)
-                .arg("reason", reason),
+                .arg_text("reason", reason.text()),
             Problem::HostUnreachable { reason } => {
                 t("finding-host-unreachable").arg("reason", reason)
             }
             Problem::HostKeyUnverified { reason } => {
-                t("finding-host-key-unverified").arg("reason", reason)
+                t("finding-host-key-unverified").arg_text("reason", reason.text())
             }
             Problem::HostCaStale {
                 ca,
@@ -697,7 +697,7 @@ impl Problem {
                 command,
             } => t("finding-interrupted-change")
                 .arg("backup", backup)
-                .arg("reason", reason)
+                .arg_text("reason", reason.text())
                 .arg("command", command),
             Problem::SshCertType { found, expected } => t("finding-ssh-cert-type")
                 .arg("found", found)
@@ -1343,13 +1343,13 @@ mod tests {
                 endpoint: s("apache"),
                 address: s("127.0.0.1:443"),
                 service: s("httpd"),
-                reason: s("connection refused"),
+                reason: s("connection refused").into(),
             },
             Problem::HostUnreachable {
                 reason: s("timed out"),
             },
             Problem::HostKeyUnverified {
-                reason: s("unknown key"),
+                reason: s("unknown key").into(),
             },
             Problem::HostFileOwner {
                 owner: s("root:root"),
@@ -1364,7 +1364,7 @@ mod tests {
             },
             Problem::InterruptedChange {
                 backup: s("20260101-000000"),
-                reason: s("resign"),
+                reason: s("resign").into(),
                 command: s("rhv-pki rollback"),
             },
             Problem::SshCertType {

@@ -25,6 +25,7 @@ mod truststore;
 mod vmconsole;
 
 use files::{attach_file_findings, check_index, check_openssl_conf, check_other_confs};
+pub(crate) use finding::fqdn_error_text;
 pub(crate) use finding::row_status;
 use finding::{finding_order, Collect, Found};
 pub use finding::{
@@ -170,12 +171,25 @@ pub fn interrupted_changes(
                 problem: Problem::InterruptedChange {
                     command: format!("{undo} {}", b.backup),
                     backup: b.backup,
-                    reason: b.reason,
+                    reason: journal_reason(&b.reason),
                 },
             }
             .into_finding()
         })
         .collect()
+}
+
+/// What a change's journal says was in progress, in the reader's language when rhv-pki wrote
+/// it (`before rhv-pki <command>`, `before rollback to <id>`), as it was written otherwise.
+fn journal_reason(reason: &str) -> Reason {
+    use crate::i18n::Text;
+    if let Some(cmd) = reason.strip_prefix("before rhv-pki ") {
+        Reason::said(Text::new("journal-before-command").arg("command", cmd))
+    } else if let Some(id) = reason.strip_prefix("before rollback to ") {
+        Reason::said(Text::new("journal-before-rollback").arg("backup", id))
+    } else {
+        Reason::from(reason)
+    }
 }
 
 /// A sink that merges extra findings into the sorted stream of another.
@@ -611,4 +625,27 @@ fn write_tail(
         sink.inventory(i)?;
     }
     sink.finish(totals)
+}
+
+#[cfg(test)]
+mod journal_tests {
+    use super::*;
+    use crate::change::text_tests::{japanese, strict};
+    use crate::i18n::{Lang, Messages};
+
+    #[test]
+    fn a_journal_reason_of_rhv_pkis_own_is_said_in_the_readers_language() {
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        for r in [
+            "before rhv-pki resign",
+            "before rollback to 20260101T000000Z",
+        ] {
+            let reason = journal_reason(r);
+            assert_eq!(reason.as_str(), r);
+            assert_eq!(strict(&en, &reason.text()), r);
+            assert!(japanese(&strict(&ja, &reason.text())), "{r}");
+        }
+        // Anything else (another version's words) is shown as written.
+        assert_eq!(strict(&ja, &journal_reason("test").text()), "test");
+    }
 }

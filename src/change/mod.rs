@@ -23,6 +23,8 @@ use crate::pki::sign::{self, P12Family};
 use crate::pki::sshcert::Vmconsole;
 use txn::Fault;
 
+use crate::i18n::Text;
+
 /// Default CA validity when re-signing (the upgrade guide's runbook: 3650 days).
 pub(crate) const DEFAULT_CA_DAYS: i64 = 3650;
 /// oVirt 4.5: 1827 days for entity certificates, 398 for web certificates.
@@ -189,14 +191,14 @@ pub enum Refusal {
     HandsOff {
         /// The entity (catalog name).
         name: &'static str,
-        /// Why it is left alone.
-        why: String,
+        /// Why it is left alone (rhv-pki's words, a catalogue message).
+        why: Text,
     },
     /// `--all` with broken entities (each `name: why`).
-    #[error("not re-signing anything while files are broken (restore them, or name the other certificates explicitly): {}", .broken.join("; "))]
+    #[error("not re-signing anything while files are broken (restore them, or name the other certificates explicitly): {}", .broken.iter().map(|(n, w)| format!("{n}: {w}")).collect::<Vec<_>>().join("; "))]
     Broken {
-        /// Each broken entity as `name: why`.
-        broken: Vec<String>,
+        /// Each broken entity: its name and why.
+        broken: Vec<(&'static str, Text)>,
     },
     #[error("{}: {reason}", .path.display())]
     /// `serial.txt` cannot be used to issue.
@@ -204,13 +206,13 @@ pub enum Refusal {
         /// The `serial.txt` path.
         path: PathBuf,
         /// What is wrong with it.
-        reason: String,
+        reason: crate::pki::conf::SerialError,
     },
     /// `ENGINE_FQDN` is set but is not a host name (the reason names the file and value).
     #[error("{reason}")]
     BadEngineFqdn {
-        /// The file, the value and what is wrong with it.
-        reason: String,
+        /// The file, the value and what is wrong with it (a catalogue message).
+        reason: Text,
     },
     #[error("ENGINE_FQDN not found in {}; needed for {needed_for}", .conf_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_else(|| "engine.conf.d (none given)".into()))]
     /// `ENGINE_FQDN` is needed but not found.
@@ -271,6 +273,131 @@ pub enum Refusal {
     /// Rewriting `.truststore` failed while applying.
     #[error(".truststore: {0}")]
     TruststoreRewrite(#[source] TruststoreRewrite),
+}
+
+impl ChangeError {
+    /// The error line as a catalogue message: rhv-pki's words in the reader's language, the
+    /// evidence (paths, OpenSSL's and the system's words) as it came. Its English is the
+    /// `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        let t = Text::new;
+        match self {
+            ChangeError::Refused(r) => r.text(),
+            ChangeError::Read(e) => e.text(),
+            ChangeError::Txn(e) => e.text(),
+            ChangeError::Stale(what) => t("change-stale").arg("what", what),
+            ChangeError::Verify { backup, reason } => t("change-verify-failed")
+                .arg("backup", backup)
+                .arg("reason", reason),
+            ChangeError::RolledBack { backup, reason } => t("change-rolled-back")
+                .arg("backup", backup)
+                .arg_text("reason", reason.text()),
+            ChangeError::Sign(_) => t("reason-verbatim").arg("reason", self),
+        }
+    }
+}
+
+impl Refusal {
+    /// The refusal as a catalogue message (see [`ChangeError::text`]); English: the `Display`.
+    pub fn text(&self) -> Text {
+        let t = Text::new;
+        let nothing_changed = |e: Text| t("change-nothing-changed").arg_text("error", e);
+        match self {
+            Refusal::NotADirectory { dir } => {
+                t("refusal-not-a-directory").arg("dir", dir.display())
+            }
+            Refusal::CaMissing { path } => t("refusal-ca-missing").arg("path", path.display()),
+            Refusal::CaKeyMissing { path, ca } => t("refusal-ca-key-missing")
+                .arg("path", path.display())
+                .arg("ca", ca),
+            Refusal::CaKeyMismatch { path, cert } => t("refusal-ca-key-mismatch")
+                .arg("path", path.display())
+                .arg("cert", cert),
+            Refusal::UnknownName { name, known } => t("refusal-unknown-name")
+                .arg("name", name)
+                .arg("known", known.join(", ")),
+            Refusal::EngineKeyNamed => t("refusal-engine-key-named"),
+            Refusal::EngineKeyDue => t("refusal-engine-key-due"),
+            Refusal::NotEnrolled { p12, name } => t("refusal-not-enrolled")
+                .arg("path", p12.display())
+                .arg("name", name),
+            Refusal::HandsOff { name, why } => t("refusal-hands-off")
+                .arg("name", name)
+                .arg_text("why", why.clone()),
+            Refusal::Broken { broken } => {
+                // `a: why; b: why…` as one message, each why in the reader's language.
+                let entry = |(n, w): &(&'static str, Text)| {
+                    t("change-broken-entry")
+                        .arg("name", n)
+                        .arg_text("why", w.clone())
+                };
+                let list = broken
+                    .iter()
+                    .rev()
+                    .map(entry)
+                    .reduce(|rest, first| {
+                        t("change-list")
+                            .arg_text("first", first)
+                            .arg_text("rest", rest)
+                    })
+                    .unwrap_or_else(|| t("reason-verbatim").arg("reason", ""));
+                t("refusal-broken").arg_text("broken", list)
+            }
+            Refusal::BadSerial { path, reason } => t("pki-error-in-file")
+                .arg("path", path.display())
+                .arg_text("detail", crate::pki::conf::serial_error_text(reason)),
+            Refusal::BadEngineFqdn { reason } => reason.clone(),
+            Refusal::NoEngineFqdn {
+                conf_dir,
+                needed_for,
+            } => {
+                let dir = match conf_dir {
+                    Some(d) => t("reason-verbatim").arg("reason", d.display()),
+                    None => t("refusal-conf-dir-none"),
+                };
+                t("refusal-no-engine-fqdn")
+                    .arg_text("dir", dir)
+                    .arg("needed_for", needed_for)
+            }
+            Refusal::Missing { path } => t("refusal-missing").arg("path", path.display()),
+            Refusal::Unreadable { path, source } => nothing_changed(
+                t("pki-error-in-file")
+                    .arg("path", path.display())
+                    .arg_text("detail", crate::i18n::io_error(source)),
+            ),
+            Refusal::Link(e) => nothing_changed(e.text()),
+            Refusal::SameFile {
+                first,
+                second,
+                real,
+            } => t("refusal-same-file")
+                .arg("first", first.display())
+                .arg("second", second.display())
+                .arg("real", real.display()),
+            Refusal::Truststore {
+                path,
+                source,
+                password_from,
+            } => {
+                let from = match password_from {
+                    Some(p) => t("reason-verbatim").arg("reason", p.display()),
+                    None => t("refusal-truststore-default-password"),
+                };
+                let error = match source {
+                    crate::pki::truststore::StoreError::Integrity => t("store-integrity"),
+                    other => t("reason-verbatim").arg("reason", other),
+                };
+                t("refusal-truststore")
+                    .arg("path", path.display())
+                    .arg_text("error", error)
+                    .arg_text("from", from)
+            }
+            Refusal::NotWritable { dir, source } => t("refusal-not-writable")
+                .arg("dir", dir.display())
+                .arg_text("error", crate::i18n::io_error(source)),
+            Refusal::TruststoreRewrite(_) => t("reason-verbatim").arg("reason", self),
+        }
+    }
 }
 
 /// Why `.truststore` could not be rewritten with a re-signed CA.
@@ -723,4 +850,221 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {
     fn step(&mut self, _: &str) {}
+}
+
+#[cfg(test)]
+pub(crate) mod text_tests {
+    use super::*;
+    use crate::i18n::{Arg, Lang, Messages, Value};
+
+    /// `t` in the language of `m`, every message (nested ones too) from that catalogue with
+    /// every variable given: a missing key or variable fails instead of falling back.
+    pub(crate) fn strict(m: &Messages, t: &Text) -> String {
+        let owned: Vec<(&str, String)> = t
+            .args
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Str(s) => (*k, s.clone()),
+                Value::Text(n) => (*k, strict(m, n)),
+            })
+            .collect();
+        let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+        m.try_fmt(t.key, &args)
+            .unwrap_or_else(|e| panic!("{:?}: {}", m.lang(), e.why))
+    }
+
+    pub(crate) fn japanese(s: &str) -> bool {
+        s.chars().any(|c| {
+            ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        })
+    }
+
+    fn link(why: &'static str) -> txn::TxnError {
+        txn::TxnError::Link {
+            path: "/pki/certs/apache.cer".into(),
+            target: "/elsewhere/apache.cer".into(),
+            why,
+            root: "/pki".into(),
+        }
+    }
+
+    fn every_txn_error() -> Vec<txn::TxnError> {
+        use txn::TxnError as T;
+        let p = || PathBuf::from("/pki/.lock");
+        let json = || serde_json::from_str::<u8>("x").unwrap_err();
+        vec![
+            T::Io {
+                path: p(),
+                op: "rename",
+                source: std::io::Error::from_raw_os_error(13),
+            },
+            T::LockTimeout {
+                path: p(),
+                waited_secs: 30,
+            },
+            T::Escapes { path: p() },
+            T::NoConfDir,
+            T::IsDirectory { path: p() },
+            T::BadManifest {
+                path: p(),
+                source: json(),
+            },
+            T::Checksum { path: p() },
+            T::OtherPki {
+                backup: p(),
+                backup_of: "/other".into(),
+                pki_dir: p(),
+            },
+            T::NoSuchBackup {
+                id: "20260101T000000Z".into(),
+                root: p(),
+            },
+            link("loops (a chain of links that never ends)"),
+            link("does not exist (a dangling link)"),
+            link("leaves the PKI directory"),
+            link("is not a regular file"),
+        ]
+    }
+
+    fn every_refusal() -> Vec<Refusal> {
+        let p = || PathBuf::from("/pki/private/ca.pem");
+        let broken = |w: &str| -> Text {
+            match w {
+                "p12" => Text::new("change-broken-p12-mismatch").arg("name", "apache"),
+                "cer" => Text::new("change-broken-cer-differs").arg("name", "apache"),
+                "nopass" => Text::new("change-broken-nopass-mismatch").arg("name", "apache"),
+                _ => Text::new("change-broken-restore").arg_text(
+                    "error",
+                    crate::Error::NoCertificate {
+                        path: "/pki/certs/jboss.cer".into(),
+                    }
+                    .text(),
+                ),
+            }
+        };
+        vec![
+            Refusal::NotADirectory { dir: p() },
+            Refusal::CaMissing { path: p() },
+            Refusal::CaKeyMissing {
+                path: p(),
+                ca: "ca",
+            },
+            Refusal::CaKeyMismatch {
+                path: p(),
+                cert: "ca.pem",
+            },
+            Refusal::UnknownName {
+                name: "apach".into(),
+                known: vec!["ca", "apache"],
+            },
+            Refusal::EngineKeyNamed,
+            Refusal::EngineKeyDue,
+            Refusal::NotEnrolled {
+                p12: "/pki/keys/imageio-proxy.p12".into(),
+                name: "imageio-proxy",
+            },
+            Refusal::HandsOff {
+                name: "apache",
+                why: Text::new("change-third-party")
+                    .arg("issuer", "CN=Corp CA")
+                    .arg("ca", "ca.pem"),
+            },
+            Refusal::HandsOff {
+                name: "apache",
+                why: broken("p12"),
+            },
+            Refusal::Broken {
+                broken: vec![
+                    ("apache", broken("cer")),
+                    ("jboss", broken("restore")),
+                    ("websocket-proxy", broken("nopass")),
+                ],
+            },
+            Refusal::BadSerial {
+                path: "/pki/serial.txt".into(),
+                reason: crate::pki::conf::SerialError::NotHex { text: "zz".into() },
+            },
+            Refusal::BadSerial {
+                path: "/pki/serial.txt".into(),
+                reason: crate::pki::conf::SerialError::Empty,
+            },
+            Refusal::NoEngineFqdn {
+                conf_dir: None,
+                needed_for: "apache".into(),
+            },
+            Refusal::NoEngineFqdn {
+                conf_dir: Some("/etc/ovirt-engine/engine.conf.d".into()),
+                needed_for: "apache".into(),
+            },
+            Refusal::Missing { path: p() },
+            Refusal::Unreadable {
+                path: p(),
+                source: std::io::Error::from_raw_os_error(13),
+            },
+            Refusal::Link(link("leaves the PKI directory")),
+            Refusal::SameFile {
+                first: "certs/a.cer".into(),
+                second: "certs/b.cer".into(),
+                real: "/pki/certs/a.cer".into(),
+            },
+            Refusal::Truststore {
+                path: "/pki/.truststore".into(),
+                source: crate::pki::truststore::StoreError::Integrity,
+                password_from: None,
+            },
+            Refusal::Truststore {
+                path: "/pki/.truststore".into(),
+                source: crate::pki::truststore::StoreError::Integrity,
+                password_from: Some("/etc/pw".into()),
+            },
+            Refusal::NotWritable {
+                dir: p(),
+                source: std::io::Error::from_raw_os_error(30),
+            },
+        ]
+    }
+
+    #[test]
+    fn change_errors_keep_their_english_and_have_japanese() {
+        let en = Messages::new(Lang::En);
+        let ja = Messages::new(Lang::Ja);
+        let mut errors: Vec<ChangeError> = every_refusal().into_iter().map(Into::into).collect();
+        errors.extend(every_txn_error().into_iter().map(ChangeError::from));
+        errors.push(ChangeError::Stale(Stale::File("certs/apache.cer".into())));
+        errors.push(ChangeError::RolledBack {
+            backup: "/pki/backups/x".into(),
+            reason: Box::new(Refusal::EngineKeyDue.into()),
+        });
+        errors.push(ChangeError::Read(crate::Error::NoKey {
+            path: "/pki/keys/apache.key.nopass".into(),
+        }));
+        for e in &errors {
+            let t = e.text();
+            // The English (logs, JSON) is the Display of before, byte for byte.
+            assert_eq!(strict(&en, &t), e.to_string(), "{e:?}");
+            let j = strict(&ja, &t);
+            match e {
+                // Words of no one's catalogue: shown as they came.
+                ChangeError::Txn(txn::TxnError::NoConfDir) => assert_eq!(j, e.to_string()),
+                _ => assert!(japanese(&j), "{e:?}: {j}"),
+            }
+        }
+        // The literal texts of before, for the refusals an admin meets most.
+        let s = |r: Refusal| ChangeError::from(r).text().english();
+        assert_eq!(
+            s(Refusal::EngineKeyNamed),
+            "refusing to rotate the engine key: it decrypts the secrets in the engine database, is the SSH key to every host and signs console tickets; renew engine with --keep-key"
+        );
+        assert_eq!(
+            s(Refusal::NotEnrolled {
+                p12: "/pki/keys/x.p12".into(),
+                name: "imageio-proxy"
+            }),
+            "/pki/keys/x.p12: no such file; imageio-proxy is not enrolled on this Manager"
+        );
+        assert_eq!(
+            s(every_refusal().swap_remove(10)),
+            "not re-signing anything while files are broken (restore them, or name the other certificates explicitly): apache: certs/apache.cer is not the certificate inside keys/apache.p12 (engine-setup would not renew it either); restore matching files first; jboss: /pki/certs/jboss.cer: no certificate found (no PEM block and not DER); restore it first; websocket-proxy: keys/apache.key.nopass does not belong to the certificate; restore matching files first"
+        );
+    }
 }

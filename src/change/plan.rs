@@ -542,11 +542,11 @@ impl Planner<'_> {
                 .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
             conf::parse_serial(&t).map_err(|reason| Refusal::BadSerial {
                 path: dir.join("serial.txt"),
-                reason: reason.to_string(),
+                reason,
             })?
         };
         let mut any = false;
-        let mut broken: Vec<String> = Vec::new();
+        let mut broken: Vec<(&'static str, Text)> = Vec::new();
         // The CA key as an OpenSSH key: what must sign the vmconsole OpenSSH certificates.
         let ca_ssh = ca
             .x509
@@ -598,7 +598,7 @@ impl Planner<'_> {
         sel: &Selection,
         def: &'static EntityDef,
         st: &EntityState,
-        broken: &mut Vec<String>,
+        broken: &mut Vec<(&'static str, Text)>,
     ) -> Result<bool> {
         let Some(h) = &st.hands_off else {
             return Ok(false);
@@ -607,16 +607,16 @@ impl Planner<'_> {
         if sel.named(def.name) {
             return Err(Refusal::HandsOff {
                 name: def.name,
-                why: why.to_string(),
+                why: why.clone(),
             }
             .into());
         }
         if let HandsOff::Broken(_) = h {
             // `--all` promises the whole PKI: broken files are not quietly left behind.
-            broken.push(format!("{}: {why}", def.name));
+            broken.push((def.name, why.clone()));
             return Ok(true);
         }
-        self.skip(def.name, why.to_string());
+        self.skip(def.name, why.english());
         Ok(true)
     }
 

@@ -9,6 +9,7 @@ use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
 
 use super::{txn, ChangeConfig, Refusal, Result, ENTITY_DAYS, WEB_DAYS};
+use crate::i18n::Text;
 use crate::pki::catalog::{self, EntityDef};
 use crate::pki::cert;
 use crate::pki::conf;
@@ -100,13 +101,14 @@ pub(super) struct EntityState {
 
 /// Why an entity is left alone: a third-party certificate is skipped by design; broken
 /// files (mismatched or unreadable `.cer` / `.key.nopass`) stop an `--all` run.
+/// The reason is a catalogue message (rhv-pki's words; its English is the text of before).
 pub(super) enum HandsOff {
-    ThirdParty(String),
-    Broken(String),
+    ThirdParty(Text),
+    Broken(Text),
 }
 
 impl HandsOff {
-    pub(super) fn reason(&self) -> &str {
+    pub(super) fn reason(&self) -> &Text {
         match self {
             HandsOff::ThirdParty(r) | HandsOff::Broken(r) => r,
         }
@@ -150,15 +152,13 @@ pub(super) fn load_entity(
     let signed_by_ca = cert.issuer_name().to_der().ok() == ca.x509.subject_name().to_der().ok()
         && ca_pub.is_some_and(|k| cert.verify(&k).unwrap_or(false));
     if !signed_by_ca {
-        third_party = Some(format!(
-            "third-party certificate (issuer {}), not signed by {}; renew it at its CA",
-            summary.issuer, ca.def.cert
-        ));
+        third_party = Some(
+            Text::new("change-third-party")
+                .arg("issuer", &summary.issuer)
+                .arg("ca", ca.def.cert),
+        );
     } else if !cert::key_matches_cert(&key, &der) {
-        broken = Some(format!(
-            "keys/{}.p12: key and certificate do not match",
-            def.name
-        ));
+        broken = Some(Text::new("change-broken-p12-mismatch").arg("name", def.name));
     } else {
         let cer_rel = format!("certs/{}.cer", def.name);
         let cer = dir.join(&cer_rel);
@@ -168,12 +168,9 @@ pub(super) fn load_entity(
             match cert::first_certificate(&cer, &d) {
                 Ok(cd) if cd == der => {}
                 Ok(_) => {
-                    broken = Some(format!(
-                        "certs/{}.cer is not the certificate inside keys/{}.p12 (engine-setup would not renew it either); restore matching files first",
-                        def.name, def.name
-                    ))
+                    broken = Some(Text::new("change-broken-cer-differs").arg("name", def.name))
                 }
-                Err(e) => broken = Some(format!("{e}; restore it first")),
+                Err(e) => broken = Some(restore_first(&e)),
             }
         }
         if broken.is_none() && def.extract {
@@ -183,12 +180,10 @@ pub(super) fn load_entity(
                 match cert::read_private_key(&kp, &d, None) {
                     Ok((k, _)) if k.public_eq(&key) => {}
                     Ok(_) => {
-                        broken = Some(format!(
-                            "keys/{}.key.nopass does not belong to the certificate; restore matching files first",
-                            def.name
-                        ))
+                        broken =
+                            Some(Text::new("change-broken-nopass-mismatch").arg("name", def.name))
                     }
-                    Err(e) => broken = Some(format!("{e}; restore it first")),
+                    Err(e) => broken = Some(restore_first(&e)),
                 }
             }
         }
@@ -217,21 +212,26 @@ pub(super) fn load_entity(
 /// but unreadable, `None` with the reason (naming the file) put in `broken`. A link the
 /// writes would refuse (leaving the PKI directory, dangling, looping) is refused here in
 /// the same words.
-pub(super) fn read_present(dir: &Path, rel: &str, broken: &mut Option<String>) -> Option<Vec<u8>> {
+pub(super) fn read_present(dir: &Path, rel: &str, broken: &mut Option<Text>) -> Option<Vec<u8>> {
     let path = &dir.join(rel);
     if fs::symlink_metadata(path).ok()?.file_type().is_symlink() {
         if let Err(e) = txn::resolve_write(dir, rel) {
-            *broken = Some(format!("{e}; nothing was changed"));
+            *broken = Some(Text::new("change-nothing-changed").arg_text("error", e.text()));
             return None;
         }
     }
     match cert::read_limited(path) {
         Ok(d) => Some(d),
         Err(e) => {
-            *broken = Some(format!("{e}; restore it first"));
+            *broken = Some(restore_first(&e));
             None
         }
     }
+}
+
+/// A file that cannot be read, and what to do (English: `<error>; restore it first`).
+fn restore_first(e: &crate::Error) -> Text {
+    Text::new("change-broken-restore").arg_text("error", e.text())
 }
 
 /// Why a vmconsole OpenSSH certificate that is there cannot be used: the file and what is
@@ -268,7 +268,7 @@ pub(super) fn load_ssh(dir: &Path, def: &EntityDef, key: &PKey<Private>) -> Opti
     let mut why = None;
     let cert = read_present(dir, &cert_rel, &mut why)
         .map(|d| sshcert::parse(&d).map_err(|e| SshUnreadable(format!("{cert_rel}: {e}"))))
-        .or_else(|| why.map(|w| Err(SshUnreadable(w))));
+        .or_else(|| why.map(|w| Err(SshUnreadable(w.english()))));
     let subject = sshcert::ssh_public(key).ok();
     let pub_ok = read_present(dir, &pub_rel, &mut None)
         .and_then(|d| ssh_key::PublicKey::from_openssh(String::from_utf8_lossy(&d).trim()).ok())
@@ -289,7 +289,7 @@ pub(super) fn engine_fqdn(cfg: &ChangeConfig) -> Result<Option<conf::HostName>> 
     match conf::read_engine_conf(d) {
         Ok(c) => c.valid_fqdn().map_err(|reason| {
             Refusal::BadEngineFqdn {
-                reason: reason.to_string(),
+                reason: crate::audit::fqdn_error_text(&reason),
             }
             .into()
         }),

@@ -139,6 +139,61 @@ pub enum TxnError {
     },
 }
 
+impl TxnError {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language, the
+    /// system's and the paths as they came. Its English is the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let t = Text::new;
+        match self {
+            TxnError::Io { path, op, source } => t("txn-io")
+                .arg("path", path.display())
+                .arg("op", op)
+                .arg_text("error", crate::i18n::io_error(source)),
+            TxnError::LockTimeout { path, waited_secs } => t("txn-lock-timeout")
+                .arg("path", path.display())
+                .arg("secs", waited_secs),
+            TxnError::Escapes { path } => t("txn-escapes").arg("path", path.display()),
+            TxnError::IsDirectory { path } => t("txn-is-directory").arg("path", path.display()),
+            TxnError::BadManifest { path, source } => t("txn-bad-manifest")
+                .arg("path", path.display())
+                .arg("error", source),
+            TxnError::Checksum { path } => t("txn-checksum").arg("path", path.display()),
+            TxnError::OtherPki {
+                backup,
+                backup_of,
+                pki_dir,
+            } => t("txn-other-pki")
+                .arg("backup", backup.display())
+                .arg("of", backup_of)
+                .arg("dir", pki_dir.display()),
+            TxnError::NoSuchBackup { id, root } => t("txn-no-such-backup")
+                .arg("id", id)
+                .arg("root", root.display()),
+            TxnError::Link {
+                path,
+                target,
+                why,
+                root,
+            } => {
+                let why = match *why {
+                    "loops (a chain of links that never ends)" => t("txn-link-loops"),
+                    "does not exist (a dangling link)" => t("txn-link-dangling"),
+                    "leaves the PKI directory" => t("txn-link-leaves"),
+                    "is not a regular file" => t("txn-link-not-file"),
+                    other => t("reason-verbatim").arg("reason", other),
+                };
+                t("txn-link")
+                    .arg("path", path.display())
+                    .arg("target", target)
+                    .arg_text("why", why)
+                    .arg("root", root.display())
+            }
+            other => t("reason-verbatim").arg("reason", other),
+        }
+    }
+}
+
 /// What the post-write check found instead of what was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Mismatch {

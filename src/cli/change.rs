@@ -556,7 +556,12 @@ fn run_change(
                 print!("{}", render_applied(&applied, &plan, false, &undo));
                 print!("{}", maint::render_report(&report));
                 for f in &findings {
-                    println!("{} {}: {}", f.problem.code(), f.path, f.message);
+                    println!(
+                        "{} {}: {}",
+                        f.problem.code(),
+                        f.path,
+                        super::lang::finding_message(f)
+                    );
                 }
             }
             Ok(maint::cycle_status(&report))

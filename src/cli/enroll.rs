@@ -125,7 +125,7 @@ fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {
 }
 
 fn engine_err(e: rhv_pki::net::engine::EngineError) -> CliError {
-    CliError::Refused(e.to_string())
+    CliError::RefusedText(e.text())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ pub fn host_reasons(reasons: &[String]) -> Vec<HostReason> {
                         endpoint: "vdsm".into(),
                         address: s(),
                         service: "vdsm".into(),
-                        reason: s(),
+                        reason: s().into(),
                     }),
                 ),
                 // `--all-hosts` ("selected"), "not probed": no finding behind them.
@@ -749,7 +749,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                     ca_not_before,
                 };
                 let mut plan = rolling::plan(&facts, &sel, &eps).map_err(|e| match e {
-                    rolling::PlanError::HostedEngine(_) => CliError::Refused(e.to_string()),
+                    rolling::PlanError::HostedEngine(_) => CliError::RefusedText(e.text()),
                     _ => CliError::Usage(e.to_string()),
                 })?;
                 if !a.all_hosts {

@@ -29,6 +29,10 @@ pub enum CliError {
     /// language on the error line (exit 3, like a usage error).
     #[error("{0}")]
     Text(rhv_pki::i18n::Text),
+    /// Refused before anything was changed (exit 2), the reason a catalogue message: English
+    /// in logs, the admin's language on the error line.
+    #[error("{0}")]
+    RefusedText(rhv_pki::i18n::Text),
 }
 
 /// How a command ended, as the process reports it.
@@ -118,9 +122,10 @@ impl From<&CliError> for ExitStatus {
             CliError::Change(C::Txn(rhv_pki::change::txn::TxnError::NoSuchBackup { .. })) => {
                 ExitStatus::Unknown
             }
-            CliError::Change(_) | CliError::Refused(_) | CliError::Recover(_) => {
-                ExitStatus::Refused
-            }
+            CliError::Change(_)
+            | CliError::Refused(_)
+            | CliError::RefusedText(_)
+            | CliError::Recover(_) => ExitStatus::Refused,
             _ => ExitStatus::Unknown,
         }
     }

@@ -76,6 +76,15 @@ pub fn tf(key: &str, args: &[(&str, Arg<'_>)]) -> String {
     with(|m| m.fmt(key, args))
 }
 
+/// A finding's message as a person reads it: English keeps the finding's own message (what
+/// JSON says); another language renders the problem's catalogue message from the evidence.
+pub fn finding_message(f: &rhv_pki::audit::Finding) -> String {
+    match lang() {
+        Lang::En => f.message.clone(),
+        _ => with(|m| f.problem.text().render(m)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -205,7 +205,12 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
                 };
                 print!("{}", render_report(&r));
                 for f in &findings {
-                    println!("{} {}: {}", f.problem.code(), f.path, f.message);
+                    println!(
+                        "{} {}: {}",
+                        f.problem.code(),
+                        f.path,
+                        super::lang::finding_message(f)
+                    );
                 }
             }
             Ok(status)

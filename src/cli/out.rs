@@ -89,12 +89,12 @@ pub fn error_line(e: &super::exit::CliError) -> String {
     use super::exit::CliError;
     use super::lang;
     let text = match e {
-        CliError::Text(t) => lang::with(|m| t.render(m)),
+        CliError::Text(t) | CliError::RefusedText(t) => lang::with(|m| t.render(m)),
         CliError::Audit(a) => lang::with(|m| a.text().render(m)),
-        // A PKI file the planner could not read: rhv-pki's words in the admin's language.
-        CliError::Change(rhv_pki::change::ChangeError::Read(e)) => {
-            lang::with(|m| e.text().render(m))
-        }
+        // A change refused, a PKI file the planner could not read, a rollback: rhv-pki's
+        // words in the admin's language (English: the error's Display, byte for byte).
+        CliError::Change(c) => lang::with(|m| c.text().render(m)),
+        CliError::Recover(r) => lang::with(|m| r.text().render(m)),
         CliError::Output(why) => {
             lang::tf("error-writing-report", &[("error", why.as_str().into())])
         }

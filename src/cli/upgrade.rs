@@ -390,7 +390,7 @@ impl CliRunner<'_> {
                             .map(|f| StoreRefused {
                                 path: f.path.clone(),
                                 code: f.problem.code(),
-                                message: f.message.clone(),
+                                message: audit::Reason::said(f.problem.text()),
                             })
                             .collect();
                         if !stores.is_empty() {

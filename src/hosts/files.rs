@@ -814,7 +814,7 @@ impl HostAudit {
         let mut a = HostAudit::default();
         let p = match e {
             RemoteError::HostKey { reason, .. } => Problem::HostKeyUnverified {
-                reason: reason.clone(),
+                reason: Reason::said(reason.clone()),
             },
             other => Problem::HostUnreachable {
                 reason: other.to_string(),

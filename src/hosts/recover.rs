@@ -68,8 +68,9 @@ pub struct RecoverConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum RecoverError {
     #[error("{0}")]
-    /// The request cannot be carried out (nothing was changed); the reason for a human.
-    Refused(String),
+    /// The request cannot be carried out (nothing was changed); the reason for a human, a
+    /// catalogue message (its English is the `Display`).
+    Refused(crate::i18n::Text),
     #[error(transparent)]
     /// A PKI file could not be read or parsed.
     Read(#[from] crate::Error),
@@ -84,6 +85,20 @@ pub enum RecoverError {
     )]
     /// The PKI directory changed since the plan was made; nothing was changed.
     Stale(String),
+}
+
+impl RecoverError {
+    /// The error line as a catalogue message: rhv-pki's words in the reader's language, the
+    /// evidence as it came; English: the `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        match self {
+            RecoverError::Refused(t) => t.clone(),
+            RecoverError::Read(e) => e.text(),
+            RecoverError::Txn(e) => e.text(),
+            RecoverError::Sign(_) => Text::new("reason-verbatim").arg("reason", self),
+            RecoverError::Stale(what) => Text::new("recover-stale").arg("what", what),
+        }
+    }
 }
 
 /// Why installing on one host failed (the host's result carries it as text); every variant
@@ -345,24 +360,31 @@ pub fn plan(
     let dir = &cfg.pki_dir;
     let cas = ManagerCas::load(dir);
     let Some(ca_der) = cas.ca_der.clone() else {
-        return Err(RecoverError::Refused(format!(
-            "{}: ca.pem missing or unreadable; nothing can be signed",
-            dir.join("ca.pem").display()
-        )));
+        return Err(RecoverError::Refused(
+            Text::new("recover-ca-missing").arg("path", dir.join("ca.pem").display()),
+        ));
     };
     for k in [CaKind::Engine, CaKind::Qemu] {
         if cas.der(k).is_some() && !dir.join(format!("private/{}", ca_file(k))).exists() {
-            return Err(RecoverError::Refused(format!(
-                "{}: the {} private key is missing; cannot sign host certificates",
-                dir.join(format!("private/{}", ca_file(k))).display(),
-                ca_name(k)
-            )));
+            return Err(RecoverError::Refused(
+                Text::new("recover-ca-key-missing")
+                    .arg(
+                        "path",
+                        dir.join(format!("private/{}", ca_file(k))).display(),
+                    )
+                    .arg("ca", ca_name(k)),
+            ));
         }
     }
     let serial_txt = fs::read_to_string(dir.join("serial.txt"))
         .map_err(|e| crate::Error::io(dir.join("serial.txt"), e))?;
-    let mut next = conf::parse_serial(&serial_txt)
-        .map_err(|r| RecoverError::Refused(format!("{}: {r}", dir.join("serial.txt").display())))?;
+    let mut next = conf::parse_serial(&serial_txt).map_err(|r| {
+        RecoverError::Refused(
+            Text::new("pki-error-in-file")
+                .arg("path", dir.join("serial.txt").display())
+                .arg_text("detail", conf::serial_error_text(&r)),
+        )
+    })?;
     let acfg = AuditConfig {
         warn_days: cfg.within_days,
         crit_days: 0,
@@ -811,9 +833,9 @@ fn x509_name(subject: &str) -> Result<X509Name, RecoverError> {
         reason: cert::first_openssl_reason(&e),
     })?;
     for part in subject.split('/').filter(|p| !p.is_empty()) {
-        let (k, v) = part
-            .split_once('=')
-            .ok_or_else(|| RecoverError::Refused(format!("bad subject {subject}")))?;
+        let (k, v) = part.split_once('=').ok_or_else(|| {
+            RecoverError::Refused(Text::new("recover-bad-subject").arg("subject", subject))
+        })?;
         b.append_entry_by_text(k, v).map_err(|e| sign::SignError {
             what: format!("subject {k}"),
             reason: cert::first_openssl_reason(&e),
@@ -863,11 +885,11 @@ fn load_signer(dir: &Path, k: CaKind) -> Result<Signer, RecoverError> {
     let kd = cert::read_limited(&kp)?;
     let (key, _) = cert::read_private_key(&kp, &kd, None)?;
     if !cert::key_matches_cert(&key, &der) {
-        return Err(RecoverError::Refused(format!(
-            "{}: does not belong to {}; refusing to sign",
-            kp.display(),
-            cp.display()
-        )));
+        return Err(RecoverError::Refused(
+            Text::new("refusal-ca-key-mismatch")
+                .arg("path", kp.display())
+                .arg("cert", cp.display()),
+        ));
     }
     let template = match k {
         CaKind::Engine => "cert.template",
@@ -1110,7 +1132,8 @@ fn verify_written(
     qemu: Option<&Signer>,
     serial_after: &str,
 ) -> Result<(), RecoverError> {
-    let bad = |s: String| RecoverError::Refused(format!("verification after writing failed: {s}"));
+    let bad =
+        |s: String| RecoverError::Refused(Text::new("recover-verify-failed").arg("reason", s));
     let db = fs::read_to_string(dir.join("database.txt")).map_err(|e| bad(e.to_string()))?;
     let index = conf::parse_index(&db);
     for (hi, issued) in out {
@@ -1591,6 +1614,67 @@ pub fn render_result(r: &RecoverResult, undo: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recover_refusals_keep_their_english_and_have_japanese() {
+        use crate::change::text_tests::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let cases = [
+            (
+                RecoverError::Refused(Text::new("recover-ca-missing").arg("path", "/p/ca.pem")),
+                "/p/ca.pem: ca.pem missing or unreadable; nothing can be signed",
+            ),
+            (
+                RecoverError::Refused(
+                    Text::new("recover-ca-key-missing")
+                        .arg("path", "/p/private/ca.pem")
+                        .arg("ca", "ca"),
+                ),
+                "/p/private/ca.pem: the ca private key is missing; cannot sign host certificates",
+            ),
+            (
+                RecoverError::Refused(Text::new("recover-bad-subject").arg("subject", "/CN")),
+                "bad subject /CN",
+            ),
+            (
+                RecoverError::Refused(
+                    Text::new("refusal-ca-key-mismatch")
+                        .arg("path", "/p/private/ca.pem")
+                        .arg("cert", "/p/ca.pem"),
+                ),
+                "/p/private/ca.pem: does not belong to /p/ca.pem; refusing to sign",
+            ),
+            (
+                RecoverError::Refused(
+                    Text::new("pki-error-in-file")
+                        .arg("path", "/p/serial.txt")
+                        .arg_text(
+                            "detail",
+                            conf::serial_error_text(&conf::SerialError::NotHex {
+                                text: "zz".into(),
+                            }),
+                        ),
+                ),
+                "/p/serial.txt: 'zz' is not a hex serial",
+            ),
+            (
+                RecoverError::Refused(
+                    Text::new("recover-verify-failed").arg("reason", "x unreadable"),
+                ),
+                "verification after writing failed: x unreadable",
+            ),
+            (
+                RecoverError::Stale("certs/ca.der".into()),
+                "the Manager PKI changed since the plan was made (certs/ca.der); nothing was changed, run again",
+            ),
+        ];
+        for (e, old) in &cases {
+            assert_eq!(e.to_string(), *old);
+            assert_eq!(strict(&en, &e.text()), *old);
+            assert!(japanese(&strict(&ja, &e.text())), "{e:?}");
+        }
+    }
     use crate::net::remote::Output;
     use std::sync::Mutex;
 

@@ -10,6 +10,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+
+use crate::i18n::Text;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -258,9 +260,23 @@ pub enum PlanError {
     #[error("--max-parallel must be at least 1")]
     /// `--max-parallel 0`.
     ZeroParallel,
-    /// A hosted-engine host cannot be cycled in any order: nothing is started.
+    /// A hosted-engine host cannot be cycled in any order: nothing is started. The hosts and
+    /// why, a catalogue message.
     #[error("the plan cannot keep the HostedEngine VM safe, so nothing was started: {0}")]
-    HostedEngine(String),
+    HostedEngine(Text),
+}
+
+impl PlanError {
+    /// The error as a catalogue message: the hosted-engine refusal in the reader's language
+    /// (the hosts and why), the others as worded. English: the `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        match self {
+            PlanError::HostedEngine(t) => {
+                Text::new("enroll-he-refused").arg_text("detail", t.clone())
+            }
+            other => Text::new("reason-verbatim").arg("reason", other),
+        }
+    }
 }
 
 /// The run's state file could not be read or written.
@@ -513,7 +529,7 @@ pub fn plan(
     // order leaves hosts out, other orders are tried (see `search_waves`).
     let model = Model::new(facts);
     let (waves, unplanned, ordered) = search_waves(ordered, &model, sel.max_parallel);
-    refuse_hosted_engine_blocks(&unplanned, &model)?;
+    refuse_hosted_engine_blocks(&unplanned)?;
     for (p, w) in &unplanned {
         skipped.push(SkippedHost {
             name: p.name.clone(),
@@ -684,25 +700,38 @@ fn interleave_clusters(planned: Vec<PlannedHost>) -> Vec<PlannedHost> {
     ordered
 }
 
+/// `a; b; c` as one message (`key` is `{ $first }; { $rest }` in English), each part in the
+/// reader's language.
+fn text_list(parts: Vec<Text>, key: &'static str) -> Text {
+    parts
+        .into_iter()
+        .rev()
+        .reduce(|rest, first| {
+            Text::new(key)
+                .arg_text("first", first)
+                .arg_text("rest", rest)
+        })
+        .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", ""))
+}
+
 /// A hosted-engine host that fits in no order of the waves stops the whole plan.
-fn refuse_hosted_engine_blocks(
-    unplanned: &[(PlannedHost, Why)],
-    model: &Model,
-) -> Result<(), PlanError> {
-    let he_blocked: Vec<String> = unplanned
+fn refuse_hosted_engine_blocks(unplanned: &[(PlannedHost, Why)]) -> Result<(), PlanError> {
+    let he_blocked: Vec<Text> = unplanned
         .iter()
-        .filter(|(_, w)| matches!(w, Why::HostedEngine(_)))
-        .map(|(p, w)| {
-            format!(
-                "{}: {} — in no order of the waves; fix that first, or leave {} out (name the other hosts with --host)",
-                p.name,
-                w.text(p, model),
-                p.name
-            )
+        .filter_map(|(p, w)| match w {
+            Why::HostedEngine(d) => Some(
+                Text::new("enroll-he-blocked")
+                    .arg("host", &p.name)
+                    .arg_text("why", d.clone()),
+            ),
+            _ => None,
         })
         .collect();
     if !he_blocked.is_empty() {
-        return Err(PlanError::HostedEngine(he_blocked.join("; ")));
+        return Err(PlanError::HostedEngine(text_list(
+            he_blocked,
+            "change-list",
+        )));
     }
     Ok(())
 }
@@ -842,8 +871,9 @@ enum Why {
     LastUp,
     /// VMs that do not fit in the other Up hosts of the cluster.
     Capacity,
-    /// The HostedEngine VM (or the HA of it) would have nowhere to go; the detail says why.
-    HostedEngine(String),
+    /// The HostedEngine VM (or the HA of it) would have nowhere to go; the detail says why
+    /// (a catalogue message).
+    HostedEngine(Text),
 }
 
 impl Why {
@@ -868,7 +898,7 @@ impl Why {
                     others >> 20
                 )
             }
-            Why::HostedEngine(d) => d.clone(),
+            Why::HostedEngine(d) => d.english(),
         }
     }
 }
@@ -889,7 +919,7 @@ struct MHost {
     /// May receive the HostedEngine VM: HA agent active, score > 0, not in local maintenance.
     he_ok: bool,
     /// Why it may not (for messages).
-    he_why: Option<String>,
+    he_why: Option<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -949,11 +979,15 @@ impl Model {
             let he = h.hosted_engine.as_ref().filter(|e| e.configured);
             let he_why = he.and_then(|e| {
                 if !e.active {
-                    Some(format!("{}'s HA agent is not active", h.name))
+                    Some(Text::new("phrase-he-agent-inactive").arg("host", &h.name))
                 } else if e.score.unwrap_or(0) <= 0 {
-                    Some(format!("{}'s HA score is {}", h.name, e.score.unwrap_or(0)))
+                    Some(
+                        Text::new("phrase-he-score")
+                            .arg("host", &h.name)
+                            .arg("score", e.score.unwrap_or(0)),
+                    )
                 } else if e.local_maintenance {
-                    Some(format!("{} is in hosted-engine local maintenance", h.name))
+                    Some(Text::new("phrase-he-local-maintenance").arg("host", &h.name))
                 } else {
                     None
                 }
@@ -1218,7 +1252,7 @@ impl Model {
     }
 
     /// Why no hosted-engine host can take the HostedEngine VM from `from` now.
-    fn he_detail(&self, used: &[u64], down: &[usize], from: usize) -> String {
+    fn he_detail(&self, used: &[u64], down: &[usize], from: usize) -> Text {
         let need = self.vms.iter().find(|v| v.he).map(|v| v.mem);
         let mut why = Vec::new();
         for (i, h) in self.hosts.iter().enumerate() {
@@ -1228,28 +1262,25 @@ impl Model {
             if let Some(w) = &h.he_why {
                 why.push(w.clone());
             } else if !h.up {
-                why.push(format!("{} is not up", h.name));
+                why.push(Text::new("phrase-he-not-up").arg("host", &h.name));
             } else if down.contains(&i) {
-                why.push(format!("{} would be out at the same time", h.name));
+                why.push(Text::new("phrase-he-out-together").arg("host", &h.name));
             } else if let Some(n) = need {
                 let free = h.cap.saturating_sub(used[i]);
                 if free < n {
-                    why.push(format!(
-                        "{} would have {} MiB free, the HostedEngine VM needs {} MiB",
-                        h.name,
-                        free >> 20,
-                        n >> 20
-                    ));
+                    why.push(
+                        Text::new("phrase-he-no-room")
+                            .arg("host", &h.name)
+                            .arg("free", free >> 20)
+                            .arg("need", n >> 20),
+                    );
                 }
             }
         }
         if why.is_empty() {
-            why.push("there is no other hosted-engine host".into());
+            why.push(Text::new("phrase-he-no-other"));
         }
-        format!(
-            "no other hosted-engine host with an active HA agent (score > 0) and room for the HostedEngine VM would stay up while it is out ({})",
-            why.join("; ")
-        )
+        Text::new("phrase-wave-he").arg_text("rest", text_list(why, "he-list"))
     }
 }
 

@@ -99,7 +99,7 @@ fn one(t: &Target, ca: Option<&Issuer>, cfg: &AuditConfig, timeout: Duration) ->
                     endpoint: t.name.clone(),
                     address: t.endpoint.clone(),
                     service: "vdsm".into(),
-                    reason: reason.to_string(),
+                    reason: audit::Reason::said(reason.text()),
                 },
             }],
         ),

@@ -1155,3 +1155,89 @@ recover-note-no-ovn-key = { $key } missing or unreadable: OVN certificate not re
 recover-note-not-vdsm-key = { $path }: left alone, { $key } is not the vdsm key
 recover-note-key-missing = { $path }: left alone, { $key } missing or unreadable
 recover-nothing-due = nothing due (certificates valid, CA copies current)
+
+## Change commands' error lines (resign, renew, rollback): rhv-pki's own words; the JSON and
+## logs keep the English, which is each error's Display byte for byte
+change-stale = the PKI directory changed since the plan was made ({ $what }); nothing was changed, run again
+change-verify-failed = verification failed after writing, everything was rolled back (backup { $backup }): { $reason }
+change-rolled-back = { $reason }; everything was rolled back (backup { $backup })
+change-nothing-changed = { $error }; nothing was changed
+change-broken-entry = { $name }: { $why }
+change-list = { $first }; { $rest }
+change-third-party = third-party certificate (issuer { $issuer }), not signed by { $ca }; renew it at its CA
+change-broken-p12-mismatch = keys/{ $name }.p12: key and certificate do not match
+change-broken-cer-differs = certs/{ $name }.cer is not the certificate inside keys/{ $name }.p12 (engine-setup would not renew it either); restore matching files first
+change-broken-nopass-mismatch = keys/{ $name }.key.nopass does not belong to the certificate; restore matching files first
+change-broken-restore = { $error }; restore it first
+refusal-not-a-directory = { $dir }: not a directory (is this the Manager's PKI directory?)
+refusal-ca-missing = { $path }: missing; nothing can be signed (restore ca.pem, e.g. from certs/ca.der)
+refusal-ca-key-missing = { $path }: the { $ca } private key is missing; cannot sign anything (restore it from a backup)
+refusal-ca-key-mismatch = { $path }: does not belong to { $cert }; refusing to sign
+refusal-unknown-name = unknown certificate name '{ $name }'; known: { $known }
+refusal-engine-key-named = refusing to rotate the engine key: it decrypts the secrets in the engine database, is the SSH key to every host and signs console tickets; renew engine with --keep-key
+refusal-engine-key-due = refusing to rotate the engine key (engine is due): it decrypts the engine database secrets and is the SSH key to every host; run without --new-key, or name the other certificates explicitly
+refusal-not-enrolled = { $path }: no such file; { $name } is not enrolled on this Manager
+refusal-hands-off = { $name }: { $why }; refusing to touch it
+refusal-broken = not re-signing anything while files are broken (restore them, or name the other certificates explicitly): { $broken }
+refusal-conf-dir-none = engine.conf.d (none given)
+refusal-no-engine-fqdn = ENGINE_FQDN not found in { $dir }; needed for { $needed_for }
+refusal-missing = { $path }: missing; nothing was changed
+refusal-same-file = { $first } and { $second } are the same file ({ $real }) through a symbolic link; each must be its own file, nothing was changed
+refusal-truststore = { $path }: { $error } (trust store password from { $from }); nothing was changed
+refusal-truststore-default-password = oVirt's default
+store-integrity = integrity check failed (wrong password or corrupt file)
+refusal-not-writable = { $dir }: not writable ({ $error }); nothing was changed
+txn-io = { $path }: { $op }: { $error }
+txn-lock-timeout = { $path }: still locked by another process after { $secs } s (an engine host enrollment or another rhv-pki run); nothing was changed
+txn-escapes = { $path }: path escapes the PKI directory
+txn-is-directory = { $path }: is a directory
+txn-bad-manifest = { $path }: not a valid backup manifest: { $error }
+txn-checksum = { $path }: backup copy does not match its manifest checksum
+txn-other-pki = { $backup }: backup is of { $of }, not of { $dir }
+txn-no-such-backup = backup { $id } not found under { $root }
+txn-link = { $path }: a symbolic link to { $target }, which { $why }; rhv-pki only writes through links that stay inside { $root } (replace the link by the file, or point it inside)
+txn-link-loops = loops (a chain of links that never ends)
+txn-link-dangling = does not exist (a dangling link)
+txn-link-leaves = leaves the PKI directory
+txn-link-not-file = is not a regular file
+
+## Findings' reasons built outside the audit: an SSH host key refused (host-key-unverified),
+## what an interrupted change's journal says (interrupted-change)
+ssh-key-name = { $algorithm } key { $fingerprint } of { $host } (port { $port })
+ssh-key-unknown = { $what } is not in { $known_hosts }; refusing to connect (verify the fingerprint on the host with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`, then rerun with --accept-new-host-key to record it)
+ssh-key-changed = { $what } does NOT match the { $recorded_type } key recorded in { $known_hosts } line { $line }: the host key changed (reinstalled host, or someone is intercepting the connection); refusing to connect. If the change is legitimate, remove the old entry with `ssh-keygen -R { $name } -f { $known_hosts }`
+ssh-key-revoked = { $what } is marked @revoked in { $known_hosts } line { $line }; refusing to connect
+journal-before-command = before rhv-pki { $command }
+journal-before-rollback = before rollback to { $backup }
+## A TLS probe that saw no certificate (endpoint-unreachable)
+probe-at = { $endpoint }: { $detail }
+probe-resolve = cannot resolve: { $reason }
+probe-connect = cannot connect: { $error }
+probe-handshake = TLS handshake failed before a certificate was presented: { $reason }
+probe-server-name = bad server name '{ $name }'
+probe-client-auth = bad client certificate or key: { $reason }
+probe-no-certificate = no certificate presented
+## hosts recover's error lines
+recover-ca-missing = { $path }: ca.pem missing or unreadable; nothing can be signed
+recover-ca-key-missing = { $path }: the { $ca } private key is missing; cannot sign host certificates
+recover-bad-subject = bad subject { $subject }
+recover-verify-failed = verification after writing failed: { $reason }
+recover-stale = the Manager PKI changed since the plan was made ({ $what }); nothing was changed, run again
+## hosts enroll / upgrade: a hosted-engine host that fits in no order of the waves
+enroll-he-refused = the plan cannot keep the HostedEngine VM safe, so nothing was started: { $detail }
+enroll-he-blocked = { $host }: { $why } — in no order of the waves; fix that first, or leave { $host } out (name the other hosts with --host)
+he-list = { $first }; { $rest }
+## A line of database.txt that is not as openssl ca writes it (index-invalid)
+index-fields = { $count } tab-separated fields, expected 6
+index-status = status '{ $status }' is not V, R or E
+index-expiry = expiry '{ $expiry }' is not YYMMDDHHMMSSZ
+index-serial = serial '{ $serial }' is not hex
+## A certificate or key's inner reason when rhv-pki worded it (unreadable, the error lines)
+cert-trailing-bytes = { $count } trailing bytes after the certificate
+cert-unsupported-key = unsupported key type '{ $type }'
+cert-key-no-password = key is encrypted and no password was given
+## The Manager's REST API (hosts enroll, upgrade, --post-events): rhv-pki's words
+engine-bad-url = { $url }: bad Manager URL: { $reason }
+engine-connect = cannot connect: { $reason }
+engine-sso-refused = login as { $user } refused by the Manager's SSO: { $code }: { $message }
+engine-timeout = { $method } { $path }: no answer within { $secs } s

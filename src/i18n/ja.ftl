@@ -1149,3 +1149,87 @@ recover-note-no-ovn-key = { $key } がないか読み取れません: OVN の証
 recover-note-not-vdsm-key = { $path }: { $key } は vdsm の鍵ではないため、そのままにします
 recover-note-key-missing = { $path }: { $key } がないか読み取れないため、そのままにします
 recover-nothing-due = 必要な作業はありません(証明書は有効で、CA のコピーも最新です)
+
+## 変更コマンド (resign、renew、rollback) のエラー行: rhv-pki 自身の言葉(JSON とログは英語のまま)
+change-stale = 計画の作成後に PKI ディレクトリーが変更されました({ $what })。何も変更していません。もう一度実行してください
+change-verify-failed = 書き込み後の検証に失敗したため、すべてロールバックしました(バックアップ { $backup }): { $reason }
+change-rolled-back = { $reason }。すべてロールバックしました(バックアップ { $backup })
+change-nothing-changed = { $error }。何も変更していません
+change-broken-entry = { $name }: { $why }
+change-list = { $first }; { $rest }
+change-third-party = サードパーティーの証明書です(発行者 { $issuer })。{ $ca } が署名したものではありません。発行元の CA で更新してください
+change-broken-p12-mismatch = keys/{ $name }.p12: 鍵と証明書が一致しません
+change-broken-cer-differs = certs/{ $name }.cer は keys/{ $name }.p12 内の証明書ではありません(engine-setup も更新しません)。先に一致するファイルを復元してください
+change-broken-nopass-mismatch = keys/{ $name }.key.nopass はこの証明書の鍵ではありません。先に一致するファイルを復元してください
+change-broken-restore = { $error }。先に復元してください
+refusal-not-a-directory = { $dir }: ディレクトリーではありません(Manager の PKI ディレクトリーですか?)
+refusal-ca-missing = { $path }: ありません。何も署名できません(ca.pem を、たとえば certs/ca.der から復元してください)
+refusal-ca-key-missing = { $path }: { $ca } の秘密鍵がありません。何も署名できません(バックアップから復元してください)
+refusal-ca-key-mismatch = { $path }: { $cert } の鍵ではありません。署名を拒否します
+refusal-unknown-name = 不明な証明書名 '{ $name }' です。使用できる名前: { $known }
+refusal-engine-key-named = engine 鍵の更新を拒否します: この鍵は engine データベース内のシークレットを復号し、すべてのホストへの SSH 鍵であり、コンソールのチケットに署名します。engine は --keep-key を指定して更新してください
+refusal-engine-key-due = engine 鍵の更新を拒否します(engine は更新時期です): この鍵は engine データベースのシークレットを復号し、すべてのホストへの SSH 鍵です。--new-key を付けずに実行するか、ほかの証明書を明示的に指定してください
+refusal-not-enrolled = { $path }: ファイルがありません。{ $name } はこの Manager に登録されていません
+refusal-hands-off = { $name }: { $why }。変更を拒否します
+refusal-broken = 壊れたファイルがあるため、何も再署名しません(ファイルを復元するか、ほかの証明書を明示的に指定してください): { $broken }
+refusal-conf-dir-none = engine.conf.d(指定なし)
+refusal-no-engine-fqdn = { $dir } に ENGINE_FQDN が見つかりません。{ $needed_for } に必要です
+refusal-missing = { $path }: ありません。何も変更していません
+refusal-same-file = { $first } と { $second } はシンボリックリンクを通じて同じファイル({ $real })です。それぞれ別のファイルである必要があります。何も変更していません
+refusal-truststore = { $path }: { $error }(トラストストアのパスワードの取得元: { $from })。何も変更していません
+refusal-truststore-default-password = oVirt のデフォルト
+store-integrity = 整合性チェックに失敗しました(パスワードが違うか、ファイルが壊れています)
+refusal-not-writable = { $dir }: 書き込みできません({ $error })。何も変更していません
+txn-io = { $path }: { $op }: { $error }
+txn-lock-timeout = { $path }: { $secs } 秒待っても別のプロセスがロックしています(engine によるホストの登録、または別の rhv-pki の実行)。何も変更していません
+txn-escapes = { $path }: パスが PKI ディレクトリーの外を指しています
+txn-is-directory = { $path }: ディレクトリーです
+txn-bad-manifest = { $path }: 有効なバックアップのマニフェストではありません: { $error }
+txn-checksum = { $path }: バックアップのコピーがマニフェストのチェックサムと一致しません
+txn-other-pki = { $backup }: このバックアップは { $of } のもので、{ $dir } のものではありません
+txn-no-such-backup = バックアップ { $id } が { $root } に見つかりません
+txn-link = { $path }: { $target } へのシンボリックリンクですが、リンク先が{ $why }。rhv-pki は { $root } 内にとどまるリンクを通じてのみ書き込みます(リンクをファイルに置き換えるか、内側を指すようにしてください)
+txn-link-loops = ループしています(終わりのないリンクの連鎖)
+txn-link-dangling = 存在しません(リンク切れ)
+txn-link-leaves = PKI ディレクトリーの外にあります
+txn-link-not-file = 通常のファイルではありません
+
+## 監査の外で作られる検出結果の理由: 拒否した SSH ホスト鍵 (host-key-unverified)、中断された変更のジャーナルの内容 (interrupted-change)
+ssh-key-name = { $host }(ポート { $port })の { $algorithm } 鍵 { $fingerprint }
+ssh-key-unknown = { $what } は { $known_hosts } にありません。接続を拒否します(ホスト上で `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` を実行してフィンガープリントを確認してから、--accept-new-host-key を指定して再実行すると記録されます)
+ssh-key-changed = { $what } は { $known_hosts } の { $line } 行目に記録されている { $recorded_type } 鍵と一致しません: ホスト鍵が変わっています(ホストが再インストールされたか、接続が傍受されています)。接続を拒否します。正当な変更であれば、`ssh-keygen -R { $name } -f { $known_hosts }` で古いエントリーを削除してください
+ssh-key-revoked = { $what } は { $known_hosts } の { $line } 行目で @revoked とされています。接続を拒否します
+journal-before-command = rhv-pki { $command } の実行前
+journal-before-rollback = { $backup } へのロールバックの実行前
+## 証明書が得られなかった TLS の確認 (endpoint-unreachable)
+probe-at = { $endpoint }: { $detail }
+probe-resolve = 名前を解決できません: { $reason }
+probe-connect = 接続できません: { $error }
+probe-handshake = 証明書が提示される前に TLS ハンドシェイクが失敗しました: { $reason }
+probe-server-name = サーバー名 '{ $name }' が不正です
+probe-client-auth = クライアント証明書または鍵が不正です: { $reason }
+probe-no-certificate = 証明書が提示されませんでした
+## hosts recover のエラー行
+recover-ca-missing = { $path }: ca.pem がないか読み込めません。何も署名できません
+recover-ca-key-missing = { $path }: { $ca } の秘密鍵がありません。ホスト証明書に署名できません
+recover-bad-subject = サブジェクト { $subject } が不正です
+recover-verify-failed = 書き込み後の検証に失敗しました: { $reason }
+recover-stale = 計画の作成後に Manager の PKI が変更されました({ $what })。何も変更していません。もう一度実行してください
+## hosts enroll / upgrade: どのウェーブの順序にも入らないセルフホストエンジンのホスト
+enroll-he-refused = 計画では HostedEngine 仮想マシンを安全に保てないため、何も開始していません: { $detail }
+enroll-he-blocked = { $host }: { $why } — どのウェーブの順序にも入りません。先にこれを解消するか、{ $host } を除外してください(--host でほかのホストを指定)
+he-list = { $first }、{ $rest }
+## openssl ca が書く形式ではない database.txt の行 (index-invalid)
+index-fields = タブ区切りのフィールドが { $count } 個あります(6 個必要です)
+index-status = ステータス '{ $status }' が V、R、E のいずれでもありません
+index-expiry = 有効期限 '{ $expiry }' が YYMMDDHHMMSSZ 形式ではありません
+index-serial = シリアル '{ $serial }' が 16 進数ではありません
+## rhv-pki 自身が述べる証明書または鍵の内部の理由
+cert-trailing-bytes = 証明書の後ろに余分なバイトが { $count } バイトあります
+cert-unsupported-key = サポートされていない鍵の種類 '{ $type }' です
+cert-key-no-password = 鍵は暗号化されていますが、パスワードが指定されていません
+## Manager の REST API (hosts enroll、upgrade、--post-events): rhv-pki 自身の言葉
+engine-bad-url = { $url }: Manager の URL が不正です: { $reason }
+engine-connect = 接続できません: { $reason }
+engine-sso-refused = { $user } としてのログインが Manager の SSO に拒否されました: { $code }: { $message }
+engine-timeout = { $method } { $path }: { $secs } 秒以内に応答がありません

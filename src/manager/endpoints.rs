@@ -416,6 +416,9 @@ pub struct Check {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// More for a human (the error, the mismatch).
     pub detail: Option<String>,
+    /// [`detail`](Check::detail) as a catalogue message, when rhv-pki worded it.
+    #[serde(skip)]
+    pub(crate) detail_text: Option<crate::i18n::Text>,
 }
 
 fn summary(path: &Path, der: &[u8]) -> Option<(String, String, String)> {
@@ -442,6 +445,7 @@ pub fn check(ep: &Endpoint, probe_timeout: Duration) -> Check {
         served_sha256: None,
         served_signature: None,
         detail: None,
+        detail_text: None,
     };
     let disk =
         cert::read_limited(&ep.cert_file).and_then(|d| cert::first_certificate(&ep.cert_file, &d));
@@ -465,10 +469,12 @@ pub fn check(ep: &Endpoint, probe_timeout: Duration) -> Check {
     match tls::fetch_chain(&ep.address, &opts) {
         Err(e) => {
             c.detail = Some(e.to_string());
+            c.detail_text = Some(e.text());
         }
         Ok(served) => {
             let Some(leaf) = served.chain.first() else {
                 c.detail = Some("no certificate presented".into());
+                c.detail_text = Some(crate::i18n::Text::new("probe-no-certificate"));
                 return c;
             };
             if let Some((s, h, sig)) = summary(Path::new(&ep.address), leaf) {
@@ -555,7 +561,10 @@ pub fn probe_findings(cfg: &AuditConfig, checks: &[Check]) -> Vec<Finding> {
                 endpoint: c.endpoint.clone(),
                 address: c.address.clone(),
                 service: c.service.clone(),
-                reason: c.detail.clone().unwrap_or_default(),
+                reason: match &c.detail_text {
+                    Some(t) => crate::audit::Reason::said(t.clone()),
+                    None => c.detail.clone().unwrap_or_default().into(),
+                },
             },
         };
         let file = Path::new(&c.file);
@@ -669,6 +678,7 @@ mod tests {
             served_sha256: None,
             served_signature: None,
             detail: None,
+            detail_text: None,
         }
     }
 

@@ -144,6 +144,35 @@ pub enum EngineError {
     },
 }
 
+impl EngineError {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language, the
+    /// Manager's, the TLS library's and the system's as they came. English: the `Display`.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            EngineError::Url { url, reason } => Text::new("engine-bad-url")
+                .arg("url", url)
+                .arg("reason", reason),
+            EngineError::Connect { endpoint, reason } => Text::new("probe-at")
+                .arg("endpoint", endpoint)
+                .arg_text("detail", Text::new("engine-connect").arg("reason", reason)),
+            EngineError::Sso {
+                user,
+                code,
+                message,
+            } => Text::new("engine-sso-refused")
+                .arg("user", user)
+                .arg("code", code)
+                .arg("message", message),
+            EngineError::Timeout { method, path, secs } => Text::new("engine-timeout")
+                .arg("method", method)
+                .arg("path", path)
+                .arg("secs", secs),
+            other => Text::new("reason-verbatim").arg("reason", other),
+        }
+    }
+}
+
 /// A record of the Manager's answer that lacks what identifies it (the record is dropped
 /// with this error, never guessed at).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -1301,6 +1330,37 @@ fn event_from(e: &Value) -> Result<Event, RecordError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engine_errors_keep_their_english_and_have_japanese() {
+        use crate::change::text_tests::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let s = |v: &str| v.to_string();
+        for e in [
+            EngineError::Url {
+                url: s("ftp://x"),
+                reason: s("scheme must be https"),
+            },
+            EngineError::Connect {
+                endpoint: s("engine:443"),
+                reason: s("Connection refused (os error 111)"),
+            },
+            EngineError::Sso {
+                user: s("admin@internal"),
+                code: s("access_denied"),
+                message: s("Cannot authenticate user"),
+            },
+            EngineError::Timeout {
+                method: s("GET"),
+                path: s("/ovirt-engine/api/hosts"),
+                secs: 30,
+            },
+        ] {
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            assert!(japanese(&strict(&ja, &e.text())), "{e:?}");
+        }
+    }
 
     #[test]
     fn urls() {

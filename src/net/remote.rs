@@ -92,8 +92,8 @@ pub enum RemoteError {
     HostKey {
         /// The machine (`user@host`).
         target: String,
-        /// What did not match.
-        reason: String,
+        /// What did not match (rhv-pki's words, a catalogue message).
+        reason: crate::i18n::Text,
     },
     #[error("{target}: authentication failed: {reason}")]
     /// The SSH server refused the key.

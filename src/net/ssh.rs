@@ -171,10 +171,13 @@ enum KeyRefusal {
     #[error(transparent)]
     KnownHosts(#[from] KnownHostsError),
     #[error("{what} is not in {}; refusing to connect (verify the fingerprint on the host with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`, then rerun with --accept-new-host-key to record it)", known_hosts.display())]
-    Unknown { what: String, known_hosts: PathBuf },
+    Unknown {
+        what: Box<KeyName>,
+        known_hosts: PathBuf,
+    },
     #[error("{what} does NOT match the {recorded_type} key recorded in {kh} line {line}: the host key changed (reinstalled host, or someone is intercepting the connection); refusing to connect. If the change is legitimate, remove the old entry with `ssh-keygen -R {name} -f {kh}`", kh = known_hosts.display())]
     Changed {
-        what: String,
+        what: Box<KeyName>,
         known_hosts: PathBuf,
         line: usize,
         recorded_type: String,
@@ -183,10 +186,77 @@ enum KeyRefusal {
     },
     #[error("{what} is marked @revoked in {} line {line}; refusing to connect", known_hosts.display())]
     Revoked {
-        what: String,
+        what: Box<KeyName>,
         known_hosts: PathBuf,
         line: usize,
     },
+}
+
+impl KeyRefusal {
+    /// The refusal as a catalogue message; its English is the `Display`, byte for byte.
+    fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            KeyRefusal::KnownHosts(KnownHostsError::Io { path, source }) => {
+                Text::new("pki-error-in-file")
+                    .arg("path", path.display())
+                    .arg_text("detail", crate::i18n::io_error(source))
+            }
+            KeyRefusal::KnownHosts(e) => Text::new("reason-verbatim").arg("reason", e),
+            KeyRefusal::Unknown { what, known_hosts } => Text::new("ssh-key-unknown")
+                .arg_text("what", what.text())
+                .arg("known_hosts", known_hosts.display()),
+            KeyRefusal::Changed {
+                what,
+                known_hosts,
+                line,
+                recorded_type,
+                name,
+            } => Text::new("ssh-key-changed")
+                .arg_text("what", what.text())
+                .arg("recorded_type", recorded_type)
+                .arg("known_hosts", known_hosts.display())
+                .arg("line", line)
+                .arg("name", name),
+            KeyRefusal::Revoked {
+                what,
+                known_hosts,
+                line,
+            } => Text::new("ssh-key-revoked")
+                .arg_text("what", what.text())
+                .arg("known_hosts", known_hosts.display())
+                .arg("line", line),
+        }
+    }
+}
+
+/// The server's key as a refusal names it: `<algorithm> key <fingerprint> of <host> (port N)`.
+#[derive(Debug)]
+struct KeyName {
+    algorithm: String,
+    fingerprint: String,
+    host: String,
+    port: u16,
+}
+
+impl KeyName {
+    fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::new("ssh-key-name")
+            .arg("algorithm", &self.algorithm)
+            .arg("fingerprint", &self.fingerprint)
+            .arg("host", &self.host)
+            .arg("port", self.port)
+    }
+}
+
+impl std::fmt::Display for KeyName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} key {} of {} (port {})",
+            self.algorithm, self.fingerprint, self.host, self.port
+        )
+    }
 }
 
 /// Checks `key` for `host`:`port` against the known_hosts file at `path`. Lines that cannot be
@@ -354,18 +424,17 @@ struct Client {
     known_hosts: PathBuf,
     accept_new: bool,
     /// Why the key was refused, for the error message (russh only says "unknown key").
-    refusal: Arc<Mutex<Option<String>>>,
+    refusal: Arc<Mutex<Option<crate::i18n::Text>>>,
 }
 
 impl Client {
     fn judge(&self, key: &PublicKey) -> Result<(), KeyRefusal> {
-        let what = format!(
-            "{} key {} of {} (port {})",
-            key.algorithm().as_str(),
-            fingerprint(key),
-            self.host,
-            self.port
-        );
+        let what = Box::new(KeyName {
+            algorithm: key.algorithm().as_str().to_string(),
+            fingerprint: fingerprint(key),
+            host: self.host.clone(),
+            port: self.port,
+        });
         let known_hosts = self.known_hosts.clone();
         match check_known_host(&self.known_hosts, &self.host, self.port, key)? {
             HostKeyStatus::Known => Ok(()),
@@ -407,7 +476,7 @@ impl client::Handler for Client {
         match self.judge(&key) {
             Ok(()) => Ok(true),
             Err(refusal) => {
-                *self.refusal.lock().unwrap_or_else(|p| p.into_inner()) = Some(refusal.to_string());
+                *self.refusal.lock().unwrap_or_else(|p| p.into_inner()) = Some(refusal.text());
                 Ok(false)
             }
         }
@@ -728,6 +797,52 @@ impl Drop for SshTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_key_refusals_keep_their_english_and_have_japanese() {
+        use crate::change::text_tests::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let what = || {
+            Box::new(KeyName {
+                algorithm: "ssh-ed25519".into(),
+                fingerprint: "SHA256:abc".into(),
+                host: "host1.example.test".into(),
+                port: 22,
+            })
+        };
+        let kh = || PathBuf::from("/root/.ssh/known_hosts");
+        let all = [
+            KeyRefusal::Unknown {
+                what: what(),
+                known_hosts: kh(),
+            },
+            KeyRefusal::Changed {
+                what: what(),
+                known_hosts: kh(),
+                line: 3,
+                recorded_type: "ssh-rsa".into(),
+                name: "host1.example.test".into(),
+            },
+            KeyRefusal::Revoked {
+                what: what(),
+                known_hosts: kh(),
+                line: 4,
+            },
+            KeyRefusal::KnownHosts(KnownHostsError::Io {
+                path: kh(),
+                source: std::io::Error::from_raw_os_error(13),
+            }),
+        ];
+        for r in &all {
+            assert_eq!(strict(&en, &r.text()), r.to_string());
+            assert!(japanese(&strict(&ja, &r.text())), "{r:?}");
+        }
+        assert_eq!(
+            all[0].to_string(),
+            "ssh-ed25519 key SHA256:abc of host1.example.test (port 22) is not in /root/.ssh/known_hosts; refusing to connect (verify the fingerprint on the host with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`, then rerun with --accept-new-host-key to record it)"
+        );
+    }
 
     #[test]
     fn globs_like_openssh() {

@@ -144,6 +144,36 @@ impl ProbeError {
             ProbeError::NoCertificate { .. } => self.to_string(),
         }
     }
+
+    /// [`detail`](ProbeError::detail) as a catalogue message: rhv-pki's words in the reader's
+    /// language, the resolver's, the system's and the TLS library's as they came.
+    pub fn detail_text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            ProbeError::Resolve { reason, .. } => Text::new("probe-resolve").arg("reason", reason),
+            ProbeError::Connect { source, .. } => {
+                Text::new("probe-connect").arg_text("error", crate::i18n::io_error(source))
+            }
+            ProbeError::Handshake { reason, .. } => {
+                Text::new("probe-handshake").arg("reason", reason)
+            }
+            ProbeError::ServerName { name, .. } => Text::new("probe-server-name").arg("name", name),
+            ProbeError::ClientAuth { reason, .. } => {
+                Text::new("probe-client-auth").arg("reason", reason)
+            }
+            ProbeError::NoCertificate { .. } => Text::new("probe-no-certificate"),
+        }
+    }
+
+    /// The whole message (`Display`) as a catalogue message; English byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        match self {
+            ProbeError::NoCertificate { .. } => self.detail_text(),
+            _ => crate::i18n::Text::new("probe-at")
+                .arg("endpoint", self.endpoint())
+                .arg_text("detail", self.detail_text()),
+        }
+    }
 }
 
 /// Building a TLS configuration or client identity failed.
@@ -708,6 +738,42 @@ pub(crate) fn server_config_with_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probe_errors_keep_their_english_and_have_japanese() {
+        use crate::change::text_tests::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let ep = || "127.0.0.1:9".to_string();
+        let all = [
+            ProbeError::Resolve {
+                endpoint: ep(),
+                reason: "Name or service not known".into(),
+            },
+            ProbeError::Connect {
+                endpoint: ep(),
+                source: std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+            },
+            ProbeError::Handshake {
+                endpoint: ep(),
+                reason: "received fatal alert: HandshakeFailure".into(),
+            },
+            ProbeError::ServerName {
+                endpoint: ep(),
+                name: "a b".into(),
+            },
+            ProbeError::ClientAuth {
+                endpoint: ep(),
+                reason: "no key".into(),
+            },
+            ProbeError::NoCertificate { endpoint: ep() },
+        ];
+        for e in &all {
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            assert_eq!(strict(&en, &e.detail_text()), e.detail());
+            assert!(japanese(&strict(&ja, &e.text())), "{e:?}");
+        }
+    }
 
     fn sample(era: &str, file: &str) -> Vec<u8> {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -398,6 +398,32 @@ fn general_name(g: &GeneralName<'_>) -> String {
     }
 }
 
+// The inner reasons of `BadCertificate` / `BadKey` that are rhv-pki's own words (the others
+// are the parser's or OpenSSL's, quoted as they came): [`own_reason`] gives their catalogue
+// message.
+const TRAILING_BYTES: &str = " trailing bytes after the certificate";
+const UNSUPPORTED_KEY: &str = "unsupported key type '";
+const NO_PASSWORD: &str = "key is encrypted and no password was given";
+
+/// A `BadCertificate` / `BadKey` reason worded by rhv-pki as a catalogue message (English:
+/// the reason itself); `None` for a reason quoted from the parser or OpenSSL.
+pub(crate) fn own_reason(reason: &str) -> Option<crate::i18n::Text> {
+    use crate::i18n::Text;
+    if reason == NO_PASSWORD {
+        return Some(Text::new("cert-key-no-password"));
+    }
+    if let Some(n) = reason
+        .strip_suffix(TRAILING_BYTES)
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some(Text::new("cert-trailing-bytes").arg("count", n));
+    }
+    reason
+        .strip_prefix(UNSUPPORTED_KEY)
+        .and_then(|r| r.strip_suffix('\''))
+        .map(|t| Text::new("cert-unsupported-key").arg("type", t))
+}
+
 /// Parses DER and returns the certificate together with its summary.
 pub fn parse<'a>(path: &Path, der: &'a [u8]) -> Result<(X509Certificate<'a>, CertSummary)> {
     let (rest, x) = X509Certificate::from_der(der).map_err(|e| Error::BadCertificate {
@@ -407,7 +433,7 @@ pub fn parse<'a>(path: &Path, der: &'a [u8]) -> Result<(X509Certificate<'a>, Cer
     if !rest.is_empty() {
         return Err(Error::BadCertificate {
             path: path.to_path_buf(),
-            reason: format!("{} trailing bytes after the certificate", rest.len()),
+            reason: format!("{}{TRAILING_BYTES}", rest.len()),
         });
     }
     let s = summarize(path, &x, der)?;
@@ -510,7 +536,7 @@ fn key_block<'b>(path: &Path, blocks: &'b [PemBlock]) -> Result<(&'b PemBlock, K
         (other, _) => {
             return Err(Error::BadKey {
                 path: path.to_path_buf(),
-                reason: format!("unsupported key type '{other}'"),
+                reason: format!("{UNSUPPORTED_KEY}{other}'"),
             })
         }
     };
@@ -531,7 +557,7 @@ fn load_key(
     if encrypted {
         let pw = password.ok_or_else(|| Error::BadKey {
             path: path.to_path_buf(),
-            reason: "key is encrypted and no password was given".into(),
+            reason: NO_PASSWORD.into(),
         })?;
         PKey::private_key_from_pem_passphrase(block.text.as_bytes(), pw.as_bytes())
     } else {
@@ -879,6 +905,51 @@ pub(crate) fn inspect_p12_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn own_inner_reasons_are_catalogue_messages_with_the_english_of_before() {
+        use crate::change::text_tests::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let p = || std::path::PathBuf::from("keys/a.key.nopass");
+        for (e, old) in [
+            (
+                Error::BadCertificate {
+                    path: p(),
+                    reason: format!("{}{TRAILING_BYTES}", 3),
+                },
+                "not a valid X.509 certificate: 3 trailing bytes after the certificate",
+            ),
+            (
+                Error::BadKey {
+                    path: p(),
+                    reason: format!("{UNSUPPORTED_KEY}DSA PRIVATE KEY'"),
+                },
+                "private key cannot be read: unsupported key type 'DSA PRIVATE KEY'",
+            ),
+            (
+                Error::BadKey {
+                    path: p(),
+                    reason: NO_PASSWORD.into(),
+                },
+                "private key cannot be read: key is encrypted and no password was given",
+            ),
+        ] {
+            assert_eq!(e.detail().to_string(), old);
+            assert_eq!(strict(&en, &e.detail_text()), old);
+            let j = strict(&ja, &e.detail_text());
+            assert!(
+                japanese(&j)
+                    && !j.contains("trailing")
+                    && !j.contains("unsupported")
+                    && !j.contains("no password"),
+                "{j}"
+            );
+        }
+        // The parser's and OpenSSL's words are quoted as they came.
+        assert!(own_reason("bad decrypt").is_none());
+        assert!(own_reason(" trailing bytes after the certificate").is_none());
+    }
 
     #[test]
     fn serial_hex_matches_openssl_index() {

@@ -331,7 +331,33 @@ pub(crate) struct IndexEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     pub(crate) entries: Vec<IndexEntry>,
-    pub(crate) problems: Vec<(usize, String)>,
+    pub(crate) problems: Vec<(usize, IndexProblem)>,
+}
+
+/// What is wrong with one line of `database.txt`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum IndexProblem {
+    #[error("{0} tab-separated fields, expected 6")]
+    Fields(usize),
+    #[error("status '{0}' is not V, R or E")]
+    Status(String),
+    #[error("expiry '{0}' is not YYMMDDHHMMSSZ")]
+    Expiry(String),
+    #[error("serial '{0}' is not hex")]
+    Serial(String),
+}
+
+impl IndexProblem {
+    /// The problem as a catalogue message; its English is the `Display`.
+    pub(crate) fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            IndexProblem::Fields(n) => Text::new("index-fields").arg("count", n),
+            IndexProblem::Status(s) => Text::new("index-status").arg("status", s),
+            IndexProblem::Expiry(s) => Text::new("index-expiry").arg("expiry", s),
+            IndexProblem::Serial(s) => Text::new("index-serial").arg("serial", s),
+        }
+    }
 }
 
 impl Index {
@@ -360,24 +386,20 @@ pub fn parse_index(text: &str) -> Index {
         }
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != 6 {
-            idx.problems
-                .push((n, format!("{} tab-separated fields, expected 6", f.len())));
+            idx.problems.push((n, IndexProblem::Fields(f.len())));
             continue;
         }
         let status = f[0].chars().next().unwrap_or(' ');
         if f[0].len() != 1 || !matches!(status, 'V' | 'R' | 'E') {
-            idx.problems
-                .push((n, format!("status '{}' is not V, R or E", f[0])));
+            idx.problems.push((n, IndexProblem::Status(f[0].into())));
             continue;
         }
         if !valid_index_time(f[1]) {
-            idx.problems
-                .push((n, format!("expiry '{}' is not YYMMDDHHMMSSZ", f[1])));
+            idx.problems.push((n, IndexProblem::Expiry(f[1].into())));
             continue;
         }
         if f[3].is_empty() || !f[3].bytes().all(|b| b.is_ascii_hexdigit()) {
-            idx.problems
-                .push((n, format!("serial '{}' is not hex", f[3])));
+            idx.problems.push((n, IndexProblem::Serial(f[3].into())));
             continue;
         }
         idx.entries.push(IndexEntry {
@@ -417,6 +439,15 @@ pub enum SerialError {
     },
 }
 
+/// Why `serial.txt` holds no serial, as a catalogue message; its English is the `Display`.
+pub(crate) fn serial_error_text(e: &SerialError) -> crate::i18n::Text {
+    use crate::i18n::Text;
+    match e {
+        SerialError::Empty => Text::new("serial-empty"),
+        SerialError::NotHex { text } => Text::new("serial-not-hex").arg("text", text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,6 +482,30 @@ mod tests {
         let idx = parse_index("V\t280311000000Z\t\t1000\tunknown\t/C=US/O=x/CN=y\nV\tbad\n\nV\t2050\t\tZZ\tunknown\t/CN=z\n");
         assert_eq!(idx.entries.len(), 1);
         assert_eq!(idx.problems.len(), 2);
+        // The English of each problem is the text of before; each has Japanese.
+        use crate::change::text_tests::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        for (p, old) in [
+            (
+                IndexProblem::Fields(2),
+                "2 tab-separated fields, expected 6",
+            ),
+            (
+                IndexProblem::Status("X".into()),
+                "status 'X' is not V, R or E",
+            ),
+            (
+                IndexProblem::Expiry("2050".into()),
+                "expiry '2050' is not YYMMDDHHMMSSZ",
+            ),
+            (IndexProblem::Serial("ZZ".into()), "serial 'ZZ' is not hex"),
+        ] {
+            assert_eq!(p.to_string(), old);
+            assert_eq!(strict(&en, &p.text()), old);
+            assert!(japanese(&strict(&ja, &p.text())), "{p:?}");
+        }
+        assert_eq!(idx.problems[0].1, IndexProblem::Fields(2));
         assert_eq!(idx.max_serial(), Some(0x1000));
         assert_eq!(parse_serial("100A\n"), Ok(0x100a));
         assert!(parse_serial("xyz").is_err());

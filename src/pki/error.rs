@@ -180,10 +180,12 @@ impl Error {
                 .arg("label", label)
                 .arg("reason", reason),
             Error::BadCertificate { reason, .. } => {
-                t("pki-error-bad-certificate").arg("reason", reason)
+                t("pki-error-bad-certificate").arg_text("reason", quoted_or_own(reason))
             }
             Error::NoKey { .. } => t("pki-error-no-key"),
-            Error::BadKey { reason, .. } => t("pki-error-bad-key").arg("reason", reason),
+            Error::BadKey { reason, .. } => {
+                t("pki-error-bad-key").arg_text("reason", quoted_or_own(reason))
+            }
             Error::Pkcs12Open { reason, .. } => t("pki-error-p12-open").arg("reason", reason),
             Error::Pkcs12Format { reason, .. } => t("pki-error-p12-format").arg("reason", reason),
             Error::Pkcs12Refused { algorithms, .. } => {
@@ -222,6 +224,12 @@ impl Error {
             None => self.detail_text(),
         }
     }
+}
+
+/// An inner reason: rhv-pki's own words as a catalogue message, anything else as it came.
+fn quoted_or_own(reason: &str) -> Text {
+    crate::pki::cert::own_reason(reason)
+        .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", reason))
 }
 
 /// [`Error::detail`]: what went wrong, without the file's name.

@@ -88,14 +88,15 @@ pub enum CaKeyError {
 }
 
 /// A store the PKCS#12 password does not open, as the audit found it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoreRefused {
     /// The store, as the finding names it (relative to the PKI directory).
     pub path: String,
     /// The finding's code (`p12-unreadable`, `p12-password-wrong`).
     pub code: &'static str,
-    /// The finding's message.
-    pub message: String,
+    /// The finding's message (its English is what JSON says; a catalogue message when the
+    /// audit worded it).
+    pub message: crate::audit::Reason,
 }
 
 /// Why the PKCS#12 stores cannot be opened.
@@ -110,6 +111,30 @@ pub enum P12PasswordError {
         /// Each store refused, in the audit's order.
         stores: Vec<StoreRefused>,
     },
+}
+
+impl P12PasswordError {
+    /// The detail as a catalogue message: each store's finding in the reader's language, the
+    /// password file's error as it came. English: the `Display`.
+    pub fn text(&self) -> Text {
+        match self {
+            P12PasswordError::Password(_) => Text::new("reason-verbatim").arg("reason", self),
+            P12PasswordError::Stores { stores } => stores
+                .iter()
+                .rev()
+                .map(|s| {
+                    Text::new("change-broken-entry")
+                        .arg("name", &s.path)
+                        .arg_text("why", s.message.text())
+                })
+                .reduce(|rest, first| {
+                    Text::new("change-list")
+                        .arg_text("first", first)
+                        .arg_text("rest", rest)
+                })
+                .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", "")),
+        }
+    }
 }
 
 /// Why no file can be created where the backups go.
@@ -302,11 +327,18 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
     });
     out.push(match &f.p12_password {
         Ok(()) => pass("p12-password", tx("upgrade-detail-p12-password")),
-        Err(e) => fail(
-            "p12-password",
-            e.to_string(),
-            "give the stores' password with --p12-password-file (engine-setup's default is mypass)",
-        ),
+        Err(e) => {
+            let c = fail(
+                "p12-password",
+                e.to_string(),
+                "give the stores' password with --p12-password-file (engine-setup's default is mypass)",
+            );
+            match e {
+                // The stores' findings, in the reader's language.
+                P12PasswordError::Stores { .. } => worded(c, e.text()),
+                P12PasswordError::Password(_) => c,
+            }
+        }
     });
     out.push(match &f.unfinished_change {
         None => pass("no-unfinished-change", tx("upgrade-detail-no-unfinished")),
@@ -427,12 +459,19 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
     });
     out.push(match &m.placement {
         Ok(()) => pass("placement", tx("upgrade-detail-placement")),
-        Err(e) => fail(
-            "placement",
-            e.to_string(),
-            "see `rhv-pki hosts enroll --dry-run` for the constraint; lower --max-parallel or \
-             exclude the host",
-        ),
+        Err(e) => {
+            let c = fail(
+                "placement",
+                e.to_string(),
+                "see `rhv-pki hosts enroll --dry-run` for the constraint; lower --max-parallel or \
+                 exclude the host",
+            );
+            match e {
+                // The hosts and why, in the reader's language.
+                PlanError::HostedEngine(_) => worded(c, e.text()),
+                _ => c,
+            }
+        }
     });
     let expired: Vec<&HostFact> = m
         .hosts
@@ -587,7 +626,14 @@ mod tests {
             stores: vec![StoreRefused {
                 path: "keys/engine.p12".into(),
                 code: "p12-password-wrong",
-                message: "mac verify failure".into(),
+                // As the audit words it (a catalogue message).
+                message: crate::audit::Reason::said(
+                    crate::audit::Problem::P12PasswordWrong {
+                        source: "oVirt's default".into(),
+                        files: 1,
+                    }
+                    .text(),
+                ),
             }],
         });
         f.unfinished_change = Some("backup 20261207T101010Z was interrupted".into());
@@ -690,7 +736,9 @@ mod tests {
         m.hosts[0].cert_expired = Some("2026-12-01T00:00:00Z".into());
         m.hosted_engine.as_mut().unwrap().agents_inactive = vec!["h2".into()];
         m.capacity_short = vec!["x".into()];
-        m.placement = Err(PlanError::HostedEngine("x".into()));
+        m.placement = Err(PlanError::HostedEngine(
+            Text::new("phrase-he-not-up").arg("host", "h2"),
+        ));
         out.extend(evaluate(&f));
         for v in [Some((4, 5)), None] {
             f.manager.as_mut().unwrap().version = v;
@@ -764,7 +812,11 @@ mod tests {
                 "{}: {j}",
                 d.key
             );
-            for v in d.rendered_args(&en).iter().map(|(_, v)| v) {
+            // The evidence (plain variables) is kept; nested messages are said in Japanese.
+            for v in d.args.iter().filter_map(|(_, v)| match v {
+                crate::i18n::Value::Str(s) => Some(s),
+                crate::i18n::Value::Text(_) => None,
+            }) {
                 assert!(j.contains(v.as_str()), "{} drops {v}: {j}", d.key);
             }
         }
@@ -842,7 +894,13 @@ mod tests {
             let c = evaluate(f);
             let c = c.iter().find(|c| c.id == id).unwrap();
             assert_eq!(c.status, CheckStatus::Fail, "{c:?}");
-            assert!(c.detail_text.is_none(), "an error's own text: {c:?}");
+            match &c.detail_text {
+                // The stores' findings are said in the reader's language; English the same.
+                Some(t) if matches!(id, "p12-password" | "placement") => {
+                    assert_eq!(t.english(), c.detail)
+                }
+                _ => assert!(c.detail_text.is_none(), "an error's own text: {c:?}"),
+            }
             c.detail.clone()
         };
         let mut f = good();
@@ -917,11 +975,13 @@ mod tests {
         assert_eq!(detail(&f, "pki-readable"), audit_text);
 
         let m = f.manager.as_mut().unwrap();
-        m.placement = Err(PlanError::HostedEngine("h1 and h2 both host it".into()));
+        m.placement = Err(PlanError::HostedEngine(
+            Text::new("phrase-he-agent-inactive").arg("host", "h2"),
+        ));
         assert_eq!(
             detail(&f, "placement"),
-            "the plan cannot keep the HostedEngine VM safe, so nothing was started: h1 and h2 \
-             both host it"
+            "the plan cannot keep the HostedEngine VM safe, so nothing was started: h2's HA \
+             agent is not active"
         );
         f.manager.as_mut().unwrap().reachable = Err(UnreachableError::Runtime(
             std::io::Error::from_raw_os_error(24),
