@@ -1241,3 +1241,30 @@ engine-bad-url = { $url }: bad Manager URL: { $reason }
 engine-connect = cannot connect: { $reason }
 engine-sso-refused = login as { $user } refused by the Manager's SSO: { $code }: { $message }
 engine-timeout = { $method } { $path }: no answer within { $secs } s
+## Global maintenance's errors (maintenance on/off/status, the cycle, upgrade): rhv-pki's words;
+## hosted-engine's, the Manager's and the system's as they came
+maint-err-bad-status = { $host }: hosted-engine --vm-status --json: { $detail }
+maint-err-rest = { $via }: { $detail }
+maint-err-did-not-take = { $via }: global maintenance is still { $state } { $secs } s after setting it { $wanted }
+maint-err-state-on = on
+maint-err-state-off = off
+vm-status-exit = exit { $status }: { $brief }
+vm-status-not-deployed = hosted-engine is not installed or not deployed there
+vm-status-not-json = not JSON: { $reason }
+vm-status-not-object = not a JSON object
+vm-status-no-gm = no top-level global_maintenance
+vm-status-not-boolean = global_maintenance is { $value }, not a boolean
+he-rest-no-he-host = the Manager lists no hosted-engine host
+cycle-he-host-not-deployed = --he-host { $host }: hosted-engine is not installed or not deployed there; name a hosted-engine host
+cycle-he-rest-lookup = REST API: looking for the HostedEngine VM: { $reason }
+cycle-he-api = --he-api: { $error }
+cycle-he-host = --he-host { $host }: { $error }
+## Commands on a host (SSH or local): rhv-pki's words; the SSH library's and the command's as
+## they came
+remote-cannot-run = { $target }: cannot run { $program }: { $reason }
+remote-connect = { $target }: connection: { $reason }
+remote-host-key = { $target }: host key: { $reason }
+remote-auth = { $target }: authentication failed: { $reason }
+remote-timeout = { $target }: '{ $command }' timed out after { $secs } s
+remote-failed = { $target }: '{ $command }' failed (exit { $status }): { $brief }
+remote-signal = signal

@@ -1233,3 +1233,29 @@ engine-bad-url = { $url }: Manager の URL が不正です: { $reason }
 engine-connect = 接続できません: { $reason }
 engine-sso-refused = { $user } としてのログインが Manager の SSO に拒否されました: { $code }: { $message }
 engine-timeout = { $method } { $path }: { $secs } 秒以内に応答がありません
+## グローバルメンテナンスのエラー (maintenance on/off/status、サイクル、upgrade): rhv-pki 自身の言葉。
+## hosted-engine、Manager、システムの言葉はそのまま
+maint-err-bad-status = { $host }: hosted-engine --vm-status --json: { $detail }
+maint-err-rest = { $via }: { $detail }
+maint-err-did-not-take = { $via }: グローバルメンテナンスを{ $wanted }に設定してから { $secs } 秒経っても{ $state }のままです
+maint-err-state-on = 有効
+maint-err-state-off = 無効
+vm-status-exit = 終了コード { $status }: { $brief }
+vm-status-not-deployed = そのホストには hosted-engine がインストールされていないか、デプロイされていません
+vm-status-not-json = JSON ではありません: { $reason }
+vm-status-not-object = JSON オブジェクトではありません
+vm-status-no-gm = 最上位に global_maintenance がありません
+vm-status-not-boolean = global_maintenance が { $value } で、真偽値ではありません
+he-rest-no-he-host = Manager にセルフホストエンジンのホストが 1 つもありません
+cycle-he-host-not-deployed = --he-host { $host }: そのホストには hosted-engine がインストールされていないか、デプロイされていません。セルフホストエンジンのホストを指定してください
+cycle-he-rest-lookup = REST API: HostedEngine 仮想マシンの検索中: { $reason }
+cycle-he-api = --he-api: { $error }
+cycle-he-host = --he-host { $host }: { $error }
+## ホスト上のコマンド (SSH またはローカル): rhv-pki 自身の言葉。SSH ライブラリーとコマンドの言葉はそのまま
+remote-cannot-run = { $target }: { $program } を実行できません: { $reason }
+remote-connect = { $target }: 接続できません: { $reason }
+remote-host-key = { $target }: ホストキー: { $reason }
+remote-auth = { $target }: 認証に失敗しました: { $reason }
+remote-timeout = { $target }: '{ $command }' が { $secs } 秒でタイムアウトしました
+remote-failed = { $target }: '{ $command }' が失敗しました (終了コード { $status }): { $brief }
+remote-signal = シグナル

@@ -1,0 +1,199 @@
+//! More error lines in Japanese, driven through the real binary: global maintenance that
+//! does not take or cannot be read (the stand-in `hosted-engine`), an HE host that cannot be
+//! reached over SSH. Under `--lang ja` and `LANG=ja_JP.UTF-8` the line says rhv-pki's own
+//! words in Japanese and quotes `hosted-engine`'s, the system's and the SSH library's words as
+//! they came; the English line and the exit code are the same as before.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::{Command, Output};
+
+use common::manager::Manager;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    C,
+    JaLocale,
+    JaFlag,
+}
+
+/// `base` (the binary with its environment) asked in `ask`'s language.
+fn asked(mut c: Command, ask: Ask, args: &[&str]) -> Output {
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env(
+            "LANG",
+            if ask == Ask::JaLocale {
+                "ja_JP.UTF-8"
+            } else {
+                "C"
+            },
+        );
+    if ask == Ask::JaFlag {
+        c.args(["--lang", "ja"]);
+    }
+    c.args(args);
+    c.output().unwrap()
+}
+
+/// The English words of `s`: lowercase ASCII-letter runs of 3 or more, not part of a
+/// technical token (as tests/i18n_errors.rs counts them).
+fn words(s: &str) -> BTreeSet<String> {
+    s.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '\'' | '"')
+    })
+    .map(|t| t.trim_end_matches([':', '.', '!', '?']))
+    .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
+    .map(str::to_string)
+    .collect()
+}
+
+fn japanese(s: &str) -> bool {
+    s.chars()
+        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+fn last_err_line(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Runs `args` in English and in Japanese (both ways of asking): the English error line is
+/// `english` exactly; the Japanese ones are Japanese `rhv-pki: エラー: ` lines with the same
+/// exit code, keeping `evidence` and no English word of the English line but those of
+/// `evidence`.
+fn check(base: impl Fn() -> Command, args: &[&str], english: &str, evidence: &[&str]) {
+    let en = asked(base(), Ask::C, args);
+    assert_eq!(
+        last_err_line(&en),
+        format!("rhv-pki: error: {english}"),
+        "{}",
+        String::from_utf8_lossy(&en.stderr)
+    );
+    assert_ne!(en.status.code(), Some(0));
+    let allowed: BTreeSet<String> = evidence.iter().flat_map(|v| words(v)).collect();
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let ja = asked(base(), ask, args);
+        assert_eq!(ja.status.code(), en.status.code(), "{ask:?}");
+        let line = last_err_line(&ja);
+        assert!(
+            line.starts_with("rhv-pki: エラー: ") && japanese(&line["rhv-pki: エラー: ".len()..]),
+            "{ask:?}: {line}"
+        );
+        for v in evidence {
+            assert!(line.contains(v), "{ask:?}: {v} not in {line}");
+        }
+        let left: BTreeSet<String> = words(&line)
+            .intersection(&words(english))
+            .filter(|w| !allowed.contains(*w))
+            .cloned()
+            .collect();
+        assert!(left.is_empty(), "{ask:?}: {left:?} left in {line}");
+    }
+}
+
+/// The binary with the stand-in `hosted-engine` / `systemctl` of `m` first in PATH.
+fn with_shims(m: &Manager) -> impl Fn() -> Command + '_ {
+    move || {
+        let mut c = common::bin();
+        c.env(
+            "PATH",
+            format!(
+                "{}:{}",
+                m.shims().display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env_remove("RHV_PKI_P12_PASSWORD")
+        .env_remove("RHV_PKI_FAULT");
+        c
+    }
+}
+
+#[test]
+fn global_maintenance_errors_are_said_in_japanese() {
+    let m = Manager::start("4.5-modern", &[]);
+    // Does not take: the stand-in accepts --set-maintenance and changes nothing.
+    m.flag("he-ignore");
+    check(
+        with_shims(&m),
+        &[
+            "maintenance",
+            "on",
+            "--he-host",
+            "localhost",
+            "--maintenance-timeout",
+            "1",
+        ],
+        "hosted-engine on localhost: global maintenance is still off 1 s after setting it on",
+        &["hosted-engine on localhost"],
+    );
+    assert!(!m.gm());
+}
+
+#[test]
+fn a_failing_hosted_engine_command_is_said_in_japanese() {
+    let m = Manager::start("4.5-modern", &[]);
+    // --vm-status fails: hosted-engine's words as they came.
+    m.flag("he-broken");
+    check(
+        with_shims(&m),
+        &["maintenance", "status", "--he-host", "localhost"],
+        "localhost: hosted-engine --vm-status --json: exit 1: The hosted engine configuration has not been retrieved from shared storage.",
+        &[
+            "localhost: hosted-engine --vm-status --json",
+            "The hosted engine configuration has not been retrieved from shared storage.",
+        ],
+    );
+    // --set-maintenance cannot reach the HA daemon.
+    let m = Manager::start("4.5-modern", &[]);
+    m.flag("he-fail");
+    check(
+        with_shims(&m),
+        &["maintenance", "on", "--he-host", "localhost"],
+        "localhost: 'hosted-engine --set-maintenance --mode=global' failed (exit 1): Cannot connect to the HA daemon, please check the logs.",
+        &[
+            "localhost: 'hosted-engine --set-maintenance --mode=global'",
+            "Cannot connect to the HA daemon, please check the logs.",
+        ],
+    );
+    assert!(!m.gm());
+}
+
+#[test]
+fn an_he_host_without_hosted_engine_is_said_in_japanese() {
+    // No hosted-engine command on this machine.
+    check(
+        || {
+            let mut c = common::bin();
+            c.env("PATH", "/usr/bin:/bin");
+            c
+        },
+        &["maintenance", "status", "--he-host", "localhost"],
+        "--he-host localhost: hosted-engine is not installed or not deployed there; name a hosted-engine host",
+        &["--he-host localhost", "hosted-engine"],
+    );
+}
+
+#[test]
+fn an_he_host_nobody_answers_is_said_in_japanese() {
+    // Nobody listens on port 1: the SSH connection fails; the system's words as they came.
+    let args = ["maintenance", "status", "--he-host", "127.0.0.1:1"];
+    let en = asked(common::bin(), Ask::C, &args);
+    let line = last_err_line(&en);
+    let os = line
+        .split_once(": connection: ")
+        .map(|(_, os)| os.to_string())
+        .unwrap_or_else(|| panic!("{line}"));
+    check(
+        common::bin,
+        &args,
+        &format!("--he-host 127.0.0.1:1: 127.0.0.1 (127.0.0.1:1): connection: {os}"),
+        &["--he-host 127.0.0.1:1", &os],
+    );
+}
