@@ -5,6 +5,8 @@
 //! they came; the English line and the exit code are the same as before.
 
 mod common;
+#[path = "common/sshd.rs"]
+mod sshd;
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
@@ -196,4 +198,108 @@ fn an_he_host_nobody_answers_is_said_in_japanese() {
         &format!("--he-host 127.0.0.1:1: 127.0.0.1 (127.0.0.1:1): connection: {os}"),
         &["--he-host 127.0.0.1:1", &os],
     );
+}
+
+/// `hosts audit --ssh` of `host` (`NAME=ADDR:PORT`) with `key` and `known_hosts`: the
+/// host-unreachable finding's English reason (JSON) and the Japanese table's line of it.
+fn unreachable_reason(host: &str, key: &str, known_hosts: &str) -> (String, Vec<String>) {
+    let tmp = common::scenario("4.5-modern");
+    let args = |json: bool| {
+        let mut v = vec![
+            "hosts",
+            "audit",
+            "--ssh",
+            "--root",
+            tmp.path().to_str().unwrap(),
+            "--ssh-key",
+            key,
+            "--known-hosts",
+            known_hosts,
+            "--host",
+            host,
+        ];
+        if json {
+            v.extend(["--format", "json"]);
+        }
+        v
+    };
+    let en = asked(common::bin(), Ask::C, &args(true));
+    let doc: serde_json::Value = serde_json::from_slice(&en.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&en.stderr)));
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "host-unreachable")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    let reason = f["reason"].as_str().unwrap().to_string();
+    let mut lines = Vec::new();
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let ja = asked(common::bin(), ask, &args(false));
+        assert_eq!(ja.status.code(), en.status.code());
+        let t = String::from_utf8_lossy(&ja.stdout).into_owned();
+        lines.push(
+            t.lines()
+                .find(|l| l.contains("host-unreachable"))
+                .unwrap_or_else(|| panic!("{ask:?}: {t}"))
+                .to_string(),
+        );
+    }
+    (reason, lines)
+}
+
+/// `line` keeps `evidence` and no English word of `english` but those of `evidence`.
+fn said_in_japanese(line: &str, english: &str, evidence: &[&str]) {
+    assert!(japanese(line), "{line}");
+    let allowed: BTreeSet<String> = evidence.iter().flat_map(|v| words(v)).collect();
+    for v in evidence {
+        assert!(line.contains(v), "{v} not in {line}");
+    }
+    let left: BTreeSet<String> = words(line)
+        .intersection(&words(english))
+        .filter(|w| !allowed.contains(*w))
+        .cloned()
+        .collect();
+    assert!(left.is_empty(), "{left:?} left in {line}");
+}
+
+#[test]
+fn an_ssh_connection_refused_is_said_in_japanese() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key");
+    sshd::keygen(&key, "ed25519");
+    let kh = dir.path().join("known_hosts");
+    std::fs::write(&kh, "").unwrap();
+    let (reason, lines) = unreachable_reason(
+        "host4.example.test=127.0.0.1:1",
+        key.to_str().unwrap(),
+        kh.to_str().unwrap(),
+    );
+    let (head, os) = reason
+        .split_once(": connection: ")
+        .unwrap_or_else(|| panic!("{reason}"));
+    assert_eq!(head, "host4.example.test (127.0.0.1:1)", "{reason}");
+    for line in lines {
+        said_in_japanese(&line, &reason, &["host4.example.test (127.0.0.1:1)", os]);
+    }
+}
+
+#[test]
+fn an_ssh_login_refused_is_said_in_japanese() {
+    // The host key is known, the client key is not authorised: authentication failed.
+    let d = sshd::Sshd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let stranger = dir.path().join("stranger");
+    sshd::keygen(&stranger, "ed25519");
+    let kh = dir.path().join("known_hosts");
+    std::fs::write(&kh, d.known_hosts_line()).unwrap();
+    let host = format!("host4.example.test=127.0.0.1:{}", d.port);
+    let (reason, lines) =
+        unreachable_reason(&host, stranger.to_str().unwrap(), kh.to_str().unwrap());
+    let (head, server) = reason
+        .split_once(": authentication failed: ")
+        .unwrap_or_else(|| panic!("{reason}"));
+    for line in lines {
+        said_in_japanese(&line, &reason, &[head, server]);
+    }
 }
