@@ -303,3 +303,133 @@ fn an_ssh_login_refused_is_said_in_japanese() {
         said_in_japanese(&line, &reason, &[head, server]);
     }
 }
+
+const TWO_HOSTS: &str = r#"
+[[clusters]]
+name = "Default"
+[[hosts]]
+name = "h1"
+spm = true
+[[hosts]]
+name = "h2"
+"#;
+
+/// The parser's own words in `line` after `marker` (the evidence of a state file's refusal).
+fn after<'a>(line: &'a str, marker: &str) -> &'a str {
+    line.split_once(marker)
+        .unwrap_or_else(|| panic!("{marker} not in {line}"))
+        .1
+}
+
+#[test]
+fn a_state_file_that_is_not_one_is_said_in_japanese() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("state.json");
+    std::fs::write(&bad, "{\n").unwrap();
+    let bad_s = bad.to_str().unwrap();
+    // upgrade
+    let tmp = common::scenario("4.5-modern");
+    let args = [
+        "upgrade",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--state",
+        bad_s,
+        "--dry-run",
+    ];
+    let en = asked(common::bin(), Ask::C, &args);
+    let line = last_err_line(&en);
+    let parser = after(&line, "upgrade state: ").to_string();
+    check(
+        common::bin,
+        &args,
+        &format!("{bad_s}: not an rhv-pki upgrade state: {parser}"),
+        // The command's name stays as typed.
+        &[bad_s, &parser, "upgrade"],
+    );
+    // hosts enroll
+    let sim = common::sim::Sim::start("4.5-modern", TWO_HOSTS, 0.01);
+    let mut args: Vec<String> = ["hosts", "enroll", "--dry-run", "--state", bad_s]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(sim.engine_args());
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let en = asked(common::bin(), Ask::C, &a);
+    let line = last_err_line(&en);
+    let parser = after(&line, "enroll state file: ").to_string();
+    check(
+        common::bin,
+        &a,
+        &format!("{bad_s}: not a rhv-pki enroll state file: {parser}"),
+        &[bad_s, &parser, "enroll"],
+    );
+}
+
+#[test]
+fn no_manager_password_is_said_in_japanese() {
+    let sim = common::sim::Sim::start("4.5-modern", TWO_HOSTS, 0.01);
+    let mut engine = sim.engine_args();
+    let i = engine.iter().position(|a| a == "--password-file").unwrap();
+    engine.drain(i..i + 2);
+    let mut args: Vec<String> = ["hosts", "enroll", "--dry-run"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(engine.clone());
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let base = || {
+        let mut c = common::bin();
+        c.env_remove("RHV_PKI_ENGINE_PASSWORD");
+        c
+    };
+    check(
+        base,
+        &a,
+        "the Manager password is needed: --password-file FILE or $RHV_PKI_ENGINE_PASSWORD",
+        &["--password-file FILE", "$RHV_PKI_ENGINE_PASSWORD"],
+    );
+    let empty = sim.root.path().join("empty-password");
+    std::fs::write(&empty, "\n").unwrap();
+    args.extend(["--password-file".to_string(), empty.display().to_string()]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    check(base, &a, "the Manager password is empty", &[]);
+}
+
+#[test]
+fn a_write_step_that_failed_is_said_in_japanese() {
+    // A fault injected at the second write step (test builds): everything is rolled back.
+    let tmp = common::scenario("4.5-modern");
+    let args = [
+        "resign",
+        "--all",
+        "--yes",
+        "--root",
+        tmp.path().to_str().unwrap(),
+    ];
+    let base = || {
+        let mut c = common::bin();
+        c.env("RHV_PKI_FAULT", "fail:2")
+            .env_remove("RHV_PKI_P12_PASSWORD");
+        c
+    };
+    let en = asked(base(), Ask::C, &args);
+    assert_eq!(en.status.code(), Some(1));
+    let line = last_err_line(&en);
+    let english = line
+        .strip_prefix("rhv-pki: error: ")
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(
+        english.starts_with("injected fault at write step 2; everything was rolled back (backup "),
+        "{english}"
+    );
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let ja = asked(base(), ask, &args);
+        assert_eq!(ja.status.code(), Some(1));
+        let line = last_err_line(&ja);
+        assert!(line.starts_with("rhv-pki: エラー: "), "{line}");
+        // Each run has its own backup: no evidence to keep but the step.
+        said_in_japanese(&line, english, &[]);
+        assert!(line.contains(" 2 "), "{line}");
+    }
+}
