@@ -433,3 +433,48 @@ fn a_write_step_that_failed_is_said_in_japanese() {
         assert!(line.contains(" 2 "), "{line}");
     }
 }
+
+#[test]
+fn an_unreadable_pki_in_the_upgrade_pre_checks_is_said_in_japanese() {
+    // No PKI under --root: the pki-readable pre-check fails with the audit's error.
+    let empty = tempfile::tempdir().unwrap();
+    let r = empty.path().to_str().unwrap();
+    let json_args = ["upgrade", "--root", r, "--dry-run", "--format", "json"];
+    let en = asked(common::bin(), Ask::C, &json_args);
+    let doc: serde_json::Value = serde_json::from_slice(&en.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&en.stderr)));
+    let c = doc["prechecks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{doc:#}"))
+        .iter()
+        .find(|c| c["id"] == "pki-readable")
+        .unwrap()
+        .clone();
+    assert_eq!(c["status"], "fail", "{c:#}");
+    let detail = c["detail"].as_str().unwrap();
+    let pki = format!("{r}/etc/pki/ovirt-engine");
+    assert!(
+        detail.starts_with(&format!("{pki}: PKI directory cannot be read: ")),
+        "{detail}"
+    );
+    let os = detail.rsplit_once(": ").unwrap().1;
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        // JSON is the same in every language (the free space aside, which moves).
+        let ja_json = asked(common::bin(), ask, &json_args);
+        let ja_doc: serde_json::Value = serde_json::from_slice(&ja_json.stdout).unwrap();
+        let ja_c = ja_doc["prechecks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "pki-readable")
+            .unwrap();
+        assert_eq!(ja_c, &c);
+        let ja = asked(common::bin(), ask, &["upgrade", "--root", r, "--dry-run"]);
+        let t = String::from_utf8_lossy(&ja.stdout).into_owned();
+        let line = t
+            .lines()
+            .find(|l| l.contains("pki-readable"))
+            .unwrap_or_else(|| panic!("{t}"));
+        said_in_japanese(line, detail, &[&pki, os, "pki-readable", "PKI"]);
+    }
+}

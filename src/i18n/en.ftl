@@ -1310,3 +1310,8 @@ recover-check-serial = { $path }: serial { $found } instead of { $expected }
 recover-check-not-host-key = { $path }: not the host's key
 recover-check-no-index-line = database.txt has no line for serial { $serial }
 recover-check-serial-txt = serial.txt is { $found }, expected { $expected }
+## upgrade: the pre-checks' failed details in rhv-pki's words
+upgrade-detail-no-directory = { $dir }: no such directory
+upgrade-detail-no-runtime = cannot start the async runtime: { $error }
+upgrade-detail-expired-host = { $name } (expired { $date })
+upgrade-detail-list = { $first }, { $rest }

@@ -1300,3 +1300,8 @@ recover-check-serial = { $path }: シリアル番号が { $expected } ではな�
 recover-check-not-host-key = { $path }: ホストの鍵ではありません
 recover-check-no-index-line = database.txt にシリアル番号 { $serial } の行がありません
 recover-check-serial-txt = serial.txt が { $expected } ではなく { $found } です
+## upgrade: 事前チェックの失敗の詳細 (rhv-pki 自身の言葉)
+upgrade-detail-no-directory = { $dir }: ディレクトリーがありません
+upgrade-detail-no-runtime = 非同期ランタイムを開始できません: { $error }
+upgrade-detail-expired-host = { $name } ({ $date } に期限切れ)
+upgrade-detail-list = { $first }、{ $rest }
