@@ -1156,7 +1156,7 @@ fn verify_written(
             if !x.verify(&ck).unwrap_or(false) {
                 return Err(bad(Text::new("recover-check-not-signed")
                     .arg("path", p.display())
-                    .arg("ca", &c.ca)));
+                    .arg("ca", c.ca)));
             }
             let (_, s) = cert::parse(&p, &der).map_err(|e| bad(e.text()))?;
             if s.serial != c.new_serial {
