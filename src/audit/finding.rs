@@ -376,7 +376,7 @@ pub enum Problem {
     /// A host could not be reached or logged into over SSH (the rest of the run goes on).
     HostUnreachable {
         /// The SSH or TLS error.
-        reason: String,
+        reason: Reason,
     },
     /// The host's SSH key is unknown or changed in known_hosts: not contacted.
     HostKeyUnverified {
@@ -662,7 +662,7 @@ impl Problem {
                 .arg("address", address)
                 .arg_text("reason", reason.text()),
             Problem::HostUnreachable { reason } => {
-                t("finding-host-unreachable").arg("reason", reason)
+                t("finding-host-unreachable").arg_text("reason", reason.text())
             }
             Problem::HostKeyUnverified { reason } => {
                 t("finding-host-key-unverified").arg_text("reason", reason.text())
@@ -1346,7 +1346,7 @@ mod tests {
                 reason: s("connection refused").into(),
             },
             Problem::HostUnreachable {
-                reason: s("timed out"),
+                reason: s("timed out").into(),
             },
             Problem::HostKeyUnverified {
                 reason: s("unknown key").into(),

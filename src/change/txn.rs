@@ -189,7 +189,37 @@ impl TxnError {
                     .arg_text("why", why)
                     .arg("root", root.display())
             }
-            other => t("reason-verbatim").arg("reason", other),
+            TxnError::NoConfDir => t("txn-no-conf-dir"),
+            TxnError::NoMeta { path } => t("txn-no-meta").arg("path", path.display()),
+            TxnError::ManifestWrite { path, source } => t("txn-manifest-write")
+                .arg("path", path.display())
+                .arg("error", source),
+            TxnError::Injected { step } => t("txn-injected").arg("step", step),
+            TxnError::Verify { path, found } => t("txn-verify")
+                .arg("path", path.display())
+                .arg_text("found", found.text()),
+        }
+    }
+}
+
+impl Mismatch {
+    /// What the post-write check found, as a catalogue message; English: the `Display`.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let t = Text::new;
+        match self {
+            Mismatch::NotRegular => t("mismatch-not-regular"),
+            Mismatch::Content => t("mismatch-content"),
+            Mismatch::Mode { found, expected } => t("mismatch-mode")
+                .arg("found", format!("{found:04o}"))
+                .arg("expected", format!("{expected:04o}")),
+            Mismatch::Owner { found, expected } => t("mismatch-owner")
+                .arg("found", format!("{}:{}", found.0, found.1))
+                .arg("expected", format!("{}:{}", expected.0, expected.1)),
+            Mismatch::Link { target } => t("mismatch-link").arg("target", target.display()),
+            Mismatch::Wider { mode, was } => t("mismatch-wider")
+                .arg("mode", format!("{mode:04o}"))
+                .arg("was", format!("{was:04o}")),
         }
     }
 }

@@ -465,19 +465,21 @@ fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
     let pw = match file {
         Some(f) => {
             let t = std::fs::read_to_string(f).map_err(|e| {
-                CliError::Usage(format!("{}: cannot read password file: {e}", f.display()))
+                CliError::Text(
+                    rhv_pki::i18n::Text::new("engine-password-unreadable")
+                        .arg("path", f.display())
+                        .arg("error", e),
+                )
             })?;
             t.trim_end_matches(['\n', '\r']).to_string()
         }
-        None => std::env::var("RHV_PKI_ENGINE_PASSWORD").map_err(|_| {
-            CliError::Usage(
-                "the Manager password is needed: --password-file FILE or $RHV_PKI_ENGINE_PASSWORD"
-                    .into(),
-            )
-        })?,
+        None => std::env::var("RHV_PKI_ENGINE_PASSWORD")
+            .map_err(|_| CliError::Text(rhv_pki::i18n::Text::new("engine-password-needed")))?,
     };
     if pw.is_empty() {
-        return Err(CliError::Usage("the Manager password is empty".into()));
+        return Err(CliError::Text(rhv_pki::i18n::Text::new(
+            "engine-password-empty",
+        )));
     }
     Ok(pw)
 }

@@ -35,8 +35,15 @@ pub fn remote_target(host: &str) -> Result<Box<dyn Target>, CliError> {
         ),
         _ => (host, rhv_pki::net::ssh::DEFAULT_PORT),
     };
-    let t = rhv_pki::net::ssh::SshTarget::connect(name, name, port, &ssh_options(), None)
-        .map_err(|e| CliError::Refused(format!("--he-host {host}: {e}")))?;
+    let t = rhv_pki::net::ssh::SshTarget::connect(name, name, port, &ssh_options(), None).map_err(
+        |e| {
+            CliError::RefusedText(
+                rhv_pki::i18n::Text::new("cycle-he-host")
+                    .arg("host", host)
+                    .arg_text("error", e.text()),
+            )
+        },
+    )?;
     Ok(Box::new(t))
 }
 
@@ -66,7 +73,11 @@ pub fn rest_client(he: &HeArgs, loc: &LocationArgs) -> Result<Option<Box<dyn HeR
         .map_err(|e| CliError::Output(e.to_string()))?;
     let engine = rt
         .block_on(rhv_pki::net::engine::Engine::login(cfg))
-        .map_err(|e| CliError::Refused(format!("--he-api: {e}")))?;
+        .map_err(|e| {
+            CliError::RefusedText(
+                rhv_pki::i18n::Text::new("cycle-he-api").arg_text("error", e.text()),
+            )
+        })?;
     Ok(Some(Box::new(RestHe { rt, engine })))
 }
 
@@ -192,7 +203,7 @@ impl HeAccess {
 }
 
 pub fn maint_err(e: maintenance::MaintError) -> CliError {
-    CliError::Usage(e.to_string())
+    CliError::Text(e.text())
 }
 
 /// What under `root` marks a hosted engine. Evidence only, for the message: its absence
@@ -267,17 +278,17 @@ pub fn resolve_he(he: &HeArgs, loc: Option<&LocationArgs>) -> Result<HeAccess, C
         .vm_status()
         .map_err(maint_err)?;
         if st.is_none() {
-            return Err(CliError::Usage(format!(
-                "--he-host {h}: hosted-engine is not installed or not deployed there; name a hosted-engine host"
-            )));
+            return Err(CliError::Text(
+                rhv_pki::i18n::Text::new("cycle-he-host-not-deployed").arg("host", h),
+            ));
         }
         return Ok(HeAccess::Cli(target));
     }
     if let Some(rest) = rest_client(he, loc)? {
         let id = rest.hosted_engine_vm().map_err(|reason| {
-            CliError::Usage(format!(
-                "REST API: looking for the HostedEngine VM: {reason}"
-            ))
+            CliError::Text(
+                rhv_pki::i18n::Text::new("cycle-he-rest-lookup").arg_text("reason", reason.text()),
+            )
         })?;
         return Ok(match id {
             Some(id) => HeAccess::Rest(rest, id),

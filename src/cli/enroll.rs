@@ -559,7 +559,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
         Some(r) => r.join(DEFAULT_STATE.trim_start_matches('/')),
         None => PathBuf::from(DEFAULT_STATE),
     });
-    let previous = RunState::load(&state_path).map_err(|e| CliError::Usage(e.to_string()))?;
+    let previous = RunState::load(&state_path).map_err(|e| CliError::Text(e.text()))?;
     let args = rolling::RunArgs::new(&a.host, &a.cluster, a.all_hosts, a.within, a.max_parallel);
     let url = cfg.url.clone();
     // An unfinished run is resumed only by the same command; anything else is refused before
@@ -600,32 +600,34 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             None
         }
         Some(s) if s.engine_url != url => {
-            return Err(CliError::Refused(format!(
-                "{}: an unfinished run for another Manager ({}); finish it there, or give --discard-state to drop it",
-                state_path.display(),
-                s.engine_url
-            )));
+            return Err(CliError::RefusedText(
+                rhv_pki::i18n::Text::new("enroll-state-other-manager")
+                    .arg("path", state_path.display())
+                    .arg("url", &s.engine_url),
+            ));
         }
         Some(s) => match s.check_args(&args) {
             Ok(()) => Some(s),
             Err(saved) => {
                 let out = s.out_named();
-                return Err(CliError::Refused(format!(
-                    "{}: an unfinished run was started with different arguments: {saved} (this command: {}){}; re-run with those arguments to resume it, or give --discard-state to drop it and plan anew",
-                    state_path.display(),
-                    args.describe(),
-                    if out.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; it left out of service: {}",
-                            out.iter()
-                                .map(|(n, st)| format!("{n} ({st})"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }
-                )));
+                let left = if out.is_empty() {
+                    rhv_pki::i18n::Text::new("reason-verbatim").arg("reason", "")
+                } else {
+                    rhv_pki::i18n::Text::new("enroll-state-left-out").arg(
+                        "hosts",
+                        out.iter()
+                            .map(|(n, st)| format!("{n} ({st})"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                };
+                return Err(CliError::RefusedText(
+                    rhv_pki::i18n::Text::new("enroll-state-other-args")
+                        .arg("path", state_path.display())
+                        .arg("saved", saved)
+                        .arg("this", args.describe())
+                        .arg_text("left", left),
+                ));
             }
         },
         None => None,
@@ -738,7 +740,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                     a.probe.probe_parallel,
                 )
                 .await
-                .map_err(|e| CliError::Refused(e.to_string()))?;
+                .map_err(|e| CliError::RefusedText(e.text()))?;
                 let sel = Selection {
                     clusters: a.cluster.clone(),
                     hosts: a.host.clone(),

@@ -349,7 +349,7 @@ fn on_off(h: HeOnly, on: bool) -> Result<ExitStatus, CliError> {
                     ]
                 )
             ),
-            Err(e) => eprintln!("rhv-pki: error: {e}"),
+            Err(e) => eprintln!("{}", crate::cli::out::error_line(&CliError::Text(e.text()))),
         }
     }
     Ok(if ok {

@@ -259,16 +259,18 @@ fn state_path(loc: &LocationArgs, backup_dir: Option<&Path>, explicit: Option<&P
 fn load(path: &Path) -> Result<Option<UpgradeState>, CliError> {
     match std::fs::read(path) {
         Ok(b) => serde_json::from_slice(&b).map(Some).map_err(|e| {
-            CliError::Usage(format!(
-                "{}: not an rhv-pki upgrade state: {e}",
-                path.display()
-            ))
+            CliError::Text(
+                rhv_pki::i18n::Text::new("upgrade-not-a-state-file")
+                    .arg("path", path.display())
+                    .arg("error", e),
+            )
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CliError::Usage(format!(
-            "{}: cannot read: {e}",
-            path.display()
-        ))),
+        Err(e) => Err(CliError::Text(
+            rhv_pki::i18n::Text::new("state-cannot-read")
+                .arg("path", path.display())
+                .arg("error", e),
+        )),
     }
 }
 
@@ -1210,8 +1212,13 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
             UpgradeState::new(&me, now)
         }
         Some(s) => {
-            s.check_target(&me)
-                .map_err(|e| CliError::Refused(format!("{}: {e}", path.display())))?;
+            s.check_target(&me).map_err(|e| {
+                CliError::RefusedText(
+                    rhv_pki::i18n::Text::new("probe-at")
+                        .arg("endpoint", path.display())
+                        .arg_text("detail", e.text()),
+                )
+            })?;
             s
         }
         None => UpgradeState::new(&me, now),
@@ -1291,14 +1298,14 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
             .flatten()
             .filter(|c| c.status == CheckStatus::Fail)
             .count();
-        let msg = tf("upgrade-refused", &[("count", n.into())]);
+        let msg = rhv_pki::i18n::Text::new("upgrade-refused").arg("count", n);
         if json {
             print_json(&serde_json::json!({
                 "kind": "PkiUpgrade", "apiVersion": "rhv-pki/v1", "result": "refused",
-                "message": msg, "prechecks": checks,
+                "message": msg.english(), "prechecks": checks,
             }))?;
         }
-        return Err(CliError::Refused(msg));
+        return Err(CliError::RefusedText(msg));
     }
     if state.is_complete() {
         if json {
@@ -1316,12 +1323,10 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
         }
         return Ok(ExitStatus::Ok);
     }
-    if !confirm(a.common.yes, || {
-        "not confirmed: give --yes to run the upgrade (stdin is not a terminal)".to_string()
-    })? {
-        return Err(CliError::Refused(
-            "not confirmed; nothing was changed".into(),
-        ));
+    if !confirm(a.common.yes, || t("upgrade-refuse-no-terminal"))? {
+        return Err(CliError::RefusedText(rhv_pki::i18n::Text::new(
+            "upgrade-not-confirmed",
+        )));
     }
     if json {
         super::out::to_stderr(true);

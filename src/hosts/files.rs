@@ -817,7 +817,7 @@ impl HostAudit {
                 reason: Reason::said(reason.clone()),
             },
             other => Problem::HostUnreachable {
-                reason: other.to_string(),
+                reason: Reason::said(other.text()),
             },
         };
         a.add(Severity::Critical, host.to_string(), "host", p);

@@ -1133,37 +1133,37 @@ fn verify_written(
     serial_after: &str,
 ) -> Result<(), RecoverError> {
     let bad =
-        |s: String| RecoverError::Refused(Text::new("recover-verify-failed").arg("reason", s));
-    let db = fs::read_to_string(dir.join("database.txt")).map_err(|e| bad(e.to_string()))?;
+        |d: Text| RecoverError::Refused(Text::new("recover-verify-failed").arg_text("reason", d));
+    // The system's and OpenSSL's words, as they came.
+    let as_is = |e: &dyn std::fmt::Display| Text::new("reason-verbatim").arg("reason", e);
+    let db = fs::read_to_string(dir.join("database.txt")).map_err(|e| bad(as_is(&e)))?;
     let index = conf::parse_index(&db);
     for (hi, issued) in out {
         let hp = &plan.hosts[*hi];
         for (ci, _) in issued {
             let c = &hp.certs[*ci];
             let p = dir.join(&c.manager_files[1]);
-            let der = read_cert(&p).ok_or_else(|| bad(format!("{} unreadable", p.display())))?;
-            let x = X509::from_der(&der).map_err(|e| bad(e.to_string()))?;
+            let der = read_cert(&p).ok_or_else(|| {
+                bad(Text::new("recover-check-unreadable").arg("path", p.display()))
+            })?;
+            let x = X509::from_der(&der).map_err(|e| bad(as_is(&e)))?;
             let signer = if c.ca == "qemu-ca" {
                 qemu.unwrap_or(engine)
             } else {
                 engine
             };
-            let ck = signer.x509.public_key().map_err(|e| bad(e.to_string()))?;
+            let ck = signer.x509.public_key().map_err(|e| bad(as_is(&e)))?;
             if !x.verify(&ck).unwrap_or(false) {
-                return Err(bad(format!(
-                    "{} does not verify against {}.pem",
-                    p.display(),
-                    c.ca
-                )));
+                return Err(bad(Text::new("recover-check-not-signed")
+                    .arg("path", p.display())
+                    .arg("ca", c.ca)));
             }
-            let (_, s) = cert::parse(&p, &der).map_err(|e| bad(e.to_string()))?;
+            let (_, s) = cert::parse(&p, &der).map_err(|e| bad(e.text()))?;
             if s.serial != c.new_serial {
-                return Err(bad(format!(
-                    "{}: serial {} instead of {}",
-                    p.display(),
-                    s.serial,
-                    c.new_serial
-                )));
+                return Err(bad(Text::new("recover-check-serial")
+                    .arg("path", p.display())
+                    .arg("found", &s.serial)
+                    .arg("expected", &c.new_serial)));
             }
             if x.public_key()
                 .ok()
@@ -1171,21 +1171,22 @@ fn verify_written(
                 .as_deref()
                 != Some(c.public_der.as_slice())
             {
-                return Err(bad(format!("{}: not the host's key", p.display())));
+                return Err(bad(
+                    Text::new("recover-check-not-host-key").arg("path", p.display())
+                ));
             }
             if !index.entries.iter().any(|e| e.serial == c.new_serial) {
-                return Err(bad(format!(
-                    "database.txt has no line for serial {}",
-                    c.new_serial
-                )));
+                return Err(bad(
+                    Text::new("recover-check-no-index-line").arg("serial", &c.new_serial)
+                ));
             }
         }
     }
-    let st = fs::read_to_string(dir.join("serial.txt")).map_err(|e| bad(e.to_string()))?;
+    let st = fs::read_to_string(dir.join("serial.txt")).map_err(|e| bad(as_is(&e)))?;
     if st != serial_after {
-        return Err(bad(format!(
-            "serial.txt is {st:?}, expected {serial_after:?}"
-        )));
+        return Err(bad(Text::new("recover-check-serial-txt")
+            .arg("found", format!("{st:?}"))
+            .arg("expected", format!("{serial_after:?}"))));
     }
     Ok(())
 }
@@ -1909,5 +1910,63 @@ mod tests {
                 "systemctl restart libvirtd".into()
             ]
         );
+    }
+
+    #[test]
+    fn the_check_after_writing_says_its_findings_in_english_as_before_and_in_japanese() {
+        use crate::change::text_tests::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let en = Messages::new(Lang::En);
+        let ja = Messages::new(Lang::Ja);
+        let p = "/pki/certs/h1.cer";
+        let cases = [
+            (
+                Text::new("recover-check-unreadable").arg("path", p),
+                format!("{p} unreadable"),
+            ),
+            (
+                Text::new("recover-check-not-signed")
+                    .arg("path", p)
+                    .arg("ca", "ca"),
+                format!("{p} does not verify against ca.pem"),
+            ),
+            (
+                Text::new("recover-check-serial")
+                    .arg("path", p)
+                    .arg("found", "1001")
+                    .arg("expected", "1002"),
+                format!("{p}: serial 1001 instead of 1002"),
+            ),
+            (
+                Text::new("recover-check-not-host-key").arg("path", p),
+                format!("{p}: not the host's key"),
+            ),
+            (
+                Text::new("recover-check-no-index-line").arg("serial", "1002"),
+                "database.txt has no line for serial 1002".to_string(),
+            ),
+            (
+                Text::new("recover-check-serial-txt")
+                    .arg("found", format!("{:?}", "1002\n"))
+                    .arg("expected", format!("{:?}", "1003\n")),
+                format!("serial.txt is {:?}, expected {:?}", "1002\n", "1003\n"),
+            ),
+        ];
+        for (t, old) in cases {
+            let e = RecoverError::Refused(Text::new("recover-verify-failed").arg_text("reason", t));
+            assert_eq!(
+                strict(&en, &e.text()),
+                format!("verification after writing failed: {old}")
+            );
+            assert_eq!(
+                e.to_string(),
+                format!("verification after writing failed: {old}")
+            );
+            let j = strict(&ja, &e.text());
+            assert!(
+                japanese(&j) && !j.contains("instead") && !j.contains("verify"),
+                "{j}"
+            );
+        }
     }
 }

@@ -319,6 +319,36 @@ pub enum StateError {
     },
 }
 
+impl StateError {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language, the
+    /// parser's and the system's as they came. English: the `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        match self {
+            StateError::NotAStateFile { path, source } => Text::new("state-not-a-state-file")
+                .arg("path", path.display())
+                .arg("error", source),
+            StateError::Read { path, source } => Text::new("state-cannot-read")
+                .arg("path", path.display())
+                .arg("error", source),
+            StateError::Write { path, source } => Text::new("state-cannot-write")
+                .arg("path", path.display())
+                .arg("error", source),
+            other => Text::new("reason-verbatim").arg("reason", other),
+        }
+    }
+}
+
+impl GatherError {
+    /// The error as a catalogue message (the Manager's words as they came). English: the
+    /// `Display`.
+    pub fn text(&self) -> Text {
+        match self {
+            GatherError::Engine(e) => e.text(),
+            other => Text::new("reason-verbatim").arg("reason", other),
+        }
+    }
+}
+
 /// A saved run that another command would resume: what the saved run was started with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{saved}")]
@@ -3260,5 +3290,47 @@ mod tests {
             e.to_string(),
             "vdsm probe h1.example:54321: connection refused"
         );
+    }
+
+    #[test]
+    fn state_error_texts_are_the_display_in_english_and_have_japanese() {
+        use crate::change::text_tests::strict;
+        use crate::i18n::{Lang, Messages};
+        let en = Messages::new(Lang::En);
+        let ja = Messages::new(Lang::Ja);
+        let japanese = |s: &str| {
+            s.chars().any(|c| {
+                ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            })
+        };
+        let io = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let all = [
+            StateError::NotAStateFile {
+                path: "/b/enroll-state.json".into(),
+                source: serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err(),
+            },
+            StateError::Read {
+                path: "/b/enroll-state.json".into(),
+                source: io(),
+            },
+            StateError::Write {
+                path: "/b/enroll-state.json".into(),
+                source: io(),
+            },
+        ];
+        for e in &all {
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            assert!(japanese(&strict(&ja, &e.text())), "{e:?}");
+        }
+        assert!(all[0]
+            .to_string()
+            .starts_with("/b/enroll-state.json: not a rhv-pki enroll state file: EOF"));
+        let g = GatherError::Engine(EngineError::Timeout {
+            method: "GET".into(),
+            path: "hosts".into(),
+            secs: 30,
+        });
+        assert_eq!(strict(&en, &g.text()), g.to_string());
+        assert!(japanese(&strict(&ja, &g.text())));
     }
 }

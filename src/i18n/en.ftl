@@ -1241,3 +1241,77 @@ engine-bad-url = { $url }: bad Manager URL: { $reason }
 engine-connect = cannot connect: { $reason }
 engine-sso-refused = login as { $user } refused by the Manager's SSO: { $code }: { $message }
 engine-timeout = { $method } { $path }: no answer within { $secs } s
+## Global maintenance's errors (maintenance on/off/status, the cycle, upgrade): rhv-pki's words;
+## hosted-engine's, the Manager's and the system's as they came
+maint-err-bad-status = { $host }: hosted-engine --vm-status --json: { $detail }
+maint-err-rest = { $via }: { $detail }
+maint-err-did-not-take = { $via }: global maintenance is still { $state } { $secs } s after setting it { $wanted }
+maint-err-state-on = on
+maint-err-state-off = off
+vm-status-exit = exit { $status }: { $brief }
+vm-status-not-deployed = hosted-engine is not installed or not deployed there
+vm-status-not-json = not JSON: { $reason }
+vm-status-not-object = not a JSON object
+vm-status-no-gm = no top-level global_maintenance
+vm-status-not-boolean = global_maintenance is { $value }, not a boolean
+he-rest-no-he-host = the Manager lists no hosted-engine host
+cycle-he-host-not-deployed = --he-host { $host }: hosted-engine is not installed or not deployed there; name a hosted-engine host
+cycle-he-rest-lookup = REST API: looking for the HostedEngine VM: { $reason }
+cycle-he-api = --he-api: { $error }
+cycle-he-host = --he-host { $host }: { $error }
+## Commands on a host (SSH or local): rhv-pki's words; the SSH library's and the command's as
+## they came
+remote-cannot-run = { $target }: cannot run { $program }: { $reason }
+remote-connect = { $target }: connection: { $reason }
+remote-host-key = { $target }: host key: { $reason }
+remote-auth = { $target }: authentication failed: { $reason }
+remote-timeout = { $target }: '{ $command }' timed out after { $secs } s
+remote-failed = { $target }: '{ $command }' failed (exit { $status }): { $brief }
+remote-signal = signal
+## The saved state of hosts enroll and upgrade: rhv-pki's words; the parser's and the system's
+## as they came
+state-not-a-state-file = { $path }: not a rhv-pki enroll state file: { $error }
+state-cannot-read = { $path }: cannot read: { $error }
+state-cannot-write = { $path }: cannot write state: { $error }
+enroll-state-other-manager = { $path }: an unfinished run for another Manager ({ $url }); finish it there, or give --discard-state to drop it
+enroll-state-other-args = { $path }: an unfinished run was started with different arguments: { $saved } (this command: { $this }){ $left }; re-run with those arguments to resume it, or give --discard-state to drop it and plan anew
+enroll-state-left-out = ; it left out of service: { $hosts }
+upgrade-not-a-state-file = { $path }: not an rhv-pki upgrade state: { $error }
+upgrade-state-other-run = the saved upgrade state is for { $saved }, not { $now } (use another --state, or --discard-state to start over)
+upgrade-state-out-of-order = phase { $phase } cannot start before { $first } is finished
+upgrade-refuse-no-terminal = not confirmed: give --yes to run the upgrade (stdin is not a terminal)
+upgrade-not-confirmed = not confirmed; nothing was changed
+engine-password-unreadable = { $path }: cannot read password file: { $error }
+engine-password-needed = the Manager password is needed: --password-file FILE or $RHV_PKI_ENGINE_PASSWORD
+engine-password-empty = the Manager password is empty
+## The change transaction's remaining errors and the post-write check's findings
+txn-no-conf-dir = engine.conf.d: no engine.conf.d configured
+txn-no-meta = { $path }: new file without mode/owner
+txn-manifest-write = { $path }: { $error }
+txn-injected = injected fault at write step { $step }
+txn-verify = { $path }: after writing: { $found }
+mismatch-not-regular = not a regular file
+mismatch-content = content differs from what was written
+mismatch-mode = mode { $found } instead of { $expected }
+mismatch-owner = owner { $found } instead of { $expected }
+mismatch-link = no longer the symbolic link to { $target }
+mismatch-wider = mode { $mode } is wider than the { $was } of the file it replaced
+## A trust store's reasons (rhv-pki's words; the parser's as they came)
+store-iterations = { $what } iteration count { $count } above { $max }
+store-unsupported = unsupported { $what }
+store-key-entry = alias '{ $alias }' holds a private key entry, not a trusted certificate; not replaced
+txn-truststore-rewrite = .truststore: { $error }
+refusal-needed-san = the subjectAltName of { $name }
+refusal-needed-principal = the principal of { $name }
+## hosts recover: what the check after writing found
+recover-check-unreadable = { $path } unreadable
+recover-check-not-signed = { $path } does not verify against { $ca }.pem
+recover-check-serial = { $path }: serial { $found } instead of { $expected }
+recover-check-not-host-key = { $path }: not the host's key
+recover-check-no-index-line = database.txt has no line for serial { $serial }
+recover-check-serial-txt = serial.txt is { $found }, expected { $expected }
+## upgrade: the pre-checks' failed details in rhv-pki's words
+upgrade-detail-no-directory = { $dir }: no such directory
+upgrade-detail-no-runtime = cannot start the async runtime: { $error }
+upgrade-detail-expired-host = { $name } (expired { $date })
+upgrade-detail-list = { $first }, { $rest }

@@ -1233,3 +1233,75 @@ engine-bad-url = { $url }: Manager の URL が不正です: { $reason }
 engine-connect = 接続できません: { $reason }
 engine-sso-refused = { $user } としてのログインが Manager の SSO に拒否されました: { $code }: { $message }
 engine-timeout = { $method } { $path }: { $secs } 秒以内に応答がありません
+## グローバルメンテナンスのエラー (maintenance on/off/status、サイクル、upgrade): rhv-pki 自身の言葉。
+## hosted-engine、Manager、システムの言葉はそのまま
+maint-err-bad-status = { $host }: hosted-engine --vm-status --json: { $detail }
+maint-err-rest = { $via }: { $detail }
+maint-err-did-not-take = { $via }: グローバルメンテナンスを{ $wanted }に設定してから { $secs } 秒経っても{ $state }のままです
+maint-err-state-on = 有効
+maint-err-state-off = 無効
+vm-status-exit = 終了コード { $status }: { $brief }
+vm-status-not-deployed = そのホストには hosted-engine がインストールされていないか、デプロイされていません
+vm-status-not-json = JSON ではありません: { $reason }
+vm-status-not-object = JSON オブジェクトではありません
+vm-status-no-gm = 最上位に global_maintenance がありません
+vm-status-not-boolean = global_maintenance が { $value } で、真偽値ではありません
+he-rest-no-he-host = Manager にセルフホストエンジンのホストが 1 つもありません
+cycle-he-host-not-deployed = --he-host { $host }: そのホストには hosted-engine がインストールされていないか、デプロイされていません。セルフホストエンジンのホストを指定してください
+cycle-he-rest-lookup = REST API: HostedEngine 仮想マシンの検索中: { $reason }
+cycle-he-api = --he-api: { $error }
+cycle-he-host = --he-host { $host }: { $error }
+## ホスト上のコマンド (SSH またはローカル): rhv-pki 自身の言葉。SSH ライブラリーとコマンドの言葉はそのまま
+remote-cannot-run = { $target }: { $program } を実行できません: { $reason }
+remote-connect = { $target }: 接続できません: { $reason }
+remote-host-key = { $target }: ホストキー: { $reason }
+remote-auth = { $target }: 認証に失敗しました: { $reason }
+remote-timeout = { $target }: '{ $command }' が { $secs } 秒でタイムアウトしました
+remote-failed = { $target }: '{ $command }' が失敗しました (終了コード { $status }): { $brief }
+remote-signal = シグナル
+## hosts enroll と upgrade の保存された状態: rhv-pki 自身の言葉。パーサーとシステムの言葉はそのまま
+state-not-a-state-file = { $path }: rhv-pki の enroll 状態ファイルではありません: { $error }
+state-cannot-read = { $path }: 読み取れません: { $error }
+state-cannot-write = { $path }: 状態を書き込めません: { $error }
+enroll-state-other-manager = { $path }: 別の Manager ({ $url }) の未完了の実行があります。そちらで完了させるか、--discard-state を指定して破棄してください
+enroll-state-other-args = { $path }: 未完了の実行が別の引数で開始されています: { $saved } (このコマンド: { $this }){ $left }。再開するにはその引数で再実行するか、--discard-state を指定して破棄し、計画し直してください
+enroll-state-left-out = 。サービス外のまま残したホスト: { $hosts }
+upgrade-not-a-state-file = { $path }: rhv-pki の upgrade 状態ファイルではありません: { $error }
+upgrade-state-other-run = 保存されたアップグレード状態は { $saved } のもので、{ $now } のものではありません(別の --state を指定するか、--discard-state を指定してやり直してください)
+upgrade-state-out-of-order = フェーズ { $first } が完了するまでフェーズ { $phase } は開始できません
+upgrade-refuse-no-terminal = 確認されていません: アップグレードを実行するには --yes を指定してください(標準入力が端末ではありません)
+upgrade-not-confirmed = 確認されていません。何も変更していません
+engine-password-unreadable = { $path }: パスワードファイルを読み取れません: { $error }
+engine-password-needed = Manager のパスワードが必要です: --password-file FILE または $RHV_PKI_ENGINE_PASSWORD
+engine-password-empty = Manager のパスワードが空です
+## 変更トランザクションの残りのエラーと、書き込み後の検証で見つかったこと
+txn-no-conf-dir = engine.conf.d: engine.conf.d が設定されていません
+txn-no-meta = { $path }: モードと所有者のない新しいファイルです
+txn-manifest-write = { $path }: バックアップのマニフェストを書き込めません: { $error }
+txn-injected = 書き込みステップ { $step } で注入された障害
+txn-verify = { $path }: 書き込み後: { $found }
+mismatch-not-regular = 通常のファイルではありません
+mismatch-content = 内容が書き込んだものと異なります
+mismatch-mode = モードが { $expected } ではなく { $found } です
+mismatch-owner = 所有者が { $expected } ではなく { $found } です
+mismatch-link = もはや { $target } へのシンボリックリンクではありません
+mismatch-wider = モード { $mode } が、置き換えたファイルの { $was } より広くなっています
+## トラストストアの理由 (rhv-pki 自身の言葉。パーサーの言葉はそのまま)
+store-iterations = { $what } の反復回数 { $count } が上限 { $max } を超えています
+store-unsupported = サポートされていない { $what }
+store-key-entry = エイリアス '{ $alias }' は信頼済み証明書ではなく秘密鍵のエントリーを保持しています。置き換えていません
+txn-truststore-rewrite = .truststore: { $error }
+refusal-needed-san = { $name } の subjectAltName
+refusal-needed-principal = { $name } のプリンシパル
+## hosts recover: 書き込み後の検証で見つかったこと
+recover-check-unreadable = { $path } を読み取れません
+recover-check-not-signed = { $path } は { $ca }.pem で検証できません
+recover-check-serial = { $path }: シリアル番号が { $expected } ではなく { $found } です
+recover-check-not-host-key = { $path }: ホストの鍵ではありません
+recover-check-no-index-line = database.txt にシリアル番号 { $serial } の行がありません
+recover-check-serial-txt = serial.txt が { $expected } ではなく { $found } です
+## upgrade: 事前チェックの失敗の詳細 (rhv-pki 自身の言葉)
+upgrade-detail-no-directory = { $dir }: ディレクトリーがありません
+upgrade-detail-no-runtime = 非同期ランタイムを開始できません: { $error }
+upgrade-detail-expired-host = { $name } ({ $date } に期限切れ)
+upgrade-detail-list = { $first }、{ $rest }

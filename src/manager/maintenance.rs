@@ -118,6 +118,82 @@ pub enum HeRestError {
     NoHeHost,
 }
 
+impl MaintError {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language,
+    /// `hosted-engine`'s, the Manager's and the system's as they came. English: the `Display`.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            MaintError::Remote(e) => e.text(),
+            MaintError::BadStatus { host, source } => Text::new("maint-err-bad-status")
+                .arg("host", host)
+                .arg_text("detail", source.text()),
+            MaintError::Rest { via, source } => Text::new("maint-err-rest")
+                .arg("via", via)
+                .arg_text("detail", source.text()),
+            MaintError::DidNotTake {
+                via,
+                wanted,
+                state,
+                secs,
+            } => Text::new("maint-err-did-not-take")
+                .arg("via", via)
+                .arg_text("state", on_off_text(state))
+                .arg("secs", secs)
+                .arg_text("wanted", on_off_text(wanted)),
+        }
+    }
+}
+
+/// `on` / `off` in [`MaintError::DidNotTake`].
+fn on_off_text(s: &str) -> crate::i18n::Text {
+    use crate::i18n::Text;
+    match s {
+        "on" => Text::new("maint-err-state-on"),
+        "off" => Text::new("maint-err-state-off"),
+        other => Text::new("reason-verbatim").arg("reason", other),
+    }
+}
+
+impl VmStatusError {
+    /// The reason as a catalogue message (the parser's and the command's words as they
+    /// came). English: the `Display`.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            VmStatusError::Exit { status, brief } => Text::new("vm-status-exit")
+                .arg_text(
+                    "status",
+                    match status {
+                        Some(s) => Text::new("reason-verbatim").arg("reason", s),
+                        None => Text::new("remote-signal"),
+                    },
+                )
+                .arg("brief", brief),
+            VmStatusError::NotDeployed => Text::new("vm-status-not-deployed"),
+            VmStatusError::NotJson { reason } => {
+                Text::new("vm-status-not-json").arg("reason", reason)
+            }
+            VmStatusError::NotObject { .. } => Text::new("vm-status-not-object"),
+            VmStatusError::NoGlobalMaintenance => Text::new("vm-status-no-gm"),
+            VmStatusError::NotBoolean { value } => {
+                Text::new("vm-status-not-boolean").arg("value", value)
+            }
+        }
+    }
+}
+
+impl HeRestError {
+    /// The reason as a catalogue message (the Manager's words as they came). English: the
+    /// `Display`.
+    pub fn text(&self) -> crate::i18n::Text {
+        match self {
+            HeRestError::Engine(e) => e.text(),
+            HeRestError::NoHeHost => crate::i18n::Text::new("he-rest-no-he-host"),
+        }
+    }
+}
+
 /// Global maintenance, however it is reached.
 pub trait GlobalMaintenance {
     /// `hosted-engine on host1.example.test`, `REST API (HostedEngine VM 1234…)`.
@@ -992,5 +1068,98 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn maintenance_error_texts_are_the_display_in_english_and_have_japanese() {
+        use crate::change::text_tests::strict;
+        use crate::i18n::{Lang, Messages};
+        let en = Messages::new(Lang::En);
+        let ja = Messages::new(Lang::Ja);
+        let japanese = |s: &str| {
+            s.chars().any(|c| {
+                ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            })
+        };
+        let bad = |source| MaintError::BadStatus {
+            host: "he1.example.test".into(),
+            source,
+        };
+        let all = [
+            bad(VmStatusError::Exit {
+                status: Some(1),
+                brief: "Cannot connect to the HA daemon".into(),
+            }),
+            bad(VmStatusError::Exit {
+                status: None,
+                brief: "x".into(),
+            }),
+            bad(VmStatusError::NotDeployed),
+            bad(VmStatusError::NotJson {
+                reason: "expected value at line 1".into(),
+            }),
+            bad(VmStatusError::NotObject { found: "array" }),
+            bad(VmStatusError::NoGlobalMaintenance),
+            bad(VmStatusError::NotBoolean {
+                value: "\"yes\"".into(),
+            }),
+            MaintError::Rest {
+                via: "REST API (HostedEngine VM 1234)".into(),
+                source: Box::new(HeRestError::NoHeHost),
+            },
+            MaintError::DidNotTake {
+                via: "hosted-engine on localhost".into(),
+                wanted: "on",
+                state: "off",
+                secs: 2,
+            },
+            MaintError::Remote(RemoteError::Connect {
+                target: "root@h1".into(),
+                reason: "Connection refused".into(),
+            }),
+            MaintError::Remote(RemoteError::Auth {
+                target: "root@h1".into(),
+                reason: "no key accepted".into(),
+            }),
+            MaintError::Remote(RemoteError::Timeout {
+                target: "root@h1".into(),
+                command: "hosted-engine --vm-status --json".into(),
+                secs: 30,
+            }),
+            MaintError::Remote(RemoteError::Failed {
+                target: "root@h1".into(),
+                command: "hosted-engine --vm-status --json".into(),
+                status: "signal".into(),
+                brief: "Killed".into(),
+            }),
+            MaintError::Remote(RemoteError::CannotRun {
+                target: "local".into(),
+                program: "hosted-engine".into(),
+                reason: "No such file or directory".into(),
+            }),
+        ];
+        for e in &all {
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            assert_eq!(e.text().english(), e.to_string());
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{e:?}: {j}");
+        }
+        // The literal texts of before.
+        assert_eq!(
+            all[8].to_string(),
+            "hosted-engine on localhost: global maintenance is still off 2 s after setting it on"
+        );
+        assert_eq!(
+            all[2].to_string(),
+            "he1.example.test: hosted-engine --vm-status --json: hosted-engine is not installed or not deployed there"
+        );
+        assert_eq!(
+            all[7].to_string(),
+            "REST API (HostedEngine VM 1234): the Manager lists no hosted-engine host"
+        );
+        assert_eq!(
+            all[11].to_string(),
+            "root@h1: 'hosted-engine --vm-status --json' timed out after 30 s"
+        );
     }
 }

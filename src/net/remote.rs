@@ -127,6 +127,59 @@ pub enum RemoteError {
     },
 }
 
+impl RemoteError {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language, the
+    /// machine's, the SSH library's and the command's as they came. English: the `Display`.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            RemoteError::CannotRun {
+                target,
+                program,
+                reason,
+            } => Text::new("remote-cannot-run")
+                .arg("target", target)
+                .arg("program", program)
+                .arg("reason", reason),
+            RemoteError::Connect { target, reason } => Text::new("remote-connect")
+                .arg("target", target)
+                .arg("reason", reason),
+            RemoteError::HostKey { target, reason } => Text::new("remote-host-key")
+                .arg("target", target)
+                .arg_text("reason", reason.clone()),
+            RemoteError::Auth { target, reason } => Text::new("remote-auth")
+                .arg("target", target)
+                .arg("reason", reason),
+            RemoteError::Timeout {
+                target,
+                command,
+                secs,
+            } => Text::new("remote-timeout")
+                .arg("target", target)
+                .arg("command", command)
+                .arg("secs", secs),
+            RemoteError::Failed {
+                target,
+                command,
+                status,
+                brief,
+            } => Text::new("remote-failed")
+                .arg("target", target)
+                .arg("command", command)
+                .arg_text(
+                    "status",
+                    if status == "signal" {
+                        Text::new("remote-signal")
+                    } else {
+                        Text::new("reason-verbatim").arg("reason", status)
+                    },
+                )
+                .arg("brief", brief),
+            RemoteError::Io { .. } => Text::new("reason-verbatim").arg("reason", self),
+        }
+    }
+}
+
 /// A machine we can run commands on and read/replace files of.
 pub trait Target: Send + Sync {
     /// How this target is named in messages (`localhost`, `host1.example.test`).

@@ -71,6 +71,24 @@ pub enum StoreError {
     KeyEntry(String),
 }
 
+impl StoreError {
+    /// The error as a catalogue message (the parser's words as they came); English: the
+    /// `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            StoreError::Integrity => Text::new("store-integrity"),
+            StoreError::Iterations { what, count } => Text::new("store-iterations")
+                .arg("what", what)
+                .arg("count", count)
+                .arg("max", MAX_ITERATIONS),
+            StoreError::Unsupported(what) => Text::new("store-unsupported").arg("what", what),
+            StoreError::KeyEntry(alias) => Text::new("store-key-entry").arg("alias", alias),
+            StoreError::Malformed(_) => Text::new("reason-verbatim").arg("reason", self),
+        }
+    }
+}
+
 impl From<der::Error> for StoreError {
     fn from(e: der::Error) -> Self {
         StoreError::Malformed(format!("PKCS#12 DER: {e}"))

@@ -99,6 +99,33 @@ pub struct StoreRefused {
     pub message: crate::audit::Reason,
 }
 
+impl BackupDirError {
+    /// The detail as a catalogue message (the system's words as they came); English: the
+    /// `Display`.
+    pub fn text(&self) -> Text {
+        match self {
+            BackupDirError::List(e) => e.text(),
+            BackupDirError::NoDirectory { dir } => {
+                Text::new("upgrade-detail-no-directory").arg("dir", dir.display())
+            }
+            BackupDirError::NotWritable { .. } => Text::new("reason-verbatim").arg("reason", self),
+        }
+    }
+}
+
+impl UnreachableError {
+    /// The detail as a catalogue message (the Manager's and the system's words as they
+    /// came); English: the `Display`.
+    pub fn text(&self) -> Text {
+        match self {
+            UnreachableError::Setup(_) => Text::new("reason-verbatim").arg("reason", self),
+            UnreachableError::Runtime(e) => Text::new("upgrade-detail-no-runtime").arg("error", e),
+            UnreachableError::Login(e) => e.text(),
+            UnreachableError::Gather(e) => e.text(),
+        }
+    }
+}
+
 /// Why the PKCS#12 stores cannot be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum P12PasswordError {
@@ -259,6 +286,16 @@ fn pass(id: &'static str, detail: Text) -> Check {
 }
 
 /// `c` with its detail worded by the catalogue message `detail`.
+/// [`worded`] when `detail` has words of rhv-pki's own (an error quoted as it came stays the
+/// error's own text).
+fn worded_error(c: Check, detail: Text) -> Check {
+    if detail.key == "reason-verbatim" {
+        c
+    } else {
+        worded(c, detail)
+    }
+}
+
 fn worded(c: Check, detail: Text) -> Check {
     Check {
         detail: detail.english(),
@@ -311,10 +348,13 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
             "pki-readable",
             tx("upgrade-detail-readable").arg("path", &f.pki_dir),
         ),
-        Err(e) => fail(
-            "pki-readable",
-            e.to_string(),
-            "run as root on the Manager, or point --root / --pki-dir at the PKI",
+        Err(e) => worded_error(
+            fail(
+                "pki-readable",
+                e.to_string(),
+                "run as root on the Manager, or point --root / --pki-dir at the PKI",
+            ),
+            e.text(),
         ),
     }];
     out.push(match &f.ca_key {
@@ -353,10 +393,13 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
             "backup-writable",
             tx("upgrade-detail-writable").arg("path", &f.backup_dir),
         ),
-        Err(e) => fail(
-            "backup-writable",
-            e.to_string(),
-            "create it or choose another with --backup-dir",
+        Err(e) => worded_error(
+            fail(
+                "backup-writable",
+                e.to_string(),
+                "create it or choose another with --backup-dir",
+            ),
+            e.text(),
         ),
     });
     out.push(match f.backup_free {
@@ -392,10 +435,13 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
             tx("upgrade-detail-engine-reachable").arg("count", m.hosts.len()),
         )),
         Err(e) => {
-            out.push(fail(
-                "engine-reachable",
-                e.to_string(),
-                "check --engine-url, --ca-file, --user and --password-file",
+            out.push(worded_error(
+                fail(
+                    "engine-reachable",
+                    e.to_string(),
+                    "check --engine-url, --ca-file, --user and --password-file",
+                ),
+                e.text(),
             ));
             for id in &MANAGER_CHECKS[1..] {
                 out.push(skip(id, tx("upgrade-detail-not-judged")));
@@ -527,7 +573,24 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
                 ),
             ),
         };
-        fail_msg("host-certs-valid", names.join(", "), fix, msg)
+        let listed = expired
+            .iter()
+            .rev()
+            .map(|h| {
+                tx("upgrade-detail-expired-host")
+                    .arg("name", &h.name)
+                    .arg("date", h.cert_expired.as_deref().unwrap_or("?"))
+            })
+            .reduce(|rest, first| {
+                tx("upgrade-detail-list")
+                    .arg_text("first", first)
+                    .arg_text("rest", rest)
+            });
+        let c = fail_msg("host-certs-valid", names.join(", "), fix, msg);
+        match listed {
+            Some(t) => worded(c, t),
+            None => c,
+        }
     });
     out
 }
@@ -894,12 +957,10 @@ mod tests {
             let c = evaluate(f);
             let c = c.iter().find(|c| c.id == id).unwrap();
             assert_eq!(c.status, CheckStatus::Fail, "{c:?}");
-            match &c.detail_text {
-                // The stores' findings are said in the reader's language; English the same.
-                Some(t) if matches!(id, "p12-password" | "placement") => {
-                    assert_eq!(t.english(), c.detail)
-                }
-                _ => assert!(c.detail_text.is_none(), "an error's own text: {c:?}"),
+            // rhv-pki's words are said in the reader's language; English the same.
+            if let Some(t) = &c.detail_text {
+                assert_eq!(t.english(), c.detail, "{c:?}");
+                assert_ne!(t.key, "reason-verbatim", "an error's own text: {c:?}");
             }
             c.detail.clone()
         };

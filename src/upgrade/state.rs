@@ -198,6 +198,24 @@ impl fmt::Display for StateError {
 
 impl std::error::Error for StateError {}
 
+impl StateError {
+    /// The error as a catalogue message; English: the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            StateError::OtherRun { saved, now } => Text::new("upgrade-state-other-run")
+                .arg("saved", saved)
+                .arg("now", now),
+            StateError::OutOfOrder {
+                phase,
+                first_unfinished,
+            } => Text::new("upgrade-state-out-of-order")
+                .arg("phase", phase)
+                .arg("first", first_unfinished),
+        }
+    }
+}
+
 /// The saved state of one upgrade run (`kind: PkiUpgrade`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -603,5 +621,36 @@ mod tests {
         assert_eq!(c["type"], "Available");
         assert!(c["lastTransitionTime"].is_string());
         assert!(c["status"] == "True" || c["status"] == "False");
+    }
+
+    #[test]
+    fn state_error_texts_are_the_display_in_english_and_have_japanese() {
+        use crate::change::text_tests::strict;
+        use crate::i18n::{Lang, Messages};
+        let en = Messages::new(Lang::En);
+        let ja = Messages::new(Lang::Ja);
+        let japanese = |s: &str| {
+            s.chars().any(|c| {
+                ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            })
+        };
+        let all = [
+            StateError::OtherRun {
+                saved: "/a/etc/pki/ovirt-engine".into(),
+                now: "/b/etc/pki/ovirt-engine".into(),
+            },
+            StateError::OutOfOrder {
+                phase: Phase::Cycle,
+                first_unfinished: Phase::Resign,
+            },
+        ];
+        for e in &all {
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            assert!(japanese(&strict(&ja, &e.text())), "{e:?}");
+        }
+        assert_eq!(
+            all[1].to_string(),
+            "phase cycle cannot start before resign is finished"
+        );
     }
 }
