@@ -1524,20 +1524,8 @@ mod tests {
     /// each has its Japanese entry (nested messages included).
     #[test]
     fn said_reasons_keep_their_english_and_have_japanese() {
-        use crate::i18n::{Arg, Lang, Messages, Value};
-        fn strict(m: &Messages, t: &Text) -> String {
-            let owned: Vec<(&str, String)> = t
-                .args
-                .iter()
-                .map(|(k, v)| match v {
-                    Value::Str(s) => (*k, s.clone()),
-                    Value::Text(n) => (*k, strict(m, n)),
-                })
-                .collect();
-            let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
-            m.try_fmt(t.key, &args)
-                .unwrap_or_else(|e| panic!("{:?}: {}", m.lang(), e.why))
-        }
+        use crate::i18n::testing::strict;
+        use crate::i18n::{Lang, Messages};
         let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
         let t = Text::new;
         let io = std::io::Error::from_raw_os_error(13);

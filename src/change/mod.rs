@@ -872,29 +872,9 @@ impl Progress for Quiet {
 #[cfg(test)]
 pub(crate) mod text_tests {
     use super::*;
-    use crate::i18n::{Arg, Lang, Messages, Value};
+    use crate::i18n::{Lang, Messages};
 
-    /// `t` in the language of `m`, every message (nested ones too) from that catalogue with
-    /// every variable given: a missing key or variable fails instead of falling back.
-    pub(crate) fn strict(m: &Messages, t: &Text) -> String {
-        let owned: Vec<(&str, String)> = t
-            .args
-            .iter()
-            .map(|(k, v)| match v {
-                Value::Str(s) => (*k, s.clone()),
-                Value::Text(n) => (*k, strict(m, n)),
-            })
-            .collect();
-        let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
-        m.try_fmt(t.key, &args)
-            .unwrap_or_else(|e| panic!("{:?}: {}", m.lang(), e.why))
-    }
-
-    pub(crate) fn japanese(s: &str) -> bool {
-        s.chars().any(|c| {
-            ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
-        })
-    }
+    pub(crate) use crate::i18n::testing::{japanese, strict};
 
     fn link(why: &'static str) -> txn::TxnError {
         txn::TxnError::Link {

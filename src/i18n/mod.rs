@@ -335,6 +335,36 @@ pub fn pad(s: &str, w: usize) -> String {
     out
 }
 
+/// Helpers for the catalogue tests of every layer (each error family's `text()` is checked
+/// against its Display and for a Japanese entry).
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Arg, Messages, Text, Value};
+
+    /// `t` in the language of `m`, every message (nested ones too) from that catalogue with
+    /// every variable given: a missing key or variable fails instead of falling back.
+    pub(crate) fn strict(m: &Messages, t: &Text) -> String {
+        let owned: Vec<(&str, String)> = t
+            .args
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Str(s) => (*k, s.clone()),
+                Value::Text(n) => (*k, strict(m, n)),
+            })
+            .collect();
+        let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
+        m.try_fmt(t.key, &args)
+            .unwrap_or_else(|e| panic!("{:?}: {}", m.lang(), e.why))
+    }
+
+    /// Whether `s` has kana or kanji.
+    pub(crate) fn japanese(s: &str) -> bool {
+        s.chars().any(|c| {
+            ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

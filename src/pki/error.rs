@@ -282,23 +282,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::{Arg, Lang, Messages, Value};
+    use crate::i18n::{Lang, Messages};
 
-    /// `t` in the language of `m`, every message (nested ones too) from that catalogue with
-    /// every variable given: a missing key or variable fails instead of falling back.
-    pub(crate) fn strict(m: &Messages, t: &Text) -> String {
-        let owned: Vec<(&str, String)> = t
-            .args
-            .iter()
-            .map(|(k, v)| match v {
-                Value::Str(s) => (*k, s.clone()),
-                Value::Text(n) => (*k, strict(m, n)),
-            })
-            .collect();
-        let args: Vec<(&str, Arg<'_>)> = owned.iter().map(|(k, v)| (*k, Arg::Str(v))).collect();
-        m.try_fmt(t.key, &args)
-            .unwrap_or_else(|e| panic!("{:?}: {}", m.lang(), e.why))
-    }
+    use crate::i18n::testing::strict;
 
     /// One of every error (both parts a PKCS#12 can lack).
     fn every_error() -> Vec<Error> {
