@@ -7,6 +7,8 @@
 //! rhv-pki's part of them in Japanese too.
 
 mod common;
+
+use common::i18n::{japanese, words};
 #[path = "common/sshd.rs"]
 mod sshd;
 use common::text;
@@ -50,23 +52,6 @@ fn run(ask: Ask, args: &[&str]) -> Output {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// The English words of `s`: lowercase ASCII-letter runs of 3 or more, not part of a
-/// technical token (as tests/i18n_change.rs counts them).
-fn words(s: &str) -> BTreeSet<String> {
-    s.split(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '\'' | '"')
-    })
-    .map(|t| t.trim_end_matches([':', '.', '!', '?']))
-    .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
-    .map(str::to_string)
-    .collect()
-}
-
-fn japanese(s: &str) -> bool {
-    s.chars()
-        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 /// Runs `args` in English and in Japanese (both ways of asking): the English error line is

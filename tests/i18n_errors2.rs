@@ -5,6 +5,8 @@
 //! they came; the English line and the exit code are the same as before.
 
 mod common;
+
+use common::i18n::{japanese, words};
 #[path = "common/sshd.rs"]
 mod sshd;
 
@@ -38,23 +40,6 @@ fn asked(mut c: Command, ask: Ask, args: &[&str]) -> Output {
     }
     c.args(args);
     c.output().unwrap()
-}
-
-/// The English words of `s`: lowercase ASCII-letter runs of 3 or more, not part of a
-/// technical token (as tests/i18n_errors.rs counts them).
-fn words(s: &str) -> BTreeSet<String> {
-    s.split(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '\'' | '"')
-    })
-    .map(|t| t.trim_end_matches([':', '.', '!', '?']))
-    .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
-    .map(str::to_string)
-    .collect()
-}
-
-fn japanese(s: &str) -> bool {
-    s.chars()
-        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 fn last_err_line(o: &Output) -> String {

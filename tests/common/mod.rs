@@ -5,6 +5,7 @@
 //! `hosted-engine` stand-ins); `sshd.rs` a private sshd for the SSH tests.
 #![allow(dead_code)]
 
+pub mod i18n;
 pub mod journal;
 pub mod manager;
 pub mod sim;

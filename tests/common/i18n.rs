@@ -1,0 +1,22 @@
+//! What the Japanese error-line tests (tests/i18n_errors.rs, tests/i18n_errors2.rs) count:
+//! the English words left in a line, and whether a line is Japanese at all.
+
+use std::collections::BTreeSet;
+
+/// The English words of `s`: lowercase ASCII-letter runs of 3 or more, not part of a
+/// technical token.
+pub fn words(s: &str) -> BTreeSet<String> {
+    s.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '\'' | '"')
+    })
+    .map(|t| t.trim_end_matches([':', '.', '!', '?']))
+    .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
+    .map(str::to_string)
+    .collect()
+}
+
+/// Whether `s` has kana or kanji.
+pub fn japanese(s: &str) -> bool {
+    s.chars()
+        .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
