@@ -1315,3 +1315,12 @@ upgrade-detail-no-directory = { $dir }: no such directory
 upgrade-detail-no-runtime = cannot start the async runtime: { $error }
 upgrade-detail-expired-host = { $name } (expired { $date })
 upgrade-detail-list = { $first }, { $rest }
+
+## block cycle: the maintenance cycle event details
+## (end of block cycle)
+
+## block errs: sign, verify, trust-store, SSH io, CA and plan errors
+## (end of block errs)
+
+## block upg: upgrade pre-check details and notices
+## (end of block upg)

@@ -1305,3 +1305,12 @@ upgrade-detail-no-directory = { $dir }: ディレクトリーがありません
 upgrade-detail-no-runtime = 非同期ランタイムを開始できません: { $error }
 upgrade-detail-expired-host = { $name } ({ $date } に期限切れ)
 upgrade-detail-list = { $first }、{ $rest }
+
+## block cycle: the maintenance cycle event details
+## (end of block cycle)
+
+## block errs: sign, verify, trust-store, SSH io, CA and plan errors
+## (end of block errs)
+
+## block upg: upgrade pre-check details and notices
+## (end of block upg)
