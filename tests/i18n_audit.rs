@@ -770,6 +770,14 @@ fn backups_listing_in_japanese_is_aligned() {
         let state = list[0]["state"].as_str().unwrap();
         let row = cells(lines[1]);
         assert!(has_japanese(&row[2]) && row[2] != state, "{row:?}");
+        // The reason rhv-pki wrote ("before rhv-pki renew …" in the journal and the JSON) is
+        // said in Japanese, the command kept.
+        let reason = list[0]["reason"].as_str().unwrap();
+        assert!(reason.starts_with("before rhv-pki renew"), "{doc}");
+        assert!(
+            has_japanese(&row[4]) && !row[4].contains("before") && row[4].contains("rhv-pki renew"),
+            "{row:?}"
+        );
         // Left-aligned columns start where their headers do; FILES ends where its header ends.
         let (hs, rs) = (cell_starts(lines[0]), cell_starts(lines[1]));
         assert_eq!(hs[..3], rs[..3], "{out}");

@@ -179,9 +179,10 @@ pub fn interrupted_changes(
         .collect()
 }
 
-/// What a change's journal says was in progress, in the reader's language when rhv-pki wrote
-/// it (`before rhv-pki <command>`, `before rollback to <id>`), as it was written otherwise.
-fn journal_reason(reason: &str) -> Reason {
+/// What a change's journal (a backup's reason) says was in progress, in the reader's language
+/// when rhv-pki wrote it (`before rhv-pki <command>`, `before rollback to <id>`), as it was
+/// written otherwise. The `backups` listing and `rollback` say it the same way.
+pub fn journal_reason(reason: &str) -> Reason {
     use crate::i18n::Text;
     if let Some(cmd) = reason.strip_prefix("before rhv-pki ") {
         Reason::said(Text::new("journal-before-command").arg("command", cmd))

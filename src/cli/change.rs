@@ -692,7 +692,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
                 &[
                     ("dir", tcfg.pki_dir.display().to_string().as_str().into()),
                     ("backup", b.id.as_str().into()),
-                    ("reason", b.reason.as_str().into()),
+                    ("reason", shown_reason(&b.reason).as_str().into()),
                     ("created", b.created.as_str().into()),
                     (
                         "backups",
@@ -815,6 +815,11 @@ pub fn run_backups(a: BackupsArgs) -> Result<ExitStatus, CliError> {
     Ok(ExitStatus::Ok)
 }
 
+/// A backup's reason (English in its journal) in the admin's language when rhv-pki wrote it.
+fn shown_reason(reason: &str) -> String {
+    super::lang::with(|m| rhv_pki::audit::journal_reason(reason).text().render(m))
+}
+
 /// The `backups` listing in the admin's language, aligned by display width.
 fn backups_table(list: &[txn::BackupInfo], root: &Path) -> String {
     use super::lang::{t, tf};
@@ -839,7 +844,7 @@ fn backups_table(list: &[txn::BackupInfo], root: &Path) -> String {
                 b.created.clone(),
                 state,
                 b.files.to_string(),
-                b.reason.clone(),
+                shown_reason(&b.reason),
             ]
         })
         .collect();
