@@ -1324,3 +1324,6 @@ upgrade-detail-list = { $first }, { $rest }
 
 ## block upg: upgrade pre-check details and notices
 ## (end of block upg)
+
+## block roll: hosts enroll run progress, host cycle errors and the run report
+## (end of block roll)
