@@ -576,6 +576,23 @@ impl CliRunner<'_> {
         })
     }
 
+    /// A failure whose English goes into the state, said as `text` in this run's output.
+    fn failed(&mut self, text: Text) -> PhaseResult {
+        let english = text.english();
+        self.said.push((english.clone(), text));
+        PhaseResult::Failed(english)
+    }
+
+    /// The state could not be saved: the phase fails, saying why.
+    fn not_saved(&mut self, e: &up::SaveError) -> PhaseResult {
+        let path = self.state_path.display().to_string();
+        self.failed(
+            Text::new("upgrade-outcome-cannot-save")
+                .arg("path", path)
+                .arg_text("error", save_error_text(e)),
+        )
+    }
+
     fn result_of(&mut self, st: Result<ExitStatus, CliError>, done: &str) -> PhaseResult {
         match st {
             Ok(ExitStatus::Ok) => PhaseResult::Done(done.to_string()),
@@ -668,10 +685,11 @@ impl CliRunner<'_> {
             let on = match g.status() {
                 Ok(on) => on,
                 Err(e) => {
-                    return PhaseResult::Failed(format!(
-                        "reading global maintenance ({}): {e}",
-                        g.via()
-                    ))
+                    return self.failed(
+                        Text::new("upgrade-outcome-gm-unreadable")
+                            .arg("via", g.via())
+                            .arg_text("error", e.text()),
+                    )
                 }
             };
             let first = state
@@ -680,10 +698,7 @@ impl CliRunner<'_> {
                 .or_insert_with(|| if on { "on" } else { "off" }.to_string())
                 .clone();
             if let Err(e) = save(&self.state_path, state) {
-                return PhaseResult::Failed(format!(
-                    "cannot save the upgrade state {}: {e}",
-                    self.state_path.display()
-                ));
+                return self.not_saved(&e);
             }
             off_before = first == "off";
             if off_before && on {
@@ -700,10 +715,11 @@ impl CliRunner<'_> {
                 let s = super::cycle::settle(a.cycle.he.maintenance_timeout);
                 if let Err(e) = rhv_pki::manager::maintenance::leave(g.as_ref(), held, s) {
                     self.stopped_with = Some(ExitStatus::CycleFailed);
-                    return PhaseResult::Failed(format!(
-                        "restarted and verified, but the global maintenance the interrupted cycle set could not be cleared ({}): {e}",
-                        g.via()
-                    ));
+                    return self.failed(
+                        Text::new("upgrade-outcome-gm-not-cleared")
+                            .arg("via", g.via())
+                            .arg_text("error", e.text()),
+                    );
                 }
                 say(&t("upgrade-gm-cleared"));
             }
@@ -809,10 +825,7 @@ impl up::Runner for CliRunner<'_> {
                     .or_insert_with(|| self.cert_digests())
                     .clone();
                 if let Err(e) = save(&self.state_path, state) {
-                    return PhaseResult::Failed(format!(
-                        "cannot save the upgrade state {}: {e}",
-                        self.state_path.display()
-                    ));
+                    return self.not_saved(&e);
                 }
                 // Files only: the restarts, under global maintenance, are the cycle phase's
                 // (a kill there is then resumed there, not taken for a finished re-sign).
@@ -855,7 +868,7 @@ impl up::Runner for CliRunner<'_> {
                         None => {
                             if let Some(f) = self.manager_facts() {
                                 if let Err(why) = f.reachable {
-                                    return PhaseResult::Failed(why.to_string());
+                                    return self.failed(why.text());
                                 }
                             }
                             e.host = self.hosts.clone().unwrap_or_default();
@@ -877,14 +890,14 @@ impl up::Runner for CliRunner<'_> {
                 let l = locations(&a.common.loc);
                 let pw = match store_password(&a.common.loc, l.engine_conf_dir.as_deref()) {
                     Ok(p) => p,
-                    Err(e) => return PhaseResult::Failed(e.to_string()),
+                    Err(e) => return self.failed(cli_error_text(&e)),
                 };
                 let mut cfg = AuditConfig::new(&l.pki_dir, now);
                 cfg.engine_conf_dir = l.engine_conf_dir.clone();
                 cfg.root = l.root.clone();
                 cfg.p12_password = pw;
                 match audit::run(&cfg) {
-                    Err(e) => PhaseResult::Failed(e.to_string()),
+                    Err(e) => self.failed(e.text()),
                     Ok(r) => {
                         let crit: Vec<String> = r
                             .findings
@@ -929,6 +942,16 @@ fn cli_error_text(e: &CliError) -> Text {
         CliError::Audit(a) => a.text(),
         CliError::Change(c) => c.text(),
         CliError::Recover(r) => r.text(),
+        other => Text::new("reason-verbatim").arg("reason", other),
+    }
+}
+
+/// The upgrade state's write error as a message (the system's words as they came).
+fn save_error_text(e: &up::SaveError) -> Text {
+    match e {
+        up::SaveError::Dir { dir, source } => Text::new("upgrade-detail-in-dir")
+            .arg("dir", dir.display())
+            .arg_text("error", rhv_pki::i18n::io_error(source)),
         other => Text::new("reason-verbatim").arg("reason", other),
     }
 }

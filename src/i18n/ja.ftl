@@ -1330,4 +1330,5 @@ upgrade-outcome-interrupted = 中断されました: { $rest }
 upgrade-outcome-gm-unreadable = グローバルメンテナンスの状態を読み取れません ({ $via }): { $error }
 upgrade-outcome-cannot-save = アップグレードの状態 { $path } を保存できません: { $error }
 upgrade-outcome-gm-not-cleared = 再起動と検証は完了しましたが、中断されたサイクルが有効にしたグローバルメンテナンスを解除できませんでした ({ $via }): { $error }
+upgrade-detail-in-dir = { $dir }: { $error }
 ## (end of block upg)
