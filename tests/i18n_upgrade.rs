@@ -472,6 +472,26 @@ fn upgrade_usage_errors_are_said_in_japanese() {
             "--max-parallel must be at least 1".to_string(),
             vec!["--max-parallel".to_string()],
         ),
+        // The state cannot be saved where --state says (no directory can be made in /proc,
+        // not even by root): the run stops before its first phase.
+        (
+            strings(&[
+                "upgrade",
+                "--yes",
+                "--state",
+                "/proc/rhv-pki-nowhere/state.json",
+                "--root",
+                r,
+            ]),
+            "writing the report: /proc/rhv-pki-nowhere/state.json: cannot save the upgrade \
+             state: /proc/rhv-pki-nowhere: No such file or directory (os error 2)"
+                .to_string(),
+            vec![
+                "/proc/rhv-pki-nowhere/state.json".to_string(),
+                "/proc/rhv-pki-nowhere:".to_string(),
+                "No such file or directory (os error 2)".to_string(),
+            ],
+        ),
     ] {
         let en = asked(Ask::C, &args, &[]);
         let last = |o: &Output| {
@@ -487,7 +507,7 @@ fn upgrade_usage_errors_are_said_in_japanese() {
             "{}",
             text(&en)
         );
-        assert_eq!(en.status.code(), Some(3));
+        assert_eq!(en.status.code(), Some(3), "{}", text(&en));
         let ev: Vec<&str> = evidence.iter().map(String::as_str).collect();
         for ask in JA {
             let ja = asked(ask, &args, &[]);
@@ -498,5 +518,94 @@ fn upgrade_usage_errors_are_said_in_japanese() {
                 .unwrap_or_else(|| panic!("{line}"));
             said_in_japanese(&format!("{ask:?}"), rest, &english, &ev);
         }
+    }
+}
+
+/// `upgrade --yes` on `root` in `ask`'s language, held at the start of the final audit (the
+/// test hook), stopped there by SIGTERM once the state says it is running.
+fn stopped_by_sigterm(ask: Ask, root: &Path) -> Output {
+    let mut c: Command = common::bin();
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env_remove("RHV_PKI_P12_PASSWORD")
+        .env_remove("RHV_PKI_FAULT")
+        .env("RHV_PKI_UPGRADE_HOLD", "final-audit")
+        .env(
+            "LANG",
+            if ask == Ask::JaLocale {
+                "ja_JP.UTF-8"
+            } else {
+                "C"
+            },
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if ask == Ask::JaFlag {
+        c.args(["--lang", "ja"]);
+    }
+    c.args(["upgrade", "--yes", "--root"]).arg(root);
+    let child = c.spawn().unwrap();
+    let state = root.join("var/lib/rhv-pki/backups/upgrade-state.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(100);
+    loop {
+        let running = std::fs::read(&state)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .is_some_and(|doc| {
+                common::upgrade_phase_states(&doc).contains(&"final-audit=running".to_string())
+            });
+        if running {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upgrade never reached the final audit"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let ok = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_signal_notice_and_the_resume_are_said_in_japanese() {
+    let en_root = common::scenario("4.2-sha1");
+    let en = stopped_by_sigterm(Ask::C, en_root.path());
+    assert_eq!(en.status.code(), Some(143), "{}", text(&en));
+    let en_err = String::from_utf8_lossy(&en.stderr).to_string();
+    let english = "rhv-pki upgrade: stopped by SIGTERM; the phase in progress is left running in \
+                   the saved state: re-run the same command to resume it";
+    assert!(en_err.lines().any(|l| l == english), "{}", text(&en));
+    for ask in JA {
+        let root = common::scenario("4.2-sha1");
+        let ja = stopped_by_sigterm(ask, root.path());
+        assert_eq!(ja.status.code(), en.status.code(), "{}", text(&ja));
+        let err = String::from_utf8_lossy(&ja.stderr).to_string();
+        let line = line_with(&err, "SIGTERM");
+        said_in_japanese(
+            &format!("{ask:?} signal"),
+            line,
+            english,
+            &["rhv-pki upgrade", "SIGTERM"],
+        );
+        // A plain re-run resumes the final audit, in Japanese, and completes.
+        let again = asked(
+            ask,
+            &strings(&["upgrade", "--yes", "--root", root.path().to_str().unwrap()]),
+            &[],
+        );
+        assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+        let err = String::from_utf8_lossy(&again.stderr).to_string();
+        let resuming = line_with(&err, "final-audit");
+        assert!(
+            japanese(resuming) && !resuming.contains("resuming"),
+            "{resuming}"
+        );
     }
 }

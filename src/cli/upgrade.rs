@@ -1524,7 +1524,23 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     watch_signals();
     let outcome = up::drive(&mut state, &mut runner);
     super::out::to_stderr(false);
-    let outcome = outcome.map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
+    let outcome = outcome.map_err(|e| {
+        let detail = match &e {
+            up::run::DriveError::State(s) => s.text(),
+            up::run::DriveError::Save(s) => {
+                Text::new("upgrade-drive-not-saved").arg_text("error", save_error_text(s))
+            }
+        };
+        // English: what `CliError::Output` said, byte for byte.
+        CliError::Text(
+            Text::new("error-writing-report").arg_text(
+                "error",
+                Text::new("upgrade-detail-in-dir")
+                    .arg("dir", path.display())
+                    .arg_text("error", detail),
+            ),
+        )
+    })?;
     let (status, result) = match &outcome {
         up::Outcome::Complete => (ExitStatus::Ok, "complete"),
         up::Outcome::PrecheckFailed(_) => (ExitStatus::Refused, "refused"),

@@ -1341,4 +1341,5 @@ upgrade-outcome-gm-unreadable = reading global maintenance ({ $via }): { $error 
 upgrade-outcome-cannot-save = cannot save the upgrade state { $path }: { $error }
 upgrade-outcome-gm-not-cleared = restarted and verified, but the global maintenance the interrupted cycle set could not be cleared ({ $via }): { $error }
 upgrade-detail-in-dir = { $dir }: { $error }
+upgrade-drive-not-saved = cannot save the upgrade state: { $error }
 ## (end of block upg)

@@ -1331,4 +1331,5 @@ upgrade-outcome-gm-unreadable = グローバルメンテナンスの状態を読
 upgrade-outcome-cannot-save = アップグレードの状態 { $path } を保存できません: { $error }
 upgrade-outcome-gm-not-cleared = 再起動と検証は完了しましたが、中断されたサイクルが有効にしたグローバルメンテナンスを解除できませんでした ({ $via }): { $error }
 upgrade-detail-in-dir = { $dir }: { $error }
+upgrade-drive-not-saved = アップグレードの状態を保存できません: { $error }
 ## (end of block upg)
