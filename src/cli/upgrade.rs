@@ -1647,6 +1647,43 @@ mod tests {
         assert_eq!(reasons.len(), 12, "{reasons:?}");
     }
 
+    /// Each outcome the upgrade keeps in its state reads as its own message again (so the
+    /// table can say it in the reader's language), whatever its variables hold; other text
+    /// is not taken for one.
+    #[test]
+    fn saved_outcomes_read_as_their_messages() {
+        let en = rhv_pki::i18n::Messages::new(rhv_pki::i18n::Lang::En);
+        for (key, vars) in OUTCOMES {
+            let (lits, order) = template(key, vars);
+            assert_eq!(order.len(), vars.len(), "{key}: {lits:?}");
+            let args: Vec<(&str, Arg<'_>)> =
+                vars.iter().map(|v| (*v, Arg::Str("a (b): c"))).collect();
+            let text = en.fmt(key, &args);
+            assert_eq!(outcome(&text, &[]).as_deref(), Some(text.as_str()), "{key}");
+        }
+        assert_eq!(
+            outcome("6 of 12 checks passed, the rest do not apply", &[]).as_deref(),
+            Some("6 of 12 checks passed, the rest do not apply")
+        );
+        assert_eq!(
+            outcome(
+                "injected fault at write step 12; everything was rolled back (backup 1-2)",
+                &[]
+            )
+            .as_deref(),
+            Some("injected fault at write step 12; everything was rolled back (backup 1-2)")
+        );
+        for other in ["pre-checks passed", "restarted and verified", ""] {
+            assert_eq!(outcome(other, &[]), None, "{other}");
+        }
+        // This run's failure is said as its message (English here: the same text).
+        let t = Text::new("upgrade-max-parallel");
+        assert_eq!(
+            shown(&t.english(), &[(t.english(), t.clone())]),
+            t.english()
+        );
+    }
+
     /// The backup directory's probe says where it looked and why it cannot write there, with
     /// the texts the pre-check has always shown.
     #[test]
