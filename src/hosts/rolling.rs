@@ -563,7 +563,7 @@ pub fn plan(
     for (p, w) in &unplanned {
         skipped.push(SkippedHost {
             name: p.name.clone(),
-            reason: w.text(p, &model),
+            reason: w.text(p, &model).english(),
         });
     }
     let skipped_names: std::collections::HashSet<&str> =
@@ -907,12 +907,10 @@ enum Why {
 }
 
 impl Why {
-    fn text(&self, p: &PlannedHost, m: &Model) -> String {
+    /// Why, as a catalogue message (English: what the plan and the executor always said).
+    fn text(&self, p: &PlannedHost, m: &Model) -> Text {
         match self {
-            Why::LastUp => format!(
-                "the only Up host of cluster {}: taking it out would leave none",
-                p.cluster
-            ),
+            Why::LastUp => Text::new("phrase-wave-last-up").arg("cluster", &p.cluster),
             Why::Capacity => {
                 let others: u64 = m
                     .hosts
@@ -921,14 +919,12 @@ impl Why {
                     .filter(|(_, h)| h.up && h.cluster == p.cluster_id && h.id != p.id)
                     .map(|(i, _)| m.free0(i))
                     .sum();
-                format!(
-                    "its VMs ({} MiB) do not fit in the other Up hosts of cluster {} ({} MiB schedulable)",
-                    p.vm_memory >> 20,
-                    p.cluster,
-                    others >> 20
-                )
+                Text::new("phrase-wave-capacity")
+                    .arg("vm", p.vm_memory >> 20)
+                    .arg("cluster", &p.cluster)
+                    .arg("free", others >> 20)
             }
-            Why::HostedEngine(d) => d.english(),
+            Why::HostedEngine(d) => d.clone(),
         }
     }
 }
@@ -1319,6 +1315,12 @@ impl Model {
 /// HostedEngine VM would be left without a place. The executor asks before it moves the SPM
 /// role off a host, so the role is never moved for a maintenance that cannot happen.
 pub fn blocker(facts: &[HostFacts], id: &str) -> Option<String> {
+    blocker_text(facts, id).map(|t| t.english())
+}
+
+/// [`blocker`]'s reason as a catalogue message, for the reader's language (the upgrade's
+/// `capacity` pre-check).
+pub fn blocker_text(facts: &[HostFacts], id: &str) -> Option<Text> {
     let model = Model::new(facts);
     let i = model.index(id)?;
     if !model.hosts[i].up {
@@ -3157,6 +3159,45 @@ mod tests {
             Some(true)
         );
         assert_eq!(blocker(&f, "h3"), None);
+    }
+
+    #[test]
+    fn capacity_reasons_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        // c1: h1's 12 GiB VM does not fit in h2's 4 GiB; c2: h3 is alone.
+        let f = vec![
+            facts(
+                host("h1", "c1", HostStatus::Up, 4, false, false),
+                vec![vm("v1", "h1", 12, false)],
+            ),
+            facts(host("h2", "c1", HostStatus::Up, 4, false, false), vec![]),
+            facts(host("h3", "c2", HostStatus::Up, 8, false, false), vec![]),
+        ];
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let cap = blocker_text(&f, "h1").unwrap();
+        // What the plan and the executor said before, byte for byte.
+        assert_eq!(
+            cap.english(),
+            "its VMs (12288 MiB) do not fit in the other Up hosts of cluster c1 (4096 MiB \
+             schedulable)"
+        );
+        let last = blocker_text(&f, "h3").unwrap();
+        assert_eq!(
+            last.english(),
+            "the only Up host of cluster c2: taking it out would leave none"
+        );
+        for (t, evidence) in [(&cap, &["c1", "12288", "4096"][..]), (&last, &["c2"][..])] {
+            assert_eq!(strict(&en, t), t.english());
+            let j = strict(&ja, t);
+            assert!(japanese(&j), "{j}");
+            for e in evidence {
+                assert!(j.contains(e), "{e} not in {j}");
+            }
+        }
+        assert_eq!(blocker(&f, "h1"), Some(cap.english()));
+        // h2 holds no VM: it may go.
+        assert_eq!(blocker(&f, "h2"), None);
     }
 
     #[test]

@@ -1323,6 +1323,25 @@ upgrade-detail-list = { $first }, { $rest }
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
+upgrade-detail-unfinished = backup { $id } ({ $reason }, { $created }) was interrupted and left the PKI half-written
+upgrade-detail-capacity-host = { $host }: { $why }
+upgrade-discarding = rhv-pki upgrade: discarding the saved upgrade in { $file } (next phase was { $phase })
+upgrade-would-discard = rhv-pki upgrade: would discard the saved upgrade in { $file } (next phase was { $phase })
+upgrade-next-none = none: complete
+upgrade-stopped-by-signal = rhv-pki upgrade: stopped by { $signal }; the phase in progress is left running in the saved state: re-run the same command to resume it
+upgrade-gm-left-on = rhv-pki upgrade: global maintenance is on from the interrupted cycle; it is cleared once the cycle has verified
+upgrade-gm-cleared = rhv-pki upgrade: cleared the global maintenance the interrupted cycle had set
+upgrade-warning = rhv-pki upgrade: warning: { $path }: { $error }
+upgrade-max-parallel = --max-parallel must be at least 1
+upgrade-no-upgrade-here = { $path }: no upgrade has been started here
+upgrade-outcome-prechecks = { $passed } of { $total } checks passed, the rest do not apply
+upgrade-outcome-prechecks-failed = pre-checks failed: { $ids }
+upgrade-outcome-interrupted = interrupted: { $rest }
+upgrade-outcome-gm-unreadable = reading global maintenance ({ $via }): { $error }
+upgrade-outcome-cannot-save = cannot save the upgrade state { $path }: { $error }
+upgrade-outcome-gm-not-cleared = restarted and verified, but the global maintenance the interrupted cycle set could not be cleared ({ $via }): { $error }
+upgrade-detail-in-dir = { $dir }: { $error }
+upgrade-drive-not-saved = cannot save the upgrade state: { $error }
 ## (end of block upg)
 
 ## block roll: hosts enroll run progress, host cycle errors and the run report

@@ -1313,6 +1313,25 @@ upgrade-detail-list = { $first }、{ $rest }
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
+upgrade-detail-unfinished = バックアップ { $id } ({ $reason }、{ $created }) の変更は中断され、PKI が書きかけの状態です
+upgrade-detail-capacity-host = { $host }: { $why }
+upgrade-discarding = rhv-pki upgrade: { $file } に保存されたアップグレードを破棄します(次のフェーズ: { $phase })
+upgrade-would-discard = rhv-pki upgrade: { $file } に保存されたアップグレードを破棄することになります(次のフェーズ: { $phase })
+upgrade-next-none = なし (完了済み)
+upgrade-stopped-by-signal = rhv-pki upgrade: { $signal } により停止しました。実行中のフェーズは保存された状態に実行中のまま残ります: 同じコマンドを再実行すると再開します
+upgrade-gm-left-on = rhv-pki upgrade: 中断されたサイクルが有効にしたグローバルメンテナンスが有効のままです。サイクルの検証が終わると解除します
+upgrade-gm-cleared = rhv-pki upgrade: 中断されたサイクルが有効にしたグローバルメンテナンスを解除しました
+upgrade-warning = rhv-pki upgrade: 警告: { $path }: { $error }
+upgrade-max-parallel = --max-parallel には 1 以上を指定してください
+upgrade-no-upgrade-here = { $path }: ここではアップグレードが開始されていません
+upgrade-outcome-prechecks = { $total } 件中 { $passed } 件の事前チェックに合格しました(残りは対象外です)
+upgrade-outcome-prechecks-failed = 事前チェックが不合格です: { $ids }
+upgrade-outcome-interrupted = 中断されました: { $rest }
+upgrade-outcome-gm-unreadable = グローバルメンテナンスの状態を読み取れません ({ $via }): { $error }
+upgrade-outcome-cannot-save = アップグレードの状態 { $path } を保存できません: { $error }
+upgrade-outcome-gm-not-cleared = 再起動と検証は完了しましたが、中断されたサイクルが有効にしたグローバルメンテナンスを解除できませんでした ({ $via }): { $error }
+upgrade-detail-in-dir = { $dir }: { $error }
+upgrade-drive-not-saved = アップグレードの状態を保存できません: { $error }
 ## (end of block upg)
 
 ## block roll: hosts enroll run progress, host cycle errors and the run report
