@@ -1346,3 +1346,12 @@ upgrade-drive-not-saved = cannot save the upgrade state: { $error }
 
 ## block roll: hosts enroll run progress, host cycle errors and the run report
 ## (end of block roll)
+
+## block cli2: argument and command-line errors of the binary
+## (end of block cli2)
+
+## block hostsf: hosts recover, host files, planner notes, file reads
+## (end of block hostsf)
+
+## block net2: Manager client, TLS verifier, transaction and serial errors
+## (end of block net2)
