@@ -30,6 +30,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::exec::{poll_until, Every, Polled, SYSTEM};
+use crate::i18n::Text;
 use crate::manager::endpoints::{self, Check, CheckState, Endpoint};
 use crate::manager::services::{self, Step};
 use crate::net::remote::{RemoteError, Target};
@@ -129,7 +130,7 @@ impl MaintError {
                 .arg("host", host)
                 .arg_text("detail", source.text()),
             MaintError::Rest { via, source } => Text::new("maint-err-rest")
-                .arg("via", via)
+                .arg_text("via", via_text(via))
                 .arg_text("detail", source.text()),
             MaintError::DidNotTake {
                 via,
@@ -137,12 +138,73 @@ impl MaintError {
                 state,
                 secs,
             } => Text::new("maint-err-did-not-take")
-                .arg("via", via)
+                .arg_text("via", via_text(via))
                 .arg_text("state", on_off_text(state))
                 .arg("secs", secs)
                 .arg_text("wanted", on_off_text(wanted)),
         }
     }
+}
+
+/// How global maintenance is reached ([`GlobalMaintenance::via`]: `hosted-engine on HOST`,
+/// `REST API (HostedEngine VM ID)`, or `REST API` while looking for that VM) as a catalogue
+/// message: the host and the VM id as they are. English: `via` itself, byte for byte (any
+/// other text is kept verbatim).
+pub fn via_text(via: &str) -> Text {
+    if let Some(host) = via.strip_prefix("hosted-engine on ") {
+        return Text::new("cycle-via-he").arg("host", host);
+    }
+    if let Some(id) = via
+        .strip_prefix("REST API (HostedEngine VM ")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        return Text::new("cycle-via-rest-vm").arg("id", id);
+    }
+    if via == "REST API" {
+        return Text::new("cycle-via-rest");
+    }
+    Text::new("reason-verbatim").arg("reason", via)
+}
+
+/// One endpoint that failed verification: what it serves against its file, with the probe's
+/// reason when it has one. English: `httpd (127.0.0.1:443) serves 1003 but …/apache.cer
+/// holds 1008[: reason]`, as the report always said it.
+fn verify_bad_text(c: &Check) -> Text {
+    let serves = match &c.served_serial {
+        Some(s) => Text::new("cycle-verify-serves").arg("serial", s),
+        None => Text::new("cycle-verify-serves-nothing"),
+    };
+    let detail = match (&c.detail_text, &c.detail) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(d)) => Some(Text::new("reason-verbatim").arg("reason", d)),
+        (None, None) => None,
+    };
+    let t = Text::new(if detail.is_some() {
+        "cycle-verify-bad-detail"
+    } else {
+        "cycle-verify-bad"
+    })
+    .arg("endpoint", &c.endpoint)
+    .arg("address", &c.address)
+    .arg_text("serves", serves)
+    .arg("file", &c.file)
+    .arg("disk", c.on_disk_serial.as_deref().unwrap_or("?"));
+    match detail {
+        Some(d) => t.arg_text("detail", d),
+        None => t,
+    }
+}
+
+/// Messages joined as the report joins them (`a; b; c` in English); `None` when empty.
+fn list_text(items: Vec<Text>) -> Option<Text> {
+    items
+        .into_iter()
+        .rev()
+        .reduce(|rest, first| {
+            Text::new("cycle-list")
+                .arg_text("first", first)
+                .arg_text("rest", rest)
+        })
 }
 
 /// `on` / `off` in [`MaintError::DidNotTake`].
@@ -204,6 +266,15 @@ pub trait GlobalMaintenance {
     fn set(&self, on: bool) -> Result<(), MaintError>;
     /// The command an admin would type to do it by hand.
     fn manual(&self, on: bool) -> String;
+    /// [`via`](GlobalMaintenance::via) as a catalogue message (English: `via()`).
+    fn via_text(&self) -> Text {
+        via_text(&self.via())
+    }
+    /// [`manual`](GlobalMaintenance::manual) as a catalogue message: the command verbatim,
+    /// rhv-pki's words around it translated (English: `manual()`).
+    fn manual_text(&self, on: bool) -> Text {
+        Text::new("reason-verbatim").arg("reason", self.manual(on))
+    }
 }
 
 /// One HE host as `--vm-status --json` describes it.
@@ -359,11 +430,15 @@ impl GlobalMaintenance for HostedEngineCli<'_> {
         Ok(())
     }
     fn manual(&self, on: bool) -> String {
-        format!(
-            "hosted-engine --set-maintenance --mode={}   # on {}",
-            if on { "global" } else { "none" },
-            self.target.name()
-        )
+        self.manual_text(on).english()
+    }
+    fn manual_text(&self, on: bool) -> Text {
+        Text::new("cycle-manual-he")
+            .arg(
+                "command",
+                if on { HE_MANUAL_ON } else { HE_MANUAL_OFF },
+            )
+            .arg("host", self.target.name())
     }
 }
 
@@ -532,6 +607,9 @@ pub struct CycleOptions {
     /// the files are changed but no unit is restarted — restarting httpd / ovirt-engine
     /// outside global maintenance may make the HA agents restart the Manager VM.
     pub he_unknown: Option<String>,
+    /// [`he_unknown`](CycleOptions::he_unknown) as a catalogue message (its English is
+    /// `he_unknown`; used only when it is).
+    pub he_unknown_text: Option<Text>,
 }
 
 impl Default for CycleOptions {
@@ -544,6 +622,7 @@ impl Default for CycleOptions {
             verify_interval: Duration::from_secs(2),
             probe_timeout: Duration::from_secs(10),
             he_unknown: None,
+            he_unknown_text: None,
         }
     }
 }
@@ -577,6 +656,9 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// More for a human (the error, the serial served).
     pub detail: Option<String>,
+    /// [`detail`](Event::detail) as a catalogue message (its English is `detail`).
+    #[serde(skip)]
+    pub detail_text: Option<Text>,
 }
 
 /// How the cycle ended.
@@ -622,9 +704,51 @@ pub struct CycleReport {
     pub checks: Vec<Check>,
     /// Commands left for the admin.
     pub manual: Vec<String>,
+    /// [`maintenance_after`](CycleReport::maintenance_after) as a catalogue message.
+    #[serde(skip)]
+    pub maintenance_after_text: Option<Text>,
+    /// [`manual`](CycleReport::manual) as catalogue messages, one each, in the same order.
+    #[serde(skip)]
+    pub manual_text: Vec<Text>,
 }
 
 impl CycleReport {
+    /// An empty report of `result` (nothing done yet).
+    pub fn new(result: CycleResult) -> CycleReport {
+        CycleReport {
+            result,
+            maintenance_via: None,
+            held: None,
+            maintenance_after: None,
+            events: Vec::new(),
+            restarts: Vec::new(),
+            checks: Vec::new(),
+            manual: Vec::new(),
+            maintenance_after_text: None,
+            manual_text: Vec::new(),
+        }
+    }
+
+    /// Records the global maintenance state at the end (English in `maintenance_after`).
+    fn after(&mut self, t: Text) {
+        self.maintenance_after = Some(t.english());
+        self.maintenance_after_text = Some(t);
+    }
+
+    /// Adds a command left for the admin (English in `manual`).
+    fn todo(&mut self, t: Text) {
+        self.manual.push(t.english());
+        self.manual_text.push(t);
+    }
+
+    /// Gives the detail of the first `step` event a catalogue message (the caller knows the
+    /// typed error behind a detail the cycle only had as text, e.g. the file step's).
+    pub fn set_detail_text(&mut self, step: &str, t: Text) {
+        if let Some(e) = self.events.iter_mut().find(|e| e.step == step) {
+            e.detail_text = Some(t);
+        }
+    }
+
     /// Endpoints found still serving old certificates.
     pub(crate) fn stale(&self) -> Vec<&Check> {
         self.checks
@@ -638,6 +762,11 @@ impl CycleReport {
 pub trait CycleProgress {
     /// Called before each step with a one-line description of it.
     fn step(&mut self, what: &str);
+    /// [`step`](CycleProgress::step) with the description as a catalogue message (by default
+    /// its English).
+    fn step_text(&mut self, what: &Text) {
+        self.step(&what.english())
+    }
 }
 
 impl CycleProgress for () {
@@ -653,32 +782,31 @@ impl Cycle<'_> {
         progress: &mut dyn CycleProgress,
     ) -> (CycleReport, Option<Result<T, E>>) {
         let mut r = CycleReport {
-            result: CycleResult::Done,
             maintenance_via: self.maintenance.map(|m| m.via()),
-            held: None,
-            maintenance_after: None,
-            events: Vec::new(),
             restarts: self.restarts.clone(),
-            checks: Vec::new(),
-            manual: Vec::new(),
+            ..CycleReport::new(CycleResult::Done)
         };
+        let verbatim = |s: &str| Text::new("reason-verbatim").arg("reason", s);
         let ev = |r: &mut CycleReport,
                   step: &str,
                   unit: Option<&str>,
                   ok: bool,
-                  detail: Option<String>| {
+                  detail: Option<Text>| {
             r.events.push(Event {
                 step: step.into(),
                 unit: unit.map(str::to_string),
                 ok,
-                detail,
+                detail: detail.as_ref().map(Text::english),
+                detail_text: detail,
             })
         };
 
         // 1. maintenance on
         let mut held = None;
         if let Some(gm) = self.maintenance {
-            progress.step(&format!("global maintenance on ({})", gm.via()));
+            progress.step_text(
+                &Text::new("progress-maintenance-on").arg_text("via", gm.via_text()),
+            );
             match enter(gm, self.options.settle) {
                 Ok(h) => {
                     ev(
@@ -696,23 +824,20 @@ impl Cycle<'_> {
                     r.held = Some(h);
                 }
                 Err(e) => {
-                    ev(&mut r, "maintenance-on", None, false, Some(e.to_string()));
+                    ev(&mut r, "maintenance-on", None, false, Some(e.text()));
                     r.result = CycleResult::MaintenanceRefused;
-                    r.maintenance_after = Some(
-                        match gm.status() {
-                            Ok(true) => "ON (could not be cleared after the failed attempt)",
-                            Ok(false) => "off (as found)",
-                            Err(_) => "unknown (cannot be read)",
-                        }
-                        .into(),
-                    );
+                    r.after(Text::new(match gm.status() {
+                        Ok(true) => "state-not-cleared",
+                        Ok(false) => "state-off-as-found",
+                        Err(_) => "state-unknown",
+                    }));
                     return (r, None);
                 }
             }
         }
 
         // 2. files
-        progress.step("writing the PKI files");
+        progress.step_text(&Text::new("progress-writing"));
         let files_result = files();
         let files_ok = files_result.is_ok();
         ev(
@@ -720,7 +845,10 @@ impl Cycle<'_> {
             "files",
             None,
             files_ok,
-            files_result.as_ref().err().map(|e| e.to_string()),
+            files_result
+                .as_ref()
+                .err()
+                .map(|e| verbatim(&e.to_string())),
         );
         if !files_ok {
             r.result = CycleResult::FilesFailed;
@@ -733,43 +861,47 @@ impl Cycle<'_> {
             self.maintenance.is_none() && self.options.restart && !restarting.is_empty()
         });
         if let (true, Some(why)) = (files_ok, refused) {
+            let why = match &self.options.he_unknown_text {
+                Some(t) if t.english() == why => t.clone(),
+                _ => verbatim(why),
+            };
             ev(
                 &mut r,
                 "restart-refused",
                 None,
                 false,
-                Some(format!("{why}; nothing was restarted")),
+                Some(Text::new("cycle-restart-refused").arg_text("why", why)),
             );
             r.result = CycleResult::RestartRefused;
-            r.manual
-                .push(format!("on a hosted-engine host: {}", HE_MANUAL_ON));
+            r.todo(Text::new("manual-on-he-host").arg("command", HE_MANUAL_ON));
             for s in &restarting {
-                r.manual.push(s.command());
+                r.todo(verbatim(&s.command()));
             }
-            r.manual.push("rhv-pki maintenance verify".into());
-            r.manual
-                .push(format!("on a hosted-engine host: {}", HE_MANUAL_OFF));
+            r.todo(verbatim("rhv-pki maintenance verify"));
+            r.todo(Text::new("manual-on-he-host").arg("command", HE_MANUAL_OFF));
         } else if files_ok && self.options.restart {
             for (i, s) in restarting.iter().enumerate() {
-                progress.step(&format!("systemctl restart {}", s.unit));
+                progress.step_text(&verbatim(&s.command()));
                 match services::restart(self.manager, &s.unit) {
                     Ok(()) => {
                         ev(&mut r, "restart", Some(&s.unit), true, None);
                         restarted.push(s.unit.clone());
                     }
                     Err(e) => {
-                        ev(&mut r, "restart", Some(&s.unit), false, Some(e.to_string()));
+                        ev(&mut r, "restart", Some(&s.unit), false, Some(e.text()));
                         r.result = CycleResult::RestartFailed;
-                        r.manual.push(format!(
-                            "{} failed: see journalctl -u {} ; then systemctl restart {}",
-                            s.unit,
-                            s.unit,
-                            restarting[i..]
-                                .iter()
-                                .map(|s| s.unit.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        ));
+                        r.todo(
+                            Text::new("cycle-todo-restart-failed")
+                                .arg("unit", &s.unit)
+                                .arg(
+                                    "units",
+                                    restarting[i..]
+                                        .iter()
+                                        .map(|s| s.unit.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(" "),
+                                ),
+                        );
                         break;
                     }
                 }
@@ -777,22 +909,18 @@ impl Cycle<'_> {
         } else if files_ok && !restarting.is_empty() {
             // --no-restart: the exact commands, in order, under maintenance.
             if let Some(gm) = self.maintenance {
-                r.manual.push(gm.manual(true));
+                r.todo(gm.manual_text(true));
             } else if self.options.he_unknown.is_some() {
-                r.manual.push(format!(
-                    "if this Manager is a hosted engine, on a hosted-engine host: {HE_MANUAL_ON}"
-                ));
+                r.todo(Text::new("manual-if-he").arg("command", HE_MANUAL_ON));
             }
             for s in &restarting {
-                r.manual.push(s.command());
+                r.todo(verbatim(&s.command()));
             }
-            r.manual.push("rhv-pki maintenance verify".into());
+            r.todo(verbatim("rhv-pki maintenance verify"));
             if let Some(gm) = self.maintenance {
-                r.manual.push(gm.manual(false));
+                r.todo(gm.manual_text(false));
             } else if self.options.he_unknown.is_some() {
-                r.manual.push(format!(
-                    "if this Manager is a hosted engine, on a hosted-engine host: {HE_MANUAL_OFF}"
-                ));
+                r.todo(Text::new("manual-if-he").arg("command", HE_MANUAL_OFF));
             }
         }
 
@@ -806,40 +934,22 @@ impl Cycle<'_> {
                 .cloned()
                 .collect();
             if !eps.is_empty() {
-                progress.step(&format!("verifying {} endpoint(s)", eps.len()));
+                progress.step_text(&Text::new("progress-verifying").arg("count", eps.len()));
                 r.checks = endpoints::verify_until(
                     &eps,
                     self.options.verify_timeout,
                     self.options.verify_interval,
                     self.options.probe_timeout,
                 );
-                let bad: Vec<String> = r
+                let bad: Vec<Text> = r
                     .checks
                     .iter()
                     .filter(|c| c.state != CheckState::Current)
-                    .map(|c| {
-                        format!(
-                            "{} ({}) serves {} but {} holds {}{}",
-                            c.endpoint,
-                            c.address,
-                            c.served_serial.as_deref().unwrap_or("nothing"),
-                            c.file,
-                            c.on_disk_serial.as_deref().unwrap_or("?"),
-                            c.detail
-                                .as_deref()
-                                .map(|d| format!(": {d}"))
-                                .unwrap_or_default()
-                        )
-                    })
+                    .map(verify_bad_text)
                     .collect();
-                ev(
-                    &mut r,
-                    "verify",
-                    None,
-                    bad.is_empty(),
-                    (!bad.is_empty()).then(|| bad.join("; ")),
-                );
-                if !bad.is_empty() {
+                let ok = bad.is_empty();
+                ev(&mut r, "verify", None, ok, list_text(bad));
+                if !ok {
                     // As the exit code: an endpoint showing nothing outranks a stale one.
                     r.result = if r.checks.iter().any(|c| {
                         matches!(
@@ -853,28 +963,21 @@ impl Cycle<'_> {
                     };
                     // One to-do per finding code: a restart helps an endpoint that serves the
                     // old certificate, not one that shows none (refused, timed out).
-                    let units = |old: bool| -> Vec<&str> {
+                    let units = |old: bool| -> String {
                         r.stale()
                             .iter()
                             .filter(|c| (c.state == CheckState::Stale) == old)
                             .map(|c| c.service.as_str())
-                            .collect()
+                            .collect::<Vec<_>>()
+                            .join(" ")
                     };
                     let (stale, unreachable) = (units(true), units(false));
-                    let mut todo = Vec::new();
                     if !stale.is_empty() {
-                        todo.push(format!(
-                            "restart-needed: systemctl restart {} ; then rhv-pki maintenance verify",
-                            stale.join(" ")
-                        ));
+                        r.todo(Text::new("cycle-todo-restart-needed").arg("units", stale));
                     }
                     if !unreachable.is_empty() {
-                        todo.push(format!(
-                            "endpoint-unreachable: systemctl status {} (no certificate shown after the restart) ; then rhv-pki maintenance verify",
-                            unreachable.join(" ")
-                        ));
+                        r.todo(Text::new("cycle-todo-unreachable").arg("units", unreachable));
                     }
-                    r.manual.extend(todo);
                 }
             }
         }
@@ -887,9 +990,9 @@ impl Cycle<'_> {
                     "maintenance-left-on",
                     None,
                     true,
-                    Some("it was on before this run".into()),
+                    Some(Text::new("state-was-on-before")),
                 );
-                r.maintenance_after = Some("on (it was on before this run; left on)".into());
+                r.after(Text::new("state-on-left-on"));
             } else if r.result == CycleResult::RestartFailed {
                 // A unit (maybe ovirt-engine) is down: clearing global maintenance now would
                 // let the HA agents restart the Manager VM over it. Kept on, said loudly.
@@ -898,27 +1001,23 @@ impl Cycle<'_> {
                     "maintenance-kept-on",
                     None,
                     false,
-                    Some(
-                        "a restart failed; global maintenance stays ON until the services are back"
-                            .into(),
-                    ),
+                    Some(Text::new("cycle-kept-on")),
                 );
-                r.maintenance_after = Some(format!(
-                    "ON — kept on because a restart failed; once the services run again: {}",
-                    gm.manual(false)
-                ));
-                r.manual.push(gm.manual(false));
+                r.after(Text::new("state-kept-on").arg_text("command", gm.manual_text(false)));
+                r.todo(gm.manual_text(false));
             } else {
-                progress.step("global maintenance off");
+                progress.step_text(&Text::new("progress-maintenance-off"));
                 match leave(gm, h, self.options.settle) {
                     Ok(_) => {
                         ev(&mut r, "maintenance-off", None, true, None);
-                        r.maintenance_after = Some("off".into());
+                        r.after(Text::new("state-off"));
                     }
                     Err(e) => {
-                        ev(&mut r, "maintenance-off", None, false, Some(e.to_string()));
-                        r.maintenance_after = Some(format!("ON — clear it: {}", gm.manual(false)));
-                        r.manual.push(gm.manual(false));
+                        ev(&mut r, "maintenance-off", None, false, Some(e.text()));
+                        r.after(
+                            Text::new("state-clear-it").arg_text("command", gm.manual_text(false)),
+                        );
+                        r.todo(gm.manual_text(false));
                         if r.result == CycleResult::Done {
                             r.result = CycleResult::MaintenanceNotCleared;
                         }
