@@ -515,8 +515,7 @@ fn run_change(
     };
     // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
     super::trail::started();
-    let (mut report, files) =
-        maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
+    let (mut report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
     if let Some(Err(e)) = &files {
         report.set_detail_text("files", e.text());
     }

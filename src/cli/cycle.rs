@@ -30,10 +30,9 @@ pub fn remote_target(host: &str) -> Result<Box<dyn Target>, CliError> {
     let (name, port) = match host.rsplit_once(':') {
         Some((h, p)) if !h.contains(':') => (
             h,
-            p.parse::<u16>()
-                .map_err(|_| {
-                    CliError::Text(rhv_pki::i18n::Text::new("cycle-he-host-bad-port").arg("host", host))
-                })?,
+            p.parse::<u16>().map_err(|_| {
+                CliError::Text(rhv_pki::i18n::Text::new("cycle-he-host-bad-port").arg("host", host))
+            })?,
         ),
         _ => (host, rhv_pki::net::ssh::DEFAULT_PORT),
     };
@@ -505,10 +504,9 @@ pub fn prepare(
     let era = services::era_of(&pki_dir);
     let needs = services::needed(names, era);
     let manager = Local::default();
-    let restarts = services::plan(&manager, &needs)
-        .map_err(|e| {
-            CliError::Text(Text::new("cycle-reading-states").arg_text("error", e.text()))
-        })?;
+    let restarts = services::plan(&manager, &needs).map_err(|e| {
+        CliError::Text(Text::new("cycle-reading-states").arg_text("error", e.text()))
+    })?;
     let he = if c.no_maintenance {
         HeAccess::None(Why::of("cycle-he-left-to-admin", &[]))
     } else {
@@ -633,7 +631,10 @@ pub fn render_report(r: &CycleReport) -> String {
         ));
     }
     if let Some(m) = maintenance_after_shown(r) {
-        s.push_str(&tf("cycle-maintenance-now", &[("state", m.as_str().into())]));
+        s.push_str(&tf(
+            "cycle-maintenance-now",
+            &[("state", m.as_str().into())],
+        ));
         s.push('\n');
     }
     for (i, m) in r.manual.iter().enumerate() {
@@ -706,7 +707,7 @@ pub fn shout(r: &CycleReport) {
             .events
             .iter()
             .find(|e| e.step == "restart-refused")
-            .and_then(|e| event_detail(e))
+            .and_then(event_detail)
         {
             eprintln!(
                 "rhv-pki: {}",
@@ -721,7 +722,10 @@ pub fn shout(r: &CycleReport) {
                 "cycle-attention-kept-on",
                 &[(
                     "state",
-                    maintenance_after_shown(r).unwrap_or_default().as_str().into()
+                    maintenance_after_shown(r)
+                        .unwrap_or_default()
+                        .as_str()
+                        .into()
                 )]
             )
         );

@@ -197,14 +197,11 @@ fn verify_bad_text(c: &Check) -> Text {
 
 /// Messages joined as the report joins them (`a; b; c` in English); `None` when empty.
 fn list_text(items: Vec<Text>) -> Option<Text> {
-    items
-        .into_iter()
-        .rev()
-        .reduce(|rest, first| {
-            Text::new("cycle-list")
-                .arg_text("first", first)
-                .arg_text("rest", rest)
-        })
+    items.into_iter().rev().reduce(|rest, first| {
+        Text::new("cycle-list")
+            .arg_text("first", first)
+            .arg_text("rest", rest)
+    })
 }
 
 /// `on` / `off` in [`MaintError::DidNotTake`].
@@ -434,10 +431,7 @@ impl GlobalMaintenance for HostedEngineCli<'_> {
     }
     fn manual_text(&self, on: bool) -> Text {
         Text::new("cycle-manual-he")
-            .arg(
-                "command",
-                if on { HE_MANUAL_ON } else { HE_MANUAL_OFF },
-            )
+            .arg("command", if on { HE_MANUAL_ON } else { HE_MANUAL_OFF })
             .arg("host", self.target.name())
     }
 }
@@ -804,9 +798,8 @@ impl Cycle<'_> {
         // 1. maintenance on
         let mut held = None;
         if let Some(gm) = self.maintenance {
-            progress.step_text(
-                &Text::new("progress-maintenance-on").arg_text("via", gm.via_text()),
-            );
+            progress
+                .step_text(&Text::new("progress-maintenance-on").arg_text("via", gm.via_text()));
             match enter(gm, self.options.settle) {
                 Ok(h) => {
                     ev(
@@ -1260,5 +1253,456 @@ mod tests {
             all[11].to_string(),
             "root@h1: 'hosted-engine --vm-status --json' timed out after 30 s"
         );
+    }
+
+    /// The cycle's own words: every event detail, end state and to-do line keeps its English
+    /// (the JSON) byte for byte and has a Japanese rendering keeping the evidence.
+    mod cycle_text {
+        use super::*;
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        use crate::net::remote::{FileMeta, Output};
+        use std::cell::Cell;
+        use std::path::Path;
+
+        /// `t`: English `english` (strict and as [`Text::english`]); Japanese (unless it is
+        /// only a quoted command) with every `evidence` kept.
+        fn check(t: &Text, english: &str, evidence: &[&str]) {
+            let en = Messages::new(Lang::En);
+            let ja = Messages::new(Lang::Ja);
+            assert_eq!(strict(&en, t), english);
+            assert_eq!(t.english(), english);
+            let j = strict(&ja, t);
+            if t.key != "reason-verbatim" {
+                assert!(japanese(&j), "{english} → {j}");
+            }
+            for v in evidence {
+                assert!(j.contains(v), "{v:?} not in {j}");
+            }
+        }
+
+        /// Global maintenance in a cell; `sticky_off` / `sticky_on`: setting it on / off is
+        /// accepted and changes nothing.
+        struct Gm {
+            on: Cell<bool>,
+            sticky_off: bool,
+            sticky_on: bool,
+        }
+
+        impl GlobalMaintenance for Gm {
+            fn via(&self) -> String {
+                "hosted-engine on he1.example.test".into()
+            }
+            fn status(&self) -> Result<bool, MaintError> {
+                Ok(self.on.get())
+            }
+            fn set(&self, on: bool) -> Result<(), MaintError> {
+                if !(on && self.sticky_off || !on && self.sticky_on) {
+                    self.on.set(on);
+                }
+                Ok(())
+            }
+            fn manual(&self, on: bool) -> String {
+                self.manual_text(on).english()
+            }
+            fn manual_text(&self, on: bool) -> Text {
+                Text::new("cycle-manual-he")
+                    .arg("command", if on { HE_MANUAL_ON } else { HE_MANUAL_OFF })
+                    .arg("host", "he1.example.test")
+            }
+        }
+
+        fn gm(on: bool, sticky_off: bool, sticky_on: bool) -> Gm {
+            Gm {
+                on: Cell::new(on),
+                sticky_off,
+                sticky_on,
+            }
+        }
+
+        /// The Manager: `systemctl restart FAIL` fails as systemd says it.
+        struct Sys {
+            fail: Option<&'static str>,
+        }
+
+        impl Target for Sys {
+            fn name(&self) -> &str {
+                "localhost"
+            }
+            fn exec(&self, argv: &[&str], _: Option<&[u8]>) -> Result<Output, RemoteError> {
+                let failing = argv.last().copied() == self.fail;
+                Ok(Output {
+                    status: Some(if failing { 1 } else { 0 }),
+                    stdout: Vec::new(),
+                    stderr: if failing {
+                        format!("Job for {}.service failed because the control process exited with error code.", argv[2]).into_bytes()
+                    } else {
+                        Vec::new()
+                    },
+                })
+            }
+            fn read_file(&self, _: &Path) -> Result<Option<Vec<u8>>, RemoteError> {
+                Ok(None)
+            }
+            fn replace_file(
+                &self,
+                _: &Path,
+                _: &[u8],
+                _: Option<FileMeta>,
+            ) -> Result<(), RemoteError> {
+                Ok(())
+            }
+        }
+
+        fn step(unit: &str) -> Step {
+            Step {
+                unit: unit.into(),
+                because: vec![format!("apache: {unit}")],
+                state: "enabled, running".into(),
+                action: "restart",
+                skip_reason: None,
+            }
+        }
+
+        const QUICK: Settle = Settle {
+            timeout: Duration::from_millis(20),
+            interval: Duration::from_millis(5),
+        };
+
+        fn cycle<'a>(
+            gm: Option<&'a dyn GlobalMaintenance>,
+            sys: &'a Sys,
+            options: CycleOptions,
+        ) -> CycleReport {
+            let c = Cycle {
+                maintenance: gm,
+                manager: sys,
+                restarts: vec![step("httpd"), step("ovirt-engine")],
+                endpoints: Vec::new(),
+                options: CycleOptions {
+                    settle: QUICK,
+                    ..options
+                },
+            };
+            c.run(|| Ok::<(), String>(()), &mut ()).0
+        }
+
+        /// Every event detail, the end state and the to-do lines of `r`: each Text's English
+        /// is the string beside it.
+        fn consistent(r: &CycleReport) {
+            for e in &r.events {
+                assert_eq!(e.detail, e.detail_text.as_ref().map(Text::english), "{e:?}");
+            }
+            assert_eq!(
+                r.maintenance_after,
+                r.maintenance_after_text.as_ref().map(Text::english)
+            );
+            let manual: Vec<String> = r.manual_text.iter().map(Text::english).collect();
+            assert_eq!(r.manual, manual);
+        }
+
+        fn detail<'a>(r: &'a CycleReport, step: &str) -> &'a Text {
+            r.events
+                .iter()
+                .find(|e| e.step == step)
+                .and_then(|e| e.detail_text.as_ref())
+                .unwrap_or_else(|| panic!("{step}: {r:?}"))
+        }
+
+        const OFF_BY_HAND: &str =
+            "hosted-engine --set-maintenance --mode=none   # on he1.example.test";
+
+        #[test]
+        fn maintenance_refused() {
+            let g = gm(false, true, false);
+            let r = cycle(Some(&g), &Sys { fail: None }, CycleOptions::default());
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::MaintenanceRefused);
+            check(
+                detail(&r, "maintenance-on"),
+                "hosted-engine on he1.example.test: global maintenance is still off 0 s after setting it on",
+                &["he1.example.test", "hosted-engine"],
+            );
+            check(
+                r.maintenance_after_text.as_ref().unwrap(),
+                "off (as found)",
+                &[],
+            );
+        }
+
+        #[test]
+        fn restart_failed_keeps_maintenance_on() {
+            let g = gm(false, false, false);
+            let r = cycle(
+                Some(&g),
+                &Sys {
+                    fail: Some("httpd"),
+                },
+                CycleOptions::default(),
+            );
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::RestartFailed);
+            let systemd =
+                "Job for httpd.service failed because the control process exited with error code.";
+            check(
+                detail(&r, "restart"),
+                &format!("localhost: 'systemctl restart httpd' failed (exit 1): {systemd}"),
+                &["localhost", "'systemctl restart httpd'", systemd],
+            );
+            check(
+                detail(&r, "maintenance-kept-on"),
+                "a restart failed; global maintenance stays ON until the services are back",
+                &[],
+            );
+            check(
+                r.maintenance_after_text.as_ref().unwrap(),
+                &format!("ON — kept on because a restart failed; once the services run again: {OFF_BY_HAND}"),
+                &[HE_MANUAL_OFF, "he1.example.test"],
+            );
+            check(
+                &r.manual_text[0],
+                "httpd failed: see journalctl -u httpd ; then systemctl restart httpd ovirt-engine",
+                &[
+                    "journalctl -u httpd",
+                    "systemctl restart httpd ovirt-engine",
+                ],
+            );
+            check(
+                &r.manual_text[1],
+                OFF_BY_HAND,
+                &[HE_MANUAL_OFF, "he1.example.test"],
+            );
+            assert_eq!(r.manual.len(), 2);
+        }
+
+        #[test]
+        fn maintenance_not_cleared_and_already_on() {
+            let g = gm(false, false, true);
+            let r = cycle(Some(&g), &Sys { fail: None }, CycleOptions::default());
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::MaintenanceNotCleared);
+            check(
+                detail(&r, "maintenance-off"),
+                "hosted-engine on he1.example.test: global maintenance is still on 0 s after setting it off",
+                &["he1.example.test", "hosted-engine"],
+            );
+            check(
+                r.maintenance_after_text.as_ref().unwrap(),
+                &format!("ON — clear it: {OFF_BY_HAND}"),
+                &[HE_MANUAL_OFF, "he1.example.test"],
+            );
+            assert_eq!(r.manual, [OFF_BY_HAND]);
+
+            let g = gm(true, false, false);
+            let r = cycle(Some(&g), &Sys { fail: None }, CycleOptions::default());
+            consistent(&r);
+            check(
+                detail(&r, "maintenance-left-on"),
+                "it was on before this run",
+                &[],
+            );
+            check(
+                r.maintenance_after_text.as_ref().unwrap(),
+                "on (it was on before this run; left on)",
+                &[],
+            );
+
+            let g = gm(false, false, false);
+            let r = cycle(Some(&g), &Sys { fail: None }, CycleOptions::default());
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::Done);
+            check(r.maintenance_after_text.as_ref().unwrap(), "off", &[]);
+        }
+
+        #[test]
+        fn restarts_refused_and_no_restart_to_dos() {
+            let why = Text::new("cycle-he-unknown");
+            let unknown = CycleOptions {
+                he_unknown: Some(why.english()),
+                he_unknown_text: Some(why.clone()),
+                ..CycleOptions::default()
+            };
+            let r = cycle(None, &Sys { fail: None }, unknown.clone());
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::RestartRefused);
+            check(
+                detail(&r, "restart-refused"),
+                &format!("{}; nothing was restarted", why.english()),
+                &["--he-host", "--he-api", "--no-maintenance"],
+            );
+            assert_eq!(
+                r.manual,
+                [
+                    "on a hosted-engine host: hosted-engine --set-maintenance --mode=global",
+                    "systemctl restart httpd",
+                    "systemctl restart ovirt-engine",
+                    "rhv-pki maintenance verify",
+                    "on a hosted-engine host: hosted-engine --set-maintenance --mode=none",
+                ]
+            );
+            check(&r.manual_text[0], &r.manual[0], &[HE_MANUAL_ON]);
+            // A why that is not its Text's English is kept verbatim (never a wrong message).
+            let r = cycle(
+                None,
+                &Sys { fail: None },
+                CycleOptions {
+                    he_unknown: Some("something else".into()),
+                    ..unknown.clone()
+                },
+            );
+            consistent(&r);
+            assert_eq!(
+                r.events[1].detail.as_deref(),
+                Some("something else; nothing was restarted")
+            );
+
+            let no_restart = CycleOptions {
+                restart: false,
+                ..unknown
+            };
+            let r = cycle(None, &Sys { fail: None }, no_restart.clone());
+            consistent(&r);
+            assert_eq!(
+                r.manual[0],
+                "if this Manager is a hosted engine, on a hosted-engine host: hosted-engine --set-maintenance --mode=global"
+            );
+            check(&r.manual_text[0], &r.manual[0], &[HE_MANUAL_ON]);
+            let g = gm(false, false, false);
+            let r = cycle(
+                Some(&g),
+                &Sys { fail: None },
+                CycleOptions {
+                    he_unknown: None,
+                    he_unknown_text: None,
+                    ..no_restart
+                },
+            );
+            consistent(&r);
+            assert_eq!(
+                r.manual.first().map(String::as_str),
+                Some("hosted-engine --set-maintenance --mode=global   # on he1.example.test")
+            );
+            assert_eq!(r.manual.last().map(String::as_str), Some(OFF_BY_HAND));
+        }
+
+        fn check_of(state: CheckState, served: Option<&str>, detail: Option<Text>) -> Check {
+            Check {
+                endpoint: "httpd".into(),
+                service: "httpd".into(),
+                entity: "apache".into(),
+                address: "127.0.0.1:8443".into(),
+                file: "/etc/pki/ovirt-engine/certs/apache.cer".into(),
+                state,
+                on_disk_serial: Some("1008".into()),
+                on_disk_sha256: None,
+                served_serial: served.map(str::to_string),
+                served_sha256: None,
+                served_signature: None,
+                detail: detail.as_ref().map(Text::english),
+                detail_text: detail,
+            }
+        }
+
+        #[test]
+        fn verification_failures_and_their_to_dos() {
+            let stale = check_of(CheckState::Stale, Some("1003"), None);
+            check(
+                &verify_bad_text(&stale),
+                "httpd (127.0.0.1:8443) serves 1003 but /etc/pki/ovirt-engine/certs/apache.cer holds 1008",
+                &["httpd", "127.0.0.1:8443", "1003", "1008", "/etc/pki/ovirt-engine/certs/apache.cer"],
+            );
+            let refused =
+                Text::new("probe-connect").arg("error", "Connection refused (os error 111)");
+            let gone = check_of(CheckState::Unreachable, None, Some(refused));
+            check(
+                &verify_bad_text(&gone),
+                "httpd (127.0.0.1:8443) serves nothing but /etc/pki/ovirt-engine/certs/apache.cer holds 1008: cannot connect: Connection refused (os error 111)",
+                &["127.0.0.1:8443", "1008", "Connection refused (os error 111)"],
+            );
+            // A detail rhv-pki did not word is quoted as it came.
+            let mut raw = check_of(CheckState::DiskUnreadable, None, None);
+            raw.detail = Some("apache.cer: odd".into());
+            assert!(verify_bad_text(&raw)
+                .english()
+                .ends_with("holds 1008: apache.cer: odd"));
+            let list = list_text(vec![verify_bad_text(&stale), verify_bad_text(&gone)]).unwrap();
+            check(
+                &list,
+                &format!(
+                    "{}; {}",
+                    verify_bad_text(&stale).english(),
+                    verify_bad_text(&gone).english()
+                ),
+                &["1003", "Connection refused (os error 111)"],
+            );
+            assert!(list_text(Vec::new()).is_none());
+            check(
+                &Text::new("cycle-todo-restart-needed").arg("units", "httpd ovirt-imageio"),
+                "restart-needed: systemctl restart httpd ovirt-imageio ; then rhv-pki maintenance verify",
+                &["restart-needed", "systemctl restart httpd ovirt-imageio", "rhv-pki maintenance verify"],
+            );
+            check(
+                &Text::new("cycle-todo-unreachable").arg("units", "httpd"),
+                "endpoint-unreachable: systemctl status httpd (no certificate shown after the restart) ; then rhv-pki maintenance verify",
+                &["endpoint-unreachable", "systemctl status httpd", "rhv-pki maintenance verify"],
+            );
+        }
+
+        #[test]
+        fn how_maintenance_is_reached_and_the_progress_lines() {
+            check(
+                &via_text("hosted-engine on he1.example.test"),
+                "hosted-engine on he1.example.test",
+                &["he1.example.test", "hosted-engine"],
+            );
+            check(
+                &via_text("REST API (HostedEngine VM 7a3f)"),
+                "REST API (HostedEngine VM 7a3f)",
+                &["7a3f", "HostedEngine"],
+            );
+            check(&via_text("REST API"), "REST API", &["REST API"]);
+            assert_eq!(via_text("elsewhere").english(), "elsewhere");
+            let rest = RestMaintenance {
+                rest: &NoHe,
+                vm_id: "7a3f".into(),
+            };
+            assert_eq!(rest.via_text().english(), rest.via());
+            assert_eq!(rest.manual_text(true).english(), rest.manual(true));
+            let local = crate::net::remote::Local::default();
+            let cli = HostedEngineCli { target: &local };
+            assert_eq!(cli.via_text().english(), cli.via());
+            assert_eq!(
+                cli.manual(false),
+                format!(
+                    "hosted-engine --set-maintenance --mode=none   # on {}",
+                    local.name()
+                )
+            );
+            check(
+                &Text::new("progress-maintenance-on").arg_text("via", cli.via_text()),
+                &format!("global maintenance on (hosted-engine on {})", local.name()),
+                &["hosted-engine"],
+            );
+            check(
+                &Text::new("progress-verifying").arg("count", 2usize),
+                "verifying 2 endpoint(s)",
+                &["2"],
+            );
+            // The unit states of the plan.
+            for (state, shown) in [
+                ("not installed", "未インストール"),
+                ("masked", "マスク済み"),
+                ("enabled, running", "有効、実行中"),
+                ("enabled, not running", "有効、停止中"),
+                ("disabled, running", "無効、実行中"),
+                ("disabled, not running", "無効、停止中"),
+            ] {
+                let s = Step {
+                    state: state.into(),
+                    ..step("httpd")
+                };
+                check(&s.state_text(), state, &[shown]);
+            }
+        }
     }
 }
