@@ -1317,6 +1317,29 @@ upgrade-detail-expired-host = { $name } (expired { $date })
 upgrade-detail-list = { $first }, { $rest }
 
 ## block cycle: the maintenance cycle event details
+cycle-via-he = hosted-engine on { $host }
+cycle-via-rest-vm = REST API (HostedEngine VM { $id })
+cycle-via-rest = REST API
+cycle-manual-he = { $command }   # on { $host }
+cycle-verify-serves = serves { $serial }
+cycle-verify-serves-nothing = serves nothing
+cycle-verify-bad = { $endpoint } ({ $address }) { $serves } but { $file } holds { $disk }
+cycle-verify-bad-detail = { $endpoint } ({ $address }) { $serves } but { $file } holds { $disk }: { $detail }
+cycle-list = { $first }; { $rest }
+cycle-restart-refused = { $why }; nothing was restarted
+cycle-kept-on = a restart failed; global maintenance stays ON until the services are back
+cycle-todo-restart-failed = { $unit } failed: see journalctl -u { $unit } ; then systemctl restart { $units }
+cycle-todo-restart-needed = restart-needed: systemctl restart { $units } ; then rhv-pki maintenance verify
+cycle-todo-unreachable = endpoint-unreachable: systemctl status { $units } (no certificate shown after the restart) ; then rhv-pki maintenance verify
+cycle-unit-not-installed = not installed
+cycle-unit-masked = masked
+cycle-unit-enabled-running = enabled, running
+cycle-unit-enabled-stopped = enabled, not running
+cycle-unit-disabled-running = disabled, running
+cycle-unit-disabled-stopped = disabled, not running
+cycle-he-host-bad-port = --he-host { $host }: bad port
+cycle-reading-states = reading service states: { $error }
+cycle-unknown-name = unknown certificate name '{ $name }'
 ## (end of block cycle)
 
 ## block errs: sign, verify, trust-store, SSH io, CA and plan errors

@@ -1307,6 +1307,29 @@ upgrade-detail-expired-host = { $name } ({ $date } に期限切れ)
 upgrade-detail-list = { $first }、{ $rest }
 
 ## block cycle: the maintenance cycle event details
+cycle-via-he = { $host } 上の hosted-engine
+cycle-via-rest-vm = REST API 経由 (HostedEngine 仮想マシン { $id })
+cycle-via-rest = REST API 経由
+cycle-manual-he = { $command }   # { $host } で実行
+cycle-verify-serves = シリアル { $serial } を提示していますが
+cycle-verify-serves-nothing = 証明書を提示していませんが
+cycle-verify-bad = { $endpoint } ({ $address }) は{ $serves }、{ $file } はシリアル { $disk } です
+cycle-verify-bad-detail = { $endpoint } ({ $address }) は{ $serves }、{ $file } はシリアル { $disk } です: { $detail }
+cycle-list = { $first }。{ $rest }
+cycle-restart-refused = { $why }。何も再起動していません
+cycle-kept-on = 再起動が失敗しました。サービスが復旧するまでグローバルメンテナンスは有効のままです
+cycle-todo-restart-failed = { $unit } が失敗しました: journalctl -u { $unit } を確認し、その後 systemctl restart { $units } を実行してください
+cycle-todo-restart-needed = restart-needed: systemctl restart { $units } を実行し、その後 rhv-pki maintenance verify を実行してください
+cycle-todo-unreachable = endpoint-unreachable: systemctl status { $units } を確認し (再起動後に証明書が提示されていません)、その後 rhv-pki maintenance verify を実行してください
+cycle-unit-not-installed = 未インストール
+cycle-unit-masked = マスク済み
+cycle-unit-enabled-running = 有効、実行中
+cycle-unit-enabled-stopped = 有効、停止中
+cycle-unit-disabled-running = 無効、実行中
+cycle-unit-disabled-stopped = 無効、停止中
+cycle-he-host-bad-port = --he-host { $host }: ポート番号が正しくありません
+cycle-reading-states = サービスの状態を読み取れません: { $error }
+cycle-unknown-name = 不明な証明書名 '{ $name }'
 ## (end of block cycle)
 
 ## block errs: sign, verify, trust-store, SSH io, CA and plan errors
