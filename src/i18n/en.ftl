@@ -1320,6 +1320,50 @@ upgrade-detail-list = { $first }, { $rest }
 ## (end of block cycle)
 
 ## block errs: sign, verify, trust-store, SSH io, CA and plan errors
+sign-error = { $what }: { $reason }
+sign-step-ca-resign = CA re-sign
+sign-step-issue = issue
+sign-step-request = request
+sign-step-extension = { $name }
+sign-step-text-dump = text dump
+sign-step-pem = PEM
+sign-step-local-key-id = localKeyID
+sign-step-pkcs8 = PKCS#8
+sign-step-pkcs12 = PKCS#12
+sign-step-openssh-key = OpenSSH key
+sign-step-openssh-public-key = OpenSSH public key
+sign-step-openssh-cert = { $file }
+sign-step-subject = subject
+sign-step-subject-entry = subject { $attr }
+sign-step-csr = CSR
+sign-step-key-generation = key generation
+sign-step-nonce = nonce
+sign-reason-ca-key-mismatch = the CA private key does not belong to the CA certificate
+sign-reason-not-rsa = not an RSA key
+sign-reason-before-epoch = validity before 1970
+sshcert-kind-host = host
+sshcert-kind-user = user
+sshcert-wrong-type = a { $found } certificate, not a { $expected } certificate
+sshcert-other-signer = signed by { $signer }, not by the CA key ({ $ca })
+sshcert-bad-signature = its signature does not verify with the CA key
+sshcert-sha1 = signed ssh-rsa (SHA-1; refused by OpenSSH 8.2+ and EL9)
+sshcert-other-key = certifies { $key }, not the entity's key ({ $expected })
+sshcert-principal-missing = principals lack { $principal }
+sshcert-not-openssh = not an OpenSSH certificate: { $error }
+verify-vanished = { $file } vanished
+verify-not-sha256 = { $file }: signed { $found }
+verify-serial-changed = { $file }: serial changed
+verify-self-signature = { $file }: self-signature does not verify
+verify-copy-differs = { $copy } differs from { $of }
+verify-no-longer-verifies = { $path }: no longer verifies against the re-signed { $ca }
+verify-hands-off = { $name }: { $why }
+verify-wrong-serial = { $name }: serial { $found } instead of { $expected }
+verify-not-issued = { $path }: not the issued certificate
+verify-p12-unreadable = keys/{ $name }.p12: { $reason }
+verify-p12-format = keys/{ $name }.p12: written as { $format }
+verify-problem-list = { $first }; { $rest }
+verify-ssh-not-planned = { $file }: not the certificate planned
+verify-ssh-not-the-key = { $file }: not the key of keys/{ $name }.p12
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

@@ -1310,6 +1310,50 @@ upgrade-detail-list = { $first }、{ $rest }
 ## (end of block cycle)
 
 ## block errs: sign, verify, trust-store, SSH io, CA and plan errors
+sign-error = { $what }に失敗しました: { $reason }
+sign-step-ca-resign = CA の再署名
+sign-step-issue = 証明書の発行
+sign-step-request = 証明書要求の作成
+sign-step-extension = { $name } 拡張の作成
+sign-step-text-dump = テキスト形式への変換
+sign-step-pem = PEM 形式への変換
+sign-step-local-key-id = localKeyID の計算
+sign-step-pkcs8 = PKCS#8 形式への変換
+sign-step-pkcs12 = PKCS#12 の作成
+sign-step-openssh-key = OpenSSH 鍵への変換
+sign-step-openssh-public-key = OpenSSH 公開鍵の書き出し
+sign-step-openssh-cert = { $file } の作成
+sign-step-subject = サブジェクトの作成
+sign-step-subject-entry = サブジェクトの { $attr } の設定
+sign-step-csr = CSR の読み込み
+sign-step-key-generation = 鍵の生成
+sign-step-nonce = nonce の生成
+sign-reason-ca-key-mismatch = CA の秘密鍵が CA 証明書の鍵ではありません
+sign-reason-not-rsa = RSA 鍵ではありません
+sign-reason-before-epoch = 有効期間が 1970 年より前です
+sshcert-kind-host = ホスト
+sshcert-kind-user = ユーザー
+sshcert-wrong-type = { $expected }証明書ではなく{ $found }証明書です
+sshcert-other-signer = CA 鍵 ({ $ca }) ではなく { $signer } で署名されています
+sshcert-bad-signature = 署名を CA 鍵で検証できません
+sshcert-sha1 = ssh-rsa (SHA-1) で署名されています(OpenSSH 8.2 以降と EL9 は拒否します)
+sshcert-other-key = エンティティーの鍵 ({ $expected }) ではなく { $key } を証明しています
+sshcert-principal-missing = プリンシパルに { $principal } がありません
+sshcert-not-openssh = OpenSSH 証明書ではありません: { $error }
+verify-vanished = { $file } が消えています
+verify-not-sha256 = { $file }: { $found } で署名されています
+verify-serial-changed = { $file }: シリアルが変わりました
+verify-self-signature = { $file }: 自己署名を検証できません
+verify-copy-differs = { $copy } が { $of } と異なります
+verify-no-longer-verifies = { $path }: 再署名した { $ca } で検証できなくなりました
+verify-hands-off = { $name }: { $why }(変更してはならないファイルです)
+verify-wrong-serial = { $name }: シリアルが { $expected } ではなく { $found } です
+verify-not-issued = { $path }: 発行した証明書ではありません
+verify-p12-unreadable = keys/{ $name }.p12 を読み取れません: { $reason }
+verify-p12-format = keys/{ $name }.p12: { $format } 形式で書き込まれています
+verify-problem-list = { $first }。{ $rest }
+verify-ssh-not-planned = { $file }: 計画した証明書ではありません
+verify-ssh-not-the-key = { $file }: keys/{ $name }.p12 の鍵ではありません
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
