@@ -678,8 +678,8 @@ pub(crate) fn collect(t: &dyn Target) -> Result<HostState, RemoteError> {
     let out = t.run_ok(&argv, None)?;
     parse_collect(&specs, &out.stdout).map_err(|e| RemoteError::Io {
         target: t.name().to_string(),
-        what: "read the host certificate set".into(),
-        reason: e.to_string(),
+        what: crate::net::remote::IoOp::HostCertificateSet,
+        reason: crate::net::remote::quoted(e),
     })
 }
 

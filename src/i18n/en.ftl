@@ -1364,6 +1364,36 @@ verify-p12-format = keys/{ $name }.p12: written as { $format }
 verify-problem-list = { $first }; { $rest }
 verify-ssh-not-planned = { $file }: not the certificate planned
 verify-ssh-not-the-key = { $file }: not the key of keys/{ $name }.p12
+store-malformed-der = PKCS#12 DER: { $error }
+store-malformed-import = certificate to import: { $error }
+store-malformed-truncated-jks = truncated JKS data
+store-malformed-alias-too-long = alias too long
+store-malformed-too-short-jks = too short for a JKS key store
+store-malformed-not-jks = not a JKS key store (no FEEDFEED magic)
+store-malformed-jks-tag = unknown JKS entry tag { $tag }
+store-malformed-trailing-jks = trailing data after the JKS entries
+store-malformed-cert-too-large = certificate too large
+store-malformed-no-parameters = encryption without parameters
+store-malformed-iv = IV
+store-malformed-pbes2-salt = PBES2 salt: { $error }
+store-malformed-pbe-length = PBE key or IV length
+store-malformed-mac-key = MAC key
+store-malformed-safebag = SafeBag without a value
+store-malformed-bag-attribute = bag attribute without values
+store-malformed-certbag = certBag value
+store-malformed-encrypted-safe = encrypted safe without data
+remote-io = { $target }: { $what }: { $reason }
+remote-op-exec = exec
+remote-op-open-channel = open a session channel
+remote-op-send-stdin = send stdin
+remote-op-send-eof = send EOF
+remote-op-program-stdin = { $program }: stdin
+remote-op-program-wait = { $program }: wait
+remote-op-read = read { $path }
+remote-op-replace = replace { $path }
+remote-op-host-certificate-set = read the host certificate set
+remote-empty-command = empty command
+remote-no-parent = no parent
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

@@ -1354,6 +1354,36 @@ verify-p12-format = keys/{ $name }.p12: { $format } 形式で書き込まれて�
 verify-problem-list = { $first }。{ $rest }
 verify-ssh-not-planned = { $file }: 計画した証明書ではありません
 verify-ssh-not-the-key = { $file }: keys/{ $name }.p12 の鍵ではありません
+store-malformed-der = PKCS#12 の DER を解析できません: { $error }
+store-malformed-import = インポートする証明書を解析できません: { $error }
+store-malformed-truncated-jks = JKS のデータが途中で切れています
+store-malformed-alias-too-long = エイリアスが長すぎます
+store-malformed-too-short-jks = JKS キーストアとしては短すぎます
+store-malformed-not-jks = JKS キーストアではありません (FEEDFEED のマジック番号がありません)
+store-malformed-jks-tag = JKS エントリーのタグ { $tag } は不明です
+store-malformed-trailing-jks = JKS エントリーの後に余分なデータがあります
+store-malformed-cert-too-large = 証明書が大きすぎます
+store-malformed-no-parameters = 暗号化のパラメーターがありません
+store-malformed-iv = IV の長さが不正です
+store-malformed-pbes2-salt = PBES2 のソルトが不正です: { $error }
+store-malformed-pbe-length = PBE の鍵または IV の長さが不正です
+store-malformed-mac-key = MAC の鍵が不正です
+store-malformed-safebag = 値のない SafeBag があります
+store-malformed-bag-attribute = 値のないバッグ属性があります
+store-malformed-certbag = certBag の値が不正です
+store-malformed-encrypted-safe = データのない暗号化された SafeContents があります
+remote-io = { $target }: { $what }に失敗しました: { $reason }
+remote-op-exec = コマンドの実行
+remote-op-open-channel = セッションチャネルのオープン
+remote-op-send-stdin = 標準入力の送信
+remote-op-send-eof = 標準入力の EOF 送信
+remote-op-program-stdin = { $program } への標準入力の受け渡し
+remote-op-program-wait = { $program } の終了待ち
+remote-op-read = { $path } の読み取り
+remote-op-replace = { $path } の置き換え
+remote-op-host-certificate-set = ホストの証明書ファイル一式の読み取り
+remote-empty-command = コマンドが空です
+remote-no-parent = 親ディレクトリーがありません
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

@@ -62,7 +62,7 @@ pub enum StoreError {
     },
     /// Not a well-formed key store.
     #[error("{0}")]
-    Malformed(String),
+    Malformed(Malformed),
     /// Well-formed, but with a scheme this reader does not implement.
     #[error("unsupported {0}")]
     Unsupported(String),
@@ -84,14 +84,102 @@ impl StoreError {
                 .arg("max", MAX_ITERATIONS),
             StoreError::Unsupported(what) => Text::new("store-unsupported").arg("what", what),
             StoreError::KeyEntry(alias) => Text::new("store-key-entry").arg("alias", alias),
-            StoreError::Malformed(_) => Text::new("reason-verbatim").arg("reason", self),
+            StoreError::Malformed(m) => m.text(),
+        }
+    }
+}
+
+/// What is malformed in a key store, with the decoder's words where one spoke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Malformed {
+    /// The PKCS#12 DER does not decode (the `der` crate's words).
+    #[error("PKCS#12 DER: {0}")]
+    Der(String),
+    /// The certificate to put in the store does not parse (the X.509 parser's words).
+    #[error("certificate to import: {0}")]
+    ImportCertificate(String),
+    /// A JKS field runs past the end of the data.
+    #[error("truncated JKS data")]
+    TruncatedJks,
+    /// An alias longer than JKS can hold (65,535 bytes of modified UTF-8).
+    #[error("alias too long")]
+    AliasTooLong,
+    /// Fewer bytes than a JKS header and digest.
+    #[error("too short for a JKS key store")]
+    TooShortForJks,
+    /// No JKS magic number.
+    #[error("not a JKS key store (no FEEDFEED magic)")]
+    NotJks,
+    /// A JKS entry of a kind Java does not write.
+    #[error("unknown JKS entry tag {0}")]
+    UnknownJksTag(u32),
+    /// Bytes after the last JKS entry.
+    #[error("trailing data after the JKS entries")]
+    TrailingJks,
+    /// A certificate larger than JKS can hold.
+    #[error("certificate too large")]
+    CertificateTooLarge,
+    /// An encryption algorithm without its parameters.
+    #[error("encryption without parameters")]
+    EncryptionWithoutParameters,
+    /// An IV of the wrong size.
+    #[error("IV")]
+    Iv,
+    /// A PBES2 salt the encoder refuses (its words).
+    #[error("PBES2 salt: {0}")]
+    Pbes2Salt(String),
+    /// A PBE key or IV of the wrong length.
+    #[error("PBE key or IV length")]
+    PbeKeyOrIvLength,
+    /// A MAC key the HMAC refuses.
+    #[error("MAC key")]
+    MacKey,
+    /// A SafeBag without its value.
+    #[error("SafeBag without a value")]
+    SafeBagWithoutValue,
+    /// A bag attribute without values.
+    #[error("bag attribute without values")]
+    BagAttributeWithoutValues,
+    /// A certBag whose value is not one certificate.
+    #[error("certBag value")]
+    CertBagValue,
+    /// An encrypted safe without its encrypted data.
+    #[error("encrypted safe without data")]
+    EncryptedSafeWithoutData,
+}
+
+impl Malformed {
+    /// What is malformed as a catalogue message: rhv-pki's words in the reader's language,
+    /// the decoder's as they came. English: the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let t = Text::new;
+        match self {
+            Malformed::Der(e) => t("store-malformed-der").arg("error", e),
+            Malformed::ImportCertificate(e) => t("store-malformed-import").arg("error", e),
+            Malformed::TruncatedJks => t("store-malformed-truncated-jks"),
+            Malformed::AliasTooLong => t("store-malformed-alias-too-long"),
+            Malformed::TooShortForJks => t("store-malformed-too-short-jks"),
+            Malformed::NotJks => t("store-malformed-not-jks"),
+            Malformed::UnknownJksTag(tag) => t("store-malformed-jks-tag").arg("tag", tag),
+            Malformed::TrailingJks => t("store-malformed-trailing-jks"),
+            Malformed::CertificateTooLarge => t("store-malformed-cert-too-large"),
+            Malformed::EncryptionWithoutParameters => t("store-malformed-no-parameters"),
+            Malformed::Iv => t("store-malformed-iv"),
+            Malformed::Pbes2Salt(e) => t("store-malformed-pbes2-salt").arg("error", e),
+            Malformed::PbeKeyOrIvLength => t("store-malformed-pbe-length"),
+            Malformed::MacKey => t("store-malformed-mac-key"),
+            Malformed::SafeBagWithoutValue => t("store-malformed-safebag"),
+            Malformed::BagAttributeWithoutValues => t("store-malformed-bag-attribute"),
+            Malformed::CertBagValue => t("store-malformed-certbag"),
+            Malformed::EncryptedSafeWithoutData => t("store-malformed-encrypted-safe"),
         }
     }
 }
 
 impl From<der::Error> for StoreError {
     fn from(e: der::Error) -> Self {
-        StoreError::Malformed(format!("PKCS#12 DER: {e}"))
+        StoreError::Malformed(Malformed::Der(e.to_string()))
     }
 }
 
@@ -150,7 +238,7 @@ pub(crate) fn set_trusted_certificate(
 ) -> Result<Vec<u8>> {
     // Never store something the JVM cannot parse as a certificate.
     x509_parser::parse_x509_certificate(cert)
-        .map_err(|e| StoreError::Malformed(format!("certificate to import: {e}")))?;
+        .map_err(|e| StoreError::Malformed(Malformed::ImportCertificate(e.to_string())))?;
     match Kind::of(data) {
         Kind::Jks => Jks::parse(data, password)?.with_trusted(alias, cert, now, password),
         Kind::Pkcs12 => P12::parse(data, password)?.with_trusted(alias, cert, password),
@@ -209,7 +297,7 @@ struct Cursor<'a>(&'a [u8], usize);
 impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self.1.checked_add(n).filter(|e| *e <= self.0.len());
-        let end = end.ok_or_else(|| StoreError::Malformed("truncated JKS data".into()))?;
+        let end = end.ok_or_else(|| StoreError::Malformed(Malformed::TruncatedJks))?;
         let s = &self.0[self.1..end];
         self.1 = end;
         Ok(s)
@@ -256,7 +344,7 @@ fn java_utf(s: &str) -> Result<Vec<u8>> {
             }
         }
     }
-    let n = u16::try_from(b.len()).map_err(|_| StoreError::Malformed("alias too long".into()))?;
+    let n = u16::try_from(b.len()).map_err(|_| StoreError::Malformed(Malformed::AliasTooLong))?;
     let mut out = n.to_be_bytes().to_vec();
     out.extend_from_slice(&b);
     Ok(out)
@@ -265,16 +353,12 @@ fn java_utf(s: &str) -> Result<Vec<u8>> {
 impl<'a> Jks<'a> {
     fn parse(data: &'a [u8], password: &str) -> Result<Self> {
         if data.len() < 32 {
-            return Err(StoreError::Malformed(
-                "too short for a JKS key store".into(),
-            ));
+            return Err(StoreError::Malformed(Malformed::TooShortForJks));
         }
         let (body, digest) = data.split_at(data.len() - 20);
         let mut r = Cursor(body, 0);
         if r.u32()?.to_be_bytes() != JKS_MAGIC {
-            return Err(StoreError::Malformed(
-                "not a JKS key store (no FEEDFEED magic)".into(),
-            ));
+            return Err(StoreError::Malformed(Malformed::NotJks));
         }
         let version = r.u32()?;
         if version != 1 && version != 2 {
@@ -309,7 +393,7 @@ impl<'a> Jks<'a> {
                     }
                 }
                 JKS_TRUSTED => certs.push(cert(&mut r)?),
-                t => return Err(StoreError::Malformed(format!("unknown JKS entry tag {t}"))),
+                t => return Err(StoreError::Malformed(Malformed::UnknownJksTag(t))),
             }
             entries.push(JksEntry {
                 raw: &body[start..r.1],
@@ -319,9 +403,7 @@ impl<'a> Jks<'a> {
             });
         }
         if r.1 != body.len() {
-            return Err(StoreError::Malformed(
-                "trailing data after the JKS entries".into(),
-            ));
+            return Err(StoreError::Malformed(Malformed::TrailingJks));
         }
         if jks_digest(password, body) != digest {
             return Err(StoreError::Integrity);
@@ -350,7 +432,7 @@ impl<'a> Jks<'a> {
             new.extend_from_slice(&java_utf("X.509")?);
         }
         let n = u32::try_from(cert.len())
-            .map_err(|_| StoreError::Malformed("certificate too large".into()))?;
+            .map_err(|_| StoreError::Malformed(Malformed::CertificateTooLarge))?;
         new.extend_from_slice(&n.to_be_bytes());
         new.extend_from_slice(cert);
 
@@ -458,7 +540,7 @@ impl Protection {
         let params = alg
             .parameters
             .as_ref()
-            .ok_or_else(|| StoreError::Malformed("encryption without parameters".into()))?
+            .ok_or_else(|| StoreError::Malformed(Malformed::EncryptionWithoutParameters))?
             .to_der()?;
         if alg.oid == OID_PBES2 {
             let p = pkcs5::pbes2::Parameters::from_der(&params)?;
@@ -532,7 +614,7 @@ impl Protection {
                 let salt = random(k.salt.as_ref().len())?;
                 let iv: [u8; 16] = random(16)?
                     .try_into()
-                    .map_err(|_| StoreError::Malformed("IV".into()))?;
+                    .map_err(|_| StoreError::Malformed(Malformed::Iv))?;
                 let encryption = match p.encryption {
                     E::Aes128Cbc { .. } => E::Aes128Cbc { iv },
                     E::Aes192Cbc { .. } => E::Aes192Cbc { iv },
@@ -541,8 +623,9 @@ impl Protection {
                 };
                 let fresh = pkcs5::pbes2::Parameters {
                     kdf: Kdf::Pbkdf2(Pbkdf2Params {
-                        salt: pkcs5::pbes2::Salt::new(&salt)
-                            .map_err(|e| StoreError::Malformed(format!("PBES2 salt: {e}")))?,
+                        salt: pkcs5::pbes2::Salt::new(&salt).map_err(|e| {
+                            StoreError::Malformed(Malformed::Pbes2Salt(e.to_string()))
+                        })?,
                         ..*k
                     }),
                     encryption,
@@ -599,7 +682,7 @@ fn pbe(
         data: &[u8],
         encrypt: bool,
     ) -> Result<Vec<u8>> {
-        let bad = |_| StoreError::Malformed("PBE key or IV length".into());
+        let bad = |_| StoreError::Malformed(Malformed::PbeKeyOrIvLength);
         if encrypt {
             let c = cbc::Encryptor::<C>::new_from_slices(key, iv).map_err(bad)?;
             Ok(c.encrypt_padded_vec::<Pkcs7>(data))
@@ -642,7 +725,7 @@ fn mac(
             let n = <$d as sha2::digest::OutputSizeUser>::output_size();
             let key = kdf::derive_key_utf8::<$d>(password, salt, Pkcs12KeyType::Mac, it, n)?;
             let mut m = <hmac::Hmac<$d> as hmac::KeyInit>::new_from_slice(&key)
-                .map_err(|_| StoreError::Malformed("MAC key".into()))?;
+                .map_err(|_| StoreError::Malformed(Malformed::MacKey))?;
             m.update(data);
             Ok(m.finalize().into_bytes().to_vec())
         }};
@@ -670,7 +753,7 @@ impl Bag {
     fn parse(raw: &[u8]) -> Result<Self> {
         let parts = items(raw, Tag::Sequence)?;
         let (Some(id), Some(value)) = (parts.first(), parts.get(1)) else {
-            return Err(StoreError::Malformed("SafeBag without a value".into()));
+            return Err(StoreError::Malformed(Malformed::SafeBagWithoutValue));
         };
         let id = ObjectIdentifier::from_der(id)?;
         let (mut friendly, mut has_key_id, mut java_trusted) = (None, false, false);
@@ -678,7 +761,7 @@ impl Bag {
             for a in items(attrs, Tag::Set)? {
                 let kv = items(a, Tag::Sequence)?;
                 let (Some(k), Some(vs)) = (kv.first(), kv.get(1)) else {
-                    return Err(StoreError::Malformed("bag attribute without values".into()));
+                    return Err(StoreError::Malformed(Malformed::BagAttributeWithoutValues));
                 };
                 match ObjectIdentifier::from_der(k)? {
                     o if o == OID_FRIENDLY_NAME => {
@@ -701,7 +784,7 @@ impl Bag {
                 },
             )?;
             let [inner] = inner.as_slice() else {
-                return Err(StoreError::Malformed("certBag value".into()));
+                return Err(StoreError::Malformed(Malformed::CertBagValue));
             };
             let cb = CertBag::from_der(inner)?;
             (cb.cert_id == OID_X509_CERT).then(|| cb.cert_value.as_bytes().to_vec())
@@ -980,7 +1063,7 @@ impl P12 {
                 }
                 .to_der()?
             }
-            (_, None) => return Err(StoreError::Malformed("encrypted safe without data".into())),
+            (_, None) => return Err(StoreError::Malformed(Malformed::EncryptedSafeWithoutData)),
         };
         let safes: Vec<&[u8]> = self
             .safes
@@ -1039,6 +1122,98 @@ mod tests {
 
     fn aliases(e: &[Entry]) -> Vec<(&str, bool)> {
         e.iter().map(|e| (e.alias.as_str(), e.trusted)).collect()
+    }
+
+    #[test]
+    fn malformed_stores_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        // Real failures: a PKCS#12 that is no DER, JKS cut short, an unknown entry tag, a
+        // certificate to import that does not parse.
+        let der = read(b"\x30\x84garbage", "x").unwrap_err();
+        let StoreError::Malformed(Malformed::Der(der_words)) = der.clone() else {
+            panic!("{der:?}");
+        };
+        let mut jks = JKS_MAGIC.to_vec();
+        jks.extend(2u32.to_be_bytes());
+        jks.extend(1u32.to_be_bytes());
+        jks.extend(7u32.to_be_bytes());
+        jks.extend([0, 1, b'a']);
+        jks.extend([0u8; 8]);
+        jks.extend([0u8; 20]);
+        assert_eq!(
+            read(&jks, "x").unwrap_err(),
+            StoreError::Malformed(Malformed::UnknownJksTag(7))
+        );
+        assert_eq!(
+            read(&jks[..40], "x").unwrap_err(),
+            StoreError::Malformed(Malformed::TruncatedJks)
+        );
+        assert_eq!(
+            read(&JKS_MAGIC, "x").unwrap_err(),
+            StoreError::Malformed(Malformed::TooShortForJks)
+        );
+        let import =
+            set_trusted_certificate(&jks, "x", "cacert", b"not a certificate", 0).unwrap_err();
+        let StoreError::Malformed(Malformed::ImportCertificate(x509_words)) = import.clone() else {
+            panic!("{import:?}");
+        };
+        let all = [
+            (Malformed::Der(der_words.clone()), "PKCS#12 DER: "),
+            (
+                Malformed::ImportCertificate(x509_words.clone()),
+                "certificate to import: ",
+            ),
+            (Malformed::TruncatedJks, "truncated JKS data"),
+            (Malformed::AliasTooLong, "alias too long"),
+            (Malformed::TooShortForJks, "too short for a JKS key store"),
+            (Malformed::NotJks, "not a JKS key store (no FEEDFEED magic)"),
+            (Malformed::UnknownJksTag(7), "unknown JKS entry tag 7"),
+            (
+                Malformed::TrailingJks,
+                "trailing data after the JKS entries",
+            ),
+            (Malformed::CertificateTooLarge, "certificate too large"),
+            (
+                Malformed::EncryptionWithoutParameters,
+                "encryption without parameters",
+            ),
+            (Malformed::Iv, "IV"),
+            (
+                Malformed::Pbes2Salt("salt too short".into()),
+                "PBES2 salt: ",
+            ),
+            (Malformed::PbeKeyOrIvLength, "PBE key or IV length"),
+            (Malformed::MacKey, "MAC key"),
+            (Malformed::SafeBagWithoutValue, "SafeBag without a value"),
+            (
+                Malformed::BagAttributeWithoutValues,
+                "bag attribute without values",
+            ),
+            (Malformed::CertBagValue, "certBag value"),
+            (
+                Malformed::EncryptedSafeWithoutData,
+                "encrypted safe without data",
+            ),
+        ];
+        for (m, english) in all {
+            let e = StoreError::Malformed(m.clone());
+            // The English of before, byte for byte.
+            assert!(e.to_string().starts_with(english), "{e}");
+            assert_eq!(strict(&en, &e.text()), e.to_string(), "{e:?}");
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{e:?}: {j}");
+            // The decoder's words and the numbers stay as they came.
+            match &m {
+                Malformed::Der(w) | Malformed::ImportCertificate(w) | Malformed::Pbes2Salt(w) => {
+                    assert!(j.contains(w.as_str()), "{j}")
+                }
+                Malformed::UnknownJksTag(t) => assert!(j.contains(&t.to_string()), "{j}"),
+                // A lone acronym (IV) may stay; no English phrase of ours does.
+                _ => assert!(!english.contains(' ') || !j.contains(english), "{j}"),
+            }
+        }
     }
 
     #[test]
