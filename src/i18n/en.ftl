@@ -1394,6 +1394,10 @@ remote-op-replace = replace { $path }
 remote-op-host-certificate-set = read the host certificate set
 remote-empty-command = empty command
 remote-no-parent = no parent
+plan-unknown-cluster = unknown cluster(s): { $names }
+plan-unknown-host = unknown host(s): { $names }
+plan-zero-parallel = --max-parallel must be at least 1
+plan-ca-unusable = ca.pem: { $reason }
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

@@ -1384,6 +1384,10 @@ remote-op-replace = { $path } の置き換え
 remote-op-host-certificate-set = ホストの証明書ファイル一式の読み取り
 remote-empty-command = コマンドが空です
 remote-no-parent = 親ディレクトリーがありません
+plan-unknown-cluster = 不明なクラスター: { $names }
+plan-unknown-host = 不明なホスト: { $names }
+plan-zero-parallel = --max-parallel は 1 以上にしてください
+plan-ca-unusable = ca.pem をホスト証明書の判定に使えません: { $reason }
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
