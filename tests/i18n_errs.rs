@@ -313,3 +313,38 @@ fn a_ca_key_that_cannot_sign_is_said_in_japanese() {
         assert_eq!(std::fs::read(&cert).unwrap(), before);
     }
 }
+
+#[test]
+fn a_bad_ca_pem_is_said_in_japanese_by_hosts_enroll() {
+    // hosts enroll reads ca.pem (the Manager's CA) before it logs in: no Manager needed.
+    let tmp = common::scenario("4.5-modern");
+    let root = tmp.path().to_str().unwrap();
+    let pw = tmp.path().join("engine-password");
+    std::fs::write(&pw, "secret\n").unwrap();
+    let ca = common::pki(tmp.path()).join("ca.pem");
+    let ca_s = ca.to_str().unwrap().to_string();
+    let args = [
+        "hosts",
+        "enroll",
+        "--dry-run",
+        "--root",
+        root,
+        "--engine-url",
+        "https://engine.example.test/ovirt-engine",
+        "--password-file",
+        pw.to_str().unwrap(),
+    ];
+    std::fs::write(&ca, "garbage\n").unwrap();
+    let code = check(
+        &args,
+        &format!("{ca_s}: no certificate found (no PEM block and not DER)"),
+        &[&ca_s, "PEM", "DER"],
+    );
+    assert_eq!(code, 3);
+    std::fs::remove_file(&ca).unwrap();
+    check(
+        &args,
+        &format!("{ca_s}: cannot read: No such file or directory (os error 2)"),
+        &[&ca_s, "No such file or directory (os error 2)"],
+    );
+}
