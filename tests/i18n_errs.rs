@@ -5,6 +5,8 @@
 //! parser's words) as it came; the English line and the exit code are the same as before.
 
 mod common;
+#[path = "common/sshd.rs"]
+mod sshd;
 
 use common::i18n::{japanese, words};
 
@@ -347,4 +349,122 @@ fn a_bad_ca_pem_is_said_in_japanese_by_hosts_enroll() {
         &format!("{ca_s}: cannot read: No such file or directory (os error 2)"),
         &[&ca_s, "No such file or directory (os error 2)"],
     );
+}
+
+#[test]
+fn a_host_whose_files_cannot_be_read_over_ssh_is_said_in_japanese() {
+    // The host's `stat` prints a line rhv-pki cannot read: reading the host's certificate set
+    // fails. A `stat` shim first in the sessions' PATH stands in for a broken host.
+    let hosts = tempfile::tempdir().unwrap();
+    let shims = hosts.path().join("bin");
+    std::fs::create_dir_all(&shims).unwrap();
+    let stat = shims.join("stat");
+    std::fs::write(&stat, "#!/bin/sh\necho garbage\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&stat, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let d = sshd::Sshd::start_with(sshd::SshdOptions {
+        set_env: vec![(
+            "PATH".to_string(),
+            format!("{}:/usr/bin:/bin:/usr/sbin:/sbin", shims.display()),
+        )],
+        ..Default::default()
+    });
+    let manager = common::scenario("4.5-modern");
+    let host = "host1.example.test";
+    let made = std::process::Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make-test-host.sh"))
+        .arg(common::pki(manager.path()))
+        .arg(hosts.path().join(host))
+        .arg(host)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let kh = d.known_hosts();
+    let spec = format!("{host}=127.0.0.1:{}", d.port);
+    let prefix = format!("{}/{{host}}", hosts.path().display());
+    let args = |json: bool| {
+        let mut v: Vec<String> = [
+            "hosts",
+            "audit",
+            "--ssh",
+            "--root",
+            manager.path().to_str().unwrap(),
+            "--ssh-key",
+            d.client_key.to_str().unwrap(),
+            "--known-hosts",
+            kh.to_str().unwrap(),
+            "--host-prefix",
+            &prefix,
+            "--host",
+            &spec,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if json {
+            v.extend(["--format".to_string(), "json".to_string()]);
+        }
+        v
+    };
+    let a: Vec<String> = args(true);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let en = asked(Ask::C, &a);
+    let doc: serde_json::Value = serde_json::from_slice(&en.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&en.stderr)));
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "host-unreachable")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    // JSON stays English: the operation and what is wrong with the line, in our words.
+    let reason = f["reason"].as_str().unwrap();
+    let (target, line) = reason
+        .split_once(": read the host certificate set: bad stat line '")
+        .unwrap_or_else(|| panic!("{reason}"));
+    let line = line
+        .strip_suffix('\'')
+        .unwrap_or_else(|| panic!("{reason}"));
+    assert!(line.ends_with("garbage"), "{reason}");
+    let a: Vec<String> = args(false);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let ja = asked(ask, &a);
+        assert_eq!(ja.status.code(), en.status.code(), "{ask:?}");
+        let t = String::from_utf8_lossy(&ja.stdout).into_owned();
+        let row = t
+            .lines()
+            .find(|l| l.contains("host-unreachable"))
+            .unwrap_or_else(|| panic!("{ask:?}: {t}"));
+        // `stat` is the command's name.
+        said_in_japanese(row, reason, &[target, line, "host-unreachable", "stat"]);
+    }
+}
+
+#[test]
+fn a_bad_host_value_is_said_in_japanese() {
+    let tmp = common::scenario("4.5-modern");
+    let root = tmp.path().to_str().unwrap();
+    for (spec, english) in [
+        ("h=[::1", "unclosed [ (expected NAME[=ADDR[:PORT]])"),
+        ("=1.2.3.4", "bad host name (expected NAME[=ADDR[:PORT]])"),
+        ("h=a:xx", "bad port (expected NAME[=ADDR[:PORT]])"),
+        ("h=[::1]x", "garbage after ] (expected NAME[=ADDR[:PORT]])"),
+        (
+            "h=a:0",
+            "empty address or port 0 (expected NAME[=ADDR[:PORT]])",
+        ),
+    ] {
+        let shown = format!("--host '{spec}'");
+        let code = check(
+            &["hosts", "audit", "--ssh", "--root", root, "--host", spec],
+            &format!("{shown}: {english}"),
+            &[&shown, "NAME[=ADDR[:PORT]]"],
+        );
+        assert_eq!(code, 3);
+    }
 }

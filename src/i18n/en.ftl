@@ -1398,6 +1398,15 @@ plan-unknown-cluster = unknown cluster(s): { $names }
 plan-unknown-host = unknown host(s): { $names }
 plan-zero-parallel = --max-parallel must be at least 1
 plan-ca-unusable = ca.pem: { $reason }
+hostspec-bad-name = --host '{ $spec }': bad host name (expected NAME[=ADDR[:PORT]])
+hostspec-unclosed-bracket = --host '{ $spec }': unclosed [ (expected NAME[=ADDR[:PORT]])
+hostspec-bad-port = --host '{ $spec }': bad port (expected NAME[=ADDR[:PORT]])
+hostspec-after-bracket = --host '{ $spec }': garbage after ] (expected NAME[=ADDR[:PORT]])
+hostspec-empty-address = --host '{ $spec }': empty address or port 0 (expected NAME[=ADDR[:PORT]])
+hostfiles-unknown-file = unexpected output line for file #{ $index }
+hostfiles-base64 = bad base64: { $reason }
+hostfiles-stat-line = bad stat line '{ $line }'
+hostfiles-mode = bad mode in '{ $line }'
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

@@ -1388,6 +1388,15 @@ plan-unknown-cluster = 不明なクラスター: { $names }
 plan-unknown-host = 不明なホスト: { $names }
 plan-zero-parallel = --max-parallel は 1 以上にしてください
 plan-ca-unusable = ca.pem をホスト証明書の判定に使えません: { $reason }
+hostspec-bad-name = --host '{ $spec }': ホスト名が正しくありません (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostspec-unclosed-bracket = --host '{ $spec }': [ が閉じられていません (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostspec-bad-port = --host '{ $spec }': ポートが正しくありません (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostspec-after-bracket = --host '{ $spec }': ] の後に余分な文字があります (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostspec-empty-address = --host '{ $spec }': アドレスが空か、ポートが 0 です (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostfiles-unknown-file = ファイル #{ $index } の想定外の出力行があります
+hostfiles-base64 = base64 が正しくありません: { $reason }
+hostfiles-stat-line = stat の出力行 '{ $line }' が正しくありません
+hostfiles-mode = '{ $line }' のモードが正しくありません
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
