@@ -1407,6 +1407,13 @@ hostfiles-unknown-file = unexpected output line for file #{ $index }
 hostfiles-base64 = bad base64: { $reason }
 hostfiles-stat-line = bad stat line '{ $line }'
 hostfiles-mode = bad mode in '{ $line }'
+ssh-known-hosts-encode = cannot encode the host key: { $reason }
+engine-record = { $method } { $path }: { $error }
+engine-record-kind-host = host
+engine-record-kind-vm = vm
+engine-record-no-id = { $kind } without id
+engine-record-no-cluster-id = no id
+engine-record-event-id = event without numeric id
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

@@ -1397,6 +1397,13 @@ hostfiles-unknown-file = ファイル #{ $index } の想定外の出力行があ
 hostfiles-base64 = base64 が正しくありません: { $reason }
 hostfiles-stat-line = stat の出力行 '{ $line }' が正しくありません
 hostfiles-mode = '{ $line }' のモードが正しくありません
+ssh-known-hosts-encode = ホストキーをエンコードできません: { $reason }
+engine-record = { $method } { $path }: 応答のレコードを使えません: { $error }
+engine-record-kind-host = ホスト
+engine-record-kind-vm = 仮想マシン
+engine-record-no-id = id のない{ $kind }があります
+engine-record-no-cluster-id = id のないクラスターがあります
+engine-record-event-id = 数値の id のないイベントがあります
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

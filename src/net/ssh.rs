@@ -204,7 +204,9 @@ impl KeyRefusal {
                     .arg("path", path.display())
                     .arg_text("detail", crate::i18n::io_error(source))
             }
-            KeyRefusal::KnownHosts(e) => Text::new("reason-verbatim").arg("reason", e),
+            KeyRefusal::KnownHosts(KnownHostsError::Encode { reason }) => {
+                Text::new("ssh-known-hosts-encode").arg("reason", reason)
+            }
             KeyRefusal::Unknown { what, known_hosts } => Text::new("ssh-key-unknown")
                 .arg_text("what", what.text())
                 .arg("known_hosts", known_hosts.display()),
@@ -838,6 +840,9 @@ mod tests {
             KeyRefusal::KnownHosts(KnownHostsError::Io {
                 path: kh(),
                 source: std::io::Error::from_raw_os_error(13),
+            }),
+            KeyRefusal::KnownHosts(KnownHostsError::Encode {
+                reason: "encoding error".into(),
             }),
         ];
         for r in &all {
