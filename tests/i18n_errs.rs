@@ -136,6 +136,17 @@ fn a_malformed_truststore_is_said_in_japanese_by_resign() {
         ),
         &[&ts, "JKS", &conf],
     );
+    // A JKS version keytool never wrote: unsupported, in our words.
+    let mut v3 = jks_with_unknown_tag();
+    v3[4..8].copy_from_slice(&3u32.to_be_bytes());
+    std::fs::write(truststore(tmp.path()), &v3).unwrap();
+    check(
+        &["resign", "--all", "--dry-run", "--root", root],
+        &format!(
+            "{ts}: unsupported JKS version 3 (trust store password from {conf}); nothing was changed"
+        ),
+        &[&ts, "JKS", "3", &conf],
+    );
     // Not a store at all: the DER decoder's words as they came.
     std::fs::write(truststore(tmp.path()), b"\x30\x84garbage").unwrap();
     let en = asked(Ask::C, &["resign", "--all", "--dry-run", "--root", root]);

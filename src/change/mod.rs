@@ -1136,7 +1136,9 @@ pub(crate) mod text_tests {
             },
             Refusal::Truststore {
                 path: "/pki/.truststore".into(),
-                source: crate::pki::truststore::StoreError::Unsupported("PBE scheme 1.2.3".into()),
+                source: crate::pki::truststore::StoreError::Unsupported(
+                    crate::pki::truststore::Unsupported::EncryptionScheme("1.2.3".into()),
+                ),
                 password_from: None,
             },
             Refusal::TruststoreRewrite(TruststoreRewrite::Store(

@@ -1414,6 +1414,20 @@ engine-record-kind-vm = vm
 engine-record-no-id = { $kind } without id
 engine-record-no-cluster-id = no id
 engine-record-event-id = event without numeric id
+store-unsupported-jks-version = JKS version { $version }
+store-unsupported-cert-type = certificate type { $kind } in entry '{ $alias }'
+store-unsupported-pbes2-kdf-read = PBES2 key derivation (only PBKDF2 is read)
+store-unsupported-encryption-scheme = encryption scheme { $oid }
+store-unsupported-plain-safe = plain safe encryption
+store-unsupported-pbes2-kdf = PBES2 key derivation
+store-unsupported-pbes2-cipher = PBES2 cipher
+store-unsupported-pbes2 = PBES2: { $error }
+store-unsupported-no-randomness = no system randomness
+store-unsupported-mac-digest = MAC digest { $digest }
+store-unsupported-public-key-integrity = public-key integrity mode (authSafe not Data)
+store-unsupported-safe-content-type = safe content type { $oid }
+store-unsupported-not-a-cert = entry under alias '{ $alias }' (bag type { $bag }): not a certificate
+store-unsupported-no-safe = PKCS#12 store without any safe
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

@@ -1404,6 +1404,20 @@ engine-record-kind-vm = 仮想マシン
 engine-record-no-id = id のない{ $kind }があります
 engine-record-no-cluster-id = id のないクラスターがあります
 engine-record-event-id = 数値の id のないイベントがあります
+store-unsupported-jks-version = JKS バージョン { $version }
+store-unsupported-cert-type = エントリー '{ $alias }' の証明書タイプ { $kind }
+store-unsupported-pbes2-kdf-read = PBES2 の鍵導出 (読み取れるのは PBKDF2 のみ)
+store-unsupported-encryption-scheme = 暗号化方式 { $oid }
+store-unsupported-plain-safe = 暗号化されていない SafeContents の暗号化
+store-unsupported-pbes2-kdf = PBES2 の鍵導出
+store-unsupported-pbes2-cipher = PBES2 の暗号
+store-unsupported-pbes2 = PBES2 のパラメーター: { $error }
+store-unsupported-no-randomness = システムの乱数 (取得できません)
+store-unsupported-mac-digest = MAC のダイジェスト { $digest }
+store-unsupported-public-key-integrity = 公開鍵による整合性モード (authSafe が Data ではありません)
+store-unsupported-safe-content-type = SafeContents のコンテンツタイプ { $oid }
+store-unsupported-not-a-cert = エイリアス '{ $alias }' のエントリー (バッグタイプ { $bag }): 証明書ではありません
+store-unsupported-no-safe = SafeContents のない PKCS#12 ストア
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices

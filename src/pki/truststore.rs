@@ -65,7 +65,7 @@ pub enum StoreError {
     Malformed(Malformed),
     /// Well-formed, but with a scheme this reader does not implement.
     #[error("unsupported {0}")]
-    Unsupported(String),
+    Unsupported(Unsupported),
     /// The alias to refresh holds a private key (keytool would delete it): refused.
     #[error("alias '{0}' holds a private key entry, not a trusted certificate; not replaced")]
     KeyEntry(String),
@@ -82,9 +82,101 @@ impl StoreError {
                 .arg("what", what)
                 .arg("count", count)
                 .arg("max", MAX_ITERATIONS),
-            StoreError::Unsupported(what) => Text::new("store-unsupported").arg("what", what),
+            StoreError::Unsupported(what) => {
+                Text::new("store-unsupported").arg_text("what", what.text())
+            }
             StoreError::KeyEntry(alias) => Text::new("store-key-entry").arg("alias", alias),
             StoreError::Malformed(m) => m.text(),
+        }
+    }
+}
+
+/// What a well-formed key store uses that this reader or writer does not implement.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unsupported {
+    /// A JKS version other than 1 and 2.
+    #[error("JKS version {0}")]
+    JksVersion(u32),
+    /// A JKS certificate of another type than X.509.
+    #[error("certificate type {kind} in entry '{alias}'")]
+    CertificateType {
+        /// The type named.
+        kind: String,
+        /// The entry's alias.
+        alias: String,
+    },
+    /// A PBES2 key derivation other than PBKDF2 (reading).
+    #[error("PBES2 key derivation (only PBKDF2 is read)")]
+    Pbes2KdfRead,
+    /// An encryption scheme not implemented (its OID).
+    #[error("encryption scheme {0}")]
+    EncryptionScheme(String),
+    /// A safe to re-encrypt that was not encrypted.
+    #[error("plain safe encryption")]
+    PlainSafe,
+    /// A PBES2 key derivation other than PBKDF2 (writing).
+    #[error("PBES2 key derivation")]
+    Pbes2KdfWrite,
+    /// A PBES2 cipher not implemented.
+    #[error("PBES2 cipher")]
+    Pbes2Cipher,
+    /// PBES2 parameters the encoder refuses (its words).
+    #[error("PBES2: {0}")]
+    Pbes2(String),
+    /// No random bytes from the system.
+    #[error("no system randomness")]
+    NoRandomness,
+    /// A MAC digest not implemented (its name or OID).
+    #[error("MAC digest {0}")]
+    MacDigest(String),
+    /// Public-key integrity mode.
+    #[error("public-key integrity mode (authSafe not Data)")]
+    PublicKeyIntegrity,
+    /// A safe content type not implemented (its OID).
+    #[error("safe content type {0}")]
+    SafeContentType(String),
+    /// The alias names an entry that is not a certificate.
+    #[error("entry under alias '{alias}' (bag type {bag}): not a certificate")]
+    NotACertificate {
+        /// The alias.
+        alias: String,
+        /// The bag type's OID.
+        bag: String,
+    },
+    /// A PKCS#12 store without any safe to put the certificate in.
+    #[error("PKCS#12 store without any safe")]
+    NoSafe,
+}
+
+impl Unsupported {
+    /// What is unsupported as a catalogue message (names, OIDs and the encoder's words as
+    /// they came); English: the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let t = Text::new;
+        match self {
+            Unsupported::JksVersion(v) => t("store-unsupported-jks-version").arg("version", v),
+            Unsupported::CertificateType { kind, alias } => t("store-unsupported-cert-type")
+                .arg("kind", kind)
+                .arg("alias", alias),
+            Unsupported::Pbes2KdfRead => t("store-unsupported-pbes2-kdf-read"),
+            Unsupported::EncryptionScheme(oid) => {
+                t("store-unsupported-encryption-scheme").arg("oid", oid)
+            }
+            Unsupported::PlainSafe => t("store-unsupported-plain-safe"),
+            Unsupported::Pbes2KdfWrite => t("store-unsupported-pbes2-kdf"),
+            Unsupported::Pbes2Cipher => t("store-unsupported-pbes2-cipher"),
+            Unsupported::Pbes2(e) => t("store-unsupported-pbes2").arg("error", e),
+            Unsupported::NoRandomness => t("store-unsupported-no-randomness"),
+            Unsupported::MacDigest(d) => t("store-unsupported-mac-digest").arg("digest", d),
+            Unsupported::PublicKeyIntegrity => t("store-unsupported-public-key-integrity"),
+            Unsupported::SafeContentType(oid) => {
+                t("store-unsupported-safe-content-type").arg("oid", oid)
+            }
+            Unsupported::NotACertificate { alias, bag } => t("store-unsupported-not-a-cert")
+                .arg("alias", alias)
+                .arg("bag", bag),
+            Unsupported::NoSafe => t("store-unsupported-no-safe"),
         }
     }
 }
@@ -362,7 +454,7 @@ impl<'a> Jks<'a> {
         }
         let version = r.u32()?;
         if version != 1 && version != 2 {
-            return Err(StoreError::Unsupported(format!("JKS version {version}")));
+            return Err(StoreError::Unsupported(Unsupported::JksVersion(version)));
         }
         let count = r.u32()?;
         let mut entries = Vec::new();
@@ -376,9 +468,10 @@ impl<'a> Jks<'a> {
                 if version == 2 {
                     let t = r.utf()?;
                     if t != "X.509" {
-                        return Err(StoreError::Unsupported(format!(
-                            "certificate type {t} in entry '{alias}'"
-                        )));
+                        return Err(StoreError::Unsupported(Unsupported::CertificateType {
+                            kind: t,
+                            alias: alias.clone(),
+                        }));
                     }
                 }
                 let n = r.u32()? as usize;
@@ -553,11 +646,7 @@ impl Protection {
                         });
                     }
                 }
-                _ => {
-                    return Err(StoreError::Unsupported(
-                        "PBES2 key derivation (only PBKDF2 is read)".into(),
-                    ))
-                }
+                _ => return Err(StoreError::Unsupported(Unsupported::Pbes2KdfRead)),
             }
             return Ok(Protection::Pbes2(p));
         }
@@ -581,9 +670,8 @@ impl Protection {
                 iterations,
             });
         }
-        Err(StoreError::Unsupported(format!(
-            "encryption scheme {}",
-            alg.oid
+        Err(StoreError::Unsupported(Unsupported::EncryptionScheme(
+            alg.oid.to_string(),
         )))
     }
 
@@ -605,11 +693,11 @@ impl Protection {
     /// algorithm identifier to store beside it.
     fn encrypt(&self, data: &[u8], password: &str) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
         match self {
-            Protection::None => Err(StoreError::Unsupported("plain safe encryption".into())),
+            Protection::None => Err(StoreError::Unsupported(Unsupported::PlainSafe)),
             Protection::Pbes2(p) => {
                 use pkcs5::pbes2::{EncryptionScheme as E, Kdf, Pbkdf2Params};
                 let Kdf::Pbkdf2(k) = &p.kdf else {
-                    return Err(StoreError::Unsupported("PBES2 key derivation".into()));
+                    return Err(StoreError::Unsupported(Unsupported::Pbes2KdfWrite));
                 };
                 let salt = random(k.salt.as_ref().len())?;
                 let iv: [u8; 16] = random(16)?
@@ -619,7 +707,7 @@ impl Protection {
                     E::Aes128Cbc { .. } => E::Aes128Cbc { iv },
                     E::Aes192Cbc { .. } => E::Aes192Cbc { iv },
                     E::Aes256Cbc { .. } => E::Aes256Cbc { iv },
-                    _ => return Err(StoreError::Unsupported("PBES2 cipher".into())),
+                    _ => return Err(StoreError::Unsupported(Unsupported::Pbes2Cipher)),
                 };
                 let fresh = pkcs5::pbes2::Parameters {
                     kdf: Kdf::Pbkdf2(Pbkdf2Params {
@@ -632,7 +720,7 @@ impl Protection {
                 };
                 let ct = fresh
                     .encrypt(password.as_bytes(), data)
-                    .map_err(|e| StoreError::Unsupported(format!("PBES2: {e}")))?;
+                    .map_err(|e| StoreError::Unsupported(Unsupported::Pbes2(e.to_string())))?;
                 let alg = AlgorithmIdentifierOwned {
                     oid: OID_PBES2,
                     parameters: Some(Any::from_der(&fresh.to_der()?)?),
@@ -663,7 +751,7 @@ impl Protection {
 fn random(n: usize) -> Result<Vec<u8>> {
     let mut b = vec![0u8; n];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut b)
-        .map_err(|_| StoreError::Unsupported("no system randomness".into()))?;
+        .map_err(|_| StoreError::Unsupported(Unsupported::NoRandomness))?;
     Ok(b)
 }
 
@@ -736,7 +824,9 @@ fn mac(
         d if d == OID_SHA256 => hmac_with!(sha2::Sha256),
         d if d == OID_SHA384 => hmac_with!(sha2::Sha384),
         d if d == OID_SHA512 => hmac_with!(sha2::Sha512),
-        d => Err(StoreError::Unsupported(format!("MAC digest {d}"))),
+        d => Err(StoreError::Unsupported(Unsupported::MacDigest(
+            d.to_string(),
+        ))),
     }
 }
 
@@ -882,9 +972,7 @@ impl P12 {
     fn parse(data: &[u8], password: &str) -> Result<Self> {
         let pfx = Pfx::from_der(data)?;
         if pfx.auth_safe.content_type != OID_DATA {
-            return Err(StoreError::Unsupported(
-                "public-key integrity mode (authSafe not Data)".into(),
-            ));
+            return Err(StoreError::Unsupported(Unsupported::PublicKeyIntegrity));
         }
         let auth = OctetString::from_der(&pfx.auth_safe.content.to_der()?)?;
         let auth = auth.as_bytes();
@@ -916,9 +1004,8 @@ impl P12 {
                     .unwrap_or_default();
                 pending.push((raw, p, Some(ed), ct));
             } else {
-                return Err(StoreError::Unsupported(format!(
-                    "safe content type {}",
-                    ci.content_type
+                return Err(StoreError::Unsupported(Unsupported::SafeContentType(
+                    ci.content_type.to_string(),
                 )));
             }
         }
@@ -1004,10 +1091,10 @@ impl P12 {
                 return Err(StoreError::KeyEntry(b.friendly.clone().unwrap_or_default()));
             }
             if named(b) && b.cert.is_none() {
-                return Err(StoreError::Unsupported(format!(
-                    "entry under alias '{alias}' (bag type {}): not a certificate",
-                    b.id
-                )));
+                return Err(StoreError::Unsupported(Unsupported::NotACertificate {
+                    alias: alias.to_string(),
+                    bag: b.id.to_string(),
+                }));
             }
         }
         // The safe to change: the one holding the alias, else the first one holding
@@ -1021,7 +1108,7 @@ impl P12 {
                     .iter()
                     .position(|s| s.bags.iter().any(|b| b.cert.is_some()))
             })
-            .ok_or_else(|| StoreError::Unsupported("PKCS#12 store without any safe".into()))?;
+            .ok_or_else(|| StoreError::Unsupported(Unsupported::NoSafe))?;
         let s = &self.safes[target];
         let mut bags: Vec<Vec<u8>> = Vec::new();
         let mut replaced = false;
@@ -1213,6 +1300,63 @@ mod tests {
                 // A lone acronym (IV) may stay; no English phrase of ours does.
                 _ => assert!(!english.contains(' ') || !j.contains(english), "{j}"),
             }
+        }
+    }
+
+    #[test]
+    fn unsupported_stores_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        // A real one: JKS version 3.
+        let mut jks = JKS_MAGIC.to_vec();
+        jks.extend(3u32.to_be_bytes());
+        jks.extend([0u8; 28]);
+        assert_eq!(
+            read(&jks, "x").unwrap_err(),
+            StoreError::Unsupported(Unsupported::JksVersion(3))
+        );
+        let all: Vec<(Unsupported, Vec<&str>)> = vec![
+            (Unsupported::JksVersion(3), vec!["JKS", "3"]),
+            (
+                Unsupported::CertificateType {
+                    kind: "PGP".into(),
+                    alias: "cacert".into(),
+                },
+                vec!["PGP", "'cacert'"],
+            ),
+            (Unsupported::Pbes2KdfRead, vec!["PBES2", "PBKDF2"]),
+            (Unsupported::EncryptionScheme("1.2.3".into()), vec!["1.2.3"]),
+            (Unsupported::PlainSafe, vec![]),
+            (Unsupported::Pbes2KdfWrite, vec!["PBES2"]),
+            (Unsupported::Pbes2Cipher, vec!["PBES2"]),
+            (Unsupported::Pbes2("bad salt".into()), vec!["bad salt"]),
+            (Unsupported::NoRandomness, vec![]),
+            (Unsupported::MacDigest("md5".into()), vec!["MAC", "md5"]),
+            (Unsupported::PublicKeyIntegrity, vec!["authSafe", "Data"]),
+            (
+                Unsupported::SafeContentType("1.2.840".into()),
+                vec!["1.2.840"],
+            ),
+            (
+                Unsupported::NotACertificate {
+                    alias: "cacert".into(),
+                    bag: "1.2.840.113549.1.12.10.1.2".into(),
+                },
+                vec!["'cacert'", "1.2.840.113549.1.12.10.1.2"],
+            ),
+            (Unsupported::NoSafe, vec!["PKCS#12"]),
+        ];
+        for (u, evidence) in all {
+            let e = StoreError::Unsupported(u.clone());
+            assert!(e.to_string().starts_with("unsupported "), "{e}");
+            assert_eq!(strict(&en, &e.text()), e.to_string(), "{e:?}");
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{e:?}: {j}");
+            for kept in evidence {
+                assert!(j.contains(kept), "{kept} lost: {j}");
+            }
+            assert!(!j.contains(&u.to_string()), "{j}");
         }
     }
 
