@@ -712,7 +712,7 @@ pub(crate) fn collect(t: &dyn Target) -> Result<HostState, RemoteError> {
     parse_collect(&specs, &out.stdout).map_err(|e| RemoteError::Io {
         target: t.name().to_string(),
         what: crate::net::remote::IoOp::HostCertificateSet,
-        reason: e.text(),
+        reason: Box::new(e.text()),
     })
 }
 
@@ -1464,7 +1464,7 @@ mod tests {
         let e = RemoteError::Io {
             target: "root@host1.example.test".into(),
             what: crate::net::remote::IoOp::HostCertificateSet,
-            reason: collect("S 0 garbage").text(),
+            reason: Box::new(collect("S 0 garbage").text()),
         };
         assert_eq!(
             e.to_string(),

@@ -67,8 +67,8 @@ pub enum RemoteError {
         /// The operation and path.
         what: IoOp,
         /// The error: the system's, the SSH library's or the command's words quoted, or
-        /// rhv-pki's own (a catalogue message).
-        reason: crate::i18n::Text,
+        /// rhv-pki's own (a catalogue message; boxed, so the error stays small).
+        reason: Box<crate::i18n::Text>,
     },
     /// The program could not be started at all (typically: not installed there).
     #[error("{target}: cannot run {program}: {reason}")]
@@ -236,7 +236,7 @@ impl RemoteError {
             } => Text::new("remote-io")
                 .arg("target", target)
                 .arg_text("what", what.text())
-                .arg_text("reason", reason.clone()),
+                .arg_text("reason", (**reason).clone()),
         }
     }
 }
@@ -366,7 +366,7 @@ impl Local {
         RemoteError::Io {
             target: self.name.clone(),
             what,
-            reason,
+            reason: Box::new(reason),
         }
     }
 }
@@ -531,7 +531,7 @@ mod tests {
         let io = |what: IoOp, reason: crate::i18n::Text| RemoteError::Io {
             target: "root@host1.example.test".into(),
             what,
-            reason,
+            reason: Box::new(reason),
         };
         let russh = "channel closed";
         let all = [

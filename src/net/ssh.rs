@@ -585,7 +585,7 @@ impl SshTarget {
         RemoteError::Io {
             target: self.name.clone(),
             what,
-            reason: quoted(reason),
+            reason: Box::new(quoted(reason)),
         }
     }
 
@@ -735,7 +735,7 @@ impl Target for SshTarget {
             return Err(RemoteError::Io {
                 target: self.name.clone(),
                 what: IoOp::Exec,
-                reason: crate::i18n::Text::new("remote-empty-command"),
+                reason: Box::new(crate::i18n::Text::new("remote-empty-command")),
             });
         }
         self.run_line(&shell_line(argv), stdin)

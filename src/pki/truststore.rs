@@ -389,7 +389,7 @@ struct Cursor<'a>(&'a [u8], usize);
 impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self.1.checked_add(n).filter(|e| *e <= self.0.len());
-        let end = end.ok_or_else(|| StoreError::Malformed(Malformed::TruncatedJks))?;
+        let end = end.ok_or(StoreError::Malformed(Malformed::TruncatedJks))?;
         let s = &self.0[self.1..end];
         self.1 = end;
         Ok(s)
@@ -633,7 +633,9 @@ impl Protection {
         let params = alg
             .parameters
             .as_ref()
-            .ok_or_else(|| StoreError::Malformed(Malformed::EncryptionWithoutParameters))?
+            .ok_or(StoreError::Malformed(
+                Malformed::EncryptionWithoutParameters,
+            ))?
             .to_der()?;
         if alg.oid == OID_PBES2 {
             let p = pkcs5::pbes2::Parameters::from_der(&params)?;
@@ -1108,7 +1110,7 @@ impl P12 {
                     .iter()
                     .position(|s| s.bags.iter().any(|b| b.cert.is_some()))
             })
-            .ok_or_else(|| StoreError::Unsupported(Unsupported::NoSafe))?;
+            .ok_or(StoreError::Unsupported(Unsupported::NoSafe))?;
         let s = &self.safes[target];
         let mut bags: Vec<Vec<u8>> = Vec::new();
         let mut replaced = false;
