@@ -485,10 +485,10 @@ fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
 }
 
 pub fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    let data =
-        rhv_pki::pki::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
-    let der = rhv_pki::pki::cert::first_certificate(path, &data)
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    // A usage error either way (exit 3); the file's problem in the reader's language.
+    let data = rhv_pki::pki::cert::read_limited(path).map_err(|e| CliError::Text(e.text()))?;
+    let der =
+        rhv_pki::pki::cert::first_certificate(path, &data).map_err(|e| CliError::Text(e.text()))?;
     Issuer::new("ca", &der).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
     Ok(der)
 }

@@ -303,7 +303,7 @@ fn hosts(r: &ReachArgs, pki_dir: &std::path::Path, now: i64) -> Result<Vec<HostS
     }
     r.hosts
         .iter()
-        .map(|s| HostSpec::parse(s, r.ssh_port).map_err(|e| CliError::Usage(e.to_string())))
+        .map(|s| HostSpec::parse(s, r.ssh_port).map_err(|e| CliError::Text(e.text())))
         .collect()
 }
 

@@ -168,7 +168,36 @@ impl EngineError {
                 .arg("method", method)
                 .arg("path", path)
                 .arg("secs", secs),
+            EngineError::Record {
+                method,
+                path,
+                source,
+            } => Text::new("engine-record")
+                .arg("method", method)
+                .arg("path", path)
+                .arg_text("error", source.text()),
             other => Text::new("reason-verbatim").arg("reason", other),
+        }
+    }
+}
+
+impl RecordError {
+    /// What the record lacks as a catalogue message; English: the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            RecordError::NoId { kind, .. } => Text::new("engine-record-no-id").arg_text(
+                "kind",
+                if *kind == "vm" {
+                    Text::new("engine-record-kind-vm")
+                } else if *kind == "host" {
+                    Text::new("engine-record-kind-host")
+                } else {
+                    Text::new("reason-verbatim").arg("reason", kind)
+                },
+            ),
+            RecordError::NoClusterId { .. } => Text::new("engine-record-no-cluster-id"),
+            RecordError::EventId { .. } => Text::new("engine-record-event-id"),
         }
     }
 }
@@ -1330,6 +1359,39 @@ fn event_from(e: &Value) -> Result<Event, RecordError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let records = [
+            RecordError::NoId {
+                kind: "host",
+                name: Some("h1".into()),
+            },
+            RecordError::NoId {
+                kind: "vm",
+                name: None,
+            },
+            RecordError::NoClusterId { name: None },
+            RecordError::EventId {
+                found: Some("x".into()),
+            },
+        ];
+        for r in records {
+            let e = EngineError::Record {
+                method: "GET".into(),
+                path: "hosts".into(),
+                source: r,
+            };
+            assert_eq!(strict(&en, &e.text()), e.to_string(), "{e:?}");
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{e:?}: {j}");
+            assert!(j.starts_with("GET hosts: "), "{j}");
+            assert!(!j.contains("without") && !j.contains("no id"), "{j}");
+        }
+    }
 
     #[test]
     fn engine_errors_keep_their_english_and_have_japanese() {
