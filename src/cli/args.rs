@@ -543,6 +543,12 @@ pub fn engine_config(
             retry_delay: Duration::from_millis(500),
             retry_max_delay: Duration::from_secs(10),
             now: wall_clock(),
+            on_retry: Some(std::sync::Arc::new(
+                |r: &rhv_pki::net::engine::Retrying<'_>| {
+                    let line = super::lang::with(|m| r.text().render(m));
+                    super::term::say(&format!("rhv-pki: {line}"));
+                },
+            )),
         },
         ca_path,
     ))

@@ -1486,3 +1486,7 @@ upgrade-drive-not-saved = cannot save the upgrade state: { $error }
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors
 ## (end of block net2)
+
+## block main: the Manager client's notice while it rides out an outage
+engine-retrying = the Manager has not answered { $request } for { $waited } s ({ $error }); trying again for up to { $limit } s in all
+## (end of block main)

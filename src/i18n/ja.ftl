@@ -1476,3 +1476,7 @@ upgrade-drive-not-saved = アップグレードの状態を保存できません
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors
 ## (end of block net2)
+
+## block main: 障害の間、Manager のクライアントが再試行していることの通知
+engine-retrying = Manager が { $request } に { $waited } 秒間応答していません({ $error })。最大 { $limit } 秒まで再試行します
+## (end of block main)
