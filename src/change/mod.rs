@@ -892,7 +892,7 @@ pub(crate) mod text_tests {
         vec![
             T::Io {
                 path: p(),
-                op: "rename",
+                op: txn::IoOp::Rename,
                 source: std::io::Error::from_raw_os_error(13),
             },
             T::LockTimeout {

@@ -1354,4 +1354,42 @@ upgrade-drive-not-saved = cannot save the upgrade state: { $error }
 ## (end of block hostsf)
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors
+txn-op-chmod = chmod
+txn-op-chown = chown
+txn-op-create = create
+txn-op-create-backup = create backup
+txn-op-create-backup-copy = create backup copy
+txn-op-create-backup-dir = create backup dir
+txn-op-create-backup-root = create backup root
+txn-op-create-directory = create directory
+txn-op-create-journal = create journal
+txn-op-create-lock-directory = create lock directory
+txn-op-create-temporary-file = create temporary file
+txn-op-flock = flock
+txn-op-fsync = fsync
+txn-op-fsync-directory = fsync directory
+txn-op-open = open
+txn-op-open-directory = open directory
+txn-op-open-for-locking = open for locking
+txn-op-open-journal = open journal
+txn-op-open-lock-directory = open lock directory
+txn-op-read = read
+txn-op-read-after-writing = read after writing
+txn-op-read-backup-copy = read backup copy
+txn-op-read-directory = read directory
+txn-op-read-for-backup = read for backup
+txn-op-read-link = read link
+txn-op-remove = remove
+txn-op-remove-lock-directory = remove lock directory
+txn-op-rename = rename
+txn-op-resolve = resolve
+txn-op-resolve-link = resolve link
+txn-op-set-times = set times
+txn-op-stat = stat
+txn-op-stat-after-writing = stat after writing
+txn-op-symlink = symlink
+txn-op-syncfs = syncfs
+txn-op-write = write
+txn-op-write-backup-copy = write backup copy
+txn-op-write-journal = write journal
 ## (end of block net2)

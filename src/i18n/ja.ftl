@@ -1344,4 +1344,42 @@ upgrade-drive-not-saved = アップグレードの状態を保存できません
 ## (end of block hostsf)
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors
+txn-op-chmod = モードを変更できません (chmod)
+txn-op-chown = 所有者を変更できません (chown)
+txn-op-create = 作成できません
+txn-op-create-backup = バックアップを作成できません
+txn-op-create-backup-copy = バックアップのコピーを作成できません
+txn-op-create-backup-dir = バックアップのディレクトリーを作成できません
+txn-op-create-backup-root = バックアップの保存先ディレクトリーを作成できません
+txn-op-create-directory = ディレクトリーを作成できません
+txn-op-create-journal = ジャーナルを作成できません
+txn-op-create-lock-directory = ロック用ディレクトリーを作成できません
+txn-op-create-temporary-file = 一時ファイルを作成できません
+txn-op-flock = ロックできません (flock)
+txn-op-fsync = ディスクに書き出せません (fsync)
+txn-op-fsync-directory = ディレクトリーをディスクに書き出せません (fsync)
+txn-op-open = 開けません
+txn-op-open-directory = ディレクトリーを開けません
+txn-op-open-for-locking = ロックのために開けません
+txn-op-open-journal = ジャーナルを開けません
+txn-op-open-lock-directory = ロック用ディレクトリーを開けません
+txn-op-read = 読み取れません
+txn-op-read-after-writing = 書き込み後に読み取れません
+txn-op-read-backup-copy = バックアップのコピーを読み取れません
+txn-op-read-directory = ディレクトリーを読み取れません
+txn-op-read-for-backup = バックアップのために読み取れません
+txn-op-read-link = シンボリックリンクを読み取れません
+txn-op-remove = 削除できません
+txn-op-remove-lock-directory = ロック用ディレクトリーを削除できません
+txn-op-rename = 名前を変更できません (rename)
+txn-op-resolve = パスを解決できません
+txn-op-resolve-link = シンボリックリンクを解決できません
+txn-op-set-times = タイムスタンプを設定できません
+txn-op-stat = 属性を取得できません (stat)
+txn-op-stat-after-writing = 書き込み後に属性を取得できません (stat)
+txn-op-symlink = シンボリックリンクを作成できません
+txn-op-syncfs = ファイルシステムをディスクに書き出せません (syncfs)
+txn-op-write = 書き込めません
+txn-op-write-backup-copy = バックアップのコピーを書き込めません
+txn-op-write-journal = ジャーナルに書き込めません
 ## (end of block net2)
