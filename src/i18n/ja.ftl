@@ -1393,7 +1393,10 @@ engine-handshake-dropped = TLS ハンドシェイク中に接続が切れまし�
 engine-reading-dropped = 応答の読み取り中に接続が切れました: { $error }
 engine-tls = { $endpoint }: TLS で接続できません: { $reason }
 engine-tls-pinned-ca = 信頼する CA 証明書を使用できません: { $reason }
-engine-tls-refused = サーバー証明書を受け入れません: { $cert }
+# $prefix is rustls' own English lead-in ("unexpected error: "): not shown in Japanese.
+engine-tls-refused = { $prefix ->
+       *[other] サーバー証明書を受け入れません: { $cert }
+    }
 engine-fault = { $method } { $path }: Manager がエラーを返しました (HTTP { $status }): { $reason }
 engine-fault-detail = { $method } { $path }: Manager がエラーを返しました (HTTP { $status }): { $reason } — { $detail }
 engine-decode = { $method } { $path }: { $reason }
