@@ -1425,4 +1425,6 @@ tls-cert-intermediate = { $reason }
 tls-cert-chain-signature = server chain has a signature that does not verify
 tls-cert-other-issuer = server certificate is issued by '{ $issuer }', not by the pinned CA '{ $pinned }'
 engine-request = { $error }
+change-stale-serial-unreadable = serial.txt: { $reason }
+change-stale-serial-moved = serial.txt is { $found } but the plan issues { $planned }
 ## (end of block net2)

@@ -1418,4 +1418,6 @@ tls-cert-intermediate = 中間証明書を発行者として使用できませ�
 tls-cert-chain-signature = サーバーの証明書チェーンに検証できない署名があります
 tls-cert-other-issuer = サーバー証明書の発行者は '{ $issuer }' で、信頼する CA '{ $pinned }' ではありません
 engine-request = リクエストを組み立てられません: { $error }
+change-stale-serial-unreadable = serial.txt の内容が不正です: { $reason }
+change-stale-serial-moved = serial.txt は { $found } ですが、計画では { $planned } を発行します
 ## (end of block net2)
