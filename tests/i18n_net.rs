@@ -194,7 +194,7 @@ fn a_host_name_the_certificate_does_not_carry_is_said_in_japanese() {
     let a = enroll_args(&sim, Some(&url), &[]);
     let en = check(&strs(&a), None, &[&endpoint, "'wrongname'"], 2);
     assert!(
-        en.ends_with(&format!("does not name 'wrongname' in its subjectAltName")),
+        en.ends_with("does not name 'wrongname' in its subjectAltName"),
         "{en}"
     );
     let cn = format!("(CN {})", sim.fqdn);

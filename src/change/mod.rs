@@ -1120,9 +1120,7 @@ pub(crate) mod text_tests {
             let j = strict(&ja, &stale.text());
             assert!(japanese(&j), "{stale:?}: {j}");
             assert_eq!(strict(&en, &stale.text()), stale.to_string());
-            for v in ["serial.txt"] {
-                assert!(j.contains(v), "{j}");
-            }
+            assert!(j.contains("serial.txt"), "{j}");
             if let Stale::Serial { found, planned } = &stale {
                 assert!(j.contains(&sign::serial_text(*found)), "{j}");
                 assert!(j.contains(&sign::serial_text(*planned)), "{j}");
