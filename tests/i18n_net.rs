@@ -91,9 +91,6 @@ fn check(args: &[&str], english: Option<&str>, evidence: &[&str], code: i32) -> 
             .cloned()
             .collect();
         assert!(left.is_empty(), "{ask:?}: {left:?} left in {line}");
-        if std::env::var_os("SHOW").is_some() {
-            eprintln!("{en_line}\n{line}");
-        }
     }
     en_line
 }
