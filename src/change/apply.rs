@@ -278,11 +278,8 @@ impl Index {
 
     /// serial.txt must still say what the plan expected.
     fn expect(&self, serial: u128) -> Result<()> {
-        let found = conf::parse_serial(&self.serial_now).map_err(|reason| {
-            ChangeError::Stale(Stale::SerialUnreadable {
-                reason: reason.to_string(),
-            })
-        })?;
+        let found = conf::parse_serial(&self.serial_now)
+            .map_err(|reason| ChangeError::Stale(Stale::SerialUnreadable { reason }))?;
         if found != serial {
             return Err(ChangeError::Stale(Stale::Serial {
                 found,

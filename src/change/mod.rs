@@ -285,7 +285,7 @@ impl ChangeError {
             ChangeError::Refused(r) => r.text(),
             ChangeError::Read(e) => e.text(),
             ChangeError::Txn(e) => e.text(),
-            ChangeError::Stale(what) => t("change-stale").arg("what", what),
+            ChangeError::Stale(what) => t("change-stale").arg_text("what", what.text()),
             ChangeError::Verify { backup, reason } => t("change-verify-failed")
                 .arg("backup", backup)
                 .arg_text("reason", reason.text()),
@@ -514,8 +514,8 @@ pub enum Stale {
     #[error("serial.txt: {reason}")]
     /// `serial.txt` cannot be read any more.
     SerialUnreadable {
-        /// The read or parse error.
-        reason: String,
+        /// The parse error.
+        reason: crate::pki::conf::SerialError,
     },
     #[error("serial.txt is {} but the plan issues {}", sign::serial_text(*.found), sign::serial_text(*.planned))]
     /// `serial.txt` moved since planning: something else issued a certificate.
@@ -525,6 +525,21 @@ pub enum Stale {
         /// The serial the plan would issue next.
         planned: u128,
     },
+}
+
+impl Stale {
+    /// What changed as a catalogue message: the file names and serials as they are, rhv-pki's
+    /// words in the reader's language. English: the `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        match self {
+            Stale::File(f) => Text::new("reason-verbatim").arg("reason", f),
+            Stale::SerialUnreadable { reason } => Text::new("change-stale-serial-unreadable")
+                .arg_text("reason", crate::pki::conf::serial_error_text(reason)),
+            Stale::Serial { found, planned } => Text::new("change-stale-serial-moved")
+                .arg("found", sign::serial_text(*found))
+                .arg("planned", sign::serial_text(*planned)),
+        }
+    }
 }
 
 /// What the post-write check found wrong (then everything is rolled back).
@@ -963,7 +978,7 @@ pub(crate) mod text_tests {
         vec![
             T::Io {
                 path: p(),
-                op: "rename",
+                op: txn::IoOp::Rename,
                 source: std::io::Error::from_raw_os_error(13),
             },
             T::LockTimeout {
@@ -1161,6 +1176,36 @@ pub(crate) mod text_tests {
         let mut errors: Vec<ChangeError> = every_refusal().into_iter().map(Into::into).collect();
         errors.extend(every_txn_error().into_iter().map(ChangeError::from));
         errors.push(ChangeError::Stale(Stale::File("certs/apache.cer".into())));
+        for stale in [
+            Stale::SerialUnreadable {
+                reason: crate::pki::conf::SerialError::NotHex { text: "zz".into() },
+            },
+            Stale::SerialUnreadable {
+                reason: crate::pki::conf::SerialError::Empty,
+            },
+            Stale::Serial {
+                found: 0x1012,
+                planned: 0x1010,
+            },
+        ] {
+            // Rendered on its own (the whole error line is checked below): rhv-pki's words in
+            // Japanese, the serials and the text read kept.
+            let j = strict(&ja, &stale.text());
+            assert!(japanese(&j), "{stale:?}: {j}");
+            assert_eq!(strict(&en, &stale.text()), stale.to_string());
+            assert!(j.contains("serial.txt"), "{j}");
+            if let Stale::Serial { found, planned } = &stale {
+                assert!(j.contains(&sign::serial_text(*found)), "{j}");
+                assert!(j.contains(&sign::serial_text(*planned)), "{j}");
+            }
+            if let Stale::SerialUnreadable {
+                reason: crate::pki::conf::SerialError::NotHex { text },
+            } = &stale
+            {
+                assert!(j.contains(&format!("'{text}'")), "{j}");
+            }
+            errors.push(ChangeError::Stale(stale));
+        }
         errors.push(ChangeError::RolledBack {
             backup: "/pki/backups/x".into(),
             reason: Box::new(Refusal::EngineKeyDue.into()),

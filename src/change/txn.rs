@@ -35,7 +35,7 @@ pub enum TxnError {
         /// The file or directory.
         path: PathBuf,
         /// The operation (`rename`, `fsync`, `read directory`…).
-        op: &'static str,
+        op: IoOp,
         #[source]
         /// The I/O error.
         source: std::io::Error,
@@ -148,7 +148,7 @@ impl TxnError {
         match self {
             TxnError::Io { path, op, source } => t("txn-io")
                 .arg("path", path.display())
-                .arg("op", op)
+                .arg_text("op", op.text())
                 .arg_text("error", crate::i18n::io_error(source)),
             TxnError::LockTimeout { path, waited_secs } => t("txn-lock-timeout")
                 .arg("path", path.display())
@@ -265,19 +265,113 @@ pub enum Mismatch {
     },
 }
 
+/// A file system operation named in [`TxnError::Io`]: its English label (the `Display`, as
+/// the change trail and logs have always had it) and its catalogue message.
+macro_rules! io_ops {
+    ($($v:ident => $label:literal, $key:literal;)*) => {
+        /// The operation that failed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum IoOp {
+            $(
+                #[doc = $label]
+                $v,
+            )*
+            /// An operation of a lower layer this list does not name (shown as it came).
+            Other(&'static str),
+        }
+
+        impl IoOp {
+            /// Every named operation (tests).
+            #[cfg(test)]
+            pub(crate) const ALL: &'static [IoOp] = &[$(IoOp::$v,)*];
+
+            /// The English label.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(IoOp::$v => $label,)*
+                    IoOp::Other(s) => s,
+                }
+            }
+
+            /// The operation a lower layer named by its English label.
+            pub fn from_label(s: &'static str) -> IoOp {
+                match s {
+                    $($label => IoOp::$v,)*
+                    other => IoOp::Other(other),
+                }
+            }
+
+            /// The label as a catalogue message.
+            pub fn text(self) -> crate::i18n::Text {
+                match self {
+                    $(IoOp::$v => crate::i18n::Text::new($key),)*
+                    IoOp::Other(s) => crate::i18n::Text::new("reason-verbatim").arg("reason", s),
+                }
+            }
+        }
+    };
+}
+
+io_ops! {
+    Chmod => "chmod", "txn-op-chmod";
+    Chown => "chown", "txn-op-chown";
+    Create => "create", "txn-op-create";
+    CreateBackup => "create backup", "txn-op-create-backup";
+    CreateBackupCopy => "create backup copy", "txn-op-create-backup-copy";
+    CreateBackupDir => "create backup dir", "txn-op-create-backup-dir";
+    CreateBackupRoot => "create backup root", "txn-op-create-backup-root";
+    CreateDirectory => "create directory", "txn-op-create-directory";
+    CreateJournal => "create journal", "txn-op-create-journal";
+    CreateLockDirectory => "create lock directory", "txn-op-create-lock-directory";
+    CreateTemporaryFile => "create temporary file", "txn-op-create-temporary-file";
+    Flock => "flock", "txn-op-flock";
+    Fsync => "fsync", "txn-op-fsync";
+    FsyncDirectory => "fsync directory", "txn-op-fsync-directory";
+    Open => "open", "txn-op-open";
+    OpenDirectory => "open directory", "txn-op-open-directory";
+    OpenForLocking => "open for locking", "txn-op-open-for-locking";
+    OpenJournal => "open journal", "txn-op-open-journal";
+    OpenLockDirectory => "open lock directory", "txn-op-open-lock-directory";
+    Read => "read", "txn-op-read";
+    ReadAfterWriting => "read after writing", "txn-op-read-after-writing";
+    ReadBackupCopy => "read backup copy", "txn-op-read-backup-copy";
+    ReadDirectory => "read directory", "txn-op-read-directory";
+    ReadForBackup => "read for backup", "txn-op-read-for-backup";
+    ReadLink => "read link", "txn-op-read-link";
+    Remove => "remove", "txn-op-remove";
+    RemoveLockDirectory => "remove lock directory", "txn-op-remove-lock-directory";
+    Rename => "rename", "txn-op-rename";
+    Resolve => "resolve", "txn-op-resolve";
+    ResolveLink => "resolve link", "txn-op-resolve-link";
+    SetTimes => "set times", "txn-op-set-times";
+    Stat => "stat", "txn-op-stat";
+    StatAfterWriting => "stat after writing", "txn-op-stat-after-writing";
+    Symlink => "symlink", "txn-op-symlink";
+    Syncfs => "syncfs", "txn-op-syncfs";
+    Write => "write", "txn-op-write";
+    WriteBackupCopy => "write backup copy", "txn-op-write-backup-copy";
+    WriteJournal => "write journal", "txn-op-write-journal";
+}
+
+impl std::fmt::Display for IoOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 type Result<T, E = TxnError> = std::result::Result<T, E>;
 
 impl From<sys::WriteError> for TxnError {
     fn from(e: sys::WriteError) -> TxnError {
         TxnError::Io {
             path: e.path,
-            op: e.op,
+            op: IoOp::from_label(e.op),
             source: e.source,
         }
     }
 }
 
-fn io<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(std::io::Error) -> TxnError + 'a {
+fn io<'a>(path: &'a Path, op: IoOp) -> impl FnOnce(std::io::Error) -> TxnError + 'a {
     move |source| TxnError::Io {
         path: path.to_path_buf(),
         op,
@@ -490,7 +584,7 @@ pub(crate) struct Meta {
 
 impl Meta {
     pub(crate) fn of(path: &Path) -> Result<Meta> {
-        let m = fs::symlink_metadata(path).map_err(io(path, "stat"))?;
+        let m = fs::symlink_metadata(path).map_err(io(path, IoOp::Stat))?;
         Ok(Meta {
             mode: m.mode() & 0o7777,
             uid: m.uid(),
@@ -583,7 +677,7 @@ pub(crate) struct WriteTarget {
 pub(crate) fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
     check_rel(rel)?;
     let path = root.join(rel);
-    let croot = fs::canonicalize(root).map_err(io(root, "resolve"))?;
+    let croot = fs::canonicalize(root).map_err(io(root, IoOp::Resolve))?;
     let refuse = |target: String, why: &'static str| TxnError::Link {
         path: path.clone(),
         target,
@@ -598,7 +692,7 @@ pub(crate) fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
     match fs::symlink_metadata(&path) {
         Ok(m) if m.file_type().is_symlink() => {
             let shown = fs::read_link(&path)
-                .map_err(io(&path, "read link"))?
+                .map_err(io(&path, IoOp::ReadLink))?
                 .to_string_lossy()
                 .into_owned();
             let real = match fs::canonicalize(&path) {
@@ -609,7 +703,7 @@ pub(crate) fn resolve_write(root: &Path, rel: &str) -> Result<WriteTarget> {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     return Err(refuse(shown, "does not exist (a dangling link)"))
                 }
-                Err(e) => return Err(io(&path, "resolve link")(e)),
+                Err(e) => return Err(io(&path, IoOp::ResolveLink)(e)),
             };
             let Some(real_rel) = inside(&real).filter(|r| !r.is_empty()) else {
                 return Err(refuse(shown, "leaves the PKI directory"));
@@ -661,11 +755,11 @@ fn check_on_disk(
         path: path.to_path_buf(),
         found,
     };
-    let m = fs::symlink_metadata(path).map_err(io(path, "stat after writing"))?;
+    let m = fs::symlink_metadata(path).map_err(io(path, IoOp::StatAfterWriting))?;
     if !m.file_type().is_file() {
         return Err(bad(Mismatch::NotRegular));
     }
-    let data = fs::read(path).map_err(io(path, "read after writing"))?;
+    let data = fs::read(path).map_err(io(path, IoOp::ReadAfterWriting))?;
     if sha256_hex(&data) != sha256 {
         return Err(bad(Mismatch::Content));
     }
@@ -714,7 +808,7 @@ fn try_flock(file: &File, path: &Path) -> Result<bool> {
         Err(std::fs::TryLockError::WouldBlock) => Ok(false),
         Err(std::fs::TryLockError::Error(e)) => Err(TxnError::Io {
             path: path.to_path_buf(),
-            op: "flock",
+            op: IoOp::Flock,
             source: e,
         }),
     }
@@ -758,7 +852,7 @@ fn repair_legacy_lock_dir(dir: &Path, pki_dir: &Path) -> Result<()> {
     // `stat private/` follows a symlinked private; `stat $LOCK` does not follow.
     let Ok(reference) = fs::metadata(pki_dir.join("private")) else {
         if fs::symlink_metadata(dir).is_err() {
-            fs::create_dir_all(dir).map_err(io(dir, "create lock directory"))?;
+            fs::create_dir_all(dir).map_err(io(dir, IoOp::CreateLockDirectory))?;
             let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
         }
         return Ok(());
@@ -766,18 +860,20 @@ fn repair_legacy_lock_dir(dir: &Path, pki_dir: &Path) -> Result<()> {
     let want = stat_key(&reference);
     match fs::symlink_metadata(dir) {
         Ok(m) if stat_key(&m) == want => return Ok(()),
-        Ok(m) if m.is_dir() => fs::remove_dir_all(dir).map_err(io(dir, "remove lock directory"))?,
-        Ok(_) => fs::remove_file(dir).map_err(io(dir, "remove lock directory"))?,
+        Ok(m) if m.is_dir() => {
+            fs::remove_dir_all(dir).map_err(io(dir, IoOp::RemoveLockDirectory))?
+        }
+        Ok(_) => fs::remove_file(dir).map_err(io(dir, IoOp::RemoveLockDirectory))?,
         Err(_) => {}
     }
     if let Some(parent) = dir.parent() {
-        fs::create_dir_all(parent).map_err(io(parent, "create directory"))?;
+        fs::create_dir_all(parent).map_err(io(parent, IoOp::CreateDirectory))?;
     }
     match fs::DirBuilder::new().mode(0o700).create(dir) {
         Ok(()) => {}
         // Made by a concurrent enrollment meanwhile: checked again after locking.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
-        Err(e) => return Err(io(dir, "create lock directory")(e)),
+        Err(e) => return Err(io(dir, IoOp::CreateLockDirectory)(e)),
     }
     set_meta_path(
         dir,
@@ -805,11 +901,11 @@ fn lock_legacy_dir(
     // One deadline for repairing, locking and finding the locked directory still in place.
     let polled = poll_until(clock, every, |_| -> Result<ControlFlow<File, ()>> {
         repair_legacy_lock_dir(dir, pki_dir)?;
-        let f = File::open(dir).map_err(io(dir, "open lock directory"))?;
+        let f = File::open(dir).map_err(io(dir, IoOp::OpenLockDirectory))?;
         if !try_flock(&f, dir)? {
             return Ok(ControlFlow::Continue(()));
         }
-        let held = f.metadata().map_err(io(dir, "stat"))?;
+        let held = f.metadata().map_err(io(dir, IoOp::Stat))?;
         let now_at_path = fs::symlink_metadata(dir).ok();
         let accepted = now_at_path.as_ref().is_some_and(|m| {
             m.dev() == held.dev()
@@ -844,7 +940,7 @@ pub(crate) fn take_locks(clock: &dyn Clock, cfg: &TxnConfig) -> Result<Vec<File>
         locks.push(lock_legacy_dir(clock, d, &cfg.pki_dir, cfg.lock_timeout)?);
     }
     for p in &cfg.lock_files {
-        let f = File::open(p).map_err(io(p, "open for locking"))?;
+        let f = File::open(p).map_err(io(p, IoOp::OpenForLocking))?;
         flock_wait(clock, &f, p, cfg.lock_timeout)?;
         locks.push(f);
     }
@@ -856,14 +952,14 @@ fn snapshot(tree: Tree, root: &Path, dst: &Path, out: &mut Vec<Entry>) -> Result
     fn walk(tree: Tree, root: &Path, rel: &Path, dst: &Path, out: &mut Vec<Entry>) -> Result<()> {
         let dir = root.join(rel);
         let mut names: Vec<_> = fs::read_dir(&dir)
-            .map_err(io(&dir, "read directory"))?
+            .map_err(io(&dir, IoOp::ReadDirectory))?
             .filter_map(|e| e.ok().map(|e| e.file_name()))
             .collect();
         names.sort();
         for n in names {
             let r = rel.join(&n);
             let p = root.join(&r);
-            let m = fs::symlink_metadata(&p).map_err(io(&p, "stat"))?;
+            let m = fs::symlink_metadata(&p).map_err(io(&p, IoOp::Stat))?;
             let rs = r.to_string_lossy().into_owned();
             let mut e = Entry {
                 tree,
@@ -881,18 +977,19 @@ fn snapshot(tree: Tree, root: &Path, dst: &Path, out: &mut Vec<Entry>) -> Result
                 e.kind = Kind::Symlink;
                 e.target = Some(
                     fs::read_link(&p)
-                        .map_err(io(&p, "read link"))?
+                        .map_err(io(&p, IoOp::ReadLink))?
                         .to_string_lossy()
                         .into_owned(),
                 );
                 out.push(e);
             } else if ft.is_dir() {
                 e.kind = Kind::Dir;
-                fs::create_dir_all(dst.join(&r)).map_err(io(&dst.join(&r), "create backup dir"))?;
+                fs::create_dir_all(dst.join(&r))
+                    .map_err(io(&dst.join(&r), IoOp::CreateBackupDir))?;
                 out.push(e);
                 walk(tree, root, &r, dst, out)?;
             } else if ft.is_file() {
-                let data = fs::read(&p).map_err(io(&p, "read for backup"))?;
+                let data = fs::read(&p).map_err(io(&p, IoOp::ReadForBackup))?;
                 e.sha256 = Some(sha256_hex(&data));
                 e.size = Some(data.len() as u64);
                 let d = dst.join(&r);
@@ -901,15 +998,15 @@ fn snapshot(tree: Tree, root: &Path, dst: &Path, out: &mut Vec<Entry>) -> Result
                     .create_new(true)
                     .mode(0o600)
                     .open(&d)
-                    .map_err(io(&d, "create backup copy"))?;
-                f.write_all(&data).map_err(io(&d, "write backup copy"))?;
+                    .map_err(io(&d, IoOp::CreateBackupCopy))?;
+                f.write_all(&data).map_err(io(&d, IoOp::WriteBackupCopy))?;
                 out.push(e);
             }
             // Sockets, fifos, devices: not PKI material; ignored.
         }
         Ok(())
     }
-    fs::create_dir_all(dst).map_err(io(dst, "create backup dir"))?;
+    fs::create_dir_all(dst).map_err(io(dst, IoOp::CreateBackupDir))?;
     walk(tree, root, Path::new(""), dst, out)
 }
 
@@ -965,7 +1062,8 @@ impl Txn {
         let locks = take_locks(&SYSTEM, &cfg)?;
         // Interrupted earlier runs are undone first, under the same locks.
         let recovered = recover_incomplete(&cfg)?;
-        fs::create_dir_all(&cfg.backup_root).map_err(io(&cfg.backup_root, "create backup root"))?;
+        fs::create_dir_all(&cfg.backup_root)
+            .map_err(io(&cfg.backup_root, IoOp::CreateBackupRoot))?;
         let _ = fs::set_permissions(&cfg.backup_root, fs::Permissions::from_mode(0o700));
         let ts = timestamp(cfg.now);
         let (id, dir) = {
@@ -983,7 +1081,7 @@ impl Txn {
                     Err(e) => {
                         return Err(TxnError::Io {
                             path: d,
-                            op: "create backup",
+                            op: IoOp::CreateBackup,
                             source: e,
                         })
                     }
@@ -1017,15 +1115,15 @@ impl Txn {
             })?;
         write_new(&mpath, &json)?;
         // One syncfs flushes the backup copies (instead of an fsync per file).
-        let d = File::open(&dir).map_err(io(&dir, "open"))?;
-        crate::sys::syncfs(&d).map_err(io(&dir, "syncfs"))?;
+        let d = File::open(&dir).map_err(io(&dir, IoOp::Open))?;
+        crate::sys::syncfs(&d).map_err(io(&dir, IoOp::Syncfs))?;
         let jpath = dir.join("journal");
         let journal = OpenOptions::new()
             .append(true)
             .create_new(true)
             .mode(0o600)
             .open(&jpath)
-            .map_err(io(&jpath, "create journal"))?;
+            .map_err(io(&jpath, IoOp::CreateJournal))?;
         fsync_dir(&dir)?;
         Ok(Txn {
             cfg,
@@ -1061,7 +1159,7 @@ impl Txn {
         self.journal
             .write_all(format!("{line}\n").as_bytes())
             .and_then(|_| self.journal.sync_data())
-            .map_err(io(&p, "write journal"))
+            .map_err(io(&p, IoOp::WriteJournal))
     }
 
     /// Counts a mutating step and fires the injected fault there: `Fail` returns an error
@@ -1130,7 +1228,7 @@ impl Txn {
         let link = match &target.via_link {
             Some(l) => {
                 let lp = root.join(l);
-                let t = fs::read_link(&lp).map_err(io(&lp, "read link"))?;
+                let t = fs::read_link(&lp).map_err(io(&lp, IoOp::ReadLink))?;
                 Some((lp, t))
             }
             None => None,
@@ -1195,7 +1293,7 @@ impl Txn {
     pub(crate) fn backup_copy(&mut self, tree: Tree, rel: &str) -> Result<String> {
         let real = resolve_write(self.root(tree)?, rel)?;
         let src = self.root(tree)?.join(&real.rel);
-        let data = fs::read(&src).map_err(io(&src, "read"))?;
+        let data = fs::read(&src).map_err(io(&src, IoOp::Read))?;
         let meta = Meta::of(&src)?;
         let dst = format!("{rel}.{}", self.ts);
         if self.root(tree)?.join(&dst).exists() {
@@ -1205,7 +1303,7 @@ impl Txn {
         // cp -a keeps the mtime too.
         if let Ok(m) = fs::metadata(&src) {
             let p = self.root(tree)?.join(&dst);
-            crate::sys::set_times(&p, m.mtime(), m.mtime_nsec()).map_err(io(&p, "set times"))?;
+            crate::sys::set_times(&p, m.mtime(), m.mtime_nsec()).map_err(io(&p, IoOp::SetTimes))?;
         }
         Ok(dst)
     }
@@ -1222,7 +1320,7 @@ impl Txn {
         if abort {
             std::process::abort();
         }
-        fs::remove_file(&path).map_err(io(&path, "remove"))?;
+        fs::remove_file(&path).map_err(io(&path, IoOp::Remove))?;
         fsync_dir(path.parent().unwrap_or(Path::new(".")))
     }
 
@@ -1239,8 +1337,8 @@ impl Txn {
         }
         let tmp = sys::tmp_name(&path);
         let _ = fs::remove_file(&tmp);
-        std::os::unix::fs::symlink(target, &tmp).map_err(io(&tmp, "symlink"))?;
-        fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
+        std::os::unix::fs::symlink(target, &tmp).map_err(io(&tmp, IoOp::Symlink))?;
+        fs::rename(&tmp, &path).map_err(io(&path, IoOp::Rename))?;
         fsync_dir(path.parent().unwrap_or(Path::new(".")))
     }
 
@@ -1262,7 +1360,7 @@ impl Txn {
     /// scripts that open the path from now on must wait for us as well.
     pub(crate) fn relock(&mut self, tree: Tree, rel: &str) -> Result<()> {
         let path = self.root(tree)?.join(rel);
-        let f = File::open(&path).map_err(io(&path, "open for locking"))?;
+        let f = File::open(&path).map_err(io(&path, IoOp::OpenForLocking))?;
         flock_wait(&SYSTEM, &f, &path, self.cfg.lock_timeout)?;
         self._locks.push(f);
         Ok(())
@@ -1283,16 +1381,17 @@ impl Txn {
 }
 
 fn set_meta_fd(f: &File, path: &Path, meta: Meta) -> Result<()> {
-    let cur = f.metadata().map_err(io(path, "stat"))?;
+    let cur = f.metadata().map_err(io(path, IoOp::Stat))?;
     if cur.uid() != meta.uid || cur.gid() != meta.gid {
-        std::os::unix::fs::fchown(f, Some(meta.uid), Some(meta.gid)).map_err(io(path, "chown"))?;
+        std::os::unix::fs::fchown(f, Some(meta.uid), Some(meta.gid))
+            .map_err(io(path, IoOp::Chown))?;
     }
     f.set_permissions(fs::Permissions::from_mode(meta.mode))
-        .map_err(io(path, "chmod"))
+        .map_err(io(path, IoOp::Chmod))
 }
 
 fn set_meta_path(path: &Path, meta: Meta) -> Result<()> {
-    let f = File::open(path).map_err(io(path, "open"))?;
+    let f = File::open(path).map_err(io(path, IoOp::Open))?;
     set_meta_fd(&f, path, meta)
 }
 
@@ -1313,10 +1412,10 @@ fn write_new(path: &Path, data: &[u8]) -> Result<()> {
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .map_err(io(path, "create"))?;
+        .map_err(io(path, IoOp::Create))?;
     f.write_all(data)
         .and_then(|_| f.sync_all())
-        .map_err(io(path, "write"))
+        .map_err(io(path, IoOp::Write))
 }
 
 fn read_manifest(dir: &Path) -> Result<Manifest> {
@@ -1324,7 +1423,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
     let mut s = String::new();
     File::open(&p)
         .and_then(|mut f| f.read_to_string(&mut s))
-        .map_err(io(&p, "read"))?;
+        .map_err(io(&p, IoOp::Read))?;
     serde_json::from_str(&s).map_err(|source| TxnError::BadManifest { path: p, source })
 }
 
@@ -1339,7 +1438,7 @@ fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
     match e.kind {
         Kind::Dir => {
             if !path.is_dir() {
-                fs::create_dir_all(&path).map_err(io(&path, "create directory"))?;
+                fs::create_dir_all(&path).map_err(io(&path, IoOp::CreateDirectory))?;
             }
             set_meta_path(&path, meta)
         }
@@ -1353,15 +1452,15 @@ fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
             }
             let tmp = sys::tmp_name(&path);
             let _ = fs::remove_file(&tmp);
-            std::os::unix::fs::symlink(&target, &tmp).map_err(io(&tmp, "symlink"))?;
-            fs::rename(&tmp, &path).map_err(io(&path, "rename"))?;
+            std::os::unix::fs::symlink(&target, &tmp).map_err(io(&tmp, IoOp::Symlink))?;
+            fs::rename(&tmp, &path).map_err(io(&path, IoOp::Rename))?;
             std::os::unix::fs::lchown(&path, Some(e.uid), Some(e.gid))
-                .map_err(io(&path, "chown"))?;
+                .map_err(io(&path, IoOp::Chown))?;
             Ok(())
         }
         Kind::File => {
             let src = copy_root.join(&e.path);
-            let data = fs::read(&src).map_err(io(&src, "read backup copy"))?;
+            let data = fs::read(&src).map_err(io(&src, IoOp::ReadBackupCopy))?;
             if e.sha256.as_deref() != Some(sha256_hex(&data).as_str()) {
                 return Err(TxnError::Checksum { path: src });
             }
@@ -1374,7 +1473,7 @@ fn restore_entry(e: &Entry, root: &Path, copy_root: &Path) -> Result<()> {
                 return Ok(());
             }
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(io(parent, "create directory"))?;
+                fs::create_dir_all(parent).map_err(io(parent, IoOp::CreateDirectory))?;
             }
             atomic_write(&path, &data, meta, false)
         }
@@ -1408,7 +1507,7 @@ fn undo(cfg: &TxnConfig, dir: &Path) -> Result<()> {
                 {
                     restore_entry(e, &root, &dir.join(tree_str(*t)))?;
                 } else if fs::symlink_metadata(&path).is_ok() {
-                    fs::remove_file(&path).map_err(io(&path, "remove"))?;
+                    fs::remove_file(&path).map_err(io(&path, IoOp::Remove))?;
                 }
             }
             Rec::Replace(t, p) | Rec::Remove(t, p) => {
@@ -1468,10 +1567,10 @@ pub(crate) fn recover_incomplete(cfg: &TxnConfig) -> Result<Vec<String>> {
             .create(true)
             .mode(0o600)
             .open(&jpath)
-            .map_err(io(&jpath, "open journal"))?;
+            .map_err(io(&jpath, IoOp::OpenJournal))?;
         j.write_all(b"rolled-back\n")
             .and_then(|_| j.sync_data())
-            .map_err(io(&jpath, "write journal"))?;
+            .map_err(io(&jpath, IoOp::WriteJournal))?;
         done.push(b.id);
     }
     Ok(done)
@@ -1518,7 +1617,7 @@ pub fn list_backups(root: &Path) -> Result<Vec<BackupInfo>> {
         Err(e) => {
             return Err(TxnError::Io {
                 path: root.to_path_buf(),
-                op: "read directory",
+                op: IoOp::ReadDirectory,
                 source: e,
             })
         }
@@ -1614,7 +1713,7 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
                         gid: e.gid,
                     };
                     if !path.is_dir() {
-                        fs::create_dir_all(&path).map_err(io(&path, "create directory"))?;
+                        fs::create_dir_all(&path).map_err(io(&path, IoOp::CreateDirectory))?;
                     }
                     if Meta::of(&path)? != meta {
                         txn.chmod(e.tree, &e.path, meta)?;
@@ -1633,7 +1732,7 @@ pub fn rollback_to(cfg: TxnConfig, id: &str) -> Result<RestoreReport> {
                 }
                 Kind::File => {
                     let src = dir.join(tree_str(e.tree)).join(&e.path);
-                    let data = fs::read(&src).map_err(io(&src, "read backup copy"))?;
+                    let data = fs::read(&src).map_err(io(&src, IoOp::ReadBackupCopy))?;
                     if e.sha256.as_deref() != Some(sha256_hex(&data).as_str()) {
                         return Err(TxnError::Checksum { path: src });
                     }
@@ -2346,5 +2445,63 @@ mod tests {
         assert_eq!(fs::read(pki.join("ca.pem")).unwrap(), b"old");
         assert_eq!(label_of("ca.pem").as_deref(), Some(&label[..]));
         assert!(!pki.join("new.pem").exists());
+    }
+}
+
+#[cfg(test)]
+mod io_op_tests {
+    use super::*;
+    use crate::i18n::testing::{japanese, strict};
+    use crate::i18n::{Lang, Messages};
+
+    /// Every operation label: English as the change trail has always had it, Japanese under
+    /// ja, the system's own words and the path kept.
+    #[test]
+    fn every_io_operation_keeps_its_english_and_has_japanese() {
+        let en = Messages::new(Lang::En);
+        let ja = Messages::new(Lang::Ja);
+        assert!(IoOp::ALL.len() >= 38);
+        for op in IoOp::ALL.iter().copied().chain([IoOp::Other("set xattr")]) {
+            assert_eq!(IoOp::from_label(op.label()), op);
+            let e = TxnError::Io {
+                path: "/var/lib/backups".into(),
+                op,
+                source: std::io::Error::from_raw_os_error(20),
+            };
+            let t = e.text();
+            assert_eq!(strict(&en, &t), e.to_string(), "{op:?}");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "/var/lib/backups: {}: {}",
+                    op.label(),
+                    std::io::Error::from_raw_os_error(20)
+                )
+            );
+            let j = strict(&ja, &t);
+            assert!(j.starts_with("/var/lib/backups: "), "{j}");
+            assert!(
+                j.contains(&std::io::Error::from_raw_os_error(20).to_string()),
+                "{j}"
+            );
+            if !matches!(op, IoOp::Other(_)) {
+                let label = strict(&ja, &op.text());
+                assert!(japanese(&label), "{op:?}: {label}");
+            }
+        }
+        // A lower layer's label (sys::atomic_write) becomes the typed operation.
+        let w: TxnError = crate::sys::WriteError {
+            path: "/pki/serial.txt".into(),
+            op: "create temporary file",
+            source: std::io::Error::from_raw_os_error(28),
+        }
+        .into();
+        assert!(matches!(
+            w,
+            TxnError::Io {
+                op: IoOp::CreateTemporaryFile,
+                ..
+            }
+        ));
     }
 }

@@ -1421,12 +1421,6 @@ hostfiles-base64 = base64 が正しくありません: { $reason }
 hostfiles-stat-line = stat の出力行 '{ $line }' が正しくありません
 hostfiles-mode = '{ $line }' のモードが正しくありません
 ssh-known-hosts-encode = ホストキーをエンコードできません: { $reason }
-engine-record = { $method } { $path }: 応答のレコードを使えません: { $error }
-engine-record-kind-host = ホスト
-engine-record-kind-vm = 仮想マシン
-engine-record-no-id = id のない{ $kind }があります
-engine-record-no-cluster-id = id のないクラスターがあります
-engine-record-event-id = 数値の id のないイベントがあります
 store-unsupported-jks-version = JKS バージョン { $version }
 store-unsupported-cert-type = エントリー '{ $alias }' の証明書タイプ { $kind }
 store-unsupported-pbes2-kdf-read = PBES2 の鍵導出 (読み取れるのは PBKDF2 のみ)
@@ -1475,6 +1469,82 @@ upgrade-drive-not-saved = アップグレードの状態を保存できません
 ## (end of block hostsf)
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors
+txn-op-chmod = モードを変更できません (chmod)
+txn-op-chown = 所有者を変更できません (chown)
+txn-op-create = 作成できません
+txn-op-create-backup = バックアップを作成できません
+txn-op-create-backup-copy = バックアップのコピーを作成できません
+txn-op-create-backup-dir = バックアップのディレクトリーを作成できません
+txn-op-create-backup-root = バックアップの保存先ディレクトリーを作成できません
+txn-op-create-directory = ディレクトリーを作成できません
+txn-op-create-journal = ジャーナルを作成できません
+txn-op-create-lock-directory = ロック用ディレクトリーを作成できません
+txn-op-create-temporary-file = 一時ファイルを作成できません
+txn-op-flock = ロックできません (flock)
+txn-op-fsync = ディスクに書き出せません (fsync)
+txn-op-fsync-directory = ディレクトリーをディスクに書き出せません (fsync)
+txn-op-open = 開けません
+txn-op-open-directory = ディレクトリーを開けません
+txn-op-open-for-locking = ロックのために開けません
+txn-op-open-journal = ジャーナルを開けません
+txn-op-open-lock-directory = ロック用ディレクトリーを開けません
+txn-op-read = 読み取れません
+txn-op-read-after-writing = 書き込み後に読み取れません
+txn-op-read-backup-copy = バックアップのコピーを読み取れません
+txn-op-read-directory = ディレクトリーを読み取れません
+txn-op-read-for-backup = バックアップのために読み取れません
+txn-op-read-link = シンボリックリンクを読み取れません
+txn-op-remove = 削除できません
+txn-op-remove-lock-directory = ロック用ディレクトリーを削除できません
+txn-op-rename = 名前を変更できません (rename)
+txn-op-resolve = パスを解決できません
+txn-op-resolve-link = シンボリックリンクを解決できません
+txn-op-set-times = タイムスタンプを設定できません
+txn-op-stat = 属性を取得できません (stat)
+txn-op-stat-after-writing = 書き込み後に属性を取得できません (stat)
+txn-op-symlink = シンボリックリンクを作成できません
+txn-op-syncfs = ファイルシステムをディスクに書き出せません (syncfs)
+txn-op-write = 書き込めません
+txn-op-write-backup-copy = バックアップのコピーを書き込めません
+txn-op-write-journal = ジャーナルに書き込めません
+engine-url-not-https = https:// で始まる必要があります(平文の HTTP ではパスワードが暗号化されずに送られます)
+engine-url-no-host = ホスト名がありません(ユーザー情報は受け付けません)
+engine-url-unclosed-ipv6 = IPv6 アドレスの [ が閉じていません
+engine-url-bad-port = ポート番号が不正です
+engine-url-not-tls-name = ホスト名が TLS のサーバー名として有効ではありません
+engine-connect-timed-out = { $secs } 秒でタイムアウトしました
+engine-handshake-timed-out = TLS ハンドシェイクがタイムアウトしました
+engine-handshake-dropped = TLS ハンドシェイク中に接続が切れました: { $error }
+engine-reading-dropped = 応答の読み取り中に接続が切れました: { $error }
+engine-tls = { $endpoint }: TLS で接続できません: { $reason }
+engine-tls-pinned-ca = 信頼する CA 証明書を使用できません: { $reason }
+# $prefix is rustls' own English lead-in ("unexpected error: "): not shown in Japanese.
+engine-tls-refused = { $prefix ->
+       *[other] サーバー証明書を受け入れません: { $cert }
+    }
+engine-fault = { $method } { $path }: Manager がエラーを返しました (HTTP { $status }): { $reason }
+engine-fault-detail = { $method } { $path }: Manager がエラーを返しました (HTTP { $status }): { $reason } — { $detail }
+engine-decode = { $method } { $path }: { $reason }
+engine-sso-not-json = SSO の応答 (HTTP { $status }) が JSON ではありません: { $error }
+engine-not-json = 応答が JSON ではありません: { $error }
+engine-record = { $method } { $path }: { $reason }
+engine-record-host-no-id = id のないホストがあります
+engine-record-vm-no-id = id のない仮想マシンがあります
+engine-record-no-id = id のない { $kind } があります
+engine-record-cluster-no-id = クラスターに id がありません
+engine-record-event-id = 数値の id がないイベントがあります
+tls-cert-parse = サーバー証明書を解析できません: { $reason }
+tls-cert-expired = サーバー証明書 (シリアル { $serial }) は { $date } に期限が切れています
+tls-cert-not-yet-valid = サーバー証明書は { $date } まで有効になりません
+tls-cert-name-mismatch = サーバー証明書 (CN { $cn }) の subjectAltName に '{ $name }' がありません
+tls-cert-bad-signature = サーバー証明書の署名が、信頼する CA の鍵で検証できません
+tls-cert-unverifiable = サーバー証明書の署名アルゴリズムを検証できません
+tls-cert-intermediate = 中間証明書を発行者として使用できません: { $reason }
+tls-cert-chain-signature = サーバーの証明書チェーンに検証できない署名があります
+tls-cert-other-issuer = サーバー証明書の発行者は '{ $issuer }' で、信頼する CA '{ $pinned }' ではありません
+engine-request = リクエストを組み立てられません: { $error }
+change-stale-serial-unreadable = serial.txt の内容が不正です: { $reason }
+change-stale-serial-moved = serial.txt は { $found } ですが、計画では { $planned } を発行します
 ## (end of block net2)
 
 ## block main: 障害の間、Manager のクライアントが再試行していることの通知

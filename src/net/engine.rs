@@ -109,7 +109,7 @@ mod retry_notice_tests {
         assert_eq!(seconds(Duration::from_millis(35_400)), "35");
         let e = EngineError::Connect {
             endpoint: "engine.example.test:443 (via 127.0.0.1:1)".into(),
-            reason: "Connection refused (os error 111)".into(),
+            reason: ConnectProblem::Said("Connection refused (os error 111)".into()),
         };
         let r = Retrying {
             request: "GET /ovirt-engine/api/hosts".into(),
@@ -148,7 +148,7 @@ pub enum EngineError {
         /// The URL given.
         url: String,
         /// What is wrong with it.
-        reason: String,
+        reason: UrlProblem,
     },
     #[error("{endpoint}: cannot connect: {reason}")]
     /// No TCP connection (or it dropped during the handshake); retried while within the outage allowance.
@@ -156,7 +156,7 @@ pub enum EngineError {
         /// `host:port` (and the address connected to, when overridden).
         endpoint: String,
         /// The error.
-        reason: String,
+        reason: ConnectProblem,
     },
     #[error("{endpoint}: TLS: {reason}")]
     /// The TLS handshake was refused (certificate, protocol).
@@ -164,7 +164,7 @@ pub enum EngineError {
         /// `host:port`.
         endpoint: String,
         /// The TLS error.
-        reason: String,
+        reason: TlsProblem,
     },
     #[error("login as {user} refused by the Manager's SSO: {code}: {message}")]
     /// The Manager's SSO refused the login.
@@ -198,7 +198,7 @@ pub enum EngineError {
         /// The request path.
         path: String,
         /// What was wrong with it.
-        reason: String,
+        reason: DecodeProblem,
     },
     #[error("{method} {path}: no answer within {secs} s")]
     /// No answer within the configured timeout.
@@ -230,10 +230,46 @@ impl EngineError {
         match self {
             EngineError::Url { url, reason } => Text::new("engine-bad-url")
                 .arg("url", url)
-                .arg("reason", reason),
-            EngineError::Connect { endpoint, reason } => Text::new("probe-at")
+                .arg_text("reason", reason.text()),
+            EngineError::Connect { endpoint, reason } => {
+                Text::new("probe-at").arg("endpoint", endpoint).arg_text(
+                    "detail",
+                    Text::new("engine-connect").arg_text("reason", reason.text()),
+                )
+            }
+            EngineError::Tls { endpoint, reason } => Text::new("engine-tls")
                 .arg("endpoint", endpoint)
-                .arg_text("detail", Text::new("engine-connect").arg("reason", reason)),
+                .arg_text("reason", reason.text()),
+            EngineError::Fault {
+                method,
+                path,
+                status,
+                reason,
+                detail,
+            } => match detail {
+                Some(d) => Text::new("engine-fault-detail").arg("detail", d),
+                None => Text::new("engine-fault"),
+            }
+            .arg("method", method)
+            .arg("path", path)
+            .arg("status", status)
+            .arg("reason", reason),
+            EngineError::Decode {
+                method,
+                path,
+                reason,
+            } => Text::new("engine-decode")
+                .arg("method", method)
+                .arg("path", path)
+                .arg_text("reason", reason.text()),
+            EngineError::Record {
+                method,
+                path,
+                source,
+            } => Text::new("engine-record")
+                .arg("method", method)
+                .arg("path", path)
+                .arg_text("reason", source.text()),
             EngineError::Sso {
                 user,
                 code,
@@ -246,36 +282,148 @@ impl EngineError {
                 .arg("method", method)
                 .arg("path", path)
                 .arg("secs", secs),
-            EngineError::Record {
-                method,
-                path,
-                source,
-            } => Text::new("engine-record")
-                .arg("method", method)
-                .arg("path", path)
-                .arg_text("error", source.text()),
-            other => Text::new("reason-verbatim").arg("reason", other),
         }
     }
 }
 
-impl RecordError {
-    /// What the record lacks as a catalogue message; English: the `Display`, byte for byte.
+/// Why a Manager URL cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum UrlProblem {
+    /// Not `https://`.
+    #[error("must start with https:// (plain HTTP would send the password in clear)")]
+    NotHttps,
+    /// No host, or `user@host`.
+    #[error("no host (or user info, which is not accepted)")]
+    NoHost,
+    /// `[` without `]`.
+    #[error("unclosed [IPv6]")]
+    UnclosedIpv6,
+    /// The port is not a number from 0 to 65535.
+    #[error("bad port")]
+    BadPort,
+    /// The host cannot be a TLS server name.
+    #[error("host is not a valid TLS name")]
+    NotTlsName,
+}
+
+impl UrlProblem {
+    /// The problem as a catalogue message (English: the `Display`).
+    pub fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::new(match self {
+            UrlProblem::NotHttps => "engine-url-not-https",
+            UrlProblem::NoHost => "engine-url-no-host",
+            UrlProblem::UnclosedIpv6 => "engine-url-unclosed-ipv6",
+            UrlProblem::BadPort => "engine-url-bad-port",
+            UrlProblem::NotTlsName => "engine-url-not-tls-name",
+        })
+    }
+}
+
+/// Why no connection to the Manager was made (or it dropped before an answer).
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectProblem {
+    /// The system's (or the HTTP library's) words.
+    #[error("{0}")]
+    Said(String),
+    /// The TCP connection was not made in time.
+    #[error("timed out after {0} s")]
+    TimedOut(u64),
+    /// The TLS handshake did not end in time.
+    #[error("TLS handshake timed out")]
+    HandshakeTimedOut,
+    /// The connection dropped during the TLS handshake (the system's words).
+    #[error("TLS handshake: {0}")]
+    Handshake(String),
+    /// The connection dropped while the answer was read (the library's words).
+    #[error("reading the answer: {0}")]
+    Reading(String),
+}
+
+impl ConnectProblem {
+    /// The problem as a catalogue message (English: the `Display`).
     pub fn text(&self) -> crate::i18n::Text {
         use crate::i18n::Text;
         match self {
-            RecordError::NoId { kind, .. } => Text::new("engine-record-no-id").arg_text(
-                "kind",
-                if *kind == "vm" {
-                    Text::new("engine-record-kind-vm")
-                } else if *kind == "host" {
-                    Text::new("engine-record-kind-host")
-                } else {
-                    Text::new("reason-verbatim").arg("reason", kind)
-                },
-            ),
-            RecordError::NoClusterId { .. } => Text::new("engine-record-no-cluster-id"),
-            RecordError::EventId { .. } => Text::new("engine-record-event-id"),
+            ConnectProblem::Said(r) => Text::new("reason-verbatim").arg("reason", r),
+            ConnectProblem::TimedOut(secs) => {
+                Text::new("engine-connect-timed-out").arg("secs", secs)
+            }
+            ConnectProblem::HandshakeTimedOut => Text::new("engine-handshake-timed-out"),
+            ConnectProblem::Handshake(r) => Text::new("engine-handshake-dropped").arg("error", r),
+            ConnectProblem::Reading(r) => Text::new("engine-reading-dropped").arg("error", r),
+        }
+    }
+}
+
+/// Why the TLS handshake with the Manager was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsProblem {
+    /// The CA certificate to pin cannot be used (the parser's or OpenSSL's words).
+    #[error("pinned CA certificate: {0}")]
+    PinnedCa(String),
+    /// The pinned verifier refused the Manager's certificate; `said` is how rustls put it
+    /// (its own words, then the refusal's English).
+    #[error("{said}")]
+    Refused {
+        /// rustls' text, the refusal's English at its end.
+        said: String,
+        /// The refusal.
+        cert: tls::ServerCertError,
+    },
+    /// rustls' (or the system's) words.
+    #[error("{0}")]
+    Said(String),
+}
+
+impl TlsProblem {
+    /// The problem as a catalogue message (English: the `Display`).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            TlsProblem::PinnedCa(r) => Text::new("engine-tls-pinned-ca").arg("reason", r),
+            TlsProblem::Refused { said, cert } => {
+                let english = cert.to_string();
+                match said.strip_suffix(english.as_str()) {
+                    Some(prefix) => Text::new("engine-tls-refused")
+                        .arg("prefix", prefix)
+                        .arg_text("cert", cert.text()),
+                    None => Text::new("reason-verbatim").arg("reason", said),
+                }
+            }
+            TlsProblem::Said(r) => Text::new("reason-verbatim").arg("reason", r),
+        }
+    }
+}
+
+/// Why the Manager's answer (or the request for it) could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeProblem {
+    /// The request could not be built (the HTTP library's words).
+    #[error("{0}")]
+    Request(String),
+    /// The SSO's answer is not JSON (the parser's words).
+    #[error("SSO answer (HTTP {status}) is not JSON: {error}")]
+    SsoNotJson {
+        /// The HTTP status.
+        status: String,
+        /// The parser's words.
+        error: String,
+    },
+    /// The API's answer is not JSON of the expected shape (the parser's words).
+    #[error("answer is not JSON: {0}")]
+    NotJson(String),
+}
+
+impl DecodeProblem {
+    /// The problem as a catalogue message (English: the `Display`).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            DecodeProblem::Request(r) => Text::new("engine-request").arg("error", r),
+            DecodeProblem::SsoNotJson { status, error } => Text::new("engine-sso-not-json")
+                .arg("status", status)
+                .arg("error", error),
+            DecodeProblem::NotJson(e) => Text::new("engine-not-json").arg("error", e),
         }
     }
 }
@@ -304,6 +452,22 @@ pub enum RecordError {
         /// What was there instead, if anything.
         found: Option<String>,
     },
+}
+
+impl RecordError {
+    /// The problem as a catalogue message (English: the `Display`).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            RecordError::NoId { kind, .. } => match *kind {
+                "host" => Text::new("engine-record-host-no-id"),
+                "vm" => Text::new("engine-record-vm-no-id"),
+                other => Text::new("engine-record-no-id").arg("kind", other),
+            },
+            RecordError::NoClusterId { .. } => Text::new("engine-record-cluster-no-id"),
+            RecordError::EventId { .. } => Text::new("engine-record-event-id"),
+        }
+    }
 }
 
 impl EngineError {
@@ -580,22 +744,24 @@ pub struct Engine {
 
 /// Splits `https://host[:port][/ovirt-engine[/api]]` into host, port and the engine prefix.
 fn parse_url(url: &str) -> Result<(String, u16, String)> {
-    let bad = |reason: &str| EngineError::Url {
+    let bad = |reason: UrlProblem| EngineError::Url {
         url: url.to_string(),
-        reason: reason.to_string(),
+        reason,
     };
-    let rest = url.strip_prefix("https://").ok_or_else(|| {
-        bad("must start with https:// (plain HTTP would send the password in clear)")
-    })?;
+    let rest = url
+        .strip_prefix("https://")
+        .ok_or_else(|| bad(UrlProblem::NotHttps))?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
     if authority.is_empty() || authority.contains('@') {
-        return Err(bad("no host (or user info, which is not accepted)"));
+        return Err(bad(UrlProblem::NoHost));
     }
     let (host, port) = if let Some(h) = authority.strip_prefix('[') {
-        let (h, p) = h.split_once(']').ok_or_else(|| bad("unclosed [IPv6]"))?;
+        let (h, p) = h
+            .split_once(']')
+            .ok_or_else(|| bad(UrlProblem::UnclosedIpv6))?;
         (h.to_string(), p.strip_prefix(':').unwrap_or(""))
     } else {
         match authority.rsplit_once(':') {
@@ -606,7 +772,7 @@ fn parse_url(url: &str) -> Result<(String, u16, String)> {
     let port = if port.is_empty() {
         443
     } else {
-        port.parse().map_err(|_| bad("bad port"))?
+        port.parse().map_err(|_| bad(UrlProblem::BadPort))?
     };
     let path = path.trim_end_matches('/');
     let path = path.strip_suffix("/api").unwrap_or(path);
@@ -632,13 +798,13 @@ impl Engine {
         let verifier = Arc::new(PinnedVerifier::new(&cfg.ca_der, cfg.now.clone()).map_err(
             |e| EngineError::Tls {
                 endpoint: cfg.url.clone(),
-                reason: format!("pinned CA certificate: {e}"),
+                reason: TlsProblem::PinnedCa(e.to_string()),
             },
         )?);
         let mut tls_cfg =
             tls::pinned_client_config(verifier.clone(), None).map_err(|e| EngineError::Tls {
                 endpoint: cfg.url.clone(),
-                reason: e.to_string(),
+                reason: TlsProblem::Said(e.to_string()),
             })?;
         tls_cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
         let e = Engine {
@@ -679,24 +845,24 @@ impl Engine {
             .await
             .map_err(|_| EngineError::Connect {
                 endpoint: endpoint.clone(),
-                reason: format!("timed out after {} s", self.cfg.timeout.as_secs()),
+                reason: ConnectProblem::TimedOut(self.cfg.timeout.as_secs()),
             })?
             .map_err(|e| EngineError::Connect {
                 endpoint: endpoint.clone(),
-                reason: e.to_string(),
+                reason: ConnectProblem::Said(e.to_string()),
             })?;
         let _ = tcp.set_nodelay(true);
         let name = rustls::pki_types::ServerName::try_from(self.host.clone()).map_err(|_| {
             EngineError::Url {
                 url: self.cfg.url.clone(),
-                reason: "host is not a valid TLS name".into(),
+                reason: UrlProblem::NotTlsName,
             }
         })?;
         let tls = tokio::time::timeout(self.cfg.timeout, self.tls.connect(name, tcp))
             .await
             .map_err(|_| EngineError::Connect {
                 endpoint: endpoint.clone(),
-                reason: "TLS handshake timed out".into(),
+                reason: ConnectProblem::HandshakeTimedOut,
             })?
             .map_err(|e| {
                 // The connection dropped mid-handshake (a Manager restarting, a proxy not yet
@@ -713,12 +879,19 @@ impl Engine {
                 ) {
                     EngineError::Connect {
                         endpoint: endpoint.clone(),
-                        reason: format!("TLS handshake: {e}"),
+                        reason: ConnectProblem::Handshake(e.to_string()),
                     }
                 } else {
+                    let said = e.to_string();
+                    let reason = match self.verifier.take_refusal() {
+                        Some(cert) if said.ends_with(&cert.to_string()) => {
+                            TlsProblem::Refused { said, cert }
+                        }
+                        _ => TlsProblem::Said(said),
+                    };
                     EngineError::Tls {
                         endpoint: endpoint.clone(),
-                        reason: e.to_string(),
+                        reason,
                     }
                 }
             })?;
@@ -726,7 +899,7 @@ impl Engine {
             .await
             .map_err(|e| EngineError::Connect {
                 endpoint: endpoint.clone(),
-                reason: e.to_string(),
+                reason: ConnectProblem::Said(e.to_string()),
             })?;
         tokio::spawn(async move {
             let _ = conn.await;
@@ -785,7 +958,7 @@ impl Engine {
                 EngineError::Decode {
                     method: method.to_string(),
                     path: path.to_string(),
-                    reason: e.to_string(),
+                    reason: DecodeProblem::Request(e.to_string()),
                 },
                 false,
             )
@@ -796,7 +969,7 @@ impl Engine {
                 .await
                 .map_err(|e| EngineError::Connect {
                     endpoint: self.endpoint(),
-                    reason: e.to_string(),
+                    reason: ConnectProblem::Said(e.to_string()),
                 })?;
             let status = resp.status();
             let keep = !resp
@@ -809,7 +982,7 @@ impl Engine {
                 .await
                 .map_err(|e| EngineError::Connect {
                     endpoint: self.endpoint(),
-                    reason: format!("reading the answer: {e}"),
+                    reason: ConnectProblem::Reading(e.to_string()),
                 })?
                 .to_bytes();
             Ok::<_, EngineError>((status, bytes, keep))
@@ -904,7 +1077,10 @@ impl Engine {
         let v: Value = serde_json::from_slice(&body).map_err(|e| EngineError::Decode {
             method: "POST".into(),
             path: path.clone(),
-            reason: format!("SSO answer (HTTP {status}) is not JSON: {e}"),
+            reason: DecodeProblem::SsoNotJson {
+                status: status.to_string(),
+                error: e.to_string(),
+            },
         })?;
         if !status.is_success() || v.get("access_token").is_none() {
             // REST scope: {"error_code", "error"}; others: {"error", "error_description"}.
@@ -1006,7 +1182,7 @@ impl Engine {
             return decoded.map_err(|e| EngineError::Decode {
                 method: method.to_string(),
                 path,
-                reason: format!("answer is not JSON: {e}"),
+                reason: DecodeProblem::NotJson(e.to_string()),
             });
         }
     }
@@ -1452,37 +1628,218 @@ fn event_from(e: &Value) -> Result<Event, RecordError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn record_errors_keep_their_english_and_have_japanese() {
-        use crate::i18n::testing::{japanese, strict};
-        use crate::i18n::{Lang, Messages};
-        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
-        let records = [
+    /// Every error the Manager client can say, with the evidence each must keep in Japanese.
+    fn every_engine_error() -> Vec<(EngineError, Vec<&'static str>)> {
+        use crate::net::tls::ServerCertError as C;
+        let s = |v: &str| v.to_string();
+        let refused = |cert: C| TlsProblem::Refused {
+            said: rustls::Error::General(cert.to_string()).to_string(),
+            cert,
+        };
+        let tls = |reason: TlsProblem| EngineError::Tls {
+            endpoint: s("wrongname:8443 (via 127.0.0.1:8443)"),
+            reason,
+        };
+        let url = |reason: UrlProblem| EngineError::Url {
+            url: s("http://engine:x"),
+            reason,
+        };
+        let connect = |reason: ConnectProblem| EngineError::Connect {
+            endpoint: s("engine:443"),
+            reason,
+        };
+        let Err(issuer) = crate::pki::verify::Issuer::new("intermediate", b"not DER") else {
+            panic!("not DER was read as a certificate");
+        };
+        let mut v = vec![
+            (
+                url(UrlProblem::NotHttps),
+                vec!["http://engine:x", "https://"],
+            ),
+            (url(UrlProblem::NoHost), vec!["http://engine:x"]),
+            (
+                url(UrlProblem::UnclosedIpv6),
+                vec!["http://engine:x", "IPv6"],
+            ),
+            (url(UrlProblem::BadPort), vec!["http://engine:x"]),
+            (url(UrlProblem::NotTlsName), vec!["http://engine:x", "TLS"]),
+            (
+                connect(ConnectProblem::Said(s("Connection refused (os error 111)"))),
+                vec!["engine:443", "Connection refused (os error 111)"],
+            ),
+            (
+                connect(ConnectProblem::TimedOut(30)),
+                vec!["engine:443", "30"],
+            ),
+            (
+                connect(ConnectProblem::HandshakeTimedOut),
+                vec!["engine:443"],
+            ),
+            (
+                connect(ConnectProblem::Handshake(s("unexpected end of file"))),
+                vec!["engine:443", "unexpected end of file"],
+            ),
+            (
+                connect(ConnectProblem::Reading(s("connection closed"))),
+                vec!["engine:443", "connection closed"],
+            ),
+            (
+                tls(TlsProblem::PinnedCa(s("Parsing Error: BerTypeError"))),
+                vec!["wrongname:8443", "Parsing Error: BerTypeError"],
+            ),
+            (
+                tls(TlsProblem::Said(s(
+                    "received fatal alert: HandshakeFailure",
+                ))),
+                vec!["received fatal alert: HandshakeFailure"],
+            ),
+            (
+                tls(refused(C::Parse {
+                    reason: s("Parsing Error: Der"),
+                })),
+                vec!["Parsing Error: Der"],
+            ),
+            (
+                tls(refused(C::Expired {
+                    serial: s("1001"),
+                    not_after: 1_700_000_000,
+                    now: 1_800_000_000,
+                })),
+                vec!["1001", "2023-11-14T22:13:20Z"],
+            ),
+            (
+                tls(refused(C::NotYetValid {
+                    not_before: 1_700_000_000,
+                    now: 0,
+                })),
+                vec!["2023-11-14T22:13:20Z"],
+            ),
+            (
+                tls(refused(C::NameMismatch {
+                    cn: s("engine45.example.test"),
+                    name: s("wrongname"),
+                })),
+                vec!["engine45.example.test", "'wrongname'", "subjectAltName"],
+            ),
+            (tls(refused(C::BadSignature)), vec!["wrongname:8443"]),
+            (tls(refused(C::Unverifiable)), vec!["wrongname:8443"]),
+            (tls(refused(C::ChainSignature)), vec!["wrongname:8443"]),
+            (
+                tls(refused(C::Intermediate(issuer))),
+                vec!["wrongname:8443"],
+            ),
+            (
+                tls(refused(C::OtherIssuer {
+                    issuer: s("C=US, O=Other, CN=other-ca"),
+                    pinned: s("C=US, O=Example, CN=engine-ca"),
+                })),
+                vec![
+                    "'C=US, O=Other, CN=other-ca'",
+                    "'C=US, O=Example, CN=engine-ca'",
+                ],
+            ),
+            (
+                EngineError::Sso {
+                    user: s("admin@internal"),
+                    code: s("access_denied"),
+                    message: s("Cannot authenticate user"),
+                },
+                vec![
+                    "admin@internal",
+                    "access_denied",
+                    "Cannot authenticate user",
+                ],
+            ),
+            (
+                EngineError::Fault {
+                    method: s("POST"),
+                    path: s("/ovirt-engine/api/hosts/1/deactivate"),
+                    status: 409,
+                    reason: s("Operation Failed"),
+                    detail: Some(s("[Cannot switch Host to Maintenance mode.]")),
+                },
+                vec![
+                    "POST /ovirt-engine/api/hosts/1/deactivate",
+                    "HTTP 409",
+                    "Operation Failed",
+                    "[Cannot switch Host to Maintenance mode.]",
+                ],
+            ),
+            (
+                EngineError::Fault {
+                    method: s("GET"),
+                    path: s("/ovirt-engine/api/hosts"),
+                    status: 503,
+                    reason: s("Service Unavailable"),
+                    detail: None,
+                },
+                vec![
+                    "GET /ovirt-engine/api/hosts",
+                    "HTTP 503",
+                    "Service Unavailable",
+                ],
+            ),
+            (
+                EngineError::Decode {
+                    method: s("POST"),
+                    path: s("/ovirt-engine/sso/oauth/token"),
+                    reason: DecodeProblem::SsoNotJson {
+                        status: s("502 Bad Gateway"),
+                        error: s("expected value at line 1 column 1"),
+                    },
+                },
+                vec!["HTTP 502 Bad Gateway", "expected value at line 1 column 1"],
+            ),
+            (
+                EngineError::Decode {
+                    method: s("GET"),
+                    path: s("/ovirt-engine/api/hosts"),
+                    reason: DecodeProblem::NotJson(s("expected value at line 1 column 1")),
+                },
+                vec![
+                    "GET /ovirt-engine/api/hosts",
+                    "expected value at line 1 column 1",
+                ],
+            ),
+            (
+                EngineError::Decode {
+                    method: s("GET"),
+                    path: s("/x"),
+                    reason: DecodeProblem::Request(s("invalid uri character")),
+                },
+                vec!["invalid uri character"],
+            ),
+            (
+                EngineError::Timeout {
+                    method: s("GET"),
+                    path: s("/ovirt-engine/api/hosts"),
+                    secs: 30,
+                },
+                vec!["GET /ovirt-engine/api/hosts", "30"],
+            ),
+        ];
+        for source in [
             RecordError::NoId {
                 kind: "host",
-                name: Some("h1".into()),
+                name: Some(s("host1")),
             },
             RecordError::NoId {
                 kind: "vm",
                 name: None,
             },
             RecordError::NoClusterId { name: None },
-            RecordError::EventId {
-                found: Some("x".into()),
-            },
-        ];
-        for r in records {
-            let e = EngineError::Record {
-                method: "GET".into(),
-                path: "hosts".into(),
-                source: r,
-            };
-            assert_eq!(strict(&en, &e.text()), e.to_string(), "{e:?}");
-            let j = strict(&ja, &e.text());
-            assert!(japanese(&j), "{e:?}: {j}");
-            assert!(j.starts_with("GET hosts: "), "{j}");
-            assert!(!j.contains("without") && !j.contains("no id"), "{j}");
+            RecordError::EventId { found: None },
+        ] {
+            v.push((
+                EngineError::Record {
+                    method: s("GET"),
+                    path: s("hosts"),
+                    source,
+                },
+                vec!["GET hosts"],
+            ));
         }
+        v
     }
 
     #[test]
@@ -1490,30 +1847,58 @@ mod tests {
         use crate::change::text_tests::{japanese, strict};
         use crate::i18n::{Lang, Messages};
         let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
-        let s = |v: &str| v.to_string();
-        for e in [
-            EngineError::Url {
-                url: s("ftp://x"),
-                reason: s("scheme must be https"),
-            },
-            EngineError::Connect {
-                endpoint: s("engine:443"),
-                reason: s("Connection refused (os error 111)"),
-            },
-            EngineError::Sso {
-                user: s("admin@internal"),
-                code: s("access_denied"),
-                message: s("Cannot authenticate user"),
-            },
-            EngineError::Timeout {
-                method: s("GET"),
-                path: s("/ovirt-engine/api/hosts"),
-                secs: 30,
-            },
-        ] {
-            assert_eq!(strict(&en, &e.text()), e.to_string());
-            assert!(japanese(&strict(&ja, &e.text())), "{e:?}");
+        for (e, evidence) in every_engine_error() {
+            let t = e.text();
+            assert_ne!(t.key, "reason-verbatim", "{e:?}");
+            assert_eq!(strict(&en, &t), e.to_string(), "{e:?}");
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{e:?}: {j}");
+            for v in evidence {
+                assert!(j.contains(v), "{v} not in {j}");
+            }
         }
+        // The English of before, byte for byte, for the reasons that used to be strings.
+        let s = |e: EngineError| e.to_string();
+        assert_eq!(
+            s(EngineError::Url {
+                url: "http://e".into(),
+                reason: UrlProblem::NotHttps
+            }),
+            "http://e: bad Manager URL: must start with https:// (plain HTTP would send the password in clear)"
+        );
+        assert_eq!(
+            s(EngineError::Connect {
+                endpoint: "e:443".into(),
+                reason: ConnectProblem::HandshakeTimedOut
+            }),
+            "e:443: cannot connect: TLS handshake timed out"
+        );
+        let cert = crate::net::tls::ServerCertError::NameMismatch {
+            cn: "engine".into(),
+            name: "wrong".into(),
+        };
+        let e = EngineError::Tls {
+            endpoint: "wrong:443".into(),
+            reason: TlsProblem::Refused {
+                said: rustls::Error::General(cert.to_string()).to_string(),
+                cert,
+            },
+        };
+        assert_eq!(
+            e.to_string(),
+            "wrong:443: TLS: unexpected error: server certificate (CN engine) does not name 'wrong' in its subjectAltName"
+        );
+        assert_eq!(
+            strict(&ja, &e.text()),
+            "wrong:443: TLS で接続できません: サーバー証明書を受け入れません: サーバー証明書 (CN engine) の subjectAltName に 'wrong' がありません"
+        );
+        // A refusal rustls put otherwise is quoted as rustls said it.
+        let cert = crate::net::tls::ServerCertError::BadSignature;
+        let odd = TlsProblem::Refused {
+            said: "something else".into(),
+            cert,
+        };
+        assert_eq!(odd.text().english(), "something else");
     }
 
     #[test]

@@ -241,6 +241,36 @@ pub enum ServerCertError {
     },
 }
 
+impl ServerCertError {
+    /// The refusal as a catalogue message: rhv-pki's words in the reader's language, the
+    /// dates, serials and names (and the parser's words) as they came. English: the `Display`.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let rfc = crate::pki::cert::rfc3339;
+        match self {
+            ServerCertError::Parse { reason } => Text::new("tls-cert-parse").arg("reason", reason),
+            ServerCertError::Expired {
+                serial, not_after, ..
+            } => Text::new("tls-cert-expired")
+                .arg("serial", serial)
+                .arg("date", rfc(*not_after)),
+            ServerCertError::NotYetValid { not_before, .. } => {
+                Text::new("tls-cert-not-yet-valid").arg("date", rfc(*not_before))
+            }
+            ServerCertError::NameMismatch { cn, name } => Text::new("tls-cert-name-mismatch")
+                .arg("cn", cn)
+                .arg("name", name),
+            ServerCertError::BadSignature => Text::new("tls-cert-bad-signature"),
+            ServerCertError::Unverifiable => Text::new("tls-cert-unverifiable"),
+            ServerCertError::Intermediate(e) => Text::new("tls-cert-intermediate").arg("reason", e),
+            ServerCertError::ChainSignature => Text::new("tls-cert-chain-signature"),
+            ServerCertError::OtherIssuer { issuer, pinned } => Text::new("tls-cert-other-issuer")
+                .arg("issuer", issuer)
+                .arg("pinned", pinned),
+        }
+    }
+}
+
 /// A client certificate to present (vdsm requires one: the engine shows `engine.p12`).
 pub struct ClientAuth {
     pub(crate) chain: Vec<CertificateDer<'static>>,
@@ -495,6 +525,8 @@ pub struct PinnedVerifier {
     now: Arc<dyn Fn() -> i64 + Send + Sync>,
     provider: Arc<CryptoProvider>,
     observed: Mutex<Option<Observed>>,
+    /// The last refusal, typed (rustls carries only its text): see [`PinnedVerifier::take_refusal`].
+    refused: Mutex<Option<ServerCertError>>,
 }
 
 impl std::fmt::Debug for PinnedVerifier {
@@ -517,6 +549,7 @@ impl PinnedVerifier {
             now,
             provider: provider(),
             observed: Mutex::new(None),
+            refused: Mutex::new(None),
         })
     }
 
@@ -526,6 +559,16 @@ impl PinnedVerifier {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Why this verifier last refused a server certificate (taken: a second call says
+    /// `None`). rustls hands the caller only the refusal's English text; this is the same
+    /// refusal with its evidence, so that the caller can say it in the reader's language.
+    pub fn take_refusal(&self) -> Option<ServerCertError> {
+        self.refused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     /// The chain logic, separate from rustls types so it can be tested directly.
@@ -670,7 +713,11 @@ impl ServerCertVerifier for PinnedVerifier {
                 *self.observed.lock().unwrap_or_else(|p| p.into_inner()) = Some(o);
                 Ok(ServerCertVerified::assertion())
             }
-            Err(reason) => Err(rustls::Error::General(reason.to_string())),
+            Err(reason) => {
+                let said = reason.to_string();
+                *self.refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+                Err(rustls::Error::General(said))
+            }
         }
     }
     handshake_signatures!();
@@ -857,6 +904,75 @@ mod tests {
             PinnedVerifier::new(b"junk", Arc::new(|| 0)),
             Err(IssuerError::Certificate(_))
         ));
+    }
+
+    /// The verifier's refusals in the reader's language: English as before, Japanese keeping
+    /// the serial, dates, names and issuers; the refusal rustls only carries as text is kept,
+    /// typed, for the caller (taken once).
+    #[test]
+    fn server_certificate_refusals_are_said_in_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let ca = sample("4.5-modern", "ca.pem");
+        let leaf = sample("4.5-modern", "certs/apache.cer");
+        let valid = 1_793_491_200;
+        let at = |now: i64| PinnedVerifier::new(&ca, Arc::new(move || now)).unwrap();
+        let other =
+            PinnedVerifier::new(&sample("4.2-sha1", "ca.pem"), Arc::new(move || valid)).unwrap();
+        let name = "engine45.example.test";
+        let mut all: Vec<(ServerCertError, Vec<String>)> = vec![
+            (
+                at(1_830_000_000).check(&leaf, &[], name).unwrap_err(),
+                vec!["1010".into(), "2027-07-04T00:00:00Z".into()],
+            ),
+            (
+                at(0).check(&leaf, &[], name).unwrap_err(),
+                vec!["2026-05-31T00:00:00Z".into()],
+            ),
+            (
+                at(valid).check(&leaf, &[], "wrongname").unwrap_err(),
+                vec!["engine45.example.test".into(), "'wrongname'".into()],
+            ),
+            (other.check(&leaf, &[], name).unwrap_err(), vec![]),
+            (at(valid).check(b"junk", &[], "x").unwrap_err(), vec![]),
+        ];
+        if let ServerCertError::OtherIssuer { issuer, pinned } = &all[3].0 {
+            all[3].1 = vec![format!("'{issuer}'"), format!("'{pinned}'")];
+        } else {
+            panic!("{:?}", all[3].0);
+        }
+        all.push((ServerCertError::BadSignature, vec![]));
+        all.push((ServerCertError::Unverifiable, vec![]));
+        all.push((ServerCertError::ChainSignature, vec![]));
+        let Err(bad) = Issuer::new("intermediate", b"junk") else {
+            panic!("junk read as a certificate");
+        };
+        let bad_text = bad.to_string();
+        all.push((ServerCertError::Intermediate(bad), vec![bad_text]));
+        for (e, evidence) in &all {
+            assert_eq!(strict(&en, &e.text()), e.to_string(), "{e:?}");
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{e:?}: {j}");
+            for v in evidence {
+                assert!(j.contains(v.as_str()), "{v} not in {j}");
+            }
+        }
+        // Through rustls' entry point: rustls gets the English, the caller the typed refusal.
+        let v = at(valid);
+        let sn = ServerName::try_from("wrongname").unwrap();
+        let r = v.verify_server_cert(
+            &CertificateDer::from(leaf.clone()),
+            &[],
+            &sn,
+            &[],
+            UnixTime::now(),
+        );
+        let said = r.unwrap_err().to_string();
+        let cert = v.take_refusal().expect("the refusal is kept");
+        assert!(said.ends_with(&cert.to_string()), "{said}");
+        assert!(matches!(cert, ServerCertError::NameMismatch { .. }));
+        assert!(v.take_refusal().is_none(), "taken once");
     }
 
     /// A probe's error without the endpoint it names reads as the rest of its message.
