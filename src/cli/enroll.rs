@@ -890,8 +890,11 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             let multi = indicatif::MultiProgress::new();
             let overall = multi.add(indicatif::ProgressBar::new(state.plan.hosts.len() as u64));
             overall.set_style(
-                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{{bar:30}} {{pos}}/{{len}} {} {{msg}}",
+                    tr("roll-bar-hosts")
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bars = Bars {
                 multi,
@@ -928,15 +931,16 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                     pad(&step_name(h.step), 20),
                     h.old_serial.as_deref().unwrap_or("?"),
                     h.new_serial.as_deref().unwrap_or("-"),
-                    h.error
-                        .as_deref()
-                        .map(|e| format!("  {e}"))
-                        .unwrap_or_default()
+                    // This run's errors in the admin's language; one read from an earlier
+                    // run's state file as it was recorded.
+                    match (&h.error_text, &h.error) {
+                        (Some(e), _) => format!("  {}", super::lang::with(|m| e.render(m))),
+                        (None, Some(e)) => format!("  {e}"),
+                        (None, None) => String::new(),
+                    }
                 ));
                 if h.manager_said_install_failed {
-                    t.push_str(
-                        "    (the Manager said install_failed; vdsm served the new certificate)\n",
-                    );
+                    t.push_str(&format!("    {}\n", tr("roll-report-install-failed")));
                 }
             }
             out(&t)
