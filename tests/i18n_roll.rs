@@ -335,7 +335,7 @@ fn event_882(sim: &Sim) -> String {
             (e["code"] == 882 || e["code"] == "882") && e["host"]["id"].as_str() == Some(&id)
         })
         .filter_map(|e| e["description"].as_str().map(str::to_string))
-        .last()
+        .next_back()
         .expect("an event 882 for host3")
 }
 
