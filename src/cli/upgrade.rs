@@ -18,8 +18,8 @@ use rhv_pki::hosts::rolling::{self, Selection};
 use rhv_pki::net::engine::{Engine, HostStatus};
 use rhv_pki::pki::cert::rfc3339;
 use rhv_pki::upgrade::precheck::{
-    self, BackupDirError, CaKeyError, Facts, HostFact, HostedEngineFacts, ManagerFacts,
-    P12PasswordError, StoreRefused, UnreachableError,
+    self, BackupDirError, CaKeyError, CapacityShort, Facts, HostFact, HostedEngineFacts,
+    ManagerFacts, P12PasswordError, Said, StoreRefused, UnfinishedChange, UnreachableError,
 };
 use rhv_pki::upgrade::{self as up, Check, CheckStatus, Phase, PhaseResult, UpgradeState};
 
@@ -33,7 +33,7 @@ use super::exit::{CliError, ExitStatus};
 use super::lang::{t, tf};
 use super::maintenance::RestartArgs;
 use super::term::{confirm, print_json, say};
-use rhv_pki::i18n::{pad, width, Arg};
+use rhv_pki::i18n::{pad, width, Arg, Text};
 
 /// The state file's name under the backup directory (a plain re-run finds it there).
 const STATE_FILE: &str = "upgrade-state.json";
@@ -165,7 +165,8 @@ fn watch_signals() {
                         }
                     }
                     eprintln!(
-                        "rhv-pki upgrade: stopped by {name}; the phase in progress is left running in the saved state: re-run the same command to resume it"
+                        "{}",
+                        tf("upgrade-stopped-by-signal", &[("signal", name.into())])
                     );
                     std::process::exit(i32::from(ExitStatus::of_signal(Some(name)).code()));
                 }
@@ -348,6 +349,9 @@ struct CliRunner<'a> {
     hosts: Option<Vec<String>>,
     /// The exit status of the phase that stopped the run.
     stopped_with: Option<ExitStatus>,
+    /// The failures of this run whose English went into the state, each with its message
+    /// (what the phase's command said, in the reader's language).
+    said: Vec<(String, Text)>,
 }
 
 impl CliRunner<'_> {
@@ -402,7 +406,11 @@ impl CliRunner<'_> {
                     Err(e) => facts.pki_readable = Err(e),
                 }
             }
-            Err(e) => facts.p12_password = Err(P12PasswordError::Password(Box::new(e))),
+            Err(e) => {
+                facts.p12_password = Err(P12PasswordError::Password(Box::new(Said(
+                    cli_error_text(&e),
+                ))))
+            }
         }
         let ca_key = l.pki_dir.join("private/ca.pem");
         if let Err(source) = std::fs::File::open(&ca_key) {
@@ -414,10 +422,11 @@ impl CliRunner<'_> {
         match txn::list_backups(&backups) {
             Ok(list) => {
                 if let Some(b) = list.iter().find(|b| b.state == BackupState::Incomplete) {
-                    facts.unfinished_change = Some(format!(
-                        "backup {} ({}, {}) was interrupted and left the PKI half-written",
-                        b.id, b.reason, b.created
-                    ));
+                    facts.unfinished_change = Some(UnfinishedChange {
+                        id: b.id.clone(),
+                        reason: b.reason.clone(),
+                        created: b.created.clone(),
+                    });
                 }
             }
             Err(e) => facts.backup_writable = Err(BackupDirError::List(e)),
@@ -441,16 +450,29 @@ impl CliRunner<'_> {
             capacity_short: vec![],
             placement: Ok(()),
         };
+        let l = locations(&a.common.loc);
+        let setup = |t: Text| unreachable(UnreachableError::Setup(Box::new(Said(t))));
+        // The CA file first, as the client setup reads it, said in the reader's language
+        // (`engine_config` reports it in English only).
+        let ca_file = a
+            .cycle
+            .he
+            .engine
+            .ca_file
+            .clone()
+            .unwrap_or_else(|| l.pki_dir.join("ca.pem"));
+        if let Err(t) = ca_file_text(&ca_file) {
+            return Some(setup(t));
+        }
         let (cfg, _) = match engine_config(&a.cycle.he.engine, &a.common.loc) {
             Ok(c) => c,
-            Err(e) => return Some(unreachable(UnreachableError::Setup(Box::new(e)))),
+            Err(e) => return Some(setup(cli_error_text(&e))),
         };
-        let l = locations(&a.common.loc);
         // As `hosts enroll` does: host certificates verify against the engine CA.
         let engine_ca = read_ca(&l.pki_dir.join("ca.pem")).unwrap_or_else(|_| cfg.ca_der.clone());
         let eps = match super::enroll::endpoints(&vdsm_args(a)) {
             Ok(e) => e,
-            Err(e) => return Some(unreachable(UnreachableError::Setup(Box::new(e)))),
+            Err(e) => return Some(setup(cli_error_text(&e))),
         };
         let rt = match rhv_pki::exec::runtime(rhv_pki::exec::Threads::Pool {
             workers: 2,
@@ -524,11 +546,14 @@ impl CliRunner<'_> {
         });
         // N-1: every Up host must be able to go to maintenance alone, as the Manager would
         // allow it (its VMs fit elsewhere, the engine VM keeps a place).
-        let capacity_short: Vec<String> = facts
+        let capacity_short: Vec<CapacityShort> = facts
             .iter()
             .filter(|f| f.host.status == HostStatus::Up && included(&f.host.name, &f.host.address))
             .filter_map(|f| {
-                rolling::blocker(&facts, &f.host.id).map(|why| format!("{}: {why}", f.host.name))
+                rolling::blocker_text(&facts, &f.host.id).map(|why| CapacityShort {
+                    host: f.host.name.clone(),
+                    why,
+                })
             })
             .collect();
         let sel = Selection {
@@ -551,6 +576,23 @@ impl CliRunner<'_> {
         })
     }
 
+    /// A failure whose English goes into the state, said as `text` in this run's output.
+    fn failed(&mut self, text: Text) -> PhaseResult {
+        let english = text.english();
+        self.said.push((english.clone(), text));
+        PhaseResult::Failed(english)
+    }
+
+    /// The state could not be saved: the phase fails, saying why.
+    fn not_saved(&mut self, e: &up::SaveError) -> PhaseResult {
+        let path = self.state_path.display().to_string();
+        self.failed(
+            Text::new("upgrade-outcome-cannot-save")
+                .arg("path", path)
+                .arg_text("error", save_error_text(e)),
+        )
+    }
+
     fn result_of(&mut self, st: Result<ExitStatus, CliError>, done: &str) -> PhaseResult {
         match st {
             Ok(ExitStatus::Ok) => PhaseResult::Done(done.to_string()),
@@ -565,7 +607,10 @@ impl CliRunner<'_> {
             Err(e) => {
                 let s = ExitStatus::from(&e);
                 self.stopped_with = Some(s);
-                PhaseResult::Failed(e.to_string())
+                let t = cli_error_text(&e);
+                let english = e.to_string();
+                self.said.push((english.clone(), t));
+                PhaseResult::Failed(english)
             }
         }
     }
@@ -640,10 +685,11 @@ impl CliRunner<'_> {
             let on = match g.status() {
                 Ok(on) => on,
                 Err(e) => {
-                    return PhaseResult::Failed(format!(
-                        "reading global maintenance ({}): {e}",
-                        g.via()
-                    ))
+                    return self.failed(
+                        Text::new("upgrade-outcome-gm-unreadable")
+                            .arg("via", g.via())
+                            .arg_text("error", e.text()),
+                    )
                 }
             };
             let first = state
@@ -652,14 +698,11 @@ impl CliRunner<'_> {
                 .or_insert_with(|| if on { "on" } else { "off" }.to_string())
                 .clone();
             if let Err(e) = save(&self.state_path, state) {
-                return PhaseResult::Failed(format!(
-                    "cannot save the upgrade state {}: {e}",
-                    self.state_path.display()
-                ));
+                return self.not_saved(&e);
             }
             off_before = first == "off";
             if off_before && on {
-                say("rhv-pki upgrade: global maintenance is on from the interrupted cycle; it is cleared once the cycle has verified");
+                say(&t("upgrade-gm-left-on"));
             }
         }
         let st = super::maintenance::restart(r);
@@ -672,14 +715,13 @@ impl CliRunner<'_> {
                 let s = super::cycle::settle(a.cycle.he.maintenance_timeout);
                 if let Err(e) = rhv_pki::manager::maintenance::leave(g.as_ref(), held, s) {
                     self.stopped_with = Some(ExitStatus::CycleFailed);
-                    return PhaseResult::Failed(format!(
-                        "restarted and verified, but the global maintenance the interrupted cycle set could not be cleared ({}): {e}",
-                        g.via()
-                    ));
+                    return self.failed(
+                        Text::new("upgrade-outcome-gm-not-cleared")
+                            .arg("via", g.via())
+                            .arg_text("error", e.text()),
+                    );
                 }
-                say(
-                    "rhv-pki upgrade: cleared the global maintenance the interrupted cycle had set",
-                );
+                say(&t("upgrade-gm-cleared"));
             }
         }
         self.result_of(st, "restarted and verified")
@@ -783,10 +825,7 @@ impl up::Runner for CliRunner<'_> {
                     .or_insert_with(|| self.cert_digests())
                     .clone();
                 if let Err(e) = save(&self.state_path, state) {
-                    return PhaseResult::Failed(format!(
-                        "cannot save the upgrade state {}: {e}",
-                        self.state_path.display()
-                    ));
+                    return self.not_saved(&e);
                 }
                 // Files only: the restarts, under global maintenance, are the cycle phase's
                 // (a kill there is then resumed there, not taken for a finished re-sign).
@@ -829,7 +868,7 @@ impl up::Runner for CliRunner<'_> {
                         None => {
                             if let Some(f) = self.manager_facts() {
                                 if let Err(why) = f.reachable {
-                                    return PhaseResult::Failed(why.to_string());
+                                    return self.failed(why.text());
                                 }
                             }
                             e.host = self.hosts.clone().unwrap_or_default();
@@ -851,14 +890,14 @@ impl up::Runner for CliRunner<'_> {
                 let l = locations(&a.common.loc);
                 let pw = match store_password(&a.common.loc, l.engine_conf_dir.as_deref()) {
                     Ok(p) => p,
-                    Err(e) => return PhaseResult::Failed(e.to_string()),
+                    Err(e) => return self.failed(cli_error_text(&e)),
                 };
                 let mut cfg = AuditConfig::new(&l.pki_dir, now);
                 cfg.engine_conf_dir = l.engine_conf_dir.clone();
                 cfg.root = l.root.clone();
                 cfg.p12_password = pw;
                 match audit::run(&cfg) {
-                    Err(e) => PhaseResult::Failed(e.to_string()),
+                    Err(e) => self.failed(e.text()),
                     Ok(r) => {
                         let crit: Vec<String> = r
                             .findings
@@ -893,6 +932,151 @@ impl up::Runner for CliRunner<'_> {
     fn now(&self) -> i64 {
         Self::now()
     }
+}
+
+/// A command's error as a message: the catalogue message of errors that carry one (what the
+/// error line would say), the error's own text otherwise. English: its `Display`.
+fn cli_error_text(e: &CliError) -> Text {
+    match e {
+        CliError::Text(t) | CliError::RefusedText(t) => t.clone(),
+        CliError::Audit(a) => a.text(),
+        CliError::Change(c) => c.text(),
+        CliError::Recover(r) => r.text(),
+        other => Text::new("reason-verbatim").arg("reason", other),
+    }
+}
+
+/// The upgrade state's write error as a message (the system's words as they came).
+fn save_error_text(e: &up::SaveError) -> Text {
+    match e {
+        up::SaveError::Dir { dir, source } => Text::new("upgrade-detail-in-dir")
+            .arg("dir", dir.display())
+            .arg_text("error", rhv_pki::i18n::io_error(source)),
+        other => Text::new("reason-verbatim").arg("reason", other),
+    }
+}
+
+/// The Manager's CA file as the REST client's setup reads it (`read_ca`), each failure a
+/// message whose English is what the setup says.
+fn ca_file_text(path: &Path) -> Result<(), Text> {
+    let data = rhv_pki::pki::cert::read_limited(path).map_err(|e| e.text())?;
+    let der = rhv_pki::pki::cert::first_certificate(path, &data).map_err(|e| e.text())?;
+    rhv_pki::pki::verify::Issuer::new("ca", &der).map_err(|e| {
+        Text::new("reason-verbatim").arg("reason", format!("{}: {e}", path.display()))
+    })?;
+    Ok(())
+}
+
+/// The English of `key` with a marker for each variable, split at them: the literals around
+/// the variables, and the variables in their order.
+fn template(key: &str, vars: &[&'static str]) -> (Vec<String>, Vec<&'static str>) {
+    let marks: Vec<String> = (0..vars.len()).map(|i| format!("\u{1}{i}\u{1}")).collect();
+    let args: Vec<(&str, Arg<'_>)> = vars
+        .iter()
+        .zip(&marks)
+        .map(|(v, m)| (*v, Arg::Str(m.as_str())))
+        .collect();
+    let text = rhv_pki::i18n::Messages::new(rhv_pki::i18n::Lang::En).fmt(key, &args);
+    let (mut lits, mut order, mut rest) = (Vec::new(), Vec::new(), text.as_str());
+    while let Some((p, i, len)) = marks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| rest.find(m.as_str()).map(|p| (p, i, m.len())))
+        .min()
+    {
+        lits.push(rest[..p].to_string());
+        order.push(vars[i]);
+        rest = &rest[p + len..];
+    }
+    lits.push(rest.to_string());
+    (lits, order)
+}
+
+/// The outcomes and reasons the upgrade itself writes into its state (English there), with
+/// their variables.
+const OUTCOMES: &[(&str, &[&str])] = &[
+    ("upgrade-outcome-prechecks", &["passed", "total"]),
+    ("upgrade-outcome-prechecks-failed", &["ids"]),
+    ("upgrade-outcome-interrupted", &["rest"]),
+    ("upgrade-outcome-gm-not-cleared", &["via", "error"]),
+    ("upgrade-outcome-gm-unreadable", &["via", "error"]),
+    ("upgrade-outcome-cannot-save", &["path", "error"]),
+    // A phase's command that rolled its change back (what `resign` said, kept in the state).
+    ("change-rolled-back", &["reason", "backup"]),
+    ("change-verify-failed", &["backup", "reason"]),
+    ("txn-injected", &["step"]),
+];
+
+/// `s` read as one of [`OUTCOMES`] (each variable the shortest text up to the next literal,
+/// the last one up to the end), in the reader's language; `rest` and `reason` are shown in
+/// turn.
+fn outcome(s: &str, said: &[(String, Text)]) -> Option<String> {
+    for (key, vars) in OUTCOMES {
+        let (lits, order) = template(key, vars);
+        let Some(mut rest) = s.strip_prefix(lits[0].as_str()) else {
+            continue;
+        };
+        let mut args: Vec<(&str, String)> = Vec::new();
+        let mut ok = true;
+        for (i, var) in order.iter().enumerate() {
+            let lit = &lits[i + 1];
+            let value = if i + 1 == order.len() {
+                match rest.strip_suffix(lit.as_str()) {
+                    Some(v) => {
+                        rest = "";
+                        v
+                    }
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            } else {
+                match rest.find(lit.as_str()) {
+                    Some(p) => {
+                        let v = &rest[..p];
+                        rest = &rest[p + lit.len()..];
+                        v
+                    }
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            };
+            if value.is_empty() {
+                ok = false;
+                break;
+            }
+            let value = if matches!(*var, "rest" | "reason") {
+                shown(value, said)
+            } else {
+                value.to_string()
+            };
+            args.push((var, value));
+        }
+        if !ok {
+            continue;
+        }
+        let args: Vec<(&str, Arg<'_>)> = args
+            .iter()
+            .map(|(k, v)| (*k, Arg::Str(v.as_str())))
+            .collect();
+        return Some(tf(key, &args));
+    }
+    None
+}
+
+/// An outcome or reason of the state (English) in the reader's language: this run's failure
+/// as its command said it, the upgrade's own outcomes, the phrases of the plans.
+fn shown(s: &str, said: &[(String, Text)]) -> String {
+    if super::lang::lang() == rhv_pki::i18n::Lang::En {
+        return s.to_string();
+    }
+    if let Some((_, t)) = said.iter().find(|(e, _)| e == s) {
+        return super::lang::with(|m| t.render(m));
+    }
+    outcome(s, said).unwrap_or_else(|| super::phrases::shown(s))
 }
 
 /// Bytes of the PKI directory's regular files (what a backup copies).
@@ -973,9 +1157,14 @@ fn point_engine_backups(a: &UpgradeArgs) {
     );
     let path = dir.join(format!("rhv-pki-pki-{}.txt", b.id));
     if let Err(e) = std::fs::write(&path, text) {
-        say(&format!(
-            "rhv-pki upgrade: warning: {}: {e}",
-            path.display()
+        let shown = path.display().to_string();
+        let e = super::lang::with(|m| rhv_pki::i18n::io_error(&e).render(m));
+        say(&tf(
+            "upgrade-warning",
+            &[
+                ("path", shown.as_str().into()),
+                ("error", e.as_str().into()),
+            ],
         ));
     }
 }
@@ -1060,7 +1249,7 @@ fn aligned(rows: &[Vec<String>]) -> String {
     out
 }
 
-fn state_table(s: &UpgradeState) -> String {
+fn state_table(s: &UpgradeState, said: &[(String, Text)]) -> String {
     let mut rows = vec![vec![
         t("upgrade-col-phase"),
         t("upgrade-col-state"),
@@ -1074,9 +1263,9 @@ fn state_table(s: &UpgradeState) -> String {
                 "upgrade-since",
                 &[("time", rfc3339(*since).as_str().into())],
             ),
-            S::Done { outcome, .. } => super::phrases::shown(outcome),
-            S::Skipped { reason, .. } => super::phrases::shown(reason),
-            S::Failed { reason, .. } => super::phrases::shown(reason),
+            S::Done { outcome, .. } => shown(outcome, said),
+            S::Skipped { reason, .. } => shown(reason, said),
+            S::Failed { reason, .. } => shown(reason, said),
         };
         rows.push(vec![
             r.phase.as_str().to_string(),
@@ -1098,7 +1287,7 @@ fn state_table(s: &UpgradeState) -> String {
             c.status.clone(),
             c.reason.clone(),
             c.last_transition_time.clone(),
-            condition_message(s, c),
+            condition_message(s, c, said),
         ]);
     }
     out.push('\n');
@@ -1109,7 +1298,7 @@ fn state_table(s: &UpgradeState) -> String {
 /// A condition's message in the user's language, from its reason and the state (the JSON
 /// keeps the English `message`, which is what these give in English; a reason without a
 /// message here keeps it too).
-fn condition_message(s: &UpgradeState, c: &up::Condition) -> String {
+fn condition_message(s: &UpgradeState, c: &up::Condition, said: &[(String, Text)]) -> String {
     use up::PhaseStatus as S;
     let resume = t("upgrade-resume");
     let failed = s.phases.iter().find_map(|r| match &r.status {
@@ -1140,7 +1329,7 @@ fn condition_message(s: &UpgradeState, c: &up::Condition) -> String {
                 "upgrade-cond-phase-failed",
                 &[
                     ("phase", p.as_str().into()),
-                    ("reason", why.as_str().into()),
+                    ("reason", shown(why, said).as_str().into()),
                     ("resume", resume.as_str().into()),
                 ],
             ),
@@ -1185,7 +1374,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
         return status(s);
     }
     if a.max_parallel == 0 {
-        return Err(CliError::Usage("--max-parallel must be at least 1".into()));
+        return Err(CliError::Text(Text::new("upgrade-max-parallel")));
     }
     super::enroll::endpoints(&vdsm_args(&a))?;
     let path = state_path(
@@ -1197,17 +1386,21 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     let saved = load(&path)?;
     let mut state = match saved {
         Some(s) if a.discard_state => {
-            say(&format!(
-                "rhv-pki upgrade: {} the saved upgrade in {} (next phase was {})",
+            let file = path.display().to_string();
+            let next = s
+                .next_phase()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| t("upgrade-next-none"));
+            say(&tf(
                 if a.common.dry_run {
-                    "would discard"
+                    "upgrade-would-discard"
                 } else {
-                    "discarding"
+                    "upgrade-discarding"
                 },
-                path.display(),
-                s.next_phase()
-                    .map(|p| p.as_str())
-                    .unwrap_or("none: complete")
+                &[
+                    ("file", file.as_str().into()),
+                    ("phase", next.as_str().into()),
+                ],
             ));
             UpgradeState::new(&me, now)
         }
@@ -1229,6 +1422,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
         state_path: path.clone(),
         hosts: None,
         stopped_with: None,
+        said: Vec::new(),
     };
 
     // The plan (also what --dry-run prints), with the pre-checks judged now.
@@ -1258,11 +1452,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
                     "skipped" => t("upgrade-state-skipped"),
                     other => other.to_string(),
                 };
-                vec![
-                    p.phase.as_str().to_string(),
-                    will,
-                    super::phrases::shown(&p.detail),
-                ]
+                vec![p.phase.as_str().to_string(), will, shown(&p.detail, &[])]
             })
             .collect();
         s.push_str(&aligned(&rows));
@@ -1334,7 +1524,23 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
     watch_signals();
     let outcome = up::drive(&mut state, &mut runner);
     super::out::to_stderr(false);
-    let outcome = outcome.map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?;
+    let outcome = outcome.map_err(|e| {
+        let detail = match &e {
+            up::run::DriveError::State(s) => s.text(),
+            up::run::DriveError::Save(s) => {
+                Text::new("upgrade-drive-not-saved").arg_text("error", save_error_text(s))
+            }
+        };
+        // English: what `CliError::Output` said, byte for byte.
+        CliError::Text(
+            Text::new("error-writing-report").arg_text(
+                "error",
+                Text::new("upgrade-detail-in-dir")
+                    .arg("dir", path.display())
+                    .arg_text("error", detail),
+            ),
+        )
+    })?;
     let (status, result) = match &outcome {
         up::Outcome::Complete => (ExitStatus::Ok, "complete"),
         up::Outcome::PrecheckFailed(_) => (ExitStatus::Refused, "refused"),
@@ -1354,7 +1560,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
             serde_json::json!({"result": result}),
         ))?;
     } else {
-        print!("\n{}", state_table(&state));
+        print!("\n{}", state_table(&state, &runner.said));
         match &outcome {
             up::Outcome::Complete => println!("\n{}", t("upgrade-done")),
             up::Outcome::PrecheckFailed(c) => print!("\n{}", checks_table(c)),
@@ -1374,7 +1580,7 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
                         "upgrade-stopped",
                         &[
                             ("phase", phase.as_str().into()),
-                            ("reason", reason.as_str().into())
+                            ("reason", shown(reason, &runner.said).as_str().into())
                         ]
                     ),
                     tf(
@@ -1391,15 +1597,14 @@ pub fn run(a: UpgradeArgs, now: i64) -> Result<ExitStatus, CliError> {
 fn status(s: &StatusArgs) -> Result<ExitStatus, CliError> {
     let path = state_path(&s.loc, s.backup_dir.as_deref(), s.state.as_deref());
     let Some(state) = load(&path)? else {
-        return Err(CliError::Usage(format!(
-            "{}: no upgrade has been started here",
-            path.display()
-        )));
+        return Err(CliError::Text(
+            Text::new("upgrade-no-upgrade-here").arg("path", path.display()),
+        ));
     };
     if s.format == Format::Json {
         print_json(&document(&state, &path, serde_json::json!({})))?;
     } else {
-        print!("{}", state_table(&state));
+        print!("{}", state_table(&state, &[]));
     }
     Ok(ExitStatus::Ok)
 }
@@ -1435,11 +1640,48 @@ mod tests {
         let mut reasons = std::collections::BTreeSet::new();
         for st in &states {
             for c in &st.conditions {
-                assert_eq!(condition_message(st, c), c.message, "{}", c.reason);
+                assert_eq!(condition_message(st, c, &[]), c.message, "{}", c.reason);
                 reasons.insert(c.reason.clone());
             }
         }
         assert_eq!(reasons.len(), 12, "{reasons:?}");
+    }
+
+    /// Each outcome the upgrade keeps in its state reads as its own message again (so the
+    /// table can say it in the reader's language), whatever its variables hold; other text
+    /// is not taken for one.
+    #[test]
+    fn saved_outcomes_read_as_their_messages() {
+        let en = rhv_pki::i18n::Messages::new(rhv_pki::i18n::Lang::En);
+        for (key, vars) in OUTCOMES {
+            let (lits, order) = template(key, vars);
+            assert_eq!(order.len(), vars.len(), "{key}: {lits:?}");
+            let args: Vec<(&str, Arg<'_>)> =
+                vars.iter().map(|v| (*v, Arg::Str("a (b): c"))).collect();
+            let text = en.fmt(key, &args);
+            assert_eq!(outcome(&text, &[]).as_deref(), Some(text.as_str()), "{key}");
+        }
+        assert_eq!(
+            outcome("6 of 12 checks passed, the rest do not apply", &[]).as_deref(),
+            Some("6 of 12 checks passed, the rest do not apply")
+        );
+        assert_eq!(
+            outcome(
+                "injected fault at write step 12; everything was rolled back (backup 1-2)",
+                &[]
+            )
+            .as_deref(),
+            Some("injected fault at write step 12; everything was rolled back (backup 1-2)")
+        );
+        for other in ["pre-checks passed", "restarted and verified", ""] {
+            assert_eq!(outcome(other, &[]), None, "{other}");
+        }
+        // This run's failure is said as its message (English here: the same text).
+        let t = Text::new("upgrade-max-parallel");
+        assert_eq!(
+            shown(&t.english(), &[(t.english(), t.clone())]),
+            t.english()
+        );
     }
 
     /// The backup directory's probe says where it looked and why it cannot write there, with

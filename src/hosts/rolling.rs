@@ -415,7 +415,9 @@ pub(crate) enum CycleError {
     #[error("status is {status} (expected up); not touching it")]
     NotUp { host: String, status: HostStatus },
     #[error("not moving the SPM role off it: {why}")]
-    SpmBlocked { host: String, why: String },
+    /// The planner's model says the host cannot go to maintenance now (why: a catalogue
+    /// message).
+    SpmBlocked { host: String, why: Text },
     #[error("it is the SPM and no other Up host of its cluster can take the role")]
     NoSpmCandidate { host: String },
     #[error("the SPM role did not move to {to} within {secs} s")]
@@ -576,7 +578,9 @@ impl CycleError {
                 .arg_text("what", what.text())
                 .arg_text("error", error.text()),
             CycleError::NotUp { status, .. } => Text::new("roll-err-not-up").arg("status", status),
-            CycleError::SpmBlocked { why, .. } => Text::new("roll-err-spm-blocked").arg("why", why),
+            CycleError::SpmBlocked { why, .. } => {
+                Text::new("roll-err-spm-blocked").arg_text("why", why.clone())
+            }
             CycleError::NoSpmCandidate { .. } => Text::new("roll-err-no-spm-candidate"),
             CycleError::SpmDidNotMove { to, secs } => Text::new("roll-err-spm-did-not-move")
                 .arg("to", to)
@@ -722,7 +726,7 @@ pub fn plan(
     for (p, w) in &unplanned {
         skipped.push(SkippedHost {
             name: p.name.clone(),
-            reason: w.text(p, &model),
+            reason: w.text(p, &model).english(),
         });
     }
     let skipped_names: std::collections::HashSet<&str> =
@@ -1066,12 +1070,10 @@ enum Why {
 }
 
 impl Why {
-    fn text(&self, p: &PlannedHost, m: &Model) -> String {
+    /// Why, as a catalogue message (English: what the plan and the executor always said).
+    fn text(&self, p: &PlannedHost, m: &Model) -> Text {
         match self {
-            Why::LastUp => format!(
-                "the only Up host of cluster {}: taking it out would leave none",
-                p.cluster
-            ),
+            Why::LastUp => Text::new("phrase-wave-last-up").arg("cluster", &p.cluster),
             Why::Capacity => {
                 let others: u64 = m
                     .hosts
@@ -1080,14 +1082,12 @@ impl Why {
                     .filter(|(_, h)| h.up && h.cluster == p.cluster_id && h.id != p.id)
                     .map(|(i, _)| m.free0(i))
                     .sum();
-                format!(
-                    "its VMs ({} MiB) do not fit in the other Up hosts of cluster {} ({} MiB schedulable)",
-                    p.vm_memory >> 20,
-                    p.cluster,
-                    others >> 20
-                )
+                Text::new("phrase-wave-capacity")
+                    .arg("vm", p.vm_memory >> 20)
+                    .arg("cluster", &p.cluster)
+                    .arg("free", others >> 20)
             }
-            Why::HostedEngine(d) => d.english(),
+            Why::HostedEngine(d) => d.clone(),
         }
     }
 }
@@ -1478,6 +1478,12 @@ impl Model {
 /// HostedEngine VM would be left without a place. The executor asks before it moves the SPM
 /// role off a host, so the role is never moved for a maintenance that cannot happen.
 pub fn blocker(facts: &[HostFacts], id: &str) -> Option<String> {
+    blocker_text(facts, id).map(|t| t.english())
+}
+
+/// [`blocker`]'s reason as a catalogue message, for the reader's language (the upgrade's
+/// `capacity` pre-check).
+pub fn blocker_text(facts: &[HostFacts], id: &str) -> Option<Text> {
     let model = Model::new(facts);
     let i = model.index(id)?;
     if !model.hosts[i].up {
@@ -3019,9 +3025,9 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), CycleError> {
     Ok(())
 }
 
-/// Why host `id` cannot go to maintenance now (see [`blocker`]); `None` when it can, or
+/// Why host `id` cannot go to maintenance now (see [`blocker_text`]); `None` when it can, or
 /// when the Manager's state cannot be read (the actions then fail on their own).
-async fn spm_move_blocker(sh: &Shared<'_>, id: &str) -> Option<String> {
+async fn spm_move_blocker(sh: &Shared<'_>, id: &str) -> Option<Text> {
     let eps = VdsmEndpoints::new(0);
     let facts = gather(
         sh.engine,
@@ -3033,7 +3039,7 @@ async fn spm_move_blocker(sh: &Shared<'_>, id: &str) -> Option<String> {
     )
     .await
     .ok()?;
-    blocker(&facts, id)
+    blocker_text(&facts, id)
 }
 
 /// Reads hosts, clusters, VMs and (optionally) each host's served certificate.
@@ -3399,6 +3405,45 @@ mod tests {
     }
 
     #[test]
+    fn capacity_reasons_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        // c1: h1's 12 GiB VM does not fit in h2's 4 GiB; c2: h3 is alone.
+        let f = vec![
+            facts(
+                host("h1", "c1", HostStatus::Up, 4, false, false),
+                vec![vm("v1", "h1", 12, false)],
+            ),
+            facts(host("h2", "c1", HostStatus::Up, 4, false, false), vec![]),
+            facts(host("h3", "c2", HostStatus::Up, 8, false, false), vec![]),
+        ];
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let cap = blocker_text(&f, "h1").unwrap();
+        // What the plan and the executor said before, byte for byte.
+        assert_eq!(
+            cap.english(),
+            "its VMs (12288 MiB) do not fit in the other Up hosts of cluster c1 (4096 MiB \
+             schedulable)"
+        );
+        let last = blocker_text(&f, "h3").unwrap();
+        assert_eq!(
+            last.english(),
+            "the only Up host of cluster c2: taking it out would leave none"
+        );
+        for (t, evidence) in [(&cap, &["c1", "12288", "4096"][..]), (&last, &["c2"][..])] {
+            assert_eq!(strict(&en, t), t.english());
+            let j = strict(&ja, t);
+            assert!(japanese(&j), "{j}");
+            for e in evidence {
+                assert!(j.contains(e), "{e} not in {j}");
+            }
+        }
+        assert_eq!(blocker(&f, "h1"), Some(cap.english()));
+        // h2 holds no VM: it may go.
+        assert_eq!(blocker(&f, "h2"), None);
+    }
+
+    #[test]
     fn a_big_cluster_is_planned() {
         // 60 hosts, four VMs each, waves of 10: bounded work (orders × states per check).
         let f: Vec<HostFacts> = (0..60)
@@ -3673,9 +3718,9 @@ mod tests {
             (
                 CycleError::SpmBlocked {
                     host: "host1".into(),
-                    why: "cluster Default".into(),
+                    why: Text::new("phrase-wave-last-up").arg("cluster", "Default"),
                 },
-                vec!["cluster Default"],
+                vec!["Default"],
             ),
             (
                 CycleError::NoSpmCandidate {

@@ -1317,12 +1317,54 @@ upgrade-detail-expired-host = { $name } (expired { $date })
 upgrade-detail-list = { $first }, { $rest }
 
 ## block cycle: the maintenance cycle event details
+cycle-via-he = hosted-engine on { $host }
+cycle-via-rest-vm = REST API (HostedEngine VM { $id })
+cycle-via-rest = REST API
+cycle-manual-he = { $command }   # on { $host }
+cycle-verify-serves = serves { $serial }
+cycle-verify-serves-nothing = serves nothing
+cycle-verify-bad = { $endpoint } ({ $address }) { $serves } but { $file } holds { $disk }
+cycle-verify-bad-detail = { $endpoint } ({ $address }) { $serves } but { $file } holds { $disk }: { $detail }
+cycle-list = { $first }; { $rest }
+cycle-restart-refused = { $why }; nothing was restarted
+cycle-kept-on = a restart failed; global maintenance stays ON until the services are back
+cycle-todo-restart-failed = { $unit } failed: see journalctl -u { $unit } ; then systemctl restart { $units }
+cycle-todo-restart-needed = restart-needed: systemctl restart { $units } ; then rhv-pki maintenance verify
+cycle-todo-unreachable = endpoint-unreachable: systemctl status { $units } (no certificate shown after the restart) ; then rhv-pki maintenance verify
+cycle-unit-not-installed = not installed
+cycle-unit-masked = masked
+cycle-unit-enabled-running = enabled, running
+cycle-unit-enabled-stopped = enabled, not running
+cycle-unit-disabled-running = disabled, running
+cycle-unit-disabled-stopped = disabled, not running
+cycle-he-host-bad-port = --he-host { $host }: bad port
+cycle-reading-states = reading service states: { $error }
+cycle-unknown-name = unknown certificate name '{ $name }'
 ## (end of block cycle)
 
 ## block errs: sign, verify, trust-store, SSH io, CA and plan errors
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
+upgrade-detail-unfinished = backup { $id } ({ $reason }, { $created }) was interrupted and left the PKI half-written
+upgrade-detail-capacity-host = { $host }: { $why }
+upgrade-discarding = rhv-pki upgrade: discarding the saved upgrade in { $file } (next phase was { $phase })
+upgrade-would-discard = rhv-pki upgrade: would discard the saved upgrade in { $file } (next phase was { $phase })
+upgrade-next-none = none: complete
+upgrade-stopped-by-signal = rhv-pki upgrade: stopped by { $signal }; the phase in progress is left running in the saved state: re-run the same command to resume it
+upgrade-gm-left-on = rhv-pki upgrade: global maintenance is on from the interrupted cycle; it is cleared once the cycle has verified
+upgrade-gm-cleared = rhv-pki upgrade: cleared the global maintenance the interrupted cycle had set
+upgrade-warning = rhv-pki upgrade: warning: { $path }: { $error }
+upgrade-max-parallel = --max-parallel must be at least 1
+upgrade-no-upgrade-here = { $path }: no upgrade has been started here
+upgrade-outcome-prechecks = { $passed } of { $total } checks passed, the rest do not apply
+upgrade-outcome-prechecks-failed = pre-checks failed: { $ids }
+upgrade-outcome-interrupted = interrupted: { $rest }
+upgrade-outcome-gm-unreadable = reading global maintenance ({ $via }): { $error }
+upgrade-outcome-cannot-save = cannot save the upgrade state { $path }: { $error }
+upgrade-outcome-gm-not-cleared = restarted and verified, but the global maintenance the interrupted cycle set could not be cleared ({ $via }): { $error }
+upgrade-detail-in-dir = { $dir }: { $error }
+upgrade-drive-not-saved = cannot save the upgrade state: { $error }
 ## (end of block upg)
 
 ## block roll: hosts enroll run progress, host cycle errors and the run report
@@ -1358,3 +1400,12 @@ roll-new-before-unknown = vdsm at { $endpoint } serves serial { $serial }, and w
 roll-report-install-failed = (the Manager said install_failed; vdsm served the new certificate)
 roll-bar-hosts = hosts
 ## (end of block roll)
+
+## block cli2: argument and command-line errors of the binary
+## (end of block cli2)
+
+## block hostsf: hosts recover, host files, planner notes, file reads
+## (end of block hostsf)
+
+## block net2: Manager client, TLS verifier, transaction and serial errors
+## (end of block net2)

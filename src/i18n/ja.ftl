@@ -1307,12 +1307,54 @@ upgrade-detail-expired-host = { $name } ({ $date } に期限切れ)
 upgrade-detail-list = { $first }、{ $rest }
 
 ## block cycle: the maintenance cycle event details
+cycle-via-he = { $host } 上の hosted-engine
+cycle-via-rest-vm = REST API 経由 (HostedEngine 仮想マシン { $id })
+cycle-via-rest = REST API 経由
+cycle-manual-he = { $command }   # { $host } で実行
+cycle-verify-serves = シリアル { $serial } を提示していますが
+cycle-verify-serves-nothing = 証明書を提示していませんが
+cycle-verify-bad = { $endpoint } ({ $address }) は{ $serves }、{ $file } はシリアル { $disk } です
+cycle-verify-bad-detail = { $endpoint } ({ $address }) は{ $serves }、{ $file } はシリアル { $disk } です: { $detail }
+cycle-list = { $first }。{ $rest }
+cycle-restart-refused = { $why }。何も再起動していません
+cycle-kept-on = 再起動が失敗しました。サービスが復旧するまでグローバルメンテナンスは有効のままです
+cycle-todo-restart-failed = { $unit } が失敗しました: journalctl -u { $unit } を確認し、その後 systemctl restart { $units } を実行してください
+cycle-todo-restart-needed = restart-needed: systemctl restart { $units } を実行し、その後 rhv-pki maintenance verify を実行してください
+cycle-todo-unreachable = endpoint-unreachable: systemctl status { $units } を確認し (再起動後に証明書が提示されていません)、その後 rhv-pki maintenance verify を実行してください
+cycle-unit-not-installed = 未インストール
+cycle-unit-masked = マスク済み
+cycle-unit-enabled-running = 有効、実行中
+cycle-unit-enabled-stopped = 有効、停止中
+cycle-unit-disabled-running = 無効、実行中
+cycle-unit-disabled-stopped = 無効、停止中
+cycle-he-host-bad-port = --he-host { $host }: ポート番号が正しくありません
+cycle-reading-states = サービスの状態を読み取れません: { $error }
+cycle-unknown-name = 不明な証明書名 '{ $name }'
 ## (end of block cycle)
 
 ## block errs: sign, verify, trust-store, SSH io, CA and plan errors
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
+upgrade-detail-unfinished = バックアップ { $id } ({ $reason }、{ $created }) の変更は中断され、PKI が書きかけの状態です
+upgrade-detail-capacity-host = { $host }: { $why }
+upgrade-discarding = rhv-pki upgrade: { $file } に保存されたアップグレードを破棄します(次のフェーズ: { $phase })
+upgrade-would-discard = rhv-pki upgrade: { $file } に保存されたアップグレードを破棄することになります(次のフェーズ: { $phase })
+upgrade-next-none = なし (完了済み)
+upgrade-stopped-by-signal = rhv-pki upgrade: { $signal } により停止しました。実行中のフェーズは保存された状態に実行中のまま残ります: 同じコマンドを再実行すると再開します
+upgrade-gm-left-on = rhv-pki upgrade: 中断されたサイクルが有効にしたグローバルメンテナンスが有効のままです。サイクルの検証が終わると解除します
+upgrade-gm-cleared = rhv-pki upgrade: 中断されたサイクルが有効にしたグローバルメンテナンスを解除しました
+upgrade-warning = rhv-pki upgrade: 警告: { $path }: { $error }
+upgrade-max-parallel = --max-parallel には 1 以上を指定してください
+upgrade-no-upgrade-here = { $path }: ここではアップグレードが開始されていません
+upgrade-outcome-prechecks = { $total } 件中 { $passed } 件の事前チェックに合格しました(残りは対象外です)
+upgrade-outcome-prechecks-failed = 事前チェックが不合格です: { $ids }
+upgrade-outcome-interrupted = 中断されました: { $rest }
+upgrade-outcome-gm-unreadable = グローバルメンテナンスの状態を読み取れません ({ $via }): { $error }
+upgrade-outcome-cannot-save = アップグレードの状態 { $path } を保存できません: { $error }
+upgrade-outcome-gm-not-cleared = 再起動と検証は完了しましたが、中断されたサイクルが有効にしたグローバルメンテナンスを解除できませんでした ({ $via }): { $error }
+upgrade-detail-in-dir = { $dir }: { $error }
+upgrade-drive-not-saved = アップグレードの状態を保存できません: { $error }
 ## (end of block upg)
 
 ## block roll: hosts enroll run progress, host cycle errors and the run report
@@ -1348,3 +1390,12 @@ roll-new-before-unknown = { $endpoint } の vdsm はシリアル { $serial } を
 roll-report-install-failed = (Manager は install_failed と報告しましたが、vdsm は新しい証明書を提示しました)
 roll-bar-hosts = 台
 ## (end of block roll)
+
+## block cli2: argument and command-line errors of the binary
+## (end of block cli2)
+
+## block hostsf: hosts recover, host files, planner notes, file reads
+## (end of block hostsf)
+
+## block net2: Manager client, TLS verifier, transaction and serial errors
+## (end of block net2)

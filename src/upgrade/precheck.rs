@@ -73,6 +73,76 @@ fn fix_key(id: &str) -> &'static str {
 /// hosted-engine probe), kept with its source chain: its `Display` is the check's detail.
 pub type CallerError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// A caller's error worded as a catalogue message (the command line's password file, its CA
+/// file, its arguments): `Display` is the message's English, so the check's `detail` (and the
+/// JSON) is what the caller's error always said, and the human output renders it in the
+/// reader's language. Box it as a [`CallerError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said(pub Text);
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.english())
+    }
+}
+
+impl std::error::Error for Said {}
+
+/// A caller's error as a message: its own [`Said`] text, or its `Display` quoted as it came.
+fn caller_text(e: &CallerError) -> Text {
+    match e.downcast_ref::<Said>() {
+        Some(s) => s.0.clone(),
+        None => Text::new("reason-verbatim").arg("reason", e),
+    }
+}
+
+/// An earlier change left unfinished: a backup whose transaction was interrupted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("backup {id} ({reason}, {created}) was interrupted and left the PKI half-written")]
+pub struct UnfinishedChange {
+    /// The backup's id (its directory's name).
+    pub id: String,
+    /// Why it was made (the command that made it), as recorded.
+    pub reason: String,
+    /// When it was made, as recorded.
+    pub created: String,
+}
+
+impl UnfinishedChange {
+    /// The detail as a catalogue message; English: the `Display`.
+    pub fn text(&self) -> Text {
+        Text::new("upgrade-detail-unfinished")
+            .arg("id", &self.id)
+            .arg("reason", &self.reason)
+            .arg("created", &self.created)
+    }
+}
+
+/// An Up host that cannot go to maintenance alone (N-1 memory rule, the last Up host of its
+/// cluster, the HostedEngine VM without a place), as the rolling planner says why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapacityShort {
+    /// The host's name in the Manager.
+    pub host: String,
+    /// Why (the planner's message; English: what `hosts enroll` says of it).
+    pub why: Text,
+}
+
+impl CapacityShort {
+    /// `host: why` as a catalogue message.
+    pub fn text(&self) -> Text {
+        Text::new("upgrade-detail-capacity-host")
+            .arg("host", &self.host)
+            .arg_text("why", self.why.clone())
+    }
+}
+
+impl std::fmt::Display for CapacityShort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().english())
+    }
+}
+
 /// Why the CA private key cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum CaKeyError {
@@ -118,7 +188,7 @@ impl UnreachableError {
     /// came); English: the `Display`.
     pub fn text(&self) -> Text {
         match self {
-            UnreachableError::Setup(_) => Text::new("reason-verbatim").arg("reason", self),
+            UnreachableError::Setup(e) => caller_text(e),
             UnreachableError::Runtime(e) => Text::new("upgrade-detail-no-runtime").arg("error", e),
             UnreachableError::Login(e) => e.text(),
             UnreachableError::Gather(e) => e.text(),
@@ -145,7 +215,7 @@ impl P12PasswordError {
     /// password file's error as it came. English: the `Display`.
     pub fn text(&self) -> Text {
         match self {
-            P12PasswordError::Password(_) => Text::new("reason-verbatim").arg("reason", self),
+            P12PasswordError::Password(e) => caller_text(e),
             P12PasswordError::Stores { stores } => stores
                 .iter()
                 .rev()
@@ -242,7 +312,7 @@ pub struct ManagerFacts {
     /// `None`: not a hosted-engine Manager.
     pub hosted_engine: Option<HostedEngineFacts>,
     /// Clusters that cannot take one host out (N-1 memory rule), with the numbers.
-    pub capacity_short: Vec<String>,
+    pub capacity_short: Vec<CapacityShort>,
     /// The rolling planner's verdict on SPM and hosted-engine placement (`Err`: why no order
     /// of waves keeps the SPM and the engine VM covered).
     pub placement: Result<(), PlanError>,
@@ -261,7 +331,7 @@ pub struct Facts {
     /// The PKCS#12 password opens the stores; `Err` names the stores.
     pub p12_password: Result<(), P12PasswordError>,
     /// An earlier change is unfinished (a journal left by an interrupted transaction).
-    pub unfinished_change: Option<String>,
+    pub unfinished_change: Option<UnfinishedChange>,
     /// The backup directory.
     pub backup_dir: String,
     /// A file can be created in the backup directory.
@@ -373,19 +443,20 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
                 e.to_string(),
                 "give the stores' password with --p12-password-file (engine-setup's default is mypass)",
             );
-            match e {
-                // The stores' findings, in the reader's language.
-                P12PasswordError::Stores { .. } => worded(c, e.text()),
-                P12PasswordError::Password(_) => c,
-            }
+            // The stores' findings, or the password file's error, in the reader's language
+            // (the system's words as they came).
+            worded_error(c, e.text())
         }
     });
     out.push(match &f.unfinished_change {
         None => pass("no-unfinished-change", tx("upgrade-detail-no-unfinished")),
-        Some(what) => fail(
-            "no-unfinished-change",
-            what.clone(),
-            "finish or undo it first: `rhv-pki rollback --root R` restores the backup it made",
+        Some(what) => worded(
+            fail(
+                "no-unfinished-change",
+                "",
+                "finish or undo it first: `rhv-pki rollback --root R` restores the backup it made",
+            ),
+            what.text(),
         ),
     });
     out.push(match &f.backup_writable {
@@ -497,10 +568,22 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
     out.push(if m.capacity_short.is_empty() {
         pass("capacity", tx("upgrade-detail-capacity"))
     } else {
-        fail(
-            "capacity",
-            m.capacity_short.join("; "),
-            "migrate or stop VMs, or add a host, so one host's VMs fit on the others",
+        worded(
+            fail(
+                "capacity",
+                "",
+                "migrate or stop VMs, or add a host, so one host's VMs fit on the others",
+            ),
+            m.capacity_short
+                .iter()
+                .rev()
+                .map(CapacityShort::text)
+                .reduce(|rest, first| {
+                    tx("change-list")
+                        .arg_text("first", first)
+                        .arg_text("rest", rest)
+                })
+                .unwrap_or_else(|| tx("reason-verbatim").arg("reason", "")),
         )
     });
     out.push(match &m.placement {
@@ -699,14 +782,20 @@ mod tests {
                 ),
             }],
         });
-        f.unfinished_change = Some("backup 20261207T101010Z was interrupted".into());
+        f.unfinished_change = Some(UnfinishedChange {
+            id: "20261207T101010Z".into(),
+            reason: "resign --all".into(),
+            created: "2026-12-07T10:10:10Z".into(),
+        });
         f.backup_free = Some(1000);
         let m = f.manager.as_mut().unwrap();
         m.hosts.push(host("h3", "non_responsive"));
         m.hosts[0].cert_expired = Some("2026-11-30T00:00:00Z".into());
         m.hosted_engine.as_mut().unwrap().agents_inactive = vec!["h2".into()];
-        m.capacity_short =
-            vec!["cluster Default: 3 VMs need 96 GiB, 64 GiB free without the largest host".into()];
+        m.capacity_short = vec![CapacityShort {
+            host: "h1".into(),
+            why: Text::new("phrase-wave-last-up").arg("cluster", "Default"),
+        }];
         let c = evaluate(&f);
         assert_eq!(
             ids_with(&c, CheckStatus::Fail),
@@ -791,14 +880,21 @@ mod tests {
             source: std::io::Error::from_raw_os_error(13),
         });
         f.p12_password = Err(P12PasswordError::Password("x".into()));
-        f.unfinished_change = Some("x".into());
+        f.unfinished_change = Some(UnfinishedChange {
+            id: "x".into(),
+            reason: "resign".into(),
+            created: "y".into(),
+        });
         f.backup_writable = Err(BackupDirError::NoDirectory { dir: "x".into() });
         f.backup_free = Some(1);
         let m = f.manager.as_mut().unwrap();
         m.hosts.push(host("h3", "maintenance"));
         m.hosts[0].cert_expired = Some("2026-12-01T00:00:00Z".into());
         m.hosted_engine.as_mut().unwrap().agents_inactive = vec!["h2".into()];
-        m.capacity_short = vec!["x".into()];
+        m.capacity_short = vec![CapacityShort {
+            host: "h1".into(),
+            why: Text::new("phrase-wave-last-up").arg("cluster", "Default"),
+        }];
         m.placement = Err(PlanError::HostedEngine(
             Text::new("phrase-he-not-up").arg("host", "h2"),
         ));
@@ -1053,5 +1149,98 @@ mod tests {
         );
         let e = f.manager.as_ref().unwrap().reachable.as_ref().unwrap_err();
         assert!(e.source().is_some_and(|s| s.is::<std::io::Error>()));
+    }
+
+    #[test]
+    fn unfinished_capacity_and_caller_details_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{io_error, Lang, Messages};
+        let ja = Messages::new(Lang::Ja);
+        let said = |f: &Facts, id: &str| {
+            let c = evaluate(f).into_iter().find(|c| c.id == id).unwrap();
+            assert_eq!(c.status, CheckStatus::Fail, "{c:?}");
+            let t = c.detail_text.clone().unwrap_or_else(|| panic!("{c:?}"));
+            assert_eq!(t.english(), c.detail);
+            (c.detail, strict(&ja, &t))
+        };
+        let mut f = good();
+        let u = UnfinishedChange {
+            id: "20261207230211".into(),
+            reason: "before rhv-pki resign".into(),
+            created: "2026-12-07T23:02:11Z".into(),
+        };
+        // Byte for byte what the pre-check said before.
+        assert_eq!(
+            u.to_string(),
+            format!(
+                "backup {} ({}, {}) was interrupted and left the PKI half-written",
+                u.id, u.reason, u.created
+            )
+        );
+        f.unfinished_change = Some(u.clone());
+        let (en, j) = said(&f, "no-unfinished-change");
+        assert_eq!(en, u.to_string());
+        assert!(japanese(&j), "{j}");
+        for e in [&u.id, &u.reason, &u.created] {
+            assert!(j.contains(e.as_str()), "{e} not in {j}");
+        }
+
+        let pw = Said(
+            Text::new("error-password-file")
+                .arg("path", "/root/p12.pass")
+                .arg_text("error", io_error(&std::io::Error::from_raw_os_error(2))),
+        );
+        assert_eq!(
+            pw.to_string(),
+            "/root/p12.pass: cannot read password file: No such file or directory (os error 2)"
+        );
+        f.p12_password = Err(P12PasswordError::Password(Box::new(pw.clone())));
+        let (en, j) = said(&f, "p12-password");
+        assert_eq!(en, pw.to_string());
+        assert!(japanese(&j) && j.contains("/root/p12.pass"), "{j}");
+        assert!(j.contains("No such file or directory (os error 2)"), "{j}");
+
+        let m = f.manager.as_mut().unwrap();
+        m.capacity_short = vec![
+            CapacityShort {
+                host: "h1".into(),
+                why: Text::new("phrase-wave-capacity")
+                    .arg("vm", 12288)
+                    .arg("cluster", "Default")
+                    .arg("free", 4096),
+            },
+            CapacityShort {
+                host: "h3".into(),
+                why: Text::new("phrase-wave-last-up").arg("cluster", "Solo"),
+            },
+        ];
+        let (en, j) = said(&f, "capacity");
+        assert_eq!(
+            en,
+            "h1: its VMs (12288 MiB) do not fit in the other Up hosts of cluster Default (4096 \
+             MiB schedulable); h3: the only Up host of cluster Solo: taking it out would leave \
+             none"
+        );
+        assert!(japanese(&j), "{j}");
+        for e in ["h1: ", "h3: ", "12288", "4096", "Default", "Solo"] {
+            assert!(j.contains(e), "{e} not in {j}");
+        }
+
+        // The Manager's client could not be set up: the caller's words, said.
+        let ca = Said(
+            Text::new("pki-error-in-file")
+                .arg("path", "/tmp/ca.pem")
+                .arg_text("detail", Text::new("pki-error-no-certificate")),
+        );
+        f.manager.as_mut().unwrap().reachable = Err(UnreachableError::Setup(Box::new(ca.clone())));
+        let (en, j) = said(&f, "engine-reachable");
+        assert_eq!(en, ca.to_string());
+        assert!(japanese(&j) && j.contains("/tmp/ca.pem"), "{j}");
+        // Any other caller error stays its own text.
+        f.manager.as_mut().unwrap().reachable = Err(UnreachableError::Setup("as it came".into()));
+        let c = evaluate(&f);
+        let c = c.iter().find(|c| c.id == "engine-reachable").unwrap();
+        assert_eq!(c.detail, "as it came");
+        assert!(c.detail_text.is_none(), "{c:?}");
     }
 }
