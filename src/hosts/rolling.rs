@@ -395,6 +395,18 @@ pub enum ExecError {
     State(#[from] StateError),
 }
 
+impl ExecError {
+    /// The error as a catalogue message: the state file's errors in the reader's language
+    /// (the system's and the parser's words as they came), the CA's as worded. English: the
+    /// `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        match self {
+            ExecError::State(e) => e.text(),
+            ExecError::Ca(e) => Text::new("reason-verbatim").arg("reason", e),
+        }
+    }
+}
+
 /// Why one host's cycle failed; the text is what the report and the state file say.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum CycleError {
@@ -3939,6 +3951,24 @@ mod tests {
         .unwrap();
         let (_, p) = x509_parser::pem::parse_x509_pem(&pem).unwrap();
         Issuer::new("ca", &p.contents).unwrap()
+    }
+
+    #[test]
+    fn exec_errors_are_their_display_in_english_and_the_state_errors_japanese() {
+        let e = ExecError::State(StateError::Write {
+            path: "/b/enroll-state.json".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        });
+        check_text(
+            &e.text(),
+            &e.to_string(),
+            &["/b/enroll-state.json", "permission denied"],
+        );
+        let ca = ExecError::Ca(CaError {
+            reason: "no certificate".into(),
+        });
+        let en = crate::i18n::Messages::new(crate::i18n::Lang::En);
+        assert_eq!(ca.text().render(&en), ca.to_string());
     }
 
     #[test]

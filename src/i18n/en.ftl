@@ -1399,6 +1399,7 @@ roll-new-foreign-chain = vdsm at { $endpoint } serves a certificate not signed b
 roll-new-before-unknown = vdsm at { $endpoint } serves serial { $serial }, and what it served before is unknown
 roll-report-install-failed = (the Manager said install_failed; vdsm served the new certificate)
 roll-bar-hosts = hosts
+roll-set-aside = { $path }: cannot set it aside: { $error }
 ## (end of block roll)
 
 ## block cli2: argument and command-line errors of the binary

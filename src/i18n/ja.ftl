@@ -1389,6 +1389,7 @@ roll-new-foreign-chain = { $endpoint } の vdsm が現在の CA で署名され�
 roll-new-before-unknown = { $endpoint } の vdsm はシリアル { $serial } を提示していますが、以前に提示していた証明書は不明です
 roll-report-install-failed = (Manager は install_failed と報告しましたが、vdsm は新しい証明書を提示しました)
 roll-bar-hosts = 台
+roll-set-aside = { $path }: 退避できません: { $error }
 ## (end of block roll)
 
 ## block cli2: argument and command-line errors of the binary
