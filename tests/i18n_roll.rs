@@ -546,3 +546,69 @@ fn an_interrupted_run_names_the_hosts_out_of_service_in_japanese() {
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
     assert_japanese(&again, &sim_evidence(&sim), "resumed");
 }
+
+#[test]
+fn a_saved_run_that_cannot_be_set_aside_says_why_in_japanese() {
+    let sim = Sim::start(
+        "4.5-modern",
+        &three_hosts(
+            r#"
+[[faults]]
+kind = "stuck_preparing"
+host = "host2"
+count = 0
+"#,
+        ),
+        SCALE,
+    );
+    let run = [
+        "hosts",
+        "enroll",
+        "--host",
+        "host2",
+        "--all-hosts",
+        "--yes",
+        "--maintenance-timeout",
+        "0.5",
+    ];
+    // An unfinished run, saved.
+    let first = rhv(&sim, Ask::C, &run);
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first));
+    // Where it would be set aside is a directory that is not empty: the rename fails.
+    let state = sim.root.path().join("var/lib/rhv-pki/enroll-state.json");
+    let aside = sim
+        .root
+        .path()
+        .join("var/lib/rhv-pki/enroll-state.json.discarded");
+    std::fs::create_dir_all(aside.join("x")).unwrap();
+    let saved = std::fs::read(&state).unwrap();
+    let discard = [&run[..], &["--discard-state"]].concat();
+    let os = std::io::Error::from_raw_os_error(libc::EISDIR).to_string();
+    let en = rhv(&sim, Ask::C, &discard);
+    assert_eq!(en.status.code(), Some(3), "{}", text(&en));
+    let last = |o: &Output| stderr(o).lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        last(&en),
+        format!(
+            "rhv-pki: error: writing the report: {}: cannot set it aside: {os}",
+            state.display()
+        )
+    );
+    for ask in JA {
+        let ja = rhv(&sim, ask, &discard);
+        assert_eq!(ja.status.code(), en.status.code(), "{ask:?}: {}", text(&ja));
+        let line = last(&ja);
+        assert!(
+            line.starts_with(&format!(
+                "rhv-pki: エラー: レポートを書き込めません: {}: 退避できません: ",
+                state.display()
+            )) && line.contains(&os),
+            "{ask:?}: {line}"
+        );
+        let mut evidence = sim_evidence(&sim);
+        evidence.push(os.clone());
+        assert_japanese(&ja, &evidence, &format!("{ask:?}"));
+    }
+    // Nothing was changed: the saved run is still there, as it was.
+    assert_eq!(std::fs::read(&state).unwrap(), saved);
+}
