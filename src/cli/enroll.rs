@@ -517,6 +517,12 @@ fn up_to_date(
 }
 
 /// Registers SIGINT, SIGTERM and SIGHUP; the future resolves with the first one's name.
+/// The state file (or the run's CA) failed the run: the error line `writing the report: …` it
+/// always said (exit 3), its words in the admin's language.
+fn writing(t: rhv_pki::i18n::Text) -> CliError {
+    CliError::Text(rhv_pki::i18n::Text::new("error-writing-report").arg_text("error", t))
+}
+
 fn signals() -> Result<impl std::future::Future<Output = String>, CliError> {
     use tokio::signal::unix::{signal, SignalKind};
     let err = |e: std::io::Error| CliError::Output(format!("cannot handle signals: {e}"));
@@ -835,9 +841,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             if resuming {
                 // Every host of the saved run is done: close it.
                 state.finished = true;
-                state
-                    .save(&state_path)
-                    .map_err(|e| CliError::Output(e.to_string()))?;
+                state.save(&state_path).map_err(|e| writing(e.text()))?;
             }
             if json {
                 // Nothing to do is still an answer: the report, with who was left alone.
@@ -871,15 +875,14 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             let mut kept = state_path.clone().into_os_string();
             kept.push(".discarded");
             std::fs::rename(&state_path, &kept).map_err(|e| {
-                CliError::Output(format!(
-                    "{}: cannot set it aside: {e}",
-                    state_path.display()
-                ))
+                writing(
+                    rhv_pki::i18n::Text::new("roll-set-aside")
+                        .arg("path", state_path.display())
+                        .arg_text("error", rhv_pki::i18n::io_error(&e)),
+                )
             })?;
         }
-        state
-            .save(&state_path)
-            .map_err(|e| CliError::Output(e.to_string()))?;
+        state.save(&state_path).map_err(|e| writing(e.text()))?;
         let exec = ExecConfig {
             timing,
             state_path: state_path.clone(),
@@ -891,8 +894,11 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             let multi = indicatif::MultiProgress::new();
             let overall = multi.add(indicatif::ProgressBar::new(state.plan.hosts.len() as u64));
             overall.set_style(
-                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{{bar:30}} {{pos}}/{{len}} {} {{msg}}",
+                    tr("roll-bar-hosts")
+                ))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bars = Bars {
                 multi,
@@ -908,7 +914,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
         super::trail::started();
         let mut rep = rolling::execute(&engine, state, &exec, progress, interrupt)
             .await
-            .map_err(|e| CliError::Output(e.to_string()))?;
+            .map_err(|e| writing(e.text()))?;
         super::trail::note(|r| super::trail::enroll_report(r, &rep));
         engine.logout().await;
         if !rep.completed {
@@ -929,15 +935,16 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                     pad(&step_name(h.step), 20),
                     h.old_serial.as_deref().unwrap_or("?"),
                     h.new_serial.as_deref().unwrap_or("-"),
-                    h.error
-                        .as_deref()
-                        .map(|e| format!("  {e}"))
-                        .unwrap_or_default()
+                    // This run's errors in the admin's language; one read from an earlier
+                    // run's state file as it was recorded.
+                    match (&h.error_text, &h.error) {
+                        (Some(e), _) => format!("  {}", super::lang::with(|m| e.render(m))),
+                        (None, Some(e)) => format!("  {e}"),
+                        (None, None) => String::new(),
+                    }
                 ));
                 if h.manager_said_install_failed {
-                    t.push_str(
-                        "    (the Manager said install_failed; vdsm served the new certificate)\n",
-                    );
+                    t.push_str(&format!("    {}\n", tr("roll-report-install-failed")));
                 }
             }
             out(&t)

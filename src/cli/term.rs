@@ -11,6 +11,7 @@ use clap::ValueEnum;
 use super::exit::CliError;
 use rhv_pki::change;
 use rhv_pki::hosts::rolling::{self, Step};
+use rhv_pki::i18n::Text;
 use rhv_pki::manager::maintenance;
 
 /// `--color`.
@@ -113,7 +114,7 @@ impl rolling::Progress for Bars {
     fn wave(&self, index: usize, total: usize, hosts: &[String]) {
         self.overall.set_message(wave_line(index, total, hosts));
     }
-    fn step(&self, host: &str, step: Step, detail: &str) {
+    fn step(&self, host: &str, step: Step, detail: Option<&Text>) {
         let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
         let pb = m.entry(host.to_string()).or_insert_with(|| {
             let pb = self.multi.add(indicatif::ProgressBar::new_spinner());
@@ -122,10 +123,10 @@ impl rolling::Progress for Bars {
         });
         pb.set_message(format!("{host}: {}{}", step_name(step), sep(detail)));
     }
-    fn done(&self, host: &str, ok: bool, detail: &str) {
+    fn done(&self, host: &str, ok: bool, detail: &Text) {
         let mut m = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(pb) = m.remove(host) {
-            pb.finish_with_message(format!("{host}: {}{}", done_word(ok), sep(detail)));
+            pb.finish_with_message(format!("{host}: {}{}", done_word(ok), sep(Some(detail))));
         }
         self.overall.inc(1);
     }
@@ -137,23 +138,27 @@ impl rolling::Progress for Lines {
     fn wave(&self, index: usize, total: usize, hosts: &[String]) {
         say(&format!("rhv-pki: {}", wave_line(index, total, hosts)));
     }
-    fn step(&self, host: &str, step: Step, detail: &str) {
+    fn step(&self, host: &str, step: Step, detail: Option<&Text>) {
         say(&format!(
             "rhv-pki: {host}: {}{}",
             step_name(step),
             sep(detail)
         ));
     }
-    fn done(&self, host: &str, ok: bool, detail: &str) {
+    fn done(&self, host: &str, ok: bool, detail: &Text) {
         say(&format!(
             "rhv-pki: {host}: {}{}",
             done_word(ok),
-            sep(detail)
+            sep(Some(detail))
         ));
     }
 }
 
-fn sep(d: &str) -> String {
+/// ` — detail` in the admin's language (nothing without a detail, or an empty one).
+fn sep(d: Option<&Text>) -> String {
+    let d = d
+        .map(|t| super::lang::with(|m| t.render(m)))
+        .unwrap_or_default();
     if d.is_empty() {
         String::new()
     } else {

@@ -50,6 +50,9 @@ pub struct ServedCert {
     pub(crate) has_san: bool,
     /// Why nothing could be read, when nothing could.
     pub error: Option<String>,
+    /// That reason as a catalogue message, when the probe just made it (never saved).
+    #[serde(skip)]
+    pub(crate) error_text: Option<Text>,
 }
 
 /// Judges a served certificate (leaf DER) for `address` against the current CA.
@@ -68,11 +71,13 @@ pub fn judge_served(endpoint: &str, address: &str, der: &[u8], ca: &Issuer) -> S
                 san_ok: crate::net::tls::name_matches(&x, address),
                 has_san: x.subject_alternative_name().ok().flatten().is_some(),
                 error: None,
+                error_text: None,
             }
         }
-        Err(e) => {
-            ServedCert::unreadable(endpoint, format!("served certificate does not parse: {e}"))
-        }
+        Err(e) => ServedCert {
+            error_text: Some(Text::new("roll-served-not-parsed").arg("error", &e)),
+            ..ServedCert::unreadable(endpoint, format!("served certificate does not parse: {e}"))
+        },
     }
 }
 
@@ -94,6 +99,7 @@ impl ServedCert {
             san_ok: false,
             has_san: false,
             error: Some(reason),
+            error_text: None,
         }
     }
 }
@@ -140,7 +146,10 @@ impl VdsmEndpoints {
 pub fn probe_host(endpoint: &str, address: &str, ca: &Issuer, timeout: Duration) -> ServedCert {
     match crate::net::tls::fetch_leaf(endpoint, address, timeout) {
         Ok(leaf) => judge_served(endpoint, address, &leaf, ca),
-        Err(e) => ServedCert::unreadable(endpoint, e.to_string()),
+        Err(e) => ServedCert {
+            error_text: Some(e.text()),
+            ..ServedCert::unreadable(endpoint, e.to_string())
+        },
     }
 }
 
@@ -399,6 +408,18 @@ pub enum ExecError {
     State(#[from] StateError),
 }
 
+impl ExecError {
+    /// The error as a catalogue message: the state file's and the CA's errors in the reader's
+    /// language (the system's and the parser's words as they came). English: the `Display`,
+    /// byte for byte.
+    pub fn text(&self) -> Text {
+        match self {
+            ExecError::State(e) => e.text(),
+            ExecError::Ca(e) => e.text(),
+        }
+    }
+}
+
 /// Why one host's cycle failed; the text is what the report and the state file say.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum CycleError {
@@ -409,17 +430,19 @@ pub(crate) enum CycleError {
     /// An action's answer was lost and the host could not be read again to see if it took.
     #[error("{what}: the answer was lost ({lost}) and the host could not be read again to see whether it took: {reread}")]
     AnswerLost {
-        what: String,
+        what: Action,
         lost: EngineError,
         reread: EngineError,
     },
     /// The Manager refused an action (its fault carries the HTTP status and reason).
     #[error("the Manager refused {what}: {error}")]
-    Refused { what: String, error: EngineError },
+    Refused { what: Action, error: EngineError },
     #[error("status is {status} (expected up); not touching it")]
     NotUp { host: String, status: HostStatus },
     #[error("not moving the SPM role off it: {why}")]
-    SpmBlocked { host: String, why: String },
+    /// The planner's model says the host cannot go to maintenance now (why: a catalogue
+    /// message).
+    SpmBlocked { host: String, why: Text },
     #[error("it is the SPM and no other Up host of its cluster can take the role")]
     NoSpmCandidate { host: String },
     #[error("the SPM role did not move to {to} within {secs} s")]
@@ -442,8 +465,13 @@ pub(crate) enum CycleError {
     },
     #[error("Enroll Certificate did not finish within {secs} s")]
     EnrollTimedOut { host: String, secs: u64 },
-    #[error("Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {reason}")]
-    EnrollFailed { host: String, reason: String },
+    /// The Manager said the enrollment failed and vdsm does not serve a new certificate.
+    #[error("Enroll Certificate failed (event {EVENT_ENROLL_FAILED}): {reason}; {serves}")]
+    EnrollFailed {
+        host: String,
+        reason: EnrollFailure,
+        serves: NotNewCertificate,
+    },
     #[error(
         "status is {status}{} after enrollment; not activating it (the Manager would refuse)",
         detail_given(detail)
@@ -462,8 +490,13 @@ pub(crate) enum CycleError {
         status: HostStatus,
         detail: Option<String>,
     },
+    /// The probe read nothing; `text` is the probe's error as a catalogue message, when known.
     #[error("vdsm probe {endpoint}: {reason}")]
-    Probe { endpoint: String, reason: String },
+    Probe {
+        endpoint: String,
+        reason: String,
+        text: Option<Text>,
+    },
     /// The probe's thread died (a panic): its join error.
     #[error("{0}")]
     ProbeDied(String),
@@ -496,7 +529,149 @@ fn detail_given(detail: &Option<String>) -> String {
 enum Enrolled {
     Finished,
     /// Event 882's description, or the status path that says it failed.
-    Failed(String),
+    Failed(EnrollFailure),
+}
+
+/// What says an Enroll Certificate failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum EnrollFailure {
+    /// Event 882: its description, the Manager's words.
+    #[error("{0}")]
+    Event(String),
+    /// The host went from installing to install_failed without an event.
+    #[error("host went from installing to install_failed")]
+    InstallFailed,
+}
+
+impl EnrollFailure {
+    /// The Manager's description as it came; rhv-pki's own words in the reader's language.
+    fn text(&self) -> Text {
+        match self {
+            EnrollFailure::Event(d) => Text::new("reason-verbatim").arg("reason", d),
+            EnrollFailure::InstallFailed => Text::new("roll-installing-to-install-failed"),
+        }
+    }
+}
+
+/// The host action a [`CycleError`] names (English: as the error always said it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Action {
+    Maintenance,
+    Activation,
+    Enroll,
+    /// Force Select SPM on the host named.
+    SpmTo(String),
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().english())
+    }
+}
+
+impl Action {
+    fn text(&self) -> Text {
+        match self {
+            Action::Maintenance => Text::new("roll-what-maintenance"),
+            Action::Activation => Text::new("roll-what-activation"),
+            Action::Enroll => Text::new("roll-what-enroll"),
+            Action::SpmTo(host) => Text::new("roll-what-spm-to").arg("host", host),
+        }
+    }
+}
+
+impl CycleError {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language; host
+    /// statuses, endpoints, serials and the Manager's, the TLS library's and the system's
+    /// words as they came. English: the `Display`, byte for byte (the state file and JSON
+    /// keep that).
+    pub(crate) fn text(&self) -> Text {
+        fn detail(d: &Option<String>, always: bool) -> Text {
+            match d.as_deref() {
+                Some(d) if always || !d.is_empty() => Text::new("roll-detail").arg("detail", d),
+                _ => Text::new("reason-verbatim").arg("reason", ""),
+            }
+        }
+        match self {
+            CycleError::Engine(e) => e.text(),
+            CycleError::State(e) => e.text(),
+            CycleError::AnswerLost { what, lost, reread } => Text::new("roll-err-answer-lost")
+                .arg_text("what", what.text())
+                .arg_text("lost", lost.text())
+                .arg_text("reread", reread.text()),
+            CycleError::Refused { what, error } => Text::new("roll-err-refused")
+                .arg_text("what", what.text())
+                .arg_text("error", error.text()),
+            CycleError::NotUp { status, .. } => Text::new("roll-err-not-up").arg("status", status),
+            CycleError::SpmBlocked { why, .. } => {
+                Text::new("roll-err-spm-blocked").arg_text("why", why.clone())
+            }
+            CycleError::NoSpmCandidate { .. } => Text::new("roll-err-no-spm-candidate"),
+            CycleError::SpmDidNotMove { to, secs } => Text::new("roll-err-spm-did-not-move")
+                .arg("to", to)
+                .arg("secs", secs),
+            CycleError::StuckBeforeMaintenance {
+                secs,
+                status,
+                detail: d,
+                gave_back,
+                ..
+            } => Text::new("roll-err-stuck")
+                .arg("secs", secs)
+                .arg("status", status)
+                .arg_text("detail", detail(d, false))
+                .arg_text(
+                    "then",
+                    match gave_back {
+                        None => Text::new("roll-gave-back"),
+                        Some(e) => Text::new("roll-gave-back-failed").arg_text("error", e.text()),
+                    },
+                ),
+            CycleError::EnrollTimedOut { secs, .. } => {
+                Text::new("roll-err-enroll-timed-out").arg("secs", secs)
+            }
+            CycleError::EnrollFailed { reason, serves, .. } => Text::new("roll-err-enroll-failed")
+                .arg("event", EVENT_ENROLL_FAILED)
+                .arg_text("reason", reason.text())
+                .arg_text("serves", serves.text()),
+            CycleError::NotActivatable {
+                status, detail: d, ..
+            } => Text::new("roll-err-not-activatable")
+                .arg("status", status)
+                .arg_text("detail", detail(d, true)),
+            CycleError::NotBackUp {
+                status, detail: d, ..
+            } => Text::new("roll-err-not-back-up")
+                .arg("status", status)
+                .arg_text("detail", detail(d, true)),
+            CycleError::Probe {
+                endpoint,
+                reason,
+                text,
+            } => Text::new("roll-err-probe")
+                .arg("endpoint", endpoint)
+                .arg_text(
+                    "reason",
+                    text.clone()
+                        .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", reason)),
+                ),
+            CycleError::ProbeDied(e) => Text::new("reason-verbatim").arg("reason", e),
+            CycleError::ForeignChain { endpoint } => {
+                Text::new("roll-err-foreign-chain").arg("endpoint", endpoint)
+            }
+            CycleError::WeakSignature {
+                endpoint,
+                signature,
+            } => Text::new("roll-err-weak-signature")
+                .arg("endpoint", endpoint)
+                .arg("signature", signature),
+            CycleError::OldCertificate { endpoint, serial } => {
+                Text::new("roll-err-old-certificate")
+                    .arg("endpoint", endpoint)
+                    .arg("serial", serial)
+            }
+        }
+    }
 }
 
 const DAY: i64 = 86_400;
@@ -1701,10 +1876,12 @@ impl Default for Timing {
 pub trait Progress: Send + Sync {
     /// A wave starts: its 1-based `index` of `total`, and the host names in it.
     fn wave(&self, index: usize, total: usize, hosts: &[String]);
-    /// `host` reached `step`; `detail` says more for a human.
-    fn step(&self, host: &str, step: Step, detail: &str);
-    /// `host` is finished, enrolled (`ok`) or not; `detail` is the outcome for a human.
-    fn done(&self, host: &str, ok: bool, detail: &str);
+    /// `host` reached `step`; `detail` says more for a human (a catalogue message: the
+    /// binary renders it in the reader's language).
+    fn step(&self, host: &str, step: Step, detail: Option<&Text>);
+    /// `host` is finished, enrolled (`ok`) or not; `detail` is the outcome for a human (the
+    /// new serial, or the error that stopped the cycle), a catalogue message.
+    fn done(&self, host: &str, ok: bool, detail: &Text);
 }
 
 /// How a run ended.
@@ -1756,6 +1933,10 @@ pub struct HostReport {
     pub new_serial: Option<String>,
     /// The error that stopped the host's cycle.
     pub error: Option<String>,
+    /// That error as a catalogue message, when this run met it (an error read from the state
+    /// file of an earlier run has only its English); never in JSON.
+    #[serde(skip)]
+    pub error_text: Option<Text>,
     /// Enroll Certificate finished for it (event 881, or install_failed with the new
     /// certificate served).
     pub enrolled: bool,
@@ -1784,6 +1965,9 @@ struct Shared<'a> {
     clock: &'a dyn Clock,
     /// The last host list and enrollment events read, shared by every host in flight.
     watch: Watch,
+    /// The error each failed host met in this run, by Manager id: its English (as the state
+    /// file has it) and its catalogue message, for the report.
+    errors: std::sync::Mutex<HashMap<String, (String, Text)>>,
 }
 
 /// Be gentle with the Manager: the hosts in flight do not poll one request each. The first
@@ -1934,6 +2118,7 @@ pub async fn execute(
         stop: std::sync::atomic::AtomicBool::new(false),
         clock: &SYSTEM,
         watch: Watch::default(),
+        errors: Default::default(),
     };
     let waves = shared.state.lock().await.plan.waves.clone();
     let total = waves.len();
@@ -1977,6 +2162,10 @@ pub async fn execute(
         c = run => (c, None),
         s = interrupt => (false, Some(s)),
     };
+    let errors = shared
+        .errors
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
     let mut st = shared.state.into_inner();
     if signal.is_some() {
         read_caught(engine, &mut st).await;
@@ -1985,6 +2174,14 @@ pub async fn execute(
     st.save(&cfg.state_path)?;
     let mut r = report(&st, completed, signal.is_some());
     r.signal = signal;
+    // The report's hosts are the plan's, in its order.
+    for (h, ph) in r.hosts.iter_mut().zip(&st.plan.hosts) {
+        if let (Some(e), Some((english, text))) = (&h.error, errors.get(&ph.id)) {
+            if e == english {
+                h.error_text = Some(text.clone());
+            }
+        }
+    }
     Ok(r)
 }
 
@@ -2065,6 +2262,7 @@ pub fn report(st: &RunState, completed: bool, interrupted: bool) -> RunReport {
                 old_serial: p.serial_before(h).map(str::to_string),
                 new_serial: p.new_serial.clone(),
                 error: p.error.clone(),
+                error_text: None,
                 enrolled: p.enrolled,
                 manager_said_install_failed: p.manager_said_install_failed,
             }
@@ -2192,8 +2390,11 @@ async fn cycle(sh: &Shared<'_>, id: &str, ca: Arc<Issuer>) -> bool {
                     p.new_serial = Some(serial.clone());
                 })
                 .await;
-            sh.progress
-                .done(&ph.name, true, &format!("serving serial {serial}"));
+            sh.progress.done(
+                &ph.name,
+                true,
+                &Text::new("roll-serving-serial").arg("serial", &serial),
+            );
             true
         }
         Err(e) => {
@@ -2224,7 +2425,12 @@ async fn cycle(sh: &Shared<'_>, id: &str, ca: Arc<Issuer>) -> bool {
                     p.status = Some(status);
                 })
                 .await;
-            sh.progress.done(&ph.name, false, &e.to_string());
+            let text = e.text();
+            sh.progress.done(&ph.name, false, &text);
+            sh.errors
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(id.to_string(), (e.to_string(), text));
             false
         }
     }
@@ -2280,7 +2486,7 @@ async fn act(
     id: &str,
     action: HostAction,
     after_event: Option<u64>,
-    what: &str,
+    what: Action,
 ) -> Result<(), CycleError> {
     let mut attempt = 0;
     loop {
@@ -2293,7 +2499,7 @@ async fn act(
                     Ok(false) => {}
                     Err(reread) => {
                         return Err(CycleError::AnswerLost {
-                            what: what.to_string(),
+                            what: what.clone(),
                             lost: e,
                             reread,
                         })
@@ -2301,12 +2507,7 @@ async fn act(
                 }
                 sh.clock.sleep_async(sh.cfg.timing.poll).await;
             }
-            Err(error) => {
-                return Err(CycleError::Refused {
-                    what: what.to_string(),
-                    error,
-                })
-            }
+            Err(error) => return Err(CycleError::Refused { what, error }),
         }
     }
 }
@@ -2373,14 +2574,17 @@ async fn into_maintenance(sh: &Shared<'_>, ph: &PlannedHost, h: &Host) -> Result
             });
         }
         sh.update(id, |p| p.step = Step::MovingSpm).await?;
-        sh.progress
-            .step(&ph.name, Step::MovingSpm, "moving the SPM role first");
+        sh.progress.step(
+            &ph.name,
+            Step::MovingSpm,
+            Some(&Text::new("roll-moving-spm-first")),
+        );
         move_spm(sh, h).await?;
     }
     sh.update(id, |p| p.step = Step::Deactivating).await?;
-    sh.progress.step(&ph.name, Step::Deactivating, "");
+    sh.progress.step(&ph.name, Step::Deactivating, None);
     if h.status == HostStatus::Up {
-        act(sh, id, HostAction::Deactivate, None, "maintenance").await?;
+        act(sh, id, HostAction::Deactivate, None, Action::Maintenance).await?;
     }
     let (ok, last) = wait_host(sh, id, t.maintenance, |h| {
         matches!(h.status, HostStatus::Maintenance)
@@ -2389,7 +2593,7 @@ async fn into_maintenance(sh: &Shared<'_>, ph: &PlannedHost, h: &Host) -> Result
     if !ok {
         // Stuck (typically preparing_for_maintenance with VMs that cannot migrate): give
         // it back to the cluster rather than leave it half-drained.
-        let back = act(sh, id, HostAction::Activate, None, "activation").await;
+        let back = act(sh, id, HostAction::Activate, None, Action::Activation).await;
         return Err(CycleError::StuckBeforeMaintenance {
             host: ph.name.clone(),
             secs: t.maintenance.as_secs(),
@@ -2423,7 +2627,7 @@ async fn enroll(
         p.enroll_after_event = Some(after);
     })
     .await?;
-    sh.progress.step(&ph.name, Step::Enrolling, "");
+    sh.progress.step(&ph.name, Step::Enrolling, None);
     // A resumed enrollment: did the earlier run's action reach the Manager (880/881/882
     // after it, or installing)? Then wait for its outcome; if not, send it now rather
     // than wait for a start that cannot come.
@@ -2443,7 +2647,7 @@ async fn enroll(
                     id,
                     HostAction::EnrollCertificate,
                     Some(after),
-                    "Enroll Certificate",
+                    Action::Enroll,
                 )
                 .await?;
             }
@@ -2478,16 +2682,14 @@ async fn enroll(
                 sh.progress.step(
                     &ph.name,
                     Step::Enrolling,
-                    &format!(
-                        "the Manager says install_failed ({reason}), but vdsm serves the new \
-                         certificate (serial {serial}): activating it"
-                    ),
+                    Some(&install_failed_served(&reason, &serial)),
                 );
                 Ok(())
             }
             Err(serves) => Err(CycleError::EnrollFailed {
                 host: ph.name.clone(),
-                reason: format!("{reason}; {serves}"),
+                reason,
+                serves,
             }),
         };
     }
@@ -2499,10 +2701,15 @@ async fn enroll(
 /// each variant quotes the endpoint and what it serves (joined to the Manager's reason in
 /// [`CycleError::EnrollFailed`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-enum NotNewCertificate {
+pub(crate) enum NotNewCertificate {
     /// The probe read nothing.
     #[error("vdsm probe {endpoint}: {reason}")]
-    Unread { endpoint: String, reason: String },
+    Unread {
+        endpoint: String,
+        reason: String,
+        /// The reason as a catalogue message, when known.
+        text: Option<Text>,
+    },
     /// The served certificate does not verify against the current CA.
     #[error(
         "vdsm at {endpoint} serves a certificate not signed by the current CA (serial {serial})"
@@ -2516,6 +2723,46 @@ enum NotNewCertificate {
     BeforeUnknown { endpoint: String, serial: String },
 }
 
+impl NotNewCertificate {
+    /// As a catalogue message (English: the `Display`); endpoints and serials as they are.
+    fn text(&self) -> Text {
+        match self {
+            NotNewCertificate::Unread {
+                endpoint,
+                reason,
+                text,
+            } => Text::new("roll-err-probe")
+                .arg("endpoint", endpoint)
+                .arg_text(
+                    "reason",
+                    text.clone()
+                        .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", reason)),
+                ),
+            NotNewCertificate::ForeignChain { endpoint, serial } => {
+                Text::new("roll-new-foreign-chain")
+                    .arg("endpoint", endpoint)
+                    .arg("serial", serial)
+            }
+            NotNewCertificate::Old { endpoint, serial } => Text::new("roll-err-old-certificate")
+                .arg("endpoint", endpoint)
+                .arg("serial", serial),
+            NotNewCertificate::BeforeUnknown { endpoint, serial } => {
+                Text::new("roll-new-before-unknown")
+                    .arg("endpoint", endpoint)
+                    .arg("serial", serial)
+            }
+        }
+    }
+}
+
+/// The progress note of a host the Manager says failed to enroll although vdsm serves its new
+/// certificate (`serial`): the cycle goes on to Activate.
+fn install_failed_served(reason: &EnrollFailure, serial: &str) -> Text {
+    Text::new("roll-install-failed-served")
+        .arg_text("reason", reason.text())
+        .arg("serial", serial)
+}
+
 /// The serial of the new certificate `served` shows: readable, issued by the current CA and
 /// not `before`, the serial the host served before its enrollment
 /// ([`HostProgress::serial_before`]). Otherwise what vdsm serves.
@@ -2525,6 +2772,7 @@ fn new_certificate(before: Option<&str>, served: &ServedCert) -> Result<String, 
         return Err(NotNewCertificate::Unread {
             endpoint,
             reason: reason.clone(),
+            text: served.error_text.clone(),
         });
     }
     let serial = served.serial.clone().unwrap_or_default();
@@ -2542,7 +2790,7 @@ fn new_certificate(before: Option<&str>, served: &ServedCert) -> Result<String, 
 async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), CycleError> {
     let id = ph.id.as_str();
     sh.update(id, |p| p.step = Step::Activating).await?;
-    sh.progress.step(&ph.name, Step::Activating, "");
+    sh.progress.step(&ph.name, Step::Activating, None);
     let cur = sh.engine.host(id).await?;
     // The Manager said install_failed but vdsm serves the new certificate: activate it too.
     let accepted = sh
@@ -2554,7 +2802,7 @@ async fn activate(sh: &Shared<'_>, ph: &PlannedHost) -> Result<(), CycleError> {
         .is_some_and(|p| p.manager_said_install_failed);
     let from_install_failed = accepted && cur.status == HostStatus::InstallFailed;
     if cur.status == HostStatus::Maintenance || from_install_failed {
-        act(sh, id, HostAction::Activate, None, "activation").await?;
+        act(sh, id, HostAction::Activate, None, Action::Activation).await?;
     } else if cur.status != HostStatus::Up && !on_its_way(&cur.status) {
         return Err(CycleError::NotActivatable {
             host: ph.name.clone(),
@@ -2600,12 +2848,19 @@ async fn verify_served(
     ca: Arc<Issuer>,
 ) -> Result<String, CycleError> {
     sh.update(&ph.id, |p| p.step = Step::Verifying).await?;
-    sh.progress
-        .step(&ph.name, Step::Verifying, &ph.vdsm_endpoint);
+    sh.progress.step(
+        &ph.name,
+        Step::Verifying,
+        Some(&Text::new("reason-verbatim").arg("reason", &ph.vdsm_endpoint)),
+    );
     let served = probe_served(sh, ph, ca).await?;
     let endpoint = ph.vdsm_endpoint.clone();
     if let Some(reason) = served.error {
-        return Err(CycleError::Probe { endpoint, reason });
+        return Err(CycleError::Probe {
+            endpoint,
+            reason,
+            text: served.error_text,
+        });
     }
     if !served.chain_ok {
         return Err(CycleError::ForeignChain { endpoint });
@@ -2710,7 +2965,7 @@ async fn enroll_outcome(
                 EVENT_ENROLL_FINISHED => return Ok(ControlFlow::Break(Some(Enrolled::Finished))),
                 EVENT_ENROLL_FAILED => {
                     return Ok(ControlFlow::Break(Some(Enrolled::Failed(
-                        e.description.clone(),
+                        EnrollFailure::Event(e.description.clone()),
                     ))))
                 }
                 EVENT_ENROLL_STARTED => started.store(true, SeqCst),
@@ -2728,7 +2983,7 @@ async fn enroll_outcome(
             }
             HostStatus::InstallFailed if saw_installing.load(SeqCst) => {
                 return Ok(ControlFlow::Break(Some(Enrolled::Failed(
-                    "host went from installing to install_failed".into(),
+                    EnrollFailure::InstallFailed,
                 ))));
             }
             HostStatus::Maintenance if saw_installing.load(SeqCst) => {
@@ -2782,7 +3037,7 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), CycleError> {
         &target.id,
         HostAction::ForceSelectSpm,
         None,
-        &format!("moving the SPM role to {}", target.name),
+        Action::SpmTo(target.name.clone()),
     )
     .await?;
     let (ok, _) = wait_host(sh, &target.id, sh.cfg.timing.spm, |t| t.is_spm()).await?;
@@ -2795,9 +3050,9 @@ async fn move_spm(sh: &Shared<'_>, h: &Host) -> Result<(), CycleError> {
     Ok(())
 }
 
-/// Why host `id` cannot go to maintenance now (see [`blocker`]); `None` when it can, or
+/// Why host `id` cannot go to maintenance now (see [`blocker_text`]); `None` when it can, or
 /// when the Manager's state cannot be read (the actions then fail on their own).
-async fn spm_move_blocker(sh: &Shared<'_>, id: &str) -> Option<String> {
+async fn spm_move_blocker(sh: &Shared<'_>, id: &str) -> Option<Text> {
     let eps = VdsmEndpoints::new(0);
     let facts = gather(
         sh.engine,
@@ -2809,7 +3064,7 @@ async fn spm_move_blocker(sh: &Shared<'_>, id: &str) -> Option<String> {
     )
     .await
     .ok()?;
-    blocker(&facts, id)
+    blocker_text(&facts, id)
 }
 
 /// Reads hosts, clusters, VMs and (optionally) each host's served certificate.
@@ -3257,6 +3512,7 @@ mod tests {
             san_ok: true,
             has_san: true,
             error: None,
+            error_text: None,
         };
         assert!(needs(&good, &s).is_empty());
         let no_san = ServedCert {
@@ -3305,6 +3561,7 @@ mod tests {
             san_ok: true,
             has_san: true,
             error: None,
+            error_text: None,
         };
         assert_eq!(new_certificate(Some("19"), &served).unwrap(), "1A");
         let old = new_certificate(Some("1A"), &served).unwrap_err();
@@ -3454,5 +3711,407 @@ mod tests {
             PlanError::UnknownCluster("nosuch".into()).to_string(),
             "unknown cluster(s): nosuch"
         );
+    }
+
+    /// English words (lowercase ASCII runs of 3 or more, not part of a technical token) of
+    /// `s` that are not among those of `evidence` nor the product name vdsm.
+    fn english_words_left(s: &str, evidence: &[&str]) -> Vec<String> {
+        fn words(s: &str) -> Vec<String> {
+            s.split(|c: char| {
+                c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '\'' | '"')
+            })
+            .map(|t| t.trim_end_matches([':', '.', '!', '?']))
+            .filter(|t| t.len() >= 3 && t.chars().all(|c| c.is_ascii_lowercase()))
+            .map(str::to_string)
+            .collect()
+        }
+        let allowed: Vec<String> = evidence.iter().flat_map(|e| words(e)).collect();
+        words(s)
+            .into_iter()
+            .filter(|w| w != "vdsm" && !allowed.contains(w))
+            .collect()
+    }
+
+    /// `t` in English is `english`, byte for byte; in Japanese it is Japanese, keeps every
+    /// piece of `evidence` and has no other English word.
+    fn check_text(t: &Text, english: &str, evidence: &[&str]) {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        assert_eq!(strict(&en, t), english);
+        let j = strict(&ja, t);
+        assert!(japanese(&j), "{j}");
+        for e in evidence {
+            assert!(j.contains(e), "{e:?} not in {j}");
+        }
+        let left = english_words_left(&j, evidence);
+        assert!(left.is_empty(), "English {left:?} in {j}");
+    }
+
+    #[test]
+    fn every_cycle_error_is_its_display_in_english_and_japanese_with_its_evidence() {
+        let fault = || EngineError::Fault {
+            method: "POST".into(),
+            path: "/ovirt-engine/api/hosts/1/deactivate".into(),
+            status: 409,
+            reason: "Operation Failed".into(),
+            detail: Some("[Cannot switch Host to Maintenance mode.]".into()),
+        };
+        let timeout = || EngineError::Timeout {
+            method: "GET".into(),
+            path: "/ovirt-engine/api/hosts/1".into(),
+            secs: 30,
+        };
+        let f = fault().to_string();
+        // The Manager's fault, in its parts: its own words and the request stay as they came
+        // (the frame around them is rhv-pki's, in the reader's language).
+        let ep = "h1.example:54321";
+        let probe = crate::net::tls::ProbeError::Connect {
+            endpoint: "127.0.0.1:1".into(),
+            source: std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        };
+        let probe_en = probe.to_string();
+        let cases: Vec<(CycleError, Vec<&str>)> = vec![
+            (
+                CycleError::AnswerLost {
+                    what: Action::Maintenance,
+                    lost: timeout(),
+                    reread: fault(),
+                },
+                vec![
+                    "/ovirt-engine/api/hosts/1",
+                    "POST /ovirt-engine/api/hosts/1/deactivate",
+                    "409",
+                    "Operation Failed",
+                    "[Cannot switch Host to Maintenance mode.]",
+                ],
+            ),
+            (
+                CycleError::AnswerLost {
+                    what: Action::SpmTo("host2".into()),
+                    lost: fault(),
+                    reread: timeout(),
+                },
+                vec![
+                    "host2",
+                    "POST /ovirt-engine/api/hosts/1/deactivate",
+                    "409",
+                    "Operation Failed",
+                    "[Cannot switch Host to Maintenance mode.]",
+                    "/ovirt-engine/api/hosts/1",
+                ],
+            ),
+            (
+                CycleError::Refused {
+                    what: Action::Activation,
+                    error: fault(),
+                },
+                vec![
+                    "POST /ovirt-engine/api/hosts/1/deactivate",
+                    "409",
+                    "Operation Failed",
+                    "[Cannot switch Host to Maintenance mode.]",
+                ],
+            ),
+            (
+                CycleError::Refused {
+                    what: Action::Enroll,
+                    error: fault(),
+                },
+                vec![
+                    "POST /ovirt-engine/api/hosts/1/deactivate",
+                    "409",
+                    "Operation Failed",
+                    "[Cannot switch Host to Maintenance mode.]",
+                ],
+            ),
+            (
+                CycleError::NotUp {
+                    host: "host1".into(),
+                    status: HostStatus::NonOperational,
+                },
+                vec!["non_operational"],
+            ),
+            (
+                CycleError::SpmBlocked {
+                    host: "host1".into(),
+                    why: Text::new("phrase-wave-last-up").arg("cluster", "Default"),
+                },
+                vec!["Default"],
+            ),
+            (
+                CycleError::NoSpmCandidate {
+                    host: "host1".into(),
+                },
+                vec![],
+            ),
+            (
+                CycleError::SpmDidNotMove {
+                    to: "host2".into(),
+                    secs: 300,
+                },
+                vec!["host2", "300"],
+            ),
+            (
+                CycleError::StuckBeforeMaintenance {
+                    host: "host2".into(),
+                    secs: 1800,
+                    status: HostStatus::PreparingForMaintenance,
+                    detail: None,
+                    gave_back: None,
+                },
+                vec!["1800", "preparing_for_maintenance"],
+            ),
+            (
+                CycleError::StuckBeforeMaintenance {
+                    host: "host2".into(),
+                    secs: 1800,
+                    status: HostStatus::PreparingForMaintenance,
+                    detail: Some("migrating vm1".into()),
+                    gave_back: Some(Box::new(CycleError::Refused {
+                        what: Action::Activation,
+                        error: fault(),
+                    })),
+                },
+                vec![
+                    "1800",
+                    "preparing_for_maintenance",
+                    "migrating vm1",
+                    "POST /ovirt-engine/api/hosts/1/deactivate",
+                    "409",
+                    "Operation Failed",
+                    "[Cannot switch Host to Maintenance mode.]",
+                ],
+            ),
+            (
+                CycleError::StuckBeforeMaintenance {
+                    host: "host2".into(),
+                    secs: 5,
+                    status: HostStatus::PreparingForMaintenance,
+                    detail: Some(String::new()),
+                    gave_back: None,
+                },
+                vec!["preparing_for_maintenance"],
+            ),
+            (
+                CycleError::EnrollTimedOut {
+                    host: "host3".into(),
+                    secs: 1200,
+                },
+                vec!["1200"],
+            ),
+            (
+                CycleError::EnrollFailed {
+                    host: "host3".into(),
+                    reason: EnrollFailure::Event(
+                        "Failed to enroll certificate for host host3 (User: admin@internal-authz)."
+                            .into(),
+                    ),
+                    serves: NotNewCertificate::Old {
+                        endpoint: ep.into(),
+                        serial: "5002".into(),
+                    },
+                },
+                vec![
+                    "882",
+                    "Failed to enroll certificate for host host3 (User: admin@internal-authz).",
+                    ep,
+                    "5002",
+                ],
+            ),
+            (
+                CycleError::EnrollFailed {
+                    host: "host3".into(),
+                    reason: EnrollFailure::InstallFailed,
+                    serves: NotNewCertificate::ForeignChain {
+                        endpoint: ep.into(),
+                        serial: "1A".into(),
+                    },
+                },
+                vec!["882", "installing", "install_failed", ep, "1A"],
+            ),
+            (
+                CycleError::EnrollFailed {
+                    host: "host3".into(),
+                    reason: EnrollFailure::InstallFailed,
+                    serves: NotNewCertificate::BeforeUnknown {
+                        endpoint: ep.into(),
+                        serial: "1A".into(),
+                    },
+                },
+                vec!["installing", ep, "1A"],
+            ),
+            (
+                CycleError::EnrollFailed {
+                    host: "host3".into(),
+                    reason: EnrollFailure::InstallFailed,
+                    serves: NotNewCertificate::Unread {
+                        endpoint: ep.into(),
+                        reason: probe_en.clone(),
+                        text: Some(probe.text()),
+                    },
+                },
+                vec!["installing", ep, "127.0.0.1:1", "connection refused"],
+            ),
+            (
+                CycleError::NotActivatable {
+                    host: "host3".into(),
+                    status: HostStatus::InstallFailed,
+                    detail: Some("ssh failed".into()),
+                },
+                vec!["install_failed", "ssh failed"],
+            ),
+            (
+                CycleError::NotActivatable {
+                    host: "host3".into(),
+                    status: HostStatus::NonResponsive,
+                    detail: None,
+                },
+                vec!["non_responsive"],
+            ),
+            (
+                CycleError::NotBackUp {
+                    host: "host3".into(),
+                    status: HostStatus::NonResponsive,
+                    detail: Some(String::new()),
+                },
+                vec!["non_responsive"],
+            ),
+            (
+                CycleError::NotBackUp {
+                    host: "host3".into(),
+                    status: HostStatus::NonOperational,
+                    detail: Some("network ovirtmgmt missing".into()),
+                },
+                vec!["non_operational", "network ovirtmgmt missing"],
+            ),
+            (
+                CycleError::Probe {
+                    endpoint: ep.into(),
+                    reason: probe_en.clone(),
+                    text: Some(probe.text()),
+                },
+                vec![ep, "127.0.0.1:1", "connection refused"],
+            ),
+            (
+                CycleError::ForeignChain {
+                    endpoint: ep.into(),
+                },
+                vec![ep],
+            ),
+            (
+                CycleError::WeakSignature {
+                    endpoint: ep.into(),
+                    signature: "sha1WithRSAEncryption".into(),
+                },
+                vec![ep, "sha1WithRSAEncryption"],
+            ),
+            (
+                CycleError::OldCertificate {
+                    endpoint: ep.into(),
+                    serial: "5002".into(),
+                },
+                vec![ep, "5002"],
+            ),
+        ];
+        for (e, evidence) in &cases {
+            check_text(&e.text(), &e.to_string(), evidence);
+        }
+        // The English the state file and JSON have always had.
+        assert_eq!(
+            cases[8].0.to_string(),
+            "did not reach maintenance within 1800 s (status preparing_for_maintenance); activated it again so it returns to up"
+        );
+        assert_eq!(
+            cases[12].0.to_string(),
+            "Enroll Certificate failed (event 882): Failed to enroll certificate for host host3 (User: admin@internal-authz).; vdsm at h1.example:54321 still serves the old certificate (serial 5002)"
+        );
+        assert_eq!(
+            cases[1].0.to_string(),
+            format!("moving the SPM role to host2: the answer was lost ({f}) and the host could not be read again to see whether it took: GET /ovirt-engine/api/hosts/1: no answer within 30 s")
+        );
+        assert_eq!(
+            CycleError::Refused {
+                what: Action::Enroll,
+                error: fault()
+            }
+            .to_string(),
+            format!("the Manager refused Enroll Certificate: {f}")
+        );
+        assert_eq!(
+            EnrollFailure::InstallFailed.to_string(),
+            "host went from installing to install_failed"
+        );
+        // A probe thread's death is only quoted words: the same in every language.
+        let (en, ja) = (
+            crate::i18n::Messages::new(crate::i18n::Lang::En),
+            crate::i18n::Messages::new(crate::i18n::Lang::Ja),
+        );
+        let quoted = CycleError::ProbeDied("task 7 panicked".into());
+        assert_eq!(quoted.text().render(&en), quoted.to_string());
+        assert_eq!(quoted.text().render(&ja), quoted.to_string());
+        // The Manager's fault is the client's own text (its frame in the reader's language).
+        let e = CycleError::Engine(fault());
+        assert_eq!(e.text().render(&en), e.to_string());
+        assert_eq!(e.text().render(&ja), fault().text().render(&ja));
+    }
+
+    fn test_issuer() -> Issuer {
+        let pem = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/pki/4.5-modern/etc/pki/ovirt-engine/ca.pem"
+        ))
+        .unwrap();
+        let (_, p) = x509_parser::pem::parse_x509_pem(&pem).unwrap();
+        Issuer::new("ca", &p.contents).unwrap()
+    }
+
+    #[test]
+    fn exec_errors_are_their_display_in_english_and_the_state_errors_japanese() {
+        let e = ExecError::State(StateError::Write {
+            path: "/b/enroll-state.json".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        });
+        check_text(
+            &e.text(),
+            &e.to_string(),
+            &["/b/enroll-state.json", "permission denied"],
+        );
+        let ca = ExecError::Ca(CaError {
+            reason: "no certificate".into(),
+        });
+        // The CA's error in the reader's language too; the parser's words kept.
+        check_text(&ca.text(), &ca.to_string(), &["ca.pem", "no certificate"]);
+    }
+
+    #[test]
+    fn progress_details_are_catalogue_messages_keeping_serials_and_endpoints() {
+        check_text(
+            &Text::new("roll-serving-serial").arg("serial", "1012"),
+            "serving serial 1012",
+            &["1012"],
+        );
+        check_text(
+            &Text::new("roll-moving-spm-first"),
+            "moving the SPM role first",
+            &["SPM"],
+        );
+        let desc = "Failed to enroll certificate for host host3 (User: admin@internal-authz).";
+        check_text(
+            &install_failed_served(&EnrollFailure::Event(desc.into()), "1013"),
+            &format!("the Manager says install_failed ({desc}), but vdsm serves the new certificate (serial 1013): activating it"),
+            &[desc, "install_failed", "1013"],
+        );
+        check_text(
+            &install_failed_served(&EnrollFailure::InstallFailed, "1013"),
+            "the Manager says install_failed (host went from installing to install_failed), but vdsm serves the new certificate (serial 1013): activating it",
+            &["installing", "install_failed", "1013"],
+        );
+        // An unparsable served certificate: the parser's words as they came.
+        let served = judge_served("h1.example:54321", "h1.example", b"not DER", &test_issuer());
+        let t = served.error_text.clone().unwrap();
+        let why = served.error.clone().unwrap();
+        let parser = why.trim_start_matches("served certificate does not parse: ");
+        check_text(&t, &why, &[parser]);
     }
 }

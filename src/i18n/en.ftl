@@ -1470,6 +1470,38 @@ upgrade-drive-not-saved = cannot save the upgrade state: { $error }
 ## (end of block upg)
 
 ## block roll: hosts enroll run progress, host cycle errors and the run report
+roll-serving-serial = serving serial { $serial }
+roll-moving-spm-first = moving the SPM role first
+roll-install-failed-served = the Manager says install_failed ({ $reason }), but vdsm serves the new certificate (serial { $serial }): activating it
+roll-installing-to-install-failed = host went from installing to install_failed
+roll-served-not-parsed = served certificate does not parse: { $error }
+roll-what-maintenance = maintenance
+roll-what-activation = activation
+roll-what-enroll = Enroll Certificate
+roll-what-spm-to = moving the SPM role to { $host }
+roll-err-answer-lost = { $what }: the answer was lost ({ $lost }) and the host could not be read again to see whether it took: { $reread }
+roll-err-refused = the Manager refused { $what }: { $error }
+roll-err-not-up = status is { $status } (expected up); not touching it
+roll-err-spm-blocked = not moving the SPM role off it: { $why }
+roll-err-no-spm-candidate = it is the SPM and no other Up host of its cluster can take the role
+roll-err-spm-did-not-move = the SPM role did not move to { $to } within { $secs } s
+roll-err-stuck = did not reach maintenance within { $secs } s (status { $status }{ $detail }); { $then }
+roll-detail = , { $detail }
+roll-gave-back = activated it again so it returns to up
+roll-gave-back-failed = activating it again failed too: { $error }
+roll-err-enroll-timed-out = Enroll Certificate did not finish within { $secs } s
+roll-err-enroll-failed = Enroll Certificate failed (event { $event }): { $reason }; { $serves }
+roll-err-not-activatable = status is { $status }{ $detail } after enrollment; not activating it (the Manager would refuse)
+roll-err-not-back-up = did not come back up after activation (status { $status }{ $detail })
+roll-err-probe = vdsm probe { $endpoint }: { $reason }
+roll-err-foreign-chain = vdsm at { $endpoint } serves a certificate not signed by the current CA
+roll-err-weak-signature = vdsm at { $endpoint } still serves a { $signature } certificate
+roll-err-old-certificate = vdsm at { $endpoint } still serves the old certificate (serial { $serial })
+roll-new-foreign-chain = vdsm at { $endpoint } serves a certificate not signed by the current CA (serial { $serial })
+roll-new-before-unknown = vdsm at { $endpoint } serves serial { $serial }, and what it served before is unknown
+roll-report-install-failed = (the Manager said install_failed; vdsm served the new certificate)
+roll-bar-hosts = hosts
+roll-set-aside = { $path }: cannot set it aside: { $error }
 ## (end of block roll)
 
 ## block cli2: argument and command-line errors of the binary

@@ -1460,6 +1460,38 @@ upgrade-drive-not-saved = アップグレードの状態を保存できません
 ## (end of block upg)
 
 ## block roll: hosts enroll run progress, host cycle errors and the run report
+roll-serving-serial = シリアル { $serial } の証明書を提示しています
+roll-moving-spm-first = 先に SPM の役割を移動します
+roll-install-failed-served = Manager は install_failed と報告しました ({ $reason }) が、vdsm は新しい証明書 (シリアル { $serial }) を提示しています: アクティブ化します
+roll-installing-to-install-failed = ホストが installing から install_failed になりました
+roll-served-not-parsed = 提示された証明書を解析できません: { $error }
+roll-what-maintenance = メンテナンスモードへの移行
+roll-what-activation = アクティブ化
+roll-what-enroll = 証明書の登録
+roll-what-spm-to = { $host } への SPM の役割の移動
+roll-err-answer-lost = { $what }: 応答が失われ ({ $lost })、反映されたかを確かめるためにホストを読み直すこともできませんでした: { $reread }
+roll-err-refused = Manager が{ $what }を拒否しました: { $error }
+roll-err-not-up = 状態が { $status } です (Up であるべきです)。このホストには手を付けません
+roll-err-spm-blocked = SPM の役割をこのホストから移動しません: { $why }
+roll-err-no-spm-candidate = このホストは SPM で、同じクラスターにほかに役割を引き継げる Up のホストがありません
+roll-err-spm-did-not-move = SPM の役割が { $secs } 秒以内に { $to } へ移動しませんでした
+roll-err-stuck = { $secs } 秒以内にメンテナンスモードになりませんでした (状態 { $status }{ $detail })。{ $then }
+roll-detail = 、{ $detail }
+roll-gave-back = Up に戻るよう再度アクティブ化しました
+roll-gave-back-failed = 再度のアクティブ化も失敗しました: { $error }
+roll-err-enroll-timed-out = 証明書の登録が { $secs } 秒以内に終わりませんでした
+roll-err-enroll-failed = 証明書の登録が失敗しました (イベント { $event }): { $reason }。{ $serves }
+roll-err-not-activatable = 証明書の登録の後、状態が { $status }{ $detail } です。アクティブ化しません (Manager が拒否します)
+roll-err-not-back-up = アクティブ化の後、Up に戻りませんでした (状態 { $status }{ $detail })
+roll-err-probe = vdsm の確認 { $endpoint }: { $reason }
+roll-err-foreign-chain = { $endpoint } の vdsm が現在の CA で署名されていない証明書を提示しています
+roll-err-weak-signature = { $endpoint } の vdsm がまだ { $signature } の証明書を提示しています
+roll-err-old-certificate = { $endpoint } の vdsm がまだ古い証明書 (シリアル { $serial }) を提示しています
+roll-new-foreign-chain = { $endpoint } の vdsm が現在の CA で署名されていない証明書 (シリアル { $serial }) を提示しています
+roll-new-before-unknown = { $endpoint } の vdsm はシリアル { $serial } を提示していますが、以前に提示していた証明書は不明です
+roll-report-install-failed = (Manager は install_failed と報告しましたが、vdsm は新しい証明書を提示しました)
+roll-bar-hosts = 台
+roll-set-aside = { $path }: 退避できません: { $error }
 ## (end of block roll)
 
 ## block cli2: argument and command-line errors of the binary
