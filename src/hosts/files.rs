@@ -466,6 +466,40 @@ pub enum HostFilesError {
     },
 }
 
+impl HostFilesError {
+    /// The error as a catalogue message (the value given and the decoder's words quoted);
+    /// English: the `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        match self {
+            HostFilesError::BadName { spec, .. } => {
+                Text::new("hostsf-host-bad-name").arg("spec", spec)
+            }
+            HostFilesError::UnclosedBracket { spec } => {
+                Text::new("hostsf-host-unclosed").arg("spec", spec)
+            }
+            HostFilesError::BadPort { spec, .. } => {
+                Text::new("hostsf-host-bad-port").arg("spec", spec)
+            }
+            HostFilesError::AfterBracket { spec, .. } => {
+                Text::new("hostsf-host-after-bracket").arg("spec", spec)
+            }
+            HostFilesError::EmptyAddress { spec, .. } => {
+                Text::new("hostsf-host-empty-address").arg("spec", spec)
+            }
+            HostFilesError::UnknownFile { index, .. } => {
+                Text::new("hostsf-collect-unknown-file").arg("index", index)
+            }
+            HostFilesError::Base64 { reason, .. } => {
+                Text::new("hostsf-collect-base64").arg("reason", reason)
+            }
+            HostFilesError::StatLine { line } => {
+                Text::new("hostsf-collect-stat-line").arg("line", line)
+            }
+            HostFilesError::Mode { line, .. } => Text::new("hostsf-collect-mode").arg("line", line),
+        }
+    }
+}
+
 impl HostSpec {
     /// Parses `NAME[=ADDR[:PORT]]` (an IPv6 address in brackets); `default_port` when none
     /// is given. The error quotes the value and says what is wrong.

@@ -157,8 +157,44 @@ pub enum InstallError {
         /// Seconds waited.
         secs: u64,
         /// What the last probe saw.
-        last: String,
+        last: Text,
     },
+}
+
+impl InstallError {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language, the
+    /// remote side's, OpenSSL's and the parser's as they came. English: the `Display`.
+    pub fn text(&self) -> Text {
+        match self {
+            InstallError::QemuCaVanished => Text::new("hostsf-install-qemu-ca-vanished"),
+            InstallError::NothingToInstall { path } => {
+                Text::new("hostsf-install-nothing").arg("path", path)
+            }
+            InstallError::Backups(e) => {
+                Text::new("hostsf-install-backups").arg_text("error", e.text())
+            }
+            InstallError::Install { path, source } => Text::new("hostsf-install-file")
+                .arg("path", path)
+                .arg_text("error", source.text()),
+            InstallError::Replace { path, brief, .. } => Text::new("hostsf-install-file")
+                .arg("path", path)
+                .arg_text("error", Text::new("reason-verbatim").arg("reason", brief)),
+            InstallError::Restart { service, source } => Text::new("hostsf-install-restart")
+                .arg("service", service)
+                .arg_text("error", source.text()),
+            InstallError::CaPem { source } => {
+                Text::new("hostsf-install-ca-pem").arg("error", source)
+            }
+            InstallError::NotServed {
+                endpoint,
+                secs,
+                last,
+            } => Text::new("hostsf-install-not-served")
+                .arg("endpoint", endpoint)
+                .arg("secs", secs)
+                .arg_text("last", last.clone()),
+        }
+    }
 }
 
 /// Why a due host cannot be planned (it is listed as skipped with this text).
@@ -187,6 +223,43 @@ pub(crate) enum CsrError {
     SelfSignature { key: String },
     #[error("{key} changed on the host since the plan was made; nothing was changed, run again")]
     KeyChanged { key: String },
+}
+
+impl HostRefusal {
+    /// The refusal as a catalogue message (OpenSSL's words quoted); English: the `Display`.
+    pub(crate) fn text(&self) -> Text {
+        match self {
+            HostRefusal::KeyMissing { path } => {
+                Text::new("hostsf-refusal-key-missing").arg("path", path)
+            }
+            HostRefusal::KeyUnusable { path, reason } => Text::new("hostsf-refusal-key-unusable")
+                .arg("path", path)
+                .arg("reason", reason),
+        }
+    }
+}
+
+impl CsrError {
+    /// The error as a catalogue message (the remote side's and OpenSSL's words quoted);
+    /// English: the `Display`.
+    pub(crate) fn text(&self) -> Text {
+        match self {
+            CsrError::Connect(e) => e.text(),
+            CsrError::Run { key, source } => Text::new("hostsf-csr-from")
+                .arg("key", key)
+                .arg_text("error", source.text()),
+            CsrError::Parse { key, reason } => Text::new("hostsf-csr-from")
+                .arg("key", key)
+                .arg_text("error", Text::new("reason-verbatim").arg("reason", reason)),
+            CsrError::PublicKey { reason, .. } => {
+                Text::new("reason-verbatim").arg("reason", reason)
+            }
+            CsrError::SelfSignature { key } => {
+                Text::new("hostsf-csr-self-signature").arg("key", key)
+            }
+            CsrError::KeyChanged { key } => Text::new("hostsf-csr-key-changed").arg("key", key),
+        }
+    }
 }
 
 /// One certificate to issue for a host.
@@ -428,7 +501,7 @@ pub fn plan(
             }),
             Err(refusal) => p.skipped.push(Skip {
                 host: h.name.clone(),
-                reason: refusal.to_string().into(),
+                reason: Reason::said(refusal.text()),
             }),
         }
     }
@@ -815,6 +888,27 @@ pub struct HostResult {
     pub served_serial: Option<String>,
     /// What failed on this host, if anything.
     pub error: Option<String>,
+    /// [`error`](HostResult::error) as a catalogue message, for the admin's language (JSON
+    /// keeps the English).
+    #[serde(skip)]
+    pub error_text: Option<Text>,
+}
+
+impl HostResult {
+    /// Records what failed on this host: the English for JSON, the message for the screen.
+    fn fail(&mut self, t: Text) {
+        self.error = Some(t.english());
+        self.error_text = Some(t);
+    }
+
+    /// What failed, in the reader's language when the message is known.
+    pub fn error_text(&self) -> Option<Text> {
+        self.error_text.clone().or_else(|| {
+            self.error
+                .as_ref()
+                .map(|e| Text::new("reason-verbatim").arg("reason", e))
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1330,18 +1424,18 @@ fn install_host(
                             return Ok::<_, std::convert::Infallible>(ControlFlow::Break(()));
                         }
                         if o.serial != vdsm.new_serial {
-                            format!(
-                                "vdsm still serves serial {} (expected {})",
-                                o.serial, vdsm.new_serial
-                            )
+                            Text::new("hostsf-vdsm-old-serial")
+                                .arg("serial", &o.serial)
+                                .arg("expected", &vdsm.new_serial)
                         } else {
-                            "vdsm serves the new serial with another key".into()
+                            Text::new("hostsf-vdsm-other-key")
                         }
                     }
-                    Err(e) => format!("vdsm's certificate is not accepted: {e}"),
+                    Err(e) => Text::new("hostsf-vdsm-not-accepted")
+                        .arg_text("error", Text::new("reason-verbatim").arg("reason", e)),
                 }
             }
-            Err(e) => e.to_string(),
+            Err(e) => e.text(),
         };
         Ok(ControlFlow::Continue(last))
     });
@@ -1397,7 +1491,8 @@ pub fn execute(
     for (i, r) in csrs.into_iter().enumerate() {
         match r {
             Ok(reqs) => todo.push((i, reqs)),
-            Err(e) => results[i].error = Some(format!("{e}; nothing was changed on this host")),
+            Err(e) => results[i]
+                .fail(Text::new("hostsf-csr-failed-unchanged").arg_text("error", e.text())),
         }
     }
     let mut manager = ManagerResult::default();
@@ -1412,9 +1507,8 @@ pub fn execute(
         Ok(v) => v,
         Err(e) => {
             for (i, _) in &todo {
-                results[*i].error = Some(format!(
-                    "Manager PKI write failed ({e}); it was rolled back and nothing was installed on this host"
-                ));
+                results[*i]
+                    .fail(Text::new("hostsf-manager-write-failed").arg_text("error", e.text()));
             }
             return Ok(RecoverResult {
                 manager,
@@ -1439,7 +1533,7 @@ pub fn execute(
         let t = match &conns[*i] {
             Ok(t) => t,
             Err(e) => {
-                res.error = Some(e.to_string());
+                res.fail(e.text());
                 return (*i, res);
             }
         };
@@ -1454,7 +1548,7 @@ pub fn execute(
             &mut res,
         ) {
             Ok(()) => res.ok = true,
-            Err(e) => res.error = Some(e.to_string()),
+            Err(e) => res.fail(e.text()),
         }
         (*i, res)
     });
