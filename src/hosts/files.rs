@@ -1554,4 +1554,85 @@ mod tests {
             );
         }
     }
+
+    /// Every `--host` and collect error: English is the `Display`; Japanese is Japanese and
+    /// keeps the value given and the decoder's words.
+    #[test]
+    fn host_files_errors_are_catalogue_messages() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let spec = |s: &str| s.to_string();
+        let cases = [
+            (
+                HostFilesError::BadName {
+                    spec: spec("=x"),
+                    name: String::new(),
+                },
+                vec!["--host '=x'", "NAME[=ADDR[:PORT]]"],
+            ),
+            (
+                HostFilesError::UnclosedBracket {
+                    spec: spec("h=[::1"),
+                },
+                vec!["--host 'h=[::1'"],
+            ),
+            (
+                HostFilesError::BadPort {
+                    spec: spec("h=a:p"),
+                    port: "p".into(),
+                },
+                vec!["--host 'h=a:p'"],
+            ),
+            (
+                HostFilesError::AfterBracket {
+                    spec: spec("h=[::1]x"),
+                    garbage: "x".into(),
+                },
+                vec!["--host 'h=[::1]x'"],
+            ),
+            (
+                HostFilesError::EmptyAddress {
+                    spec: spec("h=a:0"),
+                    addr: "a".into(),
+                    port: 0,
+                },
+                vec!["--host 'h=a:0'"],
+            ),
+            (
+                HostFilesError::UnknownFile { index: 9, files: 3 },
+                vec!["#9"],
+            ),
+            (
+                HostFilesError::Base64 {
+                    line: "C 0 !!!".into(),
+                    reason: "Invalid symbol 33, offset 0.".into(),
+                },
+                vec!["Invalid symbol 33, offset 0."],
+            ),
+            (
+                HostFilesError::StatLine {
+                    line: "S 0 0 x y".into(),
+                },
+                vec!["'S 0 0 x y'"],
+            ),
+            (
+                HostFilesError::Mode {
+                    line: "S 0 6x4 0 0 r:r".into(),
+                    mode: "6x4".into(),
+                },
+                vec!["'S 0 6x4 0 0 r:r'"],
+            ),
+        ];
+        for (e, evidence) in cases {
+            let t = e.text();
+            assert_eq!(strict(&en, &t), e.to_string());
+            assert_eq!(t.english(), e.to_string());
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{j}");
+            for v in evidence {
+                assert!(j.contains(v), "{v} not in {j}");
+            }
+        }
+    }
 }

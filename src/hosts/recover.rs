@@ -2063,4 +2063,199 @@ mod tests {
             );
         }
     }
+
+    /// Every rhv-pki-own failure of a host (install, CSR, refusal): English is the `Display`
+    /// byte for byte; Japanese is Japanese and keeps the evidence (paths, services, the remote
+    /// side's and OpenSSL's words).
+    #[test]
+    fn host_failures_are_catalogue_messages() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let remote = || RemoteError::Failed {
+            target: "root@h1".into(),
+            command: "systemctl restart vdsmd".into(),
+            status: "1".into(),
+            brief: "Job for vdsmd.service failed".into(),
+        };
+        let ossl = openssl::pkey::PKey::public_key_from_der(b"junk").unwrap_err();
+        let mut cases: Vec<(Text, String, Vec<&str>)> = Vec::new();
+        let install = [
+            (InstallError::QemuCaVanished, vec!["qemu-ca.pem"]),
+            (
+                InstallError::NothingToInstall {
+                    path: "/etc/pki/vdsm/certs/vdsmcert.pem".into(),
+                },
+                vec!["/etc/pki/vdsm/certs/vdsmcert.pem"],
+            ),
+            (
+                InstallError::Backups(remote()),
+                vec!["root@h1", "Job for vdsmd.service failed"],
+            ),
+            (
+                InstallError::Install {
+                    path: "/etc/pki/vdsm/certs/vdsmcert.pem".into(),
+                    source: remote(),
+                },
+                vec![
+                    "/etc/pki/vdsm/certs/vdsmcert.pem",
+                    "Job for vdsmd.service failed",
+                ],
+            ),
+            (
+                InstallError::Replace {
+                    path: "/etc/pki/vdsm/certs/cacert.pem".into(),
+                    status: Some(2),
+                    brief: "exit 2: mv: cannot move".into(),
+                },
+                vec!["/etc/pki/vdsm/certs/cacert.pem", "exit 2: mv: cannot move"],
+            ),
+            (
+                InstallError::Restart {
+                    service: "vdsmd".into(),
+                    source: remote(),
+                },
+                vec!["vdsmd", "Job for vdsmd.service failed"],
+            ),
+            (
+                InstallError::CaPem {
+                    source: crate::pki::verify::IssuerError::PublicKey(ossl.clone()),
+                },
+                vec!["ca.pem"],
+            ),
+            (
+                InstallError::NotServed {
+                    endpoint: "h1:54321".into(),
+                    secs: 60,
+                    last: Text::new("hostsf-vdsm-old-serial")
+                        .arg("serial", "1001")
+                        .arg("expected", "1010"),
+                },
+                vec!["h1:54321", "60", "1001", "1010"],
+            ),
+            (
+                InstallError::NotServed {
+                    endpoint: "h1:54321".into(),
+                    secs: 60,
+                    last: Text::new("hostsf-vdsm-other-key"),
+                },
+                vec!["h1:54321"],
+            ),
+            (
+                InstallError::NotServed {
+                    endpoint: "h1:54321".into(),
+                    secs: 60,
+                    last: Text::new("hostsf-vdsm-not-accepted").arg_text(
+                        "error",
+                        Text::new("reason-verbatim").arg("reason", "bad sig"),
+                    ),
+                },
+                vec!["h1:54321", "bad sig"],
+            ),
+        ];
+        for (e, ev) in install {
+            cases.push((e.text(), e.to_string(), ev));
+        }
+        let refusals = [
+            (
+                HostRefusal::KeyMissing {
+                    path: CertSpec::VDSM.key,
+                },
+                vec![CertSpec::VDSM.key],
+            ),
+            (
+                HostRefusal::KeyUnusable {
+                    path: CertSpec::VDSM.key,
+                    reason: "unsupported".into(),
+                },
+                vec![CertSpec::VDSM.key, "unsupported"],
+            ),
+        ];
+        for (e, ev) in refusals {
+            cases.push((e.text(), e.to_string(), ev));
+        }
+        let key = || "/etc/pki/vdsm/keys/vdsmkey.pem".to_string();
+        let csrs = [
+            (
+                CsrError::Run {
+                    key: key(),
+                    source: remote(),
+                },
+                vec![
+                    "/etc/pki/vdsm/keys/vdsmkey.pem",
+                    "Job for vdsmd.service failed",
+                ],
+            ),
+            (
+                CsrError::Parse {
+                    key: key(),
+                    reason: "no start line".into(),
+                },
+                vec!["/etc/pki/vdsm/keys/vdsmkey.pem", "no start line"],
+            ),
+            (
+                CsrError::SelfSignature { key: key() },
+                vec!["/etc/pki/vdsm/keys/vdsmkey.pem"],
+            ),
+            (
+                CsrError::KeyChanged { key: key() },
+                vec!["/etc/pki/vdsm/keys/vdsmkey.pem"],
+            ),
+        ];
+        for (e, ev) in csrs {
+            let wrapped = Text::new("hostsf-csr-failed-unchanged").arg_text("error", e.text());
+            cases.push((
+                wrapped,
+                format!("{e}; nothing was changed on this host"),
+                ev.clone(),
+            ));
+            cases.push((e.text(), e.to_string(), ev));
+        }
+        // Quoted as they came: the remote side's and OpenSSL's words.
+        for (e, english) in [
+            (CsrError::Connect(remote()), remote().to_string()),
+            (
+                CsrError::PublicKey {
+                    key: key(),
+                    reason: "unsupported".into(),
+                },
+                "unsupported".to_string(),
+            ),
+        ] {
+            assert_eq!(e.text().english(), english);
+            assert_eq!(e.to_string(), english);
+        }
+        for (t, english, evidence) in cases {
+            assert_eq!(strict(&en, &t), english);
+            assert_eq!(t.english(), english);
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{j}");
+            for v in evidence {
+                assert!(j.contains(v), "{v} not in {j}");
+            }
+        }
+    }
+
+    /// The binary renders a failed host from `error_text`; JSON keeps the English `error`.
+    #[test]
+    fn a_failed_host_keeps_english_in_json_and_its_message_beside_it() {
+        let mut r = HostResult {
+            host: "h1".into(),
+            ..Default::default()
+        };
+        r.fail(InstallError::QemuCaVanished.text());
+        assert_eq!(r.error.as_deref(), Some("qemu-ca.pem vanished"));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["error"], "qemu-ca.pem vanished");
+        assert!(json.get("errorText").is_none(), "{json}");
+        assert_eq!(
+            r.error_text().unwrap().key,
+            "hostsf-install-qemu-ca-vanished"
+        );
+        let old = HostResult {
+            error: Some("as found".into()),
+            ..Default::default()
+        };
+        assert_eq!(old.error_text().unwrap().english(), "as found");
+    }
 }

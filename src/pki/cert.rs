@@ -1072,4 +1072,75 @@ mod tests {
             vec![vec![0, 1, 2]]
         );
     }
+
+    /// rhv-pki's own refusals to read a file: the io::Error's text is as before (English),
+    /// [`crate::i18n::io_error`] finds them and says them in the reader's language.
+    #[test]
+    fn read_refusals_are_typed_and_catalogue_messages() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{io_error, Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_regular_flags(dir.path(), 10, 0).unwrap_err();
+        assert_eq!(e.to_string(), "is a directory, not a regular file");
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+        assert_eq!(
+            ReadRefusal::of(&e),
+            Some(&ReadRefusal::NotRegular(NotRegularKind::Directory))
+        );
+        let big = dir.path().join("big");
+        fs::write(&big, [b'x'; 11]).unwrap();
+        let e = read_regular_flags(&big, 10, 0).unwrap_err();
+        assert_eq!(e.to_string(), "larger than 10 bytes");
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        assert_eq!(io_error(&e).key, "hostsf-read-too-large");
+        let cases = [
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Directory),
+                "is a directory, not a regular file",
+            ),
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Fifo),
+                "is a FIFO, not a regular file",
+            ),
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Socket),
+                "is a socket, not a regular file",
+            ),
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Device),
+                "is a device, not a regular file",
+            ),
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Other),
+                "is not a regular file, not a regular file",
+            ),
+            (
+                ReadRefusal::TooLarge { limit: 4194304 },
+                "larger than 4194304 bytes",
+            ),
+        ];
+        for (r, english) in cases {
+            assert_eq!(r.to_string(), english);
+            let io = std::io::Error::new(std::io::ErrorKind::InvalidInput, r.clone());
+            assert_eq!(io.to_string(), english);
+            let t = io_error(&io);
+            assert_eq!(strict(&en, &t), english);
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{j}");
+            if let ReadRefusal::TooLarge { .. } = r {
+                assert!(j.contains("4194304"), "{j}");
+            }
+            // Inside a file error, the whole line too.
+            let pe = Error::io("/x/openssl.conf", io);
+            assert_eq!(
+                pe.text().english(),
+                format!("/x/openssl.conf: cannot read: {english}")
+            );
+            assert!(strict(&ja, &pe.text()).contains("/x/openssl.conf"));
+        }
+        // The system's own words still come as they are.
+        let os = std::io::Error::from_raw_os_error(libc::EACCES);
+        assert_eq!(io_error(&os).english(), os.to_string());
+    }
 }
