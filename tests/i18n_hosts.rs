@@ -230,7 +230,7 @@ fn check_plan_line(
 }
 
 #[test]
-fn the_planners_notes_and_reasons_are_said_in_japanese() {
+fn apache_ca_a_copy_is_said_in_japanese() {
     const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
     check_plan_line(
         "4.5-modern",
@@ -240,6 +240,11 @@ fn the_planners_notes_and_reasons_are_said_in_japanese() {
         "apache-ca.pem is a copy of ca.pem (not the usual symlink to it): it is refreshed with the re-signed CA in the same transaction",
         &["apache-ca.pem", "ca.pem"],
     );
+}
+
+#[test]
+fn new_key_as_the_reason_is_said_in_japanese() {
+    const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
     check_plan_line(
         "4.5-modern",
         &nothing,
@@ -248,6 +253,11 @@ fn the_planners_notes_and_reasons_are_said_in_japanese() {
         "--new-key asked for it",
         &["--new-key"],
     );
+}
+
+#[test]
+fn apache_ca_a_directory_is_said_in_japanese() {
+    const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
     check_plan_line(
         "4.5-modern",
         &apache_dir,
@@ -256,6 +266,11 @@ fn the_planners_notes_and_reasons_are_said_in_japanese() {
         "{root}/etc/pki/ovirt-engine/apache-ca.pem: cannot read: is a directory, not a regular file; left as is",
         &["{root}/etc/pki/ovirt-engine/apache-ca.pem"],
     );
+}
+
+#[test]
+fn apache_ca_junk_is_said_in_japanese() {
+    const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
     check_plan_line(
         "4.5-modern",
         &apache_junk,
@@ -264,6 +279,10 @@ fn the_planners_notes_and_reasons_are_said_in_japanese() {
         "{root}/etc/pki/ovirt-engine/apache-ca.pem: no certificate found (no PEM block and not DER); left as is",
         &["{root}/etc/pki/ovirt-engine/apache-ca.pem", "PEM", "DER"],
     );
+}
+
+#[test]
+fn an_openssl_conf_link_followed_is_said_in_japanese() {
     check_plan_line(
         "4.2-sha1",
         &conf_link,
@@ -272,6 +291,10 @@ fn the_planners_notes_and_reasons_are_said_in_japanese() {
         "openssl.conf is a symbolic link: its target openssl.conf.real is replaced (owner, mode and SELinux label kept), the link stays",
         &["openssl.conf", "openssl.conf.real", "SELinux"],
     );
+}
+
+#[test]
+fn the_vmconsole_key_to_copy_after_a_rotation_is_said_in_japanese() {
     check_plan_line(
         "console",
         &nothing,
@@ -292,7 +315,7 @@ fn the_planners_notes_and_reasons_are_said_in_japanese() {
 }
 
 #[test]
-fn files_rhv_pki_refuses_to_read_are_said_in_japanese() {
+fn an_openssl_conf_directory_is_said_in_japanese() {
     // audit: openssl.conf a directory, then too large (the finding's reason).
     const UNREADABLE: (&str, &str) = (
         "WARNING   unreadable                openssl.conf: ",
@@ -306,6 +329,14 @@ fn files_rhv_pki_refuses_to_read_are_said_in_japanese() {
         "is a directory, not a regular file",
         &[],
     );
+}
+
+#[test]
+fn an_openssl_conf_too_large_is_said_in_japanese() {
+    const UNREADABLE: (&str, &str) = (
+        "WARNING   unreadable                openssl.conf: ",
+        "警告      unreadable                openssl.conf: ",
+    );
     check_plan_line(
         "4.5-modern",
         &conf_large,
@@ -314,6 +345,10 @@ fn files_rhv_pki_refuses_to_read_are_said_in_japanese() {
         "larger than 4194304 bytes",
         &["4194304"],
     );
+}
+
+#[test]
+fn a_fifo_where_serial_txt_should_be_is_said_in_japanese() {
     // renew --dry-run: serial.txt a FIFO (the error line).
     let dir = common::scenario("4.5-modern");
     serial_fifo(&common::pki(dir.path()));
@@ -538,7 +573,7 @@ fn after(o: &Output, prefix: &str) -> String {
 }
 
 #[test]
-fn a_host_recover_cannot_plan_is_said_in_japanese() {
+fn a_host_key_missing_is_said_in_japanese() {
     let key = "/etc/pki/vdsm/keys/vdsmkey.pem";
     // Plans change nothing: one bed serves every language.
     let bed = Bed::new(
@@ -552,6 +587,11 @@ fn a_host_recover_cannot_plan_is_said_in_japanese() {
         "/etc/pki/vdsm/keys/vdsmkey.pem is missing: no key to keep; re-install the host or use Enroll Certificate (new key)",
         &[key],
     );
+}
+
+#[test]
+fn a_host_key_openssl_cannot_read_is_said_in_japanese() {
+    let key = "/etc/pki/vdsm/keys/vdsmkey.pem";
     let bed = Bed::new(
         &|r: &Path| std::fs::write(r.join(&key[1..]), "junk\n").unwrap(),
         false,
@@ -565,7 +605,7 @@ fn a_host_recover_cannot_plan_is_said_in_japanese() {
 }
 
 #[test]
-fn a_host_recover_cannot_finish_is_said_in_japanese() {
+fn a_restart_that_fails_on_the_host_is_said_in_japanese() {
     // A restart that fails on the host (the remote command's words quoted).
     let run = |ask: Ask| {
         let bed = Bed::new(
@@ -586,6 +626,10 @@ fn a_host_recover_cannot_finish_is_said_in_japanese() {
         &english.clone(),
         &[target, "vdsmd", "'systemctl restart vdsmd'", brief],
     );
+}
+
+#[test]
+fn a_probe_that_never_sees_the_new_certificate_is_said_in_japanese() {
     // vdsm does not come back with the new certificate (nothing listens where it is probed).
     let run = |ask: Ask| {
         let bed = Bed::new(&|_: &Path| {}, true);
@@ -618,6 +662,10 @@ fn a_host_recover_cannot_finish_is_said_in_japanese() {
         same_in_japanese(ask, &english, body, &[os]);
         assert!(body.contains(" 1 "), "{body}");
     }
+}
+
+#[test]
+fn a_manager_write_failure_is_said_on_the_host_line_in_japanese() {
     // The Manager write fails and is rolled back: nothing is installed on the host.
     let run = |ask: Ask| {
         let bed = Bed::new(&|_: &Path| {}, true);
