@@ -202,6 +202,9 @@ fn serial_fifo(p: &Path) {
 
 fn nothing(_: &Path) {}
 
+/// `renew --new-key ca --dry-run` (the CA re-signed: apache-ca.pem is looked at).
+const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
+
 const ROOT: &str = "{root}";
 
 /// `english` (and `evidence`) with `{root}` standing for the root of the copy, made once and
@@ -231,7 +234,6 @@ fn check_plan_line(
 
 #[test]
 fn apache_ca_a_copy_is_said_in_japanese() {
-    const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
     check_plan_line(
         "4.5-modern",
         &apache_copy,
@@ -244,7 +246,6 @@ fn apache_ca_a_copy_is_said_in_japanese() {
 
 #[test]
 fn new_key_as_the_reason_is_said_in_japanese() {
-    const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
     check_plan_line(
         "4.5-modern",
         &nothing,
@@ -257,7 +258,6 @@ fn new_key_as_the_reason_is_said_in_japanese() {
 
 #[test]
 fn apache_ca_a_directory_is_said_in_japanese() {
-    const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
     check_plan_line(
         "4.5-modern",
         &apache_dir,
@@ -270,7 +270,6 @@ fn apache_ca_a_directory_is_said_in_japanese() {
 
 #[test]
 fn apache_ca_junk_is_said_in_japanese() {
-    const RENEW_CA: &[&str] = &["renew", "--new-key", "ca", "--dry-run"];
     check_plan_line(
         "4.5-modern",
         &apache_junk,
