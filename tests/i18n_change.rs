@@ -693,7 +693,7 @@ fn the_maintenance_cycle_reports_in_japanese_with_the_same_json() {
     common::ok(&d);
     let t = stdout(&d);
     assert!(
-        t.contains("  サイクル: グローバルメンテナンス: hosted-engine on localhost"),
+        t.contains("  サイクル: グローバルメンテナンス: localhost 上の hosted-engine"),
         "{t}"
     );
     let line = |head: &str, unit: &str| {

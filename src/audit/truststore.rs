@@ -117,7 +117,7 @@ pub(super) fn check(out: &mut Out, dir: &Path, root: Option<&Path>, password: &s
                 Problem::Unreadable {
                     reason: Reason::said(
                         Text::new("reason-truststore-unreadable")
-                            .arg("error", why)
+                            .arg_text("error", why.text())
                             .arg_text("origin", origin.clone()),
                     ),
                 },

@@ -304,11 +304,8 @@ impl Index {
 
 /// A fresh RSA-2048 key (`renew --new-key`).
 fn new_key() -> Result<PKey<Private>> {
-    let err = |e: openssl::error::ErrorStack| sign::SignError {
-        what: "key generation".into(),
-        reason: cert::first_openssl_reason(&e),
-    };
-    let rsa = Rsa::generate(2048).map_err(err)?;
+    let err = sign::SignError::openssl(sign::SignStep::KeyGeneration);
+    let rsa = Rsa::generate(2048).map_err(&err)?;
     PKey::from_rsa(rsa).map_err(|e| err(e).into())
 }
 
@@ -389,10 +386,9 @@ impl Exec<'_> {
             not_after,
             &profile,
         )?;
-        let csr = sign::request(&key)?.to_pem().map_err(|e| sign::SignError {
-            what: "request".into(),
-            reason: cert::first_openssl_reason(&e),
-        })?;
+        let csr = sign::request(&key)?
+            .to_pem()
+            .map_err(sign::SignError::openssl(sign::SignStep::Request))?;
         let p12 = sign::pkcs12(&cert, &key, &cfg.p12_password, family)?;
         let text = sign::text_and_pem(&cert)?;
         let n = def.name;
@@ -497,10 +493,9 @@ impl Exec<'_> {
                 .ok_or_else(|| ChangeError::Stale(Stale::File(def.cert.into())))?;
             let key = load_ca_key(dir, &st)?;
             let new = sign::resign_ca(&st.der, &key, not_before, not_after)?;
-            let pem = new.to_pem().map_err(|e| sign::SignError {
-                what: "PEM".into(),
-                reason: cert::first_openssl_reason(&e),
-            })?;
+            let pem = new
+                .to_pem()
+                .map_err(sign::SignError::openssl(sign::SignStep::Pem))?;
             // certs/ca.der: a PEM copy despite its name, as pki-create-ca.sh writes it.
             let m = meta_like(&dir.join(def.copy), &dir.join("certs"), 0o644)?;
             self.put(def.copy, &pem, Some(m), false)?;
@@ -561,10 +556,8 @@ impl Exec<'_> {
             .map(|c| c.comment().to_string())
             .unwrap_or_default();
         let mut nonce = [0u8; 32];
-        openssl::rand::rand_bytes(&mut nonce).map_err(|e| sign::SignError {
-            what: "nonce".into(),
-            reason: cert::first_openssl_reason(&e),
-        })?;
+        openssl::rand::rand_bytes(&mut nonce)
+            .map_err(sign::SignError::openssl(sign::SignStep::Nonce))?;
         let data = sshcert::issue(
             ca_key,
             &sshcert::Request {
@@ -608,7 +601,7 @@ fn verify_openssh(
     })?;
     let c = sshcert::parse(&d).map_err(|reason| VerifyError::SshCert {
         file: o.file.clone(),
-        reason: reason.to_string(),
+        reason: reason.text(),
     })?;
     let problems = sshcert::problems(&c, o.which, Some(&subject), &ca_key, fqdn);
     if !problems.is_empty() {
@@ -795,7 +788,7 @@ fn verify_entity(
     if let Some(h) = &st.hands_off {
         return Err(VerifyError::HandsOff {
             name: def.name,
-            why: h.reason().to_string(),
+            why: h.reason().clone(),
         });
     }
     if st.summary.signature.name != SHA256 {

@@ -288,11 +288,11 @@ impl ChangeError {
             ChangeError::Stale(what) => t("change-stale").arg("what", what),
             ChangeError::Verify { backup, reason } => t("change-verify-failed")
                 .arg("backup", backup)
-                .arg("reason", reason),
+                .arg_text("reason", reason.text()),
             ChangeError::RolledBack { backup, reason } => t("change-rolled-back")
                 .arg("backup", backup)
                 .arg_text("reason", reason.text()),
-            ChangeError::Sign(_) => t("reason-verbatim").arg("reason", self),
+            ChangeError::Sign(e) => e.text(),
         }
     }
 }
@@ -432,6 +432,77 @@ impl VerifyError {
     fn read(e: ChangeError) -> VerifyError {
         VerifyError::Read(Box::new(e))
     }
+
+    /// What did not verify as a catalogue message: rhv-pki's words in the reader's language,
+    /// the files, serials and the libraries' words as they came. English: the `Display`.
+    pub fn text(&self) -> Text {
+        let t = Text::new;
+        let in_file = |path: &dyn std::fmt::Display, detail: Text| {
+            t("pki-error-in-file")
+                .arg("path", path)
+                .arg_text("detail", detail)
+        };
+        match self {
+            VerifyError::Read(e) => e.text(),
+            VerifyError::Vanished(file) => t("verify-vanished").arg("file", file),
+            VerifyError::NotSha256 { file, found } => {
+                t("verify-not-sha256").arg("file", file).arg("found", found)
+            }
+            VerifyError::SerialChanged { file } => t("verify-serial-changed").arg("file", file),
+            VerifyError::SelfSignature { file } => t("verify-self-signature").arg("file", file),
+            VerifyError::CopyDiffers { copy, of } => {
+                t("verify-copy-differs").arg("copy", copy).arg("of", of)
+            }
+            VerifyError::Unreadable { file, source } => {
+                in_file(file, crate::i18n::io_error(source))
+            }
+            VerifyError::NoLongerVerifies { path, ca } => t("verify-no-longer-verifies")
+                .arg("path", path.display())
+                .arg("ca", ca),
+            VerifyError::HandsOff { name, why } => t("verify-hands-off")
+                .arg("name", name)
+                .arg_text("why", why.clone()),
+            VerifyError::WrongSerial {
+                name,
+                found,
+                expected,
+            } => t("verify-wrong-serial")
+                .arg("name", name)
+                .arg("found", found)
+                .arg("expected", expected),
+            VerifyError::NotIssued { path } => t("verify-not-issued").arg("path", path.display()),
+            VerifyError::P12Unreadable { name, reason } => t("verify-p12-unreadable")
+                .arg("name", name)
+                .arg("reason", reason),
+            VerifyError::P12Format { name, format } => t("verify-p12-format")
+                .arg("name", name)
+                .arg("format", format),
+            VerifyError::Key(e) => t("reason-verbatim").arg("reason", e),
+            VerifyError::SshKey(e) => e.text(),
+            VerifyError::SshCert { file, reason } => in_file(file, reason.clone()),
+            VerifyError::SshProblems { file, problems } => in_file(
+                file,
+                problems
+                    .iter()
+                    .rev()
+                    .cloned()
+                    .reduce(|rest, first| {
+                        t("verify-problem-list")
+                            .arg_text("first", first)
+                            .arg_text("rest", rest)
+                    })
+                    .unwrap_or_else(|| t("reason-verbatim").arg("reason", "")),
+            ),
+            VerifyError::SshNotPlanned { file } => t("verify-ssh-not-planned").arg("file", file),
+            VerifyError::SshPublicKey { file, source } => {
+                in_file(file, t("reason-verbatim").arg("reason", source))
+            }
+            VerifyError::SshNotTheKey { file, name } => t("verify-ssh-not-the-key")
+                .arg("file", file)
+                .arg("name", name),
+            VerifyError::Written(e) => e.text(),
+        }
+    }
 }
 
 /// What changed between planning and applying (checked under the lock).
@@ -515,8 +586,8 @@ pub enum VerifyError {
     HandsOff {
         /// The entity (catalog name).
         name: &'static str,
-        /// What changed.
-        why: String,
+        /// What changed (a catalogue message).
+        why: Text,
     },
     #[error("{name}: serial {found} instead of {expected}")]
     /// A re-issued certificate has another serial than planned.
@@ -561,16 +632,16 @@ pub enum VerifyError {
     SshCert {
         /// The certificate file.
         file: String,
-        /// The parse error.
-        reason: String,
+        /// The parse error (the parser's words quoted in a catalogue message).
+        reason: Text,
     },
-    #[error("{file}: {}", .problems.join("; "))]
+    #[error("{file}: {}", .problems.iter().map(Text::english).collect::<Vec<_>>().join("; "))]
     /// A written OpenSSH certificate has the problems listed.
     SshProblems {
         /// The certificate file.
         file: String,
-        /// What is wrong, one item each.
-        problems: Vec<String>,
+        /// What is wrong, one item each (catalogue messages).
+        problems: Vec<Text>,
     },
     #[error("{file}: not the certificate planned")]
     /// A written OpenSSH certificate is not the one planned.
@@ -1065,7 +1136,9 @@ pub(crate) mod text_tests {
             },
             Refusal::Truststore {
                 path: "/pki/.truststore".into(),
-                source: crate::pki::truststore::StoreError::Unsupported("PBE scheme 1.2.3".into()),
+                source: crate::pki::truststore::StoreError::Unsupported(
+                    crate::pki::truststore::Unsupported::EncryptionScheme("1.2.3".into()),
+                ),
                 password_from: None,
             },
             Refusal::TruststoreRewrite(TruststoreRewrite::Store(
@@ -1118,6 +1191,200 @@ pub(crate) mod text_tests {
         assert_eq!(
             s(every_refusal().swap_remove(10)),
             "not re-signing anything while files are broken (restore them, or name the other certificates explicitly): apache: certs/apache.cer is not the certificate inside keys/apache.p12 (engine-setup would not renew it either); restore matching files first; jboss: /pki/certs/jboss.cer: no certificate found (no PEM block and not DER); restore it first; websocket-proxy: keys/apache.key.nopass does not belong to the certificate; restore matching files first"
+        );
+    }
+
+    #[test]
+    fn sign_and_verify_errors_keep_their_english_and_have_japanese() {
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let openssl_words = "error:0680007B:asn1 encoding routines::header too long";
+        let sign_err = || sign::SignError {
+            what: sign::SignStep::Extension("keyUsage"),
+            reason: sign::SignReason::Quoted(openssl_words.into()),
+        };
+        let ssh_parse = crate::pki::sshcert::parse(b"ssh-rsa-cert-v01@openssh.com AAAA")
+            .unwrap_err()
+            .text();
+        let ssh_key_error = ssh_key::PublicKey::from_openssh("ssh-rsa AAAA").unwrap_err();
+        let problems = vec![
+            Text::new("sshcert-wrong-type")
+                .arg_text("found", Text::new("sshcert-kind-user"))
+                .arg_text("expected", Text::new("sshcert-kind-host")),
+            Text::new("sshcert-other-signer")
+                .arg("signer", "SHA256:aaa")
+                .arg("ca", "SHA256:bbb"),
+            Text::new("sshcert-bad-signature"),
+            Text::new("sshcert-sha1"),
+            Text::new("sshcert-other-key")
+                .arg("key", "SHA256:ccc")
+                .arg("expected", "SHA256:ddd"),
+            Text::new("sshcert-principal-missing").arg("principal", "ovirt-vmconsole-proxy"),
+        ];
+        let cert_pub = "certs/ovirt-vmconsole-proxy-host-cert.pub";
+        let all: Vec<(VerifyError, Vec<&str>)> = vec![
+            (
+                VerifyError::read(Refusal::EngineKeyDue.into()),
+                vec!["--new-key", "engine", "SSH"],
+            ),
+            (
+                VerifyError::Vanished("keys/apache.p12".into()),
+                vec!["keys/apache.p12"],
+            ),
+            (
+                VerifyError::NotSha256 {
+                    file: "ca.pem".into(),
+                    found: "sha1WithRSAEncryption".into(),
+                },
+                vec!["ca.pem", "sha1WithRSAEncryption"],
+            ),
+            (
+                VerifyError::SerialChanged { file: "ca.pem" },
+                vec!["ca.pem"],
+            ),
+            (
+                VerifyError::SelfSignature {
+                    file: "qemu-ca.pem",
+                },
+                vec!["qemu-ca.pem"],
+            ),
+            (
+                VerifyError::CopyDiffers {
+                    copy: "certs/ca.der",
+                    of: "ca.pem",
+                },
+                vec!["certs/ca.der", "ca.pem"],
+            ),
+            (
+                VerifyError::Unreadable {
+                    file: "certs/1001.pem".into(),
+                    source: std::io::Error::from_raw_os_error(13),
+                },
+                vec!["certs/1001.pem", "Permission denied (os error 13)"],
+            ),
+            (
+                VerifyError::NoLongerVerifies {
+                    path: "/pki/certs/engine.cer".into(),
+                    ca: "ca.pem",
+                },
+                vec!["/pki/certs/engine.cer", "ca.pem"],
+            ),
+            (
+                VerifyError::HandsOff {
+                    name: "apache",
+                    why: Text::new("reason-other-issuer").arg("issuer", "CN=Other CA"),
+                },
+                vec!["apache", "CN=Other CA"],
+            ),
+            (
+                VerifyError::WrongSerial {
+                    name: "engine",
+                    found: "1002".into(),
+                    expected: "1001".into(),
+                },
+                vec!["engine", "1002", "1001"],
+            ),
+            (
+                VerifyError::NotIssued {
+                    path: "/pki/certs/1001.pem".into(),
+                },
+                vec!["/pki/certs/1001.pem"],
+            ),
+            (
+                VerifyError::P12Unreadable {
+                    name: "engine",
+                    reason: "bad DER length".into(),
+                },
+                vec!["keys/engine.p12", "bad DER length"],
+            ),
+            (
+                VerifyError::P12Format {
+                    name: "engine",
+                    format: "RC2-40".into(),
+                },
+                vec!["keys/engine.p12", "RC2-40"],
+            ),
+            (
+                VerifyError::SshKey(sign_err()),
+                vec!["keyUsage", openssl_words],
+            ),
+            (
+                VerifyError::SshCert {
+                    file: cert_pub.into(),
+                    reason: ssh_parse,
+                },
+                vec![cert_pub, "OpenSSH", "length invalid"],
+            ),
+            (
+                VerifyError::SshProblems {
+                    file: cert_pub.into(),
+                    problems,
+                },
+                vec![
+                    cert_pub,
+                    "SHA256:aaa",
+                    "SHA256:bbb",
+                    "SHA256:ccc",
+                    "SHA256:ddd",
+                    "ovirt-vmconsole-proxy",
+                    "ssh-rsa (SHA-1",
+                    "OpenSSH 8.2",
+                    "EL9",
+                ],
+            ),
+            (
+                VerifyError::SshNotPlanned {
+                    file: cert_pub.into(),
+                },
+                vec![cert_pub],
+            ),
+            (
+                VerifyError::SshPublicKey {
+                    file: "certs/x.pub".into(),
+                    source: ssh_key_error,
+                },
+                vec!["certs/x.pub", "length invalid"],
+            ),
+            (
+                VerifyError::SshNotTheKey {
+                    file: "certs/x.pub".into(),
+                    name: "ovirt-vmconsole-proxy",
+                },
+                vec!["certs/x.pub", "keys/ovirt-vmconsole-proxy.p12"],
+            ),
+            (
+                VerifyError::Written(txn::TxnError::NoConfDir),
+                vec!["engine.conf.d"],
+            ),
+        ];
+        for (v, evidence) in all {
+            let english = v.to_string();
+            assert_eq!(strict(&en, &v.text()), english, "{v:?}");
+            let e = ChangeError::Verify {
+                backup: "/pki/backups/20260101T000000Z".into(),
+                reason: Box::new(v),
+            };
+            let t = e.text();
+            assert_eq!(strict(&en, &t), e.to_string(), "{e:?}");
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{e:?}: {j}");
+            // No English word of ours left: each word of the English line that is no part of
+            // the evidence is gone from the Japanese.
+            for w in english.split(|c: char| !c.is_ascii_alphabetic()) {
+                if w.len() > 2 && !evidence.iter().any(|x| x.contains(w)) {
+                    assert!(!j.contains(w), "English {w:?} left in {j}");
+                }
+            }
+            for kept in evidence.iter().chain(&["/pki/backups/20260101T000000Z"]) {
+                assert!(j.contains(kept), "{kept} lost: {j}");
+            }
+        }
+        // ChangeError::Sign: the step in Japanese, OpenSSL's words as they came.
+        let e = ChangeError::Sign(sign_err());
+        assert_eq!(e.to_string(), format!("keyUsage: {openssl_words}"));
+        assert_eq!(strict(&en, &e.text()), e.to_string());
+        assert_eq!(
+            strict(&ja, &e.text()),
+            format!("keyUsage 拡張の作成に失敗しました: {openssl_words}")
         );
     }
 }

@@ -485,10 +485,10 @@ fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
 }
 
 pub fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    let data =
-        rhv_pki::pki::cert::read_limited(path).map_err(|e| CliError::Usage(e.to_string()))?;
-    let der = rhv_pki::pki::cert::first_certificate(path, &data)
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    // A usage error either way (exit 3); the file's problem in the reader's language.
+    let data = rhv_pki::pki::cert::read_limited(path).map_err(|e| CliError::Text(e.text()))?;
+    let der =
+        rhv_pki::pki::cert::first_certificate(path, &data).map_err(|e| CliError::Text(e.text()))?;
     Issuer::new("ca", &der).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
     Ok(der)
 }
@@ -543,6 +543,12 @@ pub fn engine_config(
             retry_delay: Duration::from_millis(500),
             retry_max_delay: Duration::from_secs(10),
             now: wall_clock(),
+            on_retry: Some(std::sync::Arc::new(
+                |r: &rhv_pki::net::engine::Retrying<'_>| {
+                    let line = super::lang::with(|m| r.text().render(m));
+                    super::term::say(&format!("rhv-pki: {line}"));
+                },
+            )),
         },
         ca_path,
     ))

@@ -515,7 +515,10 @@ fn run_change(
     };
     // maintenance on -> files (the transaction) -> restarts -> verify -> maintenance off
     super::trail::started();
-    let (report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
+    let (mut report, files) = maint::run_prepared(&p, || change::apply(&cfg, &plan, &mut progress));
+    if let Some(Err(e)) = &files {
+        report.set_detail_text("files", e.text());
+    }
     super::trail::note(|r| {
         r.units_restarted = super::trail::restarted(&report);
         r.backup_id = files.as_ref().and_then(|f| f.as_ref().ok()?.backup.clone());
@@ -536,7 +539,12 @@ fn run_change(
             } else {
                 print!("{}", maint::render_report(&report));
             }
-            eprintln!("rhv-pki: error: {}", t("change-maintenance-not-set"));
+            eprintln!(
+                "{}",
+                super::out::error_line(&CliError::Text(rhv_pki::i18n::Text::new(
+                    "change-maintenance-not-set"
+                )))
+            );
             Ok(ExitStatus::Refused)
         }
         // The transaction failed and rolled back; maintenance was cleared by the cycle.

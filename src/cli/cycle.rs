@@ -15,7 +15,7 @@ use super::exit::{CliError, ExitStatus};
 use super::lang::{t, tf};
 use super::term::StderrSteps;
 use rhv_pki::audit::{self, AuditConfig};
-use rhv_pki::i18n::{pad, width};
+use rhv_pki::i18n::{pad, width, Text};
 use rhv_pki::manager::endpoints::{self, CheckState, Endpoint};
 use rhv_pki::manager::maintenance::{
     self, Cycle, CycleOptions, CycleReport, CycleResult, GlobalMaintenance, HeRest, HeRestError,
@@ -30,8 +30,9 @@ pub fn remote_target(host: &str) -> Result<Box<dyn Target>, CliError> {
     let (name, port) = match host.rsplit_once(':') {
         Some((h, p)) if !h.contains(':') => (
             h,
-            p.parse::<u16>()
-                .map_err(|_| CliError::Usage(format!("--he-host {host}: bad port")))?,
+            p.parse::<u16>().map_err(|_| {
+                CliError::Text(rhv_pki::i18n::Text::new("cycle-he-host-bad-port").arg("host", host))
+            })?,
         ),
         _ => (host, rhv_pki::net::ssh::DEFAULT_PORT),
     };
@@ -134,14 +135,21 @@ fn in_path(name: &str) -> bool {
 pub struct Why {
     pub en: String,
     pub shown: String,
+    /// The same as a catalogue message (for the cycle's report).
+    pub text: Text,
 }
 
 impl Why {
     /// The message `key` with `args`, in English and in the admin's language.
-    pub fn of(key: &str, args: &[(&str, rhv_pki::i18n::Arg<'_>)]) -> Why {
+    pub fn of(key: &'static str, args: &[(&'static str, rhv_pki::i18n::Arg<'_>)]) -> Why {
+        let text = args.iter().fold(Text::new(key), |t, (k, v)| match v {
+            rhv_pki::i18n::Arg::Str(s) => t.arg(k, s),
+            rhv_pki::i18n::Arg::Num(n) => t.arg(k, n),
+        });
         Why {
             en: rhv_pki::i18n::Messages::new(rhv_pki::i18n::Lang::En).fmt(key, args),
             shown: tf(key, args),
+            text,
         }
     }
 }
@@ -182,7 +190,17 @@ impl HeAccess {
     pub fn shown(&self) -> String {
         match self {
             HeAccess::None(why) | HeAccess::Unknown(why) => why.shown.clone(),
-            _ => self.describe(),
+            _ => match self.gm() {
+                Some(g) => shown_text(&g.via_text()),
+                None => self.describe(),
+            },
+        }
+    }
+    /// [`HeAccess::unknown`] as a catalogue message.
+    pub fn unknown_text(&self) -> Option<Text> {
+        match self {
+            HeAccess::Unknown(why) => Some(why.text.clone()),
+            _ => None,
         }
     }
     /// Why a hosted engine could not be ruled out (`None`: found, ruled out or left to the
@@ -200,6 +218,11 @@ impl HeAccess {
             _ => None,
         }
     }
+}
+
+/// `t` in the admin's language.
+pub fn shown_text(t: &Text) -> String {
+    super::lang::with(|m| t.render(m))
 }
 
 pub fn maint_err(e: maintenance::MaintError) -> CliError {
@@ -421,7 +444,7 @@ impl Prepared {
                     7
                 ),
                 pad(&st.unit, 28),
-                st.state,
+                shown_text(&st.state_text()),
                 st.skip_reason
                     .as_deref()
                     .map(|r| format!(": {}", super::phrases::shown(r)))
@@ -481,14 +504,16 @@ pub fn prepare(
     let era = services::era_of(&pki_dir);
     let needs = services::needed(names, era);
     let manager = Local::default();
-    let restarts = services::plan(&manager, &needs)
-        .map_err(|e| CliError::Usage(format!("reading service states: {e}")))?;
+    let restarts = services::plan(&manager, &needs).map_err(|e| {
+        CliError::Text(Text::new("cycle-reading-states").arg_text("error", e.text()))
+    })?;
     let he = if c.no_maintenance {
         HeAccess::None(Why::of("cycle-he-left-to-admin", &[]))
     } else {
         resolve_he(&c.he, Some(loc))?
     };
     let he_unknown = he.unknown().map(str::to_string);
+    let he_unknown_text = he.unknown_text();
     let vt = Duration::from_secs(c.verify_timeout);
     Ok(Ok(Prepared {
         he,
@@ -503,6 +528,7 @@ pub fn prepare(
             verify_interval: (vt / 20).clamp(Duration::from_millis(200), Duration::from_secs(2)),
             probe_timeout: Duration::from_secs(c.ep.probe_timeout.max(1)),
             he_unknown,
+            he_unknown_text,
         },
     }))
 }
@@ -544,7 +570,7 @@ pub fn render_report(r: &CycleReport) -> String {
             "{cycle} {} {} ({}){}\n",
             t("cycle-word-skipped"),
             pad(&st.unit, 20),
-            st.state,
+            shown_text(&st.state_text()),
             st.skip_reason
                 .as_deref()
                 .map(|x| format!(": {}", super::phrases::shown(x)))
@@ -573,9 +599,8 @@ pub fn render_report(r: &CycleReport) -> String {
             } else {
                 "cycle-word-failed"
             }),
-            e.detail
-                .as_deref()
-                .map(|d| format!(": {}", super::phrases::shown(d)))
+            event_detail(e)
+                .map(|d| format!(": {d}"))
                 .unwrap_or_default()
         ));
     }
@@ -605,21 +630,40 @@ pub fn render_report(r: &CycleReport) -> String {
                 .unwrap_or_default()
         ));
     }
-    if let Some(m) = &r.maintenance_after {
+    if let Some(m) = maintenance_after_shown(r) {
         s.push_str(&tf(
             "cycle-maintenance-now",
-            &[("state", super::phrases::shown(m).as_str().into())],
+            &[("state", m.as_str().into())],
         ));
         s.push('\n');
     }
-    for m in &r.manual {
-        s.push_str(&tf(
-            "cycle-todo",
-            &[("step", super::phrases::shown(m).as_str().into())],
-        ));
+    for (i, m) in r.manual.iter().enumerate() {
+        let step = match r.manual_text.get(i) {
+            Some(t) if r.manual_text.len() == r.manual.len() => shown_text(t),
+            _ => super::phrases::shown(m),
+        };
+        s.push_str(&tf("cycle-todo", &[("step", step.as_str().into())]));
         s.push('\n');
     }
     s
+}
+
+/// An event's detail in the admin's language (`None`: no detail).
+fn event_detail(e: &maintenance::Event) -> Option<String> {
+    match (&e.detail_text, &e.detail) {
+        (Some(t), _) => Some(shown_text(t)),
+        (None, Some(d)) => Some(super::phrases::shown(d)),
+        (None, None) => None,
+    }
+}
+
+/// The global maintenance state at the end of the cycle, in the admin's language.
+fn maintenance_after_shown(r: &CycleReport) -> Option<String> {
+    match (&r.maintenance_after_text, &r.maintenance_after) {
+        (Some(t), _) => Some(shown_text(t)),
+        (None, Some(m)) => Some(super::phrases::shown(m)),
+        (None, None) => None,
+    }
 }
 
 /// `maintenance verify`: 0 only when every endpoint was seen serving its file; 4 when one
@@ -663,11 +707,11 @@ pub fn shout(r: &CycleReport) {
             .events
             .iter()
             .find(|e| e.step == "restart-refused")
-            .and_then(|e| e.detail.as_deref())
+            .and_then(event_detail)
         {
             eprintln!(
                 "rhv-pki: {}",
-                tf("cycle-attention-refused", &[("detail", d.into())])
+                tf("cycle-attention-refused", &[("detail", d.as_str().into())])
             );
         }
     }
@@ -676,7 +720,13 @@ pub fn shout(r: &CycleReport) {
             "rhv-pki: {}",
             tf(
                 "cycle-attention-kept-on",
-                &[("state", r.maintenance_after.as_deref().unwrap_or("").into())]
+                &[(
+                    "state",
+                    maintenance_after_shown(r)
+                        .unwrap_or_default()
+                        .as_str()
+                        .into()
+                )]
             )
         );
     }

@@ -534,7 +534,7 @@ fn signals() -> Result<impl std::future::Future<Output = String>, CliError> {
 
 pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> {
     if a.max_parallel == 0 {
-        return Err(CliError::Usage("--max-parallel must be at least 1".into()));
+        return Err(CliError::Text(rolling::PlanError::ZeroParallel.text()));
     }
     let timing = Timing {
         poll: secs(a.poll_interval, "--poll-interval")?,
@@ -752,7 +752,8 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
                 };
                 let mut plan = rolling::plan(&facts, &sel, &eps).map_err(|e| match e {
                     rolling::PlanError::HostedEngine(_) => CliError::RefusedText(e.text()),
-                    _ => CliError::Usage(e.to_string()),
+                    // A bad --cluster / --host / --max-parallel: a usage error (exit 3).
+                    _ => CliError::Text(e.text()),
                 })?;
                 if !a.all_hosts {
                     let fine = up_to_date(&facts, &sel, &plan);

@@ -10,7 +10,7 @@ use super::args::{locations, CycleArgs, EndpointArgs, Format, HeArgs, LocationAr
 use super::cycle::Why;
 use super::cycle::{
     cycle_findings, cycle_status, endpoints_for, maint_err, prepare, render_report, resolve_he,
-    run_prepared, settle, shout, verify_status, HeAccess,
+    run_prepared, settle, shout, shown_text, verify_status, HeAccess,
 };
 use super::exit::{CliError, ExitStatus};
 use super::lang::{t, tf};
@@ -141,7 +141,7 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
                                 "state",
                                 t(if on { "maint-on" } else { "maint-off" }).as_str().into()
                             ),
-                            ("via", gm.via().as_str().into()),
+                            ("via", shown_text(&gm.via_text()).as_str().into()),
                         ]
                     )
                 );
@@ -194,14 +194,8 @@ pub fn run(a: MaintenanceArgs) -> Result<ExitStatus, CliError> {
                 )?;
             } else {
                 let r = CycleReport {
-                    result: CycleResult::Done,
-                    maintenance_via: None,
-                    held: None,
-                    maintenance_after: None,
-                    events: Vec::new(),
-                    restarts: Vec::new(),
                     checks,
-                    manual: Vec::new(),
+                    ..CycleReport::new(CycleResult::Done)
                 };
                 print!("{}", render_report(&r));
                 for f in &findings {
@@ -226,7 +220,9 @@ pub fn restart(r: RestartArgs) -> Result<ExitStatus, CliError> {
         if rhv_pki::pki::catalog::entity(n).is_none()
             && !rhv_pki::pki::catalog::CAS.iter().any(|c| c.name == n)
         {
-            return Err(CliError::Usage(format!("unknown certificate name '{n}'")));
+            return Err(CliError::Text(
+                rhv_pki::i18n::Text::new("cycle-unknown-name").arg("name", n),
+            ));
         }
     }
     // A copy never restarts the live services (as resign / renew): --cycle says it should.
@@ -335,7 +331,7 @@ fn on_off(h: HeOnly, on: bool) -> Result<ExitStatus, CliError> {
                             "state",
                             t(if on { "maint-on" } else { "maint-off" }).as_str().into()
                         ),
-                        ("via", gm.via().as_str().into()),
+                        ("via", shown_text(&gm.via_text()).as_str().into()),
                         (
                             "already",
                             if before == on {

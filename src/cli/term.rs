@@ -94,6 +94,12 @@ impl maintenance::CycleProgress for StderrSteps {
             eprintln!("  .. {}", super::phrases::shown(what));
         }
     }
+    fn step_text(&mut self, what: &rhv_pki::i18n::Text) {
+        use std::io::IsTerminal;
+        if std::io::stderr().is_terminal() {
+            eprintln!("  .. {}", super::cycle::shown_text(what));
+        }
+    }
 }
 
 /// Progress on a terminal: one bar for the run, one spinner line per host out.

@@ -467,35 +467,34 @@ pub enum HostFilesError {
 }
 
 impl HostFilesError {
-    /// The error as a catalogue message (the value given and the decoder's words quoted);
-    /// English: the `Display`, byte for byte.
-    pub fn text(&self) -> Text {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language, the value
+    /// given, the output line and the decoder's words as they came. English: the `Display`.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
         match self {
             HostFilesError::BadName { spec, .. } => {
-                Text::new("hostsf-host-bad-name").arg("spec", spec)
+                Text::new("hostspec-bad-name").arg("spec", spec)
             }
             HostFilesError::UnclosedBracket { spec } => {
-                Text::new("hostsf-host-unclosed").arg("spec", spec)
+                Text::new("hostspec-unclosed-bracket").arg("spec", spec)
             }
             HostFilesError::BadPort { spec, .. } => {
-                Text::new("hostsf-host-bad-port").arg("spec", spec)
+                Text::new("hostspec-bad-port").arg("spec", spec)
             }
             HostFilesError::AfterBracket { spec, .. } => {
-                Text::new("hostsf-host-after-bracket").arg("spec", spec)
+                Text::new("hostspec-after-bracket").arg("spec", spec)
             }
             HostFilesError::EmptyAddress { spec, .. } => {
-                Text::new("hostsf-host-empty-address").arg("spec", spec)
+                Text::new("hostspec-empty-address").arg("spec", spec)
             }
             HostFilesError::UnknownFile { index, .. } => {
-                Text::new("hostsf-collect-unknown-file").arg("index", index)
+                Text::new("hostfiles-unknown-file").arg("index", index)
             }
             HostFilesError::Base64 { reason, .. } => {
-                Text::new("hostsf-collect-base64").arg("reason", reason)
+                Text::new("hostfiles-base64").arg("reason", reason)
             }
-            HostFilesError::StatLine { line } => {
-                Text::new("hostsf-collect-stat-line").arg("line", line)
-            }
-            HostFilesError::Mode { line, .. } => Text::new("hostsf-collect-mode").arg("line", line),
+            HostFilesError::StatLine { line } => Text::new("hostfiles-stat-line").arg("line", line),
+            HostFilesError::Mode { line, .. } => Text::new("hostfiles-mode").arg("line", line),
         }
     }
 }
@@ -712,8 +711,8 @@ pub(crate) fn collect(t: &dyn Target) -> Result<HostState, RemoteError> {
     let out = t.run_ok(&argv, None)?;
     parse_collect(&specs, &out.stdout).map_err(|e| RemoteError::Io {
         target: t.name().to_string(),
-        what: "read the host certificate set".into(),
-        reason: e.to_string(),
+        what: crate::net::remote::IoOp::HostCertificateSet,
+        reason: Box::new(e.text()),
     })
 }
 
@@ -1425,6 +1424,59 @@ mod tests {
     use super::*;
 
     #[test]
+    fn host_files_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let specs = specs();
+        let collect = |out: &str| parse_collect(&specs, out.as_bytes()).unwrap_err();
+        let all = [
+            (HostSpec::parse("=1.2.3.4", 22).unwrap_err(), "=1.2.3.4"),
+            (HostSpec::parse("h=[::1", 22).unwrap_err(), "h=[::1"),
+            (HostSpec::parse("h=a:xx", 22).unwrap_err(), "h=a:xx"),
+            (HostSpec::parse("h=[::1]x", 22).unwrap_err(), "h=[::1]x"),
+            (HostSpec::parse("h=a:0", 22).unwrap_err(), "h=a:0"),
+            (collect("S 9999 x"), "#9999"),
+            (collect("C 0 !!!"), "Invalid symbol 33, offset 0."),
+            (collect("S 0 garbage"), "S 0 garbage"),
+            (collect("S 0 9z9 0 0 root:root"), "S 0 9z9 0 0 root:root"),
+        ];
+        for (e, kept) in all {
+            let t = e.text();
+            assert_eq!(strict(&en, &t), e.to_string(), "{e:?}");
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{e:?}: {j}");
+            assert!(j.contains(kept), "{kept} lost: {j}");
+            for ours in [
+                "bad ",
+                "unclosed",
+                "garbage after",
+                "empty address",
+                "unexpected",
+            ] {
+                assert!(
+                    !j.contains(ours) || kept.contains(ours.trim()),
+                    "{ours} in {j}"
+                );
+            }
+        }
+        // As an SSH read error: the operation and the reason both in the reader's language.
+        let e = RemoteError::Io {
+            target: "root@host1.example.test".into(),
+            what: crate::net::remote::IoOp::HostCertificateSet,
+            reason: Box::new(collect("S 0 garbage").text()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "root@host1.example.test: read the host certificate set: bad stat line 'S 0 garbage'"
+        );
+        assert_eq!(
+            strict(&ja, &e.text()),
+            "root@host1.example.test: ホストの証明書ファイル一式の読み取りに失敗しました: stat の出力行 'S 0 garbage' が正しくありません"
+        );
+    }
+
+    #[test]
     fn host_specs() {
         let h = HostSpec::parse("host1.example.test", 22).unwrap();
         assert_eq!((h.addr.as_str(), h.port), ("host1.example.test", 22));
@@ -1552,87 +1604,6 @@ mod tests {
                 e.to_string(),
                 format!("--host '{spec}': {why} (expected NAME[=ADDR[:PORT]])")
             );
-        }
-    }
-
-    /// Every `--host` and collect error: English is the `Display`; Japanese is Japanese and
-    /// keeps the value given and the decoder's words.
-    #[test]
-    fn host_files_errors_are_catalogue_messages() {
-        use crate::i18n::testing::{japanese, strict};
-        use crate::i18n::{Lang, Messages};
-        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
-        let spec = |s: &str| s.to_string();
-        let cases = [
-            (
-                HostFilesError::BadName {
-                    spec: spec("=x"),
-                    name: String::new(),
-                },
-                vec!["--host '=x'", "NAME[=ADDR[:PORT]]"],
-            ),
-            (
-                HostFilesError::UnclosedBracket {
-                    spec: spec("h=[::1"),
-                },
-                vec!["--host 'h=[::1'"],
-            ),
-            (
-                HostFilesError::BadPort {
-                    spec: spec("h=a:p"),
-                    port: "p".into(),
-                },
-                vec!["--host 'h=a:p'"],
-            ),
-            (
-                HostFilesError::AfterBracket {
-                    spec: spec("h=[::1]x"),
-                    garbage: "x".into(),
-                },
-                vec!["--host 'h=[::1]x'"],
-            ),
-            (
-                HostFilesError::EmptyAddress {
-                    spec: spec("h=a:0"),
-                    addr: "a".into(),
-                    port: 0,
-                },
-                vec!["--host 'h=a:0'"],
-            ),
-            (
-                HostFilesError::UnknownFile { index: 9, files: 3 },
-                vec!["#9"],
-            ),
-            (
-                HostFilesError::Base64 {
-                    line: "C 0 !!!".into(),
-                    reason: "Invalid symbol 33, offset 0.".into(),
-                },
-                vec!["Invalid symbol 33, offset 0."],
-            ),
-            (
-                HostFilesError::StatLine {
-                    line: "S 0 0 x y".into(),
-                },
-                vec!["'S 0 0 x y'"],
-            ),
-            (
-                HostFilesError::Mode {
-                    line: "S 0 6x4 0 0 r:r".into(),
-                    mode: "6x4".into(),
-                },
-                vec!["'S 0 6x4 0 0 r:r'"],
-            ),
-        ];
-        for (e, evidence) in cases {
-            let t = e.text();
-            assert_eq!(strict(&en, &t), e.to_string());
-            assert_eq!(t.english(), e.to_string());
-            let j = strict(&ja, &t);
-            assert!(japanese(&j), "{j}");
-            for v in evidence {
-                assert!(j.contains(v), "{v} not in {j}");
-            }
         }
     }
 }

@@ -95,7 +95,7 @@ impl RecoverError {
             RecoverError::Refused(t) => t.clone(),
             RecoverError::Read(e) => e.text(),
             RecoverError::Txn(e) => e.text(),
-            RecoverError::Sign(_) => Text::new("reason-verbatim").arg("reason", self),
+            RecoverError::Sign(e) => e.text(),
             RecoverError::Stale(what) => Text::new("recover-stale").arg("what", what),
         }
     }
@@ -922,18 +922,16 @@ pub struct RecoverResult {
 }
 
 fn x509_name(subject: &str) -> Result<X509Name, RecoverError> {
-    let mut b = X509NameBuilder::new().map_err(|e| sign::SignError {
-        what: "subject".into(),
-        reason: cert::first_openssl_reason(&e),
-    })?;
+    let mut b =
+        X509NameBuilder::new().map_err(sign::SignError::openssl(sign::SignStep::Subject))?;
     for part in subject.split('/').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').ok_or_else(|| {
             RecoverError::Refused(Text::new("recover-bad-subject").arg("subject", subject))
         })?;
-        b.append_entry_by_text(k, v).map_err(|e| sign::SignError {
-            what: format!("subject {k}"),
-            reason: cert::first_openssl_reason(&e),
-        })?;
+        b.append_entry_by_text(k, v)
+            .map_err(sign::SignError::openssl(sign::SignStep::SubjectEntry(
+                k.into(),
+            )))?;
     }
     Ok(b.build())
 }
@@ -1104,10 +1102,9 @@ fn manager_write(
                     &engine
                 };
                 let subject = x509_name(&c.subject)?;
-                let public = req.public_key().map_err(|e| sign::SignError {
-                    what: "CSR".into(),
-                    reason: cert::first_openssl_reason(&e),
-                })?;
+                let public = req
+                    .public_key()
+                    .map_err(sign::SignError::openssl(sign::SignStep::Csr))?;
                 let profile = LeafProfile {
                     profile: Profile::San,
                     san_dns: Some(c.san.clone()),
@@ -1126,10 +1123,9 @@ fn manager_write(
                     &profile,
                 )?;
                 let text = sign::text_and_pem(&x)?;
-                let req_pem = req.to_pem().map_err(|e| sign::SignError {
-                    what: "CSR".into(),
-                    reason: cert::first_openssl_reason(&e),
-                })?;
+                let req_pem = req
+                    .to_pem()
+                    .map_err(sign::SignError::openssl(sign::SignStep::Csr))?;
                 let (req_rel, cer_rel) = (&c.manager_files[0], &c.manager_files[1]);
                 for (rel, data) in [(req_rel, &req_pem), (cer_rel, &text)] {
                     if dir.join(rel).exists() {

@@ -267,14 +267,18 @@ pub enum PlanError {
 }
 
 impl PlanError {
-    /// The error as a catalogue message: the hosted-engine refusal in the reader's language
-    /// (the hosts and why), the others as worded. English: the `Display`, byte for byte.
+    /// The error as a catalogue message in the reader's language (the names given, the hosts
+    /// and why as evidence). English: the `Display`, byte for byte.
     pub fn text(&self) -> Text {
         match self {
             PlanError::HostedEngine(t) => {
                 Text::new("enroll-he-refused").arg_text("detail", t.clone())
             }
-            other => Text::new("reason-verbatim").arg("reason", other),
+            PlanError::UnknownCluster(names) => {
+                Text::new("plan-unknown-cluster").arg("names", names)
+            }
+            PlanError::UnknownHost(names) => Text::new("plan-unknown-host").arg("names", names),
+            PlanError::ZeroParallel => Text::new("plan-zero-parallel"),
         }
     }
 }
@@ -344,7 +348,7 @@ impl GatherError {
     pub fn text(&self) -> Text {
         match self {
             GatherError::Engine(e) => e.text(),
-            other => Text::new("reason-verbatim").arg("reason", other),
+            GatherError::Ca(e) => e.text(),
         }
     }
 }
@@ -361,7 +365,16 @@ pub struct ArgsMismatch {
 #[derive(Debug, thiserror::Error)]
 #[error("ca.pem: {reason}")]
 pub struct CaError {
+    /// The parser's or OpenSSL's words.
     pub(crate) reason: String,
+}
+
+impl CaError {
+    /// The error as a catalogue message (the parser's words as they came); English: the
+    /// `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        Text::new("plan-ca-unusable").arg("reason", &self.reason)
+    }
 }
 
 /// Reading the Manager's state for the planner failed.
@@ -3373,5 +3386,73 @@ mod tests {
         });
         assert_eq!(strict(&en, &g.text()), g.to_string());
         assert!(japanese(&strict(&ja, &g.text())));
+    }
+
+    #[test]
+    fn plan_and_ca_errors_are_the_display_in_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        // A real one: a CA that does not parse.
+        let ca = Issuer::new("ca", b"not DER").map_err(|reason| CaError {
+            reason: reason.to_string(),
+        });
+        let ca = ca.err().unwrap();
+        let parser = ca.reason.clone();
+        let all: Vec<(Text, String, Vec<&str>, &str)> = vec![
+            (
+                PlanError::UnknownCluster("nosuch, other".into()).text(),
+                PlanError::UnknownCluster("nosuch, other".into()).to_string(),
+                vec!["nosuch, other"],
+                "unknown cluster",
+            ),
+            (
+                PlanError::UnknownHost("h9".into()).text(),
+                PlanError::UnknownHost("h9".into()).to_string(),
+                vec!["h9"],
+                "unknown host",
+            ),
+            (
+                PlanError::ZeroParallel.text(),
+                PlanError::ZeroParallel.to_string(),
+                vec!["--max-parallel"],
+                "must be at least",
+            ),
+            (
+                PlanError::HostedEngine(Text::new("reason-verbatim").arg("reason", "h1")).text(),
+                PlanError::HostedEngine(Text::new("reason-verbatim").arg("reason", "h1"))
+                    .to_string(),
+                vec!["h1", "HostedEngine"],
+                "cannot keep",
+            ),
+            (
+                ca.text(),
+                ca.to_string(),
+                vec!["ca.pem", &parser],
+                "ca.pem: ",
+            ),
+            (
+                GatherError::Ca(CaError {
+                    reason: parser.clone(),
+                })
+                .text(),
+                format!("ca.pem: {parser}"),
+                vec!["ca.pem", &parser],
+                "ca.pem: ",
+            ),
+        ];
+        for (t, display, evidence, ours) in all {
+            assert_eq!(strict(&en, &t), display);
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{j}");
+            for kept in evidence {
+                assert!(j.contains(kept), "{kept} lost: {j}");
+            }
+            assert!(!j.contains(ours), "{ours:?} left in {j}");
+        }
+        assert_eq!(
+            PlanError::UnknownCluster("nosuch".into()).to_string(),
+            "unknown cluster(s): nosuch"
+        );
     }
 }

@@ -1317,9 +1317,140 @@ upgrade-detail-expired-host = { $name } (expired { $date })
 upgrade-detail-list = { $first }, { $rest }
 
 ## block cycle: the maintenance cycle event details
+cycle-via-he = hosted-engine on { $host }
+cycle-via-rest-vm = REST API (HostedEngine VM { $id })
+cycle-via-rest = REST API
+cycle-manual-he = { $command }   # on { $host }
+cycle-verify-serves = serves { $serial }
+cycle-verify-serves-nothing = serves nothing
+cycle-verify-bad = { $endpoint } ({ $address }) { $serves } but { $file } holds { $disk }
+cycle-verify-bad-detail = { $endpoint } ({ $address }) { $serves } but { $file } holds { $disk }: { $detail }
+cycle-list = { $first }; { $rest }
+cycle-restart-refused = { $why }; nothing was restarted
+cycle-kept-on = a restart failed; global maintenance stays ON until the services are back
+cycle-todo-restart-failed = { $unit } failed: see journalctl -u { $unit } ; then systemctl restart { $units }
+cycle-todo-restart-needed = restart-needed: systemctl restart { $units } ; then rhv-pki maintenance verify
+cycle-todo-unreachable = endpoint-unreachable: systemctl status { $units } (no certificate shown after the restart) ; then rhv-pki maintenance verify
+cycle-unit-not-installed = not installed
+cycle-unit-masked = masked
+cycle-unit-enabled-running = enabled, running
+cycle-unit-enabled-stopped = enabled, not running
+cycle-unit-disabled-running = disabled, running
+cycle-unit-disabled-stopped = disabled, not running
+cycle-he-host-bad-port = --he-host { $host }: bad port
+cycle-reading-states = reading service states: { $error }
+cycle-unknown-name = unknown certificate name '{ $name }'
 ## (end of block cycle)
 
 ## block errs: sign, verify, trust-store, SSH io, CA and plan errors
+sign-error = { $what }: { $reason }
+sign-step-ca-resign = CA re-sign
+sign-step-issue = issue
+sign-step-request = request
+sign-step-extension = { $name }
+sign-step-text-dump = text dump
+sign-step-pem = PEM
+sign-step-local-key-id = localKeyID
+sign-step-pkcs8 = PKCS#8
+sign-step-pkcs12 = PKCS#12
+sign-step-openssh-key = OpenSSH key
+sign-step-openssh-public-key = OpenSSH public key
+sign-step-openssh-cert = { $file }
+sign-step-subject = subject
+sign-step-subject-entry = subject { $attr }
+sign-step-csr = CSR
+sign-step-key-generation = key generation
+sign-step-nonce = nonce
+sign-reason-ca-key-mismatch = the CA private key does not belong to the CA certificate
+sign-reason-not-rsa = not an RSA key
+sign-reason-before-epoch = validity before 1970
+sshcert-kind-host = host
+sshcert-kind-user = user
+sshcert-wrong-type = a { $found } certificate, not a { $expected } certificate
+sshcert-other-signer = signed by { $signer }, not by the CA key ({ $ca })
+sshcert-bad-signature = its signature does not verify with the CA key
+sshcert-sha1 = signed ssh-rsa (SHA-1; refused by OpenSSH 8.2+ and EL9)
+sshcert-other-key = certifies { $key }, not the entity's key ({ $expected })
+sshcert-principal-missing = principals lack { $principal }
+sshcert-not-openssh = not an OpenSSH certificate: { $error }
+verify-vanished = { $file } vanished
+verify-not-sha256 = { $file }: signed { $found }
+verify-serial-changed = { $file }: serial changed
+verify-self-signature = { $file }: self-signature does not verify
+verify-copy-differs = { $copy } differs from { $of }
+verify-no-longer-verifies = { $path }: no longer verifies against the re-signed { $ca }
+verify-hands-off = { $name }: { $why }
+verify-wrong-serial = { $name }: serial { $found } instead of { $expected }
+verify-not-issued = { $path }: not the issued certificate
+verify-p12-unreadable = keys/{ $name }.p12: { $reason }
+verify-p12-format = keys/{ $name }.p12: written as { $format }
+verify-problem-list = { $first }; { $rest }
+verify-ssh-not-planned = { $file }: not the certificate planned
+verify-ssh-not-the-key = { $file }: not the key of keys/{ $name }.p12
+store-malformed-der = PKCS#12 DER: { $error }
+store-malformed-import = certificate to import: { $error }
+store-malformed-truncated-jks = truncated JKS data
+store-malformed-alias-too-long = alias too long
+store-malformed-too-short-jks = too short for a JKS key store
+store-malformed-not-jks = not a JKS key store (no FEEDFEED magic)
+store-malformed-jks-tag = unknown JKS entry tag { $tag }
+store-malformed-trailing-jks = trailing data after the JKS entries
+store-malformed-cert-too-large = certificate too large
+store-malformed-no-parameters = encryption without parameters
+store-malformed-iv = IV
+store-malformed-pbes2-salt = PBES2 salt: { $error }
+store-malformed-pbe-length = PBE key or IV length
+store-malformed-mac-key = MAC key
+store-malformed-safebag = SafeBag without a value
+store-malformed-bag-attribute = bag attribute without values
+store-malformed-certbag = certBag value
+store-malformed-encrypted-safe = encrypted safe without data
+remote-io = { $target }: { $what }: { $reason }
+remote-op-exec = exec
+remote-op-open-channel = open a session channel
+remote-op-send-stdin = send stdin
+remote-op-send-eof = send EOF
+remote-op-program-stdin = { $program }: stdin
+remote-op-program-wait = { $program }: wait
+remote-op-read = read { $path }
+remote-op-replace = replace { $path }
+remote-op-host-certificate-set = read the host certificate set
+remote-empty-command = empty command
+remote-no-parent = no parent
+plan-unknown-cluster = unknown cluster(s): { $names }
+plan-unknown-host = unknown host(s): { $names }
+plan-zero-parallel = --max-parallel must be at least 1
+plan-ca-unusable = ca.pem: { $reason }
+hostspec-bad-name = --host '{ $spec }': bad host name (expected NAME[=ADDR[:PORT]])
+hostspec-unclosed-bracket = --host '{ $spec }': unclosed [ (expected NAME[=ADDR[:PORT]])
+hostspec-bad-port = --host '{ $spec }': bad port (expected NAME[=ADDR[:PORT]])
+hostspec-after-bracket = --host '{ $spec }': garbage after ] (expected NAME[=ADDR[:PORT]])
+hostspec-empty-address = --host '{ $spec }': empty address or port 0 (expected NAME[=ADDR[:PORT]])
+hostfiles-unknown-file = unexpected output line for file #{ $index }
+hostfiles-base64 = bad base64: { $reason }
+hostfiles-stat-line = bad stat line '{ $line }'
+hostfiles-mode = bad mode in '{ $line }'
+ssh-known-hosts-encode = cannot encode the host key: { $reason }
+engine-record = { $method } { $path }: { $error }
+engine-record-kind-host = host
+engine-record-kind-vm = vm
+engine-record-no-id = { $kind } without id
+engine-record-no-cluster-id = no id
+engine-record-event-id = event without numeric id
+store-unsupported-jks-version = JKS version { $version }
+store-unsupported-cert-type = certificate type { $kind } in entry '{ $alias }'
+store-unsupported-pbes2-kdf-read = PBES2 key derivation (only PBKDF2 is read)
+store-unsupported-encryption-scheme = encryption scheme { $oid }
+store-unsupported-plain-safe = plain safe encryption
+store-unsupported-pbes2-kdf = PBES2 key derivation
+store-unsupported-pbes2-cipher = PBES2 cipher
+store-unsupported-pbes2 = PBES2: { $error }
+store-unsupported-no-randomness = no system randomness
+store-unsupported-mac-digest = MAC digest { $digest }
+store-unsupported-public-key-integrity = public-key integrity mode (authSafe not Data)
+store-unsupported-safe-content-type = safe content type { $oid }
+store-unsupported-not-a-cert = entry under alias '{ $alias }' (bag type { $bag }): not a certificate
+store-unsupported-no-safe = PKCS#12 store without any safe
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
@@ -1376,16 +1507,6 @@ hostsf-csr-self-signature = CSR from { $key }: self-signature does not verify
 hostsf-csr-key-changed = { $key } changed on the host since the plan was made; nothing was changed, run again
 hostsf-csr-failed-unchanged = { $error }; nothing was changed on this host
 hostsf-manager-write-failed = Manager PKI write failed ({ $error }); it was rolled back and nothing was installed on this host
-# --host values and what a host's collect command printed.
-hostsf-host-bad-name = --host '{ $spec }': bad host name (expected NAME[=ADDR[:PORT]])
-hostsf-host-unclosed = --host '{ $spec }': unclosed [ (expected NAME[=ADDR[:PORT]])
-hostsf-host-bad-port = --host '{ $spec }': bad port (expected NAME[=ADDR[:PORT]])
-hostsf-host-after-bracket = --host '{ $spec }': garbage after ] (expected NAME[=ADDR[:PORT]])
-hostsf-host-empty-address = --host '{ $spec }': empty address or port 0 (expected NAME[=ADDR[:PORT]])
-hostsf-collect-unknown-file = unexpected output line for file #{ $index }
-hostsf-collect-base64 = bad base64: { $reason }
-hostsf-collect-stat-line = bad stat line '{ $line }'
-hostsf-collect-mode = bad mode in '{ $line }'
 # The planner's notes and reasons (matched as phrases, src/cli/phrases.rs).
 hostsf-phrase-apache-copy = apache-ca.pem is a copy of ca.pem (not the usual symlink to it): it is refreshed with the re-signed CA in the same transaction
 hostsf-phrase-copy-key-afterwards = copy it there afterwards (keep that file's owner and mode), and the new key of keys/{ $name }.p12 to { $path } (mode 0600, owner ovirt-vmconsole)
@@ -1399,3 +1520,7 @@ hostsf-phrase-bad-base64 = { $path }: PEM block '{ $label }' is not valid base64
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors
 ## (end of block net2)
+
+## block main: the Manager client's notice while it rides out an outage
+engine-retrying = the Manager has not answered { $request } for { $waited } s ({ $error }); trying again for up to { $limit } s in all
+## (end of block main)

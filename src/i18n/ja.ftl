@@ -1307,9 +1307,140 @@ upgrade-detail-expired-host = { $name } ({ $date } に期限切れ)
 upgrade-detail-list = { $first }、{ $rest }
 
 ## block cycle: the maintenance cycle event details
+cycle-via-he = { $host } 上の hosted-engine
+cycle-via-rest-vm = REST API 経由 (HostedEngine 仮想マシン { $id })
+cycle-via-rest = REST API 経由
+cycle-manual-he = { $command }   # { $host } で実行
+cycle-verify-serves = シリアル { $serial } を提示していますが
+cycle-verify-serves-nothing = 証明書を提示していませんが
+cycle-verify-bad = { $endpoint } ({ $address }) は{ $serves }、{ $file } はシリアル { $disk } です
+cycle-verify-bad-detail = { $endpoint } ({ $address }) は{ $serves }、{ $file } はシリアル { $disk } です: { $detail }
+cycle-list = { $first }。{ $rest }
+cycle-restart-refused = { $why }。何も再起動していません
+cycle-kept-on = 再起動が失敗しました。サービスが復旧するまでグローバルメンテナンスは有効のままです
+cycle-todo-restart-failed = { $unit } が失敗しました: journalctl -u { $unit } を確認し、その後 systemctl restart { $units } を実行してください
+cycle-todo-restart-needed = restart-needed: systemctl restart { $units } を実行し、その後 rhv-pki maintenance verify を実行してください
+cycle-todo-unreachable = endpoint-unreachable: systemctl status { $units } を確認し (再起動後に証明書が提示されていません)、その後 rhv-pki maintenance verify を実行してください
+cycle-unit-not-installed = 未インストール
+cycle-unit-masked = マスク済み
+cycle-unit-enabled-running = 有効、実行中
+cycle-unit-enabled-stopped = 有効、停止中
+cycle-unit-disabled-running = 無効、実行中
+cycle-unit-disabled-stopped = 無効、停止中
+cycle-he-host-bad-port = --he-host { $host }: ポート番号が正しくありません
+cycle-reading-states = サービスの状態を読み取れません: { $error }
+cycle-unknown-name = 不明な証明書名 '{ $name }'
 ## (end of block cycle)
 
 ## block errs: sign, verify, trust-store, SSH io, CA and plan errors
+sign-error = { $what }に失敗しました: { $reason }
+sign-step-ca-resign = CA の再署名
+sign-step-issue = 証明書の発行
+sign-step-request = 証明書要求の作成
+sign-step-extension = { $name } 拡張の作成
+sign-step-text-dump = テキスト形式への変換
+sign-step-pem = PEM 形式への変換
+sign-step-local-key-id = localKeyID の計算
+sign-step-pkcs8 = PKCS#8 形式への変換
+sign-step-pkcs12 = PKCS#12 の作成
+sign-step-openssh-key = OpenSSH 鍵への変換
+sign-step-openssh-public-key = OpenSSH 公開鍵の書き出し
+sign-step-openssh-cert = { $file } の作成
+sign-step-subject = サブジェクトの作成
+sign-step-subject-entry = サブジェクトの { $attr } の設定
+sign-step-csr = CSR の読み込み
+sign-step-key-generation = 鍵の生成
+sign-step-nonce = nonce の生成
+sign-reason-ca-key-mismatch = CA の秘密鍵が CA 証明書の鍵ではありません
+sign-reason-not-rsa = RSA 鍵ではありません
+sign-reason-before-epoch = 有効期間が 1970 年より前です
+sshcert-kind-host = ホスト
+sshcert-kind-user = ユーザー
+sshcert-wrong-type = { $expected }証明書ではなく{ $found }証明書です
+sshcert-other-signer = CA 鍵 ({ $ca }) ではなく { $signer } で署名されています
+sshcert-bad-signature = 署名を CA 鍵で検証できません
+sshcert-sha1 = ssh-rsa (SHA-1) で署名されています(OpenSSH 8.2 以降と EL9 は拒否します)
+sshcert-other-key = エンティティーの鍵 ({ $expected }) ではなく { $key } を証明しています
+sshcert-principal-missing = プリンシパルに { $principal } がありません
+sshcert-not-openssh = OpenSSH 証明書ではありません: { $error }
+verify-vanished = { $file } が消えています
+verify-not-sha256 = { $file }: { $found } で署名されています
+verify-serial-changed = { $file }: シリアルが変わりました
+verify-self-signature = { $file }: 自己署名を検証できません
+verify-copy-differs = { $copy } が { $of } と異なります
+verify-no-longer-verifies = { $path }: 再署名した { $ca } で検証できなくなりました
+verify-hands-off = { $name }: { $why }(変更してはならないファイルです)
+verify-wrong-serial = { $name }: シリアルが { $expected } ではなく { $found } です
+verify-not-issued = { $path }: 発行した証明書ではありません
+verify-p12-unreadable = keys/{ $name }.p12 を読み取れません: { $reason }
+verify-p12-format = keys/{ $name }.p12: { $format } 形式で書き込まれています
+verify-problem-list = { $first }。{ $rest }
+verify-ssh-not-planned = { $file }: 計画した証明書ではありません
+verify-ssh-not-the-key = { $file }: keys/{ $name }.p12 の鍵ではありません
+store-malformed-der = PKCS#12 の DER を解析できません: { $error }
+store-malformed-import = インポートする証明書を解析できません: { $error }
+store-malformed-truncated-jks = JKS のデータが途中で切れています
+store-malformed-alias-too-long = エイリアスが長すぎます
+store-malformed-too-short-jks = JKS キーストアとしては短すぎます
+store-malformed-not-jks = JKS キーストアではありません (FEEDFEED のマジック番号がありません)
+store-malformed-jks-tag = JKS エントリーのタグ { $tag } は不明です
+store-malformed-trailing-jks = JKS エントリーの後に余分なデータがあります
+store-malformed-cert-too-large = 証明書が大きすぎます
+store-malformed-no-parameters = 暗号化のパラメーターがありません
+store-malformed-iv = IV の長さが不正です
+store-malformed-pbes2-salt = PBES2 のソルトが不正です: { $error }
+store-malformed-pbe-length = PBE の鍵または IV の長さが不正です
+store-malformed-mac-key = MAC の鍵が不正です
+store-malformed-safebag = 値のない SafeBag があります
+store-malformed-bag-attribute = 値のないバッグ属性があります
+store-malformed-certbag = certBag の値が不正です
+store-malformed-encrypted-safe = データのない暗号化された SafeContents があります
+remote-io = { $target }: { $what }に失敗しました: { $reason }
+remote-op-exec = コマンドの実行
+remote-op-open-channel = セッションチャネルのオープン
+remote-op-send-stdin = 標準入力の送信
+remote-op-send-eof = 標準入力の EOF 送信
+remote-op-program-stdin = { $program } への標準入力の受け渡し
+remote-op-program-wait = { $program } の終了待ち
+remote-op-read = { $path } の読み取り
+remote-op-replace = { $path } の置き換え
+remote-op-host-certificate-set = ホストの証明書ファイル一式の読み取り
+remote-empty-command = コマンドが空です
+remote-no-parent = 親ディレクトリーがありません
+plan-unknown-cluster = 不明なクラスター: { $names }
+plan-unknown-host = 不明なホスト: { $names }
+plan-zero-parallel = --max-parallel は 1 以上にしてください
+plan-ca-unusable = ca.pem をホスト証明書の判定に使えません: { $reason }
+hostspec-bad-name = --host '{ $spec }': ホスト名が正しくありません (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostspec-unclosed-bracket = --host '{ $spec }': [ が閉じられていません (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostspec-bad-port = --host '{ $spec }': ポートが正しくありません (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostspec-after-bracket = --host '{ $spec }': ] の後に余分な文字があります (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostspec-empty-address = --host '{ $spec }': アドレスが空か、ポートが 0 です (NAME[=ADDR[:PORT]] の形式で指定してください)
+hostfiles-unknown-file = ファイル #{ $index } の想定外の出力行があります
+hostfiles-base64 = base64 が正しくありません: { $reason }
+hostfiles-stat-line = stat の出力行 '{ $line }' が正しくありません
+hostfiles-mode = '{ $line }' のモードが正しくありません
+ssh-known-hosts-encode = ホストキーをエンコードできません: { $reason }
+engine-record = { $method } { $path }: 応答のレコードを使えません: { $error }
+engine-record-kind-host = ホスト
+engine-record-kind-vm = 仮想マシン
+engine-record-no-id = id のない{ $kind }があります
+engine-record-no-cluster-id = id のないクラスターがあります
+engine-record-event-id = 数値の id のないイベントがあります
+store-unsupported-jks-version = JKS バージョン { $version }
+store-unsupported-cert-type = エントリー '{ $alias }' の証明書タイプ { $kind }
+store-unsupported-pbes2-kdf-read = PBES2 の鍵導出 (読み取れるのは PBKDF2 のみ)
+store-unsupported-encryption-scheme = 暗号化方式 { $oid }
+store-unsupported-plain-safe = 暗号化されていない SafeContents の暗号化
+store-unsupported-pbes2-kdf = PBES2 の鍵導出
+store-unsupported-pbes2-cipher = PBES2 の暗号
+store-unsupported-pbes2 = PBES2 のパラメーター: { $error }
+store-unsupported-no-randomness = システムの乱数 (取得できません)
+store-unsupported-mac-digest = MAC のダイジェスト { $digest }
+store-unsupported-public-key-integrity = 公開鍵による整合性モード (authSafe が Data ではありません)
+store-unsupported-safe-content-type = SafeContents のコンテンツタイプ { $oid }
+store-unsupported-not-a-cert = エイリアス '{ $alias }' のエントリー (バッグタイプ { $bag }): 証明書ではありません
+store-unsupported-no-safe = SafeContents のない PKCS#12 ストア
 ## (end of block errs)
 
 ## block upg: upgrade pre-check details and notices
@@ -1366,16 +1497,6 @@ hostsf-csr-self-signature = { $key } から作成した CSR の自己署名を�
 hostsf-csr-key-changed = 計画の作成後にホスト上の { $key } が変更されました。何も変更していません。もう一度実行してください
 hostsf-csr-failed-unchanged = { $error }。このホストでは何も変更していません
 hostsf-manager-write-failed = Manager の PKI の書き込みに失敗しました({ $error })。ロールバックし、このホストには何もインストールしていません
-# --host values and what a host's collect command printed.
-hostsf-host-bad-name = --host '{ $spec }': ホスト名が正しくありません(NAME[=ADDR[:PORT]] の形式で指定してください)
-hostsf-host-unclosed = --host '{ $spec }': [ が閉じられていません(NAME[=ADDR[:PORT]] の形式で指定してください)
-hostsf-host-bad-port = --host '{ $spec }': ポート番号が正しくありません(NAME[=ADDR[:PORT]] の形式で指定してください)
-hostsf-host-after-bracket = --host '{ $spec }': ] の後に余分な文字があります(NAME[=ADDR[:PORT]] の形式で指定してください)
-hostsf-host-empty-address = --host '{ $spec }': アドレスが空か、ポート番号が 0 です(NAME[=ADDR[:PORT]] の形式で指定してください)
-hostsf-collect-unknown-file = ファイル #{ $index } についての予期しない出力行です
-hostsf-collect-base64 = Base64 として正しくありません: { $reason }
-hostsf-collect-stat-line = stat の行が正しくありません: '{ $line }'
-hostsf-collect-mode = '{ $line }' のモードが正しくありません
 # The planner's notes and reasons (matched as phrases, src/cli/phrases.rs).
 hostsf-phrase-apache-copy = apache-ca.pem は ca.pem のコピーです(通常のシンボリックリンクではありません): 同じトランザクションで再署名した CA に更新します
 hostsf-phrase-copy-key-afterwards = 後でそこにコピーしてください(そのファイルの所有者とモードを維持)。また、keys/{ $name }.p12 の新しい鍵を { $path } にコピーしてください(モード 0600、所有者 ovirt-vmconsole)
@@ -1389,3 +1510,7 @@ hostsf-phrase-bad-base64 = { $path }: PEM ブロック '{ $label }' が有効な
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors
 ## (end of block net2)
+
+## block main: 障害の間、Manager のクライアントが再試行していることの通知
+engine-retrying = Manager が { $request } に { $waited } 秒間応答していません({ $error })。最大 { $limit } 秒まで再試行します
+## (end of block main)

@@ -454,6 +454,7 @@ pub fn check(ep: &Endpoint, probe_timeout: Duration) -> Check {
         Err(e) => {
             c.state = CheckState::DiskUnreadable;
             c.detail = Some(e.to_string());
+            c.detail_text = Some(e.text());
             return c;
         }
     };

@@ -30,6 +30,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::exec::{poll_until, Every, Polled, SYSTEM};
+use crate::i18n::Text;
 use crate::manager::endpoints::{self, Check, CheckState, Endpoint};
 use crate::manager::services::{self, Step};
 use crate::net::remote::{RemoteError, Target};
@@ -129,7 +130,7 @@ impl MaintError {
                 .arg("host", host)
                 .arg_text("detail", source.text()),
             MaintError::Rest { via, source } => Text::new("maint-err-rest")
-                .arg("via", via)
+                .arg_text("via", via_text(via))
                 .arg_text("detail", source.text()),
             MaintError::DidNotTake {
                 via,
@@ -137,12 +138,70 @@ impl MaintError {
                 state,
                 secs,
             } => Text::new("maint-err-did-not-take")
-                .arg("via", via)
+                .arg_text("via", via_text(via))
                 .arg_text("state", on_off_text(state))
                 .arg("secs", secs)
                 .arg_text("wanted", on_off_text(wanted)),
         }
     }
+}
+
+/// How global maintenance is reached ([`GlobalMaintenance::via`]: `hosted-engine on HOST`,
+/// `REST API (HostedEngine VM ID)`, or `REST API` while looking for that VM) as a catalogue
+/// message: the host and the VM id as they are. English: `via` itself, byte for byte (any
+/// other text is kept verbatim).
+pub fn via_text(via: &str) -> Text {
+    if let Some(host) = via.strip_prefix("hosted-engine on ") {
+        return Text::new("cycle-via-he").arg("host", host);
+    }
+    if let Some(id) = via
+        .strip_prefix("REST API (HostedEngine VM ")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        return Text::new("cycle-via-rest-vm").arg("id", id);
+    }
+    if via == "REST API" {
+        return Text::new("cycle-via-rest");
+    }
+    Text::new("reason-verbatim").arg("reason", via)
+}
+
+/// One endpoint that failed verification: what it serves against its file, with the probe's
+/// reason when it has one. English: `httpd (127.0.0.1:443) serves 1003 but …/apache.cer
+/// holds 1008[: reason]`, as the report always said it.
+fn verify_bad_text(c: &Check) -> Text {
+    let serves = match &c.served_serial {
+        Some(s) => Text::new("cycle-verify-serves").arg("serial", s),
+        None => Text::new("cycle-verify-serves-nothing"),
+    };
+    let detail = match (&c.detail_text, &c.detail) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(d)) => Some(Text::new("reason-verbatim").arg("reason", d)),
+        (None, None) => None,
+    };
+    let t = Text::new(if detail.is_some() {
+        "cycle-verify-bad-detail"
+    } else {
+        "cycle-verify-bad"
+    })
+    .arg("endpoint", &c.endpoint)
+    .arg("address", &c.address)
+    .arg_text("serves", serves)
+    .arg("file", &c.file)
+    .arg("disk", c.on_disk_serial.as_deref().unwrap_or("?"));
+    match detail {
+        Some(d) => t.arg_text("detail", d),
+        None => t,
+    }
+}
+
+/// Messages joined as the report joins them (`a; b; c` in English); `None` when empty.
+fn list_text(items: Vec<Text>) -> Option<Text> {
+    items.into_iter().rev().reduce(|rest, first| {
+        Text::new("cycle-list")
+            .arg_text("first", first)
+            .arg_text("rest", rest)
+    })
 }
 
 /// `on` / `off` in [`MaintError::DidNotTake`].
@@ -204,6 +263,15 @@ pub trait GlobalMaintenance {
     fn set(&self, on: bool) -> Result<(), MaintError>;
     /// The command an admin would type to do it by hand.
     fn manual(&self, on: bool) -> String;
+    /// [`via`](GlobalMaintenance::via) as a catalogue message (English: `via()`).
+    fn via_text(&self) -> Text {
+        via_text(&self.via())
+    }
+    /// [`manual`](GlobalMaintenance::manual) as a catalogue message: the command verbatim,
+    /// rhv-pki's words around it translated (English: `manual()`).
+    fn manual_text(&self, on: bool) -> Text {
+        Text::new("reason-verbatim").arg("reason", self.manual(on))
+    }
 }
 
 /// One HE host as `--vm-status --json` describes it.
@@ -359,11 +427,12 @@ impl GlobalMaintenance for HostedEngineCli<'_> {
         Ok(())
     }
     fn manual(&self, on: bool) -> String {
-        format!(
-            "hosted-engine --set-maintenance --mode={}   # on {}",
-            if on { "global" } else { "none" },
-            self.target.name()
-        )
+        self.manual_text(on).english()
+    }
+    fn manual_text(&self, on: bool) -> Text {
+        Text::new("cycle-manual-he")
+            .arg("command", if on { HE_MANUAL_ON } else { HE_MANUAL_OFF })
+            .arg("host", self.target.name())
     }
 }
 
@@ -532,6 +601,9 @@ pub struct CycleOptions {
     /// the files are changed but no unit is restarted — restarting httpd / ovirt-engine
     /// outside global maintenance may make the HA agents restart the Manager VM.
     pub he_unknown: Option<String>,
+    /// [`he_unknown`](CycleOptions::he_unknown) as a catalogue message (its English is
+    /// `he_unknown`; used only when it is).
+    pub he_unknown_text: Option<Text>,
 }
 
 impl Default for CycleOptions {
@@ -544,6 +616,7 @@ impl Default for CycleOptions {
             verify_interval: Duration::from_secs(2),
             probe_timeout: Duration::from_secs(10),
             he_unknown: None,
+            he_unknown_text: None,
         }
     }
 }
@@ -577,6 +650,9 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     /// More for a human (the error, the serial served).
     pub detail: Option<String>,
+    /// [`detail`](Event::detail) as a catalogue message (its English is `detail`).
+    #[serde(skip)]
+    pub detail_text: Option<Text>,
 }
 
 /// How the cycle ended.
@@ -622,9 +698,51 @@ pub struct CycleReport {
     pub checks: Vec<Check>,
     /// Commands left for the admin.
     pub manual: Vec<String>,
+    /// [`maintenance_after`](CycleReport::maintenance_after) as a catalogue message.
+    #[serde(skip)]
+    pub maintenance_after_text: Option<Text>,
+    /// [`manual`](CycleReport::manual) as catalogue messages, one each, in the same order.
+    #[serde(skip)]
+    pub manual_text: Vec<Text>,
 }
 
 impl CycleReport {
+    /// An empty report of `result` (nothing done yet).
+    pub fn new(result: CycleResult) -> CycleReport {
+        CycleReport {
+            result,
+            maintenance_via: None,
+            held: None,
+            maintenance_after: None,
+            events: Vec::new(),
+            restarts: Vec::new(),
+            checks: Vec::new(),
+            manual: Vec::new(),
+            maintenance_after_text: None,
+            manual_text: Vec::new(),
+        }
+    }
+
+    /// Records the global maintenance state at the end (English in `maintenance_after`).
+    fn after(&mut self, t: Text) {
+        self.maintenance_after = Some(t.english());
+        self.maintenance_after_text = Some(t);
+    }
+
+    /// Adds a command left for the admin (English in `manual`).
+    fn todo(&mut self, t: Text) {
+        self.manual.push(t.english());
+        self.manual_text.push(t);
+    }
+
+    /// Gives the detail of the first `step` event a catalogue message (the caller knows the
+    /// typed error behind a detail the cycle only had as text, e.g. the file step's).
+    pub fn set_detail_text(&mut self, step: &str, t: Text) {
+        if let Some(e) = self.events.iter_mut().find(|e| e.step == step) {
+            e.detail_text = Some(t);
+        }
+    }
+
     /// Endpoints found still serving old certificates.
     pub(crate) fn stale(&self) -> Vec<&Check> {
         self.checks
@@ -638,6 +756,11 @@ impl CycleReport {
 pub trait CycleProgress {
     /// Called before each step with a one-line description of it.
     fn step(&mut self, what: &str);
+    /// [`step`](CycleProgress::step) with the description as a catalogue message (by default
+    /// its English).
+    fn step_text(&mut self, what: &Text) {
+        self.step(&what.english())
+    }
 }
 
 impl CycleProgress for () {
@@ -653,32 +776,30 @@ impl Cycle<'_> {
         progress: &mut dyn CycleProgress,
     ) -> (CycleReport, Option<Result<T, E>>) {
         let mut r = CycleReport {
-            result: CycleResult::Done,
             maintenance_via: self.maintenance.map(|m| m.via()),
-            held: None,
-            maintenance_after: None,
-            events: Vec::new(),
             restarts: self.restarts.clone(),
-            checks: Vec::new(),
-            manual: Vec::new(),
+            ..CycleReport::new(CycleResult::Done)
         };
+        let verbatim = |s: &str| Text::new("reason-verbatim").arg("reason", s);
         let ev = |r: &mut CycleReport,
                   step: &str,
                   unit: Option<&str>,
                   ok: bool,
-                  detail: Option<String>| {
+                  detail: Option<Text>| {
             r.events.push(Event {
                 step: step.into(),
                 unit: unit.map(str::to_string),
                 ok,
-                detail,
+                detail: detail.as_ref().map(Text::english),
+                detail_text: detail,
             })
         };
 
         // 1. maintenance on
         let mut held = None;
         if let Some(gm) = self.maintenance {
-            progress.step(&format!("global maintenance on ({})", gm.via()));
+            progress
+                .step_text(&Text::new("progress-maintenance-on").arg_text("via", gm.via_text()));
             match enter(gm, self.options.settle) {
                 Ok(h) => {
                     ev(
@@ -696,23 +817,20 @@ impl Cycle<'_> {
                     r.held = Some(h);
                 }
                 Err(e) => {
-                    ev(&mut r, "maintenance-on", None, false, Some(e.to_string()));
+                    ev(&mut r, "maintenance-on", None, false, Some(e.text()));
                     r.result = CycleResult::MaintenanceRefused;
-                    r.maintenance_after = Some(
-                        match gm.status() {
-                            Ok(true) => "ON (could not be cleared after the failed attempt)",
-                            Ok(false) => "off (as found)",
-                            Err(_) => "unknown (cannot be read)",
-                        }
-                        .into(),
-                    );
+                    r.after(Text::new(match gm.status() {
+                        Ok(true) => "state-not-cleared",
+                        Ok(false) => "state-off-as-found",
+                        Err(_) => "state-unknown",
+                    }));
                     return (r, None);
                 }
             }
         }
 
         // 2. files
-        progress.step("writing the PKI files");
+        progress.step_text(&Text::new("progress-writing"));
         let files_result = files();
         let files_ok = files_result.is_ok();
         ev(
@@ -720,7 +838,10 @@ impl Cycle<'_> {
             "files",
             None,
             files_ok,
-            files_result.as_ref().err().map(|e| e.to_string()),
+            files_result
+                .as_ref()
+                .err()
+                .map(|e| verbatim(&e.to_string())),
         );
         if !files_ok {
             r.result = CycleResult::FilesFailed;
@@ -733,43 +854,47 @@ impl Cycle<'_> {
             self.maintenance.is_none() && self.options.restart && !restarting.is_empty()
         });
         if let (true, Some(why)) = (files_ok, refused) {
+            let why = match &self.options.he_unknown_text {
+                Some(t) if t.english() == why => t.clone(),
+                _ => verbatim(why),
+            };
             ev(
                 &mut r,
                 "restart-refused",
                 None,
                 false,
-                Some(format!("{why}; nothing was restarted")),
+                Some(Text::new("cycle-restart-refused").arg_text("why", why)),
             );
             r.result = CycleResult::RestartRefused;
-            r.manual
-                .push(format!("on a hosted-engine host: {}", HE_MANUAL_ON));
+            r.todo(Text::new("manual-on-he-host").arg("command", HE_MANUAL_ON));
             for s in &restarting {
-                r.manual.push(s.command());
+                r.todo(verbatim(&s.command()));
             }
-            r.manual.push("rhv-pki maintenance verify".into());
-            r.manual
-                .push(format!("on a hosted-engine host: {}", HE_MANUAL_OFF));
+            r.todo(verbatim("rhv-pki maintenance verify"));
+            r.todo(Text::new("manual-on-he-host").arg("command", HE_MANUAL_OFF));
         } else if files_ok && self.options.restart {
             for (i, s) in restarting.iter().enumerate() {
-                progress.step(&format!("systemctl restart {}", s.unit));
+                progress.step_text(&verbatim(&s.command()));
                 match services::restart(self.manager, &s.unit) {
                     Ok(()) => {
                         ev(&mut r, "restart", Some(&s.unit), true, None);
                         restarted.push(s.unit.clone());
                     }
                     Err(e) => {
-                        ev(&mut r, "restart", Some(&s.unit), false, Some(e.to_string()));
+                        ev(&mut r, "restart", Some(&s.unit), false, Some(e.text()));
                         r.result = CycleResult::RestartFailed;
-                        r.manual.push(format!(
-                            "{} failed: see journalctl -u {} ; then systemctl restart {}",
-                            s.unit,
-                            s.unit,
-                            restarting[i..]
-                                .iter()
-                                .map(|s| s.unit.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        ));
+                        r.todo(
+                            Text::new("cycle-todo-restart-failed")
+                                .arg("unit", &s.unit)
+                                .arg(
+                                    "units",
+                                    restarting[i..]
+                                        .iter()
+                                        .map(|s| s.unit.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(" "),
+                                ),
+                        );
                         break;
                     }
                 }
@@ -777,22 +902,18 @@ impl Cycle<'_> {
         } else if files_ok && !restarting.is_empty() {
             // --no-restart: the exact commands, in order, under maintenance.
             if let Some(gm) = self.maintenance {
-                r.manual.push(gm.manual(true));
+                r.todo(gm.manual_text(true));
             } else if self.options.he_unknown.is_some() {
-                r.manual.push(format!(
-                    "if this Manager is a hosted engine, on a hosted-engine host: {HE_MANUAL_ON}"
-                ));
+                r.todo(Text::new("manual-if-he").arg("command", HE_MANUAL_ON));
             }
             for s in &restarting {
-                r.manual.push(s.command());
+                r.todo(verbatim(&s.command()));
             }
-            r.manual.push("rhv-pki maintenance verify".into());
+            r.todo(verbatim("rhv-pki maintenance verify"));
             if let Some(gm) = self.maintenance {
-                r.manual.push(gm.manual(false));
+                r.todo(gm.manual_text(false));
             } else if self.options.he_unknown.is_some() {
-                r.manual.push(format!(
-                    "if this Manager is a hosted engine, on a hosted-engine host: {HE_MANUAL_OFF}"
-                ));
+                r.todo(Text::new("manual-if-he").arg("command", HE_MANUAL_OFF));
             }
         }
 
@@ -806,40 +927,22 @@ impl Cycle<'_> {
                 .cloned()
                 .collect();
             if !eps.is_empty() {
-                progress.step(&format!("verifying {} endpoint(s)", eps.len()));
+                progress.step_text(&Text::new("progress-verifying").arg("count", eps.len()));
                 r.checks = endpoints::verify_until(
                     &eps,
                     self.options.verify_timeout,
                     self.options.verify_interval,
                     self.options.probe_timeout,
                 );
-                let bad: Vec<String> = r
+                let bad: Vec<Text> = r
                     .checks
                     .iter()
                     .filter(|c| c.state != CheckState::Current)
-                    .map(|c| {
-                        format!(
-                            "{} ({}) serves {} but {} holds {}{}",
-                            c.endpoint,
-                            c.address,
-                            c.served_serial.as_deref().unwrap_or("nothing"),
-                            c.file,
-                            c.on_disk_serial.as_deref().unwrap_or("?"),
-                            c.detail
-                                .as_deref()
-                                .map(|d| format!(": {d}"))
-                                .unwrap_or_default()
-                        )
-                    })
+                    .map(verify_bad_text)
                     .collect();
-                ev(
-                    &mut r,
-                    "verify",
-                    None,
-                    bad.is_empty(),
-                    (!bad.is_empty()).then(|| bad.join("; ")),
-                );
-                if !bad.is_empty() {
+                let ok = bad.is_empty();
+                ev(&mut r, "verify", None, ok, list_text(bad));
+                if !ok {
                     // As the exit code: an endpoint showing nothing outranks a stale one.
                     r.result = if r.checks.iter().any(|c| {
                         matches!(
@@ -853,28 +956,21 @@ impl Cycle<'_> {
                     };
                     // One to-do per finding code: a restart helps an endpoint that serves the
                     // old certificate, not one that shows none (refused, timed out).
-                    let units = |old: bool| -> Vec<&str> {
+                    let units = |old: bool| -> String {
                         r.stale()
                             .iter()
                             .filter(|c| (c.state == CheckState::Stale) == old)
                             .map(|c| c.service.as_str())
-                            .collect()
+                            .collect::<Vec<_>>()
+                            .join(" ")
                     };
                     let (stale, unreachable) = (units(true), units(false));
-                    let mut todo = Vec::new();
                     if !stale.is_empty() {
-                        todo.push(format!(
-                            "restart-needed: systemctl restart {} ; then rhv-pki maintenance verify",
-                            stale.join(" ")
-                        ));
+                        r.todo(Text::new("cycle-todo-restart-needed").arg("units", stale));
                     }
                     if !unreachable.is_empty() {
-                        todo.push(format!(
-                            "endpoint-unreachable: systemctl status {} (no certificate shown after the restart) ; then rhv-pki maintenance verify",
-                            unreachable.join(" ")
-                        ));
+                        r.todo(Text::new("cycle-todo-unreachable").arg("units", unreachable));
                     }
-                    r.manual.extend(todo);
                 }
             }
         }
@@ -887,9 +983,9 @@ impl Cycle<'_> {
                     "maintenance-left-on",
                     None,
                     true,
-                    Some("it was on before this run".into()),
+                    Some(Text::new("state-was-on-before")),
                 );
-                r.maintenance_after = Some("on (it was on before this run; left on)".into());
+                r.after(Text::new("state-on-left-on"));
             } else if r.result == CycleResult::RestartFailed {
                 // A unit (maybe ovirt-engine) is down: clearing global maintenance now would
                 // let the HA agents restart the Manager VM over it. Kept on, said loudly.
@@ -898,27 +994,23 @@ impl Cycle<'_> {
                     "maintenance-kept-on",
                     None,
                     false,
-                    Some(
-                        "a restart failed; global maintenance stays ON until the services are back"
-                            .into(),
-                    ),
+                    Some(Text::new("cycle-kept-on")),
                 );
-                r.maintenance_after = Some(format!(
-                    "ON — kept on because a restart failed; once the services run again: {}",
-                    gm.manual(false)
-                ));
-                r.manual.push(gm.manual(false));
+                r.after(Text::new("state-kept-on").arg_text("command", gm.manual_text(false)));
+                r.todo(gm.manual_text(false));
             } else {
-                progress.step("global maintenance off");
+                progress.step_text(&Text::new("progress-maintenance-off"));
                 match leave(gm, h, self.options.settle) {
                     Ok(_) => {
                         ev(&mut r, "maintenance-off", None, true, None);
-                        r.maintenance_after = Some("off".into());
+                        r.after(Text::new("state-off"));
                     }
                     Err(e) => {
-                        ev(&mut r, "maintenance-off", None, false, Some(e.to_string()));
-                        r.maintenance_after = Some(format!("ON — clear it: {}", gm.manual(false)));
-                        r.manual.push(gm.manual(false));
+                        ev(&mut r, "maintenance-off", None, false, Some(e.text()));
+                        r.after(
+                            Text::new("state-clear-it").arg_text("command", gm.manual_text(false)),
+                        );
+                        r.todo(gm.manual_text(false));
                         if r.result == CycleResult::Done {
                             r.result = CycleResult::MaintenanceNotCleared;
                         }
@@ -1161,5 +1253,456 @@ mod tests {
             all[11].to_string(),
             "root@h1: 'hosted-engine --vm-status --json' timed out after 30 s"
         );
+    }
+
+    /// The cycle's own words: every event detail, end state and to-do line keeps its English
+    /// (the JSON) byte for byte and has a Japanese rendering keeping the evidence.
+    mod cycle_text {
+        use super::*;
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        use crate::net::remote::{FileMeta, Output};
+        use std::cell::Cell;
+        use std::path::Path;
+
+        /// `t`: English `english` (strict and as [`Text::english`]); Japanese (unless it is
+        /// only a quoted command) with every `evidence` kept.
+        fn check(t: &Text, english: &str, evidence: &[&str]) {
+            let en = Messages::new(Lang::En);
+            let ja = Messages::new(Lang::Ja);
+            assert_eq!(strict(&en, t), english);
+            assert_eq!(t.english(), english);
+            let j = strict(&ja, t);
+            if t.key != "reason-verbatim" {
+                assert!(japanese(&j), "{english} → {j}");
+            }
+            for v in evidence {
+                assert!(j.contains(v), "{v:?} not in {j}");
+            }
+        }
+
+        /// Global maintenance in a cell; `sticky_off` / `sticky_on`: setting it on / off is
+        /// accepted and changes nothing.
+        struct Gm {
+            on: Cell<bool>,
+            sticky_off: bool,
+            sticky_on: bool,
+        }
+
+        impl GlobalMaintenance for Gm {
+            fn via(&self) -> String {
+                "hosted-engine on he1.example.test".into()
+            }
+            fn status(&self) -> Result<bool, MaintError> {
+                Ok(self.on.get())
+            }
+            fn set(&self, on: bool) -> Result<(), MaintError> {
+                if !(on && self.sticky_off || !on && self.sticky_on) {
+                    self.on.set(on);
+                }
+                Ok(())
+            }
+            fn manual(&self, on: bool) -> String {
+                self.manual_text(on).english()
+            }
+            fn manual_text(&self, on: bool) -> Text {
+                Text::new("cycle-manual-he")
+                    .arg("command", if on { HE_MANUAL_ON } else { HE_MANUAL_OFF })
+                    .arg("host", "he1.example.test")
+            }
+        }
+
+        fn gm(on: bool, sticky_off: bool, sticky_on: bool) -> Gm {
+            Gm {
+                on: Cell::new(on),
+                sticky_off,
+                sticky_on,
+            }
+        }
+
+        /// The Manager: `systemctl restart FAIL` fails as systemd says it.
+        struct Sys {
+            fail: Option<&'static str>,
+        }
+
+        impl Target for Sys {
+            fn name(&self) -> &str {
+                "localhost"
+            }
+            fn exec(&self, argv: &[&str], _: Option<&[u8]>) -> Result<Output, RemoteError> {
+                let failing = argv.last().copied() == self.fail;
+                Ok(Output {
+                    status: Some(if failing { 1 } else { 0 }),
+                    stdout: Vec::new(),
+                    stderr: if failing {
+                        format!("Job for {}.service failed because the control process exited with error code.", argv[2]).into_bytes()
+                    } else {
+                        Vec::new()
+                    },
+                })
+            }
+            fn read_file(&self, _: &Path) -> Result<Option<Vec<u8>>, RemoteError> {
+                Ok(None)
+            }
+            fn replace_file(
+                &self,
+                _: &Path,
+                _: &[u8],
+                _: Option<FileMeta>,
+            ) -> Result<(), RemoteError> {
+                Ok(())
+            }
+        }
+
+        fn step(unit: &str) -> Step {
+            Step {
+                unit: unit.into(),
+                because: vec![format!("apache: {unit}")],
+                state: "enabled, running".into(),
+                action: "restart",
+                skip_reason: None,
+            }
+        }
+
+        const QUICK: Settle = Settle {
+            timeout: Duration::from_millis(20),
+            interval: Duration::from_millis(5),
+        };
+
+        fn cycle<'a>(
+            gm: Option<&'a dyn GlobalMaintenance>,
+            sys: &'a Sys,
+            options: CycleOptions,
+        ) -> CycleReport {
+            let c = Cycle {
+                maintenance: gm,
+                manager: sys,
+                restarts: vec![step("httpd"), step("ovirt-engine")],
+                endpoints: Vec::new(),
+                options: CycleOptions {
+                    settle: QUICK,
+                    ..options
+                },
+            };
+            c.run(|| Ok::<(), String>(()), &mut ()).0
+        }
+
+        /// Every event detail, the end state and the to-do lines of `r`: each Text's English
+        /// is the string beside it.
+        fn consistent(r: &CycleReport) {
+            for e in &r.events {
+                assert_eq!(e.detail, e.detail_text.as_ref().map(Text::english), "{e:?}");
+            }
+            assert_eq!(
+                r.maintenance_after,
+                r.maintenance_after_text.as_ref().map(Text::english)
+            );
+            let manual: Vec<String> = r.manual_text.iter().map(Text::english).collect();
+            assert_eq!(r.manual, manual);
+        }
+
+        fn detail<'a>(r: &'a CycleReport, step: &str) -> &'a Text {
+            r.events
+                .iter()
+                .find(|e| e.step == step)
+                .and_then(|e| e.detail_text.as_ref())
+                .unwrap_or_else(|| panic!("{step}: {r:?}"))
+        }
+
+        const OFF_BY_HAND: &str =
+            "hosted-engine --set-maintenance --mode=none   # on he1.example.test";
+
+        #[test]
+        fn maintenance_refused() {
+            let g = gm(false, true, false);
+            let r = cycle(Some(&g), &Sys { fail: None }, CycleOptions::default());
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::MaintenanceRefused);
+            check(
+                detail(&r, "maintenance-on"),
+                "hosted-engine on he1.example.test: global maintenance is still off 0 s after setting it on",
+                &["he1.example.test", "hosted-engine"],
+            );
+            check(
+                r.maintenance_after_text.as_ref().unwrap(),
+                "off (as found)",
+                &[],
+            );
+        }
+
+        #[test]
+        fn restart_failed_keeps_maintenance_on() {
+            let g = gm(false, false, false);
+            let r = cycle(
+                Some(&g),
+                &Sys {
+                    fail: Some("httpd"),
+                },
+                CycleOptions::default(),
+            );
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::RestartFailed);
+            let systemd =
+                "Job for httpd.service failed because the control process exited with error code.";
+            check(
+                detail(&r, "restart"),
+                &format!("localhost: 'systemctl restart httpd' failed (exit 1): {systemd}"),
+                &["localhost", "'systemctl restart httpd'", systemd],
+            );
+            check(
+                detail(&r, "maintenance-kept-on"),
+                "a restart failed; global maintenance stays ON until the services are back",
+                &[],
+            );
+            check(
+                r.maintenance_after_text.as_ref().unwrap(),
+                &format!("ON — kept on because a restart failed; once the services run again: {OFF_BY_HAND}"),
+                &[HE_MANUAL_OFF, "he1.example.test"],
+            );
+            check(
+                &r.manual_text[0],
+                "httpd failed: see journalctl -u httpd ; then systemctl restart httpd ovirt-engine",
+                &[
+                    "journalctl -u httpd",
+                    "systemctl restart httpd ovirt-engine",
+                ],
+            );
+            check(
+                &r.manual_text[1],
+                OFF_BY_HAND,
+                &[HE_MANUAL_OFF, "he1.example.test"],
+            );
+            assert_eq!(r.manual.len(), 2);
+        }
+
+        #[test]
+        fn maintenance_not_cleared_and_already_on() {
+            let g = gm(false, false, true);
+            let r = cycle(Some(&g), &Sys { fail: None }, CycleOptions::default());
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::MaintenanceNotCleared);
+            check(
+                detail(&r, "maintenance-off"),
+                "hosted-engine on he1.example.test: global maintenance is still on 0 s after setting it off",
+                &["he1.example.test", "hosted-engine"],
+            );
+            check(
+                r.maintenance_after_text.as_ref().unwrap(),
+                &format!("ON — clear it: {OFF_BY_HAND}"),
+                &[HE_MANUAL_OFF, "he1.example.test"],
+            );
+            assert_eq!(r.manual, [OFF_BY_HAND]);
+
+            let g = gm(true, false, false);
+            let r = cycle(Some(&g), &Sys { fail: None }, CycleOptions::default());
+            consistent(&r);
+            check(
+                detail(&r, "maintenance-left-on"),
+                "it was on before this run",
+                &[],
+            );
+            check(
+                r.maintenance_after_text.as_ref().unwrap(),
+                "on (it was on before this run; left on)",
+                &[],
+            );
+
+            let g = gm(false, false, false);
+            let r = cycle(Some(&g), &Sys { fail: None }, CycleOptions::default());
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::Done);
+            check(r.maintenance_after_text.as_ref().unwrap(), "off", &[]);
+        }
+
+        #[test]
+        fn restarts_refused_and_no_restart_to_dos() {
+            let why = Text::new("cycle-he-unknown");
+            let unknown = CycleOptions {
+                he_unknown: Some(why.english()),
+                he_unknown_text: Some(why.clone()),
+                ..CycleOptions::default()
+            };
+            let r = cycle(None, &Sys { fail: None }, unknown.clone());
+            consistent(&r);
+            assert_eq!(r.result, CycleResult::RestartRefused);
+            check(
+                detail(&r, "restart-refused"),
+                &format!("{}; nothing was restarted", why.english()),
+                &["--he-host", "--he-api", "--no-maintenance"],
+            );
+            assert_eq!(
+                r.manual,
+                [
+                    "on a hosted-engine host: hosted-engine --set-maintenance --mode=global",
+                    "systemctl restart httpd",
+                    "systemctl restart ovirt-engine",
+                    "rhv-pki maintenance verify",
+                    "on a hosted-engine host: hosted-engine --set-maintenance --mode=none",
+                ]
+            );
+            check(&r.manual_text[0], &r.manual[0], &[HE_MANUAL_ON]);
+            // A why that is not its Text's English is kept verbatim (never a wrong message).
+            let r = cycle(
+                None,
+                &Sys { fail: None },
+                CycleOptions {
+                    he_unknown: Some("something else".into()),
+                    ..unknown.clone()
+                },
+            );
+            consistent(&r);
+            assert_eq!(
+                r.events[1].detail.as_deref(),
+                Some("something else; nothing was restarted")
+            );
+
+            let no_restart = CycleOptions {
+                restart: false,
+                ..unknown
+            };
+            let r = cycle(None, &Sys { fail: None }, no_restart.clone());
+            consistent(&r);
+            assert_eq!(
+                r.manual[0],
+                "if this Manager is a hosted engine, on a hosted-engine host: hosted-engine --set-maintenance --mode=global"
+            );
+            check(&r.manual_text[0], &r.manual[0], &[HE_MANUAL_ON]);
+            let g = gm(false, false, false);
+            let r = cycle(
+                Some(&g),
+                &Sys { fail: None },
+                CycleOptions {
+                    he_unknown: None,
+                    he_unknown_text: None,
+                    ..no_restart
+                },
+            );
+            consistent(&r);
+            assert_eq!(
+                r.manual.first().map(String::as_str),
+                Some("hosted-engine --set-maintenance --mode=global   # on he1.example.test")
+            );
+            assert_eq!(r.manual.last().map(String::as_str), Some(OFF_BY_HAND));
+        }
+
+        fn check_of(state: CheckState, served: Option<&str>, detail: Option<Text>) -> Check {
+            Check {
+                endpoint: "httpd".into(),
+                service: "httpd".into(),
+                entity: "apache".into(),
+                address: "127.0.0.1:8443".into(),
+                file: "/etc/pki/ovirt-engine/certs/apache.cer".into(),
+                state,
+                on_disk_serial: Some("1008".into()),
+                on_disk_sha256: None,
+                served_serial: served.map(str::to_string),
+                served_sha256: None,
+                served_signature: None,
+                detail: detail.as_ref().map(Text::english),
+                detail_text: detail,
+            }
+        }
+
+        #[test]
+        fn verification_failures_and_their_to_dos() {
+            let stale = check_of(CheckState::Stale, Some("1003"), None);
+            check(
+                &verify_bad_text(&stale),
+                "httpd (127.0.0.1:8443) serves 1003 but /etc/pki/ovirt-engine/certs/apache.cer holds 1008",
+                &["httpd", "127.0.0.1:8443", "1003", "1008", "/etc/pki/ovirt-engine/certs/apache.cer"],
+            );
+            let refused =
+                Text::new("probe-connect").arg("error", "Connection refused (os error 111)");
+            let gone = check_of(CheckState::Unreachable, None, Some(refused));
+            check(
+                &verify_bad_text(&gone),
+                "httpd (127.0.0.1:8443) serves nothing but /etc/pki/ovirt-engine/certs/apache.cer holds 1008: cannot connect: Connection refused (os error 111)",
+                &["127.0.0.1:8443", "1008", "Connection refused (os error 111)"],
+            );
+            // A detail rhv-pki did not word is quoted as it came.
+            let mut raw = check_of(CheckState::DiskUnreadable, None, None);
+            raw.detail = Some("apache.cer: odd".into());
+            assert!(verify_bad_text(&raw)
+                .english()
+                .ends_with("holds 1008: apache.cer: odd"));
+            let list = list_text(vec![verify_bad_text(&stale), verify_bad_text(&gone)]).unwrap();
+            check(
+                &list,
+                &format!(
+                    "{}; {}",
+                    verify_bad_text(&stale).english(),
+                    verify_bad_text(&gone).english()
+                ),
+                &["1003", "Connection refused (os error 111)"],
+            );
+            assert!(list_text(Vec::new()).is_none());
+            check(
+                &Text::new("cycle-todo-restart-needed").arg("units", "httpd ovirt-imageio"),
+                "restart-needed: systemctl restart httpd ovirt-imageio ; then rhv-pki maintenance verify",
+                &["restart-needed", "systemctl restart httpd ovirt-imageio", "rhv-pki maintenance verify"],
+            );
+            check(
+                &Text::new("cycle-todo-unreachable").arg("units", "httpd"),
+                "endpoint-unreachable: systemctl status httpd (no certificate shown after the restart) ; then rhv-pki maintenance verify",
+                &["endpoint-unreachable", "systemctl status httpd", "rhv-pki maintenance verify"],
+            );
+        }
+
+        #[test]
+        fn how_maintenance_is_reached_and_the_progress_lines() {
+            check(
+                &via_text("hosted-engine on he1.example.test"),
+                "hosted-engine on he1.example.test",
+                &["he1.example.test", "hosted-engine"],
+            );
+            check(
+                &via_text("REST API (HostedEngine VM 7a3f)"),
+                "REST API (HostedEngine VM 7a3f)",
+                &["7a3f", "HostedEngine"],
+            );
+            check(&via_text("REST API"), "REST API", &["REST API"]);
+            assert_eq!(via_text("elsewhere").english(), "elsewhere");
+            let rest = RestMaintenance {
+                rest: &NoHe,
+                vm_id: "7a3f".into(),
+            };
+            assert_eq!(rest.via_text().english(), rest.via());
+            assert_eq!(rest.manual_text(true).english(), rest.manual(true));
+            let local = crate::net::remote::Local::default();
+            let cli = HostedEngineCli { target: &local };
+            assert_eq!(cli.via_text().english(), cli.via());
+            assert_eq!(
+                cli.manual(false),
+                format!(
+                    "hosted-engine --set-maintenance --mode=none   # on {}",
+                    local.name()
+                )
+            );
+            check(
+                &Text::new("progress-maintenance-on").arg_text("via", cli.via_text()),
+                &format!("global maintenance on (hosted-engine on {})", local.name()),
+                &["hosted-engine"],
+            );
+            check(
+                &Text::new("progress-verifying").arg("count", 2usize),
+                "verifying 2 endpoint(s)",
+                &["2"],
+            );
+            // The unit states of the plan.
+            for (state, shown) in [
+                ("not installed", "未インストール"),
+                ("masked", "マスク済み"),
+                ("enabled, running", "有効、実行中"),
+                ("enabled, not running", "有効、停止中"),
+                ("disabled, running", "無効、実行中"),
+                ("disabled, not running", "無効、停止中"),
+            ] {
+                let s = Step {
+                    state: state.into(),
+                    ..step("httpd")
+                };
+                check(&s.state_text(), state, &[shown]);
+            }
+        }
     }
 }

@@ -208,6 +208,21 @@ impl Step {
     pub fn restarts(&self) -> bool {
         self.action == "restart"
     }
+    /// [`state`](Step::state) as a catalogue message (English: `state` itself; a state
+    /// rhv-pki did not word is kept verbatim).
+    pub fn state_text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let key = match self.state.as_str() {
+            "not installed" => "cycle-unit-not-installed",
+            "masked" => "cycle-unit-masked",
+            "enabled, running" => "cycle-unit-enabled-running",
+            "enabled, not running" => "cycle-unit-enabled-stopped",
+            "disabled, running" => "cycle-unit-disabled-running",
+            "disabled, not running" => "cycle-unit-disabled-stopped",
+            other => return Text::new("reason-verbatim").arg("reason", other),
+        };
+        Text::new(key)
+    }
     /// The exact command an admin types.
     pub(crate) fn command(&self) -> String {
         format!("systemctl restart {}", self.unit)

@@ -48,16 +48,94 @@ pub struct EngineConfig {
     pub retry_max_delay: Duration,
     /// The caller's clock (Unix seconds): token expiry and certificate validity.
     pub now: Arc<dyn Fn() -> i64 + Send + Sync>,
+    /// Told when a request fails a second time in a row and starts riding out an outage (a
+    /// single blip stays quiet), and again every [`RETRY_NOTICE_EVERY`] while it lasts, so
+    /// that a person is not left waiting in silence for minutes (the binary prints it; `None`:
+    /// quiet).
+    pub on_retry: Option<OnRetry>,
 }
 
-impl std::fmt::Debug for EngineConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EngineConfig")
-            .field("url", &self.url)
-            .field("connect_to", &self.connect_to)
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .finish()
+/// What is told of a request riding out an outage (see [`EngineConfig::on_retry`]).
+pub type OnRetry = Arc<dyn Fn(&Retrying<'_>) + Send + Sync>;
+
+/// How often a request still riding out an outage is told again.
+pub const RETRY_NOTICE_EVERY: Duration = Duration::from_secs(30);
+
+/// A request riding out a Manager outage: what failed and how long it is tried again.
+#[derive(Debug)]
+pub struct Retrying<'a> {
+    /// `GET /ovirt-engine/api/hosts`.
+    pub request: String,
+    /// The last failure (a connection error, a timeout, HTTP 500/502/503/504).
+    pub error: &'a EngineError,
+    /// Time since the first failure of this request.
+    pub waited: Duration,
+    /// How long it is tried in all (`outage`).
+    pub limit: Duration,
+}
+
+impl Retrying<'_> {
+    /// The notice in the reader's language: the request, how long it has failed, the last
+    /// error (its own text), and for how long it is tried in all.
+    pub fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::new("engine-retrying")
+            .arg("request", &self.request)
+            .arg("waited", seconds(self.waited))
+            .arg_text("error", self.error.text())
+            .arg("limit", self.limit.as_secs())
+    }
+}
+
+/// `0.5`, `9.9`, `35`: tenths while under ten seconds, whole seconds after.
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 10.0 {
+        format!("{s:.1}")
+    } else {
+        format!("{s:.0}")
+    }
+}
+
+#[cfg(test)]
+mod retry_notice_tests {
+    use super::*;
+    use crate::i18n::testing::{japanese, strict};
+    use crate::i18n::{Lang, Messages};
+
+    #[test]
+    fn the_outage_notice_names_the_request_the_wait_the_error_and_the_window() {
+        assert_eq!(seconds(Duration::from_millis(500)), "0.5");
+        assert_eq!(seconds(Duration::from_millis(9_940)), "9.9");
+        assert_eq!(seconds(Duration::from_millis(35_400)), "35");
+        let e = EngineError::Connect {
+            endpoint: "engine.example.test:443 (via 127.0.0.1:1)".into(),
+            reason: "Connection refused (os error 111)".into(),
+        };
+        let r = Retrying {
+            request: "GET /ovirt-engine/api/hosts".into(),
+            error: &e,
+            waited: Duration::from_millis(1_500),
+            limit: Duration::from_secs(300),
+        };
+        let en = strict(&Messages::new(Lang::En), &r.text());
+        assert_eq!(
+            en,
+            format!(
+                "the Manager has not answered GET /ovirt-engine/api/hosts for 1.5 s ({e}); \
+                 trying again for up to 300 s in all"
+            )
+        );
+        let ja = strict(&Messages::new(Lang::Ja), &r.text());
+        assert!(japanese(&ja), "{ja}");
+        for kept in [
+            "GET /ovirt-engine/api/hosts",
+            "1.5",
+            "300",
+            "engine.example.test:443",
+            "Connection refused (os error 111)",
+        ] {
+            assert!(ja.contains(kept), "{kept}: {ja}");
+        }
     }
 }
 
@@ -168,7 +246,36 @@ impl EngineError {
                 .arg("method", method)
                 .arg("path", path)
                 .arg("secs", secs),
+            EngineError::Record {
+                method,
+                path,
+                source,
+            } => Text::new("engine-record")
+                .arg("method", method)
+                .arg("path", path)
+                .arg_text("error", source.text()),
             other => Text::new("reason-verbatim").arg("reason", other),
+        }
+    }
+}
+
+impl RecordError {
+    /// What the record lacks as a catalogue message; English: the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            RecordError::NoId { kind, .. } => Text::new("engine-record-no-id").arg_text(
+                "kind",
+                if *kind == "vm" {
+                    Text::new("engine-record-kind-vm")
+                } else if *kind == "host" {
+                    Text::new("engine-record-kind-host")
+                } else {
+                    Text::new("reason-verbatim").arg("reason", kind)
+                },
+            ),
+            RecordError::NoClusterId { .. } => Text::new("engine-record-no-cluster-id"),
+            RecordError::EventId { .. } => Text::new("engine-record-event-id"),
         }
     }
 }
@@ -732,6 +839,8 @@ impl Engine {
     ) -> Result<(StatusCode, Bytes)> {
         let mut delay = self.cfg.retry_delay;
         let mut first_failure: Option<std::time::Instant> = None;
+        let mut told: Option<std::time::Instant> = None;
+        let mut failures = 0u32;
         loop {
             let r = self.send_once(&method, path, headers, &body, safe).await;
             let r = match r {
@@ -745,6 +854,18 @@ impl Engine {
                     let t0 = *first_failure.get_or_insert_with(std::time::Instant::now);
                     if t0.elapsed() >= self.cfg.outage {
                         return Err(e);
+                    }
+                    failures += 1;
+                    if let Some(tell) = &self.cfg.on_retry {
+                        if failures >= 2 && told.is_none_or(|t| t.elapsed() >= RETRY_NOTICE_EVERY) {
+                            told = Some(std::time::Instant::now());
+                            tell(&Retrying {
+                                request: format!("{method} {path}"),
+                                error: &e,
+                                waited: t0.elapsed(),
+                                limit: self.cfg.outage,
+                            });
+                        }
                     }
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(self.cfg.retry_max_delay.max(self.cfg.retry_delay));
@@ -1330,6 +1451,39 @@ fn event_from(e: &Value) -> Result<Event, RecordError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let records = [
+            RecordError::NoId {
+                kind: "host",
+                name: Some("h1".into()),
+            },
+            RecordError::NoId {
+                kind: "vm",
+                name: None,
+            },
+            RecordError::NoClusterId { name: None },
+            RecordError::EventId {
+                found: Some("x".into()),
+            },
+        ];
+        for r in records {
+            let e = EngineError::Record {
+                method: "GET".into(),
+                path: "hosts".into(),
+                source: r,
+            };
+            assert_eq!(strict(&en, &e.text()), e.to_string(), "{e:?}");
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{e:?}: {j}");
+            assert!(j.starts_with("GET hosts: "), "{j}");
+            assert!(!j.contains("without") && !j.contains("no id"), "{j}");
+        }
+    }
 
     #[test]
     fn engine_errors_keep_their_english_and_have_japanese() {

@@ -65,9 +65,10 @@ pub enum RemoteError {
         /// The machine (`local` or `user@host`).
         target: String,
         /// The operation and path.
-        what: String,
-        /// The error.
-        reason: String,
+        what: IoOp,
+        /// The error: the system's, the SSH library's or the command's words quoted, or
+        /// rhv-pki's own (a catalogue message; boxed, so the error stays small).
+        reason: Box<crate::i18n::Text>,
     },
     /// The program could not be started at all (typically: not installed there).
     #[error("{target}: cannot run {program}: {reason}")]
@@ -127,6 +128,59 @@ pub enum RemoteError {
     },
 }
 
+/// The operation of a [`RemoteError::Io`]. English (the `Display`): the words rhv-pki has
+/// always printed; [`IoOp::text`] says them in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IoOp {
+    /// Running a command (`exec`).
+    Exec,
+    /// Opening an SSH session channel (`open a session channel`).
+    OpenChannel,
+    /// Sending a command's standard input over SSH (`send stdin`).
+    SendStdin,
+    /// Closing a command's standard input over SSH (`send EOF`).
+    SendEof,
+    /// Giving a local program its standard input (`PROG: stdin`).
+    ProgramStdin(String),
+    /// Waiting for a local program (`PROG: wait`).
+    ProgramWait(String),
+    /// Reading a file (`read PATH`).
+    Read(String),
+    /// Replacing a file (`replace PATH`).
+    Replace(String),
+    /// Reading a host's certificate files in one go (`read the host certificate set`).
+    HostCertificateSet,
+}
+
+impl std::fmt::Display for IoOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().english())
+    }
+}
+
+impl IoOp {
+    /// The operation as a catalogue message (programs and paths as they are).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            IoOp::Exec => Text::new("remote-op-exec"),
+            IoOp::OpenChannel => Text::new("remote-op-open-channel"),
+            IoOp::SendStdin => Text::new("remote-op-send-stdin"),
+            IoOp::SendEof => Text::new("remote-op-send-eof"),
+            IoOp::ProgramStdin(p) => Text::new("remote-op-program-stdin").arg("program", p),
+            IoOp::ProgramWait(p) => Text::new("remote-op-program-wait").arg("program", p),
+            IoOp::Read(p) => Text::new("remote-op-read").arg("path", p),
+            IoOp::Replace(p) => Text::new("remote-op-replace").arg("path", p),
+            IoOp::HostCertificateSet => Text::new("remote-op-host-certificate-set"),
+        }
+    }
+}
+
+/// Words quoted as they came (the SSH library's, a command's standard error).
+pub(crate) fn quoted(words: impl std::fmt::Display) -> crate::i18n::Text {
+    crate::i18n::Text::new("reason-verbatim").arg("reason", words)
+}
+
 impl RemoteError {
     /// The error as a catalogue message: rhv-pki's words in the reader's language, the
     /// machine's, the SSH library's and the command's as they came. English: the `Display`.
@@ -175,7 +229,14 @@ impl RemoteError {
                     },
                 )
                 .arg("brief", brief),
-            RemoteError::Io { .. } => Text::new("reason-verbatim").arg("reason", self),
+            RemoteError::Io {
+                target,
+                what,
+                reason,
+            } => Text::new("remote-io")
+                .arg("target", target)
+                .arg_text("what", what.text())
+                .arg_text("reason", (**reason).clone()),
         }
     }
 }
@@ -301,11 +362,11 @@ impl Local {
         }
     }
 
-    fn io_err(&self, what: String, e: impl std::fmt::Display) -> RemoteError {
+    fn io_err(&self, what: IoOp, reason: crate::i18n::Text) -> RemoteError {
         RemoteError::Io {
             target: self.name.clone(),
             what,
-            reason: e.to_string(),
+            reason: Box::new(reason),
         }
     }
 }
@@ -321,7 +382,7 @@ impl Target for Local {
 
     fn exec(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
         let Some((prog, args)) = argv.split_first() else {
-            return Err(self.io_err("exec".into(), "empty command"));
+            return Err(self.io_err(IoOp::Exec, crate::i18n::Text::new("remote-empty-command")));
         };
         let mut cmd = Command::new(prog);
         cmd.args(args)
@@ -341,8 +402,12 @@ impl Target for Local {
             reason: e.to_string(),
         })?;
         if let (Some(data), Some(mut si)) = (stdin, child.stdin.take()) {
-            si.write_all(data)
-                .map_err(|e| self.io_err(format!("{prog}: stdin"), e))?;
+            si.write_all(data).map_err(|e| {
+                self.io_err(
+                    IoOp::ProgramStdin(prog.to_string()),
+                    crate::i18n::io_error(&e),
+                )
+            })?;
         }
         // Read both pipes on threads so a chatty command cannot dead-lock us, and enforce
         // the timeout by polling the child.
@@ -372,7 +437,12 @@ impl Target for Local {
                 None => ControlFlow::Continue(()),
             })
         })
-        .map_err(|e| self.io_err(format!("{prog}: wait"), e))?;
+        .map_err(|e| {
+            self.io_err(
+                IoOp::ProgramWait(prog.to_string()),
+                crate::i18n::io_error(&e),
+            )
+        })?;
         let status = match waited {
             Polled::Met(s) => s,
             Polled::TimedOut(()) => {
@@ -397,7 +467,10 @@ impl Target for Local {
         match std::fs::read(&p) {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(self.io_err(format!("read {}", p.display()), e)),
+            Err(e) => Err(self.io_err(
+                IoOp::Read(p.display().to_string()),
+                crate::i18n::io_error(&e),
+            )),
         }
     }
 
@@ -408,8 +481,12 @@ impl Target for Local {
         meta: Option<FileMeta>,
     ) -> Result<(), RemoteError> {
         let p = self.resolve(path);
-        p.parent()
-            .ok_or_else(|| self.io_err(format!("replace {}", p.display()), "no parent"))?;
+        p.parent().ok_or_else(|| {
+            self.io_err(
+                IoOp::Replace(p.display().to_string()),
+                crate::i18n::Text::new("remote-no-parent"),
+            )
+        })?;
         let existing = std::fs::metadata(&p).ok();
         let meta = meta.or_else(|| {
             existing.as_ref().map(|m| FileMeta {
@@ -424,8 +501,12 @@ impl Target for Local {
             owner: meta.map(|m| (m.uid, m.gid)),
             ..crate::sys::WriteOpts::mode(0o600)
         };
-        crate::sys::atomic_write(&p, data, &opts)
-            .map_err(|e| self.io_err(format!("replace {}", p.display()), e.source))
+        crate::sys::atomic_write(&p, data, &opts).map_err(|e| {
+            self.io_err(
+                IoOp::Replace(p.display().to_string()),
+                crate::i18n::io_error(&e.source),
+            )
+        })
     }
 }
 
@@ -433,6 +514,91 @@ impl Target for Local {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn io_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        // A real one: reading a directory as a file.
+        let dir = tempfile::tempdir().unwrap();
+        let real = Local::default().read_file(dir.path()).unwrap_err();
+        let os = std::fs::read(dir.path()).unwrap_err().to_string();
+        let d = dir.path().display().to_string();
+        assert_eq!(real.to_string(), format!("localhost: read {d}: {os}"));
+        let empty = Local::default().exec(&[], None).unwrap_err();
+        assert_eq!(empty.to_string(), "localhost: exec: empty command");
+        let io = |what: IoOp, reason: crate::i18n::Text| RemoteError::Io {
+            target: "root@host1.example.test".into(),
+            what,
+            reason: Box::new(reason),
+        };
+        let russh = "channel closed";
+        let all = [
+            (real, vec!["localhost", d.as_str(), os.as_str()], "read"),
+            (empty, vec!["localhost"], "empty command"),
+            (io(IoOp::Exec, quoted(russh)), vec![russh], "exec"),
+            (
+                io(IoOp::OpenChannel, quoted(russh)),
+                vec![russh],
+                "open a session channel",
+            ),
+            (
+                io(IoOp::SendStdin, quoted(russh)),
+                vec![russh],
+                "send stdin",
+            ),
+            (io(IoOp::SendEof, quoted(russh)), vec![russh], "send EOF"),
+            (
+                io(
+                    IoOp::ProgramStdin("systemctl".into()),
+                    crate::i18n::io_error(&std::io::Error::from_raw_os_error(32)),
+                ),
+                vec!["systemctl", "Broken pipe (os error 32)"],
+                ": stdin",
+            ),
+            (
+                io(
+                    IoOp::ProgramWait("systemctl".into()),
+                    crate::i18n::io_error(&std::io::Error::from_raw_os_error(10)),
+                ),
+                vec!["systemctl"],
+                ": wait",
+            ),
+            (
+                io(
+                    IoOp::Replace("/etc/pki/vdsm/certs/vdsmcert.pem".into()),
+                    crate::i18n::Text::new("remote-no-parent"),
+                ),
+                vec!["/etc/pki/vdsm/certs/vdsmcert.pem"],
+                "replace",
+            ),
+            (
+                io(
+                    IoOp::Replace("/etc/pki/vdsm/certs/vdsmcert.pem".into()),
+                    quoted("mv: cannot move"),
+                ),
+                vec!["/etc/pki/vdsm/certs/vdsmcert.pem", "mv: cannot move"],
+                "replace",
+            ),
+            (
+                io(IoOp::HostCertificateSet, quoted("bad stat line 'x'")),
+                vec!["bad stat line 'x'"],
+                "read the host certificate set",
+            ),
+        ];
+        for (e, evidence, ours) in all {
+            let t = e.text();
+            assert_eq!(strict(&en, &t), e.to_string(), "{e:?}");
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{e:?}: {j}");
+            for kept in evidence {
+                assert!(j.contains(kept), "{kept} lost: {j}");
+            }
+            // The operation (and rhv-pki's own reasons) are no longer English.
+            assert!(!j.contains(ours), "{ours:?} left in {j}");
+        }
+    }
 
     #[test]
     fn quoting_survives_a_shell() {

@@ -18,7 +18,9 @@ use russh::client;
 use russh::keys::{Algorithm, HashAlg, PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate};
 use russh::ChannelMsg;
 
-use crate::net::remote::{shell_line, FileMeta, Output, RemoteError, Target, REPLACE_SCRIPT};
+use crate::net::remote::{
+    quoted, shell_line, FileMeta, IoOp, Output, RemoteError, Target, REPLACE_SCRIPT,
+};
 
 /// The default SSH port (known_hosts entries for other ports are `[host]:port`).
 pub const DEFAULT_PORT: u16 = 22;
@@ -202,7 +204,9 @@ impl KeyRefusal {
                     .arg("path", path.display())
                     .arg_text("detail", crate::i18n::io_error(source))
             }
-            KeyRefusal::KnownHosts(e) => Text::new("reason-verbatim").arg("reason", e),
+            KeyRefusal::KnownHosts(KnownHostsError::Encode { reason }) => {
+                Text::new("ssh-known-hosts-encode").arg("reason", reason)
+            }
             KeyRefusal::Unknown { what, known_hosts } => Text::new("ssh-key-unknown")
                 .arg_text("what", what.text())
                 .arg("known_hosts", known_hosts.display()),
@@ -577,34 +581,34 @@ impl SshTarget {
         })
     }
 
-    fn err(&self, what: &str, reason: impl std::fmt::Display) -> RemoteError {
+    fn err(&self, what: IoOp, reason: impl std::fmt::Display) -> RemoteError {
         RemoteError::Io {
             target: self.name.clone(),
-            what: what.to_string(),
-            reason: reason.to_string(),
+            what,
+            reason: Box::new(quoted(reason)),
         }
     }
 
     /// Runs one shell command line; standard input is sent and closed first.
     fn run_line(&self, line: &str, stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
-        let rt = runtime().map_err(|r| self.err("exec", r))?;
+        let rt = runtime().map_err(|r| self.err(IoOp::Exec, r))?;
         let timeout = self.command_timeout;
         let job = async {
             let mut ch = self
                 .handle
                 .channel_open_session()
                 .await
-                .map_err(|e| self.err("open a session channel", e))?;
+                .map_err(|e| self.err(IoOp::OpenChannel, e))?;
             ch.exec(true, line.as_bytes().to_vec())
                 .await
-                .map_err(|e| self.err("exec", e))?;
+                .map_err(|e| self.err(IoOp::Exec, e))?;
             if let Some(data) = stdin {
                 ch.data_bytes(data.to_vec())
                     .await
-                    .map_err(|e| self.err("send stdin", e))?;
+                    .map_err(|e| self.err(IoOp::SendStdin, e))?;
             }
             // Without EOF, `cat > file` never ends.
-            ch.eof().await.map_err(|e| self.err("send EOF", e))?;
+            ch.eof().await.map_err(|e| self.err(IoOp::SendEof, e))?;
             let mut out = Output::default();
             let mut exit: Option<u32> = None;
             // Keep reading after ExitStatus: data may still be in flight until Close.
@@ -728,7 +732,11 @@ impl Target for SshTarget {
 
     fn exec(&self, argv: &[&str], stdin: Option<&[u8]>) -> Result<Output, RemoteError> {
         if argv.is_empty() {
-            return Err(self.err("exec", "empty command"));
+            return Err(RemoteError::Io {
+                target: self.name.clone(),
+                what: IoOp::Exec,
+                reason: Box::new(crate::i18n::Text::new("remote-empty-command")),
+            });
         }
         self.run_line(&shell_line(argv), stdin)
     }
@@ -740,7 +748,7 @@ impl Target for SshTarget {
         match out.status {
             Some(0) => Ok(Some(out.stdout)),
             Some(s) if s == MISSING_STATUS as i32 => Ok(None),
-            _ => Err(self.err(&format!("read {ps}"), out.brief())),
+            _ => Err(self.err(IoOp::Read(ps.to_string()), out.brief())),
         }
     }
 
@@ -763,7 +771,7 @@ impl Target for SshTarget {
         if out.success() {
             Ok(())
         } else {
-            Err(self.err(&format!("replace {ps}"), out.brief()))
+            Err(self.err(IoOp::Replace(ps.to_string()), out.brief()))
         }
     }
 
@@ -832,6 +840,9 @@ mod tests {
             KeyRefusal::KnownHosts(KnownHostsError::Io {
                 path: kh(),
                 source: std::io::Error::from_raw_os_error(13),
+            }),
+            KeyRefusal::KnownHosts(KnownHostsError::Encode {
+                reason: "encoding error".into(),
             }),
         ];
         for r in &all {

@@ -16,21 +16,150 @@ use openssl::x509::extension::{
 };
 use openssl::x509::{X509Extension, X509NameRef, X509Req, X509ReqBuilder, X509};
 
+use crate::i18n::Text;
 use crate::pki::catalog::Profile;
 
 /// An issuance failure; the caller names the entity.
 #[derive(Debug, thiserror::Error)]
 #[error("{what}: {reason}")]
 pub struct SignError {
-    pub(crate) what: String,
-    pub(crate) reason: String,
+    /// The step that failed.
+    pub(crate) what: SignStep,
+    /// Why (OpenSSL's or a library's words as they came, or rhv-pki's own).
+    pub(crate) reason: SignReason,
 }
 
-fn err(what: &str) -> impl Fn(openssl::error::ErrorStack) -> SignError + '_ {
-    move |e| SignError {
-        what: what.to_string(),
-        reason: crate::pki::cert::first_openssl_reason(&e),
+/// The step of an issuance that failed. English (the `Display`): the label rhv-pki has
+/// always printed; [`SignStep::text`] says it in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignStep {
+    /// Re-signing a CA with its own key (`CA re-sign`).
+    CaResign,
+    /// Issuing a leaf certificate (`issue`).
+    Issue,
+    /// Making a certificate request (`request`).
+    Request,
+    /// Building one X.509 extension, named as OpenSSL names it (`keyUsage`, …).
+    Extension(&'static str),
+    /// `openssl x509 -text` output (`text dump`).
+    TextDump,
+    /// PEM encoding (`PEM`).
+    Pem,
+    /// The p12 `localKeyID` (`localKeyID`).
+    LocalKeyId,
+    /// PKCS#8 encoding of a key (`PKCS#8`).
+    Pkcs8,
+    /// Building a PKCS#12 store (`PKCS#12`).
+    Pkcs12,
+    /// An RSA key as an OpenSSH key (`OpenSSH key`).
+    OpensshKey,
+    /// Writing an OpenSSH public key line (`OpenSSH public key`).
+    OpensshPublicKey,
+    /// Making an OpenSSH certificate: the file it is for (`certs/….pub`).
+    OpensshCert(String),
+    /// Building a subject name (`subject`).
+    Subject,
+    /// Adding one attribute to a subject name (`subject CN`).
+    SubjectEntry(String),
+    /// Reading a host's certificate request (`CSR`).
+    Csr,
+    /// Generating a new key (`key generation`).
+    KeyGeneration,
+    /// Drawing a random nonce (`nonce`).
+    Nonce,
+}
+
+impl std::fmt::Display for SignStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().english())
     }
+}
+
+impl SignStep {
+    /// The step as a catalogue message.
+    pub fn text(&self) -> Text {
+        let t = Text::new;
+        match self {
+            SignStep::CaResign => t("sign-step-ca-resign"),
+            SignStep::Issue => t("sign-step-issue"),
+            SignStep::Request => t("sign-step-request"),
+            SignStep::Extension(name) => t("sign-step-extension").arg("name", name),
+            SignStep::TextDump => t("sign-step-text-dump"),
+            SignStep::Pem => t("sign-step-pem"),
+            SignStep::LocalKeyId => t("sign-step-local-key-id"),
+            SignStep::Pkcs8 => t("sign-step-pkcs8"),
+            SignStep::Pkcs12 => t("sign-step-pkcs12"),
+            SignStep::OpensshKey => t("sign-step-openssh-key"),
+            SignStep::OpensshPublicKey => t("sign-step-openssh-public-key"),
+            SignStep::OpensshCert(file) => t("sign-step-openssh-cert").arg("file", file),
+            SignStep::Subject => t("sign-step-subject"),
+            SignStep::SubjectEntry(attr) => t("sign-step-subject-entry").arg("attr", attr),
+            SignStep::Csr => t("sign-step-csr"),
+            SignStep::KeyGeneration => t("sign-step-key-generation"),
+            SignStep::Nonce => t("sign-step-nonce"),
+        }
+    }
+}
+
+/// Why an issuance step failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignReason {
+    /// OpenSSL's, a parser's or a library's words, quoted as they came.
+    Quoted(String),
+    /// A CA re-sign with a key that is not the CA certificate's.
+    CaKeyMismatch,
+    /// An OpenSSH conversion of a key that is not RSA.
+    NotRsa,
+    /// An OpenSSH certificate validity before the Unix epoch.
+    BeforeEpoch,
+}
+
+impl std::fmt::Display for SignReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().english())
+    }
+}
+
+impl SignReason {
+    /// The reason as a catalogue message (quoted words stay as they came).
+    pub fn text(&self) -> Text {
+        match self {
+            SignReason::Quoted(r) => Text::new("reason-verbatim").arg("reason", r),
+            SignReason::CaKeyMismatch => Text::new("sign-reason-ca-key-mismatch"),
+            SignReason::NotRsa => Text::new("sign-reason-not-rsa"),
+            SignReason::BeforeEpoch => Text::new("sign-reason-before-epoch"),
+        }
+    }
+}
+
+impl SignError {
+    /// `what` failed with OpenSSL's error stack `e` (its first reason is quoted).
+    pub(crate) fn openssl(what: SignStep) -> impl Fn(openssl::error::ErrorStack) -> SignError {
+        move |e| SignError {
+            what: what.clone(),
+            reason: SignReason::Quoted(crate::pki::cert::first_openssl_reason(&e)),
+        }
+    }
+
+    /// `what` failed for `reason`, a library's words quoted as they came.
+    pub(crate) fn quoted(what: SignStep, reason: impl std::fmt::Display) -> SignError {
+        SignError {
+            what,
+            reason: SignReason::Quoted(reason.to_string()),
+        }
+    }
+
+    /// The error as a catalogue message: the step in the reader's language, OpenSSL's words
+    /// as they came. English: the `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        Text::new("sign-error")
+            .arg_text("what", self.what.text())
+            .arg_text("reason", self.reason.text())
+    }
+}
+
+fn err(what: &SignStep) -> impl Fn(openssl::error::ErrorStack) -> SignError + '_ {
+    move |e| SignError::openssl(what.clone())(e)
 }
 
 pub(crate) type Result<T> = std::result::Result<T, SignError>;
@@ -57,7 +186,7 @@ impl P12Family {
     }
 }
 
-fn time(t: i64, what: &str) -> Result<Asn1Time> {
+fn time(t: i64, what: &SignStep) -> Result<Asn1Time> {
     Asn1Time::from_unix(t as libc::time_t).map_err(err(what))
 }
 
@@ -70,12 +199,10 @@ pub(crate) fn resign_ca(
     not_before: i64,
     not_after: i64,
 ) -> Result<X509> {
-    let what = "CA re-sign";
+    let what = &SignStep::CaResign;
     let old = X509::from_der(old_der).map_err(err(what))?;
-    let (_, parsed) = x509_parser::parse_x509_certificate(old_der).map_err(|e| SignError {
-        what: what.into(),
-        reason: e.to_string(),
-    })?;
+    let (_, parsed) = x509_parser::parse_x509_certificate(old_der)
+        .map_err(|e| SignError::quoted(what.clone(), e))?;
     let mut b = X509::builder().map_err(err(what))?;
     b.set_version(old.version()).map_err(err(what))?;
     b.set_serial_number(old.serial_number())
@@ -98,8 +225,8 @@ pub(crate) fn resign_ca(
     let old_pub = old.public_key().map_err(err(what))?;
     if !old_pub.public_eq(key) {
         return Err(SignError {
-            what: what.into(),
-            reason: "the CA private key does not belong to the CA certificate".into(),
+            what: what.clone(),
+            reason: SignReason::CaKeyMismatch,
         });
     }
     Ok(new)
@@ -130,7 +257,7 @@ fn der_tlv(tag: u8, body: &[u8]) -> Vec<u8> {
 
 /// `authorityInfoAccess = caIssuers;URI:<uri>` (no typed builder in the openssl crate).
 fn aia_ext(uri: &str) -> Result<X509Extension> {
-    let what = "authorityInfoAccess";
+    let what = &SignStep::Extension("authorityInfoAccess");
     // id-ad-caIssuers 1.3.6.1.5.5.7.48.2
     let oid = der_tlv(0x06, &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02]);
     let loc = der_tlv(0x86, uri.as_bytes());
@@ -171,7 +298,7 @@ pub(crate) fn issue_leaf<T: HasPublic>(
     not_after: i64,
     p: &LeafProfile,
 ) -> Result<X509> {
-    let what = "issue";
+    let what = &SignStep::Issue;
     let mut b = X509::builder().map_err(err(what))?;
     b.set_version(2).map_err(err(what))?;
     let bn = BigNum::from_hex_str(serial_hex).map_err(err(what))?;
@@ -187,7 +314,7 @@ pub(crate) fn issue_leaf<T: HasPublic>(
     if p.ca_has_ski {
         let ski = SubjectKeyIdentifier::new()
             .build(&b.x509v3_context(Some(ca), None))
-            .map_err(err("subjectKeyIdentifier"))?;
+            .map_err(err(&SignStep::Extension("subjectKeyIdentifier")))?;
         b.append_extension(ski).map_err(err(what))?;
         if let Some(uri) = &p.aia {
             b.append_extension(aia_ext(uri)?).map_err(err(what))?;
@@ -196,7 +323,7 @@ pub(crate) fn issue_leaf<T: HasPublic>(
             .keyid(true)
             .issuer(true)
             .build(&b.x509v3_context(Some(ca), None))
-            .map_err(err("authorityKeyIdentifier"))?;
+            .map_err(err(&SignStep::Extension("authorityKeyIdentifier")))?;
         b.append_extension(aki).map_err(err(what))?;
         b.append_extension(BasicConstraints::new().build().map_err(err(what))?)
             .map_err(err(what))?;
@@ -207,14 +334,14 @@ pub(crate) fn issue_leaf<T: HasPublic>(
                     .digital_signature()
                     .key_encipherment()
                     .build()
-                    .map_err(err("keyUsage"))?;
+                    .map_err(err(&SignStep::Extension("keyUsage")))?;
                 b.append_extension(ku).map_err(err(what))?;
                 let eku = ExtendedKeyUsage::new()
                     .critical()
                     .server_auth()
                     .client_auth()
                     .build()
-                    .map_err(err("extendedKeyUsage"))?;
+                    .map_err(err(&SignStep::Extension("extendedKeyUsage")))?;
                 b.append_extension(eku).map_err(err(what))?;
             }
             Profile::Custom => {
@@ -222,12 +349,12 @@ pub(crate) fn issue_leaf<T: HasPublic>(
                     .critical()
                     .digital_signature()
                     .build()
-                    .map_err(err("keyUsage"))?;
+                    .map_err(err(&SignStep::Extension("keyUsage")))?;
                 b.append_extension(ku).map_err(err(what))?;
                 let eku = ExtendedKeyUsage::new()
                     .other(VMCONSOLE_EKU)
                     .build()
-                    .map_err(err("extendedKeyUsage"))?;
+                    .map_err(err(&SignStep::Extension("extendedKeyUsage")))?;
                 b.append_extension(eku).map_err(err(what))?;
             }
         }
@@ -241,7 +368,7 @@ pub(crate) fn issue_leaf<T: HasPublic>(
                 };
                 let san = san
                     .build(&b.x509v3_context(Some(ca), None))
-                    .map_err(err("subjectAltName"))?;
+                    .map_err(err(&SignStep::Extension("subjectAltName")))?;
                 b.append_extension(san).map_err(err(what))?;
             }
         }
@@ -252,7 +379,7 @@ pub(crate) fn issue_leaf<T: HasPublic>(
 
 /// `openssl req -new -key KEY -subj /`: the CSR oVirt keeps in `requests/<name>.req`.
 pub(crate) fn request(key: &PKey<Private>) -> Result<X509Req> {
-    let what = "request";
+    let what = &SignStep::Request;
     let mut b = X509ReqBuilder::new().map_err(err(what))?;
     b.set_pubkey(key).map_err(err(what))?;
     b.sign(key, MessageDigest::sha256()).map_err(err(what))?;
@@ -261,8 +388,8 @@ pub(crate) fn request(key: &PKey<Private>) -> Result<X509Req> {
 
 /// `openssl ca -out` without `-notext`: the text dump followed by the PEM block.
 pub(crate) fn text_and_pem(x: &X509) -> Result<Vec<u8>> {
-    let mut v = x.to_text().map_err(err("text dump"))?;
-    v.extend(x.to_pem().map_err(err("PEM"))?);
+    let mut v = x.to_text().map_err(err(&SignStep::TextDump))?;
+    v.extend(x.to_pem().map_err(err(&SignStep::Pem))?);
     Ok(v)
 }
 
@@ -353,7 +480,7 @@ pub(crate) fn dn_oneline(name: &X509NameRef) -> String {
 fn local_key_id(cert: &X509) -> Result<String> {
     let d = cert
         .digest(MessageDigest::sha1())
-        .map_err(err("localKeyID"))?;
+        .map_err(err(&SignStep::LocalKeyId))?;
     Ok(d.iter().map(|b| format!("{b:02X} ")).collect())
 }
 
@@ -371,7 +498,7 @@ pub(crate) fn extracted_cer(cert: &X509, style: NameStyle) -> Result<Vec<u8>> {
         local_key_id(cert)?
     )
     .into_bytes();
-    v.extend(cert.to_pem().map_err(err("PEM"))?);
+    v.extend(cert.to_pem().map_err(err(&SignStep::Pem))?);
     Ok(v)
 }
 
@@ -382,7 +509,10 @@ pub(crate) fn extracted_key(key: &PKey<Private>, cert: &X509) -> Result<Vec<u8>>
         local_key_id(cert)?
     )
     .into_bytes();
-    v.extend(key.private_key_to_pem_pkcs8().map_err(err("PKCS#8"))?);
+    v.extend(
+        key.private_key_to_pem_pkcs8()
+            .map_err(err(&SignStep::Pkcs8))?,
+    );
     Ok(v)
 }
 
@@ -393,7 +523,7 @@ pub(crate) fn pkcs12(
     password: &str,
     family: P12Family,
 ) -> Result<Vec<u8>> {
-    let what = "PKCS#12";
+    let what = &SignStep::Pkcs12;
     let mut b = Pkcs12::builder();
     b.pkey(key).cert(cert);
     if family == P12Family::Legacy3des {
@@ -463,6 +593,119 @@ pub(crate) fn serial_text(v: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let steps = [
+            SignStep::CaResign,
+            SignStep::Issue,
+            SignStep::Request,
+            SignStep::Extension("subjectKeyIdentifier"),
+            SignStep::TextDump,
+            SignStep::Pem,
+            SignStep::LocalKeyId,
+            SignStep::Pkcs8,
+            SignStep::Pkcs12,
+            SignStep::OpensshKey,
+            SignStep::OpensshPublicKey,
+            SignStep::OpensshCert("certs/ovirt-vmconsole-proxy-host-cert.pub".into()),
+            SignStep::Subject,
+            SignStep::SubjectEntry("CN".into()),
+            SignStep::Csr,
+            SignStep::KeyGeneration,
+            SignStep::Nonce,
+        ];
+        let labels = [
+            "CA re-sign",
+            "issue",
+            "request",
+            "subjectKeyIdentifier",
+            "text dump",
+            "PEM",
+            "localKeyID",
+            "PKCS#8",
+            "PKCS#12",
+            "OpenSSH key",
+            "OpenSSH public key",
+            "certs/ovirt-vmconsole-proxy-host-cert.pub",
+            "subject",
+            "subject CN",
+            "CSR",
+            "key generation",
+            "nonce",
+        ];
+        // A real OpenSSL failure: its words are quoted as they came.
+        let key = PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
+        let real = resign_ca(b"not DER", &key, 0, 1).unwrap_err();
+        let SignReason::Quoted(openssl_words) = real.reason.clone() else {
+            panic!("{real:?}");
+        };
+        assert!(!openssl_words.is_empty());
+        let reasons = [
+            real.reason.clone(),
+            SignReason::CaKeyMismatch,
+            SignReason::NotRsa,
+            SignReason::BeforeEpoch,
+        ];
+        for (step, label) in steps.iter().zip(labels) {
+            for reason in &reasons {
+                let e = SignError {
+                    what: step.clone(),
+                    reason: reason.clone(),
+                };
+                let t = e.text();
+                assert_eq!(strict(&en, &t), e.to_string(), "{e:?}");
+                assert!(e.to_string().starts_with(&format!("{label}: ")), "{e}");
+                let j = strict(&ja, &t);
+                assert!(japanese(&j), "{e:?}: {j}");
+                // The evidence stays: extension, file and attribute names, OpenSSL's words.
+                for kept in [
+                    "subjectKeyIdentifier",
+                    "certs/ovirt-vmconsole-proxy-host-cert.pub",
+                ] {
+                    if label == kept {
+                        assert!(j.contains(kept), "{j}");
+                    }
+                }
+                if let SignStep::SubjectEntry(a) = step {
+                    assert!(j.contains(a.as_str()), "{j}");
+                }
+                if let SignReason::Quoted(q) = reason {
+                    assert!(j.contains(q.as_str()), "{j}");
+                }
+            }
+        }
+        // The literal English of before.
+        assert_eq!(real.to_string(), format!("CA re-sign: {openssl_words}"));
+        let other = PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
+        let ca = {
+            let mut b = X509::builder().unwrap();
+            let mut name = openssl::x509::X509NameBuilder::new().unwrap();
+            name.append_entry_by_text("CN", "CA").unwrap();
+            let name = name.build();
+            b.set_subject_name(&name).unwrap();
+            b.set_issuer_name(&name).unwrap();
+            b.set_pubkey(&key).unwrap();
+            b.set_not_before(Asn1Time::from_unix(0).unwrap().as_ref())
+                .unwrap();
+            b.set_not_after(Asn1Time::from_unix(DAY).unwrap().as_ref())
+                .unwrap();
+            b.sign(&key, MessageDigest::sha256()).unwrap();
+            b.build().to_der().unwrap()
+        };
+        let mismatch = resign_ca(&ca, &other, 0, DAY).unwrap_err();
+        assert_eq!(
+            mismatch.to_string(),
+            "CA re-sign: the CA private key does not belong to the CA certificate"
+        );
+        assert_eq!(
+            strict(&ja, &mismatch.text()),
+            "CA の再署名に失敗しました: CA の秘密鍵が CA 証明書の鍵ではありません"
+        );
+    }
 
     #[test]
     fn serials_like_openssl() {

@@ -24,7 +24,8 @@ use ssh_key::certificate::{Builder, CertType};
 use ssh_key::public::{KeyData, RsaPublicKey};
 use ssh_key::{Algorithm, Certificate, HashAlg, Mpint, PublicKey, Signature};
 
-use crate::pki::sign::{Result, SignError};
+use crate::i18n::Text;
+use crate::pki::sign::{Result, SignError, SignReason, SignStep};
 
 /// The principal of the user certificate (the proxy's login on the hosts).
 pub(crate) const USER_PRINCIPAL: &str = "ovirt-vmconsole-proxy";
@@ -109,24 +110,18 @@ impl Vmconsole {
     }
 }
 
-fn err(what: &str, reason: impl ToString) -> SignError {
-    SignError {
-        what: what.to_string(),
-        reason: reason.to_string(),
-    }
-}
-
 /// An RSA key as an OpenSSH public key (what `ssh-keygen -i -m PKCS8` makes of
 /// `openssl x509 -pubkey`). Only RSA: oVirt's PKI has no other key type.
 pub(crate) fn ssh_public<T: HasPublic>(key: &PKeyRef<T>) -> Result<KeyData> {
-    let rsa = key
-        .rsa()
-        .map_err(|_| err("OpenSSH key", "not an RSA key"))?;
+    let rsa = key.rsa().map_err(|_| SignError {
+        what: SignStep::OpensshKey,
+        reason: SignReason::NotRsa,
+    })?;
     let k = RsaPublicKey::new(
         Mpint::from_positive_bytes(&rsa.e().to_vec()),
         Mpint::from_positive_bytes(&rsa.n().to_vec()),
     )
-    .map_err(|e| err("OpenSSH key", e))?;
+    .map_err(|e| SignError::quoted(SignStep::OpensshKey, e))?;
     Ok(KeyData::Rsa(k))
 }
 
@@ -134,7 +129,7 @@ pub(crate) fn ssh_public<T: HasPublic>(key: &PKeyRef<T>) -> Result<KeyData> {
 pub(crate) fn public_file(key: &KeyData) -> Result<Vec<u8>> {
     let line = PublicKey::new(key.clone(), "")
         .to_openssh()
-        .map_err(|e| err("OpenSSH public key", e))?;
+        .map_err(|e| SignError::quoted(SignStep::OpensshPublicKey, e))?;
     Ok(format!("{}\n", line.trim_end()).into_bytes())
 }
 
@@ -187,8 +182,13 @@ pub(crate) struct Request<'a> {
 /// The certificate file (`<type> <base64>[ <comment>]\n`), signed by `ca_key`.
 pub(crate) fn issue(ca_key: &PKey<Private>, req: &Request<'_>) -> Result<Vec<u8>> {
     let what = req.which.cert_rel();
-    let e = |r: ssh_key::Error| err(&what, r);
-    let time = |t: i64| u64::try_from(t).map_err(|_| err(&what, "validity before 1970"));
+    let e = |r: ssh_key::Error| SignError::quoted(SignStep::OpensshCert(what.to_string()), r);
+    let time = |t: i64| {
+        u64::try_from(t).map_err(|_| SignError {
+            what: SignStep::OpensshCert(what.to_string()),
+            reason: SignReason::BeforeEpoch,
+        })
+    };
     let mut b = Builder::new(
         req.nonce.to_vec(),
         req.subject.clone(),
@@ -237,51 +237,52 @@ pub(crate) enum ParseError {
 }
 
 /// What is wrong with `c` as oVirt's certificate of `subject` signed by `ca` (empty: it is
-/// one). Validity is not judged here (the callers' windows differ).
+/// one), each a catalogue message. Validity is not judged here (the callers' windows differ).
 pub(crate) fn problems(
     c: &Certificate,
     which: Vmconsole,
     subject: Option<&KeyData>,
     ca: &KeyData,
     fqdn: Option<&str>,
-) -> Vec<String> {
+) -> Vec<Text> {
     let mut w = Vec::new();
     let want = if which.host {
         CertType::Host
     } else {
         CertType::User
     };
+    let kind = |t: CertType| match t {
+        CertType::Host => Text::new("sshcert-kind-host"),
+        _ => Text::new("sshcert-kind-user"),
+    };
     if c.cert_type() != want {
         w.push(
-            format!(
-                "a {:?} certificate, not a {} certificate",
-                c.cert_type(),
-                which.kind()
-            )
-            .to_lowercase(),
+            Text::new("sshcert-wrong-type")
+                .arg_text("found", kind(c.cert_type()))
+                .arg_text("expected", kind(want)),
         );
     }
     if c.signature_key() != ca {
-        w.push(format!(
-            "signed by {}, not by the CA key ({})",
-            c.signature_key().fingerprint(HashAlg::Sha256),
-            ca.fingerprint(HashAlg::Sha256)
-        ));
+        w.push(
+            Text::new("sshcert-other-signer")
+                .arg("signer", c.signature_key().fingerprint(HashAlg::Sha256))
+                .arg("ca", ca.fingerprint(HashAlg::Sha256)),
+        );
     } else if c
         .validate_at(c.valid_after(), [&ca.fingerprint(HashAlg::Sha256)])
         .is_err()
     {
-        w.push("its signature does not verify with the CA key".into());
+        w.push(Text::new("sshcert-bad-signature"));
     } else if c.signature().algorithm().as_str() == "ssh-rsa" {
-        w.push("signed ssh-rsa (SHA-1; refused by OpenSSH 8.2+ and EL9)".into());
+        w.push(Text::new("sshcert-sha1"));
     }
     if let Some(s) = subject {
         if c.public_key() != s {
-            w.push(format!(
-                "certifies {}, not the entity's key ({})",
-                c.public_key().fingerprint(HashAlg::Sha256),
-                s.fingerprint(HashAlg::Sha256)
-            ));
+            w.push(
+                Text::new("sshcert-other-key")
+                    .arg("key", c.public_key().fingerprint(HashAlg::Sha256))
+                    .arg("expected", s.fingerprint(HashAlg::Sha256)),
+            );
         }
     }
     let principal = if which.host {
@@ -291,10 +292,21 @@ pub(crate) fn problems(
     };
     if let Some(p) = principal {
         if !c.valid_principals().contains(&p) {
-            w.push(format!("principals lack {p}"));
+            w.push(Text::new("sshcert-principal-missing").arg("principal", p));
         }
     }
     w
+}
+
+impl ParseError {
+    /// The error as a catalogue message (the decoder's words as they came); English: the
+    /// `Display`.
+    pub(crate) fn text(&self) -> Text {
+        match self {
+            ParseError::NotUtf8(e) => Text::new("reason-verbatim").arg("reason", e),
+            ParseError::NotOpenssh(e) => Text::new("sshcert-not-openssh").arg("error", e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -344,7 +356,7 @@ mod tests {
             // Another CA key, another FQDN: both said.
             let other = ssh_public(&key(2048)).unwrap();
             let p = problems(&c, which, Some(&subject), &other, Some("x.example.test"));
-            assert!(p[0].starts_with("signed by"), "{p:?}");
+            assert!(p[0].english().starts_with("signed by"), "{p:?}");
             assert_eq!(p.len(), if which.host { 2 } else { 1 }, "{p:?}");
         }
     }

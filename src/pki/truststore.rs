@@ -62,10 +62,10 @@ pub enum StoreError {
     },
     /// Not a well-formed key store.
     #[error("{0}")]
-    Malformed(String),
+    Malformed(Malformed),
     /// Well-formed, but with a scheme this reader does not implement.
     #[error("unsupported {0}")]
-    Unsupported(String),
+    Unsupported(Unsupported),
     /// The alias to refresh holds a private key (keytool would delete it): refused.
     #[error("alias '{0}' holds a private key entry, not a trusted certificate; not replaced")]
     KeyEntry(String),
@@ -82,16 +82,196 @@ impl StoreError {
                 .arg("what", what)
                 .arg("count", count)
                 .arg("max", MAX_ITERATIONS),
-            StoreError::Unsupported(what) => Text::new("store-unsupported").arg("what", what),
+            StoreError::Unsupported(what) => {
+                Text::new("store-unsupported").arg_text("what", what.text())
+            }
             StoreError::KeyEntry(alias) => Text::new("store-key-entry").arg("alias", alias),
-            StoreError::Malformed(_) => Text::new("reason-verbatim").arg("reason", self),
+            StoreError::Malformed(m) => m.text(),
+        }
+    }
+}
+
+/// What a well-formed key store uses that this reader or writer does not implement.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unsupported {
+    /// A JKS version other than 1 and 2.
+    #[error("JKS version {0}")]
+    JksVersion(u32),
+    /// A JKS certificate of another type than X.509.
+    #[error("certificate type {kind} in entry '{alias}'")]
+    CertificateType {
+        /// The type named.
+        kind: String,
+        /// The entry's alias.
+        alias: String,
+    },
+    /// A PBES2 key derivation other than PBKDF2 (reading).
+    #[error("PBES2 key derivation (only PBKDF2 is read)")]
+    Pbes2KdfRead,
+    /// An encryption scheme not implemented (its OID).
+    #[error("encryption scheme {0}")]
+    EncryptionScheme(String),
+    /// A safe to re-encrypt that was not encrypted.
+    #[error("plain safe encryption")]
+    PlainSafe,
+    /// A PBES2 key derivation other than PBKDF2 (writing).
+    #[error("PBES2 key derivation")]
+    Pbes2KdfWrite,
+    /// A PBES2 cipher not implemented.
+    #[error("PBES2 cipher")]
+    Pbes2Cipher,
+    /// PBES2 parameters the encoder refuses (its words).
+    #[error("PBES2: {0}")]
+    Pbes2(String),
+    /// No random bytes from the system.
+    #[error("no system randomness")]
+    NoRandomness,
+    /// A MAC digest not implemented (its name or OID).
+    #[error("MAC digest {0}")]
+    MacDigest(String),
+    /// Public-key integrity mode.
+    #[error("public-key integrity mode (authSafe not Data)")]
+    PublicKeyIntegrity,
+    /// A safe content type not implemented (its OID).
+    #[error("safe content type {0}")]
+    SafeContentType(String),
+    /// The alias names an entry that is not a certificate.
+    #[error("entry under alias '{alias}' (bag type {bag}): not a certificate")]
+    NotACertificate {
+        /// The alias.
+        alias: String,
+        /// The bag type's OID.
+        bag: String,
+    },
+    /// A PKCS#12 store without any safe to put the certificate in.
+    #[error("PKCS#12 store without any safe")]
+    NoSafe,
+}
+
+impl Unsupported {
+    /// What is unsupported as a catalogue message (names, OIDs and the encoder's words as
+    /// they came); English: the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let t = Text::new;
+        match self {
+            Unsupported::JksVersion(v) => t("store-unsupported-jks-version").arg("version", v),
+            Unsupported::CertificateType { kind, alias } => t("store-unsupported-cert-type")
+                .arg("kind", kind)
+                .arg("alias", alias),
+            Unsupported::Pbes2KdfRead => t("store-unsupported-pbes2-kdf-read"),
+            Unsupported::EncryptionScheme(oid) => {
+                t("store-unsupported-encryption-scheme").arg("oid", oid)
+            }
+            Unsupported::PlainSafe => t("store-unsupported-plain-safe"),
+            Unsupported::Pbes2KdfWrite => t("store-unsupported-pbes2-kdf"),
+            Unsupported::Pbes2Cipher => t("store-unsupported-pbes2-cipher"),
+            Unsupported::Pbes2(e) => t("store-unsupported-pbes2").arg("error", e),
+            Unsupported::NoRandomness => t("store-unsupported-no-randomness"),
+            Unsupported::MacDigest(d) => t("store-unsupported-mac-digest").arg("digest", d),
+            Unsupported::PublicKeyIntegrity => t("store-unsupported-public-key-integrity"),
+            Unsupported::SafeContentType(oid) => {
+                t("store-unsupported-safe-content-type").arg("oid", oid)
+            }
+            Unsupported::NotACertificate { alias, bag } => t("store-unsupported-not-a-cert")
+                .arg("alias", alias)
+                .arg("bag", bag),
+            Unsupported::NoSafe => t("store-unsupported-no-safe"),
+        }
+    }
+}
+
+/// What is malformed in a key store, with the decoder's words where one spoke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Malformed {
+    /// The PKCS#12 DER does not decode (the `der` crate's words).
+    #[error("PKCS#12 DER: {0}")]
+    Der(String),
+    /// The certificate to put in the store does not parse (the X.509 parser's words).
+    #[error("certificate to import: {0}")]
+    ImportCertificate(String),
+    /// A JKS field runs past the end of the data.
+    #[error("truncated JKS data")]
+    TruncatedJks,
+    /// An alias longer than JKS can hold (65,535 bytes of modified UTF-8).
+    #[error("alias too long")]
+    AliasTooLong,
+    /// Fewer bytes than a JKS header and digest.
+    #[error("too short for a JKS key store")]
+    TooShortForJks,
+    /// No JKS magic number.
+    #[error("not a JKS key store (no FEEDFEED magic)")]
+    NotJks,
+    /// A JKS entry of a kind Java does not write.
+    #[error("unknown JKS entry tag {0}")]
+    UnknownJksTag(u32),
+    /// Bytes after the last JKS entry.
+    #[error("trailing data after the JKS entries")]
+    TrailingJks,
+    /// A certificate larger than JKS can hold.
+    #[error("certificate too large")]
+    CertificateTooLarge,
+    /// An encryption algorithm without its parameters.
+    #[error("encryption without parameters")]
+    EncryptionWithoutParameters,
+    /// An IV of the wrong size.
+    #[error("IV")]
+    Iv,
+    /// A PBES2 salt the encoder refuses (its words).
+    #[error("PBES2 salt: {0}")]
+    Pbes2Salt(String),
+    /// A PBE key or IV of the wrong length.
+    #[error("PBE key or IV length")]
+    PbeKeyOrIvLength,
+    /// A MAC key the HMAC refuses.
+    #[error("MAC key")]
+    MacKey,
+    /// A SafeBag without its value.
+    #[error("SafeBag without a value")]
+    SafeBagWithoutValue,
+    /// A bag attribute without values.
+    #[error("bag attribute without values")]
+    BagAttributeWithoutValues,
+    /// A certBag whose value is not one certificate.
+    #[error("certBag value")]
+    CertBagValue,
+    /// An encrypted safe without its encrypted data.
+    #[error("encrypted safe without data")]
+    EncryptedSafeWithoutData,
+}
+
+impl Malformed {
+    /// What is malformed as a catalogue message: rhv-pki's words in the reader's language,
+    /// the decoder's as they came. English: the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        let t = Text::new;
+        match self {
+            Malformed::Der(e) => t("store-malformed-der").arg("error", e),
+            Malformed::ImportCertificate(e) => t("store-malformed-import").arg("error", e),
+            Malformed::TruncatedJks => t("store-malformed-truncated-jks"),
+            Malformed::AliasTooLong => t("store-malformed-alias-too-long"),
+            Malformed::TooShortForJks => t("store-malformed-too-short-jks"),
+            Malformed::NotJks => t("store-malformed-not-jks"),
+            Malformed::UnknownJksTag(tag) => t("store-malformed-jks-tag").arg("tag", tag),
+            Malformed::TrailingJks => t("store-malformed-trailing-jks"),
+            Malformed::CertificateTooLarge => t("store-malformed-cert-too-large"),
+            Malformed::EncryptionWithoutParameters => t("store-malformed-no-parameters"),
+            Malformed::Iv => t("store-malformed-iv"),
+            Malformed::Pbes2Salt(e) => t("store-malformed-pbes2-salt").arg("error", e),
+            Malformed::PbeKeyOrIvLength => t("store-malformed-pbe-length"),
+            Malformed::MacKey => t("store-malformed-mac-key"),
+            Malformed::SafeBagWithoutValue => t("store-malformed-safebag"),
+            Malformed::BagAttributeWithoutValues => t("store-malformed-bag-attribute"),
+            Malformed::CertBagValue => t("store-malformed-certbag"),
+            Malformed::EncryptedSafeWithoutData => t("store-malformed-encrypted-safe"),
         }
     }
 }
 
 impl From<der::Error> for StoreError {
     fn from(e: der::Error) -> Self {
-        StoreError::Malformed(format!("PKCS#12 DER: {e}"))
+        StoreError::Malformed(Malformed::Der(e.to_string()))
     }
 }
 
@@ -150,7 +330,7 @@ pub(crate) fn set_trusted_certificate(
 ) -> Result<Vec<u8>> {
     // Never store something the JVM cannot parse as a certificate.
     x509_parser::parse_x509_certificate(cert)
-        .map_err(|e| StoreError::Malformed(format!("certificate to import: {e}")))?;
+        .map_err(|e| StoreError::Malformed(Malformed::ImportCertificate(e.to_string())))?;
     match Kind::of(data) {
         Kind::Jks => Jks::parse(data, password)?.with_trusted(alias, cert, now, password),
         Kind::Pkcs12 => P12::parse(data, password)?.with_trusted(alias, cert, password),
@@ -209,7 +389,7 @@ struct Cursor<'a>(&'a [u8], usize);
 impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self.1.checked_add(n).filter(|e| *e <= self.0.len());
-        let end = end.ok_or_else(|| StoreError::Malformed("truncated JKS data".into()))?;
+        let end = end.ok_or(StoreError::Malformed(Malformed::TruncatedJks))?;
         let s = &self.0[self.1..end];
         self.1 = end;
         Ok(s)
@@ -256,7 +436,7 @@ fn java_utf(s: &str) -> Result<Vec<u8>> {
             }
         }
     }
-    let n = u16::try_from(b.len()).map_err(|_| StoreError::Malformed("alias too long".into()))?;
+    let n = u16::try_from(b.len()).map_err(|_| StoreError::Malformed(Malformed::AliasTooLong))?;
     let mut out = n.to_be_bytes().to_vec();
     out.extend_from_slice(&b);
     Ok(out)
@@ -265,20 +445,16 @@ fn java_utf(s: &str) -> Result<Vec<u8>> {
 impl<'a> Jks<'a> {
     fn parse(data: &'a [u8], password: &str) -> Result<Self> {
         if data.len() < 32 {
-            return Err(StoreError::Malformed(
-                "too short for a JKS key store".into(),
-            ));
+            return Err(StoreError::Malformed(Malformed::TooShortForJks));
         }
         let (body, digest) = data.split_at(data.len() - 20);
         let mut r = Cursor(body, 0);
         if r.u32()?.to_be_bytes() != JKS_MAGIC {
-            return Err(StoreError::Malformed(
-                "not a JKS key store (no FEEDFEED magic)".into(),
-            ));
+            return Err(StoreError::Malformed(Malformed::NotJks));
         }
         let version = r.u32()?;
         if version != 1 && version != 2 {
-            return Err(StoreError::Unsupported(format!("JKS version {version}")));
+            return Err(StoreError::Unsupported(Unsupported::JksVersion(version)));
         }
         let count = r.u32()?;
         let mut entries = Vec::new();
@@ -292,9 +468,10 @@ impl<'a> Jks<'a> {
                 if version == 2 {
                     let t = r.utf()?;
                     if t != "X.509" {
-                        return Err(StoreError::Unsupported(format!(
-                            "certificate type {t} in entry '{alias}'"
-                        )));
+                        return Err(StoreError::Unsupported(Unsupported::CertificateType {
+                            kind: t,
+                            alias: alias.clone(),
+                        }));
                     }
                 }
                 let n = r.u32()? as usize;
@@ -309,7 +486,7 @@ impl<'a> Jks<'a> {
                     }
                 }
                 JKS_TRUSTED => certs.push(cert(&mut r)?),
-                t => return Err(StoreError::Malformed(format!("unknown JKS entry tag {t}"))),
+                t => return Err(StoreError::Malformed(Malformed::UnknownJksTag(t))),
             }
             entries.push(JksEntry {
                 raw: &body[start..r.1],
@@ -319,9 +496,7 @@ impl<'a> Jks<'a> {
             });
         }
         if r.1 != body.len() {
-            return Err(StoreError::Malformed(
-                "trailing data after the JKS entries".into(),
-            ));
+            return Err(StoreError::Malformed(Malformed::TrailingJks));
         }
         if jks_digest(password, body) != digest {
             return Err(StoreError::Integrity);
@@ -350,7 +525,7 @@ impl<'a> Jks<'a> {
             new.extend_from_slice(&java_utf("X.509")?);
         }
         let n = u32::try_from(cert.len())
-            .map_err(|_| StoreError::Malformed("certificate too large".into()))?;
+            .map_err(|_| StoreError::Malformed(Malformed::CertificateTooLarge))?;
         new.extend_from_slice(&n.to_be_bytes());
         new.extend_from_slice(cert);
 
@@ -458,7 +633,9 @@ impl Protection {
         let params = alg
             .parameters
             .as_ref()
-            .ok_or_else(|| StoreError::Malformed("encryption without parameters".into()))?
+            .ok_or(StoreError::Malformed(
+                Malformed::EncryptionWithoutParameters,
+            ))?
             .to_der()?;
         if alg.oid == OID_PBES2 {
             let p = pkcs5::pbes2::Parameters::from_der(&params)?;
@@ -471,11 +648,7 @@ impl Protection {
                         });
                     }
                 }
-                _ => {
-                    return Err(StoreError::Unsupported(
-                        "PBES2 key derivation (only PBKDF2 is read)".into(),
-                    ))
-                }
+                _ => return Err(StoreError::Unsupported(Unsupported::Pbes2KdfRead)),
             }
             return Ok(Protection::Pbes2(p));
         }
@@ -499,9 +672,8 @@ impl Protection {
                 iterations,
             });
         }
-        Err(StoreError::Unsupported(format!(
-            "encryption scheme {}",
-            alg.oid
+        Err(StoreError::Unsupported(Unsupported::EncryptionScheme(
+            alg.oid.to_string(),
         )))
     }
 
@@ -523,33 +695,34 @@ impl Protection {
     /// algorithm identifier to store beside it.
     fn encrypt(&self, data: &[u8], password: &str) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
         match self {
-            Protection::None => Err(StoreError::Unsupported("plain safe encryption".into())),
+            Protection::None => Err(StoreError::Unsupported(Unsupported::PlainSafe)),
             Protection::Pbes2(p) => {
                 use pkcs5::pbes2::{EncryptionScheme as E, Kdf, Pbkdf2Params};
                 let Kdf::Pbkdf2(k) = &p.kdf else {
-                    return Err(StoreError::Unsupported("PBES2 key derivation".into()));
+                    return Err(StoreError::Unsupported(Unsupported::Pbes2KdfWrite));
                 };
                 let salt = random(k.salt.as_ref().len())?;
                 let iv: [u8; 16] = random(16)?
                     .try_into()
-                    .map_err(|_| StoreError::Malformed("IV".into()))?;
+                    .map_err(|_| StoreError::Malformed(Malformed::Iv))?;
                 let encryption = match p.encryption {
                     E::Aes128Cbc { .. } => E::Aes128Cbc { iv },
                     E::Aes192Cbc { .. } => E::Aes192Cbc { iv },
                     E::Aes256Cbc { .. } => E::Aes256Cbc { iv },
-                    _ => return Err(StoreError::Unsupported("PBES2 cipher".into())),
+                    _ => return Err(StoreError::Unsupported(Unsupported::Pbes2Cipher)),
                 };
                 let fresh = pkcs5::pbes2::Parameters {
                     kdf: Kdf::Pbkdf2(Pbkdf2Params {
-                        salt: pkcs5::pbes2::Salt::new(&salt)
-                            .map_err(|e| StoreError::Malformed(format!("PBES2 salt: {e}")))?,
+                        salt: pkcs5::pbes2::Salt::new(&salt).map_err(|e| {
+                            StoreError::Malformed(Malformed::Pbes2Salt(e.to_string()))
+                        })?,
                         ..*k
                     }),
                     encryption,
                 };
                 let ct = fresh
                     .encrypt(password.as_bytes(), data)
-                    .map_err(|e| StoreError::Unsupported(format!("PBES2: {e}")))?;
+                    .map_err(|e| StoreError::Unsupported(Unsupported::Pbes2(e.to_string())))?;
                 let alg = AlgorithmIdentifierOwned {
                     oid: OID_PBES2,
                     parameters: Some(Any::from_der(&fresh.to_der()?)?),
@@ -580,7 +753,7 @@ impl Protection {
 fn random(n: usize) -> Result<Vec<u8>> {
     let mut b = vec![0u8; n];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut b)
-        .map_err(|_| StoreError::Unsupported("no system randomness".into()))?;
+        .map_err(|_| StoreError::Unsupported(Unsupported::NoRandomness))?;
     Ok(b)
 }
 
@@ -599,7 +772,7 @@ fn pbe(
         data: &[u8],
         encrypt: bool,
     ) -> Result<Vec<u8>> {
-        let bad = |_| StoreError::Malformed("PBE key or IV length".into());
+        let bad = |_| StoreError::Malformed(Malformed::PbeKeyOrIvLength);
         if encrypt {
             let c = cbc::Encryptor::<C>::new_from_slices(key, iv).map_err(bad)?;
             Ok(c.encrypt_padded_vec::<Pkcs7>(data))
@@ -642,7 +815,7 @@ fn mac(
             let n = <$d as sha2::digest::OutputSizeUser>::output_size();
             let key = kdf::derive_key_utf8::<$d>(password, salt, Pkcs12KeyType::Mac, it, n)?;
             let mut m = <hmac::Hmac<$d> as hmac::KeyInit>::new_from_slice(&key)
-                .map_err(|_| StoreError::Malformed("MAC key".into()))?;
+                .map_err(|_| StoreError::Malformed(Malformed::MacKey))?;
             m.update(data);
             Ok(m.finalize().into_bytes().to_vec())
         }};
@@ -653,7 +826,9 @@ fn mac(
         d if d == OID_SHA256 => hmac_with!(sha2::Sha256),
         d if d == OID_SHA384 => hmac_with!(sha2::Sha384),
         d if d == OID_SHA512 => hmac_with!(sha2::Sha512),
-        d => Err(StoreError::Unsupported(format!("MAC digest {d}"))),
+        d => Err(StoreError::Unsupported(Unsupported::MacDigest(
+            d.to_string(),
+        ))),
     }
 }
 
@@ -670,7 +845,7 @@ impl Bag {
     fn parse(raw: &[u8]) -> Result<Self> {
         let parts = items(raw, Tag::Sequence)?;
         let (Some(id), Some(value)) = (parts.first(), parts.get(1)) else {
-            return Err(StoreError::Malformed("SafeBag without a value".into()));
+            return Err(StoreError::Malformed(Malformed::SafeBagWithoutValue));
         };
         let id = ObjectIdentifier::from_der(id)?;
         let (mut friendly, mut has_key_id, mut java_trusted) = (None, false, false);
@@ -678,7 +853,7 @@ impl Bag {
             for a in items(attrs, Tag::Set)? {
                 let kv = items(a, Tag::Sequence)?;
                 let (Some(k), Some(vs)) = (kv.first(), kv.get(1)) else {
-                    return Err(StoreError::Malformed("bag attribute without values".into()));
+                    return Err(StoreError::Malformed(Malformed::BagAttributeWithoutValues));
                 };
                 match ObjectIdentifier::from_der(k)? {
                     o if o == OID_FRIENDLY_NAME => {
@@ -701,7 +876,7 @@ impl Bag {
                 },
             )?;
             let [inner] = inner.as_slice() else {
-                return Err(StoreError::Malformed("certBag value".into()));
+                return Err(StoreError::Malformed(Malformed::CertBagValue));
             };
             let cb = CertBag::from_der(inner)?;
             (cb.cert_id == OID_X509_CERT).then(|| cb.cert_value.as_bytes().to_vec())
@@ -799,9 +974,7 @@ impl P12 {
     fn parse(data: &[u8], password: &str) -> Result<Self> {
         let pfx = Pfx::from_der(data)?;
         if pfx.auth_safe.content_type != OID_DATA {
-            return Err(StoreError::Unsupported(
-                "public-key integrity mode (authSafe not Data)".into(),
-            ));
+            return Err(StoreError::Unsupported(Unsupported::PublicKeyIntegrity));
         }
         let auth = OctetString::from_der(&pfx.auth_safe.content.to_der()?)?;
         let auth = auth.as_bytes();
@@ -833,9 +1006,8 @@ impl P12 {
                     .unwrap_or_default();
                 pending.push((raw, p, Some(ed), ct));
             } else {
-                return Err(StoreError::Unsupported(format!(
-                    "safe content type {}",
-                    ci.content_type
+                return Err(StoreError::Unsupported(Unsupported::SafeContentType(
+                    ci.content_type.to_string(),
                 )));
             }
         }
@@ -921,10 +1093,10 @@ impl P12 {
                 return Err(StoreError::KeyEntry(b.friendly.clone().unwrap_or_default()));
             }
             if named(b) && b.cert.is_none() {
-                return Err(StoreError::Unsupported(format!(
-                    "entry under alias '{alias}' (bag type {}): not a certificate",
-                    b.id
-                )));
+                return Err(StoreError::Unsupported(Unsupported::NotACertificate {
+                    alias: alias.to_string(),
+                    bag: b.id.to_string(),
+                }));
             }
         }
         // The safe to change: the one holding the alias, else the first one holding
@@ -938,7 +1110,7 @@ impl P12 {
                     .iter()
                     .position(|s| s.bags.iter().any(|b| b.cert.is_some()))
             })
-            .ok_or_else(|| StoreError::Unsupported("PKCS#12 store without any safe".into()))?;
+            .ok_or(StoreError::Unsupported(Unsupported::NoSafe))?;
         let s = &self.safes[target];
         let mut bags: Vec<Vec<u8>> = Vec::new();
         let mut replaced = false;
@@ -980,7 +1152,7 @@ impl P12 {
                 }
                 .to_der()?
             }
-            (_, None) => return Err(StoreError::Malformed("encrypted safe without data".into())),
+            (_, None) => return Err(StoreError::Malformed(Malformed::EncryptedSafeWithoutData)),
         };
         let safes: Vec<&[u8]> = self
             .safes
@@ -1039,6 +1211,155 @@ mod tests {
 
     fn aliases(e: &[Entry]) -> Vec<(&str, bool)> {
         e.iter().map(|e| (e.alias.as_str(), e.trusted)).collect()
+    }
+
+    #[test]
+    fn malformed_stores_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        // Real failures: a PKCS#12 that is no DER, JKS cut short, an unknown entry tag, a
+        // certificate to import that does not parse.
+        let der = read(b"\x30\x84garbage", "x").unwrap_err();
+        let StoreError::Malformed(Malformed::Der(der_words)) = der.clone() else {
+            panic!("{der:?}");
+        };
+        let mut jks = JKS_MAGIC.to_vec();
+        jks.extend(2u32.to_be_bytes());
+        jks.extend(1u32.to_be_bytes());
+        jks.extend(7u32.to_be_bytes());
+        jks.extend([0, 1, b'a']);
+        jks.extend([0u8; 8]);
+        jks.extend([0u8; 20]);
+        assert_eq!(
+            read(&jks, "x").unwrap_err(),
+            StoreError::Malformed(Malformed::UnknownJksTag(7))
+        );
+        assert_eq!(
+            read(&jks[..40], "x").unwrap_err(),
+            StoreError::Malformed(Malformed::TruncatedJks)
+        );
+        assert_eq!(
+            read(&JKS_MAGIC, "x").unwrap_err(),
+            StoreError::Malformed(Malformed::TooShortForJks)
+        );
+        let import =
+            set_trusted_certificate(&jks, "x", "cacert", b"not a certificate", 0).unwrap_err();
+        let StoreError::Malformed(Malformed::ImportCertificate(x509_words)) = import.clone() else {
+            panic!("{import:?}");
+        };
+        let all = [
+            (Malformed::Der(der_words.clone()), "PKCS#12 DER: "),
+            (
+                Malformed::ImportCertificate(x509_words.clone()),
+                "certificate to import: ",
+            ),
+            (Malformed::TruncatedJks, "truncated JKS data"),
+            (Malformed::AliasTooLong, "alias too long"),
+            (Malformed::TooShortForJks, "too short for a JKS key store"),
+            (Malformed::NotJks, "not a JKS key store (no FEEDFEED magic)"),
+            (Malformed::UnknownJksTag(7), "unknown JKS entry tag 7"),
+            (
+                Malformed::TrailingJks,
+                "trailing data after the JKS entries",
+            ),
+            (Malformed::CertificateTooLarge, "certificate too large"),
+            (
+                Malformed::EncryptionWithoutParameters,
+                "encryption without parameters",
+            ),
+            (Malformed::Iv, "IV"),
+            (
+                Malformed::Pbes2Salt("salt too short".into()),
+                "PBES2 salt: ",
+            ),
+            (Malformed::PbeKeyOrIvLength, "PBE key or IV length"),
+            (Malformed::MacKey, "MAC key"),
+            (Malformed::SafeBagWithoutValue, "SafeBag without a value"),
+            (
+                Malformed::BagAttributeWithoutValues,
+                "bag attribute without values",
+            ),
+            (Malformed::CertBagValue, "certBag value"),
+            (
+                Malformed::EncryptedSafeWithoutData,
+                "encrypted safe without data",
+            ),
+        ];
+        for (m, english) in all {
+            let e = StoreError::Malformed(m.clone());
+            // The English of before, byte for byte.
+            assert!(e.to_string().starts_with(english), "{e}");
+            assert_eq!(strict(&en, &e.text()), e.to_string(), "{e:?}");
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{e:?}: {j}");
+            // The decoder's words and the numbers stay as they came.
+            match &m {
+                Malformed::Der(w) | Malformed::ImportCertificate(w) | Malformed::Pbes2Salt(w) => {
+                    assert!(j.contains(w.as_str()), "{j}")
+                }
+                Malformed::UnknownJksTag(t) => assert!(j.contains(&t.to_string()), "{j}"),
+                // A lone acronym (IV) may stay; no English phrase of ours does.
+                _ => assert!(!english.contains(' ') || !j.contains(english), "{j}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unsupported_stores_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        // A real one: JKS version 3.
+        let mut jks = JKS_MAGIC.to_vec();
+        jks.extend(3u32.to_be_bytes());
+        jks.extend([0u8; 28]);
+        assert_eq!(
+            read(&jks, "x").unwrap_err(),
+            StoreError::Unsupported(Unsupported::JksVersion(3))
+        );
+        let all: Vec<(Unsupported, Vec<&str>)> = vec![
+            (Unsupported::JksVersion(3), vec!["JKS", "3"]),
+            (
+                Unsupported::CertificateType {
+                    kind: "PGP".into(),
+                    alias: "cacert".into(),
+                },
+                vec!["PGP", "'cacert'"],
+            ),
+            (Unsupported::Pbes2KdfRead, vec!["PBES2", "PBKDF2"]),
+            (Unsupported::EncryptionScheme("1.2.3".into()), vec!["1.2.3"]),
+            (Unsupported::PlainSafe, vec![]),
+            (Unsupported::Pbes2KdfWrite, vec!["PBES2"]),
+            (Unsupported::Pbes2Cipher, vec!["PBES2"]),
+            (Unsupported::Pbes2("bad salt".into()), vec!["bad salt"]),
+            (Unsupported::NoRandomness, vec![]),
+            (Unsupported::MacDigest("md5".into()), vec!["MAC", "md5"]),
+            (Unsupported::PublicKeyIntegrity, vec!["authSafe", "Data"]),
+            (
+                Unsupported::SafeContentType("1.2.840".into()),
+                vec!["1.2.840"],
+            ),
+            (
+                Unsupported::NotACertificate {
+                    alias: "cacert".into(),
+                    bag: "1.2.840.113549.1.12.10.1.2".into(),
+                },
+                vec!["'cacert'", "1.2.840.113549.1.12.10.1.2"],
+            ),
+            (Unsupported::NoSafe, vec!["PKCS#12"]),
+        ];
+        for (u, evidence) in all {
+            let e = StoreError::Unsupported(u.clone());
+            assert!(e.to_string().starts_with("unsupported "), "{e}");
+            assert_eq!(strict(&en, &e.text()), e.to_string(), "{e:?}");
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{e:?}: {j}");
+            for kept in evidence {
+                assert!(j.contains(kept), "{kept} lost: {j}");
+            }
+            assert!(!j.contains(&u.to_string()), "{j}");
+        }
     }
 
     #[test]
