@@ -757,11 +757,14 @@ fn render_recover_result(r: &recover::RecoverResult, undo: &str) -> String {
                 s.push_str(&format!("  {}\n", t("recover-then-confirm")));
             }
         } else {
+            let error = h
+                .error_text()
+                .map_or_else(|| "?".to_string(), |e| super::lang::with(|m| e.render(m)));
             s.push_str(&tf(
                 "recover-host-failed",
                 &[
                     ("host", h.host.as_str().into()),
-                    ("error", h.error.as_deref().unwrap_or("?").into()),
+                    ("error", error.as_str().into()),
                 ],
             ));
             s.push('\n');

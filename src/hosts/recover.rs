@@ -157,8 +157,44 @@ pub enum InstallError {
         /// Seconds waited.
         secs: u64,
         /// What the last probe saw.
-        last: String,
+        last: Text,
     },
+}
+
+impl InstallError {
+    /// The error as a catalogue message: rhv-pki's words in the reader's language, the
+    /// remote side's, OpenSSL's and the parser's as they came. English: the `Display`.
+    pub fn text(&self) -> Text {
+        match self {
+            InstallError::QemuCaVanished => Text::new("hostsf-install-qemu-ca-vanished"),
+            InstallError::NothingToInstall { path } => {
+                Text::new("hostsf-install-nothing").arg("path", path)
+            }
+            InstallError::Backups(e) => {
+                Text::new("hostsf-install-backups").arg_text("error", e.text())
+            }
+            InstallError::Install { path, source } => Text::new("hostsf-install-file")
+                .arg("path", path)
+                .arg_text("error", source.text()),
+            InstallError::Replace { path, brief, .. } => Text::new("hostsf-install-file")
+                .arg("path", path)
+                .arg_text("error", Text::new("reason-verbatim").arg("reason", brief)),
+            InstallError::Restart { service, source } => Text::new("hostsf-install-restart")
+                .arg("service", service)
+                .arg_text("error", source.text()),
+            InstallError::CaPem { source } => {
+                Text::new("hostsf-install-ca-pem").arg("error", source)
+            }
+            InstallError::NotServed {
+                endpoint,
+                secs,
+                last,
+            } => Text::new("hostsf-install-not-served")
+                .arg("endpoint", endpoint)
+                .arg("secs", secs)
+                .arg_text("last", last.clone()),
+        }
+    }
 }
 
 /// Why a due host cannot be planned (it is listed as skipped with this text).
@@ -187,6 +223,43 @@ pub(crate) enum CsrError {
     SelfSignature { key: String },
     #[error("{key} changed on the host since the plan was made; nothing was changed, run again")]
     KeyChanged { key: String },
+}
+
+impl HostRefusal {
+    /// The refusal as a catalogue message (OpenSSL's words quoted); English: the `Display`.
+    pub(crate) fn text(&self) -> Text {
+        match self {
+            HostRefusal::KeyMissing { path } => {
+                Text::new("hostsf-refusal-key-missing").arg("path", path)
+            }
+            HostRefusal::KeyUnusable { path, reason } => Text::new("hostsf-refusal-key-unusable")
+                .arg("path", path)
+                .arg("reason", reason),
+        }
+    }
+}
+
+impl CsrError {
+    /// The error as a catalogue message (the remote side's and OpenSSL's words quoted);
+    /// English: the `Display`.
+    pub(crate) fn text(&self) -> Text {
+        match self {
+            CsrError::Connect(e) => e.text(),
+            CsrError::Run { key, source } => Text::new("hostsf-csr-from")
+                .arg("key", key)
+                .arg_text("error", source.text()),
+            CsrError::Parse { key, reason } => Text::new("hostsf-csr-from")
+                .arg("key", key)
+                .arg_text("error", Text::new("reason-verbatim").arg("reason", reason)),
+            CsrError::PublicKey { reason, .. } => {
+                Text::new("reason-verbatim").arg("reason", reason)
+            }
+            CsrError::SelfSignature { key } => {
+                Text::new("hostsf-csr-self-signature").arg("key", key)
+            }
+            CsrError::KeyChanged { key } => Text::new("hostsf-csr-key-changed").arg("key", key),
+        }
+    }
 }
 
 /// One certificate to issue for a host.
@@ -428,7 +501,7 @@ pub fn plan(
             }),
             Err(refusal) => p.skipped.push(Skip {
                 host: h.name.clone(),
-                reason: refusal.to_string().into(),
+                reason: Reason::said(refusal.text()),
             }),
         }
     }
@@ -815,6 +888,27 @@ pub struct HostResult {
     pub served_serial: Option<String>,
     /// What failed on this host, if anything.
     pub error: Option<String>,
+    /// [`error`](HostResult::error) as a catalogue message, for the admin's language (JSON
+    /// keeps the English).
+    #[serde(skip)]
+    pub error_text: Option<Text>,
+}
+
+impl HostResult {
+    /// Records what failed on this host: the English for JSON, the message for the screen.
+    fn fail(&mut self, t: Text) {
+        self.error = Some(t.english());
+        self.error_text = Some(t);
+    }
+
+    /// What failed, in the reader's language when the message is known.
+    pub fn error_text(&self) -> Option<Text> {
+        self.error_text.clone().or_else(|| {
+            self.error
+                .as_ref()
+                .map(|e| Text::new("reason-verbatim").arg("reason", e))
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1326,18 +1420,18 @@ fn install_host(
                             return Ok::<_, std::convert::Infallible>(ControlFlow::Break(()));
                         }
                         if o.serial != vdsm.new_serial {
-                            format!(
-                                "vdsm still serves serial {} (expected {})",
-                                o.serial, vdsm.new_serial
-                            )
+                            Text::new("hostsf-vdsm-old-serial")
+                                .arg("serial", &o.serial)
+                                .arg("expected", &vdsm.new_serial)
                         } else {
-                            "vdsm serves the new serial with another key".into()
+                            Text::new("hostsf-vdsm-other-key")
                         }
                     }
-                    Err(e) => format!("vdsm's certificate is not accepted: {e}"),
+                    Err(e) => Text::new("hostsf-vdsm-not-accepted")
+                        .arg_text("error", Text::new("reason-verbatim").arg("reason", e)),
                 }
             }
-            Err(e) => e.to_string(),
+            Err(e) => e.text(),
         };
         Ok(ControlFlow::Continue(last))
     });
@@ -1393,7 +1487,8 @@ pub fn execute(
     for (i, r) in csrs.into_iter().enumerate() {
         match r {
             Ok(reqs) => todo.push((i, reqs)),
-            Err(e) => results[i].error = Some(format!("{e}; nothing was changed on this host")),
+            Err(e) => results[i]
+                .fail(Text::new("hostsf-csr-failed-unchanged").arg_text("error", e.text())),
         }
     }
     let mut manager = ManagerResult::default();
@@ -1408,9 +1503,8 @@ pub fn execute(
         Ok(v) => v,
         Err(e) => {
             for (i, _) in &todo {
-                results[*i].error = Some(format!(
-                    "Manager PKI write failed ({e}); it was rolled back and nothing was installed on this host"
-                ));
+                results[*i]
+                    .fail(Text::new("hostsf-manager-write-failed").arg_text("error", e.text()));
             }
             return Ok(RecoverResult {
                 manager,
@@ -1435,7 +1529,7 @@ pub fn execute(
         let t = match &conns[*i] {
             Ok(t) => t,
             Err(e) => {
-                res.error = Some(e.to_string());
+                res.fail(e.text());
                 return (*i, res);
             }
         };
@@ -1450,7 +1544,7 @@ pub fn execute(
             &mut res,
         ) {
             Ok(()) => res.ok = true,
-            Err(e) => res.error = Some(e.to_string()),
+            Err(e) => res.fail(e.text()),
         }
         (*i, res)
     });
@@ -1964,5 +2058,200 @@ mod tests {
                 "{j}"
             );
         }
+    }
+
+    /// Every rhv-pki-own failure of a host (install, CSR, refusal): English is the `Display`
+    /// byte for byte; Japanese is Japanese and keeps the evidence (paths, services, the remote
+    /// side's and OpenSSL's words).
+    #[test]
+    fn host_failures_are_catalogue_messages() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let remote = || RemoteError::Failed {
+            target: "root@h1".into(),
+            command: "systemctl restart vdsmd".into(),
+            status: "1".into(),
+            brief: "Job for vdsmd.service failed".into(),
+        };
+        let ossl = openssl::pkey::PKey::public_key_from_der(b"junk").unwrap_err();
+        let mut cases: Vec<(Text, String, Vec<&str>)> = Vec::new();
+        let install = [
+            (InstallError::QemuCaVanished, vec!["qemu-ca.pem"]),
+            (
+                InstallError::NothingToInstall {
+                    path: "/etc/pki/vdsm/certs/vdsmcert.pem".into(),
+                },
+                vec!["/etc/pki/vdsm/certs/vdsmcert.pem"],
+            ),
+            (
+                InstallError::Backups(remote()),
+                vec!["root@h1", "Job for vdsmd.service failed"],
+            ),
+            (
+                InstallError::Install {
+                    path: "/etc/pki/vdsm/certs/vdsmcert.pem".into(),
+                    source: remote(),
+                },
+                vec![
+                    "/etc/pki/vdsm/certs/vdsmcert.pem",
+                    "Job for vdsmd.service failed",
+                ],
+            ),
+            (
+                InstallError::Replace {
+                    path: "/etc/pki/vdsm/certs/cacert.pem".into(),
+                    status: Some(2),
+                    brief: "exit 2: mv: cannot move".into(),
+                },
+                vec!["/etc/pki/vdsm/certs/cacert.pem", "exit 2: mv: cannot move"],
+            ),
+            (
+                InstallError::Restart {
+                    service: "vdsmd".into(),
+                    source: remote(),
+                },
+                vec!["vdsmd", "Job for vdsmd.service failed"],
+            ),
+            (
+                InstallError::CaPem {
+                    source: crate::pki::verify::IssuerError::PublicKey(ossl.clone()),
+                },
+                vec!["ca.pem"],
+            ),
+            (
+                InstallError::NotServed {
+                    endpoint: "h1:54321".into(),
+                    secs: 60,
+                    last: Text::new("hostsf-vdsm-old-serial")
+                        .arg("serial", "1001")
+                        .arg("expected", "1010"),
+                },
+                vec!["h1:54321", "60", "1001", "1010"],
+            ),
+            (
+                InstallError::NotServed {
+                    endpoint: "h1:54321".into(),
+                    secs: 60,
+                    last: Text::new("hostsf-vdsm-other-key"),
+                },
+                vec!["h1:54321"],
+            ),
+            (
+                InstallError::NotServed {
+                    endpoint: "h1:54321".into(),
+                    secs: 60,
+                    last: Text::new("hostsf-vdsm-not-accepted").arg_text(
+                        "error",
+                        Text::new("reason-verbatim").arg("reason", "bad sig"),
+                    ),
+                },
+                vec!["h1:54321", "bad sig"],
+            ),
+        ];
+        for (e, ev) in install {
+            cases.push((e.text(), e.to_string(), ev));
+        }
+        let refusals = [
+            (
+                HostRefusal::KeyMissing {
+                    path: CertSpec::VDSM.key,
+                },
+                vec![CertSpec::VDSM.key],
+            ),
+            (
+                HostRefusal::KeyUnusable {
+                    path: CertSpec::VDSM.key,
+                    reason: "unsupported".into(),
+                },
+                vec![CertSpec::VDSM.key, "unsupported"],
+            ),
+        ];
+        for (e, ev) in refusals {
+            cases.push((e.text(), e.to_string(), ev));
+        }
+        let key = || "/etc/pki/vdsm/keys/vdsmkey.pem".to_string();
+        let csrs = [
+            (
+                CsrError::Run {
+                    key: key(),
+                    source: remote(),
+                },
+                vec![
+                    "/etc/pki/vdsm/keys/vdsmkey.pem",
+                    "Job for vdsmd.service failed",
+                ],
+            ),
+            (
+                CsrError::Parse {
+                    key: key(),
+                    reason: "no start line".into(),
+                },
+                vec!["/etc/pki/vdsm/keys/vdsmkey.pem", "no start line"],
+            ),
+            (
+                CsrError::SelfSignature { key: key() },
+                vec!["/etc/pki/vdsm/keys/vdsmkey.pem"],
+            ),
+            (
+                CsrError::KeyChanged { key: key() },
+                vec!["/etc/pki/vdsm/keys/vdsmkey.pem"],
+            ),
+        ];
+        for (e, ev) in csrs {
+            let wrapped = Text::new("hostsf-csr-failed-unchanged").arg_text("error", e.text());
+            cases.push((
+                wrapped,
+                format!("{e}; nothing was changed on this host"),
+                ev.clone(),
+            ));
+            cases.push((e.text(), e.to_string(), ev));
+        }
+        // Quoted as they came: the remote side's and OpenSSL's words.
+        for (e, english) in [
+            (CsrError::Connect(remote()), remote().to_string()),
+            (
+                CsrError::PublicKey {
+                    key: key(),
+                    reason: "unsupported".into(),
+                },
+                "unsupported".to_string(),
+            ),
+        ] {
+            assert_eq!(e.text().english(), english);
+            assert_eq!(e.to_string(), english);
+        }
+        for (t, english, evidence) in cases {
+            assert_eq!(strict(&en, &t), english);
+            assert_eq!(t.english(), english);
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{j}");
+            for v in evidence {
+                assert!(j.contains(v), "{v} not in {j}");
+            }
+        }
+    }
+
+    /// The binary renders a failed host from `error_text`; JSON keeps the English `error`.
+    #[test]
+    fn a_failed_host_keeps_english_in_json_and_its_message_beside_it() {
+        let mut r = HostResult {
+            host: "h1".into(),
+            ..Default::default()
+        };
+        r.fail(InstallError::QemuCaVanished.text());
+        assert_eq!(r.error.as_deref(), Some("qemu-ca.pem vanished"));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["error"], "qemu-ca.pem vanished");
+        assert!(json.get("errorText").is_none(), "{json}");
+        assert_eq!(
+            r.error_text().unwrap().key,
+            "hostsf-install-qemu-ca-vanished"
+        );
+        let old = HostResult {
+            error: Some("as found".into()),
+            ..Default::default()
+        };
+        assert_eq!(old.error_text().unwrap().english(), "as found");
     }
 }

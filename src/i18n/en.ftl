@@ -1508,6 +1508,40 @@ roll-set-aside = { $path }: cannot set it aside: { $error }
 ## (end of block cli2)
 
 ## block hostsf: hosts recover, host files, planner notes, file reads
+# Files rhv-pki refuses to read (not the system's words).
+hostsf-read-directory = is a directory, not a regular file
+hostsf-read-fifo = is a FIFO, not a regular file
+hostsf-read-socket = is a socket, not a regular file
+hostsf-read-device = is a device, not a regular file
+hostsf-read-not-regular = is not a regular file, not a regular file
+hostsf-read-too-large = larger than { $limit } bytes
+# hosts recover: installing on a host, the refusals and the CSRs.
+hostsf-install-qemu-ca-vanished = qemu-ca.pem vanished
+hostsf-install-nothing = { $path }: nothing to install (plan inconsistent)
+hostsf-install-backups = backups: { $error }
+hostsf-install-file = install { $path }: { $error }
+hostsf-install-restart = restart { $service }: { $error }
+hostsf-install-ca-pem = ca.pem: { $error }
+hostsf-install-not-served = { $endpoint } did not serve the new certificate within { $secs } s: { $last }
+hostsf-vdsm-old-serial = vdsm still serves serial { $serial } (expected { $expected })
+hostsf-vdsm-other-key = vdsm serves the new serial with another key
+hostsf-vdsm-not-accepted = vdsm's certificate is not accepted: { $error }
+hostsf-refusal-key-missing = { $path } is missing: no key to keep; re-install the host or use Enroll Certificate (new key)
+hostsf-refusal-key-unusable = { $path } cannot be used on the host: { $reason }
+hostsf-csr-from = CSR from { $key }: { $error }
+hostsf-csr-self-signature = CSR from { $key }: self-signature does not verify
+hostsf-csr-key-changed = { $key } changed on the host since the plan was made; nothing was changed, run again
+hostsf-csr-failed-unchanged = { $error }; nothing was changed on this host
+hostsf-manager-write-failed = Manager PKI write failed ({ $error }); it was rolled back and nothing was installed on this host
+# The planner's notes and reasons (matched as phrases, src/cli/phrases.rs).
+hostsf-phrase-apache-copy = apache-ca.pem is a copy of ca.pem (not the usual symlink to it): it is refreshed with the re-signed CA in the same transaction
+hostsf-phrase-copy-key-afterwards = copy it there afterwards (keep that file's owner and mode), and the new key of keys/{ $name }.p12 to { $path } (mode 0600, owner ovirt-vmconsole)
+hostsf-phrase-new-key-asked = --new-key asked for it
+hostsf-phrase-link-followed = { $file } is a symbolic link: its target { $target } is replaced (owner, mode and SELinux label kept), the link stays
+hostsf-phrase-cannot-read = { $path }: cannot read: { $rest }
+hostsf-phrase-no-certificate = { $path }: no certificate found (no PEM block and not DER)
+hostsf-phrase-truncated-pem = { $path }: PEM block '{ $label }' starting at byte { $offset } has no END line (truncated file?)
+hostsf-phrase-bad-base64 = { $path }: PEM block '{ $label }' is not valid base64: { $reason }
 ## (end of block hostsf)
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors

@@ -1498,6 +1498,40 @@ roll-set-aside = { $path }: 退避できません: { $error }
 ## (end of block cli2)
 
 ## block hostsf: hosts recover, host files, planner notes, file reads
+# Files rhv-pki refuses to read (not the system's words).
+hostsf-read-directory = ディレクトリーです(通常のファイルではありません)
+hostsf-read-fifo = FIFO です(通常のファイルではありません)
+hostsf-read-socket = ソケットです(通常のファイルではありません)
+hostsf-read-device = デバイスです(通常のファイルではありません)
+hostsf-read-not-regular = 通常のファイルではありません
+hostsf-read-too-large = { $limit } バイトを超えています
+# hosts recover: installing on a host, the refusals and the CSRs.
+hostsf-install-qemu-ca-vanished = qemu-ca.pem がなくなりました(計画の作成時にはありました)
+hostsf-install-nothing = { $path }: インストールする内容がありません(計画に矛盾があります)
+hostsf-install-backups = バックアップを作成できません: { $error }
+hostsf-install-file = { $path } をインストールできません: { $error }
+hostsf-install-restart = { $service } を再起動できません: { $error }
+hostsf-install-ca-pem = ca.pem を使用できません: { $error }
+hostsf-install-not-served = { $endpoint } は { $secs } 秒以内に新しい証明書を提示しませんでした: { $last }
+hostsf-vdsm-old-serial = vdsm はまだシリアル { $serial } を提示しています(期待値 { $expected })
+hostsf-vdsm-other-key = vdsm は新しいシリアルを別の鍵で提示しています
+hostsf-vdsm-not-accepted = vdsm の証明書を受け入れられません: { $error }
+hostsf-refusal-key-missing = { $path } がありません: 維持する鍵がありません。ホストを再インストールするか、証明書の登録 (新しい鍵) を使用してください
+hostsf-refusal-key-unusable = { $path } はホスト上で使用できません: { $reason }
+hostsf-csr-from = { $key } から CSR を作成できません: { $error }
+hostsf-csr-self-signature = { $key } から作成した CSR の自己署名を検証できません
+hostsf-csr-key-changed = 計画の作成後にホスト上の { $key } が変更されました。何も変更していません。もう一度実行してください
+hostsf-csr-failed-unchanged = { $error }。このホストでは何も変更していません
+hostsf-manager-write-failed = Manager の PKI の書き込みに失敗しました({ $error })。ロールバックし、このホストには何もインストールしていません
+# The planner's notes and reasons (matched as phrases, src/cli/phrases.rs).
+hostsf-phrase-apache-copy = apache-ca.pem は ca.pem のコピーです(通常のシンボリックリンクではありません): 同じトランザクションで再署名した CA に更新します
+hostsf-phrase-copy-key-afterwards = 後でそこにコピーしてください(そのファイルの所有者とモードを維持)。また、keys/{ $name }.p12 の新しい鍵を { $path } にコピーしてください(モード 0600、所有者 ovirt-vmconsole)
+hostsf-phrase-new-key-asked = --new-key で指定されました
+hostsf-phrase-link-followed = { $file } はシンボリックリンクです: リンク先の { $target } を置き換え(所有者、モード、SELinux ラベルは維持)、リンクはそのまま残します
+hostsf-phrase-cannot-read = { $path }: ファイルを読み込めません: { $rest }
+hostsf-phrase-no-certificate = { $path }: 証明書が見つかりません(PEM ブロックがなく、DER 形式でもありません)
+hostsf-phrase-truncated-pem = { $path }: バイト { $offset } から始まる PEM ブロック '{ $label }' に END 行がありません(ファイルが途中で切れている可能性があります)
+hostsf-phrase-bad-base64 = { $path }: PEM ブロック '{ $label }' が有効な Base64 ではありません: { $reason }
 ## (end of block hostsf)
 
 ## block net2: Manager client, TLS verifier, transaction and serial errors

@@ -252,6 +252,10 @@ pub enum Value {
 /// An I/O error as a message: the common causes in the reader's language, with the system's
 /// own text (English: exactly `e.to_string()`).
 pub fn io_error(e: &std::io::Error) -> Text {
+    // rhv-pki's own refusal (a directory, a FIFO, a file too large) is not the system's words.
+    if let Some(r) = crate::pki::cert::ReadRefusal::of(e) {
+        return r.text();
+    }
     let key = match e.kind() {
         std::io::ErrorKind::NotFound => "io-not-found",
         std::io::ErrorKind::PermissionDenied => "io-permission-denied",

@@ -62,19 +62,19 @@ fn read_regular_flags(path: &Path, limit: u64, flags: i32) -> std::io::Result<Ve
     if !meta.is_file() {
         let t = meta.file_type();
         let kind = if t.is_dir() {
-            "a directory"
+            NotRegularKind::Directory
         } else if t.is_fifo() {
-            "a FIFO"
+            NotRegularKind::Fifo
         } else if t.is_socket() {
-            "a socket"
+            NotRegularKind::Socket
         } else if t.is_char_device() || t.is_block_device() {
-            "a device"
+            NotRegularKind::Device
         } else {
-            "not a regular file"
+            NotRegularKind::Other
         };
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            format!("is {kind}, not a regular file"),
+            ReadRefusal::NotRegular(kind),
         ));
     }
     // Sized from fstat so a small file is one read (plus the one that sees EOF), not a
@@ -84,10 +84,71 @@ fn read_regular_flags(path: &Path, limit: u64, flags: i32) -> std::io::Result<Ve
     if buf.len() as u64 > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::FileTooLarge,
-            format!("larger than {limit} bytes"),
+            ReadRefusal::TooLarge { limit },
         ));
     }
     Ok(buf)
+}
+
+/// What kind of file a path is when it is not a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRegularKind {
+    /// A directory.
+    Directory,
+    /// A named pipe.
+    Fifo,
+    /// A socket.
+    Socket,
+    /// A character or block device.
+    Device,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+/// Why rhv-pki itself refuses to read a file (not the system's words): carried inside the
+/// `io::Error` the bounded reads return, so the error line says it in the reader's language
+/// ([`crate::i18n::io_error`] looks for it). `Display` is the English, as before.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadRefusal {
+    /// The path is not a regular file.
+    #[error("{}", match .0 {
+        NotRegularKind::Directory => "is a directory, not a regular file",
+        NotRegularKind::Fifo => "is a FIFO, not a regular file",
+        NotRegularKind::Socket => "is a socket, not a regular file",
+        NotRegularKind::Device => "is a device, not a regular file",
+        NotRegularKind::Other => "is not a regular file, not a regular file",
+    })]
+    NotRegular(NotRegularKind),
+    /// The file is larger than any PKI file can be.
+    #[error("larger than {limit} bytes")]
+    TooLarge {
+        /// The size limit, bytes.
+        limit: u64,
+    },
+}
+
+impl ReadRefusal {
+    /// The refusal as a catalogue message; its English is the `Display`, byte for byte.
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            ReadRefusal::NotRegular(k) => Text::new(match k {
+                NotRegularKind::Directory => "hostsf-read-directory",
+                NotRegularKind::Fifo => "hostsf-read-fifo",
+                NotRegularKind::Socket => "hostsf-read-socket",
+                NotRegularKind::Device => "hostsf-read-device",
+                NotRegularKind::Other => "hostsf-read-not-regular",
+            }),
+            ReadRefusal::TooLarge { limit } => {
+                Text::new("hostsf-read-too-large").arg("limit", limit)
+            }
+        }
+    }
+
+    /// The refusal inside `e`, when rhv-pki made it.
+    pub fn of(e: &std::io::Error) -> Option<&ReadRefusal> {
+        e.get_ref().and_then(|i| i.downcast_ref::<ReadRefusal>())
+    }
 }
 
 /// One `-----BEGIN X-----` … `-----END X-----` block found anywhere in a file.
@@ -1010,5 +1071,76 @@ mod tests {
             certificates_in(Path::new("x"), data).unwrap(),
             vec![vec![0, 1, 2]]
         );
+    }
+
+    /// rhv-pki's own refusals to read a file: the io::Error's text is as before (English),
+    /// [`crate::i18n::io_error`] finds them and says them in the reader's language.
+    #[test]
+    fn read_refusals_are_typed_and_catalogue_messages() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{io_error, Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_regular_flags(dir.path(), 10, 0).unwrap_err();
+        assert_eq!(e.to_string(), "is a directory, not a regular file");
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+        assert_eq!(
+            ReadRefusal::of(&e),
+            Some(&ReadRefusal::NotRegular(NotRegularKind::Directory))
+        );
+        let big = dir.path().join("big");
+        fs::write(&big, [b'x'; 11]).unwrap();
+        let e = read_regular_flags(&big, 10, 0).unwrap_err();
+        assert_eq!(e.to_string(), "larger than 10 bytes");
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        assert_eq!(io_error(&e).key, "hostsf-read-too-large");
+        let cases = [
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Directory),
+                "is a directory, not a regular file",
+            ),
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Fifo),
+                "is a FIFO, not a regular file",
+            ),
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Socket),
+                "is a socket, not a regular file",
+            ),
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Device),
+                "is a device, not a regular file",
+            ),
+            (
+                ReadRefusal::NotRegular(NotRegularKind::Other),
+                "is not a regular file, not a regular file",
+            ),
+            (
+                ReadRefusal::TooLarge { limit: 4194304 },
+                "larger than 4194304 bytes",
+            ),
+        ];
+        for (r, english) in cases {
+            assert_eq!(r.to_string(), english);
+            let io = std::io::Error::new(std::io::ErrorKind::InvalidInput, r.clone());
+            assert_eq!(io.to_string(), english);
+            let t = io_error(&io);
+            assert_eq!(strict(&en, &t), english);
+            let j = strict(&ja, &t);
+            assert!(japanese(&j), "{j}");
+            if let ReadRefusal::TooLarge { .. } = r {
+                assert!(j.contains("4194304"), "{j}");
+            }
+            // Inside a file error, the whole line too.
+            let pe = Error::io("/x/openssl.conf", io);
+            assert_eq!(
+                pe.text().english(),
+                format!("/x/openssl.conf: cannot read: {english}")
+            );
+            assert!(strict(&ja, &pe.text()).contains("/x/openssl.conf"));
+        }
+        // The system's own words still come as they are.
+        let os = std::io::Error::from_raw_os_error(libc::EACCES);
+        assert_eq!(io_error(&os).english(), os.to_string());
     }
 }
