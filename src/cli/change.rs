@@ -160,12 +160,12 @@ fn config(
     if let Some(i) = issue {
         if let Some(d) = i.ca_days {
             if d <= 0 || d > 36_500 {
-                return Err(CliError::Usage(format!("--ca-days {d}: expected 1..36500")));
+                return Err(super::args::out_of_range("--ca-days", d, "1..36500"));
             }
         }
         if let Some(d) = i.days {
             if d <= 0 || d > 36_500 {
-                return Err(CliError::Usage(format!("--days {d}: expected 1..36500")));
+                return Err(super::args::out_of_range("--days", d, "1..36500"));
             }
         }
     }
@@ -204,7 +204,7 @@ fn renew_windows(
         PathBuf::from,
     );
     let conf = rhv_pki::audit::alert::read_config(&p, path.is_some())
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+        .map_err(|e| CliError::Text(e.text()))?;
     thresholds(&conf, None, None)
 }
 
@@ -428,9 +428,14 @@ fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> S
     s
 }
 
-fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
+/// `what` is the English verb (`conf`, `resign`, `renew`, `roll back`); `cmd` the command
+/// (`conf`, `resign`, `renew`, `rollback`), which the Japanese says as its own verb.
+fn confirm(common: &CommonChangeArgs, what: &str, cmd: &str) -> Result<bool, CliError> {
     term::confirm(common.yes, || {
-        tf("change-refuse-no-terminal", &[("what", what.into())])
+        tf(
+            "cli2-refuse-no-terminal",
+            &[("what", what.into()), ("cmd", cmd.into())],
+        )
     })
 }
 
@@ -492,7 +497,7 @@ fn run_change(
         }
         let _ = std::io::stdout().flush();
     }
-    if !plan.is_empty() && !confirm(common, plan.command.as_str())? {
+    if !plan.is_empty() && !confirm(common, plan.command.as_str(), plan.command.as_str())? {
         eprintln!("rhv-pki: {}", t("change-not-applied"));
         return Ok(ExitStatus::Refused);
     }
@@ -608,7 +613,7 @@ pub fn run_resign(a: ResignArgs, now: i64) -> Result<ExitStatus, CliError> {
 pub fn run_renew(a: RenewArgs, now: i64) -> Result<ExitStatus, CliError> {
     if let Some(w) = a.within {
         if !(0..=36_500).contains(&w) {
-            return Err(CliError::Usage(format!("--within {w}: expected 0..36500")));
+            return Err(super::args::out_of_range("--within", w, "0..36500"));
         }
     }
     let cfg = config(&a.common, Some(&a.issue), now)?;
@@ -648,10 +653,9 @@ fn require_pki_dir(dir: &Path) -> Result<(), CliError> {
     if dir.is_dir() {
         return Ok(());
     }
-    Err(CliError::Usage(format!(
-        "{}: not a directory (is this the Manager's PKI directory?)",
-        dir.display()
-    )))
+    Err(CliError::Text(
+        rhv_pki::i18n::Text::new("refusal-not-a-directory").arg("dir", dir.display()),
+    ))
 }
 
 /// The units that read the files a rollback restored or removed, for the tree's era.
@@ -726,10 +730,10 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
             })
             .map(|b| b.id.clone())
             .ok_or_else(|| {
-                CliError::Usage(format!(
-                    "no completed change to roll back under {}",
-                    tcfg.backup_root.display()
-                ))
+                CliError::Text(
+                    rhv_pki::i18n::Text::new("cli2-no-change-to-roll-back")
+                        .arg("dir", tcfg.backup_root.display()),
+                )
             })?,
     };
     super::trail::note(|r| r.backup_id = Some(id.clone()));
@@ -765,7 +769,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
         );
         return Ok(ExitStatus::Ok);
     }
-    if !confirm(&a.common, "roll back")? {
+    if !confirm(&a.common, "roll back", "rollback")? {
         return Ok(ExitStatus::Refused);
     }
     let era = services::era_of(&tcfg.pki_dir);

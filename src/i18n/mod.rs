@@ -38,6 +38,13 @@ impl fmt::Display for UnknownLang {
 
 impl std::error::Error for UnknownLang {}
 
+impl UnknownLang {
+    /// The message in the admin's language (English: the `Display`, byte for byte).
+    pub fn text(&self) -> Text {
+        Text::new("cli2-unknown-lang").arg("lang", format!("{:?}", self.0))
+    }
+}
+
 impl Lang {
     /// The language gettext would pick from these variables' values: the first non-empty of
     /// `LC_ALL`, `LC_MESSAGES`, `LANG`; Japanese when it names `ja` (`ja_JP.UTF-8`, `ja_JP`,

@@ -104,6 +104,26 @@ pub enum OverrideError {
     },
 }
 
+impl OverrideError {
+    /// The message in the admin's language (English: the `Display`, byte for byte).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            OverrideError::NoName { arg } => Text::new("cli2-endpoint-no-name").arg("arg", arg),
+            OverrideError::UnknownName { arg, name } => Text::new("cli2-endpoint-unknown")
+                .arg("arg", arg)
+                .arg("name", name)
+                .arg("known", NAMES.join(", ")),
+            OverrideError::NoPort { arg, address } => Text::new("cli2-endpoint-no-port")
+                .arg("arg", arg)
+                .arg("address", address),
+            OverrideError::BadPort { arg, port } => Text::new("cli2-endpoint-bad-port")
+                .arg("arg", arg)
+                .arg("port", port),
+        }
+    }
+}
+
 /// Parses `NAME=HOST:PORT`.
 pub fn parse_override(s: &str) -> Result<(String, String), OverrideError> {
     let arg = || s.to_string();
