@@ -428,14 +428,11 @@ fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> S
     s
 }
 
-/// `what` is the English verb (`conf`, `resign`, `renew`, `roll back`); `cmd` the command
-/// (`conf`, `resign`, `renew`, `rollback`), which the Japanese says as its own verb.
-fn confirm(common: &CommonChangeArgs, what: &str, cmd: &str) -> Result<bool, CliError> {
+/// `cmd`: `conf`, `resign`, `renew` or `rollback`; the message says it as a verb ("roll
+/// back" in English, each its own verb in Japanese).
+fn confirm(common: &CommonChangeArgs, cmd: &str) -> Result<bool, CliError> {
     term::confirm(common.yes, || {
-        tf(
-            "cli2-refuse-no-terminal",
-            &[("what", what.into()), ("cmd", cmd.into())],
-        )
+        tf("cli2-refuse-no-terminal", &[("cmd", cmd.into())])
     })
 }
 
@@ -497,7 +494,7 @@ fn run_change(
         }
         let _ = std::io::stdout().flush();
     }
-    if !plan.is_empty() && !confirm(common, plan.command.as_str(), plan.command.as_str())? {
+    if !plan.is_empty() && !confirm(common, plan.command.as_str())? {
         eprintln!("rhv-pki: {}", t("change-not-applied"));
         return Ok(ExitStatus::Refused);
     }
@@ -769,7 +766,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
         );
         return Ok(ExitStatus::Ok);
     }
-    if !confirm(&a.common, "roll back", "rollback")? {
+    if !confirm(&a.common, "rollback")? {
         return Ok(ExitStatus::Refused);
     }
     let era = services::era_of(&tcfg.pki_dir);

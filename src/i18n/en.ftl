@@ -1357,7 +1357,10 @@ cli2-no-runtime = cannot start the async runtime: { $error }
 cli2-no-signals = cannot handle signals: { $error }
 cli2-state-set-aside = { $path }: cannot set it aside: { $error }
 cli2-no-change-to-roll-back = no completed change to roll back under { $dir }
-cli2-refuse-no-terminal = refusing to { $what } without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)
+cli2-refuse-no-terminal = refusing to { $cmd ->
+    [rollback] roll back
+   *[other] { $cmd }
+} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)
 cli2-hosts-reach-how = say how to reach the hosts: --ssh (SSH as --ssh-user, host keys checked against --known-hosts)
 cli2-ssh-key-unreadable = { $path }: --ssh-key is not a readable file
 cli2-no-host-certs = { $dir }: no certs/<host>.cer found; name the hosts with --host

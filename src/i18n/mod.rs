@@ -377,6 +377,19 @@ mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
 
+    #[test]
+    fn an_unknown_language_keeps_its_english_and_has_japanese() {
+        let e = Lang::parse("xx").unwrap_err();
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        assert_eq!(e.text().english(), e.to_string());
+        assert_eq!(testing::strict(&en, &e.text()), e.to_string());
+        let j = testing::strict(&ja, &e.text());
+        assert!(
+            testing::japanese(&j) && j.contains("\"xx\"") && j.contains("en"),
+            "{j}"
+        );
+    }
+
     use fluent_syntax::ast;
 
     /// Every message of a catalogue with the variables it uses.

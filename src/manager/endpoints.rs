@@ -610,6 +610,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn override_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        for (arg, evidence) in [
+            ("httpd", &["--endpoint 'httpd'", "NAME=HOST:PORT"][..]),
+            (
+                "nginx=x:1",
+                &["--endpoint 'nginx=x:1'", "'nginx'", "httpd, jboss"][..],
+            ),
+            ("httpd=x", &["--endpoint 'httpd=x'", "'x'", ":PORT"][..]),
+            ("httpd=x:0", &["--endpoint 'httpd=x:0'", "'0'"][..]),
+        ] {
+            let e = parse_override(arg).unwrap_err();
+            assert_eq!(e.text().english(), e.to_string());
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{j}");
+            for v in evidence {
+                assert!(j.contains(v), "{v} not in {j}");
+            }
+        }
+    }
+
+    #[test]
     fn overrides_are_validated() {
         assert_eq!(
             parse_override("httpd=127.0.0.1:8443").unwrap(),
