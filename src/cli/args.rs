@@ -468,7 +468,7 @@ fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
                 CliError::Text(
                     rhv_pki::i18n::Text::new("engine-password-unreadable")
                         .arg("path", f.display())
-                        .arg("error", e),
+                        .arg_text("error", rhv_pki::i18n::io_error(&e)),
                 )
             })?;
             t.trim_end_matches(['\n', '\r']).to_string()
@@ -485,12 +485,27 @@ fn engine_password(file: Option<&Path>) -> Result<String, CliError> {
 }
 
 pub fn read_ca(path: &Path) -> Result<Vec<u8>, CliError> {
-    // A usage error either way (exit 3); the file's problem in the reader's language.
     let data = rhv_pki::pki::cert::read_limited(path).map_err(|e| CliError::Text(e.text()))?;
     let der =
         rhv_pki::pki::cert::first_certificate(path, &data).map_err(|e| CliError::Text(e.text()))?;
-    Issuer::new("ca", &der).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+    Issuer::new("ca", &der).map_err(|e| {
+        CliError::Text(
+            rhv_pki::i18n::Text::new("cli2-ca-unusable")
+                .arg("path", path.display())
+                .arg("error", e),
+        )
+    })?;
     Ok(der)
+}
+
+/// `FLAG VALUE: expected RANGE` (a usage error, exit 3), in the admin's language.
+pub fn out_of_range(flag: &str, value: impl std::fmt::Display, range: &str) -> CliError {
+    CliError::Text(
+        rhv_pki::i18n::Text::new("cli2-range")
+            .arg("flag", flag)
+            .arg("value", value)
+            .arg("range", range),
+    )
 }
 
 fn wall_clock() -> Arc<dyn Fn() -> i64 + Send + Sync> {
@@ -516,11 +531,7 @@ pub fn engine_config(
                 .as_deref()
                 .and_then(|d| rhv_pki::pki::conf::read_engine_conf(d).ok())
                 .and_then(|c| c.fqdn().map(str::to_string))
-                .ok_or_else(|| {
-                    CliError::Usage(
-                        "no ENGINE_FQDN found in engine.conf.d: give --engine-url".into(),
-                    )
-                })?;
+                .ok_or_else(|| CliError::Text(rhv_pki::i18n::Text::new("cli2-no-engine-fqdn")))?;
             format!("https://{fqdn}")
         }
     };

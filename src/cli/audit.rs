@@ -363,7 +363,7 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
     rt.block_on(async {
         let e = rhv_pki::net::engine::Engine::login(cfg)
             .await
-            .map_err(|e| CliError::SideJob(format!("--post-events: {e}")))?;
+            .map_err(post_events_error)?;
         let ev = rhv_pki::net::engine::NewEvent {
             description: ev.description,
             severity: ev.severity,
@@ -399,7 +399,12 @@ fn post_event(a: &AuditArgs, rep: &audit::AuditReport) -> Result<(), CliError> {
                 );
                 Ok(())
             }
-            Err(err) => Err(CliError::SideJob(format!("--post-events: {err}"))),
+            Err(err) => Err(post_events_error(err)),
         }
     })
+}
+
+/// `--post-events` could not post: exit 3, the Manager's error in rhv-pki's words.
+fn post_events_error(e: rhv_pki::net::engine::EngineError) -> CliError {
+    CliError::Text(Text::new("cli2-post-events").arg_text("error", e.text()))
 }

@@ -160,12 +160,12 @@ fn config(
     if let Some(i) = issue {
         if let Some(d) = i.ca_days {
             if d <= 0 || d > 36_500 {
-                return Err(CliError::Usage(format!("--ca-days {d}: expected 1..36500")));
+                return Err(super::args::out_of_range("--ca-days", d, "1..36500"));
             }
         }
         if let Some(d) = i.days {
             if d <= 0 || d > 36_500 {
-                return Err(CliError::Usage(format!("--days {d}: expected 1..36500")));
+                return Err(super::args::out_of_range("--days", d, "1..36500"));
             }
         }
     }
@@ -204,7 +204,7 @@ fn renew_windows(
         PathBuf::from,
     );
     let conf = rhv_pki::audit::alert::read_config(&p, path.is_some())
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+        .map_err(|e| CliError::Text(e.text()))?;
     thresholds(&conf, None, None)
 }
 
@@ -428,9 +428,11 @@ fn render_applied(a: &Applied, plan: &Plan, restart_hint: bool, undo: &str) -> S
     s
 }
 
-fn confirm(common: &CommonChangeArgs, what: &str) -> Result<bool, CliError> {
+/// `cmd`: `conf`, `resign`, `renew` or `rollback`; the message says it as a verb ("roll
+/// back" in English, each its own verb in Japanese).
+fn confirm(common: &CommonChangeArgs, cmd: &str) -> Result<bool, CliError> {
     term::confirm(common.yes, || {
-        tf("change-refuse-no-terminal", &[("what", what.into())])
+        tf("cli2-refuse-no-terminal", &[("cmd", cmd.into())])
     })
 }
 
@@ -616,7 +618,7 @@ pub fn run_resign(a: ResignArgs, now: i64) -> Result<ExitStatus, CliError> {
 pub fn run_renew(a: RenewArgs, now: i64) -> Result<ExitStatus, CliError> {
     if let Some(w) = a.within {
         if !(0..=36_500).contains(&w) {
-            return Err(CliError::Usage(format!("--within {w}: expected 0..36500")));
+            return Err(super::args::out_of_range("--within", w, "0..36500"));
         }
     }
     let cfg = config(&a.common, Some(&a.issue), now)?;
@@ -656,10 +658,9 @@ fn require_pki_dir(dir: &Path) -> Result<(), CliError> {
     if dir.is_dir() {
         return Ok(());
     }
-    Err(CliError::Usage(format!(
-        "{}: not a directory (is this the Manager's PKI directory?)",
-        dir.display()
-    )))
+    Err(CliError::Text(
+        rhv_pki::i18n::Text::new("refusal-not-a-directory").arg("dir", dir.display()),
+    ))
 }
 
 /// The units that read the files a rollback restored or removed, for the tree's era.
@@ -734,10 +735,10 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
             })
             .map(|b| b.id.clone())
             .ok_or_else(|| {
-                CliError::Usage(format!(
-                    "no completed change to roll back under {}",
-                    tcfg.backup_root.display()
-                ))
+                CliError::Text(
+                    rhv_pki::i18n::Text::new("cli2-no-change-to-roll-back")
+                        .arg("dir", tcfg.backup_root.display()),
+                )
             })?,
     };
     super::trail::note(|r| r.backup_id = Some(id.clone()));
@@ -773,7 +774,7 @@ pub fn run_rollback(a: RollbackArgs, now: i64) -> Result<ExitStatus, CliError> {
         );
         return Ok(ExitStatus::Ok);
     }
-    if !confirm(&a.common, "roll back")? {
+    if !confirm(&a.common, "rollback")? {
         return Ok(ExitStatus::Refused);
     }
     let era = services::era_of(&tcfg.pki_dir);

@@ -17,7 +17,7 @@ use rhv_pki::audit::{self, AuditConfig, AuditReport, Role};
 use rhv_pki::hosts::rolling::{
     self, ExecConfig, Plan, RunState, Selection, Step, Timing, VdsmEndpoints,
 };
-use rhv_pki::i18n::{pad, width};
+use rhv_pki::i18n::{self, pad, width};
 use rhv_pki::net::engine::Engine;
 
 #[derive(Debug, clap::Args)]
@@ -94,13 +94,10 @@ pub struct HostsEnrollArgs {
 pub(super) fn endpoints(p: &VdsmProbeArgs) -> Result<VdsmEndpoints, CliError> {
     let mut e = VdsmEndpoints::new(p.vdsm_port);
     for spec in &p.vdsm_endpoint {
-        let (name, ep) = spec.split_once('=').ok_or_else(|| {
-            CliError::Usage(format!("--vdsm-endpoint '{spec}': expected NAME=HOST:PORT"))
-        })?;
+        let bad = || CliError::Text(i18n::Text::new("cli2-vdsm-endpoint").arg("spec", spec));
+        let (name, ep) = spec.split_once('=').ok_or_else(bad)?;
         if name.is_empty() || !ep.contains(':') {
-            return Err(CliError::Usage(format!(
-                "--vdsm-endpoint '{spec}': expected NAME=HOST:PORT"
-            )));
+            return Err(bad());
         }
         e.overrides.insert(name.to_string(), ep.to_string());
     }
@@ -112,14 +109,16 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         workers: 2,
         name: "rhv-pki-enroll",
     })
-    .map_err(|e| CliError::Output(format!("cannot start the async runtime: {e}")))
+    .map_err(|e| {
+        CliError::Text(i18n::Text::new("cli2-no-runtime").arg_text("error", i18n::io_error(&e)))
+    })
 }
 
 fn secs(v: f64, flag: &str) -> Result<Duration, CliError> {
     if !(v.is_finite() && v > 0.0) {
-        return Err(CliError::Usage(format!(
-            "{flag} must be a positive number of seconds"
-        )));
+        return Err(CliError::Text(
+            i18n::Text::new("cli2-positive-seconds").arg("flag", flag),
+        ));
     }
     Ok(Duration::from_secs_f64(v))
 }
@@ -160,7 +159,14 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
         for h in t.hosts {
             let (name, ep) = match h.split_once('=') {
                 Some((n, e)) => (n.to_string(), e.to_string()),
-                None => (h.clone(), eps.of_address(h)),
+                // A --vdsm-endpoint for this name says where its vdsm listens.
+                None => (
+                    h.clone(),
+                    eps.overrides
+                        .get(h)
+                        .cloned()
+                        .unwrap_or_else(|| eps.of_address(h)),
+                ),
             };
             eps.overrides.entry(name.clone()).or_insert(ep.clone());
             v.push((name.clone(), name, ep));
@@ -177,10 +183,14 @@ pub fn audit_tls(t: TlsAudit<'_>) -> Result<AuditReport, CliError> {
             Ok::<_, rhv_pki::net::engine::EngineError>((clusters, hosts))
         });
         // The audit could not run: UNKNOWN (3) in Nagios terms.
-        let (clusters, hosts) = hosts.map_err(|e| CliError::Output(e.to_string()))?;
+        let (clusters, hosts) = hosts.map_err(|e| {
+            CliError::Text(i18n::Text::new("cli2-hosts-audit-manager").arg_text("error", e.text()))
+        })?;
         for c in t.clusters {
             if !clusters.iter().any(|x| &x.name == c) {
-                return Err(CliError::Usage(format!("unknown cluster '{c}'")));
+                return Err(CliError::Text(
+                    i18n::Text::new("cli2-unknown-cluster").arg("cluster", c),
+                ));
             }
         }
         let wanted: Vec<String> = clusters
@@ -516,16 +526,18 @@ fn up_to_date(
         .collect()
 }
 
-/// Registers SIGINT, SIGTERM and SIGHUP; the future resolves with the first one's name.
 /// The state file (or the run's CA) failed the run: the error line `writing the report: …` it
 /// always said (exit 3), its words in the admin's language.
 fn writing(t: rhv_pki::i18n::Text) -> CliError {
     CliError::Text(rhv_pki::i18n::Text::new("error-writing-report").arg_text("error", t))
 }
 
+/// Registers SIGINT, SIGTERM and SIGHUP; the future resolves with the first one's name.
 fn signals() -> Result<impl std::future::Future<Output = String>, CliError> {
     use tokio::signal::unix::{signal, SignalKind};
-    let err = |e: std::io::Error| CliError::Output(format!("cannot handle signals: {e}"));
+    let err = |e: std::io::Error| {
+        CliError::Text(i18n::Text::new("cli2-no-signals").arg_text("error", i18n::io_error(&e)))
+    };
     let mut int = signal(SignalKind::interrupt()).map_err(err)?;
     let mut term = signal(SignalKind::terminate()).map_err(err)?;
     let mut hup = signal(SignalKind::hangup()).map_err(err)?;

@@ -4,6 +4,7 @@ use clap::ValueEnum;
 
 use super::exit::{CliError, ExitStatus};
 use super::{out, Cli};
+use rhv_pki::i18n::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Generated {
@@ -29,20 +30,17 @@ pub fn generate(
         return super::schema::generate(name, out_dir);
     }
     if name.is_some() {
-        return Err(CliError::Usage("NAME: only for `generate schema`".into()));
+        return Err(CliError::Text(Text::new("cli2-generate-name")));
     }
     let mut cmd = Cli::command();
     if let Some(dir) = out_dir {
         if what != Generated::Man {
-            return Err(CliError::Usage(
-                "--out-dir: only for `generate man` and `generate schema`".into(),
-            ));
+            return Err(CliError::Text(Text::new("cli2-out-dir-only")));
         }
         if !dir.is_dir() {
-            return Err(CliError::Usage(format!(
-                "--out-dir {}: not a directory",
-                dir.display()
-            )));
+            return Err(CliError::Text(
+                Text::new("cli2-out-dir-not-dir").arg("dir", dir.display()),
+            ));
         }
         // One page per command, as clap_mangen::generate_to, but through man_page().
         fn pages(cmd: clap::Command, dir: &std::path::Path) -> std::io::Result<()> {

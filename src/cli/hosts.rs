@@ -246,22 +246,20 @@ fn ssh_args(r: &ReachArgs, vdsm_port: u16) -> String {
 
 fn reach(r: &ReachArgs) -> Result<Reach, CliError> {
     if !r.ssh {
-        return Err(CliError::Usage(
-            "say how to reach the hosts: --ssh (SSH as --ssh-user, host keys checked against --known-hosts)".into(),
-        ));
+        return Err(CliError::Text(Text::new("cli2-hosts-reach-how")));
     }
     if r.max_parallel == 0 || r.max_parallel > 256 {
-        return Err(CliError::Usage(format!(
-            "--max-parallel {}: expected 1..256",
-            r.max_parallel
-        )));
+        return Err(super::args::out_of_range(
+            "--max-parallel",
+            r.max_parallel,
+            "1..256",
+        ));
     }
     if let Some(k) = &r.ssh_key {
         if !k.is_file() {
-            return Err(CliError::Usage(format!(
-                "{}: --ssh-key is not a readable file",
-                k.display()
-            )));
+            return Err(CliError::Text(
+                Text::new("cli2-ssh-key-unreadable").arg("path", k.display()),
+            ));
         }
     }
     Ok(Reach {
@@ -287,10 +285,9 @@ fn hosts(r: &ReachArgs, pki_dir: &std::path::Path, now: i64) -> Result<Vec<HostS
     if r.hosts.is_empty() {
         let names = files::manager_hosts(pki_dir, now)?;
         if names.is_empty() {
-            return Err(CliError::Usage(format!(
-                "{}: no certs/<host>.cer found; name the hosts with --host",
-                pki_dir.display()
-            )));
+            return Err(CliError::Text(
+                Text::new("cli2-no-host-certs").arg("dir", pki_dir.display()),
+            ));
         }
         return Ok(names
             .into_iter()
@@ -454,16 +451,10 @@ fn run_audit(a: HostsAuditArgs, now: i64) -> Result<ExitStatus, CliError> {
 fn run_recover(a: RecoverArgs, now: i64) -> Result<ExitStatus, CliError> {
     let reach = reach(&a.reach)?;
     if a.days <= 0 || a.days > 36_500 {
-        return Err(CliError::Usage(format!(
-            "--days {}: expected 1..36500",
-            a.days
-        )));
+        return Err(super::args::out_of_range("--days", a.days, "1..36500"));
     }
     if !(0..=36_500).contains(&a.within) {
-        return Err(CliError::Usage(format!(
-            "--within {}: expected 0..36500",
-            a.within
-        )));
+        return Err(super::args::out_of_range("--within", a.within, "0..36500"));
     }
     let loc = locations(&a.loc);
     check_pki_dir(&loc.pki_dir)?;

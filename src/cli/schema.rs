@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::exit::{CliError, ExitStatus};
+use rhv_pki::i18n::Text;
 
 macro_rules! schema {
     ($name:literal) => {
@@ -41,29 +42,30 @@ pub fn generate(name: Option<&str>, out_dir: Option<&Path>) -> Result<ExitStatus
     };
     if let Some(n) = name {
         if out_dir.is_some() {
-            return Err(CliError::Usage(
-                "generate schema: give NAME (printed) or --out-dir (all), not both".into(),
-            ));
+            return Err(CliError::Text(Text::new("cli2-schema-both")));
         }
         let Some((_, text)) = SCHEMAS.iter().find(|(k, _)| *k == n) else {
-            return Err(CliError::Usage(format!(
-                "generate schema: no schema {n:?}; one of: {}",
-                SCHEMAS
-                    .iter()
-                    .map(|(k, _)| *k)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            return Err(CliError::Text(
+                Text::new("cli2-no-schema")
+                    .arg("name", format!("{n:?}"))
+                    .arg(
+                        "names",
+                        SCHEMAS
+                            .iter()
+                            .map(|(k, _)| *k)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+            ));
         };
         write(&mut out, text)?;
         return Ok(ExitStatus::Ok);
     }
     if let Some(dir) = out_dir {
         if !dir.is_dir() {
-            return Err(CliError::Usage(format!(
-                "--out-dir {}: not a directory",
-                dir.display()
-            )));
+            return Err(CliError::Text(
+                Text::new("cli2-out-dir-not-dir").arg("dir", dir.display()),
+            ));
         }
         for (k, text) in SCHEMAS {
             let p = dir.join(format!("{k}.schema.json"));

@@ -53,8 +53,18 @@ fn render_ja(e: &clap::Error, m: &Messages) -> Option<String> {
             ],
         ),
         K::ValueValidation => {
+            // rhv-pki's own value parsers say why in the catalogue's words.
             let reason = std::error::Error::source(e)
-                .map(|s| s.to_string())
+                .map(|s| {
+                    if let Some(o) = s.downcast_ref::<rhv_pki::manager::endpoints::OverrideError>()
+                    {
+                        o.text().render(m)
+                    } else if let Some(l) = s.downcast_ref::<rhv_pki::i18n::UnknownLang>() {
+                        l.text().render(m)
+                    } else {
+                        s.to_string()
+                    }
+                })
                 .unwrap_or_default();
             tf(
                 "usage-value-validation",

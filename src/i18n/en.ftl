@@ -1505,6 +1505,34 @@ roll-set-aside = { $path }: cannot set it aside: { $error }
 ## (end of block roll)
 
 ## block cli2: argument and command-line errors of the binary
+cli2-range = { $flag } { $value }: expected { $range }
+cli2-positive-seconds = { $flag } must be a positive number of seconds
+cli2-vdsm-endpoint = --vdsm-endpoint '{ $spec }': expected NAME=HOST:PORT
+cli2-unknown-cluster = unknown cluster '{ $cluster }'
+cli2-hosts-audit-manager = { $error }
+cli2-no-runtime = cannot start the async runtime: { $error }
+cli2-no-signals = cannot handle signals: { $error }
+cli2-no-change-to-roll-back = no completed change to roll back under { $dir }
+cli2-refuse-no-terminal = refusing to { $cmd ->
+    [rollback] roll back
+   *[other] { $cmd }
+} without --yes: stdin is not a terminal, so nobody can confirm; nothing changed (use --dry-run to see the plan)
+cli2-hosts-reach-how = say how to reach the hosts: --ssh (SSH as --ssh-user, host keys checked against --known-hosts)
+cli2-ssh-key-unreadable = { $path }: --ssh-key is not a readable file
+cli2-no-host-certs = { $dir }: no certs/<host>.cer found; name the hosts with --host
+cli2-no-engine-fqdn = no ENGINE_FQDN found in engine.conf.d: give --engine-url
+cli2-ca-unusable = { $path }: { $error }
+cli2-post-events = --post-events: { $error }
+cli2-generate-name = NAME: only for `generate schema`
+cli2-out-dir-only = --out-dir: only for `generate man` and `generate schema`
+cli2-out-dir-not-dir = --out-dir { $dir }: not a directory
+cli2-schema-both = generate schema: give NAME (printed) or --out-dir (all), not both
+cli2-no-schema = generate schema: no schema { $name }; one of: { $names }
+cli2-endpoint-no-name = --endpoint '{ $arg }': expected NAME=HOST:PORT
+cli2-endpoint-unknown = --endpoint '{ $arg }': unknown endpoint '{ $name }'; known: { $known }
+cli2-endpoint-no-port = --endpoint '{ $arg }': '{ $address }' has no :PORT
+cli2-endpoint-bad-port = --endpoint '{ $arg }': bad port '{ $port }'
+cli2-unknown-lang = unknown language { $lang } (en or ja)
 ## (end of block cli2)
 
 ## block hostsf: hosts recover, host files, planner notes, file reads

@@ -1495,6 +1495,36 @@ roll-set-aside = { $path }: 退避できません: { $error }
 ## (end of block roll)
 
 ## block cli2: argument and command-line errors of the binary
+cli2-range = { $flag } { $value }: { $range } の範囲で指定してください
+cli2-positive-seconds = { $flag } には正の秒数を指定してください
+cli2-vdsm-endpoint = --vdsm-endpoint '{ $spec }': NAME=HOST:PORT の形式で指定してください
+cli2-unknown-cluster = クラスター '{ $cluster }' はありません
+cli2-hosts-audit-manager = Manager からホストの一覧を取得できません: { $error }
+cli2-no-runtime = 非同期ランタイムを開始できません: { $error }
+cli2-no-signals = シグナルを処理できません: { $error }
+cli2-no-change-to-roll-back = { $dir } の下にロールバックできる完了済みの変更がありません
+cli2-refuse-no-terminal = --yes なしでは{ $cmd ->
+    [conf] OpenSSL 設定の変更
+    [resign] 証明書の再署名
+    [renew] 証明書の更新
+   *[rollback] ロールバック
+} を実行しません: 標準入力が端末でないため、誰も確認できません。何も変更していません(計画は --dry-run で確認できます)
+cli2-hosts-reach-how = ホストへの接続方法を指定してください: --ssh(--ssh-user として SSH で接続し、ホスト鍵を --known-hosts と照合します)
+cli2-ssh-key-unreadable = { $path }: --ssh-key は読み取り可能なファイルではありません
+cli2-no-host-certs = { $dir }: certs/<host>.cer が見つかりません。--host でホストを指定してください
+cli2-no-engine-fqdn = engine.conf.d に ENGINE_FQDN が見つかりません: --engine-url を指定してください
+cli2-ca-unusable = { $path }: CA 証明書として使えません: { $error }
+cli2-post-events = --post-events: Manager にイベントを送信できません: { $error }
+cli2-generate-name = NAME は `generate schema` でのみ指定できます
+cli2-out-dir-only = --out-dir は `generate man` と `generate schema` でのみ指定できます
+cli2-out-dir-not-dir = --out-dir { $dir }: ディレクトリーではありません
+cli2-schema-both = generate schema: NAME(表示)か --out-dir(すべて)のどちらか一方を指定してください
+cli2-no-schema = generate schema: スキーマ { $name } はありません。指定できるのは: { $names }
+cli2-endpoint-no-name = --endpoint '{ $arg }': NAME=HOST:PORT の形式で指定してください
+cli2-endpoint-unknown = --endpoint '{ $arg }': エンドポイント '{ $name }' は不明です。指定できるのは: { $known }
+cli2-endpoint-no-port = --endpoint '{ $arg }': '{ $address }' に :PORT がありません
+cli2-endpoint-bad-port = --endpoint '{ $arg }': ポート '{ $port }' が不正です
+cli2-unknown-lang = 言語 { $lang } には対応していません(en または ja)
 ## (end of block cli2)
 
 ## block hostsf: hosts recover, host files, planner notes, file reads

@@ -38,6 +38,13 @@ impl fmt::Display for UnknownLang {
 
 impl std::error::Error for UnknownLang {}
 
+impl UnknownLang {
+    /// The message in the admin's language (English: the `Display`, byte for byte).
+    pub fn text(&self) -> Text {
+        Text::new("cli2-unknown-lang").arg("lang", format!("{:?}", self.0))
+    }
+}
+
 impl Lang {
     /// The language gettext would pick from these variables' values: the first non-empty of
     /// `LC_ALL`, `LC_MESSAGES`, `LANG`; Japanese when it names `ja` (`ja_JP.UTF-8`, `ja_JP`,
@@ -373,6 +380,19 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    fn an_unknown_language_keeps_its_english_and_has_japanese() {
+        let e = Lang::parse("xx").unwrap_err();
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        assert_eq!(e.text().english(), e.to_string());
+        assert_eq!(testing::strict(&en, &e.text()), e.to_string());
+        let j = testing::strict(&ja, &e.text());
+        assert!(
+            testing::japanese(&j) && j.contains("\"xx\"") && j.contains("en"),
+            "{j}"
+        );
+    }
 
     use fluent_syntax::ast;
 

@@ -104,6 +104,26 @@ pub enum OverrideError {
     },
 }
 
+impl OverrideError {
+    /// The message in the admin's language (English: the `Display`, byte for byte).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            OverrideError::NoName { arg } => Text::new("cli2-endpoint-no-name").arg("arg", arg),
+            OverrideError::UnknownName { arg, name } => Text::new("cli2-endpoint-unknown")
+                .arg("arg", arg)
+                .arg("name", name)
+                .arg("known", NAMES.join(", ")),
+            OverrideError::NoPort { arg, address } => Text::new("cli2-endpoint-no-port")
+                .arg("arg", arg)
+                .arg("address", address),
+            OverrideError::BadPort { arg, port } => Text::new("cli2-endpoint-bad-port")
+                .arg("arg", arg)
+                .arg("port", port),
+        }
+    }
+}
+
 /// Parses `NAME=HOST:PORT`.
 pub fn parse_override(s: &str) -> Result<(String, String), OverrideError> {
     let arg = || s.to_string();
@@ -589,6 +609,31 @@ pub fn probe_findings(cfg: &AuditConfig, checks: &[Check]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn override_errors_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        for (arg, evidence) in [
+            ("httpd", &["--endpoint 'httpd'", "NAME=HOST:PORT"][..]),
+            (
+                "nginx=x:1",
+                &["--endpoint 'nginx=x:1'", "'nginx'", "httpd, jboss"][..],
+            ),
+            ("httpd=x", &["--endpoint 'httpd=x'", "'x'", ":PORT"][..]),
+            ("httpd=x:0", &["--endpoint 'httpd=x:0'", "'0'"][..]),
+        ] {
+            let e = parse_override(arg).unwrap_err();
+            assert_eq!(e.text().english(), e.to_string());
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{j}");
+            for v in evidence {
+                assert!(j.contains(v), "{v} not in {j}");
+            }
+        }
+    }
 
     #[test]
     fn overrides_are_validated() {
