@@ -282,11 +282,39 @@ fn an_ssh_login_refused_is_said_in_japanese() {
     let host = format!("host4.example.test=127.0.0.1:{}", d.port);
     let (reason, lines) =
         unreachable_reason(&host, stranger.to_str().unwrap(), kh.to_str().unwrap());
-    let (head, server) = reason
+    let (head, why) = reason
         .split_once(": authentication failed: ")
         .unwrap_or_else(|| panic!("{reason}"));
+    // What was offered is rhv-pki's account (the key file), not the server's words: only
+    // the user and the key stay.
+    let key = stranger.to_str().unwrap();
+    assert_eq!(why, format!("user root refused with {key}"), "{reason}");
     for line in lines {
-        said_in_japanese(&line, &reason, &[head, server]);
+        said_in_japanese(&line, &reason, &[head, "root", key]);
+    }
+}
+
+#[test]
+fn an_ssh_key_that_cannot_be_loaded_is_said_in_japanese() {
+    let d = sshd::Sshd::start();
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("not-a-key");
+    std::fs::write(&junk, "secret\n").unwrap();
+    let kh = dir.path().join("known_hosts");
+    std::fs::write(&kh, d.known_hosts_line()).unwrap();
+    let host = format!("host4.example.test=127.0.0.1:{}", d.port);
+    let (reason, lines) = unreachable_reason(&host, junk.to_str().unwrap(), kh.to_str().unwrap());
+    let (head, why) = reason
+        .split_once(": authentication failed: ")
+        .unwrap_or_else(|| panic!("{reason}"));
+    let key = junk.to_str().unwrap();
+    // `<key>: cannot load the private key (<the SSH library's words>); an encrypted key …`
+    let library = why
+        .strip_prefix(&format!("{key}: cannot load the private key ("))
+        .and_then(|r| r.strip_suffix("); an encrypted key must be loaded into ssh-agent"))
+        .unwrap_or_else(|| panic!("{reason}"));
+    for line in lines {
+        said_in_japanese(&line, &reason, &[head, key, library, "ssh-agent"]);
     }
 }
 

@@ -681,4 +681,31 @@ fn a_manager_write_failure_is_said_on_the_host_line_in_japanese() {
     // The fault's words are rhv-pki's too (said in Japanese): only its step number stays.
     assert_eq!(inner, "injected fault at write step 1");
     check_run(&run, FAILED, &english, &["Manager", "PKI", "1"]);
+    // The Manager's own line: the fault and the roll-back in rhv-pki's words, the backup id
+    // kept.
+    let manager = after(&run(Ask::C), "Manager: FAILED: ");
+    let backup = manager
+        .strip_prefix("injected fault at write step 1; the Manager PKI was rolled back (backup ")
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{manager}"))
+        .to_string();
+    assert!(!backup.is_empty(), "{manager}");
+    for ask in [Ask::JaLocale, Ask::JaFlag] {
+        let text = out(&run(ask));
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Manager: 失敗: "))
+            .unwrap_or_else(|| panic!("{ask:?}: {text}"));
+        assert!(common::i18n::japanese(line), "{line}");
+        for ours in ["injected", "fault", "rolled", "back", "backup"] {
+            assert!(!line.contains(ours), "{ours:?} left in {line}");
+        }
+        assert!(line.contains("PKI") && line.contains('1'), "{line}");
+        // Each run has its own backup id: the same form, a 14-digit time stamp.
+        assert!(
+            line.split(|c: char| !c.is_ascii_digit())
+                .any(|w| w.len() == backup.len()),
+            "{line}"
+        );
+    }
 }

@@ -696,8 +696,9 @@ fn render_recover_plan(p: &recover::RecoverPlan, dry_run: bool) -> String {
 fn render_recover_result(r: &recover::RecoverResult, undo: &str) -> String {
     let mut s = String::new();
     let m = &r.manager;
-    match (&m.error, &m.backup) {
+    match (&m.error_text(), &m.backup) {
         (Some(e), _) => {
+            let e = super::lang::with(|msgs| e.render(msgs));
             s.push_str(&tf(
                 "recover-manager-failed",
                 &[("error", e.as_str().into())],

@@ -864,6 +864,31 @@ pub struct ManagerResult {
     pub files_written: Vec<String>,
     /// Set when the Manager transaction failed and was rolled back.
     pub error: Option<String>,
+    /// [`error`](ManagerResult::error) as a catalogue message, for the admin's language (JSON
+    /// keeps the English).
+    #[serde(skip)]
+    pub error_text: Option<Text>,
+}
+
+impl ManagerResult {
+    /// Records that the Manager transaction failed and was rolled back: the English for JSON,
+    /// the message for the screen.
+    fn rolled_back(&mut self, e: &RecoverError, backup: &str) {
+        let t = Text::new("recover-manager-rolled-back")
+            .arg_text("error", e.text())
+            .arg("backup", backup);
+        self.error = Some(t.english());
+        self.error_text = Some(t);
+    }
+
+    /// What failed on the Manager, in the reader's language when the message is known.
+    pub fn error_text(&self) -> Option<Text> {
+        self.error_text.clone().or_else(|| {
+            self.error
+                .as_ref()
+                .map(|e| Text::new("reason-verbatim").arg("reason", e))
+        })
+    }
 }
 
 /// What happened on one host — precise enough to finish by hand.
@@ -1206,9 +1231,7 @@ fn manager_write(
             let id = txn.id.clone();
             txn.rollback()?;
             result.backup = Some(id.clone());
-            result.error = Some(format!(
-                "{e}; the Manager PKI was rolled back (backup {id})"
-            ));
+            result.rolled_back(&e, &id);
             Err(e)
         }
     }

@@ -1650,4 +1650,11 @@ change-stale-serial-moved = serial.txt is { $found } but the plan issues { $plan
 
 ## block main: the Manager client's notice while it rides out an outage
 engine-retrying = the Manager has not answered { $request } for { $waited } s ({ $error }); trying again for up to { $limit } s in all
+ssh-auth-key-unloadable = { $path }: cannot load the private key ({ $error }); an encrypted key must be loaded into ssh-agent
+ssh-auth-no-key = no key to offer as { $user } (give --ssh-key, or run an ssh-agent)
+ssh-auth-refused = user { $user } refused with { $tried }
+ssh-offered-agent-key = agent { $fingerprint }
+ssh-offered-agent-unusable = agent at SSH_AUTH_SOCK unusable ({ $error })
+ssh-offered-list = { $first }, { $next }
+recover-manager-rolled-back = { $error }; the Manager PKI was rolled back (backup { $backup })
 ## (end of block main)

@@ -1645,4 +1645,11 @@ change-stale-serial-moved = serial.txt は { $found } ですが、計画では {
 
 ## block main: 障害の間、Manager のクライアントが再試行していることの通知
 engine-retrying = Manager が { $request } に { $waited } 秒間応答していません({ $error })。最大 { $limit } 秒まで再試行します
+ssh-auth-key-unloadable = { $path }: 秘密鍵を読み込めません({ $error })。暗号化された鍵は ssh-agent に読み込ませてください
+ssh-auth-no-key = ユーザー { $user } として提示できる鍵がありません(--ssh-key を指定するか、ssh-agent を実行してください)
+ssh-auth-refused = ユーザー { $user } は次の鍵を拒否されました: { $tried }
+ssh-offered-agent-key = エージェントの鍵 { $fingerprint }
+ssh-offered-agent-unusable = SSH_AUTH_SOCK のエージェントを使用できません({ $error })
+ssh-offered-list = { $first }、{ $next }
+recover-manager-rolled-back = { $error }。Manager の PKI はロールバックしました (バックアップ { $backup })
 ## (end of block main)

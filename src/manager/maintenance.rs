@@ -1211,7 +1211,9 @@ mod tests {
             }),
             MaintError::Remote(RemoteError::Auth {
                 target: "root@h1".into(),
-                reason: "no key accepted".into(),
+                reason: crate::net::remote::AuthProblem::NoKey {
+                    user: "root".into(),
+                },
             }),
             MaintError::Remote(RemoteError::Timeout {
                 target: "root@h1".into(),

@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::exec::{poll_until, Every, Polled, SYSTEM};
+use crate::i18n::Text;
 
 /// What a command printed and how it ended.
 #[derive(Debug, Clone, Default)]
@@ -101,8 +102,8 @@ pub enum RemoteError {
     Auth {
         /// The machine (`user@host`).
         target: String,
-        /// The server's answer.
-        reason: String,
+        /// Why: which keys were offered, or why none could be.
+        reason: AuthProblem,
     },
     #[error("{target}: '{command}' timed out after {secs} s")]
     /// A command ran longer than the command timeout.
@@ -203,7 +204,7 @@ impl RemoteError {
                 .arg_text("reason", reason.clone()),
             RemoteError::Auth { target, reason } => Text::new("remote-auth")
                 .arg("target", target)
-                .arg("reason", reason),
+                .arg_text("reason", reason.text()),
             RemoteError::Timeout {
                 target,
                 command,
@@ -510,6 +511,87 @@ impl Target for Local {
     }
 }
 
+/// Why an SSH login failed, in rhv-pki's words around the SSH library's and the agent's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthProblem {
+    /// The key file given (or found) cannot be loaded (the library's words).
+    #[error("{path}: cannot load the private key ({error}); an encrypted key must be loaded into ssh-agent")]
+    KeyUnloadable {
+        /// The key file.
+        path: String,
+        /// The SSH library's words.
+        error: String,
+    },
+    /// No key file and no usable agent key.
+    #[error("no key to offer as {user} (give --ssh-key, or run an ssh-agent)")]
+    NoKey {
+        /// The remote user.
+        user: String,
+    },
+    /// Every key offered was refused.
+    #[error("user {user} refused with {}", tried.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    Refused {
+        /// The remote user.
+        user: String,
+        /// What was offered, in order.
+        tried: Vec<Offered>,
+    },
+    /// The SSH library's own words.
+    #[error("{0}")]
+    Said(String),
+}
+
+/// A key offered in an SSH login (or an agent that could not offer any).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Offered {
+    /// A key of the agent (its fingerprint).
+    #[error("agent {0}")]
+    AgentKey(String),
+    /// The agent at `SSH_AUTH_SOCK` could not be used (the library's words).
+    #[error("agent at SSH_AUTH_SOCK unusable ({0})")]
+    AgentUnusable(String),
+    /// A key file.
+    #[error("{0}")]
+    File(String),
+}
+
+impl Offered {
+    fn text(&self) -> Text {
+        match self {
+            Offered::AgentKey(fp) => Text::new("ssh-offered-agent-key").arg("fingerprint", fp),
+            Offered::AgentUnusable(e) => Text::new("ssh-offered-agent-unusable").arg("error", e),
+            Offered::File(p) => Text::new("reason-verbatim").arg("reason", p),
+        }
+    }
+}
+
+impl AuthProblem {
+    /// The problem as a catalogue message; English: the `Display`, byte for byte.
+    pub fn text(&self) -> Text {
+        match self {
+            AuthProblem::KeyUnloadable { path, error } => Text::new("ssh-auth-key-unloadable")
+                .arg("path", path)
+                .arg("error", error),
+            AuthProblem::NoKey { user } => Text::new("ssh-auth-no-key").arg("user", user),
+            AuthProblem::Refused { user, tried } => {
+                let list = tried
+                    .iter()
+                    .map(Offered::text)
+                    .reduce(|first, next| {
+                        Text::new("ssh-offered-list")
+                            .arg_text("first", first)
+                            .arg_text("next", next)
+                    })
+                    .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", ""));
+                Text::new("ssh-auth-refused")
+                    .arg("user", user)
+                    .arg_text("tried", list)
+            }
+            AuthProblem::Said(r) => Text::new("reason-verbatim").arg("reason", r),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,5 +719,77 @@ mod tests {
         assert!(t
             .run_ok(&["sh", "-c", "echo bad >&2; exit 4"], None)
             .is_err());
+    }
+
+    #[test]
+    fn ssh_login_failures_keep_their_english_and_have_japanese() {
+        use crate::i18n::testing::{japanese, strict};
+        use crate::i18n::{Lang, Messages};
+        let (en, ja) = (Messages::new(Lang::En), Messages::new(Lang::Ja));
+        let fp = "SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+        let cases: Vec<(AuthProblem, &str, Vec<&str>)> = vec![
+            (
+                AuthProblem::KeyUnloadable {
+                    path: "/root/.ssh/id_rsa".into(),
+                    error: "Could not read key".into(),
+                },
+                "/root/.ssh/id_rsa: cannot load the private key (Could not read key); an \
+                 encrypted key must be loaded into ssh-agent",
+                vec!["/root/.ssh/id_rsa", "Could not read key", "ssh-agent"],
+            ),
+            (
+                AuthProblem::NoKey {
+                    user: "root".into(),
+                },
+                "no key to offer as root (give --ssh-key, or run an ssh-agent)",
+                vec!["root", "--ssh-key", "ssh-agent"],
+            ),
+            (
+                AuthProblem::Refused {
+                    user: "root".into(),
+                    tried: vec![
+                        Offered::AgentKey(fp.into()),
+                        Offered::AgentUnusable("Connection refused (os error 111)".into()),
+                        Offered::File("/keys/otherkey".into()),
+                    ],
+                },
+                "user root refused with agent SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG, \
+                 agent at SSH_AUTH_SOCK unusable (Connection refused (os error 111)), /keys/otherkey",
+                vec![
+                    "root",
+                    fp,
+                    "SSH_AUTH_SOCK",
+                    "Connection refused (os error 111)",
+                    "/keys/otherkey",
+                ],
+            ),
+            (
+                AuthProblem::Said("Disconnected".into()),
+                "Disconnected",
+                vec!["Disconnected"],
+            ),
+        ];
+        for (reason, english, evidence) in cases {
+            assert_eq!(reason.to_string(), english);
+            let e = RemoteError::Auth {
+                target: "root@h1.example".into(),
+                reason: reason.clone(),
+            };
+            assert_eq!(strict(&en, &e.text()), e.to_string());
+            assert_eq!(
+                e.to_string(),
+                format!("root@h1.example: authentication failed: {english}")
+            );
+            let j = strict(&ja, &e.text());
+            assert!(japanese(&j), "{j}");
+            for kept in evidence.iter().chain(&["root@h1.example"]) {
+                assert!(j.contains(kept), "{kept} lost: {j}");
+            }
+            if !matches!(reason, AuthProblem::Said(_)) {
+                for ours in ["cannot load", "no key", "refused with", "unusable", "give"] {
+                    assert!(!j.contains(ours), "{ours:?} left in {j}");
+                }
+            }
+        }
     }
 }

@@ -648,14 +648,15 @@ async fn authenticate(
     opts: &SshOptions,
     label: &str,
 ) -> Result<(), RemoteError> {
-    let auth_err = |reason: String| RemoteError::Auth {
+    use super::remote::{AuthProblem, Offered};
+    let auth_err = |reason: AuthProblem| RemoteError::Auth {
         target: label.to_string(),
         reason,
     };
     let rsa_hash = handle
         .best_supported_rsa_hash()
         .await
-        .map_err(|e| auth_err(e.to_string()))?
+        .map_err(|e| auth_err(AuthProblem::Said(e.to_string())))?
         .flatten();
     let mut tried = Vec::new();
     let key_files: Vec<PathBuf> = match &opts.identity {
@@ -676,7 +677,7 @@ async fn authenticate(
                             } else {
                                 None
                             };
-                            tried.push(format!("agent {}", fingerprint(&key)));
+                            tried.push(Offered::AgentKey(fingerprint(&key)));
                             match handle
                                 .authenticate_publickey_with(&opts.user, key, hash, &mut agent)
                                 .await
@@ -686,7 +687,7 @@ async fn authenticate(
                             }
                         }
                     }
-                    Err(e) => tried.push(format!("agent at SSH_AUTH_SOCK unusable ({e})")),
+                    Err(e) => tried.push(Offered::AgentUnusable(e.to_string())),
                 }
             }
             let dir = &opts.ssh_dir;
@@ -699,26 +700,28 @@ async fn authenticate(
     };
     for path in key_files {
         let key = russh::keys::load_secret_key(&path, None).map_err(|e| {
-            auth_err(format!(
-                "{}: cannot load the private key ({e}); an encrypted key must be loaded into ssh-agent",
-                path.display()
-            ))
+            auth_err(AuthProblem::KeyUnloadable {
+                path: path.display().to_string(),
+                error: e.to_string(),
+            })
         })?;
-        tried.push(path.display().to_string());
+        tried.push(Offered::File(path.display().to_string()));
         let key = PrivateKeyWithHashAlg::new(Arc::new(key), rsa_hash);
         match handle.authenticate_publickey(&opts.user, key).await {
             Ok(r) if r.success() => return Ok(()),
             Ok(_) => {}
-            Err(e) => return Err(auth_err(e.to_string())),
+            Err(e) => return Err(auth_err(AuthProblem::Said(e.to_string()))),
         }
     }
     Err(auth_err(if tried.is_empty() {
-        format!(
-            "no key to offer as {} (give --ssh-key, or run an ssh-agent)",
-            opts.user
-        )
+        AuthProblem::NoKey {
+            user: opts.user.clone(),
+        }
     } else {
-        format!("user {} refused with {}", opts.user, tried.join(", "))
+        AuthProblem::Refused {
+            user: opts.user.clone(),
+            tried,
+        }
     }))
 }
 
