@@ -142,7 +142,7 @@ const PHRASES: &[(&str, &[&str])] = &[
 ];
 
 /// The English text of `key` split at its variables: literal, variable, literal, …
-fn template(en: &Messages, key: &str, vars: &[&str]) -> (Vec<String>, Vec<String>) {
+pub(super) fn template(en: &Messages, key: &str, vars: &[&str]) -> (Vec<String>, Vec<String>) {
     let marks: Vec<String> = (0..vars.len()).map(|i| format!("\u{1}{i}\u{1}")).collect();
     let args: Vec<(&str, Arg<'_>)> = vars
         .iter()
@@ -175,8 +175,14 @@ fn template(en: &Messages, key: &str, vars: &[&str]) -> (Vec<String>, Vec<String
 }
 
 /// The variables of `s` when it reads as the template (`lits` around `order`); each variable
-/// takes the shortest text up to the next literal, the last one up to the final literal.
-fn matches(s: &str, lits: &[String], order: &[String]) -> Option<Vec<(String, String)>> {
+/// takes the shortest text up to the next literal, the last one up to the final literal. A
+/// value holds a "; " only when `spans(variable)` says it may.
+pub(super) fn matches(
+    s: &str,
+    lits: &[String],
+    order: &[String],
+    spans: impl Fn(&str) -> bool,
+) -> Option<Vec<(String, String)>> {
     let mut rest = s.strip_prefix(lits[0].as_str())?;
     let mut out = Vec::new();
     for (i, var) in order.iter().enumerate() {
@@ -188,9 +194,7 @@ fn matches(s: &str, lits: &[String], order: &[String]) -> Option<Vec<(String, St
             let p = rest.find(lit.as_str())?;
             (&rest[..p], &rest[p + lit.len()..])
         };
-        // A value is one part: only `rest` (translated in turn) spans the "; " between parts,
-        // so "signed X; keys/a.p12 is …" is two phrases, not "signed" with a long algorithm.
-        if value.is_empty() || (var != "rest" && value.contains("; ")) {
+        if value.is_empty() || (!spans(var) && value.contains("; ")) {
             return None;
         }
         out.push((var.clone(), value.to_string()));
@@ -203,7 +207,9 @@ fn matches(s: &str, lits: &[String], order: &[String]) -> Option<Vec<(String, St
 fn part(en: &Messages, s: &str) -> Option<String> {
     for (key, vars) in PHRASES {
         let (lits, order) = template(en, key, vars);
-        let Some(found) = matches(s, &lits, &order) else {
+        // A value is one part: only `rest` (translated in turn) spans the "; " between parts,
+        // so "signed X; keys/a.p12 is …" is two phrases, not "signed" with a long algorithm.
+        let Some(found) = matches(s, &lits, &order, |var| var == "rest") else {
             continue;
         };
         let values: Vec<(String, String)> = found
@@ -261,8 +267,14 @@ mod tests {
             assert_eq!(distinct.len(), vars.len(), "{key}: {lits:?}");
             let args: Vec<(&str, Arg<'_>)> = vars.iter().map(|v| (*v, Arg::Str("X1"))).collect();
             let text = en.fmt(key, &args);
-            assert!(matches(&text, &lits, &order).is_some(), "{key}: {text}");
-            assert!(matches("something else", &lits, &order).is_none(), "{key}");
+            assert!(
+                matches(&text, &lits, &order, |v| v == "rest").is_some(),
+                "{key}: {text}"
+            );
+            assert!(
+                matches("something else", &lits, &order, |v| v == "rest").is_none(),
+                "{key}"
+            );
         }
     }
 

@@ -967,31 +967,6 @@ fn ca_file_text(path: &Path) -> Result<(), Text> {
     Ok(())
 }
 
-/// The English of `key` with a marker for each variable, split at them: the literals around
-/// the variables, and the variables in their order.
-fn template(key: &str, vars: &[&'static str]) -> (Vec<String>, Vec<&'static str>) {
-    let marks: Vec<String> = (0..vars.len()).map(|i| format!("\u{1}{i}\u{1}")).collect();
-    let args: Vec<(&str, Arg<'_>)> = vars
-        .iter()
-        .zip(&marks)
-        .map(|(v, m)| (*v, Arg::Str(m.as_str())))
-        .collect();
-    let text = rhv_pki::i18n::Messages::new(rhv_pki::i18n::Lang::En).fmt(key, &args);
-    let (mut lits, mut order, mut rest) = (Vec::new(), Vec::new(), text.as_str());
-    while let Some((p, i, len)) = marks
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| rest.find(m.as_str()).map(|p| (p, i, m.len())))
-        .min()
-    {
-        lits.push(rest[..p].to_string());
-        order.push(vars[i]);
-        rest = &rest[p + len..];
-    }
-    lits.push(rest.to_string());
-    (lits, order)
-}
-
 /// The outcomes and reasons the upgrade itself writes into its state (English there), with
 /// their variables.
 const OUTCOMES: &[(&str, &[&str])] = &[
@@ -1008,59 +983,29 @@ const OUTCOMES: &[(&str, &[&str])] = &[
 ];
 
 /// `s` read as one of [`OUTCOMES`] (each variable the shortest text up to the next literal,
-/// the last one up to the end), in the reader's language; `rest` and `reason` are shown in
-/// turn.
+/// the last one up to the end; a value may hold "; "), in the reader's language; `rest` and
+/// `reason` are shown in turn.
 fn outcome(s: &str, said: &[(String, Text)]) -> Option<String> {
+    let en = rhv_pki::i18n::Messages::new(rhv_pki::i18n::Lang::En);
     for (key, vars) in OUTCOMES {
-        let (lits, order) = template(key, vars);
-        let Some(mut rest) = s.strip_prefix(lits[0].as_str()) else {
+        let (lits, order) = super::phrases::template(&en, key, vars);
+        let Some(found) = super::phrases::matches(s, &lits, &order, |_| true) else {
             continue;
         };
-        let mut args: Vec<(&str, String)> = Vec::new();
-        let mut ok = true;
-        for (i, var) in order.iter().enumerate() {
-            let lit = &lits[i + 1];
-            let value = if i + 1 == order.len() {
-                match rest.strip_suffix(lit.as_str()) {
-                    Some(v) => {
-                        rest = "";
-                        v
-                    }
-                    None => {
-                        ok = false;
-                        break;
-                    }
-                }
-            } else {
-                match rest.find(lit.as_str()) {
-                    Some(p) => {
-                        let v = &rest[..p];
-                        rest = &rest[p + lit.len()..];
-                        v
-                    }
-                    None => {
-                        ok = false;
-                        break;
-                    }
-                }
-            };
-            if value.is_empty() {
-                ok = false;
-                break;
-            }
-            let value = if matches!(*var, "rest" | "reason") {
-                shown(value, said)
-            } else {
-                value.to_string()
-            };
-            args.push((var, value));
-        }
-        if !ok {
-            continue;
-        }
+        let args: Vec<(String, String)> = found
+            .into_iter()
+            .map(|(var, value)| {
+                let value = if matches!(var.as_str(), "rest" | "reason") {
+                    shown(&value, said)
+                } else {
+                    value
+                };
+                (var, value)
+            })
+            .collect();
         let args: Vec<(&str, Arg<'_>)> = args
             .iter()
-            .map(|(k, v)| (*k, Arg::Str(v.as_str())))
+            .map(|(k, v)| (k.as_str(), Arg::Str(v.as_str())))
             .collect();
         return Some(tf(key, &args));
     }
@@ -1654,7 +1599,7 @@ mod tests {
     fn saved_outcomes_read_as_their_messages() {
         let en = rhv_pki::i18n::Messages::new(rhv_pki::i18n::Lang::En);
         for (key, vars) in OUTCOMES {
-            let (lits, order) = template(key, vars);
+            let (lits, order) = crate::cli::phrases::template(&en, key, vars);
             assert_eq!(order.len(), vars.len(), "{key}: {lits:?}");
             let args: Vec<(&str, Arg<'_>)> =
                 vars.iter().map(|v| (*v, Arg::Str("a (b): c"))).collect();
