@@ -3609,11 +3609,7 @@ mod tests {
         use crate::i18n::{Lang, Messages};
         let en = Messages::new(Lang::En);
         let ja = Messages::new(Lang::Ja);
-        let japanese = |s: &str| {
-            s.chars().any(|c| {
-                ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
-            })
-        };
+        use crate::i18n::testing::japanese;
         let io = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
         let all = [
             StateError::NotAStateFile {

@@ -361,11 +361,7 @@ mod tests {
     fn detail_text_is_the_display_in_english_and_has_a_japanese_entry() {
         let en = Messages::new(Lang::En);
         let ja = Messages::new(Lang::Ja);
-        let japanese = |s: &str| {
-            s.chars().any(|c| {
-                ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
-            })
-        };
+        use crate::i18n::testing::japanese;
         for e in every_error() {
             // What JSON carries (the English) is the Display of before, byte for byte.
             assert_eq!(strict(&en, &e.detail_text()), e.detail().to_string());
