@@ -877,18 +877,29 @@ impl ManagerResult {
         let t = Text::new("recover-manager-rolled-back")
             .arg_text("error", e.text())
             .arg("backup", backup);
-        self.error = Some(t.english());
-        self.error_text = Some(t);
+        record(&mut self.error, &mut self.error_text, t);
     }
 
     /// What failed on the Manager, in the reader's language when the message is known.
     pub fn error_text(&self) -> Option<Text> {
-        self.error_text.clone().or_else(|| {
-            self.error
-                .as_ref()
-                .map(|e| Text::new("reason-verbatim").arg("reason", e))
-        })
+        said(&self.error, &self.error_text)
     }
+}
+
+/// Records a failure in a result: the English for JSON, the message for the screen.
+fn record(error: &mut Option<String>, text: &mut Option<Text>, t: Text) {
+    *error = Some(t.english());
+    *text = Some(t);
+}
+
+/// A result's failure as a message: the one recorded, or its English as it was written (a
+/// result read back from JSON has no message).
+fn said(error: &Option<String>, text: &Option<Text>) -> Option<Text> {
+    text.clone().or_else(|| {
+        error
+            .as_ref()
+            .map(|e| Text::new("reason-verbatim").arg("reason", e))
+    })
 }
 
 /// What happened on one host — precise enough to finish by hand.
@@ -922,17 +933,12 @@ pub struct HostResult {
 impl HostResult {
     /// Records what failed on this host: the English for JSON, the message for the screen.
     fn fail(&mut self, t: Text) {
-        self.error = Some(t.english());
-        self.error_text = Some(t);
+        record(&mut self.error, &mut self.error_text, t);
     }
 
     /// What failed, in the reader's language when the message is known.
     pub fn error_text(&self) -> Option<Text> {
-        self.error_text.clone().or_else(|| {
-            self.error
-                .as_ref()
-                .map(|e| Text::new("reason-verbatim").arg("reason", e))
-        })
+        said(&self.error, &self.error_text)
     }
 }
 
