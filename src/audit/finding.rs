@@ -72,7 +72,7 @@ impl Reason {
     pub fn text(&self) -> Text {
         self.text
             .clone()
-            .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", &self.english))
+            .unwrap_or_else(|| Text::verbatim(&self.english))
     }
 }
 
@@ -1554,7 +1554,7 @@ mod tests {
                     .arg("error", "truncated JKS data")
                     .arg_text(
                         "origin",
-                        t("reason-verbatim").arg("reason", "/etc/x/10-setup-pki.conf"),
+                        Text::verbatim("/etc/x/10-setup-pki.conf"),
                     ),
                 "truncated JKS data (password from /etc/x/10-setup-pki.conf)".into(),
             ),

@@ -187,7 +187,7 @@ pub(super) fn spawn(cfg: &AuditConfig) -> std::thread::JoinHandle<Vec<Found>> {
         let tp = super::store_passwords(conf.as_deref()).trust_store;
         let origin = tp.origin.as_ref().map_or_else(
             || Text::new("reason-password-default"),
-            |f| Text::new("reason-verbatim").arg("reason", f.to_string_lossy()),
+            |f| Text::verbatim(f.to_string_lossy()),
         );
         let mut out = Out::default();
         check(&mut out, &dir, root.as_deref(), &tp.value, &origin);

@@ -340,7 +340,7 @@ impl Refusal {
                             .arg_text("first", first)
                             .arg_text("rest", rest)
                     })
-                    .unwrap_or_else(|| t("reason-verbatim").arg("reason", ""));
+                    .unwrap_or_else(|| Text::verbatim(""));
                 t("refusal-broken").arg_text("broken", list)
             }
             Refusal::BadSerial { path, reason } => t("pki-error-in-file")
@@ -352,7 +352,7 @@ impl Refusal {
                 needed_for,
             } => {
                 let dir = match conf_dir {
-                    Some(d) => t("reason-verbatim").arg("reason", d.display()),
+                    Some(d) => Text::verbatim(d.display()),
                     None => t("refusal-conf-dir-none"),
                 };
                 // What needs it, as plan.rs words it.
@@ -361,7 +361,7 @@ impl Refusal {
                 } else if let Some(n) = needed_for.strip_prefix("the principal of ") {
                     t("refusal-needed-principal").arg("name", n)
                 } else {
-                    t("reason-verbatim").arg("reason", needed_for)
+                    Text::verbatim(needed_for)
                 };
                 t("refusal-no-engine-fqdn")
                     .arg_text("dir", dir)
@@ -388,7 +388,7 @@ impl Refusal {
                 password_from,
             } => {
                 let from = match password_from {
-                    Some(p) => t("reason-verbatim").arg("reason", p.display()),
+                    Some(p) => Text::verbatim(p.display()),
                     None => t("refusal-truststore-default-password"),
                 };
                 let error = source.text();
@@ -422,7 +422,7 @@ impl TruststoreRewrite {
     /// The error as a catalogue message; English: the `Display`, byte for byte.
     pub fn text(&self) -> Text {
         match self {
-            TruststoreRewrite::Pem(_) => Text::new("reason-verbatim").arg("reason", self),
+            TruststoreRewrite::Pem(_) => Text::verbatim(self),
             TruststoreRewrite::Store(e) => e.text(),
         }
     }
@@ -477,7 +477,7 @@ impl VerifyError {
             VerifyError::P12Format { name, format } => t("verify-p12-format")
                 .arg("name", name)
                 .arg("format", format),
-            VerifyError::Key(e) => t("reason-verbatim").arg("reason", e),
+            VerifyError::Key(e) => Text::verbatim(e),
             VerifyError::SshKey(e) => e.text(),
             VerifyError::SshCert { file, reason } => in_file(file, reason.clone()),
             VerifyError::SshProblems { file, problems } => in_file(
@@ -491,12 +491,10 @@ impl VerifyError {
                             .arg_text("first", first)
                             .arg_text("rest", rest)
                     })
-                    .unwrap_or_else(|| t("reason-verbatim").arg("reason", "")),
+                    .unwrap_or_else(|| Text::verbatim("")),
             ),
             VerifyError::SshNotPlanned { file } => t("verify-ssh-not-planned").arg("file", file),
-            VerifyError::SshPublicKey { file, source } => {
-                in_file(file, t("reason-verbatim").arg("reason", source))
-            }
+            VerifyError::SshPublicKey { file, source } => in_file(file, Text::verbatim(source)),
             VerifyError::SshNotTheKey { file, name } => t("verify-ssh-not-the-key")
                 .arg("file", file)
                 .arg("name", name),
@@ -532,7 +530,7 @@ impl Stale {
     /// words in the reader's language. English: the `Display`, byte for byte.
     pub fn text(&self) -> Text {
         match self {
-            Stale::File(f) => Text::new("reason-verbatim").arg("reason", f),
+            Stale::File(f) => Text::verbatim(f),
             Stale::SerialUnreadable { reason } => Text::new("change-stale-serial-unreadable")
                 .arg_text("reason", crate::pki::conf::serial_error_text(reason)),
             Stale::Serial { found, planned } => Text::new("change-stale-serial-moved")

@@ -181,7 +181,7 @@ impl TxnError {
                     "does not exist (a dangling link)" => t("txn-link-dangling"),
                     "leaves the PKI directory" => t("txn-link-leaves"),
                     "is not a regular file" => t("txn-link-not-file"),
-                    other => t("reason-verbatim").arg("reason", other),
+                    other => crate::i18n::Text::verbatim(other),
                 };
                 t("txn-link")
                     .arg("path", path.display())
@@ -305,7 +305,7 @@ macro_rules! io_ops {
             pub fn text(self) -> crate::i18n::Text {
                 match self {
                     $(IoOp::$v => crate::i18n::Text::new($key),)*
-                    IoOp::Other(s) => crate::i18n::Text::new("reason-verbatim").arg("reason", s),
+                    IoOp::Other(s) => crate::i18n::Text::verbatim(s),
                 }
             }
         }

@@ -629,7 +629,7 @@ pub fn run_enroll(a: HostsEnrollArgs, now: i64) -> Result<ExitStatus, CliError> 
             Err(saved) => {
                 let out = s.out_named();
                 let left = if out.is_empty() {
-                    rhv_pki::i18n::Text::new("reason-verbatim").arg("reason", "")
+                    rhv_pki::i18n::Text::verbatim("")
                 } else {
                     rhv_pki::i18n::Text::new("enroll-state-left-out").arg(
                         "hosts",

@@ -942,7 +942,7 @@ fn cli_error_text(e: &CliError) -> Text {
         CliError::Audit(a) => a.text(),
         CliError::Change(c) => c.text(),
         CliError::Recover(r) => r.text(),
-        other => Text::new("reason-verbatim").arg("reason", other),
+        other => Text::verbatim(other),
     }
 }
 
@@ -952,7 +952,7 @@ fn save_error_text(e: &up::SaveError) -> Text {
         up::SaveError::Dir { dir, source } => Text::new("upgrade-detail-in-dir")
             .arg("dir", dir.display())
             .arg_text("error", rhv_pki::i18n::io_error(source)),
-        other => Text::new("reason-verbatim").arg("reason", other),
+        other => Text::verbatim(other),
     }
 }
 
@@ -961,9 +961,8 @@ fn save_error_text(e: &up::SaveError) -> Text {
 fn ca_file_text(path: &Path) -> Result<(), Text> {
     let data = rhv_pki::pki::cert::read_limited(path).map_err(|e| e.text())?;
     let der = rhv_pki::pki::cert::first_certificate(path, &data).map_err(|e| e.text())?;
-    rhv_pki::pki::verify::Issuer::new("ca", &der).map_err(|e| {
-        Text::new("reason-verbatim").arg("reason", format!("{}: {e}", path.display()))
-    })?;
+    rhv_pki::pki::verify::Issuer::new("ca", &der)
+        .map_err(|e| Text::verbatim(format!("{}: {e}", path.display())))?;
     Ok(())
 }
 

@@ -178,7 +178,7 @@ impl InstallError {
                 .arg_text("error", source.text()),
             InstallError::Replace { path, brief, .. } => Text::new("hostsf-install-file")
                 .arg("path", path)
-                .arg_text("error", Text::new("reason-verbatim").arg("reason", brief)),
+                .arg_text("error", Text::verbatim(brief)),
             InstallError::Restart { service, source } => Text::new("hostsf-install-restart")
                 .arg("service", service)
                 .arg_text("error", source.text()),
@@ -250,10 +250,8 @@ impl CsrError {
                 .arg_text("error", source.text()),
             CsrError::Parse { key, reason } => Text::new("hostsf-csr-from")
                 .arg("key", key)
-                .arg_text("error", Text::new("reason-verbatim").arg("reason", reason)),
-            CsrError::PublicKey { reason, .. } => {
-                Text::new("reason-verbatim").arg("reason", reason)
-            }
+                .arg_text("error", Text::verbatim(reason)),
+            CsrError::PublicKey { reason, .. } => Text::verbatim(reason),
             CsrError::SelfSignature { key } => {
                 Text::new("hostsf-csr-self-signature").arg("key", key)
             }
@@ -895,11 +893,7 @@ fn record(error: &mut Option<String>, text: &mut Option<Text>, t: Text) {
 /// A result's failure as a message: the one recorded, or its English as it was written (a
 /// result read back from JSON has no message).
 fn said(error: &Option<String>, text: &Option<Text>) -> Option<Text> {
-    text.clone().or_else(|| {
-        error
-            .as_ref()
-            .map(|e| Text::new("reason-verbatim").arg("reason", e))
-    })
+    text.clone().or_else(|| error.as_ref().map(Text::verbatim))
 }
 
 /// What happened on one host — precise enough to finish by hand.
@@ -1254,7 +1248,7 @@ fn verify_written(
     let bad =
         |d: Text| RecoverError::Refused(Text::new("recover-verify-failed").arg_text("reason", d));
     // The system's and OpenSSL's words, as they came.
-    let as_is = |e: &dyn std::fmt::Display| Text::new("reason-verbatim").arg("reason", e);
+    let as_is = |e: &dyn std::fmt::Display| Text::verbatim(e);
     let db = fs::read_to_string(dir.join("database.txt")).map_err(|e| bad(as_is(&e)))?;
     let index = conf::parse_index(&db);
     for (hi, issued) in out {
@@ -1456,8 +1450,9 @@ fn install_host(
                             Text::new("hostsf-vdsm-other-key")
                         }
                     }
-                    Err(e) => Text::new("hostsf-vdsm-not-accepted")
-                        .arg_text("error", Text::new("reason-verbatim").arg("reason", e)),
+                    Err(e) => {
+                        Text::new("hostsf-vdsm-not-accepted").arg_text("error", Text::verbatim(e))
+                    }
                 }
             }
             Err(e) => e.text(),
@@ -2170,10 +2165,8 @@ mod tests {
                 InstallError::NotServed {
                     endpoint: "h1:54321".into(),
                     secs: 60,
-                    last: Text::new("hostsf-vdsm-not-accepted").arg_text(
-                        "error",
-                        Text::new("reason-verbatim").arg("reason", "bad sig"),
-                    ),
+                    last: Text::new("hostsf-vdsm-not-accepted")
+                        .arg_text("error", Text::verbatim("bad sig")),
                 },
                 vec!["h1:54321", "bad sig"],
             ),

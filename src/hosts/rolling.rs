@@ -346,7 +346,7 @@ impl StateError {
             StateError::Write { path, source } => Text::new("state-cannot-write")
                 .arg("path", path.display())
                 .arg("error", source),
-            other => Text::new("reason-verbatim").arg("reason", other),
+            other => Text::verbatim(other),
         }
     }
 }
@@ -547,7 +547,7 @@ impl EnrollFailure {
     /// The Manager's description as it came; rhv-pki's own words in the reader's language.
     fn text(&self) -> Text {
         match self {
-            EnrollFailure::Event(d) => Text::new("reason-verbatim").arg("reason", d),
+            EnrollFailure::Event(d) => Text::verbatim(d),
             EnrollFailure::InstallFailed => Text::new("roll-installing-to-install-failed"),
         }
     }
@@ -589,7 +589,7 @@ impl CycleError {
         fn detail(d: &Option<String>, always: bool) -> Text {
             match d.as_deref() {
                 Some(d) if always || !d.is_empty() => Text::new("roll-detail").arg("detail", d),
-                _ => Text::new("reason-verbatim").arg("reason", ""),
+                _ => Text::verbatim(""),
             }
         }
         match self {
@@ -652,10 +652,9 @@ impl CycleError {
                 .arg("endpoint", endpoint)
                 .arg_text(
                     "reason",
-                    text.clone()
-                        .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", reason)),
+                    text.clone().unwrap_or_else(|| Text::verbatim(reason)),
                 ),
-            CycleError::ProbeDied(e) => Text::new("reason-verbatim").arg("reason", e),
+            CycleError::ProbeDied(e) => Text::verbatim(e),
             CycleError::ForeignChain { endpoint } => {
                 Text::new("roll-err-foreign-chain").arg("endpoint", endpoint)
             }
@@ -929,7 +928,7 @@ fn text_list(parts: Vec<Text>, key: &'static str) -> Text {
                 .arg_text("first", first)
                 .arg_text("rest", rest)
         })
-        .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", ""))
+        .unwrap_or_else(|| Text::verbatim(""))
 }
 
 /// A hosted-engine host that fits in no order of the waves stops the whole plan.
@@ -2735,8 +2734,7 @@ impl NotNewCertificate {
                 .arg("endpoint", endpoint)
                 .arg_text(
                     "reason",
-                    text.clone()
-                        .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", reason)),
+                    text.clone().unwrap_or_else(|| Text::verbatim(reason)),
                 ),
             NotNewCertificate::ForeignChain { endpoint, serial } => {
                 Text::new("roll-new-foreign-chain")
@@ -2851,7 +2849,7 @@ async fn verify_served(
     sh.progress.step(
         &ph.name,
         Step::Verifying,
-        Some(&Text::new("reason-verbatim").arg("reason", &ph.vdsm_endpoint)),
+        Some(&Text::verbatim(&ph.vdsm_endpoint)),
     );
     let served = probe_served(sh, ph, ca).await?;
     let endpoint = ph.vdsm_endpoint.clone();
@@ -3672,9 +3670,8 @@ mod tests {
                 "must be at least",
             ),
             (
-                PlanError::HostedEngine(Text::new("reason-verbatim").arg("reason", "h1")).text(),
-                PlanError::HostedEngine(Text::new("reason-verbatim").arg("reason", "h1"))
-                    .to_string(),
+                PlanError::HostedEngine(Text::verbatim("h1")).text(),
+                PlanError::HostedEngine(Text::verbatim("h1")).to_string(),
                 vec!["h1", "HostedEngine"],
                 "cannot keep",
             ),

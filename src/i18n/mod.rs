@@ -286,6 +286,12 @@ impl Text {
         }
     }
 
+    /// Words as they came (the system's, a tool's, the Manager's, or a value written before),
+    /// shown the same in every language (`reason-verbatim`).
+    pub fn verbatim(words: impl fmt::Display) -> Text {
+        Text::new("reason-verbatim").arg("reason", words)
+    }
+
     /// Adds the variable `name`.
     pub fn arg(mut self, name: &'static str, value: impl fmt::Display) -> Text {
         self.args.push((name, Value::Str(value.to_string())));

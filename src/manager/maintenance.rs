@@ -163,7 +163,7 @@ pub fn via_text(via: &str) -> Text {
     if via == "REST API" {
         return Text::new("cycle-via-rest");
     }
-    Text::new("reason-verbatim").arg("reason", via)
+    Text::verbatim(via)
 }
 
 /// One endpoint that failed verification: what it serves against its file, with the probe's
@@ -176,7 +176,7 @@ fn verify_bad_text(c: &Check) -> Text {
     };
     let detail = match (&c.detail_text, &c.detail) {
         (Some(t), _) => Some(t.clone()),
-        (None, Some(d)) => Some(Text::new("reason-verbatim").arg("reason", d)),
+        (None, Some(d)) => Some(Text::verbatim(d)),
         (None, None) => None,
     };
     let t = Text::new(if detail.is_some() {
@@ -210,7 +210,7 @@ fn on_off_text(s: &str) -> crate::i18n::Text {
     match s {
         "on" => Text::new("maint-err-state-on"),
         "off" => Text::new("maint-err-state-off"),
-        other => Text::new("reason-verbatim").arg("reason", other),
+        other => Text::verbatim(other),
     }
 }
 
@@ -224,7 +224,7 @@ impl VmStatusError {
                 .arg_text(
                     "status",
                     match status {
-                        Some(s) => Text::new("reason-verbatim").arg("reason", s),
+                        Some(s) => Text::verbatim(s),
                         None => Text::new("remote-signal"),
                     },
                 )
@@ -270,7 +270,7 @@ pub trait GlobalMaintenance {
     /// [`manual`](GlobalMaintenance::manual) as a catalogue message: the command verbatim,
     /// rhv-pki's words around it translated (English: `manual()`).
     fn manual_text(&self, on: bool) -> Text {
-        Text::new("reason-verbatim").arg("reason", self.manual(on))
+        Text::verbatim(self.manual(on))
     }
 }
 
@@ -780,7 +780,7 @@ impl Cycle<'_> {
             restarts: self.restarts.clone(),
             ..CycleReport::new(CycleResult::Done)
         };
-        let verbatim = |s: &str| Text::new("reason-verbatim").arg("reason", s);
+        let verbatim = |s: &str| Text::verbatim(s);
         let ev = |r: &mut CycleReport,
                   step: &str,
                   unit: Option<&str>,

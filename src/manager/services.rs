@@ -219,7 +219,7 @@ impl Step {
             "enabled, not running" => "cycle-unit-enabled-stopped",
             "disabled, running" => "cycle-unit-disabled-running",
             "disabled, not running" => "cycle-unit-disabled-stopped",
-            other => return Text::new("reason-verbatim").arg("reason", other),
+            other => return Text::verbatim(other),
         };
         Text::new(key)
     }

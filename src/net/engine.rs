@@ -344,7 +344,7 @@ impl ConnectProblem {
     pub fn text(&self) -> crate::i18n::Text {
         use crate::i18n::Text;
         match self {
-            ConnectProblem::Said(r) => Text::new("reason-verbatim").arg("reason", r),
+            ConnectProblem::Said(r) => Text::verbatim(r),
             ConnectProblem::TimedOut(secs) => {
                 Text::new("engine-connect-timed-out").arg("secs", secs)
             }
@@ -387,10 +387,10 @@ impl TlsProblem {
                     Some(prefix) => Text::new("engine-tls-refused")
                         .arg("prefix", prefix)
                         .arg_text("cert", cert.text()),
-                    None => Text::new("reason-verbatim").arg("reason", said),
+                    None => Text::verbatim(said),
                 }
             }
-            TlsProblem::Said(r) => Text::new("reason-verbatim").arg("reason", r),
+            TlsProblem::Said(r) => Text::verbatim(r),
         }
     }
 }

@@ -179,7 +179,7 @@ impl IoOp {
 
 /// Words quoted as they came (the SSH library's, a command's standard error).
 pub(crate) fn quoted(words: impl std::fmt::Display) -> crate::i18n::Text {
-    crate::i18n::Text::new("reason-verbatim").arg("reason", words)
+    Text::verbatim(words)
 }
 
 impl RemoteError {
@@ -226,7 +226,7 @@ impl RemoteError {
                     if status == "signal" {
                         Text::new("remote-signal")
                     } else {
-                        Text::new("reason-verbatim").arg("reason", status)
+                        Text::verbatim(status)
                     },
                 )
                 .arg("brief", brief),
@@ -560,7 +560,7 @@ impl Offered {
         match self {
             Offered::AgentKey(fp) => Text::new("ssh-offered-agent-key").arg("fingerprint", fp),
             Offered::AgentUnusable(e) => Text::new("ssh-offered-agent-unusable").arg("error", e),
-            Offered::File(p) => Text::new("reason-verbatim").arg("reason", p),
+            Offered::File(p) => Text::verbatim(p),
         }
     }
 }
@@ -582,12 +582,12 @@ impl AuthProblem {
                             .arg_text("first", first)
                             .arg_text("next", next)
                     })
-                    .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", ""));
+                    .unwrap_or_else(|| Text::verbatim(""));
                 Text::new("ssh-auth-refused")
                     .arg("user", user)
                     .arg_text("tried", list)
             }
-            AuthProblem::Said(r) => Text::new("reason-verbatim").arg("reason", r),
+            AuthProblem::Said(r) => Text::verbatim(r),
         }
     }
 }

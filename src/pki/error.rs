@@ -201,7 +201,7 @@ impl Error {
                 let part = match *what {
                     "certificate" => t("pki-error-part-certificate"),
                     "private key" => t("pki-error-part-key"),
-                    other => t("reason-verbatim").arg("reason", other),
+                    other => Text::verbatim(other),
                 };
                 t("pki-error-p12-missing").arg_text("what", part)
             }
@@ -210,7 +210,7 @@ impl Error {
                 .arg("line", line)
                 .arg("reason", reason),
             Error::PasswordNul => t("pki-error-password-nul"),
-            Error::Other { reason, .. } => t("reason-verbatim").arg("reason", reason),
+            Error::Other { reason, .. } => Text::verbatim(reason),
         }
     }
 
@@ -228,8 +228,7 @@ impl Error {
 
 /// An inner reason: rhv-pki's own words as a catalogue message, anything else as it came.
 fn quoted_or_own(reason: &str) -> Text {
-    crate::pki::cert::own_reason(reason)
-        .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", reason))
+    crate::pki::cert::own_reason(reason).unwrap_or_else(|| Text::verbatim(reason))
 }
 
 /// [`Error::detail`]: what went wrong, without the file's name.

@@ -124,7 +124,7 @@ impl SignReason {
     /// The reason as a catalogue message (quoted words stay as they came).
     pub fn text(&self) -> Text {
         match self {
-            SignReason::Quoted(r) => Text::new("reason-verbatim").arg("reason", r),
+            SignReason::Quoted(r) => Text::verbatim(r),
             SignReason::CaKeyMismatch => Text::new("sign-reason-ca-key-mismatch"),
             SignReason::NotRsa => Text::new("sign-reason-not-rsa"),
             SignReason::BeforeEpoch => Text::new("sign-reason-before-epoch"),

@@ -303,7 +303,7 @@ impl ParseError {
     /// `Display`.
     pub(crate) fn text(&self) -> Text {
         match self {
-            ParseError::NotUtf8(e) => Text::new("reason-verbatim").arg("reason", e),
+            ParseError::NotUtf8(e) => Text::verbatim(e),
             ParseError::NotOpenssh(e) => Text::new("sshcert-not-openssh").arg("error", e),
         }
     }

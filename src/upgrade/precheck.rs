@@ -92,7 +92,7 @@ impl std::error::Error for Said {}
 fn caller_text(e: &CallerError) -> Text {
     match e.downcast_ref::<Said>() {
         Some(s) => s.0.clone(),
-        None => Text::new("reason-verbatim").arg("reason", e),
+        None => Text::verbatim(e),
     }
 }
 
@@ -178,7 +178,7 @@ impl BackupDirError {
             BackupDirError::NoDirectory { dir } => {
                 Text::new("upgrade-detail-no-directory").arg("dir", dir.display())
             }
-            BackupDirError::NotWritable { .. } => Text::new("reason-verbatim").arg("reason", self),
+            BackupDirError::NotWritable { .. } => Text::verbatim(self),
         }
     }
 }
@@ -229,7 +229,7 @@ impl P12PasswordError {
                         .arg_text("first", first)
                         .arg_text("rest", rest)
                 })
-                .unwrap_or_else(|| Text::new("reason-verbatim").arg("reason", "")),
+                .unwrap_or_else(|| Text::verbatim("")),
         }
     }
 }
@@ -583,7 +583,7 @@ pub fn evaluate(f: &Facts) -> Vec<Check> {
                         .arg_text("first", first)
                         .arg_text("rest", rest)
                 })
-                .unwrap_or_else(|| tx("reason-verbatim").arg("reason", "")),
+                .unwrap_or_else(|| Text::verbatim("")),
         )
     });
     out.push(match &m.placement {
