@@ -7,19 +7,12 @@
 
 mod common;
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, last_err_line, words, Ask};
 use common::sim::{three_hosts, Sim};
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 /// `c` asked in `ask`'s language.
 fn asked(mut c: Command, ask: Ask, args: &[&str]) -> Output {
@@ -41,14 +34,6 @@ fn asked(mut c: Command, ask: Ask, args: &[&str]) -> Output {
     }
     c.args(args);
     c.output().unwrap()
-}
-
-fn last_err_line(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// The first line of clap's usage error.

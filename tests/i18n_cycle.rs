@@ -9,18 +9,11 @@
 
 mod common;
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, words, Ask};
 use common::manager::{free_port, json, Manager};
 
 use std::collections::BTreeSet;
 use std::process::Output;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 /// `args` run in `ask`'s language with the stand-ins of `m` first in PATH.
 fn run(m: &Manager, ask: Ask, args: &[&str]) -> Output {

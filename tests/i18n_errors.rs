@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, words, Ask};
 #[path = "common/sshd.rs"]
 mod sshd;
 use common::text;
@@ -16,13 +16,6 @@ use common::text;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 fn cmd(ask: Ask, args: &[&str]) -> Command {
     let mut c = common::bin();

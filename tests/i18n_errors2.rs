@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, last_err_line, words, Ask};
 #[path = "common/sshd.rs"]
 mod sshd;
 
@@ -14,13 +14,6 @@ use std::collections::BTreeSet;
 use std::process::{Command, Output};
 
 use common::manager::Manager;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 /// `base` (the binary with its environment) asked in `ask`'s language.
 fn asked(mut c: Command, ask: Ask, args: &[&str]) -> Output {
@@ -40,14 +33,6 @@ fn asked(mut c: Command, ask: Ask, args: &[&str]) -> Output {
     }
     c.args(args);
     c.output().unwrap()
-}
-
-fn last_err_line(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// Runs `args` in English and in Japanese (both ways of asking): the English error line is

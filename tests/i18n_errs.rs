@@ -8,18 +8,11 @@ mod common;
 #[path = "common/sshd.rs"]
 mod sshd;
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, last_err_line, words, Ask};
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 /// The binary asked in `ask`'s language.
 fn asked(ask: Ask, args: &[&str]) -> Output {
@@ -42,14 +35,6 @@ fn asked(ask: Ask, args: &[&str]) -> Output {
     }
     c.args(args);
     c.output().unwrap()
-}
-
-fn last_err_line(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// `line` is Japanese, keeps `evidence` and no English word of `english` but those of

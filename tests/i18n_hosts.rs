@@ -11,19 +11,12 @@ mod common;
 #[path = "common/sshd.rs"]
 mod sshd;
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, words, Ask};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 const ASKS: [Ask; 3] = [Ask::C, Ask::JaLocale, Ask::JaFlag];
 

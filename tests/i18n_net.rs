@@ -8,18 +8,11 @@
 
 mod common;
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, last_err_line, words, Ask};
 use common::sim::Sim;
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 fn asked(mut c: Command, ask: Ask, args: &[&str]) -> Output {
     c.env_remove("LC_ALL")
@@ -41,14 +34,6 @@ fn asked(mut c: Command, ask: Ask, args: &[&str]) -> Output {
     }
     c.args(args);
     c.output().unwrap()
-}
-
-fn last_err_line(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// Runs `args` in English and in Japanese (both ways of asking): the English error line is

@@ -11,19 +11,12 @@ use std::collections::BTreeSet;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, words, Ask};
 use common::sim::{three_hosts, Sim};
 use common::text;
 
 /// Nominal timings × this = the simulated cycle.
 const SCALE: f64 = 0.01;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 const JA: [Ask; 2] = [Ask::JaLocale, Ask::JaFlag];
 

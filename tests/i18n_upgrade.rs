@@ -13,16 +13,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::i18n::{japanese, words};
+use common::i18n::{japanese, words, Ask};
 use common::sim::Sim;
 use common::text;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ask {
-    C,
-    JaLocale,
-    JaFlag,
-}
 
 const JA: [Ask; 2] = [Ask::JaLocale, Ask::JaFlag];
 
